@@ -1,0 +1,60 @@
+"""The product-line manager's actions on a month's assignment: lock, exclude, approve.
+
+Only a draft is edited; approval freezes a revision for good. Planning again after
+approval opens the next revision as a new draft (see :mod:`core.planning`).
+"""
+
+from __future__ import annotations
+
+from core.errors import NotFound, StateError
+from core.model import Assignment, AssignmentState, parse_position_ref
+from core.months import Month
+from core.planning import with_hours
+from storage.repository import Repository
+from storage.store import Store
+
+
+def _draft(repo: Repository, month: Month, product_line: str) -> Assignment:
+    found = repo.assignment(month, product_line)
+    if found is None:
+        raise NotFound(f"{month} has no assignment for product line {product_line}; run the prioritiser first")
+    if found.state is not AssignmentState.DRAFT:
+        raise StateError(
+            f"{month} {product_line} revision {found.revision} is {found.state.value} and frozen; "
+            "run the prioritiser to open the next revision"
+        )
+    return found
+
+
+def approve(store: Store, month: Month, product_line: str, *, login: str) -> Assignment:
+    """Approve the draft of (month, line), freezing it. Raises :class:`NotFound` when
+    there is none and :class:`StateError` when the latest revision is already approved."""
+    with store.unit_of_work() as repo:
+        approved = repo.approve(_draft(repo, month, product_line), login)
+        return with_hours(approved, repo.plant())
+
+
+def set_locked(store: Store, month: Month, product_line: str, ref: str, locked: bool, *, login: str) -> Assignment:
+    """Lock (or unlock) position ``ref`` (``deal#no``) on its planned mills in the draft, so
+    every re-plan keeps its tonnes there. Raises :class:`NotFound` if it has no line."""
+    deal, number = parse_position_ref(ref)
+    with store.unit_of_work() as repo:
+        draft = _draft(repo, month, product_line)
+        updated = repo.set_locked(draft, repo.position(deal, number), locked, login)
+        return with_hours(updated, repo.plant())
+
+
+def set_excluded(
+    store: Store, month: Month, product_line: str, ref: str, excluded: bool, *, login: str, reason: str | None = None
+) -> Assignment:
+    """Exclude position ``ref`` from the draft by hand (it stays out of every re-plan until
+    let back in), or let it back in. Raises :class:`StateError` for a position of another
+    product line."""
+    deal, number = parse_position_ref(ref)
+    with store.unit_of_work() as repo:
+        draft = _draft(repo, month, product_line)
+        position = repo.position(deal, number)
+        if position.product_line != product_line:
+            raise StateError(f"{ref} belongs to product line {position.product_line}, not {product_line}")
+        updated = repo.set_excluded(draft, position, excluded, login, reason)
+        return with_hours(updated, repo.plant())

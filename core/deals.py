@@ -1,0 +1,94 @@
+"""Deal acceptance: what a waiting deal would bring and load, and accepting or rejecting it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from core.attributes import describe
+from core.errors import MillplanError, StateError
+from core.model import Deal, DealStatus, Position
+from core.months import Month
+from storage.store import Store
+
+
+@dataclass(frozen=True)
+class DealSummary:
+    """A deal as the acceptance pane shows it.
+
+    ``tonnes`` t left to make; ``marginal_income`` RUB if each position is made on its best
+    mill; ``mill_hours`` h it would book per mill (best mill of each position);
+    ``unplaceable`` position refs that no mill can make; ``months`` requested (first, last).
+    """
+
+    deal: Deal
+    positions: tuple[Position, ...]
+    tonnes: float
+    marginal_income: Decimal
+    mill_hours: dict[str, float]
+    unplaceable: tuple[str, ...]
+    months: tuple[Month, Month] | None
+
+
+def summaries(store: Store, status: DealStatus = DealStatus.PENDING) -> list[DealSummary]:
+    """Every deal in ``status`` (default: waiting for acceptance), summarised, by number."""
+    with store.unit_of_work() as repo:
+        plant = repo.plant()
+        deals = repo.deals(status)
+        positions = repo.positions(deal_status=status)
+    by_deal: dict[str, list] = {}
+    for attrs in describe(plant, positions):
+        by_deal.setdefault(attrs.position.deal_number, []).append(attrs)
+    result = []
+    for deal in deals:
+        described = by_deal.get(deal.number, [])
+        hours: dict[str, float] = {}
+        income = Decimal(0)
+        for attrs in described:
+            best = attrs.best
+            if best is None:
+                continue
+            tonnes = attrs.position.remaining_tonnes
+            hours[best.mill.code] = hours.get(best.mill.code, 0.0) + tonnes * best.hours_per_tonne
+            income += Decimal(repr(tonnes)) * best.unit_margin
+        months = sorted(a.position.requested_month for a in described)
+        result.append(
+            DealSummary(
+                deal=deal,
+                positions=tuple(a.position for a in described),
+                tonnes=sum(a.position.remaining_tonnes for a in described),
+                marginal_income=income.quantize(Decimal("0.01")),
+                mill_hours=hours,
+                unplaceable=tuple(a.position.ref for a in described if a.best is None),
+                months=(months[0], months[-1]) if months else None,
+            )
+        )
+    return result
+
+
+def accept(store: Store, number: str, *, login: str) -> Deal:
+    """Accept a deal waiting for acceptance: the plant commits to it (status, time, who).
+
+    Raises :class:`~core.errors.NotFound` for an unknown deal and :class:`StateError`
+    for a deal not waiting for acceptance.
+    """
+    with store.unit_of_work() as repo:
+        deal = repo.deal(number)
+        if deal.status is not DealStatus.PENDING:
+            raise StateError(f"deal {number} is {deal.status.value}, not waiting for acceptance")
+        return repo.set_deal_status(number, DealStatus.ACCEPTED, login)
+
+
+def reject(store: Store, number: str, reason: str, *, login: str) -> Deal:
+    """Reject a deal waiting for acceptance, with the reason the sales manager will read.
+
+    Raises :class:`MillplanError` for an empty reason, :class:`StateError` for a deal not
+    waiting for acceptance.
+    """
+    if not reason or not reason.strip():
+        raise MillplanError(f"rejecting deal {number} needs a reason")
+    with store.unit_of_work() as repo:
+        deal = repo.deal(number)
+        if deal.status is not DealStatus.PENDING:
+            raise StateError(f"deal {number} is {deal.status.value}, not waiting for acceptance")
+        return repo.set_deal_status(number, DealStatus.REJECTED, login, reason=reason.strip())

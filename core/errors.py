@@ -1,0 +1,34 @@
+"""Errors the fronts show to people.
+
+Every error a user can cause derives from :class:`MillplanError`; its ``str()`` is a
+complete sentence naming the object (file, sheet, row, column, deal, mill, month) so the
+CLI and the workstation print it as it is. ``exit_code`` follows the CLI's documented codes.
+"""
+
+from __future__ import annotations
+
+
+class MillplanError(Exception):
+    """Base of every error meant for a person rather than a traceback."""
+
+    exit_code = 1
+
+
+class NotFound(MillplanError):
+    """A named object (deal, mill, assignment) does not exist in the store."""
+
+
+class StateError(MillplanError):
+    """An action is not allowed in the object's current state (e.g. editing an approved revision)."""
+
+
+class InfeasiblePlan(MillplanError):
+    """The prioritiser found no plan that keeps every locked line; the message names them."""
+
+    exit_code = 3
+
+
+class StoreUnavailable(MillplanError):
+    """The database cannot be reached or opened; the message names it (password masked)."""
+
+    exit_code = 4

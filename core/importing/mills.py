@@ -1,0 +1,271 @@
+"""Import of the mill register (``millplan import mills FILE``).
+
+One workbook, three tables found by their headers wherever they sit: the register of
+mills (required), the capacity calendar (mill × month → hours; optional) and the
+productivity norms (mill × OD band × wall band → t/h; optional). Mills are identified by
+code; a re-import updates them, sets the calendar's hours month by month and replaces
+the norms of every mill the norms sheet lists.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from core.importing import cells
+from core.importing.headers import FieldSpec
+from core.importing.problems import ImportRejected, Problem
+from core.importing.report import ImportReport, default_rejects_path, write_rejects
+from core.importing.workbook import (
+    Record,
+    Table,
+    find_table,
+    load_mapping,
+    open_workbook,
+    problem_at,
+    read_records,
+)
+from core.model import UpsertCounts
+from core.months import Month
+from storage.store import Store
+
+MAX_MONTH_HOURS = 31 * 24
+
+_MM = frozenset({"мм"})
+
+
+def _month_header(value: Any) -> Month | None:
+    try:
+        return cells.month(value)
+    except cells.CellError:
+        return None
+
+
+CODE = FieldSpec("code", "Код агрегата", ("код", "агрегат", "код стана", "стан", "mill", "mill code", "code"), cells.text)
+OD_MIN = FieldSpec("od_min_mm", "Диаметр от, мм", ("диаметр мин", "мин диаметр", "диаметр min", "dmin", "d от", "od min", "od from"), cells.number, units=_MM)
+OD_MAX = FieldSpec("od_max_mm", "Диаметр до, мм", ("диаметр макс", "макс диаметр", "диаметр max", "dmax", "d до", "od max", "od to"), cells.number, units=_MM)
+WALL_MIN = FieldSpec("wall_min_mm", "Стенка от, мм", ("толщина стенки от", "стенка мин", "стенка min", "smin", "s от", "wall min", "wall from"), cells.number, units=_MM)
+WALL_MAX = FieldSpec("wall_max_mm", "Стенка до, мм", ("толщина стенки до", "стенка макс", "стенка max", "smax", "s до", "wall max", "wall to"), cells.number, units=_MM)
+
+MILL_FIELDS: tuple[FieldSpec, ...] = (
+    CODE,
+    FieldSpec("name", "Наименование", ("название", "наименование агрегата", "name"), cells.text, required=False),
+    FieldSpec("shop", "Цех", ("подразделение", "shop"), cells.text, required=False),
+    FieldSpec("product_line", "Товарная линия", ("тл", "линия", "product line", "line"), cells.text),
+    FieldSpec("product_type", "Вид продукции", ("продукция", "product type"), cells.text, required=False),
+    OD_MIN, OD_MAX, WALL_MIN, WALL_MAX,
+    FieldSpec("steel_grades", "Марки стали", ("марка стали", "марки", "steel grades", "grades"), cells.items),
+    FieldSpec("standards", "НТД", ("стандарты", "нормативная документация", "standards"), cells.items),
+    FieldSpec("speed_m_per_h", "Скорость, м/ч", ("скорость", "скорость стана", "speed"), cells.number, units=frozenset({"м/ч"})),
+    FieldSpec("nominal_hours", "Фонд времени (номинал), ч/мес", ("фонд времени номинал", "фонд времени", "номинальный фонд времени", "nominal hours", "hours per month"), cells.number, required=False, units=frozenset({"ч/мес", "ч"})),
+    FieldSpec("conversion_cost", "Затраты передела (перем.), руб/т", ("затраты передела перем", "затраты передела", "переменные затраты передела", "стоимость передела", "conversion cost"), cells.money, units=frozenset({"руб/т"})),
+)
+
+NORM_FIELDS: tuple[FieldSpec, ...] = (
+    CODE, OD_MIN, OD_MAX, WALL_MIN, WALL_MAX,
+    FieldSpec("tonnes_per_hour", "Производительность, т/ч", ("производительность", "норма производительности", "норма", "productivity", "t/h"), cells.number, units=frozenset({"т/ч"})),
+)
+
+CAPACITY_FIELDS: tuple[FieldSpec, ...] = (CODE,)
+
+ALL_FIELDS = tuple({f.key: f for f in MILL_FIELDS + NORM_FIELDS}.values())
+
+
+def _range_problems(table: Table, record: Record, low: str, high: str) -> list[Problem]:
+    v = record.values
+    found = [problem_at(table, record.source, k, "must be more than 0") for k in (low, high) if v[k] <= 0]
+    if not found and v[low] > v[high]:
+        found.append(problem_at(table, record.source, high, f"is below the lower bound {v[low]:g}"))
+    return found
+
+
+def _mill_problems(table: Table, record: Record, first_row: dict[str, int]) -> list[Problem]:
+    v, row = record.values, record.source
+    found = _range_problems(table, record, "od_min_mm", "od_max_mm") + _range_problems(table, record, "wall_min_mm", "wall_max_mm")
+    if v["speed_m_per_h"] <= 0:
+        found.append(problem_at(table, row, "speed_m_per_h", "must be more than 0"))
+    if v.get("nominal_hours") is not None and not 0 <= v["nominal_hours"] <= MAX_MONTH_HOURS:
+        found.append(problem_at(table, row, "nominal_hours", f"must be 0-{MAX_MONTH_HOURS} hours"))
+    if v["conversion_cost"] < 0:
+        found.append(problem_at(table, row, "conversion_cost", "is negative"))
+    if v["code"] in first_row:
+        found.append(problem_at(table, row, "code", f"repeats the mill of row {first_row[v['code']]}"))
+    return found
+
+
+def _norm_problems(table: Table, record: Record, mills: set[str]) -> list[Problem]:
+    found = _range_problems(table, record, "od_min_mm", "od_max_mm") + _range_problems(table, record, "wall_min_mm", "wall_max_mm")
+    if record.values["code"] not in mills:
+        found.append(problem_at(table, record.source, "code", "is an unknown mill (not in the register)"))
+    if record.values["tonnes_per_hour"] <= 0:
+        found.append(problem_at(table, record.source, "tonnes_per_hour", "must be more than 0 t/h"))
+    return found
+
+
+def _capacity(table: Table, records: list[Record], mills: set[str]) -> tuple[list[tuple[str, Month, float]], dict[int, list[Problem]]]:
+    """Hours by (mill, month) from the calendar rows; problems by Excel row."""
+    entries = []
+    by_row: dict[int, list[Problem]] = {}
+    for record in records:
+        row, code = record.source, record.values.get("code")
+        if code is None:
+            continue
+        if code not in mills:
+            by_row.setdefault(row.number, []).append(problem_at(table, row, "code", "is an unknown mill (not in the register)"))
+            continue
+        for column, month in table.extra.items():
+            raw = row.values[column]
+            place = Problem(table.file, table.sheet, row.number, table.letter(column), table.headers[column], raw, "")
+            try:
+                hours = cells.number(raw)
+            except cells.CellError as exc:
+                by_row.setdefault(row.number, []).append(_with_why(place, str(exc)))
+                continue
+            if hours is None:
+                continue  # no entry: the mill's nominal fund applies
+            if not 0 <= hours <= MAX_MONTH_HOURS:
+                by_row.setdefault(row.number, []).append(_with_why(place, f"must be 0-{MAX_MONTH_HOURS} hours"))
+                continue
+            entries.append((code, month, hours))
+    return entries, by_row
+
+
+def _with_why(place: Problem, why: str) -> Problem:
+    return Problem(place.file, place.sheet, place.row, place.column, place.header, place.value, why)
+
+
+def import_mills(
+    store: Store,
+    path: Path,
+    *,
+    login: str,
+    mapping_path: Path | None = None,
+    skip_invalid: bool = False,
+    rejects_path: Path | None = None,
+) -> ImportReport:
+    """Import the mill register, capacity calendar and norms at ``path`` in one transaction.
+
+    Raises :class:`ImportRejected` (nothing written) when the register's header lacks a
+    required column, or when any row is bad (unknown mill, negative hours, text in a
+    number, …) and ``skip_invalid`` is false. With ``skip_invalid`` good rows are imported
+    and bad ones written to ``rejects_path`` (default ``<file>.rejects.xlsx``).
+    """
+    path = Path(path)
+    mapping = load_mapping(mapping_path, ALL_FIELDS)
+    workbook = open_workbook(path)
+    try:
+        register = find_table(workbook, path, "mills", MILL_FIELDS, mapping)
+        calendar = find_table(workbook, path, "capacity", CAPACITY_FIELDS, mapping, claim=_month_header, need_extra="month", required=False)
+        norms_table = find_table(workbook, path, "norms", NORM_FIELDS, mapping, required=False)
+        mill_records, problems = read_records(workbook, path, register, MILL_FIELDS)
+        calendar_records, calendar_problems = read_records(workbook, path, calendar, CAPACITY_FIELDS) if calendar else ([], [])
+        norm_records, norm_problems = read_records(workbook, path, norms_table, NORM_FIELDS) if norms_table else ([], [])
+    finally:
+        workbook.close()
+
+    rejected: dict[tuple[str, int], tuple[Table, Any, list[Problem]]] = {}
+
+    def reject(table: Table, record: Record, found: list[Problem]) -> None:
+        rejected.setdefault((table.sheet, record.source.number), (table, record.source, []))[2].extend(found)
+
+    def index(table: Table | None, records: list[Record], found: list[Problem]) -> None:
+        rows = {r.source.number: r for r in records}
+        for p in found:
+            reject(table, rows[p.row], [p])
+
+    index(register, mill_records, problems)
+    first_row: dict[str, int] = {}
+    good_mills = []
+    for record in mill_records:
+        if (register.sheet, record.source.number) in rejected:
+            continue
+        found = _mill_problems(register, record, first_row)
+        first_row.setdefault(record.values["code"], record.source.number)
+        if found:
+            reject(register, record, found)
+        else:
+            good_mills.append(record)
+
+    with store.unit_of_work() as repo:
+        known = repo.mill_codes() | {r.values["code"] for r in good_mills}
+        if calendar:
+            index(calendar, calendar_records, calendar_problems)
+            clean = [r for r in calendar_records if (calendar.sheet, r.source.number) not in rejected]
+            capacity, calendar_by_row = _capacity(calendar, clean, known)
+            rows = {r.source.number: r for r in calendar_records}
+            for number, found in calendar_by_row.items():
+                reject(calendar, rows[number], found)
+            capacity = [e for e in capacity if not _rejected_code(e[0], calendar, calendar_records, rejected)]
+        else:
+            capacity = []
+        norms: dict[str, list[dict[str, float]]] = {}
+        if norms_table:
+            index(norms_table, norm_records, norm_problems)
+            for record in norm_records:
+                if (norms_table.sheet, record.source.number) in rejected:
+                    continue
+                found = _norm_problems(norms_table, record, known)
+                if found:
+                    reject(norms_table, record, found)
+                    continue
+                v = record.values
+                norms.setdefault(v["code"], []).append({k: v[k] for k in ("od_min_mm", "od_max_mm", "wall_min_mm", "wall_max_mm", "tonnes_per_hour")})
+
+        all_problems = [p for key in sorted(rejected) for p in rejected[key][2]]
+        if all_problems and not skip_invalid:
+            raise ImportRejected(path, all_problems, hint="Fix the rows, or import the good ones with --skip-invalid.")
+        source = f"import {path.name}"
+        counts = {
+            "mills": repo.upsert_mills([_mill_values(r.values) for r in good_mills], login, source),
+            "capacity": repo.upsert_capacity(capacity, login, source),
+        }
+        norms_written = repo.replace_norms(norms, login, source)
+        repo.audit(login, "imported", "file", path.name, after={"mills": len(good_mills), "capacity": len(capacity), "norms": norms_written})
+
+    rejects_file = None
+    if rejected:
+        rejects_file = str(write_rejects(rejects_path or default_rejects_path(path), [rejected[k] for k in sorted(rejected)]))
+    tables = {"mills": f"sheet '{register.sheet}', header row {register.header_row}"}
+    notes = []
+    for kind, table in (("capacity", calendar), ("norms", norms_table)):
+        if table:
+            tables[kind] = f"sheet '{table.sheet}', header row {table.header_row}"
+        else:
+            notes.append(f"no {kind} sheet found; " + ("nominal hours apply to every month" if kind == "capacity" else "productivity comes from speed × mass per metre"))
+    counts["norms"] = UpsertCounts(created=norms_written)
+    return ImportReport(
+        file=str(path),
+        tables=tables,
+        rows_read=len(mill_records) + len(calendar_records) + len(norm_records),
+        counts=counts,
+        rejected=all_problems,
+        rejects_file=rejects_file,
+        notes=notes,
+    )
+
+
+def _rejected_code(code: str, table: Table, records: list[Record], rejected: dict) -> bool:
+    """True if a calendar row of ``code`` was rejected: its other months are left out too,
+    so a mill's calendar is never half-imported."""
+    return any(
+        (table.sheet, r.source.number) in rejected for r in records if r.values.get("code") == code
+    )
+
+
+def _mill_values(v: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "code": v["code"],
+        "name": v.get("name") or v["code"],
+        "shop": v.get("shop") or "",
+        "product_line": v["product_line"],
+        "product_type": v.get("product_type") or "",
+        "od_min_mm": v["od_min_mm"],
+        "od_max_mm": v["od_max_mm"],
+        "wall_min_mm": v["wall_min_mm"],
+        "wall_max_mm": v["wall_max_mm"],
+        "steel_grades": list(v["steel_grades"]),
+        "standards": list(v["standards"]),
+        "speed_m_per_h": v["speed_m_per_h"],
+        "nominal_hours": v.get("nominal_hours") or 0.0,
+        "conversion_cost": v["conversion_cost"],
+    }

@@ -1,0 +1,280 @@
+"""Import of the order portfolio (``millplan import portfolio FILE``).
+
+The commercial department's workbook: one row per position, deal-level columns (deal
+number, customer, key-account flag, sales manager, status, acceptance date) repeated on
+every position of the deal. Deal number + position number identify a position, so a
+re-import updates rows in place and never duplicates them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from core.importing import cells
+from core.importing.headers import FieldSpec
+from core.importing.problems import ImportRejected, Problem
+from core.importing.report import ImportReport, default_rejects_path, write_rejects
+from core.importing.workbook import (
+    Record,
+    load_mapping,
+    open_workbook,
+    problem_at,
+    read_records,
+    find_table,
+)
+from core.model import DealStatus
+from storage.store import Store
+
+_STATUS_WORDS = {
+    DealStatus.ACCEPTED: ("акцептована", "акцептовано", "акцептован", "акцепт", "accepted"),
+    DealStatus.PENDING: ("на акцепте", "ожидает акцепта", "на согласовании", "новая", "pending", "waiting"),
+    DealStatus.REJECTED: ("отклонена", "отклонено", "отказ", "rejected"),
+    DealStatus.CANCELLED: ("отменена", "отменено", "аннулирована", "cancelled", "canceled"),
+    DealStatus.CLOSED: ("закрыта", "выполнена", "исполнена", "closed", "done"),
+}
+_STATUS = {word: status for status, words in _STATUS_WORDS.items() for word in words}
+
+
+def deal_status(value: Any) -> DealStatus | None:
+    """A deal status as the file writes it (``Акцептована``, ``На акцепте``, …)."""
+    label = cells.text(value)
+    if label is None:
+        return None
+    found = _STATUS.get(label.lower().replace("ё", "е"))
+    if found is None:
+        known = ", ".join(words[0] for words in _STATUS_WORDS.values())
+        raise cells.CellError(f"is not a deal status ({known})")
+    return found
+
+
+_T, _MM, _M, _RUB_T = frozenset({"т"}), frozenset({"мм"}), frozenset({"м"}), frozenset({"руб/т"})
+
+FIELDS: tuple[FieldSpec, ...] = (
+    FieldSpec("deal_number", "№ сделки", ("номер сделки", "сделка", "deal", "deal no", "deal number"), cells.text),
+    FieldSpec("customer", "Клиент", ("контрагент", "заказчик", "покупатель", "грузополучатель", "customer", "client"), cells.text),
+    FieldSpec("is_key_account", "Ключевой клиент", ("ключевой", "кк", "key account", "key"), cells.flag, required=False),
+    FieldSpec("sales_manager", "Менеджер", ("менеджер по продажам", "ответственный менеджер", "ответственный", "sales manager", "manager"), cells.text),
+    FieldSpec("deal_status", "Статус сделки", ("статус", "status", "deal status"), deal_status),
+    FieldSpec("accepted_at", "Дата акцепта", ("акцепт", "дата акцептования", "accepted at", "acceptance date"), cells.timestamp, required=False),
+    FieldSpec("position_no", "№ поз.", ("№ позиции", "позиция", "поз", "номер позиции", "position", "position no", "item"), cells.integer),
+    FieldSpec("product_line", "Товарная линия", ("тл", "линия", "product line", "line"), cells.text),
+    FieldSpec("pipe_type", "Вид трубы", ("тип трубы", "вид продукции", "pipe type", "type"), cells.text, required=False),
+    FieldSpec("od_mm", "Диаметр, мм", ("наружный диаметр", "диаметр наружный", "dн", "d", "od", "outside diameter", "diameter"), cells.number, units=_MM),
+    FieldSpec("wall_mm", "Стенка, мм", ("толщина стенки", "стенка", "s", "wall", "wall thickness"), cells.number, units=_MM),
+    FieldSpec("steel_grade", "Марка стали", ("марка", "сталь", "steel grade", "grade"), cells.text),
+    FieldSpec("standard", "НТД", ("стандарт", "гост/ту", "гост ту", "нормативный документ", "standard"), cells.text),
+    FieldSpec("length_m", "Длина, м", ("длина", "length"), cells.number, required=False, units=_M),
+    FieldSpec("tonnes_ordered", "Количество, т", ("количество", "кол-во", "кол во", "объем", "заказано", "тоннаж", "quantity", "qty", "tonnes", "ordered"), cells.number, units=_T),
+    FieldSpec("tonnes_produced", "Произведено, т", ("произведено", "изготовлено", "выпущено", "выполнено", "produced", "made"), cells.number, required=False, units=_T),
+    FieldSpec("price", "Цена, руб/т", ("цена", "цена без ндс", "цена реализации", "price"), cells.money, units=_RUB_T),
+    FieldSpec("metal_cost", "Перем. затраты (металл), руб/т", ("перем затраты металл", "переменные затраты металл", "затраты на металл", "стоимость металла", "металл", "metal cost"), cells.money, units=_RUB_T),
+    FieldSpec("requested_month", "Месяц поставки", ("срок поставки", "период поставки", "месяц отгрузки", "срок отгрузки", "месяц", "requested month", "delivery month", "due month"), cells.month),
+    FieldSpec("manual_priority", "Приоритет", ("priority",), cells.integer, required=False),
+    FieldSpec("note", "Примечание", ("комментарий", "прим", "note", "comment"), cells.text, required=False),
+)
+
+_DEAL_FIELDS = ("customer", "sales_manager", "deal_status")
+
+
+def _row_problems(table, record: Record, product_lines: set[str]) -> list[Problem]:
+    """Rules a single row must keep, beyond its cells being readable."""
+    v, row = record.values, record.source
+    found = []
+
+    def bad(key: str, why: str) -> None:
+        found.append(problem_at(table, row, key, why))
+
+    if v["tonnes_ordered"] <= 0:
+        bad("tonnes_ordered", "is negative; tonnes must be more than 0" if v["tonnes_ordered"] < 0 else "is zero; tonnes must be more than 0")
+    if v.get("tonnes_produced") is not None and v["tonnes_produced"] < 0:
+        bad("tonnes_produced", "is negative; produced tonnes cannot be below 0")
+    for key in ("od_mm", "wall_mm", "price", "metal_cost", "length_m"):
+        if v.get(key) is not None and v[key] <= 0 and key not in ("price", "metal_cost"):
+            bad(key, "must be more than 0")
+        elif v.get(key) is not None and v[key] < 0:
+            bad(key, "is negative")
+    if v["od_mm"] > 0 and v["wall_mm"] > 0 and 2 * v["wall_mm"] >= v["od_mm"]:
+        bad("wall_mm", f"is half the diameter ({v['od_mm']:g} mm) or more: not a pipe")
+    if v.get("manual_priority") is not None and v["manual_priority"] not in (1, 2, 3):
+        bad("manual_priority", "is not a priority 1-3")
+    if v["position_no"] < 1:
+        bad("position_no", "is not a position number (1 or more)")
+    if v["product_line"] not in product_lines:
+        known = ", ".join(sorted(product_lines)) or "none: import the mill register first"
+        bad("product_line", f"is not a product line of any mill (known: {known})")
+    return found
+
+
+def _cross_row_problems(table, records: list[Record]) -> dict[int, list[Problem]]:
+    """Duplicated positions and deal or customer columns that disagree between rows.
+
+    Returns problems by Excel row number; the first row of a deal or customer sets the
+    reference and later disagreeing rows are the ones reported.
+    """
+    found: dict[int, list[Problem]] = {}
+    seen_positions: dict[tuple[str, int], int] = {}
+    deal_first: dict[str, Record] = {}
+    customer_first: dict[str, Record] = {}
+    for record in records:
+        v, row = record.values, record.source
+        key = (v["deal_number"], v["position_no"])
+        if key in seen_positions:
+            found.setdefault(row.number, []).append(
+                problem_at(table, row, "position_no", f"repeats deal {key[0]} position {key[1]} of row {seen_positions[key]}")
+            )
+            continue
+        seen_positions[key] = row.number
+        first = deal_first.setdefault(v["deal_number"], record)
+        for field in _DEAL_FIELDS:
+            if v[field] != first.values[field]:
+                shown = first.values[field].value if isinstance(first.values[field], DealStatus) else first.values[field]
+                found.setdefault(row.number, []).append(
+                    problem_at(table, row, field, f"differs from row {first.source.number} of the same deal ({shown!r})")
+                )
+        client = customer_first.setdefault(v["customer"], record)
+        if "is_key_account" in v and v["is_key_account"] != client.values.get("is_key_account", False):
+            found.setdefault(row.number, []).append(
+                problem_at(table, row, "is_key_account", f"differs from row {client.source.number} for the same customer")
+            )
+    return found
+
+
+@dataclass(frozen=True)
+class _DealDecision:
+    status: DealStatus
+    accepted_at: datetime | None
+    accepted_by: str | None
+    note: str | None
+
+
+def _decide_deal(
+    number: str, in_file: DealStatus, file_date: datetime | None, stored: tuple | None
+) -> _DealDecision:
+    """Status the deal takes: the file's, except that a decision made in millplan
+    (accepted, rejected, …) is not undone by a file still saying "pending"."""
+    if stored is None:
+        return _DealDecision(in_file, file_date if in_file is DealStatus.ACCEPTED else None, None, None)
+    status, accepted_at, accepted_by = stored
+    if in_file is DealStatus.PENDING and status is not DealStatus.PENDING:
+        return _DealDecision(
+            status, accepted_at, accepted_by,
+            f"deal {number}: kept '{status.value}' as decided in millplan; the file still says pending",
+        )
+    if in_file is status:
+        return _DealDecision(status, accepted_at or file_date, accepted_by, None)
+    return _DealDecision(in_file, file_date if in_file is DealStatus.ACCEPTED else None, None, None)
+
+
+def import_portfolio(
+    store: Store,
+    path: Path,
+    *,
+    login: str,
+    mapping_path: Path | None = None,
+    skip_invalid: bool = False,
+    rejects_path: Path | None = None,
+) -> ImportReport:
+    """Import the order portfolio at ``path`` into ``store`` in one transaction.
+
+    Raises :class:`ImportRejected` (nothing written) when a required column is missing,
+    or when any row is bad and ``skip_invalid`` is false. With ``skip_invalid`` the good
+    rows are imported and the bad ones written to ``rejects_path`` (default
+    ``<file>.rejects.xlsx``). The mill register must be imported first: product lines
+    are checked against it.
+    """
+    path = Path(path)
+    mapping = load_mapping(mapping_path, FIELDS)
+    workbook = open_workbook(path)
+    try:
+        table = find_table(workbook, path, "portfolio", FIELDS, mapping)
+        records, cell_problems = read_records(workbook, path, table, FIELDS)
+    finally:
+        workbook.close()
+    with store.unit_of_work() as repo:
+        product_lines = {m.product_line for m in repo.plant().mills}
+        by_row = _validate(table, records, cell_problems, product_lines)
+        problems = [p for number in sorted(by_row) for p in by_row[number]]
+        if problems and not skip_invalid:
+            raise ImportRejected(path, problems, hint="Fix the rows, or import the good ones with --skip-invalid.")
+        good = [r for r in records if r.source.number not in by_row]
+        customers, deals, positions, notes = _store_records(good, repo.deal_states())
+        counts = repo.upsert_portfolio(customers, deals, positions, login, f"import {path.name}")
+        repo.audit(login, "imported", "file", path.name, after={"positions": len(positions), "rejected_rows": len(by_row)})
+    rejects_file = None
+    if by_row:
+        rejected = [(table, r.source, by_row[r.source.number]) for r in records if r.source.number in by_row]
+        rejects_file = str(write_rejects(rejects_path or default_rejects_path(path), rejected))
+    return ImportReport(
+        file=str(path),
+        tables={"portfolio": f"sheet '{table.sheet}', header row {table.header_row}"},
+        rows_read=len(records),
+        counts=counts,
+        rejected=problems,
+        rejects_file=rejects_file,
+        notes=notes,
+    )
+
+
+def _validate(table, records: list[Record], cell_problems: list[Problem], product_lines: set[str]) -> dict[int, list[Problem]]:
+    """Every problem of the file by Excel row: unreadable cells, broken row rules, and
+    disagreements between rows (checked among rows that are otherwise good)."""
+    by_row: dict[int, list[Problem]] = {}
+    for p in cell_problems:
+        by_row.setdefault(p.row, []).append(p)
+    for record in records:
+        if record.source.number not in by_row:
+            for p in _row_problems(table, record, product_lines):
+                by_row.setdefault(record.source.number, []).append(p)
+    good = [r for r in records if r.source.number not in by_row]
+    for number, found in _cross_row_problems(table, good).items():
+        by_row.setdefault(number, []).extend(found)
+    return by_row
+
+
+def _store_records(
+    good: list[Record], deal_states: dict[str, tuple]
+) -> tuple[dict[str, bool], list[dict[str, Any]], list[dict[str, Any]], list[str]]:
+    """Customers (name → key flag), deal and position records for the store, and notes."""
+    customers: dict[str, bool] = {}
+    deals: dict[str, dict[str, Any]] = {}
+    positions = []
+    notes = []
+    for record in good:
+        v = record.values
+        customers[v["customer"]] = v.get("is_key_account", False)
+        if v["deal_number"] not in deals:
+            decision = _decide_deal(v["deal_number"], v["deal_status"], v.get("accepted_at"), deal_states.get(v["deal_number"]))
+            if decision.note:
+                notes.append(decision.note)
+            deals[v["deal_number"]] = {
+                "number": v["deal_number"],
+                "customer": v["customer"],
+                "sales_manager": v["sales_manager"],
+                "status": decision.status.value,
+                "accepted_at": decision.accepted_at,
+                "accepted_by": decision.accepted_by,
+            }
+        positions.append(
+            {
+                "deal_number": v["deal_number"],
+                "position_no": v["position_no"],
+                "product_line": v["product_line"],
+                "pipe_type": v.get("pipe_type") or "",
+                "od_mm": v["od_mm"],
+                "wall_mm": v["wall_mm"],
+                "steel_grade": v["steel_grade"],
+                "standard": v["standard"],
+                "length_m": v.get("length_m"),
+                "tonnes_ordered": v["tonnes_ordered"],
+                "tonnes_produced": v.get("tonnes_produced") or 0.0,
+                "price": v["price"],
+                "metal_cost": v["metal_cost"],
+                "requested_month": str(v["requested_month"]),
+                "manual_priority": v.get("manual_priority"),
+                "note": v.get("note"),
+            }
+        )
+    return customers, list(deals.values()), positions, notes

@@ -1,0 +1,120 @@
+"""Mill load by month and each mill's load horizon (the mill load monitor, DESIGN.md).
+
+Booked hours of a mill in a month come from that month's assignment for the mill's
+product line where one exists (approved revision in force, else the latest draft).
+Accepted tonnes not in any assignment are booked on their best compatible mill (most
+marginal income per hour) in their requested month — or the current month if that has
+passed — and, where that month already has an assignment that left them out, in the
+first later month without one.
+
+The **load horizon** of a mill is the date up to which all its booked hours would keep
+it fully busy, laying them over its calendar from today: the rest of the current month
+(pro rata by days), then each month's hours in turn (the calendar's, else the nominal).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+
+from core.attributes import describe
+from core.model import DealStatus, Mill, MillLoad, Plant
+from core.months import Month
+from storage.store import Store
+
+HORIZON_LIMIT_MONTHS = 120
+"""Booked work beyond ten years of capacity is reported as beyond the limit."""
+
+
+@dataclass(frozen=True)
+class MillHorizon:
+    """``booked_hours`` h of accepted, unproduced work on the mill; ``until`` the date it is
+    fully busy to (``None`` when the mill has no hours to do it within the limit)."""
+
+    mill_code: str
+    booked_hours: float
+    until: date | None
+
+
+@dataclass(frozen=True)
+class LoadReport:
+    """Load of every mill in ``months`` (``cells`` by (mill code, month)), the horizons, and
+    tonnes that no mill can make (``unplaceable_tonnes`` t) so they are not silently lost."""
+
+    today: date
+    months: tuple[Month, ...]
+    mills: tuple[Mill, ...]
+    cells: dict[tuple[str, Month], MillLoad]
+    horizons: dict[str, MillHorizon]
+    unplaceable_tonnes: float
+
+
+def mill_load(store: Store, *, months: int = 6, today: date | None = None) -> LoadReport:
+    """Load of each mill for ``months`` months from the current one, and load horizons."""
+    today = today or datetime.now(timezone.utc).date()
+    start = Month.of(today)
+    window = tuple(start.range(months))
+    with store.unit_of_work() as repo:
+        plant = repo.plant()
+        positions = repo.positions(deal_status=DealStatus.ACCEPTED, open_only=True)
+        # Assignments beyond the window matter too: tonnes planned there are booked there.
+        assignments = repo.assignments_in_force(start.range(months + 12))
+    booked: dict[tuple[str, Month], float] = {}
+    assigned: dict[int, float] = {}
+    planned_months = {(a.month, a.product_line) for a in assignments}
+    for a in assignments:
+        for line in a.lines:
+            booked[line.mill_code, a.month] = booked.get((line.mill_code, a.month), 0.0) + line.hours
+            assigned[line.position_id] = assigned.get(line.position_id, 0.0) + line.tonnes
+    unplaceable = 0.0
+    for attrs in describe(plant, positions):
+        p = attrs.position
+        tonnes = p.remaining_tonnes - assigned.get(p.id, 0.0)
+        if tonnes <= 1e-9:
+            continue
+        if attrs.best is None:
+            unplaceable += tonnes
+            continue
+        month = max(p.requested_month, start)
+        while (month, p.product_line) in planned_months:
+            month = month + 1
+        key = (attrs.best.mill.code, month)
+        booked[key] = booked.get(key, 0.0) + tonnes * attrs.best.hours_per_tonne
+    cells = {
+        (m.code, month): MillLoad(m.code, month, plant.hours(m, month), booked.get((m.code, month), 0.0))
+        for m in plant.mills
+        for month in window
+    }
+    totals: dict[str, float] = {}
+    for (code, _), hours in booked.items():
+        totals[code] = totals.get(code, 0.0) + hours
+    horizons = {
+        m.code: MillHorizon(m.code, totals.get(m.code, 0.0), horizon(plant, m, totals.get(m.code, 0.0), today))
+        for m in plant.mills
+    }
+    return LoadReport(today, window, plant.mills, cells, horizons, unplaceable)
+
+
+def horizon(plant: Plant, mill: Mill, hours: float, today: date) -> date | None:
+    """The date ``hours`` h of work would keep ``mill`` busy until, starting ``today``.
+
+    Each month's hours are spread evenly over its days; today counts as a working day.
+    Returns ``today`` when nothing is booked and ``None`` when the calendar has no room
+    for the work within :data:`HORIZON_LIMIT_MONTHS`.
+    """
+    if hours <= 0:
+        return today
+    month = Month.of(today)
+    day = today.day
+    remaining = hours
+    for _ in range(HORIZON_LIMIT_MONTHS):
+        per_day = plant.hours(mill, month) / month.days
+        days_left = month.days - day + 1
+        if per_day > 0 and remaining <= per_day * days_left:
+            # a part-day of work still occupies that day (the epsilon absorbs round-off)
+            needed = max(1, math.ceil(remaining / per_day - 1e-9))
+            return date(month.year, month.month, day) + timedelta(days=needed - 1)
+        remaining -= per_day * days_left
+        month, day = month + 1, 1
+    return None

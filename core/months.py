@@ -1,0 +1,73 @@
+"""Calendar months as the plant speaks of them: ``YYYY-MM``.
+
+A :class:`Month` is what assignments, capacity and requested delivery dates are keyed by.
+It is stored as the text ``YYYY-MM`` (sortable, readable in any SQL client).
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+
+
+@dataclass(frozen=True, order=True, slots=True)
+class Month:
+    """A calendar month; ``str(Month(2027, 1)) == "2027-01"``.
+
+    Raises ``ValueError`` on a month outside 1–12 or a year outside 1900–2999.
+    """
+
+    year: int
+    month: int
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.month <= 12:
+            raise ValueError(f"month {self.month} is not 1-12")
+        if not 1900 <= self.year <= 2999:
+            raise ValueError(f"year {self.year} is out of range")
+
+    @classmethod
+    def parse(cls, text: str) -> Month:
+        """Parse strict ``YYYY-MM``; raises ``ValueError`` naming the text otherwise."""
+        try:
+            year, month = text.strip().split("-")
+            if len(year) != 4 or len(month) != 2:
+                raise ValueError
+            return cls(int(year), int(month))
+        except ValueError:
+            raise ValueError(f"{text!r} is not a month in the form YYYY-MM") from None
+
+    @classmethod
+    def of(cls, day: date | datetime) -> Month:
+        """The month a date falls in."""
+        return cls(day.year, day.month)
+
+    @classmethod
+    def current(cls, now: datetime | None = None) -> Month:
+        """The current month in UTC (the plant's calendar months are UTC-keyed here)."""
+        return cls.of(now or datetime.now(timezone.utc))
+
+    def __str__(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"
+
+    def __add__(self, months: int) -> Month:
+        index = self.year * 12 + (self.month - 1) + months
+        return Month(index // 12, index % 12 + 1)
+
+    def __sub__(self, other: Month) -> int:
+        """Whole months from ``other`` to ``self``."""
+        return (self.year - other.year) * 12 + (self.month - other.month)
+
+    @property
+    def days(self) -> int:
+        """Number of days in the month."""
+        return calendar.monthrange(self.year, self.month)[1]
+
+    @property
+    def first_day(self) -> date:
+        return date(self.year, self.month, 1)
+
+    def range(self, count: int) -> list[Month]:
+        """This month and the ``count - 1`` that follow it."""
+        return [self + i for i in range(count)]

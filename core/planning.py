@@ -1,0 +1,274 @@
+"""Running the prioritiser for a month and saving the result as a draft assignment.
+
+Eligible: positions of accepted deals with tonnes left to make (ordered − produced)
+requested no later than the plan month. Tonnes may be split across compatible mills;
+capacity is the month's calendar hours (else the mill's nominal fund). Objective,
+lexicographic (DESIGN.md): most key-account tonnes, then most marginal income; manual
+priority only breaks ties. Lines the product-line manager locked are kept, positions he
+excluded stay out; both carry over from the month's latest revision.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+
+from core.attributes import PositionAttributes, mill_options
+from core.errors import InfeasiblePlan, NotFound
+from core.model import Assignment, AssignmentLine, DealStatus, Exclusion, Mill, Plant, Position
+from core.months import Month
+from solver import prioritiser
+from solver.problem import Demand, Option, Problem, Solution
+from storage.store import Store
+
+FULL = 0.999
+"""A mill counts as fully booked above this share of its hours (solver round-off)."""
+
+
+@dataclass(frozen=True)
+class PlanOutcome:
+    """A saved draft and how it was reached: positions considered, solver status (optimal),
+    solver name and seconds, and notes such as locks dropped."""
+
+    assignment: Assignment
+    considered: int
+    solver_status: str
+    solver_name: str
+    seconds: float
+    notes: list[str] = field(default_factory=list)
+
+
+def priority_weight(manual_priority: int | None) -> int:
+    """Tie-break weight: priority 1 (highest) → 3, 2 → 2, 3 → 1, none → 0."""
+    return 0 if manual_priority is None else 4 - manual_priority
+
+
+def plan(
+    store: Store,
+    month: Month,
+    *,
+    login: str,
+    product_line: str | None = None,
+    solver: str = "highs",
+    time_limit: float | None = None,
+) -> list[PlanOutcome]:
+    """Plan ``month`` for one product line (or every line) and save each as a draft revision.
+
+    Raises :class:`NotFound` for an unknown product line and :class:`InfeasiblePlan` when
+    the locked lines alone exceed a mill's hours (naming them) or the solver fails;
+    nothing is saved for the line that failed.
+    """
+    with store.unit_of_work() as repo:
+        plant = repo.plant()
+    lines = [product_line] if product_line else plant.product_lines
+    if product_line and product_line not in plant.product_lines:
+        known = ", ".join(plant.product_lines) or "none: import the mill register first"
+        raise NotFound(f"product line {product_line} has no mills (known: {known})")
+    return [_plan_line(store, plant, month, line, login, solver, time_limit) for line in lines]
+
+
+def _plan_line(
+    store: Store, plant: Plant, month: Month, line: str, login: str, solver: str, time_limit: float | None
+) -> PlanOutcome:
+    with store.unit_of_work() as repo:
+        positions = repo.positions(
+            deal_status=DealStatus.ACCEPTED, product_line=line, due_by=month, open_only=True
+        )
+        previous = repo.assignment(month, line)
+    mills = [m for m in plant.mills if m.product_line == line]
+    hours = {m.code: plant.hours(m, month) for m in mills}
+    by_id = {p.id: p for p in positions}
+    manual = {e.position_id: e for e in (previous.exclusions if previous else ()) if e.manual and e.position_id in by_id}
+    locks, notes = _carried_locks(previous, by_id)
+    attributes = {p.id: PositionAttributes(p, *mill_options(plant, p)) for p in positions if p.id not in manual}
+    _check_locks(locks, attributes, hours, month)
+
+    problem = _problem(attributes, locks, mills, hours)
+    solution = prioritiser.solve(problem, solver=solver, time_limit=time_limit)
+    if not solution.ok:
+        raise InfeasiblePlan(f"{month} {line}: {solution.message} (solver {solution.solver}, status {solution.status})")
+
+    plan_lines = _lines(solution, attributes, locks, mills)
+    exclusions = list(manual.values()) + _exclusions(plan_lines, attributes, hours, month)
+    with store.unit_of_work() as repo:
+        saved = repo.save_draft(
+            month, line, plan_lines, exclusions,
+            login=login, solver_status=solution.status, solver_name=solution.solver, solve_seconds=solution.seconds,
+        )
+    return PlanOutcome(
+        with_hours(saved, plant), len(attributes), solution.status, solution.solver, solution.seconds, notes
+    )
+
+
+def with_hours(assignment: Assignment, plant: Plant) -> Assignment:
+    """The assignment with the available hours of every mill of its line in its month."""
+    hours = {m.code: plant.hours(m, assignment.month) for m in plant.mills if m.product_line == assignment.product_line}
+    return replace(assignment, mill_hours=hours)
+
+
+def _carried_locks(
+    previous: Assignment | None, eligible: dict[int, Position]
+) -> tuple[dict[int, dict[str, float]], list[str]]:
+    """Locked tonnes by position and mill from the latest revision; locks of positions no
+    longer eligible (deal no longer accepted, fully produced, moved later) are dropped."""
+    locks: dict[int, dict[str, float]] = {}
+    notes = []
+    for line in previous.lines if previous else ():
+        if not line.locked:
+            continue
+        if line.position_id not in eligible:
+            notes.append(f"lock of {line.position_ref} on {line.mill_code} dropped: the position is no longer eligible")
+            continue
+        locks.setdefault(line.position_id, {})[line.mill_code] = line.tonnes
+    return locks, notes
+
+
+def _check_locks(
+    locks: dict[int, dict[str, float]], attributes: dict[int, PositionAttributes], hours: dict[str, float], month: Month
+) -> None:
+    """Raise :class:`InfeasiblePlan` naming the locks a mill cannot make or hold."""
+    booked: dict[str, list[tuple[str, float]]] = {}
+    problems = []
+    for position_id, by_mill in locks.items():
+        attrs = attributes[position_id]
+        rates = {o.mill.code: o for o in attrs.options}
+        for code, tonnes in by_mill.items():
+            if code not in rates:
+                problems.append(f"{attrs.position.ref} is locked on {code}, which can no longer make it")
+                continue
+            booked.setdefault(code, []).append((attrs.position.ref, tonnes * rates[code].hours_per_tonne))
+    for code, items in sorted(booked.items()):
+        total = sum(h for _, h in items)
+        if total > hours[code] + 1e-6:
+            refs = ", ".join(f"{ref} ({h:.0f} h)" for ref, h in items)
+            problems.append(f"locked lines on {code} need {total:.0f} h but {month} has {hours[code]:.0f} h: {refs}")
+    if problems:
+        raise InfeasiblePlan(f"{month}: the locked lines cannot all be kept — " + "; ".join(problems))
+
+
+def _problem(
+    attributes: dict[int, PositionAttributes],
+    locks: dict[int, dict[str, float]],
+    mills: list[Mill],
+    hours: dict[str, float],
+) -> Problem:
+    demands = []
+    for position_id, attrs in attributes.items():
+        if not attrs.options:
+            continue
+        p = attrs.position
+        locked = locks.get(position_id, {})
+        demands.append(
+            Demand(
+                id=position_id,
+                tonnes=max(p.remaining_tonnes, sum(locked.values())),
+                key_account=p.is_key_account,
+                priority=priority_weight(p.manual_priority),
+                options=tuple(
+                    Option(o.mill.id, o.hours_per_tonne, float(o.unit_margin)) for o in attrs.options
+                ),
+                locked=tuple((o.mill.id, locked[o.mill.code]) for o in attrs.options if o.mill.code in locked),
+            )
+        )
+    return Problem(tuple(demands), {m.id: hours[m.code] for m in mills})
+
+
+def _lines(
+    solution: Solution,
+    attributes: dict[int, PositionAttributes],
+    locks: dict[int, dict[str, float]],
+    mills: list[Mill],
+) -> list[AssignmentLine]:
+    codes = {m.id: m.code for m in mills}
+    result = []
+    for (position_id, mill_id), tonnes in sorted(solution.tonnes.items()):
+        attrs = attributes[position_id]
+        option = next(o for o in attrs.options if o.mill.id == mill_id)
+        result.append(
+            AssignmentLine(
+                position_id=position_id,
+                position_ref=attrs.position.ref,
+                mill_code=codes[mill_id],
+                tonnes=tonnes,
+                hours=round(tonnes * option.hours_per_tonne, 3),
+                marginal_income=(Decimal(repr(tonnes)) * option.unit_margin).quantize(Decimal("0.01")),
+                locked=codes[mill_id] in locks.get(position_id, {}),
+                is_key_account=attrs.position.is_key_account,
+            )
+        )
+    return result
+
+
+def _exclusions(
+    lines: list[AssignmentLine], attributes: dict[int, PositionAttributes], hours: dict[str, float], month: Month
+) -> list[Exclusion]:
+    """A reason for every considered position with tonnes left out."""
+    planned: dict[int, float] = {}
+    used: dict[str, float] = {}
+    for line in lines:
+        planned[line.position_id] = planned.get(line.position_id, 0.0) + line.tonnes
+        used[line.mill_code] = used.get(line.mill_code, 0.0) + line.hours
+    result = []
+    for position_id, attrs in attributes.items():
+        p = attrs.position
+        left_out = round(p.remaining_tonnes - planned.get(position_id, 0.0), 3)
+        if left_out < prioritiser.MIN_TONNES:
+            continue
+        code, text, mill = _reason(attrs, lines, used, hours, month)
+        if position_id in planned:
+            text = f"{planned[position_id]:g} t of {p.remaining_tonnes:g} t planned; {text}"
+        result.append(Exclusion(position_id, p.ref, left_out, code, text, mill_code=mill))
+    return result
+
+
+def _reason(
+    attrs: PositionAttributes,
+    lines: list[AssignmentLine],
+    used: dict[str, float],
+    hours: dict[str, float],
+    month: Month,
+) -> tuple[str, str, str | None]:
+    """Why the prioritiser left (part of) a position out: reason code, sentence, mill."""
+    p = attrs.position
+    if not attrs.options:
+        return "no_compatible_mill", attrs.no_mill_reason, None
+    working = [o for o in attrs.options if hours[o.mill.code] > 0]
+    if not working:
+        codes = ", ".join(o.mill.code for o in attrs.options)
+        return "no_hours", f"no hours on {codes} in {month}", attrs.options[0].mill.code
+    best = working[0]
+    if not p.is_key_account and best.unit_margin <= 0:
+        return (
+            "negative_margin",
+            f"marginal income {best.unit_margin:,.0f} RUB/t on its best mill {best.mill.code}: planning it earns nothing",
+            best.mill.code,
+        )
+    full = [o for o in working if used.get(o.mill.code, 0.0) >= FULL * hours[o.mill.code]]
+    option = full[0] if full else best
+    code = option.mill.code
+    booked = f"capacity of {code} in {month} ({hours[code]:,.0f} h) is fully booked"
+    others = [l for l in lines if l.mill_code == code and not l.is_key_account]
+    other_hours = sum(l.hours for l in others)
+    if p.is_key_account or other_hours < (1 - FULL) * hours[code]:
+        who = "other key-account positions" if p.is_key_account else "key-account positions"
+        return "capacity_key_accounts", f"{booked} by {who}", code
+    rate = sum(l.marginal_income for l in others) / Decimal(repr(other_hours))
+    return (
+        "capacity_better_paying",
+        f"{booked} by better-paying positions: {rate:,.0f} RUB/h on average there, "
+        f"this one {option.margin_per_hour:,.0f} RUB/h",
+        code,
+    )
+
+
+def latest(store: Store, month: Month, product_line: str) -> Assignment:
+    """The latest revision of the month's assignment for the line, with mill hours.
+
+    Raises :class:`NotFound` if the month has not been planned for that line.
+    """
+    with store.unit_of_work() as repo:
+        found = repo.assignment(month, product_line)
+        plant = repo.plant()
+    if found is None:
+        raise NotFound(f"{month} has no assignment for product line {product_line}; run the prioritiser first")
+    return with_hours(found, plant)

@@ -1,0 +1,38 @@
+"""Keep native solver libraries off the process's standard output.
+
+HiGHS prints its copyright banner from C++ straight to file descriptor 1 when the first
+``Highs`` object of a process is built, before any option can turn output off
+(ERGO-Code/HiGHS#1932). On the workstation that would land on the terminal; with
+``--json`` it would corrupt the document. So every solve runs with descriptor 1 pointed
+at the null device. Textual draws on descriptor 2, so the screen is unaffected.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import threading
+from typing import Iterator
+
+_lock = threading.Lock()
+
+
+@contextlib.contextmanager
+def stdout_silenced() -> Iterator[None]:
+    """Point descriptor 1 at the null device for the duration; restores it on exit.
+
+    Serialised by a lock because descriptors are process-wide.
+    """
+    with _lock:
+        sys.stdout.flush()
+        saved = os.dup(1)
+        try:
+            with open(os.devnull, "wb") as null:
+                os.dup2(null.fileno(), 1)
+            yield
+        finally:
+            with contextlib.suppress(ValueError, OSError):
+                sys.stdout.flush()
+            os.dup2(saved, 1)
+            os.close(saved)

@@ -1,0 +1,147 @@
+"""Table rows to plain domain objects — the only way data leaves :mod:`storage`."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from core.model import (
+    AssignmentLine,
+    Deal,
+    DealStatus,
+    Exclusion,
+    Mill,
+    Position,
+    ProductivityNorm,
+    User,
+    Role,
+    position_ref,
+)
+from core.months import Month
+from storage.tables import (
+    AssignmentLineRow,
+    CustomerRow,
+    DealRow,
+    ExclusionRow,
+    MillRow,
+    NormRow,
+    PositionRow,
+    UserRow,
+)
+
+
+def mill(row: MillRow) -> Mill:
+    return Mill(
+        id=row.id,
+        code=row.code,
+        name=row.name,
+        shop=row.shop,
+        product_line=row.product_line,
+        product_type=row.product_type,
+        od_min_mm=row.od_min_mm,
+        od_max_mm=row.od_max_mm,
+        wall_min_mm=row.wall_min_mm,
+        wall_max_mm=row.wall_max_mm,
+        steel_grades=tuple(row.steel_grades),
+        standards=tuple(row.standards),
+        speed_m_per_h=row.speed_m_per_h,
+        nominal_hours=row.nominal_hours,
+        conversion_cost=Decimal(row.conversion_cost),
+    )
+
+
+def norm(row: NormRow, mill_code: str) -> ProductivityNorm:
+    return ProductivityNorm(
+        mill_code, row.od_min_mm, row.od_max_mm, row.wall_min_mm, row.wall_max_mm, row.tonnes_per_hour
+    )
+
+
+def user(row: UserRow) -> User:
+    return User(row.login, row.name, Role(row.role))
+
+
+def deal(row: DealRow, customer: CustomerRow) -> Deal:
+    return Deal(
+        id=row.id,
+        number=row.number,
+        customer=customer.name,
+        is_key_account=customer.is_key_account,
+        sales_manager=row.sales_manager,
+        status=DealStatus(row.status),
+        accepted_at=row.accepted_at,
+        accepted_by=row.accepted_by,
+        rejection_reason=row.rejection_reason,
+        version=row.version,
+    )
+
+
+def position(row: PositionRow, deal_row: DealRow, customer: CustomerRow) -> Position:
+    return Position(
+        id=row.id,
+        deal_number=deal_row.number,
+        position_no=row.position_no,
+        customer=customer.name,
+        is_key_account=customer.is_key_account,
+        sales_manager=deal_row.sales_manager,
+        deal_status=DealStatus(deal_row.status),
+        product_line=row.product_line,
+        pipe_type=row.pipe_type,
+        od_mm=row.od_mm,
+        wall_mm=row.wall_mm,
+        steel_grade=row.steel_grade,
+        standard=row.standard,
+        length_m=row.length_m,
+        tonnes_ordered=row.tonnes_ordered,
+        tonnes_produced=row.tonnes_produced,
+        price=Decimal(row.price),
+        metal_cost=Decimal(row.metal_cost),
+        requested_month=Month.parse(row.requested_month),
+        manual_priority=row.manual_priority,
+        note=row.note,
+    )
+
+
+def line(row: AssignmentLineRow, ref: str, mill_code: str, key_account: bool) -> AssignmentLine:
+    return AssignmentLine(
+        position_id=row.position_id,
+        position_ref=ref,
+        mill_code=mill_code,
+        tonnes=row.tonnes,
+        hours=row.hours,
+        marginal_income=Decimal(row.marginal_income),
+        locked=row.locked,
+        is_key_account=key_account,
+    )
+
+
+def exclusion(row: ExclusionRow, ref: str, mill_code: str | None) -> Exclusion:
+    return Exclusion(
+        position_id=row.position_id,
+        position_ref=ref,
+        tonnes_left_out=row.tonnes_left_out,
+        reason_code=row.reason_code,
+        reason=row.reason,
+        manual=row.manual,
+        mill_code=mill_code,
+    )
+
+
+def ref_of(position_row: PositionRow, deal_row: DealRow) -> str:
+    return position_ref(deal_row.number, position_row.position_no)
+
+
+def jsonable(value: Any) -> Any:
+    """A value as the audit log stores it in JSON: Decimal and times as text, enums by value."""
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, (Month,)):
+        return str(value)
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    return value

@@ -1,0 +1,57 @@
+"""Engines for the store: an SQLite file by default, PostgreSQL (or any SQLAlchemy URL) by choice.
+
+``make_engine`` is the only place an engine is built; nothing is built at import time.
+SQLite gets WAL journalling (readers don't block the writer), a busy timeout (a second
+writer waits instead of failing) and enforced foreign keys, on every connection.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine, make_url
+
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+ENV_URL = "MILLPLAN_DB"
+
+
+def default_url() -> str:
+    """``$MILLPLAN_DB`` if set, else an SQLite file in the user's data directory."""
+    if os.environ.get(ENV_URL):
+        return os.environ[ENV_URL]
+    path = Path(platformdirs.user_data_dir("millplan", appauthor=False)) / "millplan.sqlite"
+    return f"sqlite:///{path}"
+
+
+def masked(url: str) -> str:
+    """The URL with any password hidden, for messages and logs."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # an unparsable URL is shown as given; it holds no parsed password
+        return url
+
+
+def make_engine(url: str) -> Engine:
+    """Build an engine for ``url``; for a SQLite file, create its folder and set pragmas.
+
+    Raises ``sqlalchemy.exc.ArgumentError`` for a malformed URL (the caller words it).
+    """
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return sa.create_engine(url, pool_pre_ping=True)
+    if parsed.database and parsed.database != ":memory:":
+        Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    engine = sa.create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+
+    @sa.event.listens_for(engine, "connect")
+    def _pragmas(dbapi_connection, _record):  # noqa: ANN001 - DB-API connection
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    return engine

@@ -1,0 +1,569 @@
+"""Queries and writes on one session, in terms of domain objects.
+
+A :class:`Repository` lives inside one unit of work (``Store.unit_of_work``); it never
+commits. Every write records an audit entry in the same transaction, so a change and its
+record are kept or lost together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any, TypeVar
+
+import sqlalchemy as sa
+from sqlmodel import Session, SQLModel, select
+
+from core.errors import NotFound
+from core.model import (
+    Assignment,
+    AssignmentState,
+    AuditEntry,
+    Deal,
+    DealStatus,
+    Plant,
+    Position,
+    UpsertCounts,
+)
+from core.months import Month
+from storage import convert
+from storage.tables import (
+    AssignmentLineRow,
+    AssignmentRow,
+    AuditRow,
+    CapacityRow,
+    CustomerRow,
+    DealRow,
+    ExclusionRow,
+    MillRow,
+    NormRow,
+    PositionRow,
+    UserRow,
+    utcnow,
+)
+
+Row = TypeVar("Row", bound=SQLModel)
+
+
+class Repository:
+    """Domain-level access to the store through one SQLModel session."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    # -- audit -------------------------------------------------------------------------
+
+    def audit(
+        self,
+        login: str,
+        action: str,
+        object_type: str,
+        object_key: str,
+        before: dict | None = None,
+        after: dict | None = None,
+        reason: str | None = None,
+    ) -> None:
+        """Append one audit entry (values made JSON-safe: Decimal and times as text)."""
+        self.session.add(
+            AuditRow(
+                login=login,
+                action=action,
+                object_type=object_type,
+                object_key=object_key,
+                before={k: convert.jsonable(v) for k, v in before.items()} if before else None,
+                after={k: convert.jsonable(v) for k, v in after.items()} if after else None,
+                reason=reason,
+            )
+        )
+
+    def audit_entries(self, object_key: str | None = None, limit: int = 200) -> list[AuditEntry]:
+        """Newest first; only those of ``object_key`` when given."""
+        query = select(AuditRow).order_by(AuditRow.id.desc()).limit(limit)
+        if object_key is not None:
+            query = query.where(AuditRow.object_key == object_key)
+        return [
+            AuditEntry(r.at, r.login, r.action, r.object_type, r.object_key, r.before, r.after, r.reason)
+            for r in self.session.exec(query)
+        ]
+
+    # -- generic upsert ------------------------------------------------------------------
+
+    def _upsert(
+        self,
+        index: dict[Any, Row],
+        key: Any,
+        make: type[Row],
+        values: dict[str, Any],
+        *,
+        login: str,
+        object_type: str,
+        object_key: str,
+        reason: str | None,
+    ) -> tuple[Row, str]:
+        """Create or update the row ``index[key]`` to ``values``; audit what changed.
+
+        Returns the row and ``"created"``, ``"updated"`` or ``"unchanged"``.
+        """
+        row = index.get(key)
+        if row is None:
+            row = make(**values)
+            self.session.add(row)
+            index[key] = row
+            self.audit(login, "created", object_type, object_key, after=values, reason=reason)
+            return row, "created"
+        changed = {f: (getattr(row, f), v) for f, v in values.items() if getattr(row, f) != v}
+        if not changed:
+            return row, "unchanged"
+        for field, (_, new) in changed.items():
+            setattr(row, field, new)
+        if hasattr(row, "version"):
+            row.version += 1
+        self.audit(
+            login,
+            "updated",
+            object_type,
+            object_key,
+            before={f: old for f, (old, _) in changed.items()},
+            after={f: new for f, (_, new) in changed.items()},
+            reason=reason,
+        )
+        return row, "updated"
+
+    @staticmethod
+    def _count(outcomes: Iterable[str]) -> UpsertCounts:
+        outcomes = list(outcomes)
+        return UpsertCounts(
+            outcomes.count("created"), outcomes.count("updated"), outcomes.count("unchanged")
+        )
+
+    # -- plant ---------------------------------------------------------------------------
+
+    def plant(self) -> Plant:
+        """All mills with their capacity calendar and productivity norms."""
+        mills = self.session.exec(select(MillRow).order_by(MillRow.product_line, MillRow.code)).all()
+        codes = {m.id: m.code for m in mills}
+        capacity = {
+            (codes[c.mill_id], Month.parse(c.month)): c.hours for c in self.session.exec(select(CapacityRow))
+        }
+        norms: dict[str, list] = {}
+        for n in self.session.exec(select(NormRow).order_by(NormRow.id)):
+            norms.setdefault(codes[n.mill_id], []).append(convert.norm(n, codes[n.mill_id]))
+        return Plant(
+            tuple(convert.mill(m) for m in mills),
+            capacity,
+            {code: tuple(items) for code, items in norms.items()},
+        )
+
+    def upsert_mills(self, records: Sequence[dict[str, Any]], login: str, source: str) -> UpsertCounts:
+        """Create or update mills by ``code``; each record holds :class:`MillRow` fields."""
+        index = {m.code: m for m in self.session.exec(select(MillRow))}
+        outcomes = [
+            self._upsert(
+                index, r["code"], MillRow, r, login=login, object_type="mill", object_key=r["code"], reason=source
+            )[1]
+            for r in records
+        ]
+        self.session.flush()
+        return self._count(outcomes)
+
+    def upsert_capacity(
+        self, records: Sequence[tuple[str, Month, float]], login: str, source: str
+    ) -> UpsertCounts:
+        """Set hours of ``(mill code, month)``; the mills must exist (flush mills first)."""
+        ids = {m.code: m.id for m in self.session.exec(select(MillRow))}
+        index = {(c.mill_id, c.month): c for c in self.session.exec(select(CapacityRow))}
+        outcomes = []
+        for code, month, hours in records:
+            values = {"mill_id": ids[code], "month": str(month), "hours": hours}
+            _, outcome = self._upsert(
+                index,
+                (ids[code], str(month)),
+                CapacityRow,
+                values,
+                login=login,
+                object_type="capacity",
+                object_key=f"{code}/{month}",
+                reason=source,
+            )
+            outcomes.append(outcome)
+        self.session.flush()
+        return self._count(outcomes)
+
+    def replace_norms(self, norms: dict[str, list[dict[str, float]]], login: str, source: str) -> int:
+        """Replace the whole norm table of each mill named in ``norms``; returns norms written."""
+        ids = {m.code: m.id for m in self.session.exec(select(MillRow))}
+        written = 0
+        for code, bands in norms.items():
+            old = self.session.exec(select(NormRow).where(NormRow.mill_id == ids[code])).all()
+            before = [(n.od_min_mm, n.od_max_mm, n.wall_min_mm, n.wall_max_mm, n.tonnes_per_hour) for n in old]
+            after = [(b["od_min_mm"], b["od_max_mm"], b["wall_min_mm"], b["wall_max_mm"], b["tonnes_per_hour"]) for b in bands]
+            written += len(bands)
+            if before == after:
+                continue
+            for n in old:
+                self.session.delete(n)
+            for b in bands:
+                self.session.add(NormRow(mill_id=ids[code], **b))
+            self.audit(login, "replaced", "norms", code, {"norms": before}, {"norms": after}, source)
+        self.session.flush()
+        return written
+
+    def mill_codes(self) -> set[str]:
+        return set(self.session.exec(select(MillRow.code)))
+
+    # -- portfolio -----------------------------------------------------------------------
+
+    def deal_states(self) -> dict[str, tuple[DealStatus, datetime | None, str | None]]:
+        """Status, accepted-at and accepted-by of every stored deal, by number."""
+        return {
+            d.number: (DealStatus(d.status), d.accepted_at, d.accepted_by)
+            for d in self.session.exec(select(DealRow))
+        }
+
+    def upsert_portfolio(
+        self,
+        customers: dict[str, bool],
+        deals: Sequence[dict[str, Any]],
+        positions: Sequence[dict[str, Any]],
+        login: str,
+        source: str,
+    ) -> dict[str, UpsertCounts]:
+        """Create or update customers (name → key flag), deals by ``number`` and positions by
+        ``(deal number, position_no)``.
+
+        Deal records carry ``customer`` (name) instead of ``customer_id``; position records
+        carry ``deal_number`` instead of ``deal_id``. Returns counts per kind.
+        """
+        customer_index = {c.name: c for c in self.session.exec(select(CustomerRow))}
+        customer_outcomes = [
+            self._upsert(
+                customer_index, name, CustomerRow, {"name": name, "is_key_account": key},
+                login=login, object_type="customer", object_key=name, reason=source,
+            )[1]
+            for name, key in customers.items()
+        ]
+        self.session.flush()
+        deal_index = {d.number: d for d in self.session.exec(select(DealRow))}
+        deal_outcomes = []
+        for record in deals:
+            values = dict(record)
+            values["customer_id"] = customer_index[values.pop("customer")].id
+            deal_outcomes.append(
+                self._upsert(
+                    deal_index, values["number"], DealRow, values,
+                    login=login, object_type="deal", object_key=values["number"], reason=source,
+                )[1]
+            )
+        self.session.flush()
+        position_index = {(p.deal_id, p.position_no): p for p in self.session.exec(select(PositionRow))}
+        position_outcomes = []
+        for record in positions:
+            values = dict(record)
+            number = values.pop("deal_number")
+            values["deal_id"] = deal_index[number].id
+            position_outcomes.append(
+                self._upsert(
+                    position_index, (values["deal_id"], values["position_no"]), PositionRow, values,
+                    login=login, object_type="position",
+                    object_key=f"{number}#{values['position_no']}", reason=source,
+                )[1]
+            )
+        self.session.flush()
+        return {
+            "customers": self._count(customer_outcomes),
+            "deals": self._count(deal_outcomes),
+            "positions": self._count(position_outcomes),
+        }
+
+    # -- deals ---------------------------------------------------------------------------
+
+    def deals(self, status: DealStatus | None = None) -> list[Deal]:
+        query = select(DealRow, CustomerRow).join(CustomerRow).order_by(DealRow.number)
+        if status is not None:
+            query = query.where(DealRow.status == status.value)
+        return [convert.deal(d, c) for d, c in self.session.exec(query)]
+
+    def deal(self, number: str) -> Deal:
+        return convert.deal(*self._deal_rows(number))
+
+    def _deal_rows(self, number: str) -> tuple[DealRow, CustomerRow]:
+        found = self.session.exec(
+            select(DealRow, CustomerRow).join(CustomerRow).where(DealRow.number == number)
+        ).first()
+        if found is None:
+            raise NotFound(f"deal {number} is not in the store")
+        return found
+
+    def set_deal_status(
+        self,
+        number: str,
+        status: DealStatus,
+        login: str,
+        *,
+        at: datetime | None = None,
+        reason: str | None = None,
+    ) -> Deal:
+        """Move a deal to ``status``; acceptance records when and by whom, rejection why."""
+        row, customer = self._deal_rows(number)
+        before = {"status": row.status, "accepted_at": row.accepted_at, "accepted_by": row.accepted_by}
+        row.status = status.value
+        if status is DealStatus.ACCEPTED:
+            row.accepted_at, row.accepted_by, row.rejection_reason = at or utcnow(), login, None
+        elif status is DealStatus.REJECTED:
+            row.rejection_reason = reason
+        row.version += 1
+        after = {"status": row.status, "accepted_at": row.accepted_at, "accepted_by": row.accepted_by}
+        self.audit(login, status.value, "deal", number, before, after, reason)
+        self.session.flush()
+        return convert.deal(row, customer)
+
+    # -- positions -----------------------------------------------------------------------
+
+    def positions(
+        self,
+        *,
+        deal_status: DealStatus | None = None,
+        product_line: str | None = None,
+        due_by: Month | None = None,
+        open_only: bool = False,
+        deal_number: str | None = None,
+        ids: Iterable[int] | None = None,
+    ) -> list[Position]:
+        """Positions with their deal and customer, filtered; ``open_only`` keeps those with
+        tonnes left to make; ``due_by`` keeps those requested no later than that month."""
+        query = (
+            select(PositionRow, DealRow, CustomerRow)
+            .join(DealRow, PositionRow.deal_id == DealRow.id)
+            .join(CustomerRow, DealRow.customer_id == CustomerRow.id)
+            .order_by(DealRow.number, PositionRow.position_no)
+        )
+        if deal_status is not None:
+            query = query.where(DealRow.status == deal_status.value)
+        if product_line is not None:
+            query = query.where(PositionRow.product_line == product_line)
+        if due_by is not None:
+            query = query.where(PositionRow.requested_month <= str(due_by))
+        if open_only:
+            query = query.where(PositionRow.tonnes_ordered > PositionRow.tonnes_produced)
+        if deal_number is not None:
+            query = query.where(DealRow.number == deal_number)
+        if ids is not None:
+            query = query.where(PositionRow.id.in_(list(ids)))
+        return [convert.position(p, d, c) for p, d, c in self.session.exec(query)]
+
+    def position(self, deal_number: str, position_no: int) -> Position:
+        found = [p for p in self.positions(deal_number=deal_number) if p.position_no == position_no]
+        if not found:
+            raise NotFound(f"position {deal_number}#{position_no} is not in the store")
+        return found[0]
+
+    # -- assignments ---------------------------------------------------------------------
+
+    def assignment(self, month: Month, product_line: str, revision: int | None = None) -> Assignment | None:
+        """That revision (default: the latest) of the month's assignment for the line, or None."""
+        query = select(AssignmentRow).where(
+            AssignmentRow.month == str(month), AssignmentRow.product_line == product_line
+        )
+        if revision is not None:
+            query = query.where(AssignmentRow.revision == revision)
+        row = self.session.exec(query.order_by(AssignmentRow.revision.desc())).first()
+        return self._assignment(row) if row else None
+
+    def assignments_in_force(self, months: Sequence[Month]) -> list[Assignment]:
+        """For each (month, line) among ``months``: the latest approved revision, else the
+        latest draft — what production works to, or would."""
+        rows = self.session.exec(
+            select(AssignmentRow)
+            .where(AssignmentRow.month.in_([str(m) for m in months]))
+            .order_by(AssignmentRow.month, AssignmentRow.product_line, AssignmentRow.revision.desc())
+        ).all()
+        chosen: dict[tuple[str, str], AssignmentRow] = {}
+        for row in rows:
+            key = (row.month, row.product_line)
+            current = chosen.get(key)
+            if current is None or (
+                row.state == AssignmentState.APPROVED.value and current.state != AssignmentState.APPROVED.value
+            ):
+                chosen[key] = row
+        return [self._assignment(row) for row in chosen.values()]
+
+    def _assignment(self, row: AssignmentRow) -> Assignment:
+        codes = {m.id: m.code for m in self.session.exec(select(MillRow))}
+        lines = self.session.exec(
+            select(AssignmentLineRow, PositionRow, DealRow, CustomerRow)
+            .join(PositionRow, AssignmentLineRow.position_id == PositionRow.id)
+            .join(DealRow, PositionRow.deal_id == DealRow.id)
+            .join(CustomerRow, DealRow.customer_id == CustomerRow.id)
+            .where(AssignmentLineRow.assignment_id == row.id)
+            .order_by(AssignmentLineRow.mill_id, DealRow.number, PositionRow.position_no)
+        ).all()
+        exclusions = self.session.exec(
+            select(ExclusionRow, PositionRow, DealRow)
+            .join(PositionRow, ExclusionRow.position_id == PositionRow.id)
+            .join(DealRow, PositionRow.deal_id == DealRow.id)
+            .where(ExclusionRow.assignment_id == row.id)
+            .order_by(DealRow.number, PositionRow.position_no)
+        ).all()
+        return Assignment(
+            id=row.id,
+            month=Month.parse(row.month),
+            product_line=row.product_line,
+            revision=row.revision,
+            state=AssignmentState(row.state),
+            created_at=row.created_at,
+            created_by=row.created_by,
+            approved_at=row.approved_at,
+            approved_by=row.approved_by,
+            solver_status=row.solver_status,
+            solver_name=row.solver_name,
+            solve_seconds=row.solve_seconds,
+            lines=tuple(
+                convert.line(l, convert.ref_of(p, d), codes[l.mill_id], c.is_key_account)
+                for l, p, d, c in lines
+            ),
+            exclusions=tuple(
+                convert.exclusion(e, convert.ref_of(p, d), codes.get(e.mill_id)) for e, p, d in exclusions
+            ),
+            mill_hours={},
+            version=row.version,
+        )
+
+    def save_draft(
+        self,
+        month: Month,
+        product_line: str,
+        lines: Sequence[Any],
+        exclusions: Sequence[Any],
+        *,
+        login: str,
+        solver_status: str,
+        solver_name: str,
+        solve_seconds: float,
+    ) -> Assignment:
+        """Write a plan as the draft of (month, line): the open draft is overwritten, else a
+        new revision (previous + 1) is opened. Lines are :class:`~core.model.AssignmentLine`,
+        exclusions :class:`~core.model.Exclusion`."""
+        latest = self.session.exec(
+            select(AssignmentRow)
+            .where(AssignmentRow.month == str(month), AssignmentRow.product_line == product_line)
+            .order_by(AssignmentRow.revision.desc())
+        ).first()
+        ids = {m.code: m.id for m in self.session.exec(select(MillRow))}
+        if latest is not None and latest.state == AssignmentState.DRAFT.value:
+            row = latest
+            self.session.exec(sa.delete(AssignmentLineRow).where(AssignmentLineRow.assignment_id == row.id))
+            self.session.exec(sa.delete(ExclusionRow).where(ExclusionRow.assignment_id == row.id))
+            row.version += 1
+            action = "replanned"
+        else:
+            row = AssignmentRow(
+                month=str(month),
+                product_line=product_line,
+                revision=(latest.revision + 1) if latest else 1,
+                state=AssignmentState.DRAFT.value,
+                created_by=login,
+            )
+            action = "drafted"
+        row.solver_status, row.solver_name, row.solve_seconds = solver_status, solver_name, solve_seconds
+        self.session.add(row)
+        self.session.flush()
+        self.session.add_all(
+            AssignmentLineRow(
+                assignment_id=row.id,
+                position_id=l.position_id,
+                mill_id=ids[l.mill_code],
+                tonnes=l.tonnes,
+                hours=l.hours,
+                marginal_income=l.marginal_income,
+                locked=l.locked,
+            )
+            for l in lines
+        )
+        self.session.add_all(
+            ExclusionRow(
+                assignment_id=row.id,
+                position_id=e.position_id,
+                tonnes_left_out=e.tonnes_left_out,
+                reason_code=e.reason_code,
+                reason=e.reason,
+                manual=e.manual,
+                mill_id=ids.get(e.mill_code) if e.mill_code else None,
+            )
+            for e in exclusions
+        )
+        self.session.flush()
+        saved = self._assignment(row)
+        self.audit(
+            login, action, "assignment", self._key(saved),
+            after={"lines": len(lines), "excluded": len(exclusions), "solver_status": solver_status},
+        )
+        return saved
+
+    def approve(self, assignment: Assignment, login: str, reason: str | None = None) -> Assignment:
+        """Freeze a draft revision as approved (state, when, who)."""
+        row = self.session.get(AssignmentRow, assignment.id)
+        before = {"state": row.state}
+        row.state = AssignmentState.APPROVED.value
+        row.approved_at, row.approved_by = utcnow(), login
+        row.version += 1
+        self.audit(login, "approved", "assignment", self._key(assignment), before, {"state": row.state}, reason)
+        self.session.flush()
+        return self._assignment(row)
+
+    def set_locked(self, assignment: Assignment, position: Position, locked: bool, login: str) -> Assignment:
+        """Lock (or unlock) every line of ``position`` in a draft, so re-plans keep it."""
+        lines = self.session.exec(
+            select(AssignmentLineRow).where(
+                AssignmentLineRow.assignment_id == assignment.id,
+                AssignmentLineRow.position_id == position.id,
+            )
+        ).all()
+        if not lines:
+            raise NotFound(f"{position.ref} has no line in {self._key(assignment)} to lock")
+        for line in lines:
+            line.locked = locked
+        self._touch(assignment, login, "locked" if locked else "unlocked", position.ref)
+        return self._assignment(self.session.get(AssignmentRow, assignment.id))
+
+    def set_excluded(
+        self, assignment: Assignment, position: Position, excluded: bool, login: str, reason: str | None
+    ) -> Assignment:
+        """Take ``position`` out of a draft by hand (its lines go; a manual exclusion stays
+        for every re-plan), or let it back in (the next re-plan decides its tonnes)."""
+        where_lines = (AssignmentLineRow.assignment_id == assignment.id, AssignmentLineRow.position_id == position.id)
+        where_excl = (ExclusionRow.assignment_id == assignment.id, ExclusionRow.position_id == position.id)
+        self.session.exec(sa.delete(ExclusionRow).where(*where_excl))
+        if excluded:
+            self.session.exec(sa.delete(AssignmentLineRow).where(*where_lines))
+            self.session.add(
+                ExclusionRow(
+                    assignment_id=assignment.id,
+                    position_id=position.id,
+                    tonnes_left_out=position.remaining_tonnes,
+                    reason_code="manual",
+                    reason=f"excluded by {login}" + (f": {reason}" if reason else ""),
+                    manual=True,
+                )
+            )
+        else:
+            self.session.add(
+                ExclusionRow(
+                    assignment_id=assignment.id,
+                    position_id=position.id,
+                    tonnes_left_out=position.remaining_tonnes,
+                    reason_code="replan",
+                    reason=f"let back in by {login}; re-run the prioritiser to plan it",
+                )
+            )
+        self._touch(assignment, login, "excluded" if excluded else "included", position.ref, reason)
+        return self._assignment(self.session.get(AssignmentRow, assignment.id))
+
+    def _touch(self, assignment: Assignment, login: str, action: str, ref: str, reason: str | None = None) -> None:
+        row = self.session.get(AssignmentRow, assignment.id)
+        row.version += 1
+        self.audit(login, action, "assignment", self._key(assignment), after={"position": ref}, reason=reason)
+        self.session.flush()
+
+    @staticmethod
+    def _key(assignment: Assignment) -> str:
+        return f"{assignment.month}/{assignment.product_line}/r{assignment.revision}"

@@ -1,0 +1,234 @@
+"""The store's tables (SQLModel). Only :mod:`storage` touches these rows.
+
+Money columns are ``Numeric`` (``Decimal`` in Python), times are timezone-aware UTC,
+months are ``YYYY-MM`` text. Rows that two people may edit carry a ``version`` counter.
+The schema is created and upgraded only by the Alembic migrations in
+``storage/migrations``; the app never calls ``create_all``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+# Stable constraint names, so migrations can alter them on SQLite (batch mode) and PostgreSQL.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+MONEY = sa.Numeric(16, 2)
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class UtcDateTime(sa.TypeDecorator):
+    """A timestamp stored in UTC and always read back timezone-aware.
+
+    SQLite keeps no zone, so without this a value read back would be naive and compare
+    unequal to the aware value written. Raises ``ValueError`` on a naive value.
+    """
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive timestamp {value!r}: millplan stores UTC-aware times only")
+        return value.astimezone(timezone.utc)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+
+
+def _utc_column(nullable: bool = False) -> Any:
+    return sa.Column(UtcDateTime(), nullable=nullable)
+
+
+class UserRow(SQLModel, table=True):
+    __tablename__ = "users"
+
+    id: int | None = Field(default=None, primary_key=True)
+    login: str = Field(max_length=64, sa_column_kwargs={"unique": True})
+    name: str = Field(max_length=200)
+    role: str = Field(max_length=32)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
+
+
+class CustomerRow(SQLModel, table=True):
+    __tablename__ = "customers"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=300, sa_column_kwargs={"unique": True})
+    is_key_account: bool = False
+
+
+class MillRow(SQLModel, table=True):
+    __tablename__ = "mills"
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=64, sa_column_kwargs={"unique": True})
+    name: str = Field(max_length=200)
+    shop: str = Field(default="", max_length=200)
+    product_line: str = Field(max_length=64, index=True)
+    product_type: str = Field(default="", max_length=200)
+    od_min_mm: float
+    od_max_mm: float
+    wall_min_mm: float
+    wall_max_mm: float
+    steel_grades: list[str] = Field(sa_column=sa.Column(sa.JSON, nullable=False))
+    standards: list[str] = Field(sa_column=sa.Column(sa.JSON, nullable=False))
+    speed_m_per_h: float
+    nominal_hours: float
+    conversion_cost: Decimal = Field(sa_column=sa.Column(MONEY, nullable=False))
+
+
+class CapacityRow(SQLModel, table=True):
+    """Hours of one mill in one month (calendar less maintenance)."""
+
+    __tablename__ = "capacity"
+    __table_args__ = (sa.UniqueConstraint("mill_id", "month", name="uq_capacity_mill_month"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    mill_id: int = Field(foreign_key="mills.id", ondelete="CASCADE")
+    month: str = Field(max_length=7)
+    hours: float
+
+
+class NormRow(SQLModel, table=True):
+    """Productivity (t/h) of one mill in one OD band × wall band (mm, inclusive)."""
+
+    __tablename__ = "productivity_norms"
+
+    id: int | None = Field(default=None, primary_key=True)
+    mill_id: int = Field(foreign_key="mills.id", ondelete="CASCADE", index=True)
+    od_min_mm: float
+    od_max_mm: float
+    wall_min_mm: float
+    wall_max_mm: float
+    tonnes_per_hour: float
+
+
+class DealRow(SQLModel, table=True):
+    __tablename__ = "deals"
+
+    id: int | None = Field(default=None, primary_key=True)
+    number: str = Field(max_length=64, sa_column_kwargs={"unique": True})
+    customer_id: int = Field(foreign_key="customers.id", index=True)
+    sales_manager: str = Field(max_length=200)
+    status: str = Field(max_length=16, index=True)
+    accepted_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
+    accepted_by: str | None = Field(default=None, max_length=64)
+    rejection_reason: str | None = None
+    version: int = 1
+
+
+class PositionRow(SQLModel, table=True):
+    __tablename__ = "positions"
+    __table_args__ = (
+        sa.UniqueConstraint("deal_id", "position_no", name="uq_positions_deal_position_no"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    deal_id: int = Field(foreign_key="deals.id", ondelete="CASCADE")
+    position_no: int
+    product_line: str = Field(max_length=64, index=True)
+    pipe_type: str = Field(default="", max_length=200)
+    od_mm: float
+    wall_mm: float
+    steel_grade: str = Field(max_length=64)
+    standard: str = Field(max_length=200)
+    length_m: float | None = None
+    tonnes_ordered: float
+    tonnes_produced: float = 0.0
+    price: Decimal = Field(sa_column=sa.Column(MONEY, nullable=False))
+    metal_cost: Decimal = Field(sa_column=sa.Column(MONEY, nullable=False))
+    requested_month: str = Field(max_length=7, index=True)
+    manual_priority: int | None = None
+    note: str | None = None
+    version: int = 1
+
+
+class AssignmentRow(SQLModel, table=True):
+    """One revision of a month's production assignment for one product line."""
+
+    __tablename__ = "assignments"
+    __table_args__ = (
+        sa.UniqueConstraint(
+            "month", "product_line", "revision", name="uq_assignments_month_line_revision"
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    month: str = Field(max_length=7)
+    product_line: str = Field(max_length=64)
+    revision: int
+    state: str = Field(max_length=16)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
+    created_by: str = Field(max_length=64)
+    approved_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
+    approved_by: str | None = Field(default=None, max_length=64)
+    solver_status: str | None = Field(default=None, max_length=32)
+    solver_name: str | None = Field(default=None, max_length=32)
+    solve_seconds: float | None = None
+    version: int = 1
+
+
+class AssignmentLineRow(SQLModel, table=True):
+    __tablename__ = "assignment_lines"
+
+    id: int | None = Field(default=None, primary_key=True)
+    assignment_id: int = Field(foreign_key="assignments.id", ondelete="CASCADE", index=True)
+    position_id: int = Field(foreign_key="positions.id", index=True)
+    mill_id: int = Field(foreign_key="mills.id")
+    tonnes: float
+    hours: float
+    marginal_income: Decimal = Field(sa_column=sa.Column(MONEY, nullable=False))
+    locked: bool = False
+
+
+class ExclusionRow(SQLModel, table=True):
+    """A position left out of an assignment revision, wholly or partly, with the reason."""
+
+    __tablename__ = "assignment_exclusions"
+
+    id: int | None = Field(default=None, primary_key=True)
+    assignment_id: int = Field(foreign_key="assignments.id", ondelete="CASCADE", index=True)
+    position_id: int = Field(foreign_key="positions.id", index=True)
+    tonnes_left_out: float
+    reason_code: str = Field(max_length=32)
+    reason: str
+    manual: bool = False
+    mill_id: int | None = Field(default=None, foreign_key="mills.id")
+
+
+class AuditRow(SQLModel, table=True):
+    """Append-only: who changed what, when, from what to what, and why.
+
+    Database triggers (see the first migration) refuse UPDATE and DELETE on this table.
+    """
+
+    __tablename__ = "audit_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
+    login: str = Field(max_length=64)
+    action: str = Field(max_length=64)
+    object_type: str = Field(max_length=32)
+    object_key: str = Field(max_length=200, index=True)
+    before: dict | None = Field(default=None, sa_column=sa.Column(sa.JSON))
+    after: dict | None = Field(default=None, sa_column=sa.Column(sa.JSON))
+    reason: str | None = None
