@@ -15,6 +15,8 @@ from typing import Callable
 
 _PUNCTUATION = re.compile(r"[.,;:()\[\]«»\"'’`*№#]")
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009]+")
+# Dropping the dot of "руб./т" leaves "руб /т"; the unit must read "руб/т" again.
+_AROUND_SLASH = re.compile(r" ?/ ?")
 
 # Unit spellings → canonical unit. Order matters only for readability.
 UNITS = {
@@ -32,10 +34,12 @@ UNITS = {
 
 
 def normalise(header: str) -> str:
-    """Lower case, ``ё`` → ``е``, punctuation dropped, spaces collapsed."""
+    """Lower case, ``ё`` → ``е``, punctuation dropped, spaces collapsed and none kept
+    around ``/`` (``"руб./т"`` → ``"руб/т"``)."""
     header = header.lower().replace("ё", "е")
     header = _PUNCTUATION.sub(" ", header)
-    return _SPACES.sub(" ", header).strip()
+    header = _SPACES.sub(" ", header).strip()
+    return _AROUND_SLASH.sub("/", header)
 
 
 def split_unit(header: str) -> tuple[str, str | None]:

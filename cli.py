@@ -1,0 +1,403 @@
+"""``millplan``: the command line for batch work, and the way into the workstation.
+
+Every command is a thin call of one ``core`` function. People get Rich tables on stdout;
+with ``--json`` stdout carries exactly one JSON document and messages go to stderr.
+
+Exit codes: 0 done; 1 the input or request is wrong (the message says how); 2 usage;
+3 no feasible plan; 4 the database cannot be reached.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import asdict
+import json
+import sys
+from pathlib import Path
+from typing import Any, Callable, Optional
+
+import typer
+from rich import box
+from rich.console import Console
+from rich.table import Table
+
+from core import assignments, deals, documents, load, planning, views
+from core.demo import build_demo, demo_paths
+from core.errors import MillplanError
+from core.i18n import _
+from core.identity import current_login
+from core.importing import mills as mills_import
+from core.importing import portfolio as portfolio_import
+from core.importing.problems import ImportRejected
+from core.importing.report import ImportReport
+from core.model import DealStatus
+from core.months import Month
+from core.positions import attributes_document, attributes_view, position_attributes
+from storage.engine import default_url
+from storage.store import Store, open_store
+
+app = typer.Typer(
+    name="millplan",
+    help="Monthly production assignment for a pipe plant: import, plan, approve, monitor mill load.",
+    no_args_is_help=False,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+import_app = typer.Typer(help="Import the plant's Excel files (mill register, order portfolio).", no_args_is_help=True)
+deal_app = typer.Typer(help="Accept or reject deals waiting for acceptance.", no_args_is_help=True)
+assignment_app = typer.Typer(help="Show and edit a month's draft assignment.", no_args_is_help=True)
+app.add_typer(import_app, name="import")
+app.add_typer(deal_app, name="deal")
+app.add_typer(assignment_app, name="assignment")
+
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+
+DbOption = typer.Option(None, "--db", envvar="MILLPLAN_DB", help="Database URL (default: an SQLite file in your data folder).")
+JsonOption = typer.Option(False, "--json", help="Print one JSON document on stdout and nothing else.")
+MonthOption = typer.Option(..., "--month", "-m", help="Plan month, YYYY-MM.")
+LineOption = typer.Option(..., "--line", "-l", help="Product line code, e.g. ТБД.")
+
+
+def handled(command: Callable) -> Callable:
+    """Turn a :class:`MillplanError` into its message on stderr and the documented exit code."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except MillplanError as exc:
+            err.print(f"[bold red]error:[/] {exc}", markup=True, soft_wrap=True)
+            raise typer.Exit(exc.exit_code) from None
+
+    return wrapper
+
+
+def _store(ctx: typer.Context) -> Store:
+    return open_store(ctx.obj["db"])
+
+
+def _month(text: str) -> Month:
+    try:
+        return Month.parse(text)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
+
+
+def _emit(document: Any) -> None:
+    sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def _render(view: views.TableView, limit: int | None = None) -> None:
+    table = Table(title=view.title, title_justify="left", header_style="bold", box=box.SIMPLE_HEAD, padding=(0, 0), pad_edge=False)
+    for column in view.columns:
+        # only free text wraps: a number or a load bar split over two lines misleads
+        table.add_column(column.header, justify="right" if column.numeric else "left", no_wrap=not column.wrap, min_width=len(column.header) if column.numeric else None)
+    rows = view.rows if limit is None else view.rows[:limit]
+    for row in rows:
+        table.add_row(*(views.cell_text(row.get(c.key), c) for c in view.columns))
+    out.print(table)
+    if limit is not None and len(view.rows) > limit:
+        out.print(_("… {more} more rows (use --json for all)").format(more=len(view.rows) - limit))
+
+
+@app.callback(invoke_without_command=True)
+def root(ctx: typer.Context, db: Optional[str] = DbOption) -> None:
+    """Without a command, open the workstation."""
+    ctx.obj = {"db": db or default_url()}
+    if ctx.invoked_subcommand is None:
+        tui(ctx)
+
+
+@app.command()
+@handled
+def tui(ctx: typer.Context) -> None:
+    """Open the workstation (mill load, deal acceptance, assignment)."""
+    from tui.app import MillplanApp
+
+    MillplanApp(_store(ctx), current_login()).run()
+
+
+@app.command()
+@handled
+def demo(
+    ctx: typer.Context,
+    reset: bool = typer.Option(False, "--reset", help="Rebuild the demo plant from scratch."),
+    open_workstation: bool = typer.Option(True, "--tui/--no-tui", help="Open the workstation on it."),
+) -> None:
+    """Open the workstation on a bundled demo plant (its own SQLite file, built on first use)."""
+    database, folder = demo_paths()
+    if reset:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{database}{suffix}").unlink(missing_ok=True)
+    fresh = not database.exists()
+    store = open_store(f"sqlite:///{database}")
+    if fresh:
+        err.print(_("Building the demo plant in {folder} …").format(folder=database.parent))
+        files = build_demo(store, folder, login=current_login())
+        err.print(_("Imported {mills} and {portfolio}; next month planned.").format(mills=files.mills, portfolio=files.portfolio))
+    ctx.obj["db"] = f"sqlite:///{database}"
+    if open_workstation:
+        from tui.app import MillplanApp
+
+        MillplanApp(store, current_login()).run()
+    else:
+        out.print(_("Demo database: {path}").format(path=database))
+
+
+def _report_import(report: ImportReport, as_json: bool) -> None:
+    if as_json:
+        _emit(report.as_dict())
+        return
+    for kind, where in report.tables.items():
+        err.print(_("{kind}: {where}").format(kind=kind, where=where))
+    for kind, counts in report.counts.items():
+        out.print(
+            _("{kind}: {created} new, {updated} updated, {unchanged} unchanged").format(
+                kind=kind, created=counts.created, updated=counts.updated, unchanged=counts.unchanged
+            )
+        )
+    for note in report.notes:
+        err.print(_("note: {note}").format(note=note))
+    if report.rejected:
+        err.print(
+            _("{count} row(s) rejected, written to {file}:").format(
+                count=len({(p.sheet, p.row) for p in report.rejected}), file=report.rejects_file
+            )
+        )
+        for problem in report.rejected[:20]:
+            err.print(f"  {problem}", soft_wrap=True)
+
+
+def _import(ctx: typer.Context, run: Callable, file: Path, mapping: Optional[Path], skip_invalid: bool, rejects: Optional[Path], as_json: bool) -> None:
+    try:
+        report = run(_store(ctx), file, login=current_login(), mapping_path=mapping, skip_invalid=skip_invalid, rejects_path=rejects)
+    except ImportRejected as exc:
+        if as_json:
+            _emit({"status": "rejected", "file": exc.path, "problems": [p.as_dict() for p in exc.problems]})
+        raise
+    _report_import(report, as_json)
+
+
+FileArgument = typer.Argument(..., help="The .xlsx workbook.", show_default=False)
+MappingOption = typer.Option(None, "--mapping", help="TOML file mapping column headers to fields (see `millplan import fields`).")
+SkipOption = typer.Option(False, "--skip-invalid", help="Import the good rows; write the bad ones to a rejects file.")
+RejectsOption = typer.Option(None, "--rejects", help="Where to write rejected rows (default: FILE.rejects.xlsx).")
+
+
+@import_app.command("mills")
+@handled
+def import_mills(ctx: typer.Context, file: Path = FileArgument, mapping: Optional[Path] = MappingOption, skip_invalid: bool = SkipOption, rejects: Optional[Path] = RejectsOption, as_json: bool = JsonOption) -> None:
+    """Import the mill register, capacity calendar and productivity norms."""
+    _import(ctx, mills_import.import_mills, file, mapping, skip_invalid, rejects, as_json)
+
+
+@import_app.command("portfolio")
+@handled
+def import_portfolio(ctx: typer.Context, file: Path = FileArgument, mapping: Optional[Path] = MappingOption, skip_invalid: bool = SkipOption, rejects: Optional[Path] = RejectsOption, as_json: bool = JsonOption) -> None:
+    """Import the order portfolio (deals and their positions)."""
+    _import(ctx, portfolio_import.import_portfolio, file, mapping, skip_invalid, rejects, as_json)
+
+
+@import_app.command("fields")
+def import_fields(kind: str = typer.Argument("portfolio", help="portfolio or mills")) -> None:
+    """List the fields a file may hold, the header millplan expects, and the names it also accepts."""
+    specs = {"portfolio": portfolio_import.FIELDS, "mills": mills_import.ALL_FIELDS}.get(kind)
+    if specs is None:
+        raise typer.BadParameter("use 'portfolio' or 'mills'")
+    table = Table(title=_("Fields of {kind} files (use the key in a mapping file)").format(kind=kind), title_justify="left")
+    for header in (_("Key"), _("Header"), _("Required"), _("Also accepted")):
+        table.add_column(header)
+    for spec in specs:
+        table.add_row(spec.key, spec.label, _("yes") if spec.required else "", ", ".join(spec.synonyms))
+    out.print(table)
+
+
+@app.command()
+@handled
+def plan(
+    ctx: typer.Context,
+    month: str = MonthOption,
+    line: Optional[str] = typer.Option(None, "--line", "-l", help="Only this product line (default: all)."),
+    solver: str = typer.Option("highs", "--solver", help="highs (default) or cbc."),
+    as_json: bool = JsonOption,
+) -> None:
+    """Run the prioritiser for a month and save the result as a draft assignment."""
+    outcomes = planning.plan(_store(ctx), _month(month), login=current_login(), product_line=line, solver=solver)
+    if as_json:
+        _emit(documents.plan_document(outcomes))
+        return
+    for outcome in outcomes:
+        _show_assignment(outcome.assignment, limit=15)
+        err.print(
+            _("{considered} positions considered; solver {name}: {status} in {seconds:.2f} s").format(
+                considered=outcome.considered, name=outcome.solver_name, status=outcome.solver_status, seconds=outcome.seconds
+            )
+        )
+        for note in outcome.notes:
+            err.print(_("note: {note}").format(note=note))
+
+
+def _show_assignment(assignment, limit: int | None = None) -> None:
+    out.rule(
+        _("{month} {line} — revision {revision}, {state}").format(
+            month=assignment.month, line=assignment.product_line, revision=assignment.revision, state=assignment.state.value
+        )
+    )
+    _render(views.mill_loads_view(assignment))
+    _render(views.lines_view(assignment), limit)
+    if assignment.exclusions:
+        _render(views.exclusions_view(assignment), limit)
+    out.print(
+        _("Key-account tonnes {key} t, tonnes {tonnes} t, marginal income {income} RUB").format(
+            key=views.grouped(assignment.key_account_tonnes), tonnes=views.grouped(assignment.tonnes), income=views.grouped(assignment.marginal_income)
+        )
+    )
+
+
+@assignment_app.command("show")
+@handled
+def assignment_show(ctx: typer.Context, month: str = MonthOption, line: str = LineOption, as_json: bool = JsonOption) -> None:
+    """Show the latest revision of a month's assignment for a product line."""
+    found = planning.latest(_store(ctx), _month(month), line)
+    if as_json:
+        _emit(documents.assignment_document(found))
+    else:
+        _show_assignment(found)
+
+
+def _edit(action: Callable[[Store, Month, str], Any], ctx: typer.Context, month: str, line: str, as_json: bool, message: str) -> None:
+    updated = action(_store(ctx), _month(month), line)
+    if as_json:
+        _emit(documents.assignment_document(updated))
+    else:
+        err.print(message)
+
+
+PositionArgument = typer.Argument(..., help="Position as DEAL#NO, e.g. 'С-26/2601#3'.")
+
+
+@assignment_app.command("lock")
+@handled
+def assignment_lock(ctx: typer.Context, position: str = PositionArgument, month: str = MonthOption, line: str = LineOption, as_json: bool = JsonOption) -> None:
+    """Lock a position's lines in the draft: re-plans keep them."""
+    _edit(lambda s, m, l: assignments.set_locked(s, m, l, position, True, login=current_login()), ctx, month, line, as_json, _("{ref} locked").format(ref=position))
+
+
+@assignment_app.command("unlock")
+@handled
+def assignment_unlock(ctx: typer.Context, position: str = PositionArgument, month: str = MonthOption, line: str = LineOption, as_json: bool = JsonOption) -> None:
+    """Unlock a position's lines in the draft."""
+    _edit(lambda s, m, l: assignments.set_locked(s, m, l, position, False, login=current_login()), ctx, month, line, as_json, _("{ref} unlocked").format(ref=position))
+
+
+@assignment_app.command("exclude")
+@handled
+def assignment_exclude(ctx: typer.Context, position: str = PositionArgument, month: str = MonthOption, line: str = LineOption, reason: Optional[str] = typer.Option(None, "--reason"), as_json: bool = JsonOption) -> None:
+    """Take a position out of the draft; re-plans leave it out until it is included again."""
+    _edit(lambda s, m, l: assignments.set_excluded(s, m, l, position, True, login=current_login(), reason=reason), ctx, month, line, as_json, _("{ref} excluded").format(ref=position))
+
+
+@assignment_app.command("include")
+@handled
+def assignment_include(ctx: typer.Context, position: str = PositionArgument, month: str = MonthOption, line: str = LineOption, as_json: bool = JsonOption) -> None:
+    """Let an excluded position back in; the next re-plan decides its tonnes."""
+    _edit(lambda s, m, l: assignments.set_excluded(s, m, l, position, False, login=current_login()), ctx, month, line, as_json, _("{ref} included; re-run the prioritiser").format(ref=position))
+
+
+@app.command()
+@handled
+def approve(ctx: typer.Context, month: str = MonthOption, line: str = LineOption, as_json: bool = JsonOption) -> None:
+    """Approve the month's draft assignment for a product line, freezing the revision."""
+    approved = assignments.approve(_store(ctx), _month(month), line, login=current_login())
+    if as_json:
+        _emit(documents.assignment_document(approved))
+    else:
+        out.print(
+            _("{month} {line} revision {revision} approved by {who}").format(
+                month=approved.month, line=approved.product_line, revision=approved.revision, who=approved.approved_by
+            )
+        )
+
+
+@app.command("load")
+@handled
+def load_command(ctx: typer.Context, months: int = typer.Option(6, "--months", min=1, max=24, help="How many months from the current one."), as_json: bool = JsonOption) -> None:
+    """Mill load by month from the current one, and each mill's load horizon."""
+    report = load.mill_load(_store(ctx), months=months)
+    if as_json:
+        _emit(documents.load_document(report))
+        return
+    _render(views.load_view(report))
+    if report.unplaceable_tonnes:
+        err.print(_("{tonnes} t of accepted positions fit no mill (see `millplan positions`).").format(tonnes=views.grouped(report.unplaceable_tonnes)))
+
+
+@app.command("deals")
+@handled
+def deals_command(ctx: typer.Context, status: DealStatus = typer.Option(DealStatus.PENDING, "--status", help="Which deals to list."), as_json: bool = JsonOption) -> None:
+    """Deals (default: waiting for acceptance) with tonnes, marginal income and the mills they load."""
+    found = deals.summaries(_store(ctx), status)
+    if as_json:
+        _emit([documents.deal_document(s) for s in found])
+    else:
+        _render(views.deals_view(found))
+
+
+@deal_app.command("accept")
+@handled
+def deal_accept(ctx: typer.Context, number: str = typer.Argument(..., help="Deal number.")) -> None:
+    """Accept a deal: the plant commits to it and the prioritiser will plan it."""
+    deal = deals.accept(_store(ctx), number, login=current_login())
+    out.print(_("deal {number} accepted by {who}").format(number=deal.number, who=deal.accepted_by))
+
+
+@deal_app.command("reject")
+@handled
+def deal_reject(ctx: typer.Context, number: str = typer.Argument(..., help="Deal number."), reason: str = typer.Option(..., "--reason", help="Why, for the sales manager.")) -> None:
+    """Reject a deal waiting for acceptance, with a reason."""
+    deal = deals.reject(_store(ctx), number, reason, login=current_login())
+    out.print(_("deal {number} rejected").format(number=deal.number))
+
+
+@app.command()
+@handled
+def positions(
+    ctx: typer.Context,
+    deal: Optional[str] = typer.Option(None, "--deal", help="Only this deal."),
+    line: Optional[str] = typer.Option(None, "--line", "-l", help="Only this product line."),
+    as_json: bool = JsonOption,
+) -> None:
+    """Positions with their attributes: key account, compatible mills, t/h, marginal income, high load."""
+    described = position_attributes(_store(ctx), deal_number=deal, product_line=line)
+    if as_json:
+        _emit([attributes_document(a) for a in described])
+    else:
+        _render(attributes_view(described), limit=None if deal else 60)
+
+
+@app.command()
+@handled
+def history(ctx: typer.Context, key: Optional[str] = typer.Option(None, "--object", help="Only this object, e.g. a deal number."), limit: int = typer.Option(50, "--limit"), as_json: bool = JsonOption) -> None:
+    """The audit log, newest first: who changed what, when, and why."""
+    with _store(ctx).unit_of_work() as repo:
+        entries = repo.audit_entries(key, limit)
+    if as_json:
+        _emit([{**asdict(e), "at": e.at.isoformat()} for e in entries])
+        return
+    table = Table(title=_("History"), title_justify="left")
+    for header in (_("When (UTC)"), _("Who"), _("Action"), _("Object"), _("Change")):
+        table.add_column(header)
+    for e in entries:
+        change = ", ".join(f"{k}: {(e.before or {}).get(k, '')} → {v}" for k, v in (e.after or {}).items())
+        table.add_row(f"{e.at:%Y-%m-%d %H:%M}", e.login, e.action, f"{e.object_type} {e.object_key}", change + (f" ({e.reason})" if e.reason else ""))
+    out.print(table)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,150 @@
+"""JSON documents for scripts (``--json``): plain dicts with stable keys.
+
+Money is written as a string with two decimals (``"1234.50"``) so no script meets a
+binary float; tonnes and hours are numbers (t, h); months ``YYYY-MM``; dates ISO 8601.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from core.deals import DealSummary
+from core.load import LoadReport
+from core.model import Assignment
+from core.planning import PlanOutcome
+
+
+def money(value: Decimal) -> str:
+    return str(value.quantize(Decimal("0.01")))
+
+
+def assignment_document(assignment: Assignment) -> dict[str, Any]:
+    """One revision: state, lines, excluded positions with reasons, load per mill, totals."""
+    return {
+        "month": str(assignment.month),
+        "product_line": assignment.product_line,
+        "revision": assignment.revision,
+        "state": assignment.state.value,
+        "created_at": assignment.created_at.isoformat(),
+        "created_by": assignment.created_by,
+        "approved_at": assignment.approved_at.isoformat() if assignment.approved_at else None,
+        "approved_by": assignment.approved_by,
+        "solver": {"status": assignment.solver_status, "name": assignment.solver_name, "seconds": assignment.solve_seconds},
+        "totals": _totals([assignment]),
+        "lines": [
+            {
+                "position": line.position_ref,
+                "mill": line.mill_code,
+                "tonnes": line.tonnes,
+                "hours": line.hours,
+                "marginal_income_rub": money(line.marginal_income),
+                "key_account": line.is_key_account,
+                "locked": line.locked,
+            }
+            for line in assignment.lines
+        ],
+        "excluded": [
+            {
+                "position": e.position_ref,
+                "tonnes_left_out": e.tonnes_left_out,
+                "reason_code": e.reason_code,
+                "reason": e.reason,
+                "mill": e.mill_code,
+                "manual": e.manual,
+            }
+            for e in assignment.exclusions
+        ],
+        "mill_load": [
+            {
+                "mill": load.mill_code,
+                "available_hours": load.available_hours,
+                "booked_hours": round(load.booked_hours, 3),
+                "load": None if load.load is None else round(load.load, 4),
+            }
+            for load in assignment.mill_loads
+        ],
+    }
+
+
+def _totals(assignments: list[Assignment]) -> dict[str, Any]:
+    return {
+        "key_account_tonnes": round(sum(a.key_account_tonnes for a in assignments), 3),
+        "tonnes": round(sum(a.tonnes for a in assignments), 3),
+        "marginal_income_rub": money(sum((a.marginal_income for a in assignments), Decimal(0))),
+    }
+
+
+def plan_document(outcomes: list[PlanOutcome]) -> dict[str, Any]:
+    """The result of ``millplan plan``: overall status, month and totals, every line and
+    excluded position (each naming its product line), and one entry per assignment."""
+    assignments = [o.assignment for o in outcomes]
+    documents = [assignment_document(a) for a in assignments]
+    return {
+        "status": "optimal" if all(o.solver_status == "optimal" for o in outcomes) else "error",
+        "month": str(assignments[0].month) if assignments else None,
+        "totals": _totals(assignments),
+        "solver": {
+            "name": outcomes[0].solver_name if outcomes else None,
+            "seconds": round(sum(o.seconds for o in outcomes), 3),
+        },
+        "lines": [dict(line, product_line=d["product_line"]) for d in documents for line in d["lines"]],
+        "excluded": [dict(e, product_line=d["product_line"]) for d in documents for e in d["excluded"]],
+        "assignments": [
+            {
+                "product_line": d["product_line"],
+                "revision": d["revision"],
+                "state": d["state"],
+                "considered": o.considered,
+                "totals": d["totals"],
+                "mill_load": d["mill_load"],
+                "notes": o.notes,
+            }
+            for o, d in zip(outcomes, documents)
+        ],
+    }
+
+
+def load_document(report: LoadReport) -> dict[str, Any]:
+    """Mill load by month and each mill's load horizon."""
+    return {
+        "today": report.today.isoformat(),
+        "months": [str(m) for m in report.months],
+        "unplaceable_tonnes": round(report.unplaceable_tonnes, 3),
+        "mills": [
+            {
+                "mill": mill.code,
+                "product_line": mill.product_line,
+                "months": [
+                    {
+                        "month": str(month),
+                        "available_hours": report.cells[mill.code, month].available_hours,
+                        "booked_hours": round(report.cells[mill.code, month].booked_hours, 3),
+                        "load": None if report.cells[mill.code, month].load is None else round(report.cells[mill.code, month].load, 4),
+                    }
+                    for month in report.months
+                ],
+                "booked_hours": round(report.horizons[mill.code].booked_hours, 3),
+                "horizon": report.horizons[mill.code].until.isoformat() if report.horizons[mill.code].until else None,
+            }
+            for mill in report.mills
+        ],
+    }
+
+
+def deal_document(summary: DealSummary) -> dict[str, Any]:
+    """A deal waiting for acceptance with what it would bring and load."""
+    deal = summary.deal
+    return {
+        "deal": deal.number,
+        "customer": deal.customer,
+        "key_account": deal.is_key_account,
+        "sales_manager": deal.sales_manager,
+        "status": deal.status.value,
+        "positions": len(summary.positions),
+        "tonnes": round(summary.tonnes, 3),
+        "marginal_income_rub": money(summary.marginal_income),
+        "mill_hours": {code: round(h, 3) for code, h in sorted(summary.mill_hours.items())},
+        "unplaceable": list(summary.unplaceable),
+        "months": [str(m) for m in summary.months] if summary.months else [],
+    }

@@ -1,0 +1,149 @@
+"""Reading single cells as the plant types them (core.importing.cells)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from decimal import Decimal
+
+import pytest
+
+from core.importing import cells
+from core.importing.cells import CellError
+from core.months import Month
+
+NBSP, NNBSP = "\u00a0", "\u202f"
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        (1234, Decimal("1234")),
+        (1234.5, Decimal("1234.5")),
+        ("1234,5", Decimal("1234.5")),
+        ("1 234,5", Decimal("1234.5")),
+        (f"1{NBSP}234,5", Decimal("1234.5")),  # Excel's Russian thousands separator
+        (f"1{NNBSP}234{NNBSP}567", Decimal("1234567")),
+        ("1.234,5", Decimal("1234.5")),
+        ("1,234.5", Decimal("1234.5")),
+        (" 210 ", Decimal("210")),
+        ("\u22125", Decimal("-5")),  # a typographic minus pasted from Word
+        ("-12,75", Decimal("-12.75")),
+    ],
+)
+def test_decimal_reads_numbers_and_russian_number_text(raw, expected):
+    assert cells.decimal(raw) == expected
+
+
+@pytest.mark.parametrize("raw", [None, "", "   ", NBSP])
+def test_decimal_blank_is_none(raw):
+    assert cells.decimal(raw) is None
+
+
+@pytest.mark.parametrize(
+    "raw, why",
+    [
+        ("много", "not a number"),
+        ("12 т", "not a number"),
+        (datetime(2027, 1, 1), "date"),
+        (True, "yes/no"),
+        ("nan", "not a number"),
+    ],
+)
+def test_decimal_rejects_what_is_not_a_number(raw, why):
+    with pytest.raises(CellError, match=why):
+        cells.decimal(raw)
+
+
+def test_money_rounds_to_kopecks_and_number_is_float():
+    assert cells.money("74 100,456") == Decimal("74100.46")
+    assert cells.number("10,5") == 10.5
+    assert isinstance(cells.number(3), float)
+
+
+@pytest.mark.parametrize("raw, expected", [(3, 3), (3.0, 3), ("3", 3), (" 12 ", 12), ("4,0", 4)])
+def test_integer_accepts_whole_numbers(raw, expected):
+    assert cells.integer(raw) == expected
+
+
+def test_integer_rejects_fractions():
+    with pytest.raises(CellError, match="whole number"):
+        cells.integer(3.5)
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("да", True), ("Да", True), (" ДА ", True), ("1", True), (1, True), (1.0, True), (True, True),
+        ("нет", False), ("Нет", False), ("0", False), (0, False), (False, False),
+        (None, False), ("", False), (NBSP, False),
+    ],
+)
+def test_flag_reads_yes_no_as_written(raw, expected):
+    assert cells.flag(raw) is expected
+
+
+def test_flag_rejects_other_words():
+    with pytest.raises(CellError, match="yes/no"):
+        cells.flag("может быть")
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        datetime(2027, 1, 1),
+        datetime(2027, 1, 15, 10, 30),
+        date(2027, 1, 31),
+        46388,  # Excel serial day number of 2027-01-01
+        46388.0,
+        "январь 2027",
+        "Январь 2027 г.",
+        "ЯНВАРЯ 2027 года",
+        f"январь{NBSP}2027",
+        "янв. 2027",
+        "янв 27",
+        "January 2027",
+        "01.2027",
+        "1.2027",
+        "01/2027",
+        "01.01.2027",
+        "15.01.2027",
+        "2027-01",
+        "2027-01-20",
+    ],
+)
+def test_month_reads_dates_serials_and_text(raw):
+    assert cells.month(raw) == Month(2027, 1)
+
+
+@pytest.mark.parametrize("raw", ["13.2027", "31.02.2027", "весна 2027", "январь", "2027", 12, "00.2027"])
+def test_month_rejects_what_is_no_month(raw):
+    with pytest.raises(CellError, match="month"):
+        cells.month(raw)
+
+
+def test_month_blank_is_none():
+    assert cells.month(None) is None
+    assert cells.month("  ") is None
+
+
+def test_text_trims_collapses_spaces_and_prints_whole_numbers_plainly():
+    assert cells.text(f"  ООО{NBSP}{NBSP}«Трубы»  ") == "ООО «Трубы»"
+    assert cells.text(20.0) == "20"  # steel grade 20 typed as a number
+    assert cells.text(20.5) == "20.5"
+    assert cells.text(datetime(2026, 9, 18)) == "2026-09-18"
+    assert cells.text("   ") is None
+
+
+@pytest.mark.parametrize("raw", [datetime(2026, 9, 18), date(2026, 9, 18), "18.09.2026", "2026-09-18", "18/09/2026"])
+def test_timestamp_is_midnight_utc(raw):
+    assert cells.timestamp(raw) == datetime(2026, 9, 18, tzinfo=timezone.utc)
+
+
+def test_timestamp_rejects_text():
+    with pytest.raises(CellError, match="date"):
+        cells.timestamp("вчера")
+
+
+def test_items_split_on_commas_semicolons_and_new_lines():
+    assert cells.items("К52, К56;X60\nX65 ,, ") == ("К52", "К56", "X60", "X65")
+    assert cells.items(None) == ()
