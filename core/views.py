@@ -54,7 +54,7 @@ def grouped(value: float | Decimal, places: int = 0) -> str:
     return f"{value:,.{places}f}".replace(",", " ")
 
 
-def load_bar(load: float | None, width: int = 3) -> str:
+def load_bar(load: float | None, width: int = 2) -> str:
     """A load share as a bar of ``width`` cells (eighths); over-full ends in ``!``, so
     the state reads without colour (16-colour terminals, screen readers)."""
     if load is None:
@@ -81,9 +81,9 @@ def cell_text(value: Any, column: Column) -> str:
 
 
 def load_cell(cell: MillLoad) -> str:
-    """``"██▋  91%"`` — bar and percentage of one mill-month (8 characters)."""
+    """``"█▋  91%"`` — bar and percentage of one mill-month (7 characters)."""
     if cell.load is None:
-        return _("no hours").rjust(8)
+        return _("no hrs").rjust(7)
     percent = f"{cell.load:.0%}" if cell.load < 10 else ">999%"
     return f"{load_bar(cell.load)}{percent:>5}"
 
@@ -113,7 +113,7 @@ def deals_view(summaries: list[DealSummary]) -> TableView:
         Column("customer", _("Customer"), wrap=True),
         Column("key_account", _("Key")),
         Column("tonnes", _("Tonnes"), "t", True),
-        Column("marginal_income", _("Marg. income"), _("k RUB"), True),
+        Column("marginal_income", _("Marg. inc."), _("k RUB"), True),
         Column("months", _("Months")),
         Column("mills", _("Mills (h)"), wrap=True),
     )

@@ -257,7 +257,9 @@ def _reject_header(path: Path, kind: str, fields: tuple[FieldSpec, ...], best: _
 
 
 def _is_totals(values: tuple[Any, ...]) -> bool:
-    for value in values[:4]:
+    """The row's first filled cell says "Итого"/"Всего"/"Total": wherever it sits, since
+    planners often label the sums in the cell just left of the first sum."""
+    for value in values:
         label = cells.text(value)
         if label:
             return normalise(label).startswith(TOTALS_WORDS)

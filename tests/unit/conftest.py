@@ -168,6 +168,66 @@ def sheet_positions(shared_portfolio) -> dict[tuple[str, int], SheetPosition]:
     return read_sheet_positions(shared_portfolio)
 
 
+# -- reading the shared mill register independently ---------------------------------------
+
+
+def read_register(path: Path) -> dict[str, dict[str, object]]:
+    """Mill code → the register row (header label → value), sheet "Агрегаты"."""
+    ws = openpyxl.load_workbook(path)["Агрегаты"]
+    header = [c.value for c in ws[1]]
+    return {row[0]: dict(zip(header, row)) for row in ws.iter_rows(min_row=2, values_only=True) if row[0]}
+
+
+def read_calendar(path: Path) -> dict[tuple[str, str], float]:
+    """(mill code, "YYYY-MM") → hours, sheet "Фонд времени" (months are Excel dates there)."""
+    ws = openpyxl.load_workbook(path)["Фонд времени"]
+    months = [c.value for c in ws[1]][1:]
+    assert all(isinstance(m, datetime) for m in months)
+    return {
+        (row[0], f"{m.year:04d}-{m.month:02d}"): float(hours)
+        for row in ws.iter_rows(min_row=2, values_only=True) if row[0]
+        for m, hours in zip(months, row[1:]) if hours is not None
+    }
+
+
+def read_norms(path: Path) -> list[tuple[str, float, float, float, float, float]]:
+    """Sorted (mill code, OD from, OD to, wall from, wall to, t/h), sheet "Нормы производительности"."""
+    ws = openpyxl.load_workbook(path)["Нормы производительности"]
+    return sorted((row[0], *map(float, row[1:6])) for row in ws.iter_rows(min_row=2, values_only=True) if row[0])
+
+
+def stored_plant(store) -> tuple[dict, dict[tuple[str, str], float], list[tuple]]:
+    """The store's mills (code → Mill), calendar and norms in the shapes of the readers above."""
+    with store.unit_of_work() as repo:
+        plant = repo.plant()
+    calendar = {(code, str(month)): hours for (code, month), hours in plant.capacity.items()}
+    norms = sorted(
+        (n.mill_code, n.od_min_mm, n.od_max_mm, n.wall_min_mm, n.wall_max_mm, n.tonnes_per_hour)
+        for items in plant.norms.values() for n in items
+    )
+    return {m.code: m for m in plant.mills}, calendar, norms
+
+
+def assert_plant_equals_register(store, path: Path) -> None:
+    """Every mill, calendar month and norm of the shared register ``path`` is in ``store``."""
+    register = read_register(path)
+    mills, calendar, norms = stored_plant(store)
+    assert sorted(mills) == sorted(register)
+    for code, row in register.items():
+        mill = mills[code]
+        assert mill.name == row["Наименование"] and mill.shop == row["Цех"], code
+        assert mill.product_line == row["Товарная линия"], code
+        assert (mill.od_min_mm, mill.od_max_mm) == (row["Диаметр от, мм"], row["Диаметр до, мм"]), code
+        assert (mill.wall_min_mm, mill.wall_max_mm) == (row["Стенка от, мм"], row["Стенка до, мм"]), code
+        assert mill.steel_grades == tuple(g.strip() for g in str(row["Марки стали"]).split(",")), code
+        assert mill.standards == tuple(s.strip() for s in row["НТД"].split(",")), code
+        assert mill.speed_m_per_h == row["Скорость, м/ч"], code
+        assert mill.nominal_hours == row["Фонд времени (номинал), ч/мес"], code
+        assert mill.conversion_cost == row["Затраты передела (перем.), руб/т"], code
+    assert calendar == read_calendar(path)
+    assert norms == read_norms(path)
+
+
 # -- editing a copy of the shared portfolio ----------------------------------------------
 
 
@@ -229,4 +289,9 @@ def xl():
         edit_portfolio=edit_portfolio,
         store_dump=store_dump,
         store_counts=store_counts,
+        read_register=read_register,
+        read_calendar=read_calendar,
+        read_norms=read_norms,
+        stored_plant=stored_plant,
+        assert_plant_equals_register=assert_plant_equals_register,
     )

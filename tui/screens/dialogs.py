@@ -1,0 +1,58 @@
+"""Small modal dialogs: confirm an action, or ask for a reason."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label
+
+from core.i18n import _
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    """Ask a yes/no question; dismisses with ``True`` for yes."""
+
+    BINDINGS = [
+        Binding("y,enter", "answer(True)", _("Yes"), id="confirm.yes"),
+        Binding("n,escape", "answer(False)", _("No"), id="confirm.no"),
+    ]
+
+    def __init__(self, question: str) -> None:
+        super().__init__()
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self.question, classes="dialog-question")
+            yield Label(_("[b]y[/b]/Enter yes · [b]n[/b]/Esc no"), classes="dialog-help")
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)
+
+
+class ReasonScreen(ModalScreen[str | None]):
+    """Ask for a reason in one line; dismisses with the text, or ``None`` if cancelled."""
+
+    BINDINGS = [Binding("escape", "cancel", _("Cancel"), id="reason.cancel")]
+
+    def __init__(self, prompt: str) -> None:
+        super().__init__()
+        self.prompt = prompt
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self.prompt, classes="dialog-question")
+            yield Input(placeholder=_("reason"), id="reason")
+            yield Label(_("Enter to confirm · Esc to cancel"), classes="dialog-help")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        text = event.value.strip()
+        if text:
+            self.dismiss(text)
+        else:
+            self.notify(_("A reason is required."), severity="warning")
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

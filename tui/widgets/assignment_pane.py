@@ -1,0 +1,228 @@
+"""Assignment pane: the month's draft by mill, excluded positions with reasons, totals;
+re-plan in the background, lock or exclude a position, approve."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import DataTable, Static
+
+from core import assignments, planning
+from core.errors import NotFound
+from core.i18n import _
+from core.model import Assignment, AssignmentState
+from core.months import Month
+from core.views import exclusions_view, grouped, lines_view, load_cell
+from tui.messages import AssignmentRefreshed, PlanFinished, StoreChanged
+from tui.screens.dialogs import ConfirmScreen, ReasonScreen
+from tui.widgets.view_table import ViewTable
+
+
+class AssignmentPane(Vertical):
+    """One month × product line at a time: ``[``/``]`` change month, ``l`` the line."""
+
+    BINDINGS = [
+        Binding("f5", "plan", _("Plan"), id="assignment.plan"),
+        Binding("p", "plan", _("Plan"), show=False, id="assignment.plan_letter"),
+        Binding("f8", "lock", _("Lock"), id="assignment.lock"),
+        Binding("k", "lock", _("Lock"), show=False, id="assignment.lock_letter"),
+        Binding("f9", "exclude", _("Exclude"), id="assignment.exclude"),
+        Binding("x", "exclude", _("Exclude"), show=False, id="assignment.exclude_letter"),
+        Binding("f12", "approve", _("Approve"), id="assignment.approve"),
+        Binding("A", "approve", _("Approve"), show=False, id="assignment.approve_letter"),
+        Binding("left_square_bracket", "month(-1)", _("Month"), key_display="[ ]", id="assignment.previous_month"),
+        Binding("right_square_bracket", "month(1)", _("Next month"), show=False, id="assignment.next_month"),
+        Binding("l", "next_line", _("Line"), id="assignment.next_line"),
+    ]
+
+    def __init__(self, month: Month, lines: list[str], **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.month = month
+        self.lines = lines
+        self.line = lines[0] if lines else None
+        self.assignment: Assignment | None = None
+        self.planning = False
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="assignment-title", classes="title")
+        yield Static(id="assignment-summary")
+        yield ViewTable(id="lines-table")
+        yield ViewTable(id="excluded-table")
+        yield Static(id="excluded-reason", classes="detail")
+
+    def on_mount(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        self._show_title()
+        if self.line is not None:
+            self._read(self.month, self.line)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="assignment")
+    def _read(self, month: Month, line: str) -> None:
+        try:
+            found = planning.latest(self.app.store, month, line)
+        except NotFound:
+            found = None
+        self.post_message(AssignmentRefreshed(found))
+
+    @on(AssignmentRefreshed)
+    def _show(self, message: AssignmentRefreshed) -> None:
+        self.assignment = message.assignment
+        self._show_title()
+        a = self.assignment
+        lines_table = self.query_one("#lines-table", ViewTable)
+        excluded_table = self.query_one("#excluded-table", ViewTable)
+        summary = self.query_one("#assignment-summary", Static)
+        if a is None or (a.month, a.product_line) != (self.month, self.line):
+            lines_table.clear()
+            excluded_table.clear()
+            summary.update(_("Not planned yet: press F5 (or p) to run the prioritiser."))
+            self.query_one("#excluded-reason", Static).update("")
+            return
+        loads = "  ".join(f"{load.mill_code} {load_cell(load)}" for load in a.mill_loads)
+        summary.update(
+            _("Key accounts {key} t · total {tonnes} t · marginal income {income} RUB\n{loads}").format(
+                key=grouped(a.key_account_tonnes), tonnes=grouped(a.tonnes), income=grouped(a.marginal_income), loads=loads
+            )
+        )
+        lines_table.show(lines_view(a))
+        excluded_table.show(exclusions_view(a))
+        self._explain()
+
+    def _show_title(self) -> None:
+        title = self.query_one("#assignment-title", Static)
+        if self.line is None:
+            title.update(_("No mills yet: import the mill register (millplan import mills FILE)."))
+            return
+        head = f"{self.month} · {self.line}"
+        if self.planning:
+            title.update(head + " · " + _("planning… (the screen stays live)"))
+        elif self.assignment is None or (self.assignment.month, self.assignment.product_line) != (self.month, self.line):
+            title.update(head)
+        else:
+            a = self.assignment
+            state = _("APPROVED (frozen)") if a.state is AssignmentState.APPROVED else _("draft")
+            solver = f"{a.solver_name} {a.solver_status} {a.solve_seconds or 0:.2f} s" if a.solver_status else ""
+            title.update(f"{head} · " + _("revision {n}").format(n=a.revision) + f" · {state} · {solver}")
+
+    @on(DataTable.RowHighlighted, "#excluded-table")
+    def _explain(self) -> None:
+        row = self.query_one("#excluded-table", ViewTable).selected
+        self.query_one("#excluded-reason", Static).update(f"{row['position_ref']}: {row['reason']}" if row else "")
+
+    # -- actions ------------------------------------------------------------------------
+
+    def action_month(self, step: int) -> None:
+        self.month = self.month + step
+        self.reload()
+
+    def action_next_line(self) -> None:
+        if self.lines:
+            self.line = self.lines[(self.lines.index(self.line) + 1) % len(self.lines)]
+            self.reload()
+
+    def action_plan(self) -> None:
+        if self.line is None or self.planning:
+            return
+        self.planning = True
+        self._show_title()
+        self._plan(self.month, self.line)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="plan")
+    def _plan(self, month: Month, line: str) -> None:
+        try:
+            outcome = planning.plan(self.app.store, month, login=self.app.login, product_line=line)[0]
+        finally:
+            self.app.call_from_thread(self._planned)
+        self.post_message(PlanFinished(outcome))
+
+    def _planned(self) -> None:
+        self.planning = False
+        self._show_title()
+
+    @on(PlanFinished)
+    def _plan_finished(self, message: PlanFinished) -> None:
+        outcome = message.outcome
+        self.notify(
+            _("Planned {month} {line}: {n} lines, {x} left out ({status}, {seconds:.2f} s)").format(
+                month=outcome.assignment.month, line=outcome.assignment.product_line, n=len(outcome.assignment.lines),
+                x=len(outcome.assignment.exclusions), status=outcome.solver_status, seconds=outcome.seconds,
+            )
+        )
+        for note in outcome.notes:
+            self.notify(note, severity="warning")
+        self.post_message(AssignmentRefreshed(outcome.assignment))
+        self.post_message(StoreChanged())
+
+    def _edited(self, updated: Assignment | None) -> None:
+        if updated is not None:
+            self.post_message(AssignmentRefreshed(updated))
+
+    def action_lock(self) -> None:
+        row = self.query_one("#lines-table", ViewTable).selected
+        if row is None:
+            self.notify(_("Highlight a line in the upper table to lock it."), severity="warning")
+            return
+        self._edited(
+            self.app.attempt(
+                lambda: assignments.set_locked(
+                    self.app.store, self.month, self.line, row["position_ref"], not row["locked"], login=self.app.login
+                )
+            )
+        )
+
+    def action_exclude(self) -> None:
+        excluded = self.query_one("#excluded-table", ViewTable)
+        if excluded.has_focus:
+            row = excluded.selected
+            if row is None:
+                return
+            ref = row["position_ref"]
+            self._edited(
+                self.app.attempt(
+                    lambda: assignments.set_excluded(self.app.store, self.month, self.line, ref, False, login=self.app.login)
+                )
+            )
+            return
+        row = self.query_one("#lines-table", ViewTable).selected
+        if row is None:
+            return
+        ref = row["position_ref"]
+
+        def excluded_with(reason: str | None) -> None:
+            if reason:
+                self._edited(
+                    self.app.attempt(
+                        lambda: assignments.set_excluded(
+                            self.app.store, self.month, self.line, ref, True, login=self.app.login, reason=reason
+                        )
+                    )
+                )
+
+        self.app.push_screen(ReasonScreen(_("Exclude {ref} from {month}: why?").format(ref=ref, month=self.month)), excluded_with)
+
+    def action_approve(self) -> None:
+        a = self.assignment
+        if a is None or a.state is not AssignmentState.DRAFT:
+            self.notify(_("Nothing to approve: plan the month first."), severity="warning")
+            return
+
+        def decided(yes: bool | None) -> None:
+            if yes:
+                approved = self.app.attempt(lambda: assignments.approve(self.app.store, a.month, a.product_line, login=self.app.login))
+                if approved is not None:
+                    self.notify(_("{month} {line} revision {n} approved.").format(month=a.month, line=a.product_line, n=a.revision))
+                    self.post_message(AssignmentRefreshed(approved))
+                    self.post_message(StoreChanged())
+
+        self.app.push_screen(
+            ConfirmScreen(
+                _("Approve {month} {line} revision {n}: {tonnes} t, {income} RUB? It will be frozen.").format(
+                    month=a.month, line=a.product_line, n=a.revision, tonnes=grouped(a.tonnes), income=grouped(a.marginal_income)
+                )
+            ),
+            decided,
+        )

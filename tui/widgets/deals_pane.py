@@ -1,0 +1,110 @@
+"""Deal acceptance pane: deals waiting for acceptance, what they bring, what they load."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import DataTable, Static
+
+from core import deals
+from core.deals import DealSummary
+from core.i18n import _
+from core.views import grouped, deals_view
+from tui.messages import DealsRefreshed, StoreChanged
+from tui.screens.dialogs import ConfirmScreen, ReasonScreen
+from tui.widgets.view_table import ViewTable
+
+
+class DealsPane(Vertical):
+    """Waiting deals; accept (F6 / a) or reject with a reason (F7 / x)."""
+
+    BINDINGS = [
+        Binding("f6", "accept", _("Accept"), id="deals.accept"),
+        Binding("a", "accept", _("Accept"), show=False, id="deals.accept_letter"),
+        Binding("f7", "reject", _("Reject"), id="deals.reject"),
+        Binding("x", "reject", _("Reject"), show=False, id="deals.reject_letter"),
+    ]
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.summaries: dict[str, DealSummary] = {}
+
+    def compose(self) -> ComposeResult:
+        yield ViewTable(id="deals-table")
+        yield Static(_("Reading deals…"), id="deal-detail", classes="detail")
+
+    def on_mount(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        self._read()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="deals")
+    def _read(self) -> None:
+        self.post_message(DealsRefreshed(deals.summaries(self.app.store)))
+
+    @on(DealsRefreshed)
+    def _show(self, message: DealsRefreshed) -> None:
+        self.summaries = {s.deal.number: s for s in message.summaries}
+        table = self.query_one(ViewTable)
+        table.show(deals_view(message.summaries))
+        if not message.summaries:
+            self.query_one("#deal-detail", Static).update(_("No deal is waiting for acceptance."))
+        self._describe()
+
+    @on(DataTable.RowHighlighted)
+    def _describe(self) -> None:
+        summary = self._selected()
+        if summary is None:
+            return
+        deal = summary.deal
+        lines = [
+            _("{number} · {customer}{key} · manager {manager}").format(
+                number=deal.number, customer=deal.customer, manager=deal.sales_manager,
+                key=" · " + _("KEY ACCOUNT") if deal.is_key_account else "",
+            )
+        ]
+        for p in summary.positions:
+            lines.append(
+                f"  #{p.position_no} {p.pipe_type} {p.od_mm:g}×{p.wall_mm:g} {p.steel_grade} {p.standard} · "
+                f"{grouped(p.remaining_tonnes)} t · {p.requested_month}"
+            )
+        if summary.unplaceable:
+            lines.append(_("No mill can make: {refs}").format(refs=", ".join(summary.unplaceable)))
+        self.query_one("#deal-detail", Static).update("\n".join(lines))
+
+    def _selected(self) -> DealSummary | None:
+        row = self.query_one(ViewTable).selected
+        return self.summaries.get(row["key"]) if row else None
+
+    def action_accept(self) -> None:
+        summary = self._selected()
+        if summary is None:
+            return
+        number = summary.deal.number
+
+        def decided(yes: bool | None) -> None:
+            if yes and self.app.attempt(lambda: deals.accept(self.app.store, number, login=self.app.login)):
+                self.notify(_("Deal {number} accepted.").format(number=number))
+                self.post_message(StoreChanged())
+
+        self.app.push_screen(
+            ConfirmScreen(_("Accept deal {number} ({tonnes} t, {customer})?").format(
+                number=number, tonnes=grouped(summary.tonnes), customer=summary.deal.customer)),
+            decided,
+        )
+
+    def action_reject(self) -> None:
+        summary = self._selected()
+        if summary is None:
+            return
+        number = summary.deal.number
+
+        def decided(reason: str | None) -> None:
+            if reason and self.app.attempt(lambda: deals.reject(self.app.store, number, reason, login=self.app.login)):
+                self.notify(_("Deal {number} rejected.").format(number=number))
+                self.post_message(StoreChanged())
+
+        self.app.push_screen(ReasonScreen(_("Reject deal {number}: why?").format(number=number)), decided)

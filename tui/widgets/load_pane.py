@@ -1,0 +1,64 @@
+"""Mill load pane: every mill's load by month as a bar, and its load horizon."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import DataTable, Static
+
+from core import load
+from core.i18n import _
+from core.load import LoadReport
+from core.views import grouped, load_view
+from tui.messages import LoadRefreshed
+from tui.widgets.view_table import ViewTable
+
+
+class LoadPane(Vertical):
+    """Mills × months table; the highlighted mill's hours and horizon are spelled out below."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.report: LoadReport | None = None
+
+    def compose(self) -> ComposeResult:
+        yield ViewTable(id="load-table")
+        yield Static(_("Reading mill load…"), id="load-detail", classes="detail")
+
+    def on_mount(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        self._read()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="load")
+    def _read(self) -> None:
+        self.post_message(LoadRefreshed(load.mill_load(self.app.store)))
+
+    @on(LoadRefreshed)
+    def _show(self, message: LoadRefreshed) -> None:
+        self.report = message.report
+        self.query_one(ViewTable).show(load_view(message.report))
+        self._describe()
+
+    @on(DataTable.RowHighlighted)
+    def _describe(self) -> None:
+        row = self.query_one(ViewTable).selected
+        if self.report is None or row is None:
+            return
+        code = row["key"]
+        mill = next(m for m in self.report.mills if m.code == code)
+        horizon = self.report.horizons[code]
+        months = "  ".join(
+            f"{month}: {grouped(cell.booked_hours)}/{grouped(cell.available_hours)} h"
+            for month in self.report.months
+            if (cell := self.report.cells[code, month])
+        )
+        until = horizon.until.isoformat() if horizon.until else _("beyond the calendar")
+        text = _("{code} · {name} · line {line}\nbooked {hours} h of accepted work: fully busy until {until}\n{months}").format(
+            code=code, name=mill.name, line=mill.product_line, hours=grouped(horizon.booked_hours), until=until, months=months
+        )
+        if self.report.unplaceable_tonnes:
+            text += "\n" + _("{tonnes} t accepted fit no mill").format(tonnes=grouped(self.report.unplaceable_tonnes))
+        self.query_one("#load-detail", Static).update(text)

@@ -1,0 +1,65 @@
+"""A DataTable that shows a :class:`core.views.TableView` and keeps its cursor by row key."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual.widgets import DataTable
+
+from core.views import TableView, cell_text
+
+TEXT_WIDTH = 22
+"""Free-text columns (customer, reason) are cut to this width; the detail line has it all."""
+
+ROW_CAP = 500
+"""Rows shown at most; a big book is summarised, never poured into a widget whole."""
+
+
+class ViewTable(DataTable):
+    """Row-cursor table filled from a TableView; ``selected`` is the highlighted row's dict."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
+        self._rows: dict[str, dict[str, Any]] = {}
+        self._columns: tuple = ()
+        self.hidden_rows = 0
+
+    def show(self, view: TableView) -> None:
+        """Replace the content with ``view``, keeping the cursor on the same row key."""
+        previous = self.selected_key
+        if view.columns != self._columns:
+            self.clear(columns=True)
+            for column in view.columns:
+                self.add_column(
+                    Text(column.header, justify="right" if column.numeric else "left"),
+                    key=column.key,
+                    width=TEXT_WIDTH if column.wrap else None,
+                )
+            self._columns = view.columns
+        else:
+            self.clear()
+        rows = view.rows[:ROW_CAP]
+        self.hidden_rows = len(view.rows) - len(rows)
+        self._rows = {}
+        for row in rows:
+            cells = [
+                Text(cell_text(row.get(c.key), c), justify="right" if c.numeric else "left", no_wrap=True, overflow="ellipsis")
+                for c in view.columns
+            ]
+            self.add_row(*cells, key=row["key"])
+            self._rows[row["key"]] = row
+        if previous in self._rows:
+            self.move_cursor(row=self.get_row_index(previous))
+
+    @property
+    def selected_key(self) -> str | None:
+        if not self._rows or self.cursor_row < 0 or self.cursor_row >= self.row_count:
+            return None
+        key = self.coordinate_to_cell_key(self.cursor_coordinate).row_key
+        return key.value
+
+    @property
+    def selected(self) -> dict[str, Any] | None:
+        key = self.selected_key
+        return self._rows.get(key) if key is not None else None
