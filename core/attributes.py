@@ -19,6 +19,7 @@ Definitions (also in docs/attributes.md):
 
 from __future__ import annotations
 
+import functools
 import re
 import statistics
 from dataclasses import dataclass
@@ -37,6 +38,7 @@ HIGH_LOAD_FACTOR = 1.5
 _LOOKALIKES = str.maketrans("АВЕКМНОРСТХУ", "ABEKMHOPCTXY")
 
 
+@functools.lru_cache(maxsize=8192)  # the same few grade and standard names, folded per mill per position
 def fold(text: str) -> str:
     """Comparison key for grades and standards: upper case, look-alikes folded, spaces collapsed."""
     text = text.replace("\u00a0", " ").upper().translate(_LOOKALIKES)

@@ -7,8 +7,11 @@ It is stored as the text ``YYYY-MM`` (sortable, readable in any SQL client).
 from __future__ import annotations
 
 import calendar
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
+
+_YYYY_MM = re.compile(r"([0-9]{4})-([0-9]{2})")
 
 
 @dataclass(frozen=True, order=True, slots=True)
@@ -30,11 +33,12 @@ class Month:
     @classmethod
     def parse(cls, text: str) -> Month:
         """Parse strict ``YYYY-MM``; raises ``ValueError`` naming the text otherwise."""
+        # ASCII digits only: int() alone would also take "+1", " 1", "1_0" or "２０２７".
+        match = _YYYY_MM.fullmatch(text.strip())
         try:
-            year, month = text.strip().split("-")
-            if len(year) != 4 or len(month) != 2:
+            if match is None:
                 raise ValueError
-            return cls(int(year), int(month))
+            return cls(int(match[1]), int(match[2]))
         except ValueError:
             raise ValueError(f"{text!r} is not a month in the form YYYY-MM") from None
 
@@ -52,11 +56,17 @@ class Month:
         return f"{self.year:04d}-{self.month:02d}"
 
     def __add__(self, months: int) -> Month:
+        if not isinstance(months, int):
+            return NotImplemented
         index = self.year * 12 + (self.month - 1) + months
         return Month(index // 12, index % 12 + 1)
 
-    def __sub__(self, other: Month) -> int:
-        """Whole months from ``other`` to ``self``."""
+    def __sub__(self, other: Month | int) -> int | Month:
+        """Whole months from ``other`` to ``self``; or, given a number, that many months earlier."""
+        if isinstance(other, int):
+            return self + -other
+        if not isinstance(other, Month):
+            return NotImplemented
         return (self.year - other.year) * 12 + (self.month - other.month)
 
     @property

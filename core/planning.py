@@ -199,22 +199,48 @@ def _lines(
     return result
 
 
+@dataclass
+class _Booking:
+    """What the plan put on each mill: all hours, and non-key hours and income (with each
+    position's own share, so a position is not compared with itself)."""
+
+    used: dict[str, float] = field(default_factory=dict)
+    other_hours: dict[str, float] = field(default_factory=dict)
+    other_income: dict[str, Decimal] = field(default_factory=dict)
+    own: dict[tuple[int, str], tuple[float, Decimal]] = field(default_factory=dict)
+
+    def add(self, line: AssignmentLine) -> None:
+        self.used[line.mill_code] = self.used.get(line.mill_code, 0.0) + line.hours
+        if line.is_key_account:
+            return
+        code = line.mill_code
+        self.other_hours[code] = self.other_hours.get(code, 0.0) + line.hours
+        self.other_income[code] = self.other_income.get(code, Decimal(0)) + line.marginal_income
+        hours, income = self.own.get((line.position_id, code), (0.0, Decimal(0)))
+        self.own[line.position_id, code] = (hours + line.hours, income + line.marginal_income)
+
+    def others(self, position_id: int, code: str) -> tuple[float, Decimal]:
+        """Non-key hours and income on ``code`` excluding ``position_id``'s own lines."""
+        hours, income = self.own.get((position_id, code), (0.0, Decimal(0)))
+        return self.other_hours.get(code, 0.0) - hours, self.other_income.get(code, Decimal(0)) - income
+
+
 def _exclusions(
     lines: list[AssignmentLine], attributes: dict[int, PositionAttributes], hours: dict[str, float], month: Month
 ) -> list[Exclusion]:
     """A reason for every considered position with tonnes left out."""
     planned: dict[int, float] = {}
-    used: dict[str, float] = {}
+    booking = _Booking()
     for line in lines:
         planned[line.position_id] = planned.get(line.position_id, 0.0) + line.tonnes
-        used[line.mill_code] = used.get(line.mill_code, 0.0) + line.hours
+        booking.add(line)
     result = []
     for position_id, attrs in attributes.items():
         p = attrs.position
         left_out = round(p.remaining_tonnes - planned.get(position_id, 0.0), 3)
         if left_out < prioritiser.MIN_TONNES:
             continue
-        code, text, mill = _reason(attrs, lines, used, hours, month)
+        code, text, mill = _reason(attrs, booking, hours, month)
         if position_id in planned:
             text = f"{planned[position_id]:g} t of {p.remaining_tonnes:g} t planned; {text}"
         result.append(Exclusion(position_id, p.ref, left_out, code, text, mill_code=mill))
@@ -222,11 +248,7 @@ def _exclusions(
 
 
 def _reason(
-    attrs: PositionAttributes,
-    lines: list[AssignmentLine],
-    used: dict[str, float],
-    hours: dict[str, float],
-    month: Month,
+    attrs: PositionAttributes, booking: _Booking, hours: dict[str, float], month: Month
 ) -> tuple[str, str, str | None]:
     """Why the prioritiser left (part of) a position out: reason code, sentence, mill."""
     p = attrs.position
@@ -243,16 +265,15 @@ def _reason(
             f"marginal income {best.unit_margin:,.0f} RUB/t on its best mill {best.mill.code}: planning it earns nothing",
             best.mill.code,
         )
-    full = [o for o in working if used.get(o.mill.code, 0.0) >= FULL * hours[o.mill.code]]
+    full = [o for o in working if booking.used.get(o.mill.code, 0.0) >= FULL * hours[o.mill.code]]
     option = full[0] if full else best
     code = option.mill.code
     booked = f"capacity of {code} in {month} ({hours[code]:,.0f} h) is fully booked"
-    others = [l for l in lines if l.mill_code == code and not l.is_key_account]
-    other_hours = sum(l.hours for l in others)
+    other_hours, other_income = booking.others(p.id, code)
     if p.is_key_account or other_hours < (1 - FULL) * hours[code]:
         who = "other key-account positions" if p.is_key_account else "key-account positions"
         return "capacity_key_accounts", f"{booked} by {who}", code
-    rate = sum(l.marginal_income for l in others) / Decimal(repr(other_hours))
+    rate = other_income / Decimal(repr(other_hours))
     return (
         "capacity_better_paying",
         f"{booked} by better-paying positions: {rate:,.0f} RUB/h on average there, "

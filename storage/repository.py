@@ -467,30 +467,39 @@ class Repository:
         row.solver_status, row.solver_name, row.solve_seconds = solver_status, solver_name, solve_seconds
         self.session.add(row)
         self.session.flush()
-        self.session.add_all(
-            AssignmentLineRow(
-                assignment_id=row.id,
-                position_id=l.position_id,
-                mill_id=ids[l.mill_code],
-                tonnes=l.tonnes,
-                hours=l.hours,
-                marginal_income=l.marginal_income,
-                locked=l.locked,
+        # Core inserts: thousands of lines per plan, no need for ORM objects per row.
+        if lines:
+            self.session.execute(
+                sa.insert(AssignmentLineRow),
+                [
+                    {
+                        "assignment_id": row.id,
+                        "position_id": l.position_id,
+                        "mill_id": ids[l.mill_code],
+                        "tonnes": l.tonnes,
+                        "hours": l.hours,
+                        "marginal_income": l.marginal_income,
+                        "locked": l.locked,
+                    }
+                    for l in lines
+                ],
             )
-            for l in lines
-        )
-        self.session.add_all(
-            ExclusionRow(
-                assignment_id=row.id,
-                position_id=e.position_id,
-                tonnes_left_out=e.tonnes_left_out,
-                reason_code=e.reason_code,
-                reason=e.reason,
-                manual=e.manual,
-                mill_id=ids.get(e.mill_code) if e.mill_code else None,
+        if exclusions:
+            self.session.execute(
+                sa.insert(ExclusionRow),
+                [
+                    {
+                        "assignment_id": row.id,
+                        "position_id": e.position_id,
+                        "tonnes_left_out": e.tonnes_left_out,
+                        "reason_code": e.reason_code,
+                        "reason": e.reason,
+                        "manual": e.manual,
+                        "mill_id": ids.get(e.mill_code) if e.mill_code else None,
+                    }
+                    for e in exclusions
+                ],
             )
-            for e in exclusions
-        )
         self.session.flush()
         saved = self._assignment(row)
         self.audit(

@@ -64,4 +64,6 @@ def open_store(url: str | None = None) -> Store:
         raise StoreUnavailable(f"cannot open the database {masked(url)}: {reason}") from None
     except ModuleNotFoundError as exc:
         raise StoreUnavailable(f"no driver for {masked(url)}: {exc.name} is not installed") from None
+    except OSError as exc:  # the SQLite file's folder cannot be made
+        raise StoreUnavailable(f"cannot open the database {masked(url)}: {exc.strerror}: {exc.filename}") from None
     return Store(engine)

@@ -1,7 +1,8 @@
 """Import of the mill register (``millplan import mills FILE``).
 
 One workbook, three tables found by their headers wherever they sit: the register of
-mills (required), the capacity calendar (mill × month → hours; optional) and the
+mills (required unless the workbook holds only a calendar or norms, as a rejects file
+may), the capacity calendar (mill × month → hours; optional) and the
 productivity norms (mill × OD band × wall band → t/h; optional). Mills are identified by
 code; a re-import updates them, sets the calendar's hours month by month and replaces
 the norms of every mill the norms sheet lists.
@@ -130,6 +131,33 @@ def _capacity(table: Table, records: list[Record], mills: set[str]) -> tuple[lis
     return entries, by_row
 
 
+def _find_register(workbook, path: Path, mapping, others: set[str]) -> Table | None:
+    """The register table; ``None`` when the workbook has none but holds a calendar or
+    norms (on the sheets ``others``), as the rejects file of those rows does."""
+    try:
+        return find_table(workbook, path, "mills", MILL_FIELDS, mapping)
+    except ImportRejected as exc:
+        # The nearest miss sits on the calendar or norms sheet: that is no broken register.
+        if others and all(p.sheet is None or p.sheet in others for p in exc.problems):
+            return None
+        raise
+
+
+def _keep_norms_whole(table: Table, records: list[Record], norms: dict[str, list], rejected: dict, reject) -> None:
+    """A mill's norms are replaced whole, so one rejected row of a mill must not leave the
+    others to replace its stored norms: they are rejected with it (and so come back
+    together when the rejects file is fixed and imported)."""
+    bad_rows = {r.source.number: r.values.get("code") for r in records if (table.sheet, r.source.number) in rejected}
+    for record in records:
+        code = record.values.get("code")
+        if code in norms and code in bad_rows.values() and record.source.number not in bad_rows:
+            first_bad = min(n for n, c in bad_rows.items() if c == code)
+            why = f"left out with row {first_bad} of the same mill: a mill's norms are imported whole"
+            reject(table, record, [problem_at(table, record.source, "code", why)])
+    for code in set(bad_rows.values()):
+        norms.pop(code, None)
+
+
 def _with_why(place: Problem, why: str) -> Problem:
     return Problem(place.file, place.sheet, place.row, place.column, place.header, place.value, why)
 
@@ -154,10 +182,10 @@ def import_mills(
     mapping = load_mapping(mapping_path, ALL_FIELDS)
     workbook = open_workbook(path)
     try:
-        register = find_table(workbook, path, "mills", MILL_FIELDS, mapping)
         calendar = find_table(workbook, path, "capacity", CAPACITY_FIELDS, mapping, claim=_month_header, need_extra="month", required=False)
         norms_table = find_table(workbook, path, "norms", NORM_FIELDS, mapping, required=False)
-        mill_records, problems = read_records(workbook, path, register, MILL_FIELDS)
+        register = _find_register(workbook, path, mapping, {t.sheet for t in (calendar, norms_table) if t})
+        mill_records, problems = read_records(workbook, path, register, MILL_FIELDS) if register else ([], [])
         calendar_records, calendar_problems = read_records(workbook, path, calendar, CAPACITY_FIELDS) if calendar else ([], [])
         norm_records, norm_problems = read_records(workbook, path, norms_table, NORM_FIELDS) if norms_table else ([], [])
     finally:
@@ -214,6 +242,9 @@ def import_mills(
         all_problems = [p for key in sorted(rejected) for p in rejected[key][2]]
         if all_problems and not skip_invalid:
             raise ImportRejected(path, all_problems, hint="Fix the rows, or import the good ones with --skip-invalid.")
+        if norms_table:
+            _keep_norms_whole(norms_table, norm_records, norms, rejected, reject)
+            all_problems = [p for key in sorted(rejected) for p in rejected[key][2]]
         source = f"import {path.name}"
         counts = {
             "mills": repo.upsert_mills([_mill_values(r.values) for r in good_mills], login, source),
@@ -225,8 +256,8 @@ def import_mills(
     rejects_file = None
     if rejected:
         rejects_file = str(write_rejects(rejects_path or default_rejects_path(path), [rejected[k] for k in sorted(rejected)]))
-    tables = {"mills": f"sheet '{register.sheet}', header row {register.header_row}"}
-    notes = []
+    tables = {"mills": f"sheet '{register.sheet}', header row {register.header_row}"} if register else {}
+    notes = [] if register else ["no mill register sheet; the calendar and norms are of mills already stored"]
     for kind, table in (("capacity", calendar), ("norms", norms_table)):
         if table:
             tables[kind] = f"sheet '{table.sheet}', header row {table.header_row}"

@@ -18,6 +18,7 @@ from typing import Any
 
 import openpyxl
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.workbook.workbook import Workbook
 
 from core.importing import cells
@@ -97,12 +98,18 @@ class SourceRow:
 def open_workbook(path: Path) -> Workbook:
     """Open ``path`` read-only with cached formula results; a clear error if it is no workbook."""
     path = Path(path)
-    try:
-        return openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except FileNotFoundError:
+    # openpyxl judges the extension before looking for the file: check existence first.
+    if not path.exists():
         why = "file not found"
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        why = f"not an Excel .xlsx workbook ({exc.__class__.__name__})"
+    elif path.is_dir():
+        why = "is a folder, not an Excel .xlsx workbook"
+    else:
+        try:
+            return openpyxl.load_workbook(path, read_only=True, data_only=True)
+        except InvalidFileException:  # .xls, .csv: refused by extension before reading
+            why = f"not an Excel .xlsx workbook ({path.suffix or 'no extension'}); save it as .xlsx in Excel"
+        except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+            why = f"not an Excel .xlsx workbook ({exc.__class__.__name__})"
     raise ImportRejected(path, [Problem(str(path), None, None, None, None, None, why)])
 
 

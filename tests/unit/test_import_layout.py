@@ -117,8 +117,9 @@ class MessyPortfolio:
         """Borders and a fill on every cell below the data down to row ``down_to``."""
         fill = PatternFill("solid", start_color="FFFFF2CC")
         border = Border(bottom=Side(style="thin"))
+        width = self.ws.max_column
         for row in range(self.totals.row + 1, down_to + 1):
-            for column in range(1, self.ws.max_column + 1):
+            for column in range(1, width + 1):
                 cell = self.ws.cell(row, column)
                 cell.fill, cell.border = fill, border
         return self

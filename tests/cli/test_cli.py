@@ -1,0 +1,145 @@
+"""The command line through typer's CliRunner, and one real process for --json purity."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+from typer.testing import CliRunner
+
+from cli import app
+from tests.plants import tiny_plant
+from storage.store import open_store
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def db(tmp_path) -> str:
+    return f"sqlite:///{tmp_path / 'cli.sqlite'}"
+
+
+@pytest.fixture
+def tiny_db(db) -> str:
+    store = open_store(db)
+    tiny_plant(store)
+    store.dispose()
+    return db
+
+
+def run(db: str, *args: str):
+    return CliRunner().invoke(app, ["--db", db, *args])
+
+
+def test_import_both_shared_files_then_plan_json(db, shared_data):
+    mills = run(db, "import", "mills", str(shared_data / "mills.xlsx"))
+    assert mills.exit_code == 0, mills.stderr
+    assert "mills: 8 new" in mills.stdout
+    portfolio = run(db, "import", "portfolio", str(shared_data / "portfolio-2026-12.xlsx"))
+    assert portfolio.exit_code == 0, portfolio.stderr
+    assert "positions: 700 new" in portfolio.stdout
+    again = run(db, "import", "portfolio", str(shared_data / "portfolio-2026-12.xlsx"))
+    assert "positions: 0 new, 0 updated, 700 unchanged" in again.stdout
+
+    result = run(db, "plan", "--month", "2027-01", "--json")
+    assert result.exit_code == 0, result.stderr
+    document = json.loads(result.stdout)
+    assert document["status"] == "optimal" and document["month"] == "2027-01"
+    lines = document["lines"]
+    assert document["totals"]["tonnes"] == pytest.approx(sum(l["tonnes"] for l in lines), abs=0.01)
+    assert document["totals"]["key_account_tonnes"] == pytest.approx(sum(l["tonnes"] for l in lines if l["key_account"]), abs=0.01)
+    assert Decimal(document["totals"]["marginal_income_rub"]) == sum(Decimal(l["marginal_income_rub"]) for l in lines)
+    assert {a["product_line"] for a in document["assignments"]} == {"БШТ", "ТБД", "ХДТ", "ЭСТ"}
+    assert all(e["reason"] and e["reason_code"] for e in document["excluded"])
+
+
+def test_json_stdout_is_one_document_even_from_a_real_process(tiny_db, tmp_path):
+    # The HiGHS banner is written by C++ to descriptor 1 on the first solve of a process;
+    # only a real process shows whether it leaks into --json output.
+    command = [sys.executable, "-c", "from cli import main; main()", "--db", tiny_db, "plan", "--month", "2027-01", "--json"]
+    done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert done.returncode == 0, done.stderr
+    document = json.loads(done.stdout)  # fails on any banner or message in stdout
+    assert document["totals"]["key_account_tonnes"] == 700
+    assert "Running HiGHS" not in done.stdout + done.stderr
+
+
+def test_plan_prints_tables_for_people(tiny_db):
+    result = run(tiny_db, "plan", "--month", "2027-01", "--line", "L")
+    assert result.exit_code == 0
+    assert "2027-01 L — revision 1, draft" in result.stdout
+    assert "no compatible mill" in result.stdout
+    assert "optimal" in result.stderr
+
+
+def test_lock_exclude_approve_cycle(tiny_db):
+    assert run(tiny_db, "plan", "--month", "2027-01").exit_code == 0
+    locked = run(tiny_db, "assignment", "lock", "D1#1", "--month", "2027-01", "--line", "L", "--json")
+    assert locked.exit_code == 0
+    assert all(l["locked"] for l in json.loads(locked.stdout)["lines"] if l["position"] == "D1#1")
+    excluded = run(tiny_db, "assignment", "exclude", "D2#1", "--month", "2027-01", "--line", "L", "--reason", "waits for steel")
+    assert excluded.exit_code == 0
+    shown = json.loads(run(tiny_db, "assignment", "show", "--month", "2027-01", "--line", "L", "--json").stdout)
+    manual = [e for e in shown["excluded"] if e["manual"]]
+    assert [e["position"] for e in manual] == ["D2#1"] and "waits for steel" in manual[0]["reason"]
+    approved = run(tiny_db, "approve", "--month", "2027-01", "--line", "L", "--json")
+    assert approved.exit_code == 0 and json.loads(approved.stdout)["state"] == "approved"
+    refused = run(tiny_db, "assignment", "lock", "D3#1", "--month", "2027-01", "--line", "L")
+    assert refused.exit_code == 1 and "frozen" in refused.stderr
+    history = run(tiny_db, "history", "--object", "2027-01/L/r1", "--json")
+    assert [e["action"] for e in json.loads(history.stdout)] == ["approved", "excluded", "locked", "drafted"]
+
+
+def test_deal_acceptance_from_the_command_line(tiny_db):
+    waiting = json.loads(run(tiny_db, "deals", "--json").stdout)
+    assert [d["deal"] for d in waiting] == ["D4"]
+    # D4#1: 500 t at 10 t/h on M1 = 50 h; margin 90 000 − 30 000 − 1 000 = 59 000 RUB/t
+    assert waiting[0]["mill_hours"] == {"M1": 50.0}
+    assert waiting[0]["marginal_income_rub"] == "29500000.00"
+    reject = run(tiny_db, "deal", "reject", "D4")
+    assert reject.exit_code == 2  # --reason is required
+    accepted = run(tiny_db, "deal", "accept", "D4")
+    assert accepted.exit_code == 0 and "D4 accepted" in accepted.stdout
+    again = run(tiny_db, "deal", "accept", "D4")
+    assert again.exit_code == 1 and "not waiting for acceptance" in again.stderr
+    assert json.loads(run(tiny_db, "deals", "--json").stdout) == []
+
+
+def test_load_and_positions_json(tiny_db):
+    load = json.loads(run(tiny_db, "load", "--months", "3", "--json").stdout)
+    assert len(load["months"]) == 3
+    assert {m["mill"] for m in load["mills"]} == {"M1", "M2"}
+    positions = json.loads(run(tiny_db, "positions", "--deal", "D3", "--json").stdout)
+    by_ref = {p["position"]: p for p in positions}
+    assert [m["mill"] for m in by_ref["D3#1"]["mills"]] == ["M1", "M2"]
+    assert by_ref["D3#1"]["mills"][0]["unit_marginal_income_rub_per_t"] == "9000.00"
+    assert by_ref["D3#2"]["mills"] == [] and "OD 400" in by_ref["D3#2"]["no_mill_reason"]
+
+
+def test_bad_import_names_the_cell_and_writes_nothing(db, shared_data, tmp_path):
+    assert run(db, "import", "mills", str(shared_data / "mills.xlsx")).exit_code == 0
+    book = openpyxl.load_workbook(shared_data / "portfolio-2026-12.xlsx")
+    sheet = book.active
+    sheet["O10"] = -5  # tonnes of the 7th position
+    broken = tmp_path / "broken.xlsx"
+    book.save(broken)
+    result = run(db, "import", "portfolio", str(broken))
+    assert result.exit_code == 1
+    assert "broken.xlsx" in result.stderr and "row 10" in result.stderr and "column O" in result.stderr
+    assert "negative" in result.stderr
+    as_json = run(db, "import", "portfolio", str(broken), "--json")
+    problem = json.loads(as_json.stdout)["problems"][0]
+    assert (problem["sheet"], problem["row"], problem["column"], problem["value"]) == ("Портфель", 10, "O", "-5")
+    assert json.loads(run(db, "deals", "--json").stdout) == []  # nothing was written
+
+
+def test_usage_and_store_errors_have_their_exit_codes(db):
+    assert run(db, "plan", "--month", "January").exit_code == 2
+    unreachable = CliRunner().invoke(app, ["--db", "postgresql+psycopg://u:pw@127.0.0.1:1/x", "load"])
+    assert unreachable.exit_code == 4 and "cannot open the database" in unreachable.stderr
+    assert "pw@" not in unreachable.stderr

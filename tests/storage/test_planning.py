@@ -1,0 +1,139 @@
+"""Planning through the store: eligibility, the lexicographic optimum, reasons, locks,
+exclusions and approval — on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from core import assignments, planning
+from core.errors import InfeasiblePlan, NotFound, StateError
+from core.model import AssignmentState
+from tests.plants import PLAN_MONTH, tiny_plant
+
+
+@pytest.fixture
+def planned(store):
+    tiny_plant(store)
+    [outcome] = planning.plan(store, PLAN_MONTH, login="plm")
+    return store, outcome
+
+
+def _tonnes(assignment, ref, mill=None):
+    return sum(l.tonnes for l in assignment.lines if l.position_ref == ref and (mill is None or l.mill_code == mill))
+
+
+def test_plan_reaches_the_hand_computed_optimum(planned):
+    # Key tonnes first: D1#1 (700 t) is planned whole. Then margin: D2#1 (49 000 RUB/t,
+    # only on M1) takes what M1 has left; M2 (200 t) goes to D1#1, which earns more there
+    # than D3#1 (18 000 vs 8 000 RUB/t). So D1#1: 200 t on M2 + 500 t on M1, D2#1: 500 t
+    # on M1 (M1 full at 1 000 t), D3#1 nothing.
+    # Margin = 200×18 000 + 500×19 000 + 500×49 000 = 37 600 000 RUB.
+    _, outcome = planned
+    a = outcome.assignment
+    assert outcome.solver_status == "optimal"
+    assert _tonnes(a, "D1#1", "M2") == pytest.approx(200)
+    assert _tonnes(a, "D1#1", "M1") == pytest.approx(500)
+    assert _tonnes(a, "D2#1") == pytest.approx(500)
+    assert _tonnes(a, "D3#1") == 0
+    assert a.key_account_tonnes == pytest.approx(700)
+    assert a.tonnes == pytest.approx(1200)
+    assert a.marginal_income == Decimal("37600000.00")
+    assert {l.mill_code: round(l.booked_hours, 6) for l in a.mill_loads} == {"M1": 100, "M2": 40}
+
+
+def test_only_accepted_open_positions_due_by_the_month_are_considered(planned):
+    _, outcome = planned
+    refs = {l.position_ref for l in outcome.assignment.lines} | {e.position_ref for e in outcome.assignment.exclusions}
+    assert "D4#1" not in refs  # deal pending acceptance
+    assert "D5#1" not in refs  # requested for February
+    assert outcome.considered == 4
+
+
+def test_each_left_out_position_gets_its_reason(planned):
+    _, outcome = planned
+    reasons = {e.position_ref: e for e in outcome.assignment.exclusions}
+    assert set(reasons) == {"D2#1", "D3#1", "D3#2"}
+    assert reasons["D2#1"].tonnes_left_out == pytest.approx(100)
+    assert reasons["D2#1"].reason_code == "capacity_key_accounts"  # M1's other tonnes are D1's
+    assert reasons["D2#1"].mill_code == "M1"
+    assert reasons["D3#1"].reason_code == "capacity_better_paying"
+    # D3#1 earns 9 000 RUB/t × 10 t/h = 90 000 RUB/h on M1; D2#1 there earns 490 000 RUB/h
+    assert "490 000 RUB/h" in reasons["D3#1"].reason.replace(",", " ")
+    assert "90 000 RUB/h" in reasons["D3#1"].reason.replace(",", " ")
+    assert reasons["D3#2"].reason_code == "no_compatible_mill"
+    assert "OD 400 mm outside 100–300 mm" in reasons["D3#2"].reason
+
+
+def test_replanning_a_draft_overwrites_it_and_keeps_history_in_the_audit(planned):
+    store, first = planned
+    [second] = planning.plan(store, PLAN_MONTH, login="plm")
+    assert second.assignment.revision == first.assignment.revision == 1
+    assert second.assignment.id == first.assignment.id
+    with store.unit_of_work() as repo:
+        actions = [e.action for e in repo.audit_entries("2027-01/L/r1")]
+    assert actions == ["replanned", "drafted"]
+
+
+def test_locked_line_is_kept_by_every_replan(planned):
+    store, _ = planned
+    assignments.set_locked(store, PLAN_MONTH, "L", "D1#1", True, login="plm")
+    [outcome] = planning.plan(store, PLAN_MONTH, login="plm")
+    locked = [l for l in outcome.assignment.lines if l.locked]
+    assert {(l.position_ref, l.mill_code, l.tonnes) for l in locked} == {("D1#1", "M1", 500), ("D1#1", "M2", 200)}
+
+
+def test_manual_exclusion_survives_replans_until_included(planned):
+    store, _ = planned
+    a = assignments.set_excluded(store, PLAN_MONTH, "L", "D2#1", True, login="plm", reason="client asked to wait")
+    assert _tonnes(a, "D2#1") == 0
+    [outcome] = planning.plan(store, PLAN_MONTH, login="plm")
+    excluded = {e.position_ref: e for e in outcome.assignment.exclusions}
+    assert excluded["D2#1"].manual and excluded["D2#1"].reason_code == "manual"
+    assert "client asked to wait" in excluded["D2#1"].reason
+    # With D2#1 out, M1's 500 t go to D3#1 (100 t); the rest of M1 stays free.
+    assert _tonnes(outcome.assignment, "D2#1") == 0
+    assert _tonnes(outcome.assignment, "D3#1") == pytest.approx(100)
+    assignments.set_excluded(store, PLAN_MONTH, "L", "D2#1", False, login="plm")
+    [outcome] = planning.plan(store, PLAN_MONTH, login="plm")
+    assert _tonnes(outcome.assignment, "D2#1") == pytest.approx(500)
+
+
+def test_locks_beyond_capacity_are_explained_not_solved(planned):
+    store, _ = planned
+    assignments.set_locked(store, PLAN_MONTH, "L", "D2#1", True, login="plm")
+    assignments.set_locked(store, PLAN_MONTH, "L", "D1#1", True, login="plm")
+    with store.unit_of_work() as repo:  # maintenance: M1 loses half its hours
+        repo.upsert_capacity([("M1", PLAN_MONTH, 50.0)], "planner", "maintenance")
+    with pytest.raises(InfeasiblePlan) as caught:
+        planning.plan(store, PLAN_MONTH, login="plm")
+    message = str(caught.value)
+    assert "M1" in message and "2027-01" in message and "D1#1" in message and "D2#1" in message
+    assert caught.value.exit_code == 3
+
+
+def test_approval_freezes_and_the_next_plan_opens_a_new_revision(planned):
+    store, _ = planned
+    approved = assignments.approve(store, PLAN_MONTH, "L", login="plm")
+    assert approved.state is AssignmentState.APPROVED and approved.approved_by == "plm"
+    assert approved.approved_at.tzinfo is not None
+    with pytest.raises(StateError):
+        assignments.set_locked(store, PLAN_MONTH, "L", "D1#1", True, login="plm")
+    with pytest.raises(StateError):
+        assignments.approve(store, PLAN_MONTH, "L", login="plm")
+    [outcome] = planning.plan(store, PLAN_MONTH, login="plm")
+    assert outcome.assignment.revision == 2 and outcome.assignment.state is AssignmentState.DRAFT
+    first = planning.latest(store, PLAN_MONTH, "L")
+    assert first.revision == 2
+    with store.unit_of_work() as repo:
+        frozen = repo.assignment(PLAN_MONTH, "L", revision=1)
+    assert frozen.state is AssignmentState.APPROVED and len(frozen.lines) == len(approved.lines)
+
+
+def test_unknown_line_and_unplanned_month_are_named(planned):
+    store, _ = planned
+    with pytest.raises(NotFound, match="product line XX"):
+        planning.plan(store, PLAN_MONTH, login="plm", product_line="XX")
+    with pytest.raises(NotFound, match="2027-05"):
+        planning.latest(store, PLAN_MONTH + 4, "L")

@@ -1,0 +1,181 @@
+"""core.months.Month: strict YYYY-MM parsing, arithmetic across years, days, ranges, order.
+
+Every expected value is worked out by hand from the calendar (comments say how).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+import pytest
+
+from core.months import Month
+
+
+# -- parsing -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "year", "month"),
+    [
+        ("2027-01", 2027, 1),
+        ("2026-12", 2026, 12),
+        ("1900-01", 1900, 1),  # lowest year allowed
+        ("2999-12", 2999, 12),  # highest year allowed
+        (" 2027-03 ", 2027, 3),  # a spreadsheet cell's stray outer spaces are tolerated
+    ],
+)
+def test_parse_accepts_yyyy_mm(text, year, month):
+    parsed = Month.parse(text)
+    assert (parsed.year, parsed.month) == (year, month)
+    assert parsed == Month(year, month)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "2027",
+        "2027-1",  # month needs two digits
+        "27-01",  # year needs four digits
+        "2027-001",
+        "2027/01",
+        "2027-01-15",  # a date, not a month
+        "01-2027",
+        "2027-00",  # month 0
+        "2027-13",  # month 13
+        "1899-12",  # year below range
+        "3000-01",  # year above range
+        "2027-+1",  # int() would take a sign...
+        "2027- 1",  # ...or inner spaces...
+        "+027-01",
+        "2027-1_",
+        "20_7-01",  # ...or digit-group underscores...
+        "\uff12\uff10\uff12\uff17-01",  # ...or full-width digits "２０２７"...
+        "2027-\u0660\u0661",  # ...or Arabic-Indic digits "٠١": none is YYYY-MM
+        "abcd-ef",
+    ],
+)
+def test_parse_rejects_anything_but_yyyy_mm(text):
+    with pytest.raises(ValueError) as raised:
+        Month.parse(text)
+    assert repr(text) in str(raised.value)  # the message names the offending text
+
+
+@pytest.mark.parametrize(("year", "month"), [(2027, 0), (2027, 13), (1899, 12), (3000, 1)])
+def test_constructor_rejects_out_of_range(year, month):
+    with pytest.raises(ValueError):
+        Month(year, month)
+
+
+def test_str_round_trips_and_pads():
+    assert str(Month(2027, 1)) == "2027-01"
+    assert str(Month(1999, 10)) == "1999-10"
+    for text in ("2027-01", "2026-12", "2030-07"):
+        assert str(Month.parse(text)) == text
+
+
+def test_of_and_current():
+    assert Month.of(date(2028, 2, 29)) == Month(2028, 2)
+    assert Month.of(datetime(2026, 12, 31, 23, 59)) == Month(2026, 12)
+    assert Month.current(datetime(2027, 1, 1, 0, 0, tzinfo=timezone.utc)) == Month(2027, 1)
+
+
+# -- arithmetic --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("start", "months", "expected"),
+    [
+        (Month(2027, 1), 0, Month(2027, 1)),
+        (Month(2026, 12), 1, Month(2027, 1)),  # over a year end
+        (Month(2026, 11), 3, Month(2027, 2)),  # Nov + 3 = Feb next year
+        (Month(2026, 1), 24, Month(2028, 1)),  # two whole years
+        (Month(2026, 6), 19, Month(2028, 1)),  # Jun 2026 + 19 = Jun 2026 + 12 + 7 = Jan 2028
+        (Month(2027, 1), -1, Month(2026, 12)),  # back over a year end
+        (Month(2027, 3), -15, Month(2025, 12)),  # Mar 2027 − 12 = Mar 2026, − 3 more = Dec 2025
+        (Month(2027, 12), -12, Month(2026, 12)),
+    ],
+)
+def test_add_months(start, months, expected):
+    assert start + months == expected
+
+
+@pytest.mark.parametrize(
+    ("later", "earlier", "difference"),
+    [
+        (Month(2027, 1), Month(2027, 1), 0),
+        (Month(2027, 1), Month(2026, 12), 1),
+        (Month(2028, 2), Month(2026, 11), 15),  # Nov 2026 → Nov 2027 is 12, → Feb 2028 is 3 more
+        (Month(2026, 11), Month(2028, 2), -15),
+    ],
+)
+def test_subtract_months(later, earlier, difference):
+    assert later - earlier == difference
+    assert earlier + difference == later
+
+
+@pytest.mark.parametrize(
+    ("start", "months", "expected"),
+    [
+        (Month(2027, 1), 1, Month(2026, 12)),
+        (Month(2027, 3), 15, Month(2025, 12)),
+        (Month(2027, 3), 0, Month(2027, 3)),
+    ],
+)
+def test_subtract_a_number_of_months(start, months, expected):
+    assert start - months == expected
+
+
+def test_arithmetic_with_non_integers_is_a_type_error():
+    with pytest.raises(TypeError):
+        Month(2027, 1) + 1.5
+    with pytest.raises(TypeError):
+        Month(2027, 1) - "2026-12"
+
+
+# -- calendar ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("month", "days"),
+    [
+        (Month(2028, 2), 29),  # 2028 divisible by 4, not by 100: leap
+        (Month(2027, 2), 28),
+        (Month(2000, 2), 29),  # divisible by 400: leap
+        (Month(1900, 2), 28),  # divisible by 100, not by 400: not leap
+        (Month(2027, 1), 31),
+        (Month(2027, 4), 30),
+        (Month(2027, 12), 31),
+    ],
+)
+def test_days(month, days):
+    assert month.days == days
+
+
+def test_first_day():
+    assert Month(2028, 2).first_day == date(2028, 2, 1)
+
+
+def test_range_runs_across_a_year_end():
+    assert Month(2026, 11).range(4) == [Month(2026, 11), Month(2026, 12), Month(2027, 1), Month(2027, 2)]
+    assert Month(2027, 5).range(1) == [Month(2027, 5)]
+    assert Month(2027, 5).range(0) == []
+
+
+# -- ordering ----------------------------------------------------------------------------
+
+
+def test_ordering_is_chronological():
+    assert Month(2026, 12) < Month(2027, 1)  # later year wins though its month number is lower
+    assert Month(2027, 2) > Month(2027, 1)
+    assert Month(2027, 1) <= Month(2027, 1)
+    shuffled = [Month(2027, 1), Month(2025, 12), Month(2026, 10), Month(2026, 2)]
+    assert sorted(shuffled) == [Month(2025, 12), Month(2026, 2), Month(2026, 10), Month(2027, 1)]
+    # the stored text sorts the same way
+    assert sorted(str(m) for m in shuffled) == [str(m) for m in sorted(shuffled)]
+
+
+def test_months_are_hashable_values():
+    assert Month(2027, 1) == Month.parse("2027-01")
+    assert len({Month(2027, 1), Month.parse("2027-01"), Month(2026, 1)}) == 2
