@@ -32,6 +32,7 @@ from core.importing.problems import ImportRejected
 from core.importing.report import ImportReport
 from core.model import DealStatus
 from core.months import Month
+from core.numbers import grouped
 from core.positions import attributes_document, attributes_view, position_attributes
 from storage.engine import default_url
 from storage.store import Store, open_store
@@ -250,7 +251,7 @@ def _show_assignment(assignment, limit: int | None = None) -> None:
         _render(views.exclusions_view(assignment), limit)
     out.print(
         _("Key-account tonnes {key} t, tonnes {tonnes} t, marginal income {income} RUB").format(
-            key=views.grouped(assignment.key_account_tonnes), tonnes=views.grouped(assignment.tonnes), income=views.grouped(assignment.marginal_income)
+            key=grouped(assignment.key_account_tonnes), tonnes=grouped(assignment.tonnes), income=grouped(assignment.marginal_income)
         )
     )
 
@@ -330,7 +331,7 @@ def load_command(ctx: typer.Context, months: int = typer.Option(6, "--months", m
         return
     _render(views.load_view(report))
     if report.unplaceable_tonnes:
-        err.print(_("{tonnes} t of accepted positions fit no mill (see `millplan positions`).").format(tonnes=views.grouped(report.unplaceable_tonnes)))
+        err.print(_("{tonnes} t of accepted positions fit no mill (see `millplan positions`).").format(tonnes=grouped(report.unplaceable_tonnes)))
 
 
 @app.command("deals")

@@ -17,6 +17,7 @@ from core.attributes import PositionAttributes, mill_options
 from core.errors import InfeasiblePlan, NotFound
 from core.model import Assignment, AssignmentLine, DealStatus, Exclusion, Mill, Plant, Position
 from core.months import Month
+from core.numbers import grouped
 from solver import prioritiser
 from solver.problem import Demand, Option, Problem, Solution
 from storage.store import Store
@@ -262,13 +263,13 @@ def _reason(
     if not p.is_key_account and best.unit_margin <= 0:
         return (
             "negative_margin",
-            f"marginal income {best.unit_margin:,.0f} RUB/t on its best mill {best.mill.code}: planning it earns nothing",
+            f"marginal income {grouped(best.unit_margin)} RUB/t on its best mill {best.mill.code}: planning it earns nothing",
             best.mill.code,
         )
     full = [o for o in working if booking.used.get(o.mill.code, 0.0) >= FULL * hours[o.mill.code]]
     option = full[0] if full else best
     code = option.mill.code
-    booked = f"capacity of {code} in {month} ({hours[code]:,.0f} h) is fully booked"
+    booked = f"capacity of {code} in {month} ({grouped(hours[code])} h) is fully booked"
     other_hours, other_income = booking.others(p.id, code)
     if p.is_key_account or other_hours < (1 - FULL) * hours[code]:
         who = "other key-account positions" if p.is_key_account else "key-account positions"
@@ -276,8 +277,8 @@ def _reason(
     rate = other_income / Decimal(repr(other_hours))
     return (
         "capacity_better_paying",
-        f"{booked} by better-paying positions: {rate:,.0f} RUB/h on average there, "
-        f"this one {option.margin_per_hour:,.0f} RUB/h",
+        f"{booked} by better-paying positions: {grouped(rate)} RUB/h on average there, "
+        f"this one {grouped(option.margin_per_hour)} RUB/h",
         code,
     )
 

@@ -17,6 +17,7 @@ from core.load import LoadReport
 from core.deals import DealSummary
 from core.model import Assignment, MillLoad
 from core.months import Month
+from core.numbers import grouped
 
 
 @dataclass(frozen=True)
@@ -47,11 +48,6 @@ class TableView:
 
 OVERLOAD = 1.005
 """Load above this share is over capacity (the margin absorbs rounding of hours)."""
-
-
-def grouped(value: float | Decimal, places: int = 0) -> str:
-    """``1234567.8`` → ``"1 234 568"``: thousands by spaces, as the plant writes them."""
-    return f"{value:,.{places}f}".replace(",", " ")
 
 
 def load_bar(load: float | None, width: int = 2) -> str:

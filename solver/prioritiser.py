@@ -9,8 +9,12 @@ Objectives, each solved while keeping the optimum of the previous ones:
 2. the most marginal income ``Σ x · margin_per_tonne`` (RUB);
 3. the most priority-weighted tonnes — manual priority only breaks ties.
 
-Each later stage keeps the earlier optimum up to :data:`KEEP_RELATIVE` of its value (at
-least :data:`KEEP_ABSOLUTE`), so solver round-off cannot make the next stage infeasible.
+Each later stage is held to the earlier optimum in two ways. The earlier objective must
+keep its value up to :data:`KEEP_RELATIVE` of the size of its terms (at least
+:data:`KEEP_ABSOLUTE`), so solver round-off cannot make the next stage infeasible. And the
+plan must stay on the earlier optimal face (:func:`_hold_to_optimum`), so the next stage
+cannot buy itself anything with that slack: on a book of 100,000 t the slack alone would
+let priority outweigh a margin difference of 1 RUB/t by a tonne.
 """
 
 from __future__ import annotations
@@ -24,7 +28,17 @@ from solver.quiet import stdout_silenced
 
 KEEP_RELATIVE = 1e-9
 KEEP_ABSOLUTE = 1e-6
-"""Slack allowed on an earlier stage's optimum when the next stage is solved."""
+"""Slack allowed on an earlier stage's optimum when the next stage is solved, relative to
+Σ |coefficient × value| of that stage's objective."""
+
+CBC_KEEP_RELATIVE = 1e-7
+"""CBC hands its solution back in a file with eight significant digits, so an objective
+recomputed from those values can overshoot the optimum by 5e-8 of its terms; a smaller
+slack makes the next stage wrongly infeasible."""
+
+FACE_TOLERANCE = 1e-7
+"""Reduced costs and duals below this fraction of the largest objective coefficient count
+as zero when a stage is held to the previous optimum."""
 
 MIN_TONNES = 0.01
 """Planned quantities below ten kilograms are solver noise and are dropped."""
@@ -72,17 +86,25 @@ def _solve(problem: Problem, solver: str, time_limit: float | None) -> Solution:
         d.priority * x[d.id, o.mill] for d in problem.demands if d.priority for o in d.options
     )
     stages = [("key", key_expr), ("margin", margin_expr), ("priority", priority_expr)]
+    relative = CBC_KEEP_RELATIVE if isinstance(engine, pulp.COIN_CMD) else KEEP_RELATIVE
+    solved = None  # the objective of the last stage solved
     for stage, expr in stages:
         if not expr.items():  # nothing to optimise at this stage (no key accounts, no priorities)
             continue
+        release = _hold_to_optimum(model, x, solved) if solved is not None else None
         model.setObjective(expr)
         model.solve(engine)
+        if model.status != pulp.LpStatusOptimal and release is not None:
+            release()  # numerical trouble on the face: fall back to the kept value alone
+            model.solve(engine)
         status = pulp.LpStatus[model.status]
         if status != "Optimal":
-            return _failed(status, stage, engine, started)
+            return _failed(status, stage, engine, started, first=solved is None)
         value = pulp.value(expr) or 0.0
-        slack = max(KEEP_ABSOLUTE, KEEP_RELATIVE * abs(value))
+        size = sum(abs(c * (var.varValue or 0.0)) for var, c in expr.items())
+        slack = max(KEEP_ABSOLUTE, relative * size)
         model += expr >= value - slack, f"keep_{stage}"
+        solved = expr
     tonnes = {
         key: round(var.varValue, 3)
         for key, var in x.items()
@@ -125,8 +147,42 @@ def _add_constraints(model: pulp.LpProblem, problem: Problem, x: dict) -> None:
         model += pulp.LpAffineExpression(terms) <= problem.hours.get(mill, 0.0), f"hours_{mill}"
 
 
-def _failed(status: str, stage: str, engine: pulp.LpSolver, started: float) -> Solution:
-    if status == "Infeasible":
+def _hold_to_optimum(model: pulp.LpProblem, x: dict, objective: pulp.LpAffineExpression):
+    """Keep the model on the optimal face of its last solve, of ``objective``; returns a
+    function that lifts the hold.
+
+    By complementary slackness every optimal plan keeps each variable with a non-zero
+    reduced cost at the bound it sits on and each constraint with a non-zero dual tight,
+    and every feasible plan that does so is optimal. Bounds and right-hand sides are exact
+    data, so unlike a kept objective value nothing can be traded away.
+    """
+    tolerance = FACE_TOLERANCE * max([1.0, *(abs(c) for c in objective.values())])
+    bounds = []
+    for var in x.values():
+        low, high = var.lowBound, var.upBound
+        if low != high and abs(var.dj or 0.0) > tolerance:
+            bounds.append((var, low, high))
+            value = var.varValue or 0.0
+            var.lowBound = var.upBound = low if value - low <= high - value else high
+    senses = []
+    for row in model.constraints.values():
+        if row.sense != pulp.LpConstraintEQ and abs(row.pi or 0.0) > tolerance:
+            senses.append((row, row.sense))
+            row.sense = pulp.LpConstraintEQ
+
+    def release() -> None:
+        for var, low, high in bounds:
+            var.lowBound, var.upBound = low, high
+        for row, sense in senses:
+            row.sense = sense
+
+    return release
+
+
+def _failed(status: str, stage: str, engine: pulp.LpSolver, started: float, first: bool) -> Solution:
+    """``first``: the stage was the first solved. Past it the constraints are known to be
+    feasible, so a later stage's failure is the solver's, not the locks'."""
+    if status == "Infeasible" and first:
         message = "no plan keeps every locked line within the mills' hours"
         code = "infeasible"
     else:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Callable
 
 _PUNCTUATION = re.compile(r"[.,;:()\[\]«»\"'’`*№#]")
@@ -70,7 +71,7 @@ class FieldSpec:
     required: bool = True
     units: frozenset[str] = field(default_factory=frozenset)
 
-    @property
+    @cached_property  # asked for every header cell of every scanned row: compute once
     def names(self) -> frozenset[str]:
         return frozenset(split_unit(n)[0] for n in (self.label, *self.synonyms))
 

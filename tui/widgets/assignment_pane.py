@@ -14,7 +14,8 @@ from core.errors import NotFound
 from core.i18n import _
 from core.model import Assignment, AssignmentState
 from core.months import Month
-from core.views import exclusions_view, grouped, lines_view, load_cell
+from core.numbers import grouped
+from core.views import exclusions_view, lines_view, load_cell
 from tui.messages import AssignmentRefreshed, PlanFinished, StoreChanged
 from tui.screens.dialogs import ConfirmScreen, ReasonScreen
 from tui.widgets.view_table import ViewTable

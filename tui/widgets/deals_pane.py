@@ -11,7 +11,8 @@ from textual.widgets import DataTable, Static
 from core import deals
 from core.deals import DealSummary
 from core.i18n import _
-from core.views import grouped, deals_view
+from core.numbers import grouped
+from core.views import deals_view
 from tui.messages import DealsRefreshed, StoreChanged
 from tui.screens.dialogs import ConfirmScreen, ReasonScreen
 from tui.widgets.view_table import ViewTable
@@ -66,6 +67,12 @@ class DealsPane(Vertical):
                 key=" · " + _("KEY ACCOUNT") if deal.is_key_account else "",
             )
         ]
+        loads = ", ".join(f"{code} {grouped(hours)} h" for code, hours in sorted(summary.mill_hours.items()))
+        lines.append(
+            _("{tonnes} t · marginal income {income} RUB · would load {loads}").format(
+                tonnes=grouped(summary.tonnes), income=grouped(summary.marginal_income), loads=loads or _("no mill")
+            )
+        )
         for p in summary.positions:
             lines.append(
                 f"  #{p.position_no} {p.pipe_type} {p.od_mm:g}×{p.wall_mm:g} {p.steel_grade} {p.standard} · "

@@ -10,7 +10,8 @@ from textual.widgets import DataTable, Static
 from core import load
 from core.i18n import _
 from core.load import LoadReport
-from core.views import grouped, load_view
+from core.numbers import grouped
+from core.views import load_view
 from tui.messages import LoadRefreshed
 from tui.widgets.view_table import ViewTable
 
@@ -40,6 +41,10 @@ class LoadPane(Vertical):
     def _show(self, message: LoadRefreshed) -> None:
         self.report = message.report
         self.query_one(ViewTable).show(load_view(message.report))
+        if not message.report.mills:
+            self.query_one("#load-detail", Static).update(
+                _("No mills yet: import the mill register (millplan import mills FILE), or try `millplan demo`.")
+            )
         self._describe()
 
     @on(DataTable.RowHighlighted)
