@@ -64,17 +64,7 @@ class Repository:
         reason: str | None = None,
     ) -> None:
         """Append one audit entry (values made JSON-safe: Decimal and times as text)."""
-        self.session.add(
-            AuditRow(
-                login=login,
-                action=action,
-                object_type=object_type,
-                object_key=object_key,
-                before={k: convert.jsonable(v) for k, v in before.items()} if before else None,
-                after={k: convert.jsonable(v) for k, v in after.items()} if after else None,
-                reason=reason,
-            )
-        )
+        self.session.add(AuditRow(**self._audit_values(utcnow(), login, action, object_type, object_key, before, after, reason)))
 
     def audit_entries(self, object_key: str | None = None, limit: int = 200) -> list[AuditEntry]:
         """Newest first; only those of ``object_key`` when given."""
@@ -88,53 +78,71 @@ class Repository:
 
     # -- generic upsert ------------------------------------------------------------------
 
-    def _upsert(
+    def _upsert_all(
         self,
+        model: type[Row],
         index: dict[Any, Row],
-        key: Any,
-        make: type[Row],
-        values: dict[str, Any],
+        items: Iterable[tuple[Any, str, dict[str, Any]]],
         *,
         login: str,
         object_type: str,
-        object_key: str,
         reason: str | None,
-    ) -> tuple[Row, str]:
-        """Create or update the row ``index[key]`` to ``values``; audit what changed.
+    ) -> UpsertCounts:
+        """Create or update rows by key; ``items`` are (key, audit object key, values).
 
-        Returns the row and ``"created"``, ``"updated"`` or ``"unchanged"``.
+        Existing rows get their changed fields set in place (``version`` + 1); new rows are
+        inserted in one statement (an import brings thousands); every creation and change
+        gets an audit entry with what was before and after. Raises ``ValueError`` if a key
+        repeats — the importer must have reported that row.
         """
-        row = index.get(key)
-        if row is None:
-            row = make(**values)
-            self.session.add(row)
-            index[key] = row
-            self.audit(login, "created", object_type, object_key, after=values, reason=reason)
-            return row, "created"
-        changed = {f: (getattr(row, f), v) for f, v in values.items() if getattr(row, f) != v}
-        if not changed:
-            return row, "unchanged"
-        for field, (_, new) in changed.items():
-            setattr(row, field, new)
-        if hasattr(row, "version"):
-            row.version += 1
-        self.audit(
-            login,
-            "updated",
-            object_type,
-            object_key,
-            before={f: old for f, (old, _) in changed.items()},
-            after={f: new for f, (_, new) in changed.items()},
-            reason=reason,
-        )
-        return row, "updated"
+        created: list[dict[str, Any]] = []
+        audits: list[dict[str, Any]] = []
+        updated = unchanged = 0
+        seen: set[Any] = set()
+        now = utcnow()
+        for key, object_key, values in items:
+            if key in seen:
+                raise ValueError(f"{object_type} {object_key} appears twice in one import")
+            seen.add(key)
+            row = index.get(key)
+            if row is None:
+                created.append(values)
+                audits.append(self._audit_values(now, login, "created", object_type, object_key, None, values, reason))
+                continue
+            changed = {f: (getattr(row, f), v) for f, v in values.items() if getattr(row, f) != v}
+            if not changed:
+                unchanged += 1
+                continue
+            for field, (_, new) in changed.items():
+                setattr(row, field, new)
+            if hasattr(row, "version"):
+                row.version += 1
+            updated += 1
+            before = {f: old for f, (old, _) in changed.items()}
+            after = {f: new for f, (_, new) in changed.items()}
+            audits.append(self._audit_values(now, login, "updated", object_type, object_key, before, after, reason))
+        self.session.flush()
+        if created:
+            self.session.execute(sa.insert(model), created)
+        if audits:
+            self.session.execute(sa.insert(AuditRow), audits)
+        return UpsertCounts(len(created), updated, unchanged)
 
     @staticmethod
-    def _count(outcomes: Iterable[str]) -> UpsertCounts:
-        outcomes = list(outcomes)
-        return UpsertCounts(
-            outcomes.count("created"), outcomes.count("updated"), outcomes.count("unchanged")
-        )
+    def _audit_values(
+        at: datetime, login: str, action: str, object_type: str, object_key: str,
+        before: dict | None, after: dict | None, reason: str | None,
+    ) -> dict[str, Any]:
+        return {
+            "at": at,
+            "login": login,
+            "action": action,
+            "object_type": object_type,
+            "object_key": object_key,
+            "before": {k: convert.jsonable(v) for k, v in before.items()} if before else None,
+            "after": {k: convert.jsonable(v) for k, v in after.items()} if after else None,
+            "reason": reason,
+        }
 
     # -- plant ---------------------------------------------------------------------------
 
@@ -157,37 +165,21 @@ class Repository:
     def upsert_mills(self, records: Sequence[dict[str, Any]], login: str, source: str) -> UpsertCounts:
         """Create or update mills by ``code``; each record holds :class:`MillRow` fields."""
         index = {m.code: m for m in self.session.exec(select(MillRow))}
-        outcomes = [
-            self._upsert(
-                index, r["code"], MillRow, r, login=login, object_type="mill", object_key=r["code"], reason=source
-            )[1]
-            for r in records
-        ]
-        self.session.flush()
-        return self._count(outcomes)
+        return self._upsert_all(
+            MillRow, index, ((r["code"], r["code"], r) for r in records), login=login, object_type="mill", reason=source
+        )
 
     def upsert_capacity(
         self, records: Sequence[tuple[str, Month, float]], login: str, source: str
     ) -> UpsertCounts:
-        """Set hours of ``(mill code, month)``; the mills must exist (flush mills first)."""
+        """Set hours of ``(mill code, month)``; the mills must exist."""
         ids = {m.code: m.id for m in self.session.exec(select(MillRow))}
         index = {(c.mill_id, c.month): c for c in self.session.exec(select(CapacityRow))}
-        outcomes = []
-        for code, month, hours in records:
-            values = {"mill_id": ids[code], "month": str(month), "hours": hours}
-            _, outcome = self._upsert(
-                index,
-                (ids[code], str(month)),
-                CapacityRow,
-                values,
-                login=login,
-                object_type="capacity",
-                object_key=f"{code}/{month}",
-                reason=source,
-            )
-            outcomes.append(outcome)
-        self.session.flush()
-        return self._count(outcomes)
+        items = (
+            ((ids[code], str(month)), f"{code}/{month}", {"mill_id": ids[code], "month": str(month), "hours": hours})
+            for code, month, hours in records
+        )
+        return self._upsert_all(CapacityRow, index, items, login=login, object_type="capacity", reason=source)
 
     def replace_norms(self, norms: dict[str, list[dict[str, float]]], login: str, source: str) -> int:
         """Replace the whole norm table of each mill named in ``norms``; returns norms written."""
@@ -234,46 +226,37 @@ class Repository:
         Deal records carry ``customer`` (name) instead of ``customer_id``; position records
         carry ``deal_number`` instead of ``deal_id``. Returns counts per kind.
         """
-        customer_index = {c.name: c for c in self.session.exec(select(CustomerRow))}
-        customer_outcomes = [
-            self._upsert(
-                customer_index, name, CustomerRow, {"name": name, "is_key_account": key},
-                login=login, object_type="customer", object_key=name, reason=source,
-            )[1]
-            for name, key in customers.items()
-        ]
-        self.session.flush()
-        deal_index = {d.number: d for d in self.session.exec(select(DealRow))}
-        deal_outcomes = []
-        for record in deals:
-            values = dict(record)
-            values["customer_id"] = customer_index[values.pop("customer")].id
-            deal_outcomes.append(
-                self._upsert(
-                    deal_index, values["number"], DealRow, values,
-                    login=login, object_type="deal", object_key=values["number"], reason=source,
-                )[1]
-            )
-        self.session.flush()
-        position_index = {(p.deal_id, p.position_no): p for p in self.session.exec(select(PositionRow))}
-        position_outcomes = []
-        for record in positions:
-            values = dict(record)
-            number = values.pop("deal_number")
-            values["deal_id"] = deal_index[number].id
-            position_outcomes.append(
-                self._upsert(
-                    position_index, (values["deal_id"], values["position_no"]), PositionRow, values,
-                    login=login, object_type="position",
-                    object_key=f"{number}#{values['position_no']}", reason=source,
-                )[1]
-            )
-        self.session.flush()
-        return {
-            "customers": self._count(customer_outcomes),
-            "deals": self._count(deal_outcomes),
-            "positions": self._count(position_outcomes),
-        }
+        customer_counts = self._upsert_all(
+            CustomerRow,
+            {c.name: c for c in self.session.exec(select(CustomerRow))},
+            ((name, name, {"name": name, "is_key_account": key}) for name, key in customers.items()),
+            login=login, object_type="customer", reason=source,
+        )
+        customer_ids = {c.name: c.id for c in self.session.exec(select(CustomerRow))}
+        deal_counts = self._upsert_all(
+            DealRow,
+            {d.number: d for d in self.session.exec(select(DealRow))},
+            (
+                (r["number"], r["number"], {**{k: v for k, v in r.items() if k != "customer"}, "customer_id": customer_ids[r["customer"]]})
+                for r in deals
+            ),
+            login=login, object_type="deal", reason=source,
+        )
+        deal_ids = {d.number: d.id for d in self.session.exec(select(DealRow))}
+        position_counts = self._upsert_all(
+            PositionRow,
+            {(p.deal_id, p.position_no): p for p in self.session.exec(select(PositionRow))},
+            (
+                (
+                    (deal_ids[r["deal_number"]], r["position_no"]),
+                    f"{r['deal_number']}#{r['position_no']}",
+                    {**{k: v for k, v in r.items() if k != "deal_number"}, "deal_id": deal_ids[r["deal_number"]]},
+                )
+                for r in positions
+            ),
+            login=login, object_type="position", reason=source,
+        )
+        return {"customers": customer_counts, "deals": deal_counts, "positions": position_counts}
 
     # -- deals ---------------------------------------------------------------------------
 
