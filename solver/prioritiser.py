@@ -56,7 +56,7 @@ def make_solver(name: str = "highs", time_limit: float | None = None) -> pulp.Lp
         if solver.available():
             return solver
         name = "cbc"
-    if name == "cbc":
+    if name == "cbc":  # the CBC bundled with PuLP 3 (pinned below 4, which drops it)
         return pulp.PULP_CBC_CMD(msg=False, timeLimit=time_limit)
     raise ValueError(f"unknown solver {name!r}: use 'highs' or 'cbc'")
 
@@ -75,7 +75,7 @@ def _solve(problem: Problem, solver: str, time_limit: float | None) -> Solution:
     started = time.perf_counter()
     engine = make_solver(solver, time_limit)
     model = pulp.LpProblem("prioritiser", pulp.LpMaximize)
-    x = _variables(problem.demands)
+    x = _variables(model, problem.demands)
     _add_constraints(model, problem, x)
 
     key_expr = pulp.lpSum(x[d.id, o.mill] for d in problem.demands if d.key_account for o in d.options)
@@ -87,24 +87,27 @@ def _solve(problem: Problem, solver: str, time_limit: float | None) -> Solution:
     )
     stages = [("key", key_expr), ("margin", margin_expr), ("priority", priority_expr)]
     relative = CBC_KEEP_RELATIVE if isinstance(engine, pulp.COIN_CMD) else KEEP_RELATIVE
-    solved = None  # the objective of the last stage solved
+    first = True
+    proven = None  # the objective of the last stage, if solved to proven optimality
     for stage, expr in stages:
         if not expr.items():  # nothing to optimise at this stage (no key accounts, no priorities)
             continue
-        release = _hold_to_optimum(model, x, solved) if solved is not None else None
+        release = _hold_to_optimum(model, x, proven) if proven is not None else None
         model.setObjective(expr)
         model.solve(engine)
-        if model.status != pulp.LpStatusOptimal and release is not None:
+        if release is not None and model.status in (pulp.LpStatusInfeasible, pulp.LpStatusUndefined):
             release()  # numerical trouble on the face: fall back to the kept value alone
             model.solve(engine)
         status = pulp.LpStatus[model.status]
         if status != "Optimal":
-            return _failed(status, stage, engine, started, first=solved is None)
+            return _failed(status, stage, engine, started, first=first)
+        first = False
         value = pulp.value(expr) or 0.0
         size = sum(abs(c * (var.varValue or 0.0)) for var, c in expr.items())
         slack = max(KEEP_ABSOLUTE, relative * size)
         model += expr >= value - slack, f"keep_{stage}"
-        solved = expr
+        # a time limit also reports "Optimal", but its duals do not describe an optimum
+        proven = expr if model.sol_status == pulp.LpSolutionOptimal else None
     tonnes = {
         key: round(var.varValue, 3)
         for key, var in x.items()
@@ -122,16 +125,16 @@ def _solve(problem: Problem, solver: str, time_limit: float | None) -> Solution:
     )
 
 
-def _variables(demands: tuple[Demand, ...]) -> dict[tuple[int, int], pulp.LpVariable]:
+def _variables(model: pulp.LpProblem, demands: tuple[Demand, ...]) -> dict[tuple[int, int], pulp.LpVariable]:
     x = {}
     for d in demands:
         locked = dict(d.locked)
         for o in d.options:
             name = f"x_{d.id}_{o.mill}"
             if o.mill in locked:
-                x[d.id, o.mill] = pulp.LpVariable(name, locked[o.mill], locked[o.mill])
+                x[d.id, o.mill] = model.add_variable(name, locked[o.mill], locked[o.mill])
             else:
-                x[d.id, o.mill] = pulp.LpVariable(name, 0, d.tonnes)
+                x[d.id, o.mill] = model.add_variable(name, 0, d.tonnes)
     return x
 
 
@@ -165,7 +168,7 @@ def _hold_to_optimum(model: pulp.LpProblem, x: dict, objective: pulp.LpAffineExp
             value = var.varValue or 0.0
             var.lowBound = var.upBound = low if value - low <= high - value else high
     senses = []
-    for row in model.constraints.values():
+    for row in model.constraints():
         if row.sense != pulp.LpConstraintEQ and abs(row.pi or 0.0) > tolerance:
             senses.append((row, row.sense))
             row.sense = pulp.LpConstraintEQ

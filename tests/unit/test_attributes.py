@@ -31,7 +31,7 @@ def make_mill(code: str = "M1", **fields) -> Mill:
     """A mill of line ``LINE``: OD 300–800 mm, wall 6–20 mm, grades 20 and К52 (Cyrillic К),
     standards "ГОСТ 20295" and the "ТУ" family, 100 m/h, conversion cost 5,000 RUB/t."""
     values = dict(
-        id=abs(hash(code)) % 10_000,
+        id=sum(map(ord, code)),
         code=code,
         name=f"mill {code}",
         shop="ТЭСЦ-1",
