@@ -214,14 +214,15 @@ class Repository:
 
     def upsert_portfolio(
         self,
-        customers: dict[str, bool],
+        customers: dict[str, bool | None],
         deals: Sequence[dict[str, Any]],
         positions: Sequence[dict[str, Any]],
         login: str,
         source: str,
     ) -> dict[str, UpsertCounts]:
-        """Create or update customers (name → key flag), deals by ``number`` and positions by
-        ``(deal number, position_no)``.
+        """Create or update customers (name → key flag; ``None`` keeps a stored flag), deals
+        by ``number`` and positions by ``(deal number, position_no)``; fields a record
+        leaves out keep their stored value (or the column default for a new row).
 
         Deal records carry ``customer`` (name) instead of ``customer_id``; position records
         carry ``deal_number`` instead of ``deal_id``. Returns counts per kind.
@@ -229,7 +230,10 @@ class Repository:
         customer_counts = self._upsert_all(
             CustomerRow,
             {c.name: c for c in self.session.exec(select(CustomerRow))},
-            ((name, name, {"name": name, "is_key_account": key}) for name, key in customers.items()),
+            (
+                (name, name, {"name": name} if key is None else {"name": name, "is_key_account": key})
+                for name, key in customers.items()
+            ),
             login=login, object_type="customer", reason=source,
         )
         customer_ids = {c.name: c.id for c in self.session.exec(select(CustomerRow))}

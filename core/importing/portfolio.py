@@ -234,17 +234,24 @@ def _validate(table, records: list[Record], cell_problems: list[Problem], produc
     return by_row
 
 
+_OPTIONAL_POSITION_FIELDS = {"pipe_type": "", "length_m": None, "tonnes_produced": 0.0, "manual_priority": None, "note": None}
+"""Optional position columns and the value an empty cell means. A column the file does not
+have at all leaves the stored value alone: a re-import of a slimmer file must not wipe
+produced tonnes or priorities set by an earlier one."""
+
+
 def _store_records(
     good: list[Record], deal_states: dict[str, tuple]
-) -> tuple[dict[str, bool], list[dict[str, Any]], list[dict[str, Any]], list[str]]:
-    """Customers (name → key flag), deal and position records for the store, and notes."""
-    customers: dict[str, bool] = {}
+) -> tuple[dict[str, bool | None], list[dict[str, Any]], list[dict[str, Any]], list[str]]:
+    """Customers (name → key flag, ``None`` when the file has no such column), deal and
+    position records for the store, and notes."""
+    customers: dict[str, bool | None] = {}
     deals: dict[str, dict[str, Any]] = {}
     positions = []
     notes = []
     for record in good:
         v = record.values
-        customers[v["customer"]] = v.get("is_key_account", False)
+        customers[v["customer"]] = v.get("is_key_account")
         if v["deal_number"] not in deals:
             decision = _decide_deal(v["deal_number"], v["deal_status"], v.get("accepted_at"), deal_states.get(v["deal_number"]))
             if decision.note:
@@ -257,24 +264,21 @@ def _store_records(
                 "accepted_at": decision.accepted_at,
                 "accepted_by": decision.accepted_by,
             }
-        positions.append(
-            {
-                "deal_number": v["deal_number"],
-                "position_no": v["position_no"],
-                "product_line": v["product_line"],
-                "pipe_type": v.get("pipe_type") or "",
-                "od_mm": v["od_mm"],
-                "wall_mm": v["wall_mm"],
-                "steel_grade": v["steel_grade"],
-                "standard": v["standard"],
-                "length_m": v.get("length_m"),
-                "tonnes_ordered": v["tonnes_ordered"],
-                "tonnes_produced": v.get("tonnes_produced") or 0.0,
-                "price": v["price"],
-                "metal_cost": v["metal_cost"],
-                "requested_month": str(v["requested_month"]),
-                "manual_priority": v.get("manual_priority"),
-                "note": v.get("note"),
-            }
-        )
+        position = {
+            "deal_number": v["deal_number"],
+            "position_no": v["position_no"],
+            "product_line": v["product_line"],
+            "od_mm": v["od_mm"],
+            "wall_mm": v["wall_mm"],
+            "steel_grade": v["steel_grade"],
+            "standard": v["standard"],
+            "tonnes_ordered": v["tonnes_ordered"],
+            "price": v["price"],
+            "metal_cost": v["metal_cost"],
+            "requested_month": str(v["requested_month"]),
+        }
+        for key, empty in _OPTIONAL_POSITION_FIELDS.items():
+            if key in v:  # the file has the column (read_records keeps blank cells as None)
+                position[key] = empty if v[key] is None else v[key]
+        positions.append(position)
     return customers, list(deals.values()), positions, notes

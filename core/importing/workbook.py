@@ -105,7 +105,12 @@ def open_workbook(path: Path) -> Workbook:
         why = "is a folder, not an Excel .xlsx workbook"
     else:
         try:
-            return openpyxl.load_workbook(path, read_only=True, data_only=True)
+            workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+            for ws in workbook.worksheets:
+                # Read-only sheets trust the file's <dimension>; some programs write a stale
+                # one, which would cut rows and columns off silently. Read what is there.
+                ws.reset_dimensions()
+            return workbook
         except InvalidFileException:  # .xls, .csv: refused by extension before reading
             why = f"not an Excel .xlsx workbook ({path.suffix or 'no extension'}); save it as .xlsx in Excel"
         except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:

@@ -2,13 +2,12 @@
 independent reading of the shared sheets (plain openpyxl, none of core.importing) that
 the tests compare the store against.
 
-Fixture names carry an ``xl_``/``import_`` flavour so they cannot shadow fixtures the
-other test folders define in tests/conftest.py.
+Fixture names differ from those of tests/conftest.py, so none is shadowed for other
+unit tests. The stores here are SQLite files: "exactly as before" compares their dumps.
 """
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
@@ -22,7 +21,7 @@ import pytest
 from core.importing.mills import import_mills
 from storage.store import open_store
 
-DATA = Path(os.environ.get("MILLPLAN_SHARED_DATA", Path(__file__).resolve().parents[3] / "shared" / "data"))
+DATA = Path(__file__).resolve().parents[3] / "shared" / "data"  # ../shared/data beside the repository
 MILLS_XLSX = DATA / "mills.xlsx"
 PORTFOLIO_XLSX = DATA / "portfolio-2026-12.xlsx"
 

@@ -19,6 +19,8 @@ NBSP = "\u00a0"
         (f"Количество,{NBSP}тн", "tonnes_ordered"),
         ("Кол-во, т", "tonnes_ordered"),
         ("Кол-во, тн.", "tonnes_ordered"),
+        ("Кол-во,\nтн", "tonnes_ordered"),  # a line break typed with Alt+Enter
+        ("Клиент*", "customer"),
         ("Цена, руб/т", "price"),
         ("Цена, руб./т", "price"),
         ("Цена, руб. / т", "price"),

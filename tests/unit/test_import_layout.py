@@ -36,23 +36,32 @@ def ru_number(value: float, thousands: str = NBSP) -> str:
     return whole.replace(",", thousands) + "," + fraction
 
 
+def rewrite_sheet_xml(path: Path, sheet_index: int, edit) -> None:
+    """Replace the XML of the workbook's ``sheet_index``-th sheet (as openpyxl saves it)
+    by ``edit(xml)``: for what only other programs write."""
+    member = f"xl/worksheets/sheet{sheet_index + 1}.xml"
+    with zipfile.ZipFile(path) as source:
+        contents = {name: source.read(name) for name in source.namelist()}
+    contents[member] = edit(contents[member].decode("utf-8")).encode("utf-8")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in contents.items():
+            target.writestr(name, data)
+
+
 def cache_formula_results(path: Path, sheet_index: int, results: dict[str, object]) -> None:
     """Store each formula cell's result in the file, as Excel does when it saves.
 
     openpyxl writes formulas with an empty result (``<f>…</f><v />``); a workbook saved by
     Excel carries the computed value, which is what an importer reads.
     """
-    member = f"xl/worksheets/sheet{sheet_index + 1}.xml"
-    with zipfile.ZipFile(path) as source:
-        contents = {name: source.read(name) for name in source.namelist()}
-    xml = contents[member].decode("utf-8")
-    for ref, value in results.items():
-        xml, found = re.subn(rf'(<c r="{ref}"[^>]*>)(<f>[^<]*</f>)<v\s*/>', rf"\g<1>\g<2><v>{value}</v>", xml)
-        assert found == 1, f"formula cell {ref} not found in {member}"
-    contents[member] = xml.encode("utf-8")
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
-        for name, data in contents.items():
-            target.writestr(name, data)
+
+    def with_results(xml: str) -> str:
+        for ref, value in results.items():
+            xml, found = re.subn(rf'(<c r="{ref}"[^>]*>)(<f>[^<]*</f>)<v\s*/>', rf"\g<1>\g<2><v>{value}</v>", xml)
+            assert found == 1, f"formula cell {ref} not found"
+        return xml
+
+    rewrite_sheet_xml(path, sheet_index, with_results)
 
 
 class MessyPortfolio:
@@ -203,7 +212,7 @@ HEADER_VARIANTS = {
     "Произведено, т": f"Произведено,{NBSP}{NBSP}тн",
     "Цена, руб/т": "Цена, руб./т",
     "Перем. затраты (металл), руб/т": "Перем. затраты (металл), руб./т",
-    "Месяц поставки": "Срок поставки",
+    "Месяц поставки": "Срок\nпоставки",
 }
 
 
@@ -289,6 +298,16 @@ def test_formatted_empty_rows_down_to_row_5000(plant_store, messy, sheet_positio
     assert_imports_as_the_shared_sheet(plant_store, path, sheet_positions, xl)
 
 
+@pytest.mark.parametrize("dimension", ["A1:U10", "A1:C10"])
+def test_a_stale_sheet_size_in_the_file_cuts_nothing_off(plant_store, messy, sheet_positions, xl, dimension):
+    """Some programs write a wrong <dimension>; the rows and columns are there all the same."""
+    path = messy().save()
+    rewrite_sheet_xml(path, 0, lambda xml: re.sub(r'<dimension ref="[^"]*"\s*/>', f'<dimension ref="{dimension}"/>', xml))
+    assert openpyxl.load_workbook(path, read_only=True).active.max_row == 10
+
+    assert_imports_as_the_shared_sheet(plant_store, path, sheet_positions, xl)
+
+
 def test_hidden_sheet_with_the_same_header_first_is_ignored(plant_store, messy, sheet_positions, xl):
     book = messy().hidden_copy_first("Портфель (ноябрь)", deal_prefix="СТАРАЯ")
     book.wb.create_sheet("Пояснения", 1).append(["Портфель выгружен из 1С; не править вручную"])
@@ -329,11 +348,11 @@ def test_all_habits_at_once(plant_store, messy, sheet_positions, xl):
         .rewrite("Цена, руб/т", number_as)
         .rewrite("Ключевой клиент", flag_as)
         .formulas("Произведено, т", every=5)
+        .hidden_copy_first("Портфель (ноябрь)", deal_prefix="СТАРАЯ")  # keeps the plain header
         .rename(HEADER_VARIANTS)
         .group_row()
         .blank_rows(before=(3, 333), count=2)
         .formatted_empty_rows(down_to=5000)
-        .hidden_copy_first("Портфель (ноябрь)", deal_prefix="СТАРАЯ")
     )
     path = book.save()
 
@@ -434,8 +453,15 @@ BANDS = {
 
 def messy_mills(source: Path, target: Path) -> Path:
     """The shared register with titles, merged "Диаметр, мм" / "Стенка, мм" groups over
-    "от"/"до", calendar months written as text, dates and serials, and a blank row."""
+    "от"/"до", calendar months written as text, dates and serials, a blank and a totals
+    row in the calendar, and last year's calendar hidden before it."""
     wb = openpyxl.load_workbook(source)
+    old = wb.copy_worksheet(wb["Фонд времени"])
+    old.title, old.sheet_state = "Фонд времени (старый)", "hidden"
+    for row in old.iter_rows(min_row=2, min_col=2):
+        for cell in row:
+            cell.value = 1  # would show if the hidden sheet were read
+    wb.move_sheet(old, offset=-wb.index(old))
     _merged_two_row_header(wb["Агрегаты"], BANDS, "Реестр агрегатов на 01.12.2026")
     _merged_two_row_header(wb["Нормы производительности"], BANDS, "Нормы производительности, т/ч")
     calendar = wb["Фонд времени"]
@@ -452,6 +478,8 @@ def messy_mills(source: Path, target: Path) -> Path:
     calendar.insert_rows(1, 2)
     calendar.cell(1, 1, "Фонд рабочего времени, ч")
     calendar.insert_rows(6)  # a blank row inside the calendar
+    last = calendar.max_row
+    calendar.append(["Итого", *[f"=SUM({c.column_letter}4:{c.column_letter}{last})" for c in calendar[3][1:]]])
     for row in calendar.iter_rows(min_row=4, min_col=2):
         for cell in row[::3]:
             if isinstance(cell.value, int):
@@ -462,11 +490,14 @@ def messy_mills(source: Path, target: Path) -> Path:
 
 def test_mill_register_with_titles_merged_group_headers_and_text_months(import_store, shared_mills, tmp_path, xl):
     path = messy_mills(shared_mills, tmp_path / "mills-messy.xlsx")
-    assert "F2:G2" in {str(r) for r in openpyxl.load_workbook(path)["Агрегаты"].merged_cells.ranges}
+    written = openpyxl.load_workbook(path)
+    assert "F2:G2" in {str(r) for r in written["Агрегаты"].merged_cells.ranges}
+    assert written.worksheets[0].title == "Фонд времени (старый)" and written.worksheets[0].sheet_state == "hidden"
 
     report = import_mills(import_store, path, login="planner")
 
     xl.assert_plant_equals_register(import_store, shared_mills)
     assert report.tables["mills"] == "sheet 'Агрегаты', header row 3"
     assert report.tables["norms"] == "sheet 'Нормы производительности', header row 3"
+    assert report.tables["capacity"] == "sheet 'Фонд времени', header row 3"
     assert report.rejected == []
