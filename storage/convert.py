@@ -8,6 +8,8 @@ from enum import Enum
 from typing import Any
 
 from core.model import (
+    Assignment,
+    AssignmentState,
     AssignmentLine,
     Deal,
     DealStatus,
@@ -21,6 +23,7 @@ from core.model import (
 )
 from core.months import Month
 from storage.tables import (
+    AssignmentRow,
     AssignmentLineRow,
     CustomerRow,
     DealRow,
@@ -100,6 +103,28 @@ def position(row: PositionRow, deal_row: DealRow, customer: CustomerRow) -> Posi
         requested_month=Month.parse(row.requested_month),
         manual_priority=row.manual_priority,
         note=row.note,
+    )
+
+
+def assignment(row: AssignmentRow, lines: tuple[AssignmentLine, ...], exclusions: tuple[Exclusion, ...]) -> Assignment:
+    """A revision with its lines and exclusions; mill hours are the caller's to add."""
+    return Assignment(
+        id=row.id,
+        month=Month.parse(row.month),
+        product_line=row.product_line,
+        revision=row.revision,
+        state=AssignmentState(row.state),
+        created_at=row.created_at,
+        created_by=row.created_by,
+        approved_at=row.approved_at,
+        approved_by=row.approved_by,
+        solver_status=row.solver_status,
+        solver_name=row.solver_name,
+        solve_seconds=row.solve_seconds,
+        lines=lines,
+        exclusions=exclusions,
+        mill_hours={},
+        version=row.version,
     )
 
 

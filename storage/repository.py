@@ -38,7 +38,6 @@ from storage.tables import (
     MillRow,
     NormRow,
     PositionRow,
-    UserRow,
     utcnow,
 )
 
@@ -391,28 +390,10 @@ class Repository:
             .where(ExclusionRow.assignment_id == row.id)
             .order_by(DealRow.number, PositionRow.position_no)
         ).all()
-        return Assignment(
-            id=row.id,
-            month=Month.parse(row.month),
-            product_line=row.product_line,
-            revision=row.revision,
-            state=AssignmentState(row.state),
-            created_at=row.created_at,
-            created_by=row.created_by,
-            approved_at=row.approved_at,
-            approved_by=row.approved_by,
-            solver_status=row.solver_status,
-            solver_name=row.solver_name,
-            solve_seconds=row.solve_seconds,
-            lines=tuple(
-                convert.line(l, convert.ref_of(p, d), codes[l.mill_id], c.is_key_account)
-                for l, p, d, c in lines
-            ),
-            exclusions=tuple(
-                convert.exclusion(e, convert.ref_of(p, d), codes.get(e.mill_id)) for e, p, d in exclusions
-            ),
-            mill_hours={},
-            version=row.version,
+        return convert.assignment(
+            row,
+            tuple(convert.line(l, convert.ref_of(p, d), codes[l.mill_id], c.is_key_account) for l, p, d, c in lines),
+            tuple(convert.exclusion(e, convert.ref_of(p, d), codes.get(e.mill_id)) for e, p, d in exclusions),
         )
 
     def save_draft(
