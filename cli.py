@@ -13,6 +13,7 @@ import functools
 from dataclasses import asdict
 import json
 import sys
+from enum import Enum
 from pathlib import Path
 from typing import Any, Callable, Optional
 
@@ -20,10 +21,11 @@ import typer
 from rich import box
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from core import assignments, deals, documents, load, planning, views
 from core.demo import build_demo, demo_paths
-from core.errors import MillplanError
+from core.errors import InfeasiblePlan, MillplanError
 from core.i18n import _
 from core.identity import current_login
 from core.importing import mills as mills_import
@@ -51,8 +53,14 @@ app.add_typer(import_app, name="import")
 app.add_typer(deal_app, name="deal")
 app.add_typer(assignment_app, name="assignment")
 
-out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
+# markup off: plant data (customer names, reasons) may hold brackets that Rich would eat
+out = Console(highlight=False, markup=False)
+err = Console(stderr=True, highlight=False, markup=False)
+
+class SolverName(str, Enum):
+    HIGHS = "highs"
+    CBC = "cbc"
+
 
 DbOption = typer.Option(None, "--db", envvar="MILLPLAN_DB", help="Database URL (default: an SQLite file in your data folder).")
 JsonOption = typer.Option(False, "--json", help="Print one JSON document on stdout and nothing else.")
@@ -68,7 +76,7 @@ def handled(command: Callable) -> Callable:
         try:
             return command(*args, **kwargs)
         except MillplanError as exc:
-            err.print(f"[bold red]error:[/] {exc}", markup=True, soft_wrap=True)
+            err.print(Text.assemble(("error: ", "bold red"), str(exc)), soft_wrap=True)
             raise typer.Exit(exc.exit_code) from None
 
     return wrapper
@@ -220,11 +228,16 @@ def plan(
     ctx: typer.Context,
     month: str = MonthOption,
     line: Optional[str] = typer.Option(None, "--line", "-l", help="Only this product line (default: all)."),
-    solver: str = typer.Option("highs", "--solver", help="highs (default) or cbc."),
+    solver: SolverName = typer.Option(SolverName.HIGHS, "--solver", help="HiGHS (default) or CBC."),
     as_json: bool = JsonOption,
 ) -> None:
     """Run the prioritiser for a month and save the result as a draft assignment."""
-    outcomes = planning.plan(_store(ctx), _month(month), login=current_login(), product_line=line, solver=solver)
+    try:
+        outcomes = planning.plan(_store(ctx), _month(month), login=current_login(), product_line=line, solver=solver.value)
+    except MillplanError as exc:
+        if as_json:  # a script still gets its one document, saying what failed
+            _emit({"status": "infeasible" if isinstance(exc, InfeasiblePlan) else "error", "month": month, "message": str(exc)})
+        raise
     if as_json:
         _emit(documents.plan_document(outcomes))
         return
@@ -294,7 +307,7 @@ def assignment_unlock(ctx: typer.Context, position: str = PositionArgument, mont
 
 @assignment_app.command("exclude")
 @handled
-def assignment_exclude(ctx: typer.Context, position: str = PositionArgument, month: str = MonthOption, line: str = LineOption, reason: Optional[str] = typer.Option(None, "--reason"), as_json: bool = JsonOption) -> None:
+def assignment_exclude(ctx: typer.Context, position: str = PositionArgument, month: str = MonthOption, line: str = LineOption, reason: str = typer.Option(..., "--reason", help="Why, for the sales manager."), as_json: bool = JsonOption) -> None:
     """Take a position out of the draft; re-plans leave it out until it is included again."""
     _edit(lambda s, m, l: assignments.set_excluded(s, m, l, position, True, login=current_login(), reason=reason), ctx, month, line, as_json, _("{ref} excluded").format(ref=position))
 

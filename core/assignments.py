@@ -6,7 +6,7 @@ approval opens the next revision as a new draft (see :mod:`core.planning`).
 
 from __future__ import annotations
 
-from core.errors import NotFound, StateError
+from core.errors import InvalidInput, NotFound, StateError
 from core.model import Assignment, AssignmentState, parse_position_ref
 from core.months import Month
 from core.planning import with_hours
@@ -47,14 +47,29 @@ def set_locked(store: Store, month: Month, product_line: str, ref: str, locked: 
 def set_excluded(
     store: Store, month: Month, product_line: str, ref: str, excluded: bool, *, login: str, reason: str | None = None
 ) -> Assignment:
-    """Exclude position ``ref`` from the draft by hand (it stays out of every re-plan until
-    let back in), or let it back in. Raises :class:`StateError` for a position of another
-    product line."""
+    """Exclude position ``ref`` from the draft by hand, with a reason (it stays out of every
+    re-plan until let back in), or let a hand-excluded position back in.
+
+    Raises :class:`InvalidInput` for an exclusion without a reason, :class:`NotFound` for a
+    position the draft does not hold, and :class:`StateError` for one already excluded
+    by hand, or — when letting in — one that was not excluded by hand (the prioritiser's
+    own exclusions are undone by locking or re-planning, not here).
+    """
     deal, number = parse_position_ref(ref)
+    if excluded and not (reason and reason.strip()):
+        raise InvalidInput(f"excluding {ref} needs a reason (the sales manager will read it)")
     with store.unit_of_work() as repo:
         draft = _draft(repo, month, product_line)
         position = repo.position(deal, number)
-        if position.product_line != product_line:
-            raise StateError(f"{ref} belongs to product line {position.product_line}, not {product_line}")
-        updated = repo.set_excluded(draft, position, excluded, login, reason)
+        planned = any(line.position_id == position.id for line in draft.lines)
+        exclusion = next((e for e in draft.exclusions if e.position_id == position.id), None)
+        where = f"{month} {product_line} revision {draft.revision}"
+        if not planned and exclusion is None:
+            raise NotFound(f"{ref} is not in {where}: only its planned or left-out positions can be excluded")
+        hand_excluded = exclusion is not None and exclusion.manual
+        if excluded and hand_excluded:
+            raise StateError(f"{ref} is already excluded from {where}")
+        if not excluded and not hand_excluded:
+            raise StateError(f"{ref} was not excluded by hand from {where}; nothing to let back in")
+        updated = repo.set_excluded(draft, position, excluded, login, reason.strip() if reason else None)
         return with_hours(updated, repo.plant())

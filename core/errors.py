@@ -14,6 +14,10 @@ class MillplanError(Exception):
     exit_code = 1
 
 
+class InvalidInput(MillplanError):
+    """A value typed by a person cannot be read (a position reference, a month, …)."""
+
+
 class NotFound(MillplanError):
     """A named object (deal, mill, assignment) does not exist in the store."""
 

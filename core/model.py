@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
+from core.errors import InvalidInput
 from core.months import Month
 
 
@@ -178,10 +179,10 @@ def position_ref(deal_number: str, position_no: int) -> str:
 
 
 def parse_position_ref(ref: str) -> tuple[str, int]:
-    """Split ``С-26/2601#3`` into ``("С-26/2601", 3)``; raises ``ValueError`` otherwise."""
+    """Split ``С-26/2601#3`` into ``("С-26/2601", 3)``; raises :class:`InvalidInput` otherwise."""
     deal, sep, number = ref.rpartition("#")
-    if not sep or not deal or not number.strip().isdigit():
-        raise ValueError(f"{ref!r} is not a position reference like 'С-26/2601#3'")
+    if not sep or not deal.strip() or not number.strip().isdigit():
+        raise InvalidInput(f"{ref!r} is not a position reference like 'С-26/2601#3' (deal number, #, position number)")
     return deal.strip(), int(number)
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from core.attributes import PositionAttributes, mill_options
-from core.errors import InfeasiblePlan, NotFound
+from core.errors import InfeasiblePlan, MillplanError, NotFound
 from core.model import Assignment, AssignmentLine, DealStatus, Exclusion, Mill, Plant, Position
 from core.months import Month
 from core.numbers import grouped
@@ -44,6 +44,21 @@ def priority_weight(manual_priority: int | None) -> int:
     return 0 if manual_priority is None else 4 - manual_priority
 
 
+SOLVERS = ("highs", "cbc")
+
+
+@dataclass
+class _LinePlan:
+    """One product line's plan, solved but not yet saved."""
+
+    product_line: str
+    lines: list[AssignmentLine]
+    exclusions: list[Exclusion]
+    considered: int
+    solution: Solution
+    notes: list[str]
+
+
 def plan(
     store: Store,
     month: Month,
@@ -52,30 +67,80 @@ def plan(
     product_line: str | None = None,
     solver: str = "highs",
     time_limit: float | None = None,
+    current: Month | None = None,
 ) -> list[PlanOutcome]:
     """Plan ``month`` for one product line (or every line) and save each as a draft revision.
 
-    Raises :class:`NotFound` for an unknown product line and :class:`InfeasiblePlan` when
-    the locked lines alone exceed a mill's hours (naming them) or the solver fails;
-    nothing is saved for the line that failed.
+    Tonnes already in another month's assignment (approved, else the latest draft; from
+    the ``current`` month on) are not planned again. All lines are solved before any is
+    saved, and saved in one transaction: a failure leaves every draft as it was.
+
+    Raises :class:`MillplanError` for a past month or an unknown solver,
+    :class:`NotFound` for a store without mills or an unknown product line, and
+    :class:`InfeasiblePlan` when the locked lines exceed a mill's hours (naming them) or
+    the solver fails.
     """
+    current = current or Month.current()
+    if month < current:
+        raise MillplanError(f"{month} is past ({current} is the current month): plan the current month or a later one")
+    if solver not in SOLVERS:
+        raise MillplanError(f"unknown solver {solver!r}: use {' or '.join(SOLVERS)}")
     with store.unit_of_work() as repo:
         plant = repo.plant()
-    lines = [product_line] if product_line else plant.product_lines
-    if product_line and product_line not in plant.product_lines:
-        known = ", ".join(plant.product_lines) or "none: import the mill register first"
-        raise NotFound(f"product line {product_line} has no mills (known: {known})")
-    return [_plan_line(store, plant, month, line, login, solver, time_limit) for line in lines]
+        if not plant.mills:
+            raise NotFound("there are no mills yet: import the mill register first (millplan import mills FILE)")
+        if product_line and product_line not in plant.product_lines:
+            raise NotFound(f"product line {product_line} has no mills (known: {', '.join(plant.product_lines)})")
+        lines = [product_line] if product_line else plant.product_lines
+        elsewhere = _booked_elsewhere(repo.assignments_in_force(current.range(month - current + 13)), month)
+        inputs = [
+            (
+                line,
+                repo.positions(deal_status=DealStatus.ACCEPTED, product_line=line, due_by=month, open_only=True),
+                repo.assignment(month, line),
+            )
+            for line in lines
+        ]
+    planned = [
+        _plan_line(plant, month, line, positions, previous, elsewhere, solver, time_limit)
+        for line, positions, previous in inputs
+    ]
+    with store.unit_of_work() as repo:
+        saved = [
+            repo.save_draft(
+                month, p.product_line, p.lines, p.exclusions, login=login,
+                solver_status=p.solution.status, solver_name=p.solution.solver, solve_seconds=p.solution.seconds,
+            )
+            for p in planned
+        ]
+    return [
+        PlanOutcome(with_hours(a, plant), p.considered, p.solution.status, p.solution.solver, p.solution.seconds, p.notes)
+        for a, p in zip(saved, planned)
+    ]
+
+
+def _booked_elsewhere(assignments: list[Assignment], month: Month) -> dict[int, float]:
+    """Tonnes of each position already in other months' assignments."""
+    booked: dict[int, float] = {}
+    for a in assignments:
+        if a.month != month:
+            for line in a.lines:
+                booked[line.position_id] = booked.get(line.position_id, 0.0) + line.tonnes
+    return booked
 
 
 def _plan_line(
-    store: Store, plant: Plant, month: Month, line: str, login: str, solver: str, time_limit: float | None
-) -> PlanOutcome:
-    with store.unit_of_work() as repo:
-        positions = repo.positions(
-            deal_status=DealStatus.ACCEPTED, product_line=line, due_by=month, open_only=True
-        )
-        previous = repo.assignment(month, line)
+    plant: Plant,
+    month: Month,
+    line: str,
+    positions: list[Position],
+    previous: Assignment | None,
+    elsewhere: dict[int, float],
+    solver: str,
+    time_limit: float | None,
+) -> _LinePlan:
+    open_tonnes = {p.id: round(p.remaining_tonnes - elsewhere.get(p.id, 0.0), 3) for p in positions}
+    positions = [p for p in positions if open_tonnes[p.id] >= prioritiser.MIN_TONNES]
     mills = [m for m in plant.mills if m.product_line == line]
     hours = {m.code: plant.hours(m, month) for m in mills}
     by_id = {p.id: p for p in positions}
@@ -84,21 +149,13 @@ def _plan_line(
     attributes = {p.id: PositionAttributes(p, *mill_options(plant, p)) for p in positions if p.id not in manual}
     _check_locks(locks, attributes, hours, month)
 
-    problem = _problem(attributes, locks, mills, hours)
+    problem = _problem(attributes, open_tonnes, locks, mills, hours)
     solution = prioritiser.solve(problem, solver=solver, time_limit=time_limit)
     if not solution.ok:
         raise InfeasiblePlan(f"{month} {line}: {solution.message} (solver {solution.solver}, status {solution.status})")
-
     plan_lines = _lines(solution, attributes, locks, mills)
-    exclusions = list(manual.values()) + _exclusions(plan_lines, attributes, hours, month)
-    with store.unit_of_work() as repo:
-        saved = repo.save_draft(
-            month, line, plan_lines, exclusions,
-            login=login, solver_status=solution.status, solver_name=solution.solver, solve_seconds=solution.seconds,
-        )
-    return PlanOutcome(
-        with_hours(saved, plant), len(attributes), solution.status, solution.solver, solution.seconds, notes
-    )
+    exclusions = list(manual.values()) + _exclusions(plan_lines, attributes, open_tonnes, hours, month)
+    return _LinePlan(line, plan_lines, exclusions, len(attributes), solution, notes)
 
 
 def with_hours(assignment: Assignment, plant: Plant) -> Assignment:
@@ -149,6 +206,7 @@ def _check_locks(
 
 def _problem(
     attributes: dict[int, PositionAttributes],
+    open_tonnes: dict[int, float],
     locks: dict[int, dict[str, float]],
     mills: list[Mill],
     hours: dict[str, float],
@@ -162,7 +220,7 @@ def _problem(
         demands.append(
             Demand(
                 id=position_id,
-                tonnes=max(p.remaining_tonnes, sum(locked.values())),
+                tonnes=max(open_tonnes[position_id], sum(locked.values())),
                 key_account=p.is_key_account,
                 priority=priority_weight(p.manual_priority),
                 options=tuple(
@@ -191,7 +249,7 @@ def _lines(
                 position_ref=attrs.position.ref,
                 mill_code=codes[mill_id],
                 tonnes=tonnes,
-                hours=round(tonnes * option.hours_per_tonne, 3),
+                hours=tonnes * option.hours_per_tonne,
                 marginal_income=(Decimal(repr(tonnes)) * option.unit_margin).quantize(Decimal("0.01")),
                 locked=codes[mill_id] in locks.get(position_id, {}),
                 is_key_account=attrs.position.is_key_account,
@@ -227,9 +285,13 @@ class _Booking:
 
 
 def _exclusions(
-    lines: list[AssignmentLine], attributes: dict[int, PositionAttributes], hours: dict[str, float], month: Month
+    lines: list[AssignmentLine],
+    attributes: dict[int, PositionAttributes],
+    open_tonnes: dict[int, float],
+    hours: dict[str, float],
+    month: Month,
 ) -> list[Exclusion]:
-    """A reason for every considered position with tonnes left out."""
+    """A reason for every considered position with tonnes left out of its open tonnes."""
     planned: dict[int, float] = {}
     booking = _Booking()
     for line in lines:
@@ -238,12 +300,12 @@ def _exclusions(
     result = []
     for position_id, attrs in attributes.items():
         p = attrs.position
-        left_out = round(p.remaining_tonnes - planned.get(position_id, 0.0), 3)
+        left_out = round(open_tonnes[position_id] - planned.get(position_id, 0.0), 3)
         if left_out < prioritiser.MIN_TONNES:
             continue
         code, text, mill = _reason(attrs, booking, hours, month)
         if position_id in planned:
-            text = f"{planned[position_id]:g} t of {p.remaining_tonnes:g} t planned; {text}"
+            text = f"{planned[position_id]:g} t of {open_tonnes[position_id]:g} t planned; {text}"
         result.append(Exclusion(position_id, p.ref, left_out, code, text, mill_code=mill))
     return result
 

@@ -44,6 +44,12 @@ from storage.tables import (
 Row = TypeVar("Row", bound=SQLModel)
 
 
+def _band(norm: NormRow | dict[str, float]) -> tuple[float, float, float, float]:
+    """OD × wall bounds (mm) that identify a productivity norm of a mill."""
+    get = norm.get if isinstance(norm, dict) else lambda key: getattr(norm, key)
+    return (get("od_min_mm"), get("od_max_mm"), get("wall_min_mm"), get("wall_max_mm"))
+
+
 class Repository:
     """Domain-level access to the store through one SQLModel session."""
 
@@ -180,24 +186,47 @@ class Repository:
         )
         return self._upsert_all(CapacityRow, index, items, login=login, object_type="capacity", reason=source)
 
-    def replace_norms(self, norms: dict[str, list[dict[str, float]]], login: str, source: str) -> int:
-        """Replace the whole norm table of each mill named in ``norms``; returns norms written."""
+    def set_norms(
+        self, norms: dict[str, list[dict[str, float]]], login: str, source: str, *, whole: set[str] = frozenset()
+    ) -> UpsertCounts:
+        """Write productivity norms by mill code, counting bands created, updated, unchanged.
+
+        A band is identified by its OD × wall bounds. For mills in ``whole`` the bands given
+        are the mill's whole table (bands not given are dropped: the file is the mill's full
+        record); for the others each band is added or its t/h updated and the rest kept (a
+        rejects file or a norms-only sheet carries a few bands, not the table).
+        """
         ids = {m.code: m.id for m in self.session.exec(select(MillRow))}
-        written = 0
+        created = updated = unchanged = 0
         for code, bands in norms.items():
-            old = self.session.exec(select(NormRow).where(NormRow.mill_id == ids[code])).all()
-            before = [(n.od_min_mm, n.od_max_mm, n.wall_min_mm, n.wall_max_mm, n.tonnes_per_hour) for n in old]
-            after = [(b["od_min_mm"], b["od_max_mm"], b["wall_min_mm"], b["wall_max_mm"], b["tonnes_per_hour"]) for b in bands]
-            written += len(bands)
-            if before == after:
-                continue
-            for n in old:
-                self.session.delete(n)
+            stored = {_band(n): n for n in self.session.exec(select(NormRow).where(NormRow.mill_id == ids[code]))}
+            before = {band: n.tonnes_per_hour for band, n in stored.items()}
             for b in bands:
-                self.session.add(NormRow(mill_id=ids[code], **b))
-            self.audit(login, "replaced", "norms", code, {"norms": before}, {"norms": after}, source)
+                band = _band(b)
+                row = stored.pop(band, None)
+                if row is None:
+                    self.session.add(NormRow(mill_id=ids[code], **b))
+                    created += 1
+                elif row.tonnes_per_hour != b["tonnes_per_hour"]:
+                    row.tonnes_per_hour = b["tonnes_per_hour"]
+                    updated += 1
+                else:
+                    unchanged += 1
+            if code in whole:
+                for row in stored.values():
+                    self.session.delete(row)
+            after = {band: b["tonnes_per_hour"] for b in bands for band in [_band(b)]}
+            if code not in whole:
+                after = {**before, **after}
+            if after != before:
+                self.audit(
+                    login, "updated", "norms", code,
+                    {"norms": [[*k, v] for k, v in sorted(before.items())]},
+                    {"norms": [[*k, v] for k, v in sorted(after.items())]},
+                    source,
+                )
         self.session.flush()
-        return written
+        return UpsertCounts(created, updated, unchanged)
 
     def mill_codes(self) -> set[str]:
         return set(self.session.exec(select(MillRow.code)))

@@ -1,6 +1,7 @@
 """Small hand-checkable plants written straight into a store.
 
-``tiny_plant`` — one product line ``L``, plan month 2027-01 (see each test for the arithmetic):
+``tiny_plant`` — one product line ``L``, planned for next month, ``PLAN_MONTH`` (see each
+test for the arithmetic):
 
 =====  ======================  ==========  =========  ================
 mill   grades                  t/h (norm)  hours      conversion RUB/t
@@ -17,7 +18,7 @@ D2#1   no         09Г2С  600     80 000    30 000     accepted
 D3#1   no         20     100     40 000    30 000     accepted
 D3#2   no         20     50 (OD 400: no mill)         accepted
 D4#1   yes        20     500     90 000    30 000     pending
-D5#1   no         20     100     90 000    30 000     accepted, due 2027-02
+D5#1   no         20     100     90 000    30 000     accepted, due the month after
 =====  =========  =====  ======  ========  =========  ===========
 """
 
@@ -29,7 +30,8 @@ from typing import Any
 from core.months import Month
 from storage.store import Store
 
-PLAN_MONTH = Month(2027, 1)
+PLAN_MONTH = Month.current() + 1
+"""Next month, so the fixtures never fall into the past (past months cannot be planned)."""
 
 
 def mill(code: str, grades: list[str], hours: float, conversion: int, **extra: Any) -> dict[str, Any]:
@@ -85,7 +87,7 @@ def build(store: Store, mills: list[dict], norms: dict[str, float], customers: d
     customers, deals and positions, as an import would."""
     with store.unit_of_work() as repo:
         repo.upsert_mills(mills, "test", "fixture")
-        repo.replace_norms(
+        repo.set_norms(
             {
                 m["code"]: [
                     {
@@ -121,6 +123,6 @@ def tiny_plant(store: Store) -> None:
             position("D3", 1, "20", 100, 40_000),
             position("D3", 2, "20", 50, 40_000, od_mm=400.0),
             position("D4", 1, "20", 500, 90_000),
-            position("D5", 1, "20", 100, 90_000, requested_month="2027-02"),
+            position("D5", 1, "20", 100, 90_000, requested_month=str(PLAN_MONTH + 1)),
         ],
     )

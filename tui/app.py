@@ -12,6 +12,7 @@ from typing import Callable, TypeVar
 from textual import on
 from textual.app import App, ComposeResult
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 from textual.widgets import Footer, Header, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState
 
@@ -81,6 +82,11 @@ class MillplanApp(App):
     def _store_changed(self) -> None:
         self.query_one(LoadPane).reload()
         self.query_one(DealsPane).reload()
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information", timeout: float | None = None, markup: bool = False) -> None:
+        """Notifications carry plant data (reasons, customer names) that may hold brackets:
+        they are never parsed as markup, whoever asks."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
     def attempt(self, action: Callable[[], T]) -> T | None:
         """Run a core action; on a :class:`MillplanError`, show its message and return None."""

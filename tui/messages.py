@@ -7,6 +7,7 @@ from textual.message import Message
 from core.deals import DealSummary
 from core.load import LoadReport
 from core.model import Assignment
+from core.months import Month
 from core.planning import PlanOutcome
 
 
@@ -27,10 +28,15 @@ class DealsRefreshed(Message):
 
 
 class AssignmentRefreshed(Message):
-    """The shown month's assignment was read again (``None``: not planned yet)."""
+    """A month's assignment for a product line was read again (``None``: not planned yet).
 
-    def __init__(self, assignment: Assignment | None) -> None:
+    It names its month and line: a result that arrives after the pane moved on is
+    ignored, never shown under another month."""
+
+    def __init__(self, month: Month, product_line: str, assignment: Assignment | None) -> None:
         super().__init__()
+        self.month = month
+        self.product_line = product_line
         self.assignment = assignment
 
 

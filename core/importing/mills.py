@@ -26,7 +26,6 @@ from core.importing.workbook import (
     problem_at,
     read_records,
 )
-from core.model import UpsertCounts
 from core.months import Month
 from storage.store import Store
 
@@ -94,16 +93,25 @@ def _mill_problems(table: Table, record: Record, first_row: dict[str, int]) -> l
     return found
 
 
-def _norm_problems(table: Table, record: Record, mills: set[str]) -> list[Problem]:
+def _unknown_mill(code: str, rejected_mills: dict[str, int]) -> str:
+    """Why a calendar or norms row names no usable mill: a typo, or a register row refused."""
+    if code in rejected_mills:
+        return f"is a mill whose register row {rejected_mills[code]} is rejected; fix that row first"
+    return "is an unknown mill (not in the register)"
+
+
+def _norm_problems(table: Table, record: Record, mills: set[str], rejected_mills: dict[str, int]) -> list[Problem]:
     found = _range_problems(table, record, "od_min_mm", "od_max_mm") + _range_problems(table, record, "wall_min_mm", "wall_max_mm")
     if record.values["code"] not in mills:
-        found.append(problem_at(table, record.source, "code", "is an unknown mill (not in the register)"))
+        found.append(problem_at(table, record.source, "code", _unknown_mill(record.values["code"], rejected_mills)))
     if record.values["tonnes_per_hour"] <= 0:
         found.append(problem_at(table, record.source, "tonnes_per_hour", "must be more than 0 t/h"))
     return found
 
 
-def _capacity(table: Table, records: list[Record], mills: set[str]) -> tuple[list[tuple[str, Month, float]], dict[int, list[Problem]]]:
+def _capacity(
+    table: Table, records: list[Record], mills: set[str], rejected_mills: dict[str, int]
+) -> tuple[list[tuple[str, Month, float]], dict[int, list[Problem]]]:
     """Hours by (mill, month) from the calendar rows; problems by Excel row."""
     entries = []
     by_row: dict[int, list[Problem]] = {}
@@ -112,7 +120,7 @@ def _capacity(table: Table, records: list[Record], mills: set[str]) -> tuple[lis
         if code is None:
             continue
         if code not in mills:
-            by_row.setdefault(row.number, []).append(problem_at(table, row, "code", "is an unknown mill (not in the register)"))
+            by_row.setdefault(row.number, []).append(problem_at(table, row, "code", _unknown_mill(code, rejected_mills)))
             continue
         for column, month in table.extra.items():
             raw = row.values[column]
@@ -214,12 +222,17 @@ def import_mills(
         else:
             good_mills.append(record)
 
+    rejected_mills = {
+        r.values["code"]: r.source.number
+        for r in mill_records
+        if r.values.get("code") and (register.sheet, r.source.number) in rejected
+    }
     with store.unit_of_work() as repo:
-        known = repo.mill_codes() | {r.values["code"] for r in good_mills}
+        known = (repo.mill_codes() - set(rejected_mills)) | {r.values["code"] for r in good_mills}
         if calendar:
             index(calendar, calendar_records, calendar_problems)
             clean = [r for r in calendar_records if (calendar.sheet, r.source.number) not in rejected]
-            capacity, calendar_by_row = _capacity(calendar, clean, known)
+            capacity, calendar_by_row = _capacity(calendar, clean, known, rejected_mills)
             rows = {r.source.number: r for r in calendar_records}
             for number, found in calendar_by_row.items():
                 reject(calendar, rows[number], found)
@@ -232,7 +245,7 @@ def import_mills(
             for record in norm_records:
                 if (norms_table.sheet, record.source.number) in rejected:
                     continue
-                found = _norm_problems(norms_table, record, known)
+                found = _norm_problems(norms_table, record, known, rejected_mills)
                 if found:
                     reject(norms_table, record, found)
                     continue
@@ -250,8 +263,9 @@ def import_mills(
             "mills": repo.upsert_mills([_mill_values(r.values) for r in good_mills], login, source),
             "capacity": repo.upsert_capacity(capacity, login, source),
         }
-        norms_written = repo.replace_norms(norms, login, source)
-        repo.audit(login, "imported", "file", path.name, after={"mills": len(good_mills), "capacity": len(capacity), "norms": norms_written})
+        # the register's mills come with their whole norm table; any other mill only with bands
+        counts["norms"] = repo.set_norms(norms, login, source, whole={r.values["code"] for r in good_mills})
+        repo.audit(login, "imported", "file", path.name, after={"mills": len(good_mills), "capacity": len(capacity), "norms": sum(len(b) for b in norms.values())})
 
     rejects_file = None
     if rejected:
@@ -263,7 +277,6 @@ def import_mills(
             tables[kind] = f"sheet '{table.sheet}', header row {table.header_row}"
         else:
             notes.append(f"no {kind} sheet found; " + ("nominal hours apply to every month" if kind == "capacity" else "productivity comes from speed × mass per metre"))
-    counts["norms"] = UpsertCounts(created=norms_written)
     return ImportReport(
         file=str(path),
         tables=tables,

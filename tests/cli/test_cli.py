@@ -13,10 +13,11 @@ import pytest
 from typer.testing import CliRunner
 
 from cli import app
-from tests.plants import tiny_plant
+from tests.plants import PLAN_MONTH, tiny_plant
 from storage.store import open_store
 
 ROOT = Path(__file__).resolve().parents[2]
+MONTH = str(PLAN_MONTH)
 
 
 @pytest.fixture
@@ -46,10 +47,10 @@ def test_import_both_shared_files_then_plan_json(db, shared_data):
     again = run(db, "import", "portfolio", str(shared_data / "portfolio-2026-12.xlsx"))
     assert "positions: 0 new, 0 updated, 700 unchanged" in again.stdout
 
-    result = run(db, "plan", "--month", "2027-01", "--json")
+    result = run(db, "plan", "--month", MONTH, "--json")
     assert result.exit_code == 0, result.stderr
     document = json.loads(result.stdout)
-    assert document["status"] == "optimal" and document["month"] == "2027-01"
+    assert document["status"] == "optimal" and document["month"] == MONTH
     lines = document["lines"]
     assert document["totals"]["tonnes"] == pytest.approx(sum(l["tonnes"] for l in lines), abs=0.01)
     assert document["totals"]["key_account_tonnes"] == pytest.approx(sum(l["tonnes"] for l in lines if l["key_account"]), abs=0.01)
@@ -61,7 +62,7 @@ def test_import_both_shared_files_then_plan_json(db, shared_data):
 def test_json_stdout_is_one_document_even_from_a_real_process(tiny_db, tmp_path):
     # The HiGHS banner is written by C++ to descriptor 1 on the first solve of a process;
     # only a real process shows whether it leaks into --json output.
-    command = [sys.executable, "-c", "from cli import main; main()", "--db", tiny_db, "plan", "--month", "2027-01", "--json"]
+    command = [sys.executable, "-c", "from cli import main; main()", "--db", tiny_db, "plan", "--month", MONTH, "--json"]
     done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert done.returncode == 0, done.stderr
     document = json.loads(done.stdout)  # fails on any banner or message in stdout
@@ -70,28 +71,28 @@ def test_json_stdout_is_one_document_even_from_a_real_process(tiny_db, tmp_path)
 
 
 def test_plan_prints_tables_for_people(tiny_db):
-    result = run(tiny_db, "plan", "--month", "2027-01", "--line", "L")
+    result = run(tiny_db, "plan", "--month", MONTH, "--line", "L")
     assert result.exit_code == 0
-    assert "2027-01 L — revision 1, draft" in result.stdout
+    assert f"{MONTH} L — revision 1, draft" in result.stdout
     assert "no compatible mill" in result.stdout
     assert "optimal" in result.stderr
 
 
 def test_lock_exclude_approve_cycle(tiny_db):
-    assert run(tiny_db, "plan", "--month", "2027-01").exit_code == 0
-    locked = run(tiny_db, "assignment", "lock", "D1#1", "--month", "2027-01", "--line", "L", "--json")
+    assert run(tiny_db, "plan", "--month", MONTH).exit_code == 0
+    locked = run(tiny_db, "assignment", "lock", "D1#1", "--month", MONTH, "--line", "L", "--json")
     assert locked.exit_code == 0
     assert all(l["locked"] for l in json.loads(locked.stdout)["lines"] if l["position"] == "D1#1")
-    excluded = run(tiny_db, "assignment", "exclude", "D2#1", "--month", "2027-01", "--line", "L", "--reason", "waits for steel")
+    excluded = run(tiny_db, "assignment", "exclude", "D2#1", "--month", MONTH, "--line", "L", "--reason", "waits for steel")
     assert excluded.exit_code == 0
-    shown = json.loads(run(tiny_db, "assignment", "show", "--month", "2027-01", "--line", "L", "--json").stdout)
+    shown = json.loads(run(tiny_db, "assignment", "show", "--month", MONTH, "--line", "L", "--json").stdout)
     manual = [e for e in shown["excluded"] if e["manual"]]
     assert [e["position"] for e in manual] == ["D2#1"] and "waits for steel" in manual[0]["reason"]
-    approved = run(tiny_db, "approve", "--month", "2027-01", "--line", "L", "--json")
+    approved = run(tiny_db, "approve", "--month", MONTH, "--line", "L", "--json")
     assert approved.exit_code == 0 and json.loads(approved.stdout)["state"] == "approved"
-    refused = run(tiny_db, "assignment", "lock", "D3#1", "--month", "2027-01", "--line", "L")
+    refused = run(tiny_db, "assignment", "lock", "D3#1", "--month", MONTH, "--line", "L")
     assert refused.exit_code == 1 and "frozen" in refused.stderr
-    history = run(tiny_db, "history", "--object", "2027-01/L/r1", "--json")
+    history = run(tiny_db, "history", "--object", f"{MONTH}/L/r1", "--json")
     assert [e["action"] for e in json.loads(history.stdout)] == ["approved", "excluded", "locked", "drafted"]
 
 

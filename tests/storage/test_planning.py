@@ -8,9 +8,9 @@ from decimal import Decimal
 import pytest
 
 from core import assignments, planning
-from core.errors import InfeasiblePlan, NotFound, StateError
+from core.errors import InfeasiblePlan, InvalidInput, MillplanError, NotFound, StateError
 from core.model import AssignmentState
-from tests.plants import PLAN_MONTH, tiny_plant
+from tests.plants import PLAN_MONTH, deal, mill, position, tiny_plant
 
 
 @pytest.fixture
@@ -72,7 +72,7 @@ def test_replanning_a_draft_overwrites_it_and_keeps_history_in_the_audit(planned
     assert second.assignment.revision == first.assignment.revision == 1
     assert second.assignment.id == first.assignment.id
     with store.unit_of_work() as repo:
-        actions = [e.action for e in repo.audit_entries("2027-01/L/r1")]
+        actions = [e.action for e in repo.audit_entries(f"{PLAN_MONTH}/L/r1")]
     assert actions == ["replanned", "drafted"]
 
 
@@ -109,7 +109,7 @@ def test_locks_beyond_capacity_are_explained_not_solved(planned):
     with pytest.raises(InfeasiblePlan) as caught:
         planning.plan(store, PLAN_MONTH, login="plm")
     message = str(caught.value)
-    assert "M1" in message and "2027-01" in message and "D1#1" in message and "D2#1" in message
+    assert "M1" in message and str(PLAN_MONTH) in message and "D1#1" in message and "D2#1" in message
     assert caught.value.exit_code == 3
 
 
@@ -135,5 +135,59 @@ def test_unknown_line_and_unplanned_month_are_named(planned):
     store, _ = planned
     with pytest.raises(NotFound, match="product line XX"):
         planning.plan(store, PLAN_MONTH, login="plm", product_line="XX")
-    with pytest.raises(NotFound, match="2027-05"):
+    with pytest.raises(NotFound, match=str(PLAN_MONTH + 4)):
         planning.latest(store, PLAN_MONTH + 4, "L")
+
+
+def test_next_month_plans_only_what_earlier_assignments_left(planned):
+    # This month's draft holds D1#1 (700 t) and 500 t of D2#1; next month is left with
+    # D2#1's other 100 t, D3#1 (100 t) and D5#1 (100 t, due then) — not a tonne twice.
+    store, _ = planned
+    assignments.approve(store, PLAN_MONTH, "L", login="plm")
+    [outcome] = planning.plan(store, PLAN_MONTH + 1, login="plm")
+    a = outcome.assignment
+    assert _tonnes(a, "D1#1") == 0
+    assert _tonnes(a, "D2#1") == pytest.approx(100)
+    assert _tonnes(a, "D3#1") == pytest.approx(100) and _tonnes(a, "D5#1") == pytest.approx(100)
+    assert "D1#1" not in {e.position_ref for e in a.exclusions}
+
+
+def test_past_months_and_empty_stores_are_refused(store):
+    with pytest.raises(NotFound, match="import the mill register first"):
+        planning.plan(store, PLAN_MONTH, login="plm")
+    tiny_plant(store)
+    with pytest.raises(MillplanError, match="is past"):
+        planning.plan(store, PLAN_MONTH - 2, login="plm")
+    with pytest.raises(MillplanError, match="unknown solver 'glpk'"):
+        planning.plan(store, PLAN_MONTH, login="plm", solver="glpk")
+
+
+def test_a_line_that_fails_saves_nothing_for_any_line(store):
+    tiny_plant(store)
+    with store.unit_of_work() as repo:  # a second line whose only mill has a lock it cannot hold
+        repo.upsert_mills([mill("N1", ["20"], 10, 1000, product_line="N")], "test", "fixture")
+        repo.upsert_portfolio({"Key Co": True}, [deal("E1", "Key Co")], [position("E1", 1, "20", 50, 50_000, product_line="N")], "test", "fixture")
+    planning.plan(store, PLAN_MONTH, login="plm")
+    assignments.set_locked(store, PLAN_MONTH, "N", "E1#1", True, login="plm")
+    with store.unit_of_work() as repo:
+        repo.upsert_capacity([("N1", PLAN_MONTH, 0.0)], "planner", "maintenance")
+        drafts_before = len(repo.audit_entries())
+    with pytest.raises(InfeasiblePlan, match="N1"):
+        planning.plan(store, PLAN_MONTH, login="plm")
+    with store.unit_of_work() as repo:
+        assert len(repo.audit_entries()) == drafts_before  # line L was not re-planned either
+
+
+def test_hand_edits_refuse_what_makes_no_sense(planned):
+    store, _ = planned
+    with pytest.raises(StateError, match="not excluded by hand"):
+        assignments.set_excluded(store, PLAN_MONTH, "L", "D1#1", False, login="plm")  # planned, never excluded
+    with pytest.raises(NotFound, match="D4#1 is not in"):
+        assignments.set_excluded(store, PLAN_MONTH, "L", "D4#1", True, login="plm", reason="x")  # pending deal
+    with pytest.raises(InvalidInput, match="needs a reason"):
+        assignments.set_excluded(store, PLAN_MONTH, "L", "D2#1", True, login="plm", reason="  ")
+    assignments.set_excluded(store, PLAN_MONTH, "L", "D3#1", True, login="plm", reason="client postponed")
+    with pytest.raises(StateError, match="already excluded"):
+        assignments.set_excluded(store, PLAN_MONTH, "L", "D3#1", True, login="plm", reason="again")
+    with pytest.raises(InvalidInput, match="not a position reference"):
+        assignments.set_locked(store, PLAN_MONTH, "L", "garbage", True, login="plm")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from core import planning
+from core import assignments, planning
 from core.model import AssignmentState, DealStatus
 from tests.plants import PLAN_MONTH, tiny_plant
 from tui.app import MillplanApp
@@ -99,7 +99,32 @@ async def test_month_keys_move_between_months(app):
         await settle(pilot)
         await pilot.press("right_square_bracket")
         await settle(pilot)
-        assert str(app.query_one("#assignment-title").render()).startswith("2027-02 · L")
+        assert str(app.query_one("#assignment-title").render()).startswith(f"{PLAN_MONTH + 1} · L")
         await pilot.press("left_square_bracket", "left_square_bracket")
         await settle(pilot)
-        assert str(app.query_one("#assignment-title").render()).startswith("2026-12 · L")
+        assert str(app.query_one("#assignment-title").render()).startswith(f"{PLAN_MONTH - 1} · L")
+
+
+async def test_text_with_brackets_is_shown_as_typed_not_parsed(app, sqlite_store):
+    planning.plan(sqlite_store, PLAN_MONTH, login="plm")
+    assignments.set_excluded(sqlite_store, PLAN_MONTH, "L", "D2#1", True, login="plm", reason="[/] moved [urgent]")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f4")
+        await settle(pilot)
+        excluded = app.query_one("#excluded-table", ViewTable)
+        excluded.focus()
+        excluded.move_cursor(row=excluded.get_row_index("D2#1"))
+        await pilot.pause()
+        assert "[/] moved [urgent]" in str(app.query_one("#excluded-reason").render())
+
+
+async def test_a_plan_finishing_after_the_month_changed_does_not_blank_the_new_month(app, sqlite_store):
+    planning.plan(sqlite_store, PLAN_MONTH + 1, login="plm")  # the month the user moves to is planned
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f4")
+        await settle(pilot)
+        await pilot.press("f5", "right_square_bracket")  # plan this month, move on at once
+        await settle(pilot)
+        title = str(app.query_one("#assignment-title").render())
+        assert title.startswith(f"{PLAN_MONTH + 1} · L") and "revision 1" in title
+        assert app.query_one("#lines-table", ViewTable).row_count > 0

@@ -58,7 +58,7 @@ def test_interrupted_first_portfolio_import_leaves_no_position(plant_store, shar
     assert xl.store_dump(plant_store) == dump
 
 
-@pytest.mark.parametrize("method", ["upsert_capacity", "replace_norms", "audit"])
+@pytest.mark.parametrize("method", ["upsert_capacity", "set_norms", "audit"])
 def test_interrupted_mill_import_leaves_the_store_as_it_was(import_store, shared_mills, tmp_path, monkeypatch, xl, method):
     import_mills(import_store, shared_mills, login="first")
     wb = openpyxl.load_workbook(shared_mills)

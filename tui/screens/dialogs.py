@@ -25,7 +25,7 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(self.question, classes="dialog-question")
+            yield Label(self.question, classes="dialog-question", markup=False)
             yield Label(_("[b]y[/b]/Enter yes · [b]n[/b]/Esc no"), classes="dialog-help")
 
     def action_answer(self, yes: bool) -> None:
@@ -43,7 +43,7 @@ class ReasonScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(self.prompt, classes="dialog-question")
+            yield Label(self.prompt, classes="dialog-question", markup=False)
             yield Input(placeholder=_("reason"), id="reason")
             yield Label(_("Enter to confirm · Esc to cancel"), classes="dialog-help")
 

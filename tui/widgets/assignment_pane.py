@@ -47,11 +47,11 @@ class AssignmentPane(Vertical):
         self.planning = False
 
     def compose(self) -> ComposeResult:
-        yield Static(id="assignment-title", classes="title")
-        yield Static(id="assignment-summary")
+        yield Static(id="assignment-title", classes="title", markup=False)
+        yield Static(id="assignment-summary", markup=False)
         yield ViewTable(id="lines-table")
         yield ViewTable(id="excluded-table")
-        yield Static(id="excluded-reason", classes="detail")
+        yield Static(id="excluded-reason", classes="detail", markup=False)
 
     def on_mount(self) -> None:
         self.reload()
@@ -67,17 +67,19 @@ class AssignmentPane(Vertical):
             found = planning.latest(self.app.store, month, line)
         except NotFound:
             found = None
-        self.post_message(AssignmentRefreshed(found))
+        self.post_message(AssignmentRefreshed(month, line, found))
 
     @on(AssignmentRefreshed)
     def _show(self, message: AssignmentRefreshed) -> None:
+        if (message.month, message.product_line) != (self.month, self.line):
+            return  # the pane moved to another month or line while this was read
         self.assignment = message.assignment
         self._show_title()
         a = self.assignment
         lines_table = self.query_one("#lines-table", ViewTable)
         excluded_table = self.query_one("#excluded-table", ViewTable)
         summary = self.query_one("#assignment-summary", Static)
-        if a is None or (a.month, a.product_line) != (self.month, self.line):
+        if a is None:
             lines_table.clear()
             excluded_table.clear()
             summary.update(_("Not planned yet: press F5 (or p) to run the prioritiser."))
@@ -101,7 +103,7 @@ class AssignmentPane(Vertical):
         head = f"{self.month} · {self.line}"
         if self.planning:
             title.update(head + " · " + _("planning… (the screen stays live)"))
-        elif self.assignment is None or (self.assignment.month, self.assignment.product_line) != (self.month, self.line):
+        elif self.assignment is None:
             title.update(head)
         else:
             a = self.assignment
@@ -118,11 +120,13 @@ class AssignmentPane(Vertical):
 
     def action_month(self, step: int) -> None:
         self.month = self.month + step
+        self.assignment = None
         self.reload()
 
     def action_next_line(self) -> None:
         if self.lines:
             self.line = self.lines[(self.lines.index(self.line) + 1) % len(self.lines)]
+            self.assignment = None
             self.reload()
 
     def action_plan(self) -> None:
@@ -155,12 +159,13 @@ class AssignmentPane(Vertical):
         )
         for note in outcome.notes:
             self.notify(note, severity="warning")
-        self.post_message(AssignmentRefreshed(outcome.assignment))
+        a = outcome.assignment
+        self.post_message(AssignmentRefreshed(a.month, a.product_line, a))
         self.post_message(StoreChanged())
 
     def _edited(self, updated: Assignment | None) -> None:
         if updated is not None:
-            self.post_message(AssignmentRefreshed(updated))
+            self.post_message(AssignmentRefreshed(updated.month, updated.product_line, updated))
 
     def action_lock(self) -> None:
         row = self.query_one("#lines-table", ViewTable).selected
@@ -207,8 +212,14 @@ class AssignmentPane(Vertical):
 
     def action_approve(self) -> None:
         a = self.assignment
-        if a is None or a.state is not AssignmentState.DRAFT:
-            self.notify(_("Nothing to approve: plan the month first."), severity="warning")
+        if a is None:
+            self.notify(_("Nothing to approve: plan the month first (F5)."), severity="warning")
+            return
+        if a.state is not AssignmentState.DRAFT:
+            self.notify(
+                _("Revision {n} is already approved; F5 re-plans into revision {next}.").format(n=a.revision, next=a.revision + 1),
+                severity="warning",
+            )
             return
 
         def decided(yes: bool | None) -> None:
@@ -216,7 +227,7 @@ class AssignmentPane(Vertical):
                 approved = self.app.attempt(lambda: assignments.approve(self.app.store, a.month, a.product_line, login=self.app.login))
                 if approved is not None:
                     self.notify(_("{month} {line} revision {n} approved.").format(month=a.month, line=a.product_line, n=a.revision))
-                    self.post_message(AssignmentRefreshed(approved))
+                    self.post_message(AssignmentRefreshed(approved.month, approved.product_line, approved))
                     self.post_message(StoreChanged())
 
         self.app.push_screen(

@@ -34,7 +34,7 @@ class DealsPane(Vertical):
 
     def compose(self) -> ComposeResult:
         yield ViewTable(id="deals-table")
-        yield Static(_("Reading deals…"), id="deal-detail", classes="detail")
+        yield Static(_("Reading deals…"), id="deal-detail", classes="detail", markup=False)
 
     def on_mount(self) -> None:
         self.reload()

@@ -25,7 +25,7 @@ class LoadPane(Vertical):
 
     def compose(self) -> ComposeResult:
         yield ViewTable(id="load-table")
-        yield Static(_("Reading mill load…"), id="load-detail", classes="detail")
+        yield Static(_("Reading mill load…"), id="load-detail", classes="detail", markup=False)
 
     def on_mount(self) -> None:
         self.reload()
