@@ -23,8 +23,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from core import assignments, deals, documents, load, planning, views
-from core.demo import build_demo, demo_paths
+from core import assignments, audit, deals, documents, load, planning, views
+from core.demo import build_demo, demo_built, demo_paths
 from core.errors import InfeasiblePlan, MillplanError
 from core.i18n import _
 from core.identity import current_login
@@ -122,9 +122,13 @@ def root(ctx: typer.Context, db: Optional[str] = DbOption) -> None:
 @handled
 def tui(ctx: typer.Context) -> None:
     """Open the workstation (mill load, deal acceptance, assignment)."""
-    from tui.app import MillplanApp
+    _workstation(_store(ctx))
 
-    MillplanApp(_store(ctx), current_login()).run()
+
+def _workstation(store: Store) -> None:
+    from tui.app import MillplanApp  # imported here: batch commands need no Textual
+
+    MillplanApp(store, current_login()).run()
 
 
 @app.command()
@@ -135,21 +139,20 @@ def demo(
     open_workstation: bool = typer.Option(True, "--tui/--no-tui", help="Open the workstation on it."),
 ) -> None:
     """Open the workstation on a bundled demo plant (its own SQLite file, built on first use)."""
+    source = ctx.parent.get_parameter_source("db")
+    if source is not None and source.name == "COMMANDLINE":  # MILLPLAN_DB is simply not used
+        raise typer.BadParameter("the demo keeps its own database; run it without --db", param_hint="--db")
     database, folder = demo_paths()
     if reset:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{database}{suffix}").unlink(missing_ok=True)
-    fresh = not database.exists()
     store = open_store(f"sqlite:///{database}")
-    if fresh:
+    if not demo_built(store):
         err.print(_("Building the demo plant in {folder} …").format(folder=database.parent))
         files = build_demo(store, folder, login=current_login())
         err.print(_("Imported {mills} and {portfolio}; next month planned.").format(mills=files.mills, portfolio=files.portfolio))
-    ctx.obj["db"] = f"sqlite:///{database}"
     if open_workstation:
-        from tui.app import MillplanApp
-
-        MillplanApp(store, current_login()).run()
+        _workstation(store)
     else:
         out.print(_("Demo database: {path}").format(path=database))
 
@@ -360,18 +363,24 @@ def deals_command(ctx: typer.Context, status: DealStatus = typer.Option(DealStat
 
 @deal_app.command("accept")
 @handled
-def deal_accept(ctx: typer.Context, number: str = typer.Argument(..., help="Deal number.")) -> None:
+def deal_accept(ctx: typer.Context, number: str = typer.Argument(..., help="Deal number."), as_json: bool = JsonOption) -> None:
     """Accept a deal: the plant commits to it and the prioritiser will plan it."""
     deal = deals.accept(_store(ctx), number, login=current_login())
-    out.print(_("deal {number} accepted by {who}").format(number=deal.number, who=deal.accepted_by))
+    if as_json:
+        _emit(documents.deal_state_document(deal))
+    else:
+        out.print(_("deal {number} accepted by {who}").format(number=deal.number, who=deal.accepted_by))
 
 
 @deal_app.command("reject")
 @handled
-def deal_reject(ctx: typer.Context, number: str = typer.Argument(..., help="Deal number."), reason: str = typer.Option(..., "--reason", help="Why, for the sales manager.")) -> None:
+def deal_reject(ctx: typer.Context, number: str = typer.Argument(..., help="Deal number."), reason: str = typer.Option(..., "--reason", help="Why, for the sales manager."), as_json: bool = JsonOption) -> None:
     """Reject a deal waiting for acceptance, with a reason."""
     deal = deals.reject(_store(ctx), number, reason, login=current_login())
-    out.print(_("deal {number} rejected").format(number=deal.number))
+    if as_json:
+        _emit(documents.deal_state_document(deal))
+    else:
+        out.print(_("deal {number} rejected").format(number=deal.number))
 
 
 @app.command()
@@ -394,8 +403,7 @@ def positions(
 @handled
 def history(ctx: typer.Context, key: Optional[str] = typer.Option(None, "--object", help="Only this object, e.g. a deal number."), limit: int = typer.Option(50, "--limit"), as_json: bool = JsonOption) -> None:
     """The audit log, newest first: who changed what, when, and why."""
-    with _store(ctx).unit_of_work() as repo:
-        entries = repo.audit_entries(key, limit)
+    entries = audit.history(_store(ctx), key, limit)
     if as_json:
         _emit([{**asdict(e), "at": e.at.isoformat()} for e in entries])
         return

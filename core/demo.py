@@ -220,6 +220,12 @@ def demo_paths() -> tuple[Path, Path]:
     return root / "demo.sqlite", root / "files"
 
 
+def demo_built(store: Store) -> bool:
+    """True once the demo plant's mills are in the store (``millplan demo --reset`` rebuilds)."""
+    with store.unit_of_work() as repo:
+        return bool(repo.mill_codes())
+
+
 def build_demo(store: Store, folder: Path, *, login: str, today: date | None = None) -> PlantFiles:
     """Fill an empty store with the demo plant: write its Excel files into ``folder``,
     import them as a planner would, and plan next month so every pane has work in it."""

@@ -11,7 +11,7 @@ from typing import Any
 
 from core.deals import DealSummary
 from core.load import LoadReport
-from core.model import Assignment
+from core.model import Assignment, Deal
 from core.planning import PlanOutcome
 
 
@@ -129,6 +129,18 @@ def load_document(report: LoadReport) -> dict[str, Any]:
             }
             for mill in report.mills
         ],
+    }
+
+
+def deal_state_document(deal: Deal) -> dict[str, Any]:
+    """A deal's state after a decision: status, when and by whom accepted, why rejected."""
+    return {
+        "deal": deal.number,
+        "customer": deal.customer,
+        "status": deal.status.value,
+        "accepted_at": deal.accepted_at.isoformat() if deal.accepted_at else None,
+        "accepted_by": deal.accepted_by,
+        "rejection_reason": deal.rejection_reason,
     }
 
 

@@ -328,21 +328,24 @@ def _reason(
             f"marginal income {grouped(best.unit_margin)} RUB/t on its best mill {best.mill.code}: planning it earns nothing",
             best.mill.code,
         )
-    full = [o for o in working if booking.used.get(o.mill.code, 0.0) >= FULL * hours[o.mill.code]]
-    option = full[0] if full else best
-    code = option.mill.code
-    booked = f"capacity of {code} in {month} ({grouped(hours[code])} h) is fully booked"
-    other_hours, other_income = booking.others(p.id, code)
-    if p.is_key_account or other_hours < (1 - FULL) * hours[code]:
-        who = "other key-account positions" if p.is_key_account else "key-account positions"
-        return "capacity_key_accounts", f"{booked} by {who}", code
-    rate = other_income / Decimal(repr(other_hours))
-    return (
-        "capacity_better_paying",
-        f"{booked} by better-paying positions: {grouped(rate)} RUB/h on average there, "
-        f"this one {grouped(option.margin_per_hour)} RUB/h",
-        code,
-    )
+    full = [o for o in working if booking.used.get(o.mill.code, 0.0) >= FULL * hours[o.mill.code]] or [best]
+    parts = []
+    only_key_accounts = True
+    for option in full:
+        code = option.mill.code
+        other_hours, other_income = booking.others(p.id, code)
+        head = f"{code} ({grouped(hours[code])} h) by"
+        if p.is_key_account or other_hours < (1 - FULL) * hours[code]:
+            parts.append(f"{head} {'other ' if p.is_key_account else ''}key-account positions")
+            continue
+        only_key_accounts = False
+        rate = other_income / Decimal(repr(other_hours))
+        parts.append(
+            f"{head} better-paying positions, {grouped(rate)} RUB/h on average there against "
+            f"{grouped(option.margin_per_hour)} RUB/h for this one"
+        )
+    code = "capacity_key_accounts" if only_key_accounts else "capacity_better_paying"
+    return code, f"capacity fully booked in {month}: " + "; ".join(parts), full[0].mill.code
 
 
 def latest(store: Store, month: Month, product_line: str) -> Assignment:

@@ -7,6 +7,7 @@ from typing import Any
 from core.attributes import PositionAttributes, describe
 from core.documents import money
 from core.i18n import _
+from core.model import DealStatus
 from core.views import Column, TableView
 from storage.store import Store
 
@@ -15,10 +16,13 @@ def position_attributes(
     store: Store, *, deal_number: str | None = None, product_line: str | None = None
 ) -> list[PositionAttributes]:
     """Attributes of the positions asked for; the high-load flag is judged against the
-    whole open book of each mill, not only the positions shown."""
+    whole open book of each mill (accepted and waiting deals), not only the positions shown."""
     with store.unit_of_work() as repo:
         plant = repo.plant()
-        book = repo.positions(open_only=True)
+        book = [
+            p for status in (DealStatus.ACCEPTED, DealStatus.PENDING)
+            for p in repo.positions(deal_status=status, open_only=True)
+        ]
         asked = repo.positions(deal_number=deal_number, product_line=product_line)
     flagged = {a.position.id: a.high_mill_load for a in describe(plant, book)}
     return [

@@ -144,7 +144,7 @@ def lines_view(assignment: Assignment) -> TableView:
         Column("key_account", _("Key")),
         Column("tonnes", _("Tonnes"), "t", True, 1),
         Column("hours", _("Hours"), "h", True, 1),
-        Column("marginal_income", _("Marg. income"), _("k RUB"), True),
+        Column("marginal_income", _("Marg. inc."), _("k RUB"), True),
         Column("locked", _("Locked")),
     )
     rows = tuple(

@@ -62,7 +62,7 @@ class MillplanApp(App):
                 yield DealsPane(id="deals-pane")
             with TabPane(_("Assignment"), id="assignment"):
                 yield AssignmentPane(self.plan_month, self.product_lines, id="assignment-pane")
-        yield Footer()
+        yield Footer(compact=True)  # every pane's keys fit in 80 columns
 
     def action_show(self, pane: str) -> None:
         self.query_one(TabbedContent).active = pane

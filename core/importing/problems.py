@@ -31,10 +31,9 @@ class Problem:
         if self.column:
             place.append(f"column {self.column}" + (f" '{self.header}'" if self.header else ""))
         where = ", ".join(place)
-        if self.row is not None and self.column:
-            shown = "(empty)" if self.value is None or self.value == "" else repr(self.value)
-            return f"{where}: {shown} {self.why}"
-        return f"{where}: {self.why}"
+        if self.value is not None and self.value != "":
+            return f"{where}: {self.value!r} {self.why}"
+        return f"{where}: {self.why}"  # an empty cell, or a header: the why says it all
 
     def as_dict(self) -> dict[str, object]:
         return {

@@ -144,3 +144,24 @@ def test_usage_and_store_errors_have_their_exit_codes(db):
     unreachable = CliRunner().invoke(app, ["--db", "postgresql+psycopg://u:pw@127.0.0.1:1/x", "load"])
     assert unreachable.exit_code == 4 and "cannot open the database" in unreachable.stderr
     assert "pw@" not in unreachable.stderr
+
+
+def test_demo_builds_its_own_plant_once_and_refuses_another_database(tmp_path, monkeypatch):
+    monkeypatch.setattr("cli.demo_paths", lambda: (tmp_path / "demo" / "demo.sqlite", tmp_path / "demo" / "files"))
+    first = CliRunner().invoke(app, ["demo", "--no-tui"])
+    assert first.exit_code == 0, first.stderr
+    assert "Building the demo plant" in first.stderr
+    assert (tmp_path / "demo" / "files" / "portfolio.xlsx").exists()
+    again = CliRunner().invoke(app, ["demo", "--no-tui"])
+    assert "Building" not in again.stderr
+    db = f"sqlite:///{tmp_path / 'demo' / 'demo.sqlite'}"
+    assert len(json.loads(run(db, "deals", "--json").stdout)) > 0
+    planned = json.loads(run(db, "assignment", "show", "--month", MONTH, "--line", "ТБД", "--json").stdout)
+    assert planned["state"] == "draft" and planned["lines"]
+    refused = CliRunner().invoke(app, ["--db", "sqlite:///elsewhere.sqlite", "demo", "--no-tui"])
+    assert refused.exit_code == 2 and "own database" in refused.stderr
+
+
+def test_deal_decisions_as_json(tiny_db):
+    accepted = json.loads(run(tiny_db, "deal", "accept", "D4", "--json").stdout)
+    assert accepted["status"] == "accepted" and accepted["accepted_by"]

@@ -62,6 +62,7 @@ def test_each_left_out_position_gets_its_reason(planned):
     # D3#1 earns 9 000 RUB/t × 10 t/h = 90 000 RUB/h on M1; D2#1 there earns 490 000 RUB/h
     assert "490 000 RUB/h" in reasons["D3#1"].reason.replace(",", " ")
     assert "90 000 RUB/h" in reasons["D3#1"].reason.replace(",", " ")
+    assert "M2 (40 h) by key-account positions" in reasons["D3#1"].reason  # its other mill, named too
     assert reasons["D3#2"].reason_code == "no_compatible_mill"
     assert "OD 400 mm outside 100–300 mm" in reasons["D3#2"].reason
 

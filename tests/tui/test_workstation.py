@@ -31,7 +31,7 @@ async def test_mill_load_pane_shows_every_mill_and_its_horizon(app):
         assert table.row_count == 2
         assert table.selected["key"] in {"M1", "M2"}
         detail = str(app.query_one("#load-detail").render())
-        assert "fully busy until" in detail
+        assert "load horizon" in detail
 
 
 async def test_accept_a_deal_with_f6_and_confirm(app, sqlite_store):

@@ -61,7 +61,7 @@ class LoadPane(Vertical):
             if (cell := self.report.cells[code, month])
         )
         until = horizon.until.isoformat() if horizon.until else _("beyond the calendar")
-        text = _("{code} · {name} · line {line}\nbooked {hours} h of accepted work: fully busy until {until}\n{months}").format(
+        text = _("{code} · {name} · line {line}\nload horizon {until}: its {hours} h of accepted, unproduced work, started today\n{months}").format(
             code=code, name=mill.name, line=mill.product_line, hours=grouped(horizon.booked_hours), until=until, months=months
         )
         if self.report.unplaceable_tonnes:

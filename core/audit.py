@@ -1,0 +1,13 @@
+"""Reading the audit log: who changed what, when, from what to what, and why."""
+
+from __future__ import annotations
+
+from core.model import AuditEntry
+from storage.store import Store
+
+
+def history(store: Store, object_key: str | None = None, limit: int = 50) -> list[AuditEntry]:
+    """Newest first, at most ``limit`` entries; only those of ``object_key`` when given
+    (a deal number, ``DEAL#NO``, a mill code, ``YYYY-MM/LINE/rN`` for a revision)."""
+    with store.unit_of_work() as repo:
+        return repo.audit_entries(object_key, limit)
