@@ -264,7 +264,7 @@ def _show_assignment(assignment, limit: int | None = None) -> None:
     _render(views.mill_loads_view(assignment))
     _render(views.lines_view(assignment), limit)
     if assignment.exclusions:
-        _render(views.exclusions_view(assignment), limit)
+        _render(views.exclusions_view(assignment, whole_reasons=True), limit)
     out.print(
         _("Key-account tonnes {key} t, tonnes {tonnes} t, marginal income {income} RUB").format(
             key=grouped(assignment.key_account_tonnes), tonnes=grouped(assignment.tonnes), income=grouped(assignment.marginal_income)

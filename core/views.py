@@ -15,7 +15,7 @@ from typing import Any
 from core.i18n import _
 from core.load import LoadReport
 from core.deals import DealSummary
-from core.model import Assignment, MillLoad
+from core.model import Assignment, Exclusion, MillLoad
 from core.months import Month
 from core.numbers import grouped
 
@@ -164,12 +164,27 @@ def lines_view(assignment: Assignment) -> TableView:
     return TableView(_("Lines"), columns, rows)
 
 
-def exclusions_view(assignment: Assignment) -> TableView:
-    """Positions left out (wholly or partly) with the reason."""
+def short_reason(exclusion: Exclusion) -> str:
+    """The reason in a few words, for a table cell; the full sentence is ``reason``."""
+    mill = exclusion.mill_code or ""
+    return {
+        "no_compatible_mill": _("no compatible mill"),
+        "no_hours": _("no hours on {mill}").format(mill=mill),
+        "negative_margin": _("negative margin"),
+        "capacity_key_accounts": _("{mill} full: key accounts").format(mill=mill),
+        "capacity_better_paying": _("{mill} full: better paid").format(mill=mill),
+        "manual": _("excluded by hand"),
+        "replan": _("let in: re-plan"),
+    }.get(exclusion.reason_code, exclusion.reason_code)
+
+
+def exclusions_view(assignment: Assignment, whole_reasons: bool = False) -> TableView:
+    """Positions left out (wholly or partly), with the reason in short — or in full with
+    ``whole_reasons`` (every row holds both, ``short_reason`` and ``reason``)."""
     columns = (
         Column("position", _("Position")),
         Column("tonnes", _("Left out"), "t", True, 1),
-        Column("reason", _("Reason"), wrap=True),
+        Column("reason", _("Reason"), wrap=True) if whole_reasons else Column("short_reason", _("Why"), wrap=True),
     )
     rows = tuple(
         {
@@ -177,6 +192,7 @@ def exclusions_view(assignment: Assignment) -> TableView:
             "position_ref": e.position_ref,
             "position": e.position_ref + (" ✋" if e.manual else ""),
             "tonnes": e.tonnes_left_out,
+            "short_reason": short_reason(e),
             "reason": e.reason,
         }
         for e in assignment.exclusions

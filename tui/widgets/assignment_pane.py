@@ -85,14 +85,17 @@ class AssignmentPane(Vertical):
             summary.update(_("Not planned yet: press F5 (or p) to run the prioritiser."))
             self.query_one("#excluded-reason", Static).update("")
             return
+        lines_table.show(lines_view(a))
+        excluded_table.show(exclusions_view(a))
         loads = "  ".join(f"{load.mill_code} {load_cell(load)}" for load in a.mill_loads)
+        hidden = lines_table.hidden_rows + excluded_table.hidden_rows
+        if hidden:  # a big month: say so rather than let the tables look complete
+            loads += "  " + _("({n} more rows: millplan assignment show --json)").format(n=grouped(hidden))
         summary.update(
             _("Key accounts {key} t · total {tonnes} t · marginal income {income} RUB\n{loads}").format(
                 key=grouped(a.key_account_tonnes), tonnes=grouped(a.tonnes), income=grouped(a.marginal_income), loads=loads
             )
         )
-        lines_table.show(lines_view(a))
-        excluded_table.show(exclusions_view(a))
         self._explain()
 
     def _show_title(self) -> None:
