@@ -25,7 +25,7 @@ from rich.text import Text
 
 from core import assignments, audit, deals, documents, load, planning, views
 from core.demo import build_demo, demo_built, demo_paths
-from core.errors import InfeasiblePlan, MillplanError
+from core.errors import InfeasiblePlan, InvalidInput, MillplanError
 from core.i18n import _
 from core.identity import current_login
 from core.importing import mills as mills_import
@@ -69,17 +69,28 @@ LineOption = typer.Option(..., "--line", "-l", help="Product line code, e.g. Т�
 
 
 def handled(command: Callable) -> Callable:
-    """Turn a :class:`MillplanError` into its message on stderr and the documented exit code."""
+    """Turn a :class:`MillplanError` into its message on stderr and the documented exit
+    code — and, for a command run with ``--json``, into one JSON document on stdout too
+    (``status`` ``infeasible``, ``rejected`` or ``error``), so a script always has one."""
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return command(*args, **kwargs)
         except MillplanError as exc:
+            if kwargs.get("as_json"):
+                _emit(_error_document(exc))
             err.print(Text.assemble(("error: ", "bold red"), str(exc)), soft_wrap=True)
             raise typer.Exit(exc.exit_code) from None
 
     return wrapper
+
+
+def _error_document(exc: MillplanError) -> dict[str, Any]:
+    if isinstance(exc, ImportRejected):
+        return {"status": "rejected", "file": exc.path, "problems": [p.as_dict() for p in exc.problems], "exit_code": exc.exit_code}
+    status = "infeasible" if isinstance(exc, InfeasiblePlan) else "error"
+    return {"status": status, "message": str(exc), "exit_code": exc.exit_code}
 
 
 def _store(ctx: typer.Context) -> Store:
@@ -90,15 +101,21 @@ def _month(text: str) -> Month:
     try:
         return Month.parse(text)
     except ValueError as exc:
-        raise typer.BadParameter(str(exc)) from None
+        raise InvalidInput(f"--month: {exc}") from None
 
 
 def _emit(document: Any) -> None:
     sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2, default=str) + "\n")
 
 
+def _table(title: str) -> Table:
+    """A table in the house style: a rule under the header, no frame, one space between
+    columns — so six months of mill load fit in 80 columns."""
+    return Table(title=title, title_justify="left", header_style="bold", box=box.SIMPLE_HEAD, padding=(0, 0), pad_edge=False)
+
+
 def _render(view: views.TableView, limit: int | None = None) -> None:
-    table = Table(title=view.title, title_justify="left", header_style="bold", box=box.SIMPLE_HEAD, padding=(0, 0), pad_edge=False)
+    table = _table(view.title)
     for column in view.columns:
         # only free text wraps: a number or a load bar split over two lines misleads
         table.add_column(column.header, justify="right" if column.numeric else "left", no_wrap=not column.wrap, min_width=len(column.header) if column.numeric else None)
@@ -107,7 +124,7 @@ def _render(view: views.TableView, limit: int | None = None) -> None:
         table.add_row(*(views.cell_text(row.get(c.key), c) for c in view.columns))
     out.print(table)
     if limit is not None and len(view.rows) > limit:
-        out.print(_("… {more} more rows (use --json for all)").format(more=len(view.rows) - limit))
+        out.print(_("… {more} more rows (--json gives them all)").format(more=len(view.rows) - limit))
 
 
 @app.callback(invoke_without_command=True)
@@ -182,12 +199,7 @@ def _report_import(report: ImportReport, as_json: bool) -> None:
 
 
 def _import(ctx: typer.Context, run: Callable, file: Path, mapping: Optional[Path], skip_invalid: bool, rejects: Optional[Path], as_json: bool) -> None:
-    try:
-        report = run(_store(ctx), file, login=current_login(), mapping_path=mapping, skip_invalid=skip_invalid, rejects_path=rejects)
-    except ImportRejected as exc:
-        if as_json:
-            _emit({"status": "rejected", "file": exc.path, "problems": [p.as_dict() for p in exc.problems]})
-        raise
+    report = run(_store(ctx), file, login=current_login(), mapping_path=mapping, skip_invalid=skip_invalid, rejects_path=rejects)
     _report_import(report, as_json)
 
 
@@ -217,7 +229,7 @@ def import_fields(kind: str = typer.Argument("portfolio", help="portfolio or mil
     specs = {"portfolio": portfolio_import.FIELDS, "mills": mills_import.ALL_FIELDS}.get(kind)
     if specs is None:
         raise typer.BadParameter("use 'portfolio' or 'mills'")
-    table = Table(title=_("Fields of {kind} files (use the key in a mapping file)").format(kind=kind), title_justify="left")
+    table = _table(_("Fields of {kind} files (use the key in a mapping file)").format(kind=kind))
     for header in (_("Key"), _("Header"), _("Required"), _("Also accepted")):
         table.add_column(header)
     for spec in specs:
@@ -235,12 +247,7 @@ def plan(
     as_json: bool = JsonOption,
 ) -> None:
     """Run the prioritiser for a month and save the result as a draft assignment."""
-    try:
-        outcomes = planning.plan(_store(ctx), _month(month), login=current_login(), product_line=line, solver=solver.value)
-    except MillplanError as exc:
-        if as_json:  # a script still gets its one document, saying what failed
-            _emit({"status": "infeasible" if isinstance(exc, InfeasiblePlan) else "error", "month": month, "message": str(exc)})
-        raise
+    outcomes = planning.plan(_store(ctx), _month(month), login=current_login(), product_line=line, solver=solver.value)
     if as_json:
         _emit(documents.plan_document(outcomes))
         return
@@ -345,6 +352,9 @@ def load_command(ctx: typer.Context, months: int = typer.Option(6, "--months", m
     if as_json:
         _emit(documents.load_document(report))
         return
+    if not report.mills:
+        err.print(_("No mills yet: import the mill register (millplan import mills FILE), or try `millplan demo`."))
+        return
     _render(views.load_view(report))
     if report.unplaceable_tonnes:
         err.print(_("{tonnes} t of accepted positions fit no mill (see `millplan positions`).").format(tonnes=grouped(report.unplaceable_tonnes)))
@@ -357,6 +367,8 @@ def deals_command(ctx: typer.Context, status: DealStatus = typer.Option(DealStat
     found = deals.summaries(_store(ctx), status)
     if as_json:
         _emit([documents.deal_document(s) for s in found])
+    elif not found:
+        err.print(_("No deal is {status}.").format(status=status.value))
     else:
         _render(views.deals_view(found))
 
@@ -395,8 +407,15 @@ def positions(
     described = position_attributes(_store(ctx), deal_number=deal, product_line=line)
     if as_json:
         _emit([attributes_document(a) for a in described])
-    else:
-        _render(attributes_view(described), limit=None if deal else 60)
+        return
+    if not described:
+        err.print(_("No positions: import a portfolio (millplan import portfolio FILE)."))
+        return
+    view = attributes_view(described)
+    _render(view, limit=None if deal else 60)
+    for row in view.rows[: None if deal else 60]:
+        if row["no_mill_reason"]:
+            out.print(f"{row['position']}: {row['no_mill_reason']}", soft_wrap=False)
 
 
 @app.command()
@@ -407,11 +426,13 @@ def history(ctx: typer.Context, key: Optional[str] = typer.Option(None, "--objec
     if as_json:
         _emit([{**asdict(e), "at": e.at.isoformat()} for e in entries])
         return
-    table = Table(title=_("History"), title_justify="left")
+    table = _table(_("History"))
     for header in (_("When (UTC)"), _("Who"), _("Action"), _("Object"), _("Change")):
-        table.add_column(header)
+        table.add_column(header, no_wrap=header != _("Change"))
     for e in entries:
-        change = ", ".join(f"{k}: {(e.before or {}).get(k, '')} → {v}" for k, v in (e.after or {}).items())
+        change = ", ".join(
+            f"{k}: {e.before[k]} → {v}" if e.before and k in e.before else f"{k}: {v}" for k, v in (e.after or {}).items()
+        )
         table.add_row(f"{e.at:%Y-%m-%d %H:%M}", e.login, e.action, f"{e.object_type} {e.object_key}", change + (f" ({e.reason})" if e.reason else ""))
     out.print(table)
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 from core.errors import InvalidInput, NotFound, StateError
 from core.model import Assignment, AssignmentState, parse_position_ref
 from core.months import Month
-from core.planning import with_hours
+from core.planning import booked_elsewhere, with_hours
+from solver.prioritiser import MIN_TONNES
 from storage.repository import Repository
 from storage.store import Store
 
@@ -26,12 +27,50 @@ def _draft(repo: Repository, month: Month, product_line: str) -> Assignment:
     return found
 
 
-def approve(store: Store, month: Month, product_line: str, *, login: str) -> Assignment:
-    """Approve the draft of (month, line), freezing it. Raises :class:`NotFound` when
-    there is none and :class:`StateError` when the latest revision is already approved."""
+def approve(
+    store: Store, month: Month, product_line: str, *, login: str, seen: tuple[int, int] | None = None
+) -> Assignment:
+    """Approve the draft of (month, line), freezing it.
+
+    ``seen`` is the ``(id, version)`` of the draft the approver looked at; if it changed
+    since (a re-plan, an edit), :class:`ChangedMeanwhile` is raised and nothing approved.
+    Raises :class:`NotFound` when there is no draft, and :class:`StateError` when the
+    latest revision is already approved, when positions were let back in since the last
+    plan (the draft does not show their tonnes yet), or when a position's tonnes here and
+    in other months' assignments together exceed what is left to make (re-plan first).
+    """
     with store.unit_of_work() as repo:
-        approved = repo.approve(_draft(repo, month, product_line), login)
+        draft = _draft(repo, month, product_line)
+        if seen is not None:
+            repo.check_unchanged(month, product_line, seen)
+        waiting = [e.position_ref for e in draft.exclusions if e.reason_code == "replan"]
+        if waiting:
+            raise StateError(
+                f"{', '.join(waiting)} let back in since the last plan: re-run the prioritiser for {month} {product_line} before approving"
+            )
+        _refuse_double_booking(repo, draft)
+        approved = repo.approve(draft, login)
         return with_hours(approved, repo.plant())
+
+
+def _refuse_double_booking(repo: Repository, draft: Assignment) -> None:
+    """Raise :class:`StateError` naming the positions whose tonnes in ``draft`` and in other
+    months' assignments add up to more than is left to make."""
+    here: dict[int, float] = {}
+    for line in draft.lines:
+        here[line.position_id] = here.get(line.position_id, 0.0) + line.tonnes
+    current = Month.current()
+    elsewhere = booked_elsewhere(repo, current.range(max(draft.month - current, 0) + 13), draft.month)
+    over = [
+        p.ref
+        for p in repo.positions(ids=here)
+        if here[p.id] + elsewhere.get(p.id, 0.0) > p.remaining_tonnes + MIN_TONNES
+    ]
+    if over:
+        raise StateError(
+            f"{', '.join(over)} would be made twice: other months' assignments already hold their tonnes; "
+            f"re-run the prioritiser for {draft.month} {draft.product_line} before approving"
+        )
 
 
 def set_locked(store: Store, month: Month, product_line: str, ref: str, locked: bool, *, login: str) -> Assignment:

@@ -36,8 +36,8 @@ def assignment_document(assignment: Assignment) -> dict[str, Any]:
             {
                 "position": line.position_ref,
                 "mill": line.mill_code,
-                "tonnes": line.tonnes,
-                "hours": line.hours,
+                "tonnes": round(line.tonnes, 3),
+                "hours": round(line.hours, 3),
                 "marginal_income_rub": money(line.marginal_income),
                 "key_account": line.is_key_account,
                 "locked": line.locked,
@@ -47,7 +47,7 @@ def assignment_document(assignment: Assignment) -> dict[str, Any]:
         "excluded": [
             {
                 "position": e.position_ref,
-                "tonnes_left_out": e.tonnes_left_out,
+                "tonnes_left_out": round(e.tonnes_left_out, 3),
                 "reason_code": e.reason_code,
                 "reason": e.reason,
                 "mill": e.mill_code,

@@ -15,7 +15,10 @@ class MillplanError(Exception):
 
 
 class InvalidInput(MillplanError):
-    """A value typed by a person cannot be read (a position reference, a month, …)."""
+    """A value typed by a person cannot be read (a position reference, a month, …);
+    exit code 2, as for any other usage error."""
+
+    exit_code = 2
 
 
 class NotFound(MillplanError):
@@ -24,6 +27,14 @@ class NotFound(MillplanError):
 
 class StateError(MillplanError):
     """An action is not allowed in the object's current state (e.g. editing an approved revision)."""
+
+
+class ChangedMeanwhile(StateError):
+    """Someone saved the same object after this action read it; nothing was written.
+
+    The message says who and when, and to reload."""
+
+    exit_code = 3
 
 
 class InfeasiblePlan(MillplanError):

@@ -4,8 +4,9 @@ Booked hours of a mill in a month come from that month's assignment for the mill
 product line where one exists (approved revision in force, else the latest draft).
 Accepted tonnes not in any assignment are booked on their best compatible mill (most
 marginal income per hour) in their requested month — or the current month if that has
-passed — and, where that month already has an assignment that left them out, in the
-first later month without one.
+passed. Where the line's plans already cover that month, or begin later and so
+considered the tonnes and left them out, they slip to the month after the last planned
+one.
 
 The **load horizon** of a mill is the date up to which all its booked hours would keep
 it fully busy, laying them over its calendar from today: the rest of the current month
@@ -16,11 +17,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, timedelta
 
 from core.attributes import describe
 from core.model import DealStatus, Mill, MillLoad, Plant
-from core.months import Month
+from core.months import Month, plant_time
 from storage.store import Store
 
 HORIZON_LIMIT_MONTHS = 120
@@ -52,7 +53,7 @@ class LoadReport:
 
 def mill_load(store: Store, *, months: int = 6, today: date | None = None) -> LoadReport:
     """Load of each mill for ``months`` months from the current one, and load horizons."""
-    today = today or datetime.now(timezone.utc).date()
+    today = today or plant_time().date()
     start = Month.of(today)
     window = tuple(start.range(months))
     with store.unit_of_work() as repo:
@@ -67,6 +68,7 @@ def mill_load(store: Store, *, months: int = 6, today: date | None = None) -> Lo
         for line in a.lines:
             booked[line.mill_code, a.month] = booked.get((line.mill_code, a.month), 0.0) + line.hours
             assigned[line.position_id] = assigned.get(line.position_id, 0.0) + line.tonnes
+    blocks = _planned_blocks(planned_months, start)
     unplaceable = 0.0
     for attrs in describe(plant, positions):
         p = attrs.position
@@ -76,9 +78,7 @@ def mill_load(store: Store, *, months: int = 6, today: date | None = None) -> Lo
         if attrs.best is None:
             unplaceable += tonnes
             continue
-        month = max(p.requested_month, start)
-        while (month, p.product_line) in planned_months:
-            month = month + 1
+        month = _slipped_to(max(p.requested_month, start), blocks.get(p.product_line))
         key = (attrs.best.mill.code, month)
         booked[key] = booked.get(key, 0.0) + tonnes * attrs.best.hours_per_tonne
     cells = {
@@ -94,6 +94,29 @@ def mill_load(store: Store, *, months: int = 6, today: date | None = None) -> Lo
         for m in plant.mills
     }
     return LoadReport(today, window, plant.mills, cells, horizons, unplaceable)
+
+
+def _planned_blocks(planned: set[tuple[Month, str]], start: Month) -> dict[str, tuple[Month, Month]]:
+    """Per product line, the run of consecutive planned months from its first planned
+    month on or after ``start``: (first, last)."""
+    blocks = {}
+    for line in {line for _, line in planned}:
+        months = sorted(m for m, l in planned if l == line and m >= start)
+        if months:
+            last = months[0]
+            while (last + 1, line) in planned:
+                last = last + 1
+            blocks[line] = (months[0], last)
+    return blocks
+
+
+def _slipped_to(month: Month, block: tuple[Month, Month] | None) -> Month:
+    """Where unassigned tonnes due in ``month`` are booked: their month, unless the line's
+    plans already cover it — or start after it, having considered them — in which case
+    they left them out and the tonnes slip past the last planned month."""
+    if block is not None and month <= block[1]:
+        return block[1] + 1
+    return month
 
 
 def horizon(plant: Plant, mill: Mill, hours: float, today: date) -> date | None:

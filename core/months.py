@@ -9,9 +9,33 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
+import os
 from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from core.errors import InvalidInput
 
 _YYYY_MM = re.compile(r"([0-9]{4})-([0-9]{2})")
+
+
+TIMEZONE_ENV = "MILLPLAN_TIMEZONE"
+
+
+def plant_time(now: datetime | None = None) -> datetime:
+    """``now`` (default: this instant) at the plant: in the ``MILLPLAN_TIMEZONE`` zone (an
+    IANA name such as ``Asia/Yekaterinburg``) if set, else the machine's local time — a
+    Urals plant's month starts five hours before UTC's. Stored times stay UTC.
+
+    Raises :class:`~core.errors.InvalidInput` for an unknown zone name.
+    """
+    now = now or datetime.now(timezone.utc)
+    zone = os.environ.get(TIMEZONE_ENV)
+    if not zone:
+        return now.astimezone()
+    try:
+        return now.astimezone(ZoneInfo(zone))
+    except (ZoneInfoNotFoundError, ValueError):
+        raise InvalidInput(f"{TIMEZONE_ENV}={zone!r} is not a time zone (e.g. Asia/Yekaterinburg)") from None
 
 
 @dataclass(frozen=True, order=True, slots=True)
@@ -49,8 +73,8 @@ class Month:
 
     @classmethod
     def current(cls, now: datetime | None = None) -> Month:
-        """The current month in UTC (the plant's calendar months are UTC-keyed here)."""
-        return cls.of(now or datetime.now(timezone.utc))
+        """The month it is now at the plant (see :func:`plant_time`)."""
+        return cls.of(plant_time(now))
 
     def __str__(self) -> str:
         return f"{self.year:04d}-{self.month:02d}"

@@ -20,6 +20,7 @@ from core.months import Month
 from core.numbers import grouped
 from solver import prioritiser
 from solver.problem import Demand, Option, Problem, Solution
+from storage.repository import Repository
 from storage.store import Store
 
 FULL = 0.999
@@ -92,7 +93,7 @@ def plan(
         if product_line and product_line not in plant.product_lines:
             raise NotFound(f"product line {product_line} has no mills (known: {', '.join(plant.product_lines)})")
         lines = [product_line] if product_line else plant.product_lines
-        elsewhere = _booked_elsewhere(repo.assignments_in_force(current.range(month - current + 13)), month)
+        elsewhere = booked_elsewhere(repo, current.range(month - current + 13), month)
         inputs = [
             (
                 line,
@@ -105,7 +106,18 @@ def plan(
         _plan_line(plant, month, line, positions, previous, elsewhere, solver, time_limit)
         for line, positions, previous in inputs
     ]
+    empty = [p.product_line for p in planned if not p.considered]
+    planned = [p for p in planned if p.considered]
+    if not planned:
+        raise NotFound(
+            f"nothing to plan for {month}: no accepted position with tonnes left is due by then"
+            + (f" in product line {product_line}" if product_line else "")
+        )
+    if empty:
+        planned[0].notes.append(f"nothing to plan in {', '.join(empty)}: no draft saved there")
     with store.unit_of_work() as repo:
+        for (line, _, previous) in inputs:  # a draft edited while the solver ran is not overwritten
+            repo.check_unchanged(month, line, (previous.id, previous.version) if previous else None)
         saved = [
             repo.save_draft(
                 month, p.product_line, p.lines, p.exclusions, login=login,
@@ -119,14 +131,23 @@ def plan(
     ]
 
 
-def _booked_elsewhere(assignments: list[Assignment], month: Month) -> dict[int, float]:
-    """Tonnes of each position already in other months' assignments."""
-    booked: dict[int, float] = {}
-    for a in assignments:
-        if a.month != month:
-            for line in a.lines:
-                booked[line.position_id] = booked.get(line.position_id, 0.0) + line.tonnes
-    return booked
+def booked_elsewhere(repo: Repository, months: list[Month], month: Month) -> dict[int, float]:
+    """Tonnes of each position already in the assignments of ``months`` other than
+    ``month``. Where a month has an approved revision and a newer draft, the larger of the
+    two counts: either may be the one production works to."""
+    booked: dict[int, dict[Month, float]] = {}
+    for revisions in (repo.assignments_in_force(months), repo.latest_revisions(months)):
+        by_position: dict[int, dict[Month, float]] = {}
+        for a in revisions:
+            if a.month != month:
+                for line in a.lines:
+                    by_month = by_position.setdefault(line.position_id, {})
+                    by_month[a.month] = by_month.get(a.month, 0.0) + line.tonnes
+        for pid, by_month in by_position.items():
+            booked.setdefault(pid, {})
+            for m, tonnes in by_month.items():
+                booked[pid][m] = max(booked[pid].get(m, 0.0), tonnes)
+    return {pid: sum(by_month.values()) for pid, by_month in booked.items()}
 
 
 def _plan_line(
@@ -145,9 +166,9 @@ def _plan_line(
     hours = {m.code: plant.hours(m, month) for m in mills}
     by_id = {p.id: p for p in positions}
     manual = {e.position_id: e for e in (previous.exclusions if previous else ()) if e.manual and e.position_id in by_id}
-    locks, notes = _carried_locks(previous, by_id)
+    locks, notes = _carried_locks(previous, by_id, open_tonnes)
     attributes = {p.id: PositionAttributes(p, *mill_options(plant, p)) for p in positions if p.id not in manual}
-    _check_locks(locks, attributes, hours, month)
+    _check_locks(locks, attributes, hours, month, line)
 
     problem = _problem(attributes, open_tonnes, locks, mills, hours)
     solution = prioritiser.solve(problem, solver=solver, time_limit=time_limit)
@@ -165,11 +186,14 @@ def with_hours(assignment: Assignment, plant: Plant) -> Assignment:
 
 
 def _carried_locks(
-    previous: Assignment | None, eligible: dict[int, Position]
+    previous: Assignment | None, eligible: dict[int, Position], open_tonnes: dict[int, float]
 ) -> tuple[dict[int, dict[str, float]], list[str]]:
-    """Locked tonnes by position and mill from the latest revision; locks of positions no
-    longer eligible (deal no longer accepted, fully produced, moved later) are dropped."""
+    """Locked tonnes by position and mill from the latest revision. Locks of positions no
+    longer eligible (deal no longer accepted, fully produced, moved later) are dropped; a
+    lock holding more than is left to make (production reported since) is cut down to it,
+    in proportion on each mill."""
     locks: dict[int, dict[str, float]] = {}
+    refs: dict[int, str] = {}
     notes = []
     for line in previous.lines if previous else ():
         if not line.locked:
@@ -178,11 +202,22 @@ def _carried_locks(
             notes.append(f"lock of {line.position_ref} on {line.mill_code} dropped: the position is no longer eligible")
             continue
         locks.setdefault(line.position_id, {})[line.mill_code] = line.tonnes
+        refs[line.position_id] = line.position_ref
+    for pid, by_mill in locks.items():
+        locked, left = sum(by_mill.values()), open_tonnes[pid]
+        if locked > left + prioritiser.MIN_TONNES:
+            for code in by_mill:
+                by_mill[code] = round(by_mill[code] * left / locked, 3)
+            notes.append(f"lock of {refs[pid]} cut from {grouped(locked, 1)} t to {grouped(left, 1)} t: only that is left to make")
     return locks, notes
 
 
 def _check_locks(
-    locks: dict[int, dict[str, float]], attributes: dict[int, PositionAttributes], hours: dict[str, float], month: Month
+    locks: dict[int, dict[str, float]],
+    attributes: dict[int, PositionAttributes],
+    hours: dict[str, float],
+    month: Month,
+    line: str,
 ) -> None:
     """Raise :class:`InfeasiblePlan` naming the locks a mill cannot make or hold."""
     booked: dict[str, list[tuple[str, float]]] = {}
@@ -198,10 +233,10 @@ def _check_locks(
     for code, items in sorted(booked.items()):
         total = sum(h for _, h in items)
         if total > hours[code] + 1e-6:
-            refs = ", ".join(f"{ref} ({h:.0f} h)" for ref, h in items)
-            problems.append(f"locked lines on {code} need {total:.0f} h but {month} has {hours[code]:.0f} h: {refs}")
+            refs = ", ".join(f"{ref} ({grouped(h, 1)} h)" for ref, h in items)
+            problems.append(f"locked lines on {code} need {grouped(total, 1)} h but {month} has {grouped(hours[code], 1)} h: {refs}")
     if problems:
-        raise InfeasiblePlan(f"{month}: the locked lines cannot all be kept — " + "; ".join(problems))
+        raise InfeasiblePlan(f"{month} {line}: the locked lines cannot all be kept — " + "; ".join(problems))
 
 
 def _problem(
@@ -220,7 +255,7 @@ def _problem(
         demands.append(
             Demand(
                 id=position_id,
-                tonnes=max(open_tonnes[position_id], sum(locked.values())),
+                tonnes=open_tonnes[position_id],
                 key_account=p.is_key_account,
                 priority=priority_weight(p.manual_priority),
                 options=tuple(
@@ -305,7 +340,7 @@ def _exclusions(
             continue
         code, text, mill = _reason(attrs, booking, hours, month)
         if position_id in planned:
-            text = f"{planned[position_id]:g} t of {open_tonnes[position_id]:g} t planned; {text}"
+            text = f"{grouped(planned[position_id], 1)} t of {grouped(open_tonnes[position_id], 1)} t planned; {text}"
         result.append(Exclusion(position_id, p.ref, left_out, code, text, mill_code=mill))
     return result
 

@@ -64,17 +64,20 @@ def attributes_document(attrs: PositionAttributes) -> dict[str, Any]:
 
 
 def attributes_view(described: list[PositionAttributes]) -> TableView:
-    """One row per position: key flag, best mill with t/h, h/t, margin per t and per hour."""
+    """One row per position: key flag, tonnes left, best mill with t/h, unit marginal
+    income (RUB/t) and per mill-hour (RUB/h), high-load flag, other compatible mills.
+    A position no mill can make carries the reason in ``no_mill_reason`` (too long for a
+    cell: the fronts show it under the table)."""
     columns = (
         Column("position", _("Position")),
         Column("key_account", _("Key")),
         Column("tonnes", _("Left"), "t", True, 1),
         Column("mill", _("Best mill")),
         Column("tph", _("t/h"), numeric=True, places=2),
-        Column("margin", _("Margin"), _("RUB/t"), True),
-        Column("margin_hour", _("Margin"), _("RUB/h"), True),
+        Column("margin", _("RUB/t"), numeric=True),
+        Column("margin_hour", _("RUB/h"), numeric=True),
         Column("high_load", _("High")),
-        Column("other", _("Other mills / why none"), wrap=True),
+        Column("other", _("Other mills"), wrap=True),
     )
     rows = []
     for a in described:
@@ -90,7 +93,8 @@ def attributes_view(described: list[PositionAttributes]) -> TableView:
                 "margin": best.unit_margin if best else None,
                 "margin_hour": best.margin_per_hour if best else None,
                 "high_load": a.high_mill_load,
-                "other": ", ".join(o.mill.code for o in a.options[1:]) if best else a.no_mill_reason,
+                "other": ", ".join(o.mill.code for o in a.options[1:]),
+                "no_mill_reason": None if best else a.no_mill_reason,
             }
         )
     return TableView(_("Positions"), columns, tuple(rows))

@@ -191,6 +191,7 @@ def exclusions_view(assignment: Assignment, whole_reasons: bool = False) -> Tabl
             "key": e.position_ref,
             "position_ref": e.position_ref,
             "position": e.position_ref + (" ✋" if e.manual else ""),
+            "manual": e.manual,
             "tonnes": e.tonnes_left_out,
             "short_reason": short_reason(e),
             "reason": e.reason,

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 import sqlalchemy as sa
 from sqlmodel import Session, SQLModel, select
 
-from core.errors import NotFound
+from core.errors import ChangedMeanwhile, NotFound
 from core.model import (
     Assignment,
     AssignmentState,
@@ -401,6 +401,34 @@ class Repository:
             ):
                 chosen[key] = row
         return [self._assignment(row) for row in chosen.values()]
+
+    def latest_revisions(self, months: Sequence[Month]) -> list[Assignment]:
+        """For each (month, line) among ``months``: its latest revision, whatever its state."""
+        rows = self.session.exec(
+            select(AssignmentRow)
+            .where(AssignmentRow.month.in_([str(m) for m in months]))
+            .order_by(AssignmentRow.month, AssignmentRow.product_line, AssignmentRow.revision.desc())
+        ).all()
+        latest: dict[tuple[str, str], AssignmentRow] = {}
+        for row in rows:
+            latest.setdefault((row.month, row.product_line), row)
+        return [self._assignment(row) for row in latest.values()]
+
+    def check_unchanged(self, month: Month, product_line: str, seen: tuple[int, int] | None) -> None:
+        """Raise :class:`ChangedMeanwhile` unless the latest revision of (month, line) is the
+        one read as ``seen`` — ``(id, version)``, or ``None`` for none at all."""
+        row = self.session.exec(
+            select(AssignmentRow)
+            .where(AssignmentRow.month == str(month), AssignmentRow.product_line == product_line)
+            .order_by(AssignmentRow.revision.desc())
+        ).first()
+        now = (row.id, row.version) if row is not None else None
+        if now == seen:
+            return
+        key = f"{month}/{product_line}/r{row.revision}"
+        last = self.audit_entries(key, 1)
+        who = f"{last[0].login} at {last[0].at:%Y-%m-%d %H:%M} UTC" if last else "someone"
+        raise ChangedMeanwhile(f"{month} {product_line} revision {row.revision} was changed by {who} after it was read — reload and try again")
 
     def _assignment(self, row: AssignmentRow) -> Assignment:
         codes = {m.id: m.code for m in self.session.exec(select(MillRow))}

@@ -7,10 +7,12 @@ workers, so the screen stays live; a failure is shown as a notification, never a
 
 from __future__ import annotations
 
-from typing import Callable, TypeVar
+from functools import partial
+from typing import Callable, Iterable, TypeVar
 
 from textual import on
-from textual.app import App, ComposeResult
+from textual.app import App, ComposeResult, SystemCommand
+from textual.screen import Screen
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
 from textual.widgets import Footer, Header, TabbedContent, TabPane
@@ -64,11 +66,39 @@ class MillplanApp(App):
                 yield AssignmentPane(self.plan_month, self.product_lines, id="assignment-pane")
         yield Footer(compact=True)  # every pane's keys fit in 80 columns
 
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Every action in the command palette (Ctrl+P), for keyboards whose layout sends
+        other letters and for anyone who forgot a key."""
+        yield from super().get_system_commands(screen)
+        assignment, deals_pane = self.query_one(AssignmentPane), self.query_one(DealsPane)
+        for title, help_text, pane, action in (
+            (_("Mill load"), _("Show the mill load pane (F2)"), "load", None),
+            (_("Deal acceptance"), _("Show the deals waiting for acceptance (F3)"), "deals", None),
+            (_("Assignment"), _("Show the month's assignment (F4)"), "assignment", None),
+            (_("Accept deal"), _("Accept the highlighted deal (F6)"), "deals", deals_pane.action_accept),
+            (_("Reject deal"), _("Reject the highlighted deal, with a reason (F7)"), "deals", deals_pane.action_reject),
+            (_("Plan"), _("Run the prioritiser for the shown month and line (F5)"), "assignment", assignment.action_plan),
+            (_("Lock or unlock"), _("Lock the highlighted line so re-plans keep it (F8)"), "assignment", assignment.action_lock),
+            (_("Exclude or include"), _("Exclude the highlighted position by hand, or let it back in (F9)"), "assignment", assignment.action_exclude),
+            (_("Approve"), _("Approve the month's draft, freezing it (F12)"), "assignment", assignment.action_approve),
+            (_("Reload"), _("Read everything again from the store (Ctrl+R)"), None, self.action_reload),
+        ):
+            yield SystemCommand(title, help_text, partial(self._command, pane, action))
+
+    def _command(self, pane: str | None, action: Callable[[], None] | None) -> None:
+        if pane is not None and self.query_one(TabbedContent).active != pane:
+            self.action_show(pane)
+        if action is not None:
+            action()
+
     def action_show(self, pane: str) -> None:
         self.query_one(TabbedContent).active = pane
         self.query_one(f"#{pane}-pane").query("DataTable").first().focus()
 
     def action_reload(self) -> None:
+        with self.store.unit_of_work() as repo:
+            self.product_lines = repo.plant().product_lines
+        self.query_one(AssignmentPane).set_product_lines(self.product_lines)
         for pane in ("#load-pane", "#deals-pane", "#assignment-pane"):
             self.query_one(pane).reload()
 

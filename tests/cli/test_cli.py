@@ -163,5 +163,15 @@ def test_demo_builds_its_own_plant_once_and_refuses_another_database(tmp_path, m
 
 
 def test_deal_decisions_as_json(tiny_db):
-    accepted = json.loads(run(tiny_db, "deal", "accept", "D4", "--json").stdout)
-    assert accepted["status"] == "accepted" and accepted["accepted_by"]
+    rejected = json.loads(run(tiny_db, "deal", "reject", "D4", "--reason", "no capacity", "--json").stdout)
+    assert (rejected["status"], rejected["rejection_reason"], rejected["accepted_by"]) == ("rejected", "no capacity", None)
+    again = run(tiny_db, "deal", "accept", "D4", "--json")  # a rejected deal cannot be accepted
+    failure = json.loads(again.stdout)
+    assert again.exit_code == 1 and failure["status"] == "error" and "D4 is rejected" in failure["message"]
+
+
+def test_every_json_command_answers_with_one_document_even_when_it_fails(tiny_db):
+    bad_month = run(tiny_db, "plan", "--month", "2027-13", "--json")
+    assert bad_month.exit_code == 2 and json.loads(bad_month.stdout)["status"] == "error"
+    unplanned = run(tiny_db, "assignment", "show", "--month", MONTH, "--line", "L", "--json")
+    assert unplanned.exit_code == 1 and "run the prioritiser first" in json.loads(unplanned.stdout)["message"]

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from core import assignments, planning
-from core.errors import InfeasiblePlan, InvalidInput, MillplanError, NotFound, StateError
+from core.errors import ChangedMeanwhile, InfeasiblePlan, InvalidInput, MillplanError, NotFound, StateError
 from core.model import AssignmentState
 from tests.plants import PLAN_MONTH, deal, mill, position, tiny_plant
 
@@ -192,3 +192,72 @@ def test_hand_edits_refuse_what_makes_no_sense(planned):
         assignments.set_excluded(store, PLAN_MONTH, "L", "D3#1", True, login="plm", reason="again")
     with pytest.raises(InvalidInput, match="not a position reference"):
         assignments.set_locked(store, PLAN_MONTH, "L", "garbage", True, login="plm")
+
+
+def test_a_newer_draft_of_an_approved_month_still_counts_against_the_next(planned):
+    # This month is approved, then re-planned into draft revision 2 with D3#1 let in by
+    # hand exclusion of D2#1 (500 t freed, D3#1 100 t planned). Planning next month must
+    # count D3#1's 100 t in revision 2 as booked — and D2#1's 500 t in revision 1.
+    store, _ = planned
+    assignments.approve(store, PLAN_MONTH, "L", login="plm")
+    planning.plan(store, PLAN_MONTH, login="plm")
+    assignments.set_excluded(store, PLAN_MONTH, "L", "D2#1", True, login="plm", reason="client asked to wait")
+    [draft] = planning.plan(store, PLAN_MONTH, login="plm")
+    assert _tonnes(draft.assignment, "D3#1") == pytest.approx(100)
+    [following] = planning.plan(store, PLAN_MONTH + 1, login="plm")
+    assert _tonnes(following.assignment, "D3#1") == 0  # booked in revision 2
+    assert _tonnes(following.assignment, "D2#1") == pytest.approx(100)  # 500 t are in revision 1
+
+
+def test_an_edit_made_while_the_solver_ran_is_not_overwritten(planned, monkeypatch):
+    store, _ = planned
+    solve = planning.prioritiser.solve
+
+    def solve_while_someone_edits(problem, **kwargs):
+        assignments.set_excluded(store, PLAN_MONTH, "L", "D3#1", True, login="colleague", reason="customer called")
+        return solve(problem, **kwargs)
+
+    monkeypatch.setattr(planning.prioritiser, "solve", solve_while_someone_edits)
+    with pytest.raises(ChangedMeanwhile, match="changed by colleague"):
+        planning.plan(store, PLAN_MONTH, login="plm")
+    kept = planning.latest(store, PLAN_MONTH, "L")
+    assert [e.position_ref for e in kept.exclusions if e.manual] == ["D3#1"]
+
+
+def test_a_lock_is_cut_to_what_is_left_to_make(planned):
+    store, _ = planned
+    assignments.set_locked(store, PLAN_MONTH, "L", "D1#1", True, login="plm")  # 500 t on M1 + 200 t on M2
+    with store.unit_of_work() as repo:  # production reports 650 of D1#1's 700 t made
+        repo.upsert_portfolio({}, [], [position("D1", 1, "20", 700, 50_000, tonnes_produced=650.0)], "test", "actuals")
+    [outcome] = planning.plan(store, PLAN_MONTH, login="plm")
+    assert _tonnes(outcome.assignment, "D1#1") == pytest.approx(50)  # in proportion: 35.714 t + 14.286 t
+    assert _tonnes(outcome.assignment, "D1#1", "M1") == pytest.approx(50 * 500 / 700, abs=0.001)
+    assert any("cut from 700.0 t to 50.0 t" in note for note in outcome.notes)
+
+
+def test_approval_refuses_stale_changed_or_double_booked_drafts(planned):
+    store, first = planned
+    seen = (first.assignment.id, first.assignment.version)
+    assignments.set_locked(store, PLAN_MONTH, "L", "D1#1", True, login="colleague")
+    with pytest.raises(ChangedMeanwhile, match="colleague"):
+        assignments.approve(store, PLAN_MONTH, "L", login="plm", seen=seen)
+    assignments.set_excluded(store, PLAN_MONTH, "L", "D2#1", True, login="plm", reason="wait")
+    assignments.set_excluded(store, PLAN_MONTH, "L", "D2#1", False, login="plm")
+    with pytest.raises(StateError, match="let back in since the last plan"):
+        assignments.approve(store, PLAN_MONTH, "L", login="plm")
+    [replanned] = planning.plan(store, PLAN_MONTH, login="plm")
+    # next month is planned and approved while this month's draft holds D1#1's 700 t too
+    with store.unit_of_work() as repo:  # as if planned before this month's re-plan
+        repo.save_draft(PLAN_MONTH + 1, "L", list(replanned.assignment.lines), [], login="plm", solver_status="optimal", solver_name="test", solve_seconds=0)
+    with pytest.raises(StateError, match="would be made twice"):
+        assignments.approve(store, PLAN_MONTH, "L", login="plm")
+
+
+def test_nothing_to_plan_is_said_not_saved(store):
+    tiny_plant(store)
+    with store.unit_of_work() as repo:  # every position produced: nothing left to plan
+        repo.upsert_portfolio({}, [], [position(d, n, "20", t, 50_000, tonnes_produced=t) for d, n, t in (("D1", 1, 700), ("D2", 1, 600), ("D3", 1, 100), ("D3", 2, 50), ("D5", 1, 100))], "test", "actuals")
+    with pytest.raises(NotFound, match="nothing to plan"):
+        planning.plan(store, PLAN_MONTH, login="plm")
+    with store.unit_of_work() as repo:
+        assert repo.assignment(PLAN_MONTH, "L") is None

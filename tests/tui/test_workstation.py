@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 
 from core import assignments, planning
 from core.model import AssignmentState, DealStatus
 from tests.plants import PLAN_MONTH, tiny_plant
 from tui.app import MillplanApp
+from tui.widgets.load_pane import LoadPane
 from tui.widgets.view_table import ViewTable
 
 SIZE = (80, 24)
@@ -30,8 +33,12 @@ async def test_mill_load_pane_shows_every_mill_and_its_horizon(app):
         table = app.query_one("#load-table", ViewTable)
         assert table.row_count == 2
         assert table.selected["key"] in {"M1", "M2"}
+        table.move_cursor(row=table.get_row_index("M1"))
+        await pilot.pause()
         detail = str(app.query_one("#load-detail").render())
-        assert "load horizon" in detail
+        # Nothing planned yet: every accepted open tonne is booked on its best mill. On M1:
+        # D1#1 700 t + D2#1 600 t + D3#1 100 t + D5#1 100 t at 10 t/h = 150 h.
+        assert "its 150 h of accepted, unproduced work" in detail
 
 
 async def test_accept_a_deal_with_f6_and_confirm(app, sqlite_store):
@@ -118,13 +125,50 @@ async def test_text_with_brackets_is_shown_as_typed_not_parsed(app, sqlite_store
         assert "[/] moved [urgent]" in str(app.query_one("#excluded-reason").render())
 
 
-async def test_a_plan_finishing_after_the_month_changed_does_not_blank_the_new_month(app, sqlite_store):
+async def test_a_plan_finishing_after_the_month_changed_does_not_blank_the_new_month(app, sqlite_store, monkeypatch):
     planning.plan(sqlite_store, PLAN_MONTH + 1, login="plm")  # the month the user moves to is planned
+    release = threading.Event()
+    solve = planning.prioritiser.solve
+
+    def slow_solve(problem, **kwargs):  # the plan finishes only after the user has moved on
+        release.wait(10)
+        return solve(problem, **kwargs)
+
+    monkeypatch.setattr(planning.prioritiser, "solve", slow_solve)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("f4")
         await settle(pilot)
-        await pilot.press("f5", "right_square_bracket")  # plan this month, move on at once
+        await pilot.press("f5", "right_square_bracket")
+        await pilot.pause()
+        assert "planning" in str(app.query_one("#assignment-title").render())
+        release.set()
         await settle(pilot)
         title = str(app.query_one("#assignment-title").render())
         assert title.startswith(f"{PLAN_MONTH + 1} · L") and "revision 1" in title
         assert app.query_one("#lines-table", ViewTable).row_count > 0
+
+
+async def test_an_edit_in_the_assignment_refreshes_the_mill_load(app, sqlite_store):
+    planning.plan(sqlite_store, PLAN_MONTH, login="plm")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f4")
+        await settle(pilot)
+        lines = app.query_one("#lines-table", ViewTable)
+        lines.focus()
+        lines.move_cursor(row=lines.get_row_index("D2#1@M1"))
+        await pilot.press("f9", *"no steel", "enter")
+        await settle(pilot)
+        load = app.query_one(LoadPane).report
+        # D2#1's 500 t (50 h) left M1 in the plan month: 100 h booked before, 50 h now
+        assert load.cells["M1", PLAN_MONTH].booked_hours == pytest.approx(50)
+
+
+async def test_f8_locks_only_a_line_the_user_is_on(app, sqlite_store):
+    planning.plan(sqlite_store, PLAN_MONTH, login="plm")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f4")
+        await settle(pilot)
+        app.query_one("#excluded-table", ViewTable).focus()
+        await pilot.press("f8")
+        await settle(pilot)
+    assert not any(line.locked for line in planning.latest(sqlite_store, PLAN_MONTH, "L").lines)

@@ -38,7 +38,6 @@ def engine(request) -> str:
 def run(problem: Problem, engine: str) -> Solution:
     solution = solve(problem, solver=engine)
     assert engine in solution.solver.lower()  # the engine asked for is the one that ran
-    assert solution.seconds >= 0
     return solution
 
 

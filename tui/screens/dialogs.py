@@ -14,8 +14,8 @@ from core.i18n import _
 class ConfirmScreen(ModalScreen[bool]):
     """Ask a yes/no question; dismisses with ``True`` for yes."""
 
-    BINDINGS = [
-        Binding("y,enter", "answer(True)", _("Yes"), id="confirm.yes"),
+    BINDINGS = [  # no Enter: an approval cannot be undone, so yes takes a deliberate key
+        Binding("y", "answer(True)", _("Yes"), id="confirm.yes"),
         Binding("n,escape", "answer(False)", _("No"), id="confirm.no"),
     ]
 
@@ -26,7 +26,7 @@ class ConfirmScreen(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(self.question, classes="dialog-question", markup=False)
-            yield Label(_("[b]y[/b]/Enter yes · [b]n[/b]/Esc no"), classes="dialog-help")
+            yield Label(_("[b]y[/b] yes · [b]n[/b]/Esc no"), classes="dialog-help")
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)

@@ -38,13 +38,19 @@ class AssignmentPane(Vertical):
         Binding("l", "next_line", _("Line"), id="assignment.next_line"),
     ]
 
+    def set_product_lines(self, lines: list[str]) -> None:
+        """Take the product lines afresh (mills imported while the workstation was open)."""
+        self.lines = lines
+        if self.line not in lines:
+            self.line = lines[0] if lines else None
+
     def __init__(self, month: Month, lines: list[str], **kwargs) -> None:
         super().__init__(**kwargs)
         self.month = month
         self.lines = lines
         self.line = lines[0] if lines else None
         self.assignment: Assignment | None = None
-        self.planning = False
+        self.planning: tuple[Month, str] | None = None  # what the running plan is for
 
     def compose(self) -> ComposeResult:
         yield Static(id="assignment-title", classes="title", markup=False)
@@ -105,7 +111,8 @@ class AssignmentPane(Vertical):
             return
         head = f"{self.month} · {self.line}"
         if self.planning:
-            title.update(head + " · " + _("planning… (the screen stays live)"))
+            month, line = self.planning
+            title.update(head + " · " + _("planning {month} {line}… (the screen stays live)").format(month=month, line=line))
         elif self.assignment is None:
             title.update(head)
         else:
@@ -133,9 +140,12 @@ class AssignmentPane(Vertical):
             self.reload()
 
     def action_plan(self) -> None:
-        if self.line is None or self.planning:
+        if self.line is None:
             return
-        self.planning = True
+        if self.planning:
+            self.notify(_("Already planning {month} {line}: wait for it to finish.").format(month=self.planning[0], line=self.planning[1]), severity="warning")
+            return
+        self.planning = (self.month, self.line)
         self._show_title()
         self._plan(self.month, self.line)
 
@@ -148,7 +158,7 @@ class AssignmentPane(Vertical):
         self.post_message(PlanFinished(outcome))
 
     def _planned(self) -> None:
-        self.planning = False
+        self.planning = None
         self._show_title()
 
     @on(PlanFinished)
@@ -156,8 +166,8 @@ class AssignmentPane(Vertical):
         outcome = message.outcome
         self.notify(
             _("Planned {month} {line}: {n} lines, {x} left out ({status}, {seconds:.2f} s)").format(
-                month=outcome.assignment.month, line=outcome.assignment.product_line, n=len(outcome.assignment.lines),
-                x=len(outcome.assignment.exclusions), status=outcome.solver_status, seconds=outcome.seconds,
+                month=outcome.assignment.month, line=outcome.assignment.product_line, n=grouped(len(outcome.assignment.lines)),
+                x=grouped(len(outcome.assignment.exclusions)), status=outcome.solver_status, seconds=outcome.seconds,
             )
         )
         for note in outcome.notes:
@@ -169,10 +179,12 @@ class AssignmentPane(Vertical):
     def _edited(self, updated: Assignment | None) -> None:
         if updated is not None:
             self.post_message(AssignmentRefreshed(updated.month, updated.product_line, updated))
+            self.post_message(StoreChanged())
 
     def action_lock(self) -> None:
-        row = self.query_one("#lines-table", ViewTable).selected
-        if row is None:
+        lines = self.query_one("#lines-table", ViewTable)
+        row = lines.selected
+        if row is None or not lines.has_focus:  # never lock a line the user is not looking at
             self.notify(_("Highlight a line in the upper table to lock it."), severity="warning")
             return
         self._edited(
@@ -184,20 +196,24 @@ class AssignmentPane(Vertical):
         )
 
     def action_exclude(self) -> None:
+        """On a line (upper table) or a position the prioritiser left out (lower table):
+        exclude it by hand, with a reason. On a position excluded by hand: let it back in."""
         excluded = self.query_one("#excluded-table", ViewTable)
-        if excluded.has_focus:
+        lines = self.query_one("#lines-table", ViewTable)
+        if excluded.has_focus and excluded.selected is not None:
             row = excluded.selected
-            if row is None:
-                return
-            ref = row["position_ref"]
-            self._edited(
-                self.app.attempt(
-                    lambda: assignments.set_excluded(self.app.store, self.month, self.line, ref, False, login=self.app.login)
+            if row["manual"]:
+                ref = row["position_ref"]
+                self._edited(
+                    self.app.attempt(
+                        lambda: assignments.set_excluded(self.app.store, self.month, self.line, ref, False, login=self.app.login)
+                    )
                 )
-            )
-            return
-        row = self.query_one("#lines-table", ViewTable).selected
-        if row is None:
+                return
+        elif lines.has_focus and lines.selected is not None:
+            row = lines.selected
+        else:
+            self.notify(_("Highlight a position in either table first."), severity="warning")
             return
         ref = row["position_ref"]
 
@@ -211,7 +227,7 @@ class AssignmentPane(Vertical):
                     )
                 )
 
-        self.app.push_screen(ReasonScreen(_("Exclude {ref} from {month}: why?").format(ref=ref, month=self.month)), excluded_with)
+        self.app.push_screen(ReasonScreen(_("Exclude {ref} from {month} by hand: why?").format(ref=ref, month=self.month)), excluded_with)
 
     def action_approve(self) -> None:
         a = self.assignment
@@ -227,7 +243,9 @@ class AssignmentPane(Vertical):
 
         def decided(yes: bool | None) -> None:
             if yes:
-                approved = self.app.attempt(lambda: assignments.approve(self.app.store, a.month, a.product_line, login=self.app.login))
+                approved = self.app.attempt(
+                    lambda: assignments.approve(self.app.store, a.month, a.product_line, login=self.app.login, seen=(a.id, a.version))
+                )
                 if approved is not None:
                     self.notify(_("{month} {line} revision {n} approved.").format(month=a.month, line=a.product_line, n=a.revision))
                     self.post_message(AssignmentRefreshed(approved.month, approved.product_line, approved))
