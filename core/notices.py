@@ -9,6 +9,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +29,18 @@ class Notification:
     body: str
     object_key: str
     read_at: datetime | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        """For ``--json``: the fields with times in ISO 8601."""
+        return {
+            "id": self.id,
+            "at": self.at.isoformat(),
+            "kind": self.kind,
+            "subject": self.subject,
+            "body": self.body,
+            "object_key": self.object_key,
+            "read_at": self.read_at.isoformat() if self.read_at else None,
+        }
 
 
 class MailState(str, enum.Enum):
@@ -63,3 +76,19 @@ class OutboxMessage:
     next_attempt_at: datetime
     sent_at: datetime | None = None
     last_error: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        """For ``--json``: what a person checks about a message (not its body)."""
+        return {
+            "id": self.id,
+            "event": self.event,
+            "login": self.login,
+            "address": self.address,
+            "subject": self.subject,
+            "message_id": self.message_id,
+            "state": self.state.value,
+            "attempts": self.attempts,
+            "next_attempt_at": self.next_attempt_at.isoformat(),
+            "sent_at": self.sent_at.isoformat() if self.sent_at else None,
+            "last_error": self.last_error,
+        }

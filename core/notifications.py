@@ -254,9 +254,11 @@ def changes_for_managers(
                 _("Deal {deal}, customer {customer}, requested for {month}.").format(
                     deal=position.deal_number, customer=position.customer, month=position.requested_month
                 ),
-                _("Tonnes in the assignment: {before} t before, {after} t now; {left} t left to make.").format(
-                    before=grouped(t_before, 1), after=grouped(t_after, 1), left=grouped(left, 1)
-                ),
+                (
+                    _("Tonnes in the assignment: {after} t in this first draft; {left} t left to make.")
+                    if before is None
+                    else _("Tonnes in the assignment: {before} t before, {after} t now; {left} t left to make.")
+                ).format(before=grouped(t_before, 1), after=grouped(t_after, 1), left=grouped(left, 1)),
                 _("Reason: {reason}").format(reason=reason or _("not planned in this revision")),
                 _("Revision {revision} ({state}) of {where}, by {who}.").format(
                     revision=after.revision, state=after.state.value, where=where, who=after.created_by

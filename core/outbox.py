@@ -32,6 +32,7 @@ from datetime import datetime, timedelta, timezone
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime
+from typing import Any
 
 from core.errors import InvalidInput
 from core.notices import MailState, OutboxMessage
@@ -107,6 +108,12 @@ class DeliveryReport:
     released: int = 0
     errors: tuple[str, ...] = ()
 
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "enabled": self.enabled, "sent": self.sent, "deferred": self.deferred, "failed": self.failed,
+            "skipped": self.skipped, "released": self.released, "errors": list(self.errors),
+        }
+
 
 @dataclass(frozen=True)
 class MailStatus:
@@ -116,6 +123,13 @@ class MailStatus:
     counts: dict[MailState, int]
     next_attempt_at: datetime | None
     problems: list[OutboxMessage]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "counts": {state.value: count for state, count in self.counts.items()},
+            "next_attempt_at": self.next_attempt_at.isoformat() if self.next_attempt_at else None,
+            "problems": [m.as_dict() for m in self.problems],
+        }
 
 
 class _ServerTrouble(Exception):

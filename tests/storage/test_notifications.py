@@ -181,6 +181,7 @@ def test_first_draft_tells_the_manager_what_was_left_out_with_reasons(plant_with
         assert f"Reason: {reasons[ref]}" in n.body
         assert n.object_key == f"{PLAN_MONTH}/L/r1"
     assert {n.kind for n in news.values()} == {"tonnes_cut", "position_removed"}
+    assert "500.0 t in this first draft; 600.0 t left to make" in news[f"D2#1: 500.0 t of 600.0 t planned in the {where} assignment"].body
     assert len(_outbox(store)) == 3
 
     again, _ = _plan_and_notify(store)  # re-plan: same draft, nothing new to say
