@@ -573,21 +573,6 @@ def mail_status(ctx: typer.Context, as_json: bool = JsonOption) -> None:
         out.print(table)
 
 
-@mail_app.command("address")
-@handled
-def mail_address(
-    ctx: typer.Context,
-    login: str = typer.Argument(..., help="The user's login."),
-    address: Optional[str] = typer.Argument(None, help="E-mail address, e.g. ivanov@plant.ru.", show_default=False),
-    clear: bool = typer.Option(False, "--clear", help="Remove the address: notifications reach only the inbox."),
-) -> None:
-    """Set where a user's notifications are e-mailed (or --clear it)."""
-    if bool(address) == clear:
-        raise typer.BadParameter("give an address or --clear (not both)")
-    old = notifications.set_email(_store(ctx), login, None if clear else address, actor=current_login())
-    out.print(_("{login}: {old} → {new}").format(login=login, old=old or "—", new=address or "—"))
-
-
 def main() -> None:
     """Console-script entry point."""
     app()

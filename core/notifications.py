@@ -16,7 +16,6 @@ assignment removes one, cuts its tonnes or moves it to a later month
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timezone
 from typing import NamedTuple
@@ -40,7 +39,6 @@ LATER_MONTHS = 12
 
 EVENT_MAX = 300
 SUBJECT_MAX = 300
-_ADDRESS = re.compile(r"[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+")
 
 
 def _now() -> datetime:
@@ -131,25 +129,6 @@ def mark_read(store: Store, login: str, ids: list[int] | None) -> int:
                     )
                 )
         return mailbox.mark_read(login, ids, _now())
-
-
-def set_email(store: Store, login: str, address: str | None, *, actor: str) -> str | None:
-    """Set the e-mail address of user ``login`` (``None`` clears it: notifications then
-    reach only his inbox); recorded in the audit log as done by ``actor``. Returns the
-    previous address. Raises :class:`InvalidInput` for a malformed address and
-    :class:`NotFound` when ``login`` is not a user.
-    """
-    if address is not None:
-        address = address.strip()
-        if not _ADDRESS.fullmatch(address):
-            raise InvalidInput(_("{address!r} is not an e-mail address like name@plant.ru").format(address=address))
-    with store.unit_of_work() as repo:
-        found, old = repo.mailbox.set_email(login, address)
-        if not found:
-            raise NotFound(_("user {login} is not in the store").format(login=login))
-        if old != address:
-            repo.audit(actor, "email_set", "user", login, {"email": old}, {"email": address})
-        return old
 
 
 class Change(NamedTuple):

@@ -75,16 +75,6 @@ class Mailbox:
         """Every user as (login, name, e-mail or None), by login."""
         return list(self.session.exec(select(UserRow.login, UserRow.name, UserRow.email).order_by(UserRow.login)))
 
-    def set_email(self, login: str, address: str | None) -> tuple[bool, str | None]:
-        """Set (``None``: clear) the address of ``login``; returns (user found, old address)."""
-        row = self.session.exec(select(UserRow).where(UserRow.login == login)).first()
-        if row is None:
-            return False, None
-        old, row.email = row.email, address
-        self.session.add(row)
-        self.session.flush()
-        return True, old
-
     # -- inbox ---------------------------------------------------------------------------
 
     def add_notification(self, values: dict[str, Any]) -> bool:

@@ -66,7 +66,7 @@ class UserRow(SQLModel, table=True):
     name: str = Field(max_length=200)
     role: str = Field(max_length=32)
     created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
-    email: str | None = Field(default=None, max_length=320)
+    email: str | None = Field(default=None, max_length=200)
 
 
 class CustomerRow(SQLModel, table=True):

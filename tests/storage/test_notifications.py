@@ -126,20 +126,6 @@ def test_marking_someone_elses_notification_is_refused_and_nothing_marked(store)
         notifications.inbox(store, "ivanov", limit=0)
 
 
-def test_set_email_checks_the_address_and_the_user_and_is_audited(store):
-    add_user(store, "ivanov", "Иванов")
-    with pytest.raises(InvalidInput, match="not an e-mail address"):
-        notifications.set_email(store, "ivanov", "ivanov at plant", actor="admin")
-    with pytest.raises(NotFound, match="user nobody"):
-        notifications.set_email(store, "nobody", "n@plant.example", actor="admin")
-    assert notifications.set_email(store, "ivanov", "ivanov@plant.example", actor="admin") is None
-    _notify(store)
-    assert len(_outbox(store)) == 1
-    with store.unit_of_work() as repo:
-        [entry] = repo.audit_entries("ivanov")
-    assert (entry.login, entry.action, entry.after) == ("admin", "email_set", {"email": "ivanov@plant.example"})
-
-
 # -- news for sales managers from real plans --------------------------------------------
 
 

@@ -57,7 +57,7 @@ def upgrade() -> None:
         batch_op.create_index('ix_notifications_login_read_at', ['login', 'read_at'], unique=False)
 
     with op.batch_alter_table('users', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('email', sa.String(length=320), nullable=True))
+        batch_op.add_column(sa.Column('email', sa.String(length=200), nullable=True))
 
 
 def downgrade() -> None:
