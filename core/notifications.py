@@ -37,8 +37,7 @@ MOVED_LATER = "moved_later"
 LATER_MONTHS = 12
 """How many months after an assignment's month are searched for a removed position."""
 
-EVENT_MAX = 300
-SUBJECT_MAX = 300
+EVENT_MAX, KIND_MAX, OBJECT_KEY_MAX, SUBJECT_MAX = 300, 32, 200, 300
 
 
 def _now() -> datetime:
@@ -65,12 +64,14 @@ def notify(repo: Repository, *, login: str, event: str, kind: str, subject: str,
     ``request_answered``, ``conflict``, ``approved``…); ``object_key`` names the object
     as the audit log does. A subject longer than 300 characters is shortened.
     Returns True when the notification is new. Raises ``ValueError`` for an empty event,
-    login or kind, or an event longer than 300 characters (a programming error).
+    login or kind, or an event, kind or object key longer than its column (300, 32, 200
+    characters) — a programming error.
     """
     if not (event and login and kind):
         raise ValueError("a notification needs a login, an event and a kind")
-    if len(event) > EVENT_MAX:
-        raise ValueError(f"event {event[:40]!r}… is longer than {EVENT_MAX} characters")
+    for name, value, most in (("event", event, EVENT_MAX), ("kind", kind, KIND_MAX), ("object key", object_key, OBJECT_KEY_MAX)):
+        if len(value) > most:
+            raise ValueError(f"{name} {value[:40]!r}… is longer than {most} characters")
     if len(subject) > SUBJECT_MAX:
         subject = subject[: SUBJECT_MAX - 1] + "…"
     now = _now()
@@ -188,8 +189,9 @@ def changes_for_managers(
     changes = []
     for pid in sorted(set(was) | set(now) | set(reasons)):
         position = positions.get(pid)
-        if position is None:
-            continue
+        login = managers.get(position.sales_manager, position.sales_manager.strip()) if position else ""
+        if not login:
+            continue  # unknown position, or a deal without a sales manager: nobody to tell
         t_before, t_after = was.get(pid, 0.0), now.get(pid, 0.0)
         left = position.remaining_tonnes
         reason = "; ".join(reasons.get(pid, ()))
@@ -244,7 +246,6 @@ def changes_for_managers(
                 ),
             ]
         )
-        login = managers.get(position.sales_manager, position.sales_manager)
         changes.append(Change(login, f"{object_key}:{pid}:{kind}{suffix}", kind, subject, body, object_key))
     return changes
 

@@ -300,3 +300,14 @@ def test_migration_0002_keeps_existing_users(store_url):
     with store.unit_of_work() as repo:
         assert repo.mailbox.users() == [("ivanov", "Иванов", None)]
     store.dispose()
+
+
+def test_a_deal_without_sales_manager_tells_nobody_and_bad_calls_are_refused(store):
+    positions = {1: _position(1, manager="  "), 2: _position(2)}
+    changes = notifications.changes_for_managers(None, _revision({}, {1: "why", 2: "why"}), positions)
+    assert [c.login for c in changes] == ["ivanov"]
+    with store.unit_of_work() as repo:
+        with pytest.raises(ValueError, match="kind"):
+            notifications.notify(repo, login="ivanov", event="e", kind="k" * 33, subject="s", body="b", object_key="o")
+        with pytest.raises(ValueError, match="needs a login"):
+            notifications.notify(repo, login="", event="e", kind="k", subject="s", body="b", object_key="o")
