@@ -28,6 +28,13 @@ class _Handler:
     def __init__(self, server: SmtpServer) -> None:
         self.server = server
 
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):  # noqa: ANN001
+        if address in self.server.refused_senders:
+            return "553 5.7.1 sender not allowed"
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
+
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: ANN001
         if address in self.server.refused_recipients:
             return "550 5.1.1 no such mailbox"
@@ -52,6 +59,7 @@ class SmtpServer:
         self.received: list[tuple[str, list[str], EmailMessage]] = []
         self.replies: list[str] = []
         self.refused_recipients: set[str] = set()
+        self.refused_senders: set[str] = set()
         self.delay = 0.0
         self.lock = threading.Lock()
         self._controller = Controller(_Handler(self), hostname="127.0.0.1", port=self.port)
