@@ -240,3 +240,18 @@ def test_failed_messages_can_be_queued_again(queued, smtp):
     with queued.unit_of_work() as repo:
         [entry] = repo.audit_entries("outbox/1")
     assert (entry.login, entry.action) == ("admin", "requeued")
+
+
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")  # localhost only
+def test_a_refused_login_waits_for_the_right_password_and_fails_no_message(queued):
+    with SmtpServer(login=("plan", "secret")) as server:
+        wrong = outbox.SmtpSettings("127.0.0.1", server.port, user="plan", password="guess", timeout=5)
+        at = T0
+        for _ in range(outbox.FAIL_AFTER + 1):
+            report = outbox.deliver(queued, wrong, now=at)
+            assert report.deferred == 1 and "refused the session: 535" in report.errors[0]
+            at += timedelta(hours=2)
+        assert rows(queued)[0].status == "pending"
+        right = outbox.SmtpSettings("127.0.0.1", server.port, user="plan", password="secret", timeout=5)
+        assert outbox.deliver(queued, right, now=at).sent == 1
+        assert len(server.received) == 1
