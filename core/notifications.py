@@ -24,6 +24,7 @@ from core.errors import InvalidInput, NotFound
 from core.i18n import _
 from core.model import Assignment, Position
 from core.months import Month
+from core.names import name_key
 from core.notices import MailState, Notification
 from core.numbers import grouped
 from solver.prioritiser import MIN_TONNES
@@ -252,19 +253,21 @@ def changes_for_managers(
 
 def manager_logins(repo: Repository, names: Iterable[str]) -> dict[str, str]:
     """Map each deal's ``sales_manager`` text to a user's login: a user with that login if
-    there is one, else the only user with that name (``Иванов А. С.``). Texts matching
+    there is one, else the only user with that name (``Иванов А. С.``; compared by
+    :func:`core.names.name_key`: case, spaces and ё/е do not matter). Texts matching
     neither (or several users by name) are left out of the result."""
     users = repo.mailbox.users()
     logins = {login for login, _name, _email in users}
     by_name: dict[str, list[str]] = {}
     for login, name, _email in users:
-        by_name.setdefault(name, []).append(login)
+        by_name.setdefault(name_key(name), []).append(login)
     found = {}
     for text in set(names):
+        same_name = by_name.get(name_key(text), [])
         if text in logins:
             found[text] = text
-        elif len(by_name.get(text, ())) == 1:
-            found[text] = by_name[text][0]
+        elif len(same_name) == 1:
+            found[text] = same_name[0]
     return found
 
 
