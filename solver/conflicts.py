@@ -8,7 +8,7 @@ conflict; it names the demands and the ``(mill, period)`` cells involved:
 * locks (and a mandatory demand's tonnes) beyond the demand's tonnes, or a mandatory demand
   locked into a later period;
 * a mandatory demand no mill can make in the plan month (no option with hours, or every
-  option's minimum lot above its tonnes);
+  option's minimum lot above its tonnes; whole: no mill with the hours for all of it);
 * for a group of mills, the hours that locked lines and the mandatory demands that only
   those mills can make need at the least (each at its fastest mill) beyond their hours —
   every group of up to :data:`MAX_GROUP_MILLS` mills is tried, so a full mill, and mills
@@ -82,6 +82,11 @@ def _demand_conflicts(problem: Problem, d: Demand) -> list[Conflict]:
             cells = tuple((o.mill, 0) for o in d.options)
             why = "no mill that can make it" if not d.options else f"none of mills {_ids(o.mill for o in d.options)} has hours for it"
             found.append(Conflict((d.id,), cells, f"demand {d.id} is mandatory this month but {why} in period 0"))
+        elif s.whole and not d.locked and not any(
+            d.tonnes * o.hours_per_tonne <= problem.hours.get((o.mill, 0), 0.0) + TOLERANCE for o in usable
+        ):
+            cells = tuple((o.mill, 0) for o in usable)
+            found.append(Conflict((d.id,), cells, f"demand {d.id} is mandatory and whole but no single mill has the hours for all {d.tonnes:g} t in period 0"))
         elif s.whole and d.locked and abs(locked - d.tonnes) > TOLERANCE:
             cells = tuple(sorted((lock.mill, lock.period) for lock in d.locked))
             found.append(Conflict((d.id,), cells, f"demand {d.id} is mandatory and whole but only {locked:g} of {d.tonnes:g} t is locked"))

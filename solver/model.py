@@ -115,10 +115,19 @@ def build(problem: Problem, relax: bool = False) -> Model:
         name = f"hours_{mill}_{t}"
         model.lp += pulp.LpAffineExpression(terms) <= problem.hours.get((mill, t), 0.0), name
         model.hours_rows[mill, t] = name
-    model.key = pulp.LpAffineExpression(key_terms)
-    model.margin = pulp.LpAffineExpression(margin_terms)
-    model.priority = pulp.LpAffineExpression(priority_terms)
+    model.key = _expression(key_terms)
+    model.margin = _expression(margin_terms)
+    model.priority = _expression(priority_terms)
     return model
+
+
+def _expression(terms: list[tuple[pulp.LpVariable, float]]) -> pulp.LpAffineExpression:
+    """Σ coefficient × variable, adding the coefficients of a repeated variable (building an
+    ``LpAffineExpression`` from pairs directly would keep only the last)."""
+    expr = pulp.LpAffineExpression()
+    for var, coefficient in terms:
+        expr.addterm(var, coefficient)
+    return expr
 
 
 def _lines(model: Model, problem: Problem, d: Demand, relax: bool) -> dict[Cell, tuple[pulp.LpVariable, float, Option]]:
@@ -131,9 +140,8 @@ def _lines(model: Model, problem: Problem, d: Demand, relax: bool) -> dict[Cell,
         if lock.mill in options:
             var = pulp.LpVariable(f"x_{d.id}_{lock.mill}_{lock.period}", lock.tonnes, lock.tonnes)
             own[lock.mill, lock.period] = (var, 1.0, options[lock.mill])
-    if s.whole and d.locked:
-        return own  # the planner has placed it: nothing else of it may be made
-    for o, t in allowed_lines(problem, d):
+    # a whole demand the planner has placed is made only where it is locked
+    for o, t in () if s.whole and d.locked else allowed_lines(problem, d):
         if (o.mill, t) in own:
             continue
         name = f"{d.id}_{o.mill}_{t}"

@@ -23,14 +23,15 @@ on the earlier plan, that plan is returned as "feasible".
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 
 import pulp
 
 from solver import engines
-from solver.conflicts import find_conflicts
+from solver.conflicts import find_conflicts, residual_conflict
 from solver.explain import explain
 from solver.model import Model, build, due_period, months_late
-from solver.problem import Problem, Settings, Solution
+from solver.problem import Problem, Solution
 from solver.quiet import stdout_silenced
 
 KEEP_RELATIVE = 1e-9
@@ -63,17 +64,12 @@ def solve(problem: Problem, solver: str | None = None, time_limit: float | None 
     solve — the status says so and ``message`` explains. Raises ``ValueError`` for an
     unknown solver name. Prints nothing on standard output.
     """
-    settings = problem.settings
-    if solver is not None or time_limit is not None:
-        settings = _replaced(settings, solver or settings.solver, time_limit if time_limit is not None else settings.time_limit)
-        problem = Problem(problem.demands, problem.hours, settings)
+    if solver is not None:
+        problem = replace(problem, settings=replace(problem.settings, solver=solver))
+    if time_limit is not None:
+        problem = replace(problem, settings=replace(problem.settings, time_limit=time_limit))
     with stdout_silenced():
         return _solve(problem)
-
-
-def _replaced(settings: Settings, solver: str, time_limit: float | None) -> Settings:
-    values = {name: getattr(settings, name) for name in Settings.__dataclass_fields__}
-    return Settings(**{**values, "solver": solver, "time_limit": time_limit})
 
 
 def _solve(problem: Problem) -> Solution:
@@ -115,7 +111,7 @@ def _solve(problem: Problem) -> Solution:
             proven = expr if outcome.kind == "optimal" and not model.is_mip else None
             continue
         if solved is None:
-            return _failed(outcome, stage, name, started, s)
+            return _failed(outcome, stage, name, started, problem)
         for var, value in solved.items():  # back to the earlier stage's plan
             var.varValue = value
         notes.append(f"the {stage} stage ended without a better plan ({outcome.detail})")
@@ -212,16 +208,16 @@ def _infeasible(name: str, started: float, conflicts) -> Solution:
     return Solution("infeasible", name, time.perf_counter() - started, conflicts=tuple(conflicts), message=message)
 
 
-def _failed(outcome: engines.Outcome, stage: str, name: str, started: float, settings: Settings) -> Solution:
-    """No plan at all from the first stage solved."""
+def _failed(outcome: engines.Outcome, stage: str, name: str, started: float, problem: Problem) -> Solution:
+    """No plan at all from the first stage solved. Infeasible here means the checks of
+    :mod:`solver.conflicts` passed, so the locked and mandatory lines fit in hours but not
+    in whole positions or lots: all of them are named."""
     seconds = time.perf_counter() - started
     if outcome.kind == "infeasible":
-        message = (
-            "no plan keeps every locked and mandatory line within the mills' hours "
-            f"(the {stage} stage is infeasible; the positions cannot all be placed whole or in lots)"
-        )
-        return Solution("infeasible", name, seconds, message=message)
+        conflict = residual_conflict(problem)
+        return Solution("infeasible", name, seconds, conflicts=(conflict,), message=f"infeasible: {conflict.text}")
     if outcome.kind == "no_solution":
-        message = f"the time limit of {settings.time_limit:g} s was reached before a feasible plan was found ({outcome.detail})"
+        limit = problem.settings.time_limit
+        message = f"the time limit of {limit:g} s was reached before a feasible plan was found ({outcome.detail})"
         return Solution("no_solution", name, seconds, message=message)
     return Solution("error", name, seconds, message=f"the solver stopped at the {stage} stage: {outcome.detail}")
