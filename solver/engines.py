@@ -3,9 +3,9 @@
 PuLP folds several solver states into ``LpStatusOptimal`` (HiGHS's time limit among them),
 so the outcome is read from the solver itself: HiGHS's model status, primal solution
 status and MIP dual bound (``Highs.getInfo()``); CBC's solution-file status and the
-"Objective value" / "Lower bound" lines of its log. A MIP counts as optimal only when its
-value meets its bound: a solver's own "optimal" within its relative-gap option is reported
-as "feasible" with that gap.
+"Objective value" and "Lower bound" (or, maximising, "Upper bound") lines of its log. A MIP
+counts as optimal only when its value meets its bound: a solver's own "optimal" within its
+relative-gap option is reported as "feasible" with that gap.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import contextlib
 import os
 import re
 import tempfile
+import time
 from dataclasses import dataclass
 
 import pulp
@@ -122,8 +123,10 @@ def _run_cbc(lp: pulp.LpProblem, limit: float | None, gap: float, warm: bool) ->
     solver = pulp.PULP_CBC_CMD(
         msg=False, timeLimit=limit, gapRel=gap or None, warmStart=warm, logPath=log
     )
+    started = time.perf_counter()
     try:
         lp.solve(solver)
+        elapsed = time.perf_counter() - started
         with open(log, encoding="utf-8", errors="replace") as f:
             text = f.read()
     except (pulp.PulpSolverError, OSError) as error:
@@ -134,6 +137,10 @@ def _run_cbc(lp: pulp.LpProblem, limit: float | None, gap: float, warm: bool) ->
     result = re.search(r"^Result - (.*)$", text, re.M)
     detail = result.group(1).strip() if result else pulp.LpStatus[lp.status]
     if lp.status == pulp.LpStatusInfeasible:
+        if limit is not None and elapsed >= limit:
+            # CBC's preprocessing, cut short by the limit, can call a feasible MIP
+            # infeasible ("Pre-processing says infeasible"): only the time is certain
+            return Outcome("no_solution", detail=f"stopped at the time limit ({detail})")
         return Outcome("infeasible", detail=detail)
     if lp.status != pulp.LpStatusOptimal:
         stopped = limit is not None and lp.sol_status == pulp.LpSolutionNoSolutionFound

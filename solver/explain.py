@@ -15,6 +15,8 @@ there: margin (less lateness) ÷ hours per tonne.
 
 from __future__ import annotations
 
+import math
+
 from solver import engines
 from solver.model import allowed_lines, build, due_period, net_margin
 from solver.problem import Demand, Explanation, Option, Problem
@@ -59,11 +61,12 @@ def explain(problem: Problem, tonnes: dict[tuple[int, int, int], float], key_ton
         due = due_period(d)
         if due >= problem.settings.periods:
             continue  # not due within the horizon: not making it yet needs no reason
-        short = d.tonnes - sum(made.values())
-        late = sum(t for (_, p), t in made.items() if p > due)
-        if short < SHORT and late < SHORT:
-            continue
-        explanations[d.id] = _explanation(problem, d, max(short, 0.0) if short >= SHORT else 0.0, late, prices, occupants)
+        short = round(d.tonnes - sum(made.values()), 3)
+        late = {t: amount for (_, t), amount in made.items() if t > due}
+        if short >= SHORT:
+            explanations[d.id] = _left_out(problem, d, short, round(sum(late.values()), 3), prices, occupants)
+        elif sum(late.values()) >= SHORT:
+            explanations[d.id] = _late(problem, d, late, prices)
     return prices, explanations
 
 
@@ -78,57 +81,72 @@ def _occupants(problem: Problem, tonnes: dict) -> dict[tuple[int, int], list[tup
     return result
 
 
-def _explanation(problem, d: Demand, short: float, late: float, prices, occupants) -> Explanation:
-    s = problem.settings
-    lines = allowed_lines(problem, d)
-    if short < SHORT:  # made in full, partly late: the binding cell is in its due month
-        due_lines = [(o, t) for o, t in lines if t == due_period(d)]
-        if not due_lines:
-            return Explanation(d.id, "late", 0.0, late, None, None, None, None,
-                               f"demand {d.id}: {late:g} t made late — no mill that can make it has hours in its due period")
-        o, t, price, earns = _best(problem, d, due_lines, prices)
-        return Explanation(d.id, "late", 0.0, late, o.mill, t, price, earns,
-                           f"demand {d.id}: {late:g} t made late — mill {o.mill} is full in period {t}: "
-                           f"an hour there is worth {price:,.0f} RUB at the margin, it earns {earns:,.0f} RUB/h")
-    tail = f" ({late:g} t of what is made is late)" if late >= SHORT else ""
-    if not d.options or not any(problem.hours.get((o.mill, t), 0.0) > 0 for o in d.options for t in range(s.periods)):
-        return Explanation(d.id, "no_mill", short, late, None, None, None, None,
-                           f"demand {d.id}: {short:g} t left out — no mill that can make it has hours{tail}")
+def _late(problem: Problem, d: Demand, late: dict[int, float], prices) -> Explanation:
+    """Made in full but partly late. Against the price of an hour in the due month stands
+    what making it on time would save per hour there: the lateness penalty of its first
+    late month. It is late because that saving is the smaller."""
+    tonnes = round(sum(late.values()), 3)
+    due = due_period(d)
+    lines = [(o, t) for o, t in allowed_lines(problem, d) if t == due]
     if not lines:
-        if all(d.tonnes < s.min_lot.get(o.mill, 0.0) for o in d.options):
-            return Explanation(d.id, "min_lot", short, late, None, None, None, None,
-                               f"demand {d.id}: {short:g} t left out — {d.tonnes:g} t is below every mill's minimum lot{tail}")
-        return Explanation(d.id, "no_mill", short, late, None, None, None, None,
-                           f"demand {d.id}: {short:g} t left out — no mill that can make it has hours in the periods it may be made{tail}")
-    o, t, price, earns = _best(problem, d, lines, prices)
+        return Explanation(d.id, "late", 0.0, tonnes, None, None, None, None,
+                           f"demand {d.id}: {tonnes:g} t made late — no mill that can make it has hours in its due period {due}")
+    penalty = problem.settings.lateness_penalty * (min(late) - due)
+    o, t, price, saves = _best(lines, prices, lambda o, t: _per_hour(penalty, o))
+    return Explanation(
+        d.id, "late", 0.0, tonnes, o.mill, t, price, saves,
+        f"demand {d.id}: {tonnes:g} t made late — an hour of mill {o.mill} in period {t} is worth {price:,.0f} RUB "
+        f"at the margin; making it on time would save only {saves:,.0f} RUB of lateness per hour",
+    )
+
+
+def _left_out(problem: Problem, d: Demand, short: float, late: float, prices, occupants) -> Explanation:
+    """Left out wholly or partly: the first reason that holds, from the data to the prices
+    on its best mill-period."""
+    s = problem.settings
+    tail = f" ({late:g} t of what is made is late)" if late >= SHORT else ""
+
+    def said(code, why, o=None, t=None, price=None, earns=None) -> Explanation:
+        return Explanation(d.id, code, short, late, o and o.mill, t, price, earns, f"demand {d.id}: {short:g} t left out — {why}{tail}")
+
+    lines = allowed_lines(problem, d)
+    if not lines:
+        if d.options and all(d.tonnes < s.min_lot.get(o.mill, 0.0) for o in d.options):
+            return said("min_lot", f"{d.tonnes:g} t is below the minimum lot of every mill that can make it")
+        return said("no_mill", "no mill that can make it has hours in the periods it may be made")
+    o, t, price, earns = _best(lines, prices, lambda o, t: _per_hour(net_margin(d, o, t, s.lateness_penalty), o))
     cell = f"mill {o.mill} in period {t}"
+    facts = (o, t, price, earns)
     if earns <= 0:
-        code, why = "unprofitable", f"it earns {earns:,.0f} RUB/h on {cell}: making it would lose money"
-    elif earns < price - _tolerance(earns, price):
-        code, why = "capacity", f"{cell} is full: an hour there is worth {price:,.0f} RUB at the margin, it earns {earns:,.0f} RUB/h"
-    elif not d.key_account and _cheaper(occupants, (o.mill, t), earns, lambda x: x.key_account):
-        code, why = "key_accounts", f"pushed out of {cell} by key-account tonnes (it earns {earns:,.0f} RUB/h)"
-    elif _cheaper(occupants, (o.mill, t), earns, lambda x: x.mandatory or bool(x.locked)):
-        code, why = "reserved", f"the hours of {cell} are held by locked or mandatory lines (it earns {earns:,.0f} RUB/h)"
-    elif s.whole or s.min_lot.get(o.mill, 0.0) > 0:
-        code, why = ("whole", f"it does not fit whole into what is left of {cell}") if s.whole else (
-            "min_lot", f"what is left of {cell} is below the minimum lot of {s.min_lot[o.mill]:g} t")
-    elif s.stability_penalty > 0 and any(x.previous for x, _ in occupants.get((o.mill, t), ())):
-        code, why = "stability", f"room on {cell} would mean moving lines of the approved revision"
-    else:
-        code, why = "capacity", f"{cell} is full: an hour there is worth {price:,.0f} RUB at the margin, as much as it earns"
-    return Explanation(d.id, code, short, late, o.mill, t, price, earns, f"demand {d.id}: {short:g} t left out — {why}{tail}")
+        return said("unprofitable", f"it earns {earns:,.0f} RUB/h on {cell}: making it would lose money", *facts)
+    if earns < price - _tolerance(earns, price):
+        return said("capacity", f"{cell} is full: an hour there is worth {price:,.0f} RUB at the margin, it earns {earns:,.0f} RUB/h", *facts)
+    # it earns at least the margin there: something that earns less holds the hours
+    if not d.key_account and _cheaper(occupants, (o.mill, t), earns, lambda x: x.key_account):
+        return said("key_accounts", f"pushed out of {cell} by key-account tonnes (it earns {earns:,.0f} RUB/h)", *facts)
+    if _cheaper(occupants, (o.mill, t), earns, lambda x: x.mandatory or bool(x.locked)):
+        return said("reserved", f"the hours of {cell} are held by locked or mandatory lines (it earns {earns:,.0f} RUB/h)", *facts)
+    if s.whole:
+        return said("whole", f"it does not fit whole into what is left of {cell}", *facts)
+    if s.min_lot.get(o.mill, 0.0) > 0:
+        return said("min_lot", f"what is left of {cell} is below its minimum lot of {s.min_lot[o.mill]:g} t", *facts)
+    if s.stability_penalty > 0 and any(x.previous for x, _ in occupants.get((o.mill, t), ())):
+        return said("stability", f"room on {cell} would mean moving lines of the approved revision", *facts)
+    return said("capacity", f"{cell} is full: an hour there is worth {price:,.0f} RUB at the margin, as much as it earns", *facts)
 
 
-def _best(problem: Problem, d: Demand, lines, prices) -> tuple[Option, int, float, float]:
-    """The line where the demand earns most per hour above the shadow price."""
-    best = None
-    for o, t in lines:
-        earns = net_margin(d, o, t, problem.settings.lateness_penalty) / o.hours_per_tonne if o.hours_per_tonne > 0 else float("inf")
-        price = prices.get((o.mill, t), 0.0)
-        if best is None or earns - price > best[3] - best[2]:
-            best = (o, t, price, earns)
-    return best
+def _best(lines, prices, earns) -> tuple[Option, int, float, float]:
+    """The line where ``earns(option, period)`` (RUB/h) most exceeds the shadow price."""
+    scored = [(earns(o, t) - prices.get((o.mill, t), 0.0), i) for i, (o, t) in enumerate(lines)]
+    o, t = lines[max(scored)[1]]
+    return o, t, prices.get((o.mill, t), 0.0), earns(o, t)
+
+
+def _per_hour(rub_per_tonne: float, option: Option) -> float:
+    """RUB/h from RUB/t on ``option``'s mill (a mill needing no time earns without limit)."""
+    if option.hours_per_tonne > 0:
+        return rub_per_tonne / option.hours_per_tonne
+    return math.copysign(math.inf, rub_per_tonne)
 
 
 def _tolerance(a: float, b: float) -> float:
@@ -137,7 +155,7 @@ def _tolerance(a: float, b: float) -> float:
 
 def _cheaper(occupants, cell, earns: float, which) -> bool:
     """Whether lines matching ``which`` on ``cell`` earn less per hour than ``earns``."""
-    for demand, option in occupants.get(cell, ()):
-        if which(demand) and option.margin_per_tonne / max(option.hours_per_tonne, 1e-12) < earns - _tolerance(earns, 0):
-            return True
-    return False
+    return any(
+        which(demand) and _per_hour(option.margin_per_tonne, option) < earns - _tolerance(earns, 0)
+        for demand, option in occupants.get(cell, ())
+    )

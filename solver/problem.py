@@ -125,13 +125,19 @@ class Explanation:
     """Why a demand was left out (wholly or partly) or planned late, in a planner's terms.
 
     ``code``: ``"no_mill"`` (no mill that can make it has hours when it may be made),
-    ``"min_lot"`` (too small for every mill's minimum lot), ``"unprofitable"`` (it loses
-    money), ``"capacity"`` (the mill-period's hour is worth more to others: ``shadow_price``
-    RUB/h against ``earns_per_hour``), ``"key_accounts"`` (pushed out by key-account
-    tonnes), ``"reserved"`` (hours held by locked or mandatory lines), ``"whole"`` (does not
-    fit whole), ``"stability"`` (room would mean moving lines of the approved revision),
-    ``"late"`` (made, but partly after its due month). ``tonnes_short`` and ``late_tonnes``
-    in t; ``mill`` and ``period`` name the binding mill-period when there is one.
+    ``"min_lot"`` (below the minimum lot), ``"unprofitable"`` (it loses money),
+    ``"capacity"`` (the hour of its best mill-period is worth at least what it earns
+    there), ``"key_accounts"`` (pushed out by key-account tonnes), ``"reserved"`` (hours
+    held by locked or mandatory lines), ``"whole"`` (does not fit whole), ``"stability"``
+    (room would mean moving lines of the approved revision), ``"late"`` (made in full, but
+    partly after its due month).
+
+    ``tonnes_short`` and ``late_tonnes`` in t. ``mill`` and ``period`` name the binding
+    mill-period: the one where the demand would do best against its ``shadow_price``
+    (RUB per mill-hour); for ``"late"`` the best one in its due month. ``earns_per_hour``
+    (RUB/h) is its margin less lateness per hour there — for ``"late"``, the lateness
+    penalty per hour that making it on time would save. ``None`` where no mill applies.
+    ``text`` names ids; the front renders names.
     """
 
     demand: int
