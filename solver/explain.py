@@ -25,31 +25,39 @@ PRICE_TOLERANCE = 1e-6
 """RUB/h within which a position's earnings per hour count as equal to a shadow price
 (relative to the larger of the two, at least 1)."""
 
+KEY_SLACK_RELATIVE = 1e-7
+KEY_SLACK_ABSOLUTE = 1e-6
+"""Key-account tonnes (t) the relaxation may fall short of the plan's: CBC reports values to
+eight digits, so the plan's own value can overshoot the optimum by 5e-8 of it."""
+
 SHORT = 0.01
 """Tonnes (t) short or late below which nothing needs explaining (the reporting grain)."""
 
 
 def shadow_prices(problem: Problem, key_tonnes: float) -> dict[tuple[int, int], float]:
-    """RUB per extra hour by (mill, period), for every mill-period some demand could use;
-    empty if the relaxation could not be solved."""
+    """RUB per extra hour by (mill, period), for every mill-period of the horizon in
+    ``problem.hours`` (0 where no demand could use it; for one without hours, the worth of
+    its first hour), holding at least ``key_tonnes`` (t,
+    unrounded) key-account tonnes on time; empty if the relaxation could not be solved."""
     model = build(problem, relax=True)
+    prices = {(m, t): 0.0 for m, t in problem.hours if 0 <= t < problem.settings.periods}
     if not model.hours_rows:
-        return {}
+        return prices
     if model.key.items():
-        size = sum(abs(c) for c in model.key.values())
-        model.lp += model.key >= key_tonnes - max(1e-6, 1e-9 * size * max(1.0, key_tonnes)), "keep_key"
+        model.lp += model.key >= key_tonnes - max(KEY_SLACK_ABSOLUTE, KEY_SLACK_RELATIVE * key_tonnes), "keep_key"
     model.lp.setObjective(model.margin)
     outcome = engines.run(model.lp, problem.settings.solver, None, 0.0, warm=False)
     if outcome.kind != "optimal":
         return {}
     rows = {row.name: row for row in model.lp.constraints()}
     # a maximisation's hours row is worth ≥ 0 per hour; solvers differ in the sign they report
-    return {cell: abs(rows[name].pi or 0.0) for cell, name in model.hours_rows.items()}
+    prices.update({cell: abs(rows[name].pi or 0.0) for cell, name in model.hours_rows.items()})
+    return prices
 
 
 def explain(problem: Problem, tonnes: dict[tuple[int, int, int], float], key_tonnes: float) -> tuple[dict, dict]:
     """``(shadow_prices, explanations)`` for the plan ``tonnes`` ((demand, mill, period) → t)
-    that makes ``key_tonnes`` key-account tonnes on time."""
+    that makes ``key_tonnes`` key-account tonnes on time (unrounded, as solved)."""
     prices = shadow_prices(problem, key_tonnes)
     planned: dict[int, dict[tuple[int, int], float]] = {}
     for (d, m, t), amount in tonnes.items():
@@ -109,8 +117,12 @@ def _left_out(problem: Problem, d: Demand, short: float, late: float, prices, oc
     def said(code, why, o=None, t=None, price=None, earns=None) -> Explanation:
         return Explanation(d.id, code, short, late, o and o.mill, t, price, earns, f"demand {d.id}: {short:g} t left out — {why}{tail}")
 
-    lines = allowed_lines(problem, d)
+    locked = {(lock.mill, lock.period) for lock in d.locked}
+    # a locked line is fixed (and a whole demand with locks is made only there)
+    lines = [] if s.whole and d.locked else [(o, t) for o, t in allowed_lines(problem, d) if (o.mill, t) not in locked]
     if not lines:
+        if d.locked:
+            return said("locked", f"it is locked at {sum(lock.tonnes for lock in d.locked):g} t and no other line is open to it")
         if d.options and all(d.tonnes < s.min_lot.get(o.mill, 0.0) for o in d.options):
             return said("min_lot", f"{d.tonnes:g} t is below the minimum lot of every mill that can make it")
         return said("no_mill", "no mill that can make it has hours in the periods it may be made")

@@ -51,15 +51,17 @@ def net_margin(demand: Demand, option: Option, period: int, penalty: float) -> f
     return option.margin_per_tonne - penalty * months_late(demand, period)
 
 
-def allowed_lines(problem: Problem, demand: Demand) -> list[tuple[Option, int]]:
-    """The (option, period) lines a demand may use when it is not locked."""
+def allowed_lines(problem: Problem, demand: Demand, idle: bool = False) -> list[tuple[Option, int]]:
+    """The (option, period) lines a demand may use when it is not locked; ``idle`` adds
+    those on mill-periods listed with no hours (their lines can only be 0)."""
     s = problem.settings
     lines = []
     for o in demand.options:
         if demand.tonnes < s.min_lot.get(o.mill, 0.0):
             continue
         for t in window(demand, s.periods, s.early_months):
-            if problem.hours.get((o.mill, t), 0.0) > 0:
+            hours = problem.hours.get((o.mill, t))
+            if hours is not None and (hours > 0 or idle):
                 lines.append((o, t))
     return lines
 
@@ -88,8 +90,10 @@ class Model:
 
 
 def build(problem: Problem, relax: bool = False) -> Model:
-    """The model of ``problem``; ``relax`` makes every binary continuous in [0, 1] (the LP
-    relaxation, for shadow prices)."""
+    """The model of ``problem``; ``relax`` makes every binary continuous in [0, 1] and adds
+    the lines of mill-periods without hours, held at 0 by their hours rows (the LP
+    relaxation, for shadow prices: a mill-period in maintenance then has the price of its
+    first hour)."""
     s = problem.settings
     model = Model(pulp.LpProblem("prioritiser", pulp.LpMaximize))
     key_terms, margin_terms, priority_terms = [], [], []
@@ -141,7 +145,7 @@ def _lines(model: Model, problem: Problem, d: Demand, relax: bool) -> dict[Cell,
             var = pulp.LpVariable(f"x_{d.id}_{lock.mill}_{lock.period}", lock.tonnes, lock.tonnes)
             own[lock.mill, lock.period] = (var, 1.0, options[lock.mill])
     # a whole demand the planner has placed is made only where it is locked
-    for o, t in () if s.whole and d.locked else allowed_lines(problem, d):
+    for o, t in () if s.whole and d.locked else allowed_lines(problem, d, idle=relax):
         if (o.mill, t) in own:
             continue
         name = f"{d.id}_{o.mill}_{t}"

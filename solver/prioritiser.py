@@ -140,7 +140,7 @@ def _result(problem: Problem, model: Model, status: str, gap: float | None, name
         lateness += amount * s.lateness_penalty * months_late(demand, t)
         if demand.key_account and t <= due_period(demand):
             key_tonnes += amount
-    shadow_prices, explanations = explain(problem, tonnes, key_tonnes) if s.explain else ({}, {})
+    shadow_prices, explanations = explain(problem, tonnes, pulp.value(model.key) or 0.0) if s.explain else ({}, {})
     return Solution(
         status=status,
         solver=name,

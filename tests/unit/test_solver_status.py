@@ -9,6 +9,7 @@ Units: t, h, RUB. ``Option(mill, hours_per_tonne, margin_per_tonne)``,
 from __future__ import annotations
 
 import random
+import time
 
 import pytest
 
@@ -181,6 +182,66 @@ def test_whole_mandatory_positions_that_fit_in_hours_but_not_in_pieces_are_all_n
 def test_bad_settings_are_refused_by_name(settings, words):
     with pytest.raises(ValueError, match=words):
         Settings(**settings)
+
+
+@pytest.mark.parametrize(
+    ("problem", "words"),
+    [
+        (lambda: Problem((), {1: 100.0}), "keyed by (mill, period)"),
+        (lambda: Problem((), {(1, 0): -1.0}), "mill 1 in period 0"),
+        (lambda: Problem((d(1, 5), d(1, 6)), {}), "demand id 1 is repeated"),
+        (lambda: Problem((d(-3, 5),), {}), "demand id -3 is negative"),
+        (lambda: Problem((d(1, -5),), {}), "demand 1 has negative tonnes"),
+        (lambda: Problem((d(1, 5, (1, 1.0, 1), (1, 2.0, 1)),), {}), "demand 1 offers a mill twice"),
+        (lambda: Problem((d(1, 5, (1, -1.0, 1)),), {}), "demand 1 has negative hours"),
+        (lambda: Problem((d(1, 5, (1, 1.0, 1), locked=(Lock(1, 0, -1),)),), {}), "demand 1 has negative locked"),
+    ],
+)
+def test_malformed_problems_are_refused_naming_the_entry(problem, words):
+    with pytest.raises(ValueError) as refused:
+        problem()
+    assert words in str(refused.value)
+
+
+# -- a later stage cut short -----------------------------------------------------------------
+
+KEY_THEN_MARGIN = [d(1, 60, (1, 1.0, 100), key=True), d(2, 100, (1, 1.0, 5000)), d(3, 100, (1, 1.0, 4000))]
+"""Mill 1: 100 h. Key d1 60 t first; the margin stage gives the other 40 h to d2."""
+
+
+def test_a_later_stage_stopped_by_the_time_limit_returns_the_earlier_plan(engine, monkeypatch):
+    # The margin stage "runs out of time" without a solution: the key stage's plan stands,
+    # reported as feasible with the reason, not as optimal and not as an error.
+    real = engines.run
+    calls = []
+
+    def margin_stage_times_out(lp, *args, **kwargs):
+        calls.append(lp.objective)
+        if len(calls) == 2:
+            return engines.Outcome("no_solution", detail="Time limit reached")
+        return real(lp, *args, **kwargs)
+
+    monkeypatch.setattr(engines, "run", margin_stage_times_out)
+    solution = run(engine, KEY_THEN_MARGIN, {(1, 0): 100}, explain=False, time_limit=60)
+    assert solution.status == "feasible" and solution.ok and solution.gap is None
+    assert "margin stage ended without a better plan" in solution.message
+    assert solution.tonnes[1, 1, 0] == pytest.approx(60) and solution.key_account_tonnes == pytest.approx(60)
+
+
+def test_time_spent_before_a_later_stage_leaves_the_earlier_plan(engine, monkeypatch):
+    # The key stage itself uses up the limit: the margin stage is not started.
+    real = engines.run
+
+    def slow(lp, *args, **kwargs):
+        outcome = real(lp, *args, **kwargs)
+        time.sleep(0.3)
+        return outcome
+
+    monkeypatch.setattr(engines, "run", slow)
+    solution = run(engine, KEY_THEN_MARGIN, {(1, 0): 100}, explain=False, time_limit=0.2)
+    assert solution.status == "feasible"
+    assert "time limit was reached before the margin stage" in solution.message
+    assert solution.key_account_tonnes == pytest.approx(60)
 
 
 # -- silence -------------------------------------------------------------------------------
