@@ -50,10 +50,11 @@ class _HiGHS(pulp.HiGHS):
             import highspy  # present: this class is only used when pulp.HiGHS is available
 
             columns = lp.variables()
-            start = highspy.HighsSolution()
-            start.col_value = [0.0] * len(columns)
+            values = [0.0] * len(columns)
             for var in columns:
-                start.col_value[var.index] = var.varValue or 0.0
+                values[var.index] = var.varValue or 0.0
+            start = highspy.HighsSolution()
+            start.col_value = values  # assigned whole: the property hands out a copy
             lp.solverModel.setSolution(start)
         super().callSolver(lp)
 

@@ -191,7 +191,9 @@ class Solution:
     """What the prioritiser planned.
 
     ``status``: ``"optimal"``; ``"feasible"`` (a plan, not proven best: ``gap`` is the
-    relative distance to the solver's bound, or ``None`` if unknown); ``"infeasible"``
+    largest relative distance to the solver's bound among the lexicographic stages
+    completed, each relative to |its value| but at least 1; ``None`` if unknown; a stage
+    the time limit left undone is named in ``message``); ``"infeasible"``
     (``conflicts`` name the demands and mill-periods); ``"no_solution"`` (the time limit
     came before any plan); ``"error"``. ``message`` says why whenever not optimal.
     ``tonnes`` maps ``(demand, mill, period)`` to t (only entries ≥ 10 kg, to the kg).
