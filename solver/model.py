@@ -138,6 +138,7 @@ def _lines(model: Model, problem: Problem, d: Demand, relax: bool) -> dict[Cell,
     """Create the demand's line variables (and lot rows); returns them by (mill, period)."""
     s = problem.settings
     category = pulp.LpContinuous if relax else pulp.LpBinary
+    binaries = [] if relax else model.binaries  # relaxed, they are not binaries any more
     options = {o.mill: o for o in d.options}
     own = {}
     for lock in d.locked:  # a lock on a mill that cannot make the demand is a conflict, found before
@@ -151,14 +152,14 @@ def _lines(model: Model, problem: Problem, d: Demand, relax: bool) -> dict[Cell,
         name = f"{d.id}_{o.mill}_{t}"
         if s.whole:
             var = pulp.LpVariable(f"y_{name}", 0, 1, category)
-            model.binaries.append(var)
+            binaries.append(var)
             own[o.mill, t] = (var, d.tonnes, o)
             continue
         var = pulp.LpVariable(f"x_{name}", 0, d.tonnes)
         lot = s.min_lot.get(o.mill, 0.0)
         if lot > 0:
             z = pulp.LpVariable(f"z_{name}", 0, 1, category)
-            model.binaries.append(z)
+            binaries.append(z)
             model.lp += var - lot * z >= 0, f"lot_{name}"
             model.lp += var - d.tonnes * z <= 0, f"cap_{name}"
         own[o.mill, t] = (var, 1.0, o)
