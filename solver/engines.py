@@ -38,24 +38,23 @@ class Outcome:
 
 
 class _HiGHS(pulp.HiGHS):
-    """PuLP's HiGHS interface, handed the variables' current values as a starting solution
-    when ``warm`` (a later stage then never starts from nothing)."""
+    """PuLP's HiGHS interface, handed the current values of ``start`` (the model's
+    variables) as a starting solution, so a later stage never starts from nothing."""
 
-    def __init__(self, warm: bool, **kwargs) -> None:
+    def __init__(self, start: list[pulp.LpVariable] | None, **kwargs) -> None:
         super().__init__(**kwargs)
-        self.warm = warm
+        self.start = start
 
     def callSolver(self, lp: pulp.LpProblem) -> None:
-        if self.warm:
+        if self.start:
             import highspy  # present: this class is only used when pulp.HiGHS is available
 
-            columns = lp.variables()
-            values = [0.0] * len(columns)
-            for var in columns:
+            values = [0.0] * lp.solverModel.getNumCol()
+            for var in self.start:  # buildSolverModel numbered every variable of the model
                 values[var.index] = var.varValue or 0.0
-            start = highspy.HighsSolution()
-            start.col_value = values  # assigned whole: the property hands out a copy
-            lp.solverModel.setSolution(start)
+            solution = highspy.HighsSolution()
+            solution.col_value = values  # assigned whole: the property hands out a copy
+            lp.solverModel.setSolution(solution)
         super().callSolver(lp)
 
 
@@ -70,24 +69,26 @@ def label(name: str) -> str:
     return {"highs": "HiGHS", "cbc": "PULP_CBC_CMD"}[engine_name(name)]
 
 
-def run(lp: pulp.LpProblem, name: str, time_limit: float | None, gap: float, warm: bool) -> Outcome:
-    """Solve ``lp`` (already holding its objective) with engine ``name``; never raises for
-    solver trouble."""
+def run(
+    lp: pulp.LpProblem, name: str, time_limit: float | None, gap: float, mip: bool, start: list[pulp.LpVariable] | None
+) -> Outcome:
+    """Solve ``lp`` (already holding its objective) with engine ``name``; ``mip``: it has
+    integer variables; ``start``: all its variables, whose current values are a feasible
+    plan to start from (``None``: none). Never raises for solver trouble."""
     limit = None if time_limit is None else max(time_limit, TIME_FLOOR)
     if engine_name(name) == "highs":
-        return _run_highs(lp, limit, gap, warm)
-    return _run_cbc(lp, limit, gap, warm)
+        return _run_highs(lp, limit, gap, mip, start)
+    return _run_cbc(lp, limit, gap, start is not None)
 
 
-def _run_highs(lp: pulp.LpProblem, limit: float | None, gap: float, warm: bool) -> Outcome:
+def _run_highs(lp: pulp.LpProblem, limit: float | None, gap: float, mip: bool, start) -> Outcome:
     import highspy
 
-    solver = _HiGHS(warm, msg=False, timeLimit=limit, gapRel=gap, mip_abs_gap=0.0)
+    solver = _HiGHS(start, msg=False, timeLimit=limit, gapRel=gap, mip_abs_gap=0.0)
     try:
         lp.solve(solver)
     except (pulp.PulpSolverError, IndexError) as error:  # IndexError: PuLP reading an empty solution
-        highs = getattr(lp, "solverModel", None)
-        if highs is None:
+        if getattr(lp, "solverModel", None) is None:
             return Outcome("error", detail=str(error))
     highs = lp.solverModel
     status = highs.getModelStatus()
@@ -98,9 +99,11 @@ def _run_highs(lp: pulp.LpProblem, limit: float | None, gap: float, warm: bool) 
     if status in (statuses.kInfeasible, statuses.kUnboundedOrInfeasible):
         return Outcome("infeasible", detail=detail)
     if status == statuses.kOptimal or has_solution:
-        if not lp.isMIP():
-            return Outcome("optimal" if status == statuses.kOptimal else "feasible", 0.0 if status == statuses.kOptimal else None, detail)
-        return _graded(info.objective_function_value, info.mip_dual_bound, detail)
+        if mip:
+            return _graded(info.objective_function_value, info.mip_dual_bound, detail)
+        if status == statuses.kOptimal:
+            return Outcome("optimal", 0.0, detail)
+        return Outcome("feasible", None, detail)
     if status in (statuses.kTimeLimit, statuses.kIterationLimit, statuses.kInterrupt):
         return Outcome("no_solution", detail=detail)
     return Outcome("error", detail=detail)

@@ -46,7 +46,7 @@ def shadow_prices(problem: Problem, key_tonnes: float) -> dict[tuple[int, int], 
     if model.key.items():
         model.lp += model.key >= key_tonnes - max(KEY_SLACK_ABSOLUTE, KEY_SLACK_RELATIVE * key_tonnes), "keep_key"
     model.lp.setObjective(model.margin)
-    outcome = engines.run(model.lp, problem.settings.solver, None, 0.0, warm=False)
+    outcome = engines.run(model.lp, problem.settings.solver, None, 0.0, mip=False, start=None)
     if outcome.kind != "optimal":
         return {}
     rows = {row.name: row for row in model.lp.constraints()}

@@ -106,13 +106,14 @@ def _solve(problem: Problem) -> Solution:
             left = left * weights[0] / sum(weights)
         release = _hold_to_optimum(model, proven) if proven is not None else None
         model.lp.setObjective(expr)
-        outcome = engines.run(model.lp, s.solver, left, s.gap, warm=solved is not None and model.is_mip)
+        start = model.variables if solved is not None and model.is_mip else None
+        outcome = engines.run(model.lp, s.solver, left, s.gap, model.is_mip, start)
         if release is not None and outcome.kind in ("infeasible", "error"):
             release()  # numerical trouble on the face: fall back to the kept value alone
-            outcome = engines.run(model.lp, s.solver, left, s.gap, warm=False)
+            outcome = engines.run(model.lp, s.solver, left, s.gap, model.is_mip, None)
         if outcome.kind in ("optimal", "feasible"):
             gaps.append(outcome.gap)
-            solved = {var: var.varValue for var in model.lp.variables()}
+            solved = {var: var.varValue for var in model.variables}
             value = pulp.value(expr) or 0.0
             size = sum(abs(c * (var.varValue or 0.0)) for var, c in expr.items())
             model.lp += expr >= value - max(KEEP_ABSOLUTE, relative * size), f"keep_{stage}"
@@ -189,7 +190,7 @@ def _hold_to_optimum(model: Model, objective: pulp.LpAffineExpression):
     """
     tolerance = FACE_TOLERANCE * max([1.0, *(abs(c) for c in objective.values())])
     bounds = []
-    for var in model.lp.variables():
+    for var in model.variables:
         low, high = var.lowBound, var.upBound
         if low != high and abs(var.dj or 0.0) > tolerance:
             bounds.append((var, low, high))

@@ -254,9 +254,10 @@ def test_a_later_mip_stage_starts_from_the_earlier_plan(engine, monkeypatch):
     real = engines.run
     stages = []
 
-    def later_stages_without_time(lp, name, time_limit, gap, warm):
+    def later_stages_without_time(lp, name, time_limit, gap, mip, start):
+        warm = start is not None
         stages.append(warm)
-        return real(lp, name, {"highs": 0.0, "cbc": 1.0}[engine] if warm else time_limit, gap, warm)
+        return real(lp, name, {"highs": 0.0, "cbc": 1.0}[engine] if warm else time_limit, gap, mip, start)
 
     monkeypatch.setattr(engines, "run", later_stages_without_time)
     solution = solve(Problem(demands, base.hours, Settings(solver=engine, whole=True, explain=False)))
