@@ -85,11 +85,13 @@ def _run_highs(lp: pulp.LpProblem, limit: float | None, gap: float, mip: bool, s
     import highspy
 
     solver = _HiGHS(start, msg=False, timeLimit=limit, gapRel=gap, mip_abs_gap=0.0)
+    lp.solverModel = None  # not the last stage's
     try:
         lp.solve(solver)
-    except (pulp.PulpSolverError, IndexError) as error:  # IndexError: PuLP reading an empty solution
-        if getattr(lp, "solverModel", None) is None:
-            return Outcome("error", detail=str(error))
+    except Exception as error:  # noqa: BLE001 — the contract: solver trouble is a status, not a raise
+        # PuLP itself fails reading an empty solution (IndexError); HiGHS still knows why
+        if lp.solverModel is None or lp.solverModel.getModelStatus() == highspy.HighsModelStatus.kNotset:
+            return Outcome("error", detail=f"{type(error).__name__}: {error}")
     highs = lp.solverModel
     status = highs.getModelStatus()
     info = highs.getInfo()
@@ -133,8 +135,8 @@ def _run_cbc(lp: pulp.LpProblem, limit: float | None, gap: float, warm: bool) ->
         elapsed = time.perf_counter() - started
         with open(log, encoding="utf-8", errors="replace") as f:
             text = f.read()
-    except (pulp.PulpSolverError, OSError) as error:
-        return Outcome("error", detail=str(error))
+    except Exception as error:  # noqa: BLE001 — the contract: solver trouble is a status, not a raise
+        return Outcome("error", detail=f"{type(error).__name__}: {error}")
     finally:
         with contextlib.suppress(OSError):
             os.remove(log)

@@ -12,6 +12,7 @@ import random
 import time
 from dataclasses import replace
 
+import pulp
 import pytest
 
 from solver import engines
@@ -263,6 +264,18 @@ def test_a_later_mip_stage_starts_from_the_earlier_plan(engine, monkeypatch):
     solution = solve(Problem(demands, base.hours, Settings(solver=engine, whole=True, explain=False)))
     assert stages == [False, True]  # key stage cold, margin stage warm
     assert solution.ok and "without a better plan" not in solution.message
+
+
+@pytest.mark.parametrize("engine_class", ["_HiGHS", "PULP_CBC_CMD"])
+def test_a_solver_that_breaks_gives_an_error_status_not_an_exception(monkeypatch, engine_class):
+    def broken(self, *args, **kwargs):
+        raise RuntimeError("solver library crashed")
+
+    target = engines._HiGHS if engine_class == "_HiGHS" else pulp.PULP_CBC_CMD
+    monkeypatch.setattr(target, "callSolver" if engine_class == "_HiGHS" else "actualSolve", broken)
+    solution = run("highs" if engine_class == "_HiGHS" else "cbc", [d(1, 10, (1, 1.0, 100))], {(1, 0): 100})
+    assert solution.status == "error" and not solution.ok
+    assert "RuntimeError: solver library crashed" in solution.message and "margin stage" in solution.message
 
 
 # -- silence -------------------------------------------------------------------------------
