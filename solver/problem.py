@@ -75,7 +75,9 @@ class Settings:
     * ``lateness_penalty``: RUB per tonne per month made after its due month (default
       :data:`LATENESS_PENALTY`).
     * ``early_months``: a demand may be made at most this many periods before ``due``.
-    * ``stability_penalty``: RUB per tonne changed against ``Demand.previous``.
+    * ``stability_penalty``: RUB per tonne changed on a line against ``Demand.previous``
+      (moving t tonnes to another mill or month changes two lines: 2·t tonnes); charged
+      in the margin stage, not reported in the margin.
     * ``solver``: ``"highs"`` (falls back to CBC without highspy) or ``"cbc"``.
     * ``time_limit``: seconds for the whole solve (all stages); ``None`` for no limit.
     * ``gap``: relative MIP gap accepted (0 proves optimality).
