@@ -118,6 +118,15 @@ def test_mandatory_positions_beyond_a_group_of_mills_name_the_group(engine):
     assert [(c.demands, c.cells) for c in solution.conflicts] == [((1,), ((1, 0), (2, 0)))]
 
 
+def test_with_many_mills_all_of_them_together_are_tried(engine):
+    # 14 mills of 10 h; mandatory d1 150 t at 1 h/t may go on any: only all 14 together
+    # (140 h) show the conflict.
+    mills = range(1, 15)
+    solution = run(engine, [d(1, 150, *((m, 1.0, 100) for m in mills), mandatory=True)], {(m, 0): 10 for m in mills})
+    assert solution.status == "infeasible"
+    assert [(c.demands, c.cells) for c in solution.conflicts] == [((1,), tuple((m, 0) for m in mills))]
+
+
 def test_locks_beyond_hours_in_a_later_month_name_that_month(engine):
     solution = run(
         engine,
@@ -197,6 +206,7 @@ def test_bad_settings_are_refused_by_name(settings, words):
         (lambda: Problem((d(1, 5, (1, 1.0, 1), (1, 2.0, 1)),), {}), "demand 1 offers a mill twice"),
         (lambda: Problem((d(1, 5, (1, -1.0, 1)),), {}), "demand 1 has negative hours"),
         (lambda: Problem((d(1, 5, (1, 1.0, 1), locked=(Lock(1, 0, -1),)),), {}), "demand 1 has negative locked"),
+        (lambda: Problem((d(1, 5, (1, 1.0, 1), locked=(Lock(1, 0, 1), Lock(1, 0, 2))),), {}), "demand 1 names one mill and period twice"),
     ],
 )
 def test_malformed_problems_are_refused_naming_the_entry(problem, words):
