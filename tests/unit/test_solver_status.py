@@ -139,19 +139,24 @@ def test_locks_beyond_hours_in_a_later_month_name_that_month(engine):
 
 
 @pytest.mark.parametrize(
-    ("demand", "words"),
+    ("demand", "settings", "words"),
     [
-        (d(1, 10, (1, 1.0, 100), locked=(Lock(2, 0, 10),)), "locked on mill 2, which cannot make it"),
-        (d(1, 10, (1, 1.0, 100), locked=(Lock(1, 3, 10),)), "outside the horizon"),
-        (d(1, 10, (1, 1.0, 100), locked=(Lock(1, 0, 15),)), "15 t locked but only 10 t"),
-        (d(1, 10, mandatory=True), "no mill that can make it"),
-        (d(1, 10, (2, 1.0, 100), mandatory=True), "none of mills 2 has hours"),
-        (d(1, 10, (1, 1.0, 100), mandatory=True, locked=(Lock(1, 1, 10),)), "mandatory this month but locked in period 1"),
+        (d(1, 10, (1, 1.0, 100), locked=(Lock(2, 0, 10),)), {}, "locked on mill 2, which cannot make it"),
+        (d(1, 10, (1, 1.0, 100), locked=(Lock(1, 3, 10),)), {}, "outside the horizon"),
+        (d(1, 10, (1, 1.0, 100), locked=(Lock(1, 0, 15),)), {}, "15 t locked but only 10 t"),
+        (d(1, 10, mandatory=True), {}, "there is no mill that can make it"),
+        (d(1, 10, (2, 1.0, 100), mandatory=True), {}, "none of mills 2 has hours in period 0"),
+        (d(1, 10, (1, 1.0, 100), mandatory=True), {"min_lot": {1: 20}}, "below the minimum lot of mills 1"),
+        (d(1, 10, (1, 1.0, 100), mandatory=True, locked=(Lock(1, 0, 4),)), {"whole": True}, "mandatory and whole but only 4 of 10 t"),
+        (d(1, 10, (1, 1.0, 100), mandatory=True, locked=(Lock(1, 1, 10),)), {}, "mandatory this month but locked in period 1"),
     ],
-    ids=["lock-on-wrong-mill", "lock-outside-horizon", "lock-above-tonnes", "mandatory-no-mill", "mandatory-no-hours", "mandatory-locked-later"],
+    ids=[
+        "lock-on-wrong-mill", "lock-outside-horizon", "lock-above-tonnes", "mandatory-no-mill", "mandatory-no-hours",
+        "mandatory-below-lot", "mandatory-whole-partly-locked", "mandatory-locked-later",
+    ],
 )
-def test_impossible_single_positions_are_named(engine, demand, words):
-    solution = run(engine, [demand], {(1, 0): 100, (1, 1): 100}, periods=2)
+def test_impossible_single_positions_are_named(engine, demand, settings, words):
+    solution = run(engine, [demand], {(1, 0): 100, (1, 1): 100}, periods=2, **settings)
     assert solution.status == "infeasible"
     assert solution.conflicts and all(c.demands == (1,) for c in solution.conflicts)
     assert words in solution.message
