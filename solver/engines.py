@@ -23,7 +23,9 @@ GAP_ZERO = 1e-9
 """Relative gaps below this are round-off: the plan is proven optimal."""
 
 TIME_FLOOR = 0.01
-"""Least time limit handed to a solver (s): CBC reads 0 as "no limit"."""
+"""Least time limit handed to a solver (s): a limit already used up (by model building,
+say) still lets the solver read the model and its starting plan, rather than a negative
+limit it would refuse."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +110,7 @@ def engine_name(name: str) -> str:
 
 
 def label(name: str) -> str:
+    """The engine's name as reported in ``Solution.solver``: PuLP's name of its solver class."""
     return {"highs": "HiGHS", "cbc": "PULP_CBC_CMD"}[engine_name(name)]
 
 
