@@ -146,6 +146,10 @@ def _run_highs(lp: pulp.LpProblem, limit: float | None, gap: float, mip: bool, s
     if status in (statuses.kInfeasible, statuses.kUnboundedOrInfeasible):
         return Outcome("infeasible", detail=detail)
     if status == statuses.kOptimal or has_solution:
+        if not _matches(lp, info.objective_function_value):
+            if start is not None:  # HiGHS handed back the start, not what it found: solve again without one
+                return _run_highs(lp, limit, gap, mip, None)
+            return Outcome("error", detail=f"{detail}, but the solution returned does not give the objective reported")
         if mip:
             return _graded(info.objective_function_value, info.mip_dual_bound, detail)
         if status == statuses.kOptimal:
@@ -154,6 +158,17 @@ def _run_highs(lp: pulp.LpProblem, limit: float | None, gap: float, mip: bool, s
     if status in (statuses.kTimeLimit, statuses.kIterationLimit, statuses.kInterrupt):
         return Outcome("no_solution", detail=detail)
     return Outcome("error", detail=detail)
+
+
+def _matches(lp: pulp.LpProblem, reported: float) -> bool:
+    """Whether the values read back give the objective HiGHS reports (which it minimises:
+    a maximisation is handed over negated). After a restart that solves a MIP outright,
+    HiGHS can report the new optimum yet return the starting solution it was given (seen
+    with 1.16; cf. ERGO-Code/HiGHS#907, an optimum found but not returned)."""
+    value = pulp.value(lp.objective) or 0.0
+    if lp.sense == pulp.LpMaximize:
+        reported = -reported
+    return abs(value - reported) <= 1e-6 * max(1.0, abs(reported))
 
 
 def _graded(value: float, bound: float, detail: str) -> Outcome:
