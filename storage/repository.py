@@ -23,7 +23,9 @@ from core.model import (
     DealStatus,
     Plant,
     Position,
+    Role,
     UpsertCounts,
+    User,
 )
 from core.months import Month
 from storage import convert
@@ -38,6 +40,8 @@ from storage.tables import (
     MillRow,
     NormRow,
     PositionRow,
+    UserLineRow,
+    UserRow,
     utcnow,
 )
 
@@ -80,6 +84,75 @@ class Repository:
             AuditEntry(r.at, r.login, r.action, r.object_type, r.object_key, r.before, r.after, r.reason)
             for r in self.session.exec(query)
         ]
+
+    def last_change(self, object_key: str) -> str:
+        """"LOGIN at YYYY-MM-DD HH:MM UTC" of the newest audit entry of ``object_key``
+        (``"someone"`` if it has none), for "changed by X at T — reload" messages."""
+        last = self.audit_entries(object_key, 1)
+        return f"{last[0].login} at {last[0].at:%Y-%m-%d %H:%M} UTC" if last else "someone"
+
+    # -- users ---------------------------------------------------------------------------
+
+    def users(self) -> list[User]:
+        """Every registered user with the product lines he owns, by login."""
+        lines: dict[int, list[str]] = {}
+        for row in self.session.exec(select(UserLineRow)):
+            lines.setdefault(row.user_id, []).append(row.product_line)
+        return [convert.user(u, tuple(lines.get(u.id, ()))) for u in self.session.exec(select(UserRow).order_by(UserRow.login))]
+
+    def user(self, login: str) -> User | None:
+        """The user registered under ``login``, or None."""
+        row = self.session.exec(select(UserRow).where(UserRow.login == login)).first()
+        if row is None:
+            return None
+        return convert.user(row, tuple(self.session.exec(select(UserLineRow.product_line).where(UserLineRow.user_id == row.id))))
+
+    def count_users(self, role: Role | None = None) -> int:
+        """How many users are registered (with ``role`` only, when given)."""
+        query = select(sa.func.count()).select_from(UserRow)
+        if role is not None:
+            query = query.where(UserRow.role == role.value)
+        return self.session.exec(query).one()
+
+    def save_user(self, user: User, *, by: str, expected_version: int | None = None, reason: str | None = None) -> User:
+        """Create ``user`` (``expected_version`` None) or update the stored one (name,
+        role, lines, e-mail) if it is still at ``expected_version``; audited under
+        ``user LOGIN``. Raises :class:`ChangedMeanwhile` for a stale version and
+        :class:`NotFound` for an update of an unknown login."""
+        key = f"user {user.login}"
+        row = self.session.exec(select(UserRow).where(UserRow.login == user.login).with_for_update()).first()
+        values = {"name": user.name, "role": user.role.value, "email": user.email, "lines": sorted(user.lines)}
+        if expected_version is None:
+            row = UserRow(login=user.login, name=user.name, role=user.role.value, email=user.email)
+            self.session.add(row)
+            self.session.flush()
+            before = None
+        else:
+            if row is None:
+                raise NotFound(f"{user.login} is not a millplan user")
+            if row.version != expected_version:
+                raise ChangedMeanwhile(f"user {user.login} was changed by {self.last_change(key)} — reload and try again")
+            old = self.user(user.login)
+            before = {"name": old.name, "role": old.role.value, "email": old.email, "lines": list(old.lines)}
+            row.name, row.role, row.email = user.name, user.role.value, user.email
+            row.version += 1
+            self.session.exec(sa.delete(UserLineRow).where(UserLineRow.user_id == row.id))
+        for line in sorted(set(user.lines)):
+            self.session.add(UserLineRow(user_id=row.id, product_line=line))
+        self.audit(by, "created" if before is None else "updated", "user", key, before, values, reason)
+        self.session.flush()
+        return self.user(user.login)
+
+    def remove_user(self, login: str, *, by: str, reason: str | None = None) -> User:
+        """Delete a user (his lines go with him; the audit log keeps his actions).
+        Raises :class:`NotFound` for an unknown login."""
+        old = self.user(login)
+        if old is None:
+            raise NotFound(f"{login} is not a millplan user")
+        self.session.exec(sa.delete(UserRow).where(UserRow.login == login))
+        self.audit(by, "removed", "user", f"user {login}", {"name": old.name, "role": old.role.value, "lines": list(old.lines)}, None, reason)
+        self.session.flush()
+        return old
 
     # -- generic upsert ------------------------------------------------------------------
 
