@@ -18,6 +18,7 @@ from core.errors import InfeasiblePlan, MillplanError, NotFound
 from core.model import Assignment, AssignmentLine, DealStatus, Exclusion, Mill, Plant, Position
 from core.months import Month
 from core.numbers import grouped
+from core.permissions import Action, actor_in, require
 from solver import prioritiser
 from solver.problem import Demand, Option, Problem, Solution
 from storage.repository import Repository
@@ -76,7 +77,8 @@ def plan(
     the ``current`` month on) are not planned again. All lines are solved before any is
     saved, and saved in one transaction: a failure leaves every draft as it was.
 
-    Raises :class:`MillplanError` for a past month or an unknown solver,
+    Raises :class:`Forbidden` unless ``login`` is the product-line manager of the line,
+    :class:`MillplanError` for a past month or an unknown solver,
     :class:`NotFound` for a store without mills or an unknown product line, and
     :class:`InfeasiblePlan` when the locked lines exceed a mill's hours (naming them) or
     the solver fails.
@@ -92,7 +94,10 @@ def plan(
             raise NotFound("there are no mills yet: import the mill register first (millplan import mills FILE)")
         if product_line and product_line not in plant.product_lines:
             raise NotFound(f"product line {product_line} has no mills (known: {', '.join(plant.product_lines)})")
-        lines = [product_line] if product_line else plant.product_lines
+        who = actor_in(repo, login, store)
+        lines = [product_line] if product_line else [l for l in plant.product_lines if who.may(Action.PLAN, line=l)]
+        for line in lines or plant.product_lines[:1]:  # none of them: the refusal names the first
+            require(who, Action.PLAN, line=line, target=f"{month}/{line}")
         elsewhere = booked_elsewhere(repo, current.range(month - current + 13), month)
         inputs = [
             (
