@@ -628,6 +628,142 @@ def db_restore(ctx: typer.Context, file: Path = typer.Argument(..., help="A back
     out.print(_("database restored from {file} (migration {revision}, now upgraded)").format(file=file, revision=revision))
 
 
+# -- notifications and e-mail ------------------------------------------------------------
+# One block (imports included) so it merges cleanly beside other work on this file.
+
+import time  # noqa: E402
+
+from core import notifications, outbox  # noqa: E402
+from core.notices import MailState  # noqa: E402
+
+inbox_app = typer.Typer(help="Your notifications: positions left out, cut or moved later, answers, conflicts, approvals.")
+mail_app = typer.Typer(help="E-mail copies of notifications: send the outbox, see how delivery stands.", no_args_is_help=True)
+app.add_typer(inbox_app, name="inbox")
+app.add_typer(mail_app, name="mail")
+
+
+def _when(at) -> str:  # noqa: ANN001 - an aware datetime or None
+    return f"{at:%Y-%m-%d %H:%M} UTC" if at else "—"
+
+
+@inbox_app.callback(invoke_without_command=True)
+@handled
+def inbox(
+    ctx: typer.Context,
+    show_all: bool = typer.Option(False, "--all", help="Read notifications too (default: unread only)."),
+    limit: int = typer.Option(50, "--limit", min=1, help="At most this many, newest first."),
+    as_json: bool = JsonOption,
+) -> None:
+    """Your unread notifications, newest first (`inbox read ID…` marks them read)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    store, login = _store(ctx), _login(ctx)
+    found = notifications.inbox(store, login, unread_only=not show_all, limit=limit)
+    unread = notifications.unread_count(store, login)
+    if as_json:
+        _emit({"login": login, "unread": unread, "notifications": [n.as_dict() for n in found]})
+        return
+    if not found:
+        err.print(_("No unread notifications for {login}.").format(login=login) if not show_all else _("No notifications for {login}.").format(login=login))
+        return
+    for n in found:
+        mark = "●" if n.read_at is None else " "
+        out.print(Text.assemble((f"{mark} #{n.id}  {_when(n.at)}  ", "dim"), (n.subject, "bold"), (f"  [{n.kind}, {n.object_key}]", "dim")), soft_wrap=True)
+        for line in n.body.splitlines()[1:]:  # the first line repeats the subject
+            out.print(f"    {line}", soft_wrap=True)
+    err.print(_("{unread} unread of {login}; mark read: millplan inbox read ID… (or --all)").format(unread=unread, login=login))
+
+
+@inbox_app.command("read")
+@handled
+def inbox_read(
+    ctx: typer.Context,
+    ids: Optional[list[int]] = typer.Argument(None, help="Notification numbers (#ID in the list).", show_default=False),
+    every: bool = typer.Option(False, "--all", help="Mark all your notifications read."),
+    as_json: bool = JsonOption,
+) -> None:
+    """Mark notifications read: the numbers given, or all with --all."""
+    if bool(ids) == every:
+        raise typer.BadParameter("give notification numbers or --all (not both)")
+    store, login = _store(ctx), _login(ctx)
+    marked = notifications.mark_read(store, login, None if every else list(ids))
+    unread = notifications.unread_count(store, login)
+    if as_json:
+        _emit({"marked_read": marked, "unread": unread})
+    else:
+        out.print(_("{marked} marked read, {unread} unread").format(marked=marked, unread=unread))
+
+
+def _smtp_settings() -> outbox.SmtpSettings:
+    settings = outbox.SmtpSettings.from_env()
+    if settings is None:
+        raise MillplanError(_("e-mail is off: set MILLPLAN_SMTP_HOST (and _PORT, _FROM, _USER, _PASSWORD, _STARTTLS); messages stay queued meanwhile"))
+    return settings
+
+
+def _report_delivery(report: outbox.DeliveryReport, store: Store) -> None:
+    err.print(
+        _("sent {sent}, deferred {deferred}, failed {failed}, taken by another sender {skipped}").format(
+            sent=report.sent, deferred=report.deferred, failed=report.failed, skipped=report.skipped
+        )
+    )
+    for error in report.errors:
+        err.print(_("error: {error}").format(error=error), soft_wrap=True)
+    if report.deferred:
+        err.print(_("next attempt at {when}").format(when=_when(outbox.status(store).next_attempt_at)))
+
+
+@mail_app.command("send")
+@handled
+def mail_send(
+    ctx: typer.Context,
+    loop: bool = typer.Option(False, "--loop", help="Keep sending until interrupted (Ctrl+C), every --interval seconds."),
+    interval: float = typer.Option(30.0, "--interval", min=0.1, help="Seconds between rounds with --loop."),
+    as_json: bool = JsonOption,
+) -> None:
+    """Send the due e-mails of the outbox through the SMTP server (MILLPLAN_SMTP_HOST …)."""
+    if loop and as_json:
+        raise typer.BadParameter("--json prints one document: use it without --loop")
+    settings, store = _smtp_settings(), _store(ctx)
+    if not loop:
+        report = outbox.deliver(store, settings)
+        if as_json:
+            _emit({**report.as_dict(), "next_attempt_at": outbox.status(store).as_dict()["next_attempt_at"]})
+        else:
+            _report_delivery(report, store)
+        return
+    err.print(_("sending through {server} every {interval:g} s; Ctrl+C stops").format(server=settings.server, interval=interval))
+    try:
+        while True:
+            report = outbox.deliver(store, settings)
+            if report.sent or report.deferred or report.failed or report.released:
+                _report_delivery(report, store)
+            time.sleep(interval)
+    except KeyboardInterrupt:
+        err.print(_("stopped"))
+
+
+@mail_app.command("status")
+@handled
+def mail_status(ctx: typer.Context, as_json: bool = JsonOption) -> None:
+    """The outbox: messages by state, the next attempt, and messages with errors."""
+    settings = outbox.SmtpSettings.from_env()
+    found = outbox.status(_store(ctx))
+    if as_json:
+        _emit({"smtp": settings.server if settings else None, **found.as_dict()})
+        return
+    out.print(_("SMTP server: {server}").format(server=settings.server if settings else _("none (MILLPLAN_SMTP_HOST unset): e-mail is off")))
+    out.print("  ".join(f"{state.value} {count}" for state, count in found.counts.items()))
+    out.print(_("next attempt: {when}").format(when=_when(found.next_attempt_at)))
+    if found.problems:
+        table = _table(_("Messages with errors"))
+        for header in ("#", _("To"), _("State"), _("Tries"), _("Next try"), _("Last error")):
+            table.add_column(header, no_wrap=header != _("Last error"))
+        for m in found.problems:
+            table.add_row(str(m.id), m.address, m.state.value, str(m.attempts), _when(m.next_attempt_at) if m.state is MailState.PENDING else "", m.last_error or "")
+        out.print(table)
+
+
 def main() -> None:
     """Console-script entry point."""
     app()
