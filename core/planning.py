@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
+from core import notifications
 from core.attributes import PositionAttributes, mill_options
 from core.errors import InfeasiblePlan, MillplanError, NotFound
 from core.model import Assignment, AssignmentLine, DealStatus, Exclusion, Mill, Plant, Position
@@ -123,13 +124,16 @@ def plan(
     with store.unit_of_work() as repo:
         for (line, _, previous) in inputs:  # a draft edited while the solver ran is not overwritten
             repo.check_unchanged(month, line, (previous.id, previous.version) if previous else None)
-        saved = [
-            repo.save_draft(
+        previous_of = {line: previous for line, _, previous in inputs}
+        saved = []
+        for p in planned:
+            draft = repo.save_draft(
                 month, p.product_line, p.lines, p.exclusions, login=login,
                 solver_status=p.solution.status, solver_name=p.solution.solver, solve_seconds=p.solution.seconds,
             )
-            for p in planned
-        ]
+            # against the previous draft, or the approved revision this one follows
+            notifications.notify_changes(repo, previous_of[p.product_line], draft)
+            saved.append(draft)
     return [
         PlanOutcome(with_hours(a, plant), p.considered, p.solution.status, p.solution.solver, p.solution.seconds, p.notes)
         for a, p in zip(saved, planned)
