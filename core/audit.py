@@ -9,5 +9,5 @@ from storage.store import Store
 def history(store: Store, object_key: str | None = None, limit: int = 50) -> list[AuditEntry]:
     """Newest first, at most ``limit`` entries; only those of ``object_key`` when given
     (a deal number, ``DEAL#NO``, a mill code, ``YYYY-MM/LINE/rN`` for a revision)."""
-    with store.unit_of_work() as repo:
+    with store.reading() as repo:
         return repo.audit_entries(object_key, limit)

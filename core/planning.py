@@ -89,7 +89,7 @@ def plan(
         raise MillplanError(f"{month} is past ({current} is the current month): plan the current month or a later one")
     if solver not in SOLVERS:
         raise MillplanError(f"unknown solver {solver!r}: use {' or '.join(SOLVERS)}")
-    with store.unit_of_work() as repo:
+    with store.reading() as repo:
         plant = repo.plant()
         if not plant.mills:
             raise NotFound("there are no mills yet: import the mill register first (millplan import mills FILE)")
@@ -397,7 +397,7 @@ def latest(store: Store, month: Month, product_line: str) -> Assignment:
 
     Raises :class:`NotFound` if the month has not been planned for that line.
     """
-    with store.unit_of_work() as repo:
+    with store.reading() as repo:
         found = repo.assignment(month, product_line)
         plant = repo.plant()
     if found is None:
