@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from core import assignments
+from core import assignments, planning
 from core.errors import ChangedMeanwhile, MillplanError
 from core.months import Month
 from storage.store import open_store
@@ -36,3 +36,13 @@ def approve(url: str, month: str, login: str, seen: tuple[int, int], barrier: An
 def exclude(url: str, month: str, login: str, ref: str, barrier: Any, results: Any) -> None:
     """Exclude ``ref`` from (month, line L) by hand as ``login``."""
     _act(url, barrier, results, lambda store: assignments.set_excluded(store, Month.parse(month), "L", ref, True, login=login, reason=f"{login} asks"))
+
+
+def plan_month(url: str, month: str, login: str, barrier: Any, results: Any) -> None:
+    """Run the prioritiser for ``month`` (line L) as ``login``."""
+    _act(url, barrier, results, lambda store: planning.plan(store, Month.parse(month), login=login, product_line="L"))
+
+
+def reopen(url: str, month: str, login: str, ref: str, barrier: Any, results: Any) -> None:
+    """Lock ``ref`` in (month, line L) as ``login`` — on an approved revision, opening the next."""
+    _act(url, barrier, results, lambda store: assignments.set_locked(store, Month.parse(month), "L", ref, True, login=login))

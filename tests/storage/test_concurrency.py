@@ -65,3 +65,29 @@ def test_concurrent_edits_are_serialised_and_none_is_lost(in_review):
     assert edited.version == seen.version + len(refs)  # every increment kept
     assert actions.count("excluded") == len(refs)
     assert edited.state is AssignmentState.DRAFT  # the first edit sent it back from review
+
+
+def test_concurrent_plans_of_one_month_lose_no_draft(store, store_url):
+    # however the processes interleave, each plan either saved its draft or was told that
+    # someone else's came first — and the revision's version counts exactly the saves
+    tiny_plant(store)
+    outcomes = _run_all(workers.plan_month, [(store_url, str(PLAN_MONTH), f"planner{i}") for i in range(PROCESSES)])
+    saved = [kind for kind, _ in outcomes if kind == "done"]
+    assert saved and all(kind in ("done", "changed") for kind, _ in outcomes)
+    with store.unit_of_work() as repo:
+        draft = repo.assignment(PLAN_MONTH, "L")
+        actions = [e.action for e in repo.audit_entries(draft.key)]
+        assert [r for r, _ in repo.revisions(PLAN_MONTH, "L")] == [1]
+    assert len(actions) == len(saved) and actions[-1] == "drafted"
+    assert draft.version == len(saved)
+
+
+def test_concurrent_changes_after_approval_open_one_next_revision(in_review):
+    store, url, _ = in_review
+    assignments.approve(store, PLAN_MONTH, "L", login="plm")
+    outcomes = _run_all(workers.reopen, [(url, str(PLAN_MONTH), f"editor{i}", "D1#1") for i in range(PROCESSES)])
+    assert all(kind in ("done", "changed") for kind, _ in outcomes)
+    with store.unit_of_work() as repo:
+        revisions = repo.revisions(PLAN_MONTH, "L")
+        opened = [e.action for e in repo.audit_entries(f"{PLAN_MONTH}/L/r2")].count("reopened")
+    assert revisions == [(1, AssignmentState.APPROVED), (2, AssignmentState.RE_APPROVAL)] and opened == 1
