@@ -9,9 +9,9 @@ import openpyxl
 import pytest
 
 from core import assignments, capacity, notifications, planning
+from core.errors import Forbidden, InvalidInput, NotFound, StateError
 from core.importing.mills import import_mills
 from core.importing.portfolio import import_portfolio
-from core.errors import Forbidden, InvalidInput, NotFound, StateError
 from core.model import AssignmentState, Role, User
 from storage.tables import AssignmentRow, ConflictRow, EscalationRow, RequestRow
 from tests.plants import PLAN_MONTH, staff, tiny_plant
