@@ -23,7 +23,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from core import assignments, audit, deals, documents, load, planning, views
+from core import assignments, audit, capacity, database, deals, documents, load, planning, users, views
+from core.diff import diff_document, diff_view, mills_view, revision_diff
 from core.demo import build_demo, demo_built, demo_paths
 from core.errors import InfeasiblePlan, InvalidInput, MillplanError
 from core.i18n import _
@@ -94,7 +95,10 @@ def _error_document(exc: MillplanError) -> dict[str, Any]:
 
 
 def _store(ctx: typer.Context) -> Store:
-    return open_store(ctx.obj["db"])
+    obj = ctx.find_root().obj
+    if "store" not in obj:  # one store per command, whatever asks for it first
+        obj["store"] = open_store(obj["db"])
+    return obj["store"]
 
 
 def _month(text: str) -> Month:
@@ -127,25 +131,36 @@ def _render(view: views.TableView, limit: int | None = None) -> None:
         out.print(_("… {more} more rows (--json gives them all)").format(more=len(view.rows) - limit))
 
 
+AsOption = typer.Option(None, "--as", help="Act as this login (admins only; and tests with MILLPLAN_TEST=1).")
+
+
 @app.callback(invoke_without_command=True)
-def root(ctx: typer.Context, db: Optional[str] = DbOption) -> None:
+def root(ctx: typer.Context, db: Optional[str] = DbOption, as_login: Optional[str] = AsOption) -> None:
     """Without a command, open the workstation."""
-    ctx.obj = {"db": db or default_url()}
+    ctx.obj = {"db": db or default_url(), "as": as_login}
     if ctx.invoked_subcommand is None:
         tui(ctx)
+
+
+def _login(ctx: typer.Context) -> str:
+    """Who acts: the OS login, or ``--as LOGIN`` when that is allowed (core decides)."""
+    obj = ctx.find_root().obj
+    if "login" not in obj:
+        obj["login"] = users.acting_login(_store(ctx), current_login(), obj["as"]) if obj["as"] else current_login()
+    return obj["login"]
 
 
 @app.command()
 @handled
 def tui(ctx: typer.Context) -> None:
     """Open the workstation (mill load, deal acceptance, assignment)."""
-    _workstation(_store(ctx))
+    _workstation(_store(ctx), _login(ctx))
 
 
-def _workstation(store: Store) -> None:
+def _workstation(store: Store, login: str) -> None:
     from tui.app import MillplanApp  # imported here: batch commands need no Textual
 
-    MillplanApp(store, current_login()).run()
+    MillplanApp(store, login).run()
 
 
 @app.command()
@@ -166,10 +181,10 @@ def demo(
     store = open_store(f"sqlite:///{database}")
     if not demo_built(store):
         err.print(_("Building the demo plant in {folder} …").format(folder=database.parent))
-        files = build_demo(store, folder, login=current_login())
+        files = build_demo(store, folder, login=_login(ctx))
         err.print(_("Imported {mills} and {portfolio}; next month planned.").format(mills=files.mills, portfolio=files.portfolio))
     if open_workstation:
-        _workstation(store)
+        _workstation(store, _login(ctx))
     else:
         out.print(_("Demo database: {path}").format(path=database))
 
@@ -199,7 +214,7 @@ def _report_import(report: ImportReport, as_json: bool) -> None:
 
 
 def _import(ctx: typer.Context, run: Callable, file: Path, mapping: Optional[Path], skip_invalid: bool, rejects: Optional[Path], as_json: bool) -> None:
-    report = run(_store(ctx), file, login=current_login(), mapping_path=mapping, skip_invalid=skip_invalid, rejects_path=rejects)
+    report = run(_store(ctx), file, login=_login(ctx), mapping_path=mapping, skip_invalid=skip_invalid, rejects_path=rejects)
     _report_import(report, as_json)
 
 
@@ -247,7 +262,7 @@ def plan(
     as_json: bool = JsonOption,
 ) -> None:
     """Run the prioritiser for a month and save the result as a draft assignment."""
-    outcomes = planning.plan(_store(ctx), _month(month), login=current_login(), product_line=line, solver=solver.value)
+    outcomes = planning.plan(_store(ctx), _month(month), login=_login(ctx), product_line=line, solver=solver.value)
     if as_json:
         _emit(documents.plan_document(outcomes))
         return
@@ -305,35 +320,41 @@ PositionArgument = typer.Argument(..., help="Position as DEAL#NO, e.g. 'С-26/26
 @handled
 def assignment_lock(ctx: typer.Context, position: str = PositionArgument, month: str = MonthOption, line: str = LineOption, as_json: bool = JsonOption) -> None:
     """Lock a position's lines in the draft: re-plans keep them."""
-    _edit(lambda s, m, l: assignments.set_locked(s, m, l, position, True, login=current_login()), ctx, month, line, as_json, _("{ref} locked").format(ref=position))
+    _edit(lambda s, m, l: assignments.set_locked(s, m, l, position, True, login=_login(ctx)), ctx, month, line, as_json, _("{ref} locked").format(ref=position))
 
 
 @assignment_app.command("unlock")
 @handled
 def assignment_unlock(ctx: typer.Context, position: str = PositionArgument, month: str = MonthOption, line: str = LineOption, as_json: bool = JsonOption) -> None:
     """Unlock a position's lines in the draft."""
-    _edit(lambda s, m, l: assignments.set_locked(s, m, l, position, False, login=current_login()), ctx, month, line, as_json, _("{ref} unlocked").format(ref=position))
+    _edit(lambda s, m, l: assignments.set_locked(s, m, l, position, False, login=_login(ctx)), ctx, month, line, as_json, _("{ref} unlocked").format(ref=position))
 
 
 @assignment_app.command("exclude")
 @handled
 def assignment_exclude(ctx: typer.Context, position: str = PositionArgument, month: str = MonthOption, line: str = LineOption, reason: str = typer.Option(..., "--reason", help="Why, for the sales manager."), as_json: bool = JsonOption) -> None:
     """Take a position out of the draft; re-plans leave it out until it is included again."""
-    _edit(lambda s, m, l: assignments.set_excluded(s, m, l, position, True, login=current_login(), reason=reason), ctx, month, line, as_json, _("{ref} excluded").format(ref=position))
+    _edit(lambda s, m, l: assignments.set_excluded(s, m, l, position, True, login=_login(ctx), reason=reason), ctx, month, line, as_json, _("{ref} excluded").format(ref=position))
 
 
 @assignment_app.command("include")
 @handled
 def assignment_include(ctx: typer.Context, position: str = PositionArgument, month: str = MonthOption, line: str = LineOption, as_json: bool = JsonOption) -> None:
     """Let an excluded position back in; the next re-plan decides its tonnes."""
-    _edit(lambda s, m, l: assignments.set_excluded(s, m, l, position, False, login=current_login()), ctx, month, line, as_json, _("{ref} included; re-run the prioritiser").format(ref=position))
+    _edit(lambda s, m, l: assignments.set_excluded(s, m, l, position, False, login=_login(ctx)), ctx, month, line, as_json, _("{ref} included; re-run the prioritiser").format(ref=position))
 
 
 @app.command()
 @handled
-def approve(ctx: typer.Context, month: str = MonthOption, line: str = LineOption, as_json: bool = JsonOption) -> None:
-    """Approve the month's draft assignment for a product line, freezing the revision."""
-    approved = assignments.approve(_store(ctx), _month(month), line, login=current_login())
+def approve(
+    ctx: typer.Context,
+    month: str = MonthOption,
+    line: str = LineOption,
+    reason: Optional[str] = typer.Option(None, "--reason", help="Kept with the approval; the director's approval over open conflicts needs one."),
+    as_json: bool = JsonOption,
+) -> None:
+    """Approve the month's assignment in review for a product line, freezing the revision."""
+    approved = assignments.approve(_store(ctx), _month(month), line, login=_login(ctx), reason=reason)
     if as_json:
         _emit(documents.assignment_document(approved))
     else:
@@ -377,7 +398,7 @@ def deals_command(ctx: typer.Context, status: DealStatus = typer.Option(DealStat
 @handled
 def deal_accept(ctx: typer.Context, number: str = typer.Argument(..., help="Deal number."), as_json: bool = JsonOption) -> None:
     """Accept a deal: the plant commits to it and the prioritiser will plan it."""
-    deal = deals.accept(_store(ctx), number, login=current_login())
+    deal = deals.accept(_store(ctx), number, login=_login(ctx))
     if as_json:
         _emit(documents.deal_state_document(deal))
     else:
@@ -388,7 +409,7 @@ def deal_accept(ctx: typer.Context, number: str = typer.Argument(..., help="Deal
 @handled
 def deal_reject(ctx: typer.Context, number: str = typer.Argument(..., help="Deal number."), reason: str = typer.Option(..., "--reason", help="Why, for the sales manager."), as_json: bool = JsonOption) -> None:
     """Reject a deal waiting for acceptance, with a reason."""
-    deal = deals.reject(_store(ctx), number, reason, login=current_login())
+    deal = deals.reject(_store(ctx), number, reason, login=_login(ctx))
     if as_json:
         _emit(documents.deal_state_document(deal))
     else:
@@ -420,7 +441,7 @@ def positions(
 
 @app.command()
 @handled
-def history(ctx: typer.Context, key: Optional[str] = typer.Option(None, "--object", help="Only this object, e.g. a deal number."), limit: int = typer.Option(50, "--limit"), as_json: bool = JsonOption) -> None:
+def history(ctx: typer.Context, key: Optional[str] = typer.Option(None, "--object", help="Only this object: a deal number, DEAL#NO, a mill, MILL/YYYY-MM, YYYY-MM/LINE/rN, 'user LOGIN', 'request N', 'conflict N', 'escalation N'."), limit: int = typer.Option(50, "--limit"), as_json: bool = JsonOption) -> None:
     """The audit log, newest first: who changed what, when, and why."""
     entries = audit.history(_store(ctx), key, limit)
     if as_json:
@@ -435,6 +456,176 @@ def history(ctx: typer.Context, key: Optional[str] = typer.Option(None, "--objec
         )
         table.add_row(f"{e.at:%Y-%m-%d %H:%M}", e.login, e.action, f"{e.object_type} {e.object_key}", change + (f" ({e.reason})" if e.reason else ""))
     out.print(table)
+
+
+# -- the approval workflow: life cycle, users, capacity, diff, database ------------------
+
+users_app = typer.Typer(help="Who may use millplan: users, roles, product lines (admins only).", no_args_is_help=True)
+capacity_app = typer.Typer(help="Mill hours by month (production planner).", no_args_is_help=True)
+db_app = typer.Typer(help="Back up and restore the database.", no_args_is_help=True)
+app.add_typer(users_app, name="users")
+app.add_typer(capacity_app, name="capacity")
+app.add_typer(db_app, name="db")
+
+LinesOption = typer.Option([], "--line", "-l", help="A product line he owns (repeat for each; product-line managers only).")
+
+
+@app.command()
+@handled
+def submit(ctx: typer.Context, month: str = MonthOption, line: str = LineOption, as_json: bool = JsonOption) -> None:
+    """Submit the month's draft (or re-approval) assignment for review."""
+    submitted = assignments.submit(_store(ctx), _month(month), line, login=_login(ctx))
+    if as_json:
+        _emit(documents.assignment_document(submitted))
+    else:
+        out.print(_("{month} {line} revision {revision} submitted for review").format(month=submitted.month, line=submitted.product_line, revision=submitted.revision))
+
+
+def _user_document(user) -> dict[str, Any]:
+    return {"login": user.login, "name": user.name, "role": user.role.value if user.role else None, "lines": list(user.lines), "email": getattr(user, "email", None)}
+
+
+@users_app.command("list")
+@handled
+def users_list(ctx: typer.Context, as_json: bool = JsonOption) -> None:
+    """Every registered user with role and product lines."""
+    found = users.list_users(_store(ctx))
+    if as_json:
+        _emit([_user_document(u) for u in found])
+        return
+    if not found:
+        err.print(_("No users yet: every login may do everything until the first admin is added (millplan users add LOGIN --name … --role admin)."))
+        return
+    table = _table(_("Users"))
+    for header in (_("Login"), _("Name"), _("Role"), _("Lines"), _("E-mail")):
+        table.add_column(header)
+    for u in found:
+        table.add_row(u.login, u.name, u.role.value, ", ".join(u.lines), u.email or "")
+    out.print(table)
+
+
+@users_app.command("add")
+@handled
+def users_add(
+    ctx: typer.Context,
+    login: str = typer.Argument(..., help="The person's operating-system login."),
+    name: str = typer.Option(..., "--name", help="Full name; a sales manager's as the portfolio writes it."),
+    role: str = typer.Option(..., "--role", help="sales_manager, line_manager, planner, director or admin."),
+    lines: list[str] = LinesOption,
+    email: Optional[str] = typer.Option(None, "--email", help="Where notifications go."),
+    as_json: bool = JsonOption,
+) -> None:
+    """Register a user (admins; anyone may add the first admin)."""
+    user = users.add_user(_store(ctx), login, name, users.parse_role(role), tuple(lines), email, by=_login(ctx))
+    if as_json:
+        _emit(_user_document(user))
+    else:
+        out.print(_("{login} added as {role}").format(login=user.login, role=user.role.value))
+
+
+@users_app.command("set-role")
+@handled
+def users_set_role(
+    ctx: typer.Context,
+    login: str = typer.Argument(..., help="A registered login."),
+    role: str = typer.Option(..., "--role", help="The new role."),
+    lines: list[str] = LinesOption,
+    name: Optional[str] = typer.Option(None, "--name", help="A new name."),
+    email: Optional[str] = typer.Option(None, "--email", help="A new e-mail address."),
+    as_json: bool = JsonOption,
+) -> None:
+    """Change a user's role (and lines, name, e-mail)."""
+    user = users.set_role(_store(ctx), login, users.parse_role(role), tuple(lines), by=_login(ctx), name=name, email=email)
+    if as_json:
+        _emit(_user_document(user))
+    else:
+        out.print(_("{login} is now {role}").format(login=user.login, role=user.role.value) + (f" ({', '.join(user.lines)})" if user.lines else ""))
+
+
+@users_app.command("remove")
+@handled
+def users_remove(ctx: typer.Context, login: str = typer.Argument(..., help="A registered login."), as_json: bool = JsonOption) -> None:
+    """Remove a user (his actions stay in the history)."""
+    user = users.remove_user(_store(ctx), login, by=_login(ctx))
+    if as_json:
+        _emit(_user_document(user))
+    else:
+        out.print(_("{login} removed").format(login=user.login))
+
+
+@app.command()
+@handled
+def whoami(ctx: typer.Context, as_json: bool = JsonOption) -> None:
+    """Who millplan takes you for: login, role, product lines."""
+    me = users.whoami(_store(ctx), _login(ctx))
+    if as_json:
+        _emit({**_user_document(me), "read_only": me.read_only, "open_store": me.open_store, "notice": me.notice})
+        return
+    if me.open_store:
+        out.print(_("{login}: no users are registered yet, so every login may do everything.").format(login=me.login))
+    elif me.read_only:
+        out.print(me.notice)
+    else:
+        out.print(f"{me.login} ({me.name}): {me.role.value}" + (f", {', '.join(me.lines)}" if me.lines else ""))
+
+
+@capacity_app.command("set")
+@handled
+def capacity_set(
+    ctx: typer.Context,
+    mill: str = typer.Argument(..., help="Mill code."),
+    month: str = typer.Argument(..., help="Month, YYYY-MM."),
+    hours: float = typer.Argument(..., help="Available hours in that month."),
+    reason: str = typer.Option(..., "--reason", help="Why (maintenance, extra shift …)."),
+    as_json: bool = JsonOption,
+) -> None:
+    """Set a mill's hours for a month; that month's draft of its line must then be re-planned."""
+    change = capacity.set_hours(_store(ctx), mill, _month(month), hours, login=_login(ctx), reason=reason)
+    if as_json:
+        _emit({"mill": change.mill_code, "month": str(change.month), "hours_before": change.before, "hours": change.after, "stale": [a.key for a in change.stale]})
+        return
+    out.print(_("{mill} {month}: {before} h → {after} h").format(mill=change.mill_code, month=change.month, before=grouped(change.before), after=grouped(change.after)))
+    for stale in change.stale:
+        err.print(_("{month} {line} revision {revision} is stale: re-run the prioritiser before approval").format(month=stale.month, line=stale.product_line, revision=stale.revision))
+
+
+@app.command("diff")
+@handled
+def diff_command(
+    ctx: typer.Context,
+    month: str = MonthOption,
+    line: str = LineOption,
+    revision_from: Optional[int] = typer.Option(None, "--from", help="Earlier revision (default: the approved one before --to)."),
+    revision_to: Optional[int] = typer.Option(None, "--to", help="Later revision (default: the latest)."),
+    as_json: bool = JsonOption,
+) -> None:
+    """What changed between two revisions: by position (added, removed, moved, tonnes) and by mill."""
+    found = revision_diff(_store(ctx), _month(month), line, revision_from, revision_to)
+    if as_json:
+        _emit(diff_document(found))
+        return
+    view = diff_view(found)
+    if view.rows:
+        _render(view)
+    else:
+        out.print(_("{title}: no position changed").format(title=view.title))
+    _render(mills_view(found))
+
+
+@db_app.command("backup")
+@handled
+def db_backup(ctx: typer.Context, file: Path = typer.Argument(..., help="A new file to write the copy to.")) -> None:
+    """Copy the SQLite database consistently while others work (PostgreSQL: says how with pg_dump)."""
+    written = database.backup(ctx.find_root().obj["db"], file)
+    out.print(_("database copied to {file}").format(file=written))
+
+
+@db_app.command("restore")
+@handled
+def db_restore(ctx: typer.Context, file: Path = typer.Argument(..., help="A backup made by `millplan db backup`.")) -> None:
+    """Put a backup back in place of the SQLite database (admins), and upgrade it."""
+    revision = database.restore(ctx.find_root().obj["db"], file, login=_login(ctx))
+    out.print(_("database restored from {file} (migration {revision}, now upgraded)").format(file=file, revision=revision))
 
 
 # -- notifications and e-mail ------------------------------------------------------------
@@ -466,7 +657,7 @@ def inbox(
     """Your unread notifications, newest first (`inbox read ID…` marks them read)."""
     if ctx.invoked_subcommand is not None:
         return
-    store, login = _store(ctx), current_login()
+    store, login = _store(ctx), _login(ctx)
     found = notifications.inbox(store, login, unread_only=not show_all, limit=limit)
     unread = notifications.unread_count(store, login)
     if as_json:
@@ -494,7 +685,7 @@ def inbox_read(
     """Mark notifications read: the numbers given, or all with --all."""
     if bool(ids) == every:
         raise typer.BadParameter("give notification numbers or --all (not both)")
-    store, login = _store(ctx), current_login()
+    store, login = _store(ctx), _login(ctx)
     marked = notifications.mark_read(store, login, None if every else list(ids))
     unread = notifications.unread_count(store, login)
     if as_json:
@@ -584,7 +775,7 @@ def mail_retry(
     """Queue failed e-mails again (after the cause was fixed); the next `mail send` tries them."""
     if bool(ids) == every:
         raise typer.BadParameter("give message numbers or --all (not both)")
-    queued = outbox.retry(_store(ctx), None if every else list(ids), by=current_login())
+    queued = outbox.retry(_store(ctx), None if every else list(ids), by=_login(ctx))
     if as_json:
         _emit({"requeued": queued})
     else:

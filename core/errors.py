@@ -37,6 +37,22 @@ class ChangedMeanwhile(StateError):
     exit_code = 3
 
 
+class Forbidden(MillplanError):
+    """The acting user's role does not allow the action; the message says who may do it.
+
+    Exit code 5. ``login``, ``action`` and ``target`` (the object key, e.g.
+    ``2027-01/ТБД/r2``, a deal number or ``request 3``) let the store write the refusal
+    to the audit log after the refused action's transaction has been rolled back;
+    ``recorded`` is set once that entry is written, so it is written once."""
+
+    exit_code = 5
+
+    def __init__(self, message: str, *, login: str, action: str, target: str) -> None:
+        super().__init__(message)
+        self.login, self.action, self.target = login, action, target
+        self.recorded = False
+
+
 class InfeasiblePlan(MillplanError):
     """The prioritiser found no plan that keeps every locked line; the message names them."""
 

@@ -37,17 +37,34 @@ class DealStatus(str, enum.Enum):
 
 
 class AssignmentState(str, enum.Enum):
-    """Life-cycle state of one revision of a month's assignment (DESIGN.md)."""
+    """Life-cycle state of one revision of a month's assignment (DESIGN.md):
+    ``draft → in_review → approved``; a change after approval opens the next revision in
+    ``re_approval`` (edited like a draft, then submitted for review again) while the
+    approved one stays in force. Only ``approved`` is frozen."""
 
     DRAFT = "draft"
+    IN_REVIEW = "in_review"
     APPROVED = "approved"
+    RE_APPROVAL = "re_approval"
+
+    @property
+    def editable(self) -> bool:
+        """A revision in this state may be re-planned and edited (never an approved one)."""
+        return self is not AssignmentState.APPROVED
 
 
 @dataclass(frozen=True, slots=True)
 class User:
+    """A person millplan knows: OS ``login``, ``name`` as the portfolio writes it (a sales
+    manager's deals carry it), role, the product lines he owns (a product-line manager),
+    e-mail for notifications, and the row's ``version``."""
+
     login: str
     name: str
     role: Role
+    lines: tuple[str, ...] = ()
+    email: str | None = None
+    version: int = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -255,6 +272,17 @@ class Assignment:
     exclusions: tuple[Exclusion, ...]
     mill_hours: dict[str, float]
     version: int = 1
+    submitted_at: datetime | None = None
+    submitted_by: str | None = None
+    stale: bool = False
+    stale_reason: str | None = None
+    needs_director: bool = False
+    approval_reason: str | None = None
+
+    @property
+    def key(self) -> str:
+        """The revision's object key in the audit log, ``YYYY-MM/LINE/rN``."""
+        return f"{self.month}/{self.product_line}/r{self.revision}"
 
     @property
     def tonnes(self) -> float:

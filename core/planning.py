@@ -13,11 +13,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
+from core import notifications
 from core.attributes import PositionAttributes, mill_options
 from core.errors import InfeasiblePlan, MillplanError, NotFound
-from core.model import Assignment, AssignmentLine, DealStatus, Exclusion, Mill, Plant, Position
+from core.model import Assignment, AssignmentLine, AssignmentState, DealStatus, Exclusion, Mill, Plant, Position
 from core.months import Month
 from core.numbers import grouped
+from core.permissions import Action, actor_in, require
 from solver import prioritiser
 from solver.problem import Demand, Lock, Option, Problem, Solution
 from storage.repository import Repository
@@ -76,7 +78,8 @@ def plan(
     the ``current`` month on) are not planned again. All lines are solved before any is
     saved, and saved in one transaction: a failure leaves every draft as it was.
 
-    Raises :class:`MillplanError` for a past month or an unknown solver,
+    Raises :class:`Forbidden` unless ``login`` is the product-line manager of the line,
+    :class:`MillplanError` for a past month or an unknown solver,
     :class:`NotFound` for a store without mills or an unknown product line, and
     :class:`InfeasiblePlan` when the locked lines exceed a mill's hours (naming them) or
     the solver fails.
@@ -86,13 +89,16 @@ def plan(
         raise MillplanError(f"{month} is past ({current} is the current month): plan the current month or a later one")
     if solver not in SOLVERS:
         raise MillplanError(f"unknown solver {solver!r}: use {' or '.join(SOLVERS)}")
-    with store.unit_of_work() as repo:
+    with store.reading() as repo:
         plant = repo.plant()
         if not plant.mills:
             raise NotFound("there are no mills yet: import the mill register first (millplan import mills FILE)")
         if product_line and product_line not in plant.product_lines:
             raise NotFound(f"product line {product_line} has no mills (known: {', '.join(plant.product_lines)})")
-        lines = [product_line] if product_line else plant.product_lines
+        who = actor_in(repo, login, store)
+        lines = [product_line] if product_line else [l for l in plant.product_lines if who.may(Action.PLAN, line=l)]
+        for line in lines or plant.product_lines[:1]:  # none of them: the refusal names the first
+            require(who, Action.PLAN, line=line, target=f"{month}/{line}")
         elsewhere = booked_elsewhere(repo, current.range(month - current + 13), month)
         inputs = [
             (
@@ -118,13 +124,16 @@ def plan(
     with store.unit_of_work() as repo:
         for (line, _, previous) in inputs:  # a draft edited while the solver ran is not overwritten
             repo.check_unchanged(month, line, (previous.id, previous.version) if previous else None)
-        saved = [
-            repo.save_draft(
+        previous_of = {line: previous for line, _, previous in inputs}
+        saved = []
+        for p in planned:
+            draft = repo.save_draft(
                 month, p.product_line, p.lines, p.exclusions, login=login,
                 solver_status=p.solution.status, solver_name=p.solution.solver, solve_seconds=p.solution.seconds,
             )
-            for p in planned
-        ]
+            # against the previous draft, or the approved revision this one follows
+            notifications.notify_changes(repo, previous_of[p.product_line], draft)
+            saved.append(draft)
     return [
         PlanOutcome(with_hours(a, plant), p.considered, p.solution.status, p.solution.solver, p.solution.seconds, p.notes)
         for a, p in zip(saved, planned)
@@ -135,18 +144,25 @@ def booked_elsewhere(repo: Repository, months: list[Month], month: Month) -> dic
     """Tonnes of each position already in the assignments of ``months`` other than
     ``month``. Where a month has an approved revision and a newer draft, the larger of the
     two counts: either may be the one production works to."""
+    in_force: dict[tuple[Month, str], tuple[AssignmentState, dict[int, float]]] = {}
+    latest: dict[tuple[Month, str], dict[int, float]] = {}
+    for m, line, _revision, state, tonnes in repo.revision_tonnes(months):  # newest first
+        if m == month:
+            continue
+        latest.setdefault((m, line), tonnes)
+        chosen = in_force.get((m, line))
+        if chosen is None or (state is AssignmentState.APPROVED and chosen[0] is not AssignmentState.APPROVED):
+            in_force[m, line] = (state, tonnes)
     booked: dict[int, dict[Month, float]] = {}
-    for revisions in (repo.assignments_in_force(months), repo.latest_revisions(months)):
+    for revisions in ({key: t for key, (_, t) in in_force.items()}, latest):
         by_position: dict[int, dict[Month, float]] = {}
-        for a in revisions:
-            if a.month != month:
-                for line in a.lines:
-                    by_month = by_position.setdefault(line.position_id, {})
-                    by_month[a.month] = by_month.get(a.month, 0.0) + line.tonnes
+        for (m, _line), tonnes in revisions.items():
+            for pid, t in tonnes.items():
+                by_month = by_position.setdefault(pid, {})
+                by_month[m] = by_month.get(m, 0.0) + t
         for pid, by_month in by_position.items():
-            booked.setdefault(pid, {})
-            for m, tonnes in by_month.items():
-                booked[pid][m] = max(booked[pid].get(m, 0.0), tonnes)
+            for m, t in by_month.items():
+                booked.setdefault(pid, {})[m] = max(booked.get(pid, {}).get(m, 0.0), t)
     return {pid: sum(by_month.values()) for pid, by_month in booked.items()}
 
 
@@ -388,7 +404,7 @@ def latest(store: Store, month: Month, product_line: str) -> Assignment:
 
     Raises :class:`NotFound` if the month has not been planned for that line.
     """
-    with store.unit_of_work() as repo:
+    with store.reading() as repo:
         found = repo.assignment(month, product_line)
         plant = repo.plant()
     if found is None:

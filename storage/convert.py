@@ -61,8 +61,9 @@ def norm(row: NormRow, mill_code: str) -> ProductivityNorm:
     )
 
 
-def user(row: UserRow) -> User:
-    return User(row.login, row.name, Role(row.role))
+def user(row: UserRow, lines: tuple[str, ...] = ()) -> User:
+    """A user with the product lines he owns (sorted)."""
+    return User(row.login, row.name, Role(row.role), tuple(sorted(lines)), row.email, row.version)
 
 
 def deal(row: DealRow, customer: CustomerRow) -> Deal:
@@ -125,6 +126,12 @@ def assignment(row: AssignmentRow, lines: tuple[AssignmentLine, ...], exclusions
         exclusions=exclusions,
         mill_hours={},
         version=row.version,
+        submitted_at=row.submitted_at,
+        submitted_by=row.submitted_by,
+        stale=row.stale,
+        stale_reason=row.stale_reason,
+        needs_director=row.needs_director,
+        approval_reason=row.approval_reason,
     )
 
 

@@ -23,7 +23,9 @@ from core.model import (
     DealStatus,
     Plant,
     Position,
+    Role,
     UpsertCounts,
+    User,
 )
 from core.months import Month
 from storage import convert
@@ -33,12 +35,17 @@ from storage.tables import (
     AssignmentRow,
     AuditRow,
     CapacityRow,
+    ConflictRow,
     CustomerRow,
     DealRow,
+    EscalationRow,
     ExclusionRow,
     MillRow,
     NormRow,
     PositionRow,
+    RequestRow,
+    UserLineRow,
+    UserRow,
     utcnow,
 )
 
@@ -88,6 +95,75 @@ class Repository:
             AuditEntry(r.at, r.login, r.action, r.object_type, r.object_key, r.before, r.after, r.reason)
             for r in self.session.exec(query)
         ]
+
+    def last_change(self, object_key: str) -> str:
+        """"LOGIN at YYYY-MM-DD HH:MM UTC" of the newest audit entry of ``object_key``
+        (``"someone"`` if it has none), for "changed by X at T — reload" messages."""
+        last = self.audit_entries(object_key, 1)
+        return f"{last[0].login} at {last[0].at:%Y-%m-%d %H:%M} UTC" if last else "someone"
+
+    # -- users ---------------------------------------------------------------------------
+
+    def users(self) -> list[User]:
+        """Every registered user with the product lines he owns, by login."""
+        lines: dict[int, list[str]] = {}
+        for row in self.session.exec(select(UserLineRow)):
+            lines.setdefault(row.user_id, []).append(row.product_line)
+        return [convert.user(u, tuple(lines.get(u.id, ()))) for u in self.session.exec(select(UserRow).order_by(UserRow.login))]
+
+    def user(self, login: str) -> User | None:
+        """The user registered under ``login``, or None."""
+        row = self.session.exec(select(UserRow).where(UserRow.login == login)).first()
+        if row is None:
+            return None
+        return convert.user(row, tuple(self.session.exec(select(UserLineRow.product_line).where(UserLineRow.user_id == row.id))))
+
+    def count_users(self, role: Role | None = None) -> int:
+        """How many users are registered (with ``role`` only, when given)."""
+        query = select(sa.func.count()).select_from(UserRow)
+        if role is not None:
+            query = query.where(UserRow.role == role.value)
+        return self.session.exec(query).one()
+
+    def save_user(self, user: User, *, by: str, expected_version: int | None = None, reason: str | None = None) -> User:
+        """Create ``user`` (``expected_version`` None) or update the stored one (name,
+        role, lines, e-mail) if it is still at ``expected_version``; audited under
+        ``user LOGIN``. Raises :class:`ChangedMeanwhile` for a stale version and
+        :class:`NotFound` for an update of an unknown login."""
+        key = f"user {user.login}"
+        row = self.session.exec(select(UserRow).where(UserRow.login == user.login).with_for_update()).first()
+        values = {"name": user.name, "role": user.role.value, "email": user.email, "lines": sorted(user.lines)}
+        if expected_version is None:
+            row = UserRow(login=user.login, name=user.name, role=user.role.value, email=user.email)
+            self.session.add(row)
+            self.session.flush()
+            before = None
+        else:
+            if row is None:
+                raise NotFound(f"{user.login} is not a millplan user")
+            if row.version != expected_version:
+                raise ChangedMeanwhile(f"user {user.login} was changed by {self.last_change(key)} — reload and try again")
+            old = self.user(user.login)
+            before = {"name": old.name, "role": old.role.value, "email": old.email, "lines": list(old.lines)}
+            row.name, row.role, row.email = user.name, user.role.value, user.email
+            row.version += 1
+            self.session.exec(sa.delete(UserLineRow).where(UserLineRow.user_id == row.id))
+        for line in sorted(set(user.lines)):
+            self.session.add(UserLineRow(user_id=row.id, product_line=line))
+        self.audit(by, "created" if before is None else "updated", "user", key, before, values, reason)
+        self.session.flush()
+        return self.user(user.login)
+
+    def remove_user(self, login: str, *, by: str, reason: str | None = None) -> User:
+        """Delete a user (his lines go with him; the audit log keeps his actions).
+        Raises :class:`NotFound` for an unknown login."""
+        old = self.user(login)
+        if old is None:
+            raise NotFound(f"{login} is not a millplan user")
+        self.session.exec(sa.delete(UserRow).where(UserRow.login == login))
+        self.audit(by, "removed", "user", f"user {login}", {"name": old.name, "role": old.role.value, "lines": list(old.lines)}, None, reason)
+        self.session.flush()
+        return old
 
     # -- generic upsert ------------------------------------------------------------------
 
@@ -382,15 +458,36 @@ class Repository:
 
     # -- assignments ---------------------------------------------------------------------
 
-    def assignment(self, month: Month, product_line: str, revision: int | None = None) -> Assignment | None:
-        """That revision (default: the latest) of the month's assignment for the line, or None."""
+    def assignment(
+        self, month: Month, product_line: str, revision: int | None = None, *, for_update: bool = False
+    ) -> Assignment | None:
+        """That revision (default: the latest) of the month's assignment for the line, or None.
+
+        ``for_update`` locks the row until the transaction ends (PostgreSQL ``SELECT … FOR
+        UPDATE``; SQLite's write lock is already held from ``BEGIN IMMEDIATE``), so a state
+        or version checked on it cannot change before this transaction writes.
+        """
         query = select(AssignmentRow).where(
             AssignmentRow.month == str(month), AssignmentRow.product_line == product_line
         )
         if revision is not None:
             query = query.where(AssignmentRow.revision == revision)
-        row = self.session.exec(query.order_by(AssignmentRow.revision.desc())).first()
+        query = query.order_by(AssignmentRow.revision.desc()).limit(1)
+        if for_update:
+            query = query.with_for_update()
+        row = self.session.exec(query).first()
         return self._assignment(row) if row else None
+
+    def revisions(self, month: Month, product_line: str) -> list[tuple[int, AssignmentState]]:
+        """(revision, state) of every revision of (month, line), oldest first."""
+        return [
+            (r, AssignmentState(s))
+            for r, s in self.session.exec(
+                select(AssignmentRow.revision, AssignmentRow.state)
+                .where(AssignmentRow.month == str(month), AssignmentRow.product_line == product_line)
+                .order_by(AssignmentRow.revision)
+            )
+        ]
 
     def assignments_in_force(self, months: Sequence[Month]) -> list[Assignment]:
         """For each (month, line) among ``months``: the latest approved revision, else the
@@ -409,6 +506,27 @@ class Repository:
             ):
                 chosen[key] = row
         return [self._assignment(row) for row in chosen.values()]
+
+    def revision_tonnes(self, months: Sequence[Month]) -> list[tuple[Month, str, int, AssignmentState, dict[int, float]]]:
+        """Every revision of ``months``: (month, line, revision, state, tonnes by position
+        id), newest revision first within each (month, line) — summed in the database, for
+        checks that need no lines as objects."""
+        rows = self.session.exec(
+            select(
+                AssignmentRow.month, AssignmentRow.product_line, AssignmentRow.revision, AssignmentRow.state,
+                AssignmentLineRow.position_id, sa.func.sum(AssignmentLineRow.tonnes),
+            )
+            .join(AssignmentLineRow, AssignmentLineRow.assignment_id == AssignmentRow.id, isouter=True)
+            .where(AssignmentRow.month.in_([str(m) for m in months]))
+            .group_by(AssignmentRow.month, AssignmentRow.product_line, AssignmentRow.revision, AssignmentRow.state, AssignmentLineRow.position_id)
+            .order_by(AssignmentRow.month, AssignmentRow.product_line, AssignmentRow.revision.desc())
+        ).all()
+        found: dict[tuple[str, str, int], tuple[Month, str, int, AssignmentState, dict[int, float]]] = {}
+        for month, line, revision, state, position_id, tonnes in rows:
+            entry = found.setdefault((month, line, revision), (Month.parse(month), line, revision, AssignmentState(state), {}))
+            if position_id is not None:
+                entry[4][position_id] = tonnes
+        return list(found.values())
 
     def latest_revisions(self, months: Sequence[Month]) -> list[Assignment]:
         """For each (month, line) among ``months``: its latest revision, whatever its state."""
@@ -429,14 +547,21 @@ class Repository:
             select(AssignmentRow)
             .where(AssignmentRow.month == str(month), AssignmentRow.product_line == product_line)
             .order_by(AssignmentRow.revision.desc())
+            .limit(1)
+            .with_for_update()
         ).first()
         now = (row.id, row.version) if row is not None else None
         if now == seen:
             return
-        key = f"{month}/{product_line}/r{row.revision}"
-        last = self.audit_entries(key, 1)
-        who = f"{last[0].login} at {last[0].at:%Y-%m-%d %H:%M} UTC" if last else "someone"
+        who = self.last_change(f"{month}/{product_line}/r{row.revision}")
         raise ChangedMeanwhile(f"{month} {product_line} revision {row.revision} was changed by {who} after it was read — reload and try again")
+
+    def check_version(self, row: SQLModel, expected: int | None, object_key: str, what: str) -> None:
+        """Raise :class:`ChangedMeanwhile` ("changed by X at T — reload") unless ``row``
+        (any table with a ``version``) is still at ``expected``; ``None`` checks nothing.
+        ``what`` names the object for people ("request 3"), ``object_key`` its audit key."""
+        if expected is not None and row.version != expected:
+            raise ChangedMeanwhile(f"{what} was changed by {self.last_change(object_key)} — reload and try again")
 
     def _assignment(self, row: AssignmentRow) -> Assignment:
         codes = {m.id: m.code for m in self.session.exec(select(MillRow))}
@@ -480,12 +605,18 @@ class Repository:
             select(AssignmentRow)
             .where(AssignmentRow.month == str(month), AssignmentRow.product_line == product_line)
             .order_by(AssignmentRow.revision.desc())
+            .limit(1)
+            .with_for_update()
         ).first()
         ids = {m.code: m.id for m in self.session.exec(select(MillRow))}
-        if latest is not None and latest.state == AssignmentState.DRAFT.value:
+        before = None
+        if latest is not None and AssignmentState(latest.state).editable:
             row = latest
             self.session.exec(sa.delete(AssignmentLineRow).where(AssignmentLineRow.assignment_id == row.id))
             self.session.exec(sa.delete(ExclusionRow).where(ExclusionRow.assignment_id == row.id))
+            before = {"state": row.state, "stale": row.stale}
+            self._back_to_editing(row)
+            row.stale, row.stale_reason = False, None
             row.version += 1
             action = "replanned"
         else:
@@ -493,13 +624,12 @@ class Repository:
                 month=str(month),
                 product_line=product_line,
                 revision=(latest.revision + 1) if latest else 1,
-                state=AssignmentState.DRAFT.value,
+                state=(AssignmentState.RE_APPROVAL if latest else AssignmentState.DRAFT).value,
                 created_by=login,
             )
             action = "drafted"
         row.solver_status, row.solver_name, row.solve_seconds = solver_status, solver_name, solve_seconds
-        self.session.add(row)
-        self.session.flush()
+        self._add_revision(row)
         # Core inserts: thousands of lines per plan, no need for ORM objects per row.
         if lines:
             self.session.execute(
@@ -536,21 +666,128 @@ class Repository:
         self.session.flush()
         saved = self._assignment(row)
         self.audit(
-            login, action, "assignment", self._key(saved),
-            after={"lines": len(lines), "excluded": len(exclusions), "solver_status": solver_status},
+            login, action, "assignment", self._key(saved), before,
+            {"state": row.state, "lines": len(lines), "excluded": len(exclusions), "solver_status": solver_status},
         )
         return saved
 
+    def _back_to_editing(self, row: AssignmentRow) -> None:
+        """A revision in review goes back to its editable state when it changes: draft, or
+        re-approval when an earlier revision of its month and line was approved."""
+        if row.state != AssignmentState.IN_REVIEW.value:
+            return
+        approved_before = self.session.exec(
+            select(AssignmentRow.id).where(
+                AssignmentRow.month == row.month,
+                AssignmentRow.product_line == row.product_line,
+                AssignmentRow.revision < row.revision,
+                AssignmentRow.state == AssignmentState.APPROVED.value,
+            )
+        ).first()
+        row.state = (AssignmentState.RE_APPROVAL if approved_before else AssignmentState.DRAFT).value
+        row.submitted_at = row.submitted_by = None
+
+    def _add_revision(self, row: AssignmentRow) -> None:
+        """Write ``row``; a revision number taken meanwhile by another session (two people
+        opening the same next revision at once, on PostgreSQL) is :class:`ChangedMeanwhile`."""
+        self.session.add(row)
+        try:
+            self.session.flush()
+        except sa.exc.IntegrityError:
+            raise ChangedMeanwhile(
+                f"{row.month} {row.product_line} revision {row.revision} was opened by someone else meanwhile — reload and try again"
+            ) from None
+
+    def next_revision(self, approved: Assignment, login: str, reason: str | None = None) -> Assignment:
+        """Open revision n + 1 of an approved revision's month and line, in re-approval,
+        as a copy of its lines and exclusions (the approved one stays as it is, in force)."""
+        row = AssignmentRow(
+            month=str(approved.month), product_line=approved.product_line, revision=approved.revision + 1,
+            state=AssignmentState.RE_APPROVAL.value, created_by=login,
+            solver_status=approved.solver_status, solver_name=approved.solver_name, solve_seconds=approved.solve_seconds,
+        )
+        self._add_revision(row)
+        for table in (AssignmentLineRow, ExclusionRow):
+            columns = [c for c in table.__table__.columns if c.name not in ("id", "assignment_id")]
+            self.session.execute(
+                sa.insert(table).from_select(
+                    ["assignment_id", *(c.name for c in columns)],
+                    sa.select(sa.literal(row.id), *columns).where(table.assignment_id == approved.id),
+                )
+            )
+        self.session.flush()
+        opened = self._assignment(row)
+        self.audit(login, "reopened", "assignment", self._key(opened), after={"state": row.state, "from_revision": approved.revision}, reason=reason)
+        return opened
+
+    def submit(self, assignment: Assignment, login: str) -> Assignment:
+        """Send an editable revision to review (state, when, who)."""
+        row = self.session.get(AssignmentRow, assignment.id)
+        before = {"state": row.state}
+        row.state = AssignmentState.IN_REVIEW.value
+        row.submitted_at, row.submitted_by = utcnow(), login
+        row.version += 1
+        self.audit(login, "submitted", "assignment", self._key(assignment), before, {"state": row.state})
+        self.session.flush()
+        return self._assignment(row)
+
     def approve(self, assignment: Assignment, login: str, reason: str | None = None) -> Assignment:
-        """Freeze a draft revision as approved (state, when, who)."""
+        """Freeze a revision as approved (state, when, who, and the reason given, if any)."""
         row = self.session.get(AssignmentRow, assignment.id)
         before = {"state": row.state}
         row.state = AssignmentState.APPROVED.value
-        row.approved_at, row.approved_by = utcnow(), login
+        row.approved_at, row.approved_by, row.approval_reason = utcnow(), login, reason
         row.version += 1
         self.audit(login, "approved", "assignment", self._key(assignment), before, {"state": row.state}, reason)
         self.session.flush()
         return self._assignment(row)
+
+    def mark_stale(self, month: Month, product_line: str, reason: str, login: str) -> list[Assignment]:
+        """Mark the editable or in-review latest revision of (month, line) stale — it must be
+        re-planned before approval — and return it (none when the latest is approved)."""
+        latest = self.session.exec(
+            select(AssignmentRow)
+            .where(AssignmentRow.month == str(month), AssignmentRow.product_line == product_line)
+            .order_by(AssignmentRow.revision.desc())
+            .limit(1)
+            .with_for_update()
+        ).first()
+        if latest is None or latest.state == AssignmentState.APPROVED.value:
+            return []
+        before = {"stale": latest.stale, "state": latest.state}
+        latest.stale, latest.stale_reason = True, reason
+        self._back_to_editing(latest)
+        latest.version += 1
+        self.audit(login, "marked stale", "assignment", f"{latest.month}/{latest.product_line}/r{latest.revision}", before, {"stale": True, "state": latest.state}, reason)
+        self.session.flush()
+        return [self._assignment(latest)]
+
+    def open_issues(self, assignment: Assignment) -> tuple[list[str], int]:
+        """What blocks approving ``assignment``: refs of the positions with an open conflict
+        on it, and how many escalations are open on it (directly, through one of its
+        conflicts, or through a request on its month and line)."""
+        conflicts = self.session.exec(
+            select(ConflictRow.id, PositionRow, DealRow)
+            .join(PositionRow, ConflictRow.position_id == PositionRow.id)
+            .join(DealRow, PositionRow.deal_id == DealRow.id)
+            .where(ConflictRow.assignment_id == assignment.id, ConflictRow.state == "open")
+            .order_by(DealRow.number, PositionRow.position_no)
+        ).all()
+        of_conflicts = select(ConflictRow.id).where(ConflictRow.assignment_id == assignment.id)
+        of_requests = select(RequestRow.id).where(
+            RequestRow.month == str(assignment.month), RequestRow.product_line == assignment.product_line
+        )
+        escalations = self.session.exec(
+            select(sa.func.count()).select_from(EscalationRow).where(
+                EscalationRow.state == "open",
+                sa.or_(
+                    EscalationRow.assignment_id == assignment.id,
+                    EscalationRow.conflict_id.in_(of_conflicts),
+                    EscalationRow.request_id.in_(of_requests),
+                ),
+            )
+        ).one()
+        return [convert.ref_of(p, d) for _, p, d in conflicts], escalations
 
     def set_locked(self, assignment: Assignment, position: Position, locked: bool, login: str) -> Assignment:
         """Lock (or unlock) every line of ``position`` in a draft, so re-plans keep it."""
@@ -602,8 +839,10 @@ class Repository:
 
     def _touch(self, assignment: Assignment, login: str, action: str, ref: str, reason: str | None = None) -> None:
         row = self.session.get(AssignmentRow, assignment.id)
+        before = {"state": row.state}
+        self._back_to_editing(row)
         row.version += 1
-        self.audit(login, action, "assignment", self._key(assignment), after={"position": ref}, reason=reason)
+        self.audit(login, action, "assignment", self._key(assignment), before, {"position": ref, "state": row.state}, reason)
         self.session.flush()
 
     @staticmethod

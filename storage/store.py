@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import threading
 from typing import Iterator
 
 import sqlalchemy as sa
@@ -10,9 +11,9 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import ArgumentError, OperationalError, ProgrammingError
 from sqlmodel import Session
 
-from core.errors import StoreUnavailable
+from core.errors import Forbidden, StoreUnavailable
 from storage import migrate
-from storage.engine import default_url, make_engine, masked
+from storage.engine import READ_OPTION, SQLITE_BUSY_TIMEOUT_MS, default_url, make_engine, masked
 from storage.repository import Repository
 
 
@@ -21,11 +22,21 @@ class Store:
 
     ``unit_of_work()`` yields a :class:`Repository` bound to a fresh session; the session
     commits when the block ends and rolls back if it raises, so every user action (an
-    import, an approval) is written whole or not at all.
+    import, an approval) is written whole or not at all. ``reading()`` is the same for
+    a look that writes nothing (on SQLite it takes no write lock).
+
+    A :class:`~core.errors.Forbidden` raised inside the outermost unit of work of a
+    thread is written to the audit log after the rollback, in its own short transaction
+    (``record_refusal``), so the refusal is kept while the refused action is not.
     """
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self._depth = threading.local()
+
+    def in_unit_of_work(self) -> bool:
+        """True inside a unit of work (or a read) of this store opened by this thread."""
+        return getattr(self._depth, "value", 0) > 0
 
     @property
     def url(self) -> str:
@@ -33,13 +44,51 @@ class Store:
 
     @contextlib.contextmanager
     def unit_of_work(self) -> Iterator[Repository]:
-        with Session(self.engine, expire_on_commit=False) as session:
-            try:
-                yield Repository(session)
-                session.commit()
-            except BaseException:
-                session.rollback()
+        with self._session(self.engine) as session:
+            yield Repository(session)
+            session.commit()
+
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[Repository]:
+        """A :class:`Repository` for reading only; whatever it wrote is rolled back."""
+        with self._session(self.engine.execution_options(**{READ_OPTION: True})) as session:
+            yield Repository(session)
+            session.rollback()
+
+    @contextlib.contextmanager
+    def _session(self, bind: Engine) -> Iterator[Session]:
+        outermost = not self.in_unit_of_work()
+        self._depth.value = getattr(self._depth, "value", 0) + 1
+        try:
+            with Session(bind, expire_on_commit=False) as session:
+                try:
+                    yield session
+                except BaseException:
+                    session.rollback()
+                    raise
+        except Forbidden as refused:
+            if outermost:  # an outer session of this thread would hold SQLite's write lock
+                self.record_refusal(refused)
+            raise
+        except OperationalError as exc:
+            if "database is locked" not in str(exc.orig):
                 raise
+            raise StoreUnavailable(
+                f"{self.url} stayed busy with another user's change for {SQLITE_BUSY_TIMEOUT_MS // 1000} s: nothing was written — try again"
+            ) from None
+        finally:
+            self._depth.value -= 1
+
+    def record_refusal(self, refused: Forbidden) -> None:
+        """Write a refused action to the audit log (once), in a transaction of its own."""
+        if refused.recorded:
+            return
+        with Session(self.engine) as session:
+            Repository(session).audit(
+                refused.login, "refused", "refusal", refused.target, after={"action": refused.action}, reason=str(refused)
+            )
+            session.commit()
+        refused.recorded = True
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -67,6 +67,18 @@ class UserRow(SQLModel, table=True):
     role: str = Field(max_length=32)
     created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
     email: str | None = Field(default=None, max_length=200)
+    version: int = 1
+
+
+class UserLineRow(SQLModel, table=True):
+    """A product line owned by a user (a product-line manager owns one or more)."""
+
+    __tablename__ = "user_lines"
+    __table_args__ = (sa.UniqueConstraint("user_id", "product_line", name="uq_user_lines_user_line"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", ondelete="CASCADE", index=True)
+    product_line: str = Field(max_length=64, index=True)
 
 
 class CustomerRow(SQLModel, table=True):
@@ -75,6 +87,7 @@ class CustomerRow(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=300, sa_column_kwargs={"unique": True})
     is_key_account: bool = False
+    version: int = 1
 
 
 class MillRow(SQLModel, table=True):
@@ -95,6 +108,7 @@ class MillRow(SQLModel, table=True):
     speed_m_per_h: float
     nominal_hours: float
     conversion_cost: Decimal = Field(sa_column=sa.Column(MONEY, nullable=False))
+    version: int = 1
 
 
 class CapacityRow(SQLModel, table=True):
@@ -107,6 +121,7 @@ class CapacityRow(SQLModel, table=True):
     mill_id: int = Field(foreign_key="mills.id", ondelete="CASCADE")
     month: str = Field(max_length=7)
     hours: float
+    version: int = 1
 
 
 class NormRow(SQLModel, table=True):
@@ -186,6 +201,15 @@ class AssignmentRow(SQLModel, table=True):
     solver_name: str | None = Field(default=None, max_length=32)
     solve_seconds: float | None = None
     version: int = 1
+    # the life cycle (core.model.AssignmentState): submitted for review when and by whom;
+    # stale when a mill's hours changed since the plan; needs_director when a sales
+    # manager's re-approval round pulled the director into the chain
+    submitted_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
+    submitted_by: str | None = Field(default=None, max_length=64)
+    stale: bool = False
+    stale_reason: str | None = None
+    needs_director: bool = False
+    approval_reason: str | None = None
 
 
 class AssignmentLineRow(SQLModel, table=True):
@@ -214,6 +238,90 @@ class ExclusionRow(SQLModel, table=True):
     reason: str
     manual: bool = False
     mill_id: int | None = Field(default=None, foreign_key="mills.id")
+
+
+class ReviewRow(SQLModel, table=True):
+    """A reviewer's verdict on a revision, on one position (or one mill's line of it) or
+    on the whole revision when both are empty: ``agree`` or ``object`` (with a reason)."""
+
+    __tablename__ = "reviews"
+
+    id: int | None = Field(default=None, primary_key=True)
+    assignment_id: int = Field(foreign_key="assignments.id", ondelete="CASCADE", index=True)
+    position_id: int | None = Field(default=None, foreign_key="positions.id")
+    mill_id: int | None = Field(default=None, foreign_key="mills.id")
+    login: str = Field(max_length=64)
+    verdict: str = Field(max_length=16)
+    reason: str | None = None
+    at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
+    version: int = 1
+
+
+class RequestRow(SQLModel, table=True):
+    """A sales manager's request on one of his positions, answered by the product-line
+    manager: ``kind`` priority_raise | priority_lower | replace | reapproval; ``state``
+    open | granted | refused | withdrawn. ``margin_at_stake`` RUB, computed by millplan."""
+
+    __tablename__ = "requests"
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=16)
+    position_id: int | None = Field(default=None, foreign_key="positions.id", index=True)
+    replacement_position_id: int | None = Field(default=None, foreign_key="positions.id")
+    month: str = Field(max_length=7)
+    product_line: str = Field(max_length=64)
+    priority: int | None = None
+    requested_by: str = Field(max_length=64)
+    requested_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
+    justification: str
+    margin_at_stake: Decimal = Field(default=Decimal(0), sa_column=sa.Column(MONEY, nullable=False))
+    state: str = Field(default="open", max_length=16, index=True)
+    answered_by: str | None = Field(default=None, max_length=64)
+    answered_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
+    answer: str | None = None
+    version: int = 1
+
+
+class ConflictRow(SQLModel, table=True):
+    """A key-account position a revision leaves short of its requested month:
+    ``tonnes_short`` t and ``margin_at_stake`` RUB. ``state`` open | forced | later_month
+    | escalated | closed; ``agreed_month`` YYYY-MM when a later month was agreed."""
+
+    __tablename__ = "conflicts"
+
+    id: int | None = Field(default=None, primary_key=True)
+    assignment_id: int = Field(foreign_key="assignments.id", ondelete="CASCADE", index=True)
+    position_id: int = Field(foreign_key="positions.id", index=True)
+    tonnes_short: float
+    margin_at_stake: Decimal = Field(sa_column=sa.Column(MONEY, nullable=False))
+    state: str = Field(default="open", max_length=16, index=True)
+    opened_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
+    agreed_month: str | None = Field(default=None, max_length=7)
+    resolution: str | None = None
+    resolved_by: str | None = Field(default=None, max_length=64)
+    resolved_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
+    version: int = 1
+
+
+class EscalationRow(SQLModel, table=True):
+    """A conflict, a request or a whole revision raised to the director; ``state`` open |
+    decided, with the decision (``outcome`` a stable code, ``decision`` the text)."""
+
+    __tablename__ = "escalations"
+
+    id: int | None = Field(default=None, primary_key=True)
+    conflict_id: int | None = Field(default=None, foreign_key="conflicts.id", index=True)
+    request_id: int | None = Field(default=None, foreign_key="requests.id", index=True)
+    assignment_id: int | None = Field(default=None, foreign_key="assignments.id", index=True)
+    raised_by: str = Field(max_length=64)
+    raised_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
+    reason: str
+    state: str = Field(default="open", max_length=16, index=True)
+    outcome: str | None = Field(default=None, max_length=32)
+    decision: str | None = None
+    decided_by: str | None = Field(default=None, max_length=64)
+    decided_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
+    version: int = 1
 
 
 class AuditRow(SQLModel, table=True):

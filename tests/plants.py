@@ -27,6 +27,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from core.model import Role, User
 from core.months import Month
 from storage.store import Store
 
@@ -78,8 +79,8 @@ def position(deal: str, number: int, grade: str, tonnes: float, price: int, meta
     return values
 
 
-def deal(number: str, customer: str, status: str = "accepted") -> dict[str, Any]:
-    return {"number": number, "customer": customer, "sales_manager": "Иванов А. С.", "status": status, "accepted_at": None, "accepted_by": None}
+def deal(number: str, customer: str, status: str = "accepted", sales_manager: str = "Иванов А. С.") -> dict[str, Any]:
+    return {"number": number, "customer": customer, "sales_manager": sales_manager, "status": status, "accepted_at": None, "accepted_by": None}
 
 
 def build(store: Store, mills: list[dict], norms: dict[str, float], customers: dict[str, bool], deals: list[dict], positions: list[dict]) -> None:
@@ -126,3 +127,22 @@ def tiny_plant(store: Store) -> None:
             position("D5", 1, "20", 100, 90_000, requested_month=str(PLAN_MONTH + 1)),
         ],
     )
+
+
+STAFF = (
+    User("admin", "Admin", Role.ADMIN),
+    User("plm", "Line Manager", Role.LINE_MANAGER, ("L",)),
+    User("planner", "Planner", Role.PLANNER),
+    User("director", "Director", Role.DIRECTOR),
+    User("ivanov", "Иванов А. С.", Role.SALES_MANAGER),  # sells every deal of tiny_plant
+    User("petrov", "Петров П. П.", Role.SALES_MANAGER),
+)
+"""One user of each role: ``plm`` owns line ``L``; ``ivanov`` is the sales manager of
+tiny_plant's deals, ``petrov`` of none of them."""
+
+
+def staff(store: Store) -> None:
+    """Register :data:`STAFF` (once users exist, unknown logins are read-only)."""
+    with store.unit_of_work() as repo:
+        for user in STAFF:
+            repo.save_user(user, by="setup")

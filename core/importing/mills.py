@@ -26,7 +26,9 @@ from core.importing.workbook import (
     problem_at,
     read_records,
 )
+from core.capacity import mark_stale
 from core.months import Month
+from core.permissions import Action, actor, require
 from storage.store import Store
 
 MAX_MONTH_HOURS = 31 * 24
@@ -181,12 +183,14 @@ def import_mills(
 ) -> ImportReport:
     """Import the mill register, capacity calendar and norms at ``path`` in one transaction.
 
-    Raises :class:`ImportRejected` (nothing written) when the register's header lacks a
+    Raises :class:`~core.errors.Forbidden` when ``login`` may not import it (see
+    :mod:`core.permissions`), :class:`ImportRejected` (nothing written) when the register's header lacks a
     required column, or when any row is bad (unknown mill, negative hours, text in a
     number, …) and ``skip_invalid`` is false. With ``skip_invalid`` good rows are imported
     and bad ones written to ``rejects_path`` (default ``<file>.rejects.xlsx``).
     """
     path = Path(path)
+    require(actor(store, login), Action.IMPORT_MILLS, target=path.name)
     mapping = load_mapping(mapping_path, ALL_FIELDS)
     workbook = open_workbook(path)
     try:
@@ -259,6 +263,7 @@ def import_mills(
             _keep_norms_whole(norms_table, norm_records, norms, rejected, reject)
             all_problems = [p for key in sorted(rejected) for p in rejected[key][2]]
         source = f"import {path.name}"
+        plant_before = repo.plant()
         counts = {
             "mills": repo.upsert_mills([_mill_values(r.values) for r in good_mills], login, source),
             "capacity": repo.upsert_capacity(capacity, login, source),
@@ -266,6 +271,7 @@ def import_mills(
         # the register's mills come with their whole norm table; any other mill only with bands
         counts["norms"] = repo.set_norms(norms, login, source, whole={r.values["code"] for r in good_mills})
         repo.audit(login, "imported", "file", path.name, after={"mills": len(good_mills), "capacity": len(capacity), "norms": sum(len(b) for b in norms.values())})
+        mark_stale(repo, plant_before, capacity, login, source)  # drafts planned on the old hours
 
     rejects_file = None
     if rejected:

@@ -8,6 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable, Static
+from textual.worker import Worker
 
 from core import assignments, planning
 from core.errors import NotFound
@@ -119,7 +120,11 @@ class AssignmentPane(Vertical):
             title.update(head)
         else:
             a = self.assignment
-            state = _("APPROVED (frozen)") if a.state is AssignmentState.APPROVED else _("draft")
+            state = {
+                AssignmentState.APPROVED: _("APPROVED (frozen)"),
+                AssignmentState.IN_REVIEW: _("in review"),
+                AssignmentState.RE_APPROVAL: _("re-approval"),
+            }.get(a.state, _("draft")) + (" · " + _("STALE: re-plan") if a.stale else "")
             solver = f"{a.solver_name} {a.solver_status} {a.solve_seconds or 0:.2f} s" if a.solver_status else ""
             title.update(f"{head} · " + _("revision {n}").format(n=a.revision) + f" · {state} · {solver}")
 
@@ -158,6 +163,11 @@ class AssignmentPane(Vertical):
         finally:
             self.app.call_from_thread(self._planned)
         self.post_message(PlanFinished(outcome))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        # a worker's state messages do not bubble: a failed or refused plan is shown by
+        # the app's one handler of worker failures
+        self.app.on_worker_state_changed(event)
 
     def _planned(self) -> None:
         self.planning = None
@@ -236,7 +246,7 @@ class AssignmentPane(Vertical):
         if a is None:
             self.notify(_("Nothing to approve: plan the month first (F5)."), severity="warning")
             return
-        if a.state is not AssignmentState.DRAFT:
+        if a.state is AssignmentState.APPROVED:
             self.notify(
                 _("Revision {n} is already approved; F5 re-plans into revision {next}.").format(n=a.revision, next=a.revision + 1),
                 severity="warning",
