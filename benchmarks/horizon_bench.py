@@ -64,7 +64,7 @@ def plant(positions: int, mills: int, periods: int, seed: int = 1, settings: Set
     cost (RUB/t) are its own. Positions: OD drawn inside some mill's range, wall 2–6 % of
     OD (≥ 3 mm); productivity = speed × mass per metre ((OD − wall) × wall × 0.02466 kg/m);
     tonnes log-normal (median 60 t, 1–3 000 t); margin per tonne = the position's
-    contribution (−2 000–25 000 RUB/t) less the mill's conversion cost; key accounts
+    contribution (2 000–25 000 RUB/t) less the mill's conversion cost; key accounts
     about 20 %; due months spread evenly over the horizon. Each mill's hours per month are
     80–110 % of its share of the hours the positions due that month need (a position's
     hours counted at its mean over its mills, shared equally among them).
@@ -85,7 +85,7 @@ def plant(positions: int, mills: int, periods: int, seed: int = 1, settings: Set
         od = math.exp(rng.uniform(math.log(lo), math.log(hi)))
         wall = max(3.0, od * rng.uniform(0.02, 0.06))
         kg_per_metre = (od - wall) * wall * 0.02466
-        contribution = rng.uniform(-2_000, 25_000)
+        contribution = rng.uniform(2_000, 25_000)
         options = tuple(
             Option(m, 1000.0 / (speed[m] * kg_per_metre), contribution - conversion[m])
             for m in range(mills)

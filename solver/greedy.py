@@ -42,10 +42,10 @@ class GreedyPlan:
 def plan(problem: Problem) -> GreedyPlan:
     """Fill the mills by the Excel-era rule.
 
-    Locked lines are booked first, exactly as locked. Then, period by period (0 ..
-    ``settings.periods − 1``), the demands that are due by then — or within
-    ``settings.early_months`` after it — and still have tonnes left are taken in the
-    order: key accounts first, then by their best margin per tonne (RUB/t) on any mill,
+    Locked lines are booked first, exactly as locked (a whole demand with locks gets
+    nothing more). Then, period by period (0 .. ``settings.periods − 1``), the demands
+    that are due by then — or within ``settings.early_months`` after it — and still have
+    tonnes left are taken in the order: key accounts first, then by their best margin per tonne (RUB/t) on any mill,
     highest first (ties by id). Each goes into its mills in ascending mill order, as many
     tonnes as the mill's free hours (h) allow; with ``settings.whole`` a demand goes only
     whole, to the first mill with hours for all of it; a mill's minimum lot
@@ -64,15 +64,19 @@ def plan(problem: Problem) -> GreedyPlan:
         free[mill, period] = free.get((mill, period), 0.0) - amount * hours_per_tonne
         left[demand.id] -= amount
 
+    placed = set()  # whole demands with locks: the planner has placed them, nothing more of them
     for demand in problem.demands:
         hours_per_tonne = {o.mill: o.hours_per_tonne for o in demand.options}
         for lock in demand.locked:
-            book(demand, lock.mill, lock.period, lock.tonnes, hours_per_tonne[lock.mill])
+            if lock.mill in hours_per_tonne:  # a lock on a mill that cannot make it is no line
+                book(demand, lock.mill, lock.period, lock.tonnes, hours_per_tonne[lock.mill])
+        if settings.whole and demand.locked:
+            placed.add(demand.id)
 
     order = sorted(problem.demands, key=_rank)
     for period in range(settings.periods):
         for demand in order:
-            if demand.due > period + settings.early_months or left[demand.id] < MIN_TONNES:
+            if demand.due > period + settings.early_months or left[demand.id] < MIN_TONNES or demand.id in placed:
                 continue
             for option in sorted(demand.options, key=lambda o: o.mill):
                 if option.margin_per_tonne < 0 and not demand.key_account:
@@ -88,7 +92,7 @@ def plan(problem: Problem) -> GreedyPlan:
                 if settings.whole or left[demand.id] < MIN_TONNES:
                     break
 
-    due = {d.id: d.due for d in problem.demands}
+    due = {d.id: max(d.due, 0) for d in problem.demands}  # an overdue demand's past lateness is sunk
     key_accounts = {d.id for d in problem.demands if d.key_account}
     margins = {(d.id, o.mill): o.margin_per_tonne for d in problem.demands for o in d.options}
     return GreedyPlan(

@@ -73,6 +73,24 @@ def test_periods_in_turn_with_due_months_and_early_production():
     assert result.margin == pytest.approx(29_000)
 
 
+def test_key_tonnes_count_by_the_due_month_and_overdue_lateness_is_sunk():
+    # Mill 1: 12 h a month, 1 h/t, 100 RUB/t per month late. Key d1 20 t due month 0 at
+    # 1 000 RUB/t; d2 5 t at 500 RUB/t, overdue since two months before the plan month.
+    # Month 0: d1 12 t. Month 1: d1 its last 8 t (late), d2 the 4 h left (late one month:
+    # lateness before the plan month is sunk). Key tonnes by the due month: 12.
+    # Lateness (8 + 4) × 100 = 1 200 RUB; gross 20 × 1 000 + 4 × 500 = 22 000 RUB.
+    problem = Problem(
+        (demand(1, 20, (1, 1.0, 1000), key=True), demand(2, 5, (1, 1.0, 500), due=-2)),
+        {(1, 0): 12, (1, 1): 12},
+        Settings(periods=2, lateness_penalty=100),
+    )
+    result = greedy.plan(problem)
+    assert result.tonnes == {(1, 1, 0): pytest.approx(12), (1, 1, 1): pytest.approx(8), (2, 1, 1): pytest.approx(4)}
+    assert result.key_account_tonnes == pytest.approx(12)
+    assert result.gross_margin == pytest.approx(22_000)
+    assert result.lateness_cost == pytest.approx(1_200)
+
+
 def test_locked_lines_are_booked_first_exactly():
     # Mill 1: 10 h at 1 h/t. d2 is locked at 4 t on mill 1 in month 0, so the key account d1
     # gets only the 6 h left, and d2 gets nothing beyond its lock (no hours left).
@@ -81,6 +99,10 @@ def test_locked_lines_are_booked_first_exactly():
         {(1, 0): 10},
     )
     assert greedy.plan(problem).tonnes == {(2, 1, 0): pytest.approx(4), (1, 1, 0): pytest.approx(6)}
+    # Whole positions, 20 h: the key account's 10 t fit whole; d2, placed by its lock, gets
+    # no more although 6 h are left.
+    whole = Problem(problem.demands, {(1, 0): 20}, Settings(whole=True))
+    assert greedy.plan(whole).tonnes == {(2, 1, 0): pytest.approx(4), (1, 1, 0): pytest.approx(10)}
 
 
 def test_loss_making_tonnes_only_for_key_accounts_and_minimum_lots_kept():
