@@ -28,7 +28,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from solver.orlibrary import GapInstance, as_problem, read_instance, read_optima  # noqa: E402
-from solver.prioritiser import make_solver, solve  # noqa: E402
+from solver import engines  # noqa: E402
+from solver.prioritiser import solve  # noqa: E402
 from solver.problem import Settings  # noqa: E402
 from solver.quiet import stdout_silenced  # noqa: E402
 
@@ -37,7 +38,8 @@ DEFAULT_SETS = ("cattrysse1994", "chu1997/a", "chu1997/b", "chu1997/c")
 
 
 def bare_model(instance: GapInstance, engine: str, time_limit: float | None) -> tuple[str, float | None, float]:
-    """Solve ``instance`` as the textbook GAP in PuLP: (status, minimum cost or None, seconds)."""
+    """Solve ``instance`` as the textbook GAP in PuLP, run by the prioritiser's own engine
+    wrapper (same solver, same options): (status, minimum cost or None, seconds)."""
     started = time.perf_counter()
     model = pulp.LpProblem("gap", pulp.LpMinimize)
     agents, jobs = range(instance.agents), range(instance.jobs)
@@ -48,13 +50,10 @@ def bare_model(instance: GapInstance, engine: str, time_limit: float | None) -> 
     for i in agents:
         model += pulp.lpSum(instance.resource[i][j] * x[i, j] for j in jobs) <= instance.capacity[i], f"agent_{i}"
     with stdout_silenced():
-        model.solve(make_solver(engine, time_limit))
+        outcome = engines.run(model, engine, time_limit, gap=0.0, warm=False)
     seconds = time.perf_counter() - started
-    if model.sol_status == pulp.LpSolutionOptimal:
-        return "optimal", pulp.value(model.objective), seconds
-    if model.sol_status == pulp.LpSolutionIntegerFeasible:
-        return "feasible", pulp.value(model.objective), seconds
-    return pulp.LpStatus[model.status].lower(), None, seconds
+    cost = pulp.value(model.objective) if outcome.kind in ("optimal", "feasible") else None
+    return outcome.kind, cost, seconds
 
 
 def ours(instance: GapInstance, engine: str, time_limit: float | None) -> tuple[str, float | None, float, float]:

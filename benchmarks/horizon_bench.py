@@ -41,6 +41,9 @@ from solver.problem import Demand, Lock, Option, Problem, Settings, Solution  # 
 TIME_LIMIT = 120.0
 """Seconds any one solve may take; a run that hits it reports "feasible" and its gap."""
 
+STABILITY_PENALTY = 500.0
+"""RUB per tonne a re-plan moves away from the plan before it."""
+
 FULL = {
     "whole": dict(positions=5_000, mills=12, periods=3),
     "split": dict(positions=50_000, mills=30, periods=6),
@@ -123,11 +126,13 @@ def run_split(size: dict) -> dict:
 
 
 def run_replan(size: dict) -> dict:
-    """Plan, then lock one planned line onto another of its mills, then cut one mill's
-    hours in one month by a fifth; each re-plan carries the plan before it as ``previous``."""
+    """Plan, then lock one planned line onto another of its mills, then cut the largest
+    mill-month's hours by a fifth; each re-plan carries the plan before it as ``previous``
+    and pays :data:`STABILITY_PENALTY` per tonne moved from it."""
     result = {}
     for whole in (False, True):
-        settings = Settings(periods=size["periods"], whole=whole, gap=0.005, time_limit=TIME_LIMIT)
+        settings = Settings(periods=size["periods"], whole=whole, gap=0.005, time_limit=TIME_LIMIT,
+                            stability_penalty=STABILITY_PENALTY)
         problem = plant(**size, settings=settings)
         solution, seconds = timed(problem)
         runs = {"first": outcome(solution, seconds)}
@@ -200,8 +205,13 @@ def main(argv: list[str]) -> None:
         print(f"  peak memory {report['peak_mb']} MB\n", flush=True)
 
 
+def _rub(value: float) -> str:
+    return f"{value:,.0f}".replace(",", " ")
+
+
 def _size(size: dict) -> str:
-    return f"{size['positions']:,} positions × {size['mills']} mills × {size['periods']} months".replace(",", " ")
+    months = "month" if size["periods"] == 1 else "months"
+    return f"{_rub(size['positions'])} positions × {size['mills']} mills × {size['periods']} {months}"
 
 
 def _outcome(r: dict) -> str:
@@ -212,12 +222,12 @@ def _outcome(r: dict) -> str:
 
 def print_whole(size: dict, r: dict) -> None:
     print(f"whole-position plan, {_size(size)}, stop at 0.5 % (target < 10 s)")
-    print(f"  {_outcome(r)}; marginal income {r['margin']:,.0f} RUB".replace(",", " "))
+    print(f"  {_outcome(r)}; marginal income {_rub(r['margin'])} RUB")
 
 
 def print_split(size: dict, r: dict) -> None:
     print(f"split (LP) plan, {_size(size)} (target < 60 s)")
-    print(f"  {_outcome(r)}; marginal income {r['margin']:,.0f} RUB".replace(",", " "))
+    print(f"  {_outcome(r)}; marginal income {_rub(r['margin'])} RUB")
 
 
 def print_replan(size: dict, result: dict) -> None:
@@ -232,11 +242,11 @@ def print_greedy(sizes: list[dict], rows: list[dict]) -> None:
     print(f"  {'plant':<44} {'positions':<9} {'greedy RUB':>16} {'prioritiser RUB':>16} {'ratio':>6}  key t greedy / ours")
     for r in rows:
         ratio = r["greedy"] / r["ours"] if r["ours"] else float("nan")
-        line = (f"  {_size(r):<44} {'whole' if r['whole'] else 'split':<9} {r['greedy']:>16,.0f} {r['ours']:>16,.0f} "
-                f"{ratio:>6.3f}  {r['greedy_key_t']:,.0f} / {r['ours_key_t']:,.0f}")
+        line = (f"  {_size(r):<44} {'whole' if r['whole'] else 'split':<9} {_rub(r['greedy']):>16} {_rub(r['ours']):>16} "
+                f"{ratio:>6.3f}  {_rub(r['greedy_key_t'])} / {_rub(r['ours_key_t'])}")
         if r["status"] != "optimal":
             line += f"  ({r['status']})"
-        print(line.replace(",", " "))
+        print(line)
 
 
 PRINTERS = {"whole": print_whole, "split": print_split, "replan": print_replan, "greedy": print_greedy}

@@ -15,6 +15,7 @@ each job on exactly one mill, no mill over its capacity, the cost recomputed fro
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import pytest
@@ -25,8 +26,10 @@ from solver.problem import Settings, Solution
 
 GAP_DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "gap"
 OPTIMA = read_optima(GAP_DATA / "data.csv") if (GAP_DATA / "data.csv").is_file() else {}
-TIME_LIMIT = 60.0
-"""Seconds per instance; HiGHS proves each of these in well under it on 2 cores."""
+TIME_LIMIT = 180.0
+"""Seconds per instance. HiGHS proves the hardest here (chu1997/c20200) in 20–70 s on the
+2-core machine, depending on its load; one that reached the limit would have to say
+"feasible" with a gap that covers the optimum."""
 
 CATTRYSSE_MAXIMUM = {
     f"cattrysse1994/gap{k}-{i}": value
@@ -42,6 +45,8 @@ CATTRYSSE_MAXIMUM = {
 gapinfo.txt (J. E. Beasley) lists them: problem c515-1 of gap1 is gap1-0 here, and so on."""
 
 MINIMUM_SETS = [p for p in OPTIMA if p.startswith(("cattrysse1994/", "chu1997/a", "chu1997/b", "chu1997/c"))]
+SLOW = {"chu1997/b05200", "chu1997/b10200", "chu1997/c10200", "chu1997/c20200"}
+"""Each takes 10–70 s on the 2-core machine (the rest of the file together about a minute)."""
 
 
 def settings(time_limit: float = TIME_LIMIT) -> Settings:
@@ -75,6 +80,7 @@ def assert_reaches(instance: GapInstance, solution: Solution, optimum: int, maxi
     if solution.status == "optimal":
         assert worse_by == 0, f"{instance.name}: 'optimal' at {value}, the optimum is {optimum}"
     else:
+        assert solution.gap is not None, f"{instance.name}: feasible without a gap"
         # a correct relative gap bounds the distance to any optimum, whichever value it is relative to
         assert worse_by <= solution.gap * max(abs(value), abs(optimum)) + 1e-6, (
             f"{instance.name}: feasible at {value}, gap {solution.gap:.4%} does not reach the optimum {optimum}"
@@ -146,11 +152,12 @@ def test_a_hand_checked_instance_both_ways(tmp_path):
 # -- the published sets -------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("path", MINIMUM_SETS)
+@pytest.mark.parametrize("path", [pytest.param(p, marks=pytest.mark.slow) if p in SLOW else p for p in MINIMUM_SETS])
 def test_reaches_the_published_minimum(path):
     instance = read_instance(GAP_DATA / path, name=path)
     solution = solve(as_problem(instance, settings()))
     assert_reaches(instance, solution, OPTIMA[path])
+    _say_if_unproven(solution, path)
 
 
 @pytest.mark.parametrize("path", list(CATTRYSSE_MAXIMUM))
@@ -158,15 +165,34 @@ def test_reaches_the_orlibrary_maximum(path):
     instance = read_instance(GAP_DATA / path, name=path)
     solution = solve(as_problem(instance, settings(), maximise=True))
     assert_reaches(instance, solution, CATTRYSSE_MAXIMUM[path], maximise=True)
+    _say_if_unproven(solution, path)
 
 
-def test_a_time_limit_too_short_to_prove_is_never_called_optimal():
-    # chu1997/d10200: 10 mills, 200 jobs, optimum 12 430 — far beyond a twentieth of a second
+def _say_if_unproven(solution: Solution, path: str) -> None:
+    if solution.status == "feasible":  # allowed, with a correct gap, but worth seeing in the summary
+        warnings.warn(f"{path} not proven within {TIME_LIMIT:g} s: feasible, gap {solution.gap:.2%}", stacklevel=2)
+
+
+@pytest.mark.parametrize("seconds", [0.05, 1.0])
+def test_a_time_limit_too_short_to_prove_is_never_called_optimal(seconds):
+    # chu1997/d10200: 10 mills, 200 jobs, optimum 12 430 — HiGHS needs minutes to prove it.
+    # A twentieth of a second finds no plan; a second finds one, some way from the optimum.
     instance = read_instance(GAP_DATA / "chu1997" / "d10200", name="d10200")
-    solution = solve(as_problem(instance, settings(time_limit=0.05)))
+    solution = solve(as_problem(instance, settings(time_limit=seconds)))
     assert solution.status in ("feasible", "no_solution"), solution.status
     if solution.status == "feasible":
-        assert solution.gap > 0
+        assert solution.gap is not None and solution.gap > 0 and "gap" in solution.message
         assert_reaches(instance, solution, OPTIMA["chu1997/d10200"])
     else:
-        assert solution.tonnes == {} and solution.message
+        assert solution.tonnes == {} and "time limit" in solution.message
+
+
+def test_a_gap_tolerance_stops_early_and_says_how_far_it_may_be():
+    # Accept 2 %: the solver may stop at any plan within 2 % of its bound; whatever it
+    # returns, the gap it states must reach the published optimum (2 806).
+    instance = read_instance(GAP_DATA / "chu1997" / "c10200", name="c10200")
+    tolerant = Settings(periods=1, whole=True, gap=0.02, time_limit=TIME_LIMIT, explain=False)
+    solution = solve(as_problem(instance, tolerant))
+    assert_reaches(instance, solution, OPTIMA["chu1997/c10200"])
+    if solution.status == "feasible":
+        assert 0 < solution.gap <= 0.02
