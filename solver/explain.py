@@ -25,31 +25,39 @@ PRICE_TOLERANCE = 1e-6
 """RUB/h within which a position's earnings per hour count as equal to a shadow price
 (relative to the larger of the two, at least 1)."""
 
+KEY_SLACK_RELATIVE = 1e-7
+KEY_SLACK_ABSOLUTE = 1e-6
+"""Key-account tonnes (t) the relaxation may fall short of the plan's: CBC reports values to
+eight digits, so the plan's own value can overshoot the optimum by 5e-8 of it."""
+
 SHORT = 0.01
 """Tonnes (t) short or late below which nothing needs explaining (the reporting grain)."""
 
 
 def shadow_prices(problem: Problem, key_tonnes: float) -> dict[tuple[int, int], float]:
-    """RUB per extra hour by (mill, period), for every mill-period some demand could use;
-    empty if the relaxation could not be solved."""
+    """RUB per extra hour by (mill, period), for every mill-period of the horizon in
+    ``problem.hours`` (0 where no demand could use it; for one without hours, the worth of
+    its first hour), holding at least ``key_tonnes`` (t,
+    unrounded) key-account tonnes on time; empty if the relaxation could not be solved."""
     model = build(problem, relax=True)
+    prices = {(m, t): 0.0 for m, t in problem.hours if 0 <= t < problem.settings.periods}
     if not model.hours_rows:
-        return {}
+        return prices
     if model.key.items():
-        size = sum(abs(c) for c in model.key.values())
-        model.lp += model.key >= key_tonnes - max(1e-6, 1e-9 * size * max(1.0, key_tonnes)), "keep_key"
+        model.lp += model.key >= key_tonnes - max(KEY_SLACK_ABSOLUTE, KEY_SLACK_RELATIVE * key_tonnes), "keep_key"
     model.lp.setObjective(model.margin)
-    outcome = engines.run(model.lp, problem.settings.solver, None, 0.0, warm=False)
+    outcome = engines.run(model.lp, problem.settings.solver, None, 0.0, mip=False, start=None)
     if outcome.kind != "optimal":
         return {}
     rows = {row.name: row for row in model.lp.constraints()}
     # a maximisation's hours row is worth ≥ 0 per hour; solvers differ in the sign they report
-    return {cell: abs(rows[name].pi or 0.0) for cell, name in model.hours_rows.items()}
+    prices.update({cell: abs(rows[name].pi or 0.0) for cell, name in model.hours_rows.items()})
+    return prices
 
 
 def explain(problem: Problem, tonnes: dict[tuple[int, int, int], float], key_tonnes: float) -> tuple[dict, dict]:
     """``(shadow_prices, explanations)`` for the plan ``tonnes`` ((demand, mill, period) → t)
-    that makes ``key_tonnes`` key-account tonnes on time."""
+    that makes ``key_tonnes`` key-account tonnes on time (unrounded, as solved)."""
     prices = shadow_prices(problem, key_tonnes)
     planned: dict[int, dict[tuple[int, int], float]] = {}
     for (d, m, t), amount in tonnes.items():
@@ -66,7 +74,7 @@ def explain(problem: Problem, tonnes: dict[tuple[int, int, int], float], key_ton
         if short >= SHORT:
             explanations[d.id] = _left_out(problem, d, short, round(sum(late.values()), 3), prices, occupants)
         elif sum(late.values()) >= SHORT:
-            explanations[d.id] = _late(problem, d, late, prices)
+            explanations[d.id] = _late(problem, d, late, prices, occupants)
     return prices, explanations
 
 
@@ -81,22 +89,33 @@ def _occupants(problem: Problem, tonnes: dict) -> dict[tuple[int, int], list[tup
     return result
 
 
-def _late(problem: Problem, d: Demand, late: dict[int, float], prices) -> Explanation:
+def _late(problem: Problem, d: Demand, late: dict[int, float], prices, occupants) -> Explanation:
     """Made in full but partly late. Against the price of an hour in the due month stands
     what making it on time would save per hour there: the lateness penalty of its first
-    late month. It is late because that saving is the smaller."""
+    late month. It is late because that saving is the smaller — or, when it is not, because
+    of what holds the due month's hours (:func:`_held`), or its locks."""
     tonnes = round(sum(late.values()), 3)
     due = due_period(d)
+
+    def said(why, o=None, t=None, price=None, saves=None) -> Explanation:
+        return Explanation(d.id, "late", 0.0, tonnes, o and o.mill, t, price, saves, f"demand {d.id}: {tonnes:g} t made late — {why}")
+
+    locked = {lock.period for lock in d.locked}
+    if all(t in locked for t in late):
+        return said(f"it is locked in period {max(late)}")
     lines = [(o, t) for o, t in allowed_lines(problem, d) if t == due]
     if not lines:
-        return Explanation(d.id, "late", 0.0, tonnes, None, None, None, None,
-                           f"demand {d.id}: {tonnes:g} t made late — no mill that can make it has hours in its due period {due}")
+        return said(f"no mill that can make it has hours in its due period {due}")
     penalty = problem.settings.lateness_penalty * (min(late) - due)
     o, t, price, saves = _best(lines, prices, lambda o, t: _per_hour(penalty, o))
-    return Explanation(
-        d.id, "late", 0.0, tonnes, o.mill, t, price, saves,
-        f"demand {d.id}: {tonnes:g} t made late — an hour of mill {o.mill} in period {t} is worth {price:,.0f} RUB "
-        f"at the margin; making it on time would save only {saves:,.0f} RUB of lateness per hour",
+    facts = (o, t, price, saves)
+    held = _held(problem, d, o, t, _per_hour(net_margin(d, o, t, problem.settings.lateness_penalty), o), occupants)
+    if saves >= price - _tolerance(saves, price) and held:
+        return said(f"{held[1]}; on time it would save {saves:,.0f} RUB of lateness per hour", *facts)
+    return said(
+        f"an hour of mill {o.mill} in period {t} is worth {price:,.0f} RUB at the margin; "
+        f"making it on time would save only {saves:,.0f} RUB of lateness per hour",
+        *facts,
     )
 
 
@@ -109,8 +128,12 @@ def _left_out(problem: Problem, d: Demand, short: float, late: float, prices, oc
     def said(code, why, o=None, t=None, price=None, earns=None) -> Explanation:
         return Explanation(d.id, code, short, late, o and o.mill, t, price, earns, f"demand {d.id}: {short:g} t left out — {why}{tail}")
 
-    lines = allowed_lines(problem, d)
+    locked = {(lock.mill, lock.period) for lock in d.locked}
+    # a locked line is fixed (and a whole demand with locks is made only there)
+    lines = [] if s.whole and d.locked else [(o, t) for o, t in allowed_lines(problem, d) if (o.mill, t) not in locked]
     if not lines:
+        if d.locked:
+            return said("locked", f"it is locked at {sum(lock.tonnes for lock in d.locked):g} t and no other line is open to it")
         if d.options and all(d.tonnes < s.min_lot.get(o.mill, 0.0) for o in d.options):
             return said("min_lot", f"{d.tonnes:g} t is below the minimum lot of every mill that can make it")
         return said("no_mill", "no mill that can make it has hours in the periods it may be made")
@@ -122,17 +145,27 @@ def _left_out(problem: Problem, d: Demand, short: float, late: float, prices, oc
     if earns < price - _tolerance(earns, price):
         return said("capacity", f"{cell} is full: an hour there is worth {price:,.0f} RUB at the margin, it earns {earns:,.0f} RUB/h", *facts)
     # it earns at least the margin there: something that earns less holds the hours
+    code, why = _held(problem, d, o, t, earns, occupants) or (
+        "capacity", f"{cell} is full: an hour there is worth {price:,.0f} RUB at the margin, as much as it earns")
+    return said(code, why, *facts)
+
+
+def _held(problem: Problem, d: Demand, o: Option, t: int, earns: float, occupants) -> tuple[str, str] | None:
+    """``(code, reason)`` when the hours of mill ``o.mill`` in period ``t``, worth no more
+    than the demand ``earns`` there (RUB/h), are held by something other than prices."""
+    s = problem.settings
+    cell = f"mill {o.mill} in period {t}"
     if not d.key_account and _cheaper(occupants, (o.mill, t), earns, lambda x: x.key_account):
-        return said("key_accounts", f"pushed out of {cell} by key-account tonnes (it earns {earns:,.0f} RUB/h)", *facts)
+        return "key_accounts", f"pushed out of {cell} by key-account tonnes (it earns {earns:,.0f} RUB/h)"
     if _cheaper(occupants, (o.mill, t), earns, lambda x: x.mandatory or bool(x.locked)):
-        return said("reserved", f"the hours of {cell} are held by locked or mandatory lines (it earns {earns:,.0f} RUB/h)", *facts)
+        return "reserved", f"the hours of {cell} are held by locked or mandatory lines (it earns {earns:,.0f} RUB/h)"
     if s.whole:
-        return said("whole", f"it does not fit whole into what is left of {cell}", *facts)
+        return "whole", f"it does not fit whole into what is left of {cell}"
     if s.min_lot.get(o.mill, 0.0) > 0:
-        return said("min_lot", f"what is left of {cell} is below its minimum lot of {s.min_lot[o.mill]:g} t", *facts)
+        return "min_lot", f"what is left of {cell} is below its minimum lot of {s.min_lot[o.mill]:g} t"
     if s.stability_penalty > 0 and any(x.previous for x, _ in occupants.get((o.mill, t), ())):
-        return said("stability", f"room on {cell} would mean moving lines of the approved revision", *facts)
-    return said("capacity", f"{cell} is full: an hour there is worth {price:,.0f} RUB at the margin, as much as it earns", *facts)
+        return "stability", f"room on {cell} would mean moving lines of the approved revision"
+    return None
 
 
 def _best(lines, prices, earns) -> tuple[Option, int, float, float]:

@@ -51,15 +51,17 @@ def net_margin(demand: Demand, option: Option, period: int, penalty: float) -> f
     return option.margin_per_tonne - penalty * months_late(demand, period)
 
 
-def allowed_lines(problem: Problem, demand: Demand) -> list[tuple[Option, int]]:
-    """The (option, period) lines a demand may use when it is not locked."""
+def allowed_lines(problem: Problem, demand: Demand, idle: bool = False) -> list[tuple[Option, int]]:
+    """The (option, period) lines a demand may use when it is not locked; ``idle`` adds
+    those on mill-periods listed with no hours (their lines can only be 0)."""
     s = problem.settings
     lines = []
     for o in demand.options:
         if demand.tonnes < s.min_lot.get(o.mill, 0.0):
             continue
         for t in window(demand, s.periods, s.early_months):
-            if problem.hours.get((o.mill, t), 0.0) > 0:
+            hours = problem.hours.get((o.mill, t))
+            if hours is not None and (hours > 0 or idle):
                 lines.append((o, t))
     return lines
 
@@ -67,12 +69,14 @@ def allowed_lines(problem: Problem, demand: Demand) -> list[tuple[Option, int]]:
 @dataclass
 class Model:
     """The built model: ``lines`` maps (demand, mill, period) to (variable, scale, option);
-    ``binaries`` are the integer variables (empty for a pure LP); expressions of the three
+    ``binaries`` are the integer variables (empty for a pure LP); ``variables`` all of them
+    (kept here: PuLP collects them by walking every row each time); expressions of the three
     lexicographic stages; the hours rows by cell."""
 
     lp: pulp.LpProblem
     lines: dict[LineKey, tuple[pulp.LpVariable, float, Option]] = field(default_factory=dict)
     binaries: list[pulp.LpVariable] = field(default_factory=list)
+    variables: list[pulp.LpVariable] = field(default_factory=list)
     hours_rows: dict[Cell, str] = field(default_factory=dict)
     key: pulp.LpAffineExpression = field(default_factory=pulp.LpAffineExpression)
     margin: pulp.LpAffineExpression = field(default_factory=pulp.LpAffineExpression)
@@ -88,8 +92,10 @@ class Model:
 
 
 def build(problem: Problem, relax: bool = False) -> Model:
-    """The model of ``problem``; ``relax`` makes every binary continuous in [0, 1] (the LP
-    relaxation, for shadow prices)."""
+    """The model of ``problem``; ``relax`` makes every binary continuous in [0, 1] and adds
+    the lines of mill-periods without hours, held at 0 by their hours rows (the LP
+    relaxation, for shadow prices: a mill-period in maintenance then has the price of its
+    first hour)."""
     s = problem.settings
     model = Model(pulp.LpProblem("prioritiser", pulp.LpMaximize))
     key_terms, margin_terms, priority_terms = [], [], []
@@ -134,32 +140,35 @@ def _lines(model: Model, problem: Problem, d: Demand, relax: bool) -> dict[Cell,
     """Create the demand's line variables (and lot rows); returns them by (mill, period)."""
     s = problem.settings
     category = pulp.LpContinuous if relax else pulp.LpBinary
+    binaries = [] if relax else model.binaries  # relaxed, they are not binaries any more
     options = {o.mill: o for o in d.options}
     own = {}
     for lock in d.locked:  # a lock on a mill that cannot make the demand is a conflict, found before
         if lock.mill in options:
-            var = pulp.LpVariable(f"x_{d.id}_{lock.mill}_{lock.period}", lock.tonnes, lock.tonnes)
+            var = model.lp.add_variable(f"x_{d.id}_{lock.mill}_{lock.period}", lock.tonnes, lock.tonnes)
             own[lock.mill, lock.period] = (var, 1.0, options[lock.mill])
     # a whole demand the planner has placed is made only where it is locked
-    for o, t in () if s.whole and d.locked else allowed_lines(problem, d):
+    for o, t in () if s.whole and d.locked else allowed_lines(problem, d, idle=relax):
         if (o.mill, t) in own:
             continue
         name = f"{d.id}_{o.mill}_{t}"
         if s.whole:
-            var = pulp.LpVariable(f"y_{name}", 0, 1, category)
-            model.binaries.append(var)
+            var = model.lp.add_variable(f"y_{name}", 0, 1, category)
+            binaries.append(var)
             own[o.mill, t] = (var, d.tonnes, o)
             continue
-        var = pulp.LpVariable(f"x_{name}", 0, d.tonnes)
+        var = model.lp.add_variable(f"x_{name}", 0, d.tonnes)
         lot = s.min_lot.get(o.mill, 0.0)
         if lot > 0:
-            z = pulp.LpVariable(f"z_{name}", 0, 1, category)
-            model.binaries.append(z)
+            z = model.lp.add_variable(f"z_{name}", 0, 1, category)
+            binaries.append(z)
+            model.variables.append(z)
             model.lp += var - lot * z >= 0, f"lot_{name}"
             model.lp += var - d.tonnes * z <= 0, f"cap_{name}"
         own[o.mill, t] = (var, 1.0, o)
     for (mill, t), line in own.items():
         model.lines[d.id, mill, t] = line
+        model.variables.append(line[0])
     return own
 
 
@@ -175,7 +184,8 @@ def _deviation(model: Model, d: Demand, own: dict, penalty: float) -> list[tuple
             terms.append((var, -penalty * scale))
             continue
         name = f"{d.id}_{cell[0]}_{cell[1]}"
-        dev = pulp.LpVariable(f"dev_{name}", 0)
+        dev = model.lp.add_variable(f"dev_{name}", 0)
+        model.variables.append(dev)
         model.lp += dev - scale * var >= -before, f"devup_{name}"
         model.lp += dev + scale * var >= before, f"devdn_{name}"
         terms.append((dev, -penalty))

@@ -75,7 +75,9 @@ class Settings:
     * ``lateness_penalty``: RUB per tonne per month made after its due month (default
       :data:`LATENESS_PENALTY`).
     * ``early_months``: a demand may be made at most this many periods before ``due``.
-    * ``stability_penalty``: RUB per tonne changed against ``Demand.previous``.
+    * ``stability_penalty``: RUB per tonne changed on a line against ``Demand.previous``
+      (moving t tonnes to another mill or month changes two lines: 2·t tonnes); charged
+      in the margin stage, not reported in the margin.
     * ``solver``: ``"highs"`` (falls back to CBC without highspy) or ``"cbc"``.
     * ``time_limit``: seconds for the whole solve (all stages); ``None`` for no limit.
     * ``gap``: relative MIP gap accepted (0 proves optimality).
@@ -119,6 +121,35 @@ class Problem:
     hours: dict[tuple[int, int], float]
     settings: Settings = Settings()
 
+    def __post_init__(self) -> None:
+        """Raise ``ValueError`` naming the first malformed entry: hours not keyed by
+        ``(mill, period)`` or negative, a repeated or negative demand id, negative tonnes,
+        a mill offered twice, negative hours per tonne or locked tonnes, a mill and period
+        locked (or previously planned) twice."""
+        for key, value in self.hours.items():
+            if not (isinstance(key, tuple) and len(key) == 2 and all(isinstance(k, int) for k in key)):
+                raise ValueError(f"hours must be keyed by (mill, period), not {key!r}")
+            if value < 0:
+                raise ValueError(f"hours of mill {key[0]} in period {key[1]} must not be negative, not {value}")
+        seen = set()
+        for d in self.demands:
+            if d.id in seen or d.id < 0:
+                raise ValueError(f"demand id {d.id} is {'repeated' if d.id in seen else 'negative'}")
+            seen.add(d.id)
+            if d.tonnes < 0:
+                raise ValueError(f"demand {d.id} has negative tonnes {d.tonnes}")
+            mills = [o.mill for o in d.options]
+            if len(set(mills)) != len(mills) or any(m < 0 for m in mills):
+                raise ValueError(f"demand {d.id} offers a mill twice or a negative mill id: {mills}")
+            if any(o.hours_per_tonne < 0 for o in d.options):
+                raise ValueError(f"demand {d.id} has negative hours per tonne")
+            if any(lock.tonnes < 0 for lock in (*d.locked, *d.previous)):
+                raise ValueError(f"demand {d.id} has negative locked or previous tonnes")
+            for lines in (d.locked, d.previous):
+                cells = [(lock.mill, lock.period) for lock in lines]
+                if len(set(cells)) != len(cells):
+                    raise ValueError(f"demand {d.id} names one mill and period twice in its locks or previous lines")
+
 
 @dataclass(frozen=True, slots=True)
 class Explanation:
@@ -129,8 +160,9 @@ class Explanation:
     ``"capacity"`` (the hour of its best mill-period is worth at least what it earns
     there), ``"key_accounts"`` (pushed out by key-account tonnes), ``"reserved"`` (hours
     held by locked or mandatory lines), ``"whole"`` (does not fit whole), ``"stability"``
-    (room would mean moving lines of the approved revision), ``"late"`` (made in full, but
-    partly after its due month).
+    (room would mean moving lines of the approved revision), ``"locked"`` (its locks cap it
+    and no other line is open to it), ``"late"`` (made in full, but partly after its due
+    month).
 
     ``tonnes_short`` and ``late_tonnes`` in t. ``mill`` and ``period`` name the binding
     mill-period: the one where the demand would do best against its ``shadow_price``
@@ -166,7 +198,9 @@ class Solution:
     """What the prioritiser planned.
 
     ``status``: ``"optimal"``; ``"feasible"`` (a plan, not proven best: ``gap`` is the
-    relative distance to the solver's bound, or ``None`` if unknown); ``"infeasible"``
+    largest relative distance to the solver's bound among the lexicographic stages
+    completed, each relative to |its value| but at least 1; ``None`` if unknown; a stage
+    the time limit left undone is named in ``message``); ``"infeasible"``
     (``conflicts`` name the demands and mill-periods); ``"no_solution"`` (the time limit
     came before any plan); ``"error"``. ``message`` says why whenever not optimal.
     ``tonnes`` maps ``(demand, mill, period)`` to t (only entries ≥ 10 kg, to the kg).

@@ -8,10 +8,12 @@ Units: t, h, RUB. ``Option(mill, hours_per_tonne, margin_per_tonne)``.
 
 from __future__ import annotations
 
+import pulp
 import pytest
 
 from solver.prioritiser import solve
 from solver.problem import Demand, Lock, Option, Problem, Settings, Solution
+from tests.unit.test_solver import random_problem
 
 
 @pytest.fixture(params=("highs", "cbc"))
@@ -92,6 +94,14 @@ def test_hours_held_by_a_locked_line(engine):
     assert solution.explanations[2].code == "reserved"
 
 
+def test_a_lock_that_caps_a_position_is_the_reason(engine):
+    # d1 50 t, locked at 12.5 t on its only mill, whose hours are plenty: the lock caps it.
+    solution = plan(engine, [d(1, 50, (1, 1.0, 5000), locked=(Lock(1, 0, 12.5),))], {(1, 0): 100})
+    reason = solution.explanations[1]
+    assert (reason.code, reason.tonnes_short) == ("locked", approx(37.5))
+    assert "12.5 t" in reason.text
+
+
 def test_no_compatible_mill_with_hours(engine):
     # d1 has no mill at all; d2's only mill has no hours this month.
     solution = plan(engine, [d(1, 10), d(2, 10, (2, 1.0, 100)), d(3, 10, (1, 1.0, 100))], {(1, 0): 100, (2, 0): 0})
@@ -144,6 +154,93 @@ def test_a_late_position_weighs_the_hour_of_its_due_month_against_the_penalty_sa
     assert (marginal.code, marginal.late_tonnes, marginal.earns_per_hour) == ("late", approx(100), approx(300))
 
 
+def test_a_position_late_behind_key_account_tonnes_says_so(engine):
+    # Mill 1: 100 h a month. Key d1 100 t at 100 RUB/t takes month 0; d2 100 t at 5,000
+    # RUB/t goes to month 1 (penalty 300). An hour more in month 0 would bring a tonne of d2
+    # forward: 300 RUB, exactly what it would save — the key account holds the month.
+    solution = plan(
+        engine,
+        [d(1, 100, (1, 1.0, 100), key=True), d(2, 100, (1, 1.0, 5000))],
+        {(1, 0): 100, (1, 1): 100},
+        periods=2,
+        lateness_penalty=300,
+    )
+    late = solution.explanations[2]
+    assert (late.code, late.late_tonnes, late.mill, late.period) == ("late", approx(100), 1, 0)
+    assert late.shadow_price == approx(300) and late.earns_per_hour == approx(300)
+    assert "key-account tonnes" in late.text
+
+
+def test_a_position_locked_in_a_later_month_is_late_by_its_lock(engine):
+    solution = plan(engine, [d(1, 100, (1, 1.0, 5000), locked=(Lock(1, 1, 100),))], {(1, 0): 100, (1, 1): 100}, periods=2)
+    late = solution.explanations[1]
+    assert late.code == "late" and late.late_tonnes == approx(100) and "locked in period 1" in late.text
+
+
 def test_explanations_can_be_turned_off():
     solution = solve(Problem(tuple(ONE_MILL), {(1, 0): 100}, Settings(explain=False)))
     assert solution.ok and solution.explanations == {} and solution.shadow_prices == {}
+
+
+# -- seeded random plants: prices are supergradients, every shortfall is explained ----------
+
+
+def best_margin(problem: Problem, hours: dict, key_floor: float) -> float:
+    """Most margin with at least ``key_floor`` key-account tonnes, one month: plain PuLP and
+    CBC, written without the prioritiser's code."""
+    model = pulp.LpProblem("check", pulp.LpMaximize)
+    x = {(dm.id, o.mill): pulp.LpVariable(f"x_{dm.id}_{o.mill}", 0) for dm in problem.demands for o in dm.options}
+    for dm in problem.demands:
+        model += pulp.lpSum(x[dm.id, o.mill] for o in dm.options) <= dm.tonnes
+        for lock in dm.locked:
+            model += x[dm.id, lock.mill] == lock.tonnes
+    for (mill, _), h in hours.items():
+        model += pulp.lpSum(x[dm.id, o.mill] * o.hours_per_tonne for dm in problem.demands for o in dm.options if o.mill == mill) <= h
+    model += pulp.lpSum(x[dm.id, o.mill] for dm in problem.demands if dm.key_account for o in dm.options) >= key_floor
+    margin = pulp.lpSum(o.margin_per_tonne * x[dm.id, o.mill] for dm in problem.demands for o in dm.options)
+    model += margin + 0
+    assert model.solve(pulp.PULP_CBC_CMD(msg=False)) == pulp.LpStatusOptimal
+    return pulp.value(margin) or 0.0
+
+
+@pytest.mark.parametrize("seed", range(25))
+def test_random_shadow_prices_bound_the_value_of_an_hour_more_or_less(seed):
+    # The margin f(hours) at fixed key-account tonnes is concave in each mill's hours and
+    # its shadow price π a supergradient: f(h ± 1) ≤ f(h) ± π, whether or not the optimum
+    # is degenerate. Checked for every mill with more than an hour.
+    problem = random_problem(seed)
+    solution = solve(problem)
+    key = solution.key_account_tonnes - 0.001 * len(solution.tonnes)  # lines are reported to the kg
+    base = best_margin(problem, problem.hours, key)
+    for cell, h in problem.hours.items():
+        price = solution.shadow_prices[cell]
+        assert price >= 0
+        for step in (1.0, -1.0):
+            if h + step < 0 or not any(o.mill == cell[0] for dm in problem.demands for o in dm.options):
+                continue
+            try:
+                moved = best_margin(problem, {**problem.hours, cell: h + step}, key)
+            except AssertionError:  # one hour less may not hold the locks or key tonnes
+                continue
+            assert moved <= base + step * price + 1e-4 * max(1.0, abs(base)), (cell, step, price)
+
+
+@pytest.mark.parametrize("seed", range(25))
+def test_random_plants_explain_every_shortfall_consistently(seed):
+    problem = random_problem(seed)
+    solution = solve(problem)
+    made = {}
+    for (i, _, _), t in solution.tonnes.items():
+        made[i] = made.get(i, 0.0) + t
+    short = {dm.id for dm in problem.demands if dm.tonnes - made.get(dm.id, 0.0) >= 0.01}
+    assert set(solution.explanations) == short
+    keys = {dm.id for dm in problem.demands if dm.key_account}
+    for reason in solution.explanations.values():
+        assert reason.tonnes_short > 0 and reason.text.startswith(f"demand {reason.demand}:")
+        if reason.code == "capacity":
+            assert reason.earns_per_hour <= reason.shadow_price * (1 + 1e-6) + 1e-6
+        if reason.code == "key_accounts":
+            assert reason.demand not in keys
+            assert any(i in keys and m == reason.mill for i, m, _ in solution.tonnes)
+        if reason.code == "unprofitable":
+            assert reason.earns_per_hour <= 0

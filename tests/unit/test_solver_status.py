@@ -9,7 +9,10 @@ Units: t, h, RUB. ``Option(mill, hours_per_tonne, margin_per_tonne)``,
 from __future__ import annotations
 
 import random
+import time
+from dataclasses import replace
 
+import pulp
 import pytest
 
 from solver import engines
@@ -115,6 +118,15 @@ def test_mandatory_positions_beyond_a_group_of_mills_name_the_group(engine):
     assert [(c.demands, c.cells) for c in solution.conflicts] == [((1,), ((1, 0), (2, 0)))]
 
 
+def test_with_many_mills_all_of_them_together_are_tried(engine):
+    # 14 mills of 10 h; mandatory d1 150 t at 1 h/t may go on any: only all 14 together
+    # (140 h) show the conflict.
+    mills = range(1, 15)
+    solution = run(engine, [d(1, 150, *((m, 1.0, 100) for m in mills), mandatory=True)], {(m, 0): 10 for m in mills})
+    assert solution.status == "infeasible"
+    assert [(c.demands, c.cells) for c in solution.conflicts] == [((1,), tuple((m, 0) for m in mills))]
+
+
 def test_locks_beyond_hours_in_a_later_month_name_that_month(engine):
     solution = run(
         engine,
@@ -181,6 +193,99 @@ def test_whole_mandatory_positions_that_fit_in_hours_but_not_in_pieces_are_all_n
 def test_bad_settings_are_refused_by_name(settings, words):
     with pytest.raises(ValueError, match=words):
         Settings(**settings)
+
+
+@pytest.mark.parametrize(
+    ("problem", "words"),
+    [
+        (lambda: Problem((), {1: 100.0}), "keyed by (mill, period)"),
+        (lambda: Problem((), {(1, 0): -1.0}), "mill 1 in period 0"),
+        (lambda: Problem((d(1, 5), d(1, 6)), {}), "demand id 1 is repeated"),
+        (lambda: Problem((d(-3, 5),), {}), "demand id -3 is negative"),
+        (lambda: Problem((d(1, -5),), {}), "demand 1 has negative tonnes"),
+        (lambda: Problem((d(1, 5, (1, 1.0, 1), (1, 2.0, 1)),), {}), "demand 1 offers a mill twice"),
+        (lambda: Problem((d(1, 5, (1, -1.0, 1)),), {}), "demand 1 has negative hours"),
+        (lambda: Problem((d(1, 5, (1, 1.0, 1), locked=(Lock(1, 0, -1),)),), {}), "demand 1 has negative locked"),
+        (lambda: Problem((d(1, 5, (1, 1.0, 1), locked=(Lock(1, 0, 1), Lock(1, 0, 2))),), {}), "demand 1 names one mill and period twice"),
+    ],
+)
+def test_malformed_problems_are_refused_naming_the_entry(problem, words):
+    with pytest.raises(ValueError) as refused:
+        problem()
+    assert words in str(refused.value)
+
+
+# -- a later stage cut short -----------------------------------------------------------------
+
+KEY_THEN_MARGIN = [d(1, 60, (1, 1.0, 100), key=True), d(2, 100, (1, 1.0, 5000)), d(3, 100, (1, 1.0, 4000))]
+"""Mill 1: 100 h. Key d1 60 t first; the margin stage gives the other 40 h to d2."""
+
+
+def test_a_later_stage_stopped_by_the_time_limit_returns_the_earlier_plan(engine, monkeypatch):
+    # The margin stage "runs out of time" without a solution: the key stage's plan stands,
+    # reported as feasible with the reason, not as optimal and not as an error.
+    real = engines.run
+    calls = []
+
+    def margin_stage_times_out(lp, *args, **kwargs):
+        calls.append(lp.objective)
+        if len(calls) == 2:
+            return engines.Outcome("no_solution", detail="Time limit reached")
+        return real(lp, *args, **kwargs)
+
+    monkeypatch.setattr(engines, "run", margin_stage_times_out)
+    solution = run(engine, KEY_THEN_MARGIN, {(1, 0): 100}, explain=False, time_limit=60)
+    assert solution.status == "feasible" and solution.ok and solution.gap == 0.0  # the key stage was proven
+    assert "margin stage ended without a better plan" in solution.message
+    assert solution.tonnes[1, 1, 0] == pytest.approx(60) and solution.key_account_tonnes == pytest.approx(60)
+
+
+def test_time_spent_before_a_later_stage_leaves_the_earlier_plan(engine, monkeypatch):
+    # The key stage itself uses up the limit: the margin stage is not started.
+    real = engines.run
+
+    def slow(lp, *args, **kwargs):
+        outcome = real(lp, *args, **kwargs)
+        time.sleep(0.3)
+        return outcome
+
+    monkeypatch.setattr(engines, "run", slow)
+    solution = run(engine, KEY_THEN_MARGIN, {(1, 0): 100}, explain=False, time_limit=0.2)
+    assert solution.status == "feasible" and solution.gap == 0.0
+    assert "time limit was reached before the margin stage" in solution.message
+    assert solution.key_account_tonnes == pytest.approx(60)
+
+
+def test_a_later_mip_stage_starts_from_the_earlier_plan(engine, monkeypatch):
+    # Later stages get (next to) no time: handed the earlier plan as a start, the solver
+    # still returns a plan at least as good, instead of none. (CBC gets a second: cut off
+    # sooner, its preprocessing can stop before it reads the start.)
+    base = hard_whole_problem()
+    demands = tuple(replace(dm, key_account=dm.id % 4 == 0) for dm in base.demands)
+    real = engines.run
+    stages = []
+
+    def later_stages_without_time(lp, name, time_limit, gap, mip, start):
+        warm = start is not None
+        stages.append(warm)
+        return real(lp, name, {"highs": 0.0, "cbc": 1.0}[engine] if warm else time_limit, gap, mip, start)
+
+    monkeypatch.setattr(engines, "run", later_stages_without_time)
+    solution = solve(Problem(demands, base.hours, Settings(solver=engine, whole=True, explain=False)))
+    assert stages == [False, True]  # key stage cold, margin stage warm
+    assert solution.ok and "without a better plan" not in solution.message
+
+
+@pytest.mark.parametrize("engine_class", ["_HiGHS", "PULP_CBC_CMD"])
+def test_a_solver_that_breaks_gives_an_error_status_not_an_exception(monkeypatch, engine_class):
+    def broken(self, *args, **kwargs):
+        raise RuntimeError("solver library crashed")
+
+    target = engines._HiGHS if engine_class == "_HiGHS" else pulp.PULP_CBC_CMD
+    monkeypatch.setattr(target, "callSolver" if engine_class == "_HiGHS" else "actualSolve", broken)
+    solution = run("highs" if engine_class == "_HiGHS" else "cbc", [d(1, 10, (1, 1.0, 100))], {(1, 0): 100})
+    assert solution.status == "error" and not solution.ok
+    assert "RuntimeError: solver library crashed" in solution.message and "margin stage" in solution.message
 
 
 # -- silence -------------------------------------------------------------------------------
