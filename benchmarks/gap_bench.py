@@ -50,7 +50,7 @@ def bare_model(instance: GapInstance, engine: str, time_limit: float | None) -> 
     for i in agents:
         model += pulp.lpSum(instance.resource[i][j] * x[i, j] for j in jobs) <= instance.capacity[i], f"agent_{i}"
     with stdout_silenced():
-        outcome = engines.run(model, engine, time_limit, gap=0.0, warm=False)
+        outcome = engines.run(model, engine, time_limit, gap=0.0, mip=True, start=None)
     seconds = time.perf_counter() - started
     cost = pulp.value(model.objective) if outcome.kind in ("optimal", "feasible") else None
     return outcome.kind, cost, seconds
