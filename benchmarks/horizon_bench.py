@@ -137,10 +137,8 @@ def run_replan(size: dict) -> dict:
         solution, seconds = timed(problem)
         runs = {"first": outcome(solution, seconds)}
         problem = with_previous(problem, solution)
-        demand = next(d for d in problem.demands if len(d.options) > 1 and any(k[0] == d.id for k in solution.tonnes))
-        (_, mill, period), tonnes = next((k, t) for k, t in solution.tonnes.items() if k[0] == demand.id)
-        other = next(o.mill for o in demand.options if o.mill != mill)
-        locked = replace(demand, locked=(Lock(other, period, tonnes if whole else min(tonnes, 1.0)),))
+        demand, lock = lock_elsewhere(problem, solution)
+        locked = replace(demand, locked=(lock,))
         problem = replace(problem, demands=tuple(locked if d.id == demand.id else d for d in problem.demands))
         solution, seconds = timed(problem)
         runs["lock"] = outcome(solution, seconds)
@@ -152,6 +150,19 @@ def run_replan(size: dict) -> dict:
         runs["capacity"] = outcome(solution, seconds)
         result["whole" if whole else "split"] = runs
     return result
+
+
+def lock_elsewhere(problem: Problem, solution: Solution) -> tuple[Demand, Lock]:
+    """The first planned line that can move to another of its demand's mills in the same
+    month (that mill having the hours for it), as a lock there: what the planner does
+    when a customer insists on a mill. Whole demands move whole, split ones 1 t."""
+    demands = {d.id: d for d in problem.demands}
+    for (d, mill, period), tonnes in solution.tonnes.items():
+        amount = tonnes if problem.settings.whole else min(tonnes, 1.0)
+        for option in demands[d].options:
+            if option.mill != mill and problem.hours.get((option.mill, period), 0.0) >= amount * option.hours_per_tonne:
+                return demands[d], Lock(option.mill, period, amount)
+    raise ValueError("no planned line can move to another mill")
 
 
 def with_previous(problem: Problem, solution: Solution) -> Problem:
@@ -170,8 +181,9 @@ def run_greedy(sizes: list[dict]) -> list[dict]:
             problem = plant(**size, settings=settings)
             baseline = greedy.plan(problem)
             solution, seconds = timed(problem)
-            rows.append({**size, "whole": whole, "greedy": baseline.margin, "greedy_key_t": baseline.key_account_tonnes,
-                         "ours": solution.gross_margin, "ours_key_t": solution.key_account_tonnes,
+            rows.append({**size, "whole": whole, "greedy": baseline.gross_margin, "greedy_net": baseline.margin,
+                         "greedy_key_t": baseline.key_account_tonnes, "ours": solution.gross_margin,
+                         "ours_net": solution.margin, "ours_key_t": solution.key_account_tonnes,
                          "status": solution.status, "s": round(seconds, 2)})
     return rows
 
@@ -215,7 +227,7 @@ def _size(size: dict) -> str:
 
 
 def _outcome(r: dict) -> str:
-    gap = "" if r["gap"] is None else f", gap {r['gap']:.2%}"
+    gap = "" if r["gap"] is None else f", gap {r['gap']:.3%}"
     why = f" ({r['message']})" if r["status"] not in ("optimal", "feasible") and r["message"] else ""
     return f"{r['s']:>7.2f} s  {r['status']}{gap}{why}"
 
@@ -238,15 +250,16 @@ def print_replan(size: dict, result: dict) -> None:
 
 
 def print_greedy(sizes: list[dict], rows: list[dict]) -> None:
-    print("Excel-era rule (key accounts, then RUB/t, mills in order) against the prioritiser")
-    print(f"  {'plant':<44} {'positions':<9} {'greedy RUB':>16} {'prioritiser RUB':>16} {'ratio':>6}  key t greedy / ours")
+    print("Excel-era rule (key accounts, then RUB/t, mills in order) against the prioritiser: marginal income,")
+    print("and net of the lateness penalty; key-account tonnes made by their due month")
+    print(f"  {'plant':<44} {'positions':<9} {'greedy RUB':>16} {'prioritiser RUB':>16} {'ratio':>6} {'net ratio':>9}"
+          f"  {'key t greedy / prioritiser':>26}  prioritiser")
     for r in rows:
         ratio = r["greedy"] / r["ours"] if r["ours"] else float("nan")
-        line = (f"  {_size(r):<44} {'whole' if r['whole'] else 'split':<9} {_rub(r['greedy']):>16} {_rub(r['ours']):>16} "
-                f"{ratio:>6.3f}  {_rub(r['greedy_key_t'])} / {_rub(r['ours_key_t'])}")
-        if r["status"] != "optimal":
-            line += f"  ({r['status']})"
-        print(line)
+        net = r["greedy_net"] / r["ours_net"] if r["ours_net"] else float("nan")
+        keys = f"{_rub(r['greedy_key_t'])} / {_rub(r['ours_key_t'])}"
+        print(f"  {_size(r):<44} {'whole' if r['whole'] else 'split':<9} {_rub(r['greedy']):>16} {_rub(r['ours']):>16} "
+              f"{ratio:>6.3f} {net:>9.3f}  {keys:>26}  {r['s']:.1f} s {r['status']}")
 
 
 PRINTERS = {"whole": print_whole, "split": print_split, "replan": print_replan, "greedy": print_greedy}
