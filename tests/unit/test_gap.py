@@ -144,9 +144,12 @@ def test_a_hand_checked_instance_both_ways(tmp_path):
     path = tmp_path / "tiny"
     path.write_text("2 3\n 5 6 7\n 8 9 1\n 2 3 4\n 4 5 6\n 7 8\n")
     instance = read_instance(path)
-    assert_reaches(instance, solve(as_problem(instance, settings())), 12)
-    assert solve(as_problem(instance, settings())).status == "optimal"
-    assert_reaches(instance, solve(as_problem(instance, settings(), maximise=True)), 21, maximise=True)
+    least = solve(as_problem(instance, settings()))
+    assert least.status == "optimal" and least.tonnes[2, 1, 0] == pytest.approx(1.0)
+    assert_reaches(instance, least, 12)
+    most = solve(as_problem(instance, settings(), maximise=True))
+    assert most.status == "optimal"
+    assert_reaches(instance, most, 21, maximise=True)
 
 
 # -- the published sets -------------------------------------------------------------------
