@@ -82,8 +82,14 @@ def _demand_conflicts(problem: Problem, d: Demand) -> list[Conflict]:
         ]
         if not usable and not (s.whole and d.locked):
             cells = tuple((o.mill, 0) for o in d.options)
-            why = "no mill that can make it" if not d.options else f"none of mills {_ids(o.mill for o in d.options)} has hours for it"
-            found.append(Conflict((d.id,), cells, f"demand {d.id} is mandatory this month but {why} in period 0"))
+            staffed = [o.mill for o in d.options if problem.hours.get((o.mill, 0), 0.0) > 0]
+            if not d.options:
+                why = "there is no mill that can make it"
+            elif not staffed:
+                why = f"none of mills {_ids(o.mill for o in d.options)} has hours in period 0"
+            else:
+                why = f"its {d.tonnes:g} t are below the minimum lot of mills {_ids(staffed)}"
+            found.append(Conflict((d.id,), cells, f"demand {d.id} is mandatory this month but {why}"))
         elif s.whole and not d.locked and not any(
             d.tonnes * o.hours_per_tonne <= problem.hours.get((o.mill, 0), 0.0) + TOLERANCE for o in usable
         ):

@@ -15,6 +15,11 @@ are ``scale · variable``:
 Rows: ``demand_d`` (Σ lines ≤ tonnes, = for mandatory), ``hours_m_t`` (Σ tonnes · h/t ≤
 hours), ``lot_d_m_t``/``cap_d_m_t`` for lots, ``devup_d_m_t``/``devdn_d_m_t`` for the
 deviation from the approved revision. Names are built from the numeric ids only.
+
+Stage objectives: ``key`` = Σ tonnes of key-account lines by their due period; ``margin`` =
+Σ (margin_per_tonne − lateness_penalty × months late) × tonnes − stability_penalty × Σ
+|tonnes − previous tonnes| over the lines of demands with a previous plan; ``priority`` =
+Σ priority × tonnes.
 """
 
 from __future__ import annotations
@@ -43,6 +48,7 @@ def window(demand: Demand, periods: int, early_months: int) -> range:
 
 
 def months_late(demand: Demand, period: int) -> int:
+    """Months after its due period (0 if on time or early)."""
     return max(0, period - due_period(demand))
 
 

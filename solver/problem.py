@@ -79,7 +79,8 @@ class Settings:
       (moving t tonnes to another mill or month changes two lines: 2·t tonnes); charged
       in the margin stage, not reported in the margin.
     * ``solver``: ``"highs"`` (falls back to CBC without highspy) or ``"cbc"``.
-    * ``time_limit``: seconds for the whole solve (all stages); ``None`` for no limit.
+    * ``time_limit``: seconds for the plan (all stages, model building included; the
+      shadow-price LP of ``explain`` comes after it, unlimited); ``None`` for no limit.
     * ``gap``: relative MIP gap accepted (0 proves optimality).
     * ``explain``: compute shadow prices and explanations (one more LP solve).
 
