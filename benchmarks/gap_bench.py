@@ -89,7 +89,7 @@ def main(argv: list[str]) -> None:
 
     print(f"{'instance':<22} {'m':>3} {'n':>4} {'optimum':>8} {'ours':>8} {'status':>9} {'ours s':>7} "
           f"{'bare':>8} {'status':>9} {'bare s':>7} {'ratio':>6}")
-    ratios, wrong = [], []
+    ratios, wrong, totals = [], [], [0.0, 0.0]
     for path in paths:
         instance = read_instance(DATA / path, name=path)
         status, cost, gap, seconds = ours(instance, args.solver, args.limit)
@@ -98,6 +98,8 @@ def main(argv: list[str]) -> None:
         ratio = seconds / bare_seconds if both else None
         if both:
             ratios.append(ratio)
+            totals[0] += seconds
+            totals[1] += bare_seconds
         if status == "optimal" and round(cost) != optima[path]:
             wrong.append(path)
         shown = f"{status}" if status != "feasible" else f"gap {gap:.2%}"
@@ -112,7 +114,8 @@ def main(argv: list[str]) -> None:
           f"{len(ratios)} proven optimal by both")
     if ratios:
         mean = math.exp(sum(math.log(r) for r in ratios) / len(ratios))
-        print(f"overhead ours / bare: geometric mean {mean:.2f}, min {min(ratios):.2f}, max {max(ratios):.2f}")
+        print(f"overhead ours / bare: geometric mean {mean:.2f}, min {min(ratios):.2f}, max {max(ratios):.2f}; "
+              f"total {totals[0]:.1f} s against {totals[1]:.1f} s")
     print("every proven optimum matches the published one" if not wrong else f"WRONG OPTIMUM: {', '.join(wrong)}")
 
 
