@@ -10,11 +10,13 @@ excluded stay out; both carry over from the month's latest revision.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from core.attributes import PositionAttributes, mill_options
-from core.errors import InfeasiblePlan, MillplanError, NotFound
+from core.open_items import sync_conflicts
+from core.errors import InfeasiblePlan, MillplanError, NotFound, StateError
 from core.model import Assignment, AssignmentLine, DealStatus, Exclusion, Mill, Plant, Position
 from core.months import Month
 from core.numbers import grouped
@@ -46,6 +48,26 @@ def priority_weight(manual_priority: int | None) -> int:
 
 
 SOLVERS = ("highs", "cbc")
+
+
+@dataclass(frozen=True)
+class Change:
+    """Changes to one product line's plan inputs, from a granted request, a conflict
+    resolution or a what-if.
+
+    ``force``: positions locked in whole (their open tonnes, on their best mills with
+    hours left beside the other locks); ``exclude``: position id → reason, taken out by
+    hand; ``unlock``: positions whose locks are released; ``priority``: position id → the
+    manual priority (1 highest … 3, or ``None``) to plan with.
+    """
+
+    force: frozenset[int] = frozenset()
+    exclude: Mapping[int, str] = field(default_factory=dict)
+    unlock: frozenset[int] = frozenset()
+    priority: Mapping[int, int | None] = field(default_factory=dict)
+
+
+NO_CHANGE = Change()
 
 
 @dataclass
@@ -81,27 +103,8 @@ def plan(
     :class:`InfeasiblePlan` when the locked lines exceed a mill's hours (naming them) or
     the solver fails.
     """
-    current = current or Month.current()
-    if month < current:
-        raise MillplanError(f"{month} is past ({current} is the current month): plan the current month or a later one")
-    if solver not in SOLVERS:
-        raise MillplanError(f"unknown solver {solver!r}: use {' or '.join(SOLVERS)}")
     with store.unit_of_work() as repo:
-        plant = repo.plant()
-        if not plant.mills:
-            raise NotFound("there are no mills yet: import the mill register first (millplan import mills FILE)")
-        if product_line and product_line not in plant.product_lines:
-            raise NotFound(f"product line {product_line} has no mills (known: {', '.join(plant.product_lines)})")
-        lines = [product_line] if product_line else plant.product_lines
-        elsewhere = booked_elsewhere(repo, current.range(month - current + 13), month)
-        inputs = [
-            (
-                line,
-                repo.positions(deal_status=DealStatus.ACCEPTED, product_line=line, due_by=month, open_only=True),
-                repo.assignment(month, line),
-            )
-            for line in lines
-        ]
+        plant, inputs, elsewhere = _read(repo, month, product_line, solver, current)
     planned = [
         _plan_line(plant, month, line, positions, previous, elsewhere, solver, time_limit)
         for line, positions, previous in inputs
@@ -118,17 +121,107 @@ def plan(
     with store.unit_of_work() as repo:
         for (line, _, previous) in inputs:  # a draft edited while the solver ran is not overwritten
             repo.check_unchanged(month, line, (previous.id, previous.version) if previous else None)
-        saved = [
-            repo.save_draft(
-                month, p.product_line, p.lines, p.exclusions, login=login,
-                solver_status=p.solution.status, solver_name=p.solution.solver, solve_seconds=p.solution.seconds,
-            )
-            for p in planned
-        ]
+        saved = [_save(repo, month, p, login) for p in planned]
     return [
         PlanOutcome(with_hours(a, plant), p.considered, p.solution.status, p.solution.solver, p.solution.seconds, p.notes)
         for a, p in zip(saved, planned)
     ]
+
+
+def _read(
+    repo: Repository, month: Month, product_line: str | None, solver: str, current: Month | None
+) -> tuple[Plant, list[tuple[str, list[Position], Assignment | None]], dict[int, float]]:
+    """The plant, each line's eligible positions and latest revision, and the tonnes other
+    months hold — read in one transaction. Raises as :func:`plan` says."""
+    current = current or Month.current()
+    if month < current:
+        raise MillplanError(f"{month} is past ({current} is the current month): plan the current month or a later one")
+    if solver not in SOLVERS:
+        raise MillplanError(f"unknown solver {solver!r}: use {' or '.join(SOLVERS)}")
+    plant = repo.plant()
+    if not plant.mills:
+        raise NotFound("there are no mills yet: import the mill register first (millplan import mills FILE)")
+    if product_line and product_line not in plant.product_lines:
+        raise NotFound(f"product line {product_line} has no mills (known: {', '.join(plant.product_lines)})")
+    lines = [product_line] if product_line else plant.product_lines
+    elsewhere = booked_elsewhere(repo, current.range(month - current + 13), month)
+    inputs = [
+        (
+            line,
+            repo.positions(deal_status=DealStatus.ACCEPTED, product_line=line, due_by=month, open_only=True),
+            repo.assignment(month, line),
+        )
+        for line in lines
+    ]
+    return plant, inputs, elsewhere
+
+
+def _save(repo: Repository, month: Month, planned: _LinePlan, login: str) -> Assignment:
+    """Write one solved line as the month's draft and bring its conflicts up to date."""
+    saved = repo.save_draft(
+        month, planned.product_line, planned.lines, planned.exclusions, login=login,
+        solver_status=planned.solution.status, solver_name=planned.solution.solver, solve_seconds=planned.solution.seconds,
+    )
+    sync_conflicts(repo, saved, login=login)
+    return saved
+
+
+@dataclass(frozen=True)
+class SolvedDraft:
+    """One line's plan solved with a :class:`Change` but not saved: the revision it
+    would replace (``previous``, ``None`` if none), its lines and exclusions, and the
+    plant it was solved on."""
+
+    month: Month
+    product_line: str
+    previous: Assignment | None
+    lines: list[AssignmentLine]
+    exclusions: list[Exclusion]
+    plant: Plant
+    planned: _LinePlan
+
+    @property
+    def marginal_income(self) -> Decimal:
+        """RUB of all its lines."""
+        return sum((line.marginal_income for line in self.lines), Decimal(0))
+
+
+def solve_draft(
+    store: Store,
+    month: Month,
+    product_line: str,
+    change: Change = NO_CHANGE,
+    *,
+    solver: str = "highs",
+    current: Month | None = None,
+) -> SolvedDraft:
+    """Solve (month, line) as :func:`plan` would, with ``change`` applied; save nothing.
+
+    Raises as :func:`plan` does, and :class:`StateError` naming a position to force in
+    that is not open for the month (deal not accepted, nothing left, due later).
+    """
+    with store.unit_of_work() as repo:
+        plant, [(line, positions, previous)], elsewhere = _read(repo, month, product_line, solver, current)
+        eligible = {p.id for p in positions}
+        closed = [p.ref for p in repo.positions(ids=change.force) if p.id not in eligible]
+    if closed:
+        raise StateError(
+            f"{', '.join(closed)} cannot be planned in {month} {line}: only positions of accepted deals "
+            "with tonnes left and requested by that month can"
+        )
+    planned = _plan_line(plant, month, line, positions, previous, elsewhere, solver, None, change)
+    return SolvedDraft(month, line, previous, planned.lines, planned.exclusions, plant, planned)
+
+
+def save_solved(repo: Repository, solved: SolvedDraft, login: str) -> Assignment:
+    """Save a :class:`SolvedDraft` as the month's draft, inside the caller's unit of work
+    (so a request's answer and the plan it causes are written together).
+
+    Raises :class:`ChangedMeanwhile` if the revision it was solved against changed since.
+    """
+    previous = solved.previous
+    repo.check_unchanged(solved.month, solved.product_line, (previous.id, previous.version) if previous else None)
+    return with_hours(_save(repo, solved.month, solved.planned, login), solved.plant)
 
 
 def booked_elsewhere(repo: Repository, months: list[Month], month: Month) -> dict[int, float]:
@@ -159,15 +252,32 @@ def _plan_line(
     elsewhere: dict[int, float],
     solver: str,
     time_limit: float | None,
+    change: Change = NO_CHANGE,
 ) -> _LinePlan:
     open_tonnes = {p.id: round(p.remaining_tonnes - elsewhere.get(p.id, 0.0), 3) for p in positions}
-    positions = [p for p in positions if open_tonnes[p.id] >= prioritiser.MIN_TONNES]
+    positions = [
+        replace(p, manual_priority=change.priority[p.id]) if p.id in change.priority else p
+        for p in positions
+        if open_tonnes[p.id] >= prioritiser.MIN_TONNES
+    ]
     mills = [m for m in plant.mills if m.product_line == line]
     hours = {m.code: plant.hours(m, month) for m in mills}
     by_id = {p.id: p for p in positions}
-    manual = {e.position_id: e for e in (previous.exclusions if previous else ()) if e.manual and e.position_id in by_id}
+    manual = {
+        e.position_id: e
+        for e in (previous.exclusions if previous else ())
+        if e.manual and e.position_id in by_id and e.position_id not in change.force
+    }
+    for position_id, reason in change.exclude.items():
+        if position_id in by_id:
+            manual[position_id] = Exclusion(position_id, by_id[position_id].ref, open_tonnes[position_id], "manual", reason, manual=True)
     locks, notes = _carried_locks(previous, by_id, open_tonnes)
+    for position_id in change.unlock | set(manual):
+        locks.pop(position_id, None)
     attributes = {p.id: PositionAttributes(p, *mill_options(plant, p)) for p in positions if p.id not in manual}
+    for position_id in sorted(change.force):
+        if position_id in attributes:
+            locks[position_id] = _forced_lock(attributes[position_id], open_tonnes[position_id], locks, attributes, hours, month)
     _check_locks(locks, attributes, hours, month, line)
 
     problem = _problem(attributes, open_tonnes, locks, mills, hours)
@@ -210,6 +320,47 @@ def _carried_locks(
                 by_mill[code] = round(by_mill[code] * left / locked, 3)
             notes.append(f"lock of {refs[pid]} cut from {grouped(locked, 1)} t to {grouped(left, 1)} t: only that is left to make")
     return locks, notes
+
+
+def _forced_lock(
+    attrs: PositionAttributes,
+    tonnes: float,
+    locks: dict[int, dict[str, float]],
+    attributes: dict[int, PositionAttributes],
+    hours: dict[str, float],
+    month: Month,
+) -> dict[str, float]:
+    """Tonnes by mill that put all ``tonnes`` (t) of a position into the plan: its mills
+    best first, each filled up to the hours the other positions' locks leave free.
+
+    Raises :class:`InfeasiblePlan` when no mill can make it or the locks leave too little
+    room (naming how much would fit).
+    """
+    p = attrs.position
+    if not attrs.options:
+        raise InfeasiblePlan(f"{p.ref} cannot be forced into {month}: {attrs.no_mill_reason}")
+    used: dict[str, float] = {}
+    for position_id, by_mill in locks.items():
+        if position_id == p.id:
+            continue
+        rates = {o.mill.code: o.hours_per_tonne for o in attributes[position_id].options} if position_id in attributes else {}
+        for code, locked in by_mill.items():
+            used[code] = used.get(code, 0.0) + locked * rates.get(code, 0.0)
+    lock: dict[str, float] = {}
+    left = tonnes
+    for option in attrs.options:
+        room = max(0.0, hours[option.mill.code] - used.get(option.mill.code, 0.0)) / option.hours_per_tonne
+        take = round(min(left, room) - 0.0005, 3) if min(left, room) < left else round(left, 3)
+        if take >= prioritiser.MIN_TONNES:
+            lock[option.mill.code] = take
+            left = round(left - take, 3)
+        if left < prioritiser.MIN_TONNES:
+            return lock
+    fits = grouped(tonnes - left, 1)
+    raise InfeasiblePlan(
+        f"{p.ref} cannot be forced into {month}: the other locked lines leave room for {fits} t of its {grouped(tonnes, 1)} t "
+        f"on {', '.join(o.mill.code for o in attrs.options)}"
+    )
 
 
 def _check_locks(

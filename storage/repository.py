@@ -29,6 +29,7 @@ from core.model import (
 )
 from core.months import Month
 from storage import convert
+from storage.workflow_rows import WorkflowRows
 from storage.tables import (
     AssignmentLineRow,
     AssignmentRow,
@@ -59,6 +60,13 @@ class Repository:
 
     def __init__(self, session: Session) -> None:
         self.session = session
+
+    # -- the approval workflow's open items (queries in storage/workflow_rows.py) ------
+
+    @property
+    def workflow(self) -> WorkflowRows:
+        """Requests, conflicts, escalations and reviews, on this unit of work's session."""
+        return WorkflowRows(self)
 
     # -- audit -------------------------------------------------------------------------
 

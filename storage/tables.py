@@ -252,6 +252,10 @@ class ReviewRow(SQLModel, table=True):
     reason: str | None = None
     at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
     version: int = 1
+    # the product-line manager's answer to an objection (migration 0004)
+    answer: str | None = None
+    answered_by: str | None = Field(default=None, max_length=64)
+    answered_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
 
 
 class RequestRow(SQLModel, table=True):
