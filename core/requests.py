@@ -51,7 +51,7 @@ LABELS = {
     RequestKind.PRIORITY_RAISE: _("raise the priority of {ref}"),
     RequestKind.PRIORITY_LOWER: _("lower the priority of {ref}"),
     RequestKind.REPLACE: _("replace {ref} by {by}"),
-    RequestKind.REAPPROVAL: _("re-approval round of {month} {line}"),
+    RequestKind.REAPPROVAL: _("start a re-approval round of {month} {line}"),
 }
 
 
@@ -224,9 +224,11 @@ def request_reapproval(store: Store, month: Month, product_line: str, *, login: 
             raise NotFound(_("{month} has no assignment for product line {line}").format(month=month, line=product_line))
         ids = {x.position_id for x in (*assignment.lines, *assignment.exclusions)}
         positions = repo.positions(ids=ids) if ids else []
-        _no_duplicate(repo, RequestKind.REAPPROVAL, month, None, product_line)
+    # a sales manager's own positions; anyone else (refused below unless the store is open) speaks for all
     own = [p for p in positions if who.owns_deal(p)] or ([] if who.role is Role.SALES_MANAGER else positions)
     require(who, Action.REQUEST, line=product_line, deal=own[0] if own else None, target=assignment.key)
+    with store.reading() as repo:
+        _no_duplicate(repo, RequestKind.REAPPROVAL, month, None, product_line)
     own_ids = {p.id for p in own}
     margin = sum((x.marginal_income for x in assignment.lines if x.position_id in own_ids), Decimal(0))
     with store.unit_of_work() as repo:
