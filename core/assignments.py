@@ -1,7 +1,12 @@
-"""The product-line manager's actions on a month's assignment: lock, exclude, approve.
+"""The product-line manager's actions on a month's assignment, and its life cycle.
 
-Only a draft is edited; approval freezes a revision for good. Planning again after
-approval opens the next revision as a new draft (see :mod:`core.planning`).
+``draft → in_review → approved``: the product-line manager edits (lock, exclude) and
+re-plans a draft, submits it for review, and approves it — or the director does, who
+alone may approve over open conflicts or escalations, giving a reason. Approval freezes a
+revision for good: a change after it (an edit here, or a re-plan) opens revision n + 1 in
+``re_approval`` — a copy to edit, submitted and approved again — while the approved one
+stays in force. A change to a revision in review sends it back to editing. Who may do
+what is checked here, through :mod:`core.permissions`.
 """
 
 from __future__ import annotations
@@ -9,48 +14,120 @@ from __future__ import annotations
 from core.errors import InvalidInput, NotFound, StateError
 from core.model import Assignment, AssignmentState, parse_position_ref
 from core.months import Month
+from core.permissions import Action, Actor, actor_in, require
 from core.planning import booked_elsewhere, with_hours
 from solver.prioritiser import MIN_TONNES
 from storage.repository import Repository
 from storage.store import Store
 
 
-def _draft(repo: Repository, month: Month, product_line: str) -> Assignment:
-    found = repo.assignment(month, product_line)
+def _latest(repo: Repository, month: Month, product_line: str) -> Assignment:
+    found = repo.assignment(month, product_line, for_update=True)
     if found is None:
         raise NotFound(f"{month} has no assignment for product line {product_line}; run the prioritiser first")
-    if found.state is not AssignmentState.DRAFT:
-        raise StateError(
-            f"{month} {product_line} revision {found.revision} is {found.state.value} and frozen; "
-            "run the prioritiser to open the next revision"
-        )
     return found
 
 
-def approve(
+def _editable(repo: Repository, month: Month, product_line: str, who: Actor) -> Assignment:
+    """The latest revision, for an edit by ``who``: an approved one is never edited, so a
+    change to it opens the next revision (in re-approval) as its copy."""
+    found = _latest(repo, month, product_line)
+    require(who, Action.EDIT_ASSIGNMENT, line=product_line, target=found.key)
+    if found.state is AssignmentState.APPROVED:
+        return repo.next_revision(found, who.login, "changed after approval")
+    return found
+
+
+def submit(
     store: Store, month: Month, product_line: str, *, login: str, seen: tuple[int, int] | None = None
 ) -> Assignment:
-    """Approve the draft of (month, line), freezing it.
+    """Send the latest revision of (month, line) — a draft, or a revision in re-approval —
+    to review. ``seen`` as for :func:`approve`.
 
-    ``seen`` is the ``(id, version)`` of the draft the approver looked at; if it changed
-    since (a re-plan, an edit), :class:`ChangedMeanwhile` is raised and nothing approved.
-    Raises :class:`NotFound` when there is no draft, and :class:`StateError` when the
-    latest revision is already approved, when positions were let back in since the last
-    plan (the draft does not show their tonnes yet), or when a position's tonnes here and
-    in other months' assignments together exceed what is left to make (re-plan first).
+    Raises :class:`NotFound` without one, :class:`Forbidden` unless ``login`` is the
+    line's product-line manager, :class:`ChangedMeanwhile`, and :class:`StateError` when it
+    is already in review or approved, or is not ready (see :func:`approve`).
     """
     with store.unit_of_work() as repo:
-        draft = _draft(repo, month, product_line)
+        latest = _latest(repo, month, product_line)
+        require(actor_in(repo, login, store), Action.SUBMIT, line=product_line, target=latest.key)
         if seen is not None:
             repo.check_unchanged(month, product_line, seen)
-        waiting = [e.position_ref for e in draft.exclusions if e.reason_code == "replan"]
-        if waiting:
-            raise StateError(
-                f"{', '.join(waiting)} let back in since the last plan: re-run the prioritiser for {month} {product_line} before approving"
+        if latest.state in (AssignmentState.IN_REVIEW, AssignmentState.APPROVED):
+            raise StateError(f"{month} {product_line} revision {latest.revision} is already {_state(latest)}")
+        _refuse_unready(repo, latest)
+        return with_hours(repo.submit(latest, login), repo.plant())
+
+
+def approve(
+    store: Store,
+    month: Month,
+    product_line: str,
+    *,
+    login: str,
+    seen: tuple[int, int] | None = None,
+    reason: str | None = None,
+) -> Assignment:
+    """Approve the revision of (month, line) in review, freezing it.
+
+    ``seen`` is the ``(id, version)`` of the revision the approver looked at; if it
+    changed since (a re-plan, an edit, someone else's approval), :class:`ChangedMeanwhile`
+    ("changed by X at T — reload") is raised and nothing approved. ``reason`` is kept with
+    the approval; the director must give one to approve over open conflicts or escalations.
+
+    Raises :class:`NotFound` when the month has no assignment; :class:`Forbidden` unless
+    ``login`` is the line's product-line manager or the director (only the director when
+    a sales manager's re-approval round pulled him in); :class:`StateError` when the
+    revision is not in review, is stale (a mill's hours changed: re-plan), holds positions
+    let back in since its last plan, holds tonnes other months' assignments already hold,
+    or has open conflicts or escalations (unless the director gives a reason), and
+    :class:`InvalidInput` for the director's override without a reason.
+    """
+    reason = reason.strip() if reason and reason.strip() else None
+    with store.unit_of_work() as repo:
+        latest = _latest(repo, month, product_line)
+        who = actor_in(repo, login, store)
+        require(who, Action.APPROVE, line=product_line, target=latest.key)
+        if latest.needs_director:
+            require(who, Action.APPROVE_DIRECTOR_CHAIN, line=product_line, target=latest.key)
+        if seen is not None:
+            repo.check_unchanged(month, product_line, seen)
+        where = f"{month} {product_line} revision {latest.revision}"
+        if latest.state is not AssignmentState.IN_REVIEW:
+            hint = "submit it for review first (millplan submit)" if latest.state.editable else "run the prioritiser to open the next revision"
+            raise StateError(f"{where} is {_state(latest)}, not in review: {hint}")
+        _refuse_unready(repo, latest)
+        conflicts, escalations = repo.open_issues(latest)
+        if conflicts or escalations:
+            issues = "; ".join(
+                part for part in (
+                    f"open conflicts on {', '.join(conflicts)}" if conflicts else "",
+                    f"{escalations} open escalation(s)" if escalations else "",
+                ) if part
             )
-        _refuse_double_booking(repo, draft)
-        approved = repo.approve(draft, login)
-        return with_hours(approved, repo.plant())
+            if not who.may(Action.APPROVE_OVER_OPEN, line=product_line):
+                raise StateError(f"{where} has {issues}: resolve them first — only the director may approve over them, with a reason")
+            if reason is None:
+                raise InvalidInput(f"{where} has {issues}: approving over them needs a reason (--reason)")
+        return with_hours(repo.approve(latest, login, reason), repo.plant())
+
+
+def _state(assignment: Assignment) -> str:
+    return assignment.state.value.replace("_", " ")
+
+
+def _refuse_unready(repo: Repository, revision: Assignment) -> None:
+    """Raise :class:`StateError` for a revision that must be re-planned first: stale, with
+    positions let back in since its last plan, or holding tonnes made twice."""
+    where = f"{revision.month} {revision.product_line} revision {revision.revision}"
+    if revision.stale:
+        raise StateError(f"{where} is stale — {revision.stale_reason}: re-run the prioritiser first")
+    waiting = [e.position_ref for e in revision.exclusions if e.reason_code == "replan"]
+    if waiting:
+        raise StateError(
+            f"{', '.join(waiting)} let back in since the last plan: re-run the prioritiser for {revision.month} {revision.product_line} first"
+        )
+    _refuse_double_booking(repo, revision)
 
 
 def _refuse_double_booking(repo: Repository, draft: Assignment) -> None:
@@ -69,16 +146,18 @@ def _refuse_double_booking(repo: Repository, draft: Assignment) -> None:
     if over:
         raise StateError(
             f"{', '.join(over)} would be made twice: other months' assignments already hold their tonnes; "
-            f"re-run the prioritiser for {draft.month} {draft.product_line} before approving"
+            f"re-run the prioritiser for {draft.month} {draft.product_line} first"
         )
 
 
 def set_locked(store: Store, month: Month, product_line: str, ref: str, locked: bool, *, login: str) -> Assignment:
-    """Lock (or unlock) position ``ref`` (``deal#no``) on its planned mills in the draft, so
-    every re-plan keeps its tonnes there. Raises :class:`NotFound` if it has no line."""
+    """Lock (or unlock) position ``ref`` (``deal#no``) on its planned mills, so every
+    re-plan keeps its tonnes there. On an approved revision this opens the next one.
+    Raises :class:`NotFound` if it has no line, :class:`Forbidden` unless ``login`` is
+    the line's product-line manager."""
     deal, number = parse_position_ref(ref)
     with store.unit_of_work() as repo:
-        draft = _draft(repo, month, product_line)
+        draft = _editable(repo, month, product_line, actor_in(repo, login, store))
         updated = repo.set_locked(draft, repo.position(deal, number), locked, login)
         return with_hours(updated, repo.plant())
 
@@ -86,23 +165,27 @@ def set_locked(store: Store, month: Month, product_line: str, ref: str, locked: 
 def set_excluded(
     store: Store, month: Month, product_line: str, ref: str, excluded: bool, *, login: str, reason: str | None = None
 ) -> Assignment:
-    """Exclude position ``ref`` from the draft by hand, with a reason (it stays out of every
-    re-plan until let back in), or let a hand-excluded position back in.
+    """Exclude position ``ref`` from the assignment by hand, with a reason (it stays out of
+    every re-plan until let back in), or let a hand-excluded position back in. On an
+    approved revision this opens the next one.
 
-    Raises :class:`InvalidInput` for an exclusion without a reason, :class:`NotFound` for a
-    position the draft does not hold, and :class:`StateError` for one already excluded
-    by hand, or — when letting in — one that was not excluded by hand (the prioritiser's
-    own exclusions are undone by locking or re-planning, not here).
+    Raises :class:`InvalidInput` for an exclusion without a reason, :class:`Forbidden`
+    unless ``login`` is the line's product-line manager, :class:`NotFound` for a position
+    the revision does not hold, and :class:`StateError` for one already excluded by hand,
+    or — when letting in — one that was not excluded by hand (the prioritiser's own
+    exclusions are undone by locking or re-planning, not here).
     """
     deal, number = parse_position_ref(ref)
     if excluded and not (reason and reason.strip()):
         raise InvalidInput(f"excluding {ref} needs a reason (the sales manager will read it)")
     with store.unit_of_work() as repo:
-        draft = _draft(repo, month, product_line)
+        who = actor_in(repo, login, store)
+        latest = _latest(repo, month, product_line)
+        require(who, Action.EDIT_ASSIGNMENT, line=product_line, target=latest.key)
         position = repo.position(deal, number)
-        planned = any(line.position_id == position.id for line in draft.lines)
-        exclusion = next((e for e in draft.exclusions if e.position_id == position.id), None)
-        where = f"{month} {product_line} revision {draft.revision}"
+        planned = any(line.position_id == position.id for line in latest.lines)
+        exclusion = next((e for e in latest.exclusions if e.position_id == position.id), None)
+        where = f"{month} {product_line} revision {latest.revision}"
         if not planned and exclusion is None:
             raise NotFound(f"{ref} is not in {where}: only its planned or left-out positions can be excluded")
         hand_excluded = exclusion is not None and exclusion.manual
@@ -110,5 +193,6 @@ def set_excluded(
             raise StateError(f"{ref} is already excluded from {where}")
         if not excluded and not hand_excluded:
             raise StateError(f"{ref} was not excluded by hand from {where}; nothing to let back in")
+        draft = _editable(repo, month, product_line, who)
         updated = repo.set_excluded(draft, position, excluded, login, reason.strip() if reason else None)
         return with_hours(updated, repo.plant())

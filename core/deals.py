@@ -9,6 +9,8 @@ from core.attributes import describe
 from core.errors import MillplanError, StateError
 from core.model import Deal, DealStatus, Position
 from core.months import Month
+from core.permissions import Action, actor_in, require
+from storage.repository import Repository
 from storage.store import Store
 
 
@@ -69,11 +71,13 @@ def summaries(store: Store, status: DealStatus = DealStatus.PENDING) -> list[Dea
 def accept(store: Store, number: str, *, login: str) -> Deal:
     """Accept a deal waiting for acceptance: the plant commits to it (status, time, who).
 
-    Raises :class:`~core.errors.NotFound` for an unknown deal and :class:`StateError`
-    for a deal not waiting for acceptance.
+    Raises :class:`~core.errors.NotFound` for an unknown deal, :class:`Forbidden` unless
+    ``login`` is the director or the product-line manager of one of its lines, and
+    :class:`StateError` for a deal not waiting for acceptance.
     """
     with store.unit_of_work() as repo:
         deal = repo.deal(number)
+        _require_decider(repo, store, deal, login)
         if deal.status is not DealStatus.PENDING:
             raise StateError(f"deal {number} is {deal.status.value}, not waiting for acceptance")
         return repo.set_deal_status(number, DealStatus.ACCEPTED, login)
@@ -82,13 +86,23 @@ def accept(store: Store, number: str, *, login: str) -> Deal:
 def reject(store: Store, number: str, reason: str, *, login: str) -> Deal:
     """Reject a deal waiting for acceptance, with the reason the sales manager will read.
 
-    Raises :class:`MillplanError` for an empty reason, :class:`StateError` for a deal not
-    waiting for acceptance.
+    Raises :class:`MillplanError` for an empty reason, :class:`Forbidden` as for
+    :func:`accept`, :class:`StateError` for a deal not waiting for acceptance.
     """
     if not reason or not reason.strip():
         raise MillplanError(f"rejecting deal {number} needs a reason")
     with store.unit_of_work() as repo:
         deal = repo.deal(number)
+        _require_decider(repo, store, deal, login)
         if deal.status is not DealStatus.PENDING:
             raise StateError(f"deal {number} is {deal.status.value}, not waiting for acceptance")
         return repo.set_deal_status(number, DealStatus.REJECTED, login, reason=reason.strip())
+
+
+def _require_decider(repo: Repository, store: Store, deal: Deal, login: str) -> None:
+    """Raise :class:`~core.errors.Forbidden` unless ``login`` is the director or the
+    product-line manager of one of the deal's product lines."""
+    who = actor_in(repo, login, store)
+    lines = sorted({p.product_line for p in repo.positions(deal_number=deal.number)})
+    line = next((l for l in lines if who.owns_line(l)), lines[0] if lines else None)
+    require(who, Action.DECIDE_DEAL, line=line, target=deal.number)

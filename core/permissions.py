@@ -52,6 +52,7 @@ class Action(str, enum.Enum):
     SUBMIT = "submit an assignment for review"
     APPROVE = "approve an assignment"
     APPROVE_OVER_OPEN = "approve an assignment with open conflicts or escalations"
+    APPROVE_DIRECTOR_CHAIN = "approve an assignment whose re-approval round involves the director"
     REVIEW = "review an assignment (agree or object)"
     SET_CAPACITY = "set a mill's hours"
     REQUEST = "ask for a priority change, a replacement or a re-approval"
@@ -73,6 +74,7 @@ RULES: dict[Action, dict[Role, Scope]] = {
     Action.SUBMIT: {Role.LINE_MANAGER: Scope.OWN_LINE},
     Action.APPROVE: {Role.LINE_MANAGER: Scope.OWN_LINE, Role.DIRECTOR: Scope.ANY},
     Action.APPROVE_OVER_OPEN: {Role.DIRECTOR: Scope.ANY},
+    Action.APPROVE_DIRECTOR_CHAIN: {Role.DIRECTOR: Scope.ANY},
     Action.REVIEW: {Role.PLANNER: Scope.ANY},
     Action.SET_CAPACITY: {Role.PLANNER: Scope.ANY},
     Action.REQUEST: {Role.SALES_MANAGER: Scope.OWN_DEAL},

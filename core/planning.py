@@ -20,6 +20,7 @@ from core.errors import InfeasiblePlan, MillplanError, NotFound, StateError
 from core.model import Assignment, AssignmentLine, DealStatus, Exclusion, Mill, Plant, Position
 from core.months import Month
 from core.numbers import grouped
+from core.permissions import Action, actor_in, require
 from solver import prioritiser
 from solver.problem import Demand, Option, Problem, Solution
 from storage.repository import Repository
@@ -98,13 +99,20 @@ def plan(
     the ``current`` month on) are not planned again. All lines are solved before any is
     saved, and saved in one transaction: a failure leaves every draft as it was.
 
-    Raises :class:`MillplanError` for a past month or an unknown solver,
+    Raises :class:`Forbidden` unless ``login`` is the product-line manager of the line,
+    :class:`MillplanError` for a past month or an unknown solver,
     :class:`NotFound` for a store without mills or an unknown product line, and
     :class:`InfeasiblePlan` when the locked lines exceed a mill's hours (naming them) or
     the solver fails.
     """
+    current = _check(month, solver, current)
     with store.unit_of_work() as repo:
-        plant, inputs, elsewhere = _read(repo, month, product_line, solver, current)
+        plant = _plant(repo, product_line)
+        who = actor_in(repo, login, store)
+        lines = [product_line] if product_line else [l for l in plant.product_lines if who.may(Action.PLAN, line=l)]
+        for line in lines or plant.product_lines[:1]:  # none of them: the refusal names the first
+            require(who, Action.PLAN, line=line, target=f"{month}/{line}")
+        inputs, elsewhere = _inputs(repo, month, lines, current)
     planned = [
         _plan_line(plant, month, line, positions, previous, elsewhere, solver, time_limit)
         for line, positions, previous in inputs
@@ -128,22 +136,30 @@ def plan(
     ]
 
 
-def _read(
-    repo: Repository, month: Month, product_line: str | None, solver: str, current: Month | None
-) -> tuple[Plant, list[tuple[str, list[Position], Assignment | None]], dict[int, float]]:
-    """The plant, each line's eligible positions and latest revision, and the tonnes other
-    months hold — read in one transaction. Raises as :func:`plan` says."""
+def _check(month: Month, solver: str, current: Month | None) -> Month:
+    """The current month, once ``month`` is not past and ``solver`` is known."""
     current = current or Month.current()
     if month < current:
         raise MillplanError(f"{month} is past ({current} is the current month): plan the current month or a later one")
     if solver not in SOLVERS:
         raise MillplanError(f"unknown solver {solver!r}: use {' or '.join(SOLVERS)}")
+    return current
+
+
+def _plant(repo: Repository, product_line: str | None) -> Plant:
+    """The plant, once it has mills (and ``product_line``, when given, has some)."""
     plant = repo.plant()
     if not plant.mills:
         raise NotFound("there are no mills yet: import the mill register first (millplan import mills FILE)")
     if product_line and product_line not in plant.product_lines:
         raise NotFound(f"product line {product_line} has no mills (known: {', '.join(plant.product_lines)})")
-    lines = [product_line] if product_line else plant.product_lines
+    return plant
+
+
+def _inputs(
+    repo: Repository, month: Month, lines: list[str], current: Month
+) -> tuple[list[tuple[str, list[Position], Assignment | None]], dict[int, float]]:
+    """Each line's eligible positions and latest revision, and the tonnes other months hold."""
     elsewhere = booked_elsewhere(repo, current.range(month - current + 13), month)
     inputs = [
         (
@@ -153,7 +169,7 @@ def _read(
         )
         for line in lines
     ]
-    return plant, inputs, elsewhere
+    return inputs, elsewhere
 
 
 def _save(repo: Repository, month: Month, planned: _LinePlan, login: str) -> Assignment:
@@ -200,8 +216,10 @@ def solve_draft(
     Raises as :func:`plan` does, and :class:`StateError` naming a position to force in
     that is not open for the month (deal not accepted, nothing left, due later).
     """
+    current = _check(month, solver, current)
     with store.unit_of_work() as repo:
-        plant, [(line, positions, previous)], elsewhere = _read(repo, month, product_line, solver, current)
+        plant = _plant(repo, product_line)
+        [(line, positions, previous)], elsewhere = _inputs(repo, month, [product_line], current)
         eligible = {p.id for p in positions}
         closed = [p.ref for p in repo.positions(ids=change.force) if p.id not in eligible]
     if closed:

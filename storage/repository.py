@@ -35,12 +35,15 @@ from storage.tables import (
     AssignmentRow,
     AuditRow,
     CapacityRow,
+    ConflictRow,
     CustomerRow,
     DealRow,
+    EscalationRow,
     ExclusionRow,
     MillRow,
     NormRow,
     PositionRow,
+    RequestRow,
     UserLineRow,
     UserRow,
     utcnow,
@@ -455,15 +458,36 @@ class Repository:
 
     # -- assignments ---------------------------------------------------------------------
 
-    def assignment(self, month: Month, product_line: str, revision: int | None = None) -> Assignment | None:
-        """That revision (default: the latest) of the month's assignment for the line, or None."""
+    def assignment(
+        self, month: Month, product_line: str, revision: int | None = None, *, for_update: bool = False
+    ) -> Assignment | None:
+        """That revision (default: the latest) of the month's assignment for the line, or None.
+
+        ``for_update`` locks the row until the transaction ends (PostgreSQL ``SELECT … FOR
+        UPDATE``; SQLite's write lock is already held from ``BEGIN IMMEDIATE``), so a state
+        or version checked on it cannot change before this transaction writes.
+        """
         query = select(AssignmentRow).where(
             AssignmentRow.month == str(month), AssignmentRow.product_line == product_line
         )
         if revision is not None:
             query = query.where(AssignmentRow.revision == revision)
-        row = self.session.exec(query.order_by(AssignmentRow.revision.desc())).first()
+        query = query.order_by(AssignmentRow.revision.desc()).limit(1)
+        if for_update:
+            query = query.with_for_update()
+        row = self.session.exec(query).first()
         return self._assignment(row) if row else None
+
+    def revisions(self, month: Month, product_line: str) -> list[tuple[int, AssignmentState]]:
+        """(revision, state) of every revision of (month, line), oldest first."""
+        return [
+            (r, AssignmentState(s))
+            for r, s in self.session.exec(
+                select(AssignmentRow.revision, AssignmentRow.state)
+                .where(AssignmentRow.month == str(month), AssignmentRow.product_line == product_line)
+                .order_by(AssignmentRow.revision)
+            )
+        ]
 
     def assignments_in_force(self, months: Sequence[Month]) -> list[Assignment]:
         """For each (month, line) among ``months``: the latest approved revision, else the
@@ -506,10 +530,15 @@ class Repository:
         now = (row.id, row.version) if row is not None else None
         if now == seen:
             return
-        key = f"{month}/{product_line}/r{row.revision}"
-        last = self.audit_entries(key, 1)
-        who = f"{last[0].login} at {last[0].at:%Y-%m-%d %H:%M} UTC" if last else "someone"
+        who = self.last_change(f"{month}/{product_line}/r{row.revision}")
         raise ChangedMeanwhile(f"{month} {product_line} revision {row.revision} was changed by {who} after it was read — reload and try again")
+
+    def check_version(self, row: SQLModel, expected: int | None, object_key: str, what: str) -> None:
+        """Raise :class:`ChangedMeanwhile` ("changed by X at T — reload") unless ``row``
+        (any table with a ``version``) is still at ``expected``; ``None`` checks nothing.
+        ``what`` names the object for people ("request 3"), ``object_key`` its audit key."""
+        if expected is not None and row.version != expected:
+            raise ChangedMeanwhile(f"{what} was changed by {self.last_change(object_key)} — reload and try again")
 
     def _assignment(self, row: AssignmentRow) -> Assignment:
         codes = {m.id: m.code for m in self.session.exec(select(MillRow))}
@@ -555,10 +584,14 @@ class Repository:
             .order_by(AssignmentRow.revision.desc())
         ).first()
         ids = {m.code: m.id for m in self.session.exec(select(MillRow))}
-        if latest is not None and latest.state == AssignmentState.DRAFT.value:
+        before = None
+        if latest is not None and AssignmentState(latest.state).editable:
             row = latest
             self.session.exec(sa.delete(AssignmentLineRow).where(AssignmentLineRow.assignment_id == row.id))
             self.session.exec(sa.delete(ExclusionRow).where(ExclusionRow.assignment_id == row.id))
+            before = {"state": row.state, "stale": row.stale}
+            self._back_to_editing(row)
+            row.stale, row.stale_reason = False, None
             row.version += 1
             action = "replanned"
         else:
@@ -566,7 +599,7 @@ class Repository:
                 month=str(month),
                 product_line=product_line,
                 revision=(latest.revision + 1) if latest else 1,
-                state=AssignmentState.DRAFT.value,
+                state=(AssignmentState.RE_APPROVAL if latest else AssignmentState.DRAFT).value,
                 created_by=login,
             )
             action = "drafted"
@@ -609,21 +642,118 @@ class Repository:
         self.session.flush()
         saved = self._assignment(row)
         self.audit(
-            login, action, "assignment", self._key(saved),
-            after={"lines": len(lines), "excluded": len(exclusions), "solver_status": solver_status},
+            login, action, "assignment", self._key(saved), before,
+            {"state": row.state, "lines": len(lines), "excluded": len(exclusions), "solver_status": solver_status},
         )
         return saved
 
+    def _back_to_editing(self, row: AssignmentRow) -> None:
+        """A revision in review goes back to its editable state when it changes: draft, or
+        re-approval when an earlier revision of its month and line was approved."""
+        if row.state != AssignmentState.IN_REVIEW.value:
+            return
+        approved_before = self.session.exec(
+            select(AssignmentRow.id).where(
+                AssignmentRow.month == row.month,
+                AssignmentRow.product_line == row.product_line,
+                AssignmentRow.revision < row.revision,
+                AssignmentRow.state == AssignmentState.APPROVED.value,
+            )
+        ).first()
+        row.state = (AssignmentState.RE_APPROVAL if approved_before else AssignmentState.DRAFT).value
+        row.submitted_at = row.submitted_by = None
+
+    def next_revision(self, approved: Assignment, login: str, reason: str | None = None) -> Assignment:
+        """Open revision n + 1 of an approved revision's month and line, in re-approval,
+        as a copy of its lines and exclusions (the approved one stays as it is, in force)."""
+        row = AssignmentRow(
+            month=str(approved.month), product_line=approved.product_line, revision=approved.revision + 1,
+            state=AssignmentState.RE_APPROVAL.value, created_by=login,
+            solver_status=approved.solver_status, solver_name=approved.solver_name, solve_seconds=approved.solve_seconds,
+        )
+        self.session.add(row)
+        self.session.flush()
+        for table in (AssignmentLineRow, ExclusionRow):
+            columns = [c for c in table.__table__.columns if c.name not in ("id", "assignment_id")]
+            self.session.execute(
+                sa.insert(table).from_select(
+                    ["assignment_id", *(c.name for c in columns)],
+                    sa.select(sa.literal(row.id), *columns).where(table.assignment_id == approved.id),
+                )
+            )
+        self.session.flush()
+        opened = self._assignment(row)
+        self.audit(login, "reopened", "assignment", self._key(opened), after={"state": row.state, "from_revision": approved.revision}, reason=reason)
+        return opened
+
+    def submit(self, assignment: Assignment, login: str) -> Assignment:
+        """Send an editable revision to review (state, when, who)."""
+        row = self.session.get(AssignmentRow, assignment.id)
+        before = {"state": row.state}
+        row.state = AssignmentState.IN_REVIEW.value
+        row.submitted_at, row.submitted_by = utcnow(), login
+        row.version += 1
+        self.audit(login, "submitted", "assignment", self._key(assignment), before, {"state": row.state})
+        self.session.flush()
+        return self._assignment(row)
+
     def approve(self, assignment: Assignment, login: str, reason: str | None = None) -> Assignment:
-        """Freeze a draft revision as approved (state, when, who)."""
+        """Freeze a revision as approved (state, when, who, and the reason given, if any)."""
         row = self.session.get(AssignmentRow, assignment.id)
         before = {"state": row.state}
         row.state = AssignmentState.APPROVED.value
-        row.approved_at, row.approved_by = utcnow(), login
+        row.approved_at, row.approved_by, row.approval_reason = utcnow(), login, reason
         row.version += 1
         self.audit(login, "approved", "assignment", self._key(assignment), before, {"state": row.state}, reason)
         self.session.flush()
         return self._assignment(row)
+
+    def mark_stale(self, month: Month, product_line: str, reason: str, login: str) -> list[Assignment]:
+        """Mark the editable or in-review latest revision of (month, line) stale — it must be
+        re-planned before approval — and return it (none when the latest is approved)."""
+        latest = self.session.exec(
+            select(AssignmentRow)
+            .where(AssignmentRow.month == str(month), AssignmentRow.product_line == product_line)
+            .order_by(AssignmentRow.revision.desc())
+            .limit(1)
+            .with_for_update()
+        ).first()
+        if latest is None or latest.state == AssignmentState.APPROVED.value:
+            return []
+        before = {"stale": latest.stale, "state": latest.state}
+        latest.stale, latest.stale_reason = True, reason
+        self._back_to_editing(latest)
+        latest.version += 1
+        self.audit(login, "marked stale", "assignment", f"{latest.month}/{latest.product_line}/r{latest.revision}", before, {"stale": True, "state": latest.state}, reason)
+        self.session.flush()
+        return [self._assignment(latest)]
+
+    def open_issues(self, assignment: Assignment) -> tuple[list[str], int]:
+        """What blocks approving ``assignment``: refs of the positions with an open conflict
+        on it, and how many escalations are open on it (directly, through one of its
+        conflicts, or through a request on its month and line)."""
+        conflicts = self.session.exec(
+            select(ConflictRow.id, PositionRow, DealRow)
+            .join(PositionRow, ConflictRow.position_id == PositionRow.id)
+            .join(DealRow, PositionRow.deal_id == DealRow.id)
+            .where(ConflictRow.assignment_id == assignment.id, ConflictRow.state == "open")
+            .order_by(DealRow.number, PositionRow.position_no)
+        ).all()
+        of_conflicts = select(ConflictRow.id).where(ConflictRow.assignment_id == assignment.id)
+        of_requests = select(RequestRow.id).where(
+            RequestRow.month == str(assignment.month), RequestRow.product_line == assignment.product_line
+        )
+        escalations = self.session.exec(
+            select(sa.func.count()).select_from(EscalationRow).where(
+                EscalationRow.state == "open",
+                sa.or_(
+                    EscalationRow.assignment_id == assignment.id,
+                    EscalationRow.conflict_id.in_(of_conflicts),
+                    EscalationRow.request_id.in_(of_requests),
+                ),
+            )
+        ).one()
+        return [convert.ref_of(p, d) for _, p, d in conflicts], escalations
 
     def set_locked(self, assignment: Assignment, position: Position, locked: bool, login: str) -> Assignment:
         """Lock (or unlock) every line of ``position`` in a draft, so re-plans keep it."""
@@ -675,8 +805,10 @@ class Repository:
 
     def _touch(self, assignment: Assignment, login: str, action: str, ref: str, reason: str | None = None) -> None:
         row = self.session.get(AssignmentRow, assignment.id)
+        before = {"state": row.state}
+        self._back_to_editing(row)
         row.version += 1
-        self.audit(login, action, "assignment", self._key(assignment), after={"position": ref}, reason=reason)
+        self.audit(login, action, "assignment", self._key(assignment), before, {"position": ref, "state": row.state}, reason)
         self.session.flush()
 
     @staticmethod

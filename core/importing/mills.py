@@ -27,6 +27,7 @@ from core.importing.workbook import (
     read_records,
 )
 from core.months import Month
+from core.permissions import Action, actor, require
 from storage.store import Store
 
 MAX_MONTH_HOURS = 31 * 24
@@ -181,12 +182,14 @@ def import_mills(
 ) -> ImportReport:
     """Import the mill register, capacity calendar and norms at ``path`` in one transaction.
 
-    Raises :class:`ImportRejected` (nothing written) when the register's header lacks a
+    Raises :class:`~core.errors.Forbidden` when ``login`` may not import it (see
+    :mod:`core.permissions`), :class:`ImportRejected` (nothing written) when the register's header lacks a
     required column, or when any row is bad (unknown mill, negative hours, text in a
     number, …) and ``skip_invalid`` is false. With ``skip_invalid`` good rows are imported
     and bad ones written to ``rejects_path`` (default ``<file>.rejects.xlsx``).
     """
     path = Path(path)
+    require(actor(store, login), Action.IMPORT_MILLS, target=path.name)
     mapping = load_mapping(mapping_path, ALL_FIELDS)
     workbook = open_workbook(path)
     try:

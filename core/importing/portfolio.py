@@ -26,6 +26,7 @@ from core.importing.workbook import (
     find_table,
 )
 from core.model import DealStatus
+from core.permissions import Action, actor, require
 from storage.store import Store
 
 _STATUS_WORDS = {
@@ -179,13 +180,15 @@ def import_portfolio(
 ) -> ImportReport:
     """Import the order portfolio at ``path`` into ``store`` in one transaction.
 
-    Raises :class:`ImportRejected` (nothing written) when a required column is missing,
+    Raises :class:`~core.errors.Forbidden` when ``login`` may not import it (see
+    :mod:`core.permissions`), :class:`ImportRejected` (nothing written) when a required column is missing,
     or when any row is bad and ``skip_invalid`` is false. With ``skip_invalid`` the good
     rows are imported and the bad ones written to ``rejects_path`` (default
     ``<file>.rejects.xlsx``). The mill register must be imported first: product lines
     are checked against it.
     """
     path = Path(path)
+    require(actor(store, login), Action.IMPORT_PORTFOLIO, target=path.name)
     mapping = load_mapping(mapping_path, FIELDS)
     workbook = open_workbook(path)
     try:

@@ -115,16 +115,19 @@ def test_locks_beyond_capacity_are_explained_not_solved(planned):
 
 
 def test_approval_freezes_and_the_next_plan_opens_a_new_revision(planned):
+    # the life cycle: approval needs the revision in review; after it, a re-plan opens
+    # revision 2 in re-approval (a hand edit does too: see test_lifecycle.py)
     store, _ = planned
+    with pytest.raises(StateError, match="submit it for review first"):
+        assignments.approve(store, PLAN_MONTH, "L", login="plm")
+    assignments.submit(store, PLAN_MONTH, "L", login="plm")
     approved = assignments.approve(store, PLAN_MONTH, "L", login="plm")
     assert approved.state is AssignmentState.APPROVED and approved.approved_by == "plm"
     assert approved.approved_at.tzinfo is not None
     with pytest.raises(StateError):
-        assignments.set_locked(store, PLAN_MONTH, "L", "D1#1", True, login="plm")
-    with pytest.raises(StateError):
         assignments.approve(store, PLAN_MONTH, "L", login="plm")
     [outcome] = planning.plan(store, PLAN_MONTH, login="plm")
-    assert outcome.assignment.revision == 2 and outcome.assignment.state is AssignmentState.DRAFT
+    assert outcome.assignment.revision == 2 and outcome.assignment.state is AssignmentState.RE_APPROVAL
     first = planning.latest(store, PLAN_MONTH, "L")
     assert first.revision == 2
     with store.unit_of_work() as repo:
@@ -144,6 +147,7 @@ def test_next_month_plans_only_what_earlier_assignments_left(planned):
     # This month's draft holds D1#1 (700 t) and 500 t of D2#1; next month is left with
     # D2#1's other 100 t, D3#1 (100 t) and D5#1 (100 t, due then) — not a tonne twice.
     store, _ = planned
+    assignments.submit(store, PLAN_MONTH, "L", login="plm")
     assignments.approve(store, PLAN_MONTH, "L", login="plm")
     [outcome] = planning.plan(store, PLAN_MONTH + 1, login="plm")
     a = outcome.assignment
@@ -199,6 +203,7 @@ def test_a_newer_draft_of_an_approved_month_still_counts_against_the_next(planne
     # hand exclusion of D2#1 (500 t freed, D3#1 100 t planned). Planning next month must
     # count D3#1's 100 t in revision 2 as booked — and D2#1's 500 t in revision 1.
     store, _ = planned
+    assignments.submit(store, PLAN_MONTH, "L", login="plm")
     assignments.approve(store, PLAN_MONTH, "L", login="plm")
     planning.plan(store, PLAN_MONTH, login="plm")
     assignments.set_excluded(store, PLAN_MONTH, "L", "D2#1", True, login="plm", reason="client asked to wait")
@@ -244,13 +249,13 @@ def test_approval_refuses_stale_changed_or_double_booked_drafts(planned):
     assignments.set_excluded(store, PLAN_MONTH, "L", "D2#1", True, login="plm", reason="wait")
     assignments.set_excluded(store, PLAN_MONTH, "L", "D2#1", False, login="plm")
     with pytest.raises(StateError, match="let back in since the last plan"):
-        assignments.approve(store, PLAN_MONTH, "L", login="plm")
+        assignments.submit(store, PLAN_MONTH, "L", login="plm")
     [replanned] = planning.plan(store, PLAN_MONTH, login="plm")
     # next month is planned and approved while this month's draft holds D1#1's 700 t too
     with store.unit_of_work() as repo:  # as if planned before this month's re-plan
         repo.save_draft(PLAN_MONTH + 1, "L", list(replanned.assignment.lines), [], login="plm", solver_status="optimal", solver_name="test", solve_seconds=0)
     with pytest.raises(StateError, match="would be made twice"):
-        assignments.approve(store, PLAN_MONTH, "L", login="plm")
+        assignments.submit(store, PLAN_MONTH, "L", login="plm")
 
 
 def test_nothing_to_plan_is_said_not_saved(store):

@@ -1,0 +1,54 @@
+"""The production planner's change of a mill's hours in a month (maintenance, extra shifts)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from core.errors import InvalidInput, NotFound
+from core.model import Assignment
+from core.months import Month
+from core.numbers import grouped
+from core.permissions import Action, actor_in, require
+from storage.store import Store
+
+
+@dataclass(frozen=True)
+class CapacityChange:
+    """``mill_code``'s hours in ``month`` went from ``before`` to ``after`` (h); ``stale``
+    are the revisions this marked stale (the line's unapproved latest revision of the
+    month, if any): they must be re-planned before approval."""
+
+    mill_code: str
+    month: Month
+    before: float
+    after: float
+    stale: tuple[Assignment, ...]
+
+
+def set_hours(store: Store, mill_code: str, month: Month, hours: float, *, login: str, reason: str) -> CapacityChange:
+    """Set the available hours (h) of mill ``mill_code`` in ``month``, with the reason
+    (audited under ``MILL/YYYY-MM``). The latest revision of that month for the mill's
+    product line, unless approved, is marked stale — approval refused until re-planned;
+    an approved one stays in force (a re-plan opens the next revision).
+
+    Raises :class:`InvalidInput` for negative hours or an empty reason, :class:`NotFound`
+    for an unknown mill, :class:`Forbidden` unless ``login`` is a production planner.
+    """
+    if hours < 0:
+        raise InvalidInput(f"hours of {mill_code} in {month} cannot be negative ({hours})")
+    if not (reason and reason.strip()):
+        raise InvalidInput(f"changing the hours of {mill_code} in {month} needs a reason (e.g. maintenance)")
+    with store.unit_of_work() as repo:
+        require(actor_in(repo, login, store), Action.SET_CAPACITY, target=f"{mill_code}/{month}")
+        plant = repo.plant()
+        try:
+            mill = plant.mill(mill_code)
+        except KeyError:
+            raise NotFound(f"mill {mill_code} is not in the register (known: {', '.join(m.code for m in plant.mills)})") from None
+        before = plant.hours(mill, month)
+        repo.upsert_capacity([(mill_code, month, float(hours))], login, reason.strip())
+        stale: list[Assignment] = []
+        if before != hours:
+            why = f"{mill_code} hours in {month} changed from {grouped(before)} h to {grouped(hours)} h by {login} ({reason.strip()})"
+            stale = repo.mark_stale(month, mill.product_line, why, login)
+        return CapacityChange(mill_code, month, before, float(hours), tuple(stale))
