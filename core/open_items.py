@@ -11,9 +11,9 @@ month was agreed, or which its own sales manager gave up for a replacement, gets
 conflict for that month. The sales manager is notified of each conflict opened on his
 positions.
 
-Conflicts belong to (month, product line), not to one revision: an unresolved conflict of
-revision 1 still blocks revision 2 until it is resolved or the re-plan removes the
-shortfall.
+Conflicts belong to (month, product line) and sit on its newest planned revision: a plan
+of revision 2 carries revision 1's unresolved conflicts over to it, so they block its
+approval (``Repository.open_issues``) until resolved or no longer short.
 """
 
 from __future__ import annotations
@@ -76,9 +76,18 @@ def sync_conflicts(repo: Repository, assignment: Assignment, *, login: str) -> l
         margin = margin_of(tonnes, plant, position)
         last = latest.get(pid)
         if last is not None and last.state.unresolved:
-            if abs(last.tonnes_short - tonnes) > 1e-6 or last.margin_at_stake != margin:
+            changes = {
+                field: value
+                for field, value, old in (
+                    ("tonnes_short", tonnes, last.tonnes_short),
+                    ("margin_at_stake", margin, last.margin_at_stake),
+                    ("assignment_id", assignment.id, last.assignment_id),
+                )
+                if value != old
+            }
+            if changes:
                 workflow.update_conflict(
-                    last.id, {"tonnes_short": tonnes, "margin_at_stake": margin}, action="updated", login=login,
+                    last.id, changes, action="updated", login=login,
                     reason=_("still short after the plan of {key}").format(key=where),
                 )
             continue
@@ -135,29 +144,9 @@ def _notify_opened(repo: Repository, opened: list[Conflict], positions: dict[int
         )
 
 
-def blocking_items(repo: Repository, assignment: Assignment) -> list[str]:
-    """Sentences naming what stands in the way of approving ``assignment``: its (month,
-    line)'s unresolved conflicts and open escalations. Empty when nothing does. Only the
-    director may approve over them, with a recorded reason."""
-    workflow = repo.workflow
-    month, line = assignment.month, assignment.product_line
-    items = [
-        _("conflict {id}: {ref} ({customer}) {tonnes} t short of {requested}, {margin} RUB at stake — {state}").format(
-            id=c.id, ref=c.position_ref, customer=c.customer, tonnes=grouped(c.tonnes_short, 1),
-            requested=c.requested_month, margin=grouped(c.margin_at_stake), state=c.state.value,
-        )
-        for c in workflow.conflicts(month=month, product_line=line, states=(ConflictState.OPEN, ConflictState.ESCALATED))
-    ]
-    items += [
-        _("escalation {id} ({subject}) waits for the director").format(id=e.id, subject=e.subject)
-        for e in workflow.escalations(state=EscalationState.OPEN, month=month, product_line=line)
-    ]
-    return items
-
-
 def open_objections(repo: Repository, assignment: Assignment) -> list[str]:
-    """Sentences naming the reviewers' unanswered objections to ``assignment``'s revision.
-    Approving over them needs a recorded reason."""
+    """Sentences naming the reviewers' unanswered objections to ``assignment``'s revision
+    (approving over them needs a recorded reason, see :func:`core.assignments.approve`)."""
     return [
         _("objection {id} by {login} to {ref}: {reason}").format(id=r.id, login=r.login, ref=r.position_ref, reason=r.reason)
         for r in repo.workflow.reviews(assignment_id=assignment.id)

@@ -12,8 +12,9 @@ A sales manager may ask, with a justification, to
   first is excluded by hand (the request is the reason) and the second locked in whole;
   at stake: the change in the line's marginal income;
 * start a **re-approval round** of a month's assignment that pulls the director into the
-  chain — granted, an escalation to the director opens and the revision needs the
-  director's approval; at stake: the marginal income of his positions in it.
+  chain — granted, an escalation to the director opens and the revision (the next one,
+  in re-approval, if the latest is approved) needs the director's approval; at stake: the
+  marginal income of his positions in it.
 
 Each request concerns one month of the position's product line: the given month, else
 the first month from the current one whose assignment holds the position, else its
@@ -30,7 +31,7 @@ from decimal import Decimal
 
 from core.errors import ChangedMeanwhile, InvalidInput, NotFound, StateError
 from core.i18n import _
-from core.model import Assignment, Position, Role, parse_position_ref
+from core.model import Assignment, AssignmentState, Position, Role, parse_position_ref
 from core.months import Month
 from core.notifications import notify
 from core.numbers import grouped
@@ -315,8 +316,10 @@ def grant(store: Store, request_id: int, *, login: str, seen_version: int | None
     if request.kind is RequestKind.REAPPROVAL:
         with store.unit_of_work() as repo:
             granted = record(repo)
-            latest = repo.assignment(request.month, request.product_line)
+            latest = repo.assignment(request.month, request.product_line, for_update=True)
             reason = _("re-approval round asked by {who}: {why}").format(who=request.requested_by, why=request.justification)
+            if latest.state is AssignmentState.APPROVED:  # frozen: the round is about its next revision
+                latest = repo.next_revision(latest, login, reason)
             repo.workflow.require_director(latest.id, login=login, reason=reason)
             escalation = repo.workflow.add_escalation(latest.id, login=login, reason=reason, request_id=request_id)
         return Answered(granted, escalation=escalation)

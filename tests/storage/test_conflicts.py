@@ -8,9 +8,8 @@ from decimal import Decimal
 
 import pytest
 
-from core import conflicts, planning
+from core import conflicts, escalations, planning
 from core.errors import ChangedMeanwhile, Forbidden, InfeasiblePlan, InvalidInput
-from core.open_items import blocking_items
 from core.workflow_items import ConflictState, EscalationState
 from tests.levers import FORCE_MARGIN_CHANGE, MARGIN_AT_STAKE, SHORT_TONNES, conflict_plant, tonnes
 from tests.plants import PLAN_MONTH
@@ -113,17 +112,16 @@ def test_a_later_month_is_recorded_and_not_reopened_by_replans(short):
 def test_escalation_blocks_and_takes_the_conflict_out_of_the_line_managers_hands(short):
     store, draft, conflict = short
     with store.reading() as repo:
-        assert blocking_items(repo, draft) == [
-            f"conflict {conflict.id}: D6#1 (Key Co) 100.0 t short of {PLAN_MONTH}, 1 400 000 RUB at stake — open"
-        ]
+        assert repo.open_issues(draft) == (["D6#1"], 0)
     with pytest.raises(InvalidInput, match="needs a reason"):
         conflicts.escalate(store, conflict.id, login="plm", why=" ")
     escalation = conflicts.escalate(store, conflict.id, login="plm", why="the client's plant stops without it")
     assert escalation.state is EscalationState.OPEN and escalation.conflict_id == conflict.id
     assert conflicts.conflicts(store)[0].state is ConflictState.ESCALATED
     with store.reading() as repo:
-        items = blocking_items(repo, draft)
-    assert len(items) == 2 and items[1].startswith(f"escalation {escalation.id} (conflict {conflict.id}: D6#1")
+        assert repo.open_issues(draft) == ([], 1)  # now the director's
+    [listed] = escalations.escalations(store, open_only=True)
+    assert listed.subject == f"conflict {conflict.id}: D6#1 100 t short"
     with pytest.raises(ChangedMeanwhile, match="escalated .*the director decides it"):
         conflicts.agree_later(store, conflict.id, PLAN_MONTH + 1, login="plm")
 

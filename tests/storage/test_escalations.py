@@ -7,7 +7,6 @@ import pytest
 
 from core import conflicts, escalations
 from core.errors import ChangedMeanwhile, Forbidden, InvalidInput
-from core.open_items import blocking_items
 from core.workflow_items import ConflictState, EscalationState
 from tests.levers import FORCE_MARGIN_CHANGE, conflict_plant, tonnes
 from tests.plants import PLAN_MONTH
@@ -32,10 +31,10 @@ def test_the_director_forces_it_in_with_a_reason(escalated):
     assert escalations.escalations(store, open_only=True) == []
     with store.reading() as repo:
         [entry, *_] = repo.audit_entries(escalation.key)
-        items = blocking_items(repo, repo.assignment(PLAN_MONTH, "L"))
+        issues = repo.open_issues(repo.assignment(PLAN_MONTH, "L"))
     assert (entry.action, entry.login, entry.before["state"], entry.after["state"]) == ("decided", "director", "open", "decided")
     assert entry.reason == "key client, strategic"
-    assert [i.split(":")[1].strip().split()[0] for i in items] == ["D1#1"]  # only the displaced one's new conflict
+    assert issues == (["D1#1"], 0)  # only the displaced position's new conflict
 
 
 def test_the_director_accepts_a_later_month(escalated):
@@ -46,7 +45,7 @@ def test_the_director_accepts_a_later_month(escalated):
     assert decided.escalation.outcome == "later_month" and decided.assignment is None
     assert decided.conflict.state is ConflictState.LATER_MONTH and decided.conflict.agreed_month == PLAN_MONTH + 2
     with store.reading() as repo:
-        assert blocking_items(repo, repo.assignment(PLAN_MONTH, "L")) == []
+        assert repo.open_issues(repo.assignment(PLAN_MONTH, "L")) == ([], 0)
 
 
 def test_a_decision_needs_a_reason_and_exactly_one_outcome(escalated):

@@ -10,7 +10,6 @@ import pytest
 
 from core import escalations, planning, requests
 from core.errors import ChangedMeanwhile, Forbidden, InvalidInput, StateError
-from core.open_items import blocking_items
 from core.workflow_items import ConflictState, RequestKind, RequestState
 from core.conflicts import conflicts
 from tests.levers import FORCE_MARGIN_CHANGE, conflict_plant, tonnes
@@ -190,9 +189,9 @@ def test_a_reapproval_round_pulls_the_director_in(drafted):
     assert answered.escalation.request_id == raised.request.id and answered.assignment is None
     with store.reading() as repo:
         latest = repo.assignment(PLAN_MONTH, "L")
-        items = blocking_items(repo, latest)
-    assert latest.needs_director
-    assert any(i.startswith(f"escalation {answered.escalation.id} (re-approval round") for i in items)
+        issues = repo.open_issues(latest)
+    assert latest.needs_director and issues == (["D6#1"], 1)
+    assert escalations.escalations(store, open_only=True)[-1].subject == f"re-approval round, request {raised.request.id}"
     with pytest.raises(InvalidInput, match="reason only"):
         escalations.decide(store, answered.escalation.id, login="director", force=True, reason="ok")
     decided = escalations.decide(store, answered.escalation.id, login="director", reason="heard; I approve it myself")
