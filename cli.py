@@ -23,7 +23,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from core import assignments, audit, deals, documents, load, planning, views
+from core import assignments, audit, conflicts, deals, documents, escalations, load, planning, requests, reviews, views, workflow_views
 from core.demo import build_demo, demo_built, demo_paths
 from core.errors import InfeasiblePlan, InvalidInput, MillplanError
 from core.i18n import _
@@ -35,6 +35,7 @@ from core.importing.report import ImportReport
 from core.model import DealStatus
 from core.months import Month
 from core.numbers import grouped
+from core.workflow_items import RequestState
 from core.positions import attributes_document, attributes_view, position_attributes
 from storage.engine import default_url
 from storage.store import Store, open_store
@@ -435,6 +436,274 @@ def history(ctx: typer.Context, key: Optional[str] = typer.Option(None, "--objec
         )
         table.add_row(f"{e.at:%Y-%m-%d %H:%M}", e.login, e.action, f"{e.object_type} {e.object_key}", change + (f" ({e.reason})" if e.reason else ""))
     out.print(table)
+
+
+# -- requests, conflicts, escalations, reviews (the approval workflow's open items) ----------
+
+request_app = typer.Typer(help="Sales managers' requests on their positions, and their answers.", no_args_is_help=True)
+conflict_app = typer.Typer(help="Key-account positions a draft leaves short of their month.", no_args_is_help=True)
+escalation_app = typer.Typer(help="Conflicts and re-approval rounds waiting for the director.", no_args_is_help=True)
+review_app = typer.Typer(help="The production planner's review of a month's assignment.", no_args_is_help=True)
+app.add_typer(request_app, name="request")
+app.add_typer(conflict_app, name="conflict")
+app.add_typer(escalation_app, name="escalation")
+app.add_typer(review_app, name="review")
+
+WhyOption = typer.Option(..., "--why", help="Justification, for the product-line manager or the director.")
+IdArgument = typer.Argument(..., help="Its number (see the list command).", show_default=False)
+OptionalMonth = typer.Option(None, "--month", "-m", help="Month, YYYY-MM (default: the one whose assignment holds the position).")
+
+
+def _optional_month(text: Optional[str]) -> Optional[Month]:
+    return _month(text) if text else None
+
+
+def _show_effect(effect, note: str) -> None:
+    """A what-if for people: totals on stderr, the positions moved as a table."""
+    _render(workflow_views.effect_view(effect))
+    err.print(note + " " + _("marginal income changes by {change} RUB; key-account tonnes {before} → {after} t").format(
+        change=grouped(effect.margin_change), before=grouped(effect.key_tonnes_before, 1), after=grouped(effect.key_tonnes_after, 1)))
+
+
+def _raised(raised: requests.Raised, as_json: bool) -> None:
+    if as_json:
+        _emit({**workflow_views.request_document(raised.request),
+               "effect": workflow_views.effect_document(raised.effect) if raised.effect else None})
+        return
+    if raised.effect:
+        _render(workflow_views.effect_view(raised.effect))
+    out.print(_("request {id}: {what} ({month} {line}) — {margin} RUB at stake; waits for the product-line manager").format(
+        id=raised.request.id, what=requests.describe(raised.request), month=raised.request.month,
+        line=raised.request.product_line, margin=grouped(raised.request.margin_at_stake)))
+
+
+@request_app.command("priority")
+@handled
+def request_priority(
+    ctx: typer.Context,
+    position: str = PositionArgument,
+    raise_: Optional[bool] = typer.Option(None, "--raise/--lower", help="Raise (locked in, priority 1) or lower (priority 3, unlocked).", show_default=False),
+    why: str = WhyOption,
+    month: Optional[str] = OptionalMonth,
+    as_json: bool = JsonOption,
+) -> None:
+    """Ask to raise or lower the priority of one of your positions; millplan states the margin at stake."""
+    if raise_ is None:
+        raise typer.BadParameter("say --raise or --lower")
+    _raised(requests.request_priority(_store(ctx), position, raise_=raise_, login=current_login(), why=why, month=_optional_month(month)), as_json)
+
+
+@request_app.command("replace")
+@handled
+def request_replace(
+    ctx: typer.Context,
+    position: str = PositionArgument,
+    by: str = typer.Option(..., "--by", help="Your position to put in its place, DEAL#NO."),
+    why: str = WhyOption,
+    month: Optional[str] = OptionalMonth,
+    as_json: bool = JsonOption,
+) -> None:
+    """Ask to replace one of your positions in the assignment by another of yours."""
+    _raised(requests.request_replacement(_store(ctx), position, by, login=current_login(), why=why, month=_optional_month(month)), as_json)
+
+
+@request_app.command("reapproval")
+@handled
+def request_reapproval(ctx: typer.Context, month: str = MonthOption, line: str = LineOption, why: str = WhyOption, as_json: bool = JsonOption) -> None:
+    """Ask for a re-approval round of a month's assignment that pulls the director in."""
+    _raised(requests.request_reapproval(_store(ctx), _month(month), line, login=current_login(), why=why), as_json)
+
+
+@request_app.command("list")
+@handled
+def request_list(
+    ctx: typer.Context,
+    mine: bool = typer.Option(False, "--mine", help="Only yours (a product-line manager: those on your lines)."),
+    open_only: bool = typer.Option(False, "--open", help="Only those waiting for an answer."),
+    as_json: bool = JsonOption,
+) -> None:
+    """Requests, newest first."""
+    state = RequestState.OPEN if open_only else None
+    store = _store(ctx)
+    found = requests.mine(store, current_login(), state=state) if mine else requests.requests(store, state=state)
+    if as_json:
+        _emit([workflow_views.request_document(r) for r in found])
+    elif not found:
+        err.print(_("No requests."))
+    else:
+        _render(workflow_views.requests_view(found))
+
+
+def _answered(answered: requests.Answered, as_json: bool) -> None:
+    if as_json:
+        _emit({
+            **workflow_views.request_document(answered.request),
+            "effect": workflow_views.effect_document(answered.effect) if answered.effect else None,
+            "assignment": documents.assignment_document(answered.assignment) if answered.assignment else None,
+            "escalation": workflow_views.escalation_document(answered.escalation) if answered.escalation else None,
+        })
+        return
+    if answered.effect:
+        _show_effect(answered.effect, _("re-planned:"))
+    if answered.escalation:
+        err.print(_("escalation {id} opened: the director is in the chain").format(id=answered.escalation.id))
+    out.print(_("request {id} {state}: {what}").format(id=answered.request.id, state=answered.request.state.value, what=requests.describe(answered.request)))
+
+
+@request_app.command("grant")
+@handled
+def request_grant(ctx: typer.Context, request_id: int = IdArgument, as_json: bool = JsonOption) -> None:
+    """Grant a request: the plan changes and the month is re-planned (a re-approval round escalates)."""
+    _answered(requests.grant(_store(ctx), request_id, login=current_login()), as_json)
+
+
+@request_app.command("refuse")
+@handled
+def request_refuse(ctx: typer.Context, request_id: int = IdArgument, reason: str = typer.Option(..., "--reason", help="Why, for the sales manager."), as_json: bool = JsonOption) -> None:
+    """Refuse a request, with a reason."""
+    _answered(requests.refuse(_store(ctx), request_id, login=current_login(), reason=reason), as_json)
+
+
+@conflict_app.command("list")
+@handled
+def conflict_list(
+    ctx: typer.Context,
+    month: Optional[str] = typer.Option(None, "--month", "-m", help="Only this month, YYYY-MM."),
+    line: Optional[str] = typer.Option(None, "--line", "-l", help="Only this product line."),
+    open_only: bool = typer.Option(False, "--open", help="Only unresolved ones (open, escalated)."),
+    as_json: bool = JsonOption,
+) -> None:
+    """Conflicts: key-account positions left short of their requested month."""
+    found = conflicts.conflicts(_store(ctx), month=_optional_month(month), product_line=line, unresolved_only=open_only)
+    if as_json:
+        _emit([workflow_views.conflict_document(c) for c in found])
+    elif not found:
+        err.print(_("No conflicts."))
+    else:
+        _render(workflow_views.conflicts_view(found))
+
+
+@conflict_app.command("force")
+@handled
+def conflict_force(ctx: typer.Context, conflict_id: int = IdArgument, dry_run: bool = typer.Option(False, "--dry-run", help="Only show what forcing it in displaces."), as_json: bool = JsonOption) -> None:
+    """Force the position into its month (locked whole) and re-plan; --dry-run shows what it displaces."""
+    forced = conflicts.force_in(_store(ctx), conflict_id, login=current_login(), dry_run=dry_run)
+    if as_json:
+        _emit({
+            "dry_run": dry_run,
+            "conflict": workflow_views.conflict_document(forced.conflict) if forced.conflict else None,
+            "effect": workflow_views.effect_document(forced.effect),
+            "assignment": documents.assignment_document(forced.assignment) if forced.assignment else None,
+        })
+        return
+    _show_effect(forced.effect, _("if forced in:") if dry_run else _("forced in:"))
+    if not dry_run:
+        out.print(_("conflict {id} resolved: forced in").format(id=conflict_id))
+
+
+@conflict_app.command("later")
+@handled
+def conflict_later(ctx: typer.Context, conflict_id: int = IdArgument, month: str = typer.Option(..., "--month", "-m", help="The later month agreed, YYYY-MM."), reason: Optional[str] = typer.Option(None, "--reason", help="What was agreed, with whom."), as_json: bool = JsonOption) -> None:
+    """Record a later month agreed with the client; the conflict closes."""
+    agreed = conflicts.agree_later(_store(ctx), conflict_id, _month(month), login=current_login(), reason=reason)
+    if as_json:
+        _emit(workflow_views.conflict_document(agreed))
+    else:
+        out.print(_("conflict {id} resolved: {ref} moves to {month}").format(id=agreed.id, ref=agreed.position_ref, month=agreed.agreed_month))
+
+
+@conflict_app.command("escalate")
+@handled
+def conflict_escalate(ctx: typer.Context, conflict_id: int = IdArgument, why: str = WhyOption, as_json: bool = JsonOption) -> None:
+    """Raise a conflict to the director."""
+    escalation = conflicts.escalate(_store(ctx), conflict_id, login=current_login(), why=why)
+    if as_json:
+        _emit(workflow_views.escalation_document(escalation))
+    else:
+        out.print(_("escalation {id} opened: {subject}").format(id=escalation.id, subject=escalation.subject))
+
+
+@escalation_app.command("list")
+@handled
+def escalation_list(ctx: typer.Context, open_only: bool = typer.Option(False, "--open", help="Only those waiting for the director."), as_json: bool = JsonOption) -> None:
+    """Escalations, oldest first."""
+    found = escalations.escalations(_store(ctx), open_only=open_only)
+    if as_json:
+        _emit([workflow_views.escalation_document(e) for e in found])
+    elif not found:
+        err.print(_("No escalations."))
+    else:
+        _render(workflow_views.escalations_view(found))
+
+
+@escalation_app.command("decide")
+@handled
+def escalation_decide(
+    ctx: typer.Context,
+    escalation_id: int = IdArgument,
+    force: bool = typer.Option(False, "--force", help="Force the conflict's position into its month."),
+    later: Optional[str] = typer.Option(None, "--later", help="Accept this later month, YYYY-MM."),
+    reason: str = typer.Option(..., "--reason", help="The decision's reason (recorded)."),
+    as_json: bool = JsonOption,
+) -> None:
+    """The director decides: --force, or --later YYYY-MM, with a reason (a re-approval round: the reason alone)."""
+    decided = escalations.decide(_store(ctx), escalation_id, login=current_login(), reason=reason, force=force, later=_optional_month(later))
+    if as_json:
+        _emit({
+            **workflow_views.escalation_document(decided.escalation),
+            "conflict": workflow_views.conflict_document(decided.conflict) if decided.conflict else None,
+            "effect": workflow_views.effect_document(decided.effect) if decided.effect else None,
+        })
+        return
+    if decided.effect:
+        _show_effect(decided.effect, _("forced in:"))
+    out.print(_("escalation {id} decided: {outcome}").format(id=decided.escalation.id, outcome=decided.escalation.outcome))
+
+
+@review_app.command("agree")
+@handled
+def review_agree(ctx: typer.Context, month: str = MonthOption, line: str = LineOption, as_json: bool = JsonOption) -> None:
+    """Agree to the latest revision of a month's assignment (production planner)."""
+    review = reviews.agree(_store(ctx), _month(month), line, login=current_login())
+    if as_json:
+        _emit(workflow_views.review_document(review))
+    else:
+        out.print(_("{month} {line} revision {revision}: agreed by {login}").format(month=review.month, line=review.product_line, revision=review.revision, login=review.login))
+
+
+@review_app.command("object")
+@handled
+def review_object(ctx: typer.Context, position: str = PositionArgument, month: str = MonthOption, line: str = LineOption, reason: str = typer.Option(..., "--reason", help="Why, for the product-line manager."), as_json: bool = JsonOption) -> None:
+    """Object to a position's line in the latest revision, with a reason (production planner)."""
+    review = reviews.object_to(_store(ctx), position, _month(month), line, login=current_login(), reason=reason)
+    if as_json:
+        _emit(workflow_views.review_document(review))
+    else:
+        out.print(_("objection {id} to {ref} recorded; the product-line manager answers it").format(id=review.id, ref=review.position_ref))
+
+
+@review_app.command("answer")
+@handled
+def review_answer(ctx: typer.Context, review_id: int = IdArgument, reply: str = typer.Option(..., "--reply", help="The answer, for the planner."), as_json: bool = JsonOption) -> None:
+    """Answer a planner's objection (product-line manager)."""
+    review = reviews.answer(_store(ctx), review_id, login=current_login(), reply=reply)
+    if as_json:
+        _emit(workflow_views.review_document(review))
+    else:
+        out.print(_("objection {id} answered").format(id=review.id))
+
+
+@review_app.command("list")
+@handled
+def review_list(ctx: typer.Context, month: str = MonthOption, line: str = LineOption, as_json: bool = JsonOption) -> None:
+    """Verdicts on the latest revision of a month's assignment."""
+    found = reviews.reviews(_store(ctx), _month(month), line)
+    if as_json:
+        _emit([workflow_views.review_document(r) for r in found])
+    elif not found:
+        err.print(_("No reviews of this revision yet."))
+    else:
+        _render(workflow_views.reviews_view(found))
 
 
 def main() -> None:
