@@ -23,7 +23,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from core import assignments, audit, conflicts, deals, documents, escalations, load, planning, requests, reviews, views, workflow_views
+from core import assignments, audit, capacity, conflicts, database, deals, documents, escalations, load, planning, requests, reviews, users, views, workflow_views
+from core.diff import diff_document, diff_view, mills_view, revision_diff
 from core.demo import build_demo, demo_built, demo_paths
 from core.errors import InfeasiblePlan, InvalidInput, MillplanError
 from core.i18n import _
@@ -95,7 +96,10 @@ def _error_document(exc: MillplanError) -> dict[str, Any]:
 
 
 def _store(ctx: typer.Context) -> Store:
-    return open_store(ctx.obj["db"])
+    obj = ctx.find_root().obj
+    if "store" not in obj:  # one store per command, whatever asks for it first
+        obj["store"] = open_store(obj["db"])
+    return obj["store"]
 
 
 def _month(text: str) -> Month:
@@ -128,25 +132,36 @@ def _render(view: views.TableView, limit: int | None = None) -> None:
         out.print(_("… {more} more rows (--json gives them all)").format(more=len(view.rows) - limit))
 
 
+AsOption = typer.Option(None, "--as", help="Act as this login (admins only; and tests with MILLPLAN_TEST=1).")
+
+
 @app.callback(invoke_without_command=True)
-def root(ctx: typer.Context, db: Optional[str] = DbOption) -> None:
+def root(ctx: typer.Context, db: Optional[str] = DbOption, as_login: Optional[str] = AsOption) -> None:
     """Without a command, open the workstation."""
-    ctx.obj = {"db": db or default_url()}
+    ctx.obj = {"db": db or default_url(), "as": as_login}
     if ctx.invoked_subcommand is None:
         tui(ctx)
+
+
+def _login(ctx: typer.Context) -> str:
+    """Who acts: the OS login, or ``--as LOGIN`` when that is allowed (core decides)."""
+    obj = ctx.find_root().obj
+    if "login" not in obj:
+        obj["login"] = users.acting_login(_store(ctx), current_login(), obj["as"]) if obj["as"] else current_login()
+    return obj["login"]
 
 
 @app.command()
 @handled
 def tui(ctx: typer.Context) -> None:
     """Open the workstation (mill load, deal acceptance, assignment)."""
-    _workstation(_store(ctx))
+    _workstation(_store(ctx), _login(ctx))
 
 
-def _workstation(store: Store) -> None:
+def _workstation(store: Store, login: str) -> None:
     from tui.app import MillplanApp  # imported here: batch commands need no Textual
 
-    MillplanApp(store, current_login()).run()
+    MillplanApp(store, login).run()
 
 
 @app.command()
@@ -167,10 +182,10 @@ def demo(
     store = open_store(f"sqlite:///{database}")
     if not demo_built(store):
         err.print(_("Building the demo plant in {folder} …").format(folder=database.parent))
-        files = build_demo(store, folder, login=current_login())
+        files = build_demo(store, folder, login=_login(ctx))
         err.print(_("Imported {mills} and {portfolio}; next month planned.").format(mills=files.mills, portfolio=files.portfolio))
     if open_workstation:
-        _workstation(store)
+        _workstation(store, _login(ctx))
     else:
         out.print(_("Demo database: {path}").format(path=database))
 
@@ -200,7 +215,7 @@ def _report_import(report: ImportReport, as_json: bool) -> None:
 
 
 def _import(ctx: typer.Context, run: Callable, file: Path, mapping: Optional[Path], skip_invalid: bool, rejects: Optional[Path], as_json: bool) -> None:
-    report = run(_store(ctx), file, login=current_login(), mapping_path=mapping, skip_invalid=skip_invalid, rejects_path=rejects)
+    report = run(_store(ctx), file, login=_login(ctx), mapping_path=mapping, skip_invalid=skip_invalid, rejects_path=rejects)
     _report_import(report, as_json)
 
 
@@ -248,7 +263,7 @@ def plan(
     as_json: bool = JsonOption,
 ) -> None:
     """Run the prioritiser for a month and save the result as a draft assignment."""
-    outcomes = planning.plan(_store(ctx), _month(month), login=current_login(), product_line=line, solver=solver.value)
+    outcomes = planning.plan(_store(ctx), _month(month), login=_login(ctx), product_line=line, solver=solver.value)
     if as_json:
         _emit(documents.plan_document(outcomes))
         return
@@ -306,35 +321,41 @@ PositionArgument = typer.Argument(..., help="Position as DEAL#NO, e.g. 'С-26/26
 @handled
 def assignment_lock(ctx: typer.Context, position: str = PositionArgument, month: str = MonthOption, line: str = LineOption, as_json: bool = JsonOption) -> None:
     """Lock a position's lines in the draft: re-plans keep them."""
-    _edit(lambda s, m, l: assignments.set_locked(s, m, l, position, True, login=current_login()), ctx, month, line, as_json, _("{ref} locked").format(ref=position))
+    _edit(lambda s, m, l: assignments.set_locked(s, m, l, position, True, login=_login(ctx)), ctx, month, line, as_json, _("{ref} locked").format(ref=position))
 
 
 @assignment_app.command("unlock")
 @handled
 def assignment_unlock(ctx: typer.Context, position: str = PositionArgument, month: str = MonthOption, line: str = LineOption, as_json: bool = JsonOption) -> None:
     """Unlock a position's lines in the draft."""
-    _edit(lambda s, m, l: assignments.set_locked(s, m, l, position, False, login=current_login()), ctx, month, line, as_json, _("{ref} unlocked").format(ref=position))
+    _edit(lambda s, m, l: assignments.set_locked(s, m, l, position, False, login=_login(ctx)), ctx, month, line, as_json, _("{ref} unlocked").format(ref=position))
 
 
 @assignment_app.command("exclude")
 @handled
 def assignment_exclude(ctx: typer.Context, position: str = PositionArgument, month: str = MonthOption, line: str = LineOption, reason: str = typer.Option(..., "--reason", help="Why, for the sales manager."), as_json: bool = JsonOption) -> None:
     """Take a position out of the draft; re-plans leave it out until it is included again."""
-    _edit(lambda s, m, l: assignments.set_excluded(s, m, l, position, True, login=current_login(), reason=reason), ctx, month, line, as_json, _("{ref} excluded").format(ref=position))
+    _edit(lambda s, m, l: assignments.set_excluded(s, m, l, position, True, login=_login(ctx), reason=reason), ctx, month, line, as_json, _("{ref} excluded").format(ref=position))
 
 
 @assignment_app.command("include")
 @handled
 def assignment_include(ctx: typer.Context, position: str = PositionArgument, month: str = MonthOption, line: str = LineOption, as_json: bool = JsonOption) -> None:
     """Let an excluded position back in; the next re-plan decides its tonnes."""
-    _edit(lambda s, m, l: assignments.set_excluded(s, m, l, position, False, login=current_login()), ctx, month, line, as_json, _("{ref} included; re-run the prioritiser").format(ref=position))
+    _edit(lambda s, m, l: assignments.set_excluded(s, m, l, position, False, login=_login(ctx)), ctx, month, line, as_json, _("{ref} included; re-run the prioritiser").format(ref=position))
 
 
 @app.command()
 @handled
-def approve(ctx: typer.Context, month: str = MonthOption, line: str = LineOption, as_json: bool = JsonOption) -> None:
-    """Approve the month's draft assignment for a product line, freezing the revision."""
-    approved = assignments.approve(_store(ctx), _month(month), line, login=current_login())
+def approve(
+    ctx: typer.Context,
+    month: str = MonthOption,
+    line: str = LineOption,
+    reason: Optional[str] = typer.Option(None, "--reason", help="Kept with the approval; the director's approval over open conflicts needs one."),
+    as_json: bool = JsonOption,
+) -> None:
+    """Approve the month's assignment in review for a product line, freezing the revision."""
+    approved = assignments.approve(_store(ctx), _month(month), line, login=_login(ctx), reason=reason)
     if as_json:
         _emit(documents.assignment_document(approved))
     else:
@@ -378,7 +399,7 @@ def deals_command(ctx: typer.Context, status: DealStatus = typer.Option(DealStat
 @handled
 def deal_accept(ctx: typer.Context, number: str = typer.Argument(..., help="Deal number."), as_json: bool = JsonOption) -> None:
     """Accept a deal: the plant commits to it and the prioritiser will plan it."""
-    deal = deals.accept(_store(ctx), number, login=current_login())
+    deal = deals.accept(_store(ctx), number, login=_login(ctx))
     if as_json:
         _emit(documents.deal_state_document(deal))
     else:
@@ -389,7 +410,7 @@ def deal_accept(ctx: typer.Context, number: str = typer.Argument(..., help="Deal
 @handled
 def deal_reject(ctx: typer.Context, number: str = typer.Argument(..., help="Deal number."), reason: str = typer.Option(..., "--reason", help="Why, for the sales manager."), as_json: bool = JsonOption) -> None:
     """Reject a deal waiting for acceptance, with a reason."""
-    deal = deals.reject(_store(ctx), number, reason, login=current_login())
+    deal = deals.reject(_store(ctx), number, reason, login=_login(ctx))
     if as_json:
         _emit(documents.deal_state_document(deal))
     else:
@@ -436,6 +457,312 @@ def history(ctx: typer.Context, key: Optional[str] = typer.Option(None, "--objec
         )
         table.add_row(f"{e.at:%Y-%m-%d %H:%M}", e.login, e.action, f"{e.object_type} {e.object_key}", change + (f" ({e.reason})" if e.reason else ""))
     out.print(table)
+
+
+# -- the approval workflow: life cycle, users, capacity, diff, database ------------------
+
+users_app = typer.Typer(help="Who may use millplan: users, roles, product lines (admins only).", no_args_is_help=True)
+capacity_app = typer.Typer(help="Mill hours by month (production planner).", no_args_is_help=True)
+db_app = typer.Typer(help="Back up and restore the database.", no_args_is_help=True)
+app.add_typer(users_app, name="users")
+app.add_typer(capacity_app, name="capacity")
+app.add_typer(db_app, name="db")
+
+LinesOption = typer.Option([], "--line", "-l", help="A product line he owns (repeat for each; product-line managers only).")
+
+
+@app.command()
+@handled
+def submit(ctx: typer.Context, month: str = MonthOption, line: str = LineOption, as_json: bool = JsonOption) -> None:
+    """Submit the month's draft (or re-approval) assignment for review."""
+    submitted = assignments.submit(_store(ctx), _month(month), line, login=_login(ctx))
+    if as_json:
+        _emit(documents.assignment_document(submitted))
+    else:
+        out.print(_("{month} {line} revision {revision} submitted for review").format(month=submitted.month, line=submitted.product_line, revision=submitted.revision))
+
+
+def _user_document(user) -> dict[str, Any]:
+    return {"login": user.login, "name": user.name, "role": user.role.value if user.role else None, "lines": list(user.lines), "email": getattr(user, "email", None)}
+
+
+@users_app.command("list")
+@handled
+def users_list(ctx: typer.Context, as_json: bool = JsonOption) -> None:
+    """Every registered user with role and product lines."""
+    found = users.list_users(_store(ctx))
+    if as_json:
+        _emit([_user_document(u) for u in found])
+        return
+    if not found:
+        err.print(_("No users yet: every login may do everything until the first admin is added (millplan users add LOGIN --name … --role admin)."))
+        return
+    table = _table(_("Users"))
+    for header in (_("Login"), _("Name"), _("Role"), _("Lines"), _("E-mail")):
+        table.add_column(header)
+    for u in found:
+        table.add_row(u.login, u.name, u.role.value, ", ".join(u.lines), u.email or "")
+    out.print(table)
+
+
+@users_app.command("add")
+@handled
+def users_add(
+    ctx: typer.Context,
+    login: str = typer.Argument(..., help="The person's operating-system login."),
+    name: str = typer.Option(..., "--name", help="Full name; a sales manager's as the portfolio writes it."),
+    role: str = typer.Option(..., "--role", help="sales_manager, line_manager, planner, director or admin."),
+    lines: list[str] = LinesOption,
+    email: Optional[str] = typer.Option(None, "--email", help="Where notifications go."),
+    as_json: bool = JsonOption,
+) -> None:
+    """Register a user (admins; anyone may add the first admin)."""
+    user = users.add_user(_store(ctx), login, name, users.parse_role(role), tuple(lines), email, by=_login(ctx))
+    if as_json:
+        _emit(_user_document(user))
+    else:
+        out.print(_("{login} added as {role}").format(login=user.login, role=user.role.value))
+
+
+@users_app.command("set-role")
+@handled
+def users_set_role(
+    ctx: typer.Context,
+    login: str = typer.Argument(..., help="A registered login."),
+    role: str = typer.Option(..., "--role", help="The new role."),
+    lines: list[str] = LinesOption,
+    name: Optional[str] = typer.Option(None, "--name", help="A new name."),
+    email: Optional[str] = typer.Option(None, "--email", help="A new e-mail address."),
+    as_json: bool = JsonOption,
+) -> None:
+    """Change a user's role (and lines, name, e-mail)."""
+    user = users.set_role(_store(ctx), login, users.parse_role(role), tuple(lines), by=_login(ctx), name=name, email=email)
+    if as_json:
+        _emit(_user_document(user))
+    else:
+        out.print(_("{login} is now {role}").format(login=user.login, role=user.role.value) + (f" ({', '.join(user.lines)})" if user.lines else ""))
+
+
+@users_app.command("remove")
+@handled
+def users_remove(ctx: typer.Context, login: str = typer.Argument(..., help="A registered login."), as_json: bool = JsonOption) -> None:
+    """Remove a user (his actions stay in the history)."""
+    user = users.remove_user(_store(ctx), login, by=_login(ctx))
+    if as_json:
+        _emit(_user_document(user))
+    else:
+        out.print(_("{login} removed").format(login=user.login))
+
+
+@app.command()
+@handled
+def whoami(ctx: typer.Context, as_json: bool = JsonOption) -> None:
+    """Who millplan takes you for: login, role, product lines."""
+    me = users.whoami(_store(ctx), _login(ctx))
+    if as_json:
+        _emit({**_user_document(me), "read_only": me.read_only, "open_store": me.open_store, "notice": me.notice})
+        return
+    if me.open_store:
+        out.print(_("{login}: no users are registered yet, so every login may do everything.").format(login=me.login))
+    elif me.read_only:
+        out.print(me.notice)
+    else:
+        out.print(f"{me.login} ({me.name}): {me.role.value}" + (f", {', '.join(me.lines)}" if me.lines else ""))
+
+
+@capacity_app.command("set")
+@handled
+def capacity_set(
+    ctx: typer.Context,
+    mill: str = typer.Argument(..., help="Mill code."),
+    month: str = typer.Argument(..., help="Month, YYYY-MM."),
+    hours: float = typer.Argument(..., help="Available hours in that month."),
+    reason: str = typer.Option(..., "--reason", help="Why (maintenance, extra shift …)."),
+    as_json: bool = JsonOption,
+) -> None:
+    """Set a mill's hours for a month; that month's draft of its line must then be re-planned."""
+    change = capacity.set_hours(_store(ctx), mill, _month(month), hours, login=_login(ctx), reason=reason)
+    if as_json:
+        _emit({"mill": change.mill_code, "month": str(change.month), "hours_before": change.before, "hours": change.after, "stale": [a.key for a in change.stale]})
+        return
+    out.print(_("{mill} {month}: {before} h → {after} h").format(mill=change.mill_code, month=change.month, before=grouped(change.before), after=grouped(change.after)))
+    for stale in change.stale:
+        err.print(_("{month} {line} revision {revision} is stale: re-run the prioritiser before approval").format(month=stale.month, line=stale.product_line, revision=stale.revision))
+
+
+@app.command("diff")
+@handled
+def diff_command(
+    ctx: typer.Context,
+    month: str = MonthOption,
+    line: str = LineOption,
+    revision_from: Optional[int] = typer.Option(None, "--from", help="Earlier revision (default: the approved one before --to)."),
+    revision_to: Optional[int] = typer.Option(None, "--to", help="Later revision (default: the latest)."),
+    as_json: bool = JsonOption,
+) -> None:
+    """What changed between two revisions: by position (added, removed, moved, tonnes) and by mill."""
+    found = revision_diff(_store(ctx), _month(month), line, revision_from, revision_to)
+    if as_json:
+        _emit(diff_document(found))
+        return
+    view = diff_view(found)
+    if view.rows:
+        _render(view)
+    else:
+        out.print(_("{title}: no position changed").format(title=view.title))
+    _render(mills_view(found))
+
+
+@db_app.command("backup")
+@handled
+def db_backup(ctx: typer.Context, file: Path = typer.Argument(..., help="A new file to write the copy to.")) -> None:
+    """Copy the SQLite database consistently while others work (PostgreSQL: says how with pg_dump)."""
+    written = database.backup(ctx.find_root().obj["db"], file)
+    out.print(_("database copied to {file}").format(file=written))
+
+
+@db_app.command("restore")
+@handled
+def db_restore(ctx: typer.Context, file: Path = typer.Argument(..., help="A backup made by `millplan db backup`.")) -> None:
+    """Put a backup back in place of the SQLite database (admins), and upgrade it."""
+    revision = database.restore(ctx.find_root().obj["db"], file, login=_login(ctx))
+    out.print(_("database restored from {file} (migration {revision}, now upgraded)").format(file=file, revision=revision))
+
+
+# -- notifications and e-mail ------------------------------------------------------------
+# One block (imports included) so it merges cleanly beside other work on this file.
+
+import time  # noqa: E402
+
+from core import notifications, outbox  # noqa: E402
+from core.notices import MailState  # noqa: E402
+
+inbox_app = typer.Typer(help="Your notifications: positions left out, cut or moved later, answers, conflicts, approvals.")
+mail_app = typer.Typer(help="E-mail copies of notifications: send the outbox, see how delivery stands.", no_args_is_help=True)
+app.add_typer(inbox_app, name="inbox")
+app.add_typer(mail_app, name="mail")
+
+
+def _when(at) -> str:  # noqa: ANN001 - an aware datetime or None
+    return f"{at:%Y-%m-%d %H:%M} UTC" if at else "—"
+
+
+@inbox_app.callback(invoke_without_command=True)
+@handled
+def inbox(
+    ctx: typer.Context,
+    show_all: bool = typer.Option(False, "--all", help="Read notifications too (default: unread only)."),
+    limit: int = typer.Option(50, "--limit", min=1, help="At most this many, newest first."),
+    as_json: bool = JsonOption,
+) -> None:
+    """Your unread notifications, newest first (`inbox read ID…` marks them read)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    store, login = _store(ctx), _login(ctx)
+    found = notifications.inbox(store, login, unread_only=not show_all, limit=limit)
+    unread = notifications.unread_count(store, login)
+    if as_json:
+        _emit({"login": login, "unread": unread, "notifications": [n.as_dict() for n in found]})
+        return
+    if not found:
+        err.print(_("No unread notifications for {login}.").format(login=login) if not show_all else _("No notifications for {login}.").format(login=login))
+        return
+    for n in found:
+        mark = "●" if n.read_at is None else " "
+        out.print(Text.assemble((f"{mark} #{n.id}  {_when(n.at)}  ", "dim"), (n.subject, "bold"), (f"  [{n.kind}, {n.object_key}]", "dim")), soft_wrap=True)
+        for line in n.body.splitlines()[1:]:  # the first line repeats the subject
+            out.print(f"    {line}", soft_wrap=True)
+    err.print(_("{unread} unread of {login}; mark read: millplan inbox read ID… (or --all)").format(unread=unread, login=login))
+
+
+@inbox_app.command("read")
+@handled
+def inbox_read(
+    ctx: typer.Context,
+    ids: Optional[list[int]] = typer.Argument(None, help="Notification numbers (#ID in the list).", show_default=False),
+    every: bool = typer.Option(False, "--all", help="Mark all your notifications read."),
+    as_json: bool = JsonOption,
+) -> None:
+    """Mark notifications read: the numbers given, or all with --all."""
+    if bool(ids) == every:
+        raise typer.BadParameter("give notification numbers or --all (not both)")
+    store, login = _store(ctx), _login(ctx)
+    marked = notifications.mark_read(store, login, None if every else list(ids))
+    unread = notifications.unread_count(store, login)
+    if as_json:
+        _emit({"marked_read": marked, "unread": unread})
+    else:
+        out.print(_("{marked} marked read, {unread} unread").format(marked=marked, unread=unread))
+
+
+def _smtp_settings() -> outbox.SmtpSettings:
+    settings = outbox.SmtpSettings.from_env()
+    if settings is None:
+        raise MillplanError(_("e-mail is off: set MILLPLAN_SMTP_HOST (and _PORT, _FROM, _USER, _PASSWORD, _STARTTLS); messages stay queued meanwhile"))
+    return settings
+
+
+def _report_delivery(report: outbox.DeliveryReport, store: Store) -> None:
+    err.print(
+        _("sent {sent}, deferred {deferred}, failed {failed}, taken by another sender {skipped}").format(
+            sent=report.sent, deferred=report.deferred, failed=report.failed, skipped=report.skipped
+        )
+    )
+    for error in report.errors:
+        err.print(_("error: {error}").format(error=error), soft_wrap=True)
+    if report.deferred:
+        err.print(_("next attempt at {when}").format(when=_when(outbox.status(store).next_attempt_at)))
+
+
+@mail_app.command("send")
+@handled
+def mail_send(
+    ctx: typer.Context,
+    loop: bool = typer.Option(False, "--loop", help="Keep sending until interrupted (Ctrl+C), every --interval seconds."),
+    interval: float = typer.Option(30.0, "--interval", min=0.1, help="Seconds between rounds with --loop."),
+    as_json: bool = JsonOption,
+) -> None:
+    """Send the due e-mails of the outbox through the SMTP server (MILLPLAN_SMTP_HOST …)."""
+    if loop and as_json:
+        raise typer.BadParameter("--json prints one document: use it without --loop")
+    settings, store = _smtp_settings(), _store(ctx)
+    if not loop:
+        report = outbox.deliver(store, settings)
+        if as_json:
+            _emit({**report.as_dict(), "next_attempt_at": outbox.status(store).as_dict()["next_attempt_at"]})
+        else:
+            _report_delivery(report, store)
+        return
+    err.print(_("sending through {server} every {interval:g} s; Ctrl+C stops").format(server=settings.server, interval=interval))
+    try:
+        while True:
+            report = outbox.deliver(store, settings)
+            if report.sent or report.deferred or report.failed or report.released:
+                _report_delivery(report, store)
+            time.sleep(interval)
+    except KeyboardInterrupt:
+        err.print(_("stopped"))
+
+
+@mail_app.command("status")
+@handled
+def mail_status(ctx: typer.Context, as_json: bool = JsonOption) -> None:
+    """The outbox: messages by state, the next attempt, and messages with errors."""
+    settings = outbox.SmtpSettings.from_env()
+    found = outbox.status(_store(ctx))
+    if as_json:
+        _emit({"smtp": settings.server if settings else None, **found.as_dict()})
+        return
+    out.print(_("SMTP server: {server}").format(server=settings.server if settings else _("none (MILLPLAN_SMTP_HOST unset): e-mail is off")))
+    out.print("  ".join(f"{state.value} {count}" for state, count in found.counts.items()))
+    out.print(_("next attempt: {when}").format(when=_when(found.next_attempt_at)))
+    if found.problems:
+        table = _table(_("Messages with errors"))
+        for header in ("#", _("To"), _("State"), _("Tries"), _("Next try"), _("Last error")):
+            table.add_column(header, no_wrap=header != _("Last error"))
+        for m in found.problems:
+            table.add_row(str(m.id), m.address, m.state.value, str(m.attempts), _when(m.next_attempt_at) if m.state is MailState.PENDING else "", m.last_error or "")
+        out.print(table)
 
 
 # -- requests, conflicts, escalations, reviews (the approval workflow's open items) ----------
@@ -490,7 +817,7 @@ def request_priority(
     """Ask to raise or lower the priority of one of your positions; millplan states the margin at stake."""
     if raise_ is None:
         raise typer.BadParameter("say --raise or --lower")
-    _raised(requests.request_priority(_store(ctx), position, raise_=raise_, login=current_login(), why=why, month=_optional_month(month)), as_json)
+    _raised(requests.request_priority(_store(ctx), position, raise_=raise_, login=_login(ctx), why=why, month=_optional_month(month)), as_json)
 
 
 @request_app.command("replace")
@@ -504,14 +831,14 @@ def request_replace(
     as_json: bool = JsonOption,
 ) -> None:
     """Ask to replace one of your positions in the assignment by another of yours."""
-    _raised(requests.request_replacement(_store(ctx), position, by, login=current_login(), why=why, month=_optional_month(month)), as_json)
+    _raised(requests.request_replacement(_store(ctx), position, by, login=_login(ctx), why=why, month=_optional_month(month)), as_json)
 
 
 @request_app.command("reapproval")
 @handled
 def request_reapproval(ctx: typer.Context, month: str = MonthOption, line: str = LineOption, why: str = WhyOption, as_json: bool = JsonOption) -> None:
     """Ask for a re-approval round of a month's assignment that pulls the director in."""
-    _raised(requests.request_reapproval(_store(ctx), _month(month), line, login=current_login(), why=why), as_json)
+    _raised(requests.request_reapproval(_store(ctx), _month(month), line, login=_login(ctx), why=why), as_json)
 
 
 @request_app.command("list")
@@ -525,7 +852,7 @@ def request_list(
     """Requests, newest first."""
     state = RequestState.OPEN if open_only else None
     store = _store(ctx)
-    found = requests.mine(store, current_login(), state=state) if mine else requests.requests(store, state=state)
+    found = requests.mine(store, _login(ctx), state=state) if mine else requests.requests(store, state=state)
     if as_json:
         _emit([workflow_views.request_document(r) for r in found])
     elif not found:
@@ -554,14 +881,14 @@ def _answered(answered: requests.Answered, as_json: bool) -> None:
 @handled
 def request_grant(ctx: typer.Context, request_id: int = IdArgument, as_json: bool = JsonOption) -> None:
     """Grant a request: the plan changes and the month is re-planned (a re-approval round escalates)."""
-    _answered(requests.grant(_store(ctx), request_id, login=current_login()), as_json)
+    _answered(requests.grant(_store(ctx), request_id, login=_login(ctx)), as_json)
 
 
 @request_app.command("refuse")
 @handled
 def request_refuse(ctx: typer.Context, request_id: int = IdArgument, reason: str = typer.Option(..., "--reason", help="Why, for the sales manager."), as_json: bool = JsonOption) -> None:
     """Refuse a request, with a reason."""
-    _answered(requests.refuse(_store(ctx), request_id, login=current_login(), reason=reason), as_json)
+    _answered(requests.refuse(_store(ctx), request_id, login=_login(ctx), reason=reason), as_json)
 
 
 @conflict_app.command("list")
@@ -587,7 +914,7 @@ def conflict_list(
 @handled
 def conflict_force(ctx: typer.Context, conflict_id: int = IdArgument, dry_run: bool = typer.Option(False, "--dry-run", help="Only show what forcing it in displaces."), as_json: bool = JsonOption) -> None:
     """Force the position into its month (locked whole) and re-plan; --dry-run shows what it displaces."""
-    forced = conflicts.force_in(_store(ctx), conflict_id, login=current_login(), dry_run=dry_run)
+    forced = conflicts.force_in(_store(ctx), conflict_id, login=_login(ctx), dry_run=dry_run)
     if as_json:
         _emit({
             "dry_run": dry_run,
@@ -605,7 +932,7 @@ def conflict_force(ctx: typer.Context, conflict_id: int = IdArgument, dry_run: b
 @handled
 def conflict_later(ctx: typer.Context, conflict_id: int = IdArgument, month: str = typer.Option(..., "--month", "-m", help="The later month agreed, YYYY-MM."), reason: Optional[str] = typer.Option(None, "--reason", help="What was agreed, with whom."), as_json: bool = JsonOption) -> None:
     """Record a later month agreed with the client; the conflict closes."""
-    agreed = conflicts.agree_later(_store(ctx), conflict_id, _month(month), login=current_login(), reason=reason)
+    agreed = conflicts.agree_later(_store(ctx), conflict_id, _month(month), login=_login(ctx), reason=reason)
     if as_json:
         _emit(workflow_views.conflict_document(agreed))
     else:
@@ -616,7 +943,7 @@ def conflict_later(ctx: typer.Context, conflict_id: int = IdArgument, month: str
 @handled
 def conflict_escalate(ctx: typer.Context, conflict_id: int = IdArgument, why: str = WhyOption, as_json: bool = JsonOption) -> None:
     """Raise a conflict to the director."""
-    escalation = conflicts.escalate(_store(ctx), conflict_id, login=current_login(), why=why)
+    escalation = conflicts.escalate(_store(ctx), conflict_id, login=_login(ctx), why=why)
     if as_json:
         _emit(workflow_views.escalation_document(escalation))
     else:
@@ -647,7 +974,7 @@ def escalation_decide(
     as_json: bool = JsonOption,
 ) -> None:
     """The director decides: --force, or --later YYYY-MM, with a reason (a re-approval round: the reason alone)."""
-    decided = escalations.decide(_store(ctx), escalation_id, login=current_login(), reason=reason, force=force, later=_optional_month(later))
+    decided = escalations.decide(_store(ctx), escalation_id, login=_login(ctx), reason=reason, force=force, later=_optional_month(later))
     if as_json:
         _emit({
             **workflow_views.escalation_document(decided.escalation),
@@ -664,7 +991,7 @@ def escalation_decide(
 @handled
 def review_agree(ctx: typer.Context, month: str = MonthOption, line: str = LineOption, as_json: bool = JsonOption) -> None:
     """Agree to the latest revision of a month's assignment (production planner)."""
-    review = reviews.agree(_store(ctx), _month(month), line, login=current_login())
+    review = reviews.agree(_store(ctx), _month(month), line, login=_login(ctx))
     if as_json:
         _emit(workflow_views.review_document(review))
     else:
@@ -675,7 +1002,7 @@ def review_agree(ctx: typer.Context, month: str = MonthOption, line: str = LineO
 @handled
 def review_object(ctx: typer.Context, position: str = PositionArgument, month: str = MonthOption, line: str = LineOption, reason: str = typer.Option(..., "--reason", help="Why, for the product-line manager."), as_json: bool = JsonOption) -> None:
     """Object to a position's line in the latest revision, with a reason (production planner)."""
-    review = reviews.object_to(_store(ctx), position, _month(month), line, login=current_login(), reason=reason)
+    review = reviews.object_to(_store(ctx), position, _month(month), line, login=_login(ctx), reason=reason)
     if as_json:
         _emit(workflow_views.review_document(review))
     else:
@@ -686,7 +1013,7 @@ def review_object(ctx: typer.Context, position: str = PositionArgument, month: s
 @handled
 def review_answer(ctx: typer.Context, review_id: int = IdArgument, reply: str = typer.Option(..., "--reply", help="The answer, for the planner."), as_json: bool = JsonOption) -> None:
     """Answer a planner's objection (product-line manager)."""
-    review = reviews.answer(_store(ctx), review_id, login=current_login(), reply=reply)
+    review = reviews.answer(_store(ctx), review_id, login=_login(ctx), reply=reply)
     if as_json:
         _emit(workflow_views.review_document(review))
     else:

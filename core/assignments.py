@@ -15,7 +15,7 @@ from core.errors import InvalidInput, NotFound, StateError
 from core.model import Assignment, AssignmentState, parse_position_ref
 from core.months import Month
 from core.open_items import open_objections
-from core.permissions import Action, Actor, actor_in, require
+from core.permissions import Action, actor_in, require
 from core.planning import booked_elsewhere, with_hours
 from solver.prioritiser import MIN_TONNES
 from storage.repository import Repository
@@ -29,14 +29,12 @@ def _latest(repo: Repository, month: Month, product_line: str) -> Assignment:
     return found
 
 
-def _editable(repo: Repository, month: Month, product_line: str, who: Actor) -> Assignment:
-    """The latest revision, for an edit by ``who``: an approved one is never edited, so a
-    change to it opens the next revision (in re-approval) as its copy."""
-    found = _latest(repo, month, product_line)
-    require(who, Action.EDIT_ASSIGNMENT, line=product_line, target=found.key)
-    if found.state is AssignmentState.APPROVED:
-        return repo.next_revision(found, who.login, "changed after approval")
-    return found
+def _editable(repo: Repository, latest: Assignment, login: str) -> Assignment:
+    """The revision an edit of ``latest`` goes to: ``latest`` itself, but an approved one
+    is never edited, so a change to it opens the next revision (re-approval) as its copy."""
+    if latest.state is AssignmentState.APPROVED:
+        return repo.next_revision(latest, login, "changed after approval")
+    return latest
 
 
 def submit(
@@ -162,8 +160,13 @@ def set_locked(store: Store, month: Month, product_line: str, ref: str, locked: 
     the line's product-line manager."""
     deal, number = parse_position_ref(ref)
     with store.unit_of_work() as repo:
-        draft = _editable(repo, month, product_line, actor_in(repo, login, store))
-        updated = repo.set_locked(draft, repo.position(deal, number), locked, login)
+        who = actor_in(repo, login, store)
+        latest = _latest(repo, month, product_line)
+        require(who, Action.EDIT_ASSIGNMENT, line=product_line, target=latest.key)
+        position = repo.position(deal, number)
+        if not any(line.position_id == position.id for line in latest.lines):
+            raise NotFound(f"{position.ref} has no line in {latest.key} to lock")
+        updated = repo.set_locked(_editable(repo, latest, login), position, locked, login)
         return with_hours(updated, repo.plant())
 
 
@@ -198,6 +201,5 @@ def set_excluded(
             raise StateError(f"{ref} is already excluded from {where}")
         if not excluded and not hand_excluded:
             raise StateError(f"{ref} was not excluded by hand from {where}; nothing to let back in")
-        draft = _editable(repo, month, product_line, who)
-        updated = repo.set_excluded(draft, position, excluded, login, reason.strip() if reason else None)
+        updated = repo.set_excluded(_editable(repo, latest, login), position, excluded, login, reason.strip() if reason else None)
         return with_hours(updated, repo.plant())

@@ -63,6 +63,7 @@ class Action(str, enum.Enum):
     DECIDE_ESCALATION = "decide an escalation"
     MANAGE_USERS = "manage users and roles"
     ACT_AS = "act as another user (--as)"
+    RESTORE_DATABASE = "restore the database from a backup"
 
 
 RULES: dict[Action, dict[Role, Scope]] = {
@@ -85,6 +86,7 @@ RULES: dict[Action, dict[Role, Scope]] = {
     Action.DECIDE_ESCALATION: {Role.DIRECTOR: Scope.ANY},
     Action.MANAGE_USERS: {Role.ADMIN: Scope.ANY},
     Action.ACT_AS: {Role.ADMIN: Scope.ANY},
+    Action.RESTORE_DATABASE: {Role.ADMIN: Scope.ANY},
 }
 """The one table of actions → roles (and how far each reaches); README "Roles" shows it."""
 

@@ -40,3 +40,8 @@ def upgrade(engine: Engine) -> None:
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+
+
+def known_revisions() -> set[str]:
+    """Every migration revision this millplan knows (a database at one of them can be upgraded)."""
+    return {script.revision for script in ScriptDirectory.from_config(alembic_config()).walk_revisions()}

@@ -29,6 +29,7 @@ from core.model import (
 )
 from core.months import Month
 from storage import convert
+from storage.mailbox import Mailbox
 from storage.workflow_rows import WorkflowRows
 from storage.tables import (
     AssignmentLineRow,
@@ -63,6 +64,13 @@ class Repository:
 
     def __init__(self, session: Session) -> None:
         self.session = session
+
+    # -- notifications and the e-mail outbox (queries in storage/mailbox.py) -----------
+
+    @property
+    def mailbox(self) -> Mailbox:
+        """Inbox, outbox and e-mail addresses, on this unit of work's session."""
+        return Mailbox(self.session)
 
     # -- the approval workflow's open items (queries in storage/workflow_rows.py) ------
 

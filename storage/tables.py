@@ -342,3 +342,58 @@ class AuditRow(SQLModel, table=True):
     before: dict | None = Field(default=None, sa_column=sa.Column(sa.JSON))
     after: dict | None = Field(default=None, sa_column=sa.Column(sa.JSON))
     reason: str | None = None
+
+
+# -- notifications and the e-mail outbox (migration 0002) --------------------------------
+
+
+class NotificationRow(SQLModel, table=True):
+    """One message in a user's inbox. ``event`` names what caused it; a user gets at most
+    one notification per event (the unique constraint makes repeats a no-op)."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (
+        sa.UniqueConstraint("login", "event", name="uq_notifications_login_event"),
+        sa.Index("ix_notifications_login_read_at", "login", "read_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
+    login: str = Field(max_length=200)
+    event: str = Field(max_length=300)
+    kind: str = Field(max_length=32)
+    subject: str = Field(max_length=300)
+    body: str
+    object_key: str = Field(max_length=200)
+    read_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
+
+
+class OutboxRow(SQLModel, table=True):
+    """An e-mail waiting to be sent, being sent, sent or given up.
+
+    ``status``: ``pending`` → ``sending`` (claimed by one deliverer, ``claim`` is its
+    token) → ``sent``, or back to ``pending`` with ``next_attempt_at`` later, or
+    ``failed`` after repeated permanent refusals. One row per (event, address).
+    """
+
+    __tablename__ = "mail_outbox"
+    __table_args__ = (
+        sa.UniqueConstraint("event", "address", name="uq_mail_outbox_event_address"),
+        sa.Index("ix_mail_outbox_status_next_attempt_at", "status", "next_attempt_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
+    event: str = Field(max_length=300)
+    login: str = Field(max_length=200)
+    address: str = Field(max_length=320)
+    subject: str = Field(max_length=300)
+    body: str
+    message_id: str = Field(max_length=100)
+    status: str = Field(max_length=16)
+    attempts: int = 0
+    next_attempt_at: datetime = Field(sa_column=_utc_column())
+    claim: str | None = Field(default=None, max_length=32)
+    claimed_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
+    sent_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
+    last_error: str | None = None

@@ -88,12 +88,18 @@ def test_lock_exclude_approve_cycle(tiny_db):
     shown = json.loads(run(tiny_db, "assignment", "show", "--month", MONTH, "--line", "L", "--json").stdout)
     manual = [e for e in shown["excluded"] if e["manual"]]
     assert [e["position"] for e in manual] == ["D2#1"] and "waits for steel" in manual[0]["reason"]
+    # the life cycle: approval needs the revision submitted for review first
+    assert run(tiny_db, "approve", "--month", MONTH, "--line", "L").exit_code == 1
+    assert run(tiny_db, "submit", "--month", MONTH, "--line", "L").exit_code == 0
     approved = run(tiny_db, "approve", "--month", MONTH, "--line", "L", "--json")
     assert approved.exit_code == 0 and json.loads(approved.stdout)["state"] == "approved"
     refused = run(tiny_db, "assignment", "lock", "D3#1", "--month", MONTH, "--line", "L")
-    assert refused.exit_code == 1 and "frozen" in refused.stderr
+    assert refused.exit_code == 1 and f"D3#1 has no line in {MONTH}/L/r1" in refused.stderr
+    reopened = run(tiny_db, "assignment", "unlock", "D1#1", "--month", MONTH, "--line", "L", "--json")
+    assert reopened.exit_code == 0  # a change after approval opens revision 2; revision 1 stays frozen
+    assert (json.loads(reopened.stdout)["revision"], json.loads(reopened.stdout)["state"]) == (2, "re_approval")
     history = run(tiny_db, "history", "--object", f"{MONTH}/L/r1", "--json")
-    assert [e["action"] for e in json.loads(history.stdout)] == ["approved", "excluded", "locked", "drafted"]
+    assert [e["action"] for e in json.loads(history.stdout)] == ["approved", "submitted", "excluded", "locked", "drafted"]
 
 
 def test_deal_acceptance_from_the_command_line(tiny_db):

@@ -85,7 +85,7 @@ def test_sales_managers_act_on_their_own_deals_only(staffed):
                  Action.SUBMIT, Action.APPROVE, Action.ANSWER_REQUEST, Action.RESOLVE_CONFLICT, Action.ESCALATE}),
         ("planner", {Action.IMPORT_MILLS, Action.REVIEW, Action.SET_CAPACITY}),
         ("director", {Action.DECIDE_DEAL, Action.APPROVE, Action.APPROVE_OVER_OPEN, Action.APPROVE_DIRECTOR_CHAIN, Action.ANSWER_REQUEST, Action.DECIDE_ESCALATION}),
-        ("admin", {Action.IMPORT_MILLS, Action.IMPORT_PORTFOLIO, Action.MANAGE_USERS, Action.ACT_AS}),
+        ("admin", {Action.IMPORT_MILLS, Action.IMPORT_PORTFOLIO, Action.MANAGE_USERS, Action.ACT_AS, Action.RESTORE_DATABASE}),
         ("ivanov", {Action.REQUEST, Action.WITHDRAW_REQUEST}),
     ],
 )

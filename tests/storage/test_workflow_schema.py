@@ -37,7 +37,7 @@ def test_upgrading_a_filled_store_keeps_its_rows_and_defaults_the_new_columns(st
     assert tuple(revision) == ("approved", 3, False, False, None)
     assert {"user_lines", "reviews", "requests", "conflicts", "escalations"} <= tables
 
-    _run(engine, "downgrade", "0001")  # and back: the workflow tables go, the rows stay
+    _run(engine, "downgrade", "0002")  # and back: the workflow tables go, the rows stay
     with engine.connect() as connection:
         assert connection.execute(sa.text("SELECT count(*) FROM assignments")).scalar() == 1
         assert "conflicts" not in set(sa.inspect(connection).get_table_names())

@@ -91,6 +91,11 @@ async def test_plan_in_the_background_then_lock_and_approve(app, sqlite_store):
         await pilot.press("f8")  # lock the highlighted line
         await settle(pilot)
         assert app.query_one("#lines-table", ViewTable).selected["locked"] is True
+        # the life cycle: approval needs the revision in review (the workstation has no
+        # submit key yet), so it is submitted through core and the pane reloaded
+        assignments.submit(sqlite_store, PLAN_MONTH, "L", login="plm")
+        await pilot.press("ctrl+r")
+        await settle(pilot)
         await pilot.press("f12")
         await pilot.press("y")
         await settle(pilot)

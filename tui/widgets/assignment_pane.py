@@ -236,7 +236,7 @@ class AssignmentPane(Vertical):
         if a is None:
             self.notify(_("Nothing to approve: plan the month first (F5)."), severity="warning")
             return
-        if a.state is not AssignmentState.DRAFT:
+        if a.state is AssignmentState.APPROVED:
             self.notify(
                 _("Revision {n} is already approved; F5 re-plans into revision {next}.").format(n=a.revision, next=a.revision + 1),
                 severity="warning",

@@ -1,12 +1,13 @@
 """The approval workflow: product lines owned by users, the assignment life cycle
 (submitted, stale, director's chain, approval reason), reviews, sales managers'
-requests, conflicts and escalations; users get an e-mail address and a version.
+requests, conflicts and escalations; users get a version (their e-mail address came
+with 0002).
 
 New NOT NULL columns get a server default, so rows already stored keep their data
 (existing assignments: not stale, no director needed; users: version 1).
 
 Revision ID: 0003
-Revises: 0001
+Revises: 0002
 Create Date: 2026-11-30 07:20:36.932830
 """
 
@@ -17,7 +18,7 @@ from alembic import op
 
 
 revision = '0003'
-down_revision = '0001'
+down_revision = '0002'
 branch_labels = None
 depends_on = None
 
@@ -134,7 +135,6 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('approval_reason', sa.String(), nullable=True))
 
     with op.batch_alter_table('users', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('email', sa.String(length=200), nullable=True))
         batch_op.add_column(sa.Column('version', sa.Integer(), nullable=False, server_default='1'))
 
 
@@ -142,7 +142,6 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.drop_column('version')
-        batch_op.drop_column('email')
 
     with op.batch_alter_table('assignments', schema=None) as batch_op:
         batch_op.drop_column('approval_reason')

@@ -1,0 +1,63 @@
+"""Notify sales managers of a month's first drafts and e-mail them; print the figures.
+
+    .venv/bin/python benchmarks/mail_bench.py            # 5 000 positions
+    .venv/bin/python benchmarks/mail_bench.py 20000
+
+Builds a synthetic plant (core.demo.generate) in a new SQLite file, registers one user
+with an e-mail address per sales manager, plans next month for every product line, then
+times ``notify_changes`` over the drafts (inbox rows + queued e-mails) and one
+``deliver`` run of the whole outbox to an SMTP server on localhost (aiosmtpd, from the
+``test`` extra). Needs no network beyond 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from core import notifications, outbox, planning  # noqa: E402
+from core.demo import generate  # noqa: E402
+from core.importing.mills import import_mills  # noqa: E402
+from core.importing.portfolio import import_portfolio  # noqa: E402
+from core.months import Month  # noqa: E402
+from storage.store import open_store  # noqa: E402
+from tests.people import add_user  # noqa: E402
+from tests.smtp_server import SmtpServer  # noqa: E402
+
+
+def main(positions: int) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        files = generate(Path(folder), positions, mills=min(30, max(8, positions // 400)), today=date.today())
+        store = open_store(f"sqlite:///{folder}/bench.sqlite")
+        import_mills(store, files.mills, login="bench")
+        import_portfolio(store, files.portfolio, login="bench")
+        with store.unit_of_work() as repo:
+            managers = sorted({p.sales_manager for p in repo.positions()})
+        for n, name in enumerate(managers):
+            add_user(store, f"sm{n}", name, email=f"sm{n}@plant.example")
+        drafts = [o.assignment for o in planning.plan(store, Month.current() + 1, login="bench")]
+
+        started = time.perf_counter()
+        with store.unit_of_work() as repo:
+            written = sum(notifications.notify_changes(repo, None, draft) for draft in drafts)
+        notify_seconds = time.perf_counter() - started
+
+        with SmtpServer() as server:
+            settings = outbox.SmtpSettings(host="127.0.0.1", port=server.port)
+            started = time.perf_counter()
+            report = outbox.deliver(store, settings, limit=written)
+            deliver_seconds = time.perf_counter() - started
+        store.dispose()
+    print(f"{positions} positions, {len(managers)} sales managers, {len(drafts)} drafts")
+    print(f"notify_changes: {written} notifications + e-mails queued in {notify_seconds:.2f} s")
+    print(f"deliver: {report.sent} e-mails sent in {deliver_seconds:.2f} s ({report.sent / deliver_seconds:.0f}/s)")
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 5_000)

@@ -1,0 +1,103 @@
+"""Backing up and restoring the store while others work (``millplan db backup|restore``).
+
+SQLite: a consistent copy through SQLite's online backup API (others go on writing), and
+a restore that checks the file is a millplan database at a known migration, puts it in
+place in one transaction and upgrades it. PostgreSQL: the server's own tools — millplan
+says how (``pg_dump`` / ``pg_restore``) rather than reimplementing them.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from core.errors import InvalidInput, MillplanError, NotFound
+from core.permissions import Action, actor, require
+from storage import backup as sqlite_backup
+from storage import migrate
+from storage.engine import masked
+from storage.store import open_store
+
+NEEDED_TABLES = {"alembic_version", "users", "mills", "deals", "positions", "assignments", "audit_log"}
+
+
+def _postgres_advice(url: str, verb: str) -> str:
+    shown = masked(url)
+    if verb == "backup":
+        return (
+            f"{shown} is not an SQLite file: back PostgreSQL up with its own tool, e.g. "
+            f"pg_dump --format=custom --file FILE '{shown}' (consistent while others work; add the password "
+            "through PGPASSWORD or ~/.pgpass)"
+        )
+    return f"{shown} is not an SQLite file: restore PostgreSQL with pg_restore --clean --dbname '{shown}' FILE, then run any millplan command to upgrade it"
+
+
+def backup(url: str, target: Path) -> Path:
+    """Copy the SQLite store at ``url`` to the new file ``target``, consistently, while
+    others may be writing. Raises :class:`MillplanError` for PostgreSQL (with
+    ``pg_dump`` advice; nothing is connected) or an existing ``target``, and
+    :class:`NotFound` when the store's file does not exist."""
+    database = sqlite_backup.sqlite_path(url)
+    if database is None:
+        raise MillplanError(_postgres_advice(url, "backup"))
+    if not database.exists():
+        raise NotFound(f"there is no database at {database} to back up")
+    target = Path(target).expanduser()
+    if target.exists():
+        raise MillplanError(f"{target} exists: back up to a new file")
+    if not target.parent.is_dir():
+        raise NotFound(f"folder {target.parent} does not exist")
+    sqlite_backup.copy_out(database, target)
+    return target
+
+
+def check_backup(file: Path) -> str:
+    """The migration revision of the millplan backup ``file``; raises
+    :class:`InvalidInput` when it is not an SQLite file, is damaged, is not a millplan
+    database, or was written by a newer millplan (an unknown migration)."""
+    if not file.is_file():
+        raise NotFound(f"{file} does not exist")
+    try:
+        revision, tables, check = sqlite_backup.inspect(file)
+    except sqlite3.DatabaseError as exc:
+        raise InvalidInput(f"{file} is not an SQLite database ({exc})") from None
+    if check != "ok":
+        raise InvalidInput(f"{file} is damaged: {check}")
+    missing = NEEDED_TABLES - tables
+    if missing:
+        raise InvalidInput(f"{file} is not a millplan database (no table {', '.join(sorted(missing))})")
+    if revision not in migrate.known_revisions():
+        raise InvalidInput(f"{file} is at migration {revision!r}, which this millplan does not know: restore it with a newer millplan")
+    return revision
+
+
+def restore(url: str, file: Path, *, login: str) -> str:
+    """Put the backup ``file`` in place of the SQLite store at ``url`` (one transaction:
+    others see the old data or the new, never a mix), upgrade it to this millplan's
+    schema and record the restore in its audit log. Returns the backup's migration.
+
+    Raises :class:`MillplanError` for PostgreSQL (with ``pg_restore`` advice),
+    :class:`InvalidInput` / :class:`NotFound` for a file that is not a good backup (see
+    :func:`check_backup`), and :class:`Forbidden` unless ``login`` is an admin of the
+    store being replaced.
+    """
+    database = sqlite_backup.sqlite_path(url)
+    if database is None:
+        raise MillplanError(_postgres_advice(url, "restore"))
+    file = Path(file).expanduser()
+    revision = check_backup(file)
+    if database.exists():
+        current = open_store(url)
+        try:
+            require(actor(current, login), Action.RESTORE_DATABASE, target="database")
+        finally:
+            current.dispose()
+    database.parent.mkdir(parents=True, exist_ok=True)
+    sqlite_backup.copy_in(file, database)
+    restored = open_store(url)  # upgrades it
+    try:
+        with restored.unit_of_work() as repo:
+            repo.audit(login, "restored", "database", "database", after={"file": str(file), "migration": revision})
+    finally:
+        restored.dispose()
+    return revision

@@ -1,0 +1,284 @@
+"""Notifications: each user's inbox, and the e-mail copy queued with it.
+
+A notification is written once per (user, event): ``event`` is a deterministic string
+naming what happened (e.g. ``2027-01/ТБД/r2:117:position_removed``), so running the same
+comparison or action again never notifies twice. When the user has an e-mail address, the
+same transaction queues one outbox message per (event, address); :mod:`core.outbox`
+sends it. Both writes are ``INSERT … ON CONFLICT DO NOTHING`` on unique constraints, safe
+when two sessions race on one event.
+
+Sales managers hear about their positions when a new draft or revision of a month's
+assignment removes one, cuts its tonnes or moves it to a later month
+(:func:`changes_for_managers`, :func:`notify_changes`); the approval workflow also calls
+:func:`notify` for answered requests, conflicts and approvals.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping
+from datetime import datetime, timezone
+from typing import NamedTuple
+
+from core.errors import InvalidInput, NotFound
+from core.i18n import _
+from core.model import Assignment, Position
+from core.months import Month
+from core.notices import MailState, Notification
+from core.numbers import grouped
+from solver.prioritiser import MIN_TONNES
+from storage.repository import Repository
+from storage.store import Store
+
+POSITION_REMOVED = "position_removed"
+TONNES_CUT = "tonnes_cut"
+MOVED_LATER = "moved_later"
+
+LATER_MONTHS = 12
+"""How many months after an assignment's month are searched for a removed position."""
+
+EVENT_MAX = 300
+SUBJECT_MAX = 300
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def message_id(event: str, address: str) -> str:
+    """The Message-ID header of the e-mail for ``event`` to ``address``:
+    ``<sha256(event, address)[:32]@millplan>``, the same every time it is derived."""
+    digest = hashlib.sha256(f"{event}\n{address.lower()}".encode()).hexdigest()[:32]
+    return f"<{digest}@millplan>"
+
+
+def _mail_body(body: str) -> str:
+    return body + "\n\n-- \n" + _("millplan: `millplan inbox` lists this and your other notifications.")
+
+
+def notify(repo: Repository, *, login: str, event: str, kind: str, subject: str, body: str, object_key: str) -> bool:
+    """Write one inbox notification for ``login`` unless one for the same ``event`` exists,
+    and — when the user has an e-mail address — queue one e-mail for it, in the caller's
+    unit of work (both or neither are kept).
+
+    ``kind`` is a stable code (``position_removed``, ``tonnes_cut``, ``moved_later``,
+    ``request_answered``, ``conflict``, ``approved``…); ``object_key`` names the object
+    as the audit log does. A subject longer than 300 characters is shortened.
+    Returns True when the notification is new. Raises ``ValueError`` for an empty event,
+    login or kind, or an event longer than 300 characters (a programming error).
+    """
+    if not (event and login and kind):
+        raise ValueError("a notification needs a login, an event and a kind")
+    if len(event) > EVENT_MAX:
+        raise ValueError(f"event {event[:40]!r}… is longer than {EVENT_MAX} characters")
+    if len(subject) > SUBJECT_MAX:
+        subject = subject[: SUBJECT_MAX - 1] + "…"
+    now = _now()
+    mailbox = repo.mailbox
+    new = mailbox.add_notification(
+        {"at": now, "login": login, "event": event, "kind": kind, "subject": subject, "body": body, "object_key": object_key}
+    )
+    address = mailbox.email_of(login) if new else None
+    if address:
+        mailbox.enqueue(
+            {
+                "created_at": now,
+                "event": event,
+                "login": login,
+                "address": address,
+                "subject": subject,
+                "body": _mail_body(body),
+                "message_id": message_id(event, address),
+                "status": MailState.PENDING.value,
+                "attempts": 0,
+                "next_attempt_at": now,
+            }
+        )
+    return new
+
+
+def inbox(store: Store, login: str, *, unread_only: bool = False, limit: int = 50) -> list[Notification]:
+    """The notifications of ``login``, newest first, at most ``limit`` (only unread ones
+    with ``unread_only``). Raises :class:`InvalidInput` for a limit below 1."""
+    if limit < 1:
+        raise InvalidInput(f"--limit {limit}: show at least one notification")
+    with store.unit_of_work() as repo:
+        return repo.mailbox.notifications(login, unread_only=unread_only, limit=limit)
+
+
+def unread_count(store: Store, login: str) -> int:
+    """How many notifications of ``login`` are unread (the workstation's badge)."""
+    with store.unit_of_work() as repo:
+        return repo.mailbox.unread_count(login)
+
+
+def mark_read(store: Store, login: str, ids: list[int] | None) -> int:
+    """Mark notifications of ``login`` read: those numbered ``ids``, or all with ``None``.
+
+    Returns how many were unread. Raises :class:`NotFound` naming any id that is not a
+    notification of ``login`` (nothing is marked then).
+    """
+    with store.unit_of_work() as repo:
+        mailbox = repo.mailbox
+        if ids is not None:
+            missing = sorted(set(ids) - mailbox.notification_ids(login, ids))
+            if missing:
+                raise NotFound(
+                    _("notification {ids} is not in the inbox of {login}").format(
+                        ids=", ".join(str(i) for i in missing), login=login
+                    )
+                )
+        return mailbox.mark_read(login, ids, _now())
+
+
+class Change(NamedTuple):
+    """One piece of news for a sales manager, ready for :func:`notify`."""
+
+    login: str
+    event: str
+    kind: str
+    subject: str
+    body: str
+    object_key: str
+
+
+def _planned(assignment: Assignment | None) -> dict[int, float]:
+    tonnes: dict[int, float] = {}
+    for line in assignment.lines if assignment else ():
+        tonnes[line.position_id] = tonnes.get(line.position_id, 0.0) + line.tonnes
+    return tonnes
+
+
+def changes_for_managers(
+    before: Assignment | None,
+    after: Assignment,
+    positions: Mapping[int, Position],
+    managers: Mapping[str, str] | None = None,
+    later: Mapping[int, Month] | None = None,
+) -> list[Change]:
+    """What the sales managers must hear when ``after`` replaces ``before`` (the previous
+    draft or the approved revision of the same month and line; ``None`` for a first draft).
+
+    - ``position_removed``: planned in ``before`` and not in ``after``; or, new in
+      ``after`` (not in ``before`` at all), wholly left out.
+    - ``tonnes_cut``: fewer tonnes (t) in ``after`` than in ``before``, beyond what
+      production since then explains; or, new in ``after``, partly left out.
+    - ``moved_later``: planned in ``before``, gone from ``after`` and planned in a later
+      month's assignment (``later``: position id → that month); or planned in ``after``,
+      not in ``before``, though requested for an earlier month.
+
+    Each carries the prioritiser's reason from ``after``'s exclusions. ``positions`` maps
+    position id → :class:`Position` (those missing are skipped); ``managers`` maps a
+    deal's ``sales_manager`` text to a login (see :func:`manager_logins`; unmapped text is
+    used as the login itself, so the notification waits for a user of that login). The
+    event is ``MONTH/LINE/rN:POSITION_ID:KIND`` (a cut adds the tonnes left, a move the
+    month), so the same news about one revision is given once however often the draft is
+    re-planned. Positions are taken in id order; the result is deterministic.
+    """
+    managers = managers or {}
+    later = later or {}
+    was, now = _planned(before), _planned(after)
+    known = set(was) | {e.position_id for e in (before.exclusions if before else ())}
+    reasons: dict[int, list[str]] = {}
+    for e in after.exclusions:
+        if e.reason_code != "replan":  # "let back in, re-plan" is not a reason for leaving out
+            reasons.setdefault(e.position_id, []).append(e.reason)
+    where = f"{after.month} {after.product_line}"
+    object_key = f"{after.month}/{after.product_line}/r{after.revision}"
+    changes = []
+    for pid in sorted(set(was) | set(now) | set(reasons)):
+        position = positions.get(pid)
+        if position is None:
+            continue
+        t_before, t_after = was.get(pid, 0.0), now.get(pid, 0.0)
+        left = position.remaining_tonnes
+        reason = "; ".join(reasons.get(pid, ()))
+        if t_before >= MIN_TONNES and t_after < t_before - MIN_TONNES:
+            if t_after < MIN_TONNES and pid in later:
+                kind, suffix = MOVED_LATER, f":{later[pid]}"
+                subject = _("{ref} moved from {where} to {month}").format(ref=position.ref, where=where, month=later[pid])
+                reason = _("planned in {month} instead").format(month=later[pid]) + (f"; {reason}" if reason else "")
+            elif t_after < MIN_TONNES:
+                if left < MIN_TONNES:
+                    continue  # made meanwhile: nothing left to plan
+                kind, suffix = POSITION_REMOVED, ""
+                subject = _("{ref} left out of the {where} assignment").format(ref=position.ref, where=where)
+            elif t_after < left - MIN_TONNES:
+                kind, suffix = TONNES_CUT, f":{t_after:.3f}"
+                subject = _("{ref}: {after} t of {before} t kept in the {where} assignment").format(
+                    ref=position.ref, after=grouped(t_after, 1), before=grouped(t_before, 1), where=where
+                )
+            else:
+                continue  # production since then explains the smaller tonnes
+        elif pid not in known and pid in reasons:
+            kind, suffix = (POSITION_REMOVED, "") if t_after < MIN_TONNES else (TONNES_CUT, f":{t_after:.3f}")
+            subject = (
+                _("{ref} left out of the {where} assignment").format(ref=position.ref, where=where)
+                if kind == POSITION_REMOVED
+                else _("{ref}: {after} t of {left} t planned in the {where} assignment").format(
+                    ref=position.ref, after=grouped(t_after, 1), left=grouped(left, 1), where=where
+                )
+            )
+        elif t_after >= MIN_TONNES and pid not in was and position.requested_month < after.month:
+            kind, suffix = MOVED_LATER, f":{after.month}"
+            subject = _("{ref} planned in {month}, later than requested").format(ref=position.ref, month=after.month)
+            reason = _("requested for {requested}; planned in {month}").format(
+                requested=position.requested_month, month=after.month
+            ) + (f"; {reason}" if reason else "")
+        else:
+            continue
+        body = "\n".join(
+            [
+                subject + ".",
+                _("Deal {deal}, customer {customer}, requested for {month}.").format(
+                    deal=position.deal_number, customer=position.customer, month=position.requested_month
+                ),
+                (
+                    _("Tonnes in the assignment: {after} t in this first draft; {left} t left to make.")
+                    if before is None
+                    else _("Tonnes in the assignment: {before} t before, {after} t now; {left} t left to make.")
+                ).format(before=grouped(t_before, 1), after=grouped(t_after, 1), left=grouped(left, 1)),
+                _("Reason: {reason}").format(reason=reason or _("not planned in this revision")),
+                _("Revision {revision} ({state}) of {where}, by {who}.").format(
+                    revision=after.revision, state=after.state.value, where=where, who=after.created_by
+                ),
+            ]
+        )
+        login = managers.get(position.sales_manager, position.sales_manager)
+        changes.append(Change(login, f"{object_key}:{pid}:{kind}{suffix}", kind, subject, body, object_key))
+    return changes
+
+
+def manager_logins(repo: Repository, names: Iterable[str]) -> dict[str, str]:
+    """Map each deal's ``sales_manager`` text to a user's login: a user with that login if
+    there is one, else the only user with that name (``Иванов А. С.``). Texts matching
+    neither (or several users by name) are left out of the result."""
+    users = repo.mailbox.users()
+    logins = {login for login, _name, _email in users}
+    by_name: dict[str, list[str]] = {}
+    for login, name, _email in users:
+        by_name.setdefault(name, []).append(login)
+    found = {}
+    for text in set(names):
+        if text in logins:
+            found[text] = text
+        elif len(by_name.get(text, ())) == 1:
+            found[text] = by_name[text][0]
+    return found
+
+
+def notify_changes(repo: Repository, before: Assignment | None, after: Assignment) -> int:
+    """Notify the sales managers of ``after``'s changes against ``before`` (see
+    :func:`changes_for_managers`), in the caller's unit of work: the positions, their
+    managers' logins and the later months' assignments are read from ``repo``. Returns
+    how many notifications are new."""
+    ids = set(_planned(before)) | set(_planned(after)) | {e.position_id for e in after.exclusions}
+    positions = {p.id: p for p in repo.positions(ids=ids)} if ids else {}
+    managers = manager_logins(repo, (p.sales_manager for p in positions.values()))
+    later: dict[int, Month] = {}
+    for assignment in sorted(repo.assignments_in_force((after.month + 1).range(LATER_MONTHS)), key=lambda a: a.month):
+        if assignment.product_line == after.product_line:
+            for line in assignment.lines:
+                later.setdefault(line.position_id, assignment.month)
+    changes = changes_for_managers(before, after, positions, managers, later)
+    return sum(notify(repo, **change._asdict()) for change in changes)

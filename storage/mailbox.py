@@ -1,0 +1,195 @@
+"""Queries and writes on notifications, the e-mail outbox and users' e-mail addresses.
+
+A :class:`Mailbox` works on the session of one unit of work (``repo.mailbox``); it never
+commits. Inserts that must happen once per event use the dialect's
+``INSERT … ON CONFLICT DO NOTHING`` on the unique constraint, so two writers racing on
+one event leave one row on SQLite and PostgreSQL alike, without an error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, SQLModel, func, select
+
+from core.notices import MailState, Notification, OutboxMessage
+from storage.tables import NotificationRow, OutboxRow, UserRow
+
+_INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+
+
+def _notification(row: NotificationRow) -> Notification:
+    return Notification(row.id, row.at, row.kind, row.subject, row.body, row.object_key, row.read_at)
+
+
+def _message(row: OutboxRow) -> OutboxMessage:
+    return OutboxMessage(
+        id=row.id,
+        created_at=row.created_at,
+        event=row.event,
+        login=row.login,
+        address=row.address,
+        subject=row.subject,
+        body=row.body,
+        message_id=row.message_id,
+        state=MailState(row.status),
+        attempts=row.attempts,
+        next_attempt_at=row.next_attempt_at,
+        sent_at=row.sent_at,
+        last_error=row.last_error,
+    )
+
+
+class Mailbox:
+    """Notifications and outbox rows through one SQLModel session."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def _insert_once(self, model: type[SQLModel], values: dict[str, Any], keys: Sequence[str]) -> bool:
+        """Insert ``values`` unless a row with the same ``keys`` exists; True when inserted.
+
+        Raises ``NotImplementedError`` on a database other than SQLite or PostgreSQL.
+        """
+        dialect = self.session.get_bind().dialect.name
+        if dialect not in _INSERTS:
+            raise NotImplementedError(f"notifications need SQLite or PostgreSQL, not {dialect}")
+        table = model.__table__
+        statement = (
+            _INSERTS[dialect](table).values(**values).on_conflict_do_nothing(index_elements=list(keys)).returning(table.c.id)
+        )
+        # RETURNING, not rowcount: the row count of an upsert is not reliable on every driver
+        return self.session.execute(statement).first() is not None
+
+    # -- users -------------------------------------------------------------------------
+
+    def email_of(self, login: str) -> str | None:
+        """The e-mail address of user ``login``; None when he has none or is not a user."""
+        return self.session.exec(select(UserRow.email).where(UserRow.login == login)).first()
+
+    def users(self) -> list[tuple[str, str, str | None]]:
+        """Every user as (login, name, e-mail or None), by login."""
+        return list(self.session.exec(select(UserRow.login, UserRow.name, UserRow.email).order_by(UserRow.login)))
+
+    # -- inbox ---------------------------------------------------------------------------
+
+    def add_notification(self, values: dict[str, Any]) -> bool:
+        """Insert one notification (:class:`NotificationRow` fields) unless (login, event)
+        exists; True when inserted."""
+        return self._insert_once(NotificationRow, values, ("login", "event"))
+
+    def notifications(self, login: str, *, unread_only: bool, limit: int) -> list[Notification]:
+        """Newest first, at most ``limit``."""
+        query = select(NotificationRow).where(NotificationRow.login == login)
+        if unread_only:
+            query = query.where(NotificationRow.read_at.is_(None))
+        query = query.order_by(NotificationRow.at.desc(), NotificationRow.id.desc()).limit(limit)
+        return [_notification(r) for r in self.session.exec(query)]
+
+    def unread_count(self, login: str) -> int:
+        return self.session.exec(
+            select(func.count()).select_from(NotificationRow).where(
+                NotificationRow.login == login, NotificationRow.read_at.is_(None)
+            )
+        ).one()
+
+    def notification_ids(self, login: str, ids: Iterable[int]) -> set[int]:
+        """Those of ``ids`` that are notifications of ``login``."""
+        return set(
+            self.session.exec(
+                select(NotificationRow.id).where(NotificationRow.login == login, NotificationRow.id.in_(list(ids)))
+            )
+        )
+
+    def mark_read(self, login: str, ids: Iterable[int] | None, at: datetime) -> int:
+        """Set ``read_at`` on the unread notifications of ``login`` (only ``ids`` when
+        given); returns how many were unread."""
+        statement = (
+            sa.update(NotificationRow)
+            .where(NotificationRow.login == login, NotificationRow.read_at.is_(None))
+            .values(read_at=at)
+        )
+        if ids is not None:
+            statement = statement.where(NotificationRow.id.in_(list(ids)))
+        return self.session.execute(statement).rowcount
+
+    # -- outbox --------------------------------------------------------------------------
+
+    def enqueue(self, values: dict[str, Any]) -> bool:
+        """Insert one outbox message (:class:`OutboxRow` fields) unless (event, address)
+        exists; True when inserted."""
+        return self._insert_once(OutboxRow, values, ("event", "address"))
+
+    def release_stale(self, claimed_before: datetime) -> int:
+        """Return messages claimed before ``claimed_before`` and never settled (their
+        deliverer died) to ``pending``; returns how many."""
+        return self.session.execute(
+            sa.update(OutboxRow)
+            .where(OutboxRow.status == MailState.SENDING.value, OutboxRow.claimed_at < claimed_before)
+            .values(status=MailState.PENDING.value, claim=None, claimed_at=None)
+        ).rowcount
+
+    def due_ids(self, now: datetime, limit: int) -> list[int]:
+        """Ids of pending messages whose next attempt is due at ``now``, oldest due first."""
+        return list(
+            self.session.exec(
+                select(OutboxRow.id)
+                .where(OutboxRow.status == MailState.PENDING.value, OutboxRow.next_attempt_at <= now)
+                .order_by(OutboxRow.next_attempt_at, OutboxRow.id)
+                .limit(limit)
+            )
+        )
+
+    def claim(self, message_id: int, token: str, now: datetime) -> OutboxMessage | None:
+        """Move message ``message_id`` from pending to sending under ``token``, in one
+        conditional UPDATE; returns it, or None when another deliverer claimed it first
+        (or it is no longer due)."""
+        claimed = self.session.execute(
+            sa.update(OutboxRow)
+            .where(
+                OutboxRow.id == message_id,
+                OutboxRow.status == MailState.PENDING.value,
+                OutboxRow.next_attempt_at <= now,
+            )
+            .values(status=MailState.SENDING.value, claim=token, claimed_at=now)
+        ).rowcount
+        if claimed != 1:
+            return None
+        return _message(self.session.get(OutboxRow, message_id, populate_existing=True))
+
+    def settle(self, message_id: int, token: str, values: dict[str, Any]) -> bool:
+        """Write the outcome of a send (``values``: status, attempts, … ) on a message
+        still claimed under ``token``; the claim is cleared. False when the claim was lost
+        (released as stale meanwhile)."""
+        return self.session.execute(
+            sa.update(OutboxRow)
+            .where(OutboxRow.id == message_id, OutboxRow.claim == token, OutboxRow.status == MailState.SENDING.value)
+            .values(claim=None, claimed_at=None, **values)
+        ).rowcount == 1
+
+    def outbox_counts(self) -> dict[MailState, int]:
+        """Messages by state (every state present, zero when none)."""
+        counts = dict.fromkeys(MailState, 0)
+        for status, count in self.session.exec(select(OutboxRow.status, func.count()).group_by(OutboxRow.status)):
+            counts[MailState(status)] = count
+        return counts
+
+    def next_attempt_at(self) -> datetime | None:
+        """When the earliest pending message is due, or None when none waits."""
+        return self.session.exec(
+            select(func.min(OutboxRow.next_attempt_at)).where(OutboxRow.status == MailState.PENDING.value)
+        ).one()
+
+    def messages(self, *, states: Sequence[MailState] | None = None, with_errors: bool = False, limit: int = 20) -> list[OutboxMessage]:
+        """Newest first (by id); only in ``states`` when given; only those with a last
+        error when ``with_errors``."""
+        query = select(OutboxRow).order_by(OutboxRow.id.desc()).limit(limit)
+        if states is not None:
+            query = query.where(OutboxRow.status.in_([s.value for s in states]))
+        if with_errors:
+            query = query.where(OutboxRow.last_error.is_not(None))
+        return [_message(r) for r in self.session.exec(query)]

@@ -1,0 +1,305 @@
+"""Notifications: once per event, inbox reading, and the news sales managers get when a
+draft or revision removes, cuts or moves their positions — on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import replace
+from datetime import datetime, timezone
+from decimal import Decimal
+
+import pytest
+import sqlalchemy as sa
+from alembic import command
+
+from core import assignments, notifications, planning
+from core.errors import InvalidInput, NotFound
+from core.model import Assignment, AssignmentLine, AssignmentState, DealStatus, Exclusion, Position, Role, User
+from core.months import Month
+from storage import migrate
+from storage.engine import make_engine
+from storage.store import open_store
+from storage.tables import OutboxRow
+from tests.people import add_user
+from tests.plants import PLAN_MONTH, tiny_plant
+
+
+def _notify(store, login="ivanov", event="e1", **extra):
+    values = {"kind": "approved", "subject": "2027-01 L approved", "body": "Revision 1 approved.", "object_key": "2027-01/L/r1"}
+    values.update(extra)
+    with store.unit_of_work() as repo:
+        return notifications.notify(repo, login=login, event=event, **values)
+
+
+def _outbox(store):
+    with store.engine.connect() as connection:
+        return connection.execute(sa.select(OutboxRow.event, OutboxRow.address, OutboxRow.status, OutboxRow.message_id)).all()
+
+
+def test_same_event_twice_gives_one_notification_and_one_email(store):
+    add_user(store, "ivanov", "Иванов А. С.", email="ivanov@plant.example")
+    assert _notify(store) is True
+    assert _notify(store, subject="changed text") is False
+    [only] = notifications.inbox(store, "ivanov")
+    assert only.subject == "2027-01 L approved" and only.kind == "approved" and only.read_at is None
+    assert only.at.tzinfo is not None
+    [(event, address, status, message_id)] = _outbox(store)
+    assert (event, address, status) == ("e1", "ivanov@plant.example", "pending")
+    assert message_id == notifications.message_id("e1", "ivanov@plant.example")
+
+
+def test_no_email_address_means_inbox_only(store):
+    add_user(store, "petrov", "Петров")
+    assert _notify(store, login="petrov")
+    assert _outbox(store) == []
+    assert notifications.unread_count(store, "petrov") == 1
+
+
+def test_one_event_for_two_managers_reaches_both(store):
+    add_user(store, "ivanov", "Иванов", email="ivanov@plant.example")
+    add_user(store, "petrov", "Петров", email="petrov@plant.example")
+    assert _notify(store, login="ivanov") and _notify(store, login="petrov")
+    rows = _outbox(store)
+    assert sorted(r.address for r in rows) == ["ivanov@plant.example", "petrov@plant.example"]
+    assert len({r.message_id for r in rows}) == 2
+
+
+def test_racing_writers_leave_one_notification(store_url):
+    # Two stores (two engines, two connections) write the same event at the same moment;
+    # the unique constraint with ON CONFLICT DO NOTHING lets exactly one insert win.
+    stores = [open_store(store_url) for _ in range(2)]
+    add_user(stores[0], "ivanov", "Иванов", email="ivanov@plant.example")
+    start = threading.Barrier(2)
+    results: list[bool] = []
+
+    def write(store):
+        start.wait()
+        results.append(_notify(store, event="race"))
+
+    threads = [threading.Thread(target=write, args=(s,)) for s in stores]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(results) == [False, True]
+    assert len(notifications.inbox(stores[0], "ivanov")) == 1
+    assert len(_outbox(stores[0])) == 1
+    for s in stores:
+        s.dispose()
+
+
+def test_notification_and_email_are_written_together_or_not_at_all(store):
+    add_user(store, "ivanov", "Иванов", email="ivanov@plant.example")
+    with pytest.raises(RuntimeError):
+        with store.unit_of_work() as repo:
+            notifications.notify(repo, login="ivanov", event="e1", kind="approved", subject="s", body="b", object_key="k")
+            raise RuntimeError("the action failed after notifying")
+    assert notifications.inbox(store, "ivanov") == [] and _outbox(store) == []
+
+
+def test_inbox_newest_first_unread_and_mark_read(store):
+    for n in range(3):
+        _notify(store, event=f"e{n}", subject=f"news {n}")
+    _notify(store, login="someone-else", event="e9")
+    listed = notifications.inbox(store, "ivanov")
+    assert [n.subject for n in listed] == ["news 2", "news 1", "news 0"]
+    assert [n.subject for n in notifications.inbox(store, "ivanov", limit=2)] == ["news 2", "news 1"]
+    assert notifications.mark_read(store, "ivanov", [listed[0].id]) == 1
+    assert notifications.mark_read(store, "ivanov", [listed[0].id]) == 0  # already read
+    assert notifications.unread_count(store, "ivanov") == 2
+    assert [n.subject for n in notifications.inbox(store, "ivanov", unread_only=True)] == ["news 1", "news 0"]
+    assert notifications.inbox(store, "ivanov")[0].read_at is not None
+    assert notifications.mark_read(store, "ivanov", None) == 2
+    assert notifications.unread_count(store, "ivanov") == 0
+    assert notifications.unread_count(store, "someone-else") == 1
+
+
+def test_marking_someone_elses_notification_is_refused_and_nothing_marked(store):
+    _notify(store, login="ivanov", event="mine")
+    _notify(store, login="petrov", event="his")
+    mine = notifications.inbox(store, "ivanov")[0].id
+    his = notifications.inbox(store, "petrov")[0].id
+    with pytest.raises(NotFound, match=f"notification {his} is not in the inbox of ivanov"):
+        notifications.mark_read(store, "ivanov", [mine, his])
+    assert notifications.unread_count(store, "ivanov") == 1
+    with pytest.raises(InvalidInput):
+        notifications.inbox(store, "ivanov", limit=0)
+
+
+# -- news for sales managers from real plans --------------------------------------------
+
+
+@pytest.fixture
+def plant_with_manager(store):
+    tiny_plant(store)  # every deal's sales manager is "Иванов А. С."
+    add_user(store, "ivanov", "Иванов А. С.", email="ivanov@plant.example")
+    with store.unit_of_work() as repo:  # once users exist, only the line's manager plans it
+        repo.save_user(User("plm", "Line Manager", Role.LINE_MANAGER, ("L",)), by="setup")
+    return store
+
+
+def _plan_and_notify(store, month=PLAN_MONTH):
+    with store.unit_of_work() as repo:
+        before = repo.assignment(month, "L")
+    [outcome] = planning.plan(store, month, login="plm")
+    with store.unit_of_work() as repo:
+        return notifications.notify_changes(repo, before, outcome.assignment), outcome.assignment
+
+
+def _by_subject(store):
+    return {n.subject: n for n in notifications.inbox(store, "ivanov")}
+
+
+def test_first_draft_tells_the_manager_what_was_left_out_with_reasons(plant_with_manager):
+    store = plant_with_manager
+    new, draft = _plan_and_notify(store)
+    # hand-checked plan (tests/storage/test_planning.py): D2#1 gets 500 of 600 t, D3#1 none,
+    # D3#2 (OD 400) fits no mill.
+    where = f"{PLAN_MONTH} L"
+    news = _by_subject(store)
+    assert set(news) == {
+        f"D2#1: 500.0 t of 600.0 t planned in the {where} assignment",
+        f"D3#1 left out of the {where} assignment",
+        f"D3#2 left out of the {where} assignment",
+    }
+    assert new == 3
+    reasons = {e.position_ref: e.reason for e in draft.exclusions}
+    for ref in ("D2#1", "D3#1", "D3#2"):
+        [n] = [n for s, n in news.items() if s.startswith(ref)]
+        assert f"Reason: {reasons[ref]}" in n.body
+        assert n.object_key == f"{PLAN_MONTH}/L/r1"
+    assert {n.kind for n in news.values()} == {"tonnes_cut", "position_removed"}
+    assert "500.0 t in this first draft; 600.0 t left to make" in news[f"D2#1: 500.0 t of 600.0 t planned in the {where} assignment"].body
+    assert len(_outbox(store)) == 3
+
+    again, _ = _plan_and_notify(store)  # re-plan: same draft, nothing new to say
+    assert again == 0
+    assert len(notifications.inbox(store, "ivanov")) == 3
+
+
+def test_excluding_a_planned_position_by_hand_notifies_with_the_reason(plant_with_manager):
+    store = plant_with_manager
+    _, draft = _plan_and_notify(store)
+    edited = assignments.set_excluded(store, PLAN_MONTH, "L", "D1#1", True, login="plm", reason="client waits for pipe coating")
+    with store.unit_of_work() as repo:
+        assert notifications.notify_changes(repo, draft, edited) == 1
+        assert notifications.notify_changes(repo, draft, edited) == 0  # same comparison, same event
+    n = notifications.inbox(store, "ivanov")[0]
+    assert n.kind == "position_removed" and n.subject.startswith("D1#1 left out")
+    assert "Reason: excluded by plm: client waits for pipe coating" in n.body
+    assert "700.0 t before, 0.0 t now" in n.body
+
+
+def test_new_revision_cutting_tonnes_against_the_approved_one(plant_with_manager):
+    store = plant_with_manager
+    _, first = _plan_and_notify(store)
+    assignments.submit(store, PLAN_MONTH, "L", login="plm")  # approval needs the revision in review
+    approved = assignments.approve(store, PLAN_MONTH, "L", login="plm")
+    with store.unit_of_work() as repo:  # M1 loses 40 of its 100 h: 400 t fewer fit
+        repo.upsert_capacity([("M1", PLAN_MONTH, 60.0)], "planner", "maintenance")
+    new, revision2 = _plan_and_notify(store)
+    assert revision2.revision == 2
+    # Key tonnes first: D1#1 keeps 700 t (200 on M2, 500 on M1: 50 of M1's 60 h), so D2#1
+    # is cut from 500 t to the 100 t left on M1.
+    cut = [n for n in notifications.inbox(store, "ivanov") if n.object_key == f"{PLAN_MONTH}/L/r2"]
+    assert [n.kind for n in cut] == ["tonnes_cut"] and new == 1
+    assert cut[0].subject == f"D2#1: 100.0 t of 500.0 t kept in the {PLAN_MONTH} L assignment"
+    [reason] = [e.reason for e in revision2.exclusions if e.position_ref == "D2#1"]
+    assert f"Reason: {reason}" in cut[0].body
+    assert approved.state is AssignmentState.APPROVED and first.id == approved.id
+
+
+def test_position_planned_later_than_requested_is_news(plant_with_manager):
+    store = plant_with_manager
+    _plan_and_notify(store)
+    new, following = _plan_and_notify(store, PLAN_MONTH + 1)
+    moved = [n for n in notifications.inbox(store, "ivanov") if n.kind == "moved_later"]
+    # D2#1's last 100 t and D3#1 were requested for PLAN_MONTH; D5#1 is due in the next.
+    assert sorted(n.subject for n in moved) == [
+        f"D2#1 planned in {PLAN_MONTH + 1}, later than requested",
+        f"D3#1 planned in {PLAN_MONTH + 1}, later than requested",
+    ]
+    assert f"requested for {PLAN_MONTH}; planned in {PLAN_MONTH + 1}" in moved[0].body
+    # D3#2 fits no mill in this month either: a new month's assignment, so news again
+    assert new == 3 and f"D3#2 left out of the {PLAN_MONTH + 1} L assignment" in _by_subject(store)
+
+
+# -- the comparison itself, on hand-built revisions --------------------------------------
+
+
+def _position(pid: int, manager: str = "ivanov", tonnes: float = 100.0, produced: float = 0.0) -> Position:
+    return Position(
+        id=pid, deal_number=f"D{pid}", position_no=1, customer="Co", is_key_account=False, sales_manager=manager,
+        deal_status=DealStatus.ACCEPTED, product_line="L", pipe_type="", od_mm=200.0, wall_mm=10.0,
+        steel_grade="20", standard="ГОСТ", length_m=None, tonnes_ordered=tonnes, tonnes_produced=produced,
+        price=Decimal(50_000), metal_cost=Decimal(30_000), requested_month=Month(2027, 1),
+    )
+
+
+def _revision(lines: dict[int, float], exclusions: dict[int, str] = {}, revision: int = 1) -> Assignment:
+    return Assignment(
+        id=revision, month=Month(2027, 1), product_line="L", revision=revision, state=AssignmentState.DRAFT,
+        created_at=datetime(2026, 12, 1, tzinfo=timezone.utc), created_by="plm", approved_at=None, approved_by=None,
+        solver_status="optimal", solver_name="highs", solve_seconds=0.1,
+        lines=tuple(AssignmentLine(pid, f"D{pid}#1", "M1", t, t / 10, Decimal(0)) for pid, t in lines.items()),
+        exclusions=tuple(Exclusion(pid, f"D{pid}#1", 1.0, "capacity_better_paying", why) for pid, why in exclusions.items()),
+        mill_hours={},
+    )
+
+
+def test_removed_position_found_in_a_later_month_is_moved_later():
+    positions = {1: _position(1)}
+    before = _revision({1: 100})
+    after = _revision({}, {1: "M1 is full of better-paying positions"}, revision=2)
+    [change] = notifications.changes_for_managers(before, after, positions, later={1: Month(2027, 3)})
+    assert change.kind == "moved_later" and change.event == "2027-01/L/r2:1:moved_later:2027-03"
+    assert "Reason: planned in 2027-03 instead; M1 is full of better-paying positions" in change.body
+    [removed] = notifications.changes_for_managers(before, after, positions)
+    assert removed.kind == "position_removed" and removed.event == "2027-01/L/r2:1:position_removed"
+
+
+def test_production_explains_fewer_tonnes_and_is_no_news():
+    before = _revision({1: 100, 2: 100})
+    after = _revision({1: 40}, revision=2)
+    made = {1: _position(1, produced=60), 2: _position(2, produced=100)}  # D1: 40 t left, D2: all made
+    assert notifications.changes_for_managers(before, after, made) == []
+    half_made = {1: _position(1, produced=30), 2: _position(2, produced=100)}  # D1: 70 t left, 40 kept
+    [cut] = notifications.changes_for_managers(before, after, half_made)
+    assert cut.kind == "tonnes_cut" and cut.event == "2027-01/L/r2:1:tonnes_cut:40.000"
+
+
+def test_manager_text_maps_to_a_login_by_login_then_by_unique_name(store):
+    add_user(store, "ivanov", "Иванов А. С.")
+    add_user(store, "sidorov", "Сидоров")
+    add_user(store, "sidorov2", "Сидоров")
+    with store.unit_of_work() as repo:
+        found = notifications.manager_logins(repo, ["ivanov", "Иванов А. С.", "Сидоров", "Петров"])
+    assert found == {"ivanov": "ivanov", "Иванов А. С.": "ivanov"}  # two Сидоровs: ambiguous
+    positions = {1: _position(1, manager="Иванов А. С."), 2: _position(2, manager="Петров")}
+    changes = notifications.changes_for_managers(None, _revision({}, {1: "why", 2: "why"}), positions, found)
+    assert [c.login for c in changes] == ["ivanov", "Петров"]  # unmapped text waits as a login
+
+
+def test_events_do_not_depend_on_the_draft_version():
+    positions = {1: _position(1)}
+    after = _revision({}, {1: "why"})
+    again = replace(after, version=7)
+    assert notifications.changes_for_managers(None, after, positions) == notifications.changes_for_managers(None, again, positions)
+
+
+def test_migration_0002_keeps_existing_users(store_url):
+    engine = make_engine(store_url)
+    config = migrate.alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0001")
+    with engine.begin() as connection:
+        connection.execute(
+            sa.text("INSERT INTO users (login, name, role, created_at) VALUES ('ivanov', 'Иванов', 'sales_manager', :at)"),
+            {"at": datetime(2026, 11, 1, tzinfo=timezone.utc)},
+        )
+    engine.dispose()
+    store = open_store(store_url)  # upgrades to head
+    with store.unit_of_work() as repo:
+        assert repo.mailbox.users() == [("ivanov", "Иванов", None)]
+    store.dispose()
