@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from core import conflicts, escalations, planning
+from core import conflicts, escalations, notifications, planning
 from core.errors import ChangedMeanwhile, Forbidden, InfeasiblePlan, InvalidInput
 from core.workflow_items import ConflictState, EscalationState
 from tests.levers import FORCE_MARGIN_CHANGE, MARGIN_AT_STAKE, SHORT_TONNES, conflict_plant, tonnes
@@ -146,3 +146,15 @@ def test_a_stale_resolution_is_refused(short):
     conflicts.escalate(store, conflict.id, login="plm", why="too big for me")
     with pytest.raises(ChangedMeanwhile, match=r"changed by plm at \d{4}-\d\d-\d\d \d\d:\d\d UTC — reload"):
         conflicts.force_in(store, conflict.id, login="plm", seen_version=conflict.version)
+
+
+def test_the_sales_manager_is_notified_once_per_conflict_event(short):
+    store, _, conflict = short
+    planning.plan(store, PLAN_MONTH, login="plm")  # the same conflict again: no second notice
+    [opened] = notifications.inbox(store, "ivanov")
+    assert (opened.kind, opened.object_key) == ("conflict", conflict.key)
+    assert "D6#1 is 100.0 t short" in opened.subject and "1 400 000 RUB" in opened.body
+    conflicts.agree_later(store, conflict.id, PLAN_MONTH + 1, login="plm")
+    resolved, first = notifications.inbox(store, "ivanov")
+    assert first.id == opened.id and f"moved to {PLAN_MONTH + 1}" in resolved.subject
+    assert notifications.inbox(store, "petrov") == []

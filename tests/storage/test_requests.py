@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from core import escalations, planning, requests
+from core import escalations, notifications, planning, requests
 from core.errors import ChangedMeanwhile, Forbidden, InvalidInput, StateError
 from core.workflow_items import ConflictState, RequestKind, RequestState
 from core.conflicts import conflicts
@@ -206,3 +206,20 @@ def test_requests_mine_lists_a_managers_own_and_a_line_managers_lines(drafted):
     assert requests.mine(store, "petrov") == []
     assert requests.describe(request) == "raise the priority of D6#1"
     assert isinstance(request.margin_at_stake, Decimal)
+
+
+def test_the_sales_manager_is_notified_once_of_each_answer(drafted):
+    store, _ = drafted
+    before = {n.id for n in notifications.inbox(store, "ivanov")}  # the conflict the plan opened
+    first = requests.request_priority(store, "D6#1", raise_=True, login="ivanov", why="stops").request
+    second = requests.request_priority(store, "D1#1", raise_=False, login="ivanov", why="can wait").request
+    requests.grant(store, first.id, login="plm")
+    requests.refuse(store, second.id, login="plm", reason="D1 pays best")
+    with pytest.raises(ChangedMeanwhile):
+        requests.refuse(store, first.id, login="plm", reason="changed my mind")
+    news = [n for n in notifications.inbox(store, "ivanov") if n.id not in before and n.kind == "request_answered"]
+    assert [(n.object_key, n.subject) for n in reversed(news)] == [
+        (first.key, f"Request {first.id} granted: raise the priority of D6#1"),
+        (second.key, f"Request {second.id} refused: lower the priority of D1#1"),
+    ]
+    assert "D1 pays best" in news[0].body
