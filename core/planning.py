@@ -22,7 +22,7 @@ from core.months import Month
 from core.numbers import grouped
 from core.permissions import Action, actor_in, require
 from solver import prioritiser
-from solver.problem import Demand, Option, Problem, Solution
+from solver.problem import Demand, Lock, Option, Problem, Solution
 from storage.repository import Repository
 from storage.store import Store
 
@@ -430,10 +430,10 @@ def _problem(
                 options=tuple(
                     Option(o.mill.id, o.hours_per_tonne, float(o.unit_margin)) for o in attrs.options
                 ),
-                locked=tuple((o.mill.id, locked[o.mill.code]) for o in attrs.options if o.mill.code in locked),
+                locked=tuple(Lock(o.mill.id, 0, locked[o.mill.code]) for o in attrs.options if o.mill.code in locked),
             )
         )
-    return Problem(tuple(demands), {m.id: hours[m.code] for m in mills})
+    return Problem(tuple(demands), {(m.id, 0): hours[m.code] for m in mills})
 
 
 def _lines(
@@ -444,7 +444,7 @@ def _lines(
 ) -> list[AssignmentLine]:
     codes = {m.id: m.code for m in mills}
     result = []
-    for (position_id, mill_id), tonnes in sorted(solution.tonnes.items()):
+    for (position_id, mill_id, _), tonnes in sorted(solution.tonnes.items()):  # one period: the month
         attrs = attributes[position_id]
         option = next(o for o in attrs.options if o.mill.id == mill_id)
         result.append(

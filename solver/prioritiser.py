@@ -1,29 +1,37 @@
-"""The monthly prioritiser: a lexicographic linear programme solved with PuLP.
+"""The prioritiser: a lexicographic plan over the horizon, solved with PuLP.
 
-Model (DESIGN.md, "The prioritiser"): tonnes ``x[p, m] ≥ 0`` of demand *p* on each mill *m*
-that can make it; ``Σ_m x[p, m] ≤ tonnes[p]``; for every mill
-``Σ_p x[p, m] · hours_per_tonne[p, m] ≤ hours[m]``; locked lines fixed at their tonnes.
-Objectives, each solved while keeping the optimum of the previous ones:
+The model is in :mod:`solver.model`. Objectives, each solved while keeping the optimum of
+the previous ones:
 
-1. the most key-account tonnes;
-2. the most marginal income ``Σ x · margin_per_tonne`` (RUB);
+1. the most key-account tonnes made by their due month;
+2. the most marginal income less lateness penalties (and less the stability penalty for
+   changing the approved revision) (RUB);
 3. the most priority-weighted tonnes — manual priority only breaks ties.
 
-Each later stage is held to the earlier optimum in two ways. The earlier objective must
-keep its value up to :data:`KEEP_RELATIVE` of the size of its terms (at least
-:data:`KEEP_ABSOLUTE`), so solver round-off cannot make the next stage infeasible. And the
-plan must stay on the earlier optimal face (:func:`_hold_to_optimum`), so the next stage
-cannot buy itself anything with that slack: on a book of 100,000 t the slack alone would
-let priority outweigh a margin difference of 1 RUB/t by a tonne.
+Each later stage keeps the earlier objective's value up to :data:`KEEP_RELATIVE` of the
+size of its terms (at least :data:`KEEP_ABSOLUTE`), so solver round-off cannot make the
+next stage infeasible. A pure LP is also held on the earlier optimal face
+(:func:`_hold_to_optimum`), so the next stage cannot buy itself anything with that slack:
+on a book of 100,000 t the slack alone would let priority outweigh a margin difference of
+1 RUB/t by a tonne. A MIP has no such face (reduced costs do not describe its optimum):
+there the kept value alone holds, and each stage starts from the previous stage's plan.
+
+A time limit covers all stages together. When it stops a later stage before it improves
+on the earlier plan, that plan is returned as "feasible".
 """
 
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 
 import pulp
 
-from solver.problem import Demand, Problem, Solution
+from solver import engines
+from solver.conflicts import find_conflicts, residual_conflict
+from solver.explain import explain
+from solver.model import Model, build, due_period, months_late
+from solver.problem import Problem, Solution
 from solver.quiet import stdout_silenced
 
 KEEP_RELATIVE = 1e-9
@@ -36,6 +44,9 @@ CBC_KEEP_RELATIVE = 1e-7
 recomputed from those values can overshoot the optimum by 5e-8 of its terms; a smaller
 slack makes the next stage wrongly infeasible."""
 
+MIP_KEEP_RELATIVE = 1e-7
+"""A MIP solver accepts integrality within 1e-6 or so: a kept value must allow for it."""
+
 FACE_TOLERANCE = 1e-7
 """Reduced costs and duals below this fraction of the largest objective coefficient count
 as zero when a stage is held to the previous optimum."""
@@ -44,113 +55,120 @@ MIN_TONNES = 0.01
 """Planned quantities below ten kilograms are solver noise and are dropped."""
 
 
-def make_solver(name: str = "highs", time_limit: float | None = None) -> pulp.LpSolver:
-    """A silent PuLP solver: ``"highs"`` (through highspy) or ``"cbc"``.
+def solve(problem: Problem, solver: str | None = None, time_limit: float | None = None) -> Solution:
+    """Plan ``problem`` lexicographically (key-account tonnes on time, margin less
+    penalties, priority) under ``problem.settings``; ``solver`` and ``time_limit``, when
+    given, override the settings' own.
 
-    HiGHS falls back to CBC when highspy is not importable. Raises ``ValueError`` for any
-    other name. Output is always off (``msg=False``): a banner would corrupt the
-    workstation's screen and ``--json`` output.
+    Returns a :class:`Solution`; never raises for an infeasible, time-limited or failed
+    solve — the status says so and ``message`` explains. Raises ``ValueError`` for an
+    unknown solver name. Prints nothing on standard output.
     """
-    if name == "highs":
-        solver = pulp.HiGHS(msg=False, timeLimit=time_limit)
-        if solver.available():
-            return solver
-        name = "cbc"
-    if name == "cbc":  # the CBC bundled with PuLP 3 (pinned below 4, which drops it)
-        return pulp.PULP_CBC_CMD(msg=False, timeLimit=time_limit)
-    raise ValueError(f"unknown solver {name!r}: use 'highs' or 'cbc'")
-
-
-def solve(problem: Problem, solver: str = "highs", time_limit: float | None = None) -> Solution:
-    """Plan ``problem`` lexicographically (key-account tonnes, margin, priority).
-
-    Returns a :class:`Solution`; never raises for an infeasible or failed solve — the
-    status says so and ``message`` explains.
-    """
+    if solver is not None:
+        problem = replace(problem, settings=replace(problem.settings, solver=solver))
+    if time_limit is not None:
+        problem = replace(problem, settings=replace(problem.settings, time_limit=time_limit))
     with stdout_silenced():
-        return _solve(problem, solver, time_limit)
+        return _solve(problem)
 
 
-def _solve(problem: Problem, solver: str, time_limit: float | None) -> Solution:
+def _solve(problem: Problem) -> Solution:
     started = time.perf_counter()
-    engine = make_solver(solver, time_limit)
-    model = pulp.LpProblem("prioritiser", pulp.LpMaximize)
-    x = _variables(model, problem.demands)
-    _add_constraints(model, problem, x)
-
-    key_expr = pulp.lpSum(x[d.id, o.mill] for d in problem.demands if d.key_account for o in d.options)
-    margin_expr = pulp.lpSum(
-        o.margin_per_tonne * x[d.id, o.mill] for d in problem.demands for o in d.options
-    )
-    priority_expr = pulp.lpSum(
-        d.priority * x[d.id, o.mill] for d in problem.demands if d.priority for o in d.options
-    )
-    stages = [("key", key_expr), ("margin", margin_expr), ("priority", priority_expr)]
-    relative = CBC_KEEP_RELATIVE if isinstance(engine, pulp.COIN_CMD) else KEEP_RELATIVE
-    first = True
-    proven = None  # the objective of the last stage, if solved to proven optimality
+    s = problem.settings
+    name = engines.label(s.solver)
+    conflicts = find_conflicts(problem)
+    if conflicts:
+        return _infeasible(name, started, conflicts)
+    model = build(problem)
+    deadline = None if s.time_limit is None else started + s.time_limit
+    stages = [("key", model.key), ("margin", model.margin), ("priority", model.priority)]
+    relative = MIP_KEEP_RELATIVE if model.is_mip else KEEP_RELATIVE
+    if engines.engine_name(s.solver) == "cbc":
+        relative = max(relative, CBC_KEEP_RELATIVE)
+    solved = None  # the variables' values after the last stage that gave a plan
+    gaps: list[float | None] = []
+    proven = None  # the objective of the last stage, if an LP solved to proven optimality
+    notes = []
     for stage, expr in stages:
         if not expr.items():  # nothing to optimise at this stage (no key accounts, no priorities)
             continue
-        release = _hold_to_optimum(model, x, proven) if proven is not None else None
-        model.setObjective(expr)
-        model.solve(engine)
-        if release is not None and model.status in (pulp.LpStatusInfeasible, pulp.LpStatusUndefined):
+        left = None if deadline is None else deadline - time.perf_counter()
+        if solved is not None and left is not None and left <= 0:
+            notes.append(f"the time limit was reached before the {stage} stage")
+            break
+        release = _hold_to_optimum(model, proven) if proven is not None else None
+        model.lp.setObjective(expr)
+        outcome = engines.run(model.lp, s.solver, left, s.gap, warm=solved is not None and model.is_mip)
+        if release is not None and outcome.kind in ("infeasible", "error"):
             release()  # numerical trouble on the face: fall back to the kept value alone
-            model.solve(engine)
-        status = pulp.LpStatus[model.status]
-        if status != "Optimal":
-            return _failed(status, stage, engine, started, first=first)
-        first = False
-        value = pulp.value(expr) or 0.0
-        size = sum(abs(c * (var.varValue or 0.0)) for var, c in expr.items())
-        slack = max(KEEP_ABSOLUTE, relative * size)
-        model += expr >= value - slack, f"keep_{stage}"
-        # a time limit also reports "Optimal", but its duals do not describe an optimum
-        proven = expr if model.sol_status == pulp.LpSolutionOptimal else None
-    tonnes = {
-        key: round(var.varValue, 3)
-        for key, var in x.items()
-        if var.varValue is not None and var.varValue >= MIN_TONNES
-    }
-    key_accounts = {d.id for d in problem.demands if d.key_account}
-    margins = {(d.id, o.mill): o.margin_per_tonne for d in problem.demands for o in d.options}
+            outcome = engines.run(model.lp, s.solver, left, s.gap, warm=False)
+        if outcome.kind in ("optimal", "feasible"):
+            gaps.append(outcome.gap)
+            solved = {var: var.varValue for var in model.lp.variables()}
+            value = pulp.value(expr) or 0.0
+            size = sum(abs(c * (var.varValue or 0.0)) for var, c in expr.items())
+            model.lp += expr >= value - max(KEEP_ABSOLUTE, relative * size), f"keep_{stage}"
+            proven = expr if outcome.kind == "optimal" and not model.is_mip else None
+            continue
+        if solved is None:
+            return _failed(outcome, stage, name, started, problem)
+        for var, value in solved.items():  # back to the earlier stage's plan
+            var.varValue = value
+        notes.append(f"the {stage} stage ended without a better plan ({outcome.detail})")
+        gaps.append(None)
+        break
+    status = "optimal" if all(g == 0.0 for g in gaps) and not notes else "feasible"
+    gap = 0.0 if status == "optimal" else (None if None in gaps else max(gaps))
+    if status == "feasible" and not notes:
+        notes.append(f"not proven optimal: relative gap {gap:.3g}" if gap is not None else "not proven optimal")
+    return _result(problem, model, status, gap, name, started, "; ".join(notes))
+
+
+def _result(problem: Problem, model: Model, status: str, gap: float | None, name: str, started: float, message: str) -> Solution:
+    tonnes = {}
+    for key in model.lines:
+        value = model.tonnes(key)
+        if value >= MIN_TONNES:
+            tonnes[key] = round(value, 3)
+    s = problem.settings
+    demands = {d.id: d for d in problem.demands}
+    options = {(d.id, o.mill): o for d in problem.demands for o in d.options}
+    key_tonnes = gross = lateness = 0.0
+    for (d, m, t), amount in tonnes.items():
+        demand = demands[d]
+        gross += amount * options[d, m].margin_per_tonne
+        lateness += amount * s.lateness_penalty * months_late(demand, t)
+        if demand.key_account and t <= due_period(demand):
+            key_tonnes += amount
+    shadow_prices, explanations = explain(problem, tonnes, pulp.value(model.key) or 0.0) if s.explain else ({}, {})
     return Solution(
-        status="optimal",
-        solver=engine.name,
+        status=status,
+        solver=name,
         seconds=time.perf_counter() - started,
+        gap=gap,
         tonnes=tonnes,
-        key_account_tonnes=sum(t for (d, _), t in tonnes.items() if d in key_accounts),
-        margin=sum(t * margins[key] for key, t in tonnes.items()),
+        key_account_tonnes=key_tonnes,
+        margin=gross - lateness,
+        gross_margin=gross,
+        lateness_cost=lateness,
+        moved_lines=_moved_lines(problem, tonnes),
+        shadow_prices=shadow_prices,
+        explanations=explanations,
+        message=message,
     )
 
 
-def _variables(model: pulp.LpProblem, demands: tuple[Demand, ...]) -> dict[tuple[int, int], pulp.LpVariable]:
-    x = {}
-    for d in demands:
-        locked = dict(d.locked)
-        for o in d.options:
-            name = f"x_{d.id}_{o.mill}"
-            if o.mill in locked:
-                x[d.id, o.mill] = model.add_variable(name, locked[o.mill], locked[o.mill])
-            else:
-                x[d.id, o.mill] = model.add_variable(name, 0, d.tonnes)
-    return x
-
-
-def _add_constraints(model: pulp.LpProblem, problem: Problem, x: dict) -> None:
+def _moved_lines(problem: Problem, tonnes: dict) -> int:
+    """Lines of the approved revision (within the horizon) not kept as they were."""
+    moved = 0
     for d in problem.demands:
-        if len(d.options) > 1:
-            model += pulp.lpSum(x[d.id, o.mill] for o in d.options) <= d.tonnes, f"demand_{d.id}"
-    usage: dict[int, list[tuple[pulp.LpVariable, float]]] = {}
-    for d in problem.demands:
-        for o in d.options:
-            usage.setdefault(o.mill, []).append((x[d.id, o.mill], o.hours_per_tonne))
-    for mill, terms in usage.items():
-        model += pulp.LpAffineExpression(terms) <= problem.hours.get(mill, 0.0), f"hours_{mill}"
+        for p in d.previous:
+            if 0 <= p.period < problem.settings.periods:
+                moved += abs(tonnes.get((d.id, p.mill, p.period), 0.0) - p.tonnes) >= MIN_TONNES
+    return moved
 
 
-def _hold_to_optimum(model: pulp.LpProblem, x: dict, objective: pulp.LpAffineExpression):
+def _hold_to_optimum(model: Model, objective: pulp.LpAffineExpression):
     """Keep the model on the optimal face of its last solve, of ``objective``; returns a
     function that lifts the hold.
 
@@ -161,14 +179,17 @@ def _hold_to_optimum(model: pulp.LpProblem, x: dict, objective: pulp.LpAffineExp
     """
     tolerance = FACE_TOLERANCE * max([1.0, *(abs(c) for c in objective.values())])
     bounds = []
-    for var in x.values():
+    for var in model.lp.variables():
         low, high = var.lowBound, var.upBound
         if low != high and abs(var.dj or 0.0) > tolerance:
             bounds.append((var, low, high))
             value = var.varValue or 0.0
-            var.lowBound = var.upBound = low if value - low <= high - value else high
+            if high is None or value - low <= high - value:
+                var.upBound = low
+            else:
+                var.lowBound = high
     senses = []
-    for row in model.constraints():
+    for row in model.lp.constraints():
         if row.sense != pulp.LpConstraintEQ and abs(row.pi or 0.0) > tolerance:
             senses.append((row, row.sense))
             row.sense = pulp.LpConstraintEQ
@@ -182,13 +203,21 @@ def _hold_to_optimum(model: pulp.LpProblem, x: dict, objective: pulp.LpAffineExp
     return release
 
 
-def _failed(status: str, stage: str, engine: pulp.LpSolver, started: float, first: bool) -> Solution:
-    """``first``: the stage was the first solved. Past it the constraints are known to be
-    feasible, so a later stage's failure is the solver's, not the locks'."""
-    if status == "Infeasible" and first:
-        message = "no plan keeps every locked line within the mills' hours"
-        code = "infeasible"
-    else:
-        message = f"the solver stopped with status {status!r} at the {stage} stage"
-        code = "error"
-    return Solution(code, engine.name, time.perf_counter() - started, message=message)
+def _infeasible(name: str, started: float, conflicts) -> Solution:
+    message = "infeasible: " + "; ".join(c.text for c in conflicts)
+    return Solution("infeasible", name, time.perf_counter() - started, conflicts=tuple(conflicts), message=message)
+
+
+def _failed(outcome: engines.Outcome, stage: str, name: str, started: float, problem: Problem) -> Solution:
+    """No plan at all from the first stage solved. Infeasible here means the checks of
+    :mod:`solver.conflicts` passed, so the locked and mandatory lines fit in hours but not
+    in whole positions or lots: all of them are named."""
+    seconds = time.perf_counter() - started
+    if outcome.kind == "infeasible":
+        conflict = residual_conflict(problem)
+        return Solution("infeasible", name, seconds, conflicts=(conflict,), message=f"infeasible: {conflict.text}")
+    if outcome.kind == "no_solution":
+        limit = problem.settings.time_limit
+        message = f"the time limit of {limit:g} s was reached before a feasible plan was found ({outcome.detail})"
+        return Solution("no_solution", name, seconds, message=message)
+    return Solution("error", name, seconds, message=f"the solver stopped at the {stage} stage: {outcome.detail}")

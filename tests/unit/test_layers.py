@@ -31,8 +31,8 @@ def test_core_runs_without_textual_or_typer_loaded():
 def test_solver_runs_without_the_database_layer():
     script = (
         "import sys, json; from solver.prioritiser import solve; from solver.problem import *;"
-        "s = solve(Problem((Demand(1, 10, True, (Option(1, 0.5, 100.0),)),), {1: 4}));"
-        "print(json.dumps([s.status, s.tonnes[(1, 1)], sorted(m for m in sys.modules if m.split('.')[0] in ('sqlalchemy', 'sqlmodel', 'storage', 'core'))]))"
+        "s = solve(Problem((Demand(1, 10, True, (Option(1, 0.5, 100.0),)),), {(1, 0): 4}));"
+        "print(json.dumps([s.status, s.tonnes[(1, 1, 0)], sorted(m for m in sys.modules if m.split('.')[0] in ('sqlalchemy', 'sqlmodel', 'storage', 'core'))]))"
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT)
     assert done.returncode == 0, done.stderr

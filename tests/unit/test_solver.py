@@ -23,7 +23,7 @@ import pulp
 import pytest
 
 from solver.prioritiser import MIN_TONNES, solve
-from solver.problem import Demand, Option, Problem, Solution
+from solver.problem import Demand, Lock, Option, Problem, Solution
 
 SOLVERS = ("highs", "cbc")
 ROUNDING = 0.0005
@@ -42,7 +42,20 @@ def run(problem: Problem, engine: str) -> Solution:
 
 
 def demand(id, tonnes, *options, key=False, priority=0, locked=()) -> Demand:
-    return Demand(id, tonnes, key, tuple(Option(*o) for o in options), priority, tuple(locked))
+    """A demand due in the plan month; ``locked`` as (mill, tonnes) pairs in that month."""
+    locks = tuple(Lock(mill, 0, tonnes) for mill, tonnes in locked)
+    return Demand(id, tonnes, key, tuple(Option(*o) for o in options), priority, locked=locks)
+
+
+def one_month(demands, hours) -> Problem:
+    """A one-month problem: ``hours`` by mill, in period 0."""
+    return Problem(demands, {(mill, 0): h for mill, h in hours.items()})
+
+
+def lines(solution: Solution) -> dict[tuple[int, int], float]:
+    """A one-month plan by (demand, mill); every line is in period 0."""
+    assert all(period == 0 for _, _, period in solution.tonnes)
+    return {(d, m): t for (d, m, _), t in solution.tonnes.items()}
 
 
 def approx(value):
@@ -51,7 +64,7 @@ def approx(value):
 
 def assert_plan(solution: Solution, tonnes: dict, key: float, margin: float) -> None:
     assert solution.status == "optimal" and solution.ok, solution.message
-    assert solution.tonnes == {k: approx(v) for k, v in tonnes.items()}
+    assert lines(solution) == {k: approx(v) for k, v in tonnes.items()}
     assert solution.key_account_tonnes == approx(key)
     assert solution.margin == approx(margin)
 
@@ -63,7 +76,7 @@ def test_key_account_before_a_better_paying_position(engine):
     # Mill 1: 100 h. Key d1 100 t at 1 h/t earning 1,000 RUB/t; non-key d2 100 t at 1 h/t
     # earning 5,000 RUB/t. Only 100 t fit: key first → d1 100 t, d2 nothing.
     # margin 100 × 1,000 = 100,000 RUB.
-    problem = Problem(
+    problem = one_month(
         demands=(
             demand(1, 100, (1, 1.0, 1000), key=True),
             demand(2, 100, (1, 1.0, 5000)),
@@ -77,7 +90,7 @@ def test_key_account_before_a_faster_better_paying_position(engine):
     # Mill 1: 100 h. Key d1 50 t at 2 h/t (100 h) earning 100 RUB/t = 50 RUB/h;
     # non-key d2 1,000 t at 0.5 h/t earning 10,000 RUB/t = 20,000 RUB/h.
     # Key first takes all 100 h: d1 50 t; margin 50 × 100 = 5,000 RUB.
-    problem = Problem(
+    problem = one_month(
         demands=(
             demand(2, 1000, (1, 0.5, 10_000)),
             demand(1, 50, (1, 2.0, 100), key=True),
@@ -91,7 +104,7 @@ def test_key_account_even_at_a_loss(engine):
     # A key account's tonnes come first even when each loses money:
     # mill 1: 10 h; key d1 10 t at 1 h/t, −200 RUB/t; d2 10 t at 1 h/t, +900 RUB/t.
     # → d1 10 t; margin 10 × −200 = −2,000 RUB.
-    problem = Problem(
+    problem = one_month(
         demands=(demand(1, 10, (1, 1.0, -200), key=True), demand(2, 10, (1, 1.0, 900))),
         hours={1: 10},
     )
@@ -108,7 +121,7 @@ def test_margin_per_mill_hour_decides_after_key_accounts(engine):
     #   d3:     100 t, 0.5 h/t, 2,000 RUB/t → 4,000 RUB/h (less per tonne, more per hour)
     # 60 h left: d3 all 100 t (50 h), then d2 10 t (10 h).
     # margin 40 × 1,000 + 100 × 2,000 + 10 × 3,000 = 40,000 + 200,000 + 30,000 = 270,000.
-    problem = Problem(
+    problem = one_month(
         demands=(
             demand(1, 40, (1, 1.0, 1000), key=True),
             demand(2, 100, (1, 1.0, 3000)),
@@ -121,7 +134,7 @@ def test_margin_per_mill_hour_decides_after_key_accounts(engine):
 
 def test_unprofitable_positions_are_left_out(engine):
     # Spare hours are not spent at a loss: mill 1 100 h, d1 10 t at −1 RUB/t, d2 10 t at +5.
-    problem = Problem(
+    problem = one_month(
         demands=(demand(1, 10, (1, 1.0, -1)), demand(2, 10, (1, 1.0, 5))),
         hours={1: 100},
     )
@@ -135,7 +148,7 @@ def test_split_across_mills_when_the_better_one_is_full(engine):
     # All 120 key tonnes fit (150 h): mill 1 is the better, so 50 t there (full), 70 t on
     # mill 2; d2 gets the 30 h left on mill 2.
     # margin 50 × 2,000 + 70 × 1,000 + 30 × 500 = 100,000 + 70,000 + 15,000 = 185,000.
-    problem = Problem(
+    problem = one_month(
         demands=(
             demand(1, 120, (1, 1.0, 2000), (2, 1.0, 1000), key=True),
             demand(2, 100, (2, 1.0, 500)),
@@ -150,7 +163,7 @@ def test_split_across_mills_when_the_better_one_is_full(engine):
 def test_a_demand_split_never_exceeds_its_tonnes(engine):
     # Mills 1 and 2, 100 h each, d1 30 t can go on both at 1 h/t, 100 RUB/t.
     # Capacity would allow 200 t, the demand caps it at 30 t, all on mill 1 (it pays more).
-    problem = Problem(
+    problem = one_month(
         demands=(demand(1, 30, (1, 1.0, 100), (2, 1.0, 90)),),
         hours={1: 100, 2: 100},
     )
@@ -162,7 +175,7 @@ def test_a_mill_without_hours_makes_nothing(engine):
     #   key d1: 10 t, mill 1 only → nothing (even a key account)
     #   d2:     10 t, mill 3 only → nothing
     #   d3:     50 t, mill 2 only, 1 h/t, 10 RUB/t → 50 t, margin 500
-    problem = Problem(
+    problem = one_month(
         demands=(
             demand(1, 10, (1, 1.0, 1000), key=True),
             demand(2, 10, (3, 1.0, 1000)),
@@ -174,7 +187,7 @@ def test_a_mill_without_hours_makes_nothing(engine):
 
 
 def test_a_demand_without_options_is_harmless(engine):
-    problem = Problem(
+    problem = one_month(
         demands=(demand(1, 10, key=True), demand(2, 10, (1, 1.0, 7))),
         hours={1: 10},
     )
@@ -182,7 +195,7 @@ def test_a_demand_without_options_is_harmless(engine):
 
 
 def test_an_empty_problem_is_an_empty_plan(engine):
-    assert_plan(run(Problem(demands=(), hours={1: 100}), engine), {}, key=0, margin=0)
+    assert_plan(run(one_month(demands=(), hours={1: 100}), engine), {}, key=0, margin=0)
 
 
 # -- manual priority ----------------------------------------------------------------------
@@ -192,7 +205,7 @@ def test_an_empty_problem_is_an_empty_plan(engine):
 def test_priority_breaks_a_tie_of_equal_margins(engine, first, second, winner):
     # Mill 1: 10 h; d1 and d2 both 10 t at 1 h/t and 1,000 RUB/t: every split of the 10 h
     # earns 10,000 RUB. The higher priority weight takes all 10 t.
-    problem = Problem(
+    problem = one_month(
         demands=(
             demand(1, 10, (1, 1.0, 1000), priority=first),
             demand(2, 10, (1, 1.0, 1000), priority=second),
@@ -206,7 +219,7 @@ def test_priority_breaks_a_tie_of_equal_margin_per_hour(engine):
     # Mill 1: 10 h. d1 earns 1,000 RUB/t at 1 h/t, d2 500 RUB/t at 0.5 h/t: both 1,000 RUB/h,
     # so any use of the 10 h earns 10,000 RUB. d2 (priority 3) takes its 8 t (4 h) and d1 the
     # 6 h left: 6 t. margin 6 × 1,000 + 8 × 500 = 10,000.
-    problem = Problem(
+    problem = one_month(
         demands=(
             demand(1, 100, (1, 1.0, 1000), priority=0),
             demand(2, 8, (1, 0.5, 500), priority=3),
@@ -221,7 +234,7 @@ def test_priority_never_outweighs_a_margin_difference(engine, scale):
     # Mill 1: `scale` h; d1 and d2 `scale` t each at 1 h/t; d1 earns 10,001 RUB/t,
     # d2 (priority 3) 10,000 RUB/t. One rouble a tonne more beats any priority:
     # d1 gets all `scale` t; margin = 10,001 × scale.
-    problem = Problem(
+    problem = one_month(
         demands=(
             demand(1, scale, (1, 1.0, 10_001)),
             demand(2, scale, (1, 1.0, 10_000), priority=3),
@@ -233,7 +246,7 @@ def test_priority_never_outweighs_a_margin_difference(engine, scale):
 
 def test_priority_never_outweighs_a_key_account(engine):
     # Equal margins, but d1 is a key account with no priority and d2 non-key with priority 3.
-    problem = Problem(
+    problem = one_month(
         demands=(
             demand(1, 10, (1, 1.0, 1000), key=True),
             demand(2, 10, (1, 1.0, 1000), priority=3),
@@ -255,7 +268,7 @@ def test_locked_lines_are_kept_exactly_even_at_a_loss(engine):
     # Mill 1: d3 30 t first (better per hour), then d2 with 100 − 30 − 30 = 40 h → 40 t.
     # margin 30 × −500 + 40 × 1,000 + 30 × 3,000 + 20 × −800
     #      = −15,000 + 40,000 + 90,000 − 16,000 = 99,000
-    problem = Problem(
+    problem = one_month(
         demands=(
             demand(1, 30, (1, 1.0, -500), locked=((1, 30),)),
             demand(2, 100, (1, 1.0, 1000)),
@@ -273,13 +286,13 @@ def test_locked_lines_are_kept_exactly_even_at_a_loss(engine):
 
 def test_a_lock_caps_a_line_as_well(engine):
     # d1 50 t at 5,000 RUB/t with 100 h free, locked at 12.5 t: stays 12.5 t, no more.
-    problem = Problem(demands=(demand(1, 50, (1, 1.0, 5000), locked=((1, 12.5),)),), hours={1: 100})
+    problem = one_month(demands=(demand(1, 50, (1, 1.0, 5000), locked=((1, 12.5),)),), hours={1: 100})
     assert_plan(run(problem, engine), {(1, 1): 12.5}, key=0, margin=62_500)
 
 
 def test_a_locked_line_beats_a_key_account(engine):
     # Mill 1: 10 h; non-key d1 locked at 6 t (6 h); key d2 10 t only gets the 4 h left.
-    problem = Problem(
+    problem = one_month(
         demands=(
             demand(1, 6, (1, 1.0, 1), locked=((1, 6),)),
             demand(2, 10, (1, 1.0, 1), key=True),
@@ -293,9 +306,9 @@ def test_a_locked_line_beats_a_key_account(engine):
     "problem",
     [
         # one lock of 20 t at 1 h/t on a 10 h mill
-        Problem(demands=(demand(1, 20, (1, 1.0, 100), locked=((1, 20),)),), hours={1: 10}),
+        one_month(demands=(demand(1, 20, (1, 1.0, 100), locked=((1, 20),)),), hours={1: 10}),
         # two locks of 6 h each on a 10 h mill
-        Problem(
+        one_month(
             demands=(
                 demand(1, 6, (1, 1.0, 100), locked=((1, 6),)),
                 demand(2, 6, (1, 1.0, 100), locked=((1, 6),), key=True),
@@ -303,7 +316,7 @@ def test_a_locked_line_beats_a_key_account(engine):
             hours={1: 10},
         ),
         # a lock on a mill that has no hours this month
-        Problem(demands=(demand(1, 5, (2, 1.0, 100), locked=((2, 5),)),), hours={1: 10}),
+        one_month(demands=(demand(1, 5, (2, 1.0, 100), locked=((2, 5),)),), hours={1: 10}),
     ],
     ids=["one-lock", "two-locks", "mill-without-hours"],
 )
@@ -321,14 +334,14 @@ def test_a_fractional_optimum_survives_cbcs_eight_digit_solution_file(engine):
     # CBC reports 66.666667 (eight digits), which overshoots the true margin optimum by
     # 0.33 RUB; the priority stage must still find the margin it was told to keep.
     # Reported to the kilogram: 66.667 t, margin 66.667 × 1,000 = 66,667 RUB.
-    problem = Problem(demands=(demand(1, 1000, (1, 3.0, 1000), priority=1),), hours={1: 200})
+    problem = one_month(demands=(demand(1, 1000, (1, 3.0, 1000), priority=1),), hours={1: 200})
     assert_plan(run(problem, engine), {(1, 1): 66.667}, key=0, margin=66_667)
 
 
 def test_unknown_solver_is_refused_and_stdout_restored(capfd):
     print("before")
     with pytest.raises(ValueError, match="gurobi"):
-        solve(Problem(demands=(), hours={}), solver="gurobi")
+        solve(one_month(demands=(), hours={}), solver="gurobi")
     print("after")
     assert capfd.readouterr().out == "before\nafter\n"
 
@@ -356,12 +369,12 @@ def random_problem(seed: int) -> Problem:
             most = min(tonnes, free[o.mill] / o.hours_per_tonne)
             if most >= 1:
                 lock = round(rng.uniform(0.5, most), 1)
-                locked = ((o.mill, lock),)
+                locked = (Lock(o.mill, 0, lock),)
                 free[o.mill] -= lock * o.hours_per_tonne
         demands.append(
-            Demand(i, tonnes, rng.random() < 0.4, options, rng.choice([0, 0, 0, 1, 2, 3]), locked)
+            Demand(i, tonnes, rng.random() < 0.4, options, rng.choice([0, 0, 0, 1, 2, 3]), locked=locked)
         )
-    return Problem(demands=tuple(demands), hours=hours)
+    return one_month(demands=tuple(demands), hours=hours)
 
 
 def independent_optimum(problem: Problem) -> tuple[float, float]:
@@ -375,11 +388,11 @@ def independent_optimum(problem: Problem) -> tuple[float, float]:
     rows = []
     for d in problem.demands:
         rows.append(pulp.lpSum(y[d.id, o.mill] for o in d.options) <= d.tonnes)
-        for mill, tonnes in d.locked:
-            rows.append(y[d.id, mill] == tonnes)
+        for lock in d.locked:
+            rows.append(y[d.id, lock.mill] == lock.tonnes)
     for mill in {o.mill for d in problem.demands for o in d.options}:
         use = [(y[d.id, o.mill], o.hours_per_tonne) for d in problem.demands for o in d.options if o.mill == mill]
-        rows.append(pulp.LpAffineExpression(use) <= problem.hours.get(mill, 0.0))
+        rows.append(pulp.LpAffineExpression(use) <= problem.hours.get((mill, 0), 0.0))
     for row in rows:
         key_model += row
     key = pulp.lpSum(y[d.id, o.mill] for d in problem.demands if d.key_account for o in d.options)
@@ -401,11 +414,11 @@ def greedy_plan(problem: Problem, rng: random.Random, key_first: bool) -> dict[t
     """A feasible plan: the locks, then (demand, mill) pairs in random order (key accounts
     first if asked), each filled as far as tonnes and hours allow."""
     plan: dict[tuple[int, int], float] = {}
-    hours_left = dict(problem.hours)
+    hours_left = {mill: h for (mill, _), h in problem.hours.items()}
     tonnes_left = {d.id: d.tonnes for d in problem.demands}
     pairs = []
     for d in problem.demands:
-        locked = dict(d.locked)
+        locked = {lock.mill: lock.tonnes for lock in d.locked}
         for o in d.options:
             if o.mill in locked:
                 plan[d.id, o.mill] = locked[o.mill]
@@ -449,13 +462,13 @@ def assert_feasible(problem: Problem, plan: dict, smallest: float = MIN_TONNES) 
     for d in problem.demands:
         lines = [t for (i, _), t in plan.items() if i == d.id]
         assert sum(lines) <= d.tonnes + ROUNDING * len(lines) + 1e-9, d
-        for mill, tonnes in d.locked:
-            assert plan.get((d.id, mill)) == pytest.approx(tonnes, abs=1e-9), (d, mill)
+        for lock in d.locked:
+            assert plan.get((d.id, lock.mill)) == pytest.approx(lock.tonnes, abs=1e-9), (d, lock.mill)
     for mill in {o.mill for o in options.values()}:
         used = [(t, options[pair].hours_per_tonne) for pair, t in plan.items() if pair[1] == mill]
         hours = sum(t * h for t, h in used)
         allowance = sum(ROUNDING * h for _, h in used) + 1e-9
-        assert hours <= problem.hours.get(mill, 0.0) + allowance, (mill, hours)
+        assert hours <= problem.hours.get((mill, 0), 0.0) + allowance, (mill, hours)
 
 
 def rounding_allowance(problem: Problem, plan: dict) -> tuple[float, float]:
@@ -497,13 +510,13 @@ def random_cases():
 def test_random_plan_is_feasible_and_matches_an_independent_optimum(seed, engine):
     problem, solution = solved(seed, engine)
     assert solution.status == "optimal", solution.message
-    assert_feasible(problem, solution.tonnes)
+    assert_feasible(problem, lines(solution))
     # the reported totals are those of the reported lines
-    assert solution.key_account_tonnes == pytest.approx(key_tonnes(problem, solution.tonnes), abs=1e-9)
-    assert solution.margin == pytest.approx(margin_of(problem, solution.tonnes), rel=1e-12, abs=1e-6)
+    assert solution.key_account_tonnes == pytest.approx(key_tonnes(problem, lines(solution)), abs=1e-9)
+    assert solution.margin == pytest.approx(margin_of(problem, lines(solution)), rel=1e-12, abs=1e-6)
 
     best_key, best_margin = reference(seed)
-    tonnes_slack, money_slack = rounding_allowance(problem, solution.tonnes)
+    tonnes_slack, money_slack = rounding_allowance(problem, lines(solution))
     assert abs(solution.key_account_tonnes - best_key) <= 1e-6 * max(1.0, best_key) + tonnes_slack
     assert abs(solution.margin - best_margin) <= 1e-6 * max(1.0, abs(best_margin)) + money_slack
 
@@ -512,7 +525,7 @@ def test_random_plan_is_feasible_and_matches_an_independent_optimum(seed, engine
 def test_no_random_feasible_plan_beats_the_returned_one(seed, engine):
     problem, solution = solved(seed, engine)
     best_key, _ = reference(seed)
-    tonnes_slack, money_slack = rounding_allowance(problem, solution.tonnes)
+    tonnes_slack, money_slack = rounding_allowance(problem, lines(solution))
     rng = random.Random(1000 + seed)
     for attempt in range(200):
         plan = greedy_plan(problem, rng, key_first=attempt % 2 == 0)
@@ -535,7 +548,7 @@ def test_the_random_plants_exercise_every_rule():
         competing += best_key < wanted - 1e-6
         locked += any(d.locked for d in problem.demands)
         split += any(
-            sum(1 for (i, _) in solution.tonnes if i == d.id) > 1 for d in problem.demands
+            sum(1 for (i, _) in lines(solution) if i == d.id) > 1 for d in problem.demands
         )
         rng = random.Random(1000 + seed)
         ties += any(
@@ -555,7 +568,7 @@ SOLVE_AND_PRINT = textwrap.dedent(
 
     problem = Problem(
         demands=(Demand(1, 10.0, True, (Option(1, 1.0, 100.0),)),),
-        hours={1: 100.0},
+        hours={(1, 0): 100.0},
     )
     plans = [solve(problem, solver=name) for name in sys.argv[1:]]
     print(json.dumps([[p.status, p.key_account_tonnes] for p in plans]))
@@ -582,7 +595,7 @@ def test_the_banner_is_real_so_the_silence_test_can_fail(capfd):
 
 
 def test_a_solve_keeps_the_callers_own_output(capfd, engine):
-    problem = Problem(demands=(demand(1, 1, (1, 1.0, 1)),), hours={1: 1})
+    problem = one_month(demands=(demand(1, 1, (1, 1.0, 1)),), hours={1: 1})
     print("before", flush=True)
     assert run(problem, engine).ok
     print("after", flush=True)

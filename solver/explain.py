@@ -1,0 +1,173 @@
+"""Shadow prices of mill hours and why each demand was left out or planned late.
+
+Shadow prices come from the LP relaxation of the margin stage: every binary (whole
+position, minimum lot) relaxed to [0, 1], key-account tonnes on time held at least at the
+plan's, the objective margin less penalties. The dual of ``hours_m_t`` is what one more
+hour of mill *m* in period *t* would add to that objective (RUB/h). Fixing the binaries at
+the plan instead would fix every whole position's tonnes and leave every price at zero,
+which tells a planner nothing. With whole positions or lots the prices are therefore those
+of the divisible plan nearest to the real one — a planner's rule of thumb, not a proof.
+
+A demand's explanation compares, on its best compatible mill-period (the one where it
+earns most per hour above the shadow price), the shadow price with what it earns per hour
+there: margin (less lateness) ÷ hours per tonne.
+"""
+
+from __future__ import annotations
+
+import math
+
+from solver import engines
+from solver.model import allowed_lines, build, due_period, net_margin
+from solver.problem import Demand, Explanation, Option, Problem
+
+PRICE_TOLERANCE = 1e-6
+"""RUB/h within which a position's earnings per hour count as equal to a shadow price
+(relative to the larger of the two, at least 1)."""
+
+KEY_SLACK_RELATIVE = 1e-7
+KEY_SLACK_ABSOLUTE = 1e-6
+"""Key-account tonnes (t) the relaxation may fall short of the plan's: CBC reports values to
+eight digits, so the plan's own value can overshoot the optimum by 5e-8 of it."""
+
+SHORT = 0.01
+"""Tonnes (t) short or late below which nothing needs explaining (the reporting grain)."""
+
+
+def shadow_prices(problem: Problem, key_tonnes: float) -> dict[tuple[int, int], float]:
+    """RUB per extra hour by (mill, period), for every mill-period of the horizon in
+    ``problem.hours`` (0 where no demand could use it; for one without hours, the worth of
+    its first hour), holding at least ``key_tonnes`` (t,
+    unrounded) key-account tonnes on time; empty if the relaxation could not be solved."""
+    model = build(problem, relax=True)
+    prices = {(m, t): 0.0 for m, t in problem.hours if 0 <= t < problem.settings.periods}
+    if not model.hours_rows:
+        return prices
+    if model.key.items():
+        model.lp += model.key >= key_tonnes - max(KEY_SLACK_ABSOLUTE, KEY_SLACK_RELATIVE * key_tonnes), "keep_key"
+    model.lp.setObjective(model.margin)
+    outcome = engines.run(model.lp, problem.settings.solver, None, 0.0, warm=False)
+    if outcome.kind != "optimal":
+        return {}
+    rows = {row.name: row for row in model.lp.constraints()}
+    # a maximisation's hours row is worth ≥ 0 per hour; solvers differ in the sign they report
+    prices.update({cell: abs(rows[name].pi or 0.0) for cell, name in model.hours_rows.items()})
+    return prices
+
+
+def explain(problem: Problem, tonnes: dict[tuple[int, int, int], float], key_tonnes: float) -> tuple[dict, dict]:
+    """``(shadow_prices, explanations)`` for the plan ``tonnes`` ((demand, mill, period) → t)
+    that makes ``key_tonnes`` key-account tonnes on time (unrounded, as solved)."""
+    prices = shadow_prices(problem, key_tonnes)
+    planned: dict[int, dict[tuple[int, int], float]] = {}
+    for (d, m, t), amount in tonnes.items():
+        planned.setdefault(d, {})[m, t] = amount
+    occupants = _occupants(problem, tonnes)
+    explanations = {}
+    for d in problem.demands:
+        made = planned.get(d.id, {})
+        due = due_period(d)
+        if due >= problem.settings.periods:
+            continue  # not due within the horizon: not making it yet needs no reason
+        short = round(d.tonnes - sum(made.values()), 3)
+        late = {t: amount for (_, t), amount in made.items() if t > due}
+        if short >= SHORT:
+            explanations[d.id] = _left_out(problem, d, short, round(sum(late.values()), 3), prices, occupants)
+        elif sum(late.values()) >= SHORT:
+            explanations[d.id] = _late(problem, d, late, prices)
+    return prices, explanations
+
+
+def _occupants(problem: Problem, tonnes: dict) -> dict[tuple[int, int], list[tuple[Demand, Option]]]:
+    """Who the plan put on each mill-period."""
+    demands = {d.id: d for d in problem.demands}
+    result: dict[tuple[int, int], list[tuple[Demand, Option]]] = {}
+    for d, m, t in tonnes:
+        demand = demands[d]
+        option = next(o for o in demand.options if o.mill == m)
+        result.setdefault((m, t), []).append((demand, option))
+    return result
+
+
+def _late(problem: Problem, d: Demand, late: dict[int, float], prices) -> Explanation:
+    """Made in full but partly late. Against the price of an hour in the due month stands
+    what making it on time would save per hour there: the lateness penalty of its first
+    late month. It is late because that saving is the smaller."""
+    tonnes = round(sum(late.values()), 3)
+    due = due_period(d)
+    lines = [(o, t) for o, t in allowed_lines(problem, d) if t == due]
+    if not lines:
+        return Explanation(d.id, "late", 0.0, tonnes, None, None, None, None,
+                           f"demand {d.id}: {tonnes:g} t made late — no mill that can make it has hours in its due period {due}")
+    penalty = problem.settings.lateness_penalty * (min(late) - due)
+    o, t, price, saves = _best(lines, prices, lambda o, t: _per_hour(penalty, o))
+    return Explanation(
+        d.id, "late", 0.0, tonnes, o.mill, t, price, saves,
+        f"demand {d.id}: {tonnes:g} t made late — an hour of mill {o.mill} in period {t} is worth {price:,.0f} RUB "
+        f"at the margin; making it on time would save only {saves:,.0f} RUB of lateness per hour",
+    )
+
+
+def _left_out(problem: Problem, d: Demand, short: float, late: float, prices, occupants) -> Explanation:
+    """Left out wholly or partly: the first reason that holds, from the data to the prices
+    on its best mill-period."""
+    s = problem.settings
+    tail = f" ({late:g} t of what is made is late)" if late >= SHORT else ""
+
+    def said(code, why, o=None, t=None, price=None, earns=None) -> Explanation:
+        return Explanation(d.id, code, short, late, o and o.mill, t, price, earns, f"demand {d.id}: {short:g} t left out — {why}{tail}")
+
+    locked = {(lock.mill, lock.period) for lock in d.locked}
+    # a locked line is fixed (and a whole demand with locks is made only there)
+    lines = [] if s.whole and d.locked else [(o, t) for o, t in allowed_lines(problem, d) if (o.mill, t) not in locked]
+    if not lines:
+        if d.locked:
+            return said("locked", f"it is locked at {sum(lock.tonnes for lock in d.locked):g} t and no other line is open to it")
+        if d.options and all(d.tonnes < s.min_lot.get(o.mill, 0.0) for o in d.options):
+            return said("min_lot", f"{d.tonnes:g} t is below the minimum lot of every mill that can make it")
+        return said("no_mill", "no mill that can make it has hours in the periods it may be made")
+    o, t, price, earns = _best(lines, prices, lambda o, t: _per_hour(net_margin(d, o, t, s.lateness_penalty), o))
+    cell = f"mill {o.mill} in period {t}"
+    facts = (o, t, price, earns)
+    if earns <= 0:
+        return said("unprofitable", f"it earns {earns:,.0f} RUB/h on {cell}: making it would lose money", *facts)
+    if earns < price - _tolerance(earns, price):
+        return said("capacity", f"{cell} is full: an hour there is worth {price:,.0f} RUB at the margin, it earns {earns:,.0f} RUB/h", *facts)
+    # it earns at least the margin there: something that earns less holds the hours
+    if not d.key_account and _cheaper(occupants, (o.mill, t), earns, lambda x: x.key_account):
+        return said("key_accounts", f"pushed out of {cell} by key-account tonnes (it earns {earns:,.0f} RUB/h)", *facts)
+    if _cheaper(occupants, (o.mill, t), earns, lambda x: x.mandatory or bool(x.locked)):
+        return said("reserved", f"the hours of {cell} are held by locked or mandatory lines (it earns {earns:,.0f} RUB/h)", *facts)
+    if s.whole:
+        return said("whole", f"it does not fit whole into what is left of {cell}", *facts)
+    if s.min_lot.get(o.mill, 0.0) > 0:
+        return said("min_lot", f"what is left of {cell} is below its minimum lot of {s.min_lot[o.mill]:g} t", *facts)
+    if s.stability_penalty > 0 and any(x.previous for x, _ in occupants.get((o.mill, t), ())):
+        return said("stability", f"room on {cell} would mean moving lines of the approved revision", *facts)
+    return said("capacity", f"{cell} is full: an hour there is worth {price:,.0f} RUB at the margin, as much as it earns", *facts)
+
+
+def _best(lines, prices, earns) -> tuple[Option, int, float, float]:
+    """The line where ``earns(option, period)`` (RUB/h) most exceeds the shadow price."""
+    scored = [(earns(o, t) - prices.get((o.mill, t), 0.0), i) for i, (o, t) in enumerate(lines)]
+    o, t = lines[max(scored)[1]]
+    return o, t, prices.get((o.mill, t), 0.0), earns(o, t)
+
+
+def _per_hour(rub_per_tonne: float, option: Option) -> float:
+    """RUB/h from RUB/t on ``option``'s mill (a mill needing no time earns without limit)."""
+    if option.hours_per_tonne > 0:
+        return rub_per_tonne / option.hours_per_tonne
+    return math.copysign(math.inf, rub_per_tonne)
+
+
+def _tolerance(a: float, b: float) -> float:
+    return PRICE_TOLERANCE * max(1.0, abs(a), abs(b))
+
+
+def _cheaper(occupants, cell, earns: float, which) -> bool:
+    """Whether lines matching ``which`` on ``cell`` earn less per hour than ``earns``."""
+    return any(
+        which(demand) and _per_hour(option.margin_per_tonne, option) < earns - _tolerance(earns, 0)
+        for demand, option in occupants.get(cell, ())
+    )

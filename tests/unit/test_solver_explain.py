@@ -1,0 +1,223 @@
+"""Shadow prices of mill hours and the reasons the prioritiser gives for each position it
+left out or planned late.
+
+Hand-checkable plants on both HiGHS and CBC; the shadow price is worked out as the margin
+per hour of the marginal position (the one the mill's last hour goes to).
+Units: t, h, RUB. ``Option(mill, hours_per_tonne, margin_per_tonne)``.
+"""
+
+from __future__ import annotations
+
+import pulp
+import pytest
+
+from solver.prioritiser import solve
+from solver.problem import Demand, Lock, Option, Problem, Settings, Solution
+from tests.unit.test_solver import random_problem
+
+
+@pytest.fixture(params=("highs", "cbc"))
+def engine(request) -> str:
+    return request.param
+
+
+def plan(engine: str, demands, hours: dict, **settings) -> Solution:
+    solution = solve(Problem(tuple(demands), hours, Settings(solver=engine, **settings)))
+    assert solution.ok, solution.message
+    return solution
+
+
+def d(id, tonnes, *options, key=False, **fields) -> Demand:
+    return Demand(id, tonnes, key, tuple(Option(*o) for o in options), **fields)
+
+
+def approx(value):
+    return pytest.approx(value, rel=1e-7, abs=1e-6)
+
+
+# Mill 1: 100 h.
+#   d1  40 t at 1 h/t,   3,000 RUB/t → 3,000 RUB/h
+#   d2 100 t at 0.5 h/t, 2,000 RUB/t → 4,000 RUB/h
+#   d3 100 t at 2 h/t,   1,000 RUB/t →   500 RUB/h
+#   d4  10 t at 1 h/t,     200 RUB/t →   200 RUB/h
+# By margin per hour: d2 takes 50 h, d1 40 h, d3 the last 10 h (5 t). d3 is the marginal
+# position: one more hour would make 0.5 t more of it, so an hour is worth 500 RUB.
+ONE_MILL = [
+    d(1, 40, (1, 1.0, 3000)),
+    d(2, 100, (1, 0.5, 2000)),
+    d(3, 100, (1, 2.0, 1000)),
+    d(4, 10, (1, 1.0, 200)),
+]
+
+
+def test_the_shadow_price_is_the_margin_per_hour_of_the_marginal_position(engine):
+    solution = plan(engine, ONE_MILL, {(1, 0): 100})
+    assert solution.tonnes == {(2, 1, 0): approx(100), (1, 1, 0): approx(40), (3, 1, 0): approx(5)}
+    assert solution.shadow_prices == {(1, 0): approx(500)}
+
+
+def test_left_out_positions_are_compared_with_the_shadow_price(engine):
+    solution = plan(engine, ONE_MILL, {(1, 0): 100})
+    assert set(solution.explanations) == {3, 4}  # d1 and d2 are made in full, on time
+    marginal, cheaper = solution.explanations[3], solution.explanations[4]
+    assert (marginal.code, marginal.tonnes_short, marginal.mill, marginal.period) == ("capacity", approx(95), 1, 0)
+    assert marginal.shadow_price == approx(500) and marginal.earns_per_hour == approx(500)
+    assert (cheaper.code, cheaper.tonnes_short) == ("capacity", approx(10))
+    assert cheaper.shadow_price == approx(500) and cheaper.earns_per_hour == approx(200)
+    assert "mill 1" in cheaper.text and "500 RUB" in cheaper.text and "200 RUB/h" in cheaper.text
+
+
+def test_a_mill_with_spare_hours_has_a_zero_shadow_price(engine):
+    # Two months: month 1 has 1,000 h for a 10 t position due then: an hour there is worth 0.
+    demands = [*ONE_MILL, d(5, 10, (1, 1.0, 100), due=1)]
+    solution = plan(engine, demands, {(1, 0): 100, (1, 1): 1000}, periods=2, lateness_penalty=5000)
+    assert solution.shadow_prices[1, 1] == approx(0)
+    assert solution.shadow_prices[1, 0] == approx(500)
+    assert solution.tonnes[5, 1, 1] == approx(10)
+
+
+def test_pushed_out_by_key_account_tonnes(engine):
+    # Mill 1: 100 h. Key d1 100 t at 100 RUB/t fills it; d2 earns 5,000 RUB/h but is out.
+    solution = plan(engine, [d(1, 100, (1, 1.0, 100), key=True), d(2, 100, (1, 1.0, 5000))], {(1, 0): 100})
+    reason = solution.explanations[2]
+    assert (reason.code, reason.mill, reason.period, reason.tonnes_short) == ("key_accounts", 1, 0, approx(100))
+    assert reason.earns_per_hour == approx(5000)
+
+
+def test_hours_held_by_a_locked_line(engine):
+    # Mill 1: 100 h, all locked for d1 (100 RUB/t); d2 earns 5,000 RUB/h but is out.
+    solution = plan(
+        engine,
+        [d(1, 100, (1, 1.0, 100), locked=(Lock(1, 0, 100),)), d(2, 50, (1, 1.0, 5000))],
+        {(1, 0): 100},
+    )
+    assert solution.explanations[2].code == "reserved"
+
+
+def test_a_lock_that_caps_a_position_is_the_reason(engine):
+    # d1 50 t, locked at 12.5 t on its only mill, whose hours are plenty: the lock caps it.
+    solution = plan(engine, [d(1, 50, (1, 1.0, 5000), locked=(Lock(1, 0, 12.5),))], {(1, 0): 100})
+    reason = solution.explanations[1]
+    assert (reason.code, reason.tonnes_short) == ("locked", approx(37.5))
+    assert "12.5 t" in reason.text
+
+
+def test_no_compatible_mill_with_hours(engine):
+    # d1 has no mill at all; d2's only mill has no hours this month.
+    solution = plan(engine, [d(1, 10), d(2, 10, (2, 1.0, 100)), d(3, 10, (1, 1.0, 100))], {(1, 0): 100, (2, 0): 0})
+    assert solution.explanations[1].code == "no_mill" and solution.explanations[2].code == "no_mill"
+    assert solution.explanations[1].mill is None and solution.explanations[1].shadow_price is None
+    assert 3 not in solution.explanations
+
+
+def test_an_unprofitable_position_is_said_to_lose_money(engine):
+    solution = plan(engine, [d(1, 10, (1, 1.0, -50))], {(1, 0): 100})
+    reason = solution.explanations[1]
+    assert reason.code == "unprofitable" and reason.earns_per_hour == approx(-50)
+    assert solution.shadow_prices == {(1, 0): approx(0)}
+
+
+def test_kept_out_to_keep_the_approved_revision(engine):
+    # Mill 1: 100 h; the approved revision gave them to d1 (1,000 RUB/t). New d2 pays
+    # 1,100 RUB/t: swapping gains 10,000 RUB but changes 100 t of d1's line, which at
+    # 200 RUB/t costs 20,000. d2 stays out, and says why.
+    solution = plan(
+        engine,
+        [d(1, 100, (1, 1.0, 1000), previous=(Lock(1, 0, 100),)), d(2, 100, (1, 1.0, 1100))],
+        {(1, 0): 100},
+        stability_penalty=200,
+    )
+    assert solution.tonnes == {(1, 1, 0): approx(100)}
+    assert solution.explanations[2].code == "stability"
+
+
+def test_a_late_position_weighs_the_hour_of_its_due_month_against_the_penalty_saved(engine):
+    # Mill 1: month 0 100 h, month 1 250 h; penalty 300 RUB/t per month; both due now.
+    #   d1 200 t at 1 h/t, 2,000 RUB/t; d2 50 t at 2 h/t, 3,000 RUB/t.
+    # Month 0 holds 100 h: an hour of d1 there saves 300 RUB of lateness, an hour of d2
+    # only 150 (half a tonne). So d1 fills month 0 and d2 goes late with d1's other 100 t
+    # (month 1 keeps 50 h spare: its hour is worth 0). One more hour in month 0 would bring
+    # one tonne of d1 forward: 300 RUB.
+    solution = plan(
+        engine,
+        [d(1, 200, (1, 1.0, 2000)), d(2, 50, (1, 2.0, 3000))],
+        {(1, 0): 100, (1, 1): 250},
+        periods=2,
+        lateness_penalty=300,
+    )
+    assert solution.tonnes == {(1, 1, 0): approx(100), (1, 1, 1): approx(100), (2, 1, 1): approx(50)}
+    assert solution.shadow_prices == {(1, 0): approx(300), (1, 1): approx(0)}
+    late = solution.explanations[2]
+    assert (late.code, late.late_tonnes, late.tonnes_short, late.mill, late.period) == ("late", approx(50), 0, 1, 0)
+    assert late.shadow_price == approx(300) and late.earns_per_hour == approx(150)
+    marginal = solution.explanations[1]  # the marginal one: saves exactly what an hour is worth
+    assert (marginal.code, marginal.late_tonnes, marginal.earns_per_hour) == ("late", approx(100), approx(300))
+
+
+def test_explanations_can_be_turned_off():
+    solution = solve(Problem(tuple(ONE_MILL), {(1, 0): 100}, Settings(explain=False)))
+    assert solution.ok and solution.explanations == {} and solution.shadow_prices == {}
+
+
+# -- seeded random plants: prices are supergradients, every shortfall is explained ----------
+
+
+def best_margin(problem: Problem, hours: dict, key_floor: float) -> float:
+    """Most margin with at least ``key_floor`` key-account tonnes, one month: plain PuLP and
+    CBC, written without the prioritiser's code."""
+    model = pulp.LpProblem("check", pulp.LpMaximize)
+    x = {(dm.id, o.mill): pulp.LpVariable(f"x_{dm.id}_{o.mill}", 0) for dm in problem.demands for o in dm.options}
+    for dm in problem.demands:
+        model += pulp.lpSum(x[dm.id, o.mill] for o in dm.options) <= dm.tonnes
+        for lock in dm.locked:
+            model += x[dm.id, lock.mill] == lock.tonnes
+    for (mill, _), h in hours.items():
+        model += pulp.lpSum(x[dm.id, o.mill] * o.hours_per_tonne for dm in problem.demands for o in dm.options if o.mill == mill) <= h
+    model += pulp.lpSum(x[dm.id, o.mill] for dm in problem.demands if dm.key_account for o in dm.options) >= key_floor
+    margin = pulp.lpSum(o.margin_per_tonne * x[dm.id, o.mill] for dm in problem.demands for o in dm.options)
+    model += margin + 0
+    assert model.solve(pulp.PULP_CBC_CMD(msg=False)) == pulp.LpStatusOptimal
+    return pulp.value(margin) or 0.0
+
+
+@pytest.mark.parametrize("seed", range(25))
+def test_random_shadow_prices_bound_the_value_of_an_hour_more_or_less(seed):
+    # The margin f(hours) at fixed key-account tonnes is concave in each mill's hours and
+    # its shadow price π a supergradient: f(h ± 1) ≤ f(h) ± π, whether or not the optimum
+    # is degenerate. Checked for every mill with more than an hour.
+    problem = random_problem(seed)
+    solution = solve(problem)
+    key = solution.key_account_tonnes - 0.001 * len(solution.tonnes)  # lines are reported to the kg
+    base = best_margin(problem, problem.hours, key)
+    for cell, h in problem.hours.items():
+        price = solution.shadow_prices[cell]
+        assert price >= 0
+        for step in (1.0, -1.0):
+            if h + step < 0 or not any(o.mill == cell[0] for dm in problem.demands for o in dm.options):
+                continue
+            try:
+                moved = best_margin(problem, {**problem.hours, cell: h + step}, key)
+            except AssertionError:  # one hour less may not hold the locks or key tonnes
+                continue
+            assert moved <= base + step * price + 1e-4 * max(1.0, abs(base)), (cell, step, price)
+
+
+@pytest.mark.parametrize("seed", range(25))
+def test_random_plants_explain_every_shortfall_consistently(seed):
+    problem = random_problem(seed)
+    solution = solve(problem)
+    made = {}
+    for (i, _, _), t in solution.tonnes.items():
+        made[i] = made.get(i, 0.0) + t
+    short = {dm.id for dm in problem.demands if dm.tonnes - made.get(dm.id, 0.0) >= 0.01}
+    assert set(solution.explanations) == short
+    keys = {dm.id for dm in problem.demands if dm.key_account}
+    for reason in solution.explanations.values():
+        assert reason.tonnes_short > 0 and reason.text.startswith(f"demand {reason.demand}:")
+        if reason.code == "capacity":
+            assert reason.earns_per_hour <= reason.shadow_price * (1 + 1e-6) + 1e-6
+        if reason.code == "key_accounts":
+            assert reason.demand not in keys
+            assert any(i in keys and m == reason.mill for i, m, _ in solution.tonnes)
+        if reason.code == "unprofitable":
+            assert reason.earns_per_hour <= 0
