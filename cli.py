@@ -10,6 +10,7 @@ Exit codes: 0 done; 1 the input or request is wrong (the message says how); 2 us
 from __future__ import annotations
 
 import functools
+from decimal import Decimal
 from dataclasses import asdict
 import json
 import sys
@@ -24,6 +25,8 @@ from rich.table import Table
 from rich.text import Text
 
 from core import assignments, audit, capacity, conflicts, database, deals, documents, escalations, load, planning, requests, reviews, users, views, workflow_views
+from core import horizon_views
+from core.horizon import DEFAULT_HORIZON, PlanOptions, parse_lock, parse_min_lot
 from core.diff import diff_document, diff_view, mills_view, revision_diff
 from core.demo import build_demo, demo_built, demo_paths
 from core.errors import InfeasiblePlan, InvalidInput, MillplanError
@@ -259,11 +262,36 @@ def plan(
     ctx: typer.Context,
     month: str = MonthOption,
     line: Optional[str] = typer.Option(None, "--line", "-l", help="Only this product line (default: all)."),
-    solver: SolverName = typer.Option(SolverName.HIGHS, "--solver", help="HiGHS (default) or CBC."),
+    horizon: Optional[int] = typer.Option(None, "--horizon", min=1, max=12, help=f"Months planned from this one (default {DEFAULT_HORIZON} the first time; a re-plan keeps the month's)."),
+    whole: Optional[bool] = typer.Option(None, "--whole/--split", help="Whole positions: one mill, one month each."),
+    min_lot: Optional[list[str]] = typer.Option(None, "--min-lot", help="Least tonnes of a position on a mill in a month, MILL=T (repeat)."),
+    mandatory: Optional[list[str]] = typer.Option(None, "--mandatory", help="Position (DEAL#NO) that must be in this month in full (repeat)."),
+    lock: Optional[list[str]] = typer.Option(None, "--lock", help="Position held on a mill in a month, DEAL#NO=MILL@YYYY-MM[:T] (repeat)."),
+    lateness_penalty: Optional[float] = typer.Option(None, "--lateness-penalty", min=0, help="RUB per tonne per month late."),
+    early_months: Optional[int] = typer.Option(None, "--early-months", min=0, max=11, help="Months a position may be made early."),
+    stability: Optional[float] = typer.Option(None, "--stability", min=0, help="RUB per tonne changed against the approved revision."),
+    solver: Optional[SolverName] = typer.Option(None, "--solver", help="HiGHS (default) or CBC."),
+    time_limit: Optional[float] = typer.Option(None, "--time-limit", min=0.1, help="Seconds the solver may take."),
+    gap: Optional[float] = typer.Option(None, "--gap", min=0, max=99, help="Relative gap accepted, %."),
+    clear: bool = typer.Option(False, "--clear-options", help="Forget the options the month was planned with first."),
     as_json: bool = JsonOption,
 ) -> None:
-    """Run the prioritiser for a month and save the result as a draft assignment."""
-    outcomes = planning.plan(_store(ctx), _month(month), login=_login(ctx), product_line=line, solver=solver.value)
+    """Run the prioritiser for a month and the months after it; save the month as a draft
+    assignment and the later months as its forecast. Options given are kept with the
+    revision; options not given are those the month was last planned with."""
+    given: dict[str, Any] = {
+        "horizon": horizon, "whole": whole, "early_months": early_months, "time_limit": time_limit, "gap": gap,
+        "solver": solver.value if solver else None,
+        "lateness_penalty": None if lateness_penalty is None else Decimal(str(lateness_penalty)),
+        "stability": None if stability is None else Decimal(str(stability)),
+        "min_lot": parse_min_lot(min_lot) if min_lot else None,
+        "mandatory": tuple(mandatory) if mandatory else None,
+        "locks": tuple(parse_lock(item) for item in lock) if lock else None,
+    }
+    changes = {k: v for k, v in given.items() if v is not None}
+    if clear:
+        changes = {**PlanOptions(horizon=DEFAULT_HORIZON).as_changes(), **changes}
+    outcomes = planning.plan(_store(ctx), _month(month), login=_login(ctx), product_line=line, options=changes, first_horizon=DEFAULT_HORIZON)
     if as_json:
         _emit(documents.plan_document(outcomes))
         return
@@ -271,11 +299,35 @@ def plan(
         _show_assignment(outcome.assignment, limit=15)
         err.print(
             _("{considered} positions considered; solver {name}: {status} in {seconds:.2f} s").format(
-                considered=outcome.considered, name=outcome.solver_name, status=outcome.solver_status, seconds=outcome.seconds
+                considered=outcome.considered, name=outcome.solver_name, status=solver_status(outcome.solver_status, outcome.gap), seconds=outcome.seconds
             )
         )
+        if outcome.moved_lines:
+            err.print(_("{n} line(s) of the approved revision moved").format(n=outcome.moved_lines))
         for note in outcome.notes:
             err.print(_("note: {note}").format(note=note))
+
+
+def solver_status(status: str, gap: float | None) -> str:
+    """``optimal``, or ``feasible, gap 1.2 %`` (``gap unknown`` when the solver gave none)."""
+    if status != "feasible":
+        return status
+    return _("feasible, gap {gap}").format(gap=_("unknown") if gap is None else f"{gap * 100:.2g} %")
+
+
+@app.command("prices")
+@handled
+def prices_command(ctx: typer.Context, month: str = MonthOption, line: Optional[str] = typer.Option(None, "--line", "-l", help="Only this product line (default: all)."), as_json: bool = JsonOption) -> None:
+    """Shadow prices of mill hours (RUB per mill-hour) by mill and month, from the month's last plan."""
+    found = horizon_views.last_plans(_store(ctx), _month(month), line)
+    if as_json:
+        _emit([
+            {"product_line": a.product_line, "revision": a.revision, "shadow_prices": documents.assignment_document(a)["shadow_prices"]}
+            for a in found
+        ])
+        return
+    for a in found:
+        _render(horizon_views.prices_view(a))
 
 
 def _show_assignment(assignment, limit: int | None = None) -> None:
@@ -288,6 +340,10 @@ def _show_assignment(assignment, limit: int | None = None) -> None:
     _render(views.lines_view(assignment), limit)
     if assignment.exclusions:
         _render(views.exclusions_view(assignment, whole_reasons=True), limit)
+    if assignment.options is not None:
+        out.print(_("Planned with: {options}").format(options=PlanOptions.from_dict(assignment.options).describe()))
+    if assignment.forecast:
+        _render(horizon_views.forecast_view(assignment), limit)
     out.print(
         _("Key-account tonnes {key} t, tonnes {tonnes} t, marginal income {income} RUB").format(
             key=grouped(assignment.key_account_tonnes), tonnes=grouped(assignment.tonnes), income=grouped(assignment.marginal_income)

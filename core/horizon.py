@@ -95,6 +95,11 @@ class PlanOptions:
             raise InvalidInput(f"unknown plan option(s): {', '.join(sorted(unknown))}")
         return replace(self, **changes)
 
+    def as_changes(self) -> dict[str, Any]:
+        """Every option as field → value: applied with :meth:`changed`, they reset another
+        set of options to these."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
     def as_dict(self) -> dict[str, Any]:
         """A JSON-ready document (money as strings), read back by :meth:`from_dict`."""
         return {
@@ -105,9 +110,9 @@ class PlanOptions:
             "locks": [
                 {"position": l.position, "mill": l.mill, "month": str(l.month), "tonnes": l.tonnes} for l in self.locks
             ],
-            "lateness_penalty": str(self.lateness_penalty),
+            "lateness_penalty": str(self.lateness_penalty.quantize(Decimal("0.01"))),
             "early_months": self.early_months,
-            "stability": str(self.stability),
+            "stability": str(self.stability.quantize(Decimal("0.01"))),
             "solver": self.solver,
             "time_limit": self.time_limit,
             "gap": self.gap,
@@ -143,11 +148,11 @@ class PlanOptions:
         if self.locks:
             parts.append("locked " + ", ".join(str(l) for l in self.locks))
         if self.lateness_penalty != Decimal(repr(LATENESS_PENALTY)):
-            parts.append(f"lateness {self.lateness_penalty:f} RUB/t·month")
+            parts.append(f"lateness {self.lateness_penalty:.0f} RUB/t·month")
         if self.early_months:
             parts.append(f"up to {self.early_months} month(s) early")
         if self.stability:
-            parts.append(f"stability {self.stability:f} RUB/t")
+            parts.append(f"stability {self.stability:.0f} RUB/t")
         if self.solver != "highs":
             parts.append(f"solver {self.solver}")
         if self.time_limit is not None:
