@@ -25,7 +25,7 @@ from rich.table import Table
 from rich.text import Text
 
 from core import assignments, audit, capacity, conflicts, database, deals, documents, escalations, load, planning, requests, reviews, users, views, workflow_views
-from core import horizon_views
+from core import horizon_views, plan_options
 from core.horizon import DEFAULT_HORIZON, PlanOptions, parse_lock, parse_min_lot
 from core.diff import diff_document, diff_view, mills_view, revision_diff
 from core.demo import build_demo, demo_built, demo_paths
@@ -373,18 +373,65 @@ def _edit(action: Callable[[Store, Month, str], Any], ctx: typer.Context, month:
 PositionArgument = typer.Argument(..., help="Position as DEAL#NO, e.g. 'С-26/2601#3'.")
 
 
+InOption = typer.Option(None, "--in", help="With --mill: the month (YYYY-MM) of the horizon to hold it in.")
+
+
 @assignment_app.command("lock")
 @handled
-def assignment_lock(ctx: typer.Context, position: str = PositionArgument, month: str = MonthOption, line: str = LineOption, as_json: bool = JsonOption) -> None:
-    """Lock a position's lines in the draft: re-plans keep them."""
+def assignment_lock(
+    ctx: typer.Context,
+    position: str = PositionArgument,
+    month: str = MonthOption,
+    line: str = LineOption,
+    mill: Optional[str] = typer.Option(None, "--mill", help="Hold it on this mill in the month --in (kept with the plan options)."),
+    in_month: Optional[str] = InOption,
+    tonnes: Optional[float] = typer.Option(None, "--tonnes", min=0.01, help="With --mill: tonnes to hold (default: all it has left)."),
+    as_json: bool = JsonOption,
+) -> None:
+    """Lock a position's lines in the draft (re-plans keep them), or with --mill and --in
+    hold it on a mill in a month of the horizon from the next re-plan on."""
+    if mill or in_month:
+        if not (mill and in_month):
+            raise InvalidInput(_("--mill and --in go together: the mill and the month to hold {ref} in").format(ref=position))
+        when = _month(in_month)
+        _edit(lambda s, m, l: plan_options.set_month_lock(s, m, l, position, login=_login(ctx), mill=mill, lock_month=when, tonnes=tonnes),
+              ctx, month, line, as_json, _("{ref} locked on {mill} in {when}; re-run the prioritiser").format(ref=position, mill=mill, when=when))
+        return
     _edit(lambda s, m, l: assignments.set_locked(s, m, l, position, True, login=_login(ctx)), ctx, month, line, as_json, _("{ref} locked").format(ref=position))
 
 
 @assignment_app.command("unlock")
 @handled
-def assignment_unlock(ctx: typer.Context, position: str = PositionArgument, month: str = MonthOption, line: str = LineOption, as_json: bool = JsonOption) -> None:
-    """Unlock a position's lines in the draft."""
+def assignment_unlock(
+    ctx: typer.Context,
+    position: str = PositionArgument,
+    month: str = MonthOption,
+    line: str = LineOption,
+    months: bool = typer.Option(False, "--months", help="Release its locks to a mill and month instead (all, or the one --in)."),
+    in_month: Optional[str] = InOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """Unlock a position's lines in the draft, or with --months its month locks."""
+    if months or in_month:
+        when = _month(in_month) if in_month else None
+        _edit(lambda s, m, l: plan_options.set_month_lock(s, m, l, position, login=_login(ctx), lock_month=when),
+              ctx, month, line, as_json, _("{ref}: month lock released; re-run the prioritiser").format(ref=position))
+        return
     _edit(lambda s, m, l: assignments.set_locked(s, m, l, position, False, login=_login(ctx)), ctx, month, line, as_json, _("{ref} unlocked").format(ref=position))
+
+
+@assignment_app.command("mandatory")
+@handled
+def assignment_mandatory(ctx: typer.Context, position: str = PositionArgument, month: str = MonthOption, line: str = LineOption, as_json: bool = JsonOption) -> None:
+    """Make a position mandatory: the next re-plan puts all it has left into this month."""
+    _edit(lambda s, m, l: plan_options.set_mandatory(s, m, l, position, True, login=_login(ctx)), ctx, month, line, as_json, _("{ref} mandatory; re-run the prioritiser").format(ref=position))
+
+
+@assignment_app.command("optional")
+@handled
+def assignment_optional(ctx: typer.Context, position: str = PositionArgument, month: str = MonthOption, line: str = LineOption, as_json: bool = JsonOption) -> None:
+    """Make a mandatory position optional again."""
+    _edit(lambda s, m, l: plan_options.set_mandatory(s, m, l, position, False, login=_login(ctx)), ctx, month, line, as_json, _("{ref} optional; re-run the prioritiser").format(ref=position))
 
 
 @assignment_app.command("exclude")

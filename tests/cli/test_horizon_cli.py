@@ -130,3 +130,27 @@ def test_bad_options_get_a_message_naming_them(db, args, code, says):
     result = run(db, "plan", "--month", M0, *args)
     assert result.exit_code == code, result.stdout
     assert says in result.stderr
+
+
+def test_mandatory_and_month_locks_as_assignment_edits_take_effect_at_the_replan(db):
+    plan_json(db, "--horizon", "2")
+    made = run(db, "assignment", "mandatory", "A#1", "--month", M0, "--line", "L")
+    assert made.exit_code == 0, made.stderr
+    again = run(db, "assignment", "mandatory", "A#1", "--month", M0, "--line", "L")
+    assert again.exit_code == 1 and "already mandatory" in again.stderr
+    locked = run(db, "assignment", "lock", "B#1", "--month", M0, "--line", "L", "--mill", "M2", "--in", M1)
+    assert locked.exit_code == 0, locked.stderr
+    document = plan_json(db)
+    # A#1 mandatory: all 400 t in m0, so K#1 (key) gets the 600 t M1 has left and its
+    # other 200 t go to m1; B#1 on M2 as locked
+    assert tonnes(document, "lines", "A#1") == pytest.approx(400)
+    assert tonnes(document, "lines", "K#1") == pytest.approx(600)
+    assert [(l["mill"], l["tonnes"]) for l in document["forecast"] if l["position"] == "B#1"] == [("M2", 500.0)]
+    assert document["assignments"][0]["options"]["mandatory"] == ["A#1"]
+    released = run(db, "assignment", "unlock", "B#1", "--month", M0, "--line", "L", "--months")
+    optional = run(db, "assignment", "optional", "A#1", "--month", M0, "--line", "L")
+    assert released.exit_code == 0 and optional.exit_code == 0
+    options = plan_json(db)["assignments"][0]["options"]
+    assert options["mandatory"] == [] and options["locks"] == []
+    nothing = run(db, "assignment", "unlock", "B#1", "--month", M0, "--line", "L", "--months")
+    assert nothing.exit_code == 1 and "no month lock" in nothing.stderr
