@@ -13,7 +13,7 @@ pos.   key acct  grade   tonnes  margin RUB/t        requested (PLAN_MONTH = m0)
 K#1    yes       20      800     10 000 (41 000 − 30 000 − 1 000)  m0
 A#1    no        20      400     20 000              m0
 B#1    no        09Г2С   500     5 000               m1 (M1 earns 50 000 RUB/h on it, M2 25 000)
-P#1    no        20      300     30 000              m0, deal P pending acceptance
+P#1    no        20      700     30 000              m0, deal P pending acceptance
 =====  ========  ======  ======  ==================  =============================
 
 Planned over two months at the default lateness penalty (3 000 RUB/t·month): K#1's 800 t
@@ -41,7 +41,7 @@ def horizon_plant(store: Store) -> None:
             position("K", 1, "20", 800, 41_000),
             position("A", 1, "20", 400, 51_000),
             position("B", 1, "09Г2С", 500, 36_000, requested_month=str(PLAN_MONTH + 1)),
-            position("P", 1, "20", 300, 61_000),
+            position("P", 1, "20", 700, 61_000),
         ],
     )
     with store.unit_of_work() as repo:
