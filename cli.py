@@ -25,7 +25,7 @@ from rich.table import Table
 from rich.text import Text
 
 from core import assignments, audit, capacity, conflicts, database, deals, documents, escalations, load, planning, requests, reviews, users, views, workflow_views
-from core import horizon_views, plan_options
+from core import horizon_views, plan_options, promise, promise_views
 from core.horizon import DEFAULT_HORIZON, PlanOptions, parse_lock, parse_min_lot
 from core.diff import diff_document, diff_view, mills_view, revision_diff
 from core.demo import build_demo, demo_built, demo_paths
@@ -467,6 +467,47 @@ def approve(
                 month=approved.month, line=approved.product_line, revision=approved.revision, who=approved.approved_by
             )
         )
+
+
+@app.command("promise")
+@handled
+def promise_command(
+    ctx: typer.Context,
+    deal: Optional[str] = typer.Argument(None, help="Deal number (or describe a position with --line, --od, …)."),
+    month: Optional[str] = typer.Option(None, "--month", "-m", help="Plan month to promise from (default: next month)."),
+    horizon: int = typer.Option(promise.DEFAULT_HORIZON, "--horizon", min=1, max=12, help="Months to look ahead."),
+    line: Optional[str] = typer.Option(None, "--line", "-l", help="Typed-in position: product line."),
+    od: Optional[float] = typer.Option(None, "--od", help="Typed-in position: outside diameter, mm."),
+    wall: Optional[float] = typer.Option(None, "--wall", help="Typed-in position: wall, mm."),
+    grade: Optional[str] = typer.Option(None, "--grade", help="Typed-in position: steel grade."),
+    standard: Optional[str] = typer.Option(None, "--standard", help="Typed-in position: standard."),
+    tonnes: Optional[float] = typer.Option(None, "--tonnes", help="Typed-in position: tonnes."),
+    price: Optional[float] = typer.Option(None, "--price", help="Typed-in position: price, RUB/t."),
+    metal_cost: Optional[float] = typer.Option(None, "--metal-cost", help="Typed-in position: metal cost, RUB/t."),
+    key: bool = typer.Option(False, "--key", help="Typed-in position: for a key account."),
+    as_json: bool = JsonOption,
+) -> None:
+    """Capable-to-promise: the earliest month a deal (or a typed-in position) can be made in
+    full without moving key accounts, what it would displace and the change in marginal
+    income. Nothing is saved."""
+    when = _month(month) if month else None
+    typed = {"--line": line, "--od": od, "--wall": wall, "--grade": grade, "--standard": standard, "--tonnes": tonnes, "--price": price, "--metal-cost": metal_cost}
+    if deal:
+        answer = promise.promise_deal(_store(ctx), deal, month=when, horizon=horizon)
+    else:
+        missing = [flag for flag, value in typed.items() if value is None]
+        if missing:
+            raise InvalidInput(_("give a deal number, or a position with {flags}").format(flags=" ".join(missing)))
+        answer = promise.promise_position(
+            _store(ctx), product_line=line, od_mm=od, wall_mm=wall, steel_grade=grade, standard=standard, tonnes=tonnes,
+            price=Decimal(str(price)), metal_cost=Decimal(str(metal_cost)), key_account=key, month=when, horizon=horizon,
+        )
+    if as_json:
+        _emit(documents.promise_document(answer))
+        return
+    out.print(promise_views.promise_text(answer))
+    if answer.displaced:
+        _render(promise_views.displaced_view(answer))
 
 
 @app.command("load")

@@ -13,6 +13,7 @@ from core.deals import DealSummary
 from core.load import LoadReport
 from core.model import Assignment, Deal, Exclusion
 from core.planning import PlanOutcome
+from core.promise import Promise
 
 
 def money(value: Decimal) -> str:
@@ -203,4 +204,28 @@ def deal_document(summary: DealSummary) -> dict[str, Any]:
         "mill_hours": {code: round(h, 3) for code, h in sorted(summary.mill_hours.items())},
         "unplaceable": list(summary.unplaceable),
         "months": [str(m) for m in summary.months] if summary.months else [],
+    }
+
+
+def promise_document(answer: Promise) -> dict[str, Any]:
+    """Capable-to-promise: the earliest month (``null``: not within the horizon), the new
+    tonnes by month, what is displaced and the change in marginal income."""
+    return {
+        "subject": answer.subject,
+        "plan_month": str(answer.plan_month),
+        "horizon": answer.horizon,
+        "tonnes": answer.tonnes,
+        "earliest": str(answer.earliest) if answer.earliest else None,
+        "made": answer.made,
+        "by_month": {str(m): round(t, 3) for m, t in answer.by_month.items()},
+        "displaced": [
+            {
+                "position": d.position, "deal": d.deal, "sales_manager": d.sales_manager, "tonnes": d.tonnes,
+                "before": str(d.before) if d.before else None, "after": str(d.after) if d.after else None,
+            }
+            for d in answer.displaced
+        ],
+        "margin_change_rub": money(answer.margin_change),
+        "unplaceable": list(answer.unplaceable),
+        "saved": False,
     }

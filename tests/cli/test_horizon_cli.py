@@ -154,3 +154,26 @@ def test_mandatory_and_month_locks_as_assignment_edits_take_effect_at_the_replan
     assert options["mandatory"] == [] and options["locks"] == []
     nothing = run(db, "assignment", "unlock", "B#1", "--month", M0, "--line", "L", "--months")
     assert nothing.exit_code == 1 and "no month lock" in nothing.stderr
+
+
+def test_promise_a_deal_and_a_typed_position_saves_nothing(db):
+    plan_json(db, "--horizon", "2")
+    before = run(db, "history", "--json", "--limit", "500").stdout
+    result = run(db, "promise", "P", "--month", M0, "--horizon", "1", "--json")
+    assert result.exit_code == 0, result.stderr
+    document = json.loads(result.stdout)
+    # see tests/storage/test_promise.py: 200 t fit beside K#1 in m0, displacing A#1's 200 t
+    assert document["earliest"] is None and document["made"] == pytest.approx(200) and document["saved"] is False
+    assert document["displaced"] == [
+        {"position": "A#1", "deal": "A", "sales_manager": "Иванов А. С.", "tonnes": 200.0, "before": M0, "after": None}
+    ]
+    assert document["margin_change_rub"] == "2000000.00"
+    people = run(db, "promise", "P", "--month", M0, "--horizon", "2")
+    assert f"deal P: all 700.0 t by {M1}" in people.stdout and "nothing saved" in people.stdout
+    typed = run(db, "promise", "--line", "L", "--od", "200", "--wall", "10", "--grade", "09Г2С", "--standard", "ГОСТ 8732",
+                "--tonnes", "150", "--price", "40000", "--metal-cost", "30000", "--month", M0, "--json")
+    assert typed.exit_code == 0, typed.stderr
+    assert json.loads(typed.stdout)["earliest"] == M0
+    assert run(db, "history", "--json", "--limit", "500").stdout == before
+    half = run(db, "promise", "--line", "L", "--od", "200")
+    assert half.exit_code == 2 and "--wall" in half.stderr
