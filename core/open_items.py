@@ -57,19 +57,17 @@ def sync_conflicts(repo: Repository, assignment: Assignment, *, login: str) -> l
     for conflict in workflow.conflicts(month=month, product_line=line):
         latest[conflict.position_id] = conflict  # oldest first, so the newest stays
     shortfalls = {e.position_id: e for e in assignment.exclusions if e.reason_code != _WAITING}
-    positions = {p.id: p for p in repo.positions(ids=list(shortfalls))} if shortfalls else {}
+    keys = workflow.key_accounts(shortfalls) if shortfalls else set()
+    positions = {p.id: p for p in repo.positions(ids=keys)} if keys else {}
     given_up = {
         r.position_id
         for r in workflow.requests(state=RequestState.GRANTED, month=month, product_lines=[line])
         if r.kind is RequestKind.REPLACE
     }
-    short = {
-        pid: e for pid, e in shortfalls.items()
-        if positions[pid].is_key_account and positions[pid].requested_month <= month and pid not in given_up
-    }
-    plant = repo.plant()
+    short = {pid: shortfalls[pid] for pid, p in positions.items() if p.requested_month <= month and pid not in given_up}
+    plant = repo.plant() if short else None
     where = assignment.key
-    opened = []
+    new = []
     for pid, exclusion in short.items():
         position = positions[pid]
         tonnes = round(exclusion.tonnes_left_out, 3)
@@ -96,8 +94,8 @@ def sync_conflicts(repo: Repository, assignment: Assignment, *, login: str) -> l
         reason = _("{key} leaves {ref} {tonnes} t short of {month}: {why}").format(
             key=where, ref=position.ref, tonnes=grouped(tonnes, 1), month=position.requested_month, why=exclusion.reason
         )
-        conflict = workflow.open_conflict(assignment.id, pid, tonnes, margin, login=login, reason=reason)
-        opened.append(conflict)
+        new.append((pid, tonnes, margin, reason))
+    opened = workflow.open_conflicts(assignment.id, new, login=login) if new else []
     for pid, conflict in latest.items():
         if conflict.state.unresolved and pid not in short:
             _close(repo, conflict, login, _("no longer short after the plan of {key}").format(key=where))
