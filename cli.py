@@ -442,7 +442,7 @@ def positions(
 
 @app.command()
 @handled
-def history(ctx: typer.Context, key: Optional[str] = typer.Option(None, "--object", help="Only this object, e.g. a deal number."), limit: int = typer.Option(50, "--limit"), as_json: bool = JsonOption) -> None:
+def history(ctx: typer.Context, key: Optional[str] = typer.Option(None, "--object", help="Only this object: a deal number, DEAL#NO, a mill, MILL/YYYY-MM, YYYY-MM/LINE/rN, 'user LOGIN', 'request N', 'conflict N', 'escalation N'."), limit: int = typer.Option(50, "--limit"), as_json: bool = JsonOption) -> None:
     """The audit log, newest first: who changed what, when, and why."""
     entries = audit.history(_store(ctx), key, limit)
     if as_json:
