@@ -891,6 +891,17 @@ def request_refuse(ctx: typer.Context, request_id: int = IdArgument, reason: str
     _answered(requests.refuse(_store(ctx), request_id, login=_login(ctx), reason=reason), as_json)
 
 
+@request_app.command("withdraw")
+@handled
+def request_withdraw(ctx: typer.Context, request_id: int = IdArgument, as_json: bool = JsonOption) -> None:
+    """Take back one of your open requests."""
+    withdrawn = requests.withdraw(_store(ctx), request_id, login=_login(ctx))
+    if as_json:
+        _emit(workflow_views.request_document(withdrawn))
+    else:
+        out.print(_("request {id} withdrawn").format(id=withdrawn.id))
+
+
 @conflict_app.command("list")
 @handled
 def conflict_list(

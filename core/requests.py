@@ -356,6 +356,25 @@ def refuse(store: Store, request_id: int, *, login: str, reason: str, seen_versi
     return Answered(refused)
 
 
+def withdraw(store: Store, request_id: int, *, login: str, seen_version: int | None = None) -> Request:
+    """The sales manager takes back an open request on his position (a re-approval round:
+    the one who asked for it).
+
+    Raises :class:`Forbidden` for anyone else and :class:`ChangedMeanwhile` when it was
+    answered or changed since it was read.
+    """
+    with store.reading() as repo:
+        request = repo.workflow.request(request_id)
+        position = repo.positions(ids=[request.position_id])[0] if request.position_id else None
+    if position is not None or request.requested_by != login:
+        require(actor(store, login), Action.WITHDRAW_REQUEST, line=request.product_line, deal=position, target=request.key)
+    with store.unit_of_work() as repo:
+        _open(repo, request_id, lock=True, seen_version=seen_version or request.version)
+        return repo.workflow.answer_request(
+            request_id, RequestState.WITHDRAWN, login=login, answer=_("withdrawn by {login}").format(login=login), seen_version=None
+        )
+
+
 def _tell(repo: Repository, request: Request) -> None:
     """Notify the sales manager who raised ``request`` of its answer (once per answer)."""
     notify(

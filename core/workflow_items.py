@@ -28,9 +28,13 @@ class RequestKind(str, enum.Enum):
 
 
 class RequestState(str, enum.Enum):
+    """``open`` until the product-line manager grants or refuses it, or its sales manager
+    withdraws it."""
+
     OPEN = "open"
     GRANTED = "granted"
     REFUSED = "refused"
+    WITHDRAWN = "withdrawn"
 
 
 class ConflictState(str, enum.Enum):

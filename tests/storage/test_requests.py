@@ -223,3 +223,19 @@ def test_the_sales_manager_is_notified_once_of_each_answer(drafted):
         (second.key, f"Request {second.id} refused: lower the priority of D1#1"),
     ]
     assert "D1 pays best" in news[0].body
+
+
+def test_the_sales_manager_withdraws_his_open_request_only(drafted):
+    store, _ = drafted
+    request = requests.request_priority(store, "D6#1", raise_=True, login="ivanov", why="stops").request
+    for login in ("petrov", "plm"):
+        with pytest.raises(Forbidden, match="may withdraw a request"):
+            requests.withdraw(store, request.id, login=login)
+    withdrawn = requests.withdraw(store, request.id, login="ivanov")
+    assert (withdrawn.state, withdrawn.answered_by) == (RequestState.WITHDRAWN, "ivanov")
+    with pytest.raises(ChangedMeanwhile, match="is withdrawn: changed by ivanov"):
+        requests.grant(store, request.id, login="plm")
+    round_ = requests.request_reapproval(store, PLAN_MONTH, "L", login="ivanov", why="prices").request
+    with pytest.raises(Forbidden):
+        requests.withdraw(store, round_.id, login="petrov")
+    assert requests.withdraw(store, round_.id, login="ivanov").state is RequestState.WITHDRAWN
