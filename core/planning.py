@@ -381,7 +381,7 @@ def _forced_lock(
     fits = grouped(tonnes - left, 1)
     raise InfeasiblePlan(
         f"{p.ref} cannot be forced into {month}: the other locked lines leave room for {fits} t of its {grouped(tonnes, 1)} t "
-        f"on {', '.join(o.mill.code for o in attrs.options)}"
+        f"on {', '.join(o.mill.code for o in attrs.options)} — unlock one of them first, or agree a later month"
     )
 
 

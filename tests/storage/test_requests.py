@@ -67,8 +67,8 @@ def test_granting_a_raise_sets_priority_locks_it_in_and_replans(drafted):
     assert tonnes(answered.assignment, "D6#1") == 600
     assert all(x.locked for x in answered.assignment.lines if x.position_ref == "D6#1")
     assert answered.assignment.marginal_income == draft.marginal_income + FORCE_MARGIN_CHANGE
-    states = {c.position_ref: c.state for c in conflicts(store)}
-    assert states == {"D6#1": ConflictState.CLOSED, "D1#1": ConflictState.OPEN}
+    states = {c.position_ref: (c.state, c.resolution) for c in conflicts(store)}
+    assert states == {"D6#1": (ConflictState.FORCED, f"request {request.id} granted"), "D1#1": (ConflictState.OPEN, None)}
     with store.reading() as repo:
         [change, *_] = repo.audit_entries("D6#1")
     assert (change.action, change.before, change.after) == ("reprioritised", {"manual_priority": None}, {"manual_priority": 1})
