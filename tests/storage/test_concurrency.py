@@ -5,11 +5,15 @@ are serialised, none lost; nothing is half-written."""
 from __future__ import annotations
 
 import multiprocessing
+import sqlite3
 
 import pytest
 
 from core import assignments, planning
+from core.errors import StoreUnavailable
 from core.model import AssignmentState
+from storage import engine
+from storage.store import open_store
 from tests import workers
 from tests.plants import PLAN_MONTH, tiny_plant
 
@@ -91,3 +95,24 @@ def test_concurrent_changes_after_approval_open_one_next_revision(in_review):
         revisions = repo.revisions(PLAN_MONTH, "L")
         opened = [e.action for e in repo.audit_entries(f"{PLAN_MONTH}/L/r2")].count("reopened")
     assert revisions == [(1, AssignmentState.APPROVED), (2, AssignmentState.RE_APPROVAL)] and opened == 1
+
+
+def test_on_sqlite_looks_never_wait_and_a_writer_kept_waiting_is_told_plainly(tmp_path, monkeypatch):
+    monkeypatch.setattr(engine, "SQLITE_BUSY_TIMEOUT_MS", 300)
+    path = tmp_path / "busy.sqlite"
+    store = open_store(f"sqlite:///{path}")
+    tiny_plant(store)
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another user's long change holds the write lock
+    try:
+        with store.reading() as repo:  # a look goes on
+            assert len(repo.plant().mills) == 2
+        with pytest.raises(StoreUnavailable, match="busy with another user's change .* nothing was written — try again"):
+            with store.unit_of_work() as repo:
+                repo.audit("plm", "noted", "test", "busy")
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    with store.unit_of_work() as repo:
+        assert repo.audit_entries("busy") == []
+    store.dispose()
