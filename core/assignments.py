@@ -17,7 +17,7 @@ from core.i18n import _
 from core.model import Assignment, AssignmentState, parse_position_ref
 from core.months import Month
 from core.numbers import grouped
-from core.open_items import open_objections
+from core.open_items import end_rounds, open_objections
 from core.permissions import Action, actor_in, require
 from core.planning import booked_elsewhere, with_hours
 from solver.prioritiser import MIN_TONNES
@@ -116,6 +116,8 @@ def approve(
         if objections and reason is None:
             raise InvalidInput(f"{where} has unanswered objections — {'; '.join(objections)}: answer them, or approve with a reason (--reason)")
         approved = repo.approve(latest, login, reason)
+        if latest.needs_director:
+            end_rounds(repo, approved, login=login)
         _announce(repo, approved)
         return with_hours(approved, repo.plant())
 

@@ -26,7 +26,7 @@ from core.i18n import _
 from core.model import Assignment, Plant, Position
 from core.notifications import manager_logins, notify
 from core.numbers import grouped
-from core.workflow_items import Conflict, ConflictState, EscalationState, RequestKind, RequestState
+from core.workflow_items import Conflict, ConflictState, EscalationState, Outcome, RequestKind, RequestState
 from storage.repository import Repository
 
 CONFLICT_KIND = "conflict"
@@ -112,7 +112,7 @@ def _close(repo: Repository, conflict: Conflict, login: str, why: str) -> None:
     )
     for escalation in workflow.escalations(state=EscalationState.OPEN, month=conflict.month, product_line=conflict.product_line):
         if escalation.conflict_id == conflict.id:
-            workflow.decide_escalation(escalation.id, "moot", login=login, reason=why)
+            workflow.decide_escalation(escalation.id, Outcome.MOOT.value, login=login, reason=why)
 
 
 def _notify_opened(repo: Repository, opened: list[Conflict], positions: dict[int, Position]) -> None:
@@ -151,3 +151,14 @@ def open_objections(repo: Repository, assignment: Assignment) -> list[str]:
         if r.open
     ]
 
+
+
+def end_rounds(repo: Repository, approved: Assignment, *, login: str) -> None:
+    """The director's approval of a revision ends the re-approval rounds still open on its
+    month and line (decided ``round_decided``, the approval as the reason)."""
+    for escalation in repo.workflow.escalations(state=EscalationState.OPEN, month=approved.month, product_line=approved.product_line):
+        if escalation.request_id is not None and escalation.conflict_id is None:
+            why = _("{key} approved by {login}").format(key=approved.key, login=login)
+            if approved.approval_reason:
+                why += f": {approved.approval_reason}"
+            repo.workflow.decide_escalation(escalation.id, Outcome.ROUND_DECIDED.value, login=login, reason=why)

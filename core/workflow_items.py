@@ -57,6 +57,17 @@ class EscalationState(str, enum.Enum):
     DECIDED = "decided"
 
 
+class Outcome(str, enum.Enum):
+    """How an escalation was decided: its conflict ``forced`` in or moved to a
+    ``later_month`` by the director, a re-approval round ``round_decided`` (by his
+    decision or his approval of the revision), or ``moot`` (its conflict closed itself)."""
+
+    FORCED = "forced"
+    LATER_MONTH = "later_month"
+    ROUND_DECIDED = "round_decided"
+    MOOT = "moot"
+
+
 @dataclass(frozen=True, slots=True)
 class Request:
     """A sales manager's request on (month, product line), answered by the line's manager.

@@ -103,6 +103,9 @@ def test_the_whole_cycle_with_every_role(drafted):
         assignments.approve(store, PLAN_MONTH, "L", login="director")
     final = assignments.approve(store, PLAN_MONTH, "L", login="director", reason="heard ivanov; the plan stands")
     assert (final.revision, final.state, final.approved_by) == (2, AssignmentState.APPROVED, "director")
+    [round_escalation] = [e for e in escalations.escalations(store) if e.request_id == round_.request.id]
+    assert (round_escalation.state.value, round_escalation.outcome) == ("decided", "round_decided")
+    assert round_escalation.decision == f"{PLAN_MONTH}/L/r2 approved by director: heard ivanov; the plan stands"
     with store.reading() as repo:
         actions = [e.action for e in reversed(repo.audit_entries(f"{PLAN_MONTH}/L/r2"))]
     assert actions == ["reopened", "director_required", "submitted", "refused", "approved"]  # refused: plm's try
