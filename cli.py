@@ -36,6 +36,7 @@ from core.importing.report import ImportReport
 from core.model import DealStatus
 from core.months import Month
 from core.numbers import grouped
+from core.permissions import actor
 from core.workflow_items import RequestState
 from core.positions import attributes_document, attributes_view, position_attributes
 from storage.engine import default_url
@@ -909,10 +910,13 @@ def conflict_list(
     month: Optional[str] = typer.Option(None, "--month", "-m", help="Only this month, YYYY-MM."),
     line: Optional[str] = typer.Option(None, "--line", "-l", help="Only this product line."),
     open_only: bool = typer.Option(False, "--open", help="Only unresolved ones (open, escalated)."),
+    mine: bool = typer.Option(False, "--mine", help="Only those on your deals (a sales manager)."),
     as_json: bool = JsonOption,
 ) -> None:
     """Conflicts: key-account positions left short of their requested month."""
-    found = conflicts.conflicts(_store(ctx), month=_optional_month(month), product_line=line, unresolved_only=open_only)
+    store = _store(ctx)
+    seller = actor(store, _login(ctx)) if mine else None
+    found = conflicts.conflicts(store, month=_optional_month(month), product_line=line, unresolved_only=open_only, seller=seller)
     if as_json:
         _emit([workflow_views.conflict_document(c) for c in found])
     elif not found:

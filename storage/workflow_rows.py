@@ -163,7 +163,7 @@ class WorkflowRows:
     def conflicts(
         self, *, month: Month | None = None, product_line: str | None = None,
         states: Iterable[ConflictState] | None = None, assignment_id: int | None = None,
-        conflict_id: int | None = None, sales_manager: str | None = None, conflict_ids: Iterable[int] | None = None,
+        conflict_id: int | None = None, conflict_ids: Iterable[int] | None = None,
     ) -> list[Conflict]:
         """Conflicts of every revision, oldest first, filtered."""
         where = []
@@ -179,8 +179,6 @@ class WorkflowRows:
             where.append(ConflictRow.id == conflict_id)
         if conflict_ids is not None:
             where.append(ConflictRow.id.in_(list(conflict_ids)))
-        if sales_manager is not None:
-            where.append(DealRow.sales_manager == sales_manager)
         query = (
             select(ConflictRow, AssignmentRow, PositionRow, DealRow, CustomerRow)
             .join(AssignmentRow, ConflictRow.assignment_id == AssignmentRow.id)

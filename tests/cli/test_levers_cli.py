@@ -79,6 +79,8 @@ def test_conflict_dry_run_escalation_and_the_directors_decision(db):
     [conflict] = document(listed)
     assert (conflict["position"], conflict["tonnes_short"], conflict["margin_at_stake_rub"]) == ("D6#1", 100.0, "1400000.00")
 
+    assert [c["id"] for c in document(run(db, "ivanov", "conflict", "list", "--mine", "--json"))] == [conflict["id"]]
+    assert document(run(db, "petrov", "conflict", "list", "--mine", "--json")) == []
     dry = run(db, "ivanov", "conflict", "force", str(conflict["id"]), "--dry-run", "--json")
     assert dry.exit_code == 0 and document(dry)["assignment"] is None
     assert document(dry)["effect"]["margin_change_rub"] == "-500000.00"
