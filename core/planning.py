@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
-from core import explain
+from core import explain, notifications
 from core.attributes import PositionAttributes, mill_options
 from core.horizon import MonthLock, PlanOptions
 from core.open_items import sync_conflicts
@@ -146,7 +146,7 @@ def plan(
     """
     changes = _changes(options, solver, time_limit)
     current = _check(month, changes.get("solver", "highs"), current)
-    with store.unit_of_work() as repo:
+    with store.reading() as repo:
         plant = _plant(repo, product_line)
         who = actor_in(repo, login, store)
         lines = [product_line] if product_line else [l for l in plant.product_lines if who.may(Action.PLAN, line=l)]
@@ -167,7 +167,8 @@ def plan(
         for inp in inputs:  # a draft edited while the solver ran is not overwritten
             previous = inp.previous
             repo.check_unchanged(month, inp.product_line, (previous.id, previous.version) if previous else None)
-        saved = [_save(repo, month, p, login) for p in planned]
+        previous_of = {inp.product_line: inp.previous for inp in inputs}  # lines with nothing to plan are not in planned
+        saved = [_save(repo, month, p, login, previous_of[p.product_line]) for p in planned]
     return [
         PlanOutcome(
             with_hours(a, plant), p.considered, p.solution.status, p.solution.solver, p.solution.seconds, p.notes,
@@ -279,13 +280,16 @@ def _approved(repo: Repository, month: Month, line: str) -> Assignment | None:
     return repo.assignment(month, line, approved[-1]) if approved else None
 
 
-def _save(repo: Repository, month: Month, planned: _LinePlan, login: str) -> Assignment:
-    """Write one solved line as the month's draft and bring its conflicts up to date."""
+def _save(repo: Repository, month: Month, planned: _LinePlan, login: str, previous: Assignment | None) -> Assignment:
+    """Write one solved line as the month's draft, tell the sales managers what it changed
+    against ``previous`` (the draft it replaces, or the approved revision it follows) and
+    bring the month's conflicts up to date."""
     saved = repo.save_draft(
         month, planned.product_line, planned.lines, planned.exclusions, login=login,
         solver_status=planned.solution.status, solver_name=planned.solution.solver, solve_seconds=planned.solution.seconds,
         horizon=planned.horizon,
     )
+    notifications.notify_changes(repo, previous, saved)
     sync_conflicts(repo, saved, login=login)
     return saved
 
@@ -327,7 +331,7 @@ def solve_draft(
     """
     changes = _changes(None, solver, None)
     current = _check(month, changes.get("solver", "highs"), current)
-    with store.unit_of_work() as repo:
+    with store.reading() as repo:
         plant = _plant(repo, product_line)
         [inp], elsewhere = _inputs(repo, plant, month, [product_line], current, changes)
         eligible = {p.id for p in inp.positions if p.requested_month <= month}
@@ -349,7 +353,7 @@ def save_solved(repo: Repository, solved: SolvedDraft, login: str) -> Assignment
     """
     previous = solved.previous
     repo.check_unchanged(solved.month, solved.product_line, (previous.id, previous.version) if previous else None)
-    return with_hours(_save(repo, solved.month, solved.planned, login), solved.plant)
+    return with_hours(_save(repo, solved.month, solved.planned, login, previous), solved.plant)
 
 
 def booked_elsewhere(repo: Repository, months: list[Month], month: Month) -> dict[int, float]:
@@ -497,7 +501,7 @@ def _forced_lock(
     fits = grouped(tonnes - left, 1)
     raise InfeasiblePlan(
         f"{p.ref} cannot be forced into {month}: the other locked lines leave room for {fits} t of its {grouped(tonnes, 1)} t "
-        f"on {', '.join(o.mill.code for o in attrs.options)}"
+        f"on {', '.join(o.mill.code for o in attrs.options)} — unlock one of them first, or agree a later month"
     )
 
 
@@ -708,7 +712,7 @@ def latest(store: Store, month: Month, product_line: str) -> Assignment:
 
     Raises :class:`NotFound` if the month has not been planned for that line.
     """
-    with store.unit_of_work() as repo:
+    with store.reading() as repo:
         found = repo.assignment(month, product_line)
         plant = repo.plant()
     if found is None:

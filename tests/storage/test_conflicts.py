@@ -150,11 +150,44 @@ def test_a_stale_resolution_is_refused(short):
 
 def test_the_sales_manager_is_notified_once_per_conflict_event(short):
     store, _, conflict = short
+
+    def notices(login):
+        return [n for n in notifications.inbox(store, login) if n.kind == "conflict"]
+
     planning.plan(store, PLAN_MONTH, login="plm")  # the same conflict again: no second notice
-    [opened] = notifications.inbox(store, "ivanov")
-    assert (opened.kind, opened.object_key) == ("conflict", conflict.key)
+    [opened] = notices("ivanov")
+    assert opened.object_key == conflict.key
     assert "D6#1 is 100.0 t short" in opened.subject and "1 400 000 RUB" in opened.body
     conflicts.agree_later(store, conflict.id, PLAN_MONTH + 1, login="plm")
-    resolved, first = notifications.inbox(store, "ivanov")
+    resolved, first = notices("ivanov")
     assert first.id == opened.id and f"moved to {PLAN_MONTH + 1}" in resolved.subject
-    assert notifications.inbox(store, "petrov") == []
+    assert notices("petrov") == []
+
+
+def test_two_resolutions_at_once_one_wins(short):
+    import threading
+
+    store, _, conflict = short
+    start = threading.Barrier(2)
+    outcomes: list[object] = []
+
+    def act(action):
+        start.wait()
+        try:
+            outcomes.append(action())
+        except ChangedMeanwhile as exc:
+            outcomes.append(exc)
+
+    threads = [
+        threading.Thread(target=act, args=(lambda: conflicts.force_in(store, conflict.id, login="plm"),)),
+        threading.Thread(target=act, args=(lambda: conflicts.agree_later(store, conflict.id, PLAN_MONTH + 1, login="plm"),)),
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    lost = [o for o in outcomes if isinstance(o, ChangedMeanwhile)]
+    assert len(outcomes) == 2 and len(lost) == 1 and "reload" in str(lost[0])
+    final = conflicts.conflicts(store)[0]
+    assert final.state in (ConflictState.FORCED, ConflictState.LATER_MONTH)
+    assert [e.action for e in _audit(store, conflict.key)] == [final.state.value, "opened"]

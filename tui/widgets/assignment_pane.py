@@ -8,6 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable, Static
+from textual.worker import Worker
 
 from core import assignments, planning
 from core.errors import NotFound
@@ -158,6 +159,11 @@ class AssignmentPane(Vertical):
         finally:
             self.app.call_from_thread(self._planned)
         self.post_message(PlanFinished(outcome))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        # a worker's state messages do not bubble: a failed or refused plan is shown by
+        # the app's one handler of worker failures
+        self.app.on_worker_state_changed(event)
 
     def _planned(self) -> None:
         self.planning = None
