@@ -38,23 +38,23 @@ class Outcome:
 
 
 class _HiGHS(pulp.HiGHS):
-    """PuLP's HiGHS interface, handed the variables' current values as a starting solution
-    when ``warm`` (a later stage then never starts from nothing)."""
+    """PuLP's HiGHS interface, handed the current values of ``start`` (the model's
+    variables) as a starting solution, so a later stage never starts from nothing."""
 
-    def __init__(self, warm: bool, **kwargs) -> None:
+    def __init__(self, start: list[pulp.LpVariable] | None, **kwargs) -> None:
         super().__init__(**kwargs)
-        self.warm = warm
+        self.start = start
 
     def callSolver(self, lp: pulp.LpProblem) -> None:
-        if self.warm:
+        if self.start:
             import highspy  # present: this class is only used when pulp.HiGHS is available
 
-            columns = lp.variables()
-            start = highspy.HighsSolution()
-            start.col_value = [0.0] * len(columns)
-            for var in columns:
-                start.col_value[var.index] = var.varValue or 0.0
-            lp.solverModel.setSolution(start)
+            values = [0.0] * lp.solverModel.getNumCol()
+            for var in self.start:  # buildSolverModel numbered every variable of the model
+                values[var.index] = var.varValue or 0.0
+            solution = highspy.HighsSolution()
+            solution.col_value = values  # assigned whole: the property hands out a copy
+            lp.solverModel.setSolution(solution)
         super().callSolver(lp)
 
 
@@ -69,25 +69,29 @@ def label(name: str) -> str:
     return {"highs": "HiGHS", "cbc": "PULP_CBC_CMD"}[engine_name(name)]
 
 
-def run(lp: pulp.LpProblem, name: str, time_limit: float | None, gap: float, warm: bool) -> Outcome:
-    """Solve ``lp`` (already holding its objective) with engine ``name``; never raises for
-    solver trouble."""
+def run(
+    lp: pulp.LpProblem, name: str, time_limit: float | None, gap: float, mip: bool, start: list[pulp.LpVariable] | None
+) -> Outcome:
+    """Solve ``lp`` (already holding its objective) with engine ``name``; ``mip``: it has
+    integer variables; ``start``: all its variables, whose current values are a feasible
+    plan to start from (``None``: none). Never raises for solver trouble."""
     limit = None if time_limit is None else max(time_limit, TIME_FLOOR)
     if engine_name(name) == "highs":
-        return _run_highs(lp, limit, gap, warm)
-    return _run_cbc(lp, limit, gap, warm)
+        return _run_highs(lp, limit, gap, mip, start)
+    return _run_cbc(lp, limit, gap, start is not None)
 
 
-def _run_highs(lp: pulp.LpProblem, limit: float | None, gap: float, warm: bool) -> Outcome:
+def _run_highs(lp: pulp.LpProblem, limit: float | None, gap: float, mip: bool, start) -> Outcome:
     import highspy
 
-    solver = _HiGHS(warm, msg=False, timeLimit=limit, gapRel=gap, mip_abs_gap=0.0)
+    solver = _HiGHS(start, msg=False, timeLimit=limit, gapRel=gap, mip_abs_gap=0.0)
+    lp.solverModel = None  # not the last stage's
     try:
         lp.solve(solver)
-    except (pulp.PulpSolverError, IndexError) as error:  # IndexError: PuLP reading an empty solution
-        highs = getattr(lp, "solverModel", None)
-        if highs is None:
-            return Outcome("error", detail=str(error))
+    except Exception as error:  # noqa: BLE001 — the contract: solver trouble is a status, not a raise
+        # PuLP itself fails reading an empty solution (IndexError); HiGHS still knows why
+        if lp.solverModel is None or lp.solverModel.getModelStatus() == highspy.HighsModelStatus.kNotset:
+            return Outcome("error", detail=f"{type(error).__name__}: {error}")
     highs = lp.solverModel
     status = highs.getModelStatus()
     info = highs.getInfo()
@@ -97,9 +101,11 @@ def _run_highs(lp: pulp.LpProblem, limit: float | None, gap: float, warm: bool) 
     if status in (statuses.kInfeasible, statuses.kUnboundedOrInfeasible):
         return Outcome("infeasible", detail=detail)
     if status == statuses.kOptimal or has_solution:
-        if not lp.isMIP():
-            return Outcome("optimal" if status == statuses.kOptimal else "feasible", 0.0 if status == statuses.kOptimal else None, detail)
-        return _graded(info.objective_function_value, info.mip_dual_bound, detail)
+        if mip:
+            return _graded(info.objective_function_value, info.mip_dual_bound, detail)
+        if status == statuses.kOptimal:
+            return Outcome("optimal", 0.0, detail)
+        return Outcome("feasible", None, detail)
     if status in (statuses.kTimeLimit, statuses.kIterationLimit, statuses.kInterrupt):
         return Outcome("no_solution", detail=detail)
     return Outcome("error", detail=detail)
@@ -129,8 +135,8 @@ def _run_cbc(lp: pulp.LpProblem, limit: float | None, gap: float, warm: bool) ->
         elapsed = time.perf_counter() - started
         with open(log, encoding="utf-8", errors="replace") as f:
             text = f.read()
-    except (pulp.PulpSolverError, OSError) as error:
-        return Outcome("error", detail=str(error))
+    except Exception as error:  # noqa: BLE001 — the contract: solver trouble is a status, not a raise
+        return Outcome("error", detail=f"{type(error).__name__}: {error}")
     finally:
         with contextlib.suppress(OSError):
             os.remove(log)

@@ -46,7 +46,7 @@ def shadow_prices(problem: Problem, key_tonnes: float) -> dict[tuple[int, int], 
     if model.key.items():
         model.lp += model.key >= key_tonnes - max(KEY_SLACK_ABSOLUTE, KEY_SLACK_RELATIVE * key_tonnes), "keep_key"
     model.lp.setObjective(model.margin)
-    outcome = engines.run(model.lp, problem.settings.solver, None, 0.0, warm=False)
+    outcome = engines.run(model.lp, problem.settings.solver, None, 0.0, mip=False, start=None)
     if outcome.kind != "optimal":
         return {}
     rows = {row.name: row for row in model.lp.constraints()}
@@ -74,7 +74,7 @@ def explain(problem: Problem, tonnes: dict[tuple[int, int, int], float], key_ton
         if short >= SHORT:
             explanations[d.id] = _left_out(problem, d, short, round(sum(late.values()), 3), prices, occupants)
         elif sum(late.values()) >= SHORT:
-            explanations[d.id] = _late(problem, d, late, prices)
+            explanations[d.id] = _late(problem, d, late, prices, occupants)
     return prices, explanations
 
 
@@ -89,22 +89,33 @@ def _occupants(problem: Problem, tonnes: dict) -> dict[tuple[int, int], list[tup
     return result
 
 
-def _late(problem: Problem, d: Demand, late: dict[int, float], prices) -> Explanation:
+def _late(problem: Problem, d: Demand, late: dict[int, float], prices, occupants) -> Explanation:
     """Made in full but partly late. Against the price of an hour in the due month stands
     what making it on time would save per hour there: the lateness penalty of its first
-    late month. It is late because that saving is the smaller."""
+    late month. It is late because that saving is the smaller — or, when it is not, because
+    of what holds the due month's hours (:func:`_held`), or its locks."""
     tonnes = round(sum(late.values()), 3)
     due = due_period(d)
+
+    def said(why, o=None, t=None, price=None, saves=None) -> Explanation:
+        return Explanation(d.id, "late", 0.0, tonnes, o and o.mill, t, price, saves, f"demand {d.id}: {tonnes:g} t made late — {why}")
+
+    locked = {lock.period for lock in d.locked}
+    if all(t in locked for t in late):
+        return said(f"it is locked in period {max(late)}")
     lines = [(o, t) for o, t in allowed_lines(problem, d) if t == due]
     if not lines:
-        return Explanation(d.id, "late", 0.0, tonnes, None, None, None, None,
-                           f"demand {d.id}: {tonnes:g} t made late — no mill that can make it has hours in its due period {due}")
+        return said(f"no mill that can make it has hours in its due period {due}")
     penalty = problem.settings.lateness_penalty * (min(late) - due)
     o, t, price, saves = _best(lines, prices, lambda o, t: _per_hour(penalty, o))
-    return Explanation(
-        d.id, "late", 0.0, tonnes, o.mill, t, price, saves,
-        f"demand {d.id}: {tonnes:g} t made late — an hour of mill {o.mill} in period {t} is worth {price:,.0f} RUB "
-        f"at the margin; making it on time would save only {saves:,.0f} RUB of lateness per hour",
+    facts = (o, t, price, saves)
+    held = _held(problem, d, o, t, _per_hour(net_margin(d, o, t, problem.settings.lateness_penalty), o), occupants)
+    if saves >= price - _tolerance(saves, price) and held:
+        return said(f"{held[1]}; on time it would save {saves:,.0f} RUB of lateness per hour", *facts)
+    return said(
+        f"an hour of mill {o.mill} in period {t} is worth {price:,.0f} RUB at the margin; "
+        f"making it on time would save only {saves:,.0f} RUB of lateness per hour",
+        *facts,
     )
 
 
@@ -134,17 +145,27 @@ def _left_out(problem: Problem, d: Demand, short: float, late: float, prices, oc
     if earns < price - _tolerance(earns, price):
         return said("capacity", f"{cell} is full: an hour there is worth {price:,.0f} RUB at the margin, it earns {earns:,.0f} RUB/h", *facts)
     # it earns at least the margin there: something that earns less holds the hours
+    code, why = _held(problem, d, o, t, earns, occupants) or (
+        "capacity", f"{cell} is full: an hour there is worth {price:,.0f} RUB at the margin, as much as it earns")
+    return said(code, why, *facts)
+
+
+def _held(problem: Problem, d: Demand, o: Option, t: int, earns: float, occupants) -> tuple[str, str] | None:
+    """``(code, reason)`` when the hours of mill ``o.mill`` in period ``t``, worth no more
+    than the demand ``earns`` there (RUB/h), are held by something other than prices."""
+    s = problem.settings
+    cell = f"mill {o.mill} in period {t}"
     if not d.key_account and _cheaper(occupants, (o.mill, t), earns, lambda x: x.key_account):
-        return said("key_accounts", f"pushed out of {cell} by key-account tonnes (it earns {earns:,.0f} RUB/h)", *facts)
+        return "key_accounts", f"pushed out of {cell} by key-account tonnes (it earns {earns:,.0f} RUB/h)"
     if _cheaper(occupants, (o.mill, t), earns, lambda x: x.mandatory or bool(x.locked)):
-        return said("reserved", f"the hours of {cell} are held by locked or mandatory lines (it earns {earns:,.0f} RUB/h)", *facts)
+        return "reserved", f"the hours of {cell} are held by locked or mandatory lines (it earns {earns:,.0f} RUB/h)"
     if s.whole:
-        return said("whole", f"it does not fit whole into what is left of {cell}", *facts)
+        return "whole", f"it does not fit whole into what is left of {cell}"
     if s.min_lot.get(o.mill, 0.0) > 0:
-        return said("min_lot", f"what is left of {cell} is below its minimum lot of {s.min_lot[o.mill]:g} t", *facts)
+        return "min_lot", f"what is left of {cell} is below its minimum lot of {s.min_lot[o.mill]:g} t"
     if s.stability_penalty > 0 and any(x.previous for x, _ in occupants.get((o.mill, t), ())):
-        return said("stability", f"room on {cell} would mean moving lines of the approved revision", *facts)
-    return said("capacity", f"{cell} is full: an hour there is worth {price:,.0f} RUB at the margin, as much as it earns", *facts)
+        return "stability", f"room on {cell} would mean moving lines of the approved revision"
+    return None
 
 
 def _best(lines, prices, earns) -> tuple[Option, int, float, float]:

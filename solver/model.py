@@ -69,12 +69,14 @@ def allowed_lines(problem: Problem, demand: Demand, idle: bool = False) -> list[
 @dataclass
 class Model:
     """The built model: ``lines`` maps (demand, mill, period) to (variable, scale, option);
-    ``binaries`` are the integer variables (empty for a pure LP); expressions of the three
+    ``binaries`` are the integer variables (empty for a pure LP); ``variables`` all of them
+    (kept here: PuLP collects them by walking every row each time); expressions of the three
     lexicographic stages; the hours rows by cell."""
 
     lp: pulp.LpProblem
     lines: dict[LineKey, tuple[pulp.LpVariable, float, Option]] = field(default_factory=dict)
     binaries: list[pulp.LpVariable] = field(default_factory=list)
+    variables: list[pulp.LpVariable] = field(default_factory=list)
     hours_rows: dict[Cell, str] = field(default_factory=dict)
     key: pulp.LpAffineExpression = field(default_factory=pulp.LpAffineExpression)
     margin: pulp.LpAffineExpression = field(default_factory=pulp.LpAffineExpression)
@@ -138,6 +140,7 @@ def _lines(model: Model, problem: Problem, d: Demand, relax: bool) -> dict[Cell,
     """Create the demand's line variables (and lot rows); returns them by (mill, period)."""
     s = problem.settings
     category = pulp.LpContinuous if relax else pulp.LpBinary
+    binaries = [] if relax else model.binaries  # relaxed, they are not binaries any more
     options = {o.mill: o for o in d.options}
     own = {}
     for lock in d.locked:  # a lock on a mill that cannot make the demand is a conflict, found before
@@ -151,19 +154,21 @@ def _lines(model: Model, problem: Problem, d: Demand, relax: bool) -> dict[Cell,
         name = f"{d.id}_{o.mill}_{t}"
         if s.whole:
             var = pulp.LpVariable(f"y_{name}", 0, 1, category)
-            model.binaries.append(var)
+            binaries.append(var)
             own[o.mill, t] = (var, d.tonnes, o)
             continue
         var = pulp.LpVariable(f"x_{name}", 0, d.tonnes)
         lot = s.min_lot.get(o.mill, 0.0)
         if lot > 0:
             z = pulp.LpVariable(f"z_{name}", 0, 1, category)
-            model.binaries.append(z)
+            binaries.append(z)
+            model.variables.append(z)
             model.lp += var - lot * z >= 0, f"lot_{name}"
             model.lp += var - d.tonnes * z <= 0, f"cap_{name}"
         own[o.mill, t] = (var, 1.0, o)
     for (mill, t), line in own.items():
         model.lines[d.id, mill, t] = line
+        model.variables.append(line[0])
     return own
 
 
@@ -180,6 +185,7 @@ def _deviation(model: Model, d: Demand, own: dict, penalty: float) -> list[tuple
             continue
         name = f"{d.id}_{cell[0]}_{cell[1]}"
         dev = pulp.LpVariable(f"dev_{name}", 0)
+        model.variables.append(dev)
         model.lp += dev - scale * var >= -before, f"devup_{name}"
         model.lp += dev + scale * var >= before, f"devdn_{name}"
         terms.append((dev, -penalty))

@@ -16,8 +16,9 @@ on a book of 100,000 t the slack alone would let priority outweigh a margin diff
 1 RUB/t by a tonne. A MIP has no such face (reduced costs do not describe its optimum):
 there the kept value alone holds, and each stage starts from the previous stage's plan.
 
-A time limit covers all stages together. When it stops a later stage before it improves
-on the earlier plan, that plan is returned as "feasible".
+A time limit covers all stages together, shared by :data:`STAGE_TIME_WEIGHTS`. When it
+stops a later stage before it improves on the earlier plan, that plan is returned as
+"feasible".
 """
 
 from __future__ import annotations
@@ -51,6 +52,11 @@ FACE_TOLERANCE = 1e-7
 """Reduced costs and duals below this fraction of the largest objective coefficient count
 as zero when a stage is held to the previous optimum."""
 
+STAGE_TIME_WEIGHTS = {"key": 1.0, "margin": 2.0, "priority": 1.0}
+"""How a time limit is shared: each stage gets its weight's share of the time still left
+among the stages still to run (all three: a quarter, a half, and what remains). A MIP's
+key stage must not eat the time that the margin — the plan's money — needs."""
+
 MIN_TONNES = 0.01
 """Planned quantities below ten kilograms are solver noise and are dropped."""
 
@@ -81,7 +87,8 @@ def _solve(problem: Problem) -> Solution:
         return _infeasible(name, started, conflicts)
     model = build(problem)
     deadline = None if s.time_limit is None else started + s.time_limit
-    stages = [("key", model.key), ("margin", model.margin), ("priority", model.priority)]
+    # a stage with nothing to optimise (no key accounts, no priorities) is not run
+    stages = [(stage, expr) for stage, expr in (("key", model.key), ("margin", model.margin), ("priority", model.priority)) if expr.items()]
     relative = MIP_KEEP_RELATIVE if model.is_mip else KEEP_RELATIVE
     if engines.engine_name(s.solver) == "cbc":
         relative = max(relative, CBC_KEEP_RELATIVE)
@@ -89,22 +96,24 @@ def _solve(problem: Problem) -> Solution:
     gaps: list[float | None] = []
     proven = None  # the objective of the last stage, if an LP solved to proven optimality
     notes = []
-    for stage, expr in stages:
-        if not expr.items():  # nothing to optimise at this stage (no key accounts, no priorities)
-            continue
+    for number, (stage, expr) in enumerate(stages):
         left = None if deadline is None else deadline - time.perf_counter()
         if solved is not None and left is not None and left <= 0:
             notes.append(f"the time limit was reached before the {stage} stage")
             break
+        if left is not None:
+            weights = [STAGE_TIME_WEIGHTS[later] for later, _ in stages[number:]]
+            left = left * weights[0] / sum(weights)
         release = _hold_to_optimum(model, proven) if proven is not None else None
         model.lp.setObjective(expr)
-        outcome = engines.run(model.lp, s.solver, left, s.gap, warm=solved is not None and model.is_mip)
+        start = model.variables if solved is not None and model.is_mip else None
+        outcome = engines.run(model.lp, s.solver, left, s.gap, model.is_mip, start)
         if release is not None and outcome.kind in ("infeasible", "error"):
             release()  # numerical trouble on the face: fall back to the kept value alone
-            outcome = engines.run(model.lp, s.solver, left, s.gap, warm=False)
+            outcome = engines.run(model.lp, s.solver, left, s.gap, model.is_mip, None)
         if outcome.kind in ("optimal", "feasible"):
             gaps.append(outcome.gap)
-            solved = {var: var.varValue for var in model.lp.variables()}
+            solved = {var: var.varValue for var in model.variables}
             value = pulp.value(expr) or 0.0
             size = sum(abs(c * (var.varValue or 0.0)) for var, c in expr.items())
             model.lp += expr >= value - max(KEEP_ABSOLUTE, relative * size), f"keep_{stage}"
@@ -115,12 +124,14 @@ def _solve(problem: Problem) -> Solution:
         for var, value in solved.items():  # back to the earlier stage's plan
             var.varValue = value
         notes.append(f"the {stage} stage ended without a better plan ({outcome.detail})")
-        gaps.append(None)
         break
-    status = "optimal" if all(g == 0.0 for g in gaps) and not notes else "feasible"
-    gap = 0.0 if status == "optimal" else (None if None in gaps else max(gaps))
-    if status == "feasible" and not notes:
-        notes.append(f"not proven optimal: relative gap {gap:.3g}" if gap is not None else "not proven optimal")
+    # the gap is that of the stages completed; a stage left undone is named in the notes
+    gap = None if None in gaps else max(gaps, default=0.0)
+    if gap == 0.0 and not notes:
+        status = "optimal"
+    else:
+        status = "feasible"
+        notes.append("not proven optimal" + (f": relative gap {gap:.3g}" if gap is not None else ""))
     return _result(problem, model, status, gap, name, started, "; ".join(notes))
 
 
@@ -179,7 +190,7 @@ def _hold_to_optimum(model: Model, objective: pulp.LpAffineExpression):
     """
     tolerance = FACE_TOLERANCE * max([1.0, *(abs(c) for c in objective.values())])
     bounds = []
-    for var in model.lp.variables():
+    for var in model.variables:
         low, high = var.lowBound, var.upBound
         if low != high and abs(var.dj or 0.0) > tolerance:
             bounds.append((var, low, high))

@@ -75,7 +75,9 @@ class Settings:
     * ``lateness_penalty``: RUB per tonne per month made after its due month (default
       :data:`LATENESS_PENALTY`).
     * ``early_months``: a demand may be made at most this many periods before ``due``.
-    * ``stability_penalty``: RUB per tonne changed against ``Demand.previous``.
+    * ``stability_penalty``: RUB per tonne changed on a line against ``Demand.previous``
+      (moving t tonnes to another mill or month changes two lines: 2·t tonnes); charged
+      in the margin stage, not reported in the margin.
     * ``solver``: ``"highs"`` (falls back to CBC without highspy) or ``"cbc"``.
     * ``time_limit``: seconds for the whole solve (all stages); ``None`` for no limit.
     * ``gap``: relative MIP gap accepted (0 proves optimality).
@@ -191,7 +193,9 @@ class Solution:
     """What the prioritiser planned.
 
     ``status``: ``"optimal"``; ``"feasible"`` (a plan, not proven best: ``gap`` is the
-    relative distance to the solver's bound, or ``None`` if unknown); ``"infeasible"``
+    largest relative distance to the solver's bound among the lexicographic stages
+    completed, each relative to |its value| but at least 1; ``None`` if unknown; a stage
+    the time limit left undone is named in ``message``); ``"infeasible"``
     (``conflicts`` name the demands and mill-periods); ``"no_solution"`` (the time limit
     came before any plan); ``"error"``. ``message`` says why whenever not optimal.
     ``tonnes`` maps ``(demand, mill, period)`` to t (only entries ≥ 10 kg, to the kg).

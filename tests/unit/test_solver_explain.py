@@ -154,6 +154,29 @@ def test_a_late_position_weighs_the_hour_of_its_due_month_against_the_penalty_sa
     assert (marginal.code, marginal.late_tonnes, marginal.earns_per_hour) == ("late", approx(100), approx(300))
 
 
+def test_a_position_late_behind_key_account_tonnes_says_so(engine):
+    # Mill 1: 100 h a month. Key d1 100 t at 100 RUB/t takes month 0; d2 100 t at 5,000
+    # RUB/t goes to month 1 (penalty 300). An hour more in month 0 would bring a tonne of d2
+    # forward: 300 RUB, exactly what it would save — the key account holds the month.
+    solution = plan(
+        engine,
+        [d(1, 100, (1, 1.0, 100), key=True), d(2, 100, (1, 1.0, 5000))],
+        {(1, 0): 100, (1, 1): 100},
+        periods=2,
+        lateness_penalty=300,
+    )
+    late = solution.explanations[2]
+    assert (late.code, late.late_tonnes, late.mill, late.period) == ("late", approx(100), 1, 0)
+    assert late.shadow_price == approx(300) and late.earns_per_hour == approx(300)
+    assert "key-account tonnes" in late.text
+
+
+def test_a_position_locked_in_a_later_month_is_late_by_its_lock(engine):
+    solution = plan(engine, [d(1, 100, (1, 1.0, 5000), locked=(Lock(1, 1, 100),))], {(1, 0): 100, (1, 1): 100}, periods=2)
+    late = solution.explanations[1]
+    assert late.code == "late" and late.late_tonnes == approx(100) and "locked in period 1" in late.text
+
+
 def test_explanations_can_be_turned_off():
     solution = solve(Problem(tuple(ONE_MILL), {(1, 0): 100}, Settings(explain=False)))
     assert solution.ok and solution.explanations == {} and solution.shadow_prices == {}

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import random
 import time
+from dataclasses import replace
 
+import pulp
 import pytest
 
 from solver import engines
@@ -223,7 +225,7 @@ def test_a_later_stage_stopped_by_the_time_limit_returns_the_earlier_plan(engine
 
     monkeypatch.setattr(engines, "run", margin_stage_times_out)
     solution = run(engine, KEY_THEN_MARGIN, {(1, 0): 100}, explain=False, time_limit=60)
-    assert solution.status == "feasible" and solution.ok and solution.gap is None
+    assert solution.status == "feasible" and solution.ok and solution.gap == 0.0  # the key stage was proven
     assert "margin stage ended without a better plan" in solution.message
     assert solution.tonnes[1, 1, 0] == pytest.approx(60) and solution.key_account_tonnes == pytest.approx(60)
 
@@ -239,9 +241,41 @@ def test_time_spent_before_a_later_stage_leaves_the_earlier_plan(engine, monkeyp
 
     monkeypatch.setattr(engines, "run", slow)
     solution = run(engine, KEY_THEN_MARGIN, {(1, 0): 100}, explain=False, time_limit=0.2)
-    assert solution.status == "feasible"
+    assert solution.status == "feasible" and solution.gap == 0.0
     assert "time limit was reached before the margin stage" in solution.message
     assert solution.key_account_tonnes == pytest.approx(60)
+
+
+def test_a_later_mip_stage_starts_from_the_earlier_plan(engine, monkeypatch):
+    # Later stages get (next to) no time: handed the earlier plan as a start, the solver
+    # still returns a plan at least as good, instead of none. (CBC gets a second: cut off
+    # sooner, its preprocessing can stop before it reads the start.)
+    base = hard_whole_problem()
+    demands = tuple(replace(dm, key_account=dm.id % 4 == 0) for dm in base.demands)
+    real = engines.run
+    stages = []
+
+    def later_stages_without_time(lp, name, time_limit, gap, mip, start):
+        warm = start is not None
+        stages.append(warm)
+        return real(lp, name, {"highs": 0.0, "cbc": 1.0}[engine] if warm else time_limit, gap, mip, start)
+
+    monkeypatch.setattr(engines, "run", later_stages_without_time)
+    solution = solve(Problem(demands, base.hours, Settings(solver=engine, whole=True, explain=False)))
+    assert stages == [False, True]  # key stage cold, margin stage warm
+    assert solution.ok and "without a better plan" not in solution.message
+
+
+@pytest.mark.parametrize("engine_class", ["_HiGHS", "PULP_CBC_CMD"])
+def test_a_solver_that_breaks_gives_an_error_status_not_an_exception(monkeypatch, engine_class):
+    def broken(self, *args, **kwargs):
+        raise RuntimeError("solver library crashed")
+
+    target = engines._HiGHS if engine_class == "_HiGHS" else pulp.PULP_CBC_CMD
+    monkeypatch.setattr(target, "callSolver" if engine_class == "_HiGHS" else "actualSolve", broken)
+    solution = run("highs" if engine_class == "_HiGHS" else "cbc", [d(1, 10, (1, 1.0, 100))], {(1, 0): 100})
+    assert solution.status == "error" and not solution.ok
+    assert "RuntimeError: solver library crashed" in solution.message and "margin stage" in solution.message
 
 
 # -- silence -------------------------------------------------------------------------------
