@@ -42,7 +42,8 @@ class MillHorizon:
 @dataclass(frozen=True)
 class LoadReport:
     """Load of every mill in ``months`` (``cells`` by (mill code, month)), the horizons, and
-    tonnes that no mill can make (``unplaceable_tonnes`` t) so they are not silently lost."""
+    tonnes that no mill can make (``unplaceable_tonnes`` t) so they are not silently lost;
+    ``forecast_months`` say which (product line, month) a forecast books."""
 
     today: date
     months: tuple[Month, ...]
@@ -50,6 +51,8 @@ class LoadReport:
     cells: dict[tuple[str, Month], MillLoad]
     horizons: dict[str, MillHorizon]
     unplaceable_tonnes: float
+    forecast_months: frozenset[tuple[str, Month]] = frozenset()
+    """(product line, month) whose load comes from an earlier month's horizon plan."""
 
 
 def mill_load(store: Store, *, months: int = 6, today: date | None = None) -> LoadReport:
@@ -69,7 +72,8 @@ def mill_load(store: Store, *, months: int = 6, today: date | None = None) -> Lo
         for line in a.lines:
             booked[line.mill_code, a.month] = booked.get((line.mill_code, a.month), 0.0) + line.hours
             assigned[line.position_id] = assigned.get(line.position_id, 0.0) + line.tonnes
-    for product_line, line in forecast_lines(assignments):
+    forecast = forecast_lines(assignments)
+    for product_line, line in forecast:
         booked[line.mill_code, line.month] = booked.get((line.mill_code, line.month), 0.0) + line.hours
         assigned[line.position_id] = assigned.get(line.position_id, 0.0) + line.tonnes
         planned_months.add((line.month, product_line))  # its plan considered that month's tonnes
@@ -98,7 +102,8 @@ def mill_load(store: Store, *, months: int = 6, today: date | None = None) -> Lo
         m.code: MillHorizon(m.code, totals.get(m.code, 0.0), horizon(plant, m, totals.get(m.code, 0.0), today))
         for m in plant.mills
     }
-    return LoadReport(today, window, plant.mills, cells, horizons, unplaceable)
+    forecast_months = frozenset((product_line, line.month) for product_line, line in forecast)
+    return LoadReport(today, window, plant.mills, cells, horizons, unplaceable, forecast_months)
 
 
 def forecast_lines(assignments: list[Assignment]) -> list[tuple[str, ForecastLine]]:
