@@ -106,6 +106,8 @@ def test_migration_0005_keeps_every_row_both_ways(store_url):
             "INSERT INTO productivity_norms (mill_id, od_min_mm, od_max_mm, wall_min_mm, wall_max_mm, tonnes_per_hour) VALUES (1, 100, 300, 5, 20, 10)",
             "INSERT INTO assignments (id, month, product_line, revision, state, created_at, created_by, version, stale, needs_director) "
             "VALUES (1, '2027-01', 'L', 1, 'approved', '2026-11-01 08:00:00+00', 'plm', 3, false, false)",
+            "INSERT INTO reviews (assignment_id, login, verdict, reason, at, version) "
+            "VALUES (1, 'planner', 'object', 'week 3 only', '2026-11-02 08:00:00+00', 1)",
         ):
             connection.execute(sa.text(statement))
     _run(engine, "upgrade", "head")
@@ -119,5 +121,7 @@ def test_migration_0005_keeps_every_row_both_ways(store_url):
     with engine.connect() as connection:
         assert connection.execute(sa.text("SELECT count(*) FROM assignments")).scalar() == 1
         assert connection.execute(sa.text("SELECT count(*) FROM productivity_norms")).scalar() == 1
+        # rows that refer to a revision survive too (a rebuilt table would cascade-delete them)
+        assert connection.execute(sa.text("SELECT reason FROM reviews")).scalar() == "week 3 only"
         assert "shadow_prices" not in set(sa.inspect(connection).get_table_names())
     engine.dispose()

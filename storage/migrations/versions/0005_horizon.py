@@ -25,17 +25,22 @@ depends_on = None
 
 MONEY = sa.Numeric(precision=16, scale=2)
 
+# Never rebuild a table on SQLite: dropping and re-creating ``assignments`` with foreign
+# keys on would cascade-delete every row that refers to it (lines, reviews, conflicts…).
+# Adding and dropping plain columns is native ALTER TABLE there (SQLite 3.35+).
+NATIVE = {"recreate": "never"}
+
 
 def upgrade() -> None:
-    with op.batch_alter_table('assignments', schema=None) as batch_op:
+    with op.batch_alter_table('assignments', schema=None, **NATIVE) as batch_op:
         batch_op.add_column(sa.Column('options', sa.JSON(), nullable=True))
         batch_op.add_column(sa.Column('gap', sa.Float(), nullable=True))
         batch_op.add_column(sa.Column('moved_lines', sa.Integer(), nullable=True))
-    with op.batch_alter_table('assignment_exclusions', schema=None) as batch_op:
+    with op.batch_alter_table('assignment_exclusions', schema=None, **NATIVE) as batch_op:
         batch_op.add_column(sa.Column('month', sa.String(length=7), nullable=True))
         batch_op.add_column(sa.Column('shadow_price', MONEY, nullable=True))
         batch_op.add_column(sa.Column('earns_per_hour', MONEY, nullable=True))
-    with op.batch_alter_table('productivity_norms', schema=None) as batch_op:
+    with op.batch_alter_table('productivity_norms', schema=None, **NATIVE) as batch_op:
         batch_op.add_column(sa.Column('conversion_cost', MONEY, nullable=True))
 
     op.create_table('assignment_forecast',
@@ -78,13 +83,13 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_assignment_forecast_position_id'))
         batch_op.drop_index(batch_op.f('ix_assignment_forecast_assignment_id'))
     op.drop_table('assignment_forecast')
-    with op.batch_alter_table('productivity_norms', schema=None) as batch_op:
+    with op.batch_alter_table('productivity_norms', schema=None, **NATIVE) as batch_op:
         batch_op.drop_column('conversion_cost')
-    with op.batch_alter_table('assignment_exclusions', schema=None) as batch_op:
+    with op.batch_alter_table('assignment_exclusions', schema=None, **NATIVE) as batch_op:
         batch_op.drop_column('earns_per_hour')
         batch_op.drop_column('shadow_price')
         batch_op.drop_column('month')
-    with op.batch_alter_table('assignments', schema=None) as batch_op:
+    with op.batch_alter_table('assignments', schema=None, **NATIVE) as batch_op:
         batch_op.drop_column('moved_lines')
         batch_op.drop_column('gap')
         batch_op.drop_column('options')
