@@ -28,7 +28,7 @@ from core.attributes import PositionAttributes, mill_options
 from core.errors import InvalidInput, NotFound, StateError
 from core.model import DealStatus, Plant, Position
 from core.months import Month
-from core.planning import _carried_locks, _held, _inputs, _plant, _problem, priority_weight
+from core.planning import _carried_locks, _held, _inputs, _LineInput, _plant, _problem, priority_weight
 from solver import prioritiser
 from solver.problem import MAX_PERIODS, Demand, Lock, Option, Problem, Solution
 from storage.store import Store
@@ -57,7 +57,8 @@ class Promise:
 
     ``earliest``: the first month by which all ``tonnes`` t can be made (``None``: not
     within the horizon, when ``made`` t at most can be); ``by_month`` the new tonnes per
-    month in that plan; ``displaced`` what it pushes back or out; ``margin_change`` RUB.
+    month in that plan; ``displaced`` what it pushes back or out; ``margin_change`` RUB;
+    ``unplaceable``: the new positions no mill can make, each with why.
     """
 
     subject: str
@@ -155,7 +156,7 @@ class _LineAnswer:
     unplaceable: tuple[str, ...] = ()
 
 
-def _line_promise(plant: Plant, month: Month, inp, elsewhere: dict[int, float], new: list[Position]) -> _LineAnswer:
+def _line_promise(plant: Plant, month: Month, inp: _LineInput, elsewhere: dict[int, float], new: list[Position]) -> _LineAnswer:
     """The promise of the ``new`` positions of one product line (``inp``: its plan inputs)."""
     new_ids = {p.id for p in new}
     inp = replace(inp, positions=[p for p in inp.positions if p.id not in new_ids])  # an accepted deal is not counted twice
@@ -164,7 +165,9 @@ def _line_promise(plant: Plant, month: Month, inp, elsewhere: dict[int, float], 
     if not baseline.ok:
         raise StateError(f"{month} {inp.product_line}: the current plan cannot be solved ({baseline.message}); re-plan it first")
     described = [PositionAttributes(p, *mill_options(plant, p)) for p in new]
-    unplaceable = tuple(a.position.ref if a.position.deal_number != "typed" else "typed position" for a in described if not a.options)
+    unplaceable = tuple(
+        f"{a.position.ref if a.position.deal_number != 'typed' else 'typed position'} ({a.no_mill_reason})" for a in described if not a.options
+    )
     first_id = max([d.id for d in base_problem.demands] + [0]) + 1
     demands = {first_id + i: a for i, a in enumerate(a for a in described if a.options)}
     if not demands:
@@ -197,7 +200,7 @@ def _line_promise(plant: Plant, month: Month, inp, elsewhere: dict[int, float], 
     )
 
 
-def _baseline_problem(plant: Plant, month: Month, inp, elsewhere: dict[int, float]) -> tuple[Problem, dict[int, PositionAttributes]]:
+def _baseline_problem(plant: Plant, month: Month, inp: _LineInput, elsewhere: dict[int, float]) -> tuple[Problem, dict[int, PositionAttributes]]:
     """The line's problem as a plan of ``month`` would pose it (without the new positions)."""
     open_tonnes = {p.id: round(p.remaining_tonnes - elsewhere.get(p.id, 0.0), 3) for p in inp.positions}
     positions = [p for p in inp.positions if open_tonnes[p.id] >= prioritiser.MIN_TONNES]

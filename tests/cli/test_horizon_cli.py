@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from typer.testing import CliRunner
 
-from cli import app
+from cli import app, solver_status
 from storage.store import open_store
 from tests.horizon_plant import horizon_plant
 from tests.plants import PLAN_MONTH
@@ -177,3 +177,8 @@ def test_promise_a_deal_and_a_typed_position_saves_nothing(db):
     assert run(db, "history", "--json", "--limit", "500").stdout == before
     half = run(db, "promise", "--line", "L", "--od", "200")
     assert half.exit_code == 2 and "--wall" in half.stderr
+
+
+@pytest.mark.parametrize("status, gap, said", [("optimal", 0.0, "optimal"), ("feasible", 0.0123, "feasible, gap 1.2 %"), ("feasible", None, "feasible, gap unknown")])
+def test_the_status_line_says_optimal_or_feasible_with_its_gap(status, gap, said):
+    assert solver_status(status, gap) == said

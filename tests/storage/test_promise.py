@@ -58,7 +58,8 @@ def test_a_position_typed_in_by_hand_and_one_no_mill_can_make(store):
         store, product_line="L", od_mm=500, wall_mm=10, steel_grade="20", standard="ГОСТ 8732",
         tonnes=10, price=Decimal(40_000), metal_cost=Decimal(30_000), month=PLAN_MONTH,
     )
-    assert odd.earliest is None and odd.unplaceable == ("typed position",)
+    assert odd.earliest is None
+    assert odd.unplaceable == ("typed position (no compatible mill: M1: OD 500 mm outside 100–300 mm; M2: OD 500 mm outside 100–300 mm)",)
 
 
 def _snapshot(store: Store) -> dict[str, int]:

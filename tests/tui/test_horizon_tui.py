@@ -82,3 +82,26 @@ async def test_assignment_pane_plans_the_horizon_and_explains_with_shadow_prices
         # three months the first time: A#1's other 200 t in m1, M1 in m0 worth 30 000 RUB/h
         assert f"200.0 t planned for {PLAN_MONTH + 1}" in detail and "30 000 RUB/h" in detail
         assert "Planned with: horizon 3 months" in detail
+
+
+async def test_a_position_typed_in_by_hand_is_promised_too(store):
+    app = MillplanApp(store, "plm", month=PLAN_MONTH)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f3")
+        await settle(pilot)
+        await pilot.press("t")
+        await pilot.pause()
+        # the line comes from the highlighted deal; M2 is idle in the plan month
+        assert app.screen.query_one("#form-line").value == "L"
+        await pilot.press("enter")
+        for text in ("200", "10", "09Г2С", "ГОСТ 8732", "abc"):
+            await pilot.press(*text, "enter")
+        await pilot.press(*"40000", "enter", *"30000", "enter")
+        await pilot.pause()
+        assert not isinstance(app.screen, PromiseScreen)  # "abc" tonnes: refused, focus back on it
+        assert app.screen.focused.id == "form-tonnes"
+        app.screen.focused.value = "150"
+        await pilot.press("enter", "enter", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, PromiseScreen)
+        assert f"all 150.0 t by {PLAN_MONTH}" in str(app.screen.query_one("#promise-text").render())
