@@ -71,7 +71,7 @@ def reason_text(e: Explanation, mill: str | None, month: Month | None, mills: Se
         "locked": lambda: "its locks cap it and no other mill or month is open to it",
         "late": lambda: (
             f"made late: {mill}'s hours in {month} are worth {grouped(e.shadow_price or 0.0)} RUB/h at the margin, "
-            f"making it on time would save only {grouped(e.earns_per_hour or 0.0)} RUB/h of lateness"
+            f"making it on time would save {grouped(e.earns_per_hour or 0.0)} RUB/h of lateness, no more than that"
             if where else "made late: no mill that can make it has hours in its month"
         ),
     }

@@ -127,6 +127,11 @@ def _promise(store: Store, subject: str, new: list[Position], month: Month | Non
         if missing:
             raise NotFound(f"product line {', '.join(missing)} has no mills (known: {', '.join(plant.product_lines)})")
         inputs, elsewhere = _inputs(repo, plant, month, lines, current, {"horizon": horizon})
+    # month locks beyond the promise's horizon do not bind within it
+    inputs = [
+        replace(inp, options=inp.options.changed(locks=tuple(l for l in inp.options.locks if l.month - month < horizon)))
+        for inp in inputs
+    ]
     answers = [_line_promise(plant, month, inp, elsewhere, [p for p in new if p.product_line == inp.product_line]) for inp in inputs]
     by_month: dict[Month, float] = {}
     for answer in answers:

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from core import planning, promise
 from core.errors import StateError
+from core.horizon import MonthLock
 from storage.store import Store
 from tests.horizon_plant import horizon_plant
 from tests.plants import PLAN_MONTH
@@ -84,3 +85,9 @@ def test_a_deal_with_nothing_left_is_refused(store):
         repo.session.execute(sa.text("UPDATE positions SET tonnes_produced = tonnes_ordered"))
     with pytest.raises(StateError, match="deal P has nothing left to make"):
         promise.promise_deal(store, "P", month=PLAN_MONTH)
+
+
+def test_month_locks_beyond_the_promise_horizon_do_not_stop_it(store):
+    planning.plan(store, PLAN_MONTH, login="plm", options={"locks": (MonthLock("B#1", "M2", PLAN_MONTH + 1),)})
+    answer = promise.promise_deal(store, "P", month=PLAN_MONTH, horizon=1)
+    assert answer.made == pytest.approx(200)
