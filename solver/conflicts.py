@@ -11,8 +11,8 @@ conflict; it names the demands and the ``(mill, period)`` cells involved:
   option's minimum lot above its tonnes; whole: no mill with the hours for all of it);
 * for a group of mills, the hours that locked lines and the mandatory demands that only
   those mills can make need at the least (each at its fastest mill) beyond their hours —
-  every group of up to :data:`MAX_GROUP_MILLS` mills is tried, so a full mill, and mills
-  full together, are both found.
+  every group of up to :data:`MAX_GROUP_MILLS` mills, and all mills together, are tried,
+  so a full mill, and mills full together, are both found.
 
 When none of these finds the conflict (whole positions that fit in hours but not in
 pieces), :func:`residual_conflict` names every mandatory and locked demand and their cells.
@@ -28,7 +28,9 @@ TOLERANCE = 1e-6
 """Hours (h) and tonnes (t) by which a requirement may exceed what there is (round-off)."""
 
 MAX_GROUP_MILLS = 4
-"""Largest group of mills tried together; groups grow combinatorially with the mills."""
+MANY_MILLS = 12
+"""Largest group of mills tried together; groups grow combinatorially with the mills, so
+beyond :data:`MANY_MILLS` mills only single mills, pairs and all of them are tried."""
 
 
 def find_conflicts(problem: Problem) -> list[Conflict]:
@@ -80,8 +82,14 @@ def _demand_conflicts(problem: Problem, d: Demand) -> list[Conflict]:
         ]
         if not usable and not (s.whole and d.locked):
             cells = tuple((o.mill, 0) for o in d.options)
-            why = "no mill that can make it" if not d.options else f"none of mills {_ids(o.mill for o in d.options)} has hours for it"
-            found.append(Conflict((d.id,), cells, f"demand {d.id} is mandatory this month but {why} in period 0"))
+            staffed = [o.mill for o in d.options if problem.hours.get((o.mill, 0), 0.0) > 0]
+            if not d.options:
+                why = "there is no mill that can make it"
+            elif not staffed:
+                why = f"none of mills {_ids(o.mill for o in d.options)} has hours in period 0"
+            else:
+                why = f"its {d.tonnes:g} t are below the minimum lot of mills {_ids(staffed)}"
+            found.append(Conflict((d.id,), cells, f"demand {d.id} is mandatory this month but {why}"))
         elif s.whole and not d.locked and not any(
             d.tonnes * o.hours_per_tonne <= problem.hours.get((o.mill, 0), 0.0) + TOLERANCE for o in usable
         ):
@@ -116,22 +124,25 @@ def _hours_conflicts(problem: Problem) -> list[Conflict]:
     for period, items in sorted(needs.items()):
         mills = sorted(set().union(*(m for _, m, _ in items)))
         reported: list[frozenset[int]] = []
-        for size in range(1, min(len(mills), MAX_GROUP_MILLS) + 1):
-            for group in map(frozenset, combinations(mills, size)):
-                if any(r <= group for r in reported):
-                    continue  # a smaller group inside it already says it
-                inside = [(d, h) for d, m, h in items if m <= group]
-                need = sum(h for _, h in inside)
-                have = sum(problem.hours.get((m, period), 0.0) for m in group)
-                if need > have + TOLERANCE:
-                    reported.append(group)
-                    cells = tuple((m, period) for m in sorted(group))
-                    demands = tuple(sorted({d for d, _ in inside}))
-                    text = (
-                        f"locked and mandatory lines of demands {_ids(demands)} need at least {need:,.1f} h "
-                        f"on {_cells(cells)} but there are {have:,.1f} h"
-                    )
-                    found.append(Conflict(demands, cells, text))
+        largest = MAX_GROUP_MILLS if len(mills) <= MANY_MILLS else 2
+        groups = [frozenset(g) for size in range(1, min(len(mills), largest) + 1) for g in combinations(mills, size)]
+        if len(mills) > largest:
+            groups.append(frozenset(mills))  # all of them together, as the last resort
+        for group in groups:
+            if any(r <= group for r in reported):
+                continue  # a smaller group inside it already says it
+            inside = [(d, h) for d, m, h in items if m <= group]
+            need = sum(h for _, h in inside)
+            have = sum(problem.hours.get((m, period), 0.0) for m in group)
+            if need > have + TOLERANCE:
+                reported.append(group)
+                cells = tuple((m, period) for m in sorted(group))
+                demands = tuple(sorted({d for d, _ in inside}))
+                text = (
+                    f"locked and mandatory lines of demands {_ids(demands)} need at least {need:,.1f} h "
+                    f"on {_cells(cells)} but there are {have:,.1f} h"
+                )
+                found.append(Conflict(demands, cells, text))
     return found
 
 

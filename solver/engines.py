@@ -23,7 +23,9 @@ GAP_ZERO = 1e-9
 """Relative gaps below this are round-off: the plan is proven optimal."""
 
 TIME_FLOOR = 0.01
-"""Least time limit handed to a solver (s): CBC reads 0 as "no limit"."""
+"""Least time limit handed to a solver (s): a limit already used up (by model building,
+say) still lets the solver read the model and its starting plan, rather than a negative
+limit it would refuse."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +46,48 @@ class _HiGHS(pulp.HiGHS):
     def __init__(self, start: list[pulp.LpVariable] | None, **kwargs) -> None:
         super().__init__(**kwargs)
         self.start = start
+
+    def buildSolverModel(self, lp: pulp.LpProblem) -> None:
+        """The same model as PuLP's own, handed to HiGHS in three calls (columns, their
+        integrality, rows in compressed form) instead of one per column and row, which
+        takes longer than the solve on a horizon of 10⁵ lines. Sets ``index`` on every
+        variable and row, as PuLP's reading of the solution expects."""
+        import highspy
+        import numpy
+
+        infinity = highspy.kHighsInf
+        sense = -1.0 if lp.sense == pulp.LpMaximize else 1.0
+        columns = lp.variables()
+        objective = lp.objective or {}
+        cost, lower, upper, integers = [], [], [], []
+        for i, var in enumerate(columns):
+            var.index = i
+            cost.append(sense * objective.get(var, 0.0))
+            lower.append(-infinity if var.lowBound is None else var.lowBound)
+            upper.append(infinity if var.upBound is None else var.upBound)
+            if var.cat == pulp.LpInteger and self.mip:
+                integers.append(i)
+        highs = lp.solverModel
+        none = numpy.zeros(0, numpy.int32)
+        highs.addCols(len(columns), numpy.array(cost), numpy.array(lower), numpy.array(upper), 0, none, none, numpy.zeros(0))
+        if integers:
+            kinds = numpy.full(len(integers), int(highspy.HighsVarType.kInteger), numpy.uint8)
+            highs.changeColsIntegrality(len(integers), numpy.array(integers, numpy.int32), kinds)
+        starts, indices, values, row_lower, row_upper = [], [], [], [], []
+        for i, row in enumerate(lp._constraints.values()):
+            row.index = i
+            starts.append(len(indices))
+            for var, coefficient in row.items():
+                if coefficient != 0:
+                    indices.append(var.index)
+                    values.append(coefficient)
+            low, high = row.getLb(), row.getUb()
+            row_lower.append(-infinity if low is None else low)
+            row_upper.append(infinity if high is None else high)
+        highs.addRows(
+            len(starts), numpy.array(row_lower), numpy.array(row_upper), len(indices),
+            numpy.array(starts, numpy.int32), numpy.array(indices, numpy.int32), numpy.array(values),
+        )
 
     def callSolver(self, lp: pulp.LpProblem) -> None:
         if self.start:
@@ -66,6 +110,7 @@ def engine_name(name: str) -> str:
 
 
 def label(name: str) -> str:
+    """The engine's name as reported in ``Solution.solver``: PuLP's name of its solver class."""
     return {"highs": "HiGHS", "cbc": "PULP_CBC_CMD"}[engine_name(name)]
 
 
@@ -101,6 +146,10 @@ def _run_highs(lp: pulp.LpProblem, limit: float | None, gap: float, mip: bool, s
     if status in (statuses.kInfeasible, statuses.kUnboundedOrInfeasible):
         return Outcome("infeasible", detail=detail)
     if status == statuses.kOptimal or has_solution:
+        if not _matches(lp, info.objective_function_value):
+            if start is not None:  # HiGHS handed back the start, not what it found: solve again without one
+                return _run_highs(lp, limit, gap, mip, None)
+            return Outcome("error", detail=f"{detail}, but the solution returned does not give the objective reported")
         if mip:
             return _graded(info.objective_function_value, info.mip_dual_bound, detail)
         if status == statuses.kOptimal:
@@ -109,6 +158,17 @@ def _run_highs(lp: pulp.LpProblem, limit: float | None, gap: float, mip: bool, s
     if status in (statuses.kTimeLimit, statuses.kIterationLimit, statuses.kInterrupt):
         return Outcome("no_solution", detail=detail)
     return Outcome("error", detail=detail)
+
+
+def _matches(lp: pulp.LpProblem, reported: float) -> bool:
+    """Whether the values read back give the objective HiGHS reports (which it minimises:
+    a maximisation is handed over negated). After a restart that solves a MIP outright,
+    HiGHS can report the new optimum yet return the starting solution it was given (seen
+    with 1.16; cf. ERGO-Code/HiGHS#907, an optimum found but not returned)."""
+    value = pulp.value(lp.objective) or 0.0
+    if lp.sense == pulp.LpMaximize:
+        reported = -reported
+    return abs(value - reported) <= 1e-6 * max(1.0, abs(reported))
 
 
 def _graded(value: float, bound: float, detail: str) -> Outcome:

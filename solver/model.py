@@ -15,6 +15,11 @@ are ``scale · variable``:
 Rows: ``demand_d`` (Σ lines ≤ tonnes, = for mandatory), ``hours_m_t`` (Σ tonnes · h/t ≤
 hours), ``lot_d_m_t``/``cap_d_m_t`` for lots, ``devup_d_m_t``/``devdn_d_m_t`` for the
 deviation from the approved revision. Names are built from the numeric ids only.
+
+Stage objectives: ``key`` = Σ tonnes of key-account lines by their due period; ``margin`` =
+Σ (margin_per_tonne − lateness_penalty × months late) × tonnes − stability_penalty × Σ
+|tonnes − previous tonnes| over the lines of demands with a previous plan; ``priority`` =
+Σ priority × tonnes.
 """
 
 from __future__ import annotations
@@ -43,6 +48,7 @@ def window(demand: Demand, periods: int, early_months: int) -> range:
 
 
 def months_late(demand: Demand, period: int) -> int:
+    """Months after its due period (0 if on time or early)."""
     return max(0, period - due_period(demand))
 
 
@@ -145,7 +151,7 @@ def _lines(model: Model, problem: Problem, d: Demand, relax: bool) -> dict[Cell,
     own = {}
     for lock in d.locked:  # a lock on a mill that cannot make the demand is a conflict, found before
         if lock.mill in options:
-            var = pulp.LpVariable(f"x_{d.id}_{lock.mill}_{lock.period}", lock.tonnes, lock.tonnes)
+            var = model.lp.add_variable(f"x_{d.id}_{lock.mill}_{lock.period}", lock.tonnes, lock.tonnes)
             own[lock.mill, lock.period] = (var, 1.0, options[lock.mill])
     # a whole demand the planner has placed is made only where it is locked
     for o, t in () if s.whole and d.locked else allowed_lines(problem, d, idle=relax):
@@ -153,14 +159,14 @@ def _lines(model: Model, problem: Problem, d: Demand, relax: bool) -> dict[Cell,
             continue
         name = f"{d.id}_{o.mill}_{t}"
         if s.whole:
-            var = pulp.LpVariable(f"y_{name}", 0, 1, category)
+            var = model.lp.add_variable(f"y_{name}", 0, 1, category)
             binaries.append(var)
             own[o.mill, t] = (var, d.tonnes, o)
             continue
-        var = pulp.LpVariable(f"x_{name}", 0, d.tonnes)
+        var = model.lp.add_variable(f"x_{name}", 0, d.tonnes)
         lot = s.min_lot.get(o.mill, 0.0)
         if lot > 0:
-            z = pulp.LpVariable(f"z_{name}", 0, 1, category)
+            z = model.lp.add_variable(f"z_{name}", 0, 1, category)
             binaries.append(z)
             model.variables.append(z)
             model.lp += var - lot * z >= 0, f"lot_{name}"
@@ -184,7 +190,7 @@ def _deviation(model: Model, d: Demand, own: dict, penalty: float) -> list[tuple
             terms.append((var, -penalty * scale))
             continue
         name = f"{d.id}_{cell[0]}_{cell[1]}"
-        dev = pulp.LpVariable(f"dev_{name}", 0)
+        dev = model.lp.add_variable(f"dev_{name}", 0)
         model.variables.append(dev)
         model.lp += dev - scale * var >= -before, f"devup_{name}"
         model.lp += dev + scale * var >= before, f"devdn_{name}"

@@ -79,7 +79,8 @@ class Settings:
       (moving t tonnes to another mill or month changes two lines: 2·t tonnes); charged
       in the margin stage, not reported in the margin.
     * ``solver``: ``"highs"`` (falls back to CBC without highspy) or ``"cbc"``.
-    * ``time_limit``: seconds for the whole solve (all stages); ``None`` for no limit.
+    * ``time_limit``: seconds for the plan (all stages, model building included; the
+      shadow-price LP of ``explain`` comes after it, unlimited); ``None`` for no limit.
     * ``gap``: relative MIP gap accepted (0 proves optimality).
     * ``explain``: compute shadow prices and explanations (one more LP solve).
 
@@ -124,7 +125,8 @@ class Problem:
     def __post_init__(self) -> None:
         """Raise ``ValueError`` naming the first malformed entry: hours not keyed by
         ``(mill, period)`` or negative, a repeated or negative demand id, negative tonnes,
-        a mill offered twice, negative hours per tonne or locked tonnes."""
+        a mill offered twice, negative hours per tonne or locked tonnes, a mill and period
+        locked (or previously planned) twice."""
         for key, value in self.hours.items():
             if not (isinstance(key, tuple) and len(key) == 2 and all(isinstance(k, int) for k in key)):
                 raise ValueError(f"hours must be keyed by (mill, period), not {key!r}")
@@ -144,6 +146,10 @@ class Problem:
                 raise ValueError(f"demand {d.id} has negative hours per tonne")
             if any(lock.tonnes < 0 for lock in (*d.locked, *d.previous)):
                 raise ValueError(f"demand {d.id} has negative locked or previous tonnes")
+            for lines in (d.locked, d.previous):
+                cells = [(lock.mill, lock.period) for lock in lines]
+                if len(set(cells)) != len(cells):
+                    raise ValueError(f"demand {d.id} names one mill and period twice in its locks or previous lines")
 
 
 @dataclass(frozen=True, slots=True)

@@ -177,6 +177,14 @@ def test_a_position_locked_in_a_later_month_is_late_by_its_lock(engine):
     assert late.code == "late" and late.late_tonnes == approx(100) and "locked in period 1" in late.text
 
 
+def test_a_position_late_because_its_due_month_has_no_hours(engine):
+    # Mill 1 is in maintenance in month 0: d1, due then, is made in month 1.
+    solution = plan(engine, [d(1, 10, (1, 1.0, 5000))], {(1, 0): 0, (1, 1): 100}, periods=2, lateness_penalty=300)
+    late = solution.explanations[1]
+    assert (late.code, late.late_tonnes, late.mill) == ("late", approx(10), None)
+    assert "no mill that can make it has hours in its due period 0" in late.text
+
+
 def test_explanations_can_be_turned_off():
     solution = solve(Problem(tuple(ONE_MILL), {(1, 0): 100}, Settings(explain=False)))
     assert solution.ok and solution.explanations == {} and solution.shadow_prices == {}

@@ -118,6 +118,15 @@ def test_mandatory_positions_beyond_a_group_of_mills_name_the_group(engine):
     assert [(c.demands, c.cells) for c in solution.conflicts] == [((1,), ((1, 0), (2, 0)))]
 
 
+def test_with_many_mills_all_of_them_together_are_tried(engine):
+    # 14 mills of 10 h; mandatory d1 150 t at 1 h/t may go on any: only all 14 together
+    # (140 h) show the conflict.
+    mills = range(1, 15)
+    solution = run(engine, [d(1, 150, *((m, 1.0, 100) for m in mills), mandatory=True)], {(m, 0): 10 for m in mills})
+    assert solution.status == "infeasible"
+    assert [(c.demands, c.cells) for c in solution.conflicts] == [((1,), tuple((m, 0) for m in mills))]
+
+
 def test_locks_beyond_hours_in_a_later_month_name_that_month(engine):
     solution = run(
         engine,
@@ -130,19 +139,24 @@ def test_locks_beyond_hours_in_a_later_month_name_that_month(engine):
 
 
 @pytest.mark.parametrize(
-    ("demand", "words"),
+    ("demand", "settings", "words"),
     [
-        (d(1, 10, (1, 1.0, 100), locked=(Lock(2, 0, 10),)), "locked on mill 2, which cannot make it"),
-        (d(1, 10, (1, 1.0, 100), locked=(Lock(1, 3, 10),)), "outside the horizon"),
-        (d(1, 10, (1, 1.0, 100), locked=(Lock(1, 0, 15),)), "15 t locked but only 10 t"),
-        (d(1, 10, mandatory=True), "no mill that can make it"),
-        (d(1, 10, (2, 1.0, 100), mandatory=True), "none of mills 2 has hours"),
-        (d(1, 10, (1, 1.0, 100), mandatory=True, locked=(Lock(1, 1, 10),)), "mandatory this month but locked in period 1"),
+        (d(1, 10, (1, 1.0, 100), locked=(Lock(2, 0, 10),)), {}, "locked on mill 2, which cannot make it"),
+        (d(1, 10, (1, 1.0, 100), locked=(Lock(1, 3, 10),)), {}, "outside the horizon"),
+        (d(1, 10, (1, 1.0, 100), locked=(Lock(1, 0, 15),)), {}, "15 t locked but only 10 t"),
+        (d(1, 10, mandatory=True), {}, "there is no mill that can make it"),
+        (d(1, 10, (2, 1.0, 100), mandatory=True), {}, "none of mills 2 has hours in period 0"),
+        (d(1, 10, (1, 1.0, 100), mandatory=True), {"min_lot": {1: 20}}, "below the minimum lot of mills 1"),
+        (d(1, 10, (1, 1.0, 100), mandatory=True, locked=(Lock(1, 0, 4),)), {"whole": True}, "mandatory and whole but only 4 of 10 t"),
+        (d(1, 10, (1, 1.0, 100), mandatory=True, locked=(Lock(1, 1, 10),)), {}, "mandatory this month but locked in period 1"),
     ],
-    ids=["lock-on-wrong-mill", "lock-outside-horizon", "lock-above-tonnes", "mandatory-no-mill", "mandatory-no-hours", "mandatory-locked-later"],
+    ids=[
+        "lock-on-wrong-mill", "lock-outside-horizon", "lock-above-tonnes", "mandatory-no-mill", "mandatory-no-hours",
+        "mandatory-below-lot", "mandatory-whole-partly-locked", "mandatory-locked-later",
+    ],
 )
-def test_impossible_single_positions_are_named(engine, demand, words):
-    solution = run(engine, [demand], {(1, 0): 100, (1, 1): 100}, periods=2)
+def test_impossible_single_positions_are_named(engine, demand, settings, words):
+    solution = run(engine, [demand], {(1, 0): 100, (1, 1): 100}, periods=2, **settings)
     assert solution.status == "infeasible"
     assert solution.conflicts and all(c.demands == (1,) for c in solution.conflicts)
     assert words in solution.message
@@ -197,6 +211,7 @@ def test_bad_settings_are_refused_by_name(settings, words):
         (lambda: Problem((d(1, 5, (1, 1.0, 1), (1, 2.0, 1)),), {}), "demand 1 offers a mill twice"),
         (lambda: Problem((d(1, 5, (1, -1.0, 1)),), {}), "demand 1 has negative hours"),
         (lambda: Problem((d(1, 5, (1, 1.0, 1), locked=(Lock(1, 0, -1),)),), {}), "demand 1 has negative locked"),
+        (lambda: Problem((d(1, 5, (1, 1.0, 1), locked=(Lock(1, 0, 1), Lock(1, 0, 2))),), {}), "demand 1 names one mill and period twice"),
     ],
 )
 def test_malformed_problems_are_refused_naming_the_entry(problem, words):
