@@ -181,7 +181,10 @@ def _line_promise(plant: Plant, month: Month, inp: _LineInput, elsewhere: dict[i
     held = _key_accounts_held(base_problem, baseline)
     for k in range(base_problem.settings.periods):
         settings = replace(base_problem.settings, early_months=max(base_problem.settings.early_months, k), explain=False)
-        without = prioritiser.solve(Problem(held, base_problem.hours, settings))
+        # with the plan's own early window the baseline is already the best plan around
+        # the held key accounts (they are held where it put them): no need to solve again
+        same = settings.early_months == base_problem.settings.early_months
+        without = baseline if same else prioritiser.solve(Problem(held, base_problem.hours, settings))
         added = tuple(_new_demand(i, a, k) for i, a in demands.items())
         with_new = prioritiser.solve(Problem(held + added, base_problem.hours, settings))
         if not (without.ok and with_new.ok):
