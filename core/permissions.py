@@ -207,7 +207,8 @@ def require(
     """
     if actor.may(action, line=line, deal=deal):
         return
-    key = target or (getattr(deal, "number", None) or getattr(deal, "deal_number", None) if deal else None) or line or action.name.lower()
+    deal_number = (deal.number if isinstance(deal, Deal) else deal.deal_number) if deal else None
+    key = target or deal_number or line or action.name.lower()
     if actor.role is None:
         who_is = _("{login} is not a millplan user (read-only)").format(login=actor.login)
     else:

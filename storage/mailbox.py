@@ -171,6 +171,21 @@ class Mailbox:
             .values(claim=None, claimed_at=None, **values)
         ).rowcount == 1
 
+    def failed_ids(self, ids: Iterable[int] | None) -> set[int]:
+        """Those of ``ids`` (default: all) that are failed messages."""
+        query = select(OutboxRow.id).where(OutboxRow.status == MailState.FAILED.value)
+        if ids is not None:
+            query = query.where(OutboxRow.id.in_(list(ids)))
+        return set(self.session.exec(query))
+
+    def requeue(self, ids: Iterable[int], now: datetime) -> int:
+        """Return failed messages ``ids`` to pending, due at ``now``, attempts from 0."""
+        return self.session.execute(
+            sa.update(OutboxRow)
+            .where(OutboxRow.id.in_(list(ids)), OutboxRow.status == MailState.FAILED.value)
+            .values(status=MailState.PENDING.value, attempts=0, next_attempt_at=now)
+        ).rowcount
+
     def outbox_counts(self) -> dict[MailState, int]:
         """Messages by state (every state present, zero when none)."""
         counts = dict.fromkeys(MailState, 0)
