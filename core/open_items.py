@@ -1,5 +1,6 @@
-"""Conflicts opened and closed after every plan, and the open items that stand in the way
-of an approval.
+"""Conflicts opened and closed after every plan; the reviewers' open objections an
+approval must answer or override with a reason; re-approval rounds ended by the
+director's approval.
 
 A **conflict** (DESIGN.md) is a key-account position that a month's draft leaves short of
 its requested month: requested in that month or earlier, and excluded or planned with
@@ -150,7 +151,6 @@ def open_objections(repo: Repository, assignment: Assignment) -> list[str]:
         for r in repo.workflow.reviews(assignment_id=assignment.id)
         if r.open
     ]
-
 
 
 def end_rounds(repo: Repository, approved: Assignment, *, login: str) -> None:
