@@ -777,7 +777,7 @@ def mail_retry(
     """Queue failed e-mails again (after the cause was fixed); the next `mail send` tries them."""
     if bool(ids) == every:
         raise typer.BadParameter("give message numbers or --all (not both)")
-    queued = outbox.retry(_store(ctx), None if every else list(ids), by=current_login())
+    queued = outbox.retry(_store(ctx), None if every else list(ids), by=_login(ctx))
     if as_json:
         _emit({"requeued": queued})
     else:

@@ -68,35 +68,55 @@ def notify(repo: Repository, *, login: str, event: str, kind: str, subject: str,
     login or kind, or an event, kind or object key longer than its column (300, 32, 200
     characters) — a programming error.
     """
-    if not (event and login and kind):
+    return notify_all(repo, [Change(login, event, kind, subject, body, object_key)]) == 1
+
+
+def _checked(change: Change) -> Change:
+    if not (change.event and change.login and change.kind):
         raise ValueError("a notification needs a login, an event and a kind")
-    for name, value, most in (("event", event, EVENT_MAX), ("kind", kind, KIND_MAX), ("object key", object_key, OBJECT_KEY_MAX)):
+    for name, value, most in (("event", change.event, EVENT_MAX), ("kind", change.kind, KIND_MAX), ("object key", change.object_key, OBJECT_KEY_MAX)):
         if len(value) > most:
             raise ValueError(f"{name} {value[:40]!r}… is longer than {most} characters")
-    if len(subject) > SUBJECT_MAX:
-        subject = subject[: SUBJECT_MAX - 1] + "…"
+    if len(change.subject) > SUBJECT_MAX:
+        return change._replace(subject=change.subject[: SUBJECT_MAX - 1] + "…")
+    return change
+
+
+def notify_all(repo: Repository, changes: Iterable[Change]) -> int:
+    """:func:`notify` for many at once, in a few statements (a month's first draft brings
+    thousands of pieces of news): the notifications, then the e-mails of those that are
+    new. Returns how many notifications are new. Raises ``ValueError`` as :func:`notify`."""
+    checked = {(c.login, c.event): c for c in map(_checked, changes)}  # one per (login, event)
+    if not checked:
+        return 0
     now = _now()
     mailbox = repo.mailbox
-    new = mailbox.add_notification(
-        {"at": now, "login": login, "event": event, "kind": kind, "subject": subject, "body": body, "object_key": object_key}
+    new = mailbox.add_notifications(
+        [
+            {"at": now, "login": c.login, "event": c.event, "kind": c.kind, "subject": c.subject, "body": c.body, "object_key": c.object_key}
+            for c in checked.values()
+        ]
     )
-    address = mailbox.email_of(login) if new else None
-    if address:
-        mailbox.enqueue(
+    addresses = mailbox.emails_of({login for login, _event in new})
+    mailbox.enqueue_all(
+        [
             {
                 "created_at": now,
-                "event": event,
-                "login": login,
-                "address": address,
-                "subject": subject,
-                "body": _mail_body(body),
-                "message_id": message_id(event, address),
+                "event": c.event,
+                "login": c.login,
+                "address": addresses[c.login],
+                "subject": c.subject,
+                "body": _mail_body(c.body),
+                "message_id": message_id(c.event, addresses[c.login]),
                 "status": MailState.PENDING.value,
                 "attempts": 0,
                 "next_attempt_at": now,
             }
-        )
-    return new
+            for key, c in checked.items()
+            if key in new and addresses.get(c.login)
+        ]
+    )
+    return len(new)
 
 
 def inbox(store: Store, login: str, *, unread_only: bool = False, limit: int = 50) -> list[Notification]:
@@ -284,5 +304,4 @@ def notify_changes(repo: Repository, before: Assignment | None, after: Assignmen
         if assignment.product_line == after.product_line:
             for line in assignment.lines:
                 later.setdefault(line.position_id, assignment.month)
-    changes = changes_for_managers(before, after, positions, managers, later)
-    return sum(notify(repo, **change._asdict()) for change in changes)
+    return notify_all(repo, changes_for_managers(before, after, positions, managers, later))
