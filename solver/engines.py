@@ -183,11 +183,16 @@ def _graded(value: float, bound: float, detail: str) -> Outcome:
 _NUMBER = r"(-?[0-9.eE+\-]+)"
 
 
-def _run_cbc(lp: pulp.LpProblem, limit: float | None, gap: float, warm: bool) -> Outcome:
+def _run_cbc(lp: pulp.LpProblem, limit: float | None, gap: float, warm: bool, preprocess: bool = True) -> Outcome:
+    """CBC through PuLP, its log read for the bound. CBC 2.10's MIP preprocessing can call
+    a feasible model infeasible ("Cut generators found to be infeasible! … Pre-processing
+    says infeasible") — seen on small lot models and when cut short by a time limit — so
+    that verdict is checked by solving again without preprocessing."""
     handle, log = tempfile.mkstemp(prefix="millplan-cbc-", suffix=".log")
     os.close(handle)
     solver = pulp.PULP_CBC_CMD(
-        msg=False, timeLimit=limit, gapRel=gap or None, warmStart=warm, logPath=log
+        msg=False, timeLimit=limit, gapRel=gap or None, warmStart=warm, logPath=log,
+        options=[] if preprocess else ["preprocess off"],
     )
     started = time.perf_counter()
     try:
@@ -203,6 +208,9 @@ def _run_cbc(lp: pulp.LpProblem, limit: float | None, gap: float, warm: bool) ->
     result = re.search(r"^Result - (.*)$", text, re.M)
     detail = result.group(1).strip() if result else pulp.LpStatus[lp.status]
     if lp.status == pulp.LpStatusInfeasible:
+        if preprocess and "Pre-processing says infeasible" in text:
+            remaining = None if limit is None else max(limit - elapsed, TIME_FLOOR)
+            return _run_cbc(lp, remaining, gap, warm, preprocess=False)
         if limit is not None and elapsed >= limit:
             # CBC's preprocessing, cut short by the limit, can call a feasible MIP
             # infeasible ("Pre-processing says infeasible"): only the time is certain

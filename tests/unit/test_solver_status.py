@@ -98,6 +98,26 @@ def test_an_accepted_gap_is_reported_not_hidden():
     assert solution.gap <= 0.5
 
 
+def test_a_feasible_lot_model_is_not_called_infeasible(engine):
+    # Mill 1: 120 h, minimum lot 30 t. Key d3 44 t, d4 38 t, d6 64 t (1, 1 and 0.5 h/t) take
+    # 114 h; the 6 h left hold no lot of anyone else. CBC 2.10's preprocessing once called
+    # the priority stage of this plant infeasible. margin 44 × 2,096 − 38 × 50 − 64 × 205.
+    demands = [
+        d(1, 14, (1, 0.5, 481), previous=(Lock(1, 0, 6),)),
+        d(2, 60, (1, 0.5, 3714), priority=1, due=-1),
+        d(3, 44, (1, 1.0, 2096), key=True, priority=3, due=-1),
+        d(4, 38, (1, 1.0, -50), key=True, priority=3, due=1),
+        d(5, 30, (1, 0.5, 4403), priority=3),
+        d(6, 64, (1, 0.5, -205), key=True, due=1, previous=(Lock(1, 0, 63),)),
+        d(7, 27, (1, 1.5, 1712), priority=1),
+        d(8, 63, (1, 1.5, 4445), due=-1),
+    ]
+    solution = run(engine, demands, {(1, 0): 120}, min_lot={1: 30}, early_months=1, lateness_penalty=1000, stability_penalty=500)
+    assert solution.status == "optimal", solution.message
+    assert solution.tonnes == {(3, 1, 0): 44, (4, 1, 0): 38, (6, 1, 0): 64}
+    assert solution.margin == pytest.approx(44 * 2096 - 38 * 50 - 64 * 205)
+
+
 # -- infeasible input ----------------------------------------------------------------------
 
 
