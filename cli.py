@@ -10,6 +10,7 @@ Exit codes: 0 done; 1 the input or request is wrong (the message says how); 2 us
 from __future__ import annotations
 
 import functools
+from decimal import Decimal
 from dataclasses import asdict
 import json
 import sys
@@ -23,7 +24,9 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from core import assignments, audit, capacity, database, deals, documents, load, planning, users, views
+from core import assignments, audit, capacity, conflicts, database, deals, documents, escalations, load, planning, requests, reviews, users, views, workflow_views
+from core import horizon_views, plan_options, promise, promise_views
+from core.horizon import DEFAULT_HORIZON, PlanOptions, parse_lock, parse_min_lot
 from core.diff import diff_document, diff_view, mills_view, revision_diff
 from core.demo import build_demo, demo_built, demo_paths
 from core.errors import InfeasiblePlan, InvalidInput, MillplanError
@@ -36,6 +39,8 @@ from core.importing.report import ImportReport
 from core.model import DealStatus
 from core.months import Month
 from core.numbers import grouped
+from core.permissions import actor
+from core.workflow_items import RequestState
 from core.positions import attributes_document, attributes_view, position_attributes
 from storage.engine import default_url
 from storage.store import Store, open_store
@@ -258,11 +263,36 @@ def plan(
     ctx: typer.Context,
     month: str = MonthOption,
     line: Optional[str] = typer.Option(None, "--line", "-l", help="Only this product line (default: all)."),
-    solver: SolverName = typer.Option(SolverName.HIGHS, "--solver", help="HiGHS (default) or CBC."),
+    horizon: Optional[int] = typer.Option(None, "--horizon", min=1, max=12, help=f"Months planned from this one (default {DEFAULT_HORIZON} the first time; a re-plan keeps the month's)."),
+    whole: Optional[bool] = typer.Option(None, "--whole/--split", help="Whole positions: one mill, one month each."),
+    min_lot: Optional[list[str]] = typer.Option(None, "--min-lot", help="Least tonnes of a position on a mill in a month, MILL=T (repeat)."),
+    mandatory: Optional[list[str]] = typer.Option(None, "--mandatory", help="Position (DEAL#NO) that must be in this month in full (repeat)."),
+    lock: Optional[list[str]] = typer.Option(None, "--lock", help="Position held on a mill in a month, DEAL#NO=MILL@YYYY-MM[:T] (repeat)."),
+    lateness_penalty: Optional[float] = typer.Option(None, "--lateness-penalty", min=0, help="RUB per tonne per month late."),
+    early_months: Optional[int] = typer.Option(None, "--early-months", min=0, max=11, help="Months a position may be made early."),
+    stability: Optional[float] = typer.Option(None, "--stability", min=0, help="RUB per tonne changed against the approved revision."),
+    solver: Optional[SolverName] = typer.Option(None, "--solver", help="HiGHS (default) or CBC."),
+    time_limit: Optional[float] = typer.Option(None, "--time-limit", min=0.1, help="Seconds the solver may take."),
+    gap: Optional[float] = typer.Option(None, "--gap", min=0, max=99, help="Relative gap accepted, %."),
+    clear: bool = typer.Option(False, "--clear-options", help="Forget the options the month was planned with first."),
     as_json: bool = JsonOption,
 ) -> None:
-    """Run the prioritiser for a month and save the result as a draft assignment."""
-    outcomes = planning.plan(_store(ctx), _month(month), login=_login(ctx), product_line=line, solver=solver.value)
+    """Run the prioritiser for a month and the months after it; save the month as a draft
+    assignment and the later months as its forecast. Options given are kept with the
+    revision; options not given are those the month was last planned with."""
+    given: dict[str, Any] = {
+        "horizon": horizon, "whole": whole, "early_months": early_months, "time_limit": time_limit, "gap": gap,
+        "solver": solver.value if solver else None,
+        "lateness_penalty": None if lateness_penalty is None else Decimal(str(lateness_penalty)),
+        "stability": None if stability is None else Decimal(str(stability)),
+        "min_lot": parse_min_lot(min_lot) if min_lot else None,
+        "mandatory": tuple(mandatory) if mandatory else None,
+        "locks": tuple(parse_lock(item) for item in lock) if lock else None,
+    }
+    changes = {k: v for k, v in given.items() if v is not None}
+    if clear:
+        changes = {**PlanOptions(horizon=DEFAULT_HORIZON).as_changes(), **changes}
+    outcomes = planning.plan(_store(ctx), _month(month), login=_login(ctx), product_line=line, options=changes, first_horizon=DEFAULT_HORIZON)
     if as_json:
         _emit(documents.plan_document(outcomes))
         return
@@ -270,11 +300,35 @@ def plan(
         _show_assignment(outcome.assignment, limit=15)
         err.print(
             _("{considered} positions considered; solver {name}: {status} in {seconds:.2f} s").format(
-                considered=outcome.considered, name=outcome.solver_name, status=outcome.solver_status, seconds=outcome.seconds
+                considered=outcome.considered, name=outcome.solver_name, status=solver_status(outcome.solver_status, outcome.gap), seconds=outcome.seconds
             )
         )
+        if outcome.moved_lines:
+            err.print(_("{n} line(s) of the approved revision moved").format(n=outcome.moved_lines))
         for note in outcome.notes:
             err.print(_("note: {note}").format(note=note))
+
+
+def solver_status(status: str, gap: float | None) -> str:
+    """``optimal``, or ``feasible, gap 1.2 %`` (``gap unknown`` when the solver gave none)."""
+    if status != "feasible":
+        return status
+    return _("feasible, gap {gap}").format(gap=_("unknown") if gap is None else f"{gap * 100:.2g} %")
+
+
+@app.command("prices")
+@handled
+def prices_command(ctx: typer.Context, month: str = MonthOption, line: Optional[str] = typer.Option(None, "--line", "-l", help="Only this product line (default: all)."), as_json: bool = JsonOption) -> None:
+    """Shadow prices of mill hours (RUB per mill-hour) by mill and month, from the month's last plan."""
+    found = horizon_views.last_plans(_store(ctx), _month(month), line)
+    if as_json:
+        _emit([
+            {"product_line": a.product_line, "revision": a.revision, "shadow_prices": documents.assignment_document(a)["shadow_prices"]}
+            for a in found
+        ])
+        return
+    for a in found:
+        _render(horizon_views.prices_view(a))
 
 
 def _show_assignment(assignment, limit: int | None = None) -> None:
@@ -287,6 +341,10 @@ def _show_assignment(assignment, limit: int | None = None) -> None:
     _render(views.lines_view(assignment), limit)
     if assignment.exclusions:
         _render(views.exclusions_view(assignment, whole_reasons=True), limit)
+    if assignment.options is not None:
+        out.print(_("Planned with: {options}").format(options=PlanOptions.from_dict(assignment.options).describe()))
+    if assignment.forecast:
+        _render(horizon_views.forecast_view(assignment), limit)
     out.print(
         _("Key-account tonnes {key} t, tonnes {tonnes} t, marginal income {income} RUB").format(
             key=grouped(assignment.key_account_tonnes), tonnes=grouped(assignment.tonnes), income=grouped(assignment.marginal_income)
@@ -316,18 +374,65 @@ def _edit(action: Callable[[Store, Month, str], Any], ctx: typer.Context, month:
 PositionArgument = typer.Argument(..., help="Position as DEAL#NO, e.g. 'С-26/2601#3'.")
 
 
+InOption = typer.Option(None, "--in", help="With --mill: the month (YYYY-MM) of the horizon to hold it in.")
+
+
 @assignment_app.command("lock")
 @handled
-def assignment_lock(ctx: typer.Context, position: str = PositionArgument, month: str = MonthOption, line: str = LineOption, as_json: bool = JsonOption) -> None:
-    """Lock a position's lines in the draft: re-plans keep them."""
+def assignment_lock(
+    ctx: typer.Context,
+    position: str = PositionArgument,
+    month: str = MonthOption,
+    line: str = LineOption,
+    mill: Optional[str] = typer.Option(None, "--mill", help="Hold it on this mill in the month --in (kept with the plan options)."),
+    in_month: Optional[str] = InOption,
+    tonnes: Optional[float] = typer.Option(None, "--tonnes", min=0.01, help="With --mill: tonnes to hold (default: all it has left)."),
+    as_json: bool = JsonOption,
+) -> None:
+    """Lock a position's lines in the draft (re-plans keep them), or with --mill and --in
+    hold it on a mill in a month of the horizon from the next re-plan on."""
+    if mill or in_month:
+        if not (mill and in_month):
+            raise InvalidInput(_("--mill and --in go together: the mill and the month to hold {ref} in").format(ref=position))
+        when = _month(in_month)
+        _edit(lambda s, m, l: plan_options.set_month_lock(s, m, l, position, login=_login(ctx), mill=mill, lock_month=when, tonnes=tonnes),
+              ctx, month, line, as_json, _("{ref} locked on {mill} in {when}; re-run the prioritiser").format(ref=position, mill=mill, when=when))
+        return
     _edit(lambda s, m, l: assignments.set_locked(s, m, l, position, True, login=_login(ctx)), ctx, month, line, as_json, _("{ref} locked").format(ref=position))
 
 
 @assignment_app.command("unlock")
 @handled
-def assignment_unlock(ctx: typer.Context, position: str = PositionArgument, month: str = MonthOption, line: str = LineOption, as_json: bool = JsonOption) -> None:
-    """Unlock a position's lines in the draft."""
+def assignment_unlock(
+    ctx: typer.Context,
+    position: str = PositionArgument,
+    month: str = MonthOption,
+    line: str = LineOption,
+    months: bool = typer.Option(False, "--months", help="Release its locks to a mill and month instead (all, or the one --in)."),
+    in_month: Optional[str] = InOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """Unlock a position's lines in the draft, or with --months its month locks."""
+    if months or in_month:
+        when = _month(in_month) if in_month else None
+        _edit(lambda s, m, l: plan_options.set_month_lock(s, m, l, position, login=_login(ctx), lock_month=when),
+              ctx, month, line, as_json, _("{ref}: month lock released; re-run the prioritiser").format(ref=position))
+        return
     _edit(lambda s, m, l: assignments.set_locked(s, m, l, position, False, login=_login(ctx)), ctx, month, line, as_json, _("{ref} unlocked").format(ref=position))
+
+
+@assignment_app.command("mandatory")
+@handled
+def assignment_mandatory(ctx: typer.Context, position: str = PositionArgument, month: str = MonthOption, line: str = LineOption, as_json: bool = JsonOption) -> None:
+    """Make a position mandatory: the next re-plan puts all it has left into this month."""
+    _edit(lambda s, m, l: plan_options.set_mandatory(s, m, l, position, True, login=_login(ctx)), ctx, month, line, as_json, _("{ref} mandatory; re-run the prioritiser").format(ref=position))
+
+
+@assignment_app.command("optional")
+@handled
+def assignment_optional(ctx: typer.Context, position: str = PositionArgument, month: str = MonthOption, line: str = LineOption, as_json: bool = JsonOption) -> None:
+    """Make a mandatory position optional again."""
+    _edit(lambda s, m, l: plan_options.set_mandatory(s, m, l, position, False, login=_login(ctx)), ctx, month, line, as_json, _("{ref} optional; re-run the prioritiser").format(ref=position))
 
 
 @assignment_app.command("exclude")
@@ -363,6 +468,47 @@ def approve(
                 month=approved.month, line=approved.product_line, revision=approved.revision, who=approved.approved_by
             )
         )
+
+
+@app.command("promise")
+@handled
+def promise_command(
+    ctx: typer.Context,
+    deal: Optional[str] = typer.Argument(None, help="Deal number (or describe a position with --line, --od, …)."),
+    month: Optional[str] = typer.Option(None, "--month", "-m", help="Plan month to promise from (default: next month)."),
+    horizon: int = typer.Option(promise.DEFAULT_HORIZON, "--horizon", min=1, max=12, help="Months to look ahead."),
+    line: Optional[str] = typer.Option(None, "--line", "-l", help="Typed-in position: product line."),
+    od: Optional[float] = typer.Option(None, "--od", help="Typed-in position: outside diameter, mm."),
+    wall: Optional[float] = typer.Option(None, "--wall", help="Typed-in position: wall, mm."),
+    grade: Optional[str] = typer.Option(None, "--grade", help="Typed-in position: steel grade."),
+    standard: Optional[str] = typer.Option(None, "--standard", help="Typed-in position: standard."),
+    tonnes: Optional[float] = typer.Option(None, "--tonnes", help="Typed-in position: tonnes."),
+    price: Optional[float] = typer.Option(None, "--price", help="Typed-in position: price, RUB/t."),
+    metal_cost: Optional[float] = typer.Option(None, "--metal-cost", help="Typed-in position: metal cost, RUB/t."),
+    key: bool = typer.Option(False, "--key", help="Typed-in position: for a key account."),
+    as_json: bool = JsonOption,
+) -> None:
+    """Capable-to-promise: the earliest month a deal (or a typed-in position) can be made in
+    full without moving key accounts, what it would displace and the change in marginal
+    income. Nothing is saved."""
+    when = _month(month) if month else None
+    typed = {"--line": line, "--od": od, "--wall": wall, "--grade": grade, "--standard": standard, "--tonnes": tonnes, "--price": price, "--metal-cost": metal_cost}
+    if deal:
+        answer = promise.promise_deal(_store(ctx), deal, month=when, horizon=horizon)
+    else:
+        missing = [flag for flag, value in typed.items() if value is None]
+        if missing:
+            raise InvalidInput(_("give a deal number, or a position with {flags}").format(flags=" ".join(missing)))
+        answer = promise.promise_position(
+            _store(ctx), product_line=line, od_mm=od, wall_mm=wall, steel_grade=grade, standard=standard, tonnes=tonnes,
+            price=Decimal(str(price)), metal_cost=Decimal(str(metal_cost)), key_account=key, month=when, horizon=horizon,
+        )
+    if as_json:
+        _emit(documents.promise_document(answer))
+        return
+    out.print(promise_views.promise_text(answer))
+    if answer.displaced:
+        _render(promise_views.displaced_view(answer))
 
 
 @app.command("load")
@@ -780,6 +926,288 @@ def mail_retry(
         _emit({"requeued": queued})
     else:
         out.print(_("{count} message(s) queued again").format(count=queued))
+
+
+# -- requests, conflicts, escalations, reviews (the approval workflow's open items) ----------
+
+request_app = typer.Typer(help="Sales managers' requests on their positions, and their answers.", no_args_is_help=True)
+conflict_app = typer.Typer(help="Key-account positions a draft leaves short of their month.", no_args_is_help=True)
+escalation_app = typer.Typer(help="Conflicts and re-approval rounds waiting for the director.", no_args_is_help=True)
+review_app = typer.Typer(help="The production planner's review of a month's assignment.", no_args_is_help=True)
+app.add_typer(request_app, name="request")
+app.add_typer(conflict_app, name="conflict")
+app.add_typer(escalation_app, name="escalation")
+app.add_typer(review_app, name="review")
+
+WhyOption = typer.Option(..., "--why", help="Justification, for the product-line manager or the director.")
+IdArgument = typer.Argument(..., help="Its number (see the list command).", show_default=False)
+OptionalMonth = typer.Option(None, "--month", "-m", help="Month, YYYY-MM (default: the one whose assignment holds the position).")
+
+
+def _optional_month(text: Optional[str]) -> Optional[Month]:
+    return _month(text) if text else None
+
+
+def _show_effect(effect, note: str) -> None:
+    """A what-if for people: totals on stderr, the positions moved as a table."""
+    _render(workflow_views.effect_view(effect))
+    err.print(note + " " + _("marginal income changes by {change} RUB; key-account tonnes {before} → {after} t").format(
+        change=grouped(effect.margin_change), before=grouped(effect.key_tonnes_before, 1), after=grouped(effect.key_tonnes_after, 1)))
+
+
+def _raised(raised: requests.Raised, as_json: bool) -> None:
+    if as_json:
+        _emit({**workflow_views.request_document(raised.request),
+               "effect": workflow_views.effect_document(raised.effect) if raised.effect else None})
+        return
+    if raised.effect:
+        _render(workflow_views.effect_view(raised.effect))
+    out.print(_("request {id}: {what} ({month} {line}) — {margin} RUB at stake; waits for the product-line manager").format(
+        id=raised.request.id, what=requests.describe(raised.request), month=raised.request.month,
+        line=raised.request.product_line, margin=grouped(raised.request.margin_at_stake)))
+
+
+@request_app.command("priority")
+@handled
+def request_priority(
+    ctx: typer.Context,
+    position: str = PositionArgument,
+    raise_: Optional[bool] = typer.Option(None, "--raise/--lower", help="Raise (locked in, priority 1) or lower (priority 3, unlocked).", show_default=False),
+    why: str = WhyOption,
+    month: Optional[str] = OptionalMonth,
+    as_json: bool = JsonOption,
+) -> None:
+    """Ask to raise or lower the priority of one of your positions; millplan states the margin at stake."""
+    if raise_ is None:
+        raise typer.BadParameter("say --raise or --lower")
+    _raised(requests.request_priority(_store(ctx), position, raise_=raise_, login=_login(ctx), why=why, month=_optional_month(month)), as_json)
+
+
+@request_app.command("replace")
+@handled
+def request_replace(
+    ctx: typer.Context,
+    position: str = PositionArgument,
+    by: str = typer.Option(..., "--by", help="Your position to put in its place, DEAL#NO."),
+    why: str = WhyOption,
+    month: Optional[str] = OptionalMonth,
+    as_json: bool = JsonOption,
+) -> None:
+    """Ask to replace one of your positions in the assignment by another of yours."""
+    _raised(requests.request_replacement(_store(ctx), position, by, login=_login(ctx), why=why, month=_optional_month(month)), as_json)
+
+
+@request_app.command("reapproval")
+@handled
+def request_reapproval(ctx: typer.Context, month: str = MonthOption, line: str = LineOption, why: str = WhyOption, as_json: bool = JsonOption) -> None:
+    """Ask for a re-approval round of a month's assignment that pulls the director in."""
+    _raised(requests.request_reapproval(_store(ctx), _month(month), line, login=_login(ctx), why=why), as_json)
+
+
+@request_app.command("list")
+@handled
+def request_list(
+    ctx: typer.Context,
+    mine: bool = typer.Option(False, "--mine", help="Only yours (a product-line manager: those on your lines)."),
+    open_only: bool = typer.Option(False, "--open", help="Only those waiting for an answer."),
+    as_json: bool = JsonOption,
+) -> None:
+    """Requests, newest first."""
+    state = RequestState.OPEN if open_only else None
+    store = _store(ctx)
+    found = requests.mine(store, _login(ctx), state=state) if mine else requests.requests(store, state=state)
+    if as_json:
+        _emit([workflow_views.request_document(r) for r in found])
+    elif not found:
+        err.print(_("No requests."))
+    else:
+        _render(workflow_views.requests_view(found))
+
+
+def _answered(answered: requests.Answered, as_json: bool) -> None:
+    if as_json:
+        _emit({
+            **workflow_views.request_document(answered.request),
+            "effect": workflow_views.effect_document(answered.effect) if answered.effect else None,
+            "assignment": documents.assignment_document(answered.assignment) if answered.assignment else None,
+            "escalation": workflow_views.escalation_document(answered.escalation) if answered.escalation else None,
+        })
+        return
+    if answered.effect:
+        _show_effect(answered.effect, _("re-planned:"))
+    if answered.escalation:
+        err.print(_("escalation {id} opened: the director is in the chain").format(id=answered.escalation.id))
+    out.print(_("request {id} {state}: {what}").format(id=answered.request.id, state=answered.request.state.value, what=requests.describe(answered.request)))
+
+
+@request_app.command("grant")
+@handled
+def request_grant(ctx: typer.Context, request_id: int = IdArgument, as_json: bool = JsonOption) -> None:
+    """Grant a request: the plan changes and the month is re-planned (a re-approval round escalates)."""
+    _answered(requests.grant(_store(ctx), request_id, login=_login(ctx)), as_json)
+
+
+@request_app.command("refuse")
+@handled
+def request_refuse(ctx: typer.Context, request_id: int = IdArgument, reason: str = typer.Option(..., "--reason", help="Why, for the sales manager."), as_json: bool = JsonOption) -> None:
+    """Refuse a request, with a reason."""
+    _answered(requests.refuse(_store(ctx), request_id, login=_login(ctx), reason=reason), as_json)
+
+
+@request_app.command("withdraw")
+@handled
+def request_withdraw(ctx: typer.Context, request_id: int = IdArgument, as_json: bool = JsonOption) -> None:
+    """Take back one of your open requests."""
+    withdrawn = requests.withdraw(_store(ctx), request_id, login=_login(ctx))
+    if as_json:
+        _emit(workflow_views.request_document(withdrawn))
+    else:
+        out.print(_("request {id} withdrawn").format(id=withdrawn.id))
+
+
+@conflict_app.command("list")
+@handled
+def conflict_list(
+    ctx: typer.Context,
+    month: Optional[str] = typer.Option(None, "--month", "-m", help="Only this month, YYYY-MM."),
+    line: Optional[str] = typer.Option(None, "--line", "-l", help="Only this product line."),
+    open_only: bool = typer.Option(False, "--open", help="Only unresolved ones (open, escalated)."),
+    mine: bool = typer.Option(False, "--mine", help="Only those on your deals (a sales manager)."),
+    as_json: bool = JsonOption,
+) -> None:
+    """Conflicts: key-account positions left short of their requested month."""
+    store = _store(ctx)
+    seller = actor(store, _login(ctx)) if mine else None
+    found = conflicts.conflicts(store, month=_optional_month(month), product_line=line, unresolved_only=open_only, seller=seller)
+    if as_json:
+        _emit([workflow_views.conflict_document(c) for c in found])
+    elif not found:
+        err.print(_("No conflicts."))
+    else:
+        _render(workflow_views.conflicts_view(found))
+
+
+@conflict_app.command("force")
+@handled
+def conflict_force(ctx: typer.Context, conflict_id: int = IdArgument, dry_run: bool = typer.Option(False, "--dry-run", help="Only show what forcing it in displaces."), as_json: bool = JsonOption) -> None:
+    """Force the position into its month (locked whole) and re-plan; --dry-run shows what it displaces."""
+    forced = conflicts.force_in(_store(ctx), conflict_id, login=_login(ctx), dry_run=dry_run)
+    if as_json:
+        _emit({
+            "dry_run": dry_run,
+            "conflict": workflow_views.conflict_document(forced.conflict) if forced.conflict else None,
+            "effect": workflow_views.effect_document(forced.effect),
+            "assignment": documents.assignment_document(forced.assignment) if forced.assignment else None,
+        })
+        return
+    _show_effect(forced.effect, _("if forced in:") if dry_run else _("forced in:"))
+    if not dry_run:
+        out.print(_("conflict {id} resolved: forced in").format(id=conflict_id))
+
+
+@conflict_app.command("later")
+@handled
+def conflict_later(ctx: typer.Context, conflict_id: int = IdArgument, month: str = typer.Option(..., "--month", "-m", help="The later month agreed, YYYY-MM."), reason: Optional[str] = typer.Option(None, "--reason", help="What was agreed, with whom."), as_json: bool = JsonOption) -> None:
+    """Record a later month agreed with the client; the conflict closes."""
+    agreed = conflicts.agree_later(_store(ctx), conflict_id, _month(month), login=_login(ctx), reason=reason)
+    if as_json:
+        _emit(workflow_views.conflict_document(agreed))
+    else:
+        out.print(_("conflict {id} resolved: {ref} moves to {month}").format(id=agreed.id, ref=agreed.position_ref, month=agreed.agreed_month))
+
+
+@conflict_app.command("escalate")
+@handled
+def conflict_escalate(ctx: typer.Context, conflict_id: int = IdArgument, why: str = WhyOption, as_json: bool = JsonOption) -> None:
+    """Raise a conflict to the director."""
+    escalation = conflicts.escalate(_store(ctx), conflict_id, login=_login(ctx), why=why)
+    if as_json:
+        _emit(workflow_views.escalation_document(escalation))
+    else:
+        out.print(_("escalation {id} opened: {subject}").format(id=escalation.id, subject=escalation.subject))
+
+
+@escalation_app.command("list")
+@handled
+def escalation_list(ctx: typer.Context, open_only: bool = typer.Option(False, "--open", help="Only those waiting for the director."), as_json: bool = JsonOption) -> None:
+    """Escalations, oldest first."""
+    found = escalations.escalations(_store(ctx), open_only=open_only)
+    if as_json:
+        _emit([workflow_views.escalation_document(e) for e in found])
+    elif not found:
+        err.print(_("No escalations."))
+    else:
+        _render(workflow_views.escalations_view(found))
+
+
+@escalation_app.command("decide")
+@handled
+def escalation_decide(
+    ctx: typer.Context,
+    escalation_id: int = IdArgument,
+    force: bool = typer.Option(False, "--force", help="Force the conflict's position into its month."),
+    later: Optional[str] = typer.Option(None, "--later", help="Accept this later month, YYYY-MM."),
+    reason: str = typer.Option(..., "--reason", help="The decision's reason (recorded)."),
+    as_json: bool = JsonOption,
+) -> None:
+    """The director decides: --force, or --later YYYY-MM, with a reason (a re-approval round: the reason alone)."""
+    decided = escalations.decide(_store(ctx), escalation_id, login=_login(ctx), reason=reason, force=force, later=_optional_month(later))
+    if as_json:
+        _emit({
+            **workflow_views.escalation_document(decided.escalation),
+            "conflict": workflow_views.conflict_document(decided.conflict) if decided.conflict else None,
+            "effect": workflow_views.effect_document(decided.effect) if decided.effect else None,
+        })
+        return
+    if decided.effect:
+        _show_effect(decided.effect, _("forced in:"))
+    out.print(_("escalation {id} decided: {outcome}").format(id=decided.escalation.id, outcome=decided.escalation.outcome))
+
+
+@review_app.command("agree")
+@handled
+def review_agree(ctx: typer.Context, month: str = MonthOption, line: str = LineOption, as_json: bool = JsonOption) -> None:
+    """Agree to the latest revision of a month's assignment (production planner)."""
+    review = reviews.agree(_store(ctx), _month(month), line, login=_login(ctx))
+    if as_json:
+        _emit(workflow_views.review_document(review))
+    else:
+        out.print(_("{month} {line} revision {revision}: agreed by {login}").format(month=review.month, line=review.product_line, revision=review.revision, login=review.login))
+
+
+@review_app.command("object")
+@handled
+def review_object(ctx: typer.Context, position: str = PositionArgument, month: str = MonthOption, line: str = LineOption, reason: str = typer.Option(..., "--reason", help="Why, for the product-line manager."), as_json: bool = JsonOption) -> None:
+    """Object to a position's line in the latest revision, with a reason (production planner)."""
+    review = reviews.object_to(_store(ctx), position, _month(month), line, login=_login(ctx), reason=reason)
+    if as_json:
+        _emit(workflow_views.review_document(review))
+    else:
+        out.print(_("objection {id} to {ref} recorded; the product-line manager answers it").format(id=review.id, ref=review.position_ref))
+
+
+@review_app.command("answer")
+@handled
+def review_answer(ctx: typer.Context, review_id: int = IdArgument, reply: str = typer.Option(..., "--reply", help="The answer, for the planner."), as_json: bool = JsonOption) -> None:
+    """Answer a planner's objection (product-line manager)."""
+    review = reviews.answer(_store(ctx), review_id, login=_login(ctx), reply=reply)
+    if as_json:
+        _emit(workflow_views.review_document(review))
+    else:
+        out.print(_("objection {id} answered").format(id=review.id))
+
+
+@review_app.command("list")
+@handled
+def review_list(ctx: typer.Context, month: str = MonthOption, line: str = LineOption, as_json: bool = JsonOption) -> None:
+    """Verdicts on the latest revision of a month's assignment."""
+    found = reviews.reviews(_store(ctx), _month(month), line)
+    if as_json:
+        _emit([workflow_views.review_document(r) for r in found])
+    elif not found:
+        err.print(_("No reviews of this revision yet."))
+    else:
+        _render(workflow_views.reviews_view(found))
 
 
 def main() -> None:

@@ -17,6 +17,7 @@ from core.i18n import _
 from core.model import Assignment, AssignmentState, parse_position_ref
 from core.months import Month
 from core.numbers import grouped
+from core.open_items import end_rounds, open_objections
 from core.permissions import Action, actor_in, require
 from core.planning import booked_elsewhere, with_hours
 from solver.prioritiser import MIN_TONNES
@@ -82,7 +83,8 @@ def approve(
     revision is not in review, is stale (a mill's hours changed: re-plan), holds positions
     let back in since its last plan, holds tonnes other months' assignments already hold,
     or has open conflicts or escalations (unless the director gives a reason), and
-    :class:`InvalidInput` for the director's override without a reason.
+    :class:`InvalidInput` for the director's override without a reason, or an approval
+    over a reviewer's unanswered objection without one.
     """
     reason = reason.strip() if reason and reason.strip() else None
     with store.unit_of_work() as repo:
@@ -110,7 +112,12 @@ def approve(
                 raise StateError(f"{where} has {issues}: resolve them first — only the director may approve over them, with a reason")
             if reason is None:
                 raise InvalidInput(f"{where} has {issues}: approving over them needs a reason (--reason)")
+        objections = open_objections(repo, latest)
+        if objections and reason is None:
+            raise InvalidInput(f"{where} has unanswered objections — {'; '.join(objections)}: answer them, or approve with a reason (--reason)")
         approved = repo.approve(latest, login, reason)
+        if latest.needs_director:
+            end_rounds(repo, approved, login=login)
         _announce(repo, approved)
         return with_hours(approved, repo.plant())
 

@@ -10,7 +10,9 @@ Definitions (also in docs/attributes.md):
 * **Productivity** (t/h) — the mill's norm whose OD and wall band contain the position;
   else speed (m/h) × mass per metre (kg/m) / 1000, mass per metre
   ``(OD − wall) × wall × 0.02466`` (DESIGN.md; steel density 7.85 g/cm³).
-* **Unit marginal income** (RUB/t) = price − metal cost − the mill's conversion cost.
+* **Unit marginal income** (RUB/t) = price − metal cost − conversion cost: the cost of the
+  mill's norm band that contains the position where the norms table gives one, else the
+  mill's own — so the same position earns differently on different mills.
 * **Marginal income per mill-hour** (RUB/h) = unit marginal income × productivity.
 * **High mill load** — the position's hours per tonne on its best mill exceed
   :data:`HIGH_LOAD_FACTOR` times the median hours per tonne of the open positions that mill
@@ -83,6 +85,14 @@ def productivity(plant: Plant, mill: Mill, od_mm: float, wall_mm: float) -> floa
     return mill.speed_m_per_h * mass_per_metre_kg(od_mm, wall_mm) / 1000.0
 
 
+def conversion_cost(plant: Plant, mill: Mill, od_mm: float, wall_mm: float) -> Decimal:
+    """RUB/t to convert a pipe of this size on ``mill``: its norm band's cost, else the mill's."""
+    for norm in plant.norms.get(mill.code, ()):
+        if norm.covers(od_mm, wall_mm) and norm.conversion_cost is not None:
+            return norm.conversion_cost
+    return mill.conversion_cost
+
+
 @dataclass(frozen=True, slots=True)
 class MillOption:
     """How one compatible mill would make one position.
@@ -147,7 +157,7 @@ def mill_options(plant: Plant, position: Position) -> tuple[tuple[MillOption, ..
         if rate <= 0:
             refusals[mill.code] = "productivity is zero for this size"
             continue
-        margin = position.price - position.metal_cost - mill.conversion_cost
+        margin = position.price - position.metal_cost - conversion_cost(plant, mill, position.od_mm, position.wall_mm)
         options.append(MillOption(mill, rate, margin))
     options.sort(key=lambda o: (-o.margin_per_hour, o.hours_per_tonne, o.mill.code))
     return tuple(options), ({} if options else refusals)

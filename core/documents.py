@@ -11,8 +11,9 @@ from typing import Any
 
 from core.deals import DealSummary
 from core.load import LoadReport
-from core.model import Assignment, Deal
+from core.model import Assignment, Deal, Exclusion
 from core.planning import PlanOutcome
+from core.promise import Promise
 
 
 def money(value: Decimal) -> str:
@@ -52,8 +53,27 @@ def assignment_document(assignment: Assignment) -> dict[str, Any]:
                 "reason": e.reason,
                 "mill": e.mill_code,
                 "manual": e.manual,
+                "explanation": _explanation(e),
             }
             for e in assignment.exclusions
+        ],
+        "options": assignment.options,
+        "gap": assignment.gap,
+        "moved_lines": assignment.moved_lines,
+        "forecast": [
+            {
+                "position": f.position_ref,
+                "mill": f.mill_code,
+                "month": str(f.month),
+                "tonnes": round(f.tonnes, 3),
+                "hours": round(f.hours, 3),
+                "marginal_income_rub": money(f.marginal_income),
+                "key_account": f.is_key_account,
+            }
+            for f in assignment.forecast
+        ],
+        "shadow_prices": [
+            {"mill": p.mill_code, "month": str(p.month), "rub_per_hour": money(p.rub_per_hour)} for p in assignment.shadow_prices
         ],
         "mill_load": [
             {
@@ -64,6 +84,20 @@ def assignment_document(assignment: Assignment) -> dict[str, Any]:
             }
             for load in assignment.mill_loads
         ],
+    }
+
+
+def _explanation(e: Exclusion) -> dict[str, Any] | None:
+    """The binding mill-month of an exclusion, its shadow price and what the position
+    earns per hour there (RUB/h as money strings); ``None`` where the reason has none."""
+    if e.month is None and e.shadow_price is None:
+        return None
+    return {
+        "code": e.reason_code,
+        "mill": e.mill_code,
+        "month": str(e.month) if e.month else None,
+        "shadow_price_rub_per_hour": money(e.shadow_price) if e.shadow_price is not None else None,
+        "earns_rub_per_hour": money(e.earns_per_hour) if e.earns_per_hour is not None else None,
     }
 
 
@@ -80,9 +114,17 @@ def plan_document(outcomes: list[PlanOutcome]) -> dict[str, Any]:
     excluded position (each naming its product line), and one entry per assignment."""
     assignments = [o.assignment for o in outcomes]
     documents = [assignment_document(a) for a in assignments]
+    gaps = [o.gap for o in outcomes]
     return {
-        "status": "optimal" if all(o.solver_status == "optimal" for o in outcomes) else "error",
+        "status": "optimal" if all(o.solver_status == "optimal" for o in outcomes) else (
+            "feasible" if all(o.solver_status in ("optimal", "feasible") for o in outcomes) else "error"
+        ),
         "month": str(assignments[0].month) if assignments else None,
+        "horizon": [str(m) for m in assignments[0].month.range(max((a.options or {}).get("horizon", 1) for a in assignments))] if assignments else [],
+        "gap": None if None in gaps else max(gaps, default=0.0),
+        "moved_lines": sum(o.moved_lines for o in outcomes),
+        "shadow_prices": [dict(p, product_line=d["product_line"]) for d in documents for p in d["shadow_prices"]],
+        "forecast": [dict(f, product_line=d["product_line"]) for d in documents for f in d["forecast"]],
         "totals": _totals(assignments),
         "solver": {
             "name": outcomes[0].solver_name if outcomes else None,
@@ -98,6 +140,9 @@ def plan_document(outcomes: list[PlanOutcome]) -> dict[str, Any]:
                 "considered": o.considered,
                 "totals": d["totals"],
                 "mill_load": d["mill_load"],
+                "options": d["options"],
+                "gap": o.gap,
+                "moved_lines": o.moved_lines,
                 "notes": o.notes,
             }
             for o, d in zip(outcomes, documents)
@@ -159,4 +204,28 @@ def deal_document(summary: DealSummary) -> dict[str, Any]:
         "mill_hours": {code: round(h, 3) for code, h in sorted(summary.mill_hours.items())},
         "unplaceable": list(summary.unplaceable),
         "months": [str(m) for m in summary.months] if summary.months else [],
+    }
+
+
+def promise_document(answer: Promise) -> dict[str, Any]:
+    """Capable-to-promise: the earliest month (``null``: not within the horizon), the new
+    tonnes by month, what is displaced and the change in marginal income."""
+    return {
+        "subject": answer.subject,
+        "plan_month": str(answer.plan_month),
+        "horizon": answer.horizon,
+        "tonnes": answer.tonnes,
+        "earliest": str(answer.earliest) if answer.earliest else None,
+        "made": answer.made,
+        "by_month": {str(m): round(t, 3) for m, t in answer.by_month.items()},
+        "displaced": [
+            {
+                "position": d.position, "deal": d.deal, "sales_manager": d.sales_manager, "tonnes": d.tonnes,
+                "before": str(d.before) if d.before else None, "after": str(d.after) if d.after else None,
+            }
+            for d in answer.displaced
+        ],
+        "margin_change_rub": money(answer.margin_change),
+        "unplaceable": list(answer.unplaceable),
+        "saved": False,
     }

@@ -1,8 +1,9 @@
 """Mill load by month and each mill's load horizon (the mill load monitor, DESIGN.md).
 
 Booked hours of a mill in a month come from that month's assignment for the mill's
-product line where one exists (approved revision in force, else the latest draft).
-Accepted tonnes not in any assignment are booked on their best compatible mill (most
+product line where one exists (approved revision in force, else the latest draft); for a
+later month without one, from the forecast of the latest earlier month's assignment whose
+horizon plan reaches it. Accepted tonnes in neither are booked on their best compatible mill (most
 marginal income per hour) in their requested month — or the current month if that has
 passed. Where the line's plans already cover that month, or begin later and so
 considered the tonnes and left them out, they slip to the month after the last planned
@@ -20,7 +21,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from core.attributes import describe
-from core.model import DealStatus, Mill, MillLoad, Plant
+from core.model import Assignment, DealStatus, ForecastLine, Mill, MillLoad, Plant
 from core.months import Month, plant_time
 from storage.store import Store
 
@@ -41,7 +42,8 @@ class MillHorizon:
 @dataclass(frozen=True)
 class LoadReport:
     """Load of every mill in ``months`` (``cells`` by (mill code, month)), the horizons, and
-    tonnes that no mill can make (``unplaceable_tonnes`` t) so they are not silently lost."""
+    tonnes that no mill can make (``unplaceable_tonnes`` t) so they are not silently lost;
+    ``forecast_months`` say which (product line, month) a forecast books."""
 
     today: date
     months: tuple[Month, ...]
@@ -49,6 +51,8 @@ class LoadReport:
     cells: dict[tuple[str, Month], MillLoad]
     horizons: dict[str, MillHorizon]
     unplaceable_tonnes: float
+    forecast_months: frozenset[tuple[str, Month]] = frozenset()
+    """(product line, month) whose load comes from an earlier month's horizon plan."""
 
 
 def mill_load(store: Store, *, months: int = 6, today: date | None = None) -> LoadReport:
@@ -68,6 +72,11 @@ def mill_load(store: Store, *, months: int = 6, today: date | None = None) -> Lo
         for line in a.lines:
             booked[line.mill_code, a.month] = booked.get((line.mill_code, a.month), 0.0) + line.hours
             assigned[line.position_id] = assigned.get(line.position_id, 0.0) + line.tonnes
+    forecast = forecast_lines(assignments)
+    for product_line, line in forecast:
+        booked[line.mill_code, line.month] = booked.get((line.mill_code, line.month), 0.0) + line.hours
+        assigned[line.position_id] = assigned.get(line.position_id, 0.0) + line.tonnes
+        planned_months.add((line.month, product_line))  # its plan considered that month's tonnes
     blocks = _planned_blocks(planned_months, start)
     unplaceable = 0.0
     for attrs in describe(plant, positions):
@@ -93,7 +102,23 @@ def mill_load(store: Store, *, months: int = 6, today: date | None = None) -> Lo
         m.code: MillHorizon(m.code, totals.get(m.code, 0.0), horizon(plant, m, totals.get(m.code, 0.0), today))
         for m in plant.mills
     }
-    return LoadReport(today, window, plant.mills, cells, horizons, unplaceable)
+    forecast_months = frozenset((product_line, line.month) for product_line, line in forecast)
+    return LoadReport(today, window, plant.mills, cells, horizons, unplaceable, forecast_months)
+
+
+def forecast_lines(assignments: list[Assignment]) -> list[tuple[str, ForecastLine]]:
+    """(product line, line) of the forecasts that stand for months without an assignment
+    of their own: for each such (line, month), the forecast of the latest earlier month
+    whose horizon plan reaches it — the newest word on that month."""
+    assigned = {(a.month, a.product_line) for a in assignments}
+    source: dict[tuple[str, Month], Assignment] = {}
+    for a in sorted(assignments, key=lambda a: a.month):
+        for month in {f.month for f in a.forecast}:
+            if (month, a.product_line) not in assigned:
+                source[a.product_line, month] = a
+    return [
+        (line, f) for (line, month), a in sorted(source.items()) for f in a.forecast if f.month == month
+    ]
 
 
 def _planned_blocks(planned: set[tuple[Month, str]], start: Month) -> dict[str, tuple[Month, Month]]:

@@ -95,7 +95,9 @@ class Mill:
 
 @dataclass(frozen=True, slots=True)
 class ProductivityNorm:
-    """Tonnes per hour a mill makes in one OD band × wall band (bounds inclusive, mm)."""
+    """Tonnes per hour a mill makes in one OD band × wall band (bounds inclusive, mm), and
+    the conversion cost (RUB/t) of that size band where the norms table gives one
+    (``None``: the mill's own)."""
 
     mill_code: str
     od_min_mm: float
@@ -103,6 +105,7 @@ class ProductivityNorm:
     wall_min_mm: float
     wall_max_mm: float
     tonnes_per_hour: float
+    conversion_cost: Decimal | None = None
 
     def covers(self, od_mm: float, wall_mm: float) -> bool:
         return (
@@ -222,8 +225,11 @@ class Exclusion:
     """A position left out of the assignment (wholly or ``tonnes_left_out`` of it) and why.
 
     ``reason_code`` is stable for scripts (``no_compatible_mill``, ``capacity_key_accounts``,
-    ``capacity_better_paying``, ``negative_margin``, ``no_hours``, ``manual``); ``reason``
-    is the sentence a planner reads.
+    ``capacity_better_paying``, ``negative_margin``, ``no_hours``, ``manual``, and from the
+    horizon plan ``late``, ``min_lot``, ``whole``, ``reserved``, ``stability``, ``locked``);
+    ``reason`` is the sentence a planner reads. ``mill_code`` and ``month`` name the binding
+    mill-month, ``shadow_price`` what an hour of it is worth at the margin and
+    ``earns_per_hour`` what the position earns per hour there (RUB/h), where known.
     """
 
     position_id: int
@@ -233,6 +239,48 @@ class Exclusion:
     reason: str
     manual: bool = False
     mill_code: str | None = None
+    month: Month | None = None
+    shadow_price: Decimal | None = None
+    earns_per_hour: Decimal | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ForecastLine:
+    """Tonnes of one position on one mill in a later month of a plan's horizon: not an
+    assignment (nothing is approved for that month by it), but the load the plan expects
+    there. ``marginal_income`` RUB for those tonnes."""
+
+    position_id: int
+    position_ref: str
+    mill_code: str
+    month: Month
+    tonnes: float
+    hours: float
+    marginal_income: Decimal
+    is_key_account: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ShadowPrice:
+    """What one more hour of a mill in a month would add to the plan's marginal income
+    (less penalties), RUB per mill-hour: 0 where the mill has hours to spare."""
+
+    mill_code: str
+    month: Month
+    rub_per_hour: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class HorizonPlan:
+    """What a horizon plan adds to the draft it saves: the options planned with (as
+    :meth:`core.horizon.PlanOptions.as_dict`), the solver's relative gap, the lines moved
+    against the approved revision, the later months' lines and the shadow prices."""
+
+    options: dict | None = None
+    gap: float | None = None
+    moved_lines: int | None = None
+    forecast: tuple[ForecastLine, ...] = ()
+    prices: tuple[ShadowPrice, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -278,6 +326,14 @@ class Assignment:
     stale_reason: str | None = None
     needs_director: bool = False
     approval_reason: str | None = None
+    # the horizon plan behind the revision: its options (core.horizon.PlanOptions as a
+    # dict), the solver's gap (fraction), lines moved against the approved revision, the
+    # later months' lines and the shadow price of every mill-month
+    options: dict | None = None
+    gap: float | None = None
+    moved_lines: int | None = None
+    forecast: tuple[ForecastLine, ...] = ()
+    shadow_prices: tuple[ShadowPrice, ...] = ()
 
     @property
     def key(self) -> str:

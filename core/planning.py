@@ -1,38 +1,50 @@
 """Running the prioritiser for a month and saving the result as a draft assignment.
 
-Eligible: positions of accepted deals with tonnes left to make (ordered − produced)
-requested no later than the plan month. Tonnes may be split across compatible mills;
-capacity is the month's calendar hours (else the mill's nominal fund). Objective,
-lexicographic (DESIGN.md): most key-account tonnes, then most marginal income; manual
-priority only breaks ties. Lines the product-line manager locked are kept, positions he
-excluded stay out; both carry over from the month's latest revision.
+The month is planned with the months after it, up to the horizon of its options
+(:class:`core.horizon.PlanOptions`, kept with the revision): the first month's lines are
+the month's assignment, the later months' lines its forecast (the load the plan expects
+there). Eligible: positions of accepted deals with tonnes left to make (ordered −
+produced) requested no later than the last month of the horizon; each is due in its
+requested month, may be made late at a penalty per tonne-month, and early only as far as
+the options allow. Tonnes may be split across compatible mills; capacity is each month's
+calendar hours (else the mill's nominal fund) less what other months' assignments book
+there. Objective, lexicographic (DESIGN.md): most key-account tonnes on time, then most
+marginal income less penalties; manual priority only breaks ties. Lines the product-line
+manager locked are kept, positions he excluded stay out; both carry over from the
+month's latest revision, as do its options.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from typing import Any
 
-from core import notifications
+from core import explain, notifications
 from core.attributes import PositionAttributes, mill_options
-from core.errors import InfeasiblePlan, MillplanError, NotFound
-from core.model import Assignment, AssignmentLine, AssignmentState, DealStatus, Exclusion, Mill, Plant, Position
+from core.errors import InfeasiblePlan, InvalidInput, MillplanError, NotFound, StateError
+from core.horizon import MonthLock, PlanOptions
+from core.model import (
+    Assignment, AssignmentLine, AssignmentState, DealStatus, Exclusion, ForecastLine, HorizonPlan, Mill, Plant, Position,
+    ShadowPrice, parse_position_ref,
+)
+from core.open_items import sync_conflicts
 from core.months import Month
 from core.numbers import grouped
 from core.permissions import Action, actor_in, require
 from solver import prioritiser
-from solver.problem import Demand, Lock, Option, Problem, Solution
+from solver.problem import MAX_PERIODS, Demand, Lock, Option, Problem, Settings, Solution
 from storage.repository import Repository
 from storage.store import Store
-
-FULL = 0.999
-"""A mill counts as fully booked above this share of its hours (solver round-off)."""
 
 
 @dataclass(frozen=True)
 class PlanOutcome:
-    """A saved draft and how it was reached: positions considered, solver status (optimal),
-    solver name and seconds, and notes such as locks dropped."""
+    """A saved draft and how it was reached: positions considered, solver status
+    (``optimal`` or ``feasible``), solver name and seconds, the relative ``gap`` (0 when
+    proven optimal, ``None`` if unknown), lines moved against the approved revision, and
+    notes such as locks dropped. The draft carries the options, forecast and shadow prices."""
 
     assignment: Assignment
     considered: int
@@ -40,6 +52,8 @@ class PlanOutcome:
     solver_name: str
     seconds: float
     notes: list[str] = field(default_factory=list)
+    gap: float | None = 0.0
+    moved_lines: int = 0
 
 
 def priority_weight(manual_priority: int | None) -> int:
@@ -48,6 +62,40 @@ def priority_weight(manual_priority: int | None) -> int:
 
 
 SOLVERS = ("highs", "cbc")
+
+
+@dataclass(frozen=True)
+class Change:
+    """Changes to one product line's plan inputs, from a granted request, a conflict
+    resolution or a what-if.
+
+    ``force``: positions locked in whole (their open tonnes, on their best mills with
+    hours left beside the other locks); ``exclude``: position id → reason, taken out by
+    hand; ``unlock``: positions whose locks are released; ``priority``: position id → the
+    manual priority (1 highest … 3, or ``None``) to plan with.
+    """
+
+    force: frozenset[int] = frozenset()
+    exclude: Mapping[int, str] = field(default_factory=dict)
+    unlock: frozenset[int] = frozenset()
+    priority: Mapping[int, int | None] = field(default_factory=dict)
+
+
+NO_CHANGE = Change()
+
+
+@dataclass
+class _LineInput:
+    """What one product line is planned from: eligible positions over the horizon, the
+    month's latest revision, the last approved one (for stability), the options, and the
+    hours other months' assignments book by (mill code, month)."""
+
+    product_line: str
+    positions: list[Position]
+    previous: Assignment | None
+    approved: Assignment | None
+    options: PlanOptions
+    booked: dict[tuple[str, Month], float]
 
 
 @dataclass
@@ -60,6 +108,7 @@ class _LinePlan:
     considered: int
     solution: Solution
     notes: list[str]
+    horizon: HorizonPlan = HorizonPlan()
 
 
 def plan(
@@ -68,50 +117,43 @@ def plan(
     *,
     login: str,
     product_line: str | None = None,
-    solver: str = "highs",
+    solver: str | None = None,
     time_limit: float | None = None,
     current: Month | None = None,
+    options: Mapping[str, Any] | None = None,
+    first_horizon: int | None = None,
 ) -> list[PlanOutcome]:
-    """Plan ``month`` for one product line (or every line) and save each as a draft revision.
+    """Plan ``month`` (and the months after it, up to the horizon) for one product line
+    (or every line) and save each as a draft revision.
 
-    Tonnes already in another month's assignment (approved, else the latest draft; from
-    the ``current`` month on) are not planned again. All lines are solved before any is
-    saved, and saved in one transaction: a failure leaves every draft as it was.
+    ``options`` are changes (field → value of :class:`PlanOptions`) to the options the
+    month's latest revision was planned with (the defaults for a first plan, with
+    ``first_horizon`` months when given); ``solver`` and ``time_limit``, when given, are
+    two such changes. Mandatory positions and locks
+    are kept with the line whose positions they name. Tonnes already in another month's
+    assignment (approved, else the latest draft; from the ``current`` month on) are not
+    planned again, and the hours those assignments book are not offered again. All lines
+    are solved before any is saved, and saved in one transaction: a failure leaves every
+    draft as it was.
 
     Raises :class:`Forbidden` unless ``login`` is the product-line manager of the line,
-    :class:`MillplanError` for a past month or an unknown solver,
-    :class:`NotFound` for a store without mills or an unknown product line, and
-    :class:`InfeasiblePlan` when the locked lines exceed a mill's hours (naming them) or
-    the solver fails.
+    :class:`MillplanError` for a past month, :class:`InvalidInput` for a bad option (an
+    unknown mill or position, a lock outside the horizon), :class:`NotFound` for a store
+    without mills or an unknown product line, :class:`StateError` for a mandatory or
+    locked position that is not open, and :class:`InfeasiblePlan` when the locked lines
+    and mandatory positions cannot all be kept (naming the positions and mill-months) or
+    the solver finds no plan in time.
     """
-    current = current or Month.current()
-    if month < current:
-        raise MillplanError(f"{month} is past ({current} is the current month): plan the current month or a later one")
-    if solver not in SOLVERS:
-        raise MillplanError(f"unknown solver {solver!r}: use {' or '.join(SOLVERS)}")
+    changes = _changes(options, solver, time_limit)
+    current = _check(month, changes.get("solver", "highs"), current)
     with store.reading() as repo:
-        plant = repo.plant()
-        if not plant.mills:
-            raise NotFound("there are no mills yet: import the mill register first (millplan import mills FILE)")
-        if product_line and product_line not in plant.product_lines:
-            raise NotFound(f"product line {product_line} has no mills (known: {', '.join(plant.product_lines)})")
+        plant = _plant(repo, product_line)
         who = actor_in(repo, login, store)
         lines = [product_line] if product_line else [l for l in plant.product_lines if who.may(Action.PLAN, line=l)]
         for line in lines or plant.product_lines[:1]:  # none of them: the refusal names the first
             require(who, Action.PLAN, line=line, target=f"{month}/{line}")
-        elsewhere = booked_elsewhere(repo, current.range(month - current + 13), month)
-        inputs = [
-            (
-                line,
-                repo.positions(deal_status=DealStatus.ACCEPTED, product_line=line, due_by=month, open_only=True),
-                repo.assignment(month, line),
-            )
-            for line in lines
-        ]
-    planned = [
-        _plan_line(plant, month, line, positions, previous, elsewhere, solver, time_limit)
-        for line, positions, previous in inputs
-    ]
+        inputs, elsewhere = _inputs(repo, plant, month, lines, current, changes, first_horizon)
+    planned = [_plan_line(plant, month, inp, elsewhere) for inp in inputs]
     empty = [p.product_line for p in planned if not p.considered]
     planned = [p for p in planned if p.considered]
     if not planned:
@@ -122,22 +164,196 @@ def plan(
     if empty:
         planned[0].notes.append(f"nothing to plan in {', '.join(empty)}: no draft saved there")
     with store.unit_of_work() as repo:
-        for (line, _, previous) in inputs:  # a draft edited while the solver ran is not overwritten
-            repo.check_unchanged(month, line, (previous.id, previous.version) if previous else None)
-        previous_of = {line: previous for line, _, previous in inputs}
-        saved = []
-        for p in planned:
-            draft = repo.save_draft(
-                month, p.product_line, p.lines, p.exclusions, login=login,
-                solver_status=p.solution.status, solver_name=p.solution.solver, solve_seconds=p.solution.seconds,
-            )
-            # against the previous draft, or the approved revision this one follows
-            notifications.notify_changes(repo, previous_of[p.product_line], draft)
-            saved.append(draft)
+        for inp in inputs:  # a draft edited while the solver ran is not overwritten
+            previous = inp.previous
+            repo.check_unchanged(month, inp.product_line, (previous.id, previous.version) if previous else None)
+        previous_of = {inp.product_line: inp.previous for inp in inputs}  # lines with nothing to plan are not in planned
+        saved = [_save(repo, month, p, login, previous_of[p.product_line]) for p in planned]
     return [
-        PlanOutcome(with_hours(a, plant), p.considered, p.solution.status, p.solution.solver, p.solution.seconds, p.notes)
+        PlanOutcome(
+            with_hours(a, plant), p.considered, p.solution.status, p.solution.solver, p.solution.seconds, p.notes,
+            p.solution.gap, p.solution.moved_lines,
+        )
         for a, p in zip(saved, planned)
     ]
+
+
+def _changes(options: Mapping[str, Any] | None, solver: str | None, time_limit: float | None) -> dict[str, Any]:
+    """The option changes asked for, ``solver`` and ``time_limit`` among them when given."""
+    changes = dict(options or {})
+    if solver is not None:
+        changes["solver"] = solver
+    if time_limit is not None:
+        changes["time_limit"] = time_limit
+    return changes
+
+
+def _check(month: Month, solver: str, current: Month | None) -> Month:
+    """The current month, once ``month`` is not past and ``solver`` is known."""
+    current = current or Month.current()
+    if month < current:
+        raise MillplanError(f"{month} is past ({current} is the current month): plan the current month or a later one")
+    if solver not in SOLVERS:
+        raise MillplanError(f"unknown solver {solver!r}: use {' or '.join(SOLVERS)}")
+    return current
+
+
+def _plant(repo: Repository, product_line: str | None) -> Plant:
+    """The plant, once it has mills (and ``product_line``, when given, has some)."""
+    plant = repo.plant()
+    if not plant.mills:
+        raise NotFound("there are no mills yet: import the mill register first (millplan import mills FILE)")
+    if product_line and product_line not in plant.product_lines:
+        raise NotFound(f"product line {product_line} has no mills (known: {', '.join(plant.product_lines)})")
+    return plant
+
+
+def saved_options(assignment: Assignment | None) -> PlanOptions:
+    """The options ``assignment`` was planned with (the defaults for none, or for a
+    revision planned before options were kept)."""
+    return PlanOptions.from_dict(assignment.options if assignment else None)
+
+
+def _line_changes(repo: Repository, plant: Plant, line: str, changes: dict[str, Any]) -> dict[str, Any]:
+    """``changes`` for one line: its own mandatory positions and locks only (each named
+    position must exist), and minimum lots only of mills the plant has."""
+    result = dict(changes)
+    codes = {m.code for m in plant.mills}
+    unknown = sorted(set(changes.get("min_lot", {})) - codes) + sorted(
+        {l.mill for l in changes.get("locks", ())} - codes
+    )
+    if unknown:
+        raise InvalidInput(f"unknown mill(s) {', '.join(unknown)} (known: {', '.join(sorted(codes))})")
+
+    def own(ref: str) -> bool:
+        return repo.position(*parse_position_ref(ref)).product_line == line
+
+    if "mandatory" in changes:
+        result["mandatory"] = tuple(ref for ref in changes["mandatory"] if own(ref))
+    if "locks" in changes:
+        result["locks"] = tuple(l for l in changes["locks"] if own(l.position))
+    return result
+
+
+def _inputs(
+    repo: Repository,
+    plant: Plant,
+    month: Month,
+    lines: list[str],
+    current: Month,
+    changes: dict[str, Any] | None = None,
+    first_horizon: int | None = None,
+) -> tuple[list[_LineInput], dict[int, float]]:
+    """Each line's plan inputs, and the tonnes other months hold; a month planned for the
+    first time (no options kept) gets ``first_horizon`` months unless ``changes`` say."""
+    elsewhere = booked_elsewhere(repo, current.range(month - current + 13), month)
+    others = [a for a in repo.assignments_in_force(month.range(MAX_PERIODS)) if a.month != month]
+    inputs = []
+    for line in lines:
+        previous = repo.assignment(month, line)
+        options = saved_options(previous)
+        if first_horizon is not None and (previous is None or previous.options is None):
+            options = options.changed(horizon=first_horizon)
+        options = options.changed(**_line_changes(repo, plant, line, changes or {}))
+        last = month + options.horizon - 1
+        booked: dict[tuple[str, Month], float] = {}
+        for a in others:
+            if a.product_line == line and a.month <= last:
+                for l in a.lines:
+                    booked[l.mill_code, a.month] = booked.get((l.mill_code, a.month), 0.0) + l.hours
+        inputs.append(
+            _LineInput(
+                line,
+                repo.positions(deal_status=DealStatus.ACCEPTED, product_line=line, due_by=last, open_only=True),
+                previous,
+                _approved(repo, month, line),
+                options,
+                booked,
+            )
+        )
+    return inputs, elsewhere
+
+
+def _approved(repo: Repository, month: Month, line: str) -> Assignment | None:
+    """The last approved revision of (month, line), if any."""
+    approved = [r for r, state in repo.revisions(month, line) if state is AssignmentState.APPROVED]
+    return repo.assignment(month, line, approved[-1]) if approved else None
+
+
+def _save(repo: Repository, month: Month, planned: _LinePlan, login: str, previous: Assignment | None) -> Assignment:
+    """Write one solved line as the month's draft, tell the sales managers what it changed
+    against ``previous`` (the draft it replaces, or the approved revision it follows) and
+    bring the month's conflicts up to date."""
+    saved = repo.save_draft(
+        month, planned.product_line, planned.lines, planned.exclusions, login=login,
+        solver_status=planned.solution.status, solver_name=planned.solution.solver, solve_seconds=planned.solution.seconds,
+        horizon=planned.horizon,
+    )
+    notifications.notify_changes(repo, previous, saved)
+    sync_conflicts(repo, saved, login=login)
+    return saved
+
+
+@dataclass(frozen=True)
+class SolvedDraft:
+    """One line's plan solved with a :class:`Change` but not saved: the revision it
+    would replace (``previous``, ``None`` if none), its lines and exclusions, and the
+    plant it was solved on."""
+
+    month: Month
+    product_line: str
+    previous: Assignment | None
+    lines: list[AssignmentLine]
+    exclusions: list[Exclusion]
+    plant: Plant
+    planned: _LinePlan
+
+    @property
+    def marginal_income(self) -> Decimal:
+        """RUB of all its lines."""
+        return sum((line.marginal_income for line in self.lines), Decimal(0))
+
+
+def solve_draft(
+    store: Store,
+    month: Month,
+    product_line: str,
+    change: Change = NO_CHANGE,
+    *,
+    solver: str | None = None,
+    current: Month | None = None,
+) -> SolvedDraft:
+    """Solve (month, line) as :func:`plan` would, with ``change`` applied and the options
+    of the month's latest revision; save nothing.
+
+    Raises as :func:`plan` does, and :class:`StateError` naming a position to force in
+    that is not open for the month (deal not accepted, nothing left, due later).
+    """
+    changes = _changes(None, solver, None)
+    current = _check(month, changes.get("solver", "highs"), current)
+    with store.reading() as repo:
+        plant = _plant(repo, product_line)
+        [inp], elsewhere = _inputs(repo, plant, month, [product_line], current, changes)
+        eligible = {p.id for p in inp.positions if p.requested_month <= month}
+        closed = [p.ref for p in repo.positions(ids=change.force) if p.id not in eligible]
+    if closed:
+        raise StateError(
+            f"{', '.join(closed)} cannot be planned in {month} {product_line}: only positions of accepted deals "
+            "with tonnes left and requested by that month can"
+        )
+    planned = _plan_line(plant, month, inp, elsewhere, change)
+    return SolvedDraft(month, product_line, inp.previous, planned.lines, planned.exclusions, plant, planned)
+
+
+def save_solved(repo: Repository, solved: SolvedDraft, login: str) -> Assignment:
+    """Save a :class:`SolvedDraft` as the month's draft, inside the caller's unit of work
+    (so a request's answer and the plan it causes are written together).
+
+    Raises :class:`ChangedMeanwhile` if the revision it was solved against changed since.
+    """
+    previous = solved.previous
+    repo.check_unchanged(solved.month, solved.product_line, (previous.id, previous.version) if previous else None)
+    return with_hours(_save(repo, solved.month, solved.planned, login, previous), solved.plant)
 
 
 def booked_elsewhere(repo: Repository, months: list[Month], month: Month) -> dict[int, float]:
@@ -169,30 +385,57 @@ def booked_elsewhere(repo: Repository, months: list[Month], month: Month) -> dic
 def _plan_line(
     plant: Plant,
     month: Month,
-    line: str,
-    positions: list[Position],
-    previous: Assignment | None,
+    inp: _LineInput,
     elsewhere: dict[int, float],
-    solver: str,
-    time_limit: float | None,
+    change: Change = NO_CHANGE,
 ) -> _LinePlan:
-    open_tonnes = {p.id: round(p.remaining_tonnes - elsewhere.get(p.id, 0.0), 3) for p in positions}
-    positions = [p for p in positions if open_tonnes[p.id] >= prioritiser.MIN_TONNES]
+    options, line, previous = inp.options, inp.product_line, inp.previous
+    months = month.range(options.horizon)
+    open_tonnes = {p.id: round(p.remaining_tonnes - elsewhere.get(p.id, 0.0), 3) for p in inp.positions}
+    positions = [
+        replace(p, manual_priority=change.priority[p.id]) if p.id in change.priority else p
+        for p in inp.positions
+        if open_tonnes[p.id] >= prioritiser.MIN_TONNES
+    ]
     mills = [m for m in plant.mills if m.product_line == line]
-    hours = {m.code: plant.hours(m, month) for m in mills}
+    hours = {
+        (m.code, mo): max(0.0, plant.hours(m, mo) - inp.booked.get((m.code, mo), 0.0)) for m in mills for mo in months
+    }
+    month_hours = {m.code: hours[m.code, month] for m in mills}
     by_id = {p.id: p for p in positions}
-    manual = {e.position_id: e for e in (previous.exclusions if previous else ()) if e.manual and e.position_id in by_id}
+    manual = {
+        e.position_id: e
+        for e in (previous.exclusions if previous else ())
+        if e.manual and e.position_id in by_id and e.position_id not in change.force
+    }
+    for position_id, reason in change.exclude.items():
+        if position_id in by_id:
+            manual[position_id] = Exclusion(position_id, by_id[position_id].ref, open_tonnes[position_id], "manual", reason, manual=True)
     locks, notes = _carried_locks(previous, by_id, open_tonnes)
+    for position_id in change.unlock | set(manual):
+        locks.pop(position_id, None)
     attributes = {p.id: PositionAttributes(p, *mill_options(plant, p)) for p in positions if p.id not in manual}
-    _check_locks(locks, attributes, hours, month, line)
+    for position_id in sorted(change.force):
+        if position_id in attributes:
+            locks[position_id] = _forced_lock(attributes[position_id], open_tonnes[position_id], locks, attributes, month_hours, month)
+    _check_locks(locks, attributes, month_hours, month, line)
+    held = _held(options, attributes, manual, by_id, months, line)
 
-    problem = _problem(attributes, open_tonnes, locks, mills, hours)
-    solution = prioritiser.solve(problem, solver=solver, time_limit=time_limit)
+    problem = _problem(attributes, open_tonnes, locks, held, inp.approved, mills, hours, months, options)
+    solution = prioritiser.solve(problem)
+    refs = {pid: attrs.position.ref for pid, attrs in attributes.items()}
+    codes = {m.id: m.code for m in mills}
+    if solution.status == "infeasible" and solution.conflicts:
+        raise InfeasiblePlan(f"{month} {line}: " + explain.conflicts_message(solution.conflicts, refs, codes, month))
     if not solution.ok:
-        raise InfeasiblePlan(f"{month} {line}: {solution.message} (solver {solution.solver}, status {solution.status})")
-    plan_lines = _lines(solution, attributes, locks, mills)
-    exclusions = list(manual.values()) + _exclusions(plan_lines, attributes, open_tonnes, hours, month)
-    return _LinePlan(line, plan_lines, exclusions, len(attributes), solution, notes)
+        raise InfeasiblePlan(f"{month} {line}: {explain.named(solution.message, refs, codes, month)} (solver {solution.solver}, status {solution.status})")
+    plan_lines, forecast = _lines(solution, attributes, locks, mills, month)
+    exclusions = list(manual.values()) + _exclusions(plan_lines, forecast, attributes, open_tonnes, solution, codes, month)
+    prices = tuple(
+        ShadowPrice(codes[m], month + t, explain.rub(price)) for (m, t), price in sorted(solution.shadow_prices.items()) if m in codes
+    )
+    horizon = HorizonPlan(options.as_dict(), solution.gap, solution.moved_lines, tuple(forecast), prices)
+    return _LinePlan(line, plan_lines, exclusions, len(attributes), solution, notes, horizon)
 
 
 def with_hours(assignment: Assignment, plant: Plant) -> Assignment:
@@ -228,6 +471,47 @@ def _carried_locks(
     return locks, notes
 
 
+def _forced_lock(
+    attrs: PositionAttributes,
+    tonnes: float,
+    locks: dict[int, dict[str, float]],
+    attributes: dict[int, PositionAttributes],
+    hours: dict[str, float],
+    month: Month,
+) -> dict[str, float]:
+    """Tonnes by mill that put all ``tonnes`` (t) of a position into the plan: its mills
+    best first, each filled up to the hours the other positions' locks leave free.
+
+    Raises :class:`InfeasiblePlan` when no mill can make it or the locks leave too little
+    room (naming how much would fit).
+    """
+    p = attrs.position
+    if not attrs.options:
+        raise InfeasiblePlan(f"{p.ref} cannot be forced into {month}: {attrs.no_mill_reason}")
+    used: dict[str, float] = {}
+    for position_id, by_mill in locks.items():
+        if position_id == p.id:
+            continue
+        rates = {o.mill.code: o.hours_per_tonne for o in attributes[position_id].options} if position_id in attributes else {}
+        for code, locked in by_mill.items():
+            used[code] = used.get(code, 0.0) + locked * rates.get(code, 0.0)
+    lock: dict[str, float] = {}
+    left = tonnes
+    for option in attrs.options:
+        room = max(0.0, hours[option.mill.code] - used.get(option.mill.code, 0.0)) / option.hours_per_tonne
+        take = round(min(left, room) - 0.0005, 3) if min(left, room) < left else round(left, 3)
+        if take >= prioritiser.MIN_TONNES:
+            lock[option.mill.code] = take
+            left = round(left - take, 3)
+        if left < prioritiser.MIN_TONNES:
+            return lock
+    fits = grouped(tonnes - left, 1)
+    raise InfeasiblePlan(
+        f"{p.ref} cannot be forced into {month}: the other locked lines leave room for {fits} t of its {grouped(tonnes, 1)} t "
+        f"on {', '.join(o.mill.code for o in attrs.options)} — unlock one of them first, or agree a later month"
+    )
+
+
 def _check_locks(
     locks: dict[int, dict[str, float]],
     attributes: dict[int, PositionAttributes],
@@ -255,32 +539,112 @@ def _check_locks(
         raise InfeasiblePlan(f"{month} {line}: the locked lines cannot all be kept — " + "; ".join(problems))
 
 
+@dataclass(frozen=True)
+class _Held:
+    """Positions the options hold: mandatory ones (ids) and month locks by position id."""
+
+    mandatory: frozenset[int]
+    locks: Mapping[int, tuple[MonthLock, ...]]
+
+
+def _held(
+    options: PlanOptions,
+    attributes: dict[int, PositionAttributes],
+    manual: Mapping[int, Exclusion],
+    by_id: dict[int, Position],
+    months: list[Month],
+    line: str,
+) -> _Held:
+    """The options' mandatory positions and locks, by position id.
+
+    Raises :class:`StateError` for a position that is not open over the horizon or is
+    excluded by hand, :class:`InvalidInput` for a lock outside the horizon or on a mill of
+    another line, :class:`InfeasiblePlan` for one no mill of the line can make.
+    """
+    by_ref = {p.ref: p.id for p in by_id.values()}
+    where = f"{months[0]} {line}"
+
+    def held(ref: str, how: str) -> int:
+        if ref not in by_ref:
+            raise StateError(
+                f"{ref} cannot be {how} in {where}: only positions of accepted deals with tonnes left, "
+                f"requested by {months[-1]}, can"
+            )
+        pid = by_ref[ref]
+        if pid in manual:
+            raise StateError(f"{ref} is excluded by hand from {where}: let it back in first (millplan assignment include)")
+        if not attributes[pid].options:
+            raise InfeasiblePlan(f"{ref} cannot be {how} in {where}: {attributes[pid].no_mill_reason}")
+        return pid
+
+    mandatory = frozenset(held(ref, "mandatory") for ref in options.mandatory)
+    locks: dict[int, list[MonthLock]] = {}
+    for lock in options.locks:
+        if lock.month not in months:
+            raise InvalidInput(f"lock of {lock.position} in {lock.month} is outside the horizon {months[0]}…{months[-1]}")
+        locks.setdefault(held(lock.position, "locked"), []).append(lock)
+    return _Held(mandatory, {pid: tuple(items) for pid, items in locks.items()})
+
+
 def _problem(
     attributes: dict[int, PositionAttributes],
     open_tonnes: dict[int, float],
     locks: dict[int, dict[str, float]],
+    held: _Held,
+    approved: Assignment | None,
     mills: list[Mill],
-    hours: dict[str, float],
+    hours: dict[tuple[str, Month], float],
+    months: list[Month],
+    options: PlanOptions,
 ) -> Problem:
+    """The solver's problem: periods count from ``months[0]``; a demand is due in the
+    period of its requested month; the approved revision's lines and forecast are what
+    the stability penalty keeps. Raises :class:`InvalidInput` for a lock on a mill of
+    another product line."""
+    ids = {m.code: m.id for m in mills}
+    first = months[0]
+    previous: dict[int, dict[tuple[int, int], float]] = {}
+    kept = [(l.position_id, l.mill_code, first, l.tonnes) for l in (approved.lines if approved else ())]
+    kept += [(f.position_id, f.mill_code, f.month, f.tonnes) for f in (approved.forecast if approved else ())]
+    for pid, code, month, tonnes in kept:
+        if code in ids and month in months:
+            cell = (ids[code], month - first)
+            previous.setdefault(pid, {})[cell] = previous.get(pid, {}).get(cell, 0.0) + tonnes
     demands = []
     for position_id, attrs in attributes.items():
         if not attrs.options:
             continue
         p = attrs.position
-        locked = locks.get(position_id, {})
+        cells = {(ids[code], 0): tonnes for code, tonnes in locks.get(position_id, {}).items()}
+        for lock in held.locks.get(position_id, ()):
+            if lock.mill not in ids:
+                raise InvalidInput(f"{lock.position} is locked on {lock.mill}, which is not a mill of product line {p.product_line}")
+            cells[ids[lock.mill], lock.month - first] = open_tonnes[position_id] if lock.tonnes is None else lock.tonnes
         demands.append(
             Demand(
                 id=position_id,
                 tonnes=open_tonnes[position_id],
                 key_account=p.is_key_account,
                 priority=priority_weight(p.manual_priority),
-                options=tuple(
-                    Option(o.mill.id, o.hours_per_tonne, float(o.unit_margin)) for o in attrs.options
-                ),
-                locked=tuple(Lock(o.mill.id, 0, locked[o.mill.code]) for o in attrs.options if o.mill.code in locked),
+                options=tuple(Option(o.mill.id, o.hours_per_tonne, float(o.unit_margin)) for o in attrs.options),
+                due=p.requested_month - first,
+                mandatory=position_id in held.mandatory,
+                locked=tuple(Lock(m, t, tonnes) for (m, t), tonnes in sorted(cells.items())),
+                previous=tuple(Lock(m, t, tonnes) for (m, t), tonnes in sorted(previous.get(position_id, {}).items())),
             )
         )
-    return Problem(tuple(demands), {(m.id, 0): hours[m.code] for m in mills})
+    settings = Settings(
+        periods=len(months),
+        whole=options.whole,
+        min_lot={ids[code]: tonnes for code, tonnes in options.min_lot.items() if code in ids},
+        lateness_penalty=float(options.lateness_penalty),
+        early_months=options.early_months,
+        stability_penalty=float(options.stability),
+        solver=options.solver,
+        time_limit=options.time_limit,
+        gap=options.gap / 100,
+    )
+    return Problem(tuple(demands), {(m.id, t): hours[m.code, mo] for m in mills for t, mo in enumerate(months)}, settings)
 
 
 def _lines(
@@ -288,115 +652,66 @@ def _lines(
     attributes: dict[int, PositionAttributes],
     locks: dict[int, dict[str, float]],
     mills: list[Mill],
-) -> list[AssignmentLine]:
+    month: Month,
+) -> tuple[list[AssignmentLine], list[ForecastLine]]:
+    """The plan month's lines (the assignment) and the later months' (the forecast)."""
     codes = {m.id: m.code for m in mills}
-    result = []
-    for (position_id, mill_id, _), tonnes in sorted(solution.tonnes.items()):  # one period: the month
+    now, later = [], []
+    for (position_id, mill_id, period), tonnes in sorted(solution.tonnes.items()):
         attrs = attributes[position_id]
         option = next(o for o in attrs.options if o.mill.id == mill_id)
-        result.append(
-            AssignmentLine(
-                position_id=position_id,
-                position_ref=attrs.position.ref,
-                mill_code=codes[mill_id],
-                tonnes=tonnes,
-                hours=tonnes * option.hours_per_tonne,
-                marginal_income=(Decimal(repr(tonnes)) * option.unit_margin).quantize(Decimal("0.01")),
-                locked=codes[mill_id] in locks.get(position_id, {}),
-                is_key_account=attrs.position.is_key_account,
+        income = (Decimal(repr(tonnes)) * option.unit_margin).quantize(Decimal("0.01"))
+        hours = tonnes * option.hours_per_tonne
+        p = attrs.position
+        if period == 0:
+            now.append(
+                AssignmentLine(
+                    position_id=position_id, position_ref=p.ref, mill_code=codes[mill_id], tonnes=tonnes, hours=hours,
+                    marginal_income=income, locked=codes[mill_id] in locks.get(position_id, {}), is_key_account=p.is_key_account,
+                )
             )
-        )
-    return result
-
-
-@dataclass
-class _Booking:
-    """What the plan put on each mill: all hours, and non-key hours and income (with each
-    position's own share, so a position is not compared with itself)."""
-
-    used: dict[str, float] = field(default_factory=dict)
-    other_hours: dict[str, float] = field(default_factory=dict)
-    other_income: dict[str, Decimal] = field(default_factory=dict)
-    own: dict[tuple[int, str], tuple[float, Decimal]] = field(default_factory=dict)
-
-    def add(self, line: AssignmentLine) -> None:
-        self.used[line.mill_code] = self.used.get(line.mill_code, 0.0) + line.hours
-        if line.is_key_account:
-            return
-        code = line.mill_code
-        self.other_hours[code] = self.other_hours.get(code, 0.0) + line.hours
-        self.other_income[code] = self.other_income.get(code, Decimal(0)) + line.marginal_income
-        hours, income = self.own.get((line.position_id, code), (0.0, Decimal(0)))
-        self.own[line.position_id, code] = (hours + line.hours, income + line.marginal_income)
-
-    def others(self, position_id: int, code: str) -> tuple[float, Decimal]:
-        """Non-key hours and income on ``code`` excluding ``position_id``'s own lines."""
-        hours, income = self.own.get((position_id, code), (0.0, Decimal(0)))
-        return self.other_hours.get(code, 0.0) - hours, self.other_income.get(code, Decimal(0)) - income
+        else:
+            later.append(ForecastLine(position_id, p.ref, codes[mill_id], month + period, tonnes, hours, income, p.is_key_account))
+    return now, later
 
 
 def _exclusions(
     lines: list[AssignmentLine],
+    forecast: list[ForecastLine],
     attributes: dict[int, PositionAttributes],
     open_tonnes: dict[int, float],
-    hours: dict[str, float],
+    solution: Solution,
+    codes: dict[int, str],
     month: Month,
 ) -> list[Exclusion]:
-    """A reason for every considered position with tonnes left out of its open tonnes."""
+    """A reason for every considered position due by ``month`` with tonnes left out of it."""
     planned: dict[int, float] = {}
-    booking = _Booking()
+    later: dict[int, list[ForecastLine]] = {}
     for line in lines:
         planned[line.position_id] = planned.get(line.position_id, 0.0) + line.tonnes
-        booking.add(line)
+    for line in forecast:
+        later.setdefault(line.position_id, []).append(line)
     result = []
     for position_id, attrs in attributes.items():
         p = attrs.position
         left_out = round(open_tonnes[position_id] - planned.get(position_id, 0.0), 3)
-        if left_out < prioritiser.MIN_TONNES:
+        if p.requested_month > month or left_out < prioritiser.MIN_TONNES:
             continue
-        code, text, mill = _reason(attrs, booking, hours, month)
-        if position_id in planned:
-            text = f"{grouped(planned[position_id], 1)} t of {grouped(open_tonnes[position_id], 1)} t planned; {text}"
-        result.append(Exclusion(position_id, p.ref, left_out, code, text, mill_code=mill))
+        if not attrs.options:
+            result.append(Exclusion(position_id, p.ref, left_out, "no_compatible_mill", attrs.no_mill_reason))
+            continue
+        result.append(
+            explain.exclusion(
+                p, open_tonnes[position_id], round(planned.get(position_id, 0.0), 3), later.get(position_id, ()),
+                solution.explanations.get(position_id), codes, [o.mill.code for o in attrs.options], month,
+                [
+                    (o.mill.code, price, float(o.margin_per_hour))
+                    for o in attrs.options
+                    if (price := solution.shadow_prices.get((o.mill.id, 0), 0.0)) > 0 and price >= float(o.margin_per_hour)
+                ],
+            )
+        )
     return result
-
-
-def _reason(
-    attrs: PositionAttributes, booking: _Booking, hours: dict[str, float], month: Month
-) -> tuple[str, str, str | None]:
-    """Why the prioritiser left (part of) a position out: reason code, sentence, mill."""
-    p = attrs.position
-    if not attrs.options:
-        return "no_compatible_mill", attrs.no_mill_reason, None
-    working = [o for o in attrs.options if hours[o.mill.code] > 0]
-    if not working:
-        codes = ", ".join(o.mill.code for o in attrs.options)
-        return "no_hours", f"no hours on {codes} in {month}", attrs.options[0].mill.code
-    best = working[0]
-    if not p.is_key_account and best.unit_margin <= 0:
-        return (
-            "negative_margin",
-            f"marginal income {grouped(best.unit_margin)} RUB/t on its best mill {best.mill.code}: planning it earns nothing",
-            best.mill.code,
-        )
-    full = [o for o in working if booking.used.get(o.mill.code, 0.0) >= FULL * hours[o.mill.code]] or [best]
-    parts = []
-    only_key_accounts = True
-    for option in full:
-        code = option.mill.code
-        other_hours, other_income = booking.others(p.id, code)
-        head = f"{code} ({grouped(hours[code])} h) by"
-        if p.is_key_account or other_hours < (1 - FULL) * hours[code]:
-            parts.append(f"{head} {'other ' if p.is_key_account else ''}key-account positions")
-            continue
-        only_key_accounts = False
-        rate = other_income / Decimal(repr(other_hours))
-        parts.append(
-            f"{head} better-paying positions, {grouped(rate)} RUB/h on average there against "
-            f"{grouped(option.margin_per_hour)} RUB/h for this one"
-        )
-    code = "capacity_key_accounts" if only_key_accounts else "capacity_better_paying"
-    return code, f"capacity fully booked in {month}: " + "; ".join(parts), full[0].mill.code
 
 
 def latest(store: Store, month: Month, product_line: str) -> Assignment:

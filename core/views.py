@@ -174,6 +174,12 @@ def short_reason(exclusion: Exclusion) -> str:
         "capacity_key_accounts": _("{mill} full: key accounts").format(mill=mill),
         "capacity_better_paying": _("{mill} full: better paid").format(mill=mill),
         "manual": _("excluded by hand"),
+        "late": _("planned later"),
+        "min_lot": _("below minimum lot"),
+        "whole": _("does not fit whole"),
+        "reserved": _("{mill} held by locks").format(mill=mill),
+        "stability": _("kept for stability"),
+        "locked": _("capped by its locks"),
         "replan": _("let in: re-plan"),
     }.get(exclusion.reason_code, exclusion.reason_code)
 

@@ -14,11 +14,13 @@ from core.model import (
     Deal,
     DealStatus,
     Exclusion,
+    ForecastLine,
     Mill,
     Position,
     ProductivityNorm,
     User,
     Role,
+    ShadowPrice,
     position_ref,
 )
 from core.months import Month
@@ -28,9 +30,11 @@ from storage.tables import (
     CustomerRow,
     DealRow,
     ExclusionRow,
+    ForecastLineRow,
     MillRow,
     NormRow,
     PositionRow,
+    ShadowPriceRow,
     UserRow,
 )
 
@@ -57,7 +61,8 @@ def mill(row: MillRow) -> Mill:
 
 def norm(row: NormRow, mill_code: str) -> ProductivityNorm:
     return ProductivityNorm(
-        mill_code, row.od_min_mm, row.od_max_mm, row.wall_min_mm, row.wall_max_mm, row.tonnes_per_hour
+        mill_code, row.od_min_mm, row.od_max_mm, row.wall_min_mm, row.wall_max_mm, row.tonnes_per_hour,
+        None if row.conversion_cost is None else Decimal(row.conversion_cost),
     )
 
 
@@ -107,8 +112,15 @@ def position(row: PositionRow, deal_row: DealRow, customer: CustomerRow) -> Posi
     )
 
 
-def assignment(row: AssignmentRow, lines: tuple[AssignmentLine, ...], exclusions: tuple[Exclusion, ...]) -> Assignment:
-    """A revision with its lines and exclusions; mill hours are the caller's to add."""
+def assignment(
+    row: AssignmentRow,
+    lines: tuple[AssignmentLine, ...],
+    exclusions: tuple[Exclusion, ...],
+    forecast: tuple[ForecastLine, ...] = (),
+    prices: tuple[ShadowPrice, ...] = (),
+) -> Assignment:
+    """A revision with its lines, exclusions, forecast and shadow prices; mill hours are
+    the caller's to add."""
     return Assignment(
         id=row.id,
         month=Month.parse(row.month),
@@ -132,6 +144,11 @@ def assignment(row: AssignmentRow, lines: tuple[AssignmentLine, ...], exclusions
         stale_reason=row.stale_reason,
         needs_director=row.needs_director,
         approval_reason=row.approval_reason,
+        options=row.options,
+        gap=row.gap,
+        moved_lines=row.moved_lines,
+        forecast=forecast,
+        shadow_prices=prices,
     )
 
 
@@ -157,7 +174,27 @@ def exclusion(row: ExclusionRow, ref: str, mill_code: str | None) -> Exclusion:
         reason=row.reason,
         manual=row.manual,
         mill_code=mill_code,
+        month=Month.parse(row.month) if row.month else None,
+        shadow_price=None if row.shadow_price is None else Decimal(row.shadow_price),
+        earns_per_hour=None if row.earns_per_hour is None else Decimal(row.earns_per_hour),
     )
+
+
+def forecast_line(row: ForecastLineRow, ref: str, mill_code: str, key_account: bool) -> ForecastLine:
+    return ForecastLine(
+        position_id=row.position_id,
+        position_ref=ref,
+        mill_code=mill_code,
+        month=Month.parse(row.month),
+        tonnes=row.tonnes,
+        hours=row.hours,
+        marginal_income=Decimal(row.marginal_income),
+        is_key_account=key_account,
+    )
+
+
+def shadow_price(row: ShadowPriceRow, mill_code: str) -> ShadowPrice:
+    return ShadowPrice(mill_code, Month.parse(row.month), Decimal(row.rub_per_hour))
 
 
 def ref_of(position_row: PositionRow, deal_row: DealRow) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from decimal import Decimal
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
@@ -16,6 +17,7 @@ from sqlmodel import Session, SQLModel, select
 
 from core.errors import ChangedMeanwhile, NotFound
 from core.model import (
+    HorizonPlan,
     Assignment,
     AssignmentState,
     AuditEntry,
@@ -30,6 +32,7 @@ from core.model import (
 from core.months import Month
 from storage import convert
 from storage.mailbox import Mailbox
+from storage.workflow_rows import WorkflowRows
 from storage.tables import (
     AssignmentLineRow,
     AssignmentRow,
@@ -40,16 +43,23 @@ from storage.tables import (
     DealRow,
     EscalationRow,
     ExclusionRow,
+    ForecastLineRow,
     MillRow,
     NormRow,
     PositionRow,
     RequestRow,
+    ShadowPriceRow,
     UserLineRow,
     UserRow,
     utcnow,
 )
 
 Row = TypeVar("Row", bound=SQLModel)
+
+
+def _cost(value: Any) -> Decimal | None:
+    """A conversion cost compared as money (the store may hand back more decimals)."""
+    return None if value is None else Decimal(value).quantize(Decimal("0.01"))
 
 
 def _band(norm: NormRow | dict[str, float]) -> tuple[float, float, float, float]:
@@ -70,6 +80,13 @@ class Repository:
     def mailbox(self) -> Mailbox:
         """Inbox, outbox and e-mail addresses, on this unit of work's session."""
         return Mailbox(self.session)
+
+    # -- the approval workflow's open items (queries in storage/workflow_rows.py) ------
+
+    @property
+    def workflow(self) -> WorkflowRows:
+        """Requests, conflicts, escalations and reviews, on this unit of work's session."""
+        return WorkflowRows(self)
 
     # -- audit -------------------------------------------------------------------------
 
@@ -291,8 +308,9 @@ class Repository:
                 if row is None:
                     self.session.add(NormRow(mill_id=ids[code], **b))
                     created += 1
-                elif row.tonnes_per_hour != b["tonnes_per_hour"]:
+                elif row.tonnes_per_hour != b["tonnes_per_hour"] or _cost(row.conversion_cost) != _cost(b.get("conversion_cost")):
                     row.tonnes_per_hour = b["tonnes_per_hour"]
+                    row.conversion_cost = b.get("conversion_cost")
                     updated += 1
                 else:
                     unchanged += 1
@@ -580,10 +598,23 @@ class Repository:
             .where(ExclusionRow.assignment_id == row.id)
             .order_by(DealRow.number, PositionRow.position_no)
         ).all()
+        forecast = self.session.exec(
+            select(ForecastLineRow, PositionRow, DealRow, CustomerRow)
+            .join(PositionRow, ForecastLineRow.position_id == PositionRow.id)
+            .join(DealRow, PositionRow.deal_id == DealRow.id)
+            .join(CustomerRow, DealRow.customer_id == CustomerRow.id)
+            .where(ForecastLineRow.assignment_id == row.id)
+            .order_by(ForecastLineRow.month, ForecastLineRow.mill_id, DealRow.number, PositionRow.position_no)
+        ).all()
+        prices = self.session.exec(
+            select(ShadowPriceRow).where(ShadowPriceRow.assignment_id == row.id).order_by(ShadowPriceRow.month, ShadowPriceRow.mill_id)
+        ).all()
         return convert.assignment(
             row,
             tuple(convert.line(l, convert.ref_of(p, d), codes[l.mill_id], c.is_key_account) for l, p, d, c in lines),
             tuple(convert.exclusion(e, convert.ref_of(p, d), codes.get(e.mill_id)) for e, p, d in exclusions),
+            tuple(convert.forecast_line(f, convert.ref_of(p, d), codes[f.mill_id], c.is_key_account) for f, p, d, c in forecast),
+            tuple(convert.shadow_price(r, codes[r.mill_id]) for r in prices),
         )
 
     def save_draft(
@@ -597,10 +628,12 @@ class Repository:
         solver_status: str,
         solver_name: str,
         solve_seconds: float,
+        horizon: HorizonPlan | None = None,
     ) -> Assignment:
         """Write a plan as the draft of (month, line): the open draft is overwritten, else a
         new revision (previous + 1) is opened. Lines are :class:`~core.model.AssignmentLine`,
-        exclusions :class:`~core.model.Exclusion`."""
+        exclusions :class:`~core.model.Exclusion`; ``horizon`` brings the options, gap,
+        moved lines, later months' lines and shadow prices of a horizon plan."""
         latest = self.session.exec(
             select(AssignmentRow)
             .where(AssignmentRow.month == str(month), AssignmentRow.product_line == product_line)
@@ -613,7 +646,8 @@ class Repository:
         if latest is not None and AssignmentState(latest.state).editable:
             row = latest
             self.session.exec(sa.delete(AssignmentLineRow).where(AssignmentLineRow.assignment_id == row.id))
-            self.session.exec(sa.delete(ExclusionRow).where(ExclusionRow.assignment_id == row.id))
+            for table in (ExclusionRow, ForecastLineRow, ShadowPriceRow):
+                self.session.exec(sa.delete(table).where(table.assignment_id == row.id))
             before = {"state": row.state, "stale": row.stale}
             self._back_to_editing(row)
             row.stale, row.stale_reason = False, None
@@ -629,6 +663,8 @@ class Repository:
             )
             action = "drafted"
         row.solver_status, row.solver_name, row.solve_seconds = solver_status, solver_name, solve_seconds
+        horizon = horizon or HorizonPlan()
+        row.options, row.gap, row.moved_lines = horizon.options, horizon.gap, horizon.moved_lines
         self._add_revision(row)
         # Core inserts: thousands of lines per plan, no need for ORM objects per row.
         if lines:
@@ -659,8 +695,30 @@ class Repository:
                         "reason": e.reason,
                         "manual": e.manual,
                         "mill_id": ids.get(e.mill_code) if e.mill_code else None,
+                        "month": str(e.month) if e.month else None,
+                        "shadow_price": e.shadow_price,
+                        "earns_per_hour": e.earns_per_hour,
                     }
                     for e in exclusions
+                ],
+            )
+        if horizon.forecast:
+            self.session.execute(
+                sa.insert(ForecastLineRow),
+                [
+                    {
+                        "assignment_id": row.id, "position_id": f.position_id, "mill_id": ids[f.mill_code],
+                        "month": str(f.month), "tonnes": f.tonnes, "hours": f.hours, "marginal_income": f.marginal_income,
+                    }
+                    for f in horizon.forecast
+                ],
+            )
+        if horizon.prices:
+            self.session.execute(
+                sa.insert(ShadowPriceRow),
+                [
+                    {"assignment_id": row.id, "mill_id": ids[p.mill_code], "month": str(p.month), "rub_per_hour": p.rub_per_hour}
+                    for p in horizon.prices
                 ],
             )
         self.session.flush()
@@ -705,9 +763,10 @@ class Repository:
             month=str(approved.month), product_line=approved.product_line, revision=approved.revision + 1,
             state=AssignmentState.RE_APPROVAL.value, created_by=login,
             solver_status=approved.solver_status, solver_name=approved.solver_name, solve_seconds=approved.solve_seconds,
+            options=approved.options, gap=approved.gap, moved_lines=approved.moved_lines,
         )
         self._add_revision(row)
-        for table in (AssignmentLineRow, ExclusionRow):
+        for table in (AssignmentLineRow, ExclusionRow, ForecastLineRow, ShadowPriceRow):
             columns = [c for c in table.__table__.columns if c.name not in ("id", "assignment_id")]
             self.session.execute(
                 sa.insert(table).from_select(
@@ -836,6 +895,14 @@ class Repository:
             )
         self._touch(assignment, login, "excluded" if excluded else "included", position.ref, reason)
         return self._assignment(self.session.get(AssignmentRow, assignment.id))
+
+    def set_options(self, assignment: Assignment, options: dict, login: str, action: str, ref: str) -> Assignment:
+        """Replace the plan options kept with an editable revision (the next re-plan uses
+        them), audited as ``action`` on position ``ref``."""
+        row = self.session.get(AssignmentRow, assignment.id)
+        row.options = options
+        self._touch(assignment, login, action, ref)
+        return self._assignment(row)
 
     def _touch(self, assignment: Assignment, login: str, action: str, ref: str, reason: str | None = None) -> None:
         row = self.session.get(AssignmentRow, assignment.id)

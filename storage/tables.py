@@ -136,6 +136,7 @@ class NormRow(SQLModel, table=True):
     wall_min_mm: float
     wall_max_mm: float
     tonnes_per_hour: float
+    conversion_cost: Decimal | None = Field(default=None, sa_column=sa.Column(MONEY, nullable=True))
 
 
 class DealRow(SQLModel, table=True):
@@ -210,6 +211,10 @@ class AssignmentRow(SQLModel, table=True):
     stale_reason: str | None = None
     needs_director: bool = False
     approval_reason: str | None = None
+    # the horizon plan (migration 0005): options planned with, solver gap, lines moved
+    options: dict | None = Field(default=None, sa_column=sa.Column(sa.JSON, nullable=True))
+    gap: float | None = None
+    moved_lines: int | None = None
 
 
 class AssignmentLineRow(SQLModel, table=True):
@@ -238,6 +243,36 @@ class ExclusionRow(SQLModel, table=True):
     reason: str
     manual: bool = False
     mill_id: int | None = Field(default=None, foreign_key="mills.id")
+    month: str | None = Field(default=None, max_length=7)
+    shadow_price: Decimal | None = Field(default=None, sa_column=sa.Column(MONEY, nullable=True))
+    earns_per_hour: Decimal | None = Field(default=None, sa_column=sa.Column(MONEY, nullable=True))
+
+
+class ForecastLineRow(SQLModel, table=True):
+    """Tonnes a revision's horizon plan puts on a mill in a later month (its forecast)."""
+
+    __tablename__ = "assignment_forecast"
+
+    id: int | None = Field(default=None, primary_key=True)
+    assignment_id: int = Field(foreign_key="assignments.id", ondelete="CASCADE", index=True)
+    position_id: int = Field(foreign_key="positions.id", index=True)
+    mill_id: int = Field(foreign_key="mills.id")
+    month: str = Field(max_length=7)
+    tonnes: float
+    hours: float
+    marginal_income: Decimal = Field(sa_column=sa.Column(MONEY, nullable=False))
+
+
+class ShadowPriceRow(SQLModel, table=True):
+    """RUB per extra hour of a mill in a month of a revision's horizon plan."""
+
+    __tablename__ = "shadow_prices"
+
+    id: int | None = Field(default=None, primary_key=True)
+    assignment_id: int = Field(foreign_key="assignments.id", ondelete="CASCADE", index=True)
+    mill_id: int = Field(foreign_key="mills.id")
+    month: str = Field(max_length=7)
+    rub_per_hour: Decimal = Field(sa_column=sa.Column(MONEY, nullable=False))
 
 
 class ReviewRow(SQLModel, table=True):
@@ -255,6 +290,10 @@ class ReviewRow(SQLModel, table=True):
     reason: str | None = None
     at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
     version: int = 1
+    # the product-line manager's answer to an objection (migration 0004)
+    answer: str | None = None
+    answered_by: str | None = Field(default=None, max_length=64)
+    answered_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
 
 
 class RequestRow(SQLModel, table=True):

@@ -66,6 +66,8 @@ MILL_FIELDS: tuple[FieldSpec, ...] = (
 NORM_FIELDS: tuple[FieldSpec, ...] = (
     CODE, OD_MIN, OD_MAX, WALL_MIN, WALL_MAX,
     FieldSpec("tonnes_per_hour", "Производительность, т/ч", ("производительность", "норма производительности", "норма", "productivity", "t/h"), cells.number, units=frozenset({"т/ч"})),
+    # optional: the conversion cost of the size band, where it differs from the mill's
+    FieldSpec("band_conversion_cost", "Перем. затраты на передел, руб/т", ("перем затраты на передел", "переменные затраты на передел", "затраты на передел", "затраты передела перем", "затраты передела", "conversion cost"), cells.money, required=False, units=frozenset({"руб/т"})),
 )
 
 CAPACITY_FIELDS: tuple[FieldSpec, ...] = (CODE,)
@@ -108,6 +110,9 @@ def _norm_problems(table: Table, record: Record, mills: set[str], rejected_mills
         found.append(problem_at(table, record.source, "code", _unknown_mill(record.values["code"], rejected_mills)))
     if record.values["tonnes_per_hour"] <= 0:
         found.append(problem_at(table, record.source, "tonnes_per_hour", "must be more than 0 t/h"))
+    cost = record.values.get("band_conversion_cost")
+    if cost is not None and cost < 0:
+        found.append(problem_at(table, record.source, "band_conversion_cost", "is negative"))
     return found
 
 
@@ -254,7 +259,8 @@ def import_mills(
                     reject(norms_table, record, found)
                     continue
                 v = record.values
-                norms.setdefault(v["code"], []).append({k: v[k] for k in ("od_min_mm", "od_max_mm", "wall_min_mm", "wall_max_mm", "tonnes_per_hour")})
+                band = {k: v[k] for k in ("od_min_mm", "od_max_mm", "wall_min_mm", "wall_max_mm", "tonnes_per_hour")}
+                norms.setdefault(v["code"], []).append({**band, "conversion_cost": v.get("band_conversion_cost")})
 
         all_problems = [p for key in sorted(rejected) for p in rejected[key][2]]
         if all_problems and not skip_invalid:

@@ -79,7 +79,7 @@ def test_plan_prints_tables_for_people(tiny_db):
 
 
 def test_lock_exclude_approve_cycle(tiny_db):
-    assert run(tiny_db, "plan", "--month", MONTH).exit_code == 0
+    assert run(tiny_db, "plan", "--month", MONTH, "--horizon", "1").exit_code == 0  # the month alone, as computed
     locked = run(tiny_db, "assignment", "lock", "D1#1", "--month", MONTH, "--line", "L", "--json")
     assert locked.exit_code == 0
     assert all(l["locked"] for l in json.loads(locked.stdout)["lines"] if l["position"] == "D1#1")

@@ -62,7 +62,10 @@ def test_each_left_out_position_gets_its_reason(planned):
     # D3#1 earns 9 000 RUB/t × 10 t/h = 90 000 RUB/h on M1; D2#1 there earns 490 000 RUB/h
     assert "490 000 RUB/h" in reasons["D3#1"].reason.replace(",", " ")
     assert "90 000 RUB/h" in reasons["D3#1"].reason.replace(",", " ")
-    assert "M2 (40 h) by key-account positions" in reasons["D3#1"].reason  # its other mill, named too
+    # the binding mill-month: an M2 hour carries 5 t of D1#1 off M1, freeing half an M1
+    # hour for D2#1: 0.5 × 490 000 − 5 t × (19 000 − 18 000) = 240 000 RUB/h
+    assert f"M2's hours in {PLAN_MONTH} are worth 240 000 RUB/h" in reasons["D3#1"].reason
+    assert "M1 full too" in reasons["D3#1"].reason  # its other mill, named too
     assert reasons["D3#2"].reason_code == "no_compatible_mill"
     assert "OD 400 mm outside 100–300 mm" in reasons["D3#2"].reason
 

@@ -79,6 +79,7 @@ async def test_plan_in_the_background_then_lock_and_approve(app, sqlite_store):
         await pilot.press("f4")
         await settle(pilot)
         assert "Not planned yet" in str(app.query_one("#assignment-summary").render())
+        planning.plan(sqlite_store, PLAN_MONTH, login="plm", options={"horizon": 1})  # the month alone; F5 keeps it
         await pilot.press("f5")
         await settle(pilot)
         lines = app.query_one("#lines-table", ViewTable)

@@ -11,6 +11,7 @@ from textual.widgets import DataTable, Static
 from textual.worker import Worker
 
 from core import assignments, planning
+from core.horizon import DEFAULT_HORIZON, PlanOptions
 from core.errors import NotFound
 from core.i18n import _
 from core.model import Assignment, AssignmentState
@@ -131,7 +132,10 @@ class AssignmentPane(Vertical):
     @on(DataTable.RowHighlighted, "#excluded-table")
     def _explain(self) -> None:
         row = self.query_one("#excluded-table", ViewTable).selected
-        self.query_one("#excluded-reason", Static).update(f"{row['position_ref']}: {row['reason']}" if row else "")
+        text = f"{row['position_ref']}: {row['reason']}" if row else ""
+        if self.assignment is not None and self.assignment.options is not None:  # how the month was planned
+            text += ("\n" if text else "") + _("Planned with: {options}").format(options=PlanOptions.from_dict(self.assignment.options).describe())
+        self.query_one("#excluded-reason", Static).update(text)
 
     # -- actions ------------------------------------------------------------------------
 
@@ -159,7 +163,7 @@ class AssignmentPane(Vertical):
     @work(thread=True, exclusive=True, exit_on_error=False, group="plan")
     def _plan(self, month: Month, line: str) -> None:
         try:
-            outcome = planning.plan(self.app.store, month, login=self.app.login, product_line=line)[0]
+            outcome = planning.plan(self.app.store, month, login=self.app.login, product_line=line, first_horizon=DEFAULT_HORIZON)[0]
         finally:
             self.app.call_from_thread(self._planned)
         self.post_message(PlanFinished(outcome))

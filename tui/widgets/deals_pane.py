@@ -6,26 +6,43 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.message import Message
 from textual.widgets import DataTable, Static
 
-from core import deals
+from core import deals, promise
 from core.deals import DealSummary
 from core.i18n import _
 from core.numbers import grouped
+from core.promise import Promise
 from core.views import deals_view
 from tui.messages import DealsRefreshed, StoreChanged
 from tui.screens.dialogs import ConfirmScreen, ReasonScreen
+from tui.screens.position_form import PositionFormScreen
+from tui.screens.promise_dialog import PromiseScreen
 from tui.widgets.view_table import ViewTable
 
 
+class PromiseComputed(Message):
+    """Capable-to-promise for a deal was worked out (nothing saved)."""
+
+    def __init__(self, answer: Promise) -> None:
+        super().__init__()
+        self.answer = answer
+
+
 class DealsPane(Vertical):
-    """Waiting deals; accept (F6 / a) or reject with a reason (F7 / x)."""
+    """Waiting deals; accept (F6 / a), reject with a reason (F7 / x), or ask by when it
+    could be made and what it would displace (F5 / p) — or a position typed in (F9 / t)."""
 
     BINDINGS = [
         Binding("f6", "accept", _("Accept"), id="deals.accept"),
         Binding("a", "accept", _("Accept"), show=False, id="deals.accept_letter"),
         Binding("f7", "reject", _("Reject"), id="deals.reject"),
         Binding("x", "reject", _("Reject"), show=False, id="deals.reject_letter"),
+        Binding("f5", "promise", _("Promise"), id="deals.promise"),
+        Binding("p", "promise", _("Promise"), show=False, id="deals.promise_letter"),
+        Binding("f9", "promise_typed", _("Promise typed"), id="deals.promise_typed"),
+        Binding("t", "promise_typed", _("Promise typed"), show=False, id="deals.promise_typed_letter"),
     ]
 
     def __init__(self, **kwargs) -> None:
@@ -115,3 +132,40 @@ class DealsPane(Vertical):
                 self.post_message(StoreChanged())
 
         self.app.push_screen(ReasonScreen(_("Reject deal {number}: why?").format(number=number)), decided)
+
+    def action_promise(self) -> None:
+        summary = self._selected()
+        if summary is None:
+            return
+        self.notify(_("Working out by when {number} can be made…").format(number=summary.deal.number))
+        self._promise(summary.deal.number)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="promise")
+    def _promise(self, number: str) -> None:
+        self.post_message(PromiseComputed(promise.promise_deal(self.app.store, number)))
+
+    def action_promise_typed(self) -> None:
+        def typed(values: dict | None) -> None:
+            if values:
+                self.notify(_("Working out by when it can be made…"))
+                self._promise_typed(values)
+
+        summary = self._selected()
+        line = summary.positions[0].product_line if summary and summary.positions else None
+        self.app.push_screen(PositionFormScreen(line), typed)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="promise")
+    def _promise_typed(self, values: dict) -> None:
+        self.post_message(PromiseComputed(promise.promise_position(
+            self.app.store, product_line=values["line"], od_mm=values["od_mm"], wall_mm=values["wall_mm"],
+            steel_grade=values["steel_grade"], standard=values["standard"], tonnes=values["tonnes"],
+            price=values["price"], metal_cost=values["metal_cost"],
+        )))
+
+    def on_worker_state_changed(self, event) -> None:  # noqa: ANN001 - Worker.StateChanged
+        # a worker's state messages do not bubble: a failed promise is shown by the app's handler
+        self.app.on_worker_state_changed(event)
+
+    @on(PromiseComputed)
+    def _promised(self, message: PromiseComputed) -> None:
+        self.app.push_screen(PromiseScreen(message.answer))

@@ -64,6 +64,9 @@ class LoadPane(Vertical):
         text = _("{code} · {name} · line {line}\nload horizon {until}: its {hours} h of accepted, unproduced work, started today\n{months}").format(
             code=code, name=mill.name, line=mill.product_line, hours=grouped(horizon.booked_hours), until=until, months=months
         )
+        planned_ahead = sorted(m for line, m in self.report.forecast_months if line == mill.product_line and m in self.report.months)
+        if planned_ahead:
+            text += "\n" + _("from the horizon plan's forecast: {months}").format(months=", ".join(str(m) for m in planned_ahead))
         if self.report.unplaceable_tonnes:
             text += "\n" + _("{tonnes} t accepted fit no mill").format(tonnes=grouped(self.report.unplaceable_tonnes))
         self.query_one("#load-detail", Static).update(text)

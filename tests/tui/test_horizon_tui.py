@@ -1,0 +1,107 @@
+"""The workstation's horizon hooks through the pilot at 80×24, on tests/horizon_plant.py:
+the load pane books later months from the forecast, the deals pane promises a deal in a
+worker (nothing saved), the assignment pane explains and shows how the month was planned."""
+
+from __future__ import annotations
+
+import pytest
+
+from core import planning
+from core.horizon import MonthLock
+from tests.horizon_plant import horizon_plant
+from tests.plants import PLAN_MONTH
+from tui.app import MillplanApp
+from tui.screens.promise_dialog import PromiseScreen
+from tui.widgets.load_pane import LoadPane
+from tui.widgets.view_table import ViewTable
+
+SIZE = (80, 24)
+
+
+@pytest.fixture
+def store(sqlite_store):
+    horizon_plant(sqlite_store)
+    return sqlite_store
+
+
+async def settle(pilot) -> None:
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def test_load_pane_books_later_months_from_the_forecast(store):
+    # B#1 (500 t, due m1) locked on M2 in m1: the forecast books 500 t / 5 t/h = 100 h
+    # there, where without it B#1 would be booked on its best mill, M1
+    planning.plan(store, PLAN_MONTH, login="plm", options={"horizon": 2, "locks": (MonthLock("B#1", "M2", PLAN_MONTH + 1),)})
+    app = MillplanApp(store, "plm", month=PLAN_MONTH)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        report = app.query_one(LoadPane).report
+        assert report.cells["M2", PLAN_MONTH + 1].booked_hours == pytest.approx(100)
+        assert report.cells["M1", PLAN_MONTH + 1].booked_hours == pytest.approx(20)  # A#1's 200 late tonnes
+        table = app.query_one("#load-table", ViewTable)
+        table.move_cursor(row=table.get_row_index("M2"))
+        await pilot.pause()
+        assert f"from the horizon plan's forecast: {PLAN_MONTH + 1}" in str(app.query_one("#load-detail").render())
+
+
+async def test_promise_key_shows_the_answer_in_a_dialog_and_saves_nothing(store):
+    app = MillplanApp(store, "plm", month=PLAN_MONTH)
+    with store.unit_of_work() as repo:
+        audit_before = len(repo.audit_entries(limit=1000))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f3")
+        await settle(pilot)
+        assert app.query_one("#deals-table", ViewTable).selected["key"] == "P"
+        await pilot.press("p")
+        await settle(pilot)
+        assert isinstance(app.screen, PromiseScreen)
+        # 700 t of P#1: K#1 (key) leaves 200 t of M1 in m0, so m1 is the first month that holds all
+        text = str(app.screen.query_one("#promise-text").render())
+        assert f"deal P: all 700.0 t by {PLAN_MONTH + 1}" in text and "nothing saved" in text
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, PromiseScreen)
+    with store.unit_of_work() as repo:
+        assert len(repo.audit_entries(limit=1000)) == audit_before
+        assert repo.assignment(PLAN_MONTH, "L") is None
+
+
+async def test_assignment_pane_plans_the_horizon_and_explains_with_shadow_prices(store):
+    app = MillplanApp(store, "plm", month=PLAN_MONTH)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f4")
+        await settle(pilot)
+        await pilot.press("f5")
+        await settle(pilot)
+        excluded = app.query_one("#excluded-table", ViewTable)
+        excluded.focus()
+        excluded.move_cursor(row=excluded.get_row_index("A#1"))
+        await pilot.pause()
+        detail = str(app.query_one("#excluded-reason").render())
+        # three months the first time: A#1's other 200 t in m1, M1 in m0 worth 30 000 RUB/h
+        assert f"200.0 t planned for {PLAN_MONTH + 1}" in detail and "30 000 RUB/h" in detail
+        assert "Planned with: horizon 3 months" in detail
+
+
+async def test_a_position_typed_in_by_hand_is_promised_too(store):
+    app = MillplanApp(store, "plm", month=PLAN_MONTH)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f3")
+        await settle(pilot)
+        await pilot.press("t")
+        await pilot.pause()
+        # the line comes from the highlighted deal; M2 is idle in the plan month
+        assert app.screen.query_one("#form-line").value == "L"
+        await pilot.press("enter")
+        for text in ("200", "10", "09Г2С", "ГОСТ 8732", "abc"):
+            await pilot.press(*text, "enter")
+        await pilot.press(*"40000", "enter", *"30000", "enter")
+        await pilot.pause()
+        assert not isinstance(app.screen, PromiseScreen)  # "abc" tonnes: refused, focus back on it
+        assert app.screen.focused.id == "form-tonnes"
+        app.screen.focused.value = "150"
+        await pilot.press("enter", "enter", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, PromiseScreen)
+        assert f"all 150.0 t by {PLAN_MONTH}" in str(app.screen.query_one("#promise-text").render())

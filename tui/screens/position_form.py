@@ -1,0 +1,81 @@
+"""A position typed in by hand, for capable-to-promise: size, grade, standard, tonnes, money."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label
+
+from core.i18n import _
+
+FIELDS = (
+    ("line", _("product line")),
+    ("od_mm", _("OD, mm")),
+    ("wall_mm", _("wall, mm")),
+    ("steel_grade", _("steel grade")),
+    ("standard", _("standard")),
+    ("tonnes", _("tonnes")),
+    ("price", _("price, RUB/t")),
+    ("metal_cost", _("metal cost, RUB/t")),
+)
+"""(key, placeholder) of each input, in the order they are filled."""
+
+NUMBERS = {"od_mm", "wall_mm", "tonnes"}
+MONEY = {"price", "metal_cost"}
+
+
+class PositionFormScreen(ModalScreen[dict | None]):
+    """Ask for a position; dismisses with its values (floats, Decimal money, text) or
+    ``None`` if cancelled. Enter moves to the next input and, on the last, submits."""
+
+    BINDINGS = [Binding("escape", "cancel", _("Cancel"), id="position_form.cancel")]
+    # eight inputs must fit 24 rows: one line each, the focused one marked by reverse video
+    DEFAULT_CSS = """
+    PositionFormScreen Input { height: 1; border: none; padding: 0 1; }
+    PositionFormScreen Input:focus { text-style: reverse; }
+    """
+
+    def __init__(self, line: str | None = None) -> None:
+        super().__init__()
+        self.line = line
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(_("Promise a position typed in by hand"), classes="dialog-question")
+            for key, placeholder in FIELDS:
+                yield Input(value=(self.line or "") if key == "line" else "", placeholder=placeholder, id=f"form-{key}")
+            yield Label(_("Enter: next / promise · Esc to cancel"), classes="dialog-help")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        keys = [key for key, _ in FIELDS]
+        key = event.input.id.removeprefix("form-")
+        if key != keys[-1]:
+            self.query_one(f"#form-{keys[keys.index(key) + 1]}", Input).focus()
+            return
+        values = self.values()
+        if values is not None:
+            self.dismiss(values)
+
+    def values(self) -> dict | None:
+        """The inputs read, or ``None`` (with a warning naming the field) when one is bad."""
+        values: dict = {}
+        for key, placeholder in FIELDS:
+            text = self.query_one(f"#form-{key}", Input).value.strip()
+            if key in NUMBERS | MONEY:  # "95 000,50" as people type it
+                text = text.replace(",", ".").replace(" ", "")
+            try:
+                if not text:
+                    raise ValueError
+                values[key] = float(text) if key in NUMBERS else Decimal(text) if key in MONEY else text
+            except (ValueError, InvalidOperation):
+                self.notify(_("{field}: a value is needed").format(field=placeholder), severity="warning")
+                self.query_one(f"#form-{key}", Input).focus()
+                return None
+        return values
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
