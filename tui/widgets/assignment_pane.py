@@ -31,7 +31,11 @@ class AssignmentPane(Vertical):
         Binding("k", "lock", _("Lock"), show=False, id="assignment.lock_letter"),
         Binding("f9", "exclude", _("Exclude"), id="assignment.exclude"),
         Binding("x", "exclude", _("Exclude"), show=False, id="assignment.exclude_letter"),
+        # F12 takes the revision one step on in its life cycle: a draft is submitted, a
+        # revision in review approved (the footer names the step)
+        Binding("f12", "submit", _("Submit"), id="assignment.submit"),
         Binding("f12", "approve", _("Approve"), id="assignment.approve"),
+        Binding("A", "submit", _("Submit"), show=False, id="assignment.submit_letter"),
         Binding("A", "approve", _("Approve"), show=False, id="assignment.approve_letter"),
         Binding("left_square_bracket", "month(-1)", _("Month"), key_display="[ ]", id="assignment.previous_month"),
         Binding("right_square_bracket", "month(1)", _("Next month"), show=False, id="assignment.next_month"),
@@ -80,6 +84,7 @@ class AssignmentPane(Vertical):
         if (message.month, message.product_line) != (self.month, self.line):
             return  # the pane moved to another month or line while this was read
         self.assignment = message.assignment
+        self.refresh_bindings()
         self._show_title()
         a = self.assignment
         lines_table = self.query_one("#lines-table", ViewTable)
@@ -106,6 +111,15 @@ class AssignmentPane(Vertical):
         )
         self._explain()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """F12 is Submit while the revision is editable and Approve once it is in review."""
+        in_review = self.assignment is not None and self.assignment.state is AssignmentState.IN_REVIEW
+        if action == "submit":
+            return not in_review
+        if action == "approve":
+            return in_review
+        return True
+
     def _show_title(self) -> None:
         title = self.query_one("#assignment-title", Static)
         if self.line is None:
@@ -119,7 +133,7 @@ class AssignmentPane(Vertical):
             title.update(head)
         else:
             a = self.assignment
-            state = _("APPROVED (frozen)") if a.state is AssignmentState.APPROVED else _("draft")
+            state = _("APPROVED (frozen)") if a.state is AssignmentState.APPROVED else a.state.value.replace("_", " ")
             solver = f"{a.solver_name} {a.solver_status} {a.solve_seconds or 0:.2f} s" if a.solver_status else ""
             title.update(f"{head} · " + _("revision {n}").format(n=a.revision) + f" · {state} · {solver}")
 
@@ -230,6 +244,27 @@ class AssignmentPane(Vertical):
                 )
 
         self.app.push_screen(ReasonScreen(_("Exclude {ref} from {month} by hand: why?").format(ref=ref, month=self.month)), excluded_with)
+
+    def action_submit(self) -> None:
+        """Send the draft (or re-approval revision) to review; on one in review, approve."""
+        a = self.assignment
+        if a is None:
+            self.notify(_("Nothing to submit: plan the month first (F5)."), severity="warning")
+            return
+        if a.state is not AssignmentState.DRAFT and a.state is not AssignmentState.RE_APPROVAL:
+            self.action_approve()
+            return
+
+        def decided(yes: bool | None) -> None:
+            if yes:
+                submitted = self.app.attempt(
+                    lambda: assignments.submit(self.app.store, a.month, a.product_line, login=self.app.login, seen=(a.id, a.version))
+                )
+                if submitted is not None:
+                    self.notify(_("{month} {line} revision {n} submitted for review.").format(month=a.month, line=a.product_line, n=a.revision))
+                    self._edited(submitted)
+
+        self.app.push_screen(ConfirmScreen(_("Submit {month} {line} revision {n} for review?").format(month=a.month, line=a.product_line, n=a.revision)), decided)
 
     def action_approve(self) -> None:
         a = self.assignment
