@@ -13,6 +13,7 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
+from textual.worker import Worker
 
 from core import audit, notifications
 from core.i18n import _
@@ -53,6 +54,9 @@ class HistoryScreen(Screen[None]):
         yield ViewTable(id="history-table")
         yield Static(_("Reading…"), id="history-detail", classes="detail", markup=False)
         yield Footer(compact=True)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        self.app.on_worker_state_changed(event)  # worker messages do not bubble
 
     def on_mount(self) -> None:
         self.action_reload()
@@ -96,6 +100,9 @@ class InboxScreen(Screen[None]):
         yield ViewTable(id="inbox-table")
         yield Static(_("Reading…"), id="inbox-detail", classes="detail", markup=False)
         yield Footer(compact=True)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        self.app.on_worker_state_changed(event)  # worker messages do not bubble
 
     def on_mount(self) -> None:
         self._read()

@@ -19,6 +19,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable, Static
+from textual.worker import Worker
 
 from core import approval, assignments, conflicts, escalations, requests, reviews
 from core.approval import Board
@@ -126,6 +127,11 @@ class ApprovalPane(Vertical):
     def line(self) -> str | None:
         return self._assignment.line
 
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """Worker state messages do not bubble: hand this pane's to the app, which shows
+        a failure (core's refusal in its own words) as a notification."""
+        self.app.on_worker_state_changed(event)
+
     def on_mount(self) -> None:
         self._show_sections()
         self.reload()
@@ -168,9 +174,9 @@ class ApprovalPane(Vertical):
             if b.latest.needs_director:
                 head += " · " + _("director approves")
         self.query_one("#approval-title", Static).update(head)
-        counts = _("Open: {c} conflicts ({t} t, {m} RUB at stake) · {r} requests · {e} escal. · {o} objections").format(
+        # the section bar counts what is open; this line says what is at stake
+        counts = _("Open conflicts: {c}, {t} t short, {m} RUB at stake").format(
             c=len(b.open_conflicts), t=grouped(sum(c.tonnes_short for c in b.open_conflicts)), m=grouped(b.margin_at_stake),
-            r=len(b.open_requests), e=len(b.open_escalations), o=len(b.open_reviews),
         )
         if b.latest is not None and b.latest.stale:
             second = _("Stale: {why} — re-plan (F4, F5).").format(why=b.latest.stale_reason)
@@ -211,8 +217,10 @@ class ApprovalPane(Vertical):
             "escalations": lambda: escalations_view(list(b.escalations)),
             "reviews": lambda: reviews_view(list(b.reviews)),
         }[self.section]()
-        # the pane is about one month and line: the column repeating them is dropped
-        return TableView(view.title, tuple(c for c in view.columns if c.key != "month"), view.rows)
+        # the pane is about one month and line: the column repeating them is dropped; the
+        # table's row keys are text (the ids of these rows are numbers)
+        rows = tuple({**row, "key": str(row["key"])} for row in view.rows)
+        return TableView(view.title, tuple(c for c in view.columns if c.key != "month"), rows)
 
     def _show_table(self) -> None:
         table = self.query_one("#approval-table", ViewTable)
@@ -274,7 +282,7 @@ class ApprovalPane(Vertical):
         if row is None or b is None:
             return None
         items = {"conflicts": b.conflicts, "requests": b.requests, "escalations": b.escalations, "reviews": b.reviews}.get(self.section, ())
-        return next((x for x in items if x.id == row["key"]), None)
+        return next((x for x in items if str(x.id) == row["key"]), None)
 
     def _position(self) -> str | None:
         """The position of the highlighted row, in sections that list positions."""
@@ -321,6 +329,8 @@ class ApprovalPane(Vertical):
         needed = offers.get(self.section) or offers.get(ANY)
         if needed is None or needed not in b.offered:
             return False
+        if ANY not in offers and self.query_one("#approval-table", ViewTable).selected is None:
+            return False  # nothing highlighted to act on
         state = b.latest.state if b.latest else None
         if action == "submit":
             return state in (AssignmentState.DRAFT, AssignmentState.RE_APPROVAL)
@@ -360,29 +370,32 @@ class ApprovalPane(Vertical):
 
     # -- acting ---------------------------------------------------------------------------
 
-    def _act(self, what: str, call: Callable[[], Any], done: Callable[[Any], str]) -> None:
-        """Run core ``call`` in a worker; then say ``done(result)`` and read everything again.
-        A refusal or failure is shown by the app (never a traceback)."""
+    def _act(self, what: str, call: Callable[[], Any], done: Callable[[Any], str], *, writes: bool = True) -> None:
+        """Run core ``call`` in a worker; then say ``done(result)`` and, when it ``writes``,
+        read everything again. A refusal or failure is shown by the app (never a traceback)."""
         if self.busy:
             self.notify(_("Still busy: {what}.").format(what=self.busy), severity="warning")
             return
         self.busy = what
         self.notify(_("{what}…").format(what=what), timeout=3)
-        self._run(call, done)
+        self._run(call, done, writes)
 
     @work(thread=True, exit_on_error=False, group="approval-act")
-    def _run(self, call: Callable[[], Any], done: Callable[[Any], str]) -> None:
+    def _run(self, call: Callable[[], Any], done: Callable[[Any], str], writes: bool) -> None:
         try:
             result = call()
         finally:
             self.app.call_from_thread(self._idle)
-        self.app.call_from_thread(self._finished, done(result))
+        self.app.call_from_thread(self._finished, done(result), writes)
 
     def _idle(self) -> None:
         self.busy = None
 
-    def _finished(self, said: str) -> None:
-        self.notify(said, timeout=8)
+    def _finished(self, said: str, writes: bool) -> None:
+        if said:
+            self.notify(said, timeout=8)
+        if not writes:
+            return
         self._assignment.reload()
         self.post_message(StoreChanged())  # the app reads this pane, the load and the deals again
 
@@ -502,13 +515,14 @@ class ApprovalPane(Vertical):
 
         def confirm(effect: WhatIf) -> str:
             self.app.call_from_thread(self._confirm_force, conflict, effect)
-            return _("Forcing {ref} in would change marginal income by {m} RUB.").format(ref=conflict.position_ref, m=grouped(effect.margin_change))
+            return ""
 
         # first what it displaces (a dry run anyone may look at), then the real thing
         self._act(
             _("Working out what forcing {ref} in displaces").format(ref=conflict.position_ref),
             lambda: conflicts.force_in(store, conflict.id, login=login, dry_run=True).effect,
             confirm,
+            writes=False,
         )
 
     def _confirm_force(self, conflict, effect: WhatIf) -> None:

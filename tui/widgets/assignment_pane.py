@@ -8,6 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable, Static
+from textual.worker import Worker
 
 from core import assignments, planning
 from core.errors import NotFound
@@ -62,6 +63,11 @@ class AssignmentPane(Vertical):
         yield ViewTable(id="lines-table")
         yield ViewTable(id="excluded-table")
         yield Static(id="excluded-reason", classes="detail", markup=False)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """Worker state messages do not bubble: hand this pane's to the app, which shows
+        a failure (core's refusal in its own words) as a notification."""
+        self.app.on_worker_state_changed(event)
 
     def on_mount(self) -> None:
         self.reload()

@@ -1,0 +1,351 @@
+"""The Approval pane, the inbox and the history through Textual's pilot at 80×24, acting
+as each role of tests.plants.STAFF on the plant of tests/levers.py (D6#1 100 t short of
+its month, 1 400 000 RUB at stake; forcing it in leaves D1#1 100 t short instead)."""
+
+from __future__ import annotations
+
+import pytest
+from rich.text import Text
+from textual.widgets._footer import FooterKey
+
+from core import assignments, notifications, planning, requests
+from core.conflicts import conflicts, escalate
+from core.escalations import escalations
+from core.model import AssignmentState
+from core.workflow_items import ConflictState, EscalationState, RequestKind, RequestState
+from tests.levers import FORCE_MARGIN_CHANGE, MARGIN_AT_STAKE, conflict_plant, tonnes
+from tests.plants import PLAN_MONTH, staff, tiny_plant
+from tui.app import MillplanApp
+from tui.screens.records import HistoryScreen, InboxScreen
+from tui.widgets.approval_pane import SECTIONS, ApprovalPane
+from tui.widgets.view_table import ViewTable
+
+SIZE = (80, 24)
+
+
+async def settle(pilot) -> None:
+    """Let every worker (reads, actions, re-plans) finish and the messages land."""
+    for _ in range(3):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+async def open_approval(pilot, section: str = "diff") -> ApprovalPane:
+    await settle(pilot)
+    await pilot.press("4")
+    await settle(pilot)
+    pane = pilot.app.query_one(ApprovalPane)
+    for _ in range(list(SECTIONS).index(section)):
+        await pilot.press("s")
+    await pilot.pause()
+    assert pane.section == section
+    return pane
+
+
+async def type_line(pilot, text: str) -> None:
+    await pilot.press(*text)
+    await pilot.press("enter")
+
+
+def messages(app) -> list[str]:
+    return [n.message for n in app._notifications]
+
+
+def footer_keys(app) -> dict[str, str]:
+    """Footer key shown → description, for the keys the footer shows in full on screen."""
+    width = app.size.width
+    return {
+        key.key_display: key.description
+        for key in app.screen.query(FooterKey)
+        if key.region.width and key.region.right <= width
+    }
+
+
+def text_of(app, selector: str) -> str:
+    rendered = app.screen.query_one(selector).render()
+    return rendered.plain if isinstance(rendered, Text) else str(rendered)
+
+
+@pytest.fixture
+def short(sqlite_store):
+    """The conflict plant with staff, planned by plm: one open conflict on D6#1."""
+    conflict_plant(sqlite_store)
+    return sqlite_store
+
+
+# -- each role's keys -----------------------------------------------------------------------
+
+OFFERED = {
+    # login: section → actions whose keys show there, on a draft with a conflict, a
+    # request and an escalation open
+    "plm": {
+        "conflicts": {"submit", "force", "later", "escalate"}, "requests": {"submit", "grant", "refuse"},
+        "escalations": {"submit"}, "positions": {"submit"}, "diff": {"submit"},
+    },
+    "director": {"conflicts": set(), "requests": {"grant", "refuse"}, "escalations": {"force", "later", "decide"}, "positions": set()},
+    "planner": {"conflicts": {"agree"}, "requests": {"agree"}, "positions": {"agree", "object"}},
+    "ivanov": {"conflicts": {"ask_priority", "round"}, "positions": {"ask_priority", "replace", "round"}, "requests": {"round"}},
+    "petrov": {"positions": {"ask_priority", "replace", "round"}},  # his role asks; core refuses others' positions
+    "outsider": {"conflicts": set(), "requests": set(), "escalations": set(), "positions": set()},  # read-only
+}
+
+ACTIONS = ("submit", "approve", "grant", "refuse", "reply", "force", "later", "escalate", "decide", "agree", "object", "ask_priority", "replace", "round")
+
+
+@pytest.mark.parametrize("login", sorted(OFFERED))
+async def test_each_role_sees_only_its_own_actions(short, login):
+    requests.request_priority(short, "D6#1", raise_=True, login="ivanov", why="the client's line stops")
+    [conflict] = conflicts(short)
+    escalate(short, conflict.id, login="plm", why="both are key")
+    app = MillplanApp(short, login, month=PLAN_MONTH)
+    async with app.run_test(size=SIZE) as pilot:
+        pane = await open_approval(pilot)
+        for section, expected in OFFERED[login].items():
+            pane._go(section)
+            await pilot.pause()
+            shown = {a for a in ACTIONS if pane.check_action(a, ())}
+            assert shown == expected, (login, section)
+        assert "Approve" not in footer_keys(app).values()  # a draft is submitted, not approved
+
+
+# -- life cycle -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def planned(sqlite_store):
+    """tiny_plant with staff, planned by plm: a draft with no conflict."""
+    tiny_plant(sqlite_store)
+    staff(sqlite_store)
+    planning.plan(sqlite_store, PLAN_MONTH, login="plm")
+    return sqlite_store
+
+
+async def test_line_manager_submits_and_approves(planned):
+    app = MillplanApp(planned, "plm", month=PLAN_MONTH)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_approval(pilot)
+        assert "revision 1 DRAFT" in text_of(app, "#approval-title")
+        assert footer_keys(app).get("u") == "Submit"
+        await pilot.press("u", "y")
+        await settle(pilot)
+        assert "IN REVIEW" in text_of(app, "#approval-title")
+        assert footer_keys(app).get("a") == "Approve" and "u" not in footer_keys(app)
+        await pilot.press("a", "y")
+        await settle(pilot)
+        assert "APPROVED" in text_of(app, "#approval-title")
+        assert any("2026" in m and "approved" in m for m in messages(app)) or any(" approved." in m for m in messages(app))
+    latest = planning.latest(planned, PLAN_MONTH, "L")
+    assert (latest.state, latest.submitted_by, latest.approved_by) == (AssignmentState.APPROVED, "plm", "plm")
+
+
+async def test_sales_managers_approve_is_refused_naming_who_may(planned):
+    assignments.submit(planned, PLAN_MONTH, "L", login="plm")
+    app = MillplanApp(planned, "ivanov", month=PLAN_MONTH)
+    async with app.run_test(size=SIZE) as pilot:
+        pane = await open_approval(pilot)
+        assert not pane.check_action("approve", ())  # no key for him
+        await pilot.press("a")  # nothing happens
+        await settle(pilot)
+        assert len(app.screen_stack) == 1
+        # the palette has every action; core refuses and the message says who may
+        await pilot.press("ctrl+p")
+        await pilot.press(*"Approve", "space", *"revision")
+        await settle(pilot)
+        await pilot.pause(0.5)  # the palette's search
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "frozen" in text_of(app, ".dialog-question")
+        await pilot.press("y")
+        await settle(pilot)
+        [refusal] = [m for m in messages(app) if "only" in m]
+        assert "only the product-line manager of L or the director may approve an assignment" in refusal
+        assert "ivanov is a sales manager" in refusal
+    latest = planning.latest(planned, PLAN_MONTH, "L")
+    assert latest.state is AssignmentState.IN_REVIEW
+    with planned.reading() as repo:
+        assert repo.audit_entries(latest.key)[0].action == "refused"
+
+
+async def test_sales_manager_raises_a_priority_and_the_line_manager_grants_it(short):
+    draft = planning.latest(short, PLAN_MONTH, "L")
+    app = MillplanApp(short, "ivanov", month=PLAN_MONTH)
+    async with app.run_test(size=SIZE) as pilot:
+        pane = await open_approval(pilot, "conflicts")
+        assert pane.query_one(ViewTable).selected["position"] == "D6#1"
+        assert "1 400 000 RUB at stake" in text_of(app, "#approval-summary")
+        await pilot.press("plus")
+        await type_line(pilot, "the client's line stops")
+        await settle(pilot)
+    [request] = requests.requests(short)
+    assert (request.kind, request.position_ref, request.requested_by) == (RequestKind.PRIORITY_RAISE, "D6#1", "ivanov")
+    assert request.margin_at_stake == FORCE_MARGIN_CHANGE and request.justification == "the client's line stops"
+
+    app = MillplanApp(short, "plm", month=PLAN_MONTH)
+    async with app.run_test(size=SIZE) as pilot:
+        pane = await open_approval(pilot, "requests")
+        assert pane.query_one(ViewTable).selected["id"] == request.id
+        assert {"g": "Grant", "r": "Refuse"}.items() <= footer_keys(app).items()
+        await pilot.press("g", "y")
+        await settle(pilot)
+        assert any(f"Request {request.id} granted" in m for m in messages(app))
+        assert "granted" in text_of(app, "#approval-detail")
+    [granted] = requests.requests(short)
+    assert (granted.state, granted.answered_by) == (RequestState.GRANTED, "plm")
+    replanned = planning.latest(short, PLAN_MONTH, "L")
+    assert tonnes(replanned, "D6#1") == 600  # re-planned with it forced in
+    assert replanned.marginal_income == draft.marginal_income + FORCE_MARGIN_CHANGE
+
+
+async def test_force_shows_what_it_displaces_before_it_is_done(short):
+    app = MillplanApp(short, "plm", month=PLAN_MONTH)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_approval(pilot, "conflicts")
+        await pilot.press("f")
+        await settle(pilot)
+        question = text_of(app, ".dialog-question")
+        assert "D1#1 -100.0 t" in question and "-500 000" in question
+        await pilot.press("n")  # not done: nothing changes
+        await settle(pilot)
+    [conflict] = conflicts(short)
+    assert conflict.state is ConflictState.OPEN
+
+
+async def test_full_cycle_conflict_escalation_director_approval_change_reapproval(short):
+    # the line manager escalates the conflict and submits the draft
+    app = MillplanApp(short, "plm", month=PLAN_MONTH)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_approval(pilot, "conflicts")
+        await pilot.press("e")
+        await type_line(pilot, "both clients are key accounts")
+        await settle(pilot)
+        await pilot.press("u", "y")
+        await settle(pilot)
+        assert "Approval needs a reason: 1 open escalation(s)" in text_of(app, "#approval-summary")
+        assert "Escal. 1" in text_of(app, "#approval-sections")
+    [escalation] = escalations(short)
+    assert (escalation.state, escalation.raised_by) == (EscalationState.OPEN, "plm")
+
+    # the director forces D6#1 in, with a reason: the month is re-planned, D1#1 is short now
+    app = MillplanApp(short, "director", month=PLAN_MONTH)
+    async with app.run_test(size=SIZE) as pilot:
+        pane = await open_approval(pilot, "escalations")
+        assert pane.query_one(ViewTable).selected["id"] == escalation.id
+        assert {"f": "Force", "t": "Later", "d": "Decide"}.items() <= footer_keys(app).items()
+        await pilot.press("f")
+        await type_line(pilot, "the contract penalty is higher")
+        await settle(pilot)
+        assert any(f"Escalation {escalation.id} decided: forced" in m for m in messages(app))
+    assert escalations(short)[0].state is EscalationState.DECIDED
+    states = {c.position_ref: c.state for c in conflicts(short)}
+    assert states == {"D6#1": ConflictState.FORCED, "D1#1": ConflictState.OPEN}
+
+    # the line manager agrees a later month for D1#1, submits and approves
+    app = MillplanApp(short, "plm", month=PLAN_MONTH)
+    async with app.run_test(size=SIZE) as pilot:
+        pane = await open_approval(pilot, "conflicts")
+        table = pane.query_one(ViewTable)
+        table.move_cursor(row=table.get_row_index(str(next(c.id for c in conflicts(short) if c.position_ref == "D1#1"))))
+        await pilot.pause()
+        assert table.selected["position"] == "D1#1"
+        await pilot.press("t")
+        await pilot.press("enter")  # the month offered: the next one
+        await type_line(pilot, "client agreed by phone")
+        await settle(pilot)
+        if planning.latest(short, PLAN_MONTH, "L").state is not AssignmentState.IN_REVIEW:
+            await pilot.press("u", "y")  # the director's re-plan sent it back to editing
+            await settle(pilot)
+        await pilot.press("a", "y")
+        await settle(pilot)
+        assert "revision 1 APPROVED" in text_of(app, "#approval-title")
+    later = next(c for c in conflicts(short) if c.position_ref == "D1#1")
+    assert (later.state, later.agreed_month) == (ConflictState.LATER_MONTH, PLAN_MONTH + 1)
+    approved = planning.latest(short, PLAN_MONTH, "L")
+    assert (approved.state, approved.approved_by, tonnes(approved, "D6#1")) == (AssignmentState.APPROVED, "plm", 600)
+
+    # a change after approval opens revision 2 in re-approval; its diff is against r1
+    assignments.set_excluded(short, PLAN_MONTH, "L", "D1#1", True, login="plm", reason="the client postponed")
+    app = MillplanApp(short, "plm", month=PLAN_MONTH)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f4", "f5")  # re-plan revision 2 without D1#1
+        await settle(pilot)
+        pane = await open_approval(pilot, "diff")
+        assert "revision 2 RE APPROVAL · in force: r1" in text_of(app, "#approval-title")
+        assert pane.query_one(ViewTable).selected["position"] == "D1#1"
+        assert pane.query_one(ViewTable).selected["change"] == "removed"
+        await pilot.press("u", "y")
+        await settle(pilot)
+        await pilot.press("a", "y")
+        await settle(pilot)
+        assert "revision 2 APPROVED" in text_of(app, "#approval-title")
+    assert planning.latest(short, PLAN_MONTH, "L").state is AssignmentState.APPROVED
+
+
+# -- inbox and history ----------------------------------------------------------------------
+
+
+async def test_inbox_badge_counts_and_the_inbox_marks_read(short):
+    unread = notifications.unread_count(short, "ivanov")
+    assert unread >= 1  # the conflict opened on his D6#1
+    app = MillplanApp(short, "ivanov", month=PLAN_MONTH)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.unread == unread and f"✉ {unread}" in app.sub_title
+        await pilot.press("i")
+        await settle(pilot)
+        assert isinstance(app.screen, InboxScreen)
+        table = app.screen.query_one(ViewTable)
+        assert table.row_count == unread and table.selected["unread"] == "●"
+        assert "D6#1" in text_of(app, "#inbox-detail")
+        await pilot.press("r")
+        await settle(pilot)
+        assert app.screen.query_one(ViewTable).selected["unread"] == ""
+        assert notifications.unread_count(short, "ivanov") == unread - 1
+        assert app.unread == unread - 1
+        await pilot.press("escape")
+        await settle(pilot)
+        assert f"✉ {unread - 1}" in app.sub_title
+
+
+async def test_history_shows_the_highlighted_objects_entries(short):
+    app = MillplanApp(short, "plm", month=PLAN_MONTH)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_approval(pilot, "conflicts")
+        await pilot.press("e")
+        await type_line(pilot, "both are key")
+        await settle(pilot)
+        await pilot.press("h")
+        await settle(pilot)
+        assert isinstance(app.screen, HistoryScreen)
+        [conflict] = conflicts(short)
+        assert app.screen.object_key == conflict.key
+        table = app.screen.query_one(ViewTable)
+        assert [table.get_row_at(i)[2].plain for i in range(table.row_count)] == ["escalated", "opened"]
+        assert "both are key" in text_of(app, "#history-detail")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert len(app.screen_stack) == 1
+
+
+# -- 80×24 ------------------------------------------------------------------------------------
+
+
+async def test_at_80_by_24_the_essentials_fit(short):
+    app = MillplanApp(short, "plm", month=PLAN_MONTH)
+    async with app.run_test(size=SIZE) as pilot:
+        pane = await open_approval(pilot, "conflicts")
+        for selector in ("#approval-title", "#approval-summary", "#approval-sections"):
+            for line in text_of(app, selector).splitlines():
+                assert len(line) <= SIZE[0], (selector, line)
+        table = pane.query_one(ViewTable)
+        assert table.region.height >= 8  # rows to look at
+        # position, tonnes short and margin at stake are on screen without scrolling
+        x = 0
+        for key, column in table.columns.items():
+            x += column.get_render_width(table)
+            if key.value == "margin":
+                break
+        assert x <= table.region.width
+        assert {"u": "Submit", "f": "Force", "t": "Later", "e": "Escalate", "i": "Inbox", "h": "History", "q": "Quit"}.items() <= footer_keys(app).items()
+        assert MARGIN_AT_STAKE == sum(c.margin_at_stake for c in conflicts(short))
+        assert "D6#1" in text_of(app, "#approval-detail") and "1 400 000 RUB at stake" in text_of(app, "#approval-detail")
