@@ -36,6 +36,7 @@ from core.importing.report import ImportReport
 from core.model import DealStatus
 from core.months import Month
 from core.numbers import grouped
+from core.permissions import actor
 from core.workflow_items import RequestState
 from core.positions import attributes_document, attributes_view, position_attributes
 from storage.engine import default_url
@@ -442,7 +443,7 @@ def positions(
 
 @app.command()
 @handled
-def history(ctx: typer.Context, key: Optional[str] = typer.Option(None, "--object", help="Only this object, e.g. a deal number."), limit: int = typer.Option(50, "--limit"), as_json: bool = JsonOption) -> None:
+def history(ctx: typer.Context, key: Optional[str] = typer.Option(None, "--object", help="Only this object: a deal number, DEAL#NO, a mill, MILL/YYYY-MM, YYYY-MM/LINE/rN, 'user LOGIN', 'request N', 'conflict N', 'escalation N'."), limit: int = typer.Option(50, "--limit"), as_json: bool = JsonOption) -> None:
     """The audit log, newest first: who changed what, when, and why."""
     entries = audit.history(_store(ctx), key, limit)
     if as_json:
@@ -891,6 +892,17 @@ def request_refuse(ctx: typer.Context, request_id: int = IdArgument, reason: str
     _answered(requests.refuse(_store(ctx), request_id, login=_login(ctx), reason=reason), as_json)
 
 
+@request_app.command("withdraw")
+@handled
+def request_withdraw(ctx: typer.Context, request_id: int = IdArgument, as_json: bool = JsonOption) -> None:
+    """Take back one of your open requests."""
+    withdrawn = requests.withdraw(_store(ctx), request_id, login=_login(ctx))
+    if as_json:
+        _emit(workflow_views.request_document(withdrawn))
+    else:
+        out.print(_("request {id} withdrawn").format(id=withdrawn.id))
+
+
 @conflict_app.command("list")
 @handled
 def conflict_list(
@@ -898,10 +910,13 @@ def conflict_list(
     month: Optional[str] = typer.Option(None, "--month", "-m", help="Only this month, YYYY-MM."),
     line: Optional[str] = typer.Option(None, "--line", "-l", help="Only this product line."),
     open_only: bool = typer.Option(False, "--open", help="Only unresolved ones (open, escalated)."),
+    mine: bool = typer.Option(False, "--mine", help="Only those on your deals (a sales manager)."),
     as_json: bool = JsonOption,
 ) -> None:
     """Conflicts: key-account positions left short of their requested month."""
-    found = conflicts.conflicts(_store(ctx), month=_optional_month(month), product_line=line, unresolved_only=open_only)
+    store = _store(ctx)
+    seller = actor(store, _login(ctx)) if mine else None
+    found = conflicts.conflicts(store, month=_optional_month(month), product_line=line, unresolved_only=open_only, seller=seller)
     if as_json:
         _emit([workflow_views.conflict_document(c) for c in found])
     elif not found:

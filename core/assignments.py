@@ -11,10 +11,13 @@ what is checked here, through :mod:`core.permissions`.
 
 from __future__ import annotations
 
+from core import notifications
 from core.errors import InvalidInput, NotFound, StateError
+from core.i18n import _
 from core.model import Assignment, AssignmentState, parse_position_ref
 from core.months import Month
-from core.open_items import open_objections
+from core.numbers import grouped
+from core.open_items import end_rounds, open_objections
 from core.permissions import Action, actor_in, require
 from core.planning import booked_elsewhere, with_hours
 from solver.prioritiser import MIN_TONNES
@@ -112,7 +115,35 @@ def approve(
         objections = open_objections(repo, latest)
         if objections and reason is None:
             raise InvalidInput(f"{where} has unanswered objections — {'; '.join(objections)}: answer them, or approve with a reason (--reason)")
-        return with_hours(repo.approve(latest, login, reason), repo.plant())
+        approved = repo.approve(latest, login, reason)
+        if latest.needs_director:
+            end_rounds(repo, approved, login=login)
+        _announce(repo, approved)
+        return with_hours(approved, repo.plant())
+
+
+def _announce(repo: Repository, approved: Assignment) -> None:
+    """Tell each sales manager with positions in ``approved`` that it is approved, with his
+    positions and tonnes (once per revision and manager)."""
+    tonnes: dict[int, float] = {}
+    for line in approved.lines:
+        tonnes[line.position_id] = tonnes.get(line.position_id, 0.0) + line.tonnes
+    positions = repo.positions(ids=tonnes) if tonnes else []
+    logins = notifications.manager_logins(repo, {p.sales_manager for p in positions})
+    by_manager: dict[str, list[str]] = {}
+    for p in positions:
+        by_manager.setdefault(p.sales_manager, []).append(f"{p.ref}: {grouped(tonnes[p.id], 1)} t")
+    where = f"{approved.month} {approved.product_line}"
+    subject = _("The {where} assignment is approved (revision {n})").format(where=where, n=approved.revision)
+    for manager, lines in sorted(by_manager.items()):
+        body = "\n".join(
+            [subject + ".", _("Your positions in it:"), *(f"  {text}" for text in lines),
+             _("Approved by {who}.").format(who=approved.approved_by) + (f" {approved.approval_reason}" if approved.approval_reason else "")]
+        )
+        notifications.notify(
+            repo, login=logins.get(manager, manager), event=f"{approved.key}:approved", kind="approved",
+            subject=subject, body=body, object_key=approved.key,
+        )
 
 
 def _state(assignment: Assignment) -> str:
@@ -202,4 +233,5 @@ def set_excluded(
         if not excluded and not hand_excluded:
             raise StateError(f"{ref} was not excluded by hand from {where}; nothing to let back in")
         updated = repo.set_excluded(_editable(repo, latest, login), position, excluded, login, reason.strip() if reason else None)
+        notifications.notify_changes(repo, latest, updated)  # a position left out by hand: its manager hears why
         return with_hours(updated, repo.plant())

@@ -8,6 +8,9 @@ from storage.store import Store
 
 def history(store: Store, object_key: str | None = None, limit: int = 50) -> list[AuditEntry]:
     """Newest first, at most ``limit`` entries; only those of ``object_key`` when given
-    (a deal number, ``DEAL#NO``, a mill code, ``YYYY-MM/LINE/rN`` for a revision)."""
-    with store.unit_of_work() as repo:
+    (a deal number, ``DEAL#NO``, a mill code, ``MILL/YYYY-MM`` for a mill's hours,
+    ``YYYY-MM/LINE/rN`` for a revision, ``user LOGIN``, ``request N``, ``conflict N``,
+    ``escalation N``, ``database``). Refused actions are kept under the key of what was
+    refused, with action ``refused``."""
+    with store.reading() as repo:
         return repo.audit_entries(object_key, limit)

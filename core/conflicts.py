@@ -21,7 +21,7 @@ from core.months import Month
 from core.notifications import manager_logins, notify
 from core.numbers import grouped
 from core.open_items import CONFLICT_KIND
-from core.permissions import Action, actor, require
+from core.permissions import Action, Actor, actor, require
 from core.planning import Change
 from core.whatif import WhatIf, replan, what_if
 from core.workflow_items import Conflict, ConflictState, Escalation
@@ -41,13 +41,14 @@ class Forced:
 
 def conflicts(
     store: Store, *, month: Month | None = None, product_line: str | None = None, unresolved_only: bool = False,
-    sales_manager: str | None = None,
+    seller: Actor | None = None,
 ) -> list[Conflict]:
     """Conflicts, oldest first; only unresolved ones (open, escalated) when asked; only
-    those on the deals of ``sales_manager`` (the deal's name for him) when given."""
+    those on deals ``seller`` sells (his name as the portfolio writes it) when given."""
     states = (ConflictState.OPEN, ConflictState.ESCALATED) if unresolved_only else None
     with store.reading() as repo:
-        return repo.workflow.conflicts(month=month, product_line=product_line, states=states, sales_manager=sales_manager)
+        found = repo.workflow.conflicts(month=month, product_line=product_line, states=states)
+    return [c for c in found if seller.owns_deal(c)] if seller is not None else found
 
 
 def _open(repo: Repository, conflict_id: int, *, lock: bool = False, seen_version: int | None = None) -> Conflict:

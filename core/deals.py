@@ -34,7 +34,7 @@ class DealSummary:
 
 def summaries(store: Store, status: DealStatus = DealStatus.PENDING) -> list[DealSummary]:
     """Every deal in ``status`` (default: waiting for acceptance), summarised, by number."""
-    with store.unit_of_work() as repo:
+    with store.reading() as repo:
         plant = repo.plant()
         deals = repo.deals(status)
         positions = repo.positions(deal_status=status)

@@ -222,7 +222,7 @@ def demo_paths() -> tuple[Path, Path]:
 
 def demo_built(store: Store) -> bool:
     """True once the demo plant's mills are in the store (``millplan demo --reset`` rebuilds)."""
-    with store.unit_of_work() as repo:
+    with store.reading() as repo:
         return bool(repo.mill_codes())
 
 

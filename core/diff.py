@@ -130,6 +130,8 @@ def revision_diff(
         if not revisions:
             raise NotFound(f"{month} has no assignment for product line {product_line}")
         numbers = [number for number, _state in revisions]
+        if len(numbers) == 1:
+            raise InvalidInput(f"{month} {product_line} has only revision {numbers[0]}: nothing to compare it with")
         to = revision_to or numbers[-1]
         if revision_from is None:
             approved = [r for r, state in revisions if r < to and state is AssignmentState.APPROVED]

@@ -5,8 +5,9 @@ or a sales manager's re-approval round that was granted (:mod:`core.requests`). 
 conflict the director either **forces** the position into its month (locked whole, the
 month re-planned) or **accepts a later month**; either way with a recorded reason, and the
 conflict is resolved. For a re-approval round he records his decision (``--reason``);
-the revision then still needs his approval (``approve`` as the director). While an
-escalation is open, only the director may approve the month, with a reason.
+the revision then still needs his approval (``approve`` as the director) — and his
+approval of the revision also ends the round. While an escalation is open, only the
+director may approve the month, with a reason.
 """
 
 from __future__ import annotations
@@ -21,15 +22,9 @@ from core.months import Month
 from core.permissions import Action, actor, require
 from core.planning import Change
 from core.whatif import WhatIf, replan
-from core.workflow_items import Conflict, ConflictState, Escalation, EscalationState
+from core.workflow_items import Conflict, ConflictState, Escalation, EscalationState, Outcome
 from storage.repository import Repository
 from storage.store import Store
-
-FORCED = "forced"
-LATER_MONTH = "later_month"
-ROUND_DECIDED = "round_decided"
-"""Stable ``outcome`` codes of a decided escalation (``moot`` when its conflict closed itself)."""
-
 
 @dataclass(frozen=True)
 class Decided:
@@ -97,22 +92,22 @@ def decide(
             raise InvalidInput(_("{key} is a re-approval round: decide it with a reason only").format(key=escalation.key))
         with store.unit_of_work() as repo:
             _waiting(repo, escalation_id, lock=True, seen_version=escalation.version)
-            return Decided(repo.workflow.decide_escalation(escalation_id, ROUND_DECIDED, login=login, reason=reason))
+            return Decided(repo.workflow.decide_escalation(escalation_id, Outcome.ROUND_DECIDED.value, login=login, reason=reason))
     if force == (later is not None):
         raise InvalidInput(_("{key} is about {conflict}: decide it with --force or with --later YYYY-MM").format(key=escalation.key, conflict=conflict.key))
 
-    def record(repo: Repository, outcome: str, state: ConflictState, agreed: Month | None = None) -> tuple[Escalation, Conflict]:
+    def record(repo: Repository, outcome: Outcome, state: ConflictState, agreed: Month | None = None) -> tuple[Escalation, Conflict]:
         _waiting(repo, escalation_id, lock=True, seen_version=escalation.version)
-        decided = repo.workflow.decide_escalation(escalation_id, outcome, login=login, reason=reason)
+        decided = repo.workflow.decide_escalation(escalation_id, outcome.value, login=login, reason=reason)
         return decided, resolve(repo, conflict, state, login=login, reason=reason, agreed_month=agreed)
 
     if later is not None:
         check_later(conflict, later)
         with store.unit_of_work() as repo:
-            decided, resolved = record(repo, LATER_MONTH, ConflictState.LATER_MONTH, later)
+            decided, resolved = record(repo, Outcome.LATER_MONTH, ConflictState.LATER_MONTH, later)
         return Decided(decided, resolved)
     (decided, resolved), assignment, effect = replan(
         store, conflict.month, conflict.product_line, Change(force=frozenset({conflict.position_id})), login=login,
-        record=lambda repo: record(repo, FORCED, ConflictState.FORCED),
+        record=lambda repo: record(repo, Outcome.FORCED, ConflictState.FORCED),
     )
     return Decided(decided, resolved, assignment, effect)

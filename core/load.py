@@ -56,7 +56,7 @@ def mill_load(store: Store, *, months: int = 6, today: date | None = None) -> Lo
     today = today or plant_time().date()
     start = Month.of(today)
     window = tuple(start.range(months))
-    with store.unit_of_work() as repo:
+    with store.reading() as repo:
         plant = repo.plant()
         positions = repo.positions(deal_status=DealStatus.ACCEPTED, open_only=True)
         # Assignments beyond the window matter too: tonnes planned there are booked there.

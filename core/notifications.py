@@ -102,13 +102,13 @@ def inbox(store: Store, login: str, *, unread_only: bool = False, limit: int = 5
     with ``unread_only``). Raises :class:`InvalidInput` for a limit below 1."""
     if limit < 1:
         raise InvalidInput(f"--limit {limit}: show at least one notification")
-    with store.unit_of_work() as repo:
+    with store.reading() as repo:
         return repo.mailbox.notifications(login, unread_only=unread_only, limit=limit)
 
 
 def unread_count(store: Store, login: str) -> int:
     """How many notifications of ``login`` are unread (the workstation's badge)."""
-    with store.unit_of_work() as repo:
+    with store.reading() as repo:
         return repo.mailbox.unread_count(login)
 
 

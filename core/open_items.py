@@ -26,7 +26,7 @@ from core.i18n import _
 from core.model import Assignment, Plant, Position
 from core.notifications import manager_logins, notify
 from core.numbers import grouped
-from core.workflow_items import Conflict, ConflictState, EscalationState, RequestKind, RequestState
+from core.workflow_items import Conflict, ConflictState, EscalationState, Outcome, RequestKind, RequestState
 from storage.repository import Repository
 
 CONFLICT_KIND = "conflict"
@@ -57,19 +57,17 @@ def sync_conflicts(repo: Repository, assignment: Assignment, *, login: str) -> l
     for conflict in workflow.conflicts(month=month, product_line=line):
         latest[conflict.position_id] = conflict  # oldest first, so the newest stays
     shortfalls = {e.position_id: e for e in assignment.exclusions if e.reason_code != _WAITING}
-    positions = {p.id: p for p in repo.positions(ids=list(shortfalls))} if shortfalls else {}
+    keys = workflow.key_accounts(shortfalls) if shortfalls else set()
+    positions = {p.id: p for p in repo.positions(ids=keys)} if keys else {}
     given_up = {
         r.position_id
         for r in workflow.requests(state=RequestState.GRANTED, month=month, product_lines=[line])
         if r.kind is RequestKind.REPLACE
     }
-    short = {
-        pid: e for pid, e in shortfalls.items()
-        if positions[pid].is_key_account and positions[pid].requested_month <= month and pid not in given_up
-    }
-    plant = repo.plant()
+    short = {pid: shortfalls[pid] for pid, p in positions.items() if p.requested_month <= month and pid not in given_up}
+    plant = repo.plant() if short else None
     where = assignment.key
-    opened = []
+    new = []
     for pid, exclusion in short.items():
         position = positions[pid]
         tonnes = round(exclusion.tonnes_left_out, 3)
@@ -96,8 +94,8 @@ def sync_conflicts(repo: Repository, assignment: Assignment, *, login: str) -> l
         reason = _("{key} leaves {ref} {tonnes} t short of {month}: {why}").format(
             key=where, ref=position.ref, tonnes=grouped(tonnes, 1), month=position.requested_month, why=exclusion.reason
         )
-        conflict = workflow.open_conflict(assignment.id, pid, tonnes, margin, login=login, reason=reason)
-        opened.append(conflict)
+        new.append((pid, tonnes, margin, reason))
+    opened = workflow.open_conflicts(assignment.id, new, login=login) if new else []
     for pid, conflict in latest.items():
         if conflict.state.unresolved and pid not in short:
             _close(repo, conflict, login, _("no longer short after the plan of {key}").format(key=where))
@@ -114,7 +112,7 @@ def _close(repo: Repository, conflict: Conflict, login: str, why: str) -> None:
     )
     for escalation in workflow.escalations(state=EscalationState.OPEN, month=conflict.month, product_line=conflict.product_line):
         if escalation.conflict_id == conflict.id:
-            workflow.decide_escalation(escalation.id, "moot", login=login, reason=why)
+            workflow.decide_escalation(escalation.id, Outcome.MOOT.value, login=login, reason=why)
 
 
 def _notify_opened(repo: Repository, opened: list[Conflict], positions: dict[int, Position]) -> None:
@@ -153,3 +151,14 @@ def open_objections(repo: Repository, assignment: Assignment) -> list[str]:
         if r.open
     ]
 
+
+
+def end_rounds(repo: Repository, approved: Assignment, *, login: str) -> None:
+    """The director's approval of a revision ends the re-approval rounds still open on its
+    month and line (decided ``round_decided``, the approval as the reason)."""
+    for escalation in repo.workflow.escalations(state=EscalationState.OPEN, month=approved.month, product_line=approved.product_line):
+        if escalation.request_id is not None and escalation.conflict_id is None:
+            why = _("{key} approved by {login}").format(key=approved.key, login=login)
+            if approved.approval_reason:
+                why += f": {approved.approval_reason}"
+            repo.workflow.decide_escalation(escalation.id, Outcome.ROUND_DECIDED.value, login=login, reason=why)

@@ -269,7 +269,7 @@ def _settle(store: Store, message: OutboxMessage, token: str, outcome: str, erro
 
 def status(store: Store, *, problems: int = 10) -> MailStatus:
     """Counts by state, the next due time, and up to ``problems`` unsent messages with errors."""
-    with store.unit_of_work() as repo:
+    with store.reading() as repo:
         mailbox = repo.mailbox
         return MailStatus(
             mailbox.outbox_counts(),

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
+from core import notifications
 from core.attributes import PositionAttributes, mill_options
 from core.open_items import sync_conflicts
 from core.errors import InfeasiblePlan, MillplanError, NotFound, StateError
@@ -106,7 +107,7 @@ def plan(
     the solver fails.
     """
     current = _check(month, solver, current)
-    with store.unit_of_work() as repo:
+    with store.reading() as repo:
         plant = _plant(repo, product_line)
         who = actor_in(repo, login, store)
         lines = [product_line] if product_line else [l for l in plant.product_lines if who.may(Action.PLAN, line=l)]
@@ -129,7 +130,7 @@ def plan(
     with store.unit_of_work() as repo:
         for (line, _, previous) in inputs:  # a draft edited while the solver ran is not overwritten
             repo.check_unchanged(month, line, (previous.id, previous.version) if previous else None)
-        saved = [_save(repo, month, p, login) for p in planned]
+        saved = [_save(repo, month, p, login, previous) for p, (_, _, previous) in zip(planned, inputs)]
     return [
         PlanOutcome(with_hours(a, plant), p.considered, p.solution.status, p.solution.solver, p.solution.seconds, p.notes)
         for a, p in zip(saved, planned)
@@ -172,12 +173,15 @@ def _inputs(
     return inputs, elsewhere
 
 
-def _save(repo: Repository, month: Month, planned: _LinePlan, login: str) -> Assignment:
-    """Write one solved line as the month's draft and bring its conflicts up to date."""
+def _save(repo: Repository, month: Month, planned: _LinePlan, login: str, previous: Assignment | None) -> Assignment:
+    """Write one solved line as the month's draft, tell the sales managers what it changed
+    against ``previous`` (the draft it replaces, or the approved revision it follows) and
+    bring the month's conflicts up to date."""
     saved = repo.save_draft(
         month, planned.product_line, planned.lines, planned.exclusions, login=login,
         solver_status=planned.solution.status, solver_name=planned.solution.solver, solve_seconds=planned.solution.seconds,
     )
+    notifications.notify_changes(repo, previous, saved)
     sync_conflicts(repo, saved, login=login)
     return saved
 
@@ -217,7 +221,7 @@ def solve_draft(
     that is not open for the month (deal not accepted, nothing left, due later).
     """
     current = _check(month, solver, current)
-    with store.unit_of_work() as repo:
+    with store.reading() as repo:
         plant = _plant(repo, product_line)
         [(line, positions, previous)], elsewhere = _inputs(repo, month, [product_line], current)
         eligible = {p.id for p in positions}
@@ -239,7 +243,7 @@ def save_solved(repo: Repository, solved: SolvedDraft, login: str) -> Assignment
     """
     previous = solved.previous
     repo.check_unchanged(solved.month, solved.product_line, (previous.id, previous.version) if previous else None)
-    return with_hours(_save(repo, solved.month, solved.planned, login), solved.plant)
+    return with_hours(_save(repo, solved.month, solved.planned, login, previous), solved.plant)
 
 
 def booked_elsewhere(repo: Repository, months: list[Month], month: Month) -> dict[int, float]:
@@ -377,7 +381,7 @@ def _forced_lock(
     fits = grouped(tonnes - left, 1)
     raise InfeasiblePlan(
         f"{p.ref} cannot be forced into {month}: the other locked lines leave room for {fits} t of its {grouped(tonnes, 1)} t "
-        f"on {', '.join(o.mill.code for o in attrs.options)}"
+        f"on {', '.join(o.mill.code for o in attrs.options)} — unlock one of them first, or agree a later month"
     )
 
 
@@ -557,7 +561,7 @@ def latest(store: Store, month: Month, product_line: str) -> Assignment:
 
     Raises :class:`NotFound` if the month has not been planned for that line.
     """
-    with store.unit_of_work() as repo:
+    with store.reading() as repo:
         found = repo.assignment(month, product_line)
         plant = repo.plant()
     if found is None:

@@ -17,7 +17,7 @@ def position_attributes(
 ) -> list[PositionAttributes]:
     """Attributes of the positions asked for; the high-load flag is judged against the
     whole open book of each mill (accepted and waiting deals), not only the positions shown."""
-    with store.unit_of_work() as repo:
+    with store.reading() as repo:
         plant = repo.plant()
         book = [
             p for status in (DealStatus.ACCEPTED, DealStatus.PENDING)

@@ -2,8 +2,8 @@
 
 A sales manager may ask, with a justification, to
 
-* **raise** a position's priority — granted, its manual priority becomes 1 (highest) and
-  it is locked whole into the month; millplan states the marginal income at stake as the
+* **raise** a position's priority — granted, its manual priority becomes 1 (highest),
+  it is locked whole into the month and its open conflict there is resolved as forced; millplan states the marginal income at stake as the
   change in the line's total marginal income that forcing it in causes (RUB, usually
   negative: what the plant gives up), and what it displaces;
 * **lower** a position's priority — granted, its priority becomes 3 (lowest) and its
@@ -36,14 +36,17 @@ from core.months import Month
 from core.notifications import notify
 from core.numbers import grouped
 from core.permissions import Action, Actor, actor, require
+from core.conflicts import resolve
 from core.planning import Change
 from core.whatif import WhatIf, replan, what_if
-from core.workflow_items import Escalation, Request, RequestKind, RequestState
+from core.workflow_items import ConflictState, Escalation, Request, RequestKind, RequestState
 from storage.repository import Repository
 from storage.store import Store
 
 HIGHEST, LOWEST = 1, 3
 """Manual priorities a granted raise and lower set (1 highest … 3 lowest)."""
+
+NEEDS_WHY = _("a request needs a justification (--why): the product-line manager weighs it")
 
 ANSWERED_KIND = "request_answered"
 """Notification kind of an answer to a request."""
@@ -139,7 +142,7 @@ def request_priority(
     has no tonnes in the month or one to raise cannot be planned in it, and
     :class:`InfeasiblePlan` when it cannot be forced in beside the locks.
     """
-    why = _text(why, _("a request needs a justification (--why): the product-line manager weighs it"))
+    why = _text(why, NEEDS_WHY)
     position = _own_position(store, actor(store, login), ref)
     kind = RequestKind.PRIORITY_RAISE if raise_ else RequestKind.PRIORITY_LOWER
     with store.reading() as repo:
@@ -177,7 +180,7 @@ def request_replacement(
     be planned in it, or the same request is open; :class:`InfeasiblePlan` when ``by``
     cannot be forced in.
     """
-    why = _text(why, _("a request needs a justification (--why): the product-line manager weighs it"))
+    why = _text(why, NEEDS_WHY)
     who = actor(store, login)
     position = _own_position(store, who, ref)
     replacement = _own_position(store, who, by)
@@ -217,7 +220,7 @@ def request_reapproval(store: Store, month: Month, product_line: str, *, login: 
     not planned, :class:`Forbidden` for anyone who is not a sales manager with a position
     in the revision, and :class:`StateError` when such a request is already open.
     """
-    why = _text(why, _("a request needs a justification (--why): the product-line manager weighs it"))
+    why = _text(why, NEEDS_WHY)
     who = actor(store, login)
     with store.reading() as repo:
         assignment = repo.assignment(month, product_line)
@@ -307,6 +310,11 @@ def grant(store: Store, request_id: int, *, login: str, seen_version: int | None
         why = f"{request.key}: {request.justification}"
         if request.kind is RequestKind.PRIORITY_RAISE:
             repo.workflow.set_priority(request.position_id, HIGHEST, login=login, reason=why)
+            for conflict in repo.workflow.conflicts(
+                month=request.month, product_line=request.product_line, states=(ConflictState.OPEN,)
+            ):
+                if conflict.position_id == request.position_id:  # the raise forces it in: resolved so
+                    resolve(repo, conflict, ConflictState.FORCED, login=login, reason=_("{key} granted").format(key=request.key))
         elif request.kind is RequestKind.PRIORITY_LOWER:
             repo.workflow.set_priority(request.position_id, LOWEST, login=login, reason=why)
         granted = repo.workflow.answer_request(request_id, RequestState.GRANTED, login=login, answer=answer, seen_version=None)
@@ -354,6 +362,25 @@ def refuse(store: Store, request_id: int, *, login: str, reason: str, seen_versi
         refused = repo.workflow.answer_request(request_id, RequestState.REFUSED, login=login, answer=reason, seen_version=None)
         _tell(repo, refused)
     return Answered(refused)
+
+
+def withdraw(store: Store, request_id: int, *, login: str, seen_version: int | None = None) -> Request:
+    """The sales manager takes back an open request on his position (a re-approval round:
+    the one who asked for it).
+
+    Raises :class:`Forbidden` for anyone else and :class:`ChangedMeanwhile` when it was
+    answered or changed since it was read.
+    """
+    with store.reading() as repo:
+        request = repo.workflow.request(request_id)
+        position = repo.positions(ids=[request.position_id])[0] if request.position_id else None
+    if position is not None or request.requested_by != login:
+        require(actor(store, login), Action.WITHDRAW_REQUEST, line=request.product_line, deal=position, target=request.key)
+    with store.unit_of_work() as repo:
+        _open(repo, request_id, lock=True, seen_version=seen_version or request.version)
+        return repo.workflow.answer_request(
+            request_id, RequestState.WITHDRAWN, login=login, answer=_("withdrawn by {login}").format(login=login), seen_version=None
+        )
 
 
 def _tell(repo: Repository, request: Request) -> None:

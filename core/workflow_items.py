@@ -28,9 +28,13 @@ class RequestKind(str, enum.Enum):
 
 
 class RequestState(str, enum.Enum):
+    """``open`` until the product-line manager grants or refuses it, or its sales manager
+    withdraws it."""
+
     OPEN = "open"
     GRANTED = "granted"
     REFUSED = "refused"
+    WITHDRAWN = "withdrawn"
 
 
 class ConflictState(str, enum.Enum):
@@ -51,6 +55,17 @@ class ConflictState(str, enum.Enum):
 class EscalationState(str, enum.Enum):
     OPEN = "open"
     DECIDED = "decided"
+
+
+class Outcome(str, enum.Enum):
+    """How an escalation was decided: its conflict ``forced`` in or moved to a
+    ``later_month`` by the director, a re-approval round ``round_decided`` (by his
+    decision or his approval of the revision), or ``moot`` (its conflict closed itself)."""
+
+    FORCED = "forced"
+    LATER_MONTH = "later_month"
+    ROUND_DECIDED = "round_decided"
+    MOOT = "moot"
 
 
 @dataclass(frozen=True, slots=True)

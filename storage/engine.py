@@ -19,7 +19,8 @@ import platformdirs
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine, make_url
 
-SQLITE_BUSY_TIMEOUT_MS = 10_000
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+"""How long a writer waits for another's transaction (a 20 000-position import takes ~10 s)."""
 ENV_URL = "MILLPLAN_DB"
 READ_OPTION = "millplan_read"
 """Execution option of a read-only transaction (SQLite: deferred BEGIN, no write lock)."""

@@ -534,6 +534,8 @@ class Repository:
             select(AssignmentRow)
             .where(AssignmentRow.month == str(month), AssignmentRow.product_line == product_line)
             .order_by(AssignmentRow.revision.desc())
+            .limit(1)
+            .with_for_update()
         ).first()
         now = (row.id, row.version) if row is not None else None
         if now == seen:
@@ -590,6 +592,8 @@ class Repository:
             select(AssignmentRow)
             .where(AssignmentRow.month == str(month), AssignmentRow.product_line == product_line)
             .order_by(AssignmentRow.revision.desc())
+            .limit(1)
+            .with_for_update()
         ).first()
         ids = {m.code: m.id for m in self.session.exec(select(MillRow))}
         before = None
@@ -612,8 +616,7 @@ class Repository:
             )
             action = "drafted"
         row.solver_status, row.solver_name, row.solve_seconds = solver_status, solver_name, solve_seconds
-        self.session.add(row)
-        self.session.flush()
+        self._add_revision(row)
         # Core inserts: thousands of lines per plan, no need for ORM objects per row.
         if lines:
             self.session.execute(
@@ -671,6 +674,17 @@ class Repository:
         row.state = (AssignmentState.RE_APPROVAL if approved_before else AssignmentState.DRAFT).value
         row.submitted_at = row.submitted_by = None
 
+    def _add_revision(self, row: AssignmentRow) -> None:
+        """Write ``row``; a revision number taken meanwhile by another session (two people
+        opening the same next revision at once, on PostgreSQL) is :class:`ChangedMeanwhile`."""
+        self.session.add(row)
+        try:
+            self.session.flush()
+        except sa.exc.IntegrityError:
+            raise ChangedMeanwhile(
+                f"{row.month} {row.product_line} revision {row.revision} was opened by someone else meanwhile — reload and try again"
+            ) from None
+
     def next_revision(self, approved: Assignment, login: str, reason: str | None = None) -> Assignment:
         """Open revision n + 1 of an approved revision's month and line, in re-approval,
         as a copy of its lines and exclusions (the approved one stays as it is, in force)."""
@@ -679,8 +693,7 @@ class Repository:
             state=AssignmentState.RE_APPROVAL.value, created_by=login,
             solver_status=approved.solver_status, solver_name=approved.solver_name, solve_seconds=approved.solve_seconds,
         )
-        self.session.add(row)
-        self.session.flush()
+        self._add_revision(row)
         for table in (AssignmentLineRow, ExclusionRow):
             columns = [c for c in table.__table__.columns if c.name not in ("id", "assignment_id")]
             self.session.execute(

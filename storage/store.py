@@ -13,7 +13,7 @@ from sqlmodel import Session
 
 from core.errors import Forbidden, StoreUnavailable
 from storage import migrate
-from storage.engine import READ_OPTION, default_url, make_engine, masked
+from storage.engine import READ_OPTION, SQLITE_BUSY_TIMEOUT_MS, default_url, make_engine, masked
 from storage.repository import Repository
 
 
@@ -70,6 +70,12 @@ class Store:
             if outermost:  # an outer session of this thread would hold SQLite's write lock
                 self.record_refusal(refused)
             raise
+        except OperationalError as exc:
+            if "database is locked" not in str(exc.orig):
+                raise
+            raise StoreUnavailable(
+                f"{self.url} stayed busy with another user's change for {SQLITE_BUSY_TIMEOUT_MS // 1000} s: nothing was written — try again"
+            ) from None
         finally:
             self._depth.value -= 1
 

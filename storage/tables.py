@@ -87,6 +87,7 @@ class CustomerRow(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=300, sa_column_kwargs={"unique": True})
     is_key_account: bool = False
+    version: int = 1
 
 
 class MillRow(SQLModel, table=True):
@@ -107,6 +108,7 @@ class MillRow(SQLModel, table=True):
     speed_m_per_h: float
     nominal_hours: float
     conversion_cost: Decimal = Field(sa_column=sa.Column(MONEY, nullable=False))
+    version: int = 1
 
 
 class CapacityRow(SQLModel, table=True):
@@ -119,6 +121,7 @@ class CapacityRow(SQLModel, table=True):
     mill_id: int = Field(foreign_key="mills.id", ondelete="CASCADE")
     month: str = Field(max_length=7)
     hours: float
+    version: int = 1
 
 
 class NormRow(SQLModel, table=True):

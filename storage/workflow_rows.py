@@ -163,7 +163,7 @@ class WorkflowRows:
     def conflicts(
         self, *, month: Month | None = None, product_line: str | None = None,
         states: Iterable[ConflictState] | None = None, assignment_id: int | None = None,
-        conflict_id: int | None = None, sales_manager: str | None = None,
+        conflict_id: int | None = None, conflict_ids: Iterable[int] | None = None,
     ) -> list[Conflict]:
         """Conflicts of every revision, oldest first, filtered."""
         where = []
@@ -177,8 +177,8 @@ class WorkflowRows:
             where.append(ConflictRow.assignment_id == assignment_id)
         if conflict_id is not None:
             where.append(ConflictRow.id == conflict_id)
-        if sales_manager is not None:
-            where.append(DealRow.sales_manager == sales_manager)
+        if conflict_ids is not None:
+            where.append(ConflictRow.id.in_(list(conflict_ids)))
         query = (
             select(ConflictRow, AssignmentRow, PositionRow, DealRow, CustomerRow)
             .join(AssignmentRow, ConflictRow.assignment_id == AssignmentRow.id)
@@ -209,18 +209,32 @@ class WorkflowRows:
             raise NotFound(f"conflict {conflict_id} does not exist")
         return found[0]
 
-    def open_conflict(
-        self, assignment_id: int, position_id: int, tonnes_short: float, margin_at_stake: Decimal, *, login: str, reason: str
-    ) -> Conflict:
-        row = ConflictRow(
-            assignment_id=assignment_id, position_id=position_id, tonnes_short=tonnes_short,
-            margin_at_stake=margin_at_stake, state=ConflictState.OPEN.value,
-        )
-        self.session.add(row)
+    def open_conflicts(
+        self, assignment_id: int, shortfalls: list[tuple[int, float, Decimal, str]], *, login: str
+    ) -> list[Conflict]:
+        """Open one conflict per ``(position id, tonnes short, margin at stake, reason)`` on
+        the revision, in one flush (a lean month opens hundreds); each audited."""
+        rows = [
+            ConflictRow(assignment_id=assignment_id, position_id=pid, tonnes_short=tonnes, margin_at_stake=margin, state=ConflictState.OPEN.value)
+            for pid, tonnes, margin, _reason in shortfalls
+        ]
+        self.session.add_all(rows)
         self.session.flush()
-        after = {"state": row.state, "tonnes_short": tonnes_short, "margin_at_stake": margin_at_stake}
-        self.repo.audit(login, "opened", "conflict", f"conflict {row.id}", None, after, reason)
-        return self.conflict(row.id)
+        for row, (_pid, tonnes, margin, reason) in zip(rows, shortfalls):
+            after = {"state": row.state, "tonnes_short": tonnes, "margin_at_stake": margin}
+            self.repo.audit(login, "opened", "conflict", f"conflict {row.id}", None, after, reason)
+        return self.conflicts(conflict_ids=[row.id for row in rows]) if rows else []
+
+    def key_accounts(self, position_ids: Iterable[int]) -> set[int]:
+        """Those of ``position_ids`` whose customer is a key account."""
+        return set(
+            self.session.exec(
+                select(PositionRow.id)
+                .join(DealRow, PositionRow.deal_id == DealRow.id)
+                .join(CustomerRow, DealRow.customer_id == CustomerRow.id)
+                .where(CustomerRow.is_key_account, PositionRow.id.in_(list(position_ids)))
+            )
+        )
 
     def update_conflict(
         self, conflict_id: int, values: dict[str, Any], *, action: str, login: str,

@@ -86,7 +86,7 @@ class MillplanApp(App):
         super().__init__()
         self.store = store
         self.login = login
-        with store.unit_of_work() as repo:
+        with store.reading() as repo:
             self.product_lines = repo.plant().product_lines
         self.plan_month = month or Month.current() + 1
         self.unread: int | None = None
@@ -142,7 +142,7 @@ class MillplanApp(App):
         self.query_one(f"#{pane}-pane").query("DataTable").first().focus()
 
     def action_reload(self) -> None:
-        with self.store.unit_of_work() as repo:
+        with self.store.reading() as repo:
             self.product_lines = repo.plant().product_lines
         self.query_one(AssignmentPane).set_product_lines(self.product_lines)
         for pane in ("#load-pane", "#deals-pane", "#assignment-pane", "#approval-pane"):

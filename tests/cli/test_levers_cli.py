@@ -79,6 +79,8 @@ def test_conflict_dry_run_escalation_and_the_directors_decision(db):
     [conflict] = document(listed)
     assert (conflict["position"], conflict["tonnes_short"], conflict["margin_at_stake_rub"]) == ("D6#1", 100.0, "1400000.00")
 
+    assert [c["id"] for c in document(run(db, "ivanov", "conflict", "list", "--mine", "--json"))] == [conflict["id"]]
+    assert document(run(db, "petrov", "conflict", "list", "--mine", "--json")) == []
     dry = run(db, "ivanov", "conflict", "force", str(conflict["id"]), "--dry-run", "--json")
     assert dry.exit_code == 0 and document(dry)["assignment"] is None
     assert document(dry)["effect"]["margin_change_rub"] == "-500000.00"
@@ -123,3 +125,8 @@ def test_a_reapproval_round_and_a_replacement_through_the_cli(db):
     assert "replace D6#1 by D3#1" in replace.stdout
     refused = run(db, "plm", "request", "refuse", "2", "--reason", "D6 is a key account")
     assert refused.exit_code == 0 and "request 2 refused" in refused.stdout
+    lower = run(db, "ivanov", "request", "priority", "D1#1", "--lower", "--why", "can wait", "--json")
+    assert document(lower)["margin_at_stake_rub"] != "0.00"
+    assert run(db, "petrov", "request", "withdraw", str(document(lower)["id"])).exit_code == 5
+    withdrawn = run(db, "ivanov", "request", "withdraw", str(document(lower)["id"]), "--json")
+    assert withdrawn.exit_code == 0 and document(withdrawn)["state"] == "withdrawn"

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from core import assignments, capacity, planning
+from core import assignments, capacity, notifications, planning
 from core.errors import Forbidden, InvalidInput, NotFound, StateError
 from core.model import AssignmentState, Role, User
 from storage.tables import AssignmentRow, ConflictRow, EscalationRow, RequestRow
@@ -181,3 +181,21 @@ def test_capacity_changes_are_checked(drafted):
         capacity.set_hours(drafted, "M1", PLAN_MONTH, -1, login="planner", reason="x")
     with pytest.raises(NotFound, match="mill M9 is not in the register"):
         capacity.set_hours(drafted, "M9", PLAN_MONTH, 5, login="planner", reason="x")
+
+
+def test_sales_managers_hear_of_each_draft_edit_and_approval_exactly_once(drafted):
+    def inbox():
+        return [(n.kind, n.subject) for n in reversed(notifications.inbox(drafted, "ivanov"))]
+
+    where = f"{PLAN_MONTH} L"
+    first = inbox()  # the first draft: D2#1 cut to 500 t, D3#1 and D3#2 left out
+    assert sorted(kind for kind, _ in first) == ["position_removed", "position_removed", "tonnes_cut"]
+    planning.plan(drafted, PLAN_MONTH, login="plm")  # the same draft again: nothing new
+    assignments.submit(drafted, PLAN_MONTH, "L", login="plm")
+    assignments.approve(drafted, PLAN_MONTH, "L", login="plm")
+    assert inbox()[len(first):] == [("approved", f"The {where} assignment is approved (revision 1)")]
+    [approval] = [n for n in notifications.inbox(drafted, "ivanov") if n.kind == "approved"]
+    assert "D1#1: 700.0 t" in approval.body and "D2#1: 500.0 t" in approval.body
+    assignments.set_excluded(drafted, PLAN_MONTH, "L", "D2#1", True, login="plm", reason="client waits")
+    planning.plan(drafted, PLAN_MONTH, login="plm")
+    assert inbox()[len(first) + 1:] == [("position_removed", f"D2#1 left out of the {where} assignment")]

@@ -67,8 +67,8 @@ def test_granting_a_raise_sets_priority_locks_it_in_and_replans(drafted):
     assert tonnes(answered.assignment, "D6#1") == 600
     assert all(x.locked for x in answered.assignment.lines if x.position_ref == "D6#1")
     assert answered.assignment.marginal_income == draft.marginal_income + FORCE_MARGIN_CHANGE
-    states = {c.position_ref: c.state for c in conflicts(store)}
-    assert states == {"D6#1": ConflictState.CLOSED, "D1#1": ConflictState.OPEN}
+    states = {c.position_ref: (c.state, c.resolution) for c in conflicts(store)}
+    assert states == {"D6#1": (ConflictState.FORCED, f"request {request.id} granted"), "D1#1": (ConflictState.OPEN, None)}
     with store.reading() as repo:
         [change, *_] = repo.audit_entries("D6#1")
     assert (change.action, change.before, change.after) == ("reprioritised", {"manual_priority": None}, {"manual_priority": 1})
@@ -223,3 +223,19 @@ def test_the_sales_manager_is_notified_once_of_each_answer(drafted):
         (second.key, f"Request {second.id} refused: lower the priority of D1#1"),
     ]
     assert "D1 pays best" in news[0].body
+
+
+def test_the_sales_manager_withdraws_his_open_request_only(drafted):
+    store, _ = drafted
+    request = requests.request_priority(store, "D6#1", raise_=True, login="ivanov", why="stops").request
+    for login in ("petrov", "plm"):
+        with pytest.raises(Forbidden, match="may withdraw a request"):
+            requests.withdraw(store, request.id, login=login)
+    withdrawn = requests.withdraw(store, request.id, login="ivanov")
+    assert (withdrawn.state, withdrawn.answered_by) == (RequestState.WITHDRAWN, "ivanov")
+    with pytest.raises(ChangedMeanwhile, match="is withdrawn: changed by ivanov"):
+        requests.grant(store, request.id, login="plm")
+    round_ = requests.request_reapproval(store, PLAN_MONTH, "L", login="ivanov", why="prices").request
+    with pytest.raises(Forbidden):
+        requests.withdraw(store, round_.id, login="petrov")
+    assert requests.withdraw(store, round_.id, login="ivanov").state is RequestState.WITHDRAWN

@@ -103,6 +103,44 @@ def test_the_whole_cycle_with_every_role(drafted):
         assignments.approve(store, PLAN_MONTH, "L", login="director")
     final = assignments.approve(store, PLAN_MONTH, "L", login="director", reason="heard ivanov; the plan stands")
     assert (final.revision, final.state, final.approved_by) == (2, AssignmentState.APPROVED, "director")
+    [round_escalation] = [e for e in escalations.escalations(store) if e.request_id == round_.request.id]
+    assert (round_escalation.state.value, round_escalation.outcome) == ("decided", "round_decided")
+    assert round_escalation.decision == f"{PLAN_MONTH}/L/r2 approved by director: heard ivanov; the plan stands"
     with store.reading() as repo:
         actions = [e.action for e in reversed(repo.audit_entries(f"{PLAN_MONTH}/L/r2"))]
     assert actions == ["reopened", "director_required", "submitted", "refused", "approved"]  # refused: plm's try
+
+
+def test_migration_0004_adds_answers_to_stored_reviews_and_back(store_url):
+    import sqlalchemy as sa
+    from alembic import command
+
+    from storage import migrate
+    from storage.engine import make_engine
+
+    def run(verb, target):
+        config = migrate.alembic_config()
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            getattr(command, verb)(config, target)
+
+    engine = make_engine(store_url)
+    run("upgrade", "0003")
+    with engine.begin() as connection:
+        connection.execute(sa.text(
+            "INSERT INTO assignments (month, product_line, revision, state, created_at, created_by, version, stale, needs_director) "
+            "VALUES ('2027-01', 'L', 1, 'in_review', '2026-11-01 08:00:00+00', 'plm', 1, false, false)"
+        ))
+        connection.execute(sa.text(
+            "INSERT INTO reviews (assignment_id, login, verdict, reason, at, version) "
+            "VALUES (1, 'planner', 'object', 'week 3 only', '2026-11-02 08:00:00+00', 1)"
+        ))
+    run("upgrade", "head")
+    with engine.connect() as connection:
+        row = connection.execute(sa.text("SELECT verdict, reason, answer, answered_by, answered_at FROM reviews")).one()
+    assert tuple(row) == ("object", "week 3 only", None, None, None)
+    run("downgrade", "0003")
+    with engine.connect() as connection:
+        assert connection.execute(sa.text("SELECT reason FROM reviews")).scalar() == "week 3 only"
+        assert "answer" not in {c["name"] for c in sa.inspect(connection).get_columns("reviews")}
+    engine.dispose()

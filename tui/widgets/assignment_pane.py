@@ -179,6 +179,11 @@ class AssignmentPane(Vertical):
             self.app.call_from_thread(self._planned)
         self.post_message(PlanFinished(outcome))
 
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        # a worker's state messages do not bubble: a failed or refused plan is shown by
+        # the app's one handler of worker failures
+        self.app.on_worker_state_changed(event)
+
     def _planned(self) -> None:
         self.planning = None
         self._show_title()

@@ -1,10 +1,10 @@
 """The approval workflow: product lines owned by users, the assignment life cycle
 (submitted, stale, director's chain, approval reason), reviews, sales managers'
-requests, conflicts and escalations; users get a version (their e-mail address came
-with 0002).
+requests, conflicts and escalations; users, customers, mills and capacity get a
+``version`` (users' e-mail address came with 0002).
 
 New NOT NULL columns get a server default, so rows already stored keep their data
-(existing assignments: not stale, no director needed; users: version 1).
+(existing assignments: not stale, no director needed; versions start at 1).
 
 Revision ID: 0003
 Revises: 0002
@@ -126,30 +126,34 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_escalations_request_id'), ['request_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_escalations_state'), ['state'], unique=False)
 
-    with op.batch_alter_table('assignments', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('submitted_at', sa.DateTime(timezone=True), nullable=True))
-        batch_op.add_column(sa.Column('submitted_by', sa.String(length=64), nullable=True))
-        batch_op.add_column(sa.Column('stale', sa.Boolean(), nullable=False, server_default=sa.false()))
-        batch_op.add_column(sa.Column('stale_reason', sa.String(), nullable=True))
-        batch_op.add_column(sa.Column('needs_director', sa.Boolean(), nullable=False, server_default=sa.false()))
-        batch_op.add_column(sa.Column('approval_reason', sa.String(), nullable=True))
+    # plain ADD COLUMN, never batch mode: on SQLite a batch copies and drops the table, and
+    # with foreign keys on, dropping assignments or mills would cascade to their lines,
+    # capacity and norms
+    op.add_column('assignments', sa.Column('submitted_at', sa.DateTime(timezone=True), nullable=True))
+    op.add_column('assignments', sa.Column('submitted_by', sa.String(length=64), nullable=True))
+    op.add_column('assignments', sa.Column('stale', sa.Boolean(), nullable=False, server_default=sa.false()))
+    op.add_column('assignments', sa.Column('stale_reason', sa.String(), nullable=True))
+    op.add_column('assignments', sa.Column('needs_director', sa.Boolean(), nullable=False, server_default=sa.false()))
+    op.add_column('assignments', sa.Column('approval_reason', sa.String(), nullable=True))
+    for table in ('users', 'customers', 'mills', 'capacity'):  # rows two people may change
+        op.add_column(table, sa.Column('version', sa.Integer(), nullable=False, server_default='1'))
 
-    with op.batch_alter_table('users', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('version', sa.Integer(), nullable=False, server_default='1'))
 
+def _drop_columns(table: str, *columns: str) -> None:
+    """Drop columns without rebuilding the table: SQLite's batch mode would copy and drop
+    it, and with foreign keys on, dropping ``assignments`` or ``mills`` would cascade
+    to their lines, capacity and norms. SQLite ≥ 3.35 drops a plain column in place."""
+    for column in columns:
+        if op.get_bind().dialect.name == "sqlite":
+            op.execute(f'ALTER TABLE "{table}" DROP COLUMN "{column}"')
+        else:
+            op.drop_column(table, column)
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('users', schema=None) as batch_op:
-        batch_op.drop_column('version')
-
-    with op.batch_alter_table('assignments', schema=None) as batch_op:
-        batch_op.drop_column('approval_reason')
-        batch_op.drop_column('needs_director')
-        batch_op.drop_column('stale_reason')
-        batch_op.drop_column('stale')
-        batch_op.drop_column('submitted_by')
-        batch_op.drop_column('submitted_at')
+    for table in ('users', 'customers', 'mills', 'capacity'):
+        _drop_columns(table, 'version')
+    _drop_columns('assignments', 'approval_reason', 'needs_director', 'stale_reason', 'stale', 'submitted_by', 'submitted_at')
 
     with op.batch_alter_table('escalations', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_escalations_state'))

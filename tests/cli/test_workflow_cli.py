@@ -1,0 +1,158 @@
+"""The approval workflow from the command line (CliRunner): users and --as, the life cycle
+with refusals, capacity, diff, history of users, and database backup and restore."""
+
+from __future__ import annotations
+
+import json
+import threading
+
+import pytest
+from typer.testing import CliRunner
+
+import cli
+from core.database import check_backup
+from storage.store import open_store
+from tests.plants import PLAN_MONTH, staff, tiny_plant
+
+MONTH = str(PLAN_MONTH)
+
+
+@pytest.fixture
+def db(tmp_path, monkeypatch) -> str:
+    """The tiny plant with no users yet; the OS login is ``osuser``; tests may use --as."""
+    url = f"sqlite:///{tmp_path / 'flow.sqlite'}"
+    store = open_store(url)
+    tiny_plant(store)
+    store.dispose()
+    monkeypatch.setattr(cli, "current_login", lambda: "osuser")
+    monkeypatch.setenv("MILLPLAN_TEST", "1")
+    return url
+
+
+@pytest.fixture
+def staffed(db) -> str:
+    store = open_store(db)
+    staff(store)
+    store.dispose()
+    return db
+
+
+def run(db: str, *args: str):
+    return CliRunner().invoke(cli.app, ["--db", db, *args])
+
+
+def test_the_first_admin_bootstraps_the_users_then_only_admins_manage_them(db):
+    assert "no users are registered yet" in run(db, "whoami").stdout
+    early = run(db, "users", "add", "plm", "--name", "PLM", "--role", "line_manager", "--line", "L")
+    assert early.exit_code == 1 and "no admin is registered yet: add one first" in early.stderr
+    first = run(db, "users", "add", "boss", "--name", "Boss", "--role", "admin")
+    assert first.exit_code == 0, first.stderr
+    refused = run(db, "users", "add", "plm", "--name", "PLM", "--role", "line_manager", "--line", "L")
+    assert refused.exit_code == 5 and "only an admin may manage users and roles" in refused.stderr
+    assert "osuser is not a millplan user (read-only)" in refused.stderr
+    added = run(db, "--as", "boss", "users", "add", "plm", "--name", "PLM", "--role", "line-manager", "--line", "L", "--email", "plm@plant.example")
+    assert added.exit_code == 0, added.stderr
+    bad = run(db, "--as", "boss", "users", "add", "x", "--name", "X", "--role", "line_manager")
+    assert bad.exit_code == 2 and "give the lines he owns" in bad.stderr
+    wrong_line = run(db, "--as", "boss", "users", "add", "y", "--name", "Y", "--role", "line_manager", "--line", "NOPE")
+    assert wrong_line.exit_code == 2 and "product line NOPE has no mills" in wrong_line.stderr
+    listed = json.loads(run(db, "users", "list", "--json").stdout)
+    assert listed == [
+        {"login": "boss", "name": "Boss", "role": "admin", "lines": [], "email": None},
+        {"login": "plm", "name": "PLM", "role": "line_manager", "lines": ["L"], "email": "plm@plant.example"},
+    ]
+    me = json.loads(run(db, "--as", "plm", "whoami", "--json").stdout)
+    assert (me["role"], me["lines"], me["read_only"]) == ("line_manager", ["L"], False)
+    assert "osuser is not a millplan user: read-only access" in run(db, "whoami").stdout
+    last = run(db, "--as", "boss", "users", "set-role", "boss", "--role", "director")
+    assert last.exit_code == 1 and "boss is the only admin" in last.stderr
+    assert run(db, "--as", "boss", "users", "set-role", "plm", "--role", "planner").exit_code == 0
+    assert run(db, "--as", "boss", "users", "remove", "plm").exit_code == 0
+    history = json.loads(run(db, "history", "--object", "user plm", "--json").stdout)
+    assert [e["action"] for e in history] == ["removed", "updated", "created", "refused"]  # osuser's try too
+    assert history[1]["before"]["role"] == "line_manager" and history[1]["after"]["role"] == "planner"
+
+
+def test_as_is_for_admins_only_outside_tests(staffed, monkeypatch):
+    monkeypatch.delenv("MILLPLAN_TEST")
+    monkeypatch.setattr(cli, "current_login", lambda: "plm")
+    refused = run(staffed, "--as", "director", "whoami")
+    assert refused.exit_code == 5 and "only an admin may act as another user (--as)" in refused.stderr
+    monkeypatch.setattr(cli, "current_login", lambda: "admin")
+    assert "plm (Line Manager): line_manager, L" in run(staffed, "--as", "plm", "whoami").stdout
+
+
+def test_the_whole_cycle_with_roles(staffed):
+    assert run(staffed, "--as", "ivanov", "plan", "--month", MONTH).exit_code == 5
+    assert run(staffed, "--as", "plm", "plan", "--month", MONTH).exit_code == 0
+    assert run(staffed, "--as", "plm", "submit", "--month", MONTH, "--line", "L").exit_code == 0
+    hours = run(staffed, "--as", "planner", "capacity", "set", "M1", MONTH, "60", "--reason", "roll change")
+    assert hours.exit_code == 0, hours.stderr
+    assert "M1 " + MONTH + ": 100 h → 60 h" in hours.stdout and "is stale" in hours.stderr
+    stale = run(staffed, "--as", "plm", "submit", "--month", MONTH, "--line", "L")
+    assert stale.exit_code == 1 and "is stale — M1 hours" in stale.stderr
+    assert run(staffed, "--as", "plm", "plan", "--month", MONTH, "--line", "L").exit_code == 0
+    assert run(staffed, "--as", "plm", "submit", "--month", MONTH, "--line", "L").exit_code == 0
+    refused = run(staffed, "--as", "planner", "approve", "--month", MONTH, "--line", "L", "--json")
+    assert refused.exit_code == 5
+    document = json.loads(refused.stdout)
+    assert document["status"] == "error" and "only the product-line manager of L or the director may approve" in document["message"]
+    approved = run(staffed, "--as", "plm", "approve", "--month", MONTH, "--line", "L", "--reason", "as agreed")
+    assert approved.exit_code == 0 and "approved by plm" in approved.stdout
+    changed = run(staffed, "--as", "plm", "assignment", "exclude", "D2#1", "--month", MONTH, "--line", "L", "--reason", "client waits", "--json")
+    assert (json.loads(changed.stdout)["revision"], json.loads(changed.stdout)["state"]) == (2, "re_approval")
+    diff = json.loads(run(staffed, "diff", "--month", MONTH, "--line", "L", "--json").stdout)
+    assert (diff["from_revision"], diff["to_revision"]) == (1, 2)
+    assert [(p["position"], p["change"]) for p in diff["positions"]] == [("D2#1", "removed")]
+    shown = run(staffed, "diff", "--month", MONTH, "--line", "L")
+    assert "D2#1" in shown.stdout and "removed" in shown.stdout and "By mill" in shown.stdout
+    history = json.loads(run(staffed, "history", "--object", f"{MONTH}/L/r1", "--json").stdout)
+    assert [e["action"] for e in history] == ["approved", "refused", "submitted", "replanned", "marked stale", "submitted", "drafted"]
+    assert history[1]["login"] == "planner"
+
+
+def test_backup_while_others_write_and_restore(staffed, tmp_path):
+    store = open_store(staffed)
+    stop = threading.Event()
+
+    def write() -> None:  # another user's work, one short transaction after another
+        while not stop.is_set():
+            with store.unit_of_work() as repo:
+                repo.audit("colleague", "noted", "test", "busy")
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    try:
+        copy = tmp_path / "copy.sqlite"
+        done = run(staffed, "db", "backup", str(copy))
+    finally:
+        stop.set()
+        writer.join()
+    assert done.exit_code == 0, done.stderr
+    assert check_backup(copy) == "0003"
+    again = run(staffed, "db", "backup", str(copy))
+    assert again.exit_code == 1 and "exists: back up to a new file" in again.stderr
+
+    assert run(staffed, "--as", "plm", "plan", "--month", MONTH).exit_code == 0  # made after the backup
+    refused = run(staffed, "--as", "plm", "db", "restore", str(copy))
+    assert refused.exit_code == 5 and "only an admin may restore the database" in refused.stderr
+    restored = run(staffed, "--as", "admin", "db", "restore", str(copy))
+    assert restored.exit_code == 0, restored.stderr
+    with store.unit_of_work() as repo:
+        assert repo.assignment(PLAN_MONTH, "L") is None  # the plan made after the backup is gone
+        assert repo.audit_entries("database")[0].action == "restored"
+    store.dispose()
+
+    junk = tmp_path / "junk.sqlite"
+    junk.write_text("not a database")
+    bad = run(staffed, "--as", "admin", "db", "restore", str(junk))
+    assert bad.exit_code == 2 and "is not an SQLite database" in bad.stderr
+
+
+def test_postgresql_backup_is_advice_without_connecting():
+    url = "postgresql+psycopg://planner:secret@127.0.0.1:1/plant"
+    advice = CliRunner().invoke(cli.app, ["--db", url, "db", "backup", "plant.dump"])
+    assert advice.exit_code == 1  # not 4: nothing was connected
+    assert "pg_dump --format=custom --file FILE" in advice.stderr and "secret" not in advice.stderr
+    refused = CliRunner().invoke(cli.app, ["--db", url, "db", "restore", "plant.dump"])
+    assert refused.exit_code == 1 and "pg_restore" in refused.stderr
