@@ -64,11 +64,6 @@ class AssignmentPane(Vertical):
         yield ViewTable(id="excluded-table")
         yield Static(id="excluded-reason", classes="detail", markup=False)
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """Worker state messages do not bubble: hand this pane's to the app, which shows
-        a failure (core's refusal in its own words) as a notification."""
-        self.app.on_worker_state_changed(event)
-
     def on_mount(self) -> None:
         self.reload()
 
