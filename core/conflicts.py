@@ -66,7 +66,7 @@ def _open(repo: Repository, conflict_id: int, *, lock: bool = False, seen_versio
 
 
 def _allowed(store: Store, login: str, action: Action, conflict_id: int) -> Conflict:
-    """The open conflict, once ``login`` is allowed ``action`` on its product line."""
+    """The conflict, once ``login`` is allowed ``action`` on its product line."""
     with store.reading() as repo:
         conflict = repo.workflow.conflict(conflict_id)
     require(actor(store, login), action, line=conflict.product_line, target=conflict.key)

@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 import cli
 from core.database import check_backup
+from storage import migrate
 from storage.store import open_store
 from tests.plants import PLAN_MONTH, staff, tiny_plant
 
@@ -129,7 +130,7 @@ def test_backup_while_others_write_and_restore(staffed, tmp_path):
         stop.set()
         writer.join()
     assert done.exit_code == 0, done.stderr
-    assert check_backup(copy) == "0003"
+    assert check_backup(copy) == migrate.head_revision()
     again = run(staffed, "db", "backup", str(copy))
     assert again.exit_code == 1 and "exists: back up to a new file" in again.stderr
 

@@ -162,3 +162,32 @@ def test_the_sales_manager_is_notified_once_per_conflict_event(short):
     resolved, first = notices("ivanov")
     assert first.id == opened.id and f"moved to {PLAN_MONTH + 1}" in resolved.subject
     assert notices("petrov") == []
+
+
+def test_two_resolutions_at_once_one_wins(short):
+    import threading
+
+    store, _, conflict = short
+    start = threading.Barrier(2)
+    outcomes: list[object] = []
+
+    def act(action):
+        start.wait()
+        try:
+            outcomes.append(action())
+        except ChangedMeanwhile as exc:
+            outcomes.append(exc)
+
+    threads = [
+        threading.Thread(target=act, args=(lambda: conflicts.force_in(store, conflict.id, login="plm"),)),
+        threading.Thread(target=act, args=(lambda: conflicts.agree_later(store, conflict.id, PLAN_MONTH + 1, login="plm"),)),
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    lost = [o for o in outcomes if isinstance(o, ChangedMeanwhile)]
+    assert len(outcomes) == 2 and len(lost) == 1 and "reload" in str(lost[0])
+    final = conflicts.conflicts(store)[0]
+    assert final.state in (ConflictState.FORCED, ConflictState.LATER_MONTH)
+    assert [e.action for e in _audit(store, conflict.key)] == [final.state.value, "opened"]
