@@ -172,6 +172,13 @@ class MillplanApp(App):
         badge = f"✉ {self.unread} · " if self.unread is not None else ""
         self.sub_title = f"{badge}{self.login} · {self.store.url}"
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Over the inbox or a history, ``i`` and ``h`` are theirs (or nothing): no screen
+        of records piles on another by accident."""
+        if action in ("inbox", "history") and isinstance(self.screen, (InboxScreen, HistoryScreen)):
+            return False
+        return True
+
     def action_inbox(self) -> None:
         self.push_screen(InboxScreen(), lambda _result: self.count_unread())
 

@@ -8,7 +8,7 @@ import pytest
 from rich.text import Text
 from textual.widgets._footer import FooterKey
 
-from core import assignments, notifications, planning, requests
+from core import assignments, notifications, planning, requests, reviews
 from core.conflicts import conflicts, escalate
 from core.escalations import escalations
 from core.model import AssignmentState
@@ -349,3 +349,61 @@ async def test_at_80_by_24_the_essentials_fit(short):
         assert {"u": "Submit", "f": "Force", "t": "Later", "e": "Escalate", "i": "Inbox", "h": "History", "q": "Quit"}.items() <= footer_keys(app).items()
         assert MARGIN_AT_STAKE == sum(c.margin_at_stake for c in conflicts(short))
         assert "D6#1" in text_of(app, "#approval-detail") and "1 400 000 RUB at stake" in text_of(app, "#approval-detail")
+
+
+async def test_the_director_approves_over_an_open_conflict_with_a_reason(short):
+    assignments.submit(short, PLAN_MONTH, "L", login="plm")
+    app = MillplanApp(short, "plm", month=PLAN_MONTH)
+    async with app.run_test(size=SIZE) as pilot:  # the line manager may not: core says why
+        await open_approval(pilot)
+        await pilot.press("a")
+        await type_line(pilot, "the client waits")
+        await settle(pilot)
+        assert any("only the director may approve over them" in m for m in messages(app))
+    assert planning.latest(short, PLAN_MONTH, "L").state is AssignmentState.IN_REVIEW
+    app = MillplanApp(short, "director", month=PLAN_MONTH)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_approval(pilot)
+        assert "Approval needs a reason: open conflicts on D6#1" in text_of(app, "#approval-summary")
+        await pilot.press("a")
+        assert "Over open conflicts on D6#1: why?" in text_of(app, ".dialog-question")
+        await type_line(pilot, "margin first this month")
+        await settle(pilot)
+        assert "APPROVED" in text_of(app, "#approval-title")
+    approved = planning.latest(short, PLAN_MONTH, "L")
+    assert (approved.state, approved.approved_by, approved.approval_reason) == (AssignmentState.APPROVED, "director", "margin first this month")
+
+
+async def test_the_planner_objects_and_the_line_manager_answers(planned):
+    app = MillplanApp(planned, "planner", month=PLAN_MONTH)
+    async with app.run_test(size=SIZE) as pilot:
+        pane = await open_approval(pilot, "positions")
+        table = pane.query_one(ViewTable)
+        table.move_cursor(row=table.get_row_index("D2#1"))
+        await pilot.pause()
+        await pilot.press("o")
+        await type_line(pilot, "M1 is down for repairs that week")
+        await settle(pilot)
+        assert "Reviews 1" in text_of(app, "#approval-sections")
+    [objection] = reviews.reviews(planned, PLAN_MONTH, "L")
+    assert (objection.login, objection.verdict, objection.position_ref, objection.open) == ("planner", "object", "D2#1", True)
+    app = MillplanApp(planned, "plm", month=PLAN_MONTH)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_approval(pilot, "reviews")
+        assert footer_keys(app).get("r") == "Reply"
+        await pilot.press("r")
+        await type_line(pilot, "repairs moved to next month")
+        await settle(pilot)
+        assert "plm: repairs moved to next month" in text_of(app, "#approval-detail")
+    [answered] = reviews.reviews(planned, PLAN_MONTH, "L")
+    assert (answered.open, answered.answered_by, answered.answer) == (False, "plm", "repairs moved to next month")
+
+
+async def test_an_unregistered_login_is_told_it_may_only_look(short):
+    app = MillplanApp(short, "outsider", month=PLAN_MONTH)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_approval(pilot, "conflicts")
+        assert "outsider is not a millplan user: read-only access" in text_of(app, "#approval-summary")
+        shown = set(footer_keys(app).values())
+        assert {"Inbox", "History", "Quit"} <= shown
+        assert not shown & {"Submit", "Approve", "Force", "Later", "Escalate", "Raise", "Lower", "Agree", "Object"}

@@ -178,7 +178,9 @@ class ApprovalPane(Vertical):
         counts = _("Open conflicts: {c}, {t} t short, {m} RUB at stake").format(
             c=len(b.open_conflicts), t=grouped(sum(c.tonnes_short for c in b.open_conflicts)), m=grouped(b.margin_at_stake),
         )
-        if b.latest is not None and b.latest.stale:
+        if b.who.notice:  # not a registered user: he may look, not act
+            second = b.who.notice
+        elif b.latest is not None and b.latest.stale:
             second = _("Stale: {why} — re-plan (F4, F5).").format(why=b.latest.stale_reason)
         elif b.blockers:
             second = _("Approval needs a reason: {what}").format(what="; ".join(b.blockers))
