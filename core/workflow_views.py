@@ -249,7 +249,8 @@ def effect_view(effect: WhatIf) -> TableView:
 def positions_view(assignment: Assignment) -> TableView:
     """Every position of a revision, planned or left out: tonnes planned and left out
     (t), marginal income planned (k RUB) and why tonnes were left out — the rows a
-    reviewer objects to or a sales manager asks about."""
+    reviewer objects to or a sales manager asks about. ``Key`` is known from the planned
+    lines; a position wholly left out shows it blank."""
     columns = (
         Column("position", _("Position")),
         Column("key_account", _("Key")),

@@ -407,3 +407,19 @@ async def test_an_unregistered_login_is_told_it_may_only_look(short):
         shown = set(footer_keys(app).values())
         assert {"Inbox", "History", "Quit"} <= shown
         assert not shown & {"Submit", "Approve", "Force", "Later", "Escalate", "Raise", "Lower", "Agree", "Object"}
+
+
+async def test_a_positions_history_holds_the_edits_of_revisions_made_to_it(planned):
+    assignments.set_excluded(planned, PLAN_MONTH, "L", "D2#1", True, login="plm", reason="the client postponed")
+    app = MillplanApp(planned, "plm", month=PLAN_MONTH)
+    async with app.run_test(size=SIZE) as pilot:
+        pane = await open_approval(pilot, "positions")
+        table = pane.query_one(ViewTable)
+        table.move_cursor(row=table.get_row_index("D2#1"))
+        await pilot.pause()
+        await pilot.press("h")
+        await settle(pilot)
+        rows = app.screen.query_one(ViewTable)
+        actions = [(rows.get_row_at(i)[2].plain, rows.get_row_at(i)[3].plain) for i in range(rows.row_count)]
+        assert actions[0] == ("excluded", f"{PLAN_MONTH}/L/r1") and actions[-1] == ("created", "D2#1")
+        assert "the client postponed" in text_of(app, "#history-detail")

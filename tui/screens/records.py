@@ -15,7 +15,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 from textual.worker import Worker
 
-from core import audit, notifications
+from core import approval, notifications
 from core.i18n import _
 from core.views import TableView
 from core.workflow_views import history_view, inbox_view
@@ -37,7 +37,8 @@ class RecordsRead(Message):
 
 
 class HistoryScreen(Screen[None]):
-    """Who changed ``object_key`` (all objects with ``None``), when, from what to what, why."""
+    """Who changed ``object_key`` (all objects with ``None``; a position's assignment edits
+    too), when, from what to what, why."""
 
     BINDINGS = [
         Binding("escape", "app.pop_screen", _("Back"), id="history.back"),
@@ -66,7 +67,7 @@ class HistoryScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="history")
     def _read(self) -> None:
-        self.post_message(RecordsRead(history_view(audit.history(self.app.store, self.object_key, HISTORY_LIMIT))))
+        self.post_message(RecordsRead(history_view(approval.history(self.app.store, self.object_key, HISTORY_LIMIT))))
 
     @on(RecordsRead)
     def _show(self, message: RecordsRead) -> None:

@@ -177,7 +177,7 @@ class ApprovalPane(Vertical):
         # the section bar counts what is open; this line says what is at stake
         counts = _("Open conflicts: {c}, {t} t short, {m} RUB at stake").format(
             c=len(b.open_conflicts), t=grouped(sum(c.tonnes_short for c in b.open_conflicts)), m=grouped(b.margin_at_stake),
-        )
+        ) if b.open_conflicts else _("No open conflict.")
         if b.who.notice:  # not a registered user: he may look, not act
             second = b.who.notice
         elif b.latest is not None and b.latest.stale:
