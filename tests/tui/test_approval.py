@@ -423,3 +423,22 @@ async def test_a_positions_history_holds_the_edits_of_revisions_made_to_it(plann
         actions = [(rows.get_row_at(i)[2].plain, rows.get_row_at(i)[3].plain) for i in range(rows.row_count)]
         assert actions[0] == ("excluded", f"{PLAN_MONTH}/L/r1") and actions[-1] == ("created", "D2#1")
         assert "the client postponed" in text_of(app, "#history-detail")
+
+
+async def test_f12_in_the_assignment_pane_submits_a_draft_then_approves_it(planned):
+    app = MillplanApp(planned, "plm", month=PLAN_MONTH)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f4")
+        await settle(pilot)
+        assert footer_keys(app).get("f12") == "Submit"
+        await pilot.press("f12")
+        assert "Submit" in text_of(app, ".dialog-question")
+        await pilot.press("y")
+        await settle(pilot)
+        assert planning.latest(planned, PLAN_MONTH, "L").state is AssignmentState.IN_REVIEW
+        assert footer_keys(app).get("f12") == "Approve" and "in review" in text_of(app, "#assignment-title")
+        await pilot.press("f12", "y")
+        await settle(pilot)
+        assert "APPROVED" in text_of(app, "#assignment-title")
+    assert planning.latest(planned, PLAN_MONTH, "L").state is AssignmentState.APPROVED
