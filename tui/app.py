@@ -76,7 +76,7 @@ class MillplanApp(App):
         Binding("2", "show('deals')", _("Deals"), show=False, id="app.deals_digit"),
         Binding("3", "show('assignment')", _("Assignment"), show=False, id="app.assignment_digit"),
         Binding("4", "show('approval')", _("Approval"), show=False, id="app.approval_digit"),
-        Binding("i", "inbox", _("Inbox"), id="app.inbox"),
+        Binding("i", "inbox", _("Inbox"), show=False, id="app.inbox"),  # the header's badge names it
         Binding("h", "history", _("History"), id="app.history"),
         Binding("ctrl+r", "reload", _("Reload"), show=False, id="app.reload"),
         Binding("q", "quit", _("Quit"), id="app.quit"),
@@ -120,6 +120,9 @@ class MillplanApp(App):
             (_("Lock or unlock"), _("Lock the highlighted line so re-plans keep it (F8)"), "assignment", assignment.action_lock),
             (_("Exclude or include"), _("Exclude the highlighted position by hand, or let it back in (F9)"), "assignment", assignment.action_exclude),
             (_("Submit or approve"), _("Submit the month's draft for review, or approve the revision in review (F12)"), "assignment", assignment.action_submit),
+            (_("Next month"), _("Assignment and approval: the next month (])"), None, partial(self._move, 1)),
+            (_("Previous month"), _("Assignment and approval: the previous month ([)"), None, partial(self._move, -1)),
+            (_("Next product line"), _("Assignment and approval: the next product line (l)"), None, partial(self._move, None)),
             (_("Approval"), _("Show the approval view: state, diff, conflicts, requests (F10 or 4)"), "approval", None),
             *(
                 (title, help_text, "approval", partial(board.run_command, *action))
@@ -130,6 +133,16 @@ class MillplanApp(App):
             (_("Reload"), _("Read everything again from the store (Ctrl+R)"), None, self.action_reload),
         ):
             yield SystemCommand(title, help_text, partial(self._command, pane, action))
+
+    def _move(self, step: int | None) -> None:
+        """Month ``step`` (or the next line for ``None``) in the Assignment pane, which the
+        Approval pane follows."""
+        assignment = self.query_one(AssignmentPane)
+        if step is None:
+            assignment.action_next_line()
+        else:
+            assignment.action_month(step)
+        self.query_one(ApprovalPane).reload()
 
     def _command(self, pane: str | None, action: Callable[[], None] | None) -> None:
         if pane is not None and self.query_one(TabbedContent).active != pane:
@@ -169,7 +182,7 @@ class MillplanApp(App):
         self._show_badge()
 
     def _show_badge(self) -> None:
-        badge = f"✉ {self.unread} · " if self.unread is not None else ""
+        badge = _("✉ {n} (i) · ").format(n=self.unread) if self.unread is not None else ""
         self.sub_title = f"{badge}{self.login} · {self.store.url}"
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

@@ -290,7 +290,7 @@ async def test_inbox_badge_counts_and_the_inbox_marks_read(short):
     app = MillplanApp(short, "ivanov", month=PLAN_MONTH)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        assert app.unread == unread and f"✉ {unread}" in app.sub_title
+        assert app.unread == unread and f"✉ {unread} (i)" in app.sub_title
         await pilot.press("i")
         await settle(pilot)
         assert isinstance(app.screen, InboxScreen)
@@ -346,7 +346,7 @@ async def test_at_80_by_24_the_essentials_fit(short):
             if key.value == "margin":
                 break
         assert x <= table.region.width
-        assert {"u": "Submit", "f": "Force", "t": "Later", "e": "Escalate", "i": "Inbox", "h": "History", "q": "Quit"}.items() <= footer_keys(app).items()
+        assert {"u": "Submit", "f": "Force", "t": "Later", "e": "Escalate", "h": "History", "q": "Quit"}.items() <= footer_keys(app).items()
         assert MARGIN_AT_STAKE == sum(c.margin_at_stake for c in conflicts(short))
         assert "D6#1" in text_of(app, "#approval-detail") and "1 400 000 RUB at stake" in text_of(app, "#approval-detail")
 
@@ -405,7 +405,7 @@ async def test_an_unregistered_login_is_told_it_may_only_look(short):
         await open_approval(pilot, "conflicts")
         assert "outsider is not a millplan user: read-only access" in text_of(app, "#approval-summary")
         shown = set(footer_keys(app).values())
-        assert {"Inbox", "History", "Quit"} <= shown
+        assert {"History", "Quit"} <= shown
         assert not shown & {"Submit", "Approve", "Force", "Later", "Escalate", "Raise", "Lower", "Agree", "Object"}
 
 

@@ -40,7 +40,8 @@ class AssignmentPane(Vertical):
         Binding("A", "approve", _("Approve"), show=False, id="assignment.approve_letter"),
         Binding("left_square_bracket", "month(-1)", _("Month"), key_display="[ ]", id="assignment.previous_month"),
         Binding("right_square_bracket", "month(1)", _("Next month"), show=False, id="assignment.next_month"),
-        Binding("l", "next_line", _("Line"), id="assignment.next_line"),
+        # the title marks the line "(l)": the footer's 80 columns are full
+        Binding("l", "next_line", _("Line"), show=False, id="assignment.next_line"),
     ]
 
     def set_product_lines(self, lines: list[str]) -> None:
@@ -126,7 +127,7 @@ class AssignmentPane(Vertical):
         if self.line is None:
             title.update(_("No mills yet: import the mill register (millplan import mills FILE)."))
             return
-        head = f"{self.month} · {self.line}"
+        head = f"{self.month} · {self.line} (l)" if len(self.lines) > 1 else f"{self.month} · {self.line}"
         if self.planning:
             month, line = self.planning
             title.update(head + " · " + _("planning {month} {line}… (the screen stays live)").format(month=month, line=line))
