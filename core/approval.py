@@ -38,7 +38,8 @@ class Board:
     ``requests`` (newest first). ``blockers`` says what a plain approval of ``latest``
     would be refused for (open conflicts, escalations, unanswered objections): approving
     over them takes a reason (and the director, for conflicts and escalations).
-    ``offered`` are the actions ``who`` may take on this line (see :func:`offered`).
+    ``offered`` are the actions ``who`` may take on this line (see :func:`offered`);
+    ``mine`` the refs of the revision's positions a sales manager sells (else empty).
     """
 
     month: Month
@@ -53,6 +54,7 @@ class Board:
     reviews: tuple[Review, ...]
     blockers: tuple[str, ...]
     offered: frozenset[Action]
+    mine: frozenset[str] = frozenset()
 
     @property
     def open_conflicts(self) -> tuple[Conflict, ...]:
@@ -117,11 +119,15 @@ def board(store: Store, month: Month, product_line: str, *, login: str) -> Board
             objections = open_objections(repo, latest)
             if objections:
                 blockers.append(_("unanswered objections: {what}").format(what="; ".join(objections)))
+        mine: frozenset[str] = frozenset()
+        if latest is not None and who.role is Role.SALES_MANAGER:
+            ids = {x.position_id for x in (*latest.lines, *latest.exclusions)}
+            mine = frozenset(p.ref for p in repo.positions(ids=ids) if who.owns_deal(p)) if ids else frozenset()
     # against the approved revision before the latest, with moves to other months named
     diff = revision_diff(store, month, product_line, earlier[-1], latest.revision) if latest and earlier else None
     return Board(
         month, product_line, who, latest, in_force, diff, tuple(conflicts), tuple(found_requests),
-        tuple(escalations), tuple(reviews), tuple(blockers), offered(who, product_line),
+        tuple(escalations), tuple(reviews), tuple(blockers), offered(who, product_line), mine,
     )
 
 

@@ -246,11 +246,12 @@ def effect_view(effect: WhatIf) -> TableView:
     )
 
 
-def positions_view(assignment: Assignment) -> TableView:
+def positions_view(assignment: Assignment, mine: frozenset[str] = frozenset()) -> TableView:
     """Every position of a revision, planned or left out: tonnes planned and left out
     (t), marginal income planned (k RUB) and why tonnes were left out — the rows a
     reviewer objects to or a sales manager asks about. ``Key`` is known from the planned
-    lines; a position wholly left out shows it blank."""
+    lines; a position wholly left out shows it blank. Refs in ``mine`` (a sales manager's
+    own) come first, marked ◆."""
     columns = (
         Column("position", _("Position")),
         Column("key_account", _("Key")),
@@ -268,7 +269,9 @@ def positions_view(assignment: Assignment) -> TableView:
         row = rows.setdefault(e.position_ref, {"key": e.position_ref, "position": e.position_ref, "key_account": None, "planned": 0.0, "left_out": 0.0, "margin": 0.0, "why": ""})
         row["left_out"] += e.tonnes_left_out
         row["why"] = short_reason(e)
-    return TableView(_("Positions"), columns, tuple(rows[ref] for ref in sorted(rows)))
+    for ref in mine & rows.keys():
+        rows[ref]["position"] = f"{ref} ◆"
+    return TableView(_("Positions"), columns, tuple(rows[ref] for ref in sorted(rows, key=lambda r: (r not in mine, r))))
 
 
 def audit_change(entry: AuditEntry) -> str:

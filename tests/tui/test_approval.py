@@ -82,7 +82,7 @@ OFFERED = {
         "conflicts": {"submit", "force", "later", "escalate"}, "requests": {"submit", "grant", "refuse"},
         "escalations": {"submit"}, "positions": {"submit"}, "diff": {"submit"},
     },
-    "director": {"conflicts": set(), "requests": {"grant", "refuse"}, "escalations": {"force", "later", "decide"}, "positions": set()},
+    "director": {"conflicts": set(), "requests": {"grant", "refuse"}, "escalations": {"force", "later"}, "positions": set()},
     "planner": {"conflicts": {"agree"}, "requests": {"agree"}, "positions": {"agree", "object"}},
     "ivanov": {"conflicts": {"ask_priority", "round"}, "positions": {"ask_priority", "replace", "round"}, "requests": {"round"}},
     "petrov": {"positions": {"ask_priority", "replace", "round"}},  # his role asks; core refuses others' positions
@@ -168,9 +168,16 @@ async def test_sales_managers_approve_is_refused_naming_who_may(planned):
 
 async def test_sales_manager_raises_a_priority_and_the_line_manager_grants_it(short):
     draft = planning.latest(short, PLAN_MONTH, "L")
+    app = MillplanApp(short, "petrov", month=PLAN_MONTH)
+    async with app.run_test(size=SIZE) as pilot:  # none of them is his: nothing marked
+        pane = await open_approval(pilot, "positions")
+        assert not any("◆" in row["position"] for row in pane.query_one(ViewTable)._rows.values())
     app = MillplanApp(short, "ivanov", month=PLAN_MONTH)
     async with app.run_test(size=SIZE) as pilot:
-        pane = await open_approval(pilot, "conflicts")
+        pane = await open_approval(pilot, "positions")
+        assert all("◆" in row["position"] for row in pane.query_one(ViewTable)._rows.values())  # he sells them all
+        pane._go("conflicts")
+        await pilot.pause()
         assert pane.query_one(ViewTable).selected["position"] == "D6#1"
         assert "1 400 000 RUB at stake" in text_of(app, "#approval-summary")
         await pilot.press("plus")
@@ -230,7 +237,8 @@ async def test_full_cycle_conflict_escalation_director_approval_change_reapprova
     async with app.run_test(size=SIZE) as pilot:
         pane = await open_approval(pilot, "escalations")
         assert pane.query_one(ViewTable).selected["id"] == escalation.id
-        assert {"f": "Force", "t": "Later", "d": "Decide"}.items() <= footer_keys(app).items()
+        assert {"f": "Force", "t": "Later"}.items() <= footer_keys(app).items()
+        assert "d" not in footer_keys(app)  # d decides a re-approval round
         await pilot.press("f")
         await type_line(pilot, "the contract penalty is higher")
         await settle(pilot)

@@ -212,7 +212,7 @@ class ApprovalPane(Vertical):
                 return None
             return diff_view(b.diff) if self.section == "diff" else mills_view(b.diff)
         if self.section == "positions":
-            return positions_view(b.latest) if b.latest else None
+            return positions_view(b.latest, b.mine) if b.latest else None
         view = {
             "conflicts": lambda: conflicts_view(list(b.conflicts)),
             "requests": lambda: requests_view(list(b.requests)),
@@ -237,6 +237,7 @@ class ApprovalPane(Vertical):
     @on(DataTable.RowHighlighted, "#approval-table")
     def _describe(self) -> None:
         self.query_one("#approval-detail", Static).update(self._detail())
+        self.refresh_bindings()  # some keys depend on the highlighted row
 
     def _detail(self) -> str:
         b = self.board
@@ -333,6 +334,10 @@ class ApprovalPane(Vertical):
             return False
         if ANY not in offers and self.query_one("#approval-table", ViewTable).selected is None:
             return False  # nothing highlighted to act on
+        if self.section == "escalations" and action in ("force", "later", "decide"):
+            escalation = self._item()  # a conflict's is forced or moved; a round decided
+            if escalation is None or (escalation.conflict_id is None) != (action == "decide"):
+                return False
         state = b.latest.state if b.latest else None
         if action == "submit":
             return state in (AssignmentState.DRAFT, AssignmentState.RE_APPROVAL)
