@@ -766,6 +766,24 @@ def mail_status(ctx: typer.Context, as_json: bool = JsonOption) -> None:
         out.print(table)
 
 
+@mail_app.command("retry")
+@handled
+def mail_retry(
+    ctx: typer.Context,
+    ids: Optional[list[int]] = typer.Argument(None, help="Numbers (#) of failed messages, as `mail status` lists them.", show_default=False),
+    every: bool = typer.Option(False, "--all", help="Every failed message."),
+    as_json: bool = JsonOption,
+) -> None:
+    """Queue failed e-mails again (after the cause was fixed); the next `mail send` tries them."""
+    if bool(ids) == every:
+        raise typer.BadParameter("give message numbers or --all (not both)")
+    queued = outbox.retry(_store(ctx), None if every else list(ids), by=_login(ctx))
+    if as_json:
+        _emit({"requeued": queued})
+    else:
+        out.print(_("{count} message(s) queued again").format(count=queued))
+
+
 # -- requests, conflicts, escalations, reviews (the approval workflow's open items) ----------
 
 request_app = typer.Typer(help="Sales managers' requests on their positions, and their answers.", no_args_is_help=True)

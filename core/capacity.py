@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from core.errors import InvalidInput, NotFound
-from core.model import Assignment
+from core.model import Assignment, Plant
 from core.months import Month
 from core.numbers import grouped
 from core.permissions import Action, actor_in, require
+from storage.repository import Repository
 from storage.store import Store
 
 
@@ -47,8 +49,26 @@ def set_hours(store: Store, mill_code: str, month: Month, hours: float, *, login
             raise NotFound(f"mill {mill_code} is not in the register (known: {', '.join(m.code for m in plant.mills)})") from None
         before = plant.hours(mill, month)
         repo.upsert_capacity([(mill_code, month, float(hours))], login, reason.strip())
-        stale: list[Assignment] = []
-        if before != hours:
-            why = f"{mill_code} hours in {month} changed from {grouped(before)} h to {grouped(hours)} h by {login} ({reason.strip()})"
-            stale = repo.mark_stale(month, mill.product_line, why, login)
+        stale = mark_stale(repo, plant, [(mill_code, month, float(hours))], login, reason.strip())
         return CapacityChange(mill_code, month, before, float(hours), tuple(stale))
+
+
+def mark_stale(
+    repo: Repository, before: Plant, hours: Iterable[tuple[str, Month, float]], login: str, why: str
+) -> list[Assignment]:
+    """Mark stale the unapproved latest revision of each (month, line) whose mill's hours
+    change from ``before`` to the given ``(mill code, month, hours)``; mills new to the
+    register are skipped. Returns the revisions marked (see ``Repository.mark_stale``)."""
+    reasons: dict[tuple[Month, str], list[str]] = {}
+    for code, month, new in hours:
+        try:
+            mill = before.mill(code)
+        except KeyError:
+            continue
+        old = before.hours(mill, month)
+        if abs(old - new) > 1e-9:
+            reasons.setdefault((month, mill.product_line), []).append(f"{code} hours in {month} changed from {grouped(old)} h to {grouped(new)} h")
+    stale: list[Assignment] = []
+    for (month, line), changes in sorted(reasons.items()):
+        stale += repo.mark_stale(month, line, f"{'; '.join(changes)} by {login} ({why})", login)
+    return stale

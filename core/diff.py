@@ -145,12 +145,15 @@ def revision_diff(
         b = repo.assignment(month, product_line, to)
         current = Month.current()
         window = current.range(max(month - current, 0) + 13)
-        elsewhere: dict[str, Month] = {}
-        for other in sorted(repo.latest_revisions(window), key=lambda r: r.month):
-            if other.product_line == product_line and other.month != month:
-                for line in other.lines:
-                    elsewhere.setdefault(line.position_ref, other.month)
-    return compare(a, b, elsewhere)
+        held: dict[int, Month] = {}  # position id → the earliest other month holding it
+        seen: set[Month] = set()
+        for other, line, _revision, _state, tonnes in repo.revision_tonnes(window):  # newest revision first
+            if line == product_line and other != month and other not in seen:
+                seen.add(other)
+                for pid in tonnes:
+                    held[pid] = min(held.get(pid, other), other)
+    refs = {l.position_id: l.position_ref for l in a.lines}
+    return compare(a, b, {refs[pid]: m for pid, m in held.items() if pid in refs})
 
 
 def diff_view(diff: RevisionDiff) -> TableView:

@@ -24,6 +24,7 @@ from core.errors import InvalidInput, NotFound
 from core.i18n import _
 from core.model import Assignment, Position
 from core.months import Month
+from core.names import name_key
 from core.notices import MailState, Notification
 from core.numbers import grouped
 from solver.prioritiser import MIN_TONNES
@@ -37,8 +38,7 @@ MOVED_LATER = "moved_later"
 LATER_MONTHS = 12
 """How many months after an assignment's month are searched for a removed position."""
 
-EVENT_MAX = 300
-SUBJECT_MAX = 300
+EVENT_MAX, KIND_MAX, OBJECT_KEY_MAX, SUBJECT_MAX = 300, 32, 200, 300
 
 
 def _now() -> datetime:
@@ -65,36 +65,58 @@ def notify(repo: Repository, *, login: str, event: str, kind: str, subject: str,
     ``request_answered``, ``conflict``, ``approved``…); ``object_key`` names the object
     as the audit log does. A subject longer than 300 characters is shortened.
     Returns True when the notification is new. Raises ``ValueError`` for an empty event,
-    login or kind, or an event longer than 300 characters (a programming error).
+    login or kind, or an event, kind or object key longer than its column (300, 32, 200
+    characters) — a programming error.
     """
-    if not (event and login and kind):
+    return notify_all(repo, [Change(login, event, kind, subject, body, object_key)]) == 1
+
+
+def _checked(change: Change) -> Change:
+    if not (change.event and change.login and change.kind):
         raise ValueError("a notification needs a login, an event and a kind")
-    if len(event) > EVENT_MAX:
-        raise ValueError(f"event {event[:40]!r}… is longer than {EVENT_MAX} characters")
-    if len(subject) > SUBJECT_MAX:
-        subject = subject[: SUBJECT_MAX - 1] + "…"
+    for name, value, most in (("event", change.event, EVENT_MAX), ("kind", change.kind, KIND_MAX), ("object key", change.object_key, OBJECT_KEY_MAX)):
+        if len(value) > most:
+            raise ValueError(f"{name} {value[:40]!r}… is longer than {most} characters")
+    if len(change.subject) > SUBJECT_MAX:
+        return change._replace(subject=change.subject[: SUBJECT_MAX - 1] + "…")
+    return change
+
+
+def notify_all(repo: Repository, changes: Iterable[Change]) -> int:
+    """:func:`notify` for many at once, in a few statements (a month's first draft brings
+    thousands of pieces of news): the notifications, then the e-mails of those that are
+    new. Returns how many notifications are new. Raises ``ValueError`` as :func:`notify`."""
+    checked = {(c.login, c.event): c for c in map(_checked, changes)}  # one per (login, event)
+    if not checked:
+        return 0
     now = _now()
     mailbox = repo.mailbox
-    new = mailbox.add_notification(
-        {"at": now, "login": login, "event": event, "kind": kind, "subject": subject, "body": body, "object_key": object_key}
+    new = mailbox.add_notifications(
+        [
+            {"at": now, "login": c.login, "event": c.event, "kind": c.kind, "subject": c.subject, "body": c.body, "object_key": c.object_key}
+            for c in checked.values()
+        ]
     )
-    address = mailbox.email_of(login) if new else None
-    if address:
-        mailbox.enqueue(
+    addresses = mailbox.emails_of({login for login, _event in new})
+    mailbox.enqueue_all(
+        [
             {
                 "created_at": now,
-                "event": event,
-                "login": login,
-                "address": address,
-                "subject": subject,
-                "body": _mail_body(body),
-                "message_id": message_id(event, address),
+                "event": c.event,
+                "login": c.login,
+                "address": addresses[c.login],
+                "subject": c.subject,
+                "body": _mail_body(c.body),
+                "message_id": message_id(c.event, addresses[c.login]),
                 "status": MailState.PENDING.value,
                 "attempts": 0,
                 "next_attempt_at": now,
             }
-        )
-    return new
+            for key, c in checked.items()
+            if key in new and addresses.get(c.login)
+        ]
+    )
+    return len(new)
 
 
 def inbox(store: Store, login: str, *, unread_only: bool = False, limit: int = 50) -> list[Notification]:
@@ -188,8 +210,9 @@ def changes_for_managers(
     changes = []
     for pid in sorted(set(was) | set(now) | set(reasons)):
         position = positions.get(pid)
-        if position is None:
-            continue
+        login = managers.get(position.sales_manager, position.sales_manager.strip()) if position else ""
+        if not login:
+            continue  # unknown position, or a deal without a sales manager: nobody to tell
         t_before, t_after = was.get(pid, 0.0), now.get(pid, 0.0)
         left = position.remaining_tonnes
         reason = "; ".join(reasons.get(pid, ()))
@@ -244,26 +267,27 @@ def changes_for_managers(
                 ),
             ]
         )
-        login = managers.get(position.sales_manager, position.sales_manager)
         changes.append(Change(login, f"{object_key}:{pid}:{kind}{suffix}", kind, subject, body, object_key))
     return changes
 
 
 def manager_logins(repo: Repository, names: Iterable[str]) -> dict[str, str]:
     """Map each deal's ``sales_manager`` text to a user's login: a user with that login if
-    there is one, else the only user with that name (``Иванов А. С.``). Texts matching
+    there is one, else the only user with that name (``Иванов А. С.``; compared by
+    :func:`core.names.name_key`: case, spaces and ё/е do not matter). Texts matching
     neither (or several users by name) are left out of the result."""
     users = repo.mailbox.users()
     logins = {login for login, _name, _email in users}
     by_name: dict[str, list[str]] = {}
     for login, name, _email in users:
-        by_name.setdefault(name, []).append(login)
+        by_name.setdefault(name_key(name), []).append(login)
     found = {}
     for text in set(names):
+        same_name = by_name.get(name_key(text), [])
         if text in logins:
             found[text] = text
-        elif len(by_name.get(text, ())) == 1:
-            found[text] = by_name[text][0]
+        elif len(same_name) == 1:
+            found[text] = same_name[0]
     return found
 
 
@@ -280,5 +304,4 @@ def notify_changes(repo: Repository, before: Assignment | None, after: Assignmen
         if assignment.product_line == after.product_line:
             for line in assignment.lines:
                 later.setdefault(line.position_id, assignment.month)
-    changes = changes_for_managers(before, after, positions, managers, later)
-    return sum(notify(repo, **change._asdict()) for change in changes)
+    return notify_all(repo, changes_for_managers(before, after, positions, managers, later))

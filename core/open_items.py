@@ -1,5 +1,6 @@
-"""Conflicts opened and closed after every plan, and the open items that stand in the way
-of an approval.
+"""Conflicts opened and closed after every plan; the reviewers' open objections an
+approval must answer or override with a reason; re-approval rounds ended by the
+director's approval.
 
 A **conflict** (DESIGN.md) is a key-account position that a month's draft leaves short of
 its requested month: requested in that month or earlier, and excluded or planned with
@@ -24,7 +25,7 @@ from decimal import Decimal
 from core.attributes import mill_options
 from core.i18n import _
 from core.model import Assignment, Plant, Position
-from core.notifications import manager_logins, notify
+from core.notifications import Change, manager_logins, notify_all
 from core.numbers import grouped
 from core.workflow_items import Conflict, ConflictState, EscalationState, Outcome, RequestKind, RequestState
 from storage.repository import Repository
@@ -116,30 +117,32 @@ def _close(repo: Repository, conflict: Conflict, login: str, why: str) -> None:
 
 
 def _notify_opened(repo: Repository, opened: list[Conflict], positions: dict[int, Position]) -> None:
+    """Tell each conflict's sales manager, all in one batch (a lean month opens hundreds)."""
     if not opened:
         return
     logins = manager_logins(repo, {c.sales_manager for c in opened})
-    for conflict in opened:
-        position = positions[conflict.position_id]
-        notify(
-            repo,
-            login=logins.get(conflict.sales_manager, conflict.sales_manager),
-            event=f"conflict {conflict.id} opened",
-            kind=CONFLICT_KIND,
-            subject=_("Conflict {id}: {ref} is {tonnes} t short of {month}").format(
-                id=conflict.id, ref=conflict.position_ref, tonnes=grouped(conflict.tonnes_short, 1), month=position.requested_month
-            ),
-            body=_(
-                "The draft of {month} {line} (revision {revision}) leaves {ref} ({customer}) {tonnes} t short of its "
-                "requested month {requested}; {margin} RUB of marginal income at stake. The product-line manager "
-                "will force it in, agree a later month or escalate it to the director."
-            ).format(
-                month=conflict.month, line=conflict.product_line, revision=conflict.revision, ref=conflict.position_ref,
-                customer=conflict.customer, tonnes=grouped(conflict.tonnes_short, 1), requested=position.requested_month,
-                margin=grouped(conflict.margin_at_stake),
-            ),
-            object_key=conflict.key,
-        )
+    notify_all(repo, [_notice(c, positions[c.position_id], logins.get(c.sales_manager, c.sales_manager)) for c in opened])
+
+
+def _notice(conflict: Conflict, position: Position, login: str) -> Change:
+    return Change(
+        login=login,
+        event=f"conflict {conflict.id} opened",
+        kind=CONFLICT_KIND,
+        subject=_("Conflict {id}: {ref} is {tonnes} t short of {month}").format(
+            id=conflict.id, ref=conflict.position_ref, tonnes=grouped(conflict.tonnes_short, 1), month=position.requested_month
+        ),
+        body=_(
+            "The draft of {month} {line} (revision {revision}) leaves {ref} ({customer}) {tonnes} t short of its "
+            "requested month {requested}; {margin} RUB of marginal income at stake. The product-line manager "
+            "will force it in, agree a later month or escalate it to the director."
+        ).format(
+            month=conflict.month, line=conflict.product_line, revision=conflict.revision, ref=conflict.position_ref,
+            customer=conflict.customer, tonnes=grouped(conflict.tonnes_short, 1), requested=position.requested_month,
+            margin=grouped(conflict.margin_at_stake),
+        ),
+        object_key=conflict.key,
+    )
 
 
 def open_objections(repo: Repository, assignment: Assignment) -> list[str]:
@@ -150,7 +153,6 @@ def open_objections(repo: Repository, assignment: Assignment) -> list[str]:
         for r in repo.workflow.reviews(assignment_id=assignment.id)
         if r.open
     ]
-
 
 
 def end_rounds(repo: Repository, approved: Assignment, *, login: str) -> None:

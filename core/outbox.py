@@ -12,10 +12,11 @@ Guarantees (the outbox table is the only queue):
   :data:`STALE_CLAIM` (its deliverer died mid-send) returns to ``pending``; that message
   may then reach the server a second time, with the same Message-ID (derived from the
   event), which mail clients use to show it once.
-- a message the server refuses permanently (5xx for it: sender, recipient or content)
-  on :data:`FAIL_AFTER` attempts becomes ``failed`` and is not retried any more; it
-  stays visible in ``millplan mail status``. Server-wide trouble (cannot connect, HELO,
-  STARTTLS or login refused) never fails a message — it waits for the server.
+- a message the server refuses permanently (5xx for its recipient or content) on
+  :data:`FAIL_AFTER` attempts becomes ``failed`` and is not retried any more; it stays
+  visible in ``millplan mail status`` (``millplan mail retry`` queues it again).
+  Server-wide trouble (cannot connect; HELO, STARTTLS, login or the From address
+  refused) never fails a message — it waits for the server.
 
 E-mail is off when ``MILLPLAN_SMTP_HOST`` is unset: messages stay queued, the inbox works.
 """
@@ -34,7 +35,7 @@ from email.policy import SMTP
 from email.utils import format_datetime
 from typing import Any
 
-from core.errors import InvalidInput
+from core.errors import InvalidInput, NotFound
 from core.notices import MailState, OutboxMessage
 from storage.store import Store
 
@@ -229,6 +230,8 @@ def deliver(store: Store, settings: SmtpSettings | None, *, now: datetime | None
                     connection.sendmail(settings.sender, [message.address], email_of(message, settings.sender).as_bytes(policy=SMTP))
                 except _ServerTrouble as exc:
                     trouble = str(exc)
+                except smtplib.SMTPSenderRefused as exc:  # our From, so every message: the server's setup
+                    trouble = f"{settings.server} refused the sender {settings.sender}: {_describe(exc)}"
                 except (smtplib.SMTPRecipientsRefused, smtplib.SMTPResponseException) as exc:
                     code, text = _refusal(exc)
                     error = f"{settings.server} refused {message.address}: {text}"
@@ -276,3 +279,20 @@ def status(store: Store, *, problems: int = 10) -> MailStatus:
             mailbox.next_attempt_at(),
             mailbox.messages(states=(MailState.PENDING, MailState.FAILED), with_errors=True, limit=problems),
         )
+
+
+def retry(store: Store, ids: list[int] | None, *, by: str, now: datetime | None = None) -> int:
+    """Queue failed messages again (those numbered ``ids``, or every failed one with
+    ``None``): pending, due now, attempts counted from 0 — e.g. after the recipient's
+    address was corrected at the server. Recorded in the audit log as done by ``by``.
+    Returns how many. Raises :class:`NotFound` naming any id that is not a failed
+    message (nothing is queued then)."""
+    with store.unit_of_work() as repo:
+        mailbox = repo.mailbox
+        failed = mailbox.failed_ids(ids)
+        missing = sorted(set(ids or ()) - failed)
+        if missing:
+            raise NotFound(f"outbox message {', '.join(str(i) for i in missing)} is not a failed message")
+        for message_id in sorted(failed):
+            repo.audit(by, "requeued", "mail", f"outbox/{message_id}", {"status": MailState.FAILED.value}, {"status": MailState.PENDING.value})
+        return mailbox.requeue(failed, now or datetime.now(timezone.utc))

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 from core.errors import Forbidden
 from core.i18n import _
 from core.model import Deal, Position, Role, User
+from core.names import name_key
 
 if TYPE_CHECKING:  # only for annotations: permissions are checked without the store
     from storage.repository import Repository
@@ -99,14 +100,6 @@ ROLE_NAMES = {
 }
 
 
-def _same_name(a: str, b: str) -> bool:
-    """Names as people type them: case, repeated spaces and ё/е do not matter."""
-    def norm(text: str) -> str:
-        return " ".join(text.replace("ё", "е").replace("Ё", "Е").split()).casefold()
-
-    return norm(a) == norm(b)
-
-
 @dataclass(frozen=True)
 class Actor:
     """The person acting: OS ``login``, ``name``, ``role`` (``None`` when not registered),
@@ -143,7 +136,7 @@ class Actor:
 
     def owns_deal(self, deal: Deal | Position | None) -> bool:
         """True when ``deal`` (or a position's deal) is sold by this user (by name)."""
-        return deal is not None and _same_name(deal.sales_manager, self.name)
+        return deal is not None and name_key(deal.sales_manager) == name_key(self.name)
 
     def may(self, action: Action, *, line: str | None = None, deal: Deal | Position | None = None) -> bool:
         """Whether this actor may do ``action`` on product ``line`` / ``deal`` (see RULES)."""
@@ -207,7 +200,8 @@ def require(
     """
     if actor.may(action, line=line, deal=deal):
         return
-    key = target or (getattr(deal, "number", None) or getattr(deal, "deal_number", None) if deal else None) or line or action.name.lower()
+    deal_number = (deal.number if isinstance(deal, Deal) else deal.deal_number) if deal else None
+    key = target or deal_number or line or action.name.lower()
     if actor.role is None:
         who_is = _("{login} is not a millplan user (read-only)").format(login=actor.login)
     else:

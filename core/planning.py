@@ -16,9 +16,9 @@ from decimal import Decimal
 
 from core import notifications
 from core.attributes import PositionAttributes, mill_options
-from core.open_items import sync_conflicts
 from core.errors import InfeasiblePlan, MillplanError, NotFound, StateError
-from core.model import Assignment, AssignmentLine, DealStatus, Exclusion, Mill, Plant, Position
+from core.model import Assignment, AssignmentLine, AssignmentState, DealStatus, Exclusion, Mill, Plant, Position
+from core.open_items import sync_conflicts
 from core.months import Month
 from core.numbers import grouped
 from core.permissions import Action, actor_in, require
@@ -250,18 +250,25 @@ def booked_elsewhere(repo: Repository, months: list[Month], month: Month) -> dic
     """Tonnes of each position already in the assignments of ``months`` other than
     ``month``. Where a month has an approved revision and a newer draft, the larger of the
     two counts: either may be the one production works to."""
+    in_force: dict[tuple[Month, str], tuple[AssignmentState, dict[int, float]]] = {}
+    latest: dict[tuple[Month, str], dict[int, float]] = {}
+    for m, line, _revision, state, tonnes in repo.revision_tonnes(months):  # newest first
+        if m == month:
+            continue
+        latest.setdefault((m, line), tonnes)
+        chosen = in_force.get((m, line))
+        if chosen is None or (state is AssignmentState.APPROVED and chosen[0] is not AssignmentState.APPROVED):
+            in_force[m, line] = (state, tonnes)
     booked: dict[int, dict[Month, float]] = {}
-    for revisions in (repo.assignments_in_force(months), repo.latest_revisions(months)):
+    for revisions in ({key: t for key, (_, t) in in_force.items()}, latest):
         by_position: dict[int, dict[Month, float]] = {}
-        for a in revisions:
-            if a.month != month:
-                for line in a.lines:
-                    by_month = by_position.setdefault(line.position_id, {})
-                    by_month[a.month] = by_month.get(a.month, 0.0) + line.tonnes
+        for (m, _line), tonnes in revisions.items():
+            for pid, t in tonnes.items():
+                by_month = by_position.setdefault(pid, {})
+                by_month[m] = by_month.get(m, 0.0) + t
         for pid, by_month in by_position.items():
-            booked.setdefault(pid, {})
-            for m, tonnes in by_month.items():
-                booked[pid][m] = max(booked[pid].get(m, 0.0), tonnes)
+            for m, t in by_month.items():
+                booked.setdefault(pid, {})[m] = max(booked.get(pid, {}).get(m, 0.0), t)
     return {pid: sum(by_month.values()) for pid, by_month in booked.items()}
 
 

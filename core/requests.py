@@ -149,6 +149,12 @@ def request_priority(
         month = _month_for(repo, position, month)
         _no_duplicate(repo, kind, month, position, position.product_line)
         current = repo.assignment(month, position.product_line)
+    if current is None:
+        raise NotFound(
+            _("{month} has no assignment for product line {line} yet: a request is weighed against a plan").format(
+                month=month, line=position.product_line
+            )
+        )
     effect = None
     if raise_:
         effect = what_if(store, month, position.product_line, Change(force=frozenset({position.id}), priority={position.id: HIGHEST}))

@@ -20,6 +20,8 @@ from core.notices import MailState, Notification, OutboxMessage
 from storage.tables import NotificationRow, OutboxRow, UserRow
 
 _INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+_CHUNK = 500
+"""Rows per INSERT: 500 × 10 columns stays under SQLite's 32 766 bound parameters."""
 
 
 def _notification(row: NotificationRow) -> Notification:
@@ -50,8 +52,9 @@ class Mailbox:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def _insert_once(self, model: type[SQLModel], values: dict[str, Any], keys: Sequence[str]) -> bool:
-        """Insert ``values`` unless a row with the same ``keys`` exists; True when inserted.
+    def _insert_new(self, model: type[SQLModel], rows: Sequence[dict[str, Any]], keys: Sequence[str]) -> set[tuple]:
+        """Insert each of ``rows`` unless a row with the same ``keys`` exists; the keys of
+        those inserted. Several hundred rows go in one statement.
 
         Raises ``NotImplementedError`` on a database other than SQLite or PostgreSQL.
         """
@@ -59,17 +62,27 @@ class Mailbox:
         if dialect not in _INSERTS:
             raise NotImplementedError(f"notifications need SQLite or PostgreSQL, not {dialect}")
         table = model.__table__
-        statement = (
-            _INSERTS[dialect](table).values(**values).on_conflict_do_nothing(index_elements=list(keys)).returning(table.c.id)
-        )
-        # RETURNING, not rowcount: the row count of an upsert is not reliable on every driver
-        return self.session.execute(statement).first() is not None
+        inserted: set[tuple] = set()
+        for start in range(0, len(rows), _CHUNK):
+            statement = (
+                _INSERTS[dialect](table)
+                .values(list(rows[start : start + _CHUNK]))
+                .on_conflict_do_nothing(index_elements=list(keys))
+                .returning(*(table.c[k] for k in keys))
+            )
+            # RETURNING, not rowcount: the row count of an upsert is not reliable on every driver
+            inserted.update(tuple(r) for r in self.session.execute(statement))
+        return inserted
 
     # -- users -------------------------------------------------------------------------
 
-    def email_of(self, login: str) -> str | None:
-        """The e-mail address of user ``login``; None when he has none or is not a user."""
-        return self.session.exec(select(UserRow.email).where(UserRow.login == login)).first()
+    def emails_of(self, logins: Iterable[str]) -> dict[str, str]:
+        """The e-mail addresses of those of ``logins`` that are users with one."""
+        wanted = list(set(logins))
+        if not wanted:
+            return {}
+        found = self.session.exec(select(UserRow.login, UserRow.email).where(UserRow.login.in_(wanted), UserRow.email.is_not(None)))
+        return {login: email for login, email in found}
 
     def users(self) -> list[tuple[str, str, str | None]]:
         """Every user as (login, name, e-mail or None), by login."""
@@ -77,10 +90,10 @@ class Mailbox:
 
     # -- inbox ---------------------------------------------------------------------------
 
-    def add_notification(self, values: dict[str, Any]) -> bool:
-        """Insert one notification (:class:`NotificationRow` fields) unless (login, event)
-        exists; True when inserted."""
-        return self._insert_once(NotificationRow, values, ("login", "event"))
+    def add_notifications(self, rows: Sequence[dict[str, Any]]) -> set[tuple[str, str]]:
+        """Insert notifications (:class:`NotificationRow` fields) unless their (login,
+        event) exists; the (login, event) of those inserted."""
+        return self._insert_new(NotificationRow, rows, ("login", "event"))
 
     def notifications(self, login: str, *, unread_only: bool, limit: int) -> list[Notification]:
         """Newest first, at most ``limit``."""
@@ -119,10 +132,10 @@ class Mailbox:
 
     # -- outbox --------------------------------------------------------------------------
 
-    def enqueue(self, values: dict[str, Any]) -> bool:
-        """Insert one outbox message (:class:`OutboxRow` fields) unless (event, address)
-        exists; True when inserted."""
-        return self._insert_once(OutboxRow, values, ("event", "address"))
+    def enqueue_all(self, rows: Sequence[dict[str, Any]]) -> int:
+        """Insert outbox messages (:class:`OutboxRow` fields) unless their (event, address)
+        exists; how many were inserted."""
+        return len(self._insert_new(OutboxRow, rows, ("event", "address")))
 
     def release_stale(self, claimed_before: datetime) -> int:
         """Return messages claimed before ``claimed_before`` and never settled (their
@@ -170,6 +183,21 @@ class Mailbox:
             .where(OutboxRow.id == message_id, OutboxRow.claim == token, OutboxRow.status == MailState.SENDING.value)
             .values(claim=None, claimed_at=None, **values)
         ).rowcount == 1
+
+    def failed_ids(self, ids: Iterable[int] | None) -> set[int]:
+        """Those of ``ids`` (default: all) that are failed messages."""
+        query = select(OutboxRow.id).where(OutboxRow.status == MailState.FAILED.value)
+        if ids is not None:
+            query = query.where(OutboxRow.id.in_(list(ids)))
+        return set(self.session.exec(query))
+
+    def requeue(self, ids: Iterable[int], now: datetime) -> int:
+        """Return failed messages ``ids`` to pending, due at ``now``, attempts from 0."""
+        return self.session.execute(
+            sa.update(OutboxRow)
+            .where(OutboxRow.id.in_(list(ids)), OutboxRow.status == MailState.FAILED.value)
+            .values(status=MailState.PENDING.value, attempts=0, next_attempt_at=now)
+        ).rowcount
 
     def outbox_counts(self) -> dict[MailState, int]:
         """Messages by state (every state present, zero when none)."""

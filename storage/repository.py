@@ -515,6 +515,27 @@ class Repository:
                 chosen[key] = row
         return [self._assignment(row) for row in chosen.values()]
 
+    def revision_tonnes(self, months: Sequence[Month]) -> list[tuple[Month, str, int, AssignmentState, dict[int, float]]]:
+        """Every revision of ``months``: (month, line, revision, state, tonnes by position
+        id), newest revision first within each (month, line) — summed in the database, for
+        checks that need no lines as objects."""
+        rows = self.session.exec(
+            select(
+                AssignmentRow.month, AssignmentRow.product_line, AssignmentRow.revision, AssignmentRow.state,
+                AssignmentLineRow.position_id, sa.func.sum(AssignmentLineRow.tonnes),
+            )
+            .join(AssignmentLineRow, AssignmentLineRow.assignment_id == AssignmentRow.id, isouter=True)
+            .where(AssignmentRow.month.in_([str(m) for m in months]))
+            .group_by(AssignmentRow.month, AssignmentRow.product_line, AssignmentRow.revision, AssignmentRow.state, AssignmentLineRow.position_id)
+            .order_by(AssignmentRow.month, AssignmentRow.product_line, AssignmentRow.revision.desc())
+        ).all()
+        found: dict[tuple[str, str, int], tuple[Month, str, int, AssignmentState, dict[int, float]]] = {}
+        for month, line, revision, state, position_id, tonnes in rows:
+            entry = found.setdefault((month, line, revision), (Month.parse(month), line, revision, AssignmentState(state), {}))
+            if position_id is not None:
+                entry[4][position_id] = tonnes
+        return list(found.values())
+
     def latest_revisions(self, months: Sequence[Month]) -> list[Assignment]:
         """For each (month, line) among ``months``: its latest revision, whatever its state."""
         rows = self.session.exec(

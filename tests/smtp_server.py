@@ -16,6 +16,7 @@ from email.message import EmailMessage
 from email.policy import default
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
 
 
 def free_port() -> int:
@@ -27,6 +28,13 @@ def free_port() -> int:
 class _Handler:
     def __init__(self, server: SmtpServer) -> None:
         self.server = server
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):  # noqa: ANN001
+        if address in self.server.refused_senders:
+            return "553 5.7.1 sender not allowed"
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: ANN001
         if address in self.server.refused_recipients:
@@ -45,16 +53,27 @@ class _Handler:
 
 
 class SmtpServer:
-    """An aiosmtpd server on 127.0.0.1:``port``; use as a context manager or start/stop."""
+    """An aiosmtpd server on 127.0.0.1:``port``; use as a context manager or start/stop.
 
-    def __init__(self, port: int | None = None) -> None:
+    With ``login`` = (user, password) it demands AUTH (over plain text: a test on
+    localhost) and accepts only that pair."""
+
+    def __init__(self, port: int | None = None, login: tuple[str, str] | None = None) -> None:
         self.port = port or free_port()
         self.received: list[tuple[str, list[str], EmailMessage]] = []
         self.replies: list[str] = []
         self.refused_recipients: set[str] = set()
+        self.refused_senders: set[str] = set()
         self.delay = 0.0
         self.lock = threading.Lock()
-        self._controller = Controller(_Handler(self), hostname="127.0.0.1", port=self.port)
+        auth = {}
+        if login is not None:
+            def authenticator(server, session, envelope, mechanism, data):  # noqa: ANN001
+                given = (data.login.decode(), data.password.decode()) if isinstance(data, LoginPassword) else None
+                return AuthResult(success=given == login, handled=False)  # not handled: the server answers 535
+
+            auth = {"authenticator": authenticator, "auth_required": True, "auth_require_tls": False}
+        self._controller = Controller(_Handler(self), hostname="127.0.0.1", port=self.port, **auth)
 
     def start(self) -> SmtpServer:
         self._controller.start()

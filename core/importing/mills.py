@@ -26,6 +26,7 @@ from core.importing.workbook import (
     problem_at,
     read_records,
 )
+from core.capacity import mark_stale
 from core.months import Month
 from core.permissions import Action, actor, require
 from storage.store import Store
@@ -262,6 +263,7 @@ def import_mills(
             _keep_norms_whole(norms_table, norm_records, norms, rejected, reject)
             all_problems = [p for key in sorted(rejected) for p in rejected[key][2]]
         source = f"import {path.name}"
+        plant_before = repo.plant()
         counts = {
             "mills": repo.upsert_mills([_mill_values(r.values) for r in good_mills], login, source),
             "capacity": repo.upsert_capacity(capacity, login, source),
@@ -269,6 +271,7 @@ def import_mills(
         # the register's mills come with their whole norm table; any other mill only with bands
         counts["norms"] = repo.set_norms(norms, login, source, whole={r.values["code"] for r in good_mills})
         repo.audit(login, "imported", "file", path.name, after={"mills": len(good_mills), "capacity": len(capacity), "norms": sum(len(b) for b in norms.values())})
+        mark_stale(repo, plant_before, capacity, login, source)  # drafts planned on the old hours
 
     rejects_file = None
     if rejected:

@@ -8,13 +8,14 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 import cli
-from core import notifications
+from core import notifications, outbox
 from storage.store import open_store
 from tests.people import add_user
 from tests.smtp_server import SmtpServer
@@ -151,3 +152,22 @@ def test_mail_send_loop_keeps_sending_until_interrupted(db):
     assert process.returncode == 0, stderr
     assert [m["Subject"] for _, _, m in server.received] == ["D3#1 left out of the 2027-01 L assignment", "second news"]
     assert "sent 1" in stderr and "stopped" in stderr
+
+
+def test_mail_status_shows_a_failed_message_and_retry_queues_it(db):
+    notify(db, "e1")
+    store = open_store(db)
+    with SmtpServer() as server:
+        server.refused_recipients.add(ADDRESS)
+        at = datetime.now(timezone.utc)
+        for _ in range(outbox.FAIL_AFTER):
+            outbox.deliver(store, outbox.SmtpSettings("127.0.0.1", server.port), now=at)
+            at += timedelta(hours=2)
+    store.dispose()
+    status = run(db, "mail", "status")
+    assert "failed 1" in status.stdout and "550 5.1.1" in status.stdout and "no such mailbox" in status.stdout
+    assert run(db, "mail", "retry", "42").exit_code == 1
+    assert run(db, "mail", "retry").exit_code == 2
+    retried = run(db, "mail", "retry", "--all", "--json")
+    assert retried.exit_code == 0 and json.loads(retried.stdout) == {"requeued": 1}
+    assert json.loads(run(db, "mail", "status", "--json").stdout)["counts"]["pending"] == 1

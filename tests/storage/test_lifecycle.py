@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import openpyxl
 import pytest
 
 from core import assignments, capacity, notifications, planning
 from core.errors import Forbidden, InvalidInput, NotFound, StateError
+from core.importing.mills import import_mills
+from core.importing.portfolio import import_portfolio
 from core.model import AssignmentState, Role, User
 from storage.tables import AssignmentRow, ConflictRow, EscalationRow, RequestRow
 from tests.plants import PLAN_MONTH, staff, tiny_plant
@@ -199,3 +202,25 @@ def test_sales_managers_hear_of_each_draft_edit_and_approval_exactly_once(drafte
     assignments.set_excluded(drafted, PLAN_MONTH, "L", "D2#1", True, login="plm", reason="client waits")
     planning.plan(drafted, PLAN_MONTH, login="plm")
     assert inbox()[len(first) + 1:] == [("position_removed", f"D2#1 left out of the {where} assignment")]
+
+
+def test_a_mill_register_import_with_other_hours_marks_the_draft_stale(sqlite_store, shared_data, tmp_path):
+    workbook = openpyxl.load_workbook(shared_data / "mills.xlsx")
+    calendar = workbook["Фонд времени"]
+    for i, cell in enumerate(calendar[1][1:]):  # the calendar starts with the plan month, whatever today is
+        cell.value = (PLAN_MONTH + i).first_day
+    assert calendar["A2"].value == "ЛДП-1420"
+    original = tmp_path / "mills.xlsx"
+    workbook.save(original)
+    import_mills(sqlite_store, original, login="plm")
+    import_portfolio(sqlite_store, shared_data / "portfolio-2026-12.xlsx", login="plm")
+    with sqlite_store.unit_of_work() as repo:
+        line = repo.plant().mill("ЛДП-1420").product_line
+    planning.plan(sqlite_store, PLAN_MONTH, login="plm", product_line=line)
+    calendar["B2"].value = calendar["B2"].value - 120  # a maintenance stop
+    changed = tmp_path / "mills-maintenance.xlsx"
+    workbook.save(changed)
+    import_mills(sqlite_store, changed, login="planner")
+    draft = planning.latest(sqlite_store, PLAN_MONTH, line)
+    assert draft.stale
+    assert draft.stale_reason == f"ЛДП-1420 hours in {PLAN_MONTH} changed from 620 h to 500 h by planner (import mills-maintenance.xlsx)"

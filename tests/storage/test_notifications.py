@@ -16,6 +16,7 @@ from core import assignments, notifications, planning
 from core.errors import InvalidInput, NotFound
 from core.model import Assignment, AssignmentLine, AssignmentState, DealStatus, Exclusion, Position, Role, User
 from core.months import Month
+from core.names import name_key
 from storage import migrate
 from storage.engine import make_engine
 from storage.store import open_store
@@ -273,11 +274,13 @@ def test_manager_text_maps_to_a_login_by_login_then_by_unique_name(store):
     add_user(store, "sidorov", "Сидоров")
     add_user(store, "sidorov2", "Сидоров")
     with store.unit_of_work() as repo:
-        found = notifications.manager_logins(repo, ["ivanov", "Иванов А. С.", "Сидоров", "Петров"])
-    assert found == {"ivanov": "ivanov", "Иванов А. С.": "ivanov"}  # two Сидоровs: ambiguous
+        found = notifications.manager_logins(repo, ["ivanov", "Иванов А. С.", "иванов  а. с.", "Сидоров", "Петров"])
+    # names compare as people type them; two Сидоровs are ambiguous, Петров is no user
+    assert found == {"ivanov": "ivanov", "Иванов А. С.": "ivanov", "иванов  а. с.": "ivanov"}
     positions = {1: _position(1, manager="Иванов А. С."), 2: _position(2, manager="Петров")}
     changes = notifications.changes_for_managers(None, _revision({}, {1: "why", 2: "why"}), positions, found)
     assert [c.login for c in changes] == ["ivanov", "Петров"]  # unmapped text waits as a login
+    assert name_key(" Семёнов  И. ") == name_key("СЕМЕНОВ и.") != name_key("Семенова И.")
 
 
 def test_events_do_not_depend_on_the_draft_version():
@@ -303,3 +306,14 @@ def test_migration_0002_keeps_existing_users(store_url):
     with store.unit_of_work() as repo:
         assert repo.mailbox.users() == [("ivanov", "Иванов", None)]
     store.dispose()
+
+
+def test_a_deal_without_sales_manager_tells_nobody_and_bad_calls_are_refused(store):
+    positions = {1: _position(1, manager="  "), 2: _position(2)}
+    changes = notifications.changes_for_managers(None, _revision({}, {1: "why", 2: "why"}), positions)
+    assert [c.login for c in changes] == ["ivanov"]
+    with store.unit_of_work() as repo:
+        with pytest.raises(ValueError, match="kind"):
+            notifications.notify(repo, login="ivanov", event="e", kind="k" * 33, subject="s", body="b", object_key="o")
+        with pytest.raises(ValueError, match="needs a login"):
+            notifications.notify(repo, login="", event="e", kind="k", subject="s", body="b", object_key="o")

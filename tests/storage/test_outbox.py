@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from core import notifications, outbox
-from core.errors import InvalidInput
+from core.errors import InvalidInput, NotFound
 from core.notices import MailState
 from storage.store import open_store
 from storage.tables import OutboxRow
@@ -141,6 +141,17 @@ def test_a_rejected_message_body_with_550_fails_too(queued, smtp):
     assert rows(queued)[0].status == "failed" and smtp.received == []
 
 
+def test_a_refused_sender_is_the_servers_setup_and_never_fails_a_message(queued, smtp):
+    smtp.refused_senders.add("millplan@plant.example")
+    at = T0
+    for _ in range(outbox.FAIL_AFTER + 1):
+        report = outbox.deliver(queued, settings(smtp.port), now=at)
+        assert "refused the sender millplan@plant.example: 553" in report.errors[0]
+        at += timedelta(hours=2)
+    state, attempts, *_ = rows(queued)[0]
+    assert (state, attempts) == ("pending", outbox.FAIL_AFTER + 1)
+
+
 def test_two_deliverers_at_once_send_each_message_exactly_once(store_url):
     store = open_store(store_url)
     add_user(store, "ivanov", "Иванов", email=ADDRESS)
@@ -210,3 +221,37 @@ def test_a_claimed_message_cannot_be_claimed_again(queued):
     assert first is not None and first.state is MailState.SENDING
     assert second is None
     assert rows(queued)[0].status == "sending"
+
+
+def test_failed_messages_can_be_queued_again(queued, smtp):
+    smtp.refused_recipients.add(ADDRESS)
+    at = T0
+    for _ in range(outbox.FAIL_AFTER):
+        outbox.deliver(queued, settings(smtp.port), now=at)
+        at += timedelta(hours=2)
+    assert rows(queued)[0].status == "failed"
+    with pytest.raises(NotFound, match="outbox message 99 is not a failed message"):
+        outbox.retry(queued, [1, 99], by="admin")
+    assert rows(queued)[0].status == "failed"  # nothing queued by a refused call
+    smtp.refused_recipients.clear()  # the mailbox exists now
+    assert outbox.retry(queued, None, by="admin", now=at) == 1
+    assert outbox.deliver(queued, settings(smtp.port), now=at).sent == 1
+    assert len(smtp.received) == 1
+    with queued.unit_of_work() as repo:
+        [entry] = repo.audit_entries("outbox/1")
+    assert (entry.login, entry.action) == ("admin", "requeued")
+
+
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")  # localhost only
+def test_a_refused_login_waits_for_the_right_password_and_fails_no_message(queued):
+    with SmtpServer(login=("plan", "secret")) as server:
+        wrong = outbox.SmtpSettings("127.0.0.1", server.port, user="plan", password="guess", timeout=5)
+        at = T0
+        for _ in range(outbox.FAIL_AFTER + 1):
+            report = outbox.deliver(queued, wrong, now=at)
+            assert report.deferred == 1 and "refused the session: 535" in report.errors[0]
+            at += timedelta(hours=2)
+        assert rows(queued)[0].status == "pending"
+        right = outbox.SmtpSettings("127.0.0.1", server.port, user="plan", password="secret", timeout=5)
+        assert outbox.deliver(queued, right, now=at).sent == 1
+        assert len(server.received) == 1

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from core import escalations, notifications, planning, requests
-from core.errors import ChangedMeanwhile, Forbidden, InvalidInput, StateError
+from core.errors import ChangedMeanwhile, Forbidden, InvalidInput, NotFound, StateError
 from core.workflow_items import ConflictState, RequestKind, RequestState
 from core.conflicts import conflicts
 from tests.levers import FORCE_MARGIN_CHANGE, conflict_plant, tonnes
@@ -52,10 +52,12 @@ def test_only_the_deals_own_sales_manager_may_ask(drafted, login):
         assert repo.audit_entries("D6#1")[0].action == "refused"
 
 
-def test_a_justification_is_required(drafted):
+def test_a_justification_and_a_planned_month_are_required(drafted):
     store, _ = drafted
     with pytest.raises(InvalidInput, match="justification"):
         requests.request_priority(store, "D6#1", raise_=True, login="ivanov", why="  ")
+    with pytest.raises(NotFound, match=f"{PLAN_MONTH + 1} has no assignment for product line L yet"):
+        requests.request_priority(store, "D5#1", raise_=True, login="ivanov", why="due later")
 
 
 def test_granting_a_raise_sets_priority_locks_it_in_and_replans(drafted):

@@ -135,7 +135,11 @@ class AssignmentPane(Vertical):
             title.update(head)
         else:
             a = self.assignment
-            state = _("APPROVED (frozen)") if a.state is AssignmentState.APPROVED else a.state.value.replace("_", " ")
+            state = {
+                AssignmentState.APPROVED: _("APPROVED (frozen)"),
+                AssignmentState.IN_REVIEW: _("in review"),
+                AssignmentState.RE_APPROVAL: _("re-approval"),
+            }.get(a.state, _("draft")) + (" · " + _("STALE: re-plan") if a.stale else "")
             solver = f"{a.solver_name} {a.solver_status} {a.solve_seconds or 0:.2f} s" if a.solver_status else ""
             title.update(f"{head} · " + _("revision {n}").format(n=a.revision) + f" · {state} · {solver}")
 

@@ -1,0 +1,9 @@
+"""How people's names compare, as the plant's files and users type them."""
+
+from __future__ import annotations
+
+
+def name_key(text: str) -> str:
+    """``"Иванов  А. С."`` and ``"иванов а. с."`` give the same key: case, repeated or
+    edge spaces and ё/е do not matter."""
+    return " ".join(text.replace("ё", "е").replace("Ё", "Е").split()).casefold()
