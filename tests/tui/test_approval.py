@@ -9,7 +9,7 @@ from rich.text import Text
 from textual.widgets._footer import FooterKey
 
 from core import assignments, notifications, planning, requests, reviews
-from core.conflicts import conflicts, escalate
+from core.conflicts import conflicts
 from core.escalations import escalations
 from core.model import AssignmentState
 from core.workflow_items import ConflictState, EscalationState, RequestKind, RequestState
@@ -82,7 +82,7 @@ OFFERED = {
         "conflicts": {"submit", "force", "later", "escalate"}, "requests": {"submit", "grant", "refuse"},
         "escalations": {"submit"}, "positions": {"submit"}, "diff": {"submit"},
     },
-    "director": {"conflicts": set(), "requests": {"grant", "refuse"}, "escalations": {"force", "later"}, "positions": set()},
+    "director": {"conflicts": set(), "requests": {"grant", "refuse"}, "escalations": {"decide"}, "positions": set()},
     "planner": {"conflicts": {"agree"}, "requests": {"agree"}, "positions": {"agree", "object"}},
     "ivanov": {"conflicts": {"ask_priority", "round"}, "positions": {"ask_priority", "replace", "round"}, "requests": {"round"}},
     "petrov": {"positions": {"ask_priority", "replace", "round"}},  # his role asks; core refuses others' positions
@@ -94,14 +94,17 @@ ACTIONS = ("submit", "approve", "grant", "refuse", "reply", "force", "later", "e
 
 @pytest.mark.parametrize("login", sorted(OFFERED))
 async def test_each_role_sees_only_its_own_actions(short, login):
-    requests.request_priority(short, "D6#1", raise_=True, login="ivanov", why="the client's line stops")
-    [conflict] = conflicts(short)
-    escalate(short, conflict.id, login="plm", why="both are key")
+    round_ = requests.request_reapproval(short, PLAN_MONTH, "L", login="ivanov", why="the director should see this").request
+    requests.grant(short, round_.id, login="plm")  # an escalation to the director
+    raised = requests.request_priority(short, "D6#1", raise_=True, login="ivanov", why="the client's line stops").request
     app = MillplanApp(short, login, month=PLAN_MONTH)
     async with app.run_test(size=SIZE) as pilot:
         pane = await open_approval(pilot)
         for section, expected in OFFERED[login].items():
             pane._go(section)
+            table = pane.query_one(ViewTable)
+            if section == "requests":  # the open one, not the round already granted
+                table.move_cursor(row=table.get_row_index(str(raised.id)))
             await pilot.pause()
             shown = {a for a in ACTIONS if pane.check_action(a, ())}
             assert shown == expected, (login, section)
@@ -196,6 +199,7 @@ async def test_sales_manager_raises_a_priority_and_the_line_manager_grants_it(sh
         await settle(pilot)
         assert any(f"Request {request.id} granted" in m for m in messages(app))
         assert "granted" in text_of(app, "#approval-detail")
+        assert "g" not in footer_keys(app)  # nothing left to grant on it
     [granted] = requests.requests(short)
     assert (granted.state, granted.answered_by) == (RequestState.GRANTED, "plm")
     replanned = planning.latest(short, PLAN_MONTH, "L")

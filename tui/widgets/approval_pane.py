@@ -31,6 +31,7 @@ from core.numbers import grouped
 from core.permissions import Action
 from core.views import TableView
 from core.whatif import WhatIf
+from core.workflow_items import Conflict, ConflictState, Escalation, EscalationState, Request, RequestState, Review
 from core.workflow_views import conflicts_view, escalations_view, positions_view, requests_view, reviews_view
 from tui.messages import ApprovalRefreshed, StoreChanged
 from tui.screens.dialogs import ConfirmScreen, FormScreen, ReasonScreen
@@ -334,9 +335,12 @@ class ApprovalPane(Vertical):
             return False
         if ANY not in offers and self.query_one("#approval-table", ViewTable).selected is None:
             return False  # nothing highlighted to act on
+        item = self._item()
+        if ANY not in offers and item is not None and not _waiting(item):
+            return False  # answered, resolved or decided already: nothing left to do on it
         if self.section == "escalations" and action in ("force", "later", "decide"):
-            escalation = self._item()  # a conflict's is forced or moved; a round decided
-            if escalation is None or (escalation.conflict_id is None) != (action == "decide"):
+            # a conflict's escalation is forced or moved; a re-approval round's decided
+            if item is None or (item.conflict_id is None) != (action == "decide"):
                 return False
         state = b.latest.state if b.latest else None
         if action == "submit":
@@ -717,3 +721,14 @@ class ApprovalPane(Vertical):
 
         self.app.push_screen(ReasonScreen(_("Ask for a re-approval round of {month} {line} with the director: why?").format(month=month, line=line)), decided)
 
+
+def _waiting(item: Conflict | Request | Escalation | Review) -> bool:
+    """Whether a row still waits for someone: an open conflict, request or escalation, an
+    unanswered objection."""
+    if isinstance(item, Review):
+        return item.open
+    if isinstance(item, Conflict):
+        return item.state is ConflictState.OPEN
+    if isinstance(item, Request):
+        return item.state is RequestState.OPEN
+    return item.state is EscalationState.OPEN
