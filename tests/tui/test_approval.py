@@ -282,7 +282,7 @@ async def test_full_cycle_conflict_escalation_director_approval_change_reapprova
         await pilot.press("f4", "f5")  # re-plan revision 2 without D1#1
         await settle(pilot)
         pane = await open_approval(pilot, "diff")
-        assert "revision 2 RE APPROVAL · in force: r1" in text_of(app, "#approval-title")
+        assert "revision 2 RE-APPROVAL · in force: r1" in text_of(app, "#approval-title")
         assert pane.query_one(ViewTable).selected["position"] == "D1#1"
         assert pane.query_one(ViewTable).selected["change"] == "removed"
         await pilot.press("u", "y")

@@ -48,6 +48,14 @@ SECTIONS = {
 }
 """The pane's sections in the order ``s`` steps through them."""
 
+STATES = {
+    AssignmentState.DRAFT: _("DRAFT"),
+    AssignmentState.IN_REVIEW: _("IN REVIEW"),
+    AssignmentState.APPROVED: _("APPROVED"),
+    AssignmentState.RE_APPROVAL: _("RE-APPROVAL"),
+}
+"""How the title names a revision's state (capitals: it reads without colour)."""
+
 ANY = "*"
 OFFERS: dict[str, dict[str, Action]] = {
     "submit": {ANY: Action.SUBMIT},
@@ -167,7 +175,7 @@ class ApprovalPane(Vertical):
         if b.latest is None:
             head += _("not planned yet")
         else:
-            head += _("revision {n} {state}").format(n=b.latest.revision, state=b.latest.state.value.replace("_", " ").upper())
+            head += _("revision {n} {state}").format(n=b.latest.revision, state=STATES[b.latest.state])
             if b.latest.stale:
                 head += " · " + _("STALE")
             if b.in_force is not None and b.in_force.revision != b.latest.revision:
@@ -229,8 +237,7 @@ class ApprovalPane(Vertical):
         table = self.query_one("#approval-table", ViewTable)
         view = self._view()
         if view is None:
-            table.clear(columns=True)
-            table._columns = ()
+            table.blank()
         else:
             table.show(view)
         self._describe()
