@@ -186,9 +186,9 @@ class MillplanApp(App):
         self.sub_title = f"{badge}{self.login} · {self.store.url}"
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Over the inbox or a history, ``i`` and ``h`` are theirs (or nothing): no screen
-        of records piles on another by accident."""
-        if action in ("inbox", "history") and isinstance(self.screen, (InboxScreen, HistoryScreen)):
+        """``i`` and ``h`` work from the panes only: over a dialog, the inbox or a history
+        (whose ``h`` is its own) no screen piles on another by accident."""
+        if action in ("inbox", "history") and len(self.screen_stack) > 1:
             return False
         return True
 
