@@ -203,7 +203,7 @@ def require(
     deal_number = (deal.number if isinstance(deal, Deal) else deal.deal_number) if deal else None
     key = target or deal_number or line or action.name.lower()
     if actor.role is None:
-        who_is = _("{login} is not a millplan user (read-only)").format(login=actor.login)
+        who_is = _("{login} is not a millplan user (read-only): an admin adds users with millplan users add").format(login=actor.login)
     else:
         who_is = _("{login} is {role}").format(login=actor.login, role=ROLE_NAMES[actor.role])
         if actor.role is Role.LINE_MANAGER:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from core.errors import Forbidden
+from core import users
+from core.errors import ChangedMeanwhile, Forbidden
 from core.model import Role
 from core.permissions import RULES, Action, actor, require
 from tests.plants import deal, staff, tiny_plant
@@ -102,3 +103,11 @@ def test_each_role_may_exactly_its_actions(staffed, login, allowed):
 
 def test_every_action_has_a_rule():
     assert set(RULES) == set(Action)
+
+
+def test_a_user_changed_meanwhile_is_not_overwritten(staffed):
+    # an admin's screen shows plm at version 1; another admin changes him first
+    users.set_role(staffed, "plm", Role.LINE_MANAGER, ("L",), by="admin", email="plm@plant.example")
+    with pytest.raises(ChangedMeanwhile, match=r"user plm was changed by admin at .* — reload"):
+        users.set_role(staffed, "plm", Role.PLANNER, by="admin", version=1)
+    assert actor(staffed, "plm").role is Role.LINE_MANAGER
