@@ -14,7 +14,9 @@ from core.documents import money
 from core.i18n import _
 from core.numbers import grouped
 from core.requests import describe
-from core.views import Column, TableView
+from core.model import Assignment, AuditEntry
+from core.notices import Notification
+from core.views import Column, TableView, short_reason
 from core.whatif import Shift, WhatIf
 from core.workflow_items import Conflict, Escalation, Request, Review
 
@@ -242,3 +244,81 @@ def effect_view(effect: WhatIf) -> TableView:
         columns,
         rows,
     )
+
+
+def positions_view(assignment: Assignment, mine: frozenset[str] = frozenset()) -> TableView:
+    """Every position of a revision, planned or left out: tonnes planned and left out
+    (t), marginal income planned (k RUB) and why tonnes were left out — the rows a
+    reviewer objects to or a sales manager asks about. ``Key`` is known from the planned
+    lines; a position wholly left out shows it blank. Refs in ``mine`` (a sales manager's
+    own) come first, marked ◆."""
+    columns = (
+        Column("position", _("Position")),
+        Column("key_account", _("Key")),
+        Column("planned", _("Planned"), "t", True, 1),
+        Column("left_out", _("Left out"), "t", True, 1),
+        Column("margin", _("Marg. inc."), _("k RUB"), True),
+        Column("why", _("Why left out"), wrap=True),
+    )
+    rows: dict[str, dict[str, Any]] = {}
+    for line in assignment.lines:
+        row = rows.setdefault(line.position_ref, {"key": line.position_ref, "position": line.position_ref, "key_account": line.is_key_account, "planned": 0.0, "left_out": 0.0, "margin": 0.0, "why": ""})
+        row["planned"] += line.tonnes
+        row["margin"] += float(line.marginal_income) / 1000
+    for e in assignment.exclusions:
+        row = rows.setdefault(e.position_ref, {"key": e.position_ref, "position": e.position_ref, "key_account": None, "planned": 0.0, "left_out": 0.0, "margin": 0.0, "why": ""})
+        row["left_out"] += e.tonnes_left_out
+        row["why"] = short_reason(e)
+    for ref in mine & rows.keys():
+        rows[ref]["position"] = f"{ref} ◆"
+    return TableView(_("Positions"), columns, tuple(rows[ref] for ref in sorted(rows, key=lambda r: (r not in mine, r))))
+
+
+def audit_change(entry: AuditEntry) -> str:
+    """An audit entry's change in one line: ``field: before → after``, then its reason."""
+    after = entry.after or {}
+    before = entry.before or {}
+    parts = [f"{k}: {before[k]} → {v}" if k in before else f"{k}: {v}" for k, v in after.items()]
+    parts += [f"{k}: {v} → —" for k, v in before.items() if k not in after]
+    text = ", ".join(parts)
+    if entry.reason:
+        text = f"{entry.reason} · {text}" if text else entry.reason
+    return text
+
+
+def history_view(entries: list[AuditEntry]) -> TableView:
+    """Audit entries, as read (newest first): when (UTC), who, what, on which object, and
+    the change with its reason."""
+    columns = (
+        Column("at", _("When (UTC)")),
+        Column("login", _("Who")),
+        Column("action", _("Action")),
+        Column("object", _("Object")),
+        Column("change", _("Reason · change"), wrap=True),
+    )
+    rows = tuple(
+        {
+            "key": str(n), "at": f"{e.at:%Y-%m-%d %H:%M}", "login": e.login, "action": e.action,
+            "object": e.object_key, "object_key": e.object_key, "change": audit_change(e),
+        }
+        for n, e in enumerate(entries)
+    )
+    return TableView(_("History"), columns, rows)
+
+
+def inbox_view(found: list[Notification]) -> TableView:
+    """Notifications, newest first: ● while unread, when (UTC), subject, what it is about."""
+    columns = (
+        Column("unread", " "),
+        Column("at", _("When (UTC)")),
+        Column("subject", _("Subject"), wrap=True),
+        Column("about", _("About")),
+    )
+    rows = tuple(
+        {
+            "key": str(n.id), "id": n.id, "unread": "●" if n.read_at is None else "", "at": f"{n.at:%m-%d %H:%M}",
+            "subject": n.subject, "about": n.object_key, "object_key": n.object_key, "body": n.body,
+        }
+        for n in found
+    )
+    return TableView(_("Inbox"), columns, rows)

@@ -1,4 +1,7 @@
-"""The workstation: one Textual app with three panes — mill load, deal acceptance, assignment.
+"""The workstation: one Textual app with four panes — mill load, deal acceptance,
+assignment, approval — and two screens: the inbox (``i``; its unread count is the header's
+badge ✉ N, counted every :data:`BADGE_SECONDS` and after each own action) and the audit
+history of the highlighted object (``h``).
 
 Every action has a key shown in the footer (F-keys work on any keyboard layout; letters
 are aliases) and is in the command palette (Ctrl+P). Reading and planning run in thread
@@ -10,7 +13,7 @@ from __future__ import annotations
 from functools import partial
 from typing import Callable, Iterable, TypeVar
 
-from textual import on
+from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.screen import Screen
 from textual.binding import Binding
@@ -18,16 +21,43 @@ from textual.notifications import SeverityLevel
 from textual.widgets import Footer, Header, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState
 
+from core import notifications
 from core.errors import MillplanError
 from core.i18n import _
 from core.months import Month
 from storage.store import Store
-from tui.messages import StoreChanged
+from tui.messages import InboxCounted, StoreChanged
+from tui.screens.records import HistoryScreen, InboxScreen
+from tui.widgets.approval_pane import ApprovalPane
 from tui.widgets.assignment_pane import AssignmentPane
 from tui.widgets.deals_pane import DealsPane
 from tui.widgets.load_pane import LoadPane
+from tui.widgets.view_table import ViewTable
 
 T = TypeVar("T")
+
+BADGE_SECONDS = 30
+"""How often the inbox badge counts unread notifications (one cheap query)."""
+
+APPROVAL_COMMANDS = (
+    (_("Submit for review"), _("Approval: send the month's draft to review (u)"), ("submit",)),
+    (_("Approve revision"), _("Approval: approve the revision in review, with a reason over open items (a)"), ("approve",)),
+    (_("Grant request"), _("Approval: grant the highlighted request; the month is re-planned (g)"), ("grant",)),
+    (_("Refuse request"), _("Approval: refuse the highlighted request, with a reason (r)"), ("refuse",)),
+    (_("Answer objection"), _("Approval: answer the planner's highlighted objection (r)"), ("reply",)),
+    (_("Force conflict in"), _("Approval: force the conflict's position in, after seeing what it displaces (f)"), ("force",)),
+    (_("Later month"), _("Approval: record the later month agreed with the client (t)"), ("later",)),
+    (_("Escalate conflict"), _("Approval: raise the highlighted conflict to the director (e)"), ("escalate",)),
+    (_("Decide escalation"), _("Approval: the director decides a re-approval round, with a reason (d; f/t for conflicts)"), ("decide",)),
+    (_("Agree to revision"), _("Approval: the planner agrees to the revision (y)"), ("agree",)),
+    (_("Object to position"), _("Approval: the planner objects to the highlighted position, with a reason (o)"), ("object",)),
+    (_("Ask to raise priority"), _("Approval: ask to raise your highlighted position's priority (+)"), ("ask_priority", True)),
+    (_("Ask to lower priority"), _("Approval: ask to lower your highlighted position's priority (-)"), ("ask_priority", False)),
+    (_("Ask to replace position"), _("Approval: ask to replace your highlighted position by another (p)"), ("replace",)),
+    (_("Ask for re-approval round"), _("Approval: ask for a re-approval round with the director (n)"), ("round",)),
+    (_("Next section"), _("Approval: diff, mills, conflicts, requests, escalations, reviews, positions (s)"), ("section", 1)),
+)
+"""The Approval pane's actions in the command palette: title, help, pane action."""
 
 
 class MillplanApp(App):
@@ -36,12 +66,18 @@ class MillplanApp(App):
     CSS_PATH = "app.tcss"
     TITLE = "millplan"
     BINDINGS = [
-        Binding("f2", "show('load')", _("Load"), id="app.load"),
-        Binding("f3", "show('deals')", _("Deals"), id="app.deals"),
-        Binding("f4", "show('assignment')", _("Assignment"), id="app.assignment"),
+        # the tabs name their keys, so the footer keeps its 80 columns for the pane's own;
+        # F5 is the Assignment pane's Plan, so the Approval pane is F10 (or 4)
+        Binding("f2", "show('load')", _("Load"), show=False, id="app.load"),
+        Binding("f3", "show('deals')", _("Deals"), show=False, id="app.deals"),
+        Binding("f4", "show('assignment')", _("Assignment"), show=False, id="app.assignment"),
+        Binding("f10", "show('approval')", _("Approval"), show=False, id="app.approval"),
         Binding("1", "show('load')", _("Load"), show=False, id="app.load_digit"),
         Binding("2", "show('deals')", _("Deals"), show=False, id="app.deals_digit"),
         Binding("3", "show('assignment')", _("Assignment"), show=False, id="app.assignment_digit"),
+        Binding("4", "show('approval')", _("Approval"), show=False, id="app.approval_digit"),
+        Binding("i", "inbox", _("Inbox"), show=False, id="app.inbox"),  # the header's badge names it
+        Binding("h", "history", _("History"), id="app.history"),
         Binding("ctrl+r", "reload", _("Reload"), show=False, id="app.reload"),
         Binding("q", "quit", _("Quit"), id="app.quit"),
     ]
@@ -53,24 +89,27 @@ class MillplanApp(App):
         with store.reading() as repo:
             self.product_lines = repo.plant().product_lines
         self.plan_month = month or Month.current() + 1
-        self.sub_title = f"{login} · {store.url}"
+        self.unread: int | None = None
+        self._show_badge()
 
     def compose(self) -> ComposeResult:
         yield Header()
         with TabbedContent(initial="load"):
-            with TabPane(_("Mill load"), id="load"):
+            with TabPane(_("F2 Mill load"), id="load"):
                 yield LoadPane(id="load-pane")
-            with TabPane(_("Deal acceptance"), id="deals"):
+            with TabPane(_("F3 Deals"), id="deals"):
                 yield DealsPane(id="deals-pane")
-            with TabPane(_("Assignment"), id="assignment"):
+            with TabPane(_("F4 Assignment"), id="assignment"):
                 yield AssignmentPane(self.plan_month, self.product_lines, id="assignment-pane")
+            with TabPane(_("F10 Approval"), id="approval"):
+                yield ApprovalPane(id="approval-pane")
         yield Footer(compact=True)  # every pane's keys fit in 80 columns
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Every action in the command palette (Ctrl+P), for keyboards whose layout sends
         other letters and for anyone who forgot a key."""
         yield from super().get_system_commands(screen)
-        assignment, deals_pane = self.query_one(AssignmentPane), self.query_one(DealsPane)
+        assignment, deals_pane, board = self.query_one(AssignmentPane), self.query_one(DealsPane), self.query_one(ApprovalPane)
         for title, help_text, pane, action in (
             (_("Mill load"), _("Show the mill load pane (F2)"), "load", None),
             (_("Deal acceptance"), _("Show the deals waiting for acceptance (F3)"), "deals", None),
@@ -80,10 +119,30 @@ class MillplanApp(App):
             (_("Plan"), _("Run the prioritiser for the shown month and line (F5)"), "assignment", assignment.action_plan),
             (_("Lock or unlock"), _("Lock the highlighted line so re-plans keep it (F8)"), "assignment", assignment.action_lock),
             (_("Exclude or include"), _("Exclude the highlighted position by hand, or let it back in (F9)"), "assignment", assignment.action_exclude),
-            (_("Approve"), _("Approve the month's draft, freezing it (F12)"), "assignment", assignment.action_approve),
+            (_("Submit or approve"), _("Submit the month's draft for review, or approve the revision in review (F12)"), "assignment", assignment.action_submit),
+            (_("Next month"), _("Assignment and approval: the next month (])"), None, partial(self._move, 1)),
+            (_("Previous month"), _("Assignment and approval: the previous month ([)"), None, partial(self._move, -1)),
+            (_("Next product line"), _("Assignment and approval: the next product line (l)"), None, partial(self._move, None)),
+            (_("Approval"), _("Show the approval view: state, diff, conflicts, requests (F10 or 4)"), "approval", None),
+            *(
+                (title, help_text, "approval", partial(board.run_command, *action))
+                for title, help_text, action in APPROVAL_COMMANDS
+            ),
+            (_("Inbox"), _("Your notifications; mark them read (i)"), None, self.action_inbox),
+            (_("History"), _("The audit history of the highlighted object (h)"), None, self.action_history),
             (_("Reload"), _("Read everything again from the store (Ctrl+R)"), None, self.action_reload),
         ):
             yield SystemCommand(title, help_text, partial(self._command, pane, action))
+
+    def _move(self, step: int | None) -> None:
+        """Month ``step`` (or the next line for ``None``) in the Assignment pane, which the
+        Approval pane follows."""
+        assignment = self.query_one(AssignmentPane)
+        if step is None:
+            assignment.action_next_line()
+        else:
+            assignment.action_month(step)
+        self.query_one(ApprovalPane).reload()
 
     def _command(self, pane: str | None, action: Callable[[], None] | None) -> None:
         if pane is not None and self.query_one(TabbedContent).active != pane:
@@ -99,8 +158,60 @@ class MillplanApp(App):
         with self.store.reading() as repo:
             self.product_lines = repo.plant().product_lines
         self.query_one(AssignmentPane).set_product_lines(self.product_lines)
-        for pane in ("#load-pane", "#deals-pane", "#assignment-pane"):
+        for pane in ("#load-pane", "#deals-pane", "#assignment-pane", "#approval-pane"):
             self.query_one(pane).reload()
+        self.count_unread()
+
+    def on_mount(self) -> None:
+        self.count_unread()
+        self.set_interval(BADGE_SECONDS, self.count_unread)
+
+    # -- inbox badge, inbox and history ---------------------------------------------------
+
+    def count_unread(self) -> None:
+        """Count the unread notifications in the background; the header shows ✉ N."""
+        self._count_unread()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="badge")
+    def _count_unread(self) -> None:
+        self.post_message(InboxCounted(notifications.unread_count(self.store, self.login)))
+
+    @on(InboxCounted)
+    def _counted(self, message: InboxCounted) -> None:
+        self.unread = message.unread
+        self._show_badge()
+
+    def _show_badge(self) -> None:
+        badge = _("✉ {n} (i) · ").format(n=self.unread) if self.unread is not None else ""
+        self.sub_title = f"{badge}{self.login} · {self.store.url}"
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """``i`` and ``h`` work from the panes only: over a dialog, the inbox or a history
+        (whose ``h`` is its own) no screen piles on another by accident."""
+        if action in ("inbox", "history") and len(self.screen_stack) > 1:
+            return False
+        return True
+
+    def action_inbox(self) -> None:
+        self.push_screen(InboxScreen(), lambda _result: self.count_unread())
+
+    def action_history(self) -> None:
+        """The audit history of the highlighted object of the pane shown: a mill, a deal,
+        a position, a request, conflict, escalation or review, else the month's revision."""
+        self.push_screen(HistoryScreen(self._highlighted_key()))
+
+    def _highlighted_key(self) -> str | None:
+        active = self.query_one(TabbedContent).active
+        if active == "approval":
+            return self.query_one(ApprovalPane).history_key()
+        if active == "assignment":
+            pane = self.query_one(AssignmentPane)
+            for table in pane.query(ViewTable):
+                if table.has_focus and table.selected is not None:
+                    return table.selected["position_ref"]
+            return pane.assignment.key if pane.assignment else None
+        table = self.query_one(f"#{active}-pane").query(ViewTable).first()
+        return table.selected_key  # a mill code (load) or a deal number (deals)
 
     @on(TabbedContent.TabActivated)
     def _focus_table(self, event: TabbedContent.TabActivated) -> None:
@@ -108,10 +219,16 @@ class MillplanApp(App):
         if tables:
             tables.first().focus()
 
+    @on(TabbedContent.TabActivated, pane="#approval")
+    def _approval_shown(self) -> None:
+        self.query_one(ApprovalPane).reload()  # the Assignment pane's month or line may have moved
+
     @on(StoreChanged)
     def _store_changed(self) -> None:
         self.query_one(LoadPane).reload()
         self.query_one(DealsPane).reload()
+        self.query_one(ApprovalPane).reload()
+        self.count_unread()
 
     def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information", timeout: float | None = None, markup: bool = False) -> None:
         """Notifications carry plant data (reasons, customer names) that may hold brackets:
@@ -129,5 +246,7 @@ class MillplanApp(App):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state is WorkerState.ERROR:
             error = event.worker.error
-            message = str(error) if isinstance(error, MillplanError) else f"{type(error).__name__}: {error}"
-            self.notify(message, title=_("Failed"), severity="error", timeout=15)
+            if isinstance(error, MillplanError):  # a refusal or a rule: core's own words
+                self.notify(str(error), title=_("Not done"), severity="error", timeout=15)
+            else:
+                self.notify(f"{type(error).__name__}: {error}", title=_("Failed"), severity="error", timeout=15)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textual.message import Message
 
+from core.approval import Board
 from core.deals import DealSummary
 from core.load import LoadReport
 from core.model import Assignment
@@ -50,3 +51,19 @@ class PlanFinished(Message):
 
 class StoreChanged(Message):
     """Something was written (a deal accepted, a plan saved): panes showing it reload."""
+
+
+class ApprovalRefreshed(Message):
+    """The approval view of a month and line was read again (see :func:`core.approval.board`)."""
+
+    def __init__(self, board: Board) -> None:
+        super().__init__()
+        self.board = board
+
+
+class InboxCounted(Message):
+    """The acting user's unread notifications were counted (the header's badge)."""
+
+    def __init__(self, unread: int) -> None:
+        super().__init__()
+        self.unread = unread

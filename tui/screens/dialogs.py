@@ -56,3 +56,39 @@ class ReasonScreen(ModalScreen[str | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class FormScreen(ModalScreen[dict[str, str] | None]):
+    """Ask for a few one-line fields (e.g. a later month and a reason); dismisses with
+    ``{name: text}``, or ``None`` if cancelled. ``fields`` are ``(name, placeholder,
+    initial value, required)``; Enter moves to the next field and confirms on the last."""
+
+    BINDINGS = [Binding("escape", "cancel", _("Cancel"), id="form.cancel")]
+
+    def __init__(self, prompt: str, fields: list[tuple[str, str, str, bool]]) -> None:
+        super().__init__()
+        self.prompt = prompt
+        self.fields = fields
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self.prompt, classes="dialog-question", markup=False)
+            for name, placeholder, value, _required in self.fields:
+                yield Input(value=value, placeholder=placeholder, id=f"field-{name}")
+            yield Label(_("Enter: next field / confirm · Esc to cancel"), classes="dialog-help")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        inputs = list(self.query(Input))
+        index = inputs.index(event.input)
+        if index + 1 < len(inputs):
+            inputs[index + 1].focus()
+            return
+        values = {name: self.query_one(f"#field-{name}", Input).value.strip() for name, *_rest in self.fields}
+        missing = [placeholder for name, placeholder, _value, required in self.fields if required and not values[name]]
+        if missing:
+            self.notify(_("Fill in: {what}.").format(what=", ".join(missing)), severity="warning")
+            return
+        self.dismiss(values)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

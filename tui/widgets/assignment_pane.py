@@ -33,11 +33,16 @@ class AssignmentPane(Vertical):
         Binding("k", "lock", _("Lock"), show=False, id="assignment.lock_letter"),
         Binding("f9", "exclude", _("Exclude"), id="assignment.exclude"),
         Binding("x", "exclude", _("Exclude"), show=False, id="assignment.exclude_letter"),
+        # F12 takes the revision one step on in its life cycle: a draft is submitted, a
+        # revision in review approved (the footer names the step)
+        Binding("f12", "submit", _("Submit"), id="assignment.submit"),
         Binding("f12", "approve", _("Approve"), id="assignment.approve"),
+        Binding("A", "submit", _("Submit"), show=False, id="assignment.submit_letter"),
         Binding("A", "approve", _("Approve"), show=False, id="assignment.approve_letter"),
         Binding("left_square_bracket", "month(-1)", _("Month"), key_display="[ ]", id="assignment.previous_month"),
         Binding("right_square_bracket", "month(1)", _("Next month"), show=False, id="assignment.next_month"),
-        Binding("l", "next_line", _("Line"), id="assignment.next_line"),
+        # the title marks the line "(l)": the footer's 80 columns are full
+        Binding("l", "next_line", _("Line"), show=False, id="assignment.next_line"),
     ]
 
     def set_product_lines(self, lines: list[str]) -> None:
@@ -82,6 +87,7 @@ class AssignmentPane(Vertical):
         if (message.month, message.product_line) != (self.month, self.line):
             return  # the pane moved to another month or line while this was read
         self.assignment = message.assignment
+        self.refresh_bindings()
         self._show_title()
         a = self.assignment
         lines_table = self.query_one("#lines-table", ViewTable)
@@ -108,12 +114,21 @@ class AssignmentPane(Vertical):
         )
         self._explain()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """F12 is Submit while the revision is editable and Approve once it is in review."""
+        in_review = self.assignment is not None and self.assignment.state is AssignmentState.IN_REVIEW
+        if action == "submit":
+            return not in_review
+        if action == "approve":
+            return in_review
+        return True
+
     def _show_title(self) -> None:
         title = self.query_one("#assignment-title", Static)
         if self.line is None:
             title.update(_("No mills yet: import the mill register (millplan import mills FILE)."))
             return
-        head = f"{self.month} · {self.line}"
+        head = f"{self.month} · {self.line} (l)" if len(self.lines) > 1 else f"{self.month} · {self.line}"
         if self.planning:
             month, line = self.planning
             title.update(head + " · " + _("planning {month} {line}… (the screen stays live)").format(month=month, line=line))
@@ -244,6 +259,27 @@ class AssignmentPane(Vertical):
                 )
 
         self.app.push_screen(ReasonScreen(_("Exclude {ref} from {month} by hand: why?").format(ref=ref, month=self.month)), excluded_with)
+
+    def action_submit(self) -> None:
+        """Send the draft (or re-approval revision) to review; on one in review, approve."""
+        a = self.assignment
+        if a is None:
+            self.notify(_("Nothing to submit: plan the month first (F5)."), severity="warning")
+            return
+        if a.state is not AssignmentState.DRAFT and a.state is not AssignmentState.RE_APPROVAL:
+            self.action_approve()
+            return
+
+        def decided(yes: bool | None) -> None:
+            if yes:
+                submitted = self.app.attempt(
+                    lambda: assignments.submit(self.app.store, a.month, a.product_line, login=self.app.login, seen=(a.id, a.version))
+                )
+                if submitted is not None:
+                    self.notify(_("{month} {line} revision {n} submitted for review.").format(month=a.month, line=a.product_line, n=a.revision))
+                    self._edited(submitted)
+
+        self.app.push_screen(ConfirmScreen(_("Submit {month} {line} revision {n} for review?").format(month=a.month, line=a.product_line, n=a.revision)), decided)
 
     def action_approve(self) -> None:
         a = self.assignment

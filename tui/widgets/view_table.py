@@ -52,6 +52,11 @@ class ViewTable(DataTable):
         if previous in self._rows:
             self.move_cursor(row=self.get_row_index(previous))
 
+    def blank(self) -> None:
+        """Show nothing: no columns, no rows (a view that does not apply)."""
+        self.clear(columns=True)
+        self._rows, self._columns, self.hidden_rows = {}, (), 0
+
     @property
     def selected_key(self) -> str | None:
         if not self._rows or self.cursor_row < 0 or self.cursor_row >= self.row_count:

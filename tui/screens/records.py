@@ -1,0 +1,154 @@
+"""Full screens over records: the audit history of one object, and the user's inbox.
+
+Both read in a thread worker through core (:func:`core.audit.history`,
+:func:`core.notifications.inbox`) and show a table with the highlighted row in full below
+it; Esc goes back.
+"""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+from textual.worker import Worker
+
+from core import approval, notifications
+from core.i18n import _
+from core.views import TableView
+from core.workflow_views import history_view, inbox_view
+from tui.widgets.view_table import ViewTable
+
+HISTORY_LIMIT = 200
+"""Audit entries shown at most (newest first); ``millplan history --object`` has them all."""
+
+INBOX_LIMIT = 200
+"""Notifications shown at most (newest first)."""
+
+
+class RecordsRead(Message):
+    """A records screen's table was read."""
+
+    def __init__(self, view: TableView) -> None:
+        super().__init__()
+        self.view = view
+
+
+class HistoryScreen(Screen[None]):
+    """Who changed ``object_key`` (all objects with ``None``; a position's assignment edits
+    too), when, from what to what, why."""
+
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", _("Back"), id="history.back"),
+        Binding("ctrl+r", "reload", _("Reload"), show=False, id="history.reload"),
+    ]
+
+    def __init__(self, object_key: str | None) -> None:
+        super().__init__()
+        self.object_key = object_key
+
+    def compose(self) -> ComposeResult:
+        what = self.object_key or _("every object")
+        yield Static(_("History of {what} (newest first) · Esc back").format(what=what), classes="title", markup=False)
+        yield ViewTable(id="history-table")
+        yield Static(_("Reading…"), id="history-detail", classes="detail", markup=False)
+        yield Footer(compact=True)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        self.app.on_worker_state_changed(event)  # worker messages do not bubble
+
+    def on_mount(self) -> None:
+        self.action_reload()
+
+    def action_reload(self) -> None:
+        self._read()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="history")
+    def _read(self) -> None:
+        self.post_message(RecordsRead(history_view(approval.history(self.app.store, self.object_key, HISTORY_LIMIT))))
+
+    @on(RecordsRead)
+    def _show(self, message: RecordsRead) -> None:
+        table = self.query_one(ViewTable)
+        table.show(message.view)
+        table.focus()
+        if not message.view.rows:
+            self.query_one("#history-detail", Static).update(_("No entry in the audit log for {what}.").format(what=self.object_key))
+        self._describe()
+
+    @on(DataTable.RowHighlighted)
+    def _describe(self) -> None:
+        row = self.query_one(ViewTable).selected
+        if row is not None:
+            self.query_one("#history-detail", Static).update(f"{row['at']} {row['login']} {row['action']} {row['object']}: {row['change']}")
+
+
+class InboxScreen(Screen[None]):
+    """The acting user's notifications, newest first; ``r`` (or Enter) marks the
+    highlighted one read, ``A`` all; ``h`` shows the history of what it is about."""
+
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", _("Back"), id="inbox.back"),
+        Binding("r", "read", _("Mark read"), id="inbox.read"),
+        Binding("A", "read_all", _("All read"), id="inbox.read_all"),
+        Binding("h", "history", _("History"), id="inbox.history"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Static(_("Inbox of {login} · Esc back").format(login=self.app.login), id="inbox-title", classes="title", markup=False)
+        yield ViewTable(id="inbox-table")
+        yield Static(_("Reading…"), id="inbox-detail", classes="detail", markup=False)
+        yield Footer(compact=True)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        self.app.on_worker_state_changed(event)  # worker messages do not bubble
+
+    def on_mount(self) -> None:
+        self._read()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="inbox")
+    def _read(self) -> None:
+        self.post_message(RecordsRead(inbox_view(notifications.inbox(self.app.store, self.app.login, limit=INBOX_LIMIT))))
+
+    @on(RecordsRead)
+    def _show(self, message: RecordsRead) -> None:
+        table = self.query_one(ViewTable)
+        table.show(message.view)
+        table.focus()
+        unread = sum(1 for row in message.view.rows if row["unread"])
+        self.query_one("#inbox-title", Static).update(
+            _("Inbox of {login}: {unread} unread of {n} · Esc back").format(login=self.app.login, unread=unread, n=len(message.view.rows))
+        )
+        if not message.view.rows:
+            self.query_one("#inbox-detail", Static).update(_("No notification for {login}.").format(login=self.app.login))
+        self._describe()
+
+    @on(DataTable.RowHighlighted)
+    def _describe(self) -> None:
+        row = self.query_one(ViewTable).selected
+        if row is not None:
+            self.query_one("#inbox-detail", Static).update(f"{row['subject']} [{row['about']}]\n{row['body']}")
+
+    @on(DataTable.RowSelected)
+    def _selected(self) -> None:  # Enter on a row
+        self.action_read()
+
+    def _mark(self, ids: list[int] | None) -> None:
+        if self.app.attempt(lambda: notifications.mark_read(self.app.store, self.app.login, ids)) is not None:
+            self._read()
+            self.app.count_unread()
+
+    def action_read(self) -> None:
+        row = self.query_one(ViewTable).selected
+        if row is not None:
+            self._mark([row["id"]])
+
+    def action_read_all(self) -> None:
+        self._mark(None)
+
+    def action_history(self) -> None:
+        row = self.query_one(ViewTable).selected
+        if row is not None:
+            self.app.push_screen(HistoryScreen(row["object_key"]))
