@@ -36,12 +36,18 @@ from storage.store import Store
 DEFAULT_HORIZON = 6
 """Months a promise looks ahead from the plan month by default."""
 
+ANCHOR_RUB_PER_T = 1.0
+"""Stability penalty (RUB per tonne changed) holding every other position to where the
+current plan puts it when the new tonnes are added: a tie-break, far below any margin, so
+that among equally good plans the one that moves the fewest tonnes is chosen and the
+displaced list names only what the new tonnes really push aside, not a reshuffle."""
+
 
 @dataclass(frozen=True)
 class Displaced:
     """A planned position the new one pushes back or out: ``tonnes`` t fewer made by its
-    requested month (or within the horizon), its last month with tonnes before and after
-    (``None``: none within the horizon)."""
+    requested month (or within the horizon); ``before`` the first month that loses them,
+    ``after`` the last month that gains them (``None``: pushed past the horizon)."""
 
     position: str
     deal: str
@@ -180,7 +186,12 @@ def _line_promise(plant: Plant, month: Month, inp: _LineInput, elsewhere: dict[i
     wanted = sum(a.position.remaining_tonnes for a in demands.values())
     held = _key_accounts_held(base_problem, baseline)
     for k in range(base_problem.settings.periods):
-        settings = replace(base_problem.settings, early_months=max(base_problem.settings.early_months, k), explain=False)
+        settings = replace(
+            base_problem.settings,
+            early_months=max(base_problem.settings.early_months, k),
+            stability_penalty=max(base_problem.settings.stability_penalty, ANCHOR_RUB_PER_T),
+            explain=False,
+        )
         # with the plan's own early window the baseline is already the best plan around
         # the held key accounts (they are held where it put them): no need to solve again
         same = settings.early_months == base_problem.settings.early_months
@@ -227,14 +238,16 @@ def _baseline_problem(plant: Plant, month: Month, inp: _LineInput, elsewhere: di
 
 def _key_accounts_held(problem: Problem, baseline: Solution) -> tuple[Demand, ...]:
     """The demands with every key account held exactly where the baseline planned it —
-    its tonnes cut to what was planned, each line locked; one planned nowhere stays out."""
+    its tonnes cut to what was planned, each line locked; one planned nowhere stays out —
+    and every other demand anchored to its baseline lines (``previous``, see
+    :data:`ANCHOR_RUB_PER_T`)."""
     planned: dict[int, list[Lock]] = {}
     for (d, m, p), t in sorted(baseline.tonnes.items()):
         planned.setdefault(d, []).append(Lock(m, p, t))
     held = []
     for d in problem.demands:
         if not d.key_account:
-            held.append(d)
+            held.append(replace(d, previous=tuple(planned.get(d.id, ()))))
         elif d.id in planned:
             lines = tuple(planned[d.id])
             held.append(replace(d, tonnes=round(sum(l.tonnes for l in lines), 3), locked=lines, mandatory=False))
@@ -256,30 +269,32 @@ def _new_demand(demand_id: int, attrs: PositionAttributes, due: int) -> Demand:
 def _displaced(
     attributes: dict[int, PositionAttributes], problem: Problem, before: Solution, after: Solution, month: Month
 ) -> tuple[Displaced, ...]:
-    """Positions with fewer tonnes by their requested month, or within the horizon."""
+    """Positions with fewer tonnes by their requested month, or within the horizon; each
+    named with the first month that loses tonnes and the last that gains them (``None``
+    when tonnes are pushed past the horizon)."""
     due = {d.id: max(d.due, 0) for d in problem.demands}
 
-    def summary(solution: Solution) -> dict[int, tuple[float, float, int | None]]:
-        result: dict[int, tuple[float, float, int | None]] = {}
+    def by_period(solution: Solution) -> dict[int, dict[int, float]]:
+        result: dict[int, dict[int, float]] = {}
         for (d, _, p), t in solution.tonnes.items():
-            if d not in due:
-                continue
-            total, on_time, last = result.get(d, (0.0, 0.0, None))
-            result[d] = (total + t, on_time + (t if p <= due[d] else 0.0), p if last is None else max(last, p))
+            if d in due:
+                periods = result.setdefault(d, {})
+                periods[p] = periods.get(p, 0.0) + t
         return result
 
-    old, new = summary(before), summary(after)
+    old, new = by_period(before), by_period(after)
     found = []
-    for d, (total, on_time, last) in sorted(old.items()):
-        total_after, on_time_after, last_after = new.get(d, (0.0, 0.0, None))
-        lost = max(on_time - on_time_after, total - total_after)
-        if lost >= prioritiser.MIN_TONNES:
-            p = attributes[d].position
-            found.append(
-                Displaced(
-                    p.ref, p.deal_number, p.sales_manager, round(lost, 3),
-                    month + last if last is not None else None,
-                    month + last_after if last_after is not None else None,
-                )
-            )
+    for d, was in sorted(old.items()):
+        now = new.get(d, {})
+        on_time_lost = sum(t for p, t in was.items() if p <= due[d]) - sum(t for p, t in now.items() if p <= due[d])
+        out = sum(was.values()) - sum(now.values())
+        lost = max(on_time_lost, out)
+        if lost < prioritiser.MIN_TONNES:
+            continue
+        delta = {p: now.get(p, 0.0) - was.get(p, 0.0) for p in was.keys() | now.keys()}
+        losing = min(p for p, change in delta.items() if change <= -prioritiser.MIN_TONNES)
+        gaining = [p for p, change in delta.items() if change >= prioritiser.MIN_TONNES]
+        to = None if out >= prioritiser.MIN_TONNES or not gaining else month + max(gaining)
+        p = attributes[d].position
+        found.append(Displaced(p.ref, p.deal_number, p.sales_manager, round(lost, 3), month + losing, to))
     return tuple(found)

@@ -91,3 +91,26 @@ def test_month_locks_beyond_the_promise_horizon_do_not_stop_it(store):
     planning.plan(store, PLAN_MONTH, login="plm", options={"locks": (MonthLock("B#1", "M2", PLAN_MONTH + 1),)})
     answer = promise.promise_deal(store, "P", month=PLAN_MONTH, horizon=1)
     assert answer.made == pytest.approx(200)
+
+
+def test_displaced_names_the_month_tonnes_leave_and_the_month_they_go_to():
+    from types import SimpleNamespace
+
+    from solver.problem import Demand, Option, Problem, Solution
+
+    def attrs(ref: str) -> SimpleNamespace:
+        return SimpleNamespace(position=SimpleNamespace(ref=ref, deal_number=ref[0], sales_manager="Иванов А. С."))
+
+    option = (Option(1, 0.1, 1000.0),)
+    problem = Problem(
+        (Demand(1, 100, False, option, due=0), Demand(2, 50, False, option, due=2), Demand(3, 10, False, option, due=0)),
+        {(1, p): 100.0 for p in range(3)},
+    )
+    before = Solution("optimal", "highs", 0.0, tonnes={(1, 1, 0): 100.0, (2, 1, 2): 50.0, (3, 1, 0): 10.0})
+    # D#1: 40 t go from m0 to m1 (late); D#2: made nowhere now (out); D#3 untouched
+    after = Solution("optimal", "highs", 0.0, tonnes={(1, 1, 0): 60.0, (1, 1, 1): 40.0, (3, 1, 0): 10.0})
+    found = promise._displaced({1: attrs("D#1"), 2: attrs("E#1"), 3: attrs("F#1")}, problem, before, after, PLAN_MONTH)
+    assert [(d.position, d.tonnes, d.before, d.after) for d in found] == [
+        ("D#1", pytest.approx(40), PLAN_MONTH, PLAN_MONTH + 1),
+        ("E#1", pytest.approx(50), PLAN_MONTH + 2, None),
+    ]
