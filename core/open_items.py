@@ -35,6 +35,10 @@ CONFLICT_KIND = "conflict"
 
 _WAITING = "replan"
 """Exclusion code of a position let back in and waiting for the next plan: not a shortfall."""
+_NOT_CONFLICTS = {_WAITING, "no_compatible_mill"}
+"""Exclusions that open no conflict: a position let back in waits for the next plan, and
+one no mill can make is a matter for the order itself (its sales manager is told the
+limit that fails) — no month, force or escalation would get it made."""
 
 
 def unit_margin(plant: Plant, position: Position) -> Decimal:
@@ -57,7 +61,7 @@ def sync_conflicts(repo: Repository, assignment: Assignment, *, login: str) -> l
     latest: dict[int, Conflict] = {}
     for conflict in workflow.conflicts(month=month, product_line=line):
         latest[conflict.position_id] = conflict  # oldest first, so the newest stays
-    shortfalls = {e.position_id: e for e in assignment.exclusions if e.reason_code != _WAITING}
+    shortfalls = {e.position_id: e for e in assignment.exclusions if e.reason_code not in _NOT_CONFLICTS}
     keys = workflow.key_accounts(shortfalls) if shortfalls else set()
     positions = {p.id: p for p in repo.positions(ids=keys)} if keys else {}
     given_up = {

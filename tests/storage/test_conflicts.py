@@ -191,3 +191,16 @@ def test_two_resolutions_at_once_one_wins(short):
     final = conflicts.conflicts(store)[0]
     assert final.state in (ConflictState.FORCED, ConflictState.LATER_MONTH)
     assert [e.action for e in _audit(store, conflict.key)] == [final.state.value, "opened"]
+
+
+def test_a_key_position_no_mill_can_make_opens_no_conflict(store):
+    # D7#1 (key account) is OD 400 mm, beyond every mill: excluded for want of a mill, which
+    # no month, force or escalation can cure — so it must not block the month's approval
+    from tests.plants import deal, position
+
+    conflict_plant(store)
+    with store.unit_of_work() as repo:
+        repo.upsert_portfolio({"Key Co": True}, [deal("D7", "Key Co")], [position("D7", 1, "20", 50, 45_000, od_mm=400.0)], "test", "fixture")
+    [outcome] = planning.plan(store, PLAN_MONTH, login="plm")
+    assert any(e.position_ref == "D7#1" and e.reason_code == "no_compatible_mill" for e in outcome.assignment.exclusions)
+    assert {c.position_ref for c in conflicts.conflicts(store)} == {"D6#1"}
