@@ -505,10 +505,12 @@ def promise_command(
         )
     if as_json:
         _emit(documents.promise_document(answer))
-        return
-    out.print(promise_views.promise_text(answer))
-    if answer.displaced:
-        _render(promise_views.displaced_view(answer))
+    else:
+        out.print(promise_views.promise_text(answer))
+        if answer.displaced:
+            _render(promise_views.displaced_view(answer))
+    if answer.earliest is None:
+        raise typer.Exit(1)  # no month can be promised: a script must not read it as a date
 
 
 @app.command("load")
@@ -877,6 +879,8 @@ def mail_send(
             _emit({**report.as_dict(), "next_attempt_at": outbox.status(store).as_dict()["next_attempt_at"]})
         else:
             _report_delivery(report, store)
+        if report.errors:
+            raise typer.Exit(1)  # the server was unreachable or refused: cron must see it
         return
     err.print(_("sending through {server} every {interval:g} s; Ctrl+C stops").format(server=settings.server, interval=interval))
     try:

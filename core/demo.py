@@ -21,6 +21,7 @@ from core import planning
 from core.attributes import mass_per_metre_kg
 from core.importing.mills import import_mills
 from core.importing.portfolio import import_portfolio
+from core.horizon import DEFAULT_HORIZON
 from core.months import Month
 from storage.store import Store
 
@@ -233,5 +234,5 @@ def build_demo(store: Store, folder: Path, *, login: str, today: date | None = N
     files = generate(folder, DEMO_POSITIONS, today=today)
     import_mills(store, files.mills, login=login)
     import_portfolio(store, files.portfolio, login=login)
-    planning.plan(store, Month.of(today) + 1, login=login)
+    planning.plan(store, Month.of(today) + 1, login=login, first_horizon=DEFAULT_HORIZON)
     return files

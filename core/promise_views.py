@@ -20,7 +20,7 @@ def promise_text(answer: Promise) -> str:
     if answer.by_month:
         lines.append(_("planned: {months}").format(months=", ".join(f"{m} {grouped(t, 1)} t" for m, t in answer.by_month.items())))
     if answer.unplaceable:
-        lines.append(_("no compatible mill: {refs}").format(refs=", ".join(answer.unplaceable)))
+        lines.append(_("cannot be made: {refs}").format(refs=", ".join(answer.unplaceable)))
     lines.append(
         _("marginal income {sign}{change} RUB; displaces {count} position(s); key accounts are not moved; nothing saved").format(
             sign="+" if answer.margin_change >= 0 else "", change=grouped(answer.margin_change), count=len(answer.displaced)

@@ -161,7 +161,7 @@ def test_promise_a_deal_and_a_typed_position_saves_nothing(db):
     plan_json(db, "--horizon", "2")
     before = run(db, "history", "--json", "--limit", "500").stdout
     result = run(db, "promise", "P", "--month", M0, "--horizon", "1", "--json")
-    assert result.exit_code == 0, result.stderr
+    assert result.exit_code == 1, result.stderr  # no month within the horizon: not a date to promise
     document = json.loads(result.stdout)
     # see tests/storage/test_promise.py: 200 t fit beside K#1 in m0, displacing A#1's 200 t
     assert document["earliest"] is None and document["made"] == pytest.approx(200) and document["saved"] is False
@@ -176,6 +176,9 @@ def test_promise_a_deal_and_a_typed_position_saves_nothing(db):
     assert typed.exit_code == 0, typed.stderr
     assert json.loads(typed.stdout)["earliest"] == M0
     assert run(db, "history", "--json", "--limit", "500").stdout == before
+    beyond = run(db, "promise", "--line", "L", "--od", "500", "--wall", "10", "--grade", "20", "--standard", "ГОСТ 8732",
+                 "--tonnes", "10", "--price", "40000", "--metal-cost", "30000", "--month", M0)
+    assert beyond.exit_code == 1 and beyond.stdout.count("no compatible mill") == 1
     half = run(db, "promise", "--line", "L", "--od", "200")
     assert half.exit_code == 2 and "--wall" in half.stderr
 
