@@ -664,11 +664,14 @@ def users_add(
     as_json: bool = JsonOption,
 ) -> None:
     """Register a user (admins; anyone may add the first admin)."""
-    user = users.add_user(_store(ctx), login, name, users.parse_role(role), tuple(lines), email, by=_login(ctx))
+    acting = _login(ctx)
+    user = users.add_user(_store(ctx), login, name, users.parse_role(role), tuple(lines), email, by=acting)
     if as_json:
         _emit(_user_document(user))
     else:
         out.print(_("{login} added as {role}").format(login=user.login, role=user.role.value))
+    if users.whoami(_store(ctx), acting).read_only:
+        err.print(_("note: you ({login}) are not registered: from now on only an admin manages users, and you may only look").format(login=acting))
 
 
 @users_app.command("set-role")

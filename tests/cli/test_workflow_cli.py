@@ -48,6 +48,7 @@ def test_the_first_admin_bootstraps_the_users_then_only_admins_manage_them(db):
     assert early.exit_code == 1 and "no admin is registered yet: add one first" in early.stderr
     first = run(db, "users", "add", "boss", "--name", "Boss", "--role", "admin")
     assert first.exit_code == 0, first.stderr
+    assert "you (osuser) are not registered" in first.stderr  # warned before he locks himself out
     refused = run(db, "users", "add", "plm", "--name", "PLM", "--role", "line_manager", "--line", "L")
     assert refused.exit_code == 5 and "only an admin may manage users and roles" in refused.stderr
     assert "osuser is not a millplan user (read-only)" in refused.stderr
