@@ -70,6 +70,8 @@ def test_the_first_admin_bootstraps_the_users_then_only_admins_manage_them(db):
     assert last.exit_code == 1 and "boss is the only admin" in last.stderr
     assert run(db, "--as", "boss", "users", "set-role", "plm", "--role", "planner").exit_code == 0
     assert run(db, "--as", "boss", "users", "remove", "plm").exit_code == 0
+    mistyped = run(db, "history", "--object", "user nobody")
+    assert mistyped.exit_code == 1 and "nothing in the audit log under 'user nobody'" in mistyped.stderr
     history = json.loads(run(db, "history", "--object", "user plm", "--json").stdout)
     assert [e["action"] for e in history] == ["removed", "updated", "created", "refused"]  # osuser's try too
     assert history[1]["before"]["role"] == "line_manager" and history[1]["after"]["role"] == "planner"
