@@ -334,7 +334,7 @@ def prices_command(ctx: typer.Context, month: str = MonthOption, line: Optional[
 def _show_assignment(assignment, limit: int | None = None) -> None:
     out.rule(
         _("{month} {line} — revision {revision}, {state}").format(
-            month=assignment.month, line=assignment.product_line, revision=assignment.revision, state=assignment.state.value
+            month=assignment.month, line=assignment.product_line, revision=assignment.revision, state=assignment.state.label
         )
     )
     _render(views.mill_loads_view(assignment))

@@ -13,6 +13,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from core.errors import InvalidInput
+from core.i18n import _
 from core.months import Month
 
 
@@ -51,6 +52,16 @@ class AssignmentState(str, enum.Enum):
     def editable(self) -> bool:
         """A revision in this state may be re-planned and edited (never an approved one)."""
         return self is not AssignmentState.APPROVED
+
+    @property
+    def label(self) -> str:
+        """The state as people say it: ``in review``, ``re-approval``."""
+        return {
+            AssignmentState.DRAFT: _("draft"),
+            AssignmentState.IN_REVIEW: _("in review"),
+            AssignmentState.APPROVED: _("approved"),
+            AssignmentState.RE_APPROVAL: _("re-approval"),
+        }[self]
 
 
 @dataclass(frozen=True, slots=True)

@@ -105,6 +105,7 @@ def test_the_whole_cycle_with_roles(staffed):
     assert approved.exit_code == 0 and "approved by plm" in approved.stdout
     changed = run(staffed, "--as", "plm", "assignment", "exclude", "D2#1", "--month", MONTH, "--line", "L", "--reason", "client waits", "--json")
     assert (json.loads(changed.stdout)["revision"], json.loads(changed.stdout)["state"]) == (2, "re_approval")
+    assert f"{MONTH} L — revision 2, re-approval" in run(staffed, "assignment", "show", "--month", MONTH, "--line", "L").stdout
     diff = json.loads(run(staffed, "diff", "--month", MONTH, "--line", "L", "--json").stdout)
     assert (diff["from_revision"], diff["to_revision"]) == (1, 2)
     assert [(p["position"], p["change"]) for p in diff["positions"]] == [("D2#1", "removed")]
