@@ -168,7 +168,14 @@ def plan(
             previous = inp.previous
             repo.check_unchanged(month, inp.product_line, (previous.id, previous.version) if previous else None)
         previous_of = {inp.product_line: inp.previous for inp in inputs}  # lines with nothing to plan are not in planned
-        saved = [_save(repo, month, p, login, previous_of[p.product_line]) for p in planned]
+        saved = []
+        for p in planned:
+            previous = previous_of[p.product_line]
+            if not changes and previous is not None and previous.state is AssignmentState.APPROVED and _same_month_plan(previous, p):
+                p.notes.append(f"nothing changed against approved revision {previous.revision}: no new revision opened")
+                saved.append(previous)
+            else:
+                saved.append(_save(repo, month, p, login, previous))
     return [
         PlanOutcome(
             with_hours(a, plant), p.considered, p.solution.status, p.solution.solver, p.solution.seconds, p.notes,
@@ -176,6 +183,20 @@ def plan(
         )
         for a, p in zip(saved, planned)
     ]
+
+
+def _same_month_plan(approved: Assignment, planned: _LinePlan) -> bool:
+    """Whether ``planned`` gives the month the same lines (position, mill, tonnes, lock)
+    and leaves out the same tonnes as ``approved``: a re-plan that changes nothing must not
+    open a revision that needs approving again."""
+
+    def lines(items: list[AssignmentLine] | tuple[AssignmentLine, ...]) -> list[tuple]:
+        return sorted((x.position_id, x.mill_code, round(x.tonnes, 1), x.locked) for x in items)
+
+    def left_out(items: list[Exclusion] | tuple[Exclusion, ...]) -> list[tuple]:
+        return sorted((e.position_id, round(e.tonnes_left_out, 1), e.manual) for e in items)
+
+    return lines(approved.lines) == lines(planned.lines) and left_out(approved.exclusions) == left_out(planned.exclusions)
 
 
 def _changes(options: Mapping[str, Any] | None, solver: str | None, time_limit: float | None) -> dict[str, Any]:

@@ -102,6 +102,20 @@ def test_a_change_after_approval_opens_a_re_approval_while_the_approved_stays_in
     assert _actions(drafted, f"{PLAN_MONTH}/L/r2") == ["reopened", "locked", "replanned", "submitted", "approved"]
 
 
+def test_a_re_plan_after_approval_that_changes_nothing_opens_no_revision(drafted):
+    assignments.submit(drafted, PLAN_MONTH, "L", login="plm")
+    approved = assignments.approve(drafted, PLAN_MONTH, "L", login="plm")
+    [same] = planning.plan(drafted, PLAN_MONTH, login="plm")
+    assert (same.assignment.revision, same.assignment.state) == (1, AssignmentState.APPROVED)
+    assert "nothing changed against approved revision 1" in " ".join(same.notes)
+    with drafted.unit_of_work() as repo:
+        assert [state for _, state in repo.revisions(PLAN_MONTH, "L")] == [AssignmentState.APPROVED]
+        assert repo.assignment(PLAN_MONTH, "L", 1).version == approved.version
+    capacity.set_hours(drafted, "M1", PLAN_MONTH, 50, login="planner", reason="maintenance")
+    [changed] = planning.plan(drafted, PLAN_MONTH, login="plm")  # fewer hours: a real change
+    assert (changed.assignment.revision, changed.assignment.state) == (2, AssignmentState.RE_APPROVAL)
+
+
 def test_an_edit_in_review_sends_the_revision_back_to_editing(drafted):
     assignments.submit(drafted, PLAN_MONTH, "L", login="plm")
     edited = assignments.set_excluded(drafted, PLAN_MONTH, "L", "D2#1", True, login="plm", reason="client waits")
