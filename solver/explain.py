@@ -55,10 +55,15 @@ def shadow_prices(problem: Problem, key_tonnes: float) -> dict[tuple[int, int], 
     return prices
 
 
-def explain(problem: Problem, tonnes: dict[tuple[int, int, int], float], key_tonnes: float) -> tuple[dict, dict]:
+def explain(
+    problem: Problem, tonnes: dict[tuple[int, int, int], float], key_tonnes: float, prices: dict | None = None
+) -> tuple[dict, dict]:
     """``(shadow_prices, explanations)`` for the plan ``tonnes`` ((demand, mill, period) → t)
-    that makes ``key_tonnes`` key-account tonnes on time (unrounded, as solved)."""
-    prices = shadow_prices(problem, key_tonnes)
+    that makes ``key_tonnes`` key-account tonnes on time (unrounded, as solved); ``prices``:
+    the shadow prices when already known (read from the plan's own LP), else they are
+    computed by :func:`shadow_prices`."""
+    if prices is None:
+        prices = shadow_prices(problem, key_tonnes)
     planned: dict[int, dict[tuple[int, int], float]] = {}
     for (d, m, t), amount in tonnes.items():
         planned.setdefault(d, {})[m, t] = amount

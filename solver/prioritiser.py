@@ -95,6 +95,7 @@ def _solve(problem: Problem) -> Solution:
     solved = None  # the variables' values after the last stage that gave a plan
     gaps: list[float | None] = []
     proven = None  # the objective of the last stage, if an LP solved to proven optimality
+    prices = None  # shadow prices read from the margin stage of an LP
     notes = []
     for number, (stage, expr) in enumerate(stages):
         left = None if deadline is None else deadline - time.perf_counter()
@@ -104,14 +105,17 @@ def _solve(problem: Problem) -> Solution:
         if left is not None:
             weights = [STAGE_TIME_WEIGHTS[later] for later, _ in stages[number:]]
             left = left * weights[0] / sum(weights)
-        release = _hold_to_optimum(model, proven) if proven is not None else None
+        hold = _hold_to_optimum(model, proven) if proven is not None else None
         model.lp.setObjective(expr)
         start = model.variables if solved is not None and model.is_mip else None
         outcome = engines.run(model.lp, s.solver, left, s.gap, model.is_mip, start)
-        if release is not None and outcome.kind in ("infeasible", "error"):
-            release()  # numerical trouble on the face: fall back to the kept value alone
+        if hold is not None and outcome.kind in ("infeasible", "error"):
+            hold.release()  # numerical trouble on the face: fall back to the kept value alone
+            hold = None
             outcome = engines.run(model.lp, s.solver, left, s.gap, model.is_mip, None)
         if outcome.kind in ("optimal", "feasible"):
+            if stage == "margin" and s.explain and outcome.kind == "optimal" and not model.is_mip:
+                prices = _margin_prices(problem, model, hold)
             gaps.append(outcome.gap)
             solved = {var: var.varValue for var in model.variables}
             value = pulp.value(expr) or 0.0
@@ -132,10 +136,11 @@ def _solve(problem: Problem) -> Solution:
     else:
         status = "feasible"
         notes.append("not proven optimal" + (f": relative gap {gap:.3g}" if gap is not None else ""))
-    return _result(problem, model, status, gap, name, started, "; ".join(notes))
+    return _result(problem, model, status, gap, name, started, "; ".join(notes), prices)
 
 
-def _result(problem: Problem, model: Model, status: str, gap: float | None, name: str, started: float, message: str) -> Solution:
+def _result(problem: Problem, model: Model, status: str, gap: float | None, name: str, started: float, message: str,
+            prices: dict | None = None) -> Solution:
     tonnes = {}
     for key in model.lines:
         value = model.tonnes(key)
@@ -151,7 +156,7 @@ def _result(problem: Problem, model: Model, status: str, gap: float | None, name
         lateness += amount * s.lateness_penalty * months_late(demand, t)
         if demand.key_account and t <= due_period(demand):
             key_tonnes += amount
-    shadow_prices, explanations = explain(problem, tonnes, pulp.value(model.key) or 0.0) if s.explain else ({}, {})
+    shadow_prices, explanations = explain(problem, tonnes, pulp.value(model.key) or 0.0, prices) if s.explain else ({}, {})
     return Solution(
         status=status,
         solver=name,
@@ -179,9 +184,25 @@ def _moved_lines(problem: Problem, tonnes: dict) -> int:
     return moved
 
 
-def _hold_to_optimum(model: Model, objective: pulp.LpAffineExpression):
-    """Keep the model on the optimal face of its last solve, of ``objective``; returns a
-    function that lifts the hold.
+class _Hold:
+    """Variables fixed at a bound and rows made equalities by :func:`_hold_to_optimum`,
+    with what they were."""
+
+    def __init__(self, bounds: list, senses: list) -> None:
+        self.bounds = bounds  # (variable, lowBound, upBound) as they were
+        self.senses = senses  # (row, sense) as they were
+
+    def release(self) -> None:
+        """Give the PuLP model back its bounds and row senses."""
+        for var, low, high in self.bounds:
+            var.lowBound, var.upBound = low, high
+        for row, sense in self.senses:
+            row.sense = sense
+
+
+def _hold_to_optimum(model: Model, objective: pulp.LpAffineExpression) -> _Hold:
+    """Keep the model on the optimal face of its last solve, of ``objective``; returns the
+    hold, which can be released.
 
     By complementary slackness every optimal plan keeps each variable with a non-zero
     reduced cost at the bound it sits on and each constraint with a non-zero dual tight,
@@ -204,14 +225,41 @@ def _hold_to_optimum(model: Model, objective: pulp.LpAffineExpression):
         if row.sense != pulp.LpConstraintEQ and abs(row.pi or 0.0) > tolerance:
             senses.append((row, row.sense))
             row.sense = pulp.LpConstraintEQ
+    return _Hold(bounds, senses)
 
-    def release() -> None:
-        for var, low, high in bounds:
-            var.lowBound, var.upBound = low, high
-        for row, sense in senses:
-            row.sense = sense
 
-    return release
+def _margin_prices(problem: Problem, model: Model, hold: _Hold | None) -> dict | None:
+    """Shadow prices of the hours rows (RUB/h) from the margin stage of an LP just solved
+    to optimality by HiGHS, as :func:`solver.explain.shadow_prices` defines them (margin
+    objective, key-account tonnes kept): the duals of that stage, after the hold on the
+    key stage's optimal face is lifted inside HiGHS and the LP re-solved from its optimal
+    basis (a few iterations: the plan stays optimal, only the duals may change). The PuLP
+    model keeps its hold. ``None`` when the engine is not HiGHS or the re-solve fails: the
+    separate relaxation is solved instead."""
+    highs = model.lp.solverModel
+    if highs is None or engines.engine_name(problem.settings.solver) != "highs":
+        return None
+    if hold is not None and (hold.bounds or hold.senses):
+        import highspy
+
+        infinity = highspy.kHighsInf
+        for var, low, high in hold.bounds:
+            highs.changeColBounds(var.index, -infinity if low is None else low, infinity if high is None else high)
+        for row, sense in hold.senses:
+            held, row.sense = row.sense, sense  # the row's bounds as they were, from PuLP
+            low, high = row.getLb(), row.getUb()
+            row.sense = held
+            highs.changeRowBounds(row.index, -infinity if low is None else low, infinity if high is None else high)
+        highs.setOptionValue("time_limit", float("inf"))
+        highs.run()
+        if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            return None
+    duals = highs.getSolution().row_dual
+    rows = model.lp._constraints  # by name
+    prices = {(m, t): 0.0 for m, t in problem.hours if 0 <= t < problem.settings.periods}
+    # a maximisation's hours row is worth ≥ 0 per hour; the sign HiGHS reports is its own
+    prices.update({cell: abs(duals[rows[name].index]) for cell, name in model.hours_rows.items()})
+    return prices
 
 
 def _infeasible(name: str, started: float, conflicts) -> Solution:
