@@ -118,7 +118,8 @@ def run(
     lp: pulp.LpProblem, name: str, time_limit: float | None, gap: float, mip: bool, start: list[pulp.LpVariable] | None
 ) -> Outcome:
     """Solve ``lp`` (already holding its objective) with engine ``name``; ``mip``: it has
-    integer variables; ``start``: all its variables, whose current values are a feasible
+    integer variables (``False`` on a model with some solves its LP relaxation, on HiGHS);
+    ``start``: all its variables, whose current values are a feasible
     plan to start from (``None``: none). Never raises for solver trouble."""
     limit = None if time_limit is None else max(time_limit, TIME_FLOOR)
     if engine_name(name) == "highs":
@@ -129,7 +130,7 @@ def run(
 def _run_highs(lp: pulp.LpProblem, limit: float | None, gap: float, mip: bool, start) -> Outcome:
     import highspy
 
-    solver = _HiGHS(start, msg=False, timeLimit=limit, gapRel=gap, mip_abs_gap=0.0)
+    solver = _HiGHS(start, mip=mip, msg=False, timeLimit=limit, gapRel=gap, mip_abs_gap=0.0)
     lp.solverModel = None  # not the last stage's
     try:
         lp.solve(solver)

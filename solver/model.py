@@ -77,13 +77,15 @@ class Model:
     """The built model: ``lines`` maps (demand, mill, period) to (variable, scale, option);
     ``binaries`` are the integer variables (empty for a pure LP); ``variables`` all of them
     (kept here: PuLP collects them by walking every row each time); expressions of the three
-    lexicographic stages; the hours rows by cell."""
+    lexicographic stages; the hours rows by cell; ``deviations``: (deviation variable, line
+    variable, scale, previous tonnes) of the stability penalty."""
 
     lp: pulp.LpProblem
     lines: dict[LineKey, tuple[pulp.LpVariable, float, Option]] = field(default_factory=dict)
     binaries: list[pulp.LpVariable] = field(default_factory=list)
     variables: list[pulp.LpVariable] = field(default_factory=list)
     hours_rows: dict[Cell, str] = field(default_factory=dict)
+    deviations: list[tuple[pulp.LpVariable, pulp.LpVariable, float, float]] = field(default_factory=list)
     key: pulp.LpAffineExpression = field(default_factory=pulp.LpAffineExpression)
     margin: pulp.LpAffineExpression = field(default_factory=pulp.LpAffineExpression)
     priority: pulp.LpAffineExpression = field(default_factory=pulp.LpAffineExpression)
@@ -201,6 +203,7 @@ def _deviation(model: Model, d: Demand, own: dict, penalty: float) -> list[tuple
         name = f"{d.id}_{cell[0]}_{cell[1]}"
         dev = model.lp.add_variable(f"dev_{name}", 0)
         model.variables.append(dev)
+        model.deviations.append((dev, var, scale, before))
         model.lp += dev - scale * var >= -before, f"devup_{name}"
         model.lp += dev + scale * var >= before, f"devdn_{name}"
         terms.append((dev, -penalty))

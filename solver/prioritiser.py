@@ -34,6 +34,7 @@ from solver.explain import explain
 from solver.model import Model, build, due_period, months_late
 from solver.problem import Problem, Solution
 from solver.quiet import stdout_silenced
+from solver.rounding import round_whole
 
 KEEP_RELATIVE = 1e-9
 KEEP_ABSOLUTE = 1e-6
@@ -108,7 +109,14 @@ def _solve(problem: Problem) -> Solution:
         hold = _hold_to_optimum(model, proven) if proven is not None else None
         model.lp.setObjective(expr)
         start = model.variables if solved is not None and model.is_mip else None
-        outcome = engines.run(model.lp, s.solver, left, s.gap, model.is_mip, start)
+        outcome = None
+        if start is not None and s.whole and s.gap > 0 and engines.engine_name(s.solver) == "highs":
+            outcome, left = _rounded(problem, model, expr, left, s.gap)
+            if outcome is None:
+                for var, value in solved.items():  # no rounded plan: start from the earlier stage's
+                    var.varValue = value
+        if outcome is None:
+            outcome = engines.run(model.lp, s.solver, left, s.gap, model.is_mip, start)
         if hold is not None and outcome.kind in ("infeasible", "error"):
             hold.release()  # numerical trouble on the face: fall back to the kept value alone
             hold = None
@@ -137,6 +145,28 @@ def _solve(problem: Problem) -> Solution:
         status = "feasible"
         notes.append("not proven optimal" + (f": relative gap {gap:.3g}" if gap is not None else ""))
     return _result(problem, model, status, gap, name, started, "; ".join(notes), prices)
+
+
+def _rounded(problem: Problem, model: Model, expr, left: float | None, gap: float) -> tuple[engines.Outcome | None, float | None]:
+    """Solve the stage's LP relaxation and round it to a whole plan (:mod:`solver.rounding`).
+    Returns ``(outcome, time left)``: the outcome is "feasible" (or "optimal") with the gap
+    to the LP bound when the rounded plan is within ``gap``; ``None`` when the MIP must
+    still run — from the rounded plan, left in the variables, when it meets every row."""
+    started = time.perf_counter()
+    relaxed = engines.run(model.lp, problem.settings.solver, left, 0.0, False, None)
+    remaining = None if left is None else left - (time.perf_counter() - started)
+    if relaxed.kind != "optimal":
+        return None, remaining
+    bound = pulp.value(expr) or 0.0
+    if not round_whole(problem, model, expr):
+        return None, remaining
+    value = pulp.value(expr) or 0.0
+    found = max(0.0, bound - value) / max(abs(value), 1.0)
+    if found > gap:
+        return None, remaining
+    if found <= engines.GAP_ZERO:
+        return engines.Outcome("optimal", 0.0, "the LP relaxation rounded to whole positions"), remaining
+    return engines.Outcome("feasible", found, "the LP relaxation rounded to whole positions"), remaining
 
 
 def _result(problem: Problem, model: Model, status: str, gap: float | None, name: str, started: float, message: str,
