@@ -47,6 +47,17 @@ class _HiGHS(pulp.HiGHS):
         super().__init__(**kwargs)
         self.start = start
 
+    def actualSolve(self, lp: pulp.LpProblem):
+        """PuLP's solve, with the model's columns collected once: ``lp.variables()`` walks
+        every row, and PuLP calls it three times a solve (a second per solve on a horizon
+        with a stability penalty)."""
+        columns = lp.variables()
+        lp.variables = lambda: columns  # shadows the method on this instance for the solve
+        try:
+            return super().actualSolve(lp)
+        finally:
+            del lp.variables
+
     def buildSolverModel(self, lp: pulp.LpProblem) -> None:
         """The same model as PuLP's own, handed to HiGHS in three calls (columns, their
         integrality, rows in compressed form) instead of one per column and row, which
@@ -130,6 +141,7 @@ def run(
 def _run_highs(lp: pulp.LpProblem, limit: float | None, gap: float, mip: bool, start) -> Outcome:
     import highspy
 
+    started = time.perf_counter()
     solver = _HiGHS(start, mip=mip, msg=False, timeLimit=limit, gapRel=gap, mip_abs_gap=0.0)
     lp.solverModel = None  # not the last stage's
     try:
@@ -148,8 +160,10 @@ def _run_highs(lp: pulp.LpProblem, limit: float | None, gap: float, mip: bool, s
         return Outcome("infeasible", detail=detail)
     if status == statuses.kOptimal or has_solution:
         if not _matches(lp, info.objective_function_value):
-            if start is not None:  # HiGHS handed back the start, not what it found: solve again without one
-                return _run_highs(lp, limit, gap, mip, None)
+            if start is not None:  # HiGHS handed back the start, not what it found: solve again without one,
+                # in the time left (a second full limit would double the run)
+                remaining = None if limit is None else max(limit - (time.perf_counter() - started), TIME_FLOOR)
+                return _run_highs(lp, remaining, gap, mip, None)
             return Outcome("error", detail=f"{detail}, but the solution returned does not give the objective reported")
         if mip:
             return _graded(info.objective_function_value, info.mip_dual_bound, detail)

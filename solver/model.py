@@ -101,17 +101,16 @@ class Model:
 
 def build(problem: Problem, relax: bool = False) -> Model:
     """The model of ``problem``; ``relax`` makes every binary continuous in [0, 1] (the LP
-    relaxation, for shadow prices). A relaxation or a model that is an LP anyway (split
-    positions, no minimum lots) also has the lines of mill-periods listed without hours,
-    held at 0 by their hours rows, so that a mill-period in maintenance has the price of
-    its first hour in the duals of the model's own margin stage."""
+    relaxation, for shadow prices). It also has the lines of mill-periods listed without
+    hours, held at 0 by their hours rows, so that a mill-period in maintenance has the
+    price of its first hour in the duals of the model's own margin stage (or its LP
+    relaxation)."""
     s = problem.settings
-    idle = relax or is_lp(problem)
     model = Model(pulp.LpProblem("prioritiser", pulp.LpMaximize))
     key_terms, margin_terms, priority_terms = [], [], []
     usage: dict[Cell, list[tuple[pulp.LpVariable, float]]] = {}
     for d in problem.demands:
-        own = _lines(model, problem, d, relax, idle)
+        own = _lines(model, problem, d, relax)
         for (mill, t), (var, scale, o) in own.items():
             usage.setdefault((mill, t), []).append((var, scale * o.hours_per_tonne))
             if d.key_account and t <= due_period(d):
@@ -146,15 +145,9 @@ def _expression(terms: list[tuple[pulp.LpVariable, float]]) -> pulp.LpAffineExpr
     return expr
 
 
-def is_lp(problem: Problem) -> bool:
-    """Whether the model of ``problem`` has no integer variable: split positions and no
-    minimum lot."""
-    return not problem.settings.whole and all(lot <= 0 for lot in problem.settings.min_lot.values())
-
-
-def _lines(model: Model, problem: Problem, d: Demand, relax: bool, idle: bool) -> dict[Cell, tuple[pulp.LpVariable, float, Option]]:
-    """Create the demand's line variables (and lot rows); returns them by (mill, period);
-    ``idle``: with lines on mill-periods listed without hours (see :func:`build`)."""
+def _lines(model: Model, problem: Problem, d: Demand, relax: bool) -> dict[Cell, tuple[pulp.LpVariable, float, Option]]:
+    """Create the demand's line variables (and lot rows), idle ones included (see
+    :func:`build`); returns them by (mill, period)."""
     s = problem.settings
     category = pulp.LpContinuous if relax else pulp.LpBinary
     binaries = [] if relax else model.binaries  # relaxed, they are not binaries any more
@@ -165,7 +158,7 @@ def _lines(model: Model, problem: Problem, d: Demand, relax: bool, idle: bool) -
             var = model.lp.add_variable(f"x_{d.id}_{lock.mill}_{lock.period}", lock.tonnes, lock.tonnes)
             own[lock.mill, lock.period] = (var, 1.0, options[lock.mill])
     # a whole demand the planner has placed is made only where it is locked
-    for o, t in () if s.whole and d.locked else allowed_lines(problem, d, idle=idle):
+    for o, t in () if s.whole and d.locked else allowed_lines(problem, d, idle=True):
         if (o.mill, t) in own:
             continue
         name = f"{d.id}_{o.mill}_{t}"

@@ -58,6 +58,11 @@ STAGE_TIME_WEIGHTS = {"key": 1.0, "margin": 2.0, "priority": 1.0}
 among the stages still to run (all three: a quarter, a half, and what remains). A MIP's
 key stage must not eat the time that the margin — the plan's money — needs."""
 
+EXPLAIN_TIME_SHARE = 0.1
+"""Least share of a time limit left to the shadow-price relaxation of a MIP (an LP reads its
+prices from its own margin stage) when the stages have used the rest: the plan comes first,
+yet a plan without any price explains nothing."""
+
 MIN_TONNES = 0.01
 """Planned quantities below ten kilograms are solver noise and are dropped."""
 
@@ -96,7 +101,7 @@ def _solve(problem: Problem) -> Solution:
     solved = None  # the variables' values after the last stage that gave a plan
     gaps: list[float | None] = []
     proven = None  # the objective of the last stage, if an LP solved to proven optimality
-    prices = None  # shadow prices read from the margin stage of an LP
+    prices = None  # shadow prices read from the margin stage of an LP, or its relaxation for whole positions
     notes = []
     for number, (stage, expr) in enumerate(stages):
         left = None if deadline is None else deadline - time.perf_counter()
@@ -111,7 +116,9 @@ def _solve(problem: Problem) -> Solution:
         start = model.variables if solved is not None and model.is_mip else None
         outcome = None
         if start is not None and s.whole and s.gap > 0 and engines.engine_name(s.solver) == "highs":
-            outcome, left = _rounded(problem, model, expr, left, s.gap)
+            outcome, left, relaxed_prices = _rounded(problem, model, expr, left, s.gap)
+            if stage == "margin" and s.explain:
+                prices = relaxed_prices
             if outcome is None:
                 for var, value in solved.items():  # no rounded plan: start from the earlier stage's
                     var.varValue = value
@@ -147,26 +154,39 @@ def _solve(problem: Problem) -> Solution:
     return _result(problem, model, status, gap, name, started, "; ".join(notes), prices)
 
 
-def _rounded(problem: Problem, model: Model, expr, left: float | None, gap: float) -> tuple[engines.Outcome | None, float | None]:
+def _rounded(problem: Problem, model: Model, expr, left: float | None, gap: float):
     """Solve the stage's LP relaxation and round it to a whole plan (:mod:`solver.rounding`).
-    Returns ``(outcome, time left)``: the outcome is "feasible" (or "optimal") with the gap
-    to the LP bound when the rounded plan is within ``gap``; ``None`` when the MIP must
-    still run — from the rounded plan, left in the variables, when it meets every row."""
+    Returns ``(outcome, time left, prices)``: the outcome is "feasible" (or "optimal") with
+    the gap to the LP bound when the rounded plan is within ``gap``; ``None`` when the MIP
+    must still run — from the rounded plan, left in the variables, when it meets every row.
+    ``prices``: the relaxation's duals of the hours rows — for the margin stage, the shadow
+    prices of :func:`solver.explain.shadow_prices` (``None`` if it was not solved)."""
     started = time.perf_counter()
     relaxed = engines.run(model.lp, problem.settings.solver, left, 0.0, False, None)
     remaining = None if left is None else left - (time.perf_counter() - started)
     if relaxed.kind != "optimal":
-        return None, remaining
+        return None, remaining, None
+    rows = model.lp._constraints  # by name
+    prices = _hours_prices(problem, model, {name: rows[name].pi or 0.0 for name in model.hours_rows.values()})
     bound = pulp.value(expr) or 0.0
     if not round_whole(problem, model, expr):
-        return None, remaining
+        return None, remaining, prices
     value = pulp.value(expr) or 0.0
     found = max(0.0, bound - value) / max(abs(value), 1.0)
     if found > gap:
-        return None, remaining
+        return None, remaining, prices
     if found <= engines.GAP_ZERO:
-        return engines.Outcome("optimal", 0.0, "the LP relaxation rounded to whole positions"), remaining
-    return engines.Outcome("feasible", found, "the LP relaxation rounded to whole positions"), remaining
+        return engines.Outcome("optimal", 0.0, "the LP relaxation rounded to whole positions"), remaining, prices
+    return engines.Outcome("feasible", found, "the LP relaxation rounded to whole positions"), remaining, prices
+
+
+def _hours_prices(problem: Problem, model: Model, duals: dict[str, float]) -> dict[tuple[int, int], float]:
+    """RUB/h by (mill, period) of the horizon from the duals of the hours rows by name (0
+    for a mill-period no line uses)."""
+    prices = {(m, t): 0.0 for m, t in problem.hours if 0 <= t < problem.settings.periods}
+    # a maximisation's hours row is worth ≥ 0 per hour; the sign HiGHS reports is its own
+    prices.update({cell: abs(duals[name]) for cell, name in model.hours_rows.items()})
+    return prices
 
 
 def _result(problem: Problem, model: Model, status: str, gap: float | None, name: str, started: float, message: str,
@@ -186,7 +206,10 @@ def _result(problem: Problem, model: Model, status: str, gap: float | None, name
         lateness += amount * s.lateness_penalty * months_late(demand, t)
         if demand.key_account and t <= due_period(demand):
             key_tonnes += amount
-    shadow_prices, explanations = explain(problem, tonnes, pulp.value(model.key) or 0.0, prices) if s.explain else ({}, {})
+    limit = None
+    if s.time_limit is not None:  # what the stages left, but never so little that no price comes
+        limit = max(s.time_limit - (time.perf_counter() - started), EXPLAIN_TIME_SHARE * s.time_limit)
+    shadow_prices, explanations = explain(problem, tonnes, pulp.value(model.key) or 0.0, prices, limit) if s.explain else ({}, {})
     return Solution(
         status=status,
         solver=name,
@@ -286,10 +309,7 @@ def _margin_prices(problem: Problem, model: Model, hold: _Hold | None) -> dict |
             return None
     duals = highs.getSolution().row_dual
     rows = model.lp._constraints  # by name
-    prices = {(m, t): 0.0 for m, t in problem.hours if 0 <= t < problem.settings.periods}
-    # a maximisation's hours row is worth ≥ 0 per hour; the sign HiGHS reports is its own
-    prices.update({cell: abs(duals[rows[name].index]) for cell, name in model.hours_rows.items()})
-    return prices
+    return _hours_prices(problem, model, {name: duals[rows[name].index] for name in model.hours_rows.values()})
 
 
 def _infeasible(name: str, started: float, conflicts) -> Solution:

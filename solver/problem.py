@@ -80,7 +80,8 @@ class Settings:
       in the margin stage, not reported in the margin.
     * ``solver``: ``"highs"`` (falls back to CBC without highspy) or ``"cbc"``.
     * ``time_limit``: seconds for the plan (all stages, model building included; the
-      shadow-price LP of ``explain`` comes after it, unlimited); ``None`` for no limit.
+      shadow-price LP of ``explain`` gets what is left, at least a tenth of it);
+      ``None`` for no limit.
     * ``gap``: relative MIP gap accepted (0 proves optimality).
     * ``explain``: compute shadow prices and explanations (one more LP solve).
 

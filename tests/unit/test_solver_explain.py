@@ -9,6 +9,7 @@ Units: t, h, RUB. ``Option(mill, hours_per_tonne, margin_per_tonne)``.
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 
 import pulp
 import pytest
@@ -276,13 +277,17 @@ def horizon_problem(seed: int) -> Problem:
     return Problem(tuple(demands), hours, Settings(periods=3, early_months=1, lateness_penalty=1500.0))
 
 
+@pytest.mark.parametrize("whole", (False, True))
 @pytest.mark.parametrize("seed", range(30))
-def test_lp_prices_read_from_the_plan_equal_those_of_the_separate_relaxation(seed):
+def test_lp_prices_read_from_the_plan_equal_those_of_the_separate_relaxation(seed, whole):
     # On an LP the prices come from the margin stage's own duals (after lifting the hold on
-    # the key face); they must be those of the separate relaxation solved from scratch.
+    # the key face), for whole positions within a gap from the LP relaxation the margin
+    # stage starts from; they must be those of the separate relaxation solved from scratch.
     # An idle mill-month's row (Σ h·x ≤ 0, every line on it at 0) is degenerate: any price
     # from the worth of its first hour up is a dual there, so only mills with hours compare.
     problem = horizon_problem(seed)
+    if whole:
+        problem = replace(problem, settings=replace(problem.settings, whole=True, gap=0.01))
     solution = solve(problem)
     assert solution.ok, solution.message
     own = solution.shadow_prices
