@@ -32,7 +32,7 @@ from solver import engines
 from solver.conflicts import find_conflicts, residual_conflict
 from solver.explain import explain
 from solver.model import Model, build, due_period, months_late
-from solver.problem import Problem, Solution
+from solver.problem import Lock, Problem, Solution
 from solver.quiet import stdout_silenced
 from solver.rounding import round_whole
 
@@ -84,14 +84,87 @@ def solve(problem: Problem, solver: str | None = None, time_limit: float | None 
         return _solve(problem)
 
 
-def _solve(problem: Problem) -> Solution:
+class Planner:
+    """Plans one problem and re-plans it after small changes, keeping the built model.
+
+    ``Planner(problem, solver=None, time_limit=None)`` (overrides as for :func:`solve`);
+    ``.solve()`` plans the current problem and returns a :class:`Solution` exactly as
+    :func:`solve` would for ``.problem``; ``.set_hours(mill, period, hours)`` and
+    ``.lock(demand, mill, period, tonnes)`` change the problem. A change of a mill-period's
+    hours (one with lines) becomes the right-hand side of its hours row, and a lock on a
+    split position (a mill without a minimum lot, the line inside its window) becomes the
+    bounds of its line, both in place: the next ``.solve()`` skips the model build (the
+    larger part of a re-plan on PuLP). Other changes rebuild the model at the next solve.
+    Raises ``ValueError`` as :class:`Problem` does for a bad change (the problem is then
+    unchanged), and for an unknown demand id.
+    """
+
+    def __init__(self, problem: Problem, solver: str | None = None, time_limit: float | None = None) -> None:
+        if solver is not None:
+            problem = replace(problem, settings=replace(problem.settings, solver=solver))
+        if time_limit is not None:
+            problem = replace(problem, settings=replace(problem.settings, time_limit=time_limit))
+        self.problem = problem
+        self._model: Model | None = None
+
+    def solve(self) -> Solution:
+        """Plan the current problem (see :func:`solve`), building the model if a change
+        needs it."""
+        with stdout_silenced():
+            if self._model is None:
+                self._model = build(self.problem)
+            return _solve(self.problem, self._model)
+
+    def set_hours(self, mill: int, period: int, hours: float) -> None:
+        """Mill ``mill`` has ``hours`` (h) in ``period`` from now on."""
+        self.problem = replace(self.problem, hours={**self.problem.hours, (mill, period): hours})
+        name = None if self._model is None else self._model.hours_rows.get((mill, period))
+        if name is None or (hours > 0) != (self._model.lp._constraints[name].constant < 0):
+            self._model = None  # lines appear or go (a mill-period with no hours has none that can be used)
+            return
+        self._model.lp._constraints[name].constant = -hours  # the row is Σ h·x − hours ≤ 0
+
+    def lock(self, demand: int, mill: int, period: int, tonnes: float) -> None:
+        """Lock ``tonnes`` (t) of demand ``demand`` on ``mill`` in ``period`` (replacing a
+        lock it had on that mill and period)."""
+        demands = {d.id: d for d in self.problem.demands}
+        if demand not in demands:
+            raise ValueError(f"no demand {demand} to lock")
+        d = demands[demand]
+        locks = tuple(lock for lock in d.locked if (lock.mill, lock.period) != (mill, period)) + (Lock(mill, period, tonnes),)
+        locked = replace(d, locked=locks)
+        self.problem = replace(self.problem, demands=tuple(locked if x.id == demand else x for x in self.problem.demands))
+        s = self.problem.settings
+        line = None if self._model is None else self._model.lines.get((demand, mill, period))
+        if line is None or s.whole or s.min_lot.get(mill, 0.0) > 0 or line[1] != 1.0:
+            self._model = None  # a whole position or a lot line changes the model's shape
+            return
+        line[0].lowBound = line[0].upBound = tonnes  # exactly what build makes of a locked line
+
+
+def _solve(problem: Problem, model: Model | None = None) -> Solution:
+    """Plan ``problem`` on ``model`` (built from it when ``None``); leaves the model as
+    built — no stage's hold or kept value — so that it can be planned again."""
     started = time.perf_counter()
-    s = problem.settings
-    name = engines.label(s.solver)
+    name = engines.label(problem.settings.solver)
     conflicts = find_conflicts(problem)
     if conflicts:
         return _infeasible(name, started, conflicts)
-    model = build(problem)
+    if model is None:
+        model = build(problem)
+    holds: list[_Hold] = []
+    try:
+        return _stages(problem, model, started, name, holds)
+    finally:
+        for hold in reversed(holds):
+            hold.release()
+        for row in [row for row in model.lp._constraints if row.startswith("keep_")]:
+            del model.lp._constraints[row]
+
+
+def _stages(problem: Problem, model: Model, started: float, name: str, holds: list) -> Solution:
+    """The lexicographic stages and the solution; each hold made is added to ``holds``."""
+    s = problem.settings
     deadline = None if s.time_limit is None else started + s.time_limit
     # a stage with nothing to optimise (no key accounts, no priorities) is not run
     stages = [(stage, expr) for stage, expr in (("key", model.key), ("margin", model.margin), ("priority", model.priority)) if expr.items()]
@@ -112,6 +185,8 @@ def _solve(problem: Problem) -> Solution:
             weights = [STAGE_TIME_WEIGHTS[later] for later, _ in stages[number:]]
             left = left * weights[0] / sum(weights)
         hold = _hold_to_optimum(model, proven) if proven is not None else None
+        if hold is not None:
+            holds.append(hold)
         model.lp.setObjective(expr)
         start = model.variables if solved is not None and model.is_mip else None
         outcome = None
