@@ -189,16 +189,24 @@ def _stages(problem: Problem, model: Model, started: float, name: str, holds: li
             holds.append(hold)
         model.lp.setObjective(expr)
         start = model.variables if solved is not None and model.is_mip else None
-        outcome = None
+        outcome = rounded = None
         if start is not None and s.whole and s.gap > 0 and engines.engine_name(s.solver) == "highs":
-            outcome, left, relaxed_prices = _rounded(problem, model, expr, left, s.gap)
+            rounded, left, relaxed_prices = _rounded(problem, model, expr, left)
             if stage == "margin" and s.explain:
                 prices = relaxed_prices
-            if outcome is None:
+            if rounded is None:
                 for var, value in solved.items():  # no rounded plan: start from the earlier stage's
                     var.varValue = value
+            elif (rounded.gap or 0.0) <= s.gap:
+                outcome = rounded  # within the gap already: no MIP
+            else:
+                rounded_plan = {var: var.varValue for var in model.variables}  # the MIP starts from it
         if outcome is None:
             outcome = engines.run(model.lp, s.solver, left, s.gap, model.is_mip, start)
+            if rounded is not None and outcome.kind not in ("optimal", "feasible"):
+                for var, value in rounded_plan.items():  # the MIP stopped before it: the rounded plan stands
+                    var.varValue = value
+                outcome = rounded
         if hold is not None and outcome.kind in ("infeasible", "error"):
             hold.release()  # numerical trouble on the face: fall back to the kept value alone
             hold = None
@@ -229,11 +237,11 @@ def _stages(problem: Problem, model: Model, started: float, name: str, holds: li
     return _result(problem, model, status, gap, name, started, "; ".join(notes), prices)
 
 
-def _rounded(problem: Problem, model: Model, expr, left: float | None, gap: float):
-    """Solve the stage's LP relaxation and round it to a whole plan (:mod:`solver.rounding`).
-    Returns ``(outcome, time left, prices)``: the outcome is "feasible" (or "optimal") with
-    the gap to the LP bound when the rounded plan is within ``gap``; ``None`` when the MIP
-    must still run — from the rounded plan, left in the variables, when it meets every row.
+def _rounded(problem: Problem, model: Model, expr, left: float | None):
+    """Solve the stage's LP relaxation and round it to a whole plan (:mod:`solver.rounding`),
+    left in the variables. Returns ``(outcome, time left, prices)``: the outcome of the
+    rounded plan, "feasible" (or "optimal") with its gap to the LP bound, when it meets
+    every row; ``None`` when it does not (or the relaxation was not solved).
     ``prices``: the relaxation's duals of the hours rows — for the margin stage, the shadow
     prices of :func:`solver.explain.shadow_prices` (``None`` if it was not solved)."""
     started = time.perf_counter()
@@ -248,8 +256,6 @@ def _rounded(problem: Problem, model: Model, expr, left: float | None, gap: floa
         return None, remaining, prices
     value = pulp.value(expr) or 0.0
     found = max(0.0, bound - value) / max(abs(value), 1.0)
-    if found > gap:
-        return None, remaining, prices
     if found <= engines.GAP_ZERO:
         return engines.Outcome("optimal", 0.0, "the LP relaxation rounded to whole positions"), remaining, prices
     return engines.Outcome("feasible", found, "the LP relaxation rounded to whole positions"), remaining, prices
