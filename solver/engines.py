@@ -11,6 +11,7 @@ relative-gap option is reported as "feasible" with that gap.
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 import re
 import tempfile
@@ -188,7 +189,10 @@ def _matches(lp: pulp.LpProblem, reported: float) -> bool:
 
 def _graded(value: float, bound: float, detail: str) -> Outcome:
     """Optimal when value and bound meet; feasible with their relative gap otherwise
-    (relative to |value|, at least 1, so a plan worth 0 RUB does not divide by zero)."""
+    (relative to |value|, at least 1, so a plan worth 0 RUB does not divide by zero); the
+    gap unknown when there is no bound yet (stopped before the root LP)."""
+    if not math.isfinite(bound):
+        return Outcome("feasible", None, detail)
     gap = abs(bound - value) / max(abs(value), 1.0)
     if gap <= GAP_ZERO:
         return Outcome("optimal", 0.0, detail)

@@ -58,11 +58,6 @@ STAGE_TIME_WEIGHTS = {"key": 1.0, "margin": 2.0, "priority": 1.0}
 among the stages still to run (all three: a quarter, a half, and what remains). A MIP's
 key stage must not eat the time that the margin — the plan's money — needs."""
 
-EXPLAIN_TIME_SHARE = 0.1
-"""Least share of a time limit left to the shadow-price relaxation of a MIP (an LP reads its
-prices from its own margin stage) when the stages have used the rest: the plan comes first,
-yet a plan without any price explains nothing."""
-
 MIN_TONNES = 0.01
 """Planned quantities below ten kilograms are solver noise and are dropped."""
 
@@ -191,7 +186,7 @@ def _stages(problem: Problem, model: Model, started: float, name: str, holds: li
         start = model.variables if solved is not None and model.is_mip else None
         outcome = rounded = None
         if start is not None and s.whole and s.gap > 0 and engines.engine_name(s.solver) == "highs":
-            rounded, left, relaxed_prices = _rounded(problem, model, expr, left)
+            rounded, left, relaxed_prices, bound = _rounded(problem, model, expr, left)
             if stage == "margin" and s.explain:
                 prices = relaxed_prices
             if rounded is None:
@@ -207,6 +202,11 @@ def _stages(problem: Problem, model: Model, started: float, name: str, holds: li
                 for var, value in rounded_plan.items():  # the MIP stopped before it: the rounded plan stands
                     var.varValue = value
                 outcome = rounded
+            elif rounded is not None and outcome.kind == "feasible":
+                # the LP bound may be the better one (a MIP stopped before its root bound)
+                value = pulp.value(expr) or 0.0
+                to_lp = max(0.0, bound - value) / max(abs(value), 1.0)
+                outcome = replace(outcome, gap=to_lp if outcome.gap is None else min(outcome.gap, to_lp))
         if hold is not None and outcome.kind in ("infeasible", "error"):
             hold.release()  # numerical trouble on the face: fall back to the kept value alone
             hold = None
@@ -241,24 +241,25 @@ def _rounded(problem: Problem, model: Model, expr, left: float | None):
     """Solve the stage's LP relaxation and round it to a whole plan (:mod:`solver.rounding`),
     left in the variables. Returns ``(outcome, time left, prices)``: the outcome of the
     rounded plan, "feasible" (or "optimal") with its gap to the LP bound, when it meets
-    every row; ``None`` when it does not (or the relaxation was not solved).
+    every row; ``None`` when it does not (or the relaxation was not solved). Then
+    ``prices`` and the LP ``bound``.
     ``prices``: the relaxation's duals of the hours rows — for the margin stage, the shadow
     prices of :func:`solver.explain.shadow_prices` (``None`` if it was not solved)."""
     started = time.perf_counter()
     relaxed = engines.run(model.lp, problem.settings.solver, left, 0.0, False, None)
     remaining = None if left is None else left - (time.perf_counter() - started)
     if relaxed.kind != "optimal":
-        return None, remaining, None
+        return None, remaining, None, None
     rows = model.lp._constraints  # by name
     prices = _hours_prices(problem, model, {name: rows[name].pi or 0.0 for name in model.hours_rows.values()})
     bound = pulp.value(expr) or 0.0
     if not round_whole(problem, model, expr):
-        return None, remaining, prices
+        return None, remaining, prices, bound
     value = pulp.value(expr) or 0.0
     found = max(0.0, bound - value) / max(abs(value), 1.0)
     if found <= engines.GAP_ZERO:
-        return engines.Outcome("optimal", 0.0, "the LP relaxation rounded to whole positions"), remaining, prices
-    return engines.Outcome("feasible", found, "the LP relaxation rounded to whole positions"), remaining, prices
+        return engines.Outcome("optimal", 0.0, "the LP relaxation rounded to whole positions"), remaining, prices, bound
+    return engines.Outcome("feasible", found, "the LP relaxation rounded to whole positions"), remaining, prices, bound
 
 
 def _hours_prices(problem: Problem, model: Model, duals: dict[str, float]) -> dict[tuple[int, int], float]:
@@ -287,10 +288,16 @@ def _result(problem: Problem, model: Model, status: str, gap: float | None, name
         lateness += amount * s.lateness_penalty * months_late(demand, t)
         if demand.key_account and t <= due_period(demand):
             key_tonnes += amount
-    limit = None
-    if s.time_limit is not None:  # what the stages left, but never so little that no price comes
-        limit = max(s.time_limit - (time.perf_counter() - started), EXPLAIN_TIME_SHARE * s.time_limit)
-    shadow_prices, explanations = explain(problem, tonnes, pulp.value(model.key) or 0.0, prices, limit) if s.explain else ({}, {})
+    shadow_prices, explanations = {}, {}
+    limit = None if s.time_limit is None else s.time_limit - (time.perf_counter() - started)
+    if s.explain and prices is None and limit is not None and limit <= 0:
+        message = "; ".join(filter(None, (message, "no shadow prices or explanations: the time limit was reached")))
+    elif s.explain:
+        shadow_prices, explanations = explain(problem, tonnes, pulp.value(model.key) or 0.0, prices, limit)
+        if not shadow_prices and any(0 <= t < s.periods for _, t in problem.hours):
+            # the relaxation did not finish in time: reasons without prices would mislead
+            explanations = {}
+            message = "; ".join(filter(None, (message, "no shadow prices or explanations: the time limit was reached")))
     return Solution(
         status=status,
         solver=name,
