@@ -296,3 +296,16 @@ def test_lp_prices_read_from_the_plan_equal_those_of_the_separate_relaxation(see
     for cell, price in separate.items():
         if problem.hours[cell] > 0:
             assert own[cell] == pytest.approx(price, rel=1e-6, abs=1e-4), cell
+
+
+def test_a_spent_time_limit_leaves_prices_and_reasons_out_and_says_so():
+    # the plan comes within the limit; a relaxation for prices after it would overrun it,
+    # and reasons without prices would mislead
+    demands = [d(1, 40, (1, 1.0, 3000), key=True), d(2, 100, (1, 0.5, 2000))]
+    problem = Problem(tuple(demands), {(1, 0): 60}, Settings(whole=True, time_limit=0))
+    solution = solve(problem)
+    assert solution.ok, solution.message
+    assert solution.shadow_prices == {} and solution.explanations == {}
+    assert "no shadow prices or explanations: the time limit was reached" in solution.message
+    untimed = solve(replace(problem, settings=replace(problem.settings, time_limit=None)))
+    assert untimed.shadow_prices and untimed.explanations
