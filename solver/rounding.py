@@ -25,7 +25,8 @@ def round_whole(problem: Problem, model: Model, expr: pulp.LpAffineExpression) -
     """Replace the relaxed values of ``model``'s whole-position binaries (just solved as an
     LP with objective ``expr``, to be maximised) by a whole plan: the lines at 1 kept, every
     other position placed on the line with the best coefficient of ``expr`` per hour that
-    still has hours, key-account lines first while the kept key tonnes fall short.
+    still has hours; mandatory and key-account positions are placed first (on the LP's line
+    when it has one), while the kept key tonnes fall short.
     Deviation variables are set to match. Returns whether the plan meets every row of the
     model (kept stage values included); when not, the values are left as rounded and must
     not be used."""
@@ -40,36 +41,36 @@ def round_whole(problem: Problem, model: Model, expr: pulp.LpAffineExpression) -
     for (d, mill, t), (var, scale, option) in model.lines.items():
         if var.lowBound == var.upBound:
             free[mill, t] = free.get((mill, t), 0.0) - (var.varValue or 0.0) * scale * option.hours_per_tonne
-    open_demands = []
+    taken = {}  # demand → the line the LP makes whole
     for d, lines in by_demand.items():
-        chosen = [var for var in lines if (var.varValue or 0.0) >= 1 - WHOLE]
+        whole = [var for var in lines if (var.varValue or 0.0) >= 1 - WHOLE]
+        if whole:
+            taken[d] = whole[0]
         for var in lines:
             var.varValue = 0.0
-        if chosen:
-            chosen[0].varValue = 1.0
-            cell, hours = hours_per[chosen[0]]
-            free[cell] = free.get(cell, 0.0) - hours
-        else:
-            open_demands.append(d)
     coefficient = dict(expr.items())
     key = dict(model.key.items())
-    key_short = _key_short(model)
+    key_short = _key_short(model)  # with no free line placed yet
     demands = {d.id: d for d in problem.demands}
 
     def worth(var) -> float:
         hours = hours_per[var][1]
         return coefficient.get(var, 0.0) / hours if hours > 0 else float("inf")
 
-    # key-account positions first (they hold the kept key tonnes), then the most per hour
-    open_demands.sort(key=lambda d: (not demands[d].key_account, -max(worth(v) for v in by_demand[d])))
-    for d in open_demands:
+    # mandatory, then key-account positions (they hold the kept key tonnes) — each on the
+    # LP's line if it has one — then the rest, the LP's whole lines first, most per hour first
+    order = sorted(by_demand, key=lambda d: (not demands[d].mandatory, not demands[d].key_account, d not in taken,
+                                             -max(worth(v) for v in by_demand[d])))
+    for d in order:
         must = demands[d].mandatory or (key_short > 0 and demands[d].key_account)
         lines = sorted(by_demand[d], key=worth, reverse=True)
         if key_short > 0 and demands[d].key_account:
             lines.sort(key=lambda v: key.get(v, 0.0) <= 0)  # on-time lines first, stable
+        if d in taken:  # the LP's line first, others if it is full by now
+            lines = [taken[d]] + [v for v in lines if v is not taken[d]]
         for var in lines:
             cell, hours = hours_per[var]
-            if hours <= free.get(cell, 0.0) + FEASIBLE and (must or coefficient.get(var, 0.0) > 0):
+            if hours <= free.get(cell, 0.0) + FEASIBLE and (must or var is taken.get(d) or coefficient.get(var, 0.0) > 0):
                 var.varValue = 1.0
                 free[cell] -= hours
                 key_short -= key.get(var, 0.0)
@@ -80,8 +81,8 @@ def round_whole(problem: Problem, model: Model, expr: pulp.LpAffineExpression) -
 
 
 def _key_short(model: Model) -> float:
-    """Key-account tonnes the rounded plan lacks against the kept key stage value (0 when
-    no key stage was kept)."""
+    """Key-account tonnes the plan in the variables lacks against the kept key stage value
+    (0 when no key stage was kept)."""
     row = model.lp._constraints.get("keep_key")
     if row is None:
         return 0.0
