@@ -11,6 +11,7 @@ relative-gap option is reported as "feasible" with that gap.
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 import re
 import tempfile
@@ -46,6 +47,17 @@ class _HiGHS(pulp.HiGHS):
     def __init__(self, start: list[pulp.LpVariable] | None, **kwargs) -> None:
         super().__init__(**kwargs)
         self.start = start
+
+    def actualSolve(self, lp: pulp.LpProblem):
+        """PuLP's solve, with the model's columns collected once: ``lp.variables()`` walks
+        every row, and PuLP calls it three times a solve (a second per solve on a horizon
+        with a stability penalty)."""
+        columns = lp.variables()
+        lp.variables = lambda: columns  # shadows the method on this instance for the solve
+        try:
+            return super().actualSolve(lp)
+        finally:
+            del lp.variables
 
     def buildSolverModel(self, lp: pulp.LpProblem) -> None:
         """The same model as PuLP's own, handed to HiGHS in three calls (columns, their
@@ -118,7 +130,8 @@ def run(
     lp: pulp.LpProblem, name: str, time_limit: float | None, gap: float, mip: bool, start: list[pulp.LpVariable] | None
 ) -> Outcome:
     """Solve ``lp`` (already holding its objective) with engine ``name``; ``mip``: it has
-    integer variables; ``start``: all its variables, whose current values are a feasible
+    integer variables (``False`` on a model with some solves its LP relaxation, on HiGHS);
+    ``start``: all its variables, whose current values are a feasible
     plan to start from (``None``: none). Never raises for solver trouble."""
     limit = None if time_limit is None else max(time_limit, TIME_FLOOR)
     if engine_name(name) == "highs":
@@ -129,7 +142,8 @@ def run(
 def _run_highs(lp: pulp.LpProblem, limit: float | None, gap: float, mip: bool, start) -> Outcome:
     import highspy
 
-    solver = _HiGHS(start, msg=False, timeLimit=limit, gapRel=gap, mip_abs_gap=0.0)
+    started = time.perf_counter()
+    solver = _HiGHS(start, mip=mip, msg=False, timeLimit=limit, gapRel=gap, mip_abs_gap=0.0)
     lp.solverModel = None  # not the last stage's
     try:
         lp.solve(solver)
@@ -147,8 +161,10 @@ def _run_highs(lp: pulp.LpProblem, limit: float | None, gap: float, mip: bool, s
         return Outcome("infeasible", detail=detail)
     if status == statuses.kOptimal or has_solution:
         if not _matches(lp, info.objective_function_value):
-            if start is not None:  # HiGHS handed back the start, not what it found: solve again without one
-                return _run_highs(lp, limit, gap, mip, None)
+            if start is not None:  # HiGHS handed back the start, not what it found: solve again without one,
+                # in the time left (a second full limit would double the run)
+                remaining = None if limit is None else max(limit - (time.perf_counter() - started), TIME_FLOOR)
+                return _run_highs(lp, remaining, gap, mip, None)
             return Outcome("error", detail=f"{detail}, but the solution returned does not give the objective reported")
         if mip:
             return _graded(info.objective_function_value, info.mip_dual_bound, detail)
@@ -173,7 +189,10 @@ def _matches(lp: pulp.LpProblem, reported: float) -> bool:
 
 def _graded(value: float, bound: float, detail: str) -> Outcome:
     """Optimal when value and bound meet; feasible with their relative gap otherwise
-    (relative to |value|, at least 1, so a plan worth 0 RUB does not divide by zero)."""
+    (relative to |value|, at least 1, so a plan worth 0 RUB does not divide by zero); the
+    gap unknown when there is no bound yet (stopped before the root LP)."""
+    if not math.isfinite(bound):
+        return Outcome("feasible", None, detail)
     gap = abs(bound - value) / max(abs(value), 1.0)
     if gap <= GAP_ZERO:
         return Outcome("optimal", 0.0, detail)

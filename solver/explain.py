@@ -34,11 +34,12 @@ SHORT = 0.01
 """Tonnes (t) short or late below which nothing needs explaining (the reporting grain)."""
 
 
-def shadow_prices(problem: Problem, key_tonnes: float) -> dict[tuple[int, int], float]:
+def shadow_prices(problem: Problem, key_tonnes: float, time_limit: float | None = None) -> dict[tuple[int, int], float]:
     """RUB per extra hour by (mill, period), for every mill-period of the horizon in
     ``problem.hours`` (0 where no demand could use it; for one without hours, the worth of
     its first hour), holding at least ``key_tonnes`` (t,
-    unrounded) key-account tonnes on time; empty if the relaxation could not be solved."""
+    unrounded) key-account tonnes on time, solving for at most ``time_limit`` s (``None``:
+    no limit); empty if the relaxation could not be solved in time."""
     model = build(problem, relax=True)
     prices = {(m, t): 0.0 for m, t in problem.hours if 0 <= t < problem.settings.periods}
     if not model.hours_rows:
@@ -46,7 +47,7 @@ def shadow_prices(problem: Problem, key_tonnes: float) -> dict[tuple[int, int], 
     if model.key.items():
         model.lp += model.key >= key_tonnes - max(KEY_SLACK_ABSOLUTE, KEY_SLACK_RELATIVE * key_tonnes), "keep_key"
     model.lp.setObjective(model.margin)
-    outcome = engines.run(model.lp, problem.settings.solver, None, 0.0, mip=False, start=None)
+    outcome = engines.run(model.lp, problem.settings.solver, time_limit, 0.0, mip=False, start=None)
     if outcome.kind != "optimal":
         return {}
     rows = {row.name: row for row in model.lp.constraints()}
@@ -55,10 +56,16 @@ def shadow_prices(problem: Problem, key_tonnes: float) -> dict[tuple[int, int], 
     return prices
 
 
-def explain(problem: Problem, tonnes: dict[tuple[int, int, int], float], key_tonnes: float) -> tuple[dict, dict]:
+def explain(
+    problem: Problem, tonnes: dict[tuple[int, int, int], float], key_tonnes: float, prices: dict | None = None,
+    time_limit: float | None = None,
+) -> tuple[dict, dict]:
     """``(shadow_prices, explanations)`` for the plan ``tonnes`` ((demand, mill, period) → t)
-    that makes ``key_tonnes`` key-account tonnes on time (unrounded, as solved)."""
-    prices = shadow_prices(problem, key_tonnes)
+    that makes ``key_tonnes`` key-account tonnes on time (unrounded, as solved); ``prices``:
+    the shadow prices when already known (read from the plan's own LP), else they are
+    computed by :func:`shadow_prices` within ``time_limit`` s."""
+    if prices is None:
+        prices = shadow_prices(problem, key_tonnes, time_limit)
     planned: dict[int, dict[tuple[int, int], float]] = {}
     for (d, m, t), amount in tonnes.items():
         planned.setdefault(d, {})[m, t] = amount

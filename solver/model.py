@@ -67,7 +67,7 @@ def allowed_lines(problem: Problem, demand: Demand, idle: bool = False) -> list[
             continue
         for t in window(demand, s.periods, s.early_months):
             hours = problem.hours.get((o.mill, t))
-            if hours is not None and (hours > 0 or idle):
+            if hours is not None and (hours > 0 or (idle and o.hours_per_tonne > 0)):
                 lines.append((o, t))
     return lines
 
@@ -77,13 +77,15 @@ class Model:
     """The built model: ``lines`` maps (demand, mill, period) to (variable, scale, option);
     ``binaries`` are the integer variables (empty for a pure LP); ``variables`` all of them
     (kept here: PuLP collects them by walking every row each time); expressions of the three
-    lexicographic stages; the hours rows by cell."""
+    lexicographic stages; the hours rows by cell; ``deviations``: (deviation variable, line
+    variable, scale, previous tonnes) of the stability penalty."""
 
     lp: pulp.LpProblem
     lines: dict[LineKey, tuple[pulp.LpVariable, float, Option]] = field(default_factory=dict)
     binaries: list[pulp.LpVariable] = field(default_factory=list)
     variables: list[pulp.LpVariable] = field(default_factory=list)
     hours_rows: dict[Cell, str] = field(default_factory=dict)
+    deviations: list[tuple[pulp.LpVariable, pulp.LpVariable, float, float]] = field(default_factory=list)
     key: pulp.LpAffineExpression = field(default_factory=pulp.LpAffineExpression)
     margin: pulp.LpAffineExpression = field(default_factory=pulp.LpAffineExpression)
     priority: pulp.LpAffineExpression = field(default_factory=pulp.LpAffineExpression)
@@ -98,10 +100,11 @@ class Model:
 
 
 def build(problem: Problem, relax: bool = False) -> Model:
-    """The model of ``problem``; ``relax`` makes every binary continuous in [0, 1] and adds
-    the lines of mill-periods without hours, held at 0 by their hours rows (the LP
-    relaxation, for shadow prices: a mill-period in maintenance then has the price of its
-    first hour)."""
+    """The model of ``problem``; ``relax`` makes every binary continuous in [0, 1] (the LP
+    relaxation, for shadow prices). It also has the lines of mill-periods listed without
+    hours, held at 0 by their hours rows, so that a mill-period in maintenance has the
+    price of its first hour in the duals of the model's own margin stage (or its LP
+    relaxation)."""
     s = problem.settings
     model = Model(pulp.LpProblem("prioritiser", pulp.LpMaximize))
     key_terms, margin_terms, priority_terms = [], [], []
@@ -143,7 +146,8 @@ def _expression(terms: list[tuple[pulp.LpVariable, float]]) -> pulp.LpAffineExpr
 
 
 def _lines(model: Model, problem: Problem, d: Demand, relax: bool) -> dict[Cell, tuple[pulp.LpVariable, float, Option]]:
-    """Create the demand's line variables (and lot rows); returns them by (mill, period)."""
+    """Create the demand's line variables (and lot rows), idle ones included (see
+    :func:`build`); returns them by (mill, period)."""
     s = problem.settings
     category = pulp.LpContinuous if relax else pulp.LpBinary
     binaries = [] if relax else model.binaries  # relaxed, they are not binaries any more
@@ -154,7 +158,7 @@ def _lines(model: Model, problem: Problem, d: Demand, relax: bool) -> dict[Cell,
             var = model.lp.add_variable(f"x_{d.id}_{lock.mill}_{lock.period}", lock.tonnes, lock.tonnes)
             own[lock.mill, lock.period] = (var, 1.0, options[lock.mill])
     # a whole demand the planner has placed is made only where it is locked
-    for o, t in () if s.whole and d.locked else allowed_lines(problem, d, idle=relax):
+    for o, t in () if s.whole and d.locked else allowed_lines(problem, d, idle=True):
         if (o.mill, t) in own:
             continue
         name = f"{d.id}_{o.mill}_{t}"
@@ -192,6 +196,7 @@ def _deviation(model: Model, d: Demand, own: dict, penalty: float) -> list[tuple
         name = f"{d.id}_{cell[0]}_{cell[1]}"
         dev = model.lp.add_variable(f"dev_{name}", 0)
         model.variables.append(dev)
+        model.deviations.append((dev, var, scale, before))
         model.lp += dev - scale * var >= -before, f"devup_{name}"
         model.lp += dev + scale * var >= before, f"devdn_{name}"
         terms.append((dev, -penalty))

@@ -80,7 +80,9 @@ class Settings:
       in the margin stage, not reported in the margin.
     * ``solver``: ``"highs"`` (falls back to CBC without highspy) or ``"cbc"``.
     * ``time_limit``: seconds for the plan (all stages, model building included; the
-      shadow-price LP of ``explain`` comes after it, unlimited); ``None`` for no limit.
+      shadow-price relaxation of ``explain``, when one is needed, gets what is left —
+      if nothing, the solution has no prices or explanations and says so); ``None`` for
+      no limit.
     * ``gap``: relative MIP gap accepted (0 proves optimality).
     * ``explain``: compute shadow prices and explanations (one more LP solve).
 

@@ -8,9 +8,13 @@ Units: t, h, RUB. ``Option(mill, hours_per_tonne, margin_per_tonne)``.
 
 from __future__ import annotations
 
+import random
+from dataclasses import replace
+
 import pulp
 import pytest
 
+from solver.explain import shadow_prices
 from solver.prioritiser import solve
 from solver.problem import Demand, Lock, Option, Problem, Settings, Solution
 from tests.unit.test_solver import random_problem
@@ -252,3 +256,56 @@ def test_random_plants_explain_every_shortfall_consistently(seed):
             assert any(i in keys and m == reason.mill for i, m, _ in solution.tonnes)
         if reason.code == "unprofitable":
             assert reason.earns_per_hour <= 0
+
+
+def horizon_problem(seed: int) -> Problem:
+    """A random split plant over three months: due months, lateness, early making, some
+    mill-months idle, key accounts and locks (an LP)."""
+    rng = random.Random(seed)
+    mills = range(1, rng.randint(2, 4) + 1)
+    hours = {(m, t): (0.0 if rng.random() < 0.15 else float(rng.randint(20, 300))) for m in mills for t in range(3)}
+    demands = []
+    for i in range(1, rng.randint(4, 12) + 1):
+        options = tuple(Option(m, round(rng.uniform(0.05, 2.0), 3), float(rng.randint(-1000, 20_000)))
+                        for m in rng.sample(list(mills), rng.randint(1, 2)))
+        tonnes = float(rng.randint(1, 200))
+        due = rng.randrange(3)
+        locked = ()
+        if rng.random() < 0.2 and hours[options[0].mill, due] > 0:
+            locked = (Lock(options[0].mill, due, round(min(tonnes, hours[options[0].mill, due] / options[0].hours_per_tonne / 4), 1)),)
+        demands.append(Demand(i, tonnes, rng.random() < 0.4, options, rng.choice([0, 0, 1, 2]), due=due, locked=locked))
+    return Problem(tuple(demands), hours, Settings(periods=3, early_months=1, lateness_penalty=1500.0))
+
+
+@pytest.mark.parametrize("whole", (False, True))
+@pytest.mark.parametrize("seed", range(30))
+def test_lp_prices_read_from_the_plan_equal_those_of_the_separate_relaxation(seed, whole):
+    # On an LP the prices come from the margin stage's own duals (after lifting the hold on
+    # the key face), for whole positions within a gap from the LP relaxation the margin
+    # stage starts from; they must be those of the separate relaxation solved from scratch.
+    # An idle mill-month's row (Σ h·x ≤ 0, every line on it at 0) is degenerate: any price
+    # from the worth of its first hour up is a dual there, so only mills with hours compare.
+    problem = horizon_problem(seed)
+    if whole:
+        problem = replace(problem, settings=replace(problem.settings, whole=True, gap=0.01))
+    solution = solve(problem)
+    assert solution.ok, solution.message
+    own = solution.shadow_prices
+    separate = shadow_prices(problem, solution.key_account_tonnes - 0.001 * len(solution.tonnes))
+    assert set(own) == set(separate) == {cell for cell in problem.hours}
+    for cell, price in separate.items():
+        if problem.hours[cell] > 0:
+            assert own[cell] == pytest.approx(price, rel=1e-6, abs=1e-4), cell
+
+
+def test_a_spent_time_limit_leaves_prices_and_reasons_out_and_says_so():
+    # the plan comes within the limit; a relaxation for prices after it would overrun it,
+    # and reasons without prices would mislead
+    demands = [d(1, 40, (1, 1.0, 3000), key=True), d(2, 100, (1, 0.5, 2000))]
+    problem = Problem(tuple(demands), {(1, 0): 60}, Settings(whole=True, time_limit=0))
+    solution = solve(problem)
+    assert solution.ok, solution.message
+    assert solution.shadow_prices == {} and solution.explanations == {}
+    assert "no shadow prices or explanations: the time limit was reached" in solution.message
+    untimed = solve(replace(problem, settings=replace(problem.settings, time_limit=None)))
+    assert untimed.shadow_prices and untimed.explanations
