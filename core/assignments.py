@@ -14,7 +14,7 @@ from __future__ import annotations
 from core import notifications
 from core.errors import InvalidInput, NotFound, StateError
 from core.i18n import _
-from core.model import Assignment, AssignmentState, parse_position_ref
+from core.model import Assignment, AssignmentState, Role, parse_position_ref
 from core.months import Month
 from core.numbers import grouped
 from core.open_items import end_rounds, open_objections
@@ -23,6 +23,9 @@ from core.planning import booked_elsewhere, with_hours
 from solver.prioritiser import MIN_TONNES
 from storage.repository import Repository
 from storage.store import Store
+
+SUBMITTED_KIND = "to_review"
+"""Notification kind of a revision submitted for the production planners' review."""
 
 
 def _latest(repo: Repository, month: Month, product_line: str) -> Assignment:
@@ -58,7 +61,14 @@ def submit(
         if latest.state in (AssignmentState.IN_REVIEW, AssignmentState.APPROVED):
             raise StateError(f"{month} {product_line} revision {latest.revision} is already {_state(latest)}")
         _refuse_unready(repo, latest)
-        return with_hours(repo.submit(latest, login), repo.plant())
+        submitted = repo.submit(latest, login)
+        notifications.notify_role(
+            repo, Role.PLANNER, line=None, event=f"{submitted.key} submitted", kind=SUBMITTED_KIND,
+            subject=_("{key} to review").format(key=submitted.key),
+            body=_("{login} submitted {key} for review: agree, or object to a line with a reason").format(login=login, key=submitted.key),
+            object_key=submitted.key,
+        )
+        return with_hours(submitted, repo.plant())
 
 
 def approve(

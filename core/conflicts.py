@@ -20,7 +20,7 @@ from core.model import Assignment
 from core.months import Month
 from core.notifications import manager_logins, notify
 from core.numbers import grouped
-from core.open_items import CONFLICT_KIND
+from core.open_items import CONFLICT_KIND, call_director
 from core.permissions import Action, Actor, actor, require
 from core.planning import Change
 from core.whatif import WhatIf, replan, what_if
@@ -142,7 +142,9 @@ def escalate(store: Store, conflict_id: int, *, login: str, why: str, seen_versi
             conflict.id, {"state": ConflictState.ESCALATED.value}, action="escalated", login=login, reason=why.strip()
         )
         latest = repo.assignment(conflict.month, conflict.product_line)
-        return repo.workflow.add_escalation(latest.id, login=login, reason=why.strip(), conflict_id=conflict.id)
+        escalation = repo.workflow.add_escalation(latest.id, login=login, reason=why.strip(), conflict_id=conflict.id)
+        call_director(repo, escalation)
+        return escalation
 
 
 def resolve(

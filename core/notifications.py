@@ -22,7 +22,7 @@ from typing import NamedTuple
 
 from core.errors import InvalidInput, NotFound
 from core.i18n import _
-from core.model import Assignment, Position
+from core.model import Assignment, Position, Role
 from core.months import Month
 from core.names import name_key
 from core.notices import MailState, Notification
@@ -305,3 +305,16 @@ def notify_changes(repo: Repository, before: Assignment | None, after: Assignmen
             for line in assignment.lines:
                 later.setdefault(line.position_id, assignment.month)
     return notify_all(repo, changes_for_managers(before, after, positions, managers, later))
+
+
+def notify_role(
+    repo: Repository, role: Role, *, line: str | None, event: str, kind: str, subject: str, body: str, object_key: str
+) -> int:
+    """Tell every user of ``role`` — for product-line managers, those who own ``line`` —
+    that something waits for them (a request or objection to answer, an escalation to
+    decide, a revision to review), in the caller's unit of work; once per ``event`` each.
+    Returns how many notifications are new."""
+    logins = [
+        u.login for u in repo.users() if u.role is role and (role is not Role.LINE_MANAGER or line in u.lines)
+    ]
+    return notify_all(repo, [Change(login, event, kind, subject, body, object_key) for login in logins])

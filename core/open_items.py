@@ -24,10 +24,10 @@ from decimal import Decimal
 
 from core.attributes import mill_options
 from core.i18n import _
-from core.model import Assignment, Plant, Position
-from core.notifications import Change, manager_logins, notify_all
+from core.model import Assignment, Plant, Position, Role
+from core.notifications import Change, manager_logins, notify_all, notify_role
 from core.numbers import grouped
-from core.workflow_items import Conflict, ConflictState, EscalationState, Outcome, RequestKind, RequestState
+from core.workflow_items import Conflict, ConflictState, Escalation, EscalationState, Outcome, RequestKind, RequestState
 from storage.repository import Repository
 
 CONFLICT_KIND = "conflict"
@@ -168,3 +168,19 @@ def end_rounds(repo: Repository, approved: Assignment, *, login: str) -> None:
             if approved.approval_reason:
                 why += f": {approved.approval_reason}"
             repo.workflow.decide_escalation(escalation.id, Outcome.ROUND_DECIDED.value, login=login, reason=why)
+
+
+ESCALATION_KIND = "escalation"
+"""Notification kind of an escalation waiting for the director."""
+
+
+def call_director(repo: Repository, escalation: Escalation) -> None:
+    """Tell every director that ``escalation`` waits for his decision (once per escalation)."""
+    notify_role(
+        repo, Role.DIRECTOR, line=None, event=f"{escalation.key} raised", kind=ESCALATION_KIND,
+        subject=_("Escalation {id} to decide: {month} {line}").format(id=escalation.id, month=escalation.month, line=escalation.product_line),
+        body=_("{login} escalates {month} {line} to you: {reason}").format(
+            login=escalation.raised_by, month=escalation.month, line=escalation.product_line, reason=escalation.reason
+        ),
+        object_key=escalation.key,
+    )

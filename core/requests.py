@@ -33,10 +33,11 @@ from core.errors import ChangedMeanwhile, InvalidInput, NotFound, StateError
 from core.i18n import _
 from core.model import Assignment, AssignmentState, Position, Role, parse_position_ref
 from core.months import Month
-from core.notifications import notify
+from core.notifications import notify, notify_role
 from core.numbers import grouped
 from core.permissions import Action, Actor, actor, require
 from core.conflicts import resolve
+from core.open_items import call_director
 from core.planning import Change
 from core.whatif import WhatIf, replan, what_if
 from core.workflow_items import ConflictState, Escalation, Request, RequestKind, RequestState
@@ -49,6 +50,7 @@ HIGHEST, LOWEST = 1, 3
 NEEDS_WHY = _("a request needs a justification (--why): the product-line manager weighs it")
 
 ANSWERED_KIND = "request_answered"
+RAISED_KIND = "request_raised"
 """Notification kind of an answer to a request."""
 
 LABELS = {
@@ -172,6 +174,7 @@ def request_priority(
             kind, month, position.product_line, login=login, justification=why, margin_at_stake=margin,
             position_id=position.id, priority=HIGHEST if raise_ else LOWEST, details=_details(effect),
         )
+        _ask(repo, request)
     return Raised(request, effect)
 
 
@@ -216,6 +219,7 @@ def request_replacement(
             margin_at_stake=effect.margin_change, position_id=position.id, replacement_id=replacement.id,
             details=_details(effect),
         )
+        _ask(repo, request)
     return Raised(request, effect)
 
 
@@ -246,6 +250,7 @@ def request_reapproval(store: Store, month: Month, product_line: str, *, login: 
             RequestKind.REAPPROVAL, month, product_line, login=login, justification=why, margin_at_stake=margin,
             details={"revision": assignment.revision},
         )
+        _ask(repo, request)
     return Raised(request)
 
 
@@ -336,6 +341,7 @@ def grant(store: Store, request_id: int, *, login: str, seen_version: int | None
                 latest = repo.next_revision(latest, login, reason)
             repo.workflow.require_director(latest.id, login=login, reason=reason)
             escalation = repo.workflow.add_escalation(latest.id, login=login, reason=reason, request_id=request_id)
+            call_director(repo, escalation)
         return Answered(granted, escalation=escalation)
     granted, assignment, effect = replan(store, request.month, request.product_line, _change(request), login=login, record=record)
     return Answered(granted, assignment, effect)
@@ -387,6 +393,19 @@ def withdraw(store: Store, request_id: int, *, login: str, seen_version: int | N
         return repo.workflow.answer_request(
             request_id, RequestState.WITHDRAWN, login=login, answer=_("withdrawn by {login}").format(login=login), seen_version=None
         )
+
+
+def _ask(repo: Repository, request: Request) -> None:
+    """Tell the product-line managers of the request's line that it waits for an answer."""
+    notify_role(
+        repo, Role.LINE_MANAGER, line=request.product_line, event=f"{request.key} raised", kind=RAISED_KIND,
+        subject=_("Request {id} to answer: {what}").format(id=request.id, what=describe(request)),
+        body=_("{login} asks to {what} ({month} {line}; {margin} RUB at stake): {why}").format(
+            login=request.requested_by, what=describe(request), month=request.month, line=request.product_line,
+            margin=grouped(request.margin_at_stake), why=request.justification,
+        ),
+        object_key=request.key,
+    )
 
 
 def _tell(repo: Repository, request: Request) -> None:

@@ -12,14 +12,17 @@ from __future__ import annotations
 
 from core.errors import ChangedMeanwhile, InvalidInput, NotFound, StateError
 from core.i18n import _
-from core.model import Assignment, AssignmentState, parse_position_ref
+from core.model import Assignment, AssignmentState, Role, parse_position_ref
 from core.months import Month
+from core.notifications import notify_role
 from core.permissions import Action, actor, require
 from core.workflow_items import Review
 from storage.repository import Repository
 from storage.store import Store
 
 AGREE, OBJECT = "agree", "object"
+OBJECTION_KIND = "objection"
+"""Notification kind of an objection waiting for the product-line manager."""
 
 
 def _reviewable(repo: Repository, month: Month, product_line: str) -> Assignment:
@@ -60,7 +63,14 @@ def object_to(store: Store, ref: str, month: Month, product_line: str, *, login:
         position = repo.position(deal, number)
         if not any(x.position_id == position.id for x in (*assignment.lines, *assignment.exclusions)):
             raise NotFound(_("{ref} is not in {key}: object to a position it plans or leaves out").format(ref=ref, key=assignment.key))
-        return repo.workflow.add_review(assignment.id, OBJECT, login=login, position_id=position.id, reason=reason.strip())
+        review = repo.workflow.add_review(assignment.id, OBJECT, login=login, position_id=position.id, reason=reason.strip())
+        notify_role(
+            repo, Role.LINE_MANAGER, line=product_line, event=f"{review.key} raised", kind=OBJECTION_KIND,
+            subject=_("Objection to answer: {ref} in {key}").format(ref=ref, key=assignment.key),
+            body=_("{login} objects to {ref} in {key}: {reason}").format(login=login, ref=ref, key=assignment.key, reason=review.reason),
+            object_key=review.key,
+        )
+        return review
 
 
 def answer(store: Store, review_id: int, *, login: str, reply: str, seen_version: int | None = None) -> Review:

@@ -241,3 +241,20 @@ def test_the_sales_manager_withdraws_his_open_request_only(drafted):
     with pytest.raises(Forbidden):
         requests.withdraw(store, round_.id, login="petrov")
     assert requests.withdraw(store, round_.id, login="ivanov").state is RequestState.WITHDRAWN
+
+
+def test_whoever_must_act_is_told_once(store):
+    # the line manager of a raised request and of an objection, the director of an
+    # escalation, the planners of a submitted revision — each once per event
+    from core import assignments, conflicts, notifications, requests, reviews
+    from tests.levers import conflict_plant
+    from tests.plants import PLAN_MONTH
+
+    conflict_plant(store)
+    requests.request_priority(store, "D6#1", raise_=True, login="ivanov", why="client's line stops")
+    reviews.object_to(store, "D1#1", PLAN_MONTH, "L", login="planner", reason="mill idle")
+    [conflict] = conflicts.conflicts(store)
+    conflicts.escalate(store, conflict.id, login="plm", why="two key accounts, one mill")
+    assignments.submit(store, PLAN_MONTH, "L", login="plm")
+    kinds = {login: sorted(n.kind for n in notifications.inbox(store, login)) for login in ("plm", "director", "planner", "petrov")}
+    assert kinds == {"plm": ["objection", "request_raised"], "director": ["escalation"], "planner": ["to_review"], "petrov": []}
