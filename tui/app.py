@@ -21,7 +21,7 @@ from textual.notifications import SeverityLevel
 from textual.widgets import Footer, Header, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState
 
-from core import notifications
+from core import approval, notifications
 from core.permissions import Action, Actor, actor, require
 from core.errors import MillplanError
 from core.i18n import _
@@ -90,7 +90,9 @@ class MillplanApp(App):
         with store.reading() as repo:
             self.product_lines = repo.plant().product_lines
         self.actor: Actor = actor(store, login)  # whose keys the panes show (core checks each call again)
-        self.plan_month = month or Month.current() + 1
+        # the actor's own line, at the month that waits for him (or the month asked for)
+        opened_month, self.opening_line = approval.opening(store, login, self.product_lines)
+        self.plan_month = month or opened_month
         self.unread: int | None = None
         self._show_badge()
 
@@ -102,7 +104,7 @@ class MillplanApp(App):
             with TabPane(_("F3 Deals"), id="deals"):
                 yield DealsPane(id="deals-pane")
             with TabPane(_("F4 Assignment"), id="assignment"):
-                yield AssignmentPane(self.plan_month, self.product_lines, id="assignment-pane")
+                yield AssignmentPane(self.plan_month, self.product_lines, line=self.opening_line, id="assignment-pane")
             with TabPane(_("F10 Approval"), id="approval"):
                 yield ApprovalPane(id="approval-pane")
         yield Footer(compact=True)  # every pane's keys fit in 80 columns

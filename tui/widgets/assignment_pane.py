@@ -56,11 +56,11 @@ class AssignmentPane(Vertical):
         if self.line not in lines:
             self.line = lines[0] if lines else None
 
-    def __init__(self, month: Month, lines: list[str], **kwargs) -> None:
+    def __init__(self, month: Month, lines: list[str], line: str | None = None, **kwargs) -> None:
         super().__init__(**kwargs)
         self.month = month
         self.lines = lines
-        self.line = lines[0] if lines else None
+        self.line = line if line in lines else lines[0] if lines else None
         self.assignment: Assignment | None = None
         self.planning: tuple[Month, str] | None = None  # what the running plan is for
 
