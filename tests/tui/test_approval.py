@@ -454,3 +454,18 @@ async def test_f12_in_the_assignment_pane_submits_a_draft_then_approves_it(plann
         await settle(pilot)
         assert "APPROVED" in text_of(app, "#assignment-title")
     assert planning.latest(planned, PLAN_MONTH, "L").state is AssignmentState.APPROVED
+
+
+async def test_tab_keeps_the_approval_keys(short):
+    app = MillplanApp(short, "plm", month=PLAN_MONTH)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_approval(pilot, "conflicts")
+        before = footer_keys(app)
+        assert before.get("e") == "Escalate"
+        for key in ("tab", "tab", "shift+tab"):
+            await pilot.press(key)
+            await pilot.pause()
+            assert footer_keys(app) == before, key
+        await pilot.press("e")  # still acts: the escalation's reason box opens
+        await pilot.pause()
+        assert "Escalate D6#1" in text_of(app, ".dialog-question")

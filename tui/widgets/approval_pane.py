@@ -90,6 +90,9 @@ class ApprovalPane(Vertical):
         Binding("left_square_bracket", "month(-1)", _("Month"), show=False, id="approval.previous_month"),
         Binding("right_square_bracket", "month(1)", _("Next month"), show=False, id="approval.next_month"),
         Binding("l", "next_line", _("Line"), show=False, id="approval.next_line"),
+        # the keys below live on this pane and work while focus is inside it: Tab must not
+        # carry focus out to the tab bar, where every action key would vanish
+        Binding("tab,shift+tab", "keep_focus", show=False, id="approval.keep_focus"),
         Binding("u", "submit", _("Submit"), id="approval.submit"),
         Binding("a", "approve", _("Approve"), id="approval.approve"),
         Binding("g", "grant", _("Grant"), id="approval.grant"),
@@ -365,6 +368,9 @@ class ApprovalPane(Vertical):
         self._show_sections()
         self._show_table()
         self.refresh_bindings()
+
+    def action_keep_focus(self) -> None:
+        self.query_one("#approval-table", ViewTable).focus()
 
     def action_section(self, step: int) -> None:
         keys = list(SECTIONS)
