@@ -244,6 +244,9 @@ async def test_full_cycle_conflict_escalation_director_approval_change_reapprova
         assert {"f": "Force", "t": "Later"}.items() <= footer_keys(app).items()
         assert "d" not in footer_keys(app)  # d decides a re-approval round
         await pilot.press("f")
+        await settle(pilot)  # first what forcing displaces (a dry run), with the reason box
+        question = text_of(app, ".dialog-question")
+        assert "D1#1 -100.0 t" in question and "-500 000" in question
         await type_line(pilot, "the contract penalty is higher")
         await settle(pilot)
         assert any(f"Escalation {escalation.id} decided: forced" in m for m in messages(app))
