@@ -177,7 +177,7 @@ class DealsPane(Vertical):
         self.post_message(PromiseComputed(promise.promise_position(
             self.app.store, product_line=values["line"], od_mm=values["od_mm"], wall_mm=values["wall_mm"],
             steel_grade=values["steel_grade"], standard=values["standard"], tonnes=values["tonnes"],
-            price=values["price"], metal_cost=values["metal_cost"],
+            price=values["price"], metal_cost=values["metal_cost"], key_account=values["key_account"],
         )))
 
     def on_worker_state_changed(self, event) -> None:  # noqa: ANN001 - Worker.StateChanged
