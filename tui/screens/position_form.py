@@ -53,7 +53,8 @@ class PositionFormScreen(ModalScreen[dict | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(_("Promise a position typed in by hand"), classes="dialog-question")
-            with VerticalScroll(id="form-fields"):
+            # not focusable itself: Tab and Enter go field to field, each scrolled into view
+            with VerticalScroll(id="form-fields", can_focus=False):
                 for key, label in FIELDS:
                     with Horizontal(classes="form-row"):
                         yield Label(label, id=f"label-{key}")
