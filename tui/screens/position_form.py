@@ -60,7 +60,7 @@ class PositionFormScreen(ModalScreen[dict | None]):
                         yield Label(label, id=f"label-{key}")
                         yield Input(value=(self.line or "") if key == "line" else "", placeholder=label, id=f"form-{key}")
                 yield Checkbox(_("key account (as the CLI's --key)"), id="form-key_account")
-            yield Label(_("Enter: next / promise · Tab: key account, space ticks · Esc: cancel"), classes="dialog-help")
+            yield Label(_("Enter: next / promise · Tab, space: key account · Esc: cancel"), classes="dialog-help")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         keys = [key for key, _ in FIELDS]
