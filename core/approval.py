@@ -22,7 +22,10 @@ from core.permissions import RULES, Action, Actor, Scope, actor
 from core.workflow_items import Conflict, Escalation, EscalationState, Request, RequestState, Review
 from storage.store import Store
 
-__all__ = ["Board", "board", "history", "offered", "parse_later", "role_name"]
+__all__ = ["Board", "board", "history", "offered", "opening", "parse_later", "role_name"]
+
+OPENING_MONTHS = 24
+"""How many months either side of today :func:`opening` looks through for revisions."""
 
 SCAN = 5000
 """Newest audit entries :func:`history` looks through for a position's assignment edits."""
@@ -129,6 +132,31 @@ def board(store: Store, month: Month, product_line: str, *, login: str) -> Board
         month, product_line, who, latest, in_force, diff, tuple(conflicts), tuple(found_requests),
         tuple(escalations), tuple(reviews), tuple(blockers), offered(who, product_line), mine,
     )
+
+
+def opening(store: Store, login: str, product_lines: list[str]) -> tuple[Month, str | None]:
+    """Where the workstation opens for ``login``: (month, product line).
+
+    The line is the first of his own lines among ``product_lines`` (else the first of
+    ``product_lines``; ``None`` when there is none). The month is that of the newest
+    revision of the line still waiting for action (a draft, in review or re-approval),
+    else of its newest revision, within :data:`OPENING_MONTHS` of today; else next month.
+    """
+    who = actor(store, login)
+    line = next((own for own in who.lines if own in product_lines), product_lines[0] if product_lines else None)
+    now = Month.current()
+    if line is None:
+        return now + 1, None
+    with store.reading() as repo:
+        found = repo.revision_tonnes([now + step for step in range(-OPENING_MONTHS, OPENING_MONTHS + 1)])
+    latest: dict[Month, AssignmentState] = {}
+    for month, product_line, _revision, state, _tonnes in found:  # newest revision first
+        if product_line == line:
+            latest.setdefault(month, state)
+    waiting = [m for m, state in latest.items() if state is not AssignmentState.APPROVED]
+    if waiting or latest:
+        return max(waiting or latest), line
+    return now + 1, line
 
 
 def parse_later(text: str, conflict_month: Month) -> Month:

@@ -21,7 +21,8 @@ from textual.notifications import SeverityLevel
 from textual.widgets import Footer, Header, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState
 
-from core import notifications
+from core import approval, notifications
+from core.permissions import Action, Actor, actor, require
 from core.errors import MillplanError
 from core.i18n import _
 from core.months import Month
@@ -88,7 +89,10 @@ class MillplanApp(App):
         self.login = login
         with store.reading() as repo:
             self.product_lines = repo.plant().product_lines
-        self.plan_month = month or Month.current() + 1
+        self.actor: Actor = actor(store, login)  # whose keys the panes show (core checks each call again)
+        # the actor's own line, at the month that waits for him (or the month asked for)
+        opened_month, self.opening_line = approval.opening(store, login, self.product_lines)
+        self.plan_month = month or opened_month
         self.unread: int | None = None
         self._show_badge()
 
@@ -100,7 +104,7 @@ class MillplanApp(App):
             with TabPane(_("F3 Deals"), id="deals"):
                 yield DealsPane(id="deals-pane")
             with TabPane(_("F4 Assignment"), id="assignment"):
-                yield AssignmentPane(self.plan_month, self.product_lines, id="assignment-pane")
+                yield AssignmentPane(self.plan_month, self.product_lines, line=self.opening_line, id="assignment-pane")
             with TabPane(_("F10 Approval"), id="approval"):
                 yield ApprovalPane(id="approval-pane")
         yield Footer(compact=True)  # every pane's keys fit in 80 columns
@@ -157,6 +161,8 @@ class MillplanApp(App):
     def action_reload(self) -> None:
         with self.store.reading() as repo:
             self.product_lines = repo.plant().product_lines
+        self.actor = actor(self.store, self.login)  # roles may have changed meanwhile
+        self._show_badge()
         self.query_one(AssignmentPane).set_product_lines(self.product_lines)
         for pane in ("#load-pane", "#deals-pane", "#assignment-pane", "#approval-pane"):
             self.query_one(pane).reload()
@@ -183,7 +189,8 @@ class MillplanApp(App):
 
     def _show_badge(self) -> None:
         badge = _("✉ {n} (i) · ").format(n=self.unread) if self.unread is not None else ""
-        self.sub_title = f"{badge}{self.login} · {self.store.url}"
+        read_only = " " + _("(read-only: not a millplan user)") if self.actor.read_only else ""
+        self.sub_title = f"{badge}{self.login}{read_only} · {self.store.url}"
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """``i`` and ``h`` work from the panes only: over a dialog, the inbox or a history
@@ -234,6 +241,11 @@ class MillplanApp(App):
         """Notifications carry plant data (reasons, customer names) that may hold brackets:
         they are never parsed as markup, whoever asks."""
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+
+    def may_or_say(self, action: Action, *, line: str | None = None, target: str | None = None) -> bool:
+        """Whether the acting user may do ``action`` on ``line``; if not, say core's refusal
+        ("only … may …") at once — before any dialog — and return False."""
+        return self.attempt(lambda: require(self.actor, action, line=line, target=target) or True) is True
 
     def attempt(self, action: Callable[[], T]) -> T | None:
         """Run a core action; on a :class:`MillplanError`, show its message and return None."""

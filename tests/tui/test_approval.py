@@ -244,6 +244,9 @@ async def test_full_cycle_conflict_escalation_director_approval_change_reapprova
         assert {"f": "Force", "t": "Later"}.items() <= footer_keys(app).items()
         assert "d" not in footer_keys(app)  # d decides a re-approval round
         await pilot.press("f")
+        await settle(pilot)  # first what forcing displaces (a dry run), with the reason box
+        question = text_of(app, ".dialog-question")
+        assert "D1#1 -100.0 t" in question and "-500 000" in question
         await type_line(pilot, "the contract penalty is higher")
         await settle(pilot)
         assert any(f"Escalation {escalation.id} decided: forced" in m for m in messages(app))
@@ -454,3 +457,18 @@ async def test_f12_in_the_assignment_pane_submits_a_draft_then_approves_it(plann
         await settle(pilot)
         assert "APPROVED" in text_of(app, "#assignment-title")
     assert planning.latest(planned, PLAN_MONTH, "L").state is AssignmentState.APPROVED
+
+
+async def test_tab_keeps_the_approval_keys(short):
+    app = MillplanApp(short, "plm", month=PLAN_MONTH)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_approval(pilot, "conflicts")
+        before = footer_keys(app)
+        assert before.get("e") == "Escalate"
+        for key in ("tab", "tab", "shift+tab"):
+            await pilot.press(key)
+            await pilot.pause()
+            assert footer_keys(app) == before, key
+        await pilot.press("e")  # still acts: the escalation's reason box opens
+        await pilot.pause()
+        assert "Escalate D6#1" in text_of(app, ".dialog-question")

@@ -6,7 +6,11 @@ from __future__ import annotations
 from core import assignments, planning
 from core.model import AssignmentState
 from tests.plants import PLAN_MONTH, staff, tiny_plant
+from core.model import Role, User
+from tests.tui.test_approval import footer_keys
 from tui.app import MillplanApp
+from tui.widgets.assignment_pane import AssignmentPane
+from tui.widgets.deals_pane import DealsPane
 
 SIZE = (80, 24)
 
@@ -27,7 +31,8 @@ async def test_a_sales_manager_may_not_plan_or_approve_from_the_workstation(sqli
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("f4")
         await settle(pilot)
-        await pilot.press("f5")
+        assert "Plan" not in footer_keys(app).values()  # not offered: pressing F5 does nothing
+        app.query_one(AssignmentPane).action_plan()  # the command palette's Plan: refused at once
         await settle(pilot)
         assert any("only the product-line manager of L may run the prioritiser" in m and "ivanov is a sales manager" in m for m in _messages(app))
     with sqlite_store.unit_of_work() as repo:
@@ -44,8 +49,10 @@ async def test_the_planner_may_not_approve_from_the_workstation_the_director_may
     async with planner.run_test(size=SIZE) as pilot:
         await pilot.press("f4")
         await settle(pilot)
-        await pilot.press("f12", "y")
+        assert "Approve" not in footer_keys(planner).values()
+        planner.query_one(AssignmentPane).action_submit()  # the palette: refused before any dialog
         await settle(pilot)
+        assert len(planner.screen_stack) == 1
         assert any("only the product-line manager of L or the director may approve" in m for m in _messages(planner))
     assert planning.latest(sqlite_store, PLAN_MONTH, "L").state is AssignmentState.IN_REVIEW
     director = MillplanApp(sqlite_store, "director", month=PLAN_MONTH)
@@ -56,3 +63,51 @@ async def test_the_planner_may_not_approve_from_the_workstation_the_director_may
         await settle(pilot)
     approved = planning.latest(sqlite_store, PLAN_MONTH, "L")
     assert approved.state is AssignmentState.APPROVED and approved.approved_by == "director"
+
+
+DEALS_KEYS = {"f6": "Accept", "f7": "Reject"}
+ASSIGNMENT_KEYS = {"f5": "Plan", "f8": "Lock", "f9": "Exclude"}
+
+
+async def test_an_unregistered_login_is_offered_no_action_and_told_read_only(sqlite_store):
+    tiny_plant(sqlite_store)
+    staff(sqlite_store)
+    app = MillplanApp(sqlite_store, "stranger", month=PLAN_MONTH)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "read-only" in app.sub_title
+        await pilot.press("f3")
+        await settle(pilot)
+        shown = footer_keys(app)
+        assert not set(DEALS_KEYS) & set(shown)
+        await pilot.press("a")  # the letter does nothing either: no dialog to say yes to
+        await pilot.pause()
+        assert len(app.screen_stack) == 1
+        app.query_one(DealsPane).action_accept()  # the command palette's Accept: refused at once
+        await pilot.pause()
+        assert len(app.screen_stack) == 1
+        assert any("stranger is not a millplan user" in m for m in _messages(app))
+        await pilot.press("f4")
+        await settle(pilot)
+        shown = footer_keys(app)
+        assert not set(ASSIGNMENT_KEYS) & set(shown) and "f12" not in shown
+    with sqlite_store.reading() as repo:
+        assert repo.deal("D4").status.value == "pending"
+
+
+async def test_deal_keys_follow_the_deals_line(sqlite_store):
+    tiny_plant(sqlite_store)
+    staff(sqlite_store)
+    with sqlite_store.unit_of_work() as repo:
+        repo.save_user(User("xman", "X Manager", Role.LINE_MANAGER, ("X",)), by="setup")
+    for login, offered in (("plm", True), ("director", True), ("xman", False)):
+        app = MillplanApp(sqlite_store, login, month=PLAN_MONTH)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            assert "read-only" not in app.sub_title
+            await pilot.press("f3")
+            await settle(pilot)
+            assert (footer_keys(app).get("f6") == "Accept") is offered, login
+            await pilot.press("f4")
+            await settle(pilot)
+            assert (footer_keys(app).get("f5") == "Plan") is (login == "plm"), login

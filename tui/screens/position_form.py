@@ -6,9 +6,9 @@ from decimal import Decimal, InvalidOperation
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label
+from textual.widgets import Checkbox, Input, Label
 
 from core.i18n import _
 
@@ -22,21 +22,28 @@ FIELDS = (
     ("price", _("price, RUB/t")),
     ("metal_cost", _("metal cost, RUB/t")),
 )
-"""(key, placeholder) of each input, in the order they are filled."""
+"""(key, label) of each input, in the order they are filled."""
 
 NUMBERS = {"od_mm", "wall_mm", "tonnes"}
 MONEY = {"price", "metal_cost"}
 
 
 class PositionFormScreen(ModalScreen[dict | None]):
-    """Ask for a position; dismisses with its values (floats, Decimal money, text) or
-    ``None`` if cancelled. Enter moves to the next input and, on the last, submits."""
+    """Ask for a position; dismisses with its values (floats, Decimal money, text, and
+    ``key_account`` a bool) or ``None`` if cancelled. Enter moves to the next input and, on
+    the last, submits; Tab also reaches the key-account box (space ticks it)."""
 
     BINDINGS = [Binding("escape", "cancel", _("Cancel"), id="position_form.cancel")]
-    # eight inputs must fit 24 rows: one line each, the focused one marked by reverse video
+    # each input keeps its full height and a label beside it; the fields scroll inside a
+    # dialog that fits 80×24, and the focused one is scrolled into view
     DEFAULT_CSS = """
-    PositionFormScreen Input { height: 1; border: none; padding: 0 1; }
-    PositionFormScreen Input:focus { text-style: reverse; }
+    PositionFormScreen { align: center middle; }
+    PositionFormScreen .dialog { height: 22; max-height: 100%; padding: 0 1; }
+    PositionFormScreen #form-fields { height: 1fr; }
+    PositionFormScreen .form-row { height: 3; }
+    PositionFormScreen .form-row Label { width: 20; padding: 1 1 0 0; }
+    PositionFormScreen .form-row Input { width: 1fr; }
+    PositionFormScreen Checkbox { margin-left: 20; }
     """
 
     def __init__(self, line: str | None = None) -> None:
@@ -46,9 +53,14 @@ class PositionFormScreen(ModalScreen[dict | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(_("Promise a position typed in by hand"), classes="dialog-question")
-            for key, placeholder in FIELDS:
-                yield Input(value=(self.line or "") if key == "line" else "", placeholder=placeholder, id=f"form-{key}")
-            yield Label(_("Enter: next / promise · Esc to cancel"), classes="dialog-help")
+            # not focusable itself: Tab and Enter go field to field, each scrolled into view
+            with VerticalScroll(id="form-fields", can_focus=False):
+                for key, label in FIELDS:
+                    with Horizontal(classes="form-row"):
+                        yield Label(label, id=f"label-{key}")
+                        yield Input(value=(self.line or "") if key == "line" else "", placeholder=label, id=f"form-{key}")
+                yield Checkbox(_("key account (as the CLI's --key)"), id="form-key_account")
+            yield Label(_("Enter: next / promise · Tab, space: key account · Esc: cancel"), classes="dialog-help")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         keys = [key for key, _ in FIELDS]
@@ -75,6 +87,7 @@ class PositionFormScreen(ModalScreen[dict | None]):
                 self.notify(_("{field}: a value is needed").format(field=placeholder), severity="warning")
                 self.query_one(f"#form-{key}", Input).focus()
                 return None
+        values["key_account"] = self.query_one("#form-key_account", Checkbox).value
         return values
 
     def action_cancel(self) -> None:

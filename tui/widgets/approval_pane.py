@@ -90,6 +90,9 @@ class ApprovalPane(Vertical):
         Binding("left_square_bracket", "month(-1)", _("Month"), show=False, id="approval.previous_month"),
         Binding("right_square_bracket", "month(1)", _("Next month"), show=False, id="approval.next_month"),
         Binding("l", "next_line", _("Line"), show=False, id="approval.next_line"),
+        # the keys below live on this pane and work while focus is inside it: Tab must not
+        # carry focus out to the tab bar, where every action key would vanish
+        Binding("tab,shift+tab", "keep_focus", show=False, id="approval.keep_focus"),
         Binding("u", "submit", _("Submit"), id="approval.submit"),
         Binding("a", "approve", _("Approve"), id="approval.approve"),
         Binding("g", "grant", _("Grant"), id="approval.grant"),
@@ -366,6 +369,9 @@ class ApprovalPane(Vertical):
         self._show_table()
         self.refresh_bindings()
 
+    def action_keep_focus(self) -> None:
+        self.query_one("#approval-table", ViewTable).focus()
+
     def action_section(self, step: int) -> None:
         keys = list(SECTIONS)
         self._go(keys[(keys.index(self.section) + step) % len(keys)])
@@ -524,31 +530,39 @@ class ApprovalPane(Vertical):
 
     def action_force(self) -> None:
         if self.section == "escalations":
-            self._decide_escalation(force=True)
-            return
-        conflict = self._need("conflicts", _("a conflict"))
-        if conflict is None:
-            return
+            escalation = self._need("escalations", _("an escalation"))
+            if escalation is None or escalation.conflict_id is None:
+                return
+            conflict_id, then = escalation.conflict_id, lambda effect: self._decide_escalation(force=True, effect=effect)
+        else:
+            conflict = self._need("conflicts", _("a conflict"))
+            if conflict is None:
+                return
+            conflict_id, then = conflict.id, lambda effect: self._confirm_force(conflict, effect)
         store, login = self.app.store, self.app.login
 
-        def confirm(effect: WhatIf) -> str:
-            self.app.call_from_thread(self._confirm_force, conflict, effect)
+        def show(effect: WhatIf) -> str:
+            self.app.call_from_thread(then, effect)
             return ""
 
         # first what it displaces (a dry run anyone may look at), then the real thing
         self._act(
-            _("Working out what forcing {ref} in displaces").format(ref=conflict.position_ref),
-            lambda: conflicts.force_in(store, conflict.id, login=login, dry_run=True).effect,
-            confirm,
+            _("Working out what forcing it in displaces"),
+            lambda: conflicts.force_in(store, conflict_id, login=login, dry_run=True).effect,
+            show,
             writes=False,
         )
 
-    def _confirm_force(self, conflict, effect: WhatIf) -> None:
+    def _force_effect(self, ref: str, month: Month, effect: WhatIf) -> str:
+        """What forcing ``ref`` whole into ``month`` does, in one sentence."""
         displaced = ", ".join(f"{s.position_ref} {grouped(s.tonnes_change, 1)} t" for s in effect.displaced) or _("nothing")
-        question = _("Force {ref} whole into {month}? It displaces {displaced}; marginal income {a} → {b} RUB ({m}).").format(
-            ref=conflict.position_ref, month=conflict.month, displaced=displaced,
+        return _("Forcing {ref} whole into {month} displaces {displaced}; marginal income {a} → {b} RUB ({m}).").format(
+            ref=ref, month=month, displaced=displaced,
             a=grouped(effect.margin_before), b=grouped(effect.margin_after), m=grouped(effect.margin_change),
         )
+
+    def _confirm_force(self, conflict, effect: WhatIf) -> None:
+        question = self._force_effect(conflict.position_ref, conflict.month, effect) + " " + _("Force it?")
 
         def decided(yes: bool | None) -> None:
             if yes:
@@ -607,18 +621,19 @@ class ApprovalPane(Vertical):
     def action_decide(self) -> None:
         self._decide_escalation(force=None)
 
-    def _decide_escalation(self, *, force: bool | None) -> None:
-        """The director decides: ``force`` in, a later month (``False``), or a re-approval
-        round by its reason alone (``None``)."""
+    def _decide_escalation(self, *, force: bool | None, effect: WhatIf | None = None) -> None:
+        """The director decides: ``force`` in (``effect``: what that displaces, from the dry
+        run), a later month (``False``), or a re-approval round by its reason alone (``None``)."""
         escalation = self._need("escalations", _("an escalation"))
         if escalation is None:
             return
         fields = [("reason", _("reason (recorded)"), "", True)]
+        conflict = next((c for c in self.board.conflicts if c.id == escalation.conflict_id), None) if self.board else None
         if force is False:
-            conflict = next((c for c in self.board.conflicts if c.id == escalation.conflict_id), None) if self.board else None
-            default = str(conflict.month + 1) if conflict else ""
-            fields.insert(0, ("month", _("later month YYYY-MM"), default, True))
+            fields.insert(0, ("month", _("later month YYYY-MM"), str(conflict.month + 1) if conflict else "", True))
         how = {True: _("force it in"), False: _("accept a later month"), None: _("decide")}[force]
+        if effect is not None:  # what forcing displaces, before the director says why
+            how += "\n" + self._force_effect(conflict.position_ref if conflict else escalation.subject, escalation.month, effect)
         store, login = self.app.store, self.app.login
 
         def decided(values: dict[str, str] | None) -> None:

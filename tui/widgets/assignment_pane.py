@@ -17,10 +17,15 @@ from core.i18n import _
 from core.model import Assignment, AssignmentState
 from core.months import Month
 from core.numbers import grouped
+from core.permissions import Action
 from core.views import exclusions_view, lines_view, load_cell
 from tui.messages import AssignmentRefreshed, PlanFinished, StoreChanged
 from tui.screens.dialogs import ConfirmScreen, ReasonScreen
 from tui.widgets.view_table import ViewTable
+
+
+NEEDS = {"plan": Action.PLAN, "lock": Action.EDIT_ASSIGNMENT, "exclude": Action.EDIT_ASSIGNMENT, "submit": Action.SUBMIT, "approve": Action.APPROVE}
+"""The core action each key of the pane needs on the shown line."""
 
 
 class AssignmentPane(Vertical):
@@ -51,11 +56,11 @@ class AssignmentPane(Vertical):
         if self.line not in lines:
             self.line = lines[0] if lines else None
 
-    def __init__(self, month: Month, lines: list[str], **kwargs) -> None:
+    def __init__(self, month: Month, lines: list[str], line: str | None = None, **kwargs) -> None:
         super().__init__(**kwargs)
         self.month = month
         self.lines = lines
-        self.line = lines[0] if lines else None
+        self.line = line if line in lines else lines[0] if lines else None
         self.assignment: Assignment | None = None
         self.planning: tuple[Month, str] | None = None  # what the running plan is for
 
@@ -115,7 +120,12 @@ class AssignmentPane(Vertical):
         self._explain()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """F12 is Submit while the revision is editable and Approve once it is in review."""
+        """A key shows only when the user's role may do it on this line (core checks each
+        call again); F12 is Submit while the revision is editable and Approve once it is in
+        review."""
+        needed = NEEDS.get(action)
+        if needed is not None and not self.app.actor.may(needed, line=self.line):
+            return False
         in_review = self.assignment is not None and self.assignment.state is AssignmentState.IN_REVIEW
         if action == "submit":
             return not in_review
@@ -165,8 +175,12 @@ class AssignmentPane(Vertical):
             self.assignment = None
             self.reload()
 
+    def _may(self, action: str) -> bool:
+        """Whether the user may do ``action`` here; if not, core's refusal is shown now."""
+        return self.app.may_or_say(NEEDS[action], line=self.line, target=f"{self.month}/{self.line}")
+
     def action_plan(self) -> None:
-        if self.line is None:
+        if self.line is None or not self._may("plan"):
             return
         if self.planning:
             self.notify(_("Already planning {month} {line}: wait for it to finish.").format(month=self.planning[0], line=self.planning[1]), severity="warning")
@@ -213,6 +227,8 @@ class AssignmentPane(Vertical):
             self.post_message(StoreChanged())
 
     def action_lock(self) -> None:
+        if not self._may("lock"):
+            return
         lines = self.query_one("#lines-table", ViewTable)
         row = lines.selected
         if row is None or not lines.has_focus:  # never lock a line the user is not looking at
@@ -229,6 +245,8 @@ class AssignmentPane(Vertical):
     def action_exclude(self) -> None:
         """On a line (upper table) or a position the prioritiser left out (lower table):
         exclude it by hand, with a reason. On a position excluded by hand: let it back in."""
+        if not self._may("exclude"):
+            return
         excluded = self.query_one("#excluded-table", ViewTable)
         lines = self.query_one("#lines-table", ViewTable)
         if excluded.has_focus and excluded.selected is not None:
@@ -269,6 +287,8 @@ class AssignmentPane(Vertical):
         if a.state is not AssignmentState.DRAFT and a.state is not AssignmentState.RE_APPROVAL:
             self.action_approve()
             return
+        if not self._may("submit"):
+            return
 
         def decided(yes: bool | None) -> None:
             if yes:
@@ -291,6 +311,8 @@ class AssignmentPane(Vertical):
                 _("Revision {n} is already approved; F5 re-plans into revision {next}.").format(n=a.revision, next=a.revision + 1),
                 severity="warning",
             )
+            return
+        if not self._may("approve"):
             return
 
         def decided(yes: bool | None) -> None:

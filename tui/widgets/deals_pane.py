@@ -13,6 +13,7 @@ from core import deals, promise
 from core.deals import DealSummary
 from core.i18n import _
 from core.numbers import grouped
+from core.permissions import Action
 from core.promise import Promise
 from core.views import deals_view
 from tui.messages import DealsRefreshed, StoreChanged
@@ -74,6 +75,7 @@ class DealsPane(Vertical):
 
     @on(DataTable.RowHighlighted)
     def _describe(self) -> None:
+        self.refresh_bindings()  # Accept and Reject depend on the highlighted deal's lines
         summary = self._selected()
         if summary is None:
             return
@@ -99,13 +101,29 @@ class DealsPane(Vertical):
             lines.append(_("No mill can make: {refs}").format(refs=", ".join(summary.unplaceable)))
         self.query_one("#deal-detail", Static).update("\n".join(lines))
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Accept and Reject show only on a deal the user may decide (core's rule: the
+        director, or the manager of one of its product lines); core checks each call again."""
+        if action in ("accept", "reject"):
+            summary = self._selected()
+            return summary is not None and any(self.app.actor.may(Action.DECIDE_DEAL, line=line) for line in _lines(summary))
+        return True
+
+    def _may_decide(self, summary: DealSummary) -> bool:
+        """Whether the user may decide ``summary``'s deal; if not, core's refusal is shown
+        before any dialog."""
+        lines = _lines(summary)
+        # the line core names in its refusal: one the user owns, else the deal's first
+        line = next((line for line in lines if self.app.actor.owns_line(line)), lines[0] if lines else None)
+        return self.app.may_or_say(Action.DECIDE_DEAL, line=line, target=summary.deal.number)
+
     def _selected(self) -> DealSummary | None:
         row = self.query_one(ViewTable).selected
         return self.summaries.get(row["key"]) if row else None
 
     def action_accept(self) -> None:
         summary = self._selected()
-        if summary is None:
+        if summary is None or not self._may_decide(summary):
             return
         number = summary.deal.number
 
@@ -122,7 +140,7 @@ class DealsPane(Vertical):
 
     def action_reject(self) -> None:
         summary = self._selected()
-        if summary is None:
+        if summary is None or not self._may_decide(summary):
             return
         number = summary.deal.number
 
@@ -159,7 +177,7 @@ class DealsPane(Vertical):
         self.post_message(PromiseComputed(promise.promise_position(
             self.app.store, product_line=values["line"], od_mm=values["od_mm"], wall_mm=values["wall_mm"],
             steel_grade=values["steel_grade"], standard=values["standard"], tonnes=values["tonnes"],
-            price=values["price"], metal_cost=values["metal_cost"],
+            price=values["price"], metal_cost=values["metal_cost"], key_account=values["key_account"],
         )))
 
     def on_worker_state_changed(self, event) -> None:  # noqa: ANN001 - Worker.StateChanged
@@ -169,3 +187,8 @@ class DealsPane(Vertical):
     @on(PromiseComputed)
     def _promised(self, message: PromiseComputed) -> None:
         self.app.push_screen(PromiseScreen(message.answer))
+
+
+def _lines(summary: DealSummary) -> list[str]:
+    """The product lines of a deal's positions, sorted."""
+    return sorted({p.product_line for p in summary.positions})
