@@ -17,38 +17,20 @@ worker, the screen stays live) and 0.05 s for the badge. Measured on 2 shared co
 from __future__ import annotations
 
 import sys
-import tempfile
 import time
-from datetime import date
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks.lean_plant import lean_plant  # noqa: E402
+from core import approval, notifications, planning  # noqa: E402
+
 SIZES = (500, 5_000)
-HOURS_SHARE = 0.4
-"""Next month's hours are cut to this share of the calendar's, so key accounts fall short."""
 
 
 def measure(positions: int) -> dict:
-    sys.path.insert(0, str(ROOT))
-    from benchmarks.plan_bench import mills_for
-    from core import approval, notifications, planning
-    from core.demo import generate
-    from core.importing.mills import import_mills
-    from core.importing.portfolio import import_portfolio
-    from core.months import Month
-    from storage.store import open_store
-
-    today = date(2026, 11, 30)
     figures: dict = {"positions": positions}
-    with tempfile.TemporaryDirectory() as folder:
-        files = generate(Path(folder), positions, mills=mills_for(positions), today=today)
-        store = open_store(f"sqlite:///{folder}/bench.sqlite")
-        import_mills(store, files.mills, login="bench")
-        import_portfolio(store, files.portfolio, login="bench")
-        month = Month.of(today) + 1
-        with store.unit_of_work() as repo:
-            plant = repo.plant()
-            repo.upsert_capacity([(m.code, month, plant.hours(m, month) * HOURS_SHARE) for m in plant.mills], "bench", "bench")
+    with lean_plant(positions) as (store, month):
         outcomes = planning.plan(store, month, login="bench")
 
         def slowest(name, calls):
@@ -66,7 +48,6 @@ def measure(positions: int) -> dict:
         slowest("badge_s", [lambda: notifications.unread_count(store, "bench")] * 5)
         ref = outcomes[0].assignment.lines[0].position_ref
         slowest("history_s", [lambda: approval.history(store, ref)])
-        store.dispose()
     return figures
 
 

@@ -15,34 +15,20 @@ takes, under 5 s for 5 000 positions on 2 cores.
 from __future__ import annotations
 
 import sys
-import tempfile
 import time
-from datetime import date
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks.lean_plant import lean_plant  # noqa: E402
+from core import conflicts, planning, requests  # noqa: E402
+
 SIZES = (500, 5_000)
-HOURS_SHARE = 0.4
-"""Next month's hours are cut to this share of the calendar's, so key accounts fall short."""
 
 
 def measure(positions: int) -> dict:
-    sys.path.insert(0, str(ROOT))
-    from benchmarks.plan_bench import mills_for
-    from core import conflicts, planning, requests
-    from core.demo import generate
-    from core.importing.mills import import_mills
-    from core.importing.portfolio import import_portfolio
-    from core.months import Month
-    from storage.store import open_store
-
-    today = date(2026, 11, 30)
     figures: dict = {"positions": positions}
-    with tempfile.TemporaryDirectory() as folder:
-        files = generate(Path(folder), positions, mills=mills_for(positions), today=today)
-        store = open_store(f"sqlite:///{folder}/bench.sqlite")
-        import_mills(store, files.mills, login="bench")
-        import_portfolio(store, files.portfolio, login="bench")
+    with lean_plant(positions) as (store, month):
 
         def timed(name, action):
             started = time.perf_counter()
@@ -50,16 +36,9 @@ def measure(positions: int) -> dict:
             figures[name] = round(time.perf_counter() - started, 2)
             return result
 
-        month = Month.of(today) + 1
-        with store.unit_of_work() as repo:  # a lean month, so key accounts fall short
-            plant = repo.plant()
-            repo.upsert_capacity([(m.code, month, plant.hours(m, month) * HOURS_SHARE) for m in plant.mills], "bench", "bench")
         timed("plan_s", lambda: planning.plan(store, month, login="bench"))
         found = timed("list_s", lambda: conflicts.conflicts(store, unresolved_only=True))
         figures["conflicts"] = len(found)
-        with store.reading() as repo:  # conflicts a mill can make (not those no mill can)
-            left_out = {e.position_ref: e.reason_code for a in repo.latest_revisions([month]) for e in a.exclusions}
-        found = [c for c in found if left_out.get(c.position_ref) != "no_compatible_mill"]
         if len(found) >= 2:
             first, second = found[0], found[1]
             timed("dry_run_s", lambda: conflicts.force_in(store, first.id, login="bench", dry_run=True))
@@ -67,7 +46,6 @@ def measure(positions: int) -> dict:
             ref = second.position_ref
             raised = timed("raise_s", lambda: requests.request_priority(store, ref, raise_=True, login="bench", why="bench"))
             timed("grant_s", lambda: requests.grant(store, raised.request.id, login="bench"))
-        store.dispose()
     return figures
 
 
