@@ -24,14 +24,13 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from core import assignments, audit, capacity, conflicts, database, deals, documents, escalations, load, planning, requests, reviews, users, views, workflow_views
+from core import assignments, audit, capacity, conflicts, database, deals, documents, escalations, identity, load, planning, requests, reviews, users, views, workflow_views
 from core import horizon_views, plan_options, promise, promise_views
 from core.horizon import DEFAULT_HORIZON, PlanOptions, parse_lock, parse_min_lot
 from core.diff import diff_document, diff_view, mills_view, revision_diff
 from core.demo import build_demo, demo_built, demo_paths
 from core.errors import InfeasiblePlan, InvalidInput, MillplanError
 from core.i18n import _
-from core.identity import current_login
 from core.importing import mills as mills_import
 from core.importing import portfolio as portfolio_import
 from core.importing.problems import ImportRejected
@@ -136,7 +135,7 @@ def _render(view: views.TableView, limit: int | None = None) -> None:
         out.print(_("… {more} more rows (--json gives them all)").format(more=len(view.rows) - limit))
 
 
-AsOption = typer.Option(None, "--as", help="Act as this login (admins only; and tests with MILLPLAN_TEST=1).")
+AsOption = typer.Option(None, "--as", help="Act as this login (admins only; written to the audit log).")
 
 
 @app.callback(invoke_without_command=True)
@@ -148,10 +147,11 @@ def root(ctx: typer.Context, db: Optional[str] = DbOption, as_login: Optional[st
 
 
 def _login(ctx: typer.Context) -> str:
-    """Who acts: the OS login, or ``--as LOGIN`` when that is allowed (core decides)."""
+    """Who acts: the login the store vouches for, or ``--as LOGIN`` when that is allowed
+    (core decides: ``core.identity``)."""
     obj = ctx.find_root().obj
     if "login" not in obj:
-        obj["login"] = users.acting_login(_store(ctx), current_login(), obj["as"]) if obj["as"] else current_login()
+        obj["login"] = identity.acting_login(_store(ctx), obj["as"])
     return obj["login"]
 
 
@@ -183,7 +183,7 @@ def demo(
     if reset:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{database}{suffix}").unlink(missing_ok=True)
-    store = open_store(f"sqlite:///{database}")
+    store = ctx.find_root().obj["store"] = open_store(f"sqlite:///{database}")  # who acts is asked of the demo's store
     if not demo_built(store):
         err.print(_("Building the demo plant in {folder} …").format(folder=database.parent))
         files = build_demo(store, folder, login=_login(ctx))
@@ -775,7 +775,9 @@ def db_backup(ctx: typer.Context, file: Path = typer.Argument(..., help="A new f
 @handled
 def db_restore(ctx: typer.Context, file: Path = typer.Argument(..., help="A backup made by `millplan db backup`.")) -> None:
     """Put a backup back in place of the SQLite database (admins), and upgrade it."""
-    revision = database.restore(ctx.find_root().obj["db"], file, login=_login(ctx))
+    url = ctx.find_root().obj["db"]
+    database.sqlite_file(url, "restore")  # PostgreSQL gets its advice before who acts is asked of the server
+    revision = database.restore(url, file, login=_login(ctx))
     out.print(_("database restored from {file} (migration {revision}, now upgraded)").format(file=file, revision=revision))
 
 

@@ -32,14 +32,22 @@ def _postgres_advice(url: str, verb: str) -> str:
     return f"{shown} is not an SQLite file: restore PostgreSQL with pg_restore --clean --dbname '{shown}' FILE, then run any millplan command to upgrade it"
 
 
+def sqlite_file(url: str, verb: str) -> Path:
+    """The SQLite file of the store at ``url``, to ``verb`` (``backup`` or ``restore``);
+    raises :class:`MillplanError` with ``pg_dump`` / ``pg_restore`` advice for any other
+    database, connecting to nothing."""
+    database = sqlite_backup.sqlite_path(url)
+    if database is None:
+        raise MillplanError(_postgres_advice(url, verb))
+    return database
+
+
 def backup(url: str, target: Path) -> Path:
     """Copy the SQLite store at ``url`` to the new file ``target``, consistently, while
     others may be writing. Raises :class:`MillplanError` for PostgreSQL (with
     ``pg_dump`` advice; nothing is connected) or an existing ``target``, and
     :class:`NotFound` when the store's file does not exist."""
-    database = sqlite_backup.sqlite_path(url)
-    if database is None:
-        raise MillplanError(_postgres_advice(url, "backup"))
+    database = sqlite_file(url, "backup")
     if not database.exists():
         raise NotFound(f"there is no database at {database} to back up")
     target = Path(target).expanduser()
@@ -81,9 +89,7 @@ def restore(url: str, file: Path, *, login: str) -> str:
     :func:`check_backup`), and :class:`Forbidden` unless ``login`` is an admin of the
     store being replaced.
     """
-    database = sqlite_backup.sqlite_path(url)
-    if database is None:
-        raise MillplanError(_postgres_advice(url, "restore"))
+    database = sqlite_file(url, "restore")
     file = Path(file).expanduser()
     revision = check_backup(file)
     if database.exists():

@@ -53,6 +53,14 @@ class Forbidden(MillplanError):
         self.recorded = False
 
 
+class UnknownIdentity(MillplanError):
+    """Who is acting cannot be established (the process's uid has no passwd entry); the
+    message names the uid. Exit code 5, as for any refusal; nothing is audited, as there
+    is no one to write down."""
+
+    exit_code = 5
+
+
 class InfeasiblePlan(MillplanError):
     """The prioritiser found no plan that keeps every locked line; the message names them."""
 

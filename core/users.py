@@ -8,16 +8,11 @@ so a plant never locks itself out.
 
 from __future__ import annotations
 
-import os
-
 from core.errors import InvalidInput, NotFound, StateError
 from core.model import Role, User
 from core.permissions import Action, Actor, actor, actor_in, require
 from storage.repository import Repository
 from storage.store import Store
-
-TEST_ENV = "MILLPLAN_TEST"
-"""``MILLPLAN_TEST=1`` lets tests act as any login with ``--as`` (see :func:`acting_login`)."""
 
 
 def parse_role(text: str) -> Role:
@@ -118,14 +113,3 @@ def remove_user(store: Store, login: str, *, by: str) -> User:
         if old.role is Role.ADMIN and repo.count_users(Role.ADMIN) == 1:
             raise StateError(f"{login} is the only admin and cannot be removed")
         return repo.remove_user(login, by=by)
-
-
-def acting_login(store: Store, real_login: str, as_login: str | None) -> str:
-    """Who acts: ``real_login`` (the OS login), or ``as_login`` when given — allowed only
-    to an admin (or anyone while the store is open) and to tests (``MILLPLAN_TEST=1``).
-    Raises :class:`Forbidden` otherwise (audited)."""
-    if not as_login or as_login == real_login:
-        return real_login
-    if os.environ.get(TEST_ENV) != "1":
-        require(actor(store, real_login), Action.ACT_AS, target=f"user {as_login}")
-    return as_login

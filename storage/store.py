@@ -79,6 +79,14 @@ class Store:
         finally:
             self._depth.value -= 1
 
+    def session_role(self) -> str | None:
+        """The role this store's connections logged in as (PostgreSQL ``session_user``,
+        which ``SET ROLE`` does not change); ``None`` for a database without roles (SQLite)."""
+        if self.engine.dialect.name != "postgresql":
+            return None
+        with self.engine.connect() as connection:
+            return connection.execute(sa.text("SELECT session_user")).scalar_one()
+
     def record_refusal(self, refused: Forbidden) -> None:
         """Write a refused action to the audit log (once), in a transaction of its own."""
         if refused.recorded:

@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 from cli import app, solver_status
 from storage.store import open_store
 from tests.horizon_plant import horizon_plant
+from tests.identity import act_as
 from tests.plants import PLAN_MONTH
 
 M0, M1 = str(PLAN_MONTH), str(PLAN_MONTH + 1)
@@ -19,7 +20,7 @@ M0, M1 = str(PLAN_MONTH), str(PLAN_MONTH + 1)
 
 @pytest.fixture
 def db(tmp_path, monkeypatch) -> str:
-    monkeypatch.setenv("MILLPLAN_TEST", "1")
+    act_as(monkeypatch, "plm")
     url = f"sqlite:///{tmp_path / 'horizon.sqlite'}"
     store = open_store(url)
     horizon_plant(store)
@@ -28,7 +29,7 @@ def db(tmp_path, monkeypatch) -> str:
 
 
 def run(db: str, *args: str):
-    return CliRunner().invoke(app, ["--db", db, "--as", "plm", *args])
+    return CliRunner().invoke(app, ["--db", db, *args])
 
 
 def plan_json(db: str, *args: str) -> dict:

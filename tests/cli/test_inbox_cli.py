@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 import cli
 from core import notifications, outbox
 from storage.store import open_store
+from tests.identity import act_as
 from tests.people import add_user
 from tests.smtp_server import SmtpServer
 
@@ -32,7 +33,7 @@ def db(tmp_path, monkeypatch) -> str:
     add_user(store, "ivanov", "Иванов А. С.", email=ADDRESS)
     add_user(store, "petrov", "Петров")
     store.dispose()
-    monkeypatch.setattr(cli, "current_login", lambda: "ivanov")
+    act_as(monkeypatch, "ivanov")
     for name in ("HOST", "PORT", "FROM", "USER", "PASSWORD", "STARTTLS"):
         monkeypatch.delenv(f"MILLPLAN_SMTP_{name}", raising=False)
     return url

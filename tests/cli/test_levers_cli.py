@@ -1,6 +1,6 @@
 """`millplan request|conflict|escalation|review …` through typer's CliRunner: each role
 allowed or refused, JSON documents, exit codes. The acting user is the OS login
-(``LOGNAME``). Figures: tests/levers.py."""
+(tests/identity.py). Figures: tests/levers.py."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from cli import app
 from storage.store import open_store
+from tests.identity import act_as
 from tests.levers import conflict_plant
 from tests.plants import PLAN_MONTH
 
@@ -27,7 +28,9 @@ def db(tmp_path) -> str:
 
 
 def run(db: str, login: str, *args: str):
-    return CliRunner().invoke(app, ["--db", db, *args], env={"LOGNAME": login, "USER": login})
+    with pytest.MonkeyPatch.context() as patch:
+        act_as(patch, login)
+        return CliRunner().invoke(app, ["--db", db, *args])
 
 
 def document(result):

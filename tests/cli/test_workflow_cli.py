@@ -1,4 +1,4 @@
-"""The approval workflow from the command line (CliRunner): users and --as, the life cycle
+"""The approval workflow from the command line (CliRunner): users, the life cycle
 with refusals, capacity, diff, history of users, and database backup and restore."""
 
 from __future__ import annotations
@@ -13,20 +13,19 @@ import cli
 from core.database import check_backup
 from storage import migrate
 from storage.store import open_store
+from tests.identity import act_as
 from tests.plants import PLAN_MONTH, staff, tiny_plant
 
 MONTH = str(PLAN_MONTH)
 
 
 @pytest.fixture
-def db(tmp_path, monkeypatch) -> str:
-    """The tiny plant with no users yet; the OS login is ``osuser``; tests may use --as."""
+def db(tmp_path) -> str:
+    """The tiny plant with no users yet."""
     url = f"sqlite:///{tmp_path / 'flow.sqlite'}"
     store = open_store(url)
     tiny_plant(store)
     store.dispose()
-    monkeypatch.setattr(cli, "current_login", lambda: "osuser")
-    monkeypatch.setenv("MILLPLAN_TEST", "1")
     return url
 
 
@@ -38,8 +37,11 @@ def staffed(db) -> str:
     return db
 
 
-def run(db: str, *args: str):
-    return CliRunner().invoke(cli.app, ["--db", db, *args])
+def run(db: str, *args: str, login: str = "osuser"):
+    """``millplan --db DB ARGS…`` run by the OS login ``login``."""
+    with pytest.MonkeyPatch.context() as patch:
+        act_as(patch, login)
+        return CliRunner().invoke(cli.app, ["--db", db, *args])
 
 
 def test_the_first_admin_bootstraps_the_users_then_only_admins_manage_them(db):
@@ -52,24 +54,24 @@ def test_the_first_admin_bootstraps_the_users_then_only_admins_manage_them(db):
     refused = run(db, "users", "add", "plm", "--name", "PLM", "--role", "line_manager", "--line", "L")
     assert refused.exit_code == 5 and "only an admin may manage users and roles" in refused.stderr
     assert "osuser is not a millplan user (read-only)" in refused.stderr
-    added = run(db, "--as", "boss", "users", "add", "plm", "--name", "PLM", "--role", "line-manager", "--line", "L", "--email", "plm@plant.example")
+    added = run(db, "users", "add", "plm", "--name", "PLM", "--role", "line-manager", "--line", "L", "--email", "plm@plant.example", login="boss")
     assert added.exit_code == 0, added.stderr
-    bad = run(db, "--as", "boss", "users", "add", "x", "--name", "X", "--role", "line_manager")
+    bad = run(db, "users", "add", "x", "--name", "X", "--role", "line_manager", login="boss")
     assert bad.exit_code == 2 and "give the lines he owns" in bad.stderr
-    wrong_line = run(db, "--as", "boss", "users", "add", "y", "--name", "Y", "--role", "line_manager", "--line", "NOPE")
+    wrong_line = run(db, "users", "add", "y", "--name", "Y", "--role", "line_manager", "--line", "NOPE", login="boss")
     assert wrong_line.exit_code == 2 and "product line NOPE has no mills" in wrong_line.stderr
     listed = json.loads(run(db, "users", "list", "--json").stdout)
     assert listed == [
         {"login": "boss", "name": "Boss", "role": "admin", "lines": [], "email": None},
         {"login": "plm", "name": "PLM", "role": "line_manager", "lines": ["L"], "email": "plm@plant.example"},
     ]
-    me = json.loads(run(db, "--as", "plm", "whoami", "--json").stdout)
+    me = json.loads(run(db, "whoami", "--json", login="plm").stdout)
     assert (me["role"], me["lines"], me["read_only"]) == ("line_manager", ["L"], False)
     assert "osuser is not a millplan user: read-only access" in run(db, "whoami").stdout
-    last = run(db, "--as", "boss", "users", "set-role", "boss", "--role", "director")
+    last = run(db, "users", "set-role", "boss", "--role", "director", login="boss")
     assert last.exit_code == 1 and "boss is the only admin" in last.stderr
-    assert run(db, "--as", "boss", "users", "set-role", "plm", "--role", "planner").exit_code == 0
-    assert run(db, "--as", "boss", "users", "remove", "plm").exit_code == 0
+    assert run(db, "users", "set-role", "plm", "--role", "planner", login="boss").exit_code == 0
+    assert run(db, "users", "remove", "plm", login="boss").exit_code == 0
     mistyped = run(db, "history", "--object", "user nobody")
     assert mistyped.exit_code == 1 and "nothing in the audit log under 'user nobody'" in mistyped.stderr
     history = json.loads(run(db, "history", "--object", "user plm", "--json").stdout)
@@ -77,33 +79,24 @@ def test_the_first_admin_bootstraps_the_users_then_only_admins_manage_them(db):
     assert history[1]["before"]["role"] == "line_manager" and history[1]["after"]["role"] == "planner"
 
 
-def test_as_is_for_admins_only_outside_tests(staffed, monkeypatch):
-    monkeypatch.delenv("MILLPLAN_TEST")
-    monkeypatch.setattr(cli, "current_login", lambda: "plm")
-    refused = run(staffed, "--as", "director", "whoami")
-    assert refused.exit_code == 5 and "only an admin may act as another user (--as)" in refused.stderr
-    monkeypatch.setattr(cli, "current_login", lambda: "admin")
-    assert "plm (Line Manager): line_manager, L" in run(staffed, "--as", "plm", "whoami").stdout
-
-
 def test_the_whole_cycle_with_roles(staffed):
-    assert run(staffed, "--as", "ivanov", "plan", "--month", MONTH).exit_code == 5
-    assert run(staffed, "--as", "plm", "plan", "--month", MONTH, "--horizon", "1").exit_code == 0  # re-plans keep it
-    assert run(staffed, "--as", "plm", "submit", "--month", MONTH, "--line", "L").exit_code == 0
-    hours = run(staffed, "--as", "planner", "capacity", "set", "M1", MONTH, "60", "--reason", "roll change")
+    assert run(staffed, "plan", "--month", MONTH, login="ivanov").exit_code == 5
+    assert run(staffed, "plan", "--month", MONTH, "--horizon", "1", login="plm").exit_code == 0  # re-plans keep it
+    assert run(staffed, "submit", "--month", MONTH, "--line", "L", login="plm").exit_code == 0
+    hours = run(staffed, "capacity", "set", "M1", MONTH, "60", "--reason", "roll change", login="planner")
     assert hours.exit_code == 0, hours.stderr
     assert "M1 " + MONTH + ": 100 h → 60 h" in hours.stdout and "is stale" in hours.stderr
-    stale = run(staffed, "--as", "plm", "submit", "--month", MONTH, "--line", "L")
+    stale = run(staffed, "submit", "--month", MONTH, "--line", "L", login="plm")
     assert stale.exit_code == 1 and "is stale — M1 hours" in stale.stderr
-    assert run(staffed, "--as", "plm", "plan", "--month", MONTH, "--line", "L").exit_code == 0
-    assert run(staffed, "--as", "plm", "submit", "--month", MONTH, "--line", "L").exit_code == 0
-    refused = run(staffed, "--as", "planner", "approve", "--month", MONTH, "--line", "L", "--json")
+    assert run(staffed, "plan", "--month", MONTH, "--line", "L", login="plm").exit_code == 0
+    assert run(staffed, "submit", "--month", MONTH, "--line", "L", login="plm").exit_code == 0
+    refused = run(staffed, "approve", "--month", MONTH, "--line", "L", "--json", login="planner")
     assert refused.exit_code == 5
     document = json.loads(refused.stdout)
     assert document["status"] == "error" and "only the product-line manager of L or the director may approve" in document["message"]
-    approved = run(staffed, "--as", "plm", "approve", "--month", MONTH, "--line", "L", "--reason", "as agreed")
+    approved = run(staffed, "approve", "--month", MONTH, "--line", "L", "--reason", "as agreed", login="plm")
     assert approved.exit_code == 0 and "approved by plm" in approved.stdout
-    changed = run(staffed, "--as", "plm", "assignment", "exclude", "D2#1", "--month", MONTH, "--line", "L", "--reason", "client waits", "--json")
+    changed = run(staffed, "assignment", "exclude", "D2#1", "--month", MONTH, "--line", "L", "--reason", "client waits", "--json", login="plm")
     assert (json.loads(changed.stdout)["revision"], json.loads(changed.stdout)["state"]) == (2, "re_approval")
     assert f"{MONTH} L — revision 2, re-approval" in run(staffed, "assignment", "show", "--month", MONTH, "--line", "L").stdout
     diff = json.loads(run(staffed, "diff", "--month", MONTH, "--line", "L", "--json").stdout)
@@ -138,10 +131,10 @@ def test_backup_while_others_write_and_restore(staffed, tmp_path):
     again = run(staffed, "db", "backup", str(copy))
     assert again.exit_code == 1 and "exists: back up to a new file" in again.stderr
 
-    assert run(staffed, "--as", "plm", "plan", "--month", MONTH).exit_code == 0  # made after the backup
-    refused = run(staffed, "--as", "plm", "db", "restore", str(copy))
+    assert run(staffed, "plan", "--month", MONTH, login="plm").exit_code == 0  # made after the backup
+    refused = run(staffed, "db", "restore", str(copy), login="plm")
     assert refused.exit_code == 5 and "only an admin may restore the database" in refused.stderr
-    restored = run(staffed, "--as", "admin", "db", "restore", str(copy))
+    restored = run(staffed, "db", "restore", str(copy), login="admin")
     assert restored.exit_code == 0, restored.stderr
     with store.unit_of_work() as repo:
         assert repo.assignment(PLAN_MONTH, "L") is None  # the plan made after the backup is gone
@@ -150,7 +143,7 @@ def test_backup_while_others_write_and_restore(staffed, tmp_path):
 
     junk = tmp_path / "junk.sqlite"
     junk.write_text("not a database")
-    bad = run(staffed, "--as", "admin", "db", "restore", str(junk))
+    bad = run(staffed, "db", "restore", str(junk), login="admin")
     assert bad.exit_code == 2 and "is not an SQLite database" in bad.stderr
 
 
