@@ -37,7 +37,7 @@ from core.importing import portfolio as portfolio_import
 from core.importing.problems import ImportRejected
 from core.importing.report import ImportReport
 from core.model import DealStatus
-from core.months import Month
+from core.months import TODAY_ENV, Month, parse_day, today_set
 from core.numbers import grouped
 from core.permissions import actor
 from core.workflow_items import RequestState
@@ -137,11 +137,18 @@ def _render(view: views.TableView, limit: int | None = None) -> None:
 
 
 AsOption = typer.Option(None, "--as", help="Act as this login (admins only; and tests with MILLPLAN_TEST=1).")
+TodayOption = typer.Option(None, "--today", envvar=TODAY_ENV, help="The plant's date, YYYY-MM-DD, for a rehearsal or a cut-over (default: today).", show_default=False)
 
 
 @app.callback(invoke_without_command=True)
-def root(ctx: typer.Context, db: Optional[str] = DbOption, as_login: Optional[str] = AsOption) -> None:
+def root(ctx: typer.Context, db: Optional[str] = DbOption, as_login: Optional[str] = AsOption, today: Optional[str] = TodayOption) -> None:
     """Without a command, open the workstation."""
+    if today:
+        source = TODAY_ENV if ctx.get_parameter_source("today").name == "ENVIRONMENT" else "--today"
+        try:
+            ctx.with_resource(today_set(parse_day(today, source)))
+        except InvalidInput as exc:
+            raise typer.BadParameter(str(exc)) from None
     ctx.obj = {"db": db or default_url(), "as": as_login}
     if ctx.invoked_subcommand is None:
         tui(ctx)
