@@ -99,10 +99,13 @@ def _error_document(exc: MillplanError) -> dict[str, Any]:
     return {"status": status, "message": str(exc), "exit_code": exc.exit_code}
 
 
-def _store(ctx: typer.Context) -> Store:
+def _store(ctx: typer.Context, *, create: bool = False) -> Store:
+    """The command's store. A database named by ``--db``/``MILLPLAN_DB`` must exist unless
+    the command ``create``s one (an import): a mistyped path is an error, not a new empty
+    plant. The default file in the data folder is made on first use."""
     obj = ctx.find_root().obj
     if "store" not in obj:  # one store per command, whatever asks for it first
-        obj["store"] = open_store(obj["db"])
+        obj["store"] = open_store(obj["db"], create=create or not obj["named"])
     return obj["store"]
 
 
@@ -149,7 +152,7 @@ def root(ctx: typer.Context, db: Optional[str] = DbOption, as_login: Optional[st
             ctx.with_resource(today_set(parse_day(today, source)))
         except InvalidInput as exc:
             raise typer.BadParameter(str(exc)) from None
-    ctx.obj = {"db": db or default_url(), "as": as_login}
+    ctx.obj = {"db": db or default_url(), "named": db is not None, "as": as_login}
     if ctx.invoked_subcommand is None:
         tui(ctx)
 
@@ -226,7 +229,7 @@ def _report_import(report: ImportReport, as_json: bool) -> None:
 
 
 def _import(ctx: typer.Context, run: Callable, file: Path, mapping: Optional[Path], skip_invalid: bool, rejects: Optional[Path], as_json: bool) -> None:
-    report = run(_store(ctx), file, login=_login(ctx), mapping_path=mapping, skip_invalid=skip_invalid, rejects_path=rejects)
+    report = run(_store(ctx, create=True), file, login=_login(ctx), mapping_path=mapping, skip_invalid=skip_invalid, rejects_path=rejects)
     _report_import(report, as_json)
 
 

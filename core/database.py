@@ -15,7 +15,7 @@ from core.errors import InvalidInput, MillplanError, NotFound
 from core.permissions import Action, actor, require
 from storage import backup as sqlite_backup
 from storage import migrate
-from storage.engine import masked
+from storage.engine import masked, sqlite_file
 from storage.store import open_store
 
 NEEDED_TABLES = {"alembic_version", "users", "mills", "deals", "positions", "assignments", "audit_log"}
@@ -37,7 +37,7 @@ def backup(url: str, target: Path) -> Path:
     others may be writing. Raises :class:`MillplanError` for PostgreSQL (with
     ``pg_dump`` advice; nothing is connected) or an existing ``target``, and
     :class:`NotFound` when the store's file does not exist."""
-    database = sqlite_backup.sqlite_path(url)
+    database = sqlite_file(url)
     if database is None:
         raise MillplanError(_postgres_advice(url, "backup"))
     if not database.exists():
@@ -81,7 +81,7 @@ def restore(url: str, file: Path, *, login: str) -> str:
     :func:`check_backup`), and :class:`Forbidden` unless ``login`` is an admin of the
     store being replaced.
     """
-    database = sqlite_backup.sqlite_path(url)
+    database = sqlite_file(url)
     if database is None:
         raise MillplanError(_postgres_advice(url, "restore"))
     file = Path(file).expanduser()

@@ -12,17 +12,7 @@ import os
 import sqlite3
 from pathlib import Path
 
-from sqlalchemy.engine import make_url
-
 from storage.engine import SQLITE_BUSY_TIMEOUT_MS
-
-
-def sqlite_path(url: str) -> Path | None:
-    """The file of an SQLite URL; ``None`` for another backend or an in-memory database."""
-    parsed = make_url(url)
-    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
-        return None
-    return Path(parsed.database).expanduser()
 
 
 def copy_out(database: Path, target: Path) -> None:
