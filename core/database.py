@@ -13,7 +13,7 @@ from pathlib import Path
 
 from core.errors import InvalidInput, MillplanError, NotFound
 from core.permissions import Action, actor, require
-from storage import backup as sqlite_backup
+from storage import backup as store_backup
 from storage import migrate
 from storage.engine import masked, sqlite_file
 from storage.store import open_store
@@ -21,15 +21,20 @@ from storage.store import open_store
 NEEDED_TABLES = {"alembic_version", "users", "mills", "deals", "positions", "assignments", "audit_log"}
 
 
-def _postgres_advice(url: str, verb: str) -> str:
-    shown = masked(url)
+def _postgres_advice(url: str, verb: str, file: Path) -> str:
+    """What to run instead, for a store on PostgreSQL: its own tool, as a command line
+    that works as printed (password through ``PGPASSWORD`` or ``~/.pgpass``)."""
+    shown, password = masked(url), "the password from PGPASSWORD or ~/.pgpass"
     if verb == "backup":
         return (
-            f"{shown} is not an SQLite file: back PostgreSQL up with its own tool, e.g. "
-            f"pg_dump --format=custom --file FILE '{shown}' (consistent while others work; add the password "
-            "through PGPASSWORD or ~/.pgpass)"
+            f"{shown} is not an SQLite file: back PostgreSQL up with its own tool "
+            f"(consistent while others work; {password}):\n  {store_backup.pg_dump_command(url, file)}"
         )
-    return f"{shown} is not an SQLite file: restore PostgreSQL with pg_restore --clean --dbname '{shown}' FILE, then run any millplan command to upgrade it"
+    return (
+        f"{shown} is not an SQLite file: restore PostgreSQL with its own tool (it replaces the database's "
+        f"content in one transaction; {password}), then run any millplan command to upgrade it:\n"
+        f"  {store_backup.pg_restore_command(url, file)}"
+    )
 
 
 def backup(url: str, target: Path) -> Path:
@@ -39,7 +44,7 @@ def backup(url: str, target: Path) -> Path:
     :class:`NotFound` when the store's file does not exist."""
     database = sqlite_file(url)
     if database is None:
-        raise MillplanError(_postgres_advice(url, "backup"))
+        raise MillplanError(_postgres_advice(url, "backup", Path(target)))
     if not database.exists():
         raise NotFound(f"there is no database at {database} to back up")
     target = Path(target).expanduser()
@@ -47,7 +52,7 @@ def backup(url: str, target: Path) -> Path:
         raise MillplanError(f"{target} exists: back up to a new file")
     if not target.parent.is_dir():
         raise NotFound(f"folder {target.parent} does not exist")
-    sqlite_backup.copy_out(database, target)
+    store_backup.copy_out(database, target)
     return target
 
 
@@ -58,7 +63,7 @@ def check_backup(file: Path) -> str:
     if not file.is_file():
         raise NotFound(f"{file} does not exist")
     try:
-        revision, tables, check = sqlite_backup.inspect(file)
+        revision, tables, check = store_backup.inspect(file)
     except sqlite3.DatabaseError as exc:
         raise InvalidInput(f"{file} is not an SQLite database ({exc})") from None
     if check != "ok":
@@ -83,7 +88,7 @@ def restore(url: str, file: Path, *, login: str) -> str:
     """
     database = sqlite_file(url)
     if database is None:
-        raise MillplanError(_postgres_advice(url, "restore"))
+        raise MillplanError(_postgres_advice(url, "restore", Path(file)))
     file = Path(file).expanduser()
     revision = check_backup(file)
     if database.exists():
@@ -93,7 +98,7 @@ def restore(url: str, file: Path, *, login: str) -> str:
         finally:
             current.dispose()
     database.parent.mkdir(parents=True, exist_ok=True)
-    sqlite_backup.copy_in(file, database)
+    store_backup.copy_in(file, database)
     restored = open_store(url)  # upgrades it
     try:
         with restored.unit_of_work() as repo:
