@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import functools
 from decimal import Decimal
-from dataclasses import asdict
 import json
 import sys
 from enum import Enum
@@ -600,20 +599,12 @@ def positions(
 @app.command()
 @handled
 def history(ctx: typer.Context, key: Optional[str] = typer.Option(None, "--object", help="Only this object: a deal number, DEAL#NO, a mill, MILL/YYYY-MM, YYYY-MM/LINE/rN, 'user LOGIN', 'request N', 'conflict N', 'escalation N'."), limit: int = typer.Option(50, "--limit"), as_json: bool = JsonOption) -> None:
-    """The audit log, newest first: who changed what, when, and why."""
-    entries = audit.history(_store(ctx), key, limit)
+    """The audit log, newest first: who changed what, when (plant time), and why."""
+    rows = audit.history(_store(ctx), key, limit)
     if as_json:
-        _emit([{**asdict(e), "at": e.at.isoformat()} for e in entries])
+        _emit([audit.history_document(r) for r in rows])
         return
-    table = _table(_("History"))
-    for header in (_("When (UTC)"), _("Who"), _("Action"), _("Object"), _("Change")):
-        table.add_column(header, no_wrap=header != _("Change"))
-    for e in entries:
-        change = ", ".join(
-            f"{k}: {e.before[k]} → {v}" if e.before and k in e.before else f"{k}: {v}" for k, v in (e.after or {}).items()
-        )
-        table.add_row(f"{e.at:%Y-%m-%d %H:%M}", e.login, e.action, f"{e.object_type} {e.object_key}", change + (f" ({e.reason})" if e.reason else ""))
-    out.print(table)
+    _render(workflow_views.history_view(rows))
 
 
 # -- the approval workflow: life cycle, users, capacity, diff, database ------------------
