@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import functools
 from decimal import Decimal
-from dataclasses import asdict
 import json
 import sys
 from enum import Enum
@@ -36,7 +35,7 @@ from core.importing import portfolio as portfolio_import
 from core.importing.problems import ImportRejected
 from core.importing.report import ImportReport
 from core.model import DealStatus
-from core.months import Month
+from core.months import TODAY_ENV, Month, parse_day, today_set
 from core.numbers import grouped
 from core.permissions import actor
 from core.workflow_items import RequestState
@@ -98,10 +97,13 @@ def _error_document(exc: MillplanError) -> dict[str, Any]:
     return {"status": status, "message": str(exc), "exit_code": exc.exit_code}
 
 
-def _store(ctx: typer.Context) -> Store:
+def _store(ctx: typer.Context, *, create: bool = False) -> Store:
+    """The command's store. A database named by ``--db``/``MILLPLAN_DB`` must exist unless
+    the command ``create``s one (an import): a mistyped path is an error, not a new empty
+    plant. The default file in the data folder is made on first use."""
     obj = ctx.find_root().obj
     if "store" not in obj:  # one store per command, whatever asks for it first
-        obj["store"] = open_store(obj["db"])
+        obj["store"] = open_store(obj["db"], create=create or not obj["named"])
     return obj["store"]
 
 
@@ -136,12 +138,19 @@ def _render(view: views.TableView, limit: int | None = None) -> None:
 
 
 AsOption = typer.Option(None, "--as", help="Act as this login (admins only; written to the audit log).")
+TodayOption = typer.Option(None, "--today", envvar=TODAY_ENV, help="The plant's date, YYYY-MM-DD, for a rehearsal or a cut-over (default: today).", show_default=False)
 
 
 @app.callback(invoke_without_command=True)
-def root(ctx: typer.Context, db: Optional[str] = DbOption, as_login: Optional[str] = AsOption) -> None:
+def root(ctx: typer.Context, db: Optional[str] = DbOption, as_login: Optional[str] = AsOption, today: Optional[str] = TodayOption) -> None:
     """Without a command, open the workstation."""
-    ctx.obj = {"db": db or default_url(), "as": as_login}
+    if today:
+        source = TODAY_ENV if ctx.get_parameter_source("today").name == "ENVIRONMENT" else "--today"
+        try:
+            ctx.with_resource(today_set(parse_day(today, source)))
+        except InvalidInput as exc:
+            raise typer.BadParameter(str(exc)) from None
+    ctx.obj = {"db": db or default_url(), "named": db is not None, "as": as_login}
     if ctx.invoked_subcommand is None:
         tui(ctx)
 
@@ -219,7 +228,7 @@ def _report_import(report: ImportReport, as_json: bool) -> None:
 
 
 def _import(ctx: typer.Context, run: Callable, file: Path, mapping: Optional[Path], skip_invalid: bool, rejects: Optional[Path], as_json: bool) -> None:
-    report = run(_store(ctx), file, login=_login(ctx), mapping_path=mapping, skip_invalid=skip_invalid, rejects_path=rejects)
+    report = run(_store(ctx, create=True), file, login=_login(ctx), mapping_path=mapping, skip_invalid=skip_invalid, rejects_path=rejects)
     _report_import(report, as_json)
 
 
@@ -590,20 +599,12 @@ def positions(
 @app.command()
 @handled
 def history(ctx: typer.Context, key: Optional[str] = typer.Option(None, "--object", help="Only this object: a deal number, DEAL#NO, a mill, MILL/YYYY-MM, YYYY-MM/LINE/rN, 'user LOGIN', 'request N', 'conflict N', 'escalation N'."), limit: int = typer.Option(50, "--limit"), as_json: bool = JsonOption) -> None:
-    """The audit log, newest first: who changed what, when, and why."""
-    entries = audit.history(_store(ctx), key, limit)
+    """The audit log, newest first: who changed what, when (plant time), and why."""
+    rows = audit.history(_store(ctx), key, limit)
     if as_json:
-        _emit([{**asdict(e), "at": e.at.isoformat()} for e in entries])
+        _emit([audit.history_document(r) for r in rows])
         return
-    table = _table(_("History"))
-    for header in (_("When (UTC)"), _("Who"), _("Action"), _("Object"), _("Change")):
-        table.add_column(header, no_wrap=header != _("Change"))
-    for e in entries:
-        change = ", ".join(
-            f"{k}: {e.before[k]} → {v}" if e.before and k in e.before else f"{k}: {v}" for k, v in (e.after or {}).items()
-        )
-        table.add_row(f"{e.at:%Y-%m-%d %H:%M}", e.login, e.action, f"{e.object_type} {e.object_key}", change + (f" ({e.reason})" if e.reason else ""))
-    out.print(table)
+    _render(workflow_views.history_view(rows))
 
 
 # -- the approval workflow: life cycle, users, capacity, diff, database ------------------
@@ -776,8 +777,10 @@ def db_backup(ctx: typer.Context, file: Path = typer.Argument(..., help="A new f
 def db_restore(ctx: typer.Context, file: Path = typer.Argument(..., help="A backup made by `millplan db backup`.")) -> None:
     """Put a backup back in place of the SQLite database (admins), and upgrade it."""
     url = ctx.find_root().obj["db"]
-    database.sqlite_file(url, "restore")  # PostgreSQL gets its advice before who acts is asked of the server
-    revision = database.restore(url, file, login=_login(ctx))
+    target = database.sqlite_store(url, "restore", file)  # PostgreSQL gets its advice before the server is asked who acts
+    # a restore into a new file replaces no one's store: the OS login acts (--as needs a store to be proven on)
+    login = _login(ctx) if target.exists() else identity.os_login()
+    revision = database.restore(url, file, login=login)
     out.print(_("database restored from {file} (migration {revision}, now upgraded)").format(file=file, revision=revision))
 
 

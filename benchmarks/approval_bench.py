@@ -23,7 +23,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.lean_plant import lean_plant  # noqa: E402
-from core import approval, notifications, planning  # noqa: E402
+from core import approval, audit, notifications, planning  # noqa: E402
 
 SIZES = (500, 5_000)
 
@@ -47,7 +47,7 @@ def measure(positions: int) -> dict:
         slowest("board_s", [lambda line=o.assignment.product_line: approval.board(store, month, line, login="bench") for o in outcomes])
         slowest("badge_s", [lambda: notifications.unread_count(store, "bench")] * 5)
         ref = outcomes[0].assignment.lines[0].position_ref
-        slowest("history_s", [lambda: approval.history(store, ref)])
+        slowest("history_s", [lambda: audit.history(store, ref)])
     return figures
 
 

@@ -15,20 +15,17 @@ from decimal import Decimal
 from core.diff import RevisionDiff, revision_diff
 from core.errors import InvalidInput
 from core.i18n import _
-from core.model import Assignment, AssignmentState, AuditEntry, Role, parse_position_ref
+from core.model import Assignment, AssignmentState, Role
 from core.months import Month
 from core.open_items import open_objections
 from core.permissions import RULES, Action, Actor, Scope, actor
 from core.workflow_items import Conflict, Escalation, EscalationState, Request, RequestState, Review
 from storage.store import Store
 
-__all__ = ["Board", "board", "history", "offered", "opening", "parse_later", "role_name"]
+__all__ = ["Board", "board", "offered", "opening", "parse_later", "role_name"]
 
 OPENING_MONTHS = 24
 """How many months either side of today :func:`opening` looks through for revisions."""
-
-SCAN = 5000
-"""Newest audit entries :func:`history` looks through for a position's assignment edits."""
 
 
 @dataclass(frozen=True)
@@ -186,24 +183,3 @@ def role_name(who: Actor) -> str:
         Role.ADMIN: _("admin"),
     }
     return names[who.role]
-
-
-
-def history(store: Store, object_key: str | None, limit: int = 200) -> list[AuditEntry]:
-    """The audit history of ``object_key`` (every object with ``None``), newest first, at
-    most ``limit`` entries. For a position (``DEAL#NO``) it also holds the edits of
-    assignment revisions made to it (locked, excluded, let in — audited under the
-    revision, naming the position), found among the :data:`SCAN` newest entries."""
-    with store.reading() as repo:
-        own = repo.audit_entries(object_key, limit)
-        if object_key is None:
-            return own
-        try:
-            parse_position_ref(object_key)
-        except InvalidInput:
-            return own
-        edits = [
-            e for e in repo.audit_entries(None, SCAN)
-            if e.object_type == "assignment" and (e.after or {}).get("position") == object_key
-        ]
-    return sorted(own + edits, key=lambda e: e.at, reverse=True)[:limit]

@@ -1,24 +1,190 @@
-"""Reading the audit log: who changed what, when, from what to what, and why."""
+"""Reading the audit log for people: who changed what, when, from what to what, and why.
+
+:func:`history` is the one reading of it that the command line (``millplan history``)
+and the workstation (``h``) lay out: entries become :class:`HistoryRow` with human
+names — the customer's name for ``customer_id``, the mill's code for ``mill_id``, the
+user's name for a login — and times at the plant (:func:`core.months.plant_time`).
+"""
 
 from __future__ import annotations
 
-from core.errors import NotFound
-from core.model import AuditEntry
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from decimal import Decimal
+from typing import Any
+
+from core.errors import InvalidInput, NotFound
+from core.i18n import _
+from core.model import AuditEntry, parse_position_ref
+from core.months import plant_time
+from core.numbers import grouped
 from storage.store import Store
 
+REFERENCES = {"customer_id": "customer", "mill_id": "mill", "deal_id": "deal", "assignment": "assignment"}
+"""Fields holding a row id, and the kind of row (see ``Repository.audit_names``)."""
+OBJECTS = ("request", "conflict")
+"""Fields holding the number of another audited object, shown as its key (``request 3``)."""
 
-def history(store: Store, object_key: str | None = None, limit: int = 50) -> list[AuditEntry]:
+
+@dataclass(frozen=True, slots=True)
+class FieldChange:
+    """One field of an entry: its name as people say it (``customer``), the value before
+    and after as text (``None``: the field was not there)."""
+
+    field: str
+    before: str | None
+    after: str | None
+
+    def __str__(self) -> str:
+        if self.before is None:
+            return f"{self.field}: {self.after}"
+        return f"{self.field}: {self.before} → {self.after if self.after is not None else '—'}"
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryRow:
+    """One audit entry for people: ``when`` in plant time (``YYYY-MM-DD HH:MM``), ``who``
+    the user's name (the login when unknown); ``entry`` is the entry as stored (UTC, ids)."""
+
+    entry: AuditEntry
+    when: str
+    who: str
+    changes: tuple[FieldChange, ...]
+
+    @property
+    def change(self) -> str:
+        """Reason, then the changes, in one line: ``client waits · position: D1#1``."""
+        text = ", ".join(str(c) for c in self.changes)
+        reason = self.entry.reason
+        return f"{reason} · {text}" if reason and text else reason or text
+
+
+def history(store: Store, object_key: str | None = None, limit: int = 50) -> list[HistoryRow]:
     """Newest first, at most ``limit`` entries; only those of ``object_key`` when given
     (a deal number, ``DEAL#NO``, a mill code, ``MILL/YYYY-MM`` for a mill's hours,
     ``YYYY-MM/LINE/rN`` for a revision, ``user LOGIN``, ``request N``, ``conflict N``,
-    ``escalation N``, ``database``). Refused actions are kept under the key of what was
-    refused, with action ``refused``. Raises :class:`NotFound` when ``object_key`` has no
-    entry at all: every object is logged from its creation, so the key is mistyped."""
+    ``escalation N``, ``database``). A position's history holds the revisions' edits of
+    it too (locked, excluded, made mandatory — audited under the revision). Refused
+    actions are kept under the key of what was refused, with action ``refused``.
+
+    Raises :class:`NotFound` when ``object_key`` has no entry at all: every object is
+    logged from its creation, so the key is mistyped.
+    """
     with store.reading() as repo:
-        entries = repo.audit_entries(object_key, limit)
-    if object_key is not None and not entries:
-        raise NotFound(
-            f"nothing in the audit log under {object_key!r}: give a deal number, DEAL#NO, a mill, "
-            "MILL/YYYY-MM, YYYY-MM/LINE/rN, 'user LOGIN', 'request N', 'conflict N' or 'escalation N'"
-        )
-    return entries
+        entries = repo.audit_entries(object_key, limit, position_edits=_is_position(object_key))
+        if object_key is not None and not entries:
+            raise NotFound(
+                f"nothing in the audit log under {object_key!r}: give a deal number, DEAL#NO, a mill, "
+                "MILL/YYYY-MM, YYYY-MM/LINE/rN, 'user LOGIN', 'request N', 'conflict N' or 'escalation N'"
+            )
+        names = repo.audit_names(_referenced(entries))
+    fields = _fields()
+    return [_row(e, names, fields) for e in entries]
+
+
+def history_document(row: HistoryRow) -> dict[str, Any]:
+    """One entry for scripts: as stored (``at`` ISO 8601 UTC, ``before``/``after`` with
+    ids and field names as in the database) and as people read it (``when`` in plant
+    time, ``who``, ``changes`` of {field, before, after} text)."""
+    e = row.entry
+    return {
+        "at": e.at.isoformat(), "login": e.login, "action": e.action, "object_type": e.object_type,
+        "object_key": e.object_key, "before": e.before, "after": e.after, "reason": e.reason,
+        "when": row.when, "who": row.who,
+        "changes": [{"field": c.field, "before": c.before, "after": c.after} for c in row.changes],
+    }
+
+
+def _is_position(object_key: str | None) -> bool:
+    if object_key is None:
+        return False
+    try:
+        parse_position_ref(object_key)
+    except InvalidInput:
+        return False
+    return True
+
+
+def _referenced(entries: list[AuditEntry]) -> dict[str, set]:
+    """Ids by kind of row, and logins, that the entries name."""
+    ids: dict[str, set] = {kind: set() for kind in (*REFERENCES.values(), "user")}
+    for e in entries:
+        ids["user"].add(e.login)
+        for values in (e.before or {}, e.after or {}):
+            for field, value in values.items():
+                if field in REFERENCES and value is not None:
+                    ids[REFERENCES[field]].add(value)
+                elif field.endswith("_by") and value:
+                    ids["user"].add(value)
+    return ids
+
+
+def _row(e: AuditEntry, names: dict[str, dict], fields: dict[str, tuple[str, str]]) -> HistoryRow:
+    before, after = e.before or {}, e.after or {}
+    changes = []
+    for field in [*after, *(f for f in before if f not in after)]:
+        old = _text(field, before[field], names, fields) if field in before else None
+        new = _text(field, after[field], names, fields) if field in after else None
+        if old == new or (old is None and new == "—"):  # unchanged, or created empty: nothing to read
+            continue
+        changes.append(FieldChange(fields.get(field, (field.replace("_", " "),))[0], old, new))
+    return HistoryRow(e, _plant(e.at), names["user"].get(e.login, e.login), tuple(changes))
+
+
+def _plant(at: datetime) -> str:
+    """A stored time (UTC; naive ones are UTC too) as the plant's clock showed it."""
+    return f"{plant_time(at if at.tzinfo else at.replace(tzinfo=timezone.utc)):%Y-%m-%d %H:%M}"
+
+
+def _fields() -> dict[str, tuple[str, str]]:
+    """(name people read, unit of the value) of the stored fields whose name is not one
+    (built per call: gettext). Other fields read with spaces for underscores, no unit."""
+    return {
+        "customer_id": (_("customer"), ""), "deal_id": (_("deal"), ""), "mill_id": (_("mill"), ""),
+        "assignment": (_("revision"), ""), "is_key_account": (_("key account"), ""), "position_no": (_("position no."), ""),
+        "od_mm": (_("OD"), "mm"), "wall_mm": (_("wall"), "mm"), "length_m": (_("length"), "m"),
+        "od_min_mm": (_("OD from"), "mm"), "od_max_mm": (_("OD to"), "mm"),
+        "wall_min_mm": (_("wall from"), "mm"), "wall_max_mm": (_("wall to"), "mm"),
+        "speed_m_per_h": (_("speed"), "m/h"), "nominal_hours": (_("nominal hours"), "h/month"), "hours": (_("hours"), "h"),
+        "tonnes_ordered": (_("ordered"), "t"), "tonnes_produced": (_("produced"), "t"), "tonnes_short": (_("short"), "t"),
+        "price": (_("price"), "RUB/t"), "metal_cost": (_("metal cost"), "RUB/t"), "conversion_cost": (_("conversion cost"), "RUB/t"),
+        "margin_at_stake": (_("margin at stake"), "RUB"), "norms": (_("norms, OD × wall mm"), "t/h"),
+    }
+
+
+def _text(field: str, value: Any, names: dict[str, dict], fields: dict[str, tuple[str, str]]) -> str:
+    """A stored value as people read it: names for ids and logins, plant time for times,
+    numbers grouped with their unit."""
+    if value is None or value == "" or value == []:
+        return "—"
+    if field in REFERENCES:
+        return str(names[REFERENCES[field]].get(value, f"#{value}"))
+    if field in OBJECTS:
+        return f"{field} {value}"
+    if field.endswith("_by"):
+        return str(names["user"].get(value, value))
+    if field.endswith("_at") and isinstance(value, str):
+        try:
+            return _plant(datetime.fromisoformat(value))
+        except ValueError:
+            return value
+    unit = fields.get(field, ("", ""))[1]
+    if field == "norms":
+        return "; ".join(f"{a:g}–{b:g} × {c:g}–{d:g}: {tph:g}" for a, b, c, d, tph in value) + f" {unit}"
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    if unit:
+        return f"{_number(value)} {unit}"
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _number(value: Any) -> str:
+    """``50000`` or ``"50000.00"`` (money as stored) → ``50 000``; ``12.5`` → ``12.5``."""
+    try:
+        number = Decimal(str(value))
+    except ArithmeticError:
+        return str(value)
+    places = 0 if number == number.to_integral_value() else min(-number.normalize().as_tuple().exponent, 3)
+    return grouped(number, places)

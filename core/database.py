@@ -13,32 +13,37 @@ from pathlib import Path
 
 from core.errors import InvalidInput, MillplanError, NotFound
 from core.permissions import Action, actor, require
-from storage import backup as sqlite_backup
+from storage import backup as store_backup
 from storage import migrate
-from storage.engine import masked
+from storage.engine import masked, sqlite_file
 from storage.store import open_store
 
 NEEDED_TABLES = {"alembic_version", "users", "mills", "deals", "positions", "assignments", "audit_log"}
 
 
-def _postgres_advice(url: str, verb: str) -> str:
-    shown = masked(url)
+def _postgres_advice(url: str, verb: str, file: Path) -> str:
+    """What to run instead, for a store on PostgreSQL: its own tool, as a command line
+    that works as printed (password through ``PGPASSWORD`` or ``~/.pgpass``)."""
+    shown, password = masked(url), "the password from PGPASSWORD or ~/.pgpass"
     if verb == "backup":
         return (
-            f"{shown} is not an SQLite file: back PostgreSQL up with its own tool, e.g. "
-            f"pg_dump --format=custom --file FILE '{shown}' (consistent while others work; add the password "
-            "through PGPASSWORD or ~/.pgpass)"
+            f"{shown} is not an SQLite file: back PostgreSQL up with its own tool "
+            f"(consistent while others work; {password}):\n  {store_backup.pg_dump_command(url, file)}"
         )
-    return f"{shown} is not an SQLite file: restore PostgreSQL with pg_restore --clean --dbname '{shown}' FILE, then run any millplan command to upgrade it"
+    return (
+        f"{shown} is not an SQLite file: restore PostgreSQL with its own tool (it replaces the database's "
+        f"content in one transaction; {password}), then run any millplan command to upgrade it:\n"
+        f"  {store_backup.pg_restore_command(url, file)}"
+    )
 
 
-def sqlite_file(url: str, verb: str) -> Path:
-    """The SQLite file of the store at ``url``, to ``verb`` (``backup`` or ``restore``);
-    raises :class:`MillplanError` with ``pg_dump`` / ``pg_restore`` advice for any other
-    database, connecting to nothing."""
-    database = sqlite_backup.sqlite_path(url)
+def sqlite_store(url: str, verb: str, file: Path) -> Path:
+    """The SQLite file of the store at ``url``, to ``verb`` (``backup`` or ``restore``)
+    to or from ``file``; raises :class:`MillplanError` with the ``pg_dump`` /
+    ``pg_restore`` command line for any other database, connecting to nothing."""
+    database = sqlite_file(url)
     if database is None:
-        raise MillplanError(_postgres_advice(url, verb))
+        raise MillplanError(_postgres_advice(url, verb, Path(file)))
     return database
 
 
@@ -47,7 +52,7 @@ def backup(url: str, target: Path) -> Path:
     others may be writing. Raises :class:`MillplanError` for PostgreSQL (with
     ``pg_dump`` advice; nothing is connected) or an existing ``target``, and
     :class:`NotFound` when the store's file does not exist."""
-    database = sqlite_file(url, "backup")
+    database = sqlite_store(url, "backup", target)
     if not database.exists():
         raise NotFound(f"there is no database at {database} to back up")
     target = Path(target).expanduser()
@@ -55,7 +60,7 @@ def backup(url: str, target: Path) -> Path:
         raise MillplanError(f"{target} exists: back up to a new file")
     if not target.parent.is_dir():
         raise NotFound(f"folder {target.parent} does not exist")
-    sqlite_backup.copy_out(database, target)
+    store_backup.copy_out(database, target)
     return target
 
 
@@ -66,7 +71,7 @@ def check_backup(file: Path) -> str:
     if not file.is_file():
         raise NotFound(f"{file} does not exist")
     try:
-        revision, tables, check = sqlite_backup.inspect(file)
+        revision, tables, check = store_backup.inspect(file)
     except sqlite3.DatabaseError as exc:
         raise InvalidInput(f"{file} is not an SQLite database ({exc})") from None
     if check != "ok":
@@ -89,7 +94,7 @@ def restore(url: str, file: Path, *, login: str) -> str:
     :func:`check_backup`), and :class:`Forbidden` unless ``login`` is an admin of the
     store being replaced.
     """
-    database = sqlite_file(url, "restore")
+    database = sqlite_store(url, "restore", file)
     file = Path(file).expanduser()
     revision = check_backup(file)
     if database.exists():
@@ -99,7 +104,7 @@ def restore(url: str, file: Path, *, login: str) -> str:
         finally:
             current.dispose()
     database.parent.mkdir(parents=True, exist_ok=True)
-    sqlite_backup.copy_in(file, database)
+    store_backup.copy_in(file, database)
     restored = open_store(url)  # upgrades it
     try:
         with restored.unit_of_work() as repo:

@@ -22,7 +22,7 @@ from core.attributes import mass_per_metre_kg
 from core.importing.mills import import_mills
 from core.importing.portfolio import import_portfolio
 from core.horizon import DEFAULT_HORIZON
-from core.months import Month
+from core.months import Month, plant_today
 from storage.store import Store
 
 # The demo plant's mills, modelled on a Russian pipe plant's register: code, name, shop,
@@ -124,7 +124,7 @@ def generate(folder: Path, positions: int, *, mills: int = len(MILLS), today: da
     and ``mills`` mills into ``folder``; requested months lie from one month back to
     three ahead of ``today``'s month. Deterministic for a given seed and date."""
     rng = random.Random(seed)
-    today = today or date.today()
+    today = today or plant_today()
     start = Month.of(today)
     folder.mkdir(parents=True, exist_ok=True)
     plant = _mills(mills, rng)
@@ -230,7 +230,7 @@ def demo_built(store: Store) -> bool:
 def build_demo(store: Store, folder: Path, *, login: str, today: date | None = None) -> PlantFiles:
     """Fill an empty store with the demo plant: write its Excel files into ``folder``,
     import them as a planner would, and plan next month so every pane has work in it."""
-    today = today or date.today()
+    today = today or plant_today()
     files = generate(folder, DEMO_POSITIONS, today=today)
     import_mills(store, files.mills, login=login)
     import_portfolio(store, files.portfolio, login=login)

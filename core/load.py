@@ -22,7 +22,7 @@ from datetime import date, timedelta
 
 from core.attributes import describe
 from core.model import Assignment, DealStatus, ForecastLine, Mill, MillLoad, Plant
-from core.months import Month, plant_time
+from core.months import Month, plant_today
 from storage.store import Store
 
 HORIZON_LIMIT_MONTHS = 120
@@ -57,7 +57,7 @@ class LoadReport:
 
 def mill_load(store: Store, *, months: int = 6, today: date | None = None) -> LoadReport:
     """Load of each mill for ``months`` months from the current one, and load horizons."""
-    today = today or plant_time().date()
+    today = today or plant_today()
     start = Month.of(today)
     window = tuple(start.range(months))
     with store.reading() as repo:

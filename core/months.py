@@ -7,9 +7,11 @@ It is stored as the text ``YYYY-MM`` (sortable, readable in any SQL client).
 from __future__ import annotations
 
 import calendar
-import re
-from dataclasses import dataclass
 import os
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -19,6 +21,10 @@ _YYYY_MM = re.compile(r"([0-9]{4})-([0-9]{2})")
 
 
 TIMEZONE_ENV = "MILLPLAN_TIMEZONE"
+TODAY_ENV = "MILLPLAN_TODAY"
+
+_today_set: date | None = None
+"""The plant's date set for one command (``--today``), over ``MILLPLAN_TODAY``."""
 
 
 def plant_time(now: datetime | None = None) -> datetime:
@@ -36,6 +42,45 @@ def plant_time(now: datetime | None = None) -> datetime:
         return now.astimezone(ZoneInfo(zone))
     except (ZoneInfoNotFoundError, ValueError):
         raise InvalidInput(f"{TIMEZONE_ENV}={zone!r} is not a time zone (e.g. Asia/Yekaterinburg)") from None
+
+
+def parse_day(text: str, source: str = TODAY_ENV) -> date:
+    """Strict ``YYYY-MM-DD``; raises :class:`~core.errors.InvalidInput` naming ``source``
+    (where the text came from) otherwise."""
+    try:
+        if len(text.strip()) != 10:
+            raise ValueError
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise InvalidInput(f"{source}={text!r} is not a date in the form YYYY-MM-DD") from None
+
+
+def plant_today() -> date:
+    """The plant's date, which every "today" and "current month" of millplan reads: the
+    date set by :func:`today_set` (``--today``), else ``MILLPLAN_TODAY`` (``YYYY-MM-DD``;
+    for rehearsals, a cut-over or tests — as frePPLe's *currentdate* parameter), else
+    today at the plant (:func:`plant_time`). Times stamped on rows (audit, approvals)
+    are always the real UTC instant.
+
+    Raises :class:`~core.errors.InvalidInput` for a ``MILLPLAN_TODAY`` that is not a date.
+    """
+    if _today_set is not None:
+        return _today_set
+    text = os.environ.get(TODAY_ENV)
+    if text:
+        return parse_day(text)
+    return plant_time().date()
+
+
+@contextmanager
+def today_set(day: date) -> Iterator[None]:
+    """Within the block, the plant's date is ``day`` (over ``MILLPLAN_TODAY``)."""
+    global _today_set  # noqa: PLW0603 - one plant date per process, read by every thread
+    previous, _today_set = _today_set, day
+    try:
+        yield
+    finally:
+        _today_set = previous
 
 
 @dataclass(frozen=True, order=True, slots=True)
@@ -72,9 +117,9 @@ class Month:
         return cls(day.year, day.month)
 
     @classmethod
-    def current(cls, now: datetime | None = None) -> Month:
-        """The month it is now at the plant (see :func:`plant_time`)."""
-        return cls.of(plant_time(now))
+    def current(cls) -> Month:
+        """The plant's current month: that of :func:`plant_today`."""
+        return cls.of(plant_today())
 
     def __str__(self) -> str:
         return f"{self.year:04d}-{self.month:02d}"

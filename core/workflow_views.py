@@ -14,7 +14,8 @@ from core.documents import money
 from core.i18n import _
 from core.numbers import grouped
 from core.requests import describe
-from core.model import Assignment, AuditEntry
+from core.audit import HistoryRow
+from core.model import Assignment
 from core.notices import Notification
 from core.views import Column, TableView, short_reason
 from core.whatif import Shift, WhatIf
@@ -274,23 +275,11 @@ def positions_view(assignment: Assignment, mine: frozenset[str] = frozenset()) -
     return TableView(_("Positions"), columns, tuple(rows[ref] for ref in sorted(rows, key=lambda r: (r not in mine, r))))
 
 
-def audit_change(entry: AuditEntry) -> str:
-    """An audit entry's change in one line: ``field: before → after``, then its reason."""
-    after = entry.after or {}
-    before = entry.before or {}
-    parts = [f"{k}: {before[k]} → {v}" if k in before else f"{k}: {v}" for k, v in after.items()]
-    parts += [f"{k}: {v} → —" for k, v in before.items() if k not in after]
-    text = ", ".join(parts)
-    if entry.reason:
-        text = f"{entry.reason} · {text}" if text else entry.reason
-    return text
-
-
-def history_view(entries: list[AuditEntry]) -> TableView:
-    """Audit entries, as read (newest first): when (UTC), who, what, on which object, and
-    the change with its reason."""
+def history_view(rows: list[HistoryRow]) -> TableView:
+    """Audit entries as :func:`core.audit.history` reads them (newest first): when (plant
+    time), who, what, on which object, and the reason with the change."""
     columns = (
-        Column("at", _("When (UTC)")),
+        Column("at", _("When (plant time)")),
         Column("login", _("Who")),
         Column("action", _("Action")),
         Column("object", _("Object")),
@@ -298,10 +287,10 @@ def history_view(entries: list[AuditEntry]) -> TableView:
     )
     rows = tuple(
         {
-            "key": str(n), "at": f"{e.at:%Y-%m-%d %H:%M}", "login": e.login, "action": e.action,
-            "object": e.object_key, "object_key": e.object_key, "change": audit_change(e),
+            "key": str(n), "at": r.when, "login": r.who, "action": r.entry.action,
+            "object": r.entry.object_key, "object_key": r.entry.object_key, "change": r.change,
         }
-        for n, e in enumerate(entries)
+        for n, r in enumerate(rows)
     )
     return TableView(_("History"), columns, rows)
 

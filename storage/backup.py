@@ -3,26 +3,20 @@
 The backup API copies a database page by page under SQLite's own locks, so a copy taken
 while others write is consistent (WAL: writers go on meanwhile), and a copy put back into
 a live database replaces it in one write transaction: other connections see the old
-content or the new one, never a mix. PostgreSQL has its own tools (``pg_dump``).
+content or the new one, never a mix. PostgreSQL has its own tools (``pg_dump``,
+``pg_restore``): this module writes their command lines.
 """
 
 from __future__ import annotations
 
 import os
+import shlex
 import sqlite3
 from pathlib import Path
 
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 
 from storage.engine import SQLITE_BUSY_TIMEOUT_MS
-
-
-def sqlite_path(url: str) -> Path | None:
-    """The file of an SQLite URL; ``None`` for another backend or an in-memory database."""
-    parsed = make_url(url)
-    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
-        return None
-    return Path(parsed.database).expanduser()
 
 
 def copy_out(database: Path, target: Path) -> None:
@@ -69,3 +63,25 @@ def copy_in(file: Path, database: Path) -> None:
             target.close()
     finally:
         source.close()
+
+
+def libpq_uri(url: str) -> str:
+    """The ``postgresql://user@host:port/db?…`` URI the PostgreSQL tools read, of the
+    SQLAlchemy ``url`` (``postgresql+psycopg://…``): no driver, and no password — the
+    tools take it from ``PGPASSWORD`` or ``~/.pgpass``, or ask for it."""
+    parsed = make_url(url)
+    bare = URL.create("postgresql", parsed.username, None, parsed.host, parsed.port, parsed.database, parsed.query)
+    return bare.render_as_string(hide_password=False)
+
+
+def pg_dump_command(url: str, file: Path) -> str:
+    """A shell command line copying the PostgreSQL database at ``url`` to ``file`` in
+    pg_dump's custom format (consistent while others write: one snapshot)."""
+    return shlex.join(["pg_dump", "--format=custom", "--file", str(file), "--dbname", libpq_uri(url)])
+
+
+def pg_restore_command(url: str, file: Path) -> str:
+    """A shell command line putting the custom-format dump ``file`` in place of the
+    content of the PostgreSQL database at ``url``: existing tables dropped first, all in
+    one transaction (it fails whole or succeeds whole)."""
+    return shlex.join(["pg_restore", "--clean", "--if-exists", "--single-transaction", "--dbname", libpq_uri(url), str(file)])

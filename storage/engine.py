@@ -34,6 +34,15 @@ def default_url() -> str:
     return f"sqlite:///{path}"
 
 
+def sqlite_file(url: str) -> Path | None:
+    """The file of an SQLite URL; ``None`` for another backend or an in-memory database.
+    Raises ``sqlalchemy.exc.ArgumentError`` for a malformed URL."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return None
+    return Path(parsed.database).expanduser()
+
+
 def masked(url: str) -> str:
     """The URL with any password hidden, for messages and logs."""
     try:
@@ -47,11 +56,11 @@ def make_engine(url: str) -> Engine:
 
     Raises ``sqlalchemy.exc.ArgumentError`` for a malformed URL (the caller words it).
     """
-    parsed = make_url(url)
-    if parsed.get_backend_name() != "sqlite":
+    if make_url(url).get_backend_name() != "sqlite":
         return sa.create_engine(url, pool_pre_ping=True)
-    if parsed.database and parsed.database != ":memory:":
-        Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    file = sqlite_file(url)
+    if file is not None:
+        file.parent.mkdir(parents=True, exist_ok=True)
     engine = sa.create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
 
     @sa.event.listens_for(engine, "connect")

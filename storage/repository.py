@@ -103,15 +103,46 @@ class Repository:
         """Append one audit entry (values made JSON-safe: Decimal and times as text)."""
         self.session.add(AuditRow(**self._audit_values(utcnow(), login, action, object_type, object_key, before, after, reason)))
 
-    def audit_entries(self, object_key: str | None = None, limit: int = 200) -> list[AuditEntry]:
-        """Newest first; only those of ``object_key`` when given."""
+    def audit_entries(self, object_key: str | None = None, limit: int = 200, *, position_edits: bool = False) -> list[AuditEntry]:
+        """Newest first; only those of ``object_key`` when given — with ``position_edits``
+        also the revisions' edits naming it (a ``DEAL#NO``) as their position."""
         query = select(AuditRow).order_by(AuditRow.id.desc()).limit(limit)
         if object_key is not None:
-            query = query.where(AuditRow.object_key == object_key)
+            condition = AuditRow.object_key == object_key
+            if position_edits:
+                edit = sa.and_(AuditRow.object_type == "assignment", AuditRow.after["position"].as_string() == object_key)
+                condition = sa.or_(condition, edit)
+            query = query.where(condition)
         return [
             AuditEntry(r.at, r.login, r.action, r.object_type, r.object_key, r.before, r.after, r.reason)
             for r in self.session.exec(query)
         ]
+
+    def audit_names(self, ids: dict[str, set]) -> dict[str, dict]:
+        """What people call the rows an audit entry refers to by id. ``ids`` maps any of
+        ``customer``, ``mill``, ``deal``, ``assignment`` to row ids and ``user`` to logins;
+        the answer maps each to {id: customer name, mill code, deal number, revision key
+        ``YYYY-MM/LINE/rN``, user name} for the rows that still exist."""
+        queries = {
+            "customer": (CustomerRow.id, CustomerRow.name),
+            "mill": (MillRow.id, MillRow.code),
+            "deal": (DealRow.id, DealRow.number),
+            "user": (UserRow.login, UserRow.name),
+        }
+        found: dict[str, dict] = {}
+        for kind, wanted in ids.items():
+            if not wanted:
+                found[kind] = {}
+            elif kind == "assignment":
+                rows = self.session.exec(
+                    select(AssignmentRow.id, AssignmentRow.month, AssignmentRow.product_line, AssignmentRow.revision)
+                    .where(AssignmentRow.id.in_(list(wanted)))
+                )
+                found[kind] = {i: f"{month}/{line}/r{revision}" for i, month, line, revision in rows}
+            else:
+                key, name = queries[kind]
+                found[kind] = dict(self.session.exec(select(key, name).where(key.in_(list(wanted)))).all())
+        return found
 
     def last_change(self, object_key: str) -> str:
         """"LOGIN at YYYY-MM-DD HH:MM UTC" of the newest audit entry of ``object_key``

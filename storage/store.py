@@ -13,7 +13,7 @@ from sqlmodel import Session
 
 from core.errors import Forbidden, StoreUnavailable
 from storage import migrate
-from storage.engine import READ_OPTION, SQLITE_BUSY_TIMEOUT_MS, default_url, make_engine, masked
+from storage.engine import READ_OPTION, SQLITE_BUSY_TIMEOUT_MS, default_url, make_engine, masked, sqlite_file
 from storage.repository import Repository
 
 
@@ -102,14 +102,22 @@ class Store:
         self.engine.dispose()
 
 
-def open_store(url: str | None = None) -> Store:
-    """Connect to ``url`` (default: ``$MILLPLAN_DB`` or the user's SQLite file) and upgrade it.
+def open_store(url: str | None = None, *, create: bool = True) -> Store:
+    """Connect to ``url`` (default: ``$MILLPLAN_DB`` or the user's SQLite file) and upgrade
+    it; a missing SQLite file is created (with its folder) unless ``create`` is false.
 
     Raises :class:`~core.errors.StoreUnavailable` naming the database (password masked)
-    when the URL is malformed, the server is unreachable or the file cannot be opened.
+    when the URL is malformed, the server is unreachable, the file cannot be opened, or
+    — with ``create`` false — the SQLite file does not exist (nothing is created then).
     """
     url = url or default_url()
     try:
+        file = sqlite_file(url)
+        if not create and file is not None and not file.exists():
+            raise StoreUnavailable(
+                f"there is no millplan database at {file}: check the path "
+                "(only `millplan import …`, `millplan db restore` and `millplan demo` create one)"
+            )
         engine = make_engine(url)
         with engine.connect() as connection:
             connection.execute(sa.text("SELECT 1"))

@@ -145,8 +145,8 @@ def test_bad_import_names_the_cell_and_writes_nothing(db, shared_data, tmp_path)
     assert json.loads(run(db, "deals", "--json").stdout) == []  # nothing was written
 
 
-def test_usage_and_store_errors_have_their_exit_codes(db):
-    assert run(db, "plan", "--month", "January").exit_code == 2
+def test_usage_and_store_errors_have_their_exit_codes(tiny_db):
+    assert run(tiny_db, "plan", "--month", "January").exit_code == 2
     unreachable = CliRunner().invoke(app, ["--db", "postgresql+psycopg://u:pw@127.0.0.1:1/x", "load"])
     assert unreachable.exit_code == 4 and "cannot open the database" in unreachable.stderr
     assert "pw@" not in unreachable.stderr

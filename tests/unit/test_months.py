@@ -9,7 +9,8 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from core.months import Month
+from core.errors import InvalidInput
+from core.months import TODAY_ENV, Month, plant_time, plant_today, today_set
 
 
 # -- parsing -----------------------------------------------------------------------------
@@ -75,10 +76,40 @@ def test_str_round_trips_and_pads():
         assert str(Month.parse(text)) == text
 
 
-def test_of_and_current():
+def test_of():
     assert Month.of(date(2028, 2, 29)) == Month(2028, 2)
     assert Month.of(datetime(2026, 12, 31, 23, 59)) == Month(2026, 12)
-    assert Month.current(datetime(2027, 1, 1, 0, 0, tzinfo=timezone.utc)) == Month(2027, 1)
+
+
+# -- the plant's date ----------------------------------------------------------------------
+
+
+def test_the_plants_date_is_millplan_today_when_set(monkeypatch):
+    monkeypatch.setenv(TODAY_ENV, "2031-02-28")
+    assert plant_today() == date(2031, 2, 28)
+    assert Month.current() == Month(2031, 2)
+
+
+def test_the_timezone_decides_the_date_when_no_date_is_set(monkeypatch):
+    monkeypatch.delenv(TODAY_ENV, raising=False)
+    monkeypatch.setenv("MILLPLAN_TIMEZONE", "Asia/Yekaterinburg")  # UTC+5, no daylight saving
+    assert plant_today() == plant_time(datetime.now(timezone.utc)).date()
+    assert plant_time(datetime(2026, 12, 31, 20, 0, tzinfo=timezone.utc)).date() == date(2027, 1, 1)
+
+
+def test_a_date_set_for_a_command_wins_over_the_environment_and_ends_with_it(monkeypatch):
+    monkeypatch.setenv(TODAY_ENV, "2031-02-28")
+    with today_set(date(2029, 7, 1)):
+        assert Month.current() == Month(2029, 7)
+    assert Month.current() == Month(2031, 2)
+
+
+@pytest.mark.parametrize("text", ["2031-2-28", "2031-02-30", "28.02.2031", "tomorrow"])
+def test_a_malformed_millplan_today_is_refused_naming_it(monkeypatch, text):
+    monkeypatch.setenv(TODAY_ENV, text)
+    with pytest.raises(InvalidInput) as raised:
+        Month.current()
+    assert f"MILLPLAN_TODAY={text!r}" in str(raised.value)
 
 
 # -- arithmetic --------------------------------------------------------------------------

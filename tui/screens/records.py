@@ -1,8 +1,8 @@
 """Full screens over records: the audit history of one object, and the user's inbox.
 
-Both read in a thread worker through core (:func:`core.audit.history`,
-:func:`core.notifications.inbox`) and show a table with the highlighted row in full below
-it; Esc goes back.
+Both read in a thread worker through core (:func:`core.audit.history` — the rows
+``millplan history`` prints — and :func:`core.notifications.inbox`) and show a table with
+the highlighted row in full below it; Esc goes back.
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 from textual.worker import Worker
 
-from core import approval, notifications
+from core import audit, notifications
+from core.errors import NotFound
 from core.i18n import _
 from core.views import TableView
 from core.workflow_views import history_view, inbox_view
@@ -67,7 +68,11 @@ class HistoryScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="history")
     def _read(self) -> None:
-        self.post_message(RecordsRead(history_view(approval.history(self.app.store, self.object_key, HISTORY_LIMIT))))
+        try:
+            rows = audit.history(self.app.store, self.object_key, HISTORY_LIMIT)
+        except NotFound:  # nothing logged under the key: the table says so
+            rows = []
+        self.post_message(RecordsRead(history_view(rows)))
 
     @on(RecordsRead)
     def _show(self, message: RecordsRead) -> None:

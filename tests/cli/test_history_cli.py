@@ -1,0 +1,29 @@
+"""``millplan history`` (CliRunner): the table people read names customers, mills and
+users and gives plant times; a position's history holds the revisions' edits of it."""
+
+from __future__ import annotations
+
+from typer.testing import CliRunner
+
+import cli
+from core import assignments, planning
+from storage.store import open_store
+from tests.plants import PLAN_MONTH, staff, tiny_plant
+
+
+def test_the_table_reads_names_and_a_positions_edits(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'history.sqlite'}"
+    store = open_store(url)
+    tiny_plant(store)
+    staff(store)
+    planning.plan(store, PLAN_MONTH, login="plm")
+    assignments.set_excluded(store, PLAN_MONTH, "L", "D2#1", True, login="plm", reason="client waits")
+    store.dispose()
+    monkeypatch.setenv("COLUMNS", "200")  # one line a row, to read it whole
+    deal = CliRunner().invoke(cli.app, ["--db", url, "history", "--object", "D2"])
+    assert deal.exit_code == 0, deal.stderr
+    assert "When (plant time)" in deal.stdout
+    assert "customer: Other Co" in deal.stdout and "customer_id" not in deal.stdout
+    position = CliRunner().invoke(cli.app, ["--db", url, "history", "--object", "D2#1"]).stdout
+    [edit] = [line for line in position.splitlines() if "excluded" in line]
+    assert "Line Manager" in edit and f"{PLAN_MONTH}/L/r1" in edit and "client waits · position: D2#1" in edit

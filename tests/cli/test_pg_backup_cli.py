@@ -1,0 +1,77 @@
+"""``db backup`` / ``db restore`` on PostgreSQL print a ``pg_dump`` / ``pg_restore`` command
+that works as printed: run through a shell against the local server, a dump of one
+database restores into a fresh one and over the live one, rows and all."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import uuid
+
+import pytest
+import sqlalchemy as sa
+from typer.testing import CliRunner
+
+import cli
+from core.model import DealStatus
+from storage.store import open_store
+from tests.conftest import PG_ADMIN_URL, _fresh_pg
+from tests.plants import tiny_plant
+
+pytestmark = pytest.mark.pg
+
+
+def printed_command(url: str, verb: str, file: str, tool: str) -> str:
+    """The command line ``millplan db VERB FILE`` prints for ``url`` (it exits 1: nothing to do itself)."""
+    advice = CliRunner().invoke(cli.app, ["--db", url, "db", verb, file])
+    assert advice.exit_code == 1, advice.stderr
+    lines = [line.strip() for line in advice.stderr.splitlines() if line.strip().startswith(tool + " ")]
+    assert len(lines) == 1, advice.stderr
+    return lines[0]
+
+
+def run_in_shell(command: str, folder) -> None:
+    done = subprocess.run(command, shell=True, cwd=folder, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, f"{command}\n{done.stderr}"
+
+
+@pytest.fixture
+def scratch_database():
+    """URL of a second, empty PostgreSQL database, dropped afterwards."""
+    admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    name = f"millplan_restore_{uuid.uuid4().hex[:10]}"
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    yield sa.engine.make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.mark.skipif(shutil.which("pg_dump") is None or shutil.which("pg_restore") is None, reason="pg_dump/pg_restore not installed")
+def test_the_printed_pg_dump_and_pg_restore_work_as_printed(pg_database, scratch_database, tmp_path):
+    _fresh_pg(pg_database)
+    store = open_store(pg_database)
+    tiny_plant(store)
+    store.dispose()
+    file = "plant 2027-01.dump"  # a space: the printed command must quote it
+
+    run_in_shell(printed_command(pg_database, "backup", file, "pg_dump"), tmp_path)
+    assert (tmp_path / file).stat().st_size > 0
+
+    run_in_shell(printed_command(scratch_database, "restore", file, "pg_restore"), tmp_path)
+    copy = open_store(scratch_database)
+    with copy.reading() as repo:
+        assert repo.deal("D4").status is DealStatus.PENDING
+        assert repo.position("D1", 1).tonnes_ordered == 700
+    copy.dispose()
+
+    live = open_store(pg_database)  # changed after the dump, then restored over
+    with live.unit_of_work() as repo:
+        repo.set_deal_status("D4", DealStatus.ACCEPTED, "plm")
+    live.dispose()
+    run_in_shell(printed_command(pg_database, "restore", file, "pg_restore"), tmp_path)
+    live = open_store(pg_database)
+    with live.reading() as repo:
+        assert repo.deal("D4").status is DealStatus.PENDING
+    live.dispose()

@@ -1,0 +1,82 @@
+"""The audit history as people read it (:func:`core.audit.history`), on SQLite and
+PostgreSQL: a position's history holds the revisions' edits of it; ids read as names,
+logins as users' names, times in the plant's zone."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from core import assignments, audit, capacity, deals, planning, plan_options
+from core.errors import NotFound
+from core.workflow_views import history_view
+from tests.plants import PLAN_MONTH, staff, tiny_plant
+
+REVISION = f"{PLAN_MONTH}/L/r1"
+
+
+@pytest.fixture
+def edited(store):
+    """The tiny plant planned by ``plm``; D1#1 locked, excluded with a reason, made
+    mandatory; D2#1 locked (another position's edit); deal D4 accepted."""
+    tiny_plant(store)
+    staff(store)
+    planning.plan(store, PLAN_MONTH, login="plm")
+    assignments.set_locked(store, PLAN_MONTH, "L", "D1#1", True, login="plm")
+    assignments.set_excluded(store, PLAN_MONTH, "L", "D1#1", True, login="plm", reason="client waits")
+    plan_options.set_mandatory(store, PLAN_MONTH, "L", "D1#1", True, login="plm")
+    assignments.set_locked(store, PLAN_MONTH, "L", "D2#1", True, login="plm")
+    deals.accept(store, "D4", login="plm")
+    return store
+
+
+def test_a_positions_history_holds_each_revisions_edits_of_it_newest_first(edited):
+    rows = audit.history(edited, "D1#1")
+    assert [(r.entry.action, r.entry.object_key) for r in rows] == [
+        ("made mandatory", REVISION), ("excluded", REVISION), ("locked", REVISION), ("created", "D1#1"),
+    ]
+    assert rows[1].change == "client waits · position: D1#1"  # the unchanged state is not repeated
+    assert [r.entry.action for r in audit.history(edited, "D2#1")] == ["locked", "created"]
+    assert audit.history(edited, REVISION, limit=2)[0].entry.action == "locked"  # D2#1's, the newest
+
+
+def test_ids_read_as_names_and_logins_as_users_names(edited):
+    [accepted, created] = audit.history(edited, "D4")
+    assert accepted.who == "Line Manager" and accepted.entry.login == "plm"
+    changes = {c.field: (c.before, c.after) for c in accepted.changes}
+    assert changes["accepted by"] == ("—", "Line Manager")
+    assert changes["status"] == ("pending", "accepted")
+    assert dict((c.field, c.after) for c in created.changes)["customer"] == "Key Co"
+    assert "customer_id" not in created.change and "customer: Key Co" in created.change
+    position = {c.field: c.after for c in audit.history(edited, "D1#1")[-1].changes}
+    assert (position["deal"], position["ordered"], position["price"]) == ("D1", "700 t", "50 000 RUB/t")
+
+
+def test_a_mills_hours_name_the_mill_by_its_code(edited):
+    capacity.set_hours(edited, "M2", PLAN_MONTH, 35, login="planner", reason="roll change")
+    capacity.set_hours(edited, "M2", PLAN_MONTH, 30.5, login="planner", reason="repair")
+    changed, created = audit.history(edited, f"M2/{PLAN_MONTH}")
+    assert created.who == "Planner"
+    assert created.change == f"roll change · mill: M2, month: {PLAN_MONTH}, hours: 35 h"  # not mill_id: 2
+    assert changed.change == "repair · hours: 35 h → 30.5 h"
+    with edited.reading() as repo:
+        ids = repo.audit_names({"mill": {1, 2, 99}, "user": {"plm", "gone"}})
+    assert ids == {"mill": {1: "M1", 2: "M2"}, "user": {"plm": "Line Manager"}}
+
+
+def test_times_are_the_plants_and_documents_keep_utc(edited, monkeypatch):
+    monkeypatch.setenv("MILLPLAN_TIMEZONE", "Asia/Yekaterinburg")  # UTC+5 all year
+    row = audit.history(edited, "D4")[0]
+    assert row.when == f"{row.entry.at + timedelta(hours=5):%Y-%m-%d %H:%M}"
+    accepted_at = dict((c.field, c.after) for c in row.changes)["accepted at"]
+    assert accepted_at == f"{row.entry.at + timedelta(hours=5):%Y-%m-%d %H:%M}"
+    document = audit.history_document(row)
+    assert document["at"] == row.entry.at.isoformat() and document["at"].endswith("+00:00")
+    assert document["when"] == row.when and document["after"]["accepted_by"] == "plm"
+    assert history_view([row]).rows[0]["at"] == row.when
+
+
+def test_a_key_with_no_entry_is_refused_as_mistyped(edited):
+    with pytest.raises(NotFound, match="nothing in the audit log under 'D9#1'"):
+        audit.history(edited, "D9#1")

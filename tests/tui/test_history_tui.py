@@ -1,0 +1,82 @@
+"""The workstation's history (``h``) at 80×24 shows what ``millplan history`` prints —
+the same rows, read by one core function — with names for ids and plant times."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+
+from rich.text import Text
+from typer.testing import CliRunner
+
+import cli
+from core import planning, plan_options
+from tests.plants import PLAN_MONTH, staff, tiny_plant
+from tui.app import MillplanApp
+from tui.screens.records import HistoryScreen
+from tui.widgets.approval_pane import SECTIONS, ApprovalPane
+from tui.widgets.view_table import ViewTable
+
+SIZE = (80, 24)
+
+
+async def settle(pilot) -> None:
+    for _ in range(3):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+def shown_rows(app) -> list[tuple[str, ...]]:
+    """(when, who, action, object) of every row of the history table."""
+    table = app.screen.query_one(ViewTable)
+    return [tuple(cell.plain for cell in table.get_row_at(i)[:4]) for i in range(table.row_count)]
+
+
+def detail(app) -> str:
+    rendered = app.screen.query_one("#history-detail").render()
+    return rendered.plain if isinstance(rendered, Text) else str(rendered)
+
+
+async def test_a_deals_history_is_the_rows_the_command_line_prints(sqlite_store, monkeypatch):
+    monkeypatch.setenv("MILLPLAN_TIMEZONE", "Asia/Yekaterinburg")  # UTC+5
+    tiny_plant(sqlite_store)
+    url = str(sqlite_store.engine.url)
+    printed = json.loads(CliRunner().invoke(cli.app, ["--db", url, "history", "--object", "D4", "--json"]).stdout)
+    app = MillplanApp(sqlite_store, "plm", month=PLAN_MONTH)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f3")
+        await settle(pilot)
+        assert app.query_one("#deals-table", ViewTable).selected["key"] == "D4"
+        await pilot.press("h")
+        await settle(pilot)
+        assert isinstance(app.screen, HistoryScreen)
+        assert shown_rows(app) == [(d["when"], d["who"], d["action"], d["object_key"]) for d in printed]
+        assert shown_rows(app)[0][0] == f"{datetime.fromisoformat(printed[0]['at']) + timedelta(hours=5):%Y-%m-%d %H:%M}"
+        assert "customer: Key Co" in detail(app) and "customer_id" not in detail(app)
+        assert "customer: Key Co" in [f"{c['field']}: {c['after']}" for c in printed[0]["changes"]]
+
+
+async def test_a_positions_history_shows_it_made_mandatory_in_a_revision(sqlite_store):
+    tiny_plant(sqlite_store)
+    staff(sqlite_store)
+    planning.plan(sqlite_store, PLAN_MONTH, login="plm")
+    plan_options.set_mandatory(sqlite_store, PLAN_MONTH, "L", "D3#1", True, login="plm")
+    app = MillplanApp(sqlite_store, "plm", month=PLAN_MONTH)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("4")
+        await settle(pilot)
+        pane = app.query_one(ApprovalPane)
+        for _ in range(list(SECTIONS).index("positions")):
+            await pilot.press("s")
+        await pilot.pause()
+        table = pane.query_one(ViewTable)
+        table.move_cursor(row=table.get_row_index("D3#1"))
+        await pilot.pause()
+        await pilot.press("h")
+        await settle(pilot)
+        rows = shown_rows(app)
+        assert [(r[1], r[2], r[3]) for r in rows] == [
+            ("Line Manager", "made mandatory", f"{PLAN_MONTH}/L/r1"), ("test", "created", "D3#1"),  # test: no user
+        ]
+        assert "position: D3#1" in detail(app)
