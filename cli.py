@@ -34,6 +34,7 @@ from core.i18n import _
 from core.identity import current_login
 from core.importing import mills as mills_import
 from core.importing import portfolio as portfolio_import
+from core.importing.headers import normalise
 from core.importing.problems import ImportRejected
 from core.importing.report import ImportReport
 from core.model import DealStatus
@@ -199,7 +200,15 @@ def _report_import(report: ImportReport, as_json: bool) -> None:
         _emit(report.as_dict())
         return
     for kind, where in report.tables.items():
-        err.print(_("{kind}: {where}").format(kind=kind, where=where))
+        columns = [c for c in report.columns if c.table == kind]
+        err.print(
+            _("{kind}: {where}; {read} of {count} columns read").format(
+                kind=kind, where=where, read=sum(c.field is not None for c in columns), count=len(columns)
+            )
+        )
+        for c in columns:
+            if c.label is not None and normalise(c.header) != normalise(c.label):
+                err.print(_("  column {column} '{header}' read as '{label}'").format(column=c.column, header=c.header, label=c.label))
     for kind, counts in report.counts.items():
         out.print(
             _("{kind}: {created} new, {updated} updated, {unchanged} unchanged").format(
