@@ -190,7 +190,9 @@ def _decide_deal(
             f"deal {number}: kept '{status.value}' as decided in millplan; the file still says pending",
         )
     if in_file is status:
-        return _DealDecision(status, accepted_at or file_date, accepted_by, None)
+        kept = accepted_at and file_date and accepted_at != file_date
+        note = f"deal {number}: kept the acceptance date {accepted_at.date()} stored; the file says {file_date.date()}" if kept else None
+        return _DealDecision(status, accepted_at or file_date, accepted_by, note)
     return _DealDecision(in_file, file_date if in_file is DealStatus.ACCEPTED else None, None, None)
 
 
