@@ -34,7 +34,6 @@ from core.i18n import _
 from core.identity import current_login
 from core.importing import mills as mills_import
 from core.importing import portfolio as portfolio_import
-from core.importing.headers import normalise
 from core.importing.problems import ImportRejected
 from core.importing.report import ImportReport
 from core.model import DealStatus
@@ -207,7 +206,7 @@ def _report_import(report: ImportReport, as_json: bool) -> None:
             )
         )
         for c in columns:
-            if c.label is not None and normalise(c.header) != normalise(c.label):
+            if c.renamed:
                 err.print(_("  column {column} '{header}' read as '{label}'").format(column=c.column, header=c.header, label=c.label))
     for kind, counts in report.counts.items():
         out.print(

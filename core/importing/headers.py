@@ -11,9 +11,9 @@ A header names a field when, in this order (the first rule that fits decides):
 
 1. its name is one of the field's names;
 2. its name without the hints (text in brackets, text after a comma) is;
-3. the same two with abbreviations: a word written with a dot, or a single letter,
-   stands for any word it begins (``Произв.`` = ``произведено``, ``Д нар.`` =
-   ``диаметр наружный``).
+3. the same two with abbreviations: a word written with a dot, or a single letter beside
+   other words, stands for any word it begins (``Произв.`` = ``произведено``, ``Д нар.`` =
+   ``диаметр наружный``; a lone ``Д`` is no abbreviation: too many words begin so).
 
 Two fields fitting under the deciding rule make the header ambiguous: it is refused,
 naming both. A recognised name with a unit the field does not accept (``"Количество, кг"``,
@@ -131,8 +131,9 @@ class Header:
     def _abbreviates(self, text: str, name: str) -> bool:
         """``text`` spells ``name`` word for word, abbreviations standing for the words they begin."""
         words, full = text.split(" "), name.split(" ")
+        letters = len(words) > 1
         return len(words) == len(full) and all(
-            w == f or ((w in self.abbreviated or (len(w) == 1 and w.isalpha())) and f.startswith(w))
+            w == f or ((w in self.abbreviated or (letters and len(w) == 1 and w.isalpha())) and f.startswith(w))
             for w, f in zip(words, full)
         )
 

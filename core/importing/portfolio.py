@@ -232,7 +232,7 @@ def import_portfolio(
         good = [r for r in records if r.source.number not in by_row]
         deal_states = repo.deal_states()
         customers, deals, positions, notes = _store_records(good, deal_states)
-        changes = plan_changes(repo.positions(), deal_states, customers, deals, positions)
+        changes = _plan_changes(repo.positions(), deal_states, customers, deals, positions)
         counts = repo.upsert_portfolio(customers, deals, positions, login, f"import {path.name}")
         repo.audit(login, "imported", "file", path.name, after={"positions": len(positions), "rejected_rows": len(by_row)})
     rejects_file = None
@@ -323,7 +323,7 @@ def _store_records(
 _LABELS = {f.key: f.label for f in FIELDS}
 
 
-def plan_changes(
+def _plan_changes(
     stored: list[Position],
     deal_states: dict[str, tuple],
     customers: dict[str, bool | None],

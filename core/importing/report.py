@@ -12,7 +12,7 @@ import openpyxl
 from openpyxl.styles import Font
 
 from core.i18n import _, ngettext
-from core.importing.headers import FieldSpec
+from core.importing.headers import FieldSpec, normalise
 from core.importing.problems import Problem
 from core.importing.workbook import SourceRow, Table
 from core.model import UpsertCounts
@@ -38,6 +38,11 @@ class ColumnUse:
     header: str
     field: str | None
     label: str | None
+
+    @property
+    def renamed(self) -> bool:
+        """Read as a field whose own header reads otherwise (``Произв., т`` as ``Произведено, т``)."""
+        return self.label is not None and normalise(self.header) != normalise(self.label)
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)

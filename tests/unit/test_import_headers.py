@@ -181,6 +181,7 @@ def test_an_exact_name_wins_over_a_hint_free_name_and_an_abbreviation():
 
 def test_undotted_words_are_not_abbreviations():
     assert recognise("Ключ клиент", portfolio.FIELDS, {}) is None
+    assert recognise("Д, мм", portfolio.FIELDS, {}) is None  # a lone letter: not "Длина"
     assert recognise("Кол", portfolio.FIELDS, {}) is None
     assert recognise("В т.ч. НДС", portfolio.FIELDS, {}) is None
 
