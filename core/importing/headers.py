@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Callable
 
 _PUNCTUATION = re.compile(r"[.,;:()\[\]«»\"'’`*№#]")
@@ -105,6 +105,12 @@ def split_unit(header: str) -> tuple[str, str | None]:
     return " ".join(words[: -found[0]]), found[1]
 
 
+def _has_lone_letter(text: str) -> bool:
+    """A single letter beside other words (``д нар``): it abbreviates a word."""
+    words = text.split(" ")
+    return len(words) > 1 and any(len(w) == 1 and w.isalpha() for w in words)
+
+
 @dataclass(frozen=True)
 class Header:
     """A header cell read apart: ``name`` (unit removed), ``bare`` (hints removed too),
@@ -128,24 +134,34 @@ class Header:
         bare = split_unit(head)[0] or name
         return cls(name, bare, unit, frozenset(_DOTTED.findall(_fold(header))))
 
-    def _abbreviates(self, text: str, name: str) -> bool:
-        """``text`` spells ``name`` word for word, abbreviations standing for the words they begin."""
-        words, full = text.split(" "), name.split(" ")
-        letters = len(words) > 1
-        return len(words) == len(full) and all(
-            w == f or ((w in self.abbreviated or (letters and len(w) == 1 and w.isalpha())) and f.startswith(w))
-            for w, f in zip(words, full)
+    def _abbreviates(self, text: str, names: tuple[tuple[str, ...], ...]) -> bool:
+        """``text`` spells one of ``names`` (each split in words) word for word,
+        abbreviations standing for the words they begin."""
+        words = text.split(" ")
+        letters = _has_lone_letter(text)
+        return any(
+            len(words) == len(full) and all(
+                w == f or ((w in self.abbreviated or (letters and len(w) == 1 and w.isalpha())) and f.startswith(w))
+                for w, f in zip(words, full)
+            )
+            for full in names
         )
 
-    def rules(self) -> tuple[Callable[[frozenset[str]], bool], ...]:
+    def rules(self) -> list[Callable[["FieldSpec"], bool]]:
         """The matching rules in order (see the module's docstring): each says whether a
-        field with these names fits."""
-        return (
-            lambda names: self.name in names,
-            lambda names: self.bare in names,
-            lambda names: any(self._abbreviates(self.name, n) for n in names),
-            lambda names: any(self._abbreviates(self.bare, n) for n in names),
-        )
+        field fits. The abbreviation rules only where the header has an abbreviation (most
+        cells scanned for a header have none)."""
+        rules = [lambda spec: self.name in spec.names, lambda spec: self.bare in spec.names]
+        if self.abbreviated or _has_lone_letter(self.name) or _has_lone_letter(self.bare):
+            rules += [
+                lambda spec: self._abbreviates(self.name, spec.name_words),
+                lambda spec: self._abbreviates(self.bare, spec.name_words),
+            ]
+        return rules
+
+
+# The header scan reads the same cell texts (codes, names, months) row after row.
+_read_header = lru_cache(maxsize=4096)(Header.read)
 
 
 @dataclass(frozen=True)
@@ -172,6 +188,11 @@ class FieldSpec:
         headers = [Header.read(n) for n in (self.label, *self.synonyms)]
         return frozenset(n for h in headers for n in (h.name, h.bare))
 
+    @cached_property
+    def name_words(self) -> tuple[tuple[str, ...], ...]:
+        """:attr:`names`, each split in words (for abbreviations)."""
+        return tuple(tuple(n.split(" ")) for n in self.names)
+
 
 @dataclass(frozen=True)
 class Recognised:
@@ -189,9 +210,9 @@ def recognise(header: str, fields: tuple[FieldSpec, ...], mapping: dict[str, str
     mapped = mapping.get(normalise(header))
     if mapped in by_key:
         return Recognised(by_key[mapped])
-    read = Header.read(header)
+    read = _read_header(header)
     for rule in read.rules():
-        fitting = [spec for spec in fields if rule(spec.names)]
+        fitting = [spec for spec in fields if rule(spec)]
         if len(fitting) > 1:
             names = [f"'{spec.label}' ({spec.key})" for spec in fitting]
             which = f"both {names[0]} and {names[1]}" if len(names) == 2 else f"{', '.join(names[:-1])} and {names[-1]}"
