@@ -124,6 +124,8 @@ class Header:
 
     @classmethod
     def read(cls, header: str) -> "Header":
+        """``Header(name="количество кг по весу", bare="количество", unit="кг")`` from
+        ``"Количество, кг (по весу)"``."""
         name, unit = split_unit(header)
         hints = [next(g for g in m.groups() if g is not None) for m in _BRACKETED.finditer(header)]
         head, _, after_comma = _BRACKETED.sub(" ", header).partition(",")
