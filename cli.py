@@ -208,7 +208,15 @@ def _report_import(report: ImportReport, as_json: bool) -> None:
         _emit(report.as_dict())
         return
     for kind, where in report.tables.items():
-        err.print(_("{kind}: {where}").format(kind=kind, where=where))
+        columns = [c for c in report.columns if c.table == kind]
+        err.print(
+            _("{kind}: {where}; {read} of {count} columns read").format(
+                kind=kind, where=where, read=sum(c.field is not None for c in columns), count=len(columns)
+            )
+        )
+        for c in columns:
+            if c.renamed:
+                err.print(_("  column {column} '{header}' read as '{label}'").format(column=c.column, header=c.header, label=c.label))
     for kind, counts in report.counts.items():
         out.print(
             _("{kind}: {created} new, {updated} updated, {unchanged} unchanged").format(

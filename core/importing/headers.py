@@ -1,23 +1,47 @@
-"""Recognising a column by its header, however the plant happened to write it.
+"""Recognising a column by its header, as a person reads it.
 
-A header is split into a *name* and an optional trailing *unit*: ``"Кол-во, тн"`` becomes
-name ``кол-во`` and unit ``т``. Names are compared after lower-casing, ``ё`` → ``е``,
-dropping punctuation and collapsing (non-breaking) spaces, so ``"Цена,  руб./т"`` and
-``"цена руб/т"`` are one header. A recognised name with a unit the field does not accept
-(``"Количество, кг"``) is reported instead of being silently read in the wrong unit.
+A header is split into a *name*, *hints* and an optional *unit*: in
+``"Ключ. клиент (да/нет)"`` the name is ``ключ клиент`` and ``да/нет`` a hint; in
+``"Кол-во, тн"`` the name is ``кол-во`` and the unit ``т``. Text is compared after
+lower-casing, ``ё`` → ``е``, Latin look-alike letters inside a Cyrillic word read as
+Cyrillic (and the other way round), punctuation dropped and (non-breaking) spaces
+collapsed, so ``"Цена,  руб./т"`` and ``"цена руб/т"`` are one header.
+
+A header names a field when, in this order (the first rule that fits decides):
+
+1. its name is one of the field's names;
+2. its name without the hints (text in brackets, text after a comma) is;
+3. the same two with abbreviations: a word written with a dot, or a single letter beside
+   other words, stands for any word it begins (``Произв.`` = ``произведено``, ``Д нар.`` =
+   ``диаметр наружный``; a lone ``Д`` is no abbreviation: too many words begin so).
+
+Two fields fitting under the deciding rule make the header ambiguous: it is refused,
+naming both. A recognised name with a unit the field does not accept (``"Количество, кг"``,
+also when the unit is a hint: ``"Количество (кг)"``) is refused instead of being read in
+the wrong unit.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Callable
 
 _PUNCTUATION = re.compile(r"[.,;:()\[\]«»\"'’`*№#]")
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009]+")
 # Dropping the dot of "руб./т" leaves "руб /т"; the unit must read "руб/т" again.
 _AROUND_SLASH = re.compile(r" ?/ ?")
+_BRACKETED = re.compile(r"\(([^)]*)\)|\[([^\]]*)\]")
+_WORD = re.compile(r"\w+")
+_DOTTED = re.compile(r"(\w+)\.")
+
+# Letters drawn alike in both alphabets (lower case): a word typed partly on the other
+# keyboard layout reads as the alphabet its other letters are in.
+_LATIN_TO_CYRILLIC = str.maketrans("abcehkmoptxy", "авсенкмортху")
+_CYRILLIC_TO_LATIN = str.maketrans("авсенкмортху", "abcehkmoptxy")
+_LOOK_ALIKE_LATIN = frozenset("abcehkmoptxy")
+_LOOK_ALIKE_CYRILLIC = frozenset("авсенкмортху")
 
 # Unit spellings → canonical unit. Order matters only for readability.
 UNITS = {
@@ -31,28 +55,115 @@ UNITS = {
     "т/ч": "т/ч", "тн/ч": "т/ч", "t/h": "т/ч",
     "руб/т": "руб/т", "руб/тн": "руб/т", "р/т": "руб/т", "rub/t": "руб/т", "₽/т": "руб/т",
     "тыс руб/т": "тыс руб/т",
+    # units no field takes: known so that a column in them is refused, not misread
+    "шт": "шт", "штук": "шт", "pcs": "шт",
+    "руб": "руб", "тыс руб": "тыс руб", "%": "%",
 }
 
 
+def _script_word(word: re.Match) -> str:
+    """One word in one alphabet: look-alike letters follow the word's other letters."""
+    text = word.group()
+    cyrillic = {c for c in text if "а" <= c <= "я"}
+    latin = {c for c in text if "a" <= c <= "z"}
+    if cyrillic - _LOOK_ALIKE_CYRILLIC and not latin - _LOOK_ALIKE_LATIN:
+        return text.translate(_LATIN_TO_CYRILLIC)
+    if latin - _LOOK_ALIKE_LATIN and not cyrillic - _LOOK_ALIKE_CYRILLIC:
+        return text.translate(_CYRILLIC_TO_LATIN)
+    if cyrillic and latin and not (cyrillic - _LOOK_ALIKE_CYRILLIC or latin - _LOOK_ALIKE_LATIN):
+        return text.translate(_LATIN_TO_CYRILLIC)  # only look-alikes, both alphabets: the plant writes Russian
+    return text
+
+
+def _fold(header: str) -> str:
+    """Lower case, ``ё`` → ``е``, each word in one alphabet; punctuation kept."""
+    return _WORD.sub(_script_word, header.lower().replace("ё", "е"))
+
+
 def normalise(header: str) -> str:
-    """Lower case, ``ё`` → ``е``, punctuation dropped, spaces collapsed and none kept
-    around ``/`` (``"руб./т"`` → ``"руб/т"``)."""
-    header = header.lower().replace("ё", "е")
-    header = _PUNCTUATION.sub(" ", header)
+    """Lower case, ``ё`` → ``е``, look-alike letters in the word's alphabet, punctuation
+    dropped, spaces collapsed and none kept around ``/`` (``"руб./т"`` → ``"руб/т"``)."""
+    header = _PUNCTUATION.sub(" ", _fold(header))
     header = _SPACES.sub(" ", header).strip()
     return _AROUND_SLASH.sub("/", header)
 
 
+def _trailing_unit(words: list[str], keep: int) -> tuple[int, str] | None:
+    """How many trailing ``words`` spell a unit, and the unit; at least ``keep`` words stay."""
+    for take in (3, 2, 1):  # longest unit spelling first ("тыс руб/т" before "руб/т")
+        if len(words) - take >= keep and " ".join(words[-take:]) in UNITS:
+            return take, UNITS[" ".join(words[-take:])]
+    return None
+
+
 def split_unit(header: str) -> tuple[str, str | None]:
     """``("количество", "т")`` from ``"Количество, тн"``; the unit is ``None`` if absent."""
-    key = normalise(header)
-    words = key.split(" ")
-    for take in (3, 2, 1):  # longest unit spelling first ("тыс руб/т" before "руб/т")
-        if len(words) > take:
-            tail = " ".join(words[-take:])
-            if tail in UNITS:
-                return " ".join(words[:-take]), UNITS[tail]
-    return key, None
+    words = normalise(header).split(" ")
+    found = _trailing_unit(words, keep=1)
+    if found is None:
+        return " ".join(words), None
+    return " ".join(words[: -found[0]]), found[1]
+
+
+def _has_lone_letter(text: str) -> bool:
+    """A single letter beside other words (``д нар``): it abbreviates a word."""
+    words = text.split(" ")
+    return len(words) > 1 and any(len(w) == 1 and w.isalpha() for w in words)
+
+
+@dataclass(frozen=True)
+class Header:
+    """A header cell read apart: ``name`` (unit removed), ``bare`` (hints removed too),
+    ``unit`` (canonical, from the end of the header or a hint; ``None`` if none) and
+    ``abbreviated`` (words written with a dot)."""
+
+    name: str
+    bare: str
+    unit: str | None
+    abbreviated: frozenset[str]
+
+    @classmethod
+    def read(cls, header: str) -> "Header":
+        """``Header(name="количество кг по весу", bare="количество", unit="кг")`` from
+        ``"Количество, кг (по весу)"``."""
+        name, unit = split_unit(header)
+        hints = [next(g for g in m.groups() if g is not None) for m in _BRACKETED.finditer(header)]
+        head, _, after_comma = _BRACKETED.sub(" ", header).partition(",")
+        hints.append(after_comma)
+        for hint in hints:
+            found = _trailing_unit(normalise(hint).split(" "), keep=0)
+            unit = unit or (found[1] if found else None)
+        bare = split_unit(head)[0] or name
+        return cls(name, bare, unit, frozenset(_DOTTED.findall(_fold(header))))
+
+    def _abbreviates(self, text: str, names: tuple[tuple[str, ...], ...]) -> bool:
+        """``text`` spells one of ``names`` (each split in words) word for word,
+        abbreviations standing for the words they begin."""
+        words = text.split(" ")
+        letters = _has_lone_letter(text)
+        return any(
+            len(words) == len(full) and all(
+                w == f or ((w in self.abbreviated or (letters and len(w) == 1 and w.isalpha())) and f.startswith(w))
+                for w, f in zip(words, full)
+            )
+            for full in names
+        )
+
+    def rules(self) -> list[Callable[["FieldSpec"], bool]]:
+        """The matching rules in order (see the module's docstring): each says whether a
+        field fits. The abbreviation rules only where the header has an abbreviation (most
+        cells scanned for a header have none)."""
+        rules = [lambda spec: self.name in spec.names, lambda spec: self.bare in spec.names]
+        if self.abbreviated or _has_lone_letter(self.name) or _has_lone_letter(self.bare):
+            rules += [
+                lambda spec: self._abbreviates(self.name, spec.name_words),
+                lambda spec: self._abbreviates(self.bare, spec.name_words),
+            ]
+        return rules
+
+
+# The header scan reads the same cell texts (codes, names, months) row after row.
+_read_header = lru_cache(maxsize=4096)(Header.read)
 
 
 @dataclass(frozen=True)
@@ -62,6 +173,8 @@ class FieldSpec:
     ``label`` is the header millplan writes (Russian, as the plant does); ``synonyms``
     are further names accepted (already in any case/spacing — they are normalised);
     ``units`` are the canonical units accepted (empty: the header must carry none).
+    ``absent`` says what an import takes when the file has no such column (for optional
+    fields that drive the plan; empty for the others).
     """
 
     key: str
@@ -70,18 +183,26 @@ class FieldSpec:
     parse: Callable
     required: bool = True
     units: frozenset[str] = field(default_factory=frozenset)
+    absent: str = ""
 
     @cached_property  # asked for every header cell of every scanned row: compute once
     def names(self) -> frozenset[str]:
-        return frozenset(split_unit(n)[0] for n in (self.label, *self.synonyms))
+        headers = [Header.read(n) for n in (self.label, *self.synonyms)]
+        return frozenset(n for h in headers for n in (h.name, h.bare))
+
+    @cached_property
+    def name_words(self) -> tuple[tuple[str, ...], ...]:
+        """:attr:`names`, each split in words (for abbreviations)."""
+        return tuple(tuple(n.split(" ")) for n in self.names)
 
 
 @dataclass(frozen=True)
 class Recognised:
-    """A header matched to a field, or rejected for its unit (``unit_problem`` set)."""
+    """A header matched to a field, or refused (``problem`` says why: a wrong unit, or
+    more fields than one fit — ``field`` is then the first of them)."""
 
     field: FieldSpec
-    unit_problem: str | None = None
+    problem: str | None = None
 
 
 def recognise(header: str, fields: tuple[FieldSpec, ...], mapping: dict[str, str]) -> Recognised | None:
@@ -91,11 +212,17 @@ def recognise(header: str, fields: tuple[FieldSpec, ...], mapping: dict[str, str
     mapped = mapping.get(normalise(header))
     if mapped in by_key:
         return Recognised(by_key[mapped])
-    name, unit = split_unit(header)
-    for spec in fields:
-        if name in spec.names:
-            if unit is not None and unit not in spec.units:
+    read = _read_header(header)
+    for rule in read.rules():
+        fitting = [spec for spec in fields if rule(spec)]
+        if len(fitting) > 1:
+            names = [f"'{spec.label}' ({spec.key})" for spec in fitting]
+            which = f"both {names[0]} and {names[1]}" if len(names) == 2 else f"{', '.join(names[:-1])} and {names[-1]}"
+            return Recognised(fitting[0], f"fits {which}; rename it or name the right one in a mapping file")
+        if fitting:
+            spec = fitting[0]
+            if read.unit is not None and read.unit not in spec.units:
                 expected = ", ".join(sorted(spec.units)) or "no unit"
-                return Recognised(spec, f"is in {unit}; millplan expects {expected}")
+                return Recognised(spec, f"is in {read.unit}; millplan expects {expected}")
             return Recognised(spec)
     return None

@@ -16,7 +16,15 @@ from typing import Any
 from core.importing import cells
 from core.importing.headers import FieldSpec
 from core.importing.problems import ImportRejected, Problem
-from core.importing.report import ImportReport, default_rejects_path, write_rejects
+from core.importing.report import (
+    FieldChange,
+    ImportReport,
+    column_uses,
+    default_rejects_path,
+    missing_fields,
+    report_notes,
+    write_rejects,
+)
 from core.importing.workbook import (
     Record,
     Table,
@@ -49,6 +57,13 @@ OD_MAX = FieldSpec("od_max_mm", "Диаметр до, мм", ("диаметр м
 WALL_MIN = FieldSpec("wall_min_mm", "Стенка от, мм", ("толщина стенки от", "стенка мин", "стенка min", "smin", "s от", "wall min", "wall from"), cells.number, units=_MM)
 WALL_MAX = FieldSpec("wall_max_mm", "Стенка до, мм", ("толщина стенки до", "стенка макс", "стенка max", "smax", "s до", "wall max", "wall to"), cells.number, units=_MM)
 
+NOMINAL_HOURS = FieldSpec(
+    "nominal_hours", "Фонд времени (номинал), ч/мес",
+    ("фонд времени номинал", "фонд времени", "номинальный фонд времени", "номинальный фонд", "nominal hours", "hours per month"),
+    cells.number, required=False, units=frozenset({"ч/мес", "ч"}),
+    absent="0 h/month for new mills (only the calendar's months have hours); stored hours are kept",
+)
+
 MILL_FIELDS: tuple[FieldSpec, ...] = (
     CODE,
     FieldSpec("name", "Наименование", ("название", "наименование агрегата", "name"), cells.text, required=False),
@@ -59,7 +74,7 @@ MILL_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("steel_grades", "Марки стали", ("марка стали", "марки", "steel grades", "grades"), cells.items),
     FieldSpec("standards", "НТД", ("стандарты", "нормативная документация", "standards"), cells.items),
     FieldSpec("speed_m_per_h", "Скорость, м/ч", ("скорость", "скорость стана", "speed"), cells.number, units=frozenset({"м/ч"})),
-    FieldSpec("nominal_hours", "Фонд времени (номинал), ч/мес", ("фонд времени номинал", "фонд времени", "номинальный фонд времени", "nominal hours", "hours per month"), cells.number, required=False, units=frozenset({"ч/мес", "ч"})),
+    NOMINAL_HOURS,
     FieldSpec("conversion_cost", "Затраты передела (перем.), руб/т", ("затраты передела перем", "затраты передела", "переменные затраты передела", "стоимость передела", "conversion cost"), cells.money, units=frozenset({"руб/т"})),
 )
 
@@ -67,7 +82,12 @@ NORM_FIELDS: tuple[FieldSpec, ...] = (
     CODE, OD_MIN, OD_MAX, WALL_MIN, WALL_MAX,
     FieldSpec("tonnes_per_hour", "Производительность, т/ч", ("производительность", "норма производительности", "норма", "productivity", "t/h"), cells.number, units=frozenset({"т/ч"})),
     # optional: the conversion cost of the size band, where it differs from the mill's
-    FieldSpec("band_conversion_cost", "Перем. затраты на передел, руб/т", ("перем затраты на передел", "переменные затраты на передел", "затраты на передел", "затраты передела перем", "затраты передела", "conversion cost"), cells.money, required=False, units=frozenset({"руб/т"})),
+    FieldSpec(
+        "band_conversion_cost", "Перем. затраты на передел, руб/т",
+        ("перем затраты на передел", "переменные затраты на передел", "затраты на передел", "затраты передела перем", "затраты передела", "conversion cost"),
+        cells.money, required=False, units=frozenset({"руб/т"}),
+        absent="the mill's conversion cost in every size band of the mills the sheet lists",
+    ),
 )
 
 CAPACITY_FIELDS: tuple[FieldSpec, ...] = (CODE,)
@@ -270,8 +290,15 @@ def import_mills(
             all_problems = [p for key in sorted(rejected) for p in rejected[key][2]]
         source = f"import {path.name}"
         plant_before = repo.plant()
+        stored_hours = {m.code: m.nominal_hours for m in plant_before.mills}
+        mill_values = [_mill_values(r.values, stored=r.values["code"] in stored_hours) for r in good_mills]
+        changes = [
+            FieldChange("mill", v["code"], "nominal_hours", NOMINAL_HOURS.label, stored_hours[v["code"]], v["nominal_hours"])
+            for v in mill_values
+            if "nominal_hours" in v and v["code"] in stored_hours and stored_hours[v["code"]] != v["nominal_hours"]
+        ]
         counts = {
-            "mills": repo.upsert_mills([_mill_values(r.values) for r in good_mills], login, source),
+            "mills": repo.upsert_mills(mill_values, login, source),
             "capacity": repo.upsert_capacity(capacity, login, source),
         }
         # the register's mills come with their whole norm table; any other mill only with bands
@@ -289,6 +316,9 @@ def import_mills(
             tables[kind] = f"sheet '{table.sheet}', header row {table.header_row}"
         else:
             notes.append(f"no {kind} sheet found; " + ("nominal hours apply to every month" if kind == "capacity" else "productivity comes from speed × mass per metre"))
+    found = [(kind, t, f) for kind, t, f in (("mills", register, MILL_FIELDS), ("capacity", calendar, CAPACITY_FIELDS), ("norms", norms_table, NORM_FIELDS)) if t]
+    columns = [c for kind, t, f in found for c in column_uses(kind, t, f)]
+    missing = [m for kind, t, f in found for m in missing_fields(kind, t, f)]
     return ImportReport(
         file=str(path),
         tables=tables,
@@ -296,7 +326,10 @@ def import_mills(
         counts=counts,
         rejected=all_problems,
         rejects_file=rejects_file,
-        notes=notes,
+        notes=report_notes(columns, missing, changes) + notes,
+        columns=columns,
+        missing=missing,
+        changes=changes,
     )
 
 
@@ -308,8 +341,10 @@ def _rejected_code(code: str, table: Table, records: list[Record], rejected: dic
     )
 
 
-def _mill_values(v: dict[str, Any]) -> dict[str, Any]:
-    return {
+def _mill_values(v: dict[str, Any], *, stored: bool) -> dict[str, Any]:
+    """A register row as the store's mill record; a file with no nominal hours column
+    leaves a ``stored`` mill's hours alone (a new mill gets 0: only its calendar counts)."""
+    values = {
         "code": v["code"],
         "name": v.get("name") or v["code"],
         "shop": v.get("shop") or "",
@@ -325,3 +360,6 @@ def _mill_values(v: dict[str, Any]) -> dict[str, Any]:
         "nominal_hours": v.get("nominal_hours") or 0.0,
         "conversion_cost": v["conversion_cost"],
     }
+    if stored and "nominal_hours" not in v:
+        del values["nominal_hours"]
+    return values

@@ -16,7 +16,15 @@ from typing import Any
 from core.importing import cells
 from core.importing.headers import FieldSpec
 from core.importing.problems import ImportRejected, Problem
-from core.importing.report import ImportReport, default_rejects_path, write_rejects
+from core.importing.report import (
+    FieldChange,
+    ImportReport,
+    column_uses,
+    default_rejects_path,
+    missing_fields,
+    report_notes,
+    write_rejects,
+)
 from core.importing.workbook import (
     Record,
     load_mapping,
@@ -25,7 +33,7 @@ from core.importing.workbook import (
     read_records,
     find_table,
 )
-from core.model import DealStatus
+from core.model import DealStatus, Position
 from core.permissions import Action, actor, require
 from storage.store import Store
 
@@ -56,24 +64,41 @@ _T, _MM, _M, _RUB_T = frozenset({"т"}), frozenset({"мм"}), frozenset({"м"}),
 FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("deal_number", "№ сделки", ("номер сделки", "сделка", "deal", "deal no", "deal number"), cells.text),
     FieldSpec("customer", "Клиент", ("контрагент", "заказчик", "покупатель", "грузополучатель", "customer", "client"), cells.text),
-    FieldSpec("is_key_account", "Ключевой клиент", ("ключевой", "кк", "key account", "key"), cells.flag, required=False),
+    FieldSpec(
+        "is_key_account", "Ключевой клиент",
+        ("ключевой", "кк", "признак ключевого клиента", "признак кк", "ключевой контрагент", "ключевой заказчик",
+         "ключевой покупатель", "key account", "key customer", "key client", "key"),
+        cells.flag, required=False, absent="no for new customers; stored key-account flags are kept",
+    ),
     FieldSpec("sales_manager", "Менеджер", ("менеджер по продажам", "ответственный менеджер", "ответственный", "sales manager", "manager"), cells.text),
     FieldSpec("deal_status", "Статус сделки", ("статус", "status", "deal status"), deal_status),
-    FieldSpec("accepted_at", "Дата акцепта", ("акцепт", "дата акцептования", "accepted at", "acceptance date"), cells.timestamp, required=False),
+    FieldSpec(
+        "accepted_at", "Дата акцепта",
+        ("акцепт", "дата акцептования", "дата акцептации", "дата подтверждения", "accepted at", "acceptance date"),
+        cells.timestamp, required=False, absent="no date for deals accepted by this file; stored dates are kept",
+    ),
     FieldSpec("position_no", "№ поз.", ("№ позиции", "позиция", "поз", "номер позиции", "position", "position no", "item"), cells.integer),
     FieldSpec("product_line", "Товарная линия", ("тл", "линия", "product line", "line"), cells.text),
     FieldSpec("pipe_type", "Вид трубы", ("тип трубы", "вид продукции", "pipe type", "type"), cells.text, required=False),
-    FieldSpec("od_mm", "Диаметр, мм", ("наружный диаметр", "диаметр наружный", "dн", "d", "od", "outside diameter", "diameter"), cells.number, units=_MM),
+    FieldSpec("od_mm", "Диаметр, мм", ("наружный диаметр", "диаметр наружный", "dн", "дн", "d", "od", "outside diameter", "diameter"), cells.number, units=_MM),
     FieldSpec("wall_mm", "Стенка, мм", ("толщина стенки", "стенка", "s", "wall", "wall thickness"), cells.number, units=_MM),
     FieldSpec("steel_grade", "Марка стали", ("марка", "сталь", "steel grade", "grade"), cells.text),
     FieldSpec("standard", "НТД", ("стандарт", "гост/ту", "гост ту", "нормативный документ", "standard"), cells.text),
     FieldSpec("length_m", "Длина, м", ("длина", "length"), cells.number, required=False, units=_M),
     FieldSpec("tonnes_ordered", "Количество, т", ("количество", "кол-во", "кол во", "объем", "заказано", "тоннаж", "quantity", "qty", "tonnes", "ordered"), cells.number, units=_T),
-    FieldSpec("tonnes_produced", "Произведено, т", ("произведено", "изготовлено", "выпущено", "выполнено", "produced", "made"), cells.number, required=False, units=_T),
+    FieldSpec(
+        "tonnes_produced", "Произведено, т",
+        ("произведено", "изготовлено", "выпущено", "выполнено", "фактически произведено", "произведено факт",
+         "факт производства", "фактический выпуск", "produced", "made"),
+        cells.number, required=False, units=_T, absent="0 t for new positions; stored produced tonnes are kept",
+    ),
     FieldSpec("price", "Цена, руб/т", ("цена", "цена без ндс", "цена реализации", "price"), cells.money, units=_RUB_T),
     FieldSpec("metal_cost", "Перем. затраты (металл), руб/т", ("перем затраты металл", "переменные затраты металл", "затраты на металл", "стоимость металла", "металл", "metal cost"), cells.money, units=_RUB_T),
     FieldSpec("requested_month", "Месяц поставки", ("срок поставки", "период поставки", "месяц отгрузки", "срок отгрузки", "месяц", "requested month", "delivery month", "due month"), cells.month),
-    FieldSpec("manual_priority", "Приоритет", ("priority",), cells.integer, required=False),
+    FieldSpec(
+        "manual_priority", "Приоритет", ("ручной приоритет", "приоритет ручной", "приоритетность", "очередность", "priority", "manual priority"),
+        cells.integer, required=False, absent="none for new positions; stored priorities are kept",
+    ),
     FieldSpec("note", "Примечание", ("комментарий", "прим", "note", "comment"), cells.text, required=False),
 )
 
@@ -165,7 +190,9 @@ def _decide_deal(
             f"deal {number}: kept '{status.value}' as decided in millplan; the file still says pending",
         )
     if in_file is status:
-        return _DealDecision(status, accepted_at or file_date, accepted_by, None)
+        kept = accepted_at and file_date and accepted_at != file_date
+        note = f"deal {number}: kept the acceptance date {accepted_at.date()} stored; the file says {file_date.date()}" if kept else None
+        return _DealDecision(status, accepted_at or file_date, accepted_by, note)
     return _DealDecision(in_file, file_date if in_file is DealStatus.ACCEPTED else None, None, None)
 
 
@@ -203,13 +230,16 @@ def import_portfolio(
         if problems and not skip_invalid:
             raise ImportRejected(path, problems, hint="Fix the rows, or import the good ones with --skip-invalid.")
         good = [r for r in records if r.source.number not in by_row]
-        customers, deals, positions, notes = _store_records(good, repo.deal_states())
+        deal_states = repo.deal_states()
+        customers, deals, positions, notes = _store_records(good, deal_states)
+        changes = _plan_changes(repo.positions(), deal_states, customers, deals, positions)
         counts = repo.upsert_portfolio(customers, deals, positions, login, f"import {path.name}")
         repo.audit(login, "imported", "file", path.name, after={"positions": len(positions), "rejected_rows": len(by_row)})
     rejects_file = None
     if by_row:
         rejected = [(table, r.source, by_row[r.source.number]) for r in records if r.source.number in by_row]
         rejects_file = str(write_rejects(rejects_path or default_rejects_path(path), rejected))
+    columns, missing = column_uses("portfolio", table, FIELDS), missing_fields("portfolio", table, FIELDS)
     return ImportReport(
         file=str(path),
         tables={"portfolio": f"sheet '{table.sheet}', header row {table.header_row}"},
@@ -217,7 +247,10 @@ def import_portfolio(
         counts=counts,
         rejected=problems,
         rejects_file=rejects_file,
-        notes=notes,
+        notes=report_notes(columns, missing, changes) + notes,
+        columns=columns,
+        missing=missing,
+        changes=changes,
     )
 
 
@@ -285,3 +318,37 @@ def _store_records(
                 position[key] = empty if v[key] is None else v[key]
         positions.append(position)
     return customers, list(deals.values()), positions, notes
+
+
+_LABELS = {f.key: f.label for f in FIELDS}
+
+
+def _plan_changes(
+    stored: list[Position],
+    deal_states: dict[str, tuple],
+    customers: dict[str, bool | None],
+    deals: list[dict[str, Any]],
+    positions: list[dict[str, Any]],
+) -> list[FieldChange]:
+    """What the records about to be stored change in the fields that drive the plan, on
+    customers, deals and positions already stored: the key-account flag, the acceptance
+    date, produced tonnes (t) and the manual priority. Fields a record leaves out (the
+    file has no such column) change nothing and are not listed."""
+    flags = {p.customer: p.is_key_account for p in stored}
+    by_key = {(p.deal_number, p.position_no): p for p in stored}
+    changes = [
+        FieldChange("customer", name, "is_key_account", _LABELS["is_key_account"], flags[name], flag)
+        for name, flag in customers.items()
+        if flag is not None and name in flags and flags[name] != flag
+    ]
+    changes += [
+        FieldChange("deal", d["number"], "accepted_at", _LABELS["accepted_at"], deal_states[d["number"]][1], d["accepted_at"])
+        for d in deals
+        if d["number"] in deal_states and deal_states[d["number"]][1] != d["accepted_at"]
+    ]
+    for record in positions:
+        old = by_key.get((record["deal_number"], record["position_no"]))
+        for key in ("tonnes_produced", "manual_priority"):
+            if old is not None and key in record and getattr(old, key) != record[key]:
+                changes.append(FieldChange("position", old.ref, key, _LABELS[key], getattr(old, key), record[key]))
+    return changes

@@ -4,16 +4,182 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 from openpyxl.styles import Font
 
+from core.i18n import _, ngettext
+from core.importing.headers import FieldSpec, normalise
 from core.importing.problems import Problem
 from core.importing.workbook import SourceRow, Table
 from core.model import UpsertCounts
 
 ERROR_HEADER = "Ошибка"
+SHOWN_CHANGES = 10
+"""Objects named per changed field in a note; ``changes`` in the JSON has them all."""
+
+
+@dataclass(frozen=True)
+class ColumnUse:
+    """One column of a header row and what the import read it as.
+
+    ``table`` is the table kind (``portfolio``, ``mills``, ``capacity``, ``norms``),
+    ``column`` the Excel letter; ``field`` the field key (``None``: the column is ignored),
+    or for a capacity calendar's month column the month ``YYYY-MM``; ``label`` the
+    field's own header (``None`` if ignored or a month).
+    """
+
+    table: str
+    sheet: str
+    column: str
+    header: str
+    field: str | None
+    label: str | None
+
+    @property
+    def renamed(self) -> bool:
+        """Read as a field whose own header reads otherwise (``Произв., т`` as ``Произведено, т``)."""
+        return self.label is not None and normalise(self.header) != normalise(self.label)
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def column_uses(kind: str, table: Table, fields: tuple[FieldSpec, ...]) -> list[ColumnUse]:
+    """Every titled column of ``table``'s header row: the field it is read as, the month
+    it holds, or ignored (columns with no header text at all are not listed)."""
+    by_column = {column: spec for spec in fields if (column := table.columns.get(spec.key)) is not None}
+    uses = []
+    for column, header in enumerate(table.headers):
+        if header is None:
+            continue
+        spec = by_column.get(column)
+        read_as = spec.key if spec else (str(table.extra[column]) if column in table.extra else None)
+        uses.append(ColumnUse(kind, table.sheet, table.letter(column), header, read_as, spec.label if spec else None))
+    return uses
+
+
+@dataclass(frozen=True)
+class MissingField:
+    """An optional field that drives the plan and that the file has no column for, and
+    what the import takes instead (``taken_as``, from :attr:`FieldSpec.absent`)."""
+
+    table: str
+    field: str
+    label: str
+    taken_as: str
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def missing_fields(kind: str, table: Table, fields: tuple[FieldSpec, ...]) -> list[MissingField]:
+    """The plan-driving optional fields (those with an ``absent`` text) ``table`` lacks."""
+    return [MissingField(kind, f.key, f.label, f.absent) for f in fields if f.absent and f.key not in table.columns]
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """A re-import changing a plan-driving field of a stored object.
+
+    ``object_type`` is ``customer``, ``deal``, ``position`` or ``mill``; ``object`` its
+    name, number, ``deal#position`` or code; ``before``/``after`` the values (t, h, flags,
+    dates, priorities; ``None`` for none).
+    """
+
+    object_type: str
+    object: str
+    field: str
+    label: str
+    before: Any
+    after: Any
+
+    @property
+    def direction(self) -> str:
+        """``turned off``/``turned on`` (flags), ``lowered``/``raised`` (numbers),
+        ``set``/``cleared`` (from or to none), or ``changed``."""
+        if self.before is None:
+            return "set"
+        if self.after is None:
+            return "cleared"
+        if isinstance(self.before, bool):
+            return "turned on" if self.after else "turned off"
+        if isinstance(self.before, (int, float)) and isinstance(self.after, (int, float)):
+            return "lowered" if self.after < self.before else "raised"
+        return "changed"
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "object_type": self.object_type, "object": self.object, "field": self.field, "label": self.label,
+            "before": _plain(self.before), "after": _plain(self.after), "direction": self.direction,
+        }
+
+
+def _plain(value: Any) -> Any:
+    """A value for JSON and notes: dates as ISO dates, the rest as it is."""
+    return value.date().isoformat() if isinstance(value, datetime) else value.isoformat() if isinstance(value, date) else value
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return _("none")
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(_plain(value))
+
+
+def _direction(direction: str) -> str:
+    return {
+        "turned off": _("turned off"), "turned on": _("turned on"), "lowered": _("lowered"),
+        "raised": _("raised"), "set": _("set"), "cleared": _("cleared"), "changed": _("changed"),
+    }[direction]
+
+
+def _objects(object_type: str, count: int) -> str:
+    return {
+        "customer": ngettext("customer", "customers", count),
+        "deal": ngettext("deal", "deals", count),
+        "position": ngettext("position", "positions", count),
+        "mill": ngettext("mill", "mills", count),
+    }[object_type]
+
+
+def report_notes(columns: list[ColumnUse], missing: list[MissingField], changes: list[FieldChange]) -> list[str]:
+    """The sentences an import's report says about its columns and changes: each ignored
+    column, each plan-driving field not found and what it is taken as, and per changed
+    field and direction how many objects and which (the first :data:`SHOWN_CHANGES`),
+    before → after."""
+    notes = [
+        _("sheet '{sheet}', column {column} '{header}': ignored, millplan reads no field of that name").format(
+            sheet=c.sheet, column=c.column, header=c.header
+        )
+        for c in columns
+        if c.field is None
+    ]
+    notes += [
+        _("'{label}' ({field}): not found, taken as {taken_as}").format(label=m.label, field=m.field, taken_as=m.taken_as)
+        for m in missing
+    ]
+    groups: dict[tuple[str, str, str], list[FieldChange]] = defaultdict(list)
+    for change in changes:
+        groups[change.label, change.direction, change.object_type].append(change)
+    for (label, direction, object_type), items in groups.items():
+        which = ", ".join(f"{c.object} ({_shown(c.before)} → {_shown(c.after)})" for c in items[:SHOWN_CHANGES])
+        more = len(items) - SHOWN_CHANGES
+        if more > 0:
+            which += " " + _("and {count} more").format(count=more)
+        notes.append(
+            _("'{label}' {direction} on {count} {objects}: {which}").format(
+                label=label, direction=_direction(direction), count=len(items),
+                objects=_objects(object_type, len(items)), which=which,
+            )
+        )
+    return notes
 
 
 @dataclass(frozen=True)
@@ -23,7 +189,10 @@ class ImportReport:
     ``tables`` maps each table kind to where it was found; ``counts`` maps each kind of
     object to rows created / updated / unchanged; ``rejected`` lists the problems of rows
     left out under ``--skip-invalid`` (written to ``rejects_file``); ``notes`` are things
-    the planner should know (e.g. a deal kept accepted although the file says pending).
+    the planner should know, as sentences (ignored columns, plan-driving fields not found,
+    plan-driving fields changed on stored objects — see :func:`report_notes` — and e.g. a
+    deal kept accepted although the file says pending); ``columns``, ``missing`` and
+    ``changes`` are the first three in detail.
     """
 
     file: str
@@ -33,6 +202,9 @@ class ImportReport:
     rejected: list[Problem] = field(default_factory=list)
     rejects_file: str | None = None
     notes: list[str] = field(default_factory=list)
+    columns: list[ColumnUse] = field(default_factory=list)
+    missing: list[MissingField] = field(default_factory=list)
+    changes: list[FieldChange] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -43,6 +215,9 @@ class ImportReport:
             "rejected": [p.as_dict() for p in self.rejected],
             "rejects_file": self.rejects_file,
             "notes": self.notes,
+            "columns": [c.as_dict() for c in self.columns],
+            "missing": [m.as_dict() for m in self.missing],
+            "changes": [c.as_dict() for c in self.changes],
         }
 
 

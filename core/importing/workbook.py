@@ -172,8 +172,8 @@ def _evaluate_row(
                 extra[c] = claimed
             continue
         letter = get_column_letter(c + 1)
-        if found.unit_problem:
-            problems.append(Problem(file, sheet, number, letter, header, None, f"column {found.unit_problem}"))
+        if found.problem:
+            problems.append(Problem(file, sheet, number, letter, header, None, f"column {found.problem}"))
         elif found.field.key in columns:
             first = get_column_letter(columns[found.field.key] + 1)
             problems.append(
