@@ -9,13 +9,13 @@ from textual.screen import ModalScreen
 from textual.widgets import Label
 
 from core.i18n import _
-from core.numbers import grouped
 from core.promise import Promise
-from core.promise_views import promise_text
+from core.promise_views import displaced_line, promise_text
 
 
 class PromiseScreen(ModalScreen[None]):
-    """The earliest month, the new tonnes by month, who is displaced; Esc or Enter closes."""
+    """Whether the requested month can be met (else the earliest), the new tonnes by month,
+    who is displaced and the lateness caused; Esc or Enter closes."""
 
     BINDINGS = [Binding("escape,enter", "close", _("Close"), id="promise.close")]
 
@@ -24,10 +24,7 @@ class PromiseScreen(ModalScreen[None]):
         self.answer = answer
 
     def compose(self) -> ComposeResult:
-        displaced = [
-            f"  {d.position} · {d.sales_manager} · {grouped(d.tonnes, 1)} t · {d.before or '—'} → {d.after or _('out')}"
-            for d in self.answer.displaced
-        ]
+        displaced = [f"  {displaced_line(d)}" for d in self.answer.displaced]
         with Vertical(classes="dialog"):
             yield Label(promise_text(self.answer), id="promise-text", classes="dialog-question", markup=False)
             if displaced:
