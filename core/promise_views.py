@@ -26,12 +26,12 @@ def promise_text(answer: Promise) -> str:
             subject=answer.subject, tonnes=tonnes, requested=answer.requested
         )
     elif answer.meets_request:
-        head = _("{subject}: the requested {requested} can be met: all {tonnes} t, displacing {count} position(s)").format(
-            subject=answer.subject, tonnes=tonnes, requested=answer.requested, count=len(answer.displaced)
+        head = _("{subject}: the requested {requested} can be met: all {tonnes} t; {displacing}").format(
+            subject=answer.subject, tonnes=tonnes, requested=answer.requested, displacing=_displacing(answer)
         )
     else:
-        head = _("{subject}: the requested {requested} cannot be met; the earliest month for all {tonnes} t is {month}, displacing {count} position(s)").format(
-            subject=answer.subject, requested=answer.requested, tonnes=tonnes, month=answer.earliest, count=len(answer.displaced)
+        head = _("{subject}: the requested {requested} cannot be met; the earliest month for all {tonnes} t is {month}; {displacing}").format(
+            subject=answer.subject, requested=answer.requested, tonnes=tonnes, month=answer.earliest, displacing=_displacing(answer)
         )
     lines = [head]
     if answer.by_month:
@@ -44,6 +44,12 @@ def promise_text(answer: Promise) -> str:
         )
     )
     return "\n".join(lines)
+
+
+def _displacing(answer: Promise) -> str:
+    if not answer.displaced:
+        return _("nothing displaced")
+    return _("displaces {count} position(s)").format(count=len(answer.displaced))
 
 
 def displaced_line(d: Displaced) -> str:

@@ -1,6 +1,8 @@
-"""Capable-to-promise on the hand-checkable plant of tests/horizon_plant.py: the earliest
-month, what the new deal displaces, the change in marginal income, and that nothing is
-saved."""
+"""Capable-to-promise on the hand-checkable plants of tests/horizon_plant.py and
+tests/promise_plant.py: the requested month met on free hours (earlier, and said), by
+displacing positions that are not key accounts (each with its lateness, the margin net of
+it) or not, then the earliest month; a line full to the kilogram; what is displaced; that
+no solver id reaches a message; and that nothing is saved."""
 
 from __future__ import annotations
 
@@ -13,11 +15,10 @@ import sqlalchemy as sa
 from core import assignments, capacity, planning, promise, promise_views
 from core.errors import StateError
 from core.horizon import MonthLock
-from core.model import Role, User
-from core.months import Month
 from storage.store import Store
 from tests.horizon_plant import horizon_plant
-from tests.plants import PLAN_MONTH, build, deal, mill, position
+from tests.plants import PLAN_MONTH, position
+from tests.promise_plant import due, one_mill
 
 
 @pytest.fixture
@@ -120,33 +121,8 @@ def test_displaced_names_the_month_tonnes_leave_and_the_month_they_go_to():
     ]
 
 
-# One mill M1 of grade 20 (10 t/h, 100 h a month: 1 000 t; conversion 1 000 RUB/t) and
-# the default lateness penalty of 3 000 RUB per t·month; each test places its positions.
-# Margins: price − metal 30 000 − conversion 1 000 RUB/t.
-
-
-def _one_mill(store: Store, positions: list[dict], *, norm: float = 10.0, horizon: int = 2) -> None:
-    build(
-        store,
-        mills=[mill("M1", ["20"], 100, 1000)],
-        norms={"M1": norm},
-        customers={"Key Co": True, "Other Co": False, "New Co": False},
-        deals=[deal("K", "Key Co", sales_manager="Ключев К. К."), deal("A", "Other Co"),
-               deal("B", "Other Co", sales_manager="Петров П. П."), deal("C", "Other Co"), deal("P", "New Co", status="pending")],
-        positions=positions,
-    )
-    with store.unit_of_work() as repo:
-        repo.save_user(User("plm", "Line Manager", Role.LINE_MANAGER, ("L",)), by="setup")
-        repo.save_user(User("pp", "Planner", Role.PLANNER, ("L",)), by="setup")
-    planning.plan(store, PLAN_MONTH, login="plm", options={"horizon": horizon})
-
-
 FULL_TO_THE_KG = 3.333337
 """t/h at which M1's 100 h hold 333.3337 t: a full month's line is reported as 333.334 t."""
-
-
-def _due(month: Month) -> dict:
-    return {"requested_month": str(month)}
 
 
 def test_a_line_full_to_the_kilogram_still_answers(sqlite_store):
@@ -154,7 +130,7 @@ def test_a_line_full_to_the_kilogram_still_answers(sqlite_store):
     # reported as 333.334 t, 0.00009 h more than m0 has once that line is held as
     # reported — and makes its other 66.6663 t late in m1. P#1's 50 t, wanted in m1, fit
     # in m1's free hours: the requested month is met, nothing displaced.
-    _one_mill(sqlite_store, [position("A", 1, "20", 400, 51_000), position("P", 1, "20", 50, 61_000, **_due(PLAN_MONTH + 1))], norm=FULL_TO_THE_KG)
+    one_mill(sqlite_store, [position("A", 1, "20", 400, 51_000), position("P", 1, "20", 50, 61_000, **due(PLAN_MONTH + 1))], norm=FULL_TO_THE_KG)
     answer = promise.promise_deal(sqlite_store, "P", month=PLAN_MONTH, horizon=2)
     assert (answer.requested, answer.earliest, answer.meets_request, answer.on_free_hours) == (PLAN_MONTH + 1, PLAN_MONTH + 1, True, True)
     assert answer.by_month == {PLAN_MONTH + 1: pytest.approx(50)} and answer.displaced == ()
@@ -163,7 +139,7 @@ def test_a_line_full_to_the_kilogram_still_answers(sqlite_store):
 
 def test_a_replan_keeps_locks_on_a_line_full_to_the_kilogram(sqlite_store):
     # the same full m0, its line locked as stored (to the kg) and planned again
-    _one_mill(sqlite_store, [position("A", 1, "20", 400, 51_000)], norm=FULL_TO_THE_KG)
+    one_mill(sqlite_store, [position("A", 1, "20", 400, 51_000)], norm=FULL_TO_THE_KG)
     assignments.set_locked(sqlite_store, PLAN_MONTH, "L", "A#1", True, login="plm")
     again = planning.plan(sqlite_store, PLAN_MONTH, login="plm")
     assert [(l.position_ref, l.tonnes, l.locked) for l in again[0].assignment.lines] == [("A#1", 333.334, True)]
@@ -173,9 +149,9 @@ def test_earlier_than_requested_only_on_free_hours(sqlite_store):
     # m0: A#1 800 t, m1: B#1 900 t, m2: C#1 1 000 t, each on time; P#1 300 t wanted in m2
     # (full). The hours left free: 200 t in m0, 100 t in m1 — all 300 t by m1, earlier
     # than asked, and nobody on time moves (taking m0 for all of P#1 would push A#1 late).
-    _one_mill(sqlite_store, [position("A", 1, "20", 800, 51_000), position("B", 1, "20", 900, 51_000, **_due(PLAN_MONTH + 1)),
-                             position("C", 1, "20", 1000, 51_000, **_due(PLAN_MONTH + 2)),
-                             position("P", 1, "20", 300, 61_000, **_due(PLAN_MONTH + 2))], horizon=3)
+    one_mill(sqlite_store, [position("A", 1, "20", 800, 51_000), position("B", 1, "20", 900, 51_000, **due(PLAN_MONTH + 1)),
+                             position("C", 1, "20", 1000, 51_000, **due(PLAN_MONTH + 2)),
+                             position("P", 1, "20", 300, 61_000, **due(PLAN_MONTH + 2))], horizon=3)
     answer = promise.promise_deal(sqlite_store, "P", month=PLAN_MONTH, horizon=3)
     assert (answer.requested, answer.earliest, answer.on_free_hours, answer.meets_request) == (PLAN_MONTH + 2, PLAN_MONTH + 1, True, True)
     assert answer.by_month == {PLAN_MONTH: pytest.approx(200), PLAN_MONTH + 1: pytest.approx(100)}
@@ -191,8 +167,8 @@ def test_the_requested_month_met_by_displacing_others_net_of_their_lateness(sqli
     # (17 000 RUB/t late, better than B#1's 10 000), pushing 100 t of B#1 out of the
     # two months. Change: 300 × 30 000 − 300 t·month × 3 000 − 100 × 10 000
     # = 9 000 000 − 900 000 − 1 000 000 = 7 100 000 RUB.
-    _one_mill(sqlite_store, [position("K", 1, "20", 600, 41_000), position("A", 1, "20", 400, 51_000),
-                             position("B", 1, "20", 800, 41_000, **_due(PLAN_MONTH + 1)), position("P", 1, "20", 300, 61_000)])
+    one_mill(sqlite_store, [position("K", 1, "20", 600, 41_000), position("A", 1, "20", 400, 51_000),
+                             position("B", 1, "20", 800, 41_000, **due(PLAN_MONTH + 1)), position("P", 1, "20", 300, 61_000)])
     answer = promise.promise_deal(sqlite_store, "P", month=PLAN_MONTH, horizon=2)
     assert (answer.earliest, answer.meets_request, answer.on_free_hours) == (PLAN_MONTH, True, False)
     assert answer.by_month == {PLAN_MONTH: pytest.approx(300)}
@@ -212,7 +188,7 @@ def test_the_requested_month_met_by_displacing_others_net_of_their_lateness(sqli
 def test_a_requested_month_that_cannot_be_met_gives_the_earliest_that_can(sqlite_store):
     # key accounts fill m0 (K#1 1 000 t) and 900 t of m1 (K#2): P#1's 400 t, wanted in
     # m0, get 100 t by m1 and the rest in m2, which is free
-    _one_mill(sqlite_store, [position("K", 1, "20", 1000, 41_000), position("K", 2, "20", 900, 41_000, **_due(PLAN_MONTH + 1)),
+    one_mill(sqlite_store, [position("K", 1, "20", 1000, 41_000), position("K", 2, "20", 900, 41_000, **due(PLAN_MONTH + 1)),
                              position("P", 1, "20", 400, 61_000)], horizon=3)
     answer = promise.promise_deal(sqlite_store, "P", month=PLAN_MONTH, horizon=3)
     assert (answer.requested, answer.meets_request, answer.earliest) == (PLAN_MONTH, False, PLAN_MONTH + 2)
@@ -223,7 +199,7 @@ def test_a_requested_month_that_cannot_be_met_gives_the_earliest_that_can(sqlite
 
 def test_a_plan_with_no_solution_is_told_in_positions_mills_and_months(sqlite_store):
     # A#1's 400 t locked on M1 in m0, then M1's hours there cut to 20 h (200 t)
-    _one_mill(sqlite_store, [position("A", 1, "20", 400, 51_000), position("P", 1, "20", 100, 61_000)])
+    one_mill(sqlite_store, [position("A", 1, "20", 400, 51_000), position("P", 1, "20", 100, 61_000)])
     assignments.set_locked(sqlite_store, PLAN_MONTH, "L", "A#1", True, login="plm")
     capacity.set_hours(sqlite_store, "M1", PLAN_MONTH, 20, login="pp", reason="repair")
     with pytest.raises(StateError) as raised:
