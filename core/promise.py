@@ -215,8 +215,9 @@ class _LineAnswer:
 @dataclass(frozen=True)
 class _Line:
     """One product line's promise: the baseline ``problem`` (without the new positions) and
-    its plan, the new positions by demand id (each has two: the tonnes made before the
-    requested month on free hours, ``n`` ids on, and the rest), and how to name ids."""
+    its plan, the new positions by demand id, and how to name ids. Each new position has
+    two ids: one for its tonnes due in the month tried, and one from :attr:`kept_from` on
+    for those kept where free hours make them before the requested month."""
 
     month: Month
     product_line: str
@@ -262,8 +263,9 @@ class _Line:
     def new_demands(self, due: int, tonnes: dict[int, float] | None = None) -> tuple[Demand, ...]:
         """The new positions due in period ``due`` (all their tonnes, or ``tonnes`` by id),
         key accounts for the try: as much by ``due`` as the held lines leave room for."""
-        wanted = tonnes or {d: a.position.remaining_tonnes for d, a in self.new.items() if d < self.kept_from}
-        return tuple(_demand(d, self.new[d], due, t) for d, t in wanted.items() if t >= prioritiser.MIN_TONNES)
+        if tonnes is None:
+            tonnes = {d: a.position.remaining_tonnes for d, a in self.new.items() if d < self.kept_from}
+        return tuple(_demand(d, self.new[d], due, t) for d, t in tonnes.items() if t >= prioritiser.MIN_TONNES)
 
 
 def _line_promise(plant: Plant, month: Month, due: int, inp: _LineInput, elsewhere: dict[int, float], new: list[Position]) -> _LineAnswer:
@@ -350,7 +352,8 @@ def _displacing(line: _Line, due: int, early: dict[int, list[Lock]]) -> _LineAns
             break
     else:
         k = None
-    # the new tonnes are on time in the month promised: the change is the others' net margin
+    # the new tonnes are on time in the month promised, so the plans' margins differ by the
+    # new margin less the others' lost margin and the lateness caused them
     change = Decimal(repr(with_new.margin - without.margin)).quantize(Decimal("0.01"))
     displaced = _displaced(line.attributes, problem, without, with_new, line.month)
     return _LineAnswer(None if k is None else line.month + k, line.by_month(with_new), False, displaced, change)

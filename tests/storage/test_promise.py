@@ -185,6 +185,21 @@ def test_the_requested_month_met_by_displacing_others_net_of_their_lateness(sqli
     ]
 
 
+def test_free_hours_before_the_requested_month_are_kept_and_only_that_month_displaces(sqlite_store):
+    # m0: B#1 900 t (on time), 100 t free; m1: A#1 1 000 t (on time); m2 free. P#1's 300 t,
+    # wanted in m1: 100 t on m0's free hours, 200 t in m1 pushing 200 t of A#1 into m2 —
+    # B#1, on time in m0, is not touched to make P#1 earlier than asked.
+    # Change: 300 × 30 000 − 200 t·month × 3 000 = 8 400 000 RUB.
+    one_mill(sqlite_store, [position("B", 1, "20", 900, 51_000), position("A", 1, "20", 1000, 51_000, **due(PLAN_MONTH + 1)),
+                            position("P", 1, "20", 300, 61_000, **due(PLAN_MONTH + 1))], horizon=3)
+    answer = promise.promise_deal(sqlite_store, "P", month=PLAN_MONTH, horizon=3)
+    assert (answer.earliest, answer.meets_request, answer.on_free_hours) == (PLAN_MONTH + 1, True, False)
+    assert answer.by_month == {PLAN_MONTH: pytest.approx(100), PLAN_MONTH + 1: pytest.approx(200)}
+    [a] = answer.displaced
+    assert (a.position, a.before, a.after, a.late_tonne_months) == ("A#1", PLAN_MONTH + 1, PLAN_MONTH + 2, pytest.approx(200))
+    assert answer.margin_change == Decimal("8400000.00")
+
+
 def test_a_requested_month_that_cannot_be_met_gives_the_earliest_that_can(sqlite_store):
     # key accounts fill m0 (K#1 1 000 t) and 900 t of m1 (K#2): P#1's 400 t, wanted in
     # m0, get 100 t by m1 and the rest in m2, which is free
