@@ -15,8 +15,8 @@ are ``scale · variable``:
 Rows: ``demand_d`` (Σ lines ≤ tonnes, = for mandatory), ``hours_m_t`` (Σ tonnes · h/t ≤
 hours, or the locked lines' hours where reporting round-off puts them beyond: see
 :func:`solver.problem.hours_room`), ``lot_d_m_t``/``cap_d_m_t`` for lots,
-``devup_d_m_t``/``devdn_d_m_t`` for the
-deviation from the approved revision. Names are built from the numeric ids only.
+``devup_d_m_t``/``devdn_d_m_t`` for the deviation from the approved revision. Names are
+built from the numeric ids only.
 
 Stage objectives: ``key`` = Σ tonnes of key-account lines by their due period; ``margin`` =
 Σ (margin_per_tonne − lateness_penalty × months late) × tonnes − stability_penalty × Σ
