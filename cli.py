@@ -503,11 +503,14 @@ def promise_command(
     price: Optional[float] = typer.Option(None, "--price", help="Typed-in position: price, RUB/t."),
     metal_cost: Optional[float] = typer.Option(None, "--metal-cost", help="Typed-in position: metal cost, RUB/t."),
     key: bool = typer.Option(False, "--key", help="Typed-in position: for a key account."),
+    requested: Optional[str] = typer.Option(None, "--requested", help="Typed-in position: month wanted (default: the plan month)."),
     as_json: bool = JsonOption,
 ) -> None:
-    """Capable-to-promise: the earliest month a deal (or a typed-in position) can be made in
-    full without moving key accounts, what it would displace and the change in marginal
-    income. Nothing is saved."""
+    """Capable-to-promise: whether a deal (or a typed-in position) can be made in full by
+    its requested month — earlier only on free hours, else by displacing positions that
+    are not key accounts — and if not the earliest month that can; what it would displace
+    (key flag, sales manager, lateness caused) and the change in marginal income net of
+    that lateness. Nothing is saved."""
     when = _month(month) if month else None
     typed = {"--line": line, "--od": od, "--wall": wall, "--grade": grade, "--standard": standard, "--tonnes": tonnes, "--price": price, "--metal-cost": metal_cost}
     if deal:
@@ -518,7 +521,8 @@ def promise_command(
             raise InvalidInput(_("give a deal number, or a position with {flags}").format(flags=" ".join(missing)))
         answer = promise.promise_position(
             _store(ctx), product_line=line, od_mm=od, wall_mm=wall, steel_grade=grade, standard=standard, tonnes=tonnes,
-            price=Decimal(str(price)), metal_cost=Decimal(str(metal_cost)), key_account=key, month=when, horizon=horizon,
+            price=Decimal(str(price)), metal_cost=Decimal(str(metal_cost)), key_account=key, month=when,
+            requested=_month(requested) if requested else None, horizon=horizon,
         )
     if as_json:
         _emit(documents.promise_document(answer))

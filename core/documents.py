@@ -208,24 +208,31 @@ def deal_document(summary: DealSummary) -> dict[str, Any]:
 
 
 def promise_document(answer: Promise) -> dict[str, Any]:
-    """Capable-to-promise: the earliest month (``null``: not within the horizon), the new
-    tonnes by month, what is displaced and the change in marginal income."""
+    """Capable-to-promise: the requested month and whether it can be met, the earliest
+    month (``null``: not within the horizon), whether on free hours alone, the new tonnes
+    by month, what is displaced (key flag, sales manager, lateness caused) and the change
+    in marginal income, net of that lateness."""
     return {
         "subject": answer.subject,
         "plan_month": str(answer.plan_month),
         "horizon": answer.horizon,
+        "requested": str(answer.requested),
+        "meets_request": answer.meets_request,
         "tonnes": answer.tonnes,
         "earliest": str(answer.earliest) if answer.earliest else None,
+        "on_free_hours": answer.on_free_hours,
         "made": answer.made,
         "by_month": {str(m): round(t, 3) for m, t in answer.by_month.items()},
         "displaced": [
             {
-                "position": d.position, "deal": d.deal, "sales_manager": d.sales_manager, "tonnes": d.tonnes,
-                "before": str(d.before) if d.before else None, "after": str(d.after) if d.after else None,
+                "position": d.position, "deal": d.deal, "key_account": d.key_account, "sales_manager": d.sales_manager,
+                "tonnes": d.tonnes, "before": str(d.before) if d.before else None, "after": str(d.after) if d.after else None,
+                "late_tonne_months": d.late_tonne_months, "lateness_penalty_rub": money(d.lateness_penalty),
             }
             for d in answer.displaced
         ],
         "margin_change_rub": money(answer.margin_change),
+        "lateness_penalty_rub": money(answer.lateness_penalty),
         "unplaceable": list(answer.unplaceable),
         "saved": False,
     }

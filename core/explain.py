@@ -19,7 +19,7 @@ from decimal import Decimal
 from core.model import Exclusion, ForecastLine, Position
 from core.months import Month
 from core.numbers import grouped
-from solver.problem import Conflict, Explanation
+from solver.problem import Conflict, Explanation, Solution
 
 CODES = {
     "no_mill": "no_hours",
@@ -150,3 +150,12 @@ def conflicts_message(
         cells = ", ".join(f"{mill_codes.get(m, m)} {plan_month + t}" for m, t in c.cells)
         parts.append(f"{who} on {cells}: {named(c.text, refs, mill_codes, plan_month)}")
     return "the mandatory and locked positions cannot all be kept — " + "; ".join(parts)
+
+
+def why_no_plan(solution: Solution, refs: Mapping[int, str], mill_codes: Mapping[int, str], plan_month: Month) -> str:
+    """Why ``solution`` has no plan, named: its conflicts (:func:`conflicts_message`) or
+    its message. ``refs`` must name every demand of the problem and ``mill_codes`` every
+    mill, so that no solver id reaches the user."""
+    if solution.conflicts:
+        return conflicts_message(solution.conflicts, refs, mill_codes, plan_month)
+    return named(solution.message, refs, mill_codes, plan_month)

@@ -34,7 +34,7 @@ from core.months import Month
 from core.numbers import grouped
 from core.permissions import Action, actor_in, require
 from solver import prioritiser
-from solver.problem import MAX_PERIODS, Demand, Lock, Option, Problem, Settings, Solution
+from solver.problem import MAX_PERIODS, ROUND_OFF, Demand, Lock, Option, Problem, Settings, Solution, hours_room
 from storage.repository import Repository
 from storage.store import Store
 
@@ -550,11 +550,11 @@ def _check_locks(
             if code not in rates:
                 problems.append(f"{attrs.position.ref} is locked on {code}, which can no longer make it")
                 continue
-            booked.setdefault(code, []).append((attrs.position.ref, tonnes * rates[code].hours_per_tonne))
+            booked.setdefault(code, []).append((attrs.position.ref, tonnes, rates[code].hours_per_tonne))
     for code, items in sorted(booked.items()):
-        total = sum(h for _, h in items)
-        if total > hours[code] + 1e-6:
-            refs = ", ".join(f"{ref} ({grouped(h, 1)} h)" for ref, h in items)
+        total = sum(t * rate for _, t, rate in items)
+        if total > hours_room(hours[code], ((t, rate) for _, t, rate in items)) + ROUND_OFF:
+            refs = ", ".join(f"{ref} ({grouped(t * rate, 1)} h)" for ref, t, rate in items)
             problems.append(f"locked lines on {code} need {grouped(total, 1)} h but {month} has {grouped(hours[code], 1)} h: {refs}")
     if problems:
         raise InfeasiblePlan(f"{month} {line}: the locked lines cannot all be kept — " + "; ".join(problems))

@@ -1,22 +1,31 @@
-"""Capable-to-promise: the earliest month a new deal (or a position typed in by hand) can
-be made in full, what it would displace, and what that does to marginal income.
+"""Capable-to-promise: whether a new deal (or a position typed in by hand) can be made
+by its requested month, and if not the earliest month that can; what it would displace,
+and what that does to marginal income net of the lateness it causes.
 
 For each product line of the new positions, the line is planned as :func:`core.planning.plan`
 would (its latest revision's options, locks, hand exclusions; other months' assignments
-taken off), over ``horizon`` months from the plan month, first without the new positions
-(the *baseline*), then with them. Key-account positions are held where the baseline put
-them (locked), so a promise never moves a key account. The new positions are due in the
-month tried — the plan month first, then each month after — and count as key accounts
-for that try only, so the plan makes as much of them by that month as the hours allow
-without touching the held key accounts; the first month by which all of their tonnes
-are made is the promise. A try lets every position be made up to that many months early
-(in both plans alike), so the new positions may use earlier hours.
+taken off), over ``horizon`` months from the plan month (widened to reach the requested
+month), without the new positions: the *baseline*. Then:
 
-Displaced: positions of the baseline with fewer tonnes made by their requested month, or
-fewer within the horizon, with the month their last tonnes were made before and after
-(``None``: not within the horizon). The change in marginal income is the plan with the
-new positions less the baseline, over the whole horizon (RUB, lateness penalties aside).
-Nothing is saved.
+1. **Free hours.** Every baseline line is held as it is and the new positions may take
+   only the hours it leaves free, in any month up to the requested one: the first month by
+   which all their tonnes are made is the answer if it is not after the requested month —
+   earlier than asked, nothing displaced.
+2. **Displacing.** Otherwise the new tonnes made before the requested month on free hours
+   are kept, and the rest are due in the month tried — the requested month first, then
+   each month after — counting as key accounts for that try only, and made no earlier than
+   the requested month: so no position on time is displaced to make the deal *earlier*
+   than asked. Key-account positions are held where the baseline put them (a promise
+   never moves a key account); the others are anchored to their baseline lines by a small
+   penalty (:data:`ANCHOR_RUB_PER_T`), so only what the new tonnes really need is moved.
+   The first month by which all new tonnes are made is the answer.
+
+Displaced: baseline positions with fewer tonnes made by their requested month or within
+the horizon, or made later than due by more tonne-months, each with its key-account flag,
+sales manager and the lateness caused (t·month and RUB at the plan's lateness penalty).
+The change in marginal income is the plan with the new positions less the plan without
+them, over the horizon: the new positions' margin, less the margin of tonnes pushed out,
+less the lateness penalties caused (RUB). Nothing is saved.
 """
 
 from __future__ import annotations
@@ -24,12 +33,14 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
+from core import explain
 from core.attributes import PositionAttributes, mill_options
 from core.errors import InvalidInput, NotFound, StateError
 from core.model import DealStatus, Plant, Position
 from core.months import Month
 from core.planning import _carried_locks, _held, _inputs, _LineInput, _plant, _problem, priority_weight
 from solver import prioritiser
+from solver.model import due_period
 from solver.problem import MAX_PERIODS, Demand, Lock, Option, Problem, Solution
 from storage.store import Store
 
@@ -45,50 +56,68 @@ displaced list names only what the new tonnes really push aside, not a reshuffle
 
 @dataclass(frozen=True)
 class Displaced:
-    """A planned position the new one pushes back or out: ``tonnes`` t fewer made by its
-    requested month (or within the horizon); ``before`` the first month that loses them,
-    ``after`` the last month that gains them (``None``: pushed past the horizon)."""
+    """A planned position the new one pushes back or out (fewer tonnes made by its
+    requested month or within the horizon, or later than before): ``tonnes`` t taken from
+    the months they were planned in; ``before`` the first month that loses them, ``after``
+    the last month that gains them (``None``: pushed past the horizon);
+    ``late_tonne_months`` the lateness caused (t·month) and ``lateness_penalty`` its cost
+    (RUB) at the plan's lateness penalty."""
 
     position: str
     deal: str
+    key_account: bool
     sales_manager: str
     tonnes: float
     before: Month | None
     after: Month | None
+    late_tonne_months: float
+    lateness_penalty: Decimal
 
 
 @dataclass(frozen=True)
 class Promise:
     """The answer for one deal or typed-in position.
 
-    ``earliest``: the first month by which all ``tonnes`` t can be made (``None``: not
-    within the horizon, when ``made`` t at most can be); ``by_month`` the new tonnes per
-    month in that plan; ``displaced`` what it pushes back or out; ``margin_change`` RUB;
+    ``requested``: the month asked for (a deal's latest requested month, not before the
+    plan month). ``earliest``: the first month by which all ``tonnes`` t can be made
+    (``None``: not within the horizon, when ``made`` t at most can be); ``on_free_hours``:
+    made on hours the plan leaves free, nothing displaced. ``by_month`` the new tonnes per
+    month in that plan; ``displaced`` what it pushes back or out; ``margin_change`` RUB,
+    net of ``lateness_penalty`` (RUB, the displaced positions' lateness caused);
     ``unplaceable``: the new positions no mill can make, each with why.
     """
 
     subject: str
     plan_month: Month
     horizon: int
+    requested: Month
     tonnes: float
     earliest: Month | None
     made: float
     by_month: dict[Month, float]
+    on_free_hours: bool
     displaced: tuple[Displaced, ...]
     margin_change: Decimal
+    lateness_penalty: Decimal
     unplaceable: tuple[str, ...] = ()
+
+    @property
+    def meets_request(self) -> bool:
+        """All tonnes by the requested month (or earlier)."""
+        return self.earliest is not None and self.earliest <= self.requested
 
 
 def promise_deal(store: Store, number: str, *, month: Month | None = None, horizon: int = DEFAULT_HORIZON) -> Promise:
-    """The promise for deal ``number`` (its positions with tonnes left), planned from
-    ``month`` (default: next month). Raises :class:`NotFound` for an unknown deal and
-    :class:`StateError` for one with nothing left to make."""
+    """The promise for deal ``number`` (its positions with tonnes left) for its latest
+    requested month, planned from ``month`` (default: next month). Raises
+    :class:`NotFound` for an unknown deal and :class:`StateError` for one with nothing
+    left to make."""
     with store.reading() as repo:
         repo.deal(number)
         positions = [p for p in repo.positions(deal_number=number) if p.remaining_tonnes > prioritiser.MIN_TONNES]
     if not positions:
         raise StateError(f"deal {number} has nothing left to make")
-    return _promise(store, f"deal {number}", positions, month, horizon)
+    return _promise(store, f"deal {number}", positions, month, max(p.requested_month for p in positions), horizon)
 
 
 def promise_position(
@@ -104,28 +133,36 @@ def promise_position(
     metal_cost: Decimal,
     key_account: bool = False,
     month: Month | None = None,
+    requested: Month | None = None,
     horizon: int = DEFAULT_HORIZON,
 ) -> Promise:
     """The promise for one position typed in by hand (OD, wall mm; tonnes t; price and
-    metal cost RUB/t). Raises :class:`InvalidInput` for non-positive sizes or tonnes."""
+    metal cost RUB/t) wanted by ``requested`` (default: the plan month ``month``, itself
+    next month by default). Raises :class:`InvalidInput` for non-positive sizes or
+    tonnes."""
     if min(od_mm, wall_mm, tonnes) <= 0 or wall_mm * 2 >= od_mm:
         raise InvalidInput(f"a pipe {od_mm:g}×{wall_mm:g} mm of {tonnes:g} t cannot be made: sizes and tonnes must be positive, wall under half the OD")
+    wanted = requested or month or Month.current() + 1
     typed = Position(
         id=0, deal_number="typed", position_no=1, customer="", is_key_account=key_account, sales_manager="",
         deal_status=DealStatus.PENDING, product_line=product_line, pipe_type="", od_mm=od_mm, wall_mm=wall_mm,
         steel_grade=steel_grade, standard=standard, length_m=None, tonnes_ordered=tonnes, tonnes_produced=0.0,
-        price=price, metal_cost=metal_cost, requested_month=month or Month.current() + 1,
+        price=price, metal_cost=metal_cost, requested_month=wanted,
     )
-    return _promise(store, f"{od_mm:g}×{wall_mm:g} {steel_grade} {standard}, {tonnes:g} t", [typed], month, horizon)
+    return _promise(store, f"{od_mm:g}×{wall_mm:g} {steel_grade} {standard}, {tonnes:g} t", [typed], month, wanted, horizon)
 
 
-def _promise(store: Store, subject: str, new: list[Position], month: Month | None, horizon: int) -> Promise:
+def _promise(store: Store, subject: str, new: list[Position], month: Month | None, requested: Month, horizon: int) -> Promise:
     if not 1 <= horizon <= MAX_PERIODS:
         raise InvalidInput(f"horizon must be 1 to {MAX_PERIODS} months, not {horizon}")
     current = Month.current()
     month = month or current + 1
     if month < current:
         raise InvalidInput(f"{month} is past: promise from the current month or a later one")
+    requested = max(requested, month)  # overdue already: as soon as possible
+    if requested - month >= MAX_PERIODS:
+        raise InvalidInput(f"{subject} is wanted in {requested}, beyond {MAX_PERIODS} months from {month}: promise from a later month")
+    horizon = max(horizon, requested - month + 1)
     lines = sorted({p.product_line for p in new})
     with store.reading() as repo:
         plant = _plant(repo, None)
@@ -138,22 +175,29 @@ def _promise(store: Store, subject: str, new: list[Position], month: Month | Non
         replace(inp, options=inp.options.changed(locks=tuple(l for l in inp.options.locks if l.month - month < horizon)))
         for inp in inputs
     ]
-    answers = [_line_promise(plant, month, inp, elsewhere, [p for p in new if p.product_line == inp.product_line]) for inp in inputs]
+    answers = [
+        _line_promise(plant, month, requested - month, inp, elsewhere, [p for p in new if p.product_line == inp.product_line])
+        for inp in inputs
+    ]
     by_month: dict[Month, float] = {}
     for answer in answers:
         for m, t in answer.made.items():
             by_month[m] = by_month.get(m, 0.0) + t
     earliest = [a.earliest for a in answers]
+    displaced = tuple(d for a in answers for d in a.displaced)
     return Promise(
         subject=subject,
         plan_month=month,
         horizon=horizon,
+        requested=requested,
         tonnes=round(sum(p.remaining_tonnes for p in new), 3),
         earliest=None if None in earliest else max(earliest),
         made=round(sum(by_month.values()), 3),
         by_month=dict(sorted(by_month.items())),
-        displaced=tuple(d for a in answers for d in a.displaced),
+        on_free_hours=all(a.on_free_hours for a in answers),
+        displaced=displaced,
         margin_change=sum((a.margin_change for a in answers), Decimal(0)),
+        lateness_penalty=sum((d.lateness_penalty for d in displaced), Decimal(0)),
         unplaceable=tuple(ref for a in answers for ref in a.unplaceable),
     )
 
@@ -162,61 +206,157 @@ def _promise(store: Store, subject: str, new: list[Position], month: Month | Non
 class _LineAnswer:
     earliest: Month | None
     made: dict[Month, float]
+    on_free_hours: bool = False
     displaced: tuple[Displaced, ...] = ()
     margin_change: Decimal = Decimal(0)
     unplaceable: tuple[str, ...] = ()
 
 
-def _line_promise(plant: Plant, month: Month, inp: _LineInput, elsewhere: dict[int, float], new: list[Position]) -> _LineAnswer:
-    """The promise of the ``new`` positions of one product line (``inp``: its plan inputs)."""
+@dataclass(frozen=True)
+class _Line:
+    """One product line's promise: the baseline ``problem`` (without the new positions) and
+    its plan, the new positions by demand id, and how to name ids. Each new position has
+    two ids: one for its tonnes due in the month tried, and one from :attr:`kept_from` on
+    for those kept where free hours make them before the requested month."""
+
+    month: Month
+    product_line: str
+    problem: Problem
+    baseline: Solution
+    attributes: dict[int, PositionAttributes]
+    new: dict[int, PositionAttributes]
+    refs: dict[int, str]
+    codes: dict[int, str]
+
+    @property
+    def wanted(self) -> float:
+        """The new positions' tonnes (t)."""
+        return sum(a.position.remaining_tonnes for d, a in self.new.items() if d < self.kept_from)
+
+    @property
+    def kept_from(self) -> int:
+        """The first id of the kept early parts."""
+        return min(self.new) + len(self.new) // 2
+
+    def solve(self, demands: tuple[Demand, ...], **settings) -> Solution:
+        """The plan of ``demands`` on the line's hours with these settings changed; raises
+        :class:`StateError` naming positions, mills and months when there is none."""
+        problem = Problem(demands, self.problem.hours, replace(self.problem.settings, explain=False, **settings))
+        solution = prioritiser.solve(problem)
+        if not solution.ok:
+            why = explain.why_no_plan(solution, self.refs, self.codes, self.month)
+            raise StateError(f"{self.month} {self.product_line}: no plan with the new tonnes ({why})")
+        return solution
+
+    def made_by(self, solution: Solution, period: int) -> float:
+        """New tonnes (t) made by ``period``."""
+        return sum(t for (d, _, p), t in solution.tonnes.items() if d in self.new and p <= period)
+
+    def by_month(self, solution: Solution) -> dict[Month, float]:
+        """New tonnes (t) by month."""
+        made: dict[Month, float] = {}
+        for (d, _, p), t in sorted(solution.tonnes.items()):
+            if d in self.new:
+                made[self.month + p] = made.get(self.month + p, 0.0) + t
+        return made
+
+    def new_demands(self, due: int, tonnes: dict[int, float] | None = None) -> tuple[Demand, ...]:
+        """The new positions due in period ``due`` (all their tonnes, or ``tonnes`` by id),
+        key accounts for the try: as much by ``due`` as the held lines leave room for."""
+        if tonnes is None:
+            tonnes = {d: a.position.remaining_tonnes for d, a in self.new.items() if d < self.kept_from}
+        return tuple(_demand(d, self.new[d], due, t) for d, t in tonnes.items() if t >= prioritiser.MIN_TONNES)
+
+
+def _line_promise(plant: Plant, month: Month, due: int, inp: _LineInput, elsewhere: dict[int, float], new: list[Position]) -> _LineAnswer:
+    """The promise of the ``new`` positions of one product line (``inp``: its plan
+    inputs), wanted by period ``due``."""
     new_ids = {p.id for p in new}
     inp = replace(inp, positions=[p for p in inp.positions if p.id not in new_ids])  # an accepted deal is not counted twice
-    base_problem, attributes = _baseline_problem(plant, month, inp, elsewhere)
-    baseline = prioritiser.solve(replace(base_problem, settings=replace(base_problem.settings, explain=False)))
+    problem, attributes = _baseline_problem(plant, month, inp, elsewhere)
+    refs = {d: a.position.ref for d, a in attributes.items()}
+    codes = {m.id: m.code for m in plant.mills if m.product_line == inp.product_line}
+    baseline = prioritiser.solve(replace(problem, settings=replace(problem.settings, explain=False)))
     if not baseline.ok:
-        raise StateError(f"{month} {inp.product_line}: the current plan cannot be solved ({baseline.message}); re-plan it first")
+        why = explain.why_no_plan(baseline, refs, codes, month)
+        raise StateError(f"{month} {inp.product_line}: the current plan cannot be solved ({why}); re-plan it first")
     described = [PositionAttributes(p, *mill_options(plant, p)) for p in new]
-    unplaceable = tuple(
-        f"{a.position.ref if a.position.deal_number != 'typed' else 'typed position'} ({a.no_mill_reason})" for a in described if not a.options
-    )
-    first_id = max([d.id for d in base_problem.demands] + [0]) + 1
-    demands = {first_id + i: a for i, a in enumerate(a for a in described if a.options)}
-    if not demands:
+    unplaceable = tuple(f"{_ref(a.position)} ({a.no_mill_reason})" for a in described if not a.options)
+    placeable = [a for a in described if a.options]
+    if not placeable:
         return _LineAnswer(None, {}, unplaceable=unplaceable)
-    wanted = sum(a.position.remaining_tonnes for a in demands.values())
-    held = _key_accounts_held(base_problem, baseline)
-    for k in range(base_problem.settings.periods):
-        settings = replace(
-            base_problem.settings,
-            early_months=max(base_problem.settings.early_months, k),
-            stability_penalty=max(base_problem.settings.stability_penalty, ANCHOR_RUB_PER_T),
-            explain=False,
-        )
-        # with the plan's own early window the baseline is already the best plan around
-        # the held key accounts (they are held where it put them): no need to solve again
-        same = settings.early_months == base_problem.settings.early_months
-        without = baseline if same else prioritiser.solve(Problem(held, base_problem.hours, settings))
-        added = tuple(_new_demand(i, a, k) for i, a in demands.items())
-        with_new = prioritiser.solve(Problem(held + added, base_problem.hours, settings))
-        if not (without.ok and with_new.ok):
-            raise StateError(f"{month} {inp.product_line}: no plan with the new tonnes by {month + k} ({with_new.message or without.message})")
-        on_time = sum(t for (d, _, p), t in with_new.tonnes.items() if d in demands and p <= k)
-        if on_time >= wanted - prioritiser.MIN_TONNES:
+    first_id = max([d.id for d in problem.demands] + [0]) + 1
+    ids = {first_id + i: a for i, a in enumerate(placeable)} | {first_id + len(placeable) + i: a for i, a in enumerate(placeable)}
+    refs |= {d: _ref(a.position) for d, a in ids.items()}
+    line = _Line(month, inp.product_line, problem, baseline, attributes, ids, refs, codes)
+    answer = _on_free_hours(line, due)
+    return replace(answer, earliest=None if unplaceable else answer.earliest, unplaceable=unplaceable)
+
+
+def _ref(position: Position) -> str:
+    return "typed position" if position.deal_number == "typed" else position.ref
+
+
+def _on_free_hours(line: _Line, due: int) -> _LineAnswer:
+    """The answer on the hours the baseline leaves free (every baseline line held): the
+    first period by which all new tonnes are made, if not after ``due``; otherwise
+    :func:`_displacing`, keeping what the free hours make before ``due``."""
+    held = _holding(line.problem, line.baseline, everyone=True)
+
+    def attempt(k: int) -> Solution:
+        return line.solve(held + line.new_demands(k), early_months=k)
+
+    found = attempt(due)
+    if line.made_by(found, due) < line.wanted - prioritiser.MIN_TONNES:
+        early: dict[int, list[Lock]] = {}
+        for (d, m, p), t in sorted(found.tonnes.items()):
+            if d in line.new and p < due:
+                early.setdefault(d, []).append(Lock(m, p, t))
+        return _displacing(line, due, early)
+    for k in range(due):  # how early
+        earlier = attempt(k)
+        if line.made_by(earlier, k) >= line.wanted - prioritiser.MIN_TONNES:
+            found, due = earlier, k
+            break
+    change = Decimal(repr(found.margin - line.baseline.margin)).quantize(Decimal("0.01"))
+    return _LineAnswer(line.month + due, line.by_month(found), True, (), change)
+
+
+def _displacing(line: _Line, due: int, early: dict[int, list[Lock]]) -> _LineAnswer:
+    """The answer when the new tonnes need others' hours: the ``early`` lines (by new
+    demand id, before period ``due``, on free hours) are kept; the rest is due in ``due``,
+    then each period after, and made no earlier than ``due``; key accounts are held where
+    the baseline put them and the others anchored to it."""
+    problem, baseline = line.problem, line.baseline
+    shift = line.kept_from - min(line.new)
+    kept = tuple(
+        _demand(d + shift, line.new[d], due, round(sum(l.tonnes for l in lines), 3), locked=tuple(lines))
+        for d, lines in early.items()
+    )
+    rest = {
+        d: round(a.position.remaining_tonnes - sum(l.tonnes for l in early.get(d, ())), 3)
+        for d, a in line.new.items()
+        if d < line.kept_from
+    }
+    held = _holding(problem, baseline, everyone=False)
+    stability = max(problem.settings.stability_penalty, ANCHOR_RUB_PER_T)
+    for k in range(due, problem.settings.periods):
+        # the rest, due in k, may be made from ``due`` on: an early window of k − due
+        # months (for every position alike, in both plans)
+        if k - due == problem.settings.early_months:
+            without = baseline  # the best plan around key accounts held where it put them
+        else:
+            without = line.solve(held, early_months=k - due, stability_penalty=stability)
+        with_new = line.solve(held + kept + line.new_demands(k, rest), early_months=k - due, stability_penalty=stability)
+        if line.made_by(with_new, k) >= line.wanted - prioritiser.MIN_TONNES:
             break
     else:
         k = None
-    made: dict[Month, float] = {}
-    for (d, _, p), t in sorted(with_new.tonnes.items()):
-        if d in demands:
-            made[month + p] = made.get(month + p, 0.0) + t
-    change = Decimal(repr(with_new.gross_margin - without.gross_margin)).quantize(Decimal("0.01"))
-    return _LineAnswer(
-        None if k is None or unplaceable else month + k,
-        made,
-        _displaced(attributes, base_problem, without, with_new, month),
-        change,
-        unplaceable,
-    )
+    # the new tonnes are on time in the month promised, so the plans' margins differ by the
+    # new margin less the others' lost margin and the lateness caused them
+    change = Decimal(repr(with_new.margin - without.margin)).quantize(Decimal("0.01"))
+    displaced = _displaced(line.attributes, problem, without, with_new, line.month)
+    return _LineAnswer(None if k is None else line.month + k, line.by_month(with_new), False, displaced, change)
 
 
 def _baseline_problem(plant: Plant, month: Month, inp: _LineInput, elsewhere: dict[int, float]) -> tuple[Problem, dict[int, PositionAttributes]]:
@@ -236,43 +376,46 @@ def _baseline_problem(plant: Plant, month: Month, inp: _LineInput, elsewhere: di
     return _problem(attributes, open_tonnes, locks, held, inp.approved, mills, hours, months, inp.options), attributes
 
 
-def _key_accounts_held(problem: Problem, baseline: Solution) -> tuple[Demand, ...]:
-    """The demands with every key account held exactly where the baseline planned it —
-    its tonnes cut to what was planned, each line locked; one planned nowhere stays out —
-    and every other demand anchored to its baseline lines (``previous``, see
-    :data:`ANCHOR_RUB_PER_T`)."""
+def _holding(problem: Problem, baseline: Solution, *, everyone: bool) -> tuple[Demand, ...]:
+    """The demands with the key accounts (``everyone``: every demand) held exactly where
+    the baseline planned them — tonnes cut to what was planned, each line locked; one
+    planned nowhere stays out — and every other demand anchored to its baseline lines
+    (``previous``, see :data:`ANCHOR_RUB_PER_T`)."""
     planned: dict[int, list[Lock]] = {}
     for (d, m, p), t in sorted(baseline.tonnes.items()):
         planned.setdefault(d, []).append(Lock(m, p, t))
     held = []
     for d in problem.demands:
-        if not d.key_account:
+        if not (everyone or d.key_account):
             held.append(replace(d, previous=tuple(planned.get(d.id, ()))))
         elif d.id in planned:
             lines = tuple(planned[d.id])
-            held.append(replace(d, tonnes=round(sum(l.tonnes for l in lines), 3), locked=lines, mandatory=False))
+            held.append(replace(d, tonnes=round(sum(l.tonnes for l in lines), 3), locked=lines, mandatory=False, previous=()))
     return tuple(held)
 
 
-def _new_demand(demand_id: int, attrs: PositionAttributes, due: int) -> Demand:
-    p = attrs.position
+def _demand(demand_id: int, attrs: PositionAttributes, due: int, tonnes: float, locked: tuple[Lock, ...] = ()) -> Demand:
+    """A new position's demand: a key account for the try, unless its lines are ``locked``."""
     return Demand(
         id=demand_id,
-        tonnes=p.remaining_tonnes,
-        key_account=True,  # for this try: as much of it by ``due`` as the held key accounts leave room for
+        tonnes=tonnes,
+        key_account=not locked,
         options=tuple(Option(o.mill.id, o.hours_per_tonne, float(o.unit_margin)) for o in attrs.options),
-        priority=priority_weight(p.manual_priority),
+        priority=priority_weight(attrs.position.manual_priority),
         due=due,
+        locked=locked,
     )
 
 
 def _displaced(
     attributes: dict[int, PositionAttributes], problem: Problem, before: Solution, after: Solution, month: Month
 ) -> tuple[Displaced, ...]:
-    """Positions with fewer tonnes by their requested month, or within the horizon; each
-    named with the first month that loses tonnes and the last that gains them (``None``
-    when tonnes are pushed past the horizon)."""
-    due = {d.id: max(d.due, 0) for d in problem.demands}
+    """Positions with fewer tonnes by their requested month or within the horizon, or
+    later than due by more tonne-months; each named with its key-account flag and sales
+    manager, the first month that loses tonnes and the last that gains them (``None`` when
+    tonnes are pushed past the horizon), and the lateness caused (t·month, RUB)."""
+    due = {d.id: due_period(d) for d in problem.demands}
+    penalty = Decimal(repr(problem.settings.lateness_penalty))
 
     def by_period(solution: Solution) -> dict[int, dict[int, float]]:
         result: dict[int, dict[int, float]] = {}
@@ -282,19 +425,26 @@ def _displaced(
                 periods[p] = periods.get(p, 0.0) + t
         return result
 
+    def late(periods: dict[int, float], d: int) -> float:
+        return sum(t * max(0, p - due[d]) for p, t in periods.items())
+
     old, new = by_period(before), by_period(after)
     found = []
     for d, was in sorted(old.items()):
         now = new.get(d, {})
         on_time_lost = sum(t for p, t in was.items() if p <= due[d]) - sum(t for p, t in now.items() if p <= due[d])
         out = sum(was.values()) - sum(now.values())
-        lost = max(on_time_lost, out)
-        if lost < prioritiser.MIN_TONNES:
-            continue
+        lateness = round(late(now, d) - late(was, d), 3)
         delta = {p: now.get(p, 0.0) - was.get(p, 0.0) for p in was.keys() | now.keys()}
-        losing = min(p for p, change in delta.items() if change <= -prioritiser.MIN_TONNES)
+        losing = [p for p, change in delta.items() if change <= -prioritiser.MIN_TONNES]
+        if not losing or max(on_time_lost, out, lateness) < prioritiser.MIN_TONNES:
+            continue
         gaining = [p for p, change in delta.items() if change >= prioritiser.MIN_TONNES]
         to = None if out >= prioritiser.MIN_TONNES or not gaining else month + max(gaining)
         p = attributes[d].position
-        found.append(Displaced(p.ref, p.deal_number, p.sales_manager, round(lost, 3), month + losing, to))
+        lateness = max(lateness, 0.0)
+        found.append(Displaced(
+            p.ref, p.deal_number, p.is_key_account, p.sales_manager, round(-sum(delta[p] for p in losing), 3),
+            month + min(losing), to, lateness, (penalty * Decimal(repr(lateness))).quantize(Decimal("0.01")),
+        ))
     return tuple(found)

@@ -4,17 +4,34 @@ from __future__ import annotations
 
 from core.i18n import _
 from core.numbers import grouped
-from core.promise import Promise
+from core.promise import Displaced, Promise
 from core.views import Column, TableView
 
 
 def promise_text(answer: Promise) -> str:
-    """What the planner reads first: the month, or why none, and the money."""
-    if answer.earliest is not None:
-        head = _("{subject}: all {tonnes} t by {month}").format(subject=answer.subject, tonnes=grouped(answer.tonnes, 1), month=answer.earliest)
+    """What the planner reads first: whether the requested month can be met (on free hours,
+    earlier, or by displacing), else the earliest month or why none, and the money."""
+    tonnes = grouped(answer.tonnes, 1)
+    if answer.earliest is None:
+        head = _("{subject}: not all {tonnes} t by the requested {requested}, nor within {months} month(s) from {month}; at most {made} t").format(
+            subject=answer.subject, tonnes=tonnes, requested=answer.requested, months=answer.horizon, month=answer.plan_month,
+            made=grouped(answer.made, 1),
+        )
+    elif answer.on_free_hours and answer.earliest < answer.requested:
+        head = _("{subject}: all {tonnes} t by {month}, earlier than the requested {requested}, on hours the plan leaves free; nothing displaced").format(
+            subject=answer.subject, tonnes=tonnes, month=answer.earliest, requested=answer.requested
+        )
+    elif answer.on_free_hours:
+        head = _("{subject}: the requested {requested} can be met: all {tonnes} t on hours the plan leaves free; nothing displaced").format(
+            subject=answer.subject, tonnes=tonnes, requested=answer.requested
+        )
+    elif answer.meets_request:
+        head = _("{subject}: the requested {requested} can be met: all {tonnes} t; {displacing}").format(
+            subject=answer.subject, tonnes=tonnes, requested=answer.requested, displacing=_displacing(answer)
+        )
     else:
-        head = _("{subject}: not all {tonnes} t within {months} month(s) from {month}; at most {made} t").format(
-            subject=answer.subject, tonnes=grouped(answer.tonnes, 1), months=answer.horizon, month=answer.plan_month, made=grouped(answer.made, 1)
+        head = _("{subject}: the requested {requested} cannot be met; the earliest month for all {tonnes} t is {month}; {displacing}").format(
+            subject=answer.subject, requested=answer.requested, tonnes=tonnes, month=answer.earliest, displacing=_displacing(answer)
         )
     lines = [head]
     if answer.by_month:
@@ -22,30 +39,52 @@ def promise_text(answer: Promise) -> str:
     if answer.unplaceable:
         lines.append(_("cannot be made: {refs}").format(refs=", ".join(answer.unplaceable)))
     lines.append(
-        _("marginal income {sign}{change} RUB; displaces {count} position(s); key accounts are not moved; nothing saved").format(
-            sign="+" if answer.margin_change >= 0 else "", change=grouped(answer.margin_change), count=len(answer.displaced)
+        _("marginal income {sign}{change} RUB, net of {penalty} RUB of lateness caused; key accounts are not moved; nothing saved").format(
+            sign="+" if answer.margin_change >= 0 else "", change=grouped(answer.margin_change), penalty=grouped(answer.lateness_penalty)
         )
     )
     return "\n".join(lines)
 
 
+def _displacing(answer: Promise) -> str:
+    if not answer.displaced:
+        return _("nothing displaced")
+    return _("displaces {count} position(s)").format(count=len(answer.displaced))
+
+
+def displaced_line(d: Displaced) -> str:
+    """One displaced position in a line: ref, key flag, sales manager, tonnes moved and
+    the lateness caused."""
+    key = _("key account") if d.key_account else _("not key")
+    moved = f"{grouped(d.tonnes, 1)} t {d.before or '—'} → {d.after or _('out')}"
+    late = _("late +{tm} t·month, {rub} RUB").format(tm=grouped(d.late_tonne_months, 1), rub=grouped(d.lateness_penalty))
+    return f"{d.position} · {key} · {d.sales_manager} · {moved} · {late}"
+
+
 def displaced_view(answer: Promise) -> TableView:
-    """The positions the promise pushes back or out, with their sales managers."""
+    """The positions the promise pushes back or out: key flag, sales manager, tonnes no
+    longer made by their month, the months, and the lateness caused."""
     columns = (
         Column("position", _("Position")),
+        Column("key_account", _("Key")),
         Column("sales_manager", _("Sales manager"), wrap=True),
         Column("tonnes", _("Tonnes"), "t", True, 1),
         Column("before", _("Before")),
         Column("after", _("After")),
+        Column("late", _("Late"), "t·mo", True, 1),
+        Column("penalty", _("Penalty"), "RUB", True),
     )
     rows = tuple(
         {
             "key": d.position,
             "position": d.position,
+            "key_account": d.key_account,
             "sales_manager": d.sales_manager,
             "tonnes": d.tonnes,
             "before": d.before or "—",
             "after": d.after or _("out"),
+            "late": d.late_tonne_months,
+            "penalty": d.lateness_penalty,
         }
         for d in answer.displaced
     )

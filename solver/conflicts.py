@@ -22,10 +22,7 @@ from __future__ import annotations
 
 from itertools import combinations
 
-from solver.problem import Conflict, Demand, Problem
-
-TOLERANCE = 1e-6
-"""Hours (h) and tonnes (t) by which a requirement may exceed what there is (round-off)."""
+from solver.problem import ROUND_OFF, Conflict, Demand, Problem, hours_room, locked_lines
 
 MAX_GROUP_MILLS = 4
 MANY_MILLS = 12
@@ -72,7 +69,7 @@ def _demand_conflicts(problem: Problem, d: Demand) -> list[Conflict]:
         elif d.mandatory and lock.period != 0:
             found.append(Conflict((d.id,), (cell,), f"demand {d.id} is mandatory this month but locked in period {lock.period}"))
     locked = sum(lock.tonnes for lock in d.locked)
-    if locked > d.tonnes + TOLERANCE:
+    if locked > d.tonnes + ROUND_OFF:
         cells = tuple(sorted((lock.mill, lock.period) for lock in d.locked))
         found.append(Conflict((d.id,), cells, f"demand {d.id} has {locked:g} t locked but only {d.tonnes:g} t to make"))
     if d.mandatory:
@@ -91,11 +88,11 @@ def _demand_conflicts(problem: Problem, d: Demand) -> list[Conflict]:
                 why = f"its {d.tonnes:g} t are below the minimum lot of mills {_ids(staffed)}"
             found.append(Conflict((d.id,), cells, f"demand {d.id} is mandatory this month but {why}"))
         elif s.whole and not d.locked and not any(
-            d.tonnes * o.hours_per_tonne <= problem.hours.get((o.mill, 0), 0.0) + TOLERANCE for o in usable
+            d.tonnes * o.hours_per_tonne <= problem.hours.get((o.mill, 0), 0.0) + ROUND_OFF for o in usable
         ):
             cells = tuple((o.mill, 0) for o in usable)
             found.append(Conflict((d.id,), cells, f"demand {d.id} is mandatory and whole but no single mill has the hours for all {d.tonnes:g} t in period 0"))
-        elif s.whole and d.locked and abs(locked - d.tonnes) > TOLERANCE:
+        elif s.whole and d.locked and abs(locked - d.tonnes) > ROUND_OFF:
             cells = tuple(sorted((lock.mill, lock.period) for lock in d.locked))
             found.append(Conflict((d.id,), cells, f"demand {d.id} is mandatory and whole but only {locked:g} of {d.tonnes:g} t is locked"))
     return found
@@ -117,9 +114,10 @@ def _hours_conflicts(problem: Problem) -> list[Conflict]:
         if d.mandatory and not (problem.settings.whole and d.locked):
             rest = d.tonnes - sum(lock.tonnes for lock in d.locked)
             mills = frozenset(o.mill for o in d.options if problem.hours.get((o.mill, 0), 0.0) > 0)
-            if rest > TOLERANCE and mills:
+            if rest > ROUND_OFF and mills:
                 fastest = min(options[m].hours_per_tonne for m in mills)
                 needs.setdefault(0, []).append((d.id, mills, rest * fastest))
+    locked = locked_lines(problem)
     found = []
     for period, items in sorted(needs.items()):
         mills = sorted(set().union(*(m for _, m, _ in items)))
@@ -133,8 +131,8 @@ def _hours_conflicts(problem: Problem) -> list[Conflict]:
                 continue  # a smaller group inside it already says it
             inside = [(d, h) for d, m, h in items if m <= group]
             need = sum(h for _, h in inside)
-            have = sum(problem.hours.get((m, period), 0.0) for m in group)
-            if need > have + TOLERANCE:
+            have = sum(hours_room(problem.hours.get((m, period), 0.0), locked.get((m, period), ())) for m in group)
+            if need > have + ROUND_OFF:
                 reported.append(group)
                 cells = tuple((m, period) for m in sorted(group))
                 demands = tuple(sorted({d for d, _ in inside}))

@@ -13,8 +13,10 @@ are ``scale · variable``:
 * locked: ``x`` fixed at the locked tonnes (a whole demand with locks has only them).
 
 Rows: ``demand_d`` (Σ lines ≤ tonnes, = for mandatory), ``hours_m_t`` (Σ tonnes · h/t ≤
-hours), ``lot_d_m_t``/``cap_d_m_t`` for lots, ``devup_d_m_t``/``devdn_d_m_t`` for the
-deviation from the approved revision. Names are built from the numeric ids only.
+hours, or the locked lines' hours where reporting round-off puts them beyond: see
+:func:`solver.problem.hours_room`), ``lot_d_m_t``/``cap_d_m_t`` for lots,
+``devup_d_m_t``/``devdn_d_m_t`` for the deviation from the approved revision. Names are
+built from the numeric ids only.
 
 Stage objectives: ``key`` = Σ tonnes of key-account lines by their due period; ``margin`` =
 Σ (margin_per_tonne − lateness_penalty × months late) × tonnes − stability_penalty × Σ
@@ -28,7 +30,7 @@ from dataclasses import dataclass, field
 
 import pulp
 
-from solver.problem import Demand, Option, Problem
+from solver.problem import Demand, Option, Problem, hours_room, locked_lines
 
 Cell = tuple[int, int]
 LineKey = tuple[int, int, int]
@@ -126,9 +128,10 @@ def build(problem: Problem, relax: bool = False) -> Model:
             model.lp += (row == bound) if d.mandatory else (row <= bound), f"demand_{d.id}"
         if s.stability_penalty > 0 and d.previous:
             margin_terms += _deviation(model, d, own, s.stability_penalty)
+    locked = locked_lines(problem)
     for (mill, t), terms in usage.items():
         name = f"hours_{mill}_{t}"
-        model.lp += pulp.LpAffineExpression(terms) <= problem.hours.get((mill, t), 0.0), name
+        model.lp += pulp.LpAffineExpression(terms) <= hours_room(problem.hours.get((mill, t), 0.0), locked.get((mill, t), ())), name
         model.hours_rows[mill, t] = name
     model.key = _expression(key_terms)
     model.margin = _expression(margin_terms)

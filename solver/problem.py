@@ -8,6 +8,7 @@ month (whose lines are the month's assignment), 1 the month after, and so on.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 SOLVER_NAMES = ("highs", "cbc")
@@ -19,6 +20,28 @@ LATENESS_PENALTY = 3_000.0
 earning at least this much more per tonne elsewhere, so lateness stays the exception; yet
 it is below almost every margin, so a profitable position is still made late rather than
 dropped."""
+
+
+ROUND_OFF = 1e-6
+"""Hours (h) and tonnes (t) of floating-point round-off by which a requirement may exceed
+what there is."""
+
+REPORTED_TONNES = 0.001
+"""Tonnes of a plan are reported to the kg (``Solution.tonnes``, stored lines): a lock
+rebuilt from a reported line may hold up to half of this more than the plan it came from."""
+
+
+def hours_room(hours: float, locked: Iterable[tuple[float, float]]) -> float:
+    """The hours (h) the lines of one mill-period may take, of its ``hours`` and its locked
+    lines given as (t, h/t): its hours, or what the locked lines take when that is more by
+    no more than the half kg each may have gained in reporting. So a mill filled to the
+    hour, its lines reported and locked again (a promise holding the plan, a re-plan
+    keeping its locks), still has a plan, and the other lines never get more than the
+    hours. The model's hours rows and the conflict checks both use it."""
+    locked = list(locked)
+    need = sum(t * rate for t, rate in locked)
+    slack = sum(REPORTED_TONNES / 2 * rate for _, rate in locked)
+    return max(hours, min(need, hours + slack))
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,3 +255,15 @@ class Solution:
     def ok(self) -> bool:
         """A plan was found (optimal or feasible)."""
         return self.status in ("optimal", "feasible")
+
+
+def locked_lines(problem: Problem) -> dict[tuple[int, int], list[tuple[float, float]]]:
+    """The locked lines of each (mill, period) as (t, h/t) (locks on a mill that cannot
+    make the demand aside: they are conflicts)."""
+    lines: dict[tuple[int, int], list[tuple[float, float]]] = {}
+    for d in problem.demands:
+        options = {o.mill: o for o in d.options}
+        for lock in d.locked:
+            if lock.mill in options:
+                lines.setdefault((lock.mill, lock.period), []).append((lock.tonnes, options[lock.mill].hours_per_tonne))
+    return lines

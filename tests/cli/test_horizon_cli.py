@@ -166,16 +166,23 @@ def test_promise_a_deal_and_a_typed_position_saves_nothing(db):
     document = json.loads(result.stdout)
     # see tests/storage/test_promise.py: 200 t fit beside K#1 in m0, displacing A#1's 200 t
     assert document["earliest"] is None and document["made"] == pytest.approx(200) and document["saved"] is False
+    assert (document["requested"], document["meets_request"], document["on_free_hours"]) == (M0, False, False)
     assert document["displaced"] == [
-        {"position": "A#1", "deal": "A", "sales_manager": "Иванов А. С.", "tonnes": 200.0, "before": M0, "after": None}
+        {"position": "A#1", "deal": "A", "key_account": False, "sales_manager": "Иванов А. С.", "tonnes": 200.0,
+         "before": M0, "after": None, "late_tonne_months": 0.0, "lateness_penalty_rub": "0.00"}
     ]
-    assert document["margin_change_rub"] == "2000000.00"
+    assert document["margin_change_rub"] == "2000000.00" and document["lateness_penalty_rub"] == "0.00"
     people = run(db, "promise", "P", "--month", M0, "--horizon", "2")
-    assert f"deal P: all 700.0 t by {M1}" in people.stdout and "nothing saved" in people.stdout
+    said = " ".join(people.stdout.split())  # as wrapped at 80 columns
+    assert f"deal P: the requested {M0} cannot be met; the earliest month for all 700.0 t is {M1}" in said
+    assert "nothing saved" in said
     typed = run(db, "promise", "--line", "L", "--od", "200", "--wall", "10", "--grade", "09Г2С", "--standard", "ГОСТ 8732",
-                "--tonnes", "150", "--price", "40000", "--metal-cost", "30000", "--month", M0, "--json")
+                "--tonnes", "150", "--price", "40000", "--metal-cost", "30000", "--month", M0, "--requested", M1, "--json")
     assert typed.exit_code == 0, typed.stderr
-    assert json.loads(typed.stdout)["earliest"] == M0
+    # M2 is idle in m0: wanted in m1, all 150 t are made a month earlier on free hours
+    assert {k: json.loads(typed.stdout)[k] for k in ("requested", "earliest", "on_free_hours", "meets_request")} == {
+        "requested": M1, "earliest": M0, "on_free_hours": True, "meets_request": True,
+    }
     assert run(db, "history", "--json", "--limit", "500").stdout == before
     beyond = run(db, "promise", "--line", "L", "--od", "500", "--wall", "10", "--grade", "20", "--standard", "ГОСТ 8732",
                  "--tonnes", "10", "--price", "40000", "--metal-cost", "30000", "--month", M0)

@@ -1,20 +1,24 @@
-"""Capable-to-promise on the hand-checkable plant of tests/horizon_plant.py: the earliest
-month, what the new deal displaces, the change in marginal income, and that nothing is
-saved."""
+"""Capable-to-promise on the hand-checkable plants of tests/horizon_plant.py and
+tests/promise_plant.py: the requested month met on free hours (earlier, and said), by
+displacing positions that are not key accounts (each with its lateness, the margin net of
+it) or not, then the earliest month; a line full to the kilogram; what is displaced; that
+no solver id reaches a message; and that nothing is saved."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
 
-from core import planning, promise
+from core import assignments, capacity, planning, promise, promise_views
 from core.errors import StateError
 from core.horizon import MonthLock
 from storage.store import Store
 from tests.horizon_plant import horizon_plant
-from tests.plants import PLAN_MONTH
+from tests.plants import PLAN_MONTH, position
+from tests.promise_plant import due, one_mill
 
 
 @pytest.fixture
@@ -99,7 +103,7 @@ def test_displaced_names_the_month_tonnes_leave_and_the_month_they_go_to():
     from solver.problem import Demand, Option, Problem, Solution
 
     def attrs(ref: str) -> SimpleNamespace:
-        return SimpleNamespace(position=SimpleNamespace(ref=ref, deal_number=ref[0], sales_manager="Иванов А. С."))
+        return SimpleNamespace(position=SimpleNamespace(ref=ref, deal_number=ref[0], is_key_account=ref == "E#1", sales_manager="Иванов А. С."))
 
     option = (Option(1, 0.1, 1000.0),)
     problem = Problem(
@@ -110,7 +114,111 @@ def test_displaced_names_the_month_tonnes_leave_and_the_month_they_go_to():
     # D#1: 40 t go from m0 to m1 (late); D#2: made nowhere now (out); D#3 untouched
     after = Solution("optimal", "highs", 0.0, tonnes={(1, 1, 0): 60.0, (1, 1, 1): 40.0, (3, 1, 0): 10.0})
     found = promise._displaced({1: attrs("D#1"), 2: attrs("E#1"), 3: attrs("F#1")}, problem, before, after, PLAN_MONTH)
-    assert [(d.position, d.tonnes, d.before, d.after) for d in found] == [
-        ("D#1", pytest.approx(40), PLAN_MONTH, PLAN_MONTH + 1),
-        ("E#1", pytest.approx(50), PLAN_MONTH + 2, None),
+    # D#1's 40 t a month late: 40 t·month at the default 3 000 RUB; E#1's out: no lateness
+    assert [(d.position, d.key_account, d.tonnes, d.before, d.after, d.late_tonne_months, d.lateness_penalty) for d in found] == [
+        ("D#1", False, pytest.approx(40), PLAN_MONTH, PLAN_MONTH + 1, pytest.approx(40), Decimal("120000.00")),
+        ("E#1", True, pytest.approx(50), PLAN_MONTH + 2, None, 0, 0),
     ]
+
+
+FULL_TO_THE_KG = 3.333337
+"""t/h at which M1's 100 h hold 333.3337 t: a full month's line is reported as 333.334 t."""
+
+
+def test_a_line_full_to_the_kilogram_still_answers(sqlite_store):
+    # M1 at 3.333337 t/h holds 333.3337 t in its 100 h. A#1 (400 t, due m0) fills m0 —
+    # reported as 333.334 t, 0.00009 h more than m0 has once that line is held as
+    # reported — and makes its other 66.6663 t late in m1. P#1's 50 t, wanted in m1, fit
+    # in m1's free hours: the requested month is met, nothing displaced.
+    one_mill(sqlite_store, [position("A", 1, "20", 400, 51_000), position("P", 1, "20", 50, 61_000, **due(PLAN_MONTH + 1))], norm=FULL_TO_THE_KG)
+    answer = promise.promise_deal(sqlite_store, "P", month=PLAN_MONTH, horizon=2)
+    assert (answer.requested, answer.earliest, answer.meets_request, answer.on_free_hours) == (PLAN_MONTH + 1, PLAN_MONTH + 1, True, True)
+    assert answer.by_month == {PLAN_MONTH + 1: pytest.approx(50)} and answer.displaced == ()
+    assert answer.margin_change == Decimal("1500000.00")  # 50 t × 30 000 RUB/t
+
+
+def test_a_replan_keeps_locks_on_a_line_full_to_the_kilogram(sqlite_store):
+    # the same full m0, its line locked as stored (to the kg) and planned again
+    one_mill(sqlite_store, [position("A", 1, "20", 400, 51_000)], norm=FULL_TO_THE_KG)
+    assignments.set_locked(sqlite_store, PLAN_MONTH, "L", "A#1", True, login="plm")
+    again = planning.plan(sqlite_store, PLAN_MONTH, login="plm")
+    assert [(l.position_ref, l.tonnes, l.locked) for l in again[0].assignment.lines] == [("A#1", 333.334, True)]
+
+
+def test_earlier_than_requested_only_on_free_hours(sqlite_store):
+    # m0: A#1 800 t, m1: B#1 900 t, m2: C#1 1 000 t, each on time; P#1 300 t wanted in m2
+    # (full). The hours left free: 200 t in m0, 100 t in m1 — all 300 t by m1, earlier
+    # than asked, and nobody on time moves (taking m0 for all of P#1 would push A#1 late).
+    one_mill(sqlite_store, [position("A", 1, "20", 800, 51_000), position("B", 1, "20", 900, 51_000, **due(PLAN_MONTH + 1)),
+                             position("C", 1, "20", 1000, 51_000, **due(PLAN_MONTH + 2)),
+                             position("P", 1, "20", 300, 61_000, **due(PLAN_MONTH + 2))], horizon=3)
+    answer = promise.promise_deal(sqlite_store, "P", month=PLAN_MONTH, horizon=3)
+    assert (answer.requested, answer.earliest, answer.on_free_hours, answer.meets_request) == (PLAN_MONTH + 2, PLAN_MONTH + 1, True, True)
+    assert answer.by_month == {PLAN_MONTH: pytest.approx(200), PLAN_MONTH + 1: pytest.approx(100)}
+    assert answer.displaced == () and answer.lateness_penalty == 0
+    assert answer.margin_change == Decimal("9000000.00")  # 300 t × 30 000 RUB/t
+    text = promise_views.promise_text(answer)
+    assert f"by {PLAN_MONTH + 1}, earlier than the requested {PLAN_MONTH + 2}" in text and "nothing displaced" in text
+
+
+def test_the_requested_month_met_by_displacing_others_net_of_their_lateness(sqlite_store):
+    # m0: K#1 (key) 600 t + A#1 400 t (20 000 RUB/t) fill M1; m1: B#1 800 t (10 000 RUB/t).
+    # P#1 300 t (30 000 RUB/t) wanted in m0: K#1 is held, so 300 t of A#1 go to m1
+    # (17 000 RUB/t late, better than B#1's 10 000), pushing 100 t of B#1 out of the
+    # two months. Change: 300 × 30 000 − 300 t·month × 3 000 − 100 × 10 000
+    # = 9 000 000 − 900 000 − 1 000 000 = 7 100 000 RUB.
+    one_mill(sqlite_store, [position("K", 1, "20", 600, 41_000), position("A", 1, "20", 400, 51_000),
+                             position("B", 1, "20", 800, 41_000, **due(PLAN_MONTH + 1)), position("P", 1, "20", 300, 61_000)])
+    answer = promise.promise_deal(sqlite_store, "P", month=PLAN_MONTH, horizon=2)
+    assert (answer.earliest, answer.meets_request, answer.on_free_hours) == (PLAN_MONTH, True, False)
+    assert answer.by_month == {PLAN_MONTH: pytest.approx(300)}
+    a, b = answer.displaced
+    assert (a.position, a.key_account, a.sales_manager, a.before, a.after) == ("A#1", False, "Иванов А. С.", PLAN_MONTH, PLAN_MONTH + 1)
+    assert a.tonnes == pytest.approx(300) and a.late_tonne_months == pytest.approx(300) and a.lateness_penalty == Decimal("900000.00")
+    assert (b.position, b.key_account, b.sales_manager, b.before, b.after) == ("B#1", False, "Петров П. П.", PLAN_MONTH + 1, None)
+    assert b.tonnes == pytest.approx(100) and b.lateness_penalty == 0
+    assert answer.lateness_penalty == Decimal("900000.00")
+    assert answer.margin_change == Decimal("7100000.00")
+    rows = promise_views.displaced_view(answer).rows
+    assert [(r["position"], r["key_account"], r["sales_manager"], r["penalty"]) for r in rows] == [
+        ("A#1", False, "Иванов А. С.", Decimal("900000.00")), ("B#1", False, "Петров П. П.", 0),
+    ]
+
+
+def test_free_hours_before_the_requested_month_are_kept_and_only_that_month_displaces(sqlite_store):
+    # m0: B#1 900 t (on time), 100 t free; m1: A#1 1 000 t (on time); m2 free. P#1's 300 t,
+    # wanted in m1: 100 t on m0's free hours, 200 t in m1 pushing 200 t of A#1 into m2 —
+    # B#1, on time in m0, is not touched to make P#1 earlier than asked.
+    # Change: 300 × 30 000 − 200 t·month × 3 000 = 8 400 000 RUB.
+    one_mill(sqlite_store, [position("B", 1, "20", 900, 51_000), position("A", 1, "20", 1000, 51_000, **due(PLAN_MONTH + 1)),
+                            position("P", 1, "20", 300, 61_000, **due(PLAN_MONTH + 1))], horizon=3)
+    answer = promise.promise_deal(sqlite_store, "P", month=PLAN_MONTH, horizon=3)
+    assert (answer.earliest, answer.meets_request, answer.on_free_hours) == (PLAN_MONTH + 1, True, False)
+    assert answer.by_month == {PLAN_MONTH: pytest.approx(100), PLAN_MONTH + 1: pytest.approx(200)}
+    [a] = answer.displaced
+    assert (a.position, a.before, a.after, a.late_tonne_months) == ("A#1", PLAN_MONTH + 1, PLAN_MONTH + 2, pytest.approx(200))
+    assert answer.margin_change == Decimal("8400000.00")
+
+
+def test_a_requested_month_that_cannot_be_met_gives_the_earliest_that_can(sqlite_store):
+    # key accounts fill m0 (K#1 1 000 t) and 900 t of m1 (K#2): P#1's 400 t, wanted in
+    # m0, get 100 t by m1 and the rest in m2, which is free
+    one_mill(sqlite_store, [position("K", 1, "20", 1000, 41_000), position("K", 2, "20", 900, 41_000, **due(PLAN_MONTH + 1)),
+                             position("P", 1, "20", 400, 61_000)], horizon=3)
+    answer = promise.promise_deal(sqlite_store, "P", month=PLAN_MONTH, horizon=3)
+    assert (answer.requested, answer.meets_request, answer.earliest) == (PLAN_MONTH, False, PLAN_MONTH + 2)
+    assert sum(answer.by_month.values()) == pytest.approx(400) and PLAN_MONTH not in answer.by_month
+    assert answer.displaced == ()
+    assert f"the requested {PLAN_MONTH} cannot be met; the earliest month for all 400.0 t is {PLAN_MONTH + 2}" in promise_views.promise_text(answer)
+
+
+def test_a_plan_with_no_solution_is_told_in_positions_mills_and_months(sqlite_store):
+    # A#1's 400 t locked on M1 in m0, then M1's hours there cut to 20 h (200 t)
+    one_mill(sqlite_store, [position("A", 1, "20", 400, 51_000), position("P", 1, "20", 100, 61_000)])
+    assignments.set_locked(sqlite_store, PLAN_MONTH, "L", "A#1", True, login="plm")
+    capacity.set_hours(sqlite_store, "M1", PLAN_MONTH, 20, login="pp", reason="repair")
+    with pytest.raises(StateError) as raised:
+        promise.promise_deal(sqlite_store, "P", month=PLAN_MONTH)
+    message = str(raised.value)
+    assert "A#1" in message and f"M1 in {PLAN_MONTH}" in message and "need at least 40.0 h" in message
+    assert not re.search(r"\b(demands?|mills?|period) \d", message), message

@@ -9,7 +9,8 @@ import pytest
 from core import planning
 from core.horizon import MonthLock
 from tests.horizon_plant import horizon_plant
-from tests.plants import PLAN_MONTH
+from tests.plants import PLAN_MONTH, position
+from tests.promise_plant import one_mill
 from tui.app import MillplanApp
 from tui.screens.promise_dialog import PromiseScreen
 from tui.widgets.load_pane import LoadPane
@@ -56,9 +57,10 @@ async def test_promise_key_shows_the_answer_in_a_dialog_and_saves_nothing(store)
         await pilot.press("p")
         await settle(pilot)
         assert isinstance(app.screen, PromiseScreen)
-        # 700 t of P#1: K#1 (key) leaves 200 t of M1 in m0, so m1 is the first month that holds all
-        text = str(app.screen.query_one("#promise-text").render())
-        assert f"deal P: all 700.0 t by {PLAN_MONTH + 1}" in text and "nothing saved" in text
+        # 700 t of P#1 wanted in m0: K#1 (key) leaves 200 t of M1 there, so m1 is the first month that holds all
+        text = " ".join(str(app.screen.query_one("#promise-text").render()).split())
+        assert f"deal P: the requested {PLAN_MONTH} cannot be met; the earliest month for all 700.0 t is {PLAN_MONTH + 1}" in text
+        assert "nothing saved" in text
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, PromiseScreen)
@@ -104,4 +106,30 @@ async def test_a_position_typed_in_by_hand_is_promised_too(store):
         await pilot.press("enter", "enter", "enter")
         await settle(pilot)
         assert isinstance(app.screen, PromiseScreen)
-        assert f"all 150.0 t by {PLAN_MONTH}" in str(app.screen.query_one("#promise-text").render())
+        text = " ".join(str(app.screen.query_one("#promise-text").render()).split())
+        assert f"the requested {PLAN_MONTH} can be met: all 150.0 t on hours the plan leaves free" in text
+
+
+async def test_the_dialog_lists_each_displaced_position_with_its_lateness_at_80x24(sqlite_store):
+    # M1 (1 000 t a month): K#1 (key) 600 t and A#1 400 t fill m0. P#1's 300 t, wanted in
+    # m0, push 300 t of A#1 into m1 (free): 300 t·month late, 900 000 RUB; margin
+    # 300 × 30 000 − 900 000 = 8 100 000 RUB
+    one_mill(sqlite_store, [position("K", 1, "20", 600, 41_000), position("A", 1, "20", 400, 51_000), position("P", 1, "20", 300, 61_000)])
+    app = MillplanApp(sqlite_store, "plm", month=PLAN_MONTH)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f3")
+        await settle(pilot)
+        table = app.query_one("#deals-table", ViewTable)
+        table.move_cursor(row=table.get_row_index("P"))
+        await pilot.press("p")
+        await settle(pilot)
+        assert isinstance(app.screen, PromiseScreen)
+        text = " ".join(str(app.screen.query_one("#promise-text").render()).split())
+        assert f"the requested {PLAN_MONTH} can be met: all 300.0 t; displaces 1 position(s)" in text
+        assert "+8 100 000 RUB, net of 900 000 RUB of lateness caused" in text
+        [line] = app.screen.query(".promise-displaced-line")
+        said = " ".join(str(line.render()).split())
+        assert said == f"• A#1 · not key · Иванов А. С. · 300.0 t {PLAN_MONTH} → {PLAN_MONTH + 1} · late +300.0 t·month, 900 000 RUB"
+        for widget in (line, app.screen.query_one(".dialog-help")):  # all of it on the 80×24 screen
+            region = widget.region
+            assert region.height > 0 and region.right <= 80 and region.bottom <= 24

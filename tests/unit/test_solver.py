@@ -329,6 +329,19 @@ def test_locks_beyond_capacity_are_infeasible_not_an_exception(engine, problem):
     assert solution.tonnes == {}
 
 
+def test_a_full_mill_locked_again_from_its_reported_lines_still_has_a_plan(engine):
+    # Mill 1: 100 h at 0.6 h/t. d1 (key) 100 t and d2 300 t fill it: 100 t + 66.666… t =
+    # 100 h, reported to the kg as 66.667 t (100.0002 h). Locking both lines as reported
+    # (a promise holding the plan, a re-plan keeping its locks) must still plan, not call
+    # the locks 0.0002 h beyond the mill's hours; d3 then gets nothing.
+    first = run(one_month(demands=(demand(1, 100, (1, 0.6, 10), key=True), demand(2, 300, (1, 0.6, 10))), hours={1: 100}), engine)
+    assert first.tonnes == {(1, 1, 0): 100.0, (2, 1, 0): 66.667}
+    locked = tuple(demand(d, t, (1, 0.6, 10), locked=((1, t),)) for (d, _, _), t in first.tonnes.items())
+    again = run(one_month(demands=(*locked, demand(3, 50, (1, 0.6, 50))), hours={1: 100}), engine)
+    assert again.ok, again.message
+    assert again.tonnes == first.tonnes
+
+
 def test_a_fractional_optimum_survives_cbcs_eight_digit_solution_file(engine):
     # Mill 1: 200 h; d1 1,000 t at 3 h/t, 1,000 RUB/t, priority 1 → 200 / 3 = 66.666… t.
     # CBC reports 66.666667 (eight digits), which overshoots the true margin optimum by
