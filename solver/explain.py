@@ -17,10 +17,9 @@ earns per hour there: margin (less lateness) ÷ hours per tonne.
 from __future__ import annotations
 
 import math
-
-from solver import engines
 from collections.abc import Mapping
 
+from solver import engines
 from solver.model import allowed_lines, build, due_period, net_margin
 from solver.problem import Demand, Explanation, Option, Problem
 
@@ -108,13 +107,15 @@ def _occupants(problem: Problem, tonnes: dict) -> dict[tuple[int, int], list[tup
 def _late(problem: Problem, d: Demand, late: dict[int, float], prices, occupants) -> Explanation:
     """Made in full but partly late. Against the price of an hour in the due month stands
     what making it on time would save per hour there: the lateness penalty of its first
-    late month. It is late because that saving is the smaller — or, when it is not, because
-    of what holds the due month's hours (:func:`_held`), or its locks."""
+    late month. It is late because that saving is the smaller — or, when it is not (or it
+    is a key account, placed before money is weighed), because of what holds the due
+    month's hours (:func:`_held`), or its locks."""
     tonnes = round(sum(late.values()), 3)
     due = due_period(d)
 
-    def said(why, o=None, t=None, price=None, saves=None) -> Explanation:
-        return Explanation(d.id, "late", 0.0, tonnes, o and o.mill, t, price, saves, f"demand {d.id}: {tonnes:g} t made late — {why}")
+    def said(why, o=None, t=None, price=None, saves=None, held=None) -> Explanation:
+        text = f"demand {d.id}: {tonnes:g} t made late — {why}"
+        return Explanation(d.id, "late", 0.0, tonnes, o and o.mill, t, price, saves, text, held)
 
     locked = {lock.period for lock in d.locked}
     if all(t in locked for t in late):
@@ -126,8 +127,8 @@ def _late(problem: Problem, d: Demand, late: dict[int, float], prices, occupants
     o, t, price, saves = _best(lines, prices, lambda o, t: _per_hour(penalty, o))
     facts = (o, t, price, saves)
     held = _held(problem, d, o, t, _per_hour(net_margin(d, o, t, problem.settings.lateness_penalty), o), occupants)
-    if saves >= price - _tolerance(saves, price) and held:
-        return said(f"{held[1]}; on time it would save {saves:,.0f} RUB of lateness per hour", *facts)
+    if held and (d.key_account or saves >= price - _tolerance(saves, price)):
+        return said(f"{held[1]}; on time it would save {saves:,.0f} RUB of lateness per hour", *facts, held[0])
     return said(
         f"an hour of mill {o.mill} in period {t} is worth {price:,.0f} RUB at the margin; "
         f"making it on time would save only {saves:,.0f} RUB of lateness per hour",
@@ -162,6 +163,8 @@ def _left_out(problem: Problem, d: Demand, short: float, late: float, prices, oc
     o, t, price, earns = _best(now, prices, lambda o, t: _per_hour(net_margin(d, o, t, s.lateness_penalty), o))
     cell = f"mill {o.mill} in period {t}"
     facts = (o, t, price, earns)
+    if d.key_account and (held := _held(problem, d, o, t, earns, occupants)):
+        return said(*held, *facts)  # made for its tonnes, not its money: what holds the hours is the reason
     if earns <= 0:
         return said("unprofitable", f"it earns {earns:,.0f} RUB/h on {cell}: making it would lose money", *facts)
     if earns < price - _tolerance(earns, price):
@@ -174,18 +177,26 @@ def _left_out(problem: Problem, d: Demand, short: float, late: float, prices, oc
 
 def _held(problem: Problem, d: Demand, o: Option, t: int, earns: float, occupants) -> tuple[str, str] | None:
     """``(code, reason)`` when the hours of mill ``o.mill`` in period ``t``, worth no more
-    than the demand ``earns`` there (RUB/h), are held by something other than prices."""
+    than the demand ``earns`` there (RUB/h), are held by something other than prices. A
+    key account is placed by tonnes before any money is weighed: for one, any other
+    key-account, locked or mandatory line there holds the hours, whatever it earns."""
     s = problem.settings
     cell = f"mill {o.mill} in period {t}"
-    if not d.key_account and _cheaper(occupants, (o.mill, t), earns, lambda x: x.key_account):
+    if d.key_account:
+        others = [x for x, _ in occupants.get((o.mill, t), ()) if x.id != d.id]
+        if any(x.key_account for x in others):
+            return "key_accounts", f"pushed out of {cell} by other key-account tonnes (it earns {earns:,.0f} RUB/h)"
+        if any(x.mandatory or x.locked for x in others):
+            return "reserved", f"the hours of {cell} are held by locked or mandatory lines (it earns {earns:,.0f} RUB/h)"
+    elif _cheaper(occupants, (o.mill, t), earns, lambda x: x.key_account):
         return "key_accounts", f"pushed out of {cell} by key-account tonnes (it earns {earns:,.0f} RUB/h)"
-    if _cheaper(occupants, (o.mill, t), earns, lambda x: x.mandatory or bool(x.locked)):
+    elif _cheaper(occupants, (o.mill, t), earns, lambda x: x.mandatory or bool(x.locked)):
         return "reserved", f"the hours of {cell} are held by locked or mandatory lines (it earns {earns:,.0f} RUB/h)"
     if s.whole:
         return "whole", f"it does not fit whole into what is left of {cell}"
     if s.min_lot.get(o.mill, 0.0) > 0:
         return "min_lot", f"what is left of {cell} is below its minimum lot of {s.min_lot[o.mill]:g} t"
-    if s.stability_penalty > 0 and any(x.previous for x, _ in occupants.get((o.mill, t), ())):
+    if s.stability_penalty > 0 and not d.key_account and any(x.previous for x, _ in occupants.get((o.mill, t), ())):
         return "stability", f"room on {cell} would mean moving lines of the approved revision"
     return None
 

@@ -65,6 +65,15 @@ def test_an_overdue_key_account_goes_before_non_key_work_in_a_later_month(engine
     assert solution.key_account_tonnes == approx(100)  # d2 is late: not on time
     late = solution.explanations[2]
     assert (late.code, late.late_tonnes, late.mill, late.period) == ("late", approx(25), 1, 0)
+    assert "pushed out of mill 1 in period 0 by other key-account tonnes" in late.text
+
+
+def test_a_key_account_left_out_is_told_what_holds_its_month_not_its_margin(engine):
+    # Mill 1: 100 h this month. Key d1 100 t at 1 h/t; key d2 50 t at 2 h/t, losing money.
+    # Most key tonnes: d1. d2 is out because d1 holds the hours — margin never came into it.
+    solution = plan(engine, [d(1, 100, (1, 1.0, 100), key=True), d(2, 50, (1, 2.0, -500), key=True, due=-1)], {(1, 0): 100})
+    reason = solution.explanations[2]
+    assert (reason.code, reason.mill, reason.period, reason.tonnes_short) == ("key_accounts", 1, 0, approx(50))
 
 
 @pytest.mark.parametrize("gap", (0.0, 0.2))
