@@ -85,15 +85,17 @@ def allowed_lines(problem: Problem, demand: Demand, idle: bool = False) -> list[
 @dataclass
 class Model:
     """The built model: ``lines`` maps (demand, mill, period) to (variable, scale, option);
-    ``binaries`` are the integer variables (empty for a pure LP); ``variables`` all of them
-    (kept here: PuLP collects them by walking every row each time); the objective
-    expressions of the :data:`STAGES`; the hours rows by cell; ``deviations``: (deviation variable, line
+    ``owners``: line variable → (demand, scale); ``binaries`` are the integer variables
+    (empty for a pure LP); ``variables`` all of them (kept here: PuLP collects them by
+    walking every row each time); the objective expressions of the :data:`STAGES`; the
+    hours rows by cell; ``deviations``: (deviation variable, line
     variable, scale, previous tonnes) of the stability penalty."""
 
     lp: pulp.LpProblem
     lines: dict[LineKey, tuple[pulp.LpVariable, float, Option]] = field(default_factory=dict)
     binaries: list[pulp.LpVariable] = field(default_factory=list)
     variables: list[pulp.LpVariable] = field(default_factory=list)
+    owners: dict[pulp.LpVariable, tuple[int, float]] = field(default_factory=dict)
     hours_rows: dict[Cell, str] = field(default_factory=dict)
     deviations: list[tuple[pulp.LpVariable, pulp.LpVariable, float, float]] = field(default_factory=list)
     key: pulp.LpAffineExpression = field(default_factory=pulp.LpAffineExpression)
@@ -160,27 +162,27 @@ def build(problem: Problem, relax: bool = False) -> Model:
 
 def ceiling(problem: Problem, model: Model, expr: pulp.LpAffineExpression) -> float:
     """An upper bound of ``expr`` (a sum over line variables) that no plan exceeds: each
-    demand's tonnes spent on its lines best coefficient per tonne first, lines with fixed
-    bounds (locks) counted as they stand; hours are ignored. A stage whose plan reaches its
-    ceiling is at its optimum without a solve (for ``key_horizon``: every key-account tonne
-    that has a line is made; for ``key_lateness``: none is late but by a lock)."""
-    tonnes = {d.id: d.tonnes for d in problem.demands}
-    coefficients = dict(expr.items())
+    demand's tonnes spent on its lines in ``expr`` best coefficient per tonne first, lines
+    with fixed bounds (locks) counted as they stand; hours, and lines outside ``expr``, are
+    ignored (the bound only loosens). A stage whose plan reaches its ceiling is at its
+    optimum without a solve (for ``key_horizon``: every key-account tonne that has a line is
+    made; for ``key_lateness``: none is late but by a lock)."""
+    room = {d.id: d.tonnes for d in problem.demands}
     free: dict[int, list[tuple[float, float]]] = {}  # demand → (coefficient per tonne, most tonnes) of open lines
     total = 0.0
-    for (d, _, _), (var, scale, _) in model.lines.items():
-        c = coefficients.get(var, 0.0)
+    for var, c in expr.items():
+        d, scale = model.owners[var]
         if var.lowBound == var.upBound:
             total += c * var.lowBound
-            tonnes[d] -= scale * var.lowBound
+            room[d] -= scale * var.lowBound
         elif c > 0 and scale > 0:
             free.setdefault(d, []).append((c / scale, scale * var.upBound))
     for d, lines in free.items():
-        room = tonnes[d]
+        left = room[d]
         for per_tonne, most in sorted(lines, reverse=True):
-            amount = max(0.0, min(most, room))
+            amount = max(0.0, min(most, left))
             total += per_tonne * amount
-            room -= amount
+            left -= amount
     return total
 
 
@@ -226,6 +228,7 @@ def _lines(model: Model, problem: Problem, d: Demand, relax: bool) -> dict[Cell,
         own[o.mill, t] = (var, 1.0, o)
     for (mill, t), line in own.items():
         model.lines[d.id, mill, t] = line
+        model.owners[line[0]] = (d.id, line[1])
         model.variables.append(line[0])
     return own
 
