@@ -56,9 +56,10 @@ def reason_text(e: Explanation, mill: str | None, month: Month | None, mills: Se
     mill-month (``None`` where none applies), ``mills`` the codes that can make it."""
     short = f"{grouped(e.tonnes_short, 1)} t"
     where = f"{mill} in {month}" if mill and month else ""
-    worth = _worth(mill, month, e.shadow_price, e.earns_per_hour) if where else ""
+    # a late position's earns_per_hour is the lateness it would save, not what it earns
+    worth = _worth(mill, month, e.shadow_price, None if e.code == "late" else e.earns_per_hour) if where else ""
     texts: dict[str, Callable[[], str]] = {
-        "no_mill": lambda: f"no hours on {', '.join(mills) or 'any mill'} in the months it may be made",
+        "no_mill": lambda: f"no hours on {', '.join(mills) or 'any mill'} in {month or 'the months it may be made'}",
         "min_lot": lambda: (
             f"{short} is below the minimum lot on {where}" if where else f"{short} is below the minimum lot of every mill that can make it"
         ),
@@ -75,6 +76,8 @@ def reason_text(e: Explanation, mill: str | None, month: Month | None, mills: Se
             if where else "made late: no mill that can make it has hours in its month"
         ),
     }
+    if e.code == "late" and e.held in texts and e.held != "min_lot" and where:
+        return "made late: " + texts[e.held]()  # its month's hours are held, whatever they are worth
     return texts.get(e.code, lambda: e.text)()
 
 

@@ -1,21 +1,23 @@
 """Shadow prices of mill hours and why each demand was left out or planned late.
 
 Shadow prices come from the LP relaxation of the margin stage: every binary (whole
-position, minimum lot) relaxed to [0, 1], key-account tonnes on time held at least at the
-plan's, the objective margin less penalties. The dual of ``hours_m_t`` is what one more
+position, minimum lot) relaxed to [0, 1], the key-account stages (tonnes on time, tonnes in
+the horizon, tonne-months late) held at least at the plan's, the objective margin less
+penalties. The dual of ``hours_m_t`` is what one more
 hour of mill *m* in period *t* would add to that objective (RUB/h). Fixing the binaries at
 the plan instead would fix every whole position's tonnes and leave every price at zero,
 which tells a planner nothing. With whole positions or lots the prices are therefore those
 of the divisible plan nearest to the real one — a planner's rule of thumb, not a proof.
 
-A demand's explanation compares, on its best compatible mill-period (the one where it
-earns most per hour above the shadow price), the shadow price with what it earns per hour
-there: margin (less lateness) ÷ hours per tonne.
+A demand's explanation compares, on its best compatible mill in its due period (the
+plan month for one due by then: the month it is left out of), the shadow price with what it
+earns per hour there: margin (less lateness) ÷ hours per tonne.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 
 from solver import engines
 from solver.model import allowed_lines, build, due_period, net_margin
@@ -27,25 +29,31 @@ PRICE_TOLERANCE = 1e-6
 
 KEY_SLACK_RELATIVE = 1e-7
 KEY_SLACK_ABSOLUTE = 1e-6
-"""Key-account tonnes (t) the relaxation may fall short of the plan's: CBC reports values to
-eight digits, so the plan's own value can overshoot the optimum by 5e-8 of it."""
+"""How far the relaxation may fall short of the plan's key-account stage values (t, t·month):
+CBC reports values to eight digits, so the plan's own value can overshoot the optimum by
+5e-8 of it."""
 
 SHORT = 0.01
 """Tonnes (t) short or late below which nothing needs explaining (the reporting grain)."""
 
 
-def shadow_prices(problem: Problem, key_tonnes: float, time_limit: float | None = None) -> dict[tuple[int, int], float]:
+def shadow_prices(
+    problem: Problem, kept: Mapping[str, float], time_limit: float | None = None
+) -> dict[tuple[int, int], float]:
     """RUB per extra hour by (mill, period), for every mill-period of the horizon in
     ``problem.hours`` (0 where no demand could use it; for one without hours, the worth of
-    its first hour), holding at least ``key_tonnes`` (t,
-    unrounded) key-account tonnes on time, solving for at most ``time_limit`` s (``None``:
-    no limit); empty if the relaxation could not be solved in time."""
+    its first hour), holding each key-account stage named in ``kept`` (``"key"``: t on
+    time, ``"key_horizon"``: t in the horizon, ``"key_lateness"``: −t·months late; the
+    plan's values, unrounded) at least at its value, solving for at most ``time_limit`` s
+    (``None``: no limit); empty if the relaxation could not be solved in time."""
     model = build(problem, relax=True)
     prices = {(m, t): 0.0 for m, t in problem.hours if 0 <= t < problem.settings.periods}
     if not model.hours_rows:
         return prices
-    if model.key.items():
-        model.lp += model.key >= key_tonnes - max(KEY_SLACK_ABSOLUTE, KEY_SLACK_RELATIVE * key_tonnes), "keep_key"
+    for stage, value in kept.items():
+        expr = model.stage(stage)
+        if expr.items():
+            model.lp += expr >= value - max(KEY_SLACK_ABSOLUTE, KEY_SLACK_RELATIVE * abs(value)), f"keep_{stage}"
     model.lp.setObjective(model.margin)
     outcome = engines.run(model.lp, problem.settings.solver, time_limit, 0.0, mip=False, start=None)
     if outcome.kind != "optimal":
@@ -57,15 +65,15 @@ def shadow_prices(problem: Problem, key_tonnes: float, time_limit: float | None 
 
 
 def explain(
-    problem: Problem, tonnes: dict[tuple[int, int, int], float], key_tonnes: float, prices: dict | None = None,
+    problem: Problem, tonnes: dict[tuple[int, int, int], float], kept: Mapping[str, float], prices: dict | None = None,
     time_limit: float | None = None,
 ) -> tuple[dict, dict]:
     """``(shadow_prices, explanations)`` for the plan ``tonnes`` ((demand, mill, period) → t)
-    that makes ``key_tonnes`` key-account tonnes on time (unrounded, as solved); ``prices``:
-    the shadow prices when already known (read from the plan's own LP), else they are
-    computed by :func:`shadow_prices` within ``time_limit`` s."""
+    whose key-account stage values are ``kept`` (as :func:`shadow_prices` takes them,
+    unrounded, as solved); ``prices``: the shadow prices when already known (read from the
+    plan's own LP), else they are computed by :func:`shadow_prices` within ``time_limit`` s."""
     if prices is None:
-        prices = shadow_prices(problem, key_tonnes, time_limit)
+        prices = shadow_prices(problem, kept, time_limit)
     planned: dict[int, dict[tuple[int, int], float]] = {}
     for (d, m, t), amount in tonnes.items():
         planned.setdefault(d, {})[m, t] = amount
@@ -99,13 +107,15 @@ def _occupants(problem: Problem, tonnes: dict) -> dict[tuple[int, int], list[tup
 def _late(problem: Problem, d: Demand, late: dict[int, float], prices, occupants) -> Explanation:
     """Made in full but partly late. Against the price of an hour in the due month stands
     what making it on time would save per hour there: the lateness penalty of its first
-    late month. It is late because that saving is the smaller — or, when it is not, because
-    of what holds the due month's hours (:func:`_held`), or its locks."""
+    late month. It is late because that saving is the smaller — or, when it is not (or it
+    is a key account, placed before money is weighed), because of what holds the due
+    month's hours (:func:`_held`), or its locks."""
     tonnes = round(sum(late.values()), 3)
     due = due_period(d)
 
-    def said(why, o=None, t=None, price=None, saves=None) -> Explanation:
-        return Explanation(d.id, "late", 0.0, tonnes, o and o.mill, t, price, saves, f"demand {d.id}: {tonnes:g} t made late — {why}")
+    def said(why, o=None, t=None, price=None, saves=None, held=None) -> Explanation:
+        text = f"demand {d.id}: {tonnes:g} t made late — {why}"
+        return Explanation(d.id, "late", 0.0, tonnes, o and o.mill, t, price, saves, text, held)
 
     locked = {lock.period for lock in d.locked}
     if all(t in locked for t in late):
@@ -117,8 +127,8 @@ def _late(problem: Problem, d: Demand, late: dict[int, float], prices, occupants
     o, t, price, saves = _best(lines, prices, lambda o, t: _per_hour(penalty, o))
     facts = (o, t, price, saves)
     held = _held(problem, d, o, t, _per_hour(net_margin(d, o, t, problem.settings.lateness_penalty), o), occupants)
-    if saves >= price - _tolerance(saves, price) and held:
-        return said(f"{held[1]}; on time it would save {saves:,.0f} RUB of lateness per hour", *facts)
+    if held and (d.key_account or saves >= price - _tolerance(saves, price)):
+        return said(f"{held[1]}; on time it would save {saves:,.0f} RUB of lateness per hour", *facts, held[0])
     return said(
         f"an hour of mill {o.mill} in period {t} is worth {price:,.0f} RUB at the margin; "
         f"making it on time would save only {saves:,.0f} RUB of lateness per hour",
@@ -128,7 +138,8 @@ def _late(problem: Problem, d: Demand, late: dict[int, float], prices, occupants
 
 def _left_out(problem: Problem, d: Demand, short: float, late: float, prices, occupants) -> Explanation:
     """Left out wholly or partly: the first reason that holds, from the data to the prices
-    on its best mill-period."""
+    on its best mill in its due period — the month it is left out of, whatever later
+    months could have held it."""
     s = problem.settings
     tail = f" ({late:g} t of what is made is late)" if late >= SHORT else ""
 
@@ -138,15 +149,22 @@ def _left_out(problem: Problem, d: Demand, short: float, late: float, prices, oc
     locked = {(lock.mill, lock.period) for lock in d.locked}
     # a locked line is fixed (and a whole demand with locks is made only there)
     lines = [] if s.whole and d.locked else [(o, t) for o, t in allowed_lines(problem, d) if (o.mill, t) not in locked]
-    if not lines:
-        if d.locked:
-            return said("locked", f"it is locked at {sum(lock.tonnes for lock in d.locked):g} t and no other line is open to it")
-        if d.options and all(d.tonnes < s.min_lot.get(o.mill, 0.0) for o in d.options):
+    due = due_period(d)
+    now = [(o, t) for o, t in lines if t == due]
+    if not now:
+        if d.locked and (not lines or any(lock.period == due for lock in d.locked)):
+            where = f" in period {due}" if lines else ""
+            return said("locked", f"it is locked at {sum(lock.tonnes for lock in d.locked):g} t and no other line is open to it{where}")
+        if not lines and d.options and all(d.tonnes < s.min_lot.get(o.mill, 0.0) for o in d.options):
             return said("min_lot", f"{d.tonnes:g} t is below the minimum lot of every mill that can make it")
+        if lines:
+            return said("no_mill", f"no mill that can make it has hours in its due period {due}", t=due)
         return said("no_mill", "no mill that can make it has hours in the periods it may be made")
-    o, t, price, earns = _best(lines, prices, lambda o, t: _per_hour(net_margin(d, o, t, s.lateness_penalty), o))
+    o, t, price, earns = _best(now, prices, lambda o, t: _per_hour(net_margin(d, o, t, s.lateness_penalty), o))
     cell = f"mill {o.mill} in period {t}"
     facts = (o, t, price, earns)
+    if d.key_account and (held := _held(problem, d, o, t, earns, occupants)):
+        return said(*held, *facts)  # made for its tonnes, not its money: what holds the hours is the reason
     if earns <= 0:
         return said("unprofitable", f"it earns {earns:,.0f} RUB/h on {cell}: making it would lose money", *facts)
     if earns < price - _tolerance(earns, price):
@@ -159,18 +177,26 @@ def _left_out(problem: Problem, d: Demand, short: float, late: float, prices, oc
 
 def _held(problem: Problem, d: Demand, o: Option, t: int, earns: float, occupants) -> tuple[str, str] | None:
     """``(code, reason)`` when the hours of mill ``o.mill`` in period ``t``, worth no more
-    than the demand ``earns`` there (RUB/h), are held by something other than prices."""
+    than the demand ``earns`` there (RUB/h), are held by something other than prices. A
+    key account is placed by tonnes before any money is weighed: for one, any other
+    key-account, locked or mandatory line there holds the hours, whatever it earns."""
     s = problem.settings
     cell = f"mill {o.mill} in period {t}"
-    if not d.key_account and _cheaper(occupants, (o.mill, t), earns, lambda x: x.key_account):
+    if d.key_account:
+        others = [x for x, _ in occupants.get((o.mill, t), ()) if x.id != d.id]
+        if any(x.key_account for x in others):
+            return "key_accounts", f"pushed out of {cell} by other key-account tonnes (it earns {earns:,.0f} RUB/h)"
+        if any(x.mandatory or x.locked for x in others):
+            return "reserved", f"the hours of {cell} are held by locked or mandatory lines (it earns {earns:,.0f} RUB/h)"
+    elif _cheaper(occupants, (o.mill, t), earns, lambda x: x.key_account):
         return "key_accounts", f"pushed out of {cell} by key-account tonnes (it earns {earns:,.0f} RUB/h)"
-    if _cheaper(occupants, (o.mill, t), earns, lambda x: x.mandatory or bool(x.locked)):
+    elif _cheaper(occupants, (o.mill, t), earns, lambda x: x.mandatory or bool(x.locked)):
         return "reserved", f"the hours of {cell} are held by locked or mandatory lines (it earns {earns:,.0f} RUB/h)"
     if s.whole:
         return "whole", f"it does not fit whole into what is left of {cell}"
     if s.min_lot.get(o.mill, 0.0) > 0:
         return "min_lot", f"what is left of {cell} is below its minimum lot of {s.min_lot[o.mill]:g} t"
-    if s.stability_penalty > 0 and any(x.previous for x, _ in occupants.get((o.mill, t), ())):
+    if s.stability_penalty > 0 and not d.key_account and any(x.previous for x, _ in occupants.get((o.mill, t), ())):
         return "stability", f"room on {cell} would mean moving lines of the approved revision"
     return None
 

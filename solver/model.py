@@ -18,10 +18,14 @@ hours, or the locked lines' hours where reporting round-off puts them beyond: se
 ``devup_d_m_t``/``devdn_d_m_t`` for the deviation from the approved revision. Names are
 built from the numeric ids only.
 
-Stage objectives: ``key`` = Σ tonnes of key-account lines by their due period; ``margin`` =
-Σ (margin_per_tonne − lateness_penalty × months late) × tonnes − stability_penalty × Σ
-|tonnes − previous tonnes| over the lines of demands with a previous plan; ``priority`` =
-Σ priority × tonnes.
+Stage objectives, all maximised, in lexicographic order (:data:`STAGES`): ``key`` = Σ
+tonnes of key-account lines by their due period; ``key_horizon`` = Σ tonnes of key-account
+lines in the horizon, late or not; ``key_lateness`` = −Σ months late × tonnes of
+key-account lines (the fewest key-account tonne-months late: the earliest months first);
+``margin`` = Σ (margin_per_tonne − lateness_penalty × months late) × tonnes −
+stability_penalty × Σ |tonnes − previous tonnes| over the lines of demands with a previous
+plan; ``priority`` = Σ priority × tonnes. An overdue demand is due in period 0 in every
+stage.
 """
 
 from __future__ import annotations
@@ -34,6 +38,12 @@ from solver.problem import Demand, Option, Problem, hours_room, locked_lines
 
 Cell = tuple[int, int]
 LineKey = tuple[int, int, int]
+
+STAGES = ("key", "key_horizon", "key_lateness", "margin", "priority")
+"""The lexicographic stages, first first: names of :class:`Model`'s objective expressions."""
+
+KEY_STAGES = STAGES[:3]
+"""The stages about key-account tonnes, which every later stage keeps."""
 
 
 def due_period(demand: Demand) -> int:
@@ -77,18 +87,22 @@ def allowed_lines(problem: Problem, demand: Demand, idle: bool = False) -> list[
 @dataclass
 class Model:
     """The built model: ``lines`` maps (demand, mill, period) to (variable, scale, option);
-    ``binaries`` are the integer variables (empty for a pure LP); ``variables`` all of them
-    (kept here: PuLP collects them by walking every row each time); expressions of the three
-    lexicographic stages; the hours rows by cell; ``deviations``: (deviation variable, line
+    ``owners``: line variable → (demand, scale); ``binaries`` are the integer variables
+    (empty for a pure LP); ``variables`` all of them (kept here: PuLP collects them by
+    walking every row each time); the objective expressions of the :data:`STAGES`; the
+    hours rows by cell; ``deviations``: (deviation variable, line
     variable, scale, previous tonnes) of the stability penalty."""
 
     lp: pulp.LpProblem
     lines: dict[LineKey, tuple[pulp.LpVariable, float, Option]] = field(default_factory=dict)
     binaries: list[pulp.LpVariable] = field(default_factory=list)
     variables: list[pulp.LpVariable] = field(default_factory=list)
+    owners: dict[pulp.LpVariable, tuple[int, float]] = field(default_factory=dict)
     hours_rows: dict[Cell, str] = field(default_factory=dict)
     deviations: list[tuple[pulp.LpVariable, pulp.LpVariable, float, float]] = field(default_factory=list)
     key: pulp.LpAffineExpression = field(default_factory=pulp.LpAffineExpression)
+    key_horizon: pulp.LpAffineExpression = field(default_factory=pulp.LpAffineExpression)
+    key_lateness: pulp.LpAffineExpression = field(default_factory=pulp.LpAffineExpression)
     margin: pulp.LpAffineExpression = field(default_factory=pulp.LpAffineExpression)
     priority: pulp.LpAffineExpression = field(default_factory=pulp.LpAffineExpression)
 
@@ -100,6 +114,10 @@ class Model:
         var, scale, _ = self.lines[key]
         return scale * (var.varValue or 0.0)
 
+    def stage(self, name: str) -> pulp.LpAffineExpression:
+        """The objective of stage ``name`` (one of :data:`STAGES`)."""
+        return getattr(self, name)
+
 
 def build(problem: Problem, relax: bool = False) -> Model:
     """The model of ``problem``; ``relax`` makes every binary continuous in [0, 1] (the LP
@@ -109,14 +127,18 @@ def build(problem: Problem, relax: bool = False) -> Model:
     relaxation)."""
     s = problem.settings
     model = Model(pulp.LpProblem("prioritiser", pulp.LpMaximize))
-    key_terms, margin_terms, priority_terms = [], [], []
+    key_terms, horizon_terms, lateness_terms, margin_terms, priority_terms = [], [], [], [], []
     usage: dict[Cell, list[tuple[pulp.LpVariable, float]]] = {}
     for d in problem.demands:
         own = _lines(model, problem, d, relax)
         for (mill, t), (var, scale, o) in own.items():
             usage.setdefault((mill, t), []).append((var, scale * o.hours_per_tonne))
-            if d.key_account and t <= due_period(d):
-                key_terms.append((var, scale))
+            if d.key_account:  # every line is in the horizon (a lock outside it is a conflict)
+                horizon_terms.append((var, scale))
+                if t <= due_period(d):
+                    key_terms.append((var, scale))
+                else:
+                    lateness_terms.append((var, -months_late(d, t) * scale))
             margin_terms.append((var, scale * net_margin(d, o, t, s.lateness_penalty)))
             if d.priority:
                 priority_terms.append((var, scale * d.priority))
@@ -134,9 +156,37 @@ def build(problem: Problem, relax: bool = False) -> Model:
         model.lp += pulp.LpAffineExpression(terms) <= hours_room(problem.hours.get((mill, t), 0.0), locked.get((mill, t), ())), name
         model.hours_rows[mill, t] = name
     model.key = _expression(key_terms)
+    model.key_horizon = _expression(horizon_terms)
+    model.key_lateness = _expression(lateness_terms)
     model.margin = _expression(margin_terms)
     model.priority = _expression(priority_terms)
     return model
+
+
+def ceiling(problem: Problem, model: Model, expr: pulp.LpAffineExpression) -> float:
+    """An upper bound of ``expr`` (a sum over line variables) that no plan exceeds: each
+    demand's tonnes spent on its lines in ``expr`` best coefficient per tonne first, lines
+    with fixed bounds (locks) counted as they stand; hours, and lines outside ``expr``, are
+    ignored (the bound only loosens). A stage whose plan reaches its ceiling is at its
+    optimum without a solve (for ``key_horizon``: every key-account tonne that has a line is
+    made; for ``key_lateness``: none is late but by a lock)."""
+    room = {d.id: d.tonnes for d in problem.demands}
+    free: dict[int, list[tuple[float, float]]] = {}  # demand → (coefficient per tonne, most tonnes) of open lines
+    total = 0.0
+    for var, c in expr.items():
+        d, scale = model.owners[var]
+        if var.lowBound == var.upBound:
+            total += c * var.lowBound
+            room[d] -= scale * var.lowBound
+        elif c > 0 and scale > 0:
+            free.setdefault(d, []).append((c / scale, scale * var.upBound))
+    for d, lines in free.items():
+        left = room[d]
+        for per_tonne, most in sorted(lines, reverse=True):
+            amount = max(0.0, min(most, left))
+            total += per_tonne * amount
+            left -= amount
+    return total
 
 
 def _expression(terms: list[tuple[pulp.LpVariable, float]]) -> pulp.LpAffineExpression:
@@ -181,6 +231,7 @@ def _lines(model: Model, problem: Problem, d: Demand, relax: bool) -> dict[Cell,
         own[o.mill, t] = (var, 1.0, o)
     for (mill, t), line in own.items():
         model.lines[d.id, mill, t] = line
+        model.owners[line[0]] = (d.id, line[1])
         model.variables.append(line[0])
     return own
 

@@ -1,12 +1,21 @@
 """The prioritiser: a lexicographic plan over the horizon, solved with PuLP.
 
-The model is in :mod:`solver.model`. Objectives, each solved while keeping the optimum of
-the previous ones:
+The model is in :mod:`solver.model`. Objectives (:data:`solver.model.STAGES`), each solved
+while keeping the optimum of the previous ones:
 
-1. the most key-account tonnes made by their due month;
-2. the most marginal income less lateness penalties (and less the stability penalty for
-   changing the approved revision) (RUB);
-3. the most priority-weighted tonnes — manual priority only breaks ties.
+1. ``key`` — the most key-account tonnes made by their due month (an overdue position is
+   due in the plan month);
+2. ``key_horizon`` — the most key-account tonnes made within the horizon, late or not: an
+   overdue key account goes before any non-key work its mills could give way;
+3. ``key_lateness`` — the fewest key-account tonne-months late: those tonnes in the
+   earliest months;
+4. ``margin`` — the most marginal income less lateness penalties (and less the stability
+   penalty for changing the approved revision) (RUB);
+5. ``priority`` — the most priority-weighted tonnes: manual priority only breaks ties.
+
+A stage with nothing to optimise is not run, nor one whose ceiling
+(:func:`solver.model.ceiling`) the plan already reaches: every key-account tonne made, or
+none late.
 
 Each later stage keeps the earlier objective's value up to :data:`KEEP_RELATIVE` of the
 size of its terms (at least :data:`KEEP_ABSOLUTE`), so solver round-off cannot make the
@@ -31,7 +40,7 @@ import pulp
 from solver import engines
 from solver.conflicts import find_conflicts, residual_conflict
 from solver.explain import explain
-from solver.model import Model, build, due_period, months_late
+from solver.model import KEY_STAGES, STAGES, Model, build, ceiling, due_period, months_late
 from solver.problem import Lock, Problem, Solution
 from solver.quiet import stdout_silenced
 from solver.rounding import round_whole
@@ -53,10 +62,14 @@ FACE_TOLERANCE = 1e-7
 """Reduced costs and duals below this fraction of the largest objective coefficient count
 as zero when a stage is held to the previous optimum."""
 
-STAGE_TIME_WEIGHTS = {"key": 1.0, "margin": 2.0, "priority": 1.0}
+STAGE_TIME_WEIGHTS = {"key": 1.0, "key_horizon": 1.0, "key_lateness": 1.0, "margin": 3.0, "priority": 1.0}
 """How a time limit is shared: each stage gets its weight's share of the time still left
-among the stages still to run (all three: a quarter, a half, and what remains). A MIP's
-key stage must not eat the time that the margin — the plan's money — needs."""
+among the stages still to run (all five: a seventh each for the key-account stages, then
+half of what is left for the margin, and what remains). A MIP's key-account stages must
+not eat the time that the margin — the plan's money — needs."""
+
+CEILING_RELATIVE = 1e-9
+"""A stage's value within this of its ceiling (relative, at least 1) counts as reaching it."""
 
 MIN_TONNES = 0.01
 """Planned quantities below ten kilograms are solver noise and are dropped."""
@@ -162,7 +175,7 @@ def _stages(problem: Problem, model: Model, started: float, name: str, holds: li
     s = problem.settings
     deadline = None if s.time_limit is None else started + s.time_limit
     # a stage with nothing to optimise (no key accounts, no priorities) is not run
-    stages = [(stage, expr) for stage, expr in (("key", model.key), ("margin", model.margin), ("priority", model.priority)) if expr.items()]
+    stages = [(stage, model.stage(stage)) for stage in STAGES if model.stage(stage).items()]
     relative = MIP_KEEP_RELATIVE if model.is_mip else KEEP_RELATIVE
     if engines.engine_name(s.solver) == "cbc":
         relative = max(relative, CBC_KEEP_RELATIVE)
@@ -172,6 +185,9 @@ def _stages(problem: Problem, model: Model, started: float, name: str, holds: li
     prices = None  # shadow prices read from the margin stage of an LP, or its relaxation for whole positions
     notes = []
     for number, (stage, expr) in enumerate(stages):
+        if solved is not None and stage in KEY_STAGES and _reaches_ceiling(problem, model, expr):
+            _keep(model, stage, expr, relative)  # optimal as it stands: no solve, no new hold
+            continue
         left = None if deadline is None else deadline - time.perf_counter()
         if solved is not None and left is not None and left <= 0:
             notes.append(f"the time limit was reached before the {stage} stage")
@@ -213,12 +229,10 @@ def _stages(problem: Problem, model: Model, started: float, name: str, holds: li
             outcome = engines.run(model.lp, s.solver, left, s.gap, model.is_mip, None)
         if outcome.kind in ("optimal", "feasible"):
             if stage == "margin" and s.explain and outcome.kind == "optimal" and not model.is_mip:
-                prices = _margin_prices(problem, model, hold)
+                prices = _margin_prices(problem, model, holds)
             gaps.append(outcome.gap)
             solved = {var: var.varValue for var in model.variables}
-            value = pulp.value(expr) or 0.0
-            size = sum(abs(c * (var.varValue or 0.0)) for var, c in expr.items())
-            model.lp += expr >= value - max(KEEP_ABSOLUTE, relative * size), f"keep_{stage}"
+            _keep(model, stage, expr, relative)
             proven = expr if outcome.kind == "optimal" and not model.is_mip else None
             continue
         if solved is None:
@@ -235,6 +249,20 @@ def _stages(problem: Problem, model: Model, started: float, name: str, holds: li
         status = "feasible"
         notes.append("not proven optimal" + (f": relative gap {gap:.3g}" if gap is not None else ""))
     return _result(problem, model, status, gap, name, started, "; ".join(notes), prices)
+
+
+def _reaches_ceiling(problem: Problem, model: Model, expr: pulp.LpAffineExpression) -> bool:
+    """Whether the plan in the variables gives ``expr`` its ceiling: no plan does better."""
+    top = ceiling(problem, model, expr)
+    return (pulp.value(expr) or 0.0) >= top - CEILING_RELATIVE * max(1.0, abs(top))
+
+
+def _keep(model: Model, stage: str, expr: pulp.LpAffineExpression, relative: float) -> None:
+    """Add the row ``keep_<stage>`` holding ``expr`` at its value in the variables, less the
+    slack round-off needs (relative to Σ |coefficient × value|)."""
+    value = pulp.value(expr) or 0.0
+    size = sum(abs(c * (var.varValue or 0.0)) for var, c in expr.items())
+    model.lp += expr >= value - max(KEEP_ABSOLUTE, relative * size), f"keep_{stage}"
 
 
 def _rounded(problem: Problem, model: Model, expr, left: float | None):
@@ -293,7 +321,8 @@ def _result(problem: Problem, model: Model, status: str, gap: float | None, name
     if s.explain and prices is None and limit is not None and limit <= 0:
         message = "; ".join(filter(None, (message, "no shadow prices or explanations: the time limit was reached")))
     elif s.explain:
-        shadow_prices, explanations = explain(problem, tonnes, pulp.value(model.key) or 0.0, prices, limit)
+        kept = {stage: pulp.value(model.stage(stage)) or 0.0 for stage in KEY_STAGES}
+        shadow_prices, explanations = explain(problem, tonnes, kept, prices, limit)
         if not shadow_prices and any(0 <= t < s.periods for _, t in problem.hours):
             # the relaxation did not finish in time: reasons without prices would mislead
             explanations = {}
@@ -369,28 +398,29 @@ def _hold_to_optimum(model: Model, objective: pulp.LpAffineExpression) -> _Hold:
     return _Hold(bounds, senses)
 
 
-def _margin_prices(problem: Problem, model: Model, hold: _Hold | None) -> dict | None:
+def _margin_prices(problem: Problem, model: Model, holds: list[_Hold]) -> dict | None:
     """Shadow prices of the hours rows (RUB/h) from the margin stage of an LP just solved
     to optimality by HiGHS, as :func:`solver.explain.shadow_prices` defines them (margin
-    objective, key-account tonnes kept): the duals of that stage, after the hold on the
-    key stage's optimal face is lifted inside HiGHS and the LP re-solved from its optimal
-    basis (a few iterations: the plan stays optimal, only the duals may change). The PuLP
-    model keeps its hold. ``None`` when the engine is not HiGHS or the re-solve fails: the
-    separate relaxation is solved instead."""
+    objective, key-account stage values kept): the duals of that stage, after the holds on
+    the earlier stages' optimal faces are lifted inside HiGHS and the LP re-solved from its
+    optimal basis (a few iterations: the plan stays optimal, only the duals may change).
+    The PuLP model keeps its holds. ``None`` when the engine is not HiGHS or the re-solve
+    fails: the separate relaxation is solved instead."""
     highs = model.lp.solverModel
     if highs is None or engines.engine_name(problem.settings.solver) != "highs":
         return None
-    if hold is not None and (hold.bounds or hold.senses):
+    if any(hold.bounds or hold.senses for hold in holds):
         import highspy
 
         infinity = highspy.kHighsInf
-        for var, low, high in hold.bounds:
-            highs.changeColBounds(var.index, -infinity if low is None else low, infinity if high is None else high)
-        for row, sense in hold.senses:
-            held, row.sense = row.sense, sense  # the row's bounds as they were, from PuLP
-            low, high = row.getLb(), row.getUb()
-            row.sense = held
-            highs.changeRowBounds(row.index, -infinity if low is None else low, infinity if high is None else high)
+        for hold in holds:  # each fixed what the holds before it left open: they are disjoint
+            for var, low, high in hold.bounds:
+                highs.changeColBounds(var.index, -infinity if low is None else low, infinity if high is None else high)
+            for row, sense in hold.senses:
+                held, row.sense = row.sense, sense  # the row's bounds as they were, from PuLP
+                low, high = row.getLb(), row.getUb()
+                row.sense = held
+                highs.changeRowBounds(row.index, -infinity if low is None else low, infinity if high is None else high)
         highs.setOptionValue("time_limit", float("inf"))
         highs.run()
         if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:

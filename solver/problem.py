@@ -195,7 +195,9 @@ class Explanation:
     (RUB per mill-hour); for ``"late"`` the best one in its due month. ``earns_per_hour``
     (RUB/h) is its margin less lateness per hour there — for ``"late"``, the lateness
     penalty per hour that making it on time would save. ``None`` where no mill applies.
-    ``text`` names ids; the front renders names.
+    ``text`` names ids; the front renders names. ``held``: for ``"late"``, the code of what
+    holds the due month's hours when that, not their price, is why (``"key_accounts"``,
+    ``"reserved"``, ``"whole"``, ``"min_lot"``, ``"stability"``); else ``None``.
     """
 
     demand: int
@@ -207,6 +209,7 @@ class Explanation:
     shadow_price: float | None
     earns_per_hour: float | None
     text: str
+    held: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,7 +26,8 @@ def round_whole(problem: Problem, model: Model, expr: pulp.LpAffineExpression) -
     LP with objective ``expr``, to be maximised) by a whole plan: the lines at 1 kept, every
     other position placed on the line with the best coefficient of ``expr`` per hour that
     still has hours; mandatory and key-account positions are placed first (on the LP's line
-    when it has one), while the kept key tonnes fall short.
+    when it has one), while the kept key-account tonnes (on time or in the horizon) fall
+    short — a key-account position then on time if it can be, else in its earliest month.
     Deviation variables are set to match. Returns whether the plan meets every row of the
     model (kept stage values included); when not, the values are left as rounded and must
     not be used."""
@@ -49,8 +50,11 @@ def round_whole(problem: Problem, model: Model, expr: pulp.LpAffineExpression) -
         for var in lines:
             var.varValue = 0.0
     coefficient = dict(expr.items())
-    key = dict(model.key.items())
-    key_short = _key_short(model)  # with no free line placed yet
+    # key-account tonnes on time and in the horizon the kept stages still lack, by stage
+    # (with no free line placed yet), and each line's coefficient in them
+    short = _kept_short(model, ("key", "key_horizon"))
+    kept = {stage: dict(model.stage(stage).items()) for stage in short}
+    lateness = dict(model.key_lateness.items())
     demands = {d.id: d for d in problem.demands}
 
     def worth(var) -> float:
@@ -62,10 +66,11 @@ def round_whole(problem: Problem, model: Model, expr: pulp.LpAffineExpression) -
     order = sorted(by_demand, key=lambda d: (not demands[d].mandatory, not demands[d].key_account, d not in taken,
                                              -max(worth(v) for v in by_demand[d])))
     for d in order:
-        must = demands[d].mandatory or (key_short > 0 and demands[d].key_account)
+        key_must = demands[d].key_account and any(value > 0 for value in short.values())
+        must = demands[d].mandatory or key_must
         lines = sorted(by_demand[d], key=worth, reverse=True)
-        if key_short > 0 and demands[d].key_account:
-            lines.sort(key=lambda v: key.get(v, 0.0) <= 0)  # on-time lines first, stable
+        if key_must:
+            lines.sort(key=lambda v: -lateness.get(v, 0.0))  # on time first, then the earliest month: stable
         if d in taken:  # the LP's line first, others if it is full by now
             lines = [taken[d]] + [v for v in lines if v is not taken[d]]
         for var in lines:
@@ -73,17 +78,16 @@ def round_whole(problem: Problem, model: Model, expr: pulp.LpAffineExpression) -
             if hours <= free.get(cell, 0.0) + FEASIBLE and (must or var is taken.get(d) or coefficient.get(var, 0.0) > 0):
                 var.varValue = 1.0
                 free[cell] -= hours
-                key_short -= key.get(var, 0.0)
+                for stage in short:
+                    short[stage] -= kept[stage].get(var, 0.0)
                 break
     for dev, var, scale, before in model.deviations:
         dev.varValue = abs(scale * (var.varValue or 0.0) - before)
     return all(row.valid(FEASIBLE * max(1.0, abs(row.constant))) for row in model.lp.constraints())
 
 
-def _key_short(model: Model) -> float:
-    """Key-account tonnes the plan in the variables lacks against the kept key stage value
-    (0 when no key stage was kept)."""
-    row = model.lp._constraints.get("keep_key")
-    if row is None:
-        return 0.0
-    return -(row.value() or 0.0)
+def _kept_short(model: Model, stages: tuple[str, ...]) -> dict[str, float]:
+    """What the plan in the variables lacks against each of ``stages`` kept so far (its
+    ``keep_<stage>`` row), by stage; stages not kept yet are left out."""
+    rows = model.lp._constraints
+    return {stage: -(rows[f"keep_{stage}"].value() or 0.0) for stage in stages if f"keep_{stage}" in rows}

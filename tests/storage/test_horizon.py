@@ -1,6 +1,7 @@
 """The horizon plan in the store, on SQLite and PostgreSQL: options, forecast and shadow
 prices kept with the revision and copied to the next; stability against the approved
-revision; a norm band's conversion cost; migration 0005 on a filled store."""
+revision; a norm band's conversion cost; an overdue key account made late, with the plan
+month's reason for its sales manager; migration 0005 on a filled store."""
 
 from __future__ import annotations
 
@@ -11,13 +12,15 @@ import pytest
 import sqlalchemy as sa
 from alembic import command
 
-from core import assignments, deals, planning
+from core import assignments, deals, notifications, planning
 from core.attributes import mill_options
 from core.importing.mills import import_mills
+from core.model import Role, User
 from storage import migrate
 from storage.engine import make_engine
 from tests.horizon_plant import horizon_plant
-from tests.plants import PLAN_MONTH
+from tests.people import add_user
+from tests.plants import PLAN_MONTH, build, deal, mill, position
 
 M0, M1 = PLAN_MONTH, PLAN_MONTH + 1
 
@@ -125,3 +128,40 @@ def test_migration_0005_keeps_every_row_both_ways(store_url):
         assert connection.execute(sa.text("SELECT reason FROM reviews")).scalar() == "week 3 only"
         assert "shadow_prices" not in set(sa.inspect(connection).get_table_names())
     engine.dispose()
+
+
+def test_an_overdue_key_account_is_planned_next_month_and_its_manager_told_why_not_this_one(store):
+    # M1: 100 h a month at 10 t/h (1 000 t), conversion 1 000 RUB/t, metal 30 000 RUB/t.
+    #   K#1 key, due m0,          1 000 t at 41 000: 10 000 RUB/t;
+    #   O#1 key, overdue (m0 − 1),  200 t at 31 500:    500 RUB/t — loses 2 500 RUB/t late;
+    #   N#1 not key, due m1,      2 000 t at 51 000: 20 000 RUB/t.
+    # Key tonnes on time: 1 000 t of K#1 and O#1 (overdue is due now) fill m0. Key tonnes
+    # in the horizon: the other 200 t in m1, before N#1 takes the rest of m1 (which tonnes
+    # go late is a tie: the same tonnes, lateness and margin either way). By margin alone
+    # O#1 would stay out. The late position's reason is that of m0, the month it is out of.
+    build(
+        store,
+        mills=[mill("M1", ["20"], 100, 1000)],
+        norms={"M1": 10.0},
+        customers={"Key Co": True, "Other Co": False},
+        deals=[deal("K", "Key Co"), deal("O", "Key Co"), deal("N", "Other Co")],
+        positions=[
+            position("K", 1, "20", 1000, 41_000),
+            position("O", 1, "20", 200, 31_500, requested_month=str(M0 - 1)),
+            position("N", 1, "20", 2000, 51_000, requested_month=str(M1)),
+        ],
+    )
+    add_user(store, "ivanov", "Иванов А. С.")
+    with store.unit_of_work() as repo:
+        repo.save_user(User("plm", "Line Manager", Role.LINE_MANAGER, ("L",)), by="setup")
+    [outcome] = planning.plan(store, M0, login="plm", options={"horizon": 2})
+    a = outcome.assignment
+    assert all(l.is_key_account for l in a.lines) and sum(l.tonnes for l in a.lines) == pytest.approx(1000)
+    later = {f.position_ref: f.tonnes for f in a.forecast}
+    assert later.pop("N#1") == pytest.approx(800) and sum(later.values()) == pytest.approx(200)
+    [late] = a.exclusions
+    assert set(later) == {late.position_ref} and late.tonnes_left_out == pytest.approx(200)
+    assert (late.reason_code, late.mill_code, late.month) == ("late", "M1", M0)
+    assert f"200.0 t planned for {M1}; made late: capacity fully booked in {M0}: pushed out of M1 by key-account positions" in late.reason
+    [news] = [n for n in notifications.inbox(store, "ivanov") if n.subject.startswith(late.position_ref)]
+    assert f"Reason: {late.reason}" in news.body

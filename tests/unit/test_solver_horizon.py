@@ -9,16 +9,15 @@ HiGHS and CBC. Units: t, h, RUB. Periods count months from the plan month (0).
 
 from __future__ import annotations
 
-import itertools
 import random
 from dataclasses import replace
 
-import pulp
 import pytest
 
 from solver.prioritiser import solve
 from solver.problem import Demand, Lock, Option, Problem, Settings, Solution
 from solver.rounding import round_whole
+from tests.unit import lexicographic
 
 
 @pytest.fixture(params=("highs", "cbc"))
@@ -317,7 +316,7 @@ def test_a_replan_moves_only_the_tonnes_it_must(engine):
     assert 1 <= solution.moved_lines <= 2
 
 
-# -- whole positions: checked against enumeration ------------------------------------------
+# -- whole positions: checked against enumeration of the order (tests/unit/lexicographic.py) --
 
 
 def random_whole_problem(seed: int) -> Problem:
@@ -332,37 +331,13 @@ def random_whole_problem(seed: int) -> Problem:
     return Problem(tuple(demands), hours, Settings(periods=2, whole=True, lateness_penalty=500))
 
 
-def enumerated_best(problem: Problem) -> tuple[float, float]:
-    """Most on-time key tonnes, then most margin less lateness, over every assignment."""
-    choices = []
-    for dm in problem.demands:
-        cells = [None] + [(o, t) for o in dm.options for t in range(2) if t >= dm.due]
-        choices.append(cells)
-    best = None
-    for combo in itertools.product(*choices):
-        used: dict = {}
-        key = margin = 0.0
-        for dm, cell in zip(problem.demands, combo):
-            if cell is None:
-                continue
-            o, t = cell
-            used[o.mill, t] = used.get((o.mill, t), 0.0) + dm.tonnes * o.hours_per_tonne
-            key += dm.tonnes if dm.key_account and t <= dm.due else 0.0
-            margin += dm.tonnes * (o.margin_per_tonne - 500 * max(0, t - dm.due))
-        if all(h <= problem.hours[cell] + 1e-9 for cell, h in used.items()):
-            best = max(best or (key, margin), (key, margin))
-    return best
-
-
 @pytest.mark.parametrize("seed", range(30))
 def test_whole_plans_match_enumeration(seed):
     problem = random_whole_problem(seed)
     engine = "cbc" if seed % 3 == 0 else "highs"
     solution = solve(problem, solver=engine)
     assert solution.status == "optimal", solution.message
-    key, margin = enumerated_best(problem)
-    assert solution.key_account_tonnes == pytest.approx(key, abs=1e-6)
-    assert solution.margin == pytest.approx(margin, abs=1e-3)
+    assert lexicographic.values(problem, solution.tonnes) == pytest.approx(lexicographic.enumerated_optimum(problem), abs=1e-3)
     per_demand = {}
     for (i, m, t), tonnes in solution.tonnes.items():
         per_demand.setdefault(i, []).append(tonnes)
@@ -389,46 +364,18 @@ def random_horizon_problem(seed: int) -> Problem:
     return Problem(tuple(demands), hours, settings)
 
 
-def independent_horizon_optimum(problem: Problem) -> tuple[float, float]:
-    """Most key-account tonnes by their due month (an overdue one is due now), then most
-    margin less lateness: plain PuLP and CBC, without the prioritiser's code."""
-    s = problem.settings
-    y, key, margin = {}, [], []
-    for dm in problem.demands:
-        due = max(dm.due, 0)
-        for o in dm.options:
-            for t in range(max(0, dm.due - s.early_months), s.periods):
-                y[dm.id, o.mill, t] = var = pulp.LpVariable(f"y_{dm.id}_{o.mill}_{t}", 0)
-                margin.append((o.margin_per_tonne - s.lateness_penalty * max(0, t - due)) * var)
-                if dm.key_account and t <= due:
-                    key.append(var)
-    rows = [pulp.lpSum(v for (i, _, _), v in y.items() if i == dm.id) <= dm.tonnes for dm in problem.demands]
-    rate = {(dm.id, o.mill): o.hours_per_tonne for dm in problem.demands for o in dm.options}
-    for cell, h in problem.hours.items():
-        rows.append(pulp.lpSum(rate[i, m] * v for (i, m, t), v in y.items() if (m, t) == cell) <= h)
-    best = []
-    for stage, objective in enumerate((pulp.lpSum(key), pulp.lpSum(margin))):
-        model = pulp.LpProblem(f"check_{stage}", pulp.LpMaximize)
-        for row in rows:
-            model += row
-        if stage:
-            model += pulp.lpSum(key) >= best[0] - 1e-7 * max(1.0, best[0])
-        model += objective + 0
-        assert model.solve(pulp.PULP_CBC_CMD(msg=False)) == pulp.LpStatusOptimal
-        best.append(pulp.value(objective) or 0.0)
-    return best[0], best[1]
-
-
 @pytest.mark.parametrize("seed", range(40))
 def test_horizon_plans_match_an_independent_optimum(seed):
     problem = random_horizon_problem(seed)
     engine = "cbc" if seed % 4 == 0 else "highs"
     solution = solve(problem, solver=engine)
     assert solution.status == "optimal", solution.message
-    key, margin = independent_horizon_optimum(problem)
-    lines = len(solution.tonnes) + 1
-    assert solution.key_account_tonnes == pytest.approx(key, abs=0.0005 * lines + 1e-6)
-    assert solution.margin == pytest.approx(margin, rel=1e-6, abs=10 * lines)  # tonnes reported to the kg
+    best = lexicographic.lp_optimum(problem)
+    got = lexicographic.values(problem, solution.tonnes)
+    lines = len(solution.tonnes) + 1  # tonnes are reported to the kg
+    assert got[:3] == pytest.approx(best[:3], abs=0.0005 * lines * problem.settings.periods + 1e-6)
+    assert got[3] == pytest.approx(best[3], rel=1e-6, abs=10 * lines)
+    assert solution.key_account_tonnes == pytest.approx(best[0], abs=0.0005 * lines + 1e-6)
     for (i, m, t), tonnes in solution.tonnes.items():  # never before the early window
         dm = next(x for x in problem.demands if x.id == i)
         assert t >= dm.due - problem.settings.early_months
@@ -494,7 +441,7 @@ def test_whole_plans_within_a_gap_are_whole_fit_and_report_a_true_gap(monkeypatc
             used[m, t] = used.get((m, t), 0.0) + tonnes * o.hours_per_tonne
         assert all(h <= problem.hours[cell] + 1e-6 for cell, h in used.items())
         assert len({i for i, _, _ in solution.tonnes}) == len(solution.tonnes)
-        key, margin = enumerated_best(problem)
-        if solution.key_account_tonnes == pytest.approx(key, abs=1e-6):
-            assert (margin - solution.margin) / max(abs(solution.margin), 1.0) <= (solution.gap or 0.0) + 1e-9, seed
+        best = lexicographic.enumerated_optimum(problem)
+        if lexicographic.values(problem, solution.tonnes)[:3] == pytest.approx(best[:3], abs=1e-6):
+            assert (best[3] - solution.margin) / max(abs(solution.margin), 1.0) <= (solution.gap or 0.0) + 1e-9, seed
     assert any(rounded), "the rounding never produced a plan: the test did not exercise it"
