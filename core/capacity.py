@@ -81,7 +81,7 @@ def mark_stale(
             notify_role(
                 repo, Role.LINE_MANAGER, line=line, event=f"{revision.key} stale v{revision.version}", kind=STALE_KIND,
                 subject=_("{key} is stale: re-plan it").format(key=revision.key),
-                body=_("{who} changed {changes} ({why}): the {key} revision cannot be submitted or approved until re-planned.").format(
+                body=_("{changes} by {who} ({why}): the {key} revision cannot be submitted or approved until re-planned.").format(
                     who=person(repo, login), changes="; ".join(changes), why=why, key=revision.key
                 ),
                 object_key=revision.key, by=login,

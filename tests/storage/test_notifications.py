@@ -17,6 +17,7 @@ from core.errors import InvalidInput, NotFound
 from core.model import Assignment, AssignmentLine, AssignmentState, DealStatus, Exclusion, Position, Role, User
 from core.months import Month
 from core.names import name_key
+from core.notices import Item
 from storage import migrate
 from storage.engine import make_engine
 from storage.store import open_store
@@ -314,3 +315,28 @@ def test_a_deal_without_sales_manager_tells_nobody_and_bad_calls_are_refused(sto
             notifications.notify(repo, login="ivanov", event="e", kind="k" * 33, subject="s", body="b", object_key="o")
         with pytest.raises(ValueError, match="needs a login"):
             notifications.notify(repo, login="", event="e", kind="k", subject="s", body="b", object_key="o")
+
+
+def test_migration_0006_keeps_notifications_and_what_they_told(store_url):
+    engine = make_engine(store_url)
+    config = migrate.alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0005")
+    with engine.begin() as connection:  # one piece of news, told one by one before 0006
+        connection.execute(
+            sa.text(
+                "INSERT INTO notifications (at, login, event, kind, subject, body, object_key) "
+                "VALUES (:at, 'ivanov', '2027-01/L/r1:1:position_removed', 'position_removed', 'D1#1 left out', 'why', '2027-01/L/r1')"
+            ),
+            {"at": datetime(2026, 11, 1, tzinfo=timezone.utc)},
+        )
+    engine.dispose()
+    store = open_store(store_url)  # upgrades to head
+    [kept] = notifications.inbox(store, "ivanov")
+    assert (kept.subject, kept.body, kept.items) == ("D1#1 left out", "why", ())
+    news = [notifications.News("ivanov", Item(f"D{n}#1", "position_removed", "left out", key=f"2027-01/L/r1:{n}:position_removed")) for n in (1, 2)]
+    with store.unit_of_work() as repo:  # D1#1 was told already: the new message lists D2#1 alone
+        assert notifications.tell(repo, news, event="e", object_key="2027-01/L/r1", compose=lambda items: ("s", "b")) == 1
+    assert [i.ref for i in notifications.inbox(store, "ivanov")[0].items] == ["D2#1"]
+    store.dispose()
