@@ -2,7 +2,8 @@
 positions, naming who acted — on SQLite and PostgreSQL.
 
 The plants are tests/plants.py's ``tiny_plant`` with :data:`tests.plants.STAFF`, the
-conflict plant of tests/levers.py (D6#1 100 t short), and :func:`crowded_plant` below.
+conflict plant of tests/levers.py (D6#1 100 t short), and tests/crowded.py's plant of
+many positions left out.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import pytest
 from core import assignments, capacity, conflicts, deals, escalations, notifications, planning, reviews
 from core.model import Role, User
 from core.notices import Item
+from tests.crowded import crowded_plant
 from tests.levers import conflict_plant
 from tests.people import add_user
 from storage.store import open_store
@@ -29,30 +31,6 @@ def _kinds(store, login):
 
 
 # -- one message per person per event ----------------------------------------------------
-
-
-def crowded_plant(store):
-    """Two lines, L and K, each one mill of 100 t (10 h × 10 t/h) filled by Сидоров's
-    best-paying 100 t position; every other position is left out: ivanov's five on L and
-    two on K, petrov's two on L."""
-    mills = [mill("M1", ["20"], 10, 1000), mill("K1", ["20"], 10, 1000, product_line="K")]
-    sellers = {"S": "Сидоров С. С.", "I": "Иванов А. С.", "P": "Петров П. П."}
-    plan = [("S", "L", 1, 90_000), ("S", "K", 1, 90_000)]
-    plan += [("I", "L", n, 60_000 + n) for n in range(1, 6)] + [("I", "K", n, 60_000 + n) for n in range(1, 3)]
-    plan += [("P", "L", n, 50_000 + n) for n in range(1, 3)]
-    numbers = {(who, line, n): f"{who}{line}{n}" for who, line, n, _price in plan}
-    build(
-        store, mills, {"M1": 10.0, "K1": 10.0}, {"Co": False},
-        [deal(numbers[who, line, n], "Co", sales_manager=sellers[who]) for who, line, n, _price in plan],
-        [position(numbers[who, line, n], 1, "20", 100, price, product_line=line) for who, line, n, price in plan],
-    )
-    with store.unit_of_work() as repo:
-        for user in (
-            User("plm", "Петрова Е. В.", Role.LINE_MANAGER, ("L", "K")),
-            User("ivanov", "Иванов А. С.", Role.SALES_MANAGER, email="ivanov@plant.example"),
-            User("petrov", "Петров П. П.", Role.SALES_MANAGER),
-        ):
-            repo.save_user(user, by="setup")
 
 
 def test_a_plan_gives_each_manager_one_message_per_line_listing_all_his_positions(store):
