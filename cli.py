@@ -821,7 +821,7 @@ def inbox(
     for n in found:
         mark = "●" if n.read_at is None else " "
         out.print(Text.assemble((f"{mark} #{n.id}  {_when(n.at)}  ", "dim"), (n.subject, "bold"), (f"  [{n.kind}, {n.object_key}]", "dim")))
-        for line in n.body.splitlines()[1:]:  # the first line repeats the subject
+        for line in n.details:
             # wrapped to the terminal, a listed position's lines hanging under its ref
             hang = " " * (6 if line.startswith("• ") else 4)
             out.print(textwrap.fill(line, width=max(out.width, 40), initial_indent="    ", subsequent_indent=hang), soft_wrap=True)

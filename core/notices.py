@@ -56,6 +56,13 @@ class Notification:
     read_at: datetime | None = None
     items: tuple[Item, ...] = ()
 
+    @property
+    def details(self) -> list[str]:
+        """The body's lines for a reader who has the subject: a first line repeating the
+        subject is left out."""
+        lines = self.body.splitlines()
+        return lines[1:] if lines and lines[0].rstrip(".") == self.subject.rstrip(".") else lines
+
     def as_dict(self) -> dict[str, Any]:
         """For ``--json``: the fields with times in ISO 8601."""
         return {
