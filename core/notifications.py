@@ -211,11 +211,13 @@ def tell(
     the 14. ``compose`` makes (subject, body) from the items to tell; the kind is theirs
     when they share one, else ``assignment_changed``. The event is ``event`` plus a digest
     of the items' keys. Each piece is recorded told in the caller's unit of work (a racing
-    writer finds it told). Returns how many notifications are new."""
+    writer finds it told). Returns how many notifications are new. Raises ``ValueError``
+    for an item without a key or with one longer than 300 characters, and as
+    :func:`notify` — programming errors."""
     wanted: dict[str, dict[str, Item]] = {}
     for login, item in news:
-        if not item.key:
-            raise ValueError(f"a piece of news about {item.ref!r} needs a key")
+        if not item.key or len(item.key) > EVENT_MAX:
+            raise ValueError(f"a piece of news about {item.ref!r} needs a key of 1 to {EVENT_MAX} characters")
         wanted.setdefault(login, {}).setdefault(item.key, item)
     if not wanted:
         return 0
@@ -398,7 +400,7 @@ def notify_changes(
 
 def notify_role(
     repo: Repository, role: Role, *, line: str | None, event: str, kind: str, subject: str, body: str, object_key: str,
-    by: str | None = None, items: tuple[Item, ...] = (),
+    by: str | None = None,
 ) -> int:
     """Tell every user of ``role`` — for product-line managers, those who own ``line`` —
     what waits for them or concerns them (a request or objection to answer, an escalation
@@ -409,4 +411,4 @@ def notify_role(
         u.login for u in repo.users()
         if u.role is role and (role is not Role.LINE_MANAGER or line in u.lines) and u.login != by
     ]
-    return notify_all(repo, [Change(login, event, kind, subject, body, object_key, items) for login in logins])
+    return notify_all(repo, [Change(login, event, kind, subject, body, object_key) for login in logins])
