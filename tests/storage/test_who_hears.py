@@ -204,3 +204,16 @@ def test_news_under_a_managers_name_reaches_the_user_registered_later_under_anot
     assert notifications.unread_count(store, "aivanov") == 0
     add_user(store, "ivanov2", "Иванов А. С.")  # two users of that name: it is nobody's for sure
     assert notifications.inbox(store, "aivanov") == [] and notifications.inbox(store, "ivanov2") == []
+
+
+def test_the_director_granting_a_request_tells_the_line_manager_whose_draft_it_re_plans(store):
+    from core import requests
+
+    conflict_plant(store)
+    raised = requests.request_priority(store, "D6#1", raise_=True, login="ivanov", why="client's line stops")
+    requests.grant(store, raised.request.id, login="director")
+    [answered] = [n for n in _inbox(store, "plm") if n.kind == "request_answered"]
+    assert answered.body.startswith("Director granted Иванов А. С.'s request to raise the priority of D6#1")
+    [his] = [n for n in _inbox(store, "ivanov") if n.kind == "request_answered"]
+    assert his.body.startswith("Director granted your request")
+    assert "request_answered" not in _kinds(store, "director")
