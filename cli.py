@@ -799,6 +799,7 @@ def db_restore(ctx: typer.Context, file: Path = typer.Argument(..., help="A back
 # -- notifications and e-mail ------------------------------------------------------------
 # One block (imports included) so it merges cleanly beside other work on this file.
 
+import textwrap  # noqa: E402
 import time  # noqa: E402
 
 from core import notifications, outbox  # noqa: E402
@@ -836,9 +837,11 @@ def inbox(
         return
     for n in found:
         mark = "●" if n.read_at is None else " "
-        out.print(Text.assemble((f"{mark} #{n.id}  {_when(n.at)}  ", "dim"), (n.subject, "bold"), (f"  [{n.kind}, {n.object_key}]", "dim")), soft_wrap=True)
-        for line in n.body.splitlines()[1:]:  # the first line repeats the subject
-            out.print(f"    {line}", soft_wrap=True)
+        out.print(Text.assemble((f"{mark} #{n.id}  {_when(n.at)}  ", "dim"), (n.subject, "bold"), (f"  [{n.kind}, {n.object_key}]", "dim")))
+        for line in n.details:
+            # wrapped to the terminal, a listed position's lines hanging under its ref
+            hang = " " * (6 if line.startswith("• ") else 4)
+            out.print(textwrap.fill(line, width=max(out.width, 40), initial_indent="    ", subsequent_indent=hang), soft_wrap=True)
     err.print(_("{unread} unread of {login}; mark read: millplan inbox read ID… (or --all)").format(unread=unread, login=login))
 
 

@@ -15,6 +15,7 @@ from core import notifications
 from core.errors import InvalidInput, NotFound, StateError
 from core.i18n import _
 from core.model import Assignment, AssignmentState, Role, parse_position_ref
+from core.notices import Item
 from core.months import Month
 from core.numbers import grouped
 from core.open_items import end_rounds, open_objections
@@ -65,8 +66,10 @@ def submit(
         notifications.notify_role(
             repo, Role.PLANNER, line=None, event=f"{submitted.key} submitted", kind=SUBMITTED_KIND,
             subject=_("{key} to review").format(key=submitted.key),
-            body=_("{login} submitted {key} for review: agree, or object to a line with a reason").format(login=login, key=submitted.key),
-            object_key=submitted.key,
+            body=_("{who} submitted {key} for review: agree, or object to a line with a reason").format(
+                who=notifications.person(repo, login), key=submitted.key
+            ),
+            object_key=submitted.key, by=login,
         )
         return with_hours(submitted, repo.plant())
 
@@ -133,26 +136,44 @@ def approve(
 
 
 def _announce(repo: Repository, approved: Assignment) -> None:
-    """Tell each sales manager with positions in ``approved`` that it is approved, with his
-    positions and tonnes (once per revision and manager)."""
+    """Tell each sales manager with positions in ``approved`` that it is approved — final
+    now — listing his positions planned and left out (with the reasons), once per revision
+    and manager; and the line's other product-line managers (the director may approve his
+    line) and the production planners."""
     tonnes: dict[int, float] = {}
     for line in approved.lines:
         tonnes[line.position_id] = tonnes.get(line.position_id, 0.0) + line.tonnes
-    positions = repo.positions(ids=tonnes) if tonnes else []
+    left_out = {e.position_id: e for e in approved.exclusions if e.reason_code != "replan"}
+    positions = repo.positions(ids=set(tonnes) | set(left_out)) if tonnes or left_out else []
     logins = notifications.manager_logins(repo, {p.sales_manager for p in positions})
-    by_manager: dict[str, list[str]] = {}
-    for p in positions:
-        by_manager.setdefault(p.sales_manager, []).append(f"{p.ref}: {grouped(tonnes[p.id], 1)} t")
+    by_manager: dict[str, list[Item]] = {}
+    for p in sorted(positions, key=lambda p: p.ref):
+        out = left_out.get(p.id)
+        values = {"customer": p.customer, "tonnes": grouped(tonnes.get(p.id, 0.0), 1), "out": grouped(out.tonnes_left_out if out else 0.0, 1)}
+        if out is None:
+            item = Item(p.ref, "planned", _("{customer}: {tonnes} t planned").format(**values))
+        elif p.id in tonnes:
+            item = Item(p.ref, "planned", _("{customer}: {tonnes} t planned, {out} t left out (final)").format(**values), out.reason)
+        else:
+            item = Item(p.ref, "left_out", _("{customer}: left out (final), {out} t").format(**values), out.reason)
+        by_manager.setdefault(logins.get(p.sales_manager, p.sales_manager), []).append(item)
     where = f"{approved.month} {approved.product_line}"
-    subject = _("The {where} assignment is approved (revision {n})").format(where=where, n=approved.revision)
-    for manager, lines in sorted(by_manager.items()):
-        body = "\n".join(
-            [subject + ".", _("Your positions in it:"), *(f"  {text}" for text in lines),
-             _("Approved by {who}.").format(who=approved.approved_by) + (f" {approved.approval_reason}" if approved.approval_reason else "")]
+    subject = _("The {where} assignment is approved (revision {n}): final").format(where=where, n=approved.revision)
+    by = _("Approved by {who}").format(who=notifications.person(repo, approved.approved_by)) + (
+        f": {approved.approval_reason}" if approved.approval_reason else ""
+    )
+    event = f"{approved.key}:approved"
+    notifications.notify_all(repo, [
+        notifications.Change(
+            login, event, "approved", subject,
+            "\n".join([subject + ".", _("Your positions in it:"), *notifications.item_lines(items), by]), approved.key, tuple(items),
         )
-        notifications.notify(
-            repo, login=logins.get(manager, manager), event=f"{approved.key}:approved", kind="approved",
-            subject=subject, body=body, object_key=approved.key,
+        for login, items in sorted(by_manager.items())
+    ])
+    for role in (Role.LINE_MANAGER, Role.PLANNER):
+        notifications.notify_role(
+            repo, role, line=approved.product_line, event=event, kind="approved", subject=subject,
+            body="\n".join([subject + ".", by]), object_key=approved.key, by=approved.approved_by,
         )
 
 
@@ -243,5 +264,5 @@ def set_excluded(
         if not excluded and not hand_excluded:
             raise StateError(f"{ref} was not excluded by hand from {where}; nothing to let back in")
         updated = repo.set_excluded(_editable(repo, latest, login), position, excluded, login, reason.strip() if reason else None)
-        notifications.notify_changes(repo, latest, updated)  # a position left out by hand: its manager hears why
+        notifications.notify_changes(repo, latest, updated, by=login)  # a position left out by hand: its manager hears why
         return with_hours(updated, repo.plant())

@@ -6,12 +6,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from core.errors import InvalidInput, NotFound
-from core.model import Assignment, Plant
+from core.i18n import _
+from core.model import Assignment, Plant, Role
 from core.months import Month
+from core.notifications import notify_role, person
 from core.numbers import grouped
 from core.permissions import Action, actor_in, require
 from storage.repository import Repository
 from storage.store import Store
+
+STALE_KIND = "stale"
+"""Notification kind of a revision a change of a mill's hours made stale."""
 
 
 @dataclass(frozen=True)
@@ -58,7 +63,8 @@ def mark_stale(
 ) -> list[Assignment]:
     """Mark stale the unapproved latest revision of each (month, line) whose mill's hours
     change from ``before`` to the given ``(mill code, month, hours)``; mills new to the
-    register are skipped. Returns the revisions marked (see ``Repository.mark_stale``)."""
+    register are skipped. The product-line managers of each marked revision's line are
+    told (not ``login`` himself). Returns the revisions marked (see ``Repository.mark_stale``)."""
     reasons: dict[tuple[Month, str], list[str]] = {}
     for code, month, new in hours:
         try:
@@ -70,5 +76,15 @@ def mark_stale(
             reasons.setdefault((month, mill.product_line), []).append(f"{code} hours in {month} changed from {grouped(old)} h to {grouped(new)} h")
     stale: list[Assignment] = []
     for (month, line), changes in sorted(reasons.items()):
-        stale += repo.mark_stale(month, line, f"{'; '.join(changes)} by {login} ({why})", login)
+        marked = repo.mark_stale(month, line, f"{'; '.join(changes)} by {login} ({why})", login)
+        for revision in marked:
+            notify_role(
+                repo, Role.LINE_MANAGER, line=line, event=f"{revision.key} stale v{revision.version}", kind=STALE_KIND,
+                subject=_("{key} is stale: re-plan it").format(key=revision.key),
+                body=_("{changes} by {who} ({why}): the {key} revision cannot be submitted or approved until re-planned.").format(
+                    who=person(repo, login), changes="; ".join(changes), why=why, key=revision.key
+                ),
+                object_key=revision.key, by=login,
+            )
+        stale += marked
     return stale

@@ -6,7 +6,8 @@ ways: **force in** — the position is locked into the month whole and the month
 change in marginal income); **agree a later month** with the client (recorded; the
 conflict closes and later plans do not reopen it for this month); or **escalate** it to
 the director, who decides (:mod:`core.escalations`). Only the manager of the conflict's
-product line may resolve or escalate it; the sales manager hears of each resolution.
+product line may resolve or escalate it; the sales manager hears of each resolution and
+escalation.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from core.errors import ChangedMeanwhile, InvalidInput
 from core.i18n import _
 from core.model import Assignment
 from core.months import Month
-from core.notifications import manager_logins, notify
+from core.notifications import manager_logins, notify, person
 from core.numbers import grouped
 from core.open_items import CONFLICT_KIND, call_director
 from core.permissions import Action, Actor, actor, require
@@ -144,7 +145,21 @@ def escalate(store: Store, conflict_id: int, *, login: str, why: str, seen_versi
         latest = repo.assignment(conflict.month, conflict.product_line)
         escalation = repo.workflow.add_escalation(latest.id, login=login, reason=why.strip(), conflict_id=conflict.id)
         call_director(repo, escalation)
+        _tell_manager(
+            repo, conflict, event=f"{conflict.key} escalated",
+            subject=_("Conflict {id} escalated to the director: {ref}").format(id=conflict.id, ref=conflict.position_ref),
+            body=_("{ref} ({customer}), {tonnes} t short of {month}: {who} escalated it to the director, who decides — {reason}").format(
+                ref=conflict.position_ref, customer=conflict.customer, tonnes=grouped(conflict.tonnes_short, 1),
+                month=conflict.month, who=person(repo, login), reason=why.strip(),
+            ),
+        )
         return escalation
+
+
+def _tell_manager(repo: Repository, conflict: Conflict, *, event: str, subject: str, body: str) -> None:
+    """Notify the sales manager of the conflict's position (once per ``event``)."""
+    login = manager_logins(repo, [conflict.sales_manager]).get(conflict.sales_manager, conflict.sales_manager)
+    notify(repo, login=login, event=event, kind=CONFLICT_KIND, subject=subject, body=body, object_key=conflict.key)
 
 
 def resolve(
@@ -161,16 +176,12 @@ def resolve(
         if state is ConflictState.FORCED
         else _("moved to {month}, as agreed").format(month=agreed_month)
     )
-    notify(
-        repo,
-        login=manager_logins(repo, [saved.sales_manager]).get(saved.sales_manager, saved.sales_manager),
-        event=f"conflict {saved.id} {state.value}",
-        kind=CONFLICT_KIND,
+    _tell_manager(
+        repo, saved, event=f"conflict {saved.id} {state.value}",
         subject=_("Conflict {id} resolved: {ref} {outcome}").format(id=saved.id, ref=saved.position_ref, outcome=outcome),
-        body=_("{ref} ({customer}), {tonnes} t short of {month}: {outcome} by {login} — {reason}").format(
+        body=_("{ref} ({customer}), {tonnes} t short of {month}: {outcome} by {who} — {reason}").format(
             ref=saved.position_ref, customer=saved.customer, tonnes=grouped(saved.tonnes_short, 1), month=saved.month,
-            outcome=outcome, login=login, reason=reason,
+            outcome=outcome, who=person(repo, login), reason=reason,
         ),
-        object_key=saved.key,
     )
     return saved

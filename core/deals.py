@@ -1,4 +1,5 @@
-"""Deal acceptance: what a waiting deal would bring and load, and accepting or rejecting it."""
+"""Deal acceptance: what a waiting deal would bring and load, and accepting or rejecting it
+(the deal's sales manager is told which, and by whom)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,10 @@ from decimal import Decimal
 
 from core.attributes import describe
 from core.errors import MillplanError, StateError
+from core.i18n import _
 from core.model import Deal, DealStatus, Position
 from core.months import Month
+from core.notifications import manager_logins, notify, person
 from core.permissions import Action, actor_in, require
 from storage.repository import Repository
 from storage.store import Store
@@ -80,7 +83,10 @@ def accept(store: Store, number: str, *, login: str) -> Deal:
         _require_decider(repo, store, deal, login)
         if deal.status is not DealStatus.PENDING:
             raise StateError(f"deal {number} is {deal.status.value}, not waiting for acceptance")
-        return repo.set_deal_status(number, DealStatus.ACCEPTED, login)
+        accepted = repo.set_deal_status(number, DealStatus.ACCEPTED, login)
+        _tell(repo, accepted, login, _("{who} accepted deal {number} ({customer}): the plant commits to it, and its positions are planned from now on.").format(
+            who=person(repo, login), number=number, customer=deal.customer))
+        return accepted
 
 
 def reject(store: Store, number: str, reason: str, *, login: str) -> Deal:
@@ -96,7 +102,23 @@ def reject(store: Store, number: str, reason: str, *, login: str) -> Deal:
         _require_decider(repo, store, deal, login)
         if deal.status is not DealStatus.PENDING:
             raise StateError(f"deal {number} is {deal.status.value}, not waiting for acceptance")
-        return repo.set_deal_status(number, DealStatus.REJECTED, login, reason=reason.strip())
+        rejected = repo.set_deal_status(number, DealStatus.REJECTED, login, reason=reason.strip())
+        _tell(repo, rejected, login, _("{who} rejected deal {number} ({customer}): {reason}").format(
+            who=person(repo, login), number=number, customer=deal.customer, reason=reason.strip()))
+        return rejected
+
+
+def _tell(repo: Repository, deal: Deal, login: str, body: str) -> None:
+    """Notify the deal's sales manager of its acceptance or rejection (once per outcome)."""
+    manager = deal.sales_manager.strip()
+    if not manager:
+        return  # a deal without a sales manager: nobody to tell
+    notify(
+        repo, login=manager_logins(repo, [manager]).get(manager, manager), event=f"deal {deal.number} {deal.status.value}",
+        kind=f"deal_{deal.status.value}",
+        subject=_("Deal {number} {status}").format(number=deal.number, status=deal.status.value), body=body,
+        object_key=deal.number,
+    )
 
 
 def _require_decider(repo: Repository, store: Store, deal: Deal, login: str) -> None:

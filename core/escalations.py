@@ -7,7 +7,8 @@ month re-planned) or **accepts a later month**; either way with a recorded reaso
 conflict is resolved. For a re-approval round he records his decision (``--reason``);
 the revision then still needs his approval (``approve`` as the director) — and his
 approval of the revision also ends the round. While an escalation is open, only the
-director may approve the month, with a reason.
+director may approve the month, with a reason. The line's product-line managers hear of
+each decision (the sales manager, of his conflict's resolution).
 """
 
 from __future__ import annotations
@@ -17,14 +18,19 @@ from dataclasses import dataclass
 from core.conflicts import check_later, resolve
 from core.errors import ChangedMeanwhile, InvalidInput
 from core.i18n import _
-from core.model import Assignment
+from core.model import Assignment, Role
 from core.months import Month
+from core.notifications import notify_role, person
 from core.permissions import Action, actor, require
 from core.planning import Change
 from core.whatif import WhatIf, replan
 from core.workflow_items import Conflict, ConflictState, Escalation, EscalationState, Outcome
 from storage.repository import Repository
 from storage.store import Store
+
+DECIDED_KIND = "escalation_decided"
+"""Notification kind of the director's decision, to the line's product-line managers."""
+
 
 @dataclass(frozen=True)
 class Decided:
@@ -92,14 +98,23 @@ def decide(
             raise InvalidInput(_("{key} is a re-approval round: decide it with a reason only").format(key=escalation.key))
         with store.unit_of_work() as repo:
             _waiting(repo, escalation_id, lock=True, seen_version=escalation.version)
-            return Decided(repo.workflow.decide_escalation(escalation_id, Outcome.ROUND_DECIDED.value, login=login, reason=reason))
+            decided = repo.workflow.decide_escalation(escalation_id, Outcome.ROUND_DECIDED.value, login=login, reason=reason)
+            _tell_line(repo, decided, login, _("decided the re-approval round; the revision needs his approval"), reason)
+            return Decided(decided)
     if force == (later is not None):
         raise InvalidInput(_("{key} is about {conflict}: decide it with --force or with --later YYYY-MM").format(key=escalation.key, conflict=conflict.key))
 
     def record(repo: Repository, outcome: Outcome, state: ConflictState, agreed: Month | None = None) -> tuple[Escalation, Conflict]:
         _waiting(repo, escalation_id, lock=True, seen_version=escalation.version)
         decided = repo.workflow.decide_escalation(escalation_id, outcome.value, login=login, reason=reason)
-        return decided, resolve(repo, conflict, state, login=login, reason=reason, agreed_month=agreed)
+        resolved = resolve(repo, conflict, state, login=login, reason=reason, agreed_month=agreed)
+        what = (
+            _("forced {ref} into the draft of {month}, locked whole (the draft is re-planned)").format(ref=conflict.position_ref, month=conflict.month)
+            if state is ConflictState.FORCED
+            else _("accepted {month} for {ref}").format(month=agreed, ref=conflict.position_ref)
+        )
+        _tell_line(repo, decided, login, what, reason)
+        return decided, resolved
 
     if later is not None:
         check_later(conflict, later)
@@ -111,3 +126,13 @@ def decide(
         record=lambda repo: record(repo, Outcome.FORCED, ConflictState.FORCED),
     )
     return Decided(decided, resolved, assignment, effect)
+
+
+def _tell_line(repo: Repository, decided: Escalation, login: str, what: str, reason: str) -> None:
+    """Tell the product-line managers of the escalation's line what the director decided."""
+    notify_role(
+        repo, Role.LINE_MANAGER, line=decided.product_line, event=f"{decided.key} decided", kind=DECIDED_KIND,
+        subject=_("Escalation {id} decided: {month} {line}").format(id=decided.id, month=decided.month, line=decided.product_line),
+        body=_("{who} {what} — {reason}").format(who=person(repo, login), what=what, reason=reason),
+        object_key=decided.key, by=login,
+    )

@@ -13,13 +13,38 @@ from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
+class Item:
+    """One thing a notification lists — usually a position: its ``ref`` (``D-1#2``),
+    ``kind`` (``position_removed``, ``tonnes_cut``, ``moved_later``, ``conflict``,
+    ``planned``, ``left_out``…), ``text`` (one line saying what happened to it) and
+    ``reason`` (why; empty when there is none). ``key`` names the piece of news for the
+    once-only check (``2027-01/L/r2:117:position_removed``); it is not stored."""
+
+    ref: str
+    kind: str
+    text: str
+    reason: str = ""
+    key: str = ""
+
+    def as_dict(self) -> dict[str, str]:
+        """For storage and ``--json``: ref, kind, text, reason."""
+        return {"ref": self.ref, "kind": self.kind, "text": self.text, "reason": self.reason}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Item:
+        return cls(str(data.get("ref", "")), str(data.get("kind", "")), str(data.get("text", "")), str(data.get("reason", "")))
+
+
+@dataclass(frozen=True, slots=True)
 class Notification:
     """One message in a user's inbox.
 
     ``kind`` is stable for scripts (``position_removed``, ``tonnes_cut``, ``moved_later``,
-    ``request_answered``, ``conflict``, ``approved``, …); ``object_key`` names what it is
-    about the way the audit log does (e.g. ``2027-01/ТБД/r2``); ``read_at`` is ``None``
-    while unread.
+    ``request_answered``, ``conflict``, ``approved``, …; one listing positions of several
+    kinds is ``assignment_changed``); ``object_key`` names what it is about the way the
+    audit log does (e.g. ``2027-01/ТБД/r2``); ``read_at`` is ``None`` while unread;
+    ``items`` are the positions it lists (one message per person per event), each also a
+    line of ``body``.
     """
 
     id: int
@@ -29,6 +54,14 @@ class Notification:
     body: str
     object_key: str
     read_at: datetime | None = None
+    items: tuple[Item, ...] = ()
+
+    @property
+    def details(self) -> list[str]:
+        """The body's lines for a reader who has the subject: a first line repeating the
+        subject is left out."""
+        lines = self.body.splitlines()
+        return lines[1:] if lines and lines[0].rstrip(".") == self.subject.rstrip(".") else lines
 
     def as_dict(self) -> dict[str, Any]:
         """For ``--json``: the fields with times in ISO 8601."""
@@ -40,6 +73,7 @@ class Notification:
             "body": self.body,
             "object_key": self.object_key,
             "read_at": self.read_at.isoformat() if self.read_at else None,
+            "items": [item.as_dict() for item in self.items],
         }
 
 

@@ -9,14 +9,16 @@ when two sessions race on one event.
 
 Sales managers hear about their positions when a new draft or revision of a month's
 assignment removes one, cuts its tonnes or moves it to a later month
-(:func:`changes_for_managers`, :func:`notify_changes`); the approval workflow also calls
-:func:`notify` for answered requests, conflicts and approvals.
+(:func:`changes_for_managers`, :func:`notify_changes`): one message per person per plan,
+listing all his positions (:func:`tell`; each piece of news told once). The workflow
+calls :func:`notify` and :func:`notify_role` for what else someone must act on or know.
+Messages name the acting person by his user name (:func:`person`).
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timezone
 from typing import NamedTuple
 
@@ -25,7 +27,7 @@ from core.i18n import _
 from core.model import Assignment, Position, Role
 from core.months import Month
 from core.names import name_key
-from core.notices import MailState, Notification
+from core.notices import Item, MailState, Notification
 from core.numbers import grouped
 from solver.prioritiser import MIN_TONNES
 from storage.repository import Repository
@@ -34,6 +36,8 @@ from storage.store import Store
 POSITION_REMOVED = "position_removed"
 TONNES_CUT = "tonnes_cut"
 MOVED_LATER = "moved_later"
+CHANGED = "assignment_changed"
+"""Kind of a notification listing positions of several kinds (left out, cut, moved, short)."""
 
 LATER_MONTHS = 12
 """How many months after an assignment's month are searched for a removed position."""
@@ -93,7 +97,10 @@ def notify_all(repo: Repository, changes: Iterable[Change]) -> int:
     mailbox = repo.mailbox
     new = mailbox.add_notifications(
         [
-            {"at": now, "login": c.login, "event": c.event, "kind": c.kind, "subject": c.subject, "body": c.body, "object_key": c.object_key}
+            {
+                "at": now, "login": c.login, "event": c.event, "kind": c.kind, "subject": c.subject, "body": c.body,
+                "object_key": c.object_key, "items": [item.as_dict() for item in c.items],
+            }
             for c in checked.values()
         ]
     )
@@ -119,19 +126,35 @@ def notify_all(repo: Repository, changes: Iterable[Change]) -> int:
     return len(new)
 
 
+def addressed_to(repo: Repository, login: str) -> list[str]:
+    """The addresses whose notifications are ``login``'s: the login itself, and — for a
+    registered user whose name no other user shares — the sales-manager texts matching
+    his name (``Иванов А. С.``; :func:`core.names.name_key`) that no user has as login:
+    news written before he was registered, or under his name, waits there for him."""
+    users = repo.mailbox.users()
+    name = next((n for user_login, n, _email in users if user_login == login), None)
+    if name is None or sum(name_key(n) == name_key(name) for _login, n, _email in users) > 1:
+        return [login]
+    registered = {user_login for user_login, _name, _email in users}
+    return [login] + [
+        text for text in repo.mailbox.notification_logins() if text not in registered and name_key(text) == name_key(name)
+    ]
+
+
 def inbox(store: Store, login: str, *, unread_only: bool = False, limit: int = 50) -> list[Notification]:
-    """The notifications of ``login``, newest first, at most ``limit`` (only unread ones
-    with ``unread_only``). Raises :class:`InvalidInput` for a limit below 1."""
+    """The notifications of ``login`` (see :func:`addressed_to`), newest first, at most
+    ``limit`` (only unread ones with ``unread_only``). Raises :class:`InvalidInput` for a
+    limit below 1."""
     if limit < 1:
         raise InvalidInput(f"--limit {limit}: show at least one notification")
     with store.reading() as repo:
-        return repo.mailbox.notifications(login, unread_only=unread_only, limit=limit)
+        return repo.mailbox.notifications(addressed_to(repo, login), unread_only=unread_only, limit=limit)
 
 
 def unread_count(store: Store, login: str) -> int:
     """How many notifications of ``login`` are unread (the workstation's badge)."""
     with store.reading() as repo:
-        return repo.mailbox.unread_count(login)
+        return repo.mailbox.unread_count(addressed_to(repo, login))
 
 
 def mark_read(store: Store, login: str, ids: list[int] | None) -> int:
@@ -142,19 +165,21 @@ def mark_read(store: Store, login: str, ids: list[int] | None) -> int:
     """
     with store.unit_of_work() as repo:
         mailbox = repo.mailbox
+        addresses = addressed_to(repo, login)
         if ids is not None:
-            missing = sorted(set(ids) - mailbox.notification_ids(login, ids))
+            missing = sorted(set(ids) - mailbox.notification_ids(addresses, ids))
             if missing:
                 raise NotFound(
                     _("notification {ids} is not in the inbox of {login}").format(
                         ids=", ".join(str(i) for i in missing), login=login
                     )
                 )
-        return mailbox.mark_read(login, ids, _now())
+        return mailbox.mark_read(addresses, ids, _now())
 
 
 class Change(NamedTuple):
-    """One piece of news for a sales manager, ready for :func:`notify`."""
+    """One notification for one login, ready for :func:`notify_all`; ``items`` are the
+    positions it lists (each also a line of ``body``)."""
 
     login: str
     event: str
@@ -162,6 +187,54 @@ class Change(NamedTuple):
     subject: str
     body: str
     object_key: str
+    items: tuple[Item, ...] = ()
+
+
+class News(NamedTuple):
+    """One piece of news for ``login``: an :class:`Item` whose ``key`` names it, told at
+    most once (see :func:`tell`)."""
+
+    login: str
+    item: Item
+
+
+def tell(
+    repo: Repository,
+    news: Iterable[News],
+    *,
+    event: str,
+    object_key: str,
+    compose: Callable[[list[Item]], tuple[str, str]],
+) -> int:
+    """One notification per login listing its pieces of ``news`` not told to him before —
+    a plan that leaves out 14 of one manager's positions gives him one message listing
+    the 14. ``compose`` makes (subject, body) from the items to tell; the kind is theirs
+    when they share one, else ``assignment_changed``. The event is ``event`` plus a digest
+    of the items' keys. Each piece is recorded told in the caller's unit of work (a racing
+    writer finds it told). Returns how many notifications are new. Raises ``ValueError``
+    for an item without a key or with one longer than 300 characters, and as
+    :func:`notify` — programming errors."""
+    wanted: dict[str, dict[str, Item]] = {}
+    for login, item in news:
+        if not item.key or len(item.key) > EVENT_MAX:
+            raise ValueError(f"a piece of news about {item.ref!r} needs a key of 1 to {EVENT_MAX} characters")
+        wanted.setdefault(login, {}).setdefault(item.key, item)
+    if not wanted:
+        return 0
+    now = _now()
+    fresh = repo.mailbox.add_news([{"login": login, "key": key, "at": now} for login, items in wanted.items() for key in items])
+    changes = []
+    for login, items in sorted(wanted.items()):
+        told = [item for key, item in items.items() if (login, key) in fresh]
+        if not told:
+            continue
+        digest = hashlib.sha256("\n".join(sorted(i.key for i in told)).encode()).hexdigest()[:16]
+        kinds = {i.kind for i in told}
+        subject, body = compose(told)
+        changes.append(
+            Change(login, f"{event}:{digest}", kinds.pop() if len(kinds) == 1 else CHANGED, subject, body, object_key, tuple(told))
+        )
+    return notify_all(repo, changes)
 
 
 def _planned(assignment: Assignment | None) -> dict[int, float]:
@@ -177,9 +250,10 @@ def changes_for_managers(
     positions: Mapping[int, Position],
     managers: Mapping[str, str] | None = None,
     later: Mapping[int, Month] | None = None,
-) -> list[Change]:
+) -> list[News]:
     """What the sales managers must hear when ``after`` replaces ``before`` (the previous
-    draft or the approved revision of the same month and line; ``None`` for a first draft).
+    draft or the approved revision of the same month and line; ``None`` for a first draft),
+    one :class:`News` per position:
 
     - ``position_removed``: planned in ``before`` and not in ``after``; or, new in
       ``after`` (not in ``before`` at all), wholly left out.
@@ -192,10 +266,10 @@ def changes_for_managers(
     Each carries the prioritiser's reason from ``after``'s exclusions. ``positions`` maps
     position id → :class:`Position` (those missing are skipped); ``managers`` maps a
     deal's ``sales_manager`` text to a login (see :func:`manager_logins`; unmapped text is
-    used as the login itself, so the notification waits for a user of that login). The
-    event is ``MONTH/LINE/rN:POSITION_ID:KIND`` (a cut adds the tonnes left, a move the
-    month), so the same news about one revision is given once however often the draft is
-    re-planned. Positions are taken in id order; the result is deterministic.
+    used as the login itself, so the notification waits for that user). The item's key is
+    ``MONTH/LINE/rN:POSITION_ID:KIND`` (a cut adds the tonnes left, a move the month), so
+    the same news about one revision is told once however often the draft is re-planned.
+    Positions are taken in id order; the result is deterministic.
     """
     managers = managers or {}
     later = later or {}
@@ -205,9 +279,7 @@ def changes_for_managers(
     for e in after.exclusions:
         if e.reason_code != "replan":  # "let back in, re-plan" is not a reason for leaving out
             reasons.setdefault(e.position_id, []).append(e.reason)
-    where = f"{after.month} {after.product_line}"
-    object_key = f"{after.month}/{after.product_line}/r{after.revision}"
-    changes = []
+    news = []
     for pid in sorted(set(was) | set(now) | set(reasons)):
         position = positions.get(pid)
         login = managers.get(position.sales_manager, position.sales_manager.strip()) if position else ""
@@ -215,60 +287,75 @@ def changes_for_managers(
             continue  # unknown position, or a deal without a sales manager: nobody to tell
         t_before, t_after = was.get(pid, 0.0), now.get(pid, 0.0)
         left = position.remaining_tonnes
-        reason = "; ".join(reasons.get(pid, ()))
+        values = {"customer": position.customer, "before": grouped(t_before, 1), "after": grouped(t_after, 1), "left": grouped(left, 1)}
         if t_before >= MIN_TONNES and t_after < t_before - MIN_TONNES:
             if t_after < MIN_TONNES and pid in later:
                 kind, suffix = MOVED_LATER, f":{later[pid]}"
-                subject = _("{ref} moved from {where} to {month}").format(ref=position.ref, where=where, month=later[pid])
-                reason = _("planned in {month} instead").format(month=later[pid]) + (f"; {reason}" if reason else "")
+                text = _("{customer}: moved to {month}; {before} t were planned here").format(month=later[pid], **values)
             elif t_after < MIN_TONNES:
                 if left < MIN_TONNES:
                     continue  # made meanwhile: nothing left to plan
                 kind, suffix = POSITION_REMOVED, ""
-                subject = _("{ref} left out of the {where} assignment").format(ref=position.ref, where=where)
+                text = _("{customer}: left out; {before} t were planned, {left} t left to make").format(**values)
             elif t_after < left - MIN_TONNES:
                 kind, suffix = TONNES_CUT, f":{t_after:.3f}"
-                subject = _("{ref}: {after} t of {before} t kept in the {where} assignment").format(
-                    ref=position.ref, after=grouped(t_after, 1), before=grouped(t_before, 1), where=where
-                )
+                text = _("{customer}: {after} t of {before} t kept; {left} t left to make").format(**values)
             else:
                 continue  # production since then explains the smaller tonnes
         elif pid not in known and pid in reasons:
             kind, suffix = (POSITION_REMOVED, "") if t_after < MIN_TONNES else (TONNES_CUT, f":{t_after:.3f}")
-            subject = (
-                _("{ref} left out of the {where} assignment").format(ref=position.ref, where=where)
-                if kind == POSITION_REMOVED
-                else _("{ref}: {after} t of {left} t planned in the {where} assignment").format(
-                    ref=position.ref, after=grouped(t_after, 1), left=grouped(left, 1), where=where
-                )
-            )
+            text = (
+                _("{customer}: left out; {left} t left to make") if kind == POSITION_REMOVED
+                else _("{customer}: {after} t of {left} t planned")
+            ).format(**values)
         elif t_after >= MIN_TONNES and pid not in was and position.requested_month < after.month:
             kind, suffix = MOVED_LATER, f":{after.month}"
-            subject = _("{ref} planned in {month}, later than requested").format(ref=position.ref, month=after.month)
-            reason = _("requested for {requested}; planned in {month}").format(
-                requested=position.requested_month, month=after.month
-            ) + (f"; {reason}" if reason else "")
+            text = _("{customer}: planned in {month}, later than requested ({requested})").format(
+                month=after.month, requested=position.requested_month, **values
+            )
         else:
             continue
-        body = "\n".join(
-            [
-                subject + ".",
-                _("Deal {deal}, customer {customer}, requested for {month}.").format(
-                    deal=position.deal_number, customer=position.customer, month=position.requested_month
-                ),
-                (
-                    _("Tonnes in the assignment: {after} t in this first draft; {left} t left to make.")
-                    if before is None
-                    else _("Tonnes in the assignment: {before} t before, {after} t now; {left} t left to make.")
-                ).format(before=grouped(t_before, 1), after=grouped(t_after, 1), left=grouped(left, 1)),
-                _("Reason: {reason}").format(reason=reason or _("not planned in this revision")),
-                _("Revision {revision} ({state}) of {where}, by {who}.").format(
-                    revision=after.revision, state=after.state.value, where=where, who=after.created_by
-                ),
-            ]
-        )
-        changes.append(Change(login, f"{object_key}:{pid}:{kind}{suffix}", kind, subject, body, object_key))
-    return changes
+        reason = "; ".join(reasons.get(pid, ()))
+        news.append(News(login, Item(position.ref, kind, text, reason, f"{after.key}:{pid}:{kind}{suffix}")))
+    return news
+
+
+def compose_plan(repo: Repository, after: Assignment, *, by: str) -> Callable[[list[Item]], tuple[str, str]]:
+    """(subject, body) of a sales manager's news from revision ``after`` planned or edited
+    by ``by``: one line per item with its reason. Anything short of approval is proposed;
+    the approval (:func:`core.assignments.approve`) makes it final."""
+    where = _("{month} {line} draft r{revision}").format(month=after.month, line=after.product_line, revision=after.revision)
+    acting = person(repo, by)
+
+    def compose(items: list[Item]) -> tuple[str, str]:
+        if len(items) == 1:
+            subject = _("{ref} {text} — {where}, proposed").format(ref=items[0].ref, text=items[0].text, where=where)
+        else:
+            subject = _("{n} of your positions left out, cut or moved — {where}, proposed").format(
+                n=len({i.ref for i in items}), where=where
+            )
+        body = [
+            subject + ".",
+            _("Proposed in the draft (revision {revision}, {state}) of {month} {line}: final only once approved.").format(
+                revision=after.revision, state=after.state.value, month=after.month, line=after.product_line
+            ),
+            *item_lines(items),
+            _("Planned by {who}").format(who=acting),
+        ]
+        return subject, "\n".join(body)
+
+    return compose
+
+
+def item_lines(items: Iterable[Item]) -> list[str]:
+    """The body's line for each item: ``• REF TEXT. Reason: …``."""
+    return [f"• {i.ref} {i.text}." + (" " + _("Reason: {reason}").format(reason=i.reason) if i.reason else "") for i in items]
+
+
+def person(repo: Repository, login: str) -> str:
+    """Who ``login`` is, for a message: the user's name where registered, else the login."""
+    user = repo.user(login)
+    return user.name if user is not None else login
 
 
 def manager_logins(repo: Repository, names: Iterable[str]) -> dict[str, str]:
@@ -291,11 +378,14 @@ def manager_logins(repo: Repository, names: Iterable[str]) -> dict[str, str]:
     return found
 
 
-def notify_changes(repo: Repository, before: Assignment | None, after: Assignment) -> int:
-    """Notify the sales managers of ``after``'s changes against ``before`` (see
-    :func:`changes_for_managers`), in the caller's unit of work: the positions, their
-    managers' logins and the later months' assignments are read from ``repo``. Returns
-    how many notifications are new."""
+def notify_changes(
+    repo: Repository, before: Assignment | None, after: Assignment, *, by: str, extra: Iterable[News] = ()
+) -> int:
+    """Tell the sales managers ``after``'s changes against ``before`` (see
+    :func:`changes_for_managers`) and ``extra`` news of the same plan (conflicts it
+    opened), one notification each, in the caller's unit of work; ``by`` planned or edited
+    it. The positions, their managers' logins and the later months' assignments are read
+    from ``repo``. Returns how many notifications are new."""
     ids = set(_planned(before)) | set(_planned(after)) | {e.position_id for e in after.exclusions}
     positions = {p.id: p for p in repo.positions(ids=ids)} if ids else {}
     managers = manager_logins(repo, (p.sales_manager for p in positions.values()))
@@ -304,17 +394,21 @@ def notify_changes(repo: Repository, before: Assignment | None, after: Assignmen
         if assignment.product_line == after.product_line:
             for line in assignment.lines:
                 later.setdefault(line.position_id, assignment.month)
-    return notify_all(repo, changes_for_managers(before, after, positions, managers, later))
+    news = [*changes_for_managers(before, after, positions, managers, later), *extra]
+    return tell(repo, news, event=f"{after.key}:plan", object_key=after.key, compose=compose_plan(repo, after, by=by))
 
 
 def notify_role(
-    repo: Repository, role: Role, *, line: str | None, event: str, kind: str, subject: str, body: str, object_key: str
+    repo: Repository, role: Role, *, line: str | None, event: str, kind: str, subject: str, body: str, object_key: str,
+    by: str | None = None,
 ) -> int:
     """Tell every user of ``role`` — for product-line managers, those who own ``line`` —
-    that something waits for them (a request or objection to answer, an escalation to
-    decide, a revision to review), in the caller's unit of work; once per ``event`` each.
-    Returns how many notifications are new."""
+    what waits for them or concerns them (a request or objection to answer, an escalation
+    to decide, a revision to review, a draft gone stale, an approval), in the caller's unit
+    of work; once per ``event`` each, never the acting ``by`` himself. Returns how many
+    notifications are new."""
     logins = [
-        u.login for u in repo.users() if u.role is role and (role is not Role.LINE_MANAGER or line in u.lines)
+        u.login for u in repo.users()
+        if u.role is role and (role is not Role.LINE_MANAGER or line in u.lines) and u.login != by
     ]
     return notify_all(repo, [Change(login, event, kind, subject, body, object_key) for login in logins])

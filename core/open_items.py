@@ -9,8 +9,8 @@ work: it opens one conflict per such position (tonnes short, marginal income at 
 tonnes short × the position's unit marginal income on its best mill, RUB), updates the
 figures of one still unresolved, and closes those no longer short. A position whose later
 month was agreed, or which its own sales manager gave up for a replacement, gets no new
-conflict for that month. The sales manager is notified of each conflict opened on his
-positions.
+conflict for that month. The sales manager hears of each conflict opened on his positions
+in the plan's one message to him (:func:`conflict_news`).
 
 Conflicts belong to (month, product line) and sit on its newest planned revision: a plan
 of revision 2 carries revision 1's unresolved conflicts over to it, so they block its
@@ -25,7 +25,8 @@ from decimal import Decimal
 from core.attributes import mill_options
 from core.i18n import _
 from core.model import Assignment, Plant, Position, Role
-from core.notifications import Change, manager_logins, notify_all, notify_role
+from core.notices import Item
+from core.notifications import News, manager_logins, notify_role, person
 from core.numbers import grouped
 from core.workflow_items import Conflict, ConflictState, Escalation, EscalationState, Outcome, RequestKind, RequestState
 from storage.repository import Repository
@@ -104,7 +105,6 @@ def sync_conflicts(repo: Repository, assignment: Assignment, *, login: str) -> l
     for pid, conflict in latest.items():
         if conflict.state.unresolved and pid not in short:
             _close(repo, conflict, login, _("no longer short after the plan of {key}").format(key=where))
-    _notify_opened(repo, opened, positions)
     return opened
 
 
@@ -120,33 +120,28 @@ def _close(repo: Repository, conflict: Conflict, login: str, why: str) -> None:
             workflow.decide_escalation(escalation.id, Outcome.MOOT.value, login=login, reason=why)
 
 
-def _notify_opened(repo: Repository, opened: list[Conflict], positions: dict[int, Position]) -> None:
-    """Tell each conflict's sales manager, all in one batch (a lean month opens hundreds)."""
+def conflict_news(repo: Repository, opened: list[Conflict]) -> list[News]:
+    """A piece of news for each conflict's sales manager (keyed ``conflict N opened``),
+    told with the rest of the plan's news to him (:func:`core.notifications.notify_changes`)."""
     if not opened:
-        return
+        return []
     logins = manager_logins(repo, {c.sales_manager for c in opened})
-    notify_all(repo, [_notice(c, positions[c.position_id], logins.get(c.sales_manager, c.sales_manager)) for c in opened])
-
-
-def _notice(conflict: Conflict, position: Position, login: str) -> Change:
-    return Change(
-        login=login,
-        event=f"conflict {conflict.id} opened",
-        kind=CONFLICT_KIND,
-        subject=_("Conflict {id}: {ref} is {tonnes} t short of {month}").format(
-            id=conflict.id, ref=conflict.position_ref, tonnes=grouped(conflict.tonnes_short, 1), month=position.requested_month
-        ),
-        body=_(
-            "The draft of {month} {line} (revision {revision}) leaves {ref} ({customer}) {tonnes} t short of its "
-            "requested month {requested}; {margin} RUB of marginal income at stake. The product-line manager "
-            "will force it in, agree a later month or escalate it to the director."
-        ).format(
-            month=conflict.month, line=conflict.product_line, revision=conflict.revision, ref=conflict.position_ref,
-            customer=conflict.customer, tonnes=grouped(conflict.tonnes_short, 1), requested=position.requested_month,
-            margin=grouped(conflict.margin_at_stake),
-        ),
-        object_key=conflict.key,
-    )
+    requested = {p.id: p.requested_month for p in repo.positions(ids={c.position_id for c in opened})}
+    return [
+        News(
+            logins.get(c.sales_manager, c.sales_manager),
+            Item(
+                c.position_ref, CONFLICT_KIND,
+                _("{customer}: conflict {id} opened, {tonnes} t short of its requested month {requested}; {margin} RUB at stake").format(
+                    customer=c.customer, id=c.id, tonnes=grouped(c.tonnes_short, 1), requested=requested[c.position_id],
+                    margin=grouped(c.margin_at_stake),
+                ),
+                _("the product-line manager will force it in, agree a later month or escalate it to the director"),
+                key=f"conflict {c.id} opened",
+            ),
+        )
+        for c in opened
+    ]
 
 
 def open_objections(repo: Repository, assignment: Assignment) -> list[str]:
@@ -179,8 +174,8 @@ def call_director(repo: Repository, escalation: Escalation) -> None:
     notify_role(
         repo, Role.DIRECTOR, line=None, event=f"{escalation.key} raised", kind=ESCALATION_KIND,
         subject=_("Escalation {id} to decide: {month} {line}").format(id=escalation.id, month=escalation.month, line=escalation.product_line),
-        body=_("{login} escalates {month} {line} to you: {reason}").format(
-            login=escalation.raised_by, month=escalation.month, line=escalation.product_line, reason=escalation.reason
+        body=_("{who} escalates {month} {line} to you: {reason}").format(
+            who=person(repo, escalation.raised_by), month=escalation.month, line=escalation.product_line, reason=escalation.reason
         ),
         object_key=escalation.key,
     )

@@ -29,7 +29,7 @@ from core.model import (
     Assignment, AssignmentLine, AssignmentState, DealStatus, Exclusion, ForecastLine, HorizonPlan, Mill, Plant, Position,
     ShadowPrice, parse_position_ref,
 )
-from core.open_items import sync_conflicts
+from core.open_items import conflict_news, sync_conflicts
 from core.months import Month
 from core.numbers import grouped
 from core.permissions import Action, actor_in, require
@@ -302,16 +302,16 @@ def _approved(repo: Repository, month: Month, line: str) -> Assignment | None:
 
 
 def _save(repo: Repository, month: Month, planned: _LinePlan, login: str, previous: Assignment | None) -> Assignment:
-    """Write one solved line as the month's draft, tell the sales managers what it changed
-    against ``previous`` (the draft it replaces, or the approved revision it follows) and
-    bring the month's conflicts up to date."""
+    """Write one solved line as the month's draft, bring the month's conflicts up to date
+    and tell each sales manager, in one message, what it changed against ``previous`` (the
+    draft it replaces, or the approved revision it follows) and the conflicts it opened."""
     saved = repo.save_draft(
         month, planned.product_line, planned.lines, planned.exclusions, login=login,
         solver_status=planned.solution.status, solver_name=planned.solution.solver, solve_seconds=planned.solution.seconds,
         horizon=planned.horizon,
     )
-    notifications.notify_changes(repo, previous, saved)
-    sync_conflicts(repo, saved, login=login)
+    opened = sync_conflicts(repo, saved, login=login)
+    notifications.notify_changes(repo, previous, saved, by=login, extra=conflict_news(repo, opened))
     return saved
 
 

@@ -33,7 +33,7 @@ from core.errors import ChangedMeanwhile, InvalidInput, NotFound, StateError
 from core.i18n import _
 from core.model import Assignment, AssignmentState, Position, Role, parse_position_ref
 from core.months import Month
-from core.notifications import notify, notify_role
+from core.notifications import notify, notify_role, person
 from core.numbers import grouped
 from core.permissions import Action, Actor, actor, require
 from core.conflicts import resolve
@@ -400,8 +400,8 @@ def _ask(repo: Repository, request: Request) -> None:
     notify_role(
         repo, Role.LINE_MANAGER, line=request.product_line, event=f"{request.key} raised", kind=RAISED_KIND,
         subject=_("Request {id} to answer: {what}").format(id=request.id, what=describe(request)),
-        body=_("{login} asks to {what} ({month} {line}; {margin} RUB at stake): {why}").format(
-            login=request.requested_by, what=describe(request), month=request.month, line=request.product_line,
+        body=_("{who} asks to {what} ({month} {line}; {margin} RUB at stake): {why}").format(
+            who=person(repo, request.requested_by), what=describe(request), month=request.month, line=request.product_line,
             margin=grouped(request.margin_at_stake), why=request.justification,
         ),
         object_key=request.key,
@@ -409,16 +409,23 @@ def _ask(repo: Repository, request: Request) -> None:
 
 
 def _tell(repo: Repository, request: Request) -> None:
-    """Notify the sales manager who raised ``request`` of its answer (once per answer)."""
+    """Notify the sales manager who raised ``request`` of its answer, and the line's other
+    product-line managers — a grant re-plans their draft (once per answer)."""
+    values = {
+        "who": person(repo, request.answered_by), "state": request.state.value, "what": describe(request),
+        "month": request.month, "line": request.product_line, "margin": grouped(request.margin_at_stake), "answer": request.answer,
+    }
+    subject = _("Request {id} {state}: {what}").format(id=request.id, **values)
+    event = f"{request.key} {request.state.value}"
     notify(
-        repo,
-        login=request.requested_by,
-        event=f"{request.key} {request.state.value}",
-        kind=ANSWERED_KIND,
-        subject=_("Request {id} {state}: {what}").format(id=request.id, state=request.state.value, what=describe(request)),
-        body=_("{login} {state} your request to {what} ({month} {line}; {margin} RUB at stake): {answer}").format(
-            login=request.answered_by, state=request.state.value, what=describe(request), month=request.month,
-            line=request.product_line, margin=grouped(request.margin_at_stake), answer=request.answer,
-        ),
+        repo, login=request.requested_by, event=event, kind=ANSWERED_KIND, subject=subject,
+        body=_("{who} {state} your request to {what} ({month} {line}; {margin} RUB at stake): {answer}").format(**values),
         object_key=request.key,
+    )
+    notify_role(
+        repo, Role.LINE_MANAGER, line=request.product_line, event=event, kind=ANSWERED_KIND, subject=subject,
+        body=_("{who} {state} {asker}'s request to {what} ({month} {line}; {margin} RUB at stake): {answer}").format(
+            asker=person(repo, request.requested_by), **values
+        ),
+        object_key=request.key, by=request.answered_by,
     )

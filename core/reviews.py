@@ -14,7 +14,7 @@ from core.errors import ChangedMeanwhile, InvalidInput, NotFound, StateError
 from core.i18n import _
 from core.model import Assignment, AssignmentState, Role, parse_position_ref
 from core.months import Month
-from core.notifications import notify_role
+from core.notifications import notify, notify_role, person
 from core.permissions import Action, actor, require
 from core.workflow_items import Review
 from storage.repository import Repository
@@ -23,6 +23,8 @@ from storage.store import Store
 AGREE, OBJECT = "agree", "object"
 OBJECTION_KIND = "objection"
 """Notification kind of an objection waiting for the product-line manager."""
+ANSWERED_KIND = "objection_answered"
+"""Notification kind of the product-line manager's answer, to the planner who objected."""
 
 
 def _reviewable(repo: Repository, month: Month, product_line: str) -> Assignment:
@@ -67,14 +69,15 @@ def object_to(store: Store, ref: str, month: Month, product_line: str, *, login:
         notify_role(
             repo, Role.LINE_MANAGER, line=product_line, event=f"{review.key} raised", kind=OBJECTION_KIND,
             subject=_("Objection to answer: {ref} in {key}").format(ref=ref, key=assignment.key),
-            body=_("{login} objects to {ref} in {key}: {reason}").format(login=login, ref=ref, key=assignment.key, reason=review.reason),
-            object_key=review.key,
+            body=_("{who} objects to {ref} in {key}: {reason}").format(who=person(repo, login), ref=ref, key=assignment.key, reason=review.reason),
+            object_key=review.key, by=login,
         )
         return review
 
 
 def answer(store: Store, review_id: int, *, login: str, reply: str, seen_version: int | None = None) -> Review:
-    """The product-line manager's answer to an objection; it is no longer open.
+    """The product-line manager's answer to an objection; it is no longer open, and the
+    planner who objected is told.
 
     Raises :class:`InvalidInput` without a reply, :class:`Forbidden` for anyone but the
     manager of the revision's line, :class:`StateError` for an agreement (nothing to
@@ -91,7 +94,17 @@ def answer(store: Store, review_id: int, *, login: str, reply: str, seen_version
         current = repo.workflow.review(review_id, lock=True)
         if not current.open or (seen_version is not None and current.version != seen_version):
             raise ChangedMeanwhile(_("{key} was answered by {who} — reload").format(key=current.key, who=repo.last_change(current.key)))
-        return repo.workflow.answer_review(review_id, login=login, answer=reply.strip())
+        answered = repo.workflow.answer_review(review_id, login=login, answer=reply.strip())
+        notify(
+            repo, login=answered.login, event=f"{answered.key} answered", kind=ANSWERED_KIND,
+            subject=_("Your objection to {ref} answered").format(ref=answered.position_ref),
+            body=_("{who} answered your objection to {ref} in {month} {line} ({reason}): {reply}").format(
+                who=person(repo, login), ref=answered.position_ref, month=answered.month, line=answered.product_line,
+                reason=answered.reason, reply=answered.answer,
+            ),
+            object_key=answered.key,
+        )
+        return answered
 
 
 def reviews(store: Store, month: Month, product_line: str, *, all_revisions: bool = False) -> list[Review]:

@@ -306,7 +306,7 @@ def inbox_view(found: list[Notification]) -> TableView:
     rows = tuple(
         {
             "key": str(n.id), "id": n.id, "unread": "●" if n.read_at is None else "", "at": f"{n.at:%m-%d %H:%M}",
-            "subject": n.subject, "about": n.object_key, "object_key": n.object_key, "body": n.body,
+            "subject": n.subject, "about": n.object_key, "object_key": n.object_key, "body": "\n".join(n.details),
         }
         for n in found
     )

@@ -16,8 +16,8 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, SQLModel, func, select
 
-from core.notices import MailState, Notification, OutboxMessage
-from storage.tables import NotificationRow, OutboxRow, UserRow
+from core.notices import Item, MailState, Notification, OutboxMessage
+from storage.tables import NotificationNewsRow, NotificationRow, OutboxRow, UserRow
 
 _INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 _CHUNK = 500
@@ -25,7 +25,10 @@ _CHUNK = 500
 
 
 def _notification(row: NotificationRow) -> Notification:
-    return Notification(row.id, row.at, row.kind, row.subject, row.body, row.object_key, row.read_at)
+    return Notification(
+        row.id, row.at, row.kind, row.subject, row.body, row.object_key, row.read_at,
+        tuple(Item.from_dict(item) for item in row.items or ()),
+    )
 
 
 def _message(row: OutboxRow) -> OutboxMessage:
@@ -95,35 +98,45 @@ class Mailbox:
         event) exists; the (login, event) of those inserted."""
         return self._insert_new(NotificationRow, rows, ("login", "event"))
 
-    def notifications(self, login: str, *, unread_only: bool, limit: int) -> list[Notification]:
-        """Newest first, at most ``limit``."""
-        query = select(NotificationRow).where(NotificationRow.login == login)
+    def add_news(self, rows: Sequence[dict[str, Any]]) -> set[tuple[str, str]]:
+        """Record pieces of news told (:class:`NotificationNewsRow` fields: login, key, at)
+        unless told before; the (login, key) of those new. A writer racing on the same
+        news waits for the first to commit, then finds it told."""
+        return self._insert_new(NotificationNewsRow, rows, ("login", "key"))
+
+    def notification_logins(self) -> list[str]:
+        """Every login (or sales-manager text) that has notifications."""
+        return list(self.session.exec(select(NotificationRow.login).distinct()))
+
+    def notifications(self, logins: Sequence[str], *, unread_only: bool, limit: int) -> list[Notification]:
+        """Those addressed to any of ``logins``, newest first, at most ``limit``."""
+        query = select(NotificationRow).where(NotificationRow.login.in_(list(logins)))
         if unread_only:
             query = query.where(NotificationRow.read_at.is_(None))
         query = query.order_by(NotificationRow.at.desc(), NotificationRow.id.desc()).limit(limit)
         return [_notification(r) for r in self.session.exec(query)]
 
-    def unread_count(self, login: str) -> int:
+    def unread_count(self, logins: Sequence[str]) -> int:
         return self.session.exec(
             select(func.count()).select_from(NotificationRow).where(
-                NotificationRow.login == login, NotificationRow.read_at.is_(None)
+                NotificationRow.login.in_(list(logins)), NotificationRow.read_at.is_(None)
             )
         ).one()
 
-    def notification_ids(self, login: str, ids: Iterable[int]) -> set[int]:
-        """Those of ``ids`` that are notifications of ``login``."""
+    def notification_ids(self, logins: Sequence[str], ids: Iterable[int]) -> set[int]:
+        """Those of ``ids`` that are notifications addressed to any of ``logins``."""
         return set(
             self.session.exec(
-                select(NotificationRow.id).where(NotificationRow.login == login, NotificationRow.id.in_(list(ids)))
+                select(NotificationRow.id).where(NotificationRow.login.in_(list(logins)), NotificationRow.id.in_(list(ids)))
             )
         )
 
-    def mark_read(self, login: str, ids: Iterable[int] | None, at: datetime) -> int:
-        """Set ``read_at`` on the unread notifications of ``login`` (only ``ids`` when
-        given); returns how many were unread."""
+    def mark_read(self, logins: Sequence[str], ids: Iterable[int] | None, at: datetime) -> int:
+        """Set ``read_at`` on the unread notifications addressed to any of ``logins`` (only
+        ``ids`` when given); returns how many were unread."""
         statement = (
             sa.update(NotificationRow)
-            .where(NotificationRow.login == login, NotificationRow.read_at.is_(None))
+            .where(NotificationRow.login.in_(list(logins)), NotificationRow.read_at.is_(None))
             .values(read_at=at)
         )
         if ids is not None:

@@ -404,6 +404,23 @@ class NotificationRow(SQLModel, table=True):
     body: str
     object_key: str = Field(max_length=200)
     read_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
+    items: list = Field(default_factory=list, sa_column=sa.Column(sa.JSON, nullable=False, server_default="[]"))
+    """The positions (or open items) it lists, each ``{"ref", "kind", "text", "reason"}``
+    (migration 0006; empty for a notification about one thing)."""
+
+
+class NotificationNewsRow(SQLModel, table=True):
+    """One piece of news (a position left out of a revision, a conflict opened…) told to
+    ``login``: a notification grouping many pieces lists only those not told before, so a
+    re-plan repeats nothing (migration 0006)."""
+
+    __tablename__ = "notification_news"
+    __table_args__ = (sa.UniqueConstraint("login", "key", name="uq_notification_news_login_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    login: str = Field(max_length=200)
+    key: str = Field(max_length=300)
+    at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
 
 
 class OutboxRow(SQLModel, table=True):

@@ -172,3 +172,31 @@ def test_mail_status_shows_a_failed_message_and_retry_queues_it(db):
     retried = run(db, "mail", "retry", "--all", "--json")
     assert retried.exit_code == 0 and json.loads(retried.stdout) == {"requeued": 1}
     assert json.loads(run(db, "mail", "status", "--json").stdout)["counts"]["pending"] == 1
+
+
+def test_a_plan_run_by_a_batch_account_names_the_acting_user_and_lists_every_position(tmp_path, monkeypatch):
+    # the batch runs under the OS account "root", acting as plm: the message names plm
+    # by his user name; the inbox shows the one message's five positions within 80 columns
+    from tests.crowded import crowded_plant
+    from tests.plants import PLAN_MONTH
+
+    url = f"sqlite:///{tmp_path / 'crowded.sqlite'}"
+    store = open_store(url)
+    crowded_plant(store)
+    store.dispose()
+    monkeypatch.setenv("MILLPLAN_TEST", "1")  # --as is allowed to anyone in tests
+    monkeypatch.setattr(cli, "current_login", lambda: "root")
+    planned = run(url, "--as", "plm", "plan", "--month", str(PLAN_MONTH), "--line", "L")
+    assert planned.exit_code == 0, planned.output
+    shown = run(url, "--as", "ivanov", "inbox")
+    assert shown.exit_code == 0, shown.output
+    as_json = json.loads(run(url, "--as", "ivanov", "inbox", "--json").stdout)
+    [message] = as_json["notifications"]
+    refs = [item["ref"] for item in message["items"]]
+    assert len(refs) >= 4 and all(set(item) == {"ref", "kind", "text", "reason"} and item["reason"] for item in message["items"])
+    lines = shown.stdout.splitlines()
+    assert all(len(line) <= 80 for line in lines)
+    assert f"{len(refs)} of your positions left out, cut or moved — {PLAN_MONTH} L draft r1, proposed" in " ".join(lines)
+    listed = [line for line in lines if line.startswith("    • ")]
+    assert [line.split()[1] for line in listed] == refs
+    assert "Planned by Петрова Е. В." in shown.stdout and "root" not in shown.stdout

@@ -152,15 +152,16 @@ def test_the_sales_manager_is_notified_once_per_conflict_event(short):
     store, _, conflict = short
 
     def notices(login):
-        return [n for n in notifications.inbox(store, login) if n.kind == "conflict"]
+        return [n for n in notifications.inbox(store, login) if "conflict" in {n.kind, *(i.kind for i in n.items)}]
 
     planning.plan(store, PLAN_MONTH, login="plm")  # the same conflict again: no second notice
-    [opened] = notices("ivanov")
-    assert opened.object_key == conflict.key
-    assert "D6#1 is 100.0 t short" in opened.subject and "1 400 000 RUB" in opened.body
+    [opened] = notices("ivanov")  # the plan's one message to him lists it beside his positions left out
+    [item] = [i for i in opened.items if i.kind == "conflict"]
+    assert opened.object_key == f"{PLAN_MONTH}/L/r1" and item.ref == "D6#1"
+    assert f"conflict {conflict.id} opened, 100.0 t short" in item.text and "1 400 000 RUB" in opened.body
     conflicts.agree_later(store, conflict.id, PLAN_MONTH + 1, login="plm")
     resolved, first = notices("ivanov")
-    assert first.id == opened.id and f"moved to {PLAN_MONTH + 1}" in resolved.subject
+    assert first.id == opened.id and f"moved to {PLAN_MONTH + 1}" in resolved.subject and resolved.object_key == conflict.key
     assert notices("petrov") == []
 
 

@@ -205,17 +205,20 @@ def test_sales_managers_hear_of_each_draft_edit_and_approval_exactly_once(drafte
         return [(n.kind, n.subject) for n in reversed(notifications.inbox(drafted, "ivanov"))]
 
     where = f"{PLAN_MONTH} L"
-    first = inbox()  # the first draft: D2#1 cut to 500 t, D3#1 and D3#2 left out
-    assert sorted(kind for kind, _ in first) == ["position_removed", "position_removed", "tonnes_cut"]
+    first = inbox()  # the first draft: D2#1 cut to 500 t, D3#1 and D3#2 left out — one message
+    assert first == [("assignment_changed", f"3 of your positions left out, cut or moved — {where} draft r1, proposed")]
     planning.plan(drafted, PLAN_MONTH, login="plm")  # the same draft again: nothing new
     assignments.submit(drafted, PLAN_MONTH, "L", login="plm")
     assignments.approve(drafted, PLAN_MONTH, "L", login="plm")
-    assert inbox()[len(first):] == [("approved", f"The {where} assignment is approved (revision 1)")]
+    assert inbox()[len(first):] == [("approved", f"The {where} assignment is approved (revision 1): final")]
     [approval] = [n for n in notifications.inbox(drafted, "ivanov") if n.kind == "approved"]
-    assert "D1#1: 700.0 t" in approval.body and "D2#1: 500.0 t" in approval.body
+    assert "• D1#1 Key Co: 700.0 t planned." in approval.body
+    assert "• D2#1 Other Co: 500.0 t planned, 100.0 t left out (final). Reason: " in approval.body
+    assert [(i.ref, i.kind) for i in approval.items] == [("D1#1", "planned"), ("D2#1", "planned"), ("D3#1", "left_out"), ("D3#2", "left_out")]
     assignments.set_excluded(drafted, PLAN_MONTH, "L", "D2#1", True, login="plm", reason="client waits")
     planning.plan(drafted, PLAN_MONTH, login="plm")
-    assert inbox()[len(first) + 1:] == [("position_removed", f"D2#1 left out of the {where} assignment")]
+    [(kind, subject)] = inbox()[len(first) + 1:]
+    assert kind == "position_removed" and subject.startswith("D2#1 Other Co: left out") and subject.endswith(f"{where} draft r2, proposed")
 
 
 def test_a_mill_register_import_with_other_hours_marks_the_draft_stale(sqlite_store, shared_data, tmp_path):

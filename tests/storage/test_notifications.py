@@ -17,6 +17,7 @@ from core.errors import InvalidInput, NotFound
 from core.model import Assignment, AssignmentLine, AssignmentState, DealStatus, Exclusion, Position, Role, User
 from core.months import Month
 from core.names import name_key
+from core.notices import Item
 from storage import migrate
 from storage.engine import make_engine
 from storage.store import open_store
@@ -148,47 +149,45 @@ def _plan_and_notify(store, month=PLAN_MONTH):
     return len(now - had), outcome.assignment
 
 
-def _by_subject(store):
-    return {n.subject: n for n in notifications.inbox(store, "ivanov")}
+def _latest(store):
+    return notifications.inbox(store, "ivanov")[0]
 
 
-def test_first_draft_tells_the_manager_what_was_left_out_with_reasons(plant_with_manager):
+def test_first_draft_tells_the_manager_once_listing_every_position_with_its_reason(plant_with_manager):
     store = plant_with_manager
     new, draft = _plan_and_notify(store)
     # hand-checked plan (tests/storage/test_planning.py): D2#1 gets 500 of 600 t, D3#1 none,
-    # D3#2 (OD 400) fits no mill.
-    where = f"{PLAN_MONTH} L"
-    news = _by_subject(store)
-    assert set(news) == {
-        f"D2#1: 500.0 t of 600.0 t planned in the {where} assignment",
-        f"D3#1 left out of the {where} assignment",
-        f"D3#2 left out of the {where} assignment",
-    }
-    assert new == 3
+    # D3#2 (OD 400) fits no mill: three positions, one message
+    assert new == 1
+    [n] = notifications.inbox(store, "ivanov")
+    assert n.subject == f"3 of your positions left out, cut or moved — {PLAN_MONTH} L draft r1, proposed"
+    assert n.kind == "assignment_changed" and n.object_key == f"{PLAN_MONTH}/L/r1"
+    assert [(i.ref, i.kind) for i in n.items] == [("D2#1", "tonnes_cut"), ("D3#1", "position_removed"), ("D3#2", "position_removed")]
     reasons = {e.position_ref: e.reason for e in draft.exclusions}
-    for ref in ("D2#1", "D3#1", "D3#2"):
-        [n] = [n for s, n in news.items() if s.startswith(ref)]
-        assert f"Reason: {reasons[ref]}" in n.body
-        assert n.object_key == f"{PLAN_MONTH}/L/r1"
-    assert {n.kind for n in news.values()} == {"tonnes_cut", "position_removed"}
-    assert "500.0 t in this first draft; 600.0 t left to make" in news[f"D2#1: 500.0 t of 600.0 t planned in the {where} assignment"].body
-    assert len(_outbox(store)) == 3
+    for item in n.items:
+        assert item.reason == reasons[item.ref]
+        assert f"• {item.ref} {item.text}. Reason: {item.reason}" in n.body.splitlines()
+    assert n.items[0].text == "Other Co: 500.0 t of 600.0 t planned"
+    assert "final only once approved" in n.body and n.body.endswith("Planned by Line Manager")
+    assert len(_outbox(store)) == 1  # one e-mail for the one message
 
     again, _ = _plan_and_notify(store)  # re-plan: same draft, nothing new to say
     assert again == 0
-    assert len(notifications.inbox(store, "ivanov")) == 3
+    assert len(notifications.inbox(store, "ivanov")) == 1
 
 
 def test_excluding_a_planned_position_by_hand_notifies_with_the_reason(plant_with_manager):
     store = plant_with_manager
     _, draft = _plan_and_notify(store)
     edited = assignments.set_excluded(store, PLAN_MONTH, "L", "D1#1", True, login="plm", reason="client waits for pipe coating")
-    with store.unit_of_work() as repo:  # the edit notified already: the same comparison is the same event
-        assert notifications.notify_changes(repo, draft, edited) == 0
-    n = notifications.inbox(store, "ivanov")[0]
-    assert n.kind == "position_removed" and n.subject.startswith("D1#1 left out")
+    with store.unit_of_work() as repo:  # the edit told it already: the same news is not told twice
+        assert notifications.notify_changes(repo, draft, edited, by="plm") == 0
+    n = _latest(store)
+    assert n.kind == "position_removed" and n.subject.startswith("D1#1 Key Co: left out; 700.0 t were planned")
+    assert n.subject.endswith(f"{PLAN_MONTH} L draft r1, proposed")
+    [item] = n.items
+    assert item.reason == "excluded by plm: client waits for pipe coating"
     assert "Reason: excluded by plm: client waits for pipe coating" in n.body
-    assert "700.0 t before, 0.0 t now" in n.body
 
 
 def test_new_revision_cutting_tonnes_against_the_approved_one(plant_with_manager):
@@ -202,11 +201,11 @@ def test_new_revision_cutting_tonnes_against_the_approved_one(plant_with_manager
     assert revision2.revision == 2
     # Key tonnes first: D1#1 keeps 700 t (200 on M2, 500 on M1: 50 of M1's 60 h), so D2#1
     # is cut from 500 t to the 100 t left on M1.
-    cut = [n for n in notifications.inbox(store, "ivanov") if n.object_key == f"{PLAN_MONTH}/L/r2"]
-    assert [n.kind for n in cut] == ["tonnes_cut"] and new == 1
-    assert cut[0].subject == f"D2#1: 100.0 t of 500.0 t kept in the {PLAN_MONTH} L assignment"
+    [cut] = [n for n in notifications.inbox(store, "ivanov") if n.object_key == f"{PLAN_MONTH}/L/r2"]
+    assert cut.kind == "tonnes_cut" and new == 1
+    assert cut.subject == f"D2#1 Other Co: 100.0 t of 500.0 t kept; 600.0 t left to make — {PLAN_MONTH} L draft r2, proposed"
     [reason] = [e.reason for e in revision2.exclusions if e.position_ref == "D2#1"]
-    assert f"Reason: {reason}" in cut[0].body
+    assert cut.items[0].reason == reason and f"Reason: {reason}" in cut.body
     assert approved.state is AssignmentState.APPROVED and first.id == approved.id
 
 
@@ -214,15 +213,13 @@ def test_position_planned_later_than_requested_is_news(plant_with_manager):
     store = plant_with_manager
     _plan_and_notify(store)
     new, following = _plan_and_notify(store, PLAN_MONTH + 1)
-    moved = [n for n in notifications.inbox(store, "ivanov") if n.kind == "moved_later"]
-    # D2#1's last 100 t and D3#1 were requested for PLAN_MONTH; D5#1 is due in the next.
-    assert sorted(n.subject for n in moved) == [
-        f"D2#1 planned in {PLAN_MONTH + 1}, later than requested",
-        f"D3#1 planned in {PLAN_MONTH + 1}, later than requested",
-    ]
-    assert f"requested for {PLAN_MONTH}; planned in {PLAN_MONTH + 1}" in moved[0].body
+    assert new == 1
+    n = _latest(store)
+    # D2#1's last 100 t and D3#1 were requested for PLAN_MONTH; D5#1 is due in the next;
     # D3#2 fits no mill in this month either: a new month's assignment, so news again
-    assert new == 3 and f"D3#2 left out of the {PLAN_MONTH + 1} L assignment" in _by_subject(store)
+    assert [(i.ref, i.kind) for i in n.items] == [("D2#1", "moved_later"), ("D3#1", "moved_later"), ("D3#2", "position_removed")]
+    assert n.items[0].text == f"Other Co: planned in {PLAN_MONTH + 1}, later than requested ({PLAN_MONTH})"
+    assert n.object_key == following.key
 
 
 # -- the comparison itself, on hand-built revisions --------------------------------------
@@ -252,11 +249,12 @@ def test_removed_position_found_in_a_later_month_is_moved_later():
     positions = {1: _position(1)}
     before = _revision({1: 100})
     after = _revision({}, {1: "M1 is full of better-paying positions"}, revision=2)
-    [change] = notifications.changes_for_managers(before, after, positions, later={1: Month(2027, 3)})
-    assert change.kind == "moved_later" and change.event == "2027-01/L/r2:1:moved_later:2027-03"
-    assert "Reason: planned in 2027-03 instead; M1 is full of better-paying positions" in change.body
-    [removed] = notifications.changes_for_managers(before, after, positions)
-    assert removed.kind == "position_removed" and removed.event == "2027-01/L/r2:1:position_removed"
+    [(login, change)] = notifications.changes_for_managers(before, after, positions, later={1: Month(2027, 3)})
+    assert login == "ivanov" and change.kind == "moved_later" and change.key == "2027-01/L/r2:1:moved_later:2027-03"
+    assert change.text == "Co: moved to 2027-03; 100.0 t were planned here"
+    assert change.reason == "M1 is full of better-paying positions"
+    [(_, removed)] = notifications.changes_for_managers(before, after, positions)
+    assert removed.kind == "position_removed" and removed.key == "2027-01/L/r2:1:position_removed"
 
 
 def test_production_explains_fewer_tonnes_and_is_no_news():
@@ -265,8 +263,8 @@ def test_production_explains_fewer_tonnes_and_is_no_news():
     made = {1: _position(1, produced=60), 2: _position(2, produced=100)}  # D1: 40 t left, D2: all made
     assert notifications.changes_for_managers(before, after, made) == []
     half_made = {1: _position(1, produced=30), 2: _position(2, produced=100)}  # D1: 70 t left, 40 kept
-    [cut] = notifications.changes_for_managers(before, after, half_made)
-    assert cut.kind == "tonnes_cut" and cut.event == "2027-01/L/r2:1:tonnes_cut:40.000"
+    [(_, cut)] = notifications.changes_for_managers(before, after, half_made)
+    assert cut.kind == "tonnes_cut" and cut.key == "2027-01/L/r2:1:tonnes_cut:40.000"
 
 
 def test_manager_text_maps_to_a_login_by_login_then_by_unique_name(store):
@@ -279,7 +277,7 @@ def test_manager_text_maps_to_a_login_by_login_then_by_unique_name(store):
     assert found == {"ivanov": "ivanov", "Иванов А. С.": "ivanov", "иванов  а. с.": "ivanov"}
     positions = {1: _position(1, manager="Иванов А. С."), 2: _position(2, manager="Петров")}
     changes = notifications.changes_for_managers(None, _revision({}, {1: "why", 2: "why"}), positions, found)
-    assert [c.login for c in changes] == ["ivanov", "Петров"]  # unmapped text waits as a login
+    assert [login for login, _item in changes] == ["ivanov", "Петров"]  # unmapped text waits as a login
     assert name_key(" Семёнов  И. ") == name_key("СЕМЕНОВ и.") != name_key("Семенова И.")
 
 
@@ -311,9 +309,34 @@ def test_migration_0002_keeps_existing_users(store_url):
 def test_a_deal_without_sales_manager_tells_nobody_and_bad_calls_are_refused(store):
     positions = {1: _position(1, manager="  "), 2: _position(2)}
     changes = notifications.changes_for_managers(None, _revision({}, {1: "why", 2: "why"}), positions)
-    assert [c.login for c in changes] == ["ivanov"]
+    assert [login for login, _item in changes] == ["ivanov"]
     with store.unit_of_work() as repo:
         with pytest.raises(ValueError, match="kind"):
             notifications.notify(repo, login="ivanov", event="e", kind="k" * 33, subject="s", body="b", object_key="o")
         with pytest.raises(ValueError, match="needs a login"):
             notifications.notify(repo, login="", event="e", kind="k", subject="s", body="b", object_key="o")
+
+
+def test_migration_0006_keeps_notifications_and_what_they_told(store_url):
+    engine = make_engine(store_url)
+    config = migrate.alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0005")
+    with engine.begin() as connection:  # one piece of news, told one by one before 0006
+        connection.execute(
+            sa.text(
+                "INSERT INTO notifications (at, login, event, kind, subject, body, object_key) "
+                "VALUES (:at, 'ivanov', '2027-01/L/r1:1:position_removed', 'position_removed', 'D1#1 left out', 'why', '2027-01/L/r1')"
+            ),
+            {"at": datetime(2026, 11, 1, tzinfo=timezone.utc)},
+        )
+    engine.dispose()
+    store = open_store(store_url)  # upgrades to head
+    [kept] = notifications.inbox(store, "ivanov")
+    assert (kept.subject, kept.body, kept.items) == ("D1#1 left out", "why", ())
+    news = [notifications.News("ivanov", Item(f"D{n}#1", "position_removed", "left out", key=f"2027-01/L/r1:{n}:position_removed")) for n in (1, 2)]
+    with store.unit_of_work() as repo:  # D1#1 was told already: the new message lists D2#1 alone
+        assert notifications.tell(repo, news, event="e", object_key="2027-01/L/r1", compose=lambda items: ("s", "b")) == 1
+    assert [i.ref for i in notifications.inbox(store, "ivanov")[0].items] == ["D2#1"]
+    store.dispose()

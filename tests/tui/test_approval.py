@@ -472,3 +472,36 @@ async def test_tab_keeps_the_approval_keys(short):
         await pilot.press("e")  # still acts: the escalation's reason box opens
         await pilot.pause()
         assert "Escalate D6#1" in text_of(app, ".dialog-question")
+
+
+async def test_the_inbox_shows_a_message_listing_many_positions_in_full(sqlite_store):
+    # one plan leaves out ivanov's five positions on L: one message, every position
+    # readable at 80×24 by paging through the detail with space
+    from textual.containers import VerticalScroll
+
+    from tests.crowded import crowded_plant
+
+    crowded_plant(sqlite_store)
+    planning.plan(sqlite_store, PLAN_MONTH, product_line="L", login="plm")
+    [message] = notifications.inbox(sqlite_store, "ivanov")
+    app = MillplanApp(sqlite_store, "ivanov", month=PLAN_MONTH)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("i")
+        await settle(pilot)
+        assert app.screen.query_one(ViewTable).row_count == 1
+        detail = text_of(app, "#inbox-detail")
+        assert detail.startswith(message.subject) and detail.count(message.subject) == 1
+        assert [line.split()[1] for line in detail.splitlines() if line.startswith("• ")] == [i.ref for i in message.items]
+        scroll = app.screen.query_one("#inbox-scroll", VerticalScroll)
+        assert scroll.region.bottom <= SIZE[1] - 1 and scroll.region.height >= 10  # above the footer, most of the screen
+        seen = set()
+        for _ in range(10):  # page down to the end: every line of the message comes into view
+            top = int(scroll.scroll_y)
+            seen.update(range(top, top + scroll.region.height))
+            if scroll.scroll_y >= scroll.max_scroll_y:
+                break
+            await pilot.press("space")
+            await pilot.pause()
+        assert max(seen) >= scroll.virtual_size.height - 1
+        assert "More" in footer_keys(app).values()

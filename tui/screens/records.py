@@ -10,6 +10,7 @@ from __future__ import annotations
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
@@ -92,20 +93,31 @@ class HistoryScreen(Screen[None]):
 
 class InboxScreen(Screen[None]):
     """The acting user's notifications, newest first; ``r`` (or Enter) marks the
-    highlighted one read, ``A`` all; ``h`` shows the history of what it is about."""
+    highlighted one read, ``A`` all; ``h`` shows the history of what it is about. The
+    highlighted one is shown in full below the table — a message listing many positions
+    scrolls there (space: the next page, then back to the top)."""
 
     BINDINGS = [
         Binding("escape", "app.pop_screen", _("Back"), id="inbox.back"),
         Binding("r", "read", _("Mark read"), id="inbox.read"),
         Binding("A", "read_all", _("All read"), id="inbox.read_all"),
         Binding("h", "history", _("History"), id="inbox.history"),
+        Binding("space", "more", _("More"), id="inbox.more"),
     ]
 
     def compose(self) -> ComposeResult:
         yield Static(_("Inbox of {login} · Esc back").format(login=self.app.login), id="inbox-title", classes="title", markup=False)
         yield ViewTable(id="inbox-table")
-        yield Static(_("Reading…"), id="inbox-detail", classes="detail", markup=False)
+        with VerticalScroll(id="inbox-scroll", can_focus=False):
+            yield Static(_("Reading…"), id="inbox-detail", markup=False)
         yield Footer(compact=True)
+
+    def action_more(self) -> None:
+        scroll = self.query_one("#inbox-scroll", VerticalScroll)
+        if scroll.scroll_y >= scroll.max_scroll_y:
+            scroll.scroll_home(animate=False)
+        else:
+            scroll.scroll_page_down(animate=False)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         self.app.on_worker_state_changed(event)  # worker messages do not bubble
@@ -135,6 +147,7 @@ class InboxScreen(Screen[None]):
         row = self.query_one(ViewTable).selected
         if row is not None:
             self.query_one("#inbox-detail", Static).update(f"{row['subject']} [{row['about']}]\n{row['body']}")
+            self.query_one("#inbox-scroll", VerticalScroll).scroll_home(animate=False)
 
     @on(DataTable.RowSelected)
     def _selected(self) -> None:  # Enter on a row

@@ -1,0 +1,219 @@
+"""Everyone who must act is told, once: one message per person per event, listing all his
+positions, naming who acted — on SQLite and PostgreSQL.
+
+The plants are tests/plants.py's ``tiny_plant`` with :data:`tests.plants.STAFF`, the
+conflict plant of tests/levers.py (D6#1 100 t short), and tests/crowded.py's plant of
+many positions left out.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from core import assignments, capacity, conflicts, deals, escalations, notifications, planning, reviews
+from core.model import Role, User
+from core.notices import Item
+from tests.crowded import crowded_plant
+from tests.levers import conflict_plant
+from tests.people import add_user
+from storage.store import open_store
+from tests.plants import PLAN_MONTH, build, deal, mill, position, staff, tiny_plant
+
+
+def _inbox(store, login):
+    return notifications.inbox(store, login, limit=1000)
+
+
+def _kinds(store, login):
+    return sorted(n.kind for n in _inbox(store, login))
+
+
+# -- one message per person per event ----------------------------------------------------
+
+
+def test_a_plan_gives_each_manager_one_message_per_line_listing_all_his_positions(store):
+    crowded_plant(store)
+    planning.plan(store, PLAN_MONTH, login="plm")
+    ivanov = {n.object_key: n for n in _inbox(store, "ivanov")}
+    # two lines planned: two events, one message for each
+    assert sorted(ivanov) == [f"{PLAN_MONTH}/K/r1", f"{PLAN_MONTH}/L/r1"]
+    on_l = ivanov[f"{PLAN_MONTH}/L/r1"]
+    assert [i.ref for i in on_l.items] == [f"IL{n}#1" for n in range(1, 6)]
+    assert {i.kind for i in on_l.items} == {"position_removed"} and on_l.kind == "position_removed"
+    assert all(i.reason for i in on_l.items)  # each with the prioritiser's reason
+    assert on_l.subject == f"5 of your positions left out, cut or moved — {PLAN_MONTH} L draft r1, proposed"
+    listed = [line for line in on_l.body.splitlines() if line.startswith("• ")]
+    assert listed == [f"• {i.ref} {i.text}. Reason: {i.reason}" for i in on_l.items]
+    assert [i.ref for i in ivanov[f"{PLAN_MONTH}/K/r1"].items] == ["IK1#1", "IK2#1"]
+    [petrov] = _inbox(store, "petrov")  # his own two, none of ivanov's
+    assert [i.ref for i in petrov.items] == ["PL1#1", "PL2#1"]
+    # one e-mail per message per address: ivanov has an address, petrov none
+    with store.reading() as repo:
+        sent = repo.mailbox.messages(limit=100)
+    assert sorted((m.login, m.subject) for m in sent) == sorted(("ivanov", n.subject) for n in ivanov.values())
+    by_subject = {n.subject: n.body for n in ivanov.values()}
+    assert all(m.body.startswith(by_subject[m.subject]) for m in sent)
+
+
+def test_a_re_plan_tells_only_what_is_new(store):
+    crowded_plant(store)
+    planning.plan(store, PLAN_MONTH, product_line="L", login="plm")
+    planning.plan(store, PLAN_MONTH, product_line="L", login="plm")  # the same news: nothing more
+    assert len(_inbox(store, "ivanov")) == 1
+    with store.unit_of_work() as repo:  # 20 h: IL5 (the best-paying of his five) gets in
+        repo.upsert_capacity([("M1", PLAN_MONTH, 20.0)], "setup", "extra shift")
+    [outcome] = planning.plan(store, PLAN_MONTH, product_line="L", login="plm")
+    assert "IL5#1" in {line.position_ref for line in outcome.assignment.lines}
+    with store.unit_of_work() as repo:  # back to 10 h, and a new position of his that cannot fit
+        repo.upsert_capacity([("M1", PLAN_MONTH, 10.0)], "setup", "shift cancelled")
+        repo.upsert_portfolio(
+            {"Co": False}, [deal("IL6", "Co", sales_manager="Иванов А. С.")], [position("IL6", 1, "20", 100, 40_000)], "test", "fixture"
+        )
+    planning.plan(store, PLAN_MONTH, product_line="L", login="plm")
+    newest, first = _inbox(store, "ivanov")
+    # IL5 is left out again, as he was told in the first message: only IL6 is news
+    assert [i.ref for i in newest.items] == ["IL6#1"] and "IL5#1" in {i.ref for i in first.items}
+
+
+def test_two_writers_telling_the_same_news_leave_one_message(store_url):
+    stores = [open_store(store_url) for _ in range(2)]
+    news = [notifications.News("ivanov", Item(f"D{n}#1", "position_removed", "left out", key=f"k{n}")) for n in range(3)]
+    start = threading.Barrier(2)
+    told: list[int] = []
+
+    def write(one):
+        start.wait()
+        with one.unit_of_work() as repo:
+            told.append(notifications.tell(repo, news, event="e", object_key="o", compose=lambda items: ("s", "b")))
+
+    threads = [threading.Thread(target=write, args=(s,)) for s in stores]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(told) == [0, 1]
+    [only] = notifications.inbox(stores[0], "ivanov")
+    assert [i.ref for i in only.items] == ["D0#1", "D1#1", "D2#1"]
+    for s in stores:
+        s.dispose()
+
+
+# -- the draft is proposed, the approval final; who acted is named ------------------------
+
+
+def test_draft_news_is_proposed_and_the_approval_final_naming_the_director(store):
+    conflict_plant(store)
+    [draft_news] = [n for n in _inbox(store, "ivanov") if n.object_key == f"{PLAN_MONTH}/L/r1"]
+    assert draft_news.subject.endswith("proposed") and "final only once approved" in draft_news.body
+    assert "Planned by Line Manager" in draft_news.body  # the user's name, not the login
+    assignments.submit(store, PLAN_MONTH, "L", login="plm")
+    assignments.approve(store, PLAN_MONTH, "L", login="director", reason="D6#1 waits for the next month")
+    [approval] = [n for n in _inbox(store, "ivanov") if n.kind == "approved"]
+    assert approval.subject == f"The {PLAN_MONTH} L assignment is approved (revision 1): final"
+    assert "proposed" not in approval.body
+    assert approval.body.endswith("Approved by Director: D6#1 waits for the next month")
+    d6 = next(i for i in approval.items if i.ref == "D6#1")
+    assert d6.text == "Key Co: 500.0 t planned, 100.0 t left out (final)" and d6.reason
+
+
+# -- each recipient of each event -------------------------------------------------------------
+
+
+def test_a_capacity_cut_tells_the_line_manager_his_draft_is_stale(store):
+    conflict_plant(store)
+    capacity.set_hours(store, "M1", PLAN_MONTH, 60, login="planner", reason="maintenance")
+    [stale] = [n for n in _inbox(store, "plm") if n.kind == "stale"]
+    assert stale.subject == f"{PLAN_MONTH}/L/r1 is stale: re-plan it"
+    assert stale.body.startswith(f"M1 hours in {PLAN_MONTH} changed from 100 h to 60 h by Planner (maintenance)")
+    capacity.set_hours(store, "M1", PLAN_MONTH, 60, login="planner", reason="maintenance")  # no change: no news
+    assert _kinds(store, "plm").count("stale") == 1
+    assert "stale" not in _kinds(store, "planner") + _kinds(store, "director")
+
+
+def test_the_director_forcing_a_conflict_in_tells_the_line_manager_and_the_sales_manager(store):
+    conflict_plant(store)
+    [conflict] = conflicts.conflicts(store)
+    conflicts.escalate(store, conflict.id, login="plm", why="two key accounts, one mill")
+    [escalated] = [n for n in _inbox(store, "ivanov") if n.subject.startswith(f"Conflict {conflict.id} escalated")]
+    assert "Line Manager escalated it to the director" in escalated.body and "two key accounts, one mill" in escalated.body
+    [escalation] = escalations.escalations(store, open_only=True)
+    escalations.decide(store, escalation.id, login="director", reason="D6#1's client stops his line", force=True)
+    [decided] = [n for n in _inbox(store, "plm") if n.kind == "escalation_decided"]
+    assert decided.body == (
+        f"Director forced D6#1 into the draft of {PLAN_MONTH}, locked whole (the draft is re-planned) — D6#1's client stops his line"
+    )
+    assert "escalation_decided" not in _kinds(store, "director")
+    assert any(n.subject.startswith(f"Conflict {conflict.id} resolved") and "by Director" in n.body for n in _inbox(store, "ivanov"))
+
+
+def test_the_director_approving_a_line_tells_its_manager_and_the_planners(store):
+    conflict_plant(store)
+    assignments.submit(store, PLAN_MONTH, "L", login="plm")
+    assignments.approve(store, PLAN_MONTH, "L", login="director", reason="agreed with sales")
+    for login in ("plm", "planner"):
+        [approved] = [n for n in _inbox(store, login) if n.kind == "approved"]
+        assert approved.body.endswith("Approved by Director: agreed with sales")
+    assert "approved" not in _kinds(store, "director")
+
+
+def test_the_planner_hears_her_objection_answered_and_the_revision_approved(store):
+    conflict_plant(store)
+    review = reviews.object_to(store, "D1#1", PLAN_MONTH, "L", login="planner", reason="M2 idles")
+    reviews.answer(store, review.id, login="plm", reply="M2 has maintenance then")
+    [answered] = [n for n in _inbox(store, "planner") if n.kind == "objection_answered"]
+    assert answered.body == f"Line Manager answered your objection to D1#1 in {PLAN_MONTH} L (M2 idles): M2 has maintenance then"
+    assignments.submit(store, PLAN_MONTH, "L", login="plm")
+    assignments.approve(store, PLAN_MONTH, "L", login="director", reason="over the open conflict")
+    assert _kinds(store, "planner") == ["approved", "objection_answered", "to_review"]
+    assert "approved" not in _kinds(store, "director")  # he approved it himself
+
+
+@pytest.mark.parametrize("accept", [True, False])
+def test_the_sales_manager_hears_his_deal_accepted_or_rejected(store, accept):
+    tiny_plant(store)  # D4 waits for acceptance; its sales manager is Иванов А. С.
+    staff(store)
+    if accept:
+        deals.accept(store, "D4", login="plm")
+    else:
+        deals.reject(store, "D4", "no mill free before spring", login="director")
+    [told] = _inbox(store, "ivanov")
+    if accept:
+        assert (told.kind, told.subject) == ("deal_accepted", "Deal D4 accepted")
+        assert told.body.startswith("Line Manager accepted deal D4 (Key Co)")
+    else:
+        assert (told.kind, told.subject) == ("deal_rejected", "Deal D4 rejected")
+        assert told.body == "Director rejected deal D4 (Key Co): no mill free before spring"
+
+
+# -- addressed by name before the user is registered ---------------------------------------
+
+
+def test_news_under_a_managers_name_reaches_the_user_registered_later_under_another_login(store):
+    tiny_plant(store)  # every deal's sales manager is written "Иванов А. С."
+    with store.unit_of_work() as repo:
+        repo.save_user(User("plm", "Line Manager", Role.LINE_MANAGER, ("L",)), by="setup")
+    planning.plan(store, PLAN_MONTH, login="plm")
+    assert notifications.inbox(store, "aivanov") == []
+    add_user(store, "aivanov", "иванов  а. с.")  # another login, the name typed otherwise
+    [waiting] = notifications.inbox(store, "aivanov")
+    assert [i.ref for i in waiting.items] == ["D2#1", "D3#1", "D3#2"]
+    assert notifications.unread_count(store, "aivanov") == 1
+    assert notifications.mark_read(store, "aivanov", [waiting.id]) == 1
+    assert notifications.unread_count(store, "aivanov") == 0
+    add_user(store, "ivanov2", "Иванов А. С.")  # two users of that name: it is nobody's for sure
+    assert notifications.inbox(store, "aivanov") == [] and notifications.inbox(store, "ivanov2") == []
+
+
+def test_the_director_granting_a_request_tells_the_line_manager_whose_draft_it_re_plans(store):
+    from core import requests
+
+    conflict_plant(store)
+    raised = requests.request_priority(store, "D6#1", raise_=True, login="ivanov", why="client's line stops")
+    requests.grant(store, raised.request.id, login="director")
+    [answered] = [n for n in _inbox(store, "plm") if n.kind == "request_answered"]
+    assert answered.body.startswith("Director granted Иванов А. С.'s request to raise the priority of D6#1")
+    [his] = [n for n in _inbox(store, "ivanov") if n.kind == "request_answered"]
+    assert his.body.startswith("Director granted your request")
+    assert "request_answered" not in _kinds(store, "director")
