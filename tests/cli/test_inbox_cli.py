@@ -183,9 +183,9 @@ def test_a_plan_run_by_a_batch_account_names_the_acting_user_and_lists_every_pos
     url = f"sqlite:///{tmp_path / 'crowded.sqlite'}"
     store = open_store(url)
     crowded_plant(store)
+    add_user(store, "root", "Администратор", role="admin")  # --as is an admin's
     store.dispose()
-    monkeypatch.setenv("MILLPLAN_TEST", "1")  # --as is allowed to anyone in tests
-    monkeypatch.setattr(cli, "current_login", lambda: "root")
+    act_as(monkeypatch, "root")
     planned = run(url, "--as", "plm", "plan", "--month", str(PLAN_MONTH), "--line", "L")
     assert planned.exit_code == 0, planned.output
     shown = run(url, "--as", "ivanov", "inbox")
