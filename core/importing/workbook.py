@@ -18,10 +18,10 @@ from typing import Any
 
 import openpyxl
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.workbook.workbook import Workbook
 
 from core.importing import cells
+from core.importing.file_kind import why_not_xlsx
 from core.importing.headers import FieldSpec, normalise, recognise, split_unit
 from core.importing.problems import ImportRejected, Problem
 
@@ -96,14 +96,18 @@ class SourceRow:
 
 
 def open_workbook(path: Path) -> Workbook:
-    """Open ``path`` read-only with cached formula results; a clear error if it is no workbook."""
+    """Open ``path`` read-only with cached formula results.
+
+    Raises :class:`ImportRejected` naming the file when it is missing or no .xlsx workbook,
+    saying what it is instead (an old .xls, a password-protected book, …: see
+    :mod:`core.importing.file_kind`)."""
     path = Path(path)
     # openpyxl judges the extension before looking for the file: check existence first.
     if not path.exists():
         why = "file not found"
     elif path.is_dir():
         why = "is a folder, not an Excel .xlsx workbook"
-    else:
+    elif (why := why_not_xlsx(path)) is None:
         try:
             workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
             for ws in workbook.worksheets:
@@ -111,8 +115,6 @@ def open_workbook(path: Path) -> Workbook:
                 # one, which would cut rows and columns off silently. Read what is there.
                 ws.reset_dimensions()
             return workbook
-        except InvalidFileException:  # .xls, .csv: refused by extension before reading
-            why = f"not an Excel .xlsx workbook ({path.suffix or 'no extension'}); save it as .xlsx in Excel"
         except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
             why = f"not an Excel .xlsx workbook ({exc.__class__.__name__})"
     raise ImportRejected(path, [Problem(str(path), None, None, None, None, None, why)])
