@@ -18,6 +18,7 @@ from core.importing.headers import FieldSpec
 from core.importing.problems import ImportRejected, Problem
 from core.importing.report import ImportReport, default_rejects_path, write_rejects
 from core.importing.workbook import (
+    Reading,
     Record,
     Table,
     find_table,
@@ -202,11 +203,15 @@ def import_mills(
         calendar = find_table(workbook, path, "capacity", CAPACITY_FIELDS, mapping, claim=_month_header, need_extra="month", required=False)
         norms_table = find_table(workbook, path, "norms", NORM_FIELDS, mapping, required=False)
         register = _find_register(workbook, path, mapping, {t.sheet for t in (calendar, norms_table) if t})
-        mill_records, problems = read_records(workbook, path, register, MILL_FIELDS) if register else ([], [])
-        calendar_records, calendar_problems = read_records(workbook, path, calendar, CAPACITY_FIELDS) if calendar else ([], [])
-        norm_records, norm_problems = read_records(workbook, path, norms_table, NORM_FIELDS) if norms_table else ([], [])
+        readings = [
+            read_records(workbook, path, table, fields) if table else Reading([], [], [])
+            for table, fields in ((register, MILL_FIELDS), (calendar, CAPACITY_FIELDS), (norms_table, NORM_FIELDS))
+        ]
     finally:
         workbook.close()
+    (mill_records, problems), (calendar_records, calendar_problems), (norm_records, norm_problems) = (
+        (r.records, r.problems) for r in readings
+    )
 
     rejected: dict[tuple[str, int], tuple[Table, Any, list[Problem]]] = {}
 
@@ -289,6 +294,7 @@ def import_mills(
             tables[kind] = f"sheet '{table.sheet}', header row {table.header_row}"
         else:
             notes.append(f"no {kind} sheet found; " + ("nominal hours apply to every month" if kind == "capacity" else "productivity comes from speed × mass per metre"))
+    notes += [str(w) for r in readings for w in r.warnings if (w.sheet, w.row) not in rejected]  # rejected rows say enough
     return ImportReport(
         file=str(path),
         tables=tables,
