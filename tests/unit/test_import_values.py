@@ -183,8 +183,8 @@ def test_a_1904_workbook_reads_serial_dates_as_excel_shows_them(plant_store, tmp
 
 def test_a_1904_mill_calendar_reads_its_serial_months(import_store, tmp_path):
     wb = mill_book()
-    wb["Фонд времени"]["B1"] = serial_1904(date(2027, 1, 1))
-    wb["Фонд времени"]["C1"] = serial_1904(date(2027, 2, 1))
+    for cell, month in ((wb["Фонд времени"]["B1"], date(2027, 1, 1)), (wb["Фонд времени"]["C1"], date(2027, 2, 1))):
+        cell.value, cell.number_format = serial_1904(month), "General"  # a bare number, not a date cell
     wb.epoch = CALENDAR_MAC_1904
     path = save(wb, tmp_path, "mills.xlsx")
 
