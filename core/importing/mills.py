@@ -117,12 +117,26 @@ def _norm_problems(table: Table, record: Record, mills: set[str], rejected_mills
     return found
 
 
+def _hours(raw: Any, column: int, records: list[Record], marks: dict[int, str | None]) -> float | None:
+    """One calendar cell's hours; ``1,234``-like text is read with the decimal mark its month
+    column settles on (``marks`` keeps each column's). Raises :class:`cells.CellError`."""
+    try:
+        return cells.number(raw)
+    except cells.AmbiguousNumber as ambiguity:
+        if column not in marks:
+            marks[column] = cells.settle(r.source.values[column] for r in records)
+        if marks[column] is None:
+            raise
+        return float(ambiguity.reading(marks[column]))
+
+
 def _capacity(
     table: Table, records: list[Record], mills: set[str], rejected_mills: dict[str, int]
 ) -> tuple[list[tuple[str, Month, float]], dict[int, list[Problem]]]:
     """Hours by (mill, month) from the calendar rows; problems by Excel row."""
     entries = []
     by_row: dict[int, list[Problem]] = {}
+    marks: dict[int, str | None] = {}
     for record in records:
         row, code = record.source, record.values.get("code")
         if code is None:
@@ -134,7 +148,7 @@ def _capacity(
             raw = row.values[column]
             place = Problem(table.file, table.sheet, row.number, table.letter(column), table.headers[column], raw, "")
             try:
-                hours = cells.number(raw)
+                hours = _hours(raw, column, records, marks)
             except cells.CellError as exc:
                 by_row.setdefault(row.number, []).append(_with_why(place, str(exc)))
                 continue

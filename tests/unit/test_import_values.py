@@ -407,3 +407,24 @@ def mill_book(calendar_cell: object = 580, nominal_hours: object = 600) -> openp
     norms.append(["ТЭСА-1", 57, 219, 3, 5, 12.5])
     norms.append(["ТЭСА-1", 57, 219, 5.01, 8, 9.5])
     return wb
+
+
+def test_calendar_hours_settle_by_their_month_column(import_store, tmp_path):
+    wb = mill_book(calendar_cell="580,5")
+    calendar = wb["Фонд времени"]
+    calendar["C2"] = "600,000"  # February: "580,5" beside it writes a decimal comma
+    calendar["B2"] = "600,000"  # January: only Excel numbers beside it
+    path = save(wb, tmp_path, "mills.xlsx")
+
+    with pytest.raises(ImportRejected) as rejected:
+        import_mills(import_store, path, login="planner")
+
+    [problem] = rejected.value.problems
+    assert (problem.sheet, problem.row, problem.column) == ("Фонд времени", 2, "B")
+    assert "600 if ',' is the decimal mark, or 600 000 if it separates thousands" in problem.why
+
+    calendar["B2"] = 600
+    import_mills(import_store, save(wb, tmp_path, "mills.xlsx"), login="planner")
+    with import_store.unit_of_work() as repo:
+        capacity = {(code, str(month)): hours for (code, month), hours in repo.plant().capacity.items()}
+    assert capacity["ТЭСА-1", "2027-02"] == 600.0 and capacity["ТЭСА-2", "2027-02"] == 580.5
