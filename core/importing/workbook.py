@@ -13,9 +13,9 @@ import tomllib
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
 from functools import partial
 from pathlib import Path
-from decimal import Decimal
 from typing import Any
 
 import openpyxl
@@ -214,8 +214,9 @@ def find_table(
 
     Visible sheets are searched (a sheet named in the mapping file is used even if
     hidden); the first that has the table is read, and the others that have it are kept
-    in :attr:`Table.others` to be named in the report. ``claim`` maps an unrecognised header cell to an extra-column value (or
-    ``None``); ``need_extra`` (what they are, e.g. ``"month"``) requires at least one. Returns ``None`` when
+    in :attr:`Table.others` to be named in the report. ``claim`` maps an unrecognised
+    header cell to an extra-column value (or ``None``); ``need_extra`` (what they are,
+    e.g. ``"month"``) requires at least one. Returns ``None`` when
     no sheet holds the table and ``required`` is false; otherwise raises
     :class:`ImportRejected` naming the missing columns by their header text, before any
     row is read.
@@ -299,15 +300,16 @@ class _MergedFill:
     Ranges starting at or above the header row are titles, not data: left alone."""
 
     def __init__(self, ranges: tuple[MergedRange, ...], header_row: int, width: int) -> None:
-        self.waiting = sorted((r for r in ranges if r.min_row > header_row and r.min_col <= width), key=lambda r: r.min_row)
+        # latest first, so the next range to start is popped off the end
+        self.waiting = sorted((r for r in ranges if r.min_row > header_row and r.min_col <= width), key=lambda r: -r.min_row)
         self.active: list[tuple[MergedRange, Any]] = []  # with the first cell's value
 
     def __call__(self, number: int, values: tuple[Any, ...]) -> tuple[Any, ...]:
         if not self.waiting and not self.active:
             return values
         self.active = [(r, value) for r, value in self.active if r.max_row >= number]
-        while self.waiting and self.waiting[0].min_row == number:
-            first = self.waiting.pop(0)
+        while self.waiting and self.waiting[-1].min_row == number:
+            first = self.waiting.pop()
             self.active.append((first, values[first.min_col - 1]))
         if not self.active:
             return values
@@ -439,7 +441,7 @@ def read_records(workbook: Workbook, path: Path, table: Table, fields: tuple[Fie
                 problems.extend(problem_in(table, row, c, UNSAVED_FORMULA) for c in table.extra if (row.number, c) in facts.unsaved)
             records.append(record)
     for column, found in ambiguous.items():
-        problems.extend(settle_column(table, column, records, found))
+        problems.extend(_settle_column(table, column, records, found))
     warnings = [*_other_sheets(table), *_unread(table, rows, facts), *_far_off(table, records, parsers)]
     return Reading(records, problems, warnings)
 
@@ -458,7 +460,7 @@ def _far_off(table: Table, records: list[Record], parsers: list[tuple[FieldSpec,
     return found
 
 
-def settle_column(
+def _settle_column(
     table: Table, column: int, records: list[Record], found: list[tuple[Record, FieldSpec, Callable, cells.AmbiguousNumber]]
 ) -> list[Problem]:
     """Read the ambiguous numbers ``found`` in ``column`` with the decimal mark the column's
@@ -467,9 +469,10 @@ def settle_column(
     mark = cells.settle(r.source.values[column] for r in records)
     problems = []
     for record, spec, parse, ambiguity in found:
+        if mark is None:
+            problems.append(problem_in(table, record.source, column, str(ambiguity)))
+            continue
         try:
-            if mark is None:
-                raise ambiguity
             record.values[spec.key] = parse(ambiguity.reading(mark))
         except cells.CellError as exc:
             problems.append(problem_in(table, record.source, column, str(exc)))
@@ -494,7 +497,7 @@ def _unread(table: Table, rows: DataRows, facts: SheetFacts) -> list[Problem]:
             Problem(
                 table.file, table.sheet, rows.unread[0], None, None, None,
                 ngettext(
-                    "{count} non-empty row below row {last} was not read (rows {first}–{end}): reading stopped after "
+                    "{count} non-empty row below row {last} was not read (row {first}): reading stopped after "
                     "{blank} blank rows; delete the blank rows if it belongs to the table",
                     "{count} non-empty rows below row {last} were not read (rows {first}–{end}): reading stopped after "
                     "{blank} blank rows; delete the blank rows if they belong to the table",
