@@ -20,12 +20,17 @@ MIN_VALUES = 3
 def far_off(numbers: Sequence[float | Decimal | None]) -> dict[int, str]:
     """Index → why, for each of ``numbers`` :data:`FAR_OFF` times or more above or below the
     median of the column's non-zero values (by size; zeros and ``None`` are not compared)."""
-    sizes = {i: abs(float(n)) for i, n in enumerate(numbers) if n is not None and n != 0}
-    if len(sizes) < MIN_VALUES:
+    sizes = [abs(float(n)) if n else 0.0 for n in numbers]
+    compared = [size for size in sizes if size]
+    if len(compared) < MIN_VALUES:
         return {}
-    middle = median(sizes.values())
+    middle = median(compared)
+    if FAR_OFF * min(compared) > middle and max(compared) < FAR_OFF * middle:
+        return {}  # the usual case, told without a second pass
     found = {}
-    for index, size in sizes.items():
+    for index, size in enumerate(sizes):
+        if not size:
+            continue
         if size >= FAR_OFF * middle:
             found[index] = _("is {times}× the column's median ({median}); check the unit and the separators").format(
                 times=grouped(size / middle), median=_shown(middle)

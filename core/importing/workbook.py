@@ -454,9 +454,8 @@ def _far_off(table: Table, records: list[Record], parsers: list[tuple[FieldSpec,
         sample = next((v for r in records if (v := r.values.get(key)) is not None), None)
         if not isinstance(sample, (float, Decimal)):
             continue  # a column of text, dates or counts
-        read = [r for r in records if r.values.get(key) is not None]
-        for index, why in far_off([r.values[key] for r in read]).items():
-            found.append(problem_in(table, read[index].source, column, why))
+        for index, why in far_off([r.values.get(key) for r in records]).items():
+            found.append(problem_in(table, records[index].source, column, why))
     return found
 
 
