@@ -3,22 +3,75 @@
 Each parser takes the cell's value as openpyxl gives it (``str``, ``int``, ``float``,
 ``datetime``, ``None``) and returns a typed value, or raises :class:`CellError` whose text
 says why in words a planner understands (the caller adds file, sheet, row and column).
+
+Excel serial day numbers count from the workbook's date system (1900, or 1904 for books
+from old Macs): the reader sets it for the parsers with :func:`date_system`.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, datetime, time, timezone
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from openpyxl.utils.datetime import from_excel
+from openpyxl.utils.datetime import WINDOWS_EPOCH, from_excel
 
+from core.i18n import _
 from core.months import Month
+from core.numbers import grouped
 
 
 class CellError(ValueError):
     """A cell's value cannot be read as the column requires; ``str()`` says why."""
+
+
+class AmbiguousNumber(CellError):
+    """Text such as ``1,234`` or ``45.000``: one mark with three digits after it, which is a
+    decimal mark to some and a thousands separator to others. ``mark`` is the mark
+    (``","`` or ``"."``); :meth:`reading` gives the number under either meaning."""
+
+    def __init__(self, digits: str, mark: str) -> None:
+        self.digits, self.mark = digits, mark  # digits: the text without spaces, e.g. "1,234"
+        as_decimals, as_thousands = self.reading(mark), self.reading("." if mark == "," else ",")
+        super().__init__(
+            _(
+                "is ambiguous: {as_decimals} if '{mark}' is the decimal mark, or {as_thousands} if it separates "
+                "thousands, and the column's other values do not settle it; type it as a number in Excel"
+            ).format(as_decimals=_plain(as_decimals), as_thousands=grouped(as_thousands), mark=mark)
+        )
+
+    def reading(self, decimal_mark: str) -> Decimal:
+        """The number when ``decimal_mark`` (``","`` or ``"."``) is the decimal mark."""
+        if decimal_mark == self.mark:
+            return Decimal(self.digits.replace(",", "."))
+        return Decimal(self.digits.replace(self.mark, ""))
+
+
+def _plain(number: Decimal) -> str:
+    return format(number.normalize(), "f")
+
+
+_EPOCH: ContextVar[datetime] = ContextVar("excel_epoch", default=WINDOWS_EPOCH)
+
+
+@contextmanager
+def date_system(epoch: datetime) -> Iterator[None]:
+    """Within the block, serial day numbers count from ``epoch`` (a workbook's ``epoch``:
+    openpyxl's ``WINDOWS_EPOCH`` or ``MAC_EPOCH``). A context variable, so imports running in
+    other threads keep their own."""
+    token = _EPOCH.set(epoch)
+    try:
+        yield
+    finally:
+        _EPOCH.reset(token)
+
+
+def _from_serial(value: float) -> datetime:
+    return from_excel(value, _EPOCH.get())
 
 
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009\u2007]+")
@@ -66,7 +119,10 @@ def text(value: Any) -> str | None:
 
 def decimal(value: Any) -> Decimal | None:
     """A number: Excel numbers, or text with decimal comma and space/NBSP thousands
-    (``"1 234,5"``); blank is ``None``. Raises :class:`CellError` for anything else."""
+    (``"1 234,5"``), or with the marks of :func:`decimal_mark`; blank is ``None``.
+
+    Raises :class:`AmbiguousNumber` for ``1,234``-like text (settle it with the column's
+    other values, :func:`settle`), :class:`CellError` for anything else."""
     if is_blank(value):
         return None
     if isinstance(value, bool):
@@ -80,14 +136,12 @@ def decimal(value: Any) -> Decimal | None:
     if isinstance(value, (datetime, date)):
         raise CellError("is a date, not a number")
     raw = _SPACES.sub("", str(value)).replace("\u2212", "-")
-    if "," in raw and "." in raw:  # the later mark is the decimal one: 1.234,5 or 1,234.5
-        if raw.rindex(",") > raw.rindex("."):
-            raw = raw.replace(".", "").replace(",", ".")
-        else:
-            raw = raw.replace(",", "")
-    elif raw.count(",") == 1:
-        raw = raw.replace(",", ".")
-    elif raw.count(",") > 1:
+    mark = decimal_mark(value)
+    if mark is None and _AMBIGUOUS.fullmatch(raw):
+        raise AmbiguousNumber(raw, "," if "," in raw else ".")
+    if mark == ",":
+        raw = raw.replace(".", "").replace(",", ".")
+    elif mark == ".":
         raw = raw.replace(",", "")
     try:
         number = Decimal(raw)
@@ -96,6 +150,43 @@ def decimal(value: Any) -> Decimal | None:
     if not number.is_finite():
         raise CellError("is not a number")
     return number
+
+
+# One mark and three digits: "1,234", "45.000", "-1.500" (not "0,500": no thousands start with 0).
+_AMBIGUOUS = re.compile(r"-?[1-9]\d{0,2}[.,]\d{3}")
+_NUMBER_TEXT = re.compile(r"-?\d[\d.,]*")
+
+
+def decimal_mark(value: Any) -> str | None:
+    """The decimal mark (``","`` or ``"."``) that number text ``value`` shows it uses, or
+    ``None`` when it shows none (no mark, not text, not a number, or :class:`AmbiguousNumber`).
+
+    ``1 234,5``, ``12,75``, ``1.234,5``, ``1.234.567`` and ``0,500`` use a comma;
+    ``12.75``, ``1,234.5`` and ``1,234,567`` a point: a mark written twice, or before
+    the other mark, separates thousands; a lone mark is a decimal one unless three digits
+    follow it after one to three others (``45,000``: ambiguous).
+    """
+    if not isinstance(value, str):
+        return None
+    raw = _SPACES.sub("", value).replace("\u2212", "-")
+    if not _NUMBER_TEXT.fullmatch(raw):
+        return None
+    commas, points = raw.count(","), raw.count(".")
+    if commas and points:
+        return "," if raw.rindex(",") > raw.rindex(".") else "."
+    if commas + points == 0:
+        return None
+    mark = "," if commas else "."
+    if commas + points > 1:
+        return "." if mark == "," else ","
+    return None if _AMBIGUOUS.fullmatch(raw) else mark
+
+
+def settle(values: Iterable[Any]) -> str | None:
+    """The decimal mark the number texts ``values`` of one column agree on, or ``None``
+    when they show none or disagree."""
+    marks = {mark for value in values if (mark := decimal_mark(value))}
+    return marks.pop() if len(marks) == 1 else None
 
 
 def money(value: Any) -> Decimal | None:
@@ -120,18 +211,34 @@ def integer(value: Any) -> int | None:
     return int(result)
 
 
-def flag(value: Any) -> bool:
-    """Yes/no: ``да``/``нет``, ``yes``/``no``, ``1``/``0``, ``+``/``-``, ``x``; blank is no."""
+_YES = frozenset({"да", "д", "yes", "y", "1", "true", "истина", "+", "x", "х", "v", "✓", "✔", "✔️", "☑", "ключевой", "key"})
+_NO = frozenset({"нет", "н", "no", "n", "0", "false", "ложь", "-", "—"})
+
+
+def flag(value: Any, *, also_yes: frozenset[str] = frozenset()) -> bool:
+    """Yes/no: ``да``/``нет``, ``yes``/``no``, ``1``/``0``, ``+``/``-``, ``x``, ``✔``,
+    ``ключевой``/``key``; blank is no. ``also_yes``: further lower-case words meaning yes
+    (the column's own header word, :func:`header_words`)."""
     if is_blank(value):
         return False
     if isinstance(value, bool):
         return value
-    key = text(value).lower().rstrip(".")
-    if key in {"да", "д", "yes", "y", "1", "true", "истина", "+", "x", "х", "v", "✓"}:
+    key = text(value).lower().replace("ё", "е").rstrip(".")
+    if key in _YES or key in also_yes:
         return True
-    if key in {"нет", "н", "no", "n", "0", "false", "ложь", "-", "—"}:
+    if key in _NO:
         return False
     raise CellError("is not a yes/no value (да/нет, 1/0)")
+
+
+def header_words(header: str | None) -> frozenset[str]:
+    """A flag column's header and its first word, lower case: a planner marks the key
+    accounts in a column "Ключевой клиент" or "VIP" by writing the header word in the cell."""
+    if not header:
+        return frozenset()
+    name = _SPACES.sub(" ", header).strip().lower().replace("ё", "е").rstrip(".")
+    first = re.split(r"[\s\-,.:;/]+", name)[0]
+    return frozenset(w for w in (name, first) if w and w not in _NO)
 
 
 def month(value: Any) -> Month | None:
@@ -143,7 +250,7 @@ def month(value: Any) -> Month | None:
         return Month.of(value)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         if _SERIAL_RANGE[0] <= value <= _SERIAL_RANGE[1]:
-            return Month.of(from_excel(value))
+            return Month.of(_from_serial(value))
         raise CellError("is a number, not a month")
     raw = text(value).lower().replace("ё", "е")
     raw = re.sub(r"\s*(г|гг|год|года)\.?$", "", raw).strip()
@@ -175,7 +282,7 @@ def timestamp(value: Any) -> datetime | None:
     if isinstance(value, date):
         return datetime.combine(value, time(), timezone.utc)
     if isinstance(value, (int, float)) and _SERIAL_RANGE[0] <= value <= _SERIAL_RANGE[1]:
-        return from_excel(value).replace(tzinfo=timezone.utc)
+        return _from_serial(value).replace(tzinfo=timezone.utc)
     raw = text(value)
     for pattern in ("%d.%m.%Y", "%Y-%m-%d", "%d.%m.%y", "%d/%m/%Y"):
         try:

@@ -26,6 +26,7 @@ from core.importing.report import (
     write_rejects,
 )
 from core.importing.workbook import (
+    Reading,
     Record,
     Table,
     find_table,
@@ -136,12 +137,26 @@ def _norm_problems(table: Table, record: Record, mills: set[str], rejected_mills
     return found
 
 
+def _hours(raw: Any, column: int, records: list[Record], marks: dict[int, str | None]) -> float | None:
+    """One calendar cell's hours; ``1,234``-like text is read with the decimal mark its month
+    column settles on (``marks`` keeps each column's). Raises :class:`cells.CellError`."""
+    try:
+        return cells.number(raw)
+    except cells.AmbiguousNumber as ambiguity:
+        if column not in marks:
+            marks[column] = cells.settle(r.source.values[column] for r in records)
+        if marks[column] is None:
+            raise
+        return float(ambiguity.reading(marks[column]))
+
+
 def _capacity(
     table: Table, records: list[Record], mills: set[str], rejected_mills: dict[str, int]
 ) -> tuple[list[tuple[str, Month, float]], dict[int, list[Problem]]]:
     """Hours by (mill, month) from the calendar rows; problems by Excel row."""
     entries = []
     by_row: dict[int, list[Problem]] = {}
+    marks: dict[int, str | None] = {}
     for record in records:
         row, code = record.source, record.values.get("code")
         if code is None:
@@ -153,7 +168,7 @@ def _capacity(
             raw = row.values[column]
             place = Problem(table.file, table.sheet, row.number, table.letter(column), table.headers[column], raw, "")
             try:
-                hours = cells.number(raw)
+                hours = _hours(raw, column, records, marks)
             except cells.CellError as exc:
                 by_row.setdefault(row.number, []).append(_with_why(place, str(exc)))
                 continue
@@ -222,11 +237,15 @@ def import_mills(
         calendar = find_table(workbook, path, "capacity", CAPACITY_FIELDS, mapping, claim=_month_header, need_extra="month", required=False)
         norms_table = find_table(workbook, path, "norms", NORM_FIELDS, mapping, required=False)
         register = _find_register(workbook, path, mapping, {t.sheet for t in (calendar, norms_table) if t})
-        mill_records, problems = read_records(workbook, path, register, MILL_FIELDS) if register else ([], [])
-        calendar_records, calendar_problems = read_records(workbook, path, calendar, CAPACITY_FIELDS) if calendar else ([], [])
-        norm_records, norm_problems = read_records(workbook, path, norms_table, NORM_FIELDS) if norms_table else ([], [])
+        readings = [
+            read_records(workbook, path, table, fields) if table else Reading([], [], [])
+            for table, fields in ((register, MILL_FIELDS), (calendar, CAPACITY_FIELDS), (norms_table, NORM_FIELDS))
+        ]
     finally:
         workbook.close()
+    (mill_records, problems), (calendar_records, calendar_problems), (norm_records, norm_problems) = (
+        (r.records, r.problems) for r in readings
+    )
 
     rejected: dict[tuple[str, int], tuple[Table, Any, list[Problem]]] = {}
 
@@ -319,6 +338,7 @@ def import_mills(
     found = [(kind, t, f) for kind, t, f in (("mills", register, MILL_FIELDS), ("capacity", calendar, CAPACITY_FIELDS), ("norms", norms_table, NORM_FIELDS)) if t]
     columns = [c for kind, t, f in found for c in column_uses(kind, t, f)]
     missing = [m for kind, t, f in found for m in missing_fields(kind, t, f)]
+    notes += [str(w) for r in readings for w in r.warnings if (w.sheet, w.row) not in rejected]  # rejected rows say enough
     return ImportReport(
         file=str(path),
         tables=tables,

@@ -13,6 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from core.i18n import _
 from core.importing import cells
 from core.importing.headers import FieldSpec
 from core.importing.problems import ImportRejected, Problem
@@ -34,6 +35,7 @@ from core.importing.workbook import (
     find_table,
 )
 from core.model import DealStatus, Position
+from core.numbers import grouped
 from core.permissions import Action, actor, require
 from storage.store import Store
 
@@ -134,6 +136,18 @@ def _row_problems(table, record: Record, product_lines: set[str]) -> list[Proble
     return found
 
 
+def _price_warning(table, record: Record) -> Problem | None:
+    """A price below the metal cost sells the pipe for less than its steel: possible (a
+    clearance deal) but more often the two columns swapped or a price per kilogram."""
+    v = record.values
+    if v["price"] < v["metal_cost"]:
+        return problem_at(
+            table, record.source, "price",
+            _("is below the metal cost ({cost}); check the price and its unit").format(cost=grouped(v["metal_cost"], 2)),
+        )
+    return None
+
+
 def _cross_row_problems(table, records: list[Record]) -> dict[int, list[Problem]]:
     """Duplicated positions and deal or customer columns that disagree between rows.
 
@@ -220,12 +234,13 @@ def import_portfolio(
     workbook = open_workbook(path)
     try:
         table = find_table(workbook, path, "portfolio", FIELDS, mapping)
-        records, cell_problems = read_records(workbook, path, table, FIELDS)
+        reading = read_records(workbook, path, table, FIELDS)
     finally:
         workbook.close()
+    records = reading.records
     with store.unit_of_work() as repo:
         product_lines = {m.product_line for m in repo.plant().mills}
-        by_row = _validate(table, records, cell_problems, product_lines)
+        by_row = _validate(table, records, reading.problems, product_lines)
         problems = [p for number in sorted(by_row) for p in by_row[number]]
         if problems and not skip_invalid:
             raise ImportRejected(path, problems, hint="Fix the rows, or import the good ones with --skip-invalid.")
@@ -233,6 +248,8 @@ def import_portfolio(
         deal_states = repo.deal_states()
         customers, deals, positions, notes = _store_records(good, deal_states)
         changes = _plan_changes(repo.positions(), deal_states, customers, deals, positions)
+        warnings = reading.warnings + [w for r in good if (w := _price_warning(table, r))]
+        notes += [str(w) for w in warnings if not (w.sheet == table.sheet and w.row in by_row)]  # rejected rows say enough
         counts = repo.upsert_portfolio(customers, deals, positions, login, f"import {path.name}")
         repo.audit(login, "imported", "file", path.name, after={"positions": len(positions), "rejected_rows": len(by_row)})
     rejects_file = None

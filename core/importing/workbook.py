@@ -3,8 +3,8 @@
 Real files hold a title and grouped header rows above the real header, blank rows, a
 totals row, hidden sheets and thousands of formatted but empty rows below the data.
 :func:`find_table` looks at the first :data:`HEADER_SCAN_ROWS` rows of every visible
-sheet for the row that names every required field; :func:`data_rows` yields the rows
-below it, skipping blank and totals rows.
+sheet for the row that names every required field; :func:`read_records` reads the rows
+below it (:class:`DataRows`), skipping blank and totals rows.
 """
 
 from __future__ import annotations
@@ -12,18 +12,23 @@ from __future__ import annotations
 import tomllib
 import zipfile
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import openpyxl
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.workbook.workbook import Workbook
 
+from core.i18n import _, ngettext
 from core.importing import cells
+from core.importing.file_kind import why_not_xlsx
 from core.importing.headers import FieldSpec, normalise, recognise, split_unit
 from core.importing.problems import ImportRejected, Problem
+from core.importing.sheet_xml import MergedRange, SheetFacts, sheet_facts
+from core.importing.values import far_off
 
 HEADER_SCAN_ROWS = 30
 BLANK_RUN_END = 1000
@@ -82,6 +87,8 @@ class Table:
     headers: tuple[str | None, ...]
     columns: dict[str, int]
     extra: dict[int, Any] = field(default_factory=dict)
+    others: tuple[tuple[str, int], ...] = ()
+    """Further visible sheets holding the same header, not read: (sheet, header row)."""
 
     def letter(self, column: int) -> str:
         return get_column_letter(column + 1)
@@ -96,14 +103,18 @@ class SourceRow:
 
 
 def open_workbook(path: Path) -> Workbook:
-    """Open ``path`` read-only with cached formula results; a clear error if it is no workbook."""
+    """Open ``path`` read-only with cached formula results.
+
+    Raises :class:`ImportRejected` naming the file when it is missing or no .xlsx workbook,
+    saying what it is instead (an old .xls, a password-protected book, …: see
+    :mod:`core.importing.file_kind`)."""
     path = Path(path)
     # openpyxl judges the extension before looking for the file: check existence first.
     if not path.exists():
         why = "file not found"
     elif path.is_dir():
         why = "is a folder, not an Excel .xlsx workbook"
-    else:
+    elif (why := why_not_xlsx(path)) is None:
         try:
             workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
             for ws in workbook.worksheets:
@@ -111,8 +122,6 @@ def open_workbook(path: Path) -> Workbook:
                 # one, which would cut rows and columns off silently. Read what is there.
                 ws.reset_dimensions()
             return workbook
-        except InvalidFileException:  # .xls, .csv: refused by extension before reading
-            why = f"not an Excel .xlsx workbook ({path.suffix or 'no extension'}); save it as .xlsx in Excel"
         except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
             why = f"not an Excel .xlsx workbook ({exc.__class__.__name__})"
     raise ImportRejected(path, [Problem(str(path), None, None, None, None, None, why)])
@@ -204,8 +213,10 @@ def find_table(
     """The sheet and header row holding table ``kind`` (e.g. ``"portfolio"``).
 
     Visible sheets are searched (a sheet named in the mapping file is used even if
-    hidden). ``claim`` maps an unrecognised header cell to an extra-column value (or
-    ``None``); ``need_extra`` (what they are, e.g. ``"month"``) requires at least one. Returns ``None`` when
+    hidden); the first that has the table is read, and the others that have it are kept
+    in :attr:`Table.others` to be named in the report. ``claim`` maps an unrecognised
+    header cell to an extra-column value (or ``None``); ``need_extra`` (what they are,
+    e.g. ``"month"``) requires at least one. Returns ``None`` when
     no sheet holds the table and ``required`` is false; otherwise raises
     :class:`ImportRejected` naming the missing columns by their header text, before any
     row is read.
@@ -217,19 +228,20 @@ def find_table(
     sheets = [workbook[named]] if named else [ws for ws in workbook.worksheets if ws.sheet_state == "visible"]
     complete: list[_Candidate] = []
     best: _Candidate | None = None  # the nearest miss, to say what is missing
-    for ws in sheets:
-        above: tuple[Any, ...] = ()
-        for number, row in enumerate(ws.iter_rows(max_row=HEADER_SCAN_ROWS, values_only=True), start=1):
-            candidate = _evaluate_row(file, ws.title, number, tuple(row), above, fields, mapping, claim)
-            above = tuple(row)
-            if need_extra and not candidate.table.extra and candidate.table.columns:
-                candidate.problems.append(
-                    Problem(file, ws.title, number, None, None, None, f"no {need_extra} columns in the header row")
-                )
-            if candidate.complete:
-                complete.append(candidate)
-            elif best is None or len(candidate.table.columns) > len(best.table.columns):
-                best = candidate
+    with cells.date_system(workbook.epoch):  # claim may read months written as serials
+        for ws in sheets:
+            above: tuple[Any, ...] = ()
+            for number, row in enumerate(ws.iter_rows(max_row=HEADER_SCAN_ROWS, values_only=True), start=1):
+                candidate = _evaluate_row(file, ws.title, number, tuple(row), above, fields, mapping, claim)
+                above = tuple(row)
+                if need_extra and not candidate.table.extra and candidate.table.columns:
+                    candidate.problems.append(
+                        Problem(file, ws.title, number, None, None, None, f"no {need_extra} columns in the header row")
+                    )
+                if candidate.complete:
+                    complete.append(candidate)
+                elif best is None or len(candidate.table.columns) > len(best.table.columns):
+                    best = candidate
     if complete:
         # The first sheet that has the table; on it, the row naming most fields, the lower
         # one on a tie (a header row under a group-title row).
@@ -238,7 +250,11 @@ def find_table(
             (c for c in complete if c.table.sheet == sheet),
             key=lambda c: (len(c.table.columns) + len(c.table.extra), c.table.header_row),
         )
-        return chosen.table
+        others: dict[str, int] = {}
+        for c in complete:
+            if c.table.sheet != sheet:
+                others.setdefault(c.table.sheet, c.table.header_row)
+        return replace(chosen.table, others=tuple(others.items()))
     if not required and (best is None or len(best.table.columns) < 2):
         return None
     return _reject_header(path, kind, fields, best)
@@ -278,41 +294,67 @@ def _is_totals(values: tuple[Any, ...]) -> bool:
     return False
 
 
-def data_rows(workbook: Workbook, table: Table) -> Iterator[SourceRow]:
-    """Rows under the header: blank rows and totals rows skipped; stops after
-    :data:`BLANK_RUN_END` blank rows running (formatted but empty rows far below)."""
-    ws = workbook[table.sheet]
-    width = len(table.headers)
-    blank_run = 0
-    for number, row in enumerate(ws.iter_rows(min_row=table.header_row + 1, values_only=True), start=table.header_row + 1):
-        values = tuple(row[:width]) + (None,) * (width - len(row))
-        if all(cells.is_blank(v) for v in values):
-            blank_run += 1
-            if blank_run >= BLANK_RUN_END:
-                return
-            continue
-        blank_run = 0
-        if _is_totals(values):
-            continue
-        yield SourceRow(number, values)
+class _MergedFill:
+    """Gives every cell of a merged range its first cell's value, row by row (Excel keeps
+    the value in the first cell only; a deal's customer is often merged down its positions).
+    Ranges starting at or above the header row are titles, not data: left alone."""
+
+    def __init__(self, ranges: tuple[MergedRange, ...], header_row: int, width: int) -> None:
+        # latest first, so the next range to start is popped off the end
+        self.waiting = sorted((r for r in ranges if r.min_row > header_row and r.min_col <= width), key=lambda r: -r.min_row)
+        self.active: list[tuple[MergedRange, Any]] = []  # with the first cell's value
+
+    def __call__(self, number: int, values: tuple[Any, ...]) -> tuple[Any, ...]:
+        if not self.waiting and not self.active:
+            return values
+        self.active = [(r, value) for r, value in self.active if r.max_row >= number]
+        while self.waiting and self.waiting[-1].min_row == number:
+            first = self.waiting.pop()
+            self.active.append((first, values[first.min_col - 1]))
+        if not self.active:
+            return values
+        filled = list(values)
+        for merged, value in self.active:
+            filled[merged.min_col - 1:merged.max_col] = [value] * (min(merged.max_col, len(filled)) - merged.min_col + 1)
+        return tuple(filled)
 
 
-def uncomputed_formulas(path: Path, sheet: str, places: set[tuple[int, int]]) -> set[tuple[int, int]]:
-    """Of ``places`` (Excel row, 0-based column) that read empty, those holding a formula
-    whose result was never saved (a file written by a program, not recalculated in Excel)."""
-    if not places:
-        return set()
-    workbook = openpyxl.load_workbook(path, read_only=True, data_only=False)
-    try:
-        rows = {r for r, _ in places}
-        found = set()
-        for number, row in enumerate(workbook[sheet].iter_rows(min_row=min(rows), max_row=max(rows), values_only=True), start=min(rows)):
-            for r, c in places:
-                if r == number and c < len(row) and isinstance(row[c], str) and row[c].startswith("="):
-                    found.add((r, c))
-        return found
-    finally:
-        workbook.close()
+class DataRows:
+    """The rows under a table's header, as an iterable of :class:`SourceRow`.
+
+    Blank rows and totals rows are skipped; merged ranges give their first cell's value to
+    all their cells; a cell holding a formula with no saved result is not blank. After
+    :data:`BLANK_RUN_END` blank rows running the table is taken to have ended (formatted
+    but empty rows far below); the rest of the sheet is still looked through, and once
+    iterated, ``unread`` holds the Excel numbers of the non-empty rows found there and
+    ``stopped_after`` the last row read.
+    """
+
+    def __init__(self, workbook: Workbook, table: Table, facts: SheetFacts) -> None:
+        self.ws, self.table, self.facts = workbook[table.sheet], table, facts
+        self.unread: list[int] = []
+        self.stopped_after: int | None = None
+
+    def __iter__(self) -> Iterator[SourceRow]:
+        width, start = len(self.table.headers), self.table.header_row + 1
+        unsaved_rows = {r for r, c in self.facts.unsaved if c < width}
+        fill = _MergedFill(self.facts.merged, self.table.header_row, width)
+        blank_run, last = 0, self.table.header_row
+        for number, row in enumerate(self.ws.iter_rows(min_row=start, values_only=True), start=start):
+            values = fill(number, tuple(row[:width]) + (None,) * (width - len(row)))
+            if number not in unsaved_rows and all(cells.is_blank(v) for v in values):
+                blank_run += 1
+                if blank_run == BLANK_RUN_END and self.stopped_after is None:
+                    self.stopped_after = last
+                continue
+            totals = _is_totals(values)
+            if self.stopped_after is not None:
+                if not totals:  # a totals row at the foot of a long blank template is no data
+                    self.unread.append(number)
+                continue
+            blank_run, last = 0, number
+            if not totals:
+                yield SourceRow(number, values)
 
 
 @dataclass
@@ -323,48 +365,153 @@ class Record:
     values: dict[str, Any]
 
 
+@dataclass
+class Reading:
+    """What :func:`read_records` found in one table: a record per data row (fields that
+    failed to read are absent from its values), a problem per cell that cannot be read,
+    and warnings for the report (values far off their column, rows not read, another
+    sheet with the same header)."""
+
+    records: list[Record]
+    problems: list[Problem]
+    warnings: list[Problem]
+
+
+def problem_in(table: Table, row: SourceRow, column: int, why: str) -> Problem:
+    """A :class:`Problem` for the cell of ``row`` in 0-based ``column``, naming its header."""
+    return Problem(table.file, table.sheet, row.number, table.letter(column), table.headers[column], row.values[column], why)
+
+
 def problem_at(table: Table, row: SourceRow, key: str, why: str) -> Problem:
     """A :class:`Problem` for field ``key`` of ``row``, naming its column and header."""
-    column = table.columns[key]
-    return Problem(
-        table.file, table.sheet, row.number, table.letter(column), table.headers[column], row.values[column], why
-    )
+    return problem_in(table, row, table.columns[key], why)
 
 
-def read_records(
-    workbook: Workbook, path: Path, table: Table, fields: tuple[FieldSpec, ...]
-) -> tuple[list[Record], list[Problem]]:
-    """Parse every data row of ``table``: a record per row (fields that failed to read are
-    absent from its values) and a problem for every cell that cannot be read (an empty
-    required cell, text in a number, …)."""
+UNSAVED_FORMULA = "is a formula whose result was never saved; open the file in Excel and save it"
+
+
+def _column_parser(spec: FieldSpec, header: str | None) -> Callable[[Any], Any]:
+    """The parser of one column: a yes/no column also takes its own header word for yes."""
+    if spec.parse is cells.flag:
+        return partial(cells.flag, also_yes=cells.header_words(header))
+    return spec.parse
+
+
+def read_records(workbook: Workbook, path: Path, table: Table, fields: tuple[FieldSpec, ...]) -> Reading:
+    """Parse every data row of ``table`` (see :class:`DataRows`) into a :class:`Reading`.
+
+    A problem is a cell that cannot be read: an empty required cell, text in a number, a
+    formula with no saved result (in any field's column or claimed extra column), an
+    ambiguous number such as ``1,234`` that the column's other values do not settle
+    (:func:`core.importing.cells.settle`). Serial dates count from the workbook's date
+    system. Raises ``KeyError`` if the sheet's part is missing from the file.
+    """
+    facts = sheet_facts(path, workbook[table.sheet]._worksheet_path)  # the part openpyxl reads
+    rows = DataRows(workbook, table, facts)
+    parsers = [
+        (spec, column, _column_parser(spec, table.headers[column]))
+        for spec in fields
+        if (column := table.columns.get(spec.key)) is not None
+    ]
+    unsaved_rows = {r for r, _ in facts.unsaved}
     records: list[Record] = []
     problems: list[Problem] = []
-    empty_required: dict[tuple[int, int], Problem] = {}
-    for row in data_rows(workbook, table):
-        values: dict[str, Any] = {}
-        row_problems: list[Problem] = []
-        for spec in fields:
-            column = table.columns.get(spec.key)
-            if column is None:
-                continue
-            try:
-                value = spec.parse(row.values[column])
-            except cells.CellError as exc:
-                row_problems.append(problem_at(table, row, spec.key, str(exc)))
-                continue
-            if spec.required and (value is None or value == ()):
-                found = problem_at(table, row, spec.key, "is empty; the column is required")
-                empty_required[row.number, column] = found
-                row_problems.append(found)
-                continue
-            values[spec.key] = value
-        problems.extend(row_problems)
-        records.append(Record(row, values))
-    formulas = uncomputed_formulas(path, table.sheet, set(empty_required))
-    for place in formulas:
-        old = empty_required[place]
-        problems[problems.index(old)] = Problem(
-            old.file, old.sheet, old.row, old.column, old.header, old.value,
-            "is a formula whose result was never saved; open the file in Excel and save it",
+    ambiguous: dict[int, list[tuple[Record, FieldSpec, Callable, cells.AmbiguousNumber]]] = {}
+    with cells.date_system(workbook.epoch):
+        for row in rows:
+            record = Record(row, {})
+            unsaved = row.number in unsaved_rows
+            for spec, column, parse in parsers:
+                if unsaved and (row.number, column) in facts.unsaved:
+                    problems.append(problem_in(table, row, column, UNSAVED_FORMULA))
+                    continue
+                try:
+                    value = parse(row.values[column])
+                except cells.AmbiguousNumber as exc:
+                    ambiguous.setdefault(column, []).append((record, spec, parse, exc))
+                    continue
+                except cells.CellError as exc:
+                    problems.append(problem_in(table, row, column, str(exc)))
+                    continue
+                if spec.required and (value is None or value == ()):
+                    problems.append(problem_in(table, row, column, "is empty; the column is required"))
+                    continue
+                record.values[spec.key] = value
+            if unsaved:
+                problems.extend(problem_in(table, row, c, UNSAVED_FORMULA) for c in table.extra if (row.number, c) in facts.unsaved)
+            records.append(record)
+    for column, found in ambiguous.items():
+        problems.extend(_settle_column(table, column, records, found))
+    warnings = [*_other_sheets(table), *_unread(table, rows, facts), *_far_off(table, records, parsers)]
+    return Reading(records, problems, warnings)
+
+
+def _far_off(table: Table, records: list[Record], parsers: list[tuple[FieldSpec, int, Callable]]) -> list[Problem]:
+    """A warning for each measured value (tonnes, mm, RUB/t, …; not counts) far off its column."""
+    found = []
+    for spec, column, _parse in parsers:
+        key = spec.key
+        sample = next((v for r in records if (v := r.values.get(key)) is not None), None)
+        if not isinstance(sample, (float, Decimal)):
+            continue  # a column of text, dates or counts
+        for index, why in far_off([r.values.get(key) for r in records]).items():
+            found.append(problem_in(table, records[index].source, column, why))
+    return found
+
+
+def _settle_column(
+    table: Table, column: int, records: list[Record], found: list[tuple[Record, FieldSpec, Callable, cells.AmbiguousNumber]]
+) -> list[Problem]:
+    """Read the ambiguous numbers ``found`` in ``column`` with the decimal mark the column's
+    other values use, into their records; a problem for each when they do not settle it
+    (or the number then read breaks the field, e.g. ``1,5`` for a whole number)."""
+    mark = cells.settle(r.source.values[column] for r in records)
+    problems = []
+    for record, spec, parse, ambiguity in found:
+        if mark is None:
+            problems.append(problem_in(table, record.source, column, str(ambiguity)))
+            continue
+        try:
+            record.values[spec.key] = parse(ambiguity.reading(mark))
+        except cells.CellError as exc:
+            problems.append(problem_in(table, record.source, column, str(exc)))
+    return problems
+
+
+def _other_sheets(table: Table) -> list[Problem]:
+    return [
+        Problem(
+            table.file, sheet, header_row, None, None, None,
+            _("also has this table's header and was not read (only sheet '{sheet}' was); "
+              "hide or delete the sheet that is not current, or name the sheet in a mapping file").format(sheet=table.sheet),
         )
-    return records, problems
+        for sheet, header_row in table.others
+    ]
+
+
+def _unread(table: Table, rows: DataRows, facts: SheetFacts) -> list[Problem]:
+    found = []
+    if rows.unread:
+        found.append(
+            Problem(
+                table.file, table.sheet, rows.unread[0], None, None, None,
+                ngettext(
+                    "{count} non-empty row below row {last} was not read (row {first}): reading stopped after "
+                    "{blank} blank rows; delete the blank rows if it belongs to the table",
+                    "{count} non-empty rows below row {last} were not read (rows {first}–{end}): reading stopped after "
+                    "{blank} blank rows; delete the blank rows if they belong to the table",
+                    len(rows.unread),
+                ).format(
+                    count=len(rows.unread), last=rows.stopped_after, first=rows.unread[0], end=rows.unread[-1], blank=BLANK_RUN_END
+                ),
+            )
+        )
+    if facts.unplaced:
+        found.append(
+            Problem(
+                table.file, table.sheet, None, None, None, None,
+                _("holds {count} formula(s) whose result was never saved, at places the file does not name; "
+                  "they read as empty: open the file in Excel and save it").format(count=facts.unplaced),
+            )
+        )
+    return found

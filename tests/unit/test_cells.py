@@ -147,3 +147,62 @@ def test_timestamp_rejects_text():
 def test_items_split_on_commas_semicolons_and_new_lines():
     assert cells.items("К52, К56;X60\nX65 ,, ") == ("К52", "К56", "X60", "X65")
     assert cells.items(None) == ()
+
+
+# -- separators, date systems, flag words ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "raw, mark",
+    [
+        ("12,75", ","), ("1 234,5", ","), ("1.234,5", ","), ("1.234.567", ","), ("0,500", ","), ("1234,567", ","),
+        ("12.75", "."), ("1,234.5", "."), ("1,234,567", "."), ("-0.125", "."),
+        ("1,234", None), ("45.000", None), ("-1,500", None),  # ambiguous
+        ("1234", None), ("много", None), ("12 т", None), (12.75, None), (None, None),  # no mark shown
+    ],
+)
+def test_decimal_mark_shown_by_number_text(raw, mark):
+    assert cells.decimal_mark(raw) == mark
+
+
+@pytest.mark.parametrize("raw, mark", [("1,234", ","), ("45.000", "."), ("-1,500", ",")])
+def test_ambiguous_number_names_both_readings(raw, mark):
+    with pytest.raises(cells.AmbiguousNumber) as ambiguity:
+        cells.decimal(raw)
+
+    thousands = Decimal(raw.replace(mark, ""))
+    assert ambiguity.value.reading(mark) == Decimal(raw.replace(",", "."))
+    assert ambiguity.value.reading("." if mark == "," else ",") == thousands
+    assert f"'{mark}' is the decimal mark" in str(ambiguity.value) and "separates thousands" in str(ambiguity.value)
+
+
+def test_settle_takes_the_one_mark_a_column_shows():
+    assert cells.settle(["1,234", 12, "12,75", None, "1 500,5"]) == ","
+    assert cells.settle(["1,234", "1,234.5"]) == "."
+    assert cells.settle(["1,234", 12.5, "45,000"]) is None  # nothing settles it
+    assert cells.settle(["12,75", "12.75"]) is None  # the column disagrees with itself
+
+
+def test_serial_days_count_from_the_workbooks_date_system():
+    from openpyxl.utils.datetime import MAC_EPOCH
+
+    serial_1904 = (date(2027, 1, 15) - date(1904, 1, 1)).days
+    with cells.date_system(MAC_EPOCH):
+        assert cells.month(serial_1904) == Month(2027, 1)
+        assert cells.timestamp(serial_1904) == datetime(2027, 1, 15, tzinfo=timezone.utc)
+    assert cells.month(serial_1904) == Month(2023, 1)  # the 1900 system again outside the block (4 years earlier)
+
+
+@pytest.mark.parametrize("raw", ["ключевой", "Ключевой", "KEY", "key", "✔", "✓", "☑"])
+def test_flag_takes_key_words_and_ticks(raw):
+    assert cells.flag(raw) is True
+
+
+def test_flag_takes_its_columns_header_word():
+    words = cells.header_words("Ключевой клиент")
+    assert words == {"ключевой клиент", "ключевой"}
+    assert cells.flag("VIP", also_yes=cells.header_words("VIP-клиент")) is True
+    assert cells.flag("Ключевой клиент", also_yes=words) is True
+    with pytest.raises(CellError):
+        cells.flag("VIP")  # not without its header
+    assert cells.header_words("Нет") == set()  # a "no" word never turns into yes
