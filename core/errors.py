@@ -59,6 +59,13 @@ class InfeasiblePlan(MillplanError):
     exit_code = 3
 
 
+class SolverError(MillplanError):
+    """The solver itself failed — a missing or broken CBC, say — so nothing can be said of
+    the plan's feasibility; exit code 6. The message names the solver and what it said."""
+
+    exit_code = 6
+
+
 class StoreUnavailable(MillplanError):
     """The database cannot be reached or opened; the message names it (password masked)."""
 
