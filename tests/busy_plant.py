@@ -13,6 +13,11 @@ optimum.
 from __future__ import annotations
 
 import random
+import stat
+from pathlib import Path
+
+import pulp
+import pytest
 
 from core.model import Role, User
 from storage.store import Store
@@ -30,8 +35,9 @@ SPEEDS = (8.0, 10.0, 12.0, 15.0)
 """t/h of the four mills of a line."""
 
 
-def busy_plant(store: Store, lines: tuple[str, ...] = ("A",)) -> None:
-    """Write the plant (see the module) and the line manager ``plm`` of all its lines."""
+def busy_plant(store: Store, lines: tuple[str, ...] = ("A",), *, users: bool = True) -> None:
+    """Write the plant (see the module) and, with ``users``, the line manager ``plm`` of
+    all its lines (without, anyone may plan: the command line's tests)."""
     rng = random.Random(8)
     mills, norms, deals, positions = [], {}, [], []
     for line in lines:
@@ -53,5 +59,17 @@ def busy_plant(store: Store, lines: tuple[str, ...] = ("A",)) -> None:
             mills.append(mill(code, ["20"], round(hours), 1_000 + 700 * i, product_line=line))
             norms[code] = speed
     build(store, mills, norms, {"Key Co": True, "Other Co": False}, deals, positions)
+    if not users:
+        return
     with store.unit_of_work() as repo:
         repo.save_user(User("plm", "Line Manager", Role.LINE_MANAGER, lines), by="setup")
+
+
+def break_cbc(folder: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Replace PuLP's CBC by a script in ``folder`` that fails as a broken install would
+    (a library missing); returns the script's path."""
+    script = folder / "cbc"
+    script.write_text("#!/bin/sh\necho 'cbc: error while loading shared libraries: libCbc.so.3' >&2\nexit 127\n")
+    script.chmod(script.stat().st_mode | stat.S_IXUSR)
+    monkeypatch.setattr(pulp.PULP_CBC_CMD, "pulp_cbc_path", str(script))
+    return script

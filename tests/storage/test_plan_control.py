@@ -8,7 +8,6 @@ prints the exact figures.
 
 from __future__ import annotations
 
-import stat
 import threading
 import time
 from pathlib import Path
@@ -20,7 +19,7 @@ from sqlmodel import SQLModel, func, select
 from core import planning
 from core.errors import SolverError
 from solver.control import Cancelled, Deadline
-from tests.busy_plant import OPTIONS, busy_plant
+from tests.busy_plant import OPTIONS, break_cbc, busy_plant
 from tests.plants import PLAN_MONTH, tiny_plant
 
 
@@ -32,12 +31,7 @@ def row_counts(store) -> dict[str, int]:
 
 @pytest.fixture
 def broken_cbc(tmp_path: Path, monkeypatch) -> Path:
-    """PuLP's CBC replaced by a script that fails as a broken install would."""
-    script = tmp_path / "cbc"
-    script.write_text("#!/bin/sh\necho 'cbc: error while loading shared libraries: libCbc.so.3' >&2\nexit 127\n")
-    script.chmod(script.stat().st_mode | stat.S_IXUSR)
-    monkeypatch.setattr(pulp.PULP_CBC_CMD, "pulp_cbc_path", str(script))
-    return script
+    return break_cbc(tmp_path, monkeypatch)
 
 
 def test_a_time_limit_holds_for_all_lines_together(store):
