@@ -5,19 +5,13 @@ time limits and of cancelling a solve.
 different speeds and conversion costs, hours for about half the open tonnes, and
 :data:`POSITIONS` accepted positions of random size, price and month (seeded, so every
 run builds the same plant), a fifth of them key accounts. Planned with whole positions
-over :data:`HORIZON` months it is a large knapsack that no solver proves optimal within
-:data:`SECONDS` s — so a plan of it stops at a time limit or a cancel, never at its
-optimum.
+over :data:`HORIZON` months it is a large knapsack that neither HiGHS nor CBC proves optimal
+within 30 s — so a plan of it stops at a time limit or a cancel, never at its optimum.
 """
 
 from __future__ import annotations
 
 import random
-import stat
-from pathlib import Path
-
-import pulp
-import pytest
 
 from core.model import Role, User
 from storage.store import Store
@@ -25,9 +19,6 @@ from tests.plants import PLAN_MONTH, build, deal, mill, position
 
 POSITIONS = 160
 HORIZON = 3
-SECONDS = 30
-"""Seconds no solver proves the plan of one line optimal in (HiGHS takes minutes)."""
-
 OPTIONS = {"whole": True, "horizon": HORIZON}
 """The plan options that make the plan hard."""
 
@@ -64,12 +55,3 @@ def busy_plant(store: Store, lines: tuple[str, ...] = ("A",), *, users: bool = T
     with store.unit_of_work() as repo:
         repo.save_user(User("plm", "Line Manager", Role.LINE_MANAGER, lines), by="setup")
 
-
-def break_cbc(folder: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Replace PuLP's CBC by a script in ``folder`` that fails as a broken install would
-    (a library missing); returns the script's path."""
-    script = folder / "cbc"
-    script.write_text("#!/bin/sh\necho 'cbc: error while loading shared libraries: libCbc.so.3' >&2\nexit 127\n")
-    script.chmod(script.stat().st_mode | stat.S_IXUSR)
-    monkeypatch.setattr(pulp.PULP_CBC_CMD, "pulp_cbc_path", str(script))
-    return script

@@ -17,8 +17,9 @@ from typer.testing import CliRunner
 from cli import app
 from core.horizon import DEFAULT_TIME_LIMIT
 from storage.store import open_store
-from tests.busy_plant import HORIZON, break_cbc, busy_plant
+from tests.busy_plant import HORIZON, busy_plant
 from tests.plants import PLAN_MONTH, tiny_plant
+from tests.solver_processes import alive, break_cbc, cbc_children
 
 ROOT = Path(__file__).resolve().parents[2]
 MONTH = str(PLAN_MONTH)
@@ -91,27 +92,6 @@ def test_a_plan_without_a_limit_gets_the_default_one(busy_db):
     assert result.exit_code == 0, result.stderr
     assert f"of {DEFAULT_TIME_LIMIT:g} s" in result.stderr and "feasible, gap" in result.stderr
     assert time.monotonic() - started < DEFAULT_TIME_LIMIT * 4
-
-
-def cbc_children(pid: int) -> list[int]:
-    """Ids of the CBC processes whose parent is ``pid`` (from /proc)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        try:
-            stat = (entry / "stat").read_text() if entry.name.isdigit() else ""
-        except OSError:
-            continue
-        if stat and stat[stat.index("(") + 1 : stat.rindex(")")] == "cbc" and int(stat[stat.rindex(")") + 2 :].split()[1]) == pid:
-            found.append(int(entry.name))
-    return found
-
-
-def alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return False
-    return state[state.rindex(")") + 2] != "Z"
 
 
 def test_ctrl_c_stops_the_solver_and_saves_nothing(busy_db):

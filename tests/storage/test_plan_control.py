@@ -19,8 +19,9 @@ from sqlmodel import SQLModel, func, select
 from core import planning
 from core.errors import SolverError
 from solver.control import Cancelled, Deadline
-from tests.busy_plant import OPTIONS, break_cbc, busy_plant
+from tests.busy_plant import OPTIONS, busy_plant
 from tests.plants import PLAN_MONTH, tiny_plant
+from tests.solver_processes import break_cbc
 
 
 def row_counts(store) -> dict[str, int]:

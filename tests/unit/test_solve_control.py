@@ -7,18 +7,17 @@ seconds where it would otherwise run for half a minute or more.
 
 from __future__ import annotations
 
-import os
 import random
 import subprocess
 import threading
 import time
-from pathlib import Path
 
 import pytest
 
 from solver import prioritiser
 from solver.control import Cancelled, Deadline, current
 from solver.problem import Demand, Option, Problem, Settings
+from tests.solver_processes import cbc_children
 
 
 def busy_problem(engine: str) -> Problem:
@@ -34,22 +33,6 @@ def busy_problem(engine: str) -> Problem:
         demands.append(Demand(i, float(rng.randint(20, 400)), i % 5 == 0, options, due=rng.randrange(3)))
     hours = sum(d.tonnes for d in demands) / 2 / 3 / sum(speeds)
     return Problem(tuple(demands), {(m, t): hours for m in range(4) for t in range(3)}, Settings(periods=3, whole=True, solver=engine, time_limit=60))
-
-
-def cbc_children() -> list[int]:
-    """Process ids of this process's children running CBC (from /proc)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue  # gone meanwhile
-        name, fields = stat[stat.index("(") + 1 : stat.rindex(")")], stat[stat.rindex(")") + 2 :].split()
-        if name == "cbc" and int(fields[1]) == os.getpid() and fields[0] != "Z":
-            found.append(int(entry.name))
-    return found
 
 
 def solve_in_thread(problem: Problem, deadline: Deadline) -> tuple[threading.Thread, dict]:
