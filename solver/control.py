@@ -55,11 +55,12 @@ class Deadline:
         """Seconds left until the limit (0 once past it); ``None`` without a limit."""
         return None if self.seconds is None else max(0.0, self.seconds - self.elapsed())
 
-    def share(self, weight: float, rest: float) -> float | None:
-        """The part of the time left due to work of ``weight`` when ``rest`` (its own
-        weight included) is still to do; ``None`` without a limit."""
+    def share(self, weight: float, rest: float, keep: float = 0.0) -> float | None:
+        """The part of the time left, less ``keep`` s kept back for what follows the
+        solves, due to work of ``weight`` when ``rest`` (its own weight included) is still
+        to do; ``None`` without a limit."""
         left = self.left()
-        return None if left is None else left * weight / max(rest, weight, 1e-9)
+        return None if left is None else max(0.0, left - keep) * weight / max(rest, weight, 1e-9)
 
     @property
     def cancelled(self) -> bool:
