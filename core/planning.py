@@ -152,11 +152,12 @@ def plan(
     The time limit (s) holds for the whole plan — every line and stage, counted from
     when ``deadline`` was made (else from this call): the options' ``time_limit``, or
     ``default_time_limit`` for a line whose options set none (the largest of the lines'
-    limits bounds the plan). A line that finds no plan within the default alone is solved
-    again without it, and one whose solver fails is solved with :data:`DEFAULT_SOLVER`
-    unless the caller named the solver (both said in the notes). ``progress(line, number,
-    count)`` is called as each line's solve begins. ``deadline.cancel()``, from another
-    thread, stops the plan: it raises :class:`solver.control.Cancelled` and writes nothing.
+    limits bounds the plan; the solves leave as long as reading took for saving). A line
+    that finds no plan within the default alone is solved again without it, and one whose
+    solver fails is solved with :data:`DEFAULT_SOLVER` unless the caller named the solver
+    (both said in the notes). ``progress(line, number, count)`` is called as each line's
+    solve begins. ``deadline.cancel()``, from another thread, stops the plan: it raises
+    :class:`solver.control.Cancelled` and writes nothing.
 
     Raises :class:`Forbidden` unless ``login`` is the product-line manager of the line,
     :class:`MillplanError` for a past month, :class:`InvalidInput` for a bad option (an
