@@ -120,8 +120,8 @@ class _HiGHS(pulp.HiGHS):
             solution.col_value = values  # assigned whole: the property hands out a copy
             lp.solverModel.setSolution(solution)
         deadline = control.current()
-        if deadline is not None:
-            highs = lp.solverModel
+        if deadline is not None:  # checked at every interrupt point of the main solve; a
+            highs = lp.solverModel  # sub-MIP heuristic is not interrupted (about a second)
 
             def stop(event) -> None:  # noqa: ANN001 — highspy's HighsCallbackEvent
                 if deadline.cancelled:
