@@ -31,7 +31,7 @@ from core import horizon_views, plan_options, promise, promise_views
 from core.horizon import DEFAULT_HORIZON, DEFAULT_TIME_LIMIT, PlanOptions, parse_lock, parse_min_lot
 from core.diff import diff_document, diff_view, mills_view, revision_diff
 from core.demo import build_demo, demo_built, demo_paths
-from core.errors import InfeasiblePlan, InvalidInput, MillplanError
+from core.errors import InfeasiblePlan, Interrupted, InvalidInput, MillplanError
 from core.i18n import _
 from core.identity import current_login
 from core.importing import mills as mills_import
@@ -330,7 +330,7 @@ def _solving(month: Month, run: Callable[[Deadline, Callable[[str, int, int], No
     """``run(deadline, progress)`` in a worker thread, its result or its error. After
     :data:`PROGRESS_AFTER` s stderr says which line is being solved and the time used —
     a live line on a terminal, one line per product line otherwise. Ctrl+C cancels the
-    plan: its solver stops, nothing is saved, exit code 130."""
+    plan: its solver stops, nothing is saved, :class:`Interrupted` (exit code 130)."""
     deadline = Deadline()
     doing: dict[str, Any] = {}
     result: dict[str, Any] = {}
@@ -361,8 +361,7 @@ def _solving(month: Month, run: Callable[[Deadline, Callable[[str, int, int], No
     except KeyboardInterrupt:
         deadline.cancel()
         worker.join()  # the solver stops at its next check; the plan writes nothing
-        err.print(_("interrupted: the plan was cancelled, nothing was saved"))
-        raise typer.Exit(130) from None
+        raise Interrupted(_("interrupted: the plan was cancelled, nothing was saved")) from None
     finally:
         if status is not None:
             status.stop()

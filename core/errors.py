@@ -66,6 +66,13 @@ class SolverError(MillplanError):
     exit_code = 6
 
 
+class Interrupted(MillplanError):
+    """The person stopped the command (Ctrl+C) before it finished; nothing of it was
+    saved. Exit code 130, as for any command a shell's Ctrl+C ends."""
+
+    exit_code = 130
+
+
 class StoreUnavailable(MillplanError):
     """The database cannot be reached or opened; the message names it (password masked)."""
 

@@ -4,6 +4,7 @@ that is exit code 6 — or, not asked for, replaced by HiGHS."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -95,7 +96,7 @@ def test_a_plan_without_a_limit_gets_the_default_one(busy_db):
 
 
 def test_ctrl_c_stops_the_solver_and_saves_nothing(busy_db):
-    command = [sys.executable, "-c", "from cli import main; main()", "--db", busy_db, "plan", "--month", MONTH, *BUSY, "--solver", "cbc"]
+    command = [sys.executable, "-c", "from cli import main; main()", "--db", busy_db, "plan", "--month", MONTH, *BUSY, "--solver", "cbc", "--json"]
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         said = ""
@@ -112,5 +113,8 @@ def test_ctrl_c_stops_the_solver_and_saves_nothing(busy_db):
             process.kill()
     assert process.returncode == 130
     assert "nothing was saved" in process.stderr.read()
+    assert json.loads(process.stdout.read()) == {
+        "status": "error", "message": "interrupted: the plan was cancelled, nothing was saved", "exit_code": 130,
+    }
     assert not any(alive(pid) for pid in solvers)
     assert drafts(busy_db) == []
