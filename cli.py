@@ -14,6 +14,7 @@ import functools
 from decimal import Decimal
 from dataclasses import asdict
 import json
+import os
 import sys
 import threading
 from enum import Enum
@@ -165,10 +166,21 @@ def tui(ctx: typer.Context) -> None:
     _workstation(_store(ctx), _login(ctx))
 
 
+WIND_DOWN = 1.0
+"""Seconds the workstation, once closed, waits for a cancelled plan's solver to stop."""
+
+
 def _workstation(store: Store, login: str) -> None:
-    from tui.app import MillplanApp  # imported here: batch commands need no Textual
+    from tui import background  # imported here: batch commands need no Textual
+    from tui.app import MillplanApp
 
     MillplanApp(store, login).run()
+    if background.wind_down(WIND_DOWN):
+        # a plan cancelled on quitting is still inside its solver: it saves nothing, and
+        # waiting for it (or a normal exit, which aborts in HiGHS's threads) is no use
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
 
 
 @app.command()

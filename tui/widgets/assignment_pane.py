@@ -21,6 +21,7 @@ from core.numbers import grouped
 from core.permissions import Action
 from core.views import exclusions_view, lines_view, load_cell
 from solver.control import Cancelled, Deadline
+from tui.background import in_thread
 from tui.messages import AssignmentRefreshed, PlanFinished, StoreChanged
 from tui.screens.dialogs import ConfirmScreen, ReasonScreen
 from tui.widgets.view_table import ViewTable
@@ -197,19 +198,24 @@ class AssignmentPane(Vertical):
         self._show_title()
         self._plan(self.month, self.line, self.deadline)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="plan")
-    def _plan(self, month: Month, line: str, deadline: Deadline) -> None:
+    @work(exclusive=True, exit_on_error=False, group="plan")
+    async def _plan(self, month: Month, line: str, deadline: Deadline) -> None:
+        # the solve runs in a thread of its own (tui.background): closing the workstation
+        # cancels it and need not wait until the solver notices
         try:
-            outcome = planning.plan(
-                self.app.store, month, login=self.app.login, product_line=line, first_horizon=DEFAULT_HORIZON,
-                default_time_limit=DEFAULT_TIME_LIMIT, deadline=deadline,
-            )[0]
+            outcomes = await in_thread(
+                lambda: planning.plan(
+                    self.app.store, month, login=self.app.login, product_line=line, first_horizon=DEFAULT_HORIZON,
+                    default_time_limit=DEFAULT_TIME_LIMIT, deadline=deadline,
+                )
+            )
         except Cancelled:
             return  # the workstation closed: nothing was saved, there is no screen to tell
-        finally:
-            if not deadline.cancelled:
-                self.app.call_from_thread(self._planned)
-        self.post_message(PlanFinished(outcome))
+        except Exception:
+            self._planned()
+            raise  # shown by the app's handler of failed workers
+        self._planned()
+        self.post_message(PlanFinished(outcomes[0]))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         # a worker's state messages do not bubble: a failed or refused plan is shown by
