@@ -4,7 +4,8 @@ Every command is a thin call of one ``core`` function. People get Rich tables on
 with ``--json`` stdout carries exactly one JSON document and messages go to stderr.
 
 Exit codes: 0 done; 1 the input or request is wrong (the message says how); 2 usage;
-3 no feasible plan; 4 the database cannot be reached.
+3 no feasible plan; 4 the database cannot be reached; 5 not allowed; 6 the solver failed;
+130 interrupted (Ctrl+C), nothing saved.
 """
 
 from __future__ import annotations
@@ -12,7 +13,9 @@ from __future__ import annotations
 import functools
 from decimal import Decimal
 import json
+import os
 import sys
+import threading
 from enum import Enum
 from pathlib import Path
 from typing import Any, Callable, Optional
@@ -25,10 +28,10 @@ from rich.text import Text
 
 from core import assignments, audit, capacity, conflicts, database, deals, documents, escalations, identity, load, planning, requests, reviews, users, views, workflow_views
 from core import horizon_views, plan_options, promise, promise_views
-from core.horizon import DEFAULT_HORIZON, PlanOptions, parse_lock, parse_min_lot
+from core.horizon import DEFAULT_HORIZON, DEFAULT_TIME_LIMIT, PlanOptions, parse_lock, parse_min_lot
 from core.diff import diff_document, diff_view, mills_view, revision_diff
 from core.demo import build_demo, demo_built, demo_paths
-from core.errors import InfeasiblePlan, InvalidInput, MillplanError
+from core.errors import InfeasiblePlan, Interrupted, InvalidInput, MillplanError
 from core.i18n import _
 from core.importing import mills as mills_import
 from core.importing import portfolio as portfolio_import
@@ -40,6 +43,7 @@ from core.numbers import grouped
 from core.permissions import actor
 from core.workflow_items import RequestState
 from core.positions import attributes_document, attributes_view, position_attributes
+from solver.control import Deadline
 from storage.engine import default_url
 from storage.store import Store, open_store
 
@@ -171,10 +175,21 @@ def tui(ctx: typer.Context) -> None:
     _workstation(_store(ctx), _login(ctx))
 
 
+WIND_DOWN = 1.0
+"""Seconds the workstation, once closed, waits for a cancelled plan's solver to stop."""
+
+
 def _workstation(store: Store, login: str) -> None:
-    from tui.app import MillplanApp  # imported here: batch commands need no Textual
+    from tui import background  # imported here: batch commands need no Textual
+    from tui.app import MillplanApp
 
     MillplanApp(store, login).run()
+    if background.wind_down(WIND_DOWN):
+        # a plan cancelled on quitting is still inside its solver: it saves nothing, and
+        # waiting for it (or a normal exit, which aborts in HiGHS's threads) is no use
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
 
 
 @app.command()
@@ -289,7 +304,10 @@ def plan(
     early_months: Optional[int] = typer.Option(None, "--early-months", min=0, max=11, help="Months a position may be made early."),
     stability: Optional[float] = typer.Option(None, "--stability", min=0, help="RUB per tonne changed against the approved revision."),
     solver: Optional[SolverName] = typer.Option(None, "--solver", help="HiGHS (default) or CBC."),
-    time_limit: Optional[float] = typer.Option(None, "--time-limit", min=0.1, help="Seconds the solver may take."),
+    time_limit: Optional[float] = typer.Option(
+        None, "--time-limit", min=0.1,
+        help=f"Seconds for the whole plan, all lines together (default: the month's own, else {DEFAULT_TIME_LIMIT:g}).",
+    ),
     gap: Optional[float] = typer.Option(None, "--gap", min=0, max=99, help="Relative gap accepted, %."),
     clear: bool = typer.Option(False, "--clear-options", help="Forget the options the month was planned with first."),
     as_json: bool = JsonOption,
@@ -309,7 +327,14 @@ def plan(
     changes = {k: v for k, v in given.items() if v is not None}
     if clear:
         changes = {**PlanOptions(horizon=DEFAULT_HORIZON).as_changes(), **changes}
-    outcomes = planning.plan(_store(ctx), _month(month), login=_login(ctx), product_line=line, options=changes, first_horizon=DEFAULT_HORIZON)
+    store, plan_month, login = _store(ctx), _month(month), _login(ctx)
+    outcomes = _solving(
+        plan_month,
+        lambda deadline, progress: planning.plan(
+            store, plan_month, login=login, product_line=line, options=changes, first_horizon=DEFAULT_HORIZON,
+            default_time_limit=DEFAULT_TIME_LIMIT, deadline=deadline, progress=progress,
+        ),
+    )
     if as_json:
         _emit(documents.plan_document(outcomes))
         return
@@ -324,6 +349,62 @@ def plan(
             err.print(_("{n} line(s) of the approved revision moved").format(n=outcome.moved_lines))
         for note in outcome.notes:
             err.print(_("note: {note}").format(note=note))
+
+
+PROGRESS_AFTER = 2.0
+"""Seconds a plan runs before the CLI says on stderr what it is solving."""
+
+
+def _solving(month: Month, run: Callable[[Deadline, Callable[[str, int, int], None]], Any]) -> Any:
+    """``run(deadline, progress)`` in a worker thread, its result or its error. After
+    :data:`PROGRESS_AFTER` s stderr says which line is being solved and the time used —
+    a live line on a terminal, one line per product line otherwise. Ctrl+C cancels the
+    plan: its solver stops, nothing is saved, :class:`Interrupted` (exit code 130)."""
+    deadline = Deadline()
+    doing: dict[str, Any] = {}
+    result: dict[str, Any] = {}
+
+    def work() -> None:
+        try:
+            result["value"] = run(deadline, lambda line, number, count: doing.update(line=line, number=number, count=count))
+        except BaseException as exc:  # noqa: BLE001 — handed to the main thread, which raises it
+            result["error"] = exc
+
+    worker = threading.Thread(target=work, name="plan")
+    worker.start()
+    status, said = None, None
+    try:
+        while worker.is_alive():
+            worker.join(0.25)
+            if not worker.is_alive() or deadline.elapsed() < PROGRESS_AFTER or not doing:
+                continue
+            text = _progress(month, doing, deadline)
+            if err.is_terminal:
+                if status is None:
+                    status = err.status(text)
+                    status.start()
+                status.update(text)
+            elif said != doing["line"]:
+                err.print(text)
+                said = doing["line"]
+    except KeyboardInterrupt:
+        deadline.cancel()
+        worker.join()  # the solver stops at its next check; the plan writes nothing
+        raise Interrupted(_("interrupted: the plan was cancelled, nothing was saved")) from None
+    finally:
+        if status is not None:
+            status.stop()
+    if "error" in result:
+        raise result["error"]
+    return result["value"]
+
+
+def _progress(month: Month, doing: dict[str, Any], deadline: Deadline) -> str:
+    """``planning 2027-01 ТБД (line 2 of 4): 3 s of 10 s — Ctrl+C stops, nothing saved``."""
+    limit = "" if deadline.seconds is None else " " + _("of {limit:g} s").format(limit=deadline.seconds)
+    return _("planning {month} {line} (line {number} of {count}): {elapsed:.0f} s{limit} — Ctrl+C stops, nothing is saved").format(
+        month=month, line=doing["line"], number=doing["number"], count=doing["count"], elapsed=deadline.elapsed(), limit=limit,
+    )
 
 
 def solver_status(status: str, gap: float | None) -> str:

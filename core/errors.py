@@ -67,6 +67,20 @@ class InfeasiblePlan(MillplanError):
     exit_code = 3
 
 
+class SolverError(MillplanError):
+    """The solver itself failed — a missing or broken CBC, say — so nothing can be said of
+    the plan's feasibility; exit code 6. The message names the solver and what it said."""
+
+    exit_code = 6
+
+
+class Interrupted(MillplanError):
+    """The person stopped the command (Ctrl+C) before it finished; nothing of it was
+    saved. Exit code 130, as for any command a shell's Ctrl+C ends."""
+
+    exit_code = 130
+
+
 class StoreUnavailable(MillplanError):
     """The database cannot be reached or opened; the message names it (password masked)."""
 

@@ -20,6 +20,11 @@ DEFAULT_HORIZON = 3
 """Months the workstation and the CLI plan a month with the first time (the plan month
 and the two after it); a re-plan keeps the horizon the month was planned with."""
 
+DEFAULT_TIME_LIMIT = 5.0
+"""Seconds the workstation and the CLI give a plan whose options set no time limit (all
+its product lines together): a plan that can be improved for longer stops at a gap it
+reports. Not kept with the revision; a line that finds no plan in it is solved without."""
+
 
 @dataclass(frozen=True)
 class MonthLock:

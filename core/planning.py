@@ -12,18 +12,24 @@ there. Objective, lexicographic (DESIGN.md): most key-account tonnes on time, th
 marginal income less penalties; manual priority only breaks ties. Lines the product-line
 manager locked are kept, positions he excluded stay out; both carry over from the
 month's latest revision, as do its options.
+
+A plan runs against one :class:`Deadline` (:mod:`solver.control`): its time limit holds
+for all its lines and stages together, each line solving in a share of the time left in
+proportion to its positions, and the front that made it may cancel it from another
+thread — the plan then raises :class:`solver.control.Cancelled` and writes nothing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
 from core import explain, notifications
 from core.attributes import PositionAttributes, mill_options
-from core.errors import InfeasiblePlan, InvalidInput, MillplanError, NotFound, StateError
+from core.errors import InfeasiblePlan, InvalidInput, MillplanError, NotFound, SolverError, StateError
 from core.horizon import MonthLock, PlanOptions
 from core.model import (
     Assignment, AssignmentLine, AssignmentState, DealStatus, Exclusion, ForecastLine, HorizonPlan, Mill, Plant, Position,
@@ -34,6 +40,7 @@ from core.months import Month
 from core.numbers import grouped
 from core.permissions import Action, actor_in, require
 from solver import prioritiser
+from solver.control import Deadline
 from solver.problem import MAX_PERIODS, ROUND_OFF, Demand, Lock, Option, Problem, Settings, Solution, hours_room
 from storage.repository import Repository
 from storage.store import Store
@@ -62,6 +69,9 @@ def priority_weight(manual_priority: int | None) -> int:
 
 
 SOLVERS = ("highs", "cbc")
+DEFAULT_SOLVER = PlanOptions().solver
+"""The solver used where the options name none — and instead of one that fails, unless
+the caller named it."""
 
 
 @dataclass(frozen=True)
@@ -122,6 +132,9 @@ def plan(
     current: Month | None = None,
     options: Mapping[str, Any] | None = None,
     first_horizon: int | None = None,
+    default_time_limit: float | None = None,
+    deadline: Deadline | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> list[PlanOutcome]:
     """Plan ``month`` (and the months after it, up to the horizon) for one product line
     (or every line) and save each as a draft revision.
@@ -136,16 +149,28 @@ def plan(
     are solved before any is saved, and saved in one transaction: a failure leaves every
     draft as it was.
 
+    The time limit (s) holds for the whole plan — every line and stage, counted from
+    when ``deadline`` was made (else from this call): the options' ``time_limit``, or
+    ``default_time_limit`` for a line whose options set none (the largest of the lines'
+    limits bounds the plan; the solves leave as long as reading took for saving). A line
+    that finds no plan within the default alone is solved again without it, and one whose
+    solver fails is solved with :data:`DEFAULT_SOLVER` unless the caller named the solver
+    (both said in the notes). ``progress(line, number, count)`` is called as each line's
+    solve begins. ``deadline.cancel()``, from another thread, stops the plan: it raises
+    :class:`solver.control.Cancelled` and writes nothing.
+
     Raises :class:`Forbidden` unless ``login`` is the product-line manager of the line,
     :class:`MillplanError` for a past month, :class:`InvalidInput` for a bad option (an
     unknown mill or position, a lock outside the horizon), :class:`NotFound` for a store
     without mills or an unknown product line, :class:`StateError` for a mandatory or
-    locked position that is not open, and :class:`InfeasiblePlan` when the locked lines
+    locked position that is not open, :class:`InfeasiblePlan` when the locked lines
     and mandatory positions cannot all be kept (naming the positions and mill-months) or
-    the solver finds no plan in time.
+    the solver finds no plan in time, and :class:`SolverError` when the solver fails.
     """
+    deadline = deadline or Deadline()
     changes = _changes(options, solver, time_limit)
     current = _check(month, changes.get("solver", "highs"), current)
+    reading = time.monotonic()
     with store.reading() as repo:
         plant = _plant(repo, product_line)
         who = actor_in(repo, login, store)
@@ -153,7 +178,18 @@ def plan(
         for line in lines or plant.product_lines[:1]:  # none of them: the refusal names the first
             require(who, Action.PLAN, line=line, target=f"{month}/{line}")
         inputs, elsewhere = _inputs(repo, plant, month, lines, current, changes, first_horizon)
-    planned = [_plan_line(plant, month, inp, elsewhere) for inp in inputs]
+    limits = [inp.options.time_limit or default_time_limit for inp in inputs]
+    deadline.limit(None if None in limits else max(limits, default=None))
+    saving = time.monotonic() - reading  # kept back from the solves: saving takes about as long as reading
+    rest = sum(len(inp.positions) for inp in inputs)
+    planned = []
+    for number, inp in enumerate(inputs, 1):
+        if progress is not None:
+            progress(inp.product_line, number, len(inputs))
+        share = deadline.share(len(inp.positions), rest, keep=saving)
+        solve = _Solve(deadline, share, default_time_limit, "solver" in changes)
+        planned.append(_plan_line(plant, month, inp, elsewhere, solve=solve))
+        rest -= len(inp.positions)
     empty = [p.product_line for p in planned if not p.considered]
     planned = [p for p in planned if p.considered]
     if not planned:
@@ -163,6 +199,7 @@ def plan(
         )
     if empty:
         planned[0].notes.append(f"nothing to plan in {', '.join(empty)}: no draft saved there")
+    deadline.check()
     with store.unit_of_work() as repo:
         for inp in inputs:  # a draft edited while the solver ran is not overwritten
             previous = inp.previous
@@ -176,6 +213,7 @@ def plan(
                 saved.append(previous)
             else:
                 saved.append(_save(repo, month, p, login, previous))
+        deadline.check()  # cancelled while saving: the transaction is rolled back
     return [
         PlanOutcome(
             with_hours(a, plant), p.considered, p.solution.status, p.solution.solver, p.solution.seconds, p.notes,
@@ -403,12 +441,46 @@ def booked_elsewhere(repo: Repository, months: list[Month], month: Month) -> dic
     return {pid: sum(by_month.values()) for pid, by_month in booked.items()}
 
 
+@dataclass(frozen=True)
+class _Solve:
+    """How one line's problem is solved within its plan: under ``deadline``, in at most
+    ``share`` s (its part of the plan's time left; ``None``: no limit), its options' own
+    time limit else ``default_time_limit``; ``insisted``: the caller named the solver, so
+    no other is tried when it fails."""
+
+    deadline: Deadline
+    share: float | None = None
+    default_time_limit: float | None = None
+    insisted: bool = False
+
+    def __call__(self, problem: Problem) -> tuple[Solution, list[str]]:
+        """The solution and notes on how it was reached (another solver, no limit)."""
+        settings = problem.settings
+        own = settings.time_limit if settings.time_limit is not None else self.default_time_limit
+        limits = [limit for limit in (own, self.share) if limit is not None]
+        end = time.monotonic() + min(limits) if limits else None
+        notes = []
+        with self.deadline.watching():
+            solution = prioritiser.solve(problem, time_limit=min(limits, default=None))
+            if solution.status == "error" and not self.insisted and settings.solver != DEFAULT_SOLVER:
+                notes.append(f"{solution.message} ({solution.solver}): planned with {DEFAULT_SOLVER} instead")
+                problem = replace(problem, settings=replace(settings, solver=DEFAULT_SOLVER))
+                left = None if end is None else max(0.0, end - time.monotonic())
+                solution = prioritiser.solve(problem, time_limit=left)
+            if solution.status == "no_solution" and settings.time_limit is None and limits:
+                # only the default limit stopped it: a plan late beats no plan
+                notes.append(f"no plan within the default time limit of {min(limits):g} s: planned without one")
+                solution = prioritiser.solve(replace(problem, settings=replace(problem.settings, time_limit=None)))
+        return solution, notes
+
+
 def _plan_line(
     plant: Plant,
     month: Month,
     inp: _LineInput,
     elsewhere: dict[int, float],
     change: Change = NO_CHANGE,
+    solve: _Solve | None = None,
 ) -> _LinePlan:
     options, line, previous = inp.options, inp.product_line, inp.previous
     months = month.range(options.horizon)
@@ -443,11 +515,17 @@ def _plan_line(
     held = _held(options, attributes, manual, by_id, months, line)
 
     problem = _problem(attributes, open_tonnes, locks, held, inp.approved, mills, hours, months, options)
-    solution = prioritiser.solve(problem)
+    solution, solved_notes = (solve or _Solve(Deadline()))(problem)
+    notes += solved_notes
     refs = {pid: attrs.position.ref for pid, attrs in attributes.items()}
     codes = {m.id: m.code for m in mills}
     if solution.status == "infeasible" and solution.conflicts:
         raise InfeasiblePlan(f"{month} {line}: " + explain.conflicts_message(solution.conflicts, refs, codes, month))
+    if solution.status == "error":
+        raise SolverError(
+            f"{month} {line}: the solver {solution.solver} failed — {solution.message}"
+            + ("" if problem.settings.solver == DEFAULT_SOLVER else f"; plan with {DEFAULT_SOLVER}, the default, instead")
+        )
     if not solution.ok:
         raise InfeasiblePlan(f"{month} {line}: {explain.named(solution.message, refs, codes, month)} (solver {solution.solver}, status {solution.status})")
     plan_lines, forecast = _lines(solution, attributes, locks, mills, month)

@@ -6,6 +6,10 @@ status and MIP dual bound (``Highs.getInfo()``); CBC's solution-file status and 
 "Objective value" and "Lower bound" (or, maximising, "Upper bound") lines of its log. A MIP
 counts as optimal only when its value meets its bound: a solver's own "optimal" within its
 relative-gap option is reported as "feasible" with that gap.
+
+A solve run under a :class:`solver.control.Deadline` (:func:`solver.control.current`)
+stops when the deadline is cancelled — HiGHS through its interrupt callbacks, CBC by its
+process being killed — and :func:`run` then raises :class:`solver.control.Cancelled`.
 """
 
 from __future__ import annotations
@@ -14,11 +18,15 @@ import contextlib
 import math
 import os
 import re
+import subprocess
 import tempfile
 import time
 from dataclasses import dataclass
 
 import pulp
+from pulp.apis import coin_api
+
+from solver import control
 
 GAP_ZERO = 1e-9
 """Relative gaps below this are round-off: the plan is proven optimal."""
@@ -111,7 +119,38 @@ class _HiGHS(pulp.HiGHS):
             solution = highspy.HighsSolution()
             solution.col_value = values  # assigned whole: the property hands out a copy
             lp.solverModel.setSolution(solution)
+        deadline = control.current()
+        if deadline is not None:  # checked at every interrupt point of the main solve; a
+            highs = lp.solverModel  # sub-MIP heuristic is not interrupted (about a second)
+
+            def stop(event) -> None:  # noqa: ANN001 — highspy's HighsCallbackEvent
+                if deadline.cancelled:
+                    event.interrupt()
+
+            highs.cbSimplexInterrupt += stop
+            highs.cbIpmInterrupt += stop
+            highs.cbMipInterrupt += stop
         super().callSolver(lp)
+
+
+class _Launcher:
+    """Stands in for the ``subprocess`` module inside PuLP's CBC interface, which starts
+    CBC with ``subprocess.Popen`` and keeps the process to itself: a CBC run under a
+    deadline is handed to it, to be killed when the plan is cancelled."""
+
+    def __getattr__(self, name: str):
+        return getattr(subprocess, name)
+
+    @staticmethod
+    def Popen(*args, **kwargs) -> subprocess.Popen:  # noqa: N802 — subprocess's name
+        process = subprocess.Popen(*args, **kwargs)
+        deadline = control.current()
+        if deadline is not None:
+            deadline.adopt(process)
+        return process
+
+
+coin_api.subprocess = _Launcher()
 
 
 def engine_name(name: str) -> str:
@@ -132,11 +171,19 @@ def run(
     """Solve ``lp`` (already holding its objective) with engine ``name``; ``mip``: it has
     integer variables (``False`` on a model with some solves its LP relaxation, on HiGHS);
     ``start``: all its variables, whose current values are a feasible
-    plan to start from (``None``: none). Never raises for solver trouble."""
+    plan to start from (``None``: none). Never raises for solver trouble; raises
+    :class:`solver.control.Cancelled` when the current deadline is (or gets) cancelled."""
+    deadline = control.current()
+    if deadline is not None:
+        deadline.check()
     limit = None if time_limit is None else max(time_limit, TIME_FLOOR)
     if engine_name(name) == "highs":
-        return _run_highs(lp, limit, gap, mip, start)
-    return _run_cbc(lp, limit, gap, start is not None)
+        outcome = _run_highs(lp, limit, gap, mip, start)
+    else:
+        outcome = _run_cbc(lp, limit, gap, start is not None)
+    if deadline is not None:
+        deadline.check()  # a solve cut short by cancel() has no outcome
+    return outcome
 
 
 def _run_highs(lp: pulp.LpProblem, limit: float | None, gap: float, mip: bool, start) -> Outcome:
@@ -220,7 +267,13 @@ def _run_cbc(lp: pulp.LpProblem, limit: float | None, gap: float, warm: bool, pr
         with open(log, encoding="utf-8", errors="replace") as f:
             text = f.read()
     except Exception as error:  # noqa: BLE001 — the contract: solver trouble is a status, not a raise
-        return Outcome("error", detail=f"{type(error).__name__}: {error}")
+        # a missing or broken CBC: PuLP says which; CBC's own last words are in its log
+        said = []
+        with contextlib.suppress(OSError), open(log, encoding="utf-8", errors="replace") as f:
+            said = [line.strip() for line in f if line.strip()]
+        last = f" (it said: {said[-1]})" if said else ""
+        where = os.path.normpath(solver.path)
+        return Outcome("error", detail=f"CBC at {where} could not be run{last}: {type(error).__name__}: {error}")
     finally:
         with contextlib.suppress(OSError):
             os.remove(log)
