@@ -18,26 +18,8 @@ from solver.prioritiser import solve
 from solver.problem import Demand, Lock, Option, Problem, Settings, Solution
 from solver.rounding import round_whole
 from tests.unit import lexicographic
+from tests.unit.horizon_solving import approx, d, engine, plan  # noqa: F401 — engine is a fixture
 
-
-@pytest.fixture(params=("highs", "cbc"))
-def engine(request) -> str:
-    return request.param
-
-
-def plan(engine: str, demands, hours: dict, **settings) -> Solution:
-    """Solve with ``settings`` on ``engine``; the plan must be optimal."""
-    solution = solve(Problem(tuple(demands), hours, Settings(solver=engine, **settings)))
-    assert solution.status == "optimal" and solution.gap == 0.0, solution.message
-    return solution
-
-
-def d(id, tonnes, *options, key=False, **fields) -> Demand:
-    return Demand(id, tonnes, key, tuple(Option(*o) for o in options), **fields)
-
-
-def approx(value):
-    return pytest.approx(value, rel=1e-9, abs=1e-6)
 
 
 def assert_lines(solution: Solution, expected: dict) -> None:
