@@ -869,11 +869,8 @@ def db_backup(ctx: typer.Context, file: Path = typer.Argument(..., help="A new f
 @handled
 def db_restore(ctx: typer.Context, file: Path = typer.Argument(..., help="A backup made by `millplan db backup`.")) -> None:
     """Put a backup back in place of the SQLite database (admins), and upgrade it."""
-    url = ctx.find_root().obj["db"]
-    target = database.sqlite_store(url, "restore", file)  # PostgreSQL gets its advice before the server is asked who acts
-    # a restore into a new file replaces no one's store: the OS login acts (--as needs a store to be proven on)
-    login = _login(ctx) if target.exists() else identity.os_login()
-    revision = database.restore(url, file, login=login)
+    obj = ctx.find_root().obj
+    revision = database.restore(obj["db"], file, as_login=obj["as"])
     out.print(_("database restored from {file} (migration {revision}, now upgraded)").format(file=file, revision=revision))
 
 

@@ -61,7 +61,7 @@ def main(argv: list[str]) -> None:
         copy = Path(folder) / "copy.sqlite"
         timed("db backup", lambda: database.backup(url, copy))
         store.dispose()
-        timed("db restore (check, copy in, upgrade)", lambda: database.restore(url, copy, login="bench"))
+        timed("db restore (check, copy in, upgrade)", lambda: database.restore(url, copy))
         size_mb = copy.stat().st_size / 1e6
         assignment_lines = sum(len(o.assignment.lines) for o in outcomes)
     print(f"{positions} positions, {len(lines)} product lines, {assignment_lines} assignment lines, database {size_mb:.1f} MB")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from core import identity
 from core.errors import InvalidInput, MillplanError, NotFound
 from core.permissions import Action, actor, require
 from storage import backup as store_backup
@@ -84,22 +85,26 @@ def check_backup(file: Path) -> str:
     return revision
 
 
-def restore(url: str, file: Path, *, login: str) -> str:
+def restore(url: str, file: Path, *, as_login: str | None = None) -> str:
     """Put the backup ``file`` in place of the SQLite store at ``url`` (one transaction:
     others see the old data or the new, never a mix), upgrade it to this millplan's
     schema and record the restore in its audit log. Returns the backup's migration.
 
     Raises :class:`MillplanError` for PostgreSQL (with ``pg_restore`` advice),
     :class:`InvalidInput` / :class:`NotFound` for a file that is not a good backup (see
-    :func:`check_backup`), and :class:`Forbidden` unless ``login`` is an admin of the
-    store being replaced.
+    :func:`check_backup`), and :class:`Forbidden` unless who acts (:mod:`core.identity`,
+    ``as_login`` as ``--as``) is an admin of the store being replaced. A restore into a
+    new file replaces no one's store: the OS login acts (``--as`` needs a store to be
+    proven on).
     """
     database = sqlite_store(url, "restore", file)
     file = Path(file).expanduser()
     revision = check_backup(file)
+    login = identity.os_login()
     if database.exists():
         current = open_store(url)
         try:
+            login = identity.acting_login(current, as_login)
             require(actor(current, login), Action.RESTORE_DATABASE, target="database")
         finally:
             current.dispose()

@@ -147,6 +147,24 @@ def test_backup_while_others_write_and_restore(staffed, tmp_path):
     assert bad.exit_code == 2 and "is not an SQLite database" in bad.stderr
 
 
+def test_restore_into_a_new_file_is_done_by_the_os_login_and_an_admin_may_name_another(staffed, tmp_path):
+    # a new file replaces no one's store: nothing to prove --as on, so the OS login acts;
+    # over an existing store --as is proven on it (an admin may, a planner may not)
+    copy = tmp_path / "copy.sqlite"
+    assert run(staffed, "db", "backup", str(copy)).exit_code == 0
+    fresh = f"sqlite:///{tmp_path / 'new' / 'fresh.sqlite'}"
+    done = run(fresh, "--as", "plm", "db", "restore", str(copy))
+    assert done.exit_code == 0, done.stderr
+    store = open_store(fresh)
+    with store.unit_of_work() as repo:
+        assert repo.audit_entries("database")[0].login == "osuser"
+    store.dispose()
+    refused = run(fresh, "--as", "admin", "db", "restore", str(copy), login="planner")
+    assert refused.exit_code == 5
+    by_admin = run(fresh, "--as", "plm", "db", "restore", str(copy), login="admin")
+    assert by_admin.exit_code == 5 and "only an admin may restore the database" in by_admin.stderr
+
+
 def test_postgresql_backup_is_advice_without_connecting():
     url = "postgresql+psycopg://planner:secret@127.0.0.1:1/plant"
     advice = CliRunner().invoke(cli.app, ["--db", url, "db", "backup", "plant.dump"])
