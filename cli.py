@@ -251,7 +251,8 @@ def _report_import(report: ImportReport, as_json: bool) -> None:
 
 
 def _import(ctx: typer.Context, run: Callable, file: Path, mapping: Optional[Path], skip_invalid: bool, rejects: Optional[Path], as_json: bool) -> None:
-    report = run(_store(ctx, create=True), file, login=_login(ctx), mapping_path=mapping, skip_invalid=skip_invalid, rejects_path=rejects)
+    with database.new_store_kept_if_done(ctx.find_root().obj["db"]):
+        report = run(_store(ctx, create=True), file, login=_login(ctx), mapping_path=mapping, skip_invalid=skip_invalid, rejects_path=rejects)
     _report_import(report, as_json)
 
 

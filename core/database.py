@@ -8,7 +8,9 @@ says how (``pg_dump`` / ``pg_restore``) rather than reimplementing them.
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 from core import identity
@@ -36,6 +38,22 @@ def _postgres_advice(url: str, verb: str, file: Path) -> str:
         f"content in one transaction; {password}), then run any millplan command to upgrade it:\n"
         f"  {store_backup.pg_restore_command(url, file)}"
     )
+
+
+@contextlib.contextmanager
+def new_store_kept_if_done(url: str) -> Iterator[None]:
+    """Around a command that may create the SQLite store at ``url`` (an import): if the
+    file did not exist before and the command fails, the new file goes again — a refused
+    import into a mistyped ``--db`` leaves no empty plant behind for later commands."""
+    file = sqlite_file(url)
+    fresh = file is not None and not file.exists()
+    try:
+        yield
+    except BaseException:
+        if fresh:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{file}{suffix}").unlink(missing_ok=True)
+        raise
 
 
 def sqlite_store(url: str, verb: str, file: Path) -> Path:

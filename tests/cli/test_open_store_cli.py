@@ -81,6 +81,23 @@ def test_imports_create_the_named_store(tmp_path):
     assert len(json.loads(CliRunner().invoke(cli.app, ["--db", url, "load", "--json"]).stdout)["mills"]) == 2
 
 
+def test_a_refused_import_leaves_no_new_store_behind_but_keeps_an_existing_one(tmp_path):
+    junk = tmp_path / "junk.xlsx"
+    junk.write_bytes(b"not a workbook at all")
+    typo = tmp_path / "typo.sqlite"
+    refused = CliRunner().invoke(cli.app, ["--db", f"sqlite:///{typo}", "import", "portfolio", str(junk)])
+    assert refused.exit_code != 0 and str(junk.name) in refused.stderr
+    assert not list(tmp_path.glob("typo.sqlite*"))  # no empty plant for the next command to open
+    plant = tmp_path / "plant.sqlite"
+    store = open_store(f"sqlite:///{plant}")
+    tiny_plant(store)
+    store.dispose()
+    again = CliRunner().invoke(cli.app, ["--db", f"sqlite:///{plant}", "import", "portfolio", str(junk)])
+    assert again.exit_code != 0 and plant.exists()
+    deals = json.loads(CliRunner().invoke(cli.app, ["--db", f"sqlite:///{plant}", "deals", "--json"]).stdout)
+    assert [d["deal"] for d in deals] == ["D4"]
+
+
 def test_db_restore_creates_the_named_store(tmp_path):
     source = f"sqlite:///{tmp_path / 'plant.sqlite'}"
     store = open_store(source)
