@@ -25,7 +25,7 @@ from storage.store import Store
 __all__ = ["Board", "board", "offered", "opening", "parse_later", "role_name"]
 
 OPENING_MONTHS = 24
-"""How many months either side of today :func:`opening` looks through for revisions."""
+"""How many months ahead of today :func:`opening` looks through for revisions."""
 
 
 @dataclass(frozen=True)
@@ -137,7 +137,8 @@ def opening(store: Store, login: str, product_lines: list[str]) -> tuple[Month, 
     The line is the first of his own lines among ``product_lines`` (else the first of
     ``product_lines``; ``None`` when there is none). The month is that of the newest
     revision of the line still waiting for action (a draft, in review or re-approval),
-    else of its newest revision, within :data:`OPENING_MONTHS` of today; else next month.
+    else of its newest revision, from this month to :data:`OPENING_MONTHS` ahead (a
+    past month can no longer be planned, so it is never where the work is); else next month.
     """
     who = actor(store, login)
     line = next((own for own in who.lines if own in product_lines), product_lines[0] if product_lines else None)
@@ -145,7 +146,7 @@ def opening(store: Store, login: str, product_lines: list[str]) -> tuple[Month, 
     if line is None:
         return now + 1, None
     with store.reading() as repo:
-        found = repo.revision_tonnes([now + step for step in range(-OPENING_MONTHS, OPENING_MONTHS + 1)])
+        found = repo.revision_tonnes([now + step for step in range(OPENING_MONTHS + 1)])
     latest: dict[Month, AssignmentState] = {}
     for month, product_line, _revision, state, _tonnes in found:  # newest revision first
         if product_line == line:

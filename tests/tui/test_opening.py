@@ -3,7 +3,10 @@ revision waits for him (else his newest), else next month."""
 
 from __future__ import annotations
 
-from core import assignments, planning
+from datetime import date
+
+from core import approval, assignments, planning
+from core.months import today_set
 from tests.plants import PLAN_MONTH, build, deal, mill, position, staff
 from tests.tui.test_roles_pilot import SIZE, settle
 from tui.app import MillplanApp
@@ -58,3 +61,14 @@ async def test_with_nothing_waiting_the_newest_revision_else_next_month(sqlite_s
 
 def app_pane(app) -> ApprovalPane:
     return app.query_one(ApprovalPane)
+
+
+def test_a_month_now_past_is_never_where_the_workstation_opens(sqlite_store):
+    # LATER planned and waiting; once the plant's date is past LATER, it can no longer be
+    # planned, so the workstation opens on the month after today instead
+    two_line_plant(sqlite_store)
+    planning.plan(sqlite_store, LATER, login="plm", product_line="L")
+    assert approval.opening(sqlite_store, "plm", ["A", "L"]) == (LATER, "L")
+    after = LATER + 1
+    with today_set(date(after.year, after.month, 10)):
+        assert approval.opening(sqlite_store, "plm", ["A", "L"]) == (after + 1, "L")
