@@ -96,7 +96,7 @@ def handled(command: Callable) -> Callable:
 
 def _error_document(exc: MillplanError) -> dict[str, Any]:
     if isinstance(exc, ImportRejected):
-        return {"status": "rejected", "file": exc.path, "problems": [p.as_dict() for p in exc.problems], "exit_code": exc.exit_code}
+        return {"status": "rejected", "message": str(exc), "file": exc.path, "problems": [p.as_dict() for p in exc.problems], "exit_code": exc.exit_code}
     status = "infeasible" if isinstance(exc, InfeasiblePlan) else "error"
     return {"status": status, "message": str(exc), "exit_code": exc.exit_code}
 

@@ -140,7 +140,9 @@ def test_bad_import_names_the_cell_and_writes_nothing(db, shared_data, tmp_path)
     assert "broken.xlsx" in result.stderr and "row 10" in result.stderr and "column O" in result.stderr
     assert "negative" in result.stderr
     as_json = run(db, "import", "portfolio", str(broken), "--json")
-    problem = json.loads(as_json.stdout)["problems"][0]
+    document = json.loads(as_json.stdout)
+    assert document["status"] == "rejected" and "nothing imported" in document["message"] and document["exit_code"] == 1
+    problem = document["problems"][0]
     assert (problem["sheet"], problem["row"], problem["column"], problem["value"]) == ("Портфель", 10, "O", "-5")
     assert json.loads(run(db, "deals", "--json").stdout) == []  # nothing was written
 
