@@ -26,7 +26,7 @@ from core.errors import InvalidInput, NotFound
 from core.i18n import _
 from core.model import Assignment, Position, Role
 from core.months import Month
-from core.names import name_key
+from core.names import display_names, name_key
 from core.notices import Item, MailState, Notification
 from core.numbers import grouped
 from solver.prioritiser import MIN_TONNES
@@ -354,9 +354,8 @@ def item_lines(items: Iterable[Item]) -> list[str]:
 
 
 def person(repo: Repository, login: str) -> str:
-    """Who ``login`` is, for a message: the user's name where registered, else the login."""
-    user = repo.user(login)
-    return user.name if user is not None else login
+    """Who ``login`` is, for a message (:func:`core.names.display_names`)."""
+    return display_names(repo, [login])[login]
 
 
 class Managers:
