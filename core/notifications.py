@@ -106,7 +106,11 @@ def notify_all(repo: Repository, changes: Iterable[Change]) -> int:
     )
     addresses = mailbox.emails_of({login for login, _event in new})
     mailbox.enqueue_all(
-        [_mail(c.login, addresses[c.login], c.event, c.subject, c.body, now) for key, c in checked.items() if key in new and addresses.get(c.login)]
+        [
+            _mail(c.login, addresses[c.login], c.event, c.subject, c.body, now)
+            for key, c in checked.items()
+            if key in new and addresses.get(c.login)
+        ]
     )
     return len(new)
 

@@ -118,7 +118,9 @@ class Mailbox:
         self._hand_over(NotificationNewsRow, "key", texts, login)
         return self._hand_over(NotificationRow, "event", texts, login, ("event", "subject", "body"))
 
-    def _hand_over(self, model: type[SQLModel], key: str, texts: Sequence[str], login: str, returned: Sequence[str] = ()) -> list[tuple]:
+    def _hand_over(
+        self, model: type[SQLModel], key: str, texts: Sequence[str], login: str, returned: Sequence[str] = ()
+    ) -> list[tuple]:
         """One UPDATE moving ``model``'s rows from ``texts`` to ``login``, the first per
         ``key`` not yet under ``login`` (the unique (login, key) constraint holds)."""
         table = model.__table__

@@ -206,7 +206,8 @@ def test_a_plan_run_by_a_batch_account_names_the_acting_user_and_lists_every_pos
     assert len(refs) >= 4 and all(set(item) == {"ref", "kind", "text", "reason"} and item["reason"] for item in message["items"])
     lines = shown.stdout.splitlines()
     assert all(len(line) <= 80 for line in lines)
-    assert f"{len(refs)} of your positions left out, cut or moved — {PLAN_MONTH} L draft r1, proposed" in " ".join(shown.stdout.split())  # wherever it wraps
+    subject = f"{len(refs)} of your positions left out, cut or moved — {PLAN_MONTH} L draft r1, proposed"
+    assert subject in " ".join(shown.stdout.split())  # wherever the line wraps
     listed = [line for line in lines if line.startswith("    • ")]
     assert [line.split()[1] for line in listed] == refs
     assert "Planned by Петрова Е. В." in shown.stdout and "root" not in shown.stdout
