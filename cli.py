@@ -882,6 +882,7 @@ import textwrap  # noqa: E402
 import time  # noqa: E402
 
 from core import notifications, outbox  # noqa: E402
+from core.months import plant_clock  # noqa: E402
 from core.notices import MailState  # noqa: E402
 
 inbox_app = typer.Typer(help="Your notifications: positions left out, cut or moved later, answers, conflicts, approvals.")
@@ -891,7 +892,7 @@ app.add_typer(mail_app, name="mail")
 
 
 def _when(at) -> str:  # noqa: ANN001 - an aware datetime or None
-    return f"{at:%Y-%m-%d %H:%M} UTC" if at else "—"
+    return plant_clock(at) if at else "—"  # as the history shows times
 
 
 @inbox_app.callback(invoke_without_command=True)

@@ -145,9 +145,12 @@ def _announce(repo: Repository, approved: Assignment) -> None:
         tonnes[line.position_id] = tonnes.get(line.position_id, 0.0) + line.tonnes
     left_out = {e.position_id: e for e in approved.exclusions if e.reason_code != "replan"}
     positions = repo.positions(ids=set(tonnes) | set(left_out)) if tonnes or left_out else []
-    logins = notifications.manager_logins(repo, {p.sales_manager for p in positions})
+    whose = notifications.managers(repo)
     by_manager: dict[str, list[Item]] = {}
     for p in sorted(positions, key=lambda p: p.ref):
+        login = whose.login(p.sales_manager)
+        if not login:
+            continue  # a deal without a sales manager: nobody to tell
         out = left_out.get(p.id)
         values = {"customer": p.customer, "tonnes": grouped(tonnes.get(p.id, 0.0), 1), "out": grouped(out.tonnes_left_out if out else 0.0, 1)}
         if out is None:
@@ -156,7 +159,7 @@ def _announce(repo: Repository, approved: Assignment) -> None:
             item = Item(p.ref, "planned", _("{customer}: {tonnes} t planned, {out} t left out (final)").format(**values), out.reason)
         else:
             item = Item(p.ref, "left_out", _("{customer}: left out (final), {out} t").format(**values), out.reason)
-        by_manager.setdefault(logins.get(p.sales_manager, p.sales_manager), []).append(item)
+        by_manager.setdefault(login, []).append(item)
     where = f"{approved.month} {approved.product_line}"
     subject = _("The {where} assignment is approved (revision {n}): final").format(where=where, n=approved.revision)
     by = _("Approved by {who}").format(who=notifications.person(repo, approved.approved_by)) + (

@@ -3,20 +3,22 @@
 :func:`history` is the one reading of it that the command line (``millplan history``)
 and the workstation (``h``) lay out: entries become :class:`HistoryRow` with human
 names — the customer's name for ``customer_id``, the mill's code for ``mill_id``, the
-user's name for a login — and times at the plant (:func:`core.months.plant_time`).
+user's name for a login (:func:`core.names.display_names`) — and times at the plant
+(:func:`core.months.plant_clock`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from core.errors import InvalidInput, NotFound
 from core.i18n import _
 from core.model import AuditEntry, parse_position_ref
-from core.months import plant_time
+from core.months import plant_clock
+from core.names import display_names
 from core.numbers import grouped
 from storage.store import Store
 
@@ -77,7 +79,9 @@ def history(store: Store, object_key: str | None = None, limit: int = 50) -> lis
                 f"nothing in the audit log under {object_key!r}: give a deal number, DEAL#NO, a mill, "
                 "MILL/YYYY-MM, YYYY-MM/LINE/rN, 'user LOGIN', 'request N', 'conflict N' or 'escalation N'"
             )
-        names = repo.audit_names(_referenced(entries))
+        referenced = _referenced(entries)
+        people = referenced.pop("user")
+        names = {**repo.audit_names(referenced), "user": display_names(repo, people)}
     fields = _fields()
     return [_row(e, names, fields) for e in entries]
 
@@ -128,12 +132,7 @@ def _row(e: AuditEntry, names: dict[str, dict], fields: dict[str, tuple[str, str
         if old == new or (old is None and new == "—"):  # unchanged, or created empty: nothing to read
             continue
         changes.append(FieldChange(fields.get(field, (field.replace("_", " "),))[0], old, new))
-    return HistoryRow(e, _plant(e.at), names["user"].get(e.login, e.login), tuple(changes))
-
-
-def _plant(at: datetime) -> str:
-    """A stored time (UTC; naive ones are UTC too) as the plant's clock showed it."""
-    return f"{plant_time(at if at.tzinfo else at.replace(tzinfo=timezone.utc)):%Y-%m-%d %H:%M}"
+    return HistoryRow(e, plant_clock(e.at), names["user"][e.login], tuple(changes))
 
 
 def _fields() -> dict[str, tuple[str, str]]:
@@ -162,10 +161,10 @@ def _text(field: str, value: Any, names: dict[str, dict], fields: dict[str, tupl
     if field in OBJECTS:
         return f"{field} {value}"
     if field.endswith("_by"):
-        return str(names["user"].get(value, value))
+        return names["user"][value]
     if field.endswith("_at") and isinstance(value, str):
         try:
-            return _plant(datetime.fromisoformat(value))
+            return plant_clock(datetime.fromisoformat(value))
         except ValueError:
             return value
     unit = fields.get(field, ("", ""))[1]

@@ -19,7 +19,7 @@ from core.errors import ChangedMeanwhile, InvalidInput
 from core.i18n import _
 from core.model import Assignment
 from core.months import Month
-from core.notifications import manager_logins, notify, person
+from core.notifications import manager_login, notify, person
 from core.numbers import grouped
 from core.open_items import CONFLICT_KIND, call_director
 from core.permissions import Action, Actor, actor, require
@@ -157,9 +157,10 @@ def escalate(store: Store, conflict_id: int, *, login: str, why: str, seen_versi
 
 
 def _tell_manager(repo: Repository, conflict: Conflict, *, event: str, subject: str, body: str) -> None:
-    """Notify the sales manager of the conflict's position (once per ``event``)."""
-    login = manager_logins(repo, [conflict.sales_manager]).get(conflict.sales_manager, conflict.sales_manager)
-    notify(repo, login=login, event=event, kind=CONFLICT_KIND, subject=subject, body=body, object_key=conflict.key)
+    """Notify the sales manager of the conflict's position (once per ``event``), if it has one."""
+    login = manager_login(repo, conflict.sales_manager)
+    if login:
+        notify(repo, login=login, event=event, kind=CONFLICT_KIND, subject=subject, body=body, object_key=conflict.key)
 
 
 def resolve(

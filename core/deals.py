@@ -11,7 +11,7 @@ from core.errors import MillplanError, StateError
 from core.i18n import _
 from core.model import Deal, DealStatus, Position
 from core.months import Month
-from core.notifications import manager_logins, notify, person
+from core.notifications import manager_login, notify, person
 from core.permissions import Action, actor_in, require
 from storage.repository import Repository
 from storage.store import Store
@@ -110,11 +110,11 @@ def reject(store: Store, number: str, reason: str, *, login: str) -> Deal:
 
 def _tell(repo: Repository, deal: Deal, login: str, body: str) -> None:
     """Notify the deal's sales manager of its acceptance or rejection (once per outcome)."""
-    manager = deal.sales_manager.strip()
-    if not manager:
+    login = manager_login(repo, deal.sales_manager)
+    if not login:
         return  # a deal without a sales manager: nobody to tell
     notify(
-        repo, login=manager_logins(repo, [manager]).get(manager, manager), event=f"deal {deal.number} {deal.status.value}",
+        repo, login=login, event=f"deal {deal.number} {deal.status.value}",
         kind=f"deal_{deal.status.value}",
         subject=_("Deal {number} {status}").format(number=deal.number, status=deal.status.value), body=body,
         object_key=deal.number,

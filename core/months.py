@@ -44,6 +44,12 @@ def plant_time(now: datetime | None = None) -> datetime:
         raise InvalidInput(f"{TIMEZONE_ENV}={zone!r} is not a time zone (e.g. Asia/Yekaterinburg)") from None
 
 
+def plant_clock(at: datetime) -> str:
+    """A stored time (UTC; a naive one is UTC too) as the plant's clock showed it,
+    ``YYYY-MM-DD HH:MM`` (:func:`plant_time`): how history and the inbox show times."""
+    return f"{plant_time(at if at.tzinfo else at.replace(tzinfo=timezone.utc)):%Y-%m-%d %H:%M}"
+
+
 def parse_day(text: str, source: str = TODAY_ENV) -> date:
     """Strict ``YYYY-MM-DD``; raises :class:`~core.errors.InvalidInput` naming ``source``
     (where the text came from) otherwise."""

@@ -26,7 +26,7 @@ from core.errors import InvalidInput, NotFound
 from core.i18n import _
 from core.model import Assignment, Position, Role
 from core.months import Month
-from core.names import name_key
+from core.names import display_names, name_key
 from core.notices import Item, MailState, Notification
 from core.numbers import grouped
 from solver.prioritiser import MIN_TONNES
@@ -107,18 +107,7 @@ def notify_all(repo: Repository, changes: Iterable[Change]) -> int:
     addresses = mailbox.emails_of({login for login, _event in new})
     mailbox.enqueue_all(
         [
-            {
-                "created_at": now,
-                "event": c.event,
-                "login": c.login,
-                "address": addresses[c.login],
-                "subject": c.subject,
-                "body": _mail_body(c.body),
-                "message_id": message_id(c.event, addresses[c.login]),
-                "status": MailState.PENDING.value,
-                "attempts": 0,
-                "next_attempt_at": now,
-            }
+            _mail(c.login, addresses[c.login], c.event, c.subject, c.body, now)
             for key, c in checked.items()
             if key in new and addresses.get(c.login)
         ]
@@ -126,35 +115,53 @@ def notify_all(repo: Repository, changes: Iterable[Change]) -> int:
     return len(new)
 
 
-def addressed_to(repo: Repository, login: str) -> list[str]:
-    """The addresses whose notifications are ``login``'s: the login itself, and — for a
-    registered user whose name no other user shares — the sales-manager texts matching
-    his name (``Иванов А. С.``; :func:`core.names.name_key`) that no user has as login:
-    news written before he was registered, or under his name, waits there for him."""
-    users = repo.mailbox.users()
-    name = next((n for user_login, n, _email in users if user_login == login), None)
-    if name is None or sum(name_key(n) == name_key(name) for _login, n, _email in users) > 1:
-        return [login]
-    registered = {user_login for user_login, _name, _email in users}
-    return [login] + [
-        text for text in repo.mailbox.notification_logins() if text not in registered and name_key(text) == name_key(name)
-    ]
+def _mail(login: str, address: str, event: str, subject: str, body: str, now: datetime) -> dict:
+    """The outbox row of the e-mail copy of notification ``event`` to ``login``."""
+    return {
+        "created_at": now, "event": event, "login": login, "address": address, "subject": subject, "body": _mail_body(body),
+        "message_id": message_id(event, address), "status": MailState.PENDING.value, "attempts": 0, "next_attempt_at": now,
+    }
+
+
+def hand_waiting(repo: Repository) -> int:
+    """Give each user the notifications waiting under a sales-manager text that now names
+    him (:meth:`Managers.login`: his login, or his name that no other user has), and queue
+    their e-mail when he has an address — called in the unit of work that adds, renames
+    or removes a user. Once handed over they stay his, whoever registers that name later.
+    Returns how many notifications were handed over."""
+    texts = repo.mailbox.waiting_texts()
+    if not texts:
+        return 0
+    managers = Managers(repo.mailbox.users())
+    owners: dict[str, list[str]] = {}
+    for text in texts:
+        owner = managers.login(text)
+        if owner and owner != text:
+            owners.setdefault(owner, []).append(text)
+    now, handed = _now(), 0
+    addresses = repo.mailbox.emails_of(owners)
+    for login, his in sorted(owners.items()):
+        moved = repo.mailbox.readdress(his, login)
+        handed += len(moved)
+        if addresses.get(login):
+            repo.mailbox.enqueue_all([_mail(login, addresses[login], *notice, now) for notice in moved])
+    return handed
 
 
 def inbox(store: Store, login: str, *, unread_only: bool = False, limit: int = 50) -> list[Notification]:
-    """The notifications of ``login`` (see :func:`addressed_to`), newest first, at most
-    ``limit`` (only unread ones with ``unread_only``). Raises :class:`InvalidInput` for a
-    limit below 1."""
+    """The notifications of ``login``, newest first, at most ``limit`` (only unread ones
+    with ``unread_only``). Raises :class:`InvalidInput` for a limit below 1."""
     if limit < 1:
         raise InvalidInput(f"--limit {limit}: show at least one notification")
     with store.reading() as repo:
-        return repo.mailbox.notifications(addressed_to(repo, login), unread_only=unread_only, limit=limit)
+        return repo.mailbox.notifications(login, unread_only=unread_only, limit=limit)
 
 
 def unread_count(store: Store, login: str) -> int:
-    """How many notifications of ``login`` are unread (the workstation's badge)."""
+    """How many notifications of ``login`` are unread (the workstation's badge): one
+    indexed count."""
     with store.reading() as repo:
-        return repo.mailbox.unread_count(addressed_to(repo, login))
+        return repo.mailbox.unread_count(login)
 
 
 def mark_read(store: Store, login: str, ids: list[int] | None) -> int:
@@ -165,16 +172,15 @@ def mark_read(store: Store, login: str, ids: list[int] | None) -> int:
     """
     with store.unit_of_work() as repo:
         mailbox = repo.mailbox
-        addresses = addressed_to(repo, login)
         if ids is not None:
-            missing = sorted(set(ids) - mailbox.notification_ids(addresses, ids))
+            missing = sorted(set(ids) - mailbox.notification_ids(login, ids))
             if missing:
                 raise NotFound(
                     _("notification {ids} is not in the inbox of {login}").format(
                         ids=", ".join(str(i) for i in missing), login=login
                     )
                 )
-        return mailbox.mark_read(addresses, ids, _now())
+        return mailbox.mark_read(login, ids, _now())
 
 
 class Change(NamedTuple):
@@ -248,7 +254,7 @@ def changes_for_managers(
     before: Assignment | None,
     after: Assignment,
     positions: Mapping[int, Position],
-    managers: Mapping[str, str] | None = None,
+    managers: Managers | None = None,
     later: Mapping[int, Month] | None = None,
 ) -> list[News]:
     """What the sales managers must hear when ``after`` replaces ``before`` (the previous
@@ -264,14 +270,13 @@ def changes_for_managers(
       not in ``before``, though requested for an earlier month.
 
     Each carries the prioritiser's reason from ``after``'s exclusions. ``positions`` maps
-    position id → :class:`Position` (those missing are skipped); ``managers`` maps a
-    deal's ``sales_manager`` text to a login (see :func:`manager_logins`; unmapped text is
-    used as the login itself, so the notification waits for that user). The item's key is
+    position id → :class:`Position` (those missing are skipped); ``managers`` says whose a
+    deal's ``sales_manager`` text is (default: the text itself is the login). The item's key is
     ``MONTH/LINE/rN:POSITION_ID:KIND`` (a cut adds the tonnes left, a move the month), so
     the same news about one revision is told once however often the draft is re-planned.
     Positions are taken in id order; the result is deterministic.
     """
-    managers = managers or {}
+    managers = managers or Managers()
     later = later or {}
     was, now = _planned(before), _planned(after)
     known = set(was) | {e.position_id for e in (before.exclusions if before else ())}
@@ -282,7 +287,7 @@ def changes_for_managers(
     news = []
     for pid in sorted(set(was) | set(now) | set(reasons)):
         position = positions.get(pid)
-        login = managers.get(position.sales_manager, position.sales_manager.strip()) if position else ""
+        login = managers.login(position.sales_manager) if position else None
         if not login:
             continue  # unknown position, or a deal without a sales manager: nobody to tell
         t_before, t_after = was.get(pid, 0.0), now.get(pid, 0.0)
@@ -353,29 +358,45 @@ def item_lines(items: Iterable[Item]) -> list[str]:
 
 
 def person(repo: Repository, login: str) -> str:
-    """Who ``login`` is, for a message: the user's name where registered, else the login."""
-    user = repo.user(login)
-    return user.name if user is not None else login
+    """Who ``login`` is, for a message (:func:`core.names.display_names`)."""
+    return display_names(repo, [login])[login]
 
 
-def manager_logins(repo: Repository, names: Iterable[str]) -> dict[str, str]:
-    """Map each deal's ``sales_manager`` text to a user's login: a user with that login if
-    there is one, else the only user with that name (``Иванов А. С.``; compared by
-    :func:`core.names.name_key`: case, spaces and ё/е do not matter). Texts matching
-    neither (or several users by name) are left out of the result."""
-    users = repo.mailbox.users()
-    logins = {login for login, _name, _email in users}
-    by_name: dict[str, list[str]] = {}
-    for login, name, _email in users:
-        by_name.setdefault(name_key(name), []).append(login)
-    found = {}
-    for text in set(names):
-        same_name = by_name.get(name_key(text), [])
-        if text in logins:
-            found[text] = text
-        elif len(same_name) == 1:
-            found[text] = same_name[0]
-    return found
+class Managers:
+    """Who a deal's ``sales_manager`` text is, read from the users once (per unit of work).
+
+    ``users`` are (login, name, e-mail) as :meth:`storage.mailbox.Mailbox.users` gives
+    them; ``None`` reads none (each text is its own login).
+    """
+
+    def __init__(self, users: Iterable[tuple[str, str, str | None]] | None = None) -> None:
+        self._logins: set[str] = set()
+        self._by_name: dict[str, list[str]] = {}
+        for login, name, _email in users or ():
+            self._logins.add(login)
+            self._by_name.setdefault(name_key(name), []).append(login)
+
+    def login(self, text: str) -> str | None:
+        """The login notifications about ``text``'s deals go to: the user with that login
+        if there is one, else the only user with that name (``Иванов А. С.``; compared by
+        :func:`core.names.name_key`: case, spaces and ё/е do not matter), else the text
+        itself (stripped; its news waits there, see :func:`hand_waiting`). ``None`` for a
+        deal without a sales manager (empty text): nobody to tell."""
+        text = text.strip()
+        if not text or text in self._logins:
+            return text or None
+        same_name = self._by_name.get(name_key(text), [])
+        return same_name[0] if len(same_name) == 1 else text
+
+
+def managers(repo: Repository) -> Managers:
+    """:class:`Managers` of the users registered in ``repo``'s unit of work (one query)."""
+    return Managers(repo.mailbox.users())
+
+
+def manager_login(repo: Repository, text: str) -> str | None:
+    """The login of one deal's sales manager ``text`` (see :meth:`Managers.login`)."""
+    return managers(repo).login(text)
 
 
 def notify_changes(
@@ -388,13 +409,12 @@ def notify_changes(
     from ``repo``. Returns how many notifications are new."""
     ids = set(_planned(before)) | set(_planned(after)) | {e.position_id for e in after.exclusions}
     positions = {p.id: p for p in repo.positions(ids=ids)} if ids else {}
-    managers = manager_logins(repo, (p.sales_manager for p in positions.values()))
     later: dict[int, Month] = {}
     for assignment in sorted(repo.assignments_in_force((after.month + 1).range(LATER_MONTHS)), key=lambda a: a.month):
         if assignment.product_line == after.product_line:
             for line in assignment.lines:
                 later.setdefault(line.position_id, assignment.month)
-    news = [*changes_for_managers(before, after, positions, managers, later), *extra]
+    news = [*changes_for_managers(before, after, positions, managers(repo), later), *extra]
     return tell(repo, news, event=f"{after.key}:plan", object_key=after.key, compose=compose_plan(repo, after, by=by))
 
 

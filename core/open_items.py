@@ -26,7 +26,7 @@ from core.attributes import mill_options
 from core.i18n import _
 from core.model import Assignment, Plant, Position, Role
 from core.notices import Item
-from core.notifications import News, manager_logins, notify_role, person
+from core.notifications import News, managers, notify_role, person
 from core.numbers import grouped
 from core.workflow_items import Conflict, ConflictState, Escalation, EscalationState, Outcome, RequestKind, RequestState
 from storage.repository import Repository
@@ -125,11 +125,11 @@ def conflict_news(repo: Repository, opened: list[Conflict]) -> list[News]:
     told with the rest of the plan's news to him (:func:`core.notifications.notify_changes`)."""
     if not opened:
         return []
-    logins = manager_logins(repo, {c.sales_manager for c in opened})
+    whose = managers(repo)
     requested = {p.id: p.requested_month for p in repo.positions(ids={c.position_id for c in opened})}
     return [
         News(
-            logins.get(c.sales_manager, c.sales_manager),
+            login,
             Item(
                 c.position_ref, CONFLICT_KIND,
                 _("{customer}: conflict {id} opened, {tonnes} t short of its requested month {requested}; {margin} RUB at stake").format(
@@ -141,6 +141,7 @@ def conflict_news(repo: Repository, opened: list[Conflict]) -> list[News]:
             ),
         )
         for c in opened
+        if (login := whose.login(c.sales_manager))
     ]
 
 

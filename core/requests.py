@@ -33,6 +33,7 @@ from core.errors import ChangedMeanwhile, InvalidInput, NotFound, StateError
 from core.i18n import _
 from core.model import Assignment, AssignmentState, Position, Role, parse_position_ref
 from core.months import Month
+from core.names import display_names
 from core.notifications import notify, notify_role, person
 from core.numbers import grouped
 from core.permissions import Action, Actor, actor, require
@@ -411,8 +412,9 @@ def _ask(repo: Repository, request: Request) -> None:
 def _tell(repo: Repository, request: Request) -> None:
     """Notify the sales manager who raised ``request`` of its answer, and the line's other
     product-line managers — a grant re-plans their draft (once per answer)."""
+    names = display_names(repo, [request.answered_by, request.requested_by])
     values = {
-        "who": person(repo, request.answered_by), "state": request.state.value, "what": describe(request),
+        "who": names[request.answered_by], "state": request.state.value, "what": describe(request),
         "month": request.month, "line": request.product_line, "margin": grouped(request.margin_at_stake), "answer": request.answer,
     }
     subject = _("Request {id} {state}: {what}").format(id=request.id, **values)
@@ -425,7 +427,7 @@ def _tell(repo: Repository, request: Request) -> None:
     notify_role(
         repo, Role.LINE_MANAGER, line=request.product_line, event=event, kind=ANSWERED_KIND, subject=subject,
         body=_("{who} {state} {asker}'s request to {what} ({month} {line}; {margin} RUB at stake): {answer}").format(
-            asker=person(repo, request.requested_by), **values
+            asker=names[request.requested_by], **values
         ),
         object_key=request.key, by=request.answered_by,
     )

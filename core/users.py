@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from core.errors import InvalidInput, NotFound, StateError
 from core.model import Role, User
+from core.notifications import hand_waiting
 from core.permissions import Action, Actor, actor, actor_in, require
 from storage.repository import Repository
 from storage.store import Store
@@ -65,14 +66,17 @@ def add_user(
     """Register ``login`` as ``name`` with ``role`` (and the product lines a product-line
     manager owns). Raises :class:`InvalidInput` for a bad login, name or lines,
     :class:`StateError` for a login already registered (or a non-admin first user),
-    :class:`Forbidden` unless ``by`` is an admin (or this is the first admin)."""
+    :class:`Forbidden` unless ``by`` is an admin (or this is the first admin). News
+    waiting under his name is his from then on (:func:`core.notifications.hand_waiting`)."""
     user = User(login.strip(), name.strip(), role, tuple(sorted(set(lines))), email.strip() if email else None)
     with store.unit_of_work() as repo:
         _require_manager(repo, store, by, f"user {user.login}", adding=user)
         _check(repo, user)
         if repo.user(user.login) is not None:
             raise StateError(f"{user.login} is already a millplan user (millplan users set-role to change him)")
-        return repo.save_user(user, by=by)
+        saved = repo.save_user(user, by=by)
+        hand_waiting(repo)
+        return saved
 
 
 def set_role(
@@ -89,7 +93,9 @@ def set_role(
     """Give ``login`` another role (and lines), optionally a new name or e-mail.
     ``version`` is the user's version as read: a stale one raises
     :class:`ChangedMeanwhile`. Raises :class:`NotFound`, :class:`InvalidInput`,
-    :class:`Forbidden` unless ``by`` is an admin, :class:`StateError` for the last admin."""
+    :class:`Forbidden` unless ``by`` is an admin, :class:`StateError` for the last admin.
+    A new name hands him the news waiting under it (and, left, his old name may now be
+    another user's alone: see :func:`core.notifications.hand_waiting`)."""
     with store.unit_of_work() as repo:
         _require_manager(repo, store, by, f"user {login}")
         old = repo.user(login)
@@ -99,7 +105,10 @@ def set_role(
         _check(repo, user)
         if old.role is Role.ADMIN and role is not Role.ADMIN and repo.count_users(Role.ADMIN) == 1:
             raise StateError(f"{login} is the only admin: add another admin before giving him another role")
-        return repo.save_user(user, by=by, expected_version=old.version if version is None else version)
+        saved = repo.save_user(user, by=by, expected_version=old.version if version is None else version)
+        if saved.name != old.name:
+            hand_waiting(repo)
+        return saved
 
 
 def remove_user(store: Store, login: str, *, by: str) -> User:
@@ -112,4 +121,6 @@ def remove_user(store: Store, login: str, *, by: str) -> User:
             raise NotFound(f"{login} is not a millplan user")
         if old.role is Role.ADMIN and repo.count_users(Role.ADMIN) == 1:
             raise StateError(f"{login} is the only admin and cannot be removed")
-        return repo.remove_user(login, by=by)
+        removed = repo.remove_user(login, by=by)
+        hand_waiting(repo)  # his name may now be another user's alone
+        return removed

@@ -16,6 +16,7 @@ from core.numbers import grouped
 from core.requests import describe
 from core.audit import HistoryRow
 from core.model import Assignment
+from core.months import plant_clock
 from core.notices import Notification
 from core.views import Column, TableView, short_reason
 from core.whatif import Shift, WhatIf
@@ -296,16 +297,17 @@ def history_view(rows: list[HistoryRow]) -> TableView:
 
 
 def inbox_view(found: list[Notification]) -> TableView:
-    """Notifications, newest first: ● while unread, when (UTC), subject, what it is about."""
+    """Notifications, newest first: ● while unread, when (plant time, as the history),
+    subject, what it is about."""
     columns = (
         Column("unread", " "),
-        Column("at", _("When (UTC)")),
+        Column("at", _("When (plant time)")),
         Column("subject", _("Subject"), wrap=True),
         Column("about", _("About")),
     )
     rows = tuple(
         {
-            "key": str(n.id), "id": n.id, "unread": "●" if n.read_at is None else "", "at": f"{n.at:%m-%d %H:%M}",
+            "key": str(n.id), "id": n.id, "unread": "●" if n.read_at is None else "", "at": plant_clock(n.at),
             "subject": n.subject, "about": n.object_key, "object_key": n.object_key, "body": "\n".join(n.details),
         }
         for n in found

@@ -104,39 +104,65 @@ class Mailbox:
         news waits for the first to commit, then finds it told."""
         return self._insert_new(NotificationNewsRow, rows, ("login", "key"))
 
-    def notification_logins(self) -> list[str]:
-        """Every login (or sales-manager text) that has notifications."""
-        return list(self.session.exec(select(NotificationRow.login).distinct()))
+    def waiting_texts(self) -> list[str]:
+        """The addresses (sales-manager texts) that hold notifications but are no user's
+        login: news waiting for the user that text names."""
+        registered = select(UserRow.login)
+        return list(self.session.exec(select(NotificationRow.login).where(NotificationRow.login.not_in(registered)).distinct()))
 
-    def notifications(self, logins: Sequence[str], *, unread_only: bool, limit: int) -> list[Notification]:
-        """Those addressed to any of ``logins``, newest first, at most ``limit``."""
-        query = select(NotificationRow).where(NotificationRow.login.in_(list(logins)))
+    def readdress(self, texts: Sequence[str], login: str) -> list[tuple[str, str, str]]:
+        """Hand the notifications addressed to any of ``texts`` to ``login``, and the
+        record of what they told; returns the (event, subject, body) of the notifications
+        handed over. An event ``login`` already has (or a second copy of one under another
+        text) stays where it is: he is told once."""
+        self._hand_over(NotificationNewsRow, "key", texts, login)
+        return self._hand_over(NotificationRow, "event", texts, login, ("event", "subject", "body"))
+
+    def _hand_over(
+        self, model: type[SQLModel], key: str, texts: Sequence[str], login: str, returned: Sequence[str] = ()
+    ) -> list[tuple]:
+        """One UPDATE moving ``model``'s rows from ``texts`` to ``login``, the first per
+        ``key`` not yet under ``login`` (the unique (login, key) constraint holds)."""
+        table = model.__table__
+        other = table.alias("other")
+        first = select(func.min(other.c.id)).where(other.c.login.in_(list(texts))).group_by(other.c[key])
+        his = select(other.c[key]).where(other.c.login == login)
+        statement = (
+            sa.update(table)
+            .where(table.c.login.in_(list(texts)), table.c.id.in_(first), table.c[key].not_in(his))
+            .values(login=login)
+        )
+        if not returned:
+            self.session.execute(statement)
+            return []
+        return [tuple(r) for r in self.session.execute(statement.returning(*(table.c[c] for c in returned)))]
+
+    def notifications(self, login: str, *, unread_only: bool, limit: int) -> list[Notification]:
+        """Those addressed to ``login``, newest first, at most ``limit``."""
+        query = select(NotificationRow).where(NotificationRow.login == login)
         if unread_only:
             query = query.where(NotificationRow.read_at.is_(None))
         query = query.order_by(NotificationRow.at.desc(), NotificationRow.id.desc()).limit(limit)
         return [_notification(r) for r in self.session.exec(query)]
 
-    def unread_count(self, logins: Sequence[str]) -> int:
+    def unread_count(self, login: str) -> int:
+        """How many notifications addressed to ``login`` are unread (one indexed count)."""
         return self.session.exec(
-            select(func.count()).select_from(NotificationRow).where(
-                NotificationRow.login.in_(list(logins)), NotificationRow.read_at.is_(None)
-            )
+            select(func.count()).select_from(NotificationRow).where(NotificationRow.login == login, NotificationRow.read_at.is_(None))
         ).one()
 
-    def notification_ids(self, logins: Sequence[str], ids: Iterable[int]) -> set[int]:
-        """Those of ``ids`` that are notifications addressed to any of ``logins``."""
+    def notification_ids(self, login: str, ids: Iterable[int]) -> set[int]:
+        """Those of ``ids`` that are notifications addressed to ``login``."""
         return set(
-            self.session.exec(
-                select(NotificationRow.id).where(NotificationRow.login.in_(list(logins)), NotificationRow.id.in_(list(ids)))
-            )
+            self.session.exec(select(NotificationRow.id).where(NotificationRow.login == login, NotificationRow.id.in_(list(ids))))
         )
 
-    def mark_read(self, logins: Sequence[str], ids: Iterable[int] | None, at: datetime) -> int:
-        """Set ``read_at`` on the unread notifications addressed to any of ``logins`` (only
-        ``ids`` when given); returns how many were unread."""
+    def mark_read(self, login: str, ids: Iterable[int] | None, at: datetime) -> int:
+        """Set ``read_at`` on the unread notifications addressed to ``login`` (only ``ids``
+        when given); returns how many were unread."""
         statement = (
             sa.update(NotificationRow)
-            .where(NotificationRow.login.in_(list(logins)), NotificationRow.read_at.is_(None))
+            .where(NotificationRow.login == login, NotificationRow.read_at.is_(None))
             .values(read_at=at)
         )
         if ids is not None:

@@ -120,14 +120,13 @@ class Repository:
 
     def audit_names(self, ids: dict[str, set]) -> dict[str, dict]:
         """What people call the rows an audit entry refers to by id. ``ids`` maps any of
-        ``customer``, ``mill``, ``deal``, ``assignment`` to row ids and ``user`` to logins;
-        the answer maps each to {id: customer name, mill code, deal number, revision key
-        ``YYYY-MM/LINE/rN``, user name} for the rows that still exist."""
+        ``customer``, ``mill``, ``deal``, ``assignment`` to row ids; the answer maps each to
+        {id: customer name, mill code, deal number, revision key ``YYYY-MM/LINE/rN``} for
+        the rows that still exist (users: :meth:`user_names`)."""
         queries = {
             "customer": (CustomerRow.id, CustomerRow.name),
             "mill": (MillRow.id, MillRow.code),
             "deal": (DealRow.id, DealRow.number),
-            "user": (UserRow.login, UserRow.name),
         }
         found: dict[str, dict] = {}
         for kind, wanted in ids.items():
@@ -165,6 +164,11 @@ class Repository:
         if row is None:
             return None
         return convert.user(row, tuple(self.session.exec(select(UserLineRow.product_line).where(UserLineRow.user_id == row.id))))
+
+    def user_names(self, logins: Iterable[str]) -> dict[str, str]:
+        """{login: name} of those of ``logins`` that are registered users (see
+        :func:`core.names.display_names`)."""
+        return dict(self.session.exec(select(UserRow.login, UserRow.name).where(UserRow.login.in_(list(logins)))).all())
 
     def count_users(self, role: Role | None = None) -> int:
         """How many users are registered (with ``role`` only, when given)."""

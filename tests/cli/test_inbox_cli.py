@@ -81,6 +81,16 @@ def test_inbox_lists_unread_with_reasons_and_marks_read(db):
     assert "No unread notifications for ivanov." in run(db, "inbox").stderr
 
 
+def test_inbox_times_are_the_plants_as_in_the_history(db, monkeypatch):
+    monkeypatch.setenv("MILLPLAN_TIMEZONE", "Asia/Yekaterinburg")  # UTC+5 all year
+    notify(db, "e1")
+    [stored] = json.loads(run(db, "inbox", "--json").stdout)["notifications"]
+    at = datetime.fromisoformat(stored["at"])
+    assert at.utcoffset() == timedelta(0)  # scripts read the instant in UTC
+    listed = run(db, "inbox").stdout
+    assert f"{at + timedelta(hours=5):%Y-%m-%d %H:%M}" in listed and "UTC" not in listed
+
+
 def test_reading_a_notification_of_someone_else_is_refused(db):
     notify(db, "e1", login="petrov")
     assert json.loads(run(db, "inbox", "--json").stdout)["notifications"] == []  # ivanov sees none of petrov's
@@ -196,7 +206,8 @@ def test_a_plan_run_by_a_batch_account_names_the_acting_user_and_lists_every_pos
     assert len(refs) >= 4 and all(set(item) == {"ref", "kind", "text", "reason"} and item["reason"] for item in message["items"])
     lines = shown.stdout.splitlines()
     assert all(len(line) <= 80 for line in lines)
-    assert f"{len(refs)} of your positions left out, cut or moved — {PLAN_MONTH} L draft r1, proposed" in " ".join(lines)
+    subject = f"{len(refs)} of your positions left out, cut or moved — {PLAN_MONTH} L draft r1, proposed"
+    assert subject in " ".join(shown.stdout.split())  # wherever the line wraps
     listed = [line for line in lines if line.startswith("    • ")]
     assert [line.split()[1] for line in listed] == refs
     assert "Planned by Петрова Е. В." in shown.stdout and "root" not in shown.stdout

@@ -8,8 +8,9 @@ from datetime import timedelta
 
 import pytest
 
-from core import assignments, audit, capacity, deals, planning, plan_options
+from core import assignments, audit, capacity, deals, notifications, planning, plan_options
 from core.errors import NotFound
+from core.names import display_names
 from core.workflow_views import history_view
 from tests.plants import PLAN_MONTH, staff, tiny_plant
 
@@ -61,8 +62,10 @@ def test_a_mills_hours_name_the_mill_by_its_code(edited):
     assert created.change == f"roll change · mill: M2, month: {PLAN_MONTH}, hours: 35 h"  # not mill_id: 2
     assert changed.change == "repair · hours: 35 h → 30.5 h"
     with edited.reading() as repo:
-        ids = repo.audit_names({"mill": {1, 2, 99}, "user": {"plm", "gone"}})
-    assert ids == {"mill": {1: "M1", 2: "M2"}, "user": {"plm": "Line Manager"}}
+        ids = repo.audit_names({"mill": {1, 2, 99}})
+        people = display_names(repo, {"plm", "gone"})  # as messages name them (notifications.person)
+        assert notifications.person(repo, "plm") == "Line Manager"
+    assert ids == {"mill": {1: "M1", 2: "M2"}} and people == {"plm": "Line Manager", "gone": "gone"}
 
 
 def test_times_are_the_plants_and_documents_keep_utc(edited, monkeypatch):

@@ -11,14 +11,17 @@ from __future__ import annotations
 import threading
 
 import pytest
+import sqlalchemy as sa
+from sqlmodel import select
 
-from core import assignments, capacity, conflicts, deals, escalations, notifications, planning, reviews
+from core import assignments, capacity, conflicts, deals, escalations, notifications, planning, reviews, users
 from core.model import Role, User
 from core.notices import Item
 from tests.crowded import crowded_plant
 from tests.levers import conflict_plant
 from tests.people import add_user
 from storage.store import open_store
+from storage.tables import DealRow, NotificationRow
 from tests.plants import PLAN_MONTH, build, deal, mill, position, staff, tiny_plant
 
 
@@ -190,20 +193,88 @@ def test_the_sales_manager_hears_his_deal_accepted_or_rejected(store, accept):
 # -- addressed by name before the user is registered ---------------------------------------
 
 
+def _register(store, login, name, email=None):
+    """Through the users service, as an admin registers people (the first admin bootstraps)."""
+    if not any(u.role is Role.ADMIN for u in users.list_users(store)):
+        users.add_user(store, "admin", "Admin", Role.ADMIN, by="admin")
+    return users.add_user(store, login, name, Role.SALES_MANAGER, email=email, by="admin")
+
+
 def test_news_under_a_managers_name_reaches_the_user_registered_later_under_another_login(store):
     tiny_plant(store)  # every deal's sales manager is written "Иванов А. С."
     with store.unit_of_work() as repo:
         repo.save_user(User("plm", "Line Manager", Role.LINE_MANAGER, ("L",)), by="setup")
     planning.plan(store, PLAN_MONTH, login="plm")
     assert notifications.inbox(store, "aivanov") == []
-    add_user(store, "aivanov", "иванов  а. с.")  # another login, the name typed otherwise
+    _register(store, "aivanov", "иванов  а. с.", email="ivanov@plant.example")  # another login, the name typed otherwise
     [waiting] = notifications.inbox(store, "aivanov")
     assert [i.ref for i in waiting.items] == ["D2#1", "D3#1", "D3#2"]
+    with store.reading() as repo:  # and its e-mail goes out now that he has an address
+        [mail] = repo.mailbox.messages()
+    assert (mail.login, mail.address, mail.subject) == ("aivanov", "ivanov@plant.example", waiting.subject)
     assert notifications.unread_count(store, "aivanov") == 1
     assert notifications.mark_read(store, "aivanov", [waiting.id]) == 1
     assert notifications.unread_count(store, "aivanov") == 0
-    add_user(store, "ivanov2", "Иванов А. С.")  # two users of that name: it is nobody's for sure
-    assert notifications.inbox(store, "aivanov") == [] and notifications.inbox(store, "ivanov2") == []
+    planning.plan(store, PLAN_MONTH, login="plm")  # what he was told under his name is not told again
+    assert len(notifications.inbox(store, "aivanov")) == 1
+    # handed over, it stays his: a second user of the name gets none of it
+    _register(store, "ivanov2", "Иванов А. С.")
+    assert len(notifications.inbox(store, "aivanov")) == 1 and notifications.inbox(store, "ivanov2") == []
+
+
+def test_news_waits_while_two_users_share_the_name_and_goes_to_the_one_left_with_it(store):
+    tiny_plant(store)
+    with store.unit_of_work() as repo:
+        repo.save_user(User("plm", "Line Manager", Role.LINE_MANAGER, ("L",)), by="setup")
+    _register(store, "ivanov1", "Иванов А. С.")
+    _register(store, "ivanov2", "Иванов  А.С.")  # not the same name: the initials are written apart
+    _register(store, "ivanov3", "ИВАНОВ А. С.")
+    planning.plan(store, PLAN_MONTH, login="plm")  # "Иванов А. С." is ivanov1's or ivanov3's: nobody's for sure
+    assert [notifications.inbox(store, login) for login in ("ivanov1", "ivanov2", "ivanov3")] == [[], [], []]
+    users.set_role(store, "ivanov3", Role.SALES_MANAGER, by="admin", name="Иванова Е. С.")
+    assert [i.ref for i in notifications.inbox(store, "ivanov1")[0].items] == ["D2#1", "D3#1", "D3#2"]
+    assert notifications.inbox(store, "ivanov3") == []
+
+
+def test_news_under_several_spellings_is_handed_over_once_per_event(store):
+    with store.unit_of_work() as repo:
+        for login, event in (("petrov", "e1"), ("Петров П.", "e1"), ("Петров П.", "e2"), ("петров  п.", "e2"), ("Пётров П.", "e3")):
+            notifications.notify(repo, login=login, event=event, kind="k", subject=f"{event} to {login}", body="b", object_key="o")
+        notifications.notify(repo, login="Петров П. А.", event="e4", kind="k", subject="another man", body="b", object_key="o")
+    _register(store, "petrov", "Петров П.")
+    assert sorted(n.subject for n in notifications.inbox(store, "petrov")) == ["e1 to petrov", "e2 to Петров П.", "e3 to Пётров П."]
+    with store.reading() as repo:  # copies of e1 and e2 stay where they were; another man's news waits for him
+        assert sorted(repo.mailbox.waiting_texts()) == ["Петров П.", "Петров П. А.", "петров  п."]
+
+
+def test_the_badge_is_one_count_of_the_users_own_notifications(store):
+    with store.unit_of_work() as repo:
+        notifications.notify(repo, login="ivanov", event="e1", kind="k", subject="s", body="b", object_key="o")
+    add_user(store, "ivanov", "Иванов А. С.")
+    statements = []
+    listener = lambda conn, cursor, statement, *args: statements.append(statement)  # noqa: E731
+    sa.event.listen(store.engine, "before_cursor_execute", listener)
+    try:
+        assert notifications.unread_count(store, "ivanov") == 1
+    finally:
+        sa.event.remove(store.engine, "before_cursor_execute", listener)
+    [count] = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+    assert "notifications" in count and "users" not in count
+
+
+@pytest.mark.parametrize("blank", ["", "   "])
+def test_deals_without_a_sales_manager_tell_nobody(store, blank):
+    tiny_plant(store)
+    staff(store)
+    with store.unit_of_work() as repo:
+        repo.session.execute(sa.update(DealRow).values(sales_manager=blank))
+    planning.plan(store, PLAN_MONTH, login="plm")  # leaves positions out: nobody's to hear of
+    assignments.submit(store, PLAN_MONTH, "L", login="plm")
+    assignments.approve(store, PLAN_MONTH, "L", login="director", reason="as planned")
+    deals.accept(store, "D4", login="plm")
+    with store.reading() as repo:
+        addressed = set(repo.session.exec(select(NotificationRow.login)))
+    assert addressed == {"plm", "planner"}  # the approval told the line's manager and the planner, no one else
 
 
 def test_the_director_granting_a_request_tells_the_line_manager_whose_draft_it_re_plans(store):

@@ -4,6 +4,8 @@ its month, 1 400 000 RUB at stake; forcing it in leaves D1#1 100 t short instead
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from rich.text import Text
 from textual.widgets._footer import FooterKey
@@ -299,7 +301,9 @@ async def test_full_cycle_conflict_escalation_director_approval_change_reapprova
 # -- inbox and history ----------------------------------------------------------------------
 
 
-async def test_inbox_badge_counts_and_the_inbox_marks_read(short):
+async def test_inbox_badge_counts_and_the_inbox_marks_read(short, monkeypatch):
+    monkeypatch.setenv("MILLPLAN_TIMEZONE", "Asia/Yekaterinburg")  # UTC+5 all year
+    newest = notifications.inbox(short, "ivanov")[0]
     unread = notifications.unread_count(short, "ivanov")
     assert unread >= 1  # the conflict opened on his D6#1
     app = MillplanApp(short, "ivanov", month=PLAN_MONTH)
@@ -311,6 +315,7 @@ async def test_inbox_badge_counts_and_the_inbox_marks_read(short):
         assert isinstance(app.screen, InboxScreen)
         table = app.screen.query_one(ViewTable)
         assert table.row_count == unread and table.selected["unread"] == "●"
+        assert table.selected["at"] == f"{newest.at + timedelta(hours=5):%Y-%m-%d %H:%M}"  # plant time, as the history
         assert "D6#1" in text_of(app, "#inbox-detail")
         await pilot.press("r")
         await settle(pilot)
