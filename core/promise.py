@@ -41,7 +41,7 @@ from core.months import Month
 from core.planning import _carried_locks, _held, _inputs, _LineInput, _plant, _problem, priority_weight
 from solver import prioritiser
 from solver.model import due_period
-from solver.problem import MAX_PERIODS, Demand, Lock, Option, Problem, Solution
+from solver.problem import MAX_PERIODS, Demand, Lock, Option, Problem, Solution, report_tonnes
 from storage.store import Store
 
 DEFAULT_HORIZON = 6
@@ -190,9 +190,9 @@ def _promise(store: Store, subject: str, new: list[Position], month: Month | Non
         plan_month=month,
         horizon=horizon,
         requested=requested,
-        tonnes=round(sum(p.remaining_tonnes for p in new), 3),
+        tonnes=report_tonnes(sum(p.remaining_tonnes for p in new)),
         earliest=None if None in earliest else max(earliest),
-        made=round(sum(by_month.values()), 3),
+        made=report_tonnes(sum(by_month.values())),
         by_month=dict(sorted(by_month.items())),
         on_free_hours=all(a.on_free_hours for a in answers),
         displaced=displaced,
@@ -330,11 +330,11 @@ def _displacing(line: _Line, due: int, early: dict[int, list[Lock]]) -> _LineAns
     problem, baseline = line.problem, line.baseline
     shift = line.kept_from - min(line.new)
     kept = tuple(
-        _demand(d + shift, line.new[d], due, round(sum(l.tonnes for l in lines), 3), locked=tuple(lines))
+        _demand(d + shift, line.new[d], due, report_tonnes(sum(l.tonnes for l in lines)), locked=tuple(lines))
         for d, lines in early.items()
     )
     rest = {
-        d: round(a.position.remaining_tonnes - sum(l.tonnes for l in early.get(d, ())), 3)
+        d: report_tonnes(a.position.remaining_tonnes - sum(l.tonnes for l in early.get(d, ())))
         for d, a in line.new.items()
         if d < line.kept_from
     }
@@ -361,7 +361,7 @@ def _displacing(line: _Line, due: int, early: dict[int, list[Lock]]) -> _LineAns
 
 def _baseline_problem(plant: Plant, month: Month, inp: _LineInput, elsewhere: dict[int, float]) -> tuple[Problem, dict[int, PositionAttributes]]:
     """The line's problem as a plan of ``month`` would pose it (without the new positions)."""
-    open_tonnes = {p.id: round(p.remaining_tonnes - elsewhere.get(p.id, 0.0), 3) for p in inp.positions}
+    open_tonnes = {p.id: report_tonnes(p.remaining_tonnes - elsewhere.get(p.id, 0.0)) for p in inp.positions}
     positions = [p for p in inp.positions if open_tonnes[p.id] >= prioritiser.MIN_TONNES]
     by_id = {p.id: p for p in positions}
     manual = {e.position_id: e for e in (inp.previous.exclusions if inp.previous else ()) if e.manual and e.position_id in by_id}
@@ -390,7 +390,7 @@ def _holding(problem: Problem, baseline: Solution, *, everyone: bool) -> tuple[D
             held.append(replace(d, previous=tuple(planned.get(d.id, ()))))
         elif d.id in planned:
             lines = tuple(planned[d.id])
-            held.append(replace(d, tonnes=round(sum(l.tonnes for l in lines), 3), locked=lines, mandatory=False, previous=()))
+            held.append(replace(d, tonnes=report_tonnes(sum(l.tonnes for l in lines)), locked=lines, mandatory=False, previous=()))
     return tuple(held)
 
 
@@ -434,7 +434,7 @@ def _displaced(
         now = new.get(d, {})
         on_time_lost = sum(t for p, t in was.items() if p <= due[d]) - sum(t for p, t in now.items() if p <= due[d])
         out = sum(was.values()) - sum(now.values())
-        lateness = round(late(now, d) - late(was, d), 3)
+        lateness = report_tonnes(late(now, d) - late(was, d))
         delta = {p: now.get(p, 0.0) - was.get(p, 0.0) for p in was.keys() | now.keys()}
         losing = [p for p, change in delta.items() if change <= -prioritiser.MIN_TONNES]
         if not losing or max(on_time_lost, out, lateness) < prioritiser.MIN_TONNES:
@@ -444,7 +444,7 @@ def _displaced(
         p = attributes[d].position
         lateness = max(lateness, 0.0)
         found.append(Displaced(
-            p.ref, p.deal_number, p.is_key_account, p.sales_manager, round(-sum(delta[p] for p in losing), 3),
+            p.ref, p.deal_number, p.is_key_account, p.sales_manager, report_tonnes(-sum(delta[p] for p in losing)),
             month + min(losing), to, lateness, (penalty * Decimal(repr(lateness))).quantize(Decimal("0.01")),
         ))
     return tuple(found)
