@@ -87,11 +87,10 @@ def allowed_lines(problem: Problem, demand: Demand, idle: bool = False) -> list[
 @dataclass
 class Model:
     """The built model: ``lines`` maps (demand, mill, period) to (variable, scale, option);
-    ``binaries`` are the integer variables
-    (empty for a pure LP); ``variables`` all of them (kept here: PuLP collects them by
-    walking every row each time); the objective expressions of the :data:`STAGES`; the
-    hours rows by cell; ``deviations``: (deviation variable, line
-    variable, scale, previous tonnes) of the stability penalty."""
+    ``binaries`` are the integer variables (empty for a pure LP); ``variables`` all of them
+    (kept here: PuLP collects them by walking every row each time); the objective
+    expressions of the :data:`STAGES`; the hours rows by cell; ``deviations``: (deviation
+    variable, line variable, scale, previous tonnes) of the stability penalty."""
 
     lp: pulp.LpProblem
     lines: dict[LineKey, tuple[pulp.LpVariable, float, Option]] = field(default_factory=dict)

@@ -18,7 +18,6 @@ WHOLE = 1e-6
 """A relaxed binary within this of 1 counts as chosen."""
 
 
-
 def round_whole(problem: Problem, model: Model, expr: pulp.LpAffineExpression) -> bool:
     """Replace the relaxed values of ``model``'s whole-position binaries (just solved as an
     LP with objective ``expr``, to be maximised) by a whole plan: the lines at 1 kept, every
