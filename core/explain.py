@@ -19,7 +19,7 @@ from decimal import Decimal
 from core.model import Exclusion, ForecastLine, Position
 from core.months import Month
 from core.numbers import grouped
-from solver.problem import Conflict, Explanation, Solution
+from solver.problem import Conflict, Explanation, Solution, report_tonnes
 
 CODES = {
     "no_mill": "no_hours",
@@ -98,7 +98,7 @@ def exclusion(
     without a reason of its own (overdue already) is said to be planned late.
     ``also_full`` — (mill code, shadow price, earns) RUB/h in the plan month of its other
     mills whose hours are worth more than it earns there — are named after the reason."""
-    left_out = round(open_tonnes - planned_now, 3)
+    left_out = report_tonnes(open_tonnes - planned_now)
     parts = []
     if planned_now:
         parts.append(f"{grouped(planned_now, 1)} t of {grouped(open_tonnes, 1)} t planned")

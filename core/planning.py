@@ -41,7 +41,9 @@ from core.numbers import grouped
 from core.permissions import Action, actor_in, require
 from solver import prioritiser
 from solver.control import Deadline
-from solver.problem import MAX_PERIODS, ROUND_OFF, Demand, Lock, Option, Problem, Settings, Solution, hours_room
+from solver.problem import (
+    MAX_PERIODS, REPORTED_TONNES, ROUND_OFF, Demand, Lock, Option, Problem, Settings, Solution, hours_room, report_tonnes,
+)
 from storage.repository import Repository
 from storage.store import Store
 
@@ -484,7 +486,7 @@ def _plan_line(
 ) -> _LinePlan:
     options, line, previous = inp.options, inp.product_line, inp.previous
     months = month.range(options.horizon)
-    open_tonnes = {p.id: round(p.remaining_tonnes - elsewhere.get(p.id, 0.0), 3) for p in inp.positions}
+    open_tonnes = {p.id: report_tonnes(p.remaining_tonnes - elsewhere.get(p.id, 0.0)) for p in inp.positions}
     positions = [
         replace(p, manual_priority=change.priority[p.id]) if p.id in change.priority else p
         for p in inp.positions
@@ -565,7 +567,7 @@ def _carried_locks(
         locked, left = sum(by_mill.values()), open_tonnes[pid]
         if locked > left + prioritiser.MIN_TONNES:
             for code in by_mill:
-                by_mill[code] = round(by_mill[code] * left / locked, 3)
+                by_mill[code] = report_tonnes(by_mill[code] * left / locked)
             notes.append(f"lock of {refs[pid]} cut from {grouped(locked, 1)} t to {grouped(left, 1)} t: only that is left to make")
     return locks, notes
 
@@ -598,10 +600,10 @@ def _forced_lock(
     left = tonnes
     for option in attrs.options:
         room = max(0.0, hours[option.mill.code] - used.get(option.mill.code, 0.0)) / option.hours_per_tonne
-        take = round(min(left, room) - 0.0005, 3) if min(left, room) < left else round(left, 3)
+        take = report_tonnes(min(left, room) - REPORTED_TONNES / 2) if min(left, room) < left else report_tonnes(left)
         if take >= prioritiser.MIN_TONNES:
             lock[option.mill.code] = take
-            left = round(left - take, 3)
+            left = report_tonnes(left - take)
         if left < prioritiser.MIN_TONNES:
             return lock
     fits = grouped(tonnes - left, 1)
@@ -793,7 +795,7 @@ def _exclusions(
     result = []
     for position_id, attrs in attributes.items():
         p = attrs.position
-        left_out = round(open_tonnes[position_id] - planned.get(position_id, 0.0), 3)
+        left_out = report_tonnes(open_tonnes[position_id] - planned.get(position_id, 0.0))
         if p.requested_month > month or left_out < prioritiser.MIN_TONNES:
             continue
         if not attrs.options:
@@ -801,7 +803,7 @@ def _exclusions(
             continue
         result.append(
             explain.exclusion(
-                p, open_tonnes[position_id], round(planned.get(position_id, 0.0), 3), later.get(position_id, ()),
+                p, open_tonnes[position_id], report_tonnes(planned.get(position_id, 0.0)), later.get(position_id, ()),
                 solution.explanations.get(position_id), codes, [o.mill.code for o in attrs.options], month,
                 [
                     (o.mill.code, price, float(o.margin_per_hour))

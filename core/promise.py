@@ -20,6 +20,11 @@ month), without the new positions: the *baseline*. Then:
    penalty (:data:`ANCHOR_RUB_PER_T`), so only what the new tonnes really need is moved.
    The first month by which all new tonnes are made is the answer.
 
+A month is solved only if the hours left by the lines held locked could hold the tonnes
+at all (:meth:`_Line.most_by`, a bound computed without a solve): a month passed over
+would fail anyway, so the answer is the one trying every month would give, in fewer
+solves. The plan without the new tonnes is solved for the month found alone.
+
 Displaced: baseline positions with fewer tonnes made by their requested month or within
 the horizon, or made later than due by more tonne-months, each with its key-account flag,
 sales manager and the lateness caused (t·month and RUB at the plan's lateness penalty).
@@ -41,7 +46,7 @@ from core.months import Month
 from core.planning import _carried_locks, _held, _inputs, _LineInput, _plant, _problem, priority_weight
 from solver import prioritiser
 from solver.model import due_period
-from solver.problem import MAX_PERIODS, Demand, Lock, Option, Problem, Solution
+from solver.problem import MAX_PERIODS, Demand, Lock, Option, Problem, Solution, hours_room, locked_lines, report_tonnes
 from storage.store import Store
 
 DEFAULT_HORIZON = 6
@@ -52,6 +57,11 @@ ANCHOR_RUB_PER_T = 1.0
 current plan puts it when the new tonnes are added: a tie-break, far below any margin, so
 that among equally good plans the one that moves the fewest tonnes is chosen and the
 displaced list names only what the new tonnes really push aside, not a reshuffle."""
+
+SURE_SHORT_T = 1.0
+"""Tonnes by which the hours bound of :meth:`_Line.most_by` must fall short of the new
+tonnes before a month is passed over unsolved: far above the solver's and reporting's
+round-off, so only months sure to fail are spared a solve."""
 
 
 @dataclass(frozen=True)
@@ -190,9 +200,9 @@ def _promise(store: Store, subject: str, new: list[Position], month: Month | Non
         plan_month=month,
         horizon=horizon,
         requested=requested,
-        tonnes=round(sum(p.remaining_tonnes for p in new), 3),
+        tonnes=report_tonnes(sum(p.remaining_tonnes for p in new)),
         earliest=None if None in earliest else max(earliest),
-        made=round(sum(by_month.values()), 3),
+        made=report_tonnes(sum(by_month.values())),
         by_month=dict(sorted(by_month.items())),
         on_free_hours=all(a.on_free_hours for a in answers),
         displaced=displaced,
@@ -247,6 +257,25 @@ class _Line:
             why = explain.why_no_plan(solution, self.refs, self.codes, self.month)
             raise StateError(f"{self.month} {self.product_line}: no plan with the new tonnes ({why})")
         return solution
+
+    def most_by(self, demands: tuple[Demand, ...], first: int, last: int) -> float:
+        """At most the new tonnes (t) a plan of ``demands`` can make in periods ``first``
+        to ``last``, without a solve: the hours of each mill-period a new position can use,
+        less what the locked lines there take, at the fastest new position's h/t on that
+        mill. Other lines, lots and each position's own tonnes are ignored: only looser."""
+        fastest: dict[int, float] = {}
+        for d in demands:
+            if d.id in self.new and not d.locked:
+                for o in d.options:
+                    fastest[o.mill] = min(fastest.get(o.mill, o.hours_per_tonne), o.hours_per_tonne)
+        locked = locked_lines(Problem(demands, self.problem.hours, self.problem.settings))
+        most = 0.0
+        for (mill, period), hours in self.problem.hours.items():
+            if mill in fastest and first <= period <= last:
+                taken = locked.get((mill, period), ())
+                free = max(0.0, hours_room(hours, taken) - sum(t * rate for t, rate in taken))
+                most += free / fastest[mill] if fastest[mill] > 0 else (float("inf") if free > 0 else 0.0)
+        return most
 
     def made_by(self, solution: Solution, period: int) -> float:
         """New tonnes (t) made by ``period``."""
@@ -306,6 +335,9 @@ def _on_free_hours(line: _Line, due: int) -> _LineAnswer:
     def attempt(k: int) -> Solution:
         return line.solve(held + line.new_demands(k), early_months=k)
 
+    new = held + line.new_demands(due)
+    if line.most_by(new, 0, due) < line.wanted - SURE_SHORT_T and line.most_by(new, 0, due - 1) < prioritiser.MIN_TONNES:
+        return _displacing(line, due, {})  # the free hours hold too little, and no line before ``due``: no solve
     found = attempt(due)
     if line.made_by(found, due) < line.wanted - prioritiser.MIN_TONNES:
         early: dict[int, list[Lock]] = {}
@@ -313,7 +345,9 @@ def _on_free_hours(line: _Line, due: int) -> _LineAnswer:
             if d in line.new and p < due:
                 early.setdefault(d, []).append(Lock(m, p, t))
         return _displacing(line, due, early)
-    for k in range(due):  # how early
+    for k in range(due):  # how early; a month whose free hours cannot hold the tonnes is not solved
+        if line.most_by(held + line.new_demands(k), 0, k) < line.wanted - SURE_SHORT_T:
+            continue
         earlier = attempt(k)
         if line.made_by(earlier, k) >= line.wanted - prioritiser.MIN_TONNES:
             found, due = earlier, k
@@ -330,38 +364,44 @@ def _displacing(line: _Line, due: int, early: dict[int, list[Lock]]) -> _LineAns
     problem, baseline = line.problem, line.baseline
     shift = line.kept_from - min(line.new)
     kept = tuple(
-        _demand(d + shift, line.new[d], due, round(sum(l.tonnes for l in lines), 3), locked=tuple(lines))
+        _demand(d + shift, line.new[d], due, report_tonnes(sum(l.tonnes for l in lines)), locked=tuple(lines))
         for d, lines in early.items()
     )
     rest = {
-        d: round(a.position.remaining_tonnes - sum(l.tonnes for l in early.get(d, ())), 3)
+        d: report_tonnes(a.position.remaining_tonnes - sum(l.tonnes for l in early.get(d, ())))
         for d, a in line.new.items()
         if d < line.kept_from
     }
     held = _holding(problem, baseline, everyone=False)
     stability = max(problem.settings.stability_penalty, ANCHOR_RUB_PER_T)
-    for k in range(due, problem.settings.periods):
+    last = problem.settings.periods - 1
+    for k in range(due, last + 1):
         # the rest, due in k, may be made from ``due`` on: an early window of k − due
         # months (for every position alike, in both plans)
-        if k - due == problem.settings.early_months:
-            without = baseline  # the best plan around key accounts held where it put them
-        else:
-            without = line.solve(held, early_months=k - due, stability_penalty=stability)
-        with_new = line.solve(held + kept + line.new_demands(k, rest), early_months=k - due, stability_penalty=stability)
+        demands = held + kept + line.new_demands(k, rest)
+        if k < last and sum(rest.values()) - line.most_by(demands, due, k) > SURE_SHORT_T:
+            continue  # not even the hours left by the locked lines hold the rest by k
+        with_new = line.solve(demands, early_months=k - due, stability_penalty=stability)
         if line.made_by(with_new, k) >= line.wanted - prioritiser.MIN_TONNES:
+            found = k
             break
     else:
-        k = None
+        found = None
+    # the plan without the new tonnes only for the month found (or the last one tried)
+    if k - due == problem.settings.early_months:
+        without = baseline  # the best plan around key accounts held where it put them
+    else:
+        without = line.solve(held, early_months=k - due, stability_penalty=stability)
     # the new tonnes are on time in the month promised, so the plans' margins differ by the
     # new margin less the others' lost margin and the lateness caused them
     change = Decimal(repr(with_new.margin - without.margin)).quantize(Decimal("0.01"))
     displaced = _displaced(line.attributes, problem, without, with_new, line.month)
-    return _LineAnswer(None if k is None else line.month + k, line.by_month(with_new), False, displaced, change)
+    return _LineAnswer(None if found is None else line.month + found, line.by_month(with_new), False, displaced, change)
 
 
 def _baseline_problem(plant: Plant, month: Month, inp: _LineInput, elsewhere: dict[int, float]) -> tuple[Problem, dict[int, PositionAttributes]]:
     """The line's problem as a plan of ``month`` would pose it (without the new positions)."""
-    open_tonnes = {p.id: round(p.remaining_tonnes - elsewhere.get(p.id, 0.0), 3) for p in inp.positions}
+    open_tonnes = {p.id: report_tonnes(p.remaining_tonnes - elsewhere.get(p.id, 0.0)) for p in inp.positions}
     positions = [p for p in inp.positions if open_tonnes[p.id] >= prioritiser.MIN_TONNES]
     by_id = {p.id: p for p in positions}
     manual = {e.position_id: e for e in (inp.previous.exclusions if inp.previous else ()) if e.manual and e.position_id in by_id}
@@ -390,7 +430,7 @@ def _holding(problem: Problem, baseline: Solution, *, everyone: bool) -> tuple[D
             held.append(replace(d, previous=tuple(planned.get(d.id, ()))))
         elif d.id in planned:
             lines = tuple(planned[d.id])
-            held.append(replace(d, tonnes=round(sum(l.tonnes for l in lines), 3), locked=lines, mandatory=False, previous=()))
+            held.append(replace(d, tonnes=report_tonnes(sum(l.tonnes for l in lines)), locked=lines, mandatory=False, previous=()))
     return tuple(held)
 
 
@@ -434,7 +474,7 @@ def _displaced(
         now = new.get(d, {})
         on_time_lost = sum(t for p, t in was.items() if p <= due[d]) - sum(t for p, t in now.items() if p <= due[d])
         out = sum(was.values()) - sum(now.values())
-        lateness = round(late(now, d) - late(was, d), 3)
+        lateness = report_tonnes(late(now, d) - late(was, d))
         delta = {p: now.get(p, 0.0) - was.get(p, 0.0) for p in was.keys() | now.keys()}
         losing = [p for p, change in delta.items() if change <= -prioritiser.MIN_TONNES]
         if not losing or max(on_time_lost, out, lateness) < prioritiser.MIN_TONNES:
@@ -444,7 +484,7 @@ def _displaced(
         p = attributes[d].position
         lateness = max(lateness, 0.0)
         found.append(Displaced(
-            p.ref, p.deal_number, p.is_key_account, p.sales_manager, round(-sum(delta[p] for p in losing), 3),
+            p.ref, p.deal_number, p.is_key_account, p.sales_manager, report_tonnes(-sum(delta[p] for p in losing)),
             month + min(losing), to, lateness, (penalty * Decimal(repr(lateness))).quantize(Decimal("0.01")),
         ))
     return tuple(found)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from core.i18n import _
 from core.numbers import grouped
-from core.promise import Displaced, Promise
+from core.promise import Promise
 from core.views import Column, TableView
 
 
@@ -52,27 +52,19 @@ def _displacing(answer: Promise) -> str:
     return _("displaces {count} position(s)").format(count=len(answer.displaced))
 
 
-def displaced_line(d: Displaced) -> str:
-    """One displaced position in a line: ref, key flag, sales manager, tonnes moved and
-    the lateness caused."""
-    key = _("key account") if d.key_account else _("not key")
-    moved = f"{grouped(d.tonnes, 1)} t {d.before or '—'} → {d.after or _('out')}"
-    late = _("late +{tm} t·month, {rub} RUB").format(tm=grouped(d.late_tonne_months, 1), rub=grouped(d.lateness_penalty))
-    return f"{d.position} · {key} · {d.sales_manager} · {moved} · {late}"
-
-
 def displaced_view(answer: Promise) -> TableView:
-    """The positions the promise pushes back or out: key flag, sales manager, tonnes no
-    longer made by their month, the months, and the lateness caused."""
+    """The positions the promise pushes back or out: key flag, tonnes no longer made by
+    their month, the months, the lateness caused, and the sales manager (free text last,
+    so that the figures fit the workstation's 80 columns)."""
     columns = (
         Column("position", _("Position")),
         Column("key_account", _("Key")),
-        Column("sales_manager", _("Sales manager"), wrap=True),
         Column("tonnes", _("Tonnes"), "t", True, 1),
         Column("before", _("Before")),
         Column("after", _("After")),
         Column("late", _("Late"), "t·mo", True, 1),
         Column("penalty", _("Penalty"), "RUB", True),
+        Column("sales_manager", _("Sales manager"), wrap=True),
     )
     rows = tuple(
         {

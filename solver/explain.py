@@ -21,7 +21,7 @@ from collections.abc import Mapping
 
 from solver import engines
 from solver.model import allowed_lines, build, due_period, net_margin
-from solver.problem import Demand, Explanation, Option, Problem
+from solver.problem import Demand, Explanation, Option, Problem, report_tonnes
 
 PRICE_TOLERANCE = 1e-6
 """RUB/h within which a position's earnings per hour count as equal to a shadow price
@@ -84,10 +84,10 @@ def explain(
         due = due_period(d)
         if due >= problem.settings.periods:
             continue  # not due within the horizon: not making it yet needs no reason
-        short = round(d.tonnes - sum(made.values()), 3)
+        short = report_tonnes(d.tonnes - sum(made.values()))
         late = {t: amount for (_, t), amount in made.items() if t > due}
         if short >= SHORT:
-            explanations[d.id] = _left_out(problem, d, short, round(sum(late.values()), 3), prices, occupants)
+            explanations[d.id] = _left_out(problem, d, short, report_tonnes(sum(late.values())), prices, occupants)
         elif sum(late.values()) >= SHORT:
             explanations[d.id] = _late(problem, d, late, prices, occupants)
     return prices, explanations
@@ -110,7 +110,7 @@ def _late(problem: Problem, d: Demand, late: dict[int, float], prices, occupants
     late month. It is late because that saving is the smaller — or, when it is not (or it
     is a key account, placed before money is weighed), because of what holds the due
     month's hours (:func:`_held`), or its locks."""
-    tonnes = round(sum(late.values()), 3)
+    tonnes = report_tonnes(sum(late.values()))
     due = due_period(d)
 
     def said(why, o=None, t=None, price=None, saves=None, held=None) -> Explanation:

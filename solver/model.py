@@ -87,17 +87,15 @@ def allowed_lines(problem: Problem, demand: Demand, idle: bool = False) -> list[
 @dataclass
 class Model:
     """The built model: ``lines`` maps (demand, mill, period) to (variable, scale, option);
-    ``owners``: line variable → (demand, scale); ``binaries`` are the integer variables
-    (empty for a pure LP); ``variables`` all of them (kept here: PuLP collects them by
-    walking every row each time); the objective expressions of the :data:`STAGES`; the
-    hours rows by cell; ``deviations``: (deviation variable, line
-    variable, scale, previous tonnes) of the stability penalty."""
+    ``binaries`` are the integer variables (empty for a pure LP); ``variables`` all of them
+    (kept here: PuLP collects them by walking every row each time); the objective
+    expressions of the :data:`STAGES`; the hours rows by cell; ``deviations``: (deviation
+    variable, line variable, scale, previous tonnes) of the stability penalty."""
 
     lp: pulp.LpProblem
     lines: dict[LineKey, tuple[pulp.LpVariable, float, Option]] = field(default_factory=dict)
     binaries: list[pulp.LpVariable] = field(default_factory=list)
     variables: list[pulp.LpVariable] = field(default_factory=list)
-    owners: dict[pulp.LpVariable, tuple[int, float]] = field(default_factory=dict)
     hours_rows: dict[Cell, str] = field(default_factory=dict)
     deviations: list[tuple[pulp.LpVariable, pulp.LpVariable, float, float]] = field(default_factory=list)
     key: pulp.LpAffineExpression = field(default_factory=pulp.LpAffineExpression)
@@ -171,10 +169,12 @@ def ceiling(problem: Problem, model: Model, expr: pulp.LpAffineExpression) -> fl
     optimum without a solve (for ``key_horizon``: every key-account tonne that has a line is
     made; for ``key_lateness``: none is late but by a lock)."""
     room = {d.id: d.tonnes for d in problem.demands}
+    # built here, not with the model: only the key-account stages' check needs it
+    owners = {var: (d, scale) for (d, _, _), (var, scale, _) in model.lines.items()}
     free: dict[int, list[tuple[float, float]]] = {}  # demand → (coefficient per tonne, most tonnes) of open lines
     total = 0.0
     for var, c in expr.items():
-        d, scale = model.owners[var]
+        d, scale = owners[var]
         if var.lowBound == var.upBound:
             total += c * var.lowBound
             room[d] -= scale * var.lowBound
@@ -231,7 +231,6 @@ def _lines(model: Model, problem: Problem, d: Demand, relax: bool) -> dict[Cell,
         own[o.mill, t] = (var, 1.0, o)
     for (mill, t), line in own.items():
         model.lines[d.id, mill, t] = line
-        model.owners[line[0]] = (d.id, line[1])
         model.variables.append(line[0])
     return own
 

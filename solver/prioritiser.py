@@ -41,7 +41,7 @@ from solver import engines
 from solver.conflicts import find_conflicts, residual_conflict
 from solver.explain import explain
 from solver.model import KEY_STAGES, STAGES, Model, build, ceiling, due_period, months_late
-from solver.problem import Lock, Problem, Solution
+from solver.problem import Lock, Problem, Solution, report_tonnes
 from solver.quiet import stdout_silenced
 from solver.rounding import round_whole
 
@@ -67,9 +67,6 @@ STAGE_TIME_WEIGHTS = {"key": 1.0, "key_horizon": 1.0, "key_lateness": 1.0, "marg
 among the stages still to run (all five: a seventh each for the key-account stages, then
 half of what is left for the margin, and what remains). A MIP's key-account stages must
 not eat the time that the margin — the plan's money — needs."""
-
-CEILING_RELATIVE = 1e-9
-"""A stage's value within this of its ceiling (relative, at least 1) counts as reaching it."""
 
 MIN_TONNES = 0.01
 """Planned quantities below ten kilograms are solver noise and are dropped."""
@@ -252,9 +249,10 @@ def _stages(problem: Problem, model: Model, started: float, name: str, holds: li
 
 
 def _reaches_ceiling(problem: Problem, model: Model, expr: pulp.LpAffineExpression) -> bool:
-    """Whether the plan in the variables gives ``expr`` its ceiling: no plan does better."""
+    """Whether the plan in the variables gives ``expr`` its ceiling (within the round-off a
+    kept value allows): no plan does better."""
     top = ceiling(problem, model, expr)
-    return (pulp.value(expr) or 0.0) >= top - CEILING_RELATIVE * max(1.0, abs(top))
+    return (pulp.value(expr) or 0.0) >= top - KEEP_RELATIVE * max(1.0, abs(top))
 
 
 def _keep(model: Model, stage: str, expr: pulp.LpAffineExpression, relative: float) -> None:
@@ -305,7 +303,7 @@ def _result(problem: Problem, model: Model, status: str, gap: float | None, name
     for key in model.lines:
         value = model.tonnes(key)
         if value >= MIN_TONNES:
-            tonnes[key] = round(value, 3)
+            tonnes[key] = report_tonnes(value)
     s = problem.settings
     demands = {d.id: d for d in problem.demands}
     options = {(d.id, o.mill): o for d in problem.demands for o in d.options}

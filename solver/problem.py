@@ -26,9 +26,18 @@ ROUND_OFF = 1e-6
 """Hours (h) and tonnes (t) of floating-point round-off by which a requirement may exceed
 what there is."""
 
-REPORTED_TONNES = 0.001
-"""Tonnes of a plan are reported to the kg (``Solution.tonnes``, stored lines): a lock
-rebuilt from a reported line may hold up to half of this more than the plan it came from."""
+REPORTED_DIGITS = 3
+REPORTED_TONNES = 10.0**-REPORTED_DIGITS
+"""Tonnes of a plan are reported to the kg (``Solution.tonnes``, stored lines, locks built
+from them: :func:`report_tonnes`): a lock rebuilt from a reported line may hold up to half
+of this more than the plan it came from."""
+
+
+def report_tonnes(value: float) -> float:
+    """``value`` (t) as a plan reports it: to :data:`REPORTED_TONNES` (the kg). Every
+    tonne figure that may come back as a lock goes through here, so that
+    :func:`hours_room` allows for exactly the round-off it causes."""
+    return round(value, REPORTED_DIGITS)
 
 
 def hours_room(hours: float, locked: Iterable[tuple[float, float]]) -> float:

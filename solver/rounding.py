@@ -12,13 +12,10 @@ from __future__ import annotations
 import pulp
 
 from solver.model import Model
-from solver.problem import Problem
+from solver.problem import ROUND_OFF, Problem
 
 WHOLE = 1e-6
 """A relaxed binary within this of 1 counts as chosen."""
-
-FEASIBLE = 1e-6
-"""Row violation tolerated when the rounded plan is checked against every row (t, h)."""
 
 
 def round_whole(problem: Problem, model: Model, expr: pulp.LpAffineExpression) -> bool:
@@ -75,7 +72,7 @@ def round_whole(problem: Problem, model: Model, expr: pulp.LpAffineExpression) -
             lines = [taken[d]] + [v for v in lines if v is not taken[d]]
         for var in lines:
             cell, hours = hours_per[var]
-            if hours <= free.get(cell, 0.0) + FEASIBLE and (must or var is taken.get(d) or coefficient.get(var, 0.0) > 0):
+            if hours <= free.get(cell, 0.0) + ROUND_OFF and (must or var is taken.get(d) or coefficient.get(var, 0.0) > 0):
                 var.varValue = 1.0
                 free[cell] -= hours
                 for stage in short:
@@ -83,7 +80,8 @@ def round_whole(problem: Problem, model: Model, expr: pulp.LpAffineExpression) -
                 break
     for dev, var, scale, before in model.deviations:
         dev.varValue = abs(scale * (var.varValue or 0.0) - before)
-    return all(row.valid(FEASIBLE * max(1.0, abs(row.constant))) for row in model.lp.constraints())
+    # the round-off of hours and tonnes, in proportion to a larger row (a kept margin, RUB)
+    return all(row.valid(ROUND_OFF * max(1.0, abs(row.constant))) for row in model.lp.constraints())
 
 
 def _kept_short(model: Model, stages: tuple[str, ...]) -> dict[str, float]:

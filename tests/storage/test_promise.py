@@ -222,3 +222,48 @@ def test_a_plan_with_no_solution_is_told_in_positions_mills_and_months(sqlite_st
     message = str(raised.value)
     assert "A#1" in message and f"M1 in {PLAN_MONTH}" in message and "need at least 40.0 h" in message
     assert not re.search(r"\b(demands?|mills?|period) \d", message), message
+
+
+def _solves(monkeypatch) -> list:
+    """The problems the prioritiser is asked to plan from now on."""
+    asked, real = [], promise.prioritiser.solve
+    monkeypatch.setattr(promise.prioritiser, "solve", lambda problem, *a, **k: asked.append(problem) or real(problem, *a, **k))
+    return asked
+
+
+BOOKED = {
+    # free hours: none in m0, 100 t in m1, 900 t in m2 — exactly P#1's 1 000 t by m2, wanted
+    # in m3. Month by month: the baseline, m3, then m0, m1 and m2. Bounded: the baseline,
+    # m3 and m2 (m0 and m1 hold 100 t at most).
+    "free hours two months on": ([position("A", 1, "20", 1000, 51_000), position("B", 1, "20", 900, 51_000, **due(PLAN_MONTH + 1)),
+                                  position("C", 1, "20", 100, 51_000, **due(PLAN_MONTH + 2)),
+                                  position("P", 1, "20", 1000, 61_000, **due(PLAN_MONTH + 3))], 4, PLAN_MONTH + 2, 5, 3),
+    # key accounts fill m0 and 900 t of m1 (held): P#1's 1 100 t, wanted in m0, just fit by
+    # m2. Month by month: the baseline, free hours by m0, then with them in m0, m1, m2, and
+    # without them in m2 only (the month found). Bounded: the baseline, with and without
+    # them in m2.
+    "held by key accounts": ([position("K", 1, "20", 1000, 41_000), position("K", 2, "20", 900, 41_000, **due(PLAN_MONTH + 1)),
+                              position("P", 1, "20", 1100, 61_000)], 4, PLAN_MONTH + 2, 6, 3),
+    # the same within two months: no month holds all of it, the plan of the last is told
+    "not within the horizon": ([position("K", 1, "20", 1000, 41_000), position("K", 2, "20", 900, 41_000, **due(PLAN_MONTH + 1)),
+                                position("P", 1, "20", 400, 61_000)], 2, None, 5, 3),
+    # m0 full of A#1 (not key): P#1 displaces it in m0. Month by month: the baseline, free
+    # hours by m0 and with them in m0 (without them: the baseline). Bounded: m0 has no
+    # free hour, so only the baseline and with them in m0, whose hours A#1 may give up
+    "displacing in the month": ([position("A", 1, "20", 1000, 51_000), position("P", 1, "20", 300, 61_000)], 2, PLAN_MONTH, 3, 2),
+}
+
+
+@pytest.mark.parametrize("case", BOOKED)
+def test_months_the_hours_cannot_hold_are_passed_over_unsolved_with_the_same_answer(sqlite_store, monkeypatch, case):
+    positions, horizon, earliest, month_by_month, bounded = BOOKED[case]
+    one_mill(sqlite_store, positions, horizon=horizon)
+    asked = _solves(monkeypatch)
+    fast = promise.promise_deal(sqlite_store, "P", month=PLAN_MONTH, horizon=horizon)
+    solved_fast = len(asked)
+    with monkeypatch.context() as unbounded:  # every month solved, as if the hours held anything
+        unbounded.setattr(promise._Line, "most_by", lambda self, demands, first, last: float("inf"))
+        slow = promise.promise_deal(sqlite_store, "P", month=PLAN_MONTH, horizon=horizon)
+    assert fast.earliest == earliest
+    assert fast == slow
+    assert (solved_fast, len(asked) - solved_fast) == (bounded, month_by_month)

@@ -127,9 +127,15 @@ async def test_the_dialog_lists_each_displaced_position_with_its_lateness_at_80x
         text = " ".join(str(app.screen.query_one("#promise-text").render()).split())
         assert f"the requested {PLAN_MONTH} can be met: all 300.0 t; displaces 1 position(s)" in text
         assert "+8 100 000 RUB, net of 900 000 RUB of lateness caused" in text
-        [line] = app.screen.query(".promise-displaced-line")
-        said = " ".join(str(line.render()).split())
-        assert said == f"• A#1 · not key · Иванов А. С. · 300.0 t {PLAN_MONTH} → {PLAN_MONTH + 1} · late +300.0 t·month, 900 000 RUB"
-        for widget in (line, app.screen.query_one(".dialog-help")):  # all of it on the 80×24 screen
+        table = app.screen.query_one("#promise-displaced", ViewTable)
+        assert [c.label.plain for c in table.columns.values()][:2] == ["Position", "Key"]
+        [row] = [[cell.plain for cell in table.get_row(key)] for key in table.rows]
+        # not a key account (blank), 300 t from m0 to m1, 300 t·month late, 900 000 RUB
+        assert row == ["A#1", "", "300.0", str(PLAN_MONTH), str(PLAN_MONTH + 1), "300.0", "900 000", "Иванов А. С."]
+        for widget in (table, app.screen.query_one(".dialog-help")):  # all of it on the 80×24 screen
             region = widget.region
             assert region.height > 0 and region.right <= 80 and region.bottom <= 24
+        assert table.region.height >= 2  # the header and the row, both shown
+        await pilot.press("enter")  # Enter closes, the table focused or not
+        await pilot.pause()
+        assert not isinstance(app.screen, PromiseScreen)

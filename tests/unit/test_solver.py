@@ -23,7 +23,7 @@ import pulp
 import pytest
 
 from solver.prioritiser import MIN_TONNES, solve
-from solver.problem import Demand, Lock, Option, Problem, Solution
+from solver.problem import REPORTED_TONNES, Demand, Lock, Option, Problem, Solution, hours_room, report_tonnes
 
 SOLVERS = ("highs", "cbc")
 ROUNDING = 0.0005
@@ -340,6 +340,20 @@ def test_a_full_mill_locked_again_from_its_reported_lines_still_has_a_plan(engin
     again = run(one_month(demands=(*locked, demand(3, 50, (1, 0.6, 50))), hours={1: 100}), engine)
     assert again.ok, again.message
     assert again.tonnes == first.tonnes
+
+
+def test_every_reported_line_fits_the_room_its_lock_is_given():
+    # one tolerance: whatever report_tonnes rounds a line filling a mill-month to, locking
+    # it as reported fits hours_room, and the room never exceeds the hours by more than
+    # half the reporting step per locked line (the other lines get none of it)
+    rng = random.Random(8)
+    for _ in range(2_000):
+        hours, rates = rng.uniform(1, 700), [rng.uniform(0.01, 5) for _ in range(rng.randint(1, 4))]
+        shares = [rng.random() for _ in rates]
+        locked = [(report_tonnes(hours * share / sum(shares) / rate), rate) for share, rate in zip(shares, rates)]
+        room = hours_room(hours, locked)
+        assert sum(t * rate for t, rate in locked) <= room + 1e-9
+        assert room <= hours + sum(REPORTED_TONNES / 2 * rate for rate in rates) + 1e-9
 
 
 def test_a_fractional_optimum_survives_cbcs_eight_digit_solution_file(engine):

@@ -2,28 +2,23 @@
 
 from __future__ import annotations
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Label
+from textual.widgets import DataTable, Label
 
 from core.i18n import _
 from core.promise import Promise
-from core.promise_views import displaced_line, promise_text
+from core.promise_views import displaced_view, promise_text
+from tui.widgets.view_table import ViewTable
 
 
 class PromiseScreen(ModalScreen[None]):
     """Whether the requested month can be met (else the earliest), the new tonnes by month,
-    who is displaced — key flag, sales manager, lateness caused — in a list that scrolls
-    within 80×24 (↑/↓); Esc or Enter closes."""
-
-    DEFAULT_CSS = """
-    PromiseScreen { align: center middle; }
-    PromiseScreen .dialog { width: 78; max-height: 100%; padding: 0 1; }
-    PromiseScreen #promise-displaced { height: auto; max-height: 10; }
-    PromiseScreen .promise-displaced-line { width: 100%; }
-    """
+    who is displaced — the table ``millplan promise`` prints (key flag, sales manager,
+    lateness caused), scrolling within 80×24 (↑/↓, ←/→); Esc or Enter closes."""
 
     BINDINGS = [Binding("escape,enter", "close", _("Close"), id="promise.close")]
 
@@ -36,10 +31,16 @@ class PromiseScreen(ModalScreen[None]):
             yield Label(promise_text(self.answer), id="promise-text", classes="dialog-question", markup=False)
             if self.answer.displaced:
                 yield Label(_("Displaced:"))
-                with VerticalScroll(id="promise-displaced"):
-                    for d in self.answer.displaced:
-                        yield Label(f"• {displaced_line(d)}", classes="promise-displaced-line", markup=False)
+                yield ViewTable(id="promise-displaced")
             yield Label(_("Esc/Enter to close"), classes="dialog-help")
+
+    def on_mount(self) -> None:
+        if self.answer.displaced:
+            self.query_one(ViewTable).show(displaced_view(self.answer))
+
+    @on(DataTable.RowSelected)
+    def _selected(self) -> None:  # Enter on the focused table
+        self.action_close()
 
     def action_close(self) -> None:
         self.dismiss(None)
