@@ -58,15 +58,21 @@ def reason_text(e: Explanation, mill: str | None, month: Month | None, mills: Se
     where = f"{mill} in {month}" if mill and month else ""
     # a late position's earns_per_hour is the lateness it would save, not what it earns
     worth = _worth(mill, month, e.shadow_price, None if e.code == "late" else e.earns_per_hour) if where else ""
+
+    def booked() -> str:
+        # what holds the hours, by standing (key accounts, locks, better pay), then their price
+        by = f"{mill} is booked by {e.booked.said(grouped)}; " if e.booked and mill else ""
+        return f"capacity fully booked in {month}: {by}{worth}"
+
     texts: dict[str, Callable[[], str]] = {
         "no_mill": lambda: f"no hours on {', '.join(mills) or 'any mill'} in {month or 'the months it may be made'}",
         "min_lot": lambda: (
             f"{short} is below the minimum lot on {where}" if where else f"{short} is below the minimum lot of every mill that can make it"
         ),
         "unprofitable": lambda: f"it earns {grouped(e.earns_per_hour or 0.0)} RUB/h on {where}: planning it loses money",
-        "capacity": lambda: f"capacity fully booked in {month}: {worth}",
-        "key_accounts": lambda: f"capacity fully booked in {month}: pushed out of {mill} by key-account positions; {worth}",
-        "reserved": lambda: f"the hours of {where} are held by locked or mandatory lines: {worth}",
+        "capacity": booked,
+        "key_accounts": booked,
+        "reserved": booked,
         "whole": lambda: f"it does not fit whole into what is left of {where}: {worth}",
         "stability": lambda: f"room on {where} would mean moving lines of the approved revision: {worth}",
         "locked": lambda: "its locks cap it and no other mill or month is open to it",
@@ -109,7 +115,7 @@ def exclusion(
         parts.append(", ".join(f"{grouped(t, 1)} t planned for {m}" for m, t in sorted(by_month.items())))
     if explanation is None:
         code, mill, month, price, earns = "late", None, None, None, None
-        parts.append(f"not made in {plan_month}: an earlier month's work or better-paying positions fill its mills")
+        parts.append(f"not made in {plan_month}: an earlier month's work or other positions fill its mills")
     else:
         code = reason_code(explanation)
         mill = mill_codes.get(explanation.mill) if explanation.mill is not None else None

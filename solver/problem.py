@@ -178,6 +178,43 @@ class Problem:
 
 
 @dataclass(frozen=True, slots=True)
+class Booking:
+    """What holds the hours (h) of a mill-period a demand was left out of (or made late
+    from), by standing: ``key`` — key-account lines (others' for a key-account demand);
+    ``reserved`` — locked or mandatory lines of non-key positions; ``better`` — other
+    non-key lines earning more per hour there than the demand (margin less lateness),
+    ``better_per_hour`` their average, RUB/h (their margin ÷ their hours). Lines earning
+    no more than the demand are not counted: they are not why it is out."""
+
+    key: float = 0.0
+    reserved: float = 0.0
+    better: float = 0.0
+    better_per_hour: float = 0.0
+
+    @property
+    def code(self) -> str | None:
+        """The reason holding the most hours (``"key_accounts"``, ``"reserved"`` or
+        ``"capacity"``; ties in that order), ``None`` if nothing counted holds any."""
+        hours = {"key_accounts": self.key, "reserved": self.reserved, "capacity": self.better}
+        code = max(hours, key=hours.__getitem__)
+        return code if hours[code] > ROUND_OFF else None
+
+    def said(self, number) -> str:
+        """"key-account positions (620.0 h) and better-paying positions (40.0 h, 900,000
+        RUB/h on average)", numbers written by ``number(value, places)``."""
+        parts = [
+            f"{what} ({number(hours, 1)} h{extra})"
+            for what, hours, extra in (
+                ("key-account positions", self.key, ""),
+                ("locked or mandatory positions", self.reserved, ""),
+                ("better-paying positions", self.better, f", {number(self.better_per_hour, 0)} RUB/h on average"),
+            )
+            if hours > ROUND_OFF
+        ]
+        return ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else "".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
 class Explanation:
     """Why a demand was left out (wholly or partly) or planned late, in a planner's terms.
 
@@ -198,6 +235,9 @@ class Explanation:
     ``text`` names ids; the front renders names. ``held``: for ``"late"``, the code of what
     holds the due month's hours when that, not their price, is why (``"key_accounts"``,
     ``"reserved"``, ``"whole"``, ``"min_lot"``, ``"stability"``); else ``None``.
+    ``booked``: what holds the binding mill-period's hours, for ``"key_accounts"``,
+    ``"reserved"``, ``"capacity"`` (``None`` where nothing but its price does) and a late
+    one held by them.
     """
 
     demand: int
@@ -210,6 +250,7 @@ class Explanation:
     earns_per_hour: float | None
     text: str
     held: str | None = None
+    booked: Booking | None = None
 
 
 @dataclass(frozen=True, slots=True)
