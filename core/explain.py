@@ -83,7 +83,9 @@ def reason_text(e: Explanation, mill: str | None, month: Month | None, mills: Se
         ),
     }
     if e.code == "late" and e.held in texts and e.held != "min_lot" and where:
-        return "made late: " + texts[e.held]()  # its month's hours are held, whatever they are worth
+        # its month's hours are held, whatever they are worth; the lateness saved for scale
+        saves = f", making it on time would save {grouped(e.earns_per_hour or 0.0)} RUB/h of lateness"
+        return "made late: " + texts[e.held]() + saves
     return texts.get(e.code, lambda: e.text)()
 
 

@@ -11,7 +11,9 @@ of the divisible plan nearest to the real one — a planner's rule of thumb, not
 
 A demand's explanation compares, on its best compatible mill in its due period (the
 plan month for one due by then: the month it is left out of), the shadow price with what it
-earns per hour there: margin (less lateness) ÷ hours per tonne.
+earns per hour there: margin (less lateness) ÷ hours per tonne. Before the price comes
+what books that mill-period's hours (:func:`_booking`): key-account, locked and mandatory
+lines, and better-paying ones, by the hours each holds — a price alone never says who.
 """
 
 from __future__ import annotations
@@ -128,7 +130,7 @@ def _late(problem: Problem, d: Demand, late: dict[int, float], prices, occupants
     o, t, price, saves = _best(lines, prices, lambda o, t: _per_hour(penalty, o))
     facts = (o, t, price, saves)
     on_time = f"on time it would save {saves:,.0f} RUB of lateness per hour"
-    booked = _booking(problem, d, o.mill, t, _per_hour(net_margin(d, o, t, problem.settings.lateness_penalty), o), occupants)
+    booked = _booking(problem, d, o, t, _per_hour(net_margin(d, o, t, problem.settings.lateness_penalty), o), occupants)
     if booked.code:
         return said(f"mill {o.mill} in period {t} is booked by {booked.said(_number)}; {on_time}", *facts, booked.code, booked)
     held = _rest(problem, d, o, t, occupants)
@@ -173,7 +175,7 @@ def _left_out(problem: Problem, d: Demand, short: float, late: float, prices, oc
     unprofitable = ("unprofitable", f"it earns {earns:,.0f} RUB/h on {cell}: making it would lose money", *facts)
     if earns <= 0 and not d.key_account:
         return said(*unprofitable)
-    booked = _booking(problem, d, o.mill, t, earns, occupants)
+    booked = _booking(problem, d, o, t, earns, occupants)
     if booked.code:
         return said(booked.code, f"{cell} is booked by {booked.said(_number)}: an hour there is worth {price:,.0f} RUB at the margin, it earns {earns:,.0f} RUB/h", *facts, booked)
     # nothing counted books the hours: what else holds them, if it earns at least their price
@@ -188,20 +190,26 @@ def _left_out(problem: Problem, d: Demand, short: float, late: float, prices, oc
     return said("capacity", f"{cell} is full: an hour there is worth {price:,.0f} RUB at the margin, as much as it earns", *facts)
 
 
-def _booking(problem: Problem, d: Demand, mill: int, t: int, earns: float, occupants) -> Booking:
-    """What books the hours of ``mill`` in period ``t`` against demand ``d`` earning
+def _booking(problem: Problem, d: Demand, o: Option, t: int, earns: float, occupants) -> Booking:
+    """What books the hours of mill ``o.mill`` in period ``t`` against demand ``d`` earning
     ``earns`` RUB/h there (:class:`~solver.problem.Booking`). A key-account line holds its
     hours before money is weighed, whatever it earns; so does a line locked there or a
     mandatory one in the plan month. Non-key lines count against a non-key demand only when
-    they earn more per hour (margin less lateness there), never against a key account."""
+    they earn more per hour (margin less lateness there), never against a key account.
+    Nothing books a mill-period with room left for :data:`SHORT` t of the demand
+    on ``o``): something else keeps it out."""
+    lines = occupants.get((o.mill, t), ())
+    room = problem.hours.get((o.mill, t), 0.0) - sum(tonnes * option.hours_per_tonne for _, option, tonnes in lines)
+    if room >= SHORT * o.hours_per_tonne:
+        return Booking()
     key = reserved = better = income = 0.0
-    for x, option, tonnes in occupants.get((mill, t), ()):
+    for x, option, tonnes in lines:
         hours = tonnes * option.hours_per_tonne
         if x.id == d.id or hours <= 0:
             continue
         if x.key_account:
             key += hours
-        elif (x.mandatory and t == 0) or any((lock.mill, lock.period) == (mill, t) for lock in x.locked):
+        elif (x.mandatory and t == 0) or any((lock.mill, lock.period) == (o.mill, t) for lock in x.locked):
             reserved += hours
         elif not d.key_account:
             per_hour = _per_hour(net_margin(x, option, t, problem.settings.lateness_penalty), option)
