@@ -135,32 +135,46 @@ def exclusion(
     )
 
 
+LISTED = 10
+"""Positions, mills or mill-months named in one list of a message before "… and K more"."""
+
+_CELLS = re.compile(r"mill \d+ in period -?\d+(?:, mill \d+ in period -?\d+)*")
 _CELL = re.compile(r"mill (\d+) in period (-?\d+)")
 _DEMANDS = re.compile(r"\bdemands? (\d+(?:, \d+)*)")
 _MILLS = re.compile(r"\bmills? (\d+(?:, \d+)*)")
 _PERIOD = re.compile(r"\bperiod (-?\d+)")
+_THOUSANDS = re.compile(r"\b\d{1,3}(?:,\d{3})+(?:\.\d+)?\b")
+
+
+def listed(names: Sequence[str]) -> str:
+    """``"A, B, C"``; beyond :data:`LISTED` names, the first of them and ``"… and K more"``."""
+    if len(names) <= LISTED:
+        return ", ".join(names)
+    return f"{', '.join(names[:LISTED])} … and {len(names) - LISTED} more"
 
 
 def named(text: str, refs: Mapping[int, str], mill_codes: Mapping[int, str], plan_month: Month) -> str:
-    """A solver sentence with demand ids as position refs, mill ids as codes and periods
-    as months (``mill 3 in period 1`` → ``M1 in 2027-02``)."""
-    text = _CELL.sub(lambda m: f"{mill_codes.get(int(m[1]), m[1])} in {plan_month + int(m[2])}", text)
-    text = _DEMANDS.sub(lambda m: ", ".join(refs.get(int(i), i) for i in m[1].split(", ")), text)
-    text = _MILLS.sub(lambda m: ", ".join(mill_codes.get(int(i), i) for i in m[1].split(", ")), text)
+    """A solver sentence in a planner's terms: demand ids as position refs, mill ids as
+    codes and periods as months (``mill 3 in period 1`` → ``M1 in 2027-02``), each list of
+    them capped by :func:`listed`, and numbers grouped as the plant writes them
+    (``1,702.0`` → ``1 702.0``, :func:`core.numbers.grouped`)."""
+    text = _THOUSANDS.sub(lambda m: m[0].replace(",", " "), text)
+    text = _CELLS.sub(
+        lambda run: listed([f"{mill_codes.get(int(m[1]), m[1])} in {plan_month + int(m[2])}" for m in _CELL.finditer(run[0])]), text
+    )
+    text = _DEMANDS.sub(lambda m: listed([refs.get(int(i), i) for i in m[1].split(", ")]), text)
+    text = _MILLS.sub(lambda m: listed([mill_codes.get(int(i), i) for i in m[1].split(", ")]), text)
     return _PERIOD.sub(lambda m: str(plan_month + int(m[1])), text)
 
 
 def conflicts_message(
     conflicts: Sequence[Conflict], refs: Mapping[int, str], mill_codes: Mapping[int, str], plan_month: Month
 ) -> str:
-    """Why mandatory positions and locks cannot all be kept: each conflict's positions
-    and mill-months, then the solver's account of it, named."""
-    parts = []
-    for c in conflicts:
-        who = ", ".join(refs.get(d, str(d)) for d in c.demands)
-        cells = ", ".join(f"{mill_codes.get(m, m)} {plan_month + t}" for m, t in c.cells)
-        parts.append(f"{who} on {cells}: {named(c.text, refs, mill_codes, plan_month)}")
-    return "the mandatory and locked positions cannot all be kept — " + "; ".join(parts)
+    """Why mandatory positions and locks cannot all be kept: the solver's account of each
+    conflict, which names its positions and mill-months once (:func:`named`)."""
+    return "the mandatory and locked positions cannot all be kept — " + "; ".join(
+        named(c.text, refs, mill_codes, plan_month) for c in conflicts
+    )
 
 
 def why_no_plan(solution: Solution, refs: Mapping[int, str], mill_codes: Mapping[int, str], plan_month: Month) -> str:
