@@ -4,9 +4,10 @@ The solver explains by ids and periods (:class:`solver.problem.Explanation`); th
 names them and says, for a position left out of its month or planned late, what binds:
 no compatible mill (which limit), the binding mill-month and what an hour of it is worth
 at the margin (its shadow price, RUB/h) against what the position earns per hour there,
-or key-account tonnes that pushed it out. Infeasible input (mandatory positions beyond
-capacity, a lock on a mill that cannot make the size) is told by naming the positions
-(``DEAL#NO``) and the mill-months (``M1 in 2027-02``) in conflict.
+after what books the mill-month (key-account, locked, better-paying work). Infeasible
+input (mandatory positions beyond capacity, a lock on a mill that cannot make the size)
+is told by naming the positions (``DEAL#NO``) and the mill-months (``M1 in 2027-02``) in
+conflict, each once.
 """
 
 from __future__ import annotations

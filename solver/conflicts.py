@@ -15,7 +15,7 @@ conflict; it names the demands and the ``(mill, period)`` cells involved:
   so a full mill, and mills full together, are both found.
 
 Each conflict's text names its demands and ``(mill, period)`` cells once, for the front to
-name (:func:`core.explain.named`). When none of these finds the conflict (whole positions that fit in hours but not in
+name. When none of these finds the conflict (whole positions that fit in hours but not in
 pieces), :func:`residual_conflict` names every mandatory and locked demand and their cells.
 """
 
