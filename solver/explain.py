@@ -196,8 +196,8 @@ def _booking(problem: Problem, d: Demand, o: Option, t: int, earns: float, occup
     hours before money is weighed, whatever it earns; so does a line locked there or a
     mandatory one in the plan month. Non-key lines count against a non-key demand only when
     they earn more per hour (margin less lateness there), never against a key account.
-    Nothing books a mill-period with room left for :data:`SHORT` t of the demand
-    on ``o``): something else keeps it out."""
+    Nothing books a mill-period with room left for :data:`SHORT` t of the demand (at its
+    hours per tonne on ``o``): something else keeps it out."""
     lines = occupants.get((o.mill, t), ())
     room = problem.hours.get((o.mill, t), 0.0) - sum(tonnes * option.hours_per_tonne for _, option, tonnes in lines)
     if room >= SHORT * o.hours_per_tonne:
@@ -253,4 +253,5 @@ def _tolerance(a: float, b: float) -> float:
 
 
 def _number(value: float, places: int) -> str:
+    """The solver's own texts group thousands with commas (the front regroups them)."""
     return f"{value:,.{places}f}"

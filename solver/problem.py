@@ -8,7 +8,7 @@ month (whose lines are the month's assignment), 1 the month after, and so on.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 SOLVER_NAMES = ("highs", "cbc")
@@ -199,7 +199,7 @@ class Booking:
         code = max(hours, key=hours.__getitem__)
         return code if hours[code] > ROUND_OFF else None
 
-    def said(self, number) -> str:
+    def said(self, number: Callable[[float, int], str]) -> str:
         """"key-account positions (620.0 h) and better-paying positions (40.0 h, 900,000
         RUB/h on average)", numbers written by ``number(value, places)``."""
         parts = [
@@ -220,9 +220,10 @@ class Explanation:
 
     ``code``: ``"no_mill"`` (no mill that can make it has hours when it may be made),
     ``"min_lot"`` (below the minimum lot), ``"unprofitable"`` (it loses money),
-    ``"capacity"`` (the hour of its best mill-period is worth at least what it earns
-    there), ``"key_accounts"`` (pushed out by key-account tonnes), ``"reserved"`` (hours
-    held by locked or mandatory lines), ``"whole"`` (does not fit whole), ``"stability"``
+    ``"capacity"`` (better-paying lines book most of its best mill-period's hours, or
+    none counted does and an hour there is worth at least what it earns),
+    ``"key_accounts"`` (key-account lines book most of them), ``"reserved"`` (locked or
+    mandatory lines do), ``"whole"`` (does not fit whole), ``"stability"``
     (room would mean moving lines of the approved revision), ``"locked"`` (its locks cap it
     and no other line is open to it), ``"late"`` (made in full, but partly after its due
     month).
@@ -233,8 +234,9 @@ class Explanation:
     (RUB/h) is its margin less lateness per hour there — for ``"late"``, the lateness
     penalty per hour that making it on time would save. ``None`` where no mill applies.
     ``text`` names ids; the front renders names. ``held``: for ``"late"``, the code of what
-    holds the due month's hours when that, not their price, is why (``"key_accounts"``,
-    ``"reserved"``, ``"whole"``, ``"min_lot"``, ``"stability"``); else ``None``.
+    holds the due month's hours when that, not their price alone, is why
+    (``"key_accounts"``, ``"reserved"``, ``"capacity"`` — better-paying lines — as
+    ``booked`` says, or ``"whole"``, ``"min_lot"``, ``"stability"``); else ``None``.
     ``booked``: what holds the binding mill-period's hours, for ``"key_accounts"``,
     ``"reserved"``, ``"capacity"`` (``None`` where nothing but its price does) and a late
     one held by them.
