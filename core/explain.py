@@ -4,9 +4,10 @@ The solver explains by ids and periods (:class:`solver.problem.Explanation`); th
 names them and says, for a position left out of its month or planned late, what binds:
 no compatible mill (which limit), the binding mill-month and what an hour of it is worth
 at the margin (its shadow price, RUB/h) against what the position earns per hour there,
-or key-account tonnes that pushed it out. Infeasible input (mandatory positions beyond
-capacity, a lock on a mill that cannot make the size) is told by naming the positions
-(``DEAL#NO``) and the mill-months (``M1 in 2027-02``) in conflict.
+after what books the mill-month (key-account, locked, better-paying work). Infeasible
+input (mandatory positions beyond capacity, a lock on a mill that cannot make the size)
+is told by naming the positions (``DEAL#NO``) and the mill-months (``M1 in 2027-02``) in
+conflict, each once.
 """
 
 from __future__ import annotations
@@ -58,15 +59,21 @@ def reason_text(e: Explanation, mill: str | None, month: Month | None, mills: Se
     where = f"{mill} in {month}" if mill and month else ""
     # a late position's earns_per_hour is the lateness it would save, not what it earns
     worth = _worth(mill, month, e.shadow_price, None if e.code == "late" else e.earns_per_hour) if where else ""
+
+    def booked() -> str:
+        # what holds the hours, by standing (key accounts, locks, better pay), then their price
+        by = f"{mill} is booked by {e.booked.said(grouped)}; " if e.booked and mill else ""
+        return f"capacity fully booked in {month}: {by}{worth}"
+
     texts: dict[str, Callable[[], str]] = {
         "no_mill": lambda: f"no hours on {', '.join(mills) or 'any mill'} in {month or 'the months it may be made'}",
         "min_lot": lambda: (
             f"{short} is below the minimum lot on {where}" if where else f"{short} is below the minimum lot of every mill that can make it"
         ),
         "unprofitable": lambda: f"it earns {grouped(e.earns_per_hour or 0.0)} RUB/h on {where}: planning it loses money",
-        "capacity": lambda: f"capacity fully booked in {month}: {worth}",
-        "key_accounts": lambda: f"capacity fully booked in {month}: pushed out of {mill} by key-account positions; {worth}",
-        "reserved": lambda: f"the hours of {where} are held by locked or mandatory lines: {worth}",
+        "capacity": booked,
+        "key_accounts": booked,
+        "reserved": booked,
         "whole": lambda: f"it does not fit whole into what is left of {where}: {worth}",
         "stability": lambda: f"room on {where} would mean moving lines of the approved revision: {worth}",
         "locked": lambda: "its locks cap it and no other mill or month is open to it",
@@ -77,7 +84,9 @@ def reason_text(e: Explanation, mill: str | None, month: Month | None, mills: Se
         ),
     }
     if e.code == "late" and e.held in texts and e.held != "min_lot" and where:
-        return "made late: " + texts[e.held]()  # its month's hours are held, whatever they are worth
+        # its month's hours are held, whatever they are worth; the lateness saved for scale
+        saves = f", making it on time would save {grouped(e.earns_per_hour or 0.0)} RUB/h of lateness"
+        return "made late: " + texts[e.held]() + saves
     return texts.get(e.code, lambda: e.text)()
 
 
@@ -109,7 +118,7 @@ def exclusion(
         parts.append(", ".join(f"{grouped(t, 1)} t planned for {m}" for m, t in sorted(by_month.items())))
     if explanation is None:
         code, mill, month, price, earns = "late", None, None, None, None
-        parts.append(f"not made in {plan_month}: an earlier month's work or better-paying positions fill its mills")
+        parts.append(f"not made in {plan_month}: an earlier month's work or other positions fill its mills")
     else:
         code = reason_code(explanation)
         mill = mill_codes.get(explanation.mill) if explanation.mill is not None else None
@@ -127,32 +136,46 @@ def exclusion(
     )
 
 
+LISTED = 10
+"""Positions, mills or mill-months named in one list of a message before "… and K more"."""
+
+_CELLS = re.compile(r"mill \d+ in period -?\d+(?:, mill \d+ in period -?\d+)*")
 _CELL = re.compile(r"mill (\d+) in period (-?\d+)")
 _DEMANDS = re.compile(r"\bdemands? (\d+(?:, \d+)*)")
 _MILLS = re.compile(r"\bmills? (\d+(?:, \d+)*)")
 _PERIOD = re.compile(r"\bperiod (-?\d+)")
+_THOUSANDS = re.compile(r"\b\d{1,3}(?:,\d{3})+(?:\.\d+)?\b")
+
+
+def listed(names: Sequence[str]) -> str:
+    """``"A, B, C"``; beyond :data:`LISTED` names, the first of them and ``"… and K more"``."""
+    if len(names) <= LISTED:
+        return ", ".join(names)
+    return f"{', '.join(names[:LISTED])} … and {len(names) - LISTED} more"
 
 
 def named(text: str, refs: Mapping[int, str], mill_codes: Mapping[int, str], plan_month: Month) -> str:
-    """A solver sentence with demand ids as position refs, mill ids as codes and periods
-    as months (``mill 3 in period 1`` → ``M1 in 2027-02``)."""
-    text = _CELL.sub(lambda m: f"{mill_codes.get(int(m[1]), m[1])} in {plan_month + int(m[2])}", text)
-    text = _DEMANDS.sub(lambda m: ", ".join(refs.get(int(i), i) for i in m[1].split(", ")), text)
-    text = _MILLS.sub(lambda m: ", ".join(mill_codes.get(int(i), i) for i in m[1].split(", ")), text)
+    """A solver sentence in a planner's terms: demand ids as position refs, mill ids as
+    codes and periods as months (``mill 3 in period 1`` → ``M1 in 2027-02``), each list of
+    them capped by :func:`listed`, and numbers grouped as the plant writes them
+    (``1,702.0`` → ``1 702.0``, :func:`core.numbers.grouped`)."""
+    text = _THOUSANDS.sub(lambda m: m[0].replace(",", " "), text)
+    text = _CELLS.sub(
+        lambda run: listed([f"{mill_codes.get(int(m[1]), m[1])} in {plan_month + int(m[2])}" for m in _CELL.finditer(run[0])]), text
+    )
+    text = _DEMANDS.sub(lambda m: listed([refs.get(int(i), i) for i in m[1].split(", ")]), text)
+    text = _MILLS.sub(lambda m: listed([mill_codes.get(int(i), i) for i in m[1].split(", ")]), text)
     return _PERIOD.sub(lambda m: str(plan_month + int(m[1])), text)
 
 
 def conflicts_message(
     conflicts: Sequence[Conflict], refs: Mapping[int, str], mill_codes: Mapping[int, str], plan_month: Month
 ) -> str:
-    """Why mandatory positions and locks cannot all be kept: each conflict's positions
-    and mill-months, then the solver's account of it, named."""
-    parts = []
-    for c in conflicts:
-        who = ", ".join(refs.get(d, str(d)) for d in c.demands)
-        cells = ", ".join(f"{mill_codes.get(m, m)} {plan_month + t}" for m, t in c.cells)
-        parts.append(f"{who} on {cells}: {named(c.text, refs, mill_codes, plan_month)}")
-    return "the mandatory and locked positions cannot all be kept — " + "; ".join(parts)
+    """Why mandatory positions and locks cannot all be kept: the solver's account of each
+    conflict, which names its positions and mill-months once (:func:`named`)."""
+    return "the mandatory and locked positions cannot all be kept — " + "; ".join(
+        named(c.text, refs, mill_codes, plan_month) for c in conflicts
+    )
 
 
 def why_no_plan(solution: Solution, refs: Mapping[int, str], mill_codes: Mapping[int, str], plan_month: Month) -> str:

@@ -14,7 +14,8 @@ conflict; it names the demands and the ``(mill, period)`` cells involved:
   every group of up to :data:`MAX_GROUP_MILLS` mills, and all mills together, are tried,
   so a full mill, and mills full together, are both found.
 
-When none of these finds the conflict (whole positions that fit in hours but not in
+Each conflict's text names its demands and ``(mill, period)`` cells once, for the front to
+name. When none of these finds the conflict (whole positions that fit in hours but not in
 pieces), :func:`residual_conflict` names every mandatory and locked demand and their cells.
 """
 
@@ -63,15 +64,15 @@ def _demand_conflicts(problem: Problem, d: Demand) -> list[Conflict]:
     for lock in d.locked:
         cell = (lock.mill, lock.period)
         if lock.mill not in options:
-            found.append(Conflict((d.id,), (cell,), f"demand {d.id} is locked on mill {lock.mill}, which cannot make it"))
+            found.append(Conflict((d.id,), (cell,), f"demand {d.id} is locked on {_cells([cell])}, which cannot make it"))
         elif not 0 <= lock.period < s.periods:
-            found.append(Conflict((d.id,), (cell,), f"demand {d.id} is locked in period {lock.period}, outside the horizon of {s.periods}"))
+            found.append(Conflict((d.id,), (cell,), f"demand {d.id} is locked on {_cells([cell])}, outside the horizon of {s.periods} months"))
         elif d.mandatory and lock.period != 0:
-            found.append(Conflict((d.id,), (cell,), f"demand {d.id} is mandatory this month but locked in period {lock.period}"))
+            found.append(Conflict((d.id,), (cell,), f"demand {d.id} is mandatory this month but locked on {_cells([cell])}"))
     locked = sum(lock.tonnes for lock in d.locked)
     if locked > d.tonnes + ROUND_OFF:
         cells = tuple(sorted((lock.mill, lock.period) for lock in d.locked))
-        found.append(Conflict((d.id,), cells, f"demand {d.id} has {locked:g} t locked but only {d.tonnes:g} t to make"))
+        found.append(Conflict((d.id,), cells, f"demand {d.id} has {locked:g} t locked on {_cells(cells)} but only {d.tonnes:g} t to make"))
     if d.mandatory:
         usable = [
             o for o in d.options
@@ -91,10 +92,10 @@ def _demand_conflicts(problem: Problem, d: Demand) -> list[Conflict]:
             d.tonnes * o.hours_per_tonne <= problem.hours.get((o.mill, 0), 0.0) + ROUND_OFF for o in usable
         ):
             cells = tuple((o.mill, 0) for o in usable)
-            found.append(Conflict((d.id,), cells, f"demand {d.id} is mandatory and whole but no single mill has the hours for all {d.tonnes:g} t in period 0"))
+            found.append(Conflict((d.id,), cells, f"demand {d.id} is mandatory and whole but none of mills {_ids(o.mill for o in usable)} has the hours for all {d.tonnes:g} t in period 0"))
         elif s.whole and d.locked and abs(locked - d.tonnes) > ROUND_OFF:
             cells = tuple(sorted((lock.mill, lock.period) for lock in d.locked))
-            found.append(Conflict((d.id,), cells, f"demand {d.id} is mandatory and whole but only {locked:g} of {d.tonnes:g} t is locked"))
+            found.append(Conflict((d.id,), cells, f"demand {d.id} is mandatory and whole but only {locked:g} of {d.tonnes:g} t is locked, on {_cells(cells)}"))
     return found
 
 

@@ -11,7 +11,9 @@ of the divisible plan nearest to the real one — a planner's rule of thumb, not
 
 A demand's explanation compares, on its best compatible mill in its due period (the
 plan month for one due by then: the month it is left out of), the shadow price with what it
-earns per hour there: margin (less lateness) ÷ hours per tonne.
+earns per hour there: margin (less lateness) ÷ hours per tonne. Before the price comes
+what books that mill-period's hours (:func:`_booking`): key-account, locked and mandatory
+lines, and better-paying ones, by the hours each holds — a price alone never says who.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from collections.abc import Mapping
 
 from solver import engines
 from solver.model import allowed_lines, build, due_period, net_margin
-from solver.problem import Demand, Explanation, Option, Problem, report_tonnes
+from solver.problem import Booking, Demand, Explanation, Option, Problem, report_tonnes
 
 PRICE_TOLERANCE = 1e-6
 """RUB/h within which a position's earnings per hour count as equal to a shadow price
@@ -93,29 +95,30 @@ def explain(
     return prices, explanations
 
 
-def _occupants(problem: Problem, tonnes: dict) -> dict[tuple[int, int], list[tuple[Demand, Option]]]:
-    """Who the plan put on each mill-period."""
+def _occupants(problem: Problem, tonnes: dict) -> dict[tuple[int, int], list[tuple[Demand, Option, float]]]:
+    """Who the plan put on each mill-period, and how many tonnes."""
     demands = {d.id: d for d in problem.demands}
-    result: dict[tuple[int, int], list[tuple[Demand, Option]]] = {}
-    for d, m, t in tonnes:
+    result: dict[tuple[int, int], list[tuple[Demand, Option, float]]] = {}
+    for (d, m, t), amount in tonnes.items():
         demand = demands[d]
         option = next(o for o in demand.options if o.mill == m)
-        result.setdefault((m, t), []).append((demand, option))
+        result.setdefault((m, t), []).append((demand, option, amount))
     return result
 
 
 def _late(problem: Problem, d: Demand, late: dict[int, float], prices, occupants) -> Explanation:
-    """Made in full but partly late. Against the price of an hour in the due month stands
-    what making it on time would save per hour there: the lateness penalty of its first
-    late month. It is late because that saving is the smaller — or, when it is not (or it
-    is a key account, placed before money is weighed), because of what holds the due
-    month's hours (:func:`_held`), or its locks."""
+    """Made in full but partly late. What books the due month's hours (:func:`_booking`)
+    is the reason when anything counted does; else against the price of an hour in the
+    due month stands what making it on time would save per hour there: the lateness
+    penalty of its first late month. It is late because that saving is the smaller — or,
+    when it is not (or it is a key account, placed before money is weighed), because of
+    what else holds the due month's hours (:func:`_rest`), or its locks."""
     tonnes = report_tonnes(sum(late.values()))
     due = due_period(d)
 
-    def said(why, o=None, t=None, price=None, saves=None, held=None) -> Explanation:
+    def said(why, o=None, t=None, price=None, saves=None, held=None, booked=None) -> Explanation:
         text = f"demand {d.id}: {tonnes:g} t made late — {why}"
-        return Explanation(d.id, "late", 0.0, tonnes, o and o.mill, t, price, saves, text, held)
+        return Explanation(d.id, "late", 0.0, tonnes, o and o.mill, t, price, saves, text, held, booked)
 
     locked = {lock.period for lock in d.locked}
     if all(t in locked for t in late):
@@ -126,9 +129,13 @@ def _late(problem: Problem, d: Demand, late: dict[int, float], prices, occupants
     penalty = problem.settings.lateness_penalty * (min(late) - due)
     o, t, price, saves = _best(lines, prices, lambda o, t: _per_hour(penalty, o))
     facts = (o, t, price, saves)
-    held = _held(problem, d, o, t, _per_hour(net_margin(d, o, t, problem.settings.lateness_penalty), o), occupants)
+    on_time = f"on time it would save {saves:,.0f} RUB of lateness per hour"
+    booked = _booking(problem, d, o, t, _per_hour(net_margin(d, o, t, problem.settings.lateness_penalty), o), occupants)
+    if booked.code:
+        return said(f"mill {o.mill} in period {t} is booked by {booked.said(_number)}; {on_time}", *facts, booked.code, booked)
+    held = _rest(problem, d, o, t, occupants)
     if held and (d.key_account or saves >= price - _tolerance(saves, price)):
-        return said(f"{held[1]}; on time it would save {saves:,.0f} RUB of lateness per hour", *facts, held[0])
+        return said(f"{held[1]}; {on_time}", *facts, held[0])
     return said(
         f"an hour of mill {o.mill} in period {t} is worth {price:,.0f} RUB at the margin; "
         f"making it on time would save only {saves:,.0f} RUB of lateness per hour",
@@ -137,14 +144,16 @@ def _late(problem: Problem, d: Demand, late: dict[int, float], prices, occupants
 
 
 def _left_out(problem: Problem, d: Demand, short: float, late: float, prices, occupants) -> Explanation:
-    """Left out wholly or partly: the first reason that holds, from the data to the prices
-    on its best mill in its due period — the month it is left out of, whatever later
-    months could have held it."""
+    """Left out wholly or partly: the first reason that holds, from the data to what
+    books its best mill in its due period (:func:`_booking`) and the prices there — the
+    month it is left out of, whatever later months could have held it. A key account is
+    placed for its tonnes, not its money: margin is no reason for one."""
     s = problem.settings
     tail = f" ({late:g} t of what is made is late)" if late >= SHORT else ""
 
-    def said(code, why, o=None, t=None, price=None, earns=None) -> Explanation:
-        return Explanation(d.id, code, short, late, o and o.mill, t, price, earns, f"demand {d.id}: {short:g} t left out — {why}{tail}")
+    def said(code, why, o=None, t=None, price=None, earns=None, booked=None) -> Explanation:
+        text = f"demand {d.id}: {short:g} t left out — {why}{tail}"
+        return Explanation(d.id, code, short, late, o and o.mill, t, price, earns, text, booked=booked)
 
     locked = {(lock.mill, lock.period) for lock in d.locked}
     # a locked line is fixed (and a whole demand with locks is made only there)
@@ -163,40 +172,64 @@ def _left_out(problem: Problem, d: Demand, short: float, late: float, prices, oc
     o, t, price, earns = _best(now, prices, lambda o, t: _per_hour(net_margin(d, o, t, s.lateness_penalty), o))
     cell = f"mill {o.mill} in period {t}"
     facts = (o, t, price, earns)
-    if d.key_account and (held := _held(problem, d, o, t, earns, occupants)):
-        return said(*held, *facts)  # made for its tonnes, not its money: what holds the hours is the reason
+    unprofitable = ("unprofitable", f"it earns {earns:,.0f} RUB/h on {cell}: making it would lose money", *facts)
+    if earns <= 0 and not d.key_account:
+        return said(*unprofitable)
+    booked = _booking(problem, d, o, t, earns, occupants)
+    if booked.code:
+        return said(booked.code, f"{cell} is booked by {booked.said(_number)}: an hour there is worth {price:,.0f} RUB at the margin, it earns {earns:,.0f} RUB/h", *facts, booked)
+    # nothing counted books the hours: what else holds them, if it earns at least their price
+    # (or is a key account, placed before money is weighed), else their price
+    held = _rest(problem, d, o, t, occupants)
+    if held and (d.key_account or earns >= price - _tolerance(earns, price)):
+        return said(*held, *facts)
     if earns <= 0:
-        return said("unprofitable", f"it earns {earns:,.0f} RUB/h on {cell}: making it would lose money", *facts)
+        return said(*unprofitable)
     if earns < price - _tolerance(earns, price):
         return said("capacity", f"{cell} is full: an hour there is worth {price:,.0f} RUB at the margin, it earns {earns:,.0f} RUB/h", *facts)
-    # it earns at least the margin there: something that earns less holds the hours
-    code, why = _held(problem, d, o, t, earns, occupants) or (
-        "capacity", f"{cell} is full: an hour there is worth {price:,.0f} RUB at the margin, as much as it earns")
-    return said(code, why, *facts)
+    return said("capacity", f"{cell} is full: an hour there is worth {price:,.0f} RUB at the margin, as much as it earns", *facts)
 
 
-def _held(problem: Problem, d: Demand, o: Option, t: int, earns: float, occupants) -> tuple[str, str] | None:
-    """``(code, reason)`` when the hours of mill ``o.mill`` in period ``t``, worth no more
-    than the demand ``earns`` there (RUB/h), are held by something other than prices. A
-    key account is placed by tonnes before any money is weighed: for one, any other
-    key-account, locked or mandatory line there holds the hours, whatever it earns."""
+def _booking(problem: Problem, d: Demand, o: Option, t: int, earns: float, occupants) -> Booking:
+    """What books the hours of mill ``o.mill`` in period ``t`` against demand ``d`` earning
+    ``earns`` RUB/h there (:class:`~solver.problem.Booking`). A key-account line holds its
+    hours before money is weighed, whatever it earns; so does a line locked there or a
+    mandatory one in the plan month. Non-key lines count against a non-key demand only when
+    they earn more per hour (margin less lateness there), never against a key account.
+    Nothing books a mill-period with room left for :data:`SHORT` t of the demand (at its
+    hours per tonne on ``o``): something else keeps it out."""
+    lines = occupants.get((o.mill, t), ())
+    room = problem.hours.get((o.mill, t), 0.0) - sum(tonnes * option.hours_per_tonne for _, option, tonnes in lines)
+    if room >= SHORT * o.hours_per_tonne:
+        return Booking()
+    key = reserved = better = income = 0.0
+    for x, option, tonnes in lines:
+        hours = tonnes * option.hours_per_tonne
+        if x.id == d.id or hours <= 0:
+            continue
+        if x.key_account:
+            key += hours
+        elif (x.mandatory and t == 0) or any((lock.mill, lock.period) == (o.mill, t) for lock in x.locked):
+            reserved += hours
+        elif not d.key_account:
+            per_hour = _per_hour(net_margin(x, option, t, problem.settings.lateness_penalty), option)
+            if per_hour > earns + _tolerance(earns, per_hour):
+                better += hours
+                income += per_hour * hours
+    return Booking(key, reserved, better, income / better if better else 0.0)
+
+
+def _rest(problem: Problem, d: Demand, o: Option, t: int, occupants) -> tuple[str, str] | None:
+    """``(code, reason)`` when the hours of mill ``o.mill`` in period ``t`` are held by
+    something other than what books them (:func:`_booking`) or their price: a whole
+    position that does not fit, a minimum lot, lines of the approved revision."""
     s = problem.settings
     cell = f"mill {o.mill} in period {t}"
-    if d.key_account:
-        others = [x for x, _ in occupants.get((o.mill, t), ()) if x.id != d.id]
-        if any(x.key_account for x in others):
-            return "key_accounts", f"pushed out of {cell} by other key-account tonnes (it earns {earns:,.0f} RUB/h)"
-        if any(x.mandatory or x.locked for x in others):
-            return "reserved", f"the hours of {cell} are held by locked or mandatory lines (it earns {earns:,.0f} RUB/h)"
-    elif _cheaper(occupants, (o.mill, t), earns, lambda x: x.key_account):
-        return "key_accounts", f"pushed out of {cell} by key-account tonnes (it earns {earns:,.0f} RUB/h)"
-    elif _cheaper(occupants, (o.mill, t), earns, lambda x: x.mandatory or bool(x.locked)):
-        return "reserved", f"the hours of {cell} are held by locked or mandatory lines (it earns {earns:,.0f} RUB/h)"
     if s.whole:
         return "whole", f"it does not fit whole into what is left of {cell}"
     if s.min_lot.get(o.mill, 0.0) > 0:
         return "min_lot", f"what is left of {cell} is below its minimum lot of {s.min_lot[o.mill]:g} t"
-    if s.stability_penalty > 0 and not d.key_account and any(x.previous for x, _ in occupants.get((o.mill, t), ())):
+    if s.stability_penalty > 0 and not d.key_account and any(x.previous for x, _, _ in occupants.get((o.mill, t), ())):
         return "stability", f"room on {cell} would mean moving lines of the approved revision"
     return None
 
@@ -219,9 +252,6 @@ def _tolerance(a: float, b: float) -> float:
     return PRICE_TOLERANCE * max(1.0, abs(a), abs(b))
 
 
-def _cheaper(occupants, cell, earns: float, which) -> bool:
-    """Whether lines matching ``which`` on ``cell`` earn less per hour than ``earns``."""
-    return any(
-        which(demand) and _per_hour(option.margin_per_tonne, option) < earns - _tolerance(earns, 0)
-        for demand, option in occupants.get(cell, ())
-    )
+def _number(value: float, places: int) -> str:
+    """The solver's own texts group thousands with commas (the front regroups them)."""
+    return f"{value:,.{places}f}"

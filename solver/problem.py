@@ -8,7 +8,7 @@ month (whose lines are the month's assignment), 1 the month after, and so on.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 SOLVER_NAMES = ("highs", "cbc")
@@ -187,14 +187,52 @@ class Problem:
 
 
 @dataclass(frozen=True, slots=True)
+class Booking:
+    """What holds the hours (h) of a mill-period a demand was left out of (or made late
+    from), by standing: ``key`` — key-account lines (others' for a key-account demand);
+    ``reserved`` — locked or mandatory lines of non-key positions; ``better`` — other
+    non-key lines earning more per hour there than the demand (margin less lateness),
+    ``better_per_hour`` their average, RUB/h (their margin ÷ their hours). Lines earning
+    no more than the demand are not counted: they are not why it is out."""
+
+    key: float = 0.0
+    reserved: float = 0.0
+    better: float = 0.0
+    better_per_hour: float = 0.0
+
+    @property
+    def code(self) -> str | None:
+        """The reason holding the most hours (``"key_accounts"``, ``"reserved"`` or
+        ``"capacity"``; ties in that order), ``None`` if nothing counted holds any."""
+        hours = {"key_accounts": self.key, "reserved": self.reserved, "capacity": self.better}
+        code = max(hours, key=hours.__getitem__)
+        return code if hours[code] > ROUND_OFF else None
+
+    def said(self, number: Callable[[float, int], str]) -> str:
+        """"key-account positions (620.0 h) and better-paying positions (40.0 h, 900,000
+        RUB/h on average)", numbers written by ``number(value, places)``."""
+        parts = [
+            f"{what} ({number(hours, 1)} h{extra})"
+            for what, hours, extra in (
+                ("key-account positions", self.key, ""),
+                ("locked or mandatory positions", self.reserved, ""),
+                ("better-paying positions", self.better, f", {number(self.better_per_hour, 0)} RUB/h on average"),
+            )
+            if hours > ROUND_OFF
+        ]
+        return ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else "".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
 class Explanation:
     """Why a demand was left out (wholly or partly) or planned late, in a planner's terms.
 
     ``code``: ``"no_mill"`` (no mill that can make it has hours when it may be made),
     ``"min_lot"`` (below the minimum lot), ``"unprofitable"`` (it loses money),
-    ``"capacity"`` (the hour of its best mill-period is worth at least what it earns
-    there), ``"key_accounts"`` (pushed out by key-account tonnes), ``"reserved"`` (hours
-    held by locked or mandatory lines), ``"whole"`` (does not fit whole), ``"stability"``
+    ``"capacity"`` (better-paying lines book most of its best mill-period's hours, or
+    none counted does and an hour there is worth at least what it earns),
+    ``"key_accounts"`` (key-account lines book most of them), ``"reserved"`` (locked or
+    mandatory lines do), ``"whole"`` (does not fit whole), ``"stability"``
     (room would mean moving lines of the approved revision), ``"locked"`` (its locks cap it
     and no other line is open to it), ``"late"`` (made in full, but partly after its due
     month).
@@ -205,8 +243,12 @@ class Explanation:
     (RUB/h) is its margin less lateness per hour there — for ``"late"``, the lateness
     penalty per hour that making it on time would save. ``None`` where no mill applies.
     ``text`` names ids; the front renders names. ``held``: for ``"late"``, the code of what
-    holds the due month's hours when that, not their price, is why (``"key_accounts"``,
-    ``"reserved"``, ``"whole"``, ``"min_lot"``, ``"stability"``); else ``None``.
+    holds the due month's hours when that, not their price alone, is why
+    (``"key_accounts"``, ``"reserved"``, ``"capacity"`` — better-paying lines — as
+    ``booked`` says, or ``"whole"``, ``"min_lot"``, ``"stability"``); else ``None``.
+    ``booked``: what holds the binding mill-period's hours, for ``"key_accounts"``,
+    ``"reserved"``, ``"capacity"`` (``None`` where nothing but its price does) and a late
+    one held by them.
     """
 
     demand: int
@@ -219,6 +261,7 @@ class Explanation:
     earns_per_hour: float | None
     text: str
     held: str | None = None
+    booked: Booking | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -107,14 +107,14 @@ def test_mandatory_and_locked_beyond_capacity_are_named_not_a_traceback(db):
     document = json.loads(result.stdout)
     assert document["status"] == "infeasible"
     # K#1 800 t (80 h) and A#1 400 t (40 h) need 120 h of M1's 100 h in m0
-    assert "K#1" in document["message"] and "A#1" in document["message"] and f"M1 {M0}" in document["message"]
+    assert "K#1" in document["message"] and "A#1" in document["message"] and f"M1 in {M0}" in document["message"]
     assert "Traceback" not in result.stderr
 
 
 def test_a_lock_on_a_mill_that_cannot_make_the_size_is_named(db):
     result = run(db, "plan", "--month", M0, "--lock", f"K#1=M2@{M0}")
     assert result.exit_code == 3
-    assert "K#1 is locked on M2, which cannot make it" in result.stderr
+    assert f"K#1 is locked on M2 in {M0}, which cannot make it" in result.stderr
 
 
 @pytest.mark.parametrize(

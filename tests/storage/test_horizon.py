@@ -162,6 +162,6 @@ def test_an_overdue_key_account_is_planned_next_month_and_its_manager_told_why_n
     [late] = a.exclusions
     assert set(later) == {late.position_ref} and late.tonnes_left_out == pytest.approx(200)
     assert (late.reason_code, late.mill_code, late.month) == ("late", "M1", M0)
-    assert f"200.0 t planned for {M1}; made late: capacity fully booked in {M0}: pushed out of M1 by key-account positions" in late.reason
+    assert f"200.0 t planned for {M1}; made late: capacity fully booked in {M0}: M1 is booked by key-account positions (" in late.reason
     [told] = [i for n in notifications.inbox(store, "ivanov") for i in n.items if i.ref == late.position_ref and i.kind != "conflict"]
     assert told.reason == late.reason

@@ -58,7 +58,9 @@ def test_each_left_out_position_gets_its_reason(planned):
     assert reasons["D2#1"].tonnes_left_out == pytest.approx(100)
     assert reasons["D2#1"].reason_code == "capacity_key_accounts"  # M1's other tonnes are D1's
     assert reasons["D2#1"].mill_code == "M1"
-    assert reasons["D3#1"].reason_code == "capacity_better_paying"
+    # its binding mill-month (below) is M2's, which D1#1's key-account tonnes book
+    assert reasons["D3#1"].reason_code == "capacity_key_accounts"
+    assert f"capacity fully booked in {PLAN_MONTH}: M2 is booked by key-account positions (40.0 h)" in reasons["D3#1"].reason
     # D3#1 earns 9 000 RUB/t × 10 t/h = 90 000 RUB/h on M1; D2#1 there earns 490 000 RUB/h
     assert "490 000 RUB/h" in reasons["D3#1"].reason.replace(",", " ")
     assert "90 000 RUB/h" in reasons["D3#1"].reason.replace(",", " ")

@@ -12,6 +12,7 @@ import pytest
 from core import explain
 from core.months import Month
 from solver import prioritiser
+from solver.conflicts import residual_conflict
 from solver.problem import Demand, Lock, Option, Problem, Settings
 
 MONTH = Month(2027, 1)
@@ -52,3 +53,32 @@ def test_every_conflict_is_told_without_solver_ids(problem):
     message = explain.why_no_plan(solution, REFS, CODES, MONTH)
     assert "С-26/1#1" in message and ("ТЭСА-" in message or "no mill" in message)
     assert not SOLVER_ID.search(message), message
+
+
+def test_many_locked_positions_are_each_named_once_and_the_hours_grouped():
+    # 31 positions, each locked at 60 t on ТЭСА-1 at 1 h/t this month: 1 860 h against
+    # 1 000 h. The message names ten of them once each and counts the other 21.
+    refs = {i: f"С-26/{1000 + i}#1" for i in range(1, 32)}
+    locked = [Demand(i, 60, False, ONE, locked=(Lock(7, 0, 60),)) for i in refs]
+    solution = prioritiser.solve(_problem(*locked, hours={(7, 0): 1000.0}))
+    assert solution.status == "infeasible"
+    message = explain.why_no_plan(solution, refs, CODES, MONTH)
+    named = [ref for ref in refs.values() if ref in message]
+    assert named == [refs[i] for i in range(1, 11)] and all(message.count(ref) == 1 for ref in named)
+    assert "… and 21 more" in message
+    assert "need at least 1 860.0 h on ТЭСА-1 in 2027-01 but there are 1 000.0 h" in message
+    assert not re.search(r"\d,\d{3}", message), message
+
+
+def test_a_long_list_of_mill_months_is_capped_too():
+    # twelve mandatory positions, one mill each, mill-months named in the residual conflict
+    refs = {i: f"С-26/{i}#1" for i in range(1, 13)}
+    codes = {100 + i: f"М{i}" for i in refs}
+    problem = Problem(
+        tuple(Demand(i, 5, False, (Option(100 + i, 1.0, 100.0),), mandatory=True) for i in refs),
+        {(100 + i, 0): 10.0 for i in refs},
+        Settings(),
+    )
+    message = explain.named(residual_conflict(problem).text, refs, codes, MONTH)
+    assert "М1 in 2027-01, М2 in 2027-01" in message and "М11 in" not in message
+    assert message.count("… and 2 more") == 2  # the positions and the mill-months

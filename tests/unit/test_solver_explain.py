@@ -14,9 +14,11 @@ from dataclasses import replace
 import pulp
 import pytest
 
+from core.explain import reason_code, reason_text
+from core.months import Month
 from solver.explain import shadow_prices
 from solver.prioritiser import solve
-from solver.problem import Demand, Lock, Option, Problem, Settings, Solution
+from solver.problem import Booking, Demand, Lock, Option, Problem, Settings, Solution
 from tests.unit import lexicographic
 from tests.unit.test_solver import random_problem
 
@@ -99,6 +101,75 @@ def test_hours_held_by_a_locked_line(engine):
     assert solution.explanations[2].code == "reserved"
 
 
+# -- what books the mill-month: key accounts, locks, better pay — never a claim the lines disprove --
+
+MONTH = Month(2027, 1)
+
+
+def said(reason) -> str:
+    """The planner's sentence for a reason on mill 1 (ТЭСА-1) in the plan month."""
+    return reason_text(reason, "ТЭСА-1", MONTH + reason.period, ["ТЭСА-1"])
+
+
+def test_a_mill_month_of_key_accounts_is_the_reason_even_where_they_pay_less(engine):
+    # Mill 1: 100 h. Key d1 60 t at 100 RUB/t and key d2 40 t at 8,000 RUB/t take all of
+    # it (key tonnes first). Non-key d3 (2,000 RUB/h) and d4 (5,000 RUB/h) are out; an hour
+    # more would go to d4: 5,000 RUB/h, more than d3 earns — yet what holds the hours is key
+    # accounts, d1 paying less than d3: not "better-paying" work.
+    demands = [d(1, 60, (1, 1.0, 100), key=True), d(2, 40, (1, 1.0, 8000), key=True), d(3, 50, (1, 1.0, 2000)), d(4, 10, (1, 1.0, 5000))]
+    solution = plan(engine, demands, {(1, 0): 100})
+    assert solution.tonnes == {(1, 1, 0): approx(60), (2, 1, 0): approx(40)}
+    out = solution.explanations[3]
+    assert out.shadow_price == approx(5000) and out.earns_per_hour == approx(2000)
+    assert out.code == "key_accounts" and reason_code(out) == "capacity_key_accounts"
+    assert out.booked == Booking(key=approx(100))
+    text = said(out)
+    assert "ТЭСА-1 is booked by key-account positions (100.0 h)" in text and "better-paying" not in text
+    assert "5 000 RUB/h at the margin" in text and "2 000 RUB/h this position earns" in text
+
+
+def test_a_mill_month_of_better_paying_work_names_its_average(engine):
+    # Mill 1: 100 h. d1 60 t at 1 h/t, 3,000 RUB/t (60 h); d2 20 t at 2 h/t, 5,000 RUB/t
+    # (40 h, 2,500 RUB/h); d3 1,000 RUB/h is out. Better-paying: 100 h, (180,000 +
+    # 100,000) RUB ÷ 100 h = 2,800 RUB/h on average.
+    demands = [d(1, 60, (1, 1.0, 3000)), d(2, 20, (1, 2.0, 5000)), d(3, 30, (1, 1.0, 1000))]
+    solution = plan(engine, demands, {(1, 0): 100})
+    out = solution.explanations[3]
+    assert out.code == "capacity" and reason_code(out) == "capacity_better_paying"
+    assert out.booked == Booking(better=approx(100), better_per_hour=approx(2800))
+    assert "ТЭСА-1 is booked by better-paying positions (100.0 h, 2 800 RUB/h on average)" in said(out)
+
+
+def test_a_mixed_mill_month_names_each_part(engine):
+    # Mill 1: 110 h. Key d1 30 t at 100 RUB/t; d2 locked at 10 t, 50 RUB/t; d3 70 t at
+    # 4,000 RUB/t; d4 (1,000 RUB/h) is out. Booked: 30 h key accounts, 10 h locked, 70 h
+    # better-paying at 4,000 RUB/h; the most hours are better-paying work's, so its code.
+    demands = [
+        d(1, 30, (1, 1.0, 100), key=True),
+        d(2, 10, (1, 1.0, 50), locked=(Lock(1, 0, 10),)),
+        d(3, 70, (1, 1.0, 4000)),
+        d(4, 50, (1, 1.0, 1000)),
+    ]
+    solution = plan(engine, demands, {(1, 0): 110})
+    out = solution.explanations[4]
+    assert out.booked == Booking(key=approx(30), reserved=approx(10), better=approx(70), better_per_hour=approx(4000))
+    assert out.code == "capacity"
+    assert (
+        "ТЭСА-1 is booked by key-account positions (30.0 h), locked or mandatory positions (10.0 h) "
+        "and better-paying positions (70.0 h, 4 000 RUB/h on average)"
+    ) in said(out)
+
+
+def test_a_late_position_is_told_what_books_its_due_month(engine):
+    # Mill 1: 100 h a month. Key d1 100 t at 100 RUB/t holds month 0; d2 (5,000 RUB/h, due
+    # now) goes to month 1. The lateness saved (3,000 RUB/h) is below d2's own 5,000, and
+    # the hour's price — what holds month 0 is the key account, and the planner is told so.
+    solution = plan(engine, [d(1, 100, (1, 1.0, 100), key=True), d(2, 100, (1, 1.0, 5000))], {(1, 0): 100, (1, 1): 100}, periods=2)
+    late = solution.explanations[2]
+    assert (late.code, late.held, late.booked) == ("late", "key_accounts", Booking(key=approx(100)))
+    assert said(late).startswith("made late: capacity fully booked in 2027-01: ТЭСА-1 is booked by key-account positions (100.0 h)")
+
+
 def test_a_lock_that_caps_a_position_is_the_reason(engine):
     # d1 50 t, locked at 12.5 t on its only mill, whose hours are plenty: the lock caps it.
     solution = plan(engine, [d(1, 50, (1, 1.0, 5000), locked=(Lock(1, 0, 12.5),))], {(1, 0): 100})
@@ -173,7 +244,7 @@ def test_a_position_late_behind_key_account_tonnes_says_so(engine):
     late = solution.explanations[2]
     assert (late.code, late.late_tonnes, late.mill, late.period) == ("late", approx(100), 1, 0)
     assert late.shadow_price == approx(300) and late.earns_per_hour == approx(300)
-    assert "key-account tonnes" in late.text
+    assert "mill 1 in period 0 is booked by key-account positions (100.0 h)" in late.text and late.held == "key_accounts"
 
 
 def test_a_position_locked_in_a_later_month_is_late_by_its_lock(engine):
@@ -256,6 +327,10 @@ def test_random_plants_explain_every_shortfall_consistently(seed):
             assert any(i in keys and i != reason.demand and (m, t) == (reason.mill, reason.period) for i, m, t in solution.tonnes)
         if reason.code == "unprofitable":
             assert reason.earns_per_hour <= 0
+        if reason.booked:  # the code is what books the most hours; better-paying work pays more
+            assert reason.code == reason.booked.code
+            assert reason.booked.key + reason.booked.reserved + reason.booked.better <= problem.hours[reason.mill, reason.period] + 0.01  # tonnes to the kg
+            assert not reason.booked.better or reason.booked.better_per_hour > reason.earns_per_hour
 
 
 def horizon_problem(seed: int) -> Problem:

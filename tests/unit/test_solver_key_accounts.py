@@ -47,7 +47,7 @@ def test_an_overdue_key_account_goes_before_non_key_work_in_a_later_month(engine
     assert solution.key_account_tonnes == approx(100)  # d2 is late: not on time
     late = solution.explanations[2]
     assert (late.code, late.late_tonnes, late.mill, late.period) == ("late", approx(25), 1, 0)
-    assert "pushed out of mill 1 in period 0 by other key-account tonnes" in late.text
+    assert "mill 1 in period 0 is booked by key-account positions (100.0 h)" in late.text
 
 
 def test_a_key_account_left_out_is_told_what_holds_its_month_not_its_margin(engine):

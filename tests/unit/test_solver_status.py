@@ -161,14 +161,14 @@ def test_locks_beyond_hours_in_a_later_month_name_that_month(engine):
 @pytest.mark.parametrize(
     ("demand", "settings", "words"),
     [
-        (d(1, 10, (1, 1.0, 100), locked=(Lock(2, 0, 10),)), {}, "locked on mill 2, which cannot make it"),
+        (d(1, 10, (1, 1.0, 100), locked=(Lock(2, 0, 10),)), {}, "locked on mill 2 in period 0, which cannot make it"),
         (d(1, 10, (1, 1.0, 100), locked=(Lock(1, 3, 10),)), {}, "outside the horizon"),
-        (d(1, 10, (1, 1.0, 100), locked=(Lock(1, 0, 15),)), {}, "15 t locked but only 10 t"),
+        (d(1, 10, (1, 1.0, 100), locked=(Lock(1, 0, 15),)), {}, "15 t locked on mill 1 in period 0 but only 10 t"),
         (d(1, 10, mandatory=True), {}, "there is no mill that can make it"),
         (d(1, 10, (2, 1.0, 100), mandatory=True), {}, "none of mills 2 has hours in period 0"),
         (d(1, 10, (1, 1.0, 100), mandatory=True), {"min_lot": {1: 20}}, "below the minimum lot of mills 1"),
         (d(1, 10, (1, 1.0, 100), mandatory=True, locked=(Lock(1, 0, 4),)), {"whole": True}, "mandatory and whole but only 4 of 10 t"),
-        (d(1, 10, (1, 1.0, 100), mandatory=True, locked=(Lock(1, 1, 10),)), {}, "mandatory this month but locked in period 1"),
+        (d(1, 10, (1, 1.0, 100), mandatory=True, locked=(Lock(1, 1, 10),)), {}, "mandatory this month but locked on mill 1 in period 1"),
     ],
     ids=[
         "lock-on-wrong-mill", "lock-outside-horizon", "lock-above-tonnes", "mandatory-no-mill", "mandatory-no-hours",
@@ -187,7 +187,7 @@ def test_a_mandatory_whole_position_too_big_for_every_mill_is_named(engine):
     solution = run(engine, [d(1, 150, (1, 1.0, 100), (2, 1.0, 100), mandatory=True)], {(1, 0): 100, (2, 0): 100}, whole=True)
     assert solution.status == "infeasible"
     assert solution.conflicts[0].demands == (1,) and solution.conflicts[0].cells == ((1, 0), (2, 0))
-    assert "no single mill" in solution.message
+    assert "none of mills 1, 2 has the hours for all 150 t in period 0" in solution.message
 
 
 def test_whole_mandatory_positions_that_fit_in_hours_but_not_in_pieces_are_all_named(engine):
