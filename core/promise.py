@@ -481,6 +481,7 @@ def _displaced(
     give up first — the marginal income they earned there, net of their lateness (RUB)."""
     demands = {d.id: d for d in problem.demands}
     penalty = problem.settings.lateness_penalty
+    penalty_rub = Decimal(repr(penalty))
 
     def lines(solution: Solution) -> dict[int, dict[tuple[int, int], float]]:
         result: dict[int, dict[tuple[int, int], float]] = {}
@@ -506,12 +507,10 @@ def _displaced(
         was, now = by_period(was_cells), by_period(now_cells)
         due = due_period(demands[d])
         on_time_lost = sum(t for p, t in was.items() if p <= due) - sum(t for p, t in now.items() if p <= due)
-        out = max(0.0, sum(was.values()) - sum(now.values()))
-        kept, lost = dict(was_cells), 0.0
-        left = out
-        for (m, p) in sorted(was_cells, key=lambda cell: -cell[1]):  # the latest lines go out first
-            if left <= 0:
-                break
+        out = sum(was.values()) - sum(now.values())
+        out = out if out >= prioritiser.MIN_TONNES else 0.0
+        kept, lost, left = dict(was_cells), 0.0, out
+        for m, p in sorted(was_cells, key=lambda cell: -cell[1]):  # the latest lines go out first
             taken = min(left, kept[m, p])
             kept[m, p] -= taken
             left -= taken
@@ -523,12 +522,12 @@ def _displaced(
         if not losing or max(on_time_lost, out, lateness) < prioritiser.MIN_TONNES:
             continue
         gaining = [p for p, change in delta.items() if change >= prioritiser.MIN_TONNES]
-        p = attributes[d].position
+        position = attributes[d].position
         lateness = max(lateness, 0.0)
         found.append(Displaced(
-            p.ref, p.deal_number, p.is_key_account, p.sales_manager, report_tonnes(-sum(delta[p] for p in losing)),
-            planned.get(d), month + max(gaining) if gaining else None, lateness, _rub(penalty * lateness),
-            report_tonnes(out), _rub(lost),
+            position.ref, position.deal_number, position.is_key_account, position.sales_manager,
+            report_tonnes(-sum(delta[p] for p in losing)), planned.get(d), month + max(gaining) if gaining else None,
+            lateness, (penalty_rub * Decimal(repr(lateness))).quantize(Decimal("0.01")), report_tonnes(out), _rub(lost),
         ))
     return tuple(found)
 
