@@ -591,8 +591,9 @@ def promise_command(
     """Capable-to-promise: whether a deal (or a typed-in position) can be made in full by
     its requested month — earlier only on free hours, else by displacing positions that
     are not key accounts — and if not the earliest month that can; what it would displace
-    (key flag, sales manager, lateness caused) and the change in marginal income net of
-    that lateness. Nothing is saved."""
+    (key flag, sales manager, the month your plan has it in, lateness caused, tonnes pushed
+    out of the horizon and the marginal income lost with them) and the change in marginal
+    income net of both, with a warning when it would lower it. Nothing is saved."""
     when = _month(month) if month else None
     typed = {"--line": line, "--od": od, "--wall": wall, "--grade": grade, "--standard": standard, "--tonnes": tonnes, "--price": price, "--metal-cost": metal_cost}
     if deal:

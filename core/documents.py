@@ -210,8 +210,10 @@ def deal_document(summary: DealSummary) -> dict[str, Any]:
 def promise_document(answer: Promise) -> dict[str, Any]:
     """Capable-to-promise: the requested month and whether it can be met, the earliest
     month (``null``: not within the horizon), whether on free hours alone, the new tonnes
-    by month, what is displaced (key flag, sales manager, lateness caused) and the change
-    in marginal income, net of that lateness."""
+    by month, what is displaced (key flag, sales manager, the month the current plan has
+    it in — ``null``: not planned —, lateness caused, tonnes pushed out of the horizon and
+    the marginal income lost with them) and the change in marginal income, net of both;
+    ``lowers_marginal_income_by_rub`` when accepting it would lower it (else ``null``)."""
     return {
         "subject": answer.subject,
         "plan_month": str(answer.plan_month),
@@ -228,11 +230,14 @@ def promise_document(answer: Promise) -> dict[str, Any]:
                 "position": d.position, "deal": d.deal, "key_account": d.key_account, "sales_manager": d.sales_manager,
                 "tonnes": d.tonnes, "before": str(d.before) if d.before else None, "after": str(d.after) if d.after else None,
                 "late_tonne_months": d.late_tonne_months, "lateness_penalty_rub": money(d.lateness_penalty),
+                "out_of_horizon_tonnes": d.out_tonnes, "margin_lost_rub": money(d.margin_lost),
             }
             for d in answer.displaced
         ],
         "margin_change_rub": money(answer.margin_change),
         "lateness_penalty_rub": money(answer.lateness_penalty),
+        "margin_lost_rub": money(answer.margin_lost),
+        "lowers_marginal_income_by_rub": money(answer.margin_loss) if answer.margin_loss is not None else None,
         "unplaceable": list(answer.unplaceable),
         "saved": False,
     }

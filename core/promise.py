@@ -27,10 +27,15 @@ solves. The plan without the new tonnes is solved for the month found alone.
 
 Displaced: baseline positions with fewer tonnes made by their requested month or within
 the horizon, or made later than due by more tonne-months, each with its key-account flag,
-sales manager and the lateness caused (t·month and RUB at the plan's lateness penalty).
-The change in marginal income is the plan with the new positions less the plan without
-them, over the horizon: the new positions' margin, less the margin of tonnes pushed out,
-less the lateness penalties caused (RUB). Nothing is saved.
+sales manager, the month the current plan (the saved assignment and its forecast) has it
+in, and what it costs, as the prioritiser's margin stage counts it: the lateness of the
+tonnes still made within the horizon (t·month and RUB at the plan's lateness penalty),
+and for tonnes pushed out of the horizon the marginal income they earned there (RUB, net
+of their own lateness). Tonnes out of the horizon are charged no lateness: the plan counts
+them as not made, so their whole marginal income is lost instead (charging both would
+count them twice). The change in marginal income is the plan with the new positions less
+the plan without them, over the horizon: the new positions' margin less those two costs
+(and any change of mill of the others). Nothing is saved.
 """
 
 from __future__ import annotations
@@ -41,11 +46,11 @@ from decimal import Decimal
 from core import explain
 from core.attributes import PositionAttributes, mill_options
 from core.errors import InvalidInput, NotFound, StateError
-from core.model import DealStatus, Plant, Position
+from core.model import Assignment, DealStatus, Plant, Position
 from core.months import Month
 from core.planning import _carried_locks, _held, _inputs, _LineInput, _plant, _problem, priority_weight
 from solver import prioritiser
-from solver.model import due_period
+from solver.model import due_period, months_late, net_margin
 from solver.problem import MAX_PERIODS, Demand, Lock, Option, Problem, Solution, hours_room, locked_lines, report_tonnes
 from storage.store import Store
 
@@ -68,10 +73,13 @@ round-off, so only months sure to fail are spared a solve."""
 class Displaced:
     """A planned position the new one pushes back or out (fewer tonnes made by its
     requested month or within the horizon, or later than before): ``tonnes`` t taken from
-    the months they were planned in; ``before`` the first month that loses them, ``after``
-    the last month that gains them (``None``: pushed past the horizon);
-    ``late_tonne_months`` the lateness caused (t·month) and ``lateness_penalty`` its cost
-    (RUB) at the plan's lateness penalty."""
+    the months they were planned in; ``before`` the first month the current plan (the
+    saved assignment and its forecast) has it in (``None``: not in it); ``after`` the last
+    month that gains tonnes (``None``: none, all pushed out of the horizon);
+    ``late_tonne_months`` the lateness caused to the tonnes still made within the horizon
+    (t·month) and ``lateness_penalty`` its cost (RUB) at the plan's lateness penalty;
+    ``out_tonnes`` t pushed out of the horizon and ``margin_lost`` the marginal income
+    they earned in it (RUB, net of their lateness there)."""
 
     position: str
     deal: str
@@ -82,6 +90,8 @@ class Displaced:
     after: Month | None
     late_tonne_months: float
     lateness_penalty: Decimal
+    out_tonnes: float = 0.0
+    margin_lost: Decimal = Decimal(0)
 
 
 @dataclass(frozen=True)
@@ -93,7 +103,8 @@ class Promise:
     (``None``: not within the horizon, when ``made`` t at most can be); ``on_free_hours``:
     made on hours the plan leaves free, nothing displaced. ``by_month`` the new tonnes per
     month in that plan; ``displaced`` what it pushes back or out; ``margin_change`` RUB,
-    net of ``lateness_penalty`` (RUB, the displaced positions' lateness caused);
+    net of ``lateness_penalty`` (RUB, the displaced positions' lateness caused) and of
+    ``margin_lost`` (RUB, the marginal income of their tonnes pushed out of the horizon);
     ``unplaceable``: the new positions no mill can make, each with why.
     """
 
@@ -109,12 +120,19 @@ class Promise:
     displaced: tuple[Displaced, ...]
     margin_change: Decimal
     lateness_penalty: Decimal
+    margin_lost: Decimal = Decimal(0)
     unplaceable: tuple[str, ...] = ()
 
     @property
     def meets_request(self) -> bool:
         """All tonnes by the requested month (or earlier)."""
         return self.earliest is not None and self.earliest <= self.requested
+
+    @property
+    def margin_loss(self) -> Decimal | None:
+        """RUB by which accepting it would lower the plant's marginal income (``None``:
+        it does not)."""
+        return -self.margin_change if self.margin_change < 0 else None
 
 
 def promise_deal(store: Store, number: str, *, month: Month | None = None, horizon: int = DEFAULT_HORIZON) -> Promise:
@@ -208,6 +226,7 @@ def _promise(store: Store, subject: str, new: list[Position], month: Month | Non
         displaced=displaced,
         margin_change=sum((a.margin_change for a in answers), Decimal(0)),
         lateness_penalty=sum((d.lateness_penalty for d in displaced), Decimal(0)),
+        margin_lost=sum((d.margin_lost for d in displaced), Decimal(0)),
         unplaceable=tuple(ref for a in answers for ref in a.unplaceable),
     )
 
@@ -225,7 +244,8 @@ class _LineAnswer:
 @dataclass(frozen=True)
 class _Line:
     """One product line's promise: the baseline ``problem`` (without the new positions) and
-    its plan, the new positions by demand id, and how to name ids. Each new position has
+    its plan, the new positions by demand id, how to name ids, and the first month the
+    saved plan has each position in (``planned``, by position id). Each new position has
     two ids: one for its tonnes due in the month tried, and one from :attr:`kept_from` on
     for those kept where free hours make them before the requested month."""
 
@@ -237,6 +257,7 @@ class _Line:
     new: dict[int, PositionAttributes]
     refs: dict[int, str]
     codes: dict[int, str]
+    planned: dict[int, Month]
 
     @property
     def wanted(self) -> float:
@@ -317,7 +338,7 @@ def _line_promise(plant: Plant, month: Month, due: int, inp: _LineInput, elsewhe
     first_id = max([d.id for d in problem.demands] + [0]) + 1
     ids = {first_id + i: a for i, a in enumerate(placeable)} | {first_id + len(placeable) + i: a for i, a in enumerate(placeable)}
     refs |= {d: _ref(a.position) for d, a in ids.items()}
-    line = _Line(month, inp.product_line, problem, baseline, attributes, ids, refs, codes)
+    line = _Line(month, inp.product_line, problem, baseline, attributes, ids, refs, codes, _planned(inp.previous))
     answer = _on_free_hours(line, due)
     return replace(answer, earliest=None if unplaceable else answer.earliest, unplaceable=unplaceable)
 
@@ -352,7 +373,7 @@ def _on_free_hours(line: _Line, due: int) -> _LineAnswer:
         if line.made_by(earlier, k) >= line.wanted - prioritiser.MIN_TONNES:
             found, due = earlier, k
             break
-    change = Decimal(repr(found.margin - line.baseline.margin)).quantize(Decimal("0.01"))
+    change = _rub(found.margin - line.baseline.margin)
     return _LineAnswer(line.month + due, line.by_month(found), True, (), change)
 
 
@@ -394,8 +415,8 @@ def _displacing(line: _Line, due: int, early: dict[int, list[Lock]]) -> _LineAns
         without = line.solve(held, early_months=k - due, stability_penalty=stability)
     # the new tonnes are on time in the month promised, so the plans' margins differ by the
     # new margin less the others' lost margin and the lateness caused them
-    change = Decimal(repr(with_new.margin - without.margin)).quantize(Decimal("0.01"))
-    displaced = _displaced(line.attributes, problem, without, with_new, line.month)
+    change = _rub(with_new.margin - without.margin)
+    displaced = _displaced(line.attributes, problem, without, with_new, line.month, line.planned)
     return _LineAnswer(None if found is None else line.month + found, line.by_month(with_new), False, displaced, change)
 
 
@@ -448,43 +469,81 @@ def _demand(demand_id: int, attrs: PositionAttributes, due: int, tonnes: float, 
 
 
 def _displaced(
-    attributes: dict[int, PositionAttributes], problem: Problem, before: Solution, after: Solution, month: Month
+    attributes: dict[int, PositionAttributes], problem: Problem, before: Solution, after: Solution, month: Month,
+    planned: dict[int, Month],
 ) -> tuple[Displaced, ...]:
     """Positions with fewer tonnes by their requested month or within the horizon, or
     later than due by more tonne-months; each named with its key-account flag and sales
-    manager, the first month that loses tonnes and the last that gains them (``None`` when
-    tonnes are pushed past the horizon), and the lateness caused (t·month, RUB)."""
-    due = {d.id: due_period(d) for d in problem.demands}
-    penalty = Decimal(repr(problem.settings.lateness_penalty))
+    manager, the first month the current plan has it in (``planned``, by position id), the
+    last month that gains tonnes (``None``: none), and what the margin stage charges for
+    it: the lateness caused to the tonnes still made (t·month, RUB), and for the tonnes
+    pushed out of the horizon — taken from its latest lines first, those the plan would
+    give up first — the marginal income they earned there, net of their lateness (RUB)."""
+    demands = {d.id: d for d in problem.demands}
+    penalty = problem.settings.lateness_penalty
+    penalty_rub = Decimal(repr(penalty))
 
-    def by_period(solution: Solution) -> dict[int, dict[int, float]]:
-        result: dict[int, dict[int, float]] = {}
-        for (d, _, p), t in solution.tonnes.items():
-            if d in due:
-                periods = result.setdefault(d, {})
-                periods[p] = periods.get(p, 0.0) + t
+    def lines(solution: Solution) -> dict[int, dict[tuple[int, int], float]]:
+        result: dict[int, dict[tuple[int, int], float]] = {}
+        for (d, m, p), t in solution.tonnes.items():
+            if d in demands:
+                cells = result.setdefault(d, {})
+                cells[m, p] = cells.get((m, p), 0.0) + t
         return result
 
-    def late(periods: dict[int, float], d: int) -> float:
-        return sum(t * max(0, p - due[d]) for p, t in periods.items())
+    def late(cells: dict[tuple[int, int], float], d: int) -> float:
+        return sum(t * months_late(demands[d], p) for (_, p), t in cells.items())
 
-    old, new = by_period(before), by_period(after)
+    def by_period(cells: dict[tuple[int, int], float]) -> dict[int, float]:
+        periods: dict[int, float] = {}
+        for (_, p), t in cells.items():
+            periods[p] = periods.get(p, 0.0) + t
+        return periods
+
+    old, new = lines(before), lines(after)
     found = []
-    for d, was in sorted(old.items()):
-        now = new.get(d, {})
-        on_time_lost = sum(t for p, t in was.items() if p <= due[d]) - sum(t for p, t in now.items() if p <= due[d])
+    for d, was_cells in sorted(old.items()):
+        now_cells = new.get(d, {})
+        was, now = by_period(was_cells), by_period(now_cells)
+        due = due_period(demands[d])
+        on_time_lost = sum(t for p, t in was.items() if p <= due) - sum(t for p, t in now.items() if p <= due)
         out = sum(was.values()) - sum(now.values())
-        lateness = report_tonnes(late(now, d) - late(was, d))
+        out = out if out >= prioritiser.MIN_TONNES else 0.0
+        kept, lost, left = dict(was_cells), 0.0, out
+        for m, p in sorted(was_cells, key=lambda cell: -cell[1]):  # the latest lines go out first
+            taken = min(left, kept[m, p])
+            kept[m, p] -= taken
+            left -= taken
+            option = next(o for o in demands[d].options if o.mill == m)
+            lost += taken * net_margin(demands[d], option, p, penalty)
+        lateness = report_tonnes(late(now_cells, d) - late(kept, d))
         delta = {p: now.get(p, 0.0) - was.get(p, 0.0) for p in was.keys() | now.keys()}
         losing = [p for p, change in delta.items() if change <= -prioritiser.MIN_TONNES]
         if not losing or max(on_time_lost, out, lateness) < prioritiser.MIN_TONNES:
             continue
         gaining = [p for p, change in delta.items() if change >= prioritiser.MIN_TONNES]
-        to = None if out >= prioritiser.MIN_TONNES or not gaining else month + max(gaining)
-        p = attributes[d].position
+        position = attributes[d].position
         lateness = max(lateness, 0.0)
         found.append(Displaced(
-            p.ref, p.deal_number, p.is_key_account, p.sales_manager, report_tonnes(-sum(delta[p] for p in losing)),
-            month + min(losing), to, lateness, (penalty * Decimal(repr(lateness))).quantize(Decimal("0.01")),
+            position.ref, position.deal_number, position.is_key_account, position.sales_manager,
+            report_tonnes(-sum(delta[p] for p in losing)), planned.get(d), month + max(gaining) if gaining else None,
+            lateness, (penalty_rub * Decimal(repr(lateness))).quantize(Decimal("0.01")), report_tonnes(out), _rub(lost),
         ))
     return tuple(found)
+
+
+def _rub(amount: float) -> Decimal:
+    """RUB to the kopeck."""
+    return Decimal(repr(amount)).quantize(Decimal("0.01"))
+
+
+def _planned(assignment: Assignment | None) -> dict[int, Month]:
+    """The first month the saved plan ``assignment`` (its lines, then its forecast) has
+    each position in, by position id: what the planner sees as the current plan."""
+    first: dict[int, Month] = {}
+    if assignment is not None:
+        for line in assignment.lines:
+            first.setdefault(line.position_id, assignment.month)
+        for f in sorted(assignment.forecast, key=lambda f: f.month):
+            first.setdefault(f.position_id, f.month)
+    return first

@@ -38,11 +38,24 @@ def promise_text(answer: Promise) -> str:
         lines.append(_("planned: {months}").format(months=", ".join(f"{m} {grouped(t, 1)} t" for m, t in answer.by_month.items())))
     if answer.unplaceable:
         lines.append(_("cannot be made: {refs}").format(refs=", ".join(answer.unplaceable)))
+    out = sum(d.out_tonnes for d in answer.displaced)
+    lost = (
+        _(" and {lost} RUB of marginal income of {out} t pushed out of the horizon (not made within it: charged no lateness)").format(
+            lost=grouped(answer.margin_lost), out=grouped(out, 1)
+        )
+        if out
+        else ""
+    )
     lines.append(
-        _("marginal income {sign}{change} RUB, net of {penalty} RUB of lateness caused; key accounts are not moved; nothing saved").format(
-            sign="+" if answer.margin_change >= 0 else "", change=grouped(answer.margin_change), penalty=grouped(answer.lateness_penalty)
+        _("marginal income {sign}{change} RUB, net of {penalty} RUB of lateness caused{lost}; key accounts are not moved; nothing saved").format(
+            sign="+" if answer.margin_change >= 0 else "", change=grouped(answer.margin_change), penalty=grouped(answer.lateness_penalty),
+            lost=lost,
         )
     )
+    if answer.margin_loss is not None:
+        lines.append(
+            _("warning: accepting it would lower the plant's marginal income by {loss} RUB").format(loss=grouped(answer.margin_loss))
+        )
     return "\n".join(lines)
 
 
@@ -54,8 +67,10 @@ def _displacing(answer: Promise) -> str:
 
 def displaced_view(answer: Promise) -> TableView:
     """The positions the promise pushes back or out: key flag, tonnes no longer made by
-    their month, the months, the lateness caused, and the sales manager (free text last,
-    so that the figures fit the workstation's 80 columns)."""
+    their month, the month the current plan has them in ("not planned": not in it) and
+    the last they go to ("out of the horizon": none), the lateness caused, the tonnes
+    pushed out of the horizon and the marginal income lost with them, and the sales
+    manager (free text last, so that the figures fit the workstation's 80 columns)."""
     columns = (
         Column("position", _("Position")),
         Column("key_account", _("Key")),
@@ -64,6 +79,8 @@ def displaced_view(answer: Promise) -> TableView:
         Column("after", _("After")),
         Column("late", _("Late"), "t·mo", True, 1),
         Column("penalty", _("Penalty"), "RUB", True),
+        Column("out", _("Out"), "t", True, 1),
+        Column("lost", _("Lost"), "RUB", True),
         Column("sales_manager", _("Sales manager"), wrap=True),
     )
     rows = tuple(
@@ -73,10 +90,12 @@ def displaced_view(answer: Promise) -> TableView:
             "key_account": d.key_account,
             "sales_manager": d.sales_manager,
             "tonnes": d.tonnes,
-            "before": d.before or "—",
-            "after": d.after or _("out"),
+            "before": d.before or _("not planned"),
+            "after": d.after or _("out of the horizon"),
             "late": d.late_tonne_months,
             "penalty": d.lateness_penalty,
+            "out": d.out_tonnes,
+            "lost": d.margin_lost,
         }
         for d in answer.displaced
     )

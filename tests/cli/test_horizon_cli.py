@@ -13,7 +13,8 @@ from cli import app, solver_status
 from storage.store import open_store
 from tests.horizon_plant import horizon_plant
 from tests.identity import act_as
-from tests.plants import PLAN_MONTH
+from tests.plants import PLAN_MONTH, position
+from tests.promise_plant import one_mill
 
 M0, M1 = str(PLAN_MONTH), str(PLAN_MONTH + 1)
 
@@ -169,9 +170,12 @@ def test_promise_a_deal_and_a_typed_position_saves_nothing(db):
     assert (document["requested"], document["meets_request"], document["on_free_hours"]) == (M0, False, False)
     assert document["displaced"] == [
         {"position": "A#1", "deal": "A", "key_account": False, "sales_manager": "Иванов А. С.", "tonnes": 200.0,
-         "before": M0, "after": None, "late_tonne_months": 0.0, "lateness_penalty_rub": "0.00"}
+         "before": M0, "after": None, "late_tonne_months": 0.0, "lateness_penalty_rub": "0.00",
+         "out_of_horizon_tonnes": 200.0, "margin_lost_rub": "4000000.00"}
     ]
+    # 200 t × 30 000 RUB/t for P#1 less A#1's 200 t × 20 000 RUB/t lost out of the horizon
     assert document["margin_change_rub"] == "2000000.00" and document["lateness_penalty_rub"] == "0.00"
+    assert document["margin_lost_rub"] == "4000000.00" and document["lowers_marginal_income_by_rub"] is None
     people = run(db, "promise", "P", "--month", M0, "--horizon", "2")
     said = " ".join(people.stdout.split())  # as wrapped at 80 columns
     assert f"deal P: the requested {M0} cannot be met; the earliest month for all 700.0 t is {M1}" in said
@@ -189,6 +193,21 @@ def test_promise_a_deal_and_a_typed_position_saves_nothing(db):
     assert beyond.exit_code == 1 and beyond.stdout.count("no compatible mill") == 1
     half = run(db, "promise", "--line", "L", "--od", "200")
     assert half.exit_code == 2 and "--wall" in half.stderr
+
+
+def test_a_promise_that_loses_money_is_told_in_text_and_json(tmp_path, monkeypatch):
+    # A#1 (20 000 RUB/t) fills M1 in m0; P#1's 300 t at 1 000 RUB/t, wanted in m0, push 300 t
+    # of A#1 out of the one-month horizon: 300 × 1 000 − 300 × 20 000 = −5 700 000 RUB
+    act_as(monkeypatch, "plm")
+    url = f"sqlite:///{tmp_path / 'loss.sqlite'}"
+    store = open_store(url)
+    one_mill(store, [position("A", 1, "20", 1000, 51_000), position("P", 1, "20", 300, 32_000)], horizon=1)
+    store.dispose()
+    document = json.loads(run(url, "promise", "P", "--month", M0, "--horizon", "1", "--json").stdout)
+    assert (document["meets_request"], document["margin_change_rub"]) == (True, "-5700000.00")
+    assert document["lowers_marginal_income_by_rub"] == "5700000.00"
+    said = " ".join(run(url, "promise", "P", "--month", M0, "--horizon", "1").stdout.split())
+    assert "warning: accepting it would lower the plant's marginal income by 5 700 000 RUB" in said
 
 
 @pytest.mark.parametrize("status, gap, said", [("optimal", 0.0, "optimal"), ("feasible", 0.0123, "feasible, gap 1.2 %"), ("feasible", None, "feasible, gap unknown")])

@@ -48,7 +48,9 @@ def test_key_accounts_are_never_moved_so_one_month_is_not_enough(store):
     [pushed] = answer.displaced
     assert (pushed.position, pushed.deal, pushed.sales_manager) == ("A#1", "A", "Иванов А. С.")
     assert pushed.tonnes == pytest.approx(200) and (pushed.before, pushed.after) == (PLAN_MONTH, None)
-    assert answer.margin_change == Decimal("2000000.00")  # 200 t × (30 000 − 20 000) RUB/t
+    # out of the horizon: its 20 000 RUB/t are lost, and no lateness is charged on top
+    assert (pushed.out_tonnes, pushed.margin_lost, pushed.late_tonne_months) == (pytest.approx(200), Decimal("4000000.00"), 0)
+    assert answer.margin_change == Decimal("2000000.00")  # 200 t × 30 000 − 4 000 000 RUB
 
 
 def test_a_position_typed_in_by_hand_and_one_no_mill_can_make(store):
@@ -113,11 +115,15 @@ def test_displaced_names_the_month_tonnes_leave_and_the_month_they_go_to():
     before = Solution("optimal", "highs", 0.0, tonnes={(1, 1, 0): 100.0, (2, 1, 2): 50.0, (3, 1, 0): 10.0})
     # D#1: 40 t go from m0 to m1 (late); D#2: made nowhere now (out); D#3 untouched
     after = Solution("optimal", "highs", 0.0, tonnes={(1, 1, 0): 60.0, (1, 1, 1): 40.0, (3, 1, 0): 10.0})
-    found = promise._displaced({1: attrs("D#1"), 2: attrs("E#1"), 3: attrs("F#1")}, problem, before, after, PLAN_MONTH)
-    # D#1's 40 t a month late: 40 t·month at the default 3 000 RUB; E#1's out: no lateness
-    assert [(d.position, d.key_account, d.tonnes, d.before, d.after, d.late_tonne_months, d.lateness_penalty) for d in found] == [
-        ("D#1", False, pytest.approx(40), PLAN_MONTH, PLAN_MONTH + 1, pytest.approx(40), Decimal("120000.00")),
-        ("E#1", True, pytest.approx(50), PLAN_MONTH + 2, None, 0, 0),
+    # the current plan the user sees: D#1 in m0, E#1 in m1 (a plan of one month less)
+    planned = {1: PLAN_MONTH, 2: PLAN_MONTH + 1}
+    found = promise._displaced({1: attrs("D#1"), 2: attrs("E#1"), 3: attrs("F#1")}, problem, before, after, PLAN_MONTH, planned)
+    # D#1's 40 t a month late: 40 t·month at the default 3 000 RUB; E#1's out: its 50 t ×
+    # 1 000 RUB/t lost, no lateness
+    assert [(d.position, d.key_account, d.tonnes, d.before, d.after, d.late_tonne_months, d.lateness_penalty, d.out_tonnes, d.margin_lost)
+            for d in found] == [
+        ("D#1", False, pytest.approx(40), PLAN_MONTH, PLAN_MONTH + 1, pytest.approx(40), Decimal("120000.00"), 0, 0),
+        ("E#1", True, pytest.approx(50), PLAN_MONTH + 1, None, 0, 0, pytest.approx(50), Decimal("50000.00")),
     ]
 
 
@@ -177,12 +183,63 @@ def test_the_requested_month_met_by_displacing_others_net_of_their_lateness(sqli
     assert a.tonnes == pytest.approx(300) and a.late_tonne_months == pytest.approx(300) and a.lateness_penalty == Decimal("900000.00")
     assert (b.position, b.key_account, b.sales_manager, b.before, b.after) == ("B#1", False, "Петров П. П.", PLAN_MONTH + 1, None)
     assert b.tonnes == pytest.approx(100) and b.lateness_penalty == 0
-    assert answer.lateness_penalty == Decimal("900000.00")
+    assert (b.out_tonnes, b.margin_lost) == (pytest.approx(100), Decimal("1000000.00"))
+    assert (answer.lateness_penalty, answer.margin_lost) == (Decimal("900000.00"), Decimal("1000000.00"))
     assert answer.margin_change == Decimal("7100000.00")
     rows = promise_views.displaced_view(answer).rows
-    assert [(r["position"], r["key_account"], r["sales_manager"], r["penalty"]) for r in rows] == [
-        ("A#1", False, "Иванов А. С.", Decimal("900000.00")), ("B#1", False, "Петров П. П.", 0),
+    assert [(r["position"], r["key_account"], r["sales_manager"], r["after"], r["penalty"], r["lost"]) for r in rows] == [
+        ("A#1", False, "Иванов А. С.", PLAN_MONTH + 1, Decimal("900000.00"), 0),
+        ("B#1", False, "Петров П. П.", "out of the horizon", 0, Decimal("1000000.00")),
     ]
+    assert "net of 900 000 RUB of lateness caused and 1 000 000 RUB of marginal income of 100.0 t pushed out of the horizon" in (
+        promise_views.promise_text(answer)
+    )
+    assert answer.margin_loss is None and "warning" not in promise_views.promise_text(answer)
+
+
+def test_tonnes_late_already_and_pushed_out_lose_their_margin_net_of_that_lateness(sqlite_store):
+    # m0: K#1 (key) 1 000 t fills M1; A#1 (20 000 RUB/t, due m0) is made in m1, a month
+    # late: 17 000 RUB/t after the 3 000 RUB penalty. P#1 800 t (30 000 RUB/t) wanted in
+    # m1: free hours hold none, so 800 t of A#1 are pushed out of the two months. Listed:
+    # 800 t out, 800 × 17 000 = 13 600 000 RUB lost, no lateness caused (A#1's 200 t left
+    # stay one month late, as planned). Change: 800 × 30 000 − 13 600 000 = 10 400 000 RUB.
+    one_mill(sqlite_store, [position("K", 1, "20", 1000, 41_000), position("A", 1, "20", 1000, 51_000),
+                            position("P", 1, "20", 800, 61_000, **due(PLAN_MONTH + 1))])
+    answer = promise.promise_deal(sqlite_store, "P", month=PLAN_MONTH, horizon=2)
+    assert (answer.earliest, answer.meets_request, answer.on_free_hours) == (PLAN_MONTH + 1, True, False)
+    [a] = answer.displaced
+    assert (a.position, a.before, a.after, a.late_tonne_months, a.lateness_penalty) == ("A#1", PLAN_MONTH + 1, None, 0, 0)
+    assert (a.tonnes, a.out_tonnes, a.margin_lost) == (pytest.approx(800), pytest.approx(800), Decimal("13600000.00"))
+    assert (answer.lateness_penalty, answer.margin_lost) == (0, Decimal("13600000.00"))
+    assert answer.margin_change == Decimal("10400000.00") == 800 * 30_000 - answer.lateness_penalty - answer.margin_lost
+
+
+def test_before_is_where_the_saved_plan_has_a_position_not_the_promises_wider_plan(sqlite_store):
+    # Saved plan: one month (m0), filled by K#1 (key, 1 000 t); A#1 (500 t, due m0) is not
+    # in it. P#1 (800 t) is wanted in m1, so the promise plans two months: there A#1 would
+    # be made in m1, but the planner's plan does not have it — "not planned", not m1. P#1
+    # pushes 300 t of A#1 (17 000 RUB/t in m1) out: 800 × 30 000 − 300 × 17 000.
+    one_mill(sqlite_store, [position("K", 1, "20", 1000, 41_000), position("A", 1, "20", 500, 51_000),
+                            position("P", 1, "20", 800, 61_000, **due(PLAN_MONTH + 1))], horizon=1)
+    answer = promise.promise_deal(sqlite_store, "P", month=PLAN_MONTH, horizon=1)
+    assert (answer.horizon, answer.earliest) == (2, PLAN_MONTH + 1)
+    [a] = answer.displaced
+    assert (a.position, a.before, a.after, a.out_tonnes, a.margin_lost) == ("A#1", None, None, pytest.approx(300), Decimal("5100000.00"))
+    assert answer.margin_change == Decimal("18900000.00")
+    [row] = promise_views.displaced_view(answer).rows
+    assert (row["before"], row["after"]) == ("not planned", "out of the horizon")
+
+
+def test_a_promise_that_loses_money_says_so(sqlite_store):
+    # A#1 (20 000 RUB/t) fills m0; P#1 300 t at 1 000 RUB/t wanted in m0 pushes 300 t of
+    # A#1 out of the one-month horizon: 300 × 1 000 − 300 × 20 000 = −5 700 000 RUB.
+    one_mill(sqlite_store, [position("A", 1, "20", 1000, 51_000), position("P", 1, "20", 300, 32_000)], horizon=1)
+    answer = promise.promise_deal(sqlite_store, "P", month=PLAN_MONTH, horizon=1)
+    assert answer.meets_request
+    assert (answer.margin_change, answer.margin_loss) == (Decimal("-5700000.00"), Decimal("5700000.00"))
+    text = promise_views.promise_text(answer)
+    assert f"the requested {PLAN_MONTH} can be met" in text
+    assert "warning: accepting it would lower the plant's marginal income by 5 700 000 RUB" in text
 
 
 def test_free_hours_before_the_requested_month_are_kept_and_only_that_month_displaces(sqlite_store):

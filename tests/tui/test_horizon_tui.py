@@ -130,8 +130,8 @@ async def test_the_dialog_lists_each_displaced_position_with_its_lateness_at_80x
         table = app.screen.query_one("#promise-displaced", ViewTable)
         assert [c.label.plain for c in table.columns.values()][:2] == ["Position", "Key"]
         [row] = [[cell.plain for cell in table.get_row(key)] for key in table.rows]
-        # not a key account (blank), 300 t from m0 to m1, 300 t·month late, 900 000 RUB
-        assert row == ["A#1", "", "300.0", str(PLAN_MONTH), str(PLAN_MONTH + 1), "300.0", "900 000", "Иванов А. С."]
+        # not a key account (blank), 300 t from m0 to m1, 300 t·month late, 900 000 RUB, none out
+        assert row == ["A#1", "", "300.0", str(PLAN_MONTH), str(PLAN_MONTH + 1), "300.0", "900 000", "0.0", "0", "Иванов А. С."]
         for widget in (table, app.screen.query_one(".dialog-help")):  # all of it on the 80×24 screen
             region = widget.region
             assert region.height > 0 and region.right <= 80 and region.bottom <= 24
@@ -139,3 +139,23 @@ async def test_the_dialog_lists_each_displaced_position_with_its_lateness_at_80x
         await pilot.press("enter")  # Enter closes, the table focused or not
         await pilot.pause()
         assert not isinstance(app.screen, PromiseScreen)
+
+
+async def test_the_dialog_warns_when_a_promise_lowers_marginal_income(sqlite_store):
+    # A#1 (20 000 RUB/t) fills m0; P#1's 300 t at 1 000 RUB/t, wanted in m0, push 300 t of
+    # A#1 a month late (the dialog looks six months ahead, m1 is free):
+    # 300 × 1 000 − 300 t·month × 3 000 = −600 000 RUB
+    one_mill(sqlite_store, [position("A", 1, "20", 1000, 51_000), position("P", 1, "20", 300, 32_000)], horizon=1)
+    app = MillplanApp(sqlite_store, "plm", month=PLAN_MONTH)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f3")
+        await settle(pilot)
+        table = app.query_one("#deals-table", ViewTable)
+        table.move_cursor(row=table.get_row_index("P"))
+        await pilot.press("p")
+        await settle(pilot)
+        assert isinstance(app.screen, PromiseScreen)
+        label = app.screen.query_one("#promise-text")
+        text = " ".join(str(label.render()).split())
+        assert "warning: accepting it would lower the plant's marginal income by 600 000 RUB" in text
+        assert label.region.bottom <= 24 and label.region.right <= 80
