@@ -217,7 +217,9 @@ def _run_highs(lp: pulp.LpProblem, limit: float | None, gap: float, mip: bool, s
             return _graded(info.objective_function_value, info.mip_dual_bound, detail)
         if status == statuses.kOptimal:
             return Outcome("optimal", 0.0, detail)
-        return Outcome("feasible", None, detail)
+        # an LP cut short holds the simplex's interim point: feasible, but no plan (on a
+        # 50 000-position book it was all zeros, and was saved as "feasible")
+        return Outcome("no_solution", detail=f"stopped before the LP's optimum ({detail})")
     if status in (statuses.kTimeLimit, statuses.kIterationLimit, statuses.kInterrupt):
         return Outcome("no_solution", detail=detail)
     return Outcome("error", detail=detail)

@@ -89,6 +89,26 @@ def test_a_value_short_of_its_bound_is_feasible_with_the_gap(value, bound, kind,
     assert outcome.kind == kind and outcome.gap == pytest.approx(gap)
 
 
+def test_an_lp_cut_short_is_no_plan_even_at_a_feasible_interim_point(monkeypatch):
+    # the primal simplex, stopped after two iterations, holds a feasible point far from the
+    # optimum: a split plan stopped there is no plan (it once saved all zeros as "feasible")
+    class Stopped(engines._HiGHS):
+        def __init__(self, start, **options) -> None:
+            super().__init__(start, **options, simplex_iteration_limit=2, simplex_strategy=4, presolve="off")
+
+    lp = pulp.LpProblem("split", pulp.LpMaximize)
+    tonnes = [pulp.LpVariable(f"x{i}", 0) for i in range(30)]
+    lp += pulp.lpSum((i + 1) * x for i, x in enumerate(tonnes))
+    for j in range(20):
+        lp += pulp.lpSum(((i * j) % 7 + 1) * x for i, x in enumerate(tonnes)) <= 100 + j
+    monkeypatch.setattr(engines, "_HiGHS", Stopped)
+    stopped = engines.run(lp, "highs", None, 0.0, False, None)
+    assert stopped.kind == "no_solution" and "Iteration limit" in stopped.detail
+    assert lp.solverModel.getInfo().primal_solution_status == 2  # the interim point was feasible
+    monkeypatch.undo()
+    assert engines.run(lp, "highs", None, 0.0, False, None).kind == "optimal"
+
+
 def test_an_accepted_gap_is_reported_not_hidden():
     # gap=0.5 lets the solver stop early; whatever it returns, status and gap agree.
     base = hard_whole_problem(3)
