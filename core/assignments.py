@@ -172,7 +172,7 @@ def _announce(repo: Repository, approved: Assignment) -> None:
             "\n".join([subject + ".", _("Your positions in it:"), *notifications.item_lines(items), by]), approved.key, tuple(items),
         )
         for login, items in sorted(by_manager.items())
-    ])
+    ], by=approved.approved_by)
     for role in (Role.LINE_MANAGER, Role.PLANNER):
         notifications.notify_role(
             repo, role, line=approved.product_line, event=event, kind="approved", subject=subject,

@@ -152,15 +152,17 @@ def escalate(store: Store, conflict_id: int, *, login: str, why: str, seen_versi
                 ref=conflict.position_ref, customer=conflict.customer, tonnes=grouped(conflict.tonnes_short, 1),
                 month=conflict.month, who=person(repo, login), reason=why.strip(),
             ),
+            by=login,
         )
         return escalation
 
 
-def _tell_manager(repo: Repository, conflict: Conflict, *, event: str, subject: str, body: str) -> None:
-    """Notify the sales manager of the conflict's position (once per ``event``), if it has one."""
-    login = manager_login(repo, conflict.sales_manager)
-    if login:
-        notify(repo, login=login, event=event, kind=CONFLICT_KIND, subject=subject, body=body, object_key=conflict.key)
+def _tell_manager(repo: Repository, conflict: Conflict, *, event: str, subject: str, body: str, by: str) -> None:
+    """Notify the sales manager of the conflict's position (once per ``event``), if it has
+    one and is not ``by``, who acted."""
+    manager = manager_login(repo, conflict.sales_manager)
+    if manager:
+        notify(repo, login=manager, event=event, kind=CONFLICT_KIND, subject=subject, body=body, object_key=conflict.key, by=by)
 
 
 def resolve(
@@ -184,5 +186,6 @@ def resolve(
             ref=saved.position_ref, customer=saved.customer, tonnes=grouped(saved.tonnes_short, 1), month=saved.month,
             outcome=outcome, who=person(repo, login), reason=reason,
         ),
+        by=login,
     )
     return saved

@@ -178,5 +178,5 @@ def call_director(repo: Repository, escalation: Escalation) -> None:
         body=_("{who} escalates {month} {line} to you: {reason}").format(
             who=person(repo, escalation.raised_by), month=escalation.month, line=escalation.product_line, reason=escalation.reason
         ),
-        object_key=escalation.key,
+        object_key=escalation.key, by=escalation.raised_by,
     )

@@ -405,7 +405,7 @@ def _ask(repo: Repository, request: Request) -> None:
             who=person(repo, request.requested_by), what=describe(request), month=request.month, line=request.product_line,
             margin=grouped(request.margin_at_stake), why=request.justification,
         ),
-        object_key=request.key,
+        object_key=request.key, by=request.requested_by,
     )
 
 
@@ -422,7 +422,7 @@ def _tell(repo: Repository, request: Request) -> None:
     notify(
         repo, login=request.requested_by, event=event, kind=ANSWERED_KIND, subject=subject,
         body=_("{who} {state} your request to {what} ({month} {line}; {margin} RUB at stake): {answer}").format(**values),
-        object_key=request.key,
+        object_key=request.key, by=request.answered_by,
     )
     notify_role(
         repo, Role.LINE_MANAGER, line=request.product_line, event=event, kind=ANSWERED_KIND, subject=subject,
