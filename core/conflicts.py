@@ -89,10 +89,10 @@ def force_in(store: Store, conflict_id: int, *, login: str, dry_run: bool = Fals
     conflict = _allowed(store, login, Action.RESOLVE_CONFLICT, conflict_id)
     with store.reading() as repo:
         _open(repo, conflict_id, seen_version=seen_version)
-    why = _("forced into {month} by {login}").format(month=conflict.month, login=login)
 
     def record(repo: Repository) -> Conflict:
         _open(repo, conflict_id, lock=True, seen_version=conflict.version)
+        why = _("forced into {month} by {who}").format(month=conflict.month, who=person(repo, login))
         return resolve(repo, conflict, ConflictState.FORCED, login=login, reason=why)
 
     saved_conflict, assignment, effect = replan(
@@ -112,9 +112,9 @@ def agree_later(
     """
     conflict = _allowed(store, login, Action.RESOLVE_CONFLICT, conflict_id)
     check_later(conflict, month)
-    why = reason.strip() if reason and reason.strip() else _("later month {month} agreed by {login}").format(month=month, login=login)
     with store.unit_of_work() as repo:
         _open(repo, conflict_id, lock=True, seen_version=seen_version)
+        why = (reason or "").strip() or _("later month {month} agreed by {who}").format(month=month, who=person(repo, login))
         return resolve(repo, conflict, ConflictState.LATER_MONTH, login=login, reason=why, agreed_month=month)
 
 

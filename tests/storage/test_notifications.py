@@ -186,8 +186,8 @@ def test_excluding_a_planned_position_by_hand_notifies_with_the_reason(plant_wit
     assert n.kind == "position_removed" and n.subject.startswith("D1#1 Key Co: left out; 700.0 t were planned")
     assert n.subject.endswith(f"{PLAN_MONTH} L draft r1, proposed")
     [item] = n.items
-    assert item.reason == "excluded by plm: client waits for pipe coating"
-    assert "Reason: excluded by plm: client waits for pipe coating" in n.body
+    assert item.reason == "excluded by Line Manager: client waits for pipe coating"
+    assert "Reason: excluded by Line Manager: client waits for pipe coating" in n.body
 
 
 def test_new_revision_cutting_tonnes_against_the_approved_one(plant_with_manager):

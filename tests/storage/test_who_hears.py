@@ -313,3 +313,51 @@ def test_the_one_who_acts_hears_nothing_of_it_though_he_sells_the_deals(store):
     assignments.approve(store, PLAN_MONTH, "L", login="plm", reason="as forced")
     assert _inbox(store, "plm") == [heard]  # none of his own actions came back to him
     assert _kinds(store, "plm2") == ["approved"] and _kinds(store, "planner") == ["approved", "to_review"]
+
+
+# -- who acted is named by his user name in every text a person reads -------------------------
+
+
+def test_a_hand_exclusion_and_letting_it_back_in_name_the_line_manager(store):
+    conflict_plant(store)
+    out = assignments.set_excluded(store, PLAN_MONTH, "L", "D1#1", True, login="plm", reason="client waits for coating")
+    assert [e.reason for e in out.exclusions if e.position_ref == "D1#1"] == ["excluded by Line Manager: client waits for coating"]
+    [told] = [n for n in _inbox(store, "ivanov") if "D1#1" in {i.ref for i in n.items} and n.object_key == out.key]
+    assert [i.reason for i in told.items] == ["excluded by Line Manager: client waits for coating"]
+    back = assignments.set_excluded(store, PLAN_MONTH, "L", "D1#1", False, login="plm")
+    assert [e.reason for e in back.exclusions if e.position_ref == "D1#1"] == [
+        "let back in by Line Manager; re-run the prioritiser to plan it"
+    ]
+
+
+def test_a_stale_revision_names_who_changed_the_hours(store):
+    conflict_plant(store)
+    capacity.set_hours(store, "M1", PLAN_MONTH, 60, login="planner", reason="maintenance")
+    with store.reading() as repo:
+        stale = repo.assignment(PLAN_MONTH, "L")
+    assert stale.stale_reason == f"M1 hours in {PLAN_MONTH} changed from 100 h to 60 h by Planner (maintenance)"
+
+
+def test_conflict_resolutions_name_who_resolved_them(store):
+    conflict_plant(store)
+    [short] = conflicts.conflicts(store)
+    forced = conflicts.force_in(store, short.id, login="plm").conflict
+    assert forced.resolution == f"forced into {PLAN_MONTH} by Line Manager"
+    [pushed_out] = conflicts.conflicts(store, unresolved_only=True)
+    later = conflicts.agree_later(store, pushed_out.id, PLAN_MONTH + 1, login="plm")
+    assert later.resolution == f"later month {PLAN_MONTH + 1} agreed by Line Manager"
+    [told] = [n for n in _inbox(store, "ivanov") if n.subject.startswith(f"Conflict {pushed_out.id} resolved")]
+    assert told.body.endswith(f"by Line Manager — later month {PLAN_MONTH + 1} agreed by Line Manager")
+
+
+def test_request_answers_and_rounds_name_the_people(store):
+    from core import requests
+
+    conflict_plant(store)
+    raised = requests.request_priority(store, "D6#1", raise_=True, login="ivanov", why="client's line stops")
+    assert requests.grant(store, raised.request.id, login="director").request.answer == "granted by Director"
+    lowered = requests.request_priority(store, "D1#1", raise_=False, login="ivanov", why="client can wait")
+    assert requests.withdraw(store, lowered.request.id, login="ivanov").answer == "withdrawn by Иванов А. С."
+    round_ = requests.request_reapproval(store, PLAN_MONTH, "L", login="ivanov", why="prices changed")
+    opened = requests.grant(store, round_.request.id, login="plm").escalation
+    assert opened.reason == "re-approval round asked by Иванов А. С.: prices changed"
