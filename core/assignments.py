@@ -172,7 +172,7 @@ def _announce(repo: Repository, approved: Assignment) -> None:
             "\n".join([subject + ".", _("Your positions in it:"), *notifications.item_lines(items), by]), approved.key, tuple(items),
         )
         for login, items in sorted(by_manager.items())
-    ])
+    ], by=approved.approved_by)
     for role in (Role.LINE_MANAGER, Role.PLANNER):
         notifications.notify_role(
             repo, role, line=approved.product_line, event=event, kind="approved", subject=subject,
@@ -266,6 +266,12 @@ def set_excluded(
             raise StateError(f"{ref} is already excluded from {where}")
         if not excluded and not hand_excluded:
             raise StateError(f"{ref} was not excluded by hand from {where}; nothing to let back in")
-        updated = repo.set_excluded(_editable(repo, latest, login), position, excluded, login, reason.strip() if reason else None)
+        reason = reason.strip() if reason else None
+        name = notifications.person(repo, login)  # the sales manager reads who it was
+        note = (
+            _("excluded by {who}").format(who=name) + (f": {reason}" if reason else "") if excluded
+            else _("let back in by {who}; re-run the prioritiser to plan it").format(who=name)
+        )
+        updated = repo.set_excluded(_editable(repo, latest, login), position, excluded, login, reason, note)
         notifications.notify_changes(repo, latest, updated, by=login)  # a position left out by hand: its manager hears why
         return with_hours(updated, repo.plant())

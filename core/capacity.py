@@ -76,7 +76,7 @@ def mark_stale(
             reasons.setdefault((month, mill.product_line), []).append(f"{code} hours in {month} changed from {grouped(old)} h to {grouped(new)} h")
     stale: list[Assignment] = []
     for (month, line), changes in sorted(reasons.items()):
-        marked = repo.mark_stale(month, line, f"{'; '.join(changes)} by {login} ({why})", login)
+        marked = repo.mark_stale(month, line, f"{'; '.join(changes)} by {person(repo, login)} ({why})", login)
         for revision in marked:
             notify_role(
                 repo, Role.LINE_MANAGER, line=line, event=f"{revision.key} stale v{revision.version}", kind=STALE_KIND,

@@ -89,10 +89,10 @@ def force_in(store: Store, conflict_id: int, *, login: str, dry_run: bool = Fals
     conflict = _allowed(store, login, Action.RESOLVE_CONFLICT, conflict_id)
     with store.reading() as repo:
         _open(repo, conflict_id, seen_version=seen_version)
-    why = _("forced into {month} by {login}").format(month=conflict.month, login=login)
 
     def record(repo: Repository) -> Conflict:
         _open(repo, conflict_id, lock=True, seen_version=conflict.version)
+        why = _("forced into {month} by {who}").format(month=conflict.month, who=person(repo, login))
         return resolve(repo, conflict, ConflictState.FORCED, login=login, reason=why)
 
     saved_conflict, assignment, effect = replan(
@@ -112,9 +112,9 @@ def agree_later(
     """
     conflict = _allowed(store, login, Action.RESOLVE_CONFLICT, conflict_id)
     check_later(conflict, month)
-    why = reason.strip() if reason and reason.strip() else _("later month {month} agreed by {login}").format(month=month, login=login)
     with store.unit_of_work() as repo:
         _open(repo, conflict_id, lock=True, seen_version=seen_version)
+        why = (reason or "").strip() or _("later month {month} agreed by {who}").format(month=month, who=person(repo, login))
         return resolve(repo, conflict, ConflictState.LATER_MONTH, login=login, reason=why, agreed_month=month)
 
 
@@ -152,15 +152,17 @@ def escalate(store: Store, conflict_id: int, *, login: str, why: str, seen_versi
                 ref=conflict.position_ref, customer=conflict.customer, tonnes=grouped(conflict.tonnes_short, 1),
                 month=conflict.month, who=person(repo, login), reason=why.strip(),
             ),
+            by=login,
         )
         return escalation
 
 
-def _tell_manager(repo: Repository, conflict: Conflict, *, event: str, subject: str, body: str) -> None:
-    """Notify the sales manager of the conflict's position (once per ``event``), if it has one."""
-    login = manager_login(repo, conflict.sales_manager)
-    if login:
-        notify(repo, login=login, event=event, kind=CONFLICT_KIND, subject=subject, body=body, object_key=conflict.key)
+def _tell_manager(repo: Repository, conflict: Conflict, *, event: str, subject: str, body: str, by: str) -> None:
+    """Notify the sales manager of the conflict's position (once per ``event``), if it has
+    one and is not ``by``, who acted."""
+    manager = manager_login(repo, conflict.sales_manager)
+    if manager:
+        notify(repo, login=manager, event=event, kind=CONFLICT_KIND, subject=subject, body=body, object_key=conflict.key, by=by)
 
 
 def resolve(
@@ -184,5 +186,6 @@ def resolve(
             ref=saved.position_ref, customer=saved.customer, tonnes=grouped(saved.tonnes_short, 1), month=saved.month,
             outcome=outcome, who=person(repo, login), reason=reason,
         ),
+        by=login,
     )
     return saved

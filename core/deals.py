@@ -109,12 +109,13 @@ def reject(store: Store, number: str, reason: str, *, login: str) -> Deal:
 
 
 def _tell(repo: Repository, deal: Deal, login: str, body: str) -> None:
-    """Notify the deal's sales manager of its acceptance or rejection (once per outcome)."""
-    login = manager_login(repo, deal.sales_manager)
-    if not login:
+    """Notify the deal's sales manager of its acceptance or rejection by ``login`` (once
+    per outcome; not when he decided it himself)."""
+    manager = manager_login(repo, deal.sales_manager)
+    if not manager:
         return  # a deal without a sales manager: nobody to tell
     notify(
-        repo, login=login, event=f"deal {deal.number} {deal.status.value}",
+        repo, login=manager, by=login, event=f"deal {deal.number} {deal.status.value}",
         kind=f"deal_{deal.status.value}",
         subject=_("Deal {number} {status}").format(number=deal.number, status=deal.status.value), body=body,
         object_key=deal.number,

@@ -12,7 +12,10 @@ assignment removes one, cuts its tonnes or moves it to a later month
 (:func:`changes_for_managers`, :func:`notify_changes`): one message per person per plan,
 listing all his positions (:func:`tell`; each piece of news told once). The workflow
 calls :func:`notify` and :func:`notify_role` for what else someone must act on or know.
-Messages name the acting person by his user name (:func:`person`).
+Messages name the acting person by his user name (:func:`person`); every writer says who
+acts (``by``), and :func:`notify_all` — the one place all notifications pass — never tells
+him of his own action, whatever else he is (a line manager who is also a deal's sales
+manager hears nothing of the plan he made).
 """
 
 from __future__ import annotations
@@ -60,10 +63,13 @@ def _mail_body(body: str) -> str:
     return body + "\n\n-- \n" + _("millplan: `millplan inbox` lists this and your other notifications.")
 
 
-def notify(repo: Repository, *, login: str, event: str, kind: str, subject: str, body: str, object_key: str) -> bool:
-    """Write one inbox notification for ``login`` unless one for the same ``event`` exists,
-    and — when the user has an e-mail address — queue one e-mail for it, in the caller's
-    unit of work (both or neither are kept).
+def notify(
+    repo: Repository, *, login: str, event: str, kind: str, subject: str, body: str, object_key: str, by: str | None
+) -> bool:
+    """Write one inbox notification for ``login`` unless one for the same ``event`` exists
+    or ``login`` is ``by``, the one who acts (``None``: nobody, e.g. a timer), and — when the
+    user has an e-mail address — queue one e-mail for it, in the caller's unit of work
+    (both or neither are kept).
 
     ``kind`` is a stable code (``position_removed``, ``tonnes_cut``, ``moved_later``,
     ``request_answered``, ``conflict``, ``approved``…); ``object_key`` names the object
@@ -72,7 +78,7 @@ def notify(repo: Repository, *, login: str, event: str, kind: str, subject: str,
     login or kind, or an event, kind or object key longer than its column (300, 32, 200
     characters) — a programming error.
     """
-    return notify_all(repo, [Change(login, event, kind, subject, body, object_key)]) == 1
+    return notify_all(repo, [Change(login, event, kind, subject, body, object_key)], by=by) == 1
 
 
 def _checked(change: Change) -> Change:
@@ -86,11 +92,13 @@ def _checked(change: Change) -> Change:
     return change
 
 
-def notify_all(repo: Repository, changes: Iterable[Change]) -> int:
+def notify_all(repo: Repository, changes: Iterable[Change], *, by: str | None) -> int:
     """:func:`notify` for many at once, in a few statements (a month's first draft brings
     thousands of pieces of news): the notifications, then the e-mails of those that are
-    new. Returns how many notifications are new. Raises ``ValueError`` as :func:`notify`."""
-    checked = {(c.login, c.event): c for c in map(_checked, changes)}  # one per (login, event)
+    new. A change for ``by``, the one who acts, is dropped: he knows what he did. Returns
+    how many notifications are new. Raises ``ValueError`` as :func:`notify`."""
+    # one per (login, event)
+    checked = {(c.login, c.event): c for c in map(_checked, changes) if c.login != by}
     if not checked:
         return 0
     now = _now()
@@ -211,13 +219,15 @@ def tell(
     event: str,
     object_key: str,
     compose: Callable[[list[Item]], tuple[str, str]],
+    by: str | None,
 ) -> int:
     """One notification per login listing its pieces of ``news`` not told to him before —
     a plan that leaves out 14 of one manager's positions gives him one message listing
     the 14. ``compose`` makes (subject, body) from the items to tell; the kind is theirs
     when they share one, else ``assignment_changed``. The event is ``event`` plus a digest
     of the items' keys. Each piece is recorded told in the caller's unit of work (a racing
-    writer finds it told). Returns how many notifications are new. Raises ``ValueError``
+    writer finds it told); news for ``by``, who made it, counts as told though no message
+    goes to him (see :func:`notify_all`). Returns how many notifications are new. Raises ``ValueError``
     for an item without a key or with one longer than 300 characters, and as
     :func:`notify` — programming errors."""
     wanted: dict[str, dict[str, Item]] = {}
@@ -240,7 +250,7 @@ def tell(
         changes.append(
             Change(login, f"{event}:{digest}", kinds.pop() if len(kinds) == 1 else CHANGED, subject, body, object_key, tuple(told))
         )
-    return notify_all(repo, changes)
+    return notify_all(repo, changes, by=by)
 
 
 def _planned(assignment: Assignment | None) -> dict[int, float]:
@@ -415,20 +425,17 @@ def notify_changes(
             for line in assignment.lines:
                 later.setdefault(line.position_id, assignment.month)
     news = [*changes_for_managers(before, after, positions, managers(repo), later), *extra]
-    return tell(repo, news, event=f"{after.key}:plan", object_key=after.key, compose=compose_plan(repo, after, by=by))
+    return tell(repo, news, event=f"{after.key}:plan", object_key=after.key, compose=compose_plan(repo, after, by=by), by=by)
 
 
 def notify_role(
     repo: Repository, role: Role, *, line: str | None, event: str, kind: str, subject: str, body: str, object_key: str,
-    by: str | None = None,
+    by: str | None,
 ) -> int:
     """Tell every user of ``role`` — for product-line managers, those who own ``line`` —
     what waits for them or concerns them (a request or objection to answer, an escalation
     to decide, a revision to review, a draft gone stale, an approval), in the caller's unit
-    of work; once per ``event`` each, never the acting ``by`` himself. Returns how many
-    notifications are new."""
-    logins = [
-        u.login for u in repo.users()
-        if u.role is role and (role is not Role.LINE_MANAGER or line in u.lines) and u.login != by
-    ]
-    return notify_all(repo, [Change(login, event, kind, subject, body, object_key) for login in logins])
+    of work; once per ``event`` each, never the acting ``by`` himself (:func:`notify_all`).
+    Returns how many notifications are new."""
+    logins = [u.login for u in repo.users() if u.role is role and (role is not Role.LINE_MANAGER or line in u.lines)]
+    return notify_all(repo, [Change(login, event, kind, subject, body, object_key) for login in logins], by=by)

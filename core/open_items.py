@@ -25,6 +25,7 @@ from decimal import Decimal
 from core.attributes import mill_options
 from core.i18n import _
 from core.model import Assignment, Plant, Position, Role
+from core.names import display_names
 from core.notices import Item
 from core.notifications import News, managers, notify_role, person
 from core.numbers import grouped
@@ -148,10 +149,11 @@ def conflict_news(repo: Repository, opened: list[Conflict]) -> list[News]:
 def open_objections(repo: Repository, assignment: Assignment) -> list[str]:
     """Sentences naming the reviewers' unanswered objections to ``assignment``'s revision
     (approving over them needs a recorded reason, see :func:`core.assignments.approve`)."""
+    objections = [r for r in repo.workflow.reviews(assignment_id=assignment.id) if r.open]
+    names = display_names(repo, [r.login for r in objections])
     return [
-        _("objection {id} by {login} to {ref}: {reason}").format(id=r.id, login=r.login, ref=r.position_ref, reason=r.reason)
-        for r in repo.workflow.reviews(assignment_id=assignment.id)
-        if r.open
+        _("objection {id} by {who} to {ref}: {reason}").format(id=r.id, who=names[r.login], ref=r.position_ref, reason=r.reason)
+        for r in objections
     ]
 
 
@@ -160,7 +162,7 @@ def end_rounds(repo: Repository, approved: Assignment, *, login: str) -> None:
     month and line (decided ``round_decided``, the approval as the reason)."""
     for escalation in repo.workflow.escalations(state=EscalationState.OPEN, month=approved.month, product_line=approved.product_line):
         if escalation.request_id is not None and escalation.conflict_id is None:
-            why = _("{key} approved by {login}").format(key=approved.key, login=login)
+            why = _("{key} approved by {who}").format(key=approved.key, who=person(repo, login))
             if approved.approval_reason:
                 why += f": {approved.approval_reason}"
             repo.workflow.decide_escalation(escalation.id, Outcome.ROUND_DECIDED.value, login=login, reason=why)
@@ -178,5 +180,5 @@ def call_director(repo: Repository, escalation: Escalation) -> None:
         body=_("{who} escalates {month} {line} to you: {reason}").format(
             who=person(repo, escalation.raised_by), month=escalation.month, line=escalation.product_line, reason=escalation.reason
         ),
-        object_key=escalation.key,
+        object_key=escalation.key, by=escalation.raised_by,
     )

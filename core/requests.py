@@ -315,10 +315,10 @@ def grant(store: Store, request_id: int, *, login: str, seen_version: int | None
     be planned (nothing is written then).
     """
     request = _answerable(store, request_id, login, seen_version)
-    answer = _("granted by {login}").format(login=login)
 
     def record(repo: Repository) -> Request:
         _open(repo, request_id, lock=True, seen_version=request.version)
+        answer = _("granted by {who}").format(who=person(repo, login))
         why = f"{request.key}: {request.justification}"
         if request.kind is RequestKind.PRIORITY_RAISE:
             repo.workflow.set_priority(request.position_id, HIGHEST, login=login, reason=why)
@@ -337,7 +337,7 @@ def grant(store: Store, request_id: int, *, login: str, seen_version: int | None
         with store.unit_of_work() as repo:
             granted = record(repo)
             latest = repo.assignment(request.month, request.product_line, for_update=True)
-            reason = _("re-approval round asked by {who}: {why}").format(who=request.requested_by, why=request.justification)
+            reason = _("re-approval round asked by {who}: {why}").format(who=person(repo, request.requested_by), why=request.justification)
             if latest.state is AssignmentState.APPROVED:  # frozen: the round is about its next revision
                 latest = repo.next_revision(latest, login, reason)
             repo.workflow.require_director(latest.id, login=login, reason=reason)
@@ -391,9 +391,8 @@ def withdraw(store: Store, request_id: int, *, login: str, seen_version: int | N
         require(actor(store, login), Action.WITHDRAW_REQUEST, line=request.product_line, deal=position, target=request.key)
     with store.unit_of_work() as repo:
         _open(repo, request_id, lock=True, seen_version=seen_version or request.version)
-        return repo.workflow.answer_request(
-            request_id, RequestState.WITHDRAWN, login=login, answer=_("withdrawn by {login}").format(login=login), seen_version=None
-        )
+        answer = _("withdrawn by {who}").format(who=person(repo, login))
+        return repo.workflow.answer_request(request_id, RequestState.WITHDRAWN, login=login, answer=answer, seen_version=None)
 
 
 def _ask(repo: Repository, request: Request) -> None:
@@ -405,7 +404,7 @@ def _ask(repo: Repository, request: Request) -> None:
             who=person(repo, request.requested_by), what=describe(request), month=request.month, line=request.product_line,
             margin=grouped(request.margin_at_stake), why=request.justification,
         ),
-        object_key=request.key,
+        object_key=request.key, by=request.requested_by,
     )
 
 
@@ -422,7 +421,7 @@ def _tell(repo: Repository, request: Request) -> None:
     notify(
         repo, login=request.requested_by, event=event, kind=ANSWERED_KIND, subject=subject,
         body=_("{who} {state} your request to {what} ({month} {line}; {margin} RUB at stake): {answer}").format(**values),
-        object_key=request.key,
+        object_key=request.key, by=request.answered_by,
     )
     notify_role(
         repo, Role.LINE_MANAGER, line=request.product_line, event=event, kind=ANSWERED_KIND, subject=subject,

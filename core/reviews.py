@@ -102,7 +102,7 @@ def answer(store: Store, review_id: int, *, login: str, reply: str, seen_version
                 who=person(repo, login), ref=answered.position_ref, month=answered.month, line=answered.product_line,
                 reason=answered.reason, reply=answered.answer,
             ),
-            object_key=answered.key,
+            object_key=answered.key, by=login,
         )
         return answered
 

@@ -899,10 +899,12 @@ class Repository:
         return self._assignment(self.session.get(AssignmentRow, assignment.id))
 
     def set_excluded(
-        self, assignment: Assignment, position: Position, excluded: bool, login: str, reason: str | None
+        self, assignment: Assignment, position: Position, excluded: bool, login: str, reason: str | None, note: str
     ) -> Assignment:
         """Take ``position`` out of a draft by hand (its lines go; a manual exclusion stays
-        for every re-plan), or let it back in (the next re-plan decides its tonnes)."""
+        for every re-plan), or let it back in (the next re-plan decides its tonnes).
+        ``reason`` is the user's, for the audit log; ``note`` the exclusion's reason as its
+        sales manager reads it (``excluded by Петрова Е. В.: …``)."""
         where_lines = (AssignmentLineRow.assignment_id == assignment.id, AssignmentLineRow.position_id == position.id)
         where_excl = (ExclusionRow.assignment_id == assignment.id, ExclusionRow.position_id == position.id)
         self.session.exec(sa.delete(ExclusionRow).where(*where_excl))
@@ -914,7 +916,7 @@ class Repository:
                     position_id=position.id,
                     tonnes_left_out=position.remaining_tonnes,
                     reason_code="manual",
-                    reason=f"excluded by {login}" + (f": {reason}" if reason else ""),
+                    reason=note,
                     manual=True,
                 )
             )
@@ -925,7 +927,7 @@ class Repository:
                     position_id=position.id,
                     tonnes_left_out=position.remaining_tonnes,
                     reason_code="replan",
-                    reason=f"let back in by {login}; re-run the prioritiser to plan it",
+                    reason=note,
                 )
             )
         self._touch(assignment, login, "excluded" if excluded else "included", position.ref, reason)

@@ -44,7 +44,7 @@ def notify(db: str, event: str, login: str = "ivanov", subject: str = "D3#1 left
     with store.unit_of_work() as repo:
         notifications.notify(
             repo, login=login, event=event, kind="position_removed", subject=subject,
-            body=f"{subject}.\nReason: M1 is full of key-account positions.", object_key="2027-01/L/r1",
+            body=f"{subject}.\nReason: M1 is full of key-account positions.", object_key="2027-01/L/r1", by=None,
         )
     store.dispose()
 

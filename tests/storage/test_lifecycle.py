@@ -179,7 +179,7 @@ def test_the_planner_changes_hours_and_the_draft_is_stale_until_re_planned(draft
     assert (change.before, change.after) == (100, 50)
     [stale] = change.stale
     assert stale.stale and stale.state is AssignmentState.DRAFT  # back from review
-    assert "M1 hours in" in stale.stale_reason and "by planner (roll change)" in stale.stale_reason
+    assert "M1 hours in" in stale.stale_reason and "by Planner (roll change)" in stale.stale_reason
     with pytest.raises(StateError, match="is stale — M1 hours"):
         assignments.submit(drafted, PLAN_MONTH, "L", login="plm")
     [outcome] = planning.plan(drafted, PLAN_MONTH, login="plm")

@@ -30,7 +30,7 @@ def _notify(store, login="ivanov", event="e1", **extra):
     values = {"kind": "approved", "subject": "2027-01 L approved", "body": "Revision 1 approved.", "object_key": "2027-01/L/r1"}
     values.update(extra)
     with store.unit_of_work() as repo:
-        return notifications.notify(repo, login=login, event=event, **values)
+        return notifications.notify(repo, login=login, event=event, by=None, **values)
 
 
 def _outbox(store):
@@ -94,7 +94,7 @@ def test_notification_and_email_are_written_together_or_not_at_all(store):
     add_user(store, "ivanov", "Иванов", email="ivanov@plant.example")
     with pytest.raises(RuntimeError):
         with store.unit_of_work() as repo:
-            notifications.notify(repo, login="ivanov", event="e1", kind="approved", subject="s", body="b", object_key="k")
+            notifications.notify(repo, login="ivanov", event="e1", kind="approved", subject="s", body="b", object_key="k", by=None)
             raise RuntimeError("the action failed after notifying")
     assert notifications.inbox(store, "ivanov") == [] and _outbox(store) == []
 
@@ -186,8 +186,8 @@ def test_excluding_a_planned_position_by_hand_notifies_with_the_reason(plant_wit
     assert n.kind == "position_removed" and n.subject.startswith("D1#1 Key Co: left out; 700.0 t were planned")
     assert n.subject.endswith(f"{PLAN_MONTH} L draft r1, proposed")
     [item] = n.items
-    assert item.reason == "excluded by plm: client waits for pipe coating"
-    assert "Reason: excluded by plm: client waits for pipe coating" in n.body
+    assert item.reason == "excluded by Line Manager: client waits for pipe coating"
+    assert "Reason: excluded by Line Manager: client waits for pipe coating" in n.body
 
 
 def test_new_revision_cutting_tonnes_against_the_approved_one(plant_with_manager):
@@ -319,9 +319,9 @@ def test_a_deal_without_sales_manager_tells_nobody_and_bad_calls_are_refused(sto
     assert [login for login, _item in changes] == ["ivanov"]
     with store.unit_of_work() as repo:
         with pytest.raises(ValueError, match="kind"):
-            notifications.notify(repo, login="ivanov", event="e", kind="k" * 33, subject="s", body="b", object_key="o")
+            notifications.notify(repo, login="ivanov", event="e", kind="k" * 33, subject="s", body="b", object_key="o", by=None)
         with pytest.raises(ValueError, match="needs a login"):
-            notifications.notify(repo, login="", event="e", kind="k", subject="s", body="b", object_key="o")
+            notifications.notify(repo, login="", event="e", kind="k", subject="s", body="b", object_key="o", by=None)
 
 
 def test_migration_0006_keeps_notifications_and_what_they_told(store_url):
@@ -344,6 +344,6 @@ def test_migration_0006_keeps_notifications_and_what_they_told(store_url):
     assert (kept.subject, kept.body, kept.items) == ("D1#1 left out", "why", ())
     news = [notifications.News("ivanov", Item(f"D{n}#1", "position_removed", "left out", key=f"2027-01/L/r1:{n}:position_removed")) for n in (1, 2)]
     with store.unit_of_work() as repo:  # D1#1 was told already: the new message lists D2#1 alone
-        assert notifications.tell(repo, news, event="e", object_key="2027-01/L/r1", compose=lambda items: ("s", "b")) == 1
+        assert notifications.tell(repo, news, event="e", object_key="2027-01/L/r1", compose=lambda items: ("s", "b"), by=None) == 1
     assert [i.ref for i in notifications.inbox(store, "ivanov")[0].items] == ["D2#1"]
     store.dispose()

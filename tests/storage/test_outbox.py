@@ -44,7 +44,7 @@ def notify(store, event: str, subject: str = "news") -> bool:
     with store.unit_of_work() as repo:
         return notifications.notify(
             repo, login="ivanov", event=event, kind="position_removed", subject=subject,
-            body="Reason: M1 is full of key-account positions.", object_key="2027-01/L/r1",
+            body="Reason: M1 is full of key-account positions.", object_key="2027-01/L/r1", by=None,
         )
 
 

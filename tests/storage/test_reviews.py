@@ -65,7 +65,7 @@ def test_approving_over_an_open_objection_needs_a_reason(drafted):
     conflicts.agree_later(store, conflict.id, PLAN_MONTH + 1, login="plm")
     reviews.object_to(store, "D2#1", PLAN_MONTH, "L", login="planner", reason="week 3 only")
     assignments.submit(store, PLAN_MONTH, "L", login="plm")
-    with pytest.raises(InvalidInput, match=r"unanswered objections — objection \d+ by planner to D2#1: week 3 only"):
+    with pytest.raises(InvalidInput, match=r"unanswered objections — objection \d+ by Planner to D2#1: week 3 only"):
         assignments.approve(store, PLAN_MONTH, "L", login="plm")
     approved = assignments.approve(store, PLAN_MONTH, "L", login="plm", reason="D2 is not planned anyway")
     assert approved.state is AssignmentState.APPROVED and approved.approval_reason == "D2 is not planned anyway"
@@ -105,7 +105,7 @@ def test_the_whole_cycle_with_every_role(drafted):
     assert (final.revision, final.state, final.approved_by) == (2, AssignmentState.APPROVED, "director")
     [round_escalation] = [e for e in escalations.escalations(store) if e.request_id == round_.request.id]
     assert (round_escalation.state.value, round_escalation.outcome) == ("decided", "round_decided")
-    assert round_escalation.decision == f"{PLAN_MONTH}/L/r2 approved by director: heard ivanov; the plan stands"
+    assert round_escalation.decision == f"{PLAN_MONTH}/L/r2 approved by Director: heard ivanov; the plan stands"
     with store.reading() as repo:
         actions = [e.action for e in reversed(repo.audit_entries(f"{PLAN_MONTH}/L/r2"))]
     assert actions == ["reopened", "director_required", "submitted", "refused", "approved"]  # refused: plm's try

@@ -89,7 +89,7 @@ def test_two_writers_telling_the_same_news_leave_one_message(store_url):
     def write(one):
         start.wait()
         with one.unit_of_work() as repo:
-            told.append(notifications.tell(repo, news, event="e", object_key="o", compose=lambda items: ("s", "b")))
+            told.append(notifications.tell(repo, news, event="e", object_key="o", compose=lambda items: ("s", "b"), by=None))
 
     threads = [threading.Thread(target=write, args=(s,)) for s in stores]
     for t in threads:
@@ -239,8 +239,8 @@ def test_news_waits_while_two_users_share_the_name_and_goes_to_the_one_left_with
 def test_news_under_several_spellings_is_handed_over_once_per_event(store):
     with store.unit_of_work() as repo:
         for login, event in (("petrov", "e1"), ("Петров П.", "e1"), ("Петров П.", "e2"), ("петров  п.", "e2"), ("Пётров П.", "e3")):
-            notifications.notify(repo, login=login, event=event, kind="k", subject=f"{event} to {login}", body="b", object_key="o")
-        notifications.notify(repo, login="Петров П. А.", event="e4", kind="k", subject="another man", body="b", object_key="o")
+            notifications.notify(repo, login=login, event=event, kind="k", subject=f"{event} to {login}", body="b", object_key="o", by=None)
+        notifications.notify(repo, login="Петров П. А.", event="e4", kind="k", subject="another man", body="b", object_key="o", by=None)
     _register(store, "petrov", "Петров П.")
     assert sorted(n.subject for n in notifications.inbox(store, "petrov")) == ["e1 to petrov", "e2 to Петров П.", "e3 to Пётров П."]
     with store.reading() as repo:  # copies of e1 and e2 stay where they were; another man's news waits for him
@@ -249,7 +249,7 @@ def test_news_under_several_spellings_is_handed_over_once_per_event(store):
 
 def test_the_badge_is_one_count_of_the_users_own_notifications(store):
     with store.unit_of_work() as repo:
-        notifications.notify(repo, login="ivanov", event="e1", kind="k", subject="s", body="b", object_key="o")
+        notifications.notify(repo, login="ivanov", event="e1", kind="k", subject="s", body="b", object_key="o", by=None)
     add_user(store, "ivanov", "Иванов А. С.")
     statements = []
     listener = lambda conn, cursor, statement, *args: statements.append(statement)  # noqa: E731
@@ -288,3 +288,76 @@ def test_the_director_granting_a_request_tells_the_line_manager_whose_draft_it_r
     [his] = [n for n in _inbox(store, "ivanov") if n.kind == "request_answered"]
     assert his.body.startswith("Director granted your request")
     assert "request_answered" not in _kinds(store, "director")
+
+
+# -- the one who acts is not told of his own action ---------------------------------------------
+
+
+def test_the_one_who_acts_hears_nothing_of_it_though_he_sells_the_deals(store):
+    tiny_plant(store)
+    with store.unit_of_work() as repo:
+        repo.upsert_portfolio({"Key Co": True}, [deal("D6", "Key Co")], [position("D6", 1, "20", 600, 45_000)], "test", "fixture")
+        repo.session.execute(sa.update(DealRow).values(sales_manager="Line Manager"))  # plm sells every deal too
+    staff(store)
+    with store.unit_of_work() as repo:
+        repo.save_user(User("plm2", "Second Manager", Role.LINE_MANAGER, ("L",)), by="setup")
+    planning.plan(store, PLAN_MONTH, login="plm2")  # another's plan: plm hears it as the deals' sales manager
+    [heard] = _inbox(store, "plm")
+    assert heard.body.endswith("Planned by Second Manager") and "D6#1" in {i.ref for i in heard.items}
+    [conflict] = conflicts.conflicts(store)
+    conflicts.force_in(store, conflict.id, login="plm")  # resolves the conflict and re-plans the draft
+    [pushed_out] = conflicts.conflicts(store, unresolved_only=True)
+    conflicts.agree_later(store, pushed_out.id, PLAN_MONTH + 1, login="plm")
+    deals.accept(store, "D4", login="plm")
+    assignments.submit(store, PLAN_MONTH, "L", login="plm")
+    assignments.approve(store, PLAN_MONTH, "L", login="plm", reason="as forced")
+    assert _inbox(store, "plm") == [heard]  # none of his own actions came back to him
+    assert _kinds(store, "plm2") == ["approved"] and _kinds(store, "planner") == ["approved", "to_review"]
+
+
+# -- who acted is named by his user name in every text a person reads -------------------------
+
+
+def test_a_hand_exclusion_and_letting_it_back_in_name_the_line_manager(store):
+    conflict_plant(store)
+    out = assignments.set_excluded(store, PLAN_MONTH, "L", "D1#1", True, login="plm", reason="client waits for coating")
+    assert [e.reason for e in out.exclusions if e.position_ref == "D1#1"] == ["excluded by Line Manager: client waits for coating"]
+    [told] = [n for n in _inbox(store, "ivanov") if "D1#1" in {i.ref for i in n.items} and n.object_key == out.key]
+    assert [i.reason for i in told.items] == ["excluded by Line Manager: client waits for coating"]
+    back = assignments.set_excluded(store, PLAN_MONTH, "L", "D1#1", False, login="plm")
+    assert [e.reason for e in back.exclusions if e.position_ref == "D1#1"] == [
+        "let back in by Line Manager; re-run the prioritiser to plan it"
+    ]
+
+
+def test_a_stale_revision_names_who_changed_the_hours(store):
+    conflict_plant(store)
+    capacity.set_hours(store, "M1", PLAN_MONTH, 60, login="planner", reason="maintenance")
+    with store.reading() as repo:
+        stale = repo.assignment(PLAN_MONTH, "L")
+    assert stale.stale_reason == f"M1 hours in {PLAN_MONTH} changed from 100 h to 60 h by Planner (maintenance)"
+
+
+def test_conflict_resolutions_name_who_resolved_them(store):
+    conflict_plant(store)
+    [short] = conflicts.conflicts(store)
+    forced = conflicts.force_in(store, short.id, login="plm").conflict
+    assert forced.resolution == f"forced into {PLAN_MONTH} by Line Manager"
+    [pushed_out] = conflicts.conflicts(store, unresolved_only=True)
+    later = conflicts.agree_later(store, pushed_out.id, PLAN_MONTH + 1, login="plm")
+    assert later.resolution == f"later month {PLAN_MONTH + 1} agreed by Line Manager"
+    [told] = [n for n in _inbox(store, "ivanov") if n.subject.startswith(f"Conflict {pushed_out.id} resolved")]
+    assert told.body.endswith(f"by Line Manager — later month {PLAN_MONTH + 1} agreed by Line Manager")
+
+
+def test_request_answers_and_rounds_name_the_people(store):
+    from core import requests
+
+    conflict_plant(store)
+    raised = requests.request_priority(store, "D6#1", raise_=True, login="ivanov", why="client's line stops")
+    assert requests.grant(store, raised.request.id, login="director").request.answer == "granted by Director"
+    lowered = requests.request_priority(store, "D1#1", raise_=False, login="ivanov", why="client can wait")
+    assert requests.withdraw(store, lowered.request.id, login="ivanov").answer == "withdrawn by Иванов А. С."
+    round_ = requests.request_reapproval(store, PLAN_MONTH, "L", login="ivanov", why="prices changed")
+    opened = requests.grant(store, round_.request.id, login="plm").escalation
+    assert opened.reason == "re-approval round asked by Иванов А. С.: prices changed"
