@@ -44,7 +44,7 @@ from core.permissions import actor
 from core.workflow_items import RequestState
 from core.positions import attributes_document, attributes_view, position_attributes
 from solver.control import Deadline
-from storage.engine import default_url
+from storage.engine import default_url, store_url
 from storage.store import Store, open_store
 
 app = typer.Typer(
@@ -70,7 +70,7 @@ class SolverName(str, Enum):
     CBC = "cbc"
 
 
-DbOption = typer.Option(None, "--db", envvar="MILLPLAN_DB", help="Database URL (default: an SQLite file in your data folder).")
+DbOption = typer.Option(None, "--db", envvar="MILLPLAN_DB", help="Database URL, or an SQLite file's path (default: an SQLite file in your data folder).")
 JsonOption = typer.Option(False, "--json", help="Print one JSON document on stdout and nothing else.")
 MonthOption = typer.Option(..., "--month", "-m", help="Plan month, YYYY-MM.")
 LineOption = typer.Option(..., "--line", "-l", help="Product line code, e.g. ТБД.")
@@ -154,7 +154,7 @@ def root(ctx: typer.Context, db: Optional[str] = DbOption, as_login: Optional[st
             ctx.with_resource(today_set(parse_day(today, source)))
         except InvalidInput as exc:
             raise typer.BadParameter(str(exc)) from None
-    ctx.obj = {"db": db or default_url(), "named": db is not None, "as": as_login}
+    ctx.obj = {"db": store_url(db) if db else default_url(), "named": db is not None, "as": as_login}
     if ctx.invoked_subcommand is None:
         tui(ctx)
 

@@ -26,10 +26,19 @@ READ_OPTION = "millplan_read"
 """Execution option of a read-only transaction (SQLite: deferred BEGIN, no write lock)."""
 
 
+def store_url(text: str) -> str:
+    """A database URL as given, or — for a plain file path such as ``plant.sqlite`` or
+    ``~/plans/plant.sqlite`` (no ``scheme://``) — the URL of that SQLite file."""
+    if "://" in text:
+        return text
+    return f"sqlite:///{Path(text).expanduser().resolve()}"
+
+
 def default_url() -> str:
-    """``$MILLPLAN_DB`` if set, else an SQLite file in the user's data directory."""
+    """``$MILLPLAN_DB`` if set (a URL or an SQLite file's path), else an SQLite file in
+    the user's data directory."""
     if os.environ.get(ENV_URL):
-        return os.environ[ENV_URL]
+        return store_url(os.environ[ENV_URL])
     path = Path(platformdirs.user_data_dir("millplan", appauthor=False)) / "millplan.sqlite"
     return f"sqlite:///{path}"
 

@@ -119,3 +119,15 @@ def test_the_default_file_is_still_made_on_first_use(tmp_path, monkeypatch):
     assert first.exit_code == 0, first.stderr
     assert "No mills yet" in first.stderr
     assert Path(tmp_path / "data" / "millplan.sqlite").exists()
+
+
+def test_a_plain_file_path_names_an_sqlite_store(tmp_path, monkeypatch):
+    files = generate(tmp_path / "files", 12, mills=2)
+    monkeypatch.chdir(tmp_path)
+    made = CliRunner().invoke(cli.app, ["--db", "plant.sqlite", "import", "mills", str(files.mills)])
+    assert made.exit_code == 0, made.stderr
+    assert (tmp_path / "plant.sqlite").exists()
+    by_env = CliRunner().invoke(cli.app, ["load", "--json"], env={"MILLPLAN_DB": str(tmp_path / "plant.sqlite")})
+    assert len(json.loads(by_env.stdout)["mills"]) == 2
+    typo = CliRunner().invoke(cli.app, ["--db", "plnat.sqlite", "load"])
+    assert typo.exit_code == 4 and str(tmp_path / "plnat.sqlite") in typo.stderr
