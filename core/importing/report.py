@@ -15,7 +15,7 @@ from core.i18n import _, ngettext
 from core.importing.headers import FieldSpec, normalise
 from core.importing.problems import Problem
 from core.importing.workbook import SourceRow, Table
-from core.model import UpsertCounts
+from core.model import StoredChange, UpsertCounts
 
 ERROR_HEADER = "Ошибка"
 SHOWN_CHANGES = 10
@@ -96,6 +96,11 @@ class FieldChange:
     label: str
     before: Any
     after: Any
+
+    @classmethod
+    def of(cls, change: StoredChange, label: str) -> FieldChange:
+        """A change the store reports (see ``Repository.upsert_portfolio``), labelled."""
+        return cls(change.object_type, change.object_key, change.field, label, change.before, change.after)
 
     @property
     def direction(self) -> str:

@@ -86,6 +86,16 @@ def test_a_re_import_says_which_plan_driving_fields_it_changes(plant_store, tmp_
     assert (stored["Д-1#1"].is_key_account, stored["Д-1#1"].tonnes_produced, stored["Д-1#1"].manual_priority) == (False, 25, None)
 
 
+def test_a_key_account_with_no_positions_stored_is_reported_demoted(plant_store, tmp_path):
+    with plant_store.unit_of_work() as repo:  # a key account known before any of its positions
+        repo.upsert_portfolio({"ООО Б": True}, [], [], "planner", "entered by hand")
+
+    report = import_portfolio(plant_store, write_portfolio(tmp_path / "a.xlsx", SPELLED, POSITIONS), login="planner")
+
+    assert [(c.object_type, c.object, c.before, c.after) for c in report.changes] == [("customer", "ООО Б", True, False)]
+    assert "'Ключевой клиент' turned off on 1 customer: ООО Б (yes → no)" in report.notes
+
+
 def test_many_changes_name_the_first_ones_and_count_the_rest(plant_store, tmp_path):
     rows = [position("Д-9", n, "ООО В", "нет", 50) for n in range(1, 14)]
     import_portfolio(plant_store, write_portfolio(tmp_path / "a.xlsx", FULL, rows), login="planner")
