@@ -286,12 +286,17 @@ def _reject_header(path: Path, kind: str, fields: tuple[FieldSpec, ...], best: _
 
 def _is_totals(values: tuple[Any, ...]) -> bool:
     """The row's first filled cell says "Итого"/"Всего"/"Total": wherever it sits, since
-    planners often label the sums in the cell just left of the first sum."""
+    planners often label the sums in the cell just left of the first sum (a totals row at
+    the foot of a long blank template is no data either)."""
     for value in values:
         label = cells.text(value)
         if label:
-            return normalise(label).startswith(TOTALS_WORDS)
+            return _is_totals_label(label)
     return False
+
+
+def _is_totals_label(text: str) -> bool:
+    return normalise(text).startswith(TOTALS_WORDS)
 
 
 class _MergedFill:
@@ -325,9 +330,10 @@ class DataRows:
     Blank rows and totals rows are skipped; merged ranges give their first cell's value to
     all their cells; a cell holding a formula with no saved result is not blank. After
     :data:`BLANK_RUN_END` blank rows running the table is taken to have ended (formatted
-    but empty rows far below); the rest of the sheet is still looked through, and once
-    iterated, ``unread`` holds the Excel numbers of the non-empty rows found there and
-    ``stopped_after`` the last row read.
+    but empty rows far below, often down to row 1 048 576) and reading stops; once
+    iterated, ``unread`` holds the Excel numbers of the non-empty rows below, as the
+    sheet's XML pass found them (:meth:`SheetFacts.filled_after`), and ``stopped_after``
+    the last row read.
     """
 
     def __init__(self, workbook: Workbook, table: Table, facts: SheetFacts) -> None:
@@ -344,16 +350,13 @@ class DataRows:
             values = fill(number, tuple(row[:width]) + (None,) * (width - len(row)))
             if number not in unsaved_rows and all(cells.is_blank(v) for v in values):
                 blank_run += 1
-                if blank_run == BLANK_RUN_END and self.stopped_after is None:
+                if blank_run == BLANK_RUN_END:
                     self.stopped_after = last
-                continue
-            totals = _is_totals(values)
-            if self.stopped_after is not None:
-                if not totals:  # a totals row at the foot of a long blank template is no data
-                    self.unread.append(number)
+                    self.unread = self.facts.filled_after(number, width)
+                    return
                 continue
             blank_run, last = 0, number
-            if not totals:
+            if not _is_totals(values):
                 yield SourceRow(number, values)
 
 
@@ -406,7 +409,9 @@ def read_records(workbook: Workbook, path: Path, table: Table, fields: tuple[Fie
     (:func:`core.importing.cells.settle`). Serial dates count from the workbook's date
     system. Raises ``KeyError`` if the sheet's part is missing from the file.
     """
-    facts = sheet_facts(path, workbook[table.sheet]._worksheet_path)  # the part openpyxl reads
+    facts = sheet_facts(  # the part openpyxl reads
+        path, workbook[table.sheet]._worksheet_path, shared_strings=workbook.shared_strings, is_totals=_is_totals_label
+    )
     rows = DataRows(workbook, table, facts)
     parsers = [
         (spec, column, _column_parser(spec, table.headers[column]))
