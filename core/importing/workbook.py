@@ -362,10 +362,17 @@ class DataRows:
 
 @dataclass
 class Record:
-    """One data row read into field values (key → parsed value), with its source row."""
+    """One data row read into field values (key → parsed value), with its source row, and
+    the values of the table's claimed extra columns (0-based column → parsed value, e.g. a
+    capacity calendar's hours by month column)."""
 
     source: SourceRow
     values: dict[str, Any]
+    extra: dict[int, Any] = field(default_factory=dict)
+
+    def set(self, key: str | int, value: Any) -> None:
+        """Set field ``key`` or, for a column number, that extra column's value."""
+        (self.values if isinstance(key, str) else self.extra)[key] = value
 
 
 @dataclass
@@ -390,7 +397,12 @@ def problem_at(table: Table, row: SourceRow, key: str, why: str) -> Problem:
     return problem_in(table, row, table.columns[key], why)
 
 
-UNSAVED_FORMULA = "is a formula whose result was never saved; open the file in Excel and save it"
+def _unsaved_formula() -> str:
+    return _("is a formula whose result was never saved; open the file in Excel and save it")
+
+
+def _as_is(value: Any) -> Any:
+    return value
 
 
 def _column_parser(spec: FieldSpec, header: str | None) -> Callable[[Any], Any]:
@@ -400,8 +412,12 @@ def _column_parser(spec: FieldSpec, header: str | None) -> Callable[[Any], Any]:
     return spec.parse
 
 
-def read_records(workbook: Workbook, path: Path, table: Table, fields: tuple[FieldSpec, ...]) -> Reading:
-    """Parse every data row of ``table`` (see :class:`DataRows`) into a :class:`Reading`.
+def read_records(
+    workbook: Workbook, path: Path, table: Table, fields: tuple[FieldSpec, ...], *, extra: Callable[[Any], Any] = _as_is
+) -> Reading:
+    """Parse every data row of ``table`` (see :class:`DataRows`) into a :class:`Reading`;
+    ``extra`` parses the claimed extra columns' cells (e.g. :func:`cells.number` for a
+    calendar's hours; by default they are kept as they are) into :attr:`Record.extra`.
 
     A problem is a cell that cannot be read: an empty required cell, text in a number, a
     formula with no saved result (in any field's column or claimed extra column), an
@@ -418,32 +434,32 @@ def read_records(workbook: Workbook, path: Path, table: Table, fields: tuple[Fie
         for spec in fields
         if (column := table.columns.get(spec.key)) is not None
     ]
+    extras = [(None, column, extra) for column in table.extra]
     unsaved_rows = {r for r, _ in facts.unsaved}
     records: list[Record] = []
     problems: list[Problem] = []
-    ambiguous: dict[int, list[tuple[Record, FieldSpec, Callable, cells.AmbiguousNumber]]] = {}
+    ambiguous: dict[int, list[tuple[Record, str | int, Callable, cells.AmbiguousNumber]]] = {}
     with cells.date_system(workbook.epoch):
         for row in rows:
             record = Record(row, {})
             unsaved = row.number in unsaved_rows
-            for spec, column, parse in parsers:
+            for spec, column, parse in parsers + extras:
+                key = spec.key if spec else column
                 if unsaved and (row.number, column) in facts.unsaved:
-                    problems.append(problem_in(table, row, column, UNSAVED_FORMULA))
+                    problems.append(problem_in(table, row, column, _unsaved_formula()))
                     continue
                 try:
                     value = parse(row.values[column])
                 except cells.AmbiguousNumber as exc:
-                    ambiguous.setdefault(column, []).append((record, spec, parse, exc))
+                    ambiguous.setdefault(column, []).append((record, key, parse, exc))
                     continue
                 except cells.CellError as exc:
                     problems.append(problem_in(table, row, column, str(exc)))
                     continue
-                if spec.required and (value is None or value == ()):
+                if spec and spec.required and (value is None or value == ()):
                     problems.append(problem_in(table, row, column, "is empty; the column is required"))
                     continue
-                record.values[spec.key] = value
-            if unsaved:
-                problems.extend(problem_in(table, row, c, UNSAVED_FORMULA) for c in table.extra if (row.number, c) in facts.unsaved)
+                record.set(key, value)
             records.append(record)
     for column, found in ambiguous.items():
         problems.extend(_settle_column(table, column, records, found))
@@ -465,19 +481,19 @@ def _far_off(table: Table, records: list[Record], parsers: list[tuple[FieldSpec,
 
 
 def _settle_column(
-    table: Table, column: int, records: list[Record], found: list[tuple[Record, FieldSpec, Callable, cells.AmbiguousNumber]]
+    table: Table, column: int, records: list[Record], found: list[tuple[Record, str | int, Callable, cells.AmbiguousNumber]]
 ) -> list[Problem]:
     """Read the ambiguous numbers ``found`` in ``column`` with the decimal mark the column's
-    other values use, into their records; a problem for each when they do not settle it
+    other values use, into their records (a field, or for a number the extra column); a problem for each when they do not settle it
     (or the number then read breaks the field, e.g. ``1,5`` for a whole number)."""
     mark = cells.settle(r.source.values[column] for r in records)
     problems = []
-    for record, spec, parse, ambiguity in found:
+    for record, key, parse, ambiguity in found:
         if mark is None:
             problems.append(problem_in(table, record.source, column, str(ambiguity)))
             continue
         try:
-            record.values[spec.key] = parse(ambiguity.reading(mark))
+            record.set(key, parse(ambiguity.reading(mark)))
         except cells.CellError as exc:
             problems.append(problem_in(table, record.source, column, str(exc)))
     return problems
