@@ -17,7 +17,7 @@ from core.importing import cells
 from core.importing.headers import FieldSpec
 from core.importing.problems import ImportRejected, Problem
 from core.importing.report import (
-    FieldChange,
+    ReimportChange,
     ImportReport,
     column_uses,
     default_rejects_path,
@@ -290,7 +290,7 @@ def import_mills(
         stored_hours = {m.code: m.nominal_hours for m in plant_before.mills}
         mill_values = [_mill_values(r.values, stored=r.values["code"] in stored_hours) for r in good_mills]
         changes = [
-            FieldChange("mill", v["code"], "nominal_hours", NOMINAL_HOURS.label, stored_hours[v["code"]], v["nominal_hours"])
+            ReimportChange("mill", v["code"], "nominal_hours", NOMINAL_HOURS.label, stored_hours[v["code"]], v["nominal_hours"])
             for v in mill_values
             if "nominal_hours" in v and v["code"] in stored_hours and stored_hours[v["code"]] != v["nominal_hours"]
         ]

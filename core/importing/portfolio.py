@@ -18,7 +18,7 @@ from core.importing import cells
 from core.importing.headers import FieldSpec
 from core.importing.problems import ImportRejected, Problem
 from core.importing.report import (
-    FieldChange,
+    ReimportChange,
     ImportReport,
     column_uses,
     default_rejects_path,
@@ -256,7 +256,7 @@ def import_portfolio(
         rejected = [(table, r.source, by_row[r.source.number]) for r in records if r.source.number in by_row]
         rejects_file = str(write_rejects(rejects_path or default_rejects_path(path), rejected))
     columns, missing = column_uses("portfolio", table, FIELDS), missing_fields("portfolio", table, FIELDS)
-    changes = [FieldChange.of(c, _LABELS[c.field]) for c in written.changes]
+    changes = [ReimportChange.of(c, _LABELS[c.field]) for c in written.changes]
     return ImportReport(
         file=str(path),
         tables={"portfolio": f"sheet '{table.sheet}', header row {table.header_row}"},
