@@ -13,6 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from core.field_text import value_text
 from core.i18n import _
 from core.importing import cells
 from core.importing.headers import FieldSpec
@@ -201,11 +202,15 @@ def _decide_deal(
     if in_file is DealStatus.PENDING and status is not DealStatus.PENDING:
         return _DealDecision(
             status, accepted_at, accepted_by,
-            f"deal {number}: kept '{status.value}' as decided in millplan; the file still says pending",
+            _("deal {number}: kept '{status}' as decided in millplan; the file still says pending").format(
+                number=number, status=status.value
+            ),
         )
     if in_file is status:
         kept = accepted_at and file_date and accepted_at != file_date
-        note = f"deal {number}: kept the acceptance date {accepted_at.date()} stored; the file says {file_date.date()}" if kept else None
+        note = _("deal {number}: kept the acceptance date {stored} stored; the file says {in_file}").format(
+            number=number, stored=value_text(accepted_at), in_file=value_text(file_date)
+        ) if kept else None
         return _DealDecision(status, accepted_at or file_date, accepted_by, note)
     return _DealDecision(in_file, file_date if in_file is DealStatus.ACCEPTED else None, None, None)
 

@@ -531,8 +531,13 @@ def _unread(table: Table, rows: DataRows, facts: SheetFacts) -> list[Problem]:
         found.append(
             Problem(
                 table.file, table.sheet, None, None, None, None,
-                _("holds {count} formula(s) whose result was never saved, at places the file does not name; "
-                  "they read as empty: open the file in Excel and save it").format(count=facts.unplaced),
+                ngettext(
+                    "holds {count} formula whose result was never saved, at a place the file does not name; "
+                    "it reads as empty: open the file in Excel and save it",
+                    "holds {count} formulas whose result was never saved, at places the file does not name; "
+                    "they read as empty: open the file in Excel and save it",
+                    facts.unplaced,
+                ).format(count=facts.unplaced),
             )
         )
     return found
