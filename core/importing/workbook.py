@@ -295,8 +295,14 @@ def _is_totals(values: tuple[Any, ...]) -> bool:
     return False
 
 
+_TOTALS_INITIALS = frozenset("ивbtт")
+"""First letters of the totals words, and their look-alikes in the other alphabet."""
+
+
 def _is_totals_label(text: str) -> bool:
-    return normalise(text).startswith(TOTALS_WORDS)
+    # Nearly every label is a deal number or a name: rule those out before the costly normalise.
+    first = next((c for c in text if c.isalnum()), "")
+    return first.lower() in _TOTALS_INITIALS and normalise(text).startswith(TOTALS_WORDS)
 
 
 class _MergedFill:
@@ -434,7 +440,7 @@ def read_records(
         for spec in fields
         if (column := table.columns.get(spec.key)) is not None
     ]
-    extras = [(None, column, extra) for column in table.extra]
+    readers = [*parsers, *((None, column, extra) for column in table.extra)]
     unsaved_rows = {r for r, _ in facts.unsaved}
     records: list[Record] = []
     problems: list[Problem] = []
@@ -443,7 +449,7 @@ def read_records(
         for row in rows:
             record = Record(row, {})
             unsaved = row.number in unsaved_rows
-            for spec, column, parse in parsers + extras:
+            for spec, column, parse in readers:
                 key = spec.key if spec else column
                 if unsaved and (row.number, column) in facts.unsaved:
                     problems.append(problem_in(table, row, column, _unsaved_formula()))
