@@ -15,11 +15,11 @@ from decimal import Decimal
 from typing import Any
 
 from core.errors import InvalidInput, NotFound
+from core.field_text import value_text
 from core.i18n import _
 from core.model import AuditEntry, parse_position_ref
 from core.months import plant_clock
 from core.names import display_names
-from core.numbers import grouped
 from storage.store import Store
 
 REFERENCES = {"customer_id": "customer", "mill_id": "mill", "deal_id": "deal", "assignment": "assignment"}
@@ -164,26 +164,22 @@ def _text(field: str, value: Any, names: dict[str, dict], fields: dict[str, tupl
         return names["user"][value]
     if field.endswith("_at") and isinstance(value, str):
         try:
-            return plant_clock(datetime.fromisoformat(value))
+            return value_text(datetime.fromisoformat(value))
         except ValueError:
             return value
     unit = fields.get(field, ("", ""))[1]
     if field == "norms":
         return "; ".join(f"{a:g}–{b:g} × {c:g}–{d:g}: {tph:g}" for a, b, c, d, tph in value) + f" {unit}"
-    if isinstance(value, bool):
-        return _("yes") if value else _("no")
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     if unit:
-        return f"{_number(value)} {unit}"
-    return f"{value:g}" if isinstance(value, float) else str(value)
+        return f"{value_text(_number(value))} {unit}"
+    return value_text(value)
 
 
-def _number(value: Any) -> str:
-    """``50000`` or ``"50000.00"`` (money as stored) → ``50 000``; ``12.5`` → ``12.5``."""
+def _number(value: Any) -> Any:
+    """A number stored as text (money: ``"50000.00"``) as a number; other values as they are."""
     try:
-        number = Decimal(str(value))
+        return Decimal(value) if isinstance(value, str) else value
     except ArithmeticError:
-        return str(value)
-    places = 0 if number == number.to_integral_value() else min(-number.normalize().as_tuple().exponent, 3)
-    return grouped(number, places)
+        return value

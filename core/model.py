@@ -11,6 +11,7 @@ import enum
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from core.errors import InvalidInput
 from core.i18n import _
@@ -387,6 +388,20 @@ class AuditEntry:
     before: dict | None
     after: dict | None
     reason: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredChange:
+    """A field an import's write changed on a stored row: the kind of object
+    (``customer``, ``deal``, ``position``, …), its key as audited (name, number,
+    ``DEAL#NO``), the field and its value before and after (as stored: t, h, flags,
+    UTC times, priorities; ``None`` for none)."""
+
+    object_type: str
+    object_key: str
+    field: str
+    before: Any
+    after: Any
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,8 @@ record are kept or lost together.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -26,6 +27,7 @@ from core.model import (
     Plant,
     Position,
     Role,
+    StoredChange,
     UpsertCounts,
     User,
 )
@@ -66,6 +68,15 @@ def _band(norm: NormRow | dict[str, float]) -> tuple[float, float, float, float]
     """OD × wall bounds (mm) that identify a productivity norm of a mill."""
     get = norm.get if isinstance(norm, dict) else lambda key: getattr(norm, key)
     return (get("od_min_mm"), get("od_max_mm"), get("wall_min_mm"), get("wall_max_mm"))
+
+
+@dataclass(frozen=True)
+class PortfolioWrite:
+    """What :meth:`Repository.upsert_portfolio` wrote: rows created / updated / unchanged
+    per kind (``customers``, ``deals``, ``positions``), and the watched fields it changed."""
+
+    counts: dict[str, UpsertCounts]
+    changes: list[StoredChange]
 
 
 class Repository:
@@ -228,13 +239,16 @@ class Repository:
         login: str,
         object_type: str,
         reason: str | None,
+        watch: Collection[str] = (),
+        changed: list[StoredChange] | None = None,
     ) -> UpsertCounts:
         """Create or update rows by key; ``items`` are (key, audit object key, values).
 
         Existing rows get their changed fields set in place (``version`` + 1); new rows are
         inserted in one statement (an import brings thousands); every creation and change
-        gets an audit entry with what was before and after. Raises ``ValueError`` if a key
-        repeats — the importer must have reported that row.
+        gets an audit entry with what was before and after, and a change of a field in
+        ``watch`` is appended to ``changed`` too. Raises ``ValueError`` if a key repeats —
+        the importer must have reported that row.
         """
         created: list[dict[str, Any]] = []
         audits: list[dict[str, Any]] = []
@@ -250,17 +264,19 @@ class Repository:
                 created.append(values)
                 audits.append(self._audit_values(now, login, "created", object_type, object_key, None, values, reason))
                 continue
-            changed = {f: (getattr(row, f), v) for f, v in values.items() if getattr(row, f) != v}
-            if not changed:
+            changes = {f: (getattr(row, f), v) for f, v in values.items() if getattr(row, f) != v}
+            if not changes:
                 unchanged += 1
                 continue
-            for field, (_, new) in changed.items():
+            for field, (_, new) in changes.items():
                 setattr(row, field, new)
             if hasattr(row, "version"):
                 row.version += 1
             updated += 1
-            before = {f: old for f, (old, _) in changed.items()}
-            after = {f: new for f, (_, new) in changed.items()}
+            before = {f: old for f, (old, _) in changes.items()}
+            after = {f: new for f, (_, new) in changes.items()}
+            if changed is not None:
+                changed.extend(StoredChange(object_type, object_key, f, *change) for f, change in changes.items() if f in watch)
             audits.append(self._audit_values(now, login, "updated", object_type, object_key, before, after, reason))
         self.session.flush()
         if created:
@@ -384,14 +400,19 @@ class Repository:
         positions: Sequence[dict[str, Any]],
         login: str,
         source: str,
-    ) -> dict[str, UpsertCounts]:
+        *,
+        watch: Collection[str] = (),
+    ) -> PortfolioWrite:
         """Create or update customers (name → key flag; ``None`` keeps a stored flag), deals
         by ``number`` and positions by ``(deal number, position_no)``; fields a record
         leaves out keep their stored value (or the column default for a new row).
 
         Deal records carry ``customer`` (name) instead of ``customer_id``; position records
-        carry ``deal_number`` instead of ``deal_id``. Returns counts per kind.
+        carry ``deal_number`` instead of ``deal_id``. Returns counts per kind and the
+        changes of the fields in ``watch`` on rows already stored (read from the rows the
+        update loads anyway: no second pass over the order book).
         """
+        changed: list[StoredChange] = []
         customer_counts = self._upsert_all(
             CustomerRow,
             {c.name: c for c in self.session.exec(select(CustomerRow))},
@@ -399,7 +420,7 @@ class Repository:
                 (name, name, {"name": name} if key is None else {"name": name, "is_key_account": key})
                 for name, key in customers.items()
             ),
-            login=login, object_type="customer", reason=source,
+            login=login, object_type="customer", reason=source, watch=watch, changed=changed,
         )
         customer_ids = {c.name: c.id for c in self.session.exec(select(CustomerRow))}
         deal_counts = self._upsert_all(
@@ -409,7 +430,7 @@ class Repository:
                 (r["number"], r["number"], {**{k: v for k, v in r.items() if k != "customer"}, "customer_id": customer_ids[r["customer"]]})
                 for r in deals
             ),
-            login=login, object_type="deal", reason=source,
+            login=login, object_type="deal", reason=source, watch=watch, changed=changed,
         )
         deal_ids = {d.number: d.id for d in self.session.exec(select(DealRow))}
         position_counts = self._upsert_all(
@@ -423,9 +444,9 @@ class Repository:
                 )
                 for r in positions
             ),
-            login=login, object_type="position", reason=source,
+            login=login, object_type="position", reason=source, watch=watch, changed=changed,
         )
-        return {"customers": customer_counts, "deals": deal_counts, "positions": position_counts}
+        return PortfolioWrite({"customers": customer_counts, "deals": deal_counts, "positions": position_counts}, changed)
 
     # -- deals ---------------------------------------------------------------------------
 

@@ -135,8 +135,8 @@ def decimal(value: Any) -> Decimal | None:
         return value
     if isinstance(value, (datetime, date)):
         raise CellError("is a date, not a number")
-    raw = _SPACES.sub("", str(value)).replace("\u2212", "-")
-    mark = decimal_mark(value)
+    raw = _number_text(str(value))
+    mark = _mark(raw)
     if mark is None and _AMBIGUOUS.fullmatch(raw):
         raise AmbiguousNumber(raw, "," if "," in raw else ".")
     if mark == ",":
@@ -166,9 +166,16 @@ def decimal_mark(value: Any) -> str | None:
     the other mark, separates thousands; a lone mark is a decimal one unless three digits
     follow it after one to three others (``45,000``: ambiguous).
     """
-    if not isinstance(value, str):
-        return None
-    raw = _SPACES.sub("", value).replace("\u2212", "-")
+    return _mark(_number_text(value)) if isinstance(value, str) else None
+
+
+def _number_text(value: str) -> str:
+    """Number text without spaces of any kind, the minus sign as ``-``."""
+    return _SPACES.sub("", value).replace("\u2212", "-")
+
+
+def _mark(raw: str) -> str | None:
+    """:func:`decimal_mark` of text already through :func:`_number_text`."""
     if not _NUMBER_TEXT.fullmatch(raw):
         return None
     commas, points = raw.count(","), raw.count(".")

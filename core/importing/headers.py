@@ -28,6 +28,8 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import Callable
 
+from core.i18n import _
+
 _PUNCTUATION = re.compile(r"[.,;:()\[\]«»\"'’`*№#]")
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009]+")
 # Dropping the dot of "руб./т" leaves "руб /т"; the unit must read "руб/т" again.
@@ -217,12 +219,15 @@ def recognise(header: str, fields: tuple[FieldSpec, ...], mapping: dict[str, str
         fitting = [spec for spec in fields if rule(spec)]
         if len(fitting) > 1:
             names = [f"'{spec.label}' ({spec.key})" for spec in fitting]
-            which = f"both {names[0]} and {names[1]}" if len(names) == 2 else f"{', '.join(names[:-1])} and {names[-1]}"
-            return Recognised(fitting[0], f"fits {which}; rename it or name the right one in a mapping file")
+            if len(names) == 2:
+                why = _("fits both {first} and {second}; rename it or name the right one in a mapping file")
+            else:
+                why = _("fits {first} and {second}; rename it or name the right one in a mapping file")
+            return Recognised(fitting[0], why.format(first=", ".join(names[:-1]), second=names[-1]))
         if fitting:
             spec = fitting[0]
             if read.unit is not None and read.unit not in spec.units:
-                expected = ", ".join(sorted(spec.units)) or "no unit"
-                return Recognised(spec, f"is in {read.unit}; millplan expects {expected}")
+                expected = ", ".join(sorted(spec.units)) or _("no unit")
+                return Recognised(spec, _("is in {unit}; millplan expects {expected}").format(unit=read.unit, expected=expected))
             return Recognised(spec)
     return None

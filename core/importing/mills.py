@@ -17,7 +17,7 @@ from core.importing import cells
 from core.importing.headers import FieldSpec
 from core.importing.problems import ImportRejected, Problem
 from core.importing.report import (
-    FieldChange,
+    ReimportChange,
     ImportReport,
     column_uses,
     default_rejects_path,
@@ -33,6 +33,7 @@ from core.importing.workbook import (
     load_mapping,
     open_workbook,
     problem_at,
+    problem_in,
     read_records,
 )
 from core.capacity import mark_stale
@@ -137,26 +138,13 @@ def _norm_problems(table: Table, record: Record, mills: set[str], rejected_mills
     return found
 
 
-def _hours(raw: Any, column: int, records: list[Record], marks: dict[int, str | None]) -> float | None:
-    """One calendar cell's hours; ``1,234``-like text is read with the decimal mark its month
-    column settles on (``marks`` keeps each column's). Raises :class:`cells.CellError`."""
-    try:
-        return cells.number(raw)
-    except cells.AmbiguousNumber as ambiguity:
-        if column not in marks:
-            marks[column] = cells.settle(r.source.values[column] for r in records)
-        if marks[column] is None:
-            raise
-        return float(ambiguity.reading(marks[column]))
-
-
 def _capacity(
     table: Table, records: list[Record], mills: set[str], rejected_mills: dict[str, int]
 ) -> tuple[list[tuple[str, Month, float]], dict[int, list[Problem]]]:
-    """Hours by (mill, month) from the calendar rows; problems by Excel row."""
+    """Hours by (mill, month) from the calendar rows (their cells read by
+    :func:`read_records`); problems by Excel row."""
     entries = []
     by_row: dict[int, list[Problem]] = {}
-    marks: dict[int, str | None] = {}
     for record in records:
         row, code = record.source, record.values.get("code")
         if code is None:
@@ -165,17 +153,11 @@ def _capacity(
             by_row.setdefault(row.number, []).append(problem_at(table, row, "code", _unknown_mill(code, rejected_mills)))
             continue
         for column, month in table.extra.items():
-            raw = row.values[column]
-            place = Problem(table.file, table.sheet, row.number, table.letter(column), table.headers[column], raw, "")
-            try:
-                hours = _hours(raw, column, records, marks)
-            except cells.CellError as exc:
-                by_row.setdefault(row.number, []).append(_with_why(place, str(exc)))
-                continue
+            hours = record.extra.get(column)
             if hours is None:
                 continue  # no entry: the mill's nominal fund applies
             if not 0 <= hours <= MAX_MONTH_HOURS:
-                by_row.setdefault(row.number, []).append(_with_why(place, f"must be 0-{MAX_MONTH_HOURS} hours"))
+                by_row.setdefault(row.number, []).append(problem_in(table, row, column, f"must be 0-{MAX_MONTH_HOURS} hours"))
                 continue
             entries.append((code, month, hours))
     return entries, by_row
@@ -208,10 +190,6 @@ def _keep_norms_whole(table: Table, records: list[Record], norms: dict[str, list
         norms.pop(code, None)
 
 
-def _with_why(place: Problem, why: str) -> Problem:
-    return Problem(place.file, place.sheet, place.row, place.column, place.header, place.value, why)
-
-
 def import_mills(
     store: Store,
     path: Path,
@@ -238,7 +216,7 @@ def import_mills(
         norms_table = find_table(workbook, path, "norms", NORM_FIELDS, mapping, required=False)
         register = _find_register(workbook, path, mapping, {t.sheet for t in (calendar, norms_table) if t})
         readings = [
-            read_records(workbook, path, table, fields) if table else Reading([], [], [])
+            read_records(workbook, path, table, fields, extra=cells.number) if table else Reading([], [], [])
             for table, fields in ((register, MILL_FIELDS), (calendar, CAPACITY_FIELDS), (norms_table, NORM_FIELDS))
         ]
     finally:
@@ -312,7 +290,7 @@ def import_mills(
         stored_hours = {m.code: m.nominal_hours for m in plant_before.mills}
         mill_values = [_mill_values(r.values, stored=r.values["code"] in stored_hours) for r in good_mills]
         changes = [
-            FieldChange("mill", v["code"], "nominal_hours", NOMINAL_HOURS.label, stored_hours[v["code"]], v["nominal_hours"])
+            ReimportChange("mill", v["code"], "nominal_hours", NOMINAL_HOURS.label, stored_hours[v["code"]], v["nominal_hours"])
             for v in mill_values
             if "nominal_hours" in v and v["code"] in stored_hours and stored_hours[v["code"]] != v["nominal_hours"]
         ]

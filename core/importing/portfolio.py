@@ -13,12 +13,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from core.field_text import value_text
 from core.i18n import _
 from core.importing import cells
 from core.importing.headers import FieldSpec
 from core.importing.problems import ImportRejected, Problem
 from core.importing.report import (
-    FieldChange,
+    ReimportChange,
     ImportReport,
     column_uses,
     default_rejects_path,
@@ -34,7 +35,7 @@ from core.importing.workbook import (
     read_records,
     find_table,
 )
-from core.model import DealStatus, Position
+from core.model import DealStatus
 from core.numbers import grouped
 from core.permissions import Action, actor, require
 from storage.store import Store
@@ -201,11 +202,15 @@ def _decide_deal(
     if in_file is DealStatus.PENDING and status is not DealStatus.PENDING:
         return _DealDecision(
             status, accepted_at, accepted_by,
-            f"deal {number}: kept '{status.value}' as decided in millplan; the file still says pending",
+            _("deal {number}: kept '{status}' as decided in millplan; the file still says pending").format(
+                number=number, status=status.value
+            ),
         )
     if in_file is status:
         kept = accepted_at and file_date and accepted_at != file_date
-        note = f"deal {number}: kept the acceptance date {accepted_at.date()} stored; the file says {file_date.date()}" if kept else None
+        note = _("deal {number}: kept the acceptance date {stored} stored; the file says {in_file}").format(
+            number=number, stored=value_text(accepted_at), in_file=value_text(file_date)
+        ) if kept else None
         return _DealDecision(status, accepted_at or file_date, accepted_by, note)
     return _DealDecision(in_file, file_date if in_file is DealStatus.ACCEPTED else None, None, None)
 
@@ -247,21 +252,21 @@ def import_portfolio(
         good = [r for r in records if r.source.number not in by_row]
         deal_states = repo.deal_states()
         customers, deals, positions, notes = _store_records(good, deal_states)
-        changes = _plan_changes(repo.positions(), deal_states, customers, deals, positions)
         warnings = reading.warnings + [w for r in good if (w := _price_warning(table, r))]
         notes += [str(w) for w in warnings if not (w.sheet == table.sheet and w.row in by_row)]  # rejected rows say enough
-        counts = repo.upsert_portfolio(customers, deals, positions, login, f"import {path.name}")
+        written = repo.upsert_portfolio(customers, deals, positions, login, f"import {path.name}", watch=_LABELS.keys())
         repo.audit(login, "imported", "file", path.name, after={"positions": len(positions), "rejected_rows": len(by_row)})
     rejects_file = None
     if by_row:
         rejected = [(table, r.source, by_row[r.source.number]) for r in records if r.source.number in by_row]
         rejects_file = str(write_rejects(rejects_path or default_rejects_path(path), rejected))
     columns, missing = column_uses("portfolio", table, FIELDS), missing_fields("portfolio", table, FIELDS)
+    changes = [ReimportChange.of(c, _LABELS[c.field]) for c in written.changes]
     return ImportReport(
         file=str(path),
         tables={"portfolio": f"sheet '{table.sheet}', header row {table.header_row}"},
         rows_read=len(records),
-        counts=counts,
+        counts=written.counts,
         rejected=problems,
         rejects_file=rejects_file,
         notes=report_notes(columns, missing, changes) + notes,
@@ -337,35 +342,7 @@ def _store_records(
     return customers, list(deals.values()), positions, notes
 
 
-_LABELS = {f.key: f.label for f in FIELDS}
-
-
-def _plan_changes(
-    stored: list[Position],
-    deal_states: dict[str, tuple],
-    customers: dict[str, bool | None],
-    deals: list[dict[str, Any]],
-    positions: list[dict[str, Any]],
-) -> list[FieldChange]:
-    """What the records about to be stored change in the fields that drive the plan, on
-    customers, deals and positions already stored: the key-account flag, the acceptance
-    date, produced tonnes (t) and the manual priority. Fields a record leaves out (the
-    file has no such column) change nothing and are not listed."""
-    flags = {p.customer: p.is_key_account for p in stored}
-    by_key = {(p.deal_number, p.position_no): p for p in stored}
-    changes = [
-        FieldChange("customer", name, "is_key_account", _LABELS["is_key_account"], flags[name], flag)
-        for name, flag in customers.items()
-        if flag is not None and name in flags and flags[name] != flag
-    ]
-    changes += [
-        FieldChange("deal", d["number"], "accepted_at", _LABELS["accepted_at"], deal_states[d["number"]][1], d["accepted_at"])
-        for d in deals
-        if d["number"] in deal_states and deal_states[d["number"]][1] != d["accepted_at"]
-    ]
-    for record in positions:
-        old = by_key.get((record["deal_number"], record["position_no"]))
-        for key in ("tonnes_produced", "manual_priority"):
-            if old is not None and key in record and getattr(old, key) != record[key]:
-                changes.append(FieldChange("position", old.ref, key, _LABELS[key], getattr(old, key), record[key]))
-    return changes
+_LABELS = {f.key: f.label for f in FIELDS if f.absent}
+"""The optional fields that drive the plan (key-account flag, acceptance date, produced
+tonnes, manual priority), whose changes on stored customers, deals and positions the
+report lists, by the file's own column names."""

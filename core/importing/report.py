@@ -15,7 +15,8 @@ from core.i18n import _, ngettext
 from core.importing.headers import FieldSpec, normalise
 from core.importing.problems import Problem
 from core.importing.workbook import SourceRow, Table
-from core.model import UpsertCounts
+from core.field_text import value_text
+from core.model import StoredChange, UpsertCounts
 
 ERROR_HEADER = "Ошибка"
 SHOWN_CHANGES = 10
@@ -82,7 +83,7 @@ def missing_fields(kind: str, table: Table, fields: tuple[FieldSpec, ...]) -> li
 
 
 @dataclass(frozen=True)
-class FieldChange:
+class ReimportChange:
     """A re-import changing a plan-driving field of a stored object.
 
     ``object_type`` is ``customer``, ``deal``, ``position`` or ``mill``; ``object`` its
@@ -96,6 +97,11 @@ class FieldChange:
     label: str
     before: Any
     after: Any
+
+    @classmethod
+    def of(cls, change: StoredChange, label: str) -> ReimportChange:
+        """A change the store reports (see ``Repository.upsert_portfolio``), labelled."""
+        return cls(change.object_type, change.object_key, change.field, label, change.before, change.after)
 
     @property
     def direction(self) -> str:
@@ -124,13 +130,8 @@ def _plain(value: Any) -> Any:
 
 
 def _shown(value: Any) -> str:
-    if value is None:
-        return _("none")
-    if isinstance(value, bool):
-        return _("yes") if value else _("no")
-    if isinstance(value, float):
-        return f"{value:g}"
-    return str(_plain(value))
+    """A value in a note, as the history shows it (:func:`core.field_text.value_text`)."""
+    return _("none") if value is None else value_text(value)
 
 
 def _direction(direction: str) -> str:
@@ -149,7 +150,7 @@ def _objects(object_type: str, count: int) -> str:
     }[object_type]
 
 
-def report_notes(columns: list[ColumnUse], missing: list[MissingField], changes: list[FieldChange]) -> list[str]:
+def report_notes(columns: list[ColumnUse], missing: list[MissingField], changes: list[ReimportChange]) -> list[str]:
     """The sentences an import's report says about its columns and changes: each ignored
     column, each plan-driving field not found and what it is taken as, and per changed
     field and direction how many objects and which (the first :data:`SHOWN_CHANGES`),
@@ -165,7 +166,7 @@ def report_notes(columns: list[ColumnUse], missing: list[MissingField], changes:
         _("'{label}' ({field}): not found, taken as {taken_as}").format(label=m.label, field=m.field, taken_as=m.taken_as)
         for m in missing
     ]
-    groups: dict[tuple[str, str, str], list[FieldChange]] = defaultdict(list)
+    groups: dict[tuple[str, str, str], list[ReimportChange]] = defaultdict(list)
     for change in changes:
         groups[change.label, change.direction, change.object_type].append(change)
     for (label, direction, object_type), items in groups.items():
@@ -204,7 +205,7 @@ class ImportReport:
     notes: list[str] = field(default_factory=list)
     columns: list[ColumnUse] = field(default_factory=list)
     missing: list[MissingField] = field(default_factory=list)
-    changes: list[FieldChange] = field(default_factory=list)
+    changes: list[ReimportChange] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, object]:
         return {

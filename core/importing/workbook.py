@@ -286,12 +286,23 @@ def _reject_header(path: Path, kind: str, fields: tuple[FieldSpec, ...], best: _
 
 def _is_totals(values: tuple[Any, ...]) -> bool:
     """The row's first filled cell says "Итого"/"Всего"/"Total": wherever it sits, since
-    planners often label the sums in the cell just left of the first sum."""
+    planners often label the sums in the cell just left of the first sum (a totals row at
+    the foot of a long blank template is no data either)."""
     for value in values:
         label = cells.text(value)
         if label:
-            return normalise(label).startswith(TOTALS_WORDS)
+            return _is_totals_label(label)
     return False
+
+
+_TOTALS_INITIALS = frozenset("ивbtт")
+"""First letters of the totals words, and their look-alikes in the other alphabet."""
+
+
+def _is_totals_label(text: str) -> bool:
+    # Nearly every label is a deal number or a name: rule those out before the costly normalise.
+    first = next((c for c in text if c.isalnum()), "")
+    return first.lower() in _TOTALS_INITIALS and normalise(text).startswith(TOTALS_WORDS)
 
 
 class _MergedFill:
@@ -325,9 +336,10 @@ class DataRows:
     Blank rows and totals rows are skipped; merged ranges give their first cell's value to
     all their cells; a cell holding a formula with no saved result is not blank. After
     :data:`BLANK_RUN_END` blank rows running the table is taken to have ended (formatted
-    but empty rows far below); the rest of the sheet is still looked through, and once
-    iterated, ``unread`` holds the Excel numbers of the non-empty rows found there and
-    ``stopped_after`` the last row read.
+    but empty rows far below, often down to row 1 048 576) and reading stops; once
+    iterated, ``unread`` holds the Excel numbers of the non-empty rows below, as the
+    sheet's XML pass found them (:meth:`SheetFacts.filled_after`), and ``stopped_after``
+    the last row read.
     """
 
     def __init__(self, workbook: Workbook, table: Table, facts: SheetFacts) -> None:
@@ -344,25 +356,29 @@ class DataRows:
             values = fill(number, tuple(row[:width]) + (None,) * (width - len(row)))
             if number not in unsaved_rows and all(cells.is_blank(v) for v in values):
                 blank_run += 1
-                if blank_run == BLANK_RUN_END and self.stopped_after is None:
+                if blank_run == BLANK_RUN_END:
                     self.stopped_after = last
-                continue
-            totals = _is_totals(values)
-            if self.stopped_after is not None:
-                if not totals:  # a totals row at the foot of a long blank template is no data
-                    self.unread.append(number)
+                    self.unread = self.facts.filled_after(number, width)
+                    return
                 continue
             blank_run, last = 0, number
-            if not totals:
+            if not _is_totals(values):
                 yield SourceRow(number, values)
 
 
 @dataclass
 class Record:
-    """One data row read into field values (key → parsed value), with its source row."""
+    """One data row read into field values (key → parsed value), with its source row, and
+    the values of the table's claimed extra columns (0-based column → parsed value, e.g. a
+    capacity calendar's hours by month column)."""
 
     source: SourceRow
     values: dict[str, Any]
+    extra: dict[int, Any] = field(default_factory=dict)
+
+    def set(self, key: str | int, value: Any) -> None:
+        """Set field ``key`` or, for a column number, that extra column's value."""
+        (self.values if isinstance(key, str) else self.extra)[key] = value
 
 
 @dataclass
@@ -387,7 +403,12 @@ def problem_at(table: Table, row: SourceRow, key: str, why: str) -> Problem:
     return problem_in(table, row, table.columns[key], why)
 
 
-UNSAVED_FORMULA = "is a formula whose result was never saved; open the file in Excel and save it"
+def _unsaved_formula() -> str:
+    return _("is a formula whose result was never saved; open the file in Excel and save it")
+
+
+def _as_is(value: Any) -> Any:
+    return value
 
 
 def _column_parser(spec: FieldSpec, header: str | None) -> Callable[[Any], Any]:
@@ -397,8 +418,12 @@ def _column_parser(spec: FieldSpec, header: str | None) -> Callable[[Any], Any]:
     return spec.parse
 
 
-def read_records(workbook: Workbook, path: Path, table: Table, fields: tuple[FieldSpec, ...]) -> Reading:
-    """Parse every data row of ``table`` (see :class:`DataRows`) into a :class:`Reading`.
+def read_records(
+    workbook: Workbook, path: Path, table: Table, fields: tuple[FieldSpec, ...], *, extra: Callable[[Any], Any] = _as_is
+) -> Reading:
+    """Parse every data row of ``table`` (see :class:`DataRows`) into a :class:`Reading`;
+    ``extra`` parses the claimed extra columns' cells (e.g. :func:`cells.number` for a
+    calendar's hours; by default they are kept as they are) into :attr:`Record.extra`.
 
     A problem is a cell that cannot be read: an empty required cell, text in a number, a
     formula with no saved result (in any field's column or claimed extra column), an
@@ -406,39 +431,41 @@ def read_records(workbook: Workbook, path: Path, table: Table, fields: tuple[Fie
     (:func:`core.importing.cells.settle`). Serial dates count from the workbook's date
     system. Raises ``KeyError`` if the sheet's part is missing from the file.
     """
-    facts = sheet_facts(path, workbook[table.sheet]._worksheet_path)  # the part openpyxl reads
+    facts = sheet_facts(  # the part openpyxl reads
+        path, workbook[table.sheet]._worksheet_path, shared_strings=workbook.shared_strings, is_totals=_is_totals_label
+    )
     rows = DataRows(workbook, table, facts)
     parsers = [
         (spec, column, _column_parser(spec, table.headers[column]))
         for spec in fields
         if (column := table.columns.get(spec.key)) is not None
     ]
+    readers = [*parsers, *((None, column, extra) for column in table.extra)]
     unsaved_rows = {r for r, _ in facts.unsaved}
     records: list[Record] = []
     problems: list[Problem] = []
-    ambiguous: dict[int, list[tuple[Record, FieldSpec, Callable, cells.AmbiguousNumber]]] = {}
+    ambiguous: dict[int, list[tuple[Record, str | int, Callable, cells.AmbiguousNumber]]] = {}
     with cells.date_system(workbook.epoch):
         for row in rows:
             record = Record(row, {})
             unsaved = row.number in unsaved_rows
-            for spec, column, parse in parsers:
+            for spec, column, parse in readers:
+                key = spec.key if spec else column
                 if unsaved and (row.number, column) in facts.unsaved:
-                    problems.append(problem_in(table, row, column, UNSAVED_FORMULA))
+                    problems.append(problem_in(table, row, column, _unsaved_formula()))
                     continue
                 try:
                     value = parse(row.values[column])
                 except cells.AmbiguousNumber as exc:
-                    ambiguous.setdefault(column, []).append((record, spec, parse, exc))
+                    ambiguous.setdefault(column, []).append((record, key, parse, exc))
                     continue
                 except cells.CellError as exc:
                     problems.append(problem_in(table, row, column, str(exc)))
                     continue
-                if spec.required and (value is None or value == ()):
+                if spec and spec.required and (value is None or value == ()):
                     problems.append(problem_in(table, row, column, "is empty; the column is required"))
                     continue
-                record.values[spec.key] = value
-            if unsaved:
-                problems.extend(problem_in(table, row, c, UNSAVED_FORMULA) for c in table.extra if (row.number, c) in facts.unsaved)
+                record.set(key, value)
             records.append(record)
     for column, found in ambiguous.items():
         problems.extend(_settle_column(table, column, records, found))
@@ -460,19 +487,19 @@ def _far_off(table: Table, records: list[Record], parsers: list[tuple[FieldSpec,
 
 
 def _settle_column(
-    table: Table, column: int, records: list[Record], found: list[tuple[Record, FieldSpec, Callable, cells.AmbiguousNumber]]
+    table: Table, column: int, records: list[Record], found: list[tuple[Record, str | int, Callable, cells.AmbiguousNumber]]
 ) -> list[Problem]:
     """Read the ambiguous numbers ``found`` in ``column`` with the decimal mark the column's
-    other values use, into their records; a problem for each when they do not settle it
+    other values use, into their records (a field, or for a number the extra column); a problem for each when they do not settle it
     (or the number then read breaks the field, e.g. ``1,5`` for a whole number)."""
     mark = cells.settle(r.source.values[column] for r in records)
     problems = []
-    for record, spec, parse, ambiguity in found:
+    for record, key, parse, ambiguity in found:
         if mark is None:
             problems.append(problem_in(table, record.source, column, str(ambiguity)))
             continue
         try:
-            record.values[spec.key] = parse(ambiguity.reading(mark))
+            record.set(key, parse(ambiguity.reading(mark)))
         except cells.CellError as exc:
             problems.append(problem_in(table, record.source, column, str(exc)))
     return problems
@@ -510,8 +537,13 @@ def _unread(table: Table, rows: DataRows, facts: SheetFacts) -> list[Problem]:
         found.append(
             Problem(
                 table.file, table.sheet, None, None, None, None,
-                _("holds {count} formula(s) whose result was never saved, at places the file does not name; "
-                  "they read as empty: open the file in Excel and save it").format(count=facts.unplaced),
+                ngettext(
+                    "holds {count} formula whose result was never saved, at a place the file does not name; "
+                    "it reads as empty: open the file in Excel and save it",
+                    "holds {count} formulas whose result was never saved, at places the file does not name; "
+                    "they read as empty: open the file in Excel and save it",
+                    facts.unplaced,
+                ).format(count=facts.unplaced),
             )
         )
     return found

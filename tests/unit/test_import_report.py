@@ -11,6 +11,7 @@ from datetime import datetime, timezone
 import openpyxl
 import pytest
 
+from core.audit import history
 from core.importing.mills import import_mills
 from core.importing.portfolio import import_portfolio
 from core.importing.problems import ImportRejected
@@ -84,6 +85,30 @@ def test_a_re_import_says_which_plan_driving_fields_it_changes(plant_store, tmp_
     with plant_store.unit_of_work() as repo:
         stored = {p.ref: p for p in repo.positions()}
     assert (stored["Д-1#1"].is_key_account, stored["Д-1#1"].tonnes_produced, stored["Д-1#1"].manual_priority) == (False, 25, None)
+
+
+def test_a_key_account_with_no_positions_stored_is_reported_demoted(plant_store, tmp_path):
+    with plant_store.unit_of_work() as repo:  # a key account known before any of its positions
+        repo.upsert_portfolio({"ООО Б": True}, [], [], "planner", "entered by hand")
+
+    report = import_portfolio(plant_store, write_portfolio(tmp_path / "a.xlsx", SPELLED, POSITIONS), login="planner")
+
+    assert [(c.object_type, c.object, c.before, c.after) for c in report.changes] == [("customer", "ООО Б", True, False)]
+    assert "'Ключевой клиент' turned off on 1 customer: ООО Б (yes → no)" in report.notes
+
+
+def test_a_changed_value_reads_the_same_in_the_report_and_in_the_history(plant_store, tmp_path):
+    rows = [position("Д-5", 1, "ООО Г", "да", 12_000, tonnes_ordered=20_000, accepted_at="18.09.2026")]
+    import_portfolio(plant_store, write_portfolio(tmp_path / "a.xlsx", FULL, rows), login="planner")
+    raised = [{**rows[0], "tonnes_produced": 15_000.5}]
+
+    report = import_portfolio(plant_store, write_portfolio(tmp_path / "b.xlsx", FULL, raised), login="planner")
+
+    assert "'Произведено, т' raised on 1 position: Д-5#1 (12 000 → 15 000.5)" in report.notes
+    [row] = [r for r in history(plant_store, "Д-5#1") if r.entry.action == "updated"]
+    assert [str(c) for c in row.changes] == ["produced: 12 000 t → 15 000.5 t"]
+    [created] = [r for r in history(plant_store, "Д-5") if r.entry.action == "created"]
+    assert "accepted at: 2026-09-18" in [str(c) for c in created.changes]  # a date, as the report shows it
 
 
 def test_many_changes_name_the_first_ones_and_count_the_rest(plant_store, tmp_path):

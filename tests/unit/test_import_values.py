@@ -16,8 +16,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
 from core.importing.mills import import_mills
-from core.importing.portfolio import import_portfolio
+from core.importing.portfolio import FIELDS, import_portfolio
 from core.importing.problems import ImportRejected
+from core.importing.workbook import BLANK_RUN_END, Mapping, find_table, open_workbook, read_records
 
 HEADER = (
     "№ сделки", "Клиент", "Ключевой клиент", "Менеджер", "Статус сделки", "Дата акцепта", "№ поз.",
@@ -306,6 +307,34 @@ def test_rows_beyond_a_long_blank_run_are_counted_in_the_report(plant_store, tmp
     [note] = [n for n in report.notes if "not read" in n]
     assert "2 non-empty rows below row 4 were not read (rows 1010–1200)" in note
     assert "after 1000 blank rows" in note
+
+
+def test_reading_stops_at_a_long_blank_run_and_the_rows_below_are_counted_from_the_sheet_xml(tmp_path):
+    wb = portfolio_book(three_deals())
+    ws = wb.active
+    row = position("С-9", 1)
+    for column, label in enumerate(HEADER, start=1):
+        ws.cell(5000, column, row[label])
+    ws.cell(5001, len(HEADER) + 3, "a note beside the table")  # beyond its columns: not one of its rows
+    ws.cell(60_000, 2, "  Итого:")  # the foot of a long template
+    path = save(wb, tmp_path)
+    book = open_workbook(path)
+    table = find_table(book, path, "portfolio", FIELDS, Mapping())
+    sheet, parsed = book[table.sheet], []
+    every_row = sheet.iter_rows
+
+    def counted(**bounds):
+        for values in every_row(**bounds):
+            parsed.append(values)
+            yield values
+
+    sheet.iter_rows = counted
+    reading = read_records(book, path, table, FIELDS)
+
+    assert len(reading.records) == 3
+    assert len(parsed) == 3 + BLANK_RUN_END  # openpyxl parsed nothing below the blank run
+    [note] = [str(w) for w in reading.warnings if "not read" in w.why]
+    assert "row 5000" in note and "1 non-empty row below row 4 was not read" in note
 
 
 def test_rows_after_a_shorter_blank_run_are_read(plant_store, tmp_path):

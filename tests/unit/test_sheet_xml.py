@@ -62,3 +62,47 @@ def test_merged_ranges_after_the_data_and_a_single_merged_cell(tmp_path):
     )
 
     assert sheet_facts(path, PART).merged == (MergedRange(2, 2, 40, 2), MergedRange(3, 4, 3, 4))
+
+
+ROWS = (
+    '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c></row>'
+    '<row r="2"><c r="A2" s="3"/><c r="C2"><v>12.5</v></c></row>'  # a formatted blank, then a number
+    '<row r="3" spans="1:4"/>'  # formatted, nothing in it
+    '<row r="4"><c r="B4"><v/></c><c r="D4"><f>1+1</f></c></row>'  # only an unsaved formula, in D
+    "<row><c><v>7</v></c></row>"  # no references at all: the row after 4
+    '<row r="9"><c r="A9" t="inlineStr"><is><t>Итого</t></is></c><c r="B9"><v>99</v></c></row>'
+    '<row r="12"><c r="F12" t="str"><f>"x"</f><v>x</v></c></row>'  # a saved text formula, in F
+    '<row r="20"><c r="B20" t="s"><v>2</v></c></row>'  # "  Всего:" from the shared strings
+)
+SHARED = ("№ сделки", "Клиент", "  Всего:")
+
+
+def totals(text: str) -> bool:
+    return text.strip().lower().startswith(("итого", "всего"))
+
+
+def test_rows_holding_a_value_are_noted_with_their_first_column_and_totals_labels(tmp_path):
+    facts = sheet_facts(sheet(tmp_path, ROWS), PART, shared_strings=SHARED, is_totals=totals)
+
+    assert list(facts.filled) == [1, 0, 2, 2, 4, 3, 5, 0, 9, 0, 12, 5, 20, 1]
+    assert facts.totals == {9, 20}
+    assert facts.filled_after(1, 4) == [2, 4, 5]  # row 12's value lies beyond 4 columns; totals left out
+    assert facts.filled_after(4, 8) == [5, 12]
+    assert facts.filled_after(20, 8) == []
+
+
+def test_the_sheet_is_read_in_blocks_that_split_rows_anywhere(tmp_path, monkeypatch):
+    """A block boundary inside a tag or a cell changes nothing (the XML is streamed)."""
+    merged = '<mergeCells count="1"><mergeCell ref="A30:B31"/></mergeCells>'
+    for prefix in ("", "x"):
+        rows, after = (ROWS, merged) if not prefix else (ROWS.replace("<", "<x:").replace("<x:/", "</x:"), merged.replace("<", "<x:").replace("<x:/", "</x:"))
+        path = sheet(tmp_path, rows, after, prefix=prefix)
+        whole = sheet_facts(path, PART, shared_strings=SHARED, is_totals=totals)
+        assert whole.unsaved == {(4, 3)} and whole.merged == (MergedRange(30, 1, 31, 2),) and whole.totals == {9, 20}
+        for size in (1, 7, 64):
+            monkeypatch.setattr("core.importing.sheet_xml.CHUNK", size)
+            streamed = sheet_facts(path, PART, shared_strings=SHARED, is_totals=totals)
+            assert (streamed.unsaved, streamed.merged, list(streamed.filled), streamed.totals) == (
+                whole.unsaved, whole.merged, list(whole.filled), whole.totals
+            )
+        monkeypatch.undo()
