@@ -486,17 +486,18 @@ class _Solve:
                 problem = replace(problem, settings=replace(settings, solver=DEFAULT_SOLVER))
                 left = None if end is None else max(0.0, end - time.monotonic())
                 solution = prioritiser.solve(problem, time_limit=left)
-            had = min(limits, default=0.0)
             if solution.status == "no_solution" and settings.time_limit is None and self.default_time_limit is not None:
                 # only the default limit stopped it: a plan late beats no plan, but not an
                 # endless one — a bounded retry, the plan's deadline moved on as far
                 more = NO_PLAN_RETRY * self.default_time_limit
-                notes.append(f"no plan within the default time limit of {had:g} s: solved again for up to {more:g} s more")
+                notes.append(
+                    f"no plan within the default time limit of {self.default_time_limit:g} s: solved again for up to {more:g} s more"
+                )
                 self.deadline.extend(more)
                 solution = prioritiser.solve(problem, time_limit=more)
-                had += more
         if solution.status == "no_solution":
-            raise InfeasiblePlan(f"{where}: no plan within {had:g} s — plan with a longer time limit (--time-limit)")
+            had = self.deadline.seconds if self.deadline.seconds is not None else min(limits, default=0.0)
+            raise InfeasiblePlan(f"{where}: no plan within {had:.3g} s — plan with a longer time limit (--time-limit)")
         return solution, notes
 
 
