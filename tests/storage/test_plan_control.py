@@ -24,7 +24,7 @@ from solver.control import Cancelled, Deadline
 from tests.busy_plant import OPTIONS, busy_plant
 from tests.plants import PLAN_MONTH, tiny_plant
 from tests.rows import row_counts
-from tests.solver_processes import break_cbc, cbc_children
+from tests.solver_processes import break_cbc
 
 PLANNED = ("optimal", "feasible")
 """A plan came back (how far it got in the time depends on the machine)."""
@@ -148,3 +148,26 @@ def test_a_replan_cancelled_under_the_callers_deadline_writes_nothing(store):
         deadline.cancel()
     assert not thread.is_alive() and result["cancelled"] - cancelled < 10
     assert recorded == [] and row_counts(store) == before
+
+
+def test_a_broken_solver_named_by_the_caller_is_a_solver_error(sqlite_store, broken_cbc):
+    tiny_plant(sqlite_store)
+    with pytest.raises(SolverError) as raised:
+        planning.plan(sqlite_store, PLAN_MONTH, login="plm", solver="cbc")
+    assert raised.value.exit_code == 6
+    message = str(raised.value)
+    assert "PULP_CBC_CMD failed" in message and str(broken_cbc) in message and "libCbc.so.3" in message
+    assert "infeasible" not in message
+    with sqlite_store.reading() as repo:
+        assert repo.assignment(PLAN_MONTH, "L") is None
+
+
+def test_a_broken_solver_from_the_months_options_gives_way_to_the_default(sqlite_store, monkeypatch, tmp_path):
+    tiny_plant(sqlite_store)
+    [first] = planning.plan(sqlite_store, PLAN_MONTH, login="plm", solver="cbc")  # the month now plans with CBC
+    assert first.solver_name == "PULP_CBC_CMD"
+    monkeypatch.setattr(pulp.PULP_CBC_CMD, "pulp_cbc_path", str(tmp_path / "no-such-cbc"))
+    [outcome] = planning.plan(sqlite_store, PLAN_MONTH, login="plm")
+    assert outcome.solver_name == "HiGHS" and outcome.solver_status == "optimal"
+    assert any("could not be run" in note and "planned with highs instead" in note for note in outcome.notes)
+    assert outcome.assignment.tonnes == pytest.approx(first.assignment.tonnes)  # the same optimum, by the other solver
