@@ -1348,7 +1348,7 @@ def main() -> None:
         if running[-1]:
             sys.stdout.flush()
             sys.stderr.flush()
-            os._exit(code if isinstance(code, int) else 1)
+            os._exit(code if isinstance(code, int) else 0 if code is None else 1)
 
 
 if __name__ == "__main__":
