@@ -190,7 +190,8 @@ def _solve(problem: Problem) -> Solution:
     Raises :class:`MillplanError` when the time limit cuts the solve short."""
     deadline = control.current()
     solution = prioritiser.solve(problem, time_limit=deadline.left())
-    if deadline.left() == 0 and solution.status in ("feasible", "no_solution"):
+    unproven = solution.status == "feasible" and (solution.gap is None or solution.gap > problem.settings.gap)
+    if solution.status == "no_solution" or unproven:  # only the time limit stops a solve so
         raise MillplanError(f"no answer within {deadline.seconds:g} s: promise with a longer time limit (--time-limit)")
     return solution
 
