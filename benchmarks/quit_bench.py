@@ -62,7 +62,7 @@ def child(path: str, after: float) -> None:
         await p.pause(0.5)
         while app.query_one("#assignment-pane").line != "БШТ":  # the line that takes longest
             await p.press("l")
-        await p.press("f5")
+        app.query_one("#assignment-pane").action_plan()  # F5's action: a key may land before the pane has focus
         await asyncio.sleep(after)
         if not app.query_one("#assignment-pane").planning:
             raise SystemExit("the plan is not running: nothing to measure")
