@@ -322,7 +322,7 @@ def plan(
     outcomes = _solving(
         lambda: planning.plan(
             store, plan_month, login=login, product_line=line, options=changes, first_horizon=DEFAULT_HORIZON,
-            progress=lambda line, number, count: doing.update(line=line, number=number, count=count),
+            progress=lambda name, number, count: doing.update(line=name, number=number, count=count),
         ),
         lambda deadline: (doing["line"], _progress(plan_month, doing, deadline)) if doing else None,
     )

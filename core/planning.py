@@ -42,8 +42,7 @@ from core.open_items import conflict_news, sync_conflicts
 from core.months import Month
 from core.numbers import grouped
 from core.permissions import Action, actor_in, require
-from solver import prioritiser
-from solver import control
+from solver import control, prioritiser
 from solver.control import Deadline
 from solver.problem import MAX_PERIODS, ROUND_OFF, Demand, Lock, Option, Problem, Settings, Solution, hours_room
 from storage.repository import Repository

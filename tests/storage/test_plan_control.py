@@ -20,6 +20,7 @@ from core import planning, whatif
 from core.errors import InfeasiblePlan, SolverError
 from core.horizon import DEFAULT_TIME_LIMIT, NO_PLAN_RETRY
 from core.planning import Change
+from solver import prioritiser
 from solver.control import Cancelled, Deadline
 from tests.busy_plant import OPTIONS, busy_plant
 from tests.plants import PLAN_MONTH, tiny_plant
@@ -72,18 +73,33 @@ def test_a_what_if_gets_cores_default_time_limit_too(store, monkeypatch):
     assert effect.solved.lines and time.monotonic() - started < 6  # unbounded, it runs for minutes
 
 
-def test_a_line_with_no_plan_in_the_default_limit_is_retried_for_a_bounded_time_then_fails(store):
+def test_a_line_with_no_plan_in_the_default_limit_is_retried_for_a_bounded_time_then_fails(store, monkeypatch):
     busy_plant(store)
     before = row_counts(store)
-    default = 0.01  # CBC finds no whole-position plan of 160 positions in that, nor in 3 times more
+    default = 0.01  # CBC mostly finds no whole-position plan of 160 positions in that, nor in 3 times more
+    limits: list = []  # the time limit of each solve: the real solver, watched
+    solve = prioritiser.solve
+
+    def watched(problem, solver=None, time_limit=None):
+        limits.append(time_limit)
+        return solve(problem, solver, time_limit)
+
+    monkeypatch.setattr(prioritiser, "solve", watched)
     started = time.monotonic()
-    with pytest.raises(InfeasiblePlan) as raised:
-        planning.plan(store, PLAN_MONTH, login="plm", options={**OPTIONS, "solver": "cbc"}, default_time_limit=default)
-    assert time.monotonic() - started < 10  # not solved again without a limit (minutes)
-    message = str(raised.value)
-    assert f"{PLAN_MONTH} A: no plan within {default * (1 + NO_PLAN_RETRY):.3g} s" in message  # the default and the retry
-    assert "--time-limit" in message
-    assert row_counts(store) == before
+    try:
+        [outcome] = planning.plan(store, PLAN_MONTH, login="plm", options={**OPTIONS, "solver": "cbc"}, default_time_limit=default)
+    except InfeasiblePlan as raised:  # none in the retry either: the plan fails, asking for more time
+        message = str(raised)
+        assert f"{PLAN_MONTH} A: no plan within {default * (1 + NO_PLAN_RETRY):.3g} s" in message and "--time-limit" in message
+        assert row_counts(store) == before
+        assert len(limits) == 2
+    else:  # a loaded machine's CBC may get lucky in the first try or the retry: then a plan, said
+        assert outcome.assignment.lines
+        retried = [note for note in outcome.notes if "no plan within the default time limit" in note]
+        assert len(limits) == 1 + len(retried)
+    assert None not in limits  # never solved again without a limit (that ran for minutes)
+    assert limits[1:] in ([], [default * NO_PLAN_RETRY])  # the retry: a bounded multiple of the default
+    assert time.monotonic() - started < 10
 
 
 def _due_now(store) -> int:
