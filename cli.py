@@ -18,7 +18,7 @@ import sys
 import threading
 from enum import Enum
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Optional, TypeVar
 
 import typer
 from rich import box
@@ -43,6 +43,7 @@ from core.numbers import grouped
 from core.permissions import actor
 from core.workflow_items import RequestState
 from core.positions import attributes_document, attributes_view, position_attributes
+from solver import control
 from solver.control import Deadline
 from storage.engine import default_url, store_url
 from storage.store import Store, open_store
@@ -175,21 +176,10 @@ def tui(ctx: typer.Context) -> None:
     _workstation(_store(ctx), _login(ctx))
 
 
-WIND_DOWN = 1.0
-"""Seconds the workstation, once closed, waits for a cancelled plan's solver to stop."""
-
-
 def _workstation(store: Store, login: str) -> None:
-    from tui import background  # imported here: batch commands need no Textual
-    from tui.app import MillplanApp
+    from tui.app import MillplanApp  # imported here: batch commands need no Textual
 
-    MillplanApp(store, login).run()
-    if background.wind_down(WIND_DOWN):
-        # a plan cancelled on quitting is still inside its solver: it saves nothing, and
-        # waiting for it (or a normal exit, which aborts in HiGHS's threads) is no use
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(0)
+    MillplanApp(store, login).run()  # a solve cancelled on quitting is left to main()
 
 
 @app.command()
@@ -329,12 +319,13 @@ def plan(
     if clear:
         changes = {**PlanOptions(horizon=DEFAULT_HORIZON).as_changes(), **changes}
     store, plan_month, login = _store(ctx), _month(month), _login(ctx)
+    doing: dict[str, Any] = {}
     outcomes = _solving(
-        plan_month,
-        lambda deadline, progress: planning.plan(
+        lambda: planning.plan(
             store, plan_month, login=login, product_line=line, options=changes, first_horizon=DEFAULT_HORIZON,
-            default_time_limit=DEFAULT_TIME_LIMIT, deadline=deadline, progress=progress,
+            progress=lambda name, number, count: doing.update(line=name, number=number, count=count),
         ),
+        lambda deadline: (doing["line"], _progress(plan_month, doing, deadline)) if doing else None,
     )
     if as_json:
         _emit(documents.plan_document(outcomes))
@@ -352,45 +343,48 @@ def plan(
             err.print(_("note: {note}").format(note=note))
 
 
+T = TypeVar("T")
+
 PROGRESS_AFTER = 2.0
 """Seconds a plan runs before the CLI says on stderr what it is solving."""
 
 
-def _solving(month: Month, run: Callable[[Deadline, Callable[[str, int, int], None]], Any]) -> Any:
-    """``run(deadline, progress)`` in a worker thread, its result or its error. After
-    :data:`PROGRESS_AFTER` s stderr says which line is being solved and the time used —
-    a live line on a terminal, one line per product line otherwise. Ctrl+C cancels the
-    plan: its solver stops, nothing is saved, :class:`Interrupted` (exit code 130)."""
+def _solving(run: Callable[[], T], describe: Callable[[Deadline], tuple[str, str] | None] = lambda deadline: None) -> T:
+    """``run()`` — a core call that solves — under a deadline of its own in a daemon
+    thread (:func:`solver.control.start`); its result, or its error. After
+    :data:`PROGRESS_AFTER` s stderr shows the text of ``describe(deadline)``, a pair
+    (what is being solved, text), when it gives one — a live line on a terminal, once for
+    each thing solved otherwise. Ctrl+C cancels the call: its
+    solver stops (CBC killed), nothing is saved, :class:`Interrupted` (exit code 130) once
+    the call has ended or :data:`solver.control.GRACE` s have passed, whichever is first
+    (:func:`main` then leaves without it)."""
     deadline = Deadline()
-    doing: dict[str, Any] = {}
+    finished = threading.Event()
     result: dict[str, Any] = {}
 
-    def work() -> None:
-        try:
-            result["value"] = run(deadline, lambda line, number, count: doing.update(line=line, number=number, count=count))
-        except BaseException as exc:  # noqa: BLE001 — handed to the main thread, which raises it
-            result["error"] = exc
+    def settle(ok: bool, value: Any) -> None:
+        result["value" if ok else "error"] = value
+        finished.set()
 
-    worker = threading.Thread(target=work, name="plan")
-    worker.start()
+    control.start(run, deadline, settle)
     status, said = None, None
     try:
-        while worker.is_alive():
-            worker.join(0.25)
-            if not worker.is_alive() or deadline.elapsed() < PROGRESS_AFTER or not doing:
+        while not finished.wait(0.25):
+            described = describe(deadline) if deadline.elapsed() >= PROGRESS_AFTER else None
+            if described is None:
                 continue
-            text = _progress(month, doing, deadline)
+            what, text = described
             if err.is_terminal:
                 if status is None:
                     status = err.status(text)
                     status.start()
                 status.update(text)
-            elif said != doing["line"]:
+            elif said != what:
                 err.print(text)
-                said = doing["line"]
+                said = what
     except KeyboardInterrupt:
-        deadline.cancel()
-        worker.join()  # the solver stops at its next check; the plan writes nothing
+        deadline.cancel()  # the solver stops at its next check (CBC at once); nothing is written
+        _unbroken(lambda: finished.wait(control.GRACE))
         raise Interrupted(_("interrupted: the plan was cancelled, nothing was saved")) from None
     finally:
         if status is not None:
@@ -398,6 +392,17 @@ def _solving(month: Month, run: Callable[[Deadline, Callable[[str, int, int], No
     if "error" in result:
         raise result["error"]
     return result["value"]
+
+
+def _unbroken(call: Callable[[], Any]) -> None:
+    """``call()``, a bounded wait, which a further Ctrl+C does not break off: the command is
+    already stopping."""
+    while True:
+        try:
+            call()
+            return
+        except KeyboardInterrupt:
+            continue
 
 
 def _progress(month: Month, doing: dict[str, Any], deadline: Deadline) -> str:
@@ -586,6 +591,7 @@ def promise_command(
     metal_cost: Optional[float] = typer.Option(None, "--metal-cost", help="Typed-in position: metal cost, RUB/t."),
     key: bool = typer.Option(False, "--key", help="Typed-in position: for a key account."),
     requested: Optional[str] = typer.Option(None, "--requested", help="Typed-in position: month wanted (default: the plan month)."),
+    time_limit: float = typer.Option(promise.TIME_LIMIT, "--time-limit", min=0.1, help="Seconds for the whole promise, all its solves together."),
     as_json: bool = JsonOption,
 ) -> None:
     """Capable-to-promise: whether a deal (or a typed-in position) can be made in full by
@@ -597,16 +603,18 @@ def promise_command(
     when = _month(month) if month else None
     typed = {"--line": line, "--od": od, "--wall": wall, "--grade": grade, "--standard": standard, "--tonnes": tonnes, "--price": price, "--metal-cost": metal_cost}
     if deal:
-        answer = promise.promise_deal(_store(ctx), deal, month=when, horizon=horizon)
+        store = _store(ctx)
+        answer = _solving(lambda: promise.promise_deal(store, deal, month=when, horizon=horizon, time_limit=time_limit))
     else:
         missing = [flag for flag, value in typed.items() if value is None]
         if missing:
             raise InvalidInput(_("give a deal number, or a position with {flags}").format(flags=" ".join(missing)))
-        answer = promise.promise_position(
-            _store(ctx), product_line=line, od_mm=od, wall_mm=wall, steel_grade=grade, standard=standard, tonnes=tonnes,
+        store, wanted = _store(ctx), _month(requested) if requested else None
+        answer = _solving(lambda: promise.promise_position(
+            store, product_line=line, od_mm=od, wall_mm=wall, steel_grade=grade, standard=standard, tonnes=tonnes,
             price=Decimal(str(price)), metal_cost=Decimal(str(metal_cost)), key_account=key, month=when,
-            requested=_month(requested) if requested else None, horizon=horizon,
-        )
+            requested=wanted, horizon=horizon, time_limit=time_limit,
+        ))
     if as_json:
         _emit(documents.promise_document(answer))
     else:
@@ -1088,7 +1096,8 @@ def request_priority(
     """Ask to raise or lower the priority of one of your positions; millplan states the margin at stake."""
     if raise_ is None:
         raise typer.BadParameter("say --raise or --lower")
-    _raised(requests.request_priority(_store(ctx), position, raise_=raise_, login=_login(ctx), why=why, month=_optional_month(month)), as_json)
+    store, login, when = _store(ctx), _login(ctx), _optional_month(month)
+    _raised(_solving(lambda: requests.request_priority(store, position, raise_=raise_, login=login, why=why, month=when)), as_json)
 
 
 @request_app.command("replace")
@@ -1102,7 +1111,8 @@ def request_replace(
     as_json: bool = JsonOption,
 ) -> None:
     """Ask to replace one of your positions in the assignment by another of yours."""
-    _raised(requests.request_replacement(_store(ctx), position, by, login=_login(ctx), why=why, month=_optional_month(month)), as_json)
+    store, login, when = _store(ctx), _login(ctx), _optional_month(month)
+    _raised(_solving(lambda: requests.request_replacement(store, position, by, login=login, why=why, month=when)), as_json)
 
 
 @request_app.command("reapproval")
@@ -1152,7 +1162,8 @@ def _answered(answered: requests.Answered, as_json: bool) -> None:
 @handled
 def request_grant(ctx: typer.Context, request_id: int = IdArgument, as_json: bool = JsonOption) -> None:
     """Grant a request: the plan changes and the month is re-planned (a re-approval round escalates)."""
-    _answered(requests.grant(_store(ctx), request_id, login=_login(ctx)), as_json)
+    store, login = _store(ctx), _login(ctx)
+    _answered(_solving(lambda: requests.grant(store, request_id, login=login)), as_json)
 
 
 @request_app.command("refuse")
@@ -1199,7 +1210,8 @@ def conflict_list(
 @handled
 def conflict_force(ctx: typer.Context, conflict_id: int = IdArgument, dry_run: bool = typer.Option(False, "--dry-run", help="Only show what forcing it in displaces."), as_json: bool = JsonOption) -> None:
     """Force the position into its month (locked whole) and re-plan; --dry-run shows what it displaces."""
-    forced = conflicts.force_in(_store(ctx), conflict_id, login=_login(ctx), dry_run=dry_run)
+    store, login = _store(ctx), _login(ctx)
+    forced = _solving(lambda: conflicts.force_in(store, conflict_id, login=login, dry_run=dry_run))
     if as_json:
         _emit({
             "dry_run": dry_run,
@@ -1259,7 +1271,8 @@ def escalation_decide(
     as_json: bool = JsonOption,
 ) -> None:
     """The director decides: --force, or --later YYYY-MM, with a reason (a re-approval round: the reason alone)."""
-    decided = escalations.decide(_store(ctx), escalation_id, login=_login(ctx), reason=reason, force=force, later=_optional_month(later))
+    store, login, month = _store(ctx), _login(ctx), _optional_month(later)
+    decided = _solving(lambda: escalations.decide(store, escalation_id, login=login, reason=reason, force=force, later=month))
     if as_json:
         _emit({
             **workflow_views.escalation_document(decided.escalation),
@@ -1319,8 +1332,23 @@ def review_list(ctx: typer.Context, month: str = MonthOption, line: str = LineOp
 
 
 def main() -> None:
-    """Console-script entry point."""
-    app()
+    """Console-script entry point. A solve cancelled as the command ended (the workstation
+    quit, Ctrl+C) gets :data:`solver.control.GRACE` s to stop; one still inside HiGHS
+    then is left behind by ``os._exit`` — it saves nothing, and the interpreter's own
+    exit would abort in HiGHS's threads ("terminate called without an active exception")."""
+    code: Any = 0
+    try:
+        app()
+    except SystemExit as exc:
+        code = exc.code
+        raise
+    finally:
+        running: list[bool] = []
+        _unbroken(lambda: running.append(control.wind_down()))
+        if running[-1]:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(code if isinstance(code, int) else 0 if code is None else 1)
 
 
 if __name__ == "__main__":

@@ -5,8 +5,8 @@
 The demo plant's month after next, kept options whole positions over six months with a 60 s
 limit, is planned from the Assignment pane (F5) in a real process running the workstation
 headless; a few seconds in, the app quits as ``q`` does and the process ends as
-``millplan tui`` does (``cli._workstation``: a cancelled solve still running after
-:data:`cli.WIND_DOWN` s is left behind). Prints the seconds from the quit to the end of
+``millplan tui`` does (``cli.main``: a cancelled solve still running after
+:data:`solver.control.GRACE` s is left behind). Prints the seconds from the quit to the end of
 the process, whether the solve had to be left behind, and that nothing was saved.
 """
 
@@ -51,8 +51,7 @@ def prepare(folder: Path, solver: str) -> Path:
 
 def child(path: str, after: float) -> None:
     """Run the workstation on ``path``, plan, quit ``after`` s later, end as the CLI does."""
-    import cli
-    from tui import background
+    from solver import control
     from tui.app import MillplanApp
 
     store = open_store(f"sqlite:///{path}")
@@ -63,7 +62,7 @@ def child(path: str, after: float) -> None:
         await p.pause(0.5)
         while app.query_one("#assignment-pane").line != "БШТ":  # the line that takes longest
             await p.press("l")
-        await p.press("f5")
+        app.query_one("#assignment-pane").action_plan()  # F5's action: a key may land before the pane has focus
         await asyncio.sleep(after)
         if not app.query_one("#assignment-pane").planning:
             raise SystemExit("the plan is not running: nothing to measure")
@@ -71,7 +70,7 @@ def child(path: str, after: float) -> None:
         await app.action_quit()
 
     app.run(headless=True, auto_pilot=pilot)
-    if background.wind_down(cli.WIND_DOWN):
+    if control.wind_down():
         Path(path + ".left").write_text("left behind")
         os._exit(0)
 

@@ -9,7 +9,7 @@ next month with whole positions over six months — a MIP no solver proves in se
 * **limit**: the plan of all four lines with ``--time-limit``-style limits; prints the
   plan's wall time (read, solve, save) and the lines' solver seconds against the limit
   (target: within 10 %), and each line's status and gap;
-* **default**: the same plan with the fronts' default limit (:data:`DEFAULT_TIME_LIMIT`);
+* **default**: the same plan with core's default limit (:data:`DEFAULT_TIME_LIMIT`);
 * **cancel**: the plan cancelled from another thread after a few seconds, with HiGHS and
   with CBC; prints the seconds from ``cancel()`` until the plan has raised ``Cancelled``
   (target: under 2 s) and checks nothing was written.

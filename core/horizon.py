@@ -21,9 +21,14 @@ DEFAULT_HORIZON = 3
 and the two after it); a re-plan keeps the horizon the month was planned with."""
 
 DEFAULT_TIME_LIMIT = 5.0
-"""Seconds the workstation and the CLI give a plan whose options set no time limit (all
-its product lines together): a plan that can be improved for longer stops at a gap it
-reports. Not kept with the revision; a line that finds no plan in it is solved without."""
+"""Seconds a plan gets when its options set no time limit (all its product lines
+together; also a what-if's or re-plan's solve): a plan that can be improved for longer
+stops at a gap it reports. Not kept with the revision."""
+
+NO_PLAN_RETRY = 3
+"""A line that finds no plan at all within :data:`DEFAULT_TIME_LIMIT` is solved again for
+up to this many times that limit more (said in a note); then the plan fails, asking for a
+longer time limit."""
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,10 @@ month's latest revision, as do its options.
 A plan runs against one :class:`Deadline` (:mod:`solver.control`): its time limit holds
 for all its lines and stages together, each line solving in a share of the time left in
 proportion to its positions, and the front that made it may cancel it from another
-thread — the plan then raises :class:`solver.control.Cancelled` and writes nothing.
+thread — the plan then raises :class:`solver.control.Cancelled` and writes nothing. A
+plan given no deadline watches the one its caller runs it under
+(:func:`solver.control.current`, as the fronts do for every call that solves), else one of
+its own; a line whose options set no time limit gets :data:`DEFAULT_TIME_LIMIT`.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ from typing import Any
 from core import explain, notifications
 from core.attributes import PositionAttributes, mill_options
 from core.errors import InfeasiblePlan, InvalidInput, MillplanError, NotFound, SolverError, StateError
-from core.horizon import MonthLock, PlanOptions
+from core.horizon import DEFAULT_TIME_LIMIT, NO_PLAN_RETRY, MonthLock, PlanOptions
 from core.model import (
     Assignment, AssignmentLine, AssignmentState, DealStatus, Exclusion, ForecastLine, HorizonPlan, Mill, Plant, Position,
     ShadowPrice, parse_position_ref,
@@ -39,7 +42,7 @@ from core.open_items import conflict_news, sync_conflicts
 from core.months import Month
 from core.numbers import grouped
 from core.permissions import Action, actor_in, require
-from solver import prioritiser
+from solver import control, prioritiser
 from solver.control import Deadline
 from solver.problem import (
     MAX_PERIODS, REPORTED_TONNES, ROUND_OFF, Demand, Lock, Option, Problem, Settings, Solution, hours_room, report_tonnes,
@@ -134,7 +137,7 @@ def plan(
     current: Month | None = None,
     options: Mapping[str, Any] | None = None,
     first_horizon: int | None = None,
-    default_time_limit: float | None = None,
+    default_time_limit: float | None = DEFAULT_TIME_LIMIT,
     deadline: Deadline | None = None,
     progress: Callable[[str, int, int], None] | None = None,
 ) -> list[PlanOutcome]:
@@ -152,14 +155,15 @@ def plan(
     draft as it was.
 
     The time limit (s) holds for the whole plan — every line and stage, counted from
-    when ``deadline`` was made (else from this call): the options' ``time_limit``, or
-    ``default_time_limit`` for a line whose options set none (the largest of the lines'
-    limits bounds the plan; the solves leave as long as reading took for saving). A line
-    that finds no plan within the default alone is solved again without it, and one whose
-    solver fails is solved with :data:`DEFAULT_SOLVER` unless the caller named the solver
-    (both said in the notes). ``progress(line, number, count)`` is called as each line's
-    solve begins. ``deadline.cancel()``, from another thread, stops the plan: it raises
-    :class:`solver.control.Cancelled` and writes nothing.
+    when ``deadline`` was made (``None``: the caller's :func:`solver.control.current`, else
+    from this call): the options' ``time_limit``, or ``default_time_limit`` for a line
+    whose options set none (``None``: no limit; the largest of the lines' limits bounds the
+    plan; the solves leave as long as reading took for saving). A line that finds no plan
+    within the default alone is solved again for up to :data:`NO_PLAN_RETRY` times the
+    default more, and one whose solver fails is solved with :data:`DEFAULT_SOLVER` unless
+    the caller named the solver (both said in the notes). ``progress(line, number, count)``
+    is called as each line's solve begins. ``deadline.cancel()``, from another thread,
+    stops the plan: it raises :class:`solver.control.Cancelled` and writes nothing.
 
     Raises :class:`Forbidden` unless ``login`` is the product-line manager of the line,
     :class:`MillplanError` for a past month, :class:`InvalidInput` for a bad option (an
@@ -167,9 +171,10 @@ def plan(
     without mills or an unknown product line, :class:`StateError` for a mandatory or
     locked position that is not open, :class:`InfeasiblePlan` when the locked lines
     and mandatory positions cannot all be kept (naming the positions and mill-months) or
-    the solver finds no plan in time, and :class:`SolverError` when the solver fails.
+    the solver finds no plan in time (naming the seconds it had), and :class:`SolverError`
+    when the solver fails.
     """
-    deadline = deadline or Deadline()
+    deadline = _deadline(deadline)
     changes = _changes(options, solver, time_limit)
     current = _check(month, changes.get("solver", "highs"), current)
     reading = time.monotonic()
@@ -190,7 +195,7 @@ def plan(
             progress(inp.product_line, number, len(inputs))
         share = deadline.share(len(inp.positions), rest, keep=saving)
         solve = _Solve(deadline, share, default_time_limit, "solver" in changes)
-        planned.append(_plan_line(plant, month, inp, elsewhere, solve=solve))
+        planned.append(_plan_line(plant, month, inp, elsewhere, solve))
         rest -= len(inp.positions)
     empty = [p.product_line for p in planned if not p.considered]
     planned = [p for p in planned if p.considered]
@@ -223,6 +228,11 @@ def plan(
         )
         for a, p in zip(saved, planned)
     ]
+
+
+def _deadline(given: Deadline | None) -> Deadline:
+    """``given``, else the deadline the caller runs this under, else a new one."""
+    return given or control.current() or Deadline()
 
 
 def _same_month_plan(approved: Assignment, planned: _LinePlan) -> bool:
@@ -383,13 +393,16 @@ def solve_draft(
     *,
     solver: str | None = None,
     current: Month | None = None,
+    deadline: Deadline | None = None,
 ) -> SolvedDraft:
     """Solve (month, line) as :func:`plan` would, with ``change`` applied and the options
-    of the month's latest revision; save nothing.
+    of the month's latest revision, under ``deadline`` as :func:`plan` is (its limit the
+    options' own, else :data:`DEFAULT_TIME_LIMIT`); save nothing.
 
     Raises as :func:`plan` does, and :class:`StateError` naming a position to force in
     that is not open for the month (deal not accepted, nothing left, due later).
     """
+    deadline = _deadline(deadline)
     changes = _changes(None, solver, None)
     current = _check(month, changes.get("solver", "highs"), current)
     with store.reading() as repo:
@@ -402,7 +415,9 @@ def solve_draft(
             f"{', '.join(closed)} cannot be planned in {month} {product_line}: only positions of accepted deals "
             "with tonnes left and requested by that month can"
         )
-    planned = _plan_line(plant, month, inp, elsewhere, change)
+    deadline.limit(inp.options.time_limit or DEFAULT_TIME_LIMIT)
+    solve = _Solve(deadline, deadline.left(), DEFAULT_TIME_LIMIT, "solver" in changes)
+    planned = _plan_line(plant, month, inp, elsewhere, solve, change)
     return SolvedDraft(month, product_line, inp.previous, planned.lines, planned.exclusions, plant, planned)
 
 
@@ -455,8 +470,11 @@ class _Solve:
     default_time_limit: float | None = None
     insisted: bool = False
 
-    def __call__(self, problem: Problem) -> tuple[Solution, list[str]]:
-        """The solution and notes on how it was reached (another solver, no limit)."""
+    def __call__(self, problem: Problem, where: str) -> tuple[Solution, list[str]]:
+        """The solution and notes on how it was reached (another solver, a longer limit).
+
+        Raises :class:`InfeasiblePlan` naming ``where`` (month and line) and the seconds it
+        had when no plan was found in time."""
         settings = problem.settings
         own = settings.time_limit if settings.time_limit is not None else self.default_time_limit
         limits = [limit for limit in (own, self.share) if limit is not None]
@@ -469,10 +487,18 @@ class _Solve:
                 problem = replace(problem, settings=replace(settings, solver=DEFAULT_SOLVER))
                 left = None if end is None else max(0.0, end - time.monotonic())
                 solution = prioritiser.solve(problem, time_limit=left)
-            if solution.status == "no_solution" and settings.time_limit is None and limits:
-                # only the default limit stopped it: a plan late beats no plan
-                notes.append(f"no plan within the default time limit of {min(limits):g} s: planned without one")
-                solution = prioritiser.solve(replace(problem, settings=replace(problem.settings, time_limit=None)))
+            if solution.status == "no_solution" and settings.time_limit is None and self.default_time_limit is not None:
+                # only the default limit stopped it: a plan late beats no plan, but not an
+                # endless one — a bounded retry, the plan's deadline moved on as far
+                more = NO_PLAN_RETRY * self.default_time_limit
+                notes.append(
+                    f"no plan within the default time limit of {self.default_time_limit:g} s: solved again for up to {more:g} s more"
+                )
+                self.deadline.extend(more)
+                solution = prioritiser.solve(problem, time_limit=more)
+        if solution.status == "no_solution":
+            had = self.deadline.seconds if self.deadline.seconds is not None else min(limits, default=0.0)
+            raise InfeasiblePlan(f"{where}: no plan within {had:.3g} s — plan with a longer time limit (--time-limit)")
         return solution, notes
 
 
@@ -481,8 +507,8 @@ def _plan_line(
     month: Month,
     inp: _LineInput,
     elsewhere: dict[int, float],
+    solve: _Solve,
     change: Change = NO_CHANGE,
-    solve: _Solve | None = None,
 ) -> _LinePlan:
     options, line, previous = inp.options, inp.product_line, inp.previous
     months = month.range(options.horizon)
@@ -517,7 +543,7 @@ def _plan_line(
     held = _held(options, attributes, manual, by_id, months, line)
 
     problem = _problem(attributes, open_tonnes, locks, held, inp.approved, mills, hours, months, options)
-    solution, solved_notes = (solve or _Solve(Deadline()))(problem)
+    solution, solved_notes = solve(problem, f"{month} {line}")
     notes += solved_notes
     refs = {pid: attrs.position.ref for pid, attrs in attributes.items()}
     codes = {m.id: m.code for m in mills}

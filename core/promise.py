@@ -36,6 +36,12 @@ them as not made, so their whole marginal income is lost instead (charging both 
 count them twice). The change in marginal income is the plan with the new positions less
 the plan without them, over the horizon: the new positions' margin less those two costs
 (and any change of mill of the others). Nothing is saved.
+
+A promise runs under a :class:`~solver.control.Deadline` (given, else the caller's
+:func:`solver.control.current`, else its own): cancelled, its solver stops and it raises
+:class:`~solver.control.Cancelled`; its time limit (:data:`TIME_LIMIT` by default) holds for
+all its solves together, and a solve cut short by it fails the promise rather than answer
+from a plan not proven best.
 """
 
 from __future__ import annotations
@@ -45,17 +51,21 @@ from decimal import Decimal
 
 from core import explain
 from core.attributes import PositionAttributes, mill_options
-from core.errors import InvalidInput, NotFound, StateError
+from core.errors import InvalidInput, MillplanError, NotFound, StateError
 from core.model import Assignment, DealStatus, Plant, Position
 from core.months import Month
 from core.planning import _carried_locks, _held, _inputs, _LineInput, _plant, _problem, priority_weight
-from solver import prioritiser
+from solver import control, prioritiser
+from solver.control import Deadline
 from solver.model import due_period, months_late, net_margin
 from solver.problem import MAX_PERIODS, Demand, Lock, Option, Problem, Solution, hours_room, locked_lines, report_tonnes
 from storage.store import Store
 
 DEFAULT_HORIZON = 6
 """Months a promise looks ahead from the plan month by default."""
+
+TIME_LIMIT = 30.0
+"""Seconds a promise gets, all its solves together, unless the caller gives another."""
 
 ANCHOR_RUB_PER_T = 1.0
 """Stability penalty (RUB per tonne changed) holding every other position to where the
@@ -135,17 +145,28 @@ class Promise:
         return -self.margin_change if self.margin_change < 0 else None
 
 
-def promise_deal(store: Store, number: str, *, month: Month | None = None, horizon: int = DEFAULT_HORIZON) -> Promise:
+def promise_deal(
+    store: Store,
+    number: str,
+    *,
+    month: Month | None = None,
+    horizon: int = DEFAULT_HORIZON,
+    time_limit: float = TIME_LIMIT,
+    deadline: Deadline | None = None,
+) -> Promise:
     """The promise for deal ``number`` (its positions with tonnes left) for its latest
-    requested month, planned from ``month`` (default: next month). Raises
-    :class:`NotFound` for an unknown deal and :class:`StateError` for one with nothing
-    left to make."""
+    requested month, planned from ``month`` (default: next month), in at most
+    ``time_limit`` s under ``deadline`` (see the module). Raises :class:`NotFound` for an
+    unknown deal, :class:`StateError` for one with nothing left to make,
+    :class:`MillplanError` when the time limit cuts a solve short, and
+    :class:`~solver.control.Cancelled` when the deadline is cancelled."""
     with store.reading() as repo:
         repo.deal(number)
         positions = [p for p in repo.positions(deal_number=number) if p.remaining_tonnes > prioritiser.MIN_TONNES]
     if not positions:
         raise StateError(f"deal {number} has nothing left to make")
-    return _promise(store, f"deal {number}", positions, month, max(p.requested_month for p in positions), horizon)
+    requested = max(p.requested_month for p in positions)
+    return _promise(store, f"deal {number}", positions, month, requested, horizon, _limited(deadline, time_limit))
 
 
 def promise_position(
@@ -163,11 +184,14 @@ def promise_position(
     month: Month | None = None,
     requested: Month | None = None,
     horizon: int = DEFAULT_HORIZON,
+    time_limit: float = TIME_LIMIT,
+    deadline: Deadline | None = None,
 ) -> Promise:
     """The promise for one position typed in by hand (OD, wall mm; tonnes t; price and
     metal cost RUB/t) wanted by ``requested`` (default: the plan month ``month``, itself
-    next month by default). Raises :class:`InvalidInput` for non-positive sizes or
-    tonnes."""
+    next month by default), in at most ``time_limit`` s under ``deadline`` as for
+    :func:`promise_deal`. Raises :class:`InvalidInput` for non-positive sizes or tonnes,
+    and as :func:`promise_deal` does for time and cancelling."""
     if min(od_mm, wall_mm, tonnes) <= 0 or wall_mm * 2 >= od_mm:
         raise InvalidInput(f"a pipe {od_mm:g}×{wall_mm:g} mm of {tonnes:g} t cannot be made: sizes and tonnes must be positive, wall under half the OD")
     wanted = requested or month or Month.current() + 1
@@ -177,10 +201,32 @@ def promise_position(
         steel_grade=steel_grade, standard=standard, length_m=None, tonnes_ordered=tonnes, tonnes_produced=0.0,
         price=price, metal_cost=metal_cost, requested_month=wanted,
     )
-    return _promise(store, f"{od_mm:g}×{wall_mm:g} {steel_grade} {standard}, {tonnes:g} t", [typed], month, wanted, horizon)
+    subject = f"{od_mm:g}×{wall_mm:g} {steel_grade} {standard}, {tonnes:g} t"
+    return _promise(store, subject, [typed], month, wanted, horizon, _limited(deadline, time_limit))
 
 
-def _promise(store: Store, subject: str, new: list[Position], month: Month | None, requested: Month, horizon: int) -> Promise:
+def _limited(deadline: Deadline | None, time_limit: float) -> Deadline:
+    """The promise's deadline (``deadline``, else the caller's current one, else its own),
+    held to ``time_limit`` s."""
+    deadline = deadline or control.current() or Deadline()
+    deadline.limit(time_limit)
+    return deadline
+
+
+def _solve(problem: Problem) -> Solution:
+    """``problem`` solved in the time the promise has left (its deadline is current).
+    Raises :class:`MillplanError` when the time limit cuts the solve short."""
+    deadline = control.current()
+    solution = prioritiser.solve(problem, time_limit=deadline.left())
+    unproven = solution.status == "feasible" and (solution.gap is None or solution.gap > problem.settings.gap)
+    if solution.status == "no_solution" or unproven:  # only the time limit stops a solve so
+        raise MillplanError(f"no answer within {deadline.seconds:g} s: promise with a longer time limit (--time-limit)")
+    return solution
+
+
+def _promise(
+    store: Store, subject: str, new: list[Position], month: Month | None, requested: Month, horizon: int, deadline: Deadline
+) -> Promise:
     if not 1 <= horizon <= MAX_PERIODS:
         raise InvalidInput(f"horizon must be 1 to {MAX_PERIODS} months, not {horizon}")
     current = Month.current()
@@ -203,10 +249,11 @@ def _promise(store: Store, subject: str, new: list[Position], month: Month | Non
         replace(inp, options=inp.options.changed(locks=tuple(l for l in inp.options.locks if l.month - month < horizon)))
         for inp in inputs
     ]
-    answers = [
-        _line_promise(plant, month, requested - month, inp, elsewhere, [p for p in new if p.product_line == inp.product_line])
-        for inp in inputs
-    ]
+    with deadline.watching():
+        answers = [
+            _line_promise(plant, month, requested - month, inp, elsewhere, [p for p in new if p.product_line == inp.product_line])
+            for inp in inputs
+        ]
     by_month: dict[Month, float] = {}
     for answer in answers:
         for m, t in answer.made.items():
@@ -273,7 +320,7 @@ class _Line:
         """The plan of ``demands`` on the line's hours with these settings changed; raises
         :class:`StateError` naming positions, mills and months when there is none."""
         problem = Problem(demands, self.problem.hours, replace(self.problem.settings, explain=False, **settings))
-        solution = prioritiser.solve(problem)
+        solution = _solve(problem)
         if not solution.ok:
             why = explain.why_no_plan(solution, self.refs, self.codes, self.month)
             raise StateError(f"{self.month} {self.product_line}: no plan with the new tonnes ({why})")
@@ -326,7 +373,7 @@ def _line_promise(plant: Plant, month: Month, due: int, inp: _LineInput, elsewhe
     problem, attributes = _baseline_problem(plant, month, inp, elsewhere)
     refs = {d: a.position.ref for d, a in attributes.items()}
     codes = {m.id: m.code for m in plant.mills if m.product_line == inp.product_line}
-    baseline = prioritiser.solve(replace(problem, settings=replace(problem.settings, explain=False)))
+    baseline = _solve(replace(problem, settings=replace(problem.settings, explain=False)))
     if not baseline.ok:
         why = explain.why_no_plan(baseline, refs, codes, month)
         raise StateError(f"{month} {inp.product_line}: the current plan cannot be solved ({why}); re-plan it first")

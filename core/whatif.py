@@ -17,6 +17,7 @@ from typing import TypeVar
 from core.model import Assignment, AssignmentLine
 from core.months import Month
 from core.planning import Change, SolvedDraft, save_solved, solve_draft
+from solver.control import Deadline, current
 from solver.prioritiser import MIN_TONNES
 from storage.repository import Repository
 from storage.store import Store
@@ -66,10 +67,13 @@ class WhatIf:
         return self.margin_after - self.margin_before
 
 
-def what_if(store: Store, month: Month, product_line: str, change: Change, *, solver: str = "highs") -> WhatIf:
-    """Solve (month, line) with ``change`` and compare it with the stored revision (an
-    empty plan if there is none). Raises as :func:`core.planning.solve_draft` does."""
-    solved = solve_draft(store, month, product_line, change, solver=solver)
+def what_if(
+    store: Store, month: Month, product_line: str, change: Change, *, solver: str = "highs", deadline: Deadline | None = None
+) -> WhatIf:
+    """Solve (month, line) with ``change`` under ``deadline`` (as
+    :func:`core.planning.solve_draft`) and compare it with the stored revision (an empty
+    plan if there is none). Raises as :func:`core.planning.solve_draft` does."""
+    solved = solve_draft(store, month, product_line, change, solver=solver, deadline=deadline)
     return compare(solved.previous, solved)
 
 
@@ -114,17 +118,21 @@ def replan(
     login: str,
     record: Callable[[Repository], T],
     solver: str = "highs",
+    deadline: Deadline | None = None,
 ) -> tuple[T, Assignment, WhatIf]:
     """Re-run the prioritiser for (month, line) with ``change`` and save the draft, in one
     transaction with ``record`` — the decision that caused it (a request granted, a
     conflict forced in), written first so the conflicts brought up to date by the plan
-    see it. Returns what ``record`` returned, the saved revision, and its effect.
+    see it. Returns what ``record`` returned, the saved revision, and its effect. Solved
+    under ``deadline`` as :func:`core.planning.solve_draft` is; cancelled, nothing is written.
 
     Raises as :func:`core.planning.solve_draft` does, and :class:`ChangedMeanwhile` when
     the revision changed while the solver ran (nothing is written then).
     """
-    solved = solve_draft(store, month, product_line, change, solver=solver)
+    solved = solve_draft(store, month, product_line, change, solver=solver, deadline=deadline)
     with store.unit_of_work() as repo:
         recorded = record(repo)
         saved = save_solved(repo, solved, login)
+        if (watched := deadline or current()) is not None:
+            watched.check()  # cancelled meanwhile: the transaction is rolled back
     return recorded, saved, compare(solved.previous, solved)

@@ -8,6 +8,11 @@ solve running now: HiGHS at its next interrupt callback, CBC by killing its proc
 
 The solves of a plan find their deadline through :func:`current`, set by
 :meth:`Deadline.watching` around them, so the prioritiser's stages need not pass it on.
+
+The fronts run every call that solves through :func:`start` — a daemon thread of its own,
+watching a deadline — and on leaving (quit, Ctrl+C) cancel it and :func:`wind_down` for
+at most :data:`GRACE` s: HiGHS can take a second or more to notice a cancel inside a
+sub-MIP heuristic, and the cancelled call saves nothing whenever it stops.
 """
 
 from __future__ import annotations
@@ -17,7 +22,8 @@ import contextvars
 import subprocess
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 
 class Cancelled(Exception):
@@ -46,6 +52,11 @@ class Deadline:
         """End the plan at most ``seconds`` after the clock started (``None`` leaves it)."""
         if seconds is not None:
             self.seconds = seconds if self.seconds is None else min(self.seconds, seconds)
+
+    def extend(self, seconds: float) -> None:
+        """Give the plan ``seconds`` more than its limit (none: nothing changes)."""
+        if self.seconds is not None:
+            self.seconds += seconds
 
     def elapsed(self) -> float:
         """Seconds since the clock started."""
@@ -106,6 +117,49 @@ _current: contextvars.ContextVar[Deadline | None] = contextvars.ContextVar("dead
 def current() -> Deadline | None:
     """The deadline the running plan watches, if any."""
     return _current.get()
+
+
+GRACE = 1.0
+"""Seconds a front, leaving, waits for a cancelled call's solver to stop."""
+
+_running: set[threading.Thread] = set()
+_lock = threading.Lock()
+
+
+def start(call: Callable[[], Any], deadline: Deadline, settle: Callable[[bool, Any], None]) -> threading.Thread:
+    """Run ``call()`` under ``deadline`` (:meth:`Deadline.watching`) in a daemon thread
+    of its own — the process may leave without it — and hand ``settle(True, result)`` or
+    ``settle(False, exception)`` (any, :class:`Cancelled` included) to the caller from
+    that thread. Returns the started thread."""
+
+    def work() -> None:
+        try:
+            with deadline.watching():
+                done = (True, call())
+        except BaseException as exc:  # noqa: BLE001 — handed to the caller
+            done = (False, exc)
+        finally:
+            with _lock:
+                _running.discard(threading.current_thread())
+        settle(*done)
+
+    thread = threading.Thread(target=work, name="solve", daemon=True)
+    with _lock:
+        _running.add(thread)
+    thread.start()
+    return thread
+
+
+def wind_down(seconds: float = GRACE) -> bool:
+    """Wait up to ``seconds`` for the threads of :func:`start` to end; whether one still
+    runs (then the process must leave by ``os._exit``: a normal exit aborts — "terminate
+    called without an active exception" — while HiGHS's own threads run)."""
+    end = time.monotonic() + seconds
+    with _lock:
+        threads = list(_running)
+    for thread in threads:
+        thread.join(max(0.0, end - time.monotonic()))
+    return any(thread.is_alive() for thread in threads)
 
 
 def _kill(process: subprocess.Popen) -> None:

@@ -7,15 +7,18 @@ no solver id reaches a message; and that nothing is saved."""
 from __future__ import annotations
 
 import re
+import time
 from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
 
 from core import assignments, capacity, planning, promise, promise_views
-from core.errors import StateError
+from core.errors import MillplanError, StateError
 from core.horizon import MonthLock
 from storage.store import Store
+from tests.busy_plant import OPTIONS as BUSY_OPTIONS
+from tests.busy_plant import busy_plant
 from tests.horizon_plant import horizon_plant
 from tests.plants import PLAN_MONTH, position
 from tests.promise_plant import due, one_mill
@@ -324,3 +327,12 @@ def test_months_the_hours_cannot_hold_are_passed_over_unsolved_with_the_same_ans
     assert fast.earliest == earliest
     assert fast == slow
     assert (solved_fast, len(asked) - solved_fast) == (bounded, month_by_month)
+
+
+def test_a_promise_cut_short_by_its_time_limit_fails_rather_than_answer_from_an_unproven_plan(sqlite_store):
+    busy_plant(sqlite_store)  # whole positions: no solver proves its plan best within seconds
+    planning.plan(sqlite_store, PLAN_MONTH, login="plm", options={**BUSY_OPTIONS, "time_limit": 1.0})
+    started = time.monotonic()
+    with pytest.raises(MillplanError, match=r"no answer within 1 s: promise with a longer time limit \(--time-limit\)"):
+        promise.promise_deal(sqlite_store, "A0", month=PLAN_MONTH, time_limit=1.0)
+    assert time.monotonic() - started < 10  # one limit for all its solves, not one each

@@ -15,7 +15,7 @@ import time
 import pytest
 
 from solver import prioritiser
-from solver.control import Cancelled, Deadline, current
+from solver.control import Cancelled, Deadline, current, start, wind_down
 from solver.problem import Demand, Option, Problem, Settings
 from tests.solver_processes import cbc_children
 
@@ -50,6 +50,13 @@ def solve_in_thread(problem: Problem, deadline: Deadline) -> tuple[threading.Thr
     thread = threading.Thread(target=work)
     thread.start()
     return thread, result
+
+
+def until(condition, seconds: float) -> None:
+    """Poll ``condition()`` every 50 ms until it holds or ``seconds`` have passed."""
+    end = time.monotonic() + seconds
+    while not condition() and time.monotonic() < end:
+        time.sleep(0.05)
 
 
 # -- the clock ------------------------------------------------------------------------------
@@ -98,12 +105,17 @@ def test_cancel_raises_at_the_next_check_and_kills_adopted_processes_even_late()
 def test_a_cancelled_solve_stops_within_seconds_and_leaves_no_solver_process(engine):
     deadline = Deadline()
     thread, result = solve_in_thread(busy_problem(engine), deadline)
-    time.sleep(1.5)  # into the solve (the model is built in well under a second)
-    if engine == "cbc":
-        assert cbc_children(), "CBC should be running by now"
-    cancelled = time.monotonic()
-    deadline.cancel()
-    thread.join(timeout=20)
+    try:
+        if engine == "cbc":
+            until(cbc_children, 30)
+            assert cbc_children(), "CBC should be running by now"
+        else:
+            time.sleep(1.5)  # into the solve (the model is built in well under a second)
+        cancelled = time.monotonic()
+        deadline.cancel()
+        thread.join(timeout=20)
+    finally:
+        deadline.cancel()  # never a 60 s solve left running after the test
     assert not thread.is_alive()
     assert "solution" not in result  # stopped, not finished: the solver would have run for 30 s and more
     assert result["cancelled"] - cancelled < 5  # typically well under a second
@@ -115,3 +127,30 @@ def test_a_solve_under_a_cancelled_deadline_does_not_start():
     deadline.cancel()
     with deadline.watching(), pytest.raises(Cancelled):
         prioritiser.solve(busy_problem("highs"))
+
+
+# -- the fronts' threads ---------------------------------------------------------------------
+
+
+def test_a_call_started_runs_under_its_deadline_and_hands_back_its_result_or_error():
+    deadline = Deadline()
+    settled: list = []
+    start(current, deadline, lambda ok, value: settled.append((ok, value)))  # the call sees its deadline
+    start(deadline.check, Deadline(), lambda ok, value: settled.append((ok, value)))
+    assert not wind_down(5)
+    assert (True, deadline) in settled and (True, None) in settled
+    cancelled = Deadline()
+    cancelled.cancel()
+    errors: list = []
+    start(cancelled.check, Deadline(), lambda ok, value: errors.append((ok, type(value))))
+    assert not wind_down(5) and errors == [(False, Cancelled)]
+
+
+def test_wind_down_waits_at_most_its_time_and_says_a_call_still_runs():
+    release = threading.Event()
+    start(lambda: release.wait(10), Deadline(), lambda ok, value: None)
+    began = time.monotonic()
+    assert wind_down(0.2)  # still running: the front must leave without it
+    assert time.monotonic() - began < 2
+    release.set()
+    assert not wind_down(5)

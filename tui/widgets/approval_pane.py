@@ -33,6 +33,7 @@ from core.views import TableView
 from core.whatif import WhatIf
 from core.workflow_items import Conflict, ConflictState, Escalation, EscalationState, Request, RequestState, Review
 from core.workflow_views import conflicts_view, escalations_view, positions_view, requests_view, reviews_view
+from tui.background import in_thread
 from tui.messages import ApprovalRefreshed, StoreChanged
 from tui.screens.dialogs import ConfirmScreen, FormScreen, ReasonScreen
 from tui.widgets.view_table import ViewTable
@@ -404,13 +405,15 @@ class ApprovalPane(Vertical):
         self.notify(_("{what}…").format(what=what), timeout=3)
         self._run(call, done, writes)
 
-    @work(thread=True, exit_on_error=False, group="approval-act")
-    def _run(self, call: Callable[[], Any], done: Callable[[Any], str], writes: bool) -> None:
+    @work(exit_on_error=False, group="approval-act")
+    async def _run(self, call: Callable[[], Any], done: Callable[[Any], str], writes: bool) -> None:
+        # a thread of its own (tui.background): a what-if or re-plan still solving when
+        # the workstation closes is cancelled, not waited for
         try:
-            result = call()
+            result = await in_thread(call)
         finally:
-            self.app.call_from_thread(self._idle)
-        self.app.call_from_thread(self._finished, done(result), writes)
+            self._idle()
+        self._finished(done(result), writes)
 
     def _idle(self) -> None:
         self.busy = None
@@ -542,7 +545,7 @@ class ApprovalPane(Vertical):
         store, login = self.app.store, self.app.login
 
         def show(effect: WhatIf) -> str:
-            self.app.call_from_thread(then, effect)
+            then(effect)
             return ""
 
         # first what it displaces (a dry run anyone may look at), then the real thing

@@ -1,6 +1,7 @@
 """Assignment pane: the month's draft by mill, excluded positions with reasons, totals;
 re-plan in the background, lock or exclude a position, approve. A plan still running
-when the workstation closes is cancelled: its solver stops and nothing of it is saved."""
+when the workstation closes is cancelled (:mod:`tui.background`): its solver stops and
+nothing of it is saved."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from textual.widgets import DataTable, Static
 from textual.worker import Worker
 
 from core import assignments, planning
-from core.horizon import DEFAULT_HORIZON, DEFAULT_TIME_LIMIT, PlanOptions
+from core.horizon import DEFAULT_HORIZON, PlanOptions
 from core.errors import NotFound
 from core.i18n import _
 from core.model import Assignment, AssignmentState
@@ -20,7 +21,6 @@ from core.months import Month
 from core.numbers import grouped
 from core.permissions import Action
 from core.views import exclusions_view, lines_view, load_cell
-from solver.control import Cancelled, Deadline
 from tui.background import in_thread
 from tui.messages import AssignmentRefreshed, PlanFinished, StoreChanged
 from tui.screens.dialogs import ConfirmScreen, ReasonScreen
@@ -66,7 +66,6 @@ class AssignmentPane(Vertical):
         self.line = line if line in lines else lines[0] if lines else None
         self.assignment: Assignment | None = None
         self.planning: tuple[Month, str] | None = None  # what the running plan is for
-        self.deadline: Deadline | None = None  # the running plan's: cancelled when the pane goes
 
     def compose(self) -> ComposeResult:
         yield Static(id="assignment-title", classes="title", markup=False)
@@ -77,10 +76,6 @@ class AssignmentPane(Vertical):
 
     def on_mount(self) -> None:
         self.reload()
-
-    def on_unmount(self) -> None:
-        if self.deadline is not None:
-            self.deadline.cancel()  # the workstation is closing: the plan is abandoned
 
     def reload(self) -> None:
         self._show_title()
@@ -194,23 +189,17 @@ class AssignmentPane(Vertical):
             self.notify(_("Already planning {month} {line}: wait for it to finish.").format(month=self.planning[0], line=self.planning[1]), severity="warning")
             return
         self.planning = (self.month, self.line)
-        self.deadline = Deadline()
         self._show_title()
-        self._plan(self.month, self.line, self.deadline)
+        self._plan(self.month, self.line)
 
     @work(exclusive=True, exit_on_error=False, group="plan")
-    async def _plan(self, month: Month, line: str, deadline: Deadline) -> None:
+    async def _plan(self, month: Month, line: str) -> None:
         # the solve runs in a thread of its own (tui.background): closing the workstation
         # cancels it and need not wait until the solver notices
         try:
             outcomes = await in_thread(
-                lambda: planning.plan(
-                    self.app.store, month, login=self.app.login, product_line=line, first_horizon=DEFAULT_HORIZON,
-                    default_time_limit=DEFAULT_TIME_LIMIT, deadline=deadline,
-                )
+                lambda: planning.plan(self.app.store, month, login=self.app.login, product_line=line, first_horizon=DEFAULT_HORIZON)
             )
-        except Cancelled:
-            return  # the workstation closed: nothing was saved, there is no screen to tell
         except Exception:
             self._planned()
             raise  # shown by the app's handler of failed workers
@@ -224,7 +213,6 @@ class AssignmentPane(Vertical):
 
     def _planned(self) -> None:
         self.planning = None
-        self.deadline = None
         self._show_title()
 
     @on(PlanFinished)

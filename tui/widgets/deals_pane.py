@@ -16,6 +16,7 @@ from core.numbers import grouped
 from core.permissions import Action
 from core.promise import Promise
 from core.views import deals_view
+from tui.background import in_thread
 from tui.messages import DealsRefreshed, StoreChanged
 from tui.screens.dialogs import ConfirmScreen, ReasonScreen
 from tui.screens.position_form import PositionFormScreen
@@ -158,9 +159,10 @@ class DealsPane(Vertical):
         self.notify(_("Working out by when {number} can be made…").format(number=summary.deal.number))
         self._promise(summary.deal.number)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="promise")
-    def _promise(self, number: str) -> None:
-        self.post_message(PromiseComputed(promise.promise_deal(self.app.store, number)))
+    @work(exclusive=True, exit_on_error=False, group="promise")
+    async def _promise(self, number: str) -> None:
+        # a thread of its own (tui.background): quitting meanwhile stops the solver
+        self.post_message(PromiseComputed(await in_thread(lambda: promise.promise_deal(self.app.store, number))))
 
     def action_promise_typed(self) -> None:
         def typed(values: dict | None) -> None:
@@ -172,13 +174,13 @@ class DealsPane(Vertical):
         line = summary.positions[0].product_line if summary and summary.positions else None
         self.app.push_screen(PositionFormScreen(line), typed)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="promise")
-    def _promise_typed(self, values: dict) -> None:
-        self.post_message(PromiseComputed(promise.promise_position(
+    @work(exclusive=True, exit_on_error=False, group="promise")
+    async def _promise_typed(self, values: dict) -> None:
+        self.post_message(PromiseComputed(await in_thread(lambda: promise.promise_position(
             self.app.store, product_line=values["line"], od_mm=values["od_mm"], wall_mm=values["wall_mm"],
             steel_grade=values["steel_grade"], standard=values["standard"], tonnes=values["tonnes"],
             price=values["price"], metal_cost=values["metal_cost"], key_account=values["key_account"],
-        )))
+        ))))
 
     def on_worker_state_changed(self, event) -> None:  # noqa: ANN001 - Worker.StateChanged
         # a worker's state messages do not bubble: a failed promise is shown by the app's handler
