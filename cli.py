@@ -14,6 +14,7 @@ import functools
 from decimal import Decimal
 import json
 import os
+import signal
 import sys
 import threading
 from enum import Enum
@@ -383,8 +384,9 @@ def _solving(run: Callable[[], T], describe: Callable[[Deadline], tuple[str, str
                 err.print(text)
                 said = what
     except KeyboardInterrupt:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # already stopping: a second Ctrl+C must not break off the report
         deadline.cancel()  # the solver stops at its next check (CBC at once); nothing is written
-        _unbroken(lambda: finished.wait(control.GRACE))
+        finished.wait(control.GRACE)
         raise Interrupted(_("interrupted: the plan was cancelled, nothing was saved")) from None
     finally:
         if status is not None:

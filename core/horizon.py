@@ -78,6 +78,12 @@ class PlanOptions:
     time_limit: float | None = None
     gap: float = 0.0
 
+    @property
+    def searches(self) -> bool:
+        """Whether plans with these options are a search (whole positions or lots), which a
+        time limit stops at a reported gap; else an LP, solved to its optimum."""
+        return self.whole or bool(self.min_lot)
+
     def __post_init__(self) -> None:
         if not 1 <= self.horizon <= MAX_PERIODS:
             raise InvalidInput(f"horizon must be 1 to {MAX_PERIODS} months, not {self.horizon}")

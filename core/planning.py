@@ -157,7 +157,8 @@ def plan(
     The time limit (s) holds for the whole plan — every line and stage, counted from
     when ``deadline`` was made (``None``: the caller's :func:`solver.control.current`, else
     from this call): the options' ``time_limit``, or ``default_time_limit`` for a line
-    whose options set none (``None``: no limit; the largest of the lines' limits bounds the
+    whose options set none and that searches (whole positions or lots: an LP is solved to
+    its optimum, as one stopped early is no plan) (``None``: no limit; the largest of the lines' limits bounds the
     plan; the solves leave as long as reading took for saving). A line that finds no plan
     within the default alone is solved again for up to :data:`NO_PLAN_RETRY` times the
     default more, and one whose solver fails is solved with :data:`DEFAULT_SOLVER` unless
@@ -185,7 +186,9 @@ def plan(
         for line in lines or plant.product_lines[:1]:  # none of them: the refusal names the first
             require(who, Action.PLAN, line=line, target=f"{month}/{line}")
         inputs, elsewhere = _inputs(repo, plant, month, lines, current, changes, first_horizon)
-    limits = [inp.options.time_limit or default_time_limit for inp in inputs]
+    # the default bounds the search of whole positions and lots only: an LP stopped early is
+    # no plan at all (a 50 000-position split plan needs tens of seconds, and gets them)
+    limits = [inp.options.time_limit or (default_time_limit if inp.options.searches else None) for inp in inputs]
     deadline.limit(None if None in limits else max(limits, default=None))
     saving = time.monotonic() - reading  # kept back from the solves: saving takes about as long as reading
     rest = sum(len(inp.positions) for inp in inputs)
@@ -476,7 +479,7 @@ class _Solve:
         Raises :class:`InfeasiblePlan` naming ``where`` (month and line) and the seconds it
         had when no plan was found in time."""
         settings = problem.settings
-        own = settings.time_limit if settings.time_limit is not None else self.default_time_limit
+        own = settings.time_limit if settings.time_limit is not None else self.default_time_limit if settings.searches else None
         limits = [limit for limit in (own, self.share) if limit is not None]
         end = time.monotonic() + min(limits) if limits else None
         notes = []

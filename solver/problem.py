@@ -132,6 +132,12 @@ class Settings:
     gap: float = 0.0
     explain: bool = True
 
+    @property
+    def searches(self) -> bool:
+        """Whether the plan is a search over whole positions or lots (a MIP, which a time
+        limit stops at a reported gap) rather than an LP (solved to its optimum, or not at all)."""
+        return self.whole or bool(self.min_lot)
+
     def __post_init__(self) -> None:
         if not 1 <= self.periods <= MAX_PERIODS:
             raise ValueError(f"periods must be 1 to {MAX_PERIODS}, not {self.periods}")
