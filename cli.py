@@ -164,8 +164,25 @@ def _login(ctx: typer.Context) -> str:
     (core decides: ``core.identity``)."""
     obj = ctx.find_root().obj
     if "login" not in obj:
-        obj["login"] = identity.acting_login(_store(ctx), obj["as"])
+        obj["login"] = identity.acting_login(_store(ctx), obj["as"], _typed(ctx))
     return obj["login"]
+
+
+def _typed(ctx: typer.Context) -> str:
+    """The command and what was typed after it, for the audit log (``plan --month 2026-12 --line L``)."""
+    words = ctx.command_path.split()[1:]
+    for param in ctx.command.params:
+        source = ctx.get_parameter_source(param.name)
+        if source is None or source.name != "COMMANDLINE":
+            continue
+        value = ctx.params[param.name]
+        if param.param_type_name == "argument":
+            words.append(str(value))
+        elif isinstance(value, bool):
+            words += [param.opts[0] if value else (param.secondary_opts or param.opts)[0]]
+        else:
+            words += [param.opts[0], str(value.value if isinstance(value, Enum) else value)]
+    return " ".join(words)
 
 
 @app.command()

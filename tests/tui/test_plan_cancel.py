@@ -31,7 +31,7 @@ async def test_quitting_during_a_plan_stops_the_solver_and_saves_nothing(sqlite_
     with sqlite_store.unit_of_work() as repo:  # the month is re-planned with CBC, for up to a minute
         latest = repo.assignment(PLAN_MONTH, "A")
         options = PlanOptions.from_dict(latest.options).changed(solver="cbc", time_limit=60.0)
-        repo.set_options(latest, options.as_dict(), "plm", "options set", "A0#1")
+        repo.set_options(latest, options.as_dict(), "plm", "options set", {"position": "A0#1"})
     before = row_counts(sqlite_store)
     ended = threading.Event()
     how: list[str] = []
