@@ -76,6 +76,14 @@ def test_as_by_an_admin_acts_as_that_user_and_is_audited_under_the_admin(db, mon
     assert planned.exit_code == 0, planned.stderr
     assert audit(db, "user plm") == [("admin", "acted_as"), ("admin", "acted_as"), ("setup", "created")]
     assert audit(db, f"{MONTH}/L/r1") == [("plm", "drafted")]  # the action is plm's
+    history = json.loads(run(db, "--as", "plm", "history", "--object", "user plm", "--json").stdout)
+    acted = [(h["who"], h["changes"]) for h in history if h["action"] == "acted_as"]
+    assert acted == [  # newest first
+        ("Admin", [{"field": "acted as", "before": None, "after": "Line Manager"},
+                   {"field": "command", "before": None, "after": f"plan --month {MONTH} --line L --horizon 1"}]),
+        ("Admin", [{"field": "acted as", "before": None, "after": "Line Manager"},
+                   {"field": "command", "before": None, "after": "whoami --json"}]),
+    ]
     assert run(db, "--as", "admin", "whoami").stdout.startswith("admin (Admin)")  # oneself: nothing to record
     assert audit(db, "user admin") == [("setup", "created")]
 
