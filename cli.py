@@ -170,6 +170,8 @@ def _login(ctx: typer.Context) -> str:
 
 def _typed(ctx: typer.Context) -> str:
     """The command and what was typed after it, for the audit log (``plan --month 2026-12 --line L``)."""
+    if ctx.parent is None:  # no command: the workstation (the global options, --db's URL among them, stay out)
+        return "tui"
     words = ctx.command_path.split()[1:]
     for param in ctx.command.params:
         source = ctx.get_parameter_source(param.name)

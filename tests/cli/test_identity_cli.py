@@ -115,4 +115,10 @@ def test_the_workstation_opens_as_the_same_identity(db, monkeypatch):
     assert refused.exit_code == 5 and "only an admin may act as another user" in refused.stderr
     act_as(monkeypatch, "admin")
     assert run(db, "--as", "director", "tui").exit_code == 0
-    assert opened == ["plm", "director"]
+    assert run(db, "--as", "director").exit_code == 0  # no command: the workstation too
+    assert opened == ["plm", "director", "director"]
+    store = open_store(db)
+    with store.reading() as repo:
+        commands = [e.after["command"] for e in repo.audit_entries("user director") if e.action == "acted_as"]
+    store.dispose()
+    assert commands == ["tui", "tui"]  # never the global options (--db may hold a password)
