@@ -182,8 +182,9 @@ def _typed(ctx: typer.Context) -> str:
             words.append(str(value))
         elif isinstance(value, bool):
             words += [param.opts[0] if value else (param.secondary_opts or param.opts)[0]]
-        else:
-            words += [param.opts[0], str(value.value if isinstance(value, Enum) else value)]
+        else:  # an option given more than once holds them all
+            for one in value if isinstance(value, (list, tuple)) else [value]:
+                words += [param.opts[0], str(one.value if isinstance(one, Enum) else one)]
     return " ".join(words)
 
 
