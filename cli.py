@@ -166,8 +166,28 @@ def _login(ctx: typer.Context) -> str:
     (core decides: ``core.identity``)."""
     obj = ctx.find_root().obj
     if "login" not in obj:
-        obj["login"] = identity.acting_login(_store(ctx), obj["as"])
+        obj["login"] = identity.acting_login(_store(ctx), obj["as"], _typed(ctx))
     return obj["login"]
+
+
+def _typed(ctx: typer.Context) -> str:
+    """The command and what was typed after it, for the audit log (``plan --month 2026-12 --line L``)."""
+    if ctx.parent is None:  # no command: the workstation (the global options, --db's URL among them, stay out)
+        return "tui"
+    words = ctx.command_path.split()[1:]
+    for param in ctx.command.params:
+        source = ctx.get_parameter_source(param.name)
+        if source is None or source.name != "COMMANDLINE":
+            continue
+        value = ctx.params[param.name]
+        if param.param_type_name == "argument":
+            words.append(str(value))
+        elif isinstance(value, bool):
+            words += [param.opts[0] if value else (param.secondary_opts or param.opts)[0]]
+        else:  # an option given more than once holds them all
+            for one in value if isinstance(value, (list, tuple)) else [value]:
+                words += [param.opts[0], str(one.value if isinstance(one, Enum) else one)]
+    return " ".join(words)
 
 
 @app.command()

@@ -44,7 +44,7 @@ def prepare(folder: Path, solver: str) -> Path:
     with store.unit_of_work() as repo:
         latest = repo.assignment(MONTH, "БШТ")
         options = PlanOptions.from_dict(latest.options).changed(solver=solver, time_limit=60.0)
-        repo.set_options(latest, options.as_dict(), "bench", "options set", latest.lines[0].position_ref)
+        repo.set_options(latest, options.as_dict(), "bench", "options set", {"position": latest.lines[0].position_ref})
     store.dispose()
     return path
 

@@ -17,13 +17,15 @@ from typing import Any
 from core.errors import InvalidInput, NotFound
 from core.field_text import value_text
 from core.i18n import _
-from core.model import AuditEntry, parse_position_ref
+from core.model import AssignmentState, AuditEntry, parse_position_ref
 from core.months import plant_clock
 from core.names import display_names
 from storage.store import Store
 
 REFERENCES = {"customer_id": "customer", "mill_id": "mill", "deal_id": "deal", "assignment": "assignment"}
 """Fields holding a row id, and the kind of row (see ``Repository.audit_names``)."""
+LOGINS = ("as_login",)
+"""Fields holding a login besides the ``…_by`` ones, shown as the user's name."""
 OBJECTS = ("request", "conflict")
 """Fields holding the number of another audited object, shown as its key (``request 3``)."""
 
@@ -118,17 +120,23 @@ def _referenced(entries: list[AuditEntry]) -> dict[str, set]:
             for field, value in values.items():
                 if field in REFERENCES and value is not None:
                     ids[REFERENCES[field]].add(value)
-                elif field.endswith("_by") and value:
+                elif _is_login(field) and value:
                     ids["user"].add(value)
     return ids
 
 
+def _is_login(field: str) -> bool:
+    return field.endswith("_by") or field in LOGINS
+
+
 def _row(e: AuditEntry, names: dict[str, dict], fields: dict[str, tuple[str, str]]) -> HistoryRow:
     before, after = e.before or {}, e.after or {}
+    # A flag absent after a change (not a removal) was not changed by it: nothing to read.
+    gone = [f for f in before if f not in after and not (e.after is not None and isinstance(before[f], bool))]
     changes = []
-    for field in [*after, *(f for f in before if f not in after)]:
-        old = _text(field, before[field], names, fields) if field in before else None
-        new = _text(field, after[field], names, fields) if field in after else None
+    for field in [*after, *gone]:
+        old = _text(field, before[field], names, fields, e.object_type) if field in before else None
+        new = _text(field, after[field], names, fields, e.object_type) if field in after else None
         if old == new or (old is None and new == "—"):  # unchanged, or created empty: nothing to read
             continue
         changes.append(FieldChange(fields.get(field, (field.replace("_", " "),))[0], old, new))
@@ -145,22 +153,25 @@ def _fields() -> dict[str, tuple[str, str]]:
         "od_min_mm": (_("OD from"), "mm"), "od_max_mm": (_("OD to"), "mm"),
         "wall_min_mm": (_("wall from"), "mm"), "wall_max_mm": (_("wall to"), "mm"),
         "speed_m_per_h": (_("speed"), "m/h"), "nominal_hours": (_("nominal hours"), "h/month"), "hours": (_("hours"), "h"),
+        "tonnes": (_("tonnes"), "t"), "tonnes_left_out": (_("left out"), "t"), "as_login": (_("acted as"), ""),
         "tonnes_ordered": (_("ordered"), "t"), "tonnes_produced": (_("produced"), "t"), "tonnes_short": (_("short"), "t"),
         "price": (_("price"), "RUB/t"), "metal_cost": (_("metal cost"), "RUB/t"), "conversion_cost": (_("conversion cost"), "RUB/t"),
         "margin_at_stake": (_("margin at stake"), "RUB"), "norms": (_("norms, OD × wall mm"), "t/h"),
     }
 
 
-def _text(field: str, value: Any, names: dict[str, dict], fields: dict[str, tuple[str, str]]) -> str:
-    """A stored value as people read it: names for ids and logins, plant time for times,
-    numbers grouped with their unit."""
+def _text(field: str, value: Any, names: dict[str, dict], fields: dict[str, tuple[str, str]], object_type: str) -> str:
+    """A stored value as people read it: names for ids and logins, a revision's state as
+    people say it, plant time for times, numbers grouped with their unit."""
     if value is None or value == "" or value == []:
         return "—"
+    if field == "state" and object_type == "assignment":
+        return AssignmentState(value).label
     if field in REFERENCES:
         return str(names[REFERENCES[field]].get(value, f"#{value}"))
     if field in OBJECTS:
         return f"{field} {value}"
-    if field.endswith("_by"):
+    if _is_login(field):
         return names["user"][value]
     if field.endswith("_at") and isinstance(value, str):
         try:

@@ -122,7 +122,7 @@ def restore(url: str, file: Path, *, as_login: str | None = None) -> str:
     if database.exists():
         current = open_store(url)
         try:
-            login = identity.acting_login(current, as_login)
+            login = identity.acting_login(current, as_login, f"database restore {file.name}")
             require(actor(current, login), Action.RESTORE_DATABASE, target="database")
         finally:
             current.dispose()

@@ -42,10 +42,11 @@ def login_of(store: Store) -> str:
     return store.session_role() or os_login()
 
 
-def acting_login(store: Store, as_login: str | None = None) -> str:
+def acting_login(store: Store, as_login: str | None = None, command: str | None = None) -> str:
     """Who acts on ``store``: :func:`login_of`, or ``as_login`` when given — allowed only
     if that login is an admin (or while no user is registered), and written to the audit
-    log as ``acted_as`` under the real login.
+    log as ``acted_as`` under the real login, with ``as_login`` and ``command`` (what the
+    front is about to do, as the user typed it: ``assignment approve 2026-12 L``).
 
     Raises :class:`UnknownIdentity` (see :func:`os_login`), or :class:`Forbidden` for a
     non-admin (the refusal is audited)."""
@@ -56,5 +57,5 @@ def acting_login(store: Store, as_login: str | None = None) -> str:
         who = actor_in(repo, real, store)
         require(who, Action.ACT_AS, target=f"user {as_login}")
         if not who.open_store:
-            repo.audit(real, "acted_as", "user", f"user {as_login}")
+            repo.audit(real, "acted_as", "user", f"user {as_login}", after={"as_login": as_login, "command": command})
     return as_login

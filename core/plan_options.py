@@ -16,7 +16,8 @@ from storage.store import Store
 
 
 def _edit(store: Store, month: Month, product_line: str, ref: str, login: str, action: str, change) -> Assignment:
-    """Apply ``change(options, position) → options`` to the latest revision's options."""
+    """Apply ``change(options, position) → (options, what)`` to the latest revision's
+    options; ``what`` (mill, month, tonnes it holds the position to) goes to the audit log."""
     deal, number = parse_position_ref(ref)
     with store.unit_of_work() as repo:
         who = actor_in(repo, login, store)
@@ -25,9 +26,10 @@ def _edit(store: Store, month: Month, product_line: str, ref: str, login: str, a
         position = repo.position(deal, number)
         if position.product_line != product_line:
             raise StateError(f"{position.ref} belongs to product line {position.product_line}, not {product_line}")
-        options = change(saved_options(latest), position.ref)
+        options, what = change(saved_options(latest), position)
         target = _editable(repo, latest, login)
-        return with_hours(repo.set_options(target, options.as_dict(), login, action, position.ref), repo.plant())
+        edit = {"position": position.ref, **what}
+        return with_hours(repo.set_options(target, options.as_dict(), login, action, edit), repo.plant())
 
 
 def set_mandatory(store: Store, month: Month, product_line: str, ref: str, mandatory: bool, *, login: str) -> Assignment:
@@ -38,11 +40,13 @@ def set_mandatory(store: Store, month: Month, product_line: str, ref: str, manda
     :class:`Forbidden` unless ``login`` is the line's product-line manager, and
     :class:`StateError` when it is already so, or belongs to another line.
     """
-    def change(options, ref):
+    def change(options, position):
+        ref = position.ref
         if (ref in options.mandatory) == mandatory:
             raise StateError(f"{ref} is already {'mandatory' if mandatory else 'not mandatory'} in {month} {product_line}")
         kept = tuple(r for r in options.mandatory if r != ref)
-        return options.changed(mandatory=kept + ((ref,) if mandatory else ()))
+        what = {"month": str(month), "tonnes": position.remaining_tonnes} if mandatory else {}
+        return options.changed(mandatory=kept + ((ref,) if mandatory else ())), what
 
     return _edit(store, month, product_line, ref, login, "made mandatory" if mandatory else "made optional", change)
 
@@ -65,13 +69,16 @@ def set_month_lock(
     Raises as :func:`set_mandatory` does, and :class:`StateError` when there is no month
     lock to release.
     """
-    def change(options, ref):
+    def change(options, position):
+        ref = position.ref
         if mill is not None:
             kept = tuple(l for l in options.locks if not (l.position == ref and l.mill == mill and l.month == lock_month))
-            return options.changed(locks=kept + (MonthLock(ref, mill, lock_month, tonnes),))
-        kept = tuple(l for l in options.locks if not (l.position == ref and lock_month in (None, l.month)))
-        if len(kept) == len(options.locks):
+            what = {"mill": [mill], "month": str(lock_month), "tonnes": position.remaining_tonnes if tonnes is None else tonnes}
+            return options.changed(locks=kept + (MonthLock(ref, mill, lock_month, tonnes),)), what
+        released = [l for l in options.locks if l.position == ref and lock_month in (None, l.month)]
+        if not released:
             raise StateError(f"{ref} has no month lock{' in ' + str(lock_month) if lock_month else ''} in {month} {product_line}")
-        return options.changed(locks=kept)
+        what = {"mill": sorted({l.mill for l in released}), "month": sorted({str(l.month) for l in released})}
+        return options.changed(locks=tuple(l for l in options.locks if l not in released)), what
 
     return _edit(store, month, product_line, ref, login, "locked to month" if mill else "month lock released", change)

@@ -781,7 +781,8 @@ class Repository:
         saved = self._assignment(row)
         self.audit(
             login, action, "assignment", self._key(saved), before,
-            {"state": row.state, "lines": len(lines), "excluded": len(exclusions), "solver_status": solver_status},
+            {"state": row.state, **({"stale": False} if before else {}),  # a re-plan clears it
+             "lines": len(lines), "excluded": len(exclusions), "solver_status": solver_status},
         )
         return saved
 
@@ -916,7 +917,9 @@ class Repository:
             raise NotFound(f"{position.ref} has no line in {self._key(assignment)} to lock")
         for line in lines:
             line.locked = locked
-        self._touch(assignment, login, "locked" if locked else "unlocked", position.ref)
+        mills = select(MillRow.code).where(MillRow.id.in_({l.mill_id for l in lines})).order_by(MillRow.code)
+        where = {"mill": list(self.session.exec(mills)), "month": str(assignment.month), "tonnes": sum(l.tonnes for l in lines)}
+        self._touch(assignment, login, "locked" if locked else "unlocked", {"position": position.ref, **where})
         return self._assignment(self.session.get(AssignmentRow, assignment.id))
 
     def set_excluded(
@@ -951,23 +954,26 @@ class Repository:
                     reason=note,
                 )
             )
-        self._touch(assignment, login, "excluded" if excluded else "included", position.ref, reason)
+        edit = {"position": position.ref} | ({"tonnes_left_out": position.remaining_tonnes} if excluded else {})
+        self._touch(assignment, login, "excluded" if excluded else "included", edit, reason)
         return self._assignment(self.session.get(AssignmentRow, assignment.id))
 
-    def set_options(self, assignment: Assignment, options: dict, login: str, action: str, ref: str) -> Assignment:
+    def set_options(self, assignment: Assignment, options: dict, login: str, action: str, edit: dict) -> Assignment:
         """Replace the plan options kept with an editable revision (the next re-plan uses
-        them), audited as ``action`` on position ``ref``."""
+        them), audited as ``action`` with ``edit``: ``{"position": "DEAL#NO", …}`` and what
+        the edit holds it to (``mill``, ``month``, ``tonnes``)."""
         row = self.session.get(AssignmentRow, assignment.id)
         row.options = options
-        self._touch(assignment, login, action, ref)
+        self._touch(assignment, login, action, edit)
         return self._assignment(row)
 
-    def _touch(self, assignment: Assignment, login: str, action: str, ref: str, reason: str | None = None) -> None:
+    def _touch(self, assignment: Assignment, login: str, action: str, edit: dict, reason: str | None = None) -> None:
+        """Audit an edit of one position (``edit``: its ``position`` and details) under the revision."""
         row = self.session.get(AssignmentRow, assignment.id)
         before = {"state": row.state}
         self._back_to_editing(row)
         row.version += 1
-        self.audit(login, action, "assignment", self._key(assignment), before, {"position": ref, "state": row.state}, reason)
+        self.audit(login, action, "assignment", self._key(assignment), before, {**edit, "state": row.state}, reason)
         self.session.flush()
 
     @staticmethod

@@ -17,6 +17,7 @@ def test_the_table_reads_names_and_a_positions_edits(tmp_path, monkeypatch):
     tiny_plant(store)
     staff(store)
     planning.plan(store, PLAN_MONTH, login="plm")
+    assignments.set_locked(store, PLAN_MONTH, "L", "D2#1", True, login="plm")  # its 500 t on M1
     assignments.set_excluded(store, PLAN_MONTH, "L", "D2#1", True, login="plm", reason="client waits")
     store.dispose()
     monkeypatch.setenv("COLUMNS", "200")  # one line a row, to read it whole
@@ -26,4 +27,6 @@ def test_the_table_reads_names_and_a_positions_edits(tmp_path, monkeypatch):
     assert "customer: Other Co" in deal.stdout and "customer_id" not in deal.stdout
     position = CliRunner().invoke(cli.app, ["--db", url, "history", "--object", "D2#1"]).stdout
     [edit] = [line for line in position.splitlines() if "excluded" in line]
-    assert "Line Manager" in edit and f"{PLAN_MONTH}/L/r1" in edit and "client waits · position: D2#1" in edit
+    assert "Line Manager" in edit and f"{PLAN_MONTH}/L/r1" in edit and "client waits · position: D2#1, left out: 600 t" in edit
+    [lock] = [line for line in position.splitlines() if " locked " in line]
+    assert f"position: D2#1, mill: M1, month: {PLAN_MONTH}, tonnes: 500 t" in lock  # where, when and how much

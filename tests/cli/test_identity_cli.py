@@ -76,6 +76,14 @@ def test_as_by_an_admin_acts_as_that_user_and_is_audited_under_the_admin(db, mon
     assert planned.exit_code == 0, planned.stderr
     assert audit(db, "user plm") == [("admin", "acted_as"), ("admin", "acted_as"), ("setup", "created")]
     assert audit(db, f"{MONTH}/L/r1") == [("plm", "drafted")]  # the action is plm's
+    history = json.loads(run(db, "--as", "plm", "history", "--object", "user plm", "--json").stdout)
+    acted = [(h["who"], h["changes"]) for h in history if h["action"] == "acted_as"]
+    assert acted == [  # newest first
+        ("Admin", [{"field": "acted as", "before": None, "after": "Line Manager"},
+                   {"field": "command", "before": None, "after": f"plan --month {MONTH} --line L --horizon 1"}]),
+        ("Admin", [{"field": "acted as", "before": None, "after": "Line Manager"},
+                   {"field": "command", "before": None, "after": "whoami --json"}]),
+    ]
     assert run(db, "--as", "admin", "whoami").stdout.startswith("admin (Admin)")  # oneself: nothing to record
     assert audit(db, "user admin") == [("setup", "created")]
 
@@ -107,4 +115,10 @@ def test_the_workstation_opens_as_the_same_identity(db, monkeypatch):
     assert refused.exit_code == 5 and "only an admin may act as another user" in refused.stderr
     act_as(monkeypatch, "admin")
     assert run(db, "--as", "director", "tui").exit_code == 0
-    assert opened == ["plm", "director"]
+    assert run(db, "--as", "director").exit_code == 0  # no command: the workstation too
+    assert opened == ["plm", "director", "director"]
+    store = open_store(db)
+    with store.reading() as repo:
+        commands = [e.after["command"] for e in repo.audit_entries("user director") if e.action == "acted_as"]
+    store.dispose()
+    assert commands == ["tui", "tui"]  # never the global options (--db may hold a password)

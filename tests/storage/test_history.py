@@ -37,9 +37,47 @@ def test_a_positions_history_holds_each_revisions_edits_of_it_newest_first(edite
     assert [(r.entry.action, r.entry.object_key) for r in rows] == [
         ("made mandatory", REVISION), ("excluded", REVISION), ("locked", REVISION), ("created", "D1#1"),
     ]
-    assert rows[1].change == "client waits · position: D1#1"  # the unchanged state is not repeated
+    # what each edit held the position to (all 700 t of D1#1, on M1 and M2); the unchanged state is not repeated
+    assert rows[0].change == f"position: D1#1, month: {PLAN_MONTH}, tonnes: 700 t"
+    assert rows[1].change == "client waits · position: D1#1, left out: 700 t"
+    assert rows[2].change == f"position: D1#1, mill: M1, M2, month: {PLAN_MONTH}, tonnes: 700 t"
     assert [r.entry.action for r in audit.history(edited, "D2#1")] == ["locked", "created"]
     assert audit.history(edited, REVISION, limit=2)[0].entry.action == "locked"  # D2#1's, the newest
+
+
+def test_a_month_lock_names_its_mill_month_and_tonnes_and_its_release_what_it_released(edited):
+    later = PLAN_MONTH + 1
+    plan_options.set_month_lock(edited, PLAN_MONTH, "L", "D2#1", login="plm", mill="M2", lock_month=later, tonnes=40)
+    plan_options.set_month_lock(edited, PLAN_MONTH, "L", "D2#1", login="plm", mill="M1", lock_month=PLAN_MONTH)
+    plan_options.set_month_lock(edited, PLAN_MONTH, "L", "D2#1", login="plm")
+    released, whole, part = audit.history(edited, "D2#1", limit=3)
+    assert part.change == f"position: D2#1, mill: M2, month: {later}, tonnes: 40 t"
+    assert whole.change == f"position: D2#1, mill: M1, month: {PLAN_MONTH}, tonnes: 600 t"  # all it has left
+    assert released.entry.action == "month lock released"
+    assert released.change == f"position: D2#1, mill: M1, M2, month: {PLAN_MONTH}, {later}"
+
+
+def test_states_read_as_people_say_them_and_a_flag_changes_only_when_it_does(store):
+    tiny_plant(store)
+    staff(store)
+    planning.plan(store, PLAN_MONTH, login="plm")
+    capacity.set_hours(store, "M1", PLAN_MONTH, 50, login="planner", reason="repair")  # marks the draft stale
+    planning.plan(store, PLAN_MONTH, login="plm")
+    planning.plan(store, PLAN_MONTH, login="plm")
+    assignments.submit(store, PLAN_MONTH, "L", login="plm")
+    assignments.approve(store, PLAN_MONTH, "L", login="plm")
+    approved, submitted, unchanged, cleared, marked, drafted = audit.history(store, REVISION)
+    assert drafted.change.startswith("state: draft, lines: 3")
+    assert marked.change.endswith("stale: no → yes") and "state" not in marked.change  # a draft stays one
+    assert cleared.change.startswith("stale: yes → no, lines: ")
+    assert "stale" not in unchanged.change and "state" not in unchanged.change  # a re-plan of a fresh draft
+    assert submitted.change == "state: draft → in review" and approved.change == "state: in review → approved"
+    capacity.set_hours(store, "M1", PLAN_MONTH, 90, login="planner", reason="repair")  # the approved stays in force
+    planning.plan(store, PLAN_MONTH, login="plm")
+    assert audit.history(store, f"{PLAN_MONTH}/L/r2")[0].change.startswith("state: re-approval, lines:")
+    with store.unit_of_work() as repo:  # as re-plans were audited before they wrote the flag
+        repo.audit("plm", "replanned", "assignment", REVISION, {"state": "draft", "stale": False}, {"state": "draft"})
+    assert audit.history(store, REVISION, limit=1)[0].change == ""
 
 
 def test_ids_read_as_names_and_logins_as_users_names(edited):

@@ -67,7 +67,7 @@ def test_a_what_if_gets_cores_default_time_limit_too(store, monkeypatch):
     planning.plan(store, PLAN_MONTH, login="plm", options={**OPTIONS, "time_limit": 1.0})
     with store.unit_of_work() as repo:  # the month's own limit gone: only core's default bounds it
         latest = repo.assignment(PLAN_MONTH, "A")
-        repo.set_options(latest, {**latest.options, "time_limit": None}, "plm", "options set", "A0#1")
+        repo.set_options(latest, {**latest.options, "time_limit": None}, "plm", "options set", {"position": "A0#1"})
     started = time.monotonic()
     effect = whatif.what_if(store, PLAN_MONTH, "A", Change(force=frozenset({_due_now(store)})))
     assert effect.solved.lines and time.monotonic() - started < 6  # unbounded, it runs for minutes
@@ -140,7 +140,7 @@ def test_a_replan_cancelled_under_the_callers_deadline_writes_nothing(store):
     planning.plan(store, PLAN_MONTH, login="plm", options={**OPTIONS, "time_limit": 1.0})
     with store.unit_of_work() as repo:
         latest = repo.assignment(PLAN_MONTH, "A")
-        repo.set_options(latest, {**latest.options, "time_limit": 60.0}, "plm", "options set", "A0#1")
+        repo.set_options(latest, {**latest.options, "time_limit": 60.0}, "plm", "options set", {"position": "A0#1"})
     before = row_counts(store)
     deadline = Deadline()
     result: dict = {}

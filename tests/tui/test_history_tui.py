@@ -61,6 +61,10 @@ async def test_a_positions_history_shows_it_made_mandatory_in_a_revision(sqlite_
     staff(sqlite_store)
     planning.plan(sqlite_store, PLAN_MONTH, login="plm")
     plan_options.set_mandatory(sqlite_store, PLAN_MONTH, "L", "D3#1", True, login="plm")
+    url = str(sqlite_store.engine.url)
+    printed = json.loads(CliRunner().invoke(cli.app, ["--db", url, "history", "--object", "D3#1", "--json"]).stdout)
+    made = ", ".join(f"{c['field']}: {c['after']}" for c in printed[0]["changes"])
+    assert made == f"position: D3#1, month: {PLAN_MONTH}, tonnes: 100 t"  # all D3#1 has left, in the plan month
     app = MillplanApp(sqlite_store, "plm", month=PLAN_MONTH)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -79,4 +83,4 @@ async def test_a_positions_history_shows_it_made_mandatory_in_a_revision(sqlite_
         assert [(r[1], r[2], r[3]) for r in rows] == [
             ("Line Manager", "made mandatory", f"{PLAN_MONTH}/L/r1"), ("test", "created", "D3#1"),  # test: no user
         ]
-        assert "position: D3#1" in detail(app)
+        assert detail(app).endswith(f"made mandatory {PLAN_MONTH}/L/r1: {made}")  # as the command line reads it

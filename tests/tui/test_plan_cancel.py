@@ -39,7 +39,7 @@ def busy_cbc(sqlite_store):
     with sqlite_store.unit_of_work() as repo:
         latest = repo.assignment(PLAN_MONTH, "A")
         options = PlanOptions.from_dict(latest.options).changed(solver="cbc", time_limit=60.0)
-        repo.set_options(latest, options.as_dict(), "plm", "options set", "A0#1")
+        repo.set_options(latest, options.as_dict(), "plm", "options set", {"position": "A0#1"})
     return sqlite_store
 
 
