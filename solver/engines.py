@@ -161,8 +161,8 @@ def engine_name(name: str) -> str:
 
 
 def label(name: str) -> str:
-    """The engine's name as reported in ``Solution.solver``: PuLP's name of its solver class."""
-    return {"highs": "HiGHS", "cbc": "PULP_CBC_CMD"}[engine_name(name)]
+    """The engine's name as people know it, reported in ``Solution.solver``: HiGHS or CBC."""
+    return {"highs": "HiGHS", "cbc": "CBC"}[engine_name(name)]
 
 
 def run(

@@ -42,7 +42,7 @@ from solver.conflicts import find_conflicts, residual_conflict
 from solver.explain import explain
 from solver.model import KEY_STAGES, STAGES, Model, build, ceiling, due_period, months_late
 from solver.problem import Lock, Problem, Solution, report_tonnes
-from solver.quiet import stdout_silenced
+from solver.quiet import banner_spent
 from solver.rounding import round_whole
 
 KEEP_RELATIVE = 1e-9
@@ -85,8 +85,8 @@ def solve(problem: Problem, solver: str | None = None, time_limit: float | None 
         problem = replace(problem, settings=replace(problem.settings, solver=solver))
     if time_limit is not None:
         problem = replace(problem, settings=replace(problem.settings, time_limit=time_limit))
-    with stdout_silenced():
-        return _solve(problem)
+    banner_spent()
+    return _solve(problem)
 
 
 class Planner:
@@ -115,10 +115,10 @@ class Planner:
     def solve(self) -> Solution:
         """Plan the current problem (see :func:`solve`), building the model if a change
         needs it."""
-        with stdout_silenced():
-            if self._model is None:
-                self._model = build(self.problem)
-            return _solve(self.problem, self._model)
+        banner_spent()
+        if self._model is None:
+            self._model = build(self.problem)
+        return _solve(self.problem, self._model)
 
     def set_hours(self, mill: int, period: int, hours: float) -> None:
         """Mill ``mill`` has ``hours`` (h) in ``period`` from now on."""

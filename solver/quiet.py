@@ -3,8 +3,10 @@
 HiGHS prints its copyright banner from C++ straight to file descriptor 1 when the first
 ``Highs`` object of a process is built, before any option can turn output off
 (ERGO-Code/HiGHS#1932). On the workstation that would land on the terminal; with
-``--json`` it would corrupt the document. So every solve runs with descriptor 1 pointed
-at the null device. Textual draws on descriptor 2, so the screen is unaffected.
+``--json`` it would corrupt the document. So the process's first ``Highs`` object is built
+once with descriptor 1 pointed at the null device (:func:`banner_spent`), and solves leave
+descriptor 1 alone: a solve still running in a thread while the command writes its
+``--json`` error document (Ctrl+C) must not send that document to the null device.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import threading
 from typing import Iterator
 
 _lock = threading.Lock()
+_spent = threading.Event()
 
 
 @contextlib.contextmanager
@@ -36,3 +39,19 @@ def stdout_silenced() -> Iterator[None]:
                 sys.stdout.flush()
             os.dup2(saved, 1)
             os.close(saved)
+
+
+def banner_spent() -> None:
+    """Have HiGHS print its banner, once per process, to the null device (without highspy:
+    nothing to do). Every solve calls it first; after the first, it costs an ``is_set``."""
+    if _spent.is_set():
+        return
+    try:
+        import highspy
+    except ImportError:
+        _spent.set()
+        return
+    with stdout_silenced():
+        if not _spent.is_set():
+            highspy.Highs()
+            _spent.set()

@@ -172,7 +172,7 @@ def test_a_broken_solver_named_by_the_caller_is_a_solver_error(sqlite_store, bro
         planning.plan(sqlite_store, PLAN_MONTH, login="plm", solver="cbc")
     assert raised.value.exit_code == 6
     message = str(raised.value)
-    assert "PULP_CBC_CMD failed" in message and str(broken_cbc) in message and "libCbc.so.3" in message
+    assert "CBC failed" in message and str(broken_cbc) in message and "libCbc.so.3" in message
     assert "infeasible" not in message
     with sqlite_store.reading() as repo:
         assert repo.assignment(PLAN_MONTH, "L") is None
@@ -181,7 +181,7 @@ def test_a_broken_solver_named_by_the_caller_is_a_solver_error(sqlite_store, bro
 def test_a_broken_solver_from_the_months_options_gives_way_to_the_default(sqlite_store, monkeypatch, tmp_path):
     tiny_plant(sqlite_store)
     [first] = planning.plan(sqlite_store, PLAN_MONTH, login="plm", solver="cbc")  # the month now plans with CBC
-    assert first.solver_name == "PULP_CBC_CMD"
+    assert first.solver_name == "CBC"
     monkeypatch.setattr(pulp.PULP_CBC_CMD, "pulp_cbc_path", str(tmp_path / "no-such-cbc"))
     [outcome] = planning.plan(sqlite_store, PLAN_MONTH, login="plm")
     assert outcome.solver_name == "HiGHS" and outcome.solver_status == "optimal"
