@@ -19,6 +19,8 @@ from core.field_text import value_text
 from core.model import StoredChange, UpsertCounts
 
 ERROR_HEADER = "Ошибка"
+RANKS = frozenset({"manual_priority"})
+"""Fields where 1 is the highest: a smaller number raises them."""
 SHOWN_CHANGES = 10
 """Objects named per changed field in a note; ``changes`` in the JSON has them all."""
 
@@ -105,7 +107,8 @@ class ReimportChange:
 
     @property
     def direction(self) -> str:
-        """``turned off``/``turned on`` (flags), ``lowered``/``raised`` (numbers),
+        """``turned off``/``turned on`` (flags), ``lowered``/``raised`` (numbers; for a
+        rank of :data:`RANKS` in its own terms: priority 3 → 1 is raised),
         ``set``/``cleared`` (from or to none), or ``changed``."""
         if self.before is None:
             return "set"
@@ -114,7 +117,10 @@ class ReimportChange:
         if isinstance(self.before, bool):
             return "turned on" if self.after else "turned off"
         if isinstance(self.before, (int, float)) and isinstance(self.after, (int, float)):
-            return "lowered" if self.after < self.before else "raised"
+            higher = self.after > self.before
+            if self.field in RANKS:
+                higher = not higher
+            return "raised" if higher else "lowered"
         return "changed"
 
     def as_dict(self) -> dict[str, object]:

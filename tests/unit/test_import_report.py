@@ -87,6 +87,19 @@ def test_a_re_import_says_which_plan_driving_fields_it_changes(plant_store, tmp_
     assert (stored["Д-1#1"].is_key_account, stored["Д-1#1"].tonnes_produced, stored["Д-1#1"].manual_priority) == (False, 25, None)
 
 
+def test_a_priority_re_import_reads_in_priority_terms_where_1_is_the_highest(plant_store, tmp_path):
+    first = [{**p, "manual_priority": n} for p, n in zip(POSITIONS, (3, 1, 2))]
+    import_portfolio(plant_store, write_portfolio(tmp_path / "first.xlsx", FULL, first), login="planner")
+    second = [{**p, "manual_priority": n} for p, n in zip(first, (1, 2, 2))]
+
+    report = import_portfolio(plant_store, write_portfolio(tmp_path / "second.xlsx", FULL, second), login="planner")
+
+    assert {c.object: c.direction for c in report.changes} == {"Д-1#1": "raised", "Д-1#2": "lowered"}
+    assert "'Приоритет' raised on 1 position: Д-1#1 (3 → 1)" in report.notes
+    assert "'Приоритет' lowered on 1 position: Д-1#2 (1 → 2)" in report.notes
+    assert {c["object"]: c["direction"] for c in report.as_dict()["changes"]} == {"Д-1#1": "raised", "Д-1#2": "lowered"}
+
+
 def test_a_key_account_with_no_positions_stored_is_reported_demoted(plant_store, tmp_path):
     with plant_store.unit_of_work() as repo:  # a key account known before any of its positions
         repo.upsert_portfolio({"ООО Б": True}, [], [], "planner", "entered by hand")
