@@ -10,7 +10,6 @@ below it (:class:`DataRows`), skipping blank and totals rows.
 from __future__ import annotations
 
 import tomllib
-import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -24,6 +23,7 @@ from openpyxl.workbook.workbook import Workbook
 
 from core.i18n import _, ngettext
 from core.importing import cells
+from core.importing.damage import reading
 from core.importing.file_kind import why_not_xlsx
 from core.importing.headers import FieldSpec, normalise, recognise, split_unit
 from core.importing.problems import ImportRejected, Problem
@@ -107,24 +107,34 @@ def open_workbook(path: Path) -> Workbook:
 
     Raises :class:`ImportRejected` naming the file when it is missing or no .xlsx workbook,
     saying what it is instead (an old .xls, a password-protected book, …: see
-    :mod:`core.importing.file_kind`)."""
+    :mod:`core.importing.file_kind`), or damaged (:mod:`core.importing.damage`)."""
     path = Path(path)
     # openpyxl judges the extension before looking for the file: check existence first.
     if not path.exists():
         why = "file not found"
     elif path.is_dir():
         why = "is a folder, not an Excel .xlsx workbook"
-    elif (why := why_not_xlsx(path)) is None:
+    else:
         try:
-            workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+            why = why_not_xlsx(path)
+        except OSError as exc:
+            why = _("cannot be read: {reason}").format(reason=exc.strerror or exc)
+        if why is None:
+            with reading(path):
+                workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
             for ws in workbook.worksheets:
                 # Read-only sheets trust the file's <dimension>; some programs write a stale
                 # one, which would cut rows and columns off silently. Read what is there.
                 ws.reset_dimensions()
             return workbook
-        except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-            why = f"not an Excel .xlsx workbook ({exc.__class__.__name__})"
     raise ImportRejected(path, [Problem(str(path), None, None, None, None, None, why)])
+
+
+def sheet_rows(path: Path | str, ws: Any, **bounds: int) -> Iterator[tuple[Any, ...]]:
+    """The values of ``ws``'s rows within ``bounds`` (``min_row``, ``max_row``) as
+    ``iter_rows`` gives them; a sheet openpyxl cannot parse is rejected naming its part."""
+    with reading(path, part=ws._worksheet_path, sheet=ws.title):
+        yield from ws.iter_rows(values_only=True, **bounds)
 
 
 def _combined(parent: str | None, own: str) -> str:
@@ -231,7 +241,7 @@ def find_table(
     with cells.date_system(workbook.epoch):  # claim may read months written as serials
         for ws in sheets:
             above: tuple[Any, ...] = ()
-            for number, row in enumerate(ws.iter_rows(max_row=HEADER_SCAN_ROWS, values_only=True), start=1):
+            for number, row in enumerate(sheet_rows(file, ws, max_row=HEADER_SCAN_ROWS), start=1):
                 candidate = _evaluate_row(file, ws.title, number, tuple(row), above, fields, mapping, claim)
                 above = tuple(row)
                 if need_extra and not candidate.table.extra and candidate.table.columns:
@@ -352,7 +362,7 @@ class DataRows:
         unsaved_rows = {r for r, c in self.facts.unsaved if c < width}
         fill = _MergedFill(self.facts.merged, self.table.header_row, width)
         blank_run, last = 0, self.table.header_row
-        for number, row in enumerate(self.ws.iter_rows(min_row=start, values_only=True), start=start):
+        for number, row in enumerate(sheet_rows(self.table.file, self.ws, min_row=start), start=start):
             values = fill(number, tuple(row[:width]) + (None,) * (width - len(row)))
             if number not in unsaved_rows and all(cells.is_blank(v) for v in values):
                 blank_run += 1
@@ -429,11 +439,11 @@ def read_records(
     formula with no saved result (in any field's column or claimed extra column), an
     ambiguous number such as ``1,234`` that the column's other values do not settle
     (:func:`core.importing.cells.settle`). Serial dates count from the workbook's date
-    system. Raises ``KeyError`` if the sheet's part is missing from the file.
+    system. Raises :class:`ImportRejected` if the sheet's part is missing or damaged.
     """
-    facts = sheet_facts(  # the part openpyxl reads
-        path, workbook[table.sheet]._worksheet_path, shared_strings=workbook.shared_strings, is_totals=_is_totals_label
-    )
+    part = workbook[table.sheet]._worksheet_path  # the part openpyxl reads
+    with reading(path, part=part, sheet=table.sheet):
+        facts = sheet_facts(path, part, shared_strings=workbook.shared_strings, is_totals=_is_totals_label)
     rows = DataRows(workbook, table, facts)
     parsers = [
         (spec, column, _column_parser(spec, table.headers[column]))
