@@ -349,18 +349,22 @@ class DataRows:
     but empty rows far below, often down to row 1 048 576) and reading stops; once
     iterated, ``unread`` holds the Excel numbers of the non-empty rows below, as the
     sheet's XML pass found them (:meth:`SheetFacts.filled_after`), and ``stopped_after``
-    the last row read.
+    the last row read. ``unheaded`` holds, for each column with no header text (inside the
+    header row, or right of it) that has values in the rows read, how many and the first
+    (0-based column → (count, value)), so that no column of data goes unmentioned.
     """
 
     def __init__(self, workbook: Workbook, table: Table, facts: SheetFacts) -> None:
         self.ws, self.table, self.facts = workbook[table.sheet], table, facts
         self.unread: list[int] = []
         self.stopped_after: int | None = None
+        self.unheaded: dict[int, tuple[int, Any]] = {}
 
     def __iter__(self) -> Iterator[SourceRow]:
         width, start = len(self.table.headers), self.table.header_row + 1
         unsaved_rows = {r for r, c in self.facts.unsaved if c < width}
         fill = _MergedFill(self.facts.merged, self.table.header_row, width)
+        headless = [c for c, header in enumerate(self.table.headers) if header is None]
         blank_run, last = 0, self.table.header_row
         for number, row in enumerate(sheet_rows(self.table.file, self.ws, min_row=start), start=start):
             values = fill(number, tuple(row[:width]) + (None,) * (width - len(row)))
@@ -370,10 +374,22 @@ class DataRows:
                     self.stopped_after = last
                     self.unread = self.facts.filled_after(number, width)
                     return
+                if len(row) > width:  # a note beside the table on an otherwise empty row
+                    self._note_unheaded(row, width, ())
                 continue
             blank_run, last = 0, number
-            if not _is_totals(values):
-                yield SourceRow(number, values)
+            if _is_totals(values):
+                continue
+            if headless or len(row) > width:
+                self._note_unheaded(row, width, headless)
+            yield SourceRow(number, values)
+
+    def _note_unheaded(self, row: tuple[Any, ...], width: int, headless: list[int] | tuple[()]) -> None:
+        for column in (*headless, *range(width, len(row))):
+            value = row[column]
+            if not cells.is_blank(value):
+                count, first = self.unheaded.get(column, (0, value))
+                self.unheaded[column] = (count + 1, first)
 
 
 @dataclass
@@ -401,6 +417,8 @@ class Reading:
     records: list[Record]
     problems: list[Problem]
     warnings: list[Problem]
+    unheaded: dict[int, tuple[int, Any]] = field(default_factory=dict)
+    """Columns with values but no header text (see :attr:`DataRows.unheaded`)."""
 
 
 def problem_in(table: Table, row: SourceRow, column: int, why: str) -> Problem:
@@ -480,7 +498,7 @@ def read_records(
     for column, found in ambiguous.items():
         problems.extend(_settle_column(table, column, records, found))
     warnings = [*_other_sheets(table), *_unread(table, rows, facts), *_far_off(table, records, parsers)]
-    return Reading(records, problems, warnings)
+    return Reading(records, problems, warnings, rows.unheaded)
 
 
 def _far_off(table: Table, records: list[Record], parsers: list[tuple[FieldSpec, int, Callable]]) -> list[Problem]:

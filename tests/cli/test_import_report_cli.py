@@ -74,3 +74,20 @@ def test_a_damaged_workbook_is_one_json_document_and_the_bad_file_exit_code(db, 
     [problem] = document["problems"]
     assert "damaged or not a workbook millplan can read: its part xl/workbook.xml" in problem["why"]
     assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_a_column_without_a_header_counts_among_the_columns_and_is_named(db, tmp_path):
+    import openpyxl
+
+    path = write_portfolio(tmp_path / "a.xlsx", SPELLED, POSITIONS)
+    book = openpyxl.load_workbook(path)
+    for row in (3, 4, 5):
+        book.active[f"V{row}"] = "важно: не отгружать"
+    book.save(path)
+
+    result = run(db, "import", "portfolio", str(path))
+
+    assert result.exit_code == 0, result.stderr
+    text = " ".join(result.stderr.split())
+    assert "portfolio: sheet 'Заказы', header row 2; 16 of 19 columns read" in text
+    assert "note: sheet 'Заказы', column V (no header, 3 values, e.g. 'важно: не отгружать'): ignored" in text

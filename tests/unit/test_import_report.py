@@ -34,6 +34,30 @@ def test_every_column_is_read_or_listed_as_ignored(plant_store, tmp_path):
     assert report.changes == []  # nothing stored before: nothing changed
 
 
+def test_a_column_of_data_without_a_header_is_named_as_ignored_with_its_values(plant_store, tmp_path):
+    path = write_portfolio(tmp_path / "unheaded.xlsx", SPELLED, POSITIONS)
+    book = openpyxl.load_workbook(path)
+    sheet = book.active
+    sheet["Q2"] = None  # "Вагоны" loses its header; its cells keep their "x"
+    for row in (3, 4, 5, 7):  # T: right of the header row; row 7 is otherwise empty
+        sheet[f"T{row}"] = "важно: не отгружать" if row < 7 else "см. письмо"
+    book.save(path)
+
+    report = import_portfolio(plant_store, path, login="planner")
+
+    unheaded = [(c.column, c.header, c.field, c.values, c.example) for c in report.columns if c.header is None]
+    assert unheaded == [("Q", None, None, 3, "x"), ("T", None, None, 4, "важно: не отгружать")]
+    assert "sheet 'Заказы', column T (no header, 4 values, e.g. 'важно: не отгружать'): ignored; " \
+        "give it a header millplan reads, or delete it" in report.notes
+    assert any(n.startswith("sheet 'Заказы', column Q (no header, 3 values, e.g. 'x'): ignored") for n in report.notes)
+    assert [c.column for c in report.columns if c.column in "PQRST"] == ["P", "Q", "R", "T"]  # S: empty, not listed
+    assert report.as_dict()["columns"][-1] == {
+        "table": "portfolio", "sheet": "Заказы", "column": "T", "header": None, "field": None, "label": None,
+        "values": 4, "example": "важно: не отгружать",
+    }
+    assert report.rows_read == 3  # the note on row 7 makes no position
+
+
 def test_plan_driving_fields_not_found_are_named_with_what_they_are_taken_as(plant_store, tmp_path):
     path = write_portfolio(tmp_path / "spelled.xlsx", SPELLED, POSITIONS)
 
