@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import zipfile
+
 import openpyxl
 
 # Headers as a person might type them; the field each is read as (None: ignored).
@@ -59,3 +61,16 @@ def write_portfolio(path: Path, headers: dict[str, str | None], rows: list[dict]
         sheet.append([row.get(key) if key else "x" for key in headers.values()])
     book.save(path)
     return path
+
+
+def rewrite(source, target, part: str, change) -> None:
+    """Copy the zip ``source`` to ``target`` with ``part``'s bytes passed through ``change``."""
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as new:
+        for item in old.infolist():
+            data = old.read(item.filename)
+            new.writestr(item, change(data) if item.filename == part else data)
+
+
+def protected_by_an_unknown_attribute(data: bytes) -> bytes:
+    """A workbook part with an attribute openpyxl does not know (it fails with a TypeError)."""
+    return data.replace(b"<sheets>", b'<workbookProtection foo="1"/><sheets>', 1)

@@ -21,6 +21,7 @@ from typing import Any
 from openpyxl.utils.datetime import WINDOWS_EPOCH, from_excel
 
 from core.i18n import _
+from core.importing.headers import look_alike_readings
 from core.months import Month
 from core.numbers import grouped
 
@@ -218,32 +219,41 @@ def integer(value: Any) -> int | None:
     return int(result)
 
 
-_YES = frozenset({"да", "д", "yes", "y", "1", "true", "истина", "+", "x", "х", "v", "✓", "✔", "✔️", "☑", "ключевой", "key"})
-_NO = frozenset({"нет", "н", "no", "n", "0", "false", "ложь", "-", "—"})
+_YES_WORDS = ("да", "yes", "1", "+", "x", "✔", "ключевой", "key")
+_NO_WORDS = ("нет", "no", "0", "-")
+_YES = frozenset({*_YES_WORDS, "д", "y", "true", "истина", "х", "v", "✓", "✔️", "☑"})
+_NO = frozenset({*_NO_WORDS, "н", "n", "false", "ложь", "—"})
 
 
 def flag(value: Any, *, also_yes: frozenset[str] = frozenset()) -> bool:
     """Yes/no: ``да``/``нет``, ``yes``/``no``, ``1``/``0``, ``+``/``-``, ``x``, ``✔``,
-    ``ключевой``/``key``; blank is no. ``also_yes``: further lower-case words meaning yes
-    (the column's own header word, :func:`header_words`)."""
+    ``ключевой``/``key``; blank is no. ``also_yes``: further words meaning yes, as
+    :func:`header_words` gives them (the column's own header word). Look-alike letters
+    of the other alphabet read as meant (``дa`` with a Latin ``a``, ``HET`` all Latin).
+
+    Raises :class:`CellError` for anything else, listing what is taken."""
     if is_blank(value):
         return False
     if isinstance(value, bool):
         return value
-    key = text(value).lower().replace("ё", "е").rstrip(".")
-    if key in _YES or key in also_yes:
-        return True
-    if key in _NO:
-        return False
-    raise CellError("is not a yes/no value (да/нет, 1/0)")
+    for key in look_alike_readings(text(value).rstrip(".")):
+        if key in _YES or key in also_yes:
+            return True
+        if key in _NO:
+            return False
+    yes = ", ".join((*_YES_WORDS, *sorted(also_yes)))
+    raise CellError(
+        _("is not a yes/no value: yes is {yes}; no is {no} or an empty cell").format(yes=yes, no=", ".join(_NO_WORDS))
+    )
 
 
 def header_words(header: str | None) -> frozenset[str]:
-    """A flag column's header and its first word, lower case: a planner marks the key
-    accounts in a column "Ключевой клиент" or "VIP" by writing the header word in the cell."""
+    """A flag column's header and its first word, lower case, look-alike letters in the
+    word's alphabet: a planner marks the key accounts in a column "Ключевой клиент" or
+    "VIP" by writing the header word in the cell."""
     if not header:
         return frozenset()
-    name = _SPACES.sub(" ", header).strip().lower().replace("ё", "е").rstrip(".")
+    name = look_alike_readings(_SPACES.sub(" ", header).strip().rstrip("."))[0]
     first = re.split(r"[\s\-,.:;/]+", name)[0]
     return frozenset(w for w in (name, first) if w and w not in _NO)
 

@@ -82,6 +82,14 @@ def _fold(header: str) -> str:
     return _WORD.sub(_script_word, header.lower().replace("ё", "е"))
 
 
+def look_alike_readings(text: str) -> tuple[str, str, str]:
+    """``text`` lower case with each word in one alphabet (as :func:`normalise` reads it,
+    punctuation kept), then with every look-alike letter Cyrillic, then Latin: a word typed
+    wholly in letters both alphabets share (``HET``, ``KEY``) may be meant in either."""
+    folded = _fold(text)
+    return folded, folded.translate(_LATIN_TO_CYRILLIC), folded.translate(_CYRILLIC_TO_LATIN)
+
+
 def normalise(header: str) -> str:
     """Lower case, ``ё`` → ``е``, look-alike letters in the word's alphabet, punctuation
     dropped, spaces collapsed and none kept around ``/`` (``"руб./т"`` → ``"руб/т"``)."""

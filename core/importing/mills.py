@@ -313,9 +313,13 @@ def import_mills(
             tables[kind] = f"sheet '{table.sheet}', header row {table.header_row}"
         else:
             notes.append(f"no {kind} sheet found; " + ("nominal hours apply to every month" if kind == "capacity" else "productivity comes from speed × mass per metre"))
-    found = [(kind, t, f) for kind, t, f in (("mills", register, MILL_FIELDS), ("capacity", calendar, CAPACITY_FIELDS), ("norms", norms_table, NORM_FIELDS)) if t]
-    columns = [c for kind, t, f in found for c in column_uses(kind, t, f)]
-    missing = [m for kind, t, f in found for m in missing_fields(kind, t, f)]
+    found = [
+        (kind, t, f, r)
+        for kind, t, f, r in zip(("mills", "capacity", "norms"), (register, calendar, norms_table), (MILL_FIELDS, CAPACITY_FIELDS, NORM_FIELDS), readings)
+        if t
+    ]
+    columns = [c for kind, t, f, r in found for c in column_uses(kind, t, f, r.unheaded)]
+    missing = [m for kind, t, f, _r in found for m in missing_fields(kind, t, f)]
     notes += [str(w) for r in readings for w in r.warnings if (w.sheet, w.row) not in rejected]  # rejected rows say enough
     return ImportReport(
         file=str(path),

@@ -260,7 +260,7 @@ def import_portfolio(
     if by_row:
         rejected = [(table, r.source, by_row[r.source.number]) for r in records if r.source.number in by_row]
         rejects_file = str(write_rejects(rejects_path or default_rejects_path(path), rejected))
-    columns, missing = column_uses("portfolio", table, FIELDS), missing_fields("portfolio", table, FIELDS)
+    columns, missing = column_uses("portfolio", table, FIELDS, reading.unheaded), missing_fields("portfolio", table, FIELDS)
     changes = [ReimportChange.of(c, _LABELS[c.field]) for c in written.changes]
     return ImportReport(
         file=str(path),

@@ -19,6 +19,10 @@ from core.field_text import value_text
 from core.model import StoredChange, UpsertCounts
 
 ERROR_HEADER = "Ошибка"
+RANKS = frozenset({"manual_priority"})
+"""Fields where 1 is the highest: a smaller number raises them."""
+EXAMPLE_CHARACTERS = 40
+"""The first value of a column without a header is shown up to this length."""
 SHOWN_CHANGES = 10
 """Objects named per changed field in a note; ``changes`` in the JSON has them all."""
 
@@ -28,17 +32,21 @@ class ColumnUse:
     """One column of a header row and what the import read it as.
 
     ``table`` is the table kind (``portfolio``, ``mills``, ``capacity``, ``norms``),
-    ``column`` the Excel letter; ``field`` the field key (``None``: the column is ignored),
+    ``column`` the Excel letter; ``header`` its header text (``None``: a column with values
+    but no header); ``field`` the field key (``None``: the column is ignored),
     or for a capacity calendar's month column the month ``YYYY-MM``; ``label`` the
-    field's own header (``None`` if ignored or a month).
+    field's own header (``None`` if ignored or a month). A column without a header also
+    says how many ``values`` it holds and the first of them, ``example``.
     """
 
     table: str
     sheet: str
     column: str
-    header: str
+    header: str | None
     field: str | None
     label: str | None
+    values: int | None = None
+    example: str | None = None
 
     @property
     def renamed(self) -> bool:
@@ -49,17 +57,27 @@ class ColumnUse:
         return asdict(self)
 
 
-def column_uses(kind: str, table: Table, fields: tuple[FieldSpec, ...]) -> list[ColumnUse]:
-    """Every titled column of ``table``'s header row: the field it is read as, the month
-    it holds, or ignored (columns with no header text at all are not listed)."""
+def column_uses(
+    kind: str, table: Table, fields: tuple[FieldSpec, ...], unheaded: dict[int, tuple[int, Any]] | None = None
+) -> list[ColumnUse]:
+    """Every column of ``table``'s header row with a header text, and every one without
+    that holds values (``unheaded``: 0-based column → (count, first value), as
+    :attr:`core.importing.workbook.Reading.unheaded`), in column order: the field it is
+    read as, the month it holds, or ignored. Empty columns without a header are not listed."""
     by_column = {column: spec for spec in fields if (column := table.columns.get(spec.key)) is not None}
+    unheaded = unheaded or {}
     uses = []
-    for column, header in enumerate(table.headers):
-        if header is None:
+    for column in sorted({c for c, header in enumerate(table.headers) if header is not None} | set(unheaded)):
+        if column in unheaded:
+            count, first = unheaded[column]
+            example = value_text(first)
+            if len(example) > EXAMPLE_CHARACTERS:
+                example = example[:EXAMPLE_CHARACTERS] + "…"
+            uses.append(ColumnUse(kind, table.sheet, table.letter(column), None, None, None, count, example))
             continue
         spec = by_column.get(column)
         read_as = spec.key if spec else (str(table.extra[column]) if column in table.extra else None)
-        uses.append(ColumnUse(kind, table.sheet, table.letter(column), header, read_as, spec.label if spec else None))
+        uses.append(ColumnUse(kind, table.sheet, table.letter(column), table.headers[column], read_as, spec.label if spec else None))
     return uses
 
 
@@ -105,7 +123,8 @@ class ReimportChange:
 
     @property
     def direction(self) -> str:
-        """``turned off``/``turned on`` (flags), ``lowered``/``raised`` (numbers),
+        """``turned off``/``turned on`` (flags), ``lowered``/``raised`` (numbers; for a
+        rank of :data:`RANKS` in its own terms: priority 3 → 1 is raised),
         ``set``/``cleared`` (from or to none), or ``changed``."""
         if self.before is None:
             return "set"
@@ -114,7 +133,10 @@ class ReimportChange:
         if isinstance(self.before, bool):
             return "turned on" if self.after else "turned off"
         if isinstance(self.before, (int, float)) and isinstance(self.after, (int, float)):
-            return "lowered" if self.after < self.before else "raised"
+            higher = self.after > self.before
+            if self.field in RANKS:
+                higher = not higher
+            return "raised" if higher else "lowered"
         return "changed"
 
     def as_dict(self) -> dict[str, object]:
@@ -150,18 +172,26 @@ def _objects(object_type: str, count: int) -> str:
     }[object_type]
 
 
+def _ignored(column: ColumnUse) -> str:
+    if column.header is None:
+        return ngettext(
+            "sheet '{sheet}', column {column} (no header, {count} value, e.g. '{example}'): ignored; "
+            "give it a header millplan reads, or delete it",
+            "sheet '{sheet}', column {column} (no header, {count} values, e.g. '{example}'): ignored; "
+            "give it a header millplan reads, or delete it",
+            column.values,
+        ).format(sheet=column.sheet, column=column.column, count=column.values, example=column.example)
+    return _("sheet '{sheet}', column {column} '{header}': ignored, millplan reads no field of that name").format(
+        sheet=column.sheet, column=column.column, header=column.header
+    )
+
+
 def report_notes(columns: list[ColumnUse], missing: list[MissingField], changes: list[ReimportChange]) -> list[str]:
     """The sentences an import's report says about its columns and changes: each ignored
     column, each plan-driving field not found and what it is taken as, and per changed
     field and direction how many objects and which (the first :data:`SHOWN_CHANGES`),
     before → after."""
-    notes = [
-        _("sheet '{sheet}', column {column} '{header}': ignored, millplan reads no field of that name").format(
-            sheet=c.sheet, column=c.column, header=c.header
-        )
-        for c in columns
-        if c.field is None
-    ]
+    notes = [_ignored(c) for c in columns if c.field is None]
     notes += [
         _("'{label}' ({field}): not found, taken as {taken_as}").format(label=m.label, field=m.field, taken_as=m.taken_as)
         for m in missing

@@ -10,7 +10,6 @@ below it (:class:`DataRows`), skipping blank and totals rows.
 from __future__ import annotations
 
 import tomllib
-import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -24,6 +23,7 @@ from openpyxl.workbook.workbook import Workbook
 
 from core.i18n import _, ngettext
 from core.importing import cells
+from core.importing.damage import reading
 from core.importing.file_kind import why_not_xlsx
 from core.importing.headers import FieldSpec, normalise, recognise, split_unit
 from core.importing.problems import ImportRejected, Problem
@@ -107,24 +107,34 @@ def open_workbook(path: Path) -> Workbook:
 
     Raises :class:`ImportRejected` naming the file when it is missing or no .xlsx workbook,
     saying what it is instead (an old .xls, a password-protected book, …: see
-    :mod:`core.importing.file_kind`)."""
+    :mod:`core.importing.file_kind`), or damaged (:mod:`core.importing.damage`)."""
     path = Path(path)
     # openpyxl judges the extension before looking for the file: check existence first.
     if not path.exists():
         why = "file not found"
     elif path.is_dir():
         why = "is a folder, not an Excel .xlsx workbook"
-    elif (why := why_not_xlsx(path)) is None:
+    else:
         try:
-            workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+            why = why_not_xlsx(path)
+        except OSError as exc:
+            why = _("cannot be read: {reason}").format(reason=exc.strerror or exc)
+        if why is None:
+            with reading(path):
+                workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
             for ws in workbook.worksheets:
                 # Read-only sheets trust the file's <dimension>; some programs write a stale
                 # one, which would cut rows and columns off silently. Read what is there.
                 ws.reset_dimensions()
             return workbook
-        except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-            why = f"not an Excel .xlsx workbook ({exc.__class__.__name__})"
     raise ImportRejected(path, [Problem(str(path), None, None, None, None, None, why)])
+
+
+def sheet_rows(path: Path | str, ws: Any, **bounds: int) -> Iterator[tuple[Any, ...]]:
+    """The values of ``ws``'s rows within ``bounds`` (``min_row``, ``max_row``) as
+    ``iter_rows`` gives them; a sheet openpyxl cannot parse is rejected naming its part."""
+    with reading(path, part=ws._worksheet_path, sheet=ws.title):
+        yield from ws.iter_rows(values_only=True, **bounds)
 
 
 def _combined(parent: str | None, own: str) -> str:
@@ -231,7 +241,7 @@ def find_table(
     with cells.date_system(workbook.epoch):  # claim may read months written as serials
         for ws in sheets:
             above: tuple[Any, ...] = ()
-            for number, row in enumerate(ws.iter_rows(max_row=HEADER_SCAN_ROWS, values_only=True), start=1):
+            for number, row in enumerate(sheet_rows(file, ws, max_row=HEADER_SCAN_ROWS), start=1):
                 candidate = _evaluate_row(file, ws.title, number, tuple(row), above, fields, mapping, claim)
                 above = tuple(row)
                 if need_extra and not candidate.table.extra and candidate.table.columns:
@@ -339,20 +349,24 @@ class DataRows:
     but empty rows far below, often down to row 1 048 576) and reading stops; once
     iterated, ``unread`` holds the Excel numbers of the non-empty rows below, as the
     sheet's XML pass found them (:meth:`SheetFacts.filled_after`), and ``stopped_after``
-    the last row read.
+    the last row read. ``unheaded`` holds, for each column with no header text (inside the
+    header row, or right of it) that has values in the rows read, how many and the first
+    (0-based column → (count, value)), so that no column of data goes unmentioned.
     """
 
     def __init__(self, workbook: Workbook, table: Table, facts: SheetFacts) -> None:
         self.ws, self.table, self.facts = workbook[table.sheet], table, facts
         self.unread: list[int] = []
         self.stopped_after: int | None = None
+        self.unheaded: dict[int, tuple[int, Any]] = {}
 
     def __iter__(self) -> Iterator[SourceRow]:
         width, start = len(self.table.headers), self.table.header_row + 1
         unsaved_rows = {r for r, c in self.facts.unsaved if c < width}
         fill = _MergedFill(self.facts.merged, self.table.header_row, width)
+        headless = [c for c, header in enumerate(self.table.headers) if header is None]
         blank_run, last = 0, self.table.header_row
-        for number, row in enumerate(self.ws.iter_rows(min_row=start, values_only=True), start=start):
+        for number, row in enumerate(sheet_rows(self.table.file, self.ws, min_row=start), start=start):
             values = fill(number, tuple(row[:width]) + (None,) * (width - len(row)))
             if number not in unsaved_rows and all(cells.is_blank(v) for v in values):
                 blank_run += 1
@@ -360,10 +374,22 @@ class DataRows:
                     self.stopped_after = last
                     self.unread = self.facts.filled_after(number, width)
                     return
+                if len(row) > width:  # a note beside the table on an otherwise empty row
+                    self._note_unheaded(row, width, ())
                 continue
             blank_run, last = 0, number
-            if not _is_totals(values):
-                yield SourceRow(number, values)
+            if _is_totals(values):
+                continue
+            if headless or len(row) > width:
+                self._note_unheaded(row, width, headless)
+            yield SourceRow(number, values)
+
+    def _note_unheaded(self, row: tuple[Any, ...], width: int, headless: list[int] | tuple[()]) -> None:
+        for column in (*headless, *range(width, len(row))):
+            value = row[column]
+            if not cells.is_blank(value):
+                count, first = self.unheaded.get(column, (0, value))
+                self.unheaded[column] = (count + 1, first)
 
 
 @dataclass
@@ -391,6 +417,8 @@ class Reading:
     records: list[Record]
     problems: list[Problem]
     warnings: list[Problem]
+    unheaded: dict[int, tuple[int, Any]] = field(default_factory=dict)
+    """Columns with values but no header text (see :attr:`DataRows.unheaded`)."""
 
 
 def problem_in(table: Table, row: SourceRow, column: int, why: str) -> Problem:
@@ -429,11 +457,11 @@ def read_records(
     formula with no saved result (in any field's column or claimed extra column), an
     ambiguous number such as ``1,234`` that the column's other values do not settle
     (:func:`core.importing.cells.settle`). Serial dates count from the workbook's date
-    system. Raises ``KeyError`` if the sheet's part is missing from the file.
+    system. Raises :class:`ImportRejected` if the sheet's part is missing or damaged.
     """
-    facts = sheet_facts(  # the part openpyxl reads
-        path, workbook[table.sheet]._worksheet_path, shared_strings=workbook.shared_strings, is_totals=_is_totals_label
-    )
+    part = workbook[table.sheet]._worksheet_path  # the part openpyxl reads
+    with reading(path, part=part, sheet=table.sheet):
+        facts = sheet_facts(path, part, shared_strings=workbook.shared_strings, is_totals=_is_totals_label)
     rows = DataRows(workbook, table, facts)
     parsers = [
         (spec, column, _column_parser(spec, table.headers[column]))
@@ -470,7 +498,7 @@ def read_records(
     for column, found in ambiguous.items():
         problems.extend(_settle_column(table, column, records, found))
     warnings = [*_other_sheets(table), *_unread(table, rows, facts), *_far_off(table, records, parsers)]
-    return Reading(records, problems, warnings)
+    return Reading(records, problems, warnings, rows.unheaded)
 
 
 def _far_off(table: Table, records: list[Record], parsers: list[tuple[FieldSpec, int, Callable]]) -> list[Problem]:

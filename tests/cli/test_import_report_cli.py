@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cli import app
-from tests.portfolio_files import POSITIONS, SPELLED, write_portfolio
+from tests.portfolio_files import POSITIONS, SPELLED, protected_by_an_unknown_attribute, rewrite, write_portfolio
 
 
 @pytest.fixture
@@ -57,3 +57,37 @@ def test_json_report_holds_every_column_and_the_changes(db, tmp_path):
     ]
     assert "'Произведено, т' lowered on 1 position: Д-1#2 (40 → 10)" in document["notes"]
     assert {m["field"] for m in document["missing"]} == {"manual_priority", "accepted_at"}
+
+
+def test_a_damaged_workbook_is_one_json_document_and_the_bad_file_exit_code(db, tmp_path):
+    valid = write_portfolio(tmp_path / "valid.xlsx", SPELLED, POSITIONS)
+    damaged = tmp_path / "damaged.xlsx"
+    rewrite(valid, damaged, "xl/workbook.xml", protected_by_an_unknown_attribute)
+    not_a_book = tmp_path / "notes.xlsx"
+    not_a_book.write_text("не книга", encoding="utf-8")
+
+    result = run(db, "import", "portfolio", str(damaged), "--json")
+
+    assert result.exit_code == run(db, "import", "portfolio", str(not_a_book), "--json").exit_code != 0
+    document = json.loads(result.stdout)
+    assert (document["status"], document["file"]) == ("rejected", str(damaged))
+    [problem] = document["problems"]
+    assert "damaged or not a workbook millplan can read: its part xl/workbook.xml" in problem["why"]
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_a_column_without_a_header_counts_among_the_columns_and_is_named(db, tmp_path):
+    import openpyxl
+
+    path = write_portfolio(tmp_path / "a.xlsx", SPELLED, POSITIONS)
+    book = openpyxl.load_workbook(path)
+    for row in (3, 4, 5):
+        book.active[f"V{row}"] = "важно: не отгружать"
+    book.save(path)
+
+    result = run(db, "import", "portfolio", str(path))
+
+    assert result.exit_code == 0, result.stderr
+    text = " ".join(result.stderr.split())
+    assert "portfolio: sheet 'Заказы', header row 2; 16 of 19 columns read" in text
+    assert "note: sheet 'Заказы', column V (no header, 3 values, e.g. 'важно: не отгружать'): ignored" in text

@@ -206,3 +206,25 @@ def test_flag_takes_its_columns_header_word():
     with pytest.raises(CellError):
         cells.flag("VIP")  # not without its header
     assert cells.header_words("Нет") == set()  # a "no" word never turns into yes
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [("дa", True), ("Дa", True), ("HET", False), ("нeт", False), ("KEY", True), ("Kлючевой", True), ("н", False), ("x", True)],
+)
+def test_flag_reads_look_alike_letters_as_the_word_meant(raw, expected):
+    # "дa" and "нeт" mix a Latin letter into Russian; "HET" is "нет" typed on the Latin layout
+    assert cells.flag(raw) is expected
+
+
+def test_flag_takes_its_header_word_typed_in_the_other_alphabet():
+    assert cells.flag("ключевой", also_yes=cells.header_words("Kлючевой")) is True  # Latin K in the header
+    assert cells.flag("VIP", also_yes=cells.header_words("VIP")) is True
+
+
+def test_an_unreadable_flag_lists_every_word_taken_including_the_header_word():
+    with pytest.raises(CellError) as caught:
+        cells.flag("может быть", also_yes=cells.header_words("VIP-клиент"))
+    message = str(caught.value)
+    for word in ("да", "yes", "1", "ключевой", "key", "✔", "vip", "нет", "no", "0", "empty"):
+        assert word in message

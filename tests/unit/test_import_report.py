@@ -34,6 +34,30 @@ def test_every_column_is_read_or_listed_as_ignored(plant_store, tmp_path):
     assert report.changes == []  # nothing stored before: nothing changed
 
 
+def test_a_column_of_data_without_a_header_is_named_as_ignored_with_its_values(plant_store, tmp_path):
+    path = write_portfolio(tmp_path / "unheaded.xlsx", SPELLED, POSITIONS)
+    book = openpyxl.load_workbook(path)
+    sheet = book.active
+    sheet["Q2"] = None  # "Вагоны" loses its header; its cells keep their "x"
+    for row in (3, 4, 5, 7):  # T: right of the header row; row 7 is otherwise empty
+        sheet[f"T{row}"] = "важно: не отгружать" if row < 7 else "см. письмо"
+    book.save(path)
+
+    report = import_portfolio(plant_store, path, login="planner")
+
+    unheaded = [(c.column, c.header, c.field, c.values, c.example) for c in report.columns if c.header is None]
+    assert unheaded == [("Q", None, None, 3, "x"), ("T", None, None, 4, "важно: не отгружать")]
+    assert "sheet 'Заказы', column T (no header, 4 values, e.g. 'важно: не отгружать'): ignored; " \
+        "give it a header millplan reads, or delete it" in report.notes
+    assert any(n.startswith("sheet 'Заказы', column Q (no header, 3 values, e.g. 'x'): ignored") for n in report.notes)
+    assert [c.column for c in report.columns if c.column in "PQRST"] == ["P", "Q", "R", "T"]  # S: empty, not listed
+    assert report.as_dict()["columns"][-1] == {
+        "table": "portfolio", "sheet": "Заказы", "column": "T", "header": None, "field": None, "label": None,
+        "values": 4, "example": "важно: не отгружать",
+    }
+    assert report.rows_read == 3  # the note on row 7 makes no position
+
+
 def test_plan_driving_fields_not_found_are_named_with_what_they_are_taken_as(plant_store, tmp_path):
     path = write_portfolio(tmp_path / "spelled.xlsx", SPELLED, POSITIONS)
 
@@ -85,6 +109,19 @@ def test_a_re_import_says_which_plan_driving_fields_it_changes(plant_store, tmp_
     with plant_store.unit_of_work() as repo:
         stored = {p.ref: p for p in repo.positions()}
     assert (stored["Д-1#1"].is_key_account, stored["Д-1#1"].tonnes_produced, stored["Д-1#1"].manual_priority) == (False, 25, None)
+
+
+def test_a_priority_re_import_reads_in_priority_terms_where_1_is_the_highest(plant_store, tmp_path):
+    first = [{**p, "manual_priority": n} for p, n in zip(POSITIONS, (3, 1, 2))]
+    import_portfolio(plant_store, write_portfolio(tmp_path / "first.xlsx", FULL, first), login="planner")
+    second = [{**p, "manual_priority": n} for p, n in zip(first, (1, 2, 2))]
+
+    report = import_portfolio(plant_store, write_portfolio(tmp_path / "second.xlsx", FULL, second), login="planner")
+
+    assert {c.object: c.direction for c in report.changes} == {"Д-1#1": "raised", "Д-1#2": "lowered"}
+    assert "'Приоритет' raised on 1 position: Д-1#1 (3 → 1)" in report.notes
+    assert "'Приоритет' lowered on 1 position: Д-1#2 (1 → 2)" in report.notes
+    assert {c["object"]: c["direction"] for c in report.as_dict()["changes"]} == {"Д-1#1": "raised", "Д-1#2": "lowered"}
 
 
 def test_a_key_account_with_no_positions_stored_is_reported_demoted(plant_store, tmp_path):
