@@ -110,6 +110,17 @@ async def test_a_position_typed_in_by_hand_is_promised_too(store):
         assert f"the requested {PLAN_MONTH} can be met: all 150.0 t on hours the plan leaves free" in text
 
 
+async def promise_deal_p(app, pilot) -> None:
+    """In the deals pane, ask the promise of deal P: its dialog is open."""
+    await pilot.press("f3")
+    await settle(pilot)
+    table = app.query_one("#deals-table", ViewTable)
+    table.move_cursor(row=table.get_row_index("P"))
+    await pilot.press("p")
+    await settle(pilot)
+    assert isinstance(app.screen, PromiseScreen)
+
+
 async def test_the_dialog_lists_each_displaced_position_with_its_lateness_at_80x24(sqlite_store):
     # M1 (1 000 t a month): K#1 (key) 600 t and A#1 400 t fill m0. P#1's 300 t, wanted in
     # m0, push 300 t of A#1 into m1 (free): 300 t·month late, 900 000 RUB; margin
@@ -117,13 +128,7 @@ async def test_the_dialog_lists_each_displaced_position_with_its_lateness_at_80x
     one_mill(sqlite_store, [position("K", 1, "20", 600, 41_000), position("A", 1, "20", 400, 51_000), position("P", 1, "20", 300, 61_000)])
     app = MillplanApp(sqlite_store, "plm", month=PLAN_MONTH)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("f3")
-        await settle(pilot)
-        table = app.query_one("#deals-table", ViewTable)
-        table.move_cursor(row=table.get_row_index("P"))
-        await pilot.press("p")
-        await settle(pilot)
-        assert isinstance(app.screen, PromiseScreen)
+        await promise_deal_p(app, pilot)
         text = " ".join(str(app.screen.query_one("#promise-text").render()).split())
         assert f"the requested {PLAN_MONTH} can be met: all 300.0 t; displaces 1 position(s)" in text
         assert "+8 100 000 RUB, net of 900 000 RUB of lateness caused" in text
@@ -148,13 +153,7 @@ async def test_the_dialog_warns_when_a_promise_lowers_marginal_income(sqlite_sto
     one_mill(sqlite_store, [position("A", 1, "20", 1000, 51_000), position("P", 1, "20", 300, 32_000)], horizon=1)
     app = MillplanApp(sqlite_store, "plm", month=PLAN_MONTH)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("f3")
-        await settle(pilot)
-        table = app.query_one("#deals-table", ViewTable)
-        table.move_cursor(row=table.get_row_index("P"))
-        await pilot.press("p")
-        await settle(pilot)
-        assert isinstance(app.screen, PromiseScreen)
+        await promise_deal_p(app, pilot)
         label = app.screen.query_one("#promise-text")
         text = " ".join(str(label.render()).split())
         assert "warning: accepting it would lower the plant's marginal income by 600 000 RUB" in text
