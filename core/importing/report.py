@@ -271,7 +271,7 @@ def write_rejects(path: Path, rejected: list[tuple[Table, SourceRow, list[Proble
         ws.append([*(h or "" for h in table.headers), ERROR_HEADER, "Строка исходного файла"])
         for cell in ws[1]:
             cell.font = Font(bold=True)
-        for _, row, problems in items:
+        for _table, row, problems in items:
             why = "; ".join(f"{p.column} {p.header or ''}: {p.why}".strip() if p.column else p.why for p in problems)
             ws.append([*row.values, why, row.number])
     workbook.save(path)

@@ -22,7 +22,7 @@ from tests.levers import conflict_plant
 from tests.people import add_user
 from storage.store import open_store
 from storage.tables import DealRow, NotificationRow
-from tests.plants import PLAN_MONTH, build, deal, mill, position, staff, tiny_plant
+from tests.plants import PLAN_MONTH, deal, position, staff, tiny_plant
 
 
 def _inbox(store, login):
