@@ -5,7 +5,7 @@
 
 For each size, in a new SQLite file: import a synthetic plant (core.demo.generate), cut
 next month's hours to 40 % (key accounts fall short, so conflicts open) and plan it; then
-time, per product line, the pane's whole read (:func:`core.approval.board` — revision,
+time, per product line, the pane's whole read (:func:`millplan.core.views.approval.board` — revision,
 in-force revision, conflicts, requests, escalations, reviews, blockers), the inbox badge's
 count (run every 30 s) and a position's history (which scans the newest audit entries for
 the revisions' edits of it). Each is read while a person waits or, for the badge, in the
@@ -23,7 +23,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.lean_plant import lean_plant  # noqa: E402
-from core import approval, audit, notifications, planning  # noqa: E402
+from millplan.core.mail import notifications
+from millplan.core.planning import run as planning
+from millplan.core.views import approval  # noqa: E402
+from millplan.core.views import history as audit
 
 SIZES = (500, 5_000)
 
@@ -44,7 +47,13 @@ def measure(positions: int) -> dict:
 
         boards = [approval.board(store, month, o.assignment.product_line, login="bench") for o in outcomes]
         figures["conflicts"] = sum(len(b.conflicts) for b in boards)
-        slowest("board_s", [lambda line=o.assignment.product_line: approval.board(store, month, line, login="bench") for o in outcomes])
+        slowest(
+            "board_s",
+            [
+                lambda line=o.assignment.product_line: approval.board(store, month, line, login="bench")
+                for o in outcomes
+            ],
+        )
         slowest("badge_s", [lambda: notifications.unread_count(store, "bench")] * 5)
         ref = outcomes[0].assignment.lines[0].position_ref
         slowest("history_s", [lambda: audit.history(store, ref)])
@@ -58,7 +67,9 @@ def main(argv: list[str]) -> None:
     for size in sizes:
         figures = measure(size)
         print(" ".join(f"{str(figures.get(c, '—')):>9}" for c in columns))
-    print("seconds, slowest product line; board is the Approval pane's read, badge the inbox count, history a position's")
+    print(
+        "seconds, slowest product line; board is the Approval pane's read, badge the inbox count, history a position's"
+    )
 
 
 if __name__ == "__main__":

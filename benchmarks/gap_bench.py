@@ -7,7 +7,7 @@
 With every position mandatory and whole and one month, the monthly assignment is the
 generalized assignment problem (solver/orlibrary.py). Each instance of
 ``../shared/data/gap/`` is solved twice by the same solver: through the prioritiser's own
-API (``solver.prioritiser.solve``, build + solve + read back, explanations off) and as
+API (``millplan.solver.prioritiser.solve``, build + solve + read back, explanations off) and as
 the textbook model written straight in PuLP (binary x[i, j]; Σ_i x = 1 per job;
 Σ_j a·x ≤ b per agent; minimise Σ c·x). Both times are wall clock around the whole call.
 The ratio ours / bare is the prioritiser's overhead — the figure to drive down; the
@@ -27,11 +27,11 @@ import pulp
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from solver.orlibrary import GapInstance, as_problem, read_instance, read_optima  # noqa: E402
-from solver import engines  # noqa: E402
-from solver.prioritiser import solve  # noqa: E402
-from solver.problem import Settings  # noqa: E402
-from solver.quiet import stdout_silenced  # noqa: E402
+from millplan.solver import engines  # noqa: E402
+from millplan.solver.orlibrary import GapInstance, as_problem, read_instance, read_optima  # noqa: E402
+from millplan.solver.prioritiser import solve  # noqa: E402
+from millplan.solver.problem import Settings  # noqa: E402
+from millplan.solver.quiet import stdout_silenced  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data" / "gap"
 DEFAULT_SETS = ("cattrysse1994", "chu1997/a", "chu1997/b", "chu1997/c")
@@ -78,8 +78,13 @@ def instances(selection: list[str], optima: dict[str, int]) -> list[str]:
 def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--solver", choices=("highs", "cbc"), default="highs")
-    parser.add_argument("--set", action="append", dest="sets", metavar="PREFIX",
-                        help="instance path prefix, e.g. cattrysse1994, chu1997/c, chu1997/c05; 'all'; repeatable")
+    parser.add_argument(
+        "--set",
+        action="append",
+        dest="sets",
+        metavar="PREFIX",
+        help="instance path prefix, e.g. cattrysse1994, chu1997/c, chu1997/c05; 'all'; repeatable",
+    )
     parser.add_argument("--limit", type=float, default=300.0, help="time limit per solve, s (default 300)")
     args = parser.parse_args(argv)
     optima = read_optima(DATA / "data.csv")
@@ -87,8 +92,10 @@ def main(argv: list[str]) -> None:
     if not paths:
         parser.error(f"no instance with a published optimum matches {args.sets}")
 
-    print(f"{'instance':<22} {'m':>3} {'n':>4} {'optimum':>8} {'ours':>8} {'status':>9} {'ours s':>7} "
-          f"{'bare':>8} {'status':>9} {'bare s':>7} {'ratio':>6}")
+    print(
+        f"{'instance':<22} {'m':>3} {'n':>4} {'optimum':>8} {'ours':>8} {'status':>9} {'ours s':>7} "
+        f"{'bare':>8} {'status':>9} {'bare s':>7} {'ratio':>6}"
+    )
     ratios, wrong, totals = [], [], [0.0, 0.0]
     for path in paths:
         instance = read_instance(DATA / path, name=path)
@@ -110,12 +117,16 @@ def main(argv: list[str]) -> None:
             flush=True,
         )
     print()
-    print(f"solver {args.solver}, time limit {args.limit:g} s; {len(paths)} instances, "
-          f"{len(ratios)} proven optimal by both")
+    print(
+        f"solver {args.solver}, time limit {args.limit:g} s; {len(paths)} instances, "
+        f"{len(ratios)} proven optimal by both"
+    )
     if ratios:
         mean = math.exp(sum(math.log(r) for r in ratios) / len(ratios))
-        print(f"overhead ours / bare: geometric mean {mean:.2f}, min {min(ratios):.2f}, max {max(ratios):.2f}; "
-              f"total {totals[0]:.1f} s against {totals[1]:.1f} s")
+        print(
+            f"overhead ours / bare: geometric mean {mean:.2f}, min {min(ratios):.2f}, max {max(ratios):.2f}; "
+            f"total {totals[0]:.1f} s against {totals[1]:.1f} s"
+        )
     print("every proven optimum matches the published one" if not wrong else f"WRONG OPTIMUM: {', '.join(wrong)}")
 
 

@@ -34,9 +34,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from solver import greedy  # noqa: E402
-from solver.prioritiser import Planner, solve  # noqa: E402
-from solver.problem import Demand, Lock, Option, Problem, Settings, Solution  # noqa: E402
+from millplan.solver import greedy  # noqa: E402
+from millplan.solver.prioritiser import Planner, solve  # noqa: E402
+from millplan.solver.problem import Demand, Lock, Option, Problem, Settings, Solution  # noqa: E402
 
 TIME_LIMIT = 120.0
 """Seconds any one solve may take; a run that hits it reports "feasible" and its gap."""
@@ -48,8 +48,11 @@ FULL = {
     "whole": dict(positions=5_000, mills=12, periods=3),
     "split": dict(positions=50_000, mills=30, periods=6),
     "replan": dict(positions=5_000, mills=12, periods=3),
-    "greedy": [dict(positions=500, mills=8, periods=1), dict(positions=5_000, mills=12, periods=3),
-               dict(positions=20_000, mills=30, periods=6)],
+    "greedy": [
+        dict(positions=500, mills=8, periods=1),
+        dict(positions=5_000, mills=12, periods=3),
+        dict(positions=20_000, mills=30, periods=6),
+    ],
 }
 QUICK = {
     "whole": dict(positions=300, mills=5, periods=2),
@@ -100,7 +103,9 @@ def plant(positions: int, mills: int, periods: int, seed: int = 1, settings: Set
         mean_hours = tonnes * sum(o.hours_per_tonne for o in options) / len(options)
         for o in options:
             need[o.mill, due] = need.get((o.mill, due), 0.0) + mean_hours / len(options)
-    hours = {(m, t): round(need.get((m, t), 0.0) * rng.uniform(0.8, 1.1), 1) for m in range(mills) for t in range(periods)}
+    hours = {
+        (m, t): round(need.get((m, t), 0.0) * rng.uniform(0.8, 1.1), 1) for m in range(mills) for t in range(periods)
+    }
     return Problem(tuple(demands), hours, settings or Settings(periods=periods))
 
 
@@ -111,8 +116,13 @@ def timed(problem: Problem) -> tuple[Solution, float]:
 
 
 def outcome(solution: Solution, seconds: float) -> dict:
-    return {"s": round(seconds, 2), "status": solution.status, "gap": solution.gap, "margin": solution.gross_margin,
-            "message": solution.message}
+    return {
+        "s": round(seconds, 2),
+        "status": solution.status,
+        "gap": solution.gap,
+        "margin": solution.gross_margin,
+        "message": solution.message,
+    }
 
 
 def run_whole(size: dict) -> dict:
@@ -133,8 +143,9 @@ def run_replan(size: dict) -> dict:
     for both re-plans (a new revision changes the model's shape)."""
     result = {}
     for whole in (False, True):
-        settings = Settings(periods=size["periods"], whole=whole, gap=0.005, time_limit=TIME_LIMIT,
-                            stability_penalty=STABILITY_PENALTY)
+        settings = Settings(
+            periods=size["periods"], whole=whole, gap=0.005, time_limit=TIME_LIMIT, stability_penalty=STABILITY_PENALTY
+        )
         problem = plant(**size, settings=settings)
         solution, seconds = timed(problem)
         runs = {"first": outcome(solution, seconds)}
@@ -206,10 +217,20 @@ def run_greedy(sizes: list[dict]) -> list[dict]:
             problem = plant(**size, settings=settings)
             baseline = greedy.plan(problem)
             solution, seconds = timed(problem)
-            rows.append({**size, "whole": whole, "greedy": baseline.gross_margin, "greedy_net": baseline.margin,
-                         "greedy_key_t": baseline.key_account_tonnes, "ours": solution.gross_margin,
-                         "ours_net": solution.margin, "ours_key_t": solution.key_account_tonnes,
-                         "status": solution.status, "s": round(seconds, 2)})
+            rows.append(
+                {
+                    **size,
+                    "whole": whole,
+                    "greedy": baseline.gross_margin,
+                    "greedy_net": baseline.margin,
+                    "greedy_key_t": baseline.key_account_tonnes,
+                    "ours": solution.gross_margin,
+                    "ours_net": solution.margin,
+                    "ours_key_t": solution.key_account_tonnes,
+                    "status": solution.status,
+                    "s": round(seconds, 2),
+                }
+            )
     return rows
 
 
@@ -277,14 +298,18 @@ def print_replan(size: dict, result: dict) -> None:
 def print_greedy(sizes: list[dict], rows: list[dict]) -> None:
     print("Excel-era rule (key accounts, then RUB/t, mills in order) against the prioritiser: marginal income,")
     print("and net of the lateness penalty; key-account tonnes made by their due month")
-    print(f"  {'plant':<44} {'positions':<9} {'greedy RUB':>16} {'prioritiser RUB':>16} {'ratio':>6} {'net ratio':>9}"
-          f"  {'key t greedy / prioritiser':>26}  prioritiser")
+    print(
+        f"  {'plant':<44} {'positions':<9} {'greedy RUB':>16} {'prioritiser RUB':>16} {'ratio':>6} {'net ratio':>9}"
+        f"  {'key t greedy / prioritiser':>26}  prioritiser"
+    )
     for r in rows:
         ratio = r["greedy"] / r["ours"] if r["ours"] else float("nan")
         net = r["greedy_net"] / r["ours_net"] if r["ours_net"] else float("nan")
         keys = f"{_rub(r['greedy_key_t'])} / {_rub(r['ours_key_t'])}"
-        print(f"  {_size(r):<44} {'whole' if r['whole'] else 'split':<9} {_rub(r['greedy']):>16} {_rub(r['ours']):>16} "
-              f"{ratio:>6.3f} {net:>9.3f}  {keys:>26}  {r['s']:.1f} s {r['status']}")
+        print(
+            f"  {_size(r):<44} {'whole' if r['whole'] else 'split':<9} {_rub(r['greedy']):>16} {_rub(r['ours']):>16} "
+            f"{ratio:>6.3f} {net:>9.3f}  {keys:>26}  {r['s']:.1f} s {r['status']}"
+        )
 
 
 PRINTERS = {"whole": print_whole, "split": print_split, "replan": print_replan, "greedy": print_greedy}

@@ -29,9 +29,9 @@ TODAY = date(2026, 11, 30)
 
 def measure(folder: Path) -> dict:
     sys.path.insert(0, str(ROOT))
-    from core.importing.mills import import_mills
-    from core.importing.portfolio import import_portfolio
-    from storage.store import open_store
+    from millplan.core.importing.mills import import_mills
+    from millplan.core.importing.portfolio import import_portfolio
+    from millplan.storage.store import open_store
 
     store = open_store(f"sqlite:///{folder}/bench.sqlite")
     import_mills(store, folder / "a" / "mills.xlsx", login="bench")
@@ -41,7 +41,11 @@ def measure(folder: Path) -> dict:
         report = import_portfolio(store, folder / book / "portfolio.xlsx", login="bench")
         times[name] = f"{time.perf_counter() - started:.1f}/{time.process_time() - cpu:.1f}"
     store.dispose()
-    return {**times, "changes": len(report.changes), "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
+    return {
+        **times,
+        "changes": len(report.changes),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+    }
 
 
 def main(argv: list[str]) -> None:
@@ -49,8 +53,8 @@ def main(argv: list[str]) -> None:
         print(json.dumps(measure(Path(argv[1]))))
         return
     sys.path.insert(0, str(ROOT))
-    from core.demo import generate
     from benchmarks.plan_bench import mills_for
+    from millplan.core.demo import generate
 
     sizes = [int(a) for a in argv] or list(SIZES)
     print(f"{'positions':>9} {'new s':>10} {'same s':>10} {'changed s':>10} {'changes':>8} {'peak MB':>8}")
@@ -58,10 +62,14 @@ def main(argv: list[str]) -> None:
         with tempfile.TemporaryDirectory() as folder:
             for book, seed in (("a", 7), ("b", 8)):
                 generate(Path(folder) / book, size, mills=mills_for(size), today=TODAY, seed=seed)
-            done = subprocess.run([sys.executable, __file__, "--one", folder], capture_output=True, text=True, check=True)
+            done = subprocess.run(
+                [sys.executable, __file__, "--one", folder], capture_output=True, text=True, check=True
+            )
         r = json.loads(done.stdout.strip().splitlines()[-1])
         print(f"{size:>9} {r['new']:>10} {r['same']:>10} {r['changed']:>10} {r['changes']:>8} {r['peak_rss_mb']:>8}")
-    print("seconds of the portfolio import, wall/CPU (the mill register beforehand); peak MB: the importing process's resident peak")
+    print(
+        "seconds of the portfolio import, wall/CPU (the mill register beforehand); peak MB: the importing process's resident peak"
+    )
 
 
 if __name__ == "__main__":

@@ -17,11 +17,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.plan_bench import mills_for  # noqa: E402
-from core.demo import generate  # noqa: E402
-from core.importing.mills import import_mills  # noqa: E402
-from core.importing.portfolio import import_portfolio  # noqa: E402
-from core.months import Month  # noqa: E402
-from storage.store import Store, open_store  # noqa: E402
+from millplan.core.demo import generate  # noqa: E402
+from millplan.core.domain.months import Month  # noqa: E402
+from millplan.core.importing.mills import import_mills  # noqa: E402
+from millplan.core.importing.portfolio import import_portfolio  # noqa: E402
+from millplan.storage.store import Store, open_store  # noqa: E402
 
 TODAY = date(2026, 11, 30)
 HOURS_SHARE = 0.4
@@ -40,7 +40,9 @@ def lean_plant(positions: int) -> Iterator[tuple[Store, Month]]:
         month = Month.of(TODAY) + 1
         with store.unit_of_work() as repo:
             plant = repo.plant()
-            repo.upsert_capacity([(m.code, month, plant.hours(m, month) * HOURS_SHARE) for m in plant.mills], "bench", "bench")
+            repo.upsert_capacity(
+                [(m.code, month, plant.hours(m, month) * HOURS_SHARE) for m in plant.mills], "bench", "bench"
+            )
         try:
             yield store, month
         finally:

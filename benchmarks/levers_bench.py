@@ -21,7 +21,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.lean_plant import lean_plant  # noqa: E402
-from core import conflicts, planning, requests  # noqa: E402
+from millplan.core.planning import run as planning
+from millplan.core.workflow import (
+    conflicts,  # noqa: E402
+    requests,
+)
 
 SIZES = (500, 5_000)
 
@@ -44,7 +48,9 @@ def measure(positions: int) -> dict:
             timed("dry_run_s", lambda: conflicts.force_in(store, first.id, login="bench", dry_run=True))
             timed("force_s", lambda: conflicts.force_in(store, first.id, login="bench"))
             ref = second.position_ref
-            raised = timed("raise_s", lambda: requests.request_priority(store, ref, raise_=True, login="bench", why="bench"))
+            raised = timed(
+                "raise_s", lambda: requests.request_priority(store, ref, raise_=True, login="bench", why="bench")
+            )
             timed("grant_s", lambda: requests.grant(store, raised.request.id, login="bench"))
     return figures
 

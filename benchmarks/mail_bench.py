@@ -27,14 +27,18 @@ import sqlalchemy as sa
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from core import notifications, outbox, planning  # noqa: E402
-from core.demo import generate  # noqa: E402
-from core.importing.mills import import_mills  # noqa: E402
-from core.importing.portfolio import import_portfolio  # noqa: E402
-from core.model import Role, User  # noqa: E402
-from core.months import Month  # noqa: E402
-from storage.store import open_store  # noqa: E402
-from storage.tables import NotificationNewsRow, NotificationRow, OutboxRow  # noqa: E402
+from millplan.core.demo import generate  # noqa: E402
+from millplan.core.domain.model import Role, User  # noqa: E402
+from millplan.core.domain.months import Month  # noqa: E402
+from millplan.core.importing.mills import import_mills  # noqa: E402
+from millplan.core.importing.portfolio import import_portfolio  # noqa: E402
+from millplan.core.mail import (
+    notifications,  # noqa: E402
+    outbox,
+)
+from millplan.core.planning import run as planning
+from millplan.storage.store import open_store  # noqa: E402
+from millplan.storage.tables import NotificationNewsRow, NotificationRow, OutboxRow  # noqa: E402
 from tests.people import add_user  # noqa: E402
 from tests.smtp_server import SmtpServer  # noqa: E402
 
@@ -66,7 +70,11 @@ def main(positions: int) -> None:
         with store.unit_of_work() as repo:
             written = sum(notifications.notify_changes(repo, None, draft, by="bench") for draft in drafts)
         with store.reading() as repo:
-            told = [m for n in range(len(managers)) for m in repo.mailbox.notifications(f"sm{n}", unread_only=False, limit=written)]
+            told = [
+                m
+                for n in range(len(managers))
+                for m in repo.mailbox.notifications(f"sm{n}", unread_only=False, limit=written)
+            ]
         listed = sum(len(message.items) for message in told)
         notify_seconds = time.perf_counter() - started
 
@@ -78,8 +86,12 @@ def main(positions: int) -> None:
         store.dispose()
     print(f"{positions} positions, {len(managers)} sales managers, {len(drafts)} drafts")
     print(f"plan, every line, notifying as it saves: {plan_seconds:.2f} s")
-    print(f"hand_waiting: {handed} notifications waiting under the managers' names handed to them + e-mails queued in {hand_seconds:.3f} s")
-    print(f"notify_changes: {written} notifications (one per manager and line, {listed} positions listed) + e-mails queued in {notify_seconds:.2f} s")
+    print(
+        f"hand_waiting: {handed} notifications waiting under the managers' names handed to them + e-mails queued in {hand_seconds:.3f} s"
+    )
+    print(
+        f"notify_changes: {written} notifications (one per manager and line, {listed} positions listed) + e-mails queued in {notify_seconds:.2f} s"
+    )
     print(f"deliver: {report.sent} e-mails sent in {deliver_seconds:.2f} s ({report.sent / deliver_seconds:.0f}/s)")
 
 

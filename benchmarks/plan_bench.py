@@ -31,12 +31,12 @@ def mills_for(positions: int) -> int:
 
 def measure(positions: int) -> dict:
     sys.path.insert(0, str(ROOT))
-    from core import planning
-    from core.demo import generate
-    from core.importing.mills import import_mills
-    from core.importing.portfolio import import_portfolio
-    from core.months import Month
-    from storage.store import open_store
+    from millplan.core.demo import generate
+    from millplan.core.domain.months import Month
+    from millplan.core.importing.mills import import_mills
+    from millplan.core.importing.portfolio import import_portfolio
+    from millplan.core.planning import run as planning
+    from millplan.storage.store import open_store
 
     today = date(2026, 11, 30)
     with tempfile.TemporaryDirectory() as folder:
@@ -68,9 +68,13 @@ def main(argv: list[str]) -> None:
         print(json.dumps(measure(int(argv[1]))))
         return
     sizes = [int(a) for a in argv] or list(SIZES)
-    print(f"{'positions':>9} {'mills':>5} {'import s':>9} {'plan s':>7} {'solver s':>9} {'considered':>10} {'lines':>6} {'peak MB':>8}  status")
+    print(
+        f"{'positions':>9} {'mills':>5} {'import s':>9} {'plan s':>7} {'solver s':>9} {'considered':>10} {'lines':>6} {'peak MB':>8}  status"
+    )
     for size in sizes:
-        done = subprocess.run([sys.executable, __file__, "--one", str(size)], capture_output=True, text=True, check=True)
+        done = subprocess.run(
+            [sys.executable, __file__, "--one", str(size)], capture_output=True, text=True, check=True
+        )
         r = json.loads(done.stdout.strip().splitlines()[-1])
         print(
             f"{r['positions']:>9} {r['mills']:>5} {r['import_s']:>9} {r['plan_s']:>7} {r['solver_s']:>9} "

@@ -21,12 +21,14 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.plan_bench import mills_for  # noqa: E402
-from core import deals, planning, promise  # noqa: E402
-from core.demo import generate  # noqa: E402
-from core.importing.mills import import_mills  # noqa: E402
-from core.importing.portfolio import import_portfolio  # noqa: E402
-from core.months import Month  # noqa: E402
-from storage.store import open_store  # noqa: E402
+from millplan.core.demo import generate  # noqa: E402
+from millplan.core.domain.months import Month  # noqa: E402
+from millplan.core.importing.mills import import_mills  # noqa: E402
+from millplan.core.importing.portfolio import import_portfolio  # noqa: E402
+from millplan.core.planning import promise
+from millplan.core.planning import run as planning
+from millplan.core.workflow import deals  # noqa: E402
+from millplan.storage.store import open_store  # noqa: E402
 
 
 def main(argv: list[str]) -> None:
@@ -41,21 +43,36 @@ def main(argv: list[str]) -> None:
         for horizon in (1, 3, 12):
             started = time.perf_counter()
             outcomes = planning.plan(store, month, login="bench", options={"horizon": horizon})
-            print(json.dumps({
-                "positions": positions, "horizon": horizon, "plan_s": round(time.perf_counter() - started, 2),
-                "solver_s": round(sum(o.seconds for o in outcomes), 2),
-                "status": sorted({o.solver_status for o in outcomes}),
-                "lines": sum(len(o.assignment.lines) for o in outcomes),
-                "forecast_lines": sum(len(o.assignment.forecast) for o in outcomes),
-            }), flush=True)
+            print(
+                json.dumps(
+                    {
+                        "positions": positions,
+                        "horizon": horizon,
+                        "plan_s": round(time.perf_counter() - started, 2),
+                        "solver_s": round(sum(o.seconds for o in outcomes), 2),
+                        "status": sorted({o.solver_status for o in outcomes}),
+                        "lines": sum(len(o.assignment.lines) for o in outcomes),
+                        "forecast_lines": sum(len(o.assignment.forecast) for o in outcomes),
+                    }
+                ),
+                flush=True,
+            )
         waiting = max(deals.summaries(store), key=lambda s: s.tonnes, default=None)
         if waiting is not None:
             started = time.perf_counter()
             answer = promise.promise_deal(store, waiting.deal.number, month=month, horizon=6)
-            print(json.dumps({
-                "promise": waiting.deal.number, "tonnes": answer.tonnes, "earliest": str(answer.earliest),
-                "displaced": len(answer.displaced), "promise_s": round(time.perf_counter() - started, 2),
-            }), flush=True)
+            print(
+                json.dumps(
+                    {
+                        "promise": waiting.deal.number,
+                        "tonnes": answer.tonnes,
+                        "earliest": str(answer.earliest),
+                        "displaced": len(answer.displaced),
+                        "promise_s": round(time.perf_counter() - started, 2),
+                    }
+                ),
+                flush=True,
+            )
         store.dispose()
 
 

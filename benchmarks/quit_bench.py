@@ -6,7 +6,7 @@ The demo plant's month after next, kept options whole positions over six months 
 limit, is planned from the Assignment pane (F5) in a real process running the workstation
 headless; a few seconds in, the app quits as ``q`` does and the process ends as
 ``millplan tui`` does (``cli.main``: a cancelled solve still running after
-:data:`solver.control.GRACE` s is left behind). Prints the seconds from the quit to the end of
+:data:`millplan.solver.control.GRACE` s is left behind). Prints the seconds from the quit to the end of
 the process, whether the solve had to be left behind, and that nothing was saved.
 """
 
@@ -23,12 +23,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.solve_control_bench import OPTIONS, plant  # noqa: E402
 from benchmarks.solve_control_bench import MONTH as NEXT_MONTH  # noqa: E402
-from core import planning  # noqa: E402
-from core.horizon import PlanOptions  # noqa: E402
-from core.model import Role, User  # noqa: E402
-from storage.store import open_store  # noqa: E402
+from benchmarks.solve_control_bench import OPTIONS, plant  # noqa: E402
+from millplan.core.domain.model import Role, User  # noqa: E402
+from millplan.core.planning import run as planning  # noqa: E402
+from millplan.core.planning.options import PlanOptions  # noqa: E402
+from millplan.storage.store import open_store  # noqa: E402
 
 MONTH = NEXT_MONTH + 1
 """The month after next: its whole-position plan over six months takes HiGHS 15 s and more."""
@@ -51,8 +51,8 @@ def prepare(folder: Path, solver: str) -> Path:
 
 def child(path: str, after: float) -> None:
     """Run the workstation on ``path``, plan, quit ``after`` s later, end as the CLI does."""
-    from solver import control
-    from tui.app import MillplanApp
+    from millplan.solver import control
+    from millplan.tui.app import MillplanApp
 
     store = open_store(f"sqlite:///{path}")
     app = MillplanApp(store, "bench", month=MONTH)
@@ -90,12 +90,16 @@ def main() -> None:
             before = revisions(path)
             for after in (2.0, 3.0, 4.0, 5.0, 6.0):
                 Path(f"{path}.left").unlink(missing_ok=True)
-                subprocess.run([sys.executable, __file__, "--child", str(path), str(after)], check=True, stdout=subprocess.DEVNULL)
+                subprocess.run(
+                    [sys.executable, __file__, "--child", str(path), str(after)], check=True, stdout=subprocess.DEVNULL
+                )
                 ended = time.time()
                 quit_at = float(Path(f"{path}.quit").read_text())
                 left = " (solve left behind)" if Path(f"{path}.left").exists() else ""
                 saved = revisions(path) - before
-                print(f"{solver:>6} quit {after:.0f} s into the plan: process ended {ended - quit_at:4.2f} s later{left}; revisions saved: {saved}")
+                print(
+                    f"{solver:>6} quit {after:.0f} s into the plan: process ended {ended - quit_at:4.2f} s later{left}; revisions saved: {saved}"
+                )
 
 
 if __name__ == "__main__":

@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/solve_control_bench.py            # limits 2, 5, 10 s; cancels at 1–6 s
     .venv/bin/python benchmarks/solve_control_bench.py --quick    # one limit, two cancels
 
-The demo plant (``core.demo.generate``, 700 positions, four product lines) planned for
+The demo plant (``millplan.core.demo.generate``, 700 positions, four product lines) planned for
 next month with whole positions over six months — a MIP no solver proves in seconds:
 
 * **limit**: the plan of all four lines with ``--time-limit``-style limits; prints the
@@ -28,14 +28,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from core import planning  # noqa: E402
-from core.demo import DEMO_POSITIONS, generate  # noqa: E402
-from core.horizon import DEFAULT_TIME_LIMIT  # noqa: E402
-from core.importing.mills import import_mills  # noqa: E402
-from core.importing.portfolio import import_portfolio  # noqa: E402
-from core.months import Month  # noqa: E402
-from solver.control import Cancelled, Deadline  # noqa: E402
-from storage.store import open_store  # noqa: E402
+from millplan.core.demo import DEMO_POSITIONS, generate  # noqa: E402
+from millplan.core.domain.months import Month  # noqa: E402
+from millplan.core.importing.mills import import_mills  # noqa: E402
+from millplan.core.importing.portfolio import import_portfolio  # noqa: E402
+from millplan.core.planning import run as planning  # noqa: E402
+from millplan.core.planning.options import DEFAULT_TIME_LIMIT  # noqa: E402
+from millplan.solver.control import Cancelled, Deadline  # noqa: E402
+from millplan.storage.store import open_store  # noqa: E402
 
 TODAY = date(2026, 11, 30)
 MONTH = Month.of(TODAY) + 1
@@ -70,7 +70,8 @@ def limited(template: Path, limit: float | None, default: float | None = None) -
     solved = sum(o.seconds for o in outcomes)
     lines = ", ".join(
         f"{o.assignment.product_line} {o.solver_status}"
-        + ("" if o.gap in (None, 0.0) else f" {o.gap * 100:.2g} %") + f" {o.seconds:.2f} s"
+        + ("" if o.gap in (None, 0.0) else f" {o.gap * 100:.2g} %")
+        + f" {o.seconds:.2f} s"
         for o in outcomes
     )
     label = f"limit {limit:g} s" if limit is not None else f"default {default:g} s"
@@ -99,7 +100,9 @@ def cancelled(template: Path, solver: str, after: float) -> None:
         written = repo.assignment(MONTH, "ТБД") is not None
     store.dispose()
     how = "cancelled" if "cancelled" in ended else "finished first"
-    print(f"{solver:>6} cancel at {after:3.1f} s: {how} {ended.popitem()[1] - asked:5.2f} s later, draft written: {written}")
+    print(
+        f"{solver:>6} cancel at {after:3.1f} s: {how} {ended.popitem()[1] - asked:5.2f} s later, draft written: {written}"
+    )
 
 
 def main(argv: list[str]) -> None:

@@ -23,13 +23,15 @@ ROOT = Path(__file__).resolve().parents[1]
 def main(argv: list[str]) -> None:
     sys.path.insert(0, str(ROOT))
     from benchmarks.plan_bench import mills_for
-    from core import assignments, database, planning
-    from core.demo import generate
-    from core.diff import revision_diff
-    from core.importing.mills import import_mills
-    from core.importing.portfolio import import_portfolio
-    from core.months import Month
-    from storage.store import open_store
+    from millplan.core import database
+    from millplan.core.demo import generate
+    from millplan.core.domain.months import Month
+    from millplan.core.importing.mills import import_mills
+    from millplan.core.importing.portfolio import import_portfolio
+    from millplan.core.planning import run as planning
+    from millplan.core.planning.diff import revision_diff
+    from millplan.core.workflow import assignments
+    from millplan.storage.store import open_store
 
     positions = int(argv[0]) if argv else 5_000
     today = date(2026, 11, 30)
@@ -49,14 +51,24 @@ def main(argv: list[str]) -> None:
             action()
             figures[name] = time.perf_counter() - started
 
-        timed("submit + approve, every line", lambda: [
-            (assignments.submit(store, month, line, login="bench"), assignments.approve(store, month, line, login="bench"))
-            for line in lines
-        ])
+        timed(
+            "submit + approve, every line",
+            lambda: [
+                (
+                    assignments.submit(store, month, line, login="bench"),
+                    assignments.approve(store, month, line, login="bench"),
+                )
+                for line in lines
+            ],
+        )
         refs = {o.assignment.product_line: o.assignment.lines[0].position_ref for o in outcomes if o.assignment.lines}
-        timed("exclusion after approval (copies into revision 2), every line", lambda: [
-            assignments.set_excluded(store, month, line, ref, True, login="bench", reason="bench") for line, ref in refs.items()
-        ])
+        timed(
+            "exclusion after approval (copies into revision 2), every line",
+            lambda: [
+                assignments.set_excluded(store, month, line, ref, True, login="bench", reason="bench")
+                for line, ref in refs.items()
+            ],
+        )
         timed("diff revision 1 → 2, every line", lambda: [revision_diff(store, month, line) for line in refs])
         copy = Path(folder) / "copy.sqlite"
         timed("db backup", lambda: database.backup(url, copy))
@@ -64,7 +76,9 @@ def main(argv: list[str]) -> None:
         timed("db restore (check, copy in, upgrade)", lambda: database.restore(url, copy))
         size_mb = copy.stat().st_size / 1e6
         assignment_lines = sum(len(o.assignment.lines) for o in outcomes)
-    print(f"{positions} positions, {len(lines)} product lines, {assignment_lines} assignment lines, database {size_mb:.1f} MB")
+    print(
+        f"{positions} positions, {len(lines)} product lines, {assignment_lines} assignment lines, database {size_mb:.1f} MB"
+    )
     for name, seconds in figures.items():
         print(f"  {name:<62} {seconds:6.2f} s")
 

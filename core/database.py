@@ -13,13 +13,13 @@ import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
-from core import identity
-from core.errors import InvalidInput, MillplanError, NotFound
-from core.permissions import Action, actor, require
-from storage import backup as store_backup
-from storage import migrate
-from storage.engine import masked, sqlite_file
-from storage.store import open_store
+from millplan.core.access import identity
+from millplan.core.access.permissions import Action, actor, require
+from millplan.core.domain.errors import InvalidInput, MillplanError, NotFound
+from millplan.storage import backup as store_backup
+from millplan.storage import migrate
+from millplan.storage.engine import masked, sqlite_file
+from millplan.storage.store import open_store
 
 NEEDED_TABLES = {"alembic_version", "users", "mills", "deals", "positions", "assignments", "audit_log"}
 
@@ -99,7 +99,9 @@ def check_backup(file: Path) -> str:
     if missing:
         raise InvalidInput(f"{file} is not a millplan database (no table {', '.join(sorted(missing))})")
     if revision not in migrate.known_revisions():
-        raise InvalidInput(f"{file} is at migration {revision!r}, which this millplan does not know: restore it with a newer millplan")
+        raise InvalidInput(
+            f"{file} is at migration {revision!r}, which this millplan does not know: restore it with a newer millplan"
+        )
     return revision
 
 
@@ -110,7 +112,7 @@ def restore(url: str, file: Path, *, as_login: str | None = None) -> str:
 
     Raises :class:`MillplanError` for PostgreSQL (with ``pg_restore`` advice),
     :class:`InvalidInput` / :class:`NotFound` for a file that is not a good backup (see
-    :func:`check_backup`), and :class:`Forbidden` unless who acts (:mod:`core.identity`,
+    :func:`check_backup`), and :class:`Forbidden` unless who acts (:mod:`millplan.core.access.identity`,
     ``as_login`` as ``--as``) is an admin of the store being replaced. A restore into a
     new file replaces no one's store: the OS login acts (``--as`` needs a store to be
     proven on).

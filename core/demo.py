@@ -17,47 +17,194 @@ import openpyxl
 import platformdirs
 from openpyxl.styles import Font
 
-from core import planning
-from core.attributes import mass_per_metre_kg
-from core.importing.mills import import_mills
-from core.importing.portfolio import import_portfolio
-from core.horizon import DEFAULT_HORIZON
-from core.months import Month, plant_today
-from storage.store import Store
+from millplan.core.domain.months import Month, plant_today
+from millplan.core.importing.mills import import_mills
+from millplan.core.importing.portfolio import import_portfolio
+from millplan.core.planning import run as planning
+from millplan.core.planning.attributes import mass_per_metre_kg
+from millplan.core.planning.options import DEFAULT_HORIZON
+from millplan.storage.store import Store
 
 # The demo plant's mills, modelled on a Russian pipe plant's register: code, name, shop,
 # product line, product type, OD from/to mm, wall from/to mm, grades, standards, speed m/h,
 # nominal hours per month, conversion cost RUB/t.
 MILLS = (
-    ("ЛДП-1420", "Стан 1420 (JCOE)", "Цех ТБД", "ТБД", "сварная прямошовная", 508, 1422, 10, 45,
-     "К52, К56, К60, К65, X52, X60, X65, X70, X80", "ГОСТ 20295, API 5L, ТУ", 94, 620, 9000),
-    ("ТЭСЦ6-1020", "Стан 1020-1220", "ТЭСЦ-6", "ТБД", "сварная прямошовная", 1020, 1220, 8, 22,
-     "К52, К56, К60, X60, X65, X70", "ГОСТ 20295, API 5L, ТУ", 110, 600, 8000),
-    ("ТЭСЦ6-530", "Стан 530-820", "ТЭСЦ-6", "ТБД", "сварная прямошовная", 530, 820, 6, 20,
-     "К52, К56, X52, X60, X65, 09Г2С, 17Г1С", "ГОСТ 20295, ГОСТ 10704, API 5L", 160, 600, 7500),
-    ("ЭСА-114", "Стан ТЭСА 114-530", "ТЭСЦ-2", "ЭСТ", "электросварная", 114, 530, 4, 12,
-     "20, 09Г2С, 17Г1С, К52, X52", "ГОСТ 10704, ГОСТ 10705, ГОСТ 20295", 900, 620, 4500),
-    ("ТПЦ1-ПИЛ", "Пилигримовый стан", "ТПЦ-1", "БШТ", "бесшовная горячедеформированная", 273, 426, 8, 40,
-     "20, 09Г2С, 13ХФА, К52", "ГОСТ 8732, ТУ", 100, 560, 14000),
-    ("ТПЦ8-102", "Непрерывный стан 30-102", "ТПЦ-8", "БШТ", "бесшовная горячедеформированная", 32, 108, 3, 8,
-     "10, 20, 09Г2С, 13ХФА", "ГОСТ 8732, API 5CT", 7000, 640, 6000),
-    ("ТПЦ-PQF", "Стан PQF 73-273", "ТПЦ-9", "БШТ", "бесшовная горячедеформированная", 73, 273, 5, 25,
-     "20, 09Г2С, 13ХФА, J55, N80, L80, P110", "ГОСТ 8732, API 5CT, API 5L", 1100, 620, 9000),
-    ("ЦХП-ХПТ", "Станы ХПТ", "ЦХП", "ХДТ", "бесшовная холоднодеформированная", 10, 114, 1, 12,
-     "10, 20, 12Х18Н10Т, 09Г2С", "ГОСТ 8734, ГОСТ 9941", 250, 580, 25000),
+    (
+        "ЛДП-1420",
+        "Стан 1420 (JCOE)",
+        "Цех ТБД",
+        "ТБД",
+        "сварная прямошовная",
+        508,
+        1422,
+        10,
+        45,
+        "К52, К56, К60, К65, X52, X60, X65, X70, X80",
+        "ГОСТ 20295, API 5L, ТУ",
+        94,
+        620,
+        9000,
+    ),
+    (
+        "ТЭСЦ6-1020",
+        "Стан 1020-1220",
+        "ТЭСЦ-6",
+        "ТБД",
+        "сварная прямошовная",
+        1020,
+        1220,
+        8,
+        22,
+        "К52, К56, К60, X60, X65, X70",
+        "ГОСТ 20295, API 5L, ТУ",
+        110,
+        600,
+        8000,
+    ),
+    (
+        "ТЭСЦ6-530",
+        "Стан 530-820",
+        "ТЭСЦ-6",
+        "ТБД",
+        "сварная прямошовная",
+        530,
+        820,
+        6,
+        20,
+        "К52, К56, X52, X60, X65, 09Г2С, 17Г1С",
+        "ГОСТ 20295, ГОСТ 10704, API 5L",
+        160,
+        600,
+        7500,
+    ),
+    (
+        "ЭСА-114",
+        "Стан ТЭСА 114-530",
+        "ТЭСЦ-2",
+        "ЭСТ",
+        "электросварная",
+        114,
+        530,
+        4,
+        12,
+        "20, 09Г2С, 17Г1С, К52, X52",
+        "ГОСТ 10704, ГОСТ 10705, ГОСТ 20295",
+        900,
+        620,
+        4500,
+    ),
+    (
+        "ТПЦ1-ПИЛ",
+        "Пилигримовый стан",
+        "ТПЦ-1",
+        "БШТ",
+        "бесшовная горячедеформированная",
+        273,
+        426,
+        8,
+        40,
+        "20, 09Г2С, 13ХФА, К52",
+        "ГОСТ 8732, ТУ",
+        100,
+        560,
+        14000,
+    ),
+    (
+        "ТПЦ8-102",
+        "Непрерывный стан 30-102",
+        "ТПЦ-8",
+        "БШТ",
+        "бесшовная горячедеформированная",
+        32,
+        108,
+        3,
+        8,
+        "10, 20, 09Г2С, 13ХФА",
+        "ГОСТ 8732, API 5CT",
+        7000,
+        640,
+        6000,
+    ),
+    (
+        "ТПЦ-PQF",
+        "Стан PQF 73-273",
+        "ТПЦ-9",
+        "БШТ",
+        "бесшовная горячедеформированная",
+        73,
+        273,
+        5,
+        25,
+        "20, 09Г2С, 13ХФА, J55, N80, L80, P110",
+        "ГОСТ 8732, API 5CT, API 5L",
+        1100,
+        620,
+        9000,
+    ),
+    (
+        "ЦХП-ХПТ",
+        "Станы ХПТ",
+        "ЦХП",
+        "ХДТ",
+        "бесшовная холоднодеформированная",
+        10,
+        114,
+        1,
+        12,
+        "10, 20, 12Х18Н10Т, 09Г2С",
+        "ГОСТ 8734, ГОСТ 9941",
+        250,
+        580,
+        25000,
+    ),
 )
 
 MILL_HEADERS = (
-    "Код агрегата", "Наименование", "Цех", "Товарная линия", "Вид продукции", "Диаметр от, мм",
-    "Диаметр до, мм", "Стенка от, мм", "Стенка до, мм", "Марки стали", "НТД", "Скорость, м/ч",
-    "Фонд времени (номинал), ч/мес", "Затраты передела (перем.), руб/т",
+    "Код агрегата",
+    "Наименование",
+    "Цех",
+    "Товарная линия",
+    "Вид продукции",
+    "Диаметр от, мм",
+    "Диаметр до, мм",
+    "Стенка от, мм",
+    "Стенка до, мм",
+    "Марки стали",
+    "НТД",
+    "Скорость, м/ч",
+    "Фонд времени (номинал), ч/мес",
+    "Затраты передела (перем.), руб/т",
 )
-NORM_HEADERS = ("Код агрегата", "Диаметр от, мм", "Диаметр до, мм", "Стенка от, мм", "Стенка до, мм", "Производительность, т/ч")
+NORM_HEADERS = (
+    "Код агрегата",
+    "Диаметр от, мм",
+    "Диаметр до, мм",
+    "Стенка от, мм",
+    "Стенка до, мм",
+    "Производительность, т/ч",
+)
 PORTFOLIO_HEADERS = (
-    "№ сделки", "Клиент", "Ключевой клиент", "Менеджер", "Статус сделки", "Дата акцепта", "№ поз.",
-    "Товарная линия", "Вид трубы", "Диаметр, мм", "Стенка, мм", "Марка стали", "НТД", "Длина, м",
-    "Количество, т", "Произведено, т", "Цена, руб/т", "Перем. затраты (металл), руб/т",
-    "Месяц поставки", "Приоритет", "Примечание",
+    "№ сделки",
+    "Клиент",
+    "Ключевой клиент",
+    "Менеджер",
+    "Статус сделки",
+    "Дата акцепта",
+    "№ поз.",
+    "Товарная линия",
+    "Вид трубы",
+    "Диаметр, мм",
+    "Стенка, мм",
+    "Марка стали",
+    "НТД",
+    "Длина, м",
+    "Количество, т",
+    "Произведено, т",
+    "Цена, руб/т",
+    "Перем. затраты (металл), руб/т",
+    "Месяц поставки",
+    "Приоритет",
+    "Примечание",
 )
 
 _PIPE_TYPE = {"ТБД": "ДСП", "ЭСТ": "ЭСП", "БШТ": "Б/Ш г/д", "ХДТ": "Б/Ш х/д"}
@@ -72,12 +219,38 @@ BOOK_MONTHS = 3.2
 """The order book holds this many months of every mill's nominal hours."""
 _MONTH_WEIGHTS = {-1: 0.10, 0: 0.25, 1: 0.30, 2: 0.20, 3: 0.15}
 """Share of deals by requested month relative to today's: a few overdue, most soon."""
-_MANAGERS = ("Иванов А. С.", "Петрова Е. В.", "Соколов Д. Н.", "Кузнецова М. А.",
-             "Морозова О. Г.", "Волков И. П.", "Новикова Т. Р.", "Лебедев С. Ю.")
-_CUSTOMER_STEMS = ("СтальРесурс", "ГазТрансНефть", "СибНефтеПровод", "ТеплоСеть-Сервис", "ВодоКанал-Проект",
-                   "ПромТрубКомплект", "Нефтяник-Снаб", "АрктикГазПроект", "ТехноМетСнаб", "ГазоСетьСтрой",
-                   "УралЭнергоСтрой", "КамаНефтеСервис", "БурСервис", "ТрансМагистраль", "ЮграНефтеГаз",
-                   "ТрубМаркет", "КотлоМаш", "ХимМашСборка", "Северный металлоцентр", "МонтажСпецСтрой")
+_MANAGERS = (
+    "Иванов А. С.",
+    "Петрова Е. В.",
+    "Соколов Д. Н.",
+    "Кузнецова М. А.",
+    "Морозова О. Г.",
+    "Волков И. П.",
+    "Новикова Т. Р.",
+    "Лебедев С. Ю.",
+)
+_CUSTOMER_STEMS = (
+    "СтальРесурс",
+    "ГазТрансНефть",
+    "СибНефтеПровод",
+    "ТеплоСеть-Сервис",
+    "ВодоКанал-Проект",
+    "ПромТрубКомплект",
+    "Нефтяник-Снаб",
+    "АрктикГазПроект",
+    "ТехноМетСнаб",
+    "ГазоСетьСтрой",
+    "УралЭнергоСтрой",
+    "КамаНефтеСервис",
+    "БурСервис",
+    "ТрансМагистраль",
+    "ЮграНефтеГаз",
+    "ТрубМаркет",
+    "КотлоМаш",
+    "ХимМашСборка",
+    "Северный металлоцентр",
+    "МонтажСпецСтрой",
+)
 _FORMS = ("ООО", "АО", "ПАО")
 
 
@@ -119,7 +292,9 @@ def _position(mill: tuple, rng: random.Random) -> tuple:
     return od, wall, rng.choice(grades), rng.choice(standards)
 
 
-def generate(folder: Path, positions: int, *, mills: int = len(MILLS), today: date | None = None, seed: int = 7) -> PlantFiles:
+def generate(
+    folder: Path, positions: int, *, mills: int = len(MILLS), today: date | None = None, seed: int = 7
+) -> PlantFiles:
     """Write ``mills.xlsx`` and ``portfolio.xlsx`` for a plant of ``positions`` positions
     and ``mills`` mills into ``folder``; requested months lie from one month back to
     three ahead of ``today``'s month. Deterministic for a given seed and date."""
@@ -148,7 +323,9 @@ def _write_mills(path: Path, plant: list[tuple], start: Month, rng: random.Rando
     for mill in plant:
         # one planned maintenance stop per mill somewhere in the half-year
         stop = rng.randrange(1, 7)
-        calendar.append([mill[0], *(mill[12] if i != stop else round(mill[12] * rng.uniform(0.4, 0.7)) for i in range(7))])
+        calendar.append(
+            [mill[0], *(mill[12] if i != stop else round(mill[12] * rng.uniform(0.4, 0.7)) for i in range(7))]
+        )
     for cell in calendar[1][1:]:
         cell.number_format = "mmm yyyy"
     norms = book.create_sheet("Нормы производительности")
@@ -163,7 +340,9 @@ def _write_mills(path: Path, plant: list[tuple], start: Month, rng: random.Rando
     book.save(path)
 
 
-def _write_portfolio(path: Path, plant: list[tuple], positions: int, start: Month, today: date, rng: random.Random) -> None:
+def _write_portfolio(
+    path: Path, plant: list[tuple], positions: int, start: Month, today: date, rng: random.Random
+) -> None:
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = "Портфель"
@@ -196,13 +375,31 @@ def _write_portfolio(path: Path, plant: list[tuple], positions: int, start: Mont
             tonnes = max(1, round(rng.uniform(0.2, 1.8) * mean_hours * tonnes_per_hour))
             price = round(rng.uniform(p_low, p_high), -2)
             produced = round(tonnes * rng.choice((0, 0, 0, 0, 0, 0.25, 0.5))) if not pending else 0
-            sheet.append([
-                f"Д-{start.year % 100:02d}/{deal_no:04d}", customer, "да" if customer in key_accounts else "нет",
-                manager, "На акцепте" if pending else "Акцептована", accepted_at, number, line,
-                _PIPE_TYPE[line], od, wall, grade, standard, rng.choice((9, 10.5, 11.5, 12, 18)),
-                tonnes, produced, price, round(price * rng.uniform(m_low, m_high), -1),
-                datetime(month.year, month.month, 1), rng.choice((None, None, None, 1, 2, 3)), None,
-            ])
+            sheet.append(
+                [
+                    f"Д-{start.year % 100:02d}/{deal_no:04d}",
+                    customer,
+                    "да" if customer in key_accounts else "нет",
+                    manager,
+                    "На акцепте" if pending else "Акцептована",
+                    accepted_at,
+                    number,
+                    line,
+                    _PIPE_TYPE[line],
+                    od,
+                    wall,
+                    grade,
+                    standard,
+                    rng.choice((9, 10.5, 11.5, 12, 18)),
+                    tonnes,
+                    produced,
+                    price,
+                    round(price * rng.uniform(m_low, m_high), -1),
+                    datetime(month.year, month.month, 1),
+                    rng.choice((None, None, None, 1, 2, 3)),
+                    None,
+                ]
+            )
             written += 1
     last = sheet.max_row
     sheet.append(["Итого", *([None] * 13), f"=SUM(O4:O{last})", f"=SUM(P4:P{last})"])

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from itertools import combinations
 
-from solver.problem import ROUND_OFF, Conflict, Demand, Problem, hours_room, locked_lines
+from millplan.solver.problem import ROUND_OFF, Conflict, Demand, Problem, hours_room, locked_lines
 
 MAX_GROUP_MILLS = 4
 MANY_MILLS = 12
@@ -64,19 +64,37 @@ def _demand_conflicts(problem: Problem, d: Demand) -> list[Conflict]:
     for lock in d.locked:
         cell = (lock.mill, lock.period)
         if lock.mill not in options:
-            found.append(Conflict((d.id,), (cell,), f"demand {d.id} is locked on {_cells([cell])}, which cannot make it"))
+            found.append(
+                Conflict((d.id,), (cell,), f"demand {d.id} is locked on {_cells([cell])}, which cannot make it")
+            )
         elif not 0 <= lock.period < s.periods:
-            found.append(Conflict((d.id,), (cell,), f"demand {d.id} is locked on {_cells([cell])}, outside the horizon of {s.periods} months"))
+            found.append(
+                Conflict(
+                    (d.id,),
+                    (cell,),
+                    f"demand {d.id} is locked on {_cells([cell])}, outside the horizon of {s.periods} months",
+                )
+            )
         elif d.mandatory and lock.period != 0:
-            found.append(Conflict((d.id,), (cell,), f"demand {d.id} is mandatory this month but locked on {_cells([cell])}"))
+            found.append(
+                Conflict((d.id,), (cell,), f"demand {d.id} is mandatory this month but locked on {_cells([cell])}")
+            )
     locked = sum(lock.tonnes for lock in d.locked)
     if locked > d.tonnes + ROUND_OFF:
         cells = tuple(sorted((lock.mill, lock.period) for lock in d.locked))
-        found.append(Conflict((d.id,), cells, f"demand {d.id} has {locked:g} t locked on {_cells(cells)} but only {d.tonnes:g} t to make"))
+        found.append(
+            Conflict(
+                (d.id,),
+                cells,
+                f"demand {d.id} has {locked:g} t locked on {_cells(cells)} but only {d.tonnes:g} t to make",
+            )
+        )
     if d.mandatory:
         usable = [
-            o for o in d.options
-            if problem.hours.get((o.mill, 0), 0.0) > 0 and (d.tonnes >= s.min_lot.get(o.mill, 0.0) or _locked_on(d, o.mill))
+            o
+            for o in d.options
+            if problem.hours.get((o.mill, 0), 0.0) > 0
+            and (d.tonnes >= s.min_lot.get(o.mill, 0.0) or _locked_on(d, o.mill))
         ]
         if not usable and not (s.whole and d.locked):
             cells = tuple((o.mill, 0) for o in d.options)
@@ -88,14 +106,28 @@ def _demand_conflicts(problem: Problem, d: Demand) -> list[Conflict]:
             else:
                 why = f"its {d.tonnes:g} t are below the minimum lot of mills {_ids(staffed)}"
             found.append(Conflict((d.id,), cells, f"demand {d.id} is mandatory this month but {why}"))
-        elif s.whole and not d.locked and not any(
-            d.tonnes * o.hours_per_tonne <= problem.hours.get((o.mill, 0), 0.0) + ROUND_OFF for o in usable
+        elif (
+            s.whole
+            and not d.locked
+            and not any(d.tonnes * o.hours_per_tonne <= problem.hours.get((o.mill, 0), 0.0) + ROUND_OFF for o in usable)
         ):
             cells = tuple((o.mill, 0) for o in usable)
-            found.append(Conflict((d.id,), cells, f"demand {d.id} is mandatory and whole but none of mills {_ids(o.mill for o in usable)} has the hours for all {d.tonnes:g} t in period 0"))
+            found.append(
+                Conflict(
+                    (d.id,),
+                    cells,
+                    f"demand {d.id} is mandatory and whole but none of mills {_ids(o.mill for o in usable)} has the hours for all {d.tonnes:g} t in period 0",
+                )
+            )
         elif s.whole and d.locked and abs(locked - d.tonnes) > ROUND_OFF:
             cells = tuple(sorted((lock.mill, lock.period) for lock in d.locked))
-            found.append(Conflict((d.id,), cells, f"demand {d.id} is mandatory and whole but only {locked:g} of {d.tonnes:g} t is locked, on {_cells(cells)}"))
+            found.append(
+                Conflict(
+                    (d.id,),
+                    cells,
+                    f"demand {d.id} is mandatory and whole but only {locked:g} of {d.tonnes:g} t is locked, on {_cells(cells)}",
+                )
+            )
     return found
 
 
@@ -111,7 +143,9 @@ def _hours_conflicts(problem: Problem) -> list[Conflict]:
         options = {o.mill: o for o in d.options}
         for lock in d.locked:
             if lock.tonnes > 0:
-                needs.setdefault(lock.period, []).append((d.id, frozenset((lock.mill,)), lock.tonnes * options[lock.mill].hours_per_tonne))
+                needs.setdefault(lock.period, []).append(
+                    (d.id, frozenset((lock.mill,)), lock.tonnes * options[lock.mill].hours_per_tonne)
+                )
         if d.mandatory and not (problem.settings.whole and d.locked):
             rest = d.tonnes - sum(lock.tonnes for lock in d.locked)
             mills = frozenset(o.mill for o in d.options if problem.hours.get((o.mill, 0), 0.0) > 0)

@@ -4,7 +4,7 @@ A front makes a :class:`Deadline` when the user asks for a plan; the plan's time
 counts from then on the monotonic clock, each product line and each stage solves in its
 share of the time still left, and :meth:`Deadline.cancel` — from any thread — stops the
 solve running now: HiGHS at its next interrupt callback, CBC by killing its process
-(:mod:`solver.engines`). A cancelled plan raises :class:`Cancelled` and saves nothing.
+(:mod:`millplan.solver.engines`). A cancelled plan raises :class:`Cancelled` and saves nothing.
 
 The solves of a plan find their deadline through :func:`current`, set by
 :meth:`Deadline.watching` around them, so the prioritiser's stages need not pass it on.

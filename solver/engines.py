@@ -7,9 +7,9 @@ status and MIP dual bound (``Highs.getInfo()``); CBC's solution-file status and 
 counts as optimal only when its value meets its bound: a solver's own "optimal" within its
 relative-gap option is reported as "feasible" with that gap.
 
-A solve run under a :class:`solver.control.Deadline` (:func:`solver.control.current`)
+A solve run under a :class:`millplan.solver.control.Deadline` (:func:`millplan.solver.control.current`)
 stops when the deadline is cancelled — HiGHS through its interrupt callbacks, CBC by its
-process being killed — and :func:`run` then raises :class:`solver.control.Cancelled`.
+process being killed — and :func:`run` then raises :class:`millplan.solver.control.Cancelled`.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import pulp
 from pulp.apis import coin_api
 
-from solver import control
+from millplan.solver import control
 
 GAP_ZERO = 1e-9
 """Relative gaps below this are round-off: the plan is proven optimal."""
@@ -89,7 +89,9 @@ class _HiGHS(pulp.HiGHS):
                 integers.append(i)
         highs = lp.solverModel
         none = numpy.zeros(0, numpy.int32)
-        highs.addCols(len(columns), numpy.array(cost), numpy.array(lower), numpy.array(upper), 0, none, none, numpy.zeros(0))
+        highs.addCols(
+            len(columns), numpy.array(cost), numpy.array(lower), numpy.array(upper), 0, none, none, numpy.zeros(0)
+        )
         if integers:
             kinds = numpy.full(len(integers), int(highspy.HighsVarType.kInteger), numpy.uint8)
             highs.changeColsIntegrality(len(integers), numpy.array(integers, numpy.int32), kinds)
@@ -105,8 +107,13 @@ class _HiGHS(pulp.HiGHS):
             row_lower.append(-infinity if low is None else low)
             row_upper.append(infinity if high is None else high)
         highs.addRows(
-            len(starts), numpy.array(row_lower), numpy.array(row_upper), len(indices),
-            numpy.array(starts, numpy.int32), numpy.array(indices, numpy.int32), numpy.array(values),
+            len(starts),
+            numpy.array(row_lower),
+            numpy.array(row_upper),
+            len(indices),
+            numpy.array(starts, numpy.int32),
+            numpy.array(indices, numpy.int32),
+            numpy.array(values),
         )
 
     def callSolver(self, lp: pulp.LpProblem) -> None:
@@ -172,7 +179,7 @@ def run(
     integer variables (``False`` on a model with some solves its LP relaxation, on HiGHS);
     ``start``: all its variables, whose current values are a feasible
     plan to start from (``None``: none). Never raises for solver trouble; raises
-    :class:`solver.control.Cancelled` when the current deadline is (or gets) cancelled."""
+    :class:`millplan.solver.control.Cancelled` when the current deadline is (or gets) cancelled."""
     deadline = control.current()
     if deadline is not None:
         deadline.check()
@@ -259,7 +266,11 @@ def _run_cbc(lp: pulp.LpProblem, limit: float | None, gap: float, warm: bool, pr
     handle, log = tempfile.mkstemp(prefix="millplan-cbc-", suffix=".log")
     os.close(handle)
     solver = pulp.PULP_CBC_CMD(
-        msg=False, timeLimit=limit, gapRel=gap or None, warmStart=warm, logPath=log,
+        msg=False,
+        timeLimit=limit,
+        gapRel=gap or None,
+        warmStart=warm,
+        logPath=log,
         options=[] if preprocess else ["preprocess off"],
     )
     started = time.perf_counter()

@@ -21,9 +21,9 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 
-from solver import engines
-from solver.model import allowed_lines, build, due_period, net_margin
-from solver.problem import Booking, Demand, Explanation, Option, Problem, report_tonnes
+from millplan.solver import engines
+from millplan.solver.model import allowed_lines, build, due_period, net_margin
+from millplan.solver.problem import Booking, Demand, Explanation, Option, Problem, report_tonnes
 
 PRICE_TOLERANCE = 1e-6
 """RUB/h within which a position's earnings per hour count as equal to a shadow price
@@ -67,7 +67,10 @@ def shadow_prices(
 
 
 def explain(
-    problem: Problem, tonnes: dict[tuple[int, int, int], float], kept: Mapping[str, float], prices: dict | None = None,
+    problem: Problem,
+    tonnes: dict[tuple[int, int, int], float],
+    kept: Mapping[str, float],
+    prices: dict | None = None,
     time_limit: float | None = None,
 ) -> tuple[dict, dict]:
     """``(shadow_prices, explanations)`` for the plan ``tonnes`` ((demand, mill, period) → t)
@@ -132,7 +135,9 @@ def _late(problem: Problem, d: Demand, late: dict[int, float], prices, occupants
     on_time = f"on time it would save {saves:,.0f} RUB of lateness per hour"
     booked = _booking(problem, d, o, t, _per_hour(net_margin(d, o, t, problem.settings.lateness_penalty), o), occupants)
     if booked.code:
-        return said(f"mill {o.mill} in period {t} is booked by {booked.said(_number)}; {on_time}", *facts, booked.code, booked)
+        return said(
+            f"mill {o.mill} in period {t} is booked by {booked.said(_number)}; {on_time}", *facts, booked.code, booked
+        )
     held = _rest(problem, d, o, t, occupants)
     if held and (d.key_account or saves >= price - _tolerance(saves, price)):
         return said(f"{held[1]}; {on_time}", *facts, held[0])
@@ -163,7 +168,10 @@ def _left_out(problem: Problem, d: Demand, short: float, late: float, prices, oc
     if not now:
         if d.locked and (not lines or any(lock.period == due for lock in d.locked)):
             where = f" in period {due}" if lines else ""
-            return said("locked", f"it is locked at {sum(lock.tonnes for lock in d.locked):g} t and no other line is open to it{where}")
+            return said(
+                "locked",
+                f"it is locked at {sum(lock.tonnes for lock in d.locked):g} t and no other line is open to it{where}",
+            )
         if not lines and d.options and all(d.tonnes < s.min_lot.get(o.mill, 0.0) for o in d.options):
             return said("min_lot", f"{d.tonnes:g} t is below the minimum lot of every mill that can make it")
         if lines:
@@ -177,7 +185,12 @@ def _left_out(problem: Problem, d: Demand, short: float, late: float, prices, oc
         return said(*unprofitable)
     booked = _booking(problem, d, o, t, earns, occupants)
     if booked.code:
-        return said(booked.code, f"{cell} is booked by {booked.said(_number)}: an hour there is worth {price:,.0f} RUB at the margin, it earns {earns:,.0f} RUB/h", *facts, booked)
+        return said(
+            booked.code,
+            f"{cell} is booked by {booked.said(_number)}: an hour there is worth {price:,.0f} RUB at the margin, it earns {earns:,.0f} RUB/h",
+            *facts,
+            booked,
+        )
     # nothing counted books the hours: what else holds them, if it earns at least their price
     # (or is a key account, placed before money is weighed), else their price
     held = _rest(problem, d, o, t, occupants)
@@ -186,8 +199,16 @@ def _left_out(problem: Problem, d: Demand, short: float, late: float, prices, oc
     if earns <= 0:
         return said(*unprofitable)
     if earns < price - _tolerance(earns, price):
-        return said("capacity", f"{cell} is full: an hour there is worth {price:,.0f} RUB at the margin, it earns {earns:,.0f} RUB/h", *facts)
-    return said("capacity", f"{cell} is full: an hour there is worth {price:,.0f} RUB at the margin, as much as it earns", *facts)
+        return said(
+            "capacity",
+            f"{cell} is full: an hour there is worth {price:,.0f} RUB at the margin, it earns {earns:,.0f} RUB/h",
+            *facts,
+        )
+    return said(
+        "capacity",
+        f"{cell} is full: an hour there is worth {price:,.0f} RUB at the margin, as much as it earns",
+        *facts,
+    )
 
 
 def _booking(problem: Problem, d: Demand, o: Option, t: int, earns: float, occupants) -> Booking:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from solver.problem import Demand, Problem
+from millplan.solver.problem import Demand, Problem
 
 MIN_TONNES = 0.01
 """Less than ten kilograms left of a position or of a mill's hours is not worth a line."""
@@ -81,7 +81,11 @@ def plan(problem: Problem) -> GreedyPlan:
             for option in sorted(demand.options, key=lambda o: o.mill):
                 if option.margin_per_tonne < 0 and not demand.key_account:
                     continue
-                room = free.get((option.mill, period), 0.0) / option.hours_per_tonne if option.hours_per_tonne > 0 else float("inf")
+                room = (
+                    free.get((option.mill, period), 0.0) / option.hours_per_tonne
+                    if option.hours_per_tonne > 0
+                    else float("inf")
+                )
                 if settings.whole:
                     amount = left[demand.id] if room >= left[demand.id] else 0.0
                 else:

@@ -14,7 +14,7 @@ are ``scale · variable``:
 
 Rows: ``demand_d`` (Σ lines ≤ tonnes, = for mandatory), ``hours_m_t`` (Σ tonnes · h/t ≤
 hours, or the locked lines' hours where reporting round-off puts them beyond: see
-:func:`solver.problem.hours_room`), ``lot_d_m_t``/``cap_d_m_t`` for lots,
+:func:`millplan.solver.problem.hours_room`), ``lot_d_m_t``/``cap_d_m_t`` for lots,
 ``devup_d_m_t``/``devdn_d_m_t`` for the deviation from the approved revision. Names are
 built from the numeric ids only.
 
@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 
 import pulp
 
-from solver.problem import Demand, Option, Problem, hours_room, locked_lines
+from millplan.solver.problem import Demand, Option, Problem, hours_room, locked_lines
 
 Cell = tuple[int, int]
 LineKey = tuple[int, int, int]
@@ -151,7 +151,10 @@ def build(problem: Problem, relax: bool = False) -> Model:
     locked = locked_lines(problem)
     for (mill, t), terms in usage.items():
         name = f"hours_{mill}_{t}"
-        model.lp += pulp.LpAffineExpression(terms) <= hours_room(problem.hours.get((mill, t), 0.0), locked.get((mill, t), ())), name
+        model.lp += (
+            pulp.LpAffineExpression(terms) <= hours_room(problem.hours.get((mill, t), 0.0), locked.get((mill, t), ())),
+            name,
+        )
         model.hours_rows[mill, t] = name
     model.key = _expression(key_terms)
     model.key_horizon = _expression(horizon_terms)

@@ -19,7 +19,7 @@ import csv
 from dataclasses import dataclass
 from pathlib import Path
 
-from solver.problem import Demand, Option, Problem, Settings
+from millplan.solver.problem import Demand, Option, Problem, Settings
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,9 +62,7 @@ def read_instance(path: Path | str, name: str | None = None) -> GapInstance:
     m, n = numbers[:2]
     expected = 2 + 2 * m * n + m
     if m <= 0 or n <= 0 or len(numbers) != expected:
-        raise ValueError(
-            f"{path}: {m} agents × {n} jobs needs {expected} numbers, the file holds {len(numbers)}"
-        )
+        raise ValueError(f"{path}: {m} agents × {n} jobs needs {expected} numbers, the file holds {len(numbers)}")
     body = numbers[2:]
 
     def matrix(start: int) -> tuple[tuple[int, ...], ...]:
@@ -104,8 +102,7 @@ def as_problem(instance: GapInstance, settings: Settings, maximise: bool = False
             tonnes=1.0,
             key_account=False,
             options=tuple(
-                Option(i, float(instance.resource[i][j]), sign * instance.cost[i][j])
-                for i in range(instance.agents)
+                Option(i, float(instance.resource[i][j]), sign * instance.cost[i][j]) for i in range(instance.agents)
             ),
             mandatory=True,
         )

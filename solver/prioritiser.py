@@ -1,6 +1,6 @@
 """The prioritiser: a lexicographic plan over the horizon, solved with PuLP.
 
-The model is in :mod:`solver.model`. Objectives (:data:`solver.model.STAGES`), each solved
+The model is in :mod:`millplan.solver.model`. Objectives (:data:`millplan.solver.model.STAGES`), each solved
 while keeping the optimum of the previous ones:
 
 1. ``key`` — the most key-account tonnes made by their due month (an overdue position is
@@ -14,7 +14,7 @@ while keeping the optimum of the previous ones:
 5. ``priority`` — the most priority-weighted tonnes: manual priority only breaks ties.
 
 A stage with nothing to optimise is not run, nor one whose ceiling
-(:func:`solver.model.ceiling`) the plan already reaches: every key-account tonne made, or
+(:func:`millplan.solver.model.ceiling`) the plan already reaches: every key-account tonne made, or
 none late.
 
 Each later stage keeps the earlier objective's value up to :data:`KEEP_RELATIVE` of the
@@ -37,13 +37,13 @@ from dataclasses import replace
 
 import pulp
 
-from solver import engines
-from solver.conflicts import find_conflicts, residual_conflict
-from solver.explain import explain
-from solver.model import KEY_STAGES, STAGES, Model, build, ceiling, due_period, months_late
-from solver.problem import Lock, Problem, Solution, report_tonnes
-from solver.quiet import banner_spent
-from solver.rounding import round_whole
+from millplan.solver import engines
+from millplan.solver.conflicts import find_conflicts, residual_conflict
+from millplan.solver.explain import explain
+from millplan.solver.model import KEY_STAGES, STAGES, Model, build, ceiling, due_period, months_late
+from millplan.solver.problem import Lock, Problem, Solution, report_tonnes
+from millplan.solver.quiet import banner_spent
+from millplan.solver.rounding import round_whole
 
 KEEP_RELATIVE = 1e-9
 KEEP_ABSOLUTE = 1e-6
@@ -136,9 +136,13 @@ class Planner:
         if demand not in demands:
             raise ValueError(f"no demand {demand} to lock")
         d = demands[demand]
-        locks = tuple(lock for lock in d.locked if (lock.mill, lock.period) != (mill, period)) + (Lock(mill, period, tonnes),)
+        locks = tuple(lock for lock in d.locked if (lock.mill, lock.period) != (mill, period)) + (
+            Lock(mill, period, tonnes),
+        )
         locked = replace(d, locked=locks)
-        self.problem = replace(self.problem, demands=tuple(locked if x.id == demand else x for x in self.problem.demands))
+        self.problem = replace(
+            self.problem, demands=tuple(locked if x.id == demand else x for x in self.problem.demands)
+        )
         s = self.problem.settings
         line = None if self._model is None else self._model.lines.get((demand, mill, period))
         if line is None or s.whole or s.min_lot.get(mill, 0.0) > 0 or line[1] != 1.0:
@@ -264,13 +268,13 @@ def _keep(model: Model, stage: str, expr: pulp.LpAffineExpression, relative: flo
 
 
 def _rounded(problem: Problem, model: Model, expr, left: float | None):
-    """Solve the stage's LP relaxation and round it to a whole plan (:mod:`solver.rounding`),
+    """Solve the stage's LP relaxation and round it to a whole plan (:mod:`millplan.solver.rounding`),
     left in the variables. Returns ``(outcome, time left, prices)``: the outcome of the
     rounded plan, "feasible" (or "optimal") with its gap to the LP bound, when it meets
     every row; ``None`` when it does not (or the relaxation was not solved). Then
     ``prices`` and the LP ``bound``.
     ``prices``: the relaxation's duals of the hours rows — for the margin stage, the shadow
-    prices of :func:`solver.explain.shadow_prices` (``None`` if it was not solved)."""
+    prices of :func:`millplan.solver.explain.shadow_prices` (``None`` if it was not solved)."""
     started = time.perf_counter()
     relaxed = engines.run(model.lp, problem.settings.solver, left, 0.0, False, None)
     remaining = None if left is None else left - (time.perf_counter() - started)
@@ -297,8 +301,16 @@ def _hours_prices(problem: Problem, model: Model, duals: dict[str, float]) -> di
     return prices
 
 
-def _result(problem: Problem, model: Model, status: str, gap: float | None, name: str, started: float, message: str,
-            prices: dict | None = None) -> Solution:
+def _result(
+    problem: Problem,
+    model: Model,
+    status: str,
+    gap: float | None,
+    name: str,
+    started: float,
+    message: str,
+    prices: dict | None = None,
+) -> Solution:
     tonnes = {}
     for key in model.lines:
         value = model.tonnes(key)
@@ -398,7 +410,7 @@ def _hold_to_optimum(model: Model, objective: pulp.LpAffineExpression) -> _Hold:
 
 def _margin_prices(problem: Problem, model: Model, holds: list[_Hold]) -> dict | None:
     """Shadow prices of the hours rows (RUB/h) from the margin stage of an LP just solved
-    to optimality by HiGHS, as :func:`solver.explain.shadow_prices` defines them (margin
+    to optimality by HiGHS, as :func:`millplan.solver.explain.shadow_prices` defines them (margin
     objective, key-account stage values kept): the duals of that stage, after the holds on
     the earlier stages' optimal faces are lifted inside HiGHS and the LP re-solved from its
     optimal basis (a few iterations: the plan stays optimal, only the duals may change).
@@ -435,7 +447,7 @@ def _infeasible(name: str, started: float, conflicts) -> Solution:
 
 def _failed(outcome: engines.Outcome, stage: str, name: str, started: float, problem: Problem) -> Solution:
     """No plan at all from the first stage solved. Infeasible here means the checks of
-    :mod:`solver.conflicts` passed, so the locked and mandatory lines fit in hours but not
+    :mod:`millplan.solver.conflicts` passed, so the locked and mandatory lines fit in hours but not
     in whole positions or lots: all of them are named."""
     seconds = time.perf_counter() - started
     if outcome.kind == "infeasible":

@@ -215,7 +215,7 @@ class Booking:
         return code if hours[code] > ROUND_OFF else None
 
     def said(self, number: Callable[[float, int], str]) -> str:
-        """"key-account positions (620.0 h) and better-paying positions (40.0 h, 900,000
+        """ "key-account positions (620.0 h) and better-paying positions (40.0 h, 900,000
         RUB/h on average)", numbers written by ``number(value, places)``."""
         parts = [
             f"{what} ({number(hours, 1)} h{extra})"

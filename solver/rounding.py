@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import pulp
 
-from solver.model import Model
-from solver.problem import ROUND_OFF, Problem
+from millplan.solver.model import Model
+from millplan.solver.problem import ROUND_OFF, Problem
 
 WHOLE = 1e-6
 """A relaxed binary within this of 1 counts as chosen."""
@@ -60,8 +60,15 @@ def round_whole(problem: Problem, model: Model, expr: pulp.LpAffineExpression) -
 
     # mandatory, then key-account positions (they hold the kept key tonnes) — each on the
     # LP's line if it has one — then the rest, the LP's whole lines first, most per hour first
-    order = sorted(by_demand, key=lambda d: (not demands[d].mandatory, not demands[d].key_account, d not in taken,
-                                             -max(worth(v) for v in by_demand[d])))
+    order = sorted(
+        by_demand,
+        key=lambda d: (
+            not demands[d].mandatory,
+            not demands[d].key_account,
+            d not in taken,
+            -max(worth(v) for v in by_demand[d]),
+        ),
+    )
     for d in order:
         key_must = demands[d].key_account and any(value > 0 for value in short.values())
         must = demands[d].mandatory or key_must
@@ -72,7 +79,9 @@ def round_whole(problem: Problem, model: Model, expr: pulp.LpAffineExpression) -
             lines = [taken[d]] + [v for v in lines if v is not taken[d]]
         for var in lines:
             cell, hours = hours_per[var]
-            if hours <= free.get(cell, 0.0) + ROUND_OFF and (must or var is taken.get(d) or coefficient.get(var, 0.0) > 0):
+            if hours <= free.get(cell, 0.0) + ROUND_OFF and (
+                must or var is taken.get(d) or coefficient.get(var, 0.0) > 0
+            ):
                 var.varValue = 1.0
                 free[cell] -= hours
                 for stage in short:

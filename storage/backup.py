@@ -16,7 +16,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import URL, make_url
 
-from storage.engine import SQLITE_BUSY_TIMEOUT_MS
+from millplan.storage.engine import SQLITE_BUSY_TIMEOUT_MS
 
 
 def copy_out(database: Path, target: Path) -> None:
@@ -84,4 +84,6 @@ def pg_restore_command(url: str, file: Path) -> str:
     """A shell command line putting the custom-format dump ``file`` in place of the
     content of the PostgreSQL database at ``url``: existing tables dropped first, all in
     one transaction (it fails whole or succeeds whole)."""
-    return shlex.join(["pg_restore", "--clean", "--if-exists", "--single-transaction", "--dbname", libpq_uri(url), str(file)])
+    return shlex.join(
+        ["pg_restore", "--clean", "--if-exists", "--single-transaction", "--dbname", libpq_uri(url), str(file)]
+    )

@@ -7,10 +7,10 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from core.model import (
+from millplan.core.domain.model import (
     Assignment,
-    AssignmentState,
     AssignmentLine,
+    AssignmentState,
     Deal,
     DealStatus,
     Exclusion,
@@ -18,15 +18,15 @@ from core.model import (
     Mill,
     Position,
     ProductivityNorm,
-    User,
     Role,
     ShadowPrice,
+    User,
     position_ref,
 )
-from core.months import Month
-from storage.tables import (
-    AssignmentRow,
+from millplan.core.domain.months import Month
+from millplan.storage.tables import (
     AssignmentLineRow,
+    AssignmentRow,
     CustomerRow,
     DealRow,
     ExclusionRow,
@@ -61,7 +61,12 @@ def mill(row: MillRow) -> Mill:
 
 def norm(row: NormRow, mill_code: str) -> ProductivityNorm:
     return ProductivityNorm(
-        mill_code, row.od_min_mm, row.od_max_mm, row.wall_min_mm, row.wall_max_mm, row.tonnes_per_hour,
+        mill_code,
+        row.od_min_mm,
+        row.od_max_mm,
+        row.wall_min_mm,
+        row.wall_max_mm,
+        row.tonnes_per_hour,
         None if row.conversion_cost is None else Decimal(row.conversion_cost),
     )
 

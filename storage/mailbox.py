@@ -16,8 +16,8 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, SQLModel, func, select
 
-from core.notices import Item, MailState, Notification, OutboxMessage
-from storage.tables import NotificationNewsRow, NotificationRow, OutboxRow, UserRow
+from millplan.core.domain.notices import Item, MailState, Notification, OutboxMessage
+from millplan.storage.tables import NotificationNewsRow, NotificationRow, OutboxRow, UserRow
 
 _INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 _CHUNK = 500
@@ -26,7 +26,13 @@ _CHUNK = 500
 
 def _notification(row: NotificationRow) -> Notification:
     return Notification(
-        row.id, row.at, row.kind, row.subject, row.body, row.object_key, row.read_at,
+        row.id,
+        row.at,
+        row.kind,
+        row.subject,
+        row.body,
+        row.object_key,
+        row.read_at,
         tuple(Item.from_dict(item) for item in row.items or ()),
     )
 
@@ -84,7 +90,9 @@ class Mailbox:
         wanted = list(set(logins))
         if not wanted:
             return {}
-        found = self.session.exec(select(UserRow.login, UserRow.email).where(UserRow.login.in_(wanted), UserRow.email.is_not(None)))
+        found = self.session.exec(
+            select(UserRow.login, UserRow.email).where(UserRow.login.in_(wanted), UserRow.email.is_not(None))
+        )
         return {login: email for login, email in found}
 
     def users(self) -> list[tuple[str, str, str | None]]:
@@ -108,7 +116,9 @@ class Mailbox:
         """The addresses (sales-manager texts) that hold notifications but are no user's
         login: news waiting for the user that text names."""
         registered = select(UserRow.login)
-        return list(self.session.exec(select(NotificationRow.login).where(NotificationRow.login.not_in(registered)).distinct()))
+        return list(
+            self.session.exec(select(NotificationRow.login).where(NotificationRow.login.not_in(registered)).distinct())
+        )
 
     def readdress(self, texts: Sequence[str], login: str) -> list[tuple[str, str, str]]:
         """Hand the notifications addressed to any of ``texts`` to ``login``, and the
@@ -148,13 +158,17 @@ class Mailbox:
     def unread_count(self, login: str) -> int:
         """How many notifications addressed to ``login`` are unread (one indexed count)."""
         return self.session.exec(
-            select(func.count()).select_from(NotificationRow).where(NotificationRow.login == login, NotificationRow.read_at.is_(None))
+            select(func.count())
+            .select_from(NotificationRow)
+            .where(NotificationRow.login == login, NotificationRow.read_at.is_(None))
         ).one()
 
     def notification_ids(self, login: str, ids: Iterable[int]) -> set[int]:
         """Those of ``ids`` that are notifications addressed to ``login``."""
         return set(
-            self.session.exec(select(NotificationRow.id).where(NotificationRow.login == login, NotificationRow.id.in_(list(ids))))
+            self.session.exec(
+                select(NotificationRow.id).where(NotificationRow.login == login, NotificationRow.id.in_(list(ids)))
+            )
         )
 
     def mark_read(self, login: str, ids: Iterable[int] | None, at: datetime) -> int:
@@ -217,11 +231,16 @@ class Mailbox:
         """Write the outcome of a send (``values``: status, attempts, … ) on a message
         still claimed under ``token``; the claim is cleared. False when the claim was lost
         (released as stale meanwhile)."""
-        return self.session.execute(
-            sa.update(OutboxRow)
-            .where(OutboxRow.id == message_id, OutboxRow.claim == token, OutboxRow.status == MailState.SENDING.value)
-            .values(claim=None, claimed_at=None, **values)
-        ).rowcount == 1
+        return (
+            self.session.execute(
+                sa.update(OutboxRow)
+                .where(
+                    OutboxRow.id == message_id, OutboxRow.claim == token, OutboxRow.status == MailState.SENDING.value
+                )
+                .values(claim=None, claimed_at=None, **values)
+            ).rowcount
+            == 1
+        )
 
     def failed_ids(self, ids: Iterable[int] | None) -> set[int]:
         """Those of ``ids`` (default: all) that are failed messages."""
@@ -251,7 +270,9 @@ class Mailbox:
             select(func.min(OutboxRow.next_attempt_at)).where(OutboxRow.status == MailState.PENDING.value)
         ).one()
 
-    def messages(self, *, states: Sequence[MailState] | None = None, with_errors: bool = False, limit: int = 20) -> list[OutboxMessage]:
+    def messages(
+        self, *, states: Sequence[MailState] | None = None, with_errors: bool = False, limit: int = 20
+    ) -> list[OutboxMessage]:
         """Newest first (by id); only in ``states`` when given; only those with a last
         error when ``with_errors``."""
         query = select(OutboxRow).order_by(OutboxRow.id.desc()).limit(limit)

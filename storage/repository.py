@@ -16,14 +16,14 @@ from typing import Any, TypeVar
 import sqlalchemy as sa
 from sqlmodel import Session, SQLModel, select
 
-from core.errors import ChangedMeanwhile, NotFound
-from core.model import (
-    HorizonPlan,
+from millplan.core.domain.errors import ChangedMeanwhile, NotFound
+from millplan.core.domain.model import (
     Assignment,
     AssignmentState,
     AuditEntry,
     Deal,
     DealStatus,
+    HorizonPlan,
     Plant,
     Position,
     Role,
@@ -31,11 +31,10 @@ from core.model import (
     UpsertCounts,
     User,
 )
-from core.months import Month
-from storage import convert
-from storage.mailbox import Mailbox
-from storage.workflow_rows import WorkflowRows
-from storage.tables import (
+from millplan.core.domain.months import Month
+from millplan.storage import convert
+from millplan.storage.mailbox import Mailbox
+from millplan.storage.tables import (
     AssignmentLineRow,
     AssignmentRow,
     AuditRow,
@@ -55,6 +54,7 @@ from storage.tables import (
     UserRow,
     utcnow,
 )
+from millplan.storage.workflow_rows import WorkflowRows
 
 Row = TypeVar("Row", bound=SQLModel)
 
@@ -112,16 +112,22 @@ class Repository:
         reason: str | None = None,
     ) -> None:
         """Append one audit entry (values made JSON-safe: Decimal and times as text)."""
-        self.session.add(AuditRow(**self._audit_values(utcnow(), login, action, object_type, object_key, before, after, reason)))
+        self.session.add(
+            AuditRow(**self._audit_values(utcnow(), login, action, object_type, object_key, before, after, reason))
+        )
 
-    def audit_entries(self, object_key: str | None = None, limit: int = 200, *, position_edits: bool = False) -> list[AuditEntry]:
+    def audit_entries(
+        self, object_key: str | None = None, limit: int = 200, *, position_edits: bool = False
+    ) -> list[AuditEntry]:
         """Newest first; only those of ``object_key`` when given — with ``position_edits``
         also the revisions' edits naming it (a ``DEAL#NO``) as their position."""
         query = select(AuditRow).order_by(AuditRow.id.desc()).limit(limit)
         if object_key is not None:
             condition = AuditRow.object_key == object_key
             if position_edits:
-                edit = sa.and_(AuditRow.object_type == "assignment", AuditRow.after["position"].as_string() == object_key)
+                edit = sa.and_(
+                    AuditRow.object_type == "assignment", AuditRow.after["position"].as_string() == object_key
+                )
                 condition = sa.or_(condition, edit)
             query = query.where(condition)
         return [
@@ -145,8 +151,9 @@ class Repository:
                 found[kind] = {}
             elif kind == "assignment":
                 rows = self.session.exec(
-                    select(AssignmentRow.id, AssignmentRow.month, AssignmentRow.product_line, AssignmentRow.revision)
-                    .where(AssignmentRow.id.in_(list(wanted)))
+                    select(
+                        AssignmentRow.id, AssignmentRow.month, AssignmentRow.product_line, AssignmentRow.revision
+                    ).where(AssignmentRow.id.in_(list(wanted)))
                 )
                 found[kind] = {i: f"{month}/{line}/r{revision}" for i, month, line, revision in rows}
             else:
@@ -155,7 +162,7 @@ class Repository:
         return found
 
     def last_change(self, object_key: str) -> str:
-        """"LOGIN at YYYY-MM-DD HH:MM UTC" of the newest audit entry of ``object_key``
+        """ "LOGIN at YYYY-MM-DD HH:MM UTC" of the newest audit entry of ``object_key``
         (``"someone"`` if it has none), for "changed by X at T — reload" messages."""
         last = self.audit_entries(object_key, 1)
         return f"{last[0].login} at {last[0].at:%Y-%m-%d %H:%M} UTC" if last else "someone"
@@ -167,18 +174,23 @@ class Repository:
         lines: dict[int, list[str]] = {}
         for row in self.session.exec(select(UserLineRow)):
             lines.setdefault(row.user_id, []).append(row.product_line)
-        return [convert.user(u, tuple(lines.get(u.id, ()))) for u in self.session.exec(select(UserRow).order_by(UserRow.login))]
+        return [
+            convert.user(u, tuple(lines.get(u.id, ())))
+            for u in self.session.exec(select(UserRow).order_by(UserRow.login))
+        ]
 
     def user(self, login: str) -> User | None:
         """The user registered under ``login``, or None."""
         row = self.session.exec(select(UserRow).where(UserRow.login == login)).first()
         if row is None:
             return None
-        return convert.user(row, tuple(self.session.exec(select(UserLineRow.product_line).where(UserLineRow.user_id == row.id))))
+        return convert.user(
+            row, tuple(self.session.exec(select(UserLineRow.product_line).where(UserLineRow.user_id == row.id)))
+        )
 
     def user_names(self, logins: Iterable[str]) -> dict[str, str]:
         """{login: name} of those of ``logins`` that are registered users (see
-        :func:`core.names.display_names`)."""
+        :func:`millplan.core.domain.names.display_names`)."""
         return dict(self.session.exec(select(UserRow.login, UserRow.name).where(UserRow.login.in_(list(logins)))).all())
 
     def count_users(self, role: Role | None = None) -> int:
@@ -205,7 +217,9 @@ class Repository:
             if row is None:
                 raise NotFound(f"{user.login} is not a millplan user")
             if row.version != expected_version:
-                raise ChangedMeanwhile(f"user {user.login} was changed by {self.last_change(key)} — reload and try again")
+                raise ChangedMeanwhile(
+                    f"user {user.login} was changed by {self.last_change(key)} — reload and try again"
+                )
             old = self.user(user.login)
             before = {"name": old.name, "role": old.role.value, "email": old.email, "lines": list(old.lines)}
             row.name, row.role, row.email = user.name, user.role.value, user.email
@@ -224,7 +238,15 @@ class Repository:
         if old is None:
             raise NotFound(f"{login} is not a millplan user")
         self.session.exec(sa.delete(UserRow).where(UserRow.login == login))
-        self.audit(by, "removed", "user", f"user {login}", {"name": old.name, "role": old.role.value, "lines": list(old.lines)}, None, reason)
+        self.audit(
+            by,
+            "removed",
+            "user",
+            f"user {login}",
+            {"name": old.name, "role": old.role.value, "lines": list(old.lines)},
+            None,
+            reason,
+        )
         self.session.flush()
         return old
 
@@ -276,7 +298,9 @@ class Repository:
             before = {f: old for f, (old, _) in changes.items()}
             after = {f: new for f, (_, new) in changes.items()}
             if changed is not None:
-                changed.extend(StoredChange(object_type, object_key, f, *change) for f, change in changes.items() if f in watch)
+                changed.extend(
+                    StoredChange(object_type, object_key, f, *change) for f, change in changes.items() if f in watch
+                )
             audits.append(self._audit_values(now, login, "updated", object_type, object_key, before, after, reason))
         self.session.flush()
         if created:
@@ -287,8 +311,14 @@ class Repository:
 
     @staticmethod
     def _audit_values(
-        at: datetime, login: str, action: str, object_type: str, object_key: str,
-        before: dict | None, after: dict | None, reason: str | None,
+        at: datetime,
+        login: str,
+        action: str,
+        object_type: str,
+        object_key: str,
+        before: dict | None,
+        after: dict | None,
+        reason: str | None,
     ) -> dict[str, Any]:
         return {
             "at": at,
@@ -307,9 +337,7 @@ class Repository:
         """All mills with their capacity calendar and productivity norms."""
         mills = self.session.exec(select(MillRow).order_by(MillRow.product_line, MillRow.code)).all()
         codes = {m.id: m.code for m in mills}
-        capacity = {
-            (codes[c.mill_id], Month.parse(c.month)): c.hours for c in self.session.exec(select(CapacityRow))
-        }
+        capacity = {(codes[c.mill_id], Month.parse(c.month)): c.hours for c in self.session.exec(select(CapacityRow))}
         norms: dict[str, list] = {}
         for n in self.session.exec(select(NormRow).order_by(NormRow.id)):
             norms.setdefault(codes[n.mill_id], []).append(convert.norm(n, codes[n.mill_id]))
@@ -326,9 +354,7 @@ class Repository:
             MillRow, index, ((r["code"], r["code"], r) for r in records), login=login, object_type="mill", reason=source
         )
 
-    def upsert_capacity(
-        self, records: Sequence[tuple[str, Month, float]], login: str, source: str
-    ) -> UpsertCounts:
+    def upsert_capacity(self, records: Sequence[tuple[str, Month, float]], login: str, source: str) -> UpsertCounts:
         """Set hours of ``(mill code, month)``; the mills must exist."""
         ids = {m.code: m.id for m in self.session.exec(select(MillRow))}
         index = {(c.mill_id, c.month): c for c in self.session.exec(select(CapacityRow))}
@@ -359,7 +385,9 @@ class Repository:
                 if row is None:
                     self.session.add(NormRow(mill_id=ids[code], **b))
                     created += 1
-                elif row.tonnes_per_hour != b["tonnes_per_hour"] or _cost(row.conversion_cost) != _cost(b.get("conversion_cost")):
+                elif row.tonnes_per_hour != b["tonnes_per_hour"] or _cost(row.conversion_cost) != _cost(
+                    b.get("conversion_cost")
+                ):
                     row.tonnes_per_hour = b["tonnes_per_hour"]
                     row.conversion_cost = b.get("conversion_cost")
                     updated += 1
@@ -373,7 +401,10 @@ class Repository:
                 after = {**before, **after}
             if after != before:
                 self.audit(
-                    login, "updated", "norms", code,
+                    login,
+                    "updated",
+                    "norms",
+                    code,
                     {"norms": [[*k, v] for k, v in sorted(before.items())]},
                     {"norms": [[*k, v] for k, v in sorted(after.items())]},
                     source,
@@ -389,8 +420,7 @@ class Repository:
     def deal_states(self) -> dict[str, tuple[DealStatus, datetime | None, str | None]]:
         """Status, accepted-at and accepted-by of every stored deal, by number."""
         return {
-            d.number: (DealStatus(d.status), d.accepted_at, d.accepted_by)
-            for d in self.session.exec(select(DealRow))
+            d.number: (DealStatus(d.status), d.accepted_at, d.accepted_by) for d in self.session.exec(select(DealRow))
         }
 
     def upsert_portfolio(
@@ -420,17 +450,29 @@ class Repository:
                 (name, name, {"name": name} if key is None else {"name": name, "is_key_account": key})
                 for name, key in customers.items()
             ),
-            login=login, object_type="customer", reason=source, watch=watch, changed=changed,
+            login=login,
+            object_type="customer",
+            reason=source,
+            watch=watch,
+            changed=changed,
         )
         customer_ids = {c.name: c.id for c in self.session.exec(select(CustomerRow))}
         deal_counts = self._upsert_all(
             DealRow,
             {d.number: d for d in self.session.exec(select(DealRow))},
             (
-                (r["number"], r["number"], {**{k: v for k, v in r.items() if k != "customer"}, "customer_id": customer_ids[r["customer"]]})
+                (
+                    r["number"],
+                    r["number"],
+                    {**{k: v for k, v in r.items() if k != "customer"}, "customer_id": customer_ids[r["customer"]]},
+                )
                 for r in deals
             ),
-            login=login, object_type="deal", reason=source, watch=watch, changed=changed,
+            login=login,
+            object_type="deal",
+            reason=source,
+            watch=watch,
+            changed=changed,
         )
         deal_ids = {d.number: d.id for d in self.session.exec(select(DealRow))}
         position_counts = self._upsert_all(
@@ -444,9 +486,15 @@ class Repository:
                 )
                 for r in positions
             ),
-            login=login, object_type="position", reason=source, watch=watch, changed=changed,
+            login=login,
+            object_type="position",
+            reason=source,
+            watch=watch,
+            changed=changed,
         )
-        return PortfolioWrite({"customers": customer_counts, "deals": deal_counts, "positions": position_counts}, changed)
+        return PortfolioWrite(
+            {"customers": customer_counts, "deals": deal_counts, "positions": position_counts}, changed
+        )
 
     # -- deals ---------------------------------------------------------------------------
 
@@ -581,23 +629,37 @@ class Repository:
                 chosen[key] = row
         return [self._assignment(row) for row in chosen.values()]
 
-    def revision_tonnes(self, months: Sequence[Month]) -> list[tuple[Month, str, int, AssignmentState, dict[int, float]]]:
+    def revision_tonnes(
+        self, months: Sequence[Month]
+    ) -> list[tuple[Month, str, int, AssignmentState, dict[int, float]]]:
         """Every revision of ``months``: (month, line, revision, state, tonnes by position
         id), newest revision first within each (month, line) — summed in the database, for
         checks that need no lines as objects."""
         rows = self.session.exec(
             select(
-                AssignmentRow.month, AssignmentRow.product_line, AssignmentRow.revision, AssignmentRow.state,
-                AssignmentLineRow.position_id, sa.func.sum(AssignmentLineRow.tonnes),
+                AssignmentRow.month,
+                AssignmentRow.product_line,
+                AssignmentRow.revision,
+                AssignmentRow.state,
+                AssignmentLineRow.position_id,
+                sa.func.sum(AssignmentLineRow.tonnes),
             )
             .join(AssignmentLineRow, AssignmentLineRow.assignment_id == AssignmentRow.id, isouter=True)
             .where(AssignmentRow.month.in_([str(m) for m in months]))
-            .group_by(AssignmentRow.month, AssignmentRow.product_line, AssignmentRow.revision, AssignmentRow.state, AssignmentLineRow.position_id)
+            .group_by(
+                AssignmentRow.month,
+                AssignmentRow.product_line,
+                AssignmentRow.revision,
+                AssignmentRow.state,
+                AssignmentLineRow.position_id,
+            )
             .order_by(AssignmentRow.month, AssignmentRow.product_line, AssignmentRow.revision.desc())
         ).all()
         found: dict[tuple[str, str, int], tuple[Month, str, int, AssignmentState, dict[int, float]]] = {}
         for month, line, revision, state, position_id, tonnes in rows:
-            entry = found.setdefault((month, line, revision), (Month.parse(month), line, revision, AssignmentState(state), {}))
+            entry = found.setdefault(
+                (month, line, revision), (Month.parse(month), line, revision, AssignmentState(state), {})
+            )
             if position_id is not None:
                 entry[4][position_id] = tonnes
         return list(found.values())
@@ -628,7 +690,9 @@ class Repository:
         if now == seen:
             return
         who = self.last_change(f"{month}/{product_line}/r{row.revision}")
-        raise ChangedMeanwhile(f"{month} {product_line} revision {row.revision} was changed by {who} after it was read — reload and try again")
+        raise ChangedMeanwhile(
+            f"{month} {product_line} revision {row.revision} was changed by {who} after it was read — reload and try again"
+        )
 
     def check_version(self, row: SQLModel, expected: int | None, object_key: str, what: str) -> None:
         """Raise :class:`ChangedMeanwhile` ("changed by X at T — reload") unless ``row``
@@ -663,13 +727,18 @@ class Repository:
             .order_by(ForecastLineRow.month, ForecastLineRow.mill_id, DealRow.number, PositionRow.position_no)
         ).all()
         prices = self.session.exec(
-            select(ShadowPriceRow).where(ShadowPriceRow.assignment_id == row.id).order_by(ShadowPriceRow.month, ShadowPriceRow.mill_id)
+            select(ShadowPriceRow)
+            .where(ShadowPriceRow.assignment_id == row.id)
+            .order_by(ShadowPriceRow.month, ShadowPriceRow.mill_id)
         ).all()
         return convert.assignment(
             row,
             tuple(convert.line(l, convert.ref_of(p, d), codes[l.mill_id], c.is_key_account) for l, p, d, c in lines),
             tuple(convert.exclusion(e, convert.ref_of(p, d), codes.get(e.mill_id)) for e, p, d in exclusions),
-            tuple(convert.forecast_line(f, convert.ref_of(p, d), codes[f.mill_id], c.is_key_account) for f, p, d, c in forecast),
+            tuple(
+                convert.forecast_line(f, convert.ref_of(p, d), codes[f.mill_id], c.is_key_account)
+                for f, p, d, c in forecast
+            ),
             tuple(convert.shadow_price(r, codes[r.mill_id]) for r in prices),
         )
 
@@ -687,8 +756,8 @@ class Repository:
         horizon: HorizonPlan | None = None,
     ) -> Assignment:
         """Write a plan as the draft of (month, line): the open draft is overwritten, else a
-        new revision (previous + 1) is opened. Lines are :class:`~core.model.AssignmentLine`,
-        exclusions :class:`~core.model.Exclusion`; ``horizon`` brings the options, gap,
+        new revision (previous + 1) is opened. Lines are :class:`~millplan.core.domain.model.AssignmentLine`,
+        exclusions :class:`~millplan.core.domain.model.Exclusion`; ``horizon`` brings the options, gap,
         moved lines, later months' lines and shadow prices of a horizon plan."""
         latest = self.session.exec(
             select(AssignmentRow)
@@ -763,8 +832,13 @@ class Repository:
                 sa.insert(ForecastLineRow),
                 [
                     {
-                        "assignment_id": row.id, "position_id": f.position_id, "mill_id": ids[f.mill_code],
-                        "month": str(f.month), "tonnes": f.tonnes, "hours": f.hours, "marginal_income": f.marginal_income,
+                        "assignment_id": row.id,
+                        "position_id": f.position_id,
+                        "mill_id": ids[f.mill_code],
+                        "month": str(f.month),
+                        "tonnes": f.tonnes,
+                        "hours": f.hours,
+                        "marginal_income": f.marginal_income,
                     }
                     for f in horizon.forecast
                 ],
@@ -773,16 +847,30 @@ class Repository:
             self.session.execute(
                 sa.insert(ShadowPriceRow),
                 [
-                    {"assignment_id": row.id, "mill_id": ids[p.mill_code], "month": str(p.month), "rub_per_hour": p.rub_per_hour}
+                    {
+                        "assignment_id": row.id,
+                        "mill_id": ids[p.mill_code],
+                        "month": str(p.month),
+                        "rub_per_hour": p.rub_per_hour,
+                    }
                     for p in horizon.prices
                 ],
             )
         self.session.flush()
         saved = self._assignment(row)
         self.audit(
-            login, action, "assignment", self._key(saved), before,
-            {"state": row.state, **({"stale": False} if before else {}),  # a re-plan clears it
-             "lines": len(lines), "excluded": len(exclusions), "solver_status": solver_status},
+            login,
+            action,
+            "assignment",
+            self._key(saved),
+            before,
+            {
+                "state": row.state,
+                **({"stale": False} if before else {}),  # a re-plan clears it
+                "lines": len(lines),
+                "excluded": len(exclusions),
+                "solver_status": solver_status,
+            },
         )
         return saved
 
@@ -817,10 +905,17 @@ class Repository:
         """Open revision n + 1 of an approved revision's month and line, in re-approval,
         as a copy of its lines and exclusions (the approved one stays as it is, in force)."""
         row = AssignmentRow(
-            month=str(approved.month), product_line=approved.product_line, revision=approved.revision + 1,
-            state=AssignmentState.RE_APPROVAL.value, created_by=login,
-            solver_status=approved.solver_status, solver_name=approved.solver_name, solve_seconds=approved.solve_seconds,
-            options=approved.options, gap=approved.gap, moved_lines=approved.moved_lines,
+            month=str(approved.month),
+            product_line=approved.product_line,
+            revision=approved.revision + 1,
+            state=AssignmentState.RE_APPROVAL.value,
+            created_by=login,
+            solver_status=approved.solver_status,
+            solver_name=approved.solver_name,
+            solve_seconds=approved.solve_seconds,
+            options=approved.options,
+            gap=approved.gap,
+            moved_lines=approved.moved_lines,
         )
         self._add_revision(row)
         for table in (AssignmentLineRow, ExclusionRow, ForecastLineRow, ShadowPriceRow):
@@ -833,7 +928,14 @@ class Repository:
             )
         self.session.flush()
         opened = self._assignment(row)
-        self.audit(login, "reopened", "assignment", self._key(opened), after={"state": row.state, "from_revision": approved.revision}, reason=reason)
+        self.audit(
+            login,
+            "reopened",
+            "assignment",
+            self._key(opened),
+            after={"state": row.state, "from_revision": approved.revision},
+            reason=reason,
+        )
         return opened
 
     def submit(self, assignment: Assignment, login: str) -> Assignment:
@@ -874,7 +976,15 @@ class Repository:
         latest.stale, latest.stale_reason = True, reason
         self._back_to_editing(latest)
         latest.version += 1
-        self.audit(login, "marked stale", "assignment", f"{latest.month}/{latest.product_line}/r{latest.revision}", before, {"stale": True, "state": latest.state}, reason)
+        self.audit(
+            login,
+            "marked stale",
+            "assignment",
+            f"{latest.month}/{latest.product_line}/r{latest.revision}",
+            before,
+            {"stale": True, "state": latest.state},
+            reason,
+        )
         self.session.flush()
         return [self._assignment(latest)]
 
@@ -894,7 +1004,9 @@ class Repository:
             RequestRow.month == str(assignment.month), RequestRow.product_line == assignment.product_line
         )
         escalations = self.session.exec(
-            select(sa.func.count()).select_from(EscalationRow).where(
+            select(sa.func.count())
+            .select_from(EscalationRow)
+            .where(
                 EscalationRow.state == "open",
                 sa.or_(
                     EscalationRow.assignment_id == assignment.id,
@@ -918,7 +1030,11 @@ class Repository:
         for line in lines:
             line.locked = locked
         mills = select(MillRow.code).where(MillRow.id.in_({l.mill_id for l in lines})).order_by(MillRow.code)
-        where = {"mill": list(self.session.exec(mills)), "month": str(assignment.month), "tonnes": sum(l.tonnes for l in lines)}
+        where = {
+            "mill": list(self.session.exec(mills)),
+            "month": str(assignment.month),
+            "tonnes": sum(l.tonnes for l in lines),
+        }
         self._touch(assignment, login, "locked" if locked else "unlocked", {"position": position.ref, **where})
         return self._assignment(self.session.get(AssignmentRow, assignment.id))
 

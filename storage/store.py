@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from typing import Iterator
+from collections.abc import Iterator
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import ArgumentError, OperationalError, ProgrammingError
 from sqlmodel import Session
 
-from core.errors import Forbidden, StoreUnavailable
-from storage import migrate
-from storage.engine import READ_OPTION, SQLITE_BUSY_TIMEOUT_MS, default_url, make_engine, masked, sqlite_file
-from storage.repository import Repository
+from millplan.core.domain.errors import Forbidden, StoreUnavailable
+from millplan.storage import migrate
+from millplan.storage.engine import READ_OPTION, SQLITE_BUSY_TIMEOUT_MS, default_url, make_engine, masked, sqlite_file
+from millplan.storage.repository import Repository
 
 
 class Store:
@@ -25,7 +25,7 @@ class Store:
     import, an approval) is written whole or not at all. ``reading()`` is the same for
     a look that writes nothing (on SQLite it takes no write lock).
 
-    A :class:`~core.errors.Forbidden` raised inside the outermost unit of work of a
+    A :class:`~millplan.core.domain.errors.Forbidden` raised inside the outermost unit of work of a
     thread is written to the audit log after the rollback, in its own short transaction
     (``record_refusal``), so the refusal is kept while the refused action is not.
     """
@@ -93,7 +93,12 @@ class Store:
             return
         with Session(self.engine) as session:
             Repository(session).audit(
-                refused.login, "refused", "refusal", refused.target, after={"action": refused.action}, reason=str(refused)
+                refused.login,
+                "refused",
+                "refusal",
+                refused.target,
+                after={"action": refused.action},
+                reason=str(refused),
             )
             session.commit()
         refused.recorded = True
@@ -106,7 +111,7 @@ def open_store(url: str | None = None, *, create: bool = True) -> Store:
     """Connect to ``url`` (default: ``$MILLPLAN_DB`` or the user's SQLite file) and upgrade
     it; a missing SQLite file is created (with its folder) unless ``create`` is false.
 
-    Raises :class:`~core.errors.StoreUnavailable` naming the database (password masked)
+    Raises :class:`~millplan.core.domain.errors.StoreUnavailable` naming the database (password masked)
     when the URL is malformed, the server is unreachable, the file cannot be opened, or
     — with ``create`` false — the SQLite file does not exist (nothing is created then).
     """

@@ -8,7 +8,7 @@ The schema is created and upgraded only by the Alembic migrations in
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -28,7 +28,7 @@ MONEY = sa.Numeric(16, 2)
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class UtcDateTime(sa.TypeDecorator):
@@ -46,12 +46,12 @@ class UtcDateTime(sa.TypeDecorator):
             return None
         if value.tzinfo is None:
             raise ValueError(f"naive timestamp {value!r}: millplan stores UTC-aware times only")
-        return value.astimezone(timezone.utc)
+        return value.astimezone(UTC)
 
     def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
         if value is None:
             return None
-        return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def _utc_column(nullable: bool = False) -> Any:
@@ -155,9 +155,7 @@ class DealRow(SQLModel, table=True):
 
 class PositionRow(SQLModel, table=True):
     __tablename__ = "positions"
-    __table_args__ = (
-        sa.UniqueConstraint("deal_id", "position_no", name="uq_positions_deal_position_no"),
-    )
+    __table_args__ = (sa.UniqueConstraint("deal_id", "position_no", name="uq_positions_deal_position_no"),)
 
     id: int | None = Field(default=None, primary_key=True)
     deal_id: int = Field(foreign_key="deals.id", ondelete="CASCADE")
@@ -184,9 +182,7 @@ class AssignmentRow(SQLModel, table=True):
 
     __tablename__ = "assignments"
     __table_args__ = (
-        sa.UniqueConstraint(
-            "month", "product_line", "revision", name="uq_assignments_month_line_revision"
-        ),
+        sa.UniqueConstraint("month", "product_line", "revision", name="uq_assignments_month_line_revision"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -202,7 +198,7 @@ class AssignmentRow(SQLModel, table=True):
     solver_name: str | None = Field(default=None, max_length=32)
     solve_seconds: float | None = None
     version: int = 1
-    # the life cycle (core.model.AssignmentState): submitted for review when and by whom;
+    # the life cycle (millplan.core.domain.model.AssignmentState): submitted for review when and by whom;
     # stale when a mill's hours changed since the plan; needs_director when a sales
     # manager's re-approval round pulled the director into the chain
     submitted_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))

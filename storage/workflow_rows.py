@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.orm import aliased
 from sqlmodel import select
 
-from core.errors import ChangedMeanwhile, NotFound
-from core.months import Month
-from core.workflow_items import (
+from millplan.core.domain.errors import ChangedMeanwhile, NotFound
+from millplan.core.domain.months import Month
+from millplan.core.domain.workflow import (
     Conflict,
     ConflictState,
     Escalation,
@@ -28,8 +28,8 @@ from core.workflow_items import (
     RequestState,
     Review,
 )
-from storage.convert import ref_of
-from storage.tables import (
+from millplan.storage.convert import ref_of
+from millplan.storage.tables import (
     AssignmentRow,
     ConflictRow,
     CustomerRow,
@@ -42,7 +42,7 @@ from storage.tables import (
 )
 
 if TYPE_CHECKING:  # the repository builds this class; a runtime import would be circular
-    from storage.repository import Repository
+    from millplan.storage.repository import Repository
 
 
 class WorkflowRows:
@@ -61,8 +61,16 @@ class WorkflowRows:
         return row
 
     def _change(
-        self, row: Any, key: str, object_type: str, action: str, values: dict[str, Any], *,
-        login: str, seen_version: int | None, reason: str | None,
+        self,
+        row: Any,
+        key: str,
+        object_type: str,
+        action: str,
+        values: dict[str, Any],
+        *,
+        login: str,
+        seen_version: int | None,
+        reason: str | None,
     ) -> None:
         """Set ``values`` on ``row`` (version + 1) and audit before → after; refuse a
         change made on an older version than the stored one."""
@@ -78,20 +86,42 @@ class WorkflowRows:
     # -- requests ------------------------------------------------------------------------
 
     def add_request(
-        self, kind: RequestKind, month: Month, product_line: str, *, login: str, justification: str,
-        margin_at_stake: Decimal, position_id: int | None = None, replacement_id: int | None = None,
-        priority: int | None = None, details: dict[str, Any] | None = None,
+        self,
+        kind: RequestKind,
+        month: Month,
+        product_line: str,
+        *,
+        login: str,
+        justification: str,
+        margin_at_stake: Decimal,
+        position_id: int | None = None,
+        replacement_id: int | None = None,
+        priority: int | None = None,
+        details: dict[str, Any] | None = None,
     ) -> Request:
         """Record a new open request; ``details`` (what millplan computed) go to the audit."""
         row = RequestRow(
-            kind=kind.value, month=str(month), product_line=product_line, position_id=position_id,
-            replacement_position_id=replacement_id, priority=priority, requested_by=login,
-            justification=justification, margin_at_stake=margin_at_stake, state=RequestState.OPEN.value,
+            kind=kind.value,
+            month=str(month),
+            product_line=product_line,
+            position_id=position_id,
+            replacement_position_id=replacement_id,
+            priority=priority,
+            requested_by=login,
+            justification=justification,
+            margin_at_stake=margin_at_stake,
+            state=RequestState.OPEN.value,
         )
         self.session.add(row)
         self.session.flush()
-        after = {"kind": kind.value, "month": str(month), "product_line": product_line, "state": row.state,
-                 "margin_at_stake": margin_at_stake, **(details or {})}
+        after = {
+            "kind": kind.value,
+            "month": str(month),
+            "product_line": product_line,
+            "state": row.state,
+            "margin_at_stake": margin_at_stake,
+            **(details or {}),
+        }
         self.repo.audit(login, "raised", "request", f"request {row.id}", None, after, justification)
         return self.request(row.id)
 
@@ -103,8 +133,12 @@ class WorkflowRows:
         return found[0]
 
     def requests(
-        self, *, state: RequestState | None = None, requested_by: str | None = None,
-        product_lines: Iterable[str] | None = None, month: Month | None = None,
+        self,
+        *,
+        state: RequestState | None = None,
+        requested_by: str | None = None,
+        product_lines: Iterable[str] | None = None,
+        month: Month | None = None,
     ) -> list[Request]:
         """Newest first, filtered."""
         where = []
@@ -147,13 +181,23 @@ class WorkflowRows:
         )
         return [
             Request(
-                id=r.id, kind=RequestKind(r.kind), month=Month.parse(r.month), product_line=r.product_line,
+                id=r.id,
+                kind=RequestKind(r.kind),
+                month=Month.parse(r.month),
+                product_line=r.product_line,
                 position_ref=ref_of(p, d) if p is not None else None,
                 replacement_ref=ref_of(rp, rd) if rp is not None else None,
-                justification=r.justification, margin_at_stake=Decimal(r.margin_at_stake),
-                state=RequestState(r.state), requested_by=r.requested_by, requested_at=r.requested_at,
-                answered_by=r.answered_by, answered_at=r.answered_at, answer=r.answer, version=r.version,
-                position_id=r.position_id, replacement_id=r.replacement_position_id,
+                justification=r.justification,
+                margin_at_stake=Decimal(r.margin_at_stake),
+                state=RequestState(r.state),
+                requested_by=r.requested_by,
+                requested_at=r.requested_at,
+                answered_by=r.answered_by,
+                answered_at=r.answered_at,
+                answer=r.answer,
+                version=r.version,
+                position_id=r.position_id,
+                replacement_id=r.replacement_position_id,
             )
             for r, p, d, rp, rd in self.session.exec(query)
         ]
@@ -161,9 +205,14 @@ class WorkflowRows:
     # -- conflicts -----------------------------------------------------------------------
 
     def conflicts(
-        self, *, month: Month | None = None, product_line: str | None = None,
-        states: Iterable[ConflictState] | None = None, assignment_id: int | None = None,
-        conflict_id: int | None = None, conflict_ids: Iterable[int] | None = None,
+        self,
+        *,
+        month: Month | None = None,
+        product_line: str | None = None,
+        states: Iterable[ConflictState] | None = None,
+        assignment_id: int | None = None,
+        conflict_id: int | None = None,
+        conflict_ids: Iterable[int] | None = None,
     ) -> list[Conflict]:
         """Conflicts of every revision, oldest first, filtered."""
         where = []
@@ -190,12 +239,25 @@ class WorkflowRows:
         )
         return [
             Conflict(
-                id=c.id, assignment_id=a.id, month=Month.parse(a.month), product_line=a.product_line,
-                revision=a.revision, position_id=p.id, position_ref=ref_of(p, d), customer=cu.name,
-                sales_manager=d.sales_manager, requested_month=Month.parse(p.requested_month),
-                tonnes_short=c.tonnes_short, margin_at_stake=Decimal(c.margin_at_stake), state=ConflictState(c.state),
-                opened_at=c.opened_at, agreed_month=Month.parse(c.agreed_month) if c.agreed_month else None,
-                resolution=c.resolution, resolved_by=c.resolved_by, resolved_at=c.resolved_at, version=c.version,
+                id=c.id,
+                assignment_id=a.id,
+                month=Month.parse(a.month),
+                product_line=a.product_line,
+                revision=a.revision,
+                position_id=p.id,
+                position_ref=ref_of(p, d),
+                customer=cu.name,
+                sales_manager=d.sales_manager,
+                requested_month=Month.parse(p.requested_month),
+                tonnes_short=c.tonnes_short,
+                margin_at_stake=Decimal(c.margin_at_stake),
+                state=ConflictState(c.state),
+                opened_at=c.opened_at,
+                agreed_month=Month.parse(c.agreed_month) if c.agreed_month else None,
+                resolution=c.resolution,
+                resolved_by=c.resolved_by,
+                resolved_at=c.resolved_at,
+                version=c.version,
             )
             for c, a, p, d, cu in self.session.exec(query)
         ]
@@ -215,7 +277,13 @@ class WorkflowRows:
         """Open one conflict per ``(position id, tonnes short, margin at stake, reason)`` on
         the revision, in one flush (a lean month opens hundreds); each audited."""
         rows = [
-            ConflictRow(assignment_id=assignment_id, position_id=pid, tonnes_short=tonnes, margin_at_stake=margin, state=ConflictState.OPEN.value)
+            ConflictRow(
+                assignment_id=assignment_id,
+                position_id=pid,
+                tonnes_short=tonnes,
+                margin_at_stake=margin,
+                state=ConflictState.OPEN.value,
+            )
             for pid, tonnes, margin, _reason in shortfalls
         ]
         self.session.add_all(rows)
@@ -237,8 +305,14 @@ class WorkflowRows:
         )
 
     def update_conflict(
-        self, conflict_id: int, values: dict[str, Any], *, action: str, login: str,
-        seen_version: int | None = None, reason: str | None = None,
+        self,
+        conflict_id: int,
+        values: dict[str, Any],
+        *,
+        action: str,
+        login: str,
+        seen_version: int | None = None,
+        reason: str | None = None,
     ) -> Conflict:
         """Change a conflict's fields (state, agreed month, resolution, tonnes short…)."""
         key = f"conflict {conflict_id}"
@@ -249,11 +323,21 @@ class WorkflowRows:
     # -- escalations ---------------------------------------------------------------------
 
     def add_escalation(
-        self, assignment_id: int, *, login: str, reason: str, conflict_id: int | None = None, request_id: int | None = None
+        self,
+        assignment_id: int,
+        *,
+        login: str,
+        reason: str,
+        conflict_id: int | None = None,
+        request_id: int | None = None,
     ) -> Escalation:
         row = EscalationRow(
-            assignment_id=assignment_id, conflict_id=conflict_id, request_id=request_id,
-            raised_by=login, reason=reason, state=EscalationState.OPEN.value,
+            assignment_id=assignment_id,
+            conflict_id=conflict_id,
+            request_id=request_id,
+            raised_by=login,
+            reason=reason,
+            state=EscalationState.OPEN.value,
         )
         self.session.add(row)
         self.session.flush()
@@ -270,8 +354,13 @@ class WorkflowRows:
         return found[0]
 
     def escalations(
-        self, *, state: EscalationState | None = None, month: Month | None = None, product_line: str | None = None,
-        assignment_id: int | None = None, escalation_id: int | None = None,
+        self,
+        *,
+        state: EscalationState | None = None,
+        month: Month | None = None,
+        product_line: str | None = None,
+        assignment_id: int | None = None,
+        escalation_id: int | None = None,
     ) -> list[Escalation]:
         """Oldest first, filtered; ``subject`` names the conflict's or request's position."""
         where = []
@@ -303,10 +392,22 @@ class WorkflowRows:
                 subject = f"re-approval round, request {e.request_id}"
             result.append(
                 Escalation(
-                    id=e.id, month=Month.parse(a.month), product_line=a.product_line, assignment_id=e.assignment_id,
-                    conflict_id=e.conflict_id, request_id=e.request_id, raised_by=e.raised_by, raised_at=e.raised_at,
-                    reason=e.reason, state=EscalationState(e.state), outcome=e.outcome, decision=e.decision,
-                    decided_by=e.decided_by, decided_at=e.decided_at, version=e.version, subject=subject,
+                    id=e.id,
+                    month=Month.parse(a.month),
+                    product_line=a.product_line,
+                    assignment_id=e.assignment_id,
+                    conflict_id=e.conflict_id,
+                    request_id=e.request_id,
+                    raised_by=e.raised_by,
+                    raised_at=e.raised_at,
+                    reason=e.reason,
+                    state=EscalationState(e.state),
+                    outcome=e.outcome,
+                    decision=e.decision,
+                    decided_by=e.decided_by,
+                    decided_at=e.decided_at,
+                    version=e.version,
+                    subject=subject,
                 )
             )
         return result
@@ -316,8 +417,13 @@ class WorkflowRows:
     ) -> Escalation:
         key = f"escalation {escalation_id}"
         row = self._locked(EscalationRow, escalation_id, key)
-        values = {"state": EscalationState.DECIDED.value, "outcome": outcome, "decision": reason,
-                  "decided_by": login, "decided_at": utcnow()}
+        values = {
+            "state": EscalationState.DECIDED.value,
+            "outcome": outcome,
+            "decision": reason,
+            "decided_by": login,
+            "decided_at": utcnow(),
+        }
         self._change(row, key, "escalation", "decided", values, login=login, seen_version=seen_version, reason=reason)
         return self.escalation(escalation_id)
 
@@ -326,12 +432,20 @@ class WorkflowRows:
     def add_review(
         self, assignment_id: int, verdict: str, *, login: str, position_id: int | None = None, reason: str | None = None
     ) -> Review:
-        row = ReviewRow(assignment_id=assignment_id, position_id=position_id, login=login, verdict=verdict, reason=reason)
+        row = ReviewRow(
+            assignment_id=assignment_id, position_id=position_id, login=login, verdict=verdict, reason=reason
+        )
         self.session.add(row)
         self.session.flush()
         found = self.review(row.id)
-        after = {"verdict": verdict, "position": found.position_ref, "revision": f"{found.month}/{found.product_line}/r{found.revision}"}
-        self.repo.audit(login, "agreed" if verdict == "agree" else "objected", "review", f"review {row.id}", None, after, reason)
+        after = {
+            "verdict": verdict,
+            "position": found.position_ref,
+            "revision": f"{found.month}/{found.product_line}/r{found.revision}",
+        }
+        self.repo.audit(
+            login, "agreed" if verdict == "agree" else "objected", "review", f"review {row.id}", None, after, reason
+        )
         return found
 
     def review(self, review_id: int, *, lock: bool = False) -> Review:
@@ -343,8 +457,12 @@ class WorkflowRows:
         return found[0]
 
     def reviews(
-        self, *, assignment_id: int | None = None, review_id: int | None = None,
-        month: Month | None = None, product_line: str | None = None,
+        self,
+        *,
+        assignment_id: int | None = None,
+        review_id: int | None = None,
+        month: Month | None = None,
+        product_line: str | None = None,
     ) -> list[Review]:
         """Oldest first, filtered."""
         where = []
@@ -366,10 +484,20 @@ class WorkflowRows:
         )
         return [
             Review(
-                id=r.id, assignment_id=a.id, month=Month.parse(a.month), product_line=a.product_line,
-                revision=a.revision, login=r.login, verdict=r.verdict,
-                position_ref=ref_of(p, d) if p is not None else None, reason=r.reason, at=r.at,
-                answer=r.answer, answered_by=r.answered_by, answered_at=r.answered_at, version=r.version,
+                id=r.id,
+                assignment_id=a.id,
+                month=Month.parse(a.month),
+                product_line=a.product_line,
+                revision=a.revision,
+                login=r.login,
+                verdict=r.verdict,
+                position_ref=ref_of(p, d) if p is not None else None,
+                reason=r.reason,
+                at=r.at,
+                answer=r.answer,
+                answered_by=r.answered_by,
+                answered_at=r.answered_at,
+                version=r.version,
             )
             for r, a, p, d in self.session.exec(query)
         ]
@@ -385,16 +513,34 @@ class WorkflowRows:
         """Mark a revision as needing the director's approval (a re-approval round)."""
         row = self.session.exec(select(AssignmentRow).where(AssignmentRow.id == assignment_id).with_for_update()).one()
         key = f"{row.month}/{row.product_line}/r{row.revision}"
-        self._change(row, key, "assignment", "director_required", {"needs_director": True},
-                     login=login, seen_version=None, reason=reason)
+        self._change(
+            row,
+            key,
+            "assignment",
+            "director_required",
+            {"needs_director": True},
+            login=login,
+            seen_version=None,
+            reason=reason,
+        )
 
     # -- positions -----------------------------------------------------------------------
 
     def set_priority(self, position_id: int, priority: int | None, *, login: str, reason: str) -> None:
         """Set a position's manual priority (1 highest … 3, or None), audited."""
         row, deal = self.session.exec(
-            select(PositionRow, DealRow).join(DealRow, PositionRow.deal_id == DealRow.id)
-            .where(PositionRow.id == position_id).with_for_update()
+            select(PositionRow, DealRow)
+            .join(DealRow, PositionRow.deal_id == DealRow.id)
+            .where(PositionRow.id == position_id)
+            .with_for_update()
         ).one()
-        self._change(row, ref_of(row, deal), "position", "reprioritised", {"manual_priority": priority},
-                     login=login, seen_version=None, reason=reason)
+        self._change(
+            row,
+            ref_of(row, deal),
+            "position",
+            "reprioritised",
+            {"manual_priority": priority},
+            login=login,
+            seen_version=None,
+            reason=reason,
+        )

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import random
 
-from core.model import Role, User
-from storage.store import Store
+from millplan.core.domain.model import Role, User
+from millplan.storage.store import Store
 from tests.plants import PLAN_MONTH, build, deal, mill, position
 
 POSITIONS = 160
@@ -40,7 +40,12 @@ def busy_plant(store: Store, lines: tuple[str, ...] = ("A",), *, users: bool = T
             deals.append(deal(number, "Key Co" if p % 5 == 0 else "Other Co"))
             positions.append(
                 position(
-                    number, 1, "20", tonnes, rng.randint(45_000, 90_000), product_line=line,
+                    number,
+                    1,
+                    "20",
+                    tonnes,
+                    rng.randint(45_000, 90_000),
+                    product_line=line,
                     requested_month=str(PLAN_MONTH + rng.randrange(HORIZON)),
                 )
             )
@@ -54,4 +59,3 @@ def busy_plant(store: Store, lines: tuple[str, ...] = ("A",), *, users: bool = T
         return
     with store.unit_of_work() as repo:
         repo.save_user(User("plm", "Line Manager", Role.LINE_MANAGER, lines), by="setup")
-

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from storage.store import Store, open_store
+from millplan.storage.store import Store, open_store
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 PG_ADMIN_URL = os.environ.get("MILLPLAN_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")

@@ -9,8 +9,8 @@ lines), ``ivanov`` (with an e-mail address), ``petrov``; Сидоров is no us
 
 from __future__ import annotations
 
-from core.model import Role, User
-from storage.store import Store
+from millplan.core.domain.model import Role, User
+from millplan.storage.store import Store
 from tests.plants import build, deal, mill, position
 
 
@@ -25,7 +25,10 @@ def crowded_plant(store: Store) -> None:
     plan += [("P", "L", n, 50_000 + n) for n in range(1, 3)]
     numbers = {(who, line, n): f"{who}{line}{n}" for who, line, n, _price in plan}
     build(
-        store, mills, {"M1": 10.0, "K1": 10.0}, {"Co": False},
+        store,
+        mills,
+        {"M1": 10.0, "K1": 10.0},
+        {"Co": False},
         [deal(numbers[who, line, n], "Co", sales_manager=sellers[who]) for who, line, n, _price in plan],
         [position(numbers[who, line, n], 1, "20", 100, price, product_line=line) for who, line, n, price in plan],
     )

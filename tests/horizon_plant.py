@@ -25,8 +25,8 @@ there would bring 10 t of A#1 forward and save their 3 000 RUB/t of lateness.
 
 from __future__ import annotations
 
-from core.model import Role, User
-from storage.store import Store
+from millplan.core.domain.model import Role, User
+from millplan.storage.store import Store
 from tests.plants import PLAN_MONTH, build, deal, mill, position
 
 
@@ -36,7 +36,12 @@ def horizon_plant(store: Store) -> None:
         mills=[mill("M1", ["20", "09Г2С"], 100, 1000), mill("M2", ["09Г2С"], 150, 1000)],
         norms={"M1": 10.0, "M2": 5.0},
         customers={"Key Co": True, "Other Co": False, "New Co": False},
-        deals=[deal("K", "Key Co"), deal("A", "Other Co"), deal("B", "Other Co", sales_manager="Петров П. П."), deal("P", "New Co", status="pending")],
+        deals=[
+            deal("K", "Key Co"),
+            deal("A", "Other Co"),
+            deal("B", "Other Co", sales_manager="Петров П. П."),
+            deal("P", "New Co", status="pending"),
+        ],
         positions=[
             position("K", 1, "20", 800, 41_000),
             position("A", 1, "20", 400, 51_000),

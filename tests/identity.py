@@ -1,5 +1,5 @@
 """How tests act as someone: they replace the one function that reads the OS login
-(``core.identity.os_login``) in their own process — a change no user of a real millplan
+(``millplan.core.access.identity.os_login``) in their own process — a change no user of a real millplan
 can make from outside it (no environment variable, no option).
 
 On PostgreSQL the identity is the connection's role, so this changes nothing there: a
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from core import identity
+from millplan.core.access import identity
 
 
 def act_as(monkeypatch: pytest.MonkeyPatch, login: str) -> None:

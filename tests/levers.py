@@ -20,9 +20,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from core import planning
-from core.model import Assignment
-from storage.store import Store
+from millplan.core.domain.model import Assignment
+from millplan.core.planning import run as planning
+from millplan.storage.store import Store
 from tests.plants import PLAN_MONTH, deal, position, staff, tiny_plant
 
 SHORT_TONNES = 100.0
@@ -35,7 +35,9 @@ def conflict_plant(store: Store, *, users: bool = True) -> Assignment:
     plan :data:`PLAN_MONTH` as ``plm`` and return the draft."""
     tiny_plant(store)
     with store.unit_of_work() as repo:
-        repo.upsert_portfolio({"Key Co": True}, [deal("D6", "Key Co")], [position("D6", 1, "20", 600, 45_000)], "test", "fixture")
+        repo.upsert_portfolio(
+            {"Key Co": True}, [deal("D6", "Key Co")], [position("D6", 1, "20", 600, 45_000)], "test", "fixture"
+        )
     if users:
         staff(store)
     [outcome] = planning.plan(store, PLAN_MONTH, login="plm")

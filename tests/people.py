@@ -6,8 +6,8 @@ so tests add the rows themselves.
 
 from __future__ import annotations
 
-from storage.store import Store
-from storage.tables import UserRow
+from millplan.storage.store import Store
+from millplan.storage.tables import UserRow
 
 
 def add_user(store: Store, login: str, name: str, role: str = "sales_manager", email: str | None = None) -> None:

@@ -27,9 +27,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from core.model import Role, User
-from core.months import Month
-from storage.store import Store
+from millplan.core.domain.model import Role, User
+from millplan.core.domain.months import Month
+from millplan.storage.store import Store
 
 PLAN_MONTH = Month.current() + 1
 """Next month, so the fixtures never fall into the past (past months cannot be planned)."""
@@ -56,7 +56,9 @@ def mill(code: str, grades: list[str], hours: float, conversion: int, **extra: A
     return values
 
 
-def position(deal: str, number: int, grade: str, tonnes: float, price: int, metal: int = 30_000, **extra: Any) -> dict[str, Any]:
+def position(
+    deal: str, number: int, grade: str, tonnes: float, price: int, metal: int = 30_000, **extra: Any
+) -> dict[str, Any]:
     values = {
         "deal_number": deal,
         "position_no": number,
@@ -80,10 +82,24 @@ def position(deal: str, number: int, grade: str, tonnes: float, price: int, meta
 
 
 def deal(number: str, customer: str, status: str = "accepted", sales_manager: str = "Иванов А. С.") -> dict[str, Any]:
-    return {"number": number, "customer": customer, "sales_manager": sales_manager, "status": status, "accepted_at": None, "accepted_by": None}
+    return {
+        "number": number,
+        "customer": customer,
+        "sales_manager": sales_manager,
+        "status": status,
+        "accepted_at": None,
+        "accepted_by": None,
+    }
 
 
-def build(store: Store, mills: list[dict], norms: dict[str, float], customers: dict[str, bool], deals: list[dict], positions: list[dict]) -> None:
+def build(
+    store: Store,
+    mills: list[dict],
+    norms: dict[str, float],
+    customers: dict[str, bool],
+    deals: list[dict],
+    positions: list[dict],
+) -> None:
     """Write mills (each with one norm covering its whole range at ``norms[code]`` t/h),
     customers, deals and positions, as an import would."""
     with store.unit_of_work() as repo:
@@ -92,8 +108,10 @@ def build(store: Store, mills: list[dict], norms: dict[str, float], customers: d
             {
                 m["code"]: [
                     {
-                        "od_min_mm": m["od_min_mm"], "od_max_mm": m["od_max_mm"],
-                        "wall_min_mm": m["wall_min_mm"], "wall_max_mm": m["wall_max_mm"],
+                        "od_min_mm": m["od_min_mm"],
+                        "od_max_mm": m["od_max_mm"],
+                        "wall_min_mm": m["wall_min_mm"],
+                        "wall_max_mm": m["wall_max_mm"],
                         "tonnes_per_hour": norms[m["code"]],
                     }
                 ]

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import zipfile
+from pathlib import Path
 
 import openpyxl
 
@@ -34,10 +33,22 @@ SPELLED = {
 def position(deal, no, customer, key, produced, **more):
     """One accepted ЭСТ position of 100 t by field key (cells as a file holds them)."""
     row = {
-        "deal_number": deal, "customer": customer, "is_key_account": key, "sales_manager": "Петрова",
-        "deal_status": "Акцептована", "position_no": no, "product_line": "ЭСТ", "od_mm": 219, "wall_mm": 6,
-        "steel_grade": "К52", "standard": "ГОСТ 10704", "tonnes_ordered": 100, "tonnes_produced": produced,
-        "price": 90000, "metal_cost": 60000, "requested_month": "02.2027",
+        "deal_number": deal,
+        "customer": customer,
+        "is_key_account": key,
+        "sales_manager": "Петрова",
+        "deal_status": "Акцептована",
+        "position_no": no,
+        "product_line": "ЭСТ",
+        "od_mm": 219,
+        "wall_mm": 6,
+        "steel_grade": "К52",
+        "standard": "ГОСТ 10704",
+        "tonnes_ordered": 100,
+        "tonnes_produced": produced,
+        "price": 90000,
+        "metal_cost": 60000,
+        "requested_month": "02.2027",
     }
     return {**row, **more}
 

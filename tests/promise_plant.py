@@ -6,10 +6,10 @@ each test places its positions (:func:`tests.plants.position`)."""
 
 from __future__ import annotations
 
-from core import planning
-from core.model import Role, User
-from core.months import Month
-from storage.store import Store
+from millplan.core.domain.model import Role, User
+from millplan.core.domain.months import Month
+from millplan.core.planning import run as planning
+from millplan.storage.store import Store
 from tests.plants import PLAN_MONTH, build, deal, mill
 
 
@@ -21,8 +21,13 @@ def one_mill(store: Store, positions: list[dict], *, norm: float = 10.0, horizon
         mills=[mill("M1", ["20"], 100, 1000)],
         norms={"M1": norm},
         customers={"Key Co": True, "Other Co": False, "New Co": False},
-        deals=[deal("K", "Key Co", sales_manager="Ключев К. К."), deal("A", "Other Co"),
-               deal("B", "Other Co", sales_manager="Петров П. П."), deal("C", "Other Co"), deal("P", "New Co", status="pending")],
+        deals=[
+            deal("K", "Key Co", sales_manager="Ключев К. К."),
+            deal("A", "Other Co"),
+            deal("B", "Other Co", sales_manager="Петров П. П."),
+            deal("C", "Other Co"),
+            deal("P", "New Co", status="pending"),
+        ],
         positions=positions,
     )
     with store.unit_of_work() as repo:

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from sqlmodel import SQLModel, func, select
 
-from storage.store import Store
+from millplan.storage.store import Store
 
 
 def row_counts(store: Store) -> dict[str, int]:
     """Table name → its number of rows."""
     with store.reading() as repo:
-        return {t.name: repo.session.exec(select(func.count()).select_from(t)).one() for t in SQLModel.metadata.sorted_tables}
+        return {
+            t.name: repo.session.exec(select(func.count()).select_from(t)).one()
+            for t in SQLModel.metadata.sorted_tables
+        }

@@ -48,7 +48,9 @@ class _Handler:
         with self.server.lock:
             if self.server.replies:
                 return self.server.replies.pop(0)
-            self.server.received.append((envelope.mail_from, list(envelope.rcpt_tos), message_from_bytes(envelope.content, policy=default)))
+            self.server.received.append(
+                (envelope.mail_from, list(envelope.rcpt_tos), message_from_bytes(envelope.content, policy=default))
+            )
         return "250 OK: queued"
 
 
@@ -68,6 +70,7 @@ class SmtpServer:
         self.lock = threading.Lock()
         auth = {}
         if login is not None:
+
             def authenticator(server, session, envelope, mechanism, data):  # noqa: ANN001
                 given = (data.login.decode(), data.password.decode()) if isinstance(data, LoginPassword) else None
                 return AuthResult(success=given == login, handled=False)  # not handled: the server answers 535

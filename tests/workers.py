@@ -4,12 +4,14 @@ barrier so all act at once, and puts what happened on the queue."""
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
-from core import assignments, planning
-from core.errors import ChangedMeanwhile, MillplanError
-from core.months import Month
-from storage.store import open_store
+from millplan.core.domain.errors import ChangedMeanwhile, MillplanError
+from millplan.core.domain.months import Month
+from millplan.core.planning import run as planning
+from millplan.core.workflow import assignments
+from millplan.storage.store import open_store
 
 
 def _act(url: str, barrier: Any, results: Any, action: Callable) -> None:
@@ -30,12 +32,21 @@ def _act(url: str, barrier: Any, results: Any, action: Callable) -> None:
 
 def approve(url: str, month: str, login: str, seen: tuple[int, int], barrier: Any, results: Any) -> None:
     """Approve (month, line L) as ``login``, having seen revision ``seen``."""
-    _act(url, barrier, results, lambda store: assignments.approve(store, Month.parse(month), "L", login=login, seen=seen))
+    _act(
+        url, barrier, results, lambda store: assignments.approve(store, Month.parse(month), "L", login=login, seen=seen)
+    )
 
 
 def exclude(url: str, month: str, login: str, ref: str, barrier: Any, results: Any) -> None:
     """Exclude ``ref`` from (month, line L) by hand as ``login``."""
-    _act(url, barrier, results, lambda store: assignments.set_excluded(store, Month.parse(month), "L", ref, True, login=login, reason=f"{login} asks"))
+    _act(
+        url,
+        barrier,
+        results,
+        lambda store: assignments.set_excluded(
+            store, Month.parse(month), "L", ref, True, login=login, reason=f"{login} asks"
+        ),
+    )
 
 
 def plan_month(url: str, month: str, login: str, barrier: Any, results: Any) -> None:
@@ -45,4 +56,9 @@ def plan_month(url: str, month: str, login: str, barrier: Any, results: Any) -> 
 
 def reopen(url: str, month: str, login: str, ref: str, barrier: Any, results: Any) -> None:
     """Lock ``ref`` in (month, line L) as ``login`` — on an approved revision, opening the next."""
-    _act(url, barrier, results, lambda store: assignments.set_locked(store, Month.parse(month), "L", ref, True, login=login))
+    _act(
+        url,
+        barrier,
+        results,
+        lambda store: assignments.set_locked(store, Month.parse(month), "L", ref, True, login=login),
+    )

@@ -10,30 +10,32 @@ workers, so the screen stays live; a failure is shown as a notification, never a
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from functools import partial
-from typing import Callable, Iterable, TypeVar
+from typing import TypeVar
 
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
-from textual.screen import Screen
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
+from textual.screen import Screen
 from textual.widgets import Footer, Header, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState
 
-from core import approval, notifications
-from core.permissions import Action, Actor, actor, require
-from core.errors import MillplanError
-from core.i18n import _
-from core.months import Month
-from storage.store import Store
-from tui.messages import InboxCounted, StoreChanged
-from tui.screens.records import HistoryScreen, InboxScreen
-from tui.widgets.approval_pane import ApprovalPane
-from tui.widgets.assignment_pane import AssignmentPane
-from tui.widgets.deals_pane import DealsPane
-from tui.widgets.load_pane import LoadPane
-from tui.widgets.view_table import ViewTable
+from millplan.core.access.permissions import Action, Actor, actor, require
+from millplan.core.domain.errors import MillplanError
+from millplan.core.domain.i18n import _
+from millplan.core.domain.months import Month
+from millplan.core.mail import notifications
+from millplan.core.views import approval
+from millplan.storage.store import Store
+from millplan.tui.messages import InboxCounted, StoreChanged
+from millplan.tui.screens.records import HistoryScreen, InboxScreen
+from millplan.tui.widgets.approval_pane import ApprovalPane
+from millplan.tui.widgets.assignment_pane import AssignmentPane
+from millplan.tui.widgets.deals_pane import DealsPane
+from millplan.tui.widgets.load_pane import LoadPane
+from millplan.tui.widgets.view_table import ViewTable
 
 T = TypeVar("T")
 
@@ -42,21 +44,53 @@ BADGE_SECONDS = 30
 
 APPROVAL_COMMANDS = (
     (_("Submit for review"), _("Approval: send the month's draft to review (u)"), ("submit",)),
-    (_("Approve revision"), _("Approval: approve the revision in review, with a reason over open items (a)"), ("approve",)),
+    (
+        _("Approve revision"),
+        _("Approval: approve the revision in review, with a reason over open items (a)"),
+        ("approve",),
+    ),
     (_("Grant request"), _("Approval: grant the highlighted request; the month is re-planned (g)"), ("grant",)),
     (_("Refuse request"), _("Approval: refuse the highlighted request, with a reason (r)"), ("refuse",)),
     (_("Answer objection"), _("Approval: answer the planner's highlighted objection (r)"), ("reply",)),
-    (_("Force conflict in"), _("Approval: force the conflict's position in, after seeing what it displaces (f)"), ("force",)),
+    (
+        _("Force conflict in"),
+        _("Approval: force the conflict's position in, after seeing what it displaces (f)"),
+        ("force",),
+    ),
     (_("Later month"), _("Approval: record the later month agreed with the client (t)"), ("later",)),
     (_("Escalate conflict"), _("Approval: raise the highlighted conflict to the director (e)"), ("escalate",)),
-    (_("Decide escalation"), _("Approval: the director decides a re-approval round, with a reason (d; f/t for conflicts)"), ("decide",)),
+    (
+        _("Decide escalation"),
+        _("Approval: the director decides a re-approval round, with a reason (d; f/t for conflicts)"),
+        ("decide",),
+    ),
     (_("Agree to revision"), _("Approval: the planner agrees to the revision (y)"), ("agree",)),
-    (_("Object to position"), _("Approval: the planner objects to the highlighted position, with a reason (o)"), ("object",)),
-    (_("Ask to raise priority"), _("Approval: ask to raise your highlighted position's priority (+)"), ("ask_priority", True)),
-    (_("Ask to lower priority"), _("Approval: ask to lower your highlighted position's priority (-)"), ("ask_priority", False)),
-    (_("Ask to replace position"), _("Approval: ask to replace your highlighted position by another (p)"), ("replace",)),
+    (
+        _("Object to position"),
+        _("Approval: the planner objects to the highlighted position, with a reason (o)"),
+        ("object",),
+    ),
+    (
+        _("Ask to raise priority"),
+        _("Approval: ask to raise your highlighted position's priority (+)"),
+        ("ask_priority", True),
+    ),
+    (
+        _("Ask to lower priority"),
+        _("Approval: ask to lower your highlighted position's priority (-)"),
+        ("ask_priority", False),
+    ),
+    (
+        _("Ask to replace position"),
+        _("Approval: ask to replace your highlighted position by another (p)"),
+        ("replace",),
+    ),
     (_("Ask for re-approval round"), _("Approval: ask for a re-approval round with the director (n)"), ("round",)),
-    (_("Next section"), _("Approval: diff, mills, conflicts, requests, escalations, reviews, positions (s)"), ("section", 1)),
+    (
+        _("Next section"),
+        _("Approval: diff, mills, conflicts, requests, escalations, reviews, positions (s)"),
+        ("section", 1),
+    ),
 )
 """The Approval pane's actions in the command palette: title, help, pane action."""
 
@@ -113,20 +147,49 @@ class MillplanApp(App):
         """Every action in the command palette (Ctrl+P), for keyboards whose layout sends
         other letters and for anyone who forgot a key."""
         yield from super().get_system_commands(screen)
-        assignment, deals_pane, board = self.query_one(AssignmentPane), self.query_one(DealsPane), self.query_one(ApprovalPane)
+        assignment, deals_pane, board = (
+            self.query_one(AssignmentPane),
+            self.query_one(DealsPane),
+            self.query_one(ApprovalPane),
+        )
         for title, help_text, pane, action in (
             (_("Mill load"), _("Show the mill load pane (F2)"), "load", None),
             (_("Deal acceptance"), _("Show the deals waiting for acceptance (F3)"), "deals", None),
             (_("Assignment"), _("Show the month's assignment (F4)"), "assignment", None),
             (_("Accept deal"), _("Accept the highlighted deal (F6)"), "deals", deals_pane.action_accept),
             (_("Reject deal"), _("Reject the highlighted deal, with a reason (F7)"), "deals", deals_pane.action_reject),
-            (_("Plan"), _("Run the prioritiser for the shown month and line (F5)"), "assignment", assignment.action_plan),
-            (_("Lock or unlock"), _("Lock the highlighted line so re-plans keep it (F8)"), "assignment", assignment.action_lock),
-            (_("Exclude or include"), _("Exclude the highlighted position by hand, or let it back in (F9)"), "assignment", assignment.action_exclude),
-            (_("Submit or approve"), _("Submit the month's draft for review, or approve the revision in review (F12)"), "assignment", assignment.action_submit),
+            (
+                _("Plan"),
+                _("Run the prioritiser for the shown month and line (F5)"),
+                "assignment",
+                assignment.action_plan,
+            ),
+            (
+                _("Lock or unlock"),
+                _("Lock the highlighted line so re-plans keep it (F8)"),
+                "assignment",
+                assignment.action_lock,
+            ),
+            (
+                _("Exclude or include"),
+                _("Exclude the highlighted position by hand, or let it back in (F9)"),
+                "assignment",
+                assignment.action_exclude,
+            ),
+            (
+                _("Submit or approve"),
+                _("Submit the month's draft for review, or approve the revision in review (F12)"),
+                "assignment",
+                assignment.action_submit,
+            ),
             (_("Next month"), _("Assignment and approval: the next month (])"), None, partial(self._move, 1)),
             (_("Previous month"), _("Assignment and approval: the previous month ([)"), None, partial(self._move, -1)),
-            (_("Next product line"), _("Assignment and approval: the next product line (l)"), None, partial(self._move, None)),
+            (
+                _("Next product line"),
+                _("Assignment and approval: the next product line (l)"),
+                None,
+                partial(self._move, None),
+            ),
             (_("Approval"), _("Show the approval view: state, diff, conflicts, requests (F10 or 4)"), "approval", None),
             *(
                 (title, help_text, "approval", partial(board.run_command, *action))
@@ -237,7 +300,15 @@ class MillplanApp(App):
         self.query_one(ApprovalPane).reload()
         self.count_unread()
 
-    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information", timeout: float | None = None, markup: bool = False) -> None:
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
         """Notifications carry plant data (reasons, customer names) that may hold brackets:
         they are never parsed as markup, whoever asks."""
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)

@@ -6,10 +6,10 @@ workstation closes can take a second or more to notice inside HiGHS (a sub-MIP h
 is not interrupted). Every worker that may run the solver — a plan, a what-if or re-plan
 of the approval levers, a promise — awaits :func:`in_thread` instead: the call runs under
 a :class:`~solver.control.Deadline` of its own in a daemon thread
-(:func:`solver.control.start`), and when the worker is cancelled (its pane unmounted, the
+(:func:`millplan.solver.control.start`), and when the worker is cancelled (its pane unmounted, the
 app quitting) the deadline is cancelled, so the solver stops (CBC killed) and nothing of
 the call is saved. The app closes at once; the CLI then gives such a thread
-:data:`solver.control.GRACE` s (:func:`solver.control.wind_down`).
+:data:`millplan.solver.control.GRACE` s (:func:`millplan.solver.control.wind_down`).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import contextlib
 from collections.abc import Callable
 from typing import TypeVar
 
-from solver.control import Deadline, start
+from millplan.solver.control import Deadline, start
 
 T = TypeVar("T")
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from textual.message import Message
 
-from core.approval import Board
-from core.deals import DealSummary
-from core.load import LoadReport
-from core.model import Assignment
-from core.months import Month
-from core.planning import PlanOutcome
+from millplan.core.domain.model import Assignment
+from millplan.core.domain.months import Month
+from millplan.core.planning.load import LoadReport
+from millplan.core.planning.run import PlanOutcome
+from millplan.core.views.approval import Board
+from millplan.core.workflow.deals import DealSummary
 
 
 class LoadRefreshed(Message):
@@ -54,7 +54,7 @@ class StoreChanged(Message):
 
 
 class ApprovalRefreshed(Message):
-    """The approval view of a month and line was read again (see :func:`core.approval.board`)."""
+    """The approval view of a month and line was read again (see :func:`millplan.core.views.approval.board`)."""
 
     def __init__(self, board: Board) -> None:
         super().__init__()

@@ -14,16 +14,16 @@ import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from openpyxl.utils.datetime import WINDOWS_EPOCH, from_excel
 
-from core.i18n import _
-from core.importing.headers import look_alike_readings
-from core.months import Month
-from core.numbers import grouped
+from millplan.core.domain.i18n import _
+from millplan.core.domain.months import Month
+from millplan.core.domain.numbers import grouped
+from millplan.core.importing.headers import look_alike_readings
 
 
 class CellError(ValueError):
@@ -78,22 +78,68 @@ def _from_serial(value: float) -> datetime:
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009\u2007]+")
 
 RU_MONTHS = {
-    "январь": 1, "января": 1, "янв": 1,
-    "февраль": 2, "февраля": 2, "фев": 2, "февр": 2,
-    "март": 3, "марта": 3, "мар": 3,
-    "апрель": 4, "апреля": 4, "апр": 4,
-    "май": 5, "мая": 5,
-    "июнь": 6, "июня": 6, "июн": 6,
-    "июль": 7, "июля": 7, "июл": 7,
-    "август": 8, "августа": 8, "авг": 8,
-    "сентябрь": 9, "сентября": 9, "сен": 9, "сент": 9,
-    "октябрь": 10, "октября": 10, "окт": 10,
-    "ноябрь": 11, "ноября": 11, "ноя": 11, "нояб": 11,
-    "декабрь": 12, "декабря": 12, "дек": 12,
-    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3,
-    "april": 4, "apr": 4, "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7,
-    "august": 8, "aug": 8, "september": 9, "sep": 9, "sept": 9, "october": 10, "oct": 10,
-    "november": 11, "nov": 11, "december": 12, "dec": 12,
+    "январь": 1,
+    "января": 1,
+    "янв": 1,
+    "февраль": 2,
+    "февраля": 2,
+    "фев": 2,
+    "февр": 2,
+    "март": 3,
+    "марта": 3,
+    "мар": 3,
+    "апрель": 4,
+    "апреля": 4,
+    "апр": 4,
+    "май": 5,
+    "мая": 5,
+    "июнь": 6,
+    "июня": 6,
+    "июн": 6,
+    "июль": 7,
+    "июля": 7,
+    "июл": 7,
+    "август": 8,
+    "августа": 8,
+    "авг": 8,
+    "сентябрь": 9,
+    "сентября": 9,
+    "сен": 9,
+    "сент": 9,
+    "октябрь": 10,
+    "октября": 10,
+    "окт": 10,
+    "ноябрь": 11,
+    "ноября": 11,
+    "ноя": 11,
+    "нояб": 11,
+    "декабрь": 12,
+    "декабря": 12,
+    "дек": 12,
+    "january": 1,
+    "jan": 1,
+    "february": 2,
+    "feb": 2,
+    "march": 3,
+    "mar": 3,
+    "april": 4,
+    "apr": 4,
+    "may": 5,
+    "june": 6,
+    "jun": 6,
+    "july": 7,
+    "jul": 7,
+    "august": 8,
+    "aug": 8,
+    "september": 9,
+    "sep": 9,
+    "sept": 9,
+    "october": 10,
+    "oct": 10,
+    "november": 11,
+    "nov": 11,
+    "december": 12,
+    "dec": 12,
 }
 
 # Excel serial day numbers between 1954 and 2119: a bare number in a month column.
@@ -295,15 +341,15 @@ def timestamp(value: Any) -> datetime | None:
     if is_blank(value):
         return None
     if isinstance(value, datetime):
-        return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
     if isinstance(value, date):
-        return datetime.combine(value, time(), timezone.utc)
+        return datetime.combine(value, time(), UTC)
     if isinstance(value, (int, float)) and _SERIAL_RANGE[0] <= value <= _SERIAL_RANGE[1]:
-        return _from_serial(value).replace(tzinfo=timezone.utc)
+        return _from_serial(value).replace(tzinfo=UTC)
     raw = text(value)
     for pattern in ("%d.%m.%Y", "%Y-%m-%d", "%d.%m.%y", "%d/%m/%Y"):
         try:
-            return datetime.strptime(raw, pattern).replace(tzinfo=timezone.utc)
+            return datetime.strptime(raw, pattern).replace(tzinfo=UTC)
         except ValueError:
             continue
     raise CellError("is not a date (expected e.g. 18.09.2026 or an Excel date)")

@@ -1,6 +1,6 @@
 """A workbook openpyxl fails on, told as a bad file rather than a traceback.
 
-A file passing :func:`core.importing.file_kind.why_not_xlsx` can still be damaged: a zip
+A file passing :func:`millplan.core.importing.file_kind.why_not_xlsx` can still be damaged: a zip
 cut short, a part whose XML does not parse, an attribute openpyxl does not know
 (``TypeError: WorkbookProtection.__init__() got an unexpected keyword argument``). Whatever
 openpyxl or the zip reader raises while opening or reading the file becomes
@@ -26,9 +26,9 @@ from openpyxl.xml.constants import (
     ARC_WORKBOOK,
 )
 
-from core.errors import MillplanError
-from core.i18n import _
-from core.importing.problems import ImportRejected, Problem
+from millplan.core.domain.errors import MillplanError
+from millplan.core.domain.i18n import _
+from millplan.core.importing.problems import ImportRejected, Problem
 
 # openpyxl's own steps of opening a book (the local ``action`` of ExcelReader.read), and
 # the part each reads under the names Excel, LibreOffice and openpyxl write.
@@ -45,7 +45,9 @@ _STEP_PARTS = {
 _DETAIL_CHARACTERS = 200
 
 
-def damaged(path: Path | str, exc: BaseException, *, part: str | None = None, sheet: str | None = None) -> ImportRejected:
+def damaged(
+    path: Path | str, exc: BaseException, *, part: str | None = None, sheet: str | None = None
+) -> ImportRejected:
     """The rejection of ``path`` that openpyxl or the zip reader failed on with ``exc``,
     naming ``part`` (e.g. ``xl/worksheets/sheet1.xml``) or, when not given, the part of
     openpyxl's opening step that failed, if it can be told."""
@@ -55,10 +57,14 @@ def damaged(path: Path | str, exc: BaseException, *, part: str | None = None, sh
     if len(detail) > _DETAIL_CHARACTERS:
         detail = detail[:_DETAIL_CHARACTERS] + "…"
     if part:
-        why = _("is damaged or not a workbook millplan can read: its part {part} cannot be read ({detail}); "
-                "open it in Excel and save it again").format(part=part, detail=detail)
+        why = _(
+            "is damaged or not a workbook millplan can read: its part {part} cannot be read ({detail}); "
+            "open it in Excel and save it again"
+        ).format(part=part, detail=detail)
     else:
-        why = _("is damaged or not a workbook millplan can read ({detail}); open it in Excel and save it again").format(detail=detail)
+        why = _("is damaged or not a workbook millplan can read ({detail}); open it in Excel and save it again").format(
+            detail=detail
+        )
     return ImportRejected(path, [Problem(str(path), sheet, None, None, None, None, why)])
 
 

@@ -15,7 +15,7 @@ import struct
 import zipfile
 from pathlib import Path
 
-from core.i18n import _
+from millplan.core.domain.i18n import _
 
 OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_SIGNATURE = b"PK\x03\x04"
@@ -34,14 +34,22 @@ def why_not_xlsx(path: Path) -> str | None:
         return _ole2_why(path)
     if head.startswith(ZIP_SIGNATURE):
         if path.suffix.lower() not in XLSX_SUFFIXES and _holds_workbook(path):
-            return _("is an .xlsx workbook named '{suffix}'; rename it to .xlsx").format(suffix=path.suffix or path.name)
+            return _("is an .xlsx workbook named '{suffix}'; rename it to .xlsx").format(
+                suffix=path.suffix or path.name
+            )
         return None
     start = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if start.startswith((b"<!doctype html", b"<html", b"<table", b"<?xml")):
-        return _("is a web page or XML file saved under an Excel name, not a workbook; open it in Excel and save it as .xlsx")
+        return _(
+            "is a web page or XML file saved under an Excel name, not a workbook; open it in Excel and save it as .xlsx"
+        )
     if path.suffix.lower() in XLSX_SUFFIXES:
-        return _("is not an Excel workbook: its content is neither .xlsx nor .xls (damaged, or another kind of file renamed)")
-    return _("not an Excel .xlsx workbook ({suffix}); save it as .xlsx in Excel").format(suffix=path.suffix or _("no extension"))
+        return _(
+            "is not an Excel workbook: its content is neither .xlsx nor .xls (damaged, or another kind of file renamed)"
+        )
+    return _("not an Excel .xlsx workbook ({suffix}); save it as .xlsx in Excel").format(
+        suffix=path.suffix or _("no extension")
+    )
 
 
 def _holds_workbook(path: Path) -> bool:
@@ -57,12 +65,18 @@ def _ole2_why(path: Path) -> str:
     try:
         streams = ole2_streams(data)
     except (struct.error, IndexError, UnicodeDecodeError, ValueError):
-        return _("is an old-format Office file (OLE2: an .xls, or a password-protected workbook) that cannot be read; open it in Excel and save it as .xlsx")
+        return _(
+            "is an old-format Office file (OLE2: an .xls, or a password-protected workbook) that cannot be read; open it in Excel and save it as .xlsx"
+        )
     if "EncryptionInfo" in streams and "EncryptedPackage" in streams:
-        return _("is a password-protected workbook; remove the password in Excel (File → Info → Protect Workbook) and save it")
+        return _(
+            "is a password-protected workbook; remove the password in Excel (File → Info → Protect Workbook) and save it"
+        )
     book = streams.get("Workbook") or streams.get("Book")
     if book is None:
-        return _("is an Office file of another kind (OLE2: a Word document?), not an Excel workbook; save the workbook as .xlsx")
+        return _(
+            "is an Office file of another kind (OLE2: a Word document?), not an Excel workbook; save the workbook as .xlsx"
+        )
     encrypted = _biff_has_password(data, book)
     if path.suffix.lower() in XLSX_SUFFIXES:
         what = _("is an old Excel 97–2003 .xls workbook renamed '{suffix}'").format(suffix=path.suffix)
@@ -85,7 +99,7 @@ def ole2_streams(data: bytes) -> dict[str, tuple[int, int]]:
 
     def at(number: int) -> bytes:
         start = (number + 1) * sector
-        block = data[start:start + sector]
+        block = data[start : start + sector]
         if len(block) < sector:
             raise IndexError(f"sector {number} lies beyond the end of the file")
         return block
@@ -109,7 +123,7 @@ def ole2_streams(data: bytes) -> dict[str, tuple[int, int]]:
         for offset in range(0, sector, 128):
             name_bytes, kind = struct.unpack_from("<H", block, offset + 64)[0], block[offset + 66]
             if kind == 2 and 2 <= name_bytes <= 64:  # a stream
-                name = block[offset:offset + name_bytes - 2].decode("utf-16-le")
+                name = block[offset : offset + name_bytes - 2].decode("utf-16-le")
                 start, size = struct.unpack_from("<IQ", block, offset + 116)
                 streams[name] = (start, size)
         directory = fat[directory]

@@ -24,11 +24,11 @@ the wrong unit.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from typing import Callable
 
-from core.i18n import _
+from millplan.core.domain.i18n import _
 
 _PUNCTUATION = re.compile(r"[.,;:()\[\]«»\"'’`*№#]")
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009]+")
@@ -47,19 +47,46 @@ _LOOK_ALIKE_CYRILLIC = frozenset("авсенкмортху")
 
 # Unit spellings → canonical unit. Order matters only for readability.
 UNITS = {
-    "т": "т", "тн": "т", "тонн": "т", "тонны": "т", "t": "т", "tonnes": "т", "tons": "т",
-    "кг": "кг", "kg": "кг",
-    "мм": "мм", "mm": "мм",
-    "м": "м", "m": "м", "метров": "м",
-    "ч": "ч", "час": "ч", "часов": "ч", "h": "ч", "hours": "ч",
-    "ч/мес": "ч/мес", "час/мес": "ч/мес", "h/month": "ч/мес",
-    "м/ч": "м/ч", "m/h": "м/ч",
-    "т/ч": "т/ч", "тн/ч": "т/ч", "t/h": "т/ч",
-    "руб/т": "руб/т", "руб/тн": "руб/т", "р/т": "руб/т", "rub/t": "руб/т", "₽/т": "руб/т",
+    "т": "т",
+    "тн": "т",
+    "тонн": "т",
+    "тонны": "т",
+    "t": "т",
+    "tonnes": "т",
+    "tons": "т",
+    "кг": "кг",
+    "kg": "кг",
+    "мм": "мм",
+    "mm": "мм",
+    "м": "м",
+    "m": "м",
+    "метров": "м",
+    "ч": "ч",
+    "час": "ч",
+    "часов": "ч",
+    "h": "ч",
+    "hours": "ч",
+    "ч/мес": "ч/мес",
+    "час/мес": "ч/мес",
+    "h/month": "ч/мес",
+    "м/ч": "м/ч",
+    "m/h": "м/ч",
+    "т/ч": "т/ч",
+    "тн/ч": "т/ч",
+    "t/h": "т/ч",
+    "руб/т": "руб/т",
+    "руб/тн": "руб/т",
+    "р/т": "руб/т",
+    "rub/t": "руб/т",
+    "₽/т": "руб/т",
     "тыс руб/т": "тыс руб/т",
     # units no field takes: known so that a column in them is refused, not misread
-    "шт": "шт", "штук": "шт", "pcs": "шт",
-    "руб": "руб", "тыс руб": "тыс руб", "%": "%",
+    "шт": "шт",
+    "штук": "шт",
+    "pcs": "шт",
+    "руб": "руб",
+    "тыс руб": "тыс руб",
+    "%": "%",
 }
 
 
@@ -133,7 +160,7 @@ class Header:
     abbreviated: frozenset[str]
 
     @classmethod
-    def read(cls, header: str) -> "Header":
+    def read(cls, header: str) -> Header:
         """``Header(name="количество кг по весу", bare="количество", unit="кг")`` from
         ``"Количество, кг (по весу)"``."""
         name, unit = split_unit(header)
@@ -152,14 +179,15 @@ class Header:
         words = text.split(" ")
         letters = _has_lone_letter(text)
         return any(
-            len(words) == len(full) and all(
+            len(words) == len(full)
+            and all(
                 w == f or ((w in self.abbreviated or (letters and len(w) == 1 and w.isalpha())) and f.startswith(w))
                 for w, f in zip(words, full)
             )
             for full in names
         )
 
-    def rules(self) -> list[Callable[["FieldSpec"], bool]]:
+    def rules(self) -> list[Callable[[FieldSpec], bool]]:
         """The matching rules in order (see the module's docstring): each says whether a
         field fits. The abbreviation rules only where the header has an abbreviation (most
         cells scanned for a header have none)."""
@@ -236,6 +264,8 @@ def recognise(header: str, fields: tuple[FieldSpec, ...], mapping: dict[str, str
             spec = fitting[0]
             if read.unit is not None and read.unit not in spec.units:
                 expected = ", ".join(sorted(spec.units)) or _("no unit")
-                return Recognised(spec, _("is in {unit}; millplan expects {expected}").format(unit=read.unit, expected=expected))
+                return Recognised(
+                    spec, _("is in {unit}; millplan expects {expected}").format(unit=read.unit, expected=expected)
+                )
             return Recognised(spec)
     return None

@@ -13,19 +13,21 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from core.importing import cells
-from core.importing.headers import FieldSpec
-from core.importing.problems import ImportRejected, Problem
-from core.importing.report import (
-    ReimportChange,
+from millplan.core.access.permissions import Action, actor, require
+from millplan.core.domain.months import Month
+from millplan.core.importing import cells
+from millplan.core.importing.headers import FieldSpec
+from millplan.core.importing.problems import ImportRejected, Problem
+from millplan.core.importing.report import (
     ImportReport,
+    ReimportChange,
     column_uses,
     default_rejects_path,
     missing_fields,
     report_notes,
     write_rejects,
 )
-from core.importing.workbook import (
+from millplan.core.importing.workbook import (
     Reading,
     Record,
     Table,
@@ -36,10 +38,8 @@ from core.importing.workbook import (
     problem_in,
     read_records,
 )
-from core.capacity import mark_stale
-from core.months import Month
-from core.permissions import Action, actor, require
-from storage.store import Store
+from millplan.core.planning.capacity import mark_stale
+from millplan.storage.store import Store
 
 MAX_MONTH_HOURS = 31 * 24
 
@@ -53,16 +53,52 @@ def _month_header(value: Any) -> Month | None:
         return None
 
 
-CODE = FieldSpec("code", "Код агрегата", ("код", "агрегат", "код стана", "стан", "mill", "mill code", "code"), cells.text)
-OD_MIN = FieldSpec("od_min_mm", "Диаметр от, мм", ("диаметр мин", "мин диаметр", "диаметр min", "dmin", "d от", "od min", "od from"), cells.number, units=_MM)
-OD_MAX = FieldSpec("od_max_mm", "Диаметр до, мм", ("диаметр макс", "макс диаметр", "диаметр max", "dmax", "d до", "od max", "od to"), cells.number, units=_MM)
-WALL_MIN = FieldSpec("wall_min_mm", "Стенка от, мм", ("толщина стенки от", "стенка мин", "стенка min", "smin", "s от", "wall min", "wall from"), cells.number, units=_MM)
-WALL_MAX = FieldSpec("wall_max_mm", "Стенка до, мм", ("толщина стенки до", "стенка макс", "стенка max", "smax", "s до", "wall max", "wall to"), cells.number, units=_MM)
+CODE = FieldSpec(
+    "code", "Код агрегата", ("код", "агрегат", "код стана", "стан", "mill", "mill code", "code"), cells.text
+)
+OD_MIN = FieldSpec(
+    "od_min_mm",
+    "Диаметр от, мм",
+    ("диаметр мин", "мин диаметр", "диаметр min", "dmin", "d от", "od min", "od from"),
+    cells.number,
+    units=_MM,
+)
+OD_MAX = FieldSpec(
+    "od_max_mm",
+    "Диаметр до, мм",
+    ("диаметр макс", "макс диаметр", "диаметр max", "dmax", "d до", "od max", "od to"),
+    cells.number,
+    units=_MM,
+)
+WALL_MIN = FieldSpec(
+    "wall_min_mm",
+    "Стенка от, мм",
+    ("толщина стенки от", "стенка мин", "стенка min", "smin", "s от", "wall min", "wall from"),
+    cells.number,
+    units=_MM,
+)
+WALL_MAX = FieldSpec(
+    "wall_max_mm",
+    "Стенка до, мм",
+    ("толщина стенки до", "стенка макс", "стенка max", "smax", "s до", "wall max", "wall to"),
+    cells.number,
+    units=_MM,
+)
 
 NOMINAL_HOURS = FieldSpec(
-    "nominal_hours", "Фонд времени (номинал), ч/мес",
-    ("фонд времени номинал", "фонд времени", "номинальный фонд времени", "номинальный фонд", "nominal hours", "hours per month"),
-    cells.number, required=False, units=frozenset({"ч/мес", "ч"}),
+    "nominal_hours",
+    "Фонд времени (номинал), ч/мес",
+    (
+        "фонд времени номинал",
+        "фонд времени",
+        "номинальный фонд времени",
+        "номинальный фонд",
+        "nominal hours",
+        "hours per month",
+    ),
+    cells.number,
+    required=False,
+    units=frozenset({"ч/мес", "ч"}),
     absent="0 h/month for new mills (only the calendar's months have hours); stored hours are kept",
 )
 
@@ -72,22 +108,63 @@ MILL_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("shop", "Цех", ("подразделение", "shop"), cells.text, required=False),
     FieldSpec("product_line", "Товарная линия", ("тл", "линия", "product line", "line"), cells.text),
     FieldSpec("product_type", "Вид продукции", ("продукция", "product type"), cells.text, required=False),
-    OD_MIN, OD_MAX, WALL_MIN, WALL_MAX,
+    OD_MIN,
+    OD_MAX,
+    WALL_MIN,
+    WALL_MAX,
     FieldSpec("steel_grades", "Марки стали", ("марка стали", "марки", "steel grades", "grades"), cells.items),
     FieldSpec("standards", "НТД", ("стандарты", "нормативная документация", "standards"), cells.items),
-    FieldSpec("speed_m_per_h", "Скорость, м/ч", ("скорость", "скорость стана", "speed"), cells.number, units=frozenset({"м/ч"})),
+    FieldSpec(
+        "speed_m_per_h",
+        "Скорость, м/ч",
+        ("скорость", "скорость стана", "speed"),
+        cells.number,
+        units=frozenset({"м/ч"}),
+    ),
     NOMINAL_HOURS,
-    FieldSpec("conversion_cost", "Затраты передела (перем.), руб/т", ("затраты передела перем", "затраты передела", "переменные затраты передела", "стоимость передела", "conversion cost"), cells.money, units=frozenset({"руб/т"})),
+    FieldSpec(
+        "conversion_cost",
+        "Затраты передела (перем.), руб/т",
+        (
+            "затраты передела перем",
+            "затраты передела",
+            "переменные затраты передела",
+            "стоимость передела",
+            "conversion cost",
+        ),
+        cells.money,
+        units=frozenset({"руб/т"}),
+    ),
 )
 
 NORM_FIELDS: tuple[FieldSpec, ...] = (
-    CODE, OD_MIN, OD_MAX, WALL_MIN, WALL_MAX,
-    FieldSpec("tonnes_per_hour", "Производительность, т/ч", ("производительность", "норма производительности", "норма", "productivity", "t/h"), cells.number, units=frozenset({"т/ч"})),
+    CODE,
+    OD_MIN,
+    OD_MAX,
+    WALL_MIN,
+    WALL_MAX,
+    FieldSpec(
+        "tonnes_per_hour",
+        "Производительность, т/ч",
+        ("производительность", "норма производительности", "норма", "productivity", "t/h"),
+        cells.number,
+        units=frozenset({"т/ч"}),
+    ),
     # optional: the conversion cost of the size band, where it differs from the mill's
     FieldSpec(
-        "band_conversion_cost", "Перем. затраты на передел, руб/т",
-        ("перем затраты на передел", "переменные затраты на передел", "затраты на передел", "затраты передела перем", "затраты передела", "conversion cost"),
-        cells.money, required=False, units=frozenset({"руб/т"}),
+        "band_conversion_cost",
+        "Перем. затраты на передел, руб/т",
+        (
+            "перем затраты на передел",
+            "переменные затраты на передел",
+            "затраты на передел",
+            "затраты передела перем",
+            "затраты передела",
+            "conversion cost",
+        ),
+        cells.money,
+        required=False,
+        units=frozenset({"руб/т"}),
         absent="the mill's conversion cost in every size band of the mills the sheet lists",
     ),
 )
@@ -107,7 +184,9 @@ def _range_problems(table: Table, record: Record, low: str, high: str) -> list[P
 
 def _mill_problems(table: Table, record: Record, first_row: dict[str, int]) -> list[Problem]:
     v, row = record.values, record.source
-    found = _range_problems(table, record, "od_min_mm", "od_max_mm") + _range_problems(table, record, "wall_min_mm", "wall_max_mm")
+    found = _range_problems(table, record, "od_min_mm", "od_max_mm") + _range_problems(
+        table, record, "wall_min_mm", "wall_max_mm"
+    )
     if v["speed_m_per_h"] <= 0:
         found.append(problem_at(table, row, "speed_m_per_h", "must be more than 0"))
     if v.get("nominal_hours") is not None and not 0 <= v["nominal_hours"] <= MAX_MONTH_HOURS:
@@ -127,7 +206,9 @@ def _unknown_mill(code: str, rejected_mills: dict[str, int]) -> str:
 
 
 def _norm_problems(table: Table, record: Record, mills: set[str], rejected_mills: dict[str, int]) -> list[Problem]:
-    found = _range_problems(table, record, "od_min_mm", "od_max_mm") + _range_problems(table, record, "wall_min_mm", "wall_max_mm")
+    found = _range_problems(table, record, "od_min_mm", "od_max_mm") + _range_problems(
+        table, record, "wall_min_mm", "wall_max_mm"
+    )
     if record.values["code"] not in mills:
         found.append(problem_at(table, record.source, "code", _unknown_mill(record.values["code"], rejected_mills)))
     if record.values["tonnes_per_hour"] <= 0:
@@ -150,14 +231,18 @@ def _capacity(
         if code is None:
             continue
         if code not in mills:
-            by_row.setdefault(row.number, []).append(problem_at(table, row, "code", _unknown_mill(code, rejected_mills)))
+            by_row.setdefault(row.number, []).append(
+                problem_at(table, row, "code", _unknown_mill(code, rejected_mills))
+            )
             continue
         for column, month in table.extra.items():
             hours = record.extra.get(column)
             if hours is None:
                 continue  # no entry: the mill's nominal fund applies
             if not 0 <= hours <= MAX_MONTH_HOURS:
-                by_row.setdefault(row.number, []).append(problem_in(table, row, column, f"must be 0-{MAX_MONTH_HOURS} hours"))
+                by_row.setdefault(row.number, []).append(
+                    problem_in(table, row, column, f"must be 0-{MAX_MONTH_HOURS} hours")
+                )
                 continue
             entries.append((code, month, hours))
     return entries, by_row
@@ -201,8 +286,8 @@ def import_mills(
 ) -> ImportReport:
     """Import the mill register, capacity calendar and norms at ``path`` in one transaction.
 
-    Raises :class:`~core.errors.Forbidden` when ``login`` may not import it (see
-    :mod:`core.permissions`), :class:`ImportRejected` (nothing written) when the register's header lacks a
+    Raises :class:`~millplan.core.domain.errors.Forbidden` when ``login`` may not import it (see
+    :mod:`millplan.core.access.permissions`), :class:`ImportRejected` (nothing written) when the register's header lacks a
     required column, or when any row is bad (unknown mill, negative hours, text in a
     number, …) and ``skip_invalid`` is false. With ``skip_invalid`` good rows are imported
     and bad ones written to ``rejects_path`` (default ``<file>.rejects.xlsx``).
@@ -212,7 +297,16 @@ def import_mills(
     mapping = load_mapping(mapping_path, ALL_FIELDS)
     workbook = open_workbook(path)
     try:
-        calendar = find_table(workbook, path, "capacity", CAPACITY_FIELDS, mapping, claim=_month_header, need_extra="month", required=False)
+        calendar = find_table(
+            workbook,
+            path,
+            "capacity",
+            CAPACITY_FIELDS,
+            mapping,
+            claim=_month_header,
+            need_extra="month",
+            required=False,
+        )
         norms_table = find_table(workbook, path, "norms", NORM_FIELDS, mapping, required=False)
         register = _find_register(workbook, path, mapping, {t.sheet for t in (calendar, norms_table) if t})
         readings = [
@@ -290,7 +384,9 @@ def import_mills(
         stored_hours = {m.code: m.nominal_hours for m in plant_before.mills}
         mill_values = [_mill_values(r.values, stored=r.values["code"] in stored_hours) for r in good_mills]
         changes = [
-            ReimportChange("mill", v["code"], "nominal_hours", NOMINAL_HOURS.label, stored_hours[v["code"]], v["nominal_hours"])
+            ReimportChange(
+                "mill", v["code"], "nominal_hours", NOMINAL_HOURS.label, stored_hours[v["code"]], v["nominal_hours"]
+            )
             for v in mill_values
             if "nominal_hours" in v and v["code"] in stored_hours and stored_hours[v["code"]] != v["nominal_hours"]
         ]
@@ -300,27 +396,49 @@ def import_mills(
         }
         # the register's mills come with their whole norm table; any other mill only with bands
         counts["norms"] = repo.set_norms(norms, login, source, whole={r.values["code"] for r in good_mills})
-        repo.audit(login, "imported", "file", path.name, after={"mills": len(good_mills), "capacity": len(capacity), "norms": sum(len(b) for b in norms.values())})
+        repo.audit(
+            login,
+            "imported",
+            "file",
+            path.name,
+            after={"mills": len(good_mills), "capacity": len(capacity), "norms": sum(len(b) for b in norms.values())},
+        )
         mark_stale(repo, plant_before, capacity, login, source)  # drafts planned on the old hours
 
     rejects_file = None
     if rejected:
-        rejects_file = str(write_rejects(rejects_path or default_rejects_path(path), [rejected[k] for k in sorted(rejected)]))
+        rejects_file = str(
+            write_rejects(rejects_path or default_rejects_path(path), [rejected[k] for k in sorted(rejected)])
+        )
     tables = {"mills": f"sheet '{register.sheet}', header row {register.header_row}"} if register else {}
     notes = [] if register else ["no mill register sheet; the calendar and norms are of mills already stored"]
     for kind, table in (("capacity", calendar), ("norms", norms_table)):
         if table:
             tables[kind] = f"sheet '{table.sheet}', header row {table.header_row}"
         else:
-            notes.append(f"no {kind} sheet found; " + ("nominal hours apply to every month" if kind == "capacity" else "productivity comes from speed × mass per metre"))
+            notes.append(
+                f"no {kind} sheet found; "
+                + (
+                    "nominal hours apply to every month"
+                    if kind == "capacity"
+                    else "productivity comes from speed × mass per metre"
+                )
+            )
     found = [
         (kind, t, f, r)
-        for kind, t, f, r in zip(("mills", "capacity", "norms"), (register, calendar, norms_table), (MILL_FIELDS, CAPACITY_FIELDS, NORM_FIELDS), readings)
+        for kind, t, f, r in zip(
+            ("mills", "capacity", "norms"),
+            (register, calendar, norms_table),
+            (MILL_FIELDS, CAPACITY_FIELDS, NORM_FIELDS),
+            readings,
+        )
         if t
     ]
     columns = [c for kind, t, f, r in found for c in column_uses(kind, t, f, r.unheaded)]
     missing = [m for kind, t, f, _r in found for m in missing_fields(kind, t, f)]
-    notes += [str(w) for r in readings for w in r.warnings if (w.sheet, w.row) not in rejected]  # rejected rows say enough
+    notes += [
+        str(w) for r in readings for w in r.warnings if (w.sheet, w.row) not in rejected
+    ]  # rejected rows say enough
     return ImportReport(
         file=str(path),
         tables=tables,
@@ -338,9 +456,7 @@ def import_mills(
 def _rejected_code(code: str, table: Table, records: list[Record], rejected: dict) -> bool:
     """True if a calendar row of ``code`` was rejected: its other months are left out too,
     so a mill's calendar is never half-imported."""
-    return any(
-        (table.sheet, r.source.number) in rejected for r in records if r.values.get("code") == code
-    )
+    return any((table.sheet, r.source.number) in rejected for r in records if r.values.get("code") == code)
 
 
 def _mill_values(v: dict[str, Any], *, stored: bool) -> dict[str, Any]:

@@ -13,32 +13,32 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from core.field_text import value_text
-from core.i18n import _
-from core.importing import cells
-from core.importing.headers import FieldSpec
-from core.importing.problems import ImportRejected, Problem
-from core.importing.report import (
-    ReimportChange,
+from millplan.core.access.permissions import Action, actor, require
+from millplan.core.domain.i18n import _
+from millplan.core.domain.model import DealStatus
+from millplan.core.domain.numbers import grouped
+from millplan.core.importing import cells
+from millplan.core.importing.headers import FieldSpec
+from millplan.core.importing.problems import ImportRejected, Problem
+from millplan.core.importing.report import (
     ImportReport,
+    ReimportChange,
     column_uses,
     default_rejects_path,
     missing_fields,
     report_notes,
     write_rejects,
 )
-from core.importing.workbook import (
+from millplan.core.importing.workbook import (
     Record,
+    find_table,
     load_mapping,
     open_workbook,
     problem_at,
     read_records,
-    find_table,
 )
-from core.model import DealStatus
-from core.numbers import grouped
-from core.permissions import Action, actor, require
-from storage.store import Store
+from millplan.core.views.field_text import value_text
+from millplan.storage.store import Store
 
 _STATUS_WORDS = {
     DealStatus.ACCEPTED: ("акцептована", "акцептовано", "акцептован", "акцепт", "accepted"),
@@ -66,41 +66,134 @@ _T, _MM, _M, _RUB_T = frozenset({"т"}), frozenset({"мм"}), frozenset({"м"}),
 
 FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("deal_number", "№ сделки", ("номер сделки", "сделка", "deal", "deal no", "deal number"), cells.text),
-    FieldSpec("customer", "Клиент", ("контрагент", "заказчик", "покупатель", "грузополучатель", "customer", "client"), cells.text),
     FieldSpec(
-        "is_key_account", "Ключевой клиент",
-        ("ключевой", "кк", "признак ключевого клиента", "признак кк", "ключевой контрагент", "ключевой заказчик",
-         "ключевой покупатель", "key account", "key customer", "key client", "key"),
-        cells.flag, required=False, absent="no for new customers; stored key-account flags are kept",
+        "customer",
+        "Клиент",
+        ("контрагент", "заказчик", "покупатель", "грузополучатель", "customer", "client"),
+        cells.text,
     ),
-    FieldSpec("sales_manager", "Менеджер", ("менеджер по продажам", "ответственный менеджер", "ответственный", "sales manager", "manager"), cells.text),
+    FieldSpec(
+        "is_key_account",
+        "Ключевой клиент",
+        (
+            "ключевой",
+            "кк",
+            "признак ключевого клиента",
+            "признак кк",
+            "ключевой контрагент",
+            "ключевой заказчик",
+            "ключевой покупатель",
+            "key account",
+            "key customer",
+            "key client",
+            "key",
+        ),
+        cells.flag,
+        required=False,
+        absent="no for new customers; stored key-account flags are kept",
+    ),
+    FieldSpec(
+        "sales_manager",
+        "Менеджер",
+        ("менеджер по продажам", "ответственный менеджер", "ответственный", "sales manager", "manager"),
+        cells.text,
+    ),
     FieldSpec("deal_status", "Статус сделки", ("статус", "status", "deal status"), deal_status),
     FieldSpec(
-        "accepted_at", "Дата акцепта",
+        "accepted_at",
+        "Дата акцепта",
         ("акцепт", "дата акцептования", "дата акцептации", "дата подтверждения", "accepted at", "acceptance date"),
-        cells.timestamp, required=False, absent="no date for deals accepted by this file; stored dates are kept",
+        cells.timestamp,
+        required=False,
+        absent="no date for deals accepted by this file; stored dates are kept",
     ),
-    FieldSpec("position_no", "№ поз.", ("№ позиции", "позиция", "поз", "номер позиции", "position", "position no", "item"), cells.integer),
+    FieldSpec(
+        "position_no",
+        "№ поз.",
+        ("№ позиции", "позиция", "поз", "номер позиции", "position", "position no", "item"),
+        cells.integer,
+    ),
     FieldSpec("product_line", "Товарная линия", ("тл", "линия", "product line", "line"), cells.text),
-    FieldSpec("pipe_type", "Вид трубы", ("тип трубы", "вид продукции", "pipe type", "type"), cells.text, required=False),
-    FieldSpec("od_mm", "Диаметр, мм", ("наружный диаметр", "диаметр наружный", "dн", "дн", "d", "od", "outside diameter", "diameter"), cells.number, units=_MM),
-    FieldSpec("wall_mm", "Стенка, мм", ("толщина стенки", "стенка", "s", "wall", "wall thickness"), cells.number, units=_MM),
+    FieldSpec(
+        "pipe_type", "Вид трубы", ("тип трубы", "вид продукции", "pipe type", "type"), cells.text, required=False
+    ),
+    FieldSpec(
+        "od_mm",
+        "Диаметр, мм",
+        ("наружный диаметр", "диаметр наружный", "dн", "дн", "d", "od", "outside diameter", "diameter"),
+        cells.number,
+        units=_MM,
+    ),
+    FieldSpec(
+        "wall_mm", "Стенка, мм", ("толщина стенки", "стенка", "s", "wall", "wall thickness"), cells.number, units=_MM
+    ),
     FieldSpec("steel_grade", "Марка стали", ("марка", "сталь", "steel grade", "grade"), cells.text),
     FieldSpec("standard", "НТД", ("стандарт", "гост/ту", "гост ту", "нормативный документ", "standard"), cells.text),
     FieldSpec("length_m", "Длина, м", ("длина", "length"), cells.number, required=False, units=_M),
-    FieldSpec("tonnes_ordered", "Количество, т", ("количество", "кол-во", "кол во", "объем", "заказано", "тоннаж", "quantity", "qty", "tonnes", "ordered"), cells.number, units=_T),
     FieldSpec(
-        "tonnes_produced", "Произведено, т",
-        ("произведено", "изготовлено", "выпущено", "выполнено", "фактически произведено", "произведено факт",
-         "факт производства", "фактический выпуск", "produced", "made"),
-        cells.number, required=False, units=_T, absent="0 t for new positions; stored produced tonnes are kept",
+        "tonnes_ordered",
+        "Количество, т",
+        ("количество", "кол-во", "кол во", "объем", "заказано", "тоннаж", "quantity", "qty", "tonnes", "ordered"),
+        cells.number,
+        units=_T,
+    ),
+    FieldSpec(
+        "tonnes_produced",
+        "Произведено, т",
+        (
+            "произведено",
+            "изготовлено",
+            "выпущено",
+            "выполнено",
+            "фактически произведено",
+            "произведено факт",
+            "факт производства",
+            "фактический выпуск",
+            "produced",
+            "made",
+        ),
+        cells.number,
+        required=False,
+        units=_T,
+        absent="0 t for new positions; stored produced tonnes are kept",
     ),
     FieldSpec("price", "Цена, руб/т", ("цена", "цена без ндс", "цена реализации", "price"), cells.money, units=_RUB_T),
-    FieldSpec("metal_cost", "Перем. затраты (металл), руб/т", ("перем затраты металл", "переменные затраты металл", "затраты на металл", "стоимость металла", "металл", "metal cost"), cells.money, units=_RUB_T),
-    FieldSpec("requested_month", "Месяц поставки", ("срок поставки", "период поставки", "месяц отгрузки", "срок отгрузки", "месяц", "requested month", "delivery month", "due month"), cells.month),
     FieldSpec(
-        "manual_priority", "Приоритет", ("ручной приоритет", "приоритет ручной", "приоритетность", "очередность", "priority", "manual priority"),
-        cells.integer, required=False, absent="none for new positions; stored priorities are kept",
+        "metal_cost",
+        "Перем. затраты (металл), руб/т",
+        (
+            "перем затраты металл",
+            "переменные затраты металл",
+            "затраты на металл",
+            "стоимость металла",
+            "металл",
+            "metal cost",
+        ),
+        cells.money,
+        units=_RUB_T,
+    ),
+    FieldSpec(
+        "requested_month",
+        "Месяц поставки",
+        (
+            "срок поставки",
+            "период поставки",
+            "месяц отгрузки",
+            "срок отгрузки",
+            "месяц",
+            "requested month",
+            "delivery month",
+            "due month",
+        ),
+        cells.month,
+    ),
+    FieldSpec(
+        "manual_priority",
+        "Приоритет",
+        ("ручной приоритет", "приоритет ручной", "приоритетность", "очередность", "priority", "manual priority"),
+        cells.integer,
+        required=False,
+        absent="none for new positions; stored priorities are kept",
     ),
     FieldSpec("note", "Примечание", ("комментарий", "прим", "note", "comment"), cells.text, required=False),
 )
@@ -117,7 +210,12 @@ def _row_problems(table, record: Record, product_lines: set[str]) -> list[Proble
         found.append(problem_at(table, row, key, why))
 
     if v["tonnes_ordered"] <= 0:
-        bad("tonnes_ordered", "is negative; tonnes must be more than 0" if v["tonnes_ordered"] < 0 else "is zero; tonnes must be more than 0")
+        bad(
+            "tonnes_ordered",
+            "is negative; tonnes must be more than 0"
+            if v["tonnes_ordered"] < 0
+            else "is zero; tonnes must be more than 0",
+        )
     if v.get("tonnes_produced") is not None and v["tonnes_produced"] < 0:
         bad("tonnes_produced", "is negative; produced tonnes cannot be below 0")
     for key in ("od_mm", "wall_mm", "price", "metal_cost", "length_m"):
@@ -143,8 +241,12 @@ def _price_warning(table, record: Record) -> Problem | None:
     v = record.values
     if v["price"] < v["metal_cost"]:
         return problem_at(
-            table, record.source, "price",
-            _("is below the metal cost ({cost}); check the price and its unit").format(cost=grouped(v["metal_cost"], 2)),
+            table,
+            record.source,
+            "price",
+            _("is below the metal cost ({cost}); check the price and its unit").format(
+                cost=grouped(v["metal_cost"], 2)
+            ),
         )
     return None
 
@@ -164,21 +266,29 @@ def _cross_row_problems(table, records: list[Record]) -> dict[int, list[Problem]
         key = (v["deal_number"], v["position_no"])
         if key in seen_positions:
             found.setdefault(row.number, []).append(
-                problem_at(table, row, "position_no", f"repeats deal {key[0]} position {key[1]} of row {seen_positions[key]}")
+                problem_at(
+                    table, row, "position_no", f"repeats deal {key[0]} position {key[1]} of row {seen_positions[key]}"
+                )
             )
             continue
         seen_positions[key] = row.number
         first = deal_first.setdefault(v["deal_number"], record)
         for field in _DEAL_FIELDS:
             if v[field] != first.values[field]:
-                shown = first.values[field].value if isinstance(first.values[field], DealStatus) else first.values[field]
+                shown = (
+                    first.values[field].value if isinstance(first.values[field], DealStatus) else first.values[field]
+                )
                 found.setdefault(row.number, []).append(
-                    problem_at(table, row, field, f"differs from row {first.source.number} of the same deal ({shown!r})")
+                    problem_at(
+                        table, row, field, f"differs from row {first.source.number} of the same deal ({shown!r})"
+                    )
                 )
         client = customer_first.setdefault(v["customer"], record)
         if "is_key_account" in v and v["is_key_account"] != client.values.get("is_key_account", False):
             found.setdefault(row.number, []).append(
-                problem_at(table, row, "is_key_account", f"differs from row {client.source.number} for the same customer")
+                problem_at(
+                    table, row, "is_key_account", f"differs from row {client.source.number} for the same customer"
+                )
             )
     return found
 
@@ -191,9 +301,7 @@ class _DealDecision:
     note: str | None
 
 
-def _decide_deal(
-    number: str, in_file: DealStatus, file_date: datetime | None, stored: tuple | None
-) -> _DealDecision:
+def _decide_deal(number: str, in_file: DealStatus, file_date: datetime | None, stored: tuple | None) -> _DealDecision:
     """Status the deal takes: the file's, except that a decision made in millplan
     (accepted, rejected, …) is not undone by a file still saying "pending"."""
     if stored is None:
@@ -201,16 +309,22 @@ def _decide_deal(
     status, accepted_at, accepted_by = stored
     if in_file is DealStatus.PENDING and status is not DealStatus.PENDING:
         return _DealDecision(
-            status, accepted_at, accepted_by,
+            status,
+            accepted_at,
+            accepted_by,
             _("deal {number}: kept '{status}' as decided in millplan; the file still says pending").format(
                 number=number, status=status.value
             ),
         )
     if in_file is status:
         kept = accepted_at and file_date and accepted_at != file_date
-        note = _("deal {number}: kept the acceptance date {stored} stored; the file says {in_file}").format(
-            number=number, stored=value_text(accepted_at), in_file=value_text(file_date)
-        ) if kept else None
+        note = (
+            _("deal {number}: kept the acceptance date {stored} stored; the file says {in_file}").format(
+                number=number, stored=value_text(accepted_at), in_file=value_text(file_date)
+            )
+            if kept
+            else None
+        )
         return _DealDecision(status, accepted_at or file_date, accepted_by, note)
     return _DealDecision(in_file, file_date if in_file is DealStatus.ACCEPTED else None, None, None)
 
@@ -226,8 +340,8 @@ def import_portfolio(
 ) -> ImportReport:
     """Import the order portfolio at ``path`` into ``store`` in one transaction.
 
-    Raises :class:`~core.errors.Forbidden` when ``login`` may not import it (see
-    :mod:`core.permissions`), :class:`ImportRejected` (nothing written) when a required column is missing,
+    Raises :class:`~millplan.core.domain.errors.Forbidden` when ``login`` may not import it (see
+    :mod:`millplan.core.access.permissions`), :class:`ImportRejected` (nothing written) when a required column is missing,
     or when any row is bad and ``skip_invalid`` is false. With ``skip_invalid`` the good
     rows are imported and the bad ones written to ``rejects_path`` (default
     ``<file>.rejects.xlsx``). The mill register must be imported first: product lines
@@ -253,14 +367,21 @@ def import_portfolio(
         deal_states = repo.deal_states()
         customers, deals, positions, notes = _store_records(good, deal_states)
         warnings = reading.warnings + [w for r in good if (w := _price_warning(table, r))]
-        notes += [str(w) for w in warnings if not (w.sheet == table.sheet and w.row in by_row)]  # rejected rows say enough
+        notes += [
+            str(w) for w in warnings if not (w.sheet == table.sheet and w.row in by_row)
+        ]  # rejected rows say enough
         written = repo.upsert_portfolio(customers, deals, positions, login, f"import {path.name}", watch=_LABELS.keys())
-        repo.audit(login, "imported", "file", path.name, after={"positions": len(positions), "rejected_rows": len(by_row)})
+        repo.audit(
+            login, "imported", "file", path.name, after={"positions": len(positions), "rejected_rows": len(by_row)}
+        )
     rejects_file = None
     if by_row:
         rejected = [(table, r.source, by_row[r.source.number]) for r in records if r.source.number in by_row]
         rejects_file = str(write_rejects(rejects_path or default_rejects_path(path), rejected))
-    columns, missing = column_uses("portfolio", table, FIELDS, reading.unheaded), missing_fields("portfolio", table, FIELDS)
+    columns, missing = (
+        column_uses("portfolio", table, FIELDS, reading.unheaded),
+        missing_fields("portfolio", table, FIELDS),
+    )
     changes = [ReimportChange.of(c, _LABELS[c.field]) for c in written.changes]
     return ImportReport(
         file=str(path),
@@ -276,7 +397,9 @@ def import_portfolio(
     )
 
 
-def _validate(table, records: list[Record], cell_problems: list[Problem], product_lines: set[str]) -> dict[int, list[Problem]]:
+def _validate(
+    table, records: list[Record], cell_problems: list[Problem], product_lines: set[str]
+) -> dict[int, list[Problem]]:
     """Every problem of the file by Excel row: unreadable cells, broken row rules, and
     disagreements between rows (checked among rows that are otherwise good)."""
     by_row: dict[int, list[Problem]] = {}
@@ -292,7 +415,13 @@ def _validate(table, records: list[Record], cell_problems: list[Problem], produc
     return by_row
 
 
-_OPTIONAL_POSITION_FIELDS = {"pipe_type": "", "length_m": None, "tonnes_produced": 0.0, "manual_priority": None, "note": None}
+_OPTIONAL_POSITION_FIELDS = {
+    "pipe_type": "",
+    "length_m": None,
+    "tonnes_produced": 0.0,
+    "manual_priority": None,
+    "note": None,
+}
 """Optional position columns and the value an empty cell means. A column the file does not
 have at all leaves the stored value alone: a re-import of a slimmer file must not wipe
 produced tonnes or priorities set by an earlier one."""
@@ -311,7 +440,9 @@ def _store_records(
         v = record.values
         customers[v["customer"]] = v.get("is_key_account")
         if v["deal_number"] not in deals:
-            decision = _decide_deal(v["deal_number"], v["deal_status"], v.get("accepted_at"), deal_states.get(v["deal_number"]))
+            decision = _decide_deal(
+                v["deal_number"], v["deal_status"], v.get("accepted_at"), deal_states.get(v["deal_number"])
+            )
             if decision.note:
                 notes.append(decision.note)
             deals[v["deal_number"]] = {

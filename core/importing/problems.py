@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from core.errors import MillplanError
+from millplan.core.domain.errors import MillplanError
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,12 +11,12 @@ from typing import Any
 import openpyxl
 from openpyxl.styles import Font
 
-from core.i18n import _, ngettext
-from core.importing.headers import FieldSpec, normalise
-from core.importing.problems import Problem
-from core.importing.workbook import SourceRow, Table
-from core.field_text import value_text
-from core.model import StoredChange, UpsertCounts
+from millplan.core.domain.i18n import _, ngettext
+from millplan.core.domain.model import StoredChange, UpsertCounts
+from millplan.core.importing.headers import FieldSpec, normalise
+from millplan.core.importing.problems import Problem
+from millplan.core.importing.workbook import SourceRow, Table
+from millplan.core.views.field_text import value_text
 
 ERROR_HEADER = "Ошибка"
 RANKS = frozenset({"manual_priority"})
@@ -62,7 +62,7 @@ def column_uses(
 ) -> list[ColumnUse]:
     """Every column of ``table``'s header row with a header text, and every one without
     that holds values (``unheaded``: 0-based column → (count, first value), as
-    :attr:`core.importing.workbook.Reading.unheaded`), in column order: the field it is
+    :attr:`millplan.core.importing.workbook.Reading.unheaded`), in column order: the field it is
     read as, the month it holds, or ignored. Empty columns without a header are not listed."""
     by_column = {column: spec for spec in fields if (column := table.columns.get(spec.key)) is not None}
     unheaded = unheaded or {}
@@ -77,7 +77,11 @@ def column_uses(
             continue
         spec = by_column.get(column)
         read_as = spec.key if spec else (str(table.extra[column]) if column in table.extra else None)
-        uses.append(ColumnUse(kind, table.sheet, table.letter(column), table.headers[column], read_as, spec.label if spec else None))
+        uses.append(
+            ColumnUse(
+                kind, table.sheet, table.letter(column), table.headers[column], read_as, spec.label if spec else None
+            )
+        )
     return uses
 
 
@@ -141,25 +145,41 @@ class ReimportChange:
 
     def as_dict(self) -> dict[str, object]:
         return {
-            "object_type": self.object_type, "object": self.object, "field": self.field, "label": self.label,
-            "before": _plain(self.before), "after": _plain(self.after), "direction": self.direction,
+            "object_type": self.object_type,
+            "object": self.object,
+            "field": self.field,
+            "label": self.label,
+            "before": _plain(self.before),
+            "after": _plain(self.after),
+            "direction": self.direction,
         }
 
 
 def _plain(value: Any) -> Any:
     """A value for JSON and notes: dates as ISO dates, the rest as it is."""
-    return value.date().isoformat() if isinstance(value, datetime) else value.isoformat() if isinstance(value, date) else value
+    return (
+        value.date().isoformat()
+        if isinstance(value, datetime)
+        else value.isoformat()
+        if isinstance(value, date)
+        else value
+    )
 
 
 def _shown(value: Any) -> str:
-    """A value in a note, as the history shows it (:func:`core.field_text.value_text`)."""
+    """A value in a note, as the history shows it (:func:`millplan.core.views.field_text.value_text`)."""
     return _("none") if value is None else value_text(value)
 
 
 def _direction(direction: str) -> str:
     return {
-        "turned off": _("turned off"), "turned on": _("turned on"), "lowered": _("lowered"),
-        "raised": _("raised"), "set": _("set"), "cleared": _("cleared"), "changed": _("changed"),
+        "turned off": _("turned off"),
+        "turned on": _("turned on"),
+        "lowered": _("lowered"),
+        "raised": _("raised"),
+        "set": _("set"),
+        "cleared": _("cleared"),
+        "changed": _("changed"),
     }[direction]
 
 
@@ -193,7 +213,9 @@ def report_notes(columns: list[ColumnUse], missing: list[MissingField], changes:
     before → after."""
     notes = [_ignored(c) for c in columns if c.field is None]
     notes += [
-        _("'{label}' ({field}): not found, taken as {taken_as}").format(label=m.label, field=m.field, taken_as=m.taken_as)
+        _("'{label}' ({field}): not found, taken as {taken_as}").format(
+            label=m.label, field=m.field, taken_as=m.taken_as
+        )
         for m in missing
     ]
     groups: dict[tuple[str, str, str], list[ReimportChange]] = defaultdict(list)
@@ -206,8 +228,11 @@ def report_notes(columns: list[ColumnUse], missing: list[MissingField], changes:
             which += " " + _("and {count} more").format(count=more)
         notes.append(
             _("'{label}' {direction} on {count} {objects}: {which}").format(
-                label=label, direction=_direction(direction), count=len(items),
-                objects=_objects(object_type, len(items)), which=which,
+                label=label,
+                direction=_direction(direction),
+                count=len(items),
+                objects=_objects(object_type, len(items)),
+                which=which,
             )
         )
     return notes

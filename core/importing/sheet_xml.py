@@ -10,7 +10,7 @@ costs a few tens of milliseconds). A formula's result follows it in the cell
 (``<c r="B7"><f>…</f><v>…</v></c>``, ECMA-376 §18.3.1.4); one without is unsaved. An
 empty result of a text formula (``t="str"`` with ``<v></v>``) is a saved empty text.
 The same pass notes each row holding a value, so rows far below where the reader stops
-(:data:`core.importing.workbook.BLANK_RUN_END`) are counted without parsing them.
+(:data:`millplan.core.importing.workbook.BLANK_RUN_END`) are counted without parsing them.
 """
 
 from __future__ import annotations
@@ -63,7 +63,8 @@ class SheetFacts:
         rows = self.filled[0::2]
         start = bisect_right(rows, row)
         return [
-            number for number, column in zip(rows[start:], self.filled[2 * start + 1::2])
+            number
+            for number, column in zip(rows[start:], self.filled[2 * start + 1 :: 2])
             if column < width and number not in self.totals
         ]
 
@@ -133,7 +134,7 @@ class _Scan:
 
     def _opening(self, block: bytes, before: int) -> bytes:
         start = block.rfind(self.cell_start, 0, before)
-        return block[start:block.find(b">", start) + 1]
+        return block[start : block.find(b">", start) + 1]
 
     def _first_value(self, block: bytes, value: re.Match[bytes]) -> int:
         """The 0-based column of the cell holding ``value``; notes the row as a totals row

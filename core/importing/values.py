@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from decimal import Decimal
 from statistics import median
 
-from core.i18n import _
-from core.numbers import grouped
+from millplan.core.domain.i18n import _
+from millplan.core.domain.numbers import grouped
 
 FAR_OFF = 1000
 """A value this many times above or below its column's median is worth a second look."""
@@ -36,9 +36,9 @@ def far_off(numbers: Sequence[float | Decimal | None]) -> dict[int, str]:
                 times=grouped(size / middle), median=_shown(middle)
             )
         elif size * FAR_OFF <= middle:
-            found[index] = _("is 1/{times} of the column's median ({median}); check the unit and the separators").format(
-                times=grouped(middle / size), median=_shown(middle)
-            )
+            found[index] = _(
+                "is 1/{times} of the column's median ({median}); check the unit and the separators"
+            ).format(times=grouped(middle / size), median=_shown(middle))
     return found
 
 

@@ -21,14 +21,14 @@ import openpyxl
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
 
-from core.i18n import _, ngettext
-from core.importing import cells
-from core.importing.damage import reading
-from core.importing.file_kind import why_not_xlsx
-from core.importing.headers import FieldSpec, normalise, recognise, split_unit
-from core.importing.problems import ImportRejected, Problem
-from core.importing.sheet_xml import MergedRange, SheetFacts, sheet_facts
-from core.importing.values import far_off
+from millplan.core.domain.i18n import _, ngettext
+from millplan.core.importing import cells
+from millplan.core.importing.damage import reading
+from millplan.core.importing.file_kind import why_not_xlsx
+from millplan.core.importing.headers import FieldSpec, normalise, recognise, split_unit
+from millplan.core.importing.problems import ImportRejected, Problem
+from millplan.core.importing.sheet_xml import MergedRange, SheetFacts, sheet_facts
+from millplan.core.importing.values import far_off
 
 HEADER_SCAN_ROWS = 30
 BLANK_RUN_END = 1000
@@ -63,7 +63,15 @@ def load_mapping(path: Path | None, fields: tuple[FieldSpec, ...]) -> Mapping:
         raise ImportRejected(path, [Problem(str(path), None, None, None, None, None, f"cannot read: {exc}")]) from None
     known = {f.key for f in fields}
     problems = [
-        Problem(str(path), None, None, None, header, key, f"maps to unknown field {key!r}; known: {', '.join(sorted(known))}")
+        Problem(
+            str(path),
+            None,
+            None,
+            None,
+            header,
+            key,
+            f"maps to unknown field {key!r}; known: {', '.join(sorted(known))}",
+        )
         for header, key in data.get("columns", {}).items()
         if key not in known
     ]
@@ -107,7 +115,7 @@ def open_workbook(path: Path) -> Workbook:
 
     Raises :class:`ImportRejected` naming the file when it is missing or no .xlsx workbook,
     saying what it is instead (an old .xls, a password-protected book, …: see
-    :mod:`core.importing.file_kind`), or damaged (:mod:`core.importing.damage`)."""
+    :mod:`millplan.core.importing.file_kind`), or damaged (:mod:`millplan.core.importing.damage`)."""
     path = Path(path)
     # openpyxl judges the extension before looking for the file: check existence first.
     if not path.exists():
@@ -197,7 +205,12 @@ def _evaluate_row(
             first = get_column_letter(columns[found.field.key] + 1)
             problems.append(
                 Problem(
-                    file, sheet, number, letter, header, None,
+                    file,
+                    sheet,
+                    number,
+                    letter,
+                    header,
+                    None,
                     f"column also looks like '{found.field.label}' (as column {first}); "
                     "name the right one in a mapping file",
                 )
@@ -234,7 +247,9 @@ def find_table(
     file = str(path)
     named = mapping.sheets.get(kind)
     if named is not None and named not in workbook.sheetnames:
-        raise ImportRejected(path, [Problem(file, named, None, None, None, None, f"no such sheet (mapping file names it for {kind})")])
+        raise ImportRejected(
+            path, [Problem(file, named, None, None, None, None, f"no such sheet (mapping file names it for {kind})")]
+        )
     sheets = [workbook[named]] if named else [ws for ws in workbook.worksheets if ws.sheet_state == "visible"]
     complete: list[_Candidate] = []
     best: _Candidate | None = None  # the nearest miss, to say what is missing
@@ -285,7 +300,12 @@ def _reject_header(path: Path, kind: str, fields: tuple[FieldSpec, ...], best: _
     for spec in best.missing:
         problems.append(
             Problem(
-                file, table.sheet, table.header_row, None, None, None,
+                file,
+                table.sheet,
+                table.header_row,
+                None,
+                None,
+                None,
                 f"required column '{spec.label}' ({spec.key}) not found in the header row; headers seen: {seen}",
             )
         )
@@ -322,7 +342,9 @@ class _MergedFill:
 
     def __init__(self, ranges: tuple[MergedRange, ...], header_row: int, width: int) -> None:
         # latest first, so the next range to start is popped off the end
-        self.waiting = sorted((r for r in ranges if r.min_row > header_row and r.min_col <= width), key=lambda r: -r.min_row)
+        self.waiting = sorted(
+            (r for r in ranges if r.min_row > header_row and r.min_col <= width), key=lambda r: -r.min_row
+        )
         self.active: list[tuple[MergedRange, Any]] = []  # with the first cell's value
 
     def __call__(self, number: int, values: tuple[Any, ...]) -> tuple[Any, ...]:
@@ -336,7 +358,9 @@ class _MergedFill:
             return values
         filled = list(values)
         for merged, value in self.active:
-            filled[merged.min_col - 1:merged.max_col] = [value] * (min(merged.max_col, len(filled)) - merged.min_col + 1)
+            filled[merged.min_col - 1 : merged.max_col] = [value] * (
+                min(merged.max_col, len(filled)) - merged.min_col + 1
+            )
         return tuple(filled)
 
 
@@ -423,7 +447,9 @@ class Reading:
 
 def problem_in(table: Table, row: SourceRow, column: int, why: str) -> Problem:
     """A :class:`Problem` for the cell of ``row`` in 0-based ``column``, naming its header."""
-    return Problem(table.file, table.sheet, row.number, table.letter(column), table.headers[column], row.values[column], why)
+    return Problem(
+        table.file, table.sheet, row.number, table.letter(column), table.headers[column], row.values[column], why
+    )
 
 
 def problem_at(table: Table, row: SourceRow, key: str, why: str) -> Problem:
@@ -456,7 +482,7 @@ def read_records(
     A problem is a cell that cannot be read: an empty required cell, text in a number, a
     formula with no saved result (in any field's column or claimed extra column), an
     ambiguous number such as ``1,234`` that the column's other values do not settle
-    (:func:`core.importing.cells.settle`). Serial dates count from the workbook's date
+    (:func:`millplan.core.importing.cells.settle`). Serial dates count from the workbook's date
     system. Raises :class:`ImportRejected` if the sheet's part is missing or damaged.
     """
     part = workbook[table.sheet]._worksheet_path  # the part openpyxl reads
@@ -515,7 +541,10 @@ def _far_off(table: Table, records: list[Record], parsers: list[tuple[FieldSpec,
 
 
 def _settle_column(
-    table: Table, column: int, records: list[Record], found: list[tuple[Record, str | int, Callable, cells.AmbiguousNumber]]
+    table: Table,
+    column: int,
+    records: list[Record],
+    found: list[tuple[Record, str | int, Callable, cells.AmbiguousNumber]],
 ) -> list[Problem]:
     """Read the ambiguous numbers ``found`` in ``column`` with the decimal mark the column's
     other values use, into their records (a field, or for a number the extra column); a problem for each when they do not settle it
@@ -536,9 +565,16 @@ def _settle_column(
 def _other_sheets(table: Table) -> list[Problem]:
     return [
         Problem(
-            table.file, sheet, header_row, None, None, None,
-            _("also has this table's header and was not read (only sheet '{sheet}' was); "
-              "hide or delete the sheet that is not current, or name the sheet in a mapping file").format(sheet=table.sheet),
+            table.file,
+            sheet,
+            header_row,
+            None,
+            None,
+            None,
+            _(
+                "also has this table's header and was not read (only sheet '{sheet}' was); "
+                "hide or delete the sheet that is not current, or name the sheet in a mapping file"
+            ).format(sheet=table.sheet),
         )
         for sheet, header_row in table.others
     ]
@@ -549,7 +585,12 @@ def _unread(table: Table, rows: DataRows, facts: SheetFacts) -> list[Problem]:
     if rows.unread:
         found.append(
             Problem(
-                table.file, table.sheet, rows.unread[0], None, None, None,
+                table.file,
+                table.sheet,
+                rows.unread[0],
+                None,
+                None,
+                None,
                 ngettext(
                     "{count} non-empty row below row {last} was not read (row {first}): reading stopped after "
                     "{blank} blank rows; delete the blank rows if it belongs to the table",
@@ -557,14 +598,23 @@ def _unread(table: Table, rows: DataRows, facts: SheetFacts) -> list[Problem]:
                     "{blank} blank rows; delete the blank rows if they belong to the table",
                     len(rows.unread),
                 ).format(
-                    count=len(rows.unread), last=rows.stopped_after, first=rows.unread[0], end=rows.unread[-1], blank=BLANK_RUN_END
+                    count=len(rows.unread),
+                    last=rows.stopped_after,
+                    first=rows.unread[0],
+                    end=rows.unread[-1],
+                    blank=BLANK_RUN_END,
                 ),
             )
         )
     if facts.unplaced:
         found.append(
             Problem(
-                table.file, table.sheet, None, None, None, None,
+                table.file,
+                table.sheet,
+                None,
+                None,
+                None,
+                None,
                 ngettext(
                     "holds {count} formula whose result was never saved, at a place the file does not name; "
                     "it reads as empty: open the file in Excel and save it",

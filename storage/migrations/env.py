@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from alembic import context
 from sqlalchemy import engine_from_config, pool
-
-from storage import tables  # noqa: F401 - registers the tables on the metadata
 from sqlmodel import SQLModel
+
+from millplan.storage import tables  # noqa: F401 - registers the tables on the metadata
 
 config = context.config
 target_metadata = SQLModel.metadata

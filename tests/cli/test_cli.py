@@ -12,9 +12,9 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
-from cli import app
+from millplan.cli import app
+from millplan.storage.store import open_store
 from tests.plants import PLAN_MONTH, tiny_plant
-from storage.store import open_store
 
 ROOT = Path(__file__).resolve().parents[2]
 MONTH = str(PLAN_MONTH)
@@ -22,7 +22,7 @@ MONTH = str(PLAN_MONTH)
 
 @pytest.fixture
 def db(tmp_path) -> str:
-    return f"sqlite:///{tmp_path / 'cli.sqlite'}"
+    return f"sqlite:///{tmp_path / 'millplan.cli.sqlite'}"
 
 
 @pytest.fixture
@@ -53,7 +53,9 @@ def test_import_both_shared_files_then_plan_json(db, shared_data):
     assert document["status"] == "optimal" and document["month"] == MONTH
     lines = document["lines"]
     assert document["totals"]["tonnes"] == pytest.approx(sum(l["tonnes"] for l in lines), abs=0.01)
-    assert document["totals"]["key_account_tonnes"] == pytest.approx(sum(l["tonnes"] for l in lines if l["key_account"]), abs=0.01)
+    assert document["totals"]["key_account_tonnes"] == pytest.approx(
+        sum(l["tonnes"] for l in lines if l["key_account"]), abs=0.01
+    )
     assert Decimal(document["totals"]["marginal_income_rub"]) == sum(Decimal(l["marginal_income_rub"]) for l in lines)
     assert {a["product_line"] for a in document["assignments"]} == {"БШТ", "ТБД", "ХДТ", "ЭСТ"}
     assert all(e["reason"] and e["reason_code"] for e in document["excluded"])
@@ -62,7 +64,17 @@ def test_import_both_shared_files_then_plan_json(db, shared_data):
 def test_json_stdout_is_one_document_even_from_a_real_process(tiny_db, tmp_path):
     # The HiGHS banner is written by C++ to descriptor 1 on the first solve of a process;
     # only a real process shows whether it leaks into --json output.
-    command = [sys.executable, "-c", "from cli import main; main()", "--db", tiny_db, "plan", "--month", MONTH, "--json"]
+    command = [
+        sys.executable,
+        "-c",
+        "from cli import main; main()",
+        "--db",
+        tiny_db,
+        "plan",
+        "--month",
+        MONTH,
+        "--json",
+    ]
     done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert done.returncode == 0, done.stderr
     document = json.loads(done.stdout)  # fails on any banner or message in stdout
@@ -83,7 +95,9 @@ def test_lock_exclude_approve_cycle(tiny_db):
     locked = run(tiny_db, "assignment", "lock", "D1#1", "--month", MONTH, "--line", "L", "--json")
     assert locked.exit_code == 0
     assert all(l["locked"] for l in json.loads(locked.stdout)["lines"] if l["position"] == "D1#1")
-    excluded = run(tiny_db, "assignment", "exclude", "D2#1", "--month", MONTH, "--line", "L", "--reason", "waits for steel")
+    excluded = run(
+        tiny_db, "assignment", "exclude", "D2#1", "--month", MONTH, "--line", "L", "--reason", "waits for steel"
+    )
     assert excluded.exit_code == 0
     shown = json.loads(run(tiny_db, "assignment", "show", "--month", MONTH, "--line", "L", "--json").stdout)
     manual = [e for e in shown["excluded"] if e["manual"]]
@@ -99,7 +113,13 @@ def test_lock_exclude_approve_cycle(tiny_db):
     assert reopened.exit_code == 0  # a change after approval opens revision 2; revision 1 stays frozen
     assert (json.loads(reopened.stdout)["revision"], json.loads(reopened.stdout)["state"]) == (2, "re_approval")
     history = run(tiny_db, "history", "--object", f"{MONTH}/L/r1", "--json")
-    assert [e["action"] for e in json.loads(history.stdout)] == ["approved", "submitted", "excluded", "locked", "drafted"]
+    assert [e["action"] for e in json.loads(history.stdout)] == [
+        "approved",
+        "submitted",
+        "excluded",
+        "locked",
+        "drafted",
+    ]
 
 
 def test_deal_acceptance_from_the_command_line(tiny_db):
@@ -155,7 +175,9 @@ def test_usage_and_store_errors_have_their_exit_codes(tiny_db):
 
 
 def test_demo_builds_its_own_plant_once_and_refuses_another_database(tmp_path, monkeypatch):
-    monkeypatch.setattr("cli.demo_paths", lambda: (tmp_path / "demo" / "demo.sqlite", tmp_path / "demo" / "files"))
+    monkeypatch.setattr(
+        "millplan.cli.demo_paths", lambda: (tmp_path / "demo" / "demo.sqlite", tmp_path / "demo" / "files")
+    )
     first = CliRunner().invoke(app, ["demo", "--no-tui"])
     assert first.exit_code == 0, first.stderr
     assert "Building the demo plant" in first.stderr
@@ -172,7 +194,11 @@ def test_demo_builds_its_own_plant_once_and_refuses_another_database(tmp_path, m
 
 def test_deal_decisions_as_json(tiny_db):
     rejected = json.loads(run(tiny_db, "deal", "reject", "D4", "--reason", "no capacity", "--json").stdout)
-    assert (rejected["status"], rejected["rejection_reason"], rejected["accepted_by"]) == ("rejected", "no capacity", None)
+    assert (rejected["status"], rejected["rejection_reason"], rejected["accepted_by"]) == (
+        "rejected",
+        "no capacity",
+        None,
+    )
     again = run(tiny_db, "deal", "accept", "D4", "--json")  # a rejected deal cannot be accepted
     failure = json.loads(again.stdout)
     assert again.exit_code == 1 and failure["status"] == "error" and "D4 is rejected" in failure["message"]

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from typer.testing import CliRunner
 
-import cli
-from core import assignments, planning
-from storage.store import open_store
+from millplan import cli
+from millplan.core.planning import run as planning
+from millplan.core.workflow import assignments
+from millplan.storage.store import open_store
 from tests.plants import PLAN_MONTH, staff, tiny_plant
 
 
@@ -27,6 +28,10 @@ def test_the_table_reads_names_and_a_positions_edits(tmp_path, monkeypatch):
     assert "customer: Other Co" in deal.stdout and "customer_id" not in deal.stdout
     position = CliRunner().invoke(cli.app, ["--db", url, "history", "--object", "D2#1"]).stdout
     [edit] = [line for line in position.splitlines() if "excluded" in line]
-    assert "Line Manager" in edit and f"{PLAN_MONTH}/L/r1" in edit and "client waits · position: D2#1, left out: 600 t" in edit
+    assert (
+        "Line Manager" in edit
+        and f"{PLAN_MONTH}/L/r1" in edit
+        and "client waits · position: D2#1, left out: 600 t" in edit
+    )
     [lock] = [line for line in position.splitlines() if " locked " in line]
     assert f"position: D2#1, mill: M1, month: {PLAN_MONTH}, tonnes: 500 t" in lock  # where, when and how much

@@ -9,8 +9,8 @@ from decimal import Decimal
 import pytest
 from typer.testing import CliRunner
 
-from cli import app, solver_status
-from storage.store import open_store
+from millplan.cli import app, solver_status
+from millplan.storage.store import open_store
 from tests.horizon_plant import horizon_plant
 from tests.identity import act_as
 from tests.plants import PLAN_MONTH, position
@@ -59,7 +59,11 @@ def test_two_month_horizon_makes_the_short_position_late_not_lost(db):
     prices = {(p["mill"], p["month"]): Decimal(p["rub_per_hour"]) for p in document["shadow_prices"]}
     assert prices["M1", M0] == Decimal("30000.00") and prices["M1", M1] == 0
     assert late["explanation"] == {
-        "code": "late", "mill": "M1", "month": M0, "shadow_price_rub_per_hour": "30000.00", "earns_rub_per_hour": "30000.00",
+        "code": "late",
+        "mill": "M1",
+        "month": M0,
+        "shadow_price_rub_per_hour": "30000.00",
+        "earns_rub_per_hour": "30000.00",
     }
 
 
@@ -169,9 +173,19 @@ def test_promise_a_deal_and_a_typed_position_saves_nothing(db):
     assert document["earliest"] is None and document["made"] == pytest.approx(200) and document["saved"] is False
     assert (document["requested"], document["meets_request"], document["on_free_hours"]) == (M0, False, False)
     assert document["displaced"] == [
-        {"position": "A#1", "deal": "A", "key_account": False, "sales_manager": "Иванов А. С.", "tonnes": 200.0,
-         "before": M0, "after": None, "late_tonne_months": 0.0, "lateness_penalty_rub": "0.00",
-         "out_of_horizon_tonnes": 200.0, "margin_lost_rub": "4000000.00"}
+        {
+            "position": "A#1",
+            "deal": "A",
+            "key_account": False,
+            "sales_manager": "Иванов А. С.",
+            "tonnes": 200.0,
+            "before": M0,
+            "after": None,
+            "late_tonne_months": 0.0,
+            "lateness_penalty_rub": "0.00",
+            "out_of_horizon_tonnes": 200.0,
+            "margin_lost_rub": "4000000.00",
+        }
     ]
     # 200 t × 30 000 RUB/t for P#1 less A#1's 200 t × 20 000 RUB/t lost out of the horizon
     assert document["margin_change_rub"] == "2000000.00" and document["lateness_penalty_rub"] == "0.00"
@@ -180,16 +194,62 @@ def test_promise_a_deal_and_a_typed_position_saves_nothing(db):
     said = " ".join(people.stdout.split())  # as wrapped at 80 columns
     assert f"deal P: the requested {M0} cannot be met; the earliest month for all 700.0 t is {M1}" in said
     assert "nothing saved" in said
-    typed = run(db, "promise", "--line", "L", "--od", "200", "--wall", "10", "--grade", "09Г2С", "--standard", "ГОСТ 8732",
-                "--tonnes", "150", "--price", "40000", "--metal-cost", "30000", "--month", M0, "--requested", M1, "--json")
+    typed = run(
+        db,
+        "promise",
+        "--line",
+        "L",
+        "--od",
+        "200",
+        "--wall",
+        "10",
+        "--grade",
+        "09Г2С",
+        "--standard",
+        "ГОСТ 8732",
+        "--tonnes",
+        "150",
+        "--price",
+        "40000",
+        "--metal-cost",
+        "30000",
+        "--month",
+        M0,
+        "--requested",
+        M1,
+        "--json",
+    )
     assert typed.exit_code == 0, typed.stderr
     # M2 is idle in m0: wanted in m1, all 150 t are made a month earlier on free hours
     assert {k: json.loads(typed.stdout)[k] for k in ("requested", "earliest", "on_free_hours", "meets_request")} == {
-        "requested": M1, "earliest": M0, "on_free_hours": True, "meets_request": True,
+        "requested": M1,
+        "earliest": M0,
+        "on_free_hours": True,
+        "meets_request": True,
     }
     assert run(db, "history", "--json", "--limit", "500").stdout == before
-    beyond = run(db, "promise", "--line", "L", "--od", "500", "--wall", "10", "--grade", "20", "--standard", "ГОСТ 8732",
-                 "--tonnes", "10", "--price", "40000", "--metal-cost", "30000", "--month", M0)
+    beyond = run(
+        db,
+        "promise",
+        "--line",
+        "L",
+        "--od",
+        "500",
+        "--wall",
+        "10",
+        "--grade",
+        "20",
+        "--standard",
+        "ГОСТ 8732",
+        "--tonnes",
+        "10",
+        "--price",
+        "40000",
+        "--metal-cost",
+        "30000",
+        "--month",
+        M0,
+    )
     assert beyond.exit_code == 1 and beyond.stdout.count("no compatible mill") == 1
     half = run(db, "promise", "--line", "L", "--od", "200")
     assert half.exit_code == 2 and "--wall" in half.stderr
@@ -210,6 +270,13 @@ def test_a_promise_that_loses_money_is_told_in_text_and_json(tmp_path, monkeypat
     assert "warning: accepting it would lower the plant's marginal income by 5 700 000 RUB" in said
 
 
-@pytest.mark.parametrize("status, gap, said", [("optimal", 0.0, "optimal"), ("feasible", 0.0123, "feasible, gap 1.2 %"), ("feasible", None, "feasible, gap unknown")])
+@pytest.mark.parametrize(
+    "status, gap, said",
+    [
+        ("optimal", 0.0, "optimal"),
+        ("feasible", 0.0123, "feasible, gap 1.2 %"),
+        ("feasible", None, "feasible, gap unknown"),
+    ],
+)
 def test_the_status_line_says_optimal_or_feasible_with_its_gap(status, gap, said):
     assert solver_status(status, gap) == said

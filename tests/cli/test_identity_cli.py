@@ -11,13 +11,13 @@ import pwd
 import pytest
 from typer.testing import CliRunner
 
-import cli
-from core import identity
-from core.errors import UnknownIdentity
-from storage.store import open_store
+from millplan import cli
+from millplan.core.access import identity
+from millplan.core.domain.errors import UnknownIdentity
+from millplan.storage.store import open_store
+from millplan.tui.app import MillplanApp
 from tests.identity import act_as
 from tests.plants import PLAN_MONTH, STAFF, staff, tiny_plant
-from tui.app import MillplanApp
 
 MONTH = str(PLAN_MONTH)
 SPOOF = {"LOGNAME": "admin", "USER": "admin", "USERNAME": "admin"}
@@ -62,7 +62,10 @@ def test_as_by_a_non_admin_is_refused_and_audited(db, monkeypatch, env):
     act_as(monkeypatch, "plm")
     refused = run(db, "--as", "admin", "users", "add", "mole", "--name", "Mole", "--role", "admin", env=env)
     assert refused.exit_code == 5
-    assert "only an admin may act as another user (--as) (user admin); plm is a product-line manager of L" in refused.stderr
+    assert (
+        "only an admin may act as another user (--as) (user admin); plm is a product-line manager of L"
+        in refused.stderr
+    )
     assert audit(db, "user admin") == [("plm", "refused"), ("setup", "created")]
     assert audit(db, "user mole") == []  # the command itself never ran
     assert run(db, "--as", "director", "approve", "--month", MONTH, "--line", "L", env=env).exit_code == 5
@@ -79,10 +82,20 @@ def test_as_by_an_admin_acts_as_that_user_and_is_audited_under_the_admin(db, mon
     history = json.loads(run(db, "--as", "plm", "history", "--object", "user plm", "--json").stdout)
     acted = [(h["who"], h["changes"]) for h in history if h["action"] == "acted_as"]
     assert acted == [  # newest first
-        ("Admin", [{"field": "acted as", "before": None, "after": "Line Manager"},
-                   {"field": "command", "before": None, "after": f"plan --month {MONTH} --line L --horizon 1"}]),
-        ("Admin", [{"field": "acted as", "before": None, "after": "Line Manager"},
-                   {"field": "command", "before": None, "after": "whoami --json"}]),
+        (
+            "Admin",
+            [
+                {"field": "acted as", "before": None, "after": "Line Manager"},
+                {"field": "command", "before": None, "after": f"plan --month {MONTH} --line L --horizon 1"},
+            ],
+        ),
+        (
+            "Admin",
+            [
+                {"field": "acted as", "before": None, "after": "Line Manager"},
+                {"field": "command", "before": None, "after": "whoami --json"},
+            ],
+        ),
     ]
     assert run(db, "--as", "admin", "whoami").stdout.startswith("admin (Admin)")  # oneself: nothing to record
     assert audit(db, "user admin") == [("setup", "created")]

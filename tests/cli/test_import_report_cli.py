@@ -8,13 +8,13 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from cli import app
+from millplan.cli import app
 from tests.portfolio_files import POSITIONS, SPELLED, protected_by_an_unknown_attribute, rewrite, write_portfolio
 
 
 @pytest.fixture
 def db(tmp_path, shared_data) -> str:
-    url = f"sqlite:///{tmp_path / 'cli.sqlite'}"
+    url = f"sqlite:///{tmp_path / 'millplan.cli.sqlite'}"
     assert run(url, "import", "mills", str(shared_data / "mills.xlsx")).exit_code == 0
     return url
 
@@ -42,7 +42,9 @@ def test_text_report_names_how_columns_were_read_and_what_changed(db, tmp_path):
 
 def test_json_report_holds_every_column_and_the_changes(db, tmp_path):
     run(db, "import", "portfolio", str(write_portfolio(tmp_path / "a.xlsx", SPELLED, POSITIONS)))
-    lowered = [{**p, "tonnes_produced": 10} if (p["deal_number"], p["position_no"]) == ("Д-1", 2) else p for p in POSITIONS]
+    lowered = [
+        {**p, "tonnes_produced": 10} if (p["deal_number"], p["position_no"]) == ("Д-1", 2) else p for p in POSITIONS
+    ]
 
     result = run(db, "import", "portfolio", str(write_portfolio(tmp_path / "b.xlsx", SPELLED, lowered)), "--json")
 
@@ -50,10 +52,20 @@ def test_json_report_holds_every_column_and_the_changes(db, tmp_path):
     document = json.loads(result.stdout)
     assert [c["header"] for c in document["columns"]] == list(SPELLED)
     assert [c["field"] for c in document["columns"]] == list(SPELLED.values())
-    assert "sheet 'Заказы', column R 'Комментарий логиста': ignored, millplan reads no field of that name" in document["notes"]
+    assert (
+        "sheet 'Заказы', column R 'Комментарий логиста': ignored, millplan reads no field of that name"
+        in document["notes"]
+    )
     assert document["changes"] == [
-        {"object_type": "position", "object": "Д-1#2", "field": "tonnes_produced", "label": "Произведено, т",
-         "before": 40.0, "after": 10.0, "direction": "lowered"},
+        {
+            "object_type": "position",
+            "object": "Д-1#2",
+            "field": "tonnes_produced",
+            "label": "Произведено, т",
+            "before": 40.0,
+            "after": 10.0,
+            "direction": "lowered",
+        },
     ]
     assert "'Произведено, т' lowered on 1 position: Д-1#2 (40 → 10)" in document["notes"]
     assert {m["field"] for m in document["missing"]} == {"manual_priority", "accepted_at"}

@@ -8,15 +8,15 @@ import signal
 import subprocess
 import sys
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-import cli
-from core import notifications, outbox
-from storage.store import open_store
+from millplan import cli
+from millplan.core.mail import notifications, outbox
+from millplan.storage.store import open_store
 from tests.identity import act_as
 from tests.people import add_user
 from tests.smtp_server import SmtpServer
@@ -39,12 +39,20 @@ def db(tmp_path, monkeypatch) -> str:
     return url
 
 
-def notify(db: str, event: str, login: str = "ivanov", subject: str = "D3#1 left out of the 2027-01 L assignment") -> None:
+def notify(
+    db: str, event: str, login: str = "ivanov", subject: str = "D3#1 left out of the 2027-01 L assignment"
+) -> None:
     store = open_store(db)
     with store.unit_of_work() as repo:
         notifications.notify(
-            repo, login=login, event=event, kind="position_removed", subject=subject,
-            body=f"{subject}.\nReason: M1 is full of key-account positions.", object_key="2027-01/L/r1", by=None,
+            repo,
+            login=login,
+            event=event,
+            kind="position_removed",
+            subject=subject,
+            body=f"{subject}.\nReason: M1 is full of key-account positions.",
+            object_key="2027-01/L/r1",
+            by=None,
         )
     store.dispose()
 
@@ -124,7 +132,14 @@ def test_mail_send_through_a_real_server(db, monkeypatch):
         sent = run(db, "mail", "send", "--json")
         assert sent.exit_code == 0, sent.stderr
         assert json.loads(sent.stdout) == {
-            "enabled": True, "sent": 1, "deferred": 0, "failed": 0, "skipped": 0, "released": 0, "errors": [], "next_attempt_at": None,
+            "enabled": True,
+            "sent": 1,
+            "deferred": 0,
+            "failed": 0,
+            "skipped": 0,
+            "released": 0,
+            "errors": [],
+            "next_attempt_at": None,
         }
         [(_, recipients, message)] = server.received
     assert recipients == [ADDRESS] and message["Subject"] == "D3#1 left out of the 2027-01 L assignment"
@@ -148,8 +163,26 @@ def test_mail_send_loop_keeps_sending_until_interrupted(db):
     notify(db, "e1")
     with SmtpServer() as server:
         env = {"PATH": "/usr/bin:/bin", "MILLPLAN_SMTP_HOST": "127.0.0.1", "MILLPLAN_SMTP_PORT": str(server.port)}
-        command = [sys.executable, "-c", "from cli import main; main()", "--db", db, "mail", "send", "--loop", "--interval", "0.2"]
-        process = subprocess.Popen(command, cwd=ROOT, env={**env, "PYTHONPATH": str(ROOT)}, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        command = [
+            sys.executable,
+            "-c",
+            "from cli import main; main()",
+            "--db",
+            db,
+            "mail",
+            "send",
+            "--loop",
+            "--interval",
+            "0.2",
+        ]
+        process = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env={**env, "PYTHONPATH": str(ROOT)},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         try:
             deadline = time.monotonic() + 30
             while not server.received and time.monotonic() < deadline:
@@ -170,7 +203,7 @@ def test_mail_status_shows_a_failed_message_and_retry_queues_it(db):
     store = open_store(db)
     with SmtpServer() as server:
         server.refused_recipients.add(ADDRESS)
-        at = datetime.now(timezone.utc)
+        at = datetime.now(UTC)
         for _ in range(outbox.FAIL_AFTER):
             outbox.deliver(store, outbox.SmtpSettings("127.0.0.1", server.port), now=at)
             at += timedelta(hours=2)
@@ -203,7 +236,9 @@ def test_a_plan_run_by_a_batch_account_names_the_acting_user_and_lists_every_pos
     as_json = json.loads(run(url, "--as", "ivanov", "inbox", "--json").stdout)
     [message] = as_json["notifications"]
     refs = [item["ref"] for item in message["items"]]
-    assert len(refs) >= 4 and all(set(item) == {"ref", "kind", "text", "reason"} and item["reason"] for item in message["items"])
+    assert len(refs) >= 4 and all(
+        set(item) == {"ref", "kind", "text", "reason"} and item["reason"] for item in message["items"]
+    )
     lines = shown.stdout.splitlines()
     assert all(len(line) <= 80 for line in lines)
     subject = f"{len(refs)} of your positions left out, cut or moved — {PLAN_MONTH} L draft r1, proposed"

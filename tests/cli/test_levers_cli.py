@@ -9,8 +9,8 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from cli import app
-from storage.store import open_store
+from millplan.cli import app
+from millplan.storage.store import open_store
 from tests.identity import act_as
 from tests.levers import conflict_plant
 from tests.plants import PLAN_MONTH
@@ -80,7 +80,11 @@ def test_usage_errors_exit_2(db):
 def test_conflict_dry_run_escalation_and_the_directors_decision(db):
     listed = run(db, "plm", "conflict", "list", "--month", MONTH, "--line", "L", "--open", "--json")
     [conflict] = document(listed)
-    assert (conflict["position"], conflict["tonnes_short"], conflict["margin_at_stake_rub"]) == ("D6#1", 100.0, "1400000.00")
+    assert (conflict["position"], conflict["tonnes_short"], conflict["margin_at_stake_rub"]) == (
+        "D6#1",
+        100.0,
+        "1400000.00",
+    )
 
     assert [c["id"] for c in document(run(db, "ivanov", "conflict", "list", "--mine", "--json"))] == [conflict["id"]]
     assert document(run(db, "petrov", "conflict", "list", "--mine", "--json")) == []
@@ -97,7 +101,18 @@ def test_conflict_dry_run_escalation_and_the_directors_decision(db):
 
     not_director = run(db, "plm", "escalation", "decide", str(escalation["id"]), "--force", "--reason", "x")
     assert not_director.exit_code == 5
-    decided = run(db, "director", "escalation", "decide", str(escalation["id"]), "--later", str(PLAN_MONTH + 1), "--reason", "Key Co waits", "--json")
+    decided = run(
+        db,
+        "director",
+        "escalation",
+        "decide",
+        str(escalation["id"]),
+        "--later",
+        str(PLAN_MONTH + 1),
+        "--reason",
+        "Key Co waits",
+        "--json",
+    )
     assert decided.exit_code == 0, decided.stderr
     outcome = document(decided)
     assert outcome["outcome"] == "later_month" and outcome["conflict"]["agreed_month"] == str(PLAN_MONTH + 1)
@@ -108,7 +123,9 @@ def test_conflict_dry_run_escalation_and_the_directors_decision(db):
 def test_the_planner_reviews_and_the_line_manager_answers(db):
     agreed = run(db, "planner", "review", "agree", "--month", MONTH, "--line", "L", "--json")
     assert agreed.exit_code == 0 and document(agreed)["verdict"] == "agree"
-    objected = run(db, "planner", "review", "object", "D2#1", "--month", MONTH, "--line", "L", "--reason", "week 3 only", "--json")
+    objected = run(
+        db, "planner", "review", "object", "D2#1", "--month", MONTH, "--line", "L", "--reason", "week 3 only", "--json"
+    )
     objection = document(objected)
     assert objection["open"] and objection["position"] == "D2#1"
     assert run(db, "plm", "review", "agree", "--month", MONTH, "--line", "L").exit_code == 5
@@ -119,7 +136,9 @@ def test_the_planner_reviews_and_the_line_manager_answers(db):
 
 
 def test_a_reapproval_round_and_a_replacement_through_the_cli(db):
-    round_ = run(db, "ivanov", "request", "reapproval", "--month", MONTH, "--line", "L", "--why", "prices changed", "--json")
+    round_ = run(
+        db, "ivanov", "request", "reapproval", "--month", MONTH, "--line", "L", "--why", "prices changed", "--json"
+    )
     assert round_.exit_code == 0, round_.stderr
     granted = run(db, "plm", "request", "grant", str(document(round_)["id"]), "--json")
     assert document(granted)["escalation"]["request"] == document(round_)["id"]

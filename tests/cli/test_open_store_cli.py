@@ -11,9 +11,9 @@ import pytest
 import typer.main
 from typer.testing import CliRunner
 
-import cli
-from core.demo import generate
-from storage.store import open_store
+from millplan import cli
+from millplan.core.demo import generate
+from millplan.storage.store import open_store
 from tests.plants import tiny_plant
 
 CREATORS = {"import mills", "import portfolio", "db restore", "demo"}
@@ -22,8 +22,17 @@ NO_STORE = {"import fields"}
 """Commands that never open one."""
 
 VALUES = {
-    "month": "2027-01", "line": "L", "position": "D1#1", "by": "D2#1", "number": "D1", "mill": "M1",
-    "hours": "100", "login": "someone", "name": "Someone", "role": "planner", "file": "backup.sqlite",
+    "month": "2027-01",
+    "line": "L",
+    "position": "D1#1",
+    "by": "D2#1",
+    "number": "D1",
+    "mill": "M1",
+    "hours": "100",
+    "login": "someone",
+    "name": "Someone",
+    "role": "planner",
+    "file": "backup.sqlite",
 }
 """A value for each required parameter, by name (ids and free text get ``1`` and ``x``)."""
 CHOICES = {"promise": ["D1"], "inbox read": ["--all"], "mail retry": ["--all"], "request priority": ["--raise"]}
@@ -76,7 +85,9 @@ def test_imports_create_the_named_store(tmp_path):
     mills = CliRunner().invoke(cli.app, ["--db", url, "import", "mills", str(files.mills)])
     assert mills.exit_code == 0, mills.stderr
     other = f"sqlite:///{tmp_path / 'other.sqlite'}"
-    portfolio = CliRunner().invoke(cli.app, ["--db", other, "import", "portfolio", str(files.portfolio), "--skip-invalid"])
+    portfolio = CliRunner().invoke(
+        cli.app, ["--db", other, "import", "portfolio", str(files.portfolio), "--skip-invalid"]
+    )
     assert (tmp_path / "other.sqlite").exists(), portfolio.stderr
     assert len(json.loads(CliRunner().invoke(cli.app, ["--db", url, "load", "--json"]).stdout)["mills"]) == 2
 

@@ -12,9 +12,9 @@ import pytest
 import sqlalchemy as sa
 from typer.testing import CliRunner
 
-import cli
-from core.model import DealStatus
-from storage.store import open_store
+from millplan import cli
+from millplan.core.domain.model import DealStatus
+from millplan.storage.store import open_store
 from tests.conftest import PG_ADMIN_URL, _fresh_pg
 from tests.plants import tiny_plant
 
@@ -48,7 +48,9 @@ def scratch_database():
     admin.dispose()
 
 
-@pytest.mark.skipif(shutil.which("pg_dump") is None or shutil.which("pg_restore") is None, reason="pg_dump/pg_restore not installed")
+@pytest.mark.skipif(
+    shutil.which("pg_dump") is None or shutil.which("pg_restore") is None, reason="pg_dump/pg_restore not installed"
+)
 def test_the_printed_pg_dump_and_pg_restore_work_as_printed(pg_database, scratch_database, tmp_path):
     _fresh_pg(pg_database)
     store = open_store(pg_database)

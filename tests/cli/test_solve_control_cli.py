@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from cli import app
-from core.horizon import DEFAULT_TIME_LIMIT
-from storage.store import open_store
+from millplan.cli import app
+from millplan.core.planning.options import DEFAULT_TIME_LIMIT
+from millplan.storage.store import open_store
 from tests.busy_plant import HORIZON, busy_plant
 from tests.plants import PLAN_MONTH, tiny_plant
 from tests.solver_processes import alive, break_cbc, cbc_children
@@ -35,7 +35,7 @@ def run(db: str, *args: str):
 
 
 def make_db(tmp_path: Path, fill) -> str:
-    url = f"sqlite:///{tmp_path / 'cli.sqlite'}"
+    url = f"sqlite:///{tmp_path / 'millplan.cli.sqlite'}"
     store = open_store(url)
     fill(store)
     store.dispose()
@@ -133,10 +133,26 @@ def rest(lines: queue.Queue) -> str:
 
 @pytest.mark.parametrize(("engine", "presses"), [("cbc", 1), ("highs", 2)])
 def test_ctrl_c_stops_the_solver_within_seconds_and_saves_nothing(busy_db, engine, presses):
-    command = [sys.executable, "-c", "from cli import main; main()", "--db", busy_db, "plan", "--month", MONTH, *BUSY,
-               "--solver", engine, "--time-limit", "60", "--json"]
+    command = [
+        sys.executable,
+        "-c",
+        "from cli import main; main()",
+        "--db",
+        busy_db,
+        "plan",
+        "--month",
+        MONTH,
+        *BUSY,
+        "--solver",
+        engine,
+        "--time-limit",
+        "60",
+        "--json",
+    ]
     # a session of its own: whatever the test's end, the process and its CBC are killed
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    process = subprocess.Popen(
+        command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
+    )
     try:
         stderr, stdout = lines_of(process.stderr), lines_of(process.stdout)
         said_until(stderr, "planning", 60)  # the progress line: the solve is under way (2 s in)
@@ -158,7 +174,9 @@ def test_ctrl_c_stops_the_solver_within_seconds_and_saves_nothing(busy_db, engin
     said = rest(stderr)
     assert "nothing was saved" in said and "Traceback" not in said and "terminate called" not in said
     assert json.loads(rest(stdout)) == {
-        "status": "error", "message": "interrupted: the plan was cancelled, nothing was saved", "exit_code": 130,
+        "status": "error",
+        "message": "interrupted: the plan was cancelled, nothing was saved",
+        "exit_code": 130,
     }
     assert not any(alive(pid) for pid in solvers)
     assert drafts(busy_db) == []

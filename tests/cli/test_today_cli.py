@@ -4,14 +4,14 @@ every "today" and "current month" reads it; audit times stay the real UTC instan
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from typer.testing import CliRunner
 
-from cli import app
-from core.months import Month
-from storage.store import open_store
+from millplan.cli import app
+from millplan.core.domain.months import Month
+from millplan.storage.store import open_store
 from tests.plants import PLAN_MONTH, tiny_plant
 
 LATER = PLAN_MONTH + 3
@@ -51,7 +51,9 @@ def test_the_current_month_follows_the_plants_date(db):
 
 
 def test_the_option_wins_over_the_environment(db):
-    report = json.loads(run(db, "--today", f"{LATER}-02", "load", "--json", env={"MILLPLAN_TODAY": "2001-01-01"}).stdout)
+    report = json.loads(
+        run(db, "--today", f"{LATER}-02", "load", "--json", env={"MILLPLAN_TODAY": "2001-01-01"}).stdout
+    )
     assert report["today"] == f"{LATER}-02"
 
 
@@ -59,13 +61,16 @@ def test_audit_times_stay_the_real_instant(db):
     assert run(db, "--today", "2031-06-15", "deal", "accept", "D4").exit_code == 0
     entry = json.loads(run(db, "history", "--object", "D4", "--json").stdout)[0]
     at = datetime.fromisoformat(entry["at"])
-    assert abs(at - datetime.now(timezone.utc)) < timedelta(minutes=5)
+    assert abs(at - datetime.now(UTC)) < timedelta(minutes=5)
 
 
-@pytest.mark.parametrize(("args", "env", "named"), [
-    (["--today", "2031-13-01"], None, "--today='2031-13-01'"),
-    ([], {"MILLPLAN_TODAY": "15.06.2031"}, "MILLPLAN_TODAY='15.06.2031'"),
-])
+@pytest.mark.parametrize(
+    ("args", "env", "named"),
+    [
+        (["--today", "2031-13-01"], None, "--today='2031-13-01'"),
+        ([], {"MILLPLAN_TODAY": "15.06.2031"}, "MILLPLAN_TODAY='15.06.2031'"),
+    ],
+)
 def test_a_date_that_is_not_one_is_a_usage_error_naming_its_source(db, args, env, named):
     refused = run(db, *args, "load", env=env)
     assert refused.exit_code == 2

@@ -9,10 +9,10 @@ import threading
 import pytest
 from typer.testing import CliRunner
 
-import cli
-from core.database import check_backup
-from storage import migrate
-from storage.store import open_store
+from millplan import cli
+from millplan.core.database import check_backup
+from millplan.storage import migrate
+from millplan.storage.store import open_store
 from tests.identity import act_as
 from tests.plants import PLAN_MONTH, staff, tiny_plant
 
@@ -54,7 +54,21 @@ def test_the_first_admin_bootstraps_the_users_then_only_admins_manage_them(db):
     refused = run(db, "users", "add", "plm", "--name", "PLM", "--role", "line_manager", "--line", "L")
     assert refused.exit_code == 5 and "only an admin may manage users and roles" in refused.stderr
     assert "osuser is not a millplan user (read-only)" in refused.stderr
-    added = run(db, "users", "add", "plm", "--name", "PLM", "--role", "line-manager", "--line", "L", "--email", "plm@plant.example", login="boss")
+    added = run(
+        db,
+        "users",
+        "add",
+        "plm",
+        "--name",
+        "PLM",
+        "--role",
+        "line-manager",
+        "--line",
+        "L",
+        "--email",
+        "plm@plant.example",
+        login="boss",
+    )
     assert added.exit_code == 0, added.stderr
     bad = run(db, "users", "add", "x", "--name", "X", "--role", "line_manager", login="boss")
     assert bad.exit_code == 2 and "give the lines he owns" in bad.stderr
@@ -93,19 +107,46 @@ def test_the_whole_cycle_with_roles(staffed):
     refused = run(staffed, "approve", "--month", MONTH, "--line", "L", "--json", login="planner")
     assert refused.exit_code == 5
     document = json.loads(refused.stdout)
-    assert document["status"] == "error" and "only the product-line manager of L or the director may approve" in document["message"]
+    assert (
+        document["status"] == "error"
+        and "only the product-line manager of L or the director may approve" in document["message"]
+    )
     approved = run(staffed, "approve", "--month", MONTH, "--line", "L", "--reason", "as agreed", login="plm")
     assert approved.exit_code == 0 and "approved by plm" in approved.stdout
-    changed = run(staffed, "assignment", "exclude", "D2#1", "--month", MONTH, "--line", "L", "--reason", "client waits", "--json", login="plm")
+    changed = run(
+        staffed,
+        "assignment",
+        "exclude",
+        "D2#1",
+        "--month",
+        MONTH,
+        "--line",
+        "L",
+        "--reason",
+        "client waits",
+        "--json",
+        login="plm",
+    )
     assert (json.loads(changed.stdout)["revision"], json.loads(changed.stdout)["state"]) == (2, "re_approval")
-    assert f"{MONTH} L — revision 2, re-approval" in run(staffed, "assignment", "show", "--month", MONTH, "--line", "L").stdout
+    assert (
+        f"{MONTH} L — revision 2, re-approval"
+        in run(staffed, "assignment", "show", "--month", MONTH, "--line", "L").stdout
+    )
     diff = json.loads(run(staffed, "diff", "--month", MONTH, "--line", "L", "--json").stdout)
     assert (diff["from_revision"], diff["to_revision"]) == (1, 2)
     assert [(p["position"], p["change"]) for p in diff["positions"]] == [("D2#1", "removed")]
     shown = run(staffed, "diff", "--month", MONTH, "--line", "L")
     assert "D2#1" in shown.stdout and "removed" in shown.stdout and "By mill" in shown.stdout
     history = json.loads(run(staffed, "history", "--object", f"{MONTH}/L/r1", "--json").stdout)
-    assert [e["action"] for e in history] == ["approved", "refused", "submitted", "replanned", "marked stale", "submitted", "drafted"]
+    assert [e["action"] for e in history] == [
+        "approved",
+        "refused",
+        "submitted",
+        "replanned",
+        "marked stale",
+        "submitted",
+        "drafted",
+    ]
     assert history[1]["login"] == "planner"
 
 

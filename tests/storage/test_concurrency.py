@@ -9,11 +9,12 @@ import sqlite3
 
 import pytest
 
-from core import assignments, planning
-from core.errors import StoreUnavailable
-from core.model import AssignmentState
-from storage import engine
-from storage.store import open_store
+from millplan.core.domain.errors import StoreUnavailable
+from millplan.core.domain.model import AssignmentState
+from millplan.core.planning import run as planning
+from millplan.core.workflow import assignments
+from millplan.storage import engine
+from millplan.storage.store import open_store
 from tests import workers
 from tests.plants import PLAN_MONTH, tiny_plant
 
@@ -107,7 +108,9 @@ def test_on_sqlite_looks_never_wait_and_a_writer_kept_waiting_is_told_plainly(tm
     try:
         with store.reading() as repo:  # a look goes on
             assert len(repo.plant().mills) == 2
-        with pytest.raises(StoreUnavailable, match="busy with another user's change .* nothing was written — try again"):
+        with pytest.raises(
+            StoreUnavailable, match="busy with another user's change .* nothing was written — try again"
+        ):
             with store.unit_of_work() as repo:
                 repo.audit("plm", "noted", "test", "busy")
     finally:

@@ -8,9 +8,11 @@ from decimal import Decimal
 
 import pytest
 
-from core import conflicts, escalations, notifications, planning
-from core.errors import ChangedMeanwhile, Forbidden, InfeasiblePlan, InvalidInput
-from core.workflow_items import ConflictState, EscalationState
+from millplan.core.domain.errors import ChangedMeanwhile, Forbidden, InfeasiblePlan, InvalidInput
+from millplan.core.domain.workflow import ConflictState, EscalationState
+from millplan.core.mail import notifications
+from millplan.core.planning import run as planning
+from millplan.core.workflow import conflicts, escalations
 from tests.levers import FORCE_MARGIN_CHANGE, MARGIN_AT_STAKE, SHORT_TONNES, conflict_plant, tonnes
 from tests.plants import PLAN_MONTH
 
@@ -86,7 +88,7 @@ def test_force_in_that_cannot_fit_beside_the_locks_says_how_much_would(short):
     store, _, conflict = short
     with store.unit_of_work() as repo:
         repo.upsert_capacity([("M1", PLAN_MONTH, 30.0), ("M2", PLAN_MONTH, 0.0)], "planner", "test")
-    from core import assignments
+    from millplan.core.workflow import assignments
 
     planning.plan(store, PLAN_MONTH, login="plm")
     assignments.set_locked(store, PLAN_MONTH, "L", "D1#1", True, login="plm")  # 300 t: all of M1
@@ -100,13 +102,19 @@ def test_a_later_month_is_recorded_and_not_reopened_by_replans(short):
     store, _, conflict = short
     with pytest.raises(InvalidInput, match="not later than"):
         conflicts.agree_later(store, conflict.id, PLAN_MONTH, login="plm")
-    agreed = conflicts.agree_later(store, conflict.id, PLAN_MONTH + 1, login="plm", reason="client takes it in February")
+    agreed = conflicts.agree_later(
+        store, conflict.id, PLAN_MONTH + 1, login="plm", reason="client takes it in February"
+    )
     assert agreed.state is ConflictState.LATER_MONTH and agreed.agreed_month == PLAN_MONTH + 1
     assert agreed.resolution == "client takes it in February"
     planning.plan(store, PLAN_MONTH, login="plm")
     assert [c.state for c in conflicts.conflicts(store)] == [ConflictState.LATER_MONTH]
     [entry, *_] = _audit(store, conflict.key)
-    assert entry.action == "later_month" and entry.before["state"] == "open" and entry.after["agreed_month"] == str(PLAN_MONTH + 1)
+    assert (
+        entry.action == "later_month"
+        and entry.before["state"] == "open"
+        and entry.after["agreed_month"] == str(PLAN_MONTH + 1)
+    )
 
 
 def test_escalation_blocks_and_takes_the_conflict_out_of_the_line_managers_hands(short):
@@ -161,7 +169,11 @@ def test_the_sales_manager_is_notified_once_per_conflict_event(short):
     assert f"conflict {conflict.id} opened, 100.0 t short" in item.text and "1 400 000 RUB" in opened.body
     conflicts.agree_later(store, conflict.id, PLAN_MONTH + 1, login="plm")
     resolved, first = notices("ivanov")
-    assert first.id == opened.id and f"moved to {PLAN_MONTH + 1}" in resolved.subject and resolved.object_key == conflict.key
+    assert (
+        first.id == opened.id
+        and f"moved to {PLAN_MONTH + 1}" in resolved.subject
+        and resolved.object_key == conflict.key
+    )
     assert notices("petrov") == []
 
 
@@ -181,7 +193,9 @@ def test_two_resolutions_at_once_one_wins(short):
 
     threads = [
         threading.Thread(target=act, args=(lambda: conflicts.force_in(store, conflict.id, login="plm"),)),
-        threading.Thread(target=act, args=(lambda: conflicts.agree_later(store, conflict.id, PLAN_MONTH + 1, login="plm"),)),
+        threading.Thread(
+            target=act, args=(lambda: conflicts.agree_later(store, conflict.id, PLAN_MONTH + 1, login="plm"),)
+        ),
     ]
     for t in threads:
         t.start()
@@ -201,7 +215,15 @@ def test_a_key_position_no_mill_can_make_opens_no_conflict(store):
 
     conflict_plant(store)
     with store.unit_of_work() as repo:
-        repo.upsert_portfolio({"Key Co": True}, [deal("D7", "Key Co")], [position("D7", 1, "20", 50, 45_000, od_mm=400.0)], "test", "fixture")
+        repo.upsert_portfolio(
+            {"Key Co": True},
+            [deal("D7", "Key Co")],
+            [position("D7", 1, "20", 50, 45_000, od_mm=400.0)],
+            "test",
+            "fixture",
+        )
     [outcome] = planning.plan(store, PLAN_MONTH, login="plm")
-    assert any(e.position_ref == "D7#1" and e.reason_code == "no_compatible_mill" for e in outcome.assignment.exclusions)
+    assert any(
+        e.position_ref == "D7#1" and e.reason_code == "no_compatible_mill" for e in outcome.assignment.exclusions
+    )
     assert {c.position_ref for c in conflicts.conflicts(store)} == {"D6#1"}

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from core import assignments, planning
-from core.diff import diff_document, revision_diff
-from core.errors import InvalidInput, NotFound
+from millplan.core.domain.errors import InvalidInput, NotFound
+from millplan.core.planning import run as planning
+from millplan.core.planning.diff import diff_document, revision_diff
+from millplan.core.workflow import assignments
 from tests.plants import PLAN_MONTH, tiny_plant
 
 
@@ -63,8 +64,13 @@ def test_tonnes_changed_and_moved_to_another_month(approved):
     document = diff_document(revision_diff(approved, PLAN_MONTH, "L"))
     [entry] = [p for p in document["positions"] if p["position"] == "D2#1"]
     assert entry == {
-        "position": "D2#1", "change": "moved_month", "tonnes_from": 500.0, "tonnes_to": 0.0,
-        "mills_from": {"M1": 500.0}, "mills_to": {}, "month_to": str(PLAN_MONTH + 1),
+        "position": "D2#1",
+        "change": "moved_month",
+        "tonnes_from": 500.0,
+        "tonnes_to": 0.0,
+        "mills_from": {"M1": 500.0},
+        "mills_to": {},
+        "month_to": str(PLAN_MONTH + 1),
     }
 
 

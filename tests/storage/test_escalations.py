@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from core import conflicts, escalations
-from core.errors import ChangedMeanwhile, Forbidden, InvalidInput
-from core.workflow_items import ConflictState, EscalationState
+from millplan.core.domain.errors import ChangedMeanwhile, Forbidden, InvalidInput
+from millplan.core.domain.workflow import ConflictState, EscalationState
+from millplan.core.workflow import conflicts, escalations
 from tests.levers import FORCE_MARGIN_CHANGE, conflict_plant, tonnes
 from tests.plants import PLAN_MONTH
 
@@ -32,7 +32,12 @@ def test_the_director_forces_it_in_with_a_reason(escalated):
     with store.reading() as repo:
         [entry, *_] = repo.audit_entries(escalation.key)
         issues = repo.open_issues(repo.assignment(PLAN_MONTH, "L"))
-    assert (entry.action, entry.login, entry.before["state"], entry.after["state"]) == ("decided", "director", "open", "decided")
+    assert (entry.action, entry.login, entry.before["state"], entry.after["state"]) == (
+        "decided",
+        "director",
+        "open",
+        "decided",
+    )
     assert entry.reason == "key client, strategic"
     assert issues == (["D1#1"], 0)  # only the displaced position's new conflict
 
@@ -77,7 +82,7 @@ def test_a_second_decision_is_refused_naming_the_first(escalated):
 
 def test_a_conflict_that_closes_itself_makes_its_escalation_moot(escalated):
     store, _, conflict, escalation = escalated
-    from core import planning
+    from millplan.core.planning import run as planning
 
     with store.unit_of_work() as repo:
         repo.upsert_capacity([("M2", PLAN_MONTH, 60.0)], "planner", "test")

@@ -1,4 +1,4 @@
-"""The audit history as people read it (:func:`core.audit.history`), on SQLite and
+"""The audit history as people read it (:func:`millplan.core.views.history.history`), on SQLite and
 PostgreSQL: a position's history holds the revisions' edits of it; ids read as names,
 logins as users' names, times in the plant's zone."""
 
@@ -8,10 +8,15 @@ from datetime import timedelta
 
 import pytest
 
-from core import assignments, audit, capacity, deals, notifications, planning, plan_options
-from core.errors import NotFound
-from core.names import display_names
-from core.workflow_views import history_view
+from millplan.core.domain.errors import NotFound
+from millplan.core.domain.names import display_names
+from millplan.core.mail import notifications
+from millplan.core.planning import capacity
+from millplan.core.planning import option_edits as plan_options
+from millplan.core.planning import run as planning
+from millplan.core.views import history as audit
+from millplan.core.views.workflow import history_view
+from millplan.core.workflow import assignments, deals
 from tests.plants import PLAN_MONTH, staff, tiny_plant
 
 REVISION = f"{PLAN_MONTH}/L/r1"
@@ -35,7 +40,10 @@ def edited(store):
 def test_a_positions_history_holds_each_revisions_edits_of_it_newest_first(edited):
     rows = audit.history(edited, "D1#1")
     assert [(r.entry.action, r.entry.object_key) for r in rows] == [
-        ("made mandatory", REVISION), ("excluded", REVISION), ("locked", REVISION), ("created", "D1#1"),
+        ("made mandatory", REVISION),
+        ("excluded", REVISION),
+        ("locked", REVISION),
+        ("created", "D1#1"),
     ]
     # what each edit held the position to (all 700 t of D1#1, on M1 and M2); the unchanged state is not repeated
     assert rows[0].change == f"position: D1#1, month: {PLAN_MONTH}, tonnes: 700 t"

@@ -12,12 +12,14 @@ import pytest
 import sqlalchemy as sa
 from alembic import command
 
-from core import assignments, deals, notifications, planning
-from core.attributes import mill_options
-from core.importing.mills import import_mills
-from core.model import Role, User
-from storage import migrate
-from storage.engine import make_engine
+from millplan.core.domain.model import Role, User
+from millplan.core.importing.mills import import_mills
+from millplan.core.mail import notifications
+from millplan.core.planning import run as planning
+from millplan.core.planning.attributes import mill_options
+from millplan.core.workflow import assignments, deals
+from millplan.storage import migrate
+from millplan.storage.engine import make_engine
 from tests.horizon_plant import horizon_plant
 from tests.people import add_user
 from tests.plants import PLAN_MONTH, build, deal, mill, position
@@ -32,11 +34,18 @@ def plant(store):
 
 
 def test_options_forecast_and_prices_are_kept_and_copied_to_the_next_revision(plant):
-    [outcome] = planning.plan(plant, M0, login="plm", options={"horizon": 2, "min_lot": {"M2": 10.0}, "lateness_penalty": Decimal(3000)})
+    [outcome] = planning.plan(
+        plant, M0, login="plm", options={"horizon": 2, "min_lot": {"M2": 10.0}, "lateness_penalty": Decimal(3000)}
+    )
     a = outcome.assignment
     assert a.options["horizon"] == 2 and a.options["min_lot"] == {"M2": 10.0} and a.gap == 0.0 and a.moved_lines == 0
-    assert {(f.position_ref, f.mill_code, f.month): f.tonnes for f in a.forecast} == {("A#1", "M1", M1): 200, ("B#1", "M1", M1): 500}
-    assert a.forecast[0].marginal_income + a.forecast[1].marginal_income == Decimal("6500000.00")  # 200 × 20 000 + 500 × 5 000
+    assert {(f.position_ref, f.mill_code, f.month): f.tonnes for f in a.forecast} == {
+        ("A#1", "M1", M1): 200,
+        ("B#1", "M1", M1): 500,
+    }
+    assert a.forecast[0].marginal_income + a.forecast[1].marginal_income == Decimal(
+        "6500000.00"
+    )  # 200 × 20 000 + 500 × 5 000
     assert {(p.mill_code, p.month): p.rub_per_hour for p in a.shadow_prices}[("M1", M0)] == Decimal("30000.00")
     [late] = a.exclusions
     assert (late.reason_code, late.mill_code, late.month, late.shadow_price) == ("late", "M1", M0, Decimal("30000.00"))
@@ -44,7 +53,11 @@ def test_options_forecast_and_prices_are_kept_and_copied_to_the_next_revision(pl
     assignments.approve(plant, M0, "L", login="plm")
     reopened = assignments.set_excluded(plant, M0, "L", "A#1", True, login="plm", reason="client asked")
     assert reopened.revision == 2
-    assert reopened.options == a.options and len(reopened.forecast) == 2 and len(reopened.shadow_prices) == len(a.shadow_prices)
+    assert (
+        reopened.options == a.options
+        and len(reopened.forecast) == 2
+        and len(reopened.shadow_prices) == len(a.shadow_prices)
+    )
 
 
 def test_stability_keeps_the_approved_lines_unless_moving_them_pays(plant):
@@ -66,9 +79,20 @@ def test_stability_keeps_the_approved_lines_unless_moving_them_pays(plant):
 def test_a_norm_bands_conversion_cost_sets_the_margin_on_that_mill(plant):
     with plant.unit_of_work() as repo:
         repo.set_norms(
-            {"M1": [{"od_min_mm": 100.0, "od_max_mm": 300.0, "wall_min_mm": 5.0, "wall_max_mm": 20.0, "tonnes_per_hour": 10.0,
-                     "conversion_cost": Decimal(4000)}]},
-            "test", "fixture",
+            {
+                "M1": [
+                    {
+                        "od_min_mm": 100.0,
+                        "od_max_mm": 300.0,
+                        "wall_min_mm": 5.0,
+                        "wall_max_mm": 20.0,
+                        "tonnes_per_hour": 10.0,
+                        "conversion_cost": Decimal(4000),
+                    }
+                ]
+            },
+            "test",
+            "fixture",
         )
         plant_now = repo.plant()
         b = repo.position("B", 1)
@@ -162,6 +186,14 @@ def test_an_overdue_key_account_is_planned_next_month_and_its_manager_told_why_n
     [late] = a.exclusions
     assert set(later) == {late.position_ref} and late.tonnes_left_out == pytest.approx(200)
     assert (late.reason_code, late.mill_code, late.month) == ("late", "M1", M0)
-    assert f"200.0 t planned for {M1}; made late: capacity fully booked in {M0}: M1 is booked by key-account positions (" in late.reason
-    [told] = [i for n in notifications.inbox(store, "ivanov") for i in n.items if i.ref == late.position_ref and i.kind != "conflict"]
+    assert (
+        f"200.0 t planned for {M1}; made late: capacity fully booked in {M0}: M1 is booked by key-account positions ("
+        in late.reason
+    )
+    [told] = [
+        i
+        for n in notifications.inbox(store, "ivanov")
+        for i in n.items
+        if i.ref == late.position_ref and i.kind != "conflict"
+    ]
     assert told.reason == late.reason

@@ -7,17 +7,17 @@ from __future__ import annotations
 import json
 import re
 import uuid
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Callable, Iterator
 
 import pytest
 import sqlalchemy as sa
 from typer.testing import CliRunner
 
-import cli
-from core import identity, users
-from core.model import Role
-from storage.store import open_store
+from millplan import cli
+from millplan.core.access import identity, users
+from millplan.core.domain.model import Role
+from millplan.storage.store import open_store
 from tests.identity import act_as
 from tests.plants import PLAN_MONTH, tiny_plant
 
@@ -114,7 +114,10 @@ def test_the_identity_is_the_role_postgresql_logged_in_not_the_os_nor_set_role(s
     grouped.dispose()
 
     refused = run(url("petrova"), "--as", sidorov, "users", "add", "mole", "--name", "Mole", "--role", "admin")
-    assert refused.exit_code == 5 and f"only an admin may act as another user (--as) (user {sidorov}); {petrova} is" in refused.stderr
+    assert (
+        refused.exit_code == 5
+        and f"only an admin may act as another user (--as) (user {sidorov}); {petrova} is" in refused.stderr
+    )
     assert audit(url("sidorov"), f"user {sidorov}")[0] == (petrova, "refused")
 
     act_as(monkeypatch, petrova)  # now the OS says petrova: the admin's role still decides

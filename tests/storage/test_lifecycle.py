@@ -8,12 +8,15 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
-from core import assignments, capacity, notifications, planning
-from core.errors import Forbidden, InvalidInput, NotFound, StateError
-from core.importing.mills import import_mills
-from core.importing.portfolio import import_portfolio
-from core.model import AssignmentState, Role, User
-from storage.tables import AssignmentRow, ConflictRow, EscalationRow, RequestRow
+from millplan.core.domain.errors import Forbidden, InvalidInput, NotFound, StateError
+from millplan.core.domain.model import AssignmentState, Role, User
+from millplan.core.importing.mills import import_mills
+from millplan.core.importing.portfolio import import_portfolio
+from millplan.core.mail import notifications
+from millplan.core.planning import capacity
+from millplan.core.planning import run as planning
+from millplan.core.workflow import assignments
+from millplan.storage.tables import AssignmentRow, ConflictRow, EscalationRow, RequestRow
 from tests.plants import PLAN_MONTH, staff, tiny_plant
 
 KEY = f"{PLAN_MONTH}/L/r1"
@@ -45,11 +48,31 @@ def test_the_line_manager_submits_then_approves(drafted):
 @pytest.mark.parametrize(
     ("login", "act", "who_may"),
     [
-        ("ivanov", lambda s: planning.plan(s, PLAN_MONTH, login="ivanov", product_line="L"), "the product-line manager of L"),
-        ("planner", lambda s: assignments.set_locked(s, PLAN_MONTH, "L", "D1#1", True, login="planner"), "the product-line manager of L"),
-        ("director", lambda s: assignments.submit(s, PLAN_MONTH, "L", login="director"), "the product-line manager of L"),
-        ("stranger", lambda s: assignments.set_excluded(s, PLAN_MONTH, "L", "D2#1", True, login="stranger", reason="x"), "the product-line manager of L"),
-        ("ivanov", lambda s: capacity.set_hours(s, "M1", PLAN_MONTH, 50, login="ivanov", reason="x"), "a production planner"),
+        (
+            "ivanov",
+            lambda s: planning.plan(s, PLAN_MONTH, login="ivanov", product_line="L"),
+            "the product-line manager of L",
+        ),
+        (
+            "planner",
+            lambda s: assignments.set_locked(s, PLAN_MONTH, "L", "D1#1", True, login="planner"),
+            "the product-line manager of L",
+        ),
+        (
+            "director",
+            lambda s: assignments.submit(s, PLAN_MONTH, "L", login="director"),
+            "the product-line manager of L",
+        ),
+        (
+            "stranger",
+            lambda s: assignments.set_excluded(s, PLAN_MONTH, "L", "D2#1", True, login="stranger", reason="x"),
+            "the product-line manager of L",
+        ),
+        (
+            "ivanov",
+            lambda s: capacity.set_hours(s, "M1", PLAN_MONTH, 50, login="ivanov", reason="x"),
+            "a production planner",
+        ),
     ],
 )
 def test_other_roles_are_refused_and_the_refusal_is_audited(drafted, login, act, who_may):
@@ -81,7 +104,9 @@ def test_a_change_after_approval_opens_a_re_approval_while_the_approved_stays_in
     approved = assignments.approve(drafted, PLAN_MONTH, "L", login="plm")
     changed = assignments.set_locked(drafted, PLAN_MONTH, "L", "D1#1", True, login="plm")
     assert (changed.revision, changed.state) == (2, AssignmentState.RE_APPROVAL)
-    assert {(l.position_ref, l.mill_code, l.tonnes) for l in changed.lines} == {(l.position_ref, l.mill_code, l.tonnes) for l in approved.lines}
+    assert {(l.position_ref, l.mill_code, l.tonnes) for l in changed.lines} == {
+        (l.position_ref, l.mill_code, l.tonnes) for l in approved.lines
+    }
     assert all(l.locked for l in changed.lines if l.position_ref == "D1#1")
     with drafted.unit_of_work() as repo:
         first = repo.assignment(PLAN_MONTH, "L", 1)
@@ -127,7 +152,9 @@ def _open_conflict(store, ref="D2#1"):
         draft = repo.assignment(PLAN_MONTH, "L")
         deal, number = ref.split("#")
         position = repo.position(deal, int(number))
-        row = ConflictRow(assignment_id=draft.id, position_id=position.id, tonnes_short=100.0, margin_at_stake=Decimal("4900000"))
+        row = ConflictRow(
+            assignment_id=draft.id, position_id=position.id, tonnes_short=100.0, margin_at_stake=Decimal("4900000")
+        )
         repo.session.add(row)
         repo.session.flush()
         return row.id
@@ -136,7 +163,9 @@ def _open_conflict(store, ref="D2#1"):
 def test_open_conflicts_block_approval_except_by_the_director_with_a_reason(drafted):
     _open_conflict(drafted)
     assignments.submit(drafted, PLAN_MONTH, "L", login="plm")
-    with pytest.raises(StateError, match="open conflicts on D2#1: resolve them first — only the director may approve over them"):
+    with pytest.raises(
+        StateError, match="open conflicts on D2#1: resolve them first — only the director may approve over them"
+    ):
         assignments.approve(drafted, PLAN_MONTH, "L", login="plm")
     with pytest.raises(InvalidInput, match="needs a reason"):
         assignments.approve(drafted, PLAN_MONTH, "L", login="director")
@@ -156,7 +185,9 @@ def test_open_escalations_block_approval_through_a_conflict_or_a_request(drafted
         assignments.approve(drafted, PLAN_MONTH, "L", login="plm")
     with drafted.unit_of_work() as repo:
         repo.session.exec(EscalationRow.__table__.update().values(state="decided"))
-        request = RequestRow(kind="reapproval", month=str(PLAN_MONTH), product_line="L", requested_by="ivanov", justification="x")
+        request = RequestRow(
+            kind="reapproval", month=str(PLAN_MONTH), product_line="L", requested_by="ivanov", justification="x"
+        )
         repo.session.add(request)
         repo.session.flush()
         repo.session.add(EscalationRow(request_id=request.id, raised_by="ivanov", reason="re-approval"))
@@ -168,7 +199,9 @@ def test_a_re_approval_round_with_the_director_needs_his_approval(drafted):
     assignments.submit(drafted, PLAN_MONTH, "L", login="plm")
     with drafted.unit_of_work() as repo:
         repo.session.exec(AssignmentRow.__table__.update().values(needs_director=True))
-    with pytest.raises(Forbidden, match="only the director may approve an assignment whose re-approval round involves the director"):
+    with pytest.raises(
+        Forbidden, match="only the director may approve an assignment whose re-approval round involves the director"
+    ):
         assignments.approve(drafted, PLAN_MONTH, "L", login="plm")
     assert assignments.approve(drafted, PLAN_MONTH, "L", login="director").state is AssignmentState.APPROVED
 
@@ -210,15 +243,24 @@ def test_sales_managers_hear_of_each_draft_edit_and_approval_exactly_once(drafte
     planning.plan(drafted, PLAN_MONTH, login="plm")  # the same draft again: nothing new
     assignments.submit(drafted, PLAN_MONTH, "L", login="plm")
     assignments.approve(drafted, PLAN_MONTH, "L", login="plm")
-    assert inbox()[len(first):] == [("approved", f"The {where} assignment is approved (revision 1): final")]
+    assert inbox()[len(first) :] == [("approved", f"The {where} assignment is approved (revision 1): final")]
     [approval] = [n for n in notifications.inbox(drafted, "ivanov") if n.kind == "approved"]
     assert "• D1#1 Key Co: 700.0 t planned." in approval.body
     assert "• D2#1 Other Co: 500.0 t planned, 100.0 t left out (final). Reason: " in approval.body
-    assert [(i.ref, i.kind) for i in approval.items] == [("D1#1", "planned"), ("D2#1", "planned"), ("D3#1", "left_out"), ("D3#2", "left_out")]
+    assert [(i.ref, i.kind) for i in approval.items] == [
+        ("D1#1", "planned"),
+        ("D2#1", "planned"),
+        ("D3#1", "left_out"),
+        ("D3#2", "left_out"),
+    ]
     assignments.set_excluded(drafted, PLAN_MONTH, "L", "D2#1", True, login="plm", reason="client waits")
     planning.plan(drafted, PLAN_MONTH, login="plm")
-    [(kind, subject)] = inbox()[len(first) + 1:]
-    assert kind == "position_removed" and subject.startswith("D2#1 Other Co: left out") and subject.endswith(f"{where} draft r2, proposed")
+    [(kind, subject)] = inbox()[len(first) + 1 :]
+    assert (
+        kind == "position_removed"
+        and subject.startswith("D2#1 Other Co: left out")
+        and subject.endswith(f"{where} draft r2, proposed")
+    )
 
 
 def test_a_mill_register_import_with_other_hours_marks_the_draft_stale(sqlite_store, shared_data, tmp_path):
@@ -240,4 +282,7 @@ def test_a_mill_register_import_with_other_hours_marks_the_draft_stale(sqlite_st
     import_mills(sqlite_store, changed, login="planner")
     draft = planning.latest(sqlite_store, PLAN_MONTH, line)
     assert draft.stale
-    assert draft.stale_reason == f"ЛДП-1420 hours in {PLAN_MONTH} changed from 620 h to 500 h by planner (import mills-maintenance.xlsx)"
+    assert (
+        draft.stale_reason
+        == f"ЛДП-1420 hours in {PLAN_MONTH} changed from 620 h to 500 h by planner (import mills-maintenance.xlsx)"
+    )

@@ -6,9 +6,10 @@ from datetime import date
 
 import pytest
 
-from core import load, planning
-from core.load import horizon
-from core.months import Month
+from millplan.core.domain.months import Month
+from millplan.core.planning import load
+from millplan.core.planning import run as planning
+from millplan.core.planning.load import horizon
 from tests.plants import build, deal, mill, position
 
 TODAY = date(2027, 1, 10)

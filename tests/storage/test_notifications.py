@@ -5,29 +5,45 @@ from __future__ import annotations
 
 import threading
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
 from alembic import command
 
-from core import assignments, notifications, planning
-from core.errors import InvalidInput, NotFound
-from core.model import Assignment, AssignmentLine, AssignmentState, DealStatus, Exclusion, Position, Role, User
-from core.months import Month
-from core.names import name_key
-from core.notices import Item
-from storage import migrate
-from storage.engine import make_engine
-from storage.store import open_store
-from storage.tables import OutboxRow
+from millplan.core.domain.errors import InvalidInput, NotFound
+from millplan.core.domain.model import (
+    Assignment,
+    AssignmentLine,
+    AssignmentState,
+    DealStatus,
+    Exclusion,
+    Position,
+    Role,
+    User,
+)
+from millplan.core.domain.months import Month
+from millplan.core.domain.names import name_key
+from millplan.core.domain.notices import Item
+from millplan.core.mail import notifications
+from millplan.core.planning import run as planning
+from millplan.core.workflow import assignments
+from millplan.storage import migrate
+from millplan.storage.engine import make_engine
+from millplan.storage.store import open_store
+from millplan.storage.tables import OutboxRow
 from tests.people import add_user
 from tests.plants import PLAN_MONTH, tiny_plant
 
 
 def _notify(store, login="ivanov", event="e1", **extra):
-    values = {"kind": "approved", "subject": "2027-01 L approved", "body": "Revision 1 approved.", "object_key": "2027-01/L/r1"}
+    values = {
+        "kind": "approved",
+        "subject": "2027-01 L approved",
+        "body": "Revision 1 approved.",
+        "object_key": "2027-01/L/r1",
+    }
     values.update(extra)
     with store.unit_of_work() as repo:
         return notifications.notify(repo, login=login, event=event, by=None, **values)
@@ -35,7 +51,9 @@ def _notify(store, login="ivanov", event="e1", **extra):
 
 def _outbox(store):
     with store.engine.connect() as connection:
-        return connection.execute(sa.select(OutboxRow.event, OutboxRow.address, OutboxRow.status, OutboxRow.message_id)).all()
+        return connection.execute(
+            sa.select(OutboxRow.event, OutboxRow.address, OutboxRow.status, OutboxRow.message_id)
+        ).all()
 
 
 def test_same_event_twice_gives_one_notification_and_one_email(store):
@@ -94,7 +112,9 @@ def test_notification_and_email_are_written_together_or_not_at_all(store):
     add_user(store, "ivanov", "Иванов", email="ivanov@plant.example")
     with pytest.raises(RuntimeError):
         with store.unit_of_work() as repo:
-            notifications.notify(repo, login="ivanov", event="e1", kind="approved", subject="s", body="b", object_key="k", by=None)
+            notifications.notify(
+                repo, login="ivanov", event="e1", kind="approved", subject="s", body="b", object_key="k", by=None
+            )
             raise RuntimeError("the action failed after notifying")
     assert notifications.inbox(store, "ivanov") == [] and _outbox(store) == []
 
@@ -162,7 +182,11 @@ def test_first_draft_tells_the_manager_once_listing_every_position_with_its_reas
     [n] = notifications.inbox(store, "ivanov")
     assert n.subject == f"3 of your positions left out, cut or moved — {PLAN_MONTH} L draft r1, proposed"
     assert n.kind == "assignment_changed" and n.object_key == f"{PLAN_MONTH}/L/r1"
-    assert [(i.ref, i.kind) for i in n.items] == [("D2#1", "tonnes_cut"), ("D3#1", "position_removed"), ("D3#2", "position_removed")]
+    assert [(i.ref, i.kind) for i in n.items] == [
+        ("D2#1", "tonnes_cut"),
+        ("D3#1", "position_removed"),
+        ("D3#2", "position_removed"),
+    ]
     reasons = {e.position_ref: e.reason for e in draft.exclusions}
     for item in n.items:
         assert item.reason == reasons[item.ref]
@@ -179,7 +203,9 @@ def test_first_draft_tells_the_manager_once_listing_every_position_with_its_reas
 def test_excluding_a_planned_position_by_hand_notifies_with_the_reason(plant_with_manager):
     store = plant_with_manager
     _, draft = _plan_and_notify(store)
-    edited = assignments.set_excluded(store, PLAN_MONTH, "L", "D1#1", True, login="plm", reason="client waits for pipe coating")
+    edited = assignments.set_excluded(
+        store, PLAN_MONTH, "L", "D1#1", True, login="plm", reason="client waits for pipe coating"
+    )
     with store.unit_of_work() as repo:  # the edit told it already: the same news is not told twice
         assert notifications.notify_changes(repo, draft, edited, by="plm") == 0
     n = _latest(store)
@@ -203,7 +229,10 @@ def test_new_revision_cutting_tonnes_against_the_approved_one(plant_with_manager
     # is cut from 500 t to the 100 t left on M1.
     [cut] = [n for n in notifications.inbox(store, "ivanov") if n.object_key == f"{PLAN_MONTH}/L/r2"]
     assert cut.kind == "tonnes_cut" and new == 1
-    assert cut.subject == f"D2#1 Other Co: 100.0 t of 500.0 t kept; 600.0 t left to make — {PLAN_MONTH} L draft r2, proposed"
+    assert (
+        cut.subject
+        == f"D2#1 Other Co: 100.0 t of 500.0 t kept; 600.0 t left to make — {PLAN_MONTH} L draft r2, proposed"
+    )
     [reason] = [e.reason for e in revision2.exclusions if e.position_ref == "D2#1"]
     assert cut.items[0].reason == reason and f"Reason: {reason}" in cut.body
     assert approved.state is AssignmentState.APPROVED and first.id == approved.id
@@ -217,7 +246,11 @@ def test_position_planned_later_than_requested_is_news(plant_with_manager):
     n = _latest(store)
     # D2#1's last 100 t and D3#1 were requested for PLAN_MONTH; D5#1 is due in the next;
     # D3#2 fits no mill in this month either: a new month's assignment, so news again
-    assert [(i.ref, i.kind) for i in n.items] == [("D2#1", "moved_later"), ("D3#1", "moved_later"), ("D3#2", "position_removed")]
+    assert [(i.ref, i.kind) for i in n.items] == [
+        ("D2#1", "moved_later"),
+        ("D3#1", "moved_later"),
+        ("D3#2", "position_removed"),
+    ]
     assert n.items[0].text == f"Other Co: planned in {PLAN_MONTH + 1}, later than requested ({PLAN_MONTH})"
     assert n.object_key == following.key
 
@@ -227,20 +260,46 @@ def test_position_planned_later_than_requested_is_news(plant_with_manager):
 
 def _position(pid: int, manager: str = "ivanov", tonnes: float = 100.0, produced: float = 0.0) -> Position:
     return Position(
-        id=pid, deal_number=f"D{pid}", position_no=1, customer="Co", is_key_account=False, sales_manager=manager,
-        deal_status=DealStatus.ACCEPTED, product_line="L", pipe_type="", od_mm=200.0, wall_mm=10.0,
-        steel_grade="20", standard="ГОСТ", length_m=None, tonnes_ordered=tonnes, tonnes_produced=produced,
-        price=Decimal(50_000), metal_cost=Decimal(30_000), requested_month=Month(2027, 1),
+        id=pid,
+        deal_number=f"D{pid}",
+        position_no=1,
+        customer="Co",
+        is_key_account=False,
+        sales_manager=manager,
+        deal_status=DealStatus.ACCEPTED,
+        product_line="L",
+        pipe_type="",
+        od_mm=200.0,
+        wall_mm=10.0,
+        steel_grade="20",
+        standard="ГОСТ",
+        length_m=None,
+        tonnes_ordered=tonnes,
+        tonnes_produced=produced,
+        price=Decimal(50_000),
+        metal_cost=Decimal(30_000),
+        requested_month=Month(2027, 1),
     )
 
 
-def _revision(lines: dict[int, float], exclusions: dict[int, str] = {}, revision: int = 1) -> Assignment:
+def _revision(lines: dict[int, float], exclusions: dict[int, str] | None = None, revision: int = 1) -> Assignment:
     return Assignment(
-        id=revision, month=Month(2027, 1), product_line="L", revision=revision, state=AssignmentState.DRAFT,
-        created_at=datetime(2026, 12, 1, tzinfo=timezone.utc), created_by="plm", approved_at=None, approved_by=None,
-        solver_status="optimal", solver_name="highs", solve_seconds=0.1,
+        id=revision,
+        month=Month(2027, 1),
+        product_line="L",
+        revision=revision,
+        state=AssignmentState.DRAFT,
+        created_at=datetime(2026, 12, 1, tzinfo=UTC),
+        created_by="plm",
+        approved_at=None,
+        approved_by=None,
+        solver_status="optimal",
+        solver_name="highs",
+        solve_seconds=0.1,
         lines=tuple(AssignmentLine(pid, f"D{pid}#1", "M1", t, t / 10, Decimal(0)) for pid, t in lines.items()),
-        exclusions=tuple(Exclusion(pid, f"D{pid}#1", 1.0, "capacity_better_paying", why) for pid, why in exclusions.items()),
+        exclusions=tuple(
+            Exclusion(pid, f"D{pid}#1", 1.0, "capacity_better_paying", why) for pid, why in (exclusions or {}).items()
+        ),
         mill_hours={},
     )
 
@@ -279,8 +338,13 @@ def test_manager_text_maps_to_a_login_by_login_then_by_unique_name(store):
     # names compare as people type them; two Сидоровs are ambiguous and Петров is no user (their
     # news waits under the text), a deal without a sales manager tells nobody
     assert found == {
-        "ivanov": "ivanov", "Иванов А. С.": "ivanov", " иванов  а. с.": "ivanov", "Сидоров": "Сидоров", " Петров ": "Петров",
-        "": None, "  ": None,
+        "ivanov": "ivanov",
+        "Иванов А. С.": "ivanov",
+        " иванов  а. с.": "ivanov",
+        "Сидоров": "Сидоров",
+        " Петров ": "Петров",
+        "": None,
+        "  ": None,
     }
     positions = {1: _position(1, manager="Иванов А. С."), 2: _position(2, manager="Петров")}
     changes = notifications.changes_for_managers(None, _revision({}, {1: "why", 2: "why"}), positions, whose)
@@ -292,7 +356,9 @@ def test_events_do_not_depend_on_the_draft_version():
     positions = {1: _position(1)}
     after = _revision({}, {1: "why"})
     again = replace(after, version=7)
-    assert notifications.changes_for_managers(None, after, positions) == notifications.changes_for_managers(None, again, positions)
+    assert notifications.changes_for_managers(None, after, positions) == notifications.changes_for_managers(
+        None, again, positions
+    )
 
 
 def test_migration_0002_keeps_existing_users(store_url):
@@ -303,8 +369,10 @@ def test_migration_0002_keeps_existing_users(store_url):
         command.upgrade(config, "0001")
     with engine.begin() as connection:
         connection.execute(
-            sa.text("INSERT INTO users (login, name, role, created_at) VALUES ('ivanov', 'Иванов', 'sales_manager', :at)"),
-            {"at": datetime(2026, 11, 1, tzinfo=timezone.utc)},
+            sa.text(
+                "INSERT INTO users (login, name, role, created_at) VALUES ('ivanov', 'Иванов', 'sales_manager', :at)"
+            ),
+            {"at": datetime(2026, 11, 1, tzinfo=UTC)},
         )
     engine.dispose()
     store = open_store(store_url)  # upgrades to head
@@ -319,7 +387,9 @@ def test_a_deal_without_sales_manager_tells_nobody_and_bad_calls_are_refused(sto
     assert [login for login, _item in changes] == ["ivanov"]
     with store.unit_of_work() as repo:
         with pytest.raises(ValueError, match="kind"):
-            notifications.notify(repo, login="ivanov", event="e", kind="k" * 33, subject="s", body="b", object_key="o", by=None)
+            notifications.notify(
+                repo, login="ivanov", event="e", kind="k" * 33, subject="s", body="b", object_key="o", by=None
+            )
         with pytest.raises(ValueError, match="needs a login"):
             notifications.notify(repo, login="", event="e", kind="k", subject="s", body="b", object_key="o", by=None)
 
@@ -336,14 +406,24 @@ def test_migration_0006_keeps_notifications_and_what_they_told(store_url):
                 "INSERT INTO notifications (at, login, event, kind, subject, body, object_key) "
                 "VALUES (:at, 'ivanov', '2027-01/L/r1:1:position_removed', 'position_removed', 'D1#1 left out', 'why', '2027-01/L/r1')"
             ),
-            {"at": datetime(2026, 11, 1, tzinfo=timezone.utc)},
+            {"at": datetime(2026, 11, 1, tzinfo=UTC)},
         )
     engine.dispose()
     store = open_store(store_url)  # upgrades to head
     [kept] = notifications.inbox(store, "ivanov")
     assert (kept.subject, kept.body, kept.items) == ("D1#1 left out", "why", ())
-    news = [notifications.News("ivanov", Item(f"D{n}#1", "position_removed", "left out", key=f"2027-01/L/r1:{n}:position_removed")) for n in (1, 2)]
+    news = [
+        notifications.News(
+            "ivanov", Item(f"D{n}#1", "position_removed", "left out", key=f"2027-01/L/r1:{n}:position_removed")
+        )
+        for n in (1, 2)
+    ]
     with store.unit_of_work() as repo:  # D1#1 was told already: the new message lists D2#1 alone
-        assert notifications.tell(repo, news, event="e", object_key="2027-01/L/r1", compose=lambda items: ("s", "b"), by=None) == 1
+        assert (
+            notifications.tell(
+                repo, news, event="e", object_key="2027-01/L/r1", compose=lambda items: ("s", "b"), by=None
+            )
+            == 1
+        )
     assert [i.ref for i in notifications.inbox(store, "ivanov")[0].items] == ["D2#1"]
     store.dispose()

@@ -5,21 +5,21 @@ failed after repeated 5xx — on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
 
-from core import notifications, outbox
-from core.errors import InvalidInput, NotFound
-from core.notices import MailState
-from storage.store import open_store
-from storage.tables import OutboxRow
+from millplan.core.domain.errors import InvalidInput, NotFound
+from millplan.core.domain.notices import MailState
+from millplan.core.mail import notifications, outbox
+from millplan.storage.store import open_store
+from millplan.storage.tables import OutboxRow
 from tests.people import add_user
 from tests.smtp_server import SmtpServer, free_port
 
 ADDRESS = "ivanov@plant.example"
-T0 = datetime(2027, 1, 10, 8, 0, tzinfo=timezone.utc)
+T0 = datetime(2027, 1, 10, 8, 0, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -43,16 +43,23 @@ def queued(store):
 def notify(store, event: str, subject: str = "news") -> bool:
     with store.unit_of_work() as repo:
         return notifications.notify(
-            repo, login="ivanov", event=event, kind="position_removed", subject=subject,
-            body="Reason: M1 is full of key-account positions.", object_key="2027-01/L/r1", by=None,
+            repo,
+            login="ivanov",
+            event=event,
+            kind="position_removed",
+            subject=subject,
+            body="Reason: M1 is full of key-account positions.",
+            object_key="2027-01/L/r1",
+            by=None,
         )
 
 
 def rows(store):
     with store.engine.connect() as connection:
         return connection.execute(
-            sa.select(OutboxRow.status, OutboxRow.attempts, OutboxRow.next_attempt_at, OutboxRow.last_error, OutboxRow.sent_at)
-            .order_by(OutboxRow.id)
+            sa.select(
+                OutboxRow.status, OutboxRow.attempts, OutboxRow.next_attempt_at, OutboxRow.last_error, OutboxRow.sent_at
+            ).order_by(OutboxRow.id)
         ).all()
 
 
@@ -199,11 +206,21 @@ def test_email_off_without_a_host_leaves_messages_queued(queued):
 
 def test_settings_from_environment():
     env = {
-        "MILLPLAN_SMTP_HOST": "mail.plant.example", "MILLPLAN_SMTP_STARTTLS": "yes",
-        "MILLPLAN_SMTP_FROM": "plan@plant.example", "MILLPLAN_SMTP_USER": "plan", "MILLPLAN_SMTP_PASSWORD": "secret",
+        "MILLPLAN_SMTP_HOST": "mail.plant.example",
+        "MILLPLAN_SMTP_STARTTLS": "yes",
+        "MILLPLAN_SMTP_FROM": "plan@plant.example",
+        "MILLPLAN_SMTP_USER": "plan",
+        "MILLPLAN_SMTP_PASSWORD": "secret",
     }
     s = outbox.SmtpSettings.from_env(env)
-    assert (s.host, s.port, s.starttls, s.sender, s.user, s.password) == ("mail.plant.example", 587, True, "plan@plant.example", "plan", "secret")
+    assert (s.host, s.port, s.starttls, s.sender, s.user, s.password) == (
+        "mail.plant.example",
+        587,
+        True,
+        "plan@plant.example",
+        "plan",
+        "secret",
+    )
     assert "secret" not in repr(s)
     assert outbox.SmtpSettings.from_env({"MILLPLAN_SMTP_HOST": "h", "MILLPLAN_SMTP_PORT": "2525"}).port == 2525
     with pytest.raises(InvalidInput, match="MILLPLAN_SMTP_PORT"):

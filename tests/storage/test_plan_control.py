@@ -16,12 +16,13 @@ from pathlib import Path
 import pulp
 import pytest
 
-from core import planning, whatif
-from core.errors import InfeasiblePlan, SolverError
-from core.horizon import DEFAULT_TIME_LIMIT, NO_PLAN_RETRY
-from core.planning import Change
-from solver import prioritiser
-from solver.control import Cancelled, Deadline
+from millplan.core.domain.errors import InfeasiblePlan, SolverError
+from millplan.core.planning import run as planning
+from millplan.core.planning import whatif
+from millplan.core.planning.options import DEFAULT_TIME_LIMIT, NO_PLAN_RETRY
+from millplan.core.planning.run import Change
+from millplan.solver import prioritiser
+from millplan.solver.control import Cancelled, Deadline
 from tests.busy_plant import OPTIONS, busy_plant
 from tests.plants import PLAN_MONTH, tiny_plant
 from tests.rows import row_counts
@@ -87,10 +88,15 @@ def test_a_line_with_no_plan_in_the_default_limit_is_retried_for_a_bounded_time_
     monkeypatch.setattr(prioritiser, "solve", watched)
     started = time.monotonic()
     try:
-        [outcome] = planning.plan(store, PLAN_MONTH, login="plm", options={**OPTIONS, "solver": "cbc"}, default_time_limit=default)
+        [outcome] = planning.plan(
+            store, PLAN_MONTH, login="plm", options={**OPTIONS, "solver": "cbc"}, default_time_limit=default
+        )
     except InfeasiblePlan as raised:  # none in the retry either: the plan fails, asking for more time
         message = str(raised)
-        assert f"{PLAN_MONTH} A: no plan within {default * (1 + NO_PLAN_RETRY):.3g} s" in message and "--time-limit" in message
+        assert (
+            f"{PLAN_MONTH} A: no plan within {default * (1 + NO_PLAN_RETRY):.3g} s" in message
+            and "--time-limit" in message
+        )
         assert row_counts(store) == before
         assert len(limits) == 2
     else:  # a loaded machine's CBC may get lucky in the first try or the retry: then a plan, said
@@ -117,7 +123,13 @@ def test_a_cancelled_plan_raises_and_writes_nothing(store, engine):
 
     def work() -> None:
         try:
-            planning.plan(store, PLAN_MONTH, login="plm", options={**OPTIONS, "solver": engine, "time_limit": 60}, deadline=deadline)
+            planning.plan(
+                store,
+                PLAN_MONTH,
+                login="plm",
+                options={**OPTIONS, "solver": engine, "time_limit": 60},
+                deadline=deadline,
+            )
         except Cancelled:
             result["cancelled"] = True
 
@@ -149,7 +161,14 @@ def test_a_replan_cancelled_under_the_callers_deadline_writes_nothing(store):
     def work() -> None:
         with deadline.watching():
             try:
-                whatif.replan(store, PLAN_MONTH, "A", Change(force=frozenset({_due_now(store)})), login="plm", record=recorded.append)
+                whatif.replan(
+                    store,
+                    PLAN_MONTH,
+                    "A",
+                    Change(force=frozenset({_due_now(store)})),
+                    login="plm",
+                    record=recorded.append,
+                )
             except Cancelled:
                 result["cancelled"] = time.monotonic()
 

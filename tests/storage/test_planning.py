@@ -7,9 +7,17 @@ from decimal import Decimal
 
 import pytest
 
-from core import assignments, planning
-from core.errors import ChangedMeanwhile, InfeasiblePlan, InvalidInput, MillplanError, NotFound, StateError
-from core.model import AssignmentState
+from millplan.core.domain.errors import (
+    ChangedMeanwhile,
+    InfeasiblePlan,
+    InvalidInput,
+    MillplanError,
+    NotFound,
+    StateError,
+)
+from millplan.core.domain.model import AssignmentState
+from millplan.core.planning import run as planning
+from millplan.core.workflow import assignments
 from tests.plants import PLAN_MONTH, deal, mill, position, tiny_plant
 
 
@@ -60,7 +68,10 @@ def test_each_left_out_position_gets_its_reason(planned):
     assert reasons["D2#1"].mill_code == "M1"
     # its binding mill-month (below) is M2's, which D1#1's key-account tonnes book
     assert reasons["D3#1"].reason_code == "capacity_key_accounts"
-    assert f"capacity fully booked in {PLAN_MONTH}: M2 is booked by key-account positions (40.0 h)" in reasons["D3#1"].reason
+    assert (
+        f"capacity fully booked in {PLAN_MONTH}: M2 is booked by key-account positions (40.0 h)"
+        in reasons["D3#1"].reason
+    )
     # D3#1 earns 9 000 RUB/t × 10 t/h = 90 000 RUB/h on M1; D2#1 there earns 490 000 RUB/h
     assert "490 000 RUB/h" in reasons["D3#1"].reason.replace(",", " ")
     assert "90 000 RUB/h" in reasons["D3#1"].reason.replace(",", " ")
@@ -177,7 +188,13 @@ def test_a_line_that_fails_saves_nothing_for_any_line(store):
     tiny_plant(store)
     with store.unit_of_work() as repo:  # a second line whose only mill has a lock it cannot hold
         repo.upsert_mills([mill("N1", ["20"], 10, 1000, product_line="N")], "test", "fixture")
-        repo.upsert_portfolio({"Key Co": True}, [deal("E1", "Key Co")], [position("E1", 1, "20", 50, 50_000, product_line="N")], "test", "fixture")
+        repo.upsert_portfolio(
+            {"Key Co": True},
+            [deal("E1", "Key Co")],
+            [position("E1", 1, "20", 50, 50_000, product_line="N")],
+            "test",
+            "fixture",
+        )
     planning.plan(store, PLAN_MONTH, login="plm")
     assignments.set_locked(store, PLAN_MONTH, "N", "E1#1", True, login="plm")
     with store.unit_of_work() as repo:
@@ -259,7 +276,16 @@ def test_approval_refuses_stale_changed_or_double_booked_drafts(planned):
     [replanned] = planning.plan(store, PLAN_MONTH, login="plm")
     # next month is planned and approved while this month's draft holds D1#1's 700 t too
     with store.unit_of_work() as repo:  # as if planned before this month's re-plan
-        repo.save_draft(PLAN_MONTH + 1, "L", list(replanned.assignment.lines), [], login="plm", solver_status="optimal", solver_name="test", solve_seconds=0)
+        repo.save_draft(
+            PLAN_MONTH + 1,
+            "L",
+            list(replanned.assignment.lines),
+            [],
+            login="plm",
+            solver_status="optimal",
+            solver_name="test",
+            solve_seconds=0,
+        )
     with pytest.raises(StateError, match="would be made twice"):
         assignments.submit(store, PLAN_MONTH, "L", login="plm")
 
@@ -267,7 +293,16 @@ def test_approval_refuses_stale_changed_or_double_booked_drafts(planned):
 def test_nothing_to_plan_is_said_not_saved(store):
     tiny_plant(store)
     with store.unit_of_work() as repo:  # every position produced: nothing left to plan
-        repo.upsert_portfolio({}, [], [position(d, n, "20", t, 50_000, tonnes_produced=t) for d, n, t in (("D1", 1, 700), ("D2", 1, 600), ("D3", 1, 100), ("D3", 2, 50), ("D5", 1, 100))], "test", "actuals")
+        repo.upsert_portfolio(
+            {},
+            [],
+            [
+                position(d, n, "20", t, 50_000, tonnes_produced=t)
+                for d, n, t in (("D1", 1, 700), ("D2", 1, 600), ("D3", 1, 100), ("D3", 2, 50), ("D5", 1, 100))
+            ],
+            "test",
+            "actuals",
+        )
     with pytest.raises(NotFound, match="nothing to plan"):
         planning.plan(store, PLAN_MONTH, login="plm")
     with store.unit_of_work() as repo:

@@ -13,10 +13,13 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 
-from core import assignments, capacity, planning, promise, promise_views
-from core.errors import MillplanError, StateError
-from core.horizon import MonthLock
-from storage.store import Store
+from millplan.core.domain.errors import MillplanError, StateError
+from millplan.core.planning import capacity, promise
+from millplan.core.planning import run as planning
+from millplan.core.planning.options import MonthLock
+from millplan.core.views import promise as promise_views
+from millplan.core.workflow import assignments
+from millplan.storage.store import Store
 from tests.busy_plant import OPTIONS as BUSY_OPTIONS
 from tests.busy_plant import busy_plant
 from tests.horizon_plant import horizon_plant
@@ -52,24 +55,47 @@ def test_key_accounts_are_never_moved_so_one_month_is_not_enough(store):
     assert (pushed.position, pushed.deal, pushed.sales_manager) == ("A#1", "A", "Иванов А. С.")
     assert pushed.tonnes == pytest.approx(200) and (pushed.before, pushed.after) == (PLAN_MONTH, None)
     # out of the horizon: its 20 000 RUB/t are lost, and no lateness is charged on top
-    assert (pushed.out_tonnes, pushed.margin_lost, pushed.late_tonne_months) == (pytest.approx(200), Decimal("4000000.00"), 0)
+    assert (pushed.out_tonnes, pushed.margin_lost, pushed.late_tonne_months) == (
+        pytest.approx(200),
+        Decimal("4000000.00"),
+        0,
+    )
     assert answer.margin_change == Decimal("2000000.00")  # 200 t × 30 000 − 4 000 000 RUB
 
 
 def test_a_position_typed_in_by_hand_and_one_no_mill_can_make(store):
     small = promise.promise_position(
-        store, product_line="L", od_mm=200, wall_mm=10, steel_grade="09Г2С", standard="ГОСТ 8732",
-        tonnes=150, price=Decimal(40_000), metal_cost=Decimal(30_000), month=PLAN_MONTH, horizon=2,
+        store,
+        product_line="L",
+        od_mm=200,
+        wall_mm=10,
+        steel_grade="09Г2С",
+        standard="ГОСТ 8732",
+        tonnes=150,
+        price=Decimal(40_000),
+        metal_cost=Decimal(30_000),
+        month=PLAN_MONTH,
+        horizon=2,
     )
     # M2 is idle in m0 (its only grade-09Г2С work, B#1, is on M1 in m1): 150 t there now
     assert small.earliest == PLAN_MONTH and small.displaced == ()
     assert small.margin_change == Decimal("1350000.00")  # 150 t × (40 000 − 30 000 − 1 000)
     odd = promise.promise_position(
-        store, product_line="L", od_mm=500, wall_mm=10, steel_grade="20", standard="ГОСТ 8732",
-        tonnes=10, price=Decimal(40_000), metal_cost=Decimal(30_000), month=PLAN_MONTH,
+        store,
+        product_line="L",
+        od_mm=500,
+        wall_mm=10,
+        steel_grade="20",
+        standard="ГОСТ 8732",
+        tonnes=10,
+        price=Decimal(40_000),
+        metal_cost=Decimal(30_000),
+        month=PLAN_MONTH,
     )
     assert odd.earliest is None
-    assert odd.unplaceable == ("typed position (no compatible mill: M1: OD 500 mm outside 100–300 mm; M2: OD 500 mm outside 100–300 mm)",)
+    assert odd.unplaceable == (
+        "typed position (no compatible mill: M1: OD 500 mm outside 100–300 mm; M2: OD 500 mm outside 100–300 mm)",
+    )
 
 
 def _snapshot(store: Store) -> dict[str, int]:
@@ -105,14 +131,22 @@ def test_month_locks_beyond_the_promise_horizon_do_not_stop_it(store):
 def test_displaced_names_the_month_tonnes_leave_and_the_month_they_go_to():
     from types import SimpleNamespace
 
-    from solver.problem import Demand, Option, Problem, Solution
+    from millplan.solver.problem import Demand, Option, Problem, Solution
 
     def attrs(ref: str) -> SimpleNamespace:
-        return SimpleNamespace(position=SimpleNamespace(ref=ref, deal_number=ref[0], is_key_account=ref == "E#1", sales_manager="Иванов А. С."))
+        return SimpleNamespace(
+            position=SimpleNamespace(
+                ref=ref, deal_number=ref[0], is_key_account=ref == "E#1", sales_manager="Иванов А. С."
+            )
+        )
 
     option = (Option(1, 0.1, 1000.0),)
     problem = Problem(
-        (Demand(1, 100, False, option, due=0), Demand(2, 50, False, option, due=2), Demand(3, 10, False, option, due=0)),
+        (
+            Demand(1, 100, False, option, due=0),
+            Demand(2, 50, False, option, due=2),
+            Demand(3, 10, False, option, due=0),
+        ),
         {(1, p): 100.0 for p in range(3)},
     )
     before = Solution("optimal", "highs", 0.0, tonnes={(1, 1, 0): 100.0, (2, 1, 2): 50.0, (3, 1, 0): 10.0})
@@ -120,11 +154,25 @@ def test_displaced_names_the_month_tonnes_leave_and_the_month_they_go_to():
     after = Solution("optimal", "highs", 0.0, tonnes={(1, 1, 0): 60.0, (1, 1, 1): 40.0, (3, 1, 0): 10.0})
     # the current plan the user sees: D#1 in m0, E#1 in m1 (a plan of one month less)
     planned = {1: PLAN_MONTH, 2: PLAN_MONTH + 1}
-    found = promise._displaced({1: attrs("D#1"), 2: attrs("E#1"), 3: attrs("F#1")}, problem, before, after, PLAN_MONTH, planned)
+    found = promise._displaced(
+        {1: attrs("D#1"), 2: attrs("E#1"), 3: attrs("F#1")}, problem, before, after, PLAN_MONTH, planned
+    )
     # D#1's 40 t a month late: 40 t·month at the default 3 000 RUB; E#1's out: its 50 t ×
     # 1 000 RUB/t lost, no lateness
-    assert [(d.position, d.key_account, d.tonnes, d.before, d.after, d.late_tonne_months, d.lateness_penalty, d.out_tonnes, d.margin_lost)
-            for d in found] == [
+    assert [
+        (
+            d.position,
+            d.key_account,
+            d.tonnes,
+            d.before,
+            d.after,
+            d.late_tonne_months,
+            d.lateness_penalty,
+            d.out_tonnes,
+            d.margin_lost,
+        )
+        for d in found
+    ] == [
         ("D#1", False, pytest.approx(40), PLAN_MONTH, PLAN_MONTH + 1, pytest.approx(40), Decimal("120000.00"), 0, 0),
         ("E#1", True, pytest.approx(50), PLAN_MONTH + 1, None, 0, 0, pytest.approx(50), Decimal("50000.00")),
     ]
@@ -139,9 +187,18 @@ def test_a_line_full_to_the_kilogram_still_answers(sqlite_store):
     # reported as 333.334 t, 0.00009 h more than m0 has once that line is held as
     # reported — and makes its other 66.6663 t late in m1. P#1's 50 t, wanted in m1, fit
     # in m1's free hours: the requested month is met, nothing displaced.
-    one_mill(sqlite_store, [position("A", 1, "20", 400, 51_000), position("P", 1, "20", 50, 61_000, **due(PLAN_MONTH + 1))], norm=FULL_TO_THE_KG)
+    one_mill(
+        sqlite_store,
+        [position("A", 1, "20", 400, 51_000), position("P", 1, "20", 50, 61_000, **due(PLAN_MONTH + 1))],
+        norm=FULL_TO_THE_KG,
+    )
     answer = promise.promise_deal(sqlite_store, "P", month=PLAN_MONTH, horizon=2)
-    assert (answer.requested, answer.earliest, answer.meets_request, answer.on_free_hours) == (PLAN_MONTH + 1, PLAN_MONTH + 1, True, True)
+    assert (answer.requested, answer.earliest, answer.meets_request, answer.on_free_hours) == (
+        PLAN_MONTH + 1,
+        PLAN_MONTH + 1,
+        True,
+        True,
+    )
     assert answer.by_month == {PLAN_MONTH + 1: pytest.approx(50)} and answer.displaced == ()
     assert answer.margin_change == Decimal("1500000.00")  # 50 t × 30 000 RUB/t
 
@@ -158,11 +215,23 @@ def test_earlier_than_requested_only_on_free_hours(sqlite_store):
     # m0: A#1 800 t, m1: B#1 900 t, m2: C#1 1 000 t, each on time; P#1 300 t wanted in m2
     # (full). The hours left free: 200 t in m0, 100 t in m1 — all 300 t by m1, earlier
     # than asked, and nobody on time moves (taking m0 for all of P#1 would push A#1 late).
-    one_mill(sqlite_store, [position("A", 1, "20", 800, 51_000), position("B", 1, "20", 900, 51_000, **due(PLAN_MONTH + 1)),
-                             position("C", 1, "20", 1000, 51_000, **due(PLAN_MONTH + 2)),
-                             position("P", 1, "20", 300, 61_000, **due(PLAN_MONTH + 2))], horizon=3)
+    one_mill(
+        sqlite_store,
+        [
+            position("A", 1, "20", 800, 51_000),
+            position("B", 1, "20", 900, 51_000, **due(PLAN_MONTH + 1)),
+            position("C", 1, "20", 1000, 51_000, **due(PLAN_MONTH + 2)),
+            position("P", 1, "20", 300, 61_000, **due(PLAN_MONTH + 2)),
+        ],
+        horizon=3,
+    )
     answer = promise.promise_deal(sqlite_store, "P", month=PLAN_MONTH, horizon=3)
-    assert (answer.requested, answer.earliest, answer.on_free_hours, answer.meets_request) == (PLAN_MONTH + 2, PLAN_MONTH + 1, True, True)
+    assert (answer.requested, answer.earliest, answer.on_free_hours, answer.meets_request) == (
+        PLAN_MONTH + 2,
+        PLAN_MONTH + 1,
+        True,
+        True,
+    )
     assert answer.by_month == {PLAN_MONTH: pytest.approx(200), PLAN_MONTH + 1: pytest.approx(100)}
     assert answer.displaced == () and answer.lateness_penalty == 0
     assert answer.margin_change == Decimal("9000000.00")  # 300 t × 30 000 RUB/t
@@ -176,26 +245,52 @@ def test_the_requested_month_met_by_displacing_others_net_of_their_lateness(sqli
     # (17 000 RUB/t late, better than B#1's 10 000), pushing 100 t of B#1 out of the
     # two months. Change: 300 × 30 000 − 300 t·month × 3 000 − 100 × 10 000
     # = 9 000 000 − 900 000 − 1 000 000 = 7 100 000 RUB.
-    one_mill(sqlite_store, [position("K", 1, "20", 600, 41_000), position("A", 1, "20", 400, 51_000),
-                             position("B", 1, "20", 800, 41_000, **due(PLAN_MONTH + 1)), position("P", 1, "20", 300, 61_000)])
+    one_mill(
+        sqlite_store,
+        [
+            position("K", 1, "20", 600, 41_000),
+            position("A", 1, "20", 400, 51_000),
+            position("B", 1, "20", 800, 41_000, **due(PLAN_MONTH + 1)),
+            position("P", 1, "20", 300, 61_000),
+        ],
+    )
     answer = promise.promise_deal(sqlite_store, "P", month=PLAN_MONTH, horizon=2)
     assert (answer.earliest, answer.meets_request, answer.on_free_hours) == (PLAN_MONTH, True, False)
     assert answer.by_month == {PLAN_MONTH: pytest.approx(300)}
     a, b = answer.displaced
-    assert (a.position, a.key_account, a.sales_manager, a.before, a.after) == ("A#1", False, "Иванов А. С.", PLAN_MONTH, PLAN_MONTH + 1)
-    assert a.tonnes == pytest.approx(300) and a.late_tonne_months == pytest.approx(300) and a.lateness_penalty == Decimal("900000.00")
-    assert (b.position, b.key_account, b.sales_manager, b.before, b.after) == ("B#1", False, "Петров П. П.", PLAN_MONTH + 1, None)
+    assert (a.position, a.key_account, a.sales_manager, a.before, a.after) == (
+        "A#1",
+        False,
+        "Иванов А. С.",
+        PLAN_MONTH,
+        PLAN_MONTH + 1,
+    )
+    assert (
+        a.tonnes == pytest.approx(300)
+        and a.late_tonne_months == pytest.approx(300)
+        and a.lateness_penalty == Decimal("900000.00")
+    )
+    assert (b.position, b.key_account, b.sales_manager, b.before, b.after) == (
+        "B#1",
+        False,
+        "Петров П. П.",
+        PLAN_MONTH + 1,
+        None,
+    )
     assert b.tonnes == pytest.approx(100) and b.lateness_penalty == 0
     assert (b.out_tonnes, b.margin_lost) == (pytest.approx(100), Decimal("1000000.00"))
     assert (answer.lateness_penalty, answer.margin_lost) == (Decimal("900000.00"), Decimal("1000000.00"))
     assert answer.margin_change == Decimal("7100000.00")
     rows = promise_views.displaced_view(answer).rows
-    assert [(r["position"], r["key_account"], r["sales_manager"], r["after"], r["penalty"], r["lost"]) for r in rows] == [
+    assert [
+        (r["position"], r["key_account"], r["sales_manager"], r["after"], r["penalty"], r["lost"]) for r in rows
+    ] == [
         ("A#1", False, "Иванов А. С.", PLAN_MONTH + 1, Decimal("900000.00"), 0),
         ("B#1", False, "Петров П. П.", "out of the horizon", 0, Decimal("1000000.00")),
     ]
-    assert "net of 900 000 RUB of lateness caused and 1 000 000 RUB of marginal income of 100.0 t pushed out of the horizon" in (
-        promise_views.promise_text(answer)
+    assert (
+        "net of 900 000 RUB of lateness caused and 1 000 000 RUB of marginal income of 100.0 t pushed out of the horizon"
+        in (promise_views.promise_text(answer))
     )
     assert answer.margin_loss is None and "warning" not in promise_views.promise_text(answer)
 
@@ -206,12 +301,24 @@ def test_tonnes_late_already_and_pushed_out_lose_their_margin_net_of_that_latene
     # m1: free hours hold none, so 800 t of A#1 are pushed out of the two months. Listed:
     # 800 t out, 800 × 17 000 = 13 600 000 RUB lost, no lateness caused (A#1's 200 t left
     # stay one month late, as planned). Change: 800 × 30 000 − 13 600 000 = 10 400 000 RUB.
-    one_mill(sqlite_store, [position("K", 1, "20", 1000, 41_000), position("A", 1, "20", 1000, 51_000),
-                            position("P", 1, "20", 800, 61_000, **due(PLAN_MONTH + 1))])
+    one_mill(
+        sqlite_store,
+        [
+            position("K", 1, "20", 1000, 41_000),
+            position("A", 1, "20", 1000, 51_000),
+            position("P", 1, "20", 800, 61_000, **due(PLAN_MONTH + 1)),
+        ],
+    )
     answer = promise.promise_deal(sqlite_store, "P", month=PLAN_MONTH, horizon=2)
     assert (answer.earliest, answer.meets_request, answer.on_free_hours) == (PLAN_MONTH + 1, True, False)
     [a] = answer.displaced
-    assert (a.position, a.before, a.after, a.late_tonne_months, a.lateness_penalty) == ("A#1", PLAN_MONTH + 1, None, 0, 0)
+    assert (a.position, a.before, a.after, a.late_tonne_months, a.lateness_penalty) == (
+        "A#1",
+        PLAN_MONTH + 1,
+        None,
+        0,
+        0,
+    )
     assert (a.tonnes, a.out_tonnes, a.margin_lost) == (pytest.approx(800), pytest.approx(800), Decimal("13600000.00"))
     assert (answer.lateness_penalty, answer.margin_lost) == (0, Decimal("13600000.00"))
     assert answer.margin_change == Decimal("10400000.00") == 800 * 30_000 - answer.lateness_penalty - answer.margin_lost
@@ -222,12 +329,25 @@ def test_before_is_where_the_saved_plan_has_a_position_not_the_promises_wider_pl
     # in it. P#1 (800 t) is wanted in m1, so the promise plans two months: there A#1 would
     # be made in m1, but the planner's plan does not have it — "not planned", not m1. P#1
     # pushes 300 t of A#1 (17 000 RUB/t in m1) out: 800 × 30 000 − 300 × 17 000.
-    one_mill(sqlite_store, [position("K", 1, "20", 1000, 41_000), position("A", 1, "20", 500, 51_000),
-                            position("P", 1, "20", 800, 61_000, **due(PLAN_MONTH + 1))], horizon=1)
+    one_mill(
+        sqlite_store,
+        [
+            position("K", 1, "20", 1000, 41_000),
+            position("A", 1, "20", 500, 51_000),
+            position("P", 1, "20", 800, 61_000, **due(PLAN_MONTH + 1)),
+        ],
+        horizon=1,
+    )
     answer = promise.promise_deal(sqlite_store, "P", month=PLAN_MONTH, horizon=1)
     assert (answer.horizon, answer.earliest) == (2, PLAN_MONTH + 1)
     [a] = answer.displaced
-    assert (a.position, a.before, a.after, a.out_tonnes, a.margin_lost) == ("A#1", None, None, pytest.approx(300), Decimal("5100000.00"))
+    assert (a.position, a.before, a.after, a.out_tonnes, a.margin_lost) == (
+        "A#1",
+        None,
+        None,
+        pytest.approx(300),
+        Decimal("5100000.00"),
+    )
     assert answer.margin_change == Decimal("18900000.00")
     [row] = promise_views.displaced_view(answer).rows
     assert (row["before"], row["after"]) == ("not planned", "out of the horizon")
@@ -250,26 +370,48 @@ def test_free_hours_before_the_requested_month_are_kept_and_only_that_month_disp
     # wanted in m1: 100 t on m0's free hours, 200 t in m1 pushing 200 t of A#1 into m2 —
     # B#1, on time in m0, is not touched to make P#1 earlier than asked.
     # Change: 300 × 30 000 − 200 t·month × 3 000 = 8 400 000 RUB.
-    one_mill(sqlite_store, [position("B", 1, "20", 900, 51_000), position("A", 1, "20", 1000, 51_000, **due(PLAN_MONTH + 1)),
-                            position("P", 1, "20", 300, 61_000, **due(PLAN_MONTH + 1))], horizon=3)
+    one_mill(
+        sqlite_store,
+        [
+            position("B", 1, "20", 900, 51_000),
+            position("A", 1, "20", 1000, 51_000, **due(PLAN_MONTH + 1)),
+            position("P", 1, "20", 300, 61_000, **due(PLAN_MONTH + 1)),
+        ],
+        horizon=3,
+    )
     answer = promise.promise_deal(sqlite_store, "P", month=PLAN_MONTH, horizon=3)
     assert (answer.earliest, answer.meets_request, answer.on_free_hours) == (PLAN_MONTH + 1, True, False)
     assert answer.by_month == {PLAN_MONTH: pytest.approx(100), PLAN_MONTH + 1: pytest.approx(200)}
     [a] = answer.displaced
-    assert (a.position, a.before, a.after, a.late_tonne_months) == ("A#1", PLAN_MONTH + 1, PLAN_MONTH + 2, pytest.approx(200))
+    assert (a.position, a.before, a.after, a.late_tonne_months) == (
+        "A#1",
+        PLAN_MONTH + 1,
+        PLAN_MONTH + 2,
+        pytest.approx(200),
+    )
     assert answer.margin_change == Decimal("8400000.00")
 
 
 def test_a_requested_month_that_cannot_be_met_gives_the_earliest_that_can(sqlite_store):
     # key accounts fill m0 (K#1 1 000 t) and 900 t of m1 (K#2): P#1's 400 t, wanted in
     # m0, get 100 t by m1 and the rest in m2, which is free
-    one_mill(sqlite_store, [position("K", 1, "20", 1000, 41_000), position("K", 2, "20", 900, 41_000, **due(PLAN_MONTH + 1)),
-                             position("P", 1, "20", 400, 61_000)], horizon=3)
+    one_mill(
+        sqlite_store,
+        [
+            position("K", 1, "20", 1000, 41_000),
+            position("K", 2, "20", 900, 41_000, **due(PLAN_MONTH + 1)),
+            position("P", 1, "20", 400, 61_000),
+        ],
+        horizon=3,
+    )
     answer = promise.promise_deal(sqlite_store, "P", month=PLAN_MONTH, horizon=3)
     assert (answer.requested, answer.meets_request, answer.earliest) == (PLAN_MONTH, False, PLAN_MONTH + 2)
     assert sum(answer.by_month.values()) == pytest.approx(400) and PLAN_MONTH not in answer.by_month
     assert answer.displaced == ()
-    assert f"the requested {PLAN_MONTH} cannot be met; the earliest month for all 400.0 t is {PLAN_MONTH + 2}" in promise_views.promise_text(answer)
+    assert (
+        f"the requested {PLAN_MONTH} cannot be met; the earliest month for all 400.0 t is {PLAN_MONTH + 2}"
+        in promise_views.promise_text(answer)
+    )
 
 
 def test_a_plan_with_no_solution_is_told_in_positions_mills_and_months(sqlite_store):
@@ -287,7 +429,9 @@ def test_a_plan_with_no_solution_is_told_in_positions_mills_and_months(sqlite_st
 def _solves(monkeypatch) -> list:
     """The problems the prioritiser is asked to plan from now on."""
     asked, real = [], promise.prioritiser.solve
-    monkeypatch.setattr(promise.prioritiser, "solve", lambda problem, *a, **k: asked.append(problem) or real(problem, *a, **k))
+    monkeypatch.setattr(
+        promise.prioritiser, "solve", lambda problem, *a, **k: asked.append(problem) or real(problem, *a, **k)
+    )
     return asked
 
 
@@ -295,22 +439,55 @@ BOOKED = {
     # free hours: none in m0, 100 t in m1, 900 t in m2 — exactly P#1's 1 000 t by m2, wanted
     # in m3. Month by month: the baseline, m3, then m0, m1 and m2. Bounded: the baseline,
     # m3 and m2 (m0 and m1 hold 100 t at most).
-    "free hours two months on": ([position("A", 1, "20", 1000, 51_000), position("B", 1, "20", 900, 51_000, **due(PLAN_MONTH + 1)),
-                                  position("C", 1, "20", 100, 51_000, **due(PLAN_MONTH + 2)),
-                                  position("P", 1, "20", 1000, 61_000, **due(PLAN_MONTH + 3))], 4, PLAN_MONTH + 2, 5, 3),
+    "free hours two months on": (
+        [
+            position("A", 1, "20", 1000, 51_000),
+            position("B", 1, "20", 900, 51_000, **due(PLAN_MONTH + 1)),
+            position("C", 1, "20", 100, 51_000, **due(PLAN_MONTH + 2)),
+            position("P", 1, "20", 1000, 61_000, **due(PLAN_MONTH + 3)),
+        ],
+        4,
+        PLAN_MONTH + 2,
+        5,
+        3,
+    ),
     # key accounts fill m0 and 900 t of m1 (held): P#1's 1 100 t, wanted in m0, just fit by
     # m2. Month by month: the baseline, free hours by m0, then with them in m0, m1, m2, and
     # without them in m2 only (the month found). Bounded: the baseline, with and without
     # them in m2.
-    "held by key accounts": ([position("K", 1, "20", 1000, 41_000), position("K", 2, "20", 900, 41_000, **due(PLAN_MONTH + 1)),
-                              position("P", 1, "20", 1100, 61_000)], 4, PLAN_MONTH + 2, 6, 3),
+    "held by key accounts": (
+        [
+            position("K", 1, "20", 1000, 41_000),
+            position("K", 2, "20", 900, 41_000, **due(PLAN_MONTH + 1)),
+            position("P", 1, "20", 1100, 61_000),
+        ],
+        4,
+        PLAN_MONTH + 2,
+        6,
+        3,
+    ),
     # the same within two months: no month holds all of it, the plan of the last is told
-    "not within the horizon": ([position("K", 1, "20", 1000, 41_000), position("K", 2, "20", 900, 41_000, **due(PLAN_MONTH + 1)),
-                                position("P", 1, "20", 400, 61_000)], 2, None, 5, 3),
+    "not within the horizon": (
+        [
+            position("K", 1, "20", 1000, 41_000),
+            position("K", 2, "20", 900, 41_000, **due(PLAN_MONTH + 1)),
+            position("P", 1, "20", 400, 61_000),
+        ],
+        2,
+        None,
+        5,
+        3,
+    ),
     # m0 full of A#1 (not key): P#1 displaces it in m0. Month by month: the baseline, free
     # hours by m0 and with them in m0 (without them: the baseline). Bounded: m0 has no
     # free hour, so only the baseline and with them in m0, whose hours A#1 may give up
-    "displacing in the month": ([position("A", 1, "20", 1000, 51_000), position("P", 1, "20", 300, 61_000)], 2, PLAN_MONTH, 3, 2),
+    "displacing in the month": (
+        [position("A", 1, "20", 1000, 51_000), position("P", 1, "20", 300, 61_000)],
+        2,
+        PLAN_MONTH,
+        3,
+        2,
+    ),
 }
 
 

@@ -8,10 +8,12 @@ from decimal import Decimal
 
 import pytest
 
-from core import escalations, notifications, planning, requests
-from core.errors import ChangedMeanwhile, Forbidden, InvalidInput, NotFound, StateError
-from core.workflow_items import ConflictState, RequestKind, RequestState
-from core.conflicts import conflicts
+from millplan.core.domain.errors import ChangedMeanwhile, Forbidden, InvalidInput, NotFound, StateError
+from millplan.core.domain.workflow import ConflictState, RequestKind, RequestState
+from millplan.core.mail import notifications
+from millplan.core.planning import run as planning
+from millplan.core.workflow import escalations, requests
+from millplan.core.workflow.conflicts import conflicts
 from tests.levers import FORCE_MARGIN_CHANGE, conflict_plant, tonnes
 from tests.plants import PLAN_MONTH, deal, position
 
@@ -31,7 +33,12 @@ def test_a_raise_states_the_margin_at_stake_and_what_it_displaces(drafted):
     store, _ = drafted
     raised = requests.request_priority(store, "D6#1", raise_=True, login="ivanov", why="the client's line stops")
     request = raised.request
-    assert (request.kind, request.state, request.month, request.product_line) == (RequestKind.PRIORITY_RAISE, RequestState.OPEN, PLAN_MONTH, "L")
+    assert (request.kind, request.state, request.month, request.product_line) == (
+        RequestKind.PRIORITY_RAISE,
+        RequestState.OPEN,
+        PLAN_MONTH,
+        "L",
+    )
     assert request.margin_at_stake == FORCE_MARGIN_CHANGE
     assert [(s.position_ref, s.tonnes_change) for s in raised.effect.displaced] == [("D1#1", -100)]
     with store.reading() as repo:
@@ -70,16 +77,23 @@ def test_granting_a_raise_sets_priority_locks_it_in_and_replans(drafted):
     assert all(x.locked for x in answered.assignment.lines if x.position_ref == "D6#1")
     assert answered.assignment.marginal_income == draft.marginal_income + FORCE_MARGIN_CHANGE
     states = {c.position_ref: (c.state, c.resolution) for c in conflicts(store)}
-    assert states == {"D6#1": (ConflictState.FORCED, f"request {request.id} granted"), "D1#1": (ConflictState.OPEN, None)}
+    assert states == {
+        "D6#1": (ConflictState.FORCED, f"request {request.id} granted"),
+        "D1#1": (ConflictState.OPEN, None),
+    }
     with store.reading() as repo:
         [change, *_] = repo.audit_entries("D6#1")
-    assert (change.action, change.before, change.after) == ("reprioritised", {"manual_priority": None}, {"manual_priority": 1})
+    assert (change.action, change.before, change.after) == (
+        "reprioritised",
+        {"manual_priority": None},
+        {"manual_priority": 1},
+    )
     assert change.reason == f"request {request.id}: stops"
 
 
 def test_a_lower_states_the_margin_of_its_planned_tonnes_and_unlocks_it(drafted):
     store, draft = drafted
-    from core import assignments
+    from millplan.core.workflow import assignments
 
     assignments.set_locked(store, PLAN_MONTH, "L", "D1#1", True, login="plm")
     request = requests.request_priority(store, "D1#1", raise_=False, login="ivanov", why="client can wait").request
@@ -111,7 +125,13 @@ def test_a_replacement_excludes_one_locks_the_other_and_opens_no_conflict_for_th
 def test_a_replacement_must_be_the_same_managers_and_a_different_position(drafted):
     store, _ = drafted
     with store.unit_of_work() as repo:
-        repo.upsert_portfolio({}, [deal("P1", "Other Co", sales_manager="Петров П. П.")], [position("P1", 1, "20", 50, 60_000)], "test", "fixture")
+        repo.upsert_portfolio(
+            {},
+            [deal("P1", "Other Co", sales_manager="Петров П. П.")],
+            [position("P1", 1, "20", 50, 60_000)],
+            "test",
+            "fixture",
+        )
     with pytest.raises(Forbidden, match=r"Петров П\. П\."):
         requests.request_replacement(store, "D6#1", "P1#1", login="ivanov", why="x")
     with pytest.raises(InvalidInput, match="cannot replace itself"):
@@ -164,7 +184,9 @@ def test_two_people_answering_at_once_one_wins(drafted):
 
     threads = [
         threading.Thread(target=answer, args=("plm", lambda: requests.grant(store, request.id, login="plm"))),
-        threading.Thread(target=answer, args=("director", lambda: requests.refuse(store, request.id, login="director", reason="no"))),
+        threading.Thread(
+            target=answer, args=("director", lambda: requests.refuse(store, request.id, login="director", reason="no"))
+        ),
     ]
     for t in threads:
         t.start()
@@ -193,7 +215,9 @@ def test_a_reapproval_round_pulls_the_director_in(drafted):
         latest = repo.assignment(PLAN_MONTH, "L")
         issues = repo.open_issues(latest)
     assert latest.needs_director and issues == (["D6#1"], 1)
-    assert escalations.escalations(store, open_only=True)[-1].subject == f"re-approval round, request {raised.request.id}"
+    assert (
+        escalations.escalations(store, open_only=True)[-1].subject == f"re-approval round, request {raised.request.id}"
+    )
     with pytest.raises(InvalidInput, match="reason only"):
         escalations.decide(store, answered.escalation.id, login="director", force=True, reason="ok")
     decided = escalations.decide(store, answered.escalation.id, login="director", reason="heard; I approve it myself")
@@ -246,7 +270,8 @@ def test_the_sales_manager_withdraws_his_open_request_only(drafted):
 def test_whoever_must_act_is_told_once(store):
     # the line manager of a raised request and of an objection, the director of an
     # escalation, the planners of a submitted revision — each once per event
-    from core import assignments, conflicts, notifications, requests, reviews
+    from millplan.core.mail import notifications
+    from millplan.core.workflow import assignments, conflicts, requests, reviews
     from tests.levers import conflict_plant
     from tests.plants import PLAN_MONTH
 
@@ -256,5 +281,13 @@ def test_whoever_must_act_is_told_once(store):
     [conflict] = conflicts.conflicts(store)
     conflicts.escalate(store, conflict.id, login="plm", why="two key accounts, one mill")
     assignments.submit(store, PLAN_MONTH, "L", login="plm")
-    kinds = {login: sorted(n.kind for n in notifications.inbox(store, login)) for login in ("plm", "director", "planner", "petrov")}
-    assert kinds == {"plm": ["objection", "request_raised"], "director": ["escalation"], "planner": ["to_review"], "petrov": []}
+    kinds = {
+        login: sorted(n.kind for n in notifications.inbox(store, login))
+        for login in ("plm", "director", "planner", "petrov")
+    }
+    assert kinds == {
+        "plm": ["objection", "request_raised"],
+        "director": ["escalation"],
+        "planner": ["to_review"],
+        "petrov": [],
+    }

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from core import assignments, conflicts, escalations, requests, reviews
-from core.errors import ChangedMeanwhile, Forbidden, InvalidInput, NotFound, StateError
-from core.model import AssignmentState
-from core.workflow_items import ConflictState
+from millplan.core.domain.errors import ChangedMeanwhile, Forbidden, InvalidInput, NotFound, StateError
+from millplan.core.domain.model import AssignmentState
+from millplan.core.domain.workflow import ConflictState
+from millplan.core.workflow import assignments, conflicts, escalations, requests, reviews
 from tests.levers import conflict_plant
 from tests.plants import PLAN_MONTH
 
@@ -26,7 +26,9 @@ def test_the_planner_agrees_or_objects_with_a_reason(drafted):
         reviews.object_to(store, "D2#1", PLAN_MONTH, "L", login="planner", reason=" ")
     with pytest.raises(NotFound, match="D4#1 is not in"):
         reviews.object_to(store, "D4#1", PLAN_MONTH, "L", login="planner", reason="pending deal")
-    objection = reviews.object_to(store, "D2#1", PLAN_MONTH, "L", login="planner", reason="M1 rolls 09Г2С only in week 3")
+    objection = reviews.object_to(
+        store, "D2#1", PLAN_MONTH, "L", login="planner", reason="M1 rolls 09Г2С only in week 3"
+    )
     assert objection.open and objection.position_ref == "D2#1"
     assert [r.verdict for r in reviews.reviews(store, PLAN_MONTH, "L")] == ["agree", "object"]
     with store.reading() as repo:
@@ -90,7 +92,9 @@ def test_the_whole_cycle_with_every_role(drafted):
     approved = assignments.approve(store, PLAN_MONTH, "L", login="plm")
     assert (approved.revision, approved.state) == (1, AssignmentState.APPROVED)
     # a sales manager starts a re-approval round; granted, it opens revision 2 for the director
-    round_ = requests.request_reapproval(store, PLAN_MONTH, "L", login="ivanov", why="D6 must ship this month after all")
+    round_ = requests.request_reapproval(
+        store, PLAN_MONTH, "L", login="ivanov", why="D6 must ship this month after all"
+    )
     answered = requests.grant(store, round_.request.id, login="plm")
     with store.reading() as repo:
         second = repo.assignment(PLAN_MONTH, "L")
@@ -115,8 +119,8 @@ def test_migration_0004_adds_answers_to_stored_reviews_and_back(store_url):
     import sqlalchemy as sa
     from alembic import command
 
-    from storage import migrate
-    from storage.engine import make_engine
+    from millplan.storage import migrate
+    from millplan.storage.engine import make_engine
 
     def run(verb, target):
         config = migrate.alembic_config()
@@ -127,14 +131,18 @@ def test_migration_0004_adds_answers_to_stored_reviews_and_back(store_url):
     engine = make_engine(store_url)
     run("upgrade", "0003")
     with engine.begin() as connection:
-        connection.execute(sa.text(
-            "INSERT INTO assignments (month, product_line, revision, state, created_at, created_by, version, stale, needs_director) "
-            "VALUES ('2027-01', 'L', 1, 'in_review', '2026-11-01 08:00:00+00', 'plm', 1, false, false)"
-        ))
-        connection.execute(sa.text(
-            "INSERT INTO reviews (assignment_id, login, verdict, reason, at, version) "
-            "VALUES (1, 'planner', 'object', 'week 3 only', '2026-11-02 08:00:00+00', 1)"
-        ))
+        connection.execute(
+            sa.text(
+                "INSERT INTO assignments (month, product_line, revision, state, created_at, created_by, version, stale, needs_director) "
+                "VALUES ('2027-01', 'L', 1, 'in_review', '2026-11-01 08:00:00+00', 'plm', 1, false, false)"
+            )
+        )
+        connection.execute(
+            sa.text(
+                "INSERT INTO reviews (assignment_id, login, verdict, reason, at, version) "
+                "VALUES (1, 'planner', 'object', 'week 3 only', '2026-11-02 08:00:00+00', 1)"
+            )
+        )
     run("upgrade", "head")
     with engine.connect() as connection:
         row = connection.execute(sa.text("SELECT verdict, reason, answer, answered_by, answered_at FROM reviews")).one()

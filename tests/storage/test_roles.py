@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from core import users
-from core.errors import ChangedMeanwhile, Forbidden
-from core.model import Role
-from core.permissions import RULES, Action, actor, require
+from millplan.core.access import users
+from millplan.core.access.permissions import RULES, Action, actor, require
+from millplan.core.domain.errors import ChangedMeanwhile, Forbidden
+from millplan.core.domain.model import Role
 from tests.plants import deal, staff, tiny_plant
 
 
@@ -43,12 +43,19 @@ def test_refusal_names_who_may_and_is_audited_once(staffed):
     with pytest.raises(Forbidden) as caught:
         require(actor(staffed, "ivanov"), Action.APPROVE, line="L", target="2027-01/L/r1")
     message = str(caught.value)
-    assert message.startswith("only the product-line manager of L or the director may approve an assignment (2027-01/L/r1)")
+    assert message.startswith(
+        "only the product-line manager of L or the director may approve an assignment (2027-01/L/r1)"
+    )
     assert "ivanov is a sales manager" in message
     assert caught.value.exit_code == 5
     with staffed.unit_of_work() as repo:
         [entry] = repo.audit_entries("2027-01/L/r1")
-    assert (entry.login, entry.action, entry.after, entry.reason) == ("ivanov", "refused", {"action": "approve"}, message)
+    assert (entry.login, entry.action, entry.after, entry.reason) == (
+        "ivanov",
+        "refused",
+        {"action": "approve"},
+        message,
+    )
 
 
 def test_a_refusal_inside_a_unit_of_work_survives_its_rollback(staffed):
@@ -70,7 +77,9 @@ def test_line_managers_act_on_their_own_lines_only(staffed):
 
 def test_sales_managers_act_on_their_own_deals_only(staffed):
     with staffed.unit_of_work() as repo:
-        repo.upsert_portfolio({}, [deal("D6", "Other Co", "pending", sales_manager="Петров П.  П.")], [], "test", "fixture")
+        repo.upsert_portfolio(
+            {}, [deal("D6", "Other Co", "pending", sales_manager="Петров П.  П.")], [], "test", "fixture"
+        )
         own, other = repo.deal("D1"), repo.deal("D6")
     ivanov = actor(staffed, "ivanov")
     require(ivanov, Action.REQUEST, deal=own)
@@ -82,11 +91,37 @@ def test_sales_managers_act_on_their_own_deals_only(staffed):
 @pytest.mark.parametrize(
     ("login", "allowed"),
     [
-        ("plm", {Action.IMPORT_MILLS, Action.IMPORT_PORTFOLIO, Action.DECIDE_DEAL, Action.PLAN, Action.EDIT_ASSIGNMENT,
-                 Action.SUBMIT, Action.APPROVE, Action.ANSWER_REQUEST, Action.RESOLVE_CONFLICT, Action.ESCALATE}),
+        (
+            "plm",
+            {
+                Action.IMPORT_MILLS,
+                Action.IMPORT_PORTFOLIO,
+                Action.DECIDE_DEAL,
+                Action.PLAN,
+                Action.EDIT_ASSIGNMENT,
+                Action.SUBMIT,
+                Action.APPROVE,
+                Action.ANSWER_REQUEST,
+                Action.RESOLVE_CONFLICT,
+                Action.ESCALATE,
+            },
+        ),
         ("planner", {Action.IMPORT_MILLS, Action.REVIEW, Action.SET_CAPACITY}),
-        ("director", {Action.DECIDE_DEAL, Action.APPROVE, Action.APPROVE_OVER_OPEN, Action.APPROVE_DIRECTOR_CHAIN, Action.ANSWER_REQUEST, Action.DECIDE_ESCALATION}),
-        ("admin", {Action.IMPORT_MILLS, Action.IMPORT_PORTFOLIO, Action.MANAGE_USERS, Action.ACT_AS, Action.RESTORE_DATABASE}),
+        (
+            "director",
+            {
+                Action.DECIDE_DEAL,
+                Action.APPROVE,
+                Action.APPROVE_OVER_OPEN,
+                Action.APPROVE_DIRECTOR_CHAIN,
+                Action.ANSWER_REQUEST,
+                Action.DECIDE_ESCALATION,
+            },
+        ),
+        (
+            "admin",
+            {Action.IMPORT_MILLS, Action.IMPORT_PORTFOLIO, Action.MANAGE_USERS, Action.ACT_AS, Action.RESTORE_DATABASE},
+        ),
         ("ivanov", {Action.REQUEST, Action.WITHDRAW_REQUEST}),
     ],
 )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
@@ -11,10 +11,10 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlmodel import SQLModel
 
-from core import deals
-from core.errors import StoreUnavailable
-from storage import migrate
-from storage.store import open_store
+from millplan.core.domain.errors import StoreUnavailable
+from millplan.core.workflow import deals
+from millplan.storage import migrate
+from millplan.storage.store import open_store
 from tests.plants import tiny_plant
 
 
@@ -47,13 +47,13 @@ def test_audit_log_refuses_update_and_delete(store):
 
 def test_acceptance_time_is_utc_aware_and_money_is_exact(store):
     tiny_plant(store)
-    before = datetime.now(timezone.utc)
+    before = datetime.now(UTC)
     accepted = deals.accept(store, "D4", login="plm")
     with store.unit_of_work() as repo:
         again = repo.deal("D4")
         [position] = repo.positions(deal_number="D4")
     assert again.accepted_at.tzinfo is not None
-    assert before <= again.accepted_at <= datetime.now(timezone.utc)
+    assert before <= again.accepted_at <= datetime.now(UTC)
     assert again.accepted_at == accepted.accepted_at
     assert position.price == Decimal("90000.00") and isinstance(position.price, Decimal)
 

@@ -14,14 +14,18 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import select
 
-from core import assignments, capacity, conflicts, deals, escalations, notifications, planning, reviews, users
-from core.model import Role, User
-from core.notices import Item
+from millplan.core.access import users
+from millplan.core.domain.model import Role, User
+from millplan.core.domain.notices import Item
+from millplan.core.mail import notifications
+from millplan.core.planning import capacity
+from millplan.core.planning import run as planning
+from millplan.core.workflow import assignments, conflicts, deals, escalations, reviews
+from millplan.storage.store import open_store
+from millplan.storage.tables import DealRow, NotificationRow
 from tests.crowded import crowded_plant
 from tests.levers import conflict_plant
 from tests.people import add_user
-from storage.store import open_store
-from storage.tables import DealRow, NotificationRow
 from tests.plants import PLAN_MONTH, deal, position, staff, tiny_plant
 
 
@@ -72,7 +76,11 @@ def test_a_re_plan_tells_only_what_is_new(store):
     with store.unit_of_work() as repo:  # back to 10 h, and a new position of his that cannot fit
         repo.upsert_capacity([("M1", PLAN_MONTH, 10.0)], "setup", "shift cancelled")
         repo.upsert_portfolio(
-            {"Co": False}, [deal("IL6", "Co", sales_manager="Иванов А. С.")], [position("IL6", 1, "20", 100, 40_000)], "test", "fixture"
+            {"Co": False},
+            [deal("IL6", "Co", sales_manager="Иванов А. С.")],
+            [position("IL6", 1, "20", 100, 40_000)],
+            "test",
+            "fixture",
         )
     planning.plan(store, PLAN_MONTH, product_line="L", login="plm")
     newest, first = _inbox(store, "ivanov")
@@ -82,14 +90,18 @@ def test_a_re_plan_tells_only_what_is_new(store):
 
 def test_two_writers_telling_the_same_news_leave_one_message(store_url):
     stores = [open_store(store_url) for _ in range(2)]
-    news = [notifications.News("ivanov", Item(f"D{n}#1", "position_removed", "left out", key=f"k{n}")) for n in range(3)]
+    news = [
+        notifications.News("ivanov", Item(f"D{n}#1", "position_removed", "left out", key=f"k{n}")) for n in range(3)
+    ]
     start = threading.Barrier(2)
     told: list[int] = []
 
     def write(one):
         start.wait()
         with one.unit_of_work() as repo:
-            told.append(notifications.tell(repo, news, event="e", object_key="o", compose=lambda items: ("s", "b"), by=None))
+            told.append(
+                notifications.tell(repo, news, event="e", object_key="o", compose=lambda items: ("s", "b"), by=None)
+            )
 
     threads = [threading.Thread(target=write, args=(s,)) for s in stores]
     for t in threads:
@@ -140,7 +152,9 @@ def test_the_director_forcing_a_conflict_in_tells_the_line_manager_and_the_sales
     [conflict] = conflicts.conflicts(store)
     conflicts.escalate(store, conflict.id, login="plm", why="two key accounts, one mill")
     [escalated] = [n for n in _inbox(store, "ivanov") if n.subject.startswith(f"Conflict {conflict.id} escalated")]
-    assert "Line Manager escalated it to the director" in escalated.body and "two key accounts, one mill" in escalated.body
+    assert (
+        "Line Manager escalated it to the director" in escalated.body and "two key accounts, one mill" in escalated.body
+    )
     [escalation] = escalations.escalations(store, open_only=True)
     escalations.decide(store, escalation.id, login="director", reason="D6#1's client stops his line", force=True)
     [decided] = [n for n in _inbox(store, "plm") if n.kind == "escalation_decided"]
@@ -148,7 +162,10 @@ def test_the_director_forcing_a_conflict_in_tells_the_line_manager_and_the_sales
         f"Director forced D6#1 into the draft of {PLAN_MONTH}, locked whole (the draft is re-planned) — D6#1's client stops his line"
     )
     assert "escalation_decided" not in _kinds(store, "director")
-    assert any(n.subject.startswith(f"Conflict {conflict.id} resolved") and "by Director" in n.body for n in _inbox(store, "ivanov"))
+    assert any(
+        n.subject.startswith(f"Conflict {conflict.id} resolved") and "by Director" in n.body
+        for n in _inbox(store, "ivanov")
+    )
 
 
 def test_the_director_approving_a_line_tells_its_manager_and_the_planners(store):
@@ -166,7 +183,10 @@ def test_the_planner_hears_her_objection_answered_and_the_revision_approved(stor
     review = reviews.object_to(store, "D1#1", PLAN_MONTH, "L", login="planner", reason="M2 idles")
     reviews.answer(store, review.id, login="plm", reply="M2 has maintenance then")
     [answered] = [n for n in _inbox(store, "planner") if n.kind == "objection_answered"]
-    assert answered.body == f"Line Manager answered your objection to D1#1 in {PLAN_MONTH} L (M2 idles): M2 has maintenance then"
+    assert (
+        answered.body
+        == f"Line Manager answered your objection to D1#1 in {PLAN_MONTH} L (M2 idles): M2 has maintenance then"
+    )
     assignments.submit(store, PLAN_MONTH, "L", login="plm")
     assignments.approve(store, PLAN_MONTH, "L", login="director", reason="over the open conflict")
     assert _kinds(store, "planner") == ["approved", "objection_answered", "to_review"]
@@ -206,7 +226,9 @@ def test_news_under_a_managers_name_reaches_the_user_registered_later_under_anot
         repo.save_user(User("plm", "Line Manager", Role.LINE_MANAGER, ("L",)), by="setup")
     planning.plan(store, PLAN_MONTH, login="plm")
     assert notifications.inbox(store, "aivanov") == []
-    _register(store, "aivanov", "иванов  а. с.", email="ivanov@plant.example")  # another login, the name typed otherwise
+    _register(
+        store, "aivanov", "иванов  а. с.", email="ivanov@plant.example"
+    )  # another login, the name typed otherwise
     [waiting] = notifications.inbox(store, "aivanov")
     assert [i.ref for i in waiting.items] == ["D2#1", "D3#1", "D3#2"]
     with store.reading() as repo:  # and its e-mail goes out now that he has an address
@@ -238,11 +260,32 @@ def test_news_waits_while_two_users_share_the_name_and_goes_to_the_one_left_with
 
 def test_news_under_several_spellings_is_handed_over_once_per_event(store):
     with store.unit_of_work() as repo:
-        for login, event in (("petrov", "e1"), ("Петров П.", "e1"), ("Петров П.", "e2"), ("петров  п.", "e2"), ("Пётров П.", "e3")):
-            notifications.notify(repo, login=login, event=event, kind="k", subject=f"{event} to {login}", body="b", object_key="o", by=None)
-        notifications.notify(repo, login="Петров П. А.", event="e4", kind="k", subject="another man", body="b", object_key="o", by=None)
+        for login, event in (
+            ("petrov", "e1"),
+            ("Петров П.", "e1"),
+            ("Петров П.", "e2"),
+            ("петров  п.", "e2"),
+            ("Пётров П.", "e3"),
+        ):
+            notifications.notify(
+                repo,
+                login=login,
+                event=event,
+                kind="k",
+                subject=f"{event} to {login}",
+                body="b",
+                object_key="o",
+                by=None,
+            )
+        notifications.notify(
+            repo, login="Петров П. А.", event="e4", kind="k", subject="another man", body="b", object_key="o", by=None
+        )
     _register(store, "petrov", "Петров П.")
-    assert sorted(n.subject for n in notifications.inbox(store, "petrov")) == ["e1 to petrov", "e2 to Петров П.", "e3 to Пётров П."]
+    assert sorted(n.subject for n in notifications.inbox(store, "petrov")) == [
+        "e1 to petrov",
+        "e2 to Петров П.",
+        "e3 to Пётров П.",
+    ]
     with store.reading() as repo:  # copies of e1 and e2 stay where they were; another man's news waits for him
         assert sorted(repo.mailbox.waiting_texts()) == ["Петров П.", "Петров П. А.", "петров  п."]
 
@@ -278,7 +321,7 @@ def test_deals_without_a_sales_manager_tell_nobody(store, blank):
 
 
 def test_the_director_granting_a_request_tells_the_line_manager_whose_draft_it_re_plans(store):
-    from core import requests
+    from millplan.core.workflow import requests
 
     conflict_plant(store)
     raised = requests.request_priority(store, "D6#1", raise_=True, login="ivanov", why="client's line stops")
@@ -296,7 +339,9 @@ def test_the_director_granting_a_request_tells_the_line_manager_whose_draft_it_r
 def test_the_one_who_acts_hears_nothing_of_it_though_he_sells_the_deals(store):
     tiny_plant(store)
     with store.unit_of_work() as repo:
-        repo.upsert_portfolio({"Key Co": True}, [deal("D6", "Key Co")], [position("D6", 1, "20", 600, 45_000)], "test", "fixture")
+        repo.upsert_portfolio(
+            {"Key Co": True}, [deal("D6", "Key Co")], [position("D6", 1, "20", 600, 45_000)], "test", "fixture"
+        )
         repo.session.execute(sa.update(DealRow).values(sales_manager="Line Manager"))  # plm sells every deal too
     staff(store)
     with store.unit_of_work() as repo:
@@ -321,7 +366,9 @@ def test_the_one_who_acts_hears_nothing_of_it_though_he_sells_the_deals(store):
 def test_a_hand_exclusion_and_letting_it_back_in_name_the_line_manager(store):
     conflict_plant(store)
     out = assignments.set_excluded(store, PLAN_MONTH, "L", "D1#1", True, login="plm", reason="client waits for coating")
-    assert [e.reason for e in out.exclusions if e.position_ref == "D1#1"] == ["excluded by Line Manager: client waits for coating"]
+    assert [e.reason for e in out.exclusions if e.position_ref == "D1#1"] == [
+        "excluded by Line Manager: client waits for coating"
+    ]
     [told] = [n for n in _inbox(store, "ivanov") if "D1#1" in {i.ref for i in n.items} and n.object_key == out.key]
     assert [i.reason for i in told.items] == ["excluded by Line Manager: client waits for coating"]
     back = assignments.set_excluded(store, PLAN_MONTH, "L", "D1#1", False, login="plm")
@@ -351,7 +398,7 @@ def test_conflict_resolutions_name_who_resolved_them(store):
 
 
 def test_request_answers_and_rounds_name_the_people(store):
-    from core import requests
+    from millplan.core.workflow import requests
 
     conflict_plant(store)
     raised = requests.request_priority(store, "D6#1", raise_=True, login="ivanov", why="client's line stops")

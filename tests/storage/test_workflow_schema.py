@@ -5,9 +5,9 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import command
 
-from storage import migrate
-from storage.engine import make_engine
-from storage.store import open_store
+from millplan.storage import migrate
+from millplan.storage.engine import make_engine
+from millplan.storage.store import open_store
 
 
 def _run(engine, verb: str, target: str) -> None:
@@ -21,9 +21,11 @@ def test_upgrading_a_filled_store_keeps_its_rows_and_defaults_the_new_columns(st
     engine = make_engine(store_url)
     _run(engine, "upgrade", "0001")
     with engine.begin() as connection:
-        connection.execute(sa.text(
-            "INSERT INTO users (login, name, role, created_at) VALUES ('ivanov', 'Иванов А. С.', 'sales_manager', '2026-11-01 08:00:00+00')"
-        ))
+        connection.execute(
+            sa.text(
+                "INSERT INTO users (login, name, role, created_at) VALUES ('ivanov', 'Иванов А. С.', 'sales_manager', '2026-11-01 08:00:00+00')"
+            )
+        )
         for statement in (
             "INSERT INTO assignments (id, month, product_line, revision, state, created_at, created_by, version) "
             "VALUES (1, '2027-01', 'ТБД', 1, 'approved', '2026-11-01 08:00:00+00', 'plm', 3)",
@@ -44,8 +46,13 @@ def test_upgrading_a_filled_store_keeps_its_rows_and_defaults_the_new_columns(st
     _run(engine, "upgrade", "head")
     with engine.connect() as connection:
         user = connection.execute(sa.text("SELECT login, name, email, version FROM users")).one()
-        revision = connection.execute(sa.text("SELECT state, version, stale, needs_director, submitted_by FROM assignments")).one()
-        kept = {t: connection.execute(sa.text(f"SELECT count(*) FROM {t}")).scalar() for t in ("assignment_lines", "capacity", "productivity_norms")}
+        revision = connection.execute(
+            sa.text("SELECT state, version, stale, needs_director, submitted_by FROM assignments")
+        ).one()
+        kept = {
+            t: connection.execute(sa.text(f"SELECT count(*) FROM {t}")).scalar()
+            for t in ("assignment_lines", "capacity", "productivity_norms")
+        }
         assert connection.execute(sa.text("SELECT version FROM mills")).scalar() == 1
         tables = set(sa.inspect(connection).get_table_names())
     assert tuple(user) == ("ivanov", "Иванов А. С.", None, 1)

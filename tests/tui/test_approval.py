@@ -10,17 +10,19 @@ import pytest
 from rich.text import Text
 from textual.widgets._footer import FooterKey
 
-from core import assignments, notifications, planning, requests, reviews
-from core.conflicts import conflicts
-from core.escalations import escalations
-from core.model import AssignmentState
-from core.workflow_items import ConflictState, EscalationState, RequestKind, RequestState
+from millplan.core.domain.model import AssignmentState
+from millplan.core.domain.workflow import ConflictState, EscalationState, RequestKind, RequestState
+from millplan.core.mail import notifications
+from millplan.core.planning import run as planning
+from millplan.core.workflow import assignments, requests, reviews
+from millplan.core.workflow.conflicts import conflicts
+from millplan.core.workflow.escalations import escalations
+from millplan.tui.app import MillplanApp
+from millplan.tui.screens.records import HistoryScreen, InboxScreen
+from millplan.tui.widgets.approval_pane import SECTIONS, ApprovalPane
+from millplan.tui.widgets.view_table import ViewTable
 from tests.levers import FORCE_MARGIN_CHANGE, MARGIN_AT_STAKE, conflict_plant, tonnes
 from tests.plants import PLAN_MONTH, staff, tiny_plant
-from tui.app import MillplanApp
-from tui.screens.records import HistoryScreen, InboxScreen
-from tui.widgets.approval_pane import SECTIONS, ApprovalPane
-from tui.widgets.view_table import ViewTable
 
 SIZE = (80, 24)
 
@@ -81,24 +83,50 @@ OFFERED = {
     # login: section → actions whose keys show there, on a draft with a conflict, a
     # request and an escalation open
     "plm": {
-        "conflicts": {"submit", "force", "later", "escalate"}, "requests": {"submit", "grant", "refuse"},
-        "escalations": {"submit"}, "positions": {"submit"}, "diff": {"submit"},
+        "conflicts": {"submit", "force", "later", "escalate"},
+        "requests": {"submit", "grant", "refuse"},
+        "escalations": {"submit"},
+        "positions": {"submit"},
+        "diff": {"submit"},
     },
     "director": {"conflicts": set(), "requests": {"grant", "refuse"}, "escalations": {"decide"}, "positions": set()},
     "planner": {"conflicts": {"agree"}, "requests": {"agree"}, "positions": {"agree", "object"}},
-    "ivanov": {"conflicts": {"ask_priority", "round"}, "positions": {"ask_priority", "replace", "round"}, "requests": {"round"}},
+    "ivanov": {
+        "conflicts": {"ask_priority", "round"},
+        "positions": {"ask_priority", "replace", "round"},
+        "requests": {"round"},
+    },
     "petrov": {"positions": {"ask_priority", "replace", "round"}},  # his role asks; core refuses others' positions
     "outsider": {"conflicts": set(), "requests": set(), "escalations": set(), "positions": set()},  # read-only
 }
 
-ACTIONS = ("submit", "approve", "grant", "refuse", "reply", "force", "later", "escalate", "decide", "agree", "object", "ask_priority", "replace", "round")
+ACTIONS = (
+    "submit",
+    "approve",
+    "grant",
+    "refuse",
+    "reply",
+    "force",
+    "later",
+    "escalate",
+    "decide",
+    "agree",
+    "object",
+    "ask_priority",
+    "replace",
+    "round",
+)
 
 
 @pytest.mark.parametrize("login", sorted(OFFERED))
 async def test_each_role_sees_only_its_own_actions(short, login):
-    round_ = requests.request_reapproval(short, PLAN_MONTH, "L", login="ivanov", why="the director should see this").request
+    round_ = requests.request_reapproval(
+        short, PLAN_MONTH, "L", login="ivanov", why="the director should see this"
+    ).request
     requests.grant(short, round_.id, login="plm")  # an escalation to the director
-    raised = requests.request_priority(short, "D6#1", raise_=True, login="ivanov", why="the client's line stops").request
+    raised = requests.request_priority(
+        short, "D6#1", raise_=True, login="ivanov", why="the client's line stops"
+    ).request
     app = MillplanApp(short, login, month=PLAN_MONTH)
     async with app.run_test(size=SIZE) as pilot:
         pane = await open_approval(pilot)
@@ -138,7 +166,9 @@ async def test_line_manager_submits_and_approves(planned):
         await pilot.press("a", "y")
         await settle(pilot)
         assert "APPROVED" in text_of(app, "#approval-title")
-        assert any("2026" in m and "approved" in m for m in messages(app)) or any(" approved." in m for m in messages(app))
+        assert any("2026" in m and "approved" in m for m in messages(app)) or any(
+            " approved." in m for m in messages(app)
+        )
     latest = planning.latest(planned, PLAN_MONTH, "L")
     assert (latest.state, latest.submitted_by, latest.approved_by) == (AssignmentState.APPROVED, "plm", "plm")
 
@@ -261,7 +291,9 @@ async def test_full_cycle_conflict_escalation_director_approval_change_reapprova
     async with app.run_test(size=SIZE) as pilot:
         pane = await open_approval(pilot, "conflicts")
         table = pane.query_one(ViewTable)
-        table.move_cursor(row=table.get_row_index(str(next(c.id for c in conflicts(short) if c.position_ref == "D1#1"))))
+        table.move_cursor(
+            row=table.get_row_index(str(next(c.id for c in conflicts(short) if c.position_ref == "D1#1")))
+        )
         await pilot.pause()
         assert table.selected["position"] == "D1#1"
         await pilot.press("t")
@@ -366,9 +398,18 @@ async def test_at_80_by_24_the_essentials_fit(short):
             if key.value == "margin":
                 break
         assert x <= table.region.width
-        assert {"u": "Submit", "f": "Force", "t": "Later", "e": "Escalate", "h": "History", "q": "Quit"}.items() <= footer_keys(app).items()
+        assert {
+            "u": "Submit",
+            "f": "Force",
+            "t": "Later",
+            "e": "Escalate",
+            "h": "History",
+            "q": "Quit",
+        }.items() <= footer_keys(app).items()
         assert MARGIN_AT_STAKE == sum(c.margin_at_stake for c in conflicts(short))
-        assert "D6#1" in text_of(app, "#approval-detail") and "1 400 000 RUB at stake" in text_of(app, "#approval-detail")
+        assert "D6#1" in text_of(app, "#approval-detail") and "1 400 000 RUB at stake" in text_of(
+            app, "#approval-detail"
+        )
 
 
 async def test_the_director_approves_over_an_open_conflict_with_a_reason(short):
@@ -391,7 +432,11 @@ async def test_the_director_approves_over_an_open_conflict_with_a_reason(short):
         await settle(pilot)
         assert "APPROVED" in text_of(app, "#approval-title")
     approved = planning.latest(short, PLAN_MONTH, "L")
-    assert (approved.state, approved.approved_by, approved.approval_reason) == (AssignmentState.APPROVED, "director", "margin first this month")
+    assert (approved.state, approved.approved_by, approved.approval_reason) == (
+        AssignmentState.APPROVED,
+        "director",
+        "margin first this month",
+    )
 
 
 async def test_the_planner_objects_and_the_line_manager_answers(planned):
@@ -406,7 +451,12 @@ async def test_the_planner_objects_and_the_line_manager_answers(planned):
         await settle(pilot)
         assert "Reviews 1" in text_of(app, "#approval-sections")
     [objection] = reviews.reviews(planned, PLAN_MONTH, "L")
-    assert (objection.login, objection.verdict, objection.position_ref, objection.open) == ("planner", "object", "D2#1", True)
+    assert (objection.login, objection.verdict, objection.position_ref, objection.open) == (
+        "planner",
+        "object",
+        "D2#1",
+        True,
+    )
     app = MillplanApp(planned, "plm", month=PLAN_MONTH)
     async with app.run_test(size=SIZE) as pilot:
         await open_approval(pilot, "reviews")
@@ -497,9 +547,13 @@ async def test_the_inbox_shows_a_message_listing_many_positions_in_full(sqlite_s
         assert app.screen.query_one(ViewTable).row_count == 1
         detail = text_of(app, "#inbox-detail")
         assert detail.startswith(message.subject) and detail.count(message.subject) == 1
-        assert [line.split()[1] for line in detail.splitlines() if line.startswith("• ")] == [i.ref for i in message.items]
+        assert [line.split()[1] for line in detail.splitlines() if line.startswith("• ")] == [
+            i.ref for i in message.items
+        ]
         scroll = app.screen.query_one("#inbox-scroll", VerticalScroll)
-        assert scroll.region.bottom <= SIZE[1] - 1 and scroll.region.height >= 10  # above the footer, most of the screen
+        assert (
+            scroll.region.bottom <= SIZE[1] - 1 and scroll.region.height >= 10
+        )  # above the footer, most of the screen
         seen = set()
         for _ in range(10):  # page down to the end: every line of the message comes into view
             top = int(scroll.scroll_y)

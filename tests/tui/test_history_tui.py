@@ -9,13 +9,14 @@ from datetime import datetime, timedelta
 from rich.text import Text
 from typer.testing import CliRunner
 
-import cli
-from core import planning, plan_options
+from millplan import cli
+from millplan.core.planning import option_edits as plan_options
+from millplan.core.planning import run as planning
+from millplan.tui.app import MillplanApp
+from millplan.tui.screens.records import HistoryScreen
+from millplan.tui.widgets.approval_pane import SECTIONS, ApprovalPane
+from millplan.tui.widgets.view_table import ViewTable
 from tests.plants import PLAN_MONTH, staff, tiny_plant
-from tui.app import MillplanApp
-from tui.screens.records import HistoryScreen
-from tui.widgets.approval_pane import SECTIONS, ApprovalPane
-from tui.widgets.view_table import ViewTable
 
 SIZE = (80, 24)
 
@@ -51,7 +52,9 @@ async def test_a_deals_history_is_the_rows_the_command_line_prints(sqlite_store,
         await settle(pilot)
         assert isinstance(app.screen, HistoryScreen)
         assert shown_rows(app) == [(d["when"], d["who"], d["action"], d["object_key"]) for d in printed]
-        assert shown_rows(app)[0][0] == f"{datetime.fromisoformat(printed[0]['at']) + timedelta(hours=5):%Y-%m-%d %H:%M}"
+        assert (
+            shown_rows(app)[0][0] == f"{datetime.fromisoformat(printed[0]['at']) + timedelta(hours=5):%Y-%m-%d %H:%M}"
+        )
         assert "customer: Key Co" in detail(app) and "customer_id" not in detail(app)
         assert "customer: Key Co" in [f"{c['field']}: {c['after']}" for c in printed[0]["changes"]]
 
@@ -81,6 +84,7 @@ async def test_a_positions_history_shows_it_made_mandatory_in_a_revision(sqlite_
         await settle(pilot)
         rows = shown_rows(app)
         assert [(r[1], r[2], r[3]) for r in rows] == [
-            ("Line Manager", "made mandatory", f"{PLAN_MONTH}/L/r1"), ("test", "created", "D3#1"),  # test: no user
+            ("Line Manager", "made mandatory", f"{PLAN_MONTH}/L/r1"),
+            ("test", "created", "D3#1"),  # test: no user
         ]
         assert detail(app).endswith(f"made mandatory {PLAN_MONTH}/L/r1: {made}")  # as the command line reads it

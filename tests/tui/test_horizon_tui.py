@@ -6,15 +6,15 @@ from __future__ import annotations
 
 import pytest
 
-from core import planning
-from core.horizon import MonthLock
+from millplan.core.planning import run as planning
+from millplan.core.planning.options import MonthLock
+from millplan.tui.app import MillplanApp
+from millplan.tui.screens.promise_dialog import PromiseScreen
+from millplan.tui.widgets.load_pane import LoadPane
+from millplan.tui.widgets.view_table import ViewTable
 from tests.horizon_plant import horizon_plant
 from tests.plants import PLAN_MONTH, position
 from tests.promise_plant import one_mill
-from tui.app import MillplanApp
-from tui.screens.promise_dialog import PromiseScreen
-from tui.widgets.load_pane import LoadPane
-from tui.widgets.view_table import ViewTable
 
 SIZE = (80, 24)
 
@@ -33,7 +33,9 @@ async def settle(pilot) -> None:
 async def test_load_pane_books_later_months_from_the_forecast(store):
     # B#1 (500 t, due m1) locked on M2 in m1: the forecast books 500 t / 5 t/h = 100 h
     # there, where without it B#1 would be booked on its best mill, M1
-    planning.plan(store, PLAN_MONTH, login="plm", options={"horizon": 2, "locks": (MonthLock("B#1", "M2", PLAN_MONTH + 1),)})
+    planning.plan(
+        store, PLAN_MONTH, login="plm", options={"horizon": 2, "locks": (MonthLock("B#1", "M2", PLAN_MONTH + 1),)}
+    )
     app = MillplanApp(store, "plm", month=PLAN_MONTH)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -59,7 +61,10 @@ async def test_promise_key_shows_the_answer_in_a_dialog_and_saves_nothing(store)
         assert isinstance(app.screen, PromiseScreen)
         # 700 t of P#1 wanted in m0: K#1 (key) leaves 200 t of M1 there, so m1 is the first month that holds all
         text = " ".join(str(app.screen.query_one("#promise-text").render()).split())
-        assert f"deal P: the requested {PLAN_MONTH} cannot be met; the earliest month for all 700.0 t is {PLAN_MONTH + 1}" in text
+        assert (
+            f"deal P: the requested {PLAN_MONTH} cannot be met; the earliest month for all 700.0 t is {PLAN_MONTH + 1}"
+            in text
+        )
         assert "nothing saved" in text
         await pilot.press("escape")
         await pilot.pause()
@@ -125,7 +130,10 @@ async def test_the_dialog_lists_each_displaced_position_with_its_lateness_at_80x
     # M1 (1 000 t a month): K#1 (key) 600 t and A#1 400 t fill m0. P#1's 300 t, wanted in
     # m0, push 300 t of A#1 into m1 (free): 300 t·month late, 900 000 RUB; margin
     # 300 × 30 000 − 900 000 = 8 100 000 RUB
-    one_mill(sqlite_store, [position("K", 1, "20", 600, 41_000), position("A", 1, "20", 400, 51_000), position("P", 1, "20", 300, 61_000)])
+    one_mill(
+        sqlite_store,
+        [position("K", 1, "20", 600, 41_000), position("A", 1, "20", 400, 51_000), position("P", 1, "20", 300, 61_000)],
+    )
     app = MillplanApp(sqlite_store, "plm", month=PLAN_MONTH)
     async with app.run_test(size=SIZE) as pilot:
         await promise_deal_p(app, pilot)
@@ -136,7 +144,18 @@ async def test_the_dialog_lists_each_displaced_position_with_its_lateness_at_80x
         assert [c.label.plain for c in table.columns.values()][:2] == ["Position", "Key"]
         [row] = [[cell.plain for cell in table.get_row(key)] for key in table.rows]
         # not a key account (blank), 300 t from m0 to m1, 300 t·month late, 900 000 RUB, none out
-        assert row == ["A#1", "", "300.0", str(PLAN_MONTH), str(PLAN_MONTH + 1), "300.0", "900 000", "0.0", "0", "Иванов А. С."]
+        assert row == [
+            "A#1",
+            "",
+            "300.0",
+            str(PLAN_MONTH),
+            str(PLAN_MONTH + 1),
+            "300.0",
+            "900 000",
+            "0.0",
+            "0",
+            "Иванов А. С.",
+        ]
         for widget in (table, app.screen.query_one(".dialog-help")):  # all of it on the 80×24 screen
             region = widget.region
             assert region.height > 0 and region.right <= 80 and region.bottom <= 24

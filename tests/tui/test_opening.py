@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from core import approval, assignments, planning
-from core.months import today_set
+from millplan.core.domain.months import today_set
+from millplan.core.planning import run as planning
+from millplan.core.views import approval
+from millplan.core.workflow import assignments
+from millplan.tui.app import MillplanApp
+from millplan.tui.widgets.approval_pane import ApprovalPane
 from tests.plants import PLAN_MONTH, build, deal, mill, position, staff
 from tests.tui.test_roles_pilot import SIZE, settle
-from tui.app import MillplanApp
-from tui.widgets.approval_pane import ApprovalPane
 
 LATER = PLAN_MONTH + 1
 

@@ -10,14 +10,15 @@ import time
 
 import pytest
 
-from core import planning, promise
-from core.horizon import PlanOptions
-from solver.control import Cancelled
+from millplan.core.planning import promise
+from millplan.core.planning import run as planning
+from millplan.core.planning.options import PlanOptions
+from millplan.solver.control import Cancelled
+from millplan.tui.app import MillplanApp
 from tests.busy_plant import OPTIONS, busy_plant
 from tests.plants import PLAN_MONTH, deal, position
 from tests.rows import row_counts
 from tests.solver_processes import cbc_children
-from tui.app import MillplanApp
 
 SIZE = (80, 24)
 
@@ -33,7 +34,11 @@ def busy_cbc(sqlite_store):
     busy_plant(sqlite_store)
     with sqlite_store.unit_of_work() as repo:
         repo.upsert_portfolio(
-            {}, [deal("W", "Other Co", "pending")], [position("W", 1, "20", 300, 80_000, product_line="A")], "test", "fixture"
+            {},
+            [deal("W", "Other Co", "pending")],
+            [position("W", 1, "20", 300, 80_000, product_line="A")],
+            "test",
+            "fixture",
         )
     planning.plan(sqlite_store, PLAN_MONTH, login="plm", options={**OPTIONS, "time_limit": 1.0})
     with sqlite_store.unit_of_work() as repo:

@@ -5,13 +5,22 @@ from __future__ import annotations
 
 from textual.widgets import Checkbox, Input, Label
 
+from millplan.tui.app import MillplanApp
+from millplan.tui.screens.position_form import FIELDS, PositionFormScreen
+from millplan.tui.screens.promise_dialog import PromiseScreen
 from tests.plants import PLAN_MONTH, staff, tiny_plant
 from tests.tui.test_roles_pilot import SIZE, settle
-from tui.app import MillplanApp
-from tui.screens.position_form import FIELDS, PositionFormScreen
-from tui.screens.promise_dialog import PromiseScreen
 
-TYPED = {"line": None, "od_mm": "200", "wall_mm": "10", "steel_grade": "20", "standard": "ГОСТ 8732", "tonnes": "100", "price": "90 000", "metal_cost": "30000"}
+TYPED = {
+    "line": None,
+    "od_mm": "200",
+    "wall_mm": "10",
+    "steel_grade": "20",
+    "standard": "ГОСТ 8732",
+    "tonnes": "100",
+    "price": "90 000",
+    "metal_cost": "30000",
+}
 
 
 def on_screen(app, widget) -> bool:

@@ -3,14 +3,14 @@ does not allow, the message says who may, and nothing is written."""
 
 from __future__ import annotations
 
-from core import assignments, planning
-from core.model import AssignmentState
+from millplan.core.domain.model import AssignmentState, Role, User
+from millplan.core.planning import run as planning
+from millplan.core.workflow import assignments
+from millplan.tui.app import MillplanApp
+from millplan.tui.widgets.assignment_pane import AssignmentPane
+from millplan.tui.widgets.deals_pane import DealsPane
 from tests.plants import PLAN_MONTH, staff, tiny_plant
-from core.model import Role, User
 from tests.tui.test_approval import footer_keys
-from tui.app import MillplanApp
-from tui.widgets.assignment_pane import AssignmentPane
-from tui.widgets.deals_pane import DealsPane
 
 SIZE = (80, 24)
 
@@ -34,7 +34,10 @@ async def test_a_sales_manager_may_not_plan_or_approve_from_the_workstation(sqli
         assert "Plan" not in footer_keys(app).values()  # not offered: pressing F5 does nothing
         app.query_one(AssignmentPane).action_plan()  # the command palette's Plan: refused at once
         await settle(pilot)
-        assert any("only the product-line manager of L may run the prioritiser" in m and "ivanov is a sales manager" in m for m in _messages(app))
+        assert any(
+            "only the product-line manager of L may run the prioritiser" in m and "ivanov is a sales manager" in m
+            for m in _messages(app)
+        )
     with sqlite_store.unit_of_work() as repo:
         assert repo.assignment(PLAN_MONTH, "L") is None
         assert [e.login for e in repo.audit_entries(f"{PLAN_MONTH}/L") if e.action == "refused"] == ["ivanov"]

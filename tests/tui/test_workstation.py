@@ -6,12 +6,13 @@ import threading
 
 import pytest
 
-from core import assignments, planning
-from core.model import AssignmentState, DealStatus
+from millplan.core.domain.model import AssignmentState, DealStatus
+from millplan.core.planning import run as planning
+from millplan.core.workflow import assignments
+from millplan.tui.app import MillplanApp
+from millplan.tui.widgets.load_pane import LoadPane
+from millplan.tui.widgets.view_table import ViewTable
 from tests.plants import PLAN_MONTH, tiny_plant
-from tui.app import MillplanApp
-from tui.widgets.load_pane import LoadPane
-from tui.widgets.view_table import ViewTable
 
 SIZE = (80, 24)
 

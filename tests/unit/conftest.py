@@ -18,8 +18,8 @@ from types import SimpleNamespace
 import openpyxl
 import pytest
 
-from core.importing.mills import import_mills
-from storage.store import open_store
+from millplan.core.importing.mills import import_mills
+from millplan.storage.store import open_store
 
 DATA = Path(__file__).resolve().parents[3] / "shared" / "data"  # ../shared/data beside the repository
 MILLS_XLSX = DATA / "mills.xlsx"
@@ -108,6 +108,7 @@ def read_sheet_positions(path: Path) -> dict[tuple[str, int], SheetPosition]:
     _, col = portfolio_header(ws)
     found = {}
     for number in portfolio_data_rows(ws):
+
         def cell(label):
             return ws.cell(number, col[label]).value
 
@@ -184,8 +185,10 @@ def read_calendar(path: Path) -> dict[tuple[str, str], float]:
     assert all(isinstance(m, datetime) for m in months)
     return {
         (row[0], f"{m.year:04d}-{m.month:02d}"): float(hours)
-        for row in ws.iter_rows(min_row=2, values_only=True) if row[0]
-        for m, hours in zip(months, row[1:]) if hours is not None
+        for row in ws.iter_rows(min_row=2, values_only=True)
+        if row[0]
+        for m, hours in zip(months, row[1:])
+        if hours is not None
     }
 
 
@@ -202,7 +205,8 @@ def stored_plant(store) -> tuple[dict, dict[tuple[str, str], float], list[tuple]
     calendar = {(code, str(month)): hours for (code, month), hours in plant.capacity.items()}
     norms = sorted(
         (n.mill_code, n.od_min_mm, n.od_max_mm, n.wall_min_mm, n.wall_max_mm, n.tonnes_per_hour)
-        for items in plant.norms.values() for n in items
+        for items in plant.norms.values()
+        for n in items
     )
     return {m.code: m for m in plant.mills}, calendar, norms
 
@@ -236,7 +240,10 @@ def edit_portfolio(source: Path, target: Path, edits: dict[tuple[str, int, str],
     wb = openpyxl.load_workbook(source)
     ws = wb.active
     _, col = portfolio_header(ws)
-    rows = {(str(ws.cell(r, col["№ сделки"]).value), int(ws.cell(r, col["№ поз."]).value)): r for r in portfolio_data_rows(ws)}
+    rows = {
+        (str(ws.cell(r, col["№ сделки"]).value), int(ws.cell(r, col["№ поз."]).value)): r
+        for r in portfolio_data_rows(ws)
+    }
     for (deal, position, label), value in edits.items():
         ws.cell(rows[deal, position], col[label]).value = value
     wb.save(target)

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from solver.prioritiser import solve
-from solver.problem import Demand, Option, Problem, Settings, Solution
+from millplan.solver.prioritiser import solve
+from millplan.solver.problem import Demand, Option, Problem, Settings, Solution
 
 
 @pytest.fixture(params=("highs", "cbc"))

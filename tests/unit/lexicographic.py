@@ -17,7 +17,7 @@ import itertools
 
 import pulp
 
-from solver.problem import Demand, Problem
+from millplan.solver.problem import Demand, Problem
 
 NAMES = ("key on time", "key in horizon", "key tonne-months late", "margin", "priority")
 
@@ -71,7 +71,9 @@ def lp_optimum(problem: Problem, whole: bool = False) -> tuple[float, ...]:
     for cell, h in problem.hours.items():
         rows.append(pulp.lpSum(rate[i, m] * v for (i, m, t), v in x.items() if (m, t) == cell) <= h)
     demands = {dm.id: dm for dm in problem.demands}
-    objectives = [pulp.lpSum(_score(problem, demands[i], m, t)[stage] * v for (i, m, t), v in x.items()) for stage in range(5)]
+    objectives = [
+        pulp.lpSum(_score(problem, demands[i], m, t)[stage] * v for (i, m, t), v in x.items()) for stage in range(5)
+    ]
     best: list[float] = []
     for stage, objective in enumerate(objectives):
         model = pulp.LpProblem(f"check_{stage}", pulp.LpMaximize)

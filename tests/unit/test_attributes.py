@@ -1,4 +1,4 @@
-"""core.attributes: compatibility of a position with a mill, productivity, marginal income,
+"""millplan.core.planning.attributes: compatibility of a position with a mill, productivity, marginal income,
 the order of a position's mill options, and the high-mill-load flag.
 
 Plants here are tiny and built by hand; every expected number is worked out in a comment.
@@ -11,7 +11,9 @@ from decimal import Decimal
 
 import pytest
 
-from core.attributes import (
+from millplan.core.domain.model import DealStatus, Mill, Plant, Position, ProductivityNorm
+from millplan.core.domain.months import Month
+from millplan.core.planning.attributes import (
     HIGH_LOAD_FACTOR,
     describe,
     fold,
@@ -21,8 +23,6 @@ from core.attributes import (
     productivity,
     standard_allowed,
 )
-from core.model import DealStatus, Mill, Plant, Position, ProductivityNorm
-from core.months import Month
 
 LINE = "ЭСТ"  # the product line of most mills here (Cyrillic, as the plant writes it)
 
@@ -107,8 +107,10 @@ def test_each_limit_is_reported_in_order():
     position = make_position()  # ЭСТ, 530 × 10, К52, ГОСТ 20295-85
     mill = make_mill(
         product_line="ТБД",
-        od_min_mm=100.0, od_max_mm=200.0,
-        wall_min_mm=1.0, wall_max_mm=2.0,
+        od_min_mm=100.0,
+        od_max_mm=200.0,
+        wall_min_mm=1.0,
+        wall_max_mm=2.0,
         steel_grades=("09Г2С",),
         standards=("API 5L",),
     )
@@ -219,7 +221,8 @@ def test_norm_band_wins_over_the_speed_formula():
     m1 = make_mill("M1", speed_m_per_h=100.0)
     m2 = make_mill("M2")
     plant = make_plant(
-        m1, m2,
+        m1,
+        m2,
         norms=(
             norm("M1", (500, 600), (8, 12), 30.0),
             norm("M2", (700, 800), (8, 12), 99.0),  # another mill's norm never applies to M1
@@ -266,7 +269,10 @@ def test_options_are_sorted_by_margin_per_hour_not_per_tonne():
     m3 = make_mill("M3", conversion_cost=Decimal("2500"))
     other_line = make_mill("T1", product_line="ТБД")
     plant = make_plant(
-        m2, other_line, m3, m1,
+        m2,
+        other_line,
+        m3,
+        m1,
         norms=(
             norm("M1", (500, 600), (8, 12), 30.0),
             norm("M2", (500, 600), (8, 12), 20.0),
@@ -370,12 +376,15 @@ def test_high_load_is_judged_on_the_best_mill():
     #   conversion A 1,000, B 9,000 → A 9,000 × 2 = 18,000 RUB/h > B 1,000 × 2 → best A → not high
     #   conversion A 9,000, B 1,000 → best B → high
     def plant(conv_a: str, conv_b: str) -> Plant:
-        a = make_mill("A", od_min_mm=100.0, od_max_mm=300.0, wall_min_mm=5.0, wall_max_mm=10.0,
-                      conversion_cost=Decimal(conv_a))
-        b = make_mill("B", od_min_mm=100.0, od_max_mm=200.0, wall_min_mm=1.0, wall_max_mm=10.0,
-                      conversion_cost=Decimal(conv_b))
+        a = make_mill(
+            "A", od_min_mm=100.0, od_max_mm=300.0, wall_min_mm=5.0, wall_max_mm=10.0, conversion_cost=Decimal(conv_a)
+        )
+        b = make_mill(
+            "B", od_min_mm=100.0, od_max_mm=200.0, wall_min_mm=1.0, wall_max_mm=10.0, conversion_cost=Decimal(conv_b)
+        )
         return make_plant(
-            a, b,
+            a,
+            b,
             norms=(
                 norm("A", (100, 200), (5, 10), 2.0),
                 norm("A", (201, 300), (5, 10), 1.0),

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
 
-from core.importing import cells
-from core.importing.cells import CellError
-from core.months import Month
+from millplan.core.domain.months import Month
+from millplan.core.importing import cells
+from millplan.core.importing.cells import CellError
 
 NBSP, NNBSP = "\u00a0", "\u202f"
 
@@ -73,9 +73,21 @@ def test_integer_rejects_fractions():
 @pytest.mark.parametrize(
     "raw, expected",
     [
-        ("да", True), ("Да", True), (" ДА ", True), ("1", True), (1, True), (1.0, True), (True, True),
-        ("нет", False), ("Нет", False), ("0", False), (0, False), (False, False),
-        (None, False), ("", False), (NBSP, False),
+        ("да", True),
+        ("Да", True),
+        (" ДА ", True),
+        ("1", True),
+        (1, True),
+        (1.0, True),
+        (True, True),
+        ("нет", False),
+        ("Нет", False),
+        ("0", False),
+        (0, False),
+        (False, False),
+        (None, False),
+        ("", False),
+        (NBSP, False),
     ],
 )
 def test_flag_reads_yes_no_as_written(raw, expected):
@@ -136,7 +148,7 @@ def test_text_trims_collapses_spaces_and_prints_whole_numbers_plainly():
 
 @pytest.mark.parametrize("raw", [datetime(2026, 9, 18), date(2026, 9, 18), "18.09.2026", "2026-09-18", "18/09/2026"])
 def test_timestamp_is_midnight_utc(raw):
-    assert cells.timestamp(raw) == datetime(2026, 9, 18, tzinfo=timezone.utc)
+    assert cells.timestamp(raw) == datetime(2026, 9, 18, tzinfo=UTC)
 
 
 def test_timestamp_rejects_text():
@@ -155,10 +167,24 @@ def test_items_split_on_commas_semicolons_and_new_lines():
 @pytest.mark.parametrize(
     "raw, mark",
     [
-        ("12,75", ","), ("1 234,5", ","), ("1.234,5", ","), ("1.234.567", ","), ("0,500", ","), ("1234,567", ","),
-        ("12.75", "."), ("1,234.5", "."), ("1,234,567", "."), ("-0.125", "."),
-        ("1,234", None), ("45.000", None), ("-1,500", None),  # ambiguous
-        ("1234", None), ("много", None), ("12 т", None), (12.75, None), (None, None),  # no mark shown
+        ("12,75", ","),
+        ("1 234,5", ","),
+        ("1.234,5", ","),
+        ("1.234.567", ","),
+        ("0,500", ","),
+        ("1234,567", ","),
+        ("12.75", "."),
+        ("1,234.5", "."),
+        ("1,234,567", "."),
+        ("-0.125", "."),
+        ("1,234", None),
+        ("45.000", None),
+        ("-1,500", None),  # ambiguous
+        ("1234", None),
+        ("много", None),
+        ("12 т", None),
+        (12.75, None),
+        (None, None),  # no mark shown
     ],
 )
 def test_decimal_mark_shown_by_number_text(raw, mark):
@@ -189,7 +215,7 @@ def test_serial_days_count_from_the_workbooks_date_system():
     serial_1904 = (date(2027, 1, 15) - date(1904, 1, 1)).days
     with cells.date_system(MAC_EPOCH):
         assert cells.month(serial_1904) == Month(2027, 1)
-        assert cells.timestamp(serial_1904) == datetime(2027, 1, 15, tzinfo=timezone.utc)
+        assert cells.timestamp(serial_1904) == datetime(2027, 1, 15, tzinfo=UTC)
     assert cells.month(serial_1904) == Month(2023, 1)  # the 1900 system again outside the block (4 years earlier)
 
 
@@ -210,7 +236,16 @@ def test_flag_takes_its_columns_header_word():
 
 @pytest.mark.parametrize(
     "raw, expected",
-    [("дa", True), ("Дa", True), ("HET", False), ("нeт", False), ("KEY", True), ("Kлючевой", True), ("н", False), ("x", True)],
+    [
+        ("дa", True),
+        ("Дa", True),
+        ("HET", False),
+        ("нeт", False),
+        ("KEY", True),
+        ("Kлючевой", True),
+        ("н", False),
+        ("x", True),
+    ],
 )
 def test_flag_reads_look_alike_letters_as_the_word_meant(raw, expected):
     # "дa" and "нeт" mix a Latin letter into Russian; "HET" is "нет" typed on the Latin layout

@@ -1,5 +1,5 @@
-"""Every conflict :mod:`solver.conflicts` can find, told in a planner's terms by
-:func:`core.explain.why_no_plan`: positions (``DEAL#NO``), mill codes and months, never a
+"""Every conflict :mod:`millplan.solver.conflicts` can find, told in a planner's terms by
+:func:`millplan.core.planning.explain.why_no_plan`: positions (``DEAL#NO``), mill codes and months, never a
 solver id. Each problem below has no plan for one reason; demands are 41 and 42, mills 7
 and 8, so a bare id left in a message is caught by the pattern."""
 
@@ -9,11 +9,11 @@ import re
 
 import pytest
 
-from core import explain
-from core.months import Month
-from solver import prioritiser
-from solver.conflicts import residual_conflict
-from solver.problem import Demand, Lock, Option, Problem, Settings
+from millplan.core.domain.months import Month
+from millplan.core.planning import explain
+from millplan.solver import prioritiser
+from millplan.solver.conflicts import residual_conflict
+from millplan.solver.problem import Demand, Lock, Option, Problem, Settings
 
 MONTH = Month(2027, 1)
 REFS = {41: "С-26/1#1", 42: "С-26/2#3"}
@@ -22,7 +22,11 @@ SOLVER_ID = re.compile(r"\b(demands?|mills?|periods?|cells?) \d|\b(41|42|7|8)\b(
 
 
 def _problem(*demands: Demand, hours: dict | None = None, **settings) -> Problem:
-    return Problem(demands, hours if hours is not None else {(7, 0): 10.0, (8, 0): 10.0, (7, 1): 10.0}, Settings(periods=2, **settings))
+    return Problem(
+        demands,
+        hours if hours is not None else {(7, 0): 10.0, (8, 0): 10.0, (7, 1): 10.0},
+        Settings(periods=2, **settings),
+    )
 
 
 ONE = (Option(7, 1.0, 100.0),)
@@ -35,7 +39,9 @@ CASES = {
     "mandatory, no mill with hours": _problem(Demand(41, 5, False, ONE, mandatory=True), hours={(8, 0): 10.0}),
     "mandatory below every lot": _problem(Demand(41, 5, False, BOTH, mandatory=True), min_lot={7: 20.0, 8: 20.0}),
     "mandatory whole, no mill big enough": _problem(Demand(41, 15, False, BOTH, mandatory=True), whole=True),
-    "mandatory whole, partly locked": _problem(Demand(41, 8, False, BOTH, mandatory=True, locked=(Lock(7, 0, 5),)), whole=True),
+    "mandatory whole, partly locked": _problem(
+        Demand(41, 8, False, BOTH, mandatory=True, locked=(Lock(7, 0, 5),)), whole=True
+    ),
     "locks and mandatory beyond the hours": _problem(
         Demand(41, 8, False, ONE, locked=(Lock(7, 0, 8),)), Demand(42, 13, True, BOTH, mandatory=True)
     ),

@@ -2,7 +2,7 @@
 
 With every position mandatory and whole, one month, and hours and cost that depend on the
 mill, the monthly assignment is the GAP (solver/orlibrary.py). The instances of
-``../shared/data/gap/`` go through the prioritiser's own API (``solver.prioritiser.solve``),
+``../shared/data/gap/`` go through the prioritiser's own API (``millplan.solver.prioritiser.solve``),
 never a model of the test's own, and every plan it returns is checked here on its own:
 each job on exactly one mill, no mill over its capacity, the cost recomputed from the plan.
 
@@ -20,9 +20,9 @@ from pathlib import Path
 
 import pytest
 
-from solver.orlibrary import GapInstance, as_problem, read_instance, read_optima
-from solver.prioritiser import solve
-from solver.problem import Settings, Solution
+from millplan.solver.orlibrary import GapInstance, as_problem, read_instance, read_optima
+from millplan.solver.prioritiser import solve
+from millplan.solver.problem import Settings, Solution
 
 GAP_DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "gap"
 OPTIMA = read_optima(GAP_DATA / "data.csv") if (GAP_DATA / "data.csv").is_file() else {}
@@ -34,10 +34,18 @@ TIME_LIMIT = 180.0
 CATTRYSSE_MAXIMUM = {
     f"cattrysse1994/gap{k}-{i}": value
     for k, values in {
-        1: (336, 327, 339, 341, 326), 2: (434, 436, 420, 419, 428), 3: (580, 564, 573, 570, 564),
-        4: (656, 644, 673, 647, 664), 5: (563, 558, 564, 568, 559), 6: (761, 759, 758, 752, 747),
-        7: (942, 949, 968, 945, 951), 8: (1133, 1134, 1141, 1117, 1127), 9: (709, 717, 712, 723, 706),
-        10: (958, 963, 960, 947, 947), 11: (1139, 1178, 1195, 1171, 1171), 12: (1451, 1449, 1433, 1447, 1446),
+        1: (336, 327, 339, 341, 326),
+        2: (434, 436, 420, 419, 428),
+        3: (580, 564, 573, 570, 564),
+        4: (656, 644, 673, 647, 664),
+        5: (563, 558, 564, 568, 559),
+        6: (761, 759, 758, 752, 747),
+        7: (942, 949, 968, 945, 951),
+        8: (1133, 1134, 1141, 1117, 1127),
+        9: (709, 717, 712, 723, 706),
+        10: (958, 963, 960, 947, 947),
+        11: (1139, 1178, 1195, 1171, 1171),
+        12: (1451, 1449, 1433, 1447, 1446),
     }.items()
     for i, value in enumerate(values)
 }
@@ -127,10 +135,13 @@ def test_maps_agents_to_mills_and_jobs_to_mandatory_whole_demands(tmp_path):
     problem = as_problem(read_instance(path), settings())
     assert problem.hours == {(0, 0): 7.0, (1, 0): 8.0}
     assert [(d.id, d.tonnes, d.mandatory, d.key_account) for d in problem.demands] == [
-        (0, 1.0, True, False), (1, 1.0, True, False), (2, 1.0, True, False)
+        (0, 1.0, True, False),
+        (1, 1.0, True, False),
+        (2, 1.0, True, False),
     ]
     assert [(o.mill, o.hours_per_tonne, o.margin_per_tonne) for o in problem.demands[2].options] == [
-        (0, 4.0, -7.0), (1, 6.0, -1.0)
+        (0, 4.0, -7.0),
+        (1, 6.0, -1.0),
     ]
     maximised = as_problem(read_instance(path), settings(), maximise=True)
     assert maximised.demands[2].options[0].margin_per_tonne == 7.0

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import pytest
 
-from solver import greedy
-from solver.prioritiser import solve
-from solver.problem import Demand, Lock, Option, Problem, Settings
+from millplan.solver import greedy
+from millplan.solver.prioritiser import solve
+from millplan.solver.problem import Demand, Lock, Option, Problem, Settings
 
 
 def demand(id, tonnes, *options, key=False, due=0, locked=()) -> Demand:

@@ -5,9 +5,16 @@ from __future__ import annotations
 
 import pytest
 
-from core.importing.portfolio import import_portfolio
-from core.importing.problems import ImportRejected
-from tests.portfolio_files import POSITIONS, SPELLED, position, protected_by_an_unknown_attribute, rewrite, write_portfolio
+from millplan.core.importing.portfolio import import_portfolio
+from millplan.core.importing.problems import ImportRejected
+from tests.portfolio_files import (
+    POSITIONS,
+    SPELLED,
+    position,
+    protected_by_an_unknown_attribute,
+    rewrite,
+    write_portfolio,
+)
 
 SHEET = "xl/worksheets/sheet1.xml"
 

@@ -8,9 +8,9 @@ import zipfile
 import openpyxl
 import pytest
 
-from core.importing.mills import import_mills
-from core.importing.portfolio import import_portfolio
-from core.importing.problems import ImportRejected
+from millplan.core.importing.mills import import_mills
+from millplan.core.importing.portfolio import import_portfolio
+from millplan.core.importing.problems import ImportRejected
 
 IMPORTS = {"portfolio": import_portfolio, "mills": import_mills}
 
@@ -147,8 +147,10 @@ def compound_file(streams: dict[str, bytes]) -> bytes:
         directory += entry(name, 2, FREE, index + 1 if index < len(names) else FREE, start, size)
     directory = directory.ljust(directory_sectors * sector, b"\0")
     header = (
-        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 16
-        + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6) + b"\0" * 6
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+        + b"\0" * 16
+        + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6)
+        + b"\0" * 6
         + struct.pack("<IIIIIIIII", 0, 1, 1, 0, 4096, END, 0, END, 0)
         + struct.pack("<109I", 0, *[FREE] * 108)
     )
@@ -172,10 +174,18 @@ def _disguised(folder, kind):
         "encrypted xlsx": ("secret.xlsx", encrypted, "password-protected workbook"),
         "xls": ("old.xls", old, "old Excel 97–2003 .xls workbook;"),
         "xls renamed xlsx": ("old.xlsx", old, ".xls workbook renamed '.xlsx'"),
-        "xls with a password": ("old.xls", compound_file({"Workbook": biff_book(password=True)}), ".xls workbook with a password"),
+        "xls with a password": (
+            "old.xls",
+            compound_file({"Workbook": biff_book(password=True)}),
+            ".xls workbook with a password",
+        ),
         "word document": ("letter.xlsx", compound_file({"WordDocument": b"\0" * 10}), "another kind"),
         "random bytes": ("noise.xlsx", bytes(range(256)) * 40, "neither .xlsx nor .xls"),
-        "web page": ("export.xls", b"\xef\xbb\xbf<html><body><table><tr><td>1</td></tr></table></body></html>", "web page"),
+        "web page": (
+            "export.xls",
+            b"\xef\xbb\xbf<html><body><table><tr><td>1</td></tr></table></body></html>",
+            "web page",
+        ),
     }
     name, content, words = files[kind]
     path = folder / name

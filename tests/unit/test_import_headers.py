@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from core.importing import mills, portfolio
-from core.importing import cells
-from core.importing.headers import FieldSpec, Recognised, normalise, recognise, split_unit
+from millplan.core.importing import cells, mills, portfolio
+from millplan.core.importing.headers import FieldSpec, Recognised, normalise, recognise, split_unit
 
 NBSP = "\u00a0"
 
@@ -170,7 +169,13 @@ def test_an_exact_name_wins_over_a_hint_free_name_and_an_abbreviation():
     def spec(key, *names):
         return FieldSpec(key, names[0], names[1:], cells.text, required=False)
 
-    fields = (spec("station", "Ст"), spec("wall", "Стенка"), spec("grade", "Сталь"), spec("full", "Цена опт"), spec("bare", "Цена"))
+    fields = (
+        spec("station", "Ст"),
+        spec("wall", "Стенка"),
+        spec("grade", "Сталь"),
+        spec("full", "Цена опт"),
+        spec("bare", "Цена"),
+    )
     assert recognise("Ст.", fields, {}) == Recognised(fields[0])  # the name "ст" itself, not an abbreviation
     assert recognise("Ст. ", fields[1:], {}).problem.startswith("fits both 'Стенка' (wall) and 'Сталь' (grade)")
     assert recognise("Цена (опт)", fields, {}) == Recognised(fields[3])  # the whole name before the name without hints

@@ -17,12 +17,25 @@ import openpyxl
 import pytest
 from openpyxl.styles import Border, PatternFill, Side
 
-from core.importing.mills import import_mills
-from core.importing.portfolio import import_portfolio
-from core.importing.problems import ImportRejected
+from millplan.core.importing.mills import import_mills
+from millplan.core.importing.portfolio import import_portfolio
+from millplan.core.importing.problems import ImportRejected
 
 NBSP = "\u00a0"
-RU_MONTHS = ("январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь", "октябрь", "ноябрь", "декабрь")
+RU_MONTHS = (
+    "январь",
+    "февраль",
+    "март",
+    "апрель",
+    "май",
+    "июнь",
+    "июль",
+    "август",
+    "сентябрь",
+    "октябрь",
+    "ноябрь",
+    "декабрь",
+)
 
 
 def excel_serial(day: date) -> int:
@@ -77,7 +90,9 @@ class MessyPortfolio:
         self.ws = self.wb.active
         header_row, self.col = xl.portfolio_header(self.ws)
         self.header = {label: self.ws.cell(header_row, c) for label, c in self.col.items()}
-        self.rows = [[self.ws.cell(r, c) for c in range(1, self.ws.max_column + 1)] for r in xl.portfolio_data_rows(self.ws)]
+        self.rows = [
+            [self.ws.cell(r, c) for c in range(1, self.ws.max_column + 1)] for r in xl.portfolio_data_rows(self.ws)
+        ]
         self.totals = self.ws.cell(self.ws.max_row, 1)
         self.cached: dict[object, object] = {}  # formula cell → its result
 
@@ -302,7 +317,9 @@ def test_formatted_empty_rows_down_to_row_5000(plant_store, messy, sheet_positio
 def test_a_stale_sheet_size_in_the_file_cuts_nothing_off(plant_store, messy, sheet_positions, xl, dimension):
     """Some programs write a wrong <dimension>; the rows and columns are there all the same."""
     path = messy().save()
-    rewrite_sheet_xml(path, 0, lambda xml: re.sub(r'<dimension ref="[^"]*"\s*/>', f'<dimension ref="{dimension}"/>', xml))
+    rewrite_sheet_xml(
+        path, 0, lambda xml: re.sub(r'<dimension ref="[^"]*"\s*/>', f'<dimension ref="{dimension}"/>', xml)
+    )
     assert openpyxl.load_workbook(path, read_only=True).active.max_row == 10
 
     assert_imports_as_the_shared_sheet(plant_store, path, sheet_positions, xl)
@@ -326,10 +343,19 @@ def test_months_as_dates_serials_and_text(plant_store, messy, sheet_positions, x
 
 def test_numbers_as_text_with_decimal_comma_and_thousands_spaces(plant_store, messy, sheet_positions, xl):
     book = messy()
-    for label in ("Количество, т", "Произведено, т", "Цена, руб/т", "Перем. затраты (металл), руб/т", "Длина, м", "Стенка, мм"):
+    for label in (
+        "Количество, т",
+        "Произведено, т",
+        "Цена, руб/т",
+        "Перем. затраты (металл), руб/т",
+        "Длина, м",
+        "Стенка, мм",
+    ):
         book.rewrite(label, number_as)
     path = book.save()
-    assert book.cell(1, "Количество, т").value == ru_number(sheet_positions[book.cell(1, "№ сделки").value, 2].tonnes_ordered)
+    assert book.cell(1, "Количество, т").value == ru_number(
+        sheet_positions[book.cell(1, "№ сделки").value, 2].tonnes_ordered
+    )
 
     assert_imports_as_the_shared_sheet(plant_store, path, sheet_positions, xl)
 

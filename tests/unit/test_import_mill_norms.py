@@ -6,13 +6,16 @@ from __future__ import annotations
 import openpyxl
 import pytest
 
-from core.importing.mills import import_mills
-from core.importing.problems import ImportRejected
+from millplan.core.importing.mills import import_mills
+from millplan.core.importing.problems import ImportRejected
 
 
 def _stored_norms(store) -> dict[str, list[tuple]]:
     with store.unit_of_work() as repo:
-        return {code: sorted((n.od_min_mm, n.od_max_mm, n.wall_min_mm, n.wall_max_mm, n.tonnes_per_hour) for n in norms) for code, norms in repo.plant().norms.items()}
+        return {
+            code: sorted((n.od_min_mm, n.od_max_mm, n.wall_min_mm, n.wall_max_mm, n.tonnes_per_hour) for n in norms)
+            for code, norms in repo.plant().norms.items()
+        }
 
 
 def _sheet_norms(path) -> list[tuple]:
@@ -24,7 +27,11 @@ def test_reimporting_the_register_counts_its_norms_unchanged(import_store, share
     first = import_mills(import_store, shared_mills, login="t")
     again = import_mills(import_store, shared_mills, login="t")
     bands = len(_sheet_norms(shared_mills))
-    assert (first.counts["norms"].created, again.counts["norms"].created, again.counts["norms"].unchanged) == (bands, 0, bands)
+    assert (first.counts["norms"].created, again.counts["norms"].created, again.counts["norms"].unchanged) == (
+        bands,
+        0,
+        bands,
+    )
 
 
 def test_fixed_rejects_row_adds_its_band_without_dropping_the_others(import_store, shared_mills, tmp_path):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import openpyxl
 
-from core.importing.portfolio import import_portfolio
+from millplan.core.importing.portfolio import import_portfolio
 
 
 def _without_columns(source, target, headers: set[str]):
@@ -23,7 +23,9 @@ def test_slim_file_keeps_produced_tonnes_key_flags_and_priorities(plant_store, s
     assert any(produced > 0 for produced, _, _ in before.values())  # the sample has some
     assert any(key for _, key, _ in before.values()) and any(prio for _, _, prio in before.values())
 
-    slim = _without_columns(shared_portfolio, tmp_path / "slim.xlsx", {"Произведено, т", "Ключевой клиент", "Приоритет"})
+    slim = _without_columns(
+        shared_portfolio, tmp_path / "slim.xlsx", {"Произведено, т", "Ключевой клиент", "Приоритет"}
+    )
     report = import_portfolio(plant_store, slim, login="t")
 
     with plant_store.unit_of_work() as repo:

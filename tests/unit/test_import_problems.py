@@ -9,10 +9,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from core.importing.mills import import_mills
-from core.importing.portfolio import import_portfolio
-from core.importing.problems import ImportRejected
-from core.importing.report import ERROR_HEADER
+from millplan.core.importing.mills import import_mills
+from millplan.core.importing.portfolio import import_portfolio
+from millplan.core.importing.problems import ImportRejected
+from millplan.core.importing.report import ERROR_HEADER
 
 # -- the portfolio ------------------------------------------------------------------------
 
@@ -60,7 +60,9 @@ def test_bad_rows_are_reported_with_their_place_value_and_reason(plant_store, ba
         assert f"sheet 'Портфель', row {row}, column {column} '{label}': {value!r} {problem.why}" in message
 
 
-def test_by_default_nothing_is_written_when_a_row_is_bad(plant_store, shared_portfolio, bad_portfolio, sheet_positions, xl):
+def test_by_default_nothing_is_written_when_a_row_is_bad(
+    plant_store, shared_portfolio, bad_portfolio, sheet_positions, xl
+):
     import_portfolio(plant_store, shared_portfolio, login="first")
     path, spoilt, _ = bad_portfolio
     # A good row that differs from the store must not be written either.
@@ -76,7 +78,9 @@ def test_by_default_nothing_is_written_when_a_row_is_bad(plant_store, shared_por
     assert not list(path.parent.glob("*.rejects.xlsx"))
 
 
-def test_with_skip_invalid_good_rows_go_in_and_bad_ones_to_the_rejects_file(plant_store, bad_portfolio, sheet_positions, tmp_path, xl):
+def test_with_skip_invalid_good_rows_go_in_and_bad_ones_to_the_rejects_file(
+    plant_store, bad_portfolio, sheet_positions, tmp_path, xl
+):
     path, spoilt, places = bad_portfolio
     rejects = tmp_path / "rejects.xlsx"
 
@@ -137,7 +141,9 @@ def test_rejects_file_defaults_beside_the_source(plant_store, bad_portfolio):
     assert openpyxl.load_workbook(report.rejects_file)["Портфель"].max_row == 1 + len(spoilt)
 
 
-def test_a_row_with_two_bad_cells_is_one_rejected_row_naming_both(plant_store, portfolio_copy, sheet_positions, tmp_path):
+def test_a_row_with_two_bad_cells_is_one_rejected_row_naming_both(
+    plant_store, portfolio_copy, sheet_positions, tmp_path
+):
     key = list(sheet_positions)[7]
     path = portfolio_copy({(*key, "Количество, т"): "двести", (*key, "Месяц поставки"): "13.2027"})
     rejects = tmp_path / "rejects.xlsx"
@@ -175,7 +181,9 @@ def test_a_position_twice_in_the_file_is_reported(plant_store, shared_portfolio,
     wb = openpyxl.load_workbook(shared_portfolio)
     ws = wb.active
     first, second = xl.portfolio_data_rows(ws)[:2]
-    ws.cell(second, xl.portfolio_header(ws)[1]["№ поз."]).value = ws.cell(first, xl.portfolio_header(ws)[1]["№ поз."]).value
+    ws.cell(second, xl.portfolio_header(ws)[1]["№ поз."]).value = ws.cell(
+        first, xl.portfolio_header(ws)[1]["№ поз."]
+    ).value
     path = tmp_path / "twice.xlsx"
     wb.save(path)
 
@@ -307,7 +315,13 @@ def test_a_mills_norms_are_never_half_replaced(import_store, shared_mills, tmp_p
     import_mills(import_store, rejects, login="planner")
 
     expected = sorted(
-        (c, *bounds, 15.0 if (c, *bounds) == (code, *map(float, (ws["B3"].value, ws["C3"].value, ws["D3"].value, ws["E3"].value))) else rate + 1)
+        (
+            c,
+            *bounds,
+            15.0
+            if (c, *bounds) == (code, *map(float, (ws["B3"].value, ws["C3"].value, ws["D3"].value, ws["E3"].value)))
+            else rate + 1,
+        )
         for c, *bounds, rate in norms_before
     )
     assert xl.stored_plant(import_store)[2] == expected

@@ -8,8 +8,8 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
-from core.importing.mills import import_mills
-from core.importing.portfolio import import_portfolio
+from millplan.core.importing.mills import import_mills
+from millplan.core.importing.portfolio import import_portfolio
 
 
 @pytest.fixture

@@ -6,16 +6,17 @@ The workbooks are written here with openpyxl, small enough to check by hand.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import openpyxl
 import pytest
 
-from core.audit import history
-from core.importing.mills import import_mills
-from core.importing.portfolio import import_portfolio
-from core.importing.problems import ImportRejected
+from millplan.core.importing.mills import import_mills
+from millplan.core.importing.portfolio import import_portfolio
+from millplan.core.importing.problems import ImportRejected
+from millplan.core.views.history import history
 from tests.portfolio_files import POSITIONS, SPELLED, position, write_portfolio
+
 
 def test_every_column_is_read_or_listed_as_ignored(plant_store, tmp_path):
     path = write_portfolio(tmp_path / "spelled.xlsx", SPELLED, POSITIONS)
@@ -47,13 +48,21 @@ def test_a_column_of_data_without_a_header_is_named_as_ignored_with_its_values(p
 
     unheaded = [(c.column, c.header, c.field, c.values, c.example) for c in report.columns if c.header is None]
     assert unheaded == [("Q", None, None, 3, "x"), ("T", None, None, 4, "важно: не отгружать")]
-    assert "sheet 'Заказы', column T (no header, 4 values, e.g. 'важно: не отгружать'): ignored; " \
+    assert (
+        "sheet 'Заказы', column T (no header, 4 values, e.g. 'важно: не отгружать'): ignored; "
         "give it a header millplan reads, or delete it" in report.notes
+    )
     assert any(n.startswith("sheet 'Заказы', column Q (no header, 3 values, e.g. 'x'): ignored") for n in report.notes)
     assert [c.column for c in report.columns if c.column in "PQRST"] == ["P", "Q", "R", "T"]  # S: empty, not listed
     assert report.as_dict()["columns"][-1] == {
-        "table": "portfolio", "sheet": "Заказы", "column": "T", "header": None, "field": None, "label": None,
-        "values": 4, "example": "важно: не отгружать",
+        "table": "portfolio",
+        "sheet": "Заказы",
+        "column": "T",
+        "header": None,
+        "field": None,
+        "label": None,
+        "values": 4,
+        "example": "важно: не отгружать",
     }
     assert report.rows_read == 3  # the note on row 7 makes no position
 
@@ -63,8 +72,14 @@ def test_plan_driving_fields_not_found_are_named_with_what_they_are_taken_as(pla
 
     report = import_portfolio(plant_store, path, login="planner")
 
-    assert {m.field for m in report.missing} == {"manual_priority", "accepted_at"}  # note, pipe type, length: not plan-driving
-    assert "'Приоритет' (manual_priority): not found, taken as none for new positions; stored priorities are kept" in report.notes
+    assert {m.field for m in report.missing} == {
+        "manual_priority",
+        "accepted_at",
+    }  # note, pipe type, length: not plan-driving
+    assert (
+        "'Приоритет' (manual_priority): not found, taken as none for new positions; stored priorities are kept"
+        in report.notes
+    )
     assert any(n.startswith("'Дата акцепта' (accepted_at): not found, taken as no date") for n in report.notes)
     assert report.as_dict()["missing"][0]["taken_as"]
 
@@ -81,7 +96,13 @@ def test_a_re_import_says_which_plan_driving_fields_it_changes(plant_store, tmp_
     import_portfolio(plant_store, write_portfolio(tmp_path / "first.xlsx", FULL, first), login="planner")
     second = [
         # ООО А demoted; Д-1#1 produced lowered, priority cleared; the file dates Д-1's acceptance otherwise
-        {**first[0], "is_key_account": "нет", "tonnes_produced": 25, "manual_priority": None, "accepted_at": "20.09.2026"},
+        {
+            **first[0],
+            "is_key_account": "нет",
+            "tonnes_produced": 25,
+            "manual_priority": None,
+            "accepted_at": "20.09.2026",
+        },
         {**first[1], "is_key_account": "нет", "tonnes_produced": 60, "accepted_at": "20.09.2026"},  # produced raised
         {**first[2], "deal_status": "Акцептована", "accepted_at": "01.10.2026"},  # Д-2 accepted since
     ]
@@ -91,7 +112,7 @@ def test_a_re_import_says_which_plan_driving_fields_it_changes(plant_store, tmp_
     changes = {(c.object, c.field): (c.before, c.after, c.direction) for c in report.changes}
     assert changes == {
         ("ООО А", "is_key_account"): (True, False, "turned off"),
-        ("Д-2", "accepted_at"): (None, datetime(2026, 10, 1, tzinfo=timezone.utc), "set"),
+        ("Д-2", "accepted_at"): (None, datetime(2026, 10, 1, tzinfo=UTC), "set"),
         ("Д-1#1", "tonnes_produced"): (40, 25, "lowered"),
         ("Д-1#1", "manual_priority"): (1, None, "cleared"),
         ("Д-1#2", "tonnes_produced"): (40, 60, "raised"),
@@ -108,7 +129,11 @@ def test_a_re_import_says_which_plan_driving_fields_it_changes(plant_store, tmp_
     assert dumped["Д-2", "accepted_at"] == (None, "2026-10-01")
     with plant_store.unit_of_work() as repo:
         stored = {p.ref: p for p in repo.positions()}
-    assert (stored["Д-1#1"].is_key_account, stored["Д-1#1"].tonnes_produced, stored["Д-1#1"].manual_priority) == (False, 25, None)
+    assert (stored["Д-1#1"].is_key_account, stored["Д-1#1"].tonnes_produced, stored["Д-1#1"].manual_priority) == (
+        False,
+        25,
+        None,
+    )
 
 
 def test_a_priority_re_import_reads_in_priority_terms_where_1_is_the_highest(plant_store, tmp_path):
@@ -130,7 +155,9 @@ def test_a_key_account_with_no_positions_stored_is_reported_demoted(plant_store,
 
     report = import_portfolio(plant_store, write_portfolio(tmp_path / "a.xlsx", SPELLED, POSITIONS), login="planner")
 
-    assert [(c.object_type, c.object, c.before, c.after) for c in report.changes] == [("customer", "ООО Б", True, False)]
+    assert [(c.object_type, c.object, c.before, c.after) for c in report.changes] == [
+        ("customer", "ООО Б", True, False)
+    ]
     assert "'Ключевой клиент' turned off on 1 customer: ООО Б (yes → no)" in report.notes
 
 
@@ -190,8 +217,20 @@ def test_an_ambiguous_header_refuses_the_file_naming_both_fields(plant_store, tm
 
 # -- the mill register --------------------------------------------------------------------
 
-REGISTER = ["Код агрегата", "Товарная линия", "Д от, мм", "Д до, мм", "Ст. от, мм", "Ст. до, мм", "Марки стали",
-            "HTД", "Скор., м/ч", "Фонд врем. (номинал), ч/мес", "Затраты передела (перем.), руб/т", "Ответственный"]
+REGISTER = [
+    "Код агрегата",
+    "Товарная линия",
+    "Д от, мм",
+    "Д до, мм",
+    "Ст. от, мм",
+    "Ст. до, мм",
+    "Марки стали",
+    "HTД",
+    "Скор., м/ч",
+    "Фонд врем. (номинал), ч/мес",
+    "Затраты передела (перем.), руб/т",
+    "Ответственный",
+]
 
 
 def write_register(path, hours: float | None):
@@ -207,7 +246,9 @@ def write_register(path, hours: float | None):
     calendar.append(["Код агрегата", datetime(2027, 1, 1), datetime(2027, 2, 1), "Примечание"])
     calendar.append(["ЭСТ-1", 600, 300, "ремонт в феврале"])
     norms = book.create_sheet("Нормы")
-    norms.append(["Код агрегата", "Диаметр от, мм", "Диаметр до, мм", "Стенка от, мм", "Стенка до, мм", "Производит., т/ч"])
+    norms.append(
+        ["Код агрегата", "Диаметр от, мм", "Диаметр до, мм", "Стенка от, мм", "Стенка до, мм", "Производит., т/ч"]
+    )
     norms.append(["ЭСТ-1", 114, 530, 4, 12, 20])
     book.save(path)
     return path
@@ -220,11 +261,33 @@ def test_mill_register_columns_of_every_sheet_are_read_or_ignored(import_store, 
     for c in report.columns:
         by_table.setdefault(c.table, []).append((c.header, c.field))
     assert [f for _, f in by_table["mills"]] == [
-        "code", "product_line", "od_min_mm", "od_max_mm", "wall_min_mm", "wall_max_mm", "steel_grades",
-        "standards", "speed_m_per_h", "nominal_hours", "conversion_cost", None,
+        "code",
+        "product_line",
+        "od_min_mm",
+        "od_max_mm",
+        "wall_min_mm",
+        "wall_max_mm",
+        "steel_grades",
+        "standards",
+        "speed_m_per_h",
+        "nominal_hours",
+        "conversion_cost",
+        None,
     ]
-    assert by_table["capacity"] == [("Код агрегата", "code"), ("2027-01-01", "2027-01"), ("2027-02-01", "2027-02"), ("Примечание", None)]
-    assert [f for _, f in by_table["norms"]] == ["code", "od_min_mm", "od_max_mm", "wall_min_mm", "wall_max_mm", "tonnes_per_hour"]
+    assert by_table["capacity"] == [
+        ("Код агрегата", "code"),
+        ("2027-01-01", "2027-01"),
+        ("2027-02-01", "2027-02"),
+        ("Примечание", None),
+    ]
+    assert [f for _, f in by_table["norms"]] == [
+        "code",
+        "od_min_mm",
+        "od_max_mm",
+        "wall_min_mm",
+        "wall_max_mm",
+        "tonnes_per_hour",
+    ]
     assert "sheet 'Агрегаты', column L 'Ответственный': ignored, millplan reads no field of that name" in report.notes
     assert "sheet 'Фонд времени', column D 'Примечание': ignored, millplan reads no field of that name" in report.notes
     assert [m.field for m in report.missing] == ["band_conversion_cost"]
@@ -242,7 +305,10 @@ def test_mill_re_import_reports_lowered_hours_and_keeps_them_without_the_column(
     assert [(c.object, c.before, c.after, c.direction) for c in lowered.changes] == [("ЭСТ-1", 620, 500, "lowered")]
     assert "'Фонд времени (номинал), ч/мес' lowered on 1 mill: ЭСТ-1 (620 → 500)" in lowered.notes
     assert slim.changes == []
-    assert any(n.startswith("'Фонд времени (номинал), ч/мес' (nominal_hours): not found, taken as 0 h/month for new mills") for n in slim.notes)
+    assert any(
+        n.startswith("'Фонд времени (номинал), ч/мес' (nominal_hours): not found, taken as 0 h/month for new mills")
+        for n in slim.notes
+    )
     with import_store.unit_of_work() as repo:
         [mill] = repo.plant().mills
     assert mill.nominal_hours == 500  # kept, not wiped to 0

@@ -9,8 +9,8 @@ from __future__ import annotations
 import openpyxl
 import pytest
 
-from core.importing.mills import import_mills
-from core.importing.portfolio import import_portfolio
+from millplan.core.importing.mills import import_mills
+from millplan.core.importing.portfolio import import_portfolio
 
 
 def test_mill_register_imports_every_mill_month_and_norm(import_store, shared_mills, xl):
@@ -78,7 +78,9 @@ def test_acceptance_date_and_status_come_from_the_sheet(plant_store, shared_port
         assert deals[number].accepted_at.date() == day.date(), number
 
 
-def test_importing_the_same_files_again_changes_nothing(plant_store, shared_mills, shared_portfolio, sheet_positions, xl):
+def test_importing_the_same_files_again_changes_nothing(
+    plant_store, shared_mills, shared_portfolio, sheet_positions, xl
+):
     import_portfolio(plant_store, shared_portfolio, login="planner")
     before = xl.store_counts(plant_store)
 

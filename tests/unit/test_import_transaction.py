@@ -6,9 +6,9 @@ from __future__ import annotations
 import openpyxl
 import pytest
 
-from core.importing.mills import import_mills
-from core.importing.portfolio import import_portfolio
-from storage.repository import Repository
+from millplan.core.importing.mills import import_mills
+from millplan.core.importing.portfolio import import_portfolio
+from millplan.storage.repository import Repository
 
 
 class Interrupted(RuntimeError):
@@ -28,7 +28,9 @@ def interrupt_after(monkeypatch, method: str, calls: list[str]) -> None:
     monkeypatch.setattr(Repository, method, writes_then_fails)
 
 
-def test_interrupted_portfolio_import_leaves_the_store_as_it_was(plant_store, shared_portfolio, portfolio_copy, sheet_positions, monkeypatch, xl):
+def test_interrupted_portfolio_import_leaves_the_store_as_it_was(
+    plant_store, shared_portfolio, portfolio_copy, sheet_positions, monkeypatch, xl
+):
     import_portfolio(plant_store, shared_portfolio, login="first")
     key = next(iter(sheet_positions))
     changed = portfolio_copy({(*key, "Количество, т"): sheet_positions[key].tonnes_ordered + 100})
@@ -59,7 +61,9 @@ def test_interrupted_first_portfolio_import_leaves_no_position(plant_store, shar
 
 
 @pytest.mark.parametrize("method", ["upsert_capacity", "set_norms", "audit"])
-def test_interrupted_mill_import_leaves_the_store_as_it_was(import_store, shared_mills, tmp_path, monkeypatch, xl, method):
+def test_interrupted_mill_import_leaves_the_store_as_it_was(
+    import_store, shared_mills, tmp_path, monkeypatch, xl, method
+):
     import_mills(import_store, shared_mills, login="first")
     wb = openpyxl.load_workbook(shared_mills)
     wb["Агрегаты"]["M2"] = wb["Агрегаты"]["M2"].value - 20  # nominal hours of the first mill
@@ -80,7 +84,9 @@ def test_interrupted_mill_import_leaves_the_store_as_it_was(import_store, shared
     xl.assert_plant_equals_register(import_store, shared_mills)
 
 
-def test_interrupted_skip_invalid_import_writes_no_rejects_file(plant_store, portfolio_copy, sheet_positions, tmp_path, monkeypatch, xl):
+def test_interrupted_skip_invalid_import_writes_no_rejects_file(
+    plant_store, portfolio_copy, sheet_positions, tmp_path, monkeypatch, xl
+):
     key = next(iter(sheet_positions))
     path = portfolio_copy({(*key, "Количество, т"): -1})
     rejects = tmp_path / "rejects.xlsx"

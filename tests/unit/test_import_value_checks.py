@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from core.importing.values import far_off
+from millplan.core.importing.values import far_off
 
 
 def test_a_value_a_thousand_times_off_the_median_is_named_by_index():

@@ -6,7 +6,7 @@ it into a store holding the shared mill register (its product line ЭСТ)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -15,15 +15,30 @@ import pytest
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
-from core.importing.mills import import_mills
-from core.importing.portfolio import FIELDS, import_portfolio
-from core.importing.problems import ImportRejected
-from core.importing.workbook import BLANK_RUN_END, Mapping, find_table, open_workbook, read_records
+from millplan.core.importing.mills import import_mills
+from millplan.core.importing.portfolio import FIELDS, import_portfolio
+from millplan.core.importing.problems import ImportRejected
+from millplan.core.importing.workbook import BLANK_RUN_END, Mapping, find_table, open_workbook, read_records
 
 HEADER = (
-    "№ сделки", "Клиент", "Ключевой клиент", "Менеджер", "Статус сделки", "Дата акцепта", "№ поз.",
-    "Товарная линия", "Диаметр, мм", "Стенка, мм", "Марка стали", "НТД", "Длина, м", "Количество, т",
-    "Цена, руб/т", "Перем. затраты (металл), руб/т", "Месяц поставки", "Примечание",
+    "№ сделки",
+    "Клиент",
+    "Ключевой клиент",
+    "Менеджер",
+    "Статус сделки",
+    "Дата акцепта",
+    "№ поз.",
+    "Товарная линия",
+    "Диаметр, мм",
+    "Стенка, мм",
+    "Марка стали",
+    "НТД",
+    "Длина, м",
+    "Количество, т",
+    "Цена, руб/т",
+    "Перем. затраты (металл), руб/т",
+    "Месяц поставки",
+    "Примечание",
 )
 
 
@@ -36,11 +51,24 @@ def position(deal: str, number: int, changes: dict[str, object] | None = None) -
     """A good portfolio row of product line ЭСТ (a mill of the shared register makes it),
     with ``changes`` (header label → value) made."""
     row = {
-        "№ сделки": deal, "Клиент": f"Клиент {deal}", "Ключевой клиент": "нет", "Менеджер": "Кузнецова М. А.",
-        "Статус сделки": "Акцептована", "Дата акцепта": datetime(2026, 9, 18), "№ поз.": number,
-        "Товарная линия": "ЭСТ", "Диаметр, мм": 168, "Стенка, мм": 5, "Марка стали": "К52", "НТД": "ГОСТ 10704",
-        "Длина, м": 12, "Количество, т": 170, "Цена, руб/т": 96000, "Перем. затраты (металл), руб/т": 67470,
-        "Месяц поставки": datetime(2027, 2, 1), "Примечание": None,
+        "№ сделки": deal,
+        "Клиент": f"Клиент {deal}",
+        "Ключевой клиент": "нет",
+        "Менеджер": "Кузнецова М. А.",
+        "Статус сделки": "Акцептована",
+        "Дата акцепта": datetime(2026, 9, 18),
+        "№ поз.": number,
+        "Товарная линия": "ЭСТ",
+        "Диаметр, мм": 168,
+        "Стенка, мм": 5,
+        "Марка стали": "К52",
+        "НТД": "ГОСТ 10704",
+        "Длина, м": 12,
+        "Количество, т": 170,
+        "Цена, руб/т": 96000,
+        "Перем. затраты (металл), руб/т": 67470,
+        "Месяц поставки": datetime(2027, 2, 1),
+        "Примечание": None,
     }
     return row | (changes or {})
 
@@ -92,7 +120,11 @@ def test_a_formula_with_no_saved_result_is_an_error_in_any_column(plant_store, t
         import_portfolio(plant_store, path, login="planner")
 
     problems = rejected.value.problems
-    assert {(p.row, p.column) for p in problems} == {(2, letter("Длина, м")), (3, letter("Количество, т")), (4, letter("Примечание"))}
+    assert {(p.row, p.column) for p in problems} == {
+        (2, letter("Длина, м")),
+        (3, letter("Количество, т")),
+        (4, letter("Примечание")),
+    }
     assert all("formula whose result was never saved" in p.why for p in problems)
     assert xl.store_dump(plant_store) == dump
 
@@ -179,7 +211,7 @@ def test_a_1904_workbook_reads_serial_dates_as_excel_shows_them(plant_store, tmp
     assert str(stored["С-2", 1].requested_month) == "2027-04"
     with plant_store.unit_of_work() as repo:
         deal = next(d for d in repo.deals() if d.number == "С-1")
-    assert deal.accepted_at == datetime(2026, 10, 5, tzinfo=timezone.utc)
+    assert deal.accepted_at == datetime(2026, 10, 5, tzinfo=UTC)
 
 
 def test_a_1904_mill_calendar_reads_its_serial_months(import_store, tmp_path):
@@ -211,7 +243,9 @@ def test_an_ambiguous_number_is_refused_naming_both_readings(plant_store, tmp_pa
 
     [problem] = rejected.value.problems
     assert (problem.row, problem.column) == (4, letter("Количество, т"))
-    assert f"{as_decimals} if '{text[-4]}' is the decimal mark, or {as_thousands} if it separates thousands" in problem.why
+    assert (
+        f"{as_decimals} if '{text[-4]}' is the decimal mark, or {as_thousands} if it separates thousands" in problem.why
+    )
 
 
 @pytest.mark.parametrize(
@@ -238,7 +272,9 @@ def test_a_column_using_both_marks_settles_nothing(plant_store, tmp_path):
     rows[0]["Количество, т"], rows[1]["Количество, т"] = "12,75", "12.75"
     path = save(portfolio_book(rows), tmp_path)
 
-    assert rejected_cells(lambda: import_portfolio(plant_store, path, login="planner")) == {(4, letter("Количество, т"))}
+    assert rejected_cells(lambda: import_portfolio(plant_store, path, login="planner")) == {
+        (4, letter("Количество, т"))
+    }
 
 
 def test_mill_costs_and_norms_settle_by_their_own_columns(import_store, tmp_path):
@@ -286,7 +322,11 @@ def test_a_flag_column_takes_its_own_header_word_for_yes(plant_store, tmp_path):
 
     import_portfolio(plant_store, path, login="planner", mapping_path=mapping)
 
-    assert {k: p.is_key_account for k, p in positions(plant_store).items()} == {("С-1", 1): False, ("С-2", 1): False, ("С-3", 1): True}
+    assert {k: p.is_key_account for k, p in positions(plant_store).items()} == {
+        ("С-1", 1): False,
+        ("С-2", 1): False,
+        ("С-3", 1): True,
+    }
 
 
 # -- rows far below a long blank run ----------------------------------------------------------
@@ -390,7 +430,11 @@ def test_a_value_far_off_its_column_and_a_price_below_metal_cost_are_warnings(pl
 
     assert len(positions(plant_store)) == 5  # warnings, not errors
     far = [n for n in report.notes if "median" in n]
-    assert len(far) == 1 and f"row 4, column {letter('Количество, т')}" in far[0] and "1 000× the column's median (170)" in far[0]
+    assert (
+        len(far) == 1
+        and f"row 4, column {letter('Количество, т')}" in far[0]
+        and "1 000× the column's median (170)" in far[0]
+    )
     cheap = [n for n in report.notes if "below the metal cost" in n]
     assert len(cheap) == 1 and f"row 5, column {letter('Цена, руб/т')}" in cheap[0] and "67 470.00" in cheap[0]
 
@@ -410,8 +454,19 @@ def test_a_mill_speed_far_off_the_others_is_a_warning(import_store, tmp_path):
 
 
 MILL_HEADER = (
-    "Код агрегата", "Наименование", "Цех", "Товарная линия", "Вид продукции", "Диаметр от, мм", "Диаметр до, мм",
-    "Стенка от, мм", "Стенка до, мм", "Марки стали", "НТД", "Скорость, м/ч", "Фонд времени (номинал), ч/мес",
+    "Код агрегата",
+    "Наименование",
+    "Цех",
+    "Товарная линия",
+    "Вид продукции",
+    "Диаметр от, мм",
+    "Диаметр до, мм",
+    "Стенка от, мм",
+    "Стенка до, мм",
+    "Марки стали",
+    "НТД",
+    "Скорость, м/ч",
+    "Фонд времени (номинал), ч/мес",
     "Затраты передела (перем.), руб/т",
 )
 
@@ -426,13 +481,24 @@ def mill_book(calendar_cell: object = 580, nominal_hours: object = 600) -> openp
     register.append(MILL_HEADER)
     register.append(["ТЭСА-1", "Стан 1", "ТЭСЦ-2", "ЭСТ", "", 57, 219, 3, 8, "К52", "ГОСТ 10704", 100, 620, 8000])
     register.append(["ТЭСА-2", "Стан 2", "ТЭСЦ-2", "ЭСТ", "", 57, 219, 3, 8, "К52", "ГОСТ 10704", 110, 620, 7500])
-    register.append(["ТЭСА-3", "Стан 3", "ТЭСЦ-5", "ЭСТ", "", 114, 426, 4, 12, "К52", "ГОСТ 10704", 90, nominal_hours, 7000])
+    register.append(
+        ["ТЭСА-3", "Стан 3", "ТЭСЦ-5", "ЭСТ", "", 114, 426, 4, 12, "К52", "ГОСТ 10704", 90, nominal_hours, 7000]
+    )
     calendar = wb.create_sheet("Фонд времени")
     calendar.append(["Код агрегата", datetime(2027, 1, 1), datetime(2027, 2, 1)])
     calendar.append(["ТЭСА-1", 600, 600])
     calendar.append(["ТЭСА-2", 600, calendar_cell])
     norms = wb.create_sheet("Нормы производительности")
-    norms.append(["Код агрегата", "Диаметр от, мм", "Диаметр до, мм", "Стенка от, мм", "Стенка до, мм", "Производительность, т/ч"])
+    norms.append(
+        [
+            "Код агрегата",
+            "Диаметр от, мм",
+            "Диаметр до, мм",
+            "Стенка от, мм",
+            "Стенка до, мм",
+            "Производительность, т/ч",
+        ]
+    )
     norms.append(["ТЭСА-1", 57, 219, 3, 5, 12.5])
     norms.append(["ТЭСА-1", 57, 219, 5.01, 8, 9.5])
     return wb

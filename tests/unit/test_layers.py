@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -20,8 +22,8 @@ def test_import_linter_contracts_hold():
 def test_core_runs_without_textual_or_typer_loaded():
     script = (
         "import sys, json;"
-        "import core.planning, core.load, core.deals, core.documents, core.views, core.importing.portfolio;"
-        "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'typer', 'tui', 'cli'))))"
+        "import millplan.core.planning.run, millplan.core.planning.load, millplan.core.workflow.deals, millplan.core.views.documents, millplan.core.views.tables, millplan.core.importing.portfolio;"
+        "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'typer') or m.startswith(('millplan.tui', 'millplan.cli')))))"
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT)
     assert done.returncode == 0, done.stderr
@@ -30,10 +32,38 @@ def test_core_runs_without_textual_or_typer_loaded():
 
 def test_solver_runs_without_the_database_layer():
     script = (
-        "import sys, json; from solver.prioritiser import solve; from solver.problem import *;"
+        "import sys, json; from millplan.solver.prioritiser import solve; from millplan.solver.problem import *;"
         "s = solve(Problem((Demand(1, 10, True, (Option(1, 0.5, 100.0),)),), {(1, 0): 4}));"
-        "print(json.dumps([s.status, s.tonnes[(1, 1, 0)], sorted(m for m in sys.modules if m.split('.')[0] in ('sqlalchemy', 'sqlmodel', 'storage', 'core'))]))"
+        "print(json.dumps([s.status, s.tonnes[(1, 1, 0)], sorted(m for m in sys.modules if m.split('.')[0] in ('sqlalchemy', 'sqlmodel') or m.startswith(('millplan.storage', 'millplan.core')))]))"
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == ["optimal", 8.0, []]
+
+
+def _project_files() -> list[Path]:
+    return [p for p in ROOT.rglob("*.py") if not {".venv", "build", ".git"} & set(p.relative_to(ROOT).parts)]
+
+
+def test_every_module_is_imported_under_millplan():
+    # Installed, the folders are millplan.core, millplan.storage, …; an import of a bare
+    # "core" would load a second copy of the module from the working directory.
+    bare = {"core", "storage", "solver", "tui", "cli"}
+    found = []
+    for path in _project_files():
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module]
+            found += [f"{path.relative_to(ROOT)}:{node.lineno} {n}" for n in names if n.split(".")[0] in bare]
+    assert found == []
+
+
+def test_every_package_folder_is_installed():
+    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
+    folders = {
+        ".".join(("millplan", *init.parent.relative_to(ROOT).parts))
+        for init in ROOT.rglob("__init__.py")
+        if init.parent.relative_to(ROOT).parts[0] in ("core", "storage", "solver", "tui")
+    }
+    assert folders | {"millplan"} == listed

@@ -1,17 +1,16 @@
-"""core.months.Month: strict YYYY-MM parsing, arithmetic across years, days, ranges, order.
+"""millplan.core.domain.months.Month: strict YYYY-MM parsing, arithmetic across years, days, ranges, order.
 
 Every expected value is worked out by hand from the calendar (comments say how).
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 
-from core.errors import InvalidInput
-from core.months import TODAY_ENV, Month, plant_time, plant_today, today_set
-
+from millplan.core.domain.errors import InvalidInput
+from millplan.core.domain.months import TODAY_ENV, Month, plant_time, plant_today, today_set
 
 # -- parsing -----------------------------------------------------------------------------
 
@@ -93,8 +92,8 @@ def test_the_plants_date_is_millplan_today_when_set(monkeypatch):
 def test_the_timezone_decides_the_date_when_no_date_is_set(monkeypatch):
     monkeypatch.delenv(TODAY_ENV, raising=False)
     monkeypatch.setenv("MILLPLAN_TIMEZONE", "Asia/Yekaterinburg")  # UTC+5, no daylight saving
-    assert plant_today() == plant_time(datetime.now(timezone.utc)).date()
-    assert plant_time(datetime(2026, 12, 31, 20, 0, tzinfo=timezone.utc)).date() == date(2027, 1, 1)
+    assert plant_today() == plant_time(datetime.now(UTC)).date()
+    assert plant_time(datetime(2026, 12, 31, 20, 0, tzinfo=UTC)).date() == date(2027, 1, 1)
 
 
 def test_a_date_set_for_a_command_wins_over_the_environment_and_ends_with_it(monkeypatch):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import zipfile
 
-from core.importing.sheet_xml import MergedRange, sheet_facts
+from millplan.core.importing.sheet_xml import MergedRange, sheet_facts
 
 PART = "xl/worksheets/sheet1.xml"
 
@@ -95,14 +95,21 @@ def test_the_sheet_is_read_in_blocks_that_split_rows_anywhere(tmp_path, monkeypa
     """A block boundary inside a tag or a cell changes nothing (the XML is streamed)."""
     merged = '<mergeCells count="1"><mergeCell ref="A30:B31"/></mergeCells>'
     for prefix in ("", "x"):
-        rows, after = (ROWS, merged) if not prefix else (ROWS.replace("<", "<x:").replace("<x:/", "</x:"), merged.replace("<", "<x:").replace("<x:/", "</x:"))
+        rows, after = (
+            (ROWS, merged)
+            if not prefix
+            else (ROWS.replace("<", "<x:").replace("<x:/", "</x:"), merged.replace("<", "<x:").replace("<x:/", "</x:"))
+        )
         path = sheet(tmp_path, rows, after, prefix=prefix)
         whole = sheet_facts(path, PART, shared_strings=SHARED, is_totals=totals)
         assert whole.unsaved == {(4, 3)} and whole.merged == (MergedRange(30, 1, 31, 2),) and whole.totals == {9, 20}
         for size in (1, 7, 64):
-            monkeypatch.setattr("core.importing.sheet_xml.CHUNK", size)
+            monkeypatch.setattr("millplan.core.importing.sheet_xml.CHUNK", size)
             streamed = sheet_facts(path, PART, shared_strings=SHARED, is_totals=totals)
             assert (streamed.unsaved, streamed.merged, list(streamed.filled), streamed.totals) == (
-                whole.unsaved, whole.merged, list(whole.filled), whole.totals
+                whole.unsaved,
+                whole.merged,
+                list(whole.filled),
+                whole.totals,
             )
         monkeypatch.undo()

@@ -14,9 +14,9 @@ import time
 
 import pytest
 
-from solver import prioritiser
-from solver.control import Cancelled, Deadline, current, start, wind_down
-from solver.problem import Demand, Option, Problem, Settings
+from millplan.solver import prioritiser
+from millplan.solver.control import Cancelled, Deadline, current, start, wind_down
+from millplan.solver.problem import Demand, Option, Problem, Settings
 from tests.solver_processes import cbc_children
 
 
@@ -32,7 +32,11 @@ def busy_problem(engine: str) -> Problem:
         options = tuple(Option(m, 1 / speed, price - 30_000 - 1_000 - 700 * m) for m, speed in enumerate(speeds))
         demands.append(Demand(i, float(rng.randint(20, 400)), i % 5 == 0, options, due=rng.randrange(3)))
     hours = sum(d.tonnes for d in demands) / 2 / 3 / sum(speeds)
-    return Problem(tuple(demands), {(m, t): hours for m in range(4) for t in range(3)}, Settings(periods=3, whole=True, solver=engine, time_limit=60))
+    return Problem(
+        tuple(demands),
+        {(m, t): hours for m in range(4) for t in range(3)},
+        Settings(periods=3, whole=True, solver=engine, time_limit=60),
+    )
 
 
 def solve_in_thread(problem: Problem, deadline: Deadline) -> tuple[threading.Thread, dict]:

@@ -22,8 +22,8 @@ import textwrap
 import pulp
 import pytest
 
-from solver.prioritiser import MIN_TONNES, solve
-from solver.problem import REPORTED_TONNES, Demand, Lock, Option, Problem, Solution, hours_room, report_tonnes
+from millplan.solver.prioritiser import MIN_TONNES, solve
+from millplan.solver.problem import REPORTED_TONNES, Demand, Lock, Option, Problem, Solution, hours_room, report_tonnes
 
 SOLVERS = ("highs", "cbc")
 ROUNDING = 0.0005
@@ -155,9 +155,7 @@ def test_split_across_mills_when_the_better_one_is_full(engine):
         ),
         hours={1: 50, 2: 100},
     )
-    assert_plan(
-        run(problem, engine), {(1, 1): 50, (1, 2): 70, (2, 2): 30}, key=120, margin=185_000
-    )
+    assert_plan(run(problem, engine), {(1, 1): 50, (1, 2): 70, (2, 2): 30}, key=120, margin=185_000)
 
 
 def test_a_demand_split_never_exceeds_its_tonnes(engine):
@@ -334,7 +332,10 @@ def test_a_full_mill_locked_again_from_its_reported_lines_still_has_a_plan(engin
     # 100 h, reported to the kg as 66.667 t (100.0002 h). Locking both lines as reported
     # (a promise holding the plan, a re-plan keeping its locks) must still plan, not call
     # the locks 0.0002 h beyond the mill's hours; d3 then gets nothing.
-    first = run(one_month(demands=(demand(1, 100, (1, 0.6, 10), key=True), demand(2, 300, (1, 0.6, 10))), hours={1: 100}), engine)
+    first = run(
+        one_month(demands=(demand(1, 100, (1, 0.6, 10), key=True), demand(2, 300, (1, 0.6, 10))), hours={1: 100}),
+        engine,
+    )
     assert first.tonnes == {(1, 1, 0): 100.0, (2, 1, 0): 66.667}
     locked = tuple(demand(d, t, (1, 0.6, 10), locked=((1, t),)) for (d, _, _), t in first.tonnes.items())
     again = run(one_month(demands=(*locked, demand(3, 50, (1, 0.6, 50))), hours={1: 100}), engine)
@@ -386,9 +387,7 @@ def random_problem(seed: int) -> Problem:
     demands = []
     for i in range(1, rng.randint(3, 8) + 1):
         chosen = rng.sample(mills, rng.randint(1, len(mills)))
-        options = tuple(
-            Option(m, round(rng.uniform(0.05, 2.0), 3), float(rng.randint(-2000, 20_000))) for m in chosen
-        )
+        options = tuple(Option(m, round(rng.uniform(0.05, 2.0), 3), float(rng.randint(-2000, 20_000))) for m in chosen)
         tonnes = float(rng.randint(1, 300))
         locked = ()
         if rng.random() < 0.25:
@@ -398,9 +397,7 @@ def random_problem(seed: int) -> Problem:
                 lock = round(rng.uniform(0.5, most), 1)
                 locked = (Lock(o.mill, 0, lock),)
                 free[o.mill] -= lock * o.hours_per_tonne
-        demands.append(
-            Demand(i, tonnes, rng.random() < 0.4, options, rng.choice([0, 0, 0, 1, 2, 3]), locked=locked)
-        )
+        demands.append(Demand(i, tonnes, rng.random() < 0.4, options, rng.choice([0, 0, 0, 1, 2, 3]), locked=locked))
     return one_month(demands=tuple(demands), hours=hours)
 
 
@@ -511,13 +508,13 @@ def rounding_allowance(problem: Problem, plan: dict) -> tuple[float, float]:
     return tonnes, money
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def solved(seed: int, engine: str) -> tuple[Problem, Solution]:
     problem = random_problem(seed)
     return problem, solve(problem, solver=engine)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def reference(seed: int) -> tuple[float, float]:
     return independent_optimum(random_problem(seed))
 
@@ -574,9 +571,7 @@ def test_the_random_plants_exercise_every_rule():
         wanted = sum(d.tonnes for d in problem.demands if d.key_account and d.options)
         competing += best_key < wanted - 1e-6
         locked += any(d.locked for d in problem.demands)
-        split += any(
-            sum(1 for (i, _) in lines(solution) if i == d.id) > 1 for d in problem.demands
-        )
+        split += any(sum(1 for (i, _) in lines(solution) if i == d.id) > 1 for d in problem.demands)
         rng = random.Random(1000 + seed)
         ties += any(
             key_tonnes(problem, greedy_plan(problem, rng, key_first=True)) >= best_key - 1e-7 * max(1.0, best_key)
@@ -590,8 +585,8 @@ def test_the_random_plants_exercise_every_rule():
 SOLVE_AND_PRINT = textwrap.dedent(
     """
     import json, sys
-    from solver.prioritiser import solve
-    from solver.problem import Demand, Option, Problem
+    from millplan.solver.prioritiser import solve
+    from millplan.solver.problem import Demand, Option, Problem
 
     problem = Problem(
         demands=(Demand(1, 10.0, True, (Option(1, 1.0, 100.0),)),),

@@ -14,11 +14,11 @@ from dataclasses import replace
 import pulp
 import pytest
 
-from core.explain import reason_code, reason_text
-from core.months import Month
-from solver.explain import shadow_prices
-from solver.prioritiser import solve
-from solver.problem import Booking, Demand, Lock, Option, Problem, Settings, Solution
+from millplan.core.domain.months import Month
+from millplan.core.planning.explain import reason_code, reason_text
+from millplan.solver.explain import shadow_prices
+from millplan.solver.prioritiser import solve
+from millplan.solver.problem import Booking, Demand, Lock, Option, Problem, Settings, Solution
 from tests.unit import lexicographic
 from tests.unit.test_solver import random_problem
 
@@ -116,7 +116,12 @@ def test_a_mill_month_of_key_accounts_is_the_reason_even_where_they_pay_less(eng
     # it (key tonnes first). Non-key d3 (2,000 RUB/h) and d4 (5,000 RUB/h) are out; an hour
     # more would go to d4: 5,000 RUB/h, more than d3 earns — yet what holds the hours is key
     # accounts, d1 paying less than d3: not "better-paying" work.
-    demands = [d(1, 60, (1, 1.0, 100), key=True), d(2, 40, (1, 1.0, 8000), key=True), d(3, 50, (1, 1.0, 2000)), d(4, 10, (1, 1.0, 5000))]
+    demands = [
+        d(1, 60, (1, 1.0, 100), key=True),
+        d(2, 40, (1, 1.0, 8000), key=True),
+        d(3, 50, (1, 1.0, 2000)),
+        d(4, 10, (1, 1.0, 5000)),
+    ]
     solution = plan(engine, demands, {(1, 0): 100})
     assert solution.tonnes == {(1, 1, 0): approx(60), (2, 1, 0): approx(40)}
     out = solution.explanations[3]
@@ -164,10 +169,14 @@ def test_a_late_position_is_told_what_books_its_due_month(engine):
     # Mill 1: 100 h a month. Key d1 100 t at 100 RUB/t holds month 0; d2 (5,000 RUB/h, due
     # now) goes to month 1. The lateness saved (3,000 RUB/h) is below d2's own 5,000, and
     # the hour's price — what holds month 0 is the key account, and the planner is told so.
-    solution = plan(engine, [d(1, 100, (1, 1.0, 100), key=True), d(2, 100, (1, 1.0, 5000))], {(1, 0): 100, (1, 1): 100}, periods=2)
+    solution = plan(
+        engine, [d(1, 100, (1, 1.0, 100), key=True), d(2, 100, (1, 1.0, 5000))], {(1, 0): 100, (1, 1): 100}, periods=2
+    )
     late = solution.explanations[2]
     assert (late.code, late.held, late.booked) == ("late", "key_accounts", Booking(key=approx(100)))
-    assert said(late).startswith("made late: capacity fully booked in 2027-01: ТЭСА-1 is booked by key-account positions (100.0 h)")
+    assert said(late).startswith(
+        "made late: capacity fully booked in 2027-01: ТЭСА-1 is booked by key-account positions (100.0 h)"
+    )
 
 
 def test_a_lock_that_caps_a_position_is_the_reason(engine):
@@ -244,11 +253,15 @@ def test_a_position_late_behind_key_account_tonnes_says_so(engine):
     late = solution.explanations[2]
     assert (late.code, late.late_tonnes, late.mill, late.period) == ("late", approx(100), 1, 0)
     assert late.shadow_price == approx(300) and late.earns_per_hour == approx(300)
-    assert "mill 1 in period 0 is booked by key-account positions (100.0 h)" in late.text and late.held == "key_accounts"
+    assert (
+        "mill 1 in period 0 is booked by key-account positions (100.0 h)" in late.text and late.held == "key_accounts"
+    )
 
 
 def test_a_position_locked_in_a_later_month_is_late_by_its_lock(engine):
-    solution = plan(engine, [d(1, 100, (1, 1.0, 5000), locked=(Lock(1, 1, 100),))], {(1, 0): 100, (1, 1): 100}, periods=2)
+    solution = plan(
+        engine, [d(1, 100, (1, 1.0, 5000), locked=(Lock(1, 1, 100),))], {(1, 0): 100, (1, 1): 100}, periods=2
+    )
     late = solution.explanations[1]
     assert late.code == "late" and late.late_tonnes == approx(100) and "locked in period 1" in late.text
 
@@ -279,7 +292,12 @@ def best_margin(problem: Problem, hours: dict, key_floor: float) -> float:
         for lock in dm.locked:
             model += x[dm.id, lock.mill] == lock.tonnes
     for (mill, _), h in hours.items():
-        model += pulp.lpSum(x[dm.id, o.mill] * o.hours_per_tonne for dm in problem.demands for o in dm.options if o.mill == mill) <= h
+        model += (
+            pulp.lpSum(
+                x[dm.id, o.mill] * o.hours_per_tonne for dm in problem.demands for o in dm.options if o.mill == mill
+            )
+            <= h
+        )
     model += pulp.lpSum(x[dm.id, o.mill] for dm in problem.demands if dm.key_account for o in dm.options) >= key_floor
     margin = pulp.lpSum(o.margin_per_tonne * x[dm.id, o.mill] for dm in problem.demands for o in dm.options)
     model += margin + 0
@@ -324,12 +342,18 @@ def test_random_plants_explain_every_shortfall_consistently(seed):
         if reason.code == "capacity":
             assert reason.earns_per_hour <= reason.shadow_price * (1 + 1e-6) + 1e-6
         if reason.code == "key_accounts":  # other key-account tonnes hold its mill-month
-            assert any(i in keys and i != reason.demand and (m, t) == (reason.mill, reason.period) for i, m, t in solution.tonnes)
+            assert any(
+                i in keys and i != reason.demand and (m, t) == (reason.mill, reason.period)
+                for i, m, t in solution.tonnes
+            )
         if reason.code == "unprofitable":
             assert reason.earns_per_hour <= 0
         if reason.booked:  # the code is what books the most hours; better-paying work pays more
             assert reason.code == reason.booked.code
-            assert reason.booked.key + reason.booked.reserved + reason.booked.better <= problem.hours[reason.mill, reason.period] + 0.01  # tonnes to the kg
+            assert (
+                reason.booked.key + reason.booked.reserved + reason.booked.better
+                <= problem.hours[reason.mill, reason.period] + 0.01
+            )  # tonnes to the kg
             assert not reason.booked.better or reason.booked.better_per_hour > reason.earns_per_hour
 
 
@@ -341,13 +365,21 @@ def horizon_problem(seed: int) -> Problem:
     hours = {(m, t): (0.0 if rng.random() < 0.15 else float(rng.randint(20, 300))) for m in mills for t in range(3)}
     demands = []
     for i in range(1, rng.randint(4, 12) + 1):
-        options = tuple(Option(m, round(rng.uniform(0.05, 2.0), 3), float(rng.randint(-1000, 20_000)))
-                        for m in rng.sample(list(mills), rng.randint(1, 2)))
+        options = tuple(
+            Option(m, round(rng.uniform(0.05, 2.0), 3), float(rng.randint(-1000, 20_000)))
+            for m in rng.sample(list(mills), rng.randint(1, 2))
+        )
         tonnes = float(rng.randint(1, 200))
         due = rng.randrange(3)
         locked = ()
         if rng.random() < 0.2 and hours[options[0].mill, due] > 0:
-            locked = (Lock(options[0].mill, due, round(min(tonnes, hours[options[0].mill, due] / options[0].hours_per_tonne / 4), 1)),)
+            locked = (
+                Lock(
+                    options[0].mill,
+                    due,
+                    round(min(tonnes, hours[options[0].mill, due] / options[0].hours_per_tonne / 4), 1),
+                ),
+            )
         demands.append(Demand(i, tonnes, rng.random() < 0.4, options, rng.choice([0, 0, 1, 2]), due=due, locked=locked))
     return Problem(tuple(demands), hours, Settings(periods=3, early_months=1, lateness_penalty=1500.0))
 

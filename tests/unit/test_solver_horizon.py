@@ -14,12 +14,11 @@ from dataclasses import replace
 
 import pytest
 
-from solver.prioritiser import solve
-from solver.problem import Demand, Lock, Option, Problem, Settings, Solution
-from solver.rounding import round_whole
+from millplan.solver.prioritiser import solve
+from millplan.solver.problem import Demand, Lock, Option, Problem, Settings, Solution
+from millplan.solver.rounding import round_whole
 from tests.unit import lexicographic
 from tests.unit.horizon_solving import approx, d, engine, plan  # noqa: F401 — engine is a fixture
-
 
 
 def assert_lines(solution: Solution, expected: dict) -> None:
@@ -70,7 +69,9 @@ def test_the_position_made_late_is_the_one_whose_lateness_costs_least(engine):
 def test_late_key_account_tonnes_do_not_count_as_key_tonnes(engine):
     # Key d1 150 t due now on a 100 h/month mill, 2 months, 2,000 RUB/t, penalty 300:
     # 100 t on time, 50 t late; only the 100 t count as key-account tonnes.
-    solution = plan(engine, [d(1, 150, (1, 1.0, 2000), key=True)], {(1, 0): 100, (1, 1): 100}, periods=2, lateness_penalty=300)
+    solution = plan(
+        engine, [d(1, 150, (1, 1.0, 2000), key=True)], {(1, 0): 100, (1, 1): 100}, periods=2, lateness_penalty=300
+    )
     assert_lines(solution, {(1, 1, 0): 100, (1, 1, 1): 50})
     assert solution.key_account_tonnes == approx(100)
 
@@ -169,7 +170,7 @@ def test_a_whole_position_is_never_split_across_mills_or_months(engine):
     split = plan(engine, demands, hours, periods=2)
     assert sum(t for (i, _, _), t in split.tonnes.items() if i == 1) == approx(150)
     whole = plan(engine, demands, hours, periods=2, whole=True)
-    (line, tonnes), = whole.tonnes.items()  # d2 on one mill, on time; d1 nowhere
+    ((line, tonnes),) = whole.tonnes.items()  # d2 on one mill, on time; d1 nowhere
     assert line[0] == 2 and line[2] == 0 and tonnes == approx(40)
     assert whole.explanations[1].code == "whole"
 
@@ -200,7 +201,9 @@ def test_no_mill_is_set_up_for_less_than_its_minimum_lot(engine, second_margin, 
 
 def test_a_position_smaller_than_every_lot_is_never_made(engine):
     # d1 10 t; mill 1's lot is 30 t, mill 2's 20 t; plenty of hours.
-    solution = plan(engine, [d(1, 10, (1, 1.0, 100), (2, 1.0, 100))], {(1, 0): 100, (2, 0): 100}, min_lot={1: 30, 2: 20})
+    solution = plan(
+        engine, [d(1, 10, (1, 1.0, 100), (2, 1.0, 100))], {(1, 0): 100, (2, 0): 100}, min_lot={1: 30, 2: 20}
+    )
     assert solution.tonnes == {}
     assert solution.explanations[1].code == "min_lot"
 
@@ -225,7 +228,9 @@ def test_a_mandatory_position_is_made_in_full_this_month_before_key_accounts(eng
 
 def test_a_mandatory_whole_position_takes_one_mill(engine):
     # Mills 1 (50 h) and 2 (100 h); mandatory whole d1 80 t fits only on mill 2.
-    solution = plan(engine, [d(1, 80, (1, 1.0, 900), (2, 1.0, 100), mandatory=True)], {(1, 0): 50, (2, 0): 100}, whole=True)
+    solution = plan(
+        engine, [d(1, 80, (1, 1.0, 900), (2, 1.0, 100), mandatory=True)], {(1, 0): 50, (2, 0): 100}, whole=True
+    )
     assert_lines(solution, {(1, 2, 0): 80})
 
 
@@ -319,7 +324,9 @@ def test_whole_plans_match_enumeration(seed):
     engine = "cbc" if seed % 3 == 0 else "highs"
     solution = solve(problem, solver=engine)
     assert solution.status == "optimal", solution.message
-    assert lexicographic.values(problem, solution.tonnes) == pytest.approx(lexicographic.enumerated_optimum(problem), abs=1e-3)
+    assert lexicographic.values(problem, solution.tonnes) == pytest.approx(
+        lexicographic.enumerated_optimum(problem), abs=1e-3
+    )
     per_demand = {}
     for (i, m, t), tonnes in solution.tonnes.items():
         per_demand.setdefault(i, []).append(tonnes)
@@ -342,7 +349,9 @@ def random_horizon_problem(seed: int) -> Problem:
         chosen = rng.sample(mills, rng.randint(1, len(mills)))
         options = tuple(Option(m, round(rng.uniform(0.2, 2.0), 2), float(rng.randint(-500, 6000))) for m in chosen)
         demands.append(Demand(i, float(rng.randint(5, 120)), rng.random() < 0.3, options, due=rng.randint(-1, periods)))
-    settings = Settings(periods=periods, lateness_penalty=float(rng.choice([100, 800, 3000])), early_months=rng.randint(0, 1))
+    settings = Settings(
+        periods=periods, lateness_penalty=float(rng.choice([100, 800, 3000])), early_months=rng.randint(0, 1)
+    )
     return Problem(tuple(demands), hours, settings)
 
 
@@ -402,7 +411,7 @@ def test_whole_plans_within_a_gap_are_whole_fit_and_report_a_true_gap(monkeypatc
     # With a gap accepted, the margin stage starts from (or stops at) its LP relaxation
     # rounded to whole positions. Whatever path was taken, the plan must be whole and fit
     # the hours, and the gap reported must bound the distance to the true best margin.
-    import solver.prioritiser as prioritiser
+    import millplan.solver.prioritiser as prioritiser
 
     rounded = []
 

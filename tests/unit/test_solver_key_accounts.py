@@ -14,13 +14,12 @@ import random
 
 import pytest
 
-from solver import engines, prioritiser
-from solver.prioritiser import solve
-from solver.problem import Demand, Option, Problem, Settings
-from solver.rounding import round_whole
+from millplan.solver import engines, prioritiser
+from millplan.solver.prioritiser import solve
+from millplan.solver.problem import Demand, Option, Problem, Settings
+from millplan.solver.rounding import round_whole
 from tests.unit import lexicographic
 from tests.unit.horizon_solving import approx, d, engine, plan  # noqa: F401 — engine is a fixture
-
 
 
 def months(hours: float, periods: int, mill: int = 1) -> dict:
@@ -43,7 +42,12 @@ OVERDUE = [
 
 def test_an_overdue_key_account_goes_before_non_key_work_in_a_later_month(engine):
     solution = plan(engine, OVERDUE, months(100, 3), periods=3)
-    assert solution.tonnes == {(1, 1, 0): approx(100), (2, 1, 1): approx(25), (3, 1, 1): approx(50), (3, 1, 2): approx(100)}
+    assert solution.tonnes == {
+        (1, 1, 0): approx(100),
+        (2, 1, 1): approx(25),
+        (3, 1, 1): approx(50),
+        (3, 1, 2): approx(100),
+    }
     assert solution.key_account_tonnes == approx(100)  # d2 is late: not on time
     late = solution.explanations[2]
     assert (late.code, late.late_tonnes, late.mill, late.period) == ("late", approx(25), 1, 0)
@@ -53,7 +57,9 @@ def test_an_overdue_key_account_goes_before_non_key_work_in_a_later_month(engine
 def test_a_key_account_left_out_is_told_what_holds_its_month_not_its_margin(engine):
     # Mill 1: 100 h this month. Key d1 100 t at 1 h/t; key d2 50 t at 2 h/t, losing money.
     # Most key tonnes: d1. d2 is out because d1 holds the hours — margin never came into it.
-    solution = plan(engine, [d(1, 100, (1, 1.0, 100), key=True), d(2, 50, (1, 2.0, -500), key=True, due=-1)], {(1, 0): 100})
+    solution = plan(
+        engine, [d(1, 100, (1, 1.0, 100), key=True), d(2, 50, (1, 2.0, -500), key=True, due=-1)], {(1, 0): 100}
+    )
     reason = solution.explanations[2]
     assert (reason.code, reason.mill, reason.period, reason.tonnes_short) == ("key_accounts", 1, 0, approx(50))
 
@@ -102,7 +108,9 @@ def test_an_overdue_key_account_is_on_time_in_the_plan_month(engine):
     # Mill 1: 100 h in month 0 only. Key d1 due now 100 t at 1 h/t; key d2 overdue 60 t at
     # 0.5 h/t. Both count as on time in month 0 (overdue is due now): 60 t of d2 (30 h)
     # and 70 t of d1 make 130 t, more than d1 alone.
-    solution = plan(engine, [d(1, 100, (1, 1.0, 9000), key=True), d(2, 60, (1, 0.5, 100), key=True, due=-2)], {(1, 0): 100})
+    solution = plan(
+        engine, [d(1, 100, (1, 1.0, 9000), key=True), d(2, 60, (1, 0.5, 100), key=True, due=-2)], {(1, 0): 100}
+    )
     assert solution.tonnes == {(1, 1, 0): approx(70), (2, 1, 0): approx(60)}
     assert solution.key_account_tonnes == approx(130)
 
@@ -116,7 +124,12 @@ def test_a_plan_with_every_key_tonne_on_time_skips_the_late_key_stages(monkeypat
     demands = [d(1, 50, (1, 1.0, 1000), key=True), d(2, 80, (1, 1.0, 5000), due=-1), d(3, 40, (1, 1.0, 3000), due=1)]
     solution = plan("highs", demands, months(100, 2), periods=2)
     assert len(runs) == 2
-    assert solution.tonnes == {(1, 1, 0): approx(50), (2, 1, 0): approx(50), (2, 1, 1): approx(30), (3, 1, 1): approx(40)}
+    assert solution.tonnes == {
+        (1, 1, 0): approx(50),
+        (2, 1, 0): approx(50),
+        (2, 1, 1): approx(30),
+        (3, 1, 1): approx(40),
+    }
 
 
 # -- the reason names the month a position is left out of ---------------------------------
@@ -143,7 +156,9 @@ def test_a_position_left_out_gets_the_reason_of_its_due_month(engine):
 def test_no_hours_in_the_due_month_is_the_reason_even_with_hours_later(engine):
     # Mill 1 is in maintenance in month 0; month 1 is full of d1 (due then, 10 000 RUB/t).
     # d2, due now at 2 000 RUB/t, is out: month 0 has no hours for it.
-    solution = plan(engine, [d(1, 100, (1, 1.0, 10_000), due=1), d(2, 30, (1, 1.0, 2000))], {(1, 0): 0, (1, 1): 100}, periods=2)
+    solution = plan(
+        engine, [d(1, 100, (1, 1.0, 10_000), due=1), d(2, 30, (1, 1.0, 2000))], {(1, 0): 0, (1, 1): 100}, periods=2
+    )
     reason = solution.explanations[2]
     assert (reason.code, reason.mill, reason.period) == ("no_mill", None, 0)
     assert "no mill that can make it has hours in its due period 0" in reason.text
@@ -164,8 +179,19 @@ def random_plant(seed: int, whole: bool = False) -> Problem:
     for i in range(1, rng.randint(3, 5 if whole else 9) + 1):
         chosen = rng.sample(mills, rng.randint(1, len(mills)))
         options = tuple(Option(m, rng.choice([0.5, 1.0, 1.5]), float(rng.randint(-500, 8000))) for m in chosen)
-        demands.append(Demand(i, float(rng.randint(5, 60)), rng.random() < 0.5, options, rng.randint(0, 2), due=rng.randint(-3, periods)))
-    settings = Settings(periods=periods, whole=whole, lateness_penalty=float(rng.choice([300, 3000])), early_months=rng.randint(0, 1))
+        demands.append(
+            Demand(
+                i,
+                float(rng.randint(5, 60)),
+                rng.random() < 0.5,
+                options,
+                rng.randint(0, 2),
+                due=rng.randint(-3, periods),
+            )
+        )
+    settings = Settings(
+        periods=periods, whole=whole, lateness_penalty=float(rng.choice([300, 3000])), early_months=rng.randint(0, 1)
+    )
     return Problem(tuple(demands), hours, settings)
 
 
@@ -189,7 +215,9 @@ def test_whole_plans_follow_the_order_exactly(seed):
     problem = random_plant(seed, whole=True)
     solution = solve(problem, solver="cbc" if seed % 4 == 0 else "highs")
     assert solution.status == "optimal", solution.message
-    assert lexicographic.values(problem, solution.tonnes) == pytest.approx(lexicographic.enumerated_optimum(problem), abs=1e-3)
+    assert lexicographic.values(problem, solution.tonnes) == pytest.approx(
+        lexicographic.enumerated_optimum(problem), abs=1e-3
+    )
 
 
 @pytest.mark.parametrize("seed", range(40))
@@ -209,5 +237,9 @@ def test_no_key_account_is_short_while_its_mill_makes_non_key_work(seed):
         for o in dm.options:
             for t in range(max(0, dm.due - s.early_months), s.periods):
                 if problem.hours[o.mill, t] > 0:
-                    others = {i: x for (i, m, p), x in solution.tonnes.items() if (m, p) == (o.mill, t) and not demands[i].key_account}
+                    others = {
+                        i: x
+                        for (i, m, p), x in solution.tonnes.items()
+                        if (m, p) == (o.mill, t) and not demands[i].key_account
+                    }
                     assert not others, (dm.id, o.mill, t, others)

@@ -10,7 +10,7 @@ from dataclasses import replace
 
 import pytest
 
-from solver.prioritiser import Planner, solve
+from millplan.solver.prioritiser import Planner, solve
 from tests.unit.test_solver_horizon import random_horizon_problem
 
 
@@ -27,7 +27,9 @@ def same_worth(mine, fresh) -> None:
 def test_each_replan_is_worth_a_fresh_solve(seed, whole):
     rng = random.Random(seed)
     problem = random_horizon_problem(seed)
-    problem = replace(problem, settings=replace(problem.settings, whole=whole, stability_penalty=rng.choice([0.0, 300.0])))
+    problem = replace(
+        problem, settings=replace(problem.settings, whole=whole, stability_penalty=rng.choice([0.0, 300.0]))
+    )
     planner = Planner(problem)
     same_worth(planner.solve(), solve(problem))
     for _ in range(4):
@@ -43,7 +45,7 @@ def test_each_replan_is_worth_a_fresh_solve(seed, whole):
 
 def test_a_change_in_place_skips_the_build(monkeypatch):
     # hours and a split lock change the built model; only a shape change rebuilds it
-    import solver.prioritiser as prioritiser
+    import millplan.solver.prioritiser as prioritiser
 
     problem = random_horizon_problem(3)
     builds = []

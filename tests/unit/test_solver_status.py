@@ -15,9 +15,9 @@ from dataclasses import replace
 import pulp
 import pytest
 
-from solver import engines
-from solver.prioritiser import solve
-from solver.problem import Demand, Lock, Option, Problem, Settings, Solution
+from millplan.solver import engines
+from millplan.solver.prioritiser import solve
+from millplan.solver.problem import Demand, Lock, Option, Problem, Settings, Solution
 
 
 @pytest.fixture(params=("highs", "cbc"))
@@ -42,7 +42,10 @@ def hard_whole_problem(seed: int = 7) -> Problem:
     for i in range(1, 121):
         options = tuple(Option(m, rng.randint(5, 25) / 10, -float(rng.randint(10, 50))) for m in mills)
         demands.append(Demand(i, 10.0, False, options, mandatory=True))
-    hours = {(m, 0): 0.8 * sum(o.hours_per_tonne * 10 for dm in demands for o in dm.options if o.mill == m) / 10 for m in mills}
+    hours = {
+        (m, 0): 0.8 * sum(o.hours_per_tonne * 10 for dm in demands for o in dm.options if o.mill == m) / 10
+        for m in mills
+    }
     return Problem(tuple(demands), hours)
 
 
@@ -132,7 +135,9 @@ def test_a_feasible_lot_model_is_not_called_infeasible(engine):
         d(7, 27, (1, 1.5, 1712), priority=1),
         d(8, 63, (1, 1.5, 4445), due=-1),
     ]
-    solution = run(engine, demands, {(1, 0): 120}, min_lot={1: 30}, early_months=1, lateness_penalty=1000, stability_penalty=500)
+    solution = run(
+        engine, demands, {(1, 0): 120}, min_lot={1: 30}, early_months=1, lateness_penalty=1000, stability_penalty=500
+    )
     assert solution.status == "optimal", solution.message
     assert solution.tonnes == {(3, 1, 0): 44, (4, 1, 0): 38, (6, 1, 0): 64}
     assert solution.margin == pytest.approx(44 * 2096 - 38 * 50 - 64 * 205)
@@ -143,7 +148,11 @@ def test_a_feasible_lot_model_is_not_called_infeasible(engine):
 
 def test_mandatory_positions_beyond_a_mill_month_name_it(engine):
     # Mill 1: 100 h this month. Mandatory d1 80 t and d2 50 t, mill 1 only, 1 h/t: 130 h.
-    solution = run(engine, [d(1, 80, (1, 1.0, 100), mandatory=True), d(2, 50, (1, 1.0, 100), mandatory=True), d(3, 5, (1, 1.0, 1))], {(1, 0): 100})
+    solution = run(
+        engine,
+        [d(1, 80, (1, 1.0, 100), mandatory=True), d(2, 50, (1, 1.0, 100), mandatory=True), d(3, 5, (1, 1.0, 1))],
+        {(1, 0): 100},
+    )
     assert solution.status == "infeasible" and not solution.ok and solution.tonnes == {}
     (conflict,) = solution.conflicts
     assert conflict.demands == (1, 2) and conflict.cells == ((1, 0),)
@@ -187,12 +196,26 @@ def test_locks_beyond_hours_in_a_later_month_name_that_month(engine):
         (d(1, 10, mandatory=True), {}, "there is no mill that can make it"),
         (d(1, 10, (2, 1.0, 100), mandatory=True), {}, "none of mills 2 has hours in period 0"),
         (d(1, 10, (1, 1.0, 100), mandatory=True), {"min_lot": {1: 20}}, "below the minimum lot of mills 1"),
-        (d(1, 10, (1, 1.0, 100), mandatory=True, locked=(Lock(1, 0, 4),)), {"whole": True}, "mandatory and whole but only 4 of 10 t"),
-        (d(1, 10, (1, 1.0, 100), mandatory=True, locked=(Lock(1, 1, 10),)), {}, "mandatory this month but locked on mill 1 in period 1"),
+        (
+            d(1, 10, (1, 1.0, 100), mandatory=True, locked=(Lock(1, 0, 4),)),
+            {"whole": True},
+            "mandatory and whole but only 4 of 10 t",
+        ),
+        (
+            d(1, 10, (1, 1.0, 100), mandatory=True, locked=(Lock(1, 1, 10),)),
+            {},
+            "mandatory this month but locked on mill 1 in period 1",
+        ),
     ],
     ids=[
-        "lock-on-wrong-mill", "lock-outside-horizon", "lock-above-tonnes", "mandatory-no-mill", "mandatory-no-hours",
-        "mandatory-below-lot", "mandatory-whole-partly-locked", "mandatory-locked-later",
+        "lock-on-wrong-mill",
+        "lock-outside-horizon",
+        "lock-above-tonnes",
+        "mandatory-no-mill",
+        "mandatory-no-hours",
+        "mandatory-below-lot",
+        "mandatory-whole-partly-locked",
+        "mandatory-locked-later",
     ],
 )
 def test_impossible_single_positions_are_named(engine, demand, settings, words):
@@ -204,7 +227,9 @@ def test_impossible_single_positions_are_named(engine, demand, settings, words):
 
 def test_a_mandatory_whole_position_too_big_for_every_mill_is_named(engine):
     # 150 t at 1 h/t; mills 1 and 2 have 100 h each: it fits split, not whole.
-    solution = run(engine, [d(1, 150, (1, 1.0, 100), (2, 1.0, 100), mandatory=True)], {(1, 0): 100, (2, 0): 100}, whole=True)
+    solution = run(
+        engine, [d(1, 150, (1, 1.0, 100), (2, 1.0, 100), mandatory=True)], {(1, 0): 100, (2, 0): 100}, whole=True
+    )
     assert solution.status == "infeasible"
     assert solution.conflicts[0].demands == (1,) and solution.conflicts[0].cells == ((1, 0), (2, 0))
     assert "none of mills 1, 2 has the hours for all 150 t in period 0" in solution.message
@@ -251,7 +276,10 @@ def test_bad_settings_are_refused_by_name(settings, words):
         (lambda: Problem((d(1, 5, (1, 1.0, 1), (1, 2.0, 1)),), {}), "demand 1 offers a mill twice"),
         (lambda: Problem((d(1, 5, (1, -1.0, 1)),), {}), "demand 1 has negative hours"),
         (lambda: Problem((d(1, 5, (1, 1.0, 1), locked=(Lock(1, 0, -1),)),), {}), "demand 1 has negative locked"),
-        (lambda: Problem((d(1, 5, (1, 1.0, 1), locked=(Lock(1, 0, 1), Lock(1, 0, 2))),), {}), "demand 1 names one mill and period twice"),
+        (
+            lambda: Problem((d(1, 5, (1, 1.0, 1), locked=(Lock(1, 0, 1), Lock(1, 0, 2))),), {}),
+            "demand 1 names one mill and period twice",
+        ),
     ],
 )
 def test_malformed_problems_are_refused_naming_the_entry(problem, words):
@@ -342,7 +370,12 @@ def test_every_kind_of_solve_prints_nothing(capfd, engine):
     print("before", flush=True)
     run(engine, [d(1, 90, (1, 1.0, 1000)), d(2, 60, (1, 1.0, 1200))], {(1, 0): 100, (1, 1): 50}, periods=2, whole=True)
     run(engine, [d(1, 80, (1, 1.0, 2000)), d(2, 50, (1, 1.0, 1000))], {(1, 0): 100}, min_lot={1: 30})
-    run(engine, [d(1, 80, (1, 1.0, 1), mandatory=True), d(2, 60, (1, 1.0, 1), mandatory=True)], {(1, 0): 100}, whole=True)
+    run(
+        engine,
+        [d(1, 80, (1, 1.0, 1), mandatory=True), d(2, 60, (1, 1.0, 1), mandatory=True)],
+        {(1, 0): 100},
+        whole=True,
+    )
     base = hard_whole_problem()
     solve(Problem(base.demands, base.hours, Settings(solver=engine, whole=True, time_limit=0)))
     print("after", flush=True)

@@ -10,7 +10,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Label
 
-from core.i18n import _
+from millplan.core.domain.i18n import _
 
 FIELDS = (
     ("line", _("product line")),
@@ -58,7 +58,9 @@ class PositionFormScreen(ModalScreen[dict | None]):
                 for key, label in FIELDS:
                     with Horizontal(classes="form-row"):
                         yield Label(label, id=f"label-{key}")
-                        yield Input(value=(self.line or "") if key == "line" else "", placeholder=label, id=f"form-{key}")
+                        yield Input(
+                            value=(self.line or "") if key == "line" else "", placeholder=label, id=f"form-{key}"
+                        )
                 yield Checkbox(_("key account (as the CLI's --key)"), id="form-key_account")
             yield Label(_("Enter: next / promise · Tab, space: key account · Esc: cancel"), classes="dialog-help")
 

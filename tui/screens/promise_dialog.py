@@ -9,10 +9,10 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Label
 
-from core.i18n import _
-from core.promise import Promise
-from core.promise_views import displaced_view, promise_text
-from tui.widgets.view_table import ViewTable
+from millplan.core.domain.i18n import _
+from millplan.core.planning.promise import Promise
+from millplan.core.views.promise import displaced_view, promise_text
+from millplan.tui.widgets.view_table import ViewTable
 
 
 class PromiseScreen(ModalScreen[None]):

@@ -1,7 +1,7 @@
 """Full screens over records: the audit history of one object, and the user's inbox.
 
-Both read in a thread worker through core (:func:`core.audit.history` — the rows
-``millplan history`` prints — and :func:`core.notifications.inbox`) and show a table with
+Both read in a thread worker through core (:func:`millplan.core.views.history.history` — the rows
+``millplan history`` prints — and :func:`millplan.core.mail.notifications.inbox`) and show a table with
 the highlighted row in full below it; Esc goes back.
 """
 
@@ -16,12 +16,13 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 from textual.worker import Worker
 
-from core import audit, notifications
-from core.errors import NotFound
-from core.i18n import _
-from core.views import TableView
-from core.workflow_views import history_view, inbox_view
-from tui.widgets.view_table import ViewTable
+from millplan.core.domain.errors import NotFound
+from millplan.core.domain.i18n import _
+from millplan.core.mail import notifications
+from millplan.core.views import history as audit
+from millplan.core.views.tables import TableView
+from millplan.core.views.workflow import history_view, inbox_view
+from millplan.tui.widgets.view_table import ViewTable
 
 HISTORY_LIMIT = 200
 """Audit entries shown at most (newest first); ``millplan history --object`` has them all."""
@@ -81,14 +82,18 @@ class HistoryScreen(Screen[None]):
         table.show(message.view)
         table.focus()
         if not message.view.rows:
-            self.query_one("#history-detail", Static).update(_("No entry in the audit log for {what}.").format(what=self.object_key))
+            self.query_one("#history-detail", Static).update(
+                _("No entry in the audit log for {what}.").format(what=self.object_key)
+            )
         self._describe()
 
     @on(DataTable.RowHighlighted)
     def _describe(self) -> None:
         row = self.query_one(ViewTable).selected
         if row is not None:
-            self.query_one("#history-detail", Static).update(f"{row['at']} {row['login']} {row['action']} {row['object']}: {row['change']}")
+            self.query_one("#history-detail", Static).update(
+                f"{row['at']} {row['login']} {row['action']} {row['object']}: {row['change']}"
+            )
 
 
 class InboxScreen(Screen[None]):
@@ -106,7 +111,12 @@ class InboxScreen(Screen[None]):
     ]
 
     def compose(self) -> ComposeResult:
-        yield Static(_("Inbox of {login} · Esc back").format(login=self.app.login), id="inbox-title", classes="title", markup=False)
+        yield Static(
+            _("Inbox of {login} · Esc back").format(login=self.app.login),
+            id="inbox-title",
+            classes="title",
+            markup=False,
+        )
         yield ViewTable(id="inbox-table")
         with VerticalScroll(id="inbox-scroll", can_focus=False):
             yield Static(_("Reading…"), id="inbox-detail", markup=False)
@@ -127,7 +137,9 @@ class InboxScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="inbox")
     def _read(self) -> None:
-        self.post_message(RecordsRead(inbox_view(notifications.inbox(self.app.store, self.app.login, limit=INBOX_LIMIT))))
+        self.post_message(
+            RecordsRead(inbox_view(notifications.inbox(self.app.store, self.app.login, limit=INBOX_LIMIT)))
+        )
 
     @on(RecordsRead)
     def _show(self, message: RecordsRead) -> None:
@@ -136,10 +148,14 @@ class InboxScreen(Screen[None]):
         table.focus()
         unread = sum(1 for row in message.view.rows if row["unread"])
         self.query_one("#inbox-title", Static).update(
-            _("Inbox of {login}: {unread} unread of {n} · Esc back").format(login=self.app.login, unread=unread, n=len(message.view.rows))
+            _("Inbox of {login}: {unread} unread of {n} · Esc back").format(
+                login=self.app.login, unread=unread, n=len(message.view.rows)
+            )
         )
         if not message.view.rows:
-            self.query_one("#inbox-detail", Static).update(_("No notification for {login}.").format(login=self.app.login))
+            self.query_one("#inbox-detail", Static).update(
+                _("No notification for {login}.").format(login=self.app.login)
+            )
         self._describe()
 
     @on(DataTable.RowHighlighted)

@@ -3,7 +3,7 @@ its diff against the approved revision, conflicts, requests, escalations and rev
 with the acting user's actions on keys.
 
 The pane shows a key only when the user's role offers that action here (core says which,
-:func:`core.approval.offered`) and it fits the section and the revision's state; the
+:func:`millplan.core.views.approval.offered`) and it fits the section and the revision's state; the
 command palette has every action, and every action calls one core service, which checks
 again and whose refusal ("only … may …") is shown as a notification. Actions that re-plan
 (grant, force, a raise request) run in a thread worker.
@@ -11,7 +11,8 @@ again and whose refusal ("only … may …") is shown as a notification. Actions
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from rich.text import Text
 from textual import on, work
@@ -21,22 +22,31 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 from textual.worker import Worker
 
-from core import approval, assignments, conflicts, escalations, requests, reviews
-from core.approval import Board
-from core.diff import diff_view, mills_view
-from core.i18n import _
-from core.model import AssignmentState
-from core.months import Month
-from core.numbers import grouped
-from core.permissions import Action
-from core.views import TableView
-from core.whatif import WhatIf
-from core.workflow_items import Conflict, ConflictState, Escalation, EscalationState, Request, RequestState, Review
-from core.workflow_views import conflicts_view, escalations_view, positions_view, requests_view, reviews_view
-from tui.background import in_thread
-from tui.messages import ApprovalRefreshed, StoreChanged
-from tui.screens.dialogs import ConfirmScreen, FormScreen, ReasonScreen
-from tui.widgets.view_table import ViewTable
+from millplan.core.access.permissions import Action
+from millplan.core.domain.i18n import _
+from millplan.core.domain.model import AssignmentState
+from millplan.core.domain.months import Month
+from millplan.core.domain.numbers import grouped
+from millplan.core.domain.workflow import (
+    Conflict,
+    ConflictState,
+    Escalation,
+    EscalationState,
+    Request,
+    RequestState,
+    Review,
+)
+from millplan.core.planning.diff import diff_view, mills_view
+from millplan.core.planning.whatif import WhatIf
+from millplan.core.views import approval
+from millplan.core.views.approval import Board
+from millplan.core.views.tables import TableView
+from millplan.core.views.workflow import conflicts_view, escalations_view, positions_view, requests_view, reviews_view
+from millplan.core.workflow import assignments, conflicts, escalations, requests, reviews
+from millplan.tui.background import in_thread
+from millplan.tui.messages import ApprovalRefreshed, StoreChanged
+from millplan.tui.screens.dialogs import ConfirmScreen, FormScreen, ReasonScreen
+from millplan.tui.widgets.view_table import ViewTable
 
 SECTIONS = {
     "diff": _("Diff"),
@@ -128,7 +138,7 @@ class ApprovalPane(Vertical):
 
     @property
     def _assignment(self):
-        from tui.widgets.assignment_pane import AssignmentPane  # the pane this one follows
+        from millplan.tui.widgets.assignment_pane import AssignmentPane  # the pane this one follows
 
         return self.app.query_one(AssignmentPane)
 
@@ -151,10 +161,14 @@ class ApprovalPane(Vertical):
 
     def reload(self) -> None:
         if self.line is None:
-            self.query_one("#approval-title", Static).update(_("No mills yet: import the mill register (millplan import mills FILE)."))
+            self.query_one("#approval-title", Static).update(
+                _("No mills yet: import the mill register (millplan import mills FILE).")
+            )
             return
         if self.board is None or (self.board.month, self.board.product_line) != (self.month, self.line):
-            self.query_one("#approval-title", Static).update(_("{month} · {line} · reading…").format(month=self.month, line=self.line))
+            self.query_one("#approval-title", Static).update(
+                _("{month} · {line} · reading…").format(month=self.month, line=self.line)
+            )
         self._read(self.month, self.line)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="approval")
@@ -188,9 +202,15 @@ class ApprovalPane(Vertical):
                 head += " · " + _("director approves")
         self.query_one("#approval-title", Static).update(head)
         # the section bar counts what is open; this line says what is at stake
-        counts = _("Open conflicts: {c}, {t} t short, {m} RUB at stake").format(
-            c=len(b.open_conflicts), t=grouped(sum(c.tonnes_short for c in b.open_conflicts)), m=grouped(b.margin_at_stake),
-        ) if b.open_conflicts else _("No open conflict.")
+        counts = (
+            _("Open conflicts: {c}, {t} t short, {m} RUB at stake").format(
+                c=len(b.open_conflicts),
+                t=grouped(sum(c.tonnes_short for c in b.open_conflicts)),
+                m=grouped(b.margin_at_stake),
+            )
+            if b.open_conflicts
+            else _("No open conflict.")
+        )
         if b.who.notice:  # not a registered user: he may look, not act
             second = b.who.notice
         elif b.latest is not None and b.latest.stale:
@@ -205,14 +225,22 @@ class ApprovalPane(Vertical):
 
     def _show_sections(self) -> None:
         b = self.board
-        counts = {
-            "conflicts": len(b.open_conflicts), "requests": len(b.open_requests),
-            "escalations": len(b.open_escalations), "reviews": len(b.open_reviews),
-        } if b else {}
+        counts = (
+            {
+                "conflicts": len(b.open_conflicts),
+                "requests": len(b.open_requests),
+                "escalations": len(b.open_escalations),
+                "reviews": len(b.open_reviews),
+            }
+            if b
+            else {}
+        )
         bar = Text("s ", style="bold")
         for key, label in SECTIONS.items():
             text = f"{label} {counts[key]}" if counts.get(key) else label
-            bar.append(f"[{text}]" if key == self.section else f" {text} ", style="bold reverse" if key == self.section else "")
+            bar.append(
+                f"[{text}]" if key == self.section else f" {text} ", style="bold reverse" if key == self.section else ""
+            )
             bar.append(" ")
         self.query_one("#approval-sections", Static).update(bar)
 
@@ -263,28 +291,48 @@ class ApprovalPane(Vertical):
         if row is None:
             return _("Nothing here for {month} {line}.").format(month=b.month, line=b.product_line)
         if self.section == "diff":
-            return _("{ref}: {change}, {a} → {b} t").format(ref=row["position"], change=row["change"], a=grouped(row["tonnes_from"], 1), b=grouped(row["tonnes_to"], 1))
+            return _("{ref}: {change}, {a} → {b} t").format(
+                ref=row["position"],
+                change=row["change"],
+                a=grouped(row["tonnes_from"], 1),
+                b=grouped(row["tonnes_to"], 1),
+            )
         item = self._item()
         if self.section == "conflicts" and item is not None:
-            return _("{ref} {customer} (manager {manager}): {t} t short of {month}, {m} RUB at stake — {state}{how}").format(
-                ref=item.position_ref, customer=item.customer, manager=item.sales_manager, t=grouped(item.tonnes_short, 1),
-                month=item.month, m=grouped(item.margin_at_stake), state=item.state.value,
+            return _(
+                "{ref} {customer} (manager {manager}): {t} t short of {month}, {m} RUB at stake — {state}{how}"
+            ).format(
+                ref=item.position_ref,
+                customer=item.customer,
+                manager=item.sales_manager,
+                t=grouped(item.tonnes_short, 1),
+                month=item.month,
+                m=grouped(item.margin_at_stake),
+                state=item.state.value,
                 how=f": {item.resolution}" if item.resolution else "",
             )
         if self.section == "requests" and item is not None:
             return _("{what} — {who}: {why} ({m} RUB at stake) · {state}{answer}").format(
-                what=requests.describe(item), who=item.requested_by, why=item.justification, m=grouped(item.margin_at_stake),
-                state=item.state.value, answer=f" — {item.answered_by}: {item.answer}" if item.answered_by else "",
+                what=requests.describe(item),
+                who=item.requested_by,
+                why=item.justification,
+                m=grouped(item.margin_at_stake),
+                state=item.state.value,
+                answer=f" — {item.answered_by}: {item.answer}" if item.answered_by else "",
             )
         if self.section == "escalations" and item is not None:
             decided = f" · {item.outcome} — {item.decided_by}: {item.decision}" if item.decided_by else ""
             return f"{item.subject} — {item.raised_by}: {item.reason} · {item.state.value}{decided}"
         if self.section == "reviews" and item is not None:
-            text = f"{item.login} {item.verdict}" + (f" {item.position_ref}: {item.reason}" if item.position_ref else "")
+            text = f"{item.login} {item.verdict}" + (
+                f" {item.position_ref}: {item.reason}" if item.position_ref else ""
+            )
             return text + (f" — {item.answered_by}: {item.answer}" if item.answered_by else "")
         if self.section == "positions":
             return f"{row['position']}: " + _("planned {p} t, left out {x} t{why}").format(
-                p=grouped(row["planned"], 1), x=grouped(row["left_out"], 1), why=f" — {row['why']}" if row["why"] else ""
+                p=grouped(row["planned"], 1),
+                x=grouped(row["left_out"], 1),
+                why=f" — {row['why']}" if row["why"] else "",
             )
         return ""
 
@@ -296,7 +344,12 @@ class ApprovalPane(Vertical):
         b = self.board
         if row is None or b is None:
             return None
-        items = {"conflicts": b.conflicts, "requests": b.requests, "escalations": b.escalations, "reviews": b.reviews}.get(self.section, ())
+        items = {
+            "conflicts": b.conflicts,
+            "requests": b.requests,
+            "escalations": b.escalations,
+            "reviews": b.reviews,
+        }.get(self.section, ())
         return next((x for x in items if str(x.id) == row["key"]), None)
 
     def _position(self) -> str | None:
@@ -327,7 +380,10 @@ class ApprovalPane(Vertical):
             self._go(section)
         item = self._item()
         if item is None:
-            self.notify(_("Highlight {what} in the {section} section first.").format(what=what, section=SECTIONS[section]), severity="warning")
+            self.notify(
+                _("Highlight {what} in the {section} section first.").format(what=what, section=SECTIONS[section]),
+                severity="warning",
+            )
         return item
 
     # -- keys shown -----------------------------------------------------------------------
@@ -433,7 +489,12 @@ class ApprovalPane(Vertical):
     def _latest_or_say(self):
         latest = self.board.latest if self.board else None
         if latest is None:
-            self.notify(_("{month} {line} is not planned yet: plan it in the Assignment pane (F4, F5).").format(month=self.month, line=self.line), severity="warning")
+            self.notify(
+                _("{month} {line} is not planned yet: plan it in the Assignment pane (F4, F5).").format(
+                    month=self.month, line=self.line
+                ),
+                severity="warning",
+            )
         return latest
 
     def action_submit(self) -> None:
@@ -461,7 +522,9 @@ class ApprovalPane(Vertical):
         def approve(reason: str | None) -> None:
             self._act(
                 _("Approving"),
-                lambda: assignments.approve(self.app.store, month, line, login=self.app.login, seen=seen, reason=reason),
+                lambda: assignments.approve(
+                    self.app.store, month, line, login=self.app.login, seen=seen, reason=reason
+                ),
                 lambda a: _("{key} approved.").format(key=a.key),
             )
 
@@ -485,17 +548,25 @@ class ApprovalPane(Vertical):
             if yes:
                 self._act(
                     _("Granting request {id} (re-planning)").format(id=request.id),
-                    lambda: requests.grant(self.app.store, request.id, login=self.app.login, seen_version=request.version),
+                    lambda: requests.grant(
+                        self.app.store, request.id, login=self.app.login, seen_version=request.version
+                    ),
                     lambda answered: _("Request {id} granted{plan}.").format(
                         id=request.id,
-                        plan=_(": re-planned, marginal income {m} RUB").format(m=grouped(answered.assignment.marginal_income))
-                        if answered.assignment else _(": the director decides the round"),
+                        plan=_(": re-planned, marginal income {m} RUB").format(
+                            m=grouped(answered.assignment.marginal_income)
+                        )
+                        if answered.assignment
+                        else _(": the director decides the round"),
                     ),
                 )
 
         self.app.push_screen(
-            ConfirmScreen(_("Grant request {id}: {what} ({m} RUB at stake)? The month is re-planned with it.").format(
-                id=request.id, what=requests.describe(request), m=grouped(request.margin_at_stake))),
+            ConfirmScreen(
+                _("Grant request {id}: {what} ({m} RUB at stake)? The month is re-planned with it.").format(
+                    id=request.id, what=requests.describe(request), m=grouped(request.margin_at_stake)
+                )
+            ),
             decided,
         )
 
@@ -508,12 +579,20 @@ class ApprovalPane(Vertical):
             if reason:
                 self._act(
                     _("Refusing request {id}").format(id=request.id),
-                    lambda: requests.refuse(self.app.store, request.id, login=self.app.login, reason=reason, seen_version=request.version),
+                    lambda: requests.refuse(
+                        self.app.store, request.id, login=self.app.login, reason=reason, seen_version=request.version
+                    ),
                     lambda _answered: _("Request {id} refused.").format(id=request.id),
                 )
 
-        self.app.push_screen(ReasonScreen(_("Refuse request {id} ({what}): why? {who} reads it.").format(
-            id=request.id, what=requests.describe(request), who=request.requested_by)), decided)
+        self.app.push_screen(
+            ReasonScreen(
+                _("Refuse request {id} ({what}): why? {who} reads it.").format(
+                    id=request.id, what=requests.describe(request), who=request.requested_by
+                )
+            ),
+            decided,
+        )
 
     def action_reply(self) -> None:
         review = self._need("reviews", _("an objection"))
@@ -524,19 +603,30 @@ class ApprovalPane(Vertical):
             if reply:
                 self._act(
                     _("Answering review {id}").format(id=review.id),
-                    lambda: reviews.answer(self.app.store, review.id, login=self.app.login, reply=reply, seen_version=review.version),
+                    lambda: reviews.answer(
+                        self.app.store, review.id, login=self.app.login, reply=reply, seen_version=review.version
+                    ),
                     lambda _review: _("Objection {id} answered.").format(id=review.id),
                 )
 
-        self.app.push_screen(ReasonScreen(_("Answer {who}'s objection to {ref}: {why}").format(
-            who=review.login, ref=review.position_ref or "", why=review.reason or "")), decided)
+        self.app.push_screen(
+            ReasonScreen(
+                _("Answer {who}'s objection to {ref}: {why}").format(
+                    who=review.login, ref=review.position_ref or "", why=review.reason or ""
+                )
+            ),
+            decided,
+        )
 
     def action_force(self) -> None:
         if self.section == "escalations":
             escalation = self._need("escalations", _("an escalation"))
             if escalation is None or escalation.conflict_id is None:
                 return
-            conflict_id, then = escalation.conflict_id, lambda effect: self._decide_escalation(force=True, effect=effect)
+            conflict_id, then = (
+                escalation.conflict_id,
+                lambda effect: self._decide_escalation(force=True, effect=effect),
+            )
         else:
             conflict = self._need("conflicts", _("a conflict"))
             if conflict is None:
@@ -558,10 +648,16 @@ class ApprovalPane(Vertical):
 
     def _force_effect(self, ref: str, month: Month, effect: WhatIf) -> str:
         """What forcing ``ref`` whole into ``month`` does, in one sentence."""
-        displaced = ", ".join(f"{s.position_ref} {grouped(s.tonnes_change, 1)} t" for s in effect.displaced) or _("nothing")
+        displaced = ", ".join(f"{s.position_ref} {grouped(s.tonnes_change, 1)} t" for s in effect.displaced) or _(
+            "nothing"
+        )
         return _("Forcing {ref} whole into {month} displaces {displaced}; marginal income {a} → {b} RUB ({m}).").format(
-            ref=ref, month=month, displaced=displaced,
-            a=grouped(effect.margin_before), b=grouped(effect.margin_after), m=grouped(effect.margin_change),
+            ref=ref,
+            month=month,
+            displaced=displaced,
+            a=grouped(effect.margin_before),
+            b=grouped(effect.margin_after),
+            m=grouped(effect.margin_change),
         )
 
     def _confirm_force(self, conflict, effect: WhatIf) -> None:
@@ -571,8 +667,12 @@ class ApprovalPane(Vertical):
             if yes:
                 self._act(
                     _("Forcing {ref} in (re-planning)").format(ref=conflict.position_ref),
-                    lambda: conflicts.force_in(self.app.store, conflict.id, login=self.app.login, seen_version=conflict.version),
-                    lambda _forced: _("{ref} forced into {month}; the month re-planned.").format(ref=conflict.position_ref, month=conflict.month),
+                    lambda: conflicts.force_in(
+                        self.app.store, conflict.id, login=self.app.login, seen_version=conflict.version
+                    ),
+                    lambda _forced: _("{ref} forced into {month}; the month re-planned.").format(
+                        ref=conflict.position_ref, month=conflict.month
+                    ),
                 )
 
         self.app.push_screen(ConfirmScreen(question), decided)
@@ -590,17 +690,30 @@ class ApprovalPane(Vertical):
                 self._act(
                     _("Recording the later month for {ref}").format(ref=conflict.position_ref),
                     lambda: conflicts.agree_later(
-                        self.app.store, conflict.id, approval.parse_later(values["month"], conflict.month),
-                        login=self.app.login, reason=values["reason"] or None, seen_version=conflict.version,
+                        self.app.store,
+                        conflict.id,
+                        approval.parse_later(values["month"], conflict.month),
+                        login=self.app.login,
+                        reason=values["reason"] or None,
+                        seen_version=conflict.version,
                     ),
-                    lambda saved: _("{ref} moved to {month}, as agreed.").format(ref=saved.position_ref, month=saved.agreed_month),
+                    lambda saved: _("{ref} moved to {month}, as agreed.").format(
+                        ref=saved.position_ref, month=saved.agreed_month
+                    ),
                 )
 
         self.app.push_screen(
             FormScreen(
                 _("{ref} ({customer}) is {t} t short of {month}: which later month did the client agree?").format(
-                    ref=conflict.position_ref, customer=conflict.customer, t=grouped(conflict.tonnes_short, 1), month=conflict.month),
-                [("month", _("later month YYYY-MM or +1"), str(conflict.month + 1), True), ("reason", _("note (optional)"), "", False)],
+                    ref=conflict.position_ref,
+                    customer=conflict.customer,
+                    t=grouped(conflict.tonnes_short, 1),
+                    month=conflict.month,
+                ),
+                [
+                    ("month", _("later month YYYY-MM or +1"), str(conflict.month + 1), True),
+                    ("reason", _("note (optional)"), "", False),
+                ],
             ),
             decided,
         )
@@ -614,12 +727,22 @@ class ApprovalPane(Vertical):
             if why:
                 self._act(
                     _("Escalating conflict {id}").format(id=conflict.id),
-                    lambda: conflicts.escalate(self.app.store, conflict.id, login=self.app.login, why=why, seen_version=conflict.version),
-                    lambda e: _("Conflict {id} escalated to the director (escalation {e}).").format(id=conflict.id, e=e.id),
+                    lambda: conflicts.escalate(
+                        self.app.store, conflict.id, login=self.app.login, why=why, seen_version=conflict.version
+                    ),
+                    lambda e: _("Conflict {id} escalated to the director (escalation {e}).").format(
+                        id=conflict.id, e=e.id
+                    ),
                 )
 
-        self.app.push_screen(ReasonScreen(_("Escalate {ref} ({m} RUB at stake) to the director: why?").format(
-            ref=conflict.position_ref, m=grouped(conflict.margin_at_stake))), decided)
+        self.app.push_screen(
+            ReasonScreen(
+                _("Escalate {ref} ({m} RUB at stake) to the director: why?").format(
+                    ref=conflict.position_ref, m=grouped(conflict.margin_at_stake)
+                )
+            ),
+            decided,
+        )
 
     def action_decide(self) -> None:
         self._decide_escalation(force=None)
@@ -631,12 +754,16 @@ class ApprovalPane(Vertical):
         if escalation is None:
             return
         fields = [("reason", _("reason (recorded)"), "", True)]
-        conflict = next((c for c in self.board.conflicts if c.id == escalation.conflict_id), None) if self.board else None
+        conflict = (
+            next((c for c in self.board.conflicts if c.id == escalation.conflict_id), None) if self.board else None
+        )
         if force is False:
             fields.insert(0, ("month", _("later month YYYY-MM"), str(conflict.month + 1) if conflict else "", True))
         how = {True: _("force it in"), False: _("accept a later month"), None: _("decide")}[force]
         if effect is not None:  # what forcing displaces, before the director says why
-            how += "\n" + self._force_effect(conflict.position_ref if conflict else escalation.subject, escalation.month, effect)
+            how += "\n" + self._force_effect(
+                conflict.position_ref if conflict else escalation.subject, escalation.month, effect
+            )
         store, login = self.app.store, self.app.login
 
         def decided(values: dict[str, str] | None) -> None:
@@ -644,14 +771,26 @@ class ApprovalPane(Vertical):
                 self._act(
                     _("Deciding escalation {id}").format(id=escalation.id),
                     lambda: escalations.decide(
-                        store, escalation.id, login=login, reason=values["reason"], force=bool(force),
+                        store,
+                        escalation.id,
+                        login=login,
+                        reason=values["reason"],
+                        force=bool(force),
                         later=approval.parse_later(values["month"], escalation.month) if "month" in values else None,
                         seen_version=escalation.version,
                     ),
-                    lambda d: _("Escalation {id} decided: {outcome}.").format(id=escalation.id, outcome=d.escalation.outcome),
+                    lambda d: _("Escalation {id} decided: {outcome}.").format(
+                        id=escalation.id, outcome=d.escalation.outcome
+                    ),
                 )
 
-        self.app.push_screen(FormScreen(_("Escalation {id} ({subject}): {how}").format(id=escalation.id, subject=escalation.subject, how=how), fields), decided)
+        self.app.push_screen(
+            FormScreen(
+                _("Escalation {id} ({subject}): {how}").format(id=escalation.id, subject=escalation.subject, how=how),
+                fields,
+            ),
+            decided,
+        )
 
     def action_agree(self) -> None:
         latest = self._latest_or_say()
@@ -686,11 +825,15 @@ class ApprovalPane(Vertical):
             if reason:
                 self._act(
                     _("Recording objection to {ref}").format(ref=ref),
-                    lambda: reviews.object_to(self.app.store, ref, latest.month, latest.product_line, login=self.app.login, reason=reason),
+                    lambda: reviews.object_to(
+                        self.app.store, ref, latest.month, latest.product_line, login=self.app.login, reason=reason
+                    ),
                     lambda _review: _("Objection to {ref} recorded; the line manager answers it.").format(ref=ref),
                 )
 
-        self.app.push_screen(ReasonScreen(_("Object to {ref}'s line in {key}: why?").format(ref=ref, key=latest.key)), decided)
+        self.app.push_screen(
+            ReasonScreen(_("Object to {ref}'s line in {key}: why?").format(ref=ref, key=latest.key)), decided
+        )
 
     def action_ask_priority(self, raise_: bool = True) -> None:
         ref = self._position_or_say()
@@ -703,12 +846,22 @@ class ApprovalPane(Vertical):
             if why:
                 self._act(
                     _("Asking to {what} {ref}").format(what=what, ref=ref),
-                    lambda: requests.request_priority(self.app.store, ref, raise_=raise_, login=self.app.login, why=why, month=month),
+                    lambda: requests.request_priority(
+                        self.app.store, ref, raise_=raise_, login=self.app.login, why=why, month=month
+                    ),
                     lambda raised: _("Request {id} raised: {what} ({m} RUB at stake).").format(
-                        id=raised.request.id, what=requests.describe(raised.request), m=grouped(raised.request.margin_at_stake)),
+                        id=raised.request.id,
+                        what=requests.describe(raised.request),
+                        m=grouped(raised.request.margin_at_stake),
+                    ),
                 )
 
-        self.app.push_screen(ReasonScreen(_("Ask to {what} the priority of {ref} in {month}: why?").format(what=what, ref=ref, month=month)), decided)
+        self.app.push_screen(
+            ReasonScreen(
+                _("Ask to {what} the priority of {ref} in {month}: why?").format(what=what, ref=ref, month=month)
+            ),
+            decided,
+        )
 
     def action_replace(self) -> None:
         ref = self._position_or_say()
@@ -720,14 +873,21 @@ class ApprovalPane(Vertical):
             if values:
                 self._act(
                     _("Asking to replace {ref}").format(ref=ref),
-                    lambda: requests.request_replacement(self.app.store, ref, values["by"], login=self.app.login, why=values["why"], month=month),
+                    lambda: requests.request_replacement(
+                        self.app.store, ref, values["by"], login=self.app.login, why=values["why"], month=month
+                    ),
                     lambda raised: _("Request {id} raised: {what} ({m} RUB at stake).").format(
-                        id=raised.request.id, what=requests.describe(raised.request), m=grouped(raised.request.margin_at_stake)),
+                        id=raised.request.id,
+                        what=requests.describe(raised.request),
+                        m=grouped(raised.request.margin_at_stake),
+                    ),
                 )
 
         self.app.push_screen(
-            FormScreen(_("Replace {ref} in {month} by another of your positions:").format(ref=ref, month=month),
-                       [("by", _("replacement position DEAL#NO"), "", True), ("why", _("justification"), "", True)]),
+            FormScreen(
+                _("Replace {ref} in {month} by another of your positions:").format(ref=ref, month=month),
+                [("by", _("replacement position DEAL#NO"), "", True), ("why", _("justification"), "", True)],
+            ),
             decided,
         )
 
@@ -741,10 +901,19 @@ class ApprovalPane(Vertical):
                 self._act(
                     _("Asking for a re-approval round"),
                     lambda: requests.request_reapproval(self.app.store, month, line, login=self.app.login, why=why),
-                    lambda raised: _("Request {id} raised: {what}.").format(id=raised.request.id, what=requests.describe(raised.request)),
+                    lambda raised: _("Request {id} raised: {what}.").format(
+                        id=raised.request.id, what=requests.describe(raised.request)
+                    ),
                 )
 
-        self.app.push_screen(ReasonScreen(_("Ask for a re-approval round of {month} {line} with the director: why?").format(month=month, line=line)), decided)
+        self.app.push_screen(
+            ReasonScreen(
+                _("Ask for a re-approval round of {month} {line} with the director: why?").format(
+                    month=month, line=line
+                )
+            ),
+            decided,
+        )
 
 
 def _waiting(item: Conflict | Request | Escalation | Review) -> bool:

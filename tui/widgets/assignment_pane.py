@@ -1,6 +1,6 @@
 """Assignment pane: the month's draft by mill, excluded positions with reasons, totals;
 re-plan in the background, lock or exclude a position, approve. A plan still running
-when the workstation closes is cancelled (:mod:`tui.background`): its solver stops and
+when the workstation closes is cancelled (:mod:`millplan.tui.background`): its solver stops and
 nothing of it is saved."""
 
 from __future__ import annotations
@@ -12,22 +12,28 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 from textual.worker import Worker
 
-from core import assignments, planning
-from core.horizon import DEFAULT_HORIZON, PlanOptions
-from core.errors import NotFound
-from core.i18n import _
-from core.model import Assignment, AssignmentState
-from core.months import Month
-from core.numbers import grouped
-from core.permissions import Action
-from core.views import exclusions_view, lines_view, load_cell
-from tui.background import in_thread
-from tui.messages import AssignmentRefreshed, PlanFinished, StoreChanged
-from tui.screens.dialogs import ConfirmScreen, ReasonScreen
-from tui.widgets.view_table import ViewTable
+from millplan.core.access.permissions import Action
+from millplan.core.domain.errors import NotFound
+from millplan.core.domain.i18n import _
+from millplan.core.domain.model import Assignment, AssignmentState
+from millplan.core.domain.months import Month
+from millplan.core.domain.numbers import grouped
+from millplan.core.planning import run as planning
+from millplan.core.planning.options import DEFAULT_HORIZON, PlanOptions
+from millplan.core.views.tables import exclusions_view, lines_view, load_cell
+from millplan.core.workflow import assignments
+from millplan.tui.background import in_thread
+from millplan.tui.messages import AssignmentRefreshed, PlanFinished, StoreChanged
+from millplan.tui.screens.dialogs import ConfirmScreen, ReasonScreen
+from millplan.tui.widgets.view_table import ViewTable
 
-
-NEEDS = {"plan": Action.PLAN, "lock": Action.EDIT_ASSIGNMENT, "exclude": Action.EDIT_ASSIGNMENT, "submit": Action.SUBMIT, "approve": Action.APPROVE}
+NEEDS = {
+    "plan": Action.PLAN,
+    "lock": Action.EDIT_ASSIGNMENT,
+    "exclude": Action.EDIT_ASSIGNMENT,
+    "submit": Action.SUBMIT,
+    "approve": Action.APPROVE,
+}
 """The core action each key of the pane needs on the shown line."""
 
 
@@ -117,7 +123,10 @@ class AssignmentPane(Vertical):
             )
         summary.update(
             _("Key accounts {key} t · total {tonnes} t · marginal income {income} RUB\n{loads}").format(
-                key=grouped(a.key_account_tonnes), tonnes=grouped(a.tonnes), income=grouped(a.marginal_income), loads=loads
+                key=grouped(a.key_account_tonnes),
+                tonnes=grouped(a.tonnes),
+                income=grouped(a.marginal_income),
+                loads=loads,
             )
         )
         self._explain()
@@ -144,7 +153,9 @@ class AssignmentPane(Vertical):
         head = f"{self.month} · {self.line} (l)" if len(self.lines) > 1 else f"{self.month} · {self.line}"
         if self.planning:
             month, line = self.planning
-            title.update(head + " · " + _("planning {month} {line}… (the screen stays live)").format(month=month, line=line))
+            title.update(
+                head + " · " + _("planning {month} {line}… (the screen stays live)").format(month=month, line=line)
+            )
         elif self.assignment is None:
             title.update(head)
         else:
@@ -162,7 +173,9 @@ class AssignmentPane(Vertical):
         row = self.query_one("#excluded-table", ViewTable).selected
         text = f"{row['position_ref']}: {row['reason']}" if row else ""
         if self.assignment is not None and self.assignment.options is not None:  # how the month was planned
-            text += ("\n" if text else "") + _("Planned with: {options}").format(options=PlanOptions.from_dict(self.assignment.options).describe())
+            text += ("\n" if text else "") + _("Planned with: {options}").format(
+                options=PlanOptions.from_dict(self.assignment.options).describe()
+            )
         self.query_one("#excluded-reason", Static).update(text)
 
     # -- actions ------------------------------------------------------------------------
@@ -186,7 +199,12 @@ class AssignmentPane(Vertical):
         if self.line is None or not self._may("plan"):
             return
         if self.planning:
-            self.notify(_("Already planning {month} {line}: wait for it to finish.").format(month=self.planning[0], line=self.planning[1]), severity="warning")
+            self.notify(
+                _("Already planning {month} {line}: wait for it to finish.").format(
+                    month=self.planning[0], line=self.planning[1]
+                ),
+                severity="warning",
+            )
             return
         self.planning = (self.month, self.line)
         self._show_title()
@@ -198,7 +216,9 @@ class AssignmentPane(Vertical):
         # cancels it and need not wait until the solver notices
         try:
             outcomes = await in_thread(
-                lambda: planning.plan(self.app.store, month, login=self.app.login, product_line=line, first_horizon=DEFAULT_HORIZON)
+                lambda: planning.plan(
+                    self.app.store, month, login=self.app.login, product_line=line, first_horizon=DEFAULT_HORIZON
+                )
             )
         except Exception:
             self._planned()
@@ -220,8 +240,12 @@ class AssignmentPane(Vertical):
         outcome = message.outcome
         self.notify(
             _("Planned {month} {line}: {n} lines, {x} left out ({status}, {seconds:.2f} s)").format(
-                month=outcome.assignment.month, line=outcome.assignment.product_line, n=grouped(len(outcome.assignment.lines)),
-                x=grouped(len(outcome.assignment.exclusions)), status=outcome.solver_status, seconds=outcome.seconds,
+                month=outcome.assignment.month,
+                line=outcome.assignment.product_line,
+                n=grouped(len(outcome.assignment.lines)),
+                x=grouped(len(outcome.assignment.exclusions)),
+                status=outcome.solver_status,
+                seconds=outcome.seconds,
             )
         )
         for note in outcome.notes:
@@ -264,7 +288,9 @@ class AssignmentPane(Vertical):
                 ref = row["position_ref"]
                 self._edited(
                     self.app.attempt(
-                        lambda: assignments.set_excluded(self.app.store, self.month, self.line, ref, False, login=self.app.login)
+                        lambda: assignments.set_excluded(
+                            self.app.store, self.month, self.line, ref, False, login=self.app.login
+                        )
                     )
                 )
                 return
@@ -285,7 +311,9 @@ class AssignmentPane(Vertical):
                     )
                 )
 
-        self.app.push_screen(ReasonScreen(_("Exclude {ref} from {month} by hand: why?").format(ref=ref, month=self.month)), excluded_with)
+        self.app.push_screen(
+            ReasonScreen(_("Exclude {ref} from {month} by hand: why?").format(ref=ref, month=self.month)), excluded_with
+        )
 
     def action_submit(self) -> None:
         """Send the draft (or re-approval revision) to review; on one in review, approve."""
@@ -302,13 +330,26 @@ class AssignmentPane(Vertical):
         def decided(yes: bool | None) -> None:
             if yes:
                 submitted = self.app.attempt(
-                    lambda: assignments.submit(self.app.store, a.month, a.product_line, login=self.app.login, seen=(a.id, a.version))
+                    lambda: assignments.submit(
+                        self.app.store, a.month, a.product_line, login=self.app.login, seen=(a.id, a.version)
+                    )
                 )
                 if submitted is not None:
-                    self.notify(_("{month} {line} revision {n} submitted for review.").format(month=a.month, line=a.product_line, n=a.revision))
+                    self.notify(
+                        _("{month} {line} revision {n} submitted for review.").format(
+                            month=a.month, line=a.product_line, n=a.revision
+                        )
+                    )
                     self._edited(submitted)
 
-        self.app.push_screen(ConfirmScreen(_("Submit {month} {line} revision {n} for review?").format(month=a.month, line=a.product_line, n=a.revision)), decided)
+        self.app.push_screen(
+            ConfirmScreen(
+                _("Submit {month} {line} revision {n} for review?").format(
+                    month=a.month, line=a.product_line, n=a.revision
+                )
+            ),
+            decided,
+        )
 
     def action_approve(self) -> None:
         a = self.assignment
@@ -317,7 +358,9 @@ class AssignmentPane(Vertical):
             return
         if a.state is AssignmentState.APPROVED:
             self.notify(
-                _("Revision {n} is already approved; F5 re-plans into revision {next}.").format(n=a.revision, next=a.revision + 1),
+                _("Revision {n} is already approved; F5 re-plans into revision {next}.").format(
+                    n=a.revision, next=a.revision + 1
+                ),
                 severity="warning",
             )
             return
@@ -327,17 +370,27 @@ class AssignmentPane(Vertical):
         def decided(yes: bool | None) -> None:
             if yes:
                 approved = self.app.attempt(
-                    lambda: assignments.approve(self.app.store, a.month, a.product_line, login=self.app.login, seen=(a.id, a.version))
+                    lambda: assignments.approve(
+                        self.app.store, a.month, a.product_line, login=self.app.login, seen=(a.id, a.version)
+                    )
                 )
                 if approved is not None:
-                    self.notify(_("{month} {line} revision {n} approved.").format(month=a.month, line=a.product_line, n=a.revision))
+                    self.notify(
+                        _("{month} {line} revision {n} approved.").format(
+                            month=a.month, line=a.product_line, n=a.revision
+                        )
+                    )
                     self.post_message(AssignmentRefreshed(approved.month, approved.product_line, approved))
                     self.post_message(StoreChanged())
 
         self.app.push_screen(
             ConfirmScreen(
                 _("Approve {month} {line} revision {n}: {tonnes} t, {income} RUB? It will be frozen.").format(
-                    month=a.month, line=a.product_line, n=a.revision, tonnes=grouped(a.tonnes), income=grouped(a.marginal_income)
+                    month=a.month,
+                    line=a.product_line,
+                    n=a.revision,
+                    tonnes=grouped(a.tonnes),
+                    income=grouped(a.marginal_income),
                 )
             ),
             decided,

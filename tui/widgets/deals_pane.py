@@ -9,19 +9,20 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Static
 
-from core import deals, promise
-from core.deals import DealSummary
-from core.i18n import _
-from core.numbers import grouped
-from core.permissions import Action
-from core.promise import Promise
-from core.views import deals_view
-from tui.background import in_thread
-from tui.messages import DealsRefreshed, StoreChanged
-from tui.screens.dialogs import ConfirmScreen, ReasonScreen
-from tui.screens.position_form import PositionFormScreen
-from tui.screens.promise_dialog import PromiseScreen
-from tui.widgets.view_table import ViewTable
+from millplan.core.access.permissions import Action
+from millplan.core.domain.i18n import _
+from millplan.core.domain.numbers import grouped
+from millplan.core.planning import promise
+from millplan.core.planning.promise import Promise
+from millplan.core.views.tables import deals_view
+from millplan.core.workflow import deals
+from millplan.core.workflow.deals import DealSummary
+from millplan.tui.background import in_thread
+from millplan.tui.messages import DealsRefreshed, StoreChanged
+from millplan.tui.screens.dialogs import ConfirmScreen, ReasonScreen
+from millplan.tui.screens.position_form import PositionFormScreen
+from millplan.tui.screens.promise_dialog import PromiseScreen
+from millplan.tui.widgets.view_table import ViewTable
 
 
 class PromiseComputed(Message):
@@ -83,7 +84,9 @@ class DealsPane(Vertical):
         deal = summary.deal
         lines = [
             _("{number} · {customer}{key} · manager {manager}").format(
-                number=deal.number, customer=deal.customer, manager=deal.sales_manager,
+                number=deal.number,
+                customer=deal.customer,
+                manager=deal.sales_manager,
                 key=" · " + _("KEY ACCOUNT") if deal.is_key_account else "",
             )
         ]
@@ -107,7 +110,9 @@ class DealsPane(Vertical):
         director, or the manager of one of its product lines); core checks each call again."""
         if action in ("accept", "reject"):
             summary = self._selected()
-            return summary is not None and any(self.app.actor.may(Action.DECIDE_DEAL, line=line) for line in _lines(summary))
+            return summary is not None and any(
+                self.app.actor.may(Action.DECIDE_DEAL, line=line) for line in _lines(summary)
+            )
         return True
 
     def _may_decide(self, summary: DealSummary) -> bool:
@@ -134,8 +139,11 @@ class DealsPane(Vertical):
                 self.post_message(StoreChanged())
 
         self.app.push_screen(
-            ConfirmScreen(_("Accept deal {number} ({tonnes} t, {customer})?").format(
-                number=number, tonnes=grouped(summary.tonnes), customer=summary.deal.customer)),
+            ConfirmScreen(
+                _("Accept deal {number} ({tonnes} t, {customer})?").format(
+                    number=number, tonnes=grouped(summary.tonnes), customer=summary.deal.customer
+                )
+            ),
             decided,
         )
 
@@ -176,11 +184,24 @@ class DealsPane(Vertical):
 
     @work(exclusive=True, exit_on_error=False, group="promise")
     async def _promise_typed(self, values: dict) -> None:
-        self.post_message(PromiseComputed(await in_thread(lambda: promise.promise_position(
-            self.app.store, product_line=values["line"], od_mm=values["od_mm"], wall_mm=values["wall_mm"],
-            steel_grade=values["steel_grade"], standard=values["standard"], tonnes=values["tonnes"],
-            price=values["price"], metal_cost=values["metal_cost"], key_account=values["key_account"],
-        ))))
+        self.post_message(
+            PromiseComputed(
+                await in_thread(
+                    lambda: promise.promise_position(
+                        self.app.store,
+                        product_line=values["line"],
+                        od_mm=values["od_mm"],
+                        wall_mm=values["wall_mm"],
+                        steel_grade=values["steel_grade"],
+                        standard=values["standard"],
+                        tonnes=values["tonnes"],
+                        price=values["price"],
+                        metal_cost=values["metal_cost"],
+                        key_account=values["key_account"],
+                    )
+                )
+            )
+        )
 
     def on_worker_state_changed(self, event) -> None:  # noqa: ANN001 - Worker.StateChanged
         # a worker's state messages do not bubble: a failed promise is shown by the app's handler

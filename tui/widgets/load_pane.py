@@ -7,13 +7,13 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
-from core import load
-from core.i18n import _
-from core.load import LoadReport
-from core.numbers import grouped
-from core.views import load_view
-from tui.messages import LoadRefreshed
-from tui.widgets.view_table import ViewTable
+from millplan.core.domain.i18n import _
+from millplan.core.domain.numbers import grouped
+from millplan.core.planning import load
+from millplan.core.planning.load import LoadReport
+from millplan.core.views.tables import load_view
+from millplan.tui.messages import LoadRefreshed
+from millplan.tui.widgets.view_table import ViewTable
 
 
 class LoadPane(Vertical):
@@ -61,12 +61,23 @@ class LoadPane(Vertical):
             if (cell := self.report.cells[code, month])
         )
         until = horizon.until.isoformat() if horizon.until else _("beyond the calendar")
-        text = _("{code} · {name} · line {line}\nload horizon {until}: its {hours} h of accepted, unproduced work, started today\n{months}").format(
-            code=code, name=mill.name, line=mill.product_line, hours=grouped(horizon.booked_hours), until=until, months=months
+        text = _(
+            "{code} · {name} · line {line}\nload horizon {until}: its {hours} h of accepted, unproduced work, started today\n{months}"
+        ).format(
+            code=code,
+            name=mill.name,
+            line=mill.product_line,
+            hours=grouped(horizon.booked_hours),
+            until=until,
+            months=months,
         )
-        planned_ahead = sorted(m for line, m in self.report.forecast_months if line == mill.product_line and m in self.report.months)
+        planned_ahead = sorted(
+            m for line, m in self.report.forecast_months if line == mill.product_line and m in self.report.months
+        )
         if planned_ahead:
-            text += "\n" + _("from the horizon plan's forecast: {months}").format(months=", ".join(str(m) for m in planned_ahead))
+            text += "\n" + _("from the horizon plan's forecast: {months}").format(
+                months=", ".join(str(m) for m in planned_ahead)
+            )
         if self.report.unplaceable_tonnes:
             text += "\n" + _("{tonnes} t accepted fit no mill").format(tonnes=grouped(self.report.unplaceable_tonnes))
         self.query_one("#load-detail", Static).update(text)

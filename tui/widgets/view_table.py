@@ -1,4 +1,4 @@
-"""A DataTable that shows a :class:`core.views.TableView` and keeps its cursor by row key."""
+"""A DataTable that shows a :class:`millplan.core.views.tables.TableView` and keeps its cursor by row key."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 from rich.text import Text
 from textual.widgets import DataTable
 
-from core.views import TableView, cell_text
+from millplan.core.views.tables import TableView, cell_text
 
 TEXT_WIDTH = 22
 """Free-text columns (customer, reason) are cut to this width; the detail line has it all."""
@@ -44,7 +44,12 @@ class ViewTable(DataTable):
         self._rows = {}
         for row in rows:
             cells = [
-                Text(cell_text(row.get(c.key), c), justify="right" if c.numeric else "left", no_wrap=True, overflow="ellipsis")
+                Text(
+                    cell_text(row.get(c.key), c),
+                    justify="right" if c.numeric else "left",
+                    no_wrap=True,
+                    overflow="ellipsis",
+                )
                 for c in view.columns
             ]
             self.add_row(*cells, key=row["key"])

@@ -1,0 +1,229 @@
+"""Who may do what: the acting user (:class:`Actor`) and the one table of actions → roles.
+
+A user is the operating-system login of the terminal or SSH session, registered in the
+store with a role (``millplan users``). Every core service resolves its ``login`` with
+:func:`actor` and calls :func:`require` before it changes anything, so the CLI and the
+workstation can never differ. A refusal raises :class:`~millplan.core.domain.errors.Forbidden`, whose
+message says who may do it; the store writes it to the audit log in a transaction of its
+own (see ``millplan.storage.store.Store``), so the refusal is kept though the action is not.
+
+Two states of a store are special:
+
+- **open** — no user is registered yet: every login may do everything (a single-user
+  workstation, and how a plant starts); registering the first admin ends it.
+- **read-only** — a login that is not registered, once users exist: it may look at
+  everything and change nothing; :attr:`Actor.notice` says so and how to be added.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from millplan.core.domain.errors import Forbidden
+from millplan.core.domain.i18n import _
+from millplan.core.domain.model import Deal, Position, Role, User
+from millplan.core.domain.names import name_key
+
+if TYPE_CHECKING:  # only for annotations: permissions are checked without the store
+    from millplan.storage.repository import Repository
+    from millplan.storage.store import Store
+
+__all__ = ["Action", "Actor", "Forbidden", "Role", "RULES", "actor", "actor_in", "require"]
+
+
+class Scope(enum.Enum):
+    """How far a role's right reaches: anything, only its own product lines, or only the
+    deals it sells (a sales manager's positions)."""
+
+    ANY = "any"
+    OWN_LINE = "own line"
+    OWN_DEAL = "own deal"
+
+
+class Action(str, enum.Enum):
+    """Every action that changes the store. The value is the phrase of the message."""
+
+    IMPORT_MILLS = "import the mill register"
+    IMPORT_PORTFOLIO = "import the order portfolio"
+    DECIDE_DEAL = "accept or reject a deal"
+    PLAN = "run the prioritiser"
+    EDIT_ASSIGNMENT = "edit an assignment (lock, exclude, include)"
+    SUBMIT = "submit an assignment for review"
+    APPROVE = "approve an assignment"
+    APPROVE_OVER_OPEN = "approve an assignment with open conflicts or escalations"
+    APPROVE_DIRECTOR_CHAIN = "approve an assignment whose re-approval round involves the director"
+    REVIEW = "review an assignment (agree or object)"
+    SET_CAPACITY = "set a mill's hours"
+    REQUEST = "ask for a priority change, a replacement or a re-approval"
+    WITHDRAW_REQUEST = "withdraw a request"
+    ANSWER_REQUEST = "answer a sales manager's request"
+    RESOLVE_CONFLICT = "resolve a conflict"
+    ESCALATE = "escalate to the director"
+    DECIDE_ESCALATION = "decide an escalation"
+    MANAGE_USERS = "manage users and roles"
+    ACT_AS = "act as another user (--as)"
+    RESTORE_DATABASE = "restore the database from a backup"
+
+
+RULES: dict[Action, dict[Role, Scope]] = {
+    Action.IMPORT_MILLS: {Role.LINE_MANAGER: Scope.ANY, Role.PLANNER: Scope.ANY, Role.ADMIN: Scope.ANY},
+    Action.IMPORT_PORTFOLIO: {Role.LINE_MANAGER: Scope.ANY, Role.ADMIN: Scope.ANY},
+    Action.DECIDE_DEAL: {Role.LINE_MANAGER: Scope.OWN_LINE, Role.DIRECTOR: Scope.ANY},
+    Action.PLAN: {Role.LINE_MANAGER: Scope.OWN_LINE},
+    Action.EDIT_ASSIGNMENT: {Role.LINE_MANAGER: Scope.OWN_LINE},
+    Action.SUBMIT: {Role.LINE_MANAGER: Scope.OWN_LINE},
+    Action.APPROVE: {Role.LINE_MANAGER: Scope.OWN_LINE, Role.DIRECTOR: Scope.ANY},
+    Action.APPROVE_OVER_OPEN: {Role.DIRECTOR: Scope.ANY},
+    Action.APPROVE_DIRECTOR_CHAIN: {Role.DIRECTOR: Scope.ANY},
+    Action.REVIEW: {Role.PLANNER: Scope.ANY},
+    Action.SET_CAPACITY: {Role.PLANNER: Scope.ANY},
+    Action.REQUEST: {Role.SALES_MANAGER: Scope.OWN_DEAL},
+    Action.WITHDRAW_REQUEST: {Role.SALES_MANAGER: Scope.OWN_DEAL},
+    Action.ANSWER_REQUEST: {Role.LINE_MANAGER: Scope.OWN_LINE, Role.DIRECTOR: Scope.ANY},
+    Action.RESOLVE_CONFLICT: {Role.LINE_MANAGER: Scope.OWN_LINE},
+    Action.ESCALATE: {Role.LINE_MANAGER: Scope.OWN_LINE},
+    Action.DECIDE_ESCALATION: {Role.DIRECTOR: Scope.ANY},
+    Action.MANAGE_USERS: {Role.ADMIN: Scope.ANY},
+    Action.ACT_AS: {Role.ADMIN: Scope.ANY},
+    Action.RESTORE_DATABASE: {Role.ADMIN: Scope.ANY},
+}
+"""The one table of actions → roles (and how far each reaches); README "Roles" shows it."""
+
+ROLE_NAMES = {
+    Role.SALES_MANAGER: _("a sales manager"),
+    Role.LINE_MANAGER: _("a product-line manager"),
+    Role.PLANNER: _("a production planner"),
+    Role.DIRECTOR: _("the director"),
+    Role.ADMIN: _("an admin"),
+}
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The person acting: OS ``login``, ``name``, ``role`` (``None`` when not registered),
+    the product lines he owns, and ``open_store`` when no user is registered at all.
+
+    ``store`` (not compared, not shown) is where :func:`require` writes a refusal made
+    outside any unit of work.
+    """
+
+    login: str
+    name: str
+    role: Role | None
+    lines: tuple[str, ...] = ()
+    open_store: bool = False
+    store: Store | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def read_only(self) -> bool:
+        """An unregistered login of a store that has users: may look, not change."""
+        return self.role is None and not self.open_store
+
+    @property
+    def notice(self) -> str | None:
+        """What an unregistered login is told (None for everyone else)."""
+        if not self.read_only:
+            return None
+        return _(
+            "{login} is not a millplan user: read-only access. Ask an admin to add you "
+            "(millplan users add {login} --name … --role …)."
+        ).format(login=self.login)
+
+    def owns_line(self, line: str | None) -> bool:
+        return line is not None and line in self.lines
+
+    def owns_deal(self, deal: Deal | Position | None) -> bool:
+        """True when ``deal`` (or a position's deal) is sold by this user (by name)."""
+        return deal is not None and name_key(deal.sales_manager) == name_key(self.name)
+
+    def may(self, action: Action, *, line: str | None = None, deal: Deal | Position | None = None) -> bool:
+        """Whether this actor may do ``action`` on product ``line`` / ``deal`` (see RULES)."""
+        if self.open_store:
+            return True
+        scope = RULES[action].get(self.role) if self.role else None
+        if scope is Scope.ANY:
+            return True
+        if scope is Scope.OWN_LINE:
+            return self.owns_line(line)
+        if scope is Scope.OWN_DEAL:
+            return self.owns_deal(deal)
+        return False
+
+
+def actor_in(repo: Repository, login: str, store: Store | None = None) -> Actor:
+    """The :class:`Actor` for ``login`` read through an open repository."""
+    user: User | None = repo.user(login)
+    if user is not None:
+        return Actor(user.login, user.name, user.role, user.lines, store=store)
+    return Actor(login, login, None, open_store=repo.count_users() == 0, store=store)
+
+
+def actor(store: Store, login: str) -> Actor:
+    """The :class:`Actor` for ``login``: his registered role and lines; an unknown login
+    gets a read-only actor (see :attr:`Actor.notice`), or — while no user is registered
+    at all — an actor of an open store who may do everything."""
+    with store.reading() as repo:
+        return actor_in(repo, login, store)
+
+
+def _who(action: Action, line: str | None, deal: Deal | Position | None) -> str:
+    parts = []
+    for role, scope in RULES[action].items():
+        if scope is Scope.OWN_LINE:
+            parts.append(
+                _("the product-line manager of {line}").format(line=line)
+                if line
+                else _("a product-line manager of the line")
+            )
+        elif scope is Scope.OWN_DEAL:
+            parts.append(
+                _("the deal's sales manager ({name})").format(name=deal.sales_manager)
+                if deal
+                else _("the deal's sales manager")
+            )
+        else:
+            parts.append(ROLE_NAMES[role])
+    return " or ".join(parts)
+
+
+def require(
+    actor: Actor,
+    action: Action,
+    *,
+    line: str | None = None,
+    deal: Deal | Position | None = None,
+    target: str | None = None,
+) -> None:
+    """Return if ``actor`` may do ``action`` on ``line`` / ``deal``; else raise
+    :class:`Forbidden`: "only the product-line manager of ТБД or the director may approve
+    an assignment (2027-01/ТБД/r1); ivanov is a sales manager".
+
+    ``target`` is the object's key in the audit log (default: the deal number, else the
+    line, else the action). The refusal is written to the audit log: by the store when
+    raised inside a unit of work (after its rollback), else here at once.
+    """
+    if actor.may(action, line=line, deal=deal):
+        return
+    deal_number = (deal.number if isinstance(deal, Deal) else deal.deal_number) if deal else None
+    key = target or deal_number or line or action.name.lower()
+    if actor.role is None:
+        who_is = _("{login} is not a millplan user (read-only): an admin adds users with millplan users add").format(
+            login=actor.login
+        )
+    else:
+        who_is = _("{login} is {role}").format(login=actor.login, role=ROLE_NAMES[actor.role])
+        if actor.role is Role.LINE_MANAGER:
+            who_is += _(" of {lines}").format(lines=", ".join(actor.lines) or _("no line"))
+    refused = Forbidden(
+        _("only {who} may {action} ({target}); {who_is}").format(
+            who=_who(action, line, deal), action=action.value, target=key, who_is=who_is
+        ),
+        login=actor.login,
+        action=action.name.lower(),
+        target=key,
+    )
+    if actor.store is not None and not actor.store.in_unit_of_work():
+        actor.store.record_refusal(refused)
+    raise refused

@@ -1,0 +1,158 @@
+"""Calendar months as the plant speaks of them: ``YYYY-MM``.
+
+A :class:`Month` is what assignments, capacity and requested delivery dates are keyed by.
+It is stored as the text ``YYYY-MM`` (sortable, readable in any SQL client).
+"""
+
+from __future__ import annotations
+
+import calendar
+import os
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from millplan.core.domain.errors import InvalidInput
+
+_YYYY_MM = re.compile(r"([0-9]{4})-([0-9]{2})")
+
+
+TIMEZONE_ENV = "MILLPLAN_TIMEZONE"
+TODAY_ENV = "MILLPLAN_TODAY"
+
+_today_set: date | None = None
+"""The plant's date set for one command (``--today``), over ``MILLPLAN_TODAY``."""
+
+
+def plant_time(now: datetime | None = None) -> datetime:
+    """``now`` (default: this instant) at the plant: in the ``MILLPLAN_TIMEZONE`` zone (an
+    IANA name such as ``Asia/Yekaterinburg``) if set, else the machine's local time — a
+    Urals plant's month starts five hours before UTC's. Stored times stay UTC.
+
+    Raises :class:`~millplan.core.domain.errors.InvalidInput` for an unknown zone name.
+    """
+    now = now or datetime.now(UTC)
+    zone = os.environ.get(TIMEZONE_ENV)
+    if not zone:
+        return now.astimezone()
+    try:
+        return now.astimezone(ZoneInfo(zone))
+    except (ZoneInfoNotFoundError, ValueError):
+        raise InvalidInput(f"{TIMEZONE_ENV}={zone!r} is not a time zone (e.g. Asia/Yekaterinburg)") from None
+
+
+def plant_clock(at: datetime) -> str:
+    """A stored time (UTC; a naive one is UTC too) as the plant's clock showed it,
+    ``YYYY-MM-DD HH:MM`` (:func:`plant_time`): how history and the inbox show times."""
+    return f"{plant_time(at if at.tzinfo else at.replace(tzinfo=UTC)):%Y-%m-%d %H:%M}"
+
+
+def parse_day(text: str, source: str = TODAY_ENV) -> date:
+    """Strict ``YYYY-MM-DD``; raises :class:`~millplan.core.domain.errors.InvalidInput` naming ``source``
+    (where the text came from) otherwise."""
+    try:
+        if len(text.strip()) != 10:
+            raise ValueError
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise InvalidInput(f"{source}={text!r} is not a date in the form YYYY-MM-DD") from None
+
+
+def plant_today() -> date:
+    """The plant's date, which every "today" and "current month" of millplan reads: the
+    date set by :func:`today_set` (``--today``), else ``MILLPLAN_TODAY`` (``YYYY-MM-DD``;
+    for rehearsals, a cut-over or tests — as frePPLe's *currentdate* parameter), else
+    today at the plant (:func:`plant_time`). Times stamped on rows (audit, approvals)
+    are always the real UTC instant.
+
+    Raises :class:`~millplan.core.domain.errors.InvalidInput` for a ``MILLPLAN_TODAY`` that is not a date.
+    """
+    if _today_set is not None:
+        return _today_set
+    text = os.environ.get(TODAY_ENV)
+    if text:
+        return parse_day(text)
+    return plant_time().date()
+
+
+@contextmanager
+def today_set(day: date) -> Iterator[None]:
+    """Within the block, the plant's date is ``day`` (over ``MILLPLAN_TODAY``)."""
+    global _today_set  # noqa: PLW0603 - one plant date per process, read by every thread
+    previous, _today_set = _today_set, day
+    try:
+        yield
+    finally:
+        _today_set = previous
+
+
+@dataclass(frozen=True, order=True, slots=True)
+class Month:
+    """A calendar month; ``str(Month(2027, 1)) == "2027-01"``.
+
+    Raises ``ValueError`` on a month outside 1–12 or a year outside 1900–2999.
+    """
+
+    year: int
+    month: int
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.month <= 12:
+            raise ValueError(f"month {self.month} is not 1-12")
+        if not 1900 <= self.year <= 2999:
+            raise ValueError(f"year {self.year} is out of range")
+
+    @classmethod
+    def parse(cls, text: str) -> Month:
+        """Parse strict ``YYYY-MM``; raises ``ValueError`` naming the text otherwise."""
+        # ASCII digits only: int() alone would also take "+1", " 1", "1_0" or "２０２７".
+        match = _YYYY_MM.fullmatch(text.strip())
+        try:
+            if match is None:
+                raise ValueError
+            return cls(int(match[1]), int(match[2]))
+        except ValueError:
+            raise ValueError(f"{text!r} is not a month in the form YYYY-MM") from None
+
+    @classmethod
+    def of(cls, day: date | datetime) -> Month:
+        """The month a date falls in."""
+        return cls(day.year, day.month)
+
+    @classmethod
+    def current(cls) -> Month:
+        """The plant's current month: that of :func:`plant_today`."""
+        return cls.of(plant_today())
+
+    def __str__(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"
+
+    def __add__(self, months: int) -> Month:
+        if not isinstance(months, int):
+            return NotImplemented
+        index = self.year * 12 + (self.month - 1) + months
+        return Month(index // 12, index % 12 + 1)
+
+    def __sub__(self, other: Month | int) -> int | Month:
+        """Whole months from ``other`` to ``self``; or, given a number, that many months earlier."""
+        if isinstance(other, int):
+            return self + -other
+        if not isinstance(other, Month):
+            return NotImplemented
+        return (self.year - other.year) * 12 + (self.month - other.month)
+
+    @property
+    def days(self) -> int:
+        """Number of days in the month."""
+        return calendar.monthrange(self.year, self.month)[1]
+
+    @property
+    def first_day(self) -> date:
+        return date(self.year, self.month, 1)
+
+    def range(self, count: int) -> list[Month]:
+        """This month and the ``count - 1`` that follow it."""
+        return [self + i for i in range(count)]

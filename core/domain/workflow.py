@@ -1,0 +1,192 @@
+"""Plain objects of the approval workflow's open items: sales managers' requests,
+conflicts over key-account dates, escalations to the director and reviewers' verdicts.
+
+What leaves the store (:mod:`millplan.storage.workflow_rows`); the rules that move them live in
+:mod:`millplan.core.workflow.requests`, :mod:`millplan.core.workflow.conflicts`, :mod:`millplan.core.workflow.escalations` and
+:mod:`millplan.core.workflow.reviews`. Money is ``Decimal`` RUB, tonnes t, months :class:`Month`, times
+timezone-aware UTC. Every item carries the ``version`` of its row: an answer given on a
+stale read is refused ("changed by X at T — reload").
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from millplan.core.domain.months import Month
+
+
+class RequestKind(str, enum.Enum):
+    """What a sales manager asks for (DESIGN.md, "Sales manager levers")."""
+
+    PRIORITY_RAISE = "priority_raise"
+    PRIORITY_LOWER = "priority_lower"
+    REPLACE = "replace"
+    REAPPROVAL = "reapproval"
+
+
+class RequestState(str, enum.Enum):
+    """``open`` until the product-line manager grants or refuses it, or its sales manager
+    withdraws it."""
+
+    OPEN = "open"
+    GRANTED = "granted"
+    REFUSED = "refused"
+    WITHDRAWN = "withdrawn"
+
+
+class ConflictState(str, enum.Enum):
+    """``open`` and ``escalated`` are unresolved; ``forced`` (locked in), ``later_month``
+    (a later month agreed) and ``closed`` (no longer short after a re-plan) are done."""
+
+    OPEN = "open"
+    ESCALATED = "escalated"
+    FORCED = "forced"
+    LATER_MONTH = "later_month"
+    CLOSED = "closed"
+
+    @property
+    def unresolved(self) -> bool:
+        return self in (ConflictState.OPEN, ConflictState.ESCALATED)
+
+
+class EscalationState(str, enum.Enum):
+    OPEN = "open"
+    DECIDED = "decided"
+
+
+class Outcome(str, enum.Enum):
+    """How an escalation was decided: its conflict ``forced`` in or moved to a
+    ``later_month`` by the director, a re-approval round ``round_decided`` (by his
+    decision or his approval of the revision), or ``moot`` (its conflict closed itself)."""
+
+    FORCED = "forced"
+    LATER_MONTH = "later_month"
+    ROUND_DECIDED = "round_decided"
+    MOOT = "moot"
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    """A sales manager's request on (month, product line), answered by the line's manager.
+
+    ``position_ref`` is the position it is about (``None`` for a re-approval round);
+    ``replacement_ref`` the position to put in its place (replacement only);
+    ``margin_at_stake`` RUB as millplan computed it when the request was raised (see
+    :mod:`millplan.core.workflow.requests` for each kind).
+    """
+
+    id: int
+    kind: RequestKind
+    month: Month
+    product_line: str
+    position_ref: str | None
+    replacement_ref: str | None
+    justification: str
+    margin_at_stake: Decimal
+    state: RequestState
+    requested_by: str
+    requested_at: datetime
+    answered_by: str | None
+    answered_at: datetime | None
+    answer: str | None
+    version: int
+    position_id: int | None = None
+    replacement_id: int | None = None
+
+    @property
+    def key(self) -> str:
+        """Object key in the audit log and notifications."""
+        return f"request {self.id}"
+
+
+@dataclass(frozen=True, slots=True)
+class Conflict:
+    """A key-account position that revision ``revision`` of (month, line) leaves short of
+    its requested month: ``tonnes_short`` t, ``margin_at_stake`` RUB (tonnes short × the
+    position's unit marginal income on its best mill)."""
+
+    id: int
+    assignment_id: int
+    month: Month
+    product_line: str
+    revision: int
+    position_id: int
+    position_ref: str
+    customer: str
+    sales_manager: str
+    requested_month: Month
+    tonnes_short: float
+    margin_at_stake: Decimal
+    state: ConflictState
+    opened_at: datetime
+    agreed_month: Month | None
+    resolution: str | None
+    resolved_by: str | None
+    resolved_at: datetime | None
+    version: int
+
+    @property
+    def key(self) -> str:
+        return f"conflict {self.id}"
+
+
+@dataclass(frozen=True, slots=True)
+class Escalation:
+    """A conflict or a re-approval round raised to the director; ``outcome`` is the
+    decision's stable code (``forced``, ``later_month``, ``approved_round``), ``decision``
+    the director's reason."""
+
+    id: int
+    month: Month
+    product_line: str
+    assignment_id: int | None
+    conflict_id: int | None
+    request_id: int | None
+    raised_by: str
+    raised_at: datetime
+    reason: str
+    state: EscalationState
+    outcome: str | None
+    decision: str | None
+    decided_by: str | None
+    decided_at: datetime | None
+    version: int
+    subject: str = ""
+
+    @property
+    def key(self) -> str:
+        return f"escalation {self.id}"
+
+
+@dataclass(frozen=True, slots=True)
+class Review:
+    """A reviewer's verdict on a revision: ``agree`` to the whole revision, or ``object``
+    to one position's line (``position_ref``) with a reason. An objection is open until
+    the product-line manager answers it (``answer``, ``answered_by``) or the revision is
+    approved over it with a recorded reason."""
+
+    id: int
+    assignment_id: int
+    month: Month
+    product_line: str
+    revision: int
+    login: str
+    verdict: str
+    position_ref: str | None
+    reason: str | None
+    at: datetime
+    answer: str | None
+    answered_by: str | None
+    answered_at: datetime | None
+    version: int
+
+    @property
+    def open(self) -> bool:
+        return self.verdict == "object" and self.answered_at is None
+
+    @property
+    def key(self) -> str:
+        return f"review {self.id}"

@@ -1,0 +1,184 @@
+"""Attributes of every position: compatible mills, productivity, marginal income, high load.
+
+Definitions (also in docs/attributes.md):
+
+* **Compatible mill** — same product line; OD and wall within the mill's ranges
+  (inclusive, mm); steel grade in the mill's list; standard allowed by the mill. Grades and
+  standards are compared after folding Cyrillic/Latin look-alike letters (``Х70`` = ``X70``),
+  case and spacing; a mill entry that names a family (``ТУ``, ``ГОСТ 20295``) allows every
+  standard that starts with it (``ТУ 14-3Р-…``, ``ГОСТ 20295-85``).
+* **Productivity** (t/h) — the mill's norm whose OD and wall band contain the position;
+  else speed (m/h) × mass per metre (kg/m) / 1000, mass per metre
+  ``(OD − wall) × wall × 0.02466`` (DESIGN.md; steel density 7.85 g/cm³).
+* **Unit marginal income** (RUB/t) = price − metal cost − conversion cost: the cost of the
+  mill's norm band that contains the position where the norms table gives one, else the
+  mill's own — so the same position earns differently on different mills.
+* **Marginal income per mill-hour** (RUB/h) = unit marginal income × productivity.
+* **High mill load** — the position's hours per tonne on its best mill exceed
+  :data:`HIGH_LOAD_FACTOR` times the median hours per tonne of the open positions that mill
+  can make: the position eats capacity far faster than the mill's typical order.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import statistics
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from millplan.core.domain.model import Mill, Plant, Position
+
+STEEL_KG_PER_M_FACTOR = 0.02466
+"""kg/m per mm² of (OD − wall) × wall: π × 7.85 g/cm³ / 1000 (DESIGN.md)."""
+
+HIGH_LOAD_FACTOR = 1.5
+"""A position is "high mill load" above this multiple of the mill's median hours per tonne."""
+
+# Cyrillic letters that look like Latin ones, folded so "Х70" (Cyrillic) matches "X70".
+_LOOKALIKES = str.maketrans("АВЕКМНОРСТХУ", "ABEKMHOPCTXY")
+
+
+@functools.lru_cache(maxsize=8192)  # the same few grade and standard names, folded per mill per position
+def fold(text: str) -> str:
+    """Comparison key for grades and standards: upper case, look-alikes folded, spaces collapsed."""
+    text = text.replace("\u00a0", " ").upper().translate(_LOOKALIKES)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def mass_per_metre_kg(od_mm: float, wall_mm: float) -> float:
+    """Steel mass of one metre of pipe, kg/m: ``(OD − wall) × wall × 0.02466`` (DESIGN.md)."""
+    return (od_mm - wall_mm) * wall_mm * STEEL_KG_PER_M_FACTOR
+
+
+def standard_allowed(standard: str, allowed: Iterable[str]) -> bool:
+    """True if ``standard`` is one of ``allowed`` or starts with one followed by a space or '-'."""
+    key = fold(standard)
+    for entry in allowed:
+        family = fold(entry)
+        if key == family or key.startswith(family + " ") or key.startswith(family + "-"):
+            return True
+    return False
+
+
+def incompatibility(position: Position, mill: Mill) -> str | None:
+    """Why ``mill`` cannot make ``position`` (the first failing limit), or ``None`` if it can."""
+    if position.product_line != mill.product_line:
+        return f"product line {mill.product_line}, not {position.product_line}"
+    if not mill.od_min_mm <= position.od_mm <= mill.od_max_mm:
+        return f"OD {position.od_mm:g} mm outside {mill.od_min_mm:g}–{mill.od_max_mm:g} mm"
+    if not mill.wall_min_mm <= position.wall_mm <= mill.wall_max_mm:
+        return f"wall {position.wall_mm:g} mm outside {mill.wall_min_mm:g}–{mill.wall_max_mm:g} mm"
+    if fold(position.steel_grade) not in {fold(g) for g in mill.steel_grades}:
+        return f"steel grade {position.steel_grade} not made"
+    if not standard_allowed(position.standard, mill.standards):
+        return f"standard {position.standard} not certified"
+    return None
+
+
+def productivity(plant: Plant, mill: Mill, od_mm: float, wall_mm: float) -> float:
+    """Tonnes per hour of ``mill`` for a pipe of this size: the norm, else speed × mass/m."""
+    for norm in plant.norms.get(mill.code, ()):
+        if norm.covers(od_mm, wall_mm):
+            return norm.tonnes_per_hour
+    return mill.speed_m_per_h * mass_per_metre_kg(od_mm, wall_mm) / 1000.0
+
+
+def conversion_cost(plant: Plant, mill: Mill, od_mm: float, wall_mm: float) -> Decimal:
+    """RUB/t to convert a pipe of this size on ``mill``: its norm band's cost, else the mill's."""
+    for norm in plant.norms.get(mill.code, ()):
+        if norm.covers(od_mm, wall_mm) and norm.conversion_cost is not None:
+            return norm.conversion_cost
+    return mill.conversion_cost
+
+
+@dataclass(frozen=True, slots=True)
+class MillOption:
+    """How one compatible mill would make one position.
+
+    ``tonnes_per_hour`` t/h; ``hours_per_tonne`` h/t; ``unit_margin`` RUB/t;
+    ``margin_per_hour`` RUB per mill-hour.
+    """
+
+    mill: Mill
+    tonnes_per_hour: float
+    unit_margin: Decimal
+
+    @property
+    def hours_per_tonne(self) -> float:
+        return 1.0 / self.tonnes_per_hour
+
+    @property
+    def margin_per_hour(self) -> Decimal:
+        return self.unit_margin * Decimal(repr(self.tonnes_per_hour))
+
+
+@dataclass(frozen=True, slots=True)
+class PositionAttributes:
+    """Everything the planner sees about one position besides its own fields.
+
+    ``options`` are the compatible mills, best first (most marginal income per hour);
+    ``refusals`` maps each mill of the position's product line that cannot make it to the
+    failing limit (empty when there are options or no mill of that line exists).
+    """
+
+    position: Position
+    options: tuple[MillOption, ...]
+    refusals: dict[str, str]
+    high_mill_load: bool = False
+
+    @property
+    def best(self) -> MillOption | None:
+        return self.options[0] if self.options else None
+
+    @property
+    def no_mill_reason(self) -> str:
+        """One sentence saying why no mill can make the position."""
+        if not self.refusals:
+            return f"no mill of product line {self.position.product_line}"
+        return "no compatible mill: " + "; ".join(f"{code}: {why}" for code, why in sorted(self.refusals.items()))
+
+
+def mill_options(plant: Plant, position: Position) -> tuple[tuple[MillOption, ...], dict[str, str]]:
+    """Compatible mills of ``position`` (best first) and, per refusing mill of its line, why."""
+    options: list[MillOption] = []
+    refusals: dict[str, str] = {}
+    for mill in plant.mills:
+        if mill.product_line != position.product_line:
+            continue
+        why = incompatibility(position, mill)
+        if why is not None:
+            refusals[mill.code] = why
+            continue
+        rate = productivity(plant, mill, position.od_mm, position.wall_mm)
+        if rate <= 0:
+            refusals[mill.code] = "productivity is zero for this size"
+            continue
+        margin = position.price - position.metal_cost - conversion_cost(plant, mill, position.od_mm, position.wall_mm)
+        options.append(MillOption(mill, rate, margin))
+    options.sort(key=lambda o: (-o.margin_per_hour, o.hours_per_tonne, o.mill.code))
+    return tuple(options), ({} if options else refusals)
+
+
+def describe(plant: Plant, positions: Iterable[Position]) -> list[PositionAttributes]:
+    """Attributes of each position, with the high-mill-load flag judged against its peers.
+
+    The median for each mill is taken over the given positions that the mill can make, so
+    pass the whole open book (not a page of it) for a meaningful flag.
+    """
+    described = []
+    for position in positions:
+        options, refusals = mill_options(plant, position)
+        described.append(PositionAttributes(position, options, refusals))
+    per_mill: dict[str, list[float]] = {}
+    for attrs in described:
+        for option in attrs.options:
+            per_mill.setdefault(option.mill.code, []).append(option.hours_per_tonne)
+    medians = {code: statistics.median(values) for code, values in per_mill.items()}
+    result = []
+    for attrs in described:
+        best = attrs.best
+        high = best is not None and best.hours_per_tonne > HIGH_LOAD_FACTOR * medians[best.mill.code]
+        result.append(PositionAttributes(attrs.position, attrs.options, attrs.refusals, high))
+    return result

@@ -1,0 +1,99 @@
+"""The production planner's change of a mill's hours in a month (maintenance, extra shifts)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from millplan.core.access.permissions import Action, actor_in, require
+from millplan.core.domain.errors import InvalidInput, NotFound
+from millplan.core.domain.i18n import _
+from millplan.core.domain.model import Assignment, Plant, Role
+from millplan.core.domain.months import Month
+from millplan.core.domain.numbers import grouped
+from millplan.core.mail.notifications import notify_role, person
+from millplan.storage.repository import Repository
+from millplan.storage.store import Store
+
+STALE_KIND = "stale"
+"""Notification kind of a revision a change of a mill's hours made stale."""
+
+
+@dataclass(frozen=True)
+class CapacityChange:
+    """``mill_code``'s hours in ``month`` went from ``before`` to ``after`` (h); ``stale``
+    are the revisions this marked stale (the line's unapproved latest revision of the
+    month, if any): they must be re-planned before approval."""
+
+    mill_code: str
+    month: Month
+    before: float
+    after: float
+    stale: tuple[Assignment, ...]
+
+
+def set_hours(store: Store, mill_code: str, month: Month, hours: float, *, login: str, reason: str) -> CapacityChange:
+    """Set the available hours (h) of mill ``mill_code`` in ``month``, with the reason
+    (audited under ``MILL/YYYY-MM``). The latest revision of that month for the mill's
+    product line, unless approved, is marked stale — approval refused until re-planned;
+    an approved one stays in force (a re-plan opens the next revision).
+
+    Raises :class:`InvalidInput` for negative hours or an empty reason, :class:`NotFound`
+    for an unknown mill, :class:`Forbidden` unless ``login`` is a production planner.
+    """
+    if hours < 0:
+        raise InvalidInput(f"hours of {mill_code} in {month} cannot be negative ({hours})")
+    if not (reason and reason.strip()):
+        raise InvalidInput(f"changing the hours of {mill_code} in {month} needs a reason (e.g. maintenance)")
+    with store.unit_of_work() as repo:
+        require(actor_in(repo, login, store), Action.SET_CAPACITY, target=f"{mill_code}/{month}")
+        plant = repo.plant()
+        try:
+            mill = plant.mill(mill_code)
+        except KeyError:
+            raise NotFound(
+                f"mill {mill_code} is not in the register (known: {', '.join(m.code for m in plant.mills)})"
+            ) from None
+        before = plant.hours(mill, month)
+        repo.upsert_capacity([(mill_code, month, float(hours))], login, reason.strip())
+        stale = mark_stale(repo, plant, [(mill_code, month, float(hours))], login, reason.strip())
+        return CapacityChange(mill_code, month, before, float(hours), tuple(stale))
+
+
+def mark_stale(
+    repo: Repository, before: Plant, hours: Iterable[tuple[str, Month, float]], login: str, why: str
+) -> list[Assignment]:
+    """Mark stale the unapproved latest revision of each (month, line) whose mill's hours
+    change from ``before`` to the given ``(mill code, month, hours)``; mills new to the
+    register are skipped. The product-line managers of each marked revision's line are
+    told (not ``login`` himself). Returns the revisions marked (see ``Repository.mark_stale``)."""
+    reasons: dict[tuple[Month, str], list[str]] = {}
+    for code, month, new in hours:
+        try:
+            mill = before.mill(code)
+        except KeyError:
+            continue
+        old = before.hours(mill, month)
+        if abs(old - new) > 1e-9:
+            reasons.setdefault((month, mill.product_line), []).append(
+                f"{code} hours in {month} changed from {grouped(old)} h to {grouped(new)} h"
+            )
+    stale: list[Assignment] = []
+    for (month, line), changes in sorted(reasons.items()):
+        marked = repo.mark_stale(month, line, f"{'; '.join(changes)} by {person(repo, login)} ({why})", login)
+        for revision in marked:
+            notify_role(
+                repo,
+                Role.LINE_MANAGER,
+                line=line,
+                event=f"{revision.key} stale v{revision.version}",
+                kind=STALE_KIND,
+                subject=_("{key} is stale: re-plan it").format(key=revision.key),
+                body=_(
+                    "{changes} by {who} ({why}): the {key} revision cannot be submitted or approved until re-planned."
+                ).format(who=person(repo, login), changes="; ".join(changes), why=why, key=revision.key),
+                object_key=revision.key,
+                by=login,
+            )
+        stale += marked
+    return stale

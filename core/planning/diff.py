@@ -1,0 +1,245 @@
+"""What changed between two revisions of a month's assignment for one product line.
+
+By position: **added** (in the later revision only), **removed** (in the earlier only),
+**moved to another month** (removed here, and held by another month's latest revision),
+**moved to another mill** (its mills differ; its tonnes may differ too) and **tonnes
+changed** (same mills, other tonnes). By mill: tonnes and hours in each revision. The
+CLI (``millplan diff``) and the workstation show the same :class:`RevisionDiff` through
+:func:`diff_view` / :func:`mills_view` / :func:`diff_document`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from millplan.core.domain.errors import InvalidInput, NotFound
+from millplan.core.domain.i18n import _
+from millplan.core.domain.model import Assignment, AssignmentState
+from millplan.core.domain.months import Month
+from millplan.core.views.tables import Column, TableView
+from millplan.solver.prioritiser import MIN_TONNES
+from millplan.storage.store import Store
+
+CHANGES = {
+    "added": _("added"),
+    "removed": _("removed"),
+    "moved_month": _("moved to {month}"),
+    "moved_mill": _("moved mill"),
+    "tonnes_changed": _("tonnes changed"),
+}
+"""Change codes (stable, for scripts) and how people read them."""
+
+
+@dataclass(frozen=True)
+class PositionChange:
+    """One position's change: ``change`` a code of :data:`CHANGES`; tonnes (t) by mill
+    code in the earlier (``mills_from``) and later (``mills_to``) revision; ``month_to``
+    the month now holding it, for ``moved_month``."""
+
+    position_ref: str
+    change: str
+    mills_from: dict[str, float]
+    mills_to: dict[str, float]
+    month_to: Month | None = None
+
+    @property
+    def tonnes_from(self) -> float:
+        return sum(self.mills_from.values())
+
+    @property
+    def tonnes_to(self) -> float:
+        return sum(self.mills_to.values())
+
+    @property
+    def text(self) -> str:
+        return CHANGES[self.change].format(month=self.month_to)
+
+
+@dataclass(frozen=True)
+class MillChange:
+    """A mill's tonnes (t) and hours (h) in the earlier and the later revision."""
+
+    mill_code: str
+    tonnes_from: float
+    tonnes_to: float
+    hours_from: float
+    hours_to: float
+
+
+@dataclass(frozen=True)
+class RevisionDiff:
+    """Revision ``revision_from`` → ``revision_to`` of (``month``, ``product_line``)."""
+
+    month: Month
+    product_line: str
+    revision_from: int
+    revision_to: int
+    positions: tuple[PositionChange, ...] = field(default_factory=tuple)
+    mills: tuple[MillChange, ...] = field(default_factory=tuple)
+
+
+def _by_position(assignment: Assignment) -> dict[str, dict[str, float]]:
+    found: dict[str, dict[str, float]] = {}
+    for line in assignment.lines:
+        mills = found.setdefault(line.position_ref, {})
+        mills[line.mill_code] = mills.get(line.mill_code, 0.0) + line.tonnes
+    return found
+
+
+def _differ(a: float, b: float) -> bool:
+    return abs(a - b) >= MIN_TONNES
+
+
+def compare(a: Assignment, b: Assignment, elsewhere: dict[str, Month] | None = None) -> RevisionDiff:
+    """The changes from revision ``a`` to revision ``b`` (same month and line).
+    ``elsewhere`` maps position refs to the other month whose assignment holds them."""
+    elsewhere = elsewhere or {}
+    before, after = _by_position(a), _by_position(b)
+    changes = []
+    for ref in sorted(before.keys() | after.keys()):
+        old, new = before.get(ref, {}), after.get(ref, {})
+        if not old:
+            changes.append(PositionChange(ref, "added", {}, new))
+        elif not new:
+            month = elsewhere.get(ref)
+            changes.append(PositionChange(ref, "moved_month" if month else "removed", old, {}, month))
+        elif set(old) != set(new):
+            changes.append(PositionChange(ref, "moved_mill", old, new))
+        elif any(_differ(old[m], new[m]) for m in old):
+            changes.append(PositionChange(ref, "tonnes_changed", old, new))
+    mills = []
+    for code in sorted({l.mill_code for l in a.lines} | {l.mill_code for l in b.lines}):
+        tonnes = [sum(l.tonnes for l in r.lines if l.mill_code == code) for r in (a, b)]
+        hours = [sum(l.hours for l in r.lines if l.mill_code == code) for r in (a, b)]
+        mills.append(MillChange(code, tonnes[0], tonnes[1], hours[0], hours[1]))
+    return RevisionDiff(a.month, a.product_line, a.revision, b.revision, tuple(changes), tuple(mills))
+
+
+def revision_diff(
+    store: Store, month: Month, product_line: str, revision_from: int | None = None, revision_to: int | None = None
+) -> RevisionDiff:
+    """The diff of two revisions of (month, line). By default ``revision_to`` is the
+    latest and ``revision_from`` the approved one before it (else the one just before).
+
+    Raises :class:`NotFound` for a month, line or revision not in the store, and
+    :class:`InvalidInput` when there is only one revision or the two are the same.
+    """
+    with store.reading() as repo:
+        revisions = repo.revisions(month, product_line)
+        if not revisions:
+            raise NotFound(f"{month} has no assignment for product line {product_line}")
+        numbers = [number for number, _state in revisions]
+        if len(numbers) == 1:
+            raise InvalidInput(f"{month} {product_line} has only revision {numbers[0]}: nothing to compare it with")
+        to = revision_to or numbers[-1]
+        if revision_from is None:
+            approved = [r for r, state in revisions if r < to and state is AssignmentState.APPROVED]
+            revision_from = approved[-1] if approved else to - 1
+        for number in (revision_from, to):
+            if number not in numbers:
+                raise NotFound(
+                    f"{month} {product_line} has no revision {number} (revisions: {', '.join(map(str, numbers))})"
+                )
+        if revision_from == to:
+            raise InvalidInput(
+                f"{month} {product_line}: revision {to} compared with itself — give two revisions (--from, --to)"
+            )
+        a = repo.assignment(month, product_line, revision_from)
+        b = repo.assignment(month, product_line, to)
+        current = Month.current()
+        window = current.range(max(month - current, 0) + 13)
+        held: dict[int, Month] = {}  # position id → the earliest other month holding it
+        seen: set[Month] = set()
+        for other, line, _revision, _state, tonnes in repo.revision_tonnes(window):  # newest revision first
+            if line == product_line and other != month and other not in seen:
+                seen.add(other)
+                for pid in tonnes:
+                    held[pid] = min(held.get(pid, other), other)
+    refs = {l.position_id: l.position_ref for l in a.lines}
+    return compare(a, b, {refs[pid]: m for pid, m in held.items() if pid in refs})
+
+
+def diff_view(diff: RevisionDiff) -> TableView:
+    """One row per changed position: change, tonnes before and after, mills before and after."""
+    columns = (
+        Column("position", _("Position")),
+        Column("change", _("Change"), wrap=True),
+        Column("tonnes_from", _("From"), "t", True, 1),
+        Column("tonnes_to", _("To"), "t", True, 1),
+        Column("mills", _("Mills"), wrap=True),
+    )
+
+    def mills(by_mill: dict[str, float]) -> str:
+        return "+".join(sorted(by_mill)) or "—"
+
+    rows = tuple(
+        {
+            "key": c.position_ref,
+            "position": c.position_ref,
+            "change": c.text,
+            "tonnes_from": c.tonnes_from,
+            "tonnes_to": c.tonnes_to,
+            "mills": f"{mills(c.mills_from)} → {mills(c.mills_to)}",
+        }
+        for c in diff.positions
+    )
+    title = _("{month} {line}: revision {a} → {b}").format(
+        month=diff.month, line=diff.product_line, a=diff.revision_from, b=diff.revision_to
+    )
+    return TableView(title, columns, rows)
+
+
+def mills_view(diff: RevisionDiff) -> TableView:
+    """One row per mill: tonnes and hours in each revision."""
+    columns = (
+        Column("mill", _("Mill")),
+        Column("tonnes_from", _("t before"), numeric=True, places=1),
+        Column("tonnes_to", _("t after"), numeric=True, places=1),
+        Column("hours_from", _("h before"), numeric=True, places=1),
+        Column("hours_to", _("h after"), numeric=True, places=1),
+    )
+    rows = tuple(
+        {
+            "key": m.mill_code,
+            "mill": m.mill_code,
+            "tonnes_from": m.tonnes_from,
+            "tonnes_to": m.tonnes_to,
+            "hours_from": m.hours_from,
+            "hours_to": m.hours_to,
+        }
+        for m in diff.mills
+    )
+    return TableView(_("By mill"), columns, rows)
+
+
+def diff_document(diff: RevisionDiff) -> dict[str, Any]:
+    """The diff as JSON: tonnes in t, by position and by mill."""
+    return {
+        "month": str(diff.month),
+        "product_line": diff.product_line,
+        "from_revision": diff.revision_from,
+        "to_revision": diff.revision_to,
+        "positions": [
+            {
+                "position": c.position_ref,
+                "change": c.change,
+                "tonnes_from": round(c.tonnes_from, 3),
+                "tonnes_to": round(c.tonnes_to, 3),
+                "mills_from": {k: round(v, 3) for k, v in c.mills_from.items()},
+                "mills_to": {k: round(v, 3) for k, v in c.mills_to.items()},
+                "month_to": str(c.month_to) if c.month_to else None,
+            }
+            for c in diff.positions
+        ],
+        "mills": [
+            {
+                "mill": m.mill_code,
+                "tonnes_from": round(m.tonnes_from, 3),
+                "tonnes_to": round(m.tonnes_to, 3),
+                "hours_from": round(m.hours_from, 3),
+                "hours_to": round(m.hours_to, 3),
+            }
+            for m in diff.mills
+        ],
+    }

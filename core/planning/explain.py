@@ -1,0 +1,203 @@
+"""The prioritiser's reasons in a planner's terms: mill codes, months, RUB per mill-hour.
+
+The solver explains by ids and periods (:class:`millplan.solver.problem.Explanation`); this module
+names them and says, for a position left out of its month or planned late, what binds:
+no compatible mill (which limit), the binding mill-month and what an hour of it is worth
+at the margin (its shadow price, RUB/h) against what the position earns per hour there,
+after what books the mill-month (key-account, locked, better-paying work). Infeasible
+input (mandatory positions beyond capacity, a lock on a mill that cannot make the size)
+is told by naming the positions (``DEAL#NO``) and the mill-months (``M1 in 2027-02``) in
+conflict, each once.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Mapping, Sequence
+from decimal import Decimal
+
+from millplan.core.domain.model import Exclusion, ForecastLine, Position
+from millplan.core.domain.months import Month
+from millplan.core.domain.numbers import grouped
+from millplan.solver.problem import Conflict, Explanation, Solution, report_tonnes
+
+CODES = {
+    "no_mill": "no_hours",
+    "unprofitable": "negative_margin",
+    "capacity": "capacity_better_paying",
+    "key_accounts": "capacity_key_accounts",
+}
+"""Solver reason → the store's stable ``reason_code`` (other codes are kept as they are:
+``late``, ``min_lot``, ``whole``, ``reserved``, ``stability``, ``locked``)."""
+
+
+def reason_code(explanation: Explanation) -> str:
+    return CODES.get(explanation.code, explanation.code)
+
+
+def rub(value: float | None) -> Decimal | None:
+    """RUB (or RUB/h) as money, two places; ``None`` for none or an infinite rate."""
+    if value is None or not math.isfinite(value):
+        return None
+    return Decimal(repr(value)).quantize(Decimal("0.01"))
+
+
+def _worth(mill: str, month: Month, price: float | None, earns: float | None) -> str:
+    """ "M1's hours in 2027-02 are worth 490 000 RUB/h at the margin (shadow price) against
+    90 000 RUB/h this position earns there"."""
+    text = f"{mill}'s hours in {month} are worth {grouped(price or 0.0)} RUB/h at the margin (shadow price)"
+    if earns is not None and math.isfinite(earns):
+        text += f" against {grouped(earns)} RUB/h this position earns there"
+    return text
+
+
+def reason_text(e: Explanation, mill: str | None, month: Month | None, mills: Sequence[str]) -> str:
+    """The sentence for one solver explanation, ``mill`` and ``month`` naming its binding
+    mill-month (``None`` where none applies), ``mills`` the codes that can make it."""
+    short = f"{grouped(e.tonnes_short, 1)} t"
+    where = f"{mill} in {month}" if mill and month else ""
+    # a late position's earns_per_hour is the lateness it would save, not what it earns
+    worth = _worth(mill, month, e.shadow_price, None if e.code == "late" else e.earns_per_hour) if where else ""
+
+    def booked() -> str:
+        # what holds the hours, by standing (key accounts, locks, better pay), then their price
+        by = f"{mill} is booked by {e.booked.said(grouped)}; " if e.booked and mill else ""
+        return f"capacity fully booked in {month}: {by}{worth}"
+
+    texts: dict[str, Callable[[], str]] = {
+        "no_mill": lambda: f"no hours on {', '.join(mills) or 'any mill'} in {month or 'the months it may be made'}",
+        "min_lot": lambda: (
+            f"{short} is below the minimum lot on {where}"
+            if where
+            else f"{short} is below the minimum lot of every mill that can make it"
+        ),
+        "unprofitable": lambda: (
+            f"it earns {grouped(e.earns_per_hour or 0.0)} RUB/h on {where}: planning it loses money"
+        ),
+        "capacity": booked,
+        "key_accounts": booked,
+        "reserved": booked,
+        "whole": lambda: f"it does not fit whole into what is left of {where}: {worth}",
+        "stability": lambda: f"room on {where} would mean moving lines of the approved revision: {worth}",
+        "locked": lambda: "its locks cap it and no other mill or month is open to it",
+        "late": lambda: (
+            f"made late: {mill}'s hours in {month} are worth {grouped(e.shadow_price or 0.0)} RUB/h at the margin, "
+            f"making it on time would save {grouped(e.earns_per_hour or 0.0)} RUB/h of lateness, no more than that"
+            if where
+            else "made late: no mill that can make it has hours in its month"
+        ),
+    }
+    if e.code == "late" and e.held in texts and e.held != "min_lot" and where:
+        # its month's hours are held, whatever they are worth; the lateness saved for scale
+        saves = f", making it on time would save {grouped(e.earns_per_hour or 0.0)} RUB/h of lateness"
+        return "made late: " + texts[e.held]() + saves
+    return texts.get(e.code, lambda: e.text)()
+
+
+def exclusion(
+    position: Position,
+    open_tonnes: float,
+    planned_now: float,
+    later: Sequence[ForecastLine],
+    explanation: Explanation | None,
+    mill_codes: Mapping[int, str],
+    mills: Sequence[str],
+    plan_month: Month,
+    also_full: Sequence[tuple[str, float, float]] = (),
+) -> Exclusion:
+    """The exclusion of a position due by ``plan_month`` that the plan makes ``planned_now``
+    t of (of ``open_tonnes`` t): tonnes planned for later months of the horizon
+    (``later``) are named first, then the solver's reason. A position made in full later
+    without a reason of its own (overdue already) is said to be planned late.
+    ``also_full`` — (mill code, shadow price, earns) RUB/h in the plan month of its other
+    mills whose hours are worth more than it earns there — are named after the reason."""
+    left_out = report_tonnes(open_tonnes - planned_now)
+    parts = []
+    if planned_now:
+        parts.append(f"{grouped(planned_now, 1)} t of {grouped(open_tonnes, 1)} t planned")
+    by_month: dict[Month, float] = {}
+    for line in later:
+        by_month[line.month] = by_month.get(line.month, 0.0) + line.tonnes
+    if by_month:
+        parts.append(", ".join(f"{grouped(t, 1)} t planned for {m}" for m, t in sorted(by_month.items())))
+    if explanation is None:
+        code, mill, month, price, earns = "late", None, None, None, None
+        parts.append(f"not made in {plan_month}: an earlier month's work or other positions fill its mills")
+    else:
+        code = reason_code(explanation)
+        mill = mill_codes.get(explanation.mill) if explanation.mill is not None else None
+        month = plan_month + explanation.period if explanation.period is not None else None
+        price, earns = rub(explanation.shadow_price), rub(explanation.earns_per_hour)
+        parts.append(reason_text(explanation, mill, month, mills))
+        if explanation.code in ("capacity", "key_accounts"):
+            parts += [
+                f"{code} full too: {grouped(price_there)} RUB/h against {grouped(earns_there)} RUB/h"
+                for code, price_there, earns_there in also_full
+                if code != mill
+            ]
+    return Exclusion(
+        position.id,
+        position.ref,
+        left_out,
+        code,
+        "; ".join(parts),
+        mill_code=mill,
+        month=month,
+        shadow_price=price,
+        earns_per_hour=earns,
+    )
+
+
+LISTED = 10
+"""Positions, mills or mill-months named in one list of a message before "… and K more"."""
+
+_CELLS = re.compile(r"mill \d+ in period -?\d+(?:, mill \d+ in period -?\d+)*")
+_CELL = re.compile(r"mill (\d+) in period (-?\d+)")
+_DEMANDS = re.compile(r"\bdemands? (\d+(?:, \d+)*)")
+_MILLS = re.compile(r"\bmills? (\d+(?:, \d+)*)")
+_PERIOD = re.compile(r"\bperiod (-?\d+)")
+_THOUSANDS = re.compile(r"\b\d{1,3}(?:,\d{3})+(?:\.\d+)?\b")
+
+
+def listed(names: Sequence[str]) -> str:
+    """``"A, B, C"``; beyond :data:`LISTED` names, the first of them and ``"… and K more"``."""
+    if len(names) <= LISTED:
+        return ", ".join(names)
+    return f"{', '.join(names[:LISTED])} … and {len(names) - LISTED} more"
+
+
+def named(text: str, refs: Mapping[int, str], mill_codes: Mapping[int, str], plan_month: Month) -> str:
+    """A solver sentence in a planner's terms: demand ids as position refs, mill ids as
+    codes and periods as months (``mill 3 in period 1`` → ``M1 in 2027-02``), each list of
+    them capped by :func:`listed`, and numbers grouped as the plant writes them
+    (``1,702.0`` → ``1 702.0``, :func:`millplan.core.domain.numbers.grouped`)."""
+    text = _THOUSANDS.sub(lambda m: m[0].replace(",", " "), text)
+    text = _CELLS.sub(
+        lambda run: listed(
+            [f"{mill_codes.get(int(m[1]), m[1])} in {plan_month + int(m[2])}" for m in _CELL.finditer(run[0])]
+        ),
+        text,
+    )
+    text = _DEMANDS.sub(lambda m: listed([refs.get(int(i), i) for i in m[1].split(", ")]), text)
+    text = _MILLS.sub(lambda m: listed([mill_codes.get(int(i), i) for i in m[1].split(", ")]), text)
+    return _PERIOD.sub(lambda m: str(plan_month + int(m[1])), text)
+
+
+def conflicts_message(
+    conflicts: Sequence[Conflict], refs: Mapping[int, str], mill_codes: Mapping[int, str], plan_month: Month
+) -> str:
+    """Why mandatory positions and locks cannot all be kept: the solver's account of each
+    conflict, which names its positions and mill-months once (:func:`named`)."""
+    return "the mandatory and locked positions cannot all be kept — " + "; ".join(
+        named(c.text, refs, mill_codes, plan_month) for c in conflicts
+    )
+
+
+def why_no_plan(solution: Solution, refs: Mapping[int, str], mill_codes: Mapping[int, str], plan_month: Month) -> str:
+    """Why ``solution`` has no plan, named: its conflicts (:func:`conflicts_message`) or
+    its message. ``refs`` must name every demand of the problem and ``mill_codes`` every
+    mill, so that no solver id reaches the user."""
+    if solution.conflicts:
+        return conflicts_message(solution.conflicts, refs, mill_codes, plan_month)
+    return named(solution.message, refs, mill_codes, plan_month)

@@ -1,0 +1,212 @@
+"""How a product line is planned over its horizon: the planner's options.
+
+A revision keeps the options it was planned with (:meth:`PlanOptions.as_dict`), so a
+re-plan without new options plans the same way and the workstation can show them.
+Positions are named by reference (``DEAL#NO``) and mills by code, as planners write them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from millplan.core.domain.errors import InvalidInput
+from millplan.core.domain.model import parse_position_ref
+from millplan.core.domain.months import Month
+from millplan.solver.problem import LATENESS_PENALTY, MAX_PERIODS, SOLVER_NAMES
+
+DEFAULT_HORIZON = 3
+"""Months the workstation and the CLI plan a month with the first time (the plan month
+and the two after it); a re-plan keeps the horizon the month was planned with."""
+
+DEFAULT_TIME_LIMIT = 5.0
+"""Seconds a plan gets when its options set no time limit (all its product lines
+together; also a what-if's or re-plan's solve): a plan that can be improved for longer
+stops at a gap it reports. Not kept with the revision."""
+
+NO_PLAN_RETRY = 3
+"""A line that finds no plan at all within :data:`DEFAULT_TIME_LIMIT` is solved again for
+up to this many times that limit more (said in a note); then the plan fails, asking for a
+longer time limit."""
+
+
+@dataclass(frozen=True)
+class MonthLock:
+    """A position held on one mill in one month: ``tonnes`` t, or (``None``) all it has
+    left to make."""
+
+    position: str
+    mill: str
+    month: Month
+    tonnes: float | None = None
+
+    def __str__(self) -> str:
+        amount = "" if self.tonnes is None else f":{self.tonnes:g}"
+        return f"{self.position}={self.mill}@{self.month}{amount}"
+
+
+@dataclass(frozen=True)
+class PlanOptions:
+    """The options of one plan (all combinable).
+
+    * ``horizon``: months planned, from the plan month (1 to 12); the first is the
+      month's assignment, the rest its forecast. The core's default is the month alone
+      (so a request's or a what-if's re-plan of a month planned before options were kept
+      changes nothing else); the fronts plan :data:`DEFAULT_HORIZON` months the first time.
+    * ``whole``: a position is made on one mill in one month, never split.
+    * ``min_lot``: mill code → least tonnes (t) of a position on it in a month.
+    * ``mandatory``: positions (``DEAL#NO``) that must be in the plan month in full.
+    * ``locks``: positions held on a mill in a month (:class:`MonthLock`).
+    * ``lateness_penalty``: RUB per tonne per month made after its requested month.
+    * ``early_months``: a position may be made at most this many months early.
+    * ``stability``: RUB per tonne changed against the last approved revision.
+    * ``solver``: ``highs`` or ``cbc``; ``time_limit`` s (``None``: none); ``gap`` %.
+
+    Raises :class:`InvalidInput` naming the option when one is out of range.
+    """
+
+    horizon: int = 1
+    whole: bool = False
+    min_lot: Mapping[str, float] = field(default_factory=dict)
+    mandatory: tuple[str, ...] = ()
+    locks: tuple[MonthLock, ...] = ()
+    lateness_penalty: Decimal = Decimal(repr(LATENESS_PENALTY))
+    early_months: int = 0
+    stability: Decimal = Decimal(0)
+    solver: str = "highs"
+    time_limit: float | None = None
+    gap: float = 0.0
+
+    @property
+    def searches(self) -> bool:
+        """Whether plans with these options are a search (whole positions or lots), which a
+        time limit stops at a reported gap; else an LP, solved to its optimum."""
+        return self.whole or bool(self.min_lot)
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.horizon <= MAX_PERIODS:
+            raise InvalidInput(f"horizon must be 1 to {MAX_PERIODS} months, not {self.horizon}")
+        if self.solver not in SOLVER_NAMES:
+            raise InvalidInput(f"unknown solver {self.solver!r}: use {' or '.join(SOLVER_NAMES)}")
+        for name in ("lateness_penalty", "early_months", "stability", "gap"):
+            if getattr(self, name) < 0:
+                raise InvalidInput(f"{name.replace('_', ' ')} must not be negative, not {getattr(self, name)}")
+        if self.gap >= 100:
+            raise InvalidInput(f"gap is a percentage below 100, not {self.gap}")
+        if self.time_limit is not None and self.time_limit <= 0:
+            raise InvalidInput(f"time limit must be positive seconds, not {self.time_limit}")
+        for code, tonnes in self.min_lot.items():
+            if tonnes < 0:
+                raise InvalidInput(f"minimum lot of {code} must not be negative, not {tonnes}")
+        for ref in (*self.mandatory, *(lock.position for lock in self.locks)):
+            parse_position_ref(ref)
+
+    def changed(self, **changes: Any) -> PlanOptions:
+        """These options with ``changes`` (field → value) applied; unknown fields raise
+        :class:`InvalidInput`."""
+        known = {f.name for f in fields(self)}
+        unknown = set(changes) - known
+        if unknown:
+            raise InvalidInput(f"unknown plan option(s): {', '.join(sorted(unknown))}")
+        return replace(self, **changes)
+
+    def as_changes(self) -> dict[str, Any]:
+        """Every option as field → value: applied with :meth:`changed`, they reset another
+        set of options to these."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+    def as_dict(self) -> dict[str, Any]:
+        """A JSON-ready document (money as strings), read back by :meth:`from_dict`."""
+        return {
+            "horizon": self.horizon,
+            "whole": self.whole,
+            "min_lot": dict(sorted(self.min_lot.items())),
+            "mandatory": list(self.mandatory),
+            "locks": [
+                {"position": l.position, "mill": l.mill, "month": str(l.month), "tonnes": l.tonnes} for l in self.locks
+            ],
+            "lateness_penalty": str(self.lateness_penalty.quantize(Decimal("0.01"))),
+            "early_months": self.early_months,
+            "stability": str(self.stability.quantize(Decimal("0.01"))),
+            "solver": self.solver,
+            "time_limit": self.time_limit,
+            "gap": self.gap,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any] | None) -> PlanOptions:
+        """Options saved by :meth:`as_dict`; ``None`` or missing keys give the defaults."""
+        if not data:
+            return cls()
+        values = dict(data)
+        if "locks" in values:
+            values["locks"] = tuple(
+                MonthLock(l["position"], l["mill"], Month.parse(l["month"]), l.get("tonnes")) for l in values["locks"]
+            )
+        if "mandatory" in values:
+            values["mandatory"] = tuple(values["mandatory"])
+        for money in ("lateness_penalty", "stability"):
+            if money in values:
+                values[money] = Decimal(values[money])
+        return cls().changed(**values)
+
+    def describe(self) -> str:
+        """One line for people: only what differs from the defaults, e.g.
+        ``horizon 3 months · whole positions · min lot M1 50 t``."""
+        parts = [f"horizon {self.horizon} month{'s' if self.horizon > 1 else ''}"]
+        if self.whole:
+            parts.append("whole positions")
+        if self.min_lot:
+            parts.append("min lot " + ", ".join(f"{code} {t:g} t" for code, t in sorted(self.min_lot.items())))
+        if self.mandatory:
+            parts.append("mandatory " + ", ".join(self.mandatory))
+        if self.locks:
+            parts.append("locked " + ", ".join(str(l) for l in self.locks))
+        if self.lateness_penalty != Decimal(repr(LATENESS_PENALTY)):
+            parts.append(f"lateness {self.lateness_penalty:.0f} RUB/t·month")
+        if self.early_months:
+            parts.append(f"up to {self.early_months} month(s) early")
+        if self.stability:
+            parts.append(f"stability {self.stability:.0f} RUB/t")
+        if self.solver != "highs":
+            parts.append(f"solver {self.solver}")
+        if self.time_limit is not None:
+            parts.append(f"time limit {self.time_limit:g} s")
+        if self.gap:
+            parts.append(f"gap {self.gap:g} %")
+        return " · ".join(parts)
+
+
+def parse_min_lot(items: list[str]) -> dict[str, float]:
+    """``["M1=50", "M2=20.5"]`` → ``{"M1": 50.0, "M2": 20.5}`` (t). Raises
+    :class:`InvalidInput` naming the item that is not ``MILL=TONNES``."""
+    result = {}
+    for item in items:
+        code, sep, tonnes = item.partition("=")
+        try:
+            if not sep or not code.strip():
+                raise ValueError
+            result[code.strip()] = float(tonnes)
+        except ValueError:
+            raise InvalidInput(f"--min-lot {item!r}: write MILL=TONNES, e.g. M1=50") from None
+    return result
+
+
+def parse_lock(item: str) -> MonthLock:
+    """``"D1#1=M1@2027-02"`` (all its open tonnes) or ``"D1#1=M1@2027-02:40"`` (40 t).
+    Raises :class:`InvalidInput` naming the item when it does not read so."""
+    ref, sep, rest = item.rpartition("=")
+    mill, at, when = rest.partition("@")
+    month, colon, tonnes = when.partition(":")
+    try:
+        if not (sep and at and mill.strip()):
+            raise ValueError
+        parse_position_ref(ref)
+        amount = float(tonnes) if colon else None
+        if amount is not None and amount <= 0:
+            raise ValueError
+        return MonthLock(ref.strip(), mill.strip(), Month.parse(month.strip()), amount)
+    except (ValueError, InvalidOperation, InvalidInput):
+        raise InvalidInput(f"--lock {item!r}: write POSITION=MILL@YYYY-MM[:TONNES], e.g. D1#1=M1@2027-02") from None

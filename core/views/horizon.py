@@ -1,0 +1,70 @@
+"""The horizon plan's tables, as data: later months' lines (the forecast) and the shadow
+price of every mill-month (RUB per mill-hour)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from millplan.core.domain.errors import NotFound
+from millplan.core.domain.i18n import _
+from millplan.core.domain.model import Assignment
+from millplan.core.domain.months import Month
+from millplan.core.views.tables import Column, TableView
+from millplan.storage.store import Store
+
+
+def last_plans(store: Store, month: Month, product_line: str | None = None) -> list[Assignment]:
+    """The latest revision of ``month`` for ``product_line`` (or for every line planned).
+
+    Raises :class:`NotFound` when none is planned.
+    """
+    with store.reading() as repo:
+        lines = [product_line] if product_line else repo.plant().product_lines
+        found = [a for a in (repo.assignment(month, line) for line in lines) if a is not None]
+    if not found:
+        raise NotFound(
+            f"{month} has no plan{' for product line ' + product_line if product_line else ''}; run the prioritiser first"
+        )
+    return found
+
+
+def prices_view(assignment: Assignment) -> TableView:
+    """Mills × months of the plan's horizon: what one more hour would earn, RUB/h."""
+    months = sorted({p.month for p in assignment.shadow_prices})
+    mills = sorted({p.mill_code for p in assignment.shadow_prices})
+    price = {(p.mill_code, p.month): p.rub_per_hour for p in assignment.shadow_prices}
+    columns = (Column("mill", _("Mill")), *(Column(str(m), str(m), _("RUB/h"), True) for m in months))
+    rows = []
+    for code in mills:
+        row: dict[str, Any] = {"key": code, "mill": code}
+        row.update({str(m): price.get((code, m)) for m in months})
+        rows.append(row)
+    title = _("Shadow prices of mill hours — {month} {line}, revision {revision}").format(
+        month=assignment.month, line=assignment.product_line, revision=assignment.revision
+    )
+    return TableView(title, columns, tuple(rows))
+
+
+def forecast_view(assignment: Assignment) -> TableView:
+    """The plan's lines in the months after the plan month, by month and mill."""
+    columns = (
+        Column("month", _("Month")),
+        Column("mill", _("Mill")),
+        Column("position", _("Position")),
+        Column("key_account", _("Key")),
+        Column("tonnes", _("Tonnes"), "t", True, 1),
+        Column("hours", _("Hours"), "h", True, 1),
+    )
+    rows = tuple(
+        {
+            "key": f"{f.position_ref}@{f.mill_code}@{f.month}",
+            "month": f.month,
+            "mill": f.mill_code,
+            "position": f.position_ref,
+            "key_account": f.is_key_account,
+            "tonnes": f.tonnes,
+            "hours": f.hours,
+        }
+        for f in assignment.forecast
+    )
+    return TableView(_("Forecast (later months of the horizon)"), columns, rows)

@@ -1,0 +1,124 @@
+"""Capable-to-promise for people: one paragraph and the displaced positions as a table."""
+
+from __future__ import annotations
+
+from millplan.core.domain.i18n import _
+from millplan.core.domain.numbers import grouped
+from millplan.core.planning.promise import Promise
+from millplan.core.views.tables import Column, TableView
+
+
+def promise_text(answer: Promise) -> str:
+    """What the planner reads first: whether the requested month can be met (on free hours,
+    earlier, or by displacing), else the earliest month or why none, and the money."""
+    tonnes = grouped(answer.tonnes, 1)
+    if answer.earliest is None:
+        head = _(
+            "{subject}: not all {tonnes} t by the requested {requested}, nor within {months} month(s) from {month}; at most {made} t"
+        ).format(
+            subject=answer.subject,
+            tonnes=tonnes,
+            requested=answer.requested,
+            months=answer.horizon,
+            month=answer.plan_month,
+            made=grouped(answer.made, 1),
+        )
+    elif answer.on_free_hours and answer.earliest < answer.requested:
+        head = _(
+            "{subject}: all {tonnes} t by {month}, earlier than the requested {requested}, on hours the plan leaves free; nothing displaced"
+        ).format(subject=answer.subject, tonnes=tonnes, month=answer.earliest, requested=answer.requested)
+    elif answer.on_free_hours:
+        head = _(
+            "{subject}: the requested {requested} can be met: all {tonnes} t on hours the plan leaves free; nothing displaced"
+        ).format(subject=answer.subject, tonnes=tonnes, requested=answer.requested)
+    elif answer.meets_request:
+        head = _("{subject}: the requested {requested} can be met: all {tonnes} t; {displacing}").format(
+            subject=answer.subject, tonnes=tonnes, requested=answer.requested, displacing=_displacing(answer)
+        )
+    else:
+        head = _(
+            "{subject}: the requested {requested} cannot be met; the earliest month for all {tonnes} t is {month}; {displacing}"
+        ).format(
+            subject=answer.subject,
+            requested=answer.requested,
+            tonnes=tonnes,
+            month=answer.earliest,
+            displacing=_displacing(answer),
+        )
+    lines = [head]
+    if answer.by_month:
+        lines.append(
+            _("planned: {months}").format(
+                months=", ".join(f"{m} {grouped(t, 1)} t" for m, t in answer.by_month.items())
+            )
+        )
+    if answer.unplaceable:
+        lines.append(_("cannot be made: {refs}").format(refs=", ".join(answer.unplaceable)))
+    out = sum(d.out_tonnes for d in answer.displaced)
+    lost = (
+        _(
+            " and {lost} RUB of marginal income of {out} t pushed out of the horizon (not made within it: charged no lateness)"
+        ).format(lost=grouped(answer.margin_lost), out=grouped(out, 1))
+        if out
+        else ""
+    )
+    lines.append(
+        _(
+            "marginal income {sign}{change} RUB, net of {penalty} RUB of lateness caused{lost}; key accounts are not moved; nothing saved"
+        ).format(
+            sign="+" if answer.margin_change >= 0 else "",
+            change=grouped(answer.margin_change),
+            penalty=grouped(answer.lateness_penalty),
+            lost=lost,
+        )
+    )
+    if answer.margin_loss is not None:
+        lines.append(
+            _("warning: accepting it would lower the plant's marginal income by {loss} RUB").format(
+                loss=grouped(answer.margin_loss)
+            )
+        )
+    return "\n".join(lines)
+
+
+def _displacing(answer: Promise) -> str:
+    if not answer.displaced:
+        return _("nothing displaced")
+    return _("displaces {count} position(s)").format(count=len(answer.displaced))
+
+
+def displaced_view(answer: Promise) -> TableView:
+    """The positions the promise pushes back or out: key flag, tonnes no longer made by
+    their month, the month the current plan has them in ("not planned": not in it) and
+    the last they go to ("out of the horizon": none), the lateness caused, the tonnes
+    pushed out of the horizon and the marginal income lost with them, and the sales
+    manager (free text last, so that the figures fit the workstation's 80 columns)."""
+    columns = (
+        Column("position", _("Position")),
+        Column("key_account", _("Key")),
+        Column("tonnes", _("Tonnes"), "t", True, 1),
+        Column("before", _("Before")),
+        Column("after", _("After")),
+        Column("late", _("Late"), "t·mo", True, 1),
+        Column("penalty", _("Penalty"), "RUB", True),
+        Column("out", _("Out"), "t", True, 1),
+        Column("lost", _("Lost"), "RUB", True),
+        Column("sales_manager", _("Sales manager"), wrap=True),
+    )
+    rows = tuple(
+        {
+            "key": d.position,
+            "position": d.position,
+            "key_account": d.key_account,
+            "sales_manager": d.sales_manager,
+            "tonnes": d.tonnes,
+            "before": d.before or _("not planned"),
+            "after": d.after or _("out of the horizon"),
+            "late": d.late_tonne_months,
+            "penalty": d.lateness_penalty,
+            "out": d.out_tonnes,
+            "lost": d.margin_lost,
+        }
+        for d in answer.displaced
+    )
+    return TableView(_("Displaced"), columns, rows)

@@ -1,0 +1,320 @@
+"""The product-line manager's actions on a month's assignment, and its life cycle.
+
+``draft → in_review → approved``: the product-line manager edits (lock, exclude) and
+re-plans a draft, submits it for review, and approves it — or the director does, who
+alone may approve over open conflicts or escalations, giving a reason. Approval freezes a
+revision for good: a change after it (an edit here, or a re-plan) opens revision n + 1 in
+``re_approval`` — a copy to edit, submitted and approved again — while the approved one
+stays in force. A change to a revision in review sends it back to editing. Who may do
+what is checked here, through :mod:`millplan.core.access.permissions`.
+"""
+
+from __future__ import annotations
+
+from millplan.core.access.permissions import Action, actor_in, require
+from millplan.core.domain.errors import InvalidInput, NotFound, StateError
+from millplan.core.domain.i18n import _
+from millplan.core.domain.model import Assignment, AssignmentState, Role, parse_position_ref
+from millplan.core.domain.months import Month
+from millplan.core.domain.notices import Item
+from millplan.core.domain.numbers import grouped
+from millplan.core.mail import notifications
+from millplan.core.planning.run import booked_elsewhere, with_hours
+from millplan.core.workflow.open_items import end_rounds, open_objections
+from millplan.solver.prioritiser import MIN_TONNES
+from millplan.storage.repository import Repository
+from millplan.storage.store import Store
+
+SUBMITTED_KIND = "to_review"
+"""Notification kind of a revision submitted for the production planners' review."""
+
+
+def _latest(repo: Repository, month: Month, product_line: str) -> Assignment:
+    found = repo.assignment(month, product_line, for_update=True)
+    if found is None:
+        raise NotFound(f"{month} has no assignment for product line {product_line}; run the prioritiser first")
+    return found
+
+
+def _editable(repo: Repository, latest: Assignment, login: str) -> Assignment:
+    """The revision an edit of ``latest`` goes to: ``latest`` itself, but an approved one
+    is never edited, so a change to it opens the next revision (re-approval) as its copy."""
+    if latest.state is AssignmentState.APPROVED:
+        return repo.next_revision(latest, login, "changed after approval")
+    return latest
+
+
+def submit(
+    store: Store, month: Month, product_line: str, *, login: str, seen: tuple[int, int] | None = None
+) -> Assignment:
+    """Send the latest revision of (month, line) — a draft, or a revision in re-approval —
+    to review. ``seen`` as for :func:`approve`.
+
+    Raises :class:`NotFound` without one, :class:`Forbidden` unless ``login`` is the
+    line's product-line manager, :class:`ChangedMeanwhile`, and :class:`StateError` when it
+    is already in review or approved, or is not ready (see :func:`approve`).
+    """
+    with store.unit_of_work() as repo:
+        latest = _latest(repo, month, product_line)
+        require(actor_in(repo, login, store), Action.SUBMIT, line=product_line, target=latest.key)
+        if seen is not None:
+            repo.check_unchanged(month, product_line, seen)
+        if latest.state in (AssignmentState.IN_REVIEW, AssignmentState.APPROVED):
+            raise StateError(f"{month} {product_line} revision {latest.revision} is already {_state(latest)}")
+        _refuse_unready(repo, latest)
+        submitted = repo.submit(latest, login)
+        notifications.notify_role(
+            repo,
+            Role.PLANNER,
+            line=None,
+            event=f"{submitted.key} submitted",
+            kind=SUBMITTED_KIND,
+            subject=_("{key} to review").format(key=submitted.key),
+            body=_("{who} submitted {key} for review: agree, or object to a line with a reason").format(
+                who=notifications.person(repo, login), key=submitted.key
+            ),
+            object_key=submitted.key,
+            by=login,
+        )
+        return with_hours(submitted, repo.plant())
+
+
+def approve(
+    store: Store,
+    month: Month,
+    product_line: str,
+    *,
+    login: str,
+    seen: tuple[int, int] | None = None,
+    reason: str | None = None,
+) -> Assignment:
+    """Approve the revision of (month, line) in review, freezing it.
+
+    ``seen`` is the ``(id, version)`` of the revision the approver looked at; if it
+    changed since (a re-plan, an edit, someone else's approval), :class:`ChangedMeanwhile`
+    ("changed by X at T — reload") is raised and nothing approved. ``reason`` is kept with
+    the approval; the director must give one to approve over open conflicts or escalations.
+
+    Raises :class:`NotFound` when the month has no assignment; :class:`Forbidden` unless
+    ``login`` is the line's product-line manager or the director (only the director when
+    a sales manager's re-approval round pulled him in); :class:`StateError` when the
+    revision is not in review, is stale (a mill's hours changed: re-plan), holds positions
+    let back in since its last plan, holds tonnes other months' assignments already hold,
+    or has open conflicts or escalations (unless the director gives a reason), and
+    :class:`InvalidInput` for the director's override without a reason, or an approval
+    over a reviewer's unanswered objection without one.
+    """
+    reason = reason.strip() if reason and reason.strip() else None
+    with store.unit_of_work() as repo:
+        latest = _latest(repo, month, product_line)
+        who = actor_in(repo, login, store)
+        require(who, Action.APPROVE, line=product_line, target=latest.key)
+        if latest.needs_director:
+            require(who, Action.APPROVE_DIRECTOR_CHAIN, line=product_line, target=latest.key)
+        if seen is not None:
+            repo.check_unchanged(month, product_line, seen)
+        where = f"{month} {product_line} revision {latest.revision}"
+        if latest.state is not AssignmentState.IN_REVIEW:
+            hint = (
+                "submit it for review first (millplan submit)"
+                if latest.state.editable
+                else "run the prioritiser to open the next revision"
+            )
+            raise StateError(f"{where} is {_state(latest)}, not in review: {hint}")
+        _refuse_unready(repo, latest)
+        conflicts, escalations = repo.open_issues(latest)
+        if conflicts or escalations:
+            issues = "; ".join(
+                part
+                for part in (
+                    f"open conflicts on {', '.join(conflicts)}" if conflicts else "",
+                    f"{escalations} open escalation(s)" if escalations else "",
+                )
+                if part
+            )
+            if not who.may(Action.APPROVE_OVER_OPEN, line=product_line):
+                raise StateError(
+                    f"{where} has {issues}: resolve them first — only the director may approve over them, with a reason"
+                )
+            if reason is None:
+                raise InvalidInput(f"{where} has {issues}: approving over them needs a reason (--reason)")
+        objections = open_objections(repo, latest)
+        if objections and reason is None:
+            raise InvalidInput(
+                f"{where} has unanswered objections — {'; '.join(objections)}: answer them, or approve with a reason (--reason)"
+            )
+        approved = repo.approve(latest, login, reason)
+        if latest.needs_director:
+            end_rounds(repo, approved, login=login)
+        _announce(repo, approved)
+        return with_hours(approved, repo.plant())
+
+
+def _announce(repo: Repository, approved: Assignment) -> None:
+    """Tell each sales manager with positions in ``approved`` that it is approved — final
+    now — listing his positions planned and left out (with the reasons), once per revision
+    and manager; and the line's other product-line managers (the director may approve his
+    line) and the production planners."""
+    tonnes: dict[int, float] = {}
+    for line in approved.lines:
+        tonnes[line.position_id] = tonnes.get(line.position_id, 0.0) + line.tonnes
+    left_out = {e.position_id: e for e in approved.exclusions if e.reason_code != "replan"}
+    positions = repo.positions(ids=set(tonnes) | set(left_out)) if tonnes or left_out else []
+    whose = notifications.managers(repo)
+    by_manager: dict[str, list[Item]] = {}
+    for p in sorted(positions, key=lambda p: p.ref):
+        login = whose.login(p.sales_manager)
+        if not login:
+            continue  # a deal without a sales manager: nobody to tell
+        out = left_out.get(p.id)
+        values = {
+            "customer": p.customer,
+            "tonnes": grouped(tonnes.get(p.id, 0.0), 1),
+            "out": grouped(out.tonnes_left_out if out else 0.0, 1),
+        }
+        if out is None:
+            item = Item(p.ref, "planned", _("{customer}: {tonnes} t planned").format(**values))
+        elif p.id in tonnes:
+            item = Item(
+                p.ref,
+                "planned",
+                _("{customer}: {tonnes} t planned, {out} t left out (final)").format(**values),
+                out.reason,
+            )
+        else:
+            item = Item(p.ref, "left_out", _("{customer}: left out (final), {out} t").format(**values), out.reason)
+        by_manager.setdefault(login, []).append(item)
+    where = f"{approved.month} {approved.product_line}"
+    subject = _("The {where} assignment is approved (revision {n}): final").format(where=where, n=approved.revision)
+    by = _("Approved by {who}").format(who=notifications.person(repo, approved.approved_by)) + (
+        f": {approved.approval_reason}" if approved.approval_reason else ""
+    )
+    event = f"{approved.key}:approved"
+    notifications.notify_all(
+        repo,
+        [
+            notifications.Change(
+                login,
+                event,
+                "approved",
+                subject,
+                "\n".join([subject + ".", _("Your positions in it:"), *notifications.item_lines(items), by]),
+                approved.key,
+                tuple(items),
+            )
+            for login, items in sorted(by_manager.items())
+        ],
+        by=approved.approved_by,
+    )
+    for role in (Role.LINE_MANAGER, Role.PLANNER):
+        notifications.notify_role(
+            repo,
+            role,
+            line=approved.product_line,
+            event=event,
+            kind="approved",
+            subject=subject,
+            body="\n".join([subject + ".", by]),
+            object_key=approved.key,
+            by=approved.approved_by,
+        )
+
+
+def _state(assignment: Assignment) -> str:
+    return assignment.state.value.replace("_", " ")
+
+
+def _refuse_unready(repo: Repository, revision: Assignment) -> None:
+    """Raise :class:`StateError` for a revision that must be re-planned first: stale, with
+    positions let back in since its last plan, or holding tonnes made twice."""
+    where = f"{revision.month} {revision.product_line} revision {revision.revision}"
+    if revision.stale:
+        raise StateError(f"{where} is stale — {revision.stale_reason}: re-run the prioritiser first")
+    waiting = [e.position_ref for e in revision.exclusions if e.reason_code == "replan"]
+    if waiting:
+        raise StateError(
+            f"{', '.join(waiting)} let back in since the last plan: re-run the prioritiser for {revision.month} {revision.product_line} first"
+        )
+    _refuse_double_booking(repo, revision)
+
+
+def _refuse_double_booking(repo: Repository, draft: Assignment) -> None:
+    """Raise :class:`StateError` naming the positions whose tonnes in ``draft`` and in other
+    months' assignments add up to more than is left to make."""
+    here: dict[int, float] = {}
+    for line in draft.lines:
+        here[line.position_id] = here.get(line.position_id, 0.0) + line.tonnes
+    current = Month.current()
+    elsewhere = booked_elsewhere(repo, current.range(max(draft.month - current, 0) + 13), draft.month)
+    over = [
+        p.ref
+        for p in repo.positions(ids=here)
+        if here[p.id] + elsewhere.get(p.id, 0.0) > p.remaining_tonnes + MIN_TONNES
+    ]
+    if over:
+        raise StateError(
+            f"{', '.join(over)} would be made twice: other months' assignments already hold their tonnes; "
+            f"re-run the prioritiser for {draft.month} {draft.product_line} first"
+        )
+
+
+def set_locked(store: Store, month: Month, product_line: str, ref: str, locked: bool, *, login: str) -> Assignment:
+    """Lock (or unlock) position ``ref`` (``deal#no``) on its planned mills, so every
+    re-plan keeps its tonnes there. On an approved revision this opens the next one.
+    Raises :class:`NotFound` if it has no line, :class:`Forbidden` unless ``login`` is
+    the line's product-line manager."""
+    deal, number = parse_position_ref(ref)
+    with store.unit_of_work() as repo:
+        who = actor_in(repo, login, store)
+        latest = _latest(repo, month, product_line)
+        require(who, Action.EDIT_ASSIGNMENT, line=product_line, target=latest.key)
+        position = repo.position(deal, number)
+        if not any(line.position_id == position.id for line in latest.lines):
+            raise NotFound(f"{position.ref} has no line in {latest.key} to lock")
+        updated = repo.set_locked(_editable(repo, latest, login), position, locked, login)
+        return with_hours(updated, repo.plant())
+
+
+def set_excluded(
+    store: Store, month: Month, product_line: str, ref: str, excluded: bool, *, login: str, reason: str | None = None
+) -> Assignment:
+    """Exclude position ``ref`` from the assignment by hand, with a reason (it stays out of
+    every re-plan until let back in), or let a hand-excluded position back in. On an
+    approved revision this opens the next one.
+
+    Raises :class:`InvalidInput` for an exclusion without a reason, :class:`Forbidden`
+    unless ``login`` is the line's product-line manager, :class:`NotFound` for a position
+    the revision does not hold, and :class:`StateError` for one already excluded by hand,
+    or — when letting in — one that was not excluded by hand (the prioritiser's own
+    exclusions are undone by locking or re-planning, not here).
+    """
+    deal, number = parse_position_ref(ref)
+    if excluded and not (reason and reason.strip()):
+        raise InvalidInput(f"excluding {ref} needs a reason (the sales manager will read it)")
+    with store.unit_of_work() as repo:
+        who = actor_in(repo, login, store)
+        latest = _latest(repo, month, product_line)
+        require(who, Action.EDIT_ASSIGNMENT, line=product_line, target=latest.key)
+        position = repo.position(deal, number)
+        planned = any(line.position_id == position.id for line in latest.lines)
+        exclusion = next((e for e in latest.exclusions if e.position_id == position.id), None)
+        where = f"{month} {product_line} revision {latest.revision}"
+        if not planned and exclusion is None:
+            raise NotFound(f"{ref} is not in {where}: only its planned or left-out positions can be excluded")
+        hand_excluded = exclusion is not None and exclusion.manual
+        if excluded and hand_excluded:
+            raise StateError(f"{ref} is already excluded from {where}")
+        if not excluded and not hand_excluded:
+            raise StateError(f"{ref} was not excluded by hand from {where}; nothing to let back in")
+        reason = reason.strip() if reason else None
+        name = notifications.person(repo, login)  # the sales manager reads who it was
+        note = (
+            _("excluded by {who}").format(who=name) + (f": {reason}" if reason else "")
+            if excluded
+            else _("let back in by {who}; re-run the prioritiser to plan it").format(who=name)
+        )
+        updated = repo.set_excluded(_editable(repo, latest, login), position, excluded, login, reason, note)
+        notifications.notify_changes(
+            repo, latest, updated, by=login
+        )  # a position left out by hand: its manager hears why
+        return with_hours(updated, repo.plant())

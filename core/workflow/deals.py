@@ -1,0 +1,147 @@
+"""Deal acceptance: what a waiting deal would bring and load, and accepting or rejecting it
+(the deal's sales manager is told which, and by whom)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from millplan.core.access.permissions import Action, actor_in, require
+from millplan.core.domain.errors import MillplanError, StateError
+from millplan.core.domain.i18n import _
+from millplan.core.domain.model import Deal, DealStatus, Position
+from millplan.core.domain.months import Month
+from millplan.core.mail.notifications import manager_login, notify, person
+from millplan.core.planning.attributes import describe
+from millplan.storage.repository import Repository
+from millplan.storage.store import Store
+
+
+@dataclass(frozen=True)
+class DealSummary:
+    """A deal as the acceptance pane shows it.
+
+    ``tonnes`` t left to make; ``marginal_income`` RUB if each position is made on its best
+    mill; ``mill_hours`` h it would book per mill (best mill of each position);
+    ``unplaceable`` position refs that no mill can make; ``months`` requested (first, last).
+    """
+
+    deal: Deal
+    positions: tuple[Position, ...]
+    tonnes: float
+    marginal_income: Decimal
+    mill_hours: dict[str, float]
+    unplaceable: tuple[str, ...]
+    months: tuple[Month, Month] | None
+
+
+def summaries(store: Store, status: DealStatus = DealStatus.PENDING) -> list[DealSummary]:
+    """Every deal in ``status`` (default: waiting for acceptance), summarised, by number."""
+    with store.reading() as repo:
+        plant = repo.plant()
+        deals = repo.deals(status)
+        positions = repo.positions(deal_status=status)
+    by_deal: dict[str, list] = {}
+    for attrs in describe(plant, positions):
+        by_deal.setdefault(attrs.position.deal_number, []).append(attrs)
+    result = []
+    for deal in deals:
+        described = by_deal.get(deal.number, [])
+        hours: dict[str, float] = {}
+        income = Decimal(0)
+        for attrs in described:
+            best = attrs.best
+            if best is None:
+                continue
+            tonnes = attrs.position.remaining_tonnes
+            hours[best.mill.code] = hours.get(best.mill.code, 0.0) + tonnes * best.hours_per_tonne
+            income += Decimal(repr(tonnes)) * best.unit_margin
+        months = sorted(a.position.requested_month for a in described)
+        result.append(
+            DealSummary(
+                deal=deal,
+                positions=tuple(a.position for a in described),
+                tonnes=sum(a.position.remaining_tonnes for a in described),
+                marginal_income=income.quantize(Decimal("0.01")),
+                mill_hours=hours,
+                unplaceable=tuple(a.position.ref for a in described if a.best is None),
+                months=(months[0], months[-1]) if months else None,
+            )
+        )
+    return result
+
+
+def accept(store: Store, number: str, *, login: str) -> Deal:
+    """Accept a deal waiting for acceptance: the plant commits to it (status, time, who).
+
+    Raises :class:`~millplan.core.domain.errors.NotFound` for an unknown deal, :class:`Forbidden` unless
+    ``login`` is the director or the product-line manager of one of its lines, and
+    :class:`StateError` for a deal not waiting for acceptance.
+    """
+    with store.unit_of_work() as repo:
+        deal = repo.deal(number)
+        _require_decider(repo, store, deal, login)
+        if deal.status is not DealStatus.PENDING:
+            raise StateError(f"deal {number} is {deal.status.value}, not waiting for acceptance")
+        accepted = repo.set_deal_status(number, DealStatus.ACCEPTED, login)
+        _tell(
+            repo,
+            accepted,
+            login,
+            _(
+                "{who} accepted deal {number} ({customer}): the plant commits to it, and its positions are planned from now on."
+            ).format(who=person(repo, login), number=number, customer=deal.customer),
+        )
+        return accepted
+
+
+def reject(store: Store, number: str, reason: str, *, login: str) -> Deal:
+    """Reject a deal waiting for acceptance, with the reason the sales manager will read.
+
+    Raises :class:`MillplanError` for an empty reason, :class:`Forbidden` as for
+    :func:`accept`, :class:`StateError` for a deal not waiting for acceptance.
+    """
+    if not reason or not reason.strip():
+        raise MillplanError(f"rejecting deal {number} needs a reason")
+    with store.unit_of_work() as repo:
+        deal = repo.deal(number)
+        _require_decider(repo, store, deal, login)
+        if deal.status is not DealStatus.PENDING:
+            raise StateError(f"deal {number} is {deal.status.value}, not waiting for acceptance")
+        rejected = repo.set_deal_status(number, DealStatus.REJECTED, login, reason=reason.strip())
+        _tell(
+            repo,
+            rejected,
+            login,
+            _("{who} rejected deal {number} ({customer}): {reason}").format(
+                who=person(repo, login), number=number, customer=deal.customer, reason=reason.strip()
+            ),
+        )
+        return rejected
+
+
+def _tell(repo: Repository, deal: Deal, login: str, body: str) -> None:
+    """Notify the deal's sales manager of its acceptance or rejection by ``login`` (once
+    per outcome; not when he decided it himself)."""
+    manager = manager_login(repo, deal.sales_manager)
+    if not manager:
+        return  # a deal without a sales manager: nobody to tell
+    notify(
+        repo,
+        login=manager,
+        by=login,
+        event=f"deal {deal.number} {deal.status.value}",
+        kind=f"deal_{deal.status.value}",
+        subject=_("Deal {number} {status}").format(number=deal.number, status=deal.status.value),
+        body=body,
+        object_key=deal.number,
+    )
+
+
+def _require_decider(repo: Repository, store: Store, deal: Deal, login: str) -> None:
+    """Raise :class:`~millplan.core.domain.errors.Forbidden` unless ``login`` is the director or the
+    product-line manager of one of the deal's product lines."""
+    who = actor_in(repo, login, store)
+    lines = sorted({p.product_line for p in repo.positions(deal_number=deal.number)})
+    line = next((l for l in lines if who.owns_line(l)), lines[0] if lines else None)
+    require(who, Action.DECIDE_DEAL, line=line, target=deal.number)
