@@ -49,15 +49,30 @@ from millplan.core.mail import notifications, outbox
 from millplan.core.planning import capacity, load, promise
 from millplan.core.planning import option_edits as plan_options
 from millplan.core.planning import run as planning
-from millplan.core.planning.diff import diff_document, diff_view, mills_view, revision_diff
+from millplan.core.planning.diff import revision_diff
 from millplan.core.planning.options import DEFAULT_HORIZON, DEFAULT_TIME_LIMIT, PlanOptions, parse_lock, parse_min_lot
-from millplan.core.views import documents
 from millplan.core.views import history as audit
 from millplan.core.views import horizon as horizon_views
 from millplan.core.views import promise as promise_views
-from millplan.core.views import tables as views
-from millplan.core.views import workflow as workflow_views
+from millplan.core.views.assignment import (
+    assignment_document,
+    exclusions_view,
+    lines_view,
+    mill_loads_view,
+    plan_document,
+)
+from millplan.core.views.conflicts import conflict_document, conflicts_view
+from millplan.core.views.deals import deal_document, deal_state_document, deals_view
+from millplan.core.views.diff import diff_document, diff_view, mills_view
+from millplan.core.views.escalations import escalation_document, escalations_view
+from millplan.core.views.load import load_document, load_view
 from millplan.core.views.positions import attributes_document, attributes_view, position_attributes
+from millplan.core.views.prices import prices_view
+from millplan.core.views.requests import request_document, requests_view
+from millplan.core.views.reviews import review_document, reviews_view
+from millplan.core.views.states import state_label
+from millplan.core.views.tables import TableView, cell_text
+from millplan.core.views.whatif import effect_document, effect_view
 from millplan.core.workflow import assignments, conflicts, deals, escalations, requests, reviews
 from millplan.solver import control
 from millplan.solver.control import Deadline
@@ -159,19 +174,20 @@ def _table(title: str) -> Table:
     )
 
 
-def _render(view: views.TableView, limit: int | None = None) -> None:
+def _render(view: TableView, limit: int | None = None) -> None:
     table = _table(view.title)
     for column in view.columns:
-        # only free text wraps: a number or a load bar split over two lines misleads
+        # only free text wraps (a number or a load bar split over two lines misleads), so
+        # only other columns keep their width hint as a floor
         table.add_column(
             column.header,
             justify="right" if column.numeric else "left",
             no_wrap=not column.wrap,
-            min_width=len(column.header) if column.numeric else None,
+            min_width=None if column.wrap else column.width,
         )
     rows = view.rows if limit is None else view.rows[:limit]
     for row in rows:
-        table.add_row(*(views.cell_text(row.get(c.key), c) for c in view.columns))
+        table.add_row(*(cell_text(row.get(c.key), c) for c in view.columns))
     out.print(table)
     if limit is not None and len(view.rows) > limit:
         out.print(_("… {more} more rows (--json gives them all)").format(more=len(view.rows) - limit))
@@ -459,7 +475,7 @@ def plan(
         lambda deadline: (doing["line"], _progress(plan_month, doing, deadline)) if doing else None,
     )
     if as_json:
-        _emit(documents.plan_document(outcomes))
+        _emit(plan_document(outcomes))
         return
     for outcome in outcomes:
         _show_assignment(outcome.assignment, limit=15)
@@ -578,14 +594,14 @@ def prices_command(
                 {
                     "product_line": a.product_line,
                     "revision": a.revision,
-                    "shadow_prices": documents.assignment_document(a)["shadow_prices"],
+                    "shadow_prices": assignment_document(a)["shadow_prices"],
                 }
                 for a in found
             ]
         )
         return
     for a in found:
-        _render(horizon_views.prices_view(a))
+        _render(prices_view(a))
 
 
 def _show_assignment(assignment, limit: int | None = None) -> None:
@@ -594,13 +610,13 @@ def _show_assignment(assignment, limit: int | None = None) -> None:
             month=assignment.month,
             line=assignment.product_line,
             revision=assignment.revision,
-            state=assignment.state.label,
+            state=state_label(assignment.state),
         )
     )
-    _render(views.mill_loads_view(assignment))
-    _render(views.lines_view(assignment), limit)
+    _render(mill_loads_view(assignment))
+    _render(lines_view(assignment), limit)
     if assignment.exclusions:
-        _render(views.exclusions_view(assignment, whole_reasons=True), limit)
+        _render(exclusions_view(assignment, whole_reasons=True), limit)
     if assignment.options is not None:
         out.print(_("Planned with: {options}").format(options=PlanOptions.from_dict(assignment.options).describe()))
     if assignment.forecast:
@@ -622,7 +638,7 @@ def assignment_show(
     """Show the latest revision of a month's assignment for a product line."""
     found = planning.latest(_store(ctx), _month(month), line)
     if as_json:
-        _emit(documents.assignment_document(found))
+        _emit(assignment_document(found))
     else:
         _show_assignment(found)
 
@@ -632,7 +648,7 @@ def _edit(
 ) -> None:
     updated = action(_store(ctx), _month(month), line)
     if as_json:
-        _emit(documents.assignment_document(updated))
+        _emit(assignment_document(updated))
     else:
         err.print(message)
 
@@ -818,7 +834,7 @@ def approve(
     """Approve the month's assignment in review for a product line, freezing the revision."""
     approved = assignments.approve(_store(ctx), _month(month), line, login=_login(ctx), reason=reason)
     if as_json:
-        _emit(documents.assignment_document(approved))
+        _emit(assignment_document(approved))
     else:
         out.print(
             _("{month} {line} revision {revision} approved by {who}").format(
@@ -895,7 +911,7 @@ def promise_command(
             )
         )
     if as_json:
-        _emit(documents.promise_document(answer))
+        _emit(promise_views.promise_document(answer))
     else:
         out.print(promise_views.promise_text(answer))
         if answer.displaced:
@@ -914,12 +930,12 @@ def load_command(
     """Mill load by month from the current one, and each mill's load horizon."""
     report = load.mill_load(_store(ctx), months=months)
     if as_json:
-        _emit(documents.load_document(report))
+        _emit(load_document(report))
         return
     if not report.mills:
         err.print(_("No mills yet: import the mill register (millplan import mills FILE), or try `millplan demo`."))
         return
-    _render(views.load_view(report))
+    _render(load_view(report))
     if report.unplaceable_tonnes:
         err.print(
             _("{tonnes} t of accepted positions fit no mill (see `millplan positions`).").format(
@@ -938,11 +954,11 @@ def deals_command(
     """Deals (default: waiting for acceptance) with tonnes, marginal income and the mills they load."""
     found = deals.summaries(_store(ctx), status)
     if as_json:
-        _emit([documents.deal_document(s) for s in found])
+        _emit([deal_document(s) for s in found])
     elif not found:
         err.print(_("No deal is {status}.").format(status=status.value))
     else:
-        _render(views.deals_view(found))
+        _render(deals_view(found))
 
 
 @deal_app.command("accept")
@@ -953,7 +969,7 @@ def deal_accept(
     """Accept a deal: the plant commits to it and the prioritiser will plan it."""
     deal = deals.accept(_store(ctx), number, login=_login(ctx))
     if as_json:
-        _emit(documents.deal_state_document(deal))
+        _emit(deal_state_document(deal))
     else:
         out.print(_("deal {number} accepted by {who}").format(number=deal.number, who=deal.accepted_by))
 
@@ -969,7 +985,7 @@ def deal_reject(
     """Reject a deal waiting for acceptance, with a reason."""
     deal = deals.reject(_store(ctx), number, reason, login=_login(ctx))
     if as_json:
-        _emit(documents.deal_state_document(deal))
+        _emit(deal_state_document(deal))
     else:
         out.print(_("deal {number} rejected").format(number=deal.number))
 
@@ -1014,7 +1030,7 @@ def history(
     if as_json:
         _emit([audit.history_document(r) for r in rows])
         return
-    _render(workflow_views.history_view(rows))
+    _render(audit.history_view(rows))
 
 
 # -- the approval workflow: life cycle, users, capacity, diff, database ------------------
@@ -1037,7 +1053,7 @@ def submit(ctx: typer.Context, month: str = MonthOption, line: str = LineOption,
     """Submit the month's draft (or re-approval) assignment for review."""
     submitted = assignments.submit(_store(ctx), _month(month), line, login=_login(ctx))
     if as_json:
-        _emit(documents.assignment_document(submitted))
+        _emit(assignment_document(submitted))
     else:
         out.print(
             _("{month} {line} revision {revision} submitted for review").format(
@@ -1460,7 +1476,7 @@ def _optional_month(text: str | None) -> Month | None:
 
 def _show_effect(effect, note: str) -> None:
     """A what-if for people: totals on stderr, the positions moved as a table."""
-    _render(workflow_views.effect_view(effect))
+    _render(effect_view(effect))
     err.print(
         note
         + " "
@@ -1476,13 +1492,13 @@ def _raised(raised: requests.Raised, as_json: bool) -> None:
     if as_json:
         _emit(
             {
-                **workflow_views.request_document(raised.request),
-                "effect": workflow_views.effect_document(raised.effect) if raised.effect else None,
+                **request_document(raised.request),
+                "effect": effect_document(raised.effect) if raised.effect else None,
             }
         )
         return
     if raised.effect:
-        _render(workflow_views.effect_view(raised.effect))
+        _render(effect_view(raised.effect))
     out.print(
         _("request {id}: {what} ({month} {line}) — {margin} RUB at stake; waits for the product-line manager").format(
             id=raised.request.id,
@@ -1562,21 +1578,21 @@ def request_list(
     store = _store(ctx)
     found = requests.mine(store, _login(ctx), state=state) if mine else requests.requests(store, state=state)
     if as_json:
-        _emit([workflow_views.request_document(r) for r in found])
+        _emit([request_document(r) for r in found])
     elif not found:
         err.print(_("No requests."))
     else:
-        _render(workflow_views.requests_view(found))
+        _render(requests_view(found))
 
 
 def _answered(answered: requests.Answered, as_json: bool) -> None:
     if as_json:
         _emit(
             {
-                **workflow_views.request_document(answered.request),
-                "effect": workflow_views.effect_document(answered.effect) if answered.effect else None,
-                "assignment": documents.assignment_document(answered.assignment) if answered.assignment else None,
-                "escalation": workflow_views.escalation_document(answered.escalation) if answered.escalation else None,
+                **request_document(answered.request),
+                "effect": effect_document(answered.effect) if answered.effect else None,
+                "assignment": assignment_document(answered.assignment) if answered.assignment else None,
+                "escalation": escalation_document(answered.escalation) if answered.escalation else None,
             }
         )
         return
@@ -1586,7 +1602,7 @@ def _answered(answered: requests.Answered, as_json: bool) -> None:
         err.print(_("escalation {id} opened: the director is in the chain").format(id=answered.escalation.id))
     out.print(
         _("request {id} {state}: {what}").format(
-            id=answered.request.id, state=answered.request.state.value, what=requests.describe(answered.request)
+            id=answered.request.id, state=state_label(answered.request.state), what=requests.describe(answered.request)
         )
     )
 
@@ -1617,7 +1633,7 @@ def request_withdraw(ctx: typer.Context, request_id: int = IdArgument, as_json: 
     """Take back one of your open requests."""
     withdrawn = requests.withdraw(_store(ctx), request_id, login=_login(ctx))
     if as_json:
-        _emit(workflow_views.request_document(withdrawn))
+        _emit(request_document(withdrawn))
     else:
         out.print(_("request {id} withdrawn").format(id=withdrawn.id))
 
@@ -1639,11 +1655,11 @@ def conflict_list(
         store, month=_optional_month(month), product_line=line, unresolved_only=open_only, seller=seller
     )
     if as_json:
-        _emit([workflow_views.conflict_document(c) for c in found])
+        _emit([conflict_document(c) for c in found])
     elif not found:
         err.print(_("No conflicts."))
     else:
-        _render(workflow_views.conflicts_view(found))
+        _render(conflicts_view(found))
 
 
 @conflict_app.command("force")
@@ -1661,9 +1677,9 @@ def conflict_force(
         _emit(
             {
                 "dry_run": dry_run,
-                "conflict": workflow_views.conflict_document(forced.conflict) if forced.conflict else None,
-                "effect": workflow_views.effect_document(forced.effect),
-                "assignment": documents.assignment_document(forced.assignment) if forced.assignment else None,
+                "conflict": conflict_document(forced.conflict) if forced.conflict else None,
+                "effect": effect_document(forced.effect),
+                "assignment": assignment_document(forced.assignment) if forced.assignment else None,
             }
         )
         return
@@ -1684,7 +1700,7 @@ def conflict_later(
     """Record a later month agreed with the client; the conflict closes."""
     agreed = conflicts.agree_later(_store(ctx), conflict_id, _month(month), login=_login(ctx), reason=reason)
     if as_json:
-        _emit(workflow_views.conflict_document(agreed))
+        _emit(conflict_document(agreed))
     else:
         out.print(
             _("conflict {id} resolved: {ref} moves to {month}").format(
@@ -1701,7 +1717,7 @@ def conflict_escalate(
     """Raise a conflict to the director."""
     escalation = conflicts.escalate(_store(ctx), conflict_id, login=_login(ctx), why=why)
     if as_json:
-        _emit(workflow_views.escalation_document(escalation))
+        _emit(escalation_document(escalation))
     else:
         out.print(_("escalation {id} opened: {subject}").format(id=escalation.id, subject=escalation.subject))
 
@@ -1716,11 +1732,11 @@ def escalation_list(
     """Escalations, oldest first."""
     found = escalations.escalations(_store(ctx), open_only=open_only)
     if as_json:
-        _emit([workflow_views.escalation_document(e) for e in found])
+        _emit([escalation_document(e) for e in found])
     elif not found:
         err.print(_("No escalations."))
     else:
-        _render(workflow_views.escalations_view(found))
+        _render(escalations_view(found))
 
 
 @escalation_app.command("decide")
@@ -1741,9 +1757,9 @@ def escalation_decide(
     if as_json:
         _emit(
             {
-                **workflow_views.escalation_document(decided.escalation),
-                "conflict": workflow_views.conflict_document(decided.conflict) if decided.conflict else None,
-                "effect": workflow_views.effect_document(decided.effect) if decided.effect else None,
+                **escalation_document(decided.escalation),
+                "conflict": conflict_document(decided.conflict) if decided.conflict else None,
+                "effect": effect_document(decided.effect) if decided.effect else None,
             }
         )
         return
@@ -1762,7 +1778,7 @@ def review_agree(
     """Agree to the latest revision of a month's assignment (production planner)."""
     review = reviews.agree(_store(ctx), _month(month), line, login=_login(ctx))
     if as_json:
-        _emit(workflow_views.review_document(review))
+        _emit(review_document(review))
     else:
         out.print(
             _("{month} {line} revision {revision}: agreed by {login}").format(
@@ -1784,7 +1800,7 @@ def review_object(
     """Object to a position's line in the latest revision, with a reason (production planner)."""
     review = reviews.object_to(_store(ctx), position, _month(month), line, login=_login(ctx), reason=reason)
     if as_json:
-        _emit(workflow_views.review_document(review))
+        _emit(review_document(review))
     else:
         out.print(
             _("objection {id} to {ref} recorded; the product-line manager answers it").format(
@@ -1804,7 +1820,7 @@ def review_answer(
     """Answer a planner's objection (product-line manager)."""
     review = reviews.answer(_store(ctx), review_id, login=_login(ctx), reply=reply)
     if as_json:
-        _emit(workflow_views.review_document(review))
+        _emit(review_document(review))
     else:
         out.print(_("objection {id} answered").format(id=review.id))
 
@@ -1817,11 +1833,11 @@ def review_list(
     """Verdicts on the latest revision of a month's assignment."""
     found = reviews.reviews(_store(ctx), _month(month), line)
     if as_json:
-        _emit([workflow_views.review_document(r) for r in found])
+        _emit([review_document(r) for r in found])
     elif not found:
         err.print(_("No reviews of this revision yet."))
     else:
-        _render(workflow_views.reviews_view(found))
+        _render(reviews_view(found))
 
 
 def main() -> None:

@@ -14,7 +14,6 @@ from decimal import Decimal
 from typing import Any
 
 from millplan.core.domain.errors import InvalidInput
-from millplan.core.domain.i18n import _
 from millplan.core.domain.months import Month
 
 
@@ -53,16 +52,6 @@ class AssignmentState(str, enum.Enum):
     def editable(self) -> bool:
         """A revision in this state may be re-planned and edited (never an approved one)."""
         return self is not AssignmentState.APPROVED
-
-    @property
-    def label(self) -> str:
-        """The state as people say it: ``in review``, ``re-approval``."""
-        return {
-            AssignmentState.DRAFT: _("draft"),
-            AssignmentState.IN_REVIEW: _("in review"),
-            AssignmentState.APPROVED: _("approved"),
-            AssignmentState.RE_APPROVAL: _("re-approval"),
-        }[self]
 
 
 @dataclass(frozen=True, slots=True)

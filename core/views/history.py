@@ -20,6 +20,8 @@ from millplan.core.domain.model import AssignmentState, AuditEntry, parse_positi
 from millplan.core.domain.months import plant_clock
 from millplan.core.domain.names import display_names
 from millplan.core.views.field_text import value_text
+from millplan.core.views.states import state_label
+from millplan.core.views.tables import Column, TableView
 from millplan.storage.store import Store
 
 REFERENCES = {"customer_id": "customer", "mill_id": "mill", "deal_id": "deal", "assignment": "assignment"}
@@ -190,7 +192,7 @@ def _text(field: str, value: Any, names: dict[str, dict], fields: dict[str, tupl
     if value is None or value == "" or value == []:
         return "—"
     if field == "state" and object_type == "assignment":
-        return AssignmentState(value).label
+        return state_label(AssignmentState(value))
     if field in REFERENCES:
         return str(names[REFERENCES[field]].get(value, f"#{value}"))
     if field in OBJECTS:
@@ -218,3 +220,28 @@ def _number(value: Any) -> Any:
         return Decimal(value) if isinstance(value, str) else value
     except ArithmeticError:
         return value
+
+
+def history_view(rows: list[HistoryRow]) -> TableView:
+    """Audit entries as :func:`millplan.core.views.history.history` reads them (newest first): when (plant
+    time), who, what, on which object, and the reason with the change."""
+    columns = (
+        Column("at", _("When (plant time)")),
+        Column("login", _("Who")),
+        Column("action", _("Action")),
+        Column("object", _("Object")),
+        Column("change", _("Reason · change"), wrap=True),
+    )
+    rows = tuple(
+        {
+            "key": str(n),
+            "at": r.when,
+            "login": r.who,
+            "action": r.entry.action,
+            "object": r.entry.object_key,
+            "object_key": r.entry.object_key,
+            "change": r.change,
+        }
+        for n, r in enumerate(rows)
+    )
+    return TableView(_("History"), columns, rows)

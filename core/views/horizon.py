@@ -3,8 +3,6 @@ price of every mill-month (RUB per mill-hour)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from millplan.core.domain.errors import NotFound
 from millplan.core.domain.i18n import _
 from millplan.core.domain.model import Assignment
@@ -26,23 +24,6 @@ def last_plans(store: Store, month: Month, product_line: str | None = None) -> l
             f"{month} has no plan{' for product line ' + product_line if product_line else ''}; run the prioritiser first"
         )
     return found
-
-
-def prices_view(assignment: Assignment) -> TableView:
-    """Mills × months of the plan's horizon: what one more hour would earn, RUB/h."""
-    months = sorted({p.month for p in assignment.shadow_prices})
-    mills = sorted({p.mill_code for p in assignment.shadow_prices})
-    price = {(p.mill_code, p.month): p.rub_per_hour for p in assignment.shadow_prices}
-    columns = (Column("mill", _("Mill")), *(Column(str(m), str(m), _("RUB/h"), True) for m in months))
-    rows = []
-    for code in mills:
-        row: dict[str, Any] = {"key": code, "mill": code}
-        row.update({str(m): price.get((code, m)) for m in months})
-        rows.append(row)
-    title = _("Shadow prices of mill hours — {month} {line}, revision {revision}").format(
-        month=assignment.month, line=assignment.product_line, revision=assignment.revision
-    )
-    return TableView(title, columns, tuple(rows))
 
 
 def forecast_view(assignment: Assignment) -> TableView:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from millplan.core.domain.i18n import _
-from millplan.core.domain.model import DealStatus
+from millplan.core.domain.model import Assignment, DealStatus
 from millplan.core.planning.attributes import PositionAttributes, describe
-from millplan.core.views.documents import money
-from millplan.core.views.tables import Column, TableView
+from millplan.core.views.assignment import short_reason
+from millplan.core.views.tables import Column, TableView, money
 from millplan.storage.store import Store
 
 
@@ -75,8 +75,8 @@ def attributes_view(described: list[PositionAttributes]) -> TableView:
         Column("tonnes", _("Left"), "t", True, 1),
         Column("mill", _("Best mill")),
         Column("tph", _("t/h"), numeric=True, places=2),
-        Column("margin", _("RUB/t"), numeric=True),
-        Column("margin_hour", _("RUB/h"), numeric=True),
+        Column("margin", _("RUB/t"), numeric=True, money=True),
+        Column("margin_hour", _("RUB/h"), numeric=True, money=True),
         Column("high_load", _("High")),
         Column("other", _("Other mills"), wrap=True),
     )
@@ -99,3 +99,55 @@ def attributes_view(described: list[PositionAttributes]) -> TableView:
             }
         )
     return TableView(_("Positions"), columns, tuple(rows))
+
+
+def positions_view(assignment: Assignment, mine: frozenset[str] = frozenset()) -> TableView:
+    """Every position of a revision, planned or left out: tonnes planned and left out
+    (t), marginal income planned (k RUB) and why tonnes were left out — the rows a
+    reviewer objects to or a sales manager asks about. ``Key`` is known from the planned
+    lines; a position wholly left out shows it blank. Refs in ``mine`` (a sales manager's
+    own) come first, marked ◆."""
+    columns = (
+        Column("position", _("Position")),
+        Column("key_account", _("Key")),
+        Column("planned", _("Planned"), "t", True, 1),
+        Column("left_out", _("Left out"), "t", True, 1),
+        Column("margin", _("Marg. inc."), _("k RUB"), True, money=True),
+        Column("why", _("Why left out"), wrap=True),
+    )
+    rows: dict[str, dict[str, Any]] = {}
+    for line in assignment.lines:
+        row = rows.setdefault(
+            line.position_ref,
+            {
+                "key": line.position_ref,
+                "position": line.position_ref,
+                "key_account": line.is_key_account,
+                "planned": 0.0,
+                "left_out": 0.0,
+                "margin": 0.0,
+                "why": "",
+            },
+        )
+        row["planned"] += line.tonnes
+        row["margin"] += float(line.marginal_income) / 1000
+    for e in assignment.exclusions:
+        row = rows.setdefault(
+            e.position_ref,
+            {
+                "key": e.position_ref,
+                "position": e.position_ref,
+                "key_account": None,
+                "planned": 0.0,
+                "left_out": 0.0,
+                "margin": 0.0,
+                "why": "",
+            },
+        )
+        row["left_out"] += e.tonnes_left_out
+        row["why"] = short_reason(e)
+    for ref in mine & rows.keys():
+        rows[ref]["position"] = f"{ref} ◆"
+    return TableView(
+        _("Positions"), columns, tuple(rows[ref] for ref in sorted(rows, key=lambda r: (r not in mine, r)))
+    )

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from millplan.core.domain.i18n import _
 from millplan.core.domain.numbers import grouped
 from millplan.core.planning.promise import Promise
-from millplan.core.views.tables import Column, TableView
+from millplan.core.views.tables import Column, TableView, money
 
 
 def promise_text(answer: Promise) -> str:
@@ -100,9 +102,9 @@ def displaced_view(answer: Promise) -> TableView:
         Column("before", _("Before")),
         Column("after", _("After")),
         Column("late", _("Late"), "t·mo", True, 1),
-        Column("penalty", _("Penalty"), "RUB", True),
+        Column("penalty", _("Penalty"), "RUB", True, money=True),
         Column("out", _("Out"), "t", True, 1),
-        Column("lost", _("Lost"), "RUB", True),
+        Column("lost", _("Lost"), "RUB", True, money=True),
         Column("sales_manager", _("Sales manager"), wrap=True),
     )
     rows = tuple(
@@ -122,3 +124,46 @@ def displaced_view(answer: Promise) -> TableView:
         for d in answer.displaced
     )
     return TableView(_("Displaced"), columns, rows)
+
+
+def promise_document(answer: Promise) -> dict[str, Any]:
+    """Capable-to-promise: the requested month and whether it can be met, the earliest
+    month (``null``: not within the horizon), whether on free hours alone, the new tonnes
+    by month, what is displaced (key flag, sales manager, the month the current plan has
+    it in — ``null``: not planned —, lateness caused, tonnes pushed out of the horizon and
+    the marginal income lost with them) and the change in marginal income, net of both;
+    ``lowers_marginal_income_by_rub`` when accepting it would lower it (else ``null``)."""
+    return {
+        "subject": answer.subject,
+        "plan_month": str(answer.plan_month),
+        "horizon": answer.horizon,
+        "requested": str(answer.requested),
+        "meets_request": answer.meets_request,
+        "tonnes": answer.tonnes,
+        "earliest": str(answer.earliest) if answer.earliest else None,
+        "on_free_hours": answer.on_free_hours,
+        "made": answer.made,
+        "by_month": {str(m): round(t, 3) for m, t in answer.by_month.items()},
+        "displaced": [
+            {
+                "position": d.position,
+                "deal": d.deal,
+                "key_account": d.key_account,
+                "sales_manager": d.sales_manager,
+                "tonnes": d.tonnes,
+                "before": str(d.before) if d.before else None,
+                "after": str(d.after) if d.after else None,
+                "late_tonne_months": d.late_tonne_months,
+                "lateness_penalty_rub": money(d.lateness_penalty),
+                "out_of_horizon_tonnes": d.out_tonnes,
+                "margin_lost_rub": money(d.margin_lost),
+            }
+            for d in answer.displaced
+        ],
+        "margin_change_rub": money(answer.margin_change),
+        "lateness_penalty_rub": money(answer.lateness_penalty),
+        "margin_lost_rub": money(answer.margin_lost),
+        "lowers_marginal_income_by_rub": money(answer.margin_loss) if answer.margin_loss is not None else None,
+        "unplaceable": list(answer.unplaceable),
+        "saved": False,
+    }

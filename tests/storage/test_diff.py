@@ -6,7 +6,8 @@ import pytest
 
 from millplan.core.domain.errors import InvalidInput, NotFound
 from millplan.core.planning import run as planning
-from millplan.core.planning.diff import diff_document, revision_diff
+from millplan.core.planning.diff import revision_diff
+from millplan.core.views.diff import diff_document
 from millplan.core.workflow import assignments
 from tests.plants import PLAN_MONTH, tiny_plant
 

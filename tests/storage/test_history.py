@@ -15,7 +15,6 @@ from millplan.core.planning import capacity
 from millplan.core.planning import option_edits as plan_options
 from millplan.core.planning import run as planning
 from millplan.core.views import history as audit
-from millplan.core.views.workflow import history_view
 from millplan.core.workflow import assignments, deals
 from tests.plants import PLAN_MONTH, staff, tiny_plant
 
@@ -123,7 +122,7 @@ def test_times_are_the_plants_and_documents_keep_utc(edited, monkeypatch):
     document = audit.history_document(row)
     assert document["at"] == row.entry.at.isoformat() and document["at"].endswith("+00:00")
     assert document["when"] == row.when and document["after"]["accepted_by"] == "plm"
-    assert history_view([row]).rows[0]["at"] == row.when
+    assert audit.history_view([row]).rows[0]["at"] == row.when
 
 
 def test_a_key_with_no_entry_is_refused_as_mistyped(edited):

@@ -22,7 +22,7 @@ def test_import_linter_contracts_hold():
 def test_core_runs_without_textual_or_typer_loaded():
     script = (
         "import sys, json;"
-        "import millplan.core.planning.run, millplan.core.planning.load, millplan.core.workflow.deals, millplan.core.views.documents, millplan.core.views.tables, millplan.core.importing.portfolio;"
+        "import millplan.core.planning.run, millplan.core.planning.load, millplan.core.workflow.deals, millplan.core.views.assignment, millplan.core.views.tables, millplan.core.importing.portfolio;"
         "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'typer') or m.startswith(('millplan.tui', 'millplan.cli')))))"
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT)

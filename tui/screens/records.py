@@ -20,8 +20,8 @@ from millplan.core.domain.errors import NotFound
 from millplan.core.domain.i18n import _
 from millplan.core.mail import notifications
 from millplan.core.views import history as audit
+from millplan.core.views.inbox import inbox_view
 from millplan.core.views.tables import TableView
-from millplan.core.views.workflow import history_view, inbox_view
 from millplan.tui.widgets.view_table import ViewTable
 
 HISTORY_LIMIT = 200
@@ -74,7 +74,7 @@ class HistoryScreen(Screen[None]):
             rows = audit.history(self.app.store, self.object_key, HISTORY_LIMIT)
         except NotFound:  # nothing logged under the key: the table says so
             rows = []
-        self.post_message(RecordsRead(history_view(rows)))
+        self.post_message(RecordsRead(audit.history_view(rows)))
 
     @on(RecordsRead)
     def _show(self, message: RecordsRead) -> None:

@@ -36,12 +36,17 @@ from millplan.core.domain.workflow import (
     RequestState,
     Review,
 )
-from millplan.core.planning.diff import diff_view, mills_view
 from millplan.core.planning.whatif import WhatIf
 from millplan.core.views import approval
 from millplan.core.views.approval import Board
+from millplan.core.views.conflicts import conflicts_view
+from millplan.core.views.diff import diff_view, mills_view
+from millplan.core.views.escalations import escalations_view
+from millplan.core.views.positions import positions_view
+from millplan.core.views.requests import requests_view
+from millplan.core.views.reviews import reviews_view
+from millplan.core.views.states import state_label
 from millplan.core.views.tables import TableView
-from millplan.core.views.workflow import conflicts_view, escalations_view, positions_view, requests_view, reviews_view
 from millplan.core.workflow import assignments, conflicts, escalations, requests, reviews
 from millplan.tui.background import in_thread
 from millplan.tui.messages import ApprovalRefreshed, StoreChanged
@@ -58,14 +63,6 @@ SECTIONS = {
     "positions": _("Positions"),
 }
 """The pane's sections in the order ``s`` steps through them."""
-
-STATES = {
-    AssignmentState.DRAFT: _("DRAFT"),
-    AssignmentState.IN_REVIEW: _("IN REVIEW"),
-    AssignmentState.APPROVED: _("APPROVED"),
-    AssignmentState.RE_APPROVAL: _("RE-APPROVAL"),
-}
-"""How the title names a revision's state (capitals: it reads without colour)."""
 
 ANY = "*"
 OFFERS: dict[str, dict[str, Action]] = {
@@ -193,7 +190,9 @@ class ApprovalPane(Vertical):
         if b.latest is None:
             head += _("not planned yet")
         else:
-            head += _("revision {n} {state}").format(n=b.latest.revision, state=STATES[b.latest.state])
+            head += _("revision {n} {state}").format(
+                n=b.latest.revision, state=state_label(b.latest.state).upper()
+            )  # capitals read without colour
             if b.latest.stale:
                 head += " · " + _("STALE")
             if b.in_force is not None and b.in_force.revision != b.latest.revision:

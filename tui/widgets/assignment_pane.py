@@ -20,7 +20,9 @@ from millplan.core.domain.months import Month
 from millplan.core.domain.numbers import grouped
 from millplan.core.planning import run as planning
 from millplan.core.planning.options import DEFAULT_HORIZON, PlanOptions
-from millplan.core.views.tables import exclusions_view, lines_view, load_cell
+from millplan.core.views.assignment import exclusions_view, lines_view
+from millplan.core.views.states import state_label
+from millplan.core.views.tables import load_cell
 from millplan.core.workflow import assignments
 from millplan.tui.background import in_thread
 from millplan.tui.messages import AssignmentRefreshed, PlanFinished, StoreChanged
@@ -160,11 +162,9 @@ class AssignmentPane(Vertical):
             title.update(head)
         else:
             a = self.assignment
-            state = {
-                AssignmentState.APPROVED: _("APPROVED (frozen)"),
-                AssignmentState.IN_REVIEW: _("in review"),
-                AssignmentState.RE_APPROVAL: _("re-approval"),
-            }.get(a.state, _("draft")) + (" · " + _("STALE: re-plan") if a.stale else "")
+            state = (_("APPROVED (frozen)") if a.state is AssignmentState.APPROVED else state_label(a.state)) + (
+                " · " + _("STALE: re-plan") if a.stale else ""
+            )
             solver = f"{a.solver_name} {a.solver_status} {a.solve_seconds or 0:.2f} s" if a.solver_status else ""
             title.update(f"{head} · " + _("revision {n}").format(n=a.revision) + f" · {state} · {solver}")
 

@@ -14,7 +14,7 @@ from millplan.core.domain.i18n import _
 from millplan.core.domain.numbers import grouped
 from millplan.core.planning import promise
 from millplan.core.planning.promise import Promise
-from millplan.core.views.tables import deals_view
+from millplan.core.views.deals import deals_view
 from millplan.core.workflow import deals
 from millplan.core.workflow.deals import DealSummary
 from millplan.tui.background import in_thread

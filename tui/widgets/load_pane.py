@@ -11,7 +11,7 @@ from millplan.core.domain.i18n import _
 from millplan.core.domain.numbers import grouped
 from millplan.core.planning import load
 from millplan.core.planning.load import LoadReport
-from millplan.core.views.tables import load_view
+from millplan.core.views.load import load_view
 from millplan.tui.messages import LoadRefreshed
 from millplan.tui.widgets.view_table import ViewTable
 

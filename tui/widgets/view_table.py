@@ -9,9 +9,6 @@ from textual.widgets import DataTable
 
 from millplan.core.views.tables import TableView, cell_text
 
-TEXT_WIDTH = 22
-"""Free-text columns (customer, reason) are cut to this width; the detail line has it all."""
-
 ROW_CAP = 500
 """Rows shown at most; a big book is summarised, never poured into a widget whole."""
 
@@ -31,10 +28,12 @@ class ViewTable(DataTable):
         if view.columns != self._columns:
             self.clear(columns=True)
             for column in view.columns:
+                # free text is cut at its width hint (the detail line has it all); other
+                # columns fit their content, which is never narrower than their header
                 self.add_column(
                     Text(column.header, justify="right" if column.numeric else "left"),
                     key=column.key,
-                    width=TEXT_WIDTH if column.wrap else None,
+                    width=column.width if column.wrap else None,
                 )
             self._columns = view.columns
         else:

@@ -1,7 +1,8 @@
-"""JSON documents for scripts (``--json``): plain dicts with stable keys.
+"""One revision of a month's assignment for people and scripts: its lines by mill, the
+positions excluded with their reasons, the mills' load — tables for ``millplan assignment
+show`` and the assignment pane — and the JSON documents of a revision and of a plan run.
 
-Money is written as a string with two decimals (``"1234.50"``) so no script meets a
-binary float; tonnes and hours are numbers (t, h); months ``YYYY-MM``; dates ISO 8601.
+Money in documents is a string with two decimals (RUB), tonnes and hours numbers (t, h).
 """
 
 from __future__ import annotations
@@ -9,15 +10,102 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from millplan.core.domain.model import Assignment, Deal, Exclusion
-from millplan.core.planning.load import LoadReport
-from millplan.core.planning.promise import Promise
+from millplan.core.domain.i18n import _
+from millplan.core.domain.model import Assignment, Exclusion
 from millplan.core.planning.run import PlanOutcome
-from millplan.core.workflow.deals import DealSummary
+from millplan.core.views.tables import Column, TableView, money
 
 
-def money(value: Decimal) -> str:
-    return str(value.quantize(Decimal("0.01")))
+def lines_view(assignment: Assignment) -> TableView:
+    """The assignment's lines, by mill."""
+    columns = (
+        Column("mill", _("Mill")),
+        Column("position", _("Position")),
+        Column("key_account", _("Key")),
+        Column("tonnes", _("Tonnes"), "t", True, 1),
+        Column("hours", _("Hours"), "h", True, 1),
+        Column("marginal_income", _("Marg. inc."), _("k RUB"), True, money=True),
+        Column("locked", _("Locked")),
+    )
+    rows = tuple(
+        {
+            "key": f"{line.position_ref}@{line.mill_code}",
+            "position_ref": line.position_ref,
+            "mill": line.mill_code,
+            "position": line.position_ref,
+            "key_account": line.is_key_account,
+            "tonnes": line.tonnes,
+            "hours": line.hours,
+            "marginal_income": line.marginal_income / 1000,
+            "locked": line.locked,
+        }
+        for line in sorted(assignment.lines, key=lambda l: (l.mill_code, not l.is_key_account, l.position_ref))
+    )
+    return TableView(_("Lines"), columns, rows)
+
+
+def short_reason(exclusion: Exclusion) -> str:
+    """The reason in a few words, for a table cell; the full sentence is ``reason``."""
+    mill = exclusion.mill_code or ""
+    return {
+        "no_compatible_mill": _("no compatible mill"),
+        "no_hours": _("no hours on {mill}").format(mill=mill),
+        "negative_margin": _("negative margin"),
+        "capacity_key_accounts": _("{mill} full: key accounts").format(mill=mill),
+        "capacity_better_paying": _("{mill} full: better paid").format(mill=mill),
+        "manual": _("excluded by hand"),
+        "late": _("planned later"),
+        "min_lot": _("below minimum lot"),
+        "whole": _("does not fit whole"),
+        "reserved": _("{mill} held by locks").format(mill=mill),
+        "stability": _("kept for stability"),
+        "locked": _("capped by its locks"),
+        "replan": _("let in: re-plan"),
+    }.get(exclusion.reason_code, exclusion.reason_code)
+
+
+def exclusions_view(assignment: Assignment, whole_reasons: bool = False) -> TableView:
+    """Positions left out (wholly or partly), with the reason in short — or in full with
+    ``whole_reasons`` (every row holds both, ``short_reason`` and ``reason``)."""
+    columns = (
+        Column("position", _("Position")),
+        Column("tonnes", _("Left out"), "t", True, 1),
+        Column("reason", _("Reason"), wrap=True) if whole_reasons else Column("short_reason", _("Why"), wrap=True),
+    )
+    rows = tuple(
+        {
+            "key": e.position_ref,
+            "position_ref": e.position_ref,
+            "position": e.position_ref + (" ✋" if e.manual else ""),
+            "manual": e.manual,
+            "tonnes": e.tonnes_left_out,
+            "short_reason": short_reason(e),
+            "reason": e.reason,
+        }
+        for e in assignment.exclusions
+    )
+    return TableView(_("Excluded"), columns, rows)
+
+
+def mill_loads_view(assignment: Assignment) -> TableView:
+    """Available and booked hours of each mill in the assignment's month."""
+    columns = (
+        Column("mill", _("Mill")),
+        Column("available", _("Available"), "h", True),
+        Column("booked", _("Booked"), "h", True, 1),
+        Column("load", _("Load")),
+    )
+    rows = tuple(
+        {
+            "key": load.mill_code,
+            "mill": load.mill_code,
+            "available": load.available_hours,
+            "booked": load.booked_hours,
+            "load": load,
+        }
+        for load in assignment.mill_loads
+    )
+    return TableView(_("Mill load"), columns, rows)
 
 
 def assignment_document(assignment: Assignment) -> dict[str, Any]:
@@ -156,106 +244,4 @@ def plan_document(outcomes: list[PlanOutcome]) -> dict[str, Any]:
             }
             for o, d in zip(outcomes, documents)
         ],
-    }
-
-
-def load_document(report: LoadReport) -> dict[str, Any]:
-    """Mill load by month and each mill's load horizon."""
-    return {
-        "today": report.today.isoformat(),
-        "months": [str(m) for m in report.months],
-        "unplaceable_tonnes": round(report.unplaceable_tonnes, 3),
-        "mills": [
-            {
-                "mill": mill.code,
-                "product_line": mill.product_line,
-                "months": [
-                    {
-                        "month": str(month),
-                        "available_hours": report.cells[mill.code, month].available_hours,
-                        "booked_hours": round(report.cells[mill.code, month].booked_hours, 3),
-                        "load": None
-                        if report.cells[mill.code, month].load is None
-                        else round(report.cells[mill.code, month].load, 4),
-                    }
-                    for month in report.months
-                ],
-                "booked_hours": round(report.horizons[mill.code].booked_hours, 3),
-                "horizon": report.horizons[mill.code].until.isoformat() if report.horizons[mill.code].until else None,
-            }
-            for mill in report.mills
-        ],
-    }
-
-
-def deal_state_document(deal: Deal) -> dict[str, Any]:
-    """A deal's state after a decision: status, when and by whom accepted, why rejected."""
-    return {
-        "deal": deal.number,
-        "customer": deal.customer,
-        "status": deal.status.value,
-        "accepted_at": deal.accepted_at.isoformat() if deal.accepted_at else None,
-        "accepted_by": deal.accepted_by,
-        "rejection_reason": deal.rejection_reason,
-    }
-
-
-def deal_document(summary: DealSummary) -> dict[str, Any]:
-    """A deal waiting for acceptance with what it would bring and load."""
-    deal = summary.deal
-    return {
-        "deal": deal.number,
-        "customer": deal.customer,
-        "key_account": deal.is_key_account,
-        "sales_manager": deal.sales_manager,
-        "status": deal.status.value,
-        "positions": len(summary.positions),
-        "tonnes": round(summary.tonnes, 3),
-        "marginal_income_rub": money(summary.marginal_income),
-        "mill_hours": {code: round(h, 3) for code, h in sorted(summary.mill_hours.items())},
-        "unplaceable": list(summary.unplaceable),
-        "months": [str(m) for m in summary.months] if summary.months else [],
-    }
-
-
-def promise_document(answer: Promise) -> dict[str, Any]:
-    """Capable-to-promise: the requested month and whether it can be met, the earliest
-    month (``null``: not within the horizon), whether on free hours alone, the new tonnes
-    by month, what is displaced (key flag, sales manager, the month the current plan has
-    it in — ``null``: not planned —, lateness caused, tonnes pushed out of the horizon and
-    the marginal income lost with them) and the change in marginal income, net of both;
-    ``lowers_marginal_income_by_rub`` when accepting it would lower it (else ``null``)."""
-    return {
-        "subject": answer.subject,
-        "plan_month": str(answer.plan_month),
-        "horizon": answer.horizon,
-        "requested": str(answer.requested),
-        "meets_request": answer.meets_request,
-        "tonnes": answer.tonnes,
-        "earliest": str(answer.earliest) if answer.earliest else None,
-        "on_free_hours": answer.on_free_hours,
-        "made": answer.made,
-        "by_month": {str(m): round(t, 3) for m, t in answer.by_month.items()},
-        "displaced": [
-            {
-                "position": d.position,
-                "deal": d.deal,
-                "key_account": d.key_account,
-                "sales_manager": d.sales_manager,
-                "tonnes": d.tonnes,
-                "before": str(d.before) if d.before else None,
-                "after": str(d.after) if d.after else None,
-                "late_tonne_months": d.late_tonne_months,
-                "lateness_penalty_rub": money(d.lateness_penalty),
-                "out_of_horizon_tonnes": d.out_tonnes,
-                "margin_lost_rub": money(d.margin_lost),
-            }
-            for d in answer.displaced
-        ],
-        "margin_change_rub": money(answer.margin_change),
-        "lateness_penalty_rub": money(answer.lateness_penalty),
-        "margin_lost_rub": money(answer.margin_lost),
-        "lowers_marginal_income_by_rub": money(answer.margin_loss) if answer.margin_loss is not None else None,
-        "unplaceable": list(answer.unplaceable),
-        "saved": False,
     }

@@ -1,0 +1,64 @@
+"""Conflicts (a key account's position short of its month) as a table (``millplan conflict
+list``, the approval pane) and as JSON: tonnes t, money a string with two decimals (RUB)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from millplan.core.domain.i18n import _
+from millplan.core.domain.workflow import Conflict
+from millplan.core.views.states import state_label
+from millplan.core.views.tables import Column, TableView, iso, money
+
+
+def conflict_document(conflict: Conflict) -> dict[str, Any]:
+    """One conflict: position, tonnes short, margin at stake, state and resolution."""
+    return {
+        "id": conflict.id,
+        "month": str(conflict.month),
+        "product_line": conflict.product_line,
+        "revision": conflict.revision,
+        "position": conflict.position_ref,
+        "customer": conflict.customer,
+        "sales_manager": conflict.sales_manager,
+        "requested_month": str(conflict.requested_month),
+        "tonnes_short": round(conflict.tonnes_short, 3),
+        "margin_at_stake_rub": money(conflict.margin_at_stake),
+        "state": conflict.state.value,
+        "opened_at": iso(conflict.opened_at),
+        "agreed_month": str(conflict.agreed_month) if conflict.agreed_month else None,
+        "resolution": conflict.resolution,
+        "resolved_by": conflict.resolved_by,
+        "resolved_at": iso(conflict.resolved_at),
+        "version": conflict.version,
+    }
+
+
+def conflicts_view(found: list[Conflict]) -> TableView:
+    """One row per conflict: state, month and line, position, customer, tonnes short (t),
+    margin at stake (k RUB) and how it was resolved."""
+    columns = (
+        Column("id", _("No.")),
+        Column("state", _("State")),
+        Column("month", _("Month")),
+        Column("position", _("Position")),
+        Column("customer", _("Customer"), wrap=True),
+        Column("short", _("Short"), "t", True, 1),
+        Column("margin", _("At stake"), _("k RUB"), True, money=True),
+        Column("resolution", _("Resolution"), wrap=True),
+    )
+    rows = tuple(
+        {
+            "key": c.id,
+            "id": c.id,
+            "state": state_label(c.state),
+            "month": f"{c.month} {c.product_line}",
+            "position": c.position_ref,
+            "customer": c.customer,
+            "short": c.tonnes_short,
+            "margin": c.margin_at_stake / 1000,
+            "resolution": (f"{c.agreed_month}: " if c.agreed_month else "") + (c.resolution or ""),
+        }
+        for c in found
+    )
+    return TableView(_("Conflicts"), columns, rows)

@@ -1,0 +1,95 @@
+"""What changed between two revisions (:func:`millplan.core.planning.diff.revision_diff`)
+as tables — by position, by mill — for ``millplan diff`` and the approval pane, and as JSON."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from millplan.core.domain.i18n import _
+from millplan.core.planning.diff import RevisionDiff
+from millplan.core.views.tables import Column, TableView
+
+
+def diff_view(diff: RevisionDiff) -> TableView:
+    """One row per changed position: change, tonnes before and after, mills before and after."""
+    columns = (
+        Column("position", _("Position")),
+        Column("change", _("Change"), wrap=True),
+        Column("tonnes_from", _("From"), "t", True, 1),
+        Column("tonnes_to", _("To"), "t", True, 1),
+        Column("mills", _("Mills"), wrap=True),
+    )
+
+    def mills(by_mill: dict[str, float]) -> str:
+        return "+".join(sorted(by_mill)) or "—"
+
+    rows = tuple(
+        {
+            "key": c.position_ref,
+            "position": c.position_ref,
+            "change": c.text,
+            "tonnes_from": c.tonnes_from,
+            "tonnes_to": c.tonnes_to,
+            "mills": f"{mills(c.mills_from)} → {mills(c.mills_to)}",
+        }
+        for c in diff.positions
+    )
+    title = _("{month} {line}: revision {a} → {b}").format(
+        month=diff.month, line=diff.product_line, a=diff.revision_from, b=diff.revision_to
+    )
+    return TableView(title, columns, rows)
+
+
+def mills_view(diff: RevisionDiff) -> TableView:
+    """One row per mill: tonnes and hours in each revision."""
+    columns = (
+        Column("mill", _("Mill")),
+        Column("tonnes_from", _("t before"), numeric=True, places=1),
+        Column("tonnes_to", _("t after"), numeric=True, places=1),
+        Column("hours_from", _("h before"), numeric=True, places=1),
+        Column("hours_to", _("h after"), numeric=True, places=1),
+    )
+    rows = tuple(
+        {
+            "key": m.mill_code,
+            "mill": m.mill_code,
+            "tonnes_from": m.tonnes_from,
+            "tonnes_to": m.tonnes_to,
+            "hours_from": m.hours_from,
+            "hours_to": m.hours_to,
+        }
+        for m in diff.mills
+    )
+    return TableView(_("By mill"), columns, rows)
+
+
+def diff_document(diff: RevisionDiff) -> dict[str, Any]:
+    """The diff as JSON: tonnes in t, by position and by mill."""
+    return {
+        "month": str(diff.month),
+        "product_line": diff.product_line,
+        "from_revision": diff.revision_from,
+        "to_revision": diff.revision_to,
+        "positions": [
+            {
+                "position": c.position_ref,
+                "change": c.change,
+                "tonnes_from": round(c.tonnes_from, 3),
+                "tonnes_to": round(c.tonnes_to, 3),
+                "mills_from": {k: round(v, 3) for k, v in c.mills_from.items()},
+                "mills_to": {k: round(v, 3) for k, v in c.mills_to.items()},
+                "month_to": str(c.month_to) if c.month_to else None,
+            }
+            for c in diff.positions
+        ],
+        "mills": [
+            {
+                "mill": m.mill_code,
+                "tonnes_from": round(m.tonnes_from, 3),
+                "tonnes_to": round(m.tonnes_to, 3),
+                "hours_from": round(m.hours_from, 3),
+                "hours_to": round(m.hours_to, 3),
+            }
+            for m in diff.mills
+        ],
+    }

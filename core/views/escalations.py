@@ -1,0 +1,58 @@
+"""Escalations to the director as a table (``millplan escalation list``, the approval pane)
+and as JSON (times ISO 8601 UTC)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from millplan.core.domain.i18n import _
+from millplan.core.domain.workflow import Escalation
+from millplan.core.views.states import state_label
+from millplan.core.views.tables import Column, TableView, iso
+
+
+def escalation_document(escalation: Escalation) -> dict[str, Any]:
+    """One escalation: what it is about, why, and the director's decision."""
+    return {
+        "id": escalation.id,
+        "month": str(escalation.month),
+        "product_line": escalation.product_line,
+        "subject": escalation.subject,
+        "conflict": escalation.conflict_id,
+        "request": escalation.request_id,
+        "raised_by": escalation.raised_by,
+        "raised_at": iso(escalation.raised_at),
+        "reason": escalation.reason,
+        "state": escalation.state.value,
+        "outcome": escalation.outcome,
+        "decision": escalation.decision,
+        "decided_by": escalation.decided_by,
+        "decided_at": iso(escalation.decided_at),
+        "version": escalation.version,
+    }
+
+
+def escalations_view(found: list[Escalation]) -> TableView:
+    """One row per escalation: state, month and line, what it is about, who raised it and
+    why, and the director's decision."""
+    columns = (
+        Column("id", _("No.")),
+        Column("state", _("State")),
+        Column("month", _("Month")),
+        Column("subject", _("About"), wrap=True),
+        Column("reason", _("Why"), wrap=True),
+        Column("decision", _("Decision"), wrap=True),
+    )
+    rows = tuple(
+        {
+            "key": e.id,
+            "id": e.id,
+            "state": state_label(e.state),
+            "month": f"{e.month} {e.product_line}",
+            "subject": e.subject,
+            "reason": f"{e.raised_by}: {e.reason}",
+            "decision": f"{e.outcome} — {e.decided_by}: {e.decision}" if e.decided_by else "",
+        }
+        for e in found
+    )
+    return TableView(_("Escalations"), columns, rows)

@@ -1,0 +1,33 @@
+"""The user's notifications as a table (the workstation's inbox screen)."""
+
+from __future__ import annotations
+
+from millplan.core.domain.i18n import _
+from millplan.core.domain.months import plant_clock
+from millplan.core.domain.notices import Notification
+from millplan.core.views.tables import Column, TableView
+
+
+def inbox_view(found: list[Notification]) -> TableView:
+    """Notifications, newest first: ● while unread, when (plant time, as the history),
+    subject, what it is about."""
+    columns = (
+        Column("unread", " "),
+        Column("at", _("When (plant time)")),
+        Column("subject", _("Subject"), wrap=True),
+        Column("about", _("About")),
+    )
+    rows = tuple(
+        {
+            "key": str(n.id),
+            "id": n.id,
+            "unread": "●" if n.read_at is None else "",
+            "at": plant_clock(n.at),
+            "subject": n.subject,
+            "about": n.object_key,
+            "object_key": n.object_key,
+            "body": "\n".join(n.details),
+        }
+        for n in found
+    )
+    return TableView(_("Inbox"), columns, rows)

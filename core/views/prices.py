@@ -1,0 +1,27 @@
+"""Shadow prices of mill hours (RUB per mill-hour) by mill and month of a plan's horizon, as
+a table (``millplan prices``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from millplan.core.domain.i18n import _
+from millplan.core.domain.model import Assignment
+from millplan.core.views.tables import Column, TableView
+
+
+def prices_view(assignment: Assignment) -> TableView:
+    """Mills × months of the plan's horizon: what one more hour would earn, RUB/h."""
+    months = sorted({p.month for p in assignment.shadow_prices})
+    mills = sorted({p.mill_code for p in assignment.shadow_prices})
+    price = {(p.mill_code, p.month): p.rub_per_hour for p in assignment.shadow_prices}
+    columns = (Column("mill", _("Mill")), *(Column(str(m), str(m), _("RUB/h"), True, money=True) for m in months))
+    rows = []
+    for code in mills:
+        row: dict[str, Any] = {"key": code, "mill": code}
+        row.update({str(m): price.get((code, m)) for m in months})
+        rows.append(row)
+    title = _("Shadow prices of mill hours — {month} {line}, revision {revision}").format(
+        month=assignment.month, line=assignment.product_line, revision=assignment.revision
+    )
+    return TableView(title, columns, tuple(rows))

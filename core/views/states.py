@@ -1,0 +1,33 @@
+"""How people name the state of a revision, a request, a conflict or an escalation — one
+set of words for every table, title and message (translated with ``_`` when shown)."""
+
+from __future__ import annotations
+
+from millplan.core.domain.i18n import _
+from millplan.core.domain.model import AssignmentState
+from millplan.core.domain.workflow import ConflictState, EscalationState, RequestState
+
+State = AssignmentState | RequestState | ConflictState | EscalationState
+
+
+def state_label(state: State) -> str:
+    """The state as people say it (``in review``, ``later month``), in the user's language.
+    The same word in two kinds of state (``open``) reads the same.
+
+    Raises :class:`KeyError` for a state not named here (a new enum member must be).
+    """
+    return {
+        "draft": _("draft"),
+        "in_review": _("in review"),
+        "approved": _("approved"),
+        "re_approval": _("re-approval"),
+        "open": _("open"),
+        "granted": _("granted"),
+        "refused": _("refused"),
+        "withdrawn": _("withdrawn"),
+        "escalated": _("escalated"),
+        "forced": _("forced"),
+        "later_month": _("later month"),
+        "closed": _("closed"),
+        "decided": _("decided"),
+    }[state.value]
