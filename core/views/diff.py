@@ -7,7 +7,7 @@ from typing import Any
 
 from millplan.core.domain.i18n import _
 from millplan.core.planning.diff import RevisionDiff
-from millplan.core.views.tables import Column, TableView
+from millplan.core.views.tables import Column, TableView, json_rows
 
 
 def diff_view(diff: RevisionDiff) -> TableView:
@@ -64,7 +64,7 @@ def mills_view(diff: RevisionDiff) -> TableView:
 
 
 def diff_document(diff: RevisionDiff) -> dict[str, Any]:
-    """The diff as JSON: tonnes in t, by position and by mill."""
+    """The diff as JSON: tonnes in t, by position and by mill (the rows of :func:`mills_view`)."""
     return {
         "month": str(diff.month),
         "product_line": diff.product_line,
@@ -82,14 +82,5 @@ def diff_document(diff: RevisionDiff) -> dict[str, Any]:
             }
             for c in diff.positions
         ],
-        "mills": [
-            {
-                "mill": m.mill_code,
-                "tonnes_from": round(m.tonnes_from, 3),
-                "tonnes_to": round(m.tonnes_to, 3),
-                "hours_from": round(m.hours_from, 3),
-                "hours_to": round(m.hours_to, 3),
-            }
-            for m in diff.mills
-        ],
+        "mills": json_rows(mills_view(diff)),
     }

@@ -93,6 +93,22 @@ def iso(at: datetime | None) -> str | None:
     return at.isoformat() if at else None
 
 
+def json_rows(view: TableView) -> list[dict[str, Any]]:
+    """A table's rows for a JSON document, keyed by column key (the widgets' row ``key`` left
+    out): floats (t, h) rounded to 3 decimals, money (Decimal) as :func:`money` text, other
+    values as they are. For tables whose cells hold the plain figures — not k RUB, bars or
+    labels made for people."""
+    return [{c.key: _json_value(row.get(c.key)) for c in view.columns} for row in view.rows]
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, float):
+        return round(value, 3)
+    if isinstance(value, Decimal):
+        return money(value)
+    return value
+
+
 def cell_text(value: Any, column: Column) -> str:
     """How a value reads in a table cell."""
     if value is None:
