@@ -24,15 +24,6 @@ from textual.worker import Worker
 from millplan.core.access.permissions import Action
 from millplan.core.domain.i18n import _
 from millplan.core.domain.months import Month
-from millplan.core.domain.workflow import (
-    Conflict,
-    ConflictState,
-    Escalation,
-    EscalationState,
-    Request,
-    RequestState,
-    Review,
-)
 from millplan.core.views import approval
 from millplan.core.views.approval import Board
 from millplan.tui.messages import ApprovalRefreshed
@@ -42,7 +33,7 @@ from millplan.tui.widgets.approval.headline import Headline
 from millplan.tui.widgets.approval.request_actions import RequestActions
 from millplan.tui.widgets.approval.revision_actions import RevisionActions
 from millplan.tui.widgets.approval.section_bar import SECTIONS, SectionBar
-from millplan.tui.widgets.approval.section_table import SectionTable
+from millplan.tui.widgets.approval.section_table import SectionTable, waiting
 from millplan.tui.widgets.assignment.pane import AssignmentPane
 
 ANY = "*"
@@ -205,7 +196,7 @@ class ApprovalPane(RevisionActions, RequestActions, ConflictActions, Vertical):
         if self.query_one(SectionTable).selected is None:
             return False  # nothing highlighted to act on
         item = self._item()
-        if item is not None and not _waiting(item):
+        if item is not None and not waiting(item):
             return False  # answered, resolved or decided already: nothing left to do on it
         if self.section == "escalations" and action in ("force", "later", "decide"):
             # a conflict's escalation is forced or moved; a re-approval round's decided
@@ -242,15 +233,3 @@ class ApprovalPane(RevisionActions, RequestActions, ConflictActions, Vertical):
         if sections and self.section not in sections:
             self._go(sections[0])
         getattr(self, f"action_{action}")(*args)
-
-
-def _waiting(item: Conflict | Request | Escalation | Review) -> bool:
-    """Whether a row still waits for someone: an open conflict, request or escalation, an
-    unanswered objection."""
-    if isinstance(item, Review):
-        return item.open
-    if isinstance(item, Conflict):
-        return item.state is ConflictState.OPEN
-    if isinstance(item, Request):
-        return item.state is RequestState.OPEN
-    return item.state is EscalationState.OPEN
