@@ -31,8 +31,8 @@ from millplan.core.views import approval
 from millplan.storage.store import Store
 from millplan.tui.messages import InboxCounted, StoreChanged
 from millplan.tui.screens.records import HistoryScreen, InboxScreen
-from millplan.tui.widgets.approval_pane import ApprovalPane
-from millplan.tui.widgets.assignment_pane import AssignmentPane
+from millplan.tui.widgets.approval.pane import ApprovalPane
+from millplan.tui.widgets.assignment.pane import AssignmentPane
 from millplan.tui.widgets.deals_pane import DealsPane
 from millplan.tui.widgets.load_pane import LoadPane
 from millplan.tui.widgets.view_table import ViewTable

@@ -12,7 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from millplan.core.access.permissions import RULES, Action, Actor, Scope, actor
+from millplan.core.access.actions import available
+from millplan.core.access.permissions import Action, Actor, actor
 from millplan.core.domain.errors import InvalidInput
 from millplan.core.domain.i18n import _
 from millplan.core.domain.model import Assignment, AssignmentState, Role
@@ -22,7 +23,7 @@ from millplan.core.planning.diff import RevisionDiff, revision_diff
 from millplan.core.workflow.open_items import open_objections
 from millplan.storage.store import Store
 
-__all__ = ["Board", "board", "offered", "opening", "parse_later", "role_name"]
+__all__ = ["Board", "board", "opening", "parse_later", "role_name"]
 
 OPENING_MONTHS = 24
 """How many months ahead of today :func:`opening` looks through for revisions."""
@@ -38,7 +39,8 @@ class Board:
     ``requests`` (newest first). ``blockers`` says what a plain approval of ``latest``
     would be refused for (open conflicts, escalations, unanswered objections): approving
     over them takes a reason (and the director, for conflicts and escalations).
-    ``offered`` are the actions ``who`` may take on this line (see :func:`offered`);
+    ``offered`` are the actions to offer ``who`` on this line and revision (see
+    :func:`millplan.core.access.actions.available`);
     ``mine`` the refs of the revision's positions a sales manager sells (else empty).
     """
 
@@ -76,18 +78,6 @@ class Board:
     @property
     def open_reviews(self) -> tuple[Review, ...]:
         return tuple(r for r in self.reviews if r.open)
-
-
-def offered(who: Actor, product_line: str) -> frozenset[Action]:
-    """The actions ``who``'s role allows on ``product_line``: on his own lines, anywhere,
-    or — for actions on a deal's own positions (a sales manager's requests) — whenever his
-    role has them at all (the service checks the position itself). Everything while the
-    store has no users (an open store)."""
-    found = set()
-    for action, scopes in RULES.items():
-        if who.may(action, line=product_line) or (who.role is not None and scopes.get(who.role) is Scope.OWN_DEAL):
-            found.add(action)
-    return frozenset(found)
 
 
 def board(store: Store, month: Month, product_line: str, *, login: str) -> Board:
@@ -141,7 +131,7 @@ def board(store: Store, month: Month, product_line: str, *, login: str) -> Board
         tuple(escalations),
         tuple(reviews),
         tuple(blockers),
-        offered(who, product_line),
+        available(who, product_line, latest.state if latest else None),
         mine,
     )
 

@@ -7,8 +7,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from rich.text import Text
-from textual.widgets._footer import FooterKey
 
 from millplan.core.domain.model import AssignmentState
 from millplan.core.domain.workflow import ConflictState, EscalationState, RequestKind, RequestState
@@ -19,55 +17,15 @@ from millplan.core.workflow.conflicts import conflicts
 from millplan.core.workflow.escalations import escalations
 from millplan.tui.app import MillplanApp
 from millplan.tui.screens.records import HistoryScreen, InboxScreen
-from millplan.tui.widgets.approval_pane import SECTIONS, ApprovalPane
 from millplan.tui.widgets.view_table import ViewTable
 from tests.levers import FORCE_MARGIN_CHANGE, MARGIN_AT_STAKE, conflict_plant, tonnes
 from tests.plants import PLAN_MONTH, staff, tiny_plant
-
-SIZE = (80, 24)
-
-
-async def settle(pilot) -> None:
-    """Let every worker (reads, actions, re-plans) finish and the messages land."""
-    for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-
-
-async def open_approval(pilot, section: str = "diff") -> ApprovalPane:
-    await settle(pilot)
-    await pilot.press("4")
-    await settle(pilot)
-    pane = pilot.app.query_one(ApprovalPane)
-    for _ in range(list(SECTIONS).index(section)):
-        await pilot.press("s")
-    await pilot.pause()
-    assert pane.section == section
-    return pane
+from tests.tui.pilot import SIZE, footer_keys, messages, open_approval, settle, text_of
 
 
 async def type_line(pilot, text: str) -> None:
     await pilot.press(*text)
     await pilot.press("enter")
-
-
-def messages(app) -> list[str]:
-    return [n.message for n in app._notifications]
-
-
-def footer_keys(app) -> dict[str, str]:
-    """Footer key shown → description, for the keys the footer shows in full on screen."""
-    width = app.size.width
-    return {
-        key.key_display: key.description
-        for key in app.screen.query(FooterKey)
-        if key.region.width and key.region.right <= width
-    }
-
-
-def text_of(app, selector: str) -> str:
-    rendered = app.screen.query_one(selector).render()
-    return rendered.plain if isinstance(rendered, Text) else str(rendered)
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta
 
-from rich.text import Text
 from typer.testing import CliRunner
 
 from millplan import cli
@@ -14,28 +13,15 @@ from millplan.core.planning import option_edits as plan_options
 from millplan.core.planning import run as planning
 from millplan.tui.app import MillplanApp
 from millplan.tui.screens.records import HistoryScreen
-from millplan.tui.widgets.approval_pane import SECTIONS, ApprovalPane
 from millplan.tui.widgets.view_table import ViewTable
 from tests.plants import PLAN_MONTH, staff, tiny_plant
-
-SIZE = (80, 24)
-
-
-async def settle(pilot) -> None:
-    for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+from tests.tui.pilot import SIZE, open_approval, settle, text_of
 
 
 def shown_rows(app) -> list[tuple[str, ...]]:
     """(when, who, action, object) of every row of the history table."""
     table = app.screen.query_one(ViewTable)
     return [tuple(cell.plain for cell in table.get_row_at(i)[:4]) for i in range(table.row_count)]
-
-
-def detail(app) -> str:
-    rendered = app.screen.query_one("#history-detail").render()
-    return rendered.plain if isinstance(rendered, Text) else str(rendered)
 
 
 async def test_a_deals_history_is_the_rows_the_command_line_prints(sqlite_store, monkeypatch):
@@ -55,7 +41,9 @@ async def test_a_deals_history_is_the_rows_the_command_line_prints(sqlite_store,
         assert (
             shown_rows(app)[0][0] == f"{datetime.fromisoformat(printed[0]['at']) + timedelta(hours=5):%Y-%m-%d %H:%M}"
         )
-        assert "customer: Key Co" in detail(app) and "customer_id" not in detail(app)
+        assert "customer: Key Co" in text_of(app, "#history-detail") and "customer_id" not in text_of(
+            app, "#history-detail"
+        )
         assert "customer: Key Co" in [f"{c['field']}: {c['after']}" for c in printed[0]["changes"]]
 
 
@@ -70,13 +58,7 @@ async def test_a_positions_history_shows_it_made_mandatory_in_a_revision(sqlite_
     assert made == f"position: D3#1, month: {PLAN_MONTH}, tonnes: 100 t"  # all D3#1 has left, in the plan month
     app = MillplanApp(sqlite_store, "plm", month=PLAN_MONTH)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("4")
-        await settle(pilot)
-        pane = app.query_one(ApprovalPane)
-        for _ in range(list(SECTIONS).index("positions")):
-            await pilot.press("s")
-        await pilot.pause()
+        pane = await open_approval(pilot, "positions")
         table = pane.query_one(ViewTable)
         table.move_cursor(row=table.get_row_index("D3#1"))
         await pilot.pause()
@@ -87,4 +69,6 @@ async def test_a_positions_history_shows_it_made_mandatory_in_a_revision(sqlite_
             ("Line Manager", "made mandatory", f"{PLAN_MONTH}/L/r1"),
             ("test", "created", "D3#1"),  # test: no user
         ]
-        assert detail(app).endswith(f"made mandatory {PLAN_MONTH}/L/r1: {made}")  # as the command line reads it
+        assert text_of(app, "#history-detail").endswith(
+            f"made mandatory {PLAN_MONTH}/L/r1: {made}"
+        )  # as the command line reads it

@@ -15,19 +15,13 @@ from millplan.tui.widgets.view_table import ViewTable
 from tests.horizon_plant import horizon_plant
 from tests.plants import PLAN_MONTH, position
 from tests.promise_plant import one_mill
-
-SIZE = (80, 24)
+from tests.tui.pilot import SIZE, settle
 
 
 @pytest.fixture
 def store(sqlite_store):
     horizon_plant(sqlite_store)
     return sqlite_store
-
-
-async def settle(pilot) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def test_load_pane_books_later_months_from_the_forecast(store):

@@ -10,9 +10,9 @@ from millplan.core.planning import run as planning
 from millplan.core.views import approval
 from millplan.core.workflow import assignments
 from millplan.tui.app import MillplanApp
-from millplan.tui.widgets.approval_pane import ApprovalPane
+from millplan.tui.widgets.approval.pane import ApprovalPane
 from tests.plants import PLAN_MONTH, build, deal, mill, position, staff
-from tests.tui.test_roles_pilot import SIZE, settle
+from tests.tui.pilot import SIZE, settle
 
 LATER = PLAN_MONTH + 1
 

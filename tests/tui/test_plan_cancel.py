@@ -19,8 +19,7 @@ from tests.busy_plant import OPTIONS, busy_plant
 from tests.plants import PLAN_MONTH, deal, position
 from tests.rows import row_counts
 from tests.solver_processes import cbc_children
-
-SIZE = (80, 24)
+from tests.tui.pilot import SIZE
 
 PANES = {"plan": ("f4", "f5", planning, "plan"), "promise": ("f3", "p", promise, "promise_deal")}
 """What is solved → the pane's key, the key that starts it, and the core function it calls."""

@@ -9,7 +9,7 @@ from millplan.tui.app import MillplanApp
 from millplan.tui.screens.position_form import FIELDS, PositionFormScreen
 from millplan.tui.screens.promise_dialog import PromiseScreen
 from tests.plants import PLAN_MONTH, staff, tiny_plant
-from tests.tui.test_roles_pilot import SIZE, settle
+from tests.tui.pilot import SIZE, settle
 
 TYPED = {
     "line": None,

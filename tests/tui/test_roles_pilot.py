@@ -7,21 +7,10 @@ from millplan.core.domain.model import AssignmentState, Role, User
 from millplan.core.planning import run as planning
 from millplan.core.workflow import assignments
 from millplan.tui.app import MillplanApp
-from millplan.tui.widgets.assignment_pane import AssignmentPane
+from millplan.tui.widgets.assignment.pane import AssignmentPane
 from millplan.tui.widgets.deals_pane import DealsPane
 from tests.plants import PLAN_MONTH, staff, tiny_plant
-from tests.tui.test_approval import footer_keys
-
-SIZE = (80, 24)
-
-
-async def settle(pilot) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-def _messages(app) -> list[str]:
-    return [n.message for n in app._notifications]
+from tests.tui.pilot import SIZE, footer_keys, messages, settle
 
 
 async def test_a_sales_manager_may_not_plan_or_approve_from_the_workstation(sqlite_store):
@@ -36,7 +25,7 @@ async def test_a_sales_manager_may_not_plan_or_approve_from_the_workstation(sqli
         await settle(pilot)
         assert any(
             "only the product-line manager of L may run the prioritiser" in m and "ivanov is a sales manager" in m
-            for m in _messages(app)
+            for m in messages(app)
         )
     with sqlite_store.unit_of_work() as repo:
         assert repo.assignment(PLAN_MONTH, "L") is None
@@ -56,7 +45,7 @@ async def test_the_planner_may_not_approve_from_the_workstation_the_director_may
         planner.query_one(AssignmentPane).action_submit()  # the palette: refused before any dialog
         await settle(pilot)
         assert len(planner.screen_stack) == 1
-        assert any("only the product-line manager of L or the director may approve" in m for m in _messages(planner))
+        assert any("only the product-line manager of L or the director may approve" in m for m in messages(planner))
     assert planning.latest(sqlite_store, PLAN_MONTH, "L").state is AssignmentState.IN_REVIEW
     director = MillplanApp(sqlite_store, "director", month=PLAN_MONTH)
     async with director.run_test(size=SIZE) as pilot:
@@ -89,7 +78,7 @@ async def test_an_unregistered_login_is_offered_no_action_and_told_read_only(sql
         app.query_one(DealsPane).action_accept()  # the command palette's Accept: refused at once
         await pilot.pause()
         assert len(app.screen_stack) == 1
-        assert any("stranger is not a millplan user" in m for m in _messages(app))
+        assert any("stranger is not a millplan user" in m for m in messages(app))
         await pilot.press("f4")
         await settle(pilot)
         shown = footer_keys(app)

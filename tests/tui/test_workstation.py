@@ -13,19 +13,13 @@ from millplan.tui.app import MillplanApp
 from millplan.tui.widgets.load_pane import LoadPane
 from millplan.tui.widgets.view_table import ViewTable
 from tests.plants import PLAN_MONTH, tiny_plant
-
-SIZE = (80, 24)
+from tests.tui.pilot import SIZE, settle
 
 
 @pytest.fixture
 def app(sqlite_store):
     tiny_plant(sqlite_store)
     return MillplanApp(sqlite_store, "plm", month=PLAN_MONTH)
-
-
-async def settle(pilot) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def test_mill_load_pane_shows_every_mill_and_its_horizon(app):

@@ -1,0 +1,90 @@
+"""The Approval pane's detail line: the highlighted row in full — a diff line, a conflict
+with its stakes, a request with its answer, an escalation with its decision, a review, a
+position's tonnes planned and left out."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.widgets import Static
+
+from millplan.core.domain.i18n import _
+from millplan.core.domain.numbers import grouped
+from millplan.core.views.approval import Board
+from millplan.core.views.states import state_label
+from millplan.core.workflow import requests
+
+
+def _conflict(item: Any) -> str:
+    return _("{ref} {customer} (manager {manager}): {t} t short of {month}, {m} RUB at stake — {state}{how}").format(
+        ref=item.position_ref,
+        customer=item.customer,
+        manager=item.sales_manager,
+        t=grouped(item.tonnes_short, 1),
+        month=item.month,
+        m=grouped(item.margin_at_stake),
+        state=state_label(item.state),
+        how=f": {item.resolution}" if item.resolution else "",
+    )
+
+
+def _request(item: Any) -> str:
+    return _("{what} — {who}: {why} ({m} RUB at stake) · {state}{answer}").format(
+        what=requests.describe(item),
+        who=item.requested_by,
+        why=item.justification,
+        m=grouped(item.margin_at_stake),
+        state=state_label(item.state),
+        answer=f" — {item.answered_by}: {item.answer}" if item.answered_by else "",
+    )
+
+
+def _escalation(item: Any) -> str:
+    decided = f" · {item.outcome} — {item.decided_by}: {item.decision}" if item.decided_by else ""
+    return f"{item.subject} — {item.raised_by}: {item.reason} · {state_label(item.state)}{decided}"
+
+
+def _review(item: Any) -> str:
+    text = f"{item.login} {item.verdict}" + (f" {item.position_ref}: {item.reason}" if item.position_ref else "")
+    return text + (f" — {item.answered_by}: {item.answer}" if item.answered_by else "")
+
+
+ITEMS = {"conflicts": _conflict, "requests": _request, "escalations": _escalation, "reviews": _review}
+"""How each section of workflow items describes its highlighted item."""
+
+
+def describe(b: Board | None, section: str, row: dict[str, Any] | None, item: Any) -> str:
+    """What the detail line says of ``row`` (``item``: the workflow item it stands for) in
+    ``section`` of board ``b``."""
+    if b is None:
+        return ""
+    if section in ("diff", "mills") and b.diff is None:
+        if b.latest is None:
+            return _("Not planned yet: plan the month in the Assignment pane (F4, then F5).")
+        return _("Revision {n}: no approved revision before it to compare with.").format(n=b.latest.revision)
+    if row is None:
+        return _("Nothing here for {month} {line}.").format(month=b.month, line=b.product_line)
+    if section == "diff":
+        return _("{ref}: {change}, {a} → {b} t").format(
+            ref=row["position"],
+            change=row["change"],
+            a=grouped(row["tonnes_from"], 1),
+            b=grouped(row["tonnes_to"], 1),
+        )
+    if section in ITEMS and item is not None:
+        return ITEMS[section](item)
+    if section == "positions":
+        return f"{row['position']}: " + _("planned {p} t, left out {x} t{why}").format(
+            p=grouped(row["planned"], 1),
+            x=grouped(row["left_out"], 1),
+            why=f" — {row['why']}" if row["why"] else "",
+        )
+    return ""
+
+
+class Detail(Static):
+    """``#approval-detail``: the highlighted row described in a sentence or two."""
+
+    def show(self, b: Board | None, section: str, row: dict[str, Any] | None, item: Any) -> None:
+        """Describe ``row`` of ``section`` (see :func:`describe`)."""
+        self.update(describe(b, section, row, item))

@@ -1,0 +1,44 @@
+"""The Approval pane's section bar: every section, the current one bracketed and reversed
+(it reads without colour), with the count of what is still open in it."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+from millplan.core.domain.i18n import _
+from millplan.core.views.approval import Board
+
+SECTIONS = {
+    "diff": _("Diff"),
+    "mills": _("Mills"),
+    "conflicts": _("Conflicts"),
+    "requests": _("Requests"),
+    "escalations": _("Escal."),
+    "reviews": _("Reviews"),
+    "positions": _("Positions"),
+}
+"""The pane's sections in the order ``s`` steps through them."""
+
+
+class SectionBar(Static):
+    """``s [Diff]  Mills  Conflicts 1 …``: the line above the section's table."""
+
+    def show(self, section: str, b: Board | None) -> None:
+        """Mark ``section`` as current; count the open items of board ``b`` (if read yet)."""
+        counts = (
+            {
+                "conflicts": len(b.open_conflicts),
+                "requests": len(b.open_requests),
+                "escalations": len(b.open_escalations),
+                "reviews": len(b.open_reviews),
+            }
+            if b
+            else {}
+        )
+        bar = Text("s ", style="bold")
+        for key, label in SECTIONS.items():
+            text = f"{label} {counts[key]}" if counts.get(key) else label
+            bar.append(f"[{text}]" if key == section else f" {text} ", style="bold reverse" if key == section else "")
+            bar.append(" ")
+        self.update(bar)

@@ -1,0 +1,1 @@
+"""The Assignment pane and the parts it is composed of (one per file)."""

@@ -1,0 +1,187 @@
+"""Assignment pane: the month's draft by mill, excluded positions with reasons, totals;
+re-plan in the background (:mod:`.planning`), lock or exclude a position (:mod:`.editing`),
+submit and approve (:mod:`.lifecycle`). Its keys show what core offers the user here
+(:func:`millplan.core.access.actions.available`)."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import DataTable, Static
+from textual.worker import Worker
+
+from millplan.core.access.actions import available, offered
+from millplan.core.access.permissions import Action
+from millplan.core.domain.errors import NotFound
+from millplan.core.domain.i18n import _
+from millplan.core.domain.model import Assignment
+from millplan.core.domain.months import Month
+from millplan.core.domain.numbers import grouped
+from millplan.core.planning import run as planning
+from millplan.core.planning.options import PlanOptions
+from millplan.core.views.assignment import exclusions_view, lines_view
+from millplan.core.views.tables import load_cell
+from millplan.tui.messages import AssignmentRefreshed, PlanFinished
+from millplan.tui.widgets.assignment.editing import Editing
+from millplan.tui.widgets.assignment.lifecycle import Lifecycle
+from millplan.tui.widgets.assignment.planning import Planning
+from millplan.tui.widgets.assignment.title import AssignmentTitle
+from millplan.tui.widgets.view_table import ViewTable
+
+NEEDS = {
+    "plan": Action.PLAN,
+    "lock": Action.EDIT_ASSIGNMENT,
+    "exclude": Action.EDIT_ASSIGNMENT,
+    "submit": Action.SUBMIT,
+    "approve": Action.APPROVE,
+}
+"""The core action each key of the pane needs on the shown line."""
+
+
+class AssignmentPane(Planning, Editing, Lifecycle, Vertical):
+    """One month × product line at a time: ``[``/``]`` change month, ``l`` the line."""
+
+    BINDINGS = [
+        Binding("f5", "plan", _("Plan"), id="assignment.plan"),
+        Binding("p", "plan", _("Plan"), show=False, id="assignment.plan_letter"),
+        Binding("f8", "lock", _("Lock"), id="assignment.lock"),
+        Binding("k", "lock", _("Lock"), show=False, id="assignment.lock_letter"),
+        Binding("f9", "exclude", _("Exclude"), id="assignment.exclude"),
+        Binding("x", "exclude", _("Exclude"), show=False, id="assignment.exclude_letter"),
+        # F12 takes the revision one step on in its life cycle: a draft is submitted, a
+        # revision in review approved (the footer names the step)
+        Binding("f12", "submit", _("Submit"), id="assignment.submit"),
+        Binding("f12", "approve", _("Approve"), id="assignment.approve"),
+        Binding("A", "submit", _("Submit"), show=False, id="assignment.submit_letter"),
+        Binding("A", "approve", _("Approve"), show=False, id="assignment.approve_letter"),
+        Binding("left_square_bracket", "month(-1)", _("Month"), key_display="[ ]", id="assignment.previous_month"),
+        Binding("right_square_bracket", "month(1)", _("Next month"), show=False, id="assignment.next_month"),
+        # the title marks the line "(l)": the footer's 80 columns are full
+        Binding("l", "next_line", _("Line"), show=False, id="assignment.next_line"),
+    ]
+
+    def set_product_lines(self, lines: list[str]) -> None:
+        """Take the product lines afresh (mills imported while the workstation was open)."""
+        self.lines = lines
+        if self.line not in lines:
+            self.line = lines[0] if lines else None
+
+    def __init__(self, month: Month, lines: list[str], line: str | None = None, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.month = month
+        self.lines = lines
+        self.line = line if line in lines else lines[0] if lines else None
+        self.assignment: Assignment | None = None
+        self.planning: tuple[Month, str] | None = None  # what the running plan is for
+
+    def compose(self) -> ComposeResult:
+        yield AssignmentTitle(id="assignment-title", classes="title", markup=False)
+        yield Static(id="assignment-summary", markup=False)
+        yield ViewTable(id="lines-table")
+        yield ViewTable(id="excluded-table")
+        yield Static(id="excluded-reason", classes="detail", markup=False)
+
+    def on_mount(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        self._show_title()
+        if self.line is not None:
+            self._read(self.month, self.line)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="assignment")
+    def _read(self, month: Month, line: str) -> None:
+        try:
+            found = planning.latest(self.app.store, month, line)
+        except NotFound:
+            found = None
+        self.post_message(AssignmentRefreshed(month, line, found))
+
+    @on(AssignmentRefreshed)
+    def _show(self, message: AssignmentRefreshed) -> None:
+        if (message.month, message.product_line) != (self.month, self.line):
+            return  # the pane moved to another month or line while this was read
+        self.assignment = message.assignment
+        self.refresh_bindings()
+        self._show_title()
+        a = self.assignment
+        lines_table = self.query_one("#lines-table", ViewTable)
+        excluded_table = self.query_one("#excluded-table", ViewTable)
+        summary = self.query_one("#assignment-summary", Static)
+        if a is None:
+            lines_table.clear()
+            excluded_table.clear()
+            summary.update(_("Not planned yet: press F5 (or p) to run the prioritiser."))
+            self.query_one("#excluded-reason", Static).update("")
+            return
+        lines_table.show(lines_view(a))
+        excluded_table.show(exclusions_view(a))
+        loads = "  ".join(f"{load.mill_code} {load_cell(load)}" for load in a.mill_loads)
+        hidden = lines_table.hidden_rows + excluded_table.hidden_rows
+        if hidden:  # a big month: say so rather than let the tables look complete
+            loads += "  " + _("({n} more rows: millplan assignment show -m {month} -l {line})").format(
+                n=grouped(hidden), month=a.month, line=a.product_line
+            )
+        summary.update(
+            _("Key accounts {key} t · total {tonnes} t · marginal income {income} RUB\n{loads}").format(
+                key=grouped(a.key_account_tonnes),
+                tonnes=grouped(a.tonnes),
+                income=grouped(a.marginal_income),
+                loads=loads,
+            )
+        )
+        self._explain()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """A key shows only when core offers its action to the user here (his role, this
+        line, the revision's state; core checks each call again). F12 is the revision's
+        next step: Approve once it is in review, else Submit (which says why when there is
+        nothing to submit)."""
+        needed = NEEDS.get(action)
+        if needed is None:
+            return True
+        actions = available(self.app.actor, self.line, self.assignment.state if self.assignment else None)
+        if action == "submit":
+            return Action.APPROVE not in actions and Action.SUBMIT in offered(self.app.actor, self.line)
+        return needed in actions
+
+    def _show_title(self) -> None:
+        self.query_one(AssignmentTitle).show(self.month, self.line, self.lines, self.planning, self.assignment)
+
+    @on(DataTable.RowHighlighted, "#excluded-table")
+    def _explain(self) -> None:
+        row = self.query_one("#excluded-table", ViewTable).selected
+        text = f"{row['position_ref']}: {row['reason']}" if row else ""
+        if self.assignment is not None and self.assignment.options is not None:  # how the month was planned
+            text += ("\n" if text else "") + _("Planned with: {options}").format(
+                options=PlanOptions.from_dict(self.assignment.options).describe()
+            )
+        self.query_one("#excluded-reason", Static).update(text)
+
+    # -- actions ------------------------------------------------------------------------
+
+    def action_month(self, step: int) -> None:
+        self.month = self.month + step
+        self.assignment = None
+        self.reload()
+
+    def action_next_line(self) -> None:
+        if self.lines:
+            self.line = self.lines[(self.lines.index(self.line) + 1) % len(self.lines)]
+            self.assignment = None
+            self.reload()
+
+    def _may(self, action: str) -> bool:
+        """Whether the user may do ``action`` here; if not, core's refusal is shown now."""
+        return self.app.may_or_say(NEEDS[action], line=self.line, target=f"{self.month}/{self.line}")
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        # a worker's state messages do not bubble: a failed or refused plan is shown by
+        # the app's one handler of worker failures
+        self.app.on_worker_state_changed(event)
+
+    @on(PlanFinished)
+    def _plan_finished(self, message: PlanFinished) -> None:
+        self.plan_finished(message)
