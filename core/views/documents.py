@@ -9,7 +9,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from millplan.core.domain.errors import InfeasiblePlan, MillplanError
 from millplan.core.domain.model import Assignment, Deal, Exclusion
+from millplan.core.importing.problems import ImportRejected
+from millplan.core.planning.capacity import CapacityChange
 from millplan.core.planning.load import LoadReport
 from millplan.core.planning.promise import Promise
 from millplan.core.planning.run import PlanOutcome
@@ -258,4 +261,32 @@ def promise_document(answer: Promise) -> dict[str, Any]:
         "lowers_marginal_income_by_rub": money(answer.margin_loss) if answer.margin_loss is not None else None,
         "unplaceable": list(answer.unplaceable),
         "saved": False,
+    }
+
+
+def error_document(exc: MillplanError) -> dict[str, Any]:
+    """A command that failed, for a script that asked for JSON: ``status`` ``rejected`` (an
+    import, with the file and its problems), ``infeasible`` or ``error``, the message and
+    the exit code the command ends with."""
+    if isinstance(exc, ImportRejected):
+        return {
+            "status": "rejected",
+            "message": str(exc),
+            "file": exc.path,
+            "problems": [p.as_dict() for p in exc.problems],
+            "exit_code": exc.exit_code,
+        }
+    status = "infeasible" if isinstance(exc, InfeasiblePlan) else "error"
+    return {"status": status, "message": str(exc), "exit_code": exc.exit_code}
+
+
+def capacity_document(change: CapacityChange) -> dict[str, Any]:
+    """A mill's hours set for a month: before and after (h), and the revisions made stale
+    (object keys such as ``2027-01/ТБД/r2``)."""
+    return {
+        "mill": change.mill_code,
+        "month": str(change.month),
+        "hours_before": change.before,
+        "hours": change.after,
+        "stale": [a.key for a in change.stale],
     }

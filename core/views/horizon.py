@@ -9,6 +9,7 @@ from millplan.core.domain.errors import NotFound
 from millplan.core.domain.i18n import _
 from millplan.core.domain.model import Assignment
 from millplan.core.domain.months import Month
+from millplan.core.views.documents import assignment_document
 from millplan.core.views.tables import Column, TableView
 from millplan.storage.store import Store
 
@@ -68,3 +69,15 @@ def forecast_view(assignment: Assignment) -> TableView:
         for f in assignment.forecast
     )
     return TableView(_("Forecast (later months of the horizon)"), columns, rows)
+
+
+def prices_document(found: list[Assignment]) -> list[dict[str, Any]]:
+    """The shadow prices of each plan (RUB per mill-hour), with its product line and revision."""
+    return [
+        {
+            "product_line": a.product_line,
+            "revision": a.revision,
+            "shadow_prices": assignment_document(a)["shadow_prices"],
+        }
+        for a in found
+    ]

@@ -17,10 +17,12 @@ from millplan.core.domain.notices import Notification
 from millplan.core.domain.numbers import grouped
 from millplan.core.domain.workflow import Conflict, Escalation, Request, Review
 from millplan.core.planning.whatif import Shift, WhatIf
-from millplan.core.views.documents import money
+from millplan.core.views.documents import assignment_document, money
 from millplan.core.views.history import HistoryRow
 from millplan.core.views.tables import Column, TableView, short_reason
-from millplan.core.workflow.requests import describe
+from millplan.core.workflow.conflicts import Forced
+from millplan.core.workflow.escalations import Decided
+from millplan.core.workflow.requests import Answered, Raised, describe
 
 
 def _iso(at: datetime | None) -> str | None:
@@ -374,3 +376,53 @@ def inbox_view(found: list[Notification]) -> TableView:
         for n in found
     )
     return TableView(_("Inbox"), columns, rows)
+
+
+def raised_document(raised: Raised) -> dict[str, Any]:
+    """A request as recorded, with the what-if behind its margin at stake (``effect``, or ``null``)."""
+    return {
+        **request_document(raised.request),
+        "effect": effect_document(raised.effect) if raised.effect else None,
+    }
+
+
+def answered_document(answered: Answered) -> dict[str, Any]:
+    """An answered request with, when granted, the change's effect, the re-planned
+    revision and the escalation opened (each ``null`` when there is none)."""
+    return {
+        **request_document(answered.request),
+        "effect": effect_document(answered.effect) if answered.effect else None,
+        "assignment": assignment_document(answered.assignment) if answered.assignment else None,
+        "escalation": escalation_document(answered.escalation) if answered.escalation else None,
+    }
+
+
+def forced_document(forced: Forced, dry_run: bool) -> dict[str, Any]:
+    """A conflict forced in (or, ``dry_run``, what forcing it would do): the conflict and
+    revision as saved (``null`` for a dry run) and the effect on the month."""
+    return {
+        "dry_run": dry_run,
+        "conflict": conflict_document(forced.conflict) if forced.conflict else None,
+        "effect": effect_document(forced.effect),
+        "assignment": assignment_document(forced.assignment) if forced.assignment else None,
+    }
+
+
+def decided_document(decided: Decided) -> dict[str, Any]:
+    """A decided escalation with its conflict as resolved and, when forced, the effect
+    (each ``null`` when there is none)."""
+    return {
+        **escalation_document(decided.escalation),
+        "conflict": conflict_document(decided.conflict) if decided.conflict else None,
+        "effect": effect_document(decided.effect) if decided.effect else None,
+    }
+
+
+def inbox_document(login: str, unread: int, found: list[Notification]) -> dict[str, Any]:
+    """A person's notifications (newest first) and how many of all of his are unread."""
+    return {"login": login, "unread": unread, "notifications": [n.as_dict() for n in found]}
+
+
+def marked_document(marked: int, unread: int) -> dict[str, Any]:
+    """Notifications just marked read, and how many stay unread."""
+    return {"marked_read": marked, "unread": unread}
