@@ -18,7 +18,6 @@ from millplan.commands.common import (
     render,
     store_of,
 )
-from millplan.core.domain.errors import MillplanError
 from millplan.core.domain.i18n import _
 from millplan.core.mail import outbox
 from millplan.core.views.mail import delivery_document, outbox_document, problems_view, requeued_document
@@ -27,17 +26,6 @@ from millplan.storage.store import Store
 app = typer.Typer(
     help="E-mail copies of notifications: send the outbox, see how delivery stands.", no_args_is_help=True
 )
-
-
-def _smtp_settings() -> outbox.SmtpSettings:
-    settings = outbox.SmtpSettings.from_env()
-    if settings is None:
-        raise MillplanError(
-            _(
-                "e-mail is off: set MILLPLAN_SMTP_HOST (and _PORT, _FROM, _USER, _PASSWORD, _STARTTLS); messages stay queued meanwhile"
-            )
-        )
-    return settings
 
 
 def _report_delivery(report: outbox.DeliveryReport, store: Store) -> None:
@@ -65,7 +53,7 @@ def mail_send(
     """Send the due e-mails of the outbox through the SMTP server (MILLPLAN_SMTP_HOST …)."""
     if loop and as_json:
         raise typer.BadParameter("--json prints one document: use it without --loop")
-    settings, store = _smtp_settings(), store_of(ctx)
+    settings, store = outbox.sending_settings(), store_of(ctx)
     if not loop:
         report = outbox.deliver(store, settings)
         if as_json:

@@ -18,6 +18,8 @@ from millplan.solver.control import Deadline
 
 
 class SolverName(str, Enum):
+    """The solvers ``--solver`` may name (HiGHS, the default, or CBC)."""
+
     HIGHS = "highs"
     CBC = "cbc"
 

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import typer
 
 from millplan.commands.common import err, handled, login_of, out, store_of
-from millplan.core.demo import build_demo, demo_built, demo_paths
+from millplan.core.demo import build_demo, demo_built, demo_paths, remove_demo
 from millplan.core.domain.i18n import _
 from millplan.storage.store import Store, open_store
 
@@ -36,8 +34,7 @@ def demo(
         raise typer.BadParameter("the demo keeps its own database; run it without --db", param_hint="--db")
     database, folder = demo_paths()
     if reset:
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{database}{suffix}").unlink(missing_ok=True)
+        remove_demo(database)
     store = ctx.find_root().obj["store"] = open_store(f"sqlite:///{database}")  # who acts is asked of the demo's store
     if not demo_built(store):
         err.print(_("Building the demo plant in {folder} …").format(folder=database.parent))
