@@ -433,3 +433,10 @@ def build_demo(store: Store, folder: Path, *, login: str, today: date | None = N
     import_portfolio(store, files.portfolio, login=login)
     planning.plan(store, Month.of(today) + 1, login=login, first_horizon=DEFAULT_HORIZON)
     return files
+
+
+def remove_demo(database: Path) -> None:
+    """Delete the demo's SQLite file ``database`` with its write-ahead log files, so the
+    next ``millplan demo`` builds the plant afresh (``--reset``); absent files are no error."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{database}{suffix}").unlink(missing_ok=True)

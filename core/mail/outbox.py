@@ -35,7 +35,8 @@ from email.policy import SMTP
 from email.utils import format_datetime
 from typing import Any
 
-from millplan.core.domain.errors import InvalidInput, NotFound
+from millplan.core.domain.errors import InvalidInput, MillplanError, NotFound
+from millplan.core.domain.i18n import _
 from millplan.core.domain.notices import MailState, OutboxMessage
 from millplan.storage.store import Store
 
@@ -317,3 +318,17 @@ def retry(store: Store, ids: list[int] | None, *, by: str, now: datetime | None 
                 {"status": MailState.PENDING.value},
             )
         return mailbox.requeue(failed, now or datetime.now(UTC))
+
+
+def sending_settings() -> SmtpSettings:
+    """The SMTP settings from the environment (:meth:`SmtpSettings.from_env`) for sending
+    the outbox; :class:`MillplanError` saying how to turn e-mail on when it is off (the
+    messages stay queued)."""
+    settings = SmtpSettings.from_env()
+    if settings is None:
+        raise MillplanError(
+            _(
+                "e-mail is off: set MILLPLAN_SMTP_HOST (and _PORT, _FROM, _USER, _PASSWORD, _STARTTLS); messages stay queued meanwhile"
+            )
+        )
+    return settings

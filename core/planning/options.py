@@ -210,3 +210,44 @@ def parse_lock(item: str) -> MonthLock:
         return MonthLock(ref.strip(), mill.strip(), Month.parse(month.strip()), amount)
     except (ValueError, InvalidOperation, InvalidInput):
         raise InvalidInput(f"--lock {item!r}: write POSITION=MILL@YYYY-MM[:TONNES], e.g. D1#1=M1@2027-02") from None
+
+
+def typed_changes(
+    *,
+    horizon: int | None = None,
+    whole: bool | None = None,
+    min_lot: list[str] | None = None,
+    mandatory: list[str] | None = None,
+    locks: list[str] | None = None,
+    lateness_penalty: float | None = None,
+    early_months: int | None = None,
+    stability: float | None = None,
+    solver: str | None = None,
+    time_limit: float | None = None,
+    gap: float | None = None,
+    clear: bool = False,
+) -> dict[str, Any]:
+    """The options a person typed for a plan (``None``: not given) as changes to the
+    options the month was last planned with (field → value, for :meth:`PlanOptions.changed`);
+    with ``clear`` the kept options are forgotten first: every other option goes back to
+    its default and the horizon to :data:`DEFAULT_HORIZON`. Money (RUB) becomes
+    :class:`Decimal`; ``min_lot`` (``MILL=T``) and ``locks`` (``DEAL#NO=MILL@YYYY-MM[:T]``)
+    are read as :func:`parse_min_lot` and :func:`parse_lock` read them, raising
+    :class:`InvalidInput` for an item that does not read."""
+    given: dict[str, Any] = {
+        "horizon": horizon,
+        "whole": whole,
+        "early_months": early_months,
+        "time_limit": time_limit,
+        "gap": gap,
+        "solver": solver,
+        "lateness_penalty": None if lateness_penalty is None else Decimal(str(lateness_penalty)),
+        "stability": None if stability is None else Decimal(str(stability)),
+        "min_lot": parse_min_lot(min_lot) if min_lot else None,
+        "mandatory": tuple(mandatory) if mandatory else None,
+        "locks": tuple(parse_lock(item) for item in locks) if locks else None,
+    }
+    changes = {k: v for k, v in given.items() if v is not None}
+    if clear:
+        changes = {**PlanOptions(horizon=DEFAULT_HORIZON).as_changes(), **changes}
+    return changes

@@ -7,8 +7,11 @@ from typing import Any
 
 from millplan.core.domain.i18n import _
 from millplan.core.domain.workflow import Conflict
+from millplan.core.views.assignment import assignment_document
 from millplan.core.views.states import state_label
 from millplan.core.views.tables import Column, TableView, iso, money
+from millplan.core.views.whatif import effect_document
+from millplan.core.workflow.conflicts import Forced
 
 
 def conflict_document(conflict: Conflict) -> dict[str, Any]:
@@ -62,3 +65,14 @@ def conflicts_view(found: list[Conflict]) -> TableView:
         for c in found
     )
     return TableView(_("Conflicts"), columns, rows)
+
+
+def forced_document(forced: Forced, dry_run: bool) -> dict[str, Any]:
+    """A conflict forced in (or, ``dry_run``, what forcing it would do): the conflict and
+    revision as saved (``null`` for a dry run) and the effect on the month."""
+    return {
+        "dry_run": dry_run,
+        "conflict": conflict_document(forced.conflict) if forced.conflict else None,
+        "effect": effect_document(forced.effect),
+        "assignment": assignment_document(forced.assignment) if forced.assignment else None,
+    }

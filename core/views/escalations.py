@@ -7,8 +7,11 @@ from typing import Any
 
 from millplan.core.domain.i18n import _
 from millplan.core.domain.workflow import Escalation
+from millplan.core.views.conflicts import conflict_document
 from millplan.core.views.states import state_label
 from millplan.core.views.tables import Column, TableView, iso
+from millplan.core.views.whatif import effect_document
+from millplan.core.workflow.escalations import Decided
 
 
 def escalation_document(escalation: Escalation) -> dict[str, Any]:
@@ -56,3 +59,13 @@ def escalations_view(found: list[Escalation]) -> TableView:
         for e in found
     )
     return TableView(_("Escalations"), columns, rows)
+
+
+def decided_document(decided: Decided) -> dict[str, Any]:
+    """A decided escalation with its conflict as resolved and, when forced, the effect
+    (each ``null`` when there is none)."""
+    return {
+        **escalation_document(decided.escalation),
+        "conflict": conflict_document(decided.conflict) if decided.conflict else None,
+        "effect": effect_document(decided.effect) if decided.effect else None,
+    }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from millplan.core.domain.i18n import _
 from millplan.core.domain.months import plant_clock
 from millplan.core.domain.notices import Notification
@@ -31,3 +33,13 @@ def inbox_view(found: list[Notification]) -> TableView:
         for n in found
     )
     return TableView(_("Inbox"), columns, rows)
+
+
+def inbox_document(login: str, unread: int, found: list[Notification]) -> dict[str, Any]:
+    """A person's notifications (newest first) and how many of all of his are unread."""
+    return {"login": login, "unread": unread, "notifications": [n.as_dict() for n in found]}
+
+
+def marked_document(marked: int, unread: int) -> dict[str, Any]:
+    """Notifications just marked read, and how many stay unread."""
+    return {"marked_read": marked, "unread": unread}

@@ -7,6 +7,7 @@ from typing import Any
 
 from millplan.core.domain.i18n import _
 from millplan.core.domain.model import Assignment
+from millplan.core.views.assignment import assignment_document
 from millplan.core.views.tables import Column, TableView
 
 
@@ -25,3 +26,15 @@ def prices_view(assignment: Assignment) -> TableView:
         month=assignment.month, line=assignment.product_line, revision=assignment.revision
     )
     return TableView(title, columns, tuple(rows))
+
+
+def prices_document(found: list[Assignment]) -> list[dict[str, Any]]:
+    """The shadow prices of each plan (RUB per mill-hour), with its product line and revision."""
+    return [
+        {
+            "product_line": a.product_line,
+            "revision": a.revision,
+            "shadow_prices": assignment_document(a)["shadow_prices"],
+        }
+        for a in found
+    ]

@@ -7,9 +7,12 @@ from typing import Any
 
 from millplan.core.domain.i18n import _
 from millplan.core.domain.workflow import Request
+from millplan.core.views.assignment import assignment_document
+from millplan.core.views.escalations import escalation_document
 from millplan.core.views.states import state_label
 from millplan.core.views.tables import Column, TableView, iso, money
-from millplan.core.workflow.requests import describe
+from millplan.core.views.whatif import effect_document
+from millplan.core.workflow.requests import Answered, Raised, describe
 
 
 def request_document(request: Request) -> dict[str, Any]:
@@ -60,3 +63,22 @@ def requests_view(found: list[Request]) -> TableView:
         for r in found
     )
     return TableView(_("Requests"), columns, rows)
+
+
+def raised_document(raised: Raised) -> dict[str, Any]:
+    """A request as recorded, with the what-if behind its margin at stake (``effect``, or ``null``)."""
+    return {
+        **request_document(raised.request),
+        "effect": effect_document(raised.effect) if raised.effect else None,
+    }
+
+
+def answered_document(answered: Answered) -> dict[str, Any]:
+    """An answered request with, when granted, the change's effect, the re-planned
+    revision and the escalation opened (each ``null`` when there is none)."""
+    return {
+        **request_document(answered.request),
+        "effect": effect_document(answered.effect) if answered.effect else None,
+        "assignment": assignment_document(answered.assignment) if answered.assignment else None,
+        "escalation": escalation_document(answered.escalation) if answered.escalation else None,
+    }

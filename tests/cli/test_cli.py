@@ -176,7 +176,8 @@ def test_usage_and_store_errors_have_their_exit_codes(tiny_db):
 
 def test_demo_builds_its_own_plant_once_and_refuses_another_database(tmp_path, monkeypatch):
     monkeypatch.setattr(
-        "millplan.cli.demo_paths", lambda: (tmp_path / "demo" / "demo.sqlite", tmp_path / "demo" / "files")
+        "millplan.commands.workstation.demo_paths",
+        lambda: (tmp_path / "demo" / "demo.sqlite", tmp_path / "demo" / "files"),
     )
     first = CliRunner().invoke(app, ["demo", "--no-tui"])
     assert first.exit_code == 0, first.stderr

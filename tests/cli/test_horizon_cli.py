@@ -9,7 +9,8 @@ from decimal import Decimal
 import pytest
 from typer.testing import CliRunner
 
-from millplan.cli import app, solver_status
+from millplan.cli import app
+from millplan.commands.plan import solver_status
 from millplan.storage.store import open_store
 from tests.horizon_plant import horizon_plant
 from tests.identity import act_as

@@ -23,7 +23,7 @@ def test_core_runs_without_textual_or_typer_loaded():
     script = (
         "import sys, json;"
         "import millplan.core.planning.run, millplan.core.planning.load, millplan.core.workflow.deals, millplan.core.views.assignment, millplan.core.views.tables, millplan.core.importing.portfolio;"
-        "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'typer') or m.startswith(('millplan.tui', 'millplan.cli')))))"
+        "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'typer') or m.startswith(('millplan.tui', 'millplan.cli', 'millplan.commands')))))"
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT)
     assert done.returncode == 0, done.stderr
@@ -48,7 +48,7 @@ def _project_files() -> list[Path]:
 def test_every_module_is_imported_under_millplan():
     # Installed, the folders are millplan.core, millplan.storage, …; an import of a bare
     # "core" would load a second copy of the module from the working directory.
-    bare = {"core", "storage", "solver", "tui", "cli"}
+    bare = {"core", "storage", "solver", "tui", "cli", "commands"}
     found = []
     for path in _project_files():
         for node in ast.walk(ast.parse(path.read_text(), str(path))):
@@ -64,6 +64,6 @@ def test_every_package_folder_is_installed():
     folders = {
         ".".join(("millplan", *init.parent.relative_to(ROOT).parts))
         for init in ROOT.rglob("__init__.py")
-        if init.parent.relative_to(ROOT).parts[0] in ("core", "storage", "solver", "tui")
+        if init.parent.relative_to(ROOT).parts[0] in ("commands", "core", "storage", "solver", "tui")
     }
     assert folders | {"millplan"} == listed

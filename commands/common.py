@@ -1,0 +1,216 @@
+"""What every command group shares: the exit codes, the common options, the error handler,
+the store and login of a command, running a solve under Ctrl+C, and output (one JSON
+document on stdout, or Rich tables in the house style)."""
+
+from __future__ import annotations
+
+import functools
+import json
+import signal
+import sys
+import threading
+from collections.abc import Callable
+from enum import Enum, IntEnum
+from typing import Any, TypeVar
+
+import typer
+from rich import box
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from millplan.core.access import identity
+from millplan.core.domain.errors import Interrupted, InvalidInput, MillplanError
+from millplan.core.domain.i18n import _
+from millplan.core.domain.months import Month, plant_clock
+from millplan.core.views.errors import error_document
+from millplan.core.views.tables import TableView, cell_text
+from millplan.solver import control
+from millplan.solver.control import Deadline
+from millplan.storage.store import Store, open_store
+
+
+class ExitCode(IntEnum):
+    """How a command ends, as the README's "Exit codes" paragraph defines it."""
+
+    DONE = 0
+    NOT_DONE = 1  # the request cannot be done; the message says what and where
+    USAGE = 2  # usage, or a value that cannot be read (a month, a position reference)
+    INFEASIBLE = 3  # no feasible plan, or someone changed the same assignment meanwhile
+    UNREACHABLE = 4  # the database cannot be reached
+    FORBIDDEN = 5  # the role does not allow it, or who acts cannot be told
+    SOLVER_FAILED = 6  # the solver itself failed
+    INTERRUPTED = 130  # Ctrl+C: nothing saved
+
+
+# markup off: plant data (customer names, reasons) may hold brackets that Rich would eat
+out = Console(highlight=False, markup=False)
+err = Console(stderr=True, highlight=False, markup=False)
+
+JsonOption = typer.Option(False, "--json", help="Print one JSON document on stdout and nothing else.")
+MonthOption = typer.Option(..., "--month", "-m", help="Plan month, YYYY-MM.")
+LineOption = typer.Option(..., "--line", "-l", help="Product line code, e.g. ТБД.")
+PositionArgument = typer.Argument(..., help="Position as DEAL#NO, e.g. 'С-26/2601#3'.")
+IdArgument = typer.Argument(..., help="Its number (see the list command).", show_default=False)
+WhyOption = typer.Option(..., "--why", help="Justification, for the product-line manager or the director.")
+
+
+def handled(command: Callable) -> Callable:
+    """Turn a :class:`MillplanError` into its message on stderr and the documented exit
+    code — and, for a command run with ``--json``, into one JSON document on stdout too
+    (``status`` ``infeasible``, ``rejected`` or ``error``), so a script always has one."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except MillplanError as exc:
+            if kwargs.get("as_json"):
+                emit(error_document(exc))
+            err.print(Text.assemble(("error: ", "bold red"), str(exc)), soft_wrap=True)
+            raise typer.Exit(ExitCode(exc.exit_code)) from None
+
+    return wrapper
+
+
+def store_of(ctx: typer.Context, *, create: bool = False) -> Store:
+    """The command's store. A database named by ``--db``/``MILLPLAN_DB`` must exist unless
+    the command ``create``s one (an import): a mistyped path is an error, not a new empty
+    plant. The default file in the data folder is made on first use."""
+    obj = ctx.find_root().obj
+    if "store" not in obj:  # one store per command, whatever asks for it first
+        obj["store"] = open_store(obj["db"], create=create or not obj["named"])
+    return obj["store"]
+
+
+def login_of(ctx: typer.Context) -> str:
+    """Who acts: the login the store vouches for, or ``--as LOGIN`` when that is allowed
+    (core decides: ``millplan.core.access.identity``)."""
+    obj = ctx.find_root().obj
+    if "login" not in obj:
+        obj["login"] = identity.acting_login(store_of(ctx), obj["as"], _typed(ctx))
+    return obj["login"]
+
+
+def _typed(ctx: typer.Context) -> str:
+    """The command and what was typed after it, for the audit log (``plan --month 2026-12 --line L``)."""
+    if ctx.parent is None:  # no command: the workstation (the global options, --db's URL among them, stay out)
+        return "tui"
+    words = ctx.command_path.split()[1:]
+    for param in ctx.command.params:
+        source = ctx.get_parameter_source(param.name)
+        if source is None or source.name != "COMMANDLINE":
+            continue
+        value = ctx.params[param.name]
+        if param.param_type_name == "argument":
+            words.append(str(value))
+        elif isinstance(value, bool):
+            words += [param.opts[0] if value else (param.secondary_opts or param.opts)[0]]
+        else:  # an option given more than once holds them all
+            for one in value if isinstance(value, (list, tuple)) else [value]:
+                words += [param.opts[0], str(one.value if isinstance(one, Enum) else one)]
+    return " ".join(words)
+
+
+def month_of(text: str) -> Month:
+    """The month ``--month`` names (``YYYY-MM``); :class:`InvalidInput` when it names none."""
+    try:
+        return Month.parse(text)
+    except ValueError as exc:
+        raise InvalidInput(f"--month: {exc}") from None
+
+
+def optional_month(text: str | None) -> Month | None:
+    """:func:`month_of` for an option that may be left out (``None``)."""
+    return month_of(text) if text else None
+
+
+def plant_time(at) -> str:  # noqa: ANN001 - an aware datetime or None
+    """A time as the history shows it (plant time), ``—`` for none."""
+    return plant_clock(at) if at else "—"
+
+
+def emit(document: Any) -> None:
+    """Write ``document`` as the command's one JSON document on stdout."""
+    sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def render(view: TableView, limit: int | None = None) -> None:
+    """Print ``view`` as a table in the house style: a rule under the header, no frame, one
+    space between columns — so six months of mill load fit in 80 columns; with ``limit``
+    its first rows and how many more there are."""
+    table = Table(
+        title=view.title,
+        title_justify="left",
+        header_style="bold",
+        box=box.SIMPLE_HEAD,
+        padding=(0, 0),
+        pad_edge=False,
+    )
+    for column in view.columns:
+        # only free text wraps (a number or a load bar split over two lines misleads), so
+        # only other columns keep their width hint as a floor
+        table.add_column(
+            column.header,
+            justify="right" if column.numeric else "left",
+            no_wrap=not column.wrap,
+            min_width=None if column.wrap else column.width,
+        )
+    rows = view.rows if limit is None else view.rows[:limit]
+    for row in rows:
+        table.add_row(*(cell_text(row.get(c.key), c) for c in view.columns))
+    out.print(table)
+    if limit is not None and len(view.rows) > limit:
+        out.print(_("… {more} more rows (--json gives them all)").format(more=len(view.rows) - limit))
+
+
+T = TypeVar("T")
+
+PROGRESS_AFTER = 2.0
+"""Seconds a plan runs before the CLI says on stderr what it is solving."""
+
+
+def solving(run: Callable[[], T], describe: Callable[[Deadline], tuple[str, str] | None] = lambda deadline: None) -> T:
+    """``run()`` — a core call that solves — under a deadline of its own in a daemon
+    thread (:func:`millplan.solver.control.start`); its result, or its error. After
+    :data:`PROGRESS_AFTER` s stderr shows the text of ``describe(deadline)``, a pair
+    (what is being solved, text), when it gives one — a live line on a terminal, once for
+    each thing solved otherwise. Ctrl+C cancels the call: its
+    solver stops (CBC killed), nothing is saved, :class:`Interrupted` (exit code 130) once
+    the call has ended or :data:`millplan.solver.control.GRACE` s have passed, whichever is first
+    (:func:`millplan.cli.main` then leaves without it)."""
+    deadline = Deadline()
+    finished = threading.Event()
+    result: dict[str, Any] = {}
+
+    def settle(ok: bool, value: Any) -> None:
+        result["value" if ok else "error"] = value
+        finished.set()
+
+    control.start(run, deadline, settle)
+    status, said = None, None
+    try:
+        while not finished.wait(0.25):
+            described = describe(deadline) if deadline.elapsed() >= PROGRESS_AFTER else None
+            if described is None:
+                continue
+            what, text = described
+            if err.is_terminal:
+                if status is None:
+                    status = err.status(text)
+                    status.start()
+                status.update(text)
+            elif said != what:
+                err.print(text)
+                said = what
+    except KeyboardInterrupt:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # already stopping: a second Ctrl+C must not break off the report
+        deadline.cancel()  # the solver stops at its next check (CBC at once); nothing is written
+        finished.wait(control.GRACE)
+        raise Interrupted(_("interrupted: the plan was cancelled, nothing was saved")) from None
+    finally:
+        if status is not None:
+            status.stop()
+    if "error" in result:
+        raise result["error"]
+    return result["value"]
