@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 from millplan.storage.assignments import AssignmentRepository
 from millplan.storage.audit import AuditRepository
-from millplan.storage.mailbox import Mailbox
+from millplan.storage.mailbox import MailboxRepository
 from millplan.storage.plant import PlantRepository
 from millplan.storage.users import UserRepository
 from millplan.storage.workflow import WorkflowRepository
@@ -30,5 +30,5 @@ class UnitOfWork:
         self.plant = PlantRepository(session, self.audit)
         self.assignments = AssignmentRepository(session, self.audit)
         self.workflow = WorkflowRepository(session, self.audit)
-        self.mailbox = Mailbox(session)
+        self.mailbox = MailboxRepository(session)
         self.users = UserRepository(session, self.audit)

@@ -416,7 +416,7 @@ def person(repo: UnitOfWork, login: str) -> str:
 class Managers:
     """Who a deal's ``sales_manager`` text is, read from the users once (per unit of work).
 
-    ``users`` are (login, name, e-mail) as :meth:`millplan.storage.mailbox.Mailbox.users` gives
+    ``users`` are (login, name, e-mail) as :meth:`millplan.storage.mailbox.MailboxRepository.users` gives
     them; ``None`` reads none (each text is its own login).
     """
 
