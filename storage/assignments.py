@@ -28,10 +28,6 @@ from millplan.storage.assignment_reads import AssignmentReads
 from millplan.storage.tables import AssignmentLineRow, AssignmentRow, ExclusionRow, MillRow, utcnow
 
 
-def _key(assignment: Assignment) -> str:
-    return f"{assignment.month}/{assignment.product_line}/r{assignment.revision}"
-
-
 class AssignmentRepository(AssignmentReads):
     """Revisions read and written on one unit of work's session."""
 
@@ -82,7 +78,7 @@ class AssignmentRepository(AssignmentReads):
             login,
             action,
             "assignment",
-            _key(saved),
+            saved.key,
             before,
             {
                 "state": row.state,
@@ -145,7 +141,7 @@ class AssignmentRepository(AssignmentReads):
             login,
             "reopened",
             "assignment",
-            _key(opened),
+            opened.key,
             after={"state": row.state, "from_revision": approved.revision},
             reason=reason,
         )
@@ -156,10 +152,10 @@ class AssignmentRepository(AssignmentReads):
         one in review or approved (:func:`revision.submitted`)."""
         row = self.session.get(AssignmentRow, assignment.id)
         before = {"state": row.state}
-        row.state = revision.submitted(AssignmentState(row.state), _key(assignment)).value
+        row.state = revision.submitted(AssignmentState(row.state), assignment.key).value
         row.submitted_at, row.submitted_by = utcnow(), login
         row.version += 1
-        self.audit.write(login, "submitted", "assignment", _key(assignment), before, {"state": row.state})
+        self.audit.write(login, "submitted", "assignment", assignment.key, before, {"state": row.state})
         self.session.flush()
         return self._load(row)
 
@@ -168,10 +164,10 @@ class AssignmentRepository(AssignmentReads):
         if any); :class:`StateError` from any other state (:func:`revision.approved`)."""
         row = self.session.get(AssignmentRow, assignment.id)
         before = {"state": row.state}
-        row.state = revision.approved(AssignmentState(row.state), _key(assignment)).value
+        row.state = revision.approved(AssignmentState(row.state), assignment.key).value
         row.approved_at, row.approved_by, row.approval_reason = utcnow(), login, reason
         row.version += 1
-        self.audit.write(login, "approved", "assignment", _key(assignment), before, {"state": row.state}, reason)
+        self.audit.write(login, "approved", "assignment", assignment.key, before, {"state": row.state}, reason)
         self.session.flush()
         return self._load(row)
 
@@ -206,7 +202,7 @@ class AssignmentRepository(AssignmentReads):
             )
         ).all()
         if not lines:
-            raise NotFound(f"{position.ref} has no line in {_key(assignment)} to lock")
+            raise NotFound(f"{position.ref} has no line in {assignment.key} to lock")
         for line in lines:
             line.locked = locked
         mills = select(MillRow.code).where(MillRow.id.in_({l.mill_id for l in lines})).order_by(MillRow.code)
@@ -269,5 +265,5 @@ class AssignmentRepository(AssignmentReads):
         before = {"state": row.state}
         self._back_to_editing(row)
         row.version += 1
-        self.audit.write(login, action, "assignment", _key(assignment), before, {**edit, "state": row.state}, reason)
+        self.audit.write(login, action, "assignment", assignment.key, before, {**edit, "state": row.state}, reason)
         self.session.flush()
