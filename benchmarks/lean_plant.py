@@ -39,8 +39,8 @@ def lean_plant(positions: int) -> Iterator[tuple[Store, Month]]:
         import_portfolio(store, files.portfolio, login="bench")
         month = Month.of(TODAY) + 1
         with store.unit_of_work() as repo:
-            plant = repo.plant()
-            repo.upsert_capacity(
+            plant = repo.plant.whole()
+            repo.plant.upsert_capacity(
                 [(m.code, month, plant.hours(m, month) * HOURS_SHARE) for m in plant.mills], "bench", "bench"
             )
         try:

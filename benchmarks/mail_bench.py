@@ -50,8 +50,10 @@ def main(positions: int) -> None:
         import_mills(store, files.mills, login="bench")
         import_portfolio(store, files.portfolio, login="bench")
         with store.unit_of_work() as repo:
-            managers = sorted({p.sales_manager for p in repo.positions()})
-            repo.save_user(User("bench", "Bench", Role.LINE_MANAGER, tuple(repo.plant().product_lines)), by="bench")
+            managers = sorted({p.sales_manager for p in repo.plant.positions()})
+            repo.users.save_user(
+                User("bench", "Bench", Role.LINE_MANAGER, tuple(repo.plant.whole().product_lines)), by="bench"
+            )
         started = time.perf_counter()
         drafts = [o.assignment for o in planning.plan(store, Month.current() + 1, login="bench")]
         plan_seconds = time.perf_counter() - started

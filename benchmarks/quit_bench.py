@@ -39,12 +39,16 @@ def prepare(folder: Path, solver: str) -> Path:
     path = plant(folder / solver)
     store = open_store(f"sqlite:///{path}")
     with store.unit_of_work() as repo:
-        repo.save_user(User("bench", "Bench", Role.LINE_MANAGER, tuple(repo.plant().product_lines)), by="bench")
+        repo.users.save_user(
+            User("bench", "Bench", Role.LINE_MANAGER, tuple(repo.plant.whole().product_lines)), by="bench"
+        )
     planning.plan(store, MONTH, login="bench", product_line="БШТ", options={**OPTIONS, "time_limit": 1.0})
     with store.unit_of_work() as repo:
-        latest = repo.assignment(MONTH, "БШТ")
+        latest = repo.assignments.assignment(MONTH, "БШТ")
         options = PlanOptions.from_dict(latest.options).changed(solver=solver, time_limit=60.0)
-        repo.set_options(latest, options.as_dict(), "bench", "options set", {"position": latest.lines[0].position_ref})
+        repo.assignments.set_options(
+            latest, options.as_dict(), "bench", "options set", {"position": latest.lines[0].position_ref}
+        )
     store.dispose()
     return path
 
@@ -78,7 +82,7 @@ def child(path: str, after: float) -> None:
 def revisions(path: Path) -> int:
     store = open_store(f"sqlite:///{path}")
     with store.reading() as repo:
-        count = len(repo.revisions(MONTH, "БШТ"))
+        count = len(repo.assignments.revisions(MONTH, "БШТ"))
     store.dispose()
     return count
 

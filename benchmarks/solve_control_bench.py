@@ -97,7 +97,7 @@ def cancelled(template: Path, solver: str, after: float) -> None:
     deadline.cancel()
     thread.join()
     with store.reading() as repo:
-        written = repo.assignment(MONTH, "ТБД") is not None
+        written = repo.assignments.assignment(MONTH, "ТБД") is not None
     store.dispose()
     how = "cancelled" if "cancelled" in ended else "finished first"
     print(

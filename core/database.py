@@ -133,7 +133,9 @@ def restore(url: str, file: Path, *, as_login: str | None = None) -> str:
     restored = open_store(url)  # upgrades it
     try:
         with restored.unit_of_work() as repo:
-            repo.audit(login, "restored", "database", "database", after={"file": str(file), "migration": revision})
+            repo.audit.write(
+                login, "restored", "database", "database", after={"file": str(file), "migration": revision}
+            )
     finally:
         restored.dispose()
     return revision

@@ -421,7 +421,7 @@ def demo_paths() -> tuple[Path, Path]:
 def demo_built(store: Store) -> bool:
     """True once the demo plant's mills are in the store (``millplan demo --reset`` rebuilds)."""
     with store.reading() as repo:
-        return bool(repo.mill_codes())
+        return bool(repo.plant.mill_codes())
 
 
 def build_demo(store: Store, folder: Path, *, login: str, today: date | None = None) -> PlantFiles:

@@ -1,6 +1,6 @@
 """Queries and writes on notifications, the e-mail outbox and users' e-mail addresses.
 
-A :class:`Mailbox` works on the session of one unit of work (``repo.mailbox``); it never
+A :class:`MailboxRepository` works on the session of one unit of work (``repo.mailbox``); it never
 commits. Inserts that must happen once per event use the dialect's
 ``INSERT … ON CONFLICT DO NOTHING`` on the unique constraint, so two writers racing on
 one event leave one row on SQLite and PostgreSQL alike, without an error.
@@ -55,7 +55,7 @@ def _message(row: OutboxRow) -> OutboxMessage:
     )
 
 
-class Mailbox:
+class MailboxRepository:
     """Notifications and outbox rows through one SQLModel session."""
 
     def __init__(self, session: Session) -> None:

@@ -13,14 +13,15 @@ from sqlmodel import Session
 
 from millplan.core.domain.errors import Forbidden, StoreUnavailable
 from millplan.storage import migrate
+from millplan.storage.audit import AuditRepository
 from millplan.storage.engine import READ_OPTION, SQLITE_BUSY_TIMEOUT_MS, default_url, make_engine, masked, sqlite_file
-from millplan.storage.repository import Repository
+from millplan.storage.unit_of_work import UnitOfWork
 
 
 class Store:
     """A database holding one plant's data.
 
-    ``unit_of_work()`` yields a :class:`Repository` bound to a fresh session; the session
+    ``unit_of_work()`` yields a :class:`UnitOfWork` bound to a fresh session; the session
     commits when the block ends and rolls back if it raises, so every user action (an
     import, an approval) is written whole or not at all. ``reading()`` is the same for
     a look that writes nothing (on SQLite it takes no write lock).
@@ -43,16 +44,16 @@ class Store:
         return masked(self.engine.url.render_as_string(hide_password=False))
 
     @contextlib.contextmanager
-    def unit_of_work(self) -> Iterator[Repository]:
+    def unit_of_work(self) -> Iterator[UnitOfWork]:
         with self._session(self.engine) as session:
-            yield Repository(session)
+            yield UnitOfWork(session)
             session.commit()
 
     @contextlib.contextmanager
-    def reading(self) -> Iterator[Repository]:
-        """A :class:`Repository` for reading only; whatever it wrote is rolled back."""
+    def reading(self) -> Iterator[UnitOfWork]:
+        """A :class:`UnitOfWork` for reading only; whatever it wrote is rolled back."""
         with self._session(self.engine.execution_options(**{READ_OPTION: True})) as session:
-            yield Repository(session)
+            yield UnitOfWork(session)
             session.rollback()
 
     @contextlib.contextmanager
@@ -92,7 +93,7 @@ class Store:
         if refused.recorded:
             return
         with Session(self.engine) as session:
-            Repository(session).audit(
+            AuditRepository(session).write(
                 refused.login,
                 "refused",
                 "refusal",

@@ -58,4 +58,4 @@ def busy_plant(store: Store, lines: tuple[str, ...] = ("A",), *, users: bool = T
     if not users:
         return
     with store.unit_of_work() as repo:
-        repo.save_user(User("plm", "Line Manager", Role.LINE_MANAGER, lines), by="setup")
+        repo.users.save_user(User("plm", "Line Manager", Role.LINE_MANAGER, lines), by="setup")

@@ -38,4 +38,4 @@ def crowded_plant(store: Store) -> None:
             User("ivanov", "Иванов А. С.", Role.SALES_MANAGER, email="ivanov@plant.example"),
             User("petrov", "Петров П. П.", Role.SALES_MANAGER),
         ):
-            repo.save_user(user, by="setup")
+            repo.users.save_user(user, by="setup")

@@ -50,4 +50,4 @@ def horizon_plant(store: Store) -> None:
         ],
     )
     with store.unit_of_work() as repo:
-        repo.save_user(User("plm", "Line Manager", Role.LINE_MANAGER, ("L",)), by="setup")
+        repo.users.save_user(User("plm", "Line Manager", Role.LINE_MANAGER, ("L",)), by="setup")

@@ -35,7 +35,7 @@ def conflict_plant(store: Store, *, users: bool = True) -> Assignment:
     plan :data:`PLAN_MONTH` as ``plm`` and return the draft."""
     tiny_plant(store)
     with store.unit_of_work() as repo:
-        repo.upsert_portfolio(
+        repo.plant.upsert_portfolio(
             {"Key Co": True}, [deal("D6", "Key Co")], [position("D6", 1, "20", 600, 45_000)], "test", "fixture"
         )
     if users:

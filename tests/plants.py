@@ -103,8 +103,8 @@ def build(
     """Write mills (each with one norm covering its whole range at ``norms[code]`` t/h),
     customers, deals and positions, as an import would."""
     with store.unit_of_work() as repo:
-        repo.upsert_mills(mills, "test", "fixture")
-        repo.set_norms(
+        repo.plant.upsert_mills(mills, "test", "fixture")
+        repo.plant.set_norms(
             {
                 m["code"]: [
                     {
@@ -120,7 +120,7 @@ def build(
             "test",
             "fixture",
         )
-        repo.upsert_portfolio(customers, deals, positions, "test", "fixture")
+        repo.plant.upsert_portfolio(customers, deals, positions, "test", "fixture")
 
 
 def tiny_plant(store: Store) -> None:
@@ -163,4 +163,4 @@ def staff(store: Store) -> None:
     """Register :data:`STAFF` (once users exist, unknown logins are read-only)."""
     with store.unit_of_work() as repo:
         for user in STAFF:
-            repo.save_user(user, by="setup")
+            repo.users.save_user(user, by="setup")

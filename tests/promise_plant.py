@@ -31,8 +31,8 @@ def one_mill(store: Store, positions: list[dict], *, norm: float = 10.0, horizon
         positions=positions,
     )
     with store.unit_of_work() as repo:
-        repo.save_user(User("plm", "Line Manager", Role.LINE_MANAGER, ("L",)), by="setup")
-        repo.save_user(User("pp", "Planner", Role.PLANNER, ("L",)), by="setup")
+        repo.users.save_user(User("plm", "Line Manager", Role.LINE_MANAGER, ("L",)), by="setup")
+        repo.users.save_user(User("pp", "Planner", Role.PLANNER, ("L",)), by="setup")
     planning.plan(store, PLAN_MONTH, login="plm", options={"horizon": horizon})
 
 

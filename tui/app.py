@@ -122,7 +122,7 @@ class MillplanApp(App):
         self.store = store
         self.login = login
         with store.reading() as repo:
-            self.product_lines = repo.plant().product_lines
+            self.product_lines = repo.plant.whole().product_lines
         self.actor: Actor = actor(store, login)  # whose keys the panes show (core checks each call again)
         # the actor's own line, at the month that waits for him (or the month asked for)
         opened_month, self.opening_line = approval.opening(store, login, self.product_lines)
@@ -223,7 +223,7 @@ class MillplanApp(App):
 
     def action_reload(self) -> None:
         with self.store.reading() as repo:
-            self.product_lines = repo.plant().product_lines
+            self.product_lines = repo.plant.whole().product_lines
         self.actor = actor(self.store, self.login)  # roles may have changed meanwhile
         self._show_badge()
         self.query_one(AssignmentPane).set_product_lines(self.product_lines)

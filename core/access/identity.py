@@ -59,5 +59,7 @@ def acting_login(store: Store, as_login: str | None = None, command: str | None 
         who = actor_in(repo, real, store)
         require(who, Action.ACT_AS, target=f"user {as_login}")
         if not who.open_store:
-            repo.audit(real, "acted_as", "user", f"user {as_login}", after={"as_login": as_login, "command": command})
+            repo.audit.write(
+                real, "acted_as", "user", f"user {as_login}", after={"as_login": as_login, "command": command}
+            )
     return as_login

@@ -27,8 +27,8 @@ from millplan.core.domain.model import Deal, Position, Role, User
 from millplan.core.domain.names import name_key
 
 if TYPE_CHECKING:  # only for annotations: permissions are checked without the store
-    from millplan.storage.repository import Repository
     from millplan.storage.store import Store
+    from millplan.storage.unit_of_work import UnitOfWork
 
 __all__ = ["Action", "Actor", "Forbidden", "Role", "RULES", "actor", "actor_in", "require"]
 
@@ -152,12 +152,12 @@ class Actor:
         return False
 
 
-def actor_in(repo: Repository, login: str, store: Store | None = None) -> Actor:
+def actor_in(repo: UnitOfWork, login: str, store: Store | None = None) -> Actor:
     """The :class:`Actor` for ``login`` read through an open repository."""
-    user: User | None = repo.user(login)
+    user: User | None = repo.users.user(login)
     if user is not None:
         return Actor(user.login, user.name, user.role, user.lines, store=store)
-    return Actor(login, login, None, open_store=repo.count_users() == 0, store=store)
+    return Actor(login, login, None, open_store=repo.users.count_users() == 0, store=store)
 
 
 def actor(store: Store, login: str) -> Actor:

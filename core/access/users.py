@@ -12,8 +12,8 @@ from millplan.core.access.permissions import Action, Actor, actor, actor_in, req
 from millplan.core.domain.errors import InvalidInput, NotFound, StateError
 from millplan.core.domain.model import Role, User
 from millplan.core.mail.notifications import hand_waiting
-from millplan.storage.repository import Repository
 from millplan.storage.store import Store
+from millplan.storage.unit_of_work import UnitOfWork
 
 
 def parse_role(text: str) -> Role:
@@ -27,7 +27,7 @@ def parse_role(text: str) -> Role:
 def list_users(store: Store) -> list[User]:
     """Every registered user, by login (anyone may look)."""
     with store.reading() as repo:
-        return repo.users()
+        return repo.users.all()
 
 
 def whoami(store: Store, login: str) -> Actor:
@@ -35,7 +35,7 @@ def whoami(store: Store, login: str) -> Actor:
     return actor(store, login)
 
 
-def _check(repo: Repository, user: User) -> None:
+def _check(repo: UnitOfWork, user: User) -> None:
     if not user.login.strip() or any(c.isspace() for c in user.login):
         raise InvalidInput(f"{user.login!r} is not a login (an operating-system user name, no spaces)")
     if not user.name.strip():
@@ -44,15 +44,15 @@ def _check(repo: Repository, user: User) -> None:
         raise InvalidInput(f"{user.login} is a product-line manager: give the lines he owns (--line ТБД, …)")
     if user.lines and user.role is not Role.LINE_MANAGER:
         raise InvalidInput(f"only a product-line manager owns product lines; {user.login} is {user.role.value}")
-    known = repo.plant().product_lines
+    known = repo.plant.whole().product_lines
     unknown = sorted(set(user.lines) - set(known))
     if known and unknown:
         raise InvalidInput(f"product line {', '.join(unknown)} has no mills (known: {', '.join(known)})")
 
 
-def _require_manager(repo: Repository, store: Store, login: str, target: str, *, adding: User | None = None) -> None:
+def _require_manager(repo: UnitOfWork, store: Store, login: str, target: str, *, adding: User | None = None) -> None:
     """Admins manage users; while no admin exists, anyone may add one (bootstrap)."""
-    if adding is not None and adding.role is Role.ADMIN and repo.count_users(Role.ADMIN) == 0:
+    if adding is not None and adding.role is Role.ADMIN and repo.users.count_users(Role.ADMIN) == 0:
         return
     who = actor_in(repo, login, store)
     if who.open_store:  # no user yet: the first must be the admin, who then adds the rest
@@ -74,9 +74,9 @@ def add_user(
     with store.unit_of_work() as repo:
         _require_manager(repo, store, by, f"user {user.login}", adding=user)
         _check(repo, user)
-        if repo.user(user.login) is not None:
+        if repo.users.user(user.login) is not None:
             raise StateError(f"{user.login} is already a millplan user (millplan users set-role to change him)")
-        saved = repo.save_user(user, by=by)
+        saved = repo.users.save_user(user, by=by)
         hand_waiting(repo)
         return saved
 
@@ -100,7 +100,7 @@ def set_role(
     another user's alone: see :func:`millplan.core.mail.notifications.hand_waiting`)."""
     with store.unit_of_work() as repo:
         _require_manager(repo, store, by, f"user {login}")
-        old = repo.user(login)
+        old = repo.users.user(login)
         if old is None:
             raise NotFound(f"{login} is not a millplan user")
         user = User(
@@ -111,9 +111,9 @@ def set_role(
             email if email is not None else old.email,
         )
         _check(repo, user)
-        if old.role is Role.ADMIN and role is not Role.ADMIN and repo.count_users(Role.ADMIN) == 1:
+        if old.role is Role.ADMIN and role is not Role.ADMIN and repo.users.count_users(Role.ADMIN) == 1:
             raise StateError(f"{login} is the only admin: add another admin before giving him another role")
-        saved = repo.save_user(user, by=by, expected_version=old.version if version is None else version)
+        saved = repo.users.save_user(user, by=by, expected_version=old.version if version is None else version)
         if saved.name != old.name:
             hand_waiting(repo)
         return saved
@@ -124,11 +124,11 @@ def remove_user(store: Store, login: str, *, by: str) -> User:
     :class:`Forbidden` unless ``by`` is an admin, :class:`StateError` for the last admin."""
     with store.unit_of_work() as repo:
         _require_manager(repo, store, by, f"user {login}")
-        old = repo.user(login)
+        old = repo.users.user(login)
         if old is None:
             raise NotFound(f"{login} is not a millplan user")
-        if old.role is Role.ADMIN and repo.count_users(Role.ADMIN) == 1:
+        if old.role is Role.ADMIN and repo.users.count_users(Role.ADMIN) == 1:
             raise StateError(f"{login} is the only admin and cannot be removed")
-        removed = repo.remove_user(login, by=by)
+        removed = repo.users.remove_user(login, by=by)
         hand_waiting(repo)  # his name may now be another user's alone
         return removed

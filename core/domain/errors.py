@@ -36,6 +36,12 @@ class ChangedMeanwhile(StateError):
 
     exit_code = 3
 
+    @classmethod
+    def by(cls, what: str, who: str) -> ChangedMeanwhile:
+        """``"{what} was changed by {who} — reload and try again"``; ``who`` is "LOGIN at
+        YYYY-MM-DD HH:MM UTC" of the newest audit entry (or "someone")."""
+        return cls(f"{what} was changed by {who} — reload and try again")
+
 
 class Forbidden(MillplanError):
     """The acting user's role does not allow the action; the message says who may do it.

@@ -1,7 +1,7 @@
 """Plain objects of the approval workflow's open items: sales managers' requests,
 conflicts over key-account dates, escalations to the director and reviewers' verdicts.
 
-What leaves the store (:mod:`millplan.storage.workflow_rows`); the rules that move them live in
+What leaves the store (:mod:`millplan.storage.workflow`); the rules that move them live in
 :mod:`millplan.core.workflow.requests`, :mod:`millplan.core.workflow.conflicts`, :mod:`millplan.core.workflow.escalations` and
 :mod:`millplan.core.workflow.reviews`. Money is ``Decimal`` RUB, tonnes t, months :class:`Month`, times
 timezone-aware UTC. Every item carries the ``version`` of its row: an answer given on a
@@ -159,6 +159,16 @@ class Escalation:
     @property
     def key(self) -> str:
         return f"escalation {self.id}"
+
+
+def escalation_subject(revision: int, conflict: Conflict | None, request_id: int | None) -> str:
+    """What an escalation is about, for people: its conflict (``conflict 3: D1#2 40 t
+    short``), else the re-approval round of its request, else its revision (number)."""
+    if conflict is not None:
+        return f"conflict {conflict.id}: {conflict.position_ref} {conflict.tonnes_short:g} t short"
+    if request_id is not None:
+        return f"re-approval round, request {request_id}"
+    return f"revision {revision}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -348,7 +348,7 @@ def import_mills(
         if r.values.get("code") and (register.sheet, r.source.number) in rejected
     }
     with store.unit_of_work() as repo:
-        known = (repo.mill_codes() - set(rejected_mills)) | {r.values["code"] for r in good_mills}
+        known = (repo.plant.mill_codes() - set(rejected_mills)) | {r.values["code"] for r in good_mills}
         if calendar:
             index(calendar, calendar_records, calendar_problems)
             clean = [r for r in calendar_records if (calendar.sheet, r.source.number) not in rejected]
@@ -380,7 +380,7 @@ def import_mills(
             _keep_norms_whole(norms_table, norm_records, norms, rejected, reject)
             all_problems = [p for key in sorted(rejected) for p in rejected[key][2]]
         source = f"import {path.name}"
-        plant_before = repo.plant()
+        plant_before = repo.plant.whole()
         stored_hours = {m.code: m.nominal_hours for m in plant_before.mills}
         mill_values = [_mill_values(r.values, stored=r.values["code"] in stored_hours) for r in good_mills]
         changes = [
@@ -391,12 +391,12 @@ def import_mills(
             if "nominal_hours" in v and v["code"] in stored_hours and stored_hours[v["code"]] != v["nominal_hours"]
         ]
         counts = {
-            "mills": repo.upsert_mills(mill_values, login, source),
-            "capacity": repo.upsert_capacity(capacity, login, source),
+            "mills": repo.plant.upsert_mills(mill_values, login, source),
+            "capacity": repo.plant.upsert_capacity(capacity, login, source),
         }
         # the register's mills come with their whole norm table; any other mill only with bands
-        counts["norms"] = repo.set_norms(norms, login, source, whole={r.values["code"] for r in good_mills})
-        repo.audit(
+        counts["norms"] = repo.plant.set_norms(norms, login, source, whole={r.values["code"] for r in good_mills})
+        repo.audit.write(
             login,
             "imported",
             "file",

@@ -358,20 +358,22 @@ def import_portfolio(
         workbook.close()
     records = reading.records
     with store.unit_of_work() as repo:
-        product_lines = {m.product_line for m in repo.plant().mills}
+        product_lines = {m.product_line for m in repo.plant.whole().mills}
         by_row = _validate(table, records, reading.problems, product_lines)
         problems = [p for number in sorted(by_row) for p in by_row[number]]
         if problems and not skip_invalid:
             raise ImportRejected(path, problems, hint="Fix the rows, or import the good ones with --skip-invalid.")
         good = [r for r in records if r.source.number not in by_row]
-        deal_states = repo.deal_states()
+        deal_states = repo.plant.deal_states()
         customers, deals, positions, notes = _store_records(good, deal_states)
         warnings = reading.warnings + [w for r in good if (w := _price_warning(table, r))]
         notes += [
             str(w) for w in warnings if not (w.sheet == table.sheet and w.row in by_row)
         ]  # rejected rows say enough
-        written = repo.upsert_portfolio(customers, deals, positions, login, f"import {path.name}", watch=_LABELS.keys())
-        repo.audit(
+        written = repo.plant.upsert_portfolio(
+            customers, deals, positions, login, f"import {path.name}", watch=_LABELS.keys()
+        )
+        repo.audit.write(
             login, "imported", "file", path.name, after={"positions": len(positions), "rejected_rows": len(by_row)}
         )
     rejects_file = None

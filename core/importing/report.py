@@ -122,7 +122,7 @@ class ReimportChange:
 
     @classmethod
     def of(cls, change: StoredChange, label: str) -> ReimportChange:
-        """A change the store reports (see ``Repository.upsert_portfolio``), labelled."""
+        """A change the store reports (see ``PlantRepository.upsert_portfolio``), labelled."""
         return cls(change.object_type, change.object_key, change.field, label, change.before, change.after)
 
     @property

@@ -29,12 +29,12 @@ from millplan.core.domain.errors import InvalidInput, NotFound
 from millplan.core.domain.i18n import _
 from millplan.core.domain.model import Assignment, Position, Role
 from millplan.core.domain.months import Month
-from millplan.core.domain.names import display_names, name_key
+from millplan.core.domain.names import name_key
 from millplan.core.domain.notices import Item, MailState, Notification
 from millplan.core.domain.numbers import grouped
 from millplan.solver.prioritiser import MIN_TONNES
-from millplan.storage.repository import Repository
 from millplan.storage.store import Store
+from millplan.storage.unit_of_work import UnitOfWork
 
 POSITION_REMOVED = "position_removed"
 TONNES_CUT = "tonnes_cut"
@@ -64,7 +64,7 @@ def _mail_body(body: str) -> str:
 
 
 def notify(
-    repo: Repository, *, login: str, event: str, kind: str, subject: str, body: str, object_key: str, by: str | None
+    repo: UnitOfWork, *, login: str, event: str, kind: str, subject: str, body: str, object_key: str, by: str | None
 ) -> bool:
     """Write one inbox notification for ``login`` unless one for the same ``event`` exists
     or ``login`` is ``by``, the one who acts (``None``: nobody, e.g. a timer), and — when the
@@ -96,7 +96,7 @@ def _checked(change: Change) -> Change:
     return change
 
 
-def notify_all(repo: Repository, changes: Iterable[Change], *, by: str | None) -> int:
+def notify_all(repo: UnitOfWork, changes: Iterable[Change], *, by: str | None) -> int:
     """:func:`notify` for many at once, in a few statements (a month's first draft brings
     thousands of pieces of news): the notifications, then the e-mails of those that are
     new. A change for ``by``, the one who acts, is dropped: he knows what he did. Returns
@@ -149,7 +149,7 @@ def _mail(login: str, address: str, event: str, subject: str, body: str, now: da
     }
 
 
-def hand_waiting(repo: Repository) -> int:
+def hand_waiting(repo: UnitOfWork) -> int:
     """Give each user the notifications waiting under a sales-manager text that now names
     him (:meth:`Managers.login`: his login, or his name that no other user has), and queue
     their e-mail when he has an address — called in the unit of work that adds, renames
@@ -231,7 +231,7 @@ class News(NamedTuple):
 
 
 def tell(
-    repo: Repository,
+    repo: UnitOfWork,
     news: Iterable[News],
     *,
     event: str,
@@ -371,7 +371,7 @@ def changes_for_managers(
     return news
 
 
-def compose_plan(repo: Repository, after: Assignment, *, by: str) -> Callable[[list[Item]], tuple[str, str]]:
+def compose_plan(repo: UnitOfWork, after: Assignment, *, by: str) -> Callable[[list[Item]], tuple[str, str]]:
     """(subject, body) of a sales manager's news from revision ``after`` planned or edited
     by ``by``: one line per item with its reason. Anything short of approval is proposed;
     the approval (:func:`millplan.core.workflow.assignments.approve`) makes it final."""
@@ -408,15 +408,15 @@ def item_lines(items: Iterable[Item]) -> list[str]:
     ]
 
 
-def person(repo: Repository, login: str) -> str:
-    """Who ``login`` is, for a message (:func:`millplan.core.domain.names.display_names`)."""
-    return display_names(repo, [login])[login]
+def person(repo: UnitOfWork, login: str) -> str:
+    """Who ``login`` is, for a message (:meth:`millplan.storage.users.UserRepository.display_names`)."""
+    return repo.users.display_names([login])[login]
 
 
 class Managers:
     """Who a deal's ``sales_manager`` text is, read from the users once (per unit of work).
 
-    ``users`` are (login, name, e-mail) as :meth:`millplan.storage.mailbox.Mailbox.users` gives
+    ``users`` are (login, name, e-mail) as :meth:`millplan.storage.mailbox.MailboxRepository.users` gives
     them; ``None`` reads none (each text is its own login).
     """
 
@@ -440,18 +440,18 @@ class Managers:
         return same_name[0] if len(same_name) == 1 else text
 
 
-def managers(repo: Repository) -> Managers:
+def managers(repo: UnitOfWork) -> Managers:
     """:class:`Managers` of the users registered in ``repo``'s unit of work (one query)."""
     return Managers(repo.mailbox.users())
 
 
-def manager_login(repo: Repository, text: str) -> str | None:
+def manager_login(repo: UnitOfWork, text: str) -> str | None:
     """The login of one deal's sales manager ``text`` (see :meth:`Managers.login`)."""
     return managers(repo).login(text)
 
 
 def notify_changes(
-    repo: Repository, before: Assignment | None, after: Assignment, *, by: str, extra: Iterable[News] = ()
+    repo: UnitOfWork, before: Assignment | None, after: Assignment, *, by: str, extra: Iterable[News] = ()
 ) -> int:
     """Tell the sales managers ``after``'s changes against ``before`` (see
     :func:`changes_for_managers`) and ``extra`` news of the same plan (conflicts it
@@ -459,9 +459,11 @@ def notify_changes(
     it. The positions, their managers' logins and the later months' assignments are read
     from ``repo``. Returns how many notifications are new."""
     ids = set(_planned(before)) | set(_planned(after)) | {e.position_id for e in after.exclusions}
-    positions = {p.id: p for p in repo.positions(ids=ids)} if ids else {}
+    positions = {p.id: p for p in repo.plant.positions(ids=ids)} if ids else {}
     later: dict[int, Month] = {}
-    for assignment in sorted(repo.assignments_in_force((after.month + 1).range(LATER_MONTHS)), key=lambda a: a.month):
+    for assignment in sorted(
+        repo.assignments.assignments_in_force((after.month + 1).range(LATER_MONTHS)), key=lambda a: a.month
+    ):
         if assignment.product_line == after.product_line:
             for line in assignment.lines:
                 later.setdefault(line.position_id, assignment.month)
@@ -472,7 +474,7 @@ def notify_changes(
 
 
 def notify_role(
-    repo: Repository,
+    repo: UnitOfWork,
     role: Role,
     *,
     line: str | None,
@@ -488,5 +490,7 @@ def notify_role(
     to decide, a revision to review, a draft gone stale, an approval), in the caller's unit
     of work; once per ``event`` each, never the acting ``by`` himself (:func:`notify_all`).
     Returns how many notifications are new."""
-    logins = [u.login for u in repo.users() if u.role is role and (role is not Role.LINE_MANAGER or line in u.lines)]
+    logins = [
+        u.login for u in repo.users.all() if u.role is role and (role is not Role.LINE_MANAGER or line in u.lines)
+    ]
     return notify_all(repo, [Change(login, event, kind, subject, body, object_key) for login in logins], by=by)

@@ -309,7 +309,7 @@ def retry(store: Store, ids: list[int] | None, *, by: str, now: datetime | None 
         if missing:
             raise NotFound(f"outbox message {', '.join(str(i) for i in missing)} is not a failed message")
         for message_id in sorted(failed):
-            repo.audit(
+            repo.audit.write(
                 by,
                 "requeued",
                 "mail",

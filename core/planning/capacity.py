@@ -12,8 +12,8 @@ from millplan.core.domain.model import Assignment, Plant, Role
 from millplan.core.domain.months import Month
 from millplan.core.domain.numbers import grouped
 from millplan.core.mail.notifications import notify_role, person
-from millplan.storage.repository import Repository
 from millplan.storage.store import Store
+from millplan.storage.unit_of_work import UnitOfWork
 
 STALE_KIND = "stale"
 """Notification kind of a revision a change of a mill's hours made stale."""
@@ -47,7 +47,7 @@ def set_hours(store: Store, mill_code: str, month: Month, hours: float, *, login
         raise InvalidInput(f"changing the hours of {mill_code} in {month} needs a reason (e.g. maintenance)")
     with store.unit_of_work() as repo:
         require(actor_in(repo, login, store), Action.SET_CAPACITY, target=f"{mill_code}/{month}")
-        plant = repo.plant()
+        plant = repo.plant.whole()
         try:
             mill = plant.mill(mill_code)
         except KeyError:
@@ -55,18 +55,18 @@ def set_hours(store: Store, mill_code: str, month: Month, hours: float, *, login
                 f"mill {mill_code} is not in the register (known: {', '.join(m.code for m in plant.mills)})"
             ) from None
         before = plant.hours(mill, month)
-        repo.upsert_capacity([(mill_code, month, float(hours))], login, reason.strip())
+        repo.plant.upsert_capacity([(mill_code, month, float(hours))], login, reason.strip())
         stale = mark_stale(repo, plant, [(mill_code, month, float(hours))], login, reason.strip())
         return CapacityChange(mill_code, month, before, float(hours), tuple(stale))
 
 
 def mark_stale(
-    repo: Repository, before: Plant, hours: Iterable[tuple[str, Month, float]], login: str, why: str
+    repo: UnitOfWork, before: Plant, hours: Iterable[tuple[str, Month, float]], login: str, why: str
 ) -> list[Assignment]:
     """Mark stale the unapproved latest revision of each (month, line) whose mill's hours
     change from ``before`` to the given ``(mill code, month, hours)``; mills new to the
     register are skipped. The product-line managers of each marked revision's line are
-    told (not ``login`` himself). Returns the revisions marked (see ``Repository.mark_stale``)."""
+    told (not ``login`` himself). Returns the revisions marked (see ``AssignmentRepository.mark_stale``)."""
     reasons: dict[tuple[Month, str], list[str]] = {}
     for code, month, new in hours:
         try:
@@ -80,7 +80,9 @@ def mark_stale(
             )
     stale: list[Assignment] = []
     for (month, line), changes in sorted(reasons.items()):
-        marked = repo.mark_stale(month, line, f"{'; '.join(changes)} by {person(repo, login)} ({why})", login)
+        marked = repo.assignments.mark_stale(
+            month, line, f"{'; '.join(changes)} by {person(repo, login)} ({why})", login
+        )
         for revision in marked:
             notify_role(
                 repo,

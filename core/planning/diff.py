@@ -124,7 +124,7 @@ def revision_diff(
     :class:`InvalidInput` when there is only one revision or the two are the same.
     """
     with store.reading() as repo:
-        revisions = repo.revisions(month, product_line)
+        revisions = repo.assignments.revisions(month, product_line)
         if not revisions:
             raise NotFound(f"{month} has no assignment for product line {product_line}")
         numbers = [number for number, _state in revisions]
@@ -143,13 +143,13 @@ def revision_diff(
             raise InvalidInput(
                 f"{month} {product_line}: revision {to} compared with itself — give two revisions (--from, --to)"
             )
-        a = repo.assignment(month, product_line, revision_from)
-        b = repo.assignment(month, product_line, to)
+        a = repo.assignments.assignment(month, product_line, revision_from)
+        b = repo.assignments.assignment(month, product_line, to)
         current = Month.current()
         window = current.range(max(month - current, 0) + 13)
         held: dict[int, Month] = {}  # position id → the earliest other month holding it
         seen: set[Month] = set()
-        for other, line, _revision, _state, tonnes in repo.revision_tonnes(window):  # newest revision first
+        for other, line, _revision, _state, tonnes in repo.assignments.revision_tonnes(window):  # newest revision first
             if line == product_line and other != month and other not in seen:
                 seen.add(other)
                 for pid in tonnes:

@@ -61,10 +61,10 @@ def mill_load(store: Store, *, months: int = 6, today: date | None = None) -> Lo
     start = Month.of(today)
     window = tuple(start.range(months))
     with store.reading() as repo:
-        plant = repo.plant()
-        positions = repo.positions(deal_status=DealStatus.ACCEPTED, open_only=True)
+        plant = repo.plant.whole()
+        positions = repo.plant.positions(deal_status=DealStatus.ACCEPTED, open_only=True)
         # Assignments beyond the window matter too: tonnes planned there are booked there.
-        assignments = repo.assignments_in_force(start.range(months + 12))
+        assignments = repo.assignments.assignments_in_force(start.range(months + 12))
     booked: dict[tuple[str, Month], float] = {}
     assigned: dict[int, float] = {}
     planned_months = {(a.month, a.product_line) for a in assignments}

@@ -23,13 +23,15 @@ def _edit(store: Store, month: Month, product_line: str, ref: str, login: str, a
         who = actor_in(repo, login, store)
         latest = _latest(repo, month, product_line)
         require(who, Action.EDIT_ASSIGNMENT, line=product_line, target=latest.key)
-        position = repo.position(deal, number)
+        position = repo.plant.position(deal, number)
         if position.product_line != product_line:
             raise StateError(f"{position.ref} belongs to product line {position.product_line}, not {product_line}")
         options, what = change(saved_options(latest), position)
         target = _editable(repo, latest, login)
         edit = {"position": position.ref, **what}
-        return with_hours(repo.set_options(target, options.as_dict(), login, action, edit), repo.plant())
+        return with_hours(
+            repo.assignments.set_options(target, options.as_dict(), login, action, edit), repo.plant.whole()
+        )
 
 
 def set_mandatory(

@@ -171,8 +171,8 @@ def promise_deal(
     :class:`MillplanError` when the time limit cuts a solve short, and
     :class:`~solver.control.Cancelled` when the deadline is cancelled."""
     with store.reading() as repo:
-        repo.deal(number)
-        positions = [p for p in repo.positions(deal_number=number) if p.remaining_tonnes > prioritiser.MIN_TONNES]
+        repo.plant.deal(number)
+        positions = [p for p in repo.plant.positions(deal_number=number) if p.remaining_tonnes > prioritiser.MIN_TONNES]
     if not positions:
         raise StateError(f"deal {number} has nothing left to make")
     requested = max(p.requested_month for p in positions)

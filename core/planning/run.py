@@ -68,8 +68,8 @@ from millplan.solver.problem import (
     hours_room,
     report_tonnes,
 )
-from millplan.storage.repository import Repository
 from millplan.storage.store import Store
+from millplan.storage.unit_of_work import UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -234,7 +234,9 @@ def plan(
     with store.unit_of_work() as repo:
         for inp in inputs:  # a draft edited while the solver ran is not overwritten
             previous = inp.previous
-            repo.check_unchanged(month, inp.product_line, (previous.id, previous.version) if previous else None)
+            repo.assignments.check_unchanged(
+                month, inp.product_line, (previous.id, previous.version) if previous else None
+            )
         previous_of = {
             inp.product_line: inp.previous for inp in inputs
         }  # lines with nothing to plan are not in planned
@@ -308,9 +310,9 @@ def _check(month: Month, solver: str, current: Month | None) -> Month:
     return current
 
 
-def _plant(repo: Repository, product_line: str | None) -> Plant:
+def _plant(repo: UnitOfWork, product_line: str | None) -> Plant:
     """The plant, once it has mills (and ``product_line``, when given, has some)."""
-    plant = repo.plant()
+    plant = repo.plant.whole()
     if not plant.mills:
         raise NotFound("there are no mills yet: import the mill register first (millplan import mills FILE)")
     if product_line and product_line not in plant.product_lines:
@@ -324,7 +326,7 @@ def saved_options(assignment: Assignment | None) -> PlanOptions:
     return PlanOptions.from_dict(assignment.options if assignment else None)
 
 
-def _line_changes(repo: Repository, plant: Plant, line: str, changes: dict[str, Any]) -> dict[str, Any]:
+def _line_changes(repo: UnitOfWork, plant: Plant, line: str, changes: dict[str, Any]) -> dict[str, Any]:
     """``changes`` for one line: its own mandatory positions and locks only (each named
     position must exist), and minimum lots only of mills the plant has."""
     result = dict(changes)
@@ -336,7 +338,7 @@ def _line_changes(repo: Repository, plant: Plant, line: str, changes: dict[str, 
         raise InvalidInput(f"unknown mill(s) {', '.join(unknown)} (known: {', '.join(sorted(codes))})")
 
     def own(ref: str) -> bool:
-        return repo.position(*parse_position_ref(ref)).product_line == line
+        return repo.plant.position(*parse_position_ref(ref)).product_line == line
 
     if "mandatory" in changes:
         result["mandatory"] = tuple(ref for ref in changes["mandatory"] if own(ref))
@@ -346,7 +348,7 @@ def _line_changes(repo: Repository, plant: Plant, line: str, changes: dict[str, 
 
 
 def _inputs(
-    repo: Repository,
+    repo: UnitOfWork,
     plant: Plant,
     month: Month,
     lines: list[str],
@@ -357,10 +359,10 @@ def _inputs(
     """Each line's plan inputs, and the tonnes other months hold; a month planned for the
     first time (no options kept) gets ``first_horizon`` months unless ``changes`` say."""
     elsewhere = booked_elsewhere(repo, current.range(month - current + 13), month)
-    others = [a for a in repo.assignments_in_force(month.range(MAX_PERIODS)) if a.month != month]
+    others = [a for a in repo.assignments.assignments_in_force(month.range(MAX_PERIODS)) if a.month != month]
     inputs = []
     for line in lines:
-        previous = repo.assignment(month, line)
+        previous = repo.assignments.assignment(month, line)
         options = saved_options(previous)
         if first_horizon is not None and (previous is None or previous.options is None):
             options = options.changed(horizon=first_horizon)
@@ -374,7 +376,7 @@ def _inputs(
         inputs.append(
             _LineInput(
                 line,
-                repo.positions(deal_status=DealStatus.ACCEPTED, product_line=line, due_by=last, open_only=True),
+                repo.plant.positions(deal_status=DealStatus.ACCEPTED, product_line=line, due_by=last, open_only=True),
                 previous,
                 _approved(repo, month, line),
                 options,
@@ -384,17 +386,17 @@ def _inputs(
     return inputs, elsewhere
 
 
-def _approved(repo: Repository, month: Month, line: str) -> Assignment | None:
+def _approved(repo: UnitOfWork, month: Month, line: str) -> Assignment | None:
     """The last approved revision of (month, line), if any."""
-    approved = [r for r, state in repo.revisions(month, line) if state is AssignmentState.APPROVED]
-    return repo.assignment(month, line, approved[-1]) if approved else None
+    approved = [r for r, state in repo.assignments.revisions(month, line) if state is AssignmentState.APPROVED]
+    return repo.assignments.assignment(month, line, approved[-1]) if approved else None
 
 
-def _save(repo: Repository, month: Month, planned: _LinePlan, login: str, previous: Assignment | None) -> Assignment:
+def _save(repo: UnitOfWork, month: Month, planned: _LinePlan, login: str, previous: Assignment | None) -> Assignment:
     """Write one solved line as the month's draft, bring the month's conflicts up to date
     and tell each sales manager, in one message, what it changed against ``previous`` (the
     draft it replaces, or the approved revision it follows) and the conflicts it opened."""
-    saved = repo.save_draft(
+    saved = repo.assignments.save_draft(
         month,
         planned.product_line,
         planned.lines,
@@ -454,7 +456,7 @@ def solve_draft(
         plant = _plant(repo, product_line)
         [inp], elsewhere = _inputs(repo, plant, month, [product_line], current, changes)
         eligible = {p.id for p in inp.positions if p.requested_month <= month}
-        closed = [p.ref for p in repo.positions(ids=change.force) if p.id not in eligible]
+        closed = [p.ref for p in repo.plant.positions(ids=change.force) if p.id not in eligible]
     if closed:
         raise StateError(
             f"{', '.join(closed)} cannot be planned in {month} {product_line}: only positions of accepted deals "
@@ -466,24 +468,26 @@ def solve_draft(
     return SolvedDraft(month, product_line, inp.previous, planned.lines, planned.exclusions, plant, planned)
 
 
-def save_solved(repo: Repository, solved: SolvedDraft, login: str) -> Assignment:
+def save_solved(repo: UnitOfWork, solved: SolvedDraft, login: str) -> Assignment:
     """Save a :class:`SolvedDraft` as the month's draft, inside the caller's unit of work
     (so a request's answer and the plan it causes are written together).
 
     Raises :class:`ChangedMeanwhile` if the revision it was solved against changed since.
     """
     previous = solved.previous
-    repo.check_unchanged(solved.month, solved.product_line, (previous.id, previous.version) if previous else None)
+    repo.assignments.check_unchanged(
+        solved.month, solved.product_line, (previous.id, previous.version) if previous else None
+    )
     return with_hours(_save(repo, solved.month, solved.planned, login, previous), solved.plant)
 
 
-def booked_elsewhere(repo: Repository, months: list[Month], month: Month) -> dict[int, float]:
+def booked_elsewhere(repo: UnitOfWork, months: list[Month], month: Month) -> dict[int, float]:
     """Tonnes of each position already in the assignments of ``months`` other than
     ``month``. Where a month has an approved revision and a newer draft, the larger of the
     two counts: either may be the one production works to."""
     in_force: dict[tuple[Month, str], tuple[AssignmentState, dict[int, float]]] = {}
     latest: dict[tuple[Month, str], dict[int, float]] = {}
-    for m, line, _revision, state, tonnes in repo.revision_tonnes(months):  # newest first
+    for m, line, _revision, state, tonnes in repo.assignments.revision_tonnes(months):  # newest first
         if m == month:
             continue
         latest.setdefault((m, line), tonnes)
@@ -945,8 +949,8 @@ def latest(store: Store, month: Month, product_line: str) -> Assignment:
     Raises :class:`NotFound` if the month has not been planned for that line.
     """
     with store.reading() as repo:
-        found = repo.assignment(month, product_line)
-        plant = repo.plant()
+        found = repo.assignments.assignment(month, product_line)
+        plant = repo.plant.whole()
     if found is None:
         raise NotFound(f"{month} has no assignment for product line {product_line}; run the prioritiser first")
     return with_hours(found, plant)

@@ -19,8 +19,8 @@ from millplan.core.domain.months import Month
 from millplan.core.planning.run import Change, SolvedDraft, save_solved, solve_draft
 from millplan.solver.control import Deadline, current
 from millplan.solver.prioritiser import MIN_TONNES
-from millplan.storage.repository import Repository
 from millplan.storage.store import Store
+from millplan.storage.unit_of_work import UnitOfWork
 
 T = TypeVar("T")
 
@@ -122,7 +122,7 @@ def replan(
     change: Change,
     *,
     login: str,
-    record: Callable[[Repository], T],
+    record: Callable[[UnitOfWork], T],
     solver: str = "highs",
     deadline: Deadline | None = None,
 ) -> tuple[T, Assignment, WhatIf]:

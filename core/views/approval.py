@@ -87,15 +87,15 @@ def board(store: Store, month: Month, product_line: str, *, login: str) -> Board
     hold whatever exists (requests may predate a plan)."""
     who = actor(store, login)
     with store.reading() as repo:
-        latest = repo.assignment(month, product_line)
-        revisions = repo.revisions(month, product_line)
+        latest = repo.assignments.assignment(month, product_line)
+        revisions = repo.assignments.revisions(month, product_line)
         approved = [number for number, state in revisions if state is AssignmentState.APPROVED]
         in_force = None
         if approved:
             in_force = (
                 latest
                 if latest and latest.revision == approved[-1]
-                else repo.assignment(month, product_line, approved[-1])
+                else repo.assignments.assignment(month, product_line, approved[-1])
             )
         earlier = [n for n in approved if latest and n < latest.revision]
         work = repo.workflow
@@ -105,7 +105,7 @@ def board(store: Store, month: Month, product_line: str, *, login: str) -> Board
         reviews = work.reviews(assignment_id=latest.id) if latest else []
         blockers: list[str] = []
         if latest is not None and latest.state is not AssignmentState.APPROVED:
-            refs, open_escalations = repo.open_issues(latest)
+            refs, open_escalations = repo.assignments.open_issues(latest)
             if refs:
                 blockers.append(_("open conflicts on {refs}").format(refs=", ".join(refs)))
             if open_escalations:
@@ -116,7 +116,7 @@ def board(store: Store, month: Month, product_line: str, *, login: str) -> Board
         mine: frozenset[str] = frozenset()
         if latest is not None and who.role is Role.SALES_MANAGER:
             ids = {x.position_id for x in (*latest.lines, *latest.exclusions)}
-            mine = frozenset(p.ref for p in repo.positions(ids=ids) if who.owns_deal(p)) if ids else frozenset()
+            mine = frozenset(p.ref for p in repo.plant.positions(ids=ids) if who.owns_deal(p)) if ids else frozenset()
     # against the approved revision before the latest, with moves to other months named
     diff = revision_diff(store, month, product_line, earlier[-1], latest.revision) if latest and earlier else None
     return Board(
@@ -151,7 +151,7 @@ def opening(store: Store, login: str, product_lines: list[str]) -> tuple[Month, 
     if line is None:
         return now + 1, None
     with store.reading() as repo:
-        found = repo.revision_tonnes([now + step for step in range(OPENING_MONTHS + 1)])
+        found = repo.assignments.revision_tonnes([now + step for step in range(OPENING_MONTHS + 1)])
     latest: dict[Month, AssignmentState] = {}
     for month, product_line, _revision, state, _tonnes in found:  # newest revision first
         if product_line == line:

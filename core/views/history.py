@@ -3,7 +3,7 @@
 :func:`history` is the one reading of it that the command line (``millplan history``)
 and the workstation (``h``) lay out: entries become :class:`HistoryRow` with human
 names — the customer's name for ``customer_id``, the mill's code for ``mill_id``, the
-user's name for a login (:func:`millplan.core.domain.names.display_names`) — and times at the plant
+user's name for a login (:meth:`millplan.storage.users.UserRepository.display_names`) — and times at the plant
 (:func:`millplan.core.domain.months.plant_clock`).
 """
 
@@ -18,14 +18,13 @@ from millplan.core.domain.errors import InvalidInput, NotFound
 from millplan.core.domain.i18n import _
 from millplan.core.domain.model import AssignmentState, AuditEntry, parse_position_ref
 from millplan.core.domain.months import plant_clock
-from millplan.core.domain.names import display_names
 from millplan.core.views.field_text import value_text
 from millplan.core.views.states import state_label
 from millplan.core.views.tables import Column, TableView
 from millplan.storage.store import Store
 
 REFERENCES = {"customer_id": "customer", "mill_id": "mill", "deal_id": "deal", "assignment": "assignment"}
-"""Fields holding a row id, and the kind of row (see ``Repository.audit_names``)."""
+"""Fields holding a row id, and the kind of row (see ``AuditRepository.audit_names``)."""
 LOGINS = ("as_login",)
 """Fields holding a login besides the ``…_by`` ones, shown as the user's name."""
 OBJECTS = ("request", "conflict")
@@ -77,7 +76,7 @@ def history(store: Store, object_key: str | None = None, limit: int = 50) -> lis
     logged from its creation, so the key is mistyped.
     """
     with store.reading() as repo:
-        entries = repo.audit_entries(object_key, limit, position_edits=_is_position(object_key))
+        entries = repo.audit.audit_entries(object_key, limit, position_edits=_is_position(object_key))
         if object_key is not None and not entries:
             raise NotFound(
                 f"nothing in the audit log under {object_key!r}: give a deal number, DEAL#NO, a mill, "
@@ -85,7 +84,7 @@ def history(store: Store, object_key: str | None = None, limit: int = 50) -> lis
             )
         referenced = _referenced(entries)
         people = referenced.pop("user")
-        names = {**repo.audit_names(referenced), "user": display_names(repo, people)}
+        names = {**repo.audit.audit_names(referenced), "user": repo.users.display_names(people)}
     fields = _fields()
     return [_row(e, names, fields) for e in entries]
 

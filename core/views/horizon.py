@@ -17,8 +17,8 @@ def last_plans(store: Store, month: Month, product_line: str | None = None) -> l
     Raises :class:`NotFound` when none is planned.
     """
     with store.reading() as repo:
-        lines = [product_line] if product_line else repo.plant().product_lines
-        found = [a for a in (repo.assignment(month, line) for line in lines) if a is not None]
+        lines = [product_line] if product_line else repo.plant.whole().product_lines
+        found = [a for a in (repo.assignments.assignment(month, line) for line in lines) if a is not None]
     if not found:
         raise NotFound(
             f"{month} has no plan{' for product line ' + product_line if product_line else ''}; run the prioritiser first"

@@ -18,13 +18,13 @@ def position_attributes(
     """Attributes of the positions asked for; the high-load flag is judged against the
     whole open book of each mill (accepted and waiting deals), not only the positions shown."""
     with store.reading() as repo:
-        plant = repo.plant()
+        plant = repo.plant.whole()
         book = [
             p
             for status in (DealStatus.ACCEPTED, DealStatus.PENDING)
-            for p in repo.positions(deal_status=status, open_only=True)
+            for p in repo.plant.positions(deal_status=status, open_only=True)
         ]
-        asked = repo.positions(deal_number=deal_number, product_line=product_line)
+        asked = repo.plant.positions(deal_number=deal_number, product_line=product_line)
     flagged = {a.position.id: a.high_mill_load for a in describe(plant, book)}
     return [
         PositionAttributes(a.position, a.options, a.refusals, flagged.get(a.position.id, False))

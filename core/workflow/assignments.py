@@ -22,25 +22,25 @@ from millplan.core.mail import notifications
 from millplan.core.planning.run import booked_elsewhere, with_hours
 from millplan.core.workflow.open_items import end_rounds, open_objections
 from millplan.solver.prioritiser import MIN_TONNES
-from millplan.storage.repository import Repository
 from millplan.storage.store import Store
+from millplan.storage.unit_of_work import UnitOfWork
 
 SUBMITTED_KIND = "to_review"
 """Notification kind of a revision submitted for the production planners' review."""
 
 
-def _latest(repo: Repository, month: Month, product_line: str) -> Assignment:
-    found = repo.assignment(month, product_line, for_update=True)
+def _latest(repo: UnitOfWork, month: Month, product_line: str) -> Assignment:
+    found = repo.assignments.assignment(month, product_line, for_update=True)
     if found is None:
         raise NotFound(f"{month} has no assignment for product line {product_line}; run the prioritiser first")
     return found
 
 
-def _editable(repo: Repository, latest: Assignment, login: str) -> Assignment:
+def _editable(repo: UnitOfWork, latest: Assignment, login: str) -> Assignment:
     """The revision an edit of ``latest`` goes to: ``latest`` itself, but an approved one
     is never edited, so a change to it opens the next revision (re-approval) as its copy."""
     if latest.state is AssignmentState.APPROVED:
-        return repo.next_revision(latest, login, "changed after approval")
+        return repo.assignments.next_revision(latest, login, "changed after approval")
     return latest
 
 
@@ -58,11 +58,11 @@ def submit(
         latest = _latest(repo, month, product_line)
         require(actor_in(repo, login, store), Action.SUBMIT, line=product_line, target=latest.key)
         if seen is not None:
-            repo.check_unchanged(month, product_line, seen)
+            repo.assignments.check_unchanged(month, product_line, seen)
         if latest.state in (AssignmentState.IN_REVIEW, AssignmentState.APPROVED):
             raise StateError(f"{month} {product_line} revision {latest.revision} is already {_state(latest)}")
         _refuse_unready(repo, latest)
-        submitted = repo.submit(latest, login)
+        submitted = repo.assignments.submit(latest, login)
         notifications.notify_role(
             repo,
             Role.PLANNER,
@@ -76,7 +76,7 @@ def submit(
             object_key=submitted.key,
             by=login,
         )
-        return with_hours(submitted, repo.plant())
+        return with_hours(submitted, repo.plant.whole())
 
 
 def approve(
@@ -112,7 +112,7 @@ def approve(
         if latest.needs_director:
             require(who, Action.APPROVE_DIRECTOR_CHAIN, line=product_line, target=latest.key)
         if seen is not None:
-            repo.check_unchanged(month, product_line, seen)
+            repo.assignments.check_unchanged(month, product_line, seen)
         where = f"{month} {product_line} revision {latest.revision}"
         if latest.state is not AssignmentState.IN_REVIEW:
             hint = (
@@ -122,7 +122,7 @@ def approve(
             )
             raise StateError(f"{where} is {_state(latest)}, not in review: {hint}")
         _refuse_unready(repo, latest)
-        conflicts, escalations = repo.open_issues(latest)
+        conflicts, escalations = repo.assignments.open_issues(latest)
         if conflicts or escalations:
             issues = "; ".join(
                 part
@@ -143,14 +143,14 @@ def approve(
             raise InvalidInput(
                 f"{where} has unanswered objections — {'; '.join(objections)}: answer them, or approve with a reason (--reason)"
             )
-        approved = repo.approve(latest, login, reason)
+        approved = repo.assignments.approve(latest, login, reason)
         if latest.needs_director:
             end_rounds(repo, approved, login=login)
         _announce(repo, approved)
-        return with_hours(approved, repo.plant())
+        return with_hours(approved, repo.plant.whole())
 
 
-def _announce(repo: Repository, approved: Assignment) -> None:
+def _announce(repo: UnitOfWork, approved: Assignment) -> None:
     """Tell each sales manager with positions in ``approved`` that it is approved — final
     now — listing his positions planned and left out (with the reasons), once per revision
     and manager; and the line's other product-line managers (the director may approve his
@@ -159,7 +159,7 @@ def _announce(repo: Repository, approved: Assignment) -> None:
     for line in approved.lines:
         tonnes[line.position_id] = tonnes.get(line.position_id, 0.0) + line.tonnes
     left_out = {e.position_id: e for e in approved.exclusions if e.reason_code != "replan"}
-    positions = repo.positions(ids=set(tonnes) | set(left_out)) if tonnes or left_out else []
+    positions = repo.plant.positions(ids=set(tonnes) | set(left_out)) if tonnes or left_out else []
     whose = notifications.managers(repo)
     by_manager: dict[str, list[Item]] = {}
     for p in sorted(positions, key=lambda p: p.ref):
@@ -224,7 +224,7 @@ def _state(assignment: Assignment) -> str:
     return assignment.state.value.replace("_", " ")
 
 
-def _refuse_unready(repo: Repository, revision: Assignment) -> None:
+def _refuse_unready(repo: UnitOfWork, revision: Assignment) -> None:
     """Raise :class:`StateError` for a revision that must be re-planned first: stale, with
     positions let back in since its last plan, or holding tonnes made twice."""
     where = f"{revision.month} {revision.product_line} revision {revision.revision}"
@@ -238,7 +238,7 @@ def _refuse_unready(repo: Repository, revision: Assignment) -> None:
     _refuse_double_booking(repo, revision)
 
 
-def _refuse_double_booking(repo: Repository, draft: Assignment) -> None:
+def _refuse_double_booking(repo: UnitOfWork, draft: Assignment) -> None:
     """Raise :class:`StateError` naming the positions whose tonnes in ``draft`` and in other
     months' assignments add up to more than is left to make."""
     here: dict[int, float] = {}
@@ -248,7 +248,7 @@ def _refuse_double_booking(repo: Repository, draft: Assignment) -> None:
     elsewhere = booked_elsewhere(repo, current.range(max(draft.month - current, 0) + 13), draft.month)
     over = [
         p.ref
-        for p in repo.positions(ids=here)
+        for p in repo.plant.positions(ids=here)
         if here[p.id] + elsewhere.get(p.id, 0.0) > p.remaining_tonnes + MIN_TONNES
     ]
     if over:
@@ -268,11 +268,11 @@ def set_locked(store: Store, month: Month, product_line: str, ref: str, locked: 
         who = actor_in(repo, login, store)
         latest = _latest(repo, month, product_line)
         require(who, Action.EDIT_ASSIGNMENT, line=product_line, target=latest.key)
-        position = repo.position(deal, number)
+        position = repo.plant.position(deal, number)
         if not any(line.position_id == position.id for line in latest.lines):
             raise NotFound(f"{position.ref} has no line in {latest.key} to lock")
-        updated = repo.set_locked(_editable(repo, latest, login), position, locked, login)
-        return with_hours(updated, repo.plant())
+        updated = repo.assignments.set_locked(_editable(repo, latest, login), position, locked, login)
+        return with_hours(updated, repo.plant.whole())
 
 
 def set_excluded(
@@ -295,7 +295,7 @@ def set_excluded(
         who = actor_in(repo, login, store)
         latest = _latest(repo, month, product_line)
         require(who, Action.EDIT_ASSIGNMENT, line=product_line, target=latest.key)
-        position = repo.position(deal, number)
+        position = repo.plant.position(deal, number)
         planned = any(line.position_id == position.id for line in latest.lines)
         exclusion = next((e for e in latest.exclusions if e.position_id == position.id), None)
         where = f"{month} {product_line} revision {latest.revision}"
@@ -313,8 +313,8 @@ def set_excluded(
             if excluded
             else _("let back in by {who}; re-run the prioritiser to plan it").format(who=name)
         )
-        updated = repo.set_excluded(_editable(repo, latest, login), position, excluded, login, reason, note)
+        updated = repo.assignments.set_excluded(_editable(repo, latest, login), position, excluded, login, reason, note)
         notifications.notify_changes(
             repo, latest, updated, by=login
         )  # a position left out by hand: its manager hears why
-        return with_hours(updated, repo.plant())
+        return with_hours(updated, repo.plant.whole())

@@ -26,8 +26,8 @@ from millplan.core.mail.notifications import manager_login, notify, person
 from millplan.core.planning.run import Change
 from millplan.core.planning.whatif import WhatIf, replan, what_if
 from millplan.core.workflow.open_items import CONFLICT_KIND, call_director
-from millplan.storage.repository import Repository
 from millplan.storage.store import Store
+from millplan.storage.unit_of_work import UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,7 @@ def conflicts(
     return [c for c in found if seller.owns_deal(c)] if seller is not None else found
 
 
-def _open(repo: Repository, conflict_id: int, *, lock: bool = False, seen_version: int | None = None) -> Conflict:
+def _open(repo: UnitOfWork, conflict_id: int, *, lock: bool = False, seen_version: int | None = None) -> Conflict:
     """The conflict, if still open. Raises :class:`ChangedMeanwhile` when it was resolved,
     escalated or changed since it was read (``seen_version``), naming who did it and when."""
     conflict = repo.workflow.conflict(conflict_id, lock=lock)
@@ -64,7 +64,7 @@ def _open(repo: Repository, conflict_id: int, *, lock: bool = False, seen_versio
         then = _(" (the director decides it now)") if conflict.state is ConflictState.ESCALATED else ""
         raise ChangedMeanwhile(
             _("{key} is {state}{then}: changed by {who} — reload").format(
-                key=conflict.key, state=conflict.state.value, then=then, who=repo.last_change(conflict.key)
+                key=conflict.key, state=conflict.state.value, then=then, who=repo.audit.last_change(conflict.key)
             )
         )
     return conflict
@@ -100,7 +100,7 @@ def force_in(
     with store.reading() as repo:
         _open(repo, conflict_id, seen_version=seen_version)
 
-    def record(repo: Repository) -> Conflict:
+    def record(repo: UnitOfWork) -> Conflict:
         _open(repo, conflict_id, lock=True, seen_version=conflict.version)
         why = _("forced into {month} by {who}").format(month=conflict.month, who=person(repo, login))
         return resolve(repo, conflict, ConflictState.FORCED, login=login, reason=why)
@@ -165,7 +165,7 @@ def escalate(store: Store, conflict_id: int, *, login: str, why: str, seen_versi
         repo.workflow.update_conflict(
             conflict.id, {"state": ConflictState.ESCALATED.value}, action="escalated", login=login, reason=why.strip()
         )
-        latest = repo.assignment(conflict.month, conflict.product_line)
+        latest = repo.assignments.assignment(conflict.month, conflict.product_line)
         escalation = repo.workflow.add_escalation(latest.id, login=login, reason=why.strip(), conflict_id=conflict.id)
         call_director(repo, escalation)
         _tell_manager(
@@ -190,7 +190,7 @@ def escalate(store: Store, conflict_id: int, *, login: str, why: str, seen_versi
         return escalation
 
 
-def _tell_manager(repo: Repository, conflict: Conflict, *, event: str, subject: str, body: str, by: str) -> None:
+def _tell_manager(repo: UnitOfWork, conflict: Conflict, *, event: str, subject: str, body: str, by: str) -> None:
     """Notify the sales manager of the conflict's position (once per ``event``), if it has
     one and is not ``by``, who acted."""
     manager = manager_login(repo, conflict.sales_manager)
@@ -208,7 +208,7 @@ def _tell_manager(repo: Repository, conflict: Conflict, *, event: str, subject: 
 
 
 def resolve(
-    repo: Repository,
+    repo: UnitOfWork,
     conflict: Conflict,
     state: ConflictState,
     *,

@@ -13,8 +13,8 @@ from millplan.core.domain.model import Deal, DealStatus, Position
 from millplan.core.domain.months import Month
 from millplan.core.mail.notifications import manager_login, notify, person
 from millplan.core.planning.attributes import describe
-from millplan.storage.repository import Repository
 from millplan.storage.store import Store
+from millplan.storage.unit_of_work import UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -38,9 +38,9 @@ class DealSummary:
 def summaries(store: Store, status: DealStatus = DealStatus.PENDING) -> list[DealSummary]:
     """Every deal in ``status`` (default: waiting for acceptance), summarised, by number."""
     with store.reading() as repo:
-        plant = repo.plant()
-        deals = repo.deals(status)
-        positions = repo.positions(deal_status=status)
+        plant = repo.plant.whole()
+        deals = repo.plant.deals(status)
+        positions = repo.plant.positions(deal_status=status)
     by_deal: dict[str, list] = {}
     for attrs in describe(plant, positions):
         by_deal.setdefault(attrs.position.deal_number, []).append(attrs)
@@ -79,11 +79,11 @@ def accept(store: Store, number: str, *, login: str) -> Deal:
     :class:`StateError` for a deal not waiting for acceptance.
     """
     with store.unit_of_work() as repo:
-        deal = repo.deal(number)
+        deal = repo.plant.deal(number)
         _require_decider(repo, store, deal, login)
         if deal.status is not DealStatus.PENDING:
             raise StateError(f"deal {number} is {deal.status.value}, not waiting for acceptance")
-        accepted = repo.set_deal_status(number, DealStatus.ACCEPTED, login)
+        accepted = repo.plant.set_deal_status(number, DealStatus.ACCEPTED, login)
         _tell(
             repo,
             accepted,
@@ -104,11 +104,11 @@ def reject(store: Store, number: str, reason: str, *, login: str) -> Deal:
     if not reason or not reason.strip():
         raise MillplanError(f"rejecting deal {number} needs a reason")
     with store.unit_of_work() as repo:
-        deal = repo.deal(number)
+        deal = repo.plant.deal(number)
         _require_decider(repo, store, deal, login)
         if deal.status is not DealStatus.PENDING:
             raise StateError(f"deal {number} is {deal.status.value}, not waiting for acceptance")
-        rejected = repo.set_deal_status(number, DealStatus.REJECTED, login, reason=reason.strip())
+        rejected = repo.plant.set_deal_status(number, DealStatus.REJECTED, login, reason=reason.strip())
         _tell(
             repo,
             rejected,
@@ -120,7 +120,7 @@ def reject(store: Store, number: str, reason: str, *, login: str) -> Deal:
         return rejected
 
 
-def _tell(repo: Repository, deal: Deal, login: str, body: str) -> None:
+def _tell(repo: UnitOfWork, deal: Deal, login: str, body: str) -> None:
     """Notify the deal's sales manager of its acceptance or rejection by ``login`` (once
     per outcome; not when he decided it himself)."""
     manager = manager_login(repo, deal.sales_manager)
@@ -138,10 +138,10 @@ def _tell(repo: Repository, deal: Deal, login: str, body: str) -> None:
     )
 
 
-def _require_decider(repo: Repository, store: Store, deal: Deal, login: str) -> None:
+def _require_decider(repo: UnitOfWork, store: Store, deal: Deal, login: str) -> None:
     """Raise :class:`~millplan.core.domain.errors.Forbidden` unless ``login`` is the director or the
     product-line manager of one of the deal's product lines."""
     who = actor_in(repo, login, store)
-    lines = sorted({p.product_line for p in repo.positions(deal_number=deal.number)})
+    lines = sorted({p.product_line for p in repo.plant.positions(deal_number=deal.number)})
     line = next((l for l in lines if who.owns_line(l)), lines[0] if lines else None)
     require(who, Action.DECIDE_DEAL, line=line, target=deal.number)

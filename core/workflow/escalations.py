@@ -25,8 +25,8 @@ from millplan.core.mail.notifications import notify_role, person
 from millplan.core.planning.run import Change
 from millplan.core.planning.whatif import WhatIf, replan
 from millplan.core.workflow.conflicts import check_later, resolve
-from millplan.storage.repository import Repository
 from millplan.storage.store import Store
+from millplan.storage.unit_of_work import UnitOfWork
 
 DECIDED_KIND = "escalation_decided"
 """Notification kind of the director's decision, to the line's product-line managers."""
@@ -54,7 +54,7 @@ def escalations(
 
 
 def _waiting(
-    repo: Repository, escalation_id: int, *, lock: bool = False, seen_version: int | None = None
+    repo: UnitOfWork, escalation_id: int, *, lock: bool = False, seen_version: int | None = None
 ) -> Escalation:
     escalation = repo.workflow.escalation(escalation_id, lock=lock)
     if escalation.state is not EscalationState.OPEN or (
@@ -62,7 +62,7 @@ def _waiting(
     ):
         raise ChangedMeanwhile(
             _("{key} is {state}: changed by {who} — reload").format(
-                key=escalation.key, state=escalation.state.value, who=repo.last_change(escalation.key)
+                key=escalation.key, state=escalation.state.value, who=repo.audit.last_change(escalation.key)
             )
         )
     return escalation
@@ -119,7 +119,7 @@ def decide(
         )
 
     def record(
-        repo: Repository, outcome: Outcome, state: ConflictState, agreed: Month | None = None
+        repo: UnitOfWork, outcome: Outcome, state: ConflictState, agreed: Month | None = None
     ) -> tuple[Escalation, Conflict]:
         _waiting(repo, escalation_id, lock=True, seen_version=escalation.version)
         decided = repo.workflow.decide_escalation(escalation_id, outcome.value, login=login, reason=reason)
@@ -150,7 +150,7 @@ def decide(
     return Decided(decided, resolved, assignment, effect)
 
 
-def _tell_line(repo: Repository, decided: Escalation, login: str, what: str, reason: str) -> None:
+def _tell_line(repo: UnitOfWork, decided: Escalation, login: str, what: str, reason: str) -> None:
     """Tell the product-line managers of the escalation's line what the director decided."""
     notify_role(
         repo,

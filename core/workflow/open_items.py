@@ -14,7 +14,7 @@ in the plan's one message to him (:func:`conflict_news`).
 
 Conflicts belong to (month, product line) and sit on its newest planned revision: a plan
 of revision 2 carries revision 1's unresolved conflicts over to it, so they block its
-approval (``Repository.open_issues``) until resolved or no longer short.
+approval (``AssignmentRepository.open_issues``) until resolved or no longer short.
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ from decimal import Decimal
 
 from millplan.core.domain.i18n import _
 from millplan.core.domain.model import Assignment, Plant, Position, Role
-from millplan.core.domain.names import display_names
 from millplan.core.domain.notices import Item
 from millplan.core.domain.numbers import grouped
 from millplan.core.domain.workflow import (
@@ -38,7 +37,7 @@ from millplan.core.domain.workflow import (
 )
 from millplan.core.mail.notifications import News, managers, notify_role, person
 from millplan.core.planning.attributes import mill_options
-from millplan.storage.repository import Repository
+from millplan.storage.unit_of_work import UnitOfWork
 
 CONFLICT_KIND = "conflict"
 """Notification kind of a conflict opened on a sales manager's position."""
@@ -63,7 +62,7 @@ def margin_of(tonnes: float, plant: Plant, position: Position) -> Decimal:
     return (Decimal(repr(round(tonnes, 3))) * unit_margin(plant, position)).quantize(Decimal("0.01"))
 
 
-def sync_conflicts(repo: Repository, assignment: Assignment, *, login: str) -> list[Conflict]:
+def sync_conflicts(repo: UnitOfWork, assignment: Assignment, *, login: str) -> list[Conflict]:
     """Bring the conflicts of the assignment's (month, line) in line with this revision;
     return those opened. Called inside the planning unit of work, audited as ``login``."""
     workflow = repo.workflow
@@ -73,14 +72,14 @@ def sync_conflicts(repo: Repository, assignment: Assignment, *, login: str) -> l
         latest[conflict.position_id] = conflict  # oldest first, so the newest stays
     shortfalls = {e.position_id: e for e in assignment.exclusions if e.reason_code not in _NOT_CONFLICTS}
     keys = workflow.key_accounts(shortfalls) if shortfalls else set()
-    positions = {p.id: p for p in repo.positions(ids=keys)} if keys else {}
+    positions = {p.id: p for p in repo.plant.positions(ids=keys)} if keys else {}
     given_up = {
         r.position_id
         for r in workflow.requests(state=RequestState.GRANTED, month=month, product_lines=[line])
         if r.kind is RequestKind.REPLACE
     }
     short = {pid: shortfalls[pid] for pid, p in positions.items() if p.requested_month <= month and pid not in given_up}
-    plant = repo.plant() if short else None
+    plant = repo.plant.whole() if short else None
     where = assignment.key
     new = []
     for pid, exclusion in short.items():
@@ -113,14 +112,14 @@ def sync_conflicts(repo: Repository, assignment: Assignment, *, login: str) -> l
             key=where, ref=position.ref, tonnes=grouped(tonnes, 1), month=position.requested_month, why=exclusion.reason
         )
         new.append((pid, tonnes, margin, reason))
-    opened = workflow.open_conflicts(assignment.id, new, login=login) if new else []
+    opened = workflow.raise_conflicts(assignment.id, new, login=login) if new else []
     for pid, conflict in latest.items():
         if conflict.state.unresolved and pid not in short:
             _close(repo, conflict, login, _("no longer short after the plan of {key}").format(key=where))
     return opened
 
 
-def _close(repo: Repository, conflict: Conflict, login: str, why: str) -> None:
+def _close(repo: UnitOfWork, conflict: Conflict, login: str, why: str) -> None:
     workflow = repo.workflow
     workflow.update_conflict(
         conflict.id,
@@ -141,13 +140,13 @@ def _close(repo: Repository, conflict: Conflict, login: str, why: str) -> None:
             workflow.decide_escalation(escalation.id, Outcome.MOOT.value, login=login, reason=why)
 
 
-def conflict_news(repo: Repository, opened: list[Conflict]) -> list[News]:
+def conflict_news(repo: UnitOfWork, opened: list[Conflict]) -> list[News]:
     """A piece of news for each conflict's sales manager (keyed ``conflict N opened``),
     told with the rest of the plan's news to him (:func:`millplan.core.mail.notifications.notify_changes`)."""
     if not opened:
         return []
     whose = managers(repo)
-    requested = {p.id: p.requested_month for p in repo.positions(ids={c.position_id for c in opened})}
+    requested = {p.id: p.requested_month for p in repo.plant.positions(ids={c.position_id for c in opened})}
     return [
         News(
             login,
@@ -172,11 +171,11 @@ def conflict_news(repo: Repository, opened: list[Conflict]) -> list[News]:
     ]
 
 
-def open_objections(repo: Repository, assignment: Assignment) -> list[str]:
+def open_objections(repo: UnitOfWork, assignment: Assignment) -> list[str]:
     """Sentences naming the reviewers' unanswered objections to ``assignment``'s revision
     (approving over them needs a recorded reason, see :func:`millplan.core.workflow.assignments.approve`)."""
     objections = [r for r in repo.workflow.reviews(assignment_id=assignment.id) if r.open]
-    names = display_names(repo, [r.login for r in objections])
+    names = repo.users.display_names([r.login for r in objections])
     return [
         _("objection {id} by {who} to {ref}: {reason}").format(
             id=r.id, who=names[r.login], ref=r.position_ref, reason=r.reason
@@ -185,7 +184,7 @@ def open_objections(repo: Repository, assignment: Assignment) -> list[str]:
     ]
 
 
-def end_rounds(repo: Repository, approved: Assignment, *, login: str) -> None:
+def end_rounds(repo: UnitOfWork, approved: Assignment, *, login: str) -> None:
     """The director's approval of a revision ends the re-approval rounds still open on its
     month and line (decided ``round_decided``, the approval as the reason)."""
     for escalation in repo.workflow.escalations(
@@ -202,7 +201,7 @@ ESCALATION_KIND = "escalation"
 """Notification kind of an escalation waiting for the director."""
 
 
-def call_director(repo: Repository, escalation: Escalation) -> None:
+def call_director(repo: UnitOfWork, escalation: Escalation) -> None:
     """Tell every director that ``escalation`` waits for his decision (once per escalation)."""
     notify_role(
         repo,

@@ -34,7 +34,6 @@ from millplan.core.domain.errors import ChangedMeanwhile, InvalidInput, NotFound
 from millplan.core.domain.i18n import _
 from millplan.core.domain.model import Assignment, AssignmentState, Position, Role, parse_position_ref
 from millplan.core.domain.months import Month
-from millplan.core.domain.names import display_names
 from millplan.core.domain.numbers import grouped
 from millplan.core.domain.workflow import ConflictState, Escalation, Request, RequestKind, RequestState
 from millplan.core.mail.notifications import notify, notify_role, person
@@ -42,8 +41,8 @@ from millplan.core.planning.run import Change
 from millplan.core.planning.whatif import WhatIf, replan, what_if
 from millplan.core.workflow.conflicts import resolve
 from millplan.core.workflow.open_items import call_director
-from millplan.storage.repository import Repository
 from millplan.storage.store import Store
+from millplan.storage.unit_of_work import UnitOfWork
 
 HIGHEST, LOWEST = 1, 3
 """Manual priorities a granted raise and lower set (1 highest … 3 lowest)."""
@@ -99,26 +98,26 @@ def _own_position(store: Store, who: Actor, ref: str) -> Position:
     """The position ``ref``, once ``who`` may raise requests on it (his own deal)."""
     deal, number = parse_position_ref(ref)
     with store.reading() as repo:
-        position = repo.position(deal, number)
+        position = repo.plant.position(deal, number)
     require(who, Action.REQUEST, line=position.product_line, deal=position, target=position.ref)
     return position
 
 
-def _month_for(repo: Repository, position: Position, month: Month | None) -> Month:
+def _month_for(repo: UnitOfWork, position: Position, month: Month | None) -> Month:
     """The month a request on ``position`` is about (see the module's docstring)."""
     if month is not None:
         return month
     current = Month.current()
     held = sorted(
         a.month
-        for a in repo.latest_revisions(current.range(13))
+        for a in repo.assignments.latest_revisions(current.range(13))
         if a.product_line == position.product_line
         and any(x.position_id == position.id for x in (*a.lines, *a.exclusions))
     )
     return held[0] if held else max(position.requested_month, current)
 
 
-def _no_duplicate(repo: Repository, kind: RequestKind, month: Month, position: Position | None, line: str) -> None:
+def _no_duplicate(repo: UnitOfWork, kind: RequestKind, month: Month, position: Position | None, line: str) -> None:
     for open_request in repo.workflow.requests(state=RequestState.OPEN, month=month, product_lines=[line]):
         if open_request.kind is kind and open_request.position_id == (position.id if position else None):
             raise StateError(
@@ -151,7 +150,7 @@ def request_priority(
     with store.reading() as repo:
         month = _month_for(repo, position, month)
         _no_duplicate(repo, kind, month, position, position.product_line)
-        current = repo.assignment(month, position.product_line)
+        current = repo.assignments.assignment(month, position.product_line)
     if current is None:
         raise NotFound(
             _("{month} has no assignment for product line {line} yet: a request is weighed against a plan").format(
@@ -212,7 +211,7 @@ def request_replacement(store: Store, ref: str, by: str, *, login: str, why: str
     with store.reading() as repo:
         month = _month_for(repo, position, month)
         _no_duplicate(repo, RequestKind.REPLACE, month, position, position.product_line)
-        tonnes, _margin = _planned(repo.assignment(month, position.product_line), position)
+        tonnes, _margin = _planned(repo.assignments.assignment(month, position.product_line), position)
     if tonnes <= 0:
         raise StateError(
             _("{ref} has no tonnes in {month} {line}: there is nothing to replace").format(
@@ -247,13 +246,13 @@ def request_reapproval(store: Store, month: Month, product_line: str, *, login: 
     why = _text(why, NEEDS_WHY)
     who = actor(store, login)
     with store.reading() as repo:
-        assignment = repo.assignment(month, product_line)
+        assignment = repo.assignments.assignment(month, product_line)
         if assignment is None:
             raise NotFound(
                 _("{month} has no assignment for product line {line}").format(month=month, line=product_line)
             )
         ids = {x.position_id for x in (*assignment.lines, *assignment.exclusions)}
-        positions = repo.positions(ids=ids) if ids else []
+        positions = repo.plant.positions(ids=ids) if ids else []
     # a sales manager's own positions; anyone else (refused below unless the store is open) speaks for all
     own = [p for p in positions if who.owns_deal(p)] or ([] if who.role is Role.SALES_MANAGER else positions)
     require(who, Action.REQUEST, line=product_line, deal=own[0] if own else None, target=assignment.key)
@@ -307,14 +306,14 @@ def mine(store: Store, login: str, *, state: RequestState | None = None) -> list
     return requests(store, requested_by=login, state=state)
 
 
-def _open(repo: Repository, request_id: int, *, lock: bool = False, seen_version: int | None = None) -> Request:
+def _open(repo: UnitOfWork, request_id: int, *, lock: bool = False, seen_version: int | None = None) -> Request:
     """The request, if still open and as read; else :class:`ChangedMeanwhile` naming who
     answered or changed it and when."""
     request = repo.workflow.lock_request(request_id) if lock else repo.workflow.request(request_id)
     if request.state is not RequestState.OPEN or (seen_version is not None and request.version != seen_version):
         raise ChangedMeanwhile(
             _("{key} is {state}: changed by {who} — reload").format(
-                key=request.key, state=request.state.value, who=repo.last_change(request.key)
+                key=request.key, state=request.state.value, who=repo.audit.last_change(request.key)
             )
         )
     return request
@@ -340,7 +339,7 @@ def grant(store: Store, request_id: int, *, login: str, seen_version: int | None
     """
     request = _answerable(store, request_id, login, seen_version)
 
-    def record(repo: Repository) -> Request:
+    def record(repo: UnitOfWork) -> Request:
         _open(repo, request_id, lock=True, seen_version=request.version)
         answer = _("granted by {who}").format(who=person(repo, login))
         why = f"{request.key}: {request.justification}"
@@ -368,12 +367,12 @@ def grant(store: Store, request_id: int, *, login: str, seen_version: int | None
     if request.kind is RequestKind.REAPPROVAL:
         with store.unit_of_work() as repo:
             granted = record(repo)
-            latest = repo.assignment(request.month, request.product_line, for_update=True)
+            latest = repo.assignments.assignment(request.month, request.product_line, for_update=True)
             reason = _("re-approval round asked by {who}: {why}").format(
                 who=person(repo, request.requested_by), why=request.justification
             )
             if latest.state is AssignmentState.APPROVED:  # frozen: the round is about its next revision
-                latest = repo.next_revision(latest, login, reason)
+                latest = repo.assignments.next_revision(latest, login, reason)
             repo.workflow.require_director(latest.id, login=login, reason=reason)
             escalation = repo.workflow.add_escalation(latest.id, login=login, reason=reason, request_id=request_id)
             call_director(repo, escalation)
@@ -424,7 +423,7 @@ def withdraw(store: Store, request_id: int, *, login: str, seen_version: int | N
     """
     with store.reading() as repo:
         request = repo.workflow.request(request_id)
-        position = repo.positions(ids=[request.position_id])[0] if request.position_id else None
+        position = repo.plant.positions(ids=[request.position_id])[0] if request.position_id else None
     if position is not None or request.requested_by != login:
         require(
             actor(store, login), Action.WITHDRAW_REQUEST, line=request.product_line, deal=position, target=request.key
@@ -437,7 +436,7 @@ def withdraw(store: Store, request_id: int, *, login: str, seen_version: int | N
         )
 
 
-def _ask(repo: Repository, request: Request) -> None:
+def _ask(repo: UnitOfWork, request: Request) -> None:
     """Tell the product-line managers of the request's line that it waits for an answer."""
     notify_role(
         repo,
@@ -459,10 +458,10 @@ def _ask(repo: Repository, request: Request) -> None:
     )
 
 
-def _tell(repo: Repository, request: Request) -> None:
+def _tell(repo: UnitOfWork, request: Request) -> None:
     """Notify the sales manager who raised ``request`` of its answer, and the line's other
     product-line managers — a grant re-plans their draft (once per answer)."""
-    names = display_names(repo, [request.answered_by, request.requested_by])
+    names = repo.users.display_names([request.answered_by, request.requested_by])
     values = {
         "who": names[request.answered_by],
         "state": request.state.value,

@@ -17,8 +17,8 @@ from millplan.core.domain.model import Assignment, AssignmentState, Role, parse_
 from millplan.core.domain.months import Month
 from millplan.core.domain.workflow import Review
 from millplan.core.mail.notifications import notify, notify_role, person
-from millplan.storage.repository import Repository
 from millplan.storage.store import Store
+from millplan.storage.unit_of_work import UnitOfWork
 
 AGREE, OBJECT = "agree", "object"
 OBJECTION_KIND = "objection"
@@ -27,8 +27,8 @@ ANSWERED_KIND = "objection_answered"
 """Notification kind of the product-line manager's answer, to the planner who objected."""
 
 
-def _reviewable(repo: Repository, month: Month, product_line: str) -> Assignment:
-    found = repo.assignment(month, product_line)
+def _reviewable(repo: UnitOfWork, month: Month, product_line: str) -> Assignment:
+    found = repo.assignments.assignment(month, product_line)
     if found is None:
         raise NotFound(
             _("{month} has no assignment for product line {line}; nothing to review").format(
@@ -68,7 +68,7 @@ def object_to(store: Store, ref: str, month: Month, product_line: str, *, login:
     require(actor(store, login), Action.REVIEW, line=product_line, target=f"{month}/{product_line}")
     with store.unit_of_work() as repo:
         assignment = _reviewable(repo, month, product_line)
-        position = repo.position(deal, number)
+        position = repo.plant.position(deal, number)
         if not any(x.position_id == position.id for x in (*assignment.lines, *assignment.exclusions)):
             raise NotFound(
                 _("{ref} is not in {key}: object to a position it plans or leaves out").format(
@@ -113,7 +113,9 @@ def answer(store: Store, review_id: int, *, login: str, reply: str, seen_version
         current = repo.workflow.review(review_id, lock=True)
         if not current.open or (seen_version is not None and current.version != seen_version):
             raise ChangedMeanwhile(
-                _("{key} was answered by {who} — reload").format(key=current.key, who=repo.last_change(current.key))
+                _("{key} was answered by {who} — reload").format(
+                    key=current.key, who=repo.audit.last_change(current.key)
+                )
             )
         answered = repo.workflow.answer_review(review_id, login=login, answer=reply.strip())
         notify(
@@ -140,7 +142,7 @@ def reviews(store: Store, month: Month, product_line: str, *, all_revisions: boo
     """The reviews of the latest revision of (month, line) (of every revision when asked),
     oldest first. Raises :class:`NotFound` for a month not planned."""
     with store.reading() as repo:
-        latest = repo.assignment(month, product_line)
+        latest = repo.assignments.assignment(month, product_line)
         if latest is None:
             raise NotFound(
                 _("{month} has no assignment for product line {line}").format(month=month, line=product_line)

@@ -42,7 +42,7 @@ def audit(db: str, key: str) -> list[tuple[str, str]]:
     """(login, action) of the audit entries under ``key``, newest first."""
     store = open_store(db)
     with store.reading() as repo:
-        entries = [(e.login, e.action) for e in repo.audit_entries(key)]
+        entries = [(e.login, e.action) for e in repo.audit.audit_entries(key)]
     store.dispose()
     return entries
 
@@ -132,6 +132,6 @@ def test_the_workstation_opens_as_the_same_identity(db, monkeypatch):
     assert opened == ["plm", "director", "director"]
     store = open_store(db)
     with store.reading() as repo:
-        commands = [e.after["command"] for e in repo.audit_entries("user director") if e.action == "acted_as"]
+        commands = [e.after["command"] for e in repo.audit.audit_entries("user director") if e.action == "acted_as"]
     store.dispose()
     assert commands == ["tui", "tui"]  # never the global options (--db may hold a password)

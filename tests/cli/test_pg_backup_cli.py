@@ -64,16 +64,16 @@ def test_the_printed_pg_dump_and_pg_restore_work_as_printed(pg_database, scratch
     run_in_shell(printed_command(scratch_database, "restore", file, "pg_restore"), tmp_path)
     copy = open_store(scratch_database)
     with copy.reading() as repo:
-        assert repo.deal("D4").status is DealStatus.PENDING
-        assert repo.position("D1", 1).tonnes_ordered == 700
+        assert repo.plant.deal("D4").status is DealStatus.PENDING
+        assert repo.plant.position("D1", 1).tonnes_ordered == 700
     copy.dispose()
 
     live = open_store(pg_database)  # changed after the dump, then restored over
     with live.unit_of_work() as repo:
-        repo.set_deal_status("D4", DealStatus.ACCEPTED, "plm")
+        repo.plant.set_deal_status("D4", DealStatus.ACCEPTED, "plm")
     live.dispose()
     run_in_shell(printed_command(pg_database, "restore", file, "pg_restore"), tmp_path)
     live = open_store(pg_database)
     with live.reading() as repo:
-        assert repo.deal("D4").status is DealStatus.PENDING
+        assert repo.plant.deal("D4").status is DealStatus.PENDING
     live.dispose()

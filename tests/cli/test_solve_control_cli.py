@@ -56,7 +56,7 @@ def drafts(db: str) -> list:
     store = open_store(db)
     try:
         with store.reading() as repo:
-            return repo.revisions(PLAN_MONTH, "A") + repo.revisions(PLAN_MONTH, "L")
+            return repo.assignments.revisions(PLAN_MONTH, "A") + repo.assignments.revisions(PLAN_MONTH, "L")
     finally:
         store.dispose()
 

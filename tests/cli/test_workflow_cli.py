@@ -157,7 +157,7 @@ def test_backup_while_others_write_and_restore(staffed, tmp_path):
     def write() -> None:  # another user's work, one short transaction after another
         while not stop.is_set():
             with store.unit_of_work() as repo:
-                repo.audit("colleague", "noted", "test", "busy")
+                repo.audit.write("colleague", "noted", "test", "busy")
 
     writer = threading.Thread(target=write)
     writer.start()
@@ -178,8 +178,8 @@ def test_backup_while_others_write_and_restore(staffed, tmp_path):
     restored = run(staffed, "db", "restore", str(copy), login="admin")
     assert restored.exit_code == 0, restored.stderr
     with store.unit_of_work() as repo:
-        assert repo.assignment(PLAN_MONTH, "L") is None  # the plan made after the backup is gone
-        assert repo.audit_entries("database")[0].action == "restored"
+        assert repo.assignments.assignment(PLAN_MONTH, "L") is None  # the plan made after the backup is gone
+        assert repo.audit.audit_entries("database")[0].action == "restored"
     store.dispose()
 
     junk = tmp_path / "junk.sqlite"
@@ -198,7 +198,7 @@ def test_restore_into_a_new_file_is_done_by_the_os_login_and_an_admin_may_name_a
     assert done.exit_code == 0, done.stderr
     store = open_store(fresh)
     with store.unit_of_work() as repo:
-        assert repo.audit_entries("database")[0].login == "osuser"
+        assert repo.audit.audit_entries("database")[0].login == "osuser"
     store.dispose()
     refused = run(fresh, "--as", "admin", "db", "restore", str(copy), login="planner")
     assert refused.exit_code == 5

@@ -47,8 +47,8 @@ def test_concurrent_approvals_one_wins_the_rest_are_told_who_changed_it(in_revie
     outcomes = _run_all(workers.approve, [(url, str(PLAN_MONTH), login, (seen.id, seen.version)) for login in logins])
     assert sorted(kind for kind, _ in outcomes) == ["changed"] * (PROCESSES - 1) + ["done"]
     with store.unit_of_work() as repo:
-        approved = repo.assignment(PLAN_MONTH, "L")
-        entries = [e for e in repo.audit_entries(approved.key) if e.action == "approved"]
+        approved = repo.assignments.assignment(PLAN_MONTH, "L")
+        entries = [e for e in repo.audit.audit_entries(approved.key) if e.action == "approved"]
     assert approved.state is AssignmentState.APPROVED and approved.version == seen.version + 1
     [entry] = entries  # approved exactly once
     assert entry.login == approved.approved_by
@@ -63,8 +63,8 @@ def test_concurrent_edits_are_serialised_and_none_is_lost(in_review):
     outcomes = _run_all(workers.exclude, [(url, str(PLAN_MONTH), f"editor{i}", ref) for i, ref in enumerate(refs)])
     assert [kind for kind, _ in outcomes] == ["done"] * len(refs)
     with store.unit_of_work() as repo:
-        edited = repo.assignment(PLAN_MONTH, "L")
-        actions = [e.action for e in repo.audit_entries(edited.key)]
+        edited = repo.assignments.assignment(PLAN_MONTH, "L")
+        actions = [e.action for e in repo.audit.audit_entries(edited.key)]
     assert sorted(e.position_ref for e in edited.exclusions if e.manual) == refs
     assert edited.lines == ()
     assert edited.version == seen.version + len(refs)  # every increment kept
@@ -80,9 +80,9 @@ def test_concurrent_plans_of_one_month_lose_no_draft(store, store_url):
     saved = [kind for kind, _ in outcomes if kind == "done"]
     assert saved and all(kind in ("done", "changed") for kind, _ in outcomes)
     with store.unit_of_work() as repo:
-        draft = repo.assignment(PLAN_MONTH, "L")
-        actions = [e.action for e in repo.audit_entries(draft.key)]
-        assert [r for r, _ in repo.revisions(PLAN_MONTH, "L")] == [1]
+        draft = repo.assignments.assignment(PLAN_MONTH, "L")
+        actions = [e.action for e in repo.audit.audit_entries(draft.key)]
+        assert [r for r, _ in repo.assignments.revisions(PLAN_MONTH, "L")] == [1]
     assert len(actions) == len(saved) and actions[-1] == "drafted"
     assert draft.version == len(saved)
 
@@ -93,8 +93,8 @@ def test_concurrent_changes_after_approval_open_one_next_revision(in_review):
     outcomes = _run_all(workers.reopen, [(url, str(PLAN_MONTH), f"editor{i}", "D1#1") for i in range(PROCESSES)])
     assert all(kind in ("done", "changed") for kind, _ in outcomes)
     with store.unit_of_work() as repo:
-        revisions = repo.revisions(PLAN_MONTH, "L")
-        opened = [e.action for e in repo.audit_entries(f"{PLAN_MONTH}/L/r2")].count("reopened")
+        revisions = repo.assignments.revisions(PLAN_MONTH, "L")
+        opened = [e.action for e in repo.audit.audit_entries(f"{PLAN_MONTH}/L/r2")].count("reopened")
     assert revisions == [(1, AssignmentState.APPROVED), (2, AssignmentState.RE_APPROVAL)] and opened == 1
 
 
@@ -107,15 +107,15 @@ def test_on_sqlite_looks_never_wait_and_a_writer_kept_waiting_is_told_plainly(tm
     other.execute("BEGIN IMMEDIATE")  # another user's long change holds the write lock
     try:
         with store.reading() as repo:  # a look goes on
-            assert len(repo.plant().mills) == 2
+            assert len(repo.plant.whole().mills) == 2
         with pytest.raises(
             StoreUnavailable, match="busy with another user's change .* nothing was written — try again"
         ):
             with store.unit_of_work() as repo:
-                repo.audit("plm", "noted", "test", "busy")
+                repo.audit.write("plm", "noted", "test", "busy")
     finally:
         other.execute("ROLLBACK")
         other.close()
     with store.unit_of_work() as repo:
-        assert repo.audit_entries("busy") == []
+        assert repo.audit.audit_entries("busy") == []
     store.dispose()

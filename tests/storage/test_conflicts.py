@@ -26,7 +26,7 @@ def short(store):
 
 def _audit(store, key):
     with store.reading() as repo:
-        return repo.audit_entries(key)
+        return repo.audit.audit_entries(key)
 
 
 def test_a_plan_opens_one_conflict_per_short_key_position(short):
@@ -48,7 +48,7 @@ def test_a_replan_keeps_one_conflict_and_closes_it_once_no_longer_short(short):
     planning.plan(store, PLAN_MONTH, login="plm")
     assert [c.id for c in conflicts.conflicts(store)] == [conflict.id]
     with store.unit_of_work() as repo:  # 20 more hours on M2 make room for D6#1's 100 t
-        repo.upsert_capacity([("M2", PLAN_MONTH, 60.0)], "planner", "test")
+        repo.plant.upsert_capacity([("M2", PLAN_MONTH, 60.0)], "planner", "test")
     planning.plan(store, PLAN_MONTH, login="plm")
     [closed] = conflicts.conflicts(store)
     assert closed.state is ConflictState.CLOSED and "no longer short" in closed.resolution
@@ -87,7 +87,7 @@ def test_force_in_locks_the_position_and_the_replan_opens_the_displaced_ones_con
 def test_force_in_that_cannot_fit_beside_the_locks_says_how_much_would(short):
     store, _, conflict = short
     with store.unit_of_work() as repo:
-        repo.upsert_capacity([("M1", PLAN_MONTH, 30.0), ("M2", PLAN_MONTH, 0.0)], "planner", "test")
+        repo.plant.upsert_capacity([("M1", PLAN_MONTH, 30.0), ("M2", PLAN_MONTH, 0.0)], "planner", "test")
     from millplan.core.workflow import assignments
 
     planning.plan(store, PLAN_MONTH, login="plm")
@@ -120,14 +120,14 @@ def test_a_later_month_is_recorded_and_not_reopened_by_replans(short):
 def test_escalation_blocks_and_takes_the_conflict_out_of_the_line_managers_hands(short):
     store, draft, conflict = short
     with store.reading() as repo:
-        assert repo.open_issues(draft) == (["D6#1"], 0)
+        assert repo.assignments.open_issues(draft) == (["D6#1"], 0)
     with pytest.raises(InvalidInput, match="needs a reason"):
         conflicts.escalate(store, conflict.id, login="plm", why=" ")
     escalation = conflicts.escalate(store, conflict.id, login="plm", why="the client's plant stops without it")
     assert escalation.state is EscalationState.OPEN and escalation.conflict_id == conflict.id
     assert conflicts.conflicts(store)[0].state is ConflictState.ESCALATED
     with store.reading() as repo:
-        assert repo.open_issues(draft) == ([], 1)  # now the director's
+        assert repo.assignments.open_issues(draft) == ([], 1)  # now the director's
     [listed] = escalations.escalations(store, open_only=True)
     assert listed.subject == f"conflict {conflict.id}: D6#1 100 t short"
     with pytest.raises(ChangedMeanwhile, match="escalated .*the director decides it"):
@@ -215,7 +215,7 @@ def test_a_key_position_no_mill_can_make_opens_no_conflict(store):
 
     conflict_plant(store)
     with store.unit_of_work() as repo:
-        repo.upsert_portfolio(
+        repo.plant.upsert_portfolio(
             {"Key Co": True},
             [deal("D7", "Key Co")],
             [position("D7", 1, "20", 50, 45_000, od_mm=400.0)],

@@ -50,7 +50,7 @@ def test_tonnes_changed_and_moved_to_another_month(approved):
     # 100 t left on M1. Then the next month takes D2#1's last 100 t; D3#1 (100 t) goes
     # nowhere this month either way.
     with approved.unit_of_work() as repo:
-        repo.upsert_capacity([("M1", PLAN_MONTH, 60.0)], "planner", "maintenance")
+        repo.plant.upsert_capacity([("M1", PLAN_MONTH, 60.0)], "planner", "maintenance")
     planning.plan(approved, PLAN_MONTH, login="plm")
     changes = _changes(revision_diff(approved, PLAN_MONTH, "L", 1, 2))
     assert {ref: c.change for ref, c in changes.items()} == {"D2#1": "tonnes_changed"}

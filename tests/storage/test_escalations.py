@@ -30,8 +30,8 @@ def test_the_director_forces_it_in_with_a_reason(escalated):
     assert decided.effect.margin_change == FORCE_MARGIN_CHANGE
     assert escalations.escalations(store, open_only=True) == []
     with store.reading() as repo:
-        [entry, *_] = repo.audit_entries(escalation.key)
-        issues = repo.open_issues(repo.assignment(PLAN_MONTH, "L"))
+        [entry, *_] = repo.audit.audit_entries(escalation.key)
+        issues = repo.assignments.open_issues(repo.assignments.assignment(PLAN_MONTH, "L"))
     assert (entry.action, entry.login, entry.before["state"], entry.after["state"]) == (
         "decided",
         "director",
@@ -50,7 +50,7 @@ def test_the_director_accepts_a_later_month(escalated):
     assert decided.escalation.outcome == "later_month" and decided.assignment is None
     assert decided.conflict.state is ConflictState.LATER_MONTH and decided.conflict.agreed_month == PLAN_MONTH + 2
     with store.reading() as repo:
-        assert repo.open_issues(repo.assignment(PLAN_MONTH, "L")) == ([], 0)
+        assert repo.assignments.open_issues(repo.assignments.assignment(PLAN_MONTH, "L")) == ([], 0)
 
 
 def test_a_decision_needs_a_reason_and_exactly_one_outcome(escalated):
@@ -70,7 +70,7 @@ def test_only_the_director_decides(escalated, login):
         escalations.decide(store, escalation.id, login=login, force=True, reason="mine")
     assert escalations.escalations(store, open_only=True)[0].id == escalation.id
     with store.reading() as repo:
-        assert repo.audit_entries(escalation.key)[0].action == "refused"
+        assert repo.audit.audit_entries(escalation.key)[0].action == "refused"
 
 
 def test_a_second_decision_is_refused_naming_the_first(escalated):
@@ -85,7 +85,7 @@ def test_a_conflict_that_closes_itself_makes_its_escalation_moot(escalated):
     from millplan.core.planning import run as planning
 
     with store.unit_of_work() as repo:
-        repo.upsert_capacity([("M2", PLAN_MONTH, 60.0)], "planner", "test")
+        repo.plant.upsert_capacity([("M2", PLAN_MONTH, 60.0)], "planner", "test")
     planning.plan(store, PLAN_MONTH, login="plm")
     [moot] = escalations.escalations(store)
     assert moot.state is EscalationState.DECIDED and moot.outcome == "moot"

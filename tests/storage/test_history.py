@@ -9,7 +9,6 @@ from datetime import timedelta
 import pytest
 
 from millplan.core.domain.errors import NotFound
-from millplan.core.domain.names import display_names
 from millplan.core.mail import notifications
 from millplan.core.planning import capacity
 from millplan.core.planning import option_edits as plan_options
@@ -83,7 +82,9 @@ def test_states_read_as_people_say_them_and_a_flag_changes_only_when_it_does(sto
     planning.plan(store, PLAN_MONTH, login="plm")
     assert audit.history(store, f"{PLAN_MONTH}/L/r2")[0].change.startswith("state: re-approval, lines:")
     with store.unit_of_work() as repo:  # as re-plans were audited before they wrote the flag
-        repo.audit("plm", "replanned", "assignment", REVISION, {"state": "draft", "stale": False}, {"state": "draft"})
+        repo.audit.write(
+            "plm", "replanned", "assignment", REVISION, {"state": "draft", "stale": False}, {"state": "draft"}
+        )
     assert audit.history(store, REVISION, limit=1)[0].change == ""
 
 
@@ -107,8 +108,8 @@ def test_a_mills_hours_name_the_mill_by_its_code(edited):
     assert created.change == f"roll change · mill: M2, month: {PLAN_MONTH}, hours: 35 h"  # not mill_id: 2
     assert changed.change == "repair · hours: 35 h → 30.5 h"
     with edited.reading() as repo:
-        ids = repo.audit_names({"mill": {1, 2, 99}})
-        people = display_names(repo, {"plm", "gone"})  # as messages name them (notifications.person)
+        ids = repo.audit.audit_names({"mill": {1, 2, 99}})
+        people = repo.users.display_names({"plm", "gone"})  # as messages name them (notifications.person)
         assert notifications.person(repo, "plm") == "Line Manager"
     assert ids == {"mill": {1: "M1", 2: "M2"}} and people == {"plm": "Line Manager", "gone": "gone"}
 

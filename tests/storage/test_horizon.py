@@ -78,7 +78,7 @@ def test_stability_keeps_the_approved_lines_unless_moving_them_pays(plant):
 
 def test_a_norm_bands_conversion_cost_sets_the_margin_on_that_mill(plant):
     with plant.unit_of_work() as repo:
-        repo.set_norms(
+        repo.plant.set_norms(
             {
                 "M1": [
                     {
@@ -94,8 +94,8 @@ def test_a_norm_bands_conversion_cost_sets_the_margin_on_that_mill(plant):
             "test",
             "fixture",
         )
-        plant_now = repo.plant()
-        b = repo.position("B", 1)
+        plant_now = repo.plant.whole()
+        b = repo.plant.position("B", 1)
     margins = {o.mill.code: o.unit_margin for o in mill_options(plant_now, b)[0]}
     # B#1: 36 000 − 30 000 − 4 000 on M1 (its band's cost), − 1 000 on M2 (the mill's)
     assert margins == {"M1": Decimal(2000), "M2": Decimal(5000)}
@@ -110,7 +110,7 @@ def test_the_importer_reads_a_norms_sheet_conversion_cost_if_there_is_one(sqlite
     book.save(source)
     import_mills(sqlite_store, source, login="t")
     with sqlite_store.unit_of_work() as repo:
-        norms = [n for items in repo.plant().norms.values() for n in items]
+        norms = [n for items in repo.plant.whole().norms.values() for n in items]
     costs = [n.conversion_cost for n in norms if n.conversion_cost is not None]
     assert costs == [Decimal("1234.50")] and len(norms) > 1
 
@@ -177,7 +177,7 @@ def test_an_overdue_key_account_is_planned_next_month_and_its_manager_told_why_n
     )
     add_user(store, "ivanov", "Иванов А. С.")
     with store.unit_of_work() as repo:
-        repo.save_user(User("plm", "Line Manager", Role.LINE_MANAGER, ("L",)), by="setup")
+        repo.users.save_user(User("plm", "Line Manager", Role.LINE_MANAGER, ("L",)), by="setup")
     [outcome] = planning.plan(store, M0, login="plm", options={"horizon": 2})
     a = outcome.assignment
     assert all(l.is_key_account for l in a.lines) and sum(l.tonnes for l in a.lines) == pytest.approx(1000)

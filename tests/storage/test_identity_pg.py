@@ -96,7 +96,7 @@ def run(url: str, *args: str):
 def audit(url: str, key: str) -> list[tuple[str, str]]:
     store = open_store(url)
     with store.reading() as repo:
-        entries = [(e.login, e.action) for e in repo.audit_entries(key)]
+        entries = [(e.login, e.action) for e in repo.audit.audit_entries(key)]
     store.dispose()
     return entries
 

@@ -32,7 +32,7 @@ def drafted(store):
 
 def _actions(store, key=KEY):
     with store.unit_of_work() as repo:
-        return [e.action for e in reversed(repo.audit_entries(key))]
+        return [e.action for e in reversed(repo.audit.audit_entries(key))]
 
 
 def test_the_line_manager_submits_then_approves(drafted):
@@ -77,13 +77,13 @@ def test_the_line_manager_submits_then_approves(drafted):
 )
 def test_other_roles_are_refused_and_the_refusal_is_audited(drafted, login, act, who_may):
     with drafted.unit_of_work() as repo:
-        before = repo.assignment(PLAN_MONTH, "L")
+        before = repo.assignments.assignment(PLAN_MONTH, "L")
     with pytest.raises(Forbidden, match=f"only {who_may}") as caught:
         act(drafted)
     assert login in str(caught.value)
     with drafted.unit_of_work() as repo:
-        after = repo.assignment(PLAN_MONTH, "L")
-        [refusal] = [e for e in repo.audit_entries() if e.action == "refused"]
+        after = repo.assignments.assignment(PLAN_MONTH, "L")
+        [refusal] = [e for e in repo.audit.audit_entries() if e.action == "refused"]
     assert (after.version, after.lines) == (before.version, before.lines)  # nothing changed
     assert refusal.login == login and refusal.reason == str(caught.value)
 
@@ -93,7 +93,7 @@ def test_the_planner_may_not_approve_and_the_line_manager_of_another_line_neithe
     with pytest.raises(Forbidden, match="only the product-line manager of L or the director may approve"):
         assignments.approve(drafted, PLAN_MONTH, "L", login="planner")
     with drafted.unit_of_work() as repo:
-        repo.save_user(User("other", "Other PLM", Role.LINE_MANAGER, ("N",)), by="admin")
+        repo.users.save_user(User("other", "Other PLM", Role.LINE_MANAGER, ("N",)), by="admin")
     with pytest.raises(Forbidden, match="other is a product-line manager of N"):
         assignments.approve(drafted, PLAN_MONTH, "L", login="other")
     assert assignments.approve(drafted, PLAN_MONTH, "L", login="director").approved_by == "director"
@@ -109,8 +109,8 @@ def test_a_change_after_approval_opens_a_re_approval_while_the_approved_stays_in
     }
     assert all(l.locked for l in changed.lines if l.position_ref == "D1#1")
     with drafted.unit_of_work() as repo:
-        first = repo.assignment(PLAN_MONTH, "L", 1)
-        [in_force] = repo.assignments_in_force([PLAN_MONTH])
+        first = repo.assignments.assignment(PLAN_MONTH, "L", 1)
+        [in_force] = repo.assignments.assignments_in_force([PLAN_MONTH])
     assert first.state is AssignmentState.APPROVED and first.version == approved.version
     assert not any(l.locked for l in first.lines)  # never edited in place
     assert in_force.revision == 1
@@ -121,8 +121,8 @@ def test_a_change_after_approval_opens_a_re_approval_while_the_approved_stays_in
     assignments.submit(drafted, PLAN_MONTH, "L", login="plm")
     assignments.approve(drafted, PLAN_MONTH, "L", login="plm")
     with drafted.unit_of_work() as repo:
-        [in_force] = repo.assignments_in_force([PLAN_MONTH])
-        assert [state for _, state in repo.revisions(PLAN_MONTH, "L")] == [AssignmentState.APPROVED] * 2
+        [in_force] = repo.assignments.assignments_in_force([PLAN_MONTH])
+        assert [state for _, state in repo.assignments.revisions(PLAN_MONTH, "L")] == [AssignmentState.APPROVED] * 2
     assert in_force.revision == 2
     assert _actions(drafted, f"{PLAN_MONTH}/L/r2") == ["reopened", "locked", "replanned", "submitted", "approved"]
 
@@ -134,8 +134,8 @@ def test_a_re_plan_after_approval_that_changes_nothing_opens_no_revision(drafted
     assert (same.assignment.revision, same.assignment.state) == (1, AssignmentState.APPROVED)
     assert "nothing changed against approved revision 1" in " ".join(same.notes)
     with drafted.unit_of_work() as repo:
-        assert [state for _, state in repo.revisions(PLAN_MONTH, "L")] == [AssignmentState.APPROVED]
-        assert repo.assignment(PLAN_MONTH, "L", 1).version == approved.version
+        assert [state for _, state in repo.assignments.revisions(PLAN_MONTH, "L")] == [AssignmentState.APPROVED]
+        assert repo.assignments.assignment(PLAN_MONTH, "L", 1).version == approved.version
     capacity.set_hours(drafted, "M1", PLAN_MONTH, 50, login="planner", reason="maintenance")
     [changed] = planning.plan(drafted, PLAN_MONTH, login="plm")  # fewer hours: a real change
     assert (changed.assignment.revision, changed.assignment.state) == (2, AssignmentState.RE_APPROVAL)
@@ -149,9 +149,9 @@ def test_an_edit_in_review_sends_the_revision_back_to_editing(drafted):
 
 def _open_conflict(store, ref="D2#1"):
     with store.unit_of_work() as repo:
-        draft = repo.assignment(PLAN_MONTH, "L")
+        draft = repo.assignments.assignment(PLAN_MONTH, "L")
         deal, number = ref.split("#")
-        position = repo.position(deal, int(number))
+        position = repo.plant.position(deal, int(number))
         row = ConflictRow(
             assignment_id=draft.id, position_id=position.id, tonnes_short=100.0, margin_at_stake=Decimal("4900000")
         )
@@ -172,7 +172,7 @@ def test_open_conflicts_block_approval_except_by_the_director_with_a_reason(draf
     approved = assignments.approve(drafted, PLAN_MONTH, "L", login="director", reason="the client agreed by phone")
     assert approved.state is AssignmentState.APPROVED and approved.approval_reason == "the client agreed by phone"
     with drafted.unit_of_work() as repo:
-        assert repo.audit_entries(KEY, 1)[0].reason == "the client agreed by phone"
+        assert repo.audit.audit_entries(KEY, 1)[0].reason == "the client agreed by phone"
 
 
 def test_open_escalations_block_approval_through_a_conflict_or_a_request(drafted):
@@ -274,7 +274,7 @@ def test_a_mill_register_import_with_other_hours_marks_the_draft_stale(sqlite_st
     import_mills(sqlite_store, original, login="plm")
     import_portfolio(sqlite_store, shared_data / "portfolio-2026-12.xlsx", login="plm")
     with sqlite_store.unit_of_work() as repo:
-        line = repo.plant().mill("ЛДП-1420").product_line
+        line = repo.plant.whole().mill("ЛДП-1420").product_line
     planning.plan(sqlite_store, PLAN_MONTH, login="plm", product_line=line)
     calendar["B2"].value = calendar["B2"].value - 120  # a maintenance stop
     changed = tmp_path / "mills-maintenance.xlsx"

@@ -28,7 +28,7 @@ def one_mill(store):
         positions=[position("D1", 1, "20", 3000, 50_000), position("D2", 1, "20", 5000, 50_000)],
     )
     with store.unit_of_work() as repo:
-        repo.upsert_capacity([("M1", Month(2027, 1), 310.0), ("M1", Month(2027, 2), 280.0)], "test", "fixture")
+        repo.plant.upsert_capacity([("M1", Month(2027, 1), 310.0), ("M1", Month(2027, 2), 280.0)], "test", "fixture")
     return store
 
 
@@ -53,7 +53,7 @@ def test_load_table_without_assignment_books_due_tonnes_on_their_best_mill(one_m
 
 def test_assignment_books_its_month_and_the_rest_slips_to_the_next(one_mill):
     with one_mill.unit_of_work() as repo:  # January has 200 h: 2 000 t planned, 1 000 t left out
-        repo.upsert_capacity([("M1", Month(2027, 1), 200.0)], "test", "fixture")
+        repo.plant.upsert_capacity([("M1", Month(2027, 1), 200.0)], "test", "fixture")
     planning.plan(one_mill, Month(2027, 1), login="plm")
     report = load.mill_load(one_mill, today=TODAY)
     assert report.cells["M1", Month(2027, 1)].booked_hours == pytest.approx(200)
@@ -65,7 +65,7 @@ def test_assignment_books_its_month_and_the_rest_slips_to_the_next(one_mill):
 
 def test_horizon_edge_cases(one_mill):
     with one_mill.unit_of_work() as repo:
-        plant = repo.plant()
+        plant = repo.plant.whole()
     m1 = plant.mill("M1")
     assert horizon(plant, m1, 0, TODAY) == TODAY  # nothing booked: free today
     assert horizon(plant, m1, 10, TODAY) == TODAY  # one day's work ends today

@@ -156,7 +156,7 @@ def plant_with_manager(store):
     tiny_plant(store)  # every deal's sales manager is "Иванов А. С."
     add_user(store, "ivanov", "Иванов А. С.", email="ivanov@plant.example")
     with store.unit_of_work() as repo:  # once users exist, only the line's manager plans it
-        repo.save_user(User("plm", "Line Manager", Role.LINE_MANAGER, ("L",)), by="setup")
+        repo.users.save_user(User("plm", "Line Manager", Role.LINE_MANAGER, ("L",)), by="setup")
     return store
 
 
@@ -222,7 +222,7 @@ def test_new_revision_cutting_tonnes_against_the_approved_one(plant_with_manager
     assignments.submit(store, PLAN_MONTH, "L", login="plm")  # approval needs the revision in review
     approved = assignments.approve(store, PLAN_MONTH, "L", login="plm")
     with store.unit_of_work() as repo:  # M1 loses 40 of its 100 h: 400 t fewer fit
-        repo.upsert_capacity([("M1", PLAN_MONTH, 60.0)], "planner", "maintenance")
+        repo.plant.upsert_capacity([("M1", PLAN_MONTH, 60.0)], "planner", "maintenance")
     new, revision2 = _plan_and_notify(store)
     assert revision2.revision == 2
     # Key tonnes first: D1#1 keeps 700 t (200 on M2, 500 on M1: 50 of M1's 60 h), so D2#1

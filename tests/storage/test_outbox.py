@@ -255,7 +255,7 @@ def test_failed_messages_can_be_queued_again(queued, smtp):
     assert outbox.deliver(queued, settings(smtp.port), now=at).sent == 1
     assert len(smtp.received) == 1
     with queued.unit_of_work() as repo:
-        [entry] = repo.audit_entries("outbox/1")
+        [entry] = repo.audit.audit_entries("outbox/1")
     assert (entry.login, entry.action) == ("admin", "requeued")
 
 

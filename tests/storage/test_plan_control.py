@@ -67,8 +67,10 @@ def test_a_what_if_gets_cores_default_time_limit_too(store, monkeypatch):
     busy_plant(store)
     planning.plan(store, PLAN_MONTH, login="plm", options={**OPTIONS, "time_limit": 1.0})
     with store.unit_of_work() as repo:  # the month's own limit gone: only core's default bounds it
-        latest = repo.assignment(PLAN_MONTH, "A")
-        repo.set_options(latest, {**latest.options, "time_limit": None}, "plm", "options set", {"position": "A0#1"})
+        latest = repo.assignments.assignment(PLAN_MONTH, "A")
+        repo.assignments.set_options(
+            latest, {**latest.options, "time_limit": None}, "plm", "options set", {"position": "A0#1"}
+        )
     started = time.monotonic()
     effect = whatif.what_if(store, PLAN_MONTH, "A", Change(force=frozenset({_due_now(store)})))
     assert effect.solved.lines and time.monotonic() - started < 6  # unbounded, it runs for minutes
@@ -111,7 +113,7 @@ def test_a_line_with_no_plan_in_the_default_limit_is_retried_for_a_bounded_time_
 def _due_now(store) -> int:
     """A position of the busy plant due in the plan month (one that can be forced in)."""
     with store.reading() as repo:
-        return next(p.id for p in repo.positions(product_line="A") if p.requested_month == PLAN_MONTH)
+        return next(p.id for p in repo.plant.positions(product_line="A") if p.requested_month == PLAN_MONTH)
 
 
 @pytest.mark.parametrize("engine", ["highs", "cbc"])
@@ -151,8 +153,10 @@ def test_a_replan_cancelled_under_the_callers_deadline_writes_nothing(store):
     busy_plant(store)
     planning.plan(store, PLAN_MONTH, login="plm", options={**OPTIONS, "time_limit": 1.0})
     with store.unit_of_work() as repo:
-        latest = repo.assignment(PLAN_MONTH, "A")
-        repo.set_options(latest, {**latest.options, "time_limit": 60.0}, "plm", "options set", {"position": "A0#1"})
+        latest = repo.assignments.assignment(PLAN_MONTH, "A")
+        repo.assignments.set_options(
+            latest, {**latest.options, "time_limit": 60.0}, "plm", "options set", {"position": "A0#1"}
+        )
     before = row_counts(store)
     deadline = Deadline()
     result: dict = {}
@@ -194,7 +198,7 @@ def test_a_broken_solver_named_by_the_caller_is_a_solver_error(sqlite_store, bro
     assert "CBC failed" in message and str(broken_cbc) in message and "libCbc.so.3" in message
     assert "infeasible" not in message
     with sqlite_store.reading() as repo:
-        assert repo.assignment(PLAN_MONTH, "L") is None
+        assert repo.assignments.assignment(PLAN_MONTH, "L") is None
 
 
 def test_a_broken_solver_from_the_months_options_gives_way_to_the_default(sqlite_store, monkeypatch, tmp_path):

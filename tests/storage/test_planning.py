@@ -89,7 +89,7 @@ def test_replanning_a_draft_overwrites_it_and_keeps_history_in_the_audit(planned
     assert second.assignment.revision == first.assignment.revision == 1
     assert second.assignment.id == first.assignment.id
     with store.unit_of_work() as repo:
-        actions = [e.action for e in repo.audit_entries(f"{PLAN_MONTH}/L/r1")]
+        actions = [e.action for e in repo.audit.audit_entries(f"{PLAN_MONTH}/L/r1")]
     assert actions == ["replanned", "drafted"]
 
 
@@ -122,7 +122,7 @@ def test_locks_beyond_capacity_are_explained_not_solved(planned):
     assignments.set_locked(store, PLAN_MONTH, "L", "D2#1", True, login="plm")
     assignments.set_locked(store, PLAN_MONTH, "L", "D1#1", True, login="plm")
     with store.unit_of_work() as repo:  # maintenance: M1 loses half its hours
-        repo.upsert_capacity([("M1", PLAN_MONTH, 50.0)], "planner", "maintenance")
+        repo.plant.upsert_capacity([("M1", PLAN_MONTH, 50.0)], "planner", "maintenance")
     with pytest.raises(InfeasiblePlan) as caught:
         planning.plan(store, PLAN_MONTH, login="plm")
     message = str(caught.value)
@@ -148,7 +148,7 @@ def test_approval_freezes_and_the_next_plan_opens_a_new_revision(planned):
     first = planning.latest(store, PLAN_MONTH, "L")
     assert first.revision == 2
     with store.unit_of_work() as repo:
-        frozen = repo.assignment(PLAN_MONTH, "L", revision=1)
+        frozen = repo.assignments.assignment(PLAN_MONTH, "L", revision=1)
     assert frozen.state is AssignmentState.APPROVED and len(frozen.lines) == len(approved.lines)
 
 
@@ -187,8 +187,8 @@ def test_past_months_and_empty_stores_are_refused(store):
 def test_a_line_that_fails_saves_nothing_for_any_line(store):
     tiny_plant(store)
     with store.unit_of_work() as repo:  # a second line whose only mill has a lock it cannot hold
-        repo.upsert_mills([mill("N1", ["20"], 10, 1000, product_line="N")], "test", "fixture")
-        repo.upsert_portfolio(
+        repo.plant.upsert_mills([mill("N1", ["20"], 10, 1000, product_line="N")], "test", "fixture")
+        repo.plant.upsert_portfolio(
             {"Key Co": True},
             [deal("E1", "Key Co")],
             [position("E1", 1, "20", 50, 50_000, product_line="N")],
@@ -198,12 +198,12 @@ def test_a_line_that_fails_saves_nothing_for_any_line(store):
     planning.plan(store, PLAN_MONTH, login="plm")
     assignments.set_locked(store, PLAN_MONTH, "N", "E1#1", True, login="plm")
     with store.unit_of_work() as repo:
-        repo.upsert_capacity([("N1", PLAN_MONTH, 0.0)], "planner", "maintenance")
-        drafts_before = len(repo.audit_entries())
+        repo.plant.upsert_capacity([("N1", PLAN_MONTH, 0.0)], "planner", "maintenance")
+        drafts_before = len(repo.audit.audit_entries())
     with pytest.raises(InfeasiblePlan, match="N1"):
         planning.plan(store, PLAN_MONTH, login="plm")
     with store.unit_of_work() as repo:
-        assert len(repo.audit_entries()) == drafts_before  # line L was not re-planned either
+        assert len(repo.audit.audit_entries()) == drafts_before  # line L was not re-planned either
 
 
 def test_hand_edits_refuse_what_makes_no_sense(planned):
@@ -256,7 +256,9 @@ def test_a_lock_is_cut_to_what_is_left_to_make(planned):
     store, _ = planned
     assignments.set_locked(store, PLAN_MONTH, "L", "D1#1", True, login="plm")  # 500 t on M1 + 200 t on M2
     with store.unit_of_work() as repo:  # production reports 650 of D1#1's 700 t made
-        repo.upsert_portfolio({}, [], [position("D1", 1, "20", 700, 50_000, tonnes_produced=650.0)], "test", "actuals")
+        repo.plant.upsert_portfolio(
+            {}, [], [position("D1", 1, "20", 700, 50_000, tonnes_produced=650.0)], "test", "actuals"
+        )
     [outcome] = planning.plan(store, PLAN_MONTH, login="plm")
     assert _tonnes(outcome.assignment, "D1#1") == pytest.approx(50)  # in proportion: 35.714 t + 14.286 t
     assert _tonnes(outcome.assignment, "D1#1", "M1") == pytest.approx(50 * 500 / 700, abs=0.001)
@@ -276,7 +278,7 @@ def test_approval_refuses_stale_changed_or_double_booked_drafts(planned):
     [replanned] = planning.plan(store, PLAN_MONTH, login="plm")
     # next month is planned and approved while this month's draft holds D1#1's 700 t too
     with store.unit_of_work() as repo:  # as if planned before this month's re-plan
-        repo.save_draft(
+        repo.assignments.save_draft(
             PLAN_MONTH + 1,
             "L",
             list(replanned.assignment.lines),
@@ -293,7 +295,7 @@ def test_approval_refuses_stale_changed_or_double_booked_drafts(planned):
 def test_nothing_to_plan_is_said_not_saved(store):
     tiny_plant(store)
     with store.unit_of_work() as repo:  # every position produced: nothing left to plan
-        repo.upsert_portfolio(
+        repo.plant.upsert_portfolio(
             {},
             [],
             [
@@ -306,4 +308,4 @@ def test_nothing_to_plan_is_said_not_saved(store):
     with pytest.raises(NotFound, match="nothing to plan"):
         planning.plan(store, PLAN_MONTH, login="plm")
     with store.unit_of_work() as repo:
-        assert repo.assignment(PLAN_MONTH, "L") is None
+        assert repo.assignments.assignment(PLAN_MONTH, "L") is None

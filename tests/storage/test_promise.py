@@ -107,12 +107,12 @@ def _snapshot(store: Store) -> dict[str, int]:
 def test_a_promise_saves_nothing(store):
     before = _snapshot(store)
     with store.unit_of_work() as repo:
-        version = repo.assignment(PLAN_MONTH, "L").version
+        version = repo.assignments.assignment(PLAN_MONTH, "L").version
     promise.promise_deal(store, "P", month=PLAN_MONTH, horizon=2)
     assert _snapshot(store) == before
     with store.unit_of_work() as repo:
-        assert repo.assignment(PLAN_MONTH, "L").version == version
-        assert repo.deal("P").status.value == "pending"
+        assert repo.assignments.assignment(PLAN_MONTH, "L").version == version
+        assert repo.plant.deal("P").status.value == "pending"
 
 
 def test_a_deal_with_nothing_left_is_refused(store):

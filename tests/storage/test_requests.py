@@ -26,7 +26,7 @@ def drafted(store):
 def _position(store, ref):
     deal_number, number = ref.split("#")
     with store.reading() as repo:
-        return repo.position(deal_number, int(number))
+        return repo.plant.position(deal_number, int(number))
 
 
 def test_a_raise_states_the_margin_at_stake_and_what_it_displaces(drafted):
@@ -42,7 +42,7 @@ def test_a_raise_states_the_margin_at_stake_and_what_it_displaces(drafted):
     assert request.margin_at_stake == FORCE_MARGIN_CHANGE
     assert [(s.position_ref, s.tonnes_change) for s in raised.effect.displaced] == [("D1#1", -100)]
     with store.reading() as repo:
-        [entry] = repo.audit_entries(request.key)
+        [entry] = repo.audit.audit_entries(request.key)
     assert (entry.action, entry.login, entry.reason) == ("raised", "ivanov", "the client's line stops")
     assert entry.after["margin_at_stake"] == "-500000.00" and entry.after["displaced"] == ["D1#1 -100 t"]
     with pytest.raises(StateError, match=rf"request {request.id} already asks to raise the priority of D6#1"):
@@ -56,7 +56,7 @@ def test_only_the_deals_own_sales_manager_may_ask(drafted, login):
         requests.request_priority(store, "D6#1", raise_=True, login=login, why="mine")
     assert requests.requests(store) == []
     with store.reading() as repo:
-        assert repo.audit_entries("D6#1")[0].action == "refused"
+        assert repo.audit.audit_entries("D6#1")[0].action == "refused"
 
 
 def test_a_justification_and_a_planned_month_are_required(drafted):
@@ -82,7 +82,7 @@ def test_granting_a_raise_sets_priority_locks_it_in_and_replans(drafted):
         "D1#1": (ConflictState.OPEN, None),
     }
     with store.reading() as repo:
-        [change, *_] = repo.audit_entries("D6#1")
+        [change, *_] = repo.audit.audit_entries("D6#1")
     assert (change.action, change.before, change.after) == (
         "reprioritised",
         {"manual_priority": None},
@@ -125,7 +125,7 @@ def test_a_replacement_excludes_one_locks_the_other_and_opens_no_conflict_for_th
 def test_a_replacement_must_be_the_same_managers_and_a_different_position(drafted):
     store, _ = drafted
     with store.unit_of_work() as repo:
-        repo.upsert_portfolio(
+        repo.plant.upsert_portfolio(
             {},
             [deal("P1", "Other Co", sales_manager="Петров П. П.")],
             [position("P1", 1, "20", 50, 60_000)],
@@ -199,7 +199,10 @@ def test_two_people_answering_at_once_one_wins(drafted):
     final = requests.requests(store)[0]
     assert final.answered_by == won[0] and final.version == request.version + 1
     with store.reading() as repo:
-        assert [e.action for e in repo.audit_entries(request.key)] in (["granted", "raised"], ["refused", "raised"])
+        assert [e.action for e in repo.audit.audit_entries(request.key)] in (
+            ["granted", "raised"],
+            ["refused", "raised"],
+        )
 
 
 def test_a_reapproval_round_pulls_the_director_in(drafted):
@@ -212,8 +215,8 @@ def test_a_reapproval_round_pulls_the_director_in(drafted):
     answered = requests.grant(store, raised.request.id, login="plm")
     assert answered.escalation.request_id == raised.request.id and answered.assignment is None
     with store.reading() as repo:
-        latest = repo.assignment(PLAN_MONTH, "L")
-        issues = repo.open_issues(latest)
+        latest = repo.assignments.assignment(PLAN_MONTH, "L")
+        issues = repo.assignments.open_issues(latest)
     assert latest.needs_director and issues == (["D6#1"], 1)
     assert (
         escalations.escalations(store, open_only=True)[-1].subject == f"re-approval round, request {raised.request.id}"

@@ -32,7 +32,7 @@ def test_the_planner_agrees_or_objects_with_a_reason(drafted):
     assert objection.open and objection.position_ref == "D2#1"
     assert [r.verdict for r in reviews.reviews(store, PLAN_MONTH, "L")] == ["agree", "object"]
     with store.reading() as repo:
-        [entry] = repo.audit_entries(objection.key)
+        [entry] = repo.audit.audit_entries(objection.key)
     assert (entry.action, entry.login, entry.reason) == ("objected", "planner", "M1 rolls 09Г2С only in week 3")
     assert entry.after["position"] == "D2#1" and entry.after["revision"] == draft.key
 
@@ -97,7 +97,7 @@ def test_the_whole_cycle_with_every_role(drafted):
     )
     answered = requests.grant(store, round_.request.id, login="plm")
     with store.reading() as repo:
-        second = repo.assignment(PLAN_MONTH, "L")
+        second = repo.assignments.assignment(PLAN_MONTH, "L")
     assert (second.revision, second.state, second.needs_director) == (2, AssignmentState.RE_APPROVAL, True)
     assert answered.escalation.assignment_id == second.id
     assignments.submit(store, PLAN_MONTH, "L", login="plm")
@@ -111,7 +111,7 @@ def test_the_whole_cycle_with_every_role(drafted):
     assert (round_escalation.state.value, round_escalation.outcome) == ("decided", "round_decided")
     assert round_escalation.decision == f"{PLAN_MONTH}/L/r2 approved by Director: heard ivanov; the plan stands"
     with store.reading() as repo:
-        actions = [e.action for e in reversed(repo.audit_entries(f"{PLAN_MONTH}/L/r2"))]
+        actions = [e.action for e in reversed(repo.audit.audit_entries(f"{PLAN_MONTH}/L/r2"))]
     assert actions == ["reopened", "director_required", "submitted", "refused", "approved"]  # refused: plm's try
 
 

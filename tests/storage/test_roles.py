@@ -49,7 +49,7 @@ def test_refusal_names_who_may_and_is_audited_once(staffed):
     assert "ivanov is a sales manager" in message
     assert caught.value.exit_code == 5
     with staffed.unit_of_work() as repo:
-        [entry] = repo.audit_entries("2027-01/L/r1")
+        [entry] = repo.audit.audit_entries("2027-01/L/r1")
     assert (entry.login, entry.action, entry.after, entry.reason) == (
         "ivanov",
         "refused",
@@ -61,11 +61,11 @@ def test_refusal_names_who_may_and_is_audited_once(staffed):
 def test_a_refusal_inside_a_unit_of_work_survives_its_rollback(staffed):
     with pytest.raises(Forbidden):
         with staffed.unit_of_work() as repo:
-            repo.audit("plm", "something", "test", "half-done")  # rolled back with the action
+            repo.audit.write("plm", "something", "test", "half-done")  # rolled back with the action
             require(actor(staffed, "petrov"), Action.EDIT_ASSIGNMENT, line="L", target="2027-01/L/r1")
     with staffed.unit_of_work() as repo:
-        assert repo.audit_entries("half-done") == []
-        assert [e.action for e in repo.audit_entries("2027-01/L/r1")] == ["refused"]
+        assert repo.audit.audit_entries("half-done") == []
+        assert [e.action for e in repo.audit.audit_entries("2027-01/L/r1")] == ["refused"]
 
 
 def test_line_managers_act_on_their_own_lines_only(staffed):
@@ -77,10 +77,10 @@ def test_line_managers_act_on_their_own_lines_only(staffed):
 
 def test_sales_managers_act_on_their_own_deals_only(staffed):
     with staffed.unit_of_work() as repo:
-        repo.upsert_portfolio(
+        repo.plant.upsert_portfolio(
             {}, [deal("D6", "Other Co", "pending", sales_manager="Петров П.  П.")], [], "test", "fixture"
         )
-        own, other = repo.deal("D1"), repo.deal("D6")
+        own, other = repo.plant.deal("D1"), repo.plant.deal("D6")
     ivanov = actor(staffed, "ivanov")
     require(ivanov, Action.REQUEST, deal=own)
     with pytest.raises(Forbidden, match=r"only the deal's sales manager \(Петров П.  П.\) may ask"):
@@ -127,7 +127,7 @@ def test_sales_managers_act_on_their_own_deals_only(staffed):
 )
 def test_each_role_may_exactly_its_actions(staffed, login, allowed):
     with staffed.unit_of_work() as repo:
-        own_deal = repo.deal("D1")  # sold by Иванов
+        own_deal = repo.plant.deal("D1")  # sold by Иванов
     who = actor(staffed, login)
     may = {a for a in Action if who.may(a, line="L", deal=own_deal)}
     assert may == allowed

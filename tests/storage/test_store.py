@@ -31,7 +31,7 @@ def test_reopening_keeps_data_and_does_not_migrate_again(store_url):
     first.dispose()
     again = open_store(store_url)
     with again.unit_of_work() as repo:
-        assert len(repo.plant().mills) == 2
+        assert len(repo.plant.whole().mills) == 2
     again.dispose()
 
 
@@ -42,7 +42,7 @@ def test_audit_log_refuses_update_and_delete(store):
             with store.engine.begin() as connection:
                 connection.execute(sa.text(statement))
     with store.unit_of_work() as repo:
-        assert {e.login for e in repo.audit_entries()} == {"test"}
+        assert {e.login for e in repo.audit.audit_entries()} == {"test"}
 
 
 def test_acceptance_time_is_utc_aware_and_money_is_exact(store):
@@ -50,8 +50,8 @@ def test_acceptance_time_is_utc_aware_and_money_is_exact(store):
     before = datetime.now(UTC)
     accepted = deals.accept(store, "D4", login="plm")
     with store.unit_of_work() as repo:
-        again = repo.deal("D4")
-        [position] = repo.positions(deal_number="D4")
+        again = repo.plant.deal("D4")
+        [position] = repo.plant.positions(deal_number="D4")
     assert again.accepted_at.tzinfo is not None
     assert before <= again.accepted_at <= datetime.now(UTC)
     assert again.accepted_at == accepted.accepted_at

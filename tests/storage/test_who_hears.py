@@ -70,12 +70,12 @@ def test_a_re_plan_tells_only_what_is_new(store):
     planning.plan(store, PLAN_MONTH, product_line="L", login="plm")  # the same news: nothing more
     assert len(_inbox(store, "ivanov")) == 1
     with store.unit_of_work() as repo:  # 20 h: IL5 (the best-paying of his five) gets in
-        repo.upsert_capacity([("M1", PLAN_MONTH, 20.0)], "setup", "extra shift")
+        repo.plant.upsert_capacity([("M1", PLAN_MONTH, 20.0)], "setup", "extra shift")
     [outcome] = planning.plan(store, PLAN_MONTH, product_line="L", login="plm")
     assert "IL5#1" in {line.position_ref for line in outcome.assignment.lines}
     with store.unit_of_work() as repo:  # back to 10 h, and a new position of his that cannot fit
-        repo.upsert_capacity([("M1", PLAN_MONTH, 10.0)], "setup", "shift cancelled")
-        repo.upsert_portfolio(
+        repo.plant.upsert_capacity([("M1", PLAN_MONTH, 10.0)], "setup", "shift cancelled")
+        repo.plant.upsert_portfolio(
             {"Co": False},
             [deal("IL6", "Co", sales_manager="Иванов А. С.")],
             [position("IL6", 1, "20", 100, 40_000)],
@@ -223,7 +223,7 @@ def _register(store, login, name, email=None):
 def test_news_under_a_managers_name_reaches_the_user_registered_later_under_another_login(store):
     tiny_plant(store)  # every deal's sales manager is written "Иванов А. С."
     with store.unit_of_work() as repo:
-        repo.save_user(User("plm", "Line Manager", Role.LINE_MANAGER, ("L",)), by="setup")
+        repo.users.save_user(User("plm", "Line Manager", Role.LINE_MANAGER, ("L",)), by="setup")
     planning.plan(store, PLAN_MONTH, login="plm")
     assert notifications.inbox(store, "aivanov") == []
     _register(
@@ -247,7 +247,7 @@ def test_news_under_a_managers_name_reaches_the_user_registered_later_under_anot
 def test_news_waits_while_two_users_share_the_name_and_goes_to_the_one_left_with_it(store):
     tiny_plant(store)
     with store.unit_of_work() as repo:
-        repo.save_user(User("plm", "Line Manager", Role.LINE_MANAGER, ("L",)), by="setup")
+        repo.users.save_user(User("plm", "Line Manager", Role.LINE_MANAGER, ("L",)), by="setup")
     _register(store, "ivanov1", "Иванов А. С.")
     _register(store, "ivanov2", "Иванов  А.С.")  # not the same name: the initials are written apart
     _register(store, "ivanov3", "ИВАНОВ А. С.")
@@ -339,13 +339,13 @@ def test_the_director_granting_a_request_tells_the_line_manager_whose_draft_it_r
 def test_the_one_who_acts_hears_nothing_of_it_though_he_sells_the_deals(store):
     tiny_plant(store)
     with store.unit_of_work() as repo:
-        repo.upsert_portfolio(
+        repo.plant.upsert_portfolio(
             {"Key Co": True}, [deal("D6", "Key Co")], [position("D6", 1, "20", 600, 45_000)], "test", "fixture"
         )
         repo.session.execute(sa.update(DealRow).values(sales_manager="Line Manager"))  # plm sells every deal too
     staff(store)
     with store.unit_of_work() as repo:
-        repo.save_user(User("plm2", "Second Manager", Role.LINE_MANAGER, ("L",)), by="setup")
+        repo.users.save_user(User("plm2", "Second Manager", Role.LINE_MANAGER, ("L",)), by="setup")
     planning.plan(store, PLAN_MONTH, login="plm2")  # another's plan: plm hears it as the deals' sales manager
     [heard] = _inbox(store, "plm")
     assert heard.body.endswith("Planned by Second Manager") and "D6#1" in {i.ref for i in heard.items}
@@ -381,7 +381,7 @@ def test_a_stale_revision_names_who_changed_the_hours(store):
     conflict_plant(store)
     capacity.set_hours(store, "M1", PLAN_MONTH, 60, login="planner", reason="maintenance")
     with store.reading() as repo:
-        stale = repo.assignment(PLAN_MONTH, "L")
+        stale = repo.assignments.assignment(PLAN_MONTH, "L")
     assert stale.stale_reason == f"M1 hours in {PLAN_MONTH} changed from 100 h to 60 h by Planner (maintenance)"
 
 

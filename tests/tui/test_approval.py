@@ -156,7 +156,7 @@ async def test_sales_managers_approve_is_refused_naming_who_may(planned):
     latest = planning.latest(planned, PLAN_MONTH, "L")
     assert latest.state is AssignmentState.IN_REVIEW
     with planned.reading() as repo:
-        assert repo.audit_entries(latest.key)[0].action == "refused"
+        assert repo.audit.audit_entries(latest.key)[0].action == "refused"
 
 
 async def test_sales_manager_raises_a_priority_and_the_line_manager_grants_it(short):

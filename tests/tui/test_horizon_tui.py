@@ -45,7 +45,7 @@ async def test_load_pane_books_later_months_from_the_forecast(store):
 async def test_promise_key_shows_the_answer_in_a_dialog_and_saves_nothing(store):
     app = MillplanApp(store, "plm", month=PLAN_MONTH)
     with store.unit_of_work() as repo:
-        audit_before = len(repo.audit_entries(limit=1000))
+        audit_before = len(repo.audit.audit_entries(limit=1000))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("f3")
         await settle(pilot)
@@ -64,8 +64,8 @@ async def test_promise_key_shows_the_answer_in_a_dialog_and_saves_nothing(store)
         await pilot.pause()
         assert not isinstance(app.screen, PromiseScreen)
     with store.unit_of_work() as repo:
-        assert len(repo.audit_entries(limit=1000)) == audit_before
-        assert repo.assignment(PLAN_MONTH, "L") is None
+        assert len(repo.audit.audit_entries(limit=1000)) == audit_before
+        assert repo.assignments.assignment(PLAN_MONTH, "L") is None
 
 
 async def test_assignment_pane_plans_the_horizon_and_explains_with_shadow_prices(store):

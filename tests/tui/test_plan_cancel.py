@@ -32,7 +32,7 @@ def busy_cbc(sqlite_store):
     for up to a minute."""
     busy_plant(sqlite_store)
     with sqlite_store.unit_of_work() as repo:
-        repo.upsert_portfolio(
+        repo.plant.upsert_portfolio(
             {},
             [deal("W", "Other Co", "pending")],
             [position("W", 1, "20", 300, 80_000, product_line="A")],
@@ -41,9 +41,9 @@ def busy_cbc(sqlite_store):
         )
     planning.plan(sqlite_store, PLAN_MONTH, login="plm", options={**OPTIONS, "time_limit": 1.0})
     with sqlite_store.unit_of_work() as repo:
-        latest = repo.assignment(PLAN_MONTH, "A")
+        latest = repo.assignments.assignment(PLAN_MONTH, "A")
         options = PlanOptions.from_dict(latest.options).changed(solver="cbc", time_limit=60.0)
-        repo.set_options(latest, options.as_dict(), "plm", "options set", {"position": "A0#1"})
+        repo.assignments.set_options(latest, options.as_dict(), "plm", "options set", {"position": "A0#1"})
     return sqlite_store
 
 

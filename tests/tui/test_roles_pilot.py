@@ -28,8 +28,8 @@ async def test_a_sales_manager_may_not_plan_or_approve_from_the_workstation(sqli
             for m in messages(app)
         )
     with sqlite_store.unit_of_work() as repo:
-        assert repo.assignment(PLAN_MONTH, "L") is None
-        assert [e.login for e in repo.audit_entries(f"{PLAN_MONTH}/L") if e.action == "refused"] == ["ivanov"]
+        assert repo.assignments.assignment(PLAN_MONTH, "L") is None
+        assert [e.login for e in repo.audit.audit_entries(f"{PLAN_MONTH}/L") if e.action == "refused"] == ["ivanov"]
 
 
 async def test_the_planner_may_not_approve_from_the_workstation_the_director_may(sqlite_store):
@@ -84,14 +84,14 @@ async def test_an_unregistered_login_is_offered_no_action_and_told_read_only(sql
         shown = footer_keys(app)
         assert not set(ASSIGNMENT_KEYS) & set(shown) and "f12" not in shown
     with sqlite_store.reading() as repo:
-        assert repo.deal("D4").status.value == "pending"
+        assert repo.plant.deal("D4").status.value == "pending"
 
 
 async def test_deal_keys_follow_the_deals_line(sqlite_store):
     tiny_plant(sqlite_store)
     staff(sqlite_store)
     with sqlite_store.unit_of_work() as repo:
-        repo.save_user(User("xman", "X Manager", Role.LINE_MANAGER, ("X",)), by="setup")
+        repo.users.save_user(User("xman", "X Manager", Role.LINE_MANAGER, ("X",)), by="setup")
     for login, offered in (("plm", True), ("director", True), ("xman", False)):
         app = MillplanApp(sqlite_store, login, month=PLAN_MONTH)
         async with app.run_test(size=SIZE) as pilot:

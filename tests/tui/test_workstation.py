@@ -47,7 +47,7 @@ async def test_accept_a_deal_with_f6_and_confirm(app, sqlite_store):
         await settle(pilot)
         assert app.query_one("#deals-table", ViewTable).row_count == 0
     with sqlite_store.unit_of_work() as repo:
-        deal = repo.deal("D4")
+        deal = repo.plant.deal("D4")
     assert deal.status is DealStatus.ACCEPTED and deal.accepted_by == "plm"
 
 
@@ -59,13 +59,13 @@ async def test_reject_needs_a_reason_and_escape_cancels(app, sqlite_store):
         await pilot.press("escape")
         await settle(pilot)
         with sqlite_store.unit_of_work() as repo:
-            assert repo.deal("D4").status is DealStatus.PENDING
+            assert repo.plant.deal("D4").status is DealStatus.PENDING
         await pilot.press("f7")
         await pilot.press(*"no capacity")
         await pilot.press("enter")
         await settle(pilot)
     with sqlite_store.unit_of_work() as repo:
-        deal = repo.deal("D4")
+        deal = repo.plant.deal("D4")
     assert deal.status is DealStatus.REJECTED and deal.rejection_reason == "no capacity"
 
 

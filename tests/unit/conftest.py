@@ -138,7 +138,7 @@ def read_sheet_positions(path: Path) -> dict[tuple[str, int], SheetPosition]:
 def stored_positions(store) -> dict[tuple[str, int], SheetPosition]:
     """The store's positions in the same shape as :func:`read_sheet_positions`."""
     with store.unit_of_work() as repo:
-        positions = repo.positions()
+        positions = repo.plant.positions()
     return {
         (p.deal_number, p.position_no): SheetPosition(
             customer=p.customer,
@@ -201,7 +201,7 @@ def read_norms(path: Path) -> list[tuple[str, float, float, float, float, float]
 def stored_plant(store) -> tuple[dict, dict[tuple[str, str], float], list[tuple]]:
     """The store's mills (code → Mill), calendar and norms in the shapes of the readers above."""
     with store.unit_of_work() as repo:
-        plant = repo.plant()
+        plant = repo.plant.whole()
     calendar = {(code, str(month)): hours for (code, month), hours in plant.capacity.items()}
     norms = sorted(
         (n.mill_code, n.od_min_mm, n.od_max_mm, n.wall_min_mm, n.wall_max_mm, n.tonnes_per_hour)
@@ -273,14 +273,14 @@ def store_dump(store) -> list[str]:
 def store_counts(store) -> dict[str, int]:
     """What a planner sees: positions, deals, mills, norms, capacity entries, audit entries."""
     with store.unit_of_work() as repo:
-        plant = repo.plant()
+        plant = repo.plant.whole()
         return {
-            "positions": len(repo.positions()),
-            "deals": len(repo.deals()),
+            "positions": len(repo.plant.positions()),
+            "deals": len(repo.plant.deals()),
             "mills": len(plant.mills),
             "capacity": len(plant.capacity),
             "norms": sum(len(n) for n in plant.norms.values()),
-            "audit": len(repo.audit_entries(limit=10**9)),
+            "audit": len(repo.audit.audit_entries(limit=10**9)),
         }
 
 

@@ -14,7 +14,7 @@ def _stored_norms(store) -> dict[str, list[tuple]]:
     with store.unit_of_work() as repo:
         return {
             code: sorted((n.od_min_mm, n.od_max_mm, n.wall_min_mm, n.wall_max_mm, n.tonnes_per_hour) for n in norms)
-            for code, norms in repo.plant().norms.items()
+            for code, norms in repo.plant.whole().norms.items()
         }
 
 

@@ -19,7 +19,7 @@ def _without_columns(source, target, headers: set[str]):
 def test_slim_file_keeps_produced_tonnes_key_flags_and_priorities(plant_store, shared_portfolio, tmp_path):
     import_portfolio(plant_store, shared_portfolio, login="t")
     with plant_store.unit_of_work() as repo:
-        before = {p.ref: (p.tonnes_produced, p.is_key_account, p.manual_priority) for p in repo.positions()}
+        before = {p.ref: (p.tonnes_produced, p.is_key_account, p.manual_priority) for p in repo.plant.positions()}
     assert any(produced > 0 for produced, _, _ in before.values())  # the sample has some
     assert any(key for _, key, _ in before.values()) and any(prio for _, _, prio in before.values())
 
@@ -29,6 +29,6 @@ def test_slim_file_keeps_produced_tonnes_key_flags_and_priorities(plant_store, s
     report = import_portfolio(plant_store, slim, login="t")
 
     with plant_store.unit_of_work() as repo:
-        after = {p.ref: (p.tonnes_produced, p.is_key_account, p.manual_priority) for p in repo.positions()}
+        after = {p.ref: (p.tonnes_produced, p.is_key_account, p.manual_priority) for p in repo.plant.positions()}
     assert after == before
     assert report.counts["positions"].updated == 0 and report.counts["customers"].updated == 0

@@ -59,8 +59,8 @@ def test_changed_values_update_their_positions_and_are_audited(imported, portfol
     assert (counts.created, counts.updated, counts.unchanged) == (0, 2, len(sheet_positions) - 2)
 
     with imported.unit_of_work() as repo:
-        [entry_a] = [e for e in repo.audit_entries(f"{deal_a}#{pos_a}") if e.login == "second"]
-        [entry_b] = [e for e in repo.audit_entries(f"{deal_b}#{pos_b}") if e.login == "second"]
+        [entry_a] = [e for e in repo.audit.audit_entries(f"{deal_a}#{pos_a}") if e.login == "second"]
+        [entry_b] = [e for e in repo.audit.audit_entries(f"{deal_b}#{pos_b}") if e.login == "second"]
     assert (entry_a.action, entry_a.object_type) == ("updated", "position")
     assert entry_a.before == {"tonnes_ordered": old_a.tonnes_ordered}
     assert entry_a.after == {"tonnes_ordered": new_tonnes}
@@ -96,8 +96,8 @@ def test_a_changed_deal_column_updates_the_deal(imported, shared_portfolio, shee
     report = import_portfolio(imported, path, login="second")
 
     with imported.unit_of_work() as repo:
-        stored = repo.deal(deal)
-        [entry] = [e for e in repo.audit_entries(deal) if e.action == "updated"]
+        stored = repo.plant.deal(deal)
+        [entry] = [e for e in repo.audit.audit_entries(deal) if e.action == "updated"]
     assert stored.sales_manager == "Новиков А. П."
     assert entry.before == {"sales_manager": sheet_positions[next(iter(edits))[:2]].sales_manager}
     assert entry.after == {"sales_manager": "Новиков А. П."}
@@ -122,7 +122,7 @@ def test_changed_capacity_updates_that_month_and_is_audited(import_store, shared
     assert stored == {**calendar, (code, month): old_hours - 120}
     assert (report.counts["capacity"].updated, report.counts["capacity"].created) == (1, 0)
     with import_store.unit_of_work() as repo:
-        [entry] = repo.audit_entries(f"{code}/{month}")[:1]
+        [entry] = repo.audit.audit_entries(f"{code}/{month}")[:1]
     assert (entry.action, entry.login) == ("updated", "planner")
     assert (entry.before, entry.after) == ({"hours": old_hours}, {"hours": old_hours - 120})
 
@@ -143,6 +143,6 @@ def test_changed_norm_replaces_the_mills_norms_and_is_audited(import_store, shar
     changed = (code, *map(float, (ws["B2"].value, ws["C2"].value, ws["D2"].value, ws["E2"].value)))
     assert stored == sorted([n for n in norms if n != (*changed, old_rate)] + [(*changed, old_rate + 1.5)])
     with import_store.unit_of_work() as repo:
-        [entry] = [e for e in repo.audit_entries(code) if e.object_type == "norms" and e.login == "planner"]
+        [entry] = [e for e in repo.audit.audit_entries(code) if e.object_type == "norms" and e.login == "planner"]
     assert sorted(tuple(n) for n in entry.before["norms"]) == [n[1:] for n in norms if n[0] == code]
     assert (*changed[1:], old_rate + 1.5) in [tuple(n) for n in entry.after["norms"]]

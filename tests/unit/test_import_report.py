@@ -29,7 +29,7 @@ def test_every_column_is_read_or_listed_as_ignored(plant_store, tmp_path):
     assert any("column R 'Комментарий логиста': ignored" in n for n in report.notes)
     # the abbreviated and look-alike headers were really read
     with plant_store.unit_of_work() as repo:
-        stored = {p.ref: p for p in repo.positions()}
+        stored = {p.ref: p for p in repo.plant.positions()}
     assert (stored["Д-1#1"].is_key_account, stored["Д-2#1"].is_key_account) == (True, False)
     assert (stored["Д-1#1"].tonnes_produced, stored["Д-1#1"].od_mm, stored["Д-1#1"].steel_grade) == (40, 219, "К52")
     assert report.changes == []  # nothing stored before: nothing changed
@@ -128,7 +128,7 @@ def test_a_re_import_says_which_plan_driving_fields_it_changes(plant_store, tmp_
     dumped = {(c["object"], c["field"]): (c["before"], c["after"]) for c in report.as_dict()["changes"]}
     assert dumped["Д-2", "accepted_at"] == (None, "2026-10-01")
     with plant_store.unit_of_work() as repo:
-        stored = {p.ref: p for p in repo.positions()}
+        stored = {p.ref: p for p in repo.plant.positions()}
     assert (stored["Д-1#1"].is_key_account, stored["Д-1#1"].tonnes_produced, stored["Д-1#1"].manual_priority) == (
         False,
         25,
@@ -151,7 +151,7 @@ def test_a_priority_re_import_reads_in_priority_terms_where_1_is_the_highest(pla
 
 def test_a_key_account_with_no_positions_stored_is_reported_demoted(plant_store, tmp_path):
     with plant_store.unit_of_work() as repo:  # a key account known before any of its positions
-        repo.upsert_portfolio({"ООО Б": True}, [], [], "planner", "entered by hand")
+        repo.plant.upsert_portfolio({"ООО Б": True}, [], [], "planner", "entered by hand")
 
     report = import_portfolio(plant_store, write_portfolio(tmp_path / "a.xlsx", SPELLED, POSITIONS), login="planner")
 
@@ -197,7 +197,7 @@ def test_a_file_without_the_column_changes_nothing_and_says_so(plant_store, tmp_
     assert report.changes == []
     assert {m.field for m in report.missing} == {"is_key_account", "tonnes_produced", "manual_priority", "accepted_at"}
     with plant_store.unit_of_work() as repo:
-        stored = {p.ref: p for p in repo.positions()}
+        stored = {p.ref: p for p in repo.plant.positions()}
     assert (stored["Д-1#1"].is_key_account, stored["Д-1#1"].tonnes_produced) == (True, 40)
 
 
@@ -212,7 +212,7 @@ def test_an_ambiguous_header_refuses_the_file_naming_both_fields(plant_store, tm
     assert (problem.sheet, problem.row, problem.column) == ("Заказы", 2, "S")
     assert "'Статус сделки' (deal_status)" in problem.why and "'Стенка, мм' (wall_mm)" in problem.why
     with plant_store.unit_of_work() as repo:
-        assert repo.positions() == []
+        assert repo.plant.positions() == []
 
 
 # -- the mill register --------------------------------------------------------------------
@@ -292,7 +292,7 @@ def test_mill_register_columns_of_every_sheet_are_read_or_ignored(import_store, 
     assert "sheet 'Фонд времени', column D 'Примечание': ignored, millplan reads no field of that name" in report.notes
     assert [m.field for m in report.missing] == ["band_conversion_cost"]
     with import_store.unit_of_work() as repo:
-        [mill] = repo.plant().mills
+        [mill] = repo.plant.whole().mills
     assert (mill.wall_min_mm, mill.speed_m_per_h, mill.nominal_hours) == (4, 900, 620)
 
 
@@ -310,7 +310,7 @@ def test_mill_re_import_reports_lowered_hours_and_keeps_them_without_the_column(
         for n in slim.notes
     )
     with import_store.unit_of_work() as repo:
-        [mill] = repo.plant().mills
+        [mill] = repo.plant.whole().mills
     assert mill.nominal_hours == 500  # kept, not wiped to 0
 
 

@@ -40,7 +40,7 @@ def test_portfolio_imports_every_row_and_every_tonne(plant_store, shared_portfol
     report = import_portfolio(plant_store, shared_portfolio, login="planner")
 
     with plant_store.unit_of_work() as repo:
-        positions, stored_deals = repo.positions(), repo.deals()
+        positions, stored_deals = repo.plant.positions(), repo.plant.deals()
     assert len(positions) == len(rows)
     assert sum(p.tonnes_ordered for p in positions) == pytest.approx(tonnes)
     assert sum(p.tonnes_produced for p in positions) == pytest.approx(produced)
@@ -72,7 +72,7 @@ def test_acceptance_date_and_status_come_from_the_sheet(plant_store, shared_port
     import_portfolio(plant_store, shared_portfolio, login="planner")
 
     with plant_store.unit_of_work() as repo:
-        deals = {d.number: d for d in repo.deals()}
+        deals = {d.number: d for d in repo.plant.deals()}
     assert {n for n, d in deals.items() if d.status.value == "accepted"} == set(accepted)
     for number, day in accepted.items():
         assert deals[number].accepted_at.date() == day.date(), number

@@ -8,16 +8,17 @@ import pytest
 
 from millplan.core.importing.mills import import_mills
 from millplan.core.importing.portfolio import import_portfolio
-from millplan.storage.repository import Repository
+from millplan.storage.audit import AuditRepository
+from millplan.storage.plant import PlantRepository
 
 
 class Interrupted(RuntimeError):
     """Stands for a crash, a lost connection or a killed process mid-import."""
 
 
-def interrupt_after(monkeypatch, method: str, calls: list[str]) -> None:
-    """Make ``Repository.<method>`` do its writes (flushed to the database) and then fail."""
-    original = getattr(Repository, method)
+def interrupt_after(monkeypatch, method: str, calls: list[str], repository: type = PlantRepository) -> None:
+    """Make ``repository.<method>`` do its writes (flushed to the database) and then fail."""
+    original = getattr(repository, method)
 
     def writes_then_fails(self, *args, **kwargs):
         original(self, *args, **kwargs)
@@ -25,7 +26,7 @@ def interrupt_after(monkeypatch, method: str, calls: list[str]) -> None:
         calls.append(method)
         raise Interrupted(f"{method} interrupted")
 
-    monkeypatch.setattr(Repository, method, writes_then_fails)
+    monkeypatch.setattr(repository, method, writes_then_fails)
 
 
 def test_interrupted_portfolio_import_leaves_the_store_as_it_was(
@@ -60,9 +61,12 @@ def test_interrupted_first_portfolio_import_leaves_no_position(plant_store, shar
     assert xl.store_dump(plant_store) == dump
 
 
-@pytest.mark.parametrize("method", ["upsert_capacity", "set_norms", "audit"])
+@pytest.mark.parametrize(
+    ("repository", "method"),
+    [(PlantRepository, "upsert_capacity"), (PlantRepository, "set_norms"), (AuditRepository, "write")],
+)
 def test_interrupted_mill_import_leaves_the_store_as_it_was(
-    import_store, shared_mills, tmp_path, monkeypatch, xl, method
+    import_store, shared_mills, tmp_path, monkeypatch, xl, repository, method
 ):
     import_mills(import_store, shared_mills, login="first")
     wb = openpyxl.load_workbook(shared_mills)
@@ -73,7 +77,7 @@ def test_interrupted_mill_import_leaves_the_store_as_it_was(
     wb.save(changed)
     dump, counts = xl.store_dump(import_store), xl.store_counts(import_store)
     calls: list[str] = []
-    interrupt_after(monkeypatch, method, calls)
+    interrupt_after(monkeypatch, method, calls, repository)
 
     with pytest.raises(Interrupted):
         import_mills(import_store, changed, login="second")

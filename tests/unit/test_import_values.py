@@ -91,7 +91,7 @@ def save(wb: openpyxl.Workbook, folder: Path, name: str = "book.xlsx") -> Path:
 
 def positions(store) -> dict[tuple[str, int], object]:
     with store.unit_of_work() as repo:
-        return {(p.deal_number, p.position_no): p for p in repo.positions()}
+        return {(p.deal_number, p.position_no): p for p in repo.plant.positions()}
 
 
 def rejected_cells(call) -> set[tuple[int, str]]:
@@ -183,7 +183,7 @@ def test_a_merged_shop_spans_the_mills_of_the_register(import_store, tmp_path):
     import_mills(import_store, path, login="planner")
 
     with import_store.unit_of_work() as repo:
-        shops = {m.code: m.shop for m in repo.plant().mills}
+        shops = {m.code: m.shop for m in repo.plant.whole().mills}
     assert shops == {"ТЭСА-1": "ТЭСЦ-2", "ТЭСА-2": "ТЭСЦ-2", "ТЭСА-3": "ТЭСЦ-5"}
 
 
@@ -210,7 +210,7 @@ def test_a_1904_workbook_reads_serial_dates_as_excel_shows_them(plant_store, tmp
     assert str(stored["С-1", 1].requested_month) == "2027-03"
     assert str(stored["С-2", 1].requested_month) == "2027-04"
     with plant_store.unit_of_work() as repo:
-        deal = next(d for d in repo.deals() if d.number == "С-1")
+        deal = next(d for d in repo.plant.deals() if d.number == "С-1")
     assert deal.accepted_at == datetime(2026, 10, 5, tzinfo=UTC)
 
 
@@ -224,7 +224,7 @@ def test_a_1904_mill_calendar_reads_its_serial_months(import_store, tmp_path):
     import_mills(import_store, path, login="planner")
 
     with import_store.unit_of_work() as repo:
-        months = {str(month) for _, month in repo.plant().capacity}
+        months = {str(month) for _, month in repo.plant.whole().capacity}
     assert months == {"2027-01", "2027-02"}
 
 
@@ -294,7 +294,7 @@ def test_mill_costs_and_norms_settle_by_their_own_columns(import_store, tmp_path
     path = save(wb, tmp_path, "mills.xlsx")
     import_mills(import_store, path, login="planner")
     with import_store.unit_of_work() as repo:
-        plant = repo.plant()
+        plant = repo.plant.whole()
     assert {m.code: m.conversion_cost for m in plant.mills}["ТЭСА-1"] == Decimal("8.00")
     assert sorted(n.tonnes_per_hour for n in plant.norms["ТЭСА-1"]) == [9.75, 12.5]
 
@@ -521,5 +521,5 @@ def test_calendar_hours_settle_by_their_month_column(import_store, tmp_path):
     calendar["B2"] = 600
     import_mills(import_store, save(wb, tmp_path, "mills.xlsx"), login="planner")
     with import_store.unit_of_work() as repo:
-        capacity = {(code, str(month)): hours for (code, month), hours in repo.plant().capacity.items()}
+        capacity = {(code, str(month)): hours for (code, month), hours in repo.plant.whole().capacity.items()}
     assert capacity["ТЭСА-1", "2027-02"] == 600.0 and capacity["ТЭСА-2", "2027-02"] == 580.5

@@ -1,22 +1,17 @@
-"""Rows of the approval workflow's open items: requests, conflicts, escalations, reviews.
-
-Reached as ``repo.workflow`` inside a unit of work. Every change records an audit entry
-(who, when, what, before → after, why) in the same transaction; a row read for an answer
-is locked (``SELECT … FOR UPDATE`` on PostgreSQL; SQLite serialises writers), and an
-answer given on an older ``version`` than the stored one is refused with
-:class:`ChangedMeanwhile` ("changed by X at T — reload").
-"""
+"""Queries on the approval workflow's open items — requests, conflicts, escalations and
+reviews (see :mod:`millplan.storage.workflow`
+for their writes)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy.orm import aliased
-from sqlmodel import select
+from sqlmodel import Session, select
 
-from millplan.core.domain.errors import ChangedMeanwhile, NotFound
+from millplan.core.domain.errors import NotFound
 from millplan.core.domain.months import Month
 from millplan.core.domain.workflow import (
     Conflict,
@@ -27,7 +22,9 @@ from millplan.core.domain.workflow import (
     RequestKind,
     RequestState,
     Review,
+    escalation_subject,
 )
+from millplan.storage.audit import AuditRepository
 from millplan.storage.convert import ref_of
 from millplan.storage.tables import (
     AssignmentRow,
@@ -38,92 +35,21 @@ from millplan.storage.tables import (
     PositionRow,
     RequestRow,
     ReviewRow,
-    utcnow,
 )
 
-if TYPE_CHECKING:  # the repository builds this class; a runtime import would be circular
-    from millplan.storage.repository import Repository
 
+class WorkflowReads:
+    """Open items read on one unit of work's session, as domain objects."""
 
-class WorkflowRows:
-    """Requests, conflicts, escalations and reviews on one repository's session."""
-
-    def __init__(self, repo: Repository) -> None:
-        self.repo = repo
-        self.session = repo.session
-
-    # -- shared --------------------------------------------------------------------------
+    def __init__(self, session: Session, audit: AuditRepository) -> None:
+        self.session = session
+        self.audit = audit
 
     def _locked(self, model: Any, row_id: int, key: str) -> Any:
         row = self.session.exec(select(model).where(model.id == row_id).with_for_update()).first()
         if row is None:
             raise NotFound(f"{key} does not exist")
         return row
-
-    def _change(
-        self,
-        row: Any,
-        key: str,
-        object_type: str,
-        action: str,
-        values: dict[str, Any],
-        *,
-        login: str,
-        seen_version: int | None,
-        reason: str | None,
-    ) -> None:
-        """Set ``values`` on ``row`` (version + 1) and audit before → after; refuse a
-        change made on an older version than the stored one."""
-        if seen_version is not None and row.version != seen_version:
-            raise ChangedMeanwhile(f"{key} was changed by {self.repo.last_change(key)} — reload and try again")
-        before = {field: getattr(row, field) for field in values}
-        for field, value in values.items():
-            setattr(row, field, value)
-        row.version += 1
-        self.repo.audit(login, action, object_type, key, before, values, reason)
-        self.session.flush()
-
-    # -- requests ------------------------------------------------------------------------
-
-    def add_request(
-        self,
-        kind: RequestKind,
-        month: Month,
-        product_line: str,
-        *,
-        login: str,
-        justification: str,
-        margin_at_stake: Decimal,
-        position_id: int | None = None,
-        replacement_id: int | None = None,
-        priority: int | None = None,
-        details: dict[str, Any] | None = None,
-    ) -> Request:
-        """Record a new open request; ``details`` (what millplan computed) go to the audit."""
-        row = RequestRow(
-            kind=kind.value,
-            month=str(month),
-            product_line=product_line,
-            position_id=position_id,
-            replacement_position_id=replacement_id,
-            priority=priority,
-            requested_by=login,
-            justification=justification,
-            margin_at_stake=margin_at_stake,
-            state=RequestState.OPEN.value,
-        )
-        self.session.add(row)
-        self.session.flush()
-        after = {
-            "kind": kind.value,
-            "month": str(month),
-            "product_line": product_line,
-            "state": row.state,
-            "margin_at_stake": margin_at_stake,
-            **(details or {}),
-        }
-        self.repo.audit(login, "raised", "request", f"request {row.id}", None, after, justification)
-        return self.request(row.id)
 
     def request(self, request_id: int) -> Request:
         """Raises :class:`NotFound` for an unknown id."""
@@ -151,16 +77,6 @@ class WorkflowRows:
         if month is not None:
             where.append(RequestRow.month == str(month))
         return self._requests(*where)
-
-    def answer_request(
-        self, request_id: int, state: RequestState, *, login: str, answer: str | None, seen_version: int | None
-    ) -> Request:
-        """Grant or refuse an open request (the caller checked it is open)."""
-        key = f"request {request_id}"
-        row = self._locked(RequestRow, request_id, key)
-        values = {"state": state.value, "answered_by": login, "answered_at": utcnow(), "answer": answer}
-        self._change(row, key, "request", state.value, values, login=login, seen_version=seen_version, reason=answer)
-        return self.request(request_id)
 
     def lock_request(self, request_id: int) -> Request:
         """The request, its row locked until the unit of work ends (an answer follows)."""
@@ -201,8 +117,6 @@ class WorkflowRows:
             )
             for r, p, d, rp, rd in self.session.exec(query)
         ]
-
-    # -- conflicts -----------------------------------------------------------------------
 
     def conflicts(
         self,
@@ -271,28 +185,6 @@ class WorkflowRows:
             raise NotFound(f"conflict {conflict_id} does not exist")
         return found[0]
 
-    def open_conflicts(
-        self, assignment_id: int, shortfalls: list[tuple[int, float, Decimal, str]], *, login: str
-    ) -> list[Conflict]:
-        """Open one conflict per ``(position id, tonnes short, margin at stake, reason)`` on
-        the revision, in one flush (a lean month opens hundreds); each audited."""
-        rows = [
-            ConflictRow(
-                assignment_id=assignment_id,
-                position_id=pid,
-                tonnes_short=tonnes,
-                margin_at_stake=margin,
-                state=ConflictState.OPEN.value,
-            )
-            for pid, tonnes, margin, _reason in shortfalls
-        ]
-        self.session.add_all(rows)
-        self.session.flush()
-        for row, (_pid, tonnes, margin, reason) in zip(rows, shortfalls):
-            after = {"state": row.state, "tonnes_short": tonnes, "margin_at_stake": margin}
-            self.repo.audit(login, "opened", "conflict", f"conflict {row.id}", None, after, reason)
-        return self.conflicts(conflict_ids=[row.id for row in rows]) if rows else []
-
     def key_accounts(self, position_ids: Iterable[int]) -> set[int]:
         """Those of ``position_ids`` whose customer is a key account."""
         return set(
@@ -303,47 +195,6 @@ class WorkflowRows:
                 .where(CustomerRow.is_key_account, PositionRow.id.in_(list(position_ids)))
             )
         )
-
-    def update_conflict(
-        self,
-        conflict_id: int,
-        values: dict[str, Any],
-        *,
-        action: str,
-        login: str,
-        seen_version: int | None = None,
-        reason: str | None = None,
-    ) -> Conflict:
-        """Change a conflict's fields (state, agreed month, resolution, tonnes short…)."""
-        key = f"conflict {conflict_id}"
-        row = self._locked(ConflictRow, conflict_id, key)
-        self._change(row, key, "conflict", action, values, login=login, seen_version=seen_version, reason=reason)
-        return self.conflict(conflict_id)
-
-    # -- escalations ---------------------------------------------------------------------
-
-    def add_escalation(
-        self,
-        assignment_id: int,
-        *,
-        login: str,
-        reason: str,
-        conflict_id: int | None = None,
-        request_id: int | None = None,
-    ) -> Escalation:
-        row = EscalationRow(
-            assignment_id=assignment_id,
-            conflict_id=conflict_id,
-            request_id=request_id,
-            raised_by=login,
-            reason=reason,
-            state=EscalationState.OPEN.value,
-        )
-        self.session.add(row)
-        self.session.flush()
-        after = {"state": row.state, "conflict": conflict_id, "request": request_id, "assignment": assignment_id}
-        self.repo.audit(login, "escalated", "escalation", f"escalation {row.id}", None, after, reason)
-        return self.escalation(row.id)
 
     def escalation(self, escalation_id: int, *, lock: bool = False) -> Escalation:
         if lock:
@@ -384,12 +235,6 @@ class WorkflowRows:
         conflicts = {c.id: c for c in self.conflicts(month=month, product_line=product_line)} if rows else {}
         result = []
         for e, a in rows:
-            subject = f"revision {a.revision}"
-            if e.conflict_id in conflicts:
-                c = conflicts[e.conflict_id]
-                subject = f"conflict {c.id}: {c.position_ref} {c.tonnes_short:g} t short"
-            elif e.request_id is not None:
-                subject = f"re-approval round, request {e.request_id}"
             result.append(
                 Escalation(
                     id=e.id,
@@ -407,46 +252,10 @@ class WorkflowRows:
                     decided_by=e.decided_by,
                     decided_at=e.decided_at,
                     version=e.version,
-                    subject=subject,
+                    subject=escalation_subject(a.revision, conflicts.get(e.conflict_id), e.request_id),
                 )
             )
         return result
-
-    def decide_escalation(
-        self, escalation_id: int, outcome: str, *, login: str, reason: str, seen_version: int | None = None
-    ) -> Escalation:
-        key = f"escalation {escalation_id}"
-        row = self._locked(EscalationRow, escalation_id, key)
-        values = {
-            "state": EscalationState.DECIDED.value,
-            "outcome": outcome,
-            "decision": reason,
-            "decided_by": login,
-            "decided_at": utcnow(),
-        }
-        self._change(row, key, "escalation", "decided", values, login=login, seen_version=seen_version, reason=reason)
-        return self.escalation(escalation_id)
-
-    # -- reviews -------------------------------------------------------------------------
-
-    def add_review(
-        self, assignment_id: int, verdict: str, *, login: str, position_id: int | None = None, reason: str | None = None
-    ) -> Review:
-        row = ReviewRow(
-            assignment_id=assignment_id, position_id=position_id, login=login, verdict=verdict, reason=reason
-        )
-        self.session.add(row)
-        self.session.flush()
-        found = self.review(row.id)
-        after = {
-            "verdict": verdict,
-            "position": found.position_ref,
-            "revision": f"{found.month}/{found.product_line}/r{found.revision}",
-        }
-        self.repo.audit(
-            login, "agreed" if verdict == "agree" else "objected", "review", f"review {row.id}", None, after, reason
-        )
-        return found
 
     def review(self, review_id: int, *, lock: bool = False) -> Review:
         if lock:
@@ -501,46 +310,3 @@ class WorkflowRows:
             )
             for r, a, p, d in self.session.exec(query)
         ]
-
-    def answer_review(self, review_id: int, *, login: str, answer: str, seen_version: int | None = None) -> Review:
-        key = f"review {review_id}"
-        row = self._locked(ReviewRow, review_id, key)
-        values = {"answer": answer, "answered_by": login, "answered_at": utcnow()}
-        self._change(row, key, "review", "answered", values, login=login, seen_version=seen_version, reason=answer)
-        return self.review(review_id)
-
-    def require_director(self, assignment_id: int, *, login: str, reason: str) -> None:
-        """Mark a revision as needing the director's approval (a re-approval round)."""
-        row = self.session.exec(select(AssignmentRow).where(AssignmentRow.id == assignment_id).with_for_update()).one()
-        key = f"{row.month}/{row.product_line}/r{row.revision}"
-        self._change(
-            row,
-            key,
-            "assignment",
-            "director_required",
-            {"needs_director": True},
-            login=login,
-            seen_version=None,
-            reason=reason,
-        )
-
-    # -- positions -----------------------------------------------------------------------
-
-    def set_priority(self, position_id: int, priority: int | None, *, login: str, reason: str) -> None:
-        """Set a position's manual priority (1 highest … 3, or None), audited."""
-        row, deal = self.session.exec(
-            select(PositionRow, DealRow)
-            .join(DealRow, PositionRow.deal_id == DealRow.id)
-            .where(PositionRow.id == position_id)
-            .with_for_update()
-        ).one()
-        self._change(
-            row,
-            ref_of(row, deal),
-            "position",
-            "reprioritised",
-            {"manual_priority": priority},
-            login=login,
-            seen_version=None,
-            reason=reason,
-        )
