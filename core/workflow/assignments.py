@@ -193,7 +193,7 @@ def _announce(repo: Repository, approved: Assignment) -> None:
     notifications.notify_all(
         repo,
         [
-            notifications.Change(
+            notifications.NewNotification(
                 login,
                 event,
                 "approved",
