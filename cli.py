@@ -47,7 +47,7 @@ from millplan.core.importing.problems import ImportRejected
 from millplan.core.importing.report import ImportReport
 from millplan.core.mail import notifications, outbox
 from millplan.core.planning import capacity, load, promise
-from millplan.core.planning import option_edits as plan_options
+from millplan.core.planning import month_options as plan_options
 from millplan.core.planning import run as planning
 from millplan.core.planning.diff import diff_document, diff_view, mills_view, revision_diff
 from millplan.core.planning.options import DEFAULT_HORIZON, DEFAULT_TIME_LIMIT, PlanOptions, parse_lock, parse_min_lot
@@ -833,7 +833,7 @@ def promise_command(
     ctx: typer.Context,
     deal: str | None = typer.Argument(None, help="Deal number (or describe a position with --line, --od, …)."),
     month: str | None = typer.Option(None, "--month", "-m", help="Plan month to promise from (default: next month)."),
-    horizon: int = typer.Option(promise.DEFAULT_HORIZON, "--horizon", min=1, max=12, help="Months to look ahead."),
+    horizon: int = typer.Option(promise.PROMISE_HORIZON, "--horizon", min=1, max=12, help="Months to look ahead."),
     line: str | None = typer.Option(None, "--line", "-l", help="Typed-in position: product line."),
     od: float | None = typer.Option(None, "--od", help="Typed-in position: outside diameter, mm."),
     wall: float | None = typer.Option(None, "--wall", help="Typed-in position: wall, mm."),

@@ -12,7 +12,7 @@ from millplan.core.domain.errors import NotFound
 from millplan.core.domain.names import display_names
 from millplan.core.mail import notifications
 from millplan.core.planning import capacity
-from millplan.core.planning import option_edits as plan_options
+from millplan.core.planning import month_options as plan_options
 from millplan.core.planning import run as planning
 from millplan.core.views import history as audit
 from millplan.core.views.workflow import history_view

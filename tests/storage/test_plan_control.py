@@ -19,8 +19,8 @@ import pytest
 from millplan.core.domain.errors import InfeasiblePlan, SolverError
 from millplan.core.planning import run as planning
 from millplan.core.planning import whatif
+from millplan.core.planning.line_plan import Change
 from millplan.core.planning.options import DEFAULT_TIME_LIMIT, NO_PLAN_RETRY
-from millplan.core.planning.run import Change
 from millplan.solver import prioritiser
 from millplan.solver.control import Cancelled, Deadline
 from tests.busy_plant import OPTIONS, busy_plant

@@ -18,6 +18,7 @@ from millplan.core.domain.errors import (
 from millplan.core.domain.model import AssignmentState
 from millplan.core.planning import run as planning
 from millplan.core.workflow import assignments
+from millplan.solver import prioritiser
 from tests.plants import PLAN_MONTH, deal, mill, position, tiny_plant
 
 
@@ -239,13 +240,13 @@ def test_a_newer_draft_of_an_approved_month_still_counts_against_the_next(planne
 
 def test_an_edit_made_while_the_solver_ran_is_not_overwritten(planned, monkeypatch):
     store, _ = planned
-    solve = planning.prioritiser.solve
+    solve = prioritiser.solve
 
     def solve_while_someone_edits(problem, **kwargs):
         assignments.set_excluded(store, PLAN_MONTH, "L", "D3#1", True, login="colleague", reason="customer called")
         return solve(problem, **kwargs)
 
-    monkeypatch.setattr(planning.prioritiser, "solve", solve_while_someone_edits)
+    monkeypatch.setattr(prioritiser, "solve", solve_while_someone_edits)
     with pytest.raises(ChangedMeanwhile, match="changed by colleague"):
         planning.plan(store, PLAN_MONTH, login="plm")
     kept = planning.latest(store, PLAN_MONTH, "L")

@@ -10,7 +10,7 @@ from rich.text import Text
 from typer.testing import CliRunner
 
 from millplan import cli
-from millplan.core.planning import option_edits as plan_options
+from millplan.core.planning import month_options as plan_options
 from millplan.core.planning import run as planning
 from millplan.tui.app import MillplanApp
 from millplan.tui.screens.records import HistoryScreen

@@ -9,6 +9,7 @@ import pytest
 from millplan.core.domain.model import AssignmentState, DealStatus
 from millplan.core.planning import run as planning
 from millplan.core.workflow import assignments
+from millplan.solver import prioritiser
 from millplan.tui.app import MillplanApp
 from millplan.tui.widgets.load_pane import LoadPane
 from millplan.tui.widgets.view_table import ViewTable
@@ -135,13 +136,13 @@ async def test_text_with_brackets_is_shown_as_typed_not_parsed(app, sqlite_store
 async def test_a_plan_finishing_after_the_month_changed_does_not_blank_the_new_month(app, sqlite_store, monkeypatch):
     planning.plan(sqlite_store, PLAN_MONTH + 1, login="plm")  # the month the user moves to is planned
     release = threading.Event()
-    solve = planning.prioritiser.solve
+    solve = prioritiser.solve
 
     def slow_solve(problem, **kwargs):  # the plan finishes only after the user has moved on
         release.wait(10)
         return solve(problem, **kwargs)
 
-    monkeypatch.setattr(planning.prioritiser, "solve", slow_solve)
+    monkeypatch.setattr(prioritiser, "solve", slow_solve)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("f4")
         await settle(pilot)
