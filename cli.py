@@ -50,7 +50,13 @@ from millplan.core.planning import capacity, load, promise
 from millplan.core.planning import month_options as plan_options
 from millplan.core.planning import run as planning
 from millplan.core.planning.diff import diff_document, diff_view, mills_view, revision_diff
-from millplan.core.planning.options import DEFAULT_HORIZON, DEFAULT_TIME_LIMIT, PlanOptions, parse_lock, parse_min_lot
+from millplan.core.planning.options import (
+    DEFAULT_TIME_LIMIT,
+    FIRST_PLAN_HORIZON,
+    PlanOptions,
+    parse_lock,
+    parse_min_lot,
+)
 from millplan.core.views import documents
 from millplan.core.views import history as audit
 from millplan.core.views import horizon as horizon_views
@@ -393,7 +399,7 @@ def plan(
         "--horizon",
         min=1,
         max=12,
-        help=f"Months planned from this one (default {DEFAULT_HORIZON} the first time; a re-plan keeps the month's).",
+        help=f"Months planned from this one (default {FIRST_PLAN_HORIZON} the first time; a re-plan keeps the month's).",
     ),
     whole: bool | None = typer.Option(None, "--whole/--split", help="Whole positions: one mill, one month each."),
     min_lot: list[str] | None = typer.Option(
@@ -443,7 +449,7 @@ def plan(
     }
     changes = {k: v for k, v in given.items() if v is not None}
     if clear:
-        changes = {**PlanOptions(horizon=DEFAULT_HORIZON).as_changes(), **changes}
+        changes = {**PlanOptions(horizon=FIRST_PLAN_HORIZON).as_changes(), **changes}
     store, plan_month, login = _store(ctx), _month(month), _login(ctx)
     doing: dict[str, Any] = {}
     outcomes = _solving(
@@ -453,7 +459,6 @@ def plan(
             login=login,
             product_line=line,
             options=changes,
-            first_horizon=DEFAULT_HORIZON,
             progress=lambda name, number, count: doing.update(line=name, number=number, count=count),
         ),
         lambda deadline: (doing["line"], _progress(plan_month, doing, deadline)) if doing else None,

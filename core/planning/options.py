@@ -17,9 +17,10 @@ from millplan.core.domain.model import parse_position_ref
 from millplan.core.domain.months import Month
 from millplan.solver.problem import LATENESS_PENALTY, MAX_PERIODS, SOLVER_NAMES
 
-DEFAULT_HORIZON = 3
-"""Months the workstation and the CLI plan a month with the first time (the plan month
-and the two after it); a re-plan keeps the horizon the month was planned with."""
+FIRST_PLAN_HORIZON = 3
+"""Months a month is planned with the first time (the plan month and the two after it,
+:func:`millplan.core.planning.run.plan`'s default); a re-plan keeps the horizon the month
+was planned with."""
 
 DEFAULT_TIME_LIMIT = 5.0
 """Seconds a plan gets when its options set no time limit (all its product lines
@@ -52,9 +53,9 @@ class PlanOptions:
     """The options of one plan (all combinable).
 
     * ``horizon``: months planned, from the plan month (1 to 12); the first is the
-      month's assignment, the rest its forecast. The core's default is the month alone
+      month's assignment, the rest its forecast. The options' default is the month alone
       (so a request's or a what-if's re-plan of a month planned before options were kept
-      changes nothing else); the fronts plan :data:`DEFAULT_HORIZON` months the first time.
+      changes nothing else); a month's first plan has :data:`FIRST_PLAN_HORIZON` months.
     * ``whole``: a position is made on one mill in one month, never split.
     * ``min_lot``: mill code → least tonnes (t) of a position on it in a month.
     * ``mandatory``: positions (``DEAL#NO``) that must be in the plan month in full.

@@ -36,7 +36,7 @@ from millplan.core.domain.months import Month
 from millplan.core.mail import notifications
 from millplan.core.planning.inputs import check_month, line_inputs, option_changes, plant_with_mills
 from millplan.core.planning.line_plan import LinePlan, plan_line
-from millplan.core.planning.options import DEFAULT_TIME_LIMIT
+from millplan.core.planning.options import DEFAULT_TIME_LIMIT, FIRST_PLAN_HORIZON
 from millplan.core.planning.solving import Solve, plan_deadline
 from millplan.core.workflow.open_items import conflict_news, sync_conflicts
 from millplan.solver.control import Deadline
@@ -71,7 +71,7 @@ def plan(
     time_limit: float | None = None,
     current: Month | None = None,
     options: Mapping[str, Any] | None = None,
-    first_horizon: int | None = None,
+    first_horizon: int = FIRST_PLAN_HORIZON,
     default_time_limit: float | None = DEFAULT_TIME_LIMIT,
     deadline: Deadline | None = None,
     progress: Callable[[str, int, int], None] | None = None,
@@ -80,14 +80,14 @@ def plan(
     (or every line) and save each as a draft revision.
 
     ``options`` are changes (field → value of :class:`PlanOptions`) to the options the
-    month's latest revision was planned with (the defaults for a first plan, with
-    ``first_horizon`` months when given); ``solver`` and ``time_limit``, when given, are
-    two such changes. Mandatory positions and locks
-    are kept with the line whose positions they name. Tonnes already in another month's
-    assignment (approved, else the latest draft; from the ``current`` month on) are not
-    planned again, and the hours those assignments book are not offered again. All lines
-    are solved before any is saved, and saved in one transaction: a failure leaves every
-    draft as it was.
+    month's latest revision was planned with (for a first plan, the defaults with
+    ``first_horizon`` months: :data:`FIRST_PLAN_HORIZON` unless given); ``solver`` and
+    ``time_limit``, when given, are two such changes. Mandatory positions and locks are kept
+    with the line whose positions they name. Tonnes already in another month's assignment
+    (approved, else the latest draft; from the ``current`` month on) are not planned again,
+    and the hours those assignments book are not offered again. All lines are solved
+    before any is saved, and saved in one transaction: a failure leaves every draft as it
+    was.
 
     The time limit (s) holds for the whole plan — every line and stage, counted from
     when ``deadline`` was made (``None``: the caller's :func:`millplan.solver.control.current`, else

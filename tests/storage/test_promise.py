@@ -124,7 +124,9 @@ def test_a_deal_with_nothing_left_is_refused(store):
 
 
 def test_month_locks_beyond_the_promise_horizon_do_not_stop_it(store):
-    planning.plan(store, PLAN_MONTH, login="plm", options={"locks": (MonthLock("B#1", "M2", PLAN_MONTH + 1),)})
+    planning.plan(
+        store, PLAN_MONTH, login="plm", options={"locks": (MonthLock("B#1", "M2", PLAN_MONTH + 1),)}, first_horizon=1
+    )
     answer = promise.promise_deal(store, "P", month=PLAN_MONTH, horizon=1)
     assert answer.made == pytest.approx(200)
 
@@ -208,7 +210,7 @@ def test_a_replan_keeps_locks_on_a_line_full_to_the_kilogram(sqlite_store):
     # the same full m0, its line locked as stored (to the kg) and planned again
     one_mill(sqlite_store, [position("A", 1, "20", 400, 51_000)], norm=FULL_TO_THE_KG)
     assignments.set_locked(sqlite_store, PLAN_MONTH, "L", "A#1", True, login="plm")
-    again = planning.plan(sqlite_store, PLAN_MONTH, login="plm")
+    again = planning.plan(sqlite_store, PLAN_MONTH, login="plm", first_horizon=1)
     assert [(l.position_ref, l.tonnes, l.locked) for l in again[0].assignment.lines] == [("A#1", 333.334, True)]
 
 
@@ -507,7 +509,7 @@ def test_months_the_hours_cannot_hold_are_passed_over_unsolved_with_the_same_ans
 
 def test_a_promise_cut_short_by_its_time_limit_fails_rather_than_answer_from_an_unproven_plan(sqlite_store):
     busy_plant(sqlite_store)  # whole positions: no solver proves its plan best within seconds
-    planning.plan(sqlite_store, PLAN_MONTH, login="plm", options={**BUSY_OPTIONS, "time_limit": 1.0})
+    planning.plan(sqlite_store, PLAN_MONTH, login="plm", options={**BUSY_OPTIONS, "time_limit": 1.0}, first_horizon=1)
     started = time.monotonic()
     with pytest.raises(MillplanError, match=r"no answer within 1 s: promise with a longer time limit \(--time-limit\)"):
         promise.promise_deal(sqlite_store, "A0", month=PLAN_MONTH, time_limit=1.0)

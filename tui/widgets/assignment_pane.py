@@ -19,7 +19,7 @@ from millplan.core.domain.model import Assignment, AssignmentState
 from millplan.core.domain.months import Month
 from millplan.core.domain.numbers import grouped
 from millplan.core.planning import run as planning
-from millplan.core.planning.options import DEFAULT_HORIZON, PlanOptions
+from millplan.core.planning.options import PlanOptions
 from millplan.core.views.tables import exclusions_view, lines_view, load_cell
 from millplan.core.workflow import assignments
 from millplan.tui.background import in_thread
@@ -216,9 +216,7 @@ class AssignmentPane(Vertical):
         # cancels it and need not wait until the solver notices
         try:
             outcomes = await in_thread(
-                lambda: planning.plan(
-                    self.app.store, month, login=self.app.login, product_line=line, first_horizon=DEFAULT_HORIZON
-                )
+                lambda: planning.plan(self.app.store, month, login=self.app.login, product_line=line)
             )
         except Exception:
             self._planned()
