@@ -11,7 +11,16 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from millplan.core.domain.errors import InfeasiblePlan, SolverError
-from millplan.core.domain.model import AssignmentLine, Exclusion, ForecastLine, HorizonPlan, Mill, Plant, ShadowPrice
+from millplan.core.domain.model import (
+    AssignmentLine,
+    Exclusion,
+    ForecastLine,
+    HorizonPlan,
+    Mill,
+    Plant,
+    Position,
+    ShadowPrice,
+)
 from millplan.core.domain.months import Month
 from millplan.core.planning import explain
 from millplan.core.planning.attributes import PositionAttributes, mill_options
@@ -70,45 +79,19 @@ def plan_line(
     all be kept or no plan is found (naming positions, mills and months),
     :class:`SolverError` when the solver fails, and as :func:`held_positions` does.
     """
-    options, line, previous = inp.options, inp.product_line, inp.previous
-    months = month.range(options.horizon)
-    open_tonnes = {p.id: report_tonnes(p.remaining_tonnes - elsewhere.get(p.id, 0.0)) for p in inp.positions}
-    positions = [
-        replace(p, manual_priority=change.priority[p.id]) if p.id in change.priority else p
-        for p in inp.positions
-        if open_tonnes[p.id] >= prioritiser.MIN_TONNES
-    ]
-    mills = [m for m in plant.mills if m.product_line == line]
-    hours = {
-        (m.code, mo): max(0.0, plant.hours(m, mo) - inp.booked.get((m.code, mo), 0.0)) for m in mills for mo in months
-    }
-    month_hours = {m.code: hours[m.code, month] for m in mills}
-    by_id = {p.id: p for p in positions}
-    manual = {
-        e.position_id: e
-        for e in (previous.exclusions if previous else ())
-        if e.manual and e.position_id in by_id and e.position_id not in change.force
-    }
-    for position_id, reason in change.exclude.items():
-        if position_id in by_id:
-            manual[position_id] = Exclusion(
-                position_id, by_id[position_id].ref, open_tonnes[position_id], "manual", reason, manual=True
-            )
-    locks, notes = carried_locks(previous, by_id, open_tonnes)
-    for position_id in change.unlock | set(manual):
-        locks.pop(position_id, None)
-    attributes = {p.id: PositionAttributes(p, *mill_options(plant, p)) for p in positions if p.id not in manual}
+    line = inp.product_line
+    posed = _pose(plant, month, inp, elsewhere, change)
+    attributes, open_tonnes, locks, mills = posed.attributes, posed.open_tonnes, posed.locks, posed.mills
+    month_hours = {m.code: posed.hours[m.code, month] for m in mills}
     for position_id in sorted(change.force):
         if position_id in attributes:
             locks[position_id] = forced_lock(
                 attributes[position_id], open_tonnes[position_id], locks, attributes, month_hours, month
             )
     check_locks(locks, attributes, month_hours, month, line)
-    held = held_positions(options, attributes, manual, by_id, months, line)
-
-    problem = line_problem(attributes, open_tonnes, locks, held, inp.approved, mills, hours, months, options)
+    problem = posed.problem(inp)
     solution, solved_notes = solve(problem, f"{month} {line}")
-    notes += solved_notes
+    notes = posed.notes + solved_notes
     refs = {pid: attrs.position.ref for pid, attrs in attributes.items()}
     codes = {m.id: m.code for m in mills}
     if solution.status == "infeasible" and solution.conflicts:
@@ -127,7 +110,7 @@ def plan_line(
             f"{month} {line}: {explain.named(solution.message, refs, codes, month)} (solver {solution.solver}, status {solution.status})"
         )
     plan_lines, forecast = _lines(solution, attributes, locks, mills, month)
-    exclusions = list(manual.values()) + _exclusions(
+    exclusions = list(posed.manual.values()) + _exclusions(
         plan_lines, forecast, attributes, open_tonnes, solution, codes, month
     )
     prices = tuple(
@@ -135,7 +118,7 @@ def plan_line(
         for (m, t), price in sorted(solution.shadow_prices.items())
         if m in codes
     )
-    horizon = HorizonPlan(options.as_dict(), solution.gap, solution.moved_lines, tuple(forecast), prices)
+    horizon = HorizonPlan(inp.options.as_dict(), solution.gap, solution.moved_lines, tuple(forecast), prices)
     return LinePlan(line, plan_lines, exclusions, len(attributes), solution, notes, horizon)
 
 
@@ -229,24 +212,75 @@ def baseline_problem(
     """The line's problem as a plan of ``month`` would pose it with no :class:`Change` (a
     promise's baseline, before the new positions are added), and its positions' attributes
     by id; unlike :func:`plan_line`, the locks are not checked against the hours."""
-    open_tonnes = {p.id: report_tonnes(p.remaining_tonnes - elsewhere.get(p.id, 0.0)) for p in inp.positions}
-    positions = [p for p in inp.positions if open_tonnes[p.id] >= prioritiser.MIN_TONNES]
-    by_id = {p.id: p for p in positions}
-    manual = {
-        e.position_id: e
-        for e in (inp.previous.exclusions if inp.previous else ())
-        if e.manual and e.position_id in by_id
-    }
-    locks, _ = carried_locks(inp.previous, by_id, open_tonnes)
-    for position_id in manual:
-        locks.pop(position_id, None)
-    attributes = {p.id: PositionAttributes(p, *mill_options(plant, p)) for p in positions if p.id not in manual}
+    posed = _pose(plant, month, inp, elsewhere, NO_CHANGE)
+    return posed.problem(inp), posed.attributes
+
+
+@dataclass
+class _Posed:
+    """One line's plan up to its problem: the months planned, each position's open tonnes
+    (t) and the positions with some (by id), the hand exclusions, the locks by position and
+    mill (t) and notes on them, the positions' attributes (all but the excluded), the
+    line's mills and their hours left by (mill code, month)."""
+
+    months: list[Month]
+    open_tonnes: dict[int, float]
+    by_id: dict[int, Position]
+    manual: dict[int, Exclusion]
+    locks: dict[int, dict[str, float]]
+    notes: list[str]
+    attributes: dict[int, PositionAttributes]
+    mills: list[Mill]
+    hours: dict[tuple[str, Month], float]
+
+    def problem(self, inp: LineInput) -> Problem:
+        """The solver's problem, with the options' mandatory positions and month locks held.
+        Raises as :func:`held_positions` and :func:`line_problem` do."""
+        options = inp.options
+        held = held_positions(options, self.attributes, self.manual, self.by_id, self.months, inp.product_line)
+        return line_problem(
+            self.attributes,
+            self.open_tonnes,
+            self.locks,
+            held,
+            inp.approved,
+            self.mills,
+            self.hours,
+            self.months,
+            options,
+        )
+
+
+def _pose(plant: Plant, month: Month, inp: LineInput, elsewhere: dict[int, float], change: Change) -> _Posed:
+    """The line's plan from ``inp`` with ``change`` applied, up to its problem: positions
+    with tonnes left beside ``elsewhere`` (t by position id, held by other months), their
+    priorities changed, the hand exclusions (those of the latest revision, but positions
+    forced in, and those of ``change``), and the locks carried over, less those released."""
+    previous = inp.previous
     months = month.range(inp.options.horizon)
+    open_tonnes = {p.id: report_tonnes(p.remaining_tonnes - elsewhere.get(p.id, 0.0)) for p in inp.positions}
+    positions = [
+        replace(p, manual_priority=change.priority[p.id]) if p.id in change.priority else p
+        for p in inp.positions
+        if open_tonnes[p.id] >= prioritiser.MIN_TONNES
+    ]
     mills = [m for m in plant.mills if m.product_line == inp.product_line]
     hours = {
         (m.code, mo): max(0.0, plant.hours(m, mo) - inp.booked.get((m.code, mo), 0.0)) for m in mills for mo in months
     }
-    held = held_positions(inp.options, attributes, manual, by_id, months, inp.product_line)
-    return line_problem(
-        attributes, open_tonnes, locks, held, inp.approved, mills, hours, months, inp.options
-    ), attributes
+    by_id = {p.id: p for p in positions}
+    manual = {
+        e.position_id: e
+        for e in (previous.exclusions if previous else ())
+        if e.manual and e.position_id in by_id and e.position_id not in change.force
+    }
+    for position_id, reason in change.exclude.items():
+        if position_id in by_id:
+            manual[position_id] = Exclusion(
+                position_id, by_id[position_id].ref, open_tonnes[position_id], "manual", reason, manual=True
+            )
+    locks, notes = carried_locks(previous, by_id, open_tonnes)
+    for position_id in change.unlock | set(manual):
+        locks.pop(position_id, None)
+    attributes = {p.id: PositionAttributes(p, *mill_options(plant, p)) for p in positions if p.id not in manual}
+    return _Posed(months, open_tonnes, by_id, manual, locks, notes, attributes, mills, hours)
