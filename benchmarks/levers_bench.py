@@ -40,7 +40,7 @@ def measure(positions: int) -> dict:
             figures[name] = round(time.perf_counter() - started, 2)
             return result
 
-        timed("plan_s", lambda: planning.plan(store, month, login="bench"))
+        timed("plan_s", lambda: planning.plan(store, month, login="bench", first_horizon=1))
         found = timed("list_s", lambda: conflicts.conflicts(store, unresolved_only=True))
         figures["conflicts"] = len(found)
         if len(found) >= 2:

@@ -55,7 +55,7 @@ def main(positions: int) -> None:
                 User("bench", "Bench", Role.LINE_MANAGER, tuple(repo.plant.whole().product_lines)), by="bench"
             )
         started = time.perf_counter()
-        drafts = [o.assignment for o in planning.plan(store, Month.current() + 1, login="bench")]
+        drafts = [o.assignment for o in planning.plan(store, Month.current() + 1, login="bench", first_horizon=1)]
         plan_seconds = time.perf_counter() - started
         for n, name in enumerate(managers):  # registered now: the plan's news waits under their names
             add_user(store, f"sm{n}", name, email=f"sm{n}@plant.example")

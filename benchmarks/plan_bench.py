@@ -47,7 +47,7 @@ def measure(positions: int) -> dict:
         import_portfolio(store, files.portfolio, login="bench")
         imported = time.perf_counter() - started
         started = time.perf_counter()
-        outcomes = planning.plan(store, Month.of(today) + 1, login="bench")
+        outcomes = planning.plan(store, Month.of(today) + 1, login="bench", first_horizon=1)
         planned = time.perf_counter() - started
         store.dispose()
     return {

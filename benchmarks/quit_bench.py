@@ -42,7 +42,9 @@ def prepare(folder: Path, solver: str) -> Path:
         repo.users.save_user(
             User("bench", "Bench", Role.LINE_MANAGER, tuple(repo.plant.whole().product_lines)), by="bench"
         )
-    planning.plan(store, MONTH, login="bench", product_line="БШТ", options={**OPTIONS, "time_limit": 1.0})
+    planning.plan(
+        store, MONTH, login="bench", product_line="БШТ", options={**OPTIONS, "time_limit": 1.0}, first_horizon=1
+    )
     with store.unit_of_work() as repo:
         latest = repo.assignments.assignment(MONTH, "БШТ")
         options = PlanOptions.from_dict(latest.options).changed(solver=solver, time_limit=60.0)

@@ -63,7 +63,7 @@ def limited(template: Path, limit: float | None, default: float | None = None) -
     store = fresh(template, "limit.sqlite")
     started = time.monotonic()
     options = OPTIONS if limit is None else {**OPTIONS, "time_limit": limit}
-    outcomes = planning.plan(store, MONTH, login="bench", options=options, default_time_limit=default)
+    outcomes = planning.plan(store, MONTH, login="bench", options=options, default_time_limit=default, first_horizon=1)
     wall = time.monotonic() - started
     store.dispose()
     budget = limit if limit is not None else default
@@ -85,7 +85,9 @@ def cancelled(template: Path, solver: str, after: float) -> None:
 
     def work() -> None:
         try:
-            planning.plan(store, MONTH, login="bench", options={**OPTIONS, "solver": solver}, deadline=deadline)
+            planning.plan(
+                store, MONTH, login="bench", options={**OPTIONS, "solver": solver}, deadline=deadline, first_horizon=1
+            )
             ended["finished"] = time.monotonic()
         except Cancelled:
             ended["cancelled"] = time.monotonic()

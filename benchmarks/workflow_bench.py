@@ -42,7 +42,7 @@ def main(argv: list[str]) -> None:
         store = open_store(url)
         import_mills(store, files.mills, login="bench")
         import_portfolio(store, files.portfolio, login="bench")
-        outcomes = planning.plan(store, month, login="bench")
+        outcomes = planning.plan(store, month, login="bench", first_horizon=1)
         lines = [o.assignment.product_line for o in outcomes]
         figures: dict[str, float] = {}
 

@@ -12,7 +12,7 @@ from millplan.commands.common import JsonOption, MonthOption, emit, err, handled
 from millplan.core.domain.i18n import _
 from millplan.core.domain.months import Month
 from millplan.core.planning import run as planning
-from millplan.core.planning.options import DEFAULT_HORIZON, DEFAULT_TIME_LIMIT, typed_changes
+from millplan.core.planning.options import DEFAULT_TIME_LIMIT, FIRST_PLAN_HORIZON, typed_changes
 from millplan.core.views.assignment import plan_document
 from millplan.solver.control import Deadline
 
@@ -34,7 +34,7 @@ def plan(
         "--horizon",
         min=1,
         max=12,
-        help=f"Months planned from this one (default {DEFAULT_HORIZON} the first time; a re-plan keeps the month's).",
+        help=f"Months planned from this one (default {FIRST_PLAN_HORIZON} the first time; a re-plan keeps the month's).",
     ),
     whole: bool | None = typer.Option(None, "--whole/--split", help="Whole positions: one mill, one month each."),
     min_lot: list[str] | None = typer.Option(
@@ -92,7 +92,6 @@ def plan(
             login=login,
             product_line=line,
             options=changes,
-            first_horizon=DEFAULT_HORIZON,
             progress=lambda name, number, count: doing.update(line=name, number=number, count=count),
         ),
         lambda deadline: (doing["line"], _progress(plan_month, doing, deadline)) if doing else None,

@@ -56,7 +56,7 @@ def promise_command(
     ctx: typer.Context,
     deal: str | None = typer.Argument(None, help="Deal number (or describe a position with --line, --od, …)."),
     month: str | None = typer.Option(None, "--month", "-m", help="Plan month to promise from (default: next month)."),
-    horizon: int = typer.Option(promise.DEFAULT_HORIZON, "--horizon", min=1, max=12, help="Months to look ahead."),
+    horizon: int = typer.Option(promise.PROMISE_HORIZON, "--horizon", min=1, max=12, help="Months to look ahead."),
     line: str | None = typer.Option(None, "--line", "-l", help="Typed-in position: product line."),
     od: float | None = typer.Option(None, "--od", help="Typed-in position: outside diameter, mm."),
     wall: float | None = typer.Option(None, "--wall", help="Typed-in position: wall, mm."),

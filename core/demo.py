@@ -22,7 +22,6 @@ from millplan.core.importing.mills import import_mills
 from millplan.core.importing.portfolio import import_portfolio
 from millplan.core.planning import run as planning
 from millplan.core.planning.attributes import mass_per_metre_kg
-from millplan.core.planning.options import DEFAULT_HORIZON
 from millplan.storage.store import Store
 
 # The demo plant's mills, modelled on a Russian pipe plant's register: code, name, shop,
@@ -431,7 +430,7 @@ def build_demo(store: Store, folder: Path, *, login: str, today: date | None = N
     files = generate(folder, DEMO_POSITIONS, today=today)
     import_mills(store, files.mills, login=login)
     import_portfolio(store, files.portfolio, login=login)
-    planning.plan(store, Month.of(today) + 1, login=login, first_horizon=DEFAULT_HORIZON)
+    planning.plan(store, Month.of(today) + 1, login=login)
     return files
 
 

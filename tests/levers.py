@@ -40,7 +40,7 @@ def conflict_plant(store: Store, *, users: bool = True) -> Assignment:
         )
     if users:
         staff(store)
-    [outcome] = planning.plan(store, PLAN_MONTH, login="plm")
+    [outcome] = planning.plan(store, PLAN_MONTH, login="plm", first_horizon=1)
     return outcome.assignment
 
 

@@ -51,7 +51,12 @@ def exclude(url: str, month: str, login: str, ref: str, barrier: Any, results: A
 
 def plan_month(url: str, month: str, login: str, barrier: Any, results: Any) -> None:
     """Run the prioritiser for ``month`` (line L) as ``login``."""
-    _act(url, barrier, results, lambda store: planning.plan(store, Month.parse(month), login=login, product_line="L"))
+    _act(
+        url,
+        barrier,
+        results,
+        lambda store: planning.plan(store, Month.parse(month), login=login, product_line="L", first_horizon=1),
+    )
 
 
 def reopen(url: str, month: str, login: str, ref: str, barrier: Any, results: Any) -> None:

@@ -78,31 +78,31 @@ def notify(
     login or kind, or an event, kind or object key longer than its column (300, 32, 200
     characters) — a programming error.
     """
-    return notify_all(repo, [Change(login, event, kind, subject, body, object_key)], by=by) == 1
+    return notify_all(repo, [NewNotification(login, event, kind, subject, body, object_key)], by=by) == 1
 
 
-def _checked(change: Change) -> Change:
-    if not (change.event and change.login and change.kind):
+def _checked(note: NewNotification) -> NewNotification:
+    if not (note.event and note.login and note.kind):
         raise ValueError("a notification needs a login, an event and a kind")
     for name, value, most in (
-        ("event", change.event, EVENT_MAX),
-        ("kind", change.kind, KIND_MAX),
-        ("object key", change.object_key, OBJECT_KEY_MAX),
+        ("event", note.event, EVENT_MAX),
+        ("kind", note.kind, KIND_MAX),
+        ("object key", note.object_key, OBJECT_KEY_MAX),
     ):
         if len(value) > most:
             raise ValueError(f"{name} {value[:40]!r}… is longer than {most} characters")
-    if len(change.subject) > SUBJECT_MAX:
-        return change._replace(subject=change.subject[: SUBJECT_MAX - 1] + "…")
-    return change
+    if len(note.subject) > SUBJECT_MAX:
+        return note._replace(subject=note.subject[: SUBJECT_MAX - 1] + "…")
+    return note
 
 
-def notify_all(repo: UnitOfWork, changes: Iterable[Change], *, by: str | None) -> int:
+def notify_all(repo: UnitOfWork, notes: Iterable[NewNotification], *, by: str | None) -> int:
     """:func:`notify` for many at once, in a few statements (a month's first draft brings
     thousands of pieces of news): the notifications, then the e-mails of those that are
-    new. A change for ``by``, the one who acts, is dropped: he knows what he did. Returns
+    new. A notification for ``by``, the one who acts, is dropped: he knows what he did. Returns
     how many notifications are new. Raises ``ValueError`` as :func:`notify`."""
     # one per (login, event)
-    checked = {(c.login, c.event): c for c in map(_checked, changes) if c.login != by}
+    checked = {(c.login, c.event): c for c in map(_checked, notes) if c.login != by}
     if not checked:
         return 0
     now = _now()
@@ -209,7 +209,7 @@ def mark_read(store: Store, login: str, ids: list[int] | None) -> int:
         return mailbox.mark_read(login, ids, _now())
 
 
-class Change(NamedTuple):
+class NewNotification(NamedTuple):
     """One notification for one login, ready for :func:`notify_all`; ``items`` are the
     positions it lists (each also a line of ``body``)."""
 
@@ -259,7 +259,7 @@ def tell(
     fresh = repo.mailbox.add_news(
         [{"login": login, "key": key, "at": now} for login, items in wanted.items() for key in items]
     )
-    changes = []
+    notes = []
     for login, items in sorted(wanted.items()):
         told = [item for key, item in items.items() if (login, key) in fresh]
         if not told:
@@ -267,8 +267,8 @@ def tell(
         digest = hashlib.sha256("\n".join(sorted(i.key for i in told)).encode()).hexdigest()[:16]
         kinds = {i.kind for i in told}
         subject, body = compose(told)
-        changes.append(
-            Change(
+        notes.append(
+            NewNotification(
                 login,
                 f"{event}:{digest}",
                 kinds.pop() if len(kinds) == 1 else CHANGED,
@@ -278,7 +278,7 @@ def tell(
                 tuple(told),
             )
         )
-    return notify_all(repo, changes, by=by)
+    return notify_all(repo, notes, by=by)
 
 
 def _planned(assignment: Assignment | None) -> dict[int, float]:
@@ -493,4 +493,4 @@ def notify_role(
     logins = [
         u.login for u in repo.users.all() if u.role is role and (role is not Role.LINE_MANAGER or line in u.lines)
     ]
-    return notify_all(repo, [Change(login, event, kind, subject, body, object_key) for login in logins], by=by)
+    return notify_all(repo, [NewNotification(login, event, kind, subject, body, object_key) for login in logins], by=by)

@@ -17,9 +17,10 @@ from millplan.core.domain.model import parse_position_ref
 from millplan.core.domain.months import Month
 from millplan.solver.problem import LATENESS_PENALTY, MAX_PERIODS, SOLVER_NAMES
 
-DEFAULT_HORIZON = 3
-"""Months the workstation and the CLI plan a month with the first time (the plan month
-and the two after it); a re-plan keeps the horizon the month was planned with."""
+FIRST_PLAN_HORIZON = 3
+"""Months a month is planned with the first time (the plan month and the two after it,
+:func:`millplan.core.planning.run.plan`'s default); a re-plan keeps the horizon the month
+was planned with."""
 
 DEFAULT_TIME_LIMIT = 5.0
 """Seconds a plan gets when its options set no time limit (all its product lines
@@ -52,9 +53,9 @@ class PlanOptions:
     """The options of one plan (all combinable).
 
     * ``horizon``: months planned, from the plan month (1 to 12); the first is the
-      month's assignment, the rest its forecast. The core's default is the month alone
+      month's assignment, the rest its forecast. The options' default is the month alone
       (so a request's or a what-if's re-plan of a month planned before options were kept
-      changes nothing else); the fronts plan :data:`DEFAULT_HORIZON` months the first time.
+      changes nothing else); a month's first plan has :data:`FIRST_PLAN_HORIZON` months.
     * ``whole``: a position is made on one mill in one month, never split.
     * ``min_lot``: mill code → least tonnes (t) of a position on it in a month.
     * ``mandatory``: positions (``DEAL#NO``) that must be in the plan month in full.
@@ -230,7 +231,7 @@ def typed_changes(
     """The options a person typed for a plan (``None``: not given) as changes to the
     options the month was last planned with (field → value, for :meth:`PlanOptions.changed`);
     with ``clear`` the kept options are forgotten first: every other option goes back to
-    its default and the horizon to :data:`DEFAULT_HORIZON`. Money (RUB) becomes
+    its default and the horizon to :data:`FIRST_PLAN_HORIZON`. Money (RUB) becomes
     :class:`Decimal`; ``min_lot`` (``MILL=T``) and ``locks`` (``DEAL#NO=MILL@YYYY-MM[:T]``)
     are read as :func:`parse_min_lot` and :func:`parse_lock` read them, raising
     :class:`InvalidInput` for an item that does not read."""
@@ -249,5 +250,5 @@ def typed_changes(
     }
     changes = {k: v for k, v in given.items() if v is not None}
     if clear:
-        changes = {**PlanOptions(horizon=DEFAULT_HORIZON).as_changes(), **changes}
+        changes = {**PlanOptions(horizon=FIRST_PLAN_HORIZON).as_changes(), **changes}
     return changes

@@ -1,6 +1,6 @@
 """What a change to a month's plan would do, before anyone makes it.
 
-:func:`what_if` solves (month, line) with a :class:`~millplan.core.planning.run.Change` applied — a
+:func:`what_if` solves (month, line) with a :class:`~millplan.core.planning.line_plan.Change` applied — a
 position forced in, one taken out, a priority changed — and compares the result with the
 latest stored revision: the change in the line's marginal income (RUB) and key-account
 tonnes, and every position that would lose tonnes (displaced) or gain them. Requests,
@@ -14,9 +14,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TypeVar
 
-from millplan.core.domain.model import Assignment, AssignmentLine
+from millplan.core.domain.errors import StateError
+from millplan.core.domain.model import Assignment, AssignmentLine, Exclusion, Plant
 from millplan.core.domain.months import Month
-from millplan.core.planning.run import Change, SolvedDraft, save_solved, solve_draft
+from millplan.core.planning.inputs import check_month, line_inputs, option_changes, plant_with_mills
+from millplan.core.planning.line_plan import NO_CHANGE, Change, LinePlan, plan_line
+from millplan.core.planning.options import DEFAULT_TIME_LIMIT
+from millplan.core.planning.run import save_plan, with_hours
+from millplan.core.planning.solving import Solve, plan_deadline
 from millplan.solver.control import Deadline, current
 from millplan.solver.prioritiser import MIN_TONNES
 from millplan.storage.store import Store
@@ -67,6 +72,75 @@ class WhatIf:
         return self.margin_after - self.margin_before
 
 
+@dataclass(frozen=True)
+class SolvedDraft:
+    """One line's plan solved with a :class:`Change` but not saved: the revision it
+    would replace (``previous``, ``None`` if none), its lines and exclusions, and the
+    plant it was solved on."""
+
+    month: Month
+    product_line: str
+    previous: Assignment | None
+    lines: list[AssignmentLine]
+    exclusions: list[Exclusion]
+    plant: Plant
+    planned: LinePlan
+
+    @property
+    def marginal_income(self) -> Decimal:
+        """RUB of all its lines."""
+        return sum((line.marginal_income for line in self.lines), Decimal(0))
+
+
+def solve_draft(
+    store: Store,
+    month: Month,
+    product_line: str,
+    change: Change = NO_CHANGE,
+    *,
+    solver: str | None = None,
+    current: Month | None = None,
+    deadline: Deadline | None = None,
+) -> SolvedDraft:
+    """Solve (month, line) as :func:`plan` would, with ``change`` applied and the options
+    of the month's latest revision, under ``deadline`` as :func:`plan` is (its limit the
+    options' own, else :data:`DEFAULT_TIME_LIMIT`); save nothing.
+
+    Raises as :func:`plan` does, and :class:`StateError` naming a position to force in
+    that is not open for the month (deal not accepted, nothing left, due later).
+    """
+    deadline = plan_deadline(deadline)
+    changes = option_changes(None, solver, None)
+    current = check_month(month, changes.get("solver", "highs"), current)
+    with store.reading() as repo:
+        plant = plant_with_mills(repo, product_line)
+        [inp], elsewhere = line_inputs(repo, plant, month, [product_line], current, changes)
+        eligible = {p.id for p in inp.positions if p.requested_month <= month}
+        closed = [p.ref for p in repo.plant.positions(ids=change.force) if p.id not in eligible]
+    if closed:
+        raise StateError(
+            f"{', '.join(closed)} cannot be planned in {month} {product_line}: only positions of accepted deals "
+            "with tonnes left and requested by that month can"
+        )
+    deadline.limit(inp.options.time_limit or DEFAULT_TIME_LIMIT)
+    solve = Solve(deadline, deadline.left(), DEFAULT_TIME_LIMIT, "solver" in changes)
+    planned = plan_line(plant, month, inp, elsewhere, solve, change)
+    return SolvedDraft(month, product_line, inp.previous, planned.lines, planned.exclusions, plant, planned)
+
+
+def save_solved(repo: UnitOfWork, solved: SolvedDraft, login: str) -> Assignment:
+    """Save a :class:`SolvedDraft` as the month's draft, inside the caller's unit of work
+    (so a request's answer and the plan it causes are written together).
+
+    Raises :class:`ChangedMeanwhile` if the revision it was solved against changed since.
+    """
+    previous = solved.previous
+    repo.assignments.check_unchanged(
+        solved.month, solved.product_line, (previous.id, previous.version) if previous else None
+    )
+    return with_hours(save_plan(repo, solved.month, solved.planned, login, previous), solved.plant)
+
+
 def what_if(
     store: Store,
     month: Month,
@@ -77,8 +151,8 @@ def what_if(
     deadline: Deadline | None = None,
 ) -> WhatIf:
     """Solve (month, line) with ``change`` under ``deadline`` (as
-    :func:`millplan.core.planning.run.solve_draft`) and compare it with the stored revision (an empty
-    plan if there is none). Raises as :func:`millplan.core.planning.run.solve_draft` does."""
+    :func:`solve_draft`) and compare it with the stored revision (an empty
+    plan if there is none). Raises as :func:`solve_draft` does."""
     solved = solve_draft(store, month, product_line, change, solver=solver, deadline=deadline)
     return compare(solved.previous, solved)
 
@@ -130,9 +204,9 @@ def replan(
     transaction with ``record`` — the decision that caused it (a request granted, a
     conflict forced in), written first so the conflicts brought up to date by the plan
     see it. Returns what ``record`` returned, the saved revision, and its effect. Solved
-    under ``deadline`` as :func:`millplan.core.planning.run.solve_draft` is; cancelled, nothing is written.
+    under ``deadline`` as :func:`solve_draft` is; cancelled, nothing is written.
 
-    Raises as :func:`millplan.core.planning.run.solve_draft` does, and :class:`ChangedMeanwhile` when
+    Raises as :func:`solve_draft` does, and :class:`ChangedMeanwhile` when
     the revision changed while the solver ran (nothing is written then).
     """
     solved = solve_draft(store, month, product_line, change, solver=solver, deadline=deadline)

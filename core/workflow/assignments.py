@@ -19,7 +19,8 @@ from millplan.core.domain.months import Month
 from millplan.core.domain.notices import Item
 from millplan.core.domain.numbers import grouped
 from millplan.core.mail import notifications
-from millplan.core.planning.run import booked_elsewhere, with_hours
+from millplan.core.planning.inputs import booked_elsewhere
+from millplan.core.planning.run import with_hours
 from millplan.core.workflow.open_items import end_rounds, open_objections
 from millplan.solver.prioritiser import MIN_TONNES
 from millplan.storage.store import Store
@@ -193,7 +194,7 @@ def _announce(repo: UnitOfWork, approved: Assignment) -> None:
     notifications.notify_all(
         repo,
         [
-            notifications.Change(
+            notifications.NewNotification(
                 login,
                 event,
                 "approved",

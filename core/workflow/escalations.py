@@ -22,7 +22,7 @@ from millplan.core.domain.model import Assignment, Role
 from millplan.core.domain.months import Month
 from millplan.core.domain.workflow import Conflict, ConflictState, Escalation, EscalationState, Outcome
 from millplan.core.mail.notifications import notify_role, person
-from millplan.core.planning.run import Change
+from millplan.core.planning.line_plan import Change
 from millplan.core.planning.whatif import WhatIf, replan
 from millplan.core.workflow.conflicts import check_later, resolve
 from millplan.storage.store import Store

@@ -37,7 +37,7 @@ from millplan.core.domain.months import Month
 from millplan.core.domain.numbers import grouped
 from millplan.core.domain.workflow import ConflictState, Escalation, Request, RequestKind, RequestState
 from millplan.core.mail.notifications import notify, notify_role, person
-from millplan.core.planning.run import Change
+from millplan.core.planning.line_plan import Change
 from millplan.core.planning.whatif import WhatIf, replan, what_if
 from millplan.core.workflow.conflicts import resolve
 from millplan.core.workflow.open_items import call_director

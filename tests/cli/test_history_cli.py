@@ -17,7 +17,7 @@ def test_the_table_reads_names_and_a_positions_edits(tmp_path, monkeypatch):
     store = open_store(url)
     tiny_plant(store)
     staff(store)
-    planning.plan(store, PLAN_MONTH, login="plm")
+    planning.plan(store, PLAN_MONTH, login="plm", first_horizon=1)
     assignments.set_locked(store, PLAN_MONTH, "L", "D2#1", True, login="plm")  # its 500 t on M1
     assignments.set_excluded(store, PLAN_MONTH, "L", "D2#1", True, login="plm", reason="client waits")
     store.dispose()

@@ -37,7 +37,7 @@ def _run_all(target, argument_lists) -> list[tuple[str, str]]:
 @pytest.fixture
 def in_review(store, store_url):
     tiny_plant(store)
-    planning.plan(store, PLAN_MONTH, login="plm")
+    planning.plan(store, PLAN_MONTH, login="plm", first_horizon=1)
     return store, store_url, assignments.submit(store, PLAN_MONTH, "L", login="plm")
 
 

@@ -45,11 +45,11 @@ def test_a_plan_opens_one_conflict_per_short_key_position(short):
 
 def test_a_replan_keeps_one_conflict_and_closes_it_once_no_longer_short(short):
     store, _, conflict = short
-    planning.plan(store, PLAN_MONTH, login="plm")
+    planning.plan(store, PLAN_MONTH, login="plm", first_horizon=1)
     assert [c.id for c in conflicts.conflicts(store)] == [conflict.id]
     with store.unit_of_work() as repo:  # 20 more hours on M2 make room for D6#1's 100 t
         repo.plant.upsert_capacity([("M2", PLAN_MONTH, 60.0)], "planner", "test")
-    planning.plan(store, PLAN_MONTH, login="plm")
+    planning.plan(store, PLAN_MONTH, login="plm", first_horizon=1)
     [closed] = conflicts.conflicts(store)
     assert closed.state is ConflictState.CLOSED and "no longer short" in closed.resolution
     assert [e.action for e in _audit(store, conflict.key)] == ["closed", "opened"]
@@ -76,7 +76,7 @@ def test_force_in_locks_the_position_and_the_replan_opens_the_displaced_ones_con
     assert all(x.locked for x in forced.assignment.lines if x.position_ref == "D6#1")
     assert forced.assignment.marginal_income == Decimal("20100000.00") + FORCE_MARGIN_CHANGE
     # the lock holds on the next plan, and D1#1 is now the one short
-    again = planning.plan(store, PLAN_MONTH, login="plm")[0].assignment
+    again = planning.plan(store, PLAN_MONTH, login="plm", first_horizon=1)[0].assignment
     assert tonnes(again, "D6#1") == 600
     states = {c.position_ref: c.state for c in conflicts.conflicts(store)}
     assert states == {"D6#1": ConflictState.FORCED, "D1#1": ConflictState.OPEN}
@@ -90,7 +90,7 @@ def test_force_in_that_cannot_fit_beside_the_locks_says_how_much_would(short):
         repo.plant.upsert_capacity([("M1", PLAN_MONTH, 30.0), ("M2", PLAN_MONTH, 0.0)], "planner", "test")
     from millplan.core.workflow import assignments
 
-    planning.plan(store, PLAN_MONTH, login="plm")
+    planning.plan(store, PLAN_MONTH, login="plm", first_horizon=1)
     assignments.set_locked(store, PLAN_MONTH, "L", "D1#1", True, login="plm")  # 300 t: all of M1
     d6 = next(c for c in conflicts.conflicts(store) if c.position_ref == "D6#1")
     with pytest.raises(InfeasiblePlan, match=r"D6#1 cannot be forced into .*room for 0\.0 t of its 600\.0 t"):
@@ -107,7 +107,7 @@ def test_a_later_month_is_recorded_and_not_reopened_by_replans(short):
     )
     assert agreed.state is ConflictState.LATER_MONTH and agreed.agreed_month == PLAN_MONTH + 1
     assert agreed.resolution == "client takes it in February"
-    planning.plan(store, PLAN_MONTH, login="plm")
+    planning.plan(store, PLAN_MONTH, login="plm", first_horizon=1)
     assert [c.state for c in conflicts.conflicts(store)] == [ConflictState.LATER_MONTH]
     [entry, *_] = _audit(store, conflict.key)
     assert (
@@ -162,7 +162,7 @@ def test_the_sales_manager_is_notified_once_per_conflict_event(short):
     def notices(login):
         return [n for n in notifications.inbox(store, login) if "conflict" in {n.kind, *(i.kind for i in n.items)}]
 
-    planning.plan(store, PLAN_MONTH, login="plm")  # the same conflict again: no second notice
+    planning.plan(store, PLAN_MONTH, login="plm", first_horizon=1)  # the same conflict again: no second notice
     [opened] = notices("ivanov")  # the plan's one message to him lists it beside his positions left out
     [item] = [i for i in opened.items if i.kind == "conflict"]
     assert opened.object_key == f"{PLAN_MONTH}/L/r1" and item.ref == "D6#1"
@@ -222,7 +222,7 @@ def test_a_key_position_no_mill_can_make_opens_no_conflict(store):
             "test",
             "fixture",
         )
-    [outcome] = planning.plan(store, PLAN_MONTH, login="plm")
+    [outcome] = planning.plan(store, PLAN_MONTH, login="plm", first_horizon=1)
     assert any(
         e.position_ref == "D7#1" and e.reason_code == "no_compatible_mill" for e in outcome.assignment.exclusions
     )

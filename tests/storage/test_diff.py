@@ -16,7 +16,7 @@ from tests.plants import PLAN_MONTH, tiny_plant
 def approved(store):
     # revision 1: D1#1 200 t on M2 + 500 t on M1, D2#1 500 t on M1 (M1 full at 1 000 t)
     tiny_plant(store)
-    planning.plan(store, PLAN_MONTH, login="plm")
+    planning.plan(store, PLAN_MONTH, login="plm", first_horizon=1)
     assignments.submit(store, PLAN_MONTH, "L", login="plm")
     assignments.approve(store, PLAN_MONTH, "L", login="plm")
     return store
@@ -30,7 +30,7 @@ def test_added_removed_and_moved_to_another_mill(approved):
     # D2#1 excluded by hand (revision 2 opens): M1 has room for all of D1#1 (19 000 RUB/t
     # there against 18 000 on M2) and for D3#1 (100 t) — so D1#1 moves to M1 alone.
     assignments.set_excluded(approved, PLAN_MONTH, "L", "D2#1", True, login="plm", reason="client waits")
-    planning.plan(approved, PLAN_MONTH, login="plm")
+    planning.plan(approved, PLAN_MONTH, login="plm", first_horizon=1)
     diff = revision_diff(approved, PLAN_MONTH, "L")
     assert (diff.revision_from, diff.revision_to) == (1, 2)
     changes = _changes(diff)
@@ -51,14 +51,14 @@ def test_tonnes_changed_and_moved_to_another_month(approved):
     # nowhere this month either way.
     with approved.unit_of_work() as repo:
         repo.plant.upsert_capacity([("M1", PLAN_MONTH, 60.0)], "planner", "maintenance")
-    planning.plan(approved, PLAN_MONTH, login="plm")
+    planning.plan(approved, PLAN_MONTH, login="plm", first_horizon=1)
     changes = _changes(revision_diff(approved, PLAN_MONTH, "L", 1, 2))
     assert {ref: c.change for ref, c in changes.items()} == {"D2#1": "tonnes_changed"}
     assert (changes["D2#1"].tonnes_from, changes["D2#1"].tonnes_to) == pytest.approx((500, 100))
 
     assignments.set_excluded(approved, PLAN_MONTH, "L", "D2#1", True, login="plm", reason="next month")
-    planning.plan(approved, PLAN_MONTH, login="plm")
-    planning.plan(approved, PLAN_MONTH + 1, login="plm")
+    planning.plan(approved, PLAN_MONTH, login="plm", first_horizon=1)
+    planning.plan(approved, PLAN_MONTH + 1, login="plm", first_horizon=1)
     moved = _changes(revision_diff(approved, PLAN_MONTH, "L"))["D2#1"]
     assert (moved.change, moved.month_to) == ("moved_month", PLAN_MONTH + 1)
     assert moved.text == f"moved to {PLAN_MONTH + 1}"

@@ -86,7 +86,7 @@ def test_a_conflict_that_closes_itself_makes_its_escalation_moot(escalated):
 
     with store.unit_of_work() as repo:
         repo.plant.upsert_capacity([("M2", PLAN_MONTH, 60.0)], "planner", "test")
-    planning.plan(store, PLAN_MONTH, login="plm")
+    planning.plan(store, PLAN_MONTH, login="plm", first_horizon=1)
     [moot] = escalations.escalations(store)
     assert moot.state is EscalationState.DECIDED and moot.outcome == "moot"
     assert conflicts.conflicts(store)[0].state is ConflictState.CLOSED

@@ -11,7 +11,7 @@ import pytest
 from millplan.core.domain.errors import NotFound
 from millplan.core.mail import notifications
 from millplan.core.planning import capacity
-from millplan.core.planning import option_edits as plan_options
+from millplan.core.planning import month_options as plan_options
 from millplan.core.planning import run as planning
 from millplan.core.views import history as audit
 from millplan.core.workflow import assignments, deals
@@ -26,7 +26,7 @@ def edited(store):
     mandatory; D2#1 locked (another position's edit); deal D4 accepted."""
     tiny_plant(store)
     staff(store)
-    planning.plan(store, PLAN_MONTH, login="plm")
+    planning.plan(store, PLAN_MONTH, login="plm", first_horizon=1)
     assignments.set_locked(store, PLAN_MONTH, "L", "D1#1", True, login="plm")
     assignments.set_excluded(store, PLAN_MONTH, "L", "D1#1", True, login="plm", reason="client waits")
     plan_options.set_mandatory(store, PLAN_MONTH, "L", "D1#1", True, login="plm")
@@ -66,10 +66,10 @@ def test_a_month_lock_names_its_mill_month_and_tonnes_and_its_release_what_it_re
 def test_states_read_as_people_say_them_and_a_flag_changes_only_when_it_does(store):
     tiny_plant(store)
     staff(store)
-    planning.plan(store, PLAN_MONTH, login="plm")
+    planning.plan(store, PLAN_MONTH, login="plm", first_horizon=1)
     capacity.set_hours(store, "M1", PLAN_MONTH, 50, login="planner", reason="repair")  # marks the draft stale
-    planning.plan(store, PLAN_MONTH, login="plm")
-    planning.plan(store, PLAN_MONTH, login="plm")
+    planning.plan(store, PLAN_MONTH, login="plm", first_horizon=1)
+    planning.plan(store, PLAN_MONTH, login="plm", first_horizon=1)
     assignments.submit(store, PLAN_MONTH, "L", login="plm")
     assignments.approve(store, PLAN_MONTH, "L", login="plm")
     approved, submitted, unchanged, cleared, marked, drafted = audit.history(store, REVISION)
@@ -79,7 +79,7 @@ def test_states_read_as_people_say_them_and_a_flag_changes_only_when_it_does(sto
     assert "stale" not in unchanged.change and "state" not in unchanged.change  # a re-plan of a fresh draft
     assert submitted.change == "state: draft → in review" and approved.change == "state: in review → approved"
     capacity.set_hours(store, "M1", PLAN_MONTH, 90, login="planner", reason="repair")  # the approved stays in force
-    planning.plan(store, PLAN_MONTH, login="plm")
+    planning.plan(store, PLAN_MONTH, login="plm", first_horizon=1)
     assert audit.history(store, f"{PLAN_MONTH}/L/r2")[0].change.startswith("state: re-approval, lines:")
     with store.unit_of_work() as repo:  # as re-plans were audited before they wrote the flag
         repo.audit.write(

@@ -66,11 +66,11 @@ def test_stability_keeps_the_approved_lines_unless_moving_them_pays(plant):
     assignments.approve(plant, M0, "L", login="plm")
     deals.accept(plant, "P", login="plm")  # 700 t at 30 000 RUB/t, only on M1, due m0
     # Free: P#1 takes the 200 t A#1 had beside K#1 (30 000 > 20 000 RUB/t): A#1's line moves.
-    [free] = planning.plan(plant, M0, login="plm")
+    [free] = planning.plan(plant, M0, login="plm", first_horizon=1)
     assert free.moved_lines == 1 and {l.position_ref for l in free.assignment.lines} == {"K#1", "P#1"}
     # 15 000 RUB/t for each tonne changed: dropping A#1's 200 t costs 3 000 000 RUB, more
     # than the 200 × (30 000 − 20 000) = 2 000 000 RUB P#1 would add, so nothing moves.
-    [stable] = planning.plan(plant, M0, login="plm", options={"stability": Decimal(15000)})
+    [stable] = planning.plan(plant, M0, login="plm", options={"stability": Decimal(15000)}, first_horizon=1)
     assert stable.moved_lines == 0 and {l.position_ref for l in stable.assignment.lines} == {"K#1", "A#1"}
     reason = next(e for e in stable.assignment.exclusions if e.position_ref == "P#1")
     assert reason.tonnes_left_out == pytest.approx(700) and reason.mill_code == "M1" and reason.month == M0

@@ -26,7 +26,7 @@ KEY = f"{PLAN_MONTH}/L/r1"
 def drafted(store):
     tiny_plant(store)
     staff(store)
-    planning.plan(store, PLAN_MONTH, login="plm")
+    planning.plan(store, PLAN_MONTH, login="plm", first_horizon=1)
     return store
 
 
@@ -50,7 +50,7 @@ def test_the_line_manager_submits_then_approves(drafted):
     [
         (
             "ivanov",
-            lambda s: planning.plan(s, PLAN_MONTH, login="ivanov", product_line="L"),
+            lambda s: planning.plan(s, PLAN_MONTH, login="ivanov", product_line="L", first_horizon=1),
             "the product-line manager of L",
         ),
         (
@@ -116,7 +116,8 @@ def test_a_change_after_approval_opens_a_re_approval_while_the_approved_stays_in
     assert in_force.revision == 1
     with pytest.raises(StateError, match="submit it for review first"):
         assignments.approve(drafted, PLAN_MONTH, "L", login="plm")
-    [replanned] = planning.plan(drafted, PLAN_MONTH, login="plm")  # the re-approval draft is re-planned in place
+    # the re-approval draft is re-planned in place
+    [replanned] = planning.plan(drafted, PLAN_MONTH, login="plm", first_horizon=1)
     assert (replanned.assignment.revision, replanned.assignment.state) == (2, AssignmentState.RE_APPROVAL)
     assignments.submit(drafted, PLAN_MONTH, "L", login="plm")
     assignments.approve(drafted, PLAN_MONTH, "L", login="plm")
@@ -130,14 +131,14 @@ def test_a_change_after_approval_opens_a_re_approval_while_the_approved_stays_in
 def test_a_re_plan_after_approval_that_changes_nothing_opens_no_revision(drafted):
     assignments.submit(drafted, PLAN_MONTH, "L", login="plm")
     approved = assignments.approve(drafted, PLAN_MONTH, "L", login="plm")
-    [same] = planning.plan(drafted, PLAN_MONTH, login="plm")
+    [same] = planning.plan(drafted, PLAN_MONTH, login="plm", first_horizon=1)
     assert (same.assignment.revision, same.assignment.state) == (1, AssignmentState.APPROVED)
     assert "nothing changed against approved revision 1" in " ".join(same.notes)
     with drafted.unit_of_work() as repo:
         assert [state for _, state in repo.assignments.revisions(PLAN_MONTH, "L")] == [AssignmentState.APPROVED]
         assert repo.assignments.assignment(PLAN_MONTH, "L", 1).version == approved.version
     capacity.set_hours(drafted, "M1", PLAN_MONTH, 50, login="planner", reason="maintenance")
-    [changed] = planning.plan(drafted, PLAN_MONTH, login="plm")  # fewer hours: a real change
+    [changed] = planning.plan(drafted, PLAN_MONTH, login="plm", first_horizon=1)  # fewer hours: a real change
     assert (changed.assignment.revision, changed.assignment.state) == (2, AssignmentState.RE_APPROVAL)
 
 
@@ -215,7 +216,7 @@ def test_the_planner_changes_hours_and_the_draft_is_stale_until_re_planned(draft
     assert "M1 hours in" in stale.stale_reason and "by Planner (roll change)" in stale.stale_reason
     with pytest.raises(StateError, match="is stale — M1 hours"):
         assignments.submit(drafted, PLAN_MONTH, "L", login="plm")
-    [outcome] = planning.plan(drafted, PLAN_MONTH, login="plm")
+    [outcome] = planning.plan(drafted, PLAN_MONTH, login="plm", first_horizon=1)
     assert not outcome.assignment.stale
     assert outcome.assignment.mill_hours["M1"] == 50
     assignments.submit(drafted, PLAN_MONTH, "L", login="plm")
@@ -240,7 +241,7 @@ def test_sales_managers_hear_of_each_draft_edit_and_approval_exactly_once(drafte
     where = f"{PLAN_MONTH} L"
     first = inbox()  # the first draft: D2#1 cut to 500 t, D3#1 and D3#2 left out — one message
     assert first == [("assignment_changed", f"3 of your positions left out, cut or moved — {where} draft r1, proposed")]
-    planning.plan(drafted, PLAN_MONTH, login="plm")  # the same draft again: nothing new
+    planning.plan(drafted, PLAN_MONTH, login="plm", first_horizon=1)  # the same draft again: nothing new
     assignments.submit(drafted, PLAN_MONTH, "L", login="plm")
     assignments.approve(drafted, PLAN_MONTH, "L", login="plm")
     assert inbox()[len(first) :] == [("approved", f"The {where} assignment is approved (revision 1): final")]
@@ -254,7 +255,7 @@ def test_sales_managers_hear_of_each_draft_edit_and_approval_exactly_once(drafte
         ("D3#2", "left_out"),
     ]
     assignments.set_excluded(drafted, PLAN_MONTH, "L", "D2#1", True, login="plm", reason="client waits")
-    planning.plan(drafted, PLAN_MONTH, login="plm")
+    planning.plan(drafted, PLAN_MONTH, login="plm", first_horizon=1)
     [(kind, subject)] = inbox()[len(first) + 1 :]
     assert (
         kind == "position_removed"
@@ -275,7 +276,7 @@ def test_a_mill_register_import_with_other_hours_marks_the_draft_stale(sqlite_st
     import_portfolio(sqlite_store, shared_data / "portfolio-2026-12.xlsx", login="plm")
     with sqlite_store.unit_of_work() as repo:
         line = repo.plant.whole().mill("ЛДП-1420").product_line
-    planning.plan(sqlite_store, PLAN_MONTH, login="plm", product_line=line)
+    planning.plan(sqlite_store, PLAN_MONTH, login="plm", product_line=line, first_horizon=1)
     calendar["B2"].value = calendar["B2"].value - 120  # a maintenance stop
     changed = tmp_path / "mills-maintenance.xlsx"
     workbook.save(changed)

@@ -54,7 +54,7 @@ def test_load_table_without_assignment_books_due_tonnes_on_their_best_mill(one_m
 def test_assignment_books_its_month_and_the_rest_slips_to_the_next(one_mill):
     with one_mill.unit_of_work() as repo:  # January has 200 h: 2 000 t planned, 1 000 t left out
         repo.plant.upsert_capacity([("M1", Month(2027, 1), 200.0)], "test", "fixture")
-    planning.plan(one_mill, Month(2027, 1), login="plm")
+    planning.plan(one_mill, Month(2027, 1), login="plm", first_horizon=1)
     report = load.mill_load(one_mill, today=TODAY)
     assert report.cells["M1", Month(2027, 1)].booked_hours == pytest.approx(200)
     assert report.cells["M1", Month(2027, 2)].booked_hours == pytest.approx(100)

@@ -164,7 +164,7 @@ def _plan_and_notify(store, month=PLAN_MONTH):
     # planning notifies by itself (against the previous draft or the approved revision,
     # in the plan's transaction): count the notifications it added
     had = {n.id for n in notifications.inbox(store, "ivanov", limit=1000)}
-    [outcome] = planning.plan(store, month, login="plm")
+    [outcome] = planning.plan(store, month, login="plm", first_horizon=1)
     now = {n.id for n in notifications.inbox(store, "ivanov", limit=1000)}
     return len(now - had), outcome.assignment
 

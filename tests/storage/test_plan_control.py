@@ -19,8 +19,8 @@ import pytest
 from millplan.core.domain.errors import InfeasiblePlan, SolverError
 from millplan.core.planning import run as planning
 from millplan.core.planning import whatif
+from millplan.core.planning.line_plan import Change
 from millplan.core.planning.options import DEFAULT_TIME_LIMIT, NO_PLAN_RETRY
-from millplan.core.planning.run import Change
 from millplan.solver import prioritiser
 from millplan.solver.control import Cancelled, Deadline
 from tests.busy_plant import OPTIONS, busy_plant
@@ -41,7 +41,7 @@ def test_a_time_limit_holds_for_all_lines_together(store):
     busy_plant(store, ("A", "B", "C"))
     limit = 4.0
     started = time.monotonic()
-    outcomes = planning.plan(store, PLAN_MONTH, login="plm", options={**OPTIONS, "time_limit": limit})
+    outcomes = planning.plan(store, PLAN_MONTH, login="plm", options={**OPTIONS, "time_limit": limit}, first_horizon=1)
     elapsed = time.monotonic() - started
     # each line had a share: a plan for each
     assert [o.assignment.product_line for o in outcomes] == ["A", "B", "C"]
@@ -56,7 +56,8 @@ def test_a_time_limit_holds_for_all_lines_together(store):
 def test_cores_default_time_limit_bounds_a_plan_whose_options_set_none(store):
     busy_plant(store)
     started = time.monotonic()
-    [outcome] = planning.plan(store, PLAN_MONTH, login="plm", options=OPTIONS)  # no limit given by the caller
+    # no limit given by the caller
+    [outcome] = planning.plan(store, PLAN_MONTH, login="plm", options=OPTIONS, first_horizon=1)
     assert outcome.solver_status in PLANNED and outcome.assignment.lines
     assert time.monotonic() - started < DEFAULT_TIME_LIMIT * 3  # unbounded, it runs for minutes
     assert outcome.assignment.options["time_limit"] is None  # the default is not kept with the revision
@@ -65,7 +66,7 @@ def test_cores_default_time_limit_bounds_a_plan_whose_options_set_none(store):
 def test_a_what_if_gets_cores_default_time_limit_too(store, monkeypatch):
     monkeypatch.setattr(planning, "DEFAULT_TIME_LIMIT", 1.0)  # core's default, shortened for the test
     busy_plant(store)
-    planning.plan(store, PLAN_MONTH, login="plm", options={**OPTIONS, "time_limit": 1.0})
+    planning.plan(store, PLAN_MONTH, login="plm", options={**OPTIONS, "time_limit": 1.0}, first_horizon=1)
     with store.unit_of_work() as repo:  # the month's own limit gone: only core's default bounds it
         latest = repo.assignments.assignment(PLAN_MONTH, "A")
         repo.assignments.set_options(
@@ -91,7 +92,12 @@ def test_a_line_with_no_plan_in_the_default_limit_is_retried_for_a_bounded_time_
     started = time.monotonic()
     try:
         [outcome] = planning.plan(
-            store, PLAN_MONTH, login="plm", options={**OPTIONS, "solver": "cbc"}, default_time_limit=default
+            store,
+            PLAN_MONTH,
+            login="plm",
+            options={**OPTIONS, "solver": "cbc"},
+            default_time_limit=default,
+            first_horizon=1,
         )
     except InfeasiblePlan as raised:  # none in the retry either: the plan fails, asking for more time
         message = str(raised)
@@ -131,6 +137,7 @@ def test_a_cancelled_plan_raises_and_writes_nothing(store, engine):
                 login="plm",
                 options={**OPTIONS, "solver": engine, "time_limit": 60},
                 deadline=deadline,
+                first_horizon=1,
             )
         except Cancelled:
             result["cancelled"] = True
@@ -151,7 +158,7 @@ def test_a_replan_cancelled_under_the_callers_deadline_writes_nothing(store):
     # a re-plan (a request granted, a conflict forced in) finds the deadline its caller
     # runs it under, as the fronts do: cancelled, it stops and nothing is recorded
     busy_plant(store)
-    planning.plan(store, PLAN_MONTH, login="plm", options={**OPTIONS, "time_limit": 1.0})
+    planning.plan(store, PLAN_MONTH, login="plm", options={**OPTIONS, "time_limit": 1.0}, first_horizon=1)
     with store.unit_of_work() as repo:
         latest = repo.assignments.assignment(PLAN_MONTH, "A")
         repo.assignments.set_options(
@@ -192,7 +199,7 @@ def test_a_replan_cancelled_under_the_callers_deadline_writes_nothing(store):
 def test_a_broken_solver_named_by_the_caller_is_a_solver_error(sqlite_store, broken_cbc):
     tiny_plant(sqlite_store)
     with pytest.raises(SolverError) as raised:
-        planning.plan(sqlite_store, PLAN_MONTH, login="plm", solver="cbc")
+        planning.plan(sqlite_store, PLAN_MONTH, login="plm", solver="cbc", first_horizon=1)
     assert raised.value.exit_code == 6
     message = str(raised.value)
     assert "CBC failed" in message and str(broken_cbc) in message and "libCbc.so.3" in message
@@ -203,10 +210,11 @@ def test_a_broken_solver_named_by_the_caller_is_a_solver_error(sqlite_store, bro
 
 def test_a_broken_solver_from_the_months_options_gives_way_to_the_default(sqlite_store, monkeypatch, tmp_path):
     tiny_plant(sqlite_store)
-    [first] = planning.plan(sqlite_store, PLAN_MONTH, login="plm", solver="cbc")  # the month now plans with CBC
+    # the month now plans with CBC
+    [first] = planning.plan(sqlite_store, PLAN_MONTH, login="plm", solver="cbc", first_horizon=1)
     assert first.solver_name == "CBC"
     monkeypatch.setattr(pulp.PULP_CBC_CMD, "pulp_cbc_path", str(tmp_path / "no-such-cbc"))
-    [outcome] = planning.plan(sqlite_store, PLAN_MONTH, login="plm")
+    [outcome] = planning.plan(sqlite_store, PLAN_MONTH, login="plm", first_horizon=1)
     assert outcome.solver_name == "HiGHS" and outcome.solver_status == "optimal"
     assert any("could not be run" in note and "planned with highs instead" in note for note in outcome.notes)
     assert outcome.assignment.tonnes == pytest.approx(first.assignment.tonnes)  # the same optimum, by the other solver

@@ -18,13 +18,14 @@ from millplan.core.domain.errors import (
 from millplan.core.domain.model import AssignmentState
 from millplan.core.planning import run as planning
 from millplan.core.workflow import assignments
+from millplan.solver import prioritiser
 from tests.plants import PLAN_MONTH, deal, mill, position, tiny_plant
 
 
 @pytest.fixture
 def planned(store):
     tiny_plant(store)
-    [outcome] = planning.plan(store, PLAN_MONTH, login="plm")
+    [outcome] = planning.plan(store, PLAN_MONTH, login="plm", first_horizon=1)
     return store, outcome
 
 
@@ -85,7 +86,7 @@ def test_each_left_out_position_gets_its_reason(planned):
 
 def test_replanning_a_draft_overwrites_it_and_keeps_history_in_the_audit(planned):
     store, first = planned
-    [second] = planning.plan(store, PLAN_MONTH, login="plm")
+    [second] = planning.plan(store, PLAN_MONTH, login="plm", first_horizon=1)
     assert second.assignment.revision == first.assignment.revision == 1
     assert second.assignment.id == first.assignment.id
     with store.unit_of_work() as repo:
@@ -96,7 +97,7 @@ def test_replanning_a_draft_overwrites_it_and_keeps_history_in_the_audit(planned
 def test_locked_line_is_kept_by_every_replan(planned):
     store, _ = planned
     assignments.set_locked(store, PLAN_MONTH, "L", "D1#1", True, login="plm")
-    [outcome] = planning.plan(store, PLAN_MONTH, login="plm")
+    [outcome] = planning.plan(store, PLAN_MONTH, login="plm", first_horizon=1)
     locked = [l for l in outcome.assignment.lines if l.locked]
     assert {(l.position_ref, l.mill_code, l.tonnes) for l in locked} == {("D1#1", "M1", 500), ("D1#1", "M2", 200)}
 
@@ -105,7 +106,7 @@ def test_manual_exclusion_survives_replans_until_included(planned):
     store, _ = planned
     a = assignments.set_excluded(store, PLAN_MONTH, "L", "D2#1", True, login="plm", reason="client asked to wait")
     assert _tonnes(a, "D2#1") == 0
-    [outcome] = planning.plan(store, PLAN_MONTH, login="plm")
+    [outcome] = planning.plan(store, PLAN_MONTH, login="plm", first_horizon=1)
     excluded = {e.position_ref: e for e in outcome.assignment.exclusions}
     assert excluded["D2#1"].manual and excluded["D2#1"].reason_code == "manual"
     assert "client asked to wait" in excluded["D2#1"].reason
@@ -113,7 +114,7 @@ def test_manual_exclusion_survives_replans_until_included(planned):
     assert _tonnes(outcome.assignment, "D2#1") == 0
     assert _tonnes(outcome.assignment, "D3#1") == pytest.approx(100)
     assignments.set_excluded(store, PLAN_MONTH, "L", "D2#1", False, login="plm")
-    [outcome] = planning.plan(store, PLAN_MONTH, login="plm")
+    [outcome] = planning.plan(store, PLAN_MONTH, login="plm", first_horizon=1)
     assert _tonnes(outcome.assignment, "D2#1") == pytest.approx(500)
 
 
@@ -124,7 +125,7 @@ def test_locks_beyond_capacity_are_explained_not_solved(planned):
     with store.unit_of_work() as repo:  # maintenance: M1 loses half its hours
         repo.plant.upsert_capacity([("M1", PLAN_MONTH, 50.0)], "planner", "maintenance")
     with pytest.raises(InfeasiblePlan) as caught:
-        planning.plan(store, PLAN_MONTH, login="plm")
+        planning.plan(store, PLAN_MONTH, login="plm", first_horizon=1)
     message = str(caught.value)
     assert "M1" in message and str(PLAN_MONTH) in message and "D1#1" in message and "D2#1" in message
     assert caught.value.exit_code == 3
@@ -155,7 +156,7 @@ def test_approval_freezes_and_the_next_plan_opens_a_new_revision(planned):
 def test_unknown_line_and_unplanned_month_are_named(planned):
     store, _ = planned
     with pytest.raises(NotFound, match="product line XX"):
-        planning.plan(store, PLAN_MONTH, login="plm", product_line="XX")
+        planning.plan(store, PLAN_MONTH, login="plm", product_line="XX", first_horizon=1)
     with pytest.raises(NotFound, match=str(PLAN_MONTH + 4)):
         planning.latest(store, PLAN_MONTH + 4, "L")
 
@@ -166,7 +167,7 @@ def test_next_month_plans_only_what_earlier_assignments_left(planned):
     store, _ = planned
     assignments.submit(store, PLAN_MONTH, "L", login="plm")
     assignments.approve(store, PLAN_MONTH, "L", login="plm")
-    [outcome] = planning.plan(store, PLAN_MONTH + 1, login="plm")
+    [outcome] = planning.plan(store, PLAN_MONTH + 1, login="plm", first_horizon=1)
     a = outcome.assignment
     assert _tonnes(a, "D1#1") == 0
     assert _tonnes(a, "D2#1") == pytest.approx(100)
@@ -176,12 +177,12 @@ def test_next_month_plans_only_what_earlier_assignments_left(planned):
 
 def test_past_months_and_empty_stores_are_refused(store):
     with pytest.raises(NotFound, match="import the mill register first"):
-        planning.plan(store, PLAN_MONTH, login="plm")
+        planning.plan(store, PLAN_MONTH, login="plm", first_horizon=1)
     tiny_plant(store)
     with pytest.raises(MillplanError, match="is past"):
-        planning.plan(store, PLAN_MONTH - 2, login="plm")
+        planning.plan(store, PLAN_MONTH - 2, login="plm", first_horizon=1)
     with pytest.raises(MillplanError, match="unknown solver 'glpk'"):
-        planning.plan(store, PLAN_MONTH, login="plm", solver="glpk")
+        planning.plan(store, PLAN_MONTH, login="plm", solver="glpk", first_horizon=1)
 
 
 def test_a_line_that_fails_saves_nothing_for_any_line(store):
@@ -195,13 +196,13 @@ def test_a_line_that_fails_saves_nothing_for_any_line(store):
             "test",
             "fixture",
         )
-    planning.plan(store, PLAN_MONTH, login="plm")
+    planning.plan(store, PLAN_MONTH, login="plm", first_horizon=1)
     assignments.set_locked(store, PLAN_MONTH, "N", "E1#1", True, login="plm")
     with store.unit_of_work() as repo:
         repo.plant.upsert_capacity([("N1", PLAN_MONTH, 0.0)], "planner", "maintenance")
         drafts_before = len(repo.audit.audit_entries())
     with pytest.raises(InfeasiblePlan, match="N1"):
-        planning.plan(store, PLAN_MONTH, login="plm")
+        planning.plan(store, PLAN_MONTH, login="plm", first_horizon=1)
     with store.unit_of_work() as repo:
         assert len(repo.audit.audit_entries()) == drafts_before  # line L was not re-planned either
 
@@ -228,26 +229,26 @@ def test_a_newer_draft_of_an_approved_month_still_counts_against_the_next(planne
     store, _ = planned
     assignments.submit(store, PLAN_MONTH, "L", login="plm")
     assignments.approve(store, PLAN_MONTH, "L", login="plm")
-    planning.plan(store, PLAN_MONTH, login="plm")
+    planning.plan(store, PLAN_MONTH, login="plm", first_horizon=1)
     assignments.set_excluded(store, PLAN_MONTH, "L", "D2#1", True, login="plm", reason="client asked to wait")
-    [draft] = planning.plan(store, PLAN_MONTH, login="plm")
+    [draft] = planning.plan(store, PLAN_MONTH, login="plm", first_horizon=1)
     assert _tonnes(draft.assignment, "D3#1") == pytest.approx(100)
-    [following] = planning.plan(store, PLAN_MONTH + 1, login="plm")
+    [following] = planning.plan(store, PLAN_MONTH + 1, login="plm", first_horizon=1)
     assert _tonnes(following.assignment, "D3#1") == 0  # booked in revision 2
     assert _tonnes(following.assignment, "D2#1") == pytest.approx(100)  # 500 t are in revision 1
 
 
 def test_an_edit_made_while_the_solver_ran_is_not_overwritten(planned, monkeypatch):
     store, _ = planned
-    solve = planning.prioritiser.solve
+    solve = prioritiser.solve
 
     def solve_while_someone_edits(problem, **kwargs):
         assignments.set_excluded(store, PLAN_MONTH, "L", "D3#1", True, login="colleague", reason="customer called")
         return solve(problem, **kwargs)
 
-    monkeypatch.setattr(planning.prioritiser, "solve", solve_while_someone_edits)
+    monkeypatch.setattr(prioritiser, "solve", solve_while_someone_edits)
     with pytest.raises(ChangedMeanwhile, match="changed by colleague"):
-        planning.plan(store, PLAN_MONTH, login="plm")
+        planning.plan(store, PLAN_MONTH, login="plm", first_horizon=1)
     kept = planning.latest(store, PLAN_MONTH, "L")
     assert [e.position_ref for e in kept.exclusions if e.manual] == ["D3#1"]
 
@@ -259,7 +260,7 @@ def test_a_lock_is_cut_to_what_is_left_to_make(planned):
         repo.plant.upsert_portfolio(
             {}, [], [position("D1", 1, "20", 700, 50_000, tonnes_produced=650.0)], "test", "actuals"
         )
-    [outcome] = planning.plan(store, PLAN_MONTH, login="plm")
+    [outcome] = planning.plan(store, PLAN_MONTH, login="plm", first_horizon=1)
     assert _tonnes(outcome.assignment, "D1#1") == pytest.approx(50)  # in proportion: 35.714 t + 14.286 t
     assert _tonnes(outcome.assignment, "D1#1", "M1") == pytest.approx(50 * 500 / 700, abs=0.001)
     assert any("cut from 700.0 t to 50.0 t" in note for note in outcome.notes)
@@ -275,7 +276,7 @@ def test_approval_refuses_stale_changed_or_double_booked_drafts(planned):
     assignments.set_excluded(store, PLAN_MONTH, "L", "D2#1", False, login="plm")
     with pytest.raises(StateError, match="let back in since the last plan"):
         assignments.submit(store, PLAN_MONTH, "L", login="plm")
-    [replanned] = planning.plan(store, PLAN_MONTH, login="plm")
+    [replanned] = planning.plan(store, PLAN_MONTH, login="plm", first_horizon=1)
     # next month is planned and approved while this month's draft holds D1#1's 700 t too
     with store.unit_of_work() as repo:  # as if planned before this month's re-plan
         repo.assignments.save_draft(
@@ -306,6 +307,6 @@ def test_nothing_to_plan_is_said_not_saved(store):
             "actuals",
         )
     with pytest.raises(NotFound, match="nothing to plan"):
-        planning.plan(store, PLAN_MONTH, login="plm")
+        planning.plan(store, PLAN_MONTH, login="plm", first_horizon=1)
     with store.unit_of_work() as repo:
         assert repo.assignments.assignment(PLAN_MONTH, "L") is None

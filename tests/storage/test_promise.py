@@ -14,11 +14,12 @@ import pytest
 import sqlalchemy as sa
 
 from millplan.core.domain.errors import MillplanError, StateError
-from millplan.core.planning import capacity, promise
+from millplan.core.planning import capacity, displacement, promise, promise_search
 from millplan.core.planning import run as planning
 from millplan.core.planning.options import MonthLock
 from millplan.core.views import promise as promise_views
 from millplan.core.workflow import assignments
+from millplan.solver import prioritiser
 from millplan.storage.store import Store
 from tests.busy_plant import OPTIONS as BUSY_OPTIONS
 from tests.busy_plant import busy_plant
@@ -123,7 +124,9 @@ def test_a_deal_with_nothing_left_is_refused(store):
 
 
 def test_month_locks_beyond_the_promise_horizon_do_not_stop_it(store):
-    planning.plan(store, PLAN_MONTH, login="plm", options={"locks": (MonthLock("B#1", "M2", PLAN_MONTH + 1),)})
+    planning.plan(
+        store, PLAN_MONTH, login="plm", options={"locks": (MonthLock("B#1", "M2", PLAN_MONTH + 1),)}, first_horizon=1
+    )
     answer = promise.promise_deal(store, "P", month=PLAN_MONTH, horizon=1)
     assert answer.made == pytest.approx(200)
 
@@ -154,7 +157,7 @@ def test_displaced_names_the_month_tonnes_leave_and_the_month_they_go_to():
     after = Solution("optimal", "highs", 0.0, tonnes={(1, 1, 0): 60.0, (1, 1, 1): 40.0, (3, 1, 0): 10.0})
     # the current plan the user sees: D#1 in m0, E#1 in m1 (a plan of one month less)
     planned = {1: PLAN_MONTH, 2: PLAN_MONTH + 1}
-    found = promise._displaced(
+    found = displacement.displaced_positions(
         {1: attrs("D#1"), 2: attrs("E#1"), 3: attrs("F#1")}, problem, before, after, PLAN_MONTH, planned
     )
     # D#1's 40 t a month late: 40 t·month at the default 3 000 RUB; E#1's out: its 50 t ×
@@ -207,7 +210,7 @@ def test_a_replan_keeps_locks_on_a_line_full_to_the_kilogram(sqlite_store):
     # the same full m0, its line locked as stored (to the kg) and planned again
     one_mill(sqlite_store, [position("A", 1, "20", 400, 51_000)], norm=FULL_TO_THE_KG)
     assignments.set_locked(sqlite_store, PLAN_MONTH, "L", "A#1", True, login="plm")
-    again = planning.plan(sqlite_store, PLAN_MONTH, login="plm")
+    again = planning.plan(sqlite_store, PLAN_MONTH, login="plm", first_horizon=1)
     assert [(l.position_ref, l.tonnes, l.locked) for l in again[0].assignment.lines] == [("A#1", 333.334, True)]
 
 
@@ -428,10 +431,8 @@ def test_a_plan_with_no_solution_is_told_in_positions_mills_and_months(sqlite_st
 
 def _solves(monkeypatch) -> list:
     """The problems the prioritiser is asked to plan from now on."""
-    asked, real = [], promise.prioritiser.solve
-    monkeypatch.setattr(
-        promise.prioritiser, "solve", lambda problem, *a, **k: asked.append(problem) or real(problem, *a, **k)
-    )
+    asked, real = [], prioritiser.solve
+    monkeypatch.setattr(prioritiser, "solve", lambda problem, *a, **k: asked.append(problem) or real(problem, *a, **k))
     return asked
 
 
@@ -499,7 +500,7 @@ def test_months_the_hours_cannot_hold_are_passed_over_unsolved_with_the_same_ans
     fast = promise.promise_deal(sqlite_store, "P", month=PLAN_MONTH, horizon=horizon)
     solved_fast = len(asked)
     with monkeypatch.context() as unbounded:  # every month solved, as if the hours held anything
-        unbounded.setattr(promise._Line, "most_by", lambda self, demands, first, last: float("inf"))
+        unbounded.setattr(promise_search._Line, "most_by", lambda self, demands, first, last: float("inf"))
         slow = promise.promise_deal(sqlite_store, "P", month=PLAN_MONTH, horizon=horizon)
     assert fast.earliest == earliest
     assert fast == slow
@@ -508,7 +509,7 @@ def test_months_the_hours_cannot_hold_are_passed_over_unsolved_with_the_same_ans
 
 def test_a_promise_cut_short_by_its_time_limit_fails_rather_than_answer_from_an_unproven_plan(sqlite_store):
     busy_plant(sqlite_store)  # whole positions: no solver proves its plan best within seconds
-    planning.plan(sqlite_store, PLAN_MONTH, login="plm", options={**BUSY_OPTIONS, "time_limit": 1.0})
+    planning.plan(sqlite_store, PLAN_MONTH, login="plm", options={**BUSY_OPTIONS, "time_limit": 1.0}, first_horizon=1)
     started = time.monotonic()
     with pytest.raises(MillplanError, match=r"no answer within 1 s: promise with a longer time limit \(--time-limit\)"):
         promise.promise_deal(sqlite_store, "A0", month=PLAN_MONTH, time_limit=1.0)

@@ -116,7 +116,7 @@ def test_a_replacement_excludes_one_locks_the_other_and_opens_no_conflict_for_th
     [gone] = [e for e in after.exclusions if e.position_ref == "D6#1"]
     assert gone.manual and f"request {raised.request.id}" in gone.reason
     assert [c.state for c in conflicts(store) if c.position_ref == "D6#1"] == [ConflictState.CLOSED]
-    planning.plan(store, PLAN_MONTH, login="plm")  # the exclusion and the lock carry over
+    planning.plan(store, PLAN_MONTH, login="plm", first_horizon=1)  # the exclusion and the lock carry over
     again = planning.latest(store, PLAN_MONTH, "L")
     assert tonnes(again, "D6#1") == 0 and tonnes(again, "D3#1") == 100
     assert conflicts(store, unresolved_only=True) == []

@@ -42,7 +42,7 @@ def _kinds(store, login):
 
 def test_a_plan_gives_each_manager_one_message_per_line_listing_all_his_positions(store):
     crowded_plant(store)
-    planning.plan(store, PLAN_MONTH, login="plm")
+    planning.plan(store, PLAN_MONTH, login="plm", first_horizon=1)
     ivanov = {n.object_key: n for n in _inbox(store, "ivanov")}
     # two lines planned: two events, one message for each
     assert sorted(ivanov) == [f"{PLAN_MONTH}/K/r1", f"{PLAN_MONTH}/L/r1"]
@@ -66,12 +66,12 @@ def test_a_plan_gives_each_manager_one_message_per_line_listing_all_his_position
 
 def test_a_re_plan_tells_only_what_is_new(store):
     crowded_plant(store)
-    planning.plan(store, PLAN_MONTH, product_line="L", login="plm")
-    planning.plan(store, PLAN_MONTH, product_line="L", login="plm")  # the same news: nothing more
+    planning.plan(store, PLAN_MONTH, product_line="L", login="plm", first_horizon=1)
+    planning.plan(store, PLAN_MONTH, product_line="L", login="plm", first_horizon=1)  # the same news: nothing more
     assert len(_inbox(store, "ivanov")) == 1
     with store.unit_of_work() as repo:  # 20 h: IL5 (the best-paying of his five) gets in
         repo.plant.upsert_capacity([("M1", PLAN_MONTH, 20.0)], "setup", "extra shift")
-    [outcome] = planning.plan(store, PLAN_MONTH, product_line="L", login="plm")
+    [outcome] = planning.plan(store, PLAN_MONTH, product_line="L", login="plm", first_horizon=1)
     assert "IL5#1" in {line.position_ref for line in outcome.assignment.lines}
     with store.unit_of_work() as repo:  # back to 10 h, and a new position of his that cannot fit
         repo.plant.upsert_capacity([("M1", PLAN_MONTH, 10.0)], "setup", "shift cancelled")
@@ -82,7 +82,7 @@ def test_a_re_plan_tells_only_what_is_new(store):
             "test",
             "fixture",
         )
-    planning.plan(store, PLAN_MONTH, product_line="L", login="plm")
+    planning.plan(store, PLAN_MONTH, product_line="L", login="plm", first_horizon=1)
     newest, first = _inbox(store, "ivanov")
     # IL5 is left out again, as he was told in the first message: only IL6 is news
     assert [i.ref for i in newest.items] == ["IL6#1"] and "IL5#1" in {i.ref for i in first.items}
@@ -224,7 +224,7 @@ def test_news_under_a_managers_name_reaches_the_user_registered_later_under_anot
     tiny_plant(store)  # every deal's sales manager is written "Иванов А. С."
     with store.unit_of_work() as repo:
         repo.users.save_user(User("plm", "Line Manager", Role.LINE_MANAGER, ("L",)), by="setup")
-    planning.plan(store, PLAN_MONTH, login="plm")
+    planning.plan(store, PLAN_MONTH, login="plm", first_horizon=1)
     assert notifications.inbox(store, "aivanov") == []
     _register(
         store, "aivanov", "иванов  а. с.", email="ivanov@plant.example"
@@ -237,7 +237,7 @@ def test_news_under_a_managers_name_reaches_the_user_registered_later_under_anot
     assert notifications.unread_count(store, "aivanov") == 1
     assert notifications.mark_read(store, "aivanov", [waiting.id]) == 1
     assert notifications.unread_count(store, "aivanov") == 0
-    planning.plan(store, PLAN_MONTH, login="plm")  # what he was told under his name is not told again
+    planning.plan(store, PLAN_MONTH, login="plm", first_horizon=1)  # what he was told under his name is not told again
     assert len(notifications.inbox(store, "aivanov")) == 1
     # handed over, it stays his: a second user of the name gets none of it
     _register(store, "ivanov2", "Иванов А. С.")
@@ -251,7 +251,8 @@ def test_news_waits_while_two_users_share_the_name_and_goes_to_the_one_left_with
     _register(store, "ivanov1", "Иванов А. С.")
     _register(store, "ivanov2", "Иванов  А.С.")  # not the same name: the initials are written apart
     _register(store, "ivanov3", "ИВАНОВ А. С.")
-    planning.plan(store, PLAN_MONTH, login="plm")  # "Иванов А. С." is ivanov1's or ivanov3's: nobody's for sure
+    # "Иванов А. С." is ivanov1's or ivanov3's: nobody's for sure
+    planning.plan(store, PLAN_MONTH, login="plm", first_horizon=1)
     assert [notifications.inbox(store, login) for login in ("ivanov1", "ivanov2", "ivanov3")] == [[], [], []]
     users.set_role(store, "ivanov3", Role.SALES_MANAGER, by="admin", name="Иванова Е. С.")
     assert [i.ref for i in notifications.inbox(store, "ivanov1")[0].items] == ["D2#1", "D3#1", "D3#2"]
@@ -311,7 +312,7 @@ def test_deals_without_a_sales_manager_tell_nobody(store, blank):
     staff(store)
     with store.unit_of_work() as repo:
         repo.session.execute(sa.update(DealRow).values(sales_manager=blank))
-    planning.plan(store, PLAN_MONTH, login="plm")  # leaves positions out: nobody's to hear of
+    planning.plan(store, PLAN_MONTH, login="plm", first_horizon=1)  # leaves positions out: nobody's to hear of
     assignments.submit(store, PLAN_MONTH, "L", login="plm")
     assignments.approve(store, PLAN_MONTH, "L", login="director", reason="as planned")
     deals.accept(store, "D4", login="plm")
@@ -346,7 +347,8 @@ def test_the_one_who_acts_hears_nothing_of_it_though_he_sells_the_deals(store):
     staff(store)
     with store.unit_of_work() as repo:
         repo.users.save_user(User("plm2", "Second Manager", Role.LINE_MANAGER, ("L",)), by="setup")
-    planning.plan(store, PLAN_MONTH, login="plm2")  # another's plan: plm hears it as the deals' sales manager
+    # another's plan: plm hears it as the deals' sales manager
+    planning.plan(store, PLAN_MONTH, login="plm2", first_horizon=1)
     [heard] = _inbox(store, "plm")
     assert heard.body.endswith("Planned by Second Manager") and "D6#1" in {i.ref for i in heard.items}
     [conflict] = conflicts.conflicts(store)

@@ -107,7 +107,7 @@ def planned(sqlite_store):
     """tiny_plant with staff, planned by plm: a draft with no conflict."""
     tiny_plant(sqlite_store)
     staff(sqlite_store)
-    planning.plan(sqlite_store, PLAN_MONTH, login="plm")
+    planning.plan(sqlite_store, PLAN_MONTH, login="plm", first_horizon=1)
     return sqlite_store
 
 
@@ -495,7 +495,7 @@ async def test_the_inbox_shows_a_message_listing_many_positions_in_full(sqlite_s
     from tests.crowded import crowded_plant
 
     crowded_plant(sqlite_store)
-    planning.plan(sqlite_store, PLAN_MONTH, product_line="L", login="plm")
+    planning.plan(sqlite_store, PLAN_MONTH, product_line="L", login="plm", first_horizon=1)
     [message] = notifications.inbox(sqlite_store, "ivanov")
     app = MillplanApp(sqlite_store, "ivanov", month=PLAN_MONTH)
     async with app.run_test(size=SIZE) as pilot:

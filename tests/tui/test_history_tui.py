@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from typer.testing import CliRunner
 
 from millplan import cli
-from millplan.core.planning import option_edits as plan_options
+from millplan.core.planning import month_options as plan_options
 from millplan.core.planning import run as planning
 from millplan.tui.app import MillplanApp
 from millplan.tui.screens.records import HistoryScreen
@@ -50,7 +50,7 @@ async def test_a_deals_history_is_the_rows_the_command_line_prints(sqlite_store,
 async def test_a_positions_history_shows_it_made_mandatory_in_a_revision(sqlite_store):
     tiny_plant(sqlite_store)
     staff(sqlite_store)
-    planning.plan(sqlite_store, PLAN_MONTH, login="plm")
+    planning.plan(sqlite_store, PLAN_MONTH, login="plm", first_horizon=1)
     plan_options.set_mandatory(sqlite_store, PLAN_MONTH, "L", "D3#1", True, login="plm")
     url = str(sqlite_store.engine.url)
     printed = json.loads(CliRunner().invoke(cli.app, ["--db", url, "history", "--object", "D3#1", "--json"]).stdout)

@@ -32,7 +32,7 @@ def two_line_plant(store) -> None:
 
 async def test_the_line_manager_opens_on_his_line_at_the_month_waiting_for_him(sqlite_store):
     two_line_plant(sqlite_store)
-    planning.plan(sqlite_store, LATER, login="plm", product_line="L")
+    planning.plan(sqlite_store, LATER, login="plm", product_line="L", first_horizon=1)
     assignments.submit(sqlite_store, LATER, "L", login="plm")  # in review: waits for approval
     app = MillplanApp(sqlite_store, "plm")
     async with app.run_test(size=SIZE) as pilot:
@@ -51,7 +51,7 @@ async def test_with_nothing_waiting_the_newest_revision_else_next_month(sqlite_s
         await settle(pilot)
         pane = app_pane(first)
         assert (pane.month, pane.line) == (PLAN_MONTH, "L")  # nothing planned: next month
-    planning.plan(sqlite_store, LATER, login="plm", product_line="L")
+    planning.plan(sqlite_store, LATER, login="plm", product_line="L", first_horizon=1)
     assignments.submit(sqlite_store, LATER, "L", login="plm")
     assignments.approve(sqlite_store, LATER, "L", login="plm")
     again = MillplanApp(sqlite_store, "plm")
@@ -69,7 +69,7 @@ def test_a_month_now_past_is_never_where_the_workstation_opens(sqlite_store):
     # LATER planned and waiting; once the plant's date is past LATER, it can no longer be
     # planned, so the workstation opens on the month after today instead
     two_line_plant(sqlite_store)
-    planning.plan(sqlite_store, LATER, login="plm", product_line="L")
+    planning.plan(sqlite_store, LATER, login="plm", product_line="L", first_horizon=1)
     assert approval.opening(sqlite_store, "plm", ["A", "L"]) == (LATER, "L")
     after = LATER + 1
     with today_set(date(after.year, after.month, 10)):

@@ -39,7 +39,7 @@ def busy_cbc(sqlite_store):
             "test",
             "fixture",
         )
-    planning.plan(sqlite_store, PLAN_MONTH, login="plm", options={**OPTIONS, "time_limit": 1.0})
+    planning.plan(sqlite_store, PLAN_MONTH, login="plm", options={**OPTIONS, "time_limit": 1.0}, first_horizon=1)
     with sqlite_store.unit_of_work() as repo:
         latest = repo.assignments.assignment(PLAN_MONTH, "A")
         options = PlanOptions.from_dict(latest.options).changed(solver="cbc", time_limit=60.0)

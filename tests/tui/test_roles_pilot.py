@@ -35,7 +35,7 @@ async def test_a_sales_manager_may_not_plan_or_approve_from_the_workstation(sqli
 async def test_the_planner_may_not_approve_from_the_workstation_the_director_may(sqlite_store):
     tiny_plant(sqlite_store)
     staff(sqlite_store)
-    planning.plan(sqlite_store, PLAN_MONTH, login="plm")
+    planning.plan(sqlite_store, PLAN_MONTH, login="plm", first_horizon=1)
     assignments.submit(sqlite_store, PLAN_MONTH, "L", login="plm")
     planner = MillplanApp(sqlite_store, "planner", month=PLAN_MONTH)
     async with planner.run_test(size=SIZE) as pilot:

@@ -9,6 +9,7 @@ import pytest
 from millplan.core.domain.model import AssignmentState, DealStatus
 from millplan.core.planning import run as planning
 from millplan.core.workflow import assignments
+from millplan.solver import prioritiser
 from millplan.tui.app import MillplanApp
 from millplan.tui.widgets.load_pane import LoadPane
 from millplan.tui.widgets.view_table import ViewTable
@@ -114,7 +115,7 @@ async def test_month_keys_move_between_months(app):
 
 
 async def test_text_with_brackets_is_shown_as_typed_not_parsed(app, sqlite_store):
-    planning.plan(sqlite_store, PLAN_MONTH, login="plm")
+    planning.plan(sqlite_store, PLAN_MONTH, login="plm", first_horizon=1)
     assignments.set_excluded(sqlite_store, PLAN_MONTH, "L", "D2#1", True, login="plm", reason="[/] moved [urgent]")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("f4")
@@ -127,15 +128,15 @@ async def test_text_with_brackets_is_shown_as_typed_not_parsed(app, sqlite_store
 
 
 async def test_a_plan_finishing_after_the_month_changed_does_not_blank_the_new_month(app, sqlite_store, monkeypatch):
-    planning.plan(sqlite_store, PLAN_MONTH + 1, login="plm")  # the month the user moves to is planned
+    planning.plan(sqlite_store, PLAN_MONTH + 1, login="plm", first_horizon=1)  # the month the user moves to is planned
     release = threading.Event()
-    solve = planning.prioritiser.solve
+    solve = prioritiser.solve
 
     def slow_solve(problem, **kwargs):  # the plan finishes only after the user has moved on
         release.wait(10)
         return solve(problem, **kwargs)
 
-    monkeypatch.setattr(planning.prioritiser, "solve", slow_solve)
+    monkeypatch.setattr(prioritiser, "solve", slow_solve)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("f4")
         await settle(pilot)
@@ -150,7 +151,7 @@ async def test_a_plan_finishing_after_the_month_changed_does_not_blank_the_new_m
 
 
 async def test_an_edit_in_the_assignment_refreshes_the_mill_load(app, sqlite_store):
-    planning.plan(sqlite_store, PLAN_MONTH, login="plm")
+    planning.plan(sqlite_store, PLAN_MONTH, login="plm", first_horizon=1)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("f4")
         await settle(pilot)
@@ -165,7 +166,7 @@ async def test_an_edit_in_the_assignment_refreshes_the_mill_load(app, sqlite_sto
 
 
 async def test_f8_locks_only_a_line_the_user_is_on(app, sqlite_store):
-    planning.plan(sqlite_store, PLAN_MONTH, login="plm")
+    planning.plan(sqlite_store, PLAN_MONTH, login="plm", first_horizon=1)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("f4")
         await settle(pilot)

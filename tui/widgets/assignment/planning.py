@@ -10,7 +10,6 @@ from millplan.core.domain.i18n import _
 from millplan.core.domain.months import Month
 from millplan.core.domain.numbers import grouped
 from millplan.core.planning import run as planning
-from millplan.core.planning.options import DEFAULT_HORIZON
 from millplan.tui.background import in_thread
 from millplan.tui.messages import AssignmentRefreshed, PlanFinished, StoreChanged
 
@@ -42,9 +41,7 @@ class Planning:
         # cancels it and need not wait until the solver notices
         try:
             outcomes = await in_thread(
-                lambda: planning.plan(
-                    self.app.store, month, login=self.app.login, product_line=line, first_horizon=DEFAULT_HORIZON
-                )
+                lambda: planning.plan(self.app.store, month, login=self.app.login, product_line=line)
             )
         except Exception:
             self._planned()

@@ -1,5 +1,6 @@
-"""The product-line manager's edits of a month's plan options: mandatory positions and
-positions locked to a mill and month. They are kept with the month's latest revision (an
+"""A month's plan options as the product-line manager edits them (the options themselves
+are :class:`~millplan.core.planning.options.PlanOptions`): mandatory positions and positions
+locked to a mill and month. They are kept with the month's latest revision (an
 approved one opens the next, as every edit does) and the next re-plan plans with them.
 """
 
@@ -9,8 +10,9 @@ from millplan.core.access.permissions import Action, actor_in, require
 from millplan.core.domain.errors import StateError
 from millplan.core.domain.model import Assignment, parse_position_ref
 from millplan.core.domain.months import Month
+from millplan.core.planning.inputs import saved_options
 from millplan.core.planning.options import MonthLock
-from millplan.core.planning.run import saved_options, with_hours
+from millplan.core.planning.run import with_hours
 from millplan.core.workflow.assignments import _editable, _latest
 from millplan.storage.store import Store
 

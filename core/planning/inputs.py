@@ -1,0 +1,162 @@
+"""What a plan of a month is solved from: the plant (once it has mills), each product line's
+eligible positions over the horizon, the options kept with the month's latest revision
+(changed as asked), its last approved revision, and what other months' assignments already
+hold — their tonnes of each position and the hours they book on each mill.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from millplan.core.domain.errors import InvalidInput, MillplanError, NotFound
+from millplan.core.domain.model import Assignment, AssignmentState, DealStatus, Plant, Position, parse_position_ref
+from millplan.core.domain.months import Month
+from millplan.core.planning.options import PlanOptions
+from millplan.solver.problem import MAX_PERIODS, SOLVER_NAMES
+from millplan.storage.unit_of_work import UnitOfWork
+
+
+@dataclass
+class LineInput:
+    """What one product line is planned from: eligible positions over the horizon, the
+    month's latest revision, the last approved one (for stability), the options, and the
+    hours other months' assignments book by (mill code, month)."""
+
+    product_line: str
+    positions: list[Position]
+    previous: Assignment | None
+    approved: Assignment | None
+    options: PlanOptions
+    booked: dict[tuple[str, Month], float]
+
+
+def option_changes(options: Mapping[str, Any] | None, solver: str | None, time_limit: float | None) -> dict[str, Any]:
+    """The option changes asked for, ``solver`` and ``time_limit`` among them when given."""
+    changes = dict(options or {})
+    if solver is not None:
+        changes["solver"] = solver
+    if time_limit is not None:
+        changes["time_limit"] = time_limit
+    return changes
+
+
+def check_month(month: Month, solver: str, current: Month | None) -> Month:
+    """The current month (``current``, else today's), once ``month`` is not past and
+    ``solver`` is known. Raises :class:`MillplanError` otherwise."""
+    current = current or Month.current()
+    if month < current:
+        raise MillplanError(f"{month} is past ({current} is the current month): plan the current month or a later one")
+    if solver not in SOLVER_NAMES:
+        raise MillplanError(f"unknown solver {solver!r}: use {' or '.join(SOLVER_NAMES)}")
+    return current
+
+
+def plant_with_mills(repo: UnitOfWork, product_line: str | None) -> Plant:
+    """The plant, once it has mills (and ``product_line``, when given, has some).
+    Raises :class:`NotFound` otherwise."""
+    plant = repo.plant.whole()
+    if not plant.mills:
+        raise NotFound("there are no mills yet: import the mill register first (millplan import mills FILE)")
+    if product_line and product_line not in plant.product_lines:
+        raise NotFound(f"product line {product_line} has no mills (known: {', '.join(plant.product_lines)})")
+    return plant
+
+
+def saved_options(assignment: Assignment | None) -> PlanOptions:
+    """The options ``assignment`` was planned with (the defaults for none, or for a
+    revision planned before options were kept)."""
+    return PlanOptions.from_dict(assignment.options if assignment else None)
+
+
+def _line_changes(repo: UnitOfWork, plant: Plant, line: str, changes: dict[str, Any]) -> dict[str, Any]:
+    """``changes`` for one line: its own mandatory positions and locks only (each named
+    position must exist), and minimum lots only of mills the plant has."""
+    result = dict(changes)
+    codes = {m.code for m in plant.mills}
+    unknown = sorted(set(changes.get("min_lot", {})) - codes) + sorted(
+        {l.mill for l in changes.get("locks", ())} - codes
+    )
+    if unknown:
+        raise InvalidInput(f"unknown mill(s) {', '.join(unknown)} (known: {', '.join(sorted(codes))})")
+
+    def own(ref: str) -> bool:
+        return repo.plant.position(*parse_position_ref(ref)).product_line == line
+
+    if "mandatory" in changes:
+        result["mandatory"] = tuple(ref for ref in changes["mandatory"] if own(ref))
+    if "locks" in changes:
+        result["locks"] = tuple(l for l in changes["locks"] if own(l.position))
+    return result
+
+
+def line_inputs(
+    repo: UnitOfWork,
+    plant: Plant,
+    month: Month,
+    lines: list[str],
+    current: Month,
+    changes: dict[str, Any] | None = None,
+    first_horizon: int | None = None,
+) -> tuple[list[LineInput], dict[int, float]]:
+    """Each line's plan inputs, and the tonnes other months hold; a month planned for the
+    first time (no options kept) gets ``first_horizon`` months unless ``changes`` say."""
+    elsewhere = booked_elsewhere(repo, current.range(month - current + 13), month)
+    others = [a for a in repo.assignments.assignments_in_force(month.range(MAX_PERIODS)) if a.month != month]
+    inputs = []
+    for line in lines:
+        previous = repo.assignments.assignment(month, line)
+        options = saved_options(previous)
+        if first_horizon is not None and (previous is None or previous.options is None):
+            options = options.changed(horizon=first_horizon)
+        options = options.changed(**_line_changes(repo, plant, line, changes or {}))
+        last = month + options.horizon - 1
+        booked: dict[tuple[str, Month], float] = {}
+        for a in others:
+            if a.product_line == line and a.month <= last:
+                for l in a.lines:
+                    booked[l.mill_code, a.month] = booked.get((l.mill_code, a.month), 0.0) + l.hours
+        inputs.append(
+            LineInput(
+                line,
+                repo.plant.positions(deal_status=DealStatus.ACCEPTED, product_line=line, due_by=last, open_only=True),
+                previous,
+                _approved(repo, month, line),
+                options,
+                booked,
+            )
+        )
+    return inputs, elsewhere
+
+
+def _approved(repo: UnitOfWork, month: Month, line: str) -> Assignment | None:
+    """The last approved revision of (month, line), if any."""
+    approved = [r for r, state in repo.assignments.revisions(month, line) if state is AssignmentState.APPROVED]
+    return repo.assignments.assignment(month, line, approved[-1]) if approved else None
+
+
+def booked_elsewhere(repo: UnitOfWork, months: list[Month], month: Month) -> dict[int, float]:
+    """Tonnes of each position already in the assignments of ``months`` other than
+    ``month``. Where a month has an approved revision and a newer draft, the larger of the
+    two counts: either may be the one production works to."""
+    in_force: dict[tuple[Month, str], tuple[AssignmentState, dict[int, float]]] = {}
+    latest: dict[tuple[Month, str], dict[int, float]] = {}
+    for m, line, _revision, state, tonnes in repo.assignments.revision_tonnes(months):  # newest first
+        if m == month:
+            continue
+        latest.setdefault((m, line), tonnes)
+        chosen = in_force.get((m, line))
+        if chosen is None or (state is AssignmentState.APPROVED and chosen[0] is not AssignmentState.APPROVED):
+            in_force[m, line] = (state, tonnes)
+    booked: dict[int, dict[Month, float]] = {}
+    for revisions in ({key: t for key, (_, t) in in_force.items()}, latest):
+        by_position: dict[int, dict[Month, float]] = {}
+        for (m, _line), tonnes in revisions.items():
+            for pid, t in tonnes.items():
+                by_month = by_position.setdefault(pid, {})
+                by_month[m] = by_month.get(m, 0.0) + t
+        for pid, by_month in by_position.items():
+            for m, t in by_month.items():
+                booked.setdefault(pid, {})[m] = max(booked.get(pid, {}).get(m, 0.0), t)
+    return {pid: sum(by_month.values()) for pid, by_month in booked.items()}
