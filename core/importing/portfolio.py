@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from millplan.core.access.permissions import Action, actor, require
+from millplan.core.domain.field_text import value_text
 from millplan.core.domain.i18n import _
 from millplan.core.domain.model import DealStatus
 from millplan.core.domain.numbers import grouped
@@ -37,7 +38,6 @@ from millplan.core.importing.workbook import (
     problem_at,
     read_records,
 )
-from millplan.core.views.field_text import value_text
 from millplan.storage.store import Store
 
 _STATUS_WORDS = {

@@ -11,12 +11,12 @@ from typing import Any
 import openpyxl
 from openpyxl.styles import Font
 
+from millplan.core.domain.field_text import value_text
 from millplan.core.domain.i18n import _, ngettext
 from millplan.core.domain.model import StoredChange, UpsertCounts
 from millplan.core.importing.headers import FieldSpec, normalise
 from millplan.core.importing.problems import Problem
 from millplan.core.importing.workbook import SourceRow, Table
-from millplan.core.views.field_text import value_text
 
 ERROR_HEADER = "Ошибка"
 RANKS = frozenset({"manual_priority"})
@@ -167,7 +167,7 @@ def _plain(value: Any) -> Any:
 
 
 def _shown(value: Any) -> str:
-    """A value in a note, as the history shows it (:func:`millplan.core.views.field_text.value_text`)."""
+    """A value in a note, as the history shows it (:func:`millplan.core.domain.field_text.value_text`)."""
     return _("none") if value is None else value_text(value)
 
 

@@ -35,10 +35,10 @@ from millplan.core.domain.model import Assignment, AssignmentLine, AssignmentSta
 from millplan.core.domain.months import Month
 from millplan.core.mail import notifications
 from millplan.core.planning.inputs import check_month, line_inputs, option_changes, plant_with_mills
+from millplan.core.planning.key_conflicts import conflict_news, sync_conflicts
 from millplan.core.planning.line_plan import LinePlan, plan_line
 from millplan.core.planning.options import DEFAULT_TIME_LIMIT, FIRST_PLAN_HORIZON
 from millplan.core.planning.solving import Solve, plan_deadline
-from millplan.core.workflow.open_items import conflict_news, sync_conflicts
 from millplan.solver.control import Deadline
 from millplan.storage.store import Store
 from millplan.storage.unit_of_work import UnitOfWork

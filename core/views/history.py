@@ -15,10 +15,10 @@ from decimal import Decimal
 from typing import Any
 
 from millplan.core.domain.errors import InvalidInput, NotFound
+from millplan.core.domain.field_text import value_text
 from millplan.core.domain.i18n import _
 from millplan.core.domain.model import AssignmentState, AuditEntry, parse_position_ref
 from millplan.core.domain.months import plant_clock
-from millplan.core.views.field_text import value_text
 from millplan.core.views.states import state_label
 from millplan.core.views.tables import Column, TableView
 from millplan.storage.store import Store

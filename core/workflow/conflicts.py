@@ -23,9 +23,10 @@ from millplan.core.domain.months import Month
 from millplan.core.domain.numbers import grouped
 from millplan.core.domain.workflow import Conflict, ConflictState, Escalation
 from millplan.core.mail.notifications import manager_login, notify, person
+from millplan.core.planning.key_conflicts import CONFLICT_KIND
 from millplan.core.planning.line_plan import Change
 from millplan.core.planning.whatif import WhatIf, replan, what_if
-from millplan.core.workflow.open_items import CONFLICT_KIND, call_director
+from millplan.core.workflow.open_items import call_director
 from millplan.storage.store import Store
 from millplan.storage.unit_of_work import UnitOfWork
 

@@ -11,10 +11,10 @@ import pytest
 from millplan.core.domain.errors import NotFound
 from millplan.core.mail import notifications
 from millplan.core.planning import capacity
-from millplan.core.planning import month_options as plan_options
 from millplan.core.planning import run as planning
 from millplan.core.views import history as audit
 from millplan.core.workflow import assignments, deals
+from millplan.core.workflow import month_options as plan_options
 from tests.plants import PLAN_MONTH, staff, tiny_plant
 
 REVISION = f"{PLAN_MONTH}/L/r1"

@@ -9,8 +9,8 @@ from datetime import datetime, timedelta
 from typer.testing import CliRunner
 
 from millplan import cli
-from millplan.core.planning import month_options as plan_options
 from millplan.core.planning import run as planning
+from millplan.core.workflow import month_options as plan_options
 from millplan.tui.app import MillplanApp
 from millplan.tui.screens.records import HistoryScreen
 from millplan.tui.widgets.view_table import ViewTable
