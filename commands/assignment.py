@@ -27,11 +27,11 @@ from millplan.core.domain.i18n import _
 from millplan.core.domain.model import Assignment
 from millplan.core.domain.months import Month
 from millplan.core.domain.numbers import grouped
+from millplan.core.domain.states import state_label
 from millplan.core.planning import run as planning
 from millplan.core.planning.options import PlanOptions
 from millplan.core.views.assignment import assignment_document, exclusions_view, lines_view, mill_loads_view
 from millplan.core.views.horizon import forecast_view
-from millplan.core.views.states import state_label
 from millplan.core.workflow import assignments
 from millplan.core.workflow import month_options as plan_options
 from millplan.storage.store import Store

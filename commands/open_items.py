@@ -26,12 +26,12 @@ from millplan.commands.common import (
 from millplan.core.access.permissions import actor
 from millplan.core.domain.i18n import _
 from millplan.core.domain.numbers import grouped
+from millplan.core.domain.states import state_label
 from millplan.core.domain.workflow import RequestState
 from millplan.core.planning.whatif import WhatIf
 from millplan.core.views.conflicts import conflict_document, conflicts_view, forced_document
 from millplan.core.views.escalations import decided_document, escalation_document, escalations_view
 from millplan.core.views.requests import answered_document, raised_document, request_document, requests_view
-from millplan.core.views.states import state_label
 from millplan.core.views.whatif import effect_view
 from millplan.core.workflow import conflicts, escalations, requests
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from millplan.core.domain.errors import StateError
 from millplan.core.domain.model import AssignmentState
+from millplan.core.domain.states import state_label
 
 
 def opened(latest: AssignmentState | None) -> AssignmentState:
@@ -23,7 +24,7 @@ def opened(latest: AssignmentState | None) -> AssignmentState:
         return AssignmentState.DRAFT
     if latest is AssignmentState.APPROVED:
         return AssignmentState.RE_APPROVAL
-    raise StateError(f"a revision in {latest.label} is changed, not followed by a new one")
+    raise StateError(f"a revision in {state_label(latest)} is changed, not followed by a new one")
 
 
 def changed(state: AssignmentState, *, approved_before: bool) -> AssignmentState:
@@ -42,7 +43,7 @@ def submitted(state: AssignmentState, where: str) -> AssignmentState:
     """In review, from draft or re-approval; ``where`` names the revision in the
     :class:`StateError` raised from any other state ("… is already in review")."""
     if state in (AssignmentState.IN_REVIEW, AssignmentState.APPROVED):
-        raise StateError(f"{where} is already {state.label}")
+        raise StateError(f"{where} is already {state_label(state)}")
     return AssignmentState.IN_REVIEW
 
 
@@ -50,5 +51,5 @@ def approved(state: AssignmentState, where: str) -> AssignmentState:
     """Approved, from in review only; ``where`` names the revision in the
     :class:`StateError` raised from any other state."""
     if state is not AssignmentState.IN_REVIEW:
-        raise StateError(f"{where} is {state.label}, not in review")
+        raise StateError(f"{where} is {state_label(state)}, not in review")
     return AssignmentState.APPROVED

@@ -19,7 +19,7 @@ from millplan.core.domain.field_text import value_text
 from millplan.core.domain.i18n import _
 from millplan.core.domain.model import AssignmentState, AuditEntry, parse_position_ref
 from millplan.core.domain.months import plant_clock
-from millplan.core.views.states import state_label
+from millplan.core.domain.states import state_label
 from millplan.core.views.tables import Column, TableView
 from millplan.storage.store import Store
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from millplan.core.domain.i18n import _
+from millplan.core.domain.states import state_label
 from millplan.core.domain.workflow import Request
 from millplan.core.views.assignment import assignment_document
 from millplan.core.views.escalations import escalation_document
-from millplan.core.views.states import state_label
 from millplan.core.views.tables import Column, TableView, iso, money
 from millplan.core.views.whatif import effect_document
 from millplan.core.workflow.requests import Answered, Raised, describe

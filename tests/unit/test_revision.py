@@ -7,6 +7,7 @@ import pytest
 from millplan.core.domain import revision
 from millplan.core.domain.errors import StateError
 from millplan.core.domain.model import AssignmentState as S
+from millplan.core.domain.states import state_label
 
 
 def test_the_first_revision_is_a_draft_and_one_after_approval_is_a_re_approval():
@@ -45,7 +46,7 @@ def test_an_editable_revision_is_submitted_to_review(state):
 
 @pytest.mark.parametrize("state", [S.IN_REVIEW, S.APPROVED])
 def test_a_revision_in_review_or_approved_is_not_submitted_again(state):
-    with pytest.raises(StateError, match=f"2027-01/ТБД/r1 is already {state.label}"):
+    with pytest.raises(StateError, match=f"2027-01/ТБД/r1 is already {state_label(state)}"):
         revision.submitted(state, "2027-01/ТБД/r1")
 
 

@@ -9,9 +9,9 @@ from textual.widgets import Static
 
 from millplan.core.domain.i18n import _
 from millplan.core.domain.numbers import grouped
+from millplan.core.domain.states import state_label
 from millplan.core.views import approval
 from millplan.core.views.approval import Board
-from millplan.core.views.states import state_label
 
 
 class Headline(Vertical):

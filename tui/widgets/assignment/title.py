@@ -8,7 +8,7 @@ from textual.widgets import Static
 from millplan.core.domain.i18n import _
 from millplan.core.domain.model import Assignment, AssignmentState
 from millplan.core.domain.months import Month
-from millplan.core.views.states import state_label
+from millplan.core.domain.states import state_label
 
 
 class AssignmentTitle(Static):
