@@ -19,12 +19,15 @@ skipped — except in CI (``CI=true``), where that is a failure: CI must run the
 from __future__ import annotations
 
 import os
+import shutil
+import sqlite3
 import uuid
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
+from millplan.storage.engine import sqlite_file
 from millplan.storage.store import Store, open_store
 
 # pytester: the check that a failing or interrupted test's processes are killed
@@ -87,9 +90,20 @@ def backend(request: pytest.FixtureRequest) -> str:
     return getattr(request, "param", "sqlite")
 
 
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An empty SQLite store migrated once a session; a test's store is a copy of it
+    (migrating takes longer than many a test)."""
+    file = tmp_path_factory.mktemp("migrated") / "millplan.sqlite"
+    open_store(f"sqlite:///{file}").dispose()
+    with sqlite3.connect(file) as connection:  # all in the file itself: copying it copies the store
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return file
+
+
 @pytest.fixture
 def store_url(request: pytest.FixtureRequest, backend: str, tmp_path: Path) -> str:
-    """An empty database URL: an SQLite file, or a clean PostgreSQL schema."""
+    """An empty database URL: an SQLite file not made yet, or a clean PostgreSQL schema."""
     if backend == "sqlite":
         return f"sqlite:///{tmp_path / 'millplan.sqlite'}"
     url = request.getfixturevalue("pg_database")
@@ -97,17 +111,25 @@ def store_url(request: pytest.FixtureRequest, backend: str, tmp_path: Path) -> s
     return url
 
 
+def _open_migrated(url: str, request: pytest.FixtureRequest) -> Store:
+    """The store at ``url``, migrated: an SQLite file starts as a copy of :func:`migrated_sqlite`."""
+    file = sqlite_file(url)
+    if file is not None:
+        shutil.copyfile(request.getfixturevalue("migrated_sqlite"), file)
+    return open_store(url)
+
+
 @pytest.fixture
-def store(store_url: str) -> Store:
+def store(store_url: str, request: pytest.FixtureRequest) -> Store:
     """An empty, migrated store at :func:`store_url`."""
-    opened = open_store(store_url)
+    opened = _open_migrated(store_url, request)
     yield opened
     opened.dispose()
 
 
 @pytest.fixture
-def sqlite_store(tmp_path: Path) -> Store:
+def sqlite_store(tmp_path: Path, request: pytest.FixtureRequest) -> Store:
     """An empty, migrated SQLite store, even in a test marked ``both_backends``."""
-    opened = open_store(f"sqlite:///{tmp_path / 'millplan.sqlite'}")
+    opened = _open_migrated(f"sqlite:///{tmp_path / 'millplan.sqlite'}", request)
     yield opened
     opened.dispose()

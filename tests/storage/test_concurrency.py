@@ -21,12 +21,15 @@ from tests.plants import PLAN_MONTH, tiny_plant
 pytestmark = pytest.mark.both_backends  # see tests/conftest.py
 
 PROCESSES = 4
-spawn = multiprocessing.get_context("spawn")  # no store connection is inherited by a child
+forkserver = multiprocessing.get_context(
+    "forkserver"
+)  # a fresh server forks the children: no store connection inherited
+forkserver.set_forkserver_preload(["tests.workers"])  # millplan imported once, not by every child
 
 
 def _run_all(target, argument_lists) -> list[tuple[str, str]]:
-    barrier, results = spawn.Barrier(len(argument_lists)), spawn.Queue()
-    processes = [spawn.Process(target=target, args=(*args, barrier, results)) for args in argument_lists]
+    barrier, results = forkserver.Barrier(len(argument_lists)), forkserver.Queue()
+    processes = [forkserver.Process(target=target, args=(*args, barrier, results)) for args in argument_lists]
     try:
         for process in processes:
             process.start()
