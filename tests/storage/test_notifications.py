@@ -122,6 +122,7 @@ def test_notification_and_email_are_written_together_or_not_at_all(store):
     assert notifications.inbox(store, "ivanov") == [] and _outbox(store) == []
 
 
+@pytest.mark.both_backends
 def test_inbox_newest_first_unread_and_mark_read(store):
     for n in range(3):
         _notify(store, event=f"e{n}", subject=f"news {n}")

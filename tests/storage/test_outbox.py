@@ -113,6 +113,7 @@ def test_every_message_waits_while_the_server_is_down(queued):
     assert [(r.status, r.attempts) for r in rows(queued)] == [("pending", 1), ("pending", 1)]
 
 
+@pytest.mark.both_backends
 def test_temporary_refusal_is_retried_and_permanent_refusals_fail(queued, smtp):
     smtp.replies = ["451 4.3.0 try again later"]
     first = outbox.deliver(queued, settings(smtp.port), now=T0)
@@ -245,6 +246,7 @@ def test_a_claimed_message_cannot_be_claimed_again(queued):
     assert rows(queued)[0].status == "sending"
 
 
+@pytest.mark.both_backends
 def test_failed_messages_can_be_queued_again(queued, smtp):
     smtp.refused_recipients.add(ADDRESS)
     at = T0

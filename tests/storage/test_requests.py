@@ -227,6 +227,7 @@ def test_a_reapproval_round_pulls_the_director_in(drafted):
     assert decided.escalation.outcome == "round_decided"
 
 
+@pytest.mark.both_backends
 def test_requests_mine_lists_a_managers_own_and_a_line_managers_lines(drafted):
     store, _ = drafted
     request = requests.request_priority(store, "D6#1", raise_=True, login="ivanov", why="stops").request

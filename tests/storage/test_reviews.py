@@ -47,6 +47,7 @@ def test_only_the_planner_reviews(drafted, login):
     assert reviews.reviews(store, PLAN_MONTH, "L") == []
 
 
+@pytest.mark.both_backends
 def test_an_objection_is_answered_by_the_line_manager_once(drafted):
     store, _ = drafted
     objection = reviews.object_to(store, "D2#1", PLAN_MONTH, "L", login="planner", reason="week 3 only")

@@ -196,6 +196,7 @@ def test_the_planner_hears_her_objection_answered_and_the_revision_approved(stor
 
 
 @pytest.mark.parametrize("accept", [True, False])
+@pytest.mark.both_backends
 def test_the_sales_manager_hears_his_deal_accepted_or_rejected(store, accept):
     tiny_plant(store)  # D4 waits for acceptance; its sales manager is Иванов А. С.
     staff(store)
