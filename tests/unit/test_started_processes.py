@@ -1,9 +1,10 @@
 """A test that starts a process kills it whatever happens: an inner pytest run whose test
 starts a long ``sleep`` through ``start_process`` (tests/processes.py) and then fails, or
-is interrupted by Ctrl+C, leaves no ``sleep`` running."""
+is interrupted by Ctrl+C, leaves no ``sleep`` running; and no test starts one otherwise."""
 
 from __future__ import annotations
 
+import ast
 import os
 import signal
 import sys
@@ -69,3 +70,23 @@ def test_an_interrupted_test_run_still_kills_the_process_it_started(inner, start
     os.kill(run.pid, signal.SIGINT)  # Ctrl+C
     assert run.wait(timeout=60) == pytest.ExitCode.INTERRUPTED
     assert not alive(child)
+
+
+def popen_calls(path: Path) -> list[int]:
+    """Lines of ``path`` that call ``Popen`` (``subprocess.Popen(…)`` or a bare ``Popen(…)``)."""
+    return [
+        node.lineno
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.Call) and getattr(node.func, "attr", getattr(node.func, "id", None)) == "Popen"
+    ]
+
+
+def test_no_test_starts_a_process_but_through_start_process():
+    # subprocess.run kills its child on any exception, Ctrl+C included; a Popen of a test's own does not
+    assert popen_calls(ROOT / "tests" / "processes.py")  # the check finds a call where there is one
+    starting = {
+        str(path.relative_to(ROOT)): lines
+        for path in (ROOT / "tests").rglob("*.py")
+        if path.name != "processes.py" and (lines := popen_calls(path))
+    }
+    assert starting == {}, f"start processes with the start_process fixture (tests/processes.py): {starting}"
