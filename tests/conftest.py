@@ -30,7 +30,7 @@ import sqlalchemy as sa
 from millplan.storage.engine import sqlite_file
 from millplan.storage.store import Store, open_store
 
-# pytester: the check that a failing or interrupted test's processes are killed
+# tests.processes: the start_process fixture; pytester: the check that it kills what a failing test started
 pytest_plugins = ["pytester", "tests.processes"]
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
