@@ -1,4 +1,14 @@
-"""Shared fixtures: a store on SQLite and on PostgreSQL, the shared data, small plants.
+"""Shared fixtures: a store (SQLite, or both backends where the dialect matters), the
+shared data; ``start_process`` (tests/processes.py) for a test that starts a process.
+
+Which backend a test runs on — the rule. ``store`` and ``store_url`` are an SQLite file,
+unless the test (or its module, through ``pytestmark``) is marked ``both_backends``: then
+each runs twice, on SQLite and on PostgreSQL. Mark a test ``both_backends`` where the two
+dialects can differ: concurrent writers and row locks (``with_for_update``, racing
+threads or processes), ``on_conflict`` inserts, column types (money, UTC times, JSON),
+migrations, transactions rolled back or kept apart, and one test of each service's main
+write path. A test of what a service decides from rows it reads (roles, reasons, texts,
+diffs, loads) runs on SQLite only: PostgreSQL would run the same SQL again, slower.
 
 PostgreSQL tests (marker ``pg``) use the server at ``MILLPLAN_TEST_PG_URL`` (default: the
 local trust-auth server, database ``test``). They create a scratch database of their own
@@ -9,13 +19,19 @@ skipped — except in CI (``CI=true``), where that is a failure: CI must run the
 from __future__ import annotations
 
 import os
+import shutil
+import sqlite3
 import uuid
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
+from millplan.storage.engine import sqlite_file
 from millplan.storage.store import Store, open_store
+
+# tests.processes: the start_process fixture; pytester: the check that it kills what a failing test started
+pytest_plugins = ["pytester", "tests.processes"]
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 PG_ADMIN_URL = os.environ.get("MILLPLAN_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -58,27 +74,62 @@ def _fresh_pg(url: str) -> None:
     engine.dispose()
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.pg)])
-def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """An empty database URL: an SQLite file, and a clean PostgreSQL schema."""
-    if request.param == "sqlite":
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.pg)]
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """A test marked ``both_backends`` that uses a store runs on each of :data:`BACKENDS`
+    (which tests are so marked: the rule in this module's docstring)."""
+    if "backend" in metafunc.fixturenames and metafunc.definition.get_closest_marker("both_backends"):
+        metafunc.parametrize("backend", BACKENDS, indirect=True)
+
+
+@pytest.fixture
+def backend(request: pytest.FixtureRequest) -> str:
+    """The store's backend: ``sqlite``, or each of both in a test marked ``both_backends``."""
+    return getattr(request, "param", "sqlite")
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An empty SQLite store migrated once a session; a test's store is a copy of it
+    (migrating takes longer than many a test)."""
+    file = tmp_path_factory.mktemp("migrated") / "millplan.sqlite"
+    open_store(f"sqlite:///{file}").dispose()
+    with sqlite3.connect(file) as connection:  # all in the file itself: copying it copies the store
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return file
+
+
+@pytest.fixture
+def store_url(request: pytest.FixtureRequest, backend: str, tmp_path: Path) -> str:
+    """An empty database URL: an SQLite file not made yet, or a clean PostgreSQL schema."""
+    if backend == "sqlite":
         return f"sqlite:///{tmp_path / 'millplan.sqlite'}"
     url = request.getfixturevalue("pg_database")
     _fresh_pg(url)
     return url
 
 
+def _open_migrated(url: str, request: pytest.FixtureRequest) -> Store:
+    """The store at ``url``, migrated: an SQLite file starts as a copy of :func:`migrated_sqlite`."""
+    file = sqlite_file(url)
+    if file is not None:
+        shutil.copyfile(request.getfixturevalue("migrated_sqlite"), file)
+    return open_store(url)
+
+
 @pytest.fixture
-def store(store_url: str) -> Store:
-    """An empty, migrated store on each backend."""
-    opened = open_store(store_url)
+def store(store_url: str, request: pytest.FixtureRequest) -> Store:
+    """An empty, migrated store at :func:`store_url`."""
+    opened = _open_migrated(store_url, request)
     yield opened
     opened.dispose()
 
 
 @pytest.fixture
-def sqlite_store(tmp_path: Path) -> Store:
-    """An empty, migrated SQLite store, for tests where the backend does not matter."""
-    opened = open_store(f"sqlite:///{tmp_path / 'millplan.sqlite'}")
+def sqlite_store(tmp_path: Path, request: pytest.FixtureRequest) -> Store:
+    """An empty, migrated SQLite store, even in a test marked ``both_backends``."""
+    opened = _open_migrated(f"sqlite:///{tmp_path / 'millplan.sqlite'}", request)
     yield opened
     opened.dispose()

@@ -1,5 +1,5 @@
 """Functions run in separate processes by the concurrency tests (importable by name, as
-multiprocessing's spawn start method needs). Each opens its own store, waits at the
+multiprocessing's forkserver start method needs). Each opens its own store, waits at the
 barrier so all act at once, and puts what happened on the queue."""
 
 from __future__ import annotations

@@ -3,6 +3,7 @@ users and gives plant times; a position's history holds the revisions' edits of 
 
 from __future__ import annotations
 
+from rich.console import Console
 from typer.testing import CliRunner
 
 from millplan import cli
@@ -21,7 +22,9 @@ def test_the_table_reads_names_and_a_positions_edits(tmp_path, monkeypatch):
     assignments.set_locked(store, PLAN_MONTH, "L", "D2#1", True, login="plm")  # its 500 t on M1
     assignments.set_excluded(store, PLAN_MONTH, "L", "D2#1", True, login="plm", reason="client waits")
     store.dispose()
-    monkeypatch.setenv("COLUMNS", "200")  # one line a row, to read it whole
+    monkeypatch.setattr(
+        cli, "out", Console(highlight=False, markup=False, width=200)
+    )  # one line a row, to read it whole
     deal = CliRunner().invoke(cli.app, ["--db", url, "history", "--object", "D2"])
     assert deal.exit_code == 0, deal.stderr
     assert "When (plant time)" in deal.stdout

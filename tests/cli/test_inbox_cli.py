@@ -159,7 +159,7 @@ def test_mail_send_reports_a_server_that_is_down(db, monkeypatch):
     assert "pending 1" in status.stdout and "cannot connect" in status.stdout
 
 
-def test_mail_send_loop_keeps_sending_until_interrupted(db):
+def test_mail_send_loop_keeps_sending_until_interrupted(db, start_process):
     notify(db, "e1")
     with SmtpServer() as server:
         env = {"PATH": "/usr/bin:/bin", "MILLPLAN_SMTP_HOST": "127.0.0.1", "MILLPLAN_SMTP_PORT": str(server.port)}
@@ -175,7 +175,7 @@ def test_mail_send_loop_keeps_sending_until_interrupted(db):
             "--interval",
             "0.2",
         ]
-        process = subprocess.Popen(
+        process = start_process(  # killed at the test's end, whatever happens
             command,
             cwd=ROOT,
             env={**env, "PYTHONPATH": str(ROOT)},
@@ -183,16 +183,14 @@ def test_mail_send_loop_keeps_sending_until_interrupted(db):
             stderr=subprocess.PIPE,
             text=True,
         )
-        try:
-            deadline = time.monotonic() + 30
-            while not server.received and time.monotonic() < deadline:
-                time.sleep(0.1)
-            notify(db, "e2", subject="second news")  # queued while the loop runs
-            while len(server.received) < 2 and time.monotonic() < deadline:
-                time.sleep(0.1)
-        finally:
-            process.send_signal(signal.SIGINT)
-            _, stderr = process.communicate(timeout=30)
+        deadline = time.monotonic() + 30
+        while not server.received and time.monotonic() < deadline:
+            time.sleep(0.1)
+        notify(db, "e2", subject="second news")  # queued while the loop runs
+        while len(server.received) < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=30)
     assert process.returncode == 0, stderr
     assert [m["Subject"] for _, _, m in server.received] == ["D3#1 left out of the 2027-01 L assignment", "second news"]
     assert "sent 1" in stderr and "stopped" in stderr

@@ -30,9 +30,14 @@ def printed_command(url: str, verb: str, file: str, tool: str) -> str:
     return lines[0]
 
 
-def run_in_shell(command: str, folder) -> None:
-    done = subprocess.run(command, shell=True, cwd=folder, capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, f"{command}\n{done.stderr}"
+def run_in_shell(start_process, command: str, folder) -> None:
+    """Run ``command`` with ``/bin/sh`` in ``folder`` through the ``start_process`` fixture
+    (the shell and its pg_dump killed should the test end early); it must succeed."""
+    shell = start_process(
+        ["/bin/sh", "-c", command], cwd=folder, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    _, stderr = shell.communicate(timeout=120)
+    assert shell.returncode == 0, f"{command}\n{stderr}"
 
 
 @pytest.fixture
@@ -51,17 +56,17 @@ def scratch_database():
 @pytest.mark.skipif(
     shutil.which("pg_dump") is None or shutil.which("pg_restore") is None, reason="pg_dump/pg_restore not installed"
 )
-def test_the_printed_pg_dump_and_pg_restore_work_as_printed(pg_database, scratch_database, tmp_path):
+def test_the_printed_pg_dump_and_pg_restore_work_as_printed(pg_database, scratch_database, tmp_path, start_process):
     _fresh_pg(pg_database)
     store = open_store(pg_database)
     tiny_plant(store)
     store.dispose()
     file = "plant 2027-01.dump"  # a space: the printed command must quote it
 
-    run_in_shell(printed_command(pg_database, "backup", file, "pg_dump"), tmp_path)
+    run_in_shell(start_process, printed_command(pg_database, "backup", file, "pg_dump"), tmp_path)
     assert (tmp_path / file).stat().st_size > 0
 
-    run_in_shell(printed_command(scratch_database, "restore", file, "pg_restore"), tmp_path)
+    run_in_shell(start_process, printed_command(scratch_database, "restore", file, "pg_restore"), tmp_path)
     copy = open_store(scratch_database)
     with copy.reading() as repo:
         assert repo.plant.deal("D4").status is DealStatus.PENDING
@@ -72,7 +77,7 @@ def test_the_printed_pg_dump_and_pg_restore_work_as_printed(pg_database, scratch
     with live.unit_of_work() as repo:
         repo.plant.set_deal_status("D4", DealStatus.ACCEPTED, "plm")
     live.dispose()
-    run_in_shell(printed_command(pg_database, "restore", file, "pg_restore"), tmp_path)
+    run_in_shell(start_process, printed_command(pg_database, "restore", file, "pg_restore"), tmp_path)
     live = open_store(pg_database)
     with live.reading() as repo:
         assert repo.plant.deal("D4").status is DealStatus.PENDING

@@ -132,7 +132,7 @@ def rest(lines: queue.Queue) -> str:
 
 
 @pytest.mark.parametrize(("engine", "presses"), [("cbc", 1), ("highs", 2)])
-def test_ctrl_c_stops_the_solver_within_seconds_and_saves_nothing(busy_db, engine, presses):
+def test_ctrl_c_stops_the_solver_within_seconds_and_saves_nothing(busy_db, engine, presses, start_process):
     command = [
         sys.executable,
         "-c",
@@ -149,26 +149,19 @@ def test_ctrl_c_stops_the_solver_within_seconds_and_saves_nothing(busy_db, engin
         "60",
         "--json",
     ]
-    # a session of its own: whatever the test's end, the process and its CBC are killed
-    process = subprocess.Popen(
-        command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
-    )
-    try:
-        stderr, stdout = lines_of(process.stderr), lines_of(process.stdout)
-        said_until(stderr, "planning", 60)  # the progress line: the solve is under way (2 s in)
-        solvers = cbc_children(process.pid)
-        if engine == "cbc":
-            assert solvers, "CBC should be running"
-        pressed = time.monotonic()
-        for _ in range(presses):  # a second Ctrl+C while it stops changes nothing
-            os.kill(process.pid, signal.SIGINT)
-            time.sleep(0.1)
-        process.wait(timeout=15)
-        took = time.monotonic() - pressed
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+    # whatever the test's end, the process and its CBC are killed
+    process = start_process(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    stderr, stdout = lines_of(process.stderr), lines_of(process.stdout)
+    said_until(stderr, "planning", 60)  # the progress line: the solve is under way (2 s in)
+    solvers = cbc_children(process.pid)
+    if engine == "cbc":
+        assert solvers, "CBC should be running"
+    pressed = time.monotonic()
+    for _ in range(presses):  # a second Ctrl+C while it stops changes nothing
+        os.kill(process.pid, signal.SIGINT)
+        time.sleep(0.1)
+    process.wait(timeout=15)
+    took = time.monotonic() - pressed
     assert process.returncode == 130
     assert took < 5  # the solver noticed, or was left behind after a grace second (exact figures: the benchmark)
     said = rest(stderr)

@@ -18,18 +18,29 @@ from millplan.storage.store import open_store
 from tests import workers
 from tests.plants import PLAN_MONTH, tiny_plant
 
+pytestmark = pytest.mark.both_backends  # see tests/conftest.py
+
 PROCESSES = 4
-spawn = multiprocessing.get_context("spawn")  # no store connection is inherited by a child
+forkserver = multiprocessing.get_context(
+    "forkserver"
+)  # a fresh server forks the children: no store connection inherited
+forkserver.set_forkserver_preload(["tests.workers"])  # millplan imported once, not by every child
 
 
 def _run_all(target, argument_lists) -> list[tuple[str, str]]:
-    barrier, results = spawn.Barrier(len(argument_lists)), spawn.Queue()
-    processes = [spawn.Process(target=target, args=(*args, barrier, results)) for args in argument_lists]
-    for process in processes:
-        process.start()
-    outcomes = [results.get(timeout=120) for _ in processes]
-    for process in processes:
-        process.join(timeout=60)
+    barrier, results = forkserver.Barrier(len(argument_lists)), forkserver.Queue()
+    processes = [forkserver.Process(target=target, args=(*args, barrier, results)) for args in argument_lists]
+    try:
+        for process in processes:
+            process.start()
+        outcomes = [results.get(timeout=120) for _ in processes]
+        for process in processes:
+            process.join(timeout=60)
+    finally:  # a failing or interrupted test leaves no worker behind
+        for process in processes:
+            if process.is_alive():
+                process.kill()
+                process.join()
     assert not [text for kind, text in outcomes if kind == "error"]
     return outcomes
 

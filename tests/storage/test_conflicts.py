@@ -1,6 +1,6 @@
 """Conflicts over key-account dates: opened by every plan, closed when no longer short,
-resolved by the product-line manager (force in, later month, escalate) — on SQLite and
-PostgreSQL. The arithmetic is in tests/levers.py."""
+resolved by the product-line manager (force in, later month, escalate) — on SQLite (and PostgreSQL where
+the dialects differ). The arithmetic is in tests/levers.py."""
 
 from __future__ import annotations
 
@@ -68,6 +68,7 @@ def test_force_in_dry_run_shows_what_it_displaces_and_saves_nothing(short):
     assert conflicts.conflicts(store)[0].state is ConflictState.OPEN
 
 
+@pytest.mark.both_backends
 def test_force_in_locks_the_position_and_the_replan_opens_the_displaced_ones_conflict(short):
     store, _, conflict = short
     forced = conflicts.force_in(store, conflict.id, login="plm")
@@ -177,6 +178,7 @@ def test_the_sales_manager_is_notified_once_per_conflict_event(short):
     assert notices("petrov") == []
 
 
+@pytest.mark.both_backends
 def test_two_resolutions_at_once_one_wins(short):
     import threading
 

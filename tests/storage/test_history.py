@@ -1,5 +1,5 @@
-"""The audit history as people read it (:func:`millplan.core.views.history.history`), on SQLite and
-PostgreSQL: a position's history holds the revisions' edits of it; ids read as names,
+"""The audit history as people read it (:func:`millplan.core.views.history.history`), on SQLite (and PostgreSQL where
+the dialects differ): a position's history holds the revisions' edits of it; ids read as names,
 logins as users' names, times in the plant's zone."""
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ def edited(store):
     return store
 
 
+@pytest.mark.both_backends
 def test_a_positions_history_holds_each_revisions_edits_of_it_newest_first(edited):
     rows = audit.history(edited, "D1#1")
     assert [(r.entry.action, r.entry.object_key) for r in rows] == [
@@ -114,6 +115,7 @@ def test_a_mills_hours_name_the_mill_by_its_code(edited):
     assert ids == {"mill": {1: "M1", 2: "M2"}} and people == {"plm": "Line Manager", "gone": "gone"}
 
 
+@pytest.mark.both_backends
 def test_times_are_the_plants_and_documents_keep_utc(edited, monkeypatch):
     monkeypatch.setenv("MILLPLAN_TIMEZONE", "Asia/Yekaterinburg")  # UTC+5 all year
     row = audit.history(edited, "D4")[0]

@@ -1,4 +1,4 @@
-"""The horizon plan in the store, on SQLite and PostgreSQL: options, forecast and shadow
+"""The horizon plan in the store, on SQLite (and PostgreSQL where the dialects differ): options, forecast and shadow
 prices kept with the revision and copied to the next; stability against the approved
 revision; a norm band's conversion cost; an overdue key account made late, with the plan
 month's reason for its sales manager; migration 0005 on a filled store."""
@@ -33,6 +33,7 @@ def plant(store):
     return store
 
 
+@pytest.mark.both_backends
 def test_options_forecast_and_prices_are_kept_and_copied_to_the_next_revision(plant):
     [outcome] = planning.plan(
         plant, M0, login="plm", options={"horizon": 2, "min_lot": {"M2": 10.0}, "lateness_penalty": Decimal(3000)}
@@ -122,6 +123,7 @@ def _run(engine, verb: str, target: str) -> None:
         getattr(command, verb)(config, target)
 
 
+@pytest.mark.both_backends
 def test_migration_0005_keeps_every_row_both_ways(store_url):
     engine = make_engine(store_url)
     _run(engine, "upgrade", "0004")

@@ -1,5 +1,5 @@
 """The assignment's life cycle with roles: draft → in review → approved, re-approval after a
-change, conflicts and escalations blocking approval, stale drafts — on SQLite and PostgreSQL."""
+change, conflicts and escalations blocking approval, stale drafts — on SQLite (and PostgreSQL where the dialects differ)."""
 
 from __future__ import annotations
 
@@ -35,6 +35,7 @@ def _actions(store, key=KEY):
         return [e.action for e in reversed(repo.audit.audit_entries(key))]
 
 
+@pytest.mark.both_backends
 def test_the_line_manager_submits_then_approves(drafted):
     submitted = assignments.submit(drafted, PLAN_MONTH, "L", login="plm")
     assert submitted.state is AssignmentState.IN_REVIEW and submitted.submitted_by == "plm"
@@ -99,6 +100,7 @@ def test_the_planner_may_not_approve_and_the_line_manager_of_another_line_neithe
     assert assignments.approve(drafted, PLAN_MONTH, "L", login="director").approved_by == "director"
 
 
+@pytest.mark.both_backends
 def test_a_change_after_approval_opens_a_re_approval_while_the_approved_stays_in_force(drafted):
     assignments.submit(drafted, PLAN_MONTH, "L", login="plm")
     approved = assignments.approve(drafted, PLAN_MONTH, "L", login="plm")
@@ -196,6 +198,7 @@ def test_open_escalations_block_approval_through_a_conflict_or_a_request(drafted
         assignments.approve(drafted, PLAN_MONTH, "L", login="plm")
 
 
+@pytest.mark.both_backends
 def test_a_re_approval_round_with_the_director_needs_his_approval(drafted):
     assignments.submit(drafted, PLAN_MONTH, "L", login="plm")
     with drafted.unit_of_work() as repo:
@@ -207,6 +210,7 @@ def test_a_re_approval_round_with_the_director_needs_his_approval(drafted):
     assert assignments.approve(drafted, PLAN_MONTH, "L", login="director").state is AssignmentState.APPROVED
 
 
+@pytest.mark.both_backends
 def test_the_planner_changes_hours_and_the_draft_is_stale_until_re_planned(drafted):
     assignments.submit(drafted, PLAN_MONTH, "L", login="plm")
     change = capacity.set_hours(drafted, "M1", PLAN_MONTH, 50, login="planner", reason="roll change")

@@ -40,6 +40,7 @@ def test_horizon_lays_booked_hours_over_the_calendar_from_today(one_mill):
     assert report.horizons["M1"].until == date(2027, 2, 8)
 
 
+@pytest.mark.both_backends
 def test_load_table_without_assignment_books_due_tonnes_on_their_best_mill(one_mill):
     report = load.mill_load(one_mill, today=TODAY)
     assert report.months == tuple(Month(2027, 1).range(6))

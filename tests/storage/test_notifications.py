@@ -1,5 +1,5 @@
 """Notifications: once per event, inbox reading, and the news sales managers get when a
-draft or revision removes, cuts or moves their positions — on SQLite and PostgreSQL."""
+draft or revision removes, cuts or moves their positions — on SQLite (and PostgreSQL where the dialects differ)."""
 
 from __future__ import annotations
 
@@ -56,6 +56,7 @@ def _outbox(store):
         ).all()
 
 
+@pytest.mark.both_backends
 def test_same_event_twice_gives_one_notification_and_one_email(store):
     add_user(store, "ivanov", "Иванов А. С.", email="ivanov@plant.example")
     assert _notify(store) is True
@@ -84,6 +85,7 @@ def test_one_event_for_two_managers_reaches_both(store):
     assert len({r.message_id for r in rows}) == 2
 
 
+@pytest.mark.both_backends
 def test_racing_writers_leave_one_notification(store_url):
     # Two stores (two engines, two connections) write the same event at the same moment;
     # the unique constraint with ON CONFLICT DO NOTHING lets exactly one insert win.
@@ -108,6 +110,7 @@ def test_racing_writers_leave_one_notification(store_url):
         s.dispose()
 
 
+@pytest.mark.both_backends
 def test_notification_and_email_are_written_together_or_not_at_all(store):
     add_user(store, "ivanov", "Иванов", email="ivanov@plant.example")
     with pytest.raises(RuntimeError):
@@ -119,6 +122,7 @@ def test_notification_and_email_are_written_together_or_not_at_all(store):
     assert notifications.inbox(store, "ivanov") == [] and _outbox(store) == []
 
 
+@pytest.mark.both_backends
 def test_inbox_newest_first_unread_and_mark_read(store):
     for n in range(3):
         _notify(store, event=f"e{n}", subject=f"news {n}")
@@ -173,6 +177,7 @@ def _latest(store):
     return notifications.inbox(store, "ivanov")[0]
 
 
+@pytest.mark.both_backends
 def test_first_draft_tells_the_manager_once_listing_every_position_with_its_reason(plant_with_manager):
     store = plant_with_manager
     new, draft = _plan_and_notify(store)
@@ -361,6 +366,7 @@ def test_events_do_not_depend_on_the_draft_version():
     )
 
 
+@pytest.mark.both_backends
 def test_migration_0002_keeps_existing_users(store_url):
     engine = make_engine(store_url)
     config = migrate.alembic_config()
@@ -394,6 +400,7 @@ def test_a_deal_without_sales_manager_tells_nobody_and_bad_calls_are_refused(sto
             notifications.notify(repo, login="", event="e", kind="k", subject="s", body="b", object_key="o", by=None)
 
 
+@pytest.mark.both_backends
 def test_migration_0006_keeps_notifications_and_what_they_told(store_url):
     engine = make_engine(store_url)
     config = migrate.alembic_config()

@@ -1,6 +1,6 @@
 """The e-mail outbox against a real SMTP server on localhost (aiosmtpd): sent once, marked
 sent only when accepted, retried with back-off while the server is down or answers 4xx,
-failed after repeated 5xx — on SQLite and PostgreSQL."""
+failed after repeated 5xx — on SQLite (and PostgreSQL where the dialects differ)."""
 
 from __future__ import annotations
 
@@ -63,6 +63,7 @@ def rows(store):
         ).all()
 
 
+@pytest.mark.both_backends
 def test_a_message_is_delivered_with_recipient_subject_and_message_id_then_marked_sent(queued, smtp):
     report = outbox.deliver(queued, settings(smtp.port), now=T0)
     assert (report.sent, report.deferred, report.failed) == (1, 0, 0)
@@ -81,6 +82,7 @@ def test_delivering_twice_sends_once(queued, smtp):
     assert again.sent == 0 and len(smtp.received) == 1
 
 
+@pytest.mark.both_backends
 def test_server_down_keeps_the_message_pending_with_back_off_then_sends_it_once_back(queued):
     port = free_port()  # nothing listens here yet
     down = outbox.deliver(queued, settings(port), now=T0)
@@ -111,6 +113,7 @@ def test_every_message_waits_while_the_server_is_down(queued):
     assert [(r.status, r.attempts) for r in rows(queued)] == [("pending", 1), ("pending", 1)]
 
 
+@pytest.mark.both_backends
 def test_temporary_refusal_is_retried_and_permanent_refusals_fail(queued, smtp):
     smtp.replies = ["451 4.3.0 try again later"]
     first = outbox.deliver(queued, settings(smtp.port), now=T0)
@@ -159,6 +162,7 @@ def test_a_refused_sender_is_the_servers_setup_and_never_fails_a_message(queued,
     assert (state, attempts) == ("pending", outbox.FAIL_AFTER + 1)
 
 
+@pytest.mark.both_backends
 def test_two_deliverers_at_once_send_each_message_exactly_once(store_url):
     store = open_store(store_url)
     add_user(store, "ivanov", "Иванов", email=ADDRESS)
@@ -188,6 +192,7 @@ def test_two_deliverers_at_once_send_each_message_exactly_once(store_url):
         s.dispose()
 
 
+@pytest.mark.both_backends
 def test_a_stale_claim_returns_to_pending_and_is_sent(queued, smtp):
     with queued.unit_of_work() as repo:  # a deliverer claimed it and died
         assert repo.mailbox.claim(1, "dead", T0) is not None
@@ -229,6 +234,7 @@ def test_settings_from_environment():
         outbox.SmtpSettings.from_env({"MILLPLAN_SMTP_HOST": "h", "MILLPLAN_SMTP_STARTTLS": "maybe"})
 
 
+@pytest.mark.both_backends
 def test_a_claimed_message_cannot_be_claimed_again(queued):
     with queued.unit_of_work() as repo:
         first = repo.mailbox.claim(1, "first", T0)
@@ -240,6 +246,7 @@ def test_a_claimed_message_cannot_be_claimed_again(queued):
     assert rows(queued)[0].status == "sending"
 
 
+@pytest.mark.both_backends
 def test_failed_messages_can_be_queued_again(queued, smtp):
     smtp.refused_recipients.add(ADDRESS)
     at = T0

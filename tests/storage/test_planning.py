@@ -1,5 +1,5 @@
 """Planning through the store: eligibility, the lexicographic optimum, reasons, locks,
-exclusions and approval — on SQLite and PostgreSQL."""
+exclusions and approval — on SQLite (and PostgreSQL where the dialects differ)."""
 
 from __future__ import annotations
 
@@ -33,6 +33,7 @@ def _tonnes(assignment, ref, mill=None):
     return sum(l.tonnes for l in assignment.lines if l.position_ref == ref and (mill is None or l.mill_code == mill))
 
 
+@pytest.mark.both_backends
 def test_plan_reaches_the_hand_computed_optimum(planned):
     # Key tonnes first: D1#1 (700 t) is planned whole. Then margin: D2#1 (49 000 RUB/t,
     # only on M1) takes what M1 has left; M2 (200 t) goes to D1#1, which earns more there
@@ -131,6 +132,7 @@ def test_locks_beyond_capacity_are_explained_not_solved(planned):
     assert caught.value.exit_code == 3
 
 
+@pytest.mark.both_backends
 def test_approval_freezes_and_the_next_plan_opens_a_new_revision(planned):
     # the life cycle: approval needs the revision in review; after it, a re-plan opens
     # revision 2 in re-approval (a hand edit does too: see test_lifecycle.py)
@@ -185,6 +187,7 @@ def test_past_months_and_empty_stores_are_refused(store):
         planning.plan(store, PLAN_MONTH, login="plm", solver="glpk", first_horizon=1)
 
 
+@pytest.mark.both_backends
 def test_a_line_that_fails_saves_nothing_for_any_line(store):
     tiny_plant(store)
     with store.unit_of_work() as repo:  # a second line whose only mill has a lock it cannot hold
@@ -238,6 +241,7 @@ def test_a_newer_draft_of_an_approved_month_still_counts_against_the_next(planne
     assert _tonnes(following.assignment, "D2#1") == pytest.approx(100)  # 500 t are in revision 1
 
 
+@pytest.mark.both_backends
 def test_an_edit_made_while_the_solver_ran_is_not_overwritten(planned, monkeypatch):
     store, _ = planned
     solve = prioritiser.solve
@@ -266,6 +270,7 @@ def test_a_lock_is_cut_to_what_is_left_to_make(planned):
     assert any("cut from 700.0 t to 50.0 t" in note for note in outcome.notes)
 
 
+@pytest.mark.both_backends
 def test_approval_refuses_stale_changed_or_double_booked_drafts(planned):
     store, first = planned
     seen = (first.assignment.id, first.assignment.version)

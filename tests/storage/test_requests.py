@@ -1,5 +1,5 @@
 """Sales managers' requests on their own positions, answered by the product-line manager
-— on SQLite and PostgreSQL. The arithmetic is in tests/levers.py."""
+— on SQLite (and PostgreSQL where the dialects differ). The arithmetic is in tests/levers.py."""
 
 from __future__ import annotations
 
@@ -67,6 +67,7 @@ def test_a_justification_and_a_planned_month_are_required(drafted):
         requests.request_priority(store, "D5#1", raise_=True, login="ivanov", why="due later")
 
 
+@pytest.mark.both_backends
 def test_granting_a_raise_sets_priority_locks_it_in_and_replans(drafted):
     store, draft = drafted
     request = requests.request_priority(store, "D6#1", raise_=True, login="ivanov", why="stops").request
@@ -169,6 +170,7 @@ def test_an_answer_on_a_stale_read_is_refused(drafted):
         requests.refuse(store, request.id, login="plm", reason="no", seen_version=request.version)
 
 
+@pytest.mark.both_backends
 def test_two_people_answering_at_once_one_wins(drafted):
     store, _ = drafted
     request = requests.request_priority(store, "D6#1", raise_=True, login="ivanov", why="stops").request
@@ -205,6 +207,7 @@ def test_two_people_answering_at_once_one_wins(drafted):
         )
 
 
+@pytest.mark.both_backends
 def test_a_reapproval_round_pulls_the_director_in(drafted):
     store, draft = drafted
     raised = requests.request_reapproval(store, PLAN_MONTH, "L", login="ivanov", why="prices changed")
@@ -227,6 +230,7 @@ def test_a_reapproval_round_pulls_the_director_in(drafted):
     assert decided.escalation.outcome == "round_decided"
 
 
+@pytest.mark.both_backends
 def test_requests_mine_lists_a_managers_own_and_a_line_managers_lines(drafted):
     store, _ = drafted
     request = requests.request_priority(store, "D6#1", raise_=True, login="ivanov", why="stops").request

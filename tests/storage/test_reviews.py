@@ -1,5 +1,5 @@
 """The planner's review (agree, object with a reason, the line manager's answer), and the
-whole approval cycle with every role — on SQLite and PostgreSQL."""
+whole approval cycle with every role — on SQLite (and PostgreSQL where the dialects differ)."""
 
 from __future__ import annotations
 
@@ -47,6 +47,7 @@ def test_only_the_planner_reviews(drafted, login):
     assert reviews.reviews(store, PLAN_MONTH, "L") == []
 
 
+@pytest.mark.both_backends
 def test_an_objection_is_answered_by_the_line_manager_once(drafted):
     store, _ = drafted
     objection = reviews.object_to(store, "D2#1", PLAN_MONTH, "L", login="planner", reason="week 3 only")
@@ -75,6 +76,7 @@ def test_approving_over_an_open_objection_needs_a_reason(drafted):
         reviews.agree(store, PLAN_MONTH, "L", login="planner")
 
 
+@pytest.mark.both_backends
 def test_the_whole_cycle_with_every_role(drafted):
     store, _ = drafted
     # the draft left a key-account position short: a conflict opened by itself
@@ -115,6 +117,7 @@ def test_the_whole_cycle_with_every_role(drafted):
     assert actions == ["reopened", "director_required", "submitted", "refused", "approved"]  # refused: plm's try
 
 
+@pytest.mark.both_backends
 def test_migration_0004_adds_answers_to_stored_reviews_and_back(store_url):
     import sqlalchemy as sa
     from alembic import command

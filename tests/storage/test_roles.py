@@ -58,6 +58,7 @@ def test_refusal_names_who_may_and_is_audited_once(staffed):
     )
 
 
+@pytest.mark.both_backends
 def test_a_refusal_inside_a_unit_of_work_survives_its_rollback(staffed):
     with pytest.raises(Forbidden):
         with staffed.unit_of_work() as repo:
@@ -140,6 +141,7 @@ def test_every_action_has_a_rule():
     assert set(RULES) == set(Action)
 
 
+@pytest.mark.both_backends
 def test_a_user_changed_meanwhile_is_not_overwritten(staffed):
     # an admin's screen shows plm at version 1; another admin changes him first
     users.set_role(staffed, "plm", Role.LINE_MANAGER, ("L",), by="admin", email="plm@plant.example")

@@ -17,6 +17,8 @@ from millplan.storage import migrate
 from millplan.storage.store import open_store
 from tests.plants import tiny_plant
 
+pytestmark = pytest.mark.both_backends  # see tests/conftest.py
+
 
 def test_migrations_build_exactly_the_models_schema(store):
     assert migrate.current_revision(store.engine) == migrate.head_revision()

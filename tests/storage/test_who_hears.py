@@ -1,5 +1,5 @@
 """Everyone who must act is told, once: one message per person per event, listing all his
-positions, naming who acted — on SQLite and PostgreSQL.
+positions, naming who acted — on SQLite (and PostgreSQL where the dialects differ).
 
 The plants are tests/plants.py's ``tiny_plant`` with :data:`tests.plants.STAFF`, the
 conflict plant of tests/levers.py (D6#1 100 t short), and tests/crowded.py's plant of
@@ -40,6 +40,7 @@ def _kinds(store, login):
 # -- one message per person per event ----------------------------------------------------
 
 
+@pytest.mark.both_backends
 def test_a_plan_gives_each_manager_one_message_per_line_listing_all_his_positions(store):
     crowded_plant(store)
     planning.plan(store, PLAN_MONTH, login="plm", first_horizon=1)
@@ -88,6 +89,7 @@ def test_a_re_plan_tells_only_what_is_new(store):
     assert [i.ref for i in newest.items] == ["IL6#1"] and "IL5#1" in {i.ref for i in first.items}
 
 
+@pytest.mark.both_backends
 def test_two_writers_telling_the_same_news_leave_one_message(store_url):
     stores = [open_store(store_url) for _ in range(2)]
     news = [
@@ -194,6 +196,7 @@ def test_the_planner_hears_her_objection_answered_and_the_revision_approved(stor
 
 
 @pytest.mark.parametrize("accept", [True, False])
+@pytest.mark.both_backends
 def test_the_sales_manager_hears_his_deal_accepted_or_rejected(store, accept):
     tiny_plant(store)  # D4 waits for acceptance; its sales manager is Иванов А. С.
     staff(store)
@@ -259,6 +262,7 @@ def test_news_waits_while_two_users_share_the_name_and_goes_to_the_one_left_with
     assert notifications.inbox(store, "ivanov3") == []
 
 
+@pytest.mark.both_backends
 def test_news_under_several_spellings_is_handed_over_once_per_event(store):
     with store.unit_of_work() as repo:
         for login, event in (

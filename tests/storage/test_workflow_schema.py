@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 from alembic import command
 
 from millplan.storage import migrate
 from millplan.storage.engine import make_engine
 from millplan.storage.store import open_store
+
+pytestmark = pytest.mark.both_backends  # see tests/conftest.py
 
 
 def _run(engine, verb: str, target: str) -> None:

@@ -8,6 +8,7 @@ unit tests. The stores here are SQLite files: "exactly as before" compares their
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
@@ -42,9 +43,11 @@ def shared_portfolio() -> Path:
 
 
 @pytest.fixture
-def import_store(tmp_path):
-    """An empty store in a SQLite file of its own."""
-    store = open_store("sqlite:///" + str(tmp_path / "import.sqlite"))
+def import_store(tmp_path, migrated_sqlite):
+    """An empty store in a SQLite file of its own (a copy of the migrated one, tests/conftest.py)."""
+    file = tmp_path / "import.sqlite"
+    shutil.copyfile(migrated_sqlite, file)
+    store = open_store(f"sqlite:///{file}")
     yield store
     store.dispose()
 

@@ -8,7 +8,6 @@ seconds where it would otherwise run for half a minute or more.
 from __future__ import annotations
 
 import random
-import subprocess
 import threading
 import time
 
@@ -88,16 +87,16 @@ def test_the_deadline_watched_is_the_current_one_only_inside():
     assert current() is None
 
 
-def test_cancel_raises_at_the_next_check_and_kills_adopted_processes_even_late():
+def test_cancel_raises_at_the_next_check_and_kills_adopted_processes_even_late(start_process):
     deadline = Deadline()
     deadline.check()  # not cancelled: nothing happens
-    running = subprocess.Popen(["sleep", "60"])
+    running = start_process(["sleep", "60"])
     deadline.adopt(running)
     deadline.cancel()
     assert running.poll() is not None  # killed (and reaped) by cancel
     with pytest.raises(Cancelled):
         deadline.check()
-    late = subprocess.Popen(["sleep", "60"])
+    late = start_process(["sleep", "60"])
     deadline.adopt(late)  # a solver started after the cancel is killed at once
     assert late.poll() is not None
 
