@@ -1,7 +1,7 @@
 """Translation of user-facing text (gettext, domain ``millplan``).
 
 Every string a person reads is written in English in the code and wrapped in ``_()``;
-catalogues go in ``core/locale/<lang>/LC_MESSAGES/millplan.mo`` (extract with
+catalogues go in ``core/domain/locale/<lang>/LC_MESSAGES/millplan.mo`` (extract with
 ``pybabel extract -F babel.cfg -o millplan.pot .``). With no catalogue for the user's
 language, the English text is shown.
 """

@@ -18,6 +18,7 @@ from millplan.core.domain.model import Assignment, AssignmentState, Role, parse_
 from millplan.core.domain.months import Month
 from millplan.core.domain.notices import Item
 from millplan.core.domain.numbers import grouped
+from millplan.core.domain.states import state_label
 from millplan.core.mail import notifications
 from millplan.core.planning.inputs import booked_elsewhere
 from millplan.core.planning.run import with_hours
@@ -61,7 +62,9 @@ def submit(
         if seen is not None:
             repo.assignments.check_unchanged(month, product_line, seen)
         if latest.state in (AssignmentState.IN_REVIEW, AssignmentState.APPROVED):
-            raise StateError(f"{month} {product_line} revision {latest.revision} is already {_state(latest)}")
+            raise StateError(
+                f"{month} {product_line} revision {latest.revision} is already {state_label(latest.state)}"
+            )
         _refuse_unready(repo, latest)
         submitted = repo.assignments.submit(latest, login)
         notifications.notify_role(
@@ -121,7 +124,7 @@ def approve(
                 if latest.state.editable
                 else "run the prioritiser to open the next revision"
             )
-            raise StateError(f"{where} is {_state(latest)}, not in review: {hint}")
+            raise StateError(f"{where} is {state_label(latest.state)}, not in review: {hint}")
         _refuse_unready(repo, latest)
         conflicts, escalations = repo.assignments.open_issues(latest)
         if conflicts or escalations:
@@ -219,10 +222,6 @@ def _announce(repo: UnitOfWork, approved: Assignment) -> None:
             object_key=approved.key,
             by=approved.approved_by,
         )
-
-
-def _state(assignment: Assignment) -> str:
-    return assignment.state.value.replace("_", " ")
 
 
 def _refuse_unready(repo: UnitOfWork, revision: Assignment) -> None:

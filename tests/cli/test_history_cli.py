@@ -7,6 +7,7 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 from millplan import cli
+from millplan.commands import common
 from millplan.core.planning import run as planning
 from millplan.core.workflow import assignments
 from millplan.storage.store import open_store
@@ -22,9 +23,8 @@ def test_the_table_reads_names_and_a_positions_edits(tmp_path, monkeypatch):
     assignments.set_locked(store, PLAN_MONTH, "L", "D2#1", True, login="plm")  # its 500 t on M1
     assignments.set_excluded(store, PLAN_MONTH, "L", "D2#1", True, login="plm", reason="client waits")
     store.dispose()
-    monkeypatch.setattr(
-        cli, "out", Console(highlight=False, markup=False, width=200)
-    )  # one line a row, to read it whole
+    # one line a row, to read it whole: tables are rendered by commands.common's console
+    monkeypatch.setattr(common, "out", Console(highlight=False, markup=False, width=200))
     deal = CliRunner().invoke(cli.app, ["--db", url, "history", "--object", "D2"])
     assert deal.exit_code == 0, deal.stderr
     assert "When (plant time)" in deal.stdout
