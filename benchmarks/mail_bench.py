@@ -28,8 +28,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from millplan.core.demo import generate  # noqa: E402
-from millplan.core.domain.model import Role, User  # noqa: E402
 from millplan.core.domain.months import Month  # noqa: E402
+from millplan.core.domain.people import Role, User
 from millplan.core.importing.mills import import_mills  # noqa: E402
 from millplan.core.importing.portfolio import import_portfolio  # noqa: E402
 from millplan.core.mail import (

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from millplan.core.access.permissions import Action, Actor, actor, actor_in, require
 from millplan.core.domain.errors import InvalidInput, NotFound, StateError
-from millplan.core.domain.model import Role, User
+from millplan.core.domain.people import Role, User
 from millplan.core.mail.notifications import hand_waiting
 from millplan.storage.store import Store
 from millplan.storage.unit_of_work import UnitOfWork

@@ -25,13 +25,15 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
 from typing import NamedTuple
 
+from millplan.core.domain.assignment import Assignment
 from millplan.core.domain.errors import InvalidInput, NotFound
 from millplan.core.domain.i18n import _
-from millplan.core.domain.model import Assignment, Position, Role
 from millplan.core.domain.months import Month
 from millplan.core.domain.names import name_key
 from millplan.core.domain.notices import Item, MailState, Notification
 from millplan.core.domain.numbers import grouped
+from millplan.core.domain.people import Role
+from millplan.core.domain.portfolio import Position
 from millplan.solver.prioritiser import MIN_TONNES
 from millplan.storage.store import Store
 from millplan.storage.unit_of_work import UnitOfWork

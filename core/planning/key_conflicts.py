@@ -20,10 +20,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from decimal import Decimal
 
+from millplan.core.domain.assignment import Assignment
 from millplan.core.domain.i18n import _
-from millplan.core.domain.model import Assignment, Plant, Position
 from millplan.core.domain.notices import Item
 from millplan.core.domain.numbers import grouped
+from millplan.core.domain.plant import Plant
+from millplan.core.domain.portfolio import Position
 from millplan.core.domain.workflow import (
     Conflict,
     ConflictState,

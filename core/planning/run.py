@@ -30,9 +30,10 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from millplan.core.access.permissions import Action, actor_in, require
+from millplan.core.domain.assignment import Assignment, AssignmentLine, AssignmentState, Exclusion
 from millplan.core.domain.errors import NotFound
-from millplan.core.domain.model import Assignment, AssignmentLine, AssignmentState, Exclusion, Plant
 from millplan.core.domain.months import Month
+from millplan.core.domain.plant import Plant
 from millplan.core.mail import notifications
 from millplan.core.planning.inputs import check_month, line_inputs, option_changes, plant_with_mills
 from millplan.core.planning.key_conflicts import conflict_news, sync_conflicts

@@ -12,12 +12,14 @@ what is checked here, through :mod:`millplan.core.access.permissions`.
 from __future__ import annotations
 
 from millplan.core.access.permissions import Action, actor_in, require
+from millplan.core.domain.assignment import Assignment, AssignmentState
 from millplan.core.domain.errors import InvalidInput, NotFound, StateError
 from millplan.core.domain.i18n import _
-from millplan.core.domain.model import Assignment, AssignmentState, Role, parse_position_ref
 from millplan.core.domain.months import Month
 from millplan.core.domain.notices import Item
 from millplan.core.domain.numbers import grouped
+from millplan.core.domain.people import Role
+from millplan.core.domain.portfolio import parse_position_ref
 from millplan.core.mail import notifications
 from millplan.core.planning.inputs import booked_elsewhere
 from millplan.core.planning.run import with_hours

@@ -16,10 +16,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from millplan.core.access.permissions import Action, actor, require
+from millplan.core.domain.assignment import Assignment
 from millplan.core.domain.errors import ChangedMeanwhile, InvalidInput
 from millplan.core.domain.i18n import _
-from millplan.core.domain.model import Assignment, Role
 from millplan.core.domain.months import Month
+from millplan.core.domain.people import Role
 from millplan.core.domain.workflow import Conflict, ConflictState, Escalation, EscalationState, Outcome
 from millplan.core.mail.notifications import notify_role, person
 from millplan.core.planning.line_plan import Change

@@ -30,11 +30,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from millplan.core.access.permissions import Action, Actor, actor, require
+from millplan.core.domain.assignment import Assignment, AssignmentState
 from millplan.core.domain.errors import ChangedMeanwhile, InvalidInput, NotFound, StateError
 from millplan.core.domain.i18n import _
-from millplan.core.domain.model import Assignment, AssignmentState, Position, Role, parse_position_ref
 from millplan.core.domain.months import Month
 from millplan.core.domain.numbers import grouped
+from millplan.core.domain.people import Role
+from millplan.core.domain.portfolio import Position, parse_position_ref
 from millplan.core.domain.workflow import ConflictState, Escalation, Request, RequestKind, RequestState
 from millplan.core.mail.notifications import notify, notify_role, person
 from millplan.core.planning.line_plan import Change

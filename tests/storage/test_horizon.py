@@ -12,7 +12,7 @@ import pytest
 import sqlalchemy as sa
 from alembic import command
 
-from millplan.core.domain.model import Role, User
+from millplan.core.domain.people import Role, User
 from millplan.core.importing.mills import import_mills
 from millplan.core.mail import notifications
 from millplan.core.planning import run as planning

@@ -8,8 +8,9 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
+from millplan.core.domain.assignment import AssignmentState
 from millplan.core.domain.errors import Forbidden, InvalidInput, NotFound, StateError
-from millplan.core.domain.model import AssignmentState, Role, User
+from millplan.core.domain.people import Role, User
 from millplan.core.importing.mills import import_mills
 from millplan.core.importing.portfolio import import_portfolio
 from millplan.core.mail import notifications

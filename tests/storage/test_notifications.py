@@ -12,20 +12,13 @@ import pytest
 import sqlalchemy as sa
 from alembic import command
 
+from millplan.core.domain.assignment import Assignment, AssignmentLine, AssignmentState, Exclusion
 from millplan.core.domain.errors import InvalidInput, NotFound
-from millplan.core.domain.model import (
-    Assignment,
-    AssignmentLine,
-    AssignmentState,
-    DealStatus,
-    Exclusion,
-    Position,
-    Role,
-    User,
-)
 from millplan.core.domain.months import Month
 from millplan.core.domain.names import name_key
 from millplan.core.domain.notices import Item
+from millplan.core.domain.people import Role, User
+from millplan.core.domain.portfolio import DealStatus, Position
 from millplan.core.mail import notifications
 from millplan.core.planning import run as planning
 from millplan.core.workflow import assignments

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from millplan.core.domain.assignment import AssignmentState
 from millplan.core.domain.errors import ChangedMeanwhile, Forbidden, InvalidInput, NotFound, StateError
-from millplan.core.domain.model import AssignmentState
 from millplan.core.domain.workflow import ConflictState
 from millplan.core.workflow import assignments, conflicts, escalations, requests, reviews
 from tests.levers import conflict_plant

@@ -15,8 +15,8 @@ import sqlalchemy as sa
 from sqlmodel import select
 
 from millplan.core.access import users
-from millplan.core.domain.model import Role, User
 from millplan.core.domain.notices import Item
+from millplan.core.domain.people import Role, User
 from millplan.core.mail import notifications
 from millplan.core.planning import capacity
 from millplan.core.planning import run as planning

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 
-from millplan.core.domain.model import AssignmentState
+from millplan.core.domain.assignment import AssignmentState
 from millplan.core.domain.workflow import ConflictState, EscalationState, RequestKind, RequestState
 from millplan.core.mail import notifications
 from millplan.core.planning import run as planning
