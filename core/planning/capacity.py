@@ -13,7 +13,8 @@ from millplan.core.domain.months import Month
 from millplan.core.domain.numbers import grouped
 from millplan.core.domain.people import Role
 from millplan.core.domain.plant import Plant
-from millplan.core.mail.notifications import notify_role, person
+from millplan.core.mail.notify import notify_role
+from millplan.core.mail.recipients import person
 from millplan.storage.store import Store
 from millplan.storage.unit_of_work import UnitOfWork
 

@@ -22,7 +22,8 @@ from millplan.core.domain.i18n import _
 from millplan.core.domain.months import Month
 from millplan.core.domain.numbers import grouped
 from millplan.core.domain.workflow import Conflict, ConflictState, Escalation
-from millplan.core.mail.notifications import manager_login, notify, person
+from millplan.core.mail.notify import notify
+from millplan.core.mail.recipients import manager_login, person
 from millplan.core.planning.key_conflicts import CONFLICT_KIND
 from millplan.core.planning.line_plan import Change
 from millplan.core.planning.whatif import WhatIf, replan, what_if

@@ -22,7 +22,8 @@ from millplan.core.domain.i18n import _
 from millplan.core.domain.months import Month
 from millplan.core.domain.people import Role
 from millplan.core.domain.workflow import Conflict, ConflictState, Escalation, EscalationState, Outcome
-from millplan.core.mail.notifications import notify_role, person
+from millplan.core.mail.notify import notify_role
+from millplan.core.mail.recipients import person
 from millplan.core.planning.line_plan import Change
 from millplan.core.planning.whatif import WhatIf, replan
 from millplan.core.workflow.conflicts import check_later, resolve

@@ -38,7 +38,8 @@ from millplan.core.domain.numbers import grouped
 from millplan.core.domain.people import Role
 from millplan.core.domain.portfolio import Position, parse_position_ref
 from millplan.core.domain.workflow import ConflictState, Escalation, Request, RequestKind, RequestState
-from millplan.core.mail.notifications import notify, notify_role, person
+from millplan.core.mail.notify import notify, notify_role
+from millplan.core.mail.recipients import person
 from millplan.core.planning.line_plan import Change
 from millplan.core.planning.whatif import WhatIf, replan, what_if
 from millplan.core.workflow.conflicts import resolve

@@ -18,7 +18,8 @@ from millplan.core.domain.months import Month
 from millplan.core.domain.people import Role
 from millplan.core.domain.portfolio import parse_position_ref
 from millplan.core.domain.workflow import Review
-from millplan.core.mail.notifications import notify, notify_role, person
+from millplan.core.mail.notify import notify, notify_role
+from millplan.core.mail.recipients import person
 from millplan.storage.store import Store
 from millplan.storage.unit_of_work import UnitOfWork
 

@@ -10,7 +10,7 @@ import pytest
 
 from millplan.core.domain.errors import ChangedMeanwhile, Forbidden, InvalidInput, NotFound, StateError
 from millplan.core.domain.workflow import ConflictState, RequestKind, RequestState
-from millplan.core.mail import notifications
+from millplan.core.mail.inbox import inbox
 from millplan.core.planning import run as planning
 from millplan.core.workflow import escalations, requests
 from millplan.core.workflow.conflicts import conflicts
@@ -239,14 +239,14 @@ def test_requests_mine_lists_a_managers_own_and_a_line_managers_lines(drafted):
 
 def test_the_sales_manager_is_notified_once_of_each_answer(drafted):
     store, _ = drafted
-    before = {n.id for n in notifications.inbox(store, "ivanov")}  # the conflict the plan opened
+    before = {n.id for n in inbox(store, "ivanov")}  # the conflict the plan opened
     first = requests.request_priority(store, "D6#1", raise_=True, login="ivanov", why="stops").request
     second = requests.request_priority(store, "D1#1", raise_=False, login="ivanov", why="can wait").request
     requests.grant(store, first.id, login="plm")
     requests.refuse(store, second.id, login="plm", reason="D1 pays best")
     with pytest.raises(ChangedMeanwhile):
         requests.refuse(store, first.id, login="plm", reason="changed my mind")
-    news = [n for n in notifications.inbox(store, "ivanov") if n.id not in before and n.kind == "request_answered"]
+    news = [n for n in inbox(store, "ivanov") if n.id not in before and n.kind == "request_answered"]
     assert [(n.object_key, n.subject) for n in reversed(news)] == [
         (first.key, f"Request {first.id} granted: raise the priority of D6#1"),
         (second.key, f"Request {second.id} refused: lower the priority of D1#1"),
@@ -273,7 +273,7 @@ def test_the_sales_manager_withdraws_his_open_request_only(drafted):
 def test_whoever_must_act_is_told_once(store):
     # the line manager of a raised request and of an objection, the director of an
     # escalation, the planners of a submitted revision — each once per event
-    from millplan.core.mail import notifications
+    from millplan.core.mail.inbox import inbox
     from millplan.core.workflow import assignments, conflicts, requests, reviews
     from tests.levers import conflict_plant
     from tests.plants import PLAN_MONTH
@@ -284,10 +284,7 @@ def test_whoever_must_act_is_told_once(store):
     [conflict] = conflicts.conflicts(store)
     conflicts.escalate(store, conflict.id, login="plm", why="two key accounts, one mill")
     assignments.submit(store, PLAN_MONTH, "L", login="plm")
-    kinds = {
-        login: sorted(n.kind for n in notifications.inbox(store, login))
-        for login in ("plm", "director", "planner", "petrov")
-    }
+    kinds = {login: sorted(n.kind for n in inbox(store, login)) for login in ("plm", "director", "planner", "petrov")}
     assert kinds == {
         "plm": ["objection", "request_raised"],
         "director": ["escalation"],

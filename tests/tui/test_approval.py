@@ -10,7 +10,7 @@ import pytest
 
 from millplan.core.domain.assignment import AssignmentState
 from millplan.core.domain.workflow import ConflictState, EscalationState, RequestKind, RequestState
-from millplan.core.mail import notifications
+from millplan.core.mail.inbox import inbox, unread_count
 from millplan.core.planning import run as planning
 from millplan.core.workflow import assignments, requests, reviews
 from millplan.core.workflow.conflicts import conflicts
@@ -293,8 +293,8 @@ async def test_full_cycle_conflict_escalation_director_approval_change_reapprova
 
 async def test_inbox_badge_counts_and_the_inbox_marks_read(short, monkeypatch):
     monkeypatch.setenv("MILLPLAN_TIMEZONE", "Asia/Yekaterinburg")  # UTC+5 all year
-    newest = notifications.inbox(short, "ivanov")[0]
-    unread = notifications.unread_count(short, "ivanov")
+    newest = inbox(short, "ivanov")[0]
+    unread = unread_count(short, "ivanov")
     assert unread >= 1  # the conflict opened on his D6#1
     app = MillplanApp(short, "ivanov", month=PLAN_MONTH)
     async with app.run_test(size=SIZE) as pilot:
@@ -310,7 +310,7 @@ async def test_inbox_badge_counts_and_the_inbox_marks_read(short, monkeypatch):
         await pilot.press("r")
         await settle(pilot)
         assert app.screen.query_one(ViewTable).selected["unread"] == ""
-        assert notifications.unread_count(short, "ivanov") == unread - 1
+        assert unread_count(short, "ivanov") == unread - 1
         assert app.unread == unread - 1
         await pilot.press("escape")
         await settle(pilot)
@@ -496,7 +496,7 @@ async def test_the_inbox_shows_a_message_listing_many_positions_in_full(sqlite_s
 
     crowded_plant(sqlite_store)
     planning.plan(sqlite_store, PLAN_MONTH, product_line="L", login="plm", first_horizon=1)
-    [message] = notifications.inbox(sqlite_store, "ivanov")
+    [message] = inbox(sqlite_store, "ivanov")
     app = MillplanApp(sqlite_store, "ivanov", month=PLAN_MONTH)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
