@@ -1,7 +1,7 @@
 """The director decides escalations.
 
 An escalation is a conflict the product-line manager raised (:func:`millplan.core.workflow.conflicts.escalate`)
-or a sales manager's re-approval round that was granted (:mod:`millplan.core.workflow.requests`). For a
+or a sales manager's re-approval round that was granted (:mod:`millplan.core.workflow.request_answers`). For a
 conflict the director either **forces** the position into its month (locked whole, the
 month re-planned) or **accepts a later month**; either way with a recorded reason, and the
 conflict is resolved. For a re-approval round he records his decision (``--reason``);

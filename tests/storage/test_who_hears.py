@@ -320,11 +320,11 @@ def test_deals_without_a_sales_manager_tell_nobody(store, blank):
 
 
 def test_the_director_granting_a_request_tells_the_line_manager_whose_draft_it_re_plans(store):
-    from millplan.core.workflow import requests
+    from millplan.core.workflow import request_answers, request_raising
 
     conflict_plant(store)
-    raised = requests.request_priority(store, "D6#1", raise_=True, login="ivanov", why="client's line stops")
-    requests.grant(store, raised.request.id, login="director")
+    raised = request_raising.request_priority(store, "D6#1", raise_=True, login="ivanov", why="client's line stops")
+    request_answers.grant(store, raised.request.id, login="director")
     [answered] = [n for n in _inbox(store, "plm") if n.kind == "request_answered"]
     assert answered.body.startswith("Director granted Иванов А. С.'s request to raise the priority of D6#1")
     [his] = [n for n in _inbox(store, "ivanov") if n.kind == "request_answered"]
@@ -398,13 +398,13 @@ def test_conflict_resolutions_name_who_resolved_them(store):
 
 
 def test_request_answers_and_rounds_name_the_people(store):
-    from millplan.core.workflow import requests
+    from millplan.core.workflow import request_answers, request_raising
 
     conflict_plant(store)
-    raised = requests.request_priority(store, "D6#1", raise_=True, login="ivanov", why="client's line stops")
-    assert requests.grant(store, raised.request.id, login="director").request.answer == "granted by Director"
-    lowered = requests.request_priority(store, "D1#1", raise_=False, login="ivanov", why="client can wait")
-    assert requests.withdraw(store, lowered.request.id, login="ivanov").answer == "withdrawn by Иванов А. С."
-    round_ = requests.request_reapproval(store, PLAN_MONTH, "L", login="ivanov", why="prices changed")
-    opened = requests.grant(store, round_.request.id, login="plm").escalation
+    raised = request_raising.request_priority(store, "D6#1", raise_=True, login="ivanov", why="client's line stops")
+    assert request_answers.grant(store, raised.request.id, login="director").request.answer == "granted by Director"
+    lowered = request_raising.request_priority(store, "D1#1", raise_=False, login="ivanov", why="client can wait")
+    assert request_answers.withdraw(store, lowered.request.id, login="ivanov").answer == "withdrawn by Иванов А. С."
+    round_ = request_raising.request_reapproval(store, PLAN_MONTH, "L", login="ivanov", why="prices changed")
+    opened = request_answers.grant(store, round_.request.id, login="plm").escalation
     assert opened.reason == "re-approval round asked by Иванов А. С.: prices changed"

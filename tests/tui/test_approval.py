@@ -12,7 +12,7 @@ from millplan.core.domain.assignment import AssignmentState
 from millplan.core.domain.workflow import ConflictState, EscalationState, RequestKind, RequestState
 from millplan.core.mail.inbox import inbox, unread_count
 from millplan.core.planning import run as planning
-from millplan.core.workflow import assignments, requests, reviews
+from millplan.core.workflow import assignments, request_answers, request_raising, requests, reviews
 from millplan.core.workflow.conflicts import conflicts
 from millplan.core.workflow.escalations import escalations
 from millplan.tui.app import MillplanApp
@@ -78,11 +78,11 @@ ACTIONS = (
 
 @pytest.mark.parametrize("login", sorted(OFFERED))
 async def test_each_role_sees_only_its_own_actions(short, login):
-    round_ = requests.request_reapproval(
+    round_ = request_raising.request_reapproval(
         short, PLAN_MONTH, "L", login="ivanov", why="the director should see this"
     ).request
-    requests.grant(short, round_.id, login="plm")  # an escalation to the director
-    raised = requests.request_priority(
+    request_answers.grant(short, round_.id, login="plm")  # an escalation to the director
+    raised = request_raising.request_priority(
         short, "D6#1", raise_=True, login="ivanov", why="the client's line stops"
     ).request
     app = MillplanApp(short, login, month=PLAN_MONTH)
