@@ -23,7 +23,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.lean_plant import lean_plant  # noqa: E402
-from millplan.core.mail import notifications
+from millplan.core.mail.inbox import unread_count
 from millplan.core.planning import run as planning
 from millplan.core.views import approval  # noqa: E402
 from millplan.core.views import history as audit
@@ -54,7 +54,7 @@ def measure(positions: int) -> dict:
                 for o in outcomes
             ],
         )
-        slowest("badge_s", [lambda: notifications.unread_count(store, "bench")] * 5)
+        slowest("badge_s", [lambda: unread_count(store, "bench")] * 5)
         ref = outcomes[0].assignment.lines[0].position_ref
         slowest("history_s", [lambda: audit.history(store, ref)])
     return figures

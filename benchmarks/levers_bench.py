@@ -22,10 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.lean_plant import lean_plant  # noqa: E402
 from millplan.core.planning import run as planning
-from millplan.core.workflow import (
-    conflicts,  # noqa: E402
-    requests,
-)
+from millplan.core.workflow import conflicts, request_answers, request_raising
 
 SIZES = (500, 5_000)
 
@@ -49,9 +46,9 @@ def measure(positions: int) -> dict:
             timed("force_s", lambda: conflicts.force_in(store, first.id, login="bench"))
             ref = second.position_ref
             raised = timed(
-                "raise_s", lambda: requests.request_priority(store, ref, raise_=True, login="bench", why="bench")
+                "raise_s", lambda: request_raising.request_priority(store, ref, raise_=True, login="bench", why="bench")
             )
-            timed("grant_s", lambda: requests.grant(store, raised.request.id, login="bench"))
+            timed("grant_s", lambda: request_answers.grant(store, raised.request.id, login="bench"))
     return figures
 
 

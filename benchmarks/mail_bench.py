@@ -28,14 +28,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from millplan.core.demo import generate  # noqa: E402
-from millplan.core.domain.model import Role, User  # noqa: E402
 from millplan.core.domain.months import Month  # noqa: E402
+from millplan.core.domain.people import Role, User
 from millplan.core.importing.mills import import_mills  # noqa: E402
 from millplan.core.importing.portfolio import import_portfolio  # noqa: E402
-from millplan.core.mail import (
-    notifications,  # noqa: E402
-    outbox,
-)
+from millplan.core.mail import outbox
+from millplan.core.mail.plan_news import notify_changes
+from millplan.core.mail.recipients import hand_waiting
 from millplan.core.planning import run as planning
 from millplan.storage.store import open_store  # noqa: E402
 from millplan.storage.tables import NotificationNewsRow, NotificationRow, OutboxRow  # noqa: E402
@@ -62,7 +61,7 @@ def main(positions: int) -> None:
 
         started = time.perf_counter()
         with store.unit_of_work() as repo:  # as adding a user does: the news waiting under his name is his
-            handed = notifications.hand_waiting(repo)
+            handed = hand_waiting(repo)
         hand_seconds = time.perf_counter() - started
         with store.unit_of_work() as repo:  # then all again, as from scratch
             for table in (NotificationRow, NotificationNewsRow, OutboxRow):
@@ -70,7 +69,7 @@ def main(positions: int) -> None:
 
         started = time.perf_counter()
         with store.unit_of_work() as repo:
-            written = sum(notifications.notify_changes(repo, None, draft, by="bench") for draft in drafts)
+            written = sum(notify_changes(repo, None, draft, by="bench") for draft in drafts)
         with store.reading() as repo:
             told = [
                 m

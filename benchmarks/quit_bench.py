@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.solve_control_bench import MONTH as NEXT_MONTH  # noqa: E402
 from benchmarks.solve_control_bench import OPTIONS, plant  # noqa: E402
-from millplan.core.domain.model import Role, User  # noqa: E402
+from millplan.core.domain.people import Role, User
 from millplan.core.planning import run as planning  # noqa: E402
 from millplan.core.planning.options import PlanOptions  # noqa: E402
 from millplan.storage.store import open_store  # noqa: E402

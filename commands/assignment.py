@@ -22,9 +22,9 @@ from millplan.commands.common import (
     render,
     store_of,
 )
+from millplan.core.domain.assignment import Assignment
 from millplan.core.domain.errors import InvalidInput
 from millplan.core.domain.i18n import _
-from millplan.core.domain.model import Assignment
 from millplan.core.domain.months import Month
 from millplan.core.domain.numbers import grouped
 from millplan.core.domain.states import state_label

@@ -6,7 +6,7 @@ import typer
 
 from millplan.commands.common import JsonOption, emit, err, handled, login_of, out, render, store_of
 from millplan.core.domain.i18n import _
-from millplan.core.domain.model import DealStatus
+from millplan.core.domain.portfolio import DealStatus
 from millplan.core.views.deals import deal_document, deal_state_document, deals_view
 from millplan.core.workflow import deals
 

@@ -9,7 +9,7 @@ from rich.text import Text
 
 from millplan.commands.common import JsonOption, emit, err, handled, login_of, out, plant_time, store_of
 from millplan.core.domain.i18n import _
-from millplan.core.mail import notifications
+from millplan.core.mail.inbox import inbox, mark_read, unread_count
 from millplan.core.views.inbox import inbox_document, marked_document
 
 app = typer.Typer(help="Your notifications: positions left out, cut or moved later, answers, conflicts, approvals.")
@@ -17,7 +17,7 @@ app = typer.Typer(help="Your notifications: positions left out, cut or moved lat
 
 @app.callback(invoke_without_command=True)
 @handled
-def inbox(
+def inbox_list(
     ctx: typer.Context,
     show_all: bool = typer.Option(False, "--all", help="Read notifications too (default: unread only)."),
     limit: int = typer.Option(50, "--limit", min=1, help="At most this many, newest first."),
@@ -27,8 +27,8 @@ def inbox(
     if ctx.invoked_subcommand is not None:
         return
     store, login = store_of(ctx), login_of(ctx)
-    found = notifications.inbox(store, login, unread_only=not show_all, limit=limit)
-    unread = notifications.unread_count(store, login)
+    found = inbox(store, login, unread_only=not show_all, limit=limit)
+    unread = unread_count(store, login)
     if as_json:
         emit(inbox_document(login, unread, found))
         return
@@ -74,8 +74,8 @@ def inbox_read(
     if bool(ids) == every:
         raise typer.BadParameter("give notification numbers or --all (not both)")
     store, login = store_of(ctx), login_of(ctx)
-    marked = notifications.mark_read(store, login, None if every else list(ids))
-    unread = notifications.unread_count(store, login)
+    marked = mark_read(store, login, None if every else list(ids))
+    unread = unread_count(store, login)
     if as_json:
         emit(marked_document(marked, unread))
     else:

@@ -33,7 +33,7 @@ from millplan.core.views.conflicts import conflict_document, conflicts_view, for
 from millplan.core.views.escalations import decided_document, escalation_document, escalations_view
 from millplan.core.views.requests import answered_document, raised_document, request_document, requests_view
 from millplan.core.views.whatif import effect_view
-from millplan.core.workflow import conflicts, escalations, requests
+from millplan.core.workflow import conflicts, escalations, request_answers, request_raising, requests
 
 request_app = typer.Typer(help="Sales managers' requests on their positions, and their answers.", no_args_is_help=True)
 conflict_app = typer.Typer(help="Key-account positions a draft leaves short of their month.", no_args_is_help=True)
@@ -58,7 +58,7 @@ def _show_effect(effect: WhatIf, note: str) -> None:
     )
 
 
-def _raised(raised: requests.Raised, as_json: bool) -> None:
+def _raised(raised: request_raising.Raised, as_json: bool) -> None:
     if as_json:
         emit(raised_document(raised))
         return
@@ -95,7 +95,9 @@ def request_priority(
         raise typer.BadParameter("say --raise or --lower")
     store, login, when = store_of(ctx), login_of(ctx), optional_month(month)
     _raised(
-        solving(lambda: requests.request_priority(store, position, raise_=raise_, login=login, why=why, month=when)),
+        solving(
+            lambda: request_raising.request_priority(store, position, raise_=raise_, login=login, why=why, month=when)
+        ),
         as_json,
     )
 
@@ -113,7 +115,8 @@ def request_replace(
     """Ask to replace one of your positions in the assignment by another of yours."""
     store, login, when = store_of(ctx), login_of(ctx), optional_month(month)
     _raised(
-        solving(lambda: requests.request_replacement(store, position, by, login=login, why=why, month=when)), as_json
+        solving(lambda: request_raising.request_replacement(store, position, by, login=login, why=why, month=when)),
+        as_json,
     )
 
 
@@ -127,7 +130,9 @@ def request_reapproval(
     as_json: bool = JsonOption,
 ) -> None:
     """Ask for a re-approval round of a month's assignment that pulls the director in."""
-    _raised(requests.request_reapproval(store_of(ctx), month_of(month), line, login=login_of(ctx), why=why), as_json)
+    _raised(
+        request_raising.request_reapproval(store_of(ctx), month_of(month), line, login=login_of(ctx), why=why), as_json
+    )
 
 
 @request_app.command("list")
@@ -150,7 +155,7 @@ def request_list(
         render(requests_view(found))
 
 
-def _answered(answered: requests.Answered, as_json: bool) -> None:
+def _answered(answered: request_answers.Answered, as_json: bool) -> None:
     if as_json:
         emit(answered_document(answered))
         return
@@ -170,7 +175,7 @@ def _answered(answered: requests.Answered, as_json: bool) -> None:
 def request_grant(ctx: typer.Context, request_id: int = IdArgument, as_json: bool = JsonOption) -> None:
     """Grant a request: the plan changes and the month is re-planned (a re-approval round escalates)."""
     store, login = store_of(ctx), login_of(ctx)
-    _answered(solving(lambda: requests.grant(store, request_id, login=login)), as_json)
+    _answered(solving(lambda: request_answers.grant(store, request_id, login=login)), as_json)
 
 
 @request_app.command("refuse")
@@ -182,14 +187,14 @@ def request_refuse(
     as_json: bool = JsonOption,
 ) -> None:
     """Refuse a request, with a reason."""
-    _answered(requests.refuse(store_of(ctx), request_id, login=login_of(ctx), reason=reason), as_json)
+    _answered(request_answers.refuse(store_of(ctx), request_id, login=login_of(ctx), reason=reason), as_json)
 
 
 @request_app.command("withdraw")
 @handled
 def request_withdraw(ctx: typer.Context, request_id: int = IdArgument, as_json: bool = JsonOption) -> None:
     """Take back one of your open requests."""
-    withdrawn = requests.withdraw(store_of(ctx), request_id, login=login_of(ctx))
+    withdrawn = request_answers.withdraw(store_of(ctx), request_id, login=login_of(ctx))
     if as_json:
         emit(request_document(withdrawn))
     else:

@@ -8,8 +8,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
+from millplan.core.domain.assignment import Assignment, AssignmentState
 from millplan.core.domain.errors import ChangedMeanwhile
-from millplan.core.domain.model import Assignment, AssignmentState
 from millplan.core.domain.months import Month
 from millplan.storage import assignment_rows
 from millplan.storage.audit import AuditRepository

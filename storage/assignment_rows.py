@@ -1,5 +1,5 @@
 """What a revision holds — its lines, exclusions, later months' forecast lines and shadow
-prices — read into an :class:`~millplan.core.domain.model.Assignment`, written in bulk,
+prices — read into an :class:`~millplan.core.domain.assignment.Assignment`, written in bulk,
 copied to the next revision and cleared for a re-plan."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from millplan.core.domain.model import Assignment, AssignmentLine, Exclusion, HorizonPlan
+from millplan.core.domain.assignment import Assignment, AssignmentLine, Exclusion, HorizonPlan
 from millplan.storage import convert
 from millplan.storage.tables import (
     AssignmentLineRow,

@@ -13,16 +13,10 @@ import sqlalchemy as sa
 from sqlmodel import select
 
 from millplan.core.domain import revision
+from millplan.core.domain.assignment import Assignment, AssignmentLine, AssignmentState, Exclusion, HorizonPlan
 from millplan.core.domain.errors import ChangedMeanwhile, NotFound
-from millplan.core.domain.model import (
-    Assignment,
-    AssignmentLine,
-    AssignmentState,
-    Exclusion,
-    HorizonPlan,
-    Position,
-)
 from millplan.core.domain.months import Month
+from millplan.core.domain.portfolio import Position
 from millplan.storage import assignment_rows
 from millplan.storage.assignment_reads import AssignmentReads
 from millplan.storage.tables import AssignmentLineRow, AssignmentRow, ExclusionRow, MillRow, utcnow

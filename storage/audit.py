@@ -13,7 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from millplan.core.domain.model import AuditEntry
+from millplan.core.domain.audit import AuditEntry
 from millplan.storage import convert
 from millplan.storage.tables import AssignmentRow, AuditRow, CustomerRow, DealRow, MillRow, utcnow
 

@@ -7,23 +7,18 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from millplan.core.domain.model import (
+from millplan.core.domain.assignment import (
     Assignment,
     AssignmentLine,
     AssignmentState,
-    Deal,
-    DealStatus,
     Exclusion,
     ForecastLine,
-    Mill,
-    Position,
-    ProductivityNorm,
-    Role,
     ShadowPrice,
-    User,
-    position_ref,
 )
 from millplan.core.domain.months import Month
+from millplan.core.domain.people import Role, User
+from millplan.core.domain.plant import Mill, ProductivityNorm
+from millplan.core.domain.portfolio import Deal, DealStatus, Position, position_ref
 from millplan.storage.tables import (
     AssignmentLineRow,
     AssignmentRow,

@@ -12,8 +12,10 @@ from typing import Any
 from sqlmodel import Session, select
 
 from millplan.core.domain.errors import NotFound
-from millplan.core.domain.model import Deal, DealStatus, Plant, Position, StoredChange, UpsertCounts
 from millplan.core.domain.months import Month
+from millplan.core.domain.plant import Plant
+from millplan.core.domain.portfolio import Deal, DealStatus, Position
+from millplan.core.domain.upserts import StoredChange, UpsertCounts
 from millplan.storage import convert
 from millplan.storage.audit import AuditRepository
 from millplan.storage.tables import CapacityRow, CustomerRow, DealRow, MillRow, NormRow, PositionRow, utcnow

@@ -198,7 +198,7 @@ class AssignmentRow(SQLModel, table=True):
     solver_name: str | None = Field(default=None, max_length=32)
     solve_seconds: float | None = None
     version: int = 1
-    # the life cycle (millplan.core.domain.model.AssignmentState): submitted for review when and by whom;
+    # the life cycle (millplan.core.domain.assignment.AssignmentState): submitted for review when and by whom;
     # stale when a mill's hours changed since the plan; needs_director when a sales
     # manager's re-approval round pulled the director into the chain
     submitted_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))

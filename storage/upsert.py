@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 import sqlalchemy as sa
 from sqlmodel import Session, SQLModel
 
-from millplan.core.domain.model import StoredChange, UpsertCounts
+from millplan.core.domain.upserts import StoredChange, UpsertCounts
 from millplan.storage.audit import audit_values
 from millplan.storage.tables import AuditRow, utcnow
 

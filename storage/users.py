@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from millplan.core.domain.errors import ChangedMeanwhile, NotFound
-from millplan.core.domain.model import Role, User
+from millplan.core.domain.people import Role, User
 from millplan.storage import convert
 from millplan.storage.audit import AuditRepository
 from millplan.storage.tables import UserLineRow, UserRow

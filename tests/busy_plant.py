@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import random
 
-from millplan.core.domain.model import Role, User
+from millplan.core.domain.people import Role, User
 from millplan.storage.store import Store
 from tests.plants import PLAN_MONTH, build, deal, mill, position
 

@@ -9,7 +9,7 @@ lines), ``ivanov`` (with an e-mail address), ``petrov``; Сидоров is no us
 
 from __future__ import annotations
 
-from millplan.core.domain.model import Role, User
+from millplan.core.domain.people import Role, User
 from millplan.storage.store import Store
 from tests.plants import build, deal, mill, position
 

@@ -25,7 +25,7 @@ there would bring 10 t of A#1 forward and save their 3 000 RUB/t of lateness.
 
 from __future__ import annotations
 
-from millplan.core.domain.model import Role, User
+from millplan.core.domain.people import Role, User
 from millplan.storage.store import Store
 from tests.plants import PLAN_MONTH, build, deal, mill, position
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from millplan.core.domain.model import Assignment
+from millplan.core.domain.assignment import Assignment
 from millplan.core.planning import run as planning
 from millplan.storage.store import Store
 from tests.plants import PLAN_MONTH, deal, position, staff, tiny_plant

@@ -27,8 +27,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from millplan.core.domain.model import Role, User
 from millplan.core.domain.months import Month
+from millplan.core.domain.people import Role, User
 from millplan.storage.store import Store
 
 PLAN_MONTH = Month.current() + 1

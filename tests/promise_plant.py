@@ -6,8 +6,8 @@ each test places its positions (:func:`tests.plants.position`)."""
 
 from __future__ import annotations
 
-from millplan.core.domain.model import Role, User
 from millplan.core.domain.months import Month
+from millplan.core.domain.people import Role, User
 from millplan.core.planning import run as planning
 from millplan.storage.store import Store
 from tests.plants import PLAN_MONTH, build, deal, mill

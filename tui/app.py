@@ -26,7 +26,7 @@ from millplan.core.access.permissions import Action, Actor, actor, require
 from millplan.core.domain.errors import MillplanError
 from millplan.core.domain.i18n import _
 from millplan.core.domain.months import Month
-from millplan.core.mail import notifications
+from millplan.core.mail.inbox import unread_count
 from millplan.core.views import approval
 from millplan.storage.store import Store
 from millplan.tui.messages import InboxCounted, StoreChanged
@@ -243,7 +243,7 @@ class MillplanApp(App):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="badge")
     def _count_unread(self) -> None:
-        self.post_message(InboxCounted(notifications.unread_count(self.store, self.login)))
+        self.post_message(InboxCounted(unread_count(self.store, self.login)))
 
     @on(InboxCounted)
     def _counted(self, message: InboxCounted) -> None:

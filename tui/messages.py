@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.message import Message
 
-from millplan.core.domain.model import Assignment
+from millplan.core.domain.assignment import Assignment
 from millplan.core.domain.months import Month
 from millplan.core.planning.load import LoadReport
 from millplan.core.planning.run import PlanOutcome

@@ -9,7 +9,7 @@ and checks the revision's state itself.
 from __future__ import annotations
 
 from millplan.core.access.permissions import RULES, Action, Actor, Scope
-from millplan.core.domain.model import AssignmentState
+from millplan.core.domain.assignment import AssignmentState
 
 __all__ = ["REVISION_STATES", "available", "offered"]
 

@@ -23,8 +23,9 @@ from typing import TYPE_CHECKING
 
 from millplan.core.domain.errors import Forbidden
 from millplan.core.domain.i18n import _
-from millplan.core.domain.model import Deal, Position, Role, User
 from millplan.core.domain.names import name_key
+from millplan.core.domain.people import Role, User
+from millplan.core.domain.portfolio import Deal, Position
 
 if TYPE_CHECKING:  # only for annotations: permissions are checked without the store
     from millplan.storage.store import Store

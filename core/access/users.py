@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from millplan.core.access.permissions import Action, Actor, actor, actor_in, require
 from millplan.core.domain.errors import InvalidInput, NotFound, StateError
-from millplan.core.domain.model import Role, User
-from millplan.core.mail.notifications import hand_waiting
+from millplan.core.domain.people import Role, User
+from millplan.core.mail.recipients import hand_waiting
 from millplan.storage.store import Store
 from millplan.storage.unit_of_work import UnitOfWork
 
@@ -69,7 +69,7 @@ def add_user(
     manager owns). Raises :class:`InvalidInput` for a bad login, name or lines,
     :class:`StateError` for a login already registered (or a non-admin first user),
     :class:`Forbidden` unless ``by`` is an admin (or this is the first admin). News
-    waiting under his name is his from then on (:func:`millplan.core.mail.notifications.hand_waiting`)."""
+    waiting under his name is his from then on (:func:`millplan.core.mail.recipients.hand_waiting`)."""
     user = User(login.strip(), name.strip(), role, tuple(sorted(set(lines))), email.strip() if email else None)
     with store.unit_of_work() as repo:
         _require_manager(repo, store, by, f"user {user.login}", adding=user)
@@ -97,7 +97,7 @@ def set_role(
     :class:`ChangedMeanwhile`. Raises :class:`NotFound`, :class:`InvalidInput`,
     :class:`Forbidden` unless ``by`` is an admin, :class:`StateError` for the last admin.
     A new name hands him the news waiting under it (and, left, his old name may now be
-    another user's alone: see :func:`millplan.core.mail.notifications.hand_waiting`)."""
+    another user's alone: see :func:`millplan.core.mail.recipients.hand_waiting`)."""
     with store.unit_of_work() as repo:
         _require_manager(repo, store, by, f"user {login}")
         old = repo.users.user(login)

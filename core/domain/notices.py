@@ -1,7 +1,7 @@
 """Plain objects of the inbox and the e-mail outbox, as they leave the store.
 
-Times are timezone-aware UTC. :mod:`millplan.core.mail.notifications` writes and reads notifications,
-:mod:`millplan.core.mail.outbox` sends the e-mail copies.
+Times are timezone-aware UTC. :mod:`millplan.core.mail.notify` writes notifications,
+:mod:`millplan.core.mail.inbox` reads them, :mod:`millplan.core.mail.outbox` sends the e-mail copies.
 """
 
 from __future__ import annotations

@@ -11,8 +11,8 @@ impossible change through.
 
 from __future__ import annotations
 
+from millplan.core.domain.assignment import AssignmentState
 from millplan.core.domain.errors import StateError
-from millplan.core.domain.model import AssignmentState
 from millplan.core.domain.states import state_label
 
 

@@ -3,8 +3,8 @@ set of words for every table, title and message (translated with ``_`` when show
 
 from __future__ import annotations
 
+from millplan.core.domain.assignment import AssignmentState
 from millplan.core.domain.i18n import _
-from millplan.core.domain.model import AssignmentState
 from millplan.core.domain.workflow import ConflictState, EscalationState, RequestState
 
 State = AssignmentState | RequestState | ConflictState | EscalationState

@@ -16,8 +16,8 @@ from typing import Any
 from millplan.core.access.permissions import Action, actor, require
 from millplan.core.domain.field_text import value_text
 from millplan.core.domain.i18n import _
-from millplan.core.domain.model import DealStatus
 from millplan.core.domain.numbers import grouped
+from millplan.core.domain.portfolio import DealStatus
 from millplan.core.importing import cells
 from millplan.core.importing.headers import FieldSpec
 from millplan.core.importing.problems import ImportRejected, Problem

@@ -13,7 +13,7 @@ from openpyxl.styles import Font
 
 from millplan.core.domain.field_text import value_text
 from millplan.core.domain.i18n import _, ngettext
-from millplan.core.domain.model import StoredChange, UpsertCounts
+from millplan.core.domain.upserts import StoredChange, UpsertCounts
 from millplan.core.importing.headers import FieldSpec, normalise
 from millplan.core.importing.problems import Problem
 from millplan.core.importing.workbook import SourceRow, Table

@@ -28,7 +28,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from millplan.core.domain.model import Mill, Plant, Position
+from millplan.core.domain.plant import Mill, Plant
+from millplan.core.domain.portfolio import Position
 
 STEEL_KG_PER_M_FACTOR = 0.02466
 """kg/m per mm² of (OD − wall) × wall: π × 7.85 g/cm³ / 1000 (DESIGN.md)."""

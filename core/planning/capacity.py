@@ -6,12 +6,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from millplan.core.access.permissions import Action, actor_in, require
+from millplan.core.domain.assignment import Assignment
 from millplan.core.domain.errors import InvalidInput, NotFound
 from millplan.core.domain.i18n import _
-from millplan.core.domain.model import Assignment, Plant, Role
 from millplan.core.domain.months import Month
 from millplan.core.domain.numbers import grouped
-from millplan.core.mail.notifications import notify_role, person
+from millplan.core.domain.people import Role
+from millplan.core.domain.plant import Plant
+from millplan.core.mail.notify import notify_role
+from millplan.core.mail.recipients import person
 from millplan.storage.store import Store
 from millplan.storage.unit_of_work import UnitOfWork
 

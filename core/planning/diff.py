@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from millplan.core.domain.assignment import Assignment, AssignmentState
 from millplan.core.domain.errors import InvalidInput, NotFound
 from millplan.core.domain.i18n import _
-from millplan.core.domain.model import Assignment, AssignmentState
 from millplan.core.domain.months import Month
 from millplan.solver.prioritiser import MIN_TONNES
 from millplan.storage.store import Store

@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from millplan.core.domain.model import Assignment
+from millplan.core.domain.assignment import Assignment
 from millplan.core.domain.months import Month
 from millplan.core.planning.attributes import PositionAttributes
 from millplan.solver import prioritiser

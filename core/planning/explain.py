@@ -17,9 +17,10 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 
-from millplan.core.domain.model import Exclusion, ForecastLine, Position
+from millplan.core.domain.assignment import Exclusion, ForecastLine
 from millplan.core.domain.months import Month
 from millplan.core.domain.numbers import grouped
+from millplan.core.domain.portfolio import Position
 from millplan.solver.problem import Conflict, Explanation, Solution, report_tonnes
 
 CODES = {

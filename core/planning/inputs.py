@@ -10,9 +10,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from millplan.core.domain.assignment import Assignment, AssignmentState
 from millplan.core.domain.errors import InvalidInput, MillplanError, NotFound
-from millplan.core.domain.model import Assignment, AssignmentState, DealStatus, Plant, Position, parse_position_ref
 from millplan.core.domain.months import Month
+from millplan.core.domain.plant import Plant
+from millplan.core.domain.portfolio import DealStatus, Position, parse_position_ref
 from millplan.core.planning.options import PlanOptions
 from millplan.solver.problem import MAX_PERIODS, SOLVER_NAMES
 from millplan.storage.unit_of_work import UnitOfWork

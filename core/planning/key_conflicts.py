@@ -20,10 +20,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from decimal import Decimal
 
+from millplan.core.domain.assignment import Assignment
 from millplan.core.domain.i18n import _
-from millplan.core.domain.model import Assignment, Plant, Position
 from millplan.core.domain.notices import Item
 from millplan.core.domain.numbers import grouped
+from millplan.core.domain.plant import Plant
+from millplan.core.domain.portfolio import Position
 from millplan.core.domain.workflow import (
     Conflict,
     ConflictState,
@@ -32,7 +34,8 @@ from millplan.core.domain.workflow import (
     RequestKind,
     RequestState,
 )
-from millplan.core.mail.notifications import News, managers
+from millplan.core.mail.plan_news import News
+from millplan.core.mail.recipients import managers
 from millplan.core.planning.attributes import mill_options
 from millplan.storage.unit_of_work import UnitOfWork
 
@@ -139,7 +142,7 @@ def _close(repo: UnitOfWork, conflict: Conflict, login: str, why: str) -> None:
 
 def conflict_news(repo: UnitOfWork, opened: list[Conflict]) -> list[News]:
     """A piece of news for each conflict's sales manager (keyed ``conflict N opened``),
-    told with the rest of the plan's news to him (:func:`millplan.core.mail.notifications.notify_changes`)."""
+    told with the rest of the plan's news to him (:func:`millplan.core.mail.plan_news.notify_changes`)."""
     if not opened:
         return []
     whose = managers(repo)

@@ -10,18 +10,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
+from millplan.core.domain.assignment import AssignmentLine, Exclusion, ForecastLine, HorizonPlan, ShadowPrice
 from millplan.core.domain.errors import InfeasiblePlan, SolverError
-from millplan.core.domain.model import (
-    AssignmentLine,
-    Exclusion,
-    ForecastLine,
-    HorizonPlan,
-    Mill,
-    Plant,
-    Position,
-    ShadowPrice,
-)
 from millplan.core.domain.months import Month
+from millplan.core.domain.plant import Mill, Plant
+from millplan.core.domain.portfolio import Position
 from millplan.core.planning import explain
 from millplan.core.planning.attributes import PositionAttributes, mill_options
 from millplan.core.planning.inputs import LineInput

@@ -20,8 +20,10 @@ import math
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from millplan.core.domain.model import Assignment, DealStatus, ForecastLine, Mill, MillLoad, Plant
+from millplan.core.domain.assignment import Assignment, ForecastLine, MillLoad
 from millplan.core.domain.months import Month, plant_today
+from millplan.core.domain.plant import Mill, Plant
+from millplan.core.domain.portfolio import DealStatus
 from millplan.core.planning.attributes import describe
 from millplan.storage.store import Store
 

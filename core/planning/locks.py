@@ -9,10 +9,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from millplan.core.domain.assignment import Assignment, Exclusion
 from millplan.core.domain.errors import InfeasiblePlan, InvalidInput, StateError
-from millplan.core.domain.model import Assignment, Exclusion, Position
 from millplan.core.domain.months import Month
 from millplan.core.domain.numbers import grouped
+from millplan.core.domain.portfolio import Position
 from millplan.core.planning.attributes import PositionAttributes
 from millplan.core.planning.options import MonthLock, PlanOptions
 from millplan.solver import prioritiser

@@ -13,8 +13,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from millplan.core.domain.errors import InvalidInput
-from millplan.core.domain.model import parse_position_ref
 from millplan.core.domain.months import Month
+from millplan.core.domain.portfolio import parse_position_ref
 from millplan.solver.problem import LATENESS_PENALTY, MAX_PERIODS, SOLVER_NAMES
 
 FIRST_PLAN_HORIZON = 3

@@ -22,8 +22,8 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from millplan.core.domain.errors import InvalidInput, NotFound, StateError
-from millplan.core.domain.model import DealStatus, Position
 from millplan.core.domain.months import Month
+from millplan.core.domain.portfolio import DealStatus, Position
 from millplan.core.planning.displacement import Displaced
 from millplan.core.planning.inputs import line_inputs, plant_with_mills
 from millplan.core.planning.promise_search import line_promise

@@ -26,8 +26,9 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from millplan.core.domain.errors import MillplanError, StateError
-from millplan.core.domain.model import Plant, Position
 from millplan.core.domain.months import Month
+from millplan.core.domain.plant import Plant
+from millplan.core.domain.portfolio import Position
 from millplan.core.planning import explain
 from millplan.core.planning.attributes import PositionAttributes, mill_options
 from millplan.core.planning.displacement import Displaced, displaced_positions, first_planned, rub

@@ -30,10 +30,11 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from millplan.core.access.permissions import Action, actor_in, require
+from millplan.core.domain.assignment import Assignment, AssignmentLine, AssignmentState, Exclusion
 from millplan.core.domain.errors import NotFound
-from millplan.core.domain.model import Assignment, AssignmentLine, AssignmentState, Exclusion, Plant
 from millplan.core.domain.months import Month
-from millplan.core.mail import notifications
+from millplan.core.domain.plant import Plant
+from millplan.core.mail.plan_news import notify_changes
 from millplan.core.planning.inputs import check_month, line_inputs, option_changes, plant_with_mills
 from millplan.core.planning.key_conflicts import conflict_news, sync_conflicts
 from millplan.core.planning.line_plan import LinePlan, plan_line
@@ -215,7 +216,7 @@ def save_plan(repo: UnitOfWork, month: Month, planned: LinePlan, login: str, pre
         horizon=planned.horizon,
     )
     opened = sync_conflicts(repo, saved, login=login)
-    notifications.notify_changes(repo, previous, saved, by=login, extra=conflict_news(repo, opened))
+    notify_changes(repo, previous, saved, by=login, extra=conflict_news(repo, opened))
     return saved
 
 

@@ -13,9 +13,10 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, replace
 
+from millplan.core.domain.assignment import Assignment
 from millplan.core.domain.errors import InfeasiblePlan, InvalidInput
-from millplan.core.domain.model import Assignment, Mill
 from millplan.core.domain.months import Month
+from millplan.core.domain.plant import Mill
 from millplan.core.planning.attributes import PositionAttributes
 from millplan.core.planning.locks import Held
 from millplan.core.planning.options import NO_PLAN_RETRY, PlanOptions

@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TypeVar
 
+from millplan.core.domain.assignment import Assignment, AssignmentLine, Exclusion
 from millplan.core.domain.errors import StateError
-from millplan.core.domain.model import Assignment, AssignmentLine, Exclusion, Plant
 from millplan.core.domain.months import Month
+from millplan.core.domain.plant import Plant
 from millplan.core.planning.inputs import check_month, line_inputs, option_changes, plant_with_mills
 from millplan.core.planning.line_plan import NO_CHANGE, Change, LinePlan, plan_line
 from millplan.core.planning.options import DEFAULT_TIME_LIMIT

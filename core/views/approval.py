@@ -14,10 +14,11 @@ from decimal import Decimal
 
 from millplan.core.access.actions import available
 from millplan.core.access.permissions import Action, Actor, actor
+from millplan.core.domain.assignment import Assignment, AssignmentState
 from millplan.core.domain.errors import InvalidInput
 from millplan.core.domain.i18n import _
-from millplan.core.domain.model import Assignment, AssignmentState, Role
 from millplan.core.domain.months import Month
+from millplan.core.domain.people import Role
 from millplan.core.domain.workflow import Conflict, Escalation, EscalationState, Request, RequestState, Review
 from millplan.core.planning.diff import RevisionDiff, revision_diff
 from millplan.core.workflow.open_items import open_objections

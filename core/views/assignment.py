@@ -10,8 +10,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from millplan.core.domain.assignment import Assignment, Exclusion
 from millplan.core.domain.i18n import _
-from millplan.core.domain.model import Assignment, Exclusion
 from millplan.core.planning.run import PlanOutcome
 from millplan.core.views.tables import Column, TableView, money
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from millplan.core.domain.i18n import _
-from millplan.core.domain.model import Deal
+from millplan.core.domain.portfolio import Deal
 from millplan.core.views.tables import Column, TableView, money
 from millplan.core.workflow.deals import DealSummary
 

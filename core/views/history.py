@@ -14,11 +14,13 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from millplan.core.domain.assignment import AssignmentState
+from millplan.core.domain.audit import AuditEntry
 from millplan.core.domain.errors import InvalidInput, NotFound
 from millplan.core.domain.field_text import value_text
 from millplan.core.domain.i18n import _
-from millplan.core.domain.model import AssignmentState, AuditEntry, parse_position_ref
 from millplan.core.domain.months import plant_clock
+from millplan.core.domain.portfolio import parse_position_ref
 from millplan.core.domain.states import state_label
 from millplan.core.views.tables import Column, TableView
 from millplan.storage.store import Store

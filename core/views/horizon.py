@@ -3,9 +3,9 @@ price of every mill-month (RUB per mill-hour)."""
 
 from __future__ import annotations
 
+from millplan.core.domain.assignment import Assignment
 from millplan.core.domain.errors import NotFound
 from millplan.core.domain.i18n import _
-from millplan.core.domain.model import Assignment
 from millplan.core.domain.months import Month
 from millplan.core.views.tables import Column, TableView
 from millplan.storage.store import Store

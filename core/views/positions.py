@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from millplan.core.domain.assignment import Assignment
 from millplan.core.domain.i18n import _
-from millplan.core.domain.model import Assignment, DealStatus
+from millplan.core.domain.portfolio import DealStatus
 from millplan.core.planning.attributes import PositionAttributes, describe
 from millplan.core.views.assignment import short_reason
 from millplan.core.views.tables import Column, TableView, money

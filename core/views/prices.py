@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from millplan.core.domain.assignment import Assignment
 from millplan.core.domain.i18n import _
-from millplan.core.domain.model import Assignment
 from millplan.core.views.assignment import assignment_document
 from millplan.core.views.tables import Column, TableView
 

@@ -12,7 +12,9 @@ from millplan.core.views.assignment import assignment_document
 from millplan.core.views.escalations import escalation_document
 from millplan.core.views.tables import Column, TableView, iso, money
 from millplan.core.views.whatif import effect_document
-from millplan.core.workflow.requests import Answered, Raised, describe
+from millplan.core.workflow.request_answers import Answered
+from millplan.core.workflow.request_raising import Raised
+from millplan.core.workflow.requests import describe
 
 
 def request_document(request: Request) -> dict[str, Any]:

@@ -15,8 +15,8 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from millplan.core.domain.assignment import MillLoad
 from millplan.core.domain.i18n import _
-from millplan.core.domain.model import MillLoad
 from millplan.core.domain.numbers import grouped
 
 TEXT_WIDTH = 22

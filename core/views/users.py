@@ -7,7 +7,7 @@ from typing import Any
 
 from millplan.core.access.permissions import Actor
 from millplan.core.domain.i18n import _
-from millplan.core.domain.model import User
+from millplan.core.domain.people import User
 from millplan.core.views.tables import Column, TableView
 
 

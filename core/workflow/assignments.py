@@ -12,14 +12,18 @@ what is checked here, through :mod:`millplan.core.access.permissions`.
 from __future__ import annotations
 
 from millplan.core.access.permissions import Action, actor_in, require
+from millplan.core.domain.assignment import Assignment, AssignmentState
 from millplan.core.domain.errors import InvalidInput, NotFound, StateError
 from millplan.core.domain.i18n import _
-from millplan.core.domain.model import Assignment, AssignmentState, Role, parse_position_ref
 from millplan.core.domain.months import Month
 from millplan.core.domain.notices import Item
 from millplan.core.domain.numbers import grouped
+from millplan.core.domain.people import Role
+from millplan.core.domain.portfolio import parse_position_ref
 from millplan.core.domain.states import state_label
-from millplan.core.mail import notifications
+from millplan.core.mail.notify import NewNotification, notify_all, notify_role
+from millplan.core.mail.plan_news import item_lines, notify_changes
+from millplan.core.mail.recipients import managers, person
 from millplan.core.planning.inputs import booked_elsewhere
 from millplan.core.planning.run import with_hours
 from millplan.core.workflow.open_items import end_rounds, open_objections
@@ -67,7 +71,7 @@ def submit(
             )
         _refuse_unready(repo, latest)
         submitted = repo.assignments.submit(latest, login)
-        notifications.notify_role(
+        notify_role(
             repo,
             Role.PLANNER,
             line=None,
@@ -75,7 +79,7 @@ def submit(
             kind=SUBMITTED_KIND,
             subject=_("{key} to review").format(key=submitted.key),
             body=_("{who} submitted {key} for review: agree, or object to a line with a reason").format(
-                who=notifications.person(repo, login), key=submitted.key
+                who=person(repo, login), key=submitted.key
             ),
             object_key=submitted.key,
             by=login,
@@ -164,7 +168,7 @@ def _announce(repo: UnitOfWork, approved: Assignment) -> None:
         tonnes[line.position_id] = tonnes.get(line.position_id, 0.0) + line.tonnes
     left_out = {e.position_id: e for e in approved.exclusions if e.reason_code != "replan"}
     positions = repo.plant.positions(ids=set(tonnes) | set(left_out)) if tonnes or left_out else []
-    whose = notifications.managers(repo)
+    whose = managers(repo)
     by_manager: dict[str, list[Item]] = {}
     for p in sorted(positions, key=lambda p: p.ref):
         login = whose.login(p.sales_manager)
@@ -190,19 +194,19 @@ def _announce(repo: UnitOfWork, approved: Assignment) -> None:
         by_manager.setdefault(login, []).append(item)
     where = f"{approved.month} {approved.product_line}"
     subject = _("The {where} assignment is approved (revision {n}): final").format(where=where, n=approved.revision)
-    by = _("Approved by {who}").format(who=notifications.person(repo, approved.approved_by)) + (
+    by = _("Approved by {who}").format(who=person(repo, approved.approved_by)) + (
         f": {approved.approval_reason}" if approved.approval_reason else ""
     )
     event = f"{approved.key}:approved"
-    notifications.notify_all(
+    notify_all(
         repo,
         [
-            notifications.NewNotification(
+            NewNotification(
                 login,
                 event,
                 "approved",
                 subject,
-                "\n".join([subject + ".", _("Your positions in it:"), *notifications.item_lines(items), by]),
+                "\n".join([subject + ".", _("Your positions in it:"), *item_lines(items), by]),
                 approved.key,
                 tuple(items),
             )
@@ -211,7 +215,7 @@ def _announce(repo: UnitOfWork, approved: Assignment) -> None:
         by=approved.approved_by,
     )
     for role in (Role.LINE_MANAGER, Role.PLANNER):
-        notifications.notify_role(
+        notify_role(
             repo,
             role,
             line=approved.product_line,
@@ -307,14 +311,12 @@ def set_excluded(
         if not excluded and not hand_excluded:
             raise StateError(f"{ref} was not excluded by hand from {where}; nothing to let back in")
         reason = reason.strip() if reason else None
-        name = notifications.person(repo, login)  # the sales manager reads who it was
+        name = person(repo, login)  # the sales manager reads who it was
         note = (
             _("excluded by {who}").format(who=name) + (f": {reason}" if reason else "")
             if excluded
             else _("let back in by {who}; re-run the prioritiser to plan it").format(who=name)
         )
         updated = repo.assignments.set_excluded(_editable(repo, latest, login), position, excluded, login, reason, note)
-        notifications.notify_changes(
-            repo, latest, updated, by=login
-        )  # a position left out by hand: its manager hears why
+        notify_changes(repo, latest, updated, by=login)  # a position left out by hand: its manager hears why
         return with_hours(updated, repo.plant.whole())

@@ -16,13 +16,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from millplan.core.access.permissions import Action, Actor, actor, require
+from millplan.core.domain.assignment import Assignment
 from millplan.core.domain.errors import ChangedMeanwhile, InvalidInput
 from millplan.core.domain.i18n import _
-from millplan.core.domain.model import Assignment
 from millplan.core.domain.months import Month
 from millplan.core.domain.numbers import grouped
 from millplan.core.domain.workflow import Conflict, ConflictState, Escalation
-from millplan.core.mail.notifications import manager_login, notify, person
+from millplan.core.mail.notify import notify
+from millplan.core.mail.recipients import manager_login, person
 from millplan.core.planning.key_conflicts import CONFLICT_KIND
 from millplan.core.planning.line_plan import Change
 from millplan.core.planning.whatif import WhatIf, replan, what_if

@@ -9,9 +9,10 @@ from decimal import Decimal
 from millplan.core.access.permissions import Action, actor_in, require
 from millplan.core.domain.errors import MillplanError, StateError
 from millplan.core.domain.i18n import _
-from millplan.core.domain.model import Deal, DealStatus, Position
 from millplan.core.domain.months import Month
-from millplan.core.mail.notifications import manager_login, notify, person
+from millplan.core.domain.portfolio import Deal, DealStatus, Position
+from millplan.core.mail.notify import notify
+from millplan.core.mail.recipients import manager_login, person
 from millplan.core.planning.attributes import describe
 from millplan.storage.store import Store
 from millplan.storage.unit_of_work import UnitOfWork

@@ -1,7 +1,7 @@
 """The director decides escalations.
 
 An escalation is a conflict the product-line manager raised (:func:`millplan.core.workflow.conflicts.escalate`)
-or a sales manager's re-approval round that was granted (:mod:`millplan.core.workflow.requests`). For a
+or a sales manager's re-approval round that was granted (:mod:`millplan.core.workflow.request_answers`). For a
 conflict the director either **forces** the position into its month (locked whole, the
 month re-planned) or **accepts a later month**; either way with a recorded reason, and the
 conflict is resolved. For a re-approval round he records his decision (``--reason``);
@@ -16,12 +16,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from millplan.core.access.permissions import Action, actor, require
+from millplan.core.domain.assignment import Assignment
 from millplan.core.domain.errors import ChangedMeanwhile, InvalidInput
 from millplan.core.domain.i18n import _
-from millplan.core.domain.model import Assignment, Role
 from millplan.core.domain.months import Month
+from millplan.core.domain.people import Role
 from millplan.core.domain.workflow import Conflict, ConflictState, Escalation, EscalationState, Outcome
-from millplan.core.mail.notifications import notify_role, person
+from millplan.core.mail.notify import notify_role
+from millplan.core.mail.recipients import person
 from millplan.core.planning.line_plan import Change
 from millplan.core.planning.whatif import WhatIf, replan
 from millplan.core.workflow.conflicts import check_later, resolve

@@ -7,9 +7,10 @@ approved one opens the next, as every edit does) and the next re-plan plans with
 from __future__ import annotations
 
 from millplan.core.access.permissions import Action, actor_in, require
+from millplan.core.domain.assignment import Assignment
 from millplan.core.domain.errors import StateError
-from millplan.core.domain.model import Assignment, parse_position_ref
 from millplan.core.domain.months import Month
+from millplan.core.domain.portfolio import parse_position_ref
 from millplan.core.planning.inputs import saved_options
 from millplan.core.planning.options import MonthLock
 from millplan.core.planning.run import with_hours

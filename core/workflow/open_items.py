@@ -5,10 +5,12 @@ re-approval rounds ended by the director's approval; the director called to an e
 
 from __future__ import annotations
 
+from millplan.core.domain.assignment import Assignment
 from millplan.core.domain.i18n import _
-from millplan.core.domain.model import Assignment, Role
+from millplan.core.domain.people import Role
 from millplan.core.domain.workflow import Escalation, EscalationState, Outcome
-from millplan.core.mail.notifications import notify_role, person
+from millplan.core.mail.notify import notify_role
+from millplan.core.mail.recipients import person
 from millplan.storage.unit_of_work import UnitOfWork
 
 

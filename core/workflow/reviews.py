@@ -11,12 +11,15 @@ director). Reviews belong to one revision: a new revision is reviewed afresh.
 from __future__ import annotations
 
 from millplan.core.access.permissions import Action, actor, require
+from millplan.core.domain.assignment import Assignment, AssignmentState
 from millplan.core.domain.errors import ChangedMeanwhile, InvalidInput, NotFound, StateError
 from millplan.core.domain.i18n import _
-from millplan.core.domain.model import Assignment, AssignmentState, Role, parse_position_ref
 from millplan.core.domain.months import Month
+from millplan.core.domain.people import Role
+from millplan.core.domain.portfolio import parse_position_ref
 from millplan.core.domain.workflow import Review
-from millplan.core.mail.notifications import notify, notify_role, person
+from millplan.core.mail.notify import notify, notify_role
+from millplan.core.mail.recipients import person
 from millplan.storage.store import Store
 from millplan.storage.unit_of_work import UnitOfWork
 

@@ -15,7 +15,9 @@ import pytest
 from typer.testing import CliRunner
 
 from millplan import cli
-from millplan.core.mail import notifications, outbox
+from millplan.core.mail import outbox
+from millplan.core.mail.inbox import inbox
+from millplan.core.mail.notify import notify
 from millplan.storage.store import open_store
 from tests.identity import act_as
 from tests.people import add_user
@@ -39,12 +41,12 @@ def db(tmp_path, monkeypatch) -> str:
     return url
 
 
-def notify(
+def add_notification(
     db: str, event: str, login: str = "ivanov", subject: str = "D3#1 left out of the 2027-01 L assignment"
 ) -> None:
     store = open_store(db)
     with store.unit_of_work() as repo:
-        notifications.notify(
+        notify(
             repo,
             login=login,
             event=event,
@@ -62,9 +64,9 @@ def run(db: str, *args: str):
 
 
 def test_inbox_lists_unread_with_reasons_and_marks_read(db):
-    notify(db, "e1")
-    notify(db, "e2", subject="D2#1: 100 t of 500 t kept in the 2027-01 L assignment")
-    notify(db, "e3", login="petrov", subject="not for ivanov")
+    add_notification(db, "e1")
+    add_notification(db, "e2", subject="D2#1: 100 t of 500 t kept in the 2027-01 L assignment")
+    add_notification(db, "e3", login="petrov", subject="not for ivanov")
     listed = run(db, "inbox")
     assert listed.exit_code == 0, listed.stderr
     assert "D3#1 left out of the 2027-01 L assignment" in listed.stdout
@@ -91,7 +93,7 @@ def test_inbox_lists_unread_with_reasons_and_marks_read(db):
 
 def test_inbox_times_are_the_plants_as_in_the_history(db, monkeypatch):
     monkeypatch.setenv("MILLPLAN_TIMEZONE", "Asia/Yekaterinburg")  # UTC+5 all year
-    notify(db, "e1")
+    add_notification(db, "e1")
     [stored] = json.loads(run(db, "inbox", "--json").stdout)["notifications"]
     at = datetime.fromisoformat(stored["at"])
     assert at.utcoffset() == timedelta(0)  # scripts read the instant in UTC
@@ -100,10 +102,10 @@ def test_inbox_times_are_the_plants_as_in_the_history(db, monkeypatch):
 
 
 def test_reading_a_notification_of_someone_else_is_refused(db):
-    notify(db, "e1", login="petrov")
+    add_notification(db, "e1", login="petrov")
     assert json.loads(run(db, "inbox", "--json").stdout)["notifications"] == []  # ivanov sees none of petrov's
     store = open_store(db)
-    [petrovs] = notifications.inbox(store, "petrov")
+    [petrovs] = inbox(store, "petrov")
     store.dispose()
     refused = run(db, "inbox", "read", str(petrovs.id), "--json")
     assert refused.exit_code == 1
@@ -113,7 +115,7 @@ def test_reading_a_notification_of_someone_else_is_refused(db):
 
 
 def test_mail_send_and_status_with_email_off(db):
-    notify(db, "e1")
+    add_notification(db, "e1")
     off = run(db, "mail", "send", "--json")
     assert off.exit_code == 1
     assert "e-mail is off: set MILLPLAN_SMTP_HOST" in json.loads(off.stdout)["message"]
@@ -123,8 +125,8 @@ def test_mail_send_and_status_with_email_off(db):
 
 
 def test_mail_send_through_a_real_server(db, monkeypatch):
-    notify(db, "e1")
-    notify(db, "e2", login="petrov")  # no address: inbox only
+    add_notification(db, "e1")
+    add_notification(db, "e2", login="petrov")  # no address: inbox only
     with SmtpServer() as server:
         monkeypatch.setenv("MILLPLAN_SMTP_HOST", "127.0.0.1")
         monkeypatch.setenv("MILLPLAN_SMTP_PORT", str(server.port))
@@ -149,7 +151,7 @@ def test_mail_send_through_a_real_server(db, monkeypatch):
 
 
 def test_mail_send_reports_a_server_that_is_down(db, monkeypatch):
-    notify(db, "e1")
+    add_notification(db, "e1")
     monkeypatch.setenv("MILLPLAN_SMTP_HOST", "127.0.0.1")
     monkeypatch.setenv("MILLPLAN_SMTP_PORT", "1")  # nothing listens on port 1
     down = run(db, "mail", "send")
@@ -160,7 +162,7 @@ def test_mail_send_reports_a_server_that_is_down(db, monkeypatch):
 
 
 def test_mail_send_loop_keeps_sending_until_interrupted(db, start_process):
-    notify(db, "e1")
+    add_notification(db, "e1")
     with SmtpServer() as server:
         env = {"PATH": "/usr/bin:/bin", "MILLPLAN_SMTP_HOST": "127.0.0.1", "MILLPLAN_SMTP_PORT": str(server.port)}
         command = [
@@ -186,7 +188,7 @@ def test_mail_send_loop_keeps_sending_until_interrupted(db, start_process):
         deadline = time.monotonic() + 30
         while not server.received and time.monotonic() < deadline:
             time.sleep(0.1)
-        notify(db, "e2", subject="second news")  # queued while the loop runs
+        add_notification(db, "e2", subject="second news")  # queued while the loop runs
         while len(server.received) < 2 and time.monotonic() < deadline:
             time.sleep(0.1)
         process.send_signal(signal.SIGINT)
@@ -197,7 +199,7 @@ def test_mail_send_loop_keeps_sending_until_interrupted(db, start_process):
 
 
 def test_mail_status_shows_a_failed_message_and_retry_queues_it(db):
-    notify(db, "e1")
+    add_notification(db, "e1")
     store = open_store(db)
     with SmtpServer() as server:
         server.refused_recipients.add(ADDRESS)

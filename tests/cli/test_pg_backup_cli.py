@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from typer.testing import CliRunner
 
 from millplan import cli
-from millplan.core.domain.model import DealStatus
+from millplan.core.domain.portfolio import DealStatus
 from millplan.storage.store import open_store
 from tests.conftest import PG_ADMIN_URL, _fresh_pg
 from tests.plants import tiny_plant

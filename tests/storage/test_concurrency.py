@@ -9,8 +9,8 @@ import sqlite3
 
 import pytest
 
+from millplan.core.domain.assignment import AssignmentState
 from millplan.core.domain.errors import StoreUnavailable
-from millplan.core.domain.model import AssignmentState
 from millplan.core.planning import run as planning
 from millplan.core.workflow import assignments
 from millplan.storage import engine

@@ -10,7 +10,7 @@ import pytest
 
 from millplan.core.domain.errors import ChangedMeanwhile, Forbidden, InfeasiblePlan, InvalidInput
 from millplan.core.domain.workflow import ConflictState, EscalationState
-from millplan.core.mail import notifications
+from millplan.core.mail.inbox import inbox
 from millplan.core.planning import run as planning
 from millplan.core.workflow import conflicts, escalations
 from tests.levers import FORCE_MARGIN_CHANGE, MARGIN_AT_STAKE, SHORT_TONNES, conflict_plant, tonnes
@@ -161,7 +161,7 @@ def test_the_sales_manager_is_notified_once_per_conflict_event(short):
     store, _, conflict = short
 
     def notices(login):
-        return [n for n in notifications.inbox(store, login) if "conflict" in {n.kind, *(i.kind for i in n.items)}]
+        return [n for n in inbox(store, login) if "conflict" in {n.kind, *(i.kind for i in n.items)}]
 
     planning.plan(store, PLAN_MONTH, login="plm", first_horizon=1)  # the same conflict again: no second notice
     [opened] = notices("ivanov")  # the plan's one message to him lists it beside his positions left out

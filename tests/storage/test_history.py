@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 
 from millplan.core.domain.errors import NotFound
-from millplan.core.mail import notifications
+from millplan.core.mail.recipients import person
 from millplan.core.planning import capacity
 from millplan.core.planning import run as planning
 from millplan.core.views import history as audit
@@ -110,8 +110,8 @@ def test_a_mills_hours_name_the_mill_by_its_code(edited):
     assert changed.change == "repair · hours: 35 h → 30.5 h"
     with edited.reading() as repo:
         ids = repo.audit.audit_names({"mill": {1, 2, 99}})
-        people = repo.users.display_names({"plm", "gone"})  # as messages name them (notifications.person)
-        assert notifications.person(repo, "plm") == "Line Manager"
+        people = repo.users.display_names({"plm", "gone"})  # as messages name them (person)
+        assert person(repo, "plm") == "Line Manager"
     assert ids == {"mill": {1: "M1", 2: "M2"}} and people == {"plm": "Line Manager", "gone": "gone"}
 
 

@@ -12,9 +12,9 @@ import pytest
 import sqlalchemy as sa
 from alembic import command
 
-from millplan.core.domain.model import Role, User
+from millplan.core.domain.people import Role, User
 from millplan.core.importing.mills import import_mills
-from millplan.core.mail import notifications
+from millplan.core.mail.inbox import inbox
 from millplan.core.planning import run as planning
 from millplan.core.planning.attributes import mill_options
 from millplan.core.workflow import assignments, deals
@@ -192,10 +192,5 @@ def test_an_overdue_key_account_is_planned_next_month_and_its_manager_told_why_n
         f"200.0 t planned for {M1}; made late: capacity fully booked in {M0}: M1 is booked by key-account positions ("
         in late.reason
     )
-    [told] = [
-        i
-        for n in notifications.inbox(store, "ivanov")
-        for i in n.items
-        if i.ref == late.position_ref and i.kind != "conflict"
-    ]
+    [told] = [i for n in inbox(store, "ivanov") for i in n.items if i.ref == late.position_ref and i.kind != "conflict"]
     assert told.reason == late.reason

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from millplan import cli
 from millplan.core.access import identity, users
-from millplan.core.domain.model import Role
+from millplan.core.domain.people import Role
 from millplan.storage.store import open_store
 from tests.identity import act_as
 from tests.plants import PLAN_MONTH, tiny_plant

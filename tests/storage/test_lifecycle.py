@@ -8,11 +8,12 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
+from millplan.core.domain.assignment import AssignmentState
 from millplan.core.domain.errors import Forbidden, InvalidInput, NotFound, StateError
-from millplan.core.domain.model import AssignmentState, Role, User
+from millplan.core.domain.people import Role, User
 from millplan.core.importing.mills import import_mills
 from millplan.core.importing.portfolio import import_portfolio
-from millplan.core.mail import notifications
+from millplan.core.mail.inbox import inbox
 from millplan.core.planning import capacity
 from millplan.core.planning import run as planning
 from millplan.core.workflow import assignments
@@ -239,17 +240,17 @@ def test_capacity_changes_are_checked(drafted):
 
 
 def test_sales_managers_hear_of_each_draft_edit_and_approval_exactly_once(drafted):
-    def inbox():
-        return [(n.kind, n.subject) for n in reversed(notifications.inbox(drafted, "ivanov"))]
+    def heard():
+        return [(n.kind, n.subject) for n in reversed(inbox(drafted, "ivanov"))]
 
     where = f"{PLAN_MONTH} L"
-    first = inbox()  # the first draft: D2#1 cut to 500 t, D3#1 and D3#2 left out — one message
+    first = heard()  # the first draft: D2#1 cut to 500 t, D3#1 and D3#2 left out — one message
     assert first == [("assignment_changed", f"3 of your positions left out, cut or moved — {where} draft r1, proposed")]
     planning.plan(drafted, PLAN_MONTH, login="plm", first_horizon=1)  # the same draft again: nothing new
     assignments.submit(drafted, PLAN_MONTH, "L", login="plm")
     assignments.approve(drafted, PLAN_MONTH, "L", login="plm")
-    assert inbox()[len(first) :] == [("approved", f"The {where} assignment is approved (revision 1): final")]
-    [approval] = [n for n in notifications.inbox(drafted, "ivanov") if n.kind == "approved"]
+    assert heard()[len(first) :] == [("approved", f"The {where} assignment is approved (revision 1): final")]
+    [approval] = [n for n in inbox(drafted, "ivanov") if n.kind == "approved"]
     assert "• D1#1 Key Co: 700.0 t planned." in approval.body
     assert "• D2#1 Other Co: 500.0 t planned, 100.0 t left out (final). Reason: " in approval.body
     assert [(i.ref, i.kind) for i in approval.items] == [
@@ -260,7 +261,7 @@ def test_sales_managers_hear_of_each_draft_edit_and_approval_exactly_once(drafte
     ]
     assignments.set_excluded(drafted, PLAN_MONTH, "L", "D2#1", True, login="plm", reason="client waits")
     planning.plan(drafted, PLAN_MONTH, login="plm", first_horizon=1)
-    [(kind, subject)] = inbox()[len(first) + 1 :]
+    [(kind, subject)] = heard()[len(first) + 1 :]
     assert (
         kind == "position_removed"
         and subject.startswith("D2#1 Other Co: left out")

@@ -12,21 +12,17 @@ import pytest
 import sqlalchemy as sa
 from alembic import command
 
+from millplan.core.domain.assignment import Assignment, AssignmentLine, AssignmentState, Exclusion
 from millplan.core.domain.errors import InvalidInput, NotFound
-from millplan.core.domain.model import (
-    Assignment,
-    AssignmentLine,
-    AssignmentState,
-    DealStatus,
-    Exclusion,
-    Position,
-    Role,
-    User,
-)
 from millplan.core.domain.months import Month
 from millplan.core.domain.names import name_key
 from millplan.core.domain.notices import Item
-from millplan.core.mail import notifications
+from millplan.core.domain.people import Role, User
+from millplan.core.domain.portfolio import DealStatus, Position
+from millplan.core.mail.inbox import inbox, mark_read, unread_count
+from millplan.core.mail.notify import message_id, notify
+from millplan.core.mail.plan_news import News, changes_for_managers, notify_changes, tell
+from millplan.core.mail.recipients import manager_login, managers
 from millplan.core.planning import run as planning
 from millplan.core.workflow import assignments
 from millplan.storage import migrate
@@ -46,7 +42,7 @@ def _notify(store, login="ivanov", event="e1", **extra):
     }
     values.update(extra)
     with store.unit_of_work() as repo:
-        return notifications.notify(repo, login=login, event=event, by=None, **values)
+        return notify(repo, login=login, event=event, by=None, **values)
 
 
 def _outbox(store):
@@ -61,19 +57,19 @@ def test_same_event_twice_gives_one_notification_and_one_email(store):
     add_user(store, "ivanov", "Иванов А. С.", email="ivanov@plant.example")
     assert _notify(store) is True
     assert _notify(store, subject="changed text") is False
-    [only] = notifications.inbox(store, "ivanov")
+    [only] = inbox(store, "ivanov")
     assert only.subject == "2027-01 L approved" and only.kind == "approved" and only.read_at is None
     assert only.at.tzinfo is not None
-    [(event, address, status, message_id)] = _outbox(store)
+    [(event, address, status, header)] = _outbox(store)
     assert (event, address, status) == ("e1", "ivanov@plant.example", "pending")
-    assert message_id == notifications.message_id("e1", "ivanov@plant.example")
+    assert header == message_id("e1", "ivanov@plant.example")
 
 
 def test_no_email_address_means_inbox_only(store):
     add_user(store, "petrov", "Петров")
     assert _notify(store, login="petrov")
     assert _outbox(store) == []
-    assert notifications.unread_count(store, "petrov") == 1
+    assert unread_count(store, "petrov") == 1
 
 
 def test_one_event_for_two_managers_reaches_both(store):
@@ -104,7 +100,7 @@ def test_racing_writers_leave_one_notification(store_url):
     for t in threads:
         t.join()
     assert sorted(results) == [False, True]
-    assert len(notifications.inbox(stores[0], "ivanov")) == 1
+    assert len(inbox(stores[0], "ivanov")) == 1
     assert len(_outbox(stores[0])) == 1
     for s in stores:
         s.dispose()
@@ -115,11 +111,9 @@ def test_notification_and_email_are_written_together_or_not_at_all(store):
     add_user(store, "ivanov", "Иванов", email="ivanov@plant.example")
     with pytest.raises(RuntimeError):
         with store.unit_of_work() as repo:
-            notifications.notify(
-                repo, login="ivanov", event="e1", kind="approved", subject="s", body="b", object_key="k", by=None
-            )
+            notify(repo, login="ivanov", event="e1", kind="approved", subject="s", body="b", object_key="k", by=None)
             raise RuntimeError("the action failed after notifying")
-    assert notifications.inbox(store, "ivanov") == [] and _outbox(store) == []
+    assert inbox(store, "ivanov") == [] and _outbox(store) == []
 
 
 @pytest.mark.both_backends
@@ -127,29 +121,29 @@ def test_inbox_newest_first_unread_and_mark_read(store):
     for n in range(3):
         _notify(store, event=f"e{n}", subject=f"news {n}")
     _notify(store, login="someone-else", event="e9")
-    listed = notifications.inbox(store, "ivanov")
+    listed = inbox(store, "ivanov")
     assert [n.subject for n in listed] == ["news 2", "news 1", "news 0"]
-    assert [n.subject for n in notifications.inbox(store, "ivanov", limit=2)] == ["news 2", "news 1"]
-    assert notifications.mark_read(store, "ivanov", [listed[0].id]) == 1
-    assert notifications.mark_read(store, "ivanov", [listed[0].id]) == 0  # already read
-    assert notifications.unread_count(store, "ivanov") == 2
-    assert [n.subject for n in notifications.inbox(store, "ivanov", unread_only=True)] == ["news 1", "news 0"]
-    assert notifications.inbox(store, "ivanov")[0].read_at is not None
-    assert notifications.mark_read(store, "ivanov", None) == 2
-    assert notifications.unread_count(store, "ivanov") == 0
-    assert notifications.unread_count(store, "someone-else") == 1
+    assert [n.subject for n in inbox(store, "ivanov", limit=2)] == ["news 2", "news 1"]
+    assert mark_read(store, "ivanov", [listed[0].id]) == 1
+    assert mark_read(store, "ivanov", [listed[0].id]) == 0  # already read
+    assert unread_count(store, "ivanov") == 2
+    assert [n.subject for n in inbox(store, "ivanov", unread_only=True)] == ["news 1", "news 0"]
+    assert inbox(store, "ivanov")[0].read_at is not None
+    assert mark_read(store, "ivanov", None) == 2
+    assert unread_count(store, "ivanov") == 0
+    assert unread_count(store, "someone-else") == 1
 
 
 def test_marking_someone_elses_notification_is_refused_and_nothing_marked(store):
     _notify(store, login="ivanov", event="mine")
     _notify(store, login="petrov", event="his")
-    mine = notifications.inbox(store, "ivanov")[0].id
-    his = notifications.inbox(store, "petrov")[0].id
+    mine = inbox(store, "ivanov")[0].id
+    his = inbox(store, "petrov")[0].id
     with pytest.raises(NotFound, match=f"notification {his} is not in the inbox of ivanov"):
-        notifications.mark_read(store, "ivanov", [mine, his])
-    assert notifications.unread_count(store, "ivanov") == 1
+        mark_read(store, "ivanov", [mine, his])
+    assert unread_count(store, "ivanov") == 1
     with pytest.raises(InvalidInput):
-        notifications.inbox(store, "ivanov", limit=0)
+        inbox(store, "ivanov", limit=0)
 
 
 # -- news for sales managers from real plans --------------------------------------------
@@ -167,14 +161,14 @@ def plant_with_manager(store):
 def _plan_and_notify(store, month=PLAN_MONTH):
     # planning notifies by itself (against the previous draft or the approved revision,
     # in the plan's transaction): count the notifications it added
-    had = {n.id for n in notifications.inbox(store, "ivanov", limit=1000)}
+    had = {n.id for n in inbox(store, "ivanov", limit=1000)}
     [outcome] = planning.plan(store, month, login="plm", first_horizon=1)
-    now = {n.id for n in notifications.inbox(store, "ivanov", limit=1000)}
+    now = {n.id for n in inbox(store, "ivanov", limit=1000)}
     return len(now - had), outcome.assignment
 
 
 def _latest(store):
-    return notifications.inbox(store, "ivanov")[0]
+    return inbox(store, "ivanov")[0]
 
 
 @pytest.mark.both_backends
@@ -184,7 +178,7 @@ def test_first_draft_tells_the_manager_once_listing_every_position_with_its_reas
     # hand-checked plan (tests/storage/test_planning.py): D2#1 gets 500 of 600 t, D3#1 none,
     # D3#2 (OD 400) fits no mill: three positions, one message
     assert new == 1
-    [n] = notifications.inbox(store, "ivanov")
+    [n] = inbox(store, "ivanov")
     assert n.subject == f"3 of your positions left out, cut or moved — {PLAN_MONTH} L draft r1, proposed"
     assert n.kind == "assignment_changed" and n.object_key == f"{PLAN_MONTH}/L/r1"
     assert [(i.ref, i.kind) for i in n.items] == [
@@ -202,7 +196,7 @@ def test_first_draft_tells_the_manager_once_listing_every_position_with_its_reas
 
     again, _ = _plan_and_notify(store)  # re-plan: same draft, nothing new to say
     assert again == 0
-    assert len(notifications.inbox(store, "ivanov")) == 1
+    assert len(inbox(store, "ivanov")) == 1
 
 
 def test_excluding_a_planned_position_by_hand_notifies_with_the_reason(plant_with_manager):
@@ -212,7 +206,7 @@ def test_excluding_a_planned_position_by_hand_notifies_with_the_reason(plant_wit
         store, PLAN_MONTH, "L", "D1#1", True, login="plm", reason="client waits for pipe coating"
     )
     with store.unit_of_work() as repo:  # the edit told it already: the same news is not told twice
-        assert notifications.notify_changes(repo, draft, edited, by="plm") == 0
+        assert notify_changes(repo, draft, edited, by="plm") == 0
     n = _latest(store)
     assert n.kind == "position_removed" and n.subject.startswith("D1#1 Key Co: left out; 700.0 t were planned")
     assert n.subject.endswith(f"{PLAN_MONTH} L draft r1, proposed")
@@ -232,7 +226,7 @@ def test_new_revision_cutting_tonnes_against_the_approved_one(plant_with_manager
     assert revision2.revision == 2
     # Key tonnes first: D1#1 keeps 700 t (200 on M2, 500 on M1: 50 of M1's 60 h), so D2#1
     # is cut from 500 t to the 100 t left on M1.
-    [cut] = [n for n in notifications.inbox(store, "ivanov") if n.object_key == f"{PLAN_MONTH}/L/r2"]
+    [cut] = [n for n in inbox(store, "ivanov") if n.object_key == f"{PLAN_MONTH}/L/r2"]
     assert cut.kind == "tonnes_cut" and new == 1
     assert (
         cut.subject
@@ -313,11 +307,11 @@ def test_removed_position_found_in_a_later_month_is_moved_later():
     positions = {1: _position(1)}
     before = _revision({1: 100})
     after = _revision({}, {1: "M1 is full of better-paying positions"}, revision=2)
-    [(login, change)] = notifications.changes_for_managers(before, after, positions, later={1: Month(2027, 3)})
+    [(login, change)] = changes_for_managers(before, after, positions, later={1: Month(2027, 3)})
     assert login == "ivanov" and change.kind == "moved_later" and change.key == "2027-01/L/r2:1:moved_later:2027-03"
     assert change.text == "Co: moved to 2027-03; 100.0 t were planned here"
     assert change.reason == "M1 is full of better-paying positions"
-    [(_, removed)] = notifications.changes_for_managers(before, after, positions)
+    [(_, removed)] = changes_for_managers(before, after, positions)
     assert removed.kind == "position_removed" and removed.key == "2027-01/L/r2:1:position_removed"
 
 
@@ -325,9 +319,9 @@ def test_production_explains_fewer_tonnes_and_is_no_news():
     before = _revision({1: 100, 2: 100})
     after = _revision({1: 40}, revision=2)
     made = {1: _position(1, produced=60), 2: _position(2, produced=100)}  # D1: 40 t left, D2: all made
-    assert notifications.changes_for_managers(before, after, made) == []
+    assert changes_for_managers(before, after, made) == []
     half_made = {1: _position(1, produced=30), 2: _position(2, produced=100)}  # D1: 70 t left, 40 kept
-    [(_, cut)] = notifications.changes_for_managers(before, after, half_made)
+    [(_, cut)] = changes_for_managers(before, after, half_made)
     assert cut.kind == "tonnes_cut" and cut.key == "2027-01/L/r2:1:tonnes_cut:40.000"
 
 
@@ -337,9 +331,9 @@ def test_manager_text_maps_to_a_login_by_login_then_by_unique_name(store):
     add_user(store, "sidorov2", "Сидоров")
     texts = ["ivanov", "Иванов А. С.", " иванов  а. с.", "Сидоров", " Петров ", "", "  "]
     with store.unit_of_work() as repo:
-        whose = notifications.managers(repo)
+        whose = managers(repo)
         found = {text: whose.login(text) for text in texts}
-        assert [notifications.manager_login(repo, text) for text in texts] == list(found.values())
+        assert [manager_login(repo, text) for text in texts] == list(found.values())
     # names compare as people type them; two Сидоровs are ambiguous and Петров is no user (their
     # news waits under the text), a deal without a sales manager tells nobody
     assert found == {
@@ -352,7 +346,7 @@ def test_manager_text_maps_to_a_login_by_login_then_by_unique_name(store):
         "  ": None,
     }
     positions = {1: _position(1, manager="Иванов А. С."), 2: _position(2, manager="Петров")}
-    changes = notifications.changes_for_managers(None, _revision({}, {1: "why", 2: "why"}), positions, whose)
+    changes = changes_for_managers(None, _revision({}, {1: "why", 2: "why"}), positions, whose)
     assert [login for login, _item in changes] == ["ivanov", "Петров"]  # unmapped text waits as a login
     assert name_key(" Семёнов  И. ") == name_key("СЕМЕНОВ и.") != name_key("Семенова И.")
 
@@ -361,9 +355,7 @@ def test_events_do_not_depend_on_the_draft_version():
     positions = {1: _position(1)}
     after = _revision({}, {1: "why"})
     again = replace(after, version=7)
-    assert notifications.changes_for_managers(None, after, positions) == notifications.changes_for_managers(
-        None, again, positions
-    )
+    assert changes_for_managers(None, after, positions) == changes_for_managers(None, again, positions)
 
 
 @pytest.mark.both_backends
@@ -389,15 +381,13 @@ def test_migration_0002_keeps_existing_users(store_url):
 
 def test_a_deal_without_sales_manager_tells_nobody_and_bad_calls_are_refused(store):
     positions = {1: _position(1, manager="  "), 2: _position(2)}
-    changes = notifications.changes_for_managers(None, _revision({}, {1: "why", 2: "why"}), positions)
+    changes = changes_for_managers(None, _revision({}, {1: "why", 2: "why"}), positions)
     assert [login for login, _item in changes] == ["ivanov"]
     with store.unit_of_work() as repo:
         with pytest.raises(ValueError, match="kind"):
-            notifications.notify(
-                repo, login="ivanov", event="e", kind="k" * 33, subject="s", body="b", object_key="o", by=None
-            )
+            notify(repo, login="ivanov", event="e", kind="k" * 33, subject="s", body="b", object_key="o", by=None)
         with pytest.raises(ValueError, match="needs a login"):
-            notifications.notify(repo, login="", event="e", kind="k", subject="s", body="b", object_key="o", by=None)
+            notify(repo, login="", event="e", kind="k", subject="s", body="b", object_key="o", by=None)
 
 
 @pytest.mark.both_backends
@@ -417,20 +407,13 @@ def test_migration_0006_keeps_notifications_and_what_they_told(store_url):
         )
     engine.dispose()
     store = open_store(store_url)  # upgrades to head
-    [kept] = notifications.inbox(store, "ivanov")
+    [kept] = inbox(store, "ivanov")
     assert (kept.subject, kept.body, kept.items) == ("D1#1 left out", "why", ())
     news = [
-        notifications.News(
-            "ivanov", Item(f"D{n}#1", "position_removed", "left out", key=f"2027-01/L/r1:{n}:position_removed")
-        )
+        News("ivanov", Item(f"D{n}#1", "position_removed", "left out", key=f"2027-01/L/r1:{n}:position_removed"))
         for n in (1, 2)
     ]
     with store.unit_of_work() as repo:  # D1#1 was told already: the new message lists D2#1 alone
-        assert (
-            notifications.tell(
-                repo, news, event="e", object_key="2027-01/L/r1", compose=lambda items: ("s", "b"), by=None
-            )
-            == 1
-        )
-    assert [i.ref for i in notifications.inbox(store, "ivanov")[0].items] == ["D2#1"]
+        assert tell(repo, news, event="e", object_key="2027-01/L/r1", compose=lambda items: ("s", "b"), by=None) == 1
+    assert [i.ref for i in inbox(store, "ivanov")[0].items] == ["D2#1"]
     store.dispose()

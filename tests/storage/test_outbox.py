@@ -12,7 +12,8 @@ import sqlalchemy as sa
 
 from millplan.core.domain.errors import InvalidInput, NotFound
 from millplan.core.domain.notices import MailState
-from millplan.core.mail import notifications, outbox
+from millplan.core.mail import outbox
+from millplan.core.mail.notify import message_id, notify
 from millplan.storage.store import open_store
 from millplan.storage.tables import OutboxRow
 from tests.people import add_user
@@ -36,13 +37,13 @@ def settings(port: int) -> outbox.SmtpSettings:
 def queued(store):
     """A store whose user ivanov has an address and one notification queued for e-mail."""
     add_user(store, "ivanov", "Иванов А. С.", email=ADDRESS)
-    notify(store, "2027-01/L/r1:7:position_removed", "D7#1 left out of the 2027-01 L assignment")
+    add_notification(store, "2027-01/L/r1:7:position_removed", "D7#1 left out of the 2027-01 L assignment")
     return store
 
 
-def notify(store, event: str, subject: str = "news") -> bool:
+def add_notification(store, event: str, subject: str = "news") -> bool:
     with store.unit_of_work() as repo:
-        return notifications.notify(
+        return notify(
             repo,
             login="ivanov",
             event=event,
@@ -70,7 +71,7 @@ def test_a_message_is_delivered_with_recipient_subject_and_message_id_then_marke
     [(sender, recipients, message)] = smtp.received
     assert sender == "millplan@plant.example" and recipients == [ADDRESS]
     assert message["Subject"] == "D7#1 left out of the 2027-01 L assignment"
-    assert message["Message-ID"] == notifications.message_id("2027-01/L/r1:7:position_removed", ADDRESS)
+    assert message["Message-ID"] == message_id("2027-01/L/r1:7:position_removed", ADDRESS)
     assert "Reason: M1 is full of key-account positions." in message.get_content()
     [(state, attempts, _, error, sent_at)] = rows(queued)
     assert (state, attempts, error, sent_at) == ("sent", 0, None, T0)
@@ -107,7 +108,7 @@ def test_back_off_doubles_up_to_an_hour():
 
 
 def test_every_message_waits_while_the_server_is_down(queued):
-    notify(queued, "second event")
+    add_notification(queued, "second event")
     report = outbox.deliver(queued, settings(free_port()), now=T0)
     assert report.deferred == 2 and len(report.errors) == 1
     assert [(r.status, r.attempts) for r in rows(queued)] == [("pending", 1), ("pending", 1)]
@@ -121,7 +122,7 @@ def test_temporary_refusal_is_retried_and_permanent_refusals_fail(queued, smtp):
     second = outbox.deliver(queued, settings(smtp.port), now=T0 + timedelta(minutes=1))
     assert second.sent == 1 and len(smtp.received) == 1
 
-    notify(queued, "refused event")
+    add_notification(queued, "refused event")
     smtp.refused_recipients.add(ADDRESS)
     at = T0 + timedelta(minutes=2)
     for attempt in range(1, outbox.FAIL_AFTER + 1):
@@ -168,7 +169,7 @@ def test_two_deliverers_at_once_send_each_message_exactly_once(store_url):
     add_user(store, "ivanov", "Иванов", email=ADDRESS)
     events = [f"event {n}" for n in range(12)]
     for event in events:
-        notify(store, event, subject=event)
+        add_notification(store, event, subject=event)
     with SmtpServer() as server:
         server.delay = 0.02  # each send takes a while, so both deliverers are busy together
         stores = [open_store(store_url) for _ in range(2)]

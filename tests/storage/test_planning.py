@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 
+from millplan.core.domain.assignment import AssignmentState
 from millplan.core.domain.errors import (
     ChangedMeanwhile,
     InfeasiblePlan,
@@ -15,7 +16,6 @@ from millplan.core.domain.errors import (
     NotFound,
     StateError,
 )
-from millplan.core.domain.model import AssignmentState
 from millplan.core.planning import run as planning
 from millplan.core.workflow import assignments
 from millplan.solver import prioritiser

@@ -10,9 +10,9 @@ import pytest
 
 from millplan.core.domain.errors import ChangedMeanwhile, Forbidden, InvalidInput, NotFound, StateError
 from millplan.core.domain.workflow import ConflictState, RequestKind, RequestState
-from millplan.core.mail import notifications
+from millplan.core.mail.inbox import inbox
 from millplan.core.planning import run as planning
-from millplan.core.workflow import escalations, requests
+from millplan.core.workflow import escalations, request_answers, request_raising, requests
 from millplan.core.workflow.conflicts import conflicts
 from tests.levers import FORCE_MARGIN_CHANGE, conflict_plant, tonnes
 from tests.plants import PLAN_MONTH, deal, position
@@ -31,7 +31,7 @@ def _position(store, ref):
 
 def test_a_raise_states_the_margin_at_stake_and_what_it_displaces(drafted):
     store, _ = drafted
-    raised = requests.request_priority(store, "D6#1", raise_=True, login="ivanov", why="the client's line stops")
+    raised = request_raising.request_priority(store, "D6#1", raise_=True, login="ivanov", why="the client's line stops")
     request = raised.request
     assert (request.kind, request.state, request.month, request.product_line) == (
         RequestKind.PRIORITY_RAISE,
@@ -46,14 +46,14 @@ def test_a_raise_states_the_margin_at_stake_and_what_it_displaces(drafted):
     assert (entry.action, entry.login, entry.reason) == ("raised", "ivanov", "the client's line stops")
     assert entry.after["margin_at_stake"] == "-500000.00" and entry.after["displaced"] == ["D1#1 -100 t"]
     with pytest.raises(StateError, match=rf"request {request.id} already asks to raise the priority of D6#1"):
-        requests.request_priority(store, "D6#1", raise_=True, login="ivanov", why="again")
+        request_raising.request_priority(store, "D6#1", raise_=True, login="ivanov", why="again")
 
 
 @pytest.mark.parametrize("login", ["petrov", "plm", "director"])
 def test_only_the_deals_own_sales_manager_may_ask(drafted, login):
     store, _ = drafted
     with pytest.raises(Forbidden, match=r"only the deal's sales manager \(Иванов А\. С\.\) may ask"):
-        requests.request_priority(store, "D6#1", raise_=True, login=login, why="mine")
+        request_raising.request_priority(store, "D6#1", raise_=True, login=login, why="mine")
     assert requests.requests(store) == []
     with store.reading() as repo:
         assert repo.audit.audit_entries("D6#1")[0].action == "refused"
@@ -62,16 +62,16 @@ def test_only_the_deals_own_sales_manager_may_ask(drafted, login):
 def test_a_justification_and_a_planned_month_are_required(drafted):
     store, _ = drafted
     with pytest.raises(InvalidInput, match="justification"):
-        requests.request_priority(store, "D6#1", raise_=True, login="ivanov", why="  ")
+        request_raising.request_priority(store, "D6#1", raise_=True, login="ivanov", why="  ")
     with pytest.raises(NotFound, match=f"{PLAN_MONTH + 1} has no assignment for product line L yet"):
-        requests.request_priority(store, "D5#1", raise_=True, login="ivanov", why="due later")
+        request_raising.request_priority(store, "D5#1", raise_=True, login="ivanov", why="due later")
 
 
 @pytest.mark.both_backends
 def test_granting_a_raise_sets_priority_locks_it_in_and_replans(drafted):
     store, draft = drafted
-    request = requests.request_priority(store, "D6#1", raise_=True, login="ivanov", why="stops").request
-    answered = requests.grant(store, request.id, login="plm")
+    request = request_raising.request_priority(store, "D6#1", raise_=True, login="ivanov", why="stops").request
+    answered = request_answers.grant(store, request.id, login="plm")
     assert answered.request.state is RequestState.GRANTED and answered.request.answered_by == "plm"
     assert _position(store, "D6#1").manual_priority == 1
     assert tonnes(answered.assignment, "D6#1") == 600
@@ -97,20 +97,22 @@ def test_a_lower_states_the_margin_of_its_planned_tonnes_and_unlocks_it(drafted)
     from millplan.core.workflow import assignments
 
     assignments.set_locked(store, PLAN_MONTH, "L", "D1#1", True, login="plm")
-    request = requests.request_priority(store, "D1#1", raise_=False, login="ivanov", why="client can wait").request
+    request = request_raising.request_priority(
+        store, "D1#1", raise_=False, login="ivanov", why="client can wait"
+    ).request
     assert request.margin_at_stake == sum(x.marginal_income for x in draft.lines if x.position_ref == "D1#1")
-    answered = requests.grant(store, request.id, login="plm")
+    answered = request_answers.grant(store, request.id, login="plm")
     assert _position(store, "D1#1").manual_priority == 3
     assert not any(x.locked for x in answered.assignment.lines)
     with pytest.raises(StateError, match="D3#1 has no tonnes .* nothing to lower"):
-        requests.request_priority(store, "D3#1", raise_=False, login="ivanov", why="x")
+        request_raising.request_priority(store, "D3#1", raise_=False, login="ivanov", why="x")
 
 
 def test_a_replacement_excludes_one_locks_the_other_and_opens_no_conflict_for_the_one_given_up(drafted):
     store, draft = drafted
-    raised = requests.request_replacement(store, "D6#1", "D3#1", login="ivanov", why="D3 pays cash")
+    raised = request_raising.request_replacement(store, "D6#1", "D3#1", login="ivanov", why="D3 pays cash")
     assert raised.request.replacement_ref == "D3#1"
-    answered = requests.grant(store, raised.request.id, login="plm")
+    answered = request_answers.grant(store, raised.request.id, login="plm")
     after = answered.assignment
     assert raised.request.margin_at_stake == after.marginal_income - draft.marginal_income
     assert tonnes(after, "D6#1") == 0 and tonnes(after, "D3#1") == 100
@@ -134,46 +136,46 @@ def test_a_replacement_must_be_the_same_managers_and_a_different_position(drafte
             "fixture",
         )
     with pytest.raises(Forbidden, match=r"Петров П\. П\."):
-        requests.request_replacement(store, "D6#1", "P1#1", login="ivanov", why="x")
+        request_raising.request_replacement(store, "D6#1", "P1#1", login="ivanov", why="x")
     with pytest.raises(InvalidInput, match="cannot replace itself"):
-        requests.request_replacement(store, "D6#1", "D6#1", login="ivanov", why="x")
+        request_raising.request_replacement(store, "D6#1", "D6#1", login="ivanov", why="x")
 
 
 def test_refusal_needs_a_reason_and_is_recorded(drafted):
     store, _ = drafted
-    request = requests.request_priority(store, "D6#1", raise_=True, login="ivanov", why="stops").request
+    request = request_raising.request_priority(store, "D6#1", raise_=True, login="ivanov", why="stops").request
     with pytest.raises(InvalidInput, match="needs a reason"):
-        requests.refuse(store, request.id, login="plm", reason="")
-    refused = requests.refuse(store, request.id, login="plm", reason="D1 pays more").request
+        request_answers.refuse(store, request.id, login="plm", reason="")
+    refused = request_answers.refuse(store, request.id, login="plm", reason="D1 pays more").request
     assert (refused.state, refused.answer, refused.answered_by) == (RequestState.REFUSED, "D1 pays more", "plm")
     assert _position(store, "D6#1").manual_priority is None
     with pytest.raises(ChangedMeanwhile, match=rf"request {request.id} is refused: changed by plm at .* — reload"):
-        requests.grant(store, request.id, login="plm")
+        request_answers.grant(store, request.id, login="plm")
 
 
 @pytest.mark.parametrize("login", ["ivanov", "planner", "admin"])
 def test_only_the_line_manager_or_director_answers(drafted, login):
     store, _ = drafted
-    request = requests.request_priority(store, "D6#1", raise_=True, login="ivanov", why="stops").request
+    request = request_raising.request_priority(store, "D6#1", raise_=True, login="ivanov", why="stops").request
     with pytest.raises(Forbidden, match="only the product-line manager of L or the director may answer"):
-        requests.grant(store, request.id, login=login)
+        request_answers.grant(store, request.id, login=login)
     with pytest.raises(Forbidden):
-        requests.refuse(store, request.id, login=login, reason="no")
+        request_answers.refuse(store, request.id, login=login, reason="no")
     assert requests.requests(store)[0].state is RequestState.OPEN
 
 
 def test_an_answer_on_a_stale_read_is_refused(drafted):
     store, _ = drafted
-    request = requests.request_priority(store, "D6#1", raise_=True, login="ivanov", why="stops").request
-    requests.refuse(store, request.id, login="director", reason="no room")
+    request = request_raising.request_priority(store, "D6#1", raise_=True, login="ivanov", why="stops").request
+    request_answers.refuse(store, request.id, login="director", reason="no room")
     with pytest.raises(ChangedMeanwhile, match="changed by director"):
-        requests.refuse(store, request.id, login="plm", reason="no", seen_version=request.version)
+        request_answers.refuse(store, request.id, login="plm", reason="no", seen_version=request.version)
 
 
 @pytest.mark.both_backends
 def test_two_people_answering_at_once_one_wins(drafted):
     store, _ = drafted
-    request = requests.request_priority(store, "D6#1", raise_=True, login="ivanov", why="stops").request
+    request = request_raising.request_priority(store, "D6#1", raise_=True, login="ivanov", why="stops").request
     start = threading.Barrier(2)
     outcomes: dict[str, object] = {}
 
@@ -185,16 +187,17 @@ def test_two_people_answering_at_once_one_wins(drafted):
             outcomes[login] = exc
 
     threads = [
-        threading.Thread(target=answer, args=("plm", lambda: requests.grant(store, request.id, login="plm"))),
+        threading.Thread(target=answer, args=("plm", lambda: request_answers.grant(store, request.id, login="plm"))),
         threading.Thread(
-            target=answer, args=("director", lambda: requests.refuse(store, request.id, login="director", reason="no"))
+            target=answer,
+            args=("director", lambda: request_answers.refuse(store, request.id, login="director", reason="no")),
         ),
     ]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    won = [who for who, o in outcomes.items() if isinstance(o, requests.Answered)]
+    won = [who for who, o in outcomes.items() if isinstance(o, request_answers.Answered)]
     lost = [o for o in outcomes.values() if isinstance(o, ChangedMeanwhile)]
     assert len(won) == 1 and len(lost) == 1
     assert "reload" in str(lost[0])
@@ -210,12 +213,12 @@ def test_two_people_answering_at_once_one_wins(drafted):
 @pytest.mark.both_backends
 def test_a_reapproval_round_pulls_the_director_in(drafted):
     store, draft = drafted
-    raised = requests.request_reapproval(store, PLAN_MONTH, "L", login="ivanov", why="prices changed")
+    raised = request_raising.request_reapproval(store, PLAN_MONTH, "L", login="ivanov", why="prices changed")
     assert raised.request.kind is RequestKind.REAPPROVAL and raised.request.position_ref is None
     assert raised.request.margin_at_stake == draft.marginal_income  # ivanov sells every deal
     with pytest.raises(Forbidden):
-        requests.request_reapproval(store, PLAN_MONTH, "L", login="petrov", why="me too")
-    answered = requests.grant(store, raised.request.id, login="plm")
+        request_raising.request_reapproval(store, PLAN_MONTH, "L", login="petrov", why="me too")
+    answered = request_answers.grant(store, raised.request.id, login="plm")
     assert answered.escalation.request_id == raised.request.id and answered.assignment is None
     with store.reading() as repo:
         latest = repo.assignments.assignment(PLAN_MONTH, "L")
@@ -233,7 +236,7 @@ def test_a_reapproval_round_pulls_the_director_in(drafted):
 @pytest.mark.both_backends
 def test_requests_mine_lists_a_managers_own_and_a_line_managers_lines(drafted):
     store, _ = drafted
-    request = requests.request_priority(store, "D6#1", raise_=True, login="ivanov", why="stops").request
+    request = request_raising.request_priority(store, "D6#1", raise_=True, login="ivanov", why="stops").request
     assert [r.id for r in requests.mine(store, "ivanov")] == [request.id]
     assert [r.id for r in requests.mine(store, "plm")] == [request.id]
     assert requests.mine(store, "petrov") == []
@@ -243,14 +246,14 @@ def test_requests_mine_lists_a_managers_own_and_a_line_managers_lines(drafted):
 
 def test_the_sales_manager_is_notified_once_of_each_answer(drafted):
     store, _ = drafted
-    before = {n.id for n in notifications.inbox(store, "ivanov")}  # the conflict the plan opened
-    first = requests.request_priority(store, "D6#1", raise_=True, login="ivanov", why="stops").request
-    second = requests.request_priority(store, "D1#1", raise_=False, login="ivanov", why="can wait").request
-    requests.grant(store, first.id, login="plm")
-    requests.refuse(store, second.id, login="plm", reason="D1 pays best")
+    before = {n.id for n in inbox(store, "ivanov")}  # the conflict the plan opened
+    first = request_raising.request_priority(store, "D6#1", raise_=True, login="ivanov", why="stops").request
+    second = request_raising.request_priority(store, "D1#1", raise_=False, login="ivanov", why="can wait").request
+    request_answers.grant(store, first.id, login="plm")
+    request_answers.refuse(store, second.id, login="plm", reason="D1 pays best")
     with pytest.raises(ChangedMeanwhile):
-        requests.refuse(store, first.id, login="plm", reason="changed my mind")
-    news = [n for n in notifications.inbox(store, "ivanov") if n.id not in before and n.kind == "request_answered"]
+        request_answers.refuse(store, first.id, login="plm", reason="changed my mind")
+    news = [n for n in inbox(store, "ivanov") if n.id not in before and n.kind == "request_answered"]
     assert [(n.object_key, n.subject) for n in reversed(news)] == [
         (first.key, f"Request {first.id} granted: raise the priority of D6#1"),
         (second.key, f"Request {second.id} refused: lower the priority of D1#1"),
@@ -260,38 +263,35 @@ def test_the_sales_manager_is_notified_once_of_each_answer(drafted):
 
 def test_the_sales_manager_withdraws_his_open_request_only(drafted):
     store, _ = drafted
-    request = requests.request_priority(store, "D6#1", raise_=True, login="ivanov", why="stops").request
+    request = request_raising.request_priority(store, "D6#1", raise_=True, login="ivanov", why="stops").request
     for login in ("petrov", "plm"):
         with pytest.raises(Forbidden, match="may withdraw a request"):
-            requests.withdraw(store, request.id, login=login)
-    withdrawn = requests.withdraw(store, request.id, login="ivanov")
+            request_answers.withdraw(store, request.id, login=login)
+    withdrawn = request_answers.withdraw(store, request.id, login="ivanov")
     assert (withdrawn.state, withdrawn.answered_by) == (RequestState.WITHDRAWN, "ivanov")
     with pytest.raises(ChangedMeanwhile, match="is withdrawn: changed by ivanov"):
-        requests.grant(store, request.id, login="plm")
-    round_ = requests.request_reapproval(store, PLAN_MONTH, "L", login="ivanov", why="prices").request
+        request_answers.grant(store, request.id, login="plm")
+    round_ = request_raising.request_reapproval(store, PLAN_MONTH, "L", login="ivanov", why="prices").request
     with pytest.raises(Forbidden):
-        requests.withdraw(store, round_.id, login="petrov")
-    assert requests.withdraw(store, round_.id, login="ivanov").state is RequestState.WITHDRAWN
+        request_answers.withdraw(store, round_.id, login="petrov")
+    assert request_answers.withdraw(store, round_.id, login="ivanov").state is RequestState.WITHDRAWN
 
 
 def test_whoever_must_act_is_told_once(store):
     # the line manager of a raised request and of an objection, the director of an
     # escalation, the planners of a submitted revision — each once per event
-    from millplan.core.mail import notifications
-    from millplan.core.workflow import assignments, conflicts, requests, reviews
+    from millplan.core.mail.inbox import inbox
+    from millplan.core.workflow import assignments, conflicts, request_raising, reviews
     from tests.levers import conflict_plant
     from tests.plants import PLAN_MONTH
 
     conflict_plant(store)
-    requests.request_priority(store, "D6#1", raise_=True, login="ivanov", why="client's line stops")
+    request_raising.request_priority(store, "D6#1", raise_=True, login="ivanov", why="client's line stops")
     reviews.object_to(store, "D1#1", PLAN_MONTH, "L", login="planner", reason="mill idle")
     [conflict] = conflicts.conflicts(store)
     conflicts.escalate(store, conflict.id, login="plm", why="two key accounts, one mill")
     assignments.submit(store, PLAN_MONTH, "L", login="plm")
-    kinds = {
-        login: sorted(n.kind for n in notifications.inbox(store, login))
-        for login in ("plm", "director", "planner", "petrov")
-    }
+    kinds = {login: sorted(n.kind for n in inbox(store, login)) for login in ("plm", "director", "planner", "petrov")}
     assert kinds == {
         "plm": ["objection", "request_raised"],
         "director": ["escalation"],

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
+from millplan.core.domain.assignment import AssignmentState
 from millplan.core.domain.errors import ChangedMeanwhile, Forbidden, InvalidInput, NotFound, StateError
-from millplan.core.domain.model import AssignmentState
 from millplan.core.domain.workflow import ConflictState
-from millplan.core.workflow import assignments, conflicts, escalations, requests, reviews
+from millplan.core.workflow import assignments, conflicts, escalations, request_answers, request_raising, reviews
 from tests.levers import conflict_plant
 from tests.plants import PLAN_MONTH
 
@@ -94,10 +94,10 @@ def test_the_whole_cycle_with_every_role(drafted):
     approved = assignments.approve(store, PLAN_MONTH, "L", login="plm")
     assert (approved.revision, approved.state) == (1, AssignmentState.APPROVED)
     # a sales manager starts a re-approval round; granted, it opens revision 2 for the director
-    round_ = requests.request_reapproval(
+    round_ = request_raising.request_reapproval(
         store, PLAN_MONTH, "L", login="ivanov", why="D6 must ship this month after all"
     )
-    answered = requests.grant(store, round_.request.id, login="plm")
+    answered = request_answers.grant(store, round_.request.id, login="plm")
     with store.reading() as repo:
         second = repo.assignments.assignment(PLAN_MONTH, "L")
     assert (second.revision, second.state, second.needs_director) == (2, AssignmentState.RE_APPROVAL, True)

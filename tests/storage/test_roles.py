@@ -7,7 +7,7 @@ import pytest
 from millplan.core.access import users
 from millplan.core.access.permissions import RULES, Action, actor, require
 from millplan.core.domain.errors import ChangedMeanwhile, Forbidden
-from millplan.core.domain.model import Role
+from millplan.core.domain.people import Role
 from tests.plants import deal, staff, tiny_plant
 
 

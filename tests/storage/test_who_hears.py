@@ -15,9 +15,11 @@ import sqlalchemy as sa
 from sqlmodel import select
 
 from millplan.core.access import users
-from millplan.core.domain.model import Role, User
 from millplan.core.domain.notices import Item
-from millplan.core.mail import notifications
+from millplan.core.domain.people import Role, User
+from millplan.core.mail.inbox import inbox, mark_read, unread_count
+from millplan.core.mail.notify import notify
+from millplan.core.mail.plan_news import News, tell
 from millplan.core.planning import capacity
 from millplan.core.planning import run as planning
 from millplan.core.workflow import assignments, conflicts, deals, escalations, reviews
@@ -30,7 +32,7 @@ from tests.plants import PLAN_MONTH, deal, position, staff, tiny_plant
 
 
 def _inbox(store, login):
-    return notifications.inbox(store, login, limit=1000)
+    return inbox(store, login, limit=1000)
 
 
 def _kinds(store, login):
@@ -92,18 +94,14 @@ def test_a_re_plan_tells_only_what_is_new(store):
 @pytest.mark.both_backends
 def test_two_writers_telling_the_same_news_leave_one_message(store_url):
     stores = [open_store(store_url) for _ in range(2)]
-    news = [
-        notifications.News("ivanov", Item(f"D{n}#1", "position_removed", "left out", key=f"k{n}")) for n in range(3)
-    ]
+    news = [News("ivanov", Item(f"D{n}#1", "position_removed", "left out", key=f"k{n}")) for n in range(3)]
     start = threading.Barrier(2)
     told: list[int] = []
 
     def write(one):
         start.wait()
         with one.unit_of_work() as repo:
-            told.append(
-                notifications.tell(repo, news, event="e", object_key="o", compose=lambda items: ("s", "b"), by=None)
-            )
+            told.append(tell(repo, news, event="e", object_key="o", compose=lambda items: ("s", "b"), by=None))
 
     threads = [threading.Thread(target=write, args=(s,)) for s in stores]
     for t in threads:
@@ -111,7 +109,7 @@ def test_two_writers_telling_the_same_news_leave_one_message(store_url):
     for t in threads:
         t.join()
     assert sorted(told) == [0, 1]
-    [only] = notifications.inbox(stores[0], "ivanov")
+    [only] = inbox(stores[0], "ivanov")
     assert [i.ref for i in only.items] == ["D0#1", "D1#1", "D2#1"]
     for s in stores:
         s.dispose()
@@ -228,23 +226,23 @@ def test_news_under_a_managers_name_reaches_the_user_registered_later_under_anot
     with store.unit_of_work() as repo:
         repo.users.save_user(User("plm", "Line Manager", Role.LINE_MANAGER, ("L",)), by="setup")
     planning.plan(store, PLAN_MONTH, login="plm", first_horizon=1)
-    assert notifications.inbox(store, "aivanov") == []
+    assert inbox(store, "aivanov") == []
     _register(
         store, "aivanov", "иванов  а. с.", email="ivanov@plant.example"
     )  # another login, the name typed otherwise
-    [waiting] = notifications.inbox(store, "aivanov")
+    [waiting] = inbox(store, "aivanov")
     assert [i.ref for i in waiting.items] == ["D2#1", "D3#1", "D3#2"]
     with store.reading() as repo:  # and its e-mail goes out now that he has an address
         [mail] = repo.mailbox.messages()
     assert (mail.login, mail.address, mail.subject) == ("aivanov", "ivanov@plant.example", waiting.subject)
-    assert notifications.unread_count(store, "aivanov") == 1
-    assert notifications.mark_read(store, "aivanov", [waiting.id]) == 1
-    assert notifications.unread_count(store, "aivanov") == 0
+    assert unread_count(store, "aivanov") == 1
+    assert mark_read(store, "aivanov", [waiting.id]) == 1
+    assert unread_count(store, "aivanov") == 0
     planning.plan(store, PLAN_MONTH, login="plm", first_horizon=1)  # what he was told under his name is not told again
-    assert len(notifications.inbox(store, "aivanov")) == 1
+    assert len(inbox(store, "aivanov")) == 1
     # handed over, it stays his: a second user of the name gets none of it
     _register(store, "ivanov2", "Иванов А. С.")
-    assert len(notifications.inbox(store, "aivanov")) == 1 and notifications.inbox(store, "ivanov2") == []
+    assert len(inbox(store, "aivanov")) == 1 and inbox(store, "ivanov2") == []
 
 
 def test_news_waits_while_two_users_share_the_name_and_goes_to_the_one_left_with_it(store):
@@ -256,10 +254,10 @@ def test_news_waits_while_two_users_share_the_name_and_goes_to_the_one_left_with
     _register(store, "ivanov3", "ИВАНОВ А. С.")
     # "Иванов А. С." is ivanov1's or ivanov3's: nobody's for sure
     planning.plan(store, PLAN_MONTH, login="plm", first_horizon=1)
-    assert [notifications.inbox(store, login) for login in ("ivanov1", "ivanov2", "ivanov3")] == [[], [], []]
+    assert [inbox(store, login) for login in ("ivanov1", "ivanov2", "ivanov3")] == [[], [], []]
     users.set_role(store, "ivanov3", Role.SALES_MANAGER, by="admin", name="Иванова Е. С.")
-    assert [i.ref for i in notifications.inbox(store, "ivanov1")[0].items] == ["D2#1", "D3#1", "D3#2"]
-    assert notifications.inbox(store, "ivanov3") == []
+    assert [i.ref for i in inbox(store, "ivanov1")[0].items] == ["D2#1", "D3#1", "D3#2"]
+    assert inbox(store, "ivanov3") == []
 
 
 @pytest.mark.both_backends
@@ -272,7 +270,7 @@ def test_news_under_several_spellings_is_handed_over_once_per_event(store):
             ("петров  п.", "e2"),
             ("Пётров П.", "e3"),
         ):
-            notifications.notify(
+            notify(
                 repo,
                 login=login,
                 event=event,
@@ -282,11 +280,11 @@ def test_news_under_several_spellings_is_handed_over_once_per_event(store):
                 object_key="o",
                 by=None,
             )
-        notifications.notify(
+        notify(
             repo, login="Петров П. А.", event="e4", kind="k", subject="another man", body="b", object_key="o", by=None
         )
     _register(store, "petrov", "Петров П.")
-    assert sorted(n.subject for n in notifications.inbox(store, "petrov")) == [
+    assert sorted(n.subject for n in inbox(store, "petrov")) == [
         "e1 to petrov",
         "e2 to Петров П.",
         "e3 to Пётров П.",
@@ -297,13 +295,13 @@ def test_news_under_several_spellings_is_handed_over_once_per_event(store):
 
 def test_the_badge_is_one_count_of_the_users_own_notifications(store):
     with store.unit_of_work() as repo:
-        notifications.notify(repo, login="ivanov", event="e1", kind="k", subject="s", body="b", object_key="o", by=None)
+        notify(repo, login="ivanov", event="e1", kind="k", subject="s", body="b", object_key="o", by=None)
     add_user(store, "ivanov", "Иванов А. С.")
     statements = []
     listener = lambda conn, cursor, statement, *args: statements.append(statement)  # noqa: E731
     sa.event.listen(store.engine, "before_cursor_execute", listener)
     try:
-        assert notifications.unread_count(store, "ivanov") == 1
+        assert unread_count(store, "ivanov") == 1
     finally:
         sa.event.remove(store.engine, "before_cursor_execute", listener)
     [count] = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
@@ -326,11 +324,11 @@ def test_deals_without_a_sales_manager_tell_nobody(store, blank):
 
 
 def test_the_director_granting_a_request_tells_the_line_manager_whose_draft_it_re_plans(store):
-    from millplan.core.workflow import requests
+    from millplan.core.workflow import request_answers, request_raising
 
     conflict_plant(store)
-    raised = requests.request_priority(store, "D6#1", raise_=True, login="ivanov", why="client's line stops")
-    requests.grant(store, raised.request.id, login="director")
+    raised = request_raising.request_priority(store, "D6#1", raise_=True, login="ivanov", why="client's line stops")
+    request_answers.grant(store, raised.request.id, login="director")
     [answered] = [n for n in _inbox(store, "plm") if n.kind == "request_answered"]
     assert answered.body.startswith("Director granted Иванов А. С.'s request to raise the priority of D6#1")
     [his] = [n for n in _inbox(store, "ivanov") if n.kind == "request_answered"]
@@ -404,13 +402,13 @@ def test_conflict_resolutions_name_who_resolved_them(store):
 
 
 def test_request_answers_and_rounds_name_the_people(store):
-    from millplan.core.workflow import requests
+    from millplan.core.workflow import request_answers, request_raising
 
     conflict_plant(store)
-    raised = requests.request_priority(store, "D6#1", raise_=True, login="ivanov", why="client's line stops")
-    assert requests.grant(store, raised.request.id, login="director").request.answer == "granted by Director"
-    lowered = requests.request_priority(store, "D1#1", raise_=False, login="ivanov", why="client can wait")
-    assert requests.withdraw(store, lowered.request.id, login="ivanov").answer == "withdrawn by Иванов А. С."
-    round_ = requests.request_reapproval(store, PLAN_MONTH, "L", login="ivanov", why="prices changed")
-    opened = requests.grant(store, round_.request.id, login="plm").escalation
+    raised = request_raising.request_priority(store, "D6#1", raise_=True, login="ivanov", why="client's line stops")
+    assert request_answers.grant(store, raised.request.id, login="director").request.answer == "granted by Director"
+    lowered = request_raising.request_priority(store, "D1#1", raise_=False, login="ivanov", why="client can wait")
+    assert request_answers.withdraw(store, lowered.request.id, login="ivanov").answer == "withdrawn by Иванов А. С."
+    round_ = request_raising.request_reapproval(store, PLAN_MONTH, "L", login="ivanov", why="prices changed")
+    opened = request_answers.grant(store, round_.request.id, login="plm").escalation
     assert opened.reason == "re-approval round asked by Иванов А. С.: prices changed"

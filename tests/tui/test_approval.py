@@ -8,11 +8,11 @@ from datetime import timedelta
 
 import pytest
 
-from millplan.core.domain.model import AssignmentState
+from millplan.core.domain.assignment import AssignmentState
 from millplan.core.domain.workflow import ConflictState, EscalationState, RequestKind, RequestState
-from millplan.core.mail import notifications
+from millplan.core.mail.inbox import inbox, unread_count
 from millplan.core.planning import run as planning
-from millplan.core.workflow import assignments, requests, reviews
+from millplan.core.workflow import assignments, request_answers, request_raising, requests, reviews
 from millplan.core.workflow.conflicts import conflicts
 from millplan.core.workflow.escalations import escalations
 from millplan.tui.app import MillplanApp
@@ -78,11 +78,11 @@ ACTIONS = (
 
 @pytest.mark.parametrize("login", sorted(OFFERED))
 async def test_each_role_sees_only_its_own_actions(short, login):
-    round_ = requests.request_reapproval(
+    round_ = request_raising.request_reapproval(
         short, PLAN_MONTH, "L", login="ivanov", why="the director should see this"
     ).request
-    requests.grant(short, round_.id, login="plm")  # an escalation to the director
-    raised = requests.request_priority(
+    request_answers.grant(short, round_.id, login="plm")  # an escalation to the director
+    raised = request_raising.request_priority(
         short, "D6#1", raise_=True, login="ivanov", why="the client's line stops"
     ).request
     app = MillplanApp(short, login, month=PLAN_MONTH)
@@ -293,8 +293,8 @@ async def test_full_cycle_conflict_escalation_director_approval_change_reapprova
 
 async def test_inbox_badge_counts_and_the_inbox_marks_read(short, monkeypatch):
     monkeypatch.setenv("MILLPLAN_TIMEZONE", "Asia/Yekaterinburg")  # UTC+5 all year
-    newest = notifications.inbox(short, "ivanov")[0]
-    unread = notifications.unread_count(short, "ivanov")
+    newest = inbox(short, "ivanov")[0]
+    unread = unread_count(short, "ivanov")
     assert unread >= 1  # the conflict opened on his D6#1
     app = MillplanApp(short, "ivanov", month=PLAN_MONTH)
     async with app.run_test(size=SIZE) as pilot:
@@ -310,7 +310,7 @@ async def test_inbox_badge_counts_and_the_inbox_marks_read(short, monkeypatch):
         await pilot.press("r")
         await settle(pilot)
         assert app.screen.query_one(ViewTable).selected["unread"] == ""
-        assert notifications.unread_count(short, "ivanov") == unread - 1
+        assert unread_count(short, "ivanov") == unread - 1
         assert app.unread == unread - 1
         await pilot.press("escape")
         await settle(pilot)
@@ -496,7 +496,7 @@ async def test_the_inbox_shows_a_message_listing_many_positions_in_full(sqlite_s
 
     crowded_plant(sqlite_store)
     planning.plan(sqlite_store, PLAN_MONTH, product_line="L", login="plm", first_horizon=1)
-    [message] = notifications.inbox(sqlite_store, "ivanov")
+    [message] = inbox(sqlite_store, "ivanov")
     app = MillplanApp(sqlite_store, "ivanov", month=PLAN_MONTH)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)

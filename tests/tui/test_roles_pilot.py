@@ -3,7 +3,8 @@ does not allow, the message says who may, and nothing is written."""
 
 from __future__ import annotations
 
-from millplan.core.domain.model import AssignmentState, Role, User
+from millplan.core.domain.assignment import AssignmentState
+from millplan.core.domain.people import Role, User
 from millplan.core.planning import run as planning
 from millplan.core.workflow import assignments
 from millplan.tui.app import MillplanApp

@@ -6,7 +6,8 @@ import threading
 
 import pytest
 
-from millplan.core.domain.model import AssignmentState, DealStatus
+from millplan.core.domain.assignment import AssignmentState
+from millplan.core.domain.portfolio import DealStatus
 from millplan.core.planning import run as planning
 from millplan.core.workflow import assignments
 from millplan.solver import prioritiser

@@ -7,7 +7,8 @@ import pytest
 
 from millplan.core.access.actions import available
 from millplan.core.access.permissions import Action, Actor
-from millplan.core.domain.model import AssignmentState, Role
+from millplan.core.domain.assignment import AssignmentState
+from millplan.core.domain.people import Role
 
 A = Action
 S = AssignmentState

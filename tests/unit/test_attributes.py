@@ -11,8 +11,9 @@ from decimal import Decimal
 
 import pytest
 
-from millplan.core.domain.model import DealStatus, Mill, Plant, Position, ProductivityNorm
 from millplan.core.domain.months import Month
+from millplan.core.domain.plant import Mill, Plant, ProductivityNorm
+from millplan.core.domain.portfolio import DealStatus, Position
 from millplan.core.planning.attributes import (
     HIGH_LOAD_FACTOR,
     describe,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from millplan.core.domain import revision
+from millplan.core.domain.assignment import AssignmentState as S
 from millplan.core.domain.errors import StateError
-from millplan.core.domain.model import AssignmentState as S
 from millplan.core.domain.states import state_label
 
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from millplan.core.domain.model import AssignmentState
+from millplan.core.domain.assignment import AssignmentState
 from millplan.core.domain.states import state_label
 from millplan.core.domain.workflow import ConflictState, EscalationState, RequestState
 from millplan.core.views.tables import TEXT_WIDTH, Column, TableView, json_rows

@@ -1,7 +1,7 @@
 """Full screens over records: the audit history of one object, and the user's inbox.
 
 Both read in a thread worker through core (:func:`millplan.core.views.history.history` — the rows
-``millplan history`` prints — and :func:`millplan.core.mail.notifications.inbox`) and show a table with
+``millplan history`` prints — and :func:`millplan.core.mail.inbox.inbox`) and show a table with
 the highlighted row in full below it; Esc goes back.
 """
 
@@ -18,7 +18,7 @@ from textual.worker import Worker
 
 from millplan.core.domain.errors import NotFound
 from millplan.core.domain.i18n import _
-from millplan.core.mail import notifications
+from millplan.core.mail.inbox import inbox, mark_read
 from millplan.core.views import history as audit
 from millplan.core.views.inbox import inbox_view
 from millplan.core.views.tables import TableView
@@ -137,9 +137,7 @@ class InboxScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="inbox")
     def _read(self) -> None:
-        self.post_message(
-            RecordsRead(inbox_view(notifications.inbox(self.app.store, self.app.login, limit=INBOX_LIMIT)))
-        )
+        self.post_message(RecordsRead(inbox_view(inbox(self.app.store, self.app.login, limit=INBOX_LIMIT))))
 
     @on(RecordsRead)
     def _show(self, message: RecordsRead) -> None:
@@ -170,7 +168,7 @@ class InboxScreen(Screen[None]):
         self.action_read()
 
     def _mark(self, ids: list[int] | None) -> None:
-        if self.app.attempt(lambda: notifications.mark_read(self.app.store, self.app.login, ids)) is not None:
+        if self.app.attempt(lambda: mark_read(self.app.store, self.app.login, ids)) is not None:
             self._read()
             self.app.count_unread()
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from millplan.core.domain.i18n import _
 from millplan.core.domain.numbers import grouped
-from millplan.core.workflow import requests, reviews
+from millplan.core.workflow import request_answers, request_raising, requests, reviews
 from millplan.tui.screens.dialogs import ConfirmScreen, FormScreen, ReasonScreen
 from millplan.tui.widgets.approval.acting import Acting
 
@@ -24,7 +24,7 @@ class RequestActions(Acting):
             if yes:
                 self._act(
                     _("Granting request {id} (re-planning)").format(id=request.id),
-                    lambda: requests.grant(
+                    lambda: request_answers.grant(
                         self.app.store, request.id, login=self.app.login, seen_version=request.version
                     ),
                     lambda answered: _("Request {id} granted{plan}.").format(
@@ -55,7 +55,7 @@ class RequestActions(Acting):
             if reason:
                 self._act(
                     _("Refusing request {id}").format(id=request.id),
-                    lambda: requests.refuse(
+                    lambda: request_answers.refuse(
                         self.app.store, request.id, login=self.app.login, reason=reason, seen_version=request.version
                     ),
                     lambda _answered: _("Request {id} refused.").format(id=request.id),
@@ -105,7 +105,7 @@ class RequestActions(Acting):
             if why:
                 self._act(
                     _("Asking to {what} {ref}").format(what=what, ref=ref),
-                    lambda: requests.request_priority(
+                    lambda: request_raising.request_priority(
                         self.app.store, ref, raise_=raise_, login=self.app.login, why=why, month=month
                     ),
                     lambda raised: _("Request {id} raised: {what} ({m} RUB at stake).").format(
@@ -132,7 +132,7 @@ class RequestActions(Acting):
             if values:
                 self._act(
                     _("Asking to replace {ref}").format(ref=ref),
-                    lambda: requests.request_replacement(
+                    lambda: request_raising.request_replacement(
                         self.app.store, ref, values["by"], login=self.app.login, why=values["why"], month=month
                     ),
                     lambda raised: _("Request {id} raised: {what} ({m} RUB at stake).").format(
@@ -159,7 +159,9 @@ class RequestActions(Acting):
             if why:
                 self._act(
                     _("Asking for a re-approval round"),
-                    lambda: requests.request_reapproval(self.app.store, month, line, login=self.app.login, why=why),
+                    lambda: request_raising.request_reapproval(
+                        self.app.store, month, line, login=self.app.login, why=why
+                    ),
                     lambda raised: _("Request {id} raised: {what}.").format(
                         id=raised.request.id, what=requests.describe(raised.request)
                     ),

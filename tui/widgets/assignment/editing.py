@@ -3,8 +3,8 @@ hand with a reason or let it back in (``F9``)."""
 
 from __future__ import annotations
 
+from millplan.core.domain.assignment import Assignment
 from millplan.core.domain.i18n import _
-from millplan.core.domain.model import Assignment
 from millplan.core.workflow import assignments
 from millplan.tui.messages import AssignmentRefreshed, StoreChanged
 from millplan.tui.screens.dialogs import ReasonScreen

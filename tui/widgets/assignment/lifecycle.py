@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from millplan.core.access.actions import REVISION_STATES
 from millplan.core.access.permissions import Action
+from millplan.core.domain.assignment import Assignment, AssignmentState
 from millplan.core.domain.i18n import _
-from millplan.core.domain.model import Assignment, AssignmentState
 from millplan.core.domain.numbers import grouped
 from millplan.core.workflow import assignments
 from millplan.tui.messages import AssignmentRefreshed, StoreChanged

@@ -14,9 +14,9 @@ from textual.worker import Worker
 
 from millplan.core.access.actions import available, offered
 from millplan.core.access.permissions import Action
+from millplan.core.domain.assignment import Assignment
 from millplan.core.domain.errors import NotFound
 from millplan.core.domain.i18n import _
-from millplan.core.domain.model import Assignment
 from millplan.core.domain.months import Month
 from millplan.core.domain.numbers import grouped
 from millplan.core.planning import run as planning

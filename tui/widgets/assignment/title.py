@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from textual.widgets import Static
 
+from millplan.core.domain.assignment import Assignment, AssignmentState
 from millplan.core.domain.i18n import _
-from millplan.core.domain.model import Assignment, AssignmentState
 from millplan.core.domain.months import Month
 from millplan.core.domain.states import state_label
 
