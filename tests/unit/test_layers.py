@@ -113,3 +113,15 @@ def test_every_package_folder_is_installed():
         if init.parent.relative_to(ROOT).parts[0] in ("commands", "core", "storage", "solver", "tui")
     }
     assert folders | {"millplan"} == listed
+
+
+def test_no_test_module_imports_another():
+    # shared helpers live in helper modules (tests/plants.py, tests/tui/pilot.py, …), so a
+    # test file can be run, moved or deleted on its own
+    found = [
+        f"{path.relative_to(ROOT)}:{node.lineno} {node.module}"
+        for path in (ROOT / "tests").rglob("*.py")
+        for node in ast.walk(ast.parse(path.read_text(), str(path)))
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[-1].startswith("test_")
+    ]
+    assert found == []

@@ -24,6 +24,7 @@ import pytest
 
 from millplan.solver.prioritiser import MIN_TONNES, solve
 from millplan.solver.problem import REPORTED_TONNES, Demand, Lock, Option, Problem, Solution, hours_room, report_tonnes
+from tests.unit.random_problems import one_month, random_problem
 
 SOLVERS = ("highs", "cbc")
 ROUNDING = 0.0005
@@ -45,11 +46,6 @@ def demand(id, tonnes, *options, key=False, priority=0, locked=()) -> Demand:
     """A demand due in the plan month; ``locked`` as (mill, tonnes) pairs in that month."""
     locks = tuple(Lock(mill, 0, tonnes) for mill, tonnes in locked)
     return Demand(id, tonnes, key, tuple(Option(*o) for o in options), priority, locked=locks)
-
-
-def one_month(demands, hours) -> Problem:
-    """A one-month problem: ``hours`` by mill, in period 0."""
-    return Problem(demands, {(mill, 0): h for mill, h in hours.items()})
 
 
 def lines(solution: Solution) -> dict[tuple[int, int], float]:
@@ -375,30 +371,6 @@ def test_unknown_solver_is_refused_and_stdout_restored(capfd):
 
 
 # -- seeded random plants -----------------------------------------------------------------
-
-
-def random_problem(seed: int) -> Problem:
-    """3–8 demands on 1–3 mills; some key accounts, priorities, negative margins, idle
-    mills and locks (locks always fit: they never use more than a mill's hours)."""
-    rng = random.Random(seed)
-    mills = list(range(1, rng.randint(1, 3) + 1))
-    hours = {m: (0.0 if rng.random() < 0.1 else float(rng.randint(20, 400))) for m in mills}
-    free = dict(hours)
-    demands = []
-    for i in range(1, rng.randint(3, 8) + 1):
-        chosen = rng.sample(mills, rng.randint(1, len(mills)))
-        options = tuple(Option(m, round(rng.uniform(0.05, 2.0), 3), float(rng.randint(-2000, 20_000))) for m in chosen)
-        tonnes = float(rng.randint(1, 300))
-        locked = ()
-        if rng.random() < 0.25:
-            o = rng.choice(options)
-            most = min(tonnes, free[o.mill] / o.hours_per_tonne)
-            if most >= 1:
-                lock = round(rng.uniform(0.5, most), 1)
-                locked = (Lock(o.mill, 0, lock),)
-                free[o.mill] -= lock * o.hours_per_tonne
-        demands.append(Demand(i, tonnes, rng.random() < 0.4, options, rng.choice([0, 0, 0, 1, 2, 3]), locked=locked))
-    return one_month(demands=tuple(demands), hours=hours)
 
 
 def independent_optimum(problem: Problem) -> tuple[float, float]:

@@ -20,7 +20,7 @@ from millplan.solver.explain import shadow_prices
 from millplan.solver.prioritiser import solve
 from millplan.solver.problem import Booking, Demand, Lock, Option, Problem, Settings, Solution
 from tests.unit import lexicographic
-from tests.unit.test_solver import random_problem
+from tests.unit.random_problems import random_problem
 
 
 @pytest.fixture(params=("highs", "cbc"))

@@ -19,6 +19,7 @@ from millplan.solver.problem import Demand, Lock, Option, Problem, Settings, Sol
 from millplan.solver.rounding import round_whole
 from tests.unit import lexicographic
 from tests.unit.horizon_solving import approx, d, engine, plan  # noqa: F401 — engine is a fixture
+from tests.unit.random_problems import random_horizon_problem
 
 
 def assert_lines(solution: Solution, expected: dict) -> None:
@@ -335,24 +336,6 @@ def test_whole_plans_match_enumeration(seed):
 
 
 # -- horizon plans: checked against an independent model ------------------------------------
-
-
-def random_horizon_problem(seed: int) -> Problem:
-    """4–10 positions on 1–3 mills over 2–4 months, due from one month overdue to past the
-    horizon, some key accounts, an early window of 0–1 months."""
-    rng = random.Random(seed)
-    periods = rng.randint(2, 4)
-    mills = list(range(1, rng.randint(1, 3) + 1))
-    hours = {(m, t): float(rng.choice([0, 30, 60, 120])) for m in mills for t in range(periods)}
-    demands = []
-    for i in range(1, rng.randint(4, 10) + 1):
-        chosen = rng.sample(mills, rng.randint(1, len(mills)))
-        options = tuple(Option(m, round(rng.uniform(0.2, 2.0), 2), float(rng.randint(-500, 6000))) for m in chosen)
-        demands.append(Demand(i, float(rng.randint(5, 120)), rng.random() < 0.3, options, due=rng.randint(-1, periods)))
-    settings = Settings(
-        periods=periods, lateness_penalty=float(rng.choice([100, 800, 3000])), early_months=rng.randint(0, 1)
-    )
-    return Problem(tuple(demands), hours, settings)
 
 
 @pytest.mark.parametrize("seed", range(40))

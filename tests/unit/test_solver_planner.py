@@ -11,7 +11,7 @@ from dataclasses import replace
 import pytest
 
 from millplan.solver.prioritiser import Planner, solve
-from tests.unit.test_solver_horizon import random_horizon_problem
+from tests.unit.random_problems import random_horizon_problem
 
 
 def same_worth(mine, fresh) -> None:
