@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 from millplan.core.domain.assignment import Assignment, AssignmentState
 from millplan.core.domain.errors import ChangedMeanwhile
 from millplan.core.domain.months import Month
+from millplan.core.domain.workflow import ConflictState, EscalationState
 from millplan.storage import assignment_rows
 from millplan.storage.audit import AuditRepository
 from millplan.storage.convert import ref_of
@@ -161,7 +162,7 @@ class AssignmentReads:
             select(ConflictRow.id, PositionRow, DealRow)
             .join(PositionRow, ConflictRow.position_id == PositionRow.id)
             .join(DealRow, PositionRow.deal_id == DealRow.id)
-            .where(ConflictRow.assignment_id == assignment.id, ConflictRow.state == "open")
+            .where(ConflictRow.assignment_id == assignment.id, ConflictRow.state == ConflictState.OPEN.value)
             .order_by(DealRow.number, PositionRow.position_no)
         ).all()
         of_conflicts = select(ConflictRow.id).where(ConflictRow.assignment_id == assignment.id)
@@ -172,7 +173,7 @@ class AssignmentReads:
             select(sa.func.count())
             .select_from(EscalationRow)
             .where(
-                EscalationRow.state == "open",
+                EscalationRow.state == EscalationState.OPEN.value,
                 sa.or_(
                     EscalationRow.assignment_id == assignment.id,
                     EscalationRow.conflict_id.in_(of_conflicts),

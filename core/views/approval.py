@@ -21,7 +21,7 @@ from millplan.core.domain.months import Month
 from millplan.core.domain.people import Role
 from millplan.core.domain.workflow import Conflict, Escalation, EscalationState, Request, RequestState, Review
 from millplan.core.planning.diff import RevisionDiff, revision_diff
-from millplan.core.workflow.open_items import open_objections
+from millplan.core.workflow.open_items import open_issues, open_objections
 from millplan.storage.store import Store
 
 __all__ = ["Board", "board", "opening", "parse_later", "role_name"]
@@ -106,11 +106,7 @@ def board(store: Store, month: Month, product_line: str, *, login: str) -> Board
         reviews = work.reviews(assignment_id=latest.id) if latest else []
         blockers: list[str] = []
         if latest is not None and latest.state is not AssignmentState.APPROVED:
-            refs, open_escalations = repo.assignments.open_issues(latest)
-            if refs:
-                blockers.append(_("open conflicts on {refs}").format(refs=", ".join(refs)))
-            if open_escalations:
-                blockers.append(_("{n} open escalation(s)").format(n=open_escalations))
+            blockers += open_issues(repo, latest)
             objections = open_objections(repo, latest)
             if objections:
                 blockers.append(_("unanswered objections: {what}").format(what="; ".join(objections)))

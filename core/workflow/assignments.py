@@ -26,7 +26,7 @@ from millplan.core.mail.plan_news import item_lines, notify_changes
 from millplan.core.mail.recipients import managers, person
 from millplan.core.planning.inputs import booked_elsewhere
 from millplan.core.planning.run import with_hours
-from millplan.core.workflow.open_items import end_rounds, open_objections
+from millplan.core.workflow.open_items import end_rounds, open_issues, open_objections
 from millplan.solver.prioritiser import MIN_TONNES
 from millplan.storage.store import Store
 from millplan.storage.unit_of_work import UnitOfWork
@@ -130,16 +130,9 @@ def approve(
             )
             raise StateError(f"{where} is {state_label(latest.state)}, not in review: {hint}")
         _refuse_unready(repo, latest)
-        conflicts, escalations = repo.assignments.open_issues(latest)
-        if conflicts or escalations:
-            issues = "; ".join(
-                part
-                for part in (
-                    f"open conflicts on {', '.join(conflicts)}" if conflicts else "",
-                    f"{escalations} open escalation(s)" if escalations else "",
-                )
-                if part
-            )
+        blocking = open_issues(repo, latest)
+        if blocking:
+            issues = "; ".join(blocking)
             if not who.may(Action.APPROVE_OVER_OPEN, line=product_line):
                 raise StateError(
                     f"{where} has {issues}: resolve them first — only the director may approve over them, with a reason"

@@ -14,6 +14,17 @@ from millplan.core.mail.recipients import person
 from millplan.storage.unit_of_work import UnitOfWork
 
 
+def open_issues(repo: UnitOfWork, assignment: Assignment) -> list[str]:
+    """Phrases naming what blocks approving ``assignment`` until it is resolved or the
+    director approves over it with a reason: the positions with an open conflict on it, and
+    how many escalations are open on it (empty when nothing blocks)."""
+    refs, escalations = repo.assignments.open_issues(assignment)
+    return [
+        *([_("open conflicts on {refs}").format(refs=", ".join(refs))] if refs else []),
+        *([_("{n} open escalation(s)").format(n=escalations)] if escalations else []),
+    ]
+
+
 def open_objections(repo: UnitOfWork, assignment: Assignment) -> list[str]:
     """Sentences naming the reviewers' unanswered objections to ``assignment``'s revision
     (approving over them needs a recorded reason, see :func:`millplan.core.workflow.assignments.approve`)."""
