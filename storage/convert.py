@@ -35,6 +35,7 @@ from millplan.storage.tables import (
 
 
 def mill(row: MillRow) -> Mill:
+    """A mill: OD and wall bounds in mm, speed in m/h, nominal hours (h), conversion cost RUB/t."""
     return Mill(
         id=row.id,
         code=row.code,
@@ -55,6 +56,8 @@ def mill(row: MillRow) -> Mill:
 
 
 def norm(row: NormRow, mill_code: str) -> ProductivityNorm:
+    """A productivity norm of mill ``mill_code``: an OD × wall band (mm), its t/h and its own
+    conversion cost (RUB/t, ``None`` = the mill's)."""
     return ProductivityNorm(
         mill_code,
         row.od_min_mm,
@@ -72,6 +75,7 @@ def user(row: UserRow, lines: tuple[str, ...] = ()) -> User:
 
 
 def deal(row: DealRow, customer: CustomerRow) -> Deal:
+    """A deal with its customer's name and key-account flag."""
     return Deal(
         id=row.id,
         number=row.number,
@@ -87,6 +91,8 @@ def deal(row: DealRow, customer: CustomerRow) -> Deal:
 
 
 def position(row: PositionRow, deal_row: DealRow, customer: CustomerRow) -> Position:
+    """A position with its deal and customer: tonnes ordered and produced (t), price and metal
+    cost (RUB/t)."""
     return Position(
         id=row.id,
         deal_number=deal_row.number,
@@ -153,6 +159,8 @@ def assignment(
 
 
 def line(row: AssignmentLineRow, ref: str, mill_code: str, key_account: bool) -> AssignmentLine:
+    """A revision's line: position ``ref`` on ``mill_code``, tonnes (t), hours (h) and marginal
+    income (RUB)."""
     return AssignmentLine(
         position_id=row.position_id,
         position_ref=ref,
@@ -166,6 +174,8 @@ def line(row: AssignmentLineRow, ref: str, mill_code: str, key_account: bool) ->
 
 
 def exclusion(row: ExclusionRow, ref: str, mill_code: str | None) -> Exclusion:
+    """Tonnes (t) of position ``ref`` a revision leaves out, with the reason; shadow price and
+    earnings in RUB/h where the solver gave them."""
     return Exclusion(
         position_id=row.position_id,
         position_ref=ref,
@@ -181,6 +191,7 @@ def exclusion(row: ExclusionRow, ref: str, mill_code: str | None) -> Exclusion:
 
 
 def forecast_line(row: ForecastLineRow, ref: str, mill_code: str, key_account: bool) -> ForecastLine:
+    """A revision's forecast line for a later month: tonnes (t), hours (h), marginal income (RUB)."""
     return ForecastLine(
         position_id=row.position_id,
         position_ref=ref,
@@ -194,10 +205,12 @@ def forecast_line(row: ForecastLineRow, ref: str, mill_code: str, key_account: b
 
 
 def shadow_price(row: ShadowPriceRow, mill_code: str) -> ShadowPrice:
+    """What one more hour of ``mill_code`` in the row's month is worth (RUB/h)."""
     return ShadowPrice(mill_code, Month.parse(row.month), Decimal(row.rub_per_hour))
 
 
 def ref_of(position_row: PositionRow, deal_row: DealRow) -> str:
+    """A position's reference for people, ``deal number#position no`` (e.g. ``D1#2``)."""
     return position_ref(deal_row.number, position_row.position_no)
 
 

@@ -79,7 +79,8 @@ class PlantRepository:
         )
 
     def upsert_capacity(self, records: Sequence[tuple[str, Month, float]], login: str, source: str) -> UpsertCounts:
-        """Set hours of ``(mill code, month)``; the mills must exist."""
+        """Set available hours (h) of ``(mill code, month)``; the mills must exist (an unknown
+        code raises :class:`KeyError`)."""
         ids = {m.code: m.id for m in self.session.exec(select(MillRow))}
         index = {(c.mill_id, c.month): c for c in self.session.exec(select(CapacityRow))}
         items = (
@@ -137,6 +138,7 @@ class PlantRepository:
         return UpsertCounts(created, updated, unchanged)
 
     def mill_codes(self) -> set[str]:
+        """Codes of every stored mill."""
         return set(self.session.exec(select(MillRow.code)))
 
     # -- portfolio -----------------------------------------------------------------------
@@ -226,15 +228,18 @@ class PlantRepository:
     # -- deals ---------------------------------------------------------------------------
 
     def deals(self, status: DealStatus | None = None) -> list[Deal]:
+        """Deals with their customer, by number; only those in ``status`` if given."""
         query = select(DealRow, CustomerRow).join(CustomerRow).order_by(DealRow.number)
         if status is not None:
             query = query.where(DealRow.status == status.value)
         return [convert.deal(d, c) for d, c in self.session.exec(query)]
 
     def deal(self, number: str) -> Deal:
+        """One deal by number; raises :class:`NotFound` if it is not stored."""
         return convert.deal(*self._deal_rows(number))
 
     def _deal_rows(self, number: str) -> tuple[DealRow, CustomerRow]:
+        """The deal's row and its customer's; raises :class:`NotFound` if it is not stored."""
         found = self.session.exec(
             select(DealRow, CustomerRow).join(CustomerRow).where(DealRow.number == number)
         ).first()
@@ -251,7 +256,8 @@ class PlantRepository:
         at: datetime | None = None,
         reason: str | None = None,
     ) -> Deal:
-        """Move a deal to ``status``; acceptance records when and by whom, rejection why."""
+        """Move a deal to ``status``; acceptance records when and by whom, rejection why.
+        Raises :class:`NotFound` for an unknown number."""
         row, customer = self._deal_rows(number)
         before = {"status": row.status, "accepted_at": row.accepted_at, "accepted_by": row.accepted_by}
         row.status = status.value
@@ -300,6 +306,7 @@ class PlantRepository:
         return [convert.position(p, d, c) for p, d, c in self.session.exec(query)]
 
     def position(self, deal_number: str, position_no: int) -> Position:
+        """Position ``deal_number#position_no``; raises :class:`NotFound` if it is not stored."""
         found = [p for p in self.positions(deal_number=deal_number) if p.position_no == position_no]
         if not found:
             raise NotFound(f"position {deal_number}#{position_no} is not in the store")

@@ -13,7 +13,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from millplan.core.domain.errors import ChangedMeanwhile
 from millplan.core.domain.months import Month
@@ -27,6 +27,7 @@ from millplan.core.domain.workflow import (
     RequestState,
     Review,
 )
+from millplan.storage.audit import AuditRepository
 from millplan.storage.convert import ref_of
 from millplan.storage.tables import (
     AssignmentRow,
@@ -42,7 +43,12 @@ from millplan.storage.workflow_reads import WorkflowReads
 
 
 class WorkflowRepository(WorkflowReads):
-    """Requests, conflicts, escalations and reviews written on one unit of work's session."""
+    """Requests, conflicts, escalations and reviews written on one unit of work's session;
+    every write is audited on ``audit``."""
+
+    def __init__(self, session: Session, audit: AuditRepository) -> None:
+        super().__init__(session)
+        self.audit = audit
 
     def _change(
         self,
@@ -110,7 +116,8 @@ class WorkflowRepository(WorkflowReads):
     def answer_request(
         self, request_id: int, state: RequestState, *, login: str, answer: str | None, seen_version: int | None
     ) -> Request:
-        """Grant or refuse an open request (the caller checked it is open)."""
+        """Grant or refuse an open request (the caller checked it is open). Raises
+        :class:`NotFound` for an unknown id, :class:`ChangedMeanwhile` if ``seen_version`` is stale."""
         key = f"request {request_id}"
         row = self._locked(RequestRow, request_id, key)
         values = {"state": state.value, "answered_by": login, "answered_at": utcnow(), "answer": answer}
@@ -149,7 +156,9 @@ class WorkflowRepository(WorkflowReads):
         seen_version: int | None = None,
         reason: str | None = None,
     ) -> Conflict:
-        """Change a conflict's fields (state, agreed month, resolution, tonnes short…)."""
+        """Change a conflict's fields (state, agreed month, resolution, tonnes short t…),
+        audited as ``action``. Raises :class:`NotFound` for an unknown id,
+        :class:`ChangedMeanwhile` if ``seen_version`` is stale."""
         key = f"conflict {conflict_id}"
         row = self._locked(ConflictRow, conflict_id, key)
         self._change(row, key, "conflict", action, values, login=login, seen_version=seen_version, reason=reason)
@@ -164,6 +173,8 @@ class WorkflowRepository(WorkflowReads):
         conflict_id: int | None = None,
         request_id: int | None = None,
     ) -> Escalation:
+        """Raise revision ``assignment_id`` to the director: about conflict ``conflict_id``,
+        or the re-approval round of request ``request_id``; opened, audited as ``escalated``."""
         row = EscalationRow(
             assignment_id=assignment_id,
             conflict_id=conflict_id,
@@ -181,6 +192,9 @@ class WorkflowRepository(WorkflowReads):
     def decide_escalation(
         self, escalation_id: int, outcome: str, *, login: str, reason: str, seen_version: int | None = None
     ) -> Escalation:
+        """Record the director's decision: ``outcome`` its stable code (an :class:`Outcome`
+        value), ``reason`` his words. Raises :class:`NotFound` for an unknown id,
+        :class:`ChangedMeanwhile` if ``seen_version`` is stale."""
         key = f"escalation {escalation_id}"
         row = self._locked(EscalationRow, escalation_id, key)
         values = {
@@ -196,6 +210,9 @@ class WorkflowRepository(WorkflowReads):
     def add_review(
         self, assignment_id: int, verdict: str, *, login: str, position_id: int | None = None, reason: str | None = None
     ) -> Review:
+        """Record a reviewer's ``verdict`` on revision ``assignment_id``: ``agree`` (the whole
+        revision) or ``object`` (to ``position_id``'s line, with ``reason``); audited as
+        ``agreed`` / ``objected``."""
         row = ReviewRow(
             assignment_id=assignment_id, position_id=position_id, login=login, verdict=verdict, reason=reason
         )
@@ -213,6 +230,8 @@ class WorkflowRepository(WorkflowReads):
         return found
 
     def answer_review(self, review_id: int, *, login: str, answer: str, seen_version: int | None = None) -> Review:
+        """Record the product-line manager's ``answer`` to an objection. Raises
+        :class:`NotFound` for an unknown id, :class:`ChangedMeanwhile` if ``seen_version`` is stale."""
         key = f"review {review_id}"
         row = self._locked(ReviewRow, review_id, key)
         values = {"answer": answer, "answered_by": login, "answered_at": utcnow()}

@@ -24,7 +24,6 @@ from millplan.core.domain.workflow import (
     Review,
     escalation_subject,
 )
-from millplan.storage.audit import AuditRepository
 from millplan.storage.convert import ref_of
 from millplan.storage.tables import (
     AssignmentRow,
@@ -41,18 +40,19 @@ from millplan.storage.tables import (
 class WorkflowReads:
     """Open items read on one unit of work's session, as domain objects."""
 
-    def __init__(self, session: Session, audit: AuditRepository) -> None:
+    def __init__(self, session: Session) -> None:
         self.session = session
-        self.audit = audit
 
     def _locked(self, model: Any, row_id: int, key: str) -> Any:
+        """Row ``row_id`` of ``model`` locked until the unit of work ends; raises
+        :class:`NotFound` (named ``key``) if there is none."""
         row = self.session.exec(select(model).where(model.id == row_id).with_for_update()).first()
         if row is None:
             raise NotFound(f"{key} does not exist")
         return row
 
     def request(self, request_id: int) -> Request:
-        """Raises :class:`NotFound` for an unknown id."""
+        """One request by id; raises :class:`NotFound` for an unknown id."""
         found = self._requests(RequestRow.id == request_id)
         if not found:
             raise NotFound(f"request {request_id} does not exist")
@@ -66,7 +66,7 @@ class WorkflowReads:
         product_lines: Iterable[str] | None = None,
         month: Month | None = None,
     ) -> list[Request]:
-        """Newest first, filtered."""
+        """Requests, newest first, filtered by state, raiser, product lines and month."""
         where = []
         if state is not None:
             where.append(RequestRow.state == state.value)
@@ -79,7 +79,8 @@ class WorkflowReads:
         return self._requests(*where)
 
     def lock_request(self, request_id: int) -> Request:
-        """The request, its row locked until the unit of work ends (an answer follows)."""
+        """The request, its row locked until the unit of work ends (an answer follows);
+        raises :class:`NotFound` for an unknown id."""
         self._locked(RequestRow, request_id, f"request {request_id}")
         return self.request(request_id)
 
@@ -128,7 +129,8 @@ class WorkflowReads:
         conflict_id: int | None = None,
         conflict_ids: Iterable[int] | None = None,
     ) -> list[Conflict]:
-        """Conflicts of every revision, oldest first, filtered."""
+        """Conflicts of every revision, oldest first, filtered (``tonnes_short`` in t,
+        ``margin_at_stake`` in RUB)."""
         where = []
         if month is not None:
             where.append(AssignmentRow.month == str(month))
@@ -177,7 +179,7 @@ class WorkflowReads:
         ]
 
     def conflict(self, conflict_id: int, *, lock: bool = False) -> Conflict:
-        """Raises :class:`NotFound` for an unknown id; ``lock`` locks its row."""
+        """One conflict by id; ``lock`` locks its row. Raises :class:`NotFound` for an unknown id."""
         if lock:
             self._locked(ConflictRow, conflict_id, f"conflict {conflict_id}")
         found = self.conflicts(conflict_id=conflict_id)
@@ -197,6 +199,7 @@ class WorkflowReads:
         )
 
     def escalation(self, escalation_id: int, *, lock: bool = False) -> Escalation:
+        """One escalation by id; ``lock`` locks its row. Raises :class:`NotFound` for an unknown id."""
         if lock:
             self._locked(EscalationRow, escalation_id, f"escalation {escalation_id}")
         found = self.escalations(escalation_id=escalation_id)
@@ -213,7 +216,7 @@ class WorkflowReads:
         assignment_id: int | None = None,
         escalation_id: int | None = None,
     ) -> list[Escalation]:
-        """Oldest first, filtered; ``subject`` names the conflict's or request's position."""
+        """Escalations, oldest first, filtered; ``subject`` names the conflict's or request's position."""
         where = []
         if state is not None:
             where.append(EscalationRow.state == state.value)
@@ -258,6 +261,7 @@ class WorkflowReads:
         return result
 
     def review(self, review_id: int, *, lock: bool = False) -> Review:
+        """One review by id; ``lock`` locks its row. Raises :class:`NotFound` for an unknown id."""
         if lock:
             self._locked(ReviewRow, review_id, f"review {review_id}")
         found = self.reviews(review_id=review_id)
@@ -273,7 +277,7 @@ class WorkflowReads:
         month: Month | None = None,
         product_line: str | None = None,
     ) -> list[Review]:
-        """Oldest first, filtered."""
+        """Reviews, oldest first, filtered by revision, id, month and product line."""
         where = []
         if assignment_id is not None:
             where.append(ReviewRow.assignment_id == assignment_id)

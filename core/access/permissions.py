@@ -31,7 +31,7 @@ if TYPE_CHECKING:  # only for annotations: permissions are checked without the s
     from millplan.storage.store import Store
     from millplan.storage.unit_of_work import UnitOfWork
 
-__all__ = ["Action", "Actor", "Forbidden", "Role", "RULES", "actor", "actor_in", "require"]
+__all__ = ["Action", "Actor", "RULES", "actor", "actor_in", "require"]
 
 
 class Scope(enum.Enum):

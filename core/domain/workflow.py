@@ -49,10 +49,13 @@ class ConflictState(str, enum.Enum):
 
     @property
     def unresolved(self) -> bool:
+        """Whether the conflict still waits for a resolution (``open`` or ``escalated``)."""
         return self in (ConflictState.OPEN, ConflictState.ESCALATED)
 
 
 class EscalationState(str, enum.Enum):
+    """``open`` until the director decides it (``decided``, with an :class:`Outcome`)."""
+
     OPEN = "open"
     DECIDED = "decided"
 
@@ -130,14 +133,14 @@ class Conflict:
 
     @property
     def key(self) -> str:
+        """Object key in the audit log and notifications."""
         return f"conflict {self.id}"
 
 
 @dataclass(frozen=True, slots=True)
 class Escalation:
     """A conflict or a re-approval round raised to the director; ``outcome`` is the
-    decision's stable code (``forced``, ``later_month``, ``approved_round``), ``decision``
-    the director's reason."""
+    decision's stable code (an :class:`Outcome` value), ``decision`` the director's reason."""
 
     id: int
     month: Month
@@ -158,6 +161,7 @@ class Escalation:
 
     @property
     def key(self) -> str:
+        """Object key in the audit log and notifications."""
         return f"escalation {self.id}"
 
 
@@ -195,8 +199,10 @@ class Review:
 
     @property
     def open(self) -> bool:
+        """Whether this is an objection the product-line manager has not answered yet."""
         return self.verdict == "object" and self.answered_at is None
 
     @property
     def key(self) -> str:
+        """Object key in the audit log and notifications."""
         return f"review {self.id}"

@@ -12,7 +12,7 @@ in the plan's one message to him (:func:`conflict_news`).
 
 Conflicts belong to (month, product line) and sit on its newest planned revision: a plan
 of revision 2 carries revision 1's unresolved conflicts over to it, so they block its
-approval (``AssignmentRepository.open_issues``) until resolved or no longer short.
+approval (``AssignmentReads.open_issues``) until resolved or no longer short.
 """
 
 from __future__ import annotations

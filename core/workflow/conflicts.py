@@ -1,7 +1,7 @@
 """The product-line manager resolves conflicts over key-account dates.
 
-A conflict (opened by every plan, see :mod:`millplan.core.workflow.open_items`) is resolved in one of three
-ways: **force in** — the position is locked into the month whole and the month re-planned
+A conflict (opened by every plan, see :func:`millplan.core.planning.key_conflicts.sync_conflicts`)
+is resolved in one of three ways: **force in** — the position is locked into the month whole and the month re-planned
 (``dry_run`` first shows what that displaces: positions and tonnes that drop out, and the
 change in marginal income); **agree a later month** with the client (recorded; the
 conflict closes and later plans do not reopen it for this month); or **escalate** it to
