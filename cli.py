@@ -30,8 +30,7 @@ from millplan.commands import (
     workflow,
     workstation,
 )
-from millplan.commands.common import ExitCode
-from millplan.core.domain.errors import InvalidInput
+from millplan.core.domain.errors import ExitCode, InvalidInput
 from millplan.core.domain.months import TODAY_ENV, parse_day, today_set
 from millplan.solver import control
 from millplan.storage.engine import default_url, store_url

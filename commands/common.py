@@ -10,7 +10,7 @@ import signal
 import sys
 import threading
 from collections.abc import Callable
-from enum import Enum, IntEnum
+from enum import Enum
 from typing import Any, TypeVar
 
 import typer
@@ -20,7 +20,7 @@ from rich.table import Table
 from rich.text import Text
 
 from millplan.core.access import identity
-from millplan.core.domain.errors import Interrupted, InvalidInput, MillplanError
+from millplan.core.domain.errors import ExitCode, Interrupted, InvalidInput, MillplanError
 from millplan.core.domain.i18n import _
 from millplan.core.domain.months import Month, plant_clock
 from millplan.core.views.errors import error_document
@@ -28,20 +28,6 @@ from millplan.core.views.tables import TableView, cell_text
 from millplan.solver import control
 from millplan.solver.control import Deadline
 from millplan.storage.store import Store, open_store
-
-
-class ExitCode(IntEnum):
-    """How a command ends, as the README's "Exit codes" paragraph defines it."""
-
-    DONE = 0
-    NOT_DONE = 1  # the request cannot be done; the message says what and where
-    USAGE = 2  # usage, or a value that cannot be read (a month, a position reference)
-    INFEASIBLE = 3  # no feasible plan, or someone changed the same assignment meanwhile
-    UNREACHABLE = 4  # the database cannot be reached
-    FORBIDDEN = 5  # the role does not allow it, or who acts cannot be told
-    SOLVER_FAILED = 6  # the solver itself failed
-    INTERRUPTED = 130  # Ctrl+C: nothing saved
-
 
 # markup off: plant data (customer names, reasons) may hold brackets that Rich would eat
 out = Console(highlight=False, markup=False)
