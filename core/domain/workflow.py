@@ -206,3 +206,16 @@ class Review:
     def key(self) -> str:
         """Object key in the audit log and notifications."""
         return f"review {self.id}"
+
+
+def waiting(item: Conflict | Request | Escalation | Review) -> bool:
+    """Whether an open item still waits for someone to act on it: an open conflict (one
+    escalated waits for the director, as its escalation), an open request or escalation,
+    an unanswered objection."""
+    if isinstance(item, Review):
+        return item.open
+    if isinstance(item, Conflict):
+        return item.state is ConflictState.OPEN
+    if isinstance(item, Request):
+        return item.state is RequestState.OPEN
+    return item.state is EscalationState.OPEN

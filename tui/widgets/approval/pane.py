@@ -24,6 +24,7 @@ from textual.worker import Worker
 from millplan.core.access.permissions import Action
 from millplan.core.domain.i18n import _
 from millplan.core.domain.months import Month
+from millplan.core.domain.workflow import waiting
 from millplan.core.views import approval
 from millplan.core.views.approval import Board
 from millplan.tui.messages import ApprovalRefreshed
@@ -33,7 +34,7 @@ from millplan.tui.widgets.approval.headline import Headline
 from millplan.tui.widgets.approval.request_actions import RequestActions
 from millplan.tui.widgets.approval.revision_actions import RevisionActions
 from millplan.tui.widgets.approval.section_bar import SECTIONS, SectionBar
-from millplan.tui.widgets.approval.section_table import SectionTable, waiting
+from millplan.tui.widgets.approval.section_table import SectionTable
 from millplan.tui.widgets.assignment.pane import AssignmentPane
 
 ANY = "*"

@@ -6,15 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from millplan.core.domain.workflow import (
-    Conflict,
-    ConflictState,
-    Escalation,
-    EscalationState,
-    Request,
-    RequestState,
-    Review,
-)
 from millplan.core.views.approval import Board
 from millplan.core.views.conflicts import conflicts_view
 from millplan.core.views.diff import diff_view, mills_view
@@ -47,18 +38,6 @@ def section_view(b: Board, section: str) -> TableView | None:
     # table's row keys are text (the ids of these rows are numbers)
     rows = tuple({**row, "key": str(row["key"])} for row in view.rows)
     return TableView(view.title, tuple(c for c in view.columns if c.key != "month"), rows)
-
-
-def waiting(item: Conflict | Request | Escalation | Review) -> bool:
-    """Whether a row still waits for someone: an open conflict, request or escalation, an
-    unanswered objection."""
-    if isinstance(item, Review):
-        return item.open
-    if isinstance(item, Conflict):
-        return item.state is ConflictState.OPEN
-    if isinstance(item, Request):
-        return item.state is RequestState.OPEN
-    return item.state is EscalationState.OPEN
 
 
 class SectionTable(ViewTable):
