@@ -88,15 +88,20 @@ class AssignmentRepository(AssignmentReads):
         """A changed revision goes back to editing (:func:`revision.changed`): one in review
         to draft, or to re-approval when an earlier revision of its month and line was approved."""
         state = AssignmentState(row.state)
-        approved_before = self.session.exec(
-            select(AssignmentRow.id).where(
-                AssignmentRow.month == row.month,
-                AssignmentRow.product_line == row.product_line,
-                AssignmentRow.revision < row.revision,
-                AssignmentRow.state == AssignmentState.APPROVED.value,
-            )
-        ).first()
-        row.state = revision.changed(state, approved_before=approved_before is not None).value
+        # only a revision leaving review asks where it goes back to: the query is skipped
+        # for the draft or re-approval revision most edits and re-plans change
+        approved_before = state is AssignmentState.IN_REVIEW and (
+            self.session.exec(
+                select(AssignmentRow.id).where(
+                    AssignmentRow.month == row.month,
+                    AssignmentRow.product_line == row.product_line,
+                    AssignmentRow.revision < row.revision,
+                    AssignmentRow.state == AssignmentState.APPROVED.value,
+                )
+            ).first()
+            is not None
+        )
+        row.state = revision.changed(state, approved_before=approved_before).value
         if row.state != state.value:  # no longer submitted
             row.submitted_at = row.submitted_by = None
 
