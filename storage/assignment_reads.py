@@ -95,6 +95,19 @@ class AssignmentReads:
                 chosen[key] = row
         return [self._load(row) for row in chosen.values()]
 
+    def approved_in_force(self, month: Month) -> list[Assignment]:
+        """For each product line of ``month``: its latest approved revision (lines without
+        one are left out) — what production works to and plan-vs-actual compares with."""
+        rows = self.session.exec(
+            select(AssignmentRow)
+            .where(AssignmentRow.month == str(month), AssignmentRow.state == AssignmentState.APPROVED.value)
+            .order_by(AssignmentRow.product_line, AssignmentRow.revision.desc())
+        ).all()
+        chosen: dict[str, AssignmentRow] = {}
+        for row in rows:
+            chosen.setdefault(row.product_line, row)
+        return [self._load(row) for row in chosen.values()]
+
     def revision_tonnes(
         self, months: Sequence[Month]
     ) -> list[tuple[Month, str, int, AssignmentState, dict[int, float]]]:

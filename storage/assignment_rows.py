@@ -92,6 +92,7 @@ def insert(
                     "hours": l.hours,
                     "marginal_income": l.marginal_income,
                     "locked": l.locked,
+                    "tonnes_made": l.tonnes_made,
                 }
                 for l in lines
             ],

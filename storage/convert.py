@@ -115,6 +115,9 @@ def position(row: PositionRow, deal_row: DealRow, customer: CustomerRow) -> Posi
         requested_month=Month.parse(row.requested_month),
         manual_priority=row.manual_priority,
         note=row.note,
+        tonnes_opening=row.tonnes_opening,
+        tonnes_cancelled=row.tonnes_cancelled,
+        completed=row.completed_at is not None,
     )
 
 
@@ -170,6 +173,7 @@ def line(row: AssignmentLineRow, ref: str, mill_code: str, key_account: bool) ->
         marginal_income=Decimal(row.marginal_income),
         locked=row.locked,
         is_key_account=key_account,
+        tonnes_made=row.tonnes_made,
     )
 
 

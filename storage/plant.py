@@ -17,6 +17,7 @@ from millplan.core.domain.plant import Plant
 from millplan.core.domain.portfolio import Deal, DealStatus, Position
 from millplan.core.domain.upserts import StoredChange, UpsertCounts
 from millplan.storage import convert
+from millplan.storage.actuals import refresh_produced
 from millplan.storage.audit import AuditRepository
 from millplan.storage.tables import CapacityRow, CustomerRow, DealRow, MillRow, NormRow, PositionRow, utcnow
 from millplan.storage.upsert import upsert_all
@@ -221,6 +222,7 @@ class PlantRepository:
             watch=watch,
             changed=changed,
         )
+        refresh_produced(self.session)  # a new opening balance: produced = opening + actuals
         return PortfolioWrite(
             {"customers": customer_counts, "deals": deal_counts, "positions": position_counts}, changed
         )
@@ -298,7 +300,10 @@ class PlantRepository:
         if due_by is not None:
             query = query.where(PositionRow.requested_month <= str(due_by))
         if open_only:
-            query = query.where(PositionRow.tonnes_ordered > PositionRow.tonnes_produced)
+            query = query.where(
+                PositionRow.tonnes_ordered > PositionRow.tonnes_produced + PositionRow.tonnes_cancelled,
+                PositionRow.completed_at.is_(None),
+            )
         if deal_number is not None:
             query = query.where(DealRow.number == deal_number)
         if ids is not None:

@@ -8,7 +8,7 @@ The schema is created and upgraded only by the Alembic migrations in
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -168,7 +168,14 @@ class PositionRow(SQLModel, table=True):
     standard: str = Field(max_length=200)
     length_m: float | None = None
     tonnes_ordered: float
+    # produced = opening balance (the portfolio's figure at cut-over) + the actuals' sum;
+    # kept in step by the actuals repository in the same transaction (migration 0007)
     tonnes_produced: float = 0.0
+    tonnes_opening: float = 0.0
+    # the stale-deal ledger: a cancelled remainder leaves the order book but stays on record,
+    # and a position closed as complete has nothing left to make
+    tonnes_cancelled: float = 0.0
+    completed_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
     price: Decimal = Field(sa_column=sa.Column(MONEY, nullable=False))
     metal_cost: Decimal = Field(sa_column=sa.Column(MONEY, nullable=False))
     requested_month: str = Field(max_length=7, index=True)
@@ -224,6 +231,8 @@ class AssignmentLineRow(SQLModel, table=True):
     hours: float
     marginal_income: Decimal = Field(sa_column=sa.Column(MONEY, nullable=False))
     locked: bool = False
+    # tonnes already made in the month when a month in progress was re-planned: kept as made
+    tonnes_made: float = 0.0
 
 
 class ExclusionRow(SQLModel, table=True):
@@ -448,3 +457,59 @@ class OutboxRow(SQLModel, table=True):
     claimed_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
     sent_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
     last_error: str | None = None
+
+
+class ActualRow(SQLModel, table=True):
+    """Tonnes of one position made on one mill on one day (the shops' daily report)."""
+
+    __tablename__ = "actuals"
+    __table_args__ = (sa.UniqueConstraint("day", "mill_id", "position_id", name="uq_actuals_day_mill_position"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    day: date = Field(sa_column=sa.Column(sa.Date, nullable=False, index=True))
+    mill_id: int = Field(foreign_key="mills.id")
+    position_id: int = Field(foreign_key="positions.id", index=True)
+    tonnes: float
+    source: str = Field(default="", max_length=300)
+    imported_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
+    imported_by: str = Field(max_length=64)
+
+
+class MonthCloseRow(SQLModel, table=True):
+    """A closed month of one product line: who closed it, whether with actuals missing (and
+    why), and its plan-vs-actual figures frozen as they were at the close."""
+
+    __tablename__ = "month_closes"
+    __table_args__ = (sa.UniqueConstraint("month", "product_line", name="uq_month_closes_month_line"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    month: str = Field(max_length=7)
+    product_line: str = Field(max_length=64)
+    closed_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
+    closed_by: str = Field(max_length=64)
+    incomplete: bool = False
+    reason: str | None = None
+    figures: dict = Field(sa_column=sa.Column(sa.JSON, nullable=False))
+
+
+class CarryOverRow(SQLModel, table=True):
+    """Planned tonnes of a position not made in a closed month: overdue demand of the next."""
+
+    __tablename__ = "carry_over"
+    __table_args__ = (sa.UniqueConstraint("close_id", "position_id", name="uq_carry_over_close_position"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    close_id: int = Field(foreign_key="month_closes.id", ondelete="CASCADE", index=True)
+    position_id: int = Field(foreign_key="positions.id", index=True)
+    tonnes: float
+
+
+class SettingRow(SQLModel, table=True):
+    """One plant-wide setting by key (e.g. the stale-deal ledger's limits), its value JSON."""
+
+    __tablename__ = "settings"
+
+    key: str = Field(max_length=64, primary_key=True)
+    value: Any = Field(sa_column=sa.Column(sa.JSON, nullable=False))
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
+    updated_by: str = Field(max_length=64)

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
+from millplan.storage.actuals import ActualsRepository
 from millplan.storage.assignments import AssignmentRepository
 from millplan.storage.audit import AuditRepository
+from millplan.storage.closes import CloseRepository
 from millplan.storage.mailbox import MailboxRepository
 from millplan.storage.plant import PlantRepository
+from millplan.storage.settings import SettingsRepository
 from millplan.storage.users import UserRepository
 from millplan.storage.workflow import WorkflowRepository
 
@@ -22,7 +25,9 @@ class UnitOfWork:
     """The store by subject, on one session: ``plant`` (mills, capacity, norms, customers,
     deals, positions), ``assignments`` (revisions with their lines, exclusions and
     options), ``workflow`` (requests, conflicts, escalations, reviews), ``mailbox``
-    (notifications, outbox, e-mail addresses), ``audit`` and ``users``."""
+    (notifications, outbox, e-mail addresses), ``audit``, ``users``, ``actuals`` (daily
+    actuals and the produced tonnes they give), ``closes`` (closed months, carry-over) and
+    ``settings``."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -32,3 +37,6 @@ class UnitOfWork:
         self.workflow = WorkflowRepository(session, self.audit)
         self.mailbox = MailboxRepository(session)
         self.users = UserRepository(session, self.audit)
+        self.actuals = ActualsRepository(session, self.audit)
+        self.closes = CloseRepository(session, self.audit)
+        self.settings = SettingsRepository(session, self.audit)

@@ -70,7 +70,7 @@ def position(
         "standard": "ГОСТ 8732",
         "length_m": 12.0,
         "tonnes_ordered": tonnes,
-        "tonnes_produced": 0.0,
+        "tonnes_opening": 0.0,
         "price": Decimal(price),
         "metal_cost": Decimal(metal),
         "requested_month": str(PLAN_MONTH),

@@ -36,7 +36,11 @@ class AssignmentState(str, enum.Enum):
 
 @dataclass(frozen=True, slots=True)
 class AssignmentLine:
-    """Tonnes of one position on one mill; ``marginal_income`` in RUB for those tonnes."""
+    """Tonnes of one position on one mill; ``marginal_income`` in RUB for those tonnes.
+
+    ``tonnes_made`` (t, part of ``tonnes``) were already made in the month when a month in
+    progress was re-planned: the line keeps them as made.
+    """
 
     position_id: int
     position_ref: str
@@ -46,6 +50,7 @@ class AssignmentLine:
     marginal_income: Decimal
     locked: bool = False
     is_key_account: bool = False
+    tonnes_made: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)

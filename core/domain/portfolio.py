@@ -48,6 +48,11 @@ class Position:
 
     ``price`` and ``metal_cost`` are RUB/t; tonnes are t; OD, wall in mm; length in m.
     ``manual_priority`` is 1 (highest) to 3, or ``None``.
+
+    Produced tonnes have one source (DESIGN.md, "The month's loop"): ``tonnes_produced`` is
+    ``tonnes_opening`` (the portfolio's produced figure at cut-over) plus the sum of the
+    daily actuals. ``tonnes_cancelled`` is a remainder cancelled in the stale-deal ledger
+    (kept on record, no longer to make); ``completed`` marks a position closed as complete.
     """
 
     id: int
@@ -71,6 +76,9 @@ class Position:
     requested_month: Month
     manual_priority: int | None = None
     note: str | None = None
+    tonnes_opening: float = 0.0
+    tonnes_cancelled: float = 0.0
+    completed: bool = False
 
     @property
     def ref(self) -> str:
@@ -79,8 +87,11 @@ class Position:
 
     @property
     def remaining_tonnes(self) -> float:
-        """Ordered less produced, never negative (overproduction closes a position)."""
-        return max(0.0, self.tonnes_ordered - self.tonnes_produced)
+        """Ordered less produced and cancelled, never negative (overproduction closes a
+        position); none once the position is closed as complete."""
+        if self.completed:
+            return 0.0
+        return max(0.0, self.tonnes_ordered - self.tonnes_produced - self.tonnes_cancelled)
 
 
 def position_ref(deal_number: str, position_no: int) -> str:

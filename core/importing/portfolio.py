@@ -8,7 +8,7 @@ re-import updates rows in place and never duplicates them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -384,7 +384,9 @@ def import_portfolio(
         column_uses("portfolio", table, FIELDS, reading.unheaded),
         missing_fields("portfolio", table, FIELDS),
     )
-    changes = [ReimportChange.of(c, _LABELS[c.field]) for c in written.changes]
+    changes = [
+        ReimportChange.of(replace(c, field=_FILE_KEYS.get(c.field, c.field)), _LABELS[c.field]) for c in written.changes
+    ]
     return ImportReport(
         file=str(path),
         tables={"portfolio": f"sheet '{table.sheet}', header row {table.header_row}"},
@@ -420,7 +422,7 @@ def _validate(
 _OPTIONAL_POSITION_FIELDS = {
     "pipe_type": "",
     "length_m": None,
-    "tonnes_produced": 0.0,
+    "tonnes_opening": 0.0,
     "manual_priority": None,
     "note": None,
 }
@@ -469,13 +471,19 @@ def _store_records(
             "requested_month": str(v["requested_month"]),
         }
         for key, empty in _OPTIONAL_POSITION_FIELDS.items():
-            if key in v:  # the file has the column (read_records keeps blank cells as None)
-                position[key] = empty if v[key] is None else v[key]
+            key_in_file = _FILE_KEYS.get(key, key)
+            if key_in_file in v:  # the file has the column (read_records keeps blank cells as None)
+                position[key] = empty if v[key_in_file] is None else v[key_in_file]
         positions.append(position)
     return customers, list(deals.values()), positions, notes
 
 
-_LABELS = {f.key: f.label for f in FIELDS if f.absent}
+_FILE_KEYS = {"tonnes_opening": "tonnes_produced"}
+_STORED_KEYS = {v: k for k, v in _FILE_KEYS.items()}
+"""Stored fields read from a column of another name: the file's produced tonnes are the
+position's opening balance (produced = opening + actuals, DESIGN.md "The month's loop")."""
+
+_LABELS = {_STORED_KEYS.get(f.key, f.key): f.label for f in FIELDS if f.absent}
 """The optional fields that drive the plan (key-account flag, acceptance date, produced
 tonnes, manual priority), whose changes on stored customers, deals and positions the
 report lists, by the file's own column names."""

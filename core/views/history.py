@@ -178,6 +178,8 @@ def _fields() -> dict[str, tuple[str, str]]:
         "as_login": (_("acted as"), ""),
         "tonnes_ordered": (_("ordered"), "t"),
         "tonnes_produced": (_("produced"), "t"),
+        "tonnes_opening": (_("produced (opening balance)"), "t"),
+        "tonnes_cancelled": (_("cancelled"), "t"),
         "tonnes_short": (_("short"), "t"),
         "price": (_("price"), "RUB/t"),
         "metal_cost": (_("metal cost"), "RUB/t"),

@@ -262,7 +262,7 @@ def test_a_lock_is_cut_to_what_is_left_to_make(planned):
     assignments.set_locked(store, PLAN_MONTH, "L", "D1#1", True, login="plm")  # 500 t on M1 + 200 t on M2
     with store.unit_of_work() as repo:  # production reports 650 of D1#1's 700 t made
         repo.plant.upsert_portfolio(
-            {}, [], [position("D1", 1, "20", 700, 50_000, tonnes_produced=650.0)], "test", "actuals"
+            {}, [], [position("D1", 1, "20", 700, 50_000, tonnes_opening=650.0)], "test", "actuals"
         )
     [outcome] = planning.plan(store, PLAN_MONTH, login="plm", first_horizon=1)
     assert _tonnes(outcome.assignment, "D1#1") == pytest.approx(50)  # in proportion: 35.714 t + 14.286 t
@@ -305,7 +305,7 @@ def test_nothing_to_plan_is_said_not_saved(store):
             {},
             [],
             [
-                position(d, n, "20", t, 50_000, tonnes_produced=t)
+                position(d, n, "20", t, 50_000, tonnes_opening=t)
                 for d, n, t in (("D1", 1, 700), ("D2", 1, 600), ("D3", 1, 100), ("D3", 2, 50), ("D5", 1, 100))
             ],
             "test",

@@ -170,7 +170,7 @@ def test_a_changed_value_reads_the_same_in_the_report_and_in_the_history(plant_s
 
     assert "'Произведено, т' raised on 1 position: Д-5#1 (12 000 → 15 000.5)" in report.notes
     [row] = [r for r in history(plant_store, "Д-5#1") if r.entry.action == "updated"]
-    assert [str(c) for c in row.changes] == ["produced: 12 000 t → 15 000.5 t"]
+    assert [str(c) for c in row.changes] == ["produced (opening balance): 12 000 t → 15 000.5 t"]
     [created] = [r for r in history(plant_store, "Д-5") if r.entry.action == "created"]
     assert "accepted at: 2026-09-18" in [str(c) for c in created.changes]  # a date, as the report shows it
 
