@@ -23,6 +23,7 @@ from millplan.commands import (
     imports,
     inbox,
     mail,
+    month,
     open_items,
     plan,
     reports,
@@ -73,6 +74,7 @@ for name, group in (
     ("conflict", open_items.conflict_app),
     ("escalation", open_items.escalation_app),
     ("review", workflow.review_app),
+    ("month", month.app),
 ):
     app.add_typer(group, name=name)
 

@@ -98,7 +98,14 @@ def plan(
     )
     if as_json:
         emit(plan_document(outcomes))
-        return
+    else:
+        _show(outcomes)
+    for warning in (w for outcome in outcomes for w in outcome.warnings):
+        err.print(_("warning: {warning}").format(warning=warning), soft_wrap=True)
+
+
+def _show(outcomes: list[planning.PlanOutcome]) -> None:
+    """Each saved draft and how the solver reached it, for people."""
     for outcome in outcomes:
         show_assignment(outcome.assignment, limit=15)
         err.print(

@@ -10,7 +10,9 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from millplan.core.domain.assignment import Assignment, AssignmentLine, Exclusion, HorizonPlan
+from millplan.core.domain.months import Month
 from millplan.storage import convert
+from millplan.storage.closes import carried_into
 from millplan.storage.tables import (
     AssignmentLineRow,
     AssignmentRow,
@@ -67,6 +69,7 @@ def load(session: Session, row: AssignmentRow) -> Assignment:
             for f, p, d, c in forecast
         ),
         tuple(convert.shadow_price(r, codes[r.mill_id]) for r in prices),
+        frozenset(carried_into(session, Month.parse(row.month), row.product_line)),
     )
 
 

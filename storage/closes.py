@@ -15,6 +15,17 @@ from millplan.storage.audit import AuditRepository
 from millplan.storage.tables import CarryOverRow, DealRow, MonthCloseRow, PositionRow
 
 
+def carried_into(session: Session, month: Month, product_line: str) -> dict[int, float]:
+    """Position id → t carried over into ``month``: the carry-over of ``product_line``'s
+    previous month, once that month is closed (empty while it is not)."""
+    query = (
+        select(CarryOverRow.position_id, CarryOverRow.tonnes)
+        .join(MonthCloseRow, CarryOverRow.close_id == MonthCloseRow.id)
+        .where(MonthCloseRow.month == str(month - 1), MonthCloseRow.product_line == product_line)
+    )
+    return dict(session.exec(query).all())
+
+
 class CloseRepository:
     """Month closes on one unit of work's session."""
 
@@ -70,6 +81,10 @@ class CloseRepository:
         if product_line is not None:
             query = query.where(MonthCloseRow.product_line == product_line)
         return [self._load(r) for r in self.session.exec(query)]
+
+    def carried_into(self, month: Month, product_line: str) -> dict[int, float]:
+        """Position id → t carried over into ``month`` from the line's closed previous month."""
+        return carried_into(self.session, month, product_line)
 
     def closed_lines(self, month: Month) -> set[str]:
         """Product lines whose ``month`` is closed."""

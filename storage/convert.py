@@ -127,9 +127,10 @@ def assignment(
     exclusions: tuple[Exclusion, ...],
     forecast: tuple[ForecastLine, ...] = (),
     prices: tuple[ShadowPrice, ...] = (),
+    carried_over: frozenset[int] = frozenset(),
 ) -> Assignment:
-    """A revision with its lines, exclusions, forecast and shadow prices; mill hours are
-    the caller's to add."""
+    """A revision with its lines, exclusions, forecast, shadow prices and the positions
+    carried over into its month; mill hours are the caller's to add."""
     return Assignment(
         id=row.id,
         month=Month.parse(row.month),
@@ -158,6 +159,7 @@ def assignment(
         moved_lines=row.moved_lines,
         forecast=forecast,
         shadow_prices=prices,
+        carried_over=carried_over,
     )
 
 

@@ -66,6 +66,7 @@ class Action(str, enum.Enum):
     MANAGE_USERS = "manage users and roles"
     ACT_AS = "act as another user (--as)"
     RESTORE_DATABASE = "restore the database from a backup"
+    CLOSE_MONTH = "close a month"
 
 
 RULES: dict[Action, dict[Role, Scope]] = {
@@ -89,6 +90,7 @@ RULES: dict[Action, dict[Role, Scope]] = {
     Action.MANAGE_USERS: {Role.ADMIN: Scope.ANY},
     Action.ACT_AS: {Role.ADMIN: Scope.ANY},
     Action.RESTORE_DATABASE: {Role.ADMIN: Scope.ANY},
+    Action.CLOSE_MONTH: {Role.LINE_MANAGER: Scope.OWN_LINE, Role.PLANNER: Scope.ANY},
 }
 """The one table of actions → roles (and how far each reaches); README "Roles" shows it."""
 

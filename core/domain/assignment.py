@@ -167,6 +167,9 @@ class Assignment:
     moved_lines: int | None = None
     forecast: tuple[ForecastLine, ...] = ()
     shadow_prices: tuple[ShadowPrice, ...] = ()
+    # positions carried over into this month: planned in the line's previous month and not
+    # made there, once that month is closed (read from the close, DESIGN.md "The month's loop")
+    carried_over: frozenset[int] = frozenset()
 
     @property
     def key(self) -> str:

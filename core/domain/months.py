@@ -9,13 +9,14 @@ from __future__ import annotations
 import calendar
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from millplan.core.domain.errors import InvalidInput
+from millplan.core.domain.i18n import _
 
 _YYYY_MM = re.compile(r"([0-9]{4})-([0-9]{2})")
 
@@ -156,3 +157,41 @@ class Month:
     def range(self, count: int) -> list[Month]:
         """This month and the ``count - 1`` that follow it."""
         return [self + i for i in range(count)]
+
+
+def _month_abbreviations() -> tuple[str, ...]:
+    """January to December in short, in the user's language (read when shown)."""
+    return (
+        _("Jan"),
+        _("Feb"),
+        _("Mar"),
+        _("Apr"),
+        _("May"),
+        _("Jun"),
+        _("Jul"),
+        _("Aug"),
+        _("Sep"),
+        _("Oct"),
+        _("Nov"),
+        _("Dec"),
+    )
+
+
+def day_ranges(days: Iterable[date]) -> str:
+    """Days said compactly, runs of consecutive days as ranges, month by month:
+    ``1–3, 17 Jan 2027; 2 Feb 2027`` (empty for no days)."""
+    by_month: dict[Month, list[int]] = {}
+    for day in sorted(set(days)):
+        by_month.setdefault(Month.of(day), []).append(day.day)
+    names = _month_abbreviations()
+    parts = []
+    for month, numbers in by_month.items():
+        runs: list[list[int]] = []
+        for n in numbers:
+            if runs and n == runs[-1][-1] + 1:
+                runs[-1].append(n)
+            else:
+                runs.append([n])
+        spans = ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}–{r[-1]}" for r in runs)
+        parts.append(f"{spans} {names[month.month - 1]} {month.year}")
+    return "; ".join(parts)

@@ -2,17 +2,24 @@
 eligible positions over the horizon, the options kept with the month's latest revision
 (changed as asked), its last approved revision, and what other months' assignments already
 hold — their tonnes of each position and the hours they book on each mill.
+
+Closing the month before (:mod:`millplan.core.workflow.month_close`) matters here: a closed
+month is never planned again (:func:`refuse_closed`); the positions its carry-over names are
+overdue demand of the month after it, due there at the latest (:func:`with_carry_over`); and
+a plan of a month whose previous month has an approved assignment but is not closed is
+warned that its carry-over is missing (:func:`unclosed_warnings`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from millplan.core.domain.assignment import Assignment, AssignmentState
-from millplan.core.domain.errors import InvalidInput, MillplanError, NotFound
-from millplan.core.domain.months import Month
+from millplan.core.domain.errors import InvalidInput, MillplanError, NotFound, StateError
+from millplan.core.domain.i18n import _
+from millplan.core.domain.months import Month, plant_clock
 from millplan.core.domain.plant import Plant
 from millplan.core.domain.portfolio import DealStatus, Position, parse_position_ref
 from millplan.core.planning.options import PlanOptions
@@ -53,6 +60,62 @@ def check_month(month: Month, solver: str, current: Month | None) -> Month:
     if solver not in SOLVER_NAMES:
         raise MillplanError(f"unknown solver {solver!r}: use {' or '.join(SOLVER_NAMES)}")
     return current
+
+
+def refuse_closed(repo: UnitOfWork, month: Month, product_line: str | None) -> None:
+    """Return unless ``month`` is closed for ``product_line`` (any line when ``None``).
+    Raises :class:`StateError` naming who closed it and when: a closed month's plan-vs-actual
+    figures and carry-over are frozen, so it is planned no more."""
+    for close in repo.closes.closes(month, product_line):
+        raise StateError(
+            _(
+                "{month} is closed for {line} (by {who} at {at}): a closed month is not planned again — "
+                "plan {next} instead"
+            ).format(
+                month=month,
+                line=close.product_line,
+                who=close.closed_by,
+                at=plant_clock(close.closed_at),
+                next=month + 1,
+            )
+        )
+
+
+def unclosed_warnings(repo: UnitOfWork, month: Month, lines: list[str]) -> dict[str, str]:
+    """Product line → warning, for each of ``lines`` whose previous month has an approved
+    assignment and is not closed: its actuals are not final, and its carry-over is not in
+    this plan."""
+    previous = month - 1
+    closed = repo.closes.closed_lines(previous)
+    return {
+        line: _(
+            "{previous} is not closed for {line}: its actuals are not final and its carry-over is not in "
+            "this plan; close it with `millplan month close {previous} --line {line}`"
+        ).format(previous=previous, line=line)
+        for line in lines
+        if line not in closed
+        and any(state is AssignmentState.APPROVED for _revision, state in repo.assignments.revisions(previous, line))
+    }
+
+
+def with_carry_over(repo: UnitOfWork, positions: list[Position], month: Month, line: str) -> list[Position]:
+    """``positions`` (open, of accepted deals) with the carry-over into ``month`` of the line's
+    closed previous month as overdue demand: each such position still open is due in
+    ``month`` at the latest (its requested month becomes min(requested, ``month``)), and
+    is added if it was requested after the horizon."""
+    carried = repo.closes.carried_into(month, line)
+    if not carried:
+        return positions
+    have = {p.id for p in positions}
+    later = set(carried) - have
+    if later:
+        positions = positions + repo.plant.positions(
+            deal_status=DealStatus.ACCEPTED, product_line=line, open_only=True, ids=later
+        )
+    return sorted(
+        (replace(p, requested_month=min(p.requested_month, month)) if p.id in carried else p for p in positions),
+        key=lambda p: (p.deal_number, p.position_no),
+    )
 
 
 def plant_with_mills(repo: UnitOfWork, product_line: str | None) -> Plant:
@@ -122,9 +185,16 @@ def line_inputs(
         inputs.append(
             LineInput(
                 line,
-                repo.plant.positions(deal_status=DealStatus.ACCEPTED, product_line=line, due_by=last, open_only=True),
+                with_carry_over(
+                    repo,
+                    repo.plant.positions(
+                        deal_status=DealStatus.ACCEPTED, product_line=line, due_by=last, open_only=True
+                    ),
+                    month,
+                    line,
+                ),
                 previous,
-                _approved(repo, month, line),
+                approved_revision(repo, month, line),
                 options,
                 booked,
             )
@@ -132,7 +202,7 @@ def line_inputs(
     return inputs, elsewhere
 
 
-def _approved(repo: UnitOfWork, month: Month, line: str) -> Assignment | None:
+def approved_revision(repo: UnitOfWork, month: Month, line: str) -> Assignment | None:
     """The last approved revision of (month, line), if any."""
     approved = [r for r, state in repo.assignments.revisions(month, line) if state is AssignmentState.APPROVED]
     return repo.assignments.assignment(month, line, approved[-1]) if approved else None
@@ -152,7 +222,7 @@ def booked_elsewhere(repo: UnitOfWork, months: list[Month], month: Month) -> dic
         if chosen is None or (state is AssignmentState.APPROVED and chosen[0] is not AssignmentState.APPROVED):
             in_force[m, line] = (state, tonnes)
     booked: dict[int, dict[Month, float]] = {}
-    for revisions in ({key: t for key, (_, t) in in_force.items()}, latest):
+    for revisions in ({key: t for key, (_state, t) in in_force.items()}, latest):
         by_position: dict[int, dict[Month, float]] = {}
         for (m, _line), tonnes in revisions.items():
             for pid, t in tonnes.items():

@@ -1,7 +1,8 @@
 """Conflicts over key-account dates, opened and closed at the end of every plan.
 
 A **conflict** (DESIGN.md) is a key-account position that a month's draft leaves short of
-its requested month: requested in that month or earlier, and excluded or planned with
+its requested month: requested in that month or earlier (or carried over into it from the
+closed month before, which makes it due there at the latest), and excluded or planned with
 fewer tonnes than are open. :func:`sync_conflicts` runs at the end of the planning unit of
 work: it opens one conflict per such position (tonnes short, marginal income at stake =
 tonnes short × the position's unit marginal income on its best mill, RUB), updates the
@@ -78,7 +79,8 @@ def sync_conflicts(repo: UnitOfWork, assignment: Assignment, *, login: str) -> l
         for r in workflow.requests(state=RequestState.GRANTED, month=month, product_lines=[line])
         if r.kind is RequestKind.REPLACE
     }
-    short = {pid: shortfalls[pid] for pid, p in positions.items() if p.requested_month <= month and pid not in given_up}
+    due = {pid for pid, p in positions.items() if p.requested_month <= month or pid in assignment.carried_over}
+    short = {pid: shortfalls[pid] for pid in due if pid not in given_up}
     plant = repo.plant.whole() if short else None
     where = assignment.key
     new = []
@@ -109,7 +111,11 @@ def sync_conflicts(repo: UnitOfWork, assignment: Assignment, *, login: str) -> l
         if last is not None and last.state is ConflictState.LATER_MONTH:
             continue  # the client agreed to wait; the re-plan changes nothing of that
         reason = _("{key} leaves {ref} {tonnes} t short of {month}: {why}").format(
-            key=where, ref=position.ref, tonnes=grouped(tonnes, 1), month=position.requested_month, why=exclusion.reason
+            key=where,
+            ref=position.ref,
+            tonnes=grouped(tonnes, 1),
+            month=min(position.requested_month, month),
+            why=exclusion.reason,
         )
         new.append((pid, tonnes, margin, reason))
     opened = workflow.raise_conflicts(assignment.id, new, login=login) if new else []
@@ -146,6 +152,7 @@ def conflict_news(repo: UnitOfWork, opened: list[Conflict]) -> list[News]:
     if not opened:
         return []
     whose = managers(repo)
+    # a position carried over from a closed month is due in the conflict's month at the latest
     requested = {p.id: p.requested_month for p in repo.plant.positions(ids={c.position_id for c in opened})}
     return [
         News(
@@ -159,7 +166,7 @@ def conflict_news(repo: UnitOfWork, opened: list[Conflict]) -> list[News]:
                     customer=c.customer,
                     id=c.id,
                     tonnes=grouped(c.tonnes_short, 1),
-                    requested=requested[c.position_id],
+                    requested=min(requested[c.position_id], c.month),
                     margin=grouped(c.margin_at_stake),
                 ),
                 _("the product-line manager will force it in, agree a later month or escalate it to the director"),

@@ -35,7 +35,14 @@ from millplan.core.domain.errors import NotFound
 from millplan.core.domain.months import Month
 from millplan.core.domain.plant import Plant
 from millplan.core.mail.plan_news import notify_changes
-from millplan.core.planning.inputs import check_month, line_inputs, option_changes, plant_with_mills
+from millplan.core.planning.inputs import (
+    check_month,
+    line_inputs,
+    option_changes,
+    plant_with_mills,
+    refuse_closed,
+    unclosed_warnings,
+)
 from millplan.core.planning.key_conflicts import conflict_news, sync_conflicts
 from millplan.core.planning.line_plan import LinePlan, plan_line
 from millplan.core.planning.options import DEFAULT_TIME_LIMIT, FIRST_PLAN_HORIZON
@@ -50,7 +57,9 @@ class PlanOutcome:
     """A saved draft and how it was reached: positions considered, solver status
     (``optimal`` or ``feasible``), solver name and seconds, the relative ``gap`` (0 when
     proven optimal, ``None`` if unknown), lines moved against the approved revision, and
-    notes such as locks dropped. The draft carries the options, forecast and shadow prices."""
+    notes such as locks dropped, and ``warnings`` the planner must heed (the previous month
+    not closed: its carry-over is not in the plan). The draft carries the options, forecast
+    and shadow prices."""
 
     assignment: Assignment
     considered: int
@@ -60,6 +69,7 @@ class PlanOutcome:
     notes: list[str] = field(default_factory=list)
     gap: float | None = 0.0
     moved_lines: int = 0
+    warnings: list[str] = field(default_factory=list)
 
 
 def plan(
@@ -102,7 +112,12 @@ def plan(
     is called as each line's solve begins. ``deadline.cancel()``, from another thread,
     stops the plan: it raises :class:`millplan.solver.control.Cancelled` and writes nothing.
 
-    Raises :class:`Forbidden` unless ``login`` is the product-line manager of the line,
+    Positions carried over from the line's closed previous month are due in ``month`` at
+    the latest; when that month has an approved assignment and is not closed, each outcome
+    of the line carries a warning saying so.
+
+    Raises :class:`StateError` for a month closed for the line (naming who closed it),
+    :class:`Forbidden` unless ``login`` is the product-line manager of the line,
     :class:`MillplanError` for a past month, :class:`InvalidInput` for a bad option (an
     unknown mill or position, a lock outside the horizon), :class:`NotFound` for a store
     without mills or an unknown product line, :class:`StateError` for a mandatory or
@@ -113,15 +128,17 @@ def plan(
     """
     deadline = plan_deadline(deadline)
     changes = option_changes(options, solver, time_limit)
-    current = check_month(month, changes.get("solver", "highs"), current)
     reading = time.monotonic()
     with store.reading() as repo:
+        refuse_closed(repo, month, product_line)
+        current = check_month(month, changes.get("solver", "highs"), current)
         plant = plant_with_mills(repo, product_line)
         who = actor_in(repo, login, store)
         lines = [product_line] if product_line else [l for l in plant.product_lines if who.may(Action.PLAN, line=l)]
         for line in lines or plant.product_lines[:1]:  # none of them: the refusal names the first
             require(who, Action.PLAN, line=line, target=f"{month}/{line}")
         inputs, elsewhere = line_inputs(repo, plant, month, lines, current, changes, first_horizon)
+        warnings = unclosed_warnings(repo, month, lines)
     # the default bounds the search of whole positions and lots only: an LP stopped early is
     # no plan at all (a 50 000-position split plan needs tens of seconds, and gets them)
     limits = [inp.options.time_limit or (default_time_limit if inp.options.searches else None) for inp in inputs]
@@ -179,6 +196,7 @@ def plan(
             p.notes,
             p.solution.gap,
             p.solution.moved_lines,
+            [warnings[p.product_line]] if p.product_line in warnings else [],
         )
         for a, p in zip(saved, planned)
     ]

@@ -15,9 +15,13 @@ from millplan.core.domain.i18n import _
 from millplan.core.planning.run import PlanOutcome
 from millplan.core.views.tables import Column, TableView, money
 
+CARRIED_MARK = " ↻"
+"""After a position's name: carried over from the closed month before, so overdue here."""
+
 
 def lines_view(assignment: Assignment) -> TableView:
-    """The assignment's lines, by mill."""
+    """The assignment's lines, by mill; a position carried over from the closed month
+    before is marked :data:`CARRIED_MARK` (``carried_over`` in every row)."""
     columns = (
         Column("mill", _("Mill")),
         Column("position", _("Position")),
@@ -32,7 +36,8 @@ def lines_view(assignment: Assignment) -> TableView:
             "key": f"{line.position_ref}@{line.mill_code}",
             "position_ref": line.position_ref,
             "mill": line.mill_code,
-            "position": line.position_ref,
+            "position": line.position_ref + (CARRIED_MARK if line.position_id in assignment.carried_over else ""),
+            "carried_over": line.position_id in assignment.carried_over,
             "key_account": line.is_key_account,
             "tonnes": line.tonnes,
             "hours": line.hours,
@@ -66,7 +71,8 @@ def short_reason(exclusion: Exclusion) -> str:
 
 def exclusions_view(assignment: Assignment, whole_reasons: bool = False) -> TableView:
     """Positions left out (wholly or partly), with the reason in short — or in full with
-    ``whole_reasons`` (every row holds both, ``short_reason`` and ``reason``)."""
+    ``whole_reasons`` (every row holds both, ``short_reason`` and ``reason``); hand
+    exclusions marked ✋, carried-over positions :data:`CARRIED_MARK`."""
     columns = (
         Column("position", _("Position")),
         Column("tonnes", _("Left out"), "t", True, 1),
@@ -76,8 +82,11 @@ def exclusions_view(assignment: Assignment, whole_reasons: bool = False) -> Tabl
         {
             "key": e.position_ref,
             "position_ref": e.position_ref,
-            "position": e.position_ref + (" ✋" if e.manual else ""),
+            "position": e.position_ref
+            + (" ✋" if e.manual else "")
+            + (CARRIED_MARK if e.position_id in assignment.carried_over else ""),
             "manual": e.manual,
+            "carried_over": e.position_id in assignment.carried_over,
             "tonnes": e.tonnes_left_out,
             "short_reason": short_reason(e),
             "reason": e.reason,
@@ -134,6 +143,7 @@ def assignment_document(assignment: Assignment) -> dict[str, Any]:
                 "marginal_income_rub": money(line.marginal_income),
                 "key_account": line.is_key_account,
                 "locked": line.locked,
+                "carried_over": line.position_id in assignment.carried_over,
             }
             for line in assignment.lines
         ],
@@ -145,6 +155,7 @@ def assignment_document(assignment: Assignment) -> dict[str, Any]:
                 "reason": e.reason,
                 "mill": e.mill_code,
                 "manual": e.manual,
+                "carried_over": e.position_id in assignment.carried_over,
                 "explanation": _explanation(e),
             }
             for e in assignment.exclusions
@@ -220,6 +231,7 @@ def plan_document(outcomes: list[PlanOutcome]) -> dict[str, Any]:
         else [],
         "gap": None if None in gaps else max(gaps, default=0.0),
         "moved_lines": sum(o.moved_lines for o in outcomes),
+        "warnings": [w for o in outcomes for w in o.warnings],
         "shadow_prices": [dict(p, product_line=d["product_line"]) for d in documents for p in d["shadow_prices"]],
         "forecast": [dict(f, product_line=d["product_line"]) for d in documents for f in d["forecast"]],
         "totals": _totals(assignments),

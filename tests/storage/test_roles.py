@@ -105,9 +105,10 @@ def test_sales_managers_act_on_their_own_deals_only(staffed):
                 Action.ANSWER_REQUEST,
                 Action.RESOLVE_CONFLICT,
                 Action.ESCALATE,
+                Action.CLOSE_MONTH,
             },
         ),
-        ("planner", {Action.IMPORT_MILLS, Action.REVIEW, Action.SET_CAPACITY}),
+        ("planner", {Action.IMPORT_MILLS, Action.REVIEW, Action.SET_CAPACITY, Action.CLOSE_MONTH}),
         (
             "director",
             {

@@ -68,6 +68,8 @@ class Planning:
         )
         for note in outcome.notes:
             self.notify(note, severity="warning")
+        for warning in outcome.warnings:
+            self.notify(warning, severity="warning", timeout=15)
         a = outcome.assignment
         self.post_message(AssignmentRefreshed(a.month, a.product_line, a))
         self.post_message(StoreChanged())

@@ -1,0 +1,114 @@
+"""Closing a month, for people and scripts: what a close did (per line: closed by whom, the
+carry-over by position, who was told) and where each line's month stands (closed or not,
+its approved revision, the days without actuals) — ``millplan month close`` and
+``millplan month status``.
+
+Tonnes are t; days in documents are ISO dates, times ISO 8601 UTC.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from millplan.core.domain.actuals import MonthClose
+from millplan.core.domain.i18n import _
+from millplan.core.domain.months import day_ranges, plant_clock
+from millplan.core.views.tables import Column, TableView
+from millplan.core.workflow.month_close import LineClosed, LineStatus
+
+
+def closed_heading(closed: LineClosed) -> str:
+    """``2027-01 L closed by plm at 2027-02-01 09:00`` (``, incomplete: REASON`` when so)."""
+    close = closed.close
+    text = _("{month} {line} closed by {who} at {at}").format(
+        month=close.month, line=close.product_line, who=close.closed_by, at=plant_clock(close.closed_at)
+    )
+    if close.incomplete:
+        text += ", " + _("incomplete: {reason}").format(reason=close.reason)
+    return text
+
+
+def carry_over_view(close: MonthClose) -> TableView:
+    """The close's carry-over: tonnes (t) each position's approved plan held and its mills
+    did not make, due in the next month at the latest."""
+    columns = (Column("position", _("Position")), Column("tonnes", _("Carried over"), "t", True, 1))
+    rows = tuple({"key": c.position_ref, "position": c.position_ref, "tonnes": c.tonnes} for c in close.carry_over)
+    return TableView(
+        _("Carry-over into {next} ({line})").format(next=close.month + 1, line=close.product_line), columns, rows
+    )
+
+
+def close_document(close: MonthClose, told: tuple[str, ...] = ()) -> dict[str, Any]:
+    """One line's close: month, line, who and when, ``incomplete`` and ``reason``, the
+    frozen ``figures``, ``carry_over`` (position, tonnes) and the sales managers ``told``."""
+    return {
+        "month": str(close.month),
+        "product_line": close.product_line,
+        **_who_closed(close),
+        "figures": close.figures,
+        "carry_over": [{"position": c.position_ref, "tonnes": round(c.tonnes, 3)} for c in close.carry_over],
+        "told": list(told),
+    }
+
+
+def _who_closed(close: MonthClose) -> dict[str, Any]:
+    return {
+        "closed_at": close.closed_at.isoformat(),
+        "closed_by": close.closed_by,
+        "incomplete": close.incomplete,
+        "reason": close.reason,
+        "carry_over_t": round(sum(c.tonnes for c in close.carry_over), 3),
+    }
+
+
+def closes_document(closed: list[LineClosed]) -> dict[str, Any]:
+    """What ``millplan month close`` did: one :func:`close_document` per line closed."""
+    return {"closed": [close_document(c.close, c.told) for c in closed]}
+
+
+def status_view(statuses: list[LineStatus]) -> TableView:
+    """Each product line's month: approved revision, closed by whom (and when), days
+    without actuals."""
+    columns = (
+        Column("line", _("Line")),
+        Column("approved", _("Approved")),
+        Column("closed", _("Closed")),
+        Column("missing", _("Days without actuals"), wrap=True),
+    )
+    rows = tuple(
+        {
+            "key": s.product_line,
+            "line": s.product_line,
+            "approved": f"r{s.approved_revision}" if s.approved_revision else "—",
+            "closed": _status_text(s.close),
+            "missing": day_ranges(s.missing) or "—",
+        }
+        for s in statuses
+    )
+    month = statuses[0].month if statuses else ""
+    return TableView(_("Month {month}").format(month=month), columns, rows)
+
+
+def _status_text(close: MonthClose | None) -> str:
+    if close is None:
+        return _("open")
+    text = _("by {who} at {at}").format(who=close.closed_by, at=plant_clock(close.closed_at))
+    return text + (" " + _("(incomplete)") if close.incomplete else "")
+
+
+def status_document(statuses: list[LineStatus]) -> dict[str, Any]:
+    """``millplan month status --json``: per line its approved revision, ``closed`` (with
+    who, when, ``incomplete``, ``reason``, ``carry_over_t``; ``null`` while open) and the
+    ``missing_days`` (ISO dates)."""
+    return {
+        "month": str(statuses[0].month) if statuses else None,
+        "lines": [
+            {
+                "product_line": s.product_line,
+                "approved_revision": s.approved_revision,
+                "closed": None if s.close is None else _who_closed(s.close),
+                "missing_days": [d.isoformat() for d in s.missing],
+            }
+            for s in statuses
+        ],
+    }
