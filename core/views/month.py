@@ -33,9 +33,7 @@ def carry_over_view(close: MonthClose) -> TableView:
     did not make, due in the next month at the latest."""
     columns = (Column("position", _("Position")), Column("tonnes", _("Carried over"), "t", True, 1))
     rows = tuple({"key": c.position_ref, "position": c.position_ref, "tonnes": c.tonnes} for c in close.carry_over)
-    return TableView(
-        _("Carry-over into {next} ({line})").format(next=close.month + 1, line=close.product_line), columns, rows
-    )
+    return TableView(_("Carry-over to {next}").format(next=close.month + 1), columns, rows)
 
 
 def close_document(close: MonthClose, told: tuple[str, ...] = ()) -> dict[str, Any]:
