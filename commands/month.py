@@ -50,8 +50,9 @@ def status(
     as_json: bool = JsonOption,
 ) -> None:
     """Which product lines' month is closed and by whom, and the days without actuals."""
-    statuses = month_close.month_status(store_of(ctx), month_of(month) if month else Month.of(plant_today()) - 1)
+    asked = month_of(month) if month else Month.of(plant_today()) - 1
+    statuses = month_close.month_status(store_of(ctx), asked)
     if as_json:
-        emit(status_document(statuses))
+        emit(status_document(asked, statuses))
         return
-    render(status_view(statuses))
+    render(status_view(asked, statuses))

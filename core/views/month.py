@@ -12,7 +12,7 @@ from typing import Any
 
 from millplan.core.domain.actuals import MonthClose
 from millplan.core.domain.i18n import _
-from millplan.core.domain.months import day_ranges, plant_clock
+from millplan.core.domain.months import Month, day_ranges, plant_clock
 from millplan.core.views.tables import Column, TableView
 from millplan.core.workflow.month_close import LineClosed, LineStatus
 
@@ -64,8 +64,8 @@ def closes_document(closed: list[LineClosed]) -> dict[str, Any]:
     return {"closed": [close_document(c.close, c.told) for c in closed]}
 
 
-def status_view(statuses: list[LineStatus]) -> TableView:
-    """Each product line's month: approved revision, closed by whom (and when), days
+def status_view(month: Month, statuses: list[LineStatus]) -> TableView:
+    """Each product line's ``month``: approved revision, closed by whom (and when), days
     without actuals."""
     columns = (
         Column("line", _("Line")),
@@ -83,7 +83,6 @@ def status_view(statuses: list[LineStatus]) -> TableView:
         }
         for s in statuses
     )
-    month = statuses[0].month if statuses else ""
     return TableView(_("Month {month}").format(month=month), columns, rows)
 
 
@@ -94,12 +93,12 @@ def _status_text(close: MonthClose | None) -> str:
     return text + (" " + _("(incomplete)") if close.incomplete else "")
 
 
-def status_document(statuses: list[LineStatus]) -> dict[str, Any]:
+def status_document(month: Month, statuses: list[LineStatus]) -> dict[str, Any]:
     """``millplan month status --json``: per line its approved revision, ``closed`` (with
     who, when, ``incomplete``, ``reason``, ``carry_over_t``; ``null`` while open) and the
     ``missing_days`` (ISO dates)."""
     return {
-        "month": str(statuses[0].month) if statuses else None,
+        "month": str(month),
         "lines": [
             {
                 "product_line": s.product_line,

@@ -53,7 +53,6 @@ class LineStatus:
     ``close`` (``None`` while open) and the days without actuals from any of its mills
     (days of the month up to yesterday; none for a month not begun)."""
 
-    month: Month
     product_line: str
     approved_revision: int | None
     close: MonthClose | None
@@ -233,9 +232,13 @@ def _tell(repo: UnitOfWork, close: MonthClose, *, by: str) -> tuple[str, ...]:
     acting = person(repo, by)
 
     def compose(items: list[Item]) -> tuple[str, str]:
-        subject = _("{n} of your positions carried over from {month} {line} into {next}").format(
-            n=len(items), month=month, line=line, next=month + 1
-        )
+        where = {"month": month, "line": line, "next": month + 1}
+        if len(items) == 1:
+            subject = _("{ref} carried over from {month} {line} into {next}").format(ref=items[0].ref, **where)
+        else:
+            subject = _("{n} of your positions carried over from {month} {line} into {next}").format(
+                n=len(items), **where
+            )
         body = [
             subject + ".",
             _(
@@ -263,7 +266,6 @@ def month_status(store: Store, month: Month) -> list[LineStatus]:
             approved = [r for r, state in repo.assignments.revisions(month, line) if state is AssignmentState.APPROVED]
             result.append(
                 LineStatus(
-                    month,
                     line,
                     approved[-1] if approved else None,
                     closes.get(line),

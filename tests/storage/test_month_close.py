@@ -55,6 +55,8 @@ def test_closing_stores_the_carry_over_planned_less_made_and_freezes_the_figures
         "carry_over": [{"position": "D1#1", "tonnes": carry}],
     }
     assert closed.told == ("ivanov",)
+    [note] = [n for n in inbox(store, "ivanov") if n.kind == month_close.CARRIED_OVER_KIND]
+    assert note.subject == f"D1#1 carried over from {PLAN_MONTH} L into {NEXT_MONTH}"
     with store.reading() as repo:
         assert repo.closes.closed_lines(PLAN_MONTH) == {"L"}
         assert repo.closes.carried_into(NEXT_MONTH, "L") == {produced["D1#1"]: carry}
@@ -192,6 +194,8 @@ def test_a_carried_over_key_position_short_of_the_next_month_gets_its_conflict(s
     d1 = produced["D1#1"]
     [excluded] = [e for e in outcome.assignment.exclusions if e.position_id == d1]
     assert excluded.tonnes_left_out == pytest.approx(d1_carry_over())
+    flags = {e["position"]: e["carried_over"] for e in assignment_document(outcome.assignment)["excluded"]}
+    assert flags["D1#1"] is True and not any(flag for ref, flag in flags.items() if ref != "D1#1")
     with store.reading() as repo:
         conflicts = repo.workflow.conflicts(month=NEXT_MONTH, product_line="L")
     [conflict] = [c for c in conflicts if c.position_id == d1]

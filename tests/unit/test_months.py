@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from millplan.core.domain.errors import InvalidInput
-from millplan.core.domain.months import TODAY_ENV, Month, plant_time, plant_today, today_set
+from millplan.core.domain.months import TODAY_ENV, Month, day_ranges, plant_time, plant_today, today_set
 
 # -- parsing -----------------------------------------------------------------------------
 
@@ -209,3 +209,10 @@ def test_ordering_is_chronological():
 def test_months_are_hashable_values():
     assert Month(2027, 1) == Month.parse("2027-01")
     assert len({Month(2027, 1), Month.parse("2027-01"), Month(2026, 1)}) == 2
+
+
+def test_day_ranges_say_runs_of_days_compactly_month_by_month():
+    days = [date(2027, 1, d) for d in (17, 1, 2, 3, 19, 20)] + [date(2027, 2, 2), date(2027, 1, 2)]
+    assert day_ranges(days) == "1–3, 17, 19–20 Jan 2027; 2 Feb 2027"
+    assert day_ranges([date(2026, 12, 31), date(2027, 1, 1)]) == "31 Dec 2026; 1 Jan 2027"
+    assert day_ranges([]) == ""
