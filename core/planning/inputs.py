@@ -66,7 +66,9 @@ def refuse_closed(repo: UnitOfWork, month: Month, product_line: str | None) -> N
     """Return unless ``month`` is closed for ``product_line`` (any line when ``None``).
     Raises :class:`StateError` naming who closed it and when: a closed month's plan-vs-actual
     figures and carry-over are frozen, so it is planned no more."""
-    for close in repo.closes.closes(month, product_line):
+    closes = repo.closes.closes(month, product_line)
+    if closes:
+        close = closes[0]
         raise StateError(
             _(
                 "{month} is closed for {line} (by {who} at {at}): a closed month is not planned again — "

@@ -95,8 +95,8 @@ def close_month(
             )
         )
     with store.unit_of_work() as repo:
-        lines = _lines_to_close(repo, store, month, login, product_line)
         mills = _mills_by_line(repo)
+        lines = _lines_to_close(repo, store, month, login, product_line, sorted(mills))
         missing = {line: _missing_days(repo, month, mills.get(line, ()), _last_day(month)) for line in lines}
         lacking = {line: days for line, days in missing.items() if days}
         if lacking and not incomplete:
@@ -128,12 +128,13 @@ def close_month(
 
 
 def _lines_to_close(
-    repo: UnitOfWork, store: Store, month: Month, login: str, product_line: str | None
+    repo: UnitOfWork, store: Store, month: Month, login: str, product_line: str | None, known: list[str]
 ) -> dict[str, Assignment]:
     """Product line → its approved revision of ``month``, for the lines to close (see
-    :func:`close_month`); raises as it says."""
+    :func:`close_month`) among the ``known`` lines (those with mills); raises as it says."""
     who = actor_in(repo, login, store)
-    known = sorted(_mills_by_line(repo))
+    if not known:
+        raise NotFound(_("there are no mills yet: import the mill register first (millplan import mills FILE)"))
     if product_line is not None and product_line not in known:
         raise NotFound(
             _("product line {line} has no mills (known: {known})").format(line=product_line, known=", ".join(known))

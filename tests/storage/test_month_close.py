@@ -16,7 +16,7 @@ from millplan.core.mail.inbox import inbox
 from millplan.core.planning import capacity
 from millplan.core.planning import run as planning
 from millplan.core.views.assignment import assignment_document, plan_document
-from millplan.core.workflow import month_close
+from millplan.core.workflow import assignments, month_close
 from tests.month_loop import NEXT_MONTH, after_month, approved_month, d1_carry_over, month_days, produce
 from tests.plants import PLAN_MONTH
 
@@ -168,6 +168,9 @@ def test_the_next_plan_takes_the_carry_over_as_due_and_flags_it(store, produced)
     assert {l["position"]: l["carried_over"] for l in document["lines"]}["D1#1"] is True
     assert not any(l["carried_over"] for l in document["lines"] if l["position"] != "D1#1")
     assert [l["carried_over"] for l in plan_document([outcome])["lines"] if l["position"] == "D1#1"] == [True]
+    with after_month():  # the loop goes on: the next month approves with its carry-over, never made twice
+        assignments.submit(store, NEXT_MONTH, "L", login="plm")
+        assert assignments.approve(store, NEXT_MONTH, "L", login="plm").carried_over == frozenset({d1})
 
 
 def test_without_the_close_the_next_plan_warns_and_leaves_the_later_request_out(store, produced):
