@@ -9,6 +9,8 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from millplan.core.domain.actuals import CarryOver, MonthClose
+from millplan.core.domain.errors import ChangedMeanwhile
+from millplan.core.domain.i18n import _
 from millplan.core.domain.months import Month
 from millplan.storage import convert
 from millplan.storage.audit import AuditRepository
@@ -45,8 +47,8 @@ class CloseRepository:
         reason: str | None = None,
     ) -> MonthClose:
         """Close ``month`` for ``product_line`` with its frozen ``figures`` and the carry-over
-        (position id → t); audited. Raises ``sqlalchemy.exc.IntegrityError`` if it is
-        already closed (the service checks first; two closing at once meet here)."""
+        (position id → t); audited. Raises :class:`ChangedMeanwhile` if it is already
+        closed (the service checks first; two closing at once meet here)."""
         row = MonthCloseRow(
             month=str(month),
             product_line=product_line,
@@ -56,7 +58,14 @@ class CloseRepository:
             figures=figures,
         )
         self.session.add(row)
-        self.session.flush()
+        try:
+            self.session.flush()
+        except sa.exc.IntegrityError:
+            raise ChangedMeanwhile(
+                _(
+                    "{month} {line} was closed by someone else meanwhile — see who: millplan month status {month}"
+                ).format(month=month, line=product_line)
+            ) from None
         if carry_over:
             self.session.execute(
                 sa.insert(CarryOverRow),

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from millplan.core.domain.actuals import ActualRecord
-from millplan.core.domain.errors import Forbidden, InvalidInput, NotFound, StateError
+from millplan.core.domain.errors import ChangedMeanwhile, Forbidden, InvalidInput, NotFound, StateError
 from millplan.core.domain.months import day_ranges, today_set
 from millplan.core.domain.people import Role, User
 from millplan.core.mail.inbox import inbox
@@ -226,3 +226,15 @@ def test_status_names_closed_lines_and_days_without_actuals(store):
     assert after.close is not None and after.close.closed_by == "plm"
     assert current.missing == (NEXT_MONTH.first_day,)  # the month in progress: up to yesterday
     assert current.approved_revision is None
+
+
+@pytest.mark.both_backends
+def test_two_closing_at_once_meet_at_the_store_and_the_second_is_told(store):
+    approved_month(store)
+    with store.unit_of_work() as repo:
+        repo.closes.close(PLAN_MONTH, "L", "plm", figures={}, carry_over={})
+    with pytest.raises(ChangedMeanwhile, match=f"{PLAN_MONTH} L was closed by someone else meanwhile"):
+        with store.unit_of_work() as repo:  # the other one checked before the first wrote
+            repo.closes.close(PLAN_MONTH, "L", "planner", figures={}, carry_over={})
+    with store.reading() as repo:
+        assert [c.closed_by for c in repo.closes.closes(PLAN_MONTH)] == ["plm"]
