@@ -26,6 +26,7 @@ from millplan.commands import (
     open_items,
     plan,
     reports,
+    stale,
     users,
     workflow,
     workstation,
@@ -73,6 +74,7 @@ for name, group in (
     ("conflict", open_items.conflict_app),
     ("escalation", open_items.escalation_app),
     ("review", workflow.review_app),
+    ("stale", stale.app),
 ):
     app.add_typer(group, name=name)
 
