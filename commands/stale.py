@@ -6,7 +6,6 @@ from __future__ import annotations
 import typer
 
 from millplan.commands.common import JsonOption, emit, err, handled, login_of, month_of, out, render, store_of
-from millplan.core.domain.errors import InvalidInput
 from millplan.core.domain.i18n import _
 from millplan.core.domain.stale import StaleReason
 from millplan.core.views.stale import (
@@ -118,16 +117,12 @@ def stale_priority(
     as_json: bool = JsonOption,
 ) -> None:
     """Change the manual priority."""
-    _done(stale_actions.prioritise(store_of(ctx), targets, _priority(to), login=login_of(ctx), reason=reason), as_json)
-
-
-def _priority(text: str) -> int | None:
-    """``--to``: 1, 2, 3 or none."""
-    if text.strip().lower() in ("none", "-", ""):
-        return None
-    if text.strip().isdigit():
-        return int(text)
-    raise InvalidInput(_("--to: priority must be 1, 2, 3 or none, not {text!r}").format(text=text))
+    _done(
+        stale_actions.prioritise(
+            store_of(ctx), targets, stale_actions.parse_priority(to), login=login_of(ctx), reason=reason
+        ),
+        as_json,
+    )
 
 
 @app.command("settings")

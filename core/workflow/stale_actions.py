@@ -35,6 +35,17 @@ PRIORITIES = (1, 2, 3)
 """Manual priorities, 1 the highest (``None``: no manual priority)."""
 
 
+def parse_priority(text: str) -> int | None:
+    """A manual priority as typed: ``1``, ``2``, ``3``, or ``none`` (also ``-`` or empty)
+    for none. Raises :class:`InvalidInput` for anything else."""
+    word = text.strip().lower()
+    if word in ("none", "-", ""):
+        return None
+    if word in {str(p) for p in PRIORITIES}:
+        return int(word)
+    raise InvalidInput(_("priority must be 1, 2, 3 or none, not {value!r}").format(value=text))
+
+
 @dataclass(frozen=True)
 class Disposal:
     """One batch done: ``disposition`` with ``reason`` on ``positions`` (as they are now),
