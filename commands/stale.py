@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import typer
 
 from millplan.commands.common import JsonOption, emit, err, handled, login_of, month_of, out, render, store_of
@@ -63,31 +65,25 @@ def _done(done: Disposal, as_json: bool) -> None:
         err.print(_("told: {logins}").format(logins=", ".join(done.told)))
 
 
-@app.command("cancel")
-@handled
-def stale_cancel(
-    ctx: typer.Context, targets: list[str] = TargetsArgument, reason: str = ReasonOption, as_json: bool = JsonOption
-) -> None:
-    """Cancel the remainder: its tonnes leave the order book, the plan and the load (kept on record)."""
-    _done(stale_actions.cancel(store_of(ctx), targets, login=login_of(ctx), reason=reason), as_json)
+def _batch(act: Callable[..., Disposal], doc: str) -> Callable[..., None]:
+    """A command running ``act`` (cancel, close or restore) on the positions named."""
+
+    @handled
+    def command(
+        ctx: typer.Context, targets: list[str] = TargetsArgument, reason: str = ReasonOption, as_json: bool = JsonOption
+    ) -> None:
+        _done(act(store_of(ctx), targets, login=login_of(ctx), reason=reason), as_json)
+
+    command.__doc__ = doc
+    return command
 
 
-@app.command("close")
-@handled
-def stale_close(
-    ctx: typer.Context, targets: list[str] = TargetsArgument, reason: str = ReasonOption, as_json: bool = JsonOption
-) -> None:
-    """Close as complete: nothing more is to be made."""
-    _done(stale_actions.close(store_of(ctx), targets, login=login_of(ctx), reason=reason), as_json)
-
-
-@app.command("restore")
-@handled
-def stale_restore(
-    ctx: typer.Context, targets: list[str] = TargetsArgument, reason: str = ReasonOption, as_json: bool = JsonOption
-) -> None:
-    """Undo a cancel or a close: the remainder is to make again."""
-    _done(stale_actions.restore(store_of(ctx), targets, login=login_of(ctx), reason=reason), as_json)
+for _name, _act, _doc in (
+    ("cancel", stale_actions.cancel, "Cancel the remainder: its tonnes leave the order book, the plan and the load."),
+    ("close", stale_actions.close, "Close as complete: nothing more is to be made."),
+    ("restore", stale_actions.restore, "Undo a cancel or a close: the remainder is to make again."),
+):
+    app.command(_name)(_batch(_act, _doc))
 
 
 @app.command("extend")

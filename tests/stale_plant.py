@@ -28,7 +28,7 @@ from millplan.core.domain.assignment import AssignmentLine
 from millplan.core.domain.months import Month
 from millplan.core.domain.people import Role, User
 from millplan.storage.store import Store
-from tests.plants import STAFF, build, deal, mill, position
+from tests.plants import build, deal, mill, position, staff
 
 TODAY = date(2027, 6, 15)
 
@@ -66,9 +66,9 @@ def stale_plant(store: Store) -> None:
             position("G", 1, "20", 70, 50_000, requested_month="2027-01"),
         ],
     )
+    staff(store)
     with store.unit_of_work() as repo:
-        for user in (*STAFF, User("klm", "Котов К. К.", Role.LINE_MANAGER, ("K",))):
-            repo.users.save_user(user, by="setup")
+        repo.users.save_user(User("klm", "Котов К. К.", Role.LINE_MANAGER, ("K",)), by="setup")
         c1 = repo.plant.position("C", 1)
         draft = repo.assignments.save_draft(
             Month(2027, 6),

@@ -223,70 +223,59 @@ class StalePane(Vertical):
             lambda ref, reason: stale_actions.restore(self.app.store, [ref], login=self.app.login, reason=reason),
         )
 
-    def action_extend(self) -> None:
+    def _with_form(
+        self, prompt: str, fields: list[tuple[str, str, str, bool]], act: Callable[[str, dict], Disposal]
+    ) -> None:
         row = self._target()
         if row is None:
             return
         ref = row.position.ref
 
         def answered(values: dict[str, str] | None) -> None:
-            if not values:
-                return
+            if values:
+                self._done(lambda: act(ref, values))
 
-            def act() -> Disposal:
-                try:
-                    month = Month.parse(values["month"])
-                except ValueError as exc:
-                    raise InvalidInput(str(exc)) from None
-                return stale_actions.extend(
-                    self.app.store,
-                    [ref],
-                    month,
-                    login=self.app.login,
-                    reason=values["reason"],
-                    confirmation=values["confirmation"] or None,
-                )
+        self.app.push_screen(FormScreen(prompt.format(ref=ref), fields), answered)
 
-            self._done(act)
+    def action_extend(self) -> None:
+        def act(ref: str, values: dict[str, str]) -> Disposal:
+            try:
+                month = Month.parse(values["month"])
+            except ValueError as exc:
+                raise InvalidInput(str(exc)) from None
+            return stale_actions.extend(
+                self.app.store,
+                [ref],
+                month,
+                login=self.app.login,
+                reason=values["reason"],
+                confirmation=values["confirmation"] or None,
+            )
 
-        self.app.push_screen(
-            FormScreen(
-                _("Extend {ref}: new requested month").format(ref=ref),
-                [
-                    ("month", _("new month, YYYY-MM"), "", True),
-                    ("confirmation", _("client's confirmation (letter, call)"), "", False),
-                    ("reason", _("reason"), "", True),
-                ],
-            ),
-            answered,
+        self._with_form(
+            _("Extend {ref}: new requested month"),
+            [
+                ("month", _("new month, YYYY-MM"), "", True),
+                ("confirmation", _("client's confirmation (letter, call)"), "", False),
+                ("reason", _("reason"), "", True),
+            ],
+            act,
         )
 
     def action_priority(self) -> None:
-        row = self._target()
-        if row is None:
-            return
-        ref = row.position.ref
+        def act(ref: str, values: dict[str, str]) -> Disposal:
+            priority = stale_actions.parse_priority(values["priority"])
+            return stale_actions.prioritise(
+                self.app.store, [ref], priority, login=self.app.login, reason=values["reason"]
+            )
 
-        def answered(values: dict[str, str] | None) -> None:
-            if not values:
-                return
-
-            def act() -> Disposal:
-                priority = stale_actions.parse_priority(values["priority"])
-                return stale_actions.prioritise(
-                    self.app.store, [ref], priority, login=self.app.login, reason=values["reason"]
-                )
-
-            self._done(act)
-
-        current = row.position.manual_priority
-        self.app.push_screen(
-            FormScreen(
-                _("Priority of {ref}: 1 (highest), 2, 3 or none").format(ref=ref),
-                [
-                    ("priority", _("1, 2, 3 or none"), str(current) if current else "none", True),
-                    ("reason", _("reason"), "", True),
-                ],
-            ),
-            answered,
+        row = self._selected()
+        current = row.position.manual_priority if row else None
+        self._with_form(
+            _("Priority of {ref}: 1 (highest), 2, 3 or none"),
+            [
+                ("priority", _("1, 2, 3 or none"), str(current) if current else "none", True),
+                ("reason", _("reason"), "", True),
+            ],
+            act,
         )
