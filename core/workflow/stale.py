@@ -168,7 +168,7 @@ def ledger(
         stale_limits = limits_in(repo)
         plant = repo.plant.whole()
         positions = repo.plant.positions(deal_status=DealStatus.ACCEPTED, open_only=True)
-        accepted = {d.number: d.accepted_at for d in repo.plant.deals(DealStatus.ACCEPTED)}
+        accepted = {number: at for number, (_status, at, _by) in repo.plant.deal_states().items()}
         planned = repo.assignments.approved_positions()
         spans = repo.actuals.made_span()
         described = describe(plant, positions)
