@@ -95,3 +95,19 @@ async def test_a_sales_manager_sees_no_actions_and_is_refused(plant):
         app.query_one(StalePane).action_cancel()
         await pilot.pause()
         assert any("only the product-line manager of L may" in m for m in messages(app))
+
+
+async def test_priority_then_close_and_restore_on_keys(plant):
+    app = MillplanApp(plant, "plm")
+    async with app.run_test(size=SIZE) as pilot:
+        table = await open_stale(pilot)
+        await pilot.press("p")
+        await pilot.press("ctrl+a", "ctrl+k", "2", "enter", *"strategic", "enter")
+        await settle(pilot)
+        await pilot.press("c")
+        await pilot.press(*"client takes what was made", "enter")
+        await settle(pilot)
+        assert "A#1" not in keys(table)
+    with plant.reading() as repo:
+        a = repo.plant.position("A", 1)
+    assert a.manual_priority == 2 and a.completed
