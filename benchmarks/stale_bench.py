@@ -4,7 +4,8 @@
     .venv/bin/python benchmarks/stale_bench.py 5000            # one size
 
 A synthetic plant (:func:`millplan.core.demo.generate`) is imported into a new SQLite file,
-its deals accepted by the file; the ledger is then read as of five months after the book's
+its deals accepted by the file, a tenth of its positions given an actual a month later;
+the ledger is then read as of five months after the book's
 date, so most positions are overdue or were never planned. Figures: the whole ledger
 (every position read, each mill option, each booking), the ledger filtered to one reason,
 a batch cancel of 500 positions (one transaction, audited, sales managers told) and the
@@ -23,6 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from millplan.core.demo import generate  # noqa: E402
+from millplan.core.domain.actuals import ActualRecord  # noqa: E402
 from millplan.core.domain.months import today_set  # noqa: E402
 from millplan.core.domain.stale import StaleReason  # noqa: E402
 from millplan.core.importing.mills import import_mills  # noqa: E402
@@ -42,6 +44,18 @@ def timed(call):
     return result, time.perf_counter() - started, time.process_time() - cpu
 
 
+def _produce(store, count: int) -> None:
+    """An actual of 1 t, a month after the book's date, for ``count`` positions (they are
+    idle five months later), on a mill of each one's line."""
+    with store.unit_of_work() as repo:
+        mills = {m.product_line: m.code for m in repo.plant.whole().mills}
+        chosen = repo.plant.positions(open_only=True)[:count]
+        day = TODAY + timedelta(days=30)
+        repo.actuals.replace(
+            [ActualRecord(day, mills[p.product_line], p.id, 1.0) for p in chosen], "bench", "stale_bench"
+        )
+
+
 def run(positions: int) -> None:
     with tempfile.TemporaryDirectory() as folder:
         files = generate(Path(folder), positions, today=TODAY)
@@ -49,6 +63,7 @@ def run(positions: int) -> None:
         import_mills(store, files.mills, login="bench")
         _, import_s, _ = timed(lambda: import_portfolio(store, files.portfolio, login="bench"))
         print(f"{positions} positions, {files.mill_count} mills: portfolio imported in {import_s:.1f} s")
+        _produce(store, positions // 10)
         with today_set(LATER):
             ledger, wall, cpu = timed(lambda: stale.ledger(store))
             verdict = "ok" if wall < TARGET_SECONDS else "OVER TARGET"

@@ -8,6 +8,8 @@ marginal income per hour) in their requested month — or the current month if t
 passed. Where the line's plans already cover that month, or begin later and so
 considered the tonnes and left them out, they slip to the month after the last planned
 one.
+A position whose remainder was cancelled, or which was closed as complete, in the
+stale-deal ledger books nothing, not even its lines in an assignment in force.
 
 The **load horizon** of a mill is the date up to which all its booked hours would keep
 it fully busy, laying them over its calendar from today: the rest of the current month
