@@ -27,6 +27,7 @@ from millplan.commands import (
     open_items,
     plan,
     reports,
+    stale,
     users,
     workflow,
     workstation,
@@ -75,6 +76,7 @@ for name, group in (
     ("escalation", open_items.escalation_app),
     ("review", workflow.review_app),
     ("month", month.app),
+    ("stale", stale.app),
 ):
     app.add_typer(group, name=name)
 

@@ -108,6 +108,18 @@ class AssignmentReads:
             chosen.setdefault(row.product_line, row)
         return [self._load(row) for row in chosen.values()]
 
+    def approved_positions(self) -> set[int]:
+        """Ids of the positions any approved revision of any month has a line of (the
+        stale-deal ledger's "never planned" asks it)."""
+        return set(
+            self.session.exec(
+                select(AssignmentLineRow.position_id)
+                .join(AssignmentRow, AssignmentLineRow.assignment_id == AssignmentRow.id)
+                .where(AssignmentRow.state == AssignmentState.APPROVED.value)
+                .distinct()
+            )
+        )
+
     def revision_tonnes(
         self, months: Sequence[Month]
     ) -> list[tuple[Month, str, int, AssignmentState, dict[int, float]]]:

@@ -146,9 +146,8 @@ class PlantRepository:
 
     def deal_states(self) -> dict[str, tuple[DealStatus, datetime | None, str | None]]:
         """Status, accepted-at and accepted-by of every stored deal, by number."""
-        return {
-            d.number: (DealStatus(d.status), d.accepted_at, d.accepted_by) for d in self.session.exec(select(DealRow))
-        }
+        rows = self.session.exec(select(DealRow.number, DealRow.status, DealRow.accepted_at, DealRow.accepted_by))
+        return {number: (DealStatus(status), at, by) for number, status, at, by in rows}
 
     def upsert_portfolio(
         self,

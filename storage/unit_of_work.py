@@ -14,6 +14,7 @@ from millplan.storage.actuals import ActualsRepository
 from millplan.storage.assignments import AssignmentRepository
 from millplan.storage.audit import AuditRepository
 from millplan.storage.closes import CloseRepository
+from millplan.storage.dispositions import DispositionRepository
 from millplan.storage.mailbox import MailboxRepository
 from millplan.storage.plant import PlantRepository
 from millplan.storage.settings import SettingsRepository
@@ -26,8 +27,8 @@ class UnitOfWork:
     deals, positions), ``assignments`` (revisions with their lines, exclusions and
     options), ``workflow`` (requests, conflicts, escalations, reviews), ``mailbox``
     (notifications, outbox, e-mail addresses), ``audit``, ``users``, ``actuals`` (daily
-    actuals and the produced tonnes they give), ``closes`` (closed months, carry-over) and
-    ``settings``."""
+    actuals and the produced tonnes they give), ``closes`` (closed months, carry-over),
+    ``settings`` and ``dispositions`` (the stale-deal ledger's changes of positions)."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -40,3 +41,4 @@ class UnitOfWork:
         self.actuals = ActualsRepository(session, self.audit)
         self.closes = CloseRepository(session, self.audit)
         self.settings = SettingsRepository(session, self.audit)
+        self.dispositions = DispositionRepository(session, self.audit)

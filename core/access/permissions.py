@@ -67,6 +67,8 @@ class Action(str, enum.Enum):
     ACT_AS = "act as another user (--as)"
     RESTORE_DATABASE = "restore the database from a backup"
     CLOSE_MONTH = "close a month"
+    DISPOSE_STALE = "extend, re-prioritise, cancel, close or restore a stale position"
+    SET_STALE_LIMITS = "set the stale-deal ledger's limits"
 
 
 RULES: dict[Action, dict[Role, Scope]] = {
@@ -91,6 +93,8 @@ RULES: dict[Action, dict[Role, Scope]] = {
     Action.ACT_AS: {Role.ADMIN: Scope.ANY},
     Action.RESTORE_DATABASE: {Role.ADMIN: Scope.ANY},
     Action.CLOSE_MONTH: {Role.LINE_MANAGER: Scope.OWN_LINE, Role.PLANNER: Scope.ANY},
+    Action.DISPOSE_STALE: {Role.LINE_MANAGER: Scope.OWN_LINE},
+    Action.SET_STALE_LIMITS: {Role.LINE_MANAGER: Scope.ANY, Role.ADMIN: Scope.ANY},
 }
 """The one table of actions → roles (and how far each reaches); README "Roles" shows it."""
 

@@ -19,6 +19,7 @@ from millplan.core.domain.i18n import _
 from millplan.core.domain.numbers import grouped
 from millplan.core.domain.portfolio import DealStatus
 from millplan.core.importing import cells
+from millplan.core.importing.disposed import kept_dispositions
 from millplan.core.importing.headers import FieldSpec
 from millplan.core.importing.problems import ImportRejected, Problem
 from millplan.core.importing.report import (
@@ -370,6 +371,7 @@ def import_portfolio(
         notes += [
             str(w) for w in warnings if not (w.sheet == table.sheet and w.row in by_row)
         ]  # rejected rows say enough
+        notes += kept_dispositions(repo, positions)
         written = repo.plant.upsert_portfolio(
             customers, deals, positions, login, f"import {path.name}", watch=_LABELS.keys()
         )

@@ -8,6 +8,8 @@ marginal income per hour) in their requested month — or the current month if t
 passed. Where the line's plans already cover that month, or begin later and so
 considered the tonnes and left them out, they slip to the month after the last planned
 one.
+A position whose remainder was cancelled, or which was closed as complete, in the
+stale-deal ledger books nothing, not even its lines in an assignment in force.
 
 The **load horizon** of a mill is the date up to which all its booked hours would keep
 it fully busy, laying them over its calendar from today: the rest of the current month
@@ -24,8 +26,9 @@ from millplan.core.domain.assignment import Assignment, ForecastLine, MillLoad
 from millplan.core.domain.months import Month, plant_today
 from millplan.core.domain.plant import Mill, Plant
 from millplan.core.domain.portfolio import DealStatus
-from millplan.core.planning.attributes import describe
+from millplan.core.planning.attributes import PositionAttributes, describe
 from millplan.storage.store import Store
+from millplan.storage.unit_of_work import UnitOfWork
 
 HORIZON_LIMIT_MONTHS = 120
 """Booked work beyond ten years of capacity is reported as beyond the limit."""
@@ -57,31 +60,62 @@ class LoadReport:
     """(product line, month) whose load comes from an earlier month's horizon plan."""
 
 
-def mill_load(store: Store, *, months: int = 6, today: date | None = None) -> LoadReport:
-    """Load of each mill for ``months`` months from the current one, and load horizons."""
-    today = today or plant_today()
-    start = Month.of(today)
-    window = tuple(start.range(months))
-    with store.reading() as repo:
-        plant = repo.plant.whole()
-        positions = repo.plant.positions(deal_status=DealStatus.ACCEPTED, open_only=True)
-        # Assignments beyond the window matter too: tonnes planned there are booked there.
-        assignments = repo.assignments.assignments_in_force(start.range(months + 12))
-    booked: dict[tuple[str, Month], float] = {}
+DEFAULT_MONTHS = 6
+"""Months the load monitor shows from the current one."""
+
+LOOK_AHEAD_MONTHS = 12
+"""Months past the shown ones whose assignments still book hours (tonnes planned there are
+booked there, not in their requested month)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Booking:
+    """``hours`` h of position ``position_id`` booked on ``mill_code`` in ``month``."""
+
+    position_id: int
+    mill_code: str
+    month: Month
+    hours: float
+
+
+@dataclass(frozen=True)
+class Bookings:
+    """Every booking of the accepted open book (``items``), the tonnes no mill can make
+    (``unplaceable_tonnes`` t) and the forecast lines that stand for months without an
+    assignment of their own (``forecast``: (product line, line))."""
+
+    items: tuple[Booking, ...]
+    unplaceable_tonnes: float
+    forecast: tuple[tuple[str, ForecastLine], ...]
+
+
+def bookings(
+    described: list[PositionAttributes], assignments: list[Assignment], start: Month, *, dropped: set[int] = frozenset()
+) -> Bookings:
+    """Where the accepted open book holds mill hours (module docstring): the lines of
+    ``assignments`` in force, the forecasts standing for months without one, and the rest
+    of each position (``described``: its attributes) on its best mill in its requested
+    month (slipped past the line's planned months), from ``start`` on. Lines of positions in
+    ``dropped`` (cancelled remainders, positions closed as complete) book nothing."""
+    items: list[Booking] = []
     assigned: dict[int, float] = {}
     planned_months = {(a.month, a.product_line) for a in assignments}
     for a in assignments:
         for line in a.lines:
-            booked[line.mill_code, a.month] = booked.get((line.mill_code, a.month), 0.0) + line.hours
+            if line.position_id in dropped:
+                continue
+            items.append(Booking(line.position_id, line.mill_code, a.month, line.hours))
             assigned[line.position_id] = assigned.get(line.position_id, 0.0) + line.tonnes
     forecast = forecast_lines(assignments)
     for product_line, line in forecast:
-        booked[line.mill_code, line.month] = booked.get((line.mill_code, line.month), 0.0) + line.hours
-        assigned[line.position_id] = assigned.get(line.position_id, 0.0) + line.tonnes
         planned_months.add((line.month, product_line))  # its plan considered that month's tonnes
+        if line.position_id in dropped:
+            continue
+        items.append(Booking(line.position_id, line.mill_code, line.month, line.hours))
+        assigned[line.position_id] = assigned.get(line.position_id, 0.0) + line.tonnes
     blocks = _planned_blocks(planned_months, start)
     unplaceable = 0.0
-    for attrs in describe(plant, positions):
+    for attrs in described:
         p = attrs.position
         tonnes = p.remaining_tonnes - assigned.get(p.id, 0.0)
         if tonnes <= 1e-9:
@@ -90,8 +124,32 @@ def mill_load(store: Store, *, months: int = 6, today: date | None = None) -> Lo
             unplaceable += tonnes
             continue
         month = _slipped_to(max(p.requested_month, start), blocks.get(p.product_line))
-        key = (attrs.best.mill.code, month)
-        booked[key] = booked.get(key, 0.0) + tonnes * attrs.best.hours_per_tonne
+        items.append(Booking(p.id, attrs.best.mill.code, month, tonnes * attrs.best.hours_per_tonne))
+    return Bookings(tuple(items), unplaceable, tuple(forecast))
+
+
+def read_bookings(
+    repo: UnitOfWork, described: list[PositionAttributes], start: Month, months: int = DEFAULT_MONTHS
+) -> Bookings:
+    """:func:`bookings` of ``described`` with the assignments in force from ``start`` over
+    ``months`` and :data:`LOOK_AHEAD_MONTHS` more (tonnes planned beyond the window are
+    booked there), read through ``repo``."""
+    assignments = repo.assignments.assignments_in_force(start.range(months + LOOK_AHEAD_MONTHS))
+    return bookings(described, assignments, start, dropped=set(repo.dispositions.disposed()))
+
+
+def mill_load(store: Store, *, months: int = DEFAULT_MONTHS, today: date | None = None) -> LoadReport:
+    """Load of each mill for ``months`` months from the current one, and load horizons."""
+    today = today or plant_today()
+    start = Month.of(today)
+    window = tuple(start.range(months))
+    with store.reading() as repo:
+        plant = repo.plant.whole()
+        positions = repo.plant.positions(deal_status=DealStatus.ACCEPTED, open_only=True)
+        booked_by = read_bookings(repo, describe(plant, positions), start, months)
+    booked: dict[tuple[str, Month], float] = {}
+    for b in booked_by.items:
+        booked[b.mill_code, b.month] = booked.get((b.mill_code, b.month), 0.0) + b.hours
     cells = {
         (m.code, month): MillLoad(m.code, month, plant.hours(m, month), booked.get((m.code, month), 0.0))
         for m in plant.mills
@@ -104,8 +162,8 @@ def mill_load(store: Store, *, months: int = 6, today: date | None = None) -> Lo
         m.code: MillHorizon(m.code, totals.get(m.code, 0.0), horizon(plant, m, totals.get(m.code, 0.0), today))
         for m in plant.mills
     }
-    forecast_months = frozenset((product_line, line.month) for product_line, line in forecast)
-    return LoadReport(today, window, plant.mills, cells, horizons, unplaceable, forecast_months)
+    forecast_months = frozenset((product_line, line.month) for product_line, line in booked_by.forecast)
+    return LoadReport(today, window, plant.mills, cells, horizons, booked_by.unplaceable_tonnes, forecast_months)
 
 
 def forecast_lines(assignments: list[Assignment]) -> list[tuple[str, ForecastLine]]:

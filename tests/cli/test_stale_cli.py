@@ -1,0 +1,117 @@
+"""``millplan stale`` from the command line (CliRunner): the ledger with filters and sort, its
+JSON, the batch actions with their JSON, refusals and exit codes, and the limits."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from millplan import cli
+from millplan.core.domain.errors import ExitCode
+from millplan.core.domain.months import today_set
+from millplan.storage.store import open_store
+from tests.identity import act_as
+from tests.stale_plant import TODAY, stale_plant
+
+
+@pytest.fixture
+def db(tmp_path) -> str:
+    url = f"sqlite:///{tmp_path / 'stale.sqlite'}"
+    store = open_store(url)
+    with today_set(TODAY):
+        stale_plant(store)
+    store.dispose()
+    return url
+
+
+def run(db: str, *args: str, login: str = "plm"):
+    """``millplan --db DB --today 2027-06-15 ARGS…`` run by the OS login ``login``."""
+    with pytest.MonkeyPatch.context() as patch:
+        act_as(patch, login)
+        return CliRunner().invoke(cli.app, ["--db", db, "--today", TODAY.isoformat(), *args])
+
+
+def test_the_ledger_as_json_has_the_columns_and_reason_codes(db):
+    result = run(db, "stale", "--json", "--sort", "tonnes_left", "--desc")
+    assert result.exit_code == 0, result.stderr
+    document = json.loads(result.stdout)
+    assert document["limits"] == {"months_overdue": 2, "accepted_days": 90, "idle_days": 60}
+    rows = document["positions"]
+    assert [r["position"] for r in rows] == ["C#1", "B#1", "A#1", "F#1", "D#1"]
+    f = rows[3]
+    assert f["reasons"] == ["overdue", "unplanned", "no_mill"]
+    assert (f["key_account"], f["sales_manager"], f["months_overdue"], f["age_days"]) == (True, "Иванов А. С.", 5, 196)
+    assert (f["tonnes_ordered"], f["tonnes_made"], f["tonnes_left"], f["margin_at_stake_rub"]) == (
+        60.0,
+        0.0,
+        60.0,
+        None,
+    )
+    assert rows[2]["margin_at_stake_rub"] == "1900000.00" and rows[2]["mill_hours"] == {"M1": 10.0}
+
+
+def test_the_ledger_table_filters_by_reason_and_key_flag(db):
+    result = run(db, "stale", "--reason", "no_mill", "--no-key")
+    assert result.exit_code == 0, result.stderr
+    assert "D#1" in result.stdout and "F#1" not in result.stdout and "A#1" not in result.stdout
+    assert "no mill" in result.stdout
+
+
+def test_an_unknown_sort_column_names_the_choices(db):
+    result = run(db, "stale", "--sort", "colour")
+    assert result.exit_code == ExitCode.USAGE and "choose one of position, deal" in result.stderr
+
+
+def test_cancel_a_deal_and_restore_a_position_as_json(db):
+    result = run(db, "stale", "cancel", "C", "A#1", "--reason", "clean-up", "--json")
+    assert result.exit_code == 0, result.stderr
+    document = json.loads(result.stdout)
+    assert document["action"] == "cancel" and document["told"] == ["ivanov"]
+    assert [(p["position"], p["tonnes_cancelled"], p["tonnes_left"]) for p in document["positions"]] == [
+        ("A#1", 100.0, 0.0),
+        ("C#1", 270.0, 0.0),
+    ]
+    assert "C#1" not in run(db, "stale").stdout
+    restored = run(db, "stale", "restore", "C#1", "--reason", "client is back")
+    assert restored.exit_code == 0 and "C#1" in restored.stdout
+    assert "C#1" in run(db, "stale").stdout
+
+
+def test_extend_priority_and_close(db):
+    extended = run(db, "stale", "extend", "A#1", "--to", "2027-08", "--reason", "asked", "--confirmation", "call")
+    assert extended.exit_code == 0, extended.stderr
+    assert "2027-08" in extended.stdout
+    assert run(db, "stale", "priority", "B#1", "--to", "1", "--reason", "r", "--json").exit_code == 0
+    assert (
+        json.loads(run(db, "stale", "priority", "B#1", "--to", "none", "--reason", "r", "--json").stdout)["positions"][
+            0
+        ]["manual_priority"]
+        is None
+    )
+    closed = json.loads(run(db, "stale", "close", "D#1", "--reason", "done", "--json").stdout)
+    assert closed["positions"][0]["completed"] is True
+
+
+def test_a_refusal_changes_nothing_and_exits_with_the_refusal_code(db):
+    refused = run(db, "stale", "cancel", "A#1", "B#1", "--reason", "x", login="ivanov")
+    assert refused.exit_code == ExitCode.FORBIDDEN
+    assert "only the product-line manager of L may" in refused.stderr
+    unknown = run(db, "stale", "cancel", "A#1", "Z#9", "--reason", "x", "--json")
+    assert unknown.exit_code == ExitCode.NOT_DONE and json.loads(unknown.stdout)["status"] == "error"
+    assert "A#1" in run(db, "stale").stdout
+
+
+def test_past_month_and_bad_priority_are_bad_input(db):
+    assert run(db, "stale", "extend", "A#1", "--to", "2027-01", "--reason", "x").exit_code == ExitCode.USAGE
+    assert run(db, "stale", "priority", "A#1", "--to", "top", "--reason", "x").exit_code == ExitCode.USAGE
+
+
+def test_settings_are_shown_and_changed_by_a_line_manager_not_a_sales_manager(db):
+    shown = run(db, "stale", "settings", "--json", login="ivanov")
+    assert json.loads(shown.stdout) == {"months_overdue": 2, "accepted_days": 90, "idle_days": 60}
+    assert run(db, "stale", "settings", "--months", "6", login="ivanov").exit_code == ExitCode.FORBIDDEN
+    changed = run(db, "stale", "settings", "--months", "6", "--json")
+    assert json.loads(changed.stdout)["months_overdue"] == 6
+    assert "A#1" not in run(db, "stale").stdout

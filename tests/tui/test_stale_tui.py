@@ -1,0 +1,113 @@
+"""The Stale deals pane through the pilot at 80×24: the ledger, its filters and sort, an
+action with its reason dialog, and a refusal shown as a notification."""
+
+from __future__ import annotations
+
+import pytest
+
+from millplan.core.domain.months import today_set
+from millplan.tui.app import MillplanApp
+from millplan.tui.widgets.stale_pane import StalePane
+from millplan.tui.widgets.view_table import ViewTable
+from tests.stale_plant import TODAY, stale_plant
+from tests.tui.pilot import SIZE, footer_keys, messages, settle, text_of
+
+
+@pytest.fixture
+def plant(sqlite_store):
+    with today_set(TODAY):
+        stale_plant(sqlite_store)
+        yield sqlite_store
+
+
+async def open_stale(pilot) -> ViewTable:
+    await settle(pilot)
+    await pilot.press("6")
+    await settle(pilot)
+    return pilot.app.query_one("#stale-table", ViewTable)
+
+
+def keys(table: ViewTable) -> list[str]:
+    return [row.key.value for row in table.ordered_rows]
+
+
+async def test_the_ledger_with_its_detail_and_keys_fits_80_columns(plant):
+    app = MillplanApp(plant, "plm")
+    async with app.run_test(size=SIZE) as pilot:
+        table = await open_stale(pilot)
+        assert keys(table) == ["A#1", "B#1", "C#1", "D#1", "F#1"]
+        detail = text_of(app, "#stale-detail")
+        assert "A#1 · Key Co · KEY ACCOUNT · manager Иванов А. С." in detail and "stale: overdue" in detail
+        shown = footer_keys(app)
+        assert {"x", "e", "p", "c", "u"} <= set(shown)
+
+
+async def test_reason_filter_text_filter_and_sort(plant):
+    app = MillplanApp(plant, "plm")
+    async with app.run_test(size=SIZE) as pilot:
+        table = await open_stale(pilot)
+        await pilot.press("r")  # overdue
+        await settle(pilot)
+        assert keys(table) == ["A#1", "F#1"]
+        assert "reason: overdue" in text_of(app, "#stale-status")
+        for _ in range(4):  # unplanned, idle, no mill, any
+            await pilot.press("r")
+        await settle(pilot)
+        await pilot.press("o")  # MI at stake, highest first; none (no mill) last
+        await pilot.pause()
+        assert keys(table) == ["C#1", "B#1", "A#1", "D#1", "F#1"]
+        await pilot.press("slash")
+        await pilot.press(*"петров", "enter")
+        await settle(pilot)
+        assert keys(table) == ["B#1"]
+
+
+async def test_cancel_with_a_reason_removes_the_row_and_tells_the_sales_manager(plant):
+    app = MillplanApp(plant, "plm")
+    async with app.run_test(size=SIZE) as pilot:
+        table = await open_stale(pilot)
+        assert table.selected["key"] == "A#1"
+        await pilot.press("x")
+        await pilot.press(*"client left", "enter")
+        await settle(pilot)
+        assert "A#1" not in keys(table)
+        assert "cancel: A#1 · told ivanov" in messages(app)
+    with plant.reading() as repo:
+        assert repo.plant.position("A", 1).tonnes_cancelled == 100.0
+
+
+async def test_extend_through_the_form(plant):
+    app = MillplanApp(plant, "plm")
+    async with app.run_test(size=SIZE) as pilot:
+        await open_stale(pilot)
+        await pilot.press("e")
+        await pilot.press(*"2027-09", "enter", *"letter 1", "enter", *"client asked", "enter")
+        await settle(pilot)
+    with plant.reading() as repo:
+        assert str(repo.plant.position("A", 1).requested_month) == "2027-09"
+
+
+async def test_a_sales_manager_sees_no_actions_and_is_refused(plant):
+    app = MillplanApp(plant, "ivanov")
+    async with app.run_test(size=SIZE) as pilot:
+        await open_stale(pilot)
+        assert "x" not in footer_keys(app)
+        app.query_one(StalePane).action_cancel()
+        await pilot.pause()
+        assert any("only the product-line manager of L may" in m for m in messages(app))
+
+
+async def test_priority_then_close_and_restore_on_keys(plant):
+    app = MillplanApp(plant, "plm")
+    async with app.run_test(size=SIZE) as pilot:
+        table = await open_stale(pilot)
+        await pilot.press("p")
+        await pilot.press("ctrl+a", "ctrl+k", "2", "enter", *"strategic", "enter")
+        await settle(pilot)
+        await pilot.press("c")
+        await pilot.press(*"client takes what was made", "enter")
+        await settle(pilot)
+        assert "A#1" not in keys(table)
+    with plant.reading() as repo:
+        a = repo.plant.position("A", 1)
+    assert a.manual_priority == 2 and a.completed

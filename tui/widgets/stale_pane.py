@@ -1,0 +1,281 @@
+"""Stale deals pane: the stale-deal ledger, filtered and sorted, and what the line manager
+does with the highlighted position (extend, priority, cancel, close, restore)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import DataTable, Input, Static
+
+from millplan.core.access.permissions import Action
+from millplan.core.domain.errors import InvalidInput
+from millplan.core.domain.i18n import _
+from millplan.core.domain.months import Month
+from millplan.core.domain.numbers import grouped
+from millplan.core.domain.stale import StaleReason
+from millplan.core.views.stale import stale_view
+from millplan.core.workflow import stale, stale_actions
+from millplan.core.workflow.stale import Ledger, StalePosition
+from millplan.core.workflow.stale_actions import Disposal
+from millplan.tui.messages import StoreChanged
+from millplan.tui.screens.dialogs import FormScreen, ReasonScreen
+from millplan.tui.widgets.view_table import ViewTable
+
+SORTS = (None, "margin_at_stake", "tonnes_left", "months_overdue", "age_days", "hours", "customer", "sales_manager")
+"""The columns ``o`` steps through (``None``: by deal and position), each descending for
+figures, ascending for names."""
+
+DESCENDING = {"margin_at_stake", "tonnes_left", "months_overdue", "age_days", "hours"}
+
+
+class LedgerRead(Message):
+    """The ledger was read again (with the pane's filters)."""
+
+    def __init__(self, ledger: Ledger) -> None:
+        super().__init__()
+        self.ledger = ledger
+
+
+class StalePane(Vertical):
+    """The ledger; a text filter (``/``, Enter applies), the reason filter (``r``) and the
+    sort (``o``); on the highlighted position: cancel (``x``), extend (``e``), priority
+    (``p``), close as complete (``c``), restore (``u``), each with a reason."""
+
+    BINDINGS = [
+        Binding("x", "cancel", _("Cancel"), id="stale.cancel"),
+        Binding("e", "extend", _("Extend"), id="stale.extend"),
+        Binding("p", "priority", _("Prio"), id="stale.priority"),
+        Binding("c", "close", _("Close"), id="stale.close"),
+        Binding("u", "restore", _("Restore"), id="stale.restore"),
+        Binding("o", "sort", _("Sort"), show=False, id="stale.sort"),
+        Binding("r", "reason", _("Reason"), show=False, id="stale.reason"),
+        Binding("slash", "filter", _("Filter"), show=False, id="stale.filter"),
+    ]
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.ledger: Ledger | None = None
+        self.rows: dict[str, StalePosition] = {}
+        self.reason: StaleReason | None = None
+        self.sort: str | None = None
+        self.text = ""
+
+    def compose(self) -> ComposeResult:
+        yield Input(placeholder=_("/ filter: customer, manager, position — Enter"), id="stale-filter")
+        yield Static("", id="stale-status", markup=False)
+        yield ViewTable(id="stale-table")
+        yield Static(_("Reading the ledger…"), id="stale-detail", classes="detail", markup=False)
+
+    def on_mount(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        self._read(self.text, self.reason)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="stale")
+    def _read(self, text: str, reason: StaleReason | None) -> None:
+        found = stale.ledger(self.app.store, text=text or None, reasons=[reason] if reason else ())
+        self.post_message(LedgerRead(found))
+
+    @on(LedgerRead)
+    def _show(self, message: LedgerRead) -> None:
+        self.ledger = message.ledger
+        self.rows = {row.position.ref: row for row in message.ledger.rows}
+        self._show_ledger()
+
+    def _show_ledger(self) -> None:
+        if self.ledger is None:
+            return
+        self.query_one(ViewTable).show(stale_view(self.ledger, self.sort, self.sort in DESCENDING, wide=True))
+        self.query_one("#stale-status", Static).update(
+            _("{count} stale · reason: {reason} · sort: {sort} (r, o)").format(
+                count=len(self.ledger.rows),
+                reason=self.reason.words if self.reason else _("any"),
+                sort=self.sort or _("deal"),
+            )
+        )
+        if not self.ledger.rows:
+            self.query_one("#stale-detail", Static).update(_("No position is stale."))
+        self._describe()
+
+    @on(DataTable.RowHighlighted)
+    def _describe(self) -> None:
+        self.refresh_bindings()  # the actions depend on the highlighted position's line
+        row = self._selected()
+        if row is None:
+            return
+        p = row.position
+        hours = ", ".join(f"{code} {grouped(h)} h" for code, h in sorted(row.mill_hours.items())) or _("none")
+        lines = [
+            _("{ref} · {customer}{key} · manager {manager} · line {line}").format(
+                ref=p.ref,
+                customer=p.customer,
+                key=" · " + _("KEY ACCOUNT") if p.is_key_account else "",
+                manager=p.sales_manager,
+                line=p.product_line,
+            ),
+            _("accepted {accepted} ({age} days) · requested {month} ({late} months late) · priority {priority}").format(
+                accepted=row.accepted_at.date().isoformat() if row.accepted_at else "—",
+                age=row.age_days if row.age_days is not None else "—",
+                month=p.requested_month,
+                late=row.months_overdue,
+                priority=p.manual_priority or "—",
+            ),
+            _("{ordered} t ordered, {made} t made, {left} t left · MI at stake {income} RUB · holds {hours}").format(
+                ordered=grouped(p.tonnes_ordered),
+                made=grouped(p.tonnes_produced),
+                left=grouped(row.tonnes_left),
+                income=grouped(row.margin_at_stake) if row.margin_at_stake is not None else _("— (no mill)"),
+                hours=hours,
+            ),
+            _("stale: {why}").format(why=", ".join(r.words for r in row.reasons)),
+        ]
+        self.query_one("#stale-detail", Static).update("\n".join(lines))
+
+    def _selected(self) -> StalePosition | None:
+        row = self.query_one(ViewTable).selected
+        return self.rows.get(row["key"]) if row else None
+
+    # -- filters and sort -------------------------------------------------------------------
+
+    def action_filter(self) -> None:
+        self.query_one("#stale-filter", Input).focus()
+
+    @on(Input.Submitted, "#stale-filter")
+    def _filtered(self, event: Input.Submitted) -> None:
+        self.text = event.value.strip()
+        self.query_one(ViewTable).focus()
+        self.reload()
+
+    def action_reason(self) -> None:
+        """The next reason filter: any, overdue, unplanned, idle, no mill, any…"""
+        cycle = [None, *StaleReason]
+        self.reason = cycle[(cycle.index(self.reason) + 1) % len(cycle)]
+        self.reload()
+
+    def action_sort(self) -> None:
+        """The next sort column (:data:`SORTS`)."""
+        self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
+        self._show_ledger()
+
+    # -- actions -------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The actions show only on a position of a line the user manages (core checks again)."""
+        if action in ("cancel", "extend", "priority", "close", "restore"):
+            row = self._selected()
+            return row is not None and self.app.actor.may(Action.DISPOSE_STALE, line=row.position.product_line)
+        return True
+
+    def _target(self) -> StalePosition | None:
+        """The highlighted position if the user may act on it; else core's refusal is shown."""
+        row = self._selected()
+        if row is None:
+            return None
+        p = row.position
+        return row if self.app.may_or_say(Action.DISPOSE_STALE, line=p.product_line, target=p.ref) else None
+
+    def _done(self, act: Callable[[], Disposal]) -> None:
+        done = self.app.attempt(act)
+        if done is None:
+            return
+        told = _(" · told {who}").format(who=", ".join(done.told)) if done.told else ""
+        self.notify(
+            _("{action}: {refs}{told}").format(
+                action=done.disposition.value, refs=", ".join(p.ref for p in done.positions), told=told
+            )
+        )
+        self.post_message(StoreChanged())
+        self.reload()
+
+    def _with_reason(self, prompt: str, act: Callable[[str, str], Disposal]) -> None:
+        row = self._target()
+        if row is None:
+            return
+        ref = row.position.ref
+
+        def answered(reason: str | None) -> None:
+            if reason:
+                self._done(lambda: act(ref, reason))
+
+        self.app.push_screen(ReasonScreen(prompt.format(ref=ref)), answered)
+
+    def action_cancel(self) -> None:
+        self._with_reason(
+            _("Cancel the remainder of {ref}: why?"),
+            lambda ref, reason: stale_actions.cancel(self.app.store, [ref], login=self.app.login, reason=reason),
+        )
+
+    def action_close(self) -> None:
+        self._with_reason(
+            _("Close {ref} as complete: why?"),
+            lambda ref, reason: stale_actions.close(self.app.store, [ref], login=self.app.login, reason=reason),
+        )
+
+    def action_restore(self) -> None:
+        self._with_reason(
+            _("Restore {ref} (undo a cancel or close): why?"),
+            lambda ref, reason: stale_actions.restore(self.app.store, [ref], login=self.app.login, reason=reason),
+        )
+
+    def _with_form(
+        self, prompt: str, fields: list[tuple[str, str, str, bool]], act: Callable[[str, dict], Disposal]
+    ) -> None:
+        row = self._target()
+        if row is None:
+            return
+        ref = row.position.ref
+
+        def answered(values: dict[str, str] | None) -> None:
+            if values:
+                self._done(lambda: act(ref, values))
+
+        self.app.push_screen(FormScreen(prompt.format(ref=ref), fields), answered)
+
+    def action_extend(self) -> None:
+        def act(ref: str, values: dict[str, str]) -> Disposal:
+            try:
+                month = Month.parse(values["month"])
+            except ValueError as exc:
+                raise InvalidInput(str(exc)) from None
+            return stale_actions.extend(
+                self.app.store,
+                [ref],
+                month,
+                login=self.app.login,
+                reason=values["reason"],
+                confirmation=values["confirmation"] or None,
+            )
+
+        self._with_form(
+            _("Extend {ref}: new requested month"),
+            [
+                ("month", _("new month, YYYY-MM"), "", True),
+                ("confirmation", _("client's confirmation (letter, call)"), "", False),
+                ("reason", _("reason"), "", True),
+            ],
+            act,
+        )
+
+    def action_priority(self) -> None:
+        def act(ref: str, values: dict[str, str]) -> Disposal:
+            priority = stale_actions.parse_priority(values["priority"])
+            return stale_actions.prioritise(
+                self.app.store, [ref], priority, login=self.app.login, reason=values["reason"]
+            )
+
+        row = self._selected()
+        current = row.position.manual_priority if row else None
+        self._with_form(
+            _("Priority of {ref}: 1 (highest), 2, 3 or none"),
+            [
+                ("priority", _("1, 2, 3 or none"), str(current) if current else "none", True),
+                ("reason", _("reason"), "", True),
+            ],
+            act,
+        )
