@@ -1,0 +1,224 @@
+"""Plan against actual for people and scripts: the mills, positions and carry-over tables of
+``millplan actuals`` and the workstation's plan-vs-actual pane, the headline and notes
+above them, and the JSON document (one line's :func:`line_figures`, or their combination).
+
+What each figure means: :mod:`millplan.core.planning.fulfilment`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from millplan.core.domain.fulfilment import Figures, LineFulfilment, MonthFulfilment
+from millplan.core.domain.i18n import _
+from millplan.core.domain.numbers import grouped
+from millplan.core.planning.fulfilment_figures import line_figures, totals_figures
+from millplan.core.views.tables import Column, TableView, iso
+
+
+def _figure_columns() -> tuple[Column, ...]:
+    return (
+        Column("planned", _("Plan"), "t", True, 1),
+        Column("actual", _("Actual"), "t", True, 1),
+        Column("credited", _("Credited"), "t", True, 1),
+        Column("off_plan", _("Off plan"), "t", True, 1),
+        Column("fulfilment", _("Fulfil."), "%", True, 1),
+    )
+
+
+def _figure_cells(f: Figures) -> dict[str, Any]:
+    return {
+        "planned": f.planned_t,
+        "actual": f.actual_t,
+        "credited": f.credited_t,
+        "off_plan": f.off_plan_t,
+        "fulfilment": f.fulfilment_pct,
+        "mi_planned": f.mi_planned / 1000,
+        "mi_earned": f.mi_earned / 1000,
+    }
+
+
+def _income_columns() -> tuple[Column, ...]:
+    return (
+        Column("mi_planned", _("MI plan"), _("k RUB"), True, money=True),
+        Column("mi_earned", _("MI earned"), _("k RUB"), True, money=True),
+    )
+
+
+def mills_view(report: MonthFulfilment) -> TableView:
+    """By mill: plan, actual, credited, off-plan t, fulfilment %, hours used and available,
+    marginal income planned and earned (k RUB); for the month in progress, planned and
+    actual tonnes to date. The line column only when several lines are shown."""
+    several = len(report.lines) > 1
+    columns = (
+        Column("mill", _("Mill")),
+        *((Column("line", _("Line")),) if several else ()),
+        *_figure_columns(),
+        Column("hours_used", _("Used"), "h", True),
+        Column("hours_available", _("Avail."), "h", True),
+        *_income_columns(),
+        *(
+            (
+                Column("planned_to_date", _("Plan to date"), "t", True, 1),
+                Column("actual_to_date", _("To date"), "t", True, 1),
+            )
+            if report.in_progress
+            else ()
+        ),
+    )
+    rows = tuple(
+        {
+            "key": m.mill_code,
+            "mill": m.mill_code,
+            "line": line.product_line,
+            **_figure_cells(m.figures),
+            "hours_used": m.hours_used,
+            "hours_available": m.hours_available,
+            "planned_to_date": m.planned_to_date_t,
+            "actual_to_date": m.actual_to_date_t,
+        }
+        for line in report.lines
+        for m in line.mills
+    )
+    return TableView(_("Plan against actual by mill"), columns, rows)
+
+
+def positions_view(report: MonthFulfilment) -> TableView:
+    """By position, the largest shortfall first: key account, plan, actual, credited and
+    off-plan t, fulfilment %, marginal income earned (k RUB), carry-over t and the mills
+    it was planned on and made on."""
+    columns = (
+        Column("position", _("Position")),
+        Column("key_account", _("Key")),
+        *_figure_columns(),
+        Column("mi_earned", _("MI earned"), _("k RUB"), True, money=True),
+        Column("carry_over", _("Carry"), "t", True, 1),
+        Column("planned_on", _("Planned on")),
+        Column("made_on", _("Made on")),
+    )
+    rows = tuple(
+        {
+            "key": p.position_ref,
+            "position": p.position_ref,
+            "line": line.product_line,
+            "key_account": p.is_key_account,
+            **_figure_cells(p.figures),
+            "carry_over": p.carry_over_t,
+            "planned_on": ", ".join(p.planned_on),
+            "made_on": ", ".join(p.made_on),
+        }
+        for line in report.lines
+        for p in line.positions
+    )
+    return TableView(_("Plan against actual by position (largest shortfall first)"), columns, rows)
+
+
+def carry_over_view(report: MonthFulfilment) -> TableView:
+    """Planned tonnes not made, by position: the next month's overdue demand once closed."""
+    columns = (
+        Column("position", _("Position")),
+        Column("line", _("Line")),
+        Column("tonnes", _("Carry-over"), "t", True, 1),
+    )
+    rows = tuple(
+        {"key": c.position_ref, "position": c.position_ref, "line": line.product_line, "tonnes": c.tonnes}
+        for line in report.lines
+        for c in line.carry_over
+    )
+    return TableView(_("Carry-over"), columns, rows)
+
+
+def headline(report: MonthFulfilment) -> str:
+    """One line of the month's totals: plan, actual, credited, off-plan, fulfilment and
+    marginal income planned against earned."""
+    t = report.totals
+    return _(
+        "{month}: plan {planned} t · actual {actual} t · credited {credited} t ({pct}) · off plan {off} t · "
+        "MI {earned} of {income} k RUB"
+    ).format(
+        month=report.month,
+        planned=grouped(t.planned_t),
+        actual=grouped(t.actual_t),
+        credited=grouped(t.credited_t),
+        pct="—" if t.fulfilment_pct is None else f"{t.fulfilment_pct:.1f} %",
+        off=grouped(t.off_plan_t),
+        earned=grouped(t.mi_earned / 1000),
+        income=grouped(t.mi_planned / 1000),
+    )
+
+
+def notes(line: LineFulfilment) -> list[str]:
+    """What a reader must know of one line's figures: closed (when, by whom, frozen), no
+    approved assignment (all it made is off-plan), or the month in progress (which days
+    count to date)."""
+    said = []
+    if line.closed is not None:
+        c = line.closed
+        said.append(
+            _("line {line} closed for {month} at {at} by {who}: the figures are those frozen then").format(
+                line=line.product_line, month=line.month, at=c.closed_at.strftime("%Y-%m-%d %H:%M UTC"), who=c.closed_by
+            )
+            + (" " + _("(incomplete: {reason})").format(reason=c.reason) if c.incomplete else "")
+        )
+    if line.revision is None:
+        said.append(
+            _("line {line} has no approved assignment for {month}: all it made is off-plan").format(
+                line=line.product_line, month=line.month
+            )
+        )
+    if line.today is not None:
+        said.append(
+            _(
+                "{month} is in progress: to date counts {days} days, through {through} (today's report is not in)"
+            ).format(
+                month=line.month,
+                days=line.days_to_date,
+                through=line.through.isoformat() if line.through else "—",
+            )
+        )
+    return said
+
+
+def fulfilment_document(report: MonthFulfilment) -> dict[str, Any]:
+    """``millplan actuals --json``. One line: its :func:`line_figures` document (what a
+    month close freezes) with ``closed`` and ``notes``. Several: their combination —
+    ``month``, ``totals`` over all, every line's ``mills``, ``positions`` and
+    ``carry_over`` (each row naming its ``product_line``), and ``lines``: each line's
+    revision, approval, to-date, totals, close and notes."""
+    documents = [_line_document(line) for line in report.lines]
+    if len(documents) == 1:
+        return documents[0]
+    return {
+        "month": str(report.month),
+        "totals": totals_figures(report.totals),
+        "mills": [m for d in documents for m in d["mills"]],
+        "positions": [p for d in documents for p in d["positions"]],
+        "carry_over": [dict(c, product_line=d["product_line"]) for d in documents for c in d["carry_over"]],
+        "lines": [
+            {
+                key: d[key]
+                for key in (
+                    "product_line",
+                    "revision",
+                    "approved_at",
+                    "approved_by",
+                    "to_date",
+                    "totals",
+                    "closed",
+                    "notes",
+                )
+            }
+            for d in documents
+        ],
+    }
+
+
+def _line_document(line: LineFulfilment) -> dict[str, Any]:
+    c = line.closed
+    closed = (
+        None
+        if c is None
+        else {"closed_at": iso(c.closed_at), "closed_by": c.closed_by, "incomplete": c.incomplete, "reason": c.reason}
+    )
+    figures = line_figures(line) if c is None else c.figures  # a closed line: exactly what was frozen
+    return {**figures, "closed": closed, "notes": notes(line)}
