@@ -12,6 +12,7 @@ from millplan.core.views.actuals import (
     carry_over_view,
     fulfilment_document,
     headline,
+    mill_income_view,
     mills_view,
     notes,
     positions_view,
@@ -45,6 +46,7 @@ def actuals_command(
         out.print(said)
     out.print(headline(report))
     render(mills_view(report))
+    render(mill_income_view(report))
     positions = positions_view(report)
     if positions.rows:
         render(positions, limit=None if every else POSITION_ROWS)

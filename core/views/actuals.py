@@ -16,51 +16,42 @@ from millplan.core.planning.fulfilment_figures import line_figures, totals_figur
 from millplan.core.views.tables import Column, TableView, iso
 
 
-def _figure_columns() -> tuple[Column, ...]:
+def _tonnes_columns() -> tuple[Column, ...]:
     return (
         Column("planned", _("Plan"), "t", True, 1),
         Column("actual", _("Actual"), "t", True, 1),
         Column("credited", _("Credited"), "t", True, 1),
         Column("off_plan", _("Off plan"), "t", True, 1),
-        Column("fulfilment", _("Fulfil."), "%", True, 1),
+        Column("fulfilment", _("Fulf."), "%", True, 1),
     )
 
 
-def _figure_cells(f: Figures) -> dict[str, Any]:
+def _tonnes_cells(f: Figures) -> dict[str, Any]:
     return {
         "planned": f.planned_t,
         "actual": f.actual_t,
         "credited": f.credited_t,
         "off_plan": f.off_plan_t,
         "fulfilment": f.fulfilment_pct,
-        "mi_planned": f.mi_planned / 1000,
-        "mi_earned": f.mi_earned / 1000,
     }
 
 
-def _income_columns() -> tuple[Column, ...]:
-    return (
-        Column("mi_planned", _("MI plan"), _("k RUB"), True, money=True),
-        Column("mi_earned", _("MI earned"), _("k RUB"), True, money=True),
-    )
+def _line_column(report: MonthFulfilment) -> tuple[Column, ...]:
+    """The line column, only when several lines are shown."""
+    return (Column("line", _("Line")),) if len(report.lines) > 1 else ()
 
 
 def mills_view(report: MonthFulfilment) -> TableView:
-    """By mill: plan, actual, credited, off-plan t, fulfilment %, hours used and available,
-    marginal income planned and earned (k RUB); for the month in progress, planned and
-    actual tonnes to date. The line column only when several lines are shown."""
-    several = len(report.lines) > 1
+    """By mill: plan, actual, credited and off-plan t, fulfilment %; for the month in
+    progress, planned and actual tonnes to date (TD)."""
     columns = (
         Column("mill", _("Mill")),
-        *((Column("line", _("Line")),) if several else ()),
-        *_figure_columns(),
-        Column("hours_used", _("Used"), "h", True),
-        Column("hours_available", _("Avail."), "h", True),
-        *_income_columns(),
+        *_line_column(report),
+        *_tonnes_columns(),
         *(
             (
-                Column("planned_to_date", _("Plan to date"), "t", True, 1),
-                Column("actual_to_date", _("To date"), "t", True, 1),
+                Column("planned_to_date", _("TD plan"), "t", True, 1),
+                Column("actual_to_date", _("TD actual"), "t", True, 1),
             )
             if report.in_progress
             else ()
@@ -71,9 +62,7 @@ def mills_view(report: MonthFulfilment) -> TableView:
             "key": m.mill_code,
             "mill": m.mill_code,
             "line": line.product_line,
-            **_figure_cells(m.figures),
-            "hours_used": m.hours_used,
-            "hours_available": m.hours_available,
+            **_tonnes_cells(m.figures),
             "planned_to_date": m.planned_to_date_t,
             "actual_to_date": m.actual_to_date_t,
         }
@@ -83,18 +72,46 @@ def mills_view(report: MonthFulfilment) -> TableView:
     return TableView(_("Plan against actual by mill"), columns, rows)
 
 
+def mill_income_view(report: MonthFulfilment) -> TableView:
+    """By mill: hours used by what was made against hours available (and the share), and
+    marginal income planned against earned (k RUB, and the share)."""
+    columns = (
+        Column("mill", _("Mill")),
+        *_line_column(report),
+        Column("hours_used", _("Used"), "h", True),
+        Column("hours_available", _("Avail."), "h", True),
+        Column("hours_pct", _("Used"), "%", True),
+        Column("mi_planned", _("MI plan"), _("k RUB"), True, money=True),
+        Column("mi_earned", _("MI earned"), _("k RUB"), True, money=True),
+        Column("mi_pct", _("Earned"), "%", True),
+    )
+    rows = tuple(
+        {
+            "key": m.mill_code,
+            "mill": m.mill_code,
+            "line": line.product_line,
+            "hours_used": m.hours_used,
+            "hours_available": m.hours_available,
+            "hours_pct": m.hours_used / m.hours_available * 100 if m.hours_available > 0 else None,
+            "mi_planned": m.figures.mi_planned / 1000,
+            "mi_earned": m.figures.mi_earned / 1000,
+            "mi_pct": m.figures.mi_earned / m.figures.mi_planned * 100 if m.figures.mi_planned > 0 else None,
+        }
+        for line in report.lines
+        for m in line.mills
+    )
+    return TableView(_("Hours and marginal income by mill"), columns, rows)
+
+
 def positions_view(report: MonthFulfilment) -> TableView:
     """By position, the largest shortfall first: key account, plan, actual, credited and
-    off-plan t, fulfilment %, marginal income earned (k RUB), carry-over t and the mills
-    it was planned on and made on."""
+    off-plan t, fulfilment %, carry-over t and the mills it was made on."""
     columns = (
         Column("position", _("Position")),
         Column("key_account", _("Key")),
-        *_figure_columns(),
-        Column("mi_earned", _("MI earned"), _("k RUB"), True, money=True),
+        *_tonnes_columns(),
         Column("carry_over", _("Carry"), "t", True, 1),
-        Column("planned_on", _("Planned on")),
-        Column("made_on", _("Made on")),
+        Column("made_on", _("Made on"), wrap=True, width=12),
     )
     rows = tuple(
         {
@@ -102,7 +119,9 @@ def positions_view(report: MonthFulfilment) -> TableView:
             "position": p.position_ref,
             "line": line.product_line,
             "key_account": p.is_key_account,
-            **_figure_cells(p.figures),
+            **_tonnes_cells(p.figures),
+            "mi_planned": p.figures.mi_planned,
+            "mi_earned": p.figures.mi_earned,
             "carry_over": p.carry_over_t,
             "planned_on": ", ".join(p.planned_on),
             "made_on": ", ".join(p.made_on),
@@ -117,7 +136,7 @@ def carry_over_view(report: MonthFulfilment) -> TableView:
     """Planned tonnes not made, by position: the next month's overdue demand once closed."""
     columns = (
         Column("position", _("Position")),
-        Column("line", _("Line")),
+        *_line_column(report),
         Column("tonnes", _("Carry-over"), "t", True, 1),
     )
     rows = tuple(
@@ -134,7 +153,7 @@ def headline(report: MonthFulfilment) -> str:
     t = report.totals
     return _(
         "{month}: plan {planned} t · actual {actual} t · credited {credited} t ({pct}) · off plan {off} t · "
-        "MI {earned} of {income} k RUB"
+        "marginal income earned {earned} k RUB of {income} k RUB planned"
     ).format(
         month=report.month,
         planned=grouped(t.planned_t),
