@@ -1,5 +1,5 @@
-"""The workstation: one Textual app with four panes — mill load, deal acceptance,
-assignment, approval — and two screens: the inbox (``i``; its unread count is the header's
+"""The workstation: one Textual app with five panes — mill load, deal acceptance,
+assignment, approval, plan against actual — and two screens: the inbox (``i``; its unread count is the header's
 badge ✉ N, counted every :data:`BADGE_SECONDS` and after each own action) and the audit
 history of the highlighted object (``h``).
 
@@ -31,6 +31,7 @@ from millplan.core.views import approval
 from millplan.storage.store import Store
 from millplan.tui.messages import InboxCounted, StoreChanged
 from millplan.tui.screens.records import HistoryScreen, InboxScreen
+from millplan.tui.widgets.actuals.pane import ActualsPane
 from millplan.tui.widgets.approval.pane import ApprovalPane
 from millplan.tui.widgets.assignment.pane import AssignmentPane
 from millplan.tui.widgets.deals_pane import DealsPane
@@ -111,6 +112,7 @@ class MillplanApp(App):
         Binding("2", "show('deals')", _("Deals"), show=False, id="app.deals_digit"),
         Binding("3", "show('assignment')", _("Assignment"), show=False, id="app.assignment_digit"),
         Binding("4", "show('approval')", _("Approval"), show=False, id="app.approval_digit"),
+        Binding("5", "show('actuals')", _("Plan vs actual"), show=False, id="app.actuals_digit"),
         Binding("i", "inbox", _("Inbox"), show=False, id="app.inbox"),  # the header's badge names it
         Binding("h", "history", _("History"), id="app.history"),
         Binding("ctrl+r", "reload", _("Reload"), show=False, id="app.reload"),
@@ -141,6 +143,8 @@ class MillplanApp(App):
                 yield AssignmentPane(self.plan_month, self.product_lines, line=self.opening_line, id="assignment-pane")
             with TabPane(_("F10 Approval"), id="approval"):
                 yield ApprovalPane(id="approval-pane")
+            with TabPane(_("5 Plan vs actual"), id="actuals"):
+                yield ActualsPane(Month.current(), self.product_lines, line=self.opening_line, id="actuals-pane")
         yield Footer(compact=True)  # every pane's keys fit in 80 columns
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
@@ -191,6 +195,12 @@ class MillplanApp(App):
                 partial(self._move, None),
             ),
             (_("Approval"), _("Show the approval view: state, diff, conflicts, requests (F10 or 4)"), "approval", None),
+            (
+                _("Plan vs actual"),
+                _("Show the month's plan against actual: by mill, by position, chart, carry-over (5)"),
+                "actuals",
+                None,
+            ),
             *(
                 (title, help_text, "approval", partial(board.run_command, *action))
                 for title, help_text, action in APPROVAL_COMMANDS
@@ -227,7 +237,8 @@ class MillplanApp(App):
         self.actor = actor(self.store, self.login)  # roles may have changed meanwhile
         self._show_badge()
         self.query_one(AssignmentPane).set_product_lines(self.product_lines)
-        for pane in ("#load-pane", "#deals-pane", "#assignment-pane", "#approval-pane"):
+        self.query_one(ActualsPane).set_product_lines(self.product_lines)
+        for pane in ("#load-pane", "#deals-pane", "#assignment-pane", "#approval-pane", "#actuals-pane"):
             self.query_one(pane).reload()
         self.count_unread()
 
@@ -298,6 +309,7 @@ class MillplanApp(App):
         self.query_one(LoadPane).reload()
         self.query_one(DealsPane).reload()
         self.query_one(ApprovalPane).reload()
+        self.query_one(ActualsPane).reload()
         self.count_unread()
 
     def notify(

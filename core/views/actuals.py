@@ -241,3 +241,21 @@ def _line_document(line: LineFulfilment) -> dict[str, Any]:
     )
     figures = line_figures(line) if c is None else c.figures  # a closed line: exactly what was frozen
     return {**figures, "closed": closed, "notes": notes(line)}
+
+
+def cumulative(line: LineFulfilment, mill_code: str) -> tuple[list[int], list[float], list[float]]:
+    """The chart of one mill over the month's days: day numbers, the planned tonnes
+    cumulated pro rata by calendar day, and the actual tonnes cumulated — for the month in
+    progress up to the last day counted to date (yesterday), else every day. Raises
+    ``KeyError`` for a mill not in the line."""
+    mill = next((m for m in line.mills if m.mill_code == mill_code), None)
+    if mill is None:
+        raise KeyError(mill_code)
+    days = line.month.days
+    planned = [mill.figures.planned_t * d / days for d in range(1, days + 1)]
+    counted = line.days_to_date if line.today is not None else days
+    made, total = [], 0.0
+    for tonnes in mill.actual_by_day[:counted]:
+        total += tonnes
+        made.append(total)
+    return list(range(1, days + 1)), planned, made
