@@ -30,8 +30,13 @@ CONTENTS = (AssignmentLineRow, ExclusionRow, ForecastLineRow, ShadowPriceRow)
 def load(session: Session, row: AssignmentRow) -> Assignment:
     """The revision ``row`` with everything it holds, as a domain object."""
     codes = {m.id: m.code for m in session.exec(select(MillRow))}
-    lines = session.exec(
-        select(AssignmentLineRow, PositionRow, DealRow, CustomerRow)
+    lines = session.execute(
+        sa.select(
+            convert.plain("l", AssignmentLineRow),
+            convert.plain("p", PositionRow, "position_no"),
+            convert.plain("d", DealRow, "number"),
+            convert.plain("c", CustomerRow, "is_key_account"),
+        )
         .join(PositionRow, AssignmentLineRow.position_id == PositionRow.id)
         .join(DealRow, PositionRow.deal_id == DealRow.id)
         .join(CustomerRow, DealRow.customer_id == CustomerRow.id)
@@ -45,8 +50,13 @@ def load(session: Session, row: AssignmentRow) -> Assignment:
         .where(ExclusionRow.assignment_id == row.id)
         .order_by(DealRow.number, PositionRow.position_no)
     ).all()
-    forecast = session.exec(
-        select(ForecastLineRow, PositionRow, DealRow, CustomerRow)
+    forecast = session.execute(
+        sa.select(
+            convert.plain("f", ForecastLineRow),
+            convert.plain("p", PositionRow, "position_no"),
+            convert.plain("d", DealRow, "number"),
+            convert.plain("c", CustomerRow, "is_key_account"),
+        )
         .join(PositionRow, ForecastLineRow.position_id == PositionRow.id)
         .join(DealRow, PositionRow.deal_id == DealRow.id)
         .join(CustomerRow, DealRow.customer_id == CustomerRow.id)

@@ -39,22 +39,18 @@ class Figures:
         """Credited / planned × 100; ``None`` where nothing was planned."""
         return self.credited_t / self.planned_t * 100 if self.planned_t > 0 else None
 
-    def __add__(self, other: Figures) -> Figures:
-        return Figures(
-            self.planned_t + other.planned_t,
-            self.actual_t + other.actual_t,
-            self.credited_t + other.credited_t,
-            self.mi_planned + other.mi_planned,
-            self.mi_earned + other.mi_earned,
-        )
-
 
 def summed(figures: Iterable[Figures]) -> Figures:
     """The sum of ``figures`` (zero for none)."""
-    total = Figures()
+    planned = actual = credited = 0.0
+    mi_planned = mi_earned = _ZERO
     for f in figures:
-        total = total + f
-    return total
+        planned += f.planned_t
+        actual += f.actual_t
+        credited += f.credited_t
+        mi_planned += f.mi_planned
+        mi_earned += f.mi_earned
+    return Figures(planned, actual, credited, mi_planned, mi_earned)
 
 
 @dataclass(frozen=True, slots=True)
