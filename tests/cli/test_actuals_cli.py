@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+import openpyxl
 from rich.console import Console
 from typer.testing import CliRunner
 
@@ -64,3 +65,34 @@ def test_an_unknown_line_or_month_is_a_user_error(tmp_path):
     assert unknown.exit_code == 1 and "product line XX" in unknown.stderr
     bad = CliRunner().invoke(cli.app, ["--db", url, "actuals", "-m", "2027-13"])
     assert bad.exit_code != 0 and "--month" in bad.stderr
+
+
+def test_xlsx_writes_each_table_as_a_sheet_of_real_numbers(tmp_path):
+    url = _store(tmp_path)
+    file = tmp_path / "plan-vs-actual.xlsx"
+    result = CliRunner().invoke(cli.app, ["--db", url, "actuals", "-m", str(PLAN_MONTH), "--xlsx", str(file)])
+    assert result.exit_code == 0, result.stderr
+    assert f"written to {file}" in result.stderr
+    book = openpyxl.load_workbook(file)
+    assert book.sheetnames == [
+        "Plan against actual by mill",
+        "Hours and marginal income by mi",  # Excel's 31 characters
+        "Plan against actual by position",
+        "Carry-over",
+    ]
+    mills = book["Plan against actual by mill"]
+    assert (mills.freeze_panes, mills.auto_filter.ref) == ("A2", "A1:F3")
+    assert [c.value for c in mills[1]] == ["Mill", "Plan, t", "Actual, t", "Credited, t", "Off plan, t", "Fulf., %"]
+    assert [c.value for c in mills[2]][:5] == ["M1", 700, 480, 400, 80]  # numbers, not text
+    positions = book["Plan against actual by position"]
+    key = {row[0].value: row[1].value for row in positions.iter_rows(min_row=2)}
+    assert key == {"D2#1": None, "D3#1": None, "D1#1": "yes"}
+    assert [[c.value for c in row] for row in book["Carry-over"].iter_rows(min_row=2)] == [["D2#1", 300], ["D3#1", 30]]
+
+
+def test_xlsx_to_a_folder_that_does_not_exist_is_a_user_error(tmp_path):
+    url = _store(tmp_path)
+    file = tmp_path / "missing" / "out.xlsx"
+    result = CliRunner().invoke(cli.app, ["--db", url, "actuals", "-m", str(PLAN_MONTH), "--xlsx", str(file)])
+    assert result.exit_code != 0 and f"cannot write {file}" in result.stderr
+    assert not file.exists()
