@@ -285,6 +285,8 @@ class MillplanApp(App):
         active = self.query_one(TabbedContent).active
         if active == "approval":
             return self.query_one(ApprovalPane).history_key()
+        if active == "actuals":
+            return self.query_one(ActualsPane).history_key()
         if active == "assignment":
             pane = self.query_one(AssignmentPane)
             for table in pane.query(ViewTable):

@@ -45,11 +45,15 @@ async def test_the_month_in_progress_charts_the_highlighted_mill_and_steps_throu
             await pilot.press("down")
             await settle(pilot)
             assert chart.drawn == "cumulative M2"
+            assert pane.history_key() == "M2"  # h: the highlighted mill's history
             await pilot.press("s")
             await pilot.pause()
             assert app.query_one("#actuals-lower", ContentSwitcher).current == "actuals-positions"
             positions = app.query_one("#actuals-positions", ViewTable)
             assert positions.region.height > 0 and positions.get_row_at(0)[0].plain == "D2#1"  # largest shortfall
+            await pilot.press("tab")
+            await pilot.pause()
+            assert positions.has_focus and pane.history_key() == "D2#1"  # the focused table's position
             await pilot.press("s", "s")
             await pilot.pause()
             carry = app.query_one("#actuals-carry", ViewTable)

@@ -6,7 +6,6 @@ thread; nothing here writes."""
 
 from __future__ import annotations
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -20,6 +19,8 @@ from millplan.core.planning.fulfilment import month_fulfilment
 from millplan.core.views.actuals import carry_over_view, headline, mill_income_view, mills_view, notes, positions_view
 from millplan.tui.messages import ActualsRefreshed
 from millplan.tui.widgets.actuals.chart import FulfilmentChart
+from millplan.tui.widgets.month_line import MonthAndLine
+from millplan.tui.widgets.sections import section_bar
 from millplan.tui.widgets.view_table import ViewTable
 
 
@@ -33,7 +34,7 @@ def sections() -> dict[str, str]:
     }
 
 
-class ActualsPane(Vertical):
+class ActualsPane(MonthAndLine, Vertical):
     """Plan against actual of ``month`` for one product line at a time."""
 
     BINDINGS = [
@@ -64,12 +65,6 @@ class ActualsPane(Vertical):
 
     def on_mount(self) -> None:
         self.reload()
-
-    def set_product_lines(self, lines: list[str]) -> None:
-        """Take the product lines afresh (mills imported while the workstation was open)."""
-        self.lines = lines
-        if self.line not in lines:
-            self.line = lines[0] if lines else None
 
     def reload(self) -> None:
         self._show_title()
@@ -104,6 +99,14 @@ class ActualsPane(Vertical):
         """Chart the highlighted mill (the month in progress) or every mill (any other)."""
         self.query_one(FulfilmentChart).show(self.shown, self.query_one("#actuals-mills", ViewTable).selected_key)
 
+    def history_key(self) -> str | None:
+        """What ``h`` shows the history of: the highlighted position of the positions or
+        carry-over table when it has the focus, else the highlighted mill."""
+        for table in self.query(ViewTable):
+            if table.has_focus and table.selected_key is not None:
+                return table.selected_key
+        return self.query_one("#actuals-mills", ViewTable).selected_key
+
     def _show_title(self) -> None:
         title = self.query_one("#actuals-title", Static)
         if self.line is None:
@@ -124,25 +127,13 @@ class ActualsPane(Vertical):
             )
 
     def _show_sections(self) -> None:
-        bar = Text("s ", style="bold")
-        for key, label in sections().items():
-            current = key == self.section
-            bar.append(f"[{label}]" if current else f" {label} ", style="bold reverse" if current else "")
-            bar.append(" ")
-        self.query_one("#actuals-sections", Static).update(bar)
+        self.query_one("#actuals-sections", Static).update(section_bar(sections(), self.section))
 
     # -- actions ------------------------------------------------------------------------
 
-    def action_month(self, step: int) -> None:
-        self.month = self.month + step
+    def moved(self) -> None:
         self.report = None
         self.reload()
-
-    def action_next_line(self) -> None:
-        if self.lines:
-            self.line = self.lines[(self.lines.index(self.line) + 1) % len(self.lines)]
-            self.report = None
-            self.reload()
 
     def action_section(self) -> None:
         keys = list(sections())
