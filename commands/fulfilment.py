@@ -56,6 +56,7 @@ def actuals_command(
         return
     for said in (n for l in report.lines for n in notes(l)):
         out.print(said)
+    out.print(_("Plan against actual of {month}").format(month=report.month), style="bold")
     out.print(headline(report))
     render(mills_view(report))
     render(mill_income_view(report))

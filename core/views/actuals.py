@@ -16,12 +16,13 @@ from millplan.core.planning.fulfilment_figures import line_figures, totals_figur
 from millplan.core.views.tables import Column, TableView, iso
 
 
-def _tonnes_columns() -> tuple[Column, ...]:
+def _tonnes_columns(places: int) -> tuple[Column, ...]:
+    """Plan, actual, credited and off-plan t with ``places`` decimals, and fulfilment %."""
     return (
-        Column("planned", _("Plan"), "t", True, 1),
-        Column("actual", _("Actual"), "t", True, 1),
-        Column("credited", _("Credited"), "t", True, 1),
-        Column("off_plan", _("Off plan"), "t", True, 1),
+        Column("planned", _("Plan"), "t", True, places),
+        Column("actual", _("Actual"), "t", True, places),
+        Column("credited", _("Credited"), "t", True, places),
+        Column("off_plan", _("Off plan"), "t", True, places),
         Column("fulfilment", _("Fulf."), "%", True, 1),
     )
 
@@ -47,11 +48,11 @@ def mills_view(report: MonthFulfilment) -> TableView:
     columns = (
         Column("mill", _("Mill")),
         *_line_column(report),
-        *_tonnes_columns(),
+        *_tonnes_columns(0),  # a mill's month in whole tonnes, so 80 columns hold them
         *(
             (
-                Column("planned_to_date", _("TD plan"), "t", True, 1),
-                Column("actual_to_date", _("TD actual"), "t", True, 1),
+                Column("planned_to_date", _("TD plan"), "t", True),
+                Column("actual_to_date", _("TD actual"), "t", True),
             )
             if report.in_progress
             else ()
@@ -109,7 +110,7 @@ def positions_view(report: MonthFulfilment) -> TableView:
     columns = (
         Column("position", _("Position")),
         Column("key_account", _("Key")),
-        *_tonnes_columns(),
+        *_tonnes_columns(1),
         Column("carry_over", _("Carry"), "t", True, 1),
         Column("made_on", _("Made on"), wrap=True, width=12),
     )
@@ -148,14 +149,13 @@ def carry_over_view(report: MonthFulfilment) -> TableView:
 
 
 def headline(report: MonthFulfilment) -> str:
-    """One line of the month's totals: plan, actual, credited, off-plan, fulfilment and
-    marginal income planned against earned."""
+    """The month's totals on two lines: plan, actual, credited (fulfilment) and off-plan
+    tonnes; marginal income earned of planned."""
     t = report.totals
     return _(
-        "{month}: plan {planned} t · actual {actual} t · credited {credited} t ({pct}) · off plan {off} t · "
-        "marginal income earned {earned} k RUB of {income} k RUB planned"
+        "Plan {planned} t · actual {actual} · credited {credited} ({pct}) · off plan {off}\n"
+        "Marginal income: earned {earned} of {income} k RUB planned"
     ).format(
-        month=report.month,
         planned=grouped(t.planned_t),
         actual=grouped(t.actual_t),
         credited=grouped(t.credited_t),
@@ -166,10 +166,10 @@ def headline(report: MonthFulfilment) -> str:
     )
 
 
-def notes(line: LineFulfilment) -> list[str]:
+def notes(line: LineFulfilment, *, progress: bool = True) -> list[str]:
     """What a reader must know of one line's figures: closed (when, by whom, frozen), no
-    approved assignment (all it made is off-plan), or the month in progress (which days
-    count to date)."""
+    approved assignment (all it made is off-plan), and — unless ``progress`` is off (the
+    workstation's title says it) — the month in progress (which days count to date)."""
     said = []
     if line.closed is not None:
         c = line.closed
@@ -185,7 +185,7 @@ def notes(line: LineFulfilment) -> list[str]:
                 line=line.product_line, month=line.month
             )
         )
-    if line.today is not None:
+    if line.today is not None and progress:
         said.append(
             _(
                 "{month} is in progress: to date counts {days} days, through {through} (today's report is not in)"

@@ -54,7 +54,7 @@ def test_the_tables_name_mills_positions_carry_over_and_a_missing_approval(tmp_p
     assert f"line L has no approved assignment for {PLAN_MONTH}" in result.stdout
     assert "Plan against actual by mill" in result.stdout
     tonnes, hours = [line.split() for line in result.stdout.splitlines() if line.strip().startswith("M1 ")]
-    assert tonnes == ["M1", "0.0", "480.0", "0.0", "480.0"]  # all it made is off plan; no fulfilment without a plan
+    assert tonnes == ["M1", "0", "480", "0", "480"]  # all it made is off plan; no fulfilment without a plan
     assert hours[:4] == ["M1", "48", "100", "48"]  # 480 t at 10 t/h of its 100 h
     assert "Carry-over" not in result.stdout  # nothing was planned, so nothing carries over
 

@@ -35,8 +35,8 @@ async def test_the_month_in_progress_charts_the_highlighted_mill_and_steps_throu
             await settle(pilot)
             pane = app.query_one(ActualsPane)
             assert pane.month == PLAN_MONTH and pane.region.height > 0  # the current month, on screen
-            assert "against revision 1, approved by plm · in progress" in text_of(app, "#actuals-title")
-            assert "credited 440 t (55.0 %)" in text_of(app, "#actuals-headline")
+            assert f"{PLAN_MONTH} · L · revision 1 · in progress · to date 10 days" == text_of(app, "#actuals-title")
+            assert "credited 440 (55.0 %) · off plan 80" in text_of(app, "#actuals-headline")
             mills = app.query_one("#actuals-mills", ViewTable)
             assert mills.has_focus and mills.selected_key == "M1"
             assert mills.selected["actual_to_date"] == 380.0

@@ -9,6 +9,7 @@ from textual_plotext import PlotextPlot
 
 from millplan.core.domain.fulfilment import LineFulfilment
 from millplan.core.domain.i18n import _
+from millplan.core.domain.numbers import grouped
 from millplan.core.views.actuals import cumulative
 
 PLAN_MARKER = "·"
@@ -34,6 +35,10 @@ class FulfilmentChart(PlotextPlot):
             plt.vline(line.today.day, color="red")
             plt.xlim(1, days[-1])
             plt.xticks([1, 8, 15, 22, days[-1]])
+            top = max(planned[-1], made[-1] if made else 0.0)
+            if top > 0:  # grouped whole tonnes, not "108045.0"
+                ticks = [top * i / 4 for i in range(5)]
+                plt.yticks(ticks, [grouped(t) for t in ticks])
             plt.xlabel(_("day of {month} (today {day})").format(month=line.month, day=line.today.day))
             self.drawn = f"cumulative {mill_code}"
         else:

@@ -86,7 +86,7 @@ class ActualsPane(MonthAndLine, Vertical):
             return  # the pane moved on while this was read
         self.report = report = message.report
         self._show_title()
-        said = [n for line in report.lines for n in notes(line)]
+        said = [n for line in report.lines for n in notes(line, progress=False)]
         self.query_one("#actuals-headline", Static).update("\n".join([headline(report), *said]))
         self.query_one("#actuals-mills", ViewTable).show(mills_view(report))
         self.query_one("#actuals-positions", ViewTable).show(positions_view(report))
@@ -119,12 +119,14 @@ class ActualsPane(MonthAndLine, Vertical):
         elif line.revision is None:
             title.update(f"{head} · " + _("no approved assignment"))
         else:
-            state = _("closed") if line.closed else _("in progress") if line.today else ""
-            title.update(
-                f"{head} · "
-                + _("against revision {n}, approved by {who}").format(n=line.revision, who=line.approved_by)
-                + (f" · {state}" if state else "")
+            state = (
+                _("closed")
+                if line.closed
+                else _("in progress · to date {days} days").format(days=line.days_to_date)
+                if line.today
+                else ""
             )
+            title.update(f"{head} · " + _("revision {n}").format(n=line.revision) + (f" · {state}" if state else ""))
 
     def _show_sections(self) -> None:
         self.query_one("#actuals-sections", Static).update(section_bar(sections(), self.section))
