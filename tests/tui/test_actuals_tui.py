@@ -78,3 +78,4 @@ async def test_a_finished_month_charts_every_mill_and_a_month_without_approval_s
             assert pane.month == PLAN_MONTH - 1
             assert "no approved assignment" in text_of(app, "#actuals-title")
             assert f"line L has no approved assignment for {PLAN_MONTH - 1}" in text_of(app, "#actuals-headline")
+            assert app.query_one(FulfilmentChart).drawn == "nothing"  # no empty bars on a made-up scale
