@@ -73,15 +73,15 @@ def read_lines(repo: UnitOfWork, month: Month, product_line: str | None = None) 
     the figures frozen at their close."""
     plant = repo.plant.whole()
     approved = {a.product_line: a for a in repo.assignments.approved_in_force(month)}
+    if product_line is not None and product_line not in plant.product_lines and product_line not in approved:
+        raise NotFound(
+            f"product line {product_line} is not in the plant (known: {', '.join(plant.product_lines) or 'none'})"
+        )
     actuals = repo.actuals.between(month.first_day, _last_day(month), product_line=product_line)
     positions = _positions(repo, {a.position_id for a in actuals}, product_line)
     made: dict[str, list[Actual]] = {}
     for actual in actuals:
         made.setdefault(positions[actual.position_id].product_line, []).append(actual)
-    if product_line is not None and product_line not in plant.product_lines and product_line not in approved:
-        raise NotFound(
-            f"product line {product_line} is not in the plant (known: {', '.join(plant.product_lines) or 'none'})"
-        )
     names = [product_line] if product_line is not None else sorted({*plant.product_lines, *approved, *made})
     closes = {c.product_line: c for c in repo.closes.closes(month=month, product_line=product_line)}
     today = plant_today()
