@@ -11,6 +11,7 @@ from typing import Any
 
 from millplan.core.domain.fulfilment import Figures, LineFulfilment, MonthFulfilment
 from millplan.core.domain.i18n import _
+from millplan.core.domain.months import plant_clock
 from millplan.core.domain.numbers import grouped
 from millplan.core.planning.fulfilment_figures import line_figures, totals_figures
 from millplan.core.views.tables import Column, TableView, iso
@@ -174,8 +175,8 @@ def notes(line: LineFulfilment, *, progress: bool = True) -> list[str]:
     if line.closed is not None:
         c = line.closed
         said.append(
-            _("line {line} closed for {month} at {at} by {who}: the figures are those frozen then").format(
-                line=line.product_line, month=line.month, at=c.closed_at.strftime("%Y-%m-%d %H:%M UTC"), who=c.closed_by
+            _("line {line} closed for {month} at {at} (plant time) by {who}: the figures are those frozen then").format(
+                line=line.product_line, month=line.month, at=plant_clock(c.closed_at), who=c.closed_by
             )
             + (" " + _("(incomplete: {reason})").format(reason=c.reason) if c.incomplete else "")
         )

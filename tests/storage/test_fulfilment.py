@@ -16,7 +16,7 @@ from millplan.core.domain.errors import NotFound
 from millplan.core.domain.months import today_set
 from millplan.core.planning.fulfilment import month_fulfilment
 from millplan.core.planning.fulfilment_figures import from_figures, line_figures
-from millplan.core.views.actuals import fulfilment_document, notes
+from millplan.core.views.actuals import cumulative, fulfilment_document, notes
 from tests.fulfilment_plant import ids, planned_month, store_actuals
 from tests.plants import PLAN_MONTH
 
@@ -89,6 +89,9 @@ def test_the_month_in_progress_compares_to_date_pro_rata_through_yesterday(store
     assert m2.planned_to_date_t == pytest.approx(100 * 10 / PLAN_MONTH.days) and m2.actual_to_date_t == 40.0
     assert m1.figures.actual_t == 480.0  # the month's figures still hold every day stored
     assert any("through" in n for n in notes(line))
+    days, planned, made = cumulative(line, "M1")  # the chart: the plan's ramp, the actual through yesterday
+    assert (len(days), planned[-1], planned[9]) == (PLAN_MONTH.days, 700.0, pytest.approx(700 * 10 / PLAN_MONTH.days))
+    assert made == [200.0, 200.0, 230.0, 230.0, 380.0, 380.0, 380.0, 380.0, 380.0, 380.0]
 
 
 def test_a_line_without_an_approved_revision_says_so_and_all_it_made_is_off_plan(store):
