@@ -20,6 +20,7 @@ from millplan.commands import (
     capacity,
     database,
     deals,
+    fulfilment,
     imports,
     inbox,
     mail,
@@ -60,6 +61,7 @@ for name, command in (
     ("submit", workflow.submit),
     ("whoami", users.whoami),
     ("diff", reports.diff_command),
+    ("actuals", fulfilment.actuals_command),
 ):
     app.command(name)(command)
 for name, group in (

@@ -29,16 +29,30 @@ CONTENTS = (AssignmentLineRow, ExclusionRow, ForecastLineRow, ShadowPriceRow)
 """The tables holding a revision's contents, each keyed by ``assignment_id``."""
 
 
+def _with_position(table: type[AssignmentLineRow] | type[ForecastLineRow], assignment_id: int) -> sa.Select:
+    """Plain rows of ``table`` in revision ``assignment_id``, each with its position's number,
+    deal number and key-account flag (what a line's reference and flag need)."""
+    return (
+        sa.select(
+            convert.plain("l", table),
+            convert.plain("p", PositionRow, "position_no"),
+            convert.plain("d", DealRow, "number"),
+            convert.plain("c", CustomerRow, "is_key_account"),
+        )
+        .join(PositionRow, table.position_id == PositionRow.id)
+        .join(DealRow, PositionRow.deal_id == DealRow.id)
+        .join(CustomerRow, DealRow.customer_id == CustomerRow.id)
+        .where(table.assignment_id == assignment_id)
+    )
+
+
 def load(session: Session, row: AssignmentRow) -> Assignment:
     """The revision ``row`` with everything it holds, as a domain object."""
     codes = {m.id: m.code for m in session.exec(select(MillRow))}
-    lines = session.exec(
-        select(AssignmentLineRow, PositionRow, DealRow, CustomerRow)
-        .join(PositionRow, AssignmentLineRow.position_id == PositionRow.id)
-        .join(DealRow, PositionRow.deal_id == DealRow.id)
-        .join(CustomerRow, DealRow.customer_id == CustomerRow.id)
-        .where(AssignmentLineRow.assignment_id == row.id)
-        .order_by(AssignmentLineRow.mill_id, DealRow.number, PositionRow.position_no)
+    lines = session.execute(
+        _with_position(AssignmentLineRow, row.id).order_by(
+            AssignmentLineRow.mill_id, DealRow.number, PositionRow.position_no
+        )
     ).all()
     exclusions = session.exec(
         select(ExclusionRow, PositionRow, DealRow)
@@ -47,13 +61,10 @@ def load(session: Session, row: AssignmentRow) -> Assignment:
         .where(ExclusionRow.assignment_id == row.id)
         .order_by(DealRow.number, PositionRow.position_no)
     ).all()
-    forecast = session.exec(
-        select(ForecastLineRow, PositionRow, DealRow, CustomerRow)
-        .join(PositionRow, ForecastLineRow.position_id == PositionRow.id)
-        .join(DealRow, PositionRow.deal_id == DealRow.id)
-        .join(CustomerRow, DealRow.customer_id == CustomerRow.id)
-        .where(ForecastLineRow.assignment_id == row.id)
-        .order_by(ForecastLineRow.month, ForecastLineRow.mill_id, DealRow.number, PositionRow.position_no)
+    forecast = session.execute(
+        _with_position(ForecastLineRow, row.id).order_by(
+            ForecastLineRow.month, ForecastLineRow.mill_id, DealRow.number, PositionRow.position_no
+        )
     ).all()
     prices = session.exec(
         select(ShadowPriceRow)

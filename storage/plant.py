@@ -9,6 +9,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from millplan.core.domain.errors import NotFound
@@ -287,7 +288,11 @@ class PlantRepository:
         """Positions with their deal and customer, filtered; ``open_only`` keeps those with
         tonnes left to make; ``due_by`` keeps those requested no later than that month."""
         query = (
-            select(PositionRow, DealRow, CustomerRow)
+            sa.select(
+                convert.plain("p", PositionRow),
+                convert.plain("d", DealRow, "number", "sales_manager", "status"),
+                convert.plain("c", CustomerRow, "name", "is_key_account"),
+            )
             .join(DealRow, PositionRow.deal_id == DealRow.id)
             .join(CustomerRow, DealRow.customer_id == CustomerRow.id)
             .order_by(DealRow.number, PositionRow.position_no)
@@ -307,7 +312,7 @@ class PlantRepository:
             query = query.where(DealRow.number == deal_number)
         if ids is not None:
             query = query.where(PositionRow.id.in_(list(ids)))
-        return [convert.position(p, d, c) for p, d, c in self.session.exec(query)]
+        return [convert.position(p, d, c) for p, d, c in self.session.execute(query)]
 
     def position(self, deal_number: str, position_no: int) -> Position:
         """Position ``deal_number#position_no``; raises :class:`NotFound` if it is not stored."""

@@ -1,5 +1,5 @@
 """The workstation: one Textual app with five panes — mill load, deal acceptance,
-assignment, approval, the stale-deal ledger — and two screens: the inbox (``i``; its unread count is the header's
+assignment, approval, plan against actual, the stale-deal ledger — and two screens: the inbox (``i``; its unread count is the header's
 badge ✉ N, counted every :data:`BADGE_SECONDS` and after each own action) and the audit
 history of the highlighted object (``h``).
 
@@ -31,6 +31,7 @@ from millplan.core.views import approval
 from millplan.storage.store import Store
 from millplan.tui.messages import InboxCounted, StoreChanged
 from millplan.tui.screens.records import HistoryScreen, InboxScreen
+from millplan.tui.widgets.actuals.pane import ActualsPane
 from millplan.tui.widgets.approval.pane import ApprovalPane
 from millplan.tui.widgets.assignment.pane import AssignmentPane
 from millplan.tui.widgets.deals_pane import DealsPane
@@ -112,6 +113,7 @@ class MillplanApp(App):
         Binding("2", "show('deals')", _("Deals"), show=False, id="app.deals_digit"),
         Binding("3", "show('assignment')", _("Assignment"), show=False, id="app.assignment_digit"),
         Binding("4", "show('approval')", _("Approval"), show=False, id="app.approval_digit"),
+        Binding("5", "show('actuals')", _("Plan vs actual"), show=False, id="app.actuals_digit"),
         Binding("6", "show('stale')", _("Stale deals"), show=False, id="app.stale_digit"),
         Binding("i", "inbox", _("Inbox"), show=False, id="app.inbox"),  # the header's badge names it
         Binding("h", "history", _("History"), id="app.history"),
@@ -143,7 +145,9 @@ class MillplanApp(App):
                 yield AssignmentPane(self.plan_month, self.product_lines, line=self.opening_line, id="assignment-pane")
             with TabPane(_("F10 Approval"), id="approval"):
                 yield ApprovalPane(id="approval-pane")
-            with TabPane(_("6 Stale deals"), id="stale"):
+            with TabPane(_("5 Plan/actual"), id="actuals"):
+                yield ActualsPane(Month.current(), self.product_lines, line=self.opening_line, id="actuals-pane")
+            with TabPane(_("6 Stale"), id="stale"):
                 yield StalePane(id="stale-pane")
         yield Footer(compact=True)  # every pane's keys fit in 80 columns
 
@@ -196,6 +200,12 @@ class MillplanApp(App):
             ),
             (_("Approval"), _("Show the approval view: state, diff, conflicts, requests (F10 or 4)"), "approval", None),
             (
+                _("Plan vs actual"),
+                _("Show the month's plan against actual: by mill, by position, chart, carry-over (5)"),
+                "actuals",
+                None,
+            ),
+            (
                 _("Stale deals"),
                 _("Show the stale-deal ledger: extend, re-prioritise, cancel, close (6)"),
                 "stale",
@@ -237,7 +247,8 @@ class MillplanApp(App):
         self.actor = actor(self.store, self.login)  # roles may have changed meanwhile
         self._show_badge()
         self.query_one(AssignmentPane).set_product_lines(self.product_lines)
-        for pane in ("#load-pane", "#deals-pane", "#assignment-pane", "#approval-pane", "#stale-pane"):
+        self.query_one(ActualsPane).set_product_lines(self.product_lines)
+        for pane in ("#load-pane", "#deals-pane", "#assignment-pane", "#approval-pane", "#actuals-pane", "#stale-pane"):
             self.query_one(pane).reload()
         self.count_unread()
 
@@ -284,6 +295,8 @@ class MillplanApp(App):
         active = self.query_one(TabbedContent).active
         if active == "approval":
             return self.query_one(ApprovalPane).history_key()
+        if active == "actuals":
+            return self.query_one(ActualsPane).history_key()
         if active == "assignment":
             pane = self.query_one(AssignmentPane)
             for table in pane.query(ViewTable):
@@ -308,6 +321,7 @@ class MillplanApp(App):
         self.query_one(LoadPane).reload()
         self.query_one(DealsPane).reload()
         self.query_one(ApprovalPane).reload()
+        self.query_one(ActualsPane).reload()
         self.query_one(StalePane).reload()
         self.count_unread()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.message import Message
 
 from millplan.core.domain.assignment import Assignment
+from millplan.core.domain.fulfilment import MonthFulfilment
 from millplan.core.domain.months import Month
 from millplan.core.planning.load import LoadReport
 from millplan.core.planning.run import PlanOutcome
@@ -67,3 +68,14 @@ class InboxCounted(Message):
     def __init__(self, unread: int) -> None:
         super().__init__()
         self.unread = unread
+
+
+class ActualsRefreshed(Message):
+    """A month's plan against actual was read again for one product line; a result that
+    arrives after the pane moved to another month or line is ignored."""
+
+    def __init__(self, month: Month, product_line: str | None, report: MonthFulfilment) -> None:
+        super().__init__()
+        self.month = month
+        self.product_line = product_line
+        self.report = report

@@ -94,6 +94,12 @@ def conversion_cost(plant: Plant, mill: Mill, od_mm: float, wall_mm: float) -> D
     return mill.conversion_cost
 
 
+def unit_margin_on(plant: Plant, mill: Mill, position: Position) -> Decimal:
+    """Unit marginal income (RUB/t) of ``position`` made on ``mill``: price − metal cost −
+    :func:`conversion_cost` of the mill for the position's size."""
+    return position.price - position.metal_cost - conversion_cost(plant, mill, position.od_mm, position.wall_mm)
+
+
 @dataclass(frozen=True, slots=True)
 class MillOption:
     """How one compatible mill would make one position.
@@ -156,8 +162,7 @@ def mill_options(plant: Plant, position: Position) -> tuple[tuple[MillOption, ..
         if rate <= 0:
             refusals[mill.code] = "productivity is zero for this size"
             continue
-        margin = position.price - position.metal_cost - conversion_cost(plant, mill, position.od_mm, position.wall_mm)
-        options.append(MillOption(mill, rate, margin))
+        options.append(MillOption(mill, rate, unit_margin_on(plant, mill, position)))
     options.sort(key=lambda o: (-o.margin_per_hour, o.hours_per_tonne, o.mill.code))
     return tuple(options), ({} if options else refusals)
 

@@ -5,7 +5,7 @@ cell text. Each table's columns and rows live in the module of its subject
 The CLI renders a :class:`TableView` with Rich, the workstation with a DataTable, and an
 Excel export can write it with its headers and number formats — one definition behind all.
 Row values stay typed (float, Decimal, Month, date); :func:`cell_text` formats them.
-JSON documents write money with :func:`money`.
+JSON documents write money with :func:`money` (said once, in the domain's numbers).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import Any
 
 from millplan.core.domain.assignment import MillLoad
 from millplan.core.domain.i18n import _
-from millplan.core.domain.numbers import grouped
+from millplan.core.domain.numbers import grouped, money
 
 TEXT_WIDTH = 22
 """Width hint of a free-text column (customer, reason): the workstation cuts it there (its
@@ -80,12 +80,6 @@ def load_bar(load: float | None, width: int = 2) -> str:
         return "█" * (width - 1) + "!"
     full, part = divmod(round(min(load, 1.0) * width * 8), 8)
     return ("█" * full + (" ▏▎▍▌▋▊▉"[part] if part else "")).ljust(width)
-
-
-def money(value: Decimal) -> str:
-    """A sum of money for JSON: text with two decimals (``"1234.50"``), so no script meets a
-    binary float."""
-    return str(value.quantize(Decimal("0.01")))
 
 
 def iso(at: datetime | None) -> str | None:

@@ -3,11 +3,11 @@
 
 from __future__ import annotations
 
-from rich.text import Text
 from textual.widgets import Static
 
 from millplan.core.domain.i18n import _
 from millplan.core.views.approval import Board
+from millplan.tui.widgets.sections import section_bar
 
 SECTIONS = {
     "diff": _("Diff"),
@@ -36,9 +36,5 @@ class SectionBar(Static):
             if b
             else {}
         )
-        bar = Text("s ", style="bold")
-        for key, label in SECTIONS.items():
-            text = f"{label} {counts[key]}" if counts.get(key) else label
-            bar.append(f"[{text}]" if key == section else f" {text} ", style="bold reverse" if key == section else "")
-            bar.append(" ")
-        self.update(bar)
+        labels = {key: f"{label} {counts[key]}" if counts.get(key) else label for key, label in SECTIONS.items()}
+        self.update(section_bar(labels, section))

@@ -28,6 +28,7 @@ from millplan.tui.widgets.assignment.editing import Editing
 from millplan.tui.widgets.assignment.lifecycle import Lifecycle
 from millplan.tui.widgets.assignment.planning import Planning
 from millplan.tui.widgets.assignment.title import AssignmentTitle
+from millplan.tui.widgets.month_line import MonthAndLine
 from millplan.tui.widgets.view_table import ViewTable
 
 NEEDS = {
@@ -40,7 +41,7 @@ NEEDS = {
 """The core action each key of the pane needs on the shown line."""
 
 
-class AssignmentPane(Planning, Editing, Lifecycle, Vertical):
+class AssignmentPane(MonthAndLine, Planning, Editing, Lifecycle, Vertical):
     """One month × product line at a time: ``[``/``]`` change month, ``l`` the line."""
 
     BINDINGS = [
@@ -61,12 +62,6 @@ class AssignmentPane(Planning, Editing, Lifecycle, Vertical):
         # the title marks the line "(l)": the footer's 80 columns are full
         Binding("l", "next_line", _("Line"), show=False, id="assignment.next_line"),
     ]
-
-    def set_product_lines(self, lines: list[str]) -> None:
-        """Take the product lines afresh (mills imported while the workstation was open)."""
-        self.lines = lines
-        if self.line not in lines:
-            self.line = lines[0] if lines else None
 
     def __init__(self, month: Month, lines: list[str], line: str | None = None, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -162,16 +157,9 @@ class AssignmentPane(Planning, Editing, Lifecycle, Vertical):
 
     # -- actions ------------------------------------------------------------------------
 
-    def action_month(self, step: int) -> None:
-        self.month = self.month + step
+    def moved(self) -> None:
         self.assignment = None
         self.reload()
-
-    def action_next_line(self) -> None:
-        if self.lines:
-            self.line = self.lines[(self.lines.index(self.line) + 1) % len(self.lines)]
-            self.assignment = None
-            self.reload()
 
     def _may(self, action: str) -> bool:
         """Whether the user may do ``action`` here; if not, core's refusal is shown now."""

@@ -1,0 +1,81 @@
+"""The plan-vs-actual pane through the pilot at 80×24 on tests/fulfilment_plant.py: key 5
+shows it; the month in progress charts the highlighted mill cumulatively, any other month
+every mill as bars; ``s`` steps through chart, positions, hours and carry-over; ``[ ]``
+change month and say when there is nothing approved."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from textual.widgets import ContentSwitcher
+
+from millplan.core.domain.months import today_set
+from millplan.tui.app import MillplanApp
+from millplan.tui.widgets.actuals.chart import FulfilmentChart
+from millplan.tui.widgets.actuals.pane import ActualsPane
+from millplan.tui.widgets.view_table import ViewTable
+from tests.fulfilment_plant import planned_month
+from tests.plants import PLAN_MONTH
+from tests.tui.pilot import SIZE, settle, text_of
+
+
+@pytest.fixture
+def store(sqlite_store):
+    planned_month(sqlite_store)
+    return sqlite_store
+
+
+async def test_the_month_in_progress_charts_the_highlighted_mill_and_steps_through_sections(store):
+    with today_set(date(PLAN_MONTH.year, PLAN_MONTH.month, 11)):
+        app = MillplanApp(store, "plm")
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await pilot.press("5")
+            await settle(pilot)
+            pane = app.query_one(ActualsPane)
+            assert pane.month == PLAN_MONTH and pane.region.height > 0  # the current month, on screen
+            assert f"{PLAN_MONTH} · L · revision 1 · in progress · to date 10 days" == text_of(app, "#actuals-title")
+            assert "credited 440 (55.0 %) · off plan 80" in text_of(app, "#actuals-headline")
+            mills = app.query_one("#actuals-mills", ViewTable)
+            assert mills.has_focus and mills.selected_key == "M1"
+            assert mills.selected["actual_to_date"] == 380.0
+            chart = app.query_one(FulfilmentChart)
+            assert chart.drawn == "cumulative M1" and chart.region.height >= 8  # room to read it
+            await pilot.press("down")
+            await settle(pilot)
+            assert chart.drawn == "cumulative M2"
+            assert pane.history_key() == "M2"  # h: the highlighted mill's history
+            await pilot.press("s")
+            await pilot.pause()
+            assert app.query_one("#actuals-lower", ContentSwitcher).current == "actuals-positions"
+            positions = app.query_one("#actuals-positions", ViewTable)
+            assert positions.region.height > 0 and positions.get_row_at(0)[0].plain == "D2#1"  # largest shortfall
+            await pilot.press("tab")
+            await pilot.pause()
+            assert positions.has_focus and pane.history_key() == "D2#1"  # the focused table's position
+            await pilot.press("s", "s")
+            await pilot.pause()
+            carry = app.query_one("#actuals-carry", ViewTable)
+            assert [carry.get_row_at(i)[0].plain for i in range(carry.row_count)] == ["D2#1", "D3#1"]
+            assert "[Carry-over]" in text_of(app, "#actuals-sections")
+
+
+async def test_a_finished_month_charts_every_mill_and_a_month_without_approval_says_so(store):
+    with today_set(date(PLAN_MONTH.year + 1, PLAN_MONTH.month, 1)):
+        app = MillplanApp(store, "plm")
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await pilot.press("5")
+            pane = app.query_one(ActualsPane)
+            while pane.month != PLAN_MONTH:  # back to the planned month, a year ago
+                await pilot.press("left_square_bracket")
+            await settle(pilot)
+            assert app.query_one(FulfilmentChart).drawn == "bars M1 M2"
+            assert "in progress" not in text_of(app, "#actuals-title")
+            await pilot.press("left_square_bracket")
+            await settle(pilot)
+            assert pane.month == PLAN_MONTH - 1
+            assert "no approved assignment" in text_of(app, "#actuals-title")
+            assert f"line L has no approved assignment for {PLAN_MONTH - 1}" in text_of(app, "#actuals-headline")
+            assert app.query_one(FulfilmentChart).drawn == "nothing"  # no empty bars on a made-up scale

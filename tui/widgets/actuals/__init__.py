@@ -1,0 +1,1 @@
+"""The plan-vs-actual pane and the parts it is composed of (one per file)."""
