@@ -107,7 +107,7 @@ def test_sales_managers_act_on_their_own_deals_only(staffed):
                 Action.ESCALATE,
             },
         ),
-        ("planner", {Action.IMPORT_MILLS, Action.REVIEW, Action.SET_CAPACITY}),
+        ("planner", {Action.IMPORT_MILLS, Action.IMPORT_ACTUALS, Action.REVIEW, Action.SET_CAPACITY}),
         (
             "director",
             {
@@ -121,7 +121,14 @@ def test_sales_managers_act_on_their_own_deals_only(staffed):
         ),
         (
             "admin",
-            {Action.IMPORT_MILLS, Action.IMPORT_PORTFOLIO, Action.MANAGE_USERS, Action.ACT_AS, Action.RESTORE_DATABASE},
+            {
+                Action.IMPORT_MILLS,
+                Action.IMPORT_PORTFOLIO,
+                Action.IMPORT_ACTUALS,
+                Action.MANAGE_USERS,
+                Action.ACT_AS,
+                Action.RESTORE_DATABASE,
+            },
         ),
         ("ivanov", {Action.REQUEST, Action.WITHDRAW_REQUEST}),
     ],

@@ -36,9 +36,9 @@ WHATEVER_THE_STATE = {
         A.ESCALATE,
     },
     "line manager of K": {A.IMPORT_MILLS, A.IMPORT_PORTFOLIO},
-    "planner": {A.IMPORT_MILLS, A.SET_CAPACITY},
+    "planner": {A.IMPORT_MILLS, A.IMPORT_ACTUALS, A.SET_CAPACITY},
     "director": {A.DECIDE_DEAL, A.ANSWER_REQUEST, A.DECIDE_ESCALATION},
-    "admin": {A.IMPORT_MILLS, A.IMPORT_PORTFOLIO, A.MANAGE_USERS, A.ACT_AS, A.RESTORE_DATABASE},
+    "admin": {A.IMPORT_MILLS, A.IMPORT_PORTFOLIO, A.IMPORT_ACTUALS, A.MANAGE_USERS, A.ACT_AS, A.RESTORE_DATABASE},
     "read-only": set(),
 }
 """Each role's actions on line L that do not depend on its revision's state."""
