@@ -66,3 +66,26 @@ def by_position(rows: list[tuple[date, str, str, float]]) -> dict[str, float]:
     for _day, _mill, ref, tonnes in rows:
         made[ref] = made.get(ref, 0.0) + tonnes
     return made
+
+
+def stored_actuals(store) -> dict[tuple[date, str, str], float]:
+    """(day, mill, DEAL#NO) → t of every stored actual."""
+    with store.reading() as repo:
+        return {
+            (a.day, a.mill_code, a.position_ref): a.tonnes
+            for a in repo.actuals.between(date(2000, 1, 1), date(2100, 1, 1))
+        }
+
+
+def summed(rows: list[tuple[date, str, str, float]]) -> dict[tuple[date, str, str], float]:
+    """Rows summed by (day, mill, DEAL#NO), as the store keeps them (shifts added up)."""
+    found: dict[tuple[date, str, str], float] = {}
+    for day, mill, ref, tonnes in rows:
+        found[day, mill, ref] = found.get((day, mill, ref), 0.0) + tonnes
+    return found
+
+
+def produced(store) -> dict[str, float]:
+    """DEAL#NO → produced t of every stored position."""
+    with store.reading() as repo:
+        return {p.ref: p.tonnes_produced for p in repo.plant.positions()}

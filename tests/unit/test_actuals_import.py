@@ -12,7 +12,17 @@ import pytest
 from millplan.core.importing.actuals import import_actuals
 from millplan.core.importing.portfolio import import_portfolio
 from millplan.core.importing.problems import ImportRejected
-from tests.actuals_data import SAMPLE_TODAY, by_position, mes_rows, shop_rows, shop_totals, write_mes
+from tests.actuals_data import (
+    SAMPLE_TODAY,
+    by_position,
+    mes_rows,
+    produced,
+    shop_rows,
+    shop_totals,
+    stored_actuals,
+    summed,
+    write_mes,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -27,45 +37,25 @@ def book_store(plant_store, shared_portfolio):
     return plant_store
 
 
-def _stored(store) -> dict[tuple[date, str, str], float]:
-    with store.reading() as repo:
-        return {
-            (a.day, a.mill_code, a.position_ref): a.tonnes
-            for a in repo.actuals.between(date(2026, 1, 1), date(2027, 1, 1))
-        }
-
-
-def _summed(rows) -> dict[tuple[date, str, str], float]:
-    summed: dict[tuple[date, str, str], float] = {}
-    for day, mill, ref, tonnes in rows:
-        summed[day, mill, ref] = summed.get((day, mill, ref), 0.0) + tonnes
-    return summed
-
-
-def _produced(store) -> dict[str, float]:
-    with store.reading() as repo:
-        return {p.ref: p.tonnes_produced for p in repo.plant.positions()}
-
-
 def test_the_shops_workbook_is_read_as_the_shop_keeps_it(book_store, shared_data):
     path = shared_data / "actuals-2026-12.xlsx"
     rows = shop_rows(path)
-    before = _produced(book_store)
+    before = produced(book_store)
 
     report = import_actuals(book_store, path, login="planner")
 
     assert report.rows_read == len(rows)
     assert report.tables == {"actuals": "sheet 'Факт производства', header row 4"}
-    summed = _summed(rows)
-    assert _stored(book_store) == pytest.approx(summed)
+    by_day = summed(rows)
+    assert stored_actuals(book_store) == pytest.approx(by_day)
     figures = report.figures
     assert figures["days"] == sorted({d.isoformat() for d, *_ in rows})
     assert figures["mills"] == sorted({m for _, m, *_ in rows})
     assert figures["tonnes_before"] == 0
     assert figures["tonnes_after"] == pytest.approx(sum(t for *_, t in rows))
-    assert (report.counts["actuals"].created, figures["replaced_rows"]) == (len(summed), 0)
+    assert (report.counts["actuals"].created, figures["replaced_rows"]) == (len(by_day), 0)
     made = by_position(rows)
-    after = _produced(book_store)
+    after = produced(book_store)
     assert {c["position"] for c in figures["produced_changed"]} == set(made)
     for ref, tonnes in made.items():
         assert after[ref] == pytest.approx(before[ref] + tonnes)
@@ -84,19 +74,19 @@ def test_the_shops_workbook_is_read_as_the_shop_keeps_it(book_store, shared_data
 
 def test_the_mes_export_gives_the_same_actuals_and_a_second_import_replaces_never_adds(book_store, shared_data):
     xlsx, csv_file = shared_data / "actuals-2026-12.xlsx", shared_data / "actuals-2026-12.csv"
-    assert _summed(mes_rows(csv_file)) == pytest.approx(_summed(shop_rows(xlsx)))
+    assert summed(mes_rows(csv_file)) == pytest.approx(summed(shop_rows(xlsx)))
     import_actuals(book_store, xlsx, login="planner")
-    produced = _produced(book_store)
+    before = produced(book_store)
 
     report = import_actuals(book_store, csv_file, login="planner")
 
     assert report.tables == {"actuals": "sheet 'actuals-2026-12', header row 1"}
     rows = mes_rows(csv_file)
-    assert report.counts["actuals"].unchanged == len(_summed(rows))
-    assert report.figures["replaced_rows"] == len(_summed(rows))
+    assert report.counts["actuals"].unchanged == len(summed(rows))
+    assert report.figures["replaced_rows"] == len(summed(rows))
     assert report.figures["tonnes_before"] == pytest.approx(report.figures["tonnes_after"])
     assert report.figures["produced_changed"] == []
-    assert _produced(book_store) == pytest.approx(produced)
+    assert produced(book_store) == pytest.approx(before)
 
 
 @pytest.mark.parametrize("bom", [b"", codecs.BOM_UTF8], ids=["utf-8", "utf-8 with BOM"])
@@ -108,7 +98,7 @@ def test_a_utf8_export_reads_as_the_cp1251_one(book_store, shared_data, tmp_path
     report = import_actuals(book_store, utf8, login="planner")
 
     assert report.figures["tonnes_after"] == pytest.approx(sum(t for *_, t in mes_rows(cp1251)))
-    assert _stored(book_store) == pytest.approx(_summed(mes_rows(cp1251)))
+    assert stored_actuals(book_store) == pytest.approx(summed(mes_rows(cp1251)))
 
 
 def test_every_bad_row_is_named_and_nothing_is_written(book_store, shared_data, tmp_path):
@@ -157,7 +147,7 @@ def test_every_bad_row_is_named_and_nothing_is_written(book_store, shared_data, 
     assert "is not a date" in found[14, "A"].why
     assert "is not a number" in found[15, "D"].why
     assert "row 6, column B 'Агрегат'" in str(caught.value)
-    assert _stored(book_store) == {}
+    assert stored_actuals(book_store) == {}
 
 
 def test_a_mill_of_the_line_that_cannot_make_the_size_is_refused(book_store, tmp_path):
@@ -181,7 +171,7 @@ def test_skip_invalid_stores_the_good_rows_and_writes_the_bad_ones_aside(book_st
 
     report = import_actuals(book_store, path, login="planner", skip_invalid=True)
 
-    assert _stored(book_store) == pytest.approx(_summed(rows[:5]))
+    assert stored_actuals(book_store) == pytest.approx(summed(rows[:5]))
     assert [(p.row, p.column) for p in report.rejected] == [(7, "B")]
     rejects = openpyxl.load_workbook(report.rejects_file).active
     assert [c.value for c in rejects[2]][:3] == ["02.12.2026", "СТАН-99", rows[0][2]]

@@ -14,7 +14,7 @@ from millplan.core.domain.months import Month, plant_today
 from millplan.core.importing.actuals import import_actuals
 from millplan.core.importing.problems import ImportRejected
 from millplan.core.planning import run as planning
-from tests.actuals_data import by_position, write_mes
+from tests.actuals_data import by_position, produced, stored_actuals, summed, write_mes
 from tests.people import add_user
 from tests.plants import PLAN_MONTH, tiny_plant
 
@@ -35,26 +35,6 @@ def planned(store, today):
     return outcome.assignment.lines
 
 
-def _stored(store) -> dict[tuple[date, str, str], float]:
-    with store.reading() as repo:
-        return {
-            (a.day, a.mill_code, a.position_ref): a.tonnes
-            for a in repo.actuals.between(date(2000, 1, 1), date(2100, 1, 1))
-        }
-
-
-def _summed(rows) -> dict[tuple[date, str, str], float]:
-    summed: dict[tuple[date, str, str], float] = {}
-    for day, mill, ref, tonnes in rows:
-        summed[day, mill, ref] = summed.get((day, mill, ref), 0.0) + tonnes
-    return summed
-
-
-def _produced(store) -> dict[str, float]:
-    with store.reading() as repo:
-        return {p.ref: p.tonnes_produced for p in repo.plant.positions()}
-
-
 @pytest.mark.both_backends
 def test_a_plans_actuals_are_stored_and_a_day_imported_again_replaces_its_rows(store, planned, today, tmp_path):
     days = [today.replace(day=d) for d in range(1, 11)]
@@ -63,8 +43,8 @@ def test_a_plans_actuals_are_stored_and_a_day_imported_again_replaces_its_rows(s
 
     first = import_actuals(store, tmp_path / "ten-days.xlsx", login="planner")
 
-    assert _stored(store) == pytest.approx(_summed(rows))
-    assert _produced(store) == pytest.approx({ref: by_position(rows).get(ref, 0.0) for ref in _produced(store)})
+    assert stored_actuals(store) == pytest.approx(summed(rows))
+    assert produced(store) == pytest.approx({ref: by_position(rows).get(ref, 0.0) for ref in produced(store)})
     assert first.figures["tonnes_after"] == pytest.approx(sum(t for *_, t in rows))
     assert first.figures["days"] == [d.isoformat() for d in days]
 
@@ -73,12 +53,12 @@ def test_a_plans_actuals_are_stored_and_a_day_imported_again_replaces_its_rows(s
     second = import_actuals(store, tmp_path / "m1-only.csv", login="planner")
 
     kept = [r for r in rows if not (r[0] in days[4:6] and r[1] == "M1")]
-    assert _stored(store) == pytest.approx(_summed(kept + again))
+    assert stored_actuals(store) == pytest.approx(summed(kept + again))
     replaced = [r for r in rows if r[0] in days[4:6] and r[1] == "M1"]
-    assert second.figures["replaced_rows"] == len(_summed(replaced))
+    assert second.figures["replaced_rows"] == len(summed(replaced))
     assert second.figures["tonnes_before"] == pytest.approx(sum(t for *_, t in replaced))
     assert second.figures["tonnes_after"] == pytest.approx(sum(t for *_, t in again))
-    assert _produced(store)["D1#1"] == pytest.approx(by_position(kept + again).get("D1#1", 0.0))
+    assert produced(store)["D1#1"] == pytest.approx(by_position(kept + again).get("D1#1", 0.0))
     with store.reading() as repo:
         audited = {e.object_key for e in repo.audit.audit_entries(limit=1000) if e.object_type == "actuals"}
     assert audited == {f"{d.isoformat()} {m}" for d, m, _, _ in rows}
@@ -109,7 +89,7 @@ def test_a_day_of_a_closed_month_is_refused_for_that_line_only(store, planned, t
     (problem,) = caught.value.problems
     assert (problem.row, problem.column, problem.header) == (3, "A", "Дата")
     assert f"falls in {last_month}, closed for product line L" in problem.why
-    assert _stored(store) == {}
+    assert stored_actuals(store) == {}
 
 
 @pytest.mark.parametrize(
@@ -132,11 +112,11 @@ def test_only_a_production_planner_or_an_admin_may_import_actuals(
 
     if allowed:
         import_actuals(store, path, login=login)
-        assert _stored(store) == {(today.replace(day=1), "M1", "D1#1"): 30.0}
+        assert stored_actuals(store) == {(today.replace(day=1), "M1", "D1#1"): 30.0}
         return
     with pytest.raises(Forbidden, match="only a production planner or an admin may import the daily actuals"):
         import_actuals(store, path, login=login)
-    assert _stored(store) == {}
+    assert stored_actuals(store) == {}
     with store.reading() as repo:
         refused = [e for e in repo.audit.audit_entries() if e.action == "refused"]
     assert [(e.login, e.object_key) for e in refused] == [(login, "day.csv")]
