@@ -72,10 +72,14 @@ def _import(
     skip_invalid: bool,
     rejects: Path | None,
     as_json: bool,
+    *,
+    create: bool = True,
 ) -> None:
+    """Run the importer ``run`` on ``file`` and report it; an import that may ``create`` the
+    store (the plant's first files) removes a store it made if it fails."""
     with database.new_store_kept_if_done(ctx.find_root().obj["db"]):
         report = run(
-            store_of(ctx, create=True),
+            store_of(ctx, create=create),
             file,
             login=login_of(ctx),
             mapping_path=mapping,
@@ -124,7 +128,8 @@ def import_actuals(
     as_json: bool = JsonOption,
 ) -> None:
     """Import the daily actuals (tonnes made by day, mill and position); a day imported again replaces its rows."""
-    _import(ctx, actuals_import.import_actuals, file, mapping, skip_invalid, rejects, as_json)
+    # actuals name mills and positions already stored: a mistyped --db is an error, not a new plant
+    _import(ctx, actuals_import.import_actuals, file, mapping, skip_invalid, rejects, as_json, create=False)
 
 
 @app.command("fields")

@@ -12,8 +12,9 @@ produced tonnes follow at once (opening balance + actuals, ``storage/actuals.py`
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterable
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -167,9 +168,7 @@ def import_actuals(
             raise ImportRejected(path, problems, hint="Fix the rows, or import the good ones with --skip-invalid.")
         records = [r for _, r in rows]
         stored = _stored(repo, records)
-        produced = {p.id: p.tonnes_produced for p in book.positions.values()}
         written = repo.actuals.replace(records, login, f"import {path.name}")
-        after = {p.id: p for p in positions_of(repo, written.positions)}
         repo.audit.write(
             login,
             "imported",
@@ -182,7 +181,7 @@ def import_actuals(
         rejected = [(table, r.source, by_row[r.source.number]) for r in reading.records if r.source.number in by_row]
         rejects_file = str(write_rejects(rejects_path or default_rejects_path(path), rejected))
     columns = column_uses("actuals", table, FIELDS, reading.unheaded)
-    figures = _figures(written, records, produced, after)
+    figures = _figures(written, records, stored, book.positions.values())
     notes = report_notes(columns, [], [])
     notes += _totals_notes(table, reading, None if by_row else [r for r, _ in rows])
     notes += [str(w) for w in reading.warnings if not (w.sheet == table.sheet and w.row in by_row)]
@@ -226,6 +225,7 @@ def _require_position_columns(path: Path, table: Table) -> None:
     )
 
 
+@lru_cache(maxsize=65536)  # the same codes and deal numbers, row after row
 def _key(text: str) -> str:
     """Text as compared with the register's codes and the portfolio's deal numbers: lower
     case, look-alike Latin letters read as Cyrillic (``C-26`` typed with a Latin C)."""
@@ -366,21 +366,31 @@ def _counts(records: list[ActualRecord], stored: dict[tuple[date, str, int], flo
 
 
 def _figures(
-    written: ActualsWrite, records: list[ActualRecord], produced: dict[int, float], after: dict[int, Position]
+    written: ActualsWrite,
+    records: list[ActualRecord],
+    stored: dict[tuple[date, str, int], float],
+    positions: Iterable[Position],
 ) -> dict[str, Any]:
     """What the import stored, as plain data (the JSON report's ``figures``): days and mills
     replaced, rows read and stored, tonnes of those days and mills before and after, the
-    positions whose produced tonnes changed (t before → after) and those now complete."""
-    changed = [
-        {"position": p.ref, "before": round(produced.get(p.id, 0.0), 3), "after": round(p.tonnes_produced, 3)}
-        for p in sorted(after.values(), key=lambda p: p.ref)
-        if abs(p.tonnes_produced - produced.get(p.id, 0.0)) > 1e-9
-    ]
-    complete = [
-        p.ref
-        for p in sorted(after.values(), key=lambda p: p.ref)
-        if p.tonnes_produced >= p.tonnes_ordered and produced.get(p.id, 0.0) < p.tonnes_ordered
-    ]
+    positions whose produced tonnes changed (t before → after) and those now complete.
+
+    ``positions`` are as read before the import and ``stored`` the actuals the import
+    replaced: a position's produced tonnes after it are those before, less its replaced
+    actuals, plus the file's (produced = opening balance + actuals, and only the actuals of
+    the file's days and mills changed)."""
+    delta: dict[int, float] = {}
+    for (_day, _mill, pid), tonnes in stored.items():
+        delta[pid] = delta.get(pid, 0.0) - tonnes
+    for r in records:
+        delta[r.position_id] = delta.get(r.position_id, 0.0) + r.tonnes
+    changed, complete = [], []
+    for p in sorted((p for p in positions if p.id in written.positions), key=lambda p: p.ref):
+        after = p.tonnes_produced + delta.get(p.id, 0.0)
+        if abs(after - p.tonnes_produced) > 1e-9:
+            changed.append({"position": p.ref, "before": round(p.tonnes_produced, 3), "after": round(after, 3)})
+        if after >= p.tonnes_ordered > p.tonnes_produced:
+            complete.append(p.ref)
     return {
         "days": [d.isoformat() for d in written.days],
         "mills": list(written.mills),
