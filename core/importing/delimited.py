@@ -23,6 +23,7 @@ import openpyxl
 from openpyxl.workbook.workbook import Workbook
 
 from millplan.core.domain.i18n import _
+from millplan.core.importing.file_kind import OLE2_SIGNATURE, ZIP_SIGNATURE
 from millplan.core.importing.problems import ImportRejected, Problem
 from millplan.core.importing.sheet_xml import SheetFacts
 from millplan.core.importing.workbook import open_workbook
@@ -79,7 +80,10 @@ def open_delimited(path: Path) -> Workbook:
 
 def _decoded(path: Path, raw: bytes) -> str:
     """UTF-8 (a byte-order mark says so; else text that decodes as UTF-8 is taken for it),
-    else Windows-1251, the encoding of Russian Windows and 1C exports."""
+    else Windows-1251, the encoding of Russian Windows and 1C exports. A workbook saved
+    under a CSV name is refused as such."""
+    if raw.startswith((ZIP_SIGNATURE, OLE2_SIGNATURE)):
+        _reject(path, _("is an Excel workbook, not a CSV file; name it .xlsx (or save it as .xlsx) and import it"))
     if raw.startswith(codecs.BOM_UTF8):
         raw = raw[len(codecs.BOM_UTF8) :]
     try:

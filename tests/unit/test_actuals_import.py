@@ -206,3 +206,11 @@ def test_a_file_without_a_position_column_is_refused_naming_the_headers(book_sto
         import_actuals(book_store, path, login="planner")
 
     assert "'Заказ'" in caught.value.problems[0].why
+
+
+def test_a_workbook_named_csv_is_refused_as_such(book_store, shared_data, tmp_path):
+    renamed = tmp_path / "actuals.csv"
+    renamed.write_bytes((shared_data / "actuals-2026-12.xlsx").read_bytes())
+
+    with pytest.raises(ImportRejected, match="is an Excel workbook, not a CSV file"):
+        import_actuals(book_store, renamed, login="planner")
