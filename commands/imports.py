@@ -1,4 +1,4 @@
-"""``millplan import``: the plant's Excel files (mill register, order portfolio) and the fields they may hold."""
+"""``millplan import``: the plant's Excel files (mill register, order portfolio, daily actuals) and the fields they may hold."""
 
 from __future__ import annotations
 
@@ -10,12 +10,15 @@ import typer
 from millplan.commands.common import JsonOption, emit, err, handled, login_of, out, render, store_of
 from millplan.core import database
 from millplan.core.domain.i18n import _
+from millplan.core.importing import actuals as actuals_import
 from millplan.core.importing import mills as mills_import
 from millplan.core.importing import portfolio as portfolio_import
 from millplan.core.importing.report import ImportReport
 from millplan.core.views.importing import columns_read, fields_view, rejected_rows
 
-app = typer.Typer(help="Import the plant's Excel files (mill register, order portfolio).", no_args_is_help=True)
+app = typer.Typer(
+    help="Import the plant's Excel files (mill register, order portfolio, daily actuals).", no_args_is_help=True
+)
 
 FileArgument = typer.Argument(..., help="The .xlsx workbook.", show_default=False)
 MappingOption = typer.Option(
@@ -47,6 +50,8 @@ def _report_import(report: ImportReport, as_json: bool) -> None:
                 kind=kind, created=counts.created, updated=counts.updated, unchanged=counts.unchanged
             )
         )
+    for line in report.outcome:
+        out.print(line, soft_wrap=True)
     for note in report.notes:
         err.print(_("note: {note}").format(note=note))
     if report.rejected:
@@ -67,10 +72,14 @@ def _import(
     skip_invalid: bool,
     rejects: Path | None,
     as_json: bool,
+    *,
+    create: bool = True,
 ) -> None:
+    """Run the importer ``run`` on ``file`` and report it; an import that may ``create`` the
+    store (the plant's first files) removes a store it made if it fails."""
     with database.new_store_kept_if_done(ctx.find_root().obj["db"]):
         report = run(
-            store_of(ctx, create=True),
+            store_of(ctx, create=create),
             file,
             login=login_of(ctx),
             mapping_path=mapping,
@@ -108,10 +117,25 @@ def import_portfolio(
     _import(ctx, portfolio_import.import_portfolio, file, mapping, skip_invalid, rejects, as_json)
 
 
+@app.command("actuals")
+@handled
+def import_actuals(
+    ctx: typer.Context,
+    file: Path = typer.Argument(..., help="The shop's .xlsx report, or the MES/1C .csv export.", show_default=False),
+    mapping: Path | None = MappingOption,
+    skip_invalid: bool = SkipOption,
+    rejects: Path | None = RejectsOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """Import the daily actuals (tonnes made by day, mill and position); a day imported again replaces its rows."""
+    # actuals name mills and positions already stored: a mistyped --db is an error, not a new plant
+    _import(ctx, actuals_import.import_actuals, file, mapping, skip_invalid, rejects, as_json, create=False)
+
+
 @app.command("fields")
-def import_fields(kind: str = typer.Argument("portfolio", help="portfolio or mills")) -> None:
+def import_fields(kind: str = typer.Argument("portfolio", help="portfolio, mills or actuals")) -> None:
     """List the fields a file may hold, the header millplan expects, and the names it also accepts."""
     view = fields_view(kind)
     if view is None:
-        raise typer.BadParameter("use 'portfolio' or 'mills'")
+        raise typer.BadParameter("use 'portfolio', 'mills' or 'actuals'")
     render(view)

@@ -3,12 +3,17 @@
 The demo goes through the real importer, so what a new user sees first is the product
 working on files shaped like the plant's (Russian headers, a title above the header, a
 totals row). Months are relative to today, so the demo never goes stale. Synthetic
-plants for the benchmarks come from the same generator with more positions and mills.
+plants for the benchmarks come from the same generator with more positions and mills,
+and the daily actuals of a plan from :func:`write_actuals` (the demo's month in progress,
+the tests' and the benchmark's actuals files).
 """
 
 from __future__ import annotations
 
+import calendar
+import csv
 import random
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -17,11 +22,14 @@ import openpyxl
 import platformdirs
 from openpyxl.styles import Font
 
+from millplan.core.domain.assignment import AssignmentLine
 from millplan.core.domain.months import Month, plant_today
+from millplan.core.importing.actuals import import_actuals
 from millplan.core.importing.mills import import_mills
 from millplan.core.importing.portfolio import import_portfolio
 from millplan.core.planning import run as planning
 from millplan.core.planning.attributes import mass_per_metre_kg
+from millplan.core.workflow import assignments
 from millplan.storage.store import Store
 
 # The demo plant's mills, modelled on a Russian pipe plant's register: code, name, shop,
@@ -425,13 +433,152 @@ def demo_built(store: Store) -> bool:
 
 def build_demo(store: Store, folder: Path, *, login: str, today: date | None = None) -> PlantFiles:
     """Fill an empty store with the demo plant: write its Excel files into ``folder``,
-    import them as a planner would, and plan next month so every pane has work in it."""
+    import them as a planner would, plan the current month and approve it, write the
+    actuals of its days up to yesterday (``actuals.xlsx`` as the shop keeps them and
+    ``actuals.csv`` as the MES exports them, from that plan) and import the workbook, so
+    the month is in progress; then plan next month, so every pane has work in it. The store
+    must be open (no users): the demo's login plans and approves every line."""
     today = today or plant_today()
     files = generate(folder, DEMO_POSITIONS, today=today)
     import_mills(store, files.mills, login=login)
     import_portfolio(store, files.portfolio, login=login)
-    planning.plan(store, Month.of(today) + 1, login=login)
+    current = Month.of(today)
+    approved = [
+        _approve(store, outcome.assignment.product_line, current, login)
+        for outcome in planning.plan(store, current, login=login)
+    ]
+    days = [date(today.year, today.month, day) for day in range(1, today.day)]
+    if days:
+        lines = [line for a in approved for line in a.lines]
+        with store.reading() as repo:
+            sizes = {p.ref: (p.od_mm, p.wall_mm, p.steel_grade) for p in repo.plant.positions()}
+        write_actuals(folder / "actuals.csv", lines, days)
+        write_actuals(folder / "actuals.xlsx", lines, days, sizes=sizes)
+        import_actuals(store, folder / "actuals.xlsx", login=login)
+    planning.plan(store, current + 1, login=login)
     return files
+
+
+def _approve(store: Store, product_line: str, month: Month, login: str):
+    """Submit and approve the month's draft of the line, over its open conflicts (the
+    demo's login may: the store is open)."""
+    assignments.submit(store, month, product_line, login=login)
+    return assignments.approve(store, month, product_line, login=login, reason="demo: the month in progress")
+
+
+SHOP_TITLE = "Суточный рапорт о производстве труб, {month}"
+SHOP_GROUPS = ("Дата", "Смена", "Стан", "Сделка", None, "Размер", None, "Марка стали", "Выпуск")
+SHOP_HEADERS = (None, None, None, "№ сделки", "№ поз.", "Д, мм", "S, мм", None, "Принято ОТК, т")
+MES_HEADERS = ("Дата", "Агрегат", "Позиция", "Факт, т")
+DAY_SHARE = (0.8, 1.1)
+"""A mill-day makes this share (drawn) of its daily share of the month's plan."""
+
+
+def actuals_of_plan(
+    lines: Iterable[AssignmentLine], days: Sequence[date], *, seed: int = 7
+) -> list[tuple[date, str, str, float]]:
+    """What the mills make on ``days`` (of one month) if they work through the plan
+    ``lines``: (day, mill, position, t) rows, by day and mill.
+
+    Each mill makes its planned positions one after the other, in the plan's order, at the
+    month's mean daily rate (its planned tonnes / the month's calendar days) times a share
+    drawn per mill and day from :data:`DAY_SHARE`: a day makes the part of the queue
+    falling in it, a little under or over the plan. Deterministic for a given ``seed``."""
+    if not days:
+        return []
+    rng = random.Random(seed)
+    month_days = calendar.monthrange(days[0].year, days[0].month)[1]
+    queues: dict[str, list[tuple[str, float]]] = {}
+    for line in lines:
+        if line.tonnes > 0:
+            queues.setdefault(line.mill_code, []).append((line.position_ref, line.tonnes))
+    rows = []
+    for day in sorted(days):
+        for mill in sorted(queues):
+            queue = queues[mill]
+            rate = sum(t for _, t in queue) / month_days
+            start, end = (day.day - 1) * rate, day.day * rate
+            share = rng.uniform(*DAY_SHARE)
+            at = 0.0
+            for ref, tonnes in queue:
+                made = min(end, at + tonnes) - max(start, at)
+                at += tonnes
+                if made > 0.05:
+                    rows.append((day, mill, ref, round(made * share, 1)))
+                if at >= end:
+                    break
+    return rows
+
+
+def write_actuals(
+    path: Path,
+    lines: Iterable[AssignmentLine],
+    days: Sequence[date],
+    *,
+    sizes: Mapping[str, tuple[float, float, str]] | None = None,
+    seed: int = 7,
+    encoding: str = "cp1251",
+) -> list[tuple[date, str, str, float]]:
+    """Write the actuals of ``days`` made along the plan ``lines`` (see
+    :func:`actuals_of_plan`) to ``path``: an ``.xlsx`` as the shop keeps it (a title, a
+    two-row header with merged groups, a shift column, pipe size and grade from ``sizes``
+    — position → (OD mm, wall mm, grade) — an "Итого за сутки" row under each day and a
+    "Всего" row), anything else as the MES exports it (CSV, ``;``, decimal comma, one
+    ``Позиция`` column ``DEAL#NO``, in ``encoding``). Returns the rows written (day, mill,
+    position, t)."""
+    rows = actuals_of_plan(lines, days, seed=seed)
+    if Path(path).suffix.lower() == ".xlsx":
+        _write_shop_actuals(Path(path), rows, sizes or {})
+    else:
+        with open(path, "w", encoding=encoding, newline="") as handle:
+            writer = csv.writer(handle, delimiter=";")
+            writer.writerow(MES_HEADERS)
+            for day, mill, ref, tonnes in rows:
+                writer.writerow((f"{day:%d.%m.%Y}", mill, ref, f"{tonnes:.3f}".replace(".", ",")))
+    return rows
+
+
+def _write_shop_actuals(path: Path, rows: list[tuple[date, str, str, float]], sizes: Mapping) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Факт производства"
+    month = Month.of(rows[0][0]) if rows else None
+    sheet.append([SHOP_TITLE.format(month=month)])
+    sheet["A1"].font = Font(bold=True)
+    sheet.append([])
+    sheet.append(SHOP_GROUPS)
+    sheet.append(SHOP_HEADERS)
+    sheet.merge_cells("D3:E3")
+    sheet.merge_cells("F3:G3")
+    day_total, grand_total, last_day = 0.0, 0.0, None
+    for number, (day, mill, ref, tonnes) in enumerate(rows):
+        if last_day is not None and day != last_day:
+            sheet.append([None, None, "Итого за сутки", *([None] * 5), round(day_total, 1)])
+            day_total = 0.0
+        deal, _, position_no = ref.rpartition("#")
+        od, wall, grade = sizes.get(ref, (None, None, None))
+        sheet.append(
+            [
+                datetime(day.year, day.month, day.day),
+                1 + number % 2,
+                mill,
+                deal,
+                int(position_no),
+                od,
+                wall,
+                grade,
+                tonnes,
+            ]
+        )
+        sheet.cell(sheet.max_row, 1).number_format = "dd.mm.yyyy"
+        day_total += tonnes
+        grand_total += tonnes
+        last_day = day
+    if rows:
+        sheet.append([None, None, "Итого за сутки", *([None] * 5), round(day_total, 1)])
+    sheet.append([])
+    sheet.append([None, None, "Всего", *([None] * 5), round(grand_total, 1)])
+    book.save(path)
 
 
 def remove_demo(database: Path) -> None:

@@ -65,8 +65,15 @@ class ActualsRepository:
         after: dict[tuple[date, int], float] = {}
         for (day, mill, _), tonnes in summed.items():
             after[day, mill] = after.get((day, mill), 0.0) + tonnes
-        if old:
-            self.session.execute(sa.delete(ActualRow).where(ActualRow.id.in_([r.id for r in old])))
+        by_mill: dict[int, set[date]] = {}
+        for day, mill in pairs:
+            by_mill.setdefault(mill, set()).add(day)
+        for mill, days in by_mill.items():  # per mill its days: a statement names at most a month's days
+            self.session.execute(
+                sa.delete(ActualRow)
+                .where(ActualRow.mill_id == mill, ActualRow.day.in_(sorted(days)))
+                .execution_options(synchronize_session=False)  # no actuals row is loaded as an object
+            )
         now = utcnow()
         if summed:
             self.session.execute(
@@ -112,13 +119,15 @@ class ActualsRepository:
             positions=positions,
         )
 
-    def _rows_of(self, pairs: Collection[tuple[date, int]]) -> list[ActualRow]:
-        """Stored rows of the (day, mill id) ``pairs``."""
+    def _rows_of(self, pairs: Collection[tuple[date, int]]) -> list[sa.Row]:
+        """Stored rows of the (day, mill id) ``pairs``: day, mill_id, position_id, tonnes."""
         if not pairs:
             return []
         days = {d for d, _ in pairs}
-        query = select(ActualRow).where(ActualRow.day >= min(days), ActualRow.day <= max(days))
-        return [r for r in self.session.exec(query) if (r.day, r.mill_id) in pairs]
+        query = sa.select(ActualRow.day, ActualRow.mill_id, ActualRow.position_id, ActualRow.tonnes).where(
+            ActualRow.day >= min(days), ActualRow.day <= max(days)
+        )
+        return [r for r in self.session.execute(query) if (r.day, r.mill_id) in pairs]
 
     def between(self, first: date, last: date, *, product_line: str | None = None) -> list[Actual]:
         """Actuals of days ``first`` to ``last`` inclusive (of ``product_line``'s positions

@@ -48,6 +48,7 @@ class Action(str, enum.Enum):
 
     IMPORT_MILLS = "import the mill register"
     IMPORT_PORTFOLIO = "import the order portfolio"
+    IMPORT_ACTUALS = "import the daily actuals"
     DECIDE_DEAL = "accept or reject a deal"
     PLAN = "run the prioritiser"
     EDIT_ASSIGNMENT = "edit an assignment (lock, exclude, include)"
@@ -74,6 +75,7 @@ class Action(str, enum.Enum):
 RULES: dict[Action, dict[Role, Scope]] = {
     Action.IMPORT_MILLS: {Role.LINE_MANAGER: Scope.ANY, Role.PLANNER: Scope.ANY, Role.ADMIN: Scope.ANY},
     Action.IMPORT_PORTFOLIO: {Role.LINE_MANAGER: Scope.ANY, Role.ADMIN: Scope.ANY},
+    Action.IMPORT_ACTUALS: {Role.PLANNER: Scope.ANY, Role.ADMIN: Scope.ANY},
     Action.DECIDE_DEAL: {Role.LINE_MANAGER: Scope.OWN_LINE, Role.DIRECTOR: Scope.ANY},
     Action.PLAN: {Role.LINE_MANAGER: Scope.OWN_LINE},
     Action.EDIT_ASSIGNMENT: {Role.LINE_MANAGER: Scope.OWN_LINE},

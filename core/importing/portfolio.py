@@ -19,10 +19,12 @@ from millplan.core.domain.i18n import _
 from millplan.core.domain.numbers import grouped
 from millplan.core.domain.portfolio import DealStatus
 from millplan.core.importing import cells
+from millplan.core.importing.actuals import positions_of
 from millplan.core.importing.disposed import kept_dispositions
 from millplan.core.importing.headers import FieldSpec
 from millplan.core.importing.problems import ImportRejected, Problem
 from millplan.core.importing.report import (
+    SHOWN_CHANGES,
     ImportReport,
     ReimportChange,
     column_uses,
@@ -40,6 +42,7 @@ from millplan.core.importing.workbook import (
     read_records,
 )
 from millplan.storage.store import Store
+from millplan.storage.unit_of_work import UnitOfWork
 
 _STATUS_WORDS = {
     DealStatus.ACCEPTED: ("акцептована", "акцептовано", "акцептован", "акцепт", "accepted"),
@@ -367,6 +370,7 @@ def import_portfolio(
         good = [r for r in records if r.source.number not in by_row]
         deal_states = repo.plant.deal_states()
         customers, deals, positions, notes = _store_records(good, deal_states)
+        notes += _keep_produced_from_actuals(repo, good, positions)
         warnings = reading.warnings + [w for r in good if (w := _price_warning(table, r))]
         notes += [
             str(w) for w in warnings if not (w.sheet == table.sheet and w.row in by_row)
@@ -419,6 +423,49 @@ def _validate(
     for number, found in _cross_row_problems(table, good).items():
         by_row.setdefault(number, []).extend(found)
     return by_row
+
+
+def _keep_produced_from_actuals(repo: UnitOfWork, good: list[Record], positions: list[dict[str, Any]]) -> list[str]:
+    """The opening-balance rule (README "Daily actuals"): the file's produced tonnes set a
+    position's opening balance only while the position has no daily actuals. For the
+    positions that have some, ``tonnes_opening`` is taken out of their ``positions``
+    records (the stored balance stays), and a note names each whose figure in the file
+    differs from millplan's produced tonnes (opening balance + actuals)."""
+    with_actuals = repo.actuals.made_span()
+    if not with_actuals:
+        return []
+    stored = {(p.deal_number, p.position_no): p for p in positions_of(repo, with_actuals.keys())}
+    in_file = {(r.values["deal_number"], r.values["position_no"]): r.values.get("tonnes_produced") for r in good}
+    differ = []
+    for record in positions:
+        key = (record["deal_number"], record["position_no"])
+        position = stored.get(key)
+        if position is None or "tonnes_opening" not in record:
+            continue
+        del record["tonnes_opening"]
+        said = in_file.get(key)
+        if said is not None and abs(said - position.tonnes_produced) > PRODUCED_TOLERANCE:
+            differ.append(
+                _("{position} (the file {file} t, millplan {produced} t)").format(
+                    position=position.ref, file=grouped(said, 1), produced=grouped(position.tonnes_produced, 1)
+                )
+            )
+    if not differ:
+        return []
+    which = ", ".join(differ[:SHOWN_CHANGES])
+    if len(differ) > SHOWN_CHANGES:
+        which += " " + _("and {count} more").format(count=len(differ) - SHOWN_CHANGES)
+    return [
+        _(
+            "'{label}' differs from millplan's produced tonnes on {count} positions with daily actuals: "
+            "{which}; produced tonnes come from the daily actuals; the file's figure is not used"
+        ).format(label=_PRODUCED_LABEL, count=len(differ), which=which)
+    ]
+
+
+_PRODUCED_LABEL = next(f.label for f in FIELDS if f.key == "tonnes_produced")
+PRODUCED_TOLERANCE = 0.05
+"""Tonnes by which the file's produced figure may differ from millplan's unremarked (rounding)."""
 
 
 _OPTIONAL_POSITION_FIELDS = {

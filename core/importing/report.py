@@ -248,7 +248,10 @@ class ImportReport:
     the planner should know, as sentences (ignored columns, plan-driving fields not found,
     plan-driving fields changed on stored objects — see :func:`report_notes` — and e.g. a
     deal kept accepted although the file says pending); ``columns``, ``missing`` and
-    ``changes`` are the first three in detail.
+    ``changes`` are the first three in detail. ``outcome`` says in sentences what the
+    import wrote beyond the counts, and ``figures`` the same as plain data for JSON (an
+    actuals import: days, mills, tonnes before and after, positions whose produced tonnes
+    changed and positions now complete; see :mod:`millplan.core.importing.actuals`).
     """
 
     file: str
@@ -261,6 +264,8 @@ class ImportReport:
     columns: list[ColumnUse] = field(default_factory=list)
     missing: list[MissingField] = field(default_factory=list)
     changes: list[ReimportChange] = field(default_factory=list)
+    outcome: list[str] = field(default_factory=list)
+    figures: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -274,6 +279,8 @@ class ImportReport:
             "columns": [c.as_dict() for c in self.columns],
             "missing": [m.as_dict() for m in self.missing],
             "changes": [c.as_dict() for c in self.changes],
+            "outcome": self.outcome,
+            "figures": self.figures,
         }
 
 

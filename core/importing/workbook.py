@@ -141,7 +141,8 @@ def open_workbook(path: Path) -> Workbook:
 def sheet_rows(path: Path | str, ws: Any, **bounds: int) -> Iterator[tuple[Any, ...]]:
     """The values of ``ws``'s rows within ``bounds`` (``min_row``, ``max_row``) as
     ``iter_rows`` gives them; a sheet openpyxl cannot parse is rejected naming its part."""
-    with reading(path, part=ws._worksheet_path, sheet=ws.title):
+    # a sheet built in memory (a CSV file read as a sheet) has no part of a file to name
+    with reading(path, part=getattr(ws, "_worksheet_path", None), sheet=ws.title):
         yield from ws.iter_rows(values_only=True, **bounds)
 
 
@@ -373,7 +374,8 @@ class DataRows:
     but empty rows far below, often down to row 1 048 576) and reading stops; once
     iterated, ``unread`` holds the Excel numbers of the non-empty rows below, as the
     sheet's XML pass found them (:meth:`SheetFacts.filled_after`), and ``stopped_after``
-    the last row read. ``unheaded`` holds, for each column with no header text (inside the
+    the last row read; ``totals`` the totals rows passed over, for a caller that checks
+    them against the rows above. ``unheaded`` holds, for each column with no header text (inside the
     header row, or right of it) that has values in the rows read, how many and the first
     (0-based column → (count, value)), so that no column of data goes unmentioned.
     """
@@ -382,6 +384,7 @@ class DataRows:
         self.ws, self.table, self.facts = workbook[table.sheet], table, facts
         self.unread: list[int] = []
         self.stopped_after: int | None = None
+        self.totals: list[SourceRow] = []
         self.unheaded: dict[int, tuple[int, Any]] = {}
 
     def __iter__(self) -> Iterator[SourceRow]:
@@ -403,6 +406,7 @@ class DataRows:
                 continue
             blank_run, last = 0, number
             if _is_totals(values):
+                self.totals.append(SourceRow(number, values))
                 continue
             if headless or len(row) > width:
                 self._note_unheaded(row, width, headless)
@@ -443,6 +447,8 @@ class Reading:
     warnings: list[Problem]
     unheaded: dict[int, tuple[int, Any]] = field(default_factory=dict)
     """Columns with values but no header text (see :attr:`DataRows.unheaded`)."""
+    totals: list[SourceRow] = field(default_factory=list)
+    """The totals rows ("Итого", "Всего") passed over, as they are (see :attr:`DataRows.totals`)."""
 
 
 def problem_in(table: Table, row: SourceRow, column: int, why: str) -> Problem:
@@ -473,7 +479,13 @@ def _column_parser(spec: FieldSpec, header: str | None) -> Callable[[Any], Any]:
 
 
 def read_records(
-    workbook: Workbook, path: Path, table: Table, fields: tuple[FieldSpec, ...], *, extra: Callable[[Any], Any] = _as_is
+    workbook: Workbook,
+    path: Path,
+    table: Table,
+    fields: tuple[FieldSpec, ...],
+    *,
+    extra: Callable[[Any], Any] = _as_is,
+    facts: SheetFacts | None = None,
 ) -> Reading:
     """Parse every data row of ``table`` (see :class:`DataRows`) into a :class:`Reading`;
     ``extra`` parses the claimed extra columns' cells (e.g. :func:`cells.number` for a
@@ -483,11 +495,15 @@ def read_records(
     formula with no saved result (in any field's column or claimed extra column), an
     ambiguous number such as ``1,234`` that the column's other values do not settle
     (:func:`millplan.core.importing.cells.settle`). Serial dates count from the workbook's date
-    system. Raises :class:`ImportRejected` if the sheet's part is missing or damaged.
+    system. ``facts`` are the sheet's :class:`SheetFacts` when the caller knows them (a
+    sheet built in memory from a CSV file has no merged cells or formulas: ``SheetFacts()``);
+    by default they are read from the sheet's XML. Raises :class:`ImportRejected` if the
+    sheet's part is missing or damaged.
     """
-    part = workbook[table.sheet]._worksheet_path  # the part openpyxl reads
-    with reading(path, part=part, sheet=table.sheet):
-        facts = sheet_facts(path, part, shared_strings=workbook.shared_strings, is_totals=_is_totals_label)
+    if facts is None:
+        part = workbook[table.sheet]._worksheet_path  # the part openpyxl reads
+        with reading(path, part=part, sheet=table.sheet):
+            facts = sheet_facts(path, part, shared_strings=workbook.shared_strings, is_totals=_is_totals_label)
     rows = DataRows(workbook, table, facts)
     parsers = [
         (spec, column, _column_parser(spec, table.headers[column]))
@@ -524,7 +540,7 @@ def read_records(
     for column, found in ambiguous.items():
         problems.extend(_settle_column(table, column, records, found))
     warnings = [*_other_sheets(table), *_unread(table, rows, facts), *_far_off(table, records, parsers)]
-    return Reading(records, problems, warnings, rows.unheaded)
+    return Reading(records, problems, warnings, rows.unheaded, rows.totals)
 
 
 def _far_off(table: Table, records: list[Record], parsers: list[tuple[FieldSpec, int, Callable]]) -> list[Problem]:

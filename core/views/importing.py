@@ -4,11 +4,11 @@ import report is summed up by."""
 from __future__ import annotations
 
 from millplan.core.domain.i18n import _
-from millplan.core.importing import mills, portfolio
+from millplan.core.importing import actuals, mills, portfolio
 from millplan.core.importing.report import ImportReport
 from millplan.core.views.tables import Column, TableView
 
-FIELD_KINDS = {"portfolio": portfolio.FIELDS, "mills": mills.ALL_FIELDS}
+FIELD_KINDS = {"portfolio": portfolio.FIELDS, "mills": mills.ALL_FIELDS, "actuals": actuals.FIELDS}
 """The files whose fields can be listed, by kind."""
 
 

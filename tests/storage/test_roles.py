@@ -110,7 +110,10 @@ def test_sales_managers_act_on_their_own_deals_only(staffed):
                 Action.SET_STALE_LIMITS,
             },
         ),
-        ("planner", {Action.IMPORT_MILLS, Action.REVIEW, Action.SET_CAPACITY, Action.CLOSE_MONTH}),
+        (
+            "planner",
+            {Action.IMPORT_MILLS, Action.IMPORT_ACTUALS, Action.REVIEW, Action.SET_CAPACITY, Action.CLOSE_MONTH},
+        ),
         (
             "director",
             {
@@ -127,6 +130,7 @@ def test_sales_managers_act_on_their_own_deals_only(staffed):
             {
                 Action.IMPORT_MILLS,
                 Action.IMPORT_PORTFOLIO,
+                Action.IMPORT_ACTUALS,
                 Action.MANAGE_USERS,
                 Action.ACT_AS,
                 Action.RESTORE_DATABASE,

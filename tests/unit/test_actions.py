@@ -39,9 +39,17 @@ WHATEVER_THE_STATE = {
         A.SET_STALE_LIMITS,
     },
     "line manager of K": {A.IMPORT_MILLS, A.IMPORT_PORTFOLIO, A.SET_STALE_LIMITS},
-    "planner": {A.IMPORT_MILLS, A.SET_CAPACITY, A.CLOSE_MONTH},
+    "planner": {A.IMPORT_MILLS, A.IMPORT_ACTUALS, A.SET_CAPACITY, A.CLOSE_MONTH},
     "director": {A.DECIDE_DEAL, A.ANSWER_REQUEST, A.DECIDE_ESCALATION},
-    "admin": {A.IMPORT_MILLS, A.IMPORT_PORTFOLIO, A.MANAGE_USERS, A.ACT_AS, A.RESTORE_DATABASE, A.SET_STALE_LIMITS},
+    "admin": {
+        A.IMPORT_MILLS,
+        A.IMPORT_PORTFOLIO,
+        A.IMPORT_ACTUALS,
+        A.MANAGE_USERS,
+        A.ACT_AS,
+        A.RESTORE_DATABASE,
+        A.SET_STALE_LIMITS,
+    },
     "read-only": set(),
 }
 """Each role's actions on line L that do not depend on its revision's state."""
