@@ -154,6 +154,10 @@ class Month:
     def first_day(self) -> date:
         return date(self.year, self.month, 1)
 
+    @property
+    def last_day(self) -> date:
+        return date(self.year, self.month, self.days)
+
     def range(self, count: int) -> list[Month]:
         """This month and the ``count - 1`` that follow it."""
         return [self + i for i in range(count)]

@@ -28,7 +28,7 @@ A line whose month is closed shows the figures frozen at its close
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from millplan.core.domain.actuals import Actual, CarryOver
@@ -77,7 +77,7 @@ def read_lines(repo: UnitOfWork, month: Month, product_line: str | None = None) 
         raise NotFound(
             f"product line {product_line} is not in the plant (known: {', '.join(plant.product_lines) or 'none'})"
         )
-    actuals = repo.actuals.between(month.first_day, _last_day(month), product_line=product_line)
+    actuals = repo.actuals.between(month.first_day, month.last_day, product_line=product_line)
     positions = _positions(repo, {a.position_id for a in actuals}, product_line)
     made: dict[str, list[Actual]] = {}
     for actual in actuals:
@@ -85,7 +85,7 @@ def read_lines(repo: UnitOfWork, month: Month, product_line: str | None = None) 
     names = [product_line] if product_line is not None else sorted({*plant.product_lines, *approved, *made})
     closes = {c.product_line: c for c in repo.closes.closes(month=month, product_line=product_line)}
     today = plant_today()
-    in_progress = today if month.first_day <= today <= _last_day(month) else None
+    in_progress = today if month.first_day <= today <= month.last_day else None
     return [
         from_figures(closes[name])
         if name in closes
@@ -190,10 +190,6 @@ def _by_position(
     ]
     rows.sort(key=lambda p: (-(p.figures.planned_t - p.figures.credited_t), -p.figures.off_plan_t, p.position_ref))
     return tuple(rows)
-
-
-def _last_day(month: Month) -> date:
-    return month.first_day + timedelta(days=month.days - 1)
 
 
 def _positions(repo: UnitOfWork, ids: set[int], product_line: str | None) -> dict[int, Position]:

@@ -16,7 +16,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
 
 from millplan.core.access.permissions import Action, actor_in, require
 from millplan.core.domain.actuals import MonthClose
@@ -28,7 +27,8 @@ from millplan.core.domain.notices import Item
 from millplan.core.domain.numbers import grouped
 from millplan.core.mail.plan_news import News, item_lines, tell
 from millplan.core.mail.recipients import managers, person
-from millplan.core.planning.carry_over import carry_over
+from millplan.core.planning.fulfilment import read_lines
+from millplan.core.planning.fulfilment_figures import line_figures
 from millplan.core.planning.inputs import approved_revision
 from millplan.storage.store import Store
 from millplan.storage.unit_of_work import UnitOfWork
@@ -97,7 +97,7 @@ def close_month(
     with store.unit_of_work() as repo:
         mills = _mills_by_line(repo)
         lines = _lines_to_close(repo, store, month, login, product_line, sorted(mills))
-        missing = {line: _missing_days(repo, month, mills.get(line, ()), _last_day(month)) for line in lines}
+        missing = {line: _missing_days(repo, month, mills.get(line, ()), month.last_day) for line in lines}
         lacking = {line: days for line, days in missing.items() if days}
         if lacking and not incomplete:
             raise StateError(
@@ -112,14 +112,14 @@ def close_month(
                 )
             )
         closed = []
-        for line, approved in lines.items():
-            made = repo.actuals.between(month.first_day, _last_day(month), product_line=line)
+        for line in lines:
+            [figures] = read_lines(repo, month, line)
             close = repo.closes.close(
                 month,
                 line,
                 login,
-                figures=_figures(repo, month, line),
-                carry_over=carry_over(approved.lines, made),
+                figures=line_figures(figures),
+                carry_over={c.position_id: c.tonnes for c in figures.carry_over},
                 incomplete=bool(missing[line]),
                 reason=reason,
             )
@@ -176,34 +176,13 @@ def _mills_by_line(repo: UnitOfWork) -> dict[str, list[str]]:
     return mills
 
 
-def _last_day(month: Month) -> date:
-    return month.first_day + timedelta(days=month.days - 1)
-
-
 def _missing_days(repo: UnitOfWork, month: Month, mill_codes: Iterable[str], through: date) -> tuple[date, ...]:
     """Days of ``month`` up to ``through`` on which none of ``mill_codes`` has actuals."""
-    first, last = month.first_day, min(_last_day(month), through)
+    first, last = month.first_day, min(month.last_day, through)
     if last < first:
         return ()
     made = repo.actuals.days(first, last, mill_codes=list(mill_codes))
     return tuple(d for d in (first + timedelta(days=i) for i in range((last - first).days + 1)) if d not in made)
-
-
-def _figures(repo: UnitOfWork, month: Month, line: str) -> dict[str, Any]:
-    """The plan-vs-actual figures frozen with the close of ``month`` for ``line``: tonnes
-    planned by its approved revision and made by its mills (t), and the carry-over by
-    position. (Stands in for the ``millplan actuals --json`` document of the line.)"""
-    approved = approved_revision(repo, month, line)
-    planned = approved.lines if approved else ()
-    made = repo.actuals.between(month.first_day, _last_day(month), product_line=line)
-    refs = {l.position_id: l.position_ref for l in planned}
-    return {
-        "month": str(month),
-        "product_line": line,
-        "planned_t": round(sum(l.tonnes for l in planned), 3),
-        "actual_t": round(sum(a.tonnes for a in made), 3),
-        "carry_over": [{"position": refs[pid], "tonnes": t} for pid, t in sorted(carry_over(planned, made).items())],
-    }
 
 
 def _tell(repo: UnitOfWork, close: MonthClose, *, by: str) -> tuple[str, ...]:

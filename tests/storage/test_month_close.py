@@ -15,6 +15,8 @@ from millplan.core.domain.people import Role, User
 from millplan.core.mail.inbox import inbox
 from millplan.core.planning import capacity
 from millplan.core.planning import run as planning
+from millplan.core.planning.fulfilment import read_lines
+from millplan.core.planning.fulfilment_figures import line_figures
 from millplan.core.views.assignment import assignment_document, plan_document
 from millplan.core.workflow import assignments, month_close
 from tests.month_loop import NEXT_MONTH, after_month, approved_month, d1_carry_over, month_days, produce
@@ -47,13 +49,12 @@ def test_closing_stores_the_carry_over_planned_less_made_and_freezes_the_figures
     assert (close.month, close.product_line, close.closed_by, close.incomplete) == (PLAN_MONTH, "L", "plm", False)
     assert [(c.position_ref, c.tonnes) for c in close.carry_over] == [("D1#1", carry)]  # D2#1 made in full
     made = 500.0 + 10.0 * (PLAN_MONTH.days - 1)
-    assert close.figures == {
-        "month": str(PLAN_MONTH),
-        "product_line": "L",
-        "planned_t": 1200.0,
-        "actual_t": made,
-        "carry_over": [{"position": "D1#1", "tonnes": carry}],
-    }
+    figures = close.figures  # the line's plan-vs-actual document (millplan actuals --json), frozen
+    assert (figures["month"], figures["product_line"]) == (str(PLAN_MONTH), "L")
+    assert (figures["totals"]["planned_t"], figures["totals"]["actual_t"]) == (1200.0, made)
+    assert figures["carry_over"] == [{"position": "D1#1", "tonnes": carry}]
+    with store.reading() as repo:  # what the month shows from now on is what was frozen
+        assert [line_figures(f) for f in read_lines(repo, PLAN_MONTH, "L")] == [figures]
     assert closed.told == ("ivanov",)
     [note] = [n for n in inbox(store, "ivanov") if n.kind == month_close.CARRIED_OVER_KIND]
     assert note.subject == f"D1#1 carried over from {PLAN_MONTH} L into {NEXT_MONTH}"
