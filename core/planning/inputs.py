@@ -1,21 +1,25 @@
 """What a plan of a month is solved from: the plant (once it has mills), each product line's
 eligible positions over the horizon, the options kept with the month's latest revision
 (changed as asked), its last approved revision, and what other months' assignments already
-hold — their tonnes of each position and the hours they book on each mill.
+hold — their tonnes of each position and the hours they book on each mill. For the month
+in progress, also what its actuals made, kept as made lines, and the hours they leave
+(:mod:`millplan.core.planning.progress`): the hours gone are booked like another month's.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
-from millplan.core.domain.assignment import Assignment, AssignmentState
+from millplan.core.domain.assignment import Assignment, AssignmentLine, AssignmentState
 from millplan.core.domain.errors import InvalidInput, MillplanError, NotFound
-from millplan.core.domain.months import Month
+from millplan.core.domain.months import Month, plant_today
 from millplan.core.domain.plant import Plant
 from millplan.core.domain.portfolio import DealStatus, Position, parse_position_ref
 from millplan.core.planning.options import PlanOptions
+from millplan.core.planning.progress import hours_left, hours_used, made_lines, month_actuals
 from millplan.solver.problem import MAX_PERIODS, SOLVER_NAMES
 from millplan.storage.unit_of_work import UnitOfWork
 
@@ -23,8 +27,10 @@ from millplan.storage.unit_of_work import UnitOfWork
 @dataclass
 class LineInput:
     """What one product line is planned from: eligible positions over the horizon, the
-    month's latest revision, the last approved one (for stability), the options, and the
-    hours other months' assignments book by (mill code, month)."""
+    month's latest revision, the last approved one (for stability), the options, the
+    hours (h) booked by (mill code, month) — other months' assignments, and in the month
+    in progress the hours gone — and, for the month in progress, the lines its actuals
+    made (``tonnes`` = ``tonnes_made``, one per position and mill), kept in the plan."""
 
     product_line: str
     positions: list[Position]
@@ -32,6 +38,7 @@ class LineInput:
     approved: Assignment | None
     options: PlanOptions
     booked: dict[tuple[str, Month], float]
+    made: tuple[AssignmentLine, ...] = ()
 
 
 def option_changes(options: Mapping[str, Any] | None, solver: str | None, time_limit: float | None) -> dict[str, Any]:
@@ -119,6 +126,15 @@ def line_inputs(
             if a.product_line == line and a.month <= last:
                 for l in a.lines:
                     booked[l.mill_code, a.month] = booked.get((l.mill_code, a.month), 0.0) + l.hours
+        today = plant_today()
+        made: tuple[AssignmentLine, ...] = ()
+        if month == Month.of(today):  # the month in progress: its mills offer only the hours left
+            made = _made(repo, plant, month, line, today)
+            used = hours_used(made)
+            for m in plant.mills:
+                if m.product_line == line:
+                    left = hours_left(plant, m, month, today, options.progress_hours, used.get(m.code, 0.0))
+                    booked[m.code, month] = booked.get((m.code, month), 0.0) + plant.hours(m, month) - left
         inputs.append(
             LineInput(
                 line,
@@ -127,9 +143,17 @@ def line_inputs(
                 _approved(repo, month, line),
                 options,
                 booked,
+                made,
             )
         )
     return inputs, elsewhere
+
+
+def _made(repo: UnitOfWork, plant: Plant, month: Month, line: str, today: date) -> tuple[AssignmentLine, ...]:
+    """The lines the line's actuals of ``month`` (up to ``today``) made, one per position and mill."""
+    made = month_actuals(repo.actuals.between(month.first_day, today, product_line=line))
+    positions = {p.id: p for p in repo.plant.positions(ids={pid for pid, _ in made})} if made else {}
+    return made_lines(plant, made, positions)
 
 
 def _approved(repo: UnitOfWork, month: Month, line: str) -> Assignment | None:

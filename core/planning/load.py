@@ -3,15 +3,22 @@
 Booked hours of a mill in a month come from that month's assignment for the mill's
 product line where one exists (approved revision in force, else the latest draft); for a
 later month without one, from the forecast of the latest earlier month's assignment whose
-horizon plan reaches it. Accepted tonnes in neither are booked on their best compatible mill (most
-marginal income per hour) in their requested month — or the current month if that has
-passed. Where the line's plans already cover that month, or begin later and so
-considered the tonnes and left them out, they slip to the month after the last planned
-one.
+horizon plan reaches it. The current month is in progress: its assignment books only
+what is not made yet — each line's hours less those of the tonnes the month's actuals
+made of it on that mill, never below 0 (what was made, planned or not, books nothing) —
+and its mills offer only the hours left from today (pro rata by days, today included).
+
+Accepted tonnes in none of these are booked on their best compatible mill (most marginal
+income per hour) in their requested month — or the current month if that has passed.
+Where the line's plans already cover that month, or begin later and so considered the
+tonnes and left them out, they slip to the month after the last planned one — except in
+the current month when the line has no assignment for it: the mills are making what is
+due now whatever a later month's plan left out, so those tonnes are booked now.
 
 The **load horizon** of a mill is the date up to which all its booked hours would keep
 it fully busy, laying them over its calendar from today: the rest of the current month
-(pro rata by days), then each month's hours in turn (the calendar's, else the nominal).
+(its hours left, pro rata by days), then each month's hours in turn (the calendar's,
+else the nominal).
 """
 
 from __future__ import annotations
@@ -25,6 +32,7 @@ from millplan.core.domain.months import Month, plant_today
 from millplan.core.domain.plant import Mill, Plant
 from millplan.core.domain.portfolio import DealStatus
 from millplan.core.planning.attributes import describe
+from millplan.core.planning.progress import calendar_hours_left, month_actuals
 from millplan.storage.store import Store
 
 HORIZON_LIMIT_MONTHS = 120
@@ -67,13 +75,18 @@ def mill_load(store: Store, *, months: int = 6, today: date | None = None) -> Lo
         positions = repo.plant.positions(deal_status=DealStatus.ACCEPTED, open_only=True)
         # Assignments beyond the window matter too: tonnes planned there are booked there.
         assignments = repo.assignments.assignments_in_force(start.range(months + 12))
+        made = month_actuals(repo.actuals.between(start.first_day, today))
     booked: dict[tuple[str, Month], float] = {}
     assigned: dict[int, float] = {}
     planned_months = {(a.month, a.product_line) for a in assignments}
     for a in assignments:
         for line in a.lines:
-            booked[line.mill_code, a.month] = booked.get((line.mill_code, a.month), 0.0) + line.hours
-            assigned[line.position_id] = assigned.get(line.position_id, 0.0) + line.tonnes
+            tonnes, hours = line.tonnes, line.hours
+            if a.month == start and tonnes > 0:  # in progress: what is made books nothing
+                tonnes = max(0.0, tonnes - made.get((line.position_id, line.mill_code), 0.0))
+                hours = line.hours * tonnes / line.tonnes
+            booked[line.mill_code, a.month] = booked.get((line.mill_code, a.month), 0.0) + hours
+            assigned[line.position_id] = assigned.get(line.position_id, 0.0) + tonnes
     forecast = forecast_lines(assignments)
     for product_line, line in forecast:
         booked[line.mill_code, line.month] = booked.get((line.mill_code, line.month), 0.0) + line.hours
@@ -89,11 +102,15 @@ def mill_load(store: Store, *, months: int = 6, today: date | None = None) -> Lo
         if attrs.best is None:
             unplaceable += tonnes
             continue
-        month = _slipped_to(max(p.requested_month, start), blocks.get(p.product_line))
+        month = max(p.requested_month, start)
+        if month > start or (start, p.product_line) in planned_months:  # due now, and now unplanned: now
+            month = _slipped_to(month, blocks.get(p.product_line))
         key = (attrs.best.mill.code, month)
         booked[key] = booked.get(key, 0.0) + tonnes * attrs.best.hours_per_tonne
     cells = {
-        (m.code, month): MillLoad(m.code, month, plant.hours(m, month), booked.get((m.code, month), 0.0))
+        (m.code, month): MillLoad(
+            m.code, month, calendar_hours_left(plant, m, month, today), booked.get((m.code, month), 0.0)
+        )
         for m in plant.mills
         for month in window
     }
@@ -158,11 +175,11 @@ def horizon(plant: Plant, mill: Mill, hours: float, today: date) -> date | None:
     remaining = hours
     for _ in range(HORIZON_LIMIT_MONTHS):
         per_day = plant.hours(mill, month) / month.days
-        days_left = month.days - day + 1
-        if per_day > 0 and remaining <= per_day * days_left:
+        left = calendar_hours_left(plant, mill, month, date(month.year, month.month, day))
+        if per_day > 0 and remaining <= left:
             # a part-day of work still occupies that day (the epsilon absorbs round-off)
             needed = max(1, math.ceil(remaining / per_day - 1e-9))
             return date(month.year, month.month, day) + timedelta(days=needed - 1)
-        remaining -= per_day * days_left
+        remaining -= left
         month, day = month + 1, 1
     return None
