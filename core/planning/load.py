@@ -8,12 +8,18 @@ what is not made yet — each line's hours less those of the tonnes the month's 
 made of it on that mill, never below 0 (what was made, planned or not, books nothing) —
 and its mills offer only the hours left from today (pro rata by days, today included).
 
-Accepted tonnes in none of these are booked on their best compatible mill (most marginal
-income per hour) in their requested month — or the current month if that has passed.
-Where the line's plans already cover that month, or begin later and so considered the
-tonnes and left them out, they slip to the month after the last planned one — except in
-the current month when the line has no assignment for it: the mills are making what is
-due now whatever a later month's plan left out, so those tonnes are booked now.
+A product line without an assignment of the current month is making what is due now
+(requested in the current month or before) all the same: all that is left of those
+tonnes is booked in the current month — on the mill a later month's plan gives them
+(planned late, as the current month had no plan; that month then books only what it
+holds beyond them), else on their best compatible mill (most marginal income per hour).
+Without this the current month showed 0 % while a later plan — or the slip rule below —
+took what was due in it.
+
+Other accepted tonnes in none of these are booked on their best compatible mill in their
+requested month — or the current month if that has passed. Where the line's plans
+already cover that month, or begin later and so considered the tonnes and left them out,
+they slip to the month after the last planned one.
 
 The **load horizon** of a mill is the date up to which all its booked hours would keep
 it fully busy, laying them over its calendar from today: the rest of the current month
@@ -76,25 +82,35 @@ def mill_load(store: Store, *, months: int = 6, today: date | None = None) -> Lo
         # Assignments beyond the window matter too: tonnes planned there are booked there.
         assignments = repo.assignments.assignments_in_force(start.range(months + 12))
         made = month_actuals(repo.actuals.between(start.first_day, today))
+    attributes = describe(plant, positions)
     booked: dict[tuple[str, Month], float] = {}
     assigned: dict[int, float] = {}
-    planned_months = {(a.month, a.product_line) for a in assignments}
-    for a in assignments:
-        for line in a.lines:
-            tonnes, hours = line.tonnes, line.hours
-            if a.month == start and tonnes > 0:  # in progress: what is made books nothing
-                tonnes = max(0.0, tonnes - made.get((line.position_id, line.mill_code), 0.0))
-                hours = line.hours * tonnes / line.tonnes
-            booked[line.mill_code, a.month] = booked.get((line.mill_code, a.month), 0.0) + hours
-            assigned[line.position_id] = assigned.get(line.position_id, 0.0) + tonnes
+    # Due now, in a line with no assignment of the current month: the mills make it now —
+    # on the mill a later plan gives it (planned late, as the current month had no plan),
+    # else on its best mill — so it is booked now, however a later plan or the slip rule
+    # would have placed it.
+    unplanned_now = {p.product_line for p in positions} - {a.product_line for a in assignments if a.month == start}
+    due_now = {
+        p.id: p.remaining_tonnes for p in positions if p.requested_month <= start and p.product_line in unplanned_now
+    }
     forecast = forecast_lines(assignments)
-    for product_line, line in forecast:
-        booked[line.mill_code, line.month] = booked.get((line.mill_code, line.month), 0.0) + line.hours
-        assigned[line.position_id] = assigned.get(line.position_id, 0.0) + line.tonnes
-        planned_months.add((line.month, product_line))  # its plan considered that month's tonnes
+    lines = [(a.month, l.mill_code, l.position_id, l.tonnes, l.hours) for a in assignments for l in a.lines]
+    lines += [(l.month, l.mill_code, l.position_id, l.tonnes, l.hours) for _, l in forecast]
+    for month, code, pid, tonnes, hours in sorted(lines, key=lambda item: item[0]):
+        per_tonne = hours / tonnes if tonnes > 0 else 0.0
+        left = tonnes
+        if month == start:  # in progress: what is made books nothing
+            left = max(0.0, left - made.get((pid, code), 0.0))
+        now = min(left, due_now.get(pid, 0.0))
+        if now > 0:
+            due_now[pid] -= now
+            _book(booked, assigned, code, start, pid, now, now * per_tonne)
+        _book(booked, assigned, code, month, pid, left - now, (left - now) * per_tonne)
+    planned_months = {(a.month, a.product_line) for a in assignments}
+    planned_months |= {(line.month, product_line) for product_line, line in forecast}  # those plans considered it
     blocks = _planned_blocks(planned_months, start)
     unplaceable = 0.0
-    for attrs in describe(plant, positions):
+    for attrs in attributes:
         p = attrs.position
         tonnes = p.remaining_tonnes - assigned.get(p.id, 0.0)
         if tonnes <= 1e-9:
@@ -102,11 +118,8 @@ def mill_load(store: Store, *, months: int = 6, today: date | None = None) -> Lo
         if attrs.best is None:
             unplaceable += tonnes
             continue
-        month = max(p.requested_month, start)
-        if month > start or (start, p.product_line) in planned_months:  # due now, and now unplanned: now
-            month = _slipped_to(month, blocks.get(p.product_line))
-        key = (attrs.best.mill.code, month)
-        booked[key] = booked.get(key, 0.0) + tonnes * attrs.best.hours_per_tonne
+        month = start if p.id in due_now else _slipped_to(max(p.requested_month, start), blocks.get(p.product_line))
+        _book(booked, assigned, attrs.best.mill.code, month, p.id, tonnes, tonnes * attrs.best.hours_per_tonne)
     cells = {
         (m.code, month): MillLoad(
             m.code, month, calendar_hours_left(plant, m, month, today), booked.get((m.code, month), 0.0)
@@ -123,6 +136,20 @@ def mill_load(store: Store, *, months: int = 6, today: date | None = None) -> Lo
     }
     forecast_months = frozenset((product_line, line.month) for product_line, line in forecast)
     return LoadReport(today, window, plant.mills, cells, horizons, unplaceable, forecast_months)
+
+
+def _book(
+    booked: dict[tuple[str, Month], float],
+    assigned: dict[int, float],
+    code: str,
+    month: Month,
+    position_id: int,
+    tonnes: float,
+    hours: float,
+) -> None:
+    """Add ``hours`` (h) to mill ``code`` in ``month`` and ``tonnes`` (t) to the position's booked tonnes."""
+    booked[code, month] = booked.get((code, month), 0.0) + hours
+    assigned[position_id] = assigned.get(position_id, 0.0) + tonnes
 
 
 def forecast_lines(assignments: list[Assignment]) -> list[tuple[str, ForecastLine]]:
