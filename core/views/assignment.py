@@ -17,12 +17,14 @@ from millplan.core.views.tables import Column, TableView, money
 
 
 def lines_view(assignment: Assignment) -> TableView:
-    """The assignment's lines, by mill."""
+    """The assignment's lines, by mill; ``tonnes_made`` the part of a line's tonnes made in
+    the month (a re-plan of the month in progress keeps it as made)."""
     columns = (
         Column("mill", _("Mill")),
         Column("position", _("Position")),
         Column("key_account", _("Key")),
         Column("tonnes", _("Tonnes"), "t", True, 1),
+        Column("tonnes_made", _("Made"), "t", True, 1),
         Column("hours", _("Hours"), "h", True, 1),
         Column("marginal_income", _("Marg. inc."), _("k RUB"), True, money=True),
         Column("locked", _("Locked")),
@@ -35,6 +37,7 @@ def lines_view(assignment: Assignment) -> TableView:
             "position": line.position_ref,
             "key_account": line.is_key_account,
             "tonnes": line.tonnes,
+            "tonnes_made": line.tonnes_made,
             "hours": line.hours,
             "marginal_income": line.marginal_income / 1000,
             "locked": line.locked,
@@ -130,6 +133,7 @@ def assignment_document(assignment: Assignment) -> dict[str, Any]:
                 "position": line.position_ref,
                 "mill": line.mill_code,
                 "tonnes": round(line.tonnes, 3),
+                "tonnes_made": round(line.tonnes_made, 3),
                 "hours": round(line.hours, 3),
                 "marginal_income_rub": money(line.marginal_income),
                 "key_account": line.is_key_account,
