@@ -126,38 +126,42 @@ def line_inputs(
             if a.product_line == line and a.month <= last:
                 for l in a.lines:
                     booked[l.mill_code, a.month] = booked.get((l.mill_code, a.month), 0.0) + l.hours
+        positions = repo.plant.positions(
+            deal_status=DealStatus.ACCEPTED, product_line=line, due_by=last, open_only=True
+        )
         today = plant_today()
         made: tuple[AssignmentLine, ...] = ()
         if month == Month.of(today):  # the month in progress: its mills offer only the hours left
-            made = _made(repo, plant, month, line, today)
+            made = _made(repo, plant, month, line, today, positions)
             used = hours_used(made)
             for m in plant.mills:
                 if m.product_line == line:
                     left = hours_left(plant, m, month, today, options.progress_hours, used.get(m.code, 0.0))
                     booked[m.code, month] = booked.get((m.code, month), 0.0) + plant.hours(m, month) - left
         inputs.append(
-            LineInput(
-                line,
-                repo.plant.positions(deal_status=DealStatus.ACCEPTED, product_line=line, due_by=last, open_only=True),
-                previous,
-                _approved(repo, month, line),
-                options,
-                booked,
-                made,
-            )
+            LineInput(line, positions, previous, _approved(repo, month, line, previous), options, booked, made)
         )
     return inputs, elsewhere
 
 
-def _made(repo: UnitOfWork, plant: Plant, month: Month, line: str, today: date) -> tuple[AssignmentLine, ...]:
-    """The lines the line's actuals of ``month`` (up to ``today``) made, one per position and mill."""
+def _made(
+    repo: UnitOfWork, plant: Plant, month: Month, line: str, today: date, open_positions: list[Position]
+) -> tuple[AssignmentLine, ...]:
+    """The lines the line's actuals of ``month`` (up to ``today``) made, one per position and
+    mill; positions not among ``open_positions`` (made in full, say) are read by id."""
     made = month_actuals(repo.actuals.between(month.first_day, today, product_line=line))
-    positions = {p.id: p for p in repo.plant.positions(ids={pid for pid, _ in made})} if made else {}
+    positions = {p.id: p for p in open_positions}
+    missing = {pid for pid, _ in made} - set(positions)
+    if missing:
+        positions.update((p.id, p) for p in repo.plant.positions(ids=missing))
     return made_lines(plant, made, positions)
 
 
-def _approved(repo: UnitOfWork, month: Month, line: str) -> Assignment | None:
-    """The last approved revision of (month, line), if any."""
+def _approved(repo: UnitOfWork, month: Month, line: str, latest: Assignment | None) -> Assignment | None:
+    """The last approved revision of (month, line), if any (``latest``, its latest revision,
+    when that is approved: not read twice)."""
+    if latest is not None and latest.state is AssignmentState.APPROVED:
+        return latest
     approved = [r for r, state in repo.assignments.revisions(month, line) if state is AssignmentState.APPROVED]
     return repo.assignments.assignment(month, line, approved[-1]) if approved else None
 
