@@ -16,6 +16,7 @@ from typing import Any
 from millplan.core.domain.assignment import Assignment, AssignmentLine, AssignmentState
 from millplan.core.domain.errors import InvalidInput, MillplanError, NotFound
 from millplan.core.domain.months import Month, plant_today
+from millplan.core.domain.numbers import grouped
 from millplan.core.domain.plant import Plant
 from millplan.core.domain.portfolio import DealStatus, Position, parse_position_ref
 from millplan.core.planning.options import PlanOptions
@@ -30,7 +31,8 @@ class LineInput:
     month's latest revision, the last approved one (for stability), the options, the
     hours (h) booked by (mill code, month) — other months' assignments, and in the month
     in progress the hours gone — and, for the month in progress, the lines its actuals
-    made (``tonnes`` = ``tonnes_made``, one per position and mill), kept in the plan."""
+    made (``tonnes`` = ``tonnes_made``, one per position and mill), kept in the plan, and
+    a note saying so for the plan's result."""
 
     product_line: str
     positions: list[Position]
@@ -39,6 +41,7 @@ class LineInput:
     options: PlanOptions
     booked: dict[tuple[str, Month], float]
     made: tuple[AssignmentLine, ...] = ()
+    notes: tuple[str, ...] = ()
 
 
 def option_changes(options: Mapping[str, Any] | None, solver: str | None, time_limit: float | None) -> dict[str, Any]:
@@ -131,6 +134,7 @@ def line_inputs(
         )
         today = plant_today()
         made: tuple[AssignmentLine, ...] = ()
+        notes: tuple[str, ...] = ()
         if month == Month.of(today):  # the month in progress: its mills offer only the hours left
             made = _made(repo, plant, month, line, today, positions)
             used = hours_used(made)
@@ -138,9 +142,14 @@ def line_inputs(
                 if m.product_line == line:
                     left = hours_left(plant, m, month, today, options.progress_hours, used.get(m.code, 0.0))
                     booked[m.code, month] = booked.get((m.code, month), 0.0) + plant.hours(m, month) - left
-        inputs.append(
-            LineInput(line, positions, previous, _approved(repo, month, line, previous), options, booked, made)
-        )
+            if today.day > 1 or made:
+                notes = (
+                    f"{month} is in progress: only the hours left from {today} (by {options.progress_hours}) "
+                    f"and the tonnes not yet made are planned; {grouped(sum(l.tonnes_made for l in made), 1)} t "
+                    f"made on {len(made)} line(s) kept as made",
+                )
+        approved = _approved(repo, month, line, previous)
+        inputs.append(LineInput(line, positions, previous, approved, options, booked, made, notes))
     return inputs, elsewhere
 
 
