@@ -20,7 +20,7 @@ from millplan.core.domain.numbers import grouped
 from millplan.core.domain.plant import Plant
 from millplan.core.domain.portfolio import DealStatus, Position, parse_position_ref
 from millplan.core.planning.options import PlanOptions
-from millplan.core.planning.progress import hours_left, hours_used, made_lines, month_actuals
+from millplan.core.planning.progress import hours_left, hours_used, made_lines, made_so_far, month_actuals
 from millplan.solver.problem import MAX_PERIODS, SOLVER_NAMES
 from millplan.storage.unit_of_work import UnitOfWork
 
@@ -178,7 +178,9 @@ def _approved(repo: UnitOfWork, month: Month, line: str, latest: Assignment | No
 def booked_elsewhere(repo: UnitOfWork, months: list[Month], month: Month) -> dict[int, float]:
     """Tonnes of each position already in the assignments of ``months`` other than
     ``month``. Where a month has an approved revision and a newer draft, the larger of the
-    two counts: either may be the one production works to."""
+    two counts: either may be the one production works to. The month in progress holds
+    only what its assignment has not made yet: its tonnes less the position's actuals of
+    the month (never below 0) — the rest is produced already, off the tonnes left."""
     in_force: dict[tuple[Month, str], tuple[AssignmentState, dict[int, float]]] = {}
     latest: dict[tuple[Month, str], dict[int, float]] = {}
     for m, line, _revision, state, tonnes in repo.assignments.revision_tonnes(months):  # newest first
@@ -198,4 +200,9 @@ def booked_elsewhere(repo: UnitOfWork, months: list[Month], month: Month) -> dic
         for pid, by_month in by_position.items():
             for m, t in by_month.items():
                 booked.setdefault(pid, {})[m] = max(booked.get(pid, {}).get(m, 0.0), t)
+    today = plant_today()
+    made = made_so_far(repo, Month.of(today), today) if Month.of(today) in months else {}
+    for pid, t in made.items():
+        if Month.of(today) in booked.get(pid, {}):
+            booked[pid][Month.of(today)] = max(0.0, booked[pid][Month.of(today)] - t)
     return {pid: sum(by_month.values()) for pid, by_month in booked.items()}

@@ -26,6 +26,19 @@ from millplan.core.domain.plant import Mill, Plant
 from millplan.core.domain.portfolio import Position
 from millplan.core.planning.attributes import mill_option
 from millplan.solver.prioritiser import MIN_TONNES
+from millplan.storage.unit_of_work import UnitOfWork
+
+
+def made_so_far(repo: UnitOfWork, month: Month, today: date) -> dict[int, float]:
+    """Tonnes (t) made in ``month`` up to ``today`` by position id — nothing unless ``month``
+    is the month in progress (that of ``today``): what its assignment holds is still to
+    make only beyond them."""
+    if Month.of(today) != month:
+        return {}
+    made: dict[int, float] = {}
+    for a in repo.actuals.between(month.first_day, today):
+        made[a.position_id] = made.get(a.position_id, 0.0) + a.tonnes
+    return made
 
 
 def month_actuals(actuals: Iterable[Actual]) -> dict[tuple[int, str], float]:

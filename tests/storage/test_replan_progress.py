@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import pytest
 
+from millplan.core.domain.assignment import AssignmentState
 from millplan.core.domain.months import today_set
 from millplan.core.domain.numbers import grouped
 from millplan.core.mail.plan_news import changes_for_managers
 from millplan.core.planning import run as planning
 from millplan.core.planning.diff import revision_diff
 from millplan.core.planning.options import PlanOptions
+from millplan.core.workflow import assignments
 from tests.progress_plant import APRIL, TODAY, approve_april, april_plant, new_hours, write_actuals
 
 
@@ -98,3 +100,21 @@ def test_a_plan_on_the_first_of_the_month_offers_the_whole_month(store):
     assert sum(l.hours for l in approved.lines if l.mill_code == "M1") == pytest.approx(300)
     assert sum(l.hours for l in approved.lines if l.mill_code == "M2") == pytest.approx(120)
     assert all(l.tonnes_made == 0 for l in approved.lines)
+
+
+def test_a_replan_of_the_month_in_progress_can_be_submitted(half_made):
+    # its lines hold 1 200 t made, off the tonnes left: not "made twice"
+    with today_set(TODAY):
+        planning.plan(half_made, APRIL, login="plm")
+        submitted = assignments.submit(half_made, APRIL, "L", login="plm")
+    assert submitted.state is AssignmentState.IN_REVIEW
+
+
+def test_next_month_counts_of_the_month_in_progress_only_what_it_has_still_to_make(half_made):
+    # April's approved plan holds 1 100 t of D2#1 and 500 t are made: 600 t still to make
+    # there, of the 700 t left — May plans the other 100 t (it planned none while the
+    # whole 1 100 t counted against the 700 t left). D1#1: 2 500 − 600 = 1 900 t still to
+    # make in April, all it has left; D3#1 is made.
+    with today_set(TODAY):
+        [may] = planning.plan(half_made, APRIL + 1, login="plm", first_horizon=1)
+    assert {(l.position_ref, l.mill_code): round(l.tonnes, 3) for l in may.assignment.lines} == {("D2#1", "M1"): 100}
