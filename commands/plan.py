@@ -24,6 +24,13 @@ class SolverName(str, Enum):
     CBC = "cbc"
 
 
+class ProgressHours(str, Enum):
+    """How ``--progress-hours`` counts the hours left in the month in progress."""
+
+    CALENDAR = "calendar"
+    ACTUALS = "actuals"
+
+
 @handled
 def plan(
     ctx: typer.Context,
@@ -63,6 +70,12 @@ def plan(
         help=f"Seconds for the whole plan, all lines together (default: the month's own, else {DEFAULT_TIME_LIMIT:g}).",
     ),
     gap: float | None = typer.Option(None, "--gap", min=0, max=99, help="Relative gap accepted, %."),
+    progress_hours: ProgressHours | None = typer.Option(
+        None,
+        "--progress-hours",
+        help="Re-planning the month in progress: each mill's hours left pro rata to the days left "
+        "(calendar, the default) or the month's hours less those its actuals used (actuals).",
+    ),
     clear: bool = typer.Option(False, "--clear-options", help="Forget the options the month was planned with first."),
     as_json: bool = JsonOption,
 ) -> None:
@@ -81,6 +94,7 @@ def plan(
         solver=solver.value if solver else None,
         time_limit=time_limit,
         gap=gap,
+        progress_hours=progress_hours.value if progress_hours else None,
         clear=clear,
     )
     store, plan_month, login = store_of(ctx), month_of(month), login_of(ctx)

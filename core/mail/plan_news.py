@@ -94,10 +94,14 @@ def tell(
     return notify_all(repo, notes, by=by)
 
 
-def _planned(assignment: Assignment | None) -> dict[int, float]:
+def _planned(assignment: Assignment | None, made: bool = False) -> dict[int, float]:
+    """Tonnes (t) by position id still to make — each line's tonnes less the part of them
+    made in the month (a re-plan of the month in progress keeps made lines as made: news
+    to nobody, never a cut) — or, with ``made``, that made part."""
     tonnes: dict[int, float] = {}
     for line in assignment.lines if assignment else ():
-        tonnes[line.position_id] = tonnes.get(line.position_id, 0.0) + line.tonnes
+        part = line.tonnes_made if made else line.tonnes - line.tonnes_made
+        tonnes[line.position_id] = tonnes.get(line.position_id, 0.0) + part
     return tonnes
 
 
@@ -110,7 +114,8 @@ def changes_for_managers(
 ) -> list[News]:
     """What the sales managers must hear when ``after`` replaces ``before`` (the previous
     draft or the approved revision of the same month and line; ``None`` for a first draft),
-    one :class:`News` per position:
+    one :class:`News` per position, tonnes counted as still to make (what ``after`` holds
+    as made in the month is no news; ``before``'s tonnes count less what was made since):
 
     - ``position_removed``: planned in ``before`` and not in ``after``; or, new in
       ``after`` (not in ``before`` at all), wholly left out.
@@ -130,6 +135,8 @@ def changes_for_managers(
     managers = managers or Managers()
     later = later or {}
     was, now = _planned(before), _planned(after)
+    made_before, made_after = _planned(before, made=True), _planned(after, made=True)
+    was = {pid: max(0.0, t - made_after.get(pid, 0.0) + made_before.get(pid, 0.0)) for pid, t in was.items()}
     known = set(was) | {e.position_id for e in (before.exclusions if before else ())}
     reasons: dict[int, list[str]] = {}
     for e in after.exclusions:
@@ -150,14 +157,14 @@ def changes_for_managers(
             "left": grouped(left, 1),
         }
         if t_before >= MIN_TONNES and t_after < t_before - MIN_TONNES:
+            if t_after < MIN_TONNES and left < MIN_TONNES:
+                continue  # made meanwhile: nothing left to plan
             if t_after < MIN_TONNES and pid in later:
                 kind, suffix = MOVED_LATER, f":{later[pid]}"
                 text = _("{customer}: moved to {month}; {before} t were planned here").format(
                     month=later[pid], **values
                 )
             elif t_after < MIN_TONNES:
-                if left < MIN_TONNES:
-                    continue  # made meanwhile: nothing left to plan
                 kind, suffix = POSITION_REMOVED, ""
                 text = _("{customer}: left out; {before} t were planned, {left} t left to make").format(**values)
             elif t_after < left - MIN_TONNES:

@@ -114,7 +114,8 @@ class MillOption:
 
     @property
     def hours_per_tonne(self) -> float:
-        return 1.0 / self.tonnes_per_hour
+        """h/t; 0 when the mill has no productivity for the size (it cannot make it)."""
+        return 1.0 / self.tonnes_per_hour if self.tonnes_per_hour > 0 else 0.0
 
     @property
     def margin_per_hour(self) -> Decimal:
@@ -147,6 +148,14 @@ class PositionAttributes:
         return "no compatible mill: " + "; ".join(f"{code}: {why}" for code, why in sorted(self.refusals.items()))
 
 
+def mill_option(plant: Plant, mill: Mill, position: Position) -> MillOption:
+    """How ``mill`` makes ``position`` — its t/h and unit marginal income (RUB/t) there —
+    whether or not the mill is compatible (what a mill made is costed so, even off its
+    register); the t/h is 0 where neither a norm nor the mill's speed gives one."""
+    rate = productivity(plant, mill, position.od_mm, position.wall_mm)
+    return MillOption(mill, rate, unit_margin_on(plant, mill, position))
+
+
 def mill_options(plant: Plant, position: Position) -> tuple[tuple[MillOption, ...], dict[str, str]]:
     """Compatible mills of ``position`` (best first) and, per refusing mill of its line, why."""
     options: list[MillOption] = []
@@ -158,11 +167,11 @@ def mill_options(plant: Plant, position: Position) -> tuple[tuple[MillOption, ..
         if why is not None:
             refusals[mill.code] = why
             continue
-        rate = productivity(plant, mill, position.od_mm, position.wall_mm)
-        if rate <= 0:
+        option = mill_option(plant, mill, position)
+        if option.tonnes_per_hour <= 0:
             refusals[mill.code] = "productivity is zero for this size"
             continue
-        options.append(MillOption(mill, rate, unit_margin_on(plant, mill, position)))
+        options.append(option)
     options.sort(key=lambda o: (-o.margin_per_hour, o.hours_per_tonne, o.mill.code))
     return tuple(options), ({} if options else refusals)
 

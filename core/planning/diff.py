@@ -2,8 +2,10 @@
 
 By position: **added** (in the later revision only), **removed** (in the earlier only),
 **moved to another month** (removed here, and held by another month's latest revision),
-**moved to another mill** (its mills differ; its tonnes may differ too) and **tonnes
-changed** (same mills, other tonnes). By mill: tonnes and hours in each revision. The
+**made** (the later revision, a re-plan of the month in progress, holds only tonnes its
+mills made, more of them than the earlier one knew: never "removed" or cut), **moved to
+another mill** (its mills differ; its tonnes may differ too) and **tonnes changed** (same
+mills, other tonnes). By mill: tonnes and hours in each revision. The
 CLI (``millplan diff``) and the workstation show the same :class:`RevisionDiff` through
 :mod:`millplan.core.views.diff` (tables and JSON).
 """
@@ -23,6 +25,7 @@ CHANGES = {
     "added": _("added"),
     "removed": _("removed"),
     "moved_month": _("moved to {month}"),
+    "made": _("made"),
     "moved_mill": _("moved mill"),
     "tonnes_changed": _("tonnes changed"),
 }
@@ -33,13 +36,15 @@ CHANGES = {
 class PositionChange:
     """One position's change: ``change`` a code of :data:`CHANGES`; tonnes (t) by mill
     code in the earlier (``mills_from``) and later (``mills_to``) revision; ``month_to``
-    the month now holding it, for ``moved_month``."""
+    the month now holding it, for ``moved_month``; ``tonnes_made`` (t) the part of the
+    later revision's tonnes already made in the month."""
 
     position_ref: str
     change: str
     mills_from: dict[str, float]
     mills_to: dict[str, float]
     month_to: Month | None = None
+    tonnes_made: float = 0.0
 
     @property
     def tonnes_from(self) -> float:
@@ -85,6 +90,14 @@ def _by_position(assignment: Assignment) -> dict[str, dict[str, float]]:
     return found
 
 
+def _made(assignment: Assignment) -> dict[str, float]:
+    """Tonnes made (t) by position ref."""
+    made: dict[str, float] = {}
+    for line in assignment.lines:
+        made[line.position_ref] = made.get(line.position_ref, 0.0) + line.tonnes_made
+    return made
+
+
 def _differ(a: float, b: float) -> bool:
     return abs(a - b) >= MIN_TONNES
 
@@ -94,18 +107,22 @@ def compare(a: Assignment, b: Assignment, elsewhere: dict[str, Month] | None = N
     ``elsewhere`` maps position refs to the other month whose assignment holds them."""
     elsewhere = elsewhere or {}
     before, after = _by_position(a), _by_position(b)
+    made_before, made_after = _made(a), _made(b)
     changes = []
     for ref in sorted(before.keys() | after.keys()):
         old, new = before.get(ref, {}), after.get(ref, {})
-        if not old:
-            changes.append(PositionChange(ref, "added", {}, new))
+        made = made_after.get(ref, 0.0)
+        if new and not _differ(sum(new.values()), made) and _differ(made, made_before.get(ref, 0.0)):
+            changes.append(PositionChange(ref, "made", old, new, tonnes_made=made))
+        elif not old:
+            changes.append(PositionChange(ref, "added", {}, new, tonnes_made=made))
         elif not new:
             month = elsewhere.get(ref)
             changes.append(PositionChange(ref, "moved_month" if month else "removed", old, {}, month))
         elif set(old) != set(new):
-            changes.append(PositionChange(ref, "moved_mill", old, new))
+            changes.append(PositionChange(ref, "moved_mill", old, new, tonnes_made=made))
         elif any(_differ(old[m], new[m]) for m in old):
-            changes.append(PositionChange(ref, "tonnes_changed", old, new))
+            changes.append(PositionChange(ref, "tonnes_changed", old, new, tonnes_made=made))
     mills = []
     for code in sorted({l.mill_code for l in a.lines} | {l.mill_code for l in b.lines}):
         tonnes = [sum(l.tonnes for l in r.lines if l.mill_code == code) for r in (a, b)]

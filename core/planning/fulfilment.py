@@ -14,7 +14,7 @@ Definitions (tonnes t, hours h, money RUB as ``Decimal``):
   available** in the month (capacity calendar, else the nominal fund);
 * **marginal income planned** — the revision's lines' marginal income; **earned** — actual
   tonnes × the unit marginal income of the position on the mill that made them
-  (:func:`~millplan.core.planning.attributes.unit_margin_on`), to the kopeck per mill and
+  (:func:`~millplan.core.planning.attributes.mill_option`), to the kopeck per mill and
   position;
 * **to date** (the month in progress only): the days up to *yesterday* count, as today's
   report is not in yet — planned-to-date is the planned tonnes pro rata by calendar days
@@ -45,7 +45,7 @@ from millplan.core.domain.fulfilment import (
 from millplan.core.domain.months import Month, plant_today
 from millplan.core.domain.plant import Plant
 from millplan.core.domain.portfolio import Position
-from millplan.core.planning.attributes import productivity, unit_margin_on
+from millplan.core.planning.attributes import mill_option
 from millplan.core.planning.carry_over import carry_over
 from millplan.core.planning.fulfilment_figures import from_figures
 from millplan.storage.store import Store
@@ -133,10 +133,9 @@ def line_fulfilment(
         tonnes, plan = actual.get(pair, 0.0), planned.get(pair, 0.0)
         earned = _ZERO
         if tonnes:
-            mill, position = by_code[code], positions[pid]
-            earned = (Decimal(repr(round(tonnes, 3))) * unit_margin_on(plant, mill, position)).quantize(Decimal("0.01"))
-            rate = productivity(plant, mill, position.od_mm, position.wall_mm)
-            hours[code] = hours.get(code, 0.0) + (tonnes / rate if rate > 0 else 0.0)
+            option = mill_option(plant, by_code[code], positions[pid])
+            earned = (Decimal(repr(round(tonnes, 3))) * option.unit_margin).quantize(Decimal("0.01"))
+            hours[code] = hours.get(code, 0.0) + tonnes * option.hours_per_tonne
         pairs[pair] = Figures(plan, tonnes, min(tonnes, plan), mi_planned.get(pair, _ZERO), earned)
     per_mill: dict[str, list[Figures]] = {m.code: [] for m in plant.mills if m.product_line == product_line}
     planned_by_mill: dict[str, float] = {}

@@ -1,7 +1,9 @@
 """What a plan of a month is solved from: the plant (once it has mills), each product line's
 eligible positions over the horizon, the options kept with the month's latest revision
 (changed as asked), its last approved revision, and what other months' assignments already
-hold — their tonnes of each position and the hours they book on each mill.
+hold — their tonnes of each position and the hours they book on each mill. For the month
+in progress, also what its actuals made, kept as made lines, and the hours they leave
+(:mod:`millplan.core.planning.progress`): the hours gone are booked like another month's.
 
 Closing the month before (:mod:`millplan.core.workflow.month_close`) matters here: a closed
 month is never planned again (:func:`refuse_closed`); the positions its carry-over names are
@@ -14,15 +16,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from datetime import date
 from typing import Any
 
-from millplan.core.domain.assignment import Assignment, AssignmentState
+from millplan.core.domain.assignment import Assignment, AssignmentLine, AssignmentState
 from millplan.core.domain.errors import InvalidInput, MillplanError, NotFound, StateError
 from millplan.core.domain.i18n import _
-from millplan.core.domain.months import Month, plant_clock
+from millplan.core.domain.months import Month, plant_clock, plant_today
+from millplan.core.domain.numbers import grouped
 from millplan.core.domain.plant import Plant
 from millplan.core.domain.portfolio import DealStatus, Position, parse_position_ref
 from millplan.core.planning.options import PlanOptions
+from millplan.core.planning.progress import hours_left, hours_used, made_lines, made_so_far, month_actuals
 from millplan.solver.problem import MAX_PERIODS, SOLVER_NAMES
 from millplan.storage.unit_of_work import UnitOfWork
 
@@ -30,8 +35,11 @@ from millplan.storage.unit_of_work import UnitOfWork
 @dataclass
 class LineInput:
     """What one product line is planned from: eligible positions over the horizon, the
-    month's latest revision, the last approved one (for stability), the options, and the
-    hours other months' assignments book by (mill code, month)."""
+    month's latest revision, the last approved one (for stability), the options, the
+    hours (h) booked by (mill code, month) — other months' assignments, and in the month
+    in progress the hours gone — and, for the month in progress, the lines its actuals
+    made (``tonnes`` = ``tonnes_made``, one per position and mill), kept in the plan, and
+    a note saying so for the plan's result."""
 
     product_line: str
     positions: list[Position]
@@ -39,6 +47,8 @@ class LineInput:
     approved: Assignment | None
     options: PlanOptions
     booked: dict[tuple[str, Month], float]
+    made: tuple[AssignmentLine, ...] = ()
+    notes: tuple[str, ...] = ()
 
 
 def option_changes(options: Mapping[str, Any] | None, solver: str | None, time_limit: float | None) -> dict[str, Any]:
@@ -184,28 +194,51 @@ def line_inputs(
             if a.product_line == line and a.month <= last:
                 for l in a.lines:
                     booked[l.mill_code, a.month] = booked.get((l.mill_code, a.month), 0.0) + l.hours
-        inputs.append(
-            LineInput(
-                line,
-                with_carry_over(
-                    repo,
-                    repo.plant.positions(
-                        deal_status=DealStatus.ACCEPTED, product_line=line, due_by=last, open_only=True
-                    ),
-                    month,
-                    line,
-                ),
-                previous,
-                approved_revision(repo, month, line),
-                options,
-                booked,
-            )
+        positions = with_carry_over(
+            repo,
+            repo.plant.positions(deal_status=DealStatus.ACCEPTED, product_line=line, due_by=last, open_only=True),
+            month,
+            line,
         )
+        today = plant_today()
+        made: tuple[AssignmentLine, ...] = ()
+        notes: tuple[str, ...] = ()
+        if month == Month.of(today):  # the month in progress: its mills offer only the hours left
+            made = _made(repo, plant, month, line, today, positions)
+            used = hours_used(made)
+            for m in plant.mills:
+                if m.product_line == line:
+                    left = hours_left(plant, m, month, today, options.progress_hours, used.get(m.code, 0.0))
+                    booked[m.code, month] = booked.get((m.code, month), 0.0) + plant.hours(m, month) - left
+            if today.day > 1 or made:
+                notes = (
+                    f"{month} is in progress: only the hours left from {today} (by {options.progress_hours}) "
+                    f"and the tonnes not yet made are planned; {grouped(sum(l.tonnes_made for l in made), 1)} t "
+                    f"made on {len(made)} line(s) kept as made",
+                )
+        approved = approved_revision(repo, month, line, previous)
+        inputs.append(LineInput(line, positions, previous, approved, options, booked, made, notes))
     return inputs, elsewhere
 
 
-def approved_revision(repo: UnitOfWork, month: Month, line: str) -> Assignment | None:
-    """The last approved revision of (month, line), if any."""
+def _made(
+    repo: UnitOfWork, plant: Plant, month: Month, line: str, today: date, open_positions: list[Position]
+) -> tuple[AssignmentLine, ...]:
+    """The lines the line's actuals of ``month`` (up to ``today``) made, one per position and
+    mill; positions not among ``open_positions`` (made in full, say) are read by id."""
+    made = month_actuals(repo.actuals.between(month.first_day, today, product_line=line))
+    positions = {p.id: p for p in open_positions}
+    missing = {pid for pid, _ in made} - set(positions)
+    if missing:
+        positions.update((p.id, p) for p in repo.plant.positions(ids=missing))
+    return made_lines(plant, made, positions)
+
+
+def approved_revision(repo: UnitOfWork, month: Month, line: str, latest: Assignment | None = None) -> Assignment | None:
+    """The last approved revision of (month, line), if any (``latest``, its latest revision,
+    when that is approved: not read twice)."""
+    if latest is not None and latest.state is AssignmentState.APPROVED:
+        return latest
     approved = [r for r, state in repo.assignments.revisions(month, line) if state is AssignmentState.APPROVED]
     return repo.assignments.assignment(month, line, approved[-1]) if approved else None
 
@@ -213,7 +246,9 @@ def approved_revision(repo: UnitOfWork, month: Month, line: str) -> Assignment |
 def booked_elsewhere(repo: UnitOfWork, months: list[Month], month: Month) -> dict[int, float]:
     """Tonnes of each position already in the assignments of ``months`` other than
     ``month``. Where a month has an approved revision and a newer draft, the larger of the
-    two counts: either may be the one production works to."""
+    two counts: either may be the one production works to. The month in progress holds
+    only what its assignment has not made yet: its tonnes less the position's actuals of
+    the month (never below 0) — the rest is produced already, off the tonnes left."""
     in_force: dict[tuple[Month, str], tuple[AssignmentState, dict[int, float]]] = {}
     latest: dict[tuple[Month, str], dict[int, float]] = {}
     for m, line, _revision, state, tonnes in repo.assignments.revision_tonnes(months):  # newest first
@@ -233,4 +268,9 @@ def booked_elsewhere(repo: UnitOfWork, months: list[Month], month: Month) -> dic
         for pid, by_month in by_position.items():
             for m, t in by_month.items():
                 booked.setdefault(pid, {})[m] = max(booked.get(pid, {}).get(m, 0.0), t)
+    today = plant_today()
+    made = made_so_far(repo, Month.of(today), today) if Month.of(today) in months else {}
+    for pid, t in made.items():
+        if Month.of(today) in booked.get(pid, {}):
+            booked[pid][Month.of(today)] = max(0.0, booked[pid][Month.of(today)] - t)
     return {pid: sum(by_month.values()) for pid, by_month in booked.items()}

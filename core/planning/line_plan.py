@@ -1,7 +1,8 @@
 """One product line's plan of a month, solved but not saved: its inputs, a :class:`Change`
 asked for (positions forced in, excluded, unlocked, reprioritised), the locks it keeps, the
-solve, and the result read back — the month's lines, the later months' forecast, and a
-reason for every position due by the month that is left out of it.
+solve, and the result read back — the month's lines (in the month in progress, with what
+its mills made kept as made), the later months' forecast, and a reason for every position
+due by the month that is left out of it.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from millplan.core.planning import explain
 from millplan.core.planning.attributes import PositionAttributes, mill_options
 from millplan.core.planning.inputs import LineInput
 from millplan.core.planning.locks import carried_locks, check_locks, forced_lock, held_positions
+from millplan.core.planning.progress import less_made, with_made
 from millplan.core.planning.solving import DEFAULT_SOLVER, Solve, line_problem
 from millplan.solver import prioritiser
 from millplan.solver.problem import Problem, Solution, report_tonnes
@@ -84,7 +86,7 @@ def plan_line(
     check_locks(locks, attributes, month_hours, month, line)
     problem = posed.problem(inp)
     solution, solved_notes = solve(problem, f"{month} {line}")
-    notes = posed.notes + solved_notes
+    notes = [*inp.notes, *posed.notes, *solved_notes]
     refs = {pid: attrs.position.ref for pid, attrs in attributes.items()}
     codes = {m.id: m.code for m in mills}
     if solution.status == "infeasible" and solution.conflicts:
@@ -106,6 +108,7 @@ def plan_line(
     exclusions = list(posed.manual.values()) + _exclusions(
         plan_lines, forecast, attributes, open_tonnes, solution, codes, month
     )
+    plan_lines = with_made(plan_lines, inp.made)  # the month in progress keeps what its mills made
     prices = tuple(
         ShadowPrice(codes[m], month + t, explain.rub(price))
         for (m, t), price in sorted(solution.shadow_prices.items())
@@ -236,7 +239,7 @@ class _Posed:
             self.open_tonnes,
             self.locks,
             held,
-            inp.approved,
+            less_made(inp.approved, inp.made),  # stability keeps what is still to make of it
             self.mills,
             self.hours,
             self.months,

@@ -3,22 +3,31 @@
 Booked hours of a mill in a month come from that month's assignment for the mill's
 product line where one exists (approved revision in force, else the latest draft); for a
 later month without one, from the forecast of the latest earlier month's assignment whose
-horizon plan reaches it. Accepted tonnes in neither are booked on their best compatible mill (most
-marginal income per hour) in their requested month — or the current month if that has
-passed. Where the line's plans already cover that month, or begin later and so
-considered the tonnes and left them out, they slip to the month after the last planned
-one.
+horizon plan reaches it. The current month is in progress: its assignment books only
+what is not made yet — each line's hours less those of the tonnes the month's actuals
+made of it on that mill, never below 0 (what was made, planned or not, books nothing) —
+and its mills offer only the hours left from today (pro rata by days, today included).
+
+Accepted tonnes in none of these are booked on their best compatible mill (most marginal
+income per hour) in their requested month — or the current month if that has passed.
+Where the line's plans already cover that month, or begin later and so considered the
+tonnes and left them out, they slip to the month after the last planned one — except
+what is due now in a line with no assignment of the current month: its mills are making
+it now, so it is booked now (before, the current month showed 0 % while the slip rule
+moved what was due in it past a later plan).
+
 A position whose remainder was cancelled, or which was closed as complete, in the
 stale-deal ledger books nothing, not even its lines in an assignment in force.
 
 The **load horizon** of a mill is the date up to which all its booked hours would keep
 it fully busy, laying them over its calendar from today: the rest of the current month
-(pro rata by days), then each month's hours in turn (the calendar's, else the nominal).
+(its hours left, pro rata by days), then each month's hours in turn (the calendar's, else the nominal).
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -27,6 +36,7 @@ from millplan.core.domain.months import Month, plant_today
 from millplan.core.domain.plant import Mill, Plant
 from millplan.core.domain.portfolio import DealStatus
 from millplan.core.planning.attributes import PositionAttributes, describe
+from millplan.core.planning.progress import calendar_hours_left, month_actuals
 from millplan.storage.store import Store
 from millplan.storage.unit_of_work import UnitOfWork
 
@@ -90,13 +100,22 @@ class Bookings:
 
 
 def bookings(
-    described: list[PositionAttributes], assignments: list[Assignment], start: Month, *, dropped: set[int] = frozenset()
+    described: list[PositionAttributes],
+    assignments: list[Assignment],
+    start: Month,
+    *,
+    made: Mapping[tuple[int, str], float] | None = None,
+    dropped: Collection[int] = frozenset(),
 ) -> Bookings:
     """Where the accepted open book holds mill hours (module docstring): the lines of
-    ``assignments`` in force, the forecasts standing for months without one, and the rest
-    of each position (``described``: its attributes) on its best mill in its requested
-    month (slipped past the line's planned months), from ``start`` on. Lines of positions in
-    ``dropped`` (cancelled remainders, positions closed as complete) book nothing."""
+    ``assignments`` in force, less what ``made`` (t by (position id, mill code): the
+    actuals of ``start``, the month in progress) made of those of ``start``; the forecasts
+    standing for months without one; and the rest of each position (``described``: its
+    attributes) on its best mill in its requested month (slipped past the line's planned
+    months; due now and the line has no plan of ``start``: in ``start``), from ``start``
+    on. Lines of positions in ``dropped`` (cancelled remainders, positions closed as
+    complete) book nothing."""
+    made = made or {}
     items: list[Booking] = []
     assigned: dict[int, float] = {}
     planned_months = {(a.month, a.product_line) for a in assignments}
@@ -104,8 +123,12 @@ def bookings(
         for line in a.lines:
             if line.position_id in dropped:
                 continue
-            items.append(Booking(line.position_id, line.mill_code, a.month, line.hours))
-            assigned[line.position_id] = assigned.get(line.position_id, 0.0) + line.tonnes
+            tonnes, hours = line.tonnes, line.hours
+            if a.month == start:  # in progress: what is made books nothing
+                tonnes = max(0.0, line.tonnes - made.get((line.position_id, line.mill_code), 0.0))
+                hours = line.hours * tonnes / line.tonnes if line.tonnes > 0 else 0.0
+            items.append(Booking(line.position_id, line.mill_code, a.month, hours))
+            assigned[line.position_id] = assigned.get(line.position_id, 0.0) + tonnes
     forecast = forecast_lines(assignments)
     for product_line, line in forecast:
         planned_months.add((line.month, product_line))  # its plan considered that month's tonnes
@@ -114,6 +137,7 @@ def bookings(
         items.append(Booking(line.position_id, line.mill_code, line.month, line.hours))
         assigned[line.position_id] = assigned.get(line.position_id, 0.0) + line.tonnes
     blocks = _planned_blocks(planned_months, start)
+    unplanned_now = {attrs.position.product_line for attrs in described} - {l for m, l in planned_months if m == start}
     unplaceable = 0.0
     for attrs in described:
         p = attrs.position
@@ -123,19 +147,24 @@ def bookings(
         if attrs.best is None:
             unplaceable += tonnes
             continue
-        month = _slipped_to(max(p.requested_month, start), blocks.get(p.product_line))
+        if p.requested_month <= start and p.product_line in unplanned_now:
+            month = start  # due now with no plan of the month: being made now
+        else:
+            month = _slipped_to(max(p.requested_month, start), blocks.get(p.product_line))
         items.append(Booking(p.id, attrs.best.mill.code, month, tonnes * attrs.best.hours_per_tonne))
     return Bookings(tuple(items), unplaceable, tuple(forecast))
 
 
 def read_bookings(
-    repo: UnitOfWork, described: list[PositionAttributes], start: Month, months: int = DEFAULT_MONTHS
+    repo: UnitOfWork, described: list[PositionAttributes], today: date, months: int = DEFAULT_MONTHS
 ) -> Bookings:
-    """:func:`bookings` of ``described`` with the assignments in force from ``start`` over
-    ``months`` and :data:`LOOK_AHEAD_MONTHS` more (tonnes planned beyond the window are
-    booked there), read through ``repo``."""
+    """:func:`bookings` of ``described`` from ``today``'s month, with the assignments in
+    force over ``months`` and :data:`LOOK_AHEAD_MONTHS` more (tonnes planned beyond the
+    window are booked there) and the month's actuals up to ``today``, read through ``repo``."""
+    start = Month.of(today)
     assignments = repo.assignments.assignments_in_force(start.range(months + LOOK_AHEAD_MONTHS))
-    return bookings(described, assignments, start, dropped=set(repo.dispositions.disposed()))
+    made = month_actuals(repo.actuals.between(start.first_day, today))
+    return bookings(described, assignments, start, made=made, dropped=set(repo.dispositions.disposed()))
 
 
 def mill_load(store: Store, *, months: int = DEFAULT_MONTHS, today: date | None = None) -> LoadReport:
@@ -146,12 +175,14 @@ def mill_load(store: Store, *, months: int = DEFAULT_MONTHS, today: date | None 
     with store.reading() as repo:
         plant = repo.plant.whole()
         positions = repo.plant.positions(deal_status=DealStatus.ACCEPTED, open_only=True)
-        booked_by = read_bookings(repo, describe(plant, positions), start, months)
+        booked_by = read_bookings(repo, describe(plant, positions), today, months)
     booked: dict[tuple[str, Month], float] = {}
     for b in booked_by.items:
         booked[b.mill_code, b.month] = booked.get((b.mill_code, b.month), 0.0) + b.hours
     cells = {
-        (m.code, month): MillLoad(m.code, month, plant.hours(m, month), booked.get((m.code, month), 0.0))
+        (m.code, month): MillLoad(
+            m.code, month, calendar_hours_left(plant, m, month, today), booked.get((m.code, month), 0.0)
+        )
         for m in plant.mills
         for month in window
     }
@@ -216,11 +247,11 @@ def horizon(plant: Plant, mill: Mill, hours: float, today: date) -> date | None:
     remaining = hours
     for _ in range(HORIZON_LIMIT_MONTHS):
         per_day = plant.hours(mill, month) / month.days
-        days_left = month.days - day + 1
-        if per_day > 0 and remaining <= per_day * days_left:
+        left = calendar_hours_left(plant, mill, month, date(month.year, month.month, day))
+        if per_day > 0 and remaining <= left:
             # a part-day of work still occupies that day (the epsilon absorbs round-off)
             needed = max(1, math.ceil(remaining / per_day - 1e-9))
             return date(month.year, month.month, day) + timedelta(days=needed - 1)
-        remaining -= per_day * days_left
+        remaining -= left
         month, day = month + 1, 1
     return None

@@ -23,10 +23,10 @@ from millplan.solver.problem import REPORTED_TONNES, ROUND_OFF, hours_room, repo
 def carried_locks(
     previous: Assignment | None, eligible: dict[int, Position], open_tonnes: dict[int, float]
 ) -> tuple[dict[int, dict[str, float]], list[str]]:
-    """Locked tonnes by position and mill from the latest revision. Locks of positions no
-    longer eligible (deal no longer accepted, fully produced, moved later) are dropped; a
-    lock holding more than is left to make (production reported since) is cut down to it,
-    in proportion on each mill."""
+    """Locked tonnes by position and mill from the latest revision, less any part of a line
+    already made. Locks of positions no longer eligible (deal no longer accepted, fully
+    produced, moved later) are dropped; a lock holding more than is left to make
+    (production reported since) is cut down to it, in proportion on each mill."""
     locks: dict[int, dict[str, float]] = {}
     refs: dict[int, str] = {}
     notes = []
@@ -36,7 +36,9 @@ def carried_locks(
         if line.position_id not in eligible:
             notes.append(f"lock of {line.position_ref} on {line.mill_code} dropped: the position is no longer eligible")
             continue
-        locks.setdefault(line.position_id, {})[line.mill_code] = line.tonnes
+        if line.tonnes - line.tonnes_made < prioritiser.MIN_TONNES:
+            continue  # made already: a made line is kept as made, not locked again
+        locks.setdefault(line.position_id, {})[line.mill_code] = line.tonnes - line.tonnes_made
         refs[line.position_id] = line.position_ref
     for pid, by_mill in locks.items():
         locked, left = sum(by_mill.values()), open_tonnes[pid]

@@ -27,6 +27,11 @@ DEFAULT_TIME_LIMIT = 5.0
 together; also a what-if's or re-plan's solve): a plan that can be improved for longer
 stops at a gap it reports. Not kept with the revision."""
 
+PROGRESS_HOURS = ("calendar", "actuals")
+"""How a re-plan of the month in progress counts the hours a mill has left (the
+``progress_hours`` option): ``calendar`` — the month's hours pro rata to the days left,
+today included; ``actuals`` — the month's hours less those the month's actuals used."""
+
 NO_PLAN_RETRY = 3
 """A line that finds no plan at all within :data:`DEFAULT_TIME_LIMIT` is solved again for
 up to this many times that limit more (said in a note); then the plan fails, asking for a
@@ -64,6 +69,9 @@ class PlanOptions:
     * ``early_months``: a position may be made at most this many months early.
     * ``stability``: RUB per tonne changed against the last approved revision.
     * ``solver``: ``highs`` or ``cbc``; ``time_limit`` s (``None``: none); ``gap`` %.
+    * ``progress_hours``: for a plan of the month in progress, the hours each mill has
+      left — ``calendar`` (pro rata to the days left) or ``actuals`` (the month's hours
+      less those its actuals used); one of :data:`PROGRESS_HOURS`.
 
     Raises :class:`InvalidInput` naming the option when one is out of range.
     """
@@ -79,6 +87,7 @@ class PlanOptions:
     solver: str = "highs"
     time_limit: float | None = None
     gap: float = 0.0
+    progress_hours: str = "calendar"
 
     @property
     def searches(self) -> bool:
@@ -94,6 +103,8 @@ class PlanOptions:
         for name in ("lateness_penalty", "early_months", "stability", "gap"):
             if getattr(self, name) < 0:
                 raise InvalidInput(f"{name.replace('_', ' ')} must not be negative, not {getattr(self, name)}")
+        if self.progress_hours not in PROGRESS_HOURS:
+            raise InvalidInput(f"progress hours must be {' or '.join(PROGRESS_HOURS)}, not {self.progress_hours!r}")
         if self.gap >= 100:
             raise InvalidInput(f"gap is a percentage below 100, not {self.gap}")
         if self.time_limit is not None and self.time_limit <= 0:
@@ -134,6 +145,7 @@ class PlanOptions:
             "solver": self.solver,
             "time_limit": self.time_limit,
             "gap": self.gap,
+            "progress_hours": self.progress_hours,
         }
 
     @classmethod
@@ -177,6 +189,8 @@ class PlanOptions:
             parts.append(f"time limit {self.time_limit:g} s")
         if self.gap:
             parts.append(f"gap {self.gap:g} %")
+        if self.progress_hours != "calendar":
+            parts.append(f"hours left by {self.progress_hours}")
         return " · ".join(parts)
 
 
@@ -226,6 +240,7 @@ def typed_changes(
     solver: str | None = None,
     time_limit: float | None = None,
     gap: float | None = None,
+    progress_hours: str | None = None,
     clear: bool = False,
 ) -> dict[str, Any]:
     """The options a person typed for a plan (``None``: not given) as changes to the
@@ -242,6 +257,7 @@ def typed_changes(
         "time_limit": time_limit,
         "gap": gap,
         "solver": solver,
+        "progress_hours": progress_hours,
         "lateness_penalty": None if lateness_penalty is None else Decimal(str(lateness_penalty)),
         "stability": None if stability is None else Decimal(str(stability)),
         "min_lot": parse_min_lot(min_lot) if min_lot else None,

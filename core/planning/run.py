@@ -11,7 +11,9 @@ calendar hours (else the mill's nominal fund) less what other months' assignment
 there. Objective, lexicographic (DESIGN.md): most key-account tonnes on time, then most
 marginal income less penalties; manual priority only breaks ties. Lines the product-line
 manager locked are kept, positions he excluded stay out; both carry over from the
-month's latest revision, as do its options.
+month's latest revision, as do its options. A plan of the month in progress plans only
+what is left of it — the hours left from today and the tonnes not yet made — and keeps
+what its mills made as made lines (:mod:`millplan.core.planning.progress`).
 
 A plan runs against one :class:`Deadline` (:mod:`millplan.solver.control`): its time limit holds
 for all its lines and stages together, each line solving in a share of the time left in

@@ -20,13 +20,15 @@ CARRIED_MARK = " ↻"
 
 
 def lines_view(assignment: Assignment) -> TableView:
-    """The assignment's lines, by mill; a position carried over from the closed month
-    before is marked :data:`CARRIED_MARK` (``carried_over`` in every row)."""
+    """The assignment's lines, by mill; ``tonnes_made`` the part of a line's tonnes made in
+    the month (a re-plan of the month in progress keeps it as made); a position carried over
+    from the closed month before is marked :data:`CARRIED_MARK` (``carried_over`` in every row)."""
     columns = (
         Column("mill", _("Mill")),
         Column("position", _("Position")),
         Column("key_account", _("Key")),
         Column("tonnes", _("Tonnes"), "t", True, 1),
+        Column("tonnes_made", _("Made"), "t", True, 1),
         Column("hours", _("Hours"), "h", True, 1),
         Column("marginal_income", _("Marg. inc."), _("k RUB"), True, money=True),
         Column("locked", _("Locked")),
@@ -40,6 +42,7 @@ def lines_view(assignment: Assignment) -> TableView:
             "carried_over": line.position_id in assignment.carried_over,
             "key_account": line.is_key_account,
             "tonnes": line.tonnes,
+            "tonnes_made": line.tonnes_made,
             "hours": line.hours,
             "marginal_income": line.marginal_income / 1000,
             "locked": line.locked,
@@ -139,6 +142,7 @@ def assignment_document(assignment: Assignment) -> dict[str, Any]:
                 "position": line.position_ref,
                 "mill": line.mill_code,
                 "tonnes": round(line.tonnes, 3),
+                "tonnes_made": round(line.tonnes_made, 3),
                 "hours": round(line.hours, 3),
                 "marginal_income_rub": money(line.marginal_income),
                 "key_account": line.is_key_account,

@@ -11,12 +11,14 @@ from millplan.core.views.tables import Column, TableView, json_rows
 
 
 def diff_view(diff: RevisionDiff) -> TableView:
-    """One row per changed position: change, tonnes before and after, mills before and after."""
+    """One row per changed position: change, tonnes before and after, the part of them
+    made in the month (a re-plan of the month in progress), mills before and after."""
     columns = (
         Column("position", _("Position")),
         Column("change", _("Change"), wrap=True),
         Column("tonnes_from", _("From"), "t", True, 1),
         Column("tonnes_to", _("To"), "t", True, 1),
+        Column("tonnes_made", _("Made"), "t", True, 1),
         Column("mills", _("Mills"), wrap=True),
     )
 
@@ -30,6 +32,7 @@ def diff_view(diff: RevisionDiff) -> TableView:
             "change": c.text,
             "tonnes_from": c.tonnes_from,
             "tonnes_to": c.tonnes_to,
+            "tonnes_made": c.tonnes_made,
             "mills": f"{mills(c.mills_from)} → {mills(c.mills_to)}",
         }
         for c in diff.positions
@@ -64,7 +67,8 @@ def mills_view(diff: RevisionDiff) -> TableView:
 
 
 def diff_document(diff: RevisionDiff) -> dict[str, Any]:
-    """The diff as JSON: tonnes in t, by position and by mill (the rows of :func:`mills_view`)."""
+    """The diff as JSON: tonnes in t (``tonnes_made`` the part of ``tonnes_to`` made in the
+    month), by position and by mill (the rows of :func:`mills_view`)."""
     return {
         "month": str(diff.month),
         "product_line": diff.product_line,
@@ -76,6 +80,7 @@ def diff_document(diff: RevisionDiff) -> dict[str, Any]:
                 "change": c.change,
                 "tonnes_from": round(c.tonnes_from, 3),
                 "tonnes_to": round(c.tonnes_to, 3),
+                "tonnes_made": round(c.tonnes_made, 3),
                 "mills_from": {k: round(v, 3) for k, v in c.mills_from.items()},
                 "mills_to": {k: round(v, 3) for k, v in c.mills_to.items()},
                 "month_to": str(c.month_to) if c.month_to else None,

@@ -29,7 +29,8 @@ def load_view(report: LoadReport) -> TableView:
 
 
 def load_document(report: LoadReport) -> dict[str, Any]:
-    """Mill load by month and each mill's load horizon."""
+    """Mill load by month and each mill's load horizon; the current month's
+    ``available_hours`` are those left from today, its ``booked_hours`` what is still to make."""
     return {
         "today": report.today.isoformat(),
         "months": [str(m) for m in report.months],
@@ -41,7 +42,7 @@ def load_document(report: LoadReport) -> dict[str, Any]:
                 "months": [
                     {
                         "month": str(month),
-                        "available_hours": report.cells[mill.code, month].available_hours,
+                        "available_hours": round(report.cells[mill.code, month].available_hours, 3),
                         "booked_hours": round(report.cells[mill.code, month].booked_hours, 3),
                         "load": None
                         if report.cells[mill.code, month].load is None

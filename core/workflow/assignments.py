@@ -15,7 +15,7 @@ from millplan.core.access.permissions import Action, actor_in, require
 from millplan.core.domain.assignment import Assignment, AssignmentState
 from millplan.core.domain.errors import InvalidInput, NotFound, StateError
 from millplan.core.domain.i18n import _
-from millplan.core.domain.months import Month
+from millplan.core.domain.months import Month, plant_today
 from millplan.core.domain.notices import Item
 from millplan.core.domain.numbers import grouped
 from millplan.core.domain.people import Role
@@ -25,6 +25,7 @@ from millplan.core.mail.notify import NewNotification, notify_all, notify_role
 from millplan.core.mail.plan_news import item_lines, notify_changes
 from millplan.core.mail.recipients import managers, person
 from millplan.core.planning.inputs import booked_elsewhere
+from millplan.core.planning.progress import made_so_far
 from millplan.core.planning.run import with_hours
 from millplan.core.workflow.open_items import end_rounds, open_issues, open_objections
 from millplan.solver.prioritiser import MIN_TONNES
@@ -237,10 +238,13 @@ def _refuse_unready(repo: UnitOfWork, revision: Assignment) -> None:
 
 def _refuse_double_booking(repo: UnitOfWork, draft: Assignment) -> None:
     """Raise :class:`StateError` naming the positions whose tonnes in ``draft`` and in other
-    months' assignments add up to more than is left to make."""
+    months' assignments add up to more than is left to make (in the month in progress,
+    ``draft`` holds only what it has not made yet: what was made is off the tonnes left)."""
+    made = made_so_far(repo, draft.month, plant_today())
     here: dict[int, float] = {}
     for line in draft.lines:
         here[line.position_id] = here.get(line.position_id, 0.0) + line.tonnes
+    here = {pid: max(0.0, t - made.get(pid, 0.0)) for pid, t in here.items()}
     current = Month.current()
     elsewhere = booked_elsewhere(repo, current.range(max(draft.month - current, 0) + 13), draft.month)
     over = [

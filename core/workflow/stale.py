@@ -172,7 +172,7 @@ def ledger(
         planned = repo.assignments.approved_positions()
         spans = repo.actuals.made_span()
         described = describe(plant, positions)
-        booked = read_bookings(repo, described, Month.of(today))
+        booked = read_bookings(repo, described, today)
     hours: dict[int, dict[str, float]] = {}
     for b in booked.items:
         held = hours.setdefault(b.position_id, {})

@@ -69,6 +69,7 @@ def test_tonnes_changed_and_moved_to_another_month(approved):
         "change": "moved_month",
         "tonnes_from": 500.0,
         "tonnes_to": 0.0,
+        "tonnes_made": 0.0,
         "mills_from": {"M1": 500.0},
         "mills_to": {},
         "month_to": str(PLAN_MONTH + 1),

@@ -45,8 +45,9 @@ def test_load_table_without_assignment_books_due_tonnes_on_their_best_mill(one_m
     report = load.mill_load(one_mill, today=TODAY)
     assert report.months == tuple(Month(2027, 1).range(6))
     january = report.cells["M1", Month(2027, 1)]
-    assert january.available_hours == 310 and january.booked_hours == pytest.approx(300)
-    assert january.load == pytest.approx(300 / 310)
+    # January is in progress: from the 10th (counted), 22 of its 31 days are left: 220 h.
+    assert january.available_hours == pytest.approx(220) and january.booked_hours == pytest.approx(300)
+    assert january.load == pytest.approx(300 / 220)
     # March has no calendar entry: the nominal 620 h apply; the pending deal books nothing.
     assert report.cells["M1", Month(2027, 3)].available_hours == 620
     assert report.cells["M1", Month(2027, 2)].booked_hours == 0

@@ -65,12 +65,15 @@ def describe(b: Board | None, section: str, row: dict[str, Any] | None, item: An
     if row is None:
         return _("Nothing here for {month} {line}.").format(month=b.month, line=b.product_line)
     if section == "diff":
-        return _("{ref}: {change}, {a} → {b} t").format(
+        said = _("{ref}: {change}, {a} → {b} t").format(
             ref=row["position"],
             change=row["change"],
             a=grouped(row["tonnes_from"], 1),
             b=grouped(row["tonnes_to"], 1),
         )
+        if row["tonnes_made"]:
+            said += " " + _("({made} t of them made)").format(made=grouped(row["tonnes_made"], 1))
+        return said
     if section in ITEMS and item is not None:
         return ITEMS[section](item)
     if section == "positions":
