@@ -1,7 +1,7 @@
 """The load monitor's current month, on the April plant of tests/progress_plant.py: booked
 from its approved plan less what is made, against the hours left from today; each load
 horizon laid from today's remaining hours; and a current month without a plan of its own
-books what is due in it."""
+books what is due in it and no later plan holds."""
 
 from __future__ import annotations
 
@@ -45,20 +45,21 @@ def test_the_current_month_books_its_approved_plan_less_what_is_made(store):
     assert (report.horizons["M1"].until, report.horizons["M2"].until) == (date(2027, 5, 6), date(2027, 5, 16))
 
 
-def test_a_current_month_without_a_plan_books_what_is_due_in_it(store):
+def test_a_current_month_without_a_plan_books_what_is_due_in_it_and_no_plan_holds(store):
     # Only May is planned (on 16 April): it takes April's tonnes, late, on the mills it
     # chose — 1 900 t of D1#1 on M1 and 600 t on M2, 1 100 t of D2#1 on M1 — and leaves
-    # out 100 t of D2#1 and D3#1's 100 t. April is being made all the same.
+    # out 100 t of D2#1 and D3#1's 100 t.
     april_plant(store)
     with today_set(TODAY):
         planning.plan(store, MAY, login="plm", first_horizon=1)
     report = load.mill_load(store, today=TODAY)
-    # All of it is due in April: booked there on the mills May's plan gave it (M1 1 900 +
-    # 1 100 t, M2 600 t), the rest on its best mill (M1: 200 t) — not in May, not slipped
-    assert _cell(report, "M1", APRIL) == (150, 320)
-    assert _cell(report, "M2", APRIL) == (60, 120)
-    assert _cell(report, "M1", MAY) == (300, 0) and _cell(report, "M1", MAY + 1) == (300, 0)
-    assert report.horizons["M1"].booked_hours == pytest.approx(320)
+    # what May's plan holds stays in May, as its assignment says (M1 3 000 t at 10 t/h, M2
+    # 600 t at 5 t/h); what no plan holds and is due now is being made now: 200 t on M1 in
+    # April — not slipped past May, as it was when the current month showed 0 %
+    assert _cell(report, "M1", APRIL) == (150, 20)
+    assert _cell(report, "M2", APRIL) == (60, 0)
+    assert _cell(report, "M1", MAY) == (300, 300) and _cell(report, "M2", MAY) == (120, 120)
+    assert _cell(report, "M1", MAY + 1) == (300, 0)
 
 
 def test_a_later_plan_keeps_what_is_not_due_yet(store):
@@ -73,9 +74,9 @@ def test_a_later_plan_keeps_what_is_not_due_yet(store):
         may = {(l.position_ref, l.mill_code): l.tonnes for l in repo.assignments.assignment(MAY, "L").lines}
     assert may == {("D1#1", "M1"): 1900, ("D1#1", "M2"): 600, ("D2#1", "M1"): 1100}
     report = load.mill_load(store, today=TODAY)
-    # April: D1#1 as May's plan has it (190 h on M1, 120 h on M2) and D3#1, left out, on
-    # M1 (10 h); May: D2#1's 1 100 t (110 h); its 100 t left out slip to June (10 h)
-    assert _cell(report, "M1", APRIL) == (150, 200)
-    assert _cell(report, "M2", APRIL) == (60, 120)
-    assert _cell(report, "M1", MAY) == (300, 110)
+    # April: D3#1, due now and left out by May's plan, on M1 (10 h); May: its plan (D1#1 190 h
+    # and D2#1 110 h on M1, D1#1 120 h on M2); D2#1's 100 t left out, due in May, slip to June
+    assert _cell(report, "M1", APRIL) == (150, 10)
+    assert _cell(report, "M2", APRIL) == (60, 0)
+    assert _cell(report, "M1", MAY) == (300, 300)
     assert _cell(report, "M1", MAY + 1) == (300, 10)
