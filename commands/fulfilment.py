@@ -54,7 +54,7 @@ def actuals_command(
     if not report.lines:
         err.print(_("No product lines yet: import the mill register (millplan import mills FILE)."))
         return
-    for said in (n for l in report.lines for n in notes(l)):
+    for said in dict.fromkeys(n for l in report.lines for n in notes(l)):  # the month's note once, not per line
         out.print(said)
     out.print(_("Plan against actual of {month}").format(month=report.month), style="bold")
     out.print(headline(report))

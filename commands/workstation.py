@@ -40,9 +40,10 @@ def demo(
         err.print(_("Building the demo plant in {folder} …").format(folder=database.parent))
         files = build_demo(store, folder, login=login_of(ctx))
         err.print(
-            _("Imported {mills} and {portfolio}; next month planned.").format(
-                mills=files.mills, portfolio=files.portfolio
-            )
+            _(
+                "Imported {mills} and {portfolio}; this month planned, approved and its actuals to yesterday "
+                "imported; next month planned."
+            ).format(mills=files.mills, portfolio=files.portfolio)
         )
     if open_workstation:
         _workstation(store, login_of(ctx))

@@ -181,6 +181,7 @@ def line_inputs(
     first time (no options kept) gets ``first_horizon`` months unless ``changes`` say."""
     elsewhere = booked_elsewhere(repo, current.range(month - current + 13), month)
     others = [a for a in repo.assignments.assignments_in_force(month.range(MAX_PERIODS)) if a.month != month]
+    dropped = set(repo.dispositions.disposed())
     inputs = []
     for line in lines:
         previous = repo.assignments.assignment(month, line)
@@ -193,7 +194,8 @@ def line_inputs(
         for a in others:
             if a.product_line == line and a.month <= last:
                 for l in a.lines:
-                    booked[l.mill_code, a.month] = booked.get((l.mill_code, a.month), 0.0) + l.hours
+                    if l.position_id not in dropped:  # a cancelled remainder, a closed position: no hours held
+                        booked[l.mill_code, a.month] = booked.get((l.mill_code, a.month), 0.0) + l.hours
         positions = with_carry_over(
             repo,
             repo.plant.positions(deal_status=DealStatus.ACCEPTED, product_line=line, due_by=last, open_only=True),

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 
+from millplan.core.domain.assignment import AssignmentLine
 from millplan.core.domain.errors import Forbidden, InvalidInput, NotFound, StateError
 from millplan.core.domain.months import Month, today_set
 from millplan.core.domain.stale import StaleReason
@@ -194,12 +195,27 @@ def test_a_cancelled_remainder_leaves_the_plan_inputs_and_the_load(plant):
             (inputs,), _elsewhere = line_inputs(repo, repo.plant.whole(), Month(2027, 7), ["L"], Month(2027, 6))
         return {p.ref for p in inputs.positions}
 
+    def july_hours():  # a plan of June, the current month, counts the hours July's plan holds
+        with plant.reading() as repo:
+            options = {"horizon": 2}
+            (inputs,), _elsewhere = line_inputs(
+                repo, repo.plant.whole(), Month(2027, 6), ["L"], Month(2027, 6), options
+            )
+        return inputs.booked.get(("M1", Month(2027, 7)), 0.0)
+
+    with plant.unit_of_work() as repo:  # July's draft gives C#1 another 50 t (5 h) on M1
+        c1 = repo.plant.position("C", 1)
+        line = AssignmentLine(c1.id, c1.ref, "M1", 50.0, 5.0, Decimal(950_000))
+        repo.assignments.save_draft(
+            Month(2027, 7), "L", [line], [], login="t", solver_status="optimal", solver_name="test", solve_seconds=0.0
+        )
     before = hours_on_m1()
-    assert "C#1" in planned_refs()
+    assert "C#1" in planned_refs() and july_hours() == pytest.approx(5.0)
     stale_actions.cancel(plant, ["C#1"], login="plm", reason="x")
-    # C#1 held 27 h on M1: 10 h in the approved June plan and 17 h of its rest
+    # C#1 held 27 h on M1: 10 h in the approved June plan, 5 h in July's draft and 12 h of its rest (120 t)
     assert hours_on_m1() == pytest.approx(before - 27.0)
     assert "C#1" not in planned_refs()
+    assert july_hours() == 0.0  # a plan no longer counts the hours another month's plan gave a cancelled remainder
     stale_actions.restore(plant, ["C#1"], login="plm", reason="x")
     assert hours_on_m1() == pytest.approx(before)
 
