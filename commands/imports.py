@@ -45,11 +45,12 @@ def _report_import(report: ImportReport, as_json: bool) -> None:
                     )
                 )
     for kind, counts in report.counts.items():
-        out.print(
-            _("{kind}: {created} new, {updated} updated, {unchanged} unchanged").format(
-                kind=kind, created=counts.created, updated=counts.updated, unchanged=counts.unchanged
-            )
+        said = _("{kind}: {created} new, {updated} updated, {unchanged} unchanged").format(
+            kind=kind, created=counts.created, updated=counts.updated, unchanged=counts.unchanged
         )
+        if counts.removed:
+            said += _(", {removed} REMOVED").format(removed=counts.removed)
+        out.print(said)
     for line in report.outcome:
         out.print(line, soft_wrap=True)
     for note in report.notes:

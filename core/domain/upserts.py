@@ -22,13 +22,18 @@ class StoredChange:
 
 @dataclass(frozen=True, slots=True)
 class UpsertCounts:
-    """Rows an import created, updated and found unchanged, for one kind of object."""
+    """Rows an import created, updated and found unchanged, for one kind of object, and
+    the stored rows it ``removed`` (an import that replaces whole days: the actuals)."""
 
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    removed: int = 0
 
     def __add__(self, other: UpsertCounts) -> UpsertCounts:
         return UpsertCounts(
-            self.created + other.created, self.updated + other.updated, self.unchanged + other.unchanged
+            self.created + other.created,
+            self.updated + other.updated,
+            self.unchanged + other.unchanged,
+            self.removed + other.removed,
         )

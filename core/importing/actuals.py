@@ -12,14 +12,15 @@ produced tonnes follow at once (opening balance + actuals, ``storage/actuals.py`
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Collection, Iterable
+from dataclasses import replace
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from millplan.core.access.permissions import Action, actor, require
-from millplan.core.domain.actuals import ActualRecord, ActualsWrite
+from millplan.core.domain.actuals import Actual, ActualRecord, ActualsWrite
 from millplan.core.domain.i18n import _, ngettext
 from millplan.core.domain.months import Month, plant_today
 from millplan.core.domain.numbers import grouped
@@ -240,7 +241,9 @@ class _Book:
         self.plant, self.closed, self.today = plant, closed, today
         self.mills = {_key(m.code): m for m in plant.mills}
         self.positions = {(_key(p.deal_number), p.position_no): p for p in positions}
-        self.deals = {deal for deal, _ in self.positions}
+        self.deals: dict[str, list[int]] = {}
+        for deal, number in self.positions:
+            self.deals.setdefault(deal, []).append(number)
         self._cannot: dict[tuple[int, str], str | None] = {}
 
     @classmethod
@@ -261,7 +264,7 @@ class _Book:
         if mill is None:
             known = ", ".join(sorted(m.code for m in self.plant.mills)) or _("none: import the mill register first")
             bad("mill_code", _("is not a mill of the register (known: {known})").format(known=known))
-        position = self._position(table, v, bad)
+        position = self._position(table, record, found)
         if v["day"] > self.today:
             bad("day", _("is after today ({today}): actuals are for days gone by").format(today=self.today))
         if v["tonnes"] < 0:
@@ -284,39 +287,56 @@ class _Book:
             return None, found
         return ActualRecord(v["day"], mill.code, position.id, v["tonnes"]), []
 
-    def _position(self, table: Table, v: dict[str, Any], bad: Callable[[str, str], None]) -> Position | None:
+    def _position(self, table: Table, record: Record, found: list[Problem]) -> Position | None:
         """The row's position, from ``№ сделки`` and ``№ поз.`` or from ``Позиция``
-        (``DEAL#NO``, or the position number beside a deal column)."""
+        (``DEAL#NO``, or the position number beside a deal column). A position not found is
+        a problem of the deal's column when the deal is unknown, else of the position's."""
+        v, row = record.values, record.source
         if {"deal_number", "position_no"} <= table.columns.keys():
-            where, deal, number = "position_no", v.get("deal_number"), v.get("position_no")
+            deal_at, number_at, deal, number = "deal_number", "position_no", v.get("deal_number"), v.get("position_no")
             for key in ("deal_number", "position_no"):
                 if v.get(key) is None:
-                    bad(key, _("is empty; the position needs it"))
+                    found.append(problem_at(table, row, key, _("is empty; the position needs it")))
             if deal is None or number is None:
                 return None
         else:
-            where, text = "position", v.get("position")
+            text = v.get("position")
+            deal_at = number_at = "position"
             deal, _sep, number_text = (text or "").rpartition("#")
             if not deal and v.get("deal_number") and (text or "").isdigit():
-                deal, number_text = v["deal_number"], text
+                deal, number_text, deal_at = v["deal_number"], text, "deal_number"
             try:
                 number = cells.integer(number_text) if deal else None
             except cells.CellError:
                 number = None
             if number is None:
-                bad(
-                    "position",
-                    _("is empty; the column is required")
-                    if text is None
-                    else _("is not a position written DEAL#NO (e.g. С-26/3277#2)"),
+                found.append(
+                    problem_at(
+                        table,
+                        row,
+                        "position",
+                        _("is empty; the column is required")
+                        if text is None
+                        else _("is not a position written DEAL#NO (e.g. С-26/3277#2)"),
+                    )
                 )
                 return None
         position = self.positions.get((_key(deal), number))
         if position is None:
-            if _key(deal) in self.deals:
-                bad(where, _("deal {deal} has no position {number}").format(deal=deal, number=number))
+            numbers = self.deals.get(_key(deal))
+            if numbers:
+                at, why = (
+                    number_at,
+                    _("position {number} of deal {deal} is not in the portfolio (the deal has {numbers})").format(
+                        number=number, deal=deal, numbers=_numbers(numbers)
+                    ),
+                )
             else:
-                bad(where, _("deal {deal} is not in the portfolio: import the portfolio first").format(deal=deal))
+                at, why = (
+                    deal_at,
+                    _("deal {deal} is not in the portfolio: import the portfolio first").format(deal=deal),
+                )
+            found.append(replace(problem_at(table, row, at, why), names_value=True))
         return position
 
     def _cannot_make(self, position: Position, mill: Mill) -> str | None:
@@ -331,6 +351,12 @@ class _Book:
         return self._cannot[key]
 
 
+def _numbers(numbers: list[int]) -> str:
+    """A deal's position numbers in a sentence: ``1, 2, 3``, the first :data:`SHOWN` and ``…``."""
+    ordered = sorted(numbers)
+    return ", ".join(str(n) for n in ordered[:SHOWN]) + (", …" if len(ordered) > SHOWN else "")
+
+
 def positions_of(repo: UnitOfWork, ids: Collection[int]) -> list[Position]:
     """The stored positions of ``ids``: named in the query when few, else read with the
     whole book and picked (a statement may not name tens of thousands)."""
@@ -341,47 +367,66 @@ def positions_of(repo: UnitOfWork, ids: Collection[int]) -> list[Position]:
     return [p for p in repo.plant.positions() if p.id in ids]
 
 
-def _stored(repo: UnitOfWork, records: list[ActualRecord]) -> dict[tuple[date, str, int], float]:
-    """Tonnes stored for the (day, mill) pairs of ``records``, by day, mill and position."""
+def _stored(repo: UnitOfWork, records: list[ActualRecord]) -> dict[tuple[date, str, int], Actual]:
+    """The actuals stored for the (day, mill) pairs of ``records``, by day, mill and position id."""
     if not records:
         return {}
     pairs = {(r.day, r.mill_code) for r in records}
     days = [r.day for r in records]
     return {
-        (a.day, a.mill_code, a.position_id): a.tonnes
+        (a.day, a.mill_code, a.position_id): a
         for a in repo.actuals.between(min(days), max(days))
         if (a.day, a.mill_code) in pairs
     }
 
 
-def _counts(records: list[ActualRecord], stored: dict[tuple[date, str, int], float]) -> UpsertCounts:
-    """Rows by day, mill and position: new, with other tonnes than stored, or the same."""
+def _summed(records: list[ActualRecord]) -> dict[tuple[date, str, int], float]:
+    """Tonnes of ``records`` by day, mill and position id (the shifts added up)."""
     summed: dict[tuple[date, str, int], float] = {}
     for r in records:
         key = (r.day, r.mill_code, r.position_id)
         summed[key] = summed.get(key, 0.0) + r.tonnes
+    return summed
+
+
+def _counts(records: list[ActualRecord], stored: dict[tuple[date, str, int], Actual]) -> UpsertCounts:
+    """Rows by day, mill and position: ``created`` (none was stored), ``removed`` (stored,
+    and the file's day and mill no longer hold it), ``unchanged`` (the same tonnes, in a day
+    and mill the file leaves as they were) and ``updated`` (the rest: other tonnes, or the
+    same tonnes in a day and mill that gained or lost a row), so a changed day never
+    reads as unchanged."""
+    summed = _summed(records)
+    removed = [key for key in stored if key not in summed]
+    changed_pairs = {(d, m) for d, m, _pid in removed}
+    changed_pairs |= {
+        (d, m)
+        for (d, m, pid), t in summed.items()
+        if (d, m, pid) not in stored or abs(stored[d, m, pid].tonnes - t) > 1e-9
+    }
     created = sum(key not in stored for key in summed)
-    unchanged = sum(key in stored and abs(stored[key] - t) < 1e-9 for key, t in summed.items())
-    return UpsertCounts(created, len(summed) - created - unchanged, unchanged)
+    unchanged = sum(key in stored and (key[0], key[1]) not in changed_pairs for key in summed)
+    return UpsertCounts(created, len(summed) - created - unchanged, unchanged, removed=len(removed))
 
 
 def _figures(
     written: ActualsWrite,
     records: list[ActualRecord],
-    stored: dict[tuple[date, str, int], float],
+    stored: dict[tuple[date, str, int], Actual],
     positions: Iterable[Position],
 ) -> dict[str, Any]:
     """What the import stored, as plain data (the JSON report's ``figures``): days and mills
-    replaced, rows read and stored, tonnes of those days and mills before and after, the
-    positions whose produced tonnes changed (t before → after) and those now complete.
+    replaced, rows read and stored, the stored rows the file's rows replaced and those it
+    removed (stored for a day and mill of the file, not in it: day, mill, position, t),
+    tonnes of those days and mills before and after, the positions whose produced tonnes
+    changed (t before → after) and those now complete.
 
     ``positions`` are as read before the import and ``stored`` the actuals the import
     replaced: a position's produced tonnes after it are those before, less its replaced
     actuals, plus the file's (produced = opening balance + actuals, and only the actuals of
     the file's days and mills changed)."""
     delta: dict[int, float] = {}
-    for (_day, _mill, pid), tonnes in stored.items():
-        delta[pid] = delta.get(pid, 0.0) - tonnes
+    for actual in stored.values():
+        delta[actual.position_id] = delta.get(actual.position_id, 0.0) - actual.tonnes
     for r in records:
         delta[r.position_id] = delta.get(r.position_id, 0.0) + r.tonnes
     changed, complete = [], []
@@ -391,12 +436,21 @@ def _figures(
             changed.append({"position": p.ref, "before": round(p.tonnes_produced, 3), "after": round(after, 3)})
         if after >= p.tonnes_ordered > p.tonnes_produced:
             complete.append(p.ref)
+    summed = _summed(records)
+    removed = sorted(
+        (a for key, a in stored.items() if key not in summed), key=lambda a: (a.day, a.mill_code, a.position_ref)
+    )
     return {
         "days": [d.isoformat() for d in written.days],
         "mills": list(written.mills),
         "rows": len(records),
         "stored_rows": written.written,
-        "replaced_rows": written.replaced,
+        "replaced_rows": written.replaced - len(removed),
+        "removed_rows": len(removed),
+        "removed": [
+            {"day": a.day.isoformat(), "mill": a.mill_code, "position": a.position_ref, "tonnes": round(a.tonnes, 3)}
+            for a in removed
+        ],
         "tonnes_before": round(written.tonnes_before, 3),
         "tonnes_after": round(written.tonnes_after, 3),
         "produced_changed": changed,
@@ -422,12 +476,18 @@ def _outcome(figures: dict[str, Any]) -> list[str]:
             rows=figures["rows"],
             stored=figures["stored_rows"],
         ),
-        _("tonnes of those days and mills: {before} t before, {after} t now ({replaced} stored rows replaced)").format(
+        _(
+            "tonnes of those days and mills: {before} t before, {after} t now; stored rows: {replaced} replaced "
+            "by the file's, {removed} removed"
+        ).format(
             before=grouped(figures["tonnes_before"], 1),
             after=grouped(figures["tonnes_after"], 1),
             replaced=figures["replaced_rows"],
+            removed=figures["removed_rows"],
         ),
     ]
+    if figures["removed"]:
+        said.append(_removed_sentence(figures["removed"]))
     changed = figures["produced_changed"]
     if changed:
         which = ", ".join(
@@ -445,6 +505,24 @@ def _outcome(figures: dict[str, Any]) -> list[str]:
             _("{count} positions now complete (produced ≥ ordered): {which}").format(count=len(complete), which=which)
         )
     return said
+
+
+def _removed_sentence(removed: list[dict[str, Any]]) -> str:
+    """The stored rows an import removed, by day × mill: the first :data:`SHOWN` named with
+    their tonnes, and why they went."""
+    by_pair: dict[tuple[str, str], list[str]] = {}
+    for row in removed[:SHOWN]:
+        by_pair.setdefault((row["day"], row["mill"]), []).append(f"{row['position']} {grouped(row['tonnes'], 1)} t")
+    which = "; ".join(f"{day} {mill}: {', '.join(rows)}" for (day, mill), rows in by_pair.items())
+    if len(removed) > SHOWN:
+        which += " " + _("and {count} more").format(count=len(removed) - SHOWN)
+    return ngettext(
+        "REMOVED {count} stored row not in the file (a file replaces the whole day of each mill it holds, "
+        "every shift): {which}",
+        "REMOVED {count} stored rows not in the file (a file replaces the whole day of each mill it holds, "
+        "every shift): {which}",
+        len(removed),
+    ).format(count=len(removed), which=which)
 
 
 def _totals_notes(table: Table, reading: Reading, good: list[Record] | None) -> list[str]:

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 
 from millplan.core.domain.errors import MillplanError
+from millplan.core.domain.field_text import value_text
 
 
 @dataclass(frozen=True, slots=True)
 class Problem:
     """One bad cell or row: file, sheet, Excel row number, column letter and header, the
     value found and why it cannot be taken. ``row``/``column`` are ``None`` for a
-    problem of the whole sheet (a missing column)."""
+    problem of the whole sheet (a missing column). ``names_value``: the why names the
+    value itself (``deal С-26/0000 is not in the portfolio``), so it is not put before it."""
 
     file: str
     sheet: str | None
@@ -21,6 +25,7 @@ class Problem:
     header: str | None
     value: object
     why: str
+    names_value: bool = False
 
     def __str__(self) -> str:
         place = [self.file]
@@ -31,9 +36,9 @@ class Problem:
         if self.column:
             place.append(f"column {self.column}" + (f" '{self.header}'" if self.header else ""))
         where = ", ".join(place)
-        if self.value is not None and self.value != "":
-            return f"{where}: {self.value!r} {self.why}"
-        return f"{where}: {self.why}"  # an empty cell, or a header: the why says it all
+        if self.value is not None and self.value != "" and not self.names_value:
+            return f"{where}: {shown(self.value)} {self.why}"
+        return f"{where}: {self.why}"  # an empty cell, a header, or a why naming the value: the why says it all
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -45,6 +50,19 @@ class Problem:
             "value": None if self.value is None else str(self.value),
             "why": self.why,
         }
+
+
+def shown(value: object) -> str:
+    """A cell's value as the plant reads it: a number as written, without trailing zeros
+    (``Decimal('-5.000')`` → ``-5``, ``1234.5`` → ``1 234.5``), a date ``YYYY-MM-DD``, text
+    in quotes (``'пять'``)."""
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        return value_text(value)
+    if isinstance(value, datetime) and value.time() == datetime.min.time():
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return repr(value)
 
 
 class ImportRejected(MillplanError):

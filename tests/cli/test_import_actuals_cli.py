@@ -39,7 +39,8 @@ def test_the_text_report_says_days_mills_tonnes_and_the_columns_not_used(db, sha
     assert f"actuals: {len(rows)} new, 0 updated, 0 unchanged" in out
     assert f"4 days (2026-12-01 – 2026-12-04), 8 mills: {len(rows)} rows read, {len(rows)} stored" in out
     total = f"{sum(t for *_, t in rows):,.1f}".replace(",", " ")
-    assert f"0.0 t before, {total} t now (0 stored rows replaced)" in out
+    assert f"0.0 t before, {total} t now; stored rows: 0 replaced by the file's, 0 removed" in out
+    assert "REMOVED" not in out
     assert f"produced tonnes changed on {len(by_position(rows))} positions" in out
     err = " ".join(result.stderr.split())
     assert "actuals: sheet 'Факт производства', header row 4; 5 of 9 columns read" in err
@@ -98,3 +99,20 @@ def test_import_fields_lists_the_actuals_columns():
     text = " ".join(result.stdout.split())
     for header in ("Дата", "Агрегат", "№ сделки", "№ поз.", "Позиция", "Произведено, т"):
         assert header in text
+
+
+def test_a_day_imported_again_with_one_shift_says_it_removed_the_other_rows(db, shared_data, tmp_path):
+    refs = list(
+        dict.fromkeys(ref for _, mill, ref, _ in mes_rows(shared_data / "actuals-2026-12.csv") if mill == "ТПЦ8-102")
+    )
+    day = date(2026, 12, 3)
+    first = [(day, "ТПЦ8-102", refs[0], 50.0), (day, "ТПЦ8-102", refs[1], 188.8)]
+    assert run(db, "import", "actuals", str(write_mes(tmp_path / "day.csv", first))).exit_code == 0
+
+    result = run(db, "import", "actuals", str(write_mes(tmp_path / "shift.csv", first[:1])))
+
+    assert result.exit_code == 0, result.stderr
+    out = " ".join(result.stdout.split()).replace("\u00a0", " ")
+    assert "actuals: 0 new, 1 updated, 0 unchanged, 1 REMOVED" in out
+    assert "REMOVED 1 stored row not in the file (a file replaces the whole day of each mill it holds" in out
+    assert f"2026-12-03 ТПЦ8-102: {refs[1]} 188.8 t" in out

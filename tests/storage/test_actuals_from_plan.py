@@ -55,7 +55,8 @@ def test_a_plans_actuals_are_stored_and_a_day_imported_again_replaces_its_rows(s
     kept = [r for r in rows if not (r[0] in days[4:6] and r[1] == "M1")]
     assert stored_actuals(store) == pytest.approx(summed(kept + again))
     replaced = [r for r in rows if r[0] in days[4:6] and r[1] == "M1"]
-    assert second.figures["replaced_rows"] == len(summed(replaced))
+    assert second.figures["replaced_rows"] + second.figures["removed_rows"] == len(summed(replaced))
+    assert second.figures["removed_rows"] == len(set(summed(replaced)) - set(summed(again)))
     assert second.figures["tonnes_before"] == pytest.approx(sum(t for *_, t in replaced))
     assert second.figures["tonnes_after"] == pytest.approx(sum(t for *_, t in again))
     assert produced(store)["D1#1"] == pytest.approx(by_position(kept + again).get("D1#1", 0.0))

@@ -133,11 +133,13 @@ def test_every_bad_row_is_named_and_nothing_is_written(book_store, shared_data, 
     assert {row for row, _ in found} == set(range(3, 16))
     assert all(p.file == str(path) and p.sheet == "bad" for p in found.values())
     assert "is not a mill of the register" in found[3, "B"].why
-    assert f"deal {deal} has no position 99" in found[4, "C"].why
+    assert f"position 99 of deal {deal} is not in the portfolio (the deal has 1" in found[4, "C"].why
     assert "deal Х-00/0000 is not in the portfolio" in found[5, "C"].why
     assert f"cannot make position {seamless.ref}: product line ТБД, not БШТ" in found[6, "B"].why
     assert "is after today (2026-12-05)" in found[7, "A"].why
     assert "is negative" in found[8, "D"].why
+    assert "row 8, column D 'Факт, т': -5 is negative" in str(caught.value)
+    assert "row 5, column C 'Позиция': deal Х-00/0000 is not in the portfolio" in str(caught.value)
     assert "is empty; the column is required" in found[9, "A"].why
     assert found[9, "A"].header == "Дата"
     assert "is empty; the column is required" in found[10, "B"].why
@@ -214,3 +216,84 @@ def test_a_workbook_named_csv_is_refused_as_such(book_store, shared_data, tmp_pa
 
     with pytest.raises(ImportRejected, match="is an Excel workbook, not a CSV file"):
         import_actuals(book_store, renamed, login="planner")
+
+
+def _deal_and_number_workbook(path, rows):
+    """A one-header workbook naming positions in two columns, D '№ сделки' and E '№ поз.'."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Дата", "Агрегат", "Смена", "№ сделки", "№ поз.", "Произведено, т"])
+    for row in rows:
+        sheet.append(list(row))
+    book.save(path)
+    return path
+
+
+def test_an_unknown_deal_is_told_in_the_deal_column_and_an_unknown_position_in_the_position_column(
+    book_store, shared_data, tmp_path
+):
+    ref = next(ref for _, mill, ref, _ in mes_rows(shared_data / "actuals-2026-12.csv") if mill == "ТПЦ8-102")
+    deal, number = ref.split("#")
+    with book_store.reading() as repo:
+        numbers = sorted(p.position_no for p in repo.plant.positions() if p.deal_number == deal)
+    path = _deal_and_number_workbook(
+        tmp_path / "two-columns.xlsx",
+        [
+            (date(2026, 12, 1), "ТПЦ8-102", 1, deal, int(number), 10.0),  # row 2: good
+            (date(2026, 12, 1), "ТПЦ8-102", 1, "С-26/0000", 2, 5.0),  # row 3: no such deal
+            (date(2026, 12, 1), "ТПЦ8-102", 1, deal, 99, 5.0),  # row 4: the deal has no position 99
+            (date(2026, 12, 1), "ТПЦ8-102", 2, deal, int(number), -5.0),  # row 5: negative
+        ],
+    )
+
+    with pytest.raises(ImportRejected) as caught:
+        import_actuals(book_store, path, login="planner")
+
+    found = {(p.row, p.column): p for p in caught.value.problems}
+    assert set(found) == {(3, "D"), (4, "E"), (5, "F")}
+    text = str(caught.value)
+    assert "row 3, column D '№ сделки': deal С-26/0000 is not in the portfolio: import the portfolio first" in text
+    shown = ", ".join(map(str, numbers))
+    assert (
+        f"row 4, column E '№ поз.': position 99 of deal {deal} is not in the portfolio (the deal has {shown})" in text
+    )
+    assert "row 5, column F 'Произведено, т': -5 is negative" in text
+    assert found[3, "D"].value == "С-26/0000"  # the JSON still holds the cell's value
+    assert stored_actuals(book_store) == {}
+
+
+def test_a_day_imported_again_with_fewer_rows_says_which_stored_rows_it_removed(book_store, shared_data, tmp_path):
+    refs = list(
+        dict.fromkeys(ref for _, mill, ref, _ in mes_rows(shared_data / "actuals-2026-12.csv") if mill == "ТПЦ8-102")
+    )
+    kept, lost = refs[0], refs[1]
+    day, other = date(2026, 12, 1), date(2026, 12, 2)
+    both = [(day, "ТПЦ8-102", kept, 10.0), (day, "ТПЦ8-102", lost, 188.8), (other, "ТПЦ8-102", kept, 7.0)]
+    import_actuals(book_store, write_mes(tmp_path / "both.csv", both), login="planner")
+
+    report = import_actuals(book_store, write_mes(tmp_path / "one-shift.csv", [both[0], both[2]]), login="planner")
+
+    counts = report.counts["actuals"]
+    # the changed day reads as changed: its remaining row updated, the other removed; the other day unchanged
+    assert (counts.created, counts.updated, counts.unchanged, counts.removed) == (0, 1, 1, 1)
+    figures = report.figures
+    assert (figures["replaced_rows"], figures["removed_rows"]) == (2, 1)
+    assert figures["removed"] == [{"day": "2026-12-01", "mill": "ТПЦ8-102", "position": lost, "tonnes": 188.8}]
+    said = " ".join(report.outcome)
+    assert "stored rows: 2 replaced by the file's, 1 removed" in said
+    assert "REMOVED 1 stored row not in the file" in said
+    assert f"2026-12-01 ТПЦ8-102: {lost} 188.8 t" in said
+    assert stored_actuals(book_store) == pytest.approx({(day, "ТПЦ8-102", kept): 10.0, (other, "ТПЦ8-102", kept): 7.0})
+
+
+def test_the_same_file_again_is_unchanged_and_removes_nothing(book_store, shared_data):
+    csv_file = shared_data / "actuals-2026-12.csv"
+    import_actuals(book_store, csv_file, login="planner")
+
+    report = import_actuals(book_store, csv_file, login="planner")
+
+    counts = report.counts["actuals"]
+    assert (counts.created, counts.updated, counts.removed) == (0, 0, 0)
+    assert counts.unchanged == len(summed(mes_rows(csv_file)))
+    assert report.figures["removed"] == []
+    assert "REMOVED" not in " ".join(report.outcome)
