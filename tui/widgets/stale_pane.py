@@ -185,6 +185,8 @@ class StalePane(Vertical):
         if done is None:
             return
         told = _(" · told {who}").format(who=", ".join(done.told)) if done.told else ""
+        if done.stale:
+            told += _(" · re-plan {keys}").format(keys=", ".join(done.stale))
         self.notify(
             _("{action}: {refs}{told}").format(
                 action=done.disposition.value, refs=", ".join(p.ref for p in done.positions), told=told
