@@ -168,8 +168,9 @@ def positions(
     view = attributes_view(described)
     render(view, limit=None if deal else 60)
     for row in view.rows[: None if deal else 60]:
-        if row["no_mill_reason"]:
-            out.print(f"{row['position']}: {row['no_mill_reason']}", soft_wrap=False)
+        for note in (row["disposed"], row["no_mill_reason"]):
+            if note:
+                out.print(f"{row['position']}: {note}", soft_wrap=False)
 
 
 @handled

@@ -114,7 +114,7 @@ def stale_extend(
 ) -> None:
     """Give a new requested month, noting the client's confirmation."""
     done = stale_actions.extend(
-        store_of(ctx), targets, month_of(to), login=login_of(ctx), reason=reason, confirmation=confirmation
+        store_of(ctx), targets, month_of(to, "--to"), login=login_of(ctx), reason=reason, confirmation=confirmation
     )
     _done(done, as_json)
 
