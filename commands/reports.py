@@ -98,7 +98,7 @@ def promise_command(
         missing = [flag for flag, value in typed.items() if value is None]
         if missing:
             raise InvalidInput(_("give a deal number, or a position with {flags}").format(flags=" ".join(missing)))
-        store, wanted = store_of(ctx), month_of(requested) if requested else None
+        store, wanted = store_of(ctx), month_of(requested, "--requested") if requested else None
         answer = solving(
             lambda: promise.promise_position(
                 store,
