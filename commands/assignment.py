@@ -115,7 +115,7 @@ def assignment_lock(
             raise InvalidInput(
                 _("--mill and --in go together: the mill and the month to hold {ref} in").format(ref=position)
             )
-        when = month_of(in_month)
+        when = month_of(in_month, "--in")
         _edit(
             lambda s, m, l: plan_options.set_month_lock(
                 s, m, l, position, login=login_of(ctx), mill=mill, lock_month=when, tonnes=tonnes
@@ -152,7 +152,7 @@ def assignment_unlock(
 ) -> None:
     """Unlock a position's lines in the draft, or with --months its month locks."""
     if months or in_month:
-        when = month_of(in_month) if in_month else None
+        when = month_of(in_month, "--in") if in_month else None
         _edit(
             lambda s, m, l: plan_options.set_month_lock(s, m, l, position, login=login_of(ctx), lock_month=when),
             ctx,

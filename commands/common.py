@@ -98,12 +98,13 @@ def _typed(ctx: typer.Context) -> str:
     return " ".join(words)
 
 
-def month_of(text: str) -> Month:
-    """The month ``--month`` names (``YYYY-MM``); :class:`InvalidInput` when it names none."""
+def month_of(text: str, option: str = "--month") -> Month:
+    """The month the command-line ``option`` names (``YYYY-MM``); :class:`InvalidInput`
+    naming ``option`` when it names none."""
     try:
         return Month.parse(text)
     except ValueError as exc:
-        raise InvalidInput(f"--month: {exc}") from None
+        raise InvalidInput(f"{option}: {exc}") from None
 
 
 def optional_month(text: str | None) -> Month | None:

@@ -98,7 +98,7 @@ def promise_command(
         missing = [flag for flag, value in typed.items() if value is None]
         if missing:
             raise InvalidInput(_("give a deal number, or a position with {flags}").format(flags=" ".join(missing)))
-        store, wanted = store_of(ctx), month_of(requested) if requested else None
+        store, wanted = store_of(ctx), month_of(requested, "--requested") if requested else None
         answer = solving(
             lambda: promise.promise_position(
                 store,
@@ -168,8 +168,9 @@ def positions(
     view = attributes_view(described)
     render(view, limit=None if deal else 60)
     for row in view.rows[: None if deal else 60]:
-        if row["no_mill_reason"]:
-            out.print(f"{row['position']}: {row['no_mill_reason']}", soft_wrap=False)
+        for note in (row["disposed"], row["no_mill_reason"]):
+            if note:
+                out.print(f"{row['position']}: {note}", soft_wrap=False)
 
 
 @handled

@@ -14,6 +14,8 @@ from millplan.core.views.stale import (
     SORT_KEYS,
     disposal_document,
     disposal_view,
+    disposed_document,
+    disposed_view,
     limits_document,
     limits_view,
     stale_document,
@@ -42,10 +44,22 @@ def stale_command(
     reasons: list[StaleReason] = typer.Option([], "--reason", help="Only positions stale for this reason."),
     sort: str | None = typer.Option(None, "--sort", help="Sort by column: " + ", ".join(SORT_KEYS) + "."),
     descending: bool = typer.Option(False, "--desc", help="Sort descending."),
+    disposed: bool = typer.Option(
+        False, "--disposed", help="Instead: the cancelled and closed positions (what restore brings back)."
+    ),
     as_json: bool = JsonOption,
 ) -> None:
     """Stale positions: overdue, never planned, idle, or no mill can make them — with what they hold."""
     if ctx.invoked_subcommand is not None:
+        return
+    if disposed:
+        gone = stale.disposed(store_of(ctx), customer=customer, manager=manager, line=line, key_account=key)
+        if as_json:
+            emit(disposed_document(gone))
+        elif not gone:
+            err.print(_("No position is cancelled or closed."))
+        else:
+            render(disposed_view(gone))
         return
     found = stale.ledger(store_of(ctx), customer=customer, manager=manager, line=line, key_account=key, reasons=reasons)
     if as_json:
@@ -63,6 +77,8 @@ def _done(done: Disposal, as_json: bool) -> None:
     render(disposal_view(done))
     if done.told:
         err.print(_("told: {logins}").format(logins=", ".join(done.told)))
+    if done.stale:
+        err.print(_("marked stale, re-plan before approval: {keys}").format(keys=", ".join(done.stale)))
 
 
 def _batch(act: Callable[..., Disposal], doc: str) -> Callable[..., None]:
@@ -98,7 +114,7 @@ def stale_extend(
 ) -> None:
     """Give a new requested month, noting the client's confirmation."""
     done = stale_actions.extend(
-        store_of(ctx), targets, month_of(to), login=login_of(ctx), reason=reason, confirmation=confirmation
+        store_of(ctx), targets, month_of(to, "--to"), login=login_of(ctx), reason=reason, confirmation=confirmation
     )
     _done(done, as_json)
 

@@ -167,6 +167,37 @@ class AssignmentReads:
             latest.setdefault((row.month, row.product_line), row)
         return [self._load(row) for row in latest.values()]
 
+    def latest_holding(self, position_ids: Sequence[int], since: Month) -> dict[tuple[Month, str], set[int]]:
+        """For each (month, line) of ``since`` or later whose latest revision is not approved
+        and has lines of some of ``position_ids``: those position ids."""
+        latest = (
+            select(AssignmentRow.month, AssignmentRow.product_line, sa.func.max(AssignmentRow.revision).label("rev"))
+            .where(AssignmentRow.month >= str(since))
+            .group_by(AssignmentRow.month, AssignmentRow.product_line)
+            .subquery()
+        )
+        rows = self.session.exec(
+            select(AssignmentRow.month, AssignmentRow.product_line, AssignmentLineRow.position_id)
+            .join(
+                latest,
+                sa.and_(
+                    AssignmentRow.month == latest.c.month,
+                    AssignmentRow.product_line == latest.c.product_line,
+                    AssignmentRow.revision == latest.c.rev,
+                ),
+            )
+            .join(AssignmentLineRow, AssignmentLineRow.assignment_id == AssignmentRow.id)
+            .where(
+                AssignmentRow.state != AssignmentState.APPROVED.value,
+                AssignmentLineRow.position_id.in_(list(position_ids)),
+            )
+            .distinct()
+        ).all()
+        found: dict[tuple[Month, str], set[int]] = {}
+        for month, line, position_id in rows:
+            found.setdefault((Month.parse(month), line), set()).add(position_id)
+        return found
+
     def check_unchanged(self, month: Month, product_line: str, seen: tuple[int, int] | None) -> None:
         """Raise :class:`ChangedMeanwhile` unless the latest revision of (month, line) is the
         one read as ``seen`` — ``(id, version)``, or ``None`` for none at all."""

@@ -6,13 +6,14 @@ mills M1 (grades 20, 09Г2С, 10 t/h) and M2 (grade 20, 5 t/h), as tests/plants.
 pos    customer    tonnes   requested      accepted / else            stale for
 =====  ==========  =======  =============  =========================  ==================
 A#1    Key Co      100      2027-03        2027-05-01                 overdue
-B#1    Other Co    200      2027-07        2027-01-01, never planned  unplanned
+B#1    Other Co    200      2027-06        2027-01-01, never planned  unplanned
 C#1    Other Co    300      2027-07        2027-05-01, planned 06,    idle
                                            30 t made on 2027-04-01
 D#1    Other Co     50      2027-07        2027-05-01, OD 400         no_mill
 E#1    Other Co     80      2027-07        2027-06-01                 (not stale)
 F#1    Key Co       60      2027-01        2026-12-01, OD 400         overdue, unplanned, no_mill
 G#1    Other Co     70      2027-01        pending                    (not accepted)
+H#1    Other Co     90      2027-08        2027-01-01, never planned  (not stale: not due yet)
 =====  ==========  =======  =============  =========================  ==================
 
 Every deal is sold by Иванов А. С. (login ``ivanov``) but B's, sold by Петров П. П. (``petrov``).
@@ -55,15 +56,17 @@ def stale_plant(store: Store) -> None:
             _deal("E", "Other Co", date(2027, 6, 1)),
             _deal("F", "Key Co", date(2026, 12, 1)),
             _deal("G", "Other Co", None),
+            _deal("H", "Other Co", date(2027, 1, 1)),
         ],
         positions=[
             position("A", 1, "20", 100, 50_000, requested_month="2027-03"),
-            position("B", 1, "20", 200, 50_000, requested_month="2027-07"),
+            position("B", 1, "20", 200, 50_000, requested_month="2027-06"),
             position("C", 1, "20", 300, 50_000, requested_month="2027-07"),
             position("D", 1, "20", 50, 50_000, requested_month="2027-07", od_mm=400.0),
             position("E", 1, "20", 80, 50_000, requested_month="2027-07"),
             position("F", 1, "20", 60, 50_000, requested_month="2027-01", od_mm=400.0),
             position("G", 1, "20", 70, 50_000, requested_month="2027-01"),
+            position("H", 1, "20", 90, 50_000, requested_month="2027-08"),
         ],
     )
     staff(store)

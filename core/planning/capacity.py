@@ -19,7 +19,7 @@ from millplan.storage.store import Store
 from millplan.storage.unit_of_work import UnitOfWork
 
 STALE_KIND = "stale"
-"""Notification kind of a revision a change of a mill's hours made stale."""
+"""Notification kind of a revision a change made stale (a mill's hours, a cancelled or closed position)."""
 
 
 @dataclass(frozen=True)
@@ -83,22 +83,30 @@ def mark_stale(
             )
     stale: list[Assignment] = []
     for (month, line), changes in sorted(reasons.items()):
-        marked = repo.assignments.mark_stale(
-            month, line, f"{'; '.join(changes)} by {person(repo, login)} ({why})", login
-        )
-        for revision in marked:
-            notify_role(
-                repo,
-                Role.LINE_MANAGER,
-                line=line,
-                event=f"{revision.key} stale v{revision.version}",
-                kind=STALE_KIND,
-                subject=_("{key} is stale: re-plan it").format(key=revision.key),
-                body=_(
-                    "{changes} by {who} ({why}): the {key} revision cannot be submitted or approved until re-planned."
-                ).format(who=person(repo, login), changes="; ".join(changes), why=why, key=revision.key),
-                object_key=revision.key,
-                by=login,
-            )
-        stale += marked
+        stale += mark_and_tell(repo, month, line, changes, login, why)
     return stale
+
+
+def mark_and_tell(
+    repo: UnitOfWork, month: Month, line: str, changes: Iterable[str], login: str, why: str
+) -> list[Assignment]:
+    """Mark the unapproved latest revision of (``month``, ``line``) stale (if any) for the
+    ``changes`` (short sentences) ``login`` made and ``why``, and tell the line's product-line
+    managers (not ``login`` himself) it must be re-planned. Returns the revisions marked."""
+    changed = "; ".join(changes)
+    marked = repo.assignments.mark_stale(month, line, f"{changed} by {person(repo, login)} ({why})", login)
+    for revision in marked:
+        notify_role(
+            repo,
+            Role.LINE_MANAGER,
+            line=line,
+            event=f"{revision.key} stale v{revision.version}",
+            kind=STALE_KIND,
+            subject=_("{key} is stale: re-plan it").format(key=revision.key),
+            body=_(
+                "{changes} by {who} ({why}): the {key} revision cannot be submitted or approved until re-planned."
+            ).format(who=person(repo, login), changes=changed, why=why, key=revision.key),
+            object_key=revision.key,
+            by=login,
+        )
+    return marked

@@ -6,7 +6,8 @@ from typing import Any
 
 from millplan.core.domain.assignment import Assignment
 from millplan.core.domain.i18n import _
-from millplan.core.domain.portfolio import DealStatus
+from millplan.core.domain.numbers import grouped
+from millplan.core.domain.portfolio import DealStatus, Position
 from millplan.core.planning.attributes import PositionAttributes, describe
 from millplan.core.views.assignment import short_reason
 from millplan.core.views.tables import Column, TableView, money
@@ -48,6 +49,8 @@ def attributes_document(attrs: PositionAttributes) -> dict[str, Any]:
         "standard": p.standard,
         "tonnes_ordered": p.tonnes_ordered,
         "tonnes_remaining": p.remaining_tonnes,
+        "tonnes_cancelled": p.tonnes_cancelled,
+        "completed": p.completed,
         "requested_month": str(p.requested_month),
         "manual_priority": p.manual_priority,
         "high_mill_load": attrs.high_mill_load,
@@ -68,8 +71,9 @@ def attributes_document(attrs: PositionAttributes) -> dict[str, Any]:
 def attributes_view(described: list[PositionAttributes]) -> TableView:
     """One row per position: key flag, tonnes left, best mill with t/h, unit marginal
     income (RUB/t) and per mill-hour (RUB/h), high-load flag, other compatible mills.
-    A position no mill can make carries the reason in ``no_mill_reason`` (too long for a
-    cell: the fronts show it under the table)."""
+    A position no mill can make carries the reason in ``no_mill_reason``, a cancelled
+    remainder or a position closed as complete says so in ``disposed`` (too long for a
+    cell: the fronts show both under the table)."""
     columns = (
         Column("position", _("Position")),
         Column("key_account", _("Key")),
@@ -97,9 +101,21 @@ def attributes_view(described: list[PositionAttributes]) -> TableView:
                 "high_load": a.high_mill_load,
                 "other": ", ".join(o.mill.code for o in a.options[1:]),
                 "no_mill_reason": None if best else a.no_mill_reason,
+                "disposed": _disposed(a.position),
             }
         )
     return TableView(_("Positions"), columns, tuple(rows))
+
+
+def _disposed(p: Position) -> str | None:
+    """What the stale-deal ledger did to ``p``, if anything: closed, or its remainder cancelled."""
+    if p.completed:
+        return _("closed as complete (millplan stale restore brings it back)")
+    if p.tonnes_cancelled > 0:
+        return _("remainder of {tonnes} t cancelled (millplan stale restore brings it back)").format(
+            tonnes=grouped(p.tonnes_cancelled)
+        )
+    return None
 
 
 def positions_view(assignment: Assignment, mine: frozenset[str] = frozenset()) -> TableView:

@@ -7,10 +7,11 @@ from typing import Any
 
 from millplan.core.domain.errors import InvalidInput
 from millplan.core.domain.i18n import _
+from millplan.core.domain.months import plant_clock
 from millplan.core.domain.portfolio import Position
 from millplan.core.domain.stale import StaleLimits
 from millplan.core.views.tables import Column, TableView, iso, money
-from millplan.core.workflow.stale import Ledger, StalePosition
+from millplan.core.workflow.stale import DisposedPosition, Ledger, StalePosition
 from millplan.core.workflow.stale_actions import Disposal
 
 
@@ -154,6 +155,71 @@ def _position_document(s: StalePosition) -> dict[str, Any]:
     }
 
 
+STATE_WORDS = {"cancelled": _("cancelled"), "closed": _("closed")}
+"""A disposed position's state as people read it."""
+
+
+def _disposed_row(d: DisposedPosition) -> dict[str, Any]:
+    p, done = d.position, d.disposed
+    return {
+        "key": p.ref,
+        "position": p.ref,
+        "state": STATE_WORDS[d.state],
+        "tonnes_cancelled": done.tonnes_cancelled,
+        "tonnes_made": p.tonnes_produced,
+        "at": plant_clock(done.at) if done.at else None,
+        "by": done.by,
+        "customer": p.customer,
+    }
+
+
+def disposed_view(rows: tuple[DisposedPosition, ...]) -> TableView:
+    """The cancelled and closed positions (``millplan stale --disposed``, the pane's
+    "cancelled/closed" filter): state, tonnes cancelled and made (t), when (plant time)
+    and by whom — what ``restore`` brings back. Fits 80 columns."""
+    columns = (
+        Column("position", _("Position"), width=13),
+        Column("state", _("State")),
+        Column("tonnes_cancelled", _("Canc."), "t", True),
+        Column("tonnes_made", _("Made"), "t", True),
+        Column("at", _("When")),
+        Column("by", _("By")),
+        Column("customer", _("Customer"), wrap=True, width=12),
+    )
+    return TableView(
+        _("Cancelled or closed: {count} (millplan stale restore POS --reason … brings one back)").format(
+            count=len(rows)
+        ),
+        columns,
+        tuple(_disposed_row(d) for d in rows),
+    )
+
+
+def disposed_document(rows: tuple[DisposedPosition, ...]) -> dict[str, Any]:
+    """``millplan stale --disposed --json``: ``positions``, each with ``position``, ``deal``,
+    ``customer``, ``sales_manager``, ``product_line``, ``state`` (``cancelled``/``closed``),
+    ``tonnes_cancelled`` and ``tonnes_made`` (t), ``completed_at`` and ``at`` (ISO UTC or
+    null: when closed, when the last cancel or close was done) and ``by`` (login or null)."""
+    return {
+        "positions": [
+            {
+                "position": d.position.ref,
+                "deal": d.position.deal_number,
+                "customer": d.position.customer,
+                "sales_manager": d.position.sales_manager,
+                "product_line": d.position.product_line,
+                "state": d.state,
+                "tonnes_cancelled": round(d.disposed.tonnes_cancelled, 3),
+                "tonnes_made": round(d.position.tonnes_produced, 3),
+                "completed_at": iso(d.disposed.completed_at),
+                "at": iso(d.disposed.at),
+                "by": d.disposed.by,
+            }
+            for d in rows
+        ]
+    }
+
+
 def limits_document(limits: StaleLimits) -> dict[str, int]:
     """The limits for JSON: ``months_overdue``, ``accepted_days``, ``idle_days``."""
     return {
@@ -206,13 +272,15 @@ def _state(p: Position) -> dict[str, Any]:
 
 def disposal_document(done: Disposal) -> dict[str, Any]:
     """What a batch did: ``action``, ``reason``, ``confirmation``, ``positions`` as they are
-    now, ``told`` (logins notified)."""
+    now, ``told`` (logins notified), ``stale_revisions`` (``YYYY-MM/LINE/rN`` marked stale:
+    they planned a position now cancelled or closed and must be re-planned)."""
     return {
         "action": done.disposition.value,
         "reason": done.reason,
         "confirmation": done.confirmation,
         "positions": [_state(p) for p in done.positions],
         "told": list(done.told),
+        "stale_revisions": list(done.stale),
     }
 
 

@@ -248,10 +248,24 @@ def _refuse_double_booking(repo: UnitOfWork, draft: Assignment) -> None:
     current = Month.current()
     elsewhere = booked_elsewhere(repo, current.range(max(draft.month - current, 0) + 13), draft.month)
     over = [
-        p.ref
+        p
         for p in repo.plant.positions(ids=here)
         if here[p.id] + elsewhere.get(p.id, 0.0) > p.remaining_tonnes + MIN_TONNES
     ]
+    disposed = [p for p in over if p.completed or p.tonnes_cancelled > 0]
+    if disposed:
+        said = "; ".join(
+            (_("{ref} was closed as complete") if p.completed else _("{ref}'s remainder was cancelled")).format(
+                ref=p.ref
+            )
+            for p in disposed
+        )
+        raise StateError(
+            _("{said}: nothing of it is left to make — re-run the prioritiser for {month} {line} first").format(
+                said=said, month=draft.month, line=draft.product_line
+            )
+        )
+    over = [p.ref for p in over]
     if over:
         raise StateError(
             f"{', '.join(over)} would be made twice: other months' assignments already hold their tonnes; "

@@ -6,8 +6,9 @@ each of these that holds (all are listed):
 
 * ``overdue`` — its requested month is more than ``months_overdue`` months before the
   current one;
-* ``unplanned`` — its deal was accepted more than ``accepted_days`` days ago and no approved
-  revision of any month has a line of it;
+* ``unplanned`` — it is due (its requested month is the current one or earlier), its deal
+  was accepted more than ``accepted_days`` days ago, and no approved revision of any month
+  has a line of it;
 * ``idle`` — production started (an actual exists) and nothing was made for it for
   ``idle_days`` days or more;
 * ``no_mill`` — no mill can make it (the planner's compatibility rule,
@@ -25,12 +26,16 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from millplan.core.access.permissions import Action, actor_in, require
+from millplan.core.domain.errors import NotFound
+from millplan.core.domain.i18n import _
 from millplan.core.domain.months import Month, plant_today
+from millplan.core.domain.plant import Plant
 from millplan.core.domain.portfolio import DealStatus, Position
 from millplan.core.domain.stale import (
     ACCEPTED_DAYS_KEY,
     IDLE_DAYS_KEY,
     MONTHS_OVERDUE_KEY,
+    Disposed,
     StaleLimits,
     StaleReason,
 )
@@ -138,7 +143,8 @@ def reasons_of(
     found = []
     if Month.of(today) - position.requested_month > limits.months_overdue:
         found.append(StaleReason.OVERDUE)
-    if accepted_at is not None and not planned and (today - accepted_at.date()).days > limits.accepted_days:
+    due = position.requested_month <= Month.of(today)
+    if due and accepted_at is not None and not planned and (today - accepted_at.date()).days > limits.accepted_days:
         found.append(StaleReason.UNPLANNED)
     if last_made is not None and (today - last_made).days >= limits.idle_days:
         found.append(StaleReason.IDLE)
@@ -162,11 +168,13 @@ def ledger(
     ``customer`` and ``manager`` match a part of the name (case aside), ``line`` the product
     line exactly, ``key_account`` the customer's flag, ``reasons`` keep positions stale for
     any of them, ``text`` a part of the customer, the sales manager or the position's
-    reference. Read in one transaction."""
+    reference. Read in one transaction. Raises :class:`NotFound` for a ``line`` the plant
+    does not have (the message names the known lines)."""
     today = today or plant_today()
     with store.reading() as repo:
         stale_limits = limits_in(repo)
         plant = repo.plant.whole()
+        _check_line(plant, line)
         positions = repo.plant.positions(deal_status=DealStatus.ACCEPTED, open_only=True)
         accepted = {number: at for number, (_status, at, _by) in repo.plant.deal_states().items()}
         planned = repo.assignments.approved_positions()
@@ -210,6 +218,53 @@ def ledger(
             )
         )
     return Ledger(today, stale_limits, tuple(rows))
+
+
+@dataclass(frozen=True)
+class DisposedPosition:
+    """A position the ledger's actions took out of the book: its remainder cancelled or the
+    position closed as complete (``disposed``: tonnes cancelled, when closed, and the last
+    ``stale_cancel``/``stale_close`` audit entry's time and login) — what ``restore`` undoes."""
+
+    position: Position
+    disposed: Disposed
+
+    @property
+    def state(self) -> str:
+        """``closed`` (closed as complete) or ``cancelled`` (its remainder cancelled)."""
+        return "closed" if self.disposed.completed_at is not None else "cancelled"
+
+
+def disposed(
+    store: Store,
+    *,
+    customer: str | None = None,
+    manager: str | None = None,
+    line: str | None = None,
+    key_account: bool | None = None,
+    text: str | None = None,
+) -> tuple[DisposedPosition, ...]:
+    """The cancelled and closed positions, by deal and position number, filtered as the
+    ledger is (:func:`ledger`). Raises :class:`NotFound` for an unknown ``line``."""
+    with store.reading() as repo:
+        _check_line(repo.plant.whole(), line)
+        found = repo.dispositions.disposed()
+        positions = repo.plant.positions(ids=list(found)) if found else []
+    return tuple(
+        DisposedPosition(p, found[p.id])
+        for p in sorted(positions, key=lambda p: (p.deal_number, p.position_no))
+        if _kept(p, (), customer, manager, line, key_account, (), text)
+    )
+
+
+def _check_line(plant: Plant, line: str | None) -> None:
+    """Raise :class:`NotFound` for a product line the plant does not have."""
+    if line is not None and line not in plant.product_lines:
+        raise NotFound(
+            _("product line {line} is not in the plant (known: {known})").format(
+                line=line, known=", ".join(plant.product_lines) or _("none")
+            )
+        )
 
 
 def _kept(

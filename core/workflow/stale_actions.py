@@ -28,6 +28,7 @@ from millplan.core.domain.portfolio import Position, parse_position_ref
 from millplan.core.domain.stale import Disposition
 from millplan.core.mail.notify import NewNotification, notify_all
 from millplan.core.mail.recipients import managers, person
+from millplan.core.planning.capacity import mark_and_tell
 from millplan.storage.store import Store
 from millplan.storage.unit_of_work import UnitOfWork
 
@@ -49,13 +50,15 @@ def parse_priority(text: str) -> int | None:
 @dataclass(frozen=True)
 class Disposal:
     """One batch done: ``disposition`` with ``reason`` on ``positions`` (as they are now),
-    the client's ``confirmation`` of an extension, and the logins told."""
+    the client's ``confirmation`` of an extension, the logins told, and the revisions
+    (``YYYY-MM/LINE/rN``) marked stale because they plan a cancelled or closed position."""
 
     disposition: Disposition
     reason: str
     positions: tuple[Position, ...]
     told: tuple[str, ...]
     confirmation: str | None = None
+    stale: tuple[str, ...] = ()
 
 
 def extend(
@@ -140,8 +143,9 @@ def dispose(
             values = _values(p, disposition, to_month, priority)
             repo.dispositions.apply(p.id, disposition, values, login, reason, noted)
         after = tuple(repo.plant.positions(ids=[p.id for p in positions]))
+        stale = _mark_plans(repo, disposition, positions, login, reason)
         told = _tell(repo, disposition, positions, after, login, reason, noted)
-        return Disposal(disposition, reason, after, told, noted["confirmation"] if noted else None)
+        return Disposal(disposition, reason, after, told, noted["confirmation"] if noted else None, stale)
 
 
 def _resolve(repo: UnitOfWork, disposition: Disposition, targets: Sequence[str]) -> list[Position]:
@@ -191,6 +195,27 @@ def _values(p: Position, disposition: Disposition, to_month: Month | None, prior
     if disposition is Disposition.CLOSE:
         return {"completed_at": datetime.now(UTC)}
     return {"tonnes_cancelled": 0.0, "completed_at": None}
+
+
+def _mark_plans(
+    repo: UnitOfWork, disposition: Disposition, positions: list[Position], login: str, reason: str
+) -> tuple[str, ...]:
+    """After a cancel or a close: mark stale every unapproved latest revision of the current
+    month or later that plans some of ``positions`` (it must be re-planned without them),
+    telling the line's managers; the keys of the revisions marked."""
+    if disposition not in (Disposition.CANCEL, Disposition.CLOSE):
+        return ()
+    by_id = {p.id: p for p in positions}
+    marked = []
+    for (month, line), ids in sorted(repo.assignments.latest_holding(list(by_id), Month.current()).items()):
+        refs = ", ".join(sorted(by_id[i].ref for i in ids))
+        change = (
+            _("re-plan: {refs}'s remainder was cancelled")
+            if disposition is Disposition.CANCEL
+            else _("re-plan: {refs} was closed as complete")
+        ).format(refs=refs)
+        marked += [a.key for a in mark_and_tell(repo, month, line, [change], login, reason)]
+    return tuple(marked)
 
 
 def _item(disposition: Disposition, before: Position, after: Position) -> str:

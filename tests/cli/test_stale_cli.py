@@ -115,3 +115,53 @@ def test_settings_are_shown_and_changed_by_a_line_manager_not_a_sales_manager(db
     changed = run(db, "stale", "settings", "--months", "6", "--json")
     assert json.loads(changed.stdout)["months_overdue"] == 6
     assert "A#1" not in run(db, "stale").stdout
+
+
+def test_disposed_lists_cancelled_and_closed_positions_whole_at_80_columns(db):
+    assert run(db, "stale", "cancel", "A#1", "--reason", "x").exit_code == 0
+    assert run(db, "stale", "close", "C#1", "--reason", "y").exit_code == 0
+    document = json.loads(run(db, "stale", "--disposed", "--json").stdout)
+    assert [(p["position"], p["state"], p["tonnes_cancelled"], p["by"]) for p in document["positions"]] == [
+        ("A#1", "cancelled", 100.0, "plm"),
+        ("C#1", "closed", 0.0, "plm"),
+    ]
+    assert document["positions"][1]["completed_at"] and document["positions"][0]["at"]
+    shown = CliRunner().invoke(
+        cli.app, ["--db", db, "--today", TODAY.isoformat(), "stale", "--disposed"], env={"COLUMNS": "80"}
+    )
+    assert shown.exit_code == 0, shown.stderr
+    for header in ("Position", "State", "Canc., t", "Made, t", "When", "By", "Customer"):
+        assert header in shown.stdout
+    assert "A#1" in shown.stdout and "cancelled" in shown.stdout and "restore" in shown.stdout
+    assert max(len(line) for line in shown.stdout.splitlines()) <= 80
+    assert run(db, "stale", "restore", "A#1", "--reason", "z").exit_code == 0
+    assert [p["position"] for p in json.loads(run(db, "stale", "--disposed", "--json").stdout)["positions"]] == ["C#1"]
+
+
+def test_nothing_disposed_says_so(db):
+    result = run(db, "stale", "--disposed")
+    assert result.exit_code == 0 and "No position is cancelled or closed." in result.stderr
+
+
+@pytest.mark.parametrize("extra", [(), ("--disposed",)])
+def test_an_unknown_line_is_an_error_naming_the_known_lines(db, extra):
+    result = run(db, "stale", "--line", "ZZZ", *extra)
+    assert result.exit_code != 0
+    assert "product line ZZZ is not in the plant (known: L)" in result.stderr
+
+
+def test_a_bad_month_to_extend_to_names_the_to_option(db):
+    result = run(db, "stale", "extend", "A#1", "--to", "2027-13", "--reason", "x")
+    assert result.exit_code == ExitCode.USAGE and "--to:" in result.stderr and "--month" not in result.stderr
+
+
+def test_positions_show_a_cancelled_remainder_and_a_closed_position(db):
+    assert run(db, "stale", "cancel", "A#1", "--reason", "x").exit_code == 0
+    assert run(db, "stale", "close", "C#1", "--reason", "y").exit_code == 0
+    shown = run(db, "positions")
+    assert shown.exit_code == 0, shown.stderr
+    assert "A#1: remainder of 100 t cancelled" in shown.stdout and "C#1: closed as complete" in shown.stdout
+    rows = {p["position"]: p for p in json.loads(run(db, "positions", "--json").stdout)}
+    assert (rows["A#1"]["tonnes_cancelled"], rows["A#1"]["completed"]) == (100.0, False)
+    assert (rows["C#1"]["tonnes_cancelled"], rows["C#1"]["completed"]) == (0.0, True)
+    assert (rows["B#1"]["tonnes_cancelled"], rows["B#1"]["completed"]) == (0.0, False)

@@ -4,6 +4,7 @@ all-or-nothing batch, and a cancelled remainder leaving the plan's inputs and th
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -62,7 +63,22 @@ def test_filters_keep_what_they_name(plant):
     assert set(reasons(plant, reasons=[R.NO_MILL])) == {"D#1", "F#1"}
     assert set(reasons(plant, customer="key")) == {"A#1", "F#1"}
     assert set(reasons(plant, text="C#")) == {"C#1"}
-    assert reasons(plant, line="K") == {}
+    assert set(reasons(plant, line="L")) == {"A#1", "B#1", "C#1", "D#1", "F#1"}
+
+
+@pytest.mark.parametrize("listing", [stale.ledger, stale.disposed])
+def test_an_unknown_line_is_refused_naming_the_known_ones(plant, listing):
+    with pytest.raises(NotFound, match=r"product line ZZZ is not in the plant \(known: L\)"):
+        listing(plant, line="ZZZ")
+
+
+def test_a_position_not_due_yet_is_never_unplanned(plant):
+    # H#1 (requested 2027-08) and B#1 (2027-06) were both accepted 165 days ago and never planned
+    assert "H#1" not in reasons(plant) and reasons(plant)["B#1"] == (R.UNPLANNED,)
+    stale_actions.extend(plant, ["B#1"], Month(2027, 7), login="plm", reason="client asked")
+    assert "B#1" not in reasons(plant)  # due next month: not unplanned yet
+    with today_set(date(2027, 8, 1)):
+        assert reasons(plant)["H#1"] == (R.UNPLANNED,)  # due now
 
 
 def test_changed_limits_change_the_ledger_and_are_audited(plant):

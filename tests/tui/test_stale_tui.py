@@ -50,7 +50,7 @@ async def test_reason_filter_text_filter_and_sort(plant):
         await settle(pilot)
         assert keys(table) == ["A#1", "F#1"]
         assert "reason: overdue" in text_of(app, "#stale-status")
-        for _ in range(4):  # unplanned, idle, no mill, any
+        for _ in range(5):  # unplanned, idle, no mill, cancelled/closed, any
             await pilot.press("r")
         await settle(pilot)
         await pilot.press("o")  # MI at stake, highest first; none (no mill) last
@@ -111,3 +111,45 @@ async def test_priority_then_close_and_restore_on_keys(plant):
     with plant.reading() as repo:
         a = repo.plant.position("A", 1)
     assert a.manual_priority == 2 and a.completed
+
+
+async def test_r_steps_to_the_cancelled_and_closed_positions_where_u_restores(plant):
+    app = MillplanApp(plant, "plm")
+    async with app.run_test(size=SIZE) as pilot:
+        table = await open_stale(pilot)
+        await pilot.press("x", *"client left", "enter")  # cancel A#1
+        await settle(pilot)
+        for _ in range(5):  # overdue, unplanned, idle, no mill, cancelled/closed
+            await pilot.press("r")
+        await settle(pilot)
+        assert keys(table) == ["A#1"]
+        assert "1 cancelled or closed" in text_of(app, "#stale-status")
+        detail = text_of(app, "#stale-detail")
+        assert "cancelled on" in detail and "by plm" in detail and "100 t cancelled" in detail
+        shown = set(footer_keys(app))
+        assert "u" in shown and not {"x", "e", "p", "c"} & shown
+        await pilot.press("u", *"client is back", "enter")
+        await settle(pilot)
+        assert keys(table) == []
+        await pilot.press("r")  # back to the whole ledger
+        await settle(pilot)
+        assert "A#1" in keys(table)
+    with plant.reading() as repo:
+        assert repo.plant.position("A", 1).tonnes_cancelled == 0.0
+
+
+async def test_a_new_sort_or_filter_puts_the_cursor_on_the_first_row(plant):
+    app = MillplanApp(plant, "plm")
+    async with app.run_test(size=SIZE) as pilot:
+        table = await open_stale(pilot)
+        table.move_cursor(row=table.row_count - 1)  # F#1, the last row
+        await pilot.pause()
+        assert table.selected["key"] == "F#1"
+        await pilot.press("o")  # MI at stake, highest first: C#1 on top
+        await pilot.pause()
+        assert table.cursor_row == 0 and table.selected["key"] == "C#1"
+        table.move_cursor(row=table.row_count - 1)
+        await pilot.pause()
+        await pilot.press("r")  # overdue: A#1, F#1
+        await settle(pilot)
+        assert table.cursor_row == 0 and table.selected["key"] == "A#1"

@@ -15,12 +15,12 @@ from textual.widgets import DataTable, Input, Static
 from millplan.core.access.permissions import Action
 from millplan.core.domain.errors import InvalidInput
 from millplan.core.domain.i18n import _
-from millplan.core.domain.months import Month
+from millplan.core.domain.months import Month, plant_clock
 from millplan.core.domain.numbers import grouped
 from millplan.core.domain.stale import StaleReason
-from millplan.core.views.stale import stale_view
+from millplan.core.views.stale import STATE_WORDS, disposed_view, stale_view
 from millplan.core.workflow import stale, stale_actions
-from millplan.core.workflow.stale import Ledger, StalePosition
+from millplan.core.workflow.stale import DisposedPosition, Ledger, StalePosition
 from millplan.core.workflow.stale_actions import Disposal
 from millplan.tui.messages import StoreChanged
 from millplan.tui.screens.dialogs import FormScreen, ReasonScreen
@@ -32,19 +32,29 @@ figures, ascending for names."""
 
 DESCENDING = {"margin_at_stake", "tonnes_left", "months_overdue", "age_days", "hours"}
 
+DISPOSED = "disposed"
+"""The last step of ``r``: instead of the ledger, the cancelled and closed positions (what ``u`` restores)."""
+
+FILTERS: tuple[StaleReason | str | None, ...] = (None, *StaleReason, DISPOSED)
+"""What ``r`` steps through: any reason, each reason, then the cancelled and closed positions."""
+
 
 class LedgerRead(Message):
-    """The ledger was read again (with the pane's filters)."""
+    """The ledger was read again (with the pane's filters); ``disposed``: instead, the
+    cancelled and closed positions were read (``ledger`` is then ``None``)."""
 
-    def __init__(self, ledger: Ledger) -> None:
+    def __init__(self, ledger: Ledger | None, disposed: tuple[DisposedPosition, ...] = ()) -> None:
         super().__init__()
         self.ledger = ledger
+        self.disposed = disposed
 
 
 class StalePane(Vertical):
-    """The ledger; a text filter (``/``, Enter applies), the reason filter (``r``) and the
-    sort (``o``); on the highlighted position: cancel (``x``), extend (``e``), priority
-    (``p``), close as complete (``c``), restore (``u``), each with a reason."""
+    """The ledger; a text filter (``/``, Enter applies), the reason filter (``r``, its last
+    step lists the cancelled and closed positions instead) and the sort (``o``); on the
+    highlighted position: cancel (``x``), extend (``e``), priority (``p``), close as
+    complete (``c``), restore (``u``), each with a reason. A new sort or filter puts the
+    cursor on the first row."""
 
     BINDINGS = [
         Binding("x", "cancel", _("Cancel"), id="stale.cancel"),
@@ -60,10 +70,12 @@ class StalePane(Vertical):
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.ledger: Ledger | None = None
-        self.rows: dict[str, StalePosition] = {}
-        self.reason: StaleReason | None = None
+        self.disposed: tuple[DisposedPosition, ...] | None = None
+        self.rows: dict[str, StalePosition | DisposedPosition] = {}
+        self.reason: StaleReason | str | None = None
         self.sort: str | None = None
         self.text = ""
+        self._to_top = False
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder=_("/ filter: customer, manager, position — Enter"), id="stale-filter")
@@ -78,29 +90,48 @@ class StalePane(Vertical):
         self._read(self.text, self.reason)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="stale")
-    def _read(self, text: str, reason: StaleReason | None) -> None:
+    def _read(self, text: str, reason: StaleReason | str | None) -> None:
+        if reason == DISPOSED:
+            self.post_message(LedgerRead(None, stale.disposed(self.app.store, text=text or None)))
+            return
         found = stale.ledger(self.app.store, text=text or None, reasons=[reason] if reason else ())
         self.post_message(LedgerRead(found))
 
     @on(LedgerRead)
     def _show(self, message: LedgerRead) -> None:
         self.ledger = message.ledger
-        self.rows = {row.position.ref: row for row in message.ledger.rows}
+        self.disposed = None if message.ledger is not None else message.disposed
+        rows = message.ledger.rows if message.ledger is not None else message.disposed
+        self.rows = {row.position.ref: row for row in rows}
         self._show_ledger()
 
     def _show_ledger(self) -> None:
-        if self.ledger is None:
-            return
-        self.query_one(ViewTable).show(stale_view(self.ledger, self.sort, self.sort in DESCENDING, wide=True))
-        self.query_one("#stale-status", Static).update(
-            _("{count} stale · reason: {reason} · sort: {sort} (r, o)").format(
-                count=len(self.ledger.rows),
-                reason=self.reason.words if self.reason else _("any"),
-                sort=self.sort or _("deal"),
+        table = self.query_one(ViewTable)
+        status = self.query_one("#stale-status", Static)
+        if self.disposed is not None:
+            table.show(disposed_view(self.disposed))
+            status.update(
+                _("{count} cancelled or closed · u restores · r: next filter").format(count=len(self.disposed))
             )
-        )
-        if not self.ledger.rows:
-            self.query_one("#stale-detail", Static).update(_("No position is stale."))
+            empty = _("No position is cancelled or closed.")
+        elif self.ledger is not None:
+            table.show(stale_view(self.ledger, self.sort, self.sort in DESCENDING, wide=True))
+            status.update(
+                _("{count} stale · reason: {reason} · sort: {sort} (r, o)").format(
+                    count=len(self.ledger.rows),
+                    reason=self.reason.words if isinstance(self.reason, StaleReason) else _("any"),
+                    sort=self.sort or _("deal"),
+                )
+            )
+            empty = _("No position is stale.")
+        else:
+            return
+        if self._to_top:  # a new sort or filter: back to the first row
+            self._to_top = False
+            table.move_cursor(row=0, column=0)
+            table.scroll_home(animate=False)
+        if not self.rows:
+            self.query_one("#stale-detail", Static).update(empty)
         self._describe()
 
     @on(DataTable.RowHighlighted)
@@ -108,6 +139,9 @@ class StalePane(Vertical):
         self.refresh_bindings()  # the actions depend on the highlighted position's line
         row = self._selected()
         if row is None:
+            return
+        if isinstance(row, DisposedPosition):
+            self.query_one("#stale-detail", Static).update(_describe_disposed(row))
             return
         p = row.position
         hours = ", ".join(f"{code} {grouped(h)} h" for code, h in sorted(row.mill_hours.items())) or _("none")
@@ -137,7 +171,7 @@ class StalePane(Vertical):
         ]
         self.query_one("#stale-detail", Static).update("\n".join(lines))
 
-    def _selected(self) -> StalePosition | None:
+    def _selected(self) -> StalePosition | DisposedPosition | None:
         row = self.query_one(ViewTable).selected
         return self.rows.get(row["key"]) if row else None
 
@@ -149,18 +183,21 @@ class StalePane(Vertical):
     @on(Input.Submitted, "#stale-filter")
     def _filtered(self, event: Input.Submitted) -> None:
         self.text = event.value.strip()
+        self._to_top = True
         self.query_one(ViewTable).focus()
         self.reload()
 
     def action_reason(self) -> None:
-        """The next reason filter: any, overdue, unplanned, idle, no mill, any…"""
-        cycle = [None, *StaleReason]
-        self.reason = cycle[(cycle.index(self.reason) + 1) % len(cycle)]
+        """The next filter (:data:`FILTERS`): any, overdue, unplanned, idle, no mill,
+        cancelled/closed, any…"""
+        self.reason = FILTERS[(FILTERS.index(self.reason) + 1) % len(FILTERS)]
+        self._to_top = True
         self.reload()
 
     def action_sort(self) -> None:
         """The next sort column (:data:`SORTS`)."""
         self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
+        self._to_top = True
         self._show_ledger()
 
     # -- actions -------------------------------------------------------------------------
@@ -169,10 +206,12 @@ class StalePane(Vertical):
         """The actions show only on a position of a line the user manages (core checks again)."""
         if action in ("cancel", "extend", "priority", "close", "restore"):
             row = self._selected()
+            if isinstance(row, DisposedPosition) and action != "restore":
+                return False  # a cancelled or closed position can only be restored
             return row is not None and self.app.actor.may(Action.DISPOSE_STALE, line=row.position.product_line)
         return True
 
-    def _target(self) -> StalePosition | None:
+    def _target(self) -> StalePosition | DisposedPosition | None:
         """The highlighted position if the user may act on it; else core's refusal is shown."""
         row = self._selected()
         if row is None:
@@ -185,6 +224,8 @@ class StalePane(Vertical):
         if done is None:
             return
         told = _(" · told {who}").format(who=", ".join(done.told)) if done.told else ""
+        if done.stale:
+            told += _(" · re-plan {keys}").format(keys=", ".join(done.stale))
         self.notify(
             _("{action}: {refs}{told}").format(
                 action=done.disposition.value, refs=", ".join(p.ref for p in done.positions), told=told
@@ -279,3 +320,24 @@ class StalePane(Vertical):
             ],
             act,
         )
+
+
+def _describe_disposed(row: DisposedPosition) -> str:
+    """The detail lines of a cancelled or closed position."""
+    p, done = row.position, row.disposed
+    when = _(" on {at} by {who}").format(at=plant_clock(done.at), who=done.by) if done.at else ""
+    return "\n".join(
+        [
+            _("{ref} · {customer} · manager {manager} · line {line}").format(
+                ref=p.ref, customer=p.customer, manager=p.sales_manager, line=p.product_line
+            ),
+            _("{state}{when} · {cancelled} t cancelled, {made} t made of {ordered} t").format(
+                state=STATE_WORDS[row.state],
+                when=when,
+                cancelled=grouped(done.tonnes_cancelled),
+                made=grouped(p.tonnes_produced),
+                ordered=grouped(p.tonnes_ordered),
+            ),
+            _("u restores it (its remainder is to make again)"),
+        ]
+    )
