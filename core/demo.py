@@ -224,8 +224,8 @@ _LINE_ECONOMICS = {
 }
 BOOK_MONTHS = 3.2
 """The order book holds this many months of every mill's nominal hours."""
-_MONTH_WEIGHTS = {-1: 0.10, 0: 0.25, 1: 0.30, 2: 0.20, 3: 0.15}
-"""Share of deals by requested month relative to today's: a few overdue, most soon."""
+_MONTH_WEIGHTS = {-4: 0.03, -1: 0.07, 0: 0.25, 1: 0.30, 2: 0.20, 3: 0.15}
+"""Share of deals by requested month relative to today's: a few long overdue (stale), some overdue, most soon."""
 _MANAGERS = (
     "Иванов А. С.",
     "Петрова Е. В.",
@@ -303,8 +303,8 @@ def generate(
     folder: Path, positions: int, *, mills: int = len(MILLS), today: date | None = None, seed: int = 7
 ) -> PlantFiles:
     """Write ``mills.xlsx`` and ``portfolio.xlsx`` for a plant of ``positions`` positions
-    and ``mills`` mills into ``folder``; requested months lie from one month back to
-    three ahead of ``today``'s month. Deterministic for a given seed and date."""
+    and ``mills`` mills into ``folder``; requested months lie from four months back
+    (a few, for the stale-deal ledger) to three ahead of ``today``'s month. Deterministic for a given seed and date."""
     rng = random.Random(seed)
     today = today or plant_today()
     start = Month.of(today)
