@@ -65,6 +65,15 @@ def test_close_json_and_status_json(db, monkeypatch):
     assert "by planner" in table.stdout and "(incomplete)" in table.stdout and "4–6 " in table.stdout
 
 
+def test_planning_the_next_month_while_the_month_is_in_progress_gives_no_close_advice(db, monkeypatch):
+    act_as(monkeypatch, "plm")
+    during = f"{PLAN_MONTH}-15"
+    planned = CliRunner().invoke(app, ["--db", db, "--today", during, "plan", "--month", str(NEXT_MONTH), "--json"])
+    assert planned.exit_code == 0, planned.stderr
+    assert json.loads(planned.stdout)["warnings"] == []
+    assert "warning:" not in planned.stderr and "month close" not in planned.stderr
+
+
 def test_a_sales_manager_may_not_close(db, monkeypatch):
     act_as(monkeypatch, "ivanov")
     refused = run(db, "month", "close", str(PLAN_MONTH), "--incomplete", "--reason", "x")

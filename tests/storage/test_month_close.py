@@ -6,6 +6,8 @@ after an unclosed one warns."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from millplan.core.domain.actuals import ActualRecord
@@ -185,6 +187,15 @@ def test_without_the_close_the_next_plan_warns_and_leaves_the_later_request_out(
     assert plan_document([outcome])["warnings"] == outcome.warnings
     assert outcome.assignment.carried_over == frozenset()
     assert produced["D1#1"] not in {l.position_id for l in outcome.assignment.lines}
+
+
+def test_planning_the_next_month_while_the_month_is_in_progress_does_not_warn(store, produced):
+    with today_set(PLAN_MONTH.first_day + timedelta(days=14)):  # PLAN_MONTH cannot close yet: no advice to
+        [outcome] = planning.plan(store, NEXT_MONTH, login="plm", first_horizon=1)
+    assert outcome.warnings == []
+    with after_month():  # once it is over, the same plan warns
+        [outcome] = planning.plan(store, NEXT_MONTH, login="plm", first_horizon=1)
+    assert [w.split(":")[0] for w in outcome.warnings] == [f"{PLAN_MONTH} is not closed for L"]
 
 
 def test_a_carried_over_key_position_short_of_the_next_month_gets_its_conflict(store, produced):
