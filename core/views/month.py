@@ -65,12 +65,12 @@ def closes_document(closed: list[LineClosed]) -> dict[str, Any]:
 
 
 def status_view(month: Month, statuses: list[LineStatus]) -> TableView:
-    """Each product line's ``month``: approved revision, closed by whom (and when), days
-    without actuals."""
+    """Each product line's ``month``: approved revision, closed by whom and when (with the
+    reason when it closed incomplete), days without actuals."""
     columns = (
         Column("line", _("Line")),
         Column("approved", _("Approved")),
-        Column("closed", _("Closed")),
+        Column("closed", _("Closed"), wrap=True),
         Column("missing", _("Days without actuals"), wrap=True),
     )
     rows = tuple(
@@ -90,7 +90,7 @@ def _status_text(close: MonthClose | None) -> str:
     if close is None:
         return _("open")
     text = _("by {who} at {at}").format(who=close.closed_by, at=plant_clock(close.closed_at))
-    return text + (" " + _("(incomplete)") if close.incomplete else "")
+    return text + (" " + _("(incomplete: {reason})").format(reason=close.reason) if close.incomplete else "")
 
 
 def status_document(month: Month, statuses: list[LineStatus]) -> dict[str, Any]:
