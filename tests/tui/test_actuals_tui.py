@@ -1,6 +1,7 @@
 """The plan-vs-actual pane through the pilot at 80×24 on tests/fulfilment_plant.py: key 5
 shows it; the month in progress charts the highlighted mill cumulatively, any other month
-every mill as bars; ``s`` steps through chart, positions, hours and carry-over; ``[ ]``
+every mill as bars; ``s`` steps through chart, to date, positions, hours and carry-over,
+each table whole at 80 columns; ``[ ]``
 change month and say when there is nothing approved."""
 
 from __future__ import annotations
@@ -18,6 +19,12 @@ from millplan.tui.widgets.view_table import ViewTable
 from tests.fulfilment_plant import planned_month
 from tests.plants import PLAN_MONTH
 from tests.tui.pilot import SIZE, settle, text_of
+
+
+def _whole(table: ViewTable) -> bool:
+    """The table is on screen and every column fits its width at 80 columns: nothing to
+    scroll sideways to, no column cut at the edge."""
+    return table.region.width > 0 and table.virtual_size.width <= table.scrollable_content_region.width
 
 
 @pytest.fixture
@@ -46,11 +53,24 @@ async def test_the_month_in_progress_charts_the_highlighted_mill_and_steps_throu
             await settle(pilot)
             assert chart.drawn == "cumulative M2"
             assert pane.history_key() == "M2"  # h: the highlighted mill's history
+            assert _whole(mills)
+            await pilot.press("s")
+            await pilot.pause()
+            assert app.query_one("#actuals-lower", ContentSwitcher).current == "actuals-to-date"
+            to_date = app.query_one("#actuals-to-date", ViewTable)
+            assert [to_date.get_row_at(i)[0].plain for i in range(to_date.row_count)] == ["M1", "M2"]
+            assert to_date.get_row_at(0)[2].plain == "380" and _whole(to_date)
             await pilot.press("s")
             await pilot.pause()
             assert app.query_one("#actuals-lower", ContentSwitcher).current == "actuals-positions"
             positions = app.query_one("#actuals-positions", ViewTable)
             assert positions.region.height > 0 and positions.get_row_at(0)[0].plain == "D2#1"  # largest shortfall
+            assert _whole(positions)  # the Carry column, last, shows its numbers whole
+            await pilot.press("s")
+            await pilot.pause()
+            assert _whole(app.query_one("#actuals-income", ViewTable))
+            await pilot.press("s", "s", "s", "s")  # round to the positions
+            await pilot.pause()
             await pilot.press("tab")
             await pilot.pause()
             assert positions.has_focus and pane.history_key() == "D2#1"  # the focused table's position
