@@ -49,6 +49,9 @@ async def test_the_month_in_progress_charts_the_highlighted_mill_and_steps_throu
             assert mills.selected["actual_to_date"] == 380.0
             chart = app.query_one(FulfilmentChart)
             assert chart.drawn == "cumulative M1" and chart.region.height >= 8  # room to read it
+            planned, made = chart.series["plan"], chart.series["actual"]
+            assert len(made) == 10 and made[-1] == 380.0 and planned[-1] == pytest.approx(700.0)  # as given
+            assert (chart.axis.ticks[0], chart.axis.limit) == (0.0, 750.0)  # from 0, just above the month's plan
             await pilot.press("down")
             await settle(pilot)
             assert chart.drawn == "cumulative M2"
@@ -91,7 +94,10 @@ async def test_a_finished_month_charts_every_mill_and_a_month_without_approval_s
             while pane.month != PLAN_MONTH:  # back to the planned month, a year ago
                 await pilot.press("left_square_bracket")
             await settle(pilot)
-            assert app.query_one(FulfilmentChart).drawn == "bars M1 M2"
+            chart = app.query_one(FulfilmentChart)
+            assert chart.drawn == "bars M1 M2"
+            assert chart.series == {"plan": [700.0, 100.0], "actual": [480.0, 40.0]}  # tonnes as given
+            assert chart.axis.labels == ("0", "250", "500", "750")  # bars from 0, a round top, few labels
             assert "in progress" not in text_of(app, "#actuals-title")
             await pilot.press("left_square_bracket")
             await settle(pilot)
