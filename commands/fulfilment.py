@@ -18,6 +18,7 @@ from millplan.core.views.actuals import (
     mills_view,
     notes,
     positions_view,
+    to_date_view,
 )
 from millplan.core.views.excel import write_workbook
 
@@ -43,7 +44,13 @@ def actuals_command(
     month shows the figures frozen at its close. ``--xlsx`` writes the same tables to Excel."""
     report = month_fulfilment(store_of(ctx), month_of(month), line)
     if xlsx is not None:
-        views = [mills_view(report), mill_income_view(report), positions_view(report), carry_over_view(report)]
+        views = [
+            mills_view(report),
+            *([to_date_view(report)] if report.in_progress else []),
+            mill_income_view(report),
+            positions_view(report, detail=True),
+            carry_over_view(report),
+        ]
         write_workbook(xlsx, views)
         err.print(
             _("plan against actual of {month} written to {file}").format(month=report.month, file=xlsx), soft_wrap=True
@@ -59,6 +66,8 @@ def actuals_command(
     out.print(_("Plan against actual of {month}").format(month=report.month), style="bold")
     out.print(headline(report))
     render(mills_view(report))
+    if report.in_progress:
+        render(to_date_view(report))
     render(mill_income_view(report))
     positions = positions_view(report)
     if positions.rows:

@@ -16,10 +16,11 @@ from datetime import date, timedelta
 
 from millplan.core.domain.actuals import ActualRecord
 from millplan.core.domain.months import today_set
+from millplan.core.domain.people import Role, User
 from millplan.core.planning import run as planning
 from millplan.core.workflow import assignments
 from millplan.storage.store import Store
-from tests.plants import PLAN_MONTH, staff, tiny_plant
+from tests.plants import PLAN_MONTH, build, deal, mill, position, staff, tiny_plant
 
 NEXT_MONTH = PLAN_MONTH + 1
 """The month after the closed one: the carry-over is due there."""
@@ -68,3 +69,28 @@ def after_month(day: int = 2) -> Iterator[None]:
     """Within the block the plant's date is day ``day`` of :data:`NEXT_MONTH`."""
     with today_set(NEXT_MONTH.first_day + timedelta(days=day - 1)):
         yield
+
+
+def second_line(store: Store) -> int:
+    """Add product line ``K`` to :func:`approved_month`'s plant — mill K1, deal D6 (position
+    D6#1, 300 t) and its manager ``kpm`` — plan and approve ``PLAN_MONTH`` for it, and store
+    10 t of D6#1 on K1 every day of the month: ``K`` is ready to close. Returns D6#1's id."""
+    build(
+        store,
+        mills=[mill("K1", ["20"], 100, 1000, product_line="K")],
+        norms={"K1": 10.0},
+        customers={"Other Co": False},
+        deals=[deal("D6", "Other Co")],
+        positions=[position("D6", 1, "20", 300, 50_000, product_line="K")],
+    )
+    with store.unit_of_work() as repo:
+        repo.users.save_user(User("kpm", "K Line Manager", Role.LINE_MANAGER, ("K",)), by="setup")
+    with today_set(PLAN_MONTH.first_day):
+        planning.plan(store, PLAN_MONTH, login="kpm", product_line="K", first_horizon=1)
+        assignments.submit(store, PLAN_MONTH, "K", login="kpm")
+        assignments.approve(store, PLAN_MONTH, "K", login="kpm")
+    with store.reading() as repo:
+        [d6] = [p.id for p in repo.plant.positions() if p.ref == "D6#1"]
+    with store.unit_of_work() as repo:
+        repo.actuals.replace([ActualRecord(day, "K1", d6, 10.0) for day in month_days()], "planner", "test actuals")
+    return d6

@@ -8,8 +8,9 @@ in progress, also what its actuals made, kept as made lines, and the hours they 
 Closing the month before (:mod:`millplan.core.workflow.month_close`) matters here: a closed
 month is never planned again (:func:`refuse_closed`); the positions its carry-over names are
 overdue demand of the month after it, due there at the latest (:func:`with_carry_over`); and
-a plan of a month whose previous month has an approved assignment but is not closed is
-warned that its carry-over is missing (:func:`unclosed_warnings`).
+a plan of a month whose previous month is over, has an approved assignment and is not closed
+is warned that its carry-over is missing (:func:`unclosed_warnings`) — never while that month
+is still in progress, which cannot close yet.
 """
 
 from __future__ import annotations
@@ -93,11 +94,14 @@ def refuse_closed(repo: UnitOfWork, month: Month, product_line: str | None) -> N
         )
 
 
-def unclosed_warnings(repo: UnitOfWork, month: Month, lines: list[str]) -> dict[str, str]:
-    """Product line → warning, for each of ``lines`` whose previous month has an approved
-    assignment and is not closed: its actuals are not final, and its carry-over is not in
-    this plan."""
+def unclosed_warnings(repo: UnitOfWork, month: Month, lines: list[str], current: Month) -> dict[str, str]:
+    """Product line → warning, for each of ``lines`` whose previous month is over (before
+    ``current``, the plant's current month), has an approved assignment and is not closed:
+    its actuals are not final, and its carry-over is not in this plan. Empty while the
+    previous month is ``current`` or later: a month in progress cannot close yet."""
     previous = month - 1
+    if previous >= current:
+        return {}
     closed = repo.closes.closed_lines(previous)
     return {
         line: _(

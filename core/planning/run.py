@@ -60,7 +60,7 @@ class PlanOutcome:
     (``optimal`` or ``feasible``), solver name and seconds, the relative ``gap`` (0 when
     proven optimal, ``None`` if unknown), lines moved against the approved revision, and
     notes such as locks dropped, and ``warnings`` the planner must heed (the previous month
-    not closed: its carry-over is not in the plan). The draft carries the options, forecast
+    over and not closed: its carry-over is not in the plan). The draft carries the options, forecast
     and shadow prices."""
 
     assignment: Assignment
@@ -115,8 +115,8 @@ def plan(
     stops the plan: it raises :class:`millplan.solver.control.Cancelled` and writes nothing.
 
     Positions carried over from the line's closed previous month are due in ``month`` at
-    the latest; when that month has an approved assignment and is not closed, each outcome
-    of the line carries a warning saying so.
+    the latest; when that month is over, has an approved assignment and is not closed, each
+    outcome of the line carries a warning saying so (never while it is still in progress).
 
     Raises :class:`StateError` for a month closed for the line (naming who closed it),
     :class:`Forbidden` unless ``login`` is the product-line manager of the line,
@@ -140,7 +140,7 @@ def plan(
         for line in lines or plant.product_lines[:1]:  # none of them: the refusal names the first
             require(who, Action.PLAN, line=line, target=f"{month}/{line}")
         inputs, elsewhere = line_inputs(repo, plant, month, lines, current, changes, first_horizon)
-        warnings = unclosed_warnings(repo, month, lines)
+        warnings = unclosed_warnings(repo, month, lines, current)
     # the default bounds the search of whole positions and lots only: an LP stopped early is
     # no plan at all (a 50 000-position split plan needs tens of seconds, and gets them)
     limits = [inp.options.time_limit or (default_time_limit if inp.options.searches else None) for inp in inputs]

@@ -17,13 +17,14 @@ from millplan.core.planning.fulfilment_figures import line_figures, totals_figur
 from millplan.core.views.tables import Column, TableView, iso
 
 
-def _tonnes_columns(places: int) -> tuple[Column, ...]:
-    """Plan, actual, credited and off-plan t with ``places`` decimals, and fulfilment %."""
+def _tonnes_columns(places: int, *, off_plan: bool = True) -> tuple[Column, ...]:
+    """Plan, actual, credited and (unless ``off_plan`` is off) off-plan t with ``places``
+    decimals, and fulfilment %."""
     return (
         Column("planned", _("Plan"), "t", True, places),
         Column("actual", _("Actual"), "t", True, places),
         Column("credited", _("Credited"), "t", True, places),
-        Column("off_plan", _("Off plan"), "t", True, places),
+        *((Column("off_plan", _("Off plan"), "t", True, places),) if off_plan else ()),
         Column("fulfilment", _("Fulf."), "%", True, 1),
     )
 
@@ -43,23 +44,11 @@ def _line_column(report: MonthFulfilment) -> tuple[Column, ...]:
     return (Column("line", _("Line")),) if len(report.lines) > 1 else ()
 
 
-def mills_view(report: MonthFulfilment) -> TableView:
-    """By mill: plan, actual, credited and off-plan t, fulfilment %; for the month in
-    progress, planned and actual tonnes to date (TD)."""
-    columns = (
-        Column("mill", _("Mill")),
-        *_line_column(report),
-        *_tonnes_columns(0),  # a mill's month in whole tonnes, so 80 columns hold them
-        *(
-            (
-                Column("planned_to_date", _("TD plan"), "t", True),
-                Column("actual_to_date", _("TD actual"), "t", True),
-            )
-            if report.in_progress
-            else ()
-        ),
-    )
-    rows = tuple(
+def _mill_rows(report: MonthFulfilment) -> tuple[dict[str, Any], ...]:
+    """One row per mill of every line shown: its tonnes, hours, marginal income (k RUB)
+    and, for the month in progress, tonnes to date — every mill table takes its columns
+    from these."""
+    return tuple(
         {
             "key": m.mill_code,
             "mill": m.mill_code,
@@ -67,16 +56,46 @@ def mills_view(report: MonthFulfilment) -> TableView:
             **_tonnes_cells(m.figures),
             "planned_to_date": m.planned_to_date_t,
             "actual_to_date": m.actual_to_date_t,
+            "to_date_pct": m.actual_to_date_t / m.planned_to_date_t * 100
+            if m.planned_to_date_t and m.actual_to_date_t is not None
+            else None,
+            "hours_used": m.hours_used,
+            "hours_available": m.hours_available,
+            "hours_pct": m.hours_used / m.hours_available * 100 if m.hours_available > 0 else None,
+            "mi_planned": m.figures.mi_planned / 1000,
+            "mi_earned": m.figures.mi_earned / 1000,
         }
         for line in report.lines
         for m in line.mills
     )
-    return TableView(_("Plan against actual by mill"), columns, rows)
+
+
+def mills_view(report: MonthFulfilment) -> TableView:
+    """By mill, in whole tonnes so 80 columns hold them: plan, actual, credited and
+    off-plan t, fulfilment %. The rows also hold the tonnes to date (``planned_to_date``,
+    ``actual_to_date``; ``None`` unless the month is in progress): :func:`to_date_view`
+    shows them."""
+    columns = (Column("mill", _("Mill")), *_line_column(report), *_tonnes_columns(0))
+    return TableView(_("Plan against actual by mill"), columns, _mill_rows(report))
+
+
+def to_date_view(report: MonthFulfilment) -> TableView:
+    """The month in progress by mill: tonnes planned to date (pro rata by calendar day),
+    made to date, and the share made (%). No rows for any other month."""
+    columns = (
+        Column("mill", _("Mill")),
+        *_line_column(report),
+        Column("planned_to_date", _("Plan to date"), "t", True),
+        Column("actual_to_date", _("Actual to date"), "t", True),
+        Column("to_date_pct", _("Made of plan"), "%", True, 1),
+    )
+    rows = _mill_rows(report) if report.in_progress else ()
+    return TableView(_("Plan against actual to date by mill"), columns, rows)
 
 
 def mill_income_view(report: MonthFulfilment) -> TableView:
     """By mill: hours used by what was made against hours available (and the share), and
-    marginal income planned against earned (k RUB, and the share)."""
+    marginal income planned against earned (k RUB) — what 80 columns hold."""
     columns = (
         Column("mill", _("Mill")),
         *_line_column(report),
@@ -85,35 +104,24 @@ def mill_income_view(report: MonthFulfilment) -> TableView:
         Column("hours_pct", _("Used"), "%", True),
         Column("mi_planned", _("MI plan"), _("k RUB"), True, money=True),
         Column("mi_earned", _("MI earned"), _("k RUB"), True, money=True),
-        Column("mi_pct", _("Earned"), "%", True),
     )
-    rows = tuple(
-        {
-            "key": m.mill_code,
-            "mill": m.mill_code,
-            "line": line.product_line,
-            "hours_used": m.hours_used,
-            "hours_available": m.hours_available,
-            "hours_pct": m.hours_used / m.hours_available * 100 if m.hours_available > 0 else None,
-            "mi_planned": m.figures.mi_planned / 1000,
-            "mi_earned": m.figures.mi_earned / 1000,
-            "mi_pct": m.figures.mi_earned / m.figures.mi_planned * 100 if m.figures.mi_planned > 0 else None,
-        }
-        for line in report.lines
-        for m in line.mills
-    )
-    return TableView(_("Hours and marginal income by mill"), columns, rows)
+    return TableView(_("Hours and marginal income by mill"), columns, _mill_rows(report))
 
 
-def positions_view(report: MonthFulfilment) -> TableView:
-    """By position, the largest shortfall first: key account, plan, actual, credited and
-    off-plan t, fulfilment %, carry-over t and the mills it was made on."""
+def positions_view(report: MonthFulfilment, *, detail: bool = False) -> TableView:
+    """By position, the largest shortfall first: key account, plan, actual and credited t,
+    fulfilment % and carry-over t — what fits 80 columns; with ``detail`` (Excel) also the
+    off-plan t and the mills it was planned and made on (``--json`` has them too)."""
     columns = (
         Column("position", _("Position")),
         Column("key_account", _("Key")),
-        *_tonnes_columns(1),
+        *_tonnes_columns(1, off_plan=detail),
         Column("carry_over", _("Carry"), "t", True, 1),
-        Column("made_on", _("Made on"), wrap=True, width=12),
+        *(
+            (Column("planned_on", _("Planned on"), wrap=True), Column("made_on", _("Made on"), wrap=True))
+            if detail
+            else ()
+        ),
     )
     rows = tuple(
         {

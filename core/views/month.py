@@ -65,12 +65,13 @@ def closes_document(closed: list[LineClosed]) -> dict[str, Any]:
 
 
 def status_view(month: Month, statuses: list[LineStatus]) -> TableView:
-    """Each product line's ``month``: approved revision, closed by whom (and when), days
-    without actuals."""
+    """Each product line's ``month``: approved revision, closed by whom and when, why it
+    closed incomplete (``—`` when complete or open), days without actuals."""
     columns = (
         Column("line", _("Line")),
         Column("approved", _("Approved")),
         Column("closed", _("Closed")),
+        Column("incomplete", _("Incomplete because"), wrap=True),
         Column("missing", _("Days without actuals"), wrap=True),
     )
     rows = tuple(
@@ -78,19 +79,15 @@ def status_view(month: Month, statuses: list[LineStatus]) -> TableView:
             "key": s.product_line,
             "line": s.product_line,
             "approved": f"r{s.approved_revision}" if s.approved_revision else "—",
-            "closed": _status_text(s.close),
+            "closed": _("open")
+            if s.close is None
+            else _("by {who} at {at}").format(who=s.close.closed_by, at=plant_clock(s.close.closed_at)),
+            "incomplete": s.close.reason if s.close is not None and s.close.incomplete else "—",
             "missing": day_ranges(s.missing) or "—",
         }
         for s in statuses
     )
     return TableView(_("Month {month}").format(month=month), columns, rows)
-
-
-def _status_text(close: MonthClose | None) -> str:
-    if close is None:
-        return _("open")
-    text = _("by {who} at {at}").format(who=close.closed_by, at=plant_clock(close.closed_at))
-    return text + (" " + _("(incomplete)") if close.incomplete else "")
 
 
 def status_document(month: Month, statuses: list[LineStatus]) -> dict[str, Any]:

@@ -81,7 +81,8 @@ def close_month(
     Raises :class:`InvalidInput` for ``incomplete`` without a reason; :class:`StateError`
     for a month not over yet (the current month or later), a line already closed (naming
     who closed it and when), a line without an approved assignment for the month, actuals
-    missing (naming the days, by line); :class:`NotFound` for an unknown product line;
+    missing (naming the days, by line, and the lines that are ready, which ``--line``
+    closes one by one); :class:`NotFound` for an unknown product line;
     :class:`Forbidden` unless ``login`` may close the line.
     """
     reason = reason.strip() if reason and reason.strip() else None
@@ -100,17 +101,7 @@ def close_month(
         missing = {line: _missing_days(repo, month, mills.get(line, ()), month.last_day) for line in lines}
         lacking = {line: days for line, days in missing.items() if days}
         if lacking and not incomplete:
-            raise StateError(
-                _(
-                    "{month} cannot be closed: actuals are missing — {days}. Import them (millplan import actuals "
-                    "FILE), or close it as incomplete with a reason (--incomplete --reason …)"
-                ).format(
-                    month=month,
-                    days="; ".join(
-                        _("{line}: {days}").format(line=line, days=day_ranges(days)) for line, days in lacking.items()
-                    ),
-                )
-            )
+            raise StateError(_missing_message(month, lacking, [line for line in lines if line not in lacking]))
         closed = []
         for line in lines:
             [figures] = read_lines(repo, month, line)
@@ -125,6 +116,29 @@ def close_month(
             )
             closed.append(LineClosed(close, _tell(repo, close, by=login)))
         return closed
+
+
+def _missing_message(month: Month, lacking: dict[str, tuple[date, ...]], ready: list[str]) -> str:
+    """Why ``month`` cannot close: the days without actuals by line (``lacking``); when
+    other lines of the same close are ``ready`` (every day in), that nothing was closed —
+    a close of several lines is all or nothing — and that ``--line`` closes one of them."""
+    message = _(
+        "{month} cannot be closed: actuals are missing — {days}. Import them (millplan import actuals "
+        "FILE), or close it as incomplete with a reason (--incomplete --reason …)"
+    ).format(
+        month=month,
+        days="; ".join(_("{line}: {days}").format(line=line, days=day_ranges(days)) for line, days in lacking.items()),
+    )
+    if not ready:
+        return message
+    return (
+        message
+        + ". "
+        + _(
+            "Nothing was closed (closing several lines is all or nothing); ready to close: {ready} — "
+            "close one line with `millplan month close {month} --line {line}`"
+        ).format(ready=", ".join(ready), month=month, line=ready[0])
+    )
 
 
 def _lines_to_close(

@@ -13,6 +13,7 @@ from millplan import cli
 from millplan.commands import common
 from millplan.storage.store import open_store
 from tests.fulfilment_plant import planned_month
+from tests.month_loop import approved_month, produce, second_line
 from tests.plants import PLAN_MONTH
 
 
@@ -85,6 +86,7 @@ def test_xlsx_writes_each_table_as_a_sheet_of_real_numbers(tmp_path):
     assert [c.value for c in mills[1]] == ["Mill", "Plan, t", "Actual, t", "Credited, t", "Off plan, t", "Fulf., %"]
     assert [c.value for c in mills[2]][:5] == ["M1", 700, 480, 400, 80]  # numbers, not text
     positions = book["Plan against actual by position"]
+    assert [c.value for c in positions[1]][-3:] == ["Carry, t", "Planned on", "Made on"]  # Excel has the detail
     key = {row[0].value: row[1].value for row in positions.iter_rows(min_row=2)}
     assert key == {"D2#1": None, "D3#1": None, "D1#1": "yes"}
     assert [[c.value for c in row] for row in book["Carry-over"].iter_rows(min_row=2)] == [["D2#1", 300], ["D3#1", 30]]
@@ -96,3 +98,25 @@ def test_xlsx_to_a_folder_that_does_not_exist_is_a_user_error(tmp_path):
     result = CliRunner().invoke(cli.app, ["--db", url, "actuals", "-m", str(PLAN_MONTH), "--xlsx", str(file)])
     assert result.exit_code != 0 and f"cannot write {file}" in result.stderr
     assert not file.exists()
+
+
+def test_every_table_fits_80_columns_with_its_headers_whole(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'two-lines.sqlite'}"
+    store = open_store(url)
+    produce(store, approved_month(store))
+    second_line(store)  # two lines: every mill table has a Line column
+    store.dispose()
+    monkeypatch.setattr(common, "out", Console(highlight=False, markup=False, width=80))
+    during = f"{PLAN_MONTH}-15"  # the month in progress: the to-date table too
+    result = CliRunner().invoke(cli.app, ["--db", url, "--today", during, "actuals", "-m", str(PLAN_MONTH)])
+    assert result.exit_code == 0, result.stderr
+    for title, header in (
+        ("Plan against actual by mill", "Mill Line Plan, t Actual, t Credited, t Off plan, t Fulf., %"),
+        ("Plan against actual to date by mill", "Mill Line Plan to date, t Actual to date, t Made of plan, %"),
+        ("Hours and marginal income by mill", "Mill Line Used, h Avail., h Used, % MI plan, k RUB MI earned, k RUB"),
+        ("Plan against actual by position", "Position Key Plan, t Actual, t Credited, t Fulf., % Carry, t"),
+        ("Carry-over", "Position Line Carry-over, t"),
+    ):
+        assert title in result.stdout
+        assert any(" ".join(line.split()) == header for line in result.stdout.splitlines()), header
+    assert "…" not in result.stdout and max(len(line) for line in result.stdout.splitlines()) <= 80

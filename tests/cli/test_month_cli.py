@@ -62,7 +62,18 @@ def test_close_json_and_status_json(db, monkeypatch):
     after = json.loads(run(db, "month", "status", str(PLAN_MONTH), "--json").stdout)
     assert after["lines"][0]["closed"]["closed_by"] == "planner"
     table = run(db, "month", "status", str(PLAN_MONTH))
-    assert "by planner" in table.stdout and "(incomplete)" in table.stdout and "4–6 " in table.stdout
+    assert "by planner" in table.stdout and "4–6 " in table.stdout
+    [row] = [line for line in table.stdout.splitlines() if "by planner" in line]
+    assert row.split()[-4:] == ["lost", "4–6", "Jan", "2027"]  # why it closed incomplete, then the days
+
+
+def test_planning_the_next_month_while_the_month_is_in_progress_gives_no_close_advice(db, monkeypatch):
+    act_as(monkeypatch, "plm")
+    during = f"{PLAN_MONTH}-15"
+    planned = CliRunner().invoke(app, ["--db", db, "--today", during, "plan", "--month", str(NEXT_MONTH), "--json"])
+    assert planned.exit_code == 0, planned.stderr
+    assert json.loads(planned.stdout)["warnings"] == []
+    assert "warning:" not in planned.stderr and "month close" not in planned.stderr
 
 
 def test_a_sales_manager_may_not_close(db, monkeypatch):

@@ -6,6 +6,8 @@ after an unclosed one warns."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from millplan.core.domain.actuals import ActualRecord
@@ -19,7 +21,7 @@ from millplan.core.planning.fulfilment import read_lines
 from millplan.core.planning.fulfilment_figures import line_figures
 from millplan.core.views.assignment import assignment_document, plan_document
 from millplan.core.workflow import assignments, month_close
-from tests.month_loop import NEXT_MONTH, after_month, approved_month, d1_carry_over, month_days, produce
+from tests.month_loop import NEXT_MONTH, after_month, approved_month, d1_carry_over, month_days, produce, second_line
 from tests.plants import PLAN_MONTH
 
 
@@ -185,6 +187,31 @@ def test_without_the_close_the_next_plan_warns_and_leaves_the_later_request_out(
     assert plan_document([outcome])["warnings"] == outcome.warnings
     assert outcome.assignment.carried_over == frozenset()
     assert produced["D1#1"] not in {l.position_id for l in outcome.assignment.lines}
+
+
+def test_closing_every_line_when_one_misses_days_closes_none_and_names_the_ready_ones(store):
+    produce(store, approved_month(store), skip={4, 5, 6})
+    second_line(store)
+    with after_month(), pytest.raises(StateError) as refused:
+        month_close.close_month(store, PLAN_MONTH, login="planner")
+    message = str(refused.value)
+    assert "L: 4–6 " in message and "K:" not in message
+    assert "Nothing was closed (closing several lines is all or nothing); ready to close: K" in message
+    assert f"`millplan month close {PLAN_MONTH} --line K`" in message
+    with store.reading() as repo:
+        assert repo.closes.closed_lines(PLAN_MONTH) == set()
+    with after_month():
+        [closed] = month_close.close_month(store, PLAN_MONTH, login="planner", product_line="K")
+    assert (closed.close.product_line, closed.close.incomplete) == ("K", False)
+
+
+def test_planning_the_next_month_while_the_month_is_in_progress_does_not_warn(store, produced):
+    with today_set(PLAN_MONTH.first_day + timedelta(days=14)):  # PLAN_MONTH cannot close yet: no advice to
+        [outcome] = planning.plan(store, NEXT_MONTH, login="plm", first_horizon=1)
+    assert outcome.warnings == []
+    with after_month():  # once it is over, the same plan warns
+        [outcome] = planning.plan(store, NEXT_MONTH, login="plm", first_horizon=1)
+    assert [w.split(":")[0] for w in outcome.warnings] == [f"{PLAN_MONTH} is not closed for L"]
 
 
 def test_a_carried_over_key_position_short_of_the_next_month_gets_its_conflict(store, produced):

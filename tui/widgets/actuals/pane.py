@@ -1,7 +1,7 @@
 """Plan-vs-actual pane: one month × product line against its approved revision in force —
-the totals and notes, the mills (tonnes, to date in the month in progress), and below
-them, stepped through with ``s``, the chart, the positions, the mills' hours and marginal
-income, and the carry-over. ``[``/``]`` change month, ``l`` the line. Read in a worker
+the totals and notes, the mills' tonnes, and below them, stepped through with ``s``, the
+chart, the mills' tonnes to date (the month in progress), the positions, the mills' hours
+and marginal income, and the carry-over — each table whole at 80 columns. ``[``/``]`` change month, ``l`` the line. Read in a worker
 thread; nothing here writes."""
 
 from __future__ import annotations
@@ -16,7 +16,15 @@ from millplan.core.domain.fulfilment import LineFulfilment, MonthFulfilment
 from millplan.core.domain.i18n import _
 from millplan.core.domain.months import Month
 from millplan.core.planning.fulfilment import month_fulfilment
-from millplan.core.views.actuals import carry_over_view, headline, mill_income_view, mills_view, notes, positions_view
+from millplan.core.views.actuals import (
+    carry_over_view,
+    headline,
+    mill_income_view,
+    mills_view,
+    notes,
+    positions_view,
+    to_date_view,
+)
 from millplan.tui.messages import ActualsRefreshed
 from millplan.tui.widgets.actuals.chart import FulfilmentChart
 from millplan.tui.widgets.month_line import MonthAndLine
@@ -28,6 +36,7 @@ def sections() -> dict[str, str]:
     """The lower part's sections in the order ``s`` steps through them: id → label."""
     return {
         "actuals-chart": _("Chart"),
+        "actuals-to-date": _("To date"),
         "actuals-positions": _("Positions"),
         "actuals-income": _("Hours & MI"),
         "actuals-carry": _("Carry-over"),
@@ -59,6 +68,7 @@ class ActualsPane(MonthAndLine, Vertical):
         yield Static(id="actuals-sections", markup=False)
         with ContentSwitcher(initial=self.section, id="actuals-lower"):
             yield FulfilmentChart(id="actuals-chart")
+            yield ViewTable(id="actuals-to-date")
             yield ViewTable(id="actuals-positions")
             yield ViewTable(id="actuals-income")
             yield ViewTable(id="actuals-carry")
@@ -89,6 +99,7 @@ class ActualsPane(MonthAndLine, Vertical):
         said = [n for line in report.lines for n in notes(line, progress=False)]
         self.query_one("#actuals-headline", Static).update("\n".join([headline(report), *said]))
         self.query_one("#actuals-mills", ViewTable).show(mills_view(report))
+        self.query_one("#actuals-to-date", ViewTable).show(to_date_view(report))
         self.query_one("#actuals-positions", ViewTable).show(positions_view(report))
         self.query_one("#actuals-income", ViewTable).show(mill_income_view(report))
         self.query_one("#actuals-carry", ViewTable).show(carry_over_view(report))
