@@ -16,8 +16,8 @@ from millplan.core.views.actuals import (
     headline,
     mill_income_view,
     mills_view,
-    notes,
     positions_view,
+    report_notes,
     to_date_view,
 )
 from millplan.core.views.excel import write_workbook
@@ -61,7 +61,7 @@ def actuals_command(
     if not report.lines:
         err.print(_("No product lines yet: import the mill register (millplan import mills FILE)."))
         return
-    for said in dict.fromkeys(n for l in report.lines for n in notes(l)):  # the month's note once, not per line
+    for said in report_notes(report):
         out.print(said)
     out.print(_("Plan against actual of {month}").format(month=report.month), style="bold")
     out.print(headline(report))

@@ -63,6 +63,17 @@ class DispositionRepository:
         )
         self.session.flush()
 
+    def disposed_ids(self) -> set[int]:
+        """Ids of the positions whose remainder is cancelled or which are closed as complete
+        (one query, no audit read: for the plan, the load and the carry-over)."""
+        return set(
+            self.session.exec(
+                select(PositionRow.id).where(
+                    sa.or_(PositionRow.tonnes_cancelled > 0, PositionRow.completed_at.is_not(None))
+                )
+            )
+        )
+
     def disposed(self, position_ids: Iterable[int] | None = None) -> dict[int, Disposed]:
         """Positions (all, or those of ``position_ids``) whose remainder is cancelled or
         which are closed as complete, by id, each with the newest ``stale_cancel`` /

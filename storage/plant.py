@@ -314,6 +314,10 @@ class PlantRepository:
             query = query.where(PositionRow.id.in_(list(ids)))
         return [convert.position(p, d, c) for p, d, c in self.session.execute(query)]
 
+    def position_lines(self) -> set[str]:
+        """The product lines the stored positions name (a line may have positions and no mill)."""
+        return set(self.session.exec(select(PositionRow.product_line).distinct()))
+
     def position(self, deal_number: str, position_no: int) -> Position:
         """Position ``deal_number#position_no``; raises :class:`NotFound` if it is not stored."""
         found = [p for p in self.positions(deal_number=deal_number) if p.position_no == position_no]

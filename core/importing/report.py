@@ -243,7 +243,8 @@ class ImportReport:
     """What an import found and wrote.
 
     ``tables`` maps each table kind to where it was found; ``counts`` maps each kind of
-    object to rows created / updated / unchanged; ``rejected`` lists the problems of rows
+    object to rows created / updated / unchanged / removed (removed: stored rows a file
+    replacing whole days took out — the actuals; 0 for the other imports); ``rejected`` lists the problems of rows
     left out under ``--skip-invalid`` (written to ``rejects_file``); ``notes`` are things
     the planner should know, as sentences (ignored columns, plan-driving fields not found,
     plan-driving fields changed on stored objects — see :func:`report_notes` — and e.g. a

@@ -28,6 +28,7 @@ A line whose month is closed shows the figures frozen at its close
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date
 from decimal import Decimal
 
@@ -86,10 +87,13 @@ def read_lines(repo: UnitOfWork, month: Month, product_line: str | None = None) 
     closes = {c.product_line: c for c in repo.closes.closes(month=month, product_line=product_line)}
     today = plant_today()
     in_progress = today if month.first_day <= today <= month.last_day else None
+    disposed = repo.dispositions.disposed_ids()
     return [
         from_figures(closes[name])
         if name in closes
-        else line_fulfilment(plant, month, name, approved.get(name), made.get(name, []), positions, in_progress)
+        else line_fulfilment(
+            plant, month, name, approved.get(name), made.get(name, []), positions, in_progress, disposed
+        )
         for name in names
     ]
 
@@ -102,10 +106,13 @@ def line_fulfilment(
     made: list[Actual],
     positions: dict[int, Position],
     today: date | None = None,
+    disposed: Collection[int] = frozenset(),
 ) -> LineFulfilment:
     """Plan against actual of one line from its approved ``revision`` (or none) and the
     month's actuals of its positions ``made``; ``positions`` by id hold every position
-    made; ``today`` the plant's date while the month is in progress. Pure: no store."""
+    made; ``today`` the plant's date while the month is in progress. Positions in
+    ``disposed`` (a remainder cancelled, or closed as complete, in the stale-deal ledger)
+    carry nothing over: nothing of them is left to make. Pure: no store."""
     planned: dict[tuple[str, int], float] = {}
     mi_planned: dict[tuple[str, int], Decimal] = {}
     refs: dict[int, tuple[str, bool]] = {}
@@ -155,7 +162,7 @@ def line_fulfilment(
         )
         for code in sorted(per_mill)
     )
-    left = carry_over(revision.lines if revision else (), made)
+    left = {pid: t for pid, t in carry_over(revision.lines if revision else (), made).items() if pid not in disposed}
     return LineFulfilment(
         month,
         product_line,

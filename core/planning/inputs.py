@@ -185,7 +185,7 @@ def line_inputs(
     first time (no options kept) gets ``first_horizon`` months unless ``changes`` say."""
     elsewhere = booked_elsewhere(repo, current.range(month - current + 13), month)
     others = [a for a in repo.assignments.assignments_in_force(month.range(MAX_PERIODS)) if a.month != month]
-    dropped = set(repo.dispositions.disposed())
+    dropped = repo.dispositions.disposed_ids()
     inputs = []
     for line in lines:
         previous = repo.assignments.assignment(month, line)

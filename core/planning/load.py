@@ -164,7 +164,7 @@ def read_bookings(
     start = Month.of(today)
     assignments = repo.assignments.assignments_in_force(start.range(months + LOOK_AHEAD_MONTHS))
     made = month_actuals(repo.actuals.between(start.first_day, today))
-    return bookings(described, assignments, start, made=made, dropped=set(repo.dispositions.disposed()))
+    return bookings(described, assignments, start, made=made, dropped=repo.dispositions.disposed_ids())
 
 
 def mill_load(store: Store, *, months: int = DEFAULT_MONTHS, today: date | None = None) -> LoadReport:

@@ -175,6 +175,12 @@ def headline(report: MonthFulfilment) -> str:
     )
 
 
+def report_notes(report: MonthFulfilment, *, progress: bool = True) -> list[str]:
+    """Every line's :func:`notes`, each said once (the month in progress is the same for
+    every line)."""
+    return list(dict.fromkeys(n for line in report.lines for n in notes(line, progress=progress)))
+
+
 def notes(line: LineFulfilment, *, progress: bool = True) -> list[str]:
     """What a reader must know of one line's figures: closed (when, by whom, frozen), no
     approved assignment (all it made is off-plan), and — unless ``progress`` is off (the

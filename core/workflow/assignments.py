@@ -265,10 +265,10 @@ def _refuse_double_booking(repo: UnitOfWork, draft: Assignment) -> None:
                 said=said, month=draft.month, line=draft.product_line
             )
         )
-    over = [p.ref for p in over]
-    if over:
+    twice = [p.ref for p in over]
+    if twice:
         raise StateError(
-            f"{', '.join(over)} would be made twice: other months' assignments already hold their tonnes; "
+            f"{', '.join(twice)} would be made twice: other months' assignments already hold their tonnes; "
             f"re-run the prioritiser for {draft.month} {draft.product_line} first"
         )
 

@@ -174,7 +174,7 @@ def ledger(
     with store.reading() as repo:
         stale_limits = limits_in(repo)
         plant = repo.plant.whole()
-        _check_line(plant, line)
+        _check_line(repo, plant, line)
         positions = repo.plant.positions(deal_status=DealStatus.ACCEPTED, open_only=True)
         accepted = {number: at for number, (_status, at, _by) in repo.plant.deal_states().items()}
         planned = repo.assignments.approved_positions()
@@ -247,7 +247,7 @@ def disposed(
     """The cancelled and closed positions, by deal and position number, filtered as the
     ledger is (:func:`ledger`). Raises :class:`NotFound` for an unknown ``line``."""
     with store.reading() as repo:
-        _check_line(repo.plant.whole(), line)
+        _check_line(repo, repo.plant.whole(), line)
         found = repo.dispositions.disposed()
         positions = repo.plant.positions(ids=list(found)) if found else []
     return tuple(
@@ -257,12 +257,16 @@ def disposed(
     )
 
 
-def _check_line(plant: Plant, line: str | None) -> None:
-    """Raise :class:`NotFound` for a product line the plant does not have."""
-    if line is not None and line not in plant.product_lines:
+def _check_line(repo: UnitOfWork, plant: Plant, line: str | None) -> None:
+    """Raise :class:`NotFound` for a product line neither a mill nor a position has (the
+    positions no mill can make have a line all the same)."""
+    if line is None or line in plant.product_lines:
+        return
+    known = sorted({*plant.product_lines, *repo.plant.position_lines()})
+    if line not in known:
         raise NotFound(
             _("product line {line} is not in the plant (known: {known})").format(
-                line=line, known=", ".join(plant.product_lines) or _("none")
+                line=line, known=", ".join(known) or _("none")
             )
         )
 

@@ -20,7 +20,7 @@ from millplan.core.planning import run as planning
 from millplan.core.planning.fulfilment import read_lines
 from millplan.core.planning.fulfilment_figures import line_figures
 from millplan.core.views.assignment import assignment_document, plan_document
-from millplan.core.workflow import assignments, month_close
+from millplan.core.workflow import assignments, month_close, stale_actions
 from tests.month_loop import NEXT_MONTH, after_month, approved_month, d1_carry_over, month_days, produce, second_line
 from tests.plants import PLAN_MONTH
 
@@ -266,3 +266,12 @@ def test_two_closing_at_once_meet_at_the_store_and_the_second_is_told(store):
             repo.closes.close(PLAN_MONTH, "L", "planner", figures={}, carry_over={})
     with store.reading() as repo:
         assert [c.closed_by for c in repo.closes.closes(PLAN_MONTH)] == ["plm"]
+
+
+def test_a_remainder_cancelled_in_the_stale_ledger_is_not_carried_over_and_nobody_is_told(store, produced):
+    with after_month():
+        stale_actions.cancel(store, ["D1#1"], login="plm", reason="the client went bankrupt")
+        [closed] = month_close.close_month(store, PLAN_MONTH, login="plm")
+    assert closed.close.carry_over == () and closed.told == ()
+    assert closed.close.figures["carry_over"] == []
+    assert not [n for n in inbox(store, "ivanov") if n.kind == month_close.CARRIED_OVER_KIND]

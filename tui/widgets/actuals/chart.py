@@ -67,7 +67,7 @@ class FulfilmentChart(PlotextPlot):
 
     drawn: str = ""
     axis: TonnesAxis | None = None
-    series: dict[str, list[float]] = {}
+    series: dict[str, list[float]]  # set by show()
 
     def show(self, line: LineFulfilment | None, mill_code: str | None) -> None:
         plt = self.plt

@@ -21,8 +21,8 @@ from millplan.core.views.actuals import (
     headline,
     mill_income_view,
     mills_view,
-    notes,
     positions_view,
+    report_notes,
     to_date_view,
 )
 from millplan.tui.messages import ActualsRefreshed
@@ -96,7 +96,7 @@ class ActualsPane(MonthAndLine, Vertical):
             return  # the pane moved on while this was read
         self.report = report = message.report
         self._show_title()
-        said = [n for line in report.lines for n in notes(line, progress=False)]
+        said = report_notes(report, progress=False)
         self.query_one("#actuals-headline", Static).update("\n".join([headline(report), *said]))
         self.query_one("#actuals-mills", ViewTable).show(mills_view(report))
         self.query_one("#actuals-to-date", ViewTable).show(to_date_view(report))
