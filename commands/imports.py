@@ -45,12 +45,20 @@ def _report_import(report: ImportReport, as_json: bool) -> None:
                     )
                 )
     for kind, counts in report.counts.items():
-        said = _("{kind}: {created} new, {updated} updated, {unchanged} unchanged").format(
-            kind=kind, created=counts.created, updated=counts.updated, unchanged=counts.unchanged
+        said = (
+            _("{kind}: {created} new, {updated} updated, {unchanged} unchanged, {removed} REMOVED")
+            if counts.removed
+            else _("{kind}: {created} new, {updated} updated, {unchanged} unchanged")
         )
-        if counts.removed:
-            said += _(", {removed} REMOVED").format(removed=counts.removed)
-        out.print(said)
+        out.print(
+            said.format(
+                kind=kind,
+                created=counts.created,
+                updated=counts.updated,
+                unchanged=counts.unchanged,
+                removed=counts.removed,
+            )
+        )
     for line in report.outcome:
         out.print(line, soft_wrap=True)
     for note in report.notes:

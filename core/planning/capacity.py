@@ -94,7 +94,12 @@ def mark_and_tell(
     ``changes`` (short sentences) ``login`` made and ``why``, and tell the line's product-line
     managers (not ``login`` himself) it must be re-planned. Returns the revisions marked."""
     changed = "; ".join(changes)
-    marked = repo.assignments.mark_stale(month, line, f"{changed} by {person(repo, login)} ({why})", login)
+    marked = repo.assignments.mark_stale(
+        month,
+        line,
+        _("{changes} by {person} ({why})").format(changes=changed, person=person(repo, login), why=why),
+        login,
+    )
     for revision in marked:
         notify_role(
             repo,

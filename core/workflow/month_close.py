@@ -131,14 +131,10 @@ def _missing_message(month: Month, lacking: dict[str, tuple[date, ...]], ready: 
     )
     if not ready:
         return message
-    return (
-        message
-        + ". "
-        + _(
-            "Nothing was closed (closing several lines is all or nothing); ready to close: {ready} — "
-            "close one line with `millplan month close {month} --line {line}`"
-        ).format(ready=", ".join(ready), month=month, line=ready[0])
-    )
+    return _(
+        "{missing}. Nothing was closed (closing several lines is all or nothing); ready to close: {ready} — "
+        "close one line with `millplan month close {month} --line {line}`"
+    ).format(missing=message, ready=", ".join(ready), month=month, line=ready[0])
 
 
 def _lines_to_close(
