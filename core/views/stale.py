@@ -25,7 +25,7 @@ def _columns(wide: bool) -> tuple[Column, ...]:
         Column("margin_at_stake", _("MI"), _("kRUB"), True, money=True),
         Column("months_overdue", _("Late"), _("mo"), True),
         Column("customer", _("Customer"), clip=True, width=10),
-        Column("sales_manager", _("Manager"), clip=True, width=11),
+        Column("sales_manager", _("Manager"), clip=True, width=13),
     )
     if not wide:
         return narrow
