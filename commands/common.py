@@ -21,7 +21,7 @@ from rich.text import Text
 
 from millplan.core.access import identity
 from millplan.core.domain.errors import ExitCode, Interrupted, InvalidInput, MillplanError
-from millplan.core.domain.i18n import _
+from millplan.core.domain.i18n import _, ngettext
 from millplan.core.domain.months import Month, plant_clock
 from millplan.core.views.errors import error_document
 from millplan.core.views.tables import TableView, cell_text
@@ -122,10 +122,11 @@ def emit(document: Any) -> None:
     sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2, default=str) + "\n")
 
 
-def render(view: TableView, limit: int | None = None) -> None:
+def render(view: TableView, limit: int | None = None, every: str | None = None) -> None:
     """Print ``view`` as a table in the house style: a rule under the header, no frame, one
     space between columns — so six months of mill load fit in 80 columns; with ``limit``
-    its first rows and how many more there are."""
+    its first rows and how many more there are (``every``: the command's option that lists
+    them all, e.g. ``--all``, named there too)."""
     table = Table(
         title=view.title,
         title_justify="left",
@@ -136,19 +137,31 @@ def render(view: TableView, limit: int | None = None) -> None:
     )
     for column in view.columns:
         # only free text wraps (a number or a load bar split over two lines misleads), so
-        # only other columns keep their width hint as a floor
+        # only other columns keep their width hint as a floor; clipped text is cut there with …
         table.add_column(
             column.header,
             justify="right" if column.numeric else "left",
             no_wrap=not column.wrap,
-            min_width=None if column.wrap else column.width,
+            min_width=None if column.wrap or column.clip else column.width,
+            max_width=column.width if column.clip else None,
         )
     rows = view.rows if limit is None else view.rows[:limit]
     for row in rows:
         table.add_row(*(cell_text(row.get(c.key), c) for c in view.columns))
     out.print(table)
     if limit is not None and len(view.rows) > limit:
-        out.print(_("… {more} more rows (--json gives them all)").format(more=len(view.rows) - limit))
+        more = len(view.rows) - limit
+        if every:
+            said = ngettext(
+                "… {more} more row (--json gives them all, or {every})",
+                "… {more} more rows (--json gives them all, or {every})",
+                more,
+            )
+        else:
+            said = ngettext(
+                "… {more} more row (--json gives them all)", "… {more} more rows (--json gives them all)", more
+            )
+        out.print(said.format(more=more, every=every))
 
 
 T = TypeVar("T")

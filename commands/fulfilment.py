@@ -71,7 +71,7 @@ def actuals_command(
     render(mill_income_view(report))
     positions = positions_view(report)
     if positions.rows:
-        render(positions, limit=None if every else POSITION_ROWS)
+        render(positions, limit=None if every else POSITION_ROWS, every="--all")
     carry = carry_over_view(report)
     if carry.rows:
-        render(carry, limit=None if every else POSITION_ROWS)
+        render(carry, limit=None if every else POSITION_ROWS, every="--all")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import typer
 
 from millplan.commands.common import JsonOption, emit, handled, login_of, month_of, out, render, store_of
+from millplan.commands.fulfilment import POSITION_ROWS
 from millplan.core.domain.i18n import _
 from millplan.core.domain.months import Month, plant_today
 from millplan.core.views.month import carry_over_view, closed_heading, closes_document, status_document, status_view
@@ -22,10 +23,12 @@ def close(
     line: str | None = typer.Option(None, "--line", "-l", help="Only this product line (default: all yours)."),
     incomplete: bool = typer.Option(False, "--incomplete", help="Close though actuals are missing for some days."),
     reason: str | None = typer.Option(None, "--reason", help="Why it closes incomplete."),
+    every: bool = typer.Option(False, "--all", help="List every position carried over, not only the largest."),
     as_json: bool = JsonOption,
 ) -> None:
     """Close a month: freeze its plan-vs-actual figures and carry what was planned and not
-    made into the next month's plan as overdue demand; the sales managers concerned are told."""
+    made into the next month's plan as overdue demand; the sales managers concerned are told.
+    Lists the largest carry-overs (``--all`` or ``--json``: every one)."""
     closed = month_close.close_month(
         store_of(ctx), month_of(month), login=login_of(ctx), product_line=line, incomplete=incomplete, reason=reason
     )
@@ -35,7 +38,7 @@ def close(
     for one in closed:
         out.print(closed_heading(one), soft_wrap=True)
         if one.close.carry_over:
-            render(carry_over_view(one.close))
+            render(carry_over_view(one.close), limit=None if every else POSITION_ROWS, every="--all")
         else:
             out.print(_("nothing carried over: every planned tonne was made"))
         if one.told:

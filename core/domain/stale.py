@@ -46,6 +46,10 @@ class Disposition(str, enum.Enum):
     RESTORE = "restore"
 
 
+NEGLIGIBLE_TONNES = 0.5
+"""A remainder below this (t) is not stale: the ledger shows tonnes whole, so it reads as
+0 t left — what a mill's tolerance leaves of an order made, not a deal left waiting."""
+
 MONTHS_OVERDUE_KEY = "stale.months_overdue"
 ACCEPTED_DAYS_KEY = "stale.accepted_days"
 IDLE_DAYS_KEY = "stale.idle_days"

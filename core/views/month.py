@@ -29,10 +29,13 @@ def closed_heading(closed: LineClosed) -> str:
 
 
 def carry_over_view(close: MonthClose) -> TableView:
-    """The close's carry-over: tonnes (t) each position's approved plan held and its mills
-    did not make, due in the next month at the latest."""
+    """The close's carry-over, largest first: tonnes (t) each position's approved plan held
+    and its mills did not make, due in the next month at the latest."""
     columns = (Column("position", _("Position")), Column("tonnes", _("Carried over"), "t", True, 1))
-    rows = tuple({"key": c.position_ref, "position": c.position_ref, "tonnes": c.tonnes} for c in close.carry_over)
+    rows = tuple(
+        {"key": c.position_ref, "position": c.position_ref, "tonnes": c.tonnes}
+        for c in sorted(close.carry_over, key=lambda c: -c.tonnes)
+    )
     return TableView(_("Carry-over to {next}").format(next=close.month + 1), columns, rows)
 
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from millplan.core.domain.errors import InvalidInput
-from millplan.core.domain.i18n import _
+from millplan.core.domain.i18n import _, ngettext
 from millplan.core.domain.months import plant_clock
+from millplan.core.domain.names import short_name
 from millplan.core.domain.portfolio import Position
 from millplan.core.domain.stale import StaleLimits
 from millplan.core.views.tables import Column, TableView, iso, money
@@ -17,25 +18,26 @@ from millplan.core.workflow.stale_actions import Disposal
 
 def _columns(wide: bool) -> tuple[Column, ...]:
     narrow = (
-        Column("position", _("Position"), width=13),
-        Column("why", _("Why stale"), wrap=True, width=10),
+        Column("position", _("Position")),
+        Column("key_account", _("Key")),
+        Column("why_brief", _("Why stale"), clip=True, width=12),
         Column("tonnes_left", _("Left"), "t", True),
         Column("margin_at_stake", _("MI"), _("kRUB"), True, money=True),
         Column("months_overdue", _("Late"), _("mo"), True),
-        Column("age_days", _("Age"), _("d"), True),
-        Column("customer", _("Customer"), wrap=True, width=12),
-        Column("sales_manager", _("Manager"), wrap=True, width=10),
+        Column("customer", _("Customer"), clip=True, width=10),
+        Column("sales_manager", _("Manager"), clip=True, width=13),
     )
     if not wide:
         return narrow
     return narrow + (
-        Column("key_account", _("Key")),
+        Column("age_days", _("Age"), _("d"), True),
         Column("hours", _("Holds"), "h", True),
         Column("requested_month", _("Requested")),
         Column("accepted_at", _("Accepted")),
         Column("tonnes_ordered", _("Ordered"), "t", True),
         Column("tonnes_made", _("Made"), "t", True),
         Column("deal", _("Deal")),
+        Column("why", _("All reasons"), wrap=True),
     )
 
 
@@ -67,7 +69,7 @@ def _row(s: StalePosition) -> dict[str, Any]:
         "deal": p.deal_number,
         "customer": p.customer,
         "key_account": p.is_key_account,
-        "sales_manager": p.sales_manager,
+        "sales_manager": short_name(p.sales_manager),
         "accepted_at": s.accepted_at.date().isoformat() if s.accepted_at else None,
         "requested_month": str(p.requested_month),
         "age_days": s.age_days,
@@ -78,6 +80,7 @@ def _row(s: StalePosition) -> dict[str, Any]:
         "margin_at_stake": None if s.margin_at_stake is None else s.margin_at_stake / 1000,
         "hours": s.hours,
         "why": ", ".join(r.words for r in s.reasons),
+        "why_brief": s.reasons[0].words + (f" +{len(s.reasons) - 1}" if len(s.reasons) > 1 else ""),
     }
 
 
@@ -106,9 +109,11 @@ def sorted_rows(ledger: Ledger, sort: str | None = None, descending: bool = Fals
 
 
 def stale_view(ledger: Ledger, sort: str | None = None, descending: bool = False, *, wide: bool = False) -> TableView:
-    """The stale positions, sorted (:func:`sorted_rows`); ``wide`` adds acceptance, tonnes
-    ordered and made, and the deal (the workstation scrolls; 80 columns of a terminal
-    hold the narrow table)."""
+    """The stale positions, sorted (:func:`sorted_rows`), each row on one line of 80
+    columns: position, key flag, why (the first reason, ``+N`` more), tonnes left, MI at
+    stake (k RUB), months late, customer and manager (surname and initials) cut with ``…``.
+    ``wide`` adds the age (days), hours held, acceptance, tonnes ordered and made, the deal
+    and every reason (the workstation scrolls; ``--json`` and its detail line have them all)."""
     rows = tuple(_row(s) for s in sorted_rows(ledger, sort, descending))
     title = _("Stale deals: {count} (late > {months} mo, unplanned > {days} d, idle ≥ {idle} d)").format(
         count=len(rows),
@@ -176,7 +181,7 @@ def _disposed_row(d: DisposedPosition) -> dict[str, Any]:
 def disposed_view(rows: tuple[DisposedPosition, ...]) -> TableView:
     """The cancelled and closed positions (``millplan stale --disposed``, the pane's
     "cancelled/closed" filter): state, tonnes cancelled and made (t), when (plant time)
-    and by whom — what ``restore`` brings back. Fits 80 columns."""
+    and by whom — what ``restore`` brings back. Fits 80 columns, a row to a line."""
     columns = (
         Column("position", _("Position"), width=13),
         Column("state", _("State")),
@@ -184,7 +189,7 @@ def disposed_view(rows: tuple[DisposedPosition, ...]) -> TableView:
         Column("tonnes_made", _("Made"), "t", True),
         Column("at", _("When")),
         Column("by", _("By")),
-        Column("customer", _("Customer"), wrap=True, width=12),
+        Column("customer", _("Customer"), clip=True, width=12),
     )
     return TableView(
         _("Cancelled or closed: {count} (millplan stale restore POS --reason … brings one back)").format(
@@ -296,7 +301,7 @@ def disposal_view(done: Disposal) -> TableView:
     )
     rows = tuple({"key": p.ref, **_state(p)} for p in done.positions)
     return TableView(
-        _("{action}: {count} positions ({reason})").format(
+        ngettext("{action}: {count} position ({reason})", "{action}: {count} positions ({reason})", len(rows)).format(
             action=done.disposition.value, count=len(rows), reason=done.reason
         ),
         columns,

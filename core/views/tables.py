@@ -46,10 +46,11 @@ class Column:
     wrap: bool = False
     money: bool = False
     width: int | None = None
+    clip: bool = False
 
     def __post_init__(self) -> None:
         if self.width is None:
-            hint = TEXT_WIDTH if self.wrap else len(self.header) if self.numeric else None
+            hint = TEXT_WIDTH if self.wrap or self.clip else len(self.header) if self.numeric else None
             object.__setattr__(self, "width", hint)  # frozen: the default depends on the header
 
     @property

@@ -1,8 +1,9 @@
 """The stale-deal ledger (DESIGN.md, "Stale accepted deals control"): accepted positions
 with tonnes left to make that have waited too long, why, and what they hold.
 
-A position of an accepted deal with tonnes left (``remaining_tonnes`` > 0) is stale for
-each of these that holds (all are listed):
+A position of an accepted deal with tonnes left (``remaining_tonnes`` at least
+:data:`~millplan.core.domain.stale.NEGLIGIBLE_TONNES`, half a tonne: less reads as 0 t left)
+is stale for each of these that holds (all are listed):
 
 * ``overdue`` — its requested month is more than ``months_overdue`` months before the
   current one;
@@ -35,6 +36,7 @@ from millplan.core.domain.stale import (
     ACCEPTED_DAYS_KEY,
     IDLE_DAYS_KEY,
     MONTHS_OVERDUE_KEY,
+    NEGLIGIBLE_TONNES,
     Disposed,
     StaleLimits,
     StaleReason,
@@ -137,8 +139,9 @@ def reasons_of(
     """Why ``position`` is stale as of ``today`` under ``limits`` (empty: it is not), in
     :class:`StaleReason` order. ``planned``: an approved revision has a line of it;
     ``last_made``: the last day an actual was made for it (``None``: never);
-    ``makeable``: some mill can make it."""
-    if position.deal_status is not DealStatus.ACCEPTED or position.remaining_tonnes <= 0:
+    ``makeable``: some mill can make it. A remainder below :data:`NEGLIGIBLE_TONNES` is
+    never stale."""
+    if position.deal_status is not DealStatus.ACCEPTED or position.remaining_tonnes < NEGLIGIBLE_TONNES:
         return ()
     found = []
     if Month.of(today) - position.requested_month > limits.months_overdue:

@@ -5,11 +5,15 @@ month before is not closed."""
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 
 import pytest
 from typer.testing import CliRunner
 
 from millplan.cli import app
+from millplan.commands import month as month_commands
+from millplan.core.domain.actuals import CarryOver, MonthClose
+from millplan.core.views.month import carry_over_view
 from millplan.storage.store import open_store
 from tests.identity import act_as
 from tests.month_loop import NEXT_MONTH, approved_month, d1_carry_over, produce
@@ -97,3 +101,25 @@ def test_planning_after_an_unclosed_month_warns_on_stderr_and_in_json(db, monkey
     assert [l["carried_over"] for l in json.loads(again.stdout)["lines"] if l["position"] == "D1#1"] == [True]
     closed = run(db, "plan", "--month", str(PLAN_MONTH))
     assert closed.exit_code == 1 and f"{PLAN_MONTH} is closed for L (by plm at" in closed.stderr
+
+
+def test_close_lists_the_largest_carry_overs_and_all_of_them_with_all(db, monkeypatch):
+    act_as(monkeypatch, "plm")
+    monkeypatch.setattr(month_commands, "POSITION_ROWS", 0)  # the tiny plant carries one position over
+    done = run(db, "month", "close", str(PLAN_MONTH), "--incomplete", "--reason", "lost")
+    assert done.exit_code == 0, done.stderr
+    assert "D1#1" not in done.stdout and "… 1 more row (--json gives them all, or --all)" in done.stdout
+
+
+def test_close_with_all_lists_every_carry_over(db, monkeypatch):
+    act_as(monkeypatch, "plm")
+    monkeypatch.setattr(month_commands, "POSITION_ROWS", 0)
+    done = run(db, "month", "close", str(PLAN_MONTH), "--incomplete", "--reason", "lost", "--all")
+    assert done.exit_code == 0, done.stderr
+    assert "D1#1" in done.stdout and "more row" not in done.stdout
+
+
+def test_the_carry_over_table_lists_the_largest_first():
+    carried = tuple(CarryOver(i, f"P#{i}", t) for i, t in enumerate((5.0, 120.0, 0.5, 40.0)))
+    close = MonthClose(PLAN_MONTH, "L", datetime(2027, 1, 1, tzinfo=UTC), "plm", False, None, {}, carried)
+    assert [r["position"] for r in carry_over_view(close).rows] == ["P#1", "P#3", "P#0", "P#2"]

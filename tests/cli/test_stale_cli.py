@@ -6,9 +6,12 @@ from __future__ import annotations
 import json
 
 import pytest
+from rich.console import Console
+from sqlalchemy import text
 from typer.testing import CliRunner
 
 from millplan import cli
+from millplan.commands import common
 from millplan.core.domain.errors import ExitCode
 from millplan.core.domain.months import today_set
 from millplan.storage.store import open_store
@@ -165,3 +168,42 @@ def test_positions_show_a_cancelled_remainder_and_a_closed_position(db):
     assert (rows["A#1"]["tonnes_cancelled"], rows["A#1"]["completed"]) == (100.0, False)
     assert (rows["C#1"]["tonnes_cancelled"], rows["C#1"]["completed"]) == (0.0, True)
     assert (rows["B#1"]["tonnes_cancelled"], rows["B#1"]["completed"]) == (0.0, False)
+
+
+def test_at_80_columns_every_header_is_whole_and_each_row_on_one_line(db, monkeypatch):
+    monkeypatch.setattr(common, "out", Console(highlight=False, markup=False, width=80))
+    result = run(db, "stale", "--sort", "position")
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    header = "Position Key Why stale Left, t MI, kRUB Late, mo Customer Manager"
+    assert any(" ".join(line.split()) == header for line in lines), result.stdout
+    rows = [line.split() for line in lines if line.split() and line.split()[0].endswith("#1")]
+    # one line each, key flag shown, several reasons as the first and how many more,
+    # the manager as surname and initials
+    assert [r[0] for r in rows] == ["A#1", "B#1", "C#1", "D#1", "F#1"]
+    assert rows[0][:3] == ["A#1", "yes", "overdue"] and rows[1][1] == "unplanned"
+    assert rows[4][:4] == ["F#1", "yes", "overdue", "+2"] and rows[4][-1] == "А.С."
+    assert max(len(line) for line in lines) <= 80
+
+
+def test_a_long_customer_is_cut_with_an_ellipsis_never_wrapped(db, monkeypatch):
+    monkeypatch.setattr(common, "out", Console(highlight=False, markup=False, width=80))
+    store = open_store(db)
+    with store.unit_of_work() as repo:
+        repo.session.execute(
+            text("UPDATE customers SET name = 'Трубная торговая компания Север' WHERE name = 'Key Co'")
+        )
+    store.dispose()
+    result = run(db, "stale", "--key")
+    assert result.exit_code == 0, result.stderr
+    rows = [line for line in result.stdout.splitlines() if "#1" in line]
+    assert len(rows) == 2 and all(" Трубная т… " in line for line in rows), result.stdout
+
+
+@pytest.mark.parametrize(
+    ("targets", "title"), [(("A#1",), "cancel: 1 position (x)"), (("A#1", "B#1"), "cancel: 2 positions (x)")]
+)
+def test_the_batch_title_says_position_or_positions(db, targets, title):
+    result = run(db, "stale", "cancel", *targets, "--reason", "x")
+    assert result.exit_code == 0, result.stderr
+    assert title in result.stdout

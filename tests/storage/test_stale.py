@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 
+from millplan.core.domain.actuals import ActualRecord
 from millplan.core.domain.assignment import AssignmentLine
 from millplan.core.domain.errors import Forbidden, InvalidInput, NotFound, StateError
 from millplan.core.domain.months import Month, today_set
@@ -246,3 +247,13 @@ def test_cancel_and_restore_on_each_backend(plant):
     assert "F#1" not in reasons(plant)
     stale_actions.restore(plant, ["F"], login="plm", reason="a mill was certified")
     assert reasons(plant)["F#1"] == (R.OVERDUE, R.UNPLANNED, R.NO_MILL)
+
+
+@pytest.mark.parametrize(("made", "stale_still"), [(99.9, False), (99.4, True)])
+def test_a_remainder_under_half_a_tonne_is_not_stale(plant, made, stale_still):
+    # A#1 (100 t, overdue): 0.1 t left reads as 0 t — a mill's tolerance, not a deal waiting;
+    # 0.6 t left reads as 1 t and stays in the ledger
+    with plant.unit_of_work() as repo:
+        a1 = repo.plant.position("A", 1)
+        repo.actuals.replace([ActualRecord(date(2027, 4, 1), "M1", a1.id, made)], "setup", "test")
+    assert ("A#1" in reasons(plant)) is stale_still

@@ -4,6 +4,7 @@ action with its reason dialog, and a refusal shown as a notification."""
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import text
 
 from millplan.core.domain.months import today_set
 from millplan.tui.app import MillplanApp
@@ -153,3 +154,37 @@ async def test_a_new_sort_or_filter_puts_the_cursor_on_the_first_row(plant):
         await pilot.press("r")  # overdue: A#1, F#1
         await settle(pilot)
         assert table.cursor_row == 0 and table.selected["key"] == "A#1"
+
+
+NARROW = ("position", "key_account", "why_brief", "tonnes_left", "margin_at_stake", "months_overdue")
+
+
+async def test_the_narrow_columns_show_whole_at_80_columns_with_room_for_a_scrollbar(plant):
+    with plant.unit_of_work() as repo:  # a long name, as the plant's customers have
+        repo.session.execute(
+            text("UPDATE customers SET name = 'Трубная торговая компания Север' WHERE name = 'Key Co'")
+        )
+    app = MillplanApp(plant, "plm")
+    async with app.run_test(size=SIZE) as pilot:
+        table = await open_stale(pilot)
+        columns = {c.key.value: c for c in table.ordered_columns}
+        shown = [c.key.value for c in table.ordered_columns][:8]
+        assert shown == [*NARROW, "customer", "sales_manager"]
+        # every header whole; the narrow form, manager last, fits 80 columns less a scrollbar
+        for c in table.ordered_columns[:8]:
+            assert c.get_render_width(table) - 2 * table.cell_padding >= len(c.label.plain), c.label.plain
+        assert sum(c.get_render_width(table) for c in table.ordered_columns[:8]) <= SIZE[0] - 2
+        assert columns["sales_manager"].get_render_width(table) - 2 * table.cell_padding >= 6
+        row = table.get_row("A#1")
+        assert (row[1].plain, row[2].plain) == ("yes", "overdue")
+        assert row[7].plain == "Иванов А.С." and row[6].no_wrap and row[6].overflow == "ellipsis"
+
+
+async def test_the_status_names_the_sort_by_its_header(plant):
+    app = MillplanApp(plant, "plm")
+    async with app.run_test(size=SIZE) as pilot:
+        await open_stale(pilot)
+        await pilot.press("o")
+        await pilot.pause()
+        status = text_of(app, "#stale-status")
+        assert "sort: MI, kRUB" in status and "margin_at_stake" not in status

@@ -115,12 +115,13 @@ class StalePane(Vertical):
             )
             empty = _("No position is cancelled or closed.")
         elif self.ledger is not None:
-            table.show(stale_view(self.ledger, self.sort, self.sort in DESCENDING, wide=True))
+            view = stale_view(self.ledger, self.sort, self.sort in DESCENDING, wide=True)
+            table.show(view)
             status.update(
                 _("{count} stale · reason: {reason} · sort: {sort} (r, o)").format(
                     count=len(self.ledger.rows),
                     reason=self.reason.words if isinstance(self.reason, StaleReason) else _("any"),
-                    sort=self.sort or _("deal"),
+                    sort=next((c.header for c in view.columns if c.key == self.sort), _("deal")),
                 )
             )
             empty = _("No position is stale.")

@@ -12,6 +12,12 @@ from millplan.core.views.tables import TableView, cell_text
 ROW_CAP = 500
 """Rows shown at most; a big book is summarised, never poured into a widget whole."""
 
+SCROLLBAR = 2
+"""Columns a vertical scrollbar takes: left free when clipped text gives way."""
+
+CLIP_FLOOR = 6
+"""Fewest characters clipped text gives way to (``Ивано…``)."""
+
 
 class ViewTable(DataTable):
     """Row-cursor table filled from a TableView; ``selected`` is the highlighted row's dict."""
@@ -25,20 +31,17 @@ class ViewTable(DataTable):
     def show(self, view: TableView) -> None:
         """Replace the content with ``view``, keeping the cursor on the same row key."""
         previous = self.selected_key
-        if view.columns != self._columns:
+        rows = view.rows[:ROW_CAP]
+        widths = self._widths(view, rows)
+        if (view.columns, widths) != self._columns:
             self.clear(columns=True)
-            for column in view.columns:
-                # free text is cut at its width hint (the detail line has it all); other
-                # columns fit their content, which is never narrower than their header
+            for column, width in zip(view.columns, widths, strict=True):
                 self.add_column(
-                    Text(column.header, justify="right" if column.numeric else "left"),
-                    key=column.key,
-                    width=column.width if column.wrap else None,
+                    Text(column.header, justify="right" if column.numeric else "left"), key=column.key, width=width
                 )
-            self._columns = view.columns
+            self._columns = (view.columns, widths)
         else:
             self.clear()
-        rows = view.rows[:ROW_CAP]
         self.hidden_rows = len(view.rows) - len(rows)
         self._rows = {}
         for row in rows:
@@ -55,6 +58,28 @@ class ViewTable(DataTable):
             self._rows[row["key"]] = row
         if previous in self._rows:
             self.move_cursor(row=self.get_row_index(previous))
+
+    def _widths(self, view: TableView, rows: tuple[dict[str, Any], ...]) -> tuple[int | None, ...]:
+        """Each column's width: free text is cut at its width hint (the detail line has it
+        all), other columns fit their content (``None``), never narrower than their header.
+        Clipped text gives way, down to :data:`CLIP_FLOOR` characters, so that the columns
+        up to the last clipped one show whole within the table's width (less a scrollbar)."""
+        widths = [c.width if c.wrap or c.clip else None for c in view.columns]
+        clipped = [i for i, c in enumerate(view.columns) if c.clip]
+        room = (self.size.width or self.app.size.width) - SCROLLBAR
+        if not clipped or room <= 0:
+            return tuple(widths)
+        used = 0
+        for column, width in zip(view.columns[: clipped[-1] + 1], widths, strict=False):
+            natural = max([len(column.header)] + [len(cell_text(row.get(column.key), column)) for row in rows])
+            used += (width if width is not None else natural) + 2 * self.cell_padding
+        excess = used - room
+        while excess > 0 and any(widths[i] > CLIP_FLOOR for i in clipped):
+            for i in sorted(clipped, key=lambda i: -widths[i]):
+                if excess > 0 and widths[i] > CLIP_FLOOR:
+                    widths[i] -= 1
+                    excess -= 1
+        return tuple(widths)
 
     def blank(self) -> None:
         """Show nothing: no columns, no rows (a view that does not apply)."""
