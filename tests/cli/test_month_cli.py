@@ -97,3 +97,18 @@ def test_planning_after_an_unclosed_month_warns_on_stderr_and_in_json(db, monkey
     assert [l["carried_over"] for l in json.loads(again.stdout)["lines"] if l["position"] == "D1#1"] == [True]
     closed = run(db, "plan", "--month", str(PLAN_MONTH))
     assert closed.exit_code == 1 and f"{PLAN_MONTH} is closed for L (by plm at" in closed.stderr
+
+
+def test_status_says_in_progress_for_the_current_and_a_later_month_and_open_for_a_past_one(db, monkeypatch):
+    act_as(monkeypatch, "planner")
+
+    def row(month) -> str:
+        shown = run(db, "month", "status", str(month))
+        assert shown.exit_code == 0, shown.stderr
+        [line] = [line for line in shown.stdout.splitlines() if line.strip().startswith("L ")]
+        return " ".join(line.split())
+
+    assert row(PLAN_MONTH).startswith("L r1 open ")  # over and not closed: it waits for its close
+    assert row(NEXT_MONTH).startswith("L — in progress ")  # today's month: not one to close yet
+    assert row(NEXT_MONTH + 1).startswith("L — in progress ")
+    assert "open" not in row(NEXT_MONTH)
