@@ -163,6 +163,12 @@ class Month:
         return [self + i for i in range(count)]
 
 
+def month_over(month: Month) -> bool:
+    """``month`` has ended: its last day is before :func:`plant_today` (the current month
+    and months to come have not)."""
+    return month.last_day < plant_today()
+
+
 def _month_abbreviations() -> tuple[str, ...]:
     """January to December in short, in the user's language (read when shown)."""
     return (

@@ -29,8 +29,9 @@ from millplan.core.domain.portfolio import Position
 from millplan.core.domain.upserts import UpsertCounts
 from millplan.core.importing import cells
 from millplan.core.importing.delimited import open_book
+from millplan.core.importing.disposed import made_all_the_same
 from millplan.core.importing.headers import FieldSpec, look_alike_readings
-from millplan.core.importing.problems import ImportRejected, Problem
+from millplan.core.importing.problems import ImportRejected, Problem, sheet_place
 from millplan.core.importing.report import (
     ImportReport,
     column_uses,
@@ -168,6 +169,7 @@ def import_actuals(
         if problems and not skip_invalid:
             raise ImportRejected(path, problems, hint="Fix the rows, or import the good ones with --skip-invalid.")
         records = [r for _, r in rows]
+        disposed_notes = made_all_the_same(repo, _by_position(records))
         stored = _stored(repo, records)
         written = repo.actuals.replace(records, login, f"import {path.name}")
         repo.audit.write(
@@ -183,19 +185,20 @@ def import_actuals(
         rejects_file = str(write_rejects(rejects_path or default_rejects_path(path), rejected))
     columns = column_uses("actuals", table, FIELDS, reading.unheaded)
     figures = _figures(written, records, stored, book.positions.values())
-    notes = report_notes(columns, [], [])
+    counts = _counts(records, stored)
+    notes = report_notes(columns, [], []) + disposed_notes
     notes += _totals_notes(table, reading, None if by_row else [r for r, _ in rows])
     notes += [str(w) for w in reading.warnings if not (w.sheet == table.sheet and w.row in by_row)]
     return ImportReport(
         file=str(path),
-        tables={"actuals": f"sheet '{table.sheet}', header row {table.header_row}"},
+        tables={"actuals": ", ".join([*sheet_place(table.file, table.sheet), f"header row {table.header_row}"])},
         rows_read=len(reading.records),
-        counts={"actuals": _counts(records, stored)},
+        counts={"actuals": counts},
         rejected=problems,
         rejects_file=rejects_file,
         notes=notes,
         columns=columns,
-        outcome=_outcome(figures),
+        outcome=_outcome(figures, counts),
         figures=figures,
     )
 
@@ -389,6 +392,14 @@ def _summed(records: list[ActualRecord]) -> dict[tuple[date, str, int], float]:
     return summed
 
 
+def _by_position(records: list[ActualRecord]) -> dict[int, float]:
+    """Tonnes of ``records`` by position id."""
+    made: dict[int, float] = {}
+    for r in records:
+        made[r.position_id] = made.get(r.position_id, 0.0) + r.tonnes
+    return made
+
+
 def _counts(records: list[ActualRecord], stored: dict[tuple[date, str, int], Actual]) -> UpsertCounts:
     """Rows by day, mill and position: ``created`` (none was stored), ``removed`` (stored,
     and the file's day and mill no longer hold it), ``unchanged`` (the same tonnes, in a day
@@ -458,8 +469,9 @@ def _figures(
     }
 
 
-def _outcome(figures: dict[str, Any]) -> list[str]:
-    """The figures as sentences for a person."""
+def _outcome(figures: dict[str, Any], counts: UpsertCounts) -> list[str]:
+    """The figures as sentences for a person; ``counts`` say whether anything changed (when
+    nothing did, the stored rows are said unchanged, not replaced)."""
     if not figures["days"]:
         return [_("no actuals in the file: nothing stored")]
     days = figures["days"]
@@ -476,14 +488,23 @@ def _outcome(figures: dict[str, Any]) -> list[str]:
             rows=figures["rows"],
             stored=figures["stored_rows"],
         ),
-        _(
-            "tonnes of those days and mills: {before} t before, {after} t now; stored rows: {replaced} replaced "
-            "by the file's, {removed} removed"
+        (
+            _(
+                "tonnes of those days and mills: {before} t before, {after} t now; stored rows: {replaced} replaced "
+                "by the file's, {removed} removed"
+            )
+            if counts.created or counts.updated or counts.removed
+            else ngettext(
+                "tonnes of those days and mills: {before} t before, {after} t now; {unchanged} stored row unchanged",
+                "tonnes of those days and mills: {before} t before, {after} t now; {unchanged} stored rows unchanged",
+                counts.unchanged,
+            )
         ).format(
             before=grouped(figures["tonnes_before"], 1),
             after=grouped(figures["tonnes_after"], 1),
             replaced=figures["replaced_rows"],
             removed=figures["removed_rows"],
+            unchanged=counts.unchanged,
         ),
     ]
     if figures["removed"]:
@@ -545,6 +566,7 @@ def _totals_notes(table: Table, reading: Reading, good: list[Record] | None) -> 
         return notes
     previous = table.header_row
     for total in reading.totals:
+        where = ", ".join([*sheet_place(table.file, table.sheet), _("row {row}").format(row=total.number)])
         since = sum(r.values["tonnes"] for r in good if previous < r.source.number < total.number)
         above = sum(r.values["tonnes"] for r in good if r.source.number < total.number)
         previous = total.number
@@ -554,18 +576,17 @@ def _totals_notes(table: Table, reading: Reading, good: list[Record] | None) -> 
             figure = None
         if figure is None:
             notes.append(
-                _(
-                    "sheet '{sheet}', row {row}: the totals row holds no figure (a formula never computed?): not checked"
-                ).format(sheet=table.sheet, row=total.number)
+                _("{where}: the totals row holds no figure (a formula never computed?): not checked").format(
+                    where=where
+                )
             )
         elif min(abs(figure - since), abs(figure - above)) > TOTALS_TOLERANCE:
             notes.append(
                 _(
-                    "sheet '{sheet}', row {row}: the totals row says {figure} t, but the rows since the last totals "
+                    "{where}: the totals row says {figure} t, but the rows since the last totals "
                     "row sum to {since} t and all rows above to {above} t; the rows are imported, the total is not"
                 ).format(
-                    sheet=table.sheet,
-                    row=total.number,
+                    where=where,
                     figure=grouped(figure, 1),
                     since=grouped(since, 1),
                     above=grouped(above, 1),

@@ -24,11 +24,10 @@ from openpyxl.workbook.workbook import Workbook
 
 from millplan.core.domain.i18n import _
 from millplan.core.importing.file_kind import OLE2_SIGNATURE, ZIP_SIGNATURE
-from millplan.core.importing.problems import ImportRejected, Problem
+from millplan.core.importing.problems import DELIMITED_SUFFIXES, ImportRejected, Problem
 from millplan.core.importing.sheet_xml import SheetFacts
 from millplan.core.importing.workbook import open_workbook
 
-DELIMITED_SUFFIXES = (".csv", ".txt")
 DELIMITERS = (";", "\t", ",")
 """Field separators tried, the exports' own first; the one the header line holds most of wins."""
 _DECIMAL_MARK = {";": ",", ",": "."}

@@ -10,10 +10,22 @@ from pathlib import Path
 from millplan.core.domain.errors import MillplanError
 from millplan.core.domain.field_text import value_text
 
+DELIMITED_SUFFIXES = (".csv", ".txt")
+"""Delimited text files (a CSV export): read as one table, they have no sheets."""
+
+
+def sheet_place(file: str, sheet: str | None) -> list[str]:
+    """``["sheet 'NAME'"]`` naming ``sheet`` of ``file`` in a place, or ``[]`` when there is
+    no sheet to name: none given, or ``file`` is a CSV file (one table, no sheets — the sheet
+    it was read into is named after the file only because a workbook needs one)."""
+    if not sheet or Path(file).suffix.lower() in DELIMITED_SUFFIXES:
+        return []
+    return [f"sheet '{sheet}'"]
+
 
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """One bad cell or row: file, sheet, Excel row number, column letter and header, the
+    """One bad cell or row: file, sheet (not said of a CSV file), Excel row number, column letter and header, the
     value found and why it cannot be taken. ``row``/``column`` are ``None`` for a
     problem of the whole sheet (a missing column). ``names_value``: the why names the
     value itself (``deal С-26/0000 is not in the portfolio``), so it is not put before it."""
@@ -28,9 +40,7 @@ class Problem:
     names_value: bool = False
 
     def __str__(self) -> str:
-        place = [self.file]
-        if self.sheet:
-            place.append(f"sheet '{self.sheet}'")
+        place = [self.file, *sheet_place(self.file, self.sheet)]
         if self.row is not None:
             place.append(f"row {self.row}")
         if self.column:
@@ -43,7 +53,7 @@ class Problem:
     def as_dict(self) -> dict[str, object]:
         return {
             "file": self.file,
-            "sheet": self.sheet,
+            "sheet": self.sheet if sheet_place(self.file, self.sheet) else None,  # a CSV file has no sheets
             "row": self.row,
             "column": self.column,
             "header": self.header,

@@ -11,7 +11,7 @@ from typing import Any
 
 from millplan.core.domain.fulfilment import Figures, LineFulfilment, MonthFulfilment
 from millplan.core.domain.i18n import _
-from millplan.core.domain.months import plant_clock
+from millplan.core.domain.months import Month, month_over, plant_clock
 from millplan.core.domain.numbers import grouped
 from millplan.core.planning.fulfilment_figures import line_figures, totals_figures
 from millplan.core.views.tables import Column, TableView, iso
@@ -37,6 +37,13 @@ def _tonnes_cells(f: Figures) -> dict[str, Any]:
         "off_plan": f.off_plan_t,
         "fulfilment": f.fulfilment_pct,
     }
+
+
+def carry_over_name(month: Month) -> str:
+    """What the planned tonnes not made are called: "Carry-over" once ``month`` is over
+    (:func:`~millplan.core.domain.months.month_over`), "Left to make" before (the month in
+    progress, or a month to come)."""
+    return _("Carry-over") if month_over(month) else _("Left to make")
 
 
 def _line_column(report: MonthFulfilment) -> tuple[Column, ...]:
@@ -110,13 +117,14 @@ def mill_income_view(report: MonthFulfilment) -> TableView:
 
 def positions_view(report: MonthFulfilment, *, detail: bool = False) -> TableView:
     """By position, the largest shortfall first: key account, plan, actual and credited t,
-    fulfilment % and carry-over t — what fits 80 columns; with ``detail`` (Excel) also the
+    fulfilment % and carry-over t ("Carry"; "To make" before the month is over, see
+    :func:`carry_over_name`) — what fits 80 columns; with ``detail`` (Excel) also the
     off-plan t and the mills it was planned and made on (``--json`` has them too)."""
     columns = (
         Column("position", _("Position")),
         Column("key_account", _("Key")),
         *_tonnes_columns(1, off_plan=detail),
-        Column("carry_over", _("Carry"), "t", True, 1),
+        Column("carry_over", _("Carry") if month_over(report.month) else _("To make"), "t", True, 1),
         *(
             (Column("planned_on", _("Planned on"), wrap=True), Column("made_on", _("Made on"), wrap=True))
             if detail
@@ -143,18 +151,20 @@ def positions_view(report: MonthFulfilment, *, detail: bool = False) -> TableVie
 
 
 def carry_over_view(report: MonthFulfilment) -> TableView:
-    """Planned tonnes not made, by position: the next month's overdue demand once closed."""
+    """Planned tonnes not made, by position: the next month's overdue demand once closed.
+    Titled and headed by :func:`carry_over_name` ("Left to make" before the month is over)."""
+    name = carry_over_name(report.month)
     columns = (
         Column("position", _("Position")),
         *_line_column(report),
-        Column("tonnes", _("Carry-over"), "t", True, 1),
+        Column("tonnes", name, "t", True, 1),
     )
     rows = tuple(
         {"key": c.position_ref, "position": c.position_ref, "line": line.product_line, "tonnes": c.tonnes}
         for line in report.lines
         for c in line.carry_over
     )
-    return TableView(_("Carry-over"), columns, rows)
+    return TableView(name, columns, rows)
 
 
 def headline(report: MonthFulfilment) -> str:
@@ -183,7 +193,7 @@ def report_notes(report: MonthFulfilment, *, progress: bool = True) -> list[str]
 
 def notes(line: LineFulfilment, *, progress: bool = True) -> list[str]:
     """What a reader must know of one line's figures: closed (when, by whom, frozen), no
-    approved assignment (all it made is off-plan), and — unless ``progress`` is off (the
+    approved assignment (and, when it made something, that all it made is off-plan), and — unless ``progress`` is off (the
     workstation's title says it) — the month in progress (which days count to date)."""
     said = []
     if line.closed is not None:
@@ -196,9 +206,11 @@ def notes(line: LineFulfilment, *, progress: bool = True) -> list[str]:
         )
     if line.revision is None:
         said.append(
-            _("line {line} has no approved assignment for {month}: all it made is off-plan").format(
-                line=line.product_line, month=line.month
-            )
+            (
+                _("line {line} has no approved assignment for {month}: all it made is off-plan")
+                if line.totals.actual_t > 0
+                else _("line {line} has no approved assignment for {month}")
+            ).format(line=line.product_line, month=line.month)
         )
     if line.today is not None and progress:
         said.append(

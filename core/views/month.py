@@ -12,7 +12,7 @@ from typing import Any
 
 from millplan.core.domain.actuals import MonthClose
 from millplan.core.domain.i18n import _
-from millplan.core.domain.months import Month, day_ranges, plant_clock
+from millplan.core.domain.months import Month, day_ranges, month_over, plant_clock
 from millplan.core.views.tables import Column, TableView
 from millplan.core.workflow.month_close import LineClosed, LineStatus
 
@@ -68,8 +68,9 @@ def closes_document(closed: list[LineClosed]) -> dict[str, Any]:
 
 
 def status_view(month: Month, statuses: list[LineStatus]) -> TableView:
-    """Each product line's ``month``: approved revision, closed by whom and when, why it
-    closed incomplete (``—`` when complete or open), days without actuals."""
+    """Each product line's ``month``: approved revision, closed by whom and when ("open"
+    for a past month not closed, "in progress" for the current month or one to come), why
+    it closed incomplete (``—`` when complete or open), days without actuals."""
     columns = (
         Column("line", _("Line")),
         Column("approved", _("Approved")),
@@ -82,7 +83,7 @@ def status_view(month: Month, statuses: list[LineStatus]) -> TableView:
             "key": s.product_line,
             "line": s.product_line,
             "approved": f"r{s.approved_revision}" if s.approved_revision else "—",
-            "closed": _("open")
+            "closed": (_("open") if month_over(month) else _("in progress"))
             if s.close is None
             else _("by {who} at {at}").format(who=s.close.closed_by, at=plant_clock(s.close.closed_at)),
             "incomplete": s.close.reason if s.close is not None and s.close.incomplete else "—",

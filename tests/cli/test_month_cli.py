@@ -123,3 +123,18 @@ def test_the_carry_over_table_lists_the_largest_first():
     carried = tuple(CarryOver(i, f"P#{i}", t) for i, t in enumerate((5.0, 120.0, 0.5, 40.0)))
     close = MonthClose(PLAN_MONTH, "L", datetime(2027, 1, 1, tzinfo=UTC), "plm", False, None, {}, carried)
     assert [r["position"] for r in carry_over_view(close).rows] == ["P#1", "P#3", "P#0", "P#2"]
+
+
+def test_status_says_in_progress_for_the_current_and_a_later_month_and_open_for_a_past_one(db, monkeypatch):
+    act_as(monkeypatch, "planner")
+
+    def row(month) -> str:
+        shown = run(db, "month", "status", str(month))
+        assert shown.exit_code == 0, shown.stderr
+        [line] = [line for line in shown.stdout.splitlines() if line.strip().startswith("L ")]
+        return " ".join(line.split())
+
+    assert row(PLAN_MONTH).startswith("L r1 open ")  # over and not closed: it waits for its close
+    assert row(NEXT_MONTH).startswith("L — in progress ")  # today's month: not one to close yet
+    assert row(NEXT_MONTH + 1).startswith("L — in progress ")
+    assert "open" not in row(NEXT_MONTH)

@@ -105,6 +105,14 @@ def test_a_line_without_an_approved_revision_says_so_and_all_it_made_is_off_plan
     assert f"line L has no approved assignment for {PLAN_MONTH}: all it made is off-plan" in notes(line)
 
 
+def test_a_line_without_an_approved_revision_that_made_nothing_says_only_that(store):
+    planned_month(store)
+    [line] = month_fulfilment(store, PLAN_MONTH + 2).lines  # a month to come: nothing approved, nothing made
+    assert line.revision is None and line.totals.actual_t == 0.0
+    assert f"line L has no approved assignment for {PLAN_MONTH + 2}" in notes(line)
+    assert not [n for n in notes(line) if "off-plan" in n]  # nothing made, so nothing is off-plan
+
+
 def test_an_unknown_line_is_refused_naming_the_known_ones(store):
     planned_month(store)
     with pytest.raises(NotFound, match="known: L"):

@@ -27,6 +27,11 @@ def _whole(table: ViewTable) -> bool:
     return table.region.width > 0 and table.virtual_size.width <= table.scrollable_content_region.width
 
 
+def _screen(widget) -> str:
+    """The text ``widget`` shows on screen, row by row."""
+    return "\n".join(widget.render_line(y).text for y in range(widget.region.height))
+
+
 @pytest.fixture
 def store(sqlite_store):
     planned_month(sqlite_store)
@@ -49,12 +54,15 @@ async def test_the_month_in_progress_charts_the_highlighted_mill_and_steps_throu
             assert mills.selected["actual_to_date"] == 380.0
             chart = app.query_one(FulfilmentChart)
             assert chart.drawn == "cumulative M1" and chart.region.height >= 8  # room to read it
+            # the chart names the mill it charts, its legend and the keys that chart another
+            assert chart.heading == "M1: ·· plan · █ actual, t (↑↓ in the mills: another mill)"
+            assert chart.heading in _screen(chart)
             planned, made = chart.series["plan"], chart.series["actual"]
             assert len(made) == 10 and made[-1] == 380.0 and planned[-1] == pytest.approx(700.0)  # as given
             assert (chart.axis.ticks[0], chart.axis.limit) == (0.0, 750.0)  # from 0, just above the month's plan
             await pilot.press("down")
             await settle(pilot)
-            assert chart.drawn == "cumulative M2"
+            assert chart.drawn == "cumulative M2" and chart.heading.startswith("M2: ")
             assert pane.history_key() == "M2"  # h: the highlighted mill's history
             assert _whole(mills)
             await pilot.press("s")
@@ -81,7 +89,9 @@ async def test_the_month_in_progress_charts_the_highlighted_mill_and_steps_throu
             await pilot.pause()
             carry = app.query_one("#actuals-carry", ViewTable)
             assert [carry.get_row_at(i)[0].plain for i in range(carry.row_count)] == ["D2#1", "D3#1"]
-            assert "[Carry-over]" in text_of(app, "#actuals-sections")
+            assert "[Left to make]" in text_of(app, "#actuals-sections")  # the month is not over yet
+            assert "Carry" not in text_of(app, "#actuals-sections")
+            assert positions.columns[positions.ordered_columns[-1].key].label.plain.startswith("To make")
 
 
 async def test_a_finished_month_charts_every_mill_and_a_month_without_approval_says_so(store):
@@ -99,6 +109,7 @@ async def test_a_finished_month_charts_every_mill_and_a_month_without_approval_s
             assert chart.series == {"plan": [700.0, 100.0], "actual": [480.0, 40.0]}  # tonnes as given
             assert chart.axis.labels == ("0", "250", "500", "750")  # bars from 0, a round top, few labels
             assert "in progress" not in text_of(app, "#actuals-title")
+            assert "Carry-over" in text_of(app, "#actuals-sections")  # the month is over: carried over
             await pilot.press("left_square_bracket")
             await settle(pilot)
             assert pane.month == PLAN_MONTH - 1

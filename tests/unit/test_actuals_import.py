@@ -80,10 +80,12 @@ def test_the_mes_export_gives_the_same_actuals_and_a_second_import_replaces_neve
 
     report = import_actuals(book_store, csv_file, login="planner")
 
-    assert report.tables == {"actuals": "sheet 'actuals-2026-12', header row 1"}
+    assert report.tables == {"actuals": "header row 1"}  # a CSV file has no sheets to name
     rows = mes_rows(csv_file)
     assert report.counts["actuals"].unchanged == len(summed(rows))
     assert report.figures["replaced_rows"] == len(summed(rows))
+    said = " ".join(report.outcome)
+    assert f"; {len(summed(rows))} stored rows unchanged" in said and "replaced" not in said  # nothing changed
     assert report.figures["tonnes_before"] == pytest.approx(report.figures["tonnes_after"])
     assert report.figures["produced_changed"] == []
     assert produced(book_store) == pytest.approx(before)
@@ -149,6 +151,8 @@ def test_every_bad_row_is_named_and_nothing_is_written(book_store, shared_data, 
     assert "is not a date" in found[14, "A"].why
     assert "is not a number" in found[15, "D"].why
     assert "row 6, column B 'Агрегат'" in str(caught.value)
+    assert f"{path}, row 3, column B 'Агрегат'" in str(caught.value)  # a CSV file: no sheet to name
+    assert "sheet" not in str(caught.value) and found[3, "B"].as_dict()["sheet"] is None
     assert stored_actuals(book_store) == {}
 
 

@@ -1,5 +1,6 @@
 """The plan-vs-actual pane's chart (Plotext): for the month in progress, the highlighted
-mill's planned tonnes cumulated pro rata against its actual tonnes day by day; for any
+mill's planned tonnes cumulated pro rata against its actual tonnes day by day, the mill
+named in the chart's title with the legend and the keys that chart another; for any
 other month, plan against actual of every mill of the line as bars. The two series differ
 by marker as well as colour, so the chart reads in 16 colours.
 
@@ -61,22 +62,26 @@ def tonnes_scale(top: float, steps: int = STEPS) -> TonnesAxis:
 
 class FulfilmentChart(PlotextPlot):
     """``show(line, mill)`` draws the chart of ``line`` (``None``: nothing to draw);
-    ``drawn`` says what is on it, for the pane's title line and the tests, ``axis`` the
+    ``drawn`` says what is on it, for the pane's title line and the tests, ``heading`` the
+    chart's own title (the month in progress: the mill charted, the legend and the keys
+    that chart another mill; ``""`` when it has none), ``axis`` the
     tonnes axis handed to the plot and ``series`` the tonnes plotted (name → values, as
     given: cumulative t by day, or t by mill)."""
 
     drawn: str = ""
+    heading: str = ""
     axis: TonnesAxis | None = None
     series: dict[str, list[float]]  # set by show()
 
     def show(self, line: LineFulfilment | None, mill_code: str | None) -> None:
         plt = self.plt
         plt.clear_figure()
-        self.axis, self.series = None, {}
+        self.axis, self.series, self.heading = None, {}, ""
         if line is None or not line.mills:
             self.drawn = ""
         elif line.totals.planned_t <= 0 and line.totals.actual_t <= 0:
-            plt.title(_("nothing planned or made in {month}").format(month=line.month))
+            self.heading = _("nothing planned or made in {month}").format(month=line.month)
+            plt.title(self.heading)
             self.drawn = "nothing"
         elif line.today is not None and mill_code is not None:
             days, planned, made = cumulative(line, mill_code)
@@ -88,11 +93,11 @@ class FulfilmentChart(PlotextPlot):
             plt.xlim(1, days[-1])
             plt.xticks([1, 8, 15, 22, days[-1]])
             self._tonnes_axis(max(planned[-1], made[-1] if made else 0.0))
-            plt.xlabel(
-                _("{plan} plan  {actual} actual, t · day of {month} (today {day})").format(
-                    plan=PLAN_MARKER * 2, actual=ACTUAL_MARKER, month=line.month, day=line.today.day
-                )
+            self.heading = _("{mill}: {plan} plan · {actual} actual, t (↑↓ in the mills: another mill)").format(
+                mill=mill_code, plan=PLAN_MARKER * 2, actual=ACTUAL_MARKER
             )
+            plt.title(self.heading)
+            plt.xlabel(_("day of {month} (today {day})").format(month=line.month, day=line.today.day))
             self.drawn = f"cumulative {mill_code}"
         else:
             codes = [m.mill_code for m in line.mills]

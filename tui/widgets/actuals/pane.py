@@ -1,7 +1,8 @@
 """Plan-vs-actual pane: one month × product line against its approved revision in force —
 the totals and notes, the mills' tonnes, and below them, stepped through with ``s``, the
 chart, the mills' tonnes to date (the month in progress), the positions, the mills' hours
-and marginal income, and the carry-over — each table whole at 80 columns. ``[``/``]`` change month, ``l`` the line. Read in a worker
+and marginal income, and the carry-over ("left to make" until the month is over) — each
+table whole at 80 columns. ``[``/``]`` change month, ``l`` the line. Read in a worker
 thread; nothing here writes."""
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from millplan.core.domain.i18n import _
 from millplan.core.domain.months import Month
 from millplan.core.planning.fulfilment import month_fulfilment
 from millplan.core.views.actuals import (
+    carry_over_name,
     carry_over_view,
     headline,
     mill_income_view,
@@ -32,14 +34,15 @@ from millplan.tui.widgets.sections import section_bar
 from millplan.tui.widgets.view_table import ViewTable
 
 
-def sections() -> dict[str, str]:
-    """The lower part's sections in the order ``s`` steps through them: id → label."""
+def sections(month: Month) -> dict[str, str]:
+    """The lower part's sections of ``month`` in the order ``s`` steps through them: id →
+    label (the last is "Left to make" until the month is over, then "Carry-over")."""
     return {
         "actuals-chart": _("Chart"),
         "actuals-to-date": _("To date"),
         "actuals-positions": _("Positions"),
         "actuals-income": _("Hours & MI"),
-        "actuals-carry": _("Carry-over"),
+        "actuals-carry": carry_over_name(month),
     }
 
 
@@ -59,7 +62,7 @@ class ActualsPane(MonthAndLine, Vertical):
         self.lines = lines
         self.line = line if line in lines else lines[0] if lines else None
         self.report: MonthFulfilment | None = None
-        self.section = next(iter(sections()))
+        self.section = next(iter(sections(month)))
 
     def compose(self) -> ComposeResult:
         yield Static(id="actuals-title", classes="title", markup=False)
@@ -140,7 +143,7 @@ class ActualsPane(MonthAndLine, Vertical):
             title.update(f"{head} · " + _("revision {n}").format(n=line.revision) + (f" · {state}" if state else ""))
 
     def _show_sections(self) -> None:
-        self.query_one("#actuals-sections", Static).update(section_bar(sections(), self.section))
+        self.query_one("#actuals-sections", Static).update(section_bar(sections(self.month), self.section))
 
     # -- actions ------------------------------------------------------------------------
 
@@ -149,7 +152,7 @@ class ActualsPane(MonthAndLine, Vertical):
         self.reload()
 
     def action_section(self) -> None:
-        keys = list(sections())
+        keys = list(sections(self.month))
         self.section = keys[(keys.index(self.section) + 1) % len(keys)]
         self.query_one("#actuals-lower", ContentSwitcher).current = self.section
         self._show_sections()
