@@ -53,6 +53,11 @@ def stale_command(
     if ctx.invoked_subcommand is not None:
         return
     if disposed:
+        if reasons or sort or descending:
+            raise typer.BadParameter(
+                _("--reason, --sort and --desc are for stale positions, not the cancelled and closed ones"),
+                param_hint="--disposed",
+            )
         gone = stale.disposed(store_of(ctx), customer=customer, manager=manager, line=line, key_account=key)
         if as_json:
             emit(disposed_document(gone))

@@ -146,6 +146,13 @@ def test_nothing_disposed_says_so(db):
     assert result.exit_code == 0 and "No position is cancelled or closed." in result.stderr
 
 
+@pytest.mark.parametrize("extra", [("--reason", "idle"), ("--sort", "left_t"), ("--desc",)])
+def test_the_ledger_s_own_options_are_refused_with_disposed_not_ignored(db, extra):
+    result = run(db, "stale", "--disposed", *extra)
+    said = " ".join(result.stderr.replace("│", " ").split())  # the usage box wraps the message
+    assert result.exit_code == ExitCode.USAGE and "are for stale positions, not the cancelled and closed ones" in said
+
+
 @pytest.mark.parametrize("extra", [(), ("--disposed",)])
 def test_an_unknown_line_is_an_error_naming_the_known_lines(db, extra):
     result = run(db, "stale", "--line", "ZZZ", *extra)

@@ -80,7 +80,10 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    # tonnes_produced already holds opening + actuals, so it stays whole without them
+    # tonnes_produced already holds opening + actuals, so it stays whole without them. What the
+    # older schema cannot hold is lost: daily actuals, closes and carry-over, settings, and a
+    # position's cancelled remainder or completion (such positions count as demand again) —
+    # take a backup first (millplan db backup) if a downgrade must be undone.
     op.drop_table('settings')
     op.drop_index(op.f('ix_carry_over_position_id'), table_name='carry_over')
     op.drop_index(op.f('ix_carry_over_close_id'), table_name='carry_over')
