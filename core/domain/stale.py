@@ -46,6 +46,14 @@ class Disposition(str, enum.Enum):
     RESTORE = "restore"
 
 
+class DisposedState(str, enum.Enum):
+    """Where a position the ledger took out of the book stands: its remainder cancelled, or
+    closed as complete (words: :func:`millplan.core.domain.states.state_label`)."""
+
+    CANCELLED = "cancelled"
+    CLOSED = "closed"
+
+
 NEGLIGIBLE_TONNES = 0.5
 """A remainder below this (t) is not stale: the ledger shows tonnes whole, so it reads as
 0 t left — what a mill's tolerance leaves of an order made, not a deal left waiting."""

@@ -1,13 +1,15 @@
-"""How people name the state of a revision, a request, a conflict or an escalation — one
+"""How people name the state of a revision, a request, a conflict, an escalation or a
+position taken out of the book in the stale-deal ledger — one
 set of words for every table, title and message (translated with ``_`` when shown)."""
 
 from __future__ import annotations
 
 from millplan.core.domain.assignment import AssignmentState
 from millplan.core.domain.i18n import _
+from millplan.core.domain.stale import DisposedState
 from millplan.core.domain.workflow import ConflictState, EscalationState, RequestState
 
-State = AssignmentState | RequestState | ConflictState | EscalationState
+State = AssignmentState | RequestState | ConflictState | EscalationState | DisposedState
 
 
 def state_label(state: State) -> str:
@@ -29,5 +31,6 @@ def state_label(state: State) -> str:
         "forced": _("forced"),
         "later_month": _("later month"),
         "closed": _("closed"),
+        "cancelled": _("cancelled"),
         "decided": _("decided"),
     }[state.value]

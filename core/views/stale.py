@@ -11,6 +11,7 @@ from millplan.core.domain.months import plant_clock
 from millplan.core.domain.names import short_name
 from millplan.core.domain.portfolio import Position
 from millplan.core.domain.stale import StaleLimits
+from millplan.core.domain.states import state_label
 from millplan.core.views.tables import Column, TableView, iso, money
 from millplan.core.workflow.stale import DisposedPosition, Ledger, StalePosition
 from millplan.core.workflow.stale_actions import Disposal
@@ -160,16 +161,12 @@ def _position_document(s: StalePosition) -> dict[str, Any]:
     }
 
 
-STATE_WORDS = {"cancelled": _("cancelled"), "closed": _("closed")}
-"""A disposed position's state as people read it."""
-
-
 def _disposed_row(d: DisposedPosition) -> dict[str, Any]:
     p, done = d.position, d.disposed
     return {
         "key": p.ref,
         "position": p.ref,
-        "state": STATE_WORDS[d.state],
+        "state": state_label(d.state),
         "tonnes_cancelled": done.tonnes_cancelled,
         "tonnes_made": p.tonnes_produced,
         "at": plant_clock(done.at) if done.at else None,
@@ -213,7 +210,7 @@ def disposed_document(rows: tuple[DisposedPosition, ...]) -> dict[str, Any]:
                 "customer": d.position.customer,
                 "sales_manager": d.position.sales_manager,
                 "product_line": d.position.product_line,
-                "state": d.state,
+                "state": d.state.value,
                 "tonnes_cancelled": round(d.disposed.tonnes_cancelled, 3),
                 "tonnes_made": round(d.position.tonnes_produced, 3),
                 "completed_at": iso(d.disposed.completed_at),

@@ -38,6 +38,7 @@ from millplan.core.domain.stale import (
     MONTHS_OVERDUE_KEY,
     NEGLIGIBLE_TONNES,
     Disposed,
+    DisposedState,
     StaleLimits,
     StaleReason,
 )
@@ -233,9 +234,9 @@ class DisposedPosition:
     disposed: Disposed
 
     @property
-    def state(self) -> str:
-        """``closed`` (closed as complete) or ``cancelled`` (its remainder cancelled)."""
-        return "closed" if self.disposed.completed_at is not None else "cancelled"
+    def state(self) -> DisposedState:
+        """Closed as complete, or its remainder cancelled."""
+        return DisposedState.CLOSED if self.disposed.completed_at is not None else DisposedState.CANCELLED
 
 
 def disposed(

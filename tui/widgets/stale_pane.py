@@ -18,7 +18,8 @@ from millplan.core.domain.i18n import _
 from millplan.core.domain.months import Month, plant_clock
 from millplan.core.domain.numbers import grouped
 from millplan.core.domain.stale import StaleReason
-from millplan.core.views.stale import STATE_WORDS, disposed_view, stale_view
+from millplan.core.domain.states import state_label
+from millplan.core.views.stale import disposed_view, stale_view
 from millplan.core.workflow import stale, stale_actions
 from millplan.core.workflow.stale import DisposedPosition, Ledger, StalePosition
 from millplan.core.workflow.stale_actions import Disposal
@@ -333,7 +334,7 @@ def _describe_disposed(row: DisposedPosition) -> str:
                 ref=p.ref, customer=p.customer, manager=p.sales_manager, line=p.product_line
             ),
             _("{state}{when} · {cancelled} t cancelled, {made} t made of {ordered} t").format(
-                state=STATE_WORDS[row.state],
+                state=state_label(row.state),
                 when=when,
                 cancelled=grouped(done.tonnes_cancelled),
                 made=grouped(p.tonnes_produced),
