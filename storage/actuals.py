@@ -167,13 +167,3 @@ class ActualsRepository:
             ActualRow.position_id
         )
         return {pid: (first, last) for pid, first, last in self.session.exec(query)}
-
-    def has_actuals(self, position_ids: Iterable[int]) -> set[int]:
-        """Those of ``position_ids`` with any actuals stored."""
-        ids = list(position_ids)
-        if not ids:
-            return set()
-        query = select(ActualRow.position_id).distinct()
-        if len(ids) <= _IN_LIST:
-            query = query.where(ActualRow.position_id.in_(ids))
-        return set(self.session.exec(query)) & set(ids)

@@ -112,7 +112,14 @@ def compare(a: Assignment, b: Assignment, elsewhere: dict[str, Month] | None = N
     for ref in sorted(before.keys() | after.keys()):
         old, new = before.get(ref, {}), after.get(ref, {})
         made = made_after.get(ref, 0.0)
-        if new and not _differ(sum(new.values()), made) and _differ(made, made_before.get(ref, 0.0)):
+        # only made now, and nothing of the old plan cut: a line partly made whose rest was
+        # dropped is a cut (tonnes_changed, with its tonnes made), not "made"
+        if (
+            new
+            and not _differ(sum(new.values()), made)
+            and _differ(made, made_before.get(ref, 0.0))
+            and sum(old.values()) - made < MIN_TONNES
+        ):
             changes.append(PositionChange(ref, "made", old, new, tonnes_made=made))
         elif not old:
             changes.append(PositionChange(ref, "added", {}, new, tonnes_made=made))

@@ -43,6 +43,7 @@ from millplan.core.domain.fulfilment import (
     PositionFulfilment,
     summed,
 )
+from millplan.core.domain.i18n import _
 from millplan.core.domain.months import Month, plant_today
 from millplan.core.domain.plant import Plant
 from millplan.core.domain.portfolio import Position
@@ -76,7 +77,9 @@ def read_lines(repo: UnitOfWork, month: Month, product_line: str | None = None) 
     approved = {a.product_line: a for a in repo.assignments.approved_in_force(month)}
     if product_line is not None and product_line not in plant.product_lines and product_line not in approved:
         raise NotFound(
-            f"product line {product_line} is not in the plant (known: {', '.join(plant.product_lines) or 'none'})"
+            _("product line {line} is not in the plant (known: {known})").format(
+                line=product_line, known=", ".join(plant.product_lines) or _("none")
+            )
         )
     actuals = repo.actuals.between(month.first_day, month.last_day, product_line=product_line)
     positions = _positions(repo, {a.position_id for a in actuals}, product_line)

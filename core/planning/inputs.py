@@ -218,9 +218,16 @@ def line_inputs(
                     booked[m.code, month] = booked.get((m.code, month), 0.0) + plant.hours(m, month) - left
             if today.day > 1 or made:
                 notes = (
-                    f"{month} is in progress: only the hours left from {today} (by {options.progress_hours}) "
-                    f"and the tonnes not yet made are planned; {grouped(sum(l.tonnes_made for l in made), 1)} t "
-                    f"made on {len(made)} line(s) kept as made",
+                    _(
+                        "{month} is in progress: only the hours left from {today} (by {basis}) and the tonnes not "
+                        "yet made are planned; {made} t made on {lines} line(s) kept as made"
+                    ).format(
+                        month=month,
+                        today=today,
+                        basis=options.progress_hours,
+                        made=grouped(sum(l.tonnes_made for l in made), 1),
+                        lines=len(made),
+                    ),
                 )
         approved = approved_revision(repo, month, line, previous)
         inputs.append(LineInput(line, positions, previous, approved, options, booked, made, notes))

@@ -19,6 +19,7 @@ from typing import Any
 import xlsxwriter
 
 from millplan.core.domain.errors import InvalidInput
+from millplan.core.domain.i18n import _
 from millplan.core.views.tables import TableView, cell_text
 
 SHEET_NAME = 31
@@ -65,7 +66,7 @@ def write_workbook(path: Path, views: Sequence[TableView]) -> None:
     try:
         book.close()
     except (OSError, xlsxwriter.exceptions.FileCreateError) as exc:
-        raise InvalidInput(f"cannot write {path}: {exc}") from None
+        raise InvalidInput(_("cannot write {path}: {reason}").format(path=path, reason=exc)) from None
 
 
 def _sheet_name(title: str, taken: set[str]) -> str:

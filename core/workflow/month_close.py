@@ -103,8 +103,9 @@ def close_month(
         if lacking and not incomplete:
             raise StateError(_missing_message(month, lacking, [line for line in lines if line not in lacking]))
         closed = []
+        figures_of = {f.product_line: f for f in read_lines(repo, month, product_line)}  # one read
         for line in lines:
-            [figures] = read_lines(repo, month, line)
+            figures = figures_of[line]
             close = repo.closes.close(
                 month,
                 line,

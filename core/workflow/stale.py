@@ -179,7 +179,7 @@ def ledger(
         stale_limits = limits_in(repo)
         plant = repo.plant.whole()
         _check_line(repo, plant, line)
-        positions = repo.plant.positions(deal_status=DealStatus.ACCEPTED, open_only=True)
+        positions = repo.plant.positions(deal_status=DealStatus.ACCEPTED, open_only=True, product_line=line)
         accepted = {number: at for number, (_status, at, _by) in repo.plant.deal_states().items()}
         planned = repo.assignments.approved_positions()
         spans = repo.actuals.made_span()

@@ -74,10 +74,10 @@ def test_the_diff_and_the_sales_news_show_made_positions_as_made_never_removed(h
     changes = {c.position_ref: c for c in diff.positions}
     assert {ref: c.change for ref, c in changes.items()} == {
         "D1#1": "tonnes_changed",  # 2 500 t approved; 600 made + 1 800 planned
-        "D2#1": "made",  # 1 100 t approved, 500 made and no more room: made, not cut
+        "D2#1": "tonnes_changed",  # 1 100 t approved, 500 made and no more room: 600 t cut, 500 made
         "D3#1": "made",  # made though not planned
     }
-    assert (changes["D2#1"].tonnes_to, changes["D2#1"].tonnes_made, changes["D2#1"].text) == (500, 500, "made")
+    assert (changes["D2#1"].tonnes_from, changes["D2#1"].tonnes_to, changes["D2#1"].tonnes_made) == (1100, 500, 500)
     assert changes["D1#1"].tonnes_made == 600
     with half_made.reading() as repo:
         approved = repo.assignments.assignment(APRIL, "L", 1)
