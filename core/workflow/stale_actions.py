@@ -171,17 +171,25 @@ def _resolve(repo: UnitOfWork, disposition: Disposition, targets: Sequence[str])
     return list(found.values())
 
 
-def _check_state(p: Position, disposition: Disposition) -> None:
+def applies(p: Position, disposition: Disposition) -> bool:
+    """Whether ``disposition`` can act on ``p`` as it stands: restore only a cancelled or
+    closed position, the others only one with tonnes left to make (what a front offers)."""
     if disposition is Disposition.RESTORE:
-        if not p.completed and p.tonnes_cancelled <= 0:
-            raise StateError(_("{ref} is neither cancelled nor closed: nothing to restore").format(ref=p.ref))
-    elif p.remaining_tonnes <= 0:
-        state = _("closed as complete") if p.completed else _("has nothing left to make")
-        raise StateError(
-            _(
-                "{ref} {state}: cannot {action} it (millplan stale restore brings a cancelled or closed one back)"
-            ).format(ref=p.ref, state=state, action=disposition.value)
+        return p.completed or p.tonnes_cancelled > 0
+    return p.remaining_tonnes > 0
+
+
+def _check_state(p: Position, disposition: Disposition) -> None:
+    if applies(p, disposition):
+        return
+    if disposition is Disposition.RESTORE:
+        raise StateError(_("{ref} is neither cancelled nor closed: nothing to restore").format(ref=p.ref))
+    state = _("closed as complete") if p.completed else _("has nothing left to make")
+    raise StateError(
+        _("{ref} {state}: cannot {action} it (millplan stale restore brings a cancelled or closed one back)").format(
+            ref=p.ref, state=state, action=disposition.value
         )
+    )
 
 
 def _values(p: Position, disposition: Disposition, to_month: Month | None, priority: int | None) -> dict[str, Any]:

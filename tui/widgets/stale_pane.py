@@ -17,7 +17,7 @@ from millplan.core.domain.errors import InvalidInput
 from millplan.core.domain.i18n import _
 from millplan.core.domain.months import Month, plant_clock
 from millplan.core.domain.numbers import grouped
-from millplan.core.domain.stale import StaleReason
+from millplan.core.domain.stale import Disposition, StaleReason
 from millplan.core.domain.states import state_label
 from millplan.core.views.stale import disposed_view, stale_view
 from millplan.core.workflow import stale, stale_actions
@@ -38,6 +38,15 @@ DISPOSED = "disposed"
 
 FILTERS: tuple[StaleReason | str | None, ...] = (None, *StaleReason, DISPOSED)
 """What ``r`` steps through: any reason, each reason, then the cancelled and closed positions."""
+
+_DISPOSITIONS = {
+    "cancel": Disposition.CANCEL,
+    "extend": Disposition.EXTEND,
+    "priority": Disposition.PRIORITY,
+    "close": Disposition.CLOSE,
+    "restore": Disposition.RESTORE,
+}
+"""The pane's actions and what each does to the highlighted position."""
 
 
 class LedgerRead(Message):
@@ -206,11 +215,11 @@ class StalePane(Vertical):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """The actions show only on a position of a line the user manages (core checks again)."""
-        if action in ("cancel", "extend", "priority", "close", "restore"):
+        if action in _DISPOSITIONS:
             row = self._selected()
-            if isinstance(row, DisposedPosition) and action != "restore":
-                return False  # a cancelled or closed position can only be restored
-            return row is not None and self.app.actor.may(Action.DISPOSE_STALE, line=row.position.product_line)
+            if row is None or not stale_actions.applies(row.position, _DISPOSITIONS[action]):
+                return False
+            return self.app.actor.may(Action.DISPOSE_STALE, line=row.position.product_line)
         return True
 
     def _target(self) -> StalePosition | DisposedPosition | None:
