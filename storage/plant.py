@@ -44,6 +44,10 @@ class PortfolioWrite:
     changes: list[StoredChange]
 
 
+_IN_LIST = 500
+"""Position ids named in one query at most; more are picked from the rows read."""
+
+
 class PlantRepository:
     """Mills, capacity, norms, customers, deals and positions on one unit of work's session."""
 
@@ -286,7 +290,8 @@ class PlantRepository:
         ids: Iterable[int] | None = None,
     ) -> list[Position]:
         """Positions with their deal and customer, filtered; ``open_only`` keeps those with
-        tonnes left to make; ``due_by`` keeps those requested no later than that month."""
+        tonnes left to make; ``due_by`` keeps those requested no later than that month;
+        ``ids`` those ids (any number: a long list is picked from the rows read)."""
         query = (
             sa.select(
                 convert.plain("p", PositionRow),
@@ -310,9 +315,15 @@ class PlantRepository:
             )
         if deal_number is not None:
             query = query.where(DealRow.number == deal_number)
-        if ids is not None:
-            query = query.where(PositionRow.id.in_(list(ids)))
-        return [convert.position(p, d, c) for p, d, c in self.session.execute(query)]
+        wanted = None if ids is None else set(ids)
+        if wanted is not None and len(wanted) <= _IN_LIST:
+            query = query.where(PositionRow.id.in_(list(wanted)))
+        # many ids: read with the other filters and pick (a statement may not name tens of thousands)
+        return [
+            convert.position(p, d, c)
+            for p, d, c in self.session.execute(query)
+            if wanted is None or len(wanted) <= _IN_LIST or p.id in wanted
+        ]
 
     def position_lines(self) -> set[str]:
         """The product lines the stored positions name (a line may have positions and no mill)."""

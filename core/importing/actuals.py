@@ -12,7 +12,7 @@ produced tonnes follow at once (opening balance + actuals, ``storage/actuals.py`
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date
 from functools import lru_cache
@@ -47,8 +47,6 @@ from millplan.storage.unit_of_work import UnitOfWork
 
 TOTALS_TOLERANCE = 0.05
 """Tonnes a totals row may differ from the sum of its rows by (rounding to 0.1 t)."""
-IN_LIST = 500
-"""Positions named in one query at most (see :func:`positions_of`)."""
 SHOWN = 10
 """Positions named in a sentence of the report; the JSON figures hold them all."""
 
@@ -358,16 +356,6 @@ def _numbers(numbers: list[int]) -> str:
     """A deal's position numbers in a sentence: ``1, 2, 3``, the first :data:`SHOWN` and ``…``."""
     ordered = sorted(numbers)
     return ", ".join(str(n) for n in ordered[:SHOWN]) + (", …" if len(ordered) > SHOWN else "")
-
-
-def positions_of(repo: UnitOfWork, ids: Collection[int]) -> list[Position]:
-    """The stored positions of ``ids``: named in the query when few, else read with the
-    whole book and picked (a statement may not name tens of thousands)."""
-    if not ids:
-        return []
-    if len(ids) <= IN_LIST:
-        return repo.plant.positions(ids=ids)
-    return [p for p in repo.plant.positions() if p.id in ids]
 
 
 def _stored(repo: UnitOfWork, records: list[ActualRecord]) -> dict[tuple[date, str, int], Actual]:

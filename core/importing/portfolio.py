@@ -19,7 +19,6 @@ from millplan.core.domain.i18n import _
 from millplan.core.domain.numbers import grouped
 from millplan.core.domain.portfolio import DealStatus
 from millplan.core.importing import cells
-from millplan.core.importing.actuals import positions_of
 from millplan.core.importing.disposed import kept_dispositions
 from millplan.core.importing.headers import FieldSpec
 from millplan.core.importing.problems import ImportRejected, Problem
@@ -434,7 +433,7 @@ def _keep_produced_from_actuals(repo: UnitOfWork, good: list[Record], positions:
     with_actuals = repo.actuals.made_span()
     if not with_actuals:
         return []
-    stored = {(p.deal_number, p.position_no): p for p in positions_of(repo, with_actuals.keys())}
+    stored = {(p.deal_number, p.position_no): p for p in repo.plant.positions(ids=with_actuals.keys())}
     in_file = {(r.values["deal_number"], r.values["position_no"]): r.values.get("tonnes_produced") for r in good}
     differ = []
     for record in positions:

@@ -53,9 +53,6 @@ from millplan.core.planning.fulfilment_figures import from_figures
 from millplan.storage.store import Store
 from millplan.storage.unit_of_work import UnitOfWork
 
-_IN_LIST = 500
-"""Above this many positions, they are read by product line rather than named one by one."""
-
 _ZERO = Decimal(0)
 
 
@@ -82,7 +79,8 @@ def read_lines(repo: UnitOfWork, month: Month, product_line: str | None = None) 
             )
         )
     actuals = repo.actuals.between(month.first_day, month.last_day, product_line=product_line)
-    positions = _positions(repo, {a.position_id for a in actuals}, product_line)
+    ids = {a.position_id for a in actuals}
+    positions = {p.id: p for p in repo.plant.positions(ids=ids, product_line=product_line)} if ids else {}
     made: dict[str, list[Actual]] = {}
     for actual in actuals:
         made.setdefault(positions[actual.position_id].product_line, []).append(actual)
@@ -199,14 +197,3 @@ def _by_position(
     ]
     rows.sort(key=lambda p: (-(p.figures.planned_t - p.figures.credited_t), -p.figures.off_plan_t, p.position_ref))
     return tuple(rows)
-
-
-def _positions(repo: UnitOfWork, ids: set[int], product_line: str | None) -> dict[int, Position]:
-    """The positions ``ids`` by id (read by line, or all, when there are many)."""
-    if not ids:
-        return {}
-    if len(ids) <= _IN_LIST:
-        found = repo.plant.positions(ids=ids)
-    else:
-        found = [p for p in repo.plant.positions(product_line=product_line) if p.id in ids]
-    return {p.id: p for p in found}
