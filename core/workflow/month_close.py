@@ -19,7 +19,7 @@ from datetime import date, timedelta
 
 from millplan.core.access.permissions import Action, actor_in, require
 from millplan.core.domain.actuals import MonthClose
-from millplan.core.domain.assignment import Assignment, AssignmentState
+from millplan.core.domain.assignment import AssignmentState
 from millplan.core.domain.errors import InvalidInput, NotFound, StateError
 from millplan.core.domain.i18n import _
 from millplan.core.domain.months import Month, day_ranges, plant_clock, plant_today
@@ -29,7 +29,6 @@ from millplan.core.mail.plan_news import News, item_lines, tell
 from millplan.core.mail.recipients import managers, person
 from millplan.core.planning.fulfilment import read_lines
 from millplan.core.planning.fulfilment_figures import line_figures
-from millplan.core.planning.inputs import approved_revision
 from millplan.storage.store import Store
 from millplan.storage.unit_of_work import UnitOfWork
 
@@ -140,9 +139,9 @@ def _missing_message(month: Month, lacking: dict[str, tuple[date, ...]], ready: 
 
 def _lines_to_close(
     repo: UnitOfWork, store: Store, month: Month, login: str, product_line: str | None, known: list[str]
-) -> dict[str, Assignment]:
-    """Product line → its approved revision of ``month``, for the lines to close (see
-    :func:`close_month`) among the ``known`` lines (those with mills); raises as it says."""
+) -> list[str]:
+    """The lines to close (see :func:`close_month`) among the ``known`` lines (those with
+    mills); raises as it says."""
     who = actor_in(repo, login, store)
     if not known:
         raise NotFound(_("there are no mills yet: import the mill register first (millplan import mills FILE)"))
@@ -154,7 +153,7 @@ def _lines_to_close(
     for line in asked or known[:1]:  # none of them: the refusal names the first
         require(who, Action.CLOSE_MONTH, line=line, target=f"{month}/{line}")
     closes = {c.product_line: c for c in repo.closes.closes(month)}
-    lines: dict[str, Assignment] = {}
+    lines: list[str] = []
     refusals = []
     for line in asked:
         if line in closes:
@@ -165,15 +164,14 @@ def _lines_to_close(
                 )
             )
             continue
-        approved = approved_revision(repo, month, line)
-        if approved is None:
+        if _approved_number(repo, month, line) is None:
             refusals.append(
                 _("{month} {line} has no approved assignment: there is nothing to compare its actuals with").format(
                     month=month, line=line
                 )
             )
             continue
-        lines[line] = approved
+        lines.append(line)
     if (product_line is not None and refusals) or not lines:
         raise StateError(_("nothing to close: {why}").format(why="; ".join(refusals)))
     return lines
@@ -254,13 +252,19 @@ def month_status(store: Store, month: Month) -> list[LineStatus]:
         closes = {c.product_line: c for c in repo.closes.closes(month)}
         result = []
         for line in sorted(mills):
-            approved = [r for r, state in repo.assignments.revisions(month, line) if state is AssignmentState.APPROVED]
             result.append(
                 LineStatus(
                     line,
-                    approved[-1] if approved else None,
+                    _approved_number(repo, month, line),
                     closes.get(line),
                     _missing_days(repo, month, mills[line], yesterday),
                 )
             )
         return result
+
+
+def _approved_number(repo: UnitOfWork, month: Month, line: str) -> int | None:
+    """The number of the line's last approved revision of ``month`` (``None``: none), read
+    without loading the revision."""
+    approved = [r for r, state in repo.assignments.revisions(month, line) if state is AssignmentState.APPROVED]
+    return approved[-1] if approved else None
