@@ -18,6 +18,7 @@ import typer
 from millplan.commands import (
     assignment,
     capacity,
+    config,
     database,
     deals,
     fulfilment,
@@ -33,6 +34,7 @@ from millplan.commands import (
     workflow,
     workstation,
 )
+from millplan.core.domain import i18n
 from millplan.core.domain.errors import ExitCode, InvalidInput
 from millplan.core.domain.months import TODAY_ENV, parse_day, today_set
 from millplan.solver import control
@@ -79,6 +81,7 @@ for name, group in (
     ("review", workflow.review_app),
     ("month", month.app),
     ("stale", stale.app),
+    ("config", config.app),
 ):
     app.add_typer(group, name=name)
 
@@ -96,13 +99,28 @@ TodayOption = typer.Option(
     help="The plant's date, YYYY-MM-DD, for a rehearsal or a cut-over (default: today).",
     show_default=False,
 )
+LangOption = typer.Option(
+    None,
+    "--lang",
+    help="ru or en (default: MILLPLAN_LANG, then `millplan config lang`, then your locale).",
+    show_default=False,
+)
 
 
 @app.callback(invoke_without_command=True)
 def root(
-    ctx: typer.Context, db: str | None = DbOption, as_login: str | None = AsOption, today: str | None = TodayOption
+    ctx: typer.Context,
+    db: str | None = DbOption,
+    as_login: str | None = AsOption,
+    today: str | None = TodayOption,
+    lang: str | None = LangOption,
 ) -> None:
     """Without a command, open the workstation."""
+    if lang is not None:  # the entry point chose it already (millplan.__main__); this is for a caller of `app`
+        try:
+            i18n.use(lang)
+        except ValueError:
+            raise typer.BadParameter(", ".join(i18n.LANGUAGES), param_hint="--lang") from None
     if today:
         source = TODAY_ENV if ctx.get_parameter_source("today").name == "ENVIRONMENT" else "--today"
         try:

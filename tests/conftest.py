@@ -27,11 +27,17 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from millplan.core.domain import i18n
 from millplan.storage.engine import sqlite_file
 from millplan.storage.store import Store, open_store
 
 # tests.processes: the start_process fixture; pytester: the check that it kills what a failing test started
 pytest_plugins = ["pytester", "tests.processes"]
+
+# The suite speaks English unless a test asks for Russian (the `russian` fixture); a process a
+# test starts inherits these, and nobody's own preferences file is read.
+os.environ["MILLPLAN_LANG"] = "en"
+os.environ["MILLPLAN_CONFIG"] = os.devnull
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 PG_ADMIN_URL = os.environ.get("MILLPLAN_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -133,3 +139,11 @@ def sqlite_store(tmp_path: Path, request: pytest.FixtureRequest) -> Store:
     opened = _open_migrated(f"sqlite:///{tmp_path / 'millplan.sqlite'}", request)
     yield opened
     opened.dispose()
+
+
+@pytest.fixture
+def russian():
+    """Speak Russian for the test (the catalogue as it stands in the repository), then English again."""
+    i18n.use("ru")
+    yield
+    i18n.use("en")
