@@ -17,6 +17,7 @@ from typing import TypeVar
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
+from textual.command import CommandPalette
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widgets import Footer, Header, TabbedContent, TabPane
@@ -44,57 +45,82 @@ T = TypeVar("T")
 BADGE_SECONDS = 30
 """How often the inbox badge counts unread notifications (one cheap query)."""
 
-APPROVAL_COMMANDS = (
-    (_("Submit for review"), _("Approval: send the month's draft to review (u)"), ("submit",)),
-    (
-        _("Approve revision"),
-        _("Approval: approve the revision in review, with a reason over open items (a)"),
-        ("approve",),
-    ),
-    (_("Grant request"), _("Approval: grant the highlighted request; the month is re-planned (g)"), ("grant",)),
-    (_("Refuse request"), _("Approval: refuse the highlighted request, with a reason (r)"), ("refuse",)),
-    (_("Answer objection"), _("Approval: answer the planner's highlighted objection (r)"), ("reply",)),
-    (
-        _("Force conflict in"),
-        _("Approval: force the conflict's position in, after seeing what it displaces (f)"),
-        ("force",),
-    ),
-    (_("Later month"), _("Approval: record the later month agreed with the client (t)"), ("later",)),
-    (_("Escalate conflict"), _("Approval: raise the highlighted conflict to the director (e)"), ("escalate",)),
-    (
-        _("Decide escalation"),
-        _("Approval: the director decides a re-approval round, with a reason (d; f/t for conflicts)"),
-        ("decide",),
-    ),
-    (_("Agree to revision"), _("Approval: the planner agrees to the revision (y)"), ("agree",)),
-    (
-        _("Object to position"),
-        _("Approval: the planner objects to the highlighted position, with a reason (o)"),
-        ("object",),
-    ),
-    (
-        _("Ask to raise priority"),
-        _("Approval: ask to raise your highlighted position's priority (+)"),
-        ("ask_priority", True),
-    ),
-    (
-        _("Ask to lower priority"),
-        _("Approval: ask to lower your highlighted position's priority (-)"),
-        ("ask_priority", False),
-    ),
-    (
-        _("Ask to replace position"),
-        _("Approval: ask to replace your highlighted position by another (p)"),
-        ("replace",),
-    ),
-    (_("Ask for re-approval round"), _("Approval: ask for a re-approval round with the director (n)"), ("round",)),
-    (
-        _("Next section"),
-        _("Approval: diff, mills, conflicts, requests, escalations, reviews, positions (s)"),
-        ("section", 1),
-    ),
-)
-"""The Approval pane's actions in the command palette: title, help, pane action."""
+
+def approval_commands() -> tuple[tuple[str, str, tuple], ...]:
+    """The Approval pane's actions in the command palette: (title, help, pane action and
+    its arguments), in the language spoken when the palette opens."""
+    return (
+        (_("Submit for review"), _("Approval: send the month's draft to review (u)"), ("submit",)),
+        (
+            _("Approve revision"),
+            _("Approval: approve the revision in review, with a reason over open items (a)"),
+            ("approve",),
+        ),
+        (_("Grant request"), _("Approval: grant the highlighted request; the month is re-planned (g)"), ("grant",)),
+        (_("Refuse request"), _("Approval: refuse the highlighted request, with a reason (r)"), ("refuse",)),
+        (_("Answer objection"), _("Approval: answer the planner's highlighted objection (r)"), ("reply",)),
+        (
+            _("Force conflict in"),
+            _("Approval: force the conflict's position in, after seeing what it displaces (f)"),
+            ("force",),
+        ),
+        (_("Later month"), _("Approval: record the later month agreed with the client (t)"), ("later",)),
+        (_("Escalate conflict"), _("Approval: raise the highlighted conflict to the director (e)"), ("escalate",)),
+        (
+            _("Decide escalation"),
+            _("Approval: the director decides a re-approval round, with a reason (d; f/t for conflicts)"),
+            ("decide",),
+        ),
+        (_("Agree to revision"), _("Approval: the planner agrees to the revision (y)"), ("agree",)),
+        (
+            _("Object to position"),
+            _("Approval: the planner objects to the highlighted position, with a reason (o)"),
+            ("object",),
+        ),
+        (
+            _("Ask to raise priority"),
+            _("Approval: ask to raise your highlighted position's priority (+)"),
+            ("ask_priority", True),
+        ),
+        (
+            _("Ask to lower priority"),
+            _("Approval: ask to lower your highlighted position's priority (-)"),
+            ("ask_priority", False),
+        ),
+        (
+            _("Ask to replace position"),
+            _("Approval: ask to replace your highlighted position by another (p)"),
+            ("replace",),
+        ),
+        (_("Ask for re-approval round"), _("Approval: ask for a re-approval round with the director (n)"), ("round",)),
+        (
+            _("Next section"),
+            _("Approval: diff, mills, conflicts, requests, escalations, reviews, positions (s)"),
+            ("section", 1),
+        ),
+    )
+
+
+def textual_words() -> dict[str, str]:
+    """Textual's own command-palette entries, each title and help as Textual writes them →
+    the same in the user's language."""
+    return {
+        "Theme": _("Theme"),
+        "Change the current theme": _("Change the current theme"),
+        "Quit": _("Quit"),
+        "Quit the application as soon as possible": _("Quit the application as soon as possible"),
+        "Keys": _("Keys"),
+        "Hide the keys and widget help panel": _("Hide the keys and widget help panel"),
+        "Show help for the focused widget and a summary of available keys": _(
+            "Show help for the focused widget and a summary of available keys"
+        ),
+        "Minimize": _("Minimize"),
+        "Minimize the widget and restore to normal size": _("Minimize the widget and restore to normal size"),
+        "Maximize": _("Maximize"),
+        "Maximize the focused widget": _("Maximize the focused widget"),
+        "Screenshot": _("Screenshot"),
+        "Save an SVG 'screenshot' of the current screen": _("Save an SVG 'screenshot' of the current screen"),
+    }
 
 
 class MillplanApp(App):
@@ -119,6 +145,8 @@ class MillplanApp(App):
         Binding("h", "history", _("History"), id="app.history"),
         Binding("ctrl+r", "reload", _("Reload"), show=False, id="app.reload"),
         Binding("q", "quit", _("Quit"), id="app.quit"),
+        # Textual's own Ctrl+P, so that the footer names it in the user's language
+        Binding("ctrl+p", "command_palette", _("Palette"), show=False, priority=True, id="app.palette"),
     ]
 
     def __init__(self, store: Store, login: str, month: Month | None = None) -> None:
@@ -154,7 +182,11 @@ class MillplanApp(App):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Every action in the command palette (Ctrl+P), for keyboards whose layout sends
         other letters and for anyone who forgot a key."""
-        yield from super().get_system_commands(screen)
+        words = textual_words()
+        for command in super().get_system_commands(screen):
+            yield command._replace(
+                title=words.get(command.title, command.title), help=words.get(command.help, command.help)
+            )
         assignment, deals_pane, board = (
             self.query_one(AssignmentPane),
             self.query_one(DealsPane),
@@ -213,13 +245,18 @@ class MillplanApp(App):
             ),
             *(
                 (title, help_text, "approval", partial(board.run_command, *action))
-                for title, help_text, action in APPROVAL_COMMANDS
+                for title, help_text, action in approval_commands()
             ),
             (_("Inbox"), _("Your notifications; mark them read (i)"), None, self.action_inbox),
             (_("History"), _("The audit history of the highlighted object (h)"), None, self.action_history),
             (_("Reload"), _("Read everything again from the store (Ctrl+R)"), None, self.action_reload),
         ):
             yield SystemCommand(title, help_text, partial(self._command, pane, action))
+
+    def action_command_palette(self) -> None:
+        """Textual's command palette, its prompt in the user's language."""
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(id="--command-palette", placeholder=_("Search for commands…")))
 
     def _move(self, step: int | None) -> None:
         """Month ``step`` (or the next line for ``None``) in the Assignment pane, which the

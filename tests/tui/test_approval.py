@@ -239,7 +239,7 @@ async def test_full_cycle_conflict_escalation_director_approval_change_reapprova
         assert "D1#1 -100.0 t" in question and "-500 000" in question
         await type_line(pilot, "the contract penalty is higher")
         await settle(pilot)
-        assert any(f"Escalation {escalation.id} decided: forced" in m for m in messages(app))
+        assert any(f"Escalation {escalation.id} decided: forced in" in m for m in messages(app))
     assert escalations(short)[0].state is EscalationState.DECIDED
     states = {c.position_ref: c.state for c in conflicts(short)}
     assert states == {"D6#1": ConflictState.FORCED, "D1#1": ConflictState.OPEN}

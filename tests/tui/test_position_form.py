@@ -6,7 +6,7 @@ from __future__ import annotations
 from textual.widgets import Checkbox, Input, Label
 
 from millplan.tui.app import MillplanApp
-from millplan.tui.screens.position_form import FIELDS, PositionFormScreen
+from millplan.tui.screens.position_form import PositionFormScreen, fields
 from millplan.tui.screens.promise_dialog import PromiseScreen
 from tests.plants import PLAN_MONTH, staff, tiny_plant
 from tests.tui.pilot import SIZE, settle
@@ -40,7 +40,7 @@ async def test_the_typed_promise_form_fits_80x24_with_labels_and_key_account(sql
         await pilot.pause()
         form = app.screen
         assert isinstance(form, PositionFormScreen)
-        for key, label in FIELDS:
+        for key, label in fields():
             field = form.query_one(f"#form-{key}", Input)
             field.focus()
             await pilot.pause()

@@ -72,7 +72,7 @@ async def test_cancel_with_a_reason_removes_the_row_and_tells_the_sales_manager(
         await pilot.press(*"client left", "enter")
         await settle(pilot)
         assert "A#1" not in keys(table)
-        assert "cancel: A#1 · told ivanov" in messages(app)
+        assert "Cancelled: A#1 · told ivanov" in messages(app)
     with plant.reading() as repo:
         assert repo.plant.position("A", 1).tonnes_cancelled == 100.0
 

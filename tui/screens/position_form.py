@@ -12,17 +12,20 @@ from textual.widgets import Checkbox, Input, Label
 
 from millplan.core.domain.i18n import _
 
-FIELDS = (
-    ("line", _("product line")),
-    ("od_mm", _("OD, mm")),
-    ("wall_mm", _("wall, mm")),
-    ("steel_grade", _("steel grade")),
-    ("standard", _("standard")),
-    ("tonnes", _("tonnes")),
-    ("price", _("price, RUB/t")),
-    ("metal_cost", _("metal cost, RUB/t")),
-)
-"""(key, label) of each input, in the order they are filled."""
+
+def fields() -> tuple[tuple[str, str], ...]:
+    """(key, label) of each input, in the order they are filled; labels in the user's language."""
+    return (
+        ("line", _("product line")),
+        ("od_mm", _("OD, mm")),
+        ("wall_mm", _("wall, mm")),
+        ("steel_grade", _("steel grade")),
+        ("standard", _("standard")),
+        ("tonnes", _("tonnes")),
+        ("price", _("price, RUB/t")),
+        ("metal_cost", _("metal cost, RUB/t")),
+    )
+
 
 NUMBERS = {"od_mm", "wall_mm", "tonnes"}
 MONEY = {"price", "metal_cost"}
@@ -55,7 +58,7 @@ class PositionFormScreen(ModalScreen[dict | None]):
             yield Label(_("Promise a position typed in by hand"), classes="dialog-question")
             # not focusable itself: Tab and Enter go field to field, each scrolled into view
             with VerticalScroll(id="form-fields", can_focus=False):
-                for key, label in FIELDS:
+                for key, label in fields():
                     with Horizontal(classes="form-row"):
                         yield Label(label, id=f"label-{key}")
                         yield Input(
@@ -65,7 +68,7 @@ class PositionFormScreen(ModalScreen[dict | None]):
             yield Label(_("Enter: next / promise · Tab, space: key account · Esc: cancel"), classes="dialog-help")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        keys = [key for key, _ in FIELDS]
+        keys = [key for key, _label in fields()]
         key = event.input.id.removeprefix("form-")
         if key != keys[-1]:
             self.query_one(f"#form-{keys[keys.index(key) + 1]}", Input).focus()
@@ -77,7 +80,7 @@ class PositionFormScreen(ModalScreen[dict | None]):
     def values(self) -> dict | None:
         """The inputs read, or ``None`` (with a warning naming the field) when one is bad."""
         values: dict = {}
-        for key, placeholder in FIELDS:
+        for key, placeholder in fields():
             text = self.query_one(f"#form-{key}", Input).value.strip()
             if key in NUMBERS | MONEY:  # "95 000,50" as people type it
                 text = text.replace(",", ".").replace(" ", "")

@@ -90,7 +90,10 @@ class DealsPane(Vertical):
                 key=" · " + _("KEY ACCOUNT") if deal.is_key_account else "",
             )
         ]
-        loads = ", ".join(f"{code} {grouped(hours)} h" for code, hours in sorted(summary.mill_hours.items()))
+        loads = ", ".join(
+            _("{mill} {hours} h").format(mill=code, hours=grouped(hours))
+            for code, hours in sorted(summary.mill_hours.items())
+        )
         lines.append(
             _("{tonnes} t · marginal income {income} RUB · would load {loads}").format(
                 tonnes=grouped(summary.tonnes), income=grouped(summary.marginal_income), loads=loads or _("no mill")
@@ -98,8 +101,16 @@ class DealsPane(Vertical):
         )
         for p in summary.positions:
             lines.append(
-                f"  #{p.position_no} {p.pipe_type} {p.od_mm:g}×{p.wall_mm:g} {p.steel_grade} {p.standard} · "
-                f"{grouped(p.remaining_tonnes)} t · {p.requested_month}"
+                "  "
+                + _("#{no} {pipe} {size} {grade} {standard} · {tonnes} t · {month}").format(
+                    no=p.position_no,
+                    pipe=p.pipe_type,
+                    size=f"{p.od_mm:g}×{p.wall_mm:g}",
+                    grade=p.steel_grade,
+                    standard=p.standard,
+                    tonnes=grouped(p.remaining_tonnes),
+                    month=p.requested_month,
+                )
             )
         if summary.unplaceable:
             lines.append(_("No mill can make: {refs}").format(refs=", ".join(summary.unplaceable)))

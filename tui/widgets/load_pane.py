@@ -56,7 +56,9 @@ class LoadPane(Vertical):
         mill = next(m for m in self.report.mills if m.code == code)
         horizon = self.report.horizons[code]
         months = "  ".join(
-            f"{month}: {grouped(cell.booked_hours)}/{grouped(cell.available_hours)} h"
+            _("{month}: {booked}/{available} h").format(
+                month=month, booked=grouped(cell.booked_hours), available=grouped(cell.available_hours)
+            )
             for month in self.report.months
             if (cell := self.report.cells[code, month])
         )

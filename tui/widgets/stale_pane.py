@@ -14,7 +14,7 @@ from textual.widgets import DataTable, Input, Static
 
 from millplan.core.access.permissions import Action
 from millplan.core.domain.errors import InvalidInput
-from millplan.core.domain.i18n import _
+from millplan.core.domain.i18n import _, ngettext
 from millplan.core.domain.months import Month, plant_clock
 from millplan.core.domain.numbers import grouped
 from millplan.core.domain.stale import Disposition, StaleReason
@@ -121,14 +121,22 @@ class StalePane(Vertical):
         if self.disposed is not None:
             table.show(disposed_view(self.disposed))
             status.update(
-                _("{count} cancelled or closed · u restores · r: next filter").format(count=len(self.disposed))
+                ngettext(
+                    "{count} cancelled or closed · u restores · r: next filter",
+                    "{count} cancelled or closed · u restores · r: next filter",
+                    len(self.disposed),
+                ).format(count=len(self.disposed))
             )
             empty = _("No position is cancelled or closed.")
         elif self.ledger is not None:
             view = stale_view(self.ledger, self.sort, self.sort in DESCENDING, wide=True)
             table.show(view)
             status.update(
-                _("{count} stale · reason: {reason} · sort: {sort} (r, o)").format(
+                ngettext(
+                    "{count} stale · reason: {reason} · sort: {sort} (r, o)",
+                    "{count} stale · reason: {reason} · sort: {sort} (r, o)",
+                    len(self.ledger.rows),
+                ).format(
                     count=len(self.ledger.rows),
                     reason=self.reason.words if isinstance(self.reason, StaleReason) else _("any"),
                     sort=next((c.header for c in view.columns if c.key == self.sort), _("deal")),
@@ -155,7 +163,9 @@ class StalePane(Vertical):
             self.query_one("#stale-detail", Static).update(_describe_disposed(row))
             return
         p = row.position
-        hours = ", ".join(f"{code} {grouped(h)} h" for code, h in sorted(row.mill_hours.items())) or _("none")
+        hours = ", ".join(
+            _("{mill} {hours} h").format(mill=code, hours=grouped(h)) for code, h in sorted(row.mill_hours.items())
+        ) or _("none")
         lines = [
             _("{ref} · {customer}{key} · manager {manager} · line {line}").format(
                 ref=p.ref,
@@ -234,14 +244,12 @@ class StalePane(Vertical):
         done = self.app.attempt(act)
         if done is None:
             return
-        told = _(" · told {who}").format(who=", ".join(done.told)) if done.told else ""
+        said = [_done_words()[done.disposition].format(refs=", ".join(p.ref for p in done.positions))]
+        if done.told:
+            said.append(_("told {who}").format(who=", ".join(done.told)))
         if done.stale:
-            told += _(" · re-plan {keys}").format(keys=", ".join(done.stale))
-        self.notify(
-            _("{action}: {refs}{told}").format(
-                action=done.disposition.value, refs=", ".join(p.ref for p in done.positions), told=told
-            )
-        )
+            said.append(_("re-plan {keys}").format(keys=", ".join(done.stale)))
+        self.notify(" · ".join(said))
         self.post_message(StoreChanged())
         self.reload()
 
@@ -333,22 +341,36 @@ class StalePane(Vertical):
         )
 
 
+def _done_words() -> dict[Disposition, str]:
+    """What the notification says was done to positions ``{refs}``, by disposition."""
+    return {
+        Disposition.EXTEND: _("Extended: {refs}"),
+        Disposition.PRIORITY: _("Priority set: {refs}"),
+        Disposition.CANCEL: _("Cancelled: {refs}"),
+        Disposition.CLOSE: _("Closed as complete: {refs}"),
+        Disposition.RESTORE: _("Restored: {refs}"),
+    }
+
+
 def _describe_disposed(row: DisposedPosition) -> str:
     """The detail lines of a cancelled or closed position."""
     p, done = row.position, row.disposed
-    when = _(" on {at} by {who}").format(at=plant_clock(done.at), who=done.by) if done.at else ""
+    tonnes = {
+        "state": state_label(row.state),
+        "cancelled": grouped(done.tonnes_cancelled),
+        "made": grouped(p.tonnes_produced),
+        "ordered": grouped(p.tonnes_ordered),
+    }
     return "\n".join(
         [
             _("{ref} · {customer} · manager {manager} · line {line}").format(
                 ref=p.ref, customer=p.customer, manager=p.sales_manager, line=p.product_line
             ),
-            _("{state}{when} · {cancelled} t cancelled, {made} t made of {ordered} t").format(
-                state=state_label(row.state),
-                when=when,
-                cancelled=grouped(done.tonnes_cancelled),
-                made=grouped(p.tonnes_produced),
-                ordered=grouped(p.tonnes_ordered),
-            ),
+            _("{state} on {at} by {who} · {cancelled} t cancelled, {made} t made of {ordered} t").format(
+                at=plant_clock(done.at), who=done.by, **tonnes
+            )
+            if done.at
+            else _("{state} · {cancelled} t cancelled, {made} t made of {ordered} t").format(**tonnes),
             _("u restores it (its remainder is to make again)"),
         ]
     )

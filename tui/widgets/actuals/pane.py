@@ -14,7 +14,7 @@ from textual.containers import Vertical
 from textual.widgets import ContentSwitcher, DataTable, Static
 
 from millplan.core.domain.fulfilment import LineFulfilment, MonthFulfilment
-from millplan.core.domain.i18n import _
+from millplan.core.domain.i18n import _, ngettext
 from millplan.core.domain.months import Month
 from millplan.core.planning.fulfilment import month_fulfilment
 from millplan.core.views.actuals import (
@@ -136,7 +136,9 @@ class ActualsPane(MonthAndLine, Vertical):
             state = (
                 _("closed")
                 if line.closed
-                else _("in progress · to date {days} days").format(days=line.days_to_date)
+                else ngettext(
+                    "in progress · to date {days} day", "in progress · to date {days} days", line.days_to_date
+                ).format(days=line.days_to_date)
                 if line.today
                 else ""
             )

@@ -13,7 +13,7 @@ from millplan.core.domain.i18n import _
 from millplan.core.views.approval import Board
 from millplan.tui.background import in_thread
 from millplan.tui.messages import StoreChanged
-from millplan.tui.widgets.approval.section_bar import SECTIONS
+from millplan.tui.widgets.approval.section_bar import section_labels
 from millplan.tui.widgets.approval.section_table import POSITION_SECTIONS
 
 
@@ -80,7 +80,9 @@ class Acting:
         item = self._item()
         if item is None:
             self.notify(
-                _("Highlight {what} in the {section} section first.").format(what=what, section=SECTIONS[section]),
+                _("Highlight {what} in the {section} section first.").format(
+                    what=what, section=section_labels()[section]
+                ),
                 severity="warning",
             )
         return item

@@ -13,6 +13,7 @@ from millplan.core.views import approval
 from millplan.core.workflow import conflicts, escalations
 from millplan.tui.screens.dialogs import ConfirmScreen, FormScreen, ReasonScreen
 from millplan.tui.widgets.approval.acting import Acting
+from millplan.tui.widgets.approval.detail import outcome_text
 
 
 class ConflictActions(Acting):
@@ -48,9 +49,10 @@ class ConflictActions(Acting):
 
     def _force_effect(self, ref: str, month: Month, effect: WhatIf) -> str:
         """What forcing ``ref`` whole into ``month`` does, in one sentence."""
-        displaced = ", ".join(f"{s.position_ref} {grouped(s.tonnes_change, 1)} t" for s in effect.displaced) or _(
-            "nothing"
-        )
+        displaced = ", ".join(
+            _("{ref} {tonnes} t").format(ref=s.position_ref, tonnes=grouped(s.tonnes_change, 1))
+            for s in effect.displaced
+        ) or _("nothing")
         return _("Forcing {ref} whole into {month} displaces {displaced}; marginal income {a} → {b} RUB ({m}).").format(
             ref=ref,
             month=month,
@@ -180,7 +182,7 @@ class ConflictActions(Acting):
                         seen_version=escalation.version,
                     ),
                     lambda d: _("Escalation {id} decided: {outcome}.").format(
-                        id=escalation.id, outcome=d.escalation.outcome
+                        id=escalation.id, outcome=outcome_text(d.escalation.outcome)
                     ),
                 )
 

@@ -11,6 +11,7 @@ from textual.widgets import Static
 from millplan.core.domain.i18n import _
 from millplan.core.domain.numbers import grouped
 from millplan.core.domain.states import state_label
+from millplan.core.domain.workflow import Outcome
 from millplan.core.views.approval import Board
 from millplan.core.workflow import requests
 
@@ -39,13 +40,27 @@ def _request(item: Any) -> str:
     )
 
 
+def outcome_text(code: str | None) -> str:
+    """An escalation's outcome (an :class:`Outcome` value) as people say it."""
+    words = {
+        Outcome.FORCED: _("forced in"),
+        Outcome.LATER_MONTH: _("later month"),
+        Outcome.ROUND_DECIDED: _("round decided"),
+        Outcome.MOOT: _("moot: the conflict closed itself"),
+    }
+    return words.get(code, code or "")
+
+
 def _escalation(item: Any) -> str:
-    decided = f" · {item.outcome} — {item.decided_by}: {item.decision}" if item.decided_by else ""
+    decided = f" · {outcome_text(item.outcome)} — {item.decided_by}: {item.decision}" if item.decided_by else ""
     return f"{item.subject} — {item.raised_by}: {item.reason} · {state_label(item.state)}{decided}"
 
 
 def _review(item: Any) -> str:
-    text = f"{item.login} {item.verdict}" + (f" {item.position_ref}: {item.reason}" if item.position_ref else "")
+    if item.verdict == "object":
+        text = _("{who} objects to {ref}: {why}").format(who=item.login, ref=item.position_ref, why=item.reason or "")
+    else:
+        text = _("{who} agrees to the revision").format(who=item.login)
     return text + (f" — {item.answered_by}: {item.answer}" if item.answered_by else "")
 
 
@@ -77,7 +92,8 @@ def describe(b: Board | None, section: str, row: dict[str, Any] | None, item: An
     if section in ITEMS and item is not None:
         return ITEMS[section](item)
     if section == "positions":
-        return f"{row['position']}: " + _("planned {p} t, left out {x} t{why}").format(
+        return _("{ref}: planned {p} t, left out {x} t{why}").format(
+            ref=row["position"],
             p=grouped(row["planned"], 1),
             x=grouped(row["left_out"], 1),
             why=f" — {row['why']}" if row["why"] else "",

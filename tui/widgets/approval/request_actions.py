@@ -27,13 +27,12 @@ class RequestActions(Acting):
                     lambda: request_answers.grant(
                         self.app.store, request.id, login=self.app.login, seen_version=request.version
                     ),
-                    lambda answered: _("Request {id} granted{plan}.").format(
-                        id=request.id,
-                        plan=_(": re-planned, marginal income {m} RUB").format(
-                            m=grouped(answered.assignment.marginal_income)
+                    lambda answered: (
+                        _("Request {id} granted: re-planned, marginal income {m} RUB.").format(
+                            id=request.id, m=grouped(answered.assignment.marginal_income)
                         )
                         if answered.assignment
-                        else _(": the director decides the round"),
+                        else _("Request {id} granted: the director decides the round.").format(id=request.id)
                     ),
                 )
 
@@ -99,12 +98,11 @@ class RequestActions(Acting):
         if ref is None:
             return
         month = self.month
-        what = _("raise") if raise_ else _("lower")
 
         def decided(why: str | None) -> None:
             if why:
                 self._act(
-                    _("Asking to {what} {ref}").format(what=what, ref=ref),
+                    (_("Asking to raise {ref}") if raise_ else _("Asking to lower {ref}")).format(ref=ref),
                     lambda: request_raising.request_priority(
                         self.app.store, ref, raise_=raise_, login=self.app.login, why=why, month=month
                     ),
@@ -117,7 +115,11 @@ class RequestActions(Acting):
 
         self.app.push_screen(
             ReasonScreen(
-                _("Ask to {what} the priority of {ref} in {month}: why?").format(what=what, ref=ref, month=month)
+                (
+                    _("Ask to raise the priority of {ref} in {month}: why?")
+                    if raise_
+                    else _("Ask to lower the priority of {ref} in {month}: why?")
+                ).format(ref=ref, month=month)
             ),
             decided,
         )

@@ -9,16 +9,21 @@ from millplan.core.domain.i18n import _
 from millplan.core.views.approval import Board
 from millplan.tui.widgets.sections import section_bar
 
-SECTIONS = {
-    "diff": _("Diff"),
-    "mills": _("Mills"),
-    "conflicts": _("Conflicts"),
-    "requests": _("Requests"),
-    "escalations": _("Escal."),
-    "reviews": _("Reviews"),
-    "positions": _("Positions"),
-}
+SECTIONS = ("diff", "mills", "conflicts", "requests", "escalations", "reviews", "positions")
 """The pane's sections in the order ``s`` steps through them."""
+
+
+def section_labels() -> dict[str, str]:
+    """Each of :data:`SECTIONS` → its label in the user's language."""
+    return {
+        "diff": _("Diff"),
+        "mills": _("Mills"),
+        "conflicts": _("Conflicts"),
+        "requests": _("Requests"),
+        "escalations": _("Escal."),
+        "reviews": _("Reviews"),
+        "positions": _("Positions"),
+    }
 
 
 class SectionBar(Static):
@@ -36,5 +41,7 @@ class SectionBar(Static):
             if b
             else {}
         )
-        labels = {key: f"{label} {counts[key]}" if counts.get(key) else label for key, label in SECTIONS.items()}
+        labels = {
+            key: f"{label} {counts[key]}" if counts.get(key) else label for key, label in section_labels().items()
+        }
         self.update(section_bar(labels, section))

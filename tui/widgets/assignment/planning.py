@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from textual import work
 
-from millplan.core.domain.i18n import _
+from millplan.core.domain.i18n import _, ngettext
 from millplan.core.domain.months import Month
 from millplan.core.domain.numbers import grouped
 from millplan.core.planning import run as planning
@@ -57,7 +57,11 @@ class Planning:
         """Say how the plan went and show its revision."""
         outcome = message.outcome
         self.notify(
-            _("Planned {month} {line}: {n} lines, {x} left out ({status}, {seconds:.2f} s)").format(
+            ngettext(
+                "Planned {month} {line}: {n} line, {x} left out ({status}, {seconds:.2f} s)",
+                "Planned {month} {line}: {n} lines, {x} left out ({status}, {seconds:.2f} s)",
+                len(outcome.assignment.lines),
+            ).format(
                 month=outcome.assignment.month,
                 line=outcome.assignment.product_line,
                 n=grouped(len(outcome.assignment.lines)),

@@ -40,5 +40,11 @@ class AssignmentTitle(Static):
             state = (_("APPROVED (frozen)") if a.state is AssignmentState.APPROVED else state_label(a.state)) + (
                 " · " + _("STALE: re-plan") if a.stale else ""
             )
-            solver = f"{a.solver_name} {a.solver_status} {a.solve_seconds or 0:.2f} s" if a.solver_status else ""
+            solver = (
+                _("{solver} {status} {seconds:.2f} s").format(
+                    solver=a.solver_name, status=a.solver_status, seconds=a.solve_seconds or 0
+                )
+                if a.solver_status
+                else ""
+            )
             self.update(f"{head} · " + _("revision {n}").format(n=a.revision) + f" · {state} · {solver}")
