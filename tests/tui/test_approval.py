@@ -422,7 +422,10 @@ async def test_the_planner_objects_and_the_line_manager_answers(planned):
         await pilot.press("r")
         await type_line(pilot, "repairs moved to next month")
         await settle(pilot)
-        assert "plm: repairs moved to next month" in text_of(app, "#approval-detail")
+        assert (
+            "planner objects to D2#1: M1 is down for repairs that week — plm: repairs moved to next month"
+            in text_of(app, "#approval-detail")
+        )
     [answered] = reviews.reviews(planned, PLAN_MONTH, "L")
     assert (answered.open, answered.answered_by, answered.answer) == (False, "plm", "repairs moved to next month")
 
@@ -434,7 +437,7 @@ async def test_an_unregistered_login_is_told_it_may_only_look(short):
         assert "outsider is not a millplan user: read-only access" in text_of(app, "#approval-summary")
         shown = set(footer_keys(app).values())
         assert {"History", "Quit"} <= shown
-        assert not shown & {"Submit", "Approve", "Force", "Later", "Escalate", "Raise", "Lower", "Agree", "Object"}
+        assert not shown & {"Submit", "Approve", "Force", "Later", "Escalate", "Raise", "Lower", "Agree", "Object to"}
 
 
 async def test_a_positions_history_holds_the_edits_of_revisions_made_to_it(planned):

@@ -134,7 +134,7 @@ class ActualsPane(MonthAndLine, Vertical):
             title.update(f"{head} · " + _("no approved assignment"))
         else:
             state = (
-                _("closed")
+                _("month closed")
                 if line.closed
                 else ngettext(
                     "in progress · to date {days} day", "in progress · to date {days} days", line.days_to_date

@@ -81,7 +81,7 @@ class ApprovalPane(RevisionActions, RequestActions, ConflictActions, Vertical):
         Binding("e", "escalate", _("Escalate"), id="approval.escalate"),
         Binding("d", "decide", _("Decide"), id="approval.decide"),
         Binding("y", "agree", _("Agree"), id="approval.agree"),
-        Binding("o", "object", _("Object"), id="approval.object"),
+        Binding("o", "object", _("Object to"), id="approval.object"),
         Binding("plus", "ask_priority(True)", _("Raise"), key_display="+", id="approval.raise"),
         Binding("minus", "ask_priority(False)", _("Lower"), key_display="-", id="approval.lower"),
         Binding("p", "replace", _("Replace"), id="approval.replace"),
