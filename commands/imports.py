@@ -9,7 +9,7 @@ import typer
 
 from millplan.commands.common import JsonOption, emit, err, handled, login_of, out, render, store_of
 from millplan.core import database
-from millplan.core.domain.i18n import _
+from millplan.core.domain.i18n import _, ngettext
 from millplan.core.importing import actuals as actuals_import
 from millplan.core.importing import mills as mills_import
 from millplan.core.importing import portfolio as portfolio_import
@@ -64,10 +64,11 @@ def _report_import(report: ImportReport, as_json: bool) -> None:
     for note in report.notes:
         err.print(_("note: {note}").format(note=note))
     if report.rejected:
+        count = rejected_rows(report)
         err.print(
-            _("{count} row(s) rejected, written to {file}:").format(
-                count=rejected_rows(report), file=report.rejects_file
-            )
+            ngettext(
+                "{count} row rejected, written to {file}:", "{count} rows rejected, written to {file}:", count
+            ).format(count=count, file=report.rejects_file)
         )
         for problem in report.rejected[:20]:
             err.print(f"  {problem}", soft_wrap=True)
@@ -146,5 +147,5 @@ def import_fields(kind: str = typer.Argument("portfolio", help="portfolio, mills
     """List the fields a file may hold, the header millplan expects, and the names it also accepts."""
     view = fields_view(kind)
     if view is None:
-        raise typer.BadParameter("use 'portfolio', 'mills' or 'actuals'")
+        raise typer.BadParameter(_("use 'portfolio', 'mills' or 'actuals'"))
     render(view)
