@@ -28,6 +28,20 @@ SkipOption = typer.Option(False, "--skip-invalid", help="Import the good rows; w
 RejectsOption = typer.Option(None, "--rejects", help="Where to write rejected rows (default: FILE.rejects.xlsx).")
 
 
+def _table(kind: str) -> str:
+    """What an import read or wrote (``report.tables``, ``report.counts`` keys) as people name it."""
+    return {
+        "mills": _("mills"),
+        "capacity": _("capacity calendar"),
+        "norms": _("productivity norms"),
+        "portfolio": _("portfolio"),
+        "customers": _("customers"),
+        "deals": _("deals"),
+        "positions": _("positions"),
+        "actuals": _("actuals"),
+    }.get(kind, kind)
+
+
 def _report_import(report: ImportReport, as_json: bool) -> None:
     if as_json:
         emit(report.as_dict())
@@ -35,7 +49,9 @@ def _report_import(report: ImportReport, as_json: bool) -> None:
     for kind, where in report.tables.items():
         read, count = columns_read(report, kind)
         err.print(
-            _("{kind}: {where}; {read} of {count} columns read").format(kind=kind, where=where, read=read, count=count)
+            _("{kind}: {where}; {read} of {count} columns read").format(
+                kind=_table(kind), where=where, read=read, count=count
+            )
         )
         for c in report.columns:
             if c.table == kind and c.renamed:
@@ -52,7 +68,7 @@ def _report_import(report: ImportReport, as_json: bool) -> None:
         )
         out.print(
             said.format(
-                kind=kind,
+                kind=_table(kind),
                 created=counts.created,
                 updated=counts.updated,
                 unchanged=counts.unchanged,

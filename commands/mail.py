@@ -92,7 +92,11 @@ def mail_status(ctx: typer.Context, as_json: bool = JsonOption) -> None:
             server=settings.server if settings else _("none (MILLPLAN_SMTP_HOST unset): e-mail is off")
         )
     )
-    out.print("  ".join(f"{state.value} {count}" for state, count in found.counts.items()))
+    out.print(
+        _("pending {pending}  sending {sending}  sent {sent}  failed {failed}").format(
+            **{state.value: count for state, count in found.counts.items()}  # every state, zero when none
+        )
+    )
     out.print(_("next attempt: {when}").format(when=plant_time(found.next_attempt_at)))
     if found.problems:
         render(problems_view(found))
