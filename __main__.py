@@ -12,15 +12,16 @@ import sys
 from millplan.core.domain import i18n
 
 
-def speak_for_click() -> None:
-    """Let click and typer say their own words (``Usage``, ``Options``, ``Show this message and
-    exit.``, ``Missing option``, ``Invalid value``) in millplan's language: they call the
-    standard library's ``gettext``/``ngettext`` (the global domain), imported as they load —
-    typer reads its panel titles at import — so these are pointed at millplan's catalogue
-    first. Unlike binding the global domain to the ``.mo`` (``textdomain``), this follows
-    :func:`i18n.use` rather than the locale's variables, and reads an edited ``.po`` as
-    :mod:`millplan.core.domain.i18n` does. Another library's words that are not in the
-    catalogue stay as they are written."""
+def speak_for_typer() -> None:
+    """Let typer say its own words (``Options``, ``Commands``, ``Arguments``, ``Error``,
+    ``[default: …]``, ``Try '… --help' for help.``, ``No such command``) in millplan's
+    language: typer calls the standard library's ``gettext``, imported as it loads (its panel
+    titles are read at import), so that is pointed at millplan's catalogue first. Unlike
+    binding the global domain to the ``.mo`` (``textdomain``), this follows :func:`i18n.use`
+    rather than the locale's variables, and reads an edited ``.po`` as
+    :mod:`millplan.core.domain.i18n` does. Another library's words not in the catalogue stay
+    as they are. (The copy of click that typer carries has no gettext: ``Usage:`` and its
+    parsing errors, ``Missing option``, ``Invalid value``, stay English.)"""
     gettext.gettext = i18n._
     gettext.ngettext = i18n.ngettext
 
@@ -28,7 +29,7 @@ def speak_for_click() -> None:
 def main() -> None:
     """Console-script entry point: :func:`millplan.cli.main` in the chosen language."""
     i18n.use(i18n.detect(sys.argv[1:]))
-    speak_for_click()
+    speak_for_typer()
     from millplan.cli import main as cli_main  # after the language: see the module's docstring
 
     cli_main()

@@ -2,8 +2,8 @@
 
 typer keeps help texts (a command's docstring, ``help=`` of an option, an argument or a
 group) as plain English strings on the click command tree it builds from
-:data:`millplan.cli.app`; they are not wrapped in ``_()`` (that would run at import, before
-the language is chosen). :func:`translate_help` puts each through ``_()`` on a freshly built
+:data:`millplan.cli.app`; they are not wrapped in ``_()`` (that would be ``_()`` run at
+import, which the house avoids). :func:`translate_help` puts each through ``_()`` on a freshly built
 tree — :func:`millplan.cli.main` runs every command that way — and :func:`help_texts` lists
 them for the template (:mod:`millplan.commands.catalogue.template`,
 ``python -m millplan.commands.catalogue OUT.pot``), so both read the same walk.

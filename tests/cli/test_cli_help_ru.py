@@ -31,7 +31,7 @@ def test_every_help_text_has_a_russian_translation(russian):
 def test_typers_own_words_come_from_the_catalogue(russian, monkeypatch):
     monkeypatch.setattr(gettext, "gettext", gettext.gettext)  # put back after the test
     monkeypatch.setattr(gettext, "ngettext", gettext.ngettext)
-    entry.speak_for_click()
+    entry.speak_for_typer()
     assert gettext.gettext("Options") == _("Options") != "Options"
 
 
