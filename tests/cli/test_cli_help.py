@@ -17,6 +17,7 @@ from millplan.commands.plan import _progress, solver_status
 from millplan.core.domain.months import Month
 from millplan.core.planning.options import FIRST_PLAN_HORIZON
 from millplan.solver.control import Deadline
+from millplan.storage.store import open_store
 from tests.portfolio_files import POSITIONS, SPELLED, write_portfolio
 
 
@@ -81,3 +82,12 @@ def test_rejected_rows_are_counted_in_words(tmp_path, shared_data):
         said.append(" ".join(done.stderr.split()))
     assert "1 row rejected, written to" in said[0]
     assert "2 rows rejected, written to" in said[1]
+
+
+def test_an_empty_deal_list_says_which_deals_in_words(tmp_path):
+    url = f"sqlite:///{tmp_path / 'plant.sqlite'}"
+    open_store(url).dispose()  # an empty plant
+    said = [
+        CliRunner().invoke(app, ["--db", url, "deals", "--status", s]).stderr.strip() for s in ("pending", "closed")
+    ]
+    assert said == ["No deal is waiting for acceptance.", "No deal is closed."]
