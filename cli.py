@@ -34,6 +34,7 @@ from millplan.commands import (
     workflow,
     workstation,
 )
+from millplan.commands.catalogue import translate_help
 from millplan.core.domain import i18n
 from millplan.core.domain.errors import ExitCode, InvalidInput
 from millplan.core.domain.months import TODAY_ENV, parse_day, today_set
@@ -144,13 +145,14 @@ def _unbroken(call: Callable[[], Any]) -> None:
 
 
 def main() -> None:
-    """Console-script entry point. A solve cancelled as the command ended (the workstation
+    """Console-script entry point: :data:`app` with its help in the current language
+    (:func:`millplan.commands.catalogue.translate_help`). A solve cancelled as the command ended (the workstation
     quit, Ctrl+C) gets :data:`millplan.solver.control.GRACE` s to stop; one still inside HiGHS
     then is left behind by ``os._exit`` — it saves nothing, and the interpreter's own
     exit would abort in HiGHS's threads ("terminate called without an active exception")."""
     code: Any = ExitCode.DONE
     try:
-        app()
+        translate_help(typer.main.get_command(app))()  # as app() does, pretty exceptions being off
     except SystemExit as exc:
         code = exc.code
         raise

@@ -53,7 +53,7 @@ def handled(command: Callable) -> Callable:
         except MillplanError as exc:
             if kwargs.get("as_json"):
                 emit(error_document(exc))
-            err.print(Text.assemble(("error: ", "bold red"), str(exc)), soft_wrap=True)
+            err.print(Text.assemble((_("error:"), "bold red"), " ", str(exc)), soft_wrap=True)
             raise typer.Exit(ExitCode(exc.exit_code)) from None
 
     return wrapper

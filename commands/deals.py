@@ -24,7 +24,15 @@ def deals_command(
     if as_json:
         emit([deal_document(s) for s in found])
     elif not found:
-        err.print(_("No deal is {status}.").format(status=status.value))
+        err.print(
+            {
+                DealStatus.PENDING: _("No deal is waiting for acceptance."),
+                DealStatus.ACCEPTED: _("No deal is accepted."),
+                DealStatus.REJECTED: _("No deal is rejected."),
+                DealStatus.CANCELLED: _("No deal is cancelled."),
+                DealStatus.CLOSED: _("No deal is closed."),
+            }[status]
+        )
     else:
         render(deals_view(found))
 

@@ -9,7 +9,7 @@ import typer
 
 from millplan.commands.common import JsonOption, emit, err, handled, login_of, out, render, store_of
 from millplan.core import database
-from millplan.core.domain.i18n import _
+from millplan.core.domain.i18n import _, ngettext
 from millplan.core.importing import actuals as actuals_import
 from millplan.core.importing import mills as mills_import
 from millplan.core.importing import portfolio as portfolio_import
@@ -28,6 +28,20 @@ SkipOption = typer.Option(False, "--skip-invalid", help="Import the good rows; w
 RejectsOption = typer.Option(None, "--rejects", help="Where to write rejected rows (default: FILE.rejects.xlsx).")
 
 
+def _table(kind: str) -> str:
+    """What an import read or wrote (``report.tables``, ``report.counts`` keys) as people name it."""
+    return {
+        "mills": _("mills"),
+        "capacity": _("capacity calendar"),
+        "norms": _("productivity norms"),
+        "portfolio": _("portfolio"),
+        "customers": _("customers"),
+        "deals": _("deals"),
+        "positions": _("positions"),
+        "actuals": _("actuals"),
+    }.get(kind, kind)
+
+
 def _report_import(report: ImportReport, as_json: bool) -> None:
     if as_json:
         emit(report.as_dict())
@@ -35,7 +49,9 @@ def _report_import(report: ImportReport, as_json: bool) -> None:
     for kind, where in report.tables.items():
         read, count = columns_read(report, kind)
         err.print(
-            _("{kind}: {where}; {read} of {count} columns read").format(kind=kind, where=where, read=read, count=count)
+            _("{kind}: {where}; {read} of {count} columns read").format(
+                kind=_table(kind), where=where, read=read, count=count
+            )
         )
         for c in report.columns:
             if c.table == kind and c.renamed:
@@ -52,7 +68,7 @@ def _report_import(report: ImportReport, as_json: bool) -> None:
         )
         out.print(
             said.format(
-                kind=kind,
+                kind=_table(kind),
                 created=counts.created,
                 updated=counts.updated,
                 unchanged=counts.unchanged,
@@ -64,10 +80,11 @@ def _report_import(report: ImportReport, as_json: bool) -> None:
     for note in report.notes:
         err.print(_("note: {note}").format(note=note))
     if report.rejected:
+        count = rejected_rows(report)
         err.print(
-            _("{count} row(s) rejected, written to {file}:").format(
-                count=rejected_rows(report), file=report.rejects_file
-            )
+            ngettext(
+                "{count} row rejected, written to {file}:", "{count} rows rejected, written to {file}:", count
+            ).format(count=count, file=report.rejects_file)
         )
         for problem in report.rejected[:20]:
             err.print(f"  {problem}", soft_wrap=True)
@@ -146,5 +163,5 @@ def import_fields(kind: str = typer.Argument("portfolio", help="portfolio, mills
     """List the fields a file may hold, the header millplan expects, and the names it also accepts."""
     view = fields_view(kind)
     if view is None:
-        raise typer.BadParameter("use 'portfolio', 'mills' or 'actuals'")
+        raise typer.BadParameter(_("use 'portfolio', 'mills' or 'actuals'"))
     render(view)

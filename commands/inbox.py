@@ -72,7 +72,7 @@ def inbox_read(
 ) -> None:
     """Mark notifications read: the numbers given, or all with --all."""
     if bool(ids) == every:
-        raise typer.BadParameter("give notification numbers or --all (not both)")
+        raise typer.BadParameter(_("give notification numbers or --all (not both)"))
     store, login = store_of(ctx), login_of(ctx)
     marked = mark_read(store, login, None if every else list(ids))
     unread = unread_count(store, login)

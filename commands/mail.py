@@ -18,7 +18,7 @@ from millplan.commands.common import (
     render,
     store_of,
 )
-from millplan.core.domain.i18n import _
+from millplan.core.domain.i18n import _, ngettext
 from millplan.core.mail import outbox
 from millplan.core.views.mail import delivery_document, outbox_document, problems_view, requeued_document
 from millplan.storage.store import Store
@@ -52,7 +52,7 @@ def mail_send(
 ) -> None:
     """Send the due e-mails of the outbox through the SMTP server (MILLPLAN_SMTP_HOST …)."""
     if loop and as_json:
-        raise typer.BadParameter("--json prints one document: use it without --loop")
+        raise typer.BadParameter(_("--json prints one document: use it without --loop"))
     settings, store = outbox.sending_settings(), store_of(ctx)
     if not loop:
         report = outbox.deliver(store, settings)
@@ -92,7 +92,11 @@ def mail_status(ctx: typer.Context, as_json: bool = JsonOption) -> None:
             server=settings.server if settings else _("none (MILLPLAN_SMTP_HOST unset): e-mail is off")
         )
     )
-    out.print("  ".join(f"{state.value} {count}" for state, count in found.counts.items()))
+    out.print(
+        _("pending {pending}  sending {sending}  sent {sent}  failed {failed}").format(
+            **{state.value: count for state, count in found.counts.items()}  # every state, zero when none
+        )
+    )
     out.print(_("next attempt: {when}").format(when=plant_time(found.next_attempt_at)))
     if found.problems:
         render(problems_view(found))
@@ -110,9 +114,11 @@ def mail_retry(
 ) -> None:
     """Queue failed e-mails again (after the cause was fixed); the next `mail send` tries them."""
     if bool(ids) == every:
-        raise typer.BadParameter("give message numbers or --all (not both)")
+        raise typer.BadParameter(_("give message numbers or --all (not both)"))
     queued = outbox.retry(store_of(ctx), None if every else list(ids), by=login_of(ctx))
     if as_json:
         emit(requeued_document(queued))
     else:
-        out.print(_("{count} message(s) queued again").format(count=queued))
+        out.print(
+            ngettext("{count} message queued again", "{count} messages queued again", queued).format(count=queued)
+        )

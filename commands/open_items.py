@@ -48,9 +48,8 @@ def _show_effect(effect: WhatIf, note: str) -> None:
     """A what-if for people: totals on stderr, the positions moved as a table."""
     render(effect_view(effect))
     err.print(
-        note
-        + " "
-        + _("marginal income changes by {change} RUB; key-account tonnes {before} → {after} t").format(
+        _("{note} marginal income changes by {change} RUB; key-account tonnes {before} → {after} t").format(
+            note=note,
             change=grouped(effect.margin_change),
             before=grouped(effect.key_tonnes_before, 1),
             after=grouped(effect.key_tonnes_after, 1),
@@ -92,7 +91,7 @@ def request_priority(
 ) -> None:
     """Ask to raise or lower the priority of one of your positions; millplan states the margin at stake."""
     if raise_ is None:
-        raise typer.BadParameter("say --raise or --lower")
+        raise typer.BadParameter(_("say --raise or --lower"))
     store, login, when = store_of(ctx), login_of(ctx), optional_month(month)
     _raised(
         solving(

@@ -9,7 +9,7 @@ import typer
 
 from millplan.commands.assignment import show_assignment
 from millplan.commands.common import JsonOption, MonthOption, emit, err, handled, login_of, month_of, solving, store_of
-from millplan.core.domain.i18n import _
+from millplan.core.domain.i18n import _, ngettext
 from millplan.core.domain.months import Month
 from millplan.core.planning import run as planning
 from millplan.core.planning.options import DEFAULT_TIME_LIMIT, FIRST_PLAN_HORIZON, typed_changes
@@ -123,7 +123,11 @@ def _show(outcomes: list[planning.PlanOutcome]) -> None:
     for outcome in outcomes:
         show_assignment(outcome.assignment, limit=15)
         err.print(
-            _("{considered} positions considered; solver {name}: {status} in {seconds:.2f} s").format(
+            ngettext(
+                "{considered} position considered; solver {name}: {status} in {seconds:.2f} s",
+                "{considered} positions considered; solver {name}: {status} in {seconds:.2f} s",
+                outcome.considered,
+            ).format(
                 considered=outcome.considered,
                 name=outcome.solver_name,
                 status=solver_status(outcome.solver_status, outcome.gap),
@@ -131,28 +135,42 @@ def _show(outcomes: list[planning.PlanOutcome]) -> None:
             )
         )
         if outcome.moved_lines:
-            err.print(_("{n} line(s) of the approved revision moved").format(n=outcome.moved_lines))
+            err.print(
+                ngettext(
+                    "{n} line of the approved revision moved",
+                    "{n} lines of the approved revision moved",
+                    outcome.moved_lines,
+                ).format(n=outcome.moved_lines)
+            )
         for note in outcome.notes:
             err.print(_("note: {note}").format(note=note))
 
 
 def _progress(month: Month, doing: dict[str, Any], deadline: Deadline) -> str:
     """``planning 2027-01 ТБД (line 2 of 4): 3 s of 10 s — Ctrl+C stops, nothing saved``."""
-    limit = "" if deadline.seconds is None else " " + _("of {limit:g} s").format(limit=deadline.seconds)
-    return _(
-        "planning {month} {line} (line {number} of {count}): {elapsed:.0f} s{limit} — Ctrl+C stops, nothing is saved"
-    ).format(
+    said = (
+        _("planning {month} {line} (line {number} of {count}): {elapsed:.0f} s — Ctrl+C stops, nothing is saved")
+        if deadline.seconds is None
+        else _(
+            "planning {month} {line} (line {number} of {count}): {elapsed:.0f} s of {limit:g} s "
+            "— Ctrl+C stops, nothing is saved"
+        )
+    )
+    return said.format(
         month=month,
         line=doing["line"],
         number=doing["number"],
         count=doing["count"],
         elapsed=deadline.elapsed(),
-        limit=limit,
+        limit=deadline.seconds,
     )
 
 
 def solver_status(status: str, gap: float | None) -> str:
-    """``optimal``, or ``feasible, gap 1.2 %`` (``gap unknown`` when the solver gave none)."""
-    if status != "feasible":
-        return status
-    return _("feasible, gap {gap}").format(gap=_("unknown") if gap is None else f"{gap * 100:.2g} %")
+    """``optimal``, or ``feasible, gap 1.2 %`` (``gap unknown`` when the solver gave none), in
+    the user's language; a status not named here (:class:`millplan.solver.problem.Solution`) as it is."""
+    if status == "feasible":
+        if gap is None:
+            return _("feasible, gap unknown")
+        return _("feasible, gap {gap} %").format(gap=f"{gap * 100:.2g}")
+    return {"optimal": _("optimal"), "infeasible": _("infeasible"), "no_solution": _("no solution")}.get(status, status)

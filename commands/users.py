@@ -7,6 +7,7 @@ import typer
 from millplan.commands.common import JsonOption, emit, err, handled, login_of, out, render, store_of
 from millplan.core.access import users
 from millplan.core.domain.i18n import _
+from millplan.core.views.approval import role_name
 from millplan.core.views.users import user_document, users_view, whoami_document
 
 app = typer.Typer(help="Who may use millplan: users, roles, product lines (admins only).", no_args_is_help=True)
@@ -109,4 +110,4 @@ def whoami(ctx: typer.Context, as_json: bool = JsonOption) -> None:
     elif me.read_only:
         out.print(me.notice)
     else:
-        out.print(f"{me.login} ({me.name}): {me.role.value}" + (f", {', '.join(me.lines)}" if me.lines else ""))
+        out.print(f"{me.login} ({me.name}): {role_name(me)}" + (f", {', '.join(me.lines)}" if me.lines else ""))

@@ -31,7 +31,7 @@ def demo(
     """Open the workstation on a bundled demo plant (its own SQLite file, built on first use)."""
     source = ctx.parent.get_parameter_source("db")
     if source is not None and source.name == "COMMANDLINE":  # MILLPLAN_DB is simply not used
-        raise typer.BadParameter("the demo keeps its own database; run it without --db", param_hint="--db")
+        raise typer.BadParameter(_("the demo keeps its own database; run it without --db"), param_hint="--db")
     database, folder = demo_paths()
     if reset:
         remove_demo(database)

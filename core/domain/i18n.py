@@ -6,9 +6,15 @@ is ``core/domain/locale/ru/LC_MESSAGES/millplan.po``, kept in the repository; ``
 compiles it to ``millplan.mo`` (``setup.py``), and a catalogue newer than its ``.mo`` (an
 engineer's edit) is compiled in memory with Babel as it loads. Update it with::
 
-    pybabel extract -F babel.cfg -k _ -k ngettext:1,2 --no-location -o /tmp/millplan.pot \
-        --ignore-dirs='.venv tests benchmarks' .
+    python -m millplan.commands.catalogue /tmp/millplan.pot
     pybabel update -i /tmp/millplan.pot -d core/domain/locale -D millplan --no-fuzzy-matching
+
+The template holds everything a user reads: what the code wraps (the same extraction as
+``pybabel extract -F babel.cfg -k _ -k ngettext:1,2 --no-location --ignore-dirs='.venv tests
+benchmarks' .``), every help text of the command line (typer keeps them unwrapped;
+:mod:`millplan.commands.catalogue` walks the command tree and translates them as the
+command line runs), and typer's own words that go through the standard library's gettext
+(``Options``, ``Commands``, ``Error``; :func:`millplan.__main__.speak_for_typer` sends them here).
 
 The language is chosen once, before the commands and the workstation load (their help and
 key labels are read as they load): ``--lang``, else ``MILLPLAN_LANG``, else the ``lang``
