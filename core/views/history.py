@@ -179,7 +179,6 @@ def _fields() -> dict[str, tuple[str, str]]:
         "code": (_("code"), ""),
         "name": (_("name"), ""),
         "role": (_("role"), ""),
-        "lines": (_("product lines"), ""),
         "email": (_("e-mail"), ""),
         "sales_manager": (_("sales manager"), ""),
         "steel_grade": (_("steel grade"), ""),

@@ -36,7 +36,7 @@ def users_view(found: list[User]) -> TableView:
         Column("login", _("Login"), wrap=True),
         Column("name", _("Name"), wrap=True),
         Column("role", _("Role"), wrap=True),
-        Column("lines", _("Lines"), wrap=True),
+        Column("lines", _("Product lines"), wrap=True),
         Column("email", _("E-mail"), wrap=True),
     )
     rows = tuple(
