@@ -159,14 +159,18 @@ def _row(e: AuditEntry, names: dict[str, dict], fields: dict[str, tuple[str, str
         new = _text(field, after[field], names, fields, e.object_type) if field in after else None
         if old == new or (old is None and new == "—"):  # unchanged, or created empty: nothing to read
             continue
-        changes.append(FieldChange(fields.get(field, (field.replace("_", " "),))[0], old, new))
+        name = fields.get(f"{e.object_type}.{field}") or fields.get(field, (field.replace("_", " "),))
+        changes.append(FieldChange(name[0], old, new))
     return HistoryRow(e, plant_clock(e.at), names["user"][e.login], tuple(changes))
 
 
 def _fields() -> dict[str, tuple[str, str]]:
     """(name people read, unit of the value) of the stored fields whose name is not one
-    (built per call: gettext). Other fields read with spaces for underscores, no unit."""
+    (built per call: gettext); ``KIND.FIELD`` where the same field means another thing in
+    another kind of object. Other fields read with spaces for underscores, no unit."""
     return {
+        "assignment.lines": (_("lines"), ""),
+        "user.lines": (_("product lines"), ""),
         "customer_id": (_("customer"), ""),
         "state": (_("state"), ""),
         "status": (_("status"), ""),

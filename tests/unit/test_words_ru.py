@@ -45,9 +45,9 @@ def test_russian_counts_months_in_three_forms(russian):
             Promise("D9", month, horizon, month, 100.0, None, 40.0, {}, False, (), Decimal(0), Decimal(0))
         )
 
-    assert "ни за 1 месяц от" in unmet(1)
-    assert "ни за 3 месяца от" in unmet(3)
-    assert "ни за 5 месяцев от" in unmet(5)
+    assert "ни за 1 месяц начиная с" in unmet(1)
+    assert "ни за 3 месяца начиная с" in unmet(3)
+    assert "ни за 5 месяцев начиная с" in unmet(5)
 
 
 def test_a_table_of_limits_is_titled_in_russian(russian):
