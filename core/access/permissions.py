@@ -31,7 +31,7 @@ if TYPE_CHECKING:  # only for annotations: permissions are checked without the s
     from millplan.storage.store import Store
     from millplan.storage.unit_of_work import UnitOfWork
 
-__all__ = ["Action", "Actor", "RULES", "actor", "actor_in", "require"]
+__all__ = ["Action", "Actor", "RULES", "actor", "actor_in", "require", "role_phrase", "role_word"]
 
 
 class Scope(enum.Enum):
@@ -44,32 +44,64 @@ class Scope(enum.Enum):
 
 
 class Action(str, enum.Enum):
-    """Every action that changes the store. The value is the phrase of the message."""
+    """Every action that changes the store. The value is its stable code (the audit log's
+    ``action`` of a refusal); :attr:`phrase` says it in a sentence."""
 
-    IMPORT_MILLS = "import the mill register"
-    IMPORT_PORTFOLIO = "import the order portfolio"
-    IMPORT_ACTUALS = "import the daily actuals"
-    DECIDE_DEAL = "accept or reject a deal"
-    PLAN = "run the prioritiser"
-    EDIT_ASSIGNMENT = "edit an assignment (lock, exclude, include)"
-    SUBMIT = "submit an assignment for review"
-    APPROVE = "approve an assignment"
-    APPROVE_OVER_OPEN = "approve an assignment with open conflicts or escalations"
-    APPROVE_DIRECTOR_CHAIN = "approve an assignment whose re-approval round involves the director"
-    REVIEW = "review an assignment (agree or object)"
-    SET_CAPACITY = "set a mill's hours"
-    REQUEST = "ask for a priority change, a replacement or a re-approval"
-    WITHDRAW_REQUEST = "withdraw a request"
-    ANSWER_REQUEST = "answer a sales manager's request"
-    RESOLVE_CONFLICT = "resolve a conflict"
-    ESCALATE = "escalate to the director"
-    DECIDE_ESCALATION = "decide an escalation"
-    MANAGE_USERS = "manage users and roles"
-    ACT_AS = "act as another user (--as)"
-    RESTORE_DATABASE = "restore the database from a backup"
-    CLOSE_MONTH = "close a month"
-    DISPOSE_STALE = "extend, re-prioritise, cancel, close or restore a stale position"
-    SET_STALE_LIMITS = "set the stale-deal ledger's limits"
+    IMPORT_MILLS = "import_mills"
+    IMPORT_PORTFOLIO = "import_portfolio"
+    IMPORT_ACTUALS = "import_actuals"
+    DECIDE_DEAL = "decide_deal"
+    PLAN = "plan"
+    EDIT_ASSIGNMENT = "edit_assignment"
+    SUBMIT = "submit"
+    APPROVE = "approve"
+    APPROVE_OVER_OPEN = "approve_over_open"
+    APPROVE_DIRECTOR_CHAIN = "approve_director_chain"
+    REVIEW = "review"
+    SET_CAPACITY = "set_capacity"
+    REQUEST = "request"
+    WITHDRAW_REQUEST = "withdraw_request"
+    ANSWER_REQUEST = "answer_request"
+    RESOLVE_CONFLICT = "resolve_conflict"
+    ESCALATE = "escalate"
+    DECIDE_ESCALATION = "decide_escalation"
+    MANAGE_USERS = "manage_users"
+    ACT_AS = "act_as"
+    RESTORE_DATABASE = "restore_database"
+    CLOSE_MONTH = "close_month"
+    DISPOSE_STALE = "dispose_stale"
+    SET_STALE_LIMITS = "set_stale_limits"
+
+    @property
+    def phrase(self) -> str:
+        """The action in the user's language, as the verb phrase of "only … may …"
+        (``approve an assignment``)."""
+        return {
+            Action.IMPORT_MILLS: _("import the mill register"),
+            Action.IMPORT_PORTFOLIO: _("import the order portfolio"),
+            Action.IMPORT_ACTUALS: _("import the daily actuals"),
+            Action.DECIDE_DEAL: _("accept or reject a deal"),
+            Action.PLAN: _("run the prioritiser"),
+            Action.EDIT_ASSIGNMENT: _("edit an assignment (lock, exclude, include)"),
+            Action.SUBMIT: _("submit an assignment for review"),
+            Action.APPROVE: _("approve an assignment"),
+            Action.APPROVE_OVER_OPEN: _("approve an assignment with open conflicts or escalations"),
+            Action.APPROVE_DIRECTOR_CHAIN: _("approve an assignment whose re-approval round involves the director"),
+            Action.REVIEW: _("review an assignment (agree or object)"),
+            Action.SET_CAPACITY: _("set a mill's hours"),
+            Action.REQUEST: _("ask for a priority change, a replacement or a re-approval"),
+            Action.WITHDRAW_REQUEST: _("withdraw a request"),
+            Action.ANSWER_REQUEST: _("answer a sales manager's request"),
+            Action.RESOLVE_CONFLICT: _("resolve a conflict"),
+            Action.ESCALATE: _("escalate to the director"),
+            Action.DECIDE_ESCALATION: _("decide an escalation"),
+            Action.MANAGE_USERS: _("manage users and roles"),
+            Action.ACT_AS: _("act as another user (--as)"),
+            Action.RESTORE_DATABASE: _("restore the database from a backup"),
+            Action.CLOSE_MONTH: _("close a month"),
+            Action.DISPOSE_STALE: _("extend, re-prioritise, cancel, close or restore a stale position"),
+            Action.SET_STALE_LIMITS: _("set the stale-deal ledger's limits"),
+        }[self]
 
 
 RULES: dict[Action, dict[Role, Scope]] = {
@@ -100,13 +132,29 @@ RULES: dict[Action, dict[Role, Scope]] = {
 }
 """The one table of actions → roles (and how far each reaches); README "Roles" shows it."""
 
-ROLE_NAMES = {
-    Role.SALES_MANAGER: _("a sales manager"),
-    Role.LINE_MANAGER: _("a product-line manager"),
-    Role.PLANNER: _("a production planner"),
-    Role.DIRECTOR: _("the director"),
-    Role.ADMIN: _("an admin"),
-}
+
+def role_phrase(role: Role) -> str:
+    """``role`` as the subject or predicate of a sentence, in the user's language: "only
+    {a sales manager} may …", "ivanov is {the director}"."""
+    return {
+        Role.SALES_MANAGER: _("a sales manager"),
+        Role.LINE_MANAGER: _("a product-line manager"),
+        Role.PLANNER: _("a production planner"),
+        Role.DIRECTOR: _("the director"),
+        Role.ADMIN: _("an admin"),
+    }[role]
+
+
+def role_word(role: Role) -> str:
+    """``role`` in words for a table cell or a header (``product-line manager``), in the
+    user's language — never the stored value (``line_manager``)."""
+    return {
+        Role.SALES_MANAGER: _("sales manager"),
+        Role.LINE_MANAGER: _("product-line manager"),
+        Role.PLANNER: _("production planner"),
+        Role.DIRECTOR: _("director"),
+        Role.ADMIN: _("admin"),
+    }[role]
 
 
 @dataclass(frozen=True)
@@ -178,6 +226,7 @@ def actor(store: Store, login: str) -> Actor:
 
 
 def _who(action: Action, line: str | None, deal: Deal | Position | None) -> str:
+    """Who may do ``action`` here, as one phrase: "the product-line manager of ТБД or the director"."""
     parts = []
     for role, scope in RULES[action].items():
         if scope is Scope.OWN_LINE:
@@ -193,8 +242,11 @@ def _who(action: Action, line: str | None, deal: Deal | Position | None) -> str:
                 else _("the deal's sales manager")
             )
         else:
-            parts.append(ROLE_NAMES[role])
-    return " or ".join(parts)
+            parts.append(role_phrase(role))
+    who = parts[0]
+    for other in parts[1:]:
+        who = _("{first} or {second}").format(first=who, second=other)
+    return who
 
 
 def require(
@@ -221,13 +273,17 @@ def require(
         who_is = _("{login} is not a millplan user (read-only): an admin adds users with millplan users add").format(
             login=actor.login
         )
+    elif actor.role is Role.LINE_MANAGER and actor.lines:
+        who_is = _("{login} is a product-line manager of {lines}").format(
+            login=actor.login, lines=", ".join(actor.lines)
+        )
+    elif actor.role is Role.LINE_MANAGER:
+        who_is = _("{login} is a product-line manager of no line").format(login=actor.login)
     else:
-        who_is = _("{login} is {role}").format(login=actor.login, role=ROLE_NAMES[actor.role])
-        if actor.role is Role.LINE_MANAGER:
-            who_is += _(" of {lines}").format(lines=", ".join(actor.lines) or _("no line"))
+        who_is = _("{login} is {role}").format(login=actor.login, role=role_phrase(actor.role))
     refused = Forbidden(
         _("only {who} may {action} ({target}); {who_is}").format(
-            who=_who(action, line, deal), action=action.value, target=key, who_is=who_is
+            who=_who(action, line, deal), action=action.phrase, target=key, who_is=who_is
         ),
         login=actor.login,
         action=action.name.lower(),

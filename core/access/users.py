@@ -8,8 +8,9 @@ so a plant never locks itself out.
 
 from __future__ import annotations
 
-from millplan.core.access.permissions import Action, Actor, actor, actor_in, require
+from millplan.core.access.permissions import Action, Actor, actor, actor_in, require, role_phrase
 from millplan.core.domain.errors import InvalidInput, NotFound, StateError
+from millplan.core.domain.i18n import _, ngettext
 from millplan.core.domain.people import Role, User
 from millplan.core.mail.recipients import hand_waiting
 from millplan.storage.store import Store
@@ -21,7 +22,9 @@ def parse_role(text: str) -> Role:
     try:
         return Role(text.strip().lower().replace("-", "_"))
     except ValueError:
-        raise InvalidInput(f"unknown role {text!r}: use one of {', '.join(r.value for r in Role)}") from None
+        raise InvalidInput(
+            _("unknown role {text!r}: use one of {roles}").format(text=text, roles=", ".join(r.value for r in Role))
+        ) from None
 
 
 def list_users(store: Store) -> list[User]:
@@ -37,17 +40,33 @@ def whoami(store: Store, login: str) -> Actor:
 
 def _check(repo: UnitOfWork, user: User) -> None:
     if not user.login.strip() or any(c.isspace() for c in user.login):
-        raise InvalidInput(f"{user.login!r} is not a login (an operating-system user name, no spaces)")
+        raise InvalidInput(
+            _("{login!r} is not a login (an operating-system user name, no spaces)").format(login=user.login)
+        )
     if not user.name.strip():
-        raise InvalidInput(f"user {user.login} needs a name (for a sales manager: as the portfolio writes it)")
+        raise InvalidInput(
+            _("user {login} needs a name (for a sales manager: as the portfolio writes it)").format(login=user.login)
+        )
     if user.role is Role.LINE_MANAGER and not user.lines:
-        raise InvalidInput(f"{user.login} is a product-line manager: give the lines he owns (--line ТБД, …)")
+        raise InvalidInput(
+            _("{login} is a product-line manager: give the lines he owns (--line ТБД, …)").format(login=user.login)
+        )
     if user.lines and user.role is not Role.LINE_MANAGER:
-        raise InvalidInput(f"only a product-line manager owns product lines; {user.login} is {user.role.value}")
+        raise InvalidInput(
+            _("only a product-line manager owns product lines; {login} is {role}").format(
+                login=user.login, role=role_phrase(user.role)
+            )
+        )
     known = repo.plant.whole().product_lines
     unknown = sorted(set(user.lines) - set(known))
     if known and unknown:
-        raise InvalidInput(f"product line {', '.join(unknown)} has no mills (known: {', '.join(known)})")
+        raise InvalidInput(
+            ngettext(
+                "product line {lines} has no mills (known: {known})",
+                "product lines {lines} have no mills (known: {known})",
+                len(unknown),
+            ).format(lines=", ".join(unknown), known=", ".join(known))
+        )
 
 
 def _require_manager(repo: UnitOfWork, store: Store, login: str, target: str, *, adding: User | None = None) -> None:
@@ -57,7 +76,9 @@ def _require_manager(repo: UnitOfWork, store: Store, login: str, target: str, *,
     who = actor_in(repo, login, store)
     if who.open_store:  # no user yet: the first must be the admin, who then adds the rest
         raise StateError(
-            f"no admin is registered yet: add one first (millplan users add LOGIN --name … --role admin), then {target}"
+            _(
+                "no admin is registered yet: add one first (millplan users add LOGIN --name … --role admin), then {target}"
+            ).format(target=target)
         )
     require(who, Action.MANAGE_USERS, target=target)
 
@@ -75,7 +96,9 @@ def add_user(
         _require_manager(repo, store, by, f"user {user.login}", adding=user)
         _check(repo, user)
         if repo.users.user(user.login) is not None:
-            raise StateError(f"{user.login} is already a millplan user (millplan users set-role to change him)")
+            raise StateError(
+                _("{login} is already a millplan user (millplan users set-role to change him)").format(login=user.login)
+            )
         saved = repo.users.save_user(user, by=by)
         hand_waiting(repo)
         return saved
@@ -102,7 +125,7 @@ def set_role(
         _require_manager(repo, store, by, f"user {login}")
         old = repo.users.user(login)
         if old is None:
-            raise NotFound(f"{login} is not a millplan user")
+            raise NotFound(_("{login} is not a millplan user").format(login=login))
         user = User(
             login,
             (name or old.name).strip(),
@@ -112,7 +135,9 @@ def set_role(
         )
         _check(repo, user)
         if old.role is Role.ADMIN and role is not Role.ADMIN and repo.users.count_users(Role.ADMIN) == 1:
-            raise StateError(f"{login} is the only admin: add another admin before giving him another role")
+            raise StateError(
+                _("{login} is the only admin: add another admin before giving him another role").format(login=login)
+            )
         saved = repo.users.save_user(user, by=by, expected_version=old.version if version is None else version)
         if saved.name != old.name:
             hand_waiting(repo)
@@ -126,9 +151,9 @@ def remove_user(store: Store, login: str, *, by: str) -> User:
         _require_manager(repo, store, by, f"user {login}")
         old = repo.users.user(login)
         if old is None:
-            raise NotFound(f"{login} is not a millplan user")
+            raise NotFound(_("{login} is not a millplan user").format(login=login))
         if old.role is Role.ADMIN and repo.users.count_users(Role.ADMIN) == 1:
-            raise StateError(f"{login} is the only admin and cannot be removed")
+            raise StateError(_("{login} is the only admin and cannot be removed").format(login=login))
         removed = repo.users.remove_user(login, by=by)
         hand_waiting(repo)  # his name may now be another user's alone
         return removed

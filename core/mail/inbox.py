@@ -14,7 +14,7 @@ def inbox(store: Store, login: str, *, unread_only: bool = False, limit: int = 5
     """The notifications of ``login``, newest first, at most ``limit`` (only unread ones
     with ``unread_only``). Raises :class:`InvalidInput` for a limit below 1."""
     if limit < 1:
-        raise InvalidInput(f"--limit {limit}: show at least one notification")
+        raise InvalidInput(_("--limit {limit}: show at least one notification").format(limit=limit))
     with store.reading() as repo:
         return repo.mailbox.notifications(login, unread_only=unread_only, limit=limit)
 

@@ -36,7 +36,7 @@ from email.utils import format_datetime
 from typing import Any
 
 from millplan.core.domain.errors import InvalidInput, MillplanError, NotFound
-from millplan.core.domain.i18n import _
+from millplan.core.domain.i18n import _, ngettext
 from millplan.core.domain.notices import MailState, OutboxMessage
 from millplan.storage.store import Store
 
@@ -76,11 +76,17 @@ class SmtpSettings:
             return None
         starttls_text = env.get(ENV_PREFIX + "STARTTLS", "").strip().lower()
         if starttls_text not in _TRUE | _FALSE:
-            raise InvalidInput(f"{ENV_PREFIX}STARTTLS={starttls_text!r}: use 1 or 0 (true/false, yes/no)")
+            raise InvalidInput(
+                _("{name}={value!r}: use 1 or 0 (true/false, yes/no)").format(
+                    name=ENV_PREFIX + "STARTTLS", value=starttls_text
+                )
+            )
         starttls = starttls_text in _TRUE
         port_text = env.get(ENV_PREFIX + "PORT", "").strip()
         if port_text and not (port_text.isdigit() and 0 < int(port_text) < 65536):
-            raise InvalidInput(f"{ENV_PREFIX}PORT={port_text!r} is not a TCP port (1-65535)")
+            raise InvalidInput(
+                _("{name}={value!r} is not a TCP port (1-65535)").format(name=ENV_PREFIX + "PORT", value=port_text)
+            )
         return cls(
             host=host,
             port=int(port_text) if port_text else (587 if starttls else 25),
@@ -166,7 +172,9 @@ def _connect(settings: SmtpSettings) -> smtplib.SMTP:
     try:
         connection = smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout)
     except (OSError, smtplib.SMTPException) as exc:
-        raise _ServerTrouble(f"cannot connect to {settings.server}: {_describe(exc)}") from None
+        raise _ServerTrouble(
+            _("cannot connect to {server}: {error}").format(server=settings.server, error=_describe(exc))
+        ) from None
     try:
         if settings.starttls:
             connection.ehlo()
@@ -176,7 +184,9 @@ def _connect(settings: SmtpSettings) -> smtplib.SMTP:
             connection.login(settings.user, settings.password or "")
     except (OSError, smtplib.SMTPException) as exc:
         connection.close()
-        raise _ServerTrouble(f"{settings.server} refused the session: {_describe(exc)}") from None
+        raise _ServerTrouble(
+            _("{server} refused the session: {error}").format(server=settings.server, error=_describe(exc))
+        ) from None
     return connection
 
 
@@ -185,6 +195,10 @@ def _describe(exc: BaseException) -> str:
         text = exc.smtp_error.decode(errors="replace") if isinstance(exc.smtp_error, bytes) else str(exc.smtp_error)
         return f"{exc.smtp_code} {text}"
     return str(exc) or type(exc).__name__
+
+
+def _dropped(settings: SmtpSettings, exc: BaseException) -> str:
+    return _("{server} dropped the connection: {error}").format(server=settings.server, error=_describe(exc))
 
 
 def _refusal(exc: smtplib.SMTPException) -> tuple[int, str]:
@@ -241,19 +255,23 @@ def deliver(
                 except _ServerTrouble as exc:
                     trouble = str(exc)
                 except smtplib.SMTPSenderRefused as exc:  # our From, so every message: the server's setup
-                    trouble = f"{settings.server} refused the sender {settings.sender}: {_describe(exc)}"
+                    trouble = _("{server} refused the sender {sender}: {error}").format(
+                        server=settings.server, sender=settings.sender, error=_describe(exc)
+                    )
                 except (smtplib.SMTPRecipientsRefused, smtplib.SMTPResponseException) as exc:
                     code, text = _refusal(exc)
-                    error = f"{settings.server} refused {message.address}: {text}"
+                    error = _("{server} refused {address}: {error}").format(
+                        server=settings.server, address=message.address, error=text
+                    )
                     permanent = 500 <= code < 600 and message.attempts + 1 >= FAIL_AFTER
                     outcome = "failed" if permanent else "deferred"
                 except smtplib.SMTPException as exc:  # e.g. an extension the message needs is missing
                     if isinstance(exc, smtplib.SMTPServerDisconnected):
-                        trouble = f"{settings.server} dropped the connection: {_describe(exc)}"
+                        trouble = _dropped(settings, exc)
                     else:
                         outcome, error = "deferred", f"{settings.server}: {_describe(exc)}"
                 except OSError as exc:  # after SMTPException, itself an OSError: the network's own
-                    trouble = f"{settings.server} dropped the connection: {_describe(exc)}"
+                    trouble = _dropped(settings, exc)
             if trouble is not None:
                 outcome, error = "deferred", trouble
             counts[outcome] += _settle(store, message, token, outcome, error, clock())
@@ -307,7 +325,13 @@ def retry(store: Store, ids: list[int] | None, *, by: str, now: datetime | None 
         failed = mailbox.failed_ids(ids)
         missing = sorted(set(ids or ()) - failed)
         if missing:
-            raise NotFound(f"outbox message {', '.join(str(i) for i in missing)} is not a failed message")
+            raise NotFound(
+                ngettext(
+                    "outbox message {ids} is not a failed message",
+                    "outbox messages {ids} are not failed messages",
+                    len(missing),
+                ).format(ids=", ".join(str(i) for i in missing))
+            )
         for message_id in sorted(failed):
             repo.audit.write(
                 by,

@@ -14,11 +14,12 @@ from datetime import UTC, datetime
 from typing import NamedTuple
 
 from millplan.core.domain.assignment import Assignment
-from millplan.core.domain.i18n import _
+from millplan.core.domain.i18n import _, ngettext
 from millplan.core.domain.months import Month
 from millplan.core.domain.notices import Item
 from millplan.core.domain.numbers import grouped
 from millplan.core.domain.portfolio import Position
+from millplan.core.domain.states import state_label
 from millplan.core.mail.notify import EVENT_MAX, NewNotification, notify_all
 from millplan.core.mail.recipients import Managers, managers, person
 from millplan.solver.prioritiser import MIN_TONNES
@@ -204,14 +205,19 @@ def compose_plan(repo: UnitOfWork, after: Assignment, *, by: str) -> Callable[[l
         if len(items) == 1:
             subject = _("{ref} {text} — {where}, proposed").format(ref=items[0].ref, text=items[0].text, where=where)
         else:
-            subject = _("{n} of your positions left out, cut or moved — {where}, proposed").format(
-                n=len({i.ref for i in items}), where=where
-            )
+            n = len({i.ref for i in items})
+            subject = ngettext(
+                "{n} of your positions left out, cut or moved — {where}, proposed",
+                "{n} of your positions left out, cut or moved — {where}, proposed",
+                n,
+            ).format(n=n, where=where)
         body = [
             subject + ".",
             _(
                 "Proposed in the draft (revision {revision}, {state}) of {month} {line}: final only once approved."
-            ).format(revision=after.revision, state=after.state.value, month=after.month, line=after.product_line),
+            ).format(
+                revision=after.revision, state=state_label(after.state), month=after.month, line=after.product_line
+            ),
             *item_lines(items),
             _("Planned by {who}").format(who=acting),
         ]
@@ -223,7 +229,9 @@ def compose_plan(repo: UnitOfWork, after: Assignment, *, by: str) -> Callable[[l
 def item_lines(items: Iterable[Item]) -> list[str]:
     """The body's line for each item: ``• REF TEXT. Reason: …``."""
     return [
-        f"• {i.ref} {i.text}." + (" " + _("Reason: {reason}").format(reason=i.reason) if i.reason else "")
+        (_("• {ref} {text}. Reason: {reason}") if i.reason else _("• {ref} {text}.")).format(
+            ref=i.ref, text=i.text, reason=i.reason
+        )
         for i in items
     ]
 

@@ -21,10 +21,10 @@ def _tonnes_columns(places: int, *, off_plan: bool = True) -> tuple[Column, ...]
     """Plan, actual, credited and (unless ``off_plan`` is off) off-plan t with ``places``
     decimals, and fulfilment %."""
     return (
-        Column("planned", _("Plan"), "t", True, places),
-        Column("actual", _("Actual"), "t", True, places),
-        Column("credited", _("Credited"), "t", True, places),
-        *((Column("off_plan", _("Off plan"), "t", True, places),) if off_plan else ()),
+        Column("planned", _("Plan"), _("t"), True, places),
+        Column("actual", _("Actual"), _("t"), True, places),
+        Column("credited", _("Credited"), _("t"), True, places),
+        *((Column("off_plan", _("Off plan"), _("t"), True, places),) if off_plan else ()),
         Column("fulfilment", _("Fulf."), "%", True, 1),
     )
 
@@ -92,8 +92,8 @@ def to_date_view(report: MonthFulfilment) -> TableView:
     columns = (
         Column("mill", _("Mill")),
         *_line_column(report),
-        Column("planned_to_date", _("Plan to date"), "t", True),
-        Column("actual_to_date", _("Actual to date"), "t", True),
+        Column("planned_to_date", _("Plan to date"), _("t"), True),
+        Column("actual_to_date", _("Actual to date"), _("t"), True),
         Column("to_date_pct", _("Made of plan"), "%", True, 1),
     )
     rows = _mill_rows(report) if report.in_progress else ()
@@ -106,8 +106,8 @@ def mill_income_view(report: MonthFulfilment) -> TableView:
     columns = (
         Column("mill", _("Mill")),
         *_line_column(report),
-        Column("hours_used", _("Used"), "h", True),
-        Column("hours_available", _("Avail."), "h", True),
+        Column("hours_used", _("Used"), _("h"), True),
+        Column("hours_available", _("Avail."), _("h"), True),
         Column("hours_pct", _("Used"), "%", True),
         Column("mi_planned", _("MI plan"), _("k RUB"), True, money=True),
         Column("mi_earned", _("MI earned"), _("k RUB"), True, money=True),
@@ -124,7 +124,7 @@ def positions_view(report: MonthFulfilment, *, detail: bool = False) -> TableVie
         Column("position", _("Position")),
         Column("key_account", _("Key")),
         *_tonnes_columns(1, off_plan=detail),
-        Column("carry_over", _("Carry") if month_over(report.month) else _("To make"), "t", True, 1),
+        Column("carry_over", _("Carry") if month_over(report.month) else _("To make"), _("t"), True, 1),
         *(
             (Column("planned_on", _("Planned on"), wrap=True), Column("made_on", _("Made on"), wrap=True))
             if detail
@@ -157,7 +157,7 @@ def carry_over_view(report: MonthFulfilment) -> TableView:
     columns = (
         Column("position", _("Position")),
         *_line_column(report),
-        Column("tonnes", name, "t", True, 1),
+        Column("tonnes", name, _("t"), True, 1),
     )
     rows = tuple(
         {"key": c.position_ref, "position": c.position_ref, "line": line.product_line, "tonnes": c.tonnes}
@@ -199,10 +199,18 @@ def notes(line: LineFulfilment, *, progress: bool = True) -> list[str]:
     if line.closed is not None:
         c = line.closed
         said.append(
-            _("line {line} closed for {month} at {at} (plant time) by {who}: the figures are those frozen then").format(
-                line=line.product_line, month=line.month, at=plant_clock(c.closed_at), who=c.closed_by
+            (
+                _(
+                    "line {line} closed for {month} at {at} (plant time) by {who}: the figures are those frozen then "
+                    "(incomplete: {reason})"
+                )
+                if c.incomplete
+                else _(
+                    "line {line} closed for {month} at {at} (plant time) by {who}: the figures are those frozen then"
+                )
+            ).format(
+                line=line.product_line, month=line.month, at=plant_clock(c.closed_at), who=c.closed_by, reason=c.reason
             )
-            + (" " + _("(incomplete: {reason})").format(reason=c.reason) if c.incomplete else "")
         )
     if line.revision is None:
         said.append(

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from millplan.core.access.actions import available
-from millplan.core.access.permissions import Action, Actor, actor
+from millplan.core.access.permissions import Action, Actor, actor, role_word
 from millplan.core.domain.assignment import Assignment, AssignmentState
 from millplan.core.domain.errors import InvalidInput
 from millplan.core.domain.i18n import _
@@ -178,11 +178,4 @@ def role_name(who: Actor) -> str:
         return _("open store")
     if who.role is None:
         return _("read-only")
-    names = {
-        Role.SALES_MANAGER: _("sales manager"),
-        Role.LINE_MANAGER: _("line manager"),
-        Role.PLANNER: _("planner"),
-        Role.DIRECTOR: _("director"),
-        Role.ADMIN: _("admin"),
-    }
-    return names[who.role]
+    return role_word(who.role)

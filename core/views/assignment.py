@@ -27,9 +27,9 @@ def lines_view(assignment: Assignment) -> TableView:
         Column("mill", _("Mill")),
         Column("position", _("Position")),
         Column("key_account", _("Key")),
-        Column("tonnes", _("Tonnes"), "t", True, 1),
-        Column("tonnes_made", _("Made"), "t", True, 1),
-        Column("hours", _("Hours"), "h", True, 1),
+        Column("tonnes", _("Tonnes"), _("t"), True, 1),
+        Column("tonnes_made", _("Made"), _("t"), True, 1),
+        Column("hours", _("Hours"), _("h"), True, 1),
         Column("marginal_income", _("Marg. inc."), _("k RUB"), True, money=True),
         Column("locked", _("Locked")),
     )
@@ -78,7 +78,7 @@ def exclusions_view(assignment: Assignment, whole_reasons: bool = False) -> Tabl
     exclusions marked ✋, carried-over positions :data:`CARRIED_MARK`."""
     columns = (
         Column("position", _("Position")),
-        Column("tonnes", _("Left out"), "t", True, 1),
+        Column("tonnes", _("Left out"), _("t"), True, 1),
         Column("reason", _("Reason"), wrap=True) if whole_reasons else Column("short_reason", _("Why"), wrap=True),
     )
     rows = tuple(
@@ -103,8 +103,8 @@ def mill_loads_view(assignment: Assignment) -> TableView:
     """Available and booked hours of each mill in the assignment's month."""
     columns = (
         Column("mill", _("Mill")),
-        Column("available", _("Available"), "h", True),
-        Column("booked", _("Booked"), "h", True, 1),
+        Column("available", _("Available"), _("h"), True),
+        Column("booked", _("Booked"), _("h"), True, 1),
         Column("load", _("Load")),
     )
     rows = tuple(

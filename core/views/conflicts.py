@@ -46,7 +46,7 @@ def conflicts_view(found: list[Conflict]) -> TableView:
         Column("month", _("Month")),
         Column("position", _("Position")),
         Column("customer", _("Customer"), wrap=True),
-        Column("short", _("Short"), "t", True, 1),
+        Column("short", _("Short"), _("t"), True, 1),
         Column("margin", _("At stake"), _("k RUB"), True, money=True),
         Column("resolution", _("Resolution"), wrap=True),
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from millplan.core.domain.i18n import _
+from millplan.core.domain.i18n import _, ngettext
 from millplan.core.domain.portfolio import Deal
 from millplan.core.views.tables import Column, TableView, money
 from millplan.core.workflow.deals import DealSummary
@@ -17,7 +17,7 @@ def deals_view(summaries: list[DealSummary]) -> TableView:
         Column("deal", _("Deal")),
         Column("customer", _("Customer"), wrap=True),
         Column("key_account", _("Key")),
-        Column("tonnes", _("Tonnes"), "t", True),
+        Column("tonnes", _("Tonnes"), _("t"), True),
         Column("marginal_income", _("Marg. inc."), _("k RUB"), True, money=True),
         Column("months", _("Months")),
         Column("mills", _("Mills (h)"), wrap=True),
@@ -31,7 +31,9 @@ def deals_view(summaries: list[DealSummary]) -> TableView:
         )
         mills = ", ".join(f"{code} {hours:.0f}" for code, hours in sorted(s.mill_hours.items()))
         if s.unplaceable:
-            mills = (mills + "; " if mills else "") + _("{count} unplaceable").format(count=len(s.unplaceable))
+            mills = (mills + "; " if mills else "") + ngettext(
+                "{count} unplaceable", "{count} unplaceable", len(s.unplaceable)
+            ).format(count=len(s.unplaceable))
         rows.append(
             {
                 "key": s.deal.number,

@@ -16,9 +16,9 @@ def diff_view(diff: RevisionDiff) -> TableView:
     columns = (
         Column("position", _("Position")),
         Column("change", _("Change"), wrap=True),
-        Column("tonnes_from", _("From"), "t", True, 1),
-        Column("tonnes_to", _("To"), "t", True, 1),
-        Column("tonnes_made", _("Made"), "t", True, 1),
+        Column("tonnes_from", _("From"), _("t"), True, 1),
+        Column("tonnes_to", _("To"), _("t"), True, 1),
+        Column("tonnes_made", _("Made"), _("t"), True, 1),
         Column("mills", _("Mills"), wrap=True),
     )
 

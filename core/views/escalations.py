@@ -7,7 +7,7 @@ from typing import Any
 
 from millplan.core.domain.i18n import _
 from millplan.core.domain.states import state_label
-from millplan.core.domain.workflow import Escalation
+from millplan.core.domain.workflow import Escalation, Outcome
 from millplan.core.views.conflicts import conflict_document
 from millplan.core.views.tables import Column, TableView, iso
 from millplan.core.views.whatif import effect_document
@@ -35,6 +35,16 @@ def escalation_document(escalation: Escalation) -> dict[str, Any]:
     }
 
 
+def outcome_word(outcome: str | None) -> str:
+    """How an escalation was decided (an :class:`Outcome` value, as stored) in the user's language."""
+    return {
+        Outcome.FORCED.value: _("forced in"),
+        Outcome.LATER_MONTH.value: _("later month"),
+        Outcome.ROUND_DECIDED.value: _("round decided"),
+        Outcome.MOOT.value: _("moot"),
+    }.get(outcome or "", outcome or "")
+
+
 def escalations_view(found: list[Escalation]) -> TableView:
     """One row per escalation: state, month and line, what it is about, who raised it and
     why, and the director's decision."""
@@ -54,7 +64,7 @@ def escalations_view(found: list[Escalation]) -> TableView:
             "month": f"{e.month} {e.product_line}",
             "subject": e.subject,
             "reason": f"{e.raised_by}: {e.reason}",
-            "decision": f"{e.outcome} — {e.decided_by}: {e.decision}" if e.decided_by else "",
+            "decision": f"{outcome_word(e.outcome)} — {e.decided_by}: {e.decision}" if e.decided_by else "",
         }
         for e in found
     )

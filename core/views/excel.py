@@ -71,7 +71,7 @@ def write_workbook(path: Path, views: Sequence[TableView]) -> None:
 
 def _sheet_name(title: str, taken: set[str]) -> str:
     """``title`` as a sheet name Excel accepts, unlike any in ``taken`` (which it joins)."""
-    base = _NOT_IN_SHEET_NAMES.sub(" ", title)[:SHEET_NAME].strip() or "Sheet"
+    base = _NOT_IN_SHEET_NAMES.sub(" ", title)[:SHEET_NAME].strip() or _("Sheet")
     name, n = base, 2
     while name.lower() in taken:
         suffix = f" {n}"

@@ -22,6 +22,7 @@ from millplan.core.domain.i18n import _
 from millplan.core.domain.months import plant_clock
 from millplan.core.domain.portfolio import parse_position_ref
 from millplan.core.domain.states import state_label
+from millplan.core.domain.workflow import ConflictState, EscalationState, RequestState
 from millplan.core.views.tables import Column, TableView
 from millplan.storage.store import Store
 
@@ -31,6 +32,13 @@ LOGINS = ("as_login",)
 """Fields holding a login besides the ``…_by`` ones, shown as the user's name."""
 OBJECTS = ("request", "conflict")
 """Fields holding the number of another audited object, shown as its key (``request 3``)."""
+STATES = {
+    "assignment": AssignmentState,
+    "request": RequestState,
+    "conflict": ConflictState,
+    "escalation": EscalationState,
+}
+"""The kinds of object whose ``state`` field reads as a state word (:func:`state_label`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,8 +89,10 @@ def history(store: Store, object_key: str | None = None, limit: int = 50) -> lis
         entries = repo.audit.audit_entries(object_key, limit, position_edits=_is_position(object_key))
         if object_key is not None and not entries:
             raise NotFound(
-                f"nothing in the audit log under {object_key!r}: give a deal number, DEAL#NO, a mill, "
-                "MILL/YYYY-MM, YYYY-MM/LINE/rN, 'user LOGIN', 'request N', 'conflict N' or 'escalation N'"
+                _(
+                    "nothing in the audit log under {key!r}: give a deal number, DEAL#NO, a mill, "
+                    "MILL/YYYY-MM, YYYY-MM/LINE/rN, 'user LOGIN', 'request N', 'conflict N' or 'escalation N'"
+                ).format(key=object_key)
             )
         referenced = _referenced(entries)
         people = referenced.pop("user")
@@ -149,43 +159,85 @@ def _row(e: AuditEntry, names: dict[str, dict], fields: dict[str, tuple[str, str
         new = _text(field, after[field], names, fields, e.object_type) if field in after else None
         if old == new or (old is None and new == "—"):  # unchanged, or created empty: nothing to read
             continue
-        changes.append(FieldChange(fields.get(field, (field.replace("_", " "),))[0], old, new))
+        name = fields.get(f"{e.object_type}.{field}") or fields.get(field, (field.replace("_", " "),))
+        changes.append(FieldChange(name[0], old, new))
     return HistoryRow(e, plant_clock(e.at), names["user"][e.login], tuple(changes))
 
 
 def _fields() -> dict[str, tuple[str, str]]:
     """(name people read, unit of the value) of the stored fields whose name is not one
-    (built per call: gettext). Other fields read with spaces for underscores, no unit."""
+    (built per call: gettext); ``KIND.FIELD`` where the same field means another thing in
+    another kind of object. Other fields read with spaces for underscores, no unit."""
     return {
+        "assignment.lines": (_("lines"), ""),
+        "user.lines": (_("product lines"), ""),
         "customer_id": (_("customer"), ""),
+        "state": (_("state"), ""),
+        "status": (_("status"), ""),
+        "month": (_("month"), ""),
+        "requested_month": (_("requested month"), ""),
+        "agreed_month": (_("agreed month"), ""),
+        "product_line": (_("product line"), ""),
+        "manual_priority": (_("priority"), ""),
+        "number": (_("number"), ""),
+        "code": (_("code"), ""),
+        "name": (_("name"), ""),
+        "role": (_("role"), ""),
+        "email": (_("e-mail"), ""),
+        "sales_manager": (_("sales manager"), ""),
+        "steel_grade": (_("steel grade"), ""),
+        "standard": (_("standard"), ""),
+        "pipe_type": (_("pipe type"), ""),
+        "product_type": (_("product type"), ""),
+        "shop": (_("shop"), ""),
+        "note": (_("note"), ""),
+        "accepted_at": (_("accepted at"), ""),
+        "accepted_by": (_("accepted by"), ""),
+        "answered_by": (_("answered by"), ""),
+        "resolved_by": (_("resolved by"), ""),
+        "decided_by": (_("decided by"), ""),
+        "closed_by": (_("closed by"), ""),
+        "answer": (_("answer"), ""),
+        "resolution": (_("resolution"), ""),
+        "decision": (_("decision"), ""),
+        "outcome": (_("outcome"), ""),
+        "verdict": (_("verdict"), ""),
+        "position": (_("position"), ""),
+        "positions": (_("positions"), ""),
+        "mills": (_("mills"), ""),
+        "excluded": (_("excluded"), ""),
+        "capacity": (_("capacity"), ""),
+        "actuals": (_("actuals"), ""),
+        "rejected_rows": (_("rejected rows"), ""),
+        "solver_status": (_("solver status"), ""),
         "deal_id": (_("deal"), ""),
         "mill_id": (_("mill"), ""),
         "assignment": (_("revision"), ""),
         "is_key_account": (_("key account"), ""),
         "position_no": (_("position no."), ""),
-        "od_mm": (_("OD"), "mm"),
-        "wall_mm": (_("wall"), "mm"),
-        "length_m": (_("length"), "m"),
-        "od_min_mm": (_("OD from"), "mm"),
-        "od_max_mm": (_("OD to"), "mm"),
-        "wall_min_mm": (_("wall from"), "mm"),
-        "wall_max_mm": (_("wall to"), "mm"),
-        "speed_m_per_h": (_("speed"), "m/h"),
-        "nominal_hours": (_("nominal hours"), "h/month"),
-        "hours": (_("hours"), "h"),
-        "tonnes": (_("tonnes"), "t"),
-        "tonnes_left_out": (_("left out"), "t"),
+        "od_mm": (_("OD"), _("mm")),
+        "wall_mm": (_("wall"), _("mm")),
+        "length_m": (_("length"), _("m")),
+        "od_min_mm": (_("OD from"), _("mm")),
+        "od_max_mm": (_("OD to"), _("mm")),
+        "wall_min_mm": (_("wall from"), _("mm")),
+        "wall_max_mm": (_("wall to"), _("mm")),
+        "speed_m_per_h": (_("speed"), _("m/h")),
+        "nominal_hours": (_("nominal hours"), _("h/month")),
+        "hours": (_("hours"), _("h")),
+        "tonnes": (_("tonnes"), _("t")),
+        "tonnes_left_out": (_("left out"), _("t")),
         "as_login": (_("acted as"), ""),
-        "tonnes_ordered": (_("ordered"), "t"),
-        "tonnes_produced": (_("produced"), "t"),
-        "tonnes_opening": (_("produced (opening balance)"), "t"),
-        "tonnes_cancelled": (_("cancelled"), "t"),
-        "tonnes_short": (_("short"), "t"),
-        "price": (_("price"), "RUB/t"),
-        "metal_cost": (_("metal cost"), "RUB/t"),
-        "conversion_cost": (_("conversion cost"), "RUB/t"),
-        "margin_at_stake": (_("margin at stake"), "RUB"),
-        "norms": (_("norms, OD × wall mm"), "t/h"),
+        "tonnes_ordered": (_("ordered"), _("t")),
+        "tonnes_produced": (_("produced"), _("t")),
+        "tonnes_opening": (_("produced (opening balance)"), _("t")),
+        "tonnes_cancelled": (_("cancelled"), _("t")),
+        "tonnes_short": (_("short"), _("t")),
+        "price": (_("price"), _("RUB/t")),
+        "metal_cost": (_("metal cost"), _("RUB/t")),
+        "conversion_cost": (_("conversion cost"), _("RUB/t")),
+        "margin_at_stake": (_("margin at stake"), _("RUB")),
+        "norms": (_("norms, OD × wall mm"), _("t/h")),
     }
 
 
@@ -194,12 +246,12 @@ def _text(field: str, value: Any, names: dict[str, dict], fields: dict[str, tupl
     people say it, plant time for times, numbers grouped with their unit."""
     if value is None or value == "" or value == []:
         return "—"
-    if field == "state" and object_type == "assignment":
-        return state_label(AssignmentState(value))
+    if field == "state" and object_type in STATES:
+        return state_label(STATES[object_type](value))
     if field in REFERENCES:
         return str(names[REFERENCES[field]].get(value, f"#{value}"))
     if field in OBJECTS:
-        return f"{field} {value}"
+        return (_("request {number}") if field == "request" else _("conflict {number}")).format(number=value)
     if _is_login(field):
         return names["user"][value]
     if field.endswith("_at") and isinstance(value, str):
@@ -225,6 +277,59 @@ def _number(value: Any) -> Any:
         return value
 
 
+def action_word(action: str) -> str:
+    """An audit entry's action (a stable code as stored: ``drafted``, ``stale_cancel``) as
+    people read it, in the user's language; a code not named here with spaces for underscores."""
+    words = {
+        "acted_as": _("acted as"),
+        "agreed": _("agreed"),
+        "answered": _("answered"),
+        "approved": _("approved"),
+        "cancelled": _("cancelled"),
+        "closed": _("closed"),
+        "created": _("created"),
+        "decided": _("decided"),
+        "drafted": _("drafted"),
+        "escalated": _("escalated"),
+        "excluded": _("excluded"),
+        "forced": _("forced"),
+        "granted": _("granted"),
+        "imported": _("imported"),
+        "included": _("included"),
+        "later_month": _("later month"),
+        "locked": _("locked"),
+        "locked to month": _("locked to month"),
+        "made mandatory": _("made mandatory"),
+        "made optional": _("made optional"),
+        "marked stale": _("marked stale"),
+        "month lock released": _("month lock released"),
+        "objected": _("objected"),
+        "opened": _("opened"),
+        "raised": _("raised"),
+        "refused": _("refused"),
+        "removed": _("removed"),
+        "reopened": _("reopened"),
+        "replanned": _("re-planned"),
+        "reprioritised": _("re-prioritised"),
+        "requeued": _("queued again"),
+        "restored": _("restored"),
+        "set": _("set"),
+        "stale_cancel": _("remainder cancelled"),
+        "stale_close": _("closed as complete"),
+        "stale_extend": _("extended"),
+        "stale_priority": _("re-prioritised"),
+        "stale_restore": _("restored"),
+        "submitted": _("submitted"),
+        "unlocked": _("unlocked"),
+        "updated": _("updated"),
+        "withdrawn": _("withdrawn"),
+        "accepted": _("accepted"),
+        "rejected": _("rejected"),
+        "pending": _("waiting for acceptance"),
+    }
+    return words.get(action, action.replace("_", " "))
+
+
 def history_view(rows: list[HistoryRow]) -> TableView:
     """Audit entries as :func:`millplan.core.views.history.history` reads them (newest first): when (plant
     time), who, what, on which object, and the reason with the change."""
@@ -240,7 +345,7 @@ def history_view(rows: list[HistoryRow]) -> TableView:
             "key": str(n),
             "at": r.when,
             "login": r.who,
-            "action": r.entry.action,
+            "action": action_word(r.entry.action),
             "object": r.entry.object_key,
             "object_key": r.entry.object_key,
             "change": r.change,

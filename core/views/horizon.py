@@ -21,7 +21,11 @@ def last_plans(store: Store, month: Month, product_line: str | None = None) -> l
         found = [a for a in (repo.assignments.assignment(month, line) for line in lines) if a is not None]
     if not found:
         raise NotFound(
-            f"{month} has no plan{' for product line ' + product_line if product_line else ''}; run the prioritiser first"
+            (
+                _("{month} has no plan for product line {line}; run the prioritiser first")
+                if product_line
+                else _("{month} has no plan; run the prioritiser first")
+            ).format(month=month, line=product_line)
         )
     return found
 
@@ -33,8 +37,8 @@ def forecast_view(assignment: Assignment) -> TableView:
         Column("mill", _("Mill")),
         Column("position", _("Position")),
         Column("key_account", _("Key")),
-        Column("tonnes", _("Tonnes"), "t", True, 1),
-        Column("hours", _("Hours"), "h", True, 1),
+        Column("tonnes", _("Tonnes"), _("t"), True, 1),
+        Column("hours", _("Hours"), _("h"), True, 1),
     )
     rows = tuple(
         {

@@ -27,6 +27,16 @@ def requeued_document(queued: int) -> dict[str, Any]:
     return {"requeued": queued}
 
 
+def mail_state_word(state: MailState) -> str:
+    """Where an outbox message stands, in the user's language (``pending`` → waiting)."""
+    return {
+        MailState.PENDING: _("waiting"),
+        MailState.SENDING: _("sending"),
+        MailState.SENT: _("sent"),
+        MailState.FAILED: _("failed"),
+    }[state]
+
+
 def problems_view(status: MailStatus) -> TableView:
     """The messages with errors: recipient, state, tries, the next try of a pending one
     (plant time) and the last error met."""
@@ -43,7 +53,7 @@ def problems_view(status: MailStatus) -> TableView:
             "key": str(m.id),
             "id": str(m.id),
             "to": m.address,
-            "state": m.state.value,
+            "state": mail_state_word(m.state),
             "tries": str(m.attempts),
             "next_try": (plant_clock(m.next_attempt_at) if m.next_attempt_at else "—")
             if m.state is MailState.PENDING

@@ -20,18 +20,23 @@ from millplan.core.workflow.month_close import LineClosed, LineStatus
 def closed_heading(closed: LineClosed) -> str:
     """``2027-01 L closed by plm at 2027-02-01 09:00`` (``, incomplete: REASON`` when so)."""
     close = closed.close
-    text = _("{month} {line} closed by {who} at {at}").format(
-        month=close.month, line=close.product_line, who=close.closed_by, at=plant_clock(close.closed_at)
+    return (
+        _("{month} {line} closed by {who} at {at}, incomplete: {reason}")
+        if close.incomplete
+        else _("{month} {line} closed by {who} at {at}")
+    ).format(
+        month=close.month,
+        line=close.product_line,
+        who=close.closed_by,
+        at=plant_clock(close.closed_at),
+        reason=close.reason,
     )
-    if close.incomplete:
-        text += ", " + _("incomplete: {reason}").format(reason=close.reason)
-    return text
 
 
 def carry_over_view(close: MonthClose) -> TableView:
     """The close's carry-over, largest first: tonnes (t) each position's approved plan held
     and its mills did not make, due in the next month at the latest."""
-    columns = (Column("position", _("Position")), Column("tonnes", _("Carried over"), "t", True, 1))
+    columns = (Column("position", _("Position")), Column("tonnes", _("Carried over"), _("t"), True, 1))
     rows = tuple(
         {"key": c.position_ref, "position": c.position_ref, "tonnes": c.tonnes}
         for c in sorted(close.carry_over, key=lambda c: -c.tonnes)

@@ -77,7 +77,7 @@ def attributes_view(described: list[PositionAttributes]) -> TableView:
     columns = (
         Column("position", _("Position")),
         Column("key_account", _("Key")),
-        Column("tonnes", _("Left"), "t", True, 1),
+        Column("tonnes", _("Left"), _("t"), True, 1),
         Column("mill", _("Best mill")),
         Column("tph", _("t/h"), numeric=True, places=2),
         Column("margin", _("RUB/t"), numeric=True, money=True),
@@ -127,8 +127,8 @@ def positions_view(assignment: Assignment, mine: frozenset[str] = frozenset()) -
     columns = (
         Column("position", _("Position")),
         Column("key_account", _("Key")),
-        Column("planned", _("Planned"), "t", True, 1),
-        Column("left_out", _("Left out"), "t", True, 1),
+        Column("planned", _("Planned"), _("t"), True, 1),
+        Column("left_out", _("Left out"), _("t"), True, 1),
         Column("margin", _("Marg. inc."), _("k RUB"), True, money=True),
         Column("why", _("Why left out"), wrap=True),
     )

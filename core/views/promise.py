@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from millplan.core.domain.i18n import _
+from millplan.core.domain.i18n import _, ngettext
 from millplan.core.domain.numbers import grouped
 from millplan.core.planning.promise import Promise
 from millplan.core.views.tables import Column, TableView, money
@@ -15,8 +15,12 @@ def promise_text(answer: Promise) -> str:
     earlier, or by displacing), else the earliest month or why none, and the money."""
     tonnes = grouped(answer.tonnes, 1)
     if answer.earliest is None:
-        head = _(
-            "{subject}: not all {tonnes} t by the requested {requested}, nor within {months} month(s) from {month}; at most {made} t"
+        head = ngettext(
+            "{subject}: not all {tonnes} t by the requested {requested}, nor within {months} month from {month}; "
+            "at most {made} t",
+            "{subject}: not all {tonnes} t by the requested {requested}, nor within {months} months from {month}; "
+            "at most {made} t",
+            answer.horizon,
         ).format(
             subject=answer.subject,
             tonnes=tonnes,
@@ -51,27 +55,32 @@ def promise_text(answer: Promise) -> str:
     if answer.by_month:
         lines.append(
             _("planned: {months}").format(
-                months=", ".join(f"{m} {grouped(t, 1)} t" for m, t in answer.by_month.items())
+                months=", ".join(
+                    _("{month} {tonnes} t").format(month=m, tonnes=grouped(t, 1)) for m, t in answer.by_month.items()
+                )
             )
         )
     if answer.unplaceable:
         lines.append(_("cannot be made: {refs}").format(refs=", ".join(answer.unplaceable)))
     out = sum(d.out_tonnes for d in answer.displaced)
-    lost = (
-        _(
-            " and {lost} RUB of marginal income of {out} t pushed out of the horizon (not made within it: charged no lateness)"
-        ).format(lost=grouped(answer.margin_lost), out=grouped(out, 1))
-        if out
-        else ""
-    )
     lines.append(
-        _(
-            "marginal income {sign}{change} RUB, net of {penalty} RUB of lateness caused{lost}; key accounts are not moved; nothing saved"
+        (
+            _(
+                "marginal income {sign}{change} RUB, net of {penalty} RUB of lateness caused and {lost} RUB of "
+                "marginal income of {out} t pushed out of the horizon (not made within it: charged no lateness); "
+                "key accounts are not moved; nothing saved"
+            )
+            if out
+            else _(
+                "marginal income {sign}{change} RUB, net of {penalty} RUB of lateness caused; "
+                "key accounts are not moved; nothing saved"
+            )
         ).format(
             sign="+" if answer.margin_change >= 0 else "",
             change=grouped(answer.margin_change),
             penalty=grouped(answer.lateness_penalty),
-            lost=lost,
+            lost=grouped(answer.margin_lost),
+            out=grouped(out, 1),
         )
     )
     if answer.margin_loss is not None:
@@ -86,7 +95,8 @@ def promise_text(answer: Promise) -> str:
 def _displacing(answer: Promise) -> str:
     if not answer.displaced:
         return _("nothing displaced")
-    return _("displaces {count} position(s)").format(count=len(answer.displaced))
+    count = len(answer.displaced)
+    return ngettext("displaces {count} position", "displaces {count} positions", count).format(count=count)
 
 
 def displaced_view(answer: Promise) -> TableView:
@@ -98,13 +108,13 @@ def displaced_view(answer: Promise) -> TableView:
     columns = (
         Column("position", _("Position")),
         Column("key_account", _("Key")),
-        Column("tonnes", _("Tonnes"), "t", True, 1),
+        Column("tonnes", _("Tonnes"), _("t"), True, 1),
         Column("before", _("Before")),
         Column("after", _("After")),
-        Column("late", _("Late"), "t·mo", True, 1),
-        Column("penalty", _("Penalty"), "RUB", True, money=True),
-        Column("out", _("Out"), "t", True, 1),
-        Column("lost", _("Lost"), "RUB", True, money=True),
+        Column("late", _("Late"), _("t·mo"), True, 1),
+        Column("penalty", _("Penalty"), _("RUB"), True, money=True),
+        Column("out", _("Out"), _("t"), True, 1),
+        Column("lost", _("Lost"), _("RUB"), True, money=True),
         Column("sales_manager", _("Sales manager"), wrap=True),
     )
     rows = tuple(

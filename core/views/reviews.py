@@ -29,6 +29,11 @@ def review_document(review: Review) -> dict[str, Any]:
     }
 
 
+def verdict_word(verdict: str) -> str:
+    """A reviewer's verdict (``agree``/``object``, as stored) in the user's language."""
+    return {"agree": _("agree"), "object": _("object")}.get(verdict, verdict)
+
+
 def reviews_view(found: list[Review]) -> TableView:
     """One row per verdict: revision, reviewer, agree or object, the position objected to,
     the reason and the answer (``open`` while an objection waits for one)."""
@@ -47,7 +52,7 @@ def reviews_view(found: list[Review]) -> TableView:
             "id": r.id,
             "revision": r.revision,
             "login": r.login,
-            "verdict": r.verdict,
+            "verdict": verdict_word(r.verdict),
             "position": r.position_ref or "",
             "reason": r.reason or "",
             "answer": f"{r.answered_by}: {r.answer}" if r.answered_by else (_("open") if r.open else ""),

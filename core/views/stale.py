@@ -10,7 +10,7 @@ from millplan.core.domain.i18n import _, ngettext
 from millplan.core.domain.months import plant_clock
 from millplan.core.domain.names import short_name
 from millplan.core.domain.portfolio import Position
-from millplan.core.domain.stale import StaleLimits
+from millplan.core.domain.stale import Disposition, StaleLimits
 from millplan.core.domain.states import state_label
 from millplan.core.views.tables import Column, TableView, iso, money
 from millplan.core.workflow.stale import DisposedPosition, Ledger, StalePosition
@@ -22,7 +22,7 @@ def _columns(wide: bool) -> tuple[Column, ...]:
         Column("position", _("Position")),
         Column("key_account", _("Key")),
         Column("why_brief", _("Why stale"), clip=True, width=12),
-        Column("tonnes_left", _("Left"), "t", True),
+        Column("tonnes_left", _("Left"), _("t"), True),
         Column("margin_at_stake", _("MI"), _("kRUB"), True, money=True),
         Column("months_overdue", _("Late"), _("mo"), True),
         Column("customer", _("Customer"), clip=True, width=10),
@@ -32,11 +32,11 @@ def _columns(wide: bool) -> tuple[Column, ...]:
         return narrow
     return narrow + (
         Column("age_days", _("Age"), _("d"), True),
-        Column("hours", _("Holds"), "h", True),
+        Column("hours", _("Holds"), _("h"), True),
         Column("requested_month", _("Requested")),
         Column("accepted_at", _("Accepted")),
-        Column("tonnes_ordered", _("Ordered"), "t", True),
-        Column("tonnes_made", _("Made"), "t", True),
+        Column("tonnes_ordered", _("Ordered"), _("t"), True),
+        Column("tonnes_made", _("Made"), _("t"), True),
         Column("deal", _("Deal")),
         Column("why", _("All reasons"), wrap=True),
     )
@@ -182,8 +182,8 @@ def disposed_view(rows: tuple[DisposedPosition, ...]) -> TableView:
     columns = (
         Column("position", _("Position"), width=13),
         Column("state", _("State")),
-        Column("tonnes_cancelled", _("Canc."), "t", True),
-        Column("tonnes_made", _("Made"), "t", True),
+        Column("tonnes_cancelled", _("Canc."), _("t"), True),
+        Column("tonnes_made", _("Made"), _("t"), True),
         Column("at", _("When")),
         Column("by", _("By")),
         Column("customer", _("Customer"), clip=True, width=12),
@@ -286,20 +286,31 @@ def disposal_document(done: Disposal) -> dict[str, Any]:
     }
 
 
+def disposition_word(disposition: Disposition) -> str:
+    """What was done to a batch of stale positions, in the user's language (a title's first word)."""
+    return {
+        Disposition.EXTEND: _("Extended"),
+        Disposition.PRIORITY: _("Re-prioritised"),
+        Disposition.CANCEL: _("Cancelled"),
+        Disposition.CLOSE: _("Closed"),
+        Disposition.RESTORE: _("Restored"),
+    }[disposition]
+
+
 def disposal_view(done: Disposal) -> TableView:
     """The positions of a batch as they are now."""
     columns = (
         Column("position", _("Position")),
         Column("requested_month", _("Requested")),
         Column("manual_priority", _("Priority"), numeric=True),
-        Column("tonnes_cancelled", _("Cancelled"), "t", True),
+        Column("tonnes_cancelled", _("Cancelled"), _("t"), True),
         Column("completed", _("Closed")),
-        Column("tonnes_left", _("Left"), "t", True),
+        Column("tonnes_left", _("Left"), _("t"), True),
     )
     rows = tuple({"key": p.ref, **_state(p)} for p in done.positions)
     return TableView(
         ngettext("{action}: {count} position ({reason})", "{action}: {count} positions ({reason})", len(rows)).format(
-            action=done.disposition.value, count=len(rows), reason=done.reason
+            action=disposition_word(done.disposition), count=len(rows), reason=done.reason
         ),
         columns,
         rows,

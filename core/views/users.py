@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from millplan.core.access.permissions import Actor
+from millplan.core.access.permissions import Actor, role_word
 from millplan.core.domain.i18n import _
 from millplan.core.domain.people import User
 from millplan.core.views.tables import Column, TableView
@@ -36,7 +36,7 @@ def users_view(found: list[User]) -> TableView:
         Column("login", _("Login"), wrap=True),
         Column("name", _("Name"), wrap=True),
         Column("role", _("Role"), wrap=True),
-        Column("lines", _("Lines"), wrap=True),
+        Column("lines", _("Product lines"), wrap=True),
         Column("email", _("E-mail"), wrap=True),
     )
     rows = tuple(
@@ -44,7 +44,7 @@ def users_view(found: list[User]) -> TableView:
             "key": u.login,
             "login": u.login,
             "name": u.name,
-            "role": u.role.value,
+            "role": role_word(u.role),
             "lines": ", ".join(u.lines),
             "email": u.email,
         }

@@ -42,8 +42,8 @@ def effect_view(effect: WhatIf) -> TableView:
     columns = (
         Column("position", _("Position")),
         Column("key_account", _("Key")),
-        Column("before", _("Before"), "t", True, 1),
-        Column("after", _("After"), "t", True, 1),
+        Column("before", _("Before"), _("t"), True, 1),
+        Column("after", _("After"), _("t"), True, 1),
         Column("margin", _("Marg. inc. change"), _("k RUB"), True, money=True),
     )
     rows = tuple(

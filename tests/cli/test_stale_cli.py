@@ -208,7 +208,7 @@ def test_a_long_customer_is_cut_with_an_ellipsis_never_wrapped(db, monkeypatch):
 
 
 @pytest.mark.parametrize(
-    ("targets", "title"), [(("A#1",), "cancel: 1 position (x)"), (("A#1", "B#1"), "cancel: 2 positions (x)")]
+    ("targets", "title"), [(("A#1",), "Cancelled: 1 position (x)"), (("A#1", "B#1"), "Cancelled: 2 positions (x)")]
 )
 def test_the_batch_title_says_position_or_positions(db, targets, title):
     result = run(db, "stale", "cancel", *targets, "--reason", "x")

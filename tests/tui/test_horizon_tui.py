@@ -132,7 +132,7 @@ async def test_the_dialog_lists_each_displaced_position_with_its_lateness_at_80x
     async with app.run_test(size=SIZE) as pilot:
         await promise_deal_p(app, pilot)
         text = " ".join(str(app.screen.query_one("#promise-text").render()).split())
-        assert f"the requested {PLAN_MONTH} can be met: all 300.0 t; displaces 1 position(s)" in text
+        assert f"the requested {PLAN_MONTH} can be met: all 300.0 t; displaces 1 position" in text
         assert "+8 100 000 RUB, net of 900 000 RUB of lateness caused" in text
         table = app.screen.query_one("#promise-displaced", ViewTable)
         assert [c.label.plain for c in table.columns.values()][:2] == ["Position", "Key"]
