@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
+from functools import cache
 from typing import Protocol
 
 from textual.binding import Binding, BindingsMap
@@ -34,9 +35,6 @@ RUSSIAN = "йцукенгшщзхъфывапролджэячсмитьбю.ёЙ
 TWINS: dict[str, str] = {_character_to_key(a): _character_to_key(b) for a, b in zip(LATIN, RUSSIAN, strict=True)}
 """Textual key name in the Latin layout → the key name the same physical key has in the
 Russian layout (``"y"`` → ``"н"``, ``"left_square_bracket"`` → ``"х"``, ``"slash"`` → ``"full_stop"``)."""
-
-LATIN_OF: dict[str, str] = {twin: key for key, twin in TWINS.items()}
-"""The inverse of :data:`TWINS`: a Russian-layout key name → its Latin key name."""
 
 PACKAGE = "millplan."
 
@@ -106,13 +104,14 @@ class KeyRow:
 def key_rows(screen: Screen) -> list[KeyRow]:
     """The actions ``screen`` answers to now (of the focused widget, its pane, the screen
     and the app, nearest first; those the pane does not offer here left out), one row per
-    action with every key that runs it. Only millplan's described bindings are listed."""
+    action with every key that runs it. Only the keys millplan's classes bind themselves
+    (with a description) are listed, each with its Russian-layout twin."""
     app = screen.app
     rows: dict[tuple[int, str], tuple[list[str], list[str], str]] = {}
     for key, active in screen.active_bindings.items():
         binding, node = active.binding, active.node
-        if not binding.description or not is_ours(type(node)) or _is_twin(node, key, binding):
-            continue
+        if not binding.description or (key, binding.action) not in _declared(type(node)):
+            continue  # a twin shows beside its Latin key; Textual's own keys (cursor, ^q) are not the pane's
         keys, russian, _description = rows.setdefault((id(node), binding.action), ([], [], binding.description))
         keys.append(app.get_key_display(replace(binding, key_display=None)))  # "[", not "[ ]"
         twin = twin_of(key)
@@ -121,9 +120,15 @@ def key_rows(screen: Screen) -> list[KeyRow]:
     return [KeyRow(", ".join(keys), ", ".join(russian), description) for keys, russian, description in rows.values()]
 
 
-def _is_twin(node: DOMNode, key: str, binding: Binding) -> bool:
-    latin = LATIN_OF.get(key)
-    return latin is not None and any(b.action == binding.action for b in node._bindings.key_to_bindings.get(latin, ()))
+@cache
+def _declared(cls: type) -> frozenset[tuple[str, str]]:
+    """The (key, action) pairs millplan's own classes in ``cls``'s ancestry bind."""
+    return frozenset(
+        (key, binding.action)
+        for base in cls.__mro__
+        if base.__module__.startswith(PACKAGE)
+        for key, binding in BindingsMap(base.__dict__.get("BINDINGS", []))
+    )
 
 
 # -- the command palette in two languages -------------------------------------------------

@@ -111,7 +111,7 @@ async def test_footer_shows_the_latin_key_and_no_twin(app):
         await settle(pilot)
         shown = footer_keys(app)
         assert "h" in shown and "q" in shown
-        assert not set(shown) & set(keys.LATIN_OF)  # no "р", "й" beside them
+        assert not set(shown) & set(keys.TWINS.values())  # no "р", "й" beside them
 
 
 # -- Enter and keys typed ahead -------------------------------------------------------------
