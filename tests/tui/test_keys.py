@@ -224,12 +224,18 @@ async def test_approval_actions_in_the_russian_layout(sqlite_store):
         assert pane.section != "diff"
         await pilot.press("Ы")  # "S": back
         assert pane.section == "diff"
+        await pane_go(pilot, pane, "positions")
+        await pilot.press("щ")  # "o": object to the highlighted position, with a reason
+        await pilot.press(*"срок не подходит", "enter")  # typed in the Russian layout
+        await settle(pilot)
+        assert isinstance(app.focused, DataTable) and pane in app.focused.ancestors  # the pane's keys work on
         await pilot.press("н")  # "y": the planner agrees
         assert "Agree to" in text_of(app, ".dialog-question")
         await pilot.press("enter")
         await settle(pilot)
         assert len(app.screen_stack) == 1
-    assert [(r.login, r.verdict) for r in reviews.reviews(sqlite_store, PLAN_MONTH, "L")] == [("planner", "agree")]
+    verdicts = [(r.login, r.verdict, r.reason) for r in reviews.reviews(sqlite_store, PLAN_MONTH, "L")]
+    assert verdicts == [("planner", "object", "срок не подходит"), ("planner", "agree", None)]
 
 
 async def test_submit_and_approve_in_the_russian_layout(sqlite_store):
@@ -248,6 +254,12 @@ async def test_submit_and_approve_in_the_russian_layout(sqlite_store):
         await settle(pilot)
         assert "APPROVED" in text_of(app, "#approval-title")
     assert planning.latest(sqlite_store, PLAN_MONTH, "L").state is AssignmentState.APPROVED
+
+
+async def pane_go(pilot, pane, section: str) -> None:
+    while pane.section != section:
+        await pilot.press("ы")
+    await settle(pilot)
 
 
 # -- the palette and F1 ---------------------------------------------------------------------
