@@ -5,8 +5,9 @@ history of the highlighted object (``h``).
 
 Every action has a key shown in the footer (F-keys work on any keyboard layout; letters
 are aliases, and answer in the Russian layout too: ``tui/keys.py``) and is in the command
-palette (Ctrl+P), found by its Russian or English title; F1 lists the keys of the pane shown. Reading and planning run in thread
-workers, so the screen stays live; a failure is shown as a notification, never a crash.
+palette (Ctrl+P), found by its Russian or English title; F1 lists the keys of the pane
+shown. Reading and planning run in thread workers, so the screen stays live; a failure is
+shown as a notification, never a crash.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, TabbedContent, TabPane
+from textual.widgets import DataTable, Footer, Header, TabbedContent, TabPane, Tabs
 from textual.worker import Worker, WorkerState
 
 from millplan.core.access.permissions import Action, Actor, actor, require
@@ -353,6 +354,7 @@ class MillplanApp(App):
         self.count_unread()
 
     def on_mount(self) -> None:
+        self.query_one(Tabs).can_focus = False  # a click on a tab leaves focus on the pane, whose keys work
         self.count_unread()
         self.set_interval(BADGE_SECONDS, self.count_unread)
 

@@ -8,7 +8,7 @@ import gettext
 
 import pytest
 from textual import events
-from textual.widgets import DataTable, Input
+from textual.widgets import DataTable, Input, TabbedContent, Tabs
 
 from millplan.core.domain import i18n
 from millplan.core.domain.assignment import AssignmentState
@@ -178,6 +178,7 @@ async def test_tab_stays_among_the_panes_tables(app, pane):
         app.action_show(pane)
         await settle(pilot)
         shown = app.query_one(f"#{pane}-pane")
+        assert not app.query_one(Tabs).focusable  # nor does a click leave focus on the tab bar
         for key in ("tab",) * 4 + ("shift+tab",) * 4:
             await pilot.press(key)
             assert isinstance(app.focused, DataTable), (key, app.focused)
@@ -342,3 +343,12 @@ async def test_f1_on_the_approval_pane(sqlite_store):
         rows = {row.description: (row.keys, row.russian) for row in app.screen.rows}
         assert rows["Force"] == ("f", "а") and rows["Escalate"] == ("e", "у")
         assert rows["Month"] == ("[", "х") and rows["Next month"] == ("]", "ъ")
+
+
+async def test_a_click_on_a_tab_shows_its_pane_with_focus_on_its_table(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.click("#--content-tab-deals")
+        await settle(pilot)
+        assert app.query_one(TabbedContent).active == "deals"
+        assert app.focused is app.query_one("#deals-table")
