@@ -12,6 +12,7 @@ from textual.widgets import DataTable, Input, TabbedContent, Tabs
 
 from millplan.core.domain import i18n
 from millplan.core.domain.assignment import AssignmentState
+from millplan.core.domain.months import today_set
 from millplan.core.domain.portfolio import DealStatus
 from millplan.core.planning import run as planning
 from millplan.core.workflow import assignments, reviews
@@ -24,6 +25,7 @@ from millplan.tui.widgets.deals_pane import DealsPane
 from millplan.tui.widgets.view_table import ViewTable
 from tests.levers import conflict_plant
 from tests.plants import PLAN_MONTH, deal, position, staff, tiny_plant
+from tests.stale_plant import TODAY, stale_plant
 from tests.tui.pilot import SIZE, footer_keys, open_approval, settle, text_of
 
 
@@ -352,3 +354,24 @@ async def test_a_click_on_a_tab_shows_its_pane_with_focus_on_its_table(app):
         await settle(pilot)
         assert app.query_one(TabbedContent).active == "deals"
         assert app.focused is app.query_one("#deals-table")
+
+
+async def test_the_stale_ledger_in_the_russian_layout(sqlite_store):
+    with today_set(TODAY):
+        stale_plant(sqlite_store)
+        app = MillplanApp(sqlite_store, "plm")
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("6")
+            await settle(pilot)
+            table = app.query_one("#stale-table", ViewTable)
+            assert table.selected["key"] == "A#1"
+            await pilot.press("ч", *"клиент ушёл", "enter")  # "x": cancel, the reason in Russian
+            await settle(pilot)
+            assert app.focused is table and "A#1" not in [row.key.value for row in table.ordered_rows]
+            await pilot.press("full_stop")  # the "/" key: the text filter
+            assert isinstance(app.focused, Input)
+            await pilot.press(*"петров", "enter")
+            await settle(pilot)
+            assert app.focused is table and [row.key.value for row in table.ordered_rows] == ["B#1"]
+    with sqlite_store.reading() as repo:
+        assert repo.plant.position("A", 1).tonnes_cancelled == 100.0
