@@ -5,6 +5,8 @@ pane's keys work, the palette finds actions in Russian and English, F1 lists the
 from __future__ import annotations
 
 import gettext
+import subprocess
+import sys
 
 import pytest
 from textual import events
@@ -375,3 +377,15 @@ async def test_the_stale_ledger_in_the_russian_layout(sqlite_store):
             assert app.focused is table and [row.key.value for row in table.ordered_rows] == ["B#1"]
     with sqlite_store.reading() as repo:
         assert repo.plant.position("A", 1).tonnes_cancelled == 100.0
+
+
+def test_the_app_loads_every_tui_module_so_the_twins_reach_every_binding():
+    """use_layout_twins rebuilds the classes loaded when the app starts: a screen module
+    imported later (inside a function) would keep Latin-only keys."""
+    script = (
+        "import pkgutil, sys, millplan.tui, millplan.tui.app\n"
+        "names = [m.name for m in pkgutil.walk_packages(millplan.tui.__path__, 'millplan.tui.')]\n"
+        "print([n for n in names if n not in sys.modules])\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120)
+    assert done.stdout.strip() == "[]"
