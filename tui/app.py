@@ -18,7 +18,7 @@ from typing import TypeVar
 
 from textual import events, on, work
 from textual.actions import SkipAction
-from textual.app import App, ComposeResult, SystemCommand
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
@@ -177,11 +177,6 @@ class MillplanApp(App):
         english = self._palette(str)
         for (title, help_text, pane, action), (english_title, *_rest) in zip(self._palette(_), english, strict=True):
             yield title, english_title, help_text, partial(self._command, pane, action)
-
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        """The palette's commands in the current language (see :meth:`bilingual_commands`)."""
-        for title, _english, help_text, callback in self.bilingual_commands(screen):
-            yield SystemCommand(title, help_text, callback)
 
     def _palette(self, _: Callable[[str], str]) -> list[tuple[str, str, str | None, Callable[[], None] | None]]:
         """The workstation's commands as (title, help, pane to show, action), the texts read
