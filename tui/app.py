@@ -4,8 +4,10 @@ badge ✉ N, counted every :data:`BADGE_SECONDS` and after each own action) and 
 history of the highlighted object (``h``).
 
 Every action has a key shown in the footer (F-keys work on any keyboard layout; letters
-are aliases) and is in the command palette (Ctrl+P). Reading and planning run in thread
-workers, so the screen stays live; a failure is shown as a notification, never a crash.
+are aliases, and answer in the Russian layout too: ``tui/keys.py``) and is in the command
+palette (Ctrl+P), found by its Russian or English title; F1 lists the keys of the pane
+shown. Reading and planning run in thread workers, so the screen stays live; a failure is
+shown as a notification, never a crash.
 """
 
 from __future__ import annotations
@@ -14,13 +16,14 @@ from collections.abc import Callable, Iterable
 from functools import partial
 from typing import TypeVar
 
-from textual import on, work
-from textual.app import App, ComposeResult, SystemCommand
+from textual import events, on, work
+from textual.actions import SkipAction
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
-from textual.widgets import Footer, Header, TabbedContent, TabPane
+from textual.widgets import DataTable, Footer, Header, TabbedContent, TabPane, Tabs
 from textual.worker import Worker, WorkerState
 
 from millplan.core.access.permissions import Action, Actor, actor, require
@@ -30,7 +33,10 @@ from millplan.core.domain.months import Month
 from millplan.core.mail.inbox import unread_count
 from millplan.core.views import approval
 from millplan.storage.store import Store
+from millplan.tui.keys import BilingualCommands, key_rows, use_layout_twins
 from millplan.tui.messages import InboxCounted, StoreChanged
+from millplan.tui.screens.dialogs import ConfirmScreen
+from millplan.tui.screens.keys_screen import KeysScreen
 from millplan.tui.screens.records import HistoryScreen, InboxScreen
 from millplan.tui.widgets.actuals.pane import ActualsPane
 from millplan.tui.widgets.approval.pane import ApprovalPane
@@ -46,9 +52,11 @@ BADGE_SECONDS = 30
 """How often the inbox badge counts unread notifications (one cheap query)."""
 
 
-def approval_commands() -> tuple[tuple[str, str, tuple], ...]:
+def approval_commands(_: Callable[[str], str]) -> tuple[tuple[str, str, tuple[object, ...]], ...]:
     """The Approval pane's actions in the command palette: (title, help, pane action and
-    its arguments), in the language spoken when the palette opens."""
+    its arguments). The texts are written inside ``_()`` for the catalogue and read through
+    the ``_`` given: the current language's, or ``str`` for the English the palette also
+    searches."""
     return (
         (_("Submit for review"), _("Approval: send the month's draft to review (u)"), ("submit",)),
         (
@@ -147,9 +155,16 @@ class MillplanApp(App):
         Binding("q", "quit", _("Quit"), id="app.quit"),
         # Textual's own Ctrl+P, so that the footer names it in the user's language
         Binding("ctrl+p", "command_palette", _("Palette"), show=False, priority=True, id="app.palette"),
+        Binding("f1", "keys", _("Keys"), show=False, id="app.keys"),
+        # Tab stays among the shown pane's tables: on the tab bar or a filter field every
+        # pane key would stop working (over a dialog or the inbox Tab is theirs)
+        Binding("tab", "cycle_focus(1)", show=False, priority=True, id="app.next_table"),
+        Binding("shift+tab", "cycle_focus(-1)", show=False, priority=True, id="app.previous_table"),
     ]
+    COMMANDS = {BilingualCommands}  # the palette finds an action by its Russian or its English title
 
     def __init__(self, store: Store, login: str, month: Month | None = None) -> None:
+        use_layout_twins()  # before any node copies its class's bindings, this app first
         super().__init__()
         self.store = store
         self.login = login
@@ -179,20 +194,27 @@ class MillplanApp(App):
                 yield StalePane(id="stale-pane")
         yield Footer(compact=True)  # every pane's keys fit in 80 columns
 
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        """Every action in the command palette (Ctrl+P), for keyboards whose layout sends
-        other letters and for anyone who forgot a key."""
+    def bilingual_commands(self, screen: Screen) -> Iterable[tuple[str, str, str, Callable[[], object]]]:
+        """Every action in the command palette (Ctrl+P), for anyone who forgot a key: each as
+        (title, English title, help, callback); Textual's own in the user's language too."""
         words = textual_words()
-        for command in super().get_system_commands(screen):
-            yield command._replace(
-                title=words.get(command.title, command.title), help=words.get(command.help, command.help)
-            )
-        assignment, deals_pane, board = (
+        for title, help_text, callback, _discover in super().get_system_commands(screen):
+            yield words.get(title, title), title, words.get(help_text, help_text), callback
+        english = self._palette(str)
+        for (title, help_text, pane, action), (english_title, *_rest) in zip(self._palette(_), english, strict=True):
+            yield title, english_title, help_text, partial(self._command, pane, action)
+
+    def _palette(self, _: Callable[[str], str]) -> list[tuple[str, str, str | None, Callable[[], None] | None]]:
+        """The workstation's commands as (title, help, pane to show, action), the texts read
+        through ``_`` (see :func:`approval_commands`)."""
+        assignment, deals_pane, board, actuals = (
             self.query_one(AssignmentPane),
             self.query_one(DealsPane),
             self.query_one(ApprovalPane),
+            self.query_one(ActualsPane),
         )
-        for title, help_text, pane, action in (
+        stale = self.query_one(StalePane)
+        return [
             (_("Mill load"), _("Show the mill load pane (F2)"), "load", None),
             (_("Deal acceptance"), _("Show the deals waiting for acceptance (F3)"), "deals", None),
             (_("Assignment"), _("Show the month's assignment (F4)"), "assignment", None),
@@ -245,13 +267,57 @@ class MillplanApp(App):
             ),
             *(
                 (title, help_text, "approval", partial(board.run_command, *action))
-                for title, help_text, action in approval_commands()
+                for title, help_text, action in approval_commands(_)
+            ),
+            (
+                _("Next plan/actual section"),
+                _("Plan vs actual: chart, to date, positions, hours, carry-over (s)"),
+                "actuals",
+                actuals.action_section,
+            ),
+            (
+                _("Cancel position"),
+                _("Stale deals: cancel the highlighted position, with a reason (x)"),
+                "stale",
+                stale.action_cancel,
+            ),
+            (
+                _("Extend position"),
+                _("Stale deals: extend the highlighted position's dates, with a reason (e)"),
+                "stale",
+                stale.action_extend,
+            ),
+            (
+                _("Change priority"),
+                _("Stale deals: re-prioritise the highlighted position, with a reason (p)"),
+                "stale",
+                stale.action_priority,
+            ),
+            (
+                _("Close as complete"),
+                _("Stale deals: close the highlighted position as complete, with a reason (c)"),
+                "stale",
+                stale.action_close,
+            ),
+            (
+                _("Restore position"),
+                _("Stale deals: restore a cancelled or closed position (u)"),
+                "stale",
+                stale.action_restore,
+            ),
+            (_("Sort stale deals"), _("Stale deals: the next sort order (o)"), "stale", stale.action_sort),
+            (_("Stale deals by reason"), _("Stale deals: the next reason filter (r)"), "stale", stale.action_reason),
+            (
+                _("Filter stale deals"),
+                _("Stale deals: filter by customer, manager or position (/)"),
+                "stale",
+                stale.action_filter,
             ),
             (_("Inbox"), _("Your notifications; mark them read (i)"), None, self.action_inbox),
             (_("History"), _("The audit history of the highlighted object (h)"), None, self.action_history),
             (_("Reload"), _("Read everything again from the store (Ctrl+R)"), None, self.action_reload),
-        ):
-            yield SystemCommand(title, help_text, partial(self._command, pane, action))
+            (_("Keys"), _("The keys of the pane shown, in both keyboard layouts (F1)"), None, self.action_keys),
+        ]
 
     def action_command_palette(self) -> None:
         """Textual's command palette, its prompt in the user's language."""
@@ -274,6 +340,30 @@ class MillplanApp(App):
         if action is not None:
             action()
 
+    def on_key(self, event: events.Key) -> None:
+        """A key typed ahead of a confirm dialog, still on its way through the pane it was
+        typed in, never reaches the dialog's bindings (its events come here before the
+        app's own handler looks for a binding on the screen shown)."""
+        screen = self.screen
+        if isinstance(screen, ConfirmScreen) and not screen.answers(event):
+            event.stop()
+            event.prevent_default()
+
+    def action_keys(self) -> None:
+        """F1: the keys of what is shown — the focused pane's, the screen's and the app's."""
+        self.push_screen(KeysScreen(key_rows(self.screen)))
+
+    def action_cycle_focus(self, step: int) -> None:
+        """Tab (``step`` 1) or Shift+Tab (-1) on the panes: focus the next or previous table
+        of the pane shown, where its keys work. Over another screen, that screen's Tab."""
+        if len(self.screen_stack) > 1:
+            raise SkipAction()
+        pane = self.query_one(f"#{self.query_one(TabbedContent).active}-pane")
+        tables = [w for w in self.screen.focus_chain if isinstance(w, DataTable) and pane in w.ancestors]
+        if tables:
+            at = tables.index(self.focused) + step if self.focused in tables else 0
+            tables[at % len(tables)].focus()
+
     def action_show(self, pane: str) -> None:
         self.query_one(TabbedContent).active = pane
         self.query_one(f"#{pane}-pane").query("DataTable").first().focus()
@@ -290,6 +380,7 @@ class MillplanApp(App):
         self.count_unread()
 
     def on_mount(self) -> None:
+        self.query_one(Tabs).can_focus = False  # a click on a tab leaves focus on the pane, whose keys work
         self.count_unread()
         self.set_interval(BADGE_SECONDS, self.count_unread)
 
