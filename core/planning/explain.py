@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 
 from millplan.core.domain.assignment import Exclusion, ForecastLine
+from millplan.core.domain.i18n import _
 from millplan.core.domain.months import Month
 from millplan.core.domain.numbers import grouped
 from millplan.core.domain.portfolio import Position
@@ -47,52 +48,72 @@ def rub(value: float | None) -> Decimal | None:
 def _worth(mill: str, month: Month, price: float | None, earns: float | None) -> str:
     """ "M1's hours in 2027-02 are worth 490 000 RUB/h at the margin (shadow price) against
     90 000 RUB/h this position earns there"."""
-    text = f"{mill}'s hours in {month} are worth {grouped(price or 0.0)} RUB/h at the margin (shadow price)"
+    values = {"mill": mill, "month": month, "price": grouped(price or 0.0)}
     if earns is not None and math.isfinite(earns):
-        text += f" against {grouped(earns)} RUB/h this position earns there"
-    return text
+        return _(
+            "{mill}'s hours in {month} are worth {price} RUB/h at the margin (shadow price) "
+            "against {earns} RUB/h this position earns there"
+        ).format(earns=grouped(earns), **values)
+    return _("{mill}'s hours in {month} are worth {price} RUB/h at the margin (shadow price)").format(**values)
 
 
 def reason_text(e: Explanation, mill: str | None, month: Month | None, mills: Sequence[str]) -> str:
     """The sentence for one solver explanation, ``mill`` and ``month`` naming its binding
     mill-month (``None`` where none applies), ``mills`` the codes that can make it."""
-    short = f"{grouped(e.tonnes_short, 1)} t"
-    where = f"{mill} in {month}" if mill and month else ""
+    short = grouped(e.tonnes_short, 1)
+    where = _("{mill} in {month}").format(mill=mill, month=month) if mill and month else ""
     # a late position's earns_per_hour is the lateness it would save, not what it earns
     worth = _worth(mill, month, e.shadow_price, None if e.code == "late" else e.earns_per_hour) if where else ""
 
     def booked() -> str:
         # what holds the hours, by standing (key accounts, locks, better pay), then their price
-        by = f"{mill} is booked by {e.booked.said(grouped)}; " if e.booked and mill else ""
-        return f"capacity fully booked in {month}: {by}{worth}"
+        if e.booked and mill:
+            return _("capacity fully booked in {month}: {mill} is booked by {booked}; {worth}").format(
+                month=month, mill=mill, booked=e.booked.said(grouped), worth=worth
+            )
+        return _("capacity fully booked in {month}: {worth}").format(month=month, worth=worth)
 
+    def no_mill() -> str:
+        on = ", ".join(mills) or _("any mill")
+        if month:
+            return _("no hours on {mills} in {month}").format(mills=on, month=month)
+        return _("no hours on {mills} in the months it may be made").format(mills=on)
+
+    earns = grouped(e.earns_per_hour or 0.0)
     texts: dict[str, Callable[[], str]] = {
-        "no_mill": lambda: f"no hours on {', '.join(mills) or 'any mill'} in {month or 'the months it may be made'}",
+        "no_mill": no_mill,
         "min_lot": lambda: (
-            f"{short} is below the minimum lot on {where}"
+            _("{tonnes} t is below the minimum lot on {where}").format(tonnes=short, where=where)
             if where
-            else f"{short} is below the minimum lot of every mill that can make it"
+            else _("{tonnes} t is below the minimum lot of every mill that can make it").format(tonnes=short)
         ),
-        "unprofitable": lambda: (
-            f"it earns {grouped(e.earns_per_hour or 0.0)} RUB/h on {where}: planning it loses money"
+        "unprofitable": lambda: _("it earns {earns} RUB/h on {where}: planning it loses money").format(
+            earns=earns, where=where
         ),
         "capacity": booked,
         "key_accounts": booked,
         "reserved": booked,
-        "whole": lambda: f"it does not fit whole into what is left of {where}: {worth}",
-        "stability": lambda: f"room on {where} would mean moving lines of the approved revision: {worth}",
-        "locked": lambda: "its locks cap it and no other mill or month is open to it",
+        "whole": lambda: _("it does not fit whole into what is left of {where}: {worth}").format(
+            where=where, worth=worth
+        ),
+        "stability": lambda: _("room on {where} would mean moving lines of the approved revision: {worth}").format(
+            where=where, worth=worth
+        ),
+        "locked": lambda: _("its locks cap it and no other mill or month is open to it"),
         "late": lambda: (
-            f"made late: {mill}'s hours in {month} are worth {grouped(e.shadow_price or 0.0)} RUB/h at the margin, "
-            f"making it on time would save {grouped(e.earns_per_hour or 0.0)} RUB/h of lateness, no more than that"
+            _(
+                "made late: {mill}'s hours in {month} are worth {price} RUB/h at the margin, "
+                "making it on time would save {saves} RUB/h of lateness, no more than that"
+            ).format(mill=mill, month=month, price=grouped(e.shadow_price or 0.0), saves=earns)
             if where
-            else "made late: no mill that can make it has hours in its month"
+            else _("made late: no mill that can make it has hours in its month")
         ),
     }
     if e.code == "late" and e.held in texts and e.held != "min_lot" and where:
         # its month's hours are held, whatever they are worth; the lateness saved for scale
-        saves = f", making it on time would save {grouped(e.earns_per_hour or 0.0)} RUB/h of lateness"
-        return "made late: " + texts[e.held]() + saves
+        return _("made late: {reason}, making it on time would save {saves} RUB/h of lateness").format(
+            reason=texts[e.held](), saves=earns
+        )
     return texts.get(e.code, lambda: e.text)()
 
 
@@ -116,15 +137,26 @@ def exclusion(
     left_out = report_tonnes(open_tonnes - planned_now)
     parts = []
     if planned_now:
-        parts.append(f"{grouped(planned_now, 1)} t of {grouped(open_tonnes, 1)} t planned")
+        parts.append(
+            _("{planned} t of {tonnes} t planned").format(
+                planned=grouped(planned_now, 1), tonnes=grouped(open_tonnes, 1)
+            )
+        )
     by_month: dict[Month, float] = {}
     for line in later:
         by_month[line.month] = by_month.get(line.month, 0.0) + line.tonnes
     if by_month:
-        parts.append(", ".join(f"{grouped(t, 1)} t planned for {m}" for m, t in sorted(by_month.items())))
+        parts.append(
+            ", ".join(
+                _("{tonnes} t planned for {month}").format(tonnes=grouped(t, 1), month=m)
+                for m, t in sorted(by_month.items())
+            )
+        )
     if explanation is None:
         code, mill, month, price, earns = "late", None, None, None, None
-        parts.append(f"not made in {plan_month}: an earlier month's work or other positions fill its mills")
+        parts.append(
+            _("not made in {month}: an earlier month's work or other positions fill its mills").format(month=plan_month)
+        )
     else:
         code = reason_code(explanation)
         mill = mill_codes.get(explanation.mill) if explanation.mill is not None else None
@@ -133,7 +165,9 @@ def exclusion(
         parts.append(reason_text(explanation, mill, month, mills))
         if explanation.code in ("capacity", "key_accounts"):
             parts += [
-                f"{code} full too: {grouped(price_there)} RUB/h against {grouped(earns_there)} RUB/h"
+                _("{mill} full too: {price} RUB/h against {earns} RUB/h").format(
+                    mill=code, price=grouped(price_there), earns=grouped(earns_there)
+                )
                 for code, price_there, earns_there in also_full
                 if code != mill
             ]
@@ -165,7 +199,7 @@ def listed(names: Sequence[str]) -> str:
     """``"A, B, C"``; beyond :data:`LISTED` names, the first of them and ``"… and K more"``."""
     if len(names) <= LISTED:
         return ", ".join(names)
-    return f"{', '.join(names[:LISTED])} … and {len(names) - LISTED} more"
+    return _("{names} … and {n} more").format(names=", ".join(names[:LISTED]), n=len(names) - LISTED)
 
 
 def named(text: str, refs: Mapping[int, str], mill_codes: Mapping[int, str], plan_month: Month) -> str:
@@ -176,7 +210,10 @@ def named(text: str, refs: Mapping[int, str], mill_codes: Mapping[int, str], pla
     text = _THOUSANDS.sub(lambda m: m[0].replace(",", " "), text)
     text = _CELLS.sub(
         lambda run: listed(
-            [f"{mill_codes.get(int(m[1]), m[1])} in {plan_month + int(m[2])}" for m in _CELL.finditer(run[0])]
+            [
+                _("{mill} in {month}").format(mill=mill_codes.get(int(m[1]), m[1]), month=plan_month + int(m[2]))
+                for m in _CELL.finditer(run[0])
+            ]
         ),
         text,
     )
@@ -190,8 +227,8 @@ def conflicts_message(
 ) -> str:
     """Why mandatory positions and locks cannot all be kept: the solver's account of each
     conflict, which names its positions and mill-months once (:func:`named`)."""
-    return "the mandatory and locked positions cannot all be kept — " + "; ".join(
-        named(c.text, refs, mill_codes, plan_month) for c in conflicts
+    return _("the mandatory and locked positions cannot all be kept — {conflicts}").format(
+        conflicts="; ".join(named(c.text, refs, mill_codes, plan_month) for c in conflicts)
     )
 
 
