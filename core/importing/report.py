@@ -101,7 +101,7 @@ class MissingField:
 
 def missing_fields(kind: str, table: Table, fields: tuple[FieldSpec, ...]) -> list[MissingField]:
     """The plan-driving optional fields (those with an ``absent`` text) ``table`` lacks."""
-    return [MissingField(kind, f.key, f.label, f.absent) for f in fields if f.absent and f.key not in table.columns]
+    return [MissingField(kind, f.key, f.label, _(f.absent)) for f in fields if f.absent and f.key not in table.columns]
 
 
 @dataclass(frozen=True)
