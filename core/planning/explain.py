@@ -22,7 +22,7 @@ from millplan.core.domain.i18n import _
 from millplan.core.domain.months import Month
 from millplan.core.domain.numbers import grouped
 from millplan.core.domain.portfolio import Position
-from millplan.solver.problem import Conflict, Explanation, Solution, report_tonnes
+from millplan.solver.problem import ROUND_OFF, Booking, Conflict, Explanation, Solution, report_tonnes
 
 CODES = {
     "no_mill": "no_hours",
@@ -57,6 +57,23 @@ def _worth(mill: str, month: Month, price: float | None, earns: float | None) ->
     return _("{mill}'s hours in {month} are worth {price} RUB/h at the margin (shadow price)").format(**values)
 
 
+def booked_by(booking: Booking) -> str:
+    """What holds a mill-month's hours, in the user's language: "key-account positions
+    (620.0 h) and better-paying positions (40.0 h, 900 000 RUB/h on average)"."""
+    parts = [
+        said.format(hours=grouped(hours, 1), rate=grouped(booking.better_per_hour, 0))
+        for said, hours in (
+            (_("key-account positions ({hours} h)"), booking.key),
+            (_("locked or mandatory positions ({hours} h)"), booking.reserved),
+            (_("better-paying positions ({hours} h, {rate} RUB/h on average)"), booking.better),
+        )
+        if hours > ROUND_OFF
+    ]
+    if len(parts) > 1:
+        return _("{these} and {that}").format(these=", ".join(parts[:-1]), that=parts[-1])
+    return "".join(parts)
+
+
 def reason_text(e: Explanation, mill: str | None, month: Month | None, mills: Sequence[str]) -> str:
     """The sentence for one solver explanation, ``mill`` and ``month`` naming its binding
     mill-month (``None`` where none applies), ``mills`` the codes that can make it."""
@@ -69,7 +86,7 @@ def reason_text(e: Explanation, mill: str | None, month: Month | None, mills: Se
         # what holds the hours, by standing (key accounts, locks, better pay), then their price
         if e.booked and mill:
             return _("capacity fully booked in {month}: {mill} is booked by {booked}; {worth}").format(
-                month=month, mill=mill, booked=e.booked.said(grouped), worth=worth
+                month=month, mill=mill, booked=booked_by(e.booked), worth=worth
             )
         return _("capacity fully booked in {month}: {worth}").format(month=month, worth=worth)
 
