@@ -139,7 +139,7 @@ def _tell(repo: UnitOfWork, deal: Deal, login: str, body: str) -> None:
         by=login,
         event=f"deal {deal.number} {deal.status.value}",
         kind=f"deal_{deal.status.value}",
-        subject=_("Deal {number} {status}").format(number=deal.number, status=deal.status.value),
+        subject=_("Deal {number} {status}").format(number=deal.number, status=state_label(deal.status)),
         body=body,
         object_key=deal.number,
     )

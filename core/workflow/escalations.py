@@ -21,7 +21,8 @@ from millplan.core.domain.errors import ChangedMeanwhile, InvalidInput
 from millplan.core.domain.i18n import _
 from millplan.core.domain.months import Month
 from millplan.core.domain.people import Role
-from millplan.core.domain.workflow import Conflict, ConflictState, Escalation, EscalationState, Outcome
+from millplan.core.domain.states import state_label
+from millplan.core.domain.workflow import Conflict, ConflictState, Escalation, EscalationState, Outcome, key_label
 from millplan.core.mail.notify import notify_role
 from millplan.core.mail.recipients import person
 from millplan.core.planning.line_plan import Change
@@ -64,7 +65,9 @@ def _waiting(
     ):
         raise ChangedMeanwhile(
             _("{key} is {state}: changed by {who} — reload").format(
-                key=escalation.key, state=escalation.state.value, who=repo.audit.last_change(escalation.key)
+                key=key_label(escalation.key),
+                state=state_label(escalation.state),
+                who=repo.audit.last_change(escalation.key),
             )
         )
     return escalation
