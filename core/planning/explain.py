@@ -219,12 +219,88 @@ def listed(names: Sequence[str]) -> str:
     return _("{names} … and {n} more").format(names=", ".join(names[:LISTED]), n=len(names) - LISTED)
 
 
+_IDS = r"\d+(?:, \d+)*"
+_RUN = r"mill \d+ in period -?\d+(?:, mill \d+ in period -?\d+)*"
+_NUMBER = r"-?[\d,.]+(?:e[+-]\d+)?"
+_SENTENCES = {
+    key: re.compile(pattern.format(ids=_IDS, cells=_RUN, number=_NUMBER))
+    for key, pattern in {
+        "unplaced": r"demands (?P<demands>{ids}) \(mandatory or locked\) cannot all be placed within the hours of (?P<cells>{cells})",
+        "unplaced_whole": r"demands (?P<demands>{ids}) \(mandatory or locked\) cannot all be placed whole within the hours of (?P<cells>{cells})",
+        "lock_unmade": r"demand (?P<demand>\d+) is locked on (?P<cells>{cells}), which cannot make it",
+        "lock_beyond": r"demand (?P<demand>\d+) is locked on (?P<cells>{cells}), outside the horizon of (?P<n>\d+) months",
+        "mandatory_later": r"demand (?P<demand>\d+) is mandatory this month but locked on (?P<cells>{cells})",
+        "over_locked": r"demand (?P<demand>\d+) has (?P<locked>{number}) t locked on (?P<cells>{cells}) but only (?P<tonnes>{number}) t to make",
+        "mandatory_no_mill": r"demand (?P<demand>\d+) is mandatory this month but there is no mill that can make it",
+        "mandatory_no_hours": r"demand (?P<demand>\d+) is mandatory this month but none of mills (?P<mills>{ids}) has hours in period (?P<period>-?\d+)",
+        "mandatory_below_lot": r"demand (?P<demand>\d+) is mandatory this month but its (?P<tonnes>{number}) t are below the minimum lot of mills (?P<mills>{ids})",
+        "whole_no_room": r"demand (?P<demand>\d+) is mandatory and whole but none of mills (?P<mills>{ids}) has the hours for all (?P<tonnes>{number}) t in period (?P<period>-?\d+)",
+        "whole_part_locked": r"demand (?P<demand>\d+) is mandatory and whole but only (?P<locked>{number}) of (?P<tonnes>{number}) t is locked, on (?P<cells>{cells})",
+        "hours_short": r"locked and mandatory lines of demands (?P<demands>{ids}) need at least (?P<need>{number}) h on (?P<cells>{cells}) but there are (?P<have>{number}) h",
+    }.items()
+}
+"""The sentences :mod:`millplan.solver.conflicts` writes, by key: what :func:`named` says
+in the user's language (:func:`_sentence`)."""
+
+
+def _sentence(key: str) -> str:
+    return {
+        "unplaced": _("{demands} (mandatory or locked) cannot all be placed within the hours of {cells}"),
+        "unplaced_whole": _("{demands} (mandatory or locked) cannot all be placed whole within the hours of {cells}"),
+        "lock_unmade": _("{demand} is locked on {cells}, which cannot make it"),
+        "lock_beyond": _("{demand} is locked on {cells}, outside the horizon of {n} months"),
+        "mandatory_later": _("{demand} is mandatory this month but locked on {cells}"),
+        "over_locked": _("{demand} has {locked} t locked on {cells} but only {tonnes} t to make"),
+        "mandatory_no_mill": _("{demand} is mandatory this month but there is no mill that can make it"),
+        "mandatory_no_hours": _("{demand} is mandatory this month but none of {mills} has hours in {period}"),
+        "mandatory_below_lot": _(
+            "{demand} is mandatory this month but its {tonnes} t are below the minimum lot of {mills}"
+        ),
+        "whole_no_room": _(
+            "{demand} is mandatory and whole but none of {mills} has the hours for all {tonnes} t in {period}"
+        ),
+        "whole_part_locked": _("{demand} is mandatory and whole but only {locked} of {tonnes} t is locked, on {cells}"),
+        "hours_short": _(
+            "locked and mandatory lines of {demands} need at least {need} h on {cells} but there are {have} h"
+        ),
+    }[key]
+
+
 def named(text: str, refs: Mapping[int, str], mill_codes: Mapping[int, str], plan_month: Month) -> str:
-    """A solver sentence in a planner's terms: demand ids as position refs, mill ids as
-    codes and periods as months (``mill 3 in period 1`` → ``M1 in 2027-02``), each list of
-    them capped by :func:`listed`, and numbers grouped as the plant writes them
-    (``1,702.0`` → ``1 702.0``, :func:`millplan.core.domain.numbers.grouped`)."""
-    text = _THOUSANDS.sub(lambda m: m[0].replace(",", " "), text)
+    """A solver sentence in a planner's terms and the user's language: demand ids as
+    position refs, mill ids as codes and periods as months (``mill 3 in period 1`` →
+    ``M1 in 2027-02``), each list of them capped by :func:`listed`, and numbers grouped as
+    the plant writes them (``1,702.0`` → ``1 702.0``, :func:`millplan.core.domain.numbers.grouped`).
+    A sentence of :mod:`millplan.solver.conflicts` is said whole in the user's language; any
+    other is named word by word."""
+    for key, pattern in _SENTENCES.items():
+        found = pattern.fullmatch(text)
+        if found:
+            said = {
+                part: value if part in ("demand", "demands", "cells", "mills", "period") else _grouped(value)
+                for part, value in found.groupdict().items()
+            }
+            named_parts = {part: named_words(value, refs, mill_codes, plan_month, part) for part, value in said.items()}
+            return _sentence(key).format(**named_parts)
+    return named_words(text, refs, mill_codes, plan_month)
+
+
+def _grouped(number: str) -> str:
+    return _THOUSANDS.sub(lambda m: m[0].replace(",", " "), number)
+
+
+def named_words(
+    text: str, refs: Mapping[int, str], mill_codes: Mapping[int, str], plan_month: Month, part: str = ""
+) -> str:
+    """``text`` with its solver ids named (see :func:`named`); ``part`` is what a bare
+    captured value is (``demand``/``demands``: ids, ``mills``: mill ids, ``period``: a period)."""
+    if part in ("demand", "demands"):
+        return listed([refs.get(int(i), i) for i in text.split(", ")])
+    if part == "mills":
+        return listed([mill_codes.get(int(i), i) for i in text.split(", ")])
+    if part == "period":
+        return str(plan_month + int(text))
+    text = _grouped(text)
     text = _CELLS.sub(
         lambda run: listed(
             [
