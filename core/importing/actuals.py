@@ -531,7 +531,9 @@ def _removed_sentence(removed: list[dict[str, Any]]) -> str:
     their tonnes, and why they went."""
     by_pair: dict[tuple[str, str], list[str]] = {}
     for row in removed[:SHOWN]:
-        by_pair.setdefault((row["day"], row["mill"]), []).append(f"{row['position']} {grouped(row['tonnes'], 1)} t")
+        by_pair.setdefault((row["day"], row["mill"]), []).append(
+            _("{position} {tonnes} t").format(position=row["position"], tonnes=grouped(row["tonnes"], 1))
+        )
     which = "; ".join(f"{day} {mill}: {', '.join(rows)}" for (day, mill), rows in by_pair.items())
     if len(removed) > SHOWN:
         which += " " + _("and {count} more").format(count=len(removed) - SHOWN)

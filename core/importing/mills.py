@@ -249,9 +249,7 @@ def _capacity(
             if hours is None:
                 continue  # no entry: the mill's nominal fund applies
             if not 0 <= hours <= MAX_MONTH_HOURS:
-                by_row.setdefault(row.number, []).append(
-                    problem_in(table, row, column, f"must be 0-{MAX_MONTH_HOURS} hours")
-                )
+                by_row.setdefault(row.number, []).append(problem_in(table, row, column, _hours_out_of_range()))
                 continue
             entries.append((code, month, hours))
     return entries, by_row

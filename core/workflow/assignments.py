@@ -288,8 +288,10 @@ def _refuse_double_booking(repo: UnitOfWork, draft: Assignment) -> None:
     twice = [p.ref for p in over]
     if twice:
         raise StateError(
-            f"{', '.join(twice)} would be made twice: other months' assignments already hold their tonnes; "
-            f"re-run the prioritiser for {draft.month} {draft.product_line} first"
+            _(
+                "{refs} would be made twice: other months' assignments already hold their tonnes; "
+                "re-run the prioritiser for {month} {line} first"
+            ).format(refs=", ".join(twice), month=draft.month, line=draft.product_line)
         )
 
 
