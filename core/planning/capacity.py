@@ -13,6 +13,7 @@ from millplan.core.domain.months import Month
 from millplan.core.domain.numbers import grouped
 from millplan.core.domain.people import Role
 from millplan.core.domain.plant import Plant
+from millplan.core.domain.workflow import key_label
 from millplan.core.mail.notify import notify_role
 from millplan.core.mail.recipients import person
 from millplan.storage.store import Store
@@ -119,10 +120,10 @@ def mark_and_tell(
             line=line,
             event=f"{revision.key} stale v{revision.version}",
             kind=STALE_KIND,
-            subject=_("{key} is stale: re-plan it").format(key=revision.key),
+            subject=_("{key} is stale: re-plan it").format(key=key_label(revision.key)),
             body=_(
                 "{changes} by {who} ({why}): the {key} revision cannot be submitted or approved until re-planned."
-            ).format(who=person(repo, login), changes=changed, why=why, key=revision.key),
+            ).format(who=person(repo, login), changes=changed, why=why, key=key_label(revision.key)),
             object_key=revision.key,
             by=login,
         )

@@ -83,9 +83,9 @@ def submit(
             line=None,
             event=f"{submitted.key} submitted",
             kind=SUBMITTED_KIND,
-            subject=_("{key} to review").format(key=submitted.key),
+            subject=_("{key} to review").format(key=key_label(submitted.key)),
             body=_("{who} submitted {key} for review: agree, or object to a line with a reason").format(
-                who=person(repo, login), key=submitted.key
+                who=person(repo, login), key=key_label(submitted.key)
             ),
             object_key=submitted.key,
             by=login,

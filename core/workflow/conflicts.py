@@ -152,7 +152,7 @@ def check_later(conflict: Conflict, month: Month) -> None:
     if month <= conflict.month:
         raise InvalidInput(
             _("{month} is not later than {conflict_month}: agree a month after the one {key} is about").format(
-                month=month, conflict_month=conflict.month, key=conflict.key
+                month=month, conflict_month=conflict.month, key=key_label(conflict.key)
             )
         )
 

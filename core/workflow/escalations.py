@@ -105,7 +105,7 @@ def decide(
     if conflict is None:
         if force or later is not None:
             raise InvalidInput(
-                _("{key} is a re-approval round: decide it with a reason only").format(key=escalation.key)
+                _("{key} is a re-approval round: decide it with a reason only").format(key=key_label(escalation.key))
             )
         with store.unit_of_work() as repo:
             _waiting(repo, escalation_id, lock=True, seen_version=escalation.version)
@@ -119,7 +119,7 @@ def decide(
     if force == (later is not None):
         raise InvalidInput(
             _("{key} is about {conflict}: decide it with --force or with --later YYYY-MM").format(
-                key=escalation.key, conflict=conflict.key
+                key=key_label(escalation.key), conflict=key_label(conflict.key)
             )
         )
 

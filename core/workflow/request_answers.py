@@ -90,7 +90,7 @@ def grant(store: Store, request_id: int, *, login: str, seen_version: int | None
                         conflict,
                         ConflictState.FORCED,
                         login=login,
-                        reason=_("{key} granted").format(key=request.key),
+                        reason=_("{key} granted").format(key=key_label(request.key)),
                     )
         elif request.kind is RequestKind.PRIORITY_LOWER:
             repo.workflow.set_priority(request.position_id, LOWEST, login=login, reason=why)
