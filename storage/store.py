@@ -12,6 +12,7 @@ from sqlalchemy.exc import ArgumentError, OperationalError, ProgrammingError
 from sqlmodel import Session
 
 from millplan.core.domain.errors import Forbidden, StoreUnavailable
+from millplan.core.domain.i18n import _
 from millplan.storage import migrate
 from millplan.storage.audit import AuditRepository
 from millplan.storage.engine import READ_OPTION, SQLITE_BUSY_TIMEOUT_MS, default_url, make_engine, masked, sqlite_file
@@ -75,7 +76,9 @@ class Store:
             if "database is locked" not in str(exc.orig):
                 raise
             raise StoreUnavailable(
-                f"{self.url} stayed busy with another user's change for {SQLITE_BUSY_TIMEOUT_MS // 1000} s: nothing was written — try again"
+                _(
+                    "{database} stayed busy with another user's change for {seconds} s: nothing was written — try again"
+                ).format(database=self.url, seconds=SQLITE_BUSY_TIMEOUT_MS // 1000)
             ) from None
         finally:
             self._depth.value -= 1
@@ -121,20 +124,32 @@ def open_store(url: str | None = None, *, create: bool = True) -> Store:
         file = sqlite_file(url)
         if not create and file is not None and not file.exists():
             raise StoreUnavailable(
-                f"there is no millplan database at {file}: check the path "
-                "(only `millplan import …`, `millplan db restore` and `millplan demo` create one)"
+                _(
+                    "there is no millplan database at {file}: check the path "
+                    "(only `millplan import …`, `millplan db restore` and `millplan demo` create one)"
+                ).format(file=file)
             )
         engine = make_engine(url)
         with engine.connect() as connection:
             connection.execute(sa.text("SELECT 1"))
         migrate.upgrade(engine)
     except ArgumentError as exc:
-        raise StoreUnavailable(f"{masked(url)} is not a database URL: {exc}") from None
+        raise StoreUnavailable(
+            _("{database} is not a database URL: {error}").format(database=masked(url), error=exc)
+        ) from None
     except (OperationalError, ProgrammingError) as exc:
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-        raise StoreUnavailable(f"cannot open the database {masked(url)}: {reason}") from None
+        raise StoreUnavailable(
+            _("cannot open the database {database}: {reason}").format(database=masked(url), reason=reason)
+        ) from None
     except ModuleNotFoundError as exc:
-        raise StoreUnavailable(f"no driver for {masked(url)}: {exc.name} is not installed") from None
+        raise StoreUnavailable(
+            _("no driver for {database}: {module} is not installed").format(database=masked(url), module=exc.name)
+        ) from None
     except OSError as exc:  # the SQLite file's folder cannot be made
-        raise StoreUnavailable(f"cannot open the database {masked(url)}: {exc.strerror}: {exc.filename}") from None
+        raise StoreUnavailable(
+            _("cannot open the database {database}: {reason}").format(
+                database=masked(url), reason=f"{exc.strerror}: {exc.filename}"
+            )
+        ) from None
     return Store(engine)

@@ -42,7 +42,11 @@ def plant_time(now: datetime | None = None) -> datetime:
     try:
         return now.astimezone(ZoneInfo(zone))
     except (ZoneInfoNotFoundError, ValueError):
-        raise InvalidInput(f"{TIMEZONE_ENV}={zone!r} is not a time zone (e.g. Asia/Yekaterinburg)") from None
+        raise InvalidInput(
+            _("{variable}={zone!r} is not a time zone (e.g. Asia/Yekaterinburg)").format(
+                variable=TIMEZONE_ENV, zone=zone
+            )
+        ) from None
 
 
 def plant_clock(at: datetime) -> str:
@@ -59,7 +63,9 @@ def parse_day(text: str, source: str = TODAY_ENV) -> date:
             raise ValueError
         return date.fromisoformat(text.strip())
     except ValueError:
-        raise InvalidInput(f"{source}={text!r} is not a date in the form YYYY-MM-DD") from None
+        raise InvalidInput(
+            _("{source}={text!r} is not a date in the form YYYY-MM-DD").format(source=source, text=text)
+        ) from None
 
 
 def plant_today() -> date:
@@ -116,7 +122,7 @@ class Month:
                 raise ValueError
             return cls(int(match[1]), int(match[2]))
         except ValueError:
-            raise ValueError(f"{text!r} is not a month in the form YYYY-MM") from None
+            raise ValueError(_("{text!r} is not a month in the form YYYY-MM").format(text=text)) from None
 
     @classmethod
     def of(cls, day: date | datetime) -> Month:

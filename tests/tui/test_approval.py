@@ -221,7 +221,7 @@ async def test_full_cycle_conflict_escalation_director_approval_change_reapprova
         await settle(pilot)
         await pilot.press("u", "y")
         await settle(pilot)
-        assert "Approval needs a reason: 1 open escalation(s)" in text_of(app, "#approval-summary")
+        assert "Approval needs a reason: 1 open escalation" in text_of(app, "#approval-summary")
         assert "Escal. 1" in text_of(app, "#approval-sections")
     [escalation] = escalations(short)
     assert (escalation.state, escalation.raised_by) == (EscalationState.OPEN, "plm")
