@@ -1,7 +1,12 @@
 """The workstation: one Textual app with five panes — mill load, deal acceptance,
 assignment, approval, plan against actual, the stale-deal ledger — and two screens: the inbox (``i``; its unread count is the header's
-badge ✉ N, counted every :data:`BADGE_SECONDS` and after each own action) and the audit
-history of the highlighted object (``h``).
+badge ✉ N) and the audit history of the highlighted object (``h``).
+
+The panes follow the store: every :data:`FOLLOW_SECONDS` (and at once after an own
+action) a thread reads the store's change counter; when anyone changed anything (another
+workstation, the CLI, an import), the pane shown reads again — rows updated in place, the
+cursor on its row — the others when next shown, and the badge, roles and lines are read
+again. Nothing is read again under a dialog: the pane catches up once it is closed.
 
 Every action has a key shown in the footer (F-keys work on any keyboard layout; letters
 are aliases) and is in the command palette (Ctrl+P). Reading and planning run in thread
@@ -23,13 +28,14 @@ from textual.widgets import Footer, Header, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState
 
 from millplan.core.access.permissions import Action, Actor, actor, require
+from millplan.core.database import change_count
 from millplan.core.domain.errors import MillplanError
 from millplan.core.domain.i18n import _
 from millplan.core.domain.months import Month
 from millplan.core.mail.inbox import unread_count
 from millplan.core.views import approval
 from millplan.storage.store import Store
-from millplan.tui.messages import InboxCounted, StoreChanged
+from millplan.tui.messages import StoreChanged, StoreMoved
 from millplan.tui.screens.records import HistoryScreen, InboxScreen
 from millplan.tui.widgets.actuals.pane import ActualsPane
 from millplan.tui.widgets.approval.pane import ApprovalPane
@@ -41,8 +47,12 @@ from millplan.tui.widgets.view_table import ViewTable
 
 T = TypeVar("T")
 
-BADGE_SECONDS = 30
-"""How often the inbox badge counts unread notifications (one cheap query)."""
+FOLLOW_SECONDS = 2.0
+"""How often the workstation reads the store's change counter (one primary-key read), so
+a change by anyone shows within this and a pane's read."""
+
+PANES = ("load", "deals", "assignment", "approval", "actuals", "stale")
+"""The tabs' ids; each one's pane is ``#<id>-pane``."""
 
 APPROVAL_COMMANDS = (
     (_("Submit for review"), _("Approval: send the month's draft to review (u)"), ("submit",)),
@@ -132,6 +142,9 @@ class MillplanApp(App):
         opened_month, self.opening_line = approval.opening(store, login, self.product_lines)
         self.plan_month = month or opened_month
         self.unread: int | None = None
+        self.change = change_count(store)  # before the panes read: a change meanwhile is followed
+        self._looks = self._answered = 0  # tickets of the looks at the counter asked for, answered
+        self._behind: set[str] = set()  # panes not read again since the store moved
         self._show_badge()
 
     def compose(self) -> ComposeResult:
@@ -242,34 +255,58 @@ class MillplanApp(App):
         self.query_one(f"#{pane}-pane").query("DataTable").first().focus()
 
     def action_reload(self) -> None:
+        """Read everything again (Ctrl+R): the pane shown now, the others when shown."""
+        self._behind.update(PANES)
+        self.follow(always=True)
+
+    def on_mount(self) -> None:
+        self.follow(always=True)  # the badge
+        self.set_interval(FOLLOW_SECONDS, self._tick)
+
+    # -- following the store --------------------------------------------------------------
+
+    def follow(self, *, always: bool = False) -> None:
+        """Look at the store's change counter now, in a thread (after an own action, so
+        its effects show before the next poll); ``always``: read the lines, roles and
+        badge again even if it did not move."""
+        self._looks += 1
+        self._look(self._looks, None if always else self.change)
+
+    def _tick(self) -> None:
+        self._catch_up()  # a dialog closed since the store moved
+        self.follow()
+
+    @work(thread=True, exit_on_error=False, group="follow")
+    def _look(self, ticket: int, seen: int | None) -> None:
+        change = change_count(self.store)
+        if change == seen:
+            return  # nothing changed: nothing more is read, no message
         with self.store.reading() as repo:
-            self.product_lines = repo.plant.whole().product_lines
-        self.actor = actor(self.store, self.login)  # roles may have changed meanwhile
+            lines = repo.plant.whole().product_lines
+        who = actor(self.store, self.login)  # roles may have changed meanwhile
+        self.post_message(StoreMoved(ticket, change, lines, who, unread_count(self.store, self.login)))
+
+    @on(StoreMoved)
+    def _moved(self, message: StoreMoved) -> None:
+        if message.ticket < self._answered:
+            return  # a later look answered already
+        self._answered = message.ticket
+        if message.change != self.change:
+            self._behind.update(PANES)
+            self.change = message.change
+        self.product_lines, self.actor, self.unread = message.product_lines, message.actor, message.unread
         self._show_badge()
         self.query_one(AssignmentPane).set_product_lines(self.product_lines)
         self.query_one(ActualsPane).set_product_lines(self.product_lines)
-        for pane in ("#load-pane", "#deals-pane", "#assignment-pane", "#approval-pane", "#actuals-pane", "#stale-pane"):
-            self.query_one(pane).reload()
-        self.count_unread()
+        self._catch_up()
 
-    def on_mount(self) -> None:
-        self.count_unread()
-        self.set_interval(BADGE_SECONDS, self.count_unread)
-
-    # -- inbox badge, inbox and history ---------------------------------------------------
-
-    def count_unread(self) -> None:
-        """Count the unread notifications in the background; the header shows ✉ N."""
-        self._count_unread()
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="badge")
-    def _count_unread(self) -> None:
-        self.post_message(InboxCounted(unread_count(self.store, self.login)))
-
-    @on(InboxCounted)
-    def _counted(self, message: InboxCounted) -> None:
-        self.unread = message.unread
-        self._show_badge()
+    def _catch_up(self) -> None:
+        """Read the pane shown again if the store moved since it read — not under a dialog,
+        the inbox or a history (the pane catches up when they close)."""
+        shown = self.query_one(TabbedContent).active
+        if shown in self._behind and len(self.screen_stack) == 1:
+            self._behind.discard(shown)
+            self.query_one(f"#{shown}-pane").reload()
 
     def _show_badge(self) -> None:
         badge = _("✉ {n} (i) · ").format(n=self.unread) if self.unread is not None else ""
@@ -284,7 +321,7 @@ class MillplanApp(App):
         return True
 
     def action_inbox(self) -> None:
-        self.push_screen(InboxScreen(), lambda _result: self.count_unread())
+        self.push_screen(InboxScreen(), lambda _result: self.follow())
 
     def action_history(self) -> None:
         """The audit history of the highlighted object of the pane shown: a mill, a deal,
@@ -312,18 +349,15 @@ class MillplanApp(App):
         if tables:
             tables.first().focus()
 
-    @on(TabbedContent.TabActivated, pane="#approval")
-    def _approval_shown(self) -> None:
-        self.query_one(ApprovalPane).reload()  # the Assignment pane's month or line may have moved
+    @on(TabbedContent.TabActivated)
+    def _shown(self, event: TabbedContent.TabActivated) -> None:
+        if event.pane.id == "approval":  # the Assignment pane's month or line may have moved
+            self._behind.add("approval")
+        self._catch_up()
 
     @on(StoreChanged)
     def _store_changed(self) -> None:
-        self.query_one(LoadPane).reload()
-        self.query_one(DealsPane).reload()
-        self.query_one(ApprovalPane).reload()
-        self.query_one(ActualsPane).reload()
-        self.query_one(StalePane).reload()
-        self.count_unread()
+        self.follow()
 
     def notify(
         self,

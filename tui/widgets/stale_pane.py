@@ -242,8 +242,7 @@ class StalePane(Vertical):
                 action=done.disposition.value, refs=", ".join(p.ref for p in done.positions), told=told
             )
         )
-        self.post_message(StoreChanged())
-        self.reload()
+        self.post_message(StoreChanged())  # the app reads this pane again, and the others when shown
 
     def _with_reason(self, prompt: str, act: Callable[[str, str], Disposal]) -> None:
         row = self._target()
