@@ -10,6 +10,8 @@ import time
 import pytest
 from textual.widgets import Input
 
+from millplan.core.planning import capacity
+from millplan.core.planning import run as planning
 from millplan.core.workflow import deals
 from millplan.storage.store import open_store
 from millplan.tui import app as workstation
@@ -107,3 +109,32 @@ async def test_an_open_dialog_keeps_what_is_typed_and_the_pane_catches_up_after(
         assert app.query_one(DealsPane).query_one(ViewTable).row_count == 1  # not read again under the dialog
         await pilot.press("escape")
         await waited_until(pilot, lambda: app.query_one("#deals-table", ViewTable).row_count == 0)
+
+
+def marked(strip) -> bool:
+    """Whether a rendered line holds an over-full cell: its ``!`` drawn in reverse video."""
+    return any("!" in segment.text and segment.style and segment.style.reverse for segment in strip)
+
+
+async def test_an_over_full_mill_month_reads_in_monochrome_in_the_load_pane(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = app.query_one("#load-table", ViewTable)
+        lines = {key: table.render_line(1 + table.get_row_index(key)) for key in ("M1", "M2")}  # below the header
+        # tiny_plant books 140 h on M1's 100 in the plan month, nothing over on M2
+        assert "█! 140%" in lines["M1"].text and marked(lines["M1"])
+        assert "!" not in lines["M2"].text and not marked(lines["M2"])
+
+
+async def test_a_capacity_cut_elsewhere_shows_the_assignment_over_full(app, sqlite_store, elsewhere):
+    planning.plan(sqlite_store, PLAN_MONTH, login="plm", first_horizon=1)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f4")
+        await settle(pilot)
+        summary = app.query_one("#assignment-summary")
+        assert "!" not in summary.render().plain  # planned to fit: M1 100 of 100 h
+        capacity.set_hours(elsewhere, "M1", PLAN_MONTH, 20, login="plm", reason="repair")
+        await waited_until(pilot, lambda: "M1 █! 500%" in summary.render().plain)
+        shown = summary.render()
+        reversed_text = [shown.plain[s.start : s.end] for s in shown.spans if s.style.reverse]
+        assert reversed_text == ["M1 █! 500%"]  # M2 is full, not over

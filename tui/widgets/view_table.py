@@ -7,7 +7,7 @@ from typing import Any
 from rich.text import Text
 from textual.widgets import DataTable
 
-from millplan.core.views.tables import Column, TableView, cell_text
+from millplan.core.views.tables import Column, TableView, cell_style, cell_text
 
 ROW_CAP = 500
 """Rows shown at most; a big book is summarised, never poured into a widget whole."""
@@ -102,9 +102,12 @@ class ViewTable(DataTable):
 
 
 def _cell(row: dict[str, Any], column: Column) -> Text:
-    """One cell of ``row`` as shown: its text, aligned, cut with an ellipsis, never wrapped."""
+    """One cell of ``row`` as shown: its text, aligned, cut with an ellipsis, never wrapped
+    (an over-full mill-month in reverse video, :func:`~millplan.core.views.tables.cell_style`)."""
+    value = row.get(column.key)
     return Text(
-        cell_text(row.get(column.key), column),
+        cell_text(value, column),
+        style=cell_style(value),
         justify="right" if column.numeric else "left",
         no_wrap=True,
         overflow="ellipsis",
