@@ -120,10 +120,12 @@ async def test_an_over_full_mill_month_reads_in_monochrome_in_the_load_pane(app)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         table = app.query_one("#load-table", ViewTable)
+        table.move_cursor(row=table.get_row_index("M2"))  # the cursor row is reversed whole
+        await pilot.pause()
         lines = {key: table.render_line(1 + table.get_row_index(key)) for key in ("M1", "M2")}  # below the header
         # tiny_plant books 140 h on M1's 100 in the plan month, nothing over on M2
         assert "█! 140%" in lines["M1"].text and marked(lines["M1"])
-        assert "!" not in lines["M2"].text and not marked(lines["M2"])
+        assert "!" not in lines["M2"].text
 
 
 async def test_a_capacity_cut_elsewhere_shows_the_assignment_over_full(app, sqlite_store, elsewhere):
