@@ -145,6 +145,7 @@ class MillplanApp(App):
         self.change = change_count(store)  # before the panes read: a change meanwhile is followed
         self._looks = self._answered = 0  # tickets of the looks at the counter asked for, answered
         self._behind: set[str] = set()  # panes not read again since the store moved
+        self._unreachable = False  # the last look failed (said once, not every poll)
         self._show_badge()
 
     def compose(self) -> ComposeResult:
@@ -274,17 +275,27 @@ class MillplanApp(App):
 
     def _tick(self) -> None:
         self._catch_up()  # a dialog closed since the store moved
-        self.follow()
+        if not any(w.group == "follow" and not w.is_finished for w in self.workers):
+            self.follow()  # a slow store (a server far away) gets no pile of looks
 
     @work(thread=True, exit_on_error=False, group="follow")
     def _look(self, ticket: int, seen: int | None) -> None:
-        change = change_count(self.store)
-        if change == seen:
-            return  # nothing changed: nothing more is read, no message
-        with self.store.reading() as repo:
-            lines = repo.plant.whole().product_lines
-        who = actor(self.store, self.login)  # roles may have changed meanwhile
-        self.post_message(StoreMoved(ticket, change, lines, who, unread_count(self.store, self.login)))
+        try:
+            change = change_count(self.store)
+            moved = change != seen
+            if moved:  # else nothing more is read, and no message
+                with self.store.reading() as repo:
+                    lines = repo.plant.whole().product_lines
+                who = actor(self.store, self.login)  # roles may have changed meanwhile
+                unread = unread_count(self.store, self.login)
+        except Exception:
+            if self._unreachable:
+                return  # said once (the panes keep what they read last); said again after a recovery
+            self._unreachable = True
+            raise  # shown by the app's handler of worker failures
+        self._unreachable = False
+        if moved:
+            self.post_message(StoreMoved(ticket, change, lines, who, unread))
 
     @on(StoreMoved)
     def _moved(self, message: StoreMoved) -> None:

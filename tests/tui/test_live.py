@@ -20,7 +20,7 @@ from millplan.tui.widgets.deals_pane import DealsPane
 from millplan.tui.widgets.load_pane import LoadPane
 from millplan.tui.widgets.view_table import ViewTable
 from tests.plants import PLAN_MONTH, tiny_plant
-from tests.tui.pilot import SIZE, settle
+from tests.tui.pilot import SIZE, messages, settle
 
 SHOWS_WITHIN = 5.0
 """The issue's promise: a change by anyone shows within this many seconds."""
@@ -140,3 +140,16 @@ async def test_a_capacity_cut_elsewhere_shows_the_assignment_over_full(app, sqli
         shown = summary.render()
         reversed_text = [shown.plain[s.start : s.end] for s in shown.spans if s.style.reverse]
         assert reversed_text == ["M1 █! 500%"]  # M2 is full, not over
+
+
+async def test_a_store_that_cannot_be_read_is_said_once_not_every_poll(app, monkeypatch):
+    def unreachable(store):
+        raise ConnectionError("server went away")
+
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        monkeypatch.setattr(workstation, "change_count", unreachable)
+        for _ in range(3):
+            app.follow()
+            await pilot.pause(0.3)  # not settle: it raises the worker's failure
+        assert [m for m in messages(app) if "server went away" in m] == ["ConnectionError: server went away"]
