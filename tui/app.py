@@ -263,6 +263,8 @@ class MillplanApp(App):
     def on_mount(self) -> None:
         self.follow(always=True)  # the badge
         self.set_interval(FOLLOW_SECONDS, self._tick)
+        # a dialog, the inbox or a history closed: the pane shown catches up at once
+        self.screen_change_signal.subscribe(self, lambda _screen: self._catch_up())
 
     # -- following the store --------------------------------------------------------------
 
@@ -274,7 +276,6 @@ class MillplanApp(App):
         self._look(self._looks, None if always else self.change)
 
     def _tick(self) -> None:
-        self._catch_up()  # a dialog closed since the store moved
         if not any(w.group == "follow" and not w.is_finished for w in self.workers):
             self.follow()  # a slow store (a server far away) gets no pile of looks
 

@@ -108,7 +108,8 @@ async def test_an_open_dialog_keeps_what_is_typed_and_the_pane_catches_up_after(
         assert reason.value == "no ste" and reason.has_focus
         assert app.query_one(DealsPane).query_one(ViewTable).row_count == 1  # not read again under the dialog
         await pilot.press("escape")
-        await waited_until(pilot, lambda: app.query_one("#deals-table", ViewTable).row_count == 0)
+        await settle(pilot)  # at once, not at the next poll
+        assert app.query_one("#deals-table", ViewTable).row_count == 0
 
 
 def marked(strip) -> bool:
