@@ -24,7 +24,7 @@ from millplan.core.domain.errors import ExitCode, Interrupted, InvalidInput, Mil
 from millplan.core.domain.i18n import _, ngettext
 from millplan.core.domain.months import Month, plant_clock
 from millplan.core.views.errors import error_document
-from millplan.core.views.tables import TableView, cell_text
+from millplan.core.views.tables import TableView, cell_style, cell_text
 from millplan.solver import control
 from millplan.solver.control import Deadline
 from millplan.storage.store import Store, open_store
@@ -147,7 +147,7 @@ def render(view: TableView, limit: int | None = None, every: str | None = None) 
         )
     rows = view.rows if limit is None else view.rows[:limit]
     for row in rows:
-        table.add_row(*(cell_text(row.get(c.key), c) for c in view.columns))
+        table.add_row(*(Text(cell_text(row.get(c.key), c), style=cell_style(row.get(c.key))) for c in view.columns))
     out.print(table)
     if limit is not None and len(view.rows) > limit:
         more = len(view.rows) - limit

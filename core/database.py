@@ -1,4 +1,5 @@
-"""Backing up and restoring the store while others work (``millplan db backup|restore``).
+"""Backing up and restoring the store while others work (``millplan db backup|restore``),
+and which change it is at (:func:`change_count`, which workstations poll to follow others).
 
 SQLite: a consistent copy through SQLite's online backup API (others go on writing), and
 a restore that checks the file is a millplan database at a known migration, puts it in
@@ -20,9 +21,17 @@ from millplan.core.domain.i18n import _
 from millplan.storage import backup as store_backup
 from millplan.storage import migrate
 from millplan.storage.engine import masked, sqlite_file
-from millplan.storage.store import open_store
+from millplan.storage.store import Store, open_store
 
 NEEDED_TABLES = {"alembic_version", "users", "mills", "deals", "positions", "assignments", "audit_log"}
+
+
+def change_count(store: Store) -> int:
+    """Which change ``store`` is at: a counter that every committed change, by anyone
+    (a workstation, the CLI, an import), moves on by one, and nothing else moves. One
+    primary-key read of one row, cheap enough to poll every second or two."""
+    with store.reading() as repo:
+        return repo.changes.current()
 
 
 def _postgres_advice(url: str, verb: str, file: Path) -> str:

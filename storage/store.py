@@ -15,7 +15,15 @@ from millplan.core.domain.errors import Forbidden, StoreUnavailable
 from millplan.core.domain.i18n import _
 from millplan.storage import migrate
 from millplan.storage.audit import AuditRepository
-from millplan.storage.engine import READ_OPTION, SQLITE_BUSY_TIMEOUT_MS, default_url, make_engine, masked, sqlite_file
+from millplan.storage.engine import (
+    READ_OPTION,
+    SQLITE_BUSY_TIMEOUT_MS,
+    default_url,
+    make_engine,
+    masked,
+    sqlite_file,
+    wrote,
+)
 from millplan.storage.unit_of_work import UnitOfWork
 
 
@@ -24,8 +32,10 @@ class Store:
 
     ``unit_of_work()`` yields a :class:`UnitOfWork` bound to a fresh session; the session
     commits when the block ends and rolls back if it raises, so every user action (an
-    import, an approval) is written whole or not at all. ``reading()`` is the same for
-    a look that writes nothing (on SQLite it takes no write lock).
+    import, an approval) is written whole or not at all. A unit of work that changed rows
+    moves the store's change counter on as it commits (:mod:`millplan.storage.changes`),
+    which is how workstations follow each other. ``reading()`` is the same for a look that
+    writes nothing (on SQLite it takes no write lock).
 
     A :class:`~millplan.core.domain.errors.Forbidden` raised inside the outermost unit of work of a
     thread is written to the audit log after the rollback, in its own short transaction
@@ -47,7 +57,11 @@ class Store:
     @contextlib.contextmanager
     def unit_of_work(self) -> Iterator[UnitOfWork]:
         with self._session(self.engine) as session:
-            yield UnitOfWork(session)
+            repo = UnitOfWork(session)
+            yield repo
+            session.flush()
+            if session.in_transaction() and wrote(session.connection()):
+                repo.changes.advance()  # last: PostgreSQL holds the counter's row lock only while committing
             session.commit()
 
     @contextlib.contextmanager

@@ -1,7 +1,12 @@
 """The workstation: one Textual app with five panes — mill load, deal acceptance,
 assignment, approval, plan against actual, the stale-deal ledger — and two screens: the inbox (``i``; its unread count is the header's
-badge ✉ N, counted every :data:`BADGE_SECONDS` and after each own action) and the audit
-history of the highlighted object (``h``).
+badge ✉ N) and the audit history of the highlighted object (``h``).
+
+The panes follow the store: every :data:`FOLLOW_SECONDS` (and at once after an own
+action) a thread reads the store's change counter; when anyone changed anything (another
+workstation, the CLI, an import), the pane shown reads again — rows updated in place, the
+cursor on its row — the others when next shown, and the badge, roles and lines are read
+again. Nothing is read again under a dialog: the pane catches up once it is closed.
 
 Every action has a key shown in the footer (F-keys work on any keyboard layout; letters
 are aliases, and answer in the Russian layout too: ``tui/keys.py``) and is in the command
@@ -27,6 +32,7 @@ from textual.widgets import DataTable, Footer, Header, TabbedContent, TabPane, T
 from textual.worker import Worker, WorkerState
 
 from millplan.core.access.permissions import Action, Actor, actor, require
+from millplan.core.database import change_count
 from millplan.core.domain.errors import MillplanError
 from millplan.core.domain.i18n import _
 from millplan.core.domain.months import Month
@@ -34,7 +40,7 @@ from millplan.core.mail.inbox import unread_count
 from millplan.core.views import approval
 from millplan.storage.store import Store
 from millplan.tui.keys import BilingualCommands, key_rows, use_layout_twins
-from millplan.tui.messages import InboxCounted, StoreChanged
+from millplan.tui.messages import StoreChanged, StoreMoved
 from millplan.tui.screens.dialogs import ConfirmScreen
 from millplan.tui.screens.keys_screen import KeysScreen
 from millplan.tui.screens.records import HistoryScreen, InboxScreen
@@ -48,8 +54,12 @@ from millplan.tui.widgets.view_table import ViewTable
 
 T = TypeVar("T")
 
-BADGE_SECONDS = 30
-"""How often the inbox badge counts unread notifications (one cheap query)."""
+FOLLOW_SECONDS = 2.0
+"""How often the workstation reads the store's change counter (one primary-key read), so
+a change by anyone shows within this and a pane's read."""
+
+PANES = ("load", "deals", "assignment", "approval", "actuals", "stale")
+"""The tabs' ids; each one's pane is ``#<id>-pane``."""
 
 
 def approval_commands(_: Callable[[str], str]) -> tuple[tuple[str, str, tuple[object, ...]], ...]:
@@ -175,6 +185,10 @@ class MillplanApp(App):
         opened_month, self.opening_line = approval.opening(store, login, self.product_lines)
         self.plan_month = month or opened_month
         self.unread: int | None = None
+        self.change = change_count(store)  # before the panes read: a change meanwhile is followed
+        self._looks = self._answered = 0  # tickets of the looks at the counter asked for, answered
+        self._behind: set[str] = set()  # panes not read again since the store moved
+        self._unreachable = False  # the last look failed (said once, not every poll)
         self._show_badge()
 
     def compose(self) -> ComposeResult:
@@ -369,35 +383,70 @@ class MillplanApp(App):
         self.query_one(f"#{pane}-pane").query("DataTable").first().focus()
 
     def action_reload(self) -> None:
-        with self.store.reading() as repo:
-            self.product_lines = repo.plant.whole().product_lines
-        self.actor = actor(self.store, self.login)  # roles may have changed meanwhile
-        self._show_badge()
-        self.query_one(AssignmentPane).set_product_lines(self.product_lines)
-        self.query_one(ActualsPane).set_product_lines(self.product_lines)
-        for pane in ("#load-pane", "#deals-pane", "#assignment-pane", "#approval-pane", "#actuals-pane", "#stale-pane"):
-            self.query_one(pane).reload()
-        self.count_unread()
+        """Read everything again (Ctrl+R): the pane shown now, the others when shown."""
+        self._behind.update(PANES)
+        self.follow(always=True)
 
     def on_mount(self) -> None:
         self.query_one(Tabs).can_focus = False  # a click on a tab leaves focus on the pane, whose keys work
-        self.count_unread()
-        self.set_interval(BADGE_SECONDS, self.count_unread)
+        self.follow(always=True)  # the badge
+        self.set_interval(FOLLOW_SECONDS, self._tick)
+        # a dialog, the inbox or a history closed: the pane shown catches up at once
+        self.screen_change_signal.subscribe(self, lambda _screen: self._catch_up())
 
-    # -- inbox badge, inbox and history ---------------------------------------------------
+    # -- following the store --------------------------------------------------------------
 
-    def count_unread(self) -> None:
-        """Count the unread notifications in the background; the header shows ✉ N."""
-        self._count_unread()
+    def follow(self, *, always: bool = False) -> None:
+        """Look at the store's change counter now, in a thread (after an own action, so
+        its effects show before the next poll); ``always``: read the lines, roles and
+        badge again even if it did not move."""
+        self._looks += 1
+        self._look(self._looks, None if always else self.change)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="badge")
-    def _count_unread(self) -> None:
-        self.post_message(InboxCounted(unread_count(self.store, self.login)))
+    def _tick(self) -> None:
+        if not any(w.group == "follow" and not w.is_finished for w in self.workers):
+            self.follow()  # a slow store (a server far away) gets no pile of looks
 
-    @on(InboxCounted)
-    def _counted(self, message: InboxCounted) -> None:
-        self.unread = message.unread
+    @work(thread=True, exit_on_error=False, group="follow")
+    def _look(self, ticket: int, seen: int | None) -> None:
+        try:
+            change = change_count(self.store)
+            moved = change != seen
+            if moved:  # else nothing more is read, and no message
+                with self.store.reading() as repo:
+                    lines = repo.plant.whole().product_lines
+                who = actor(self.store, self.login)  # roles may have changed meanwhile
+                unread = unread_count(self.store, self.login)
+        except Exception:
+            if self._unreachable:
+                return  # said once (the panes keep what they read last); said again after a recovery
+            self._unreachable = True
+            raise  # shown by the app's handler of worker failures
+        self._unreachable = False
+        if moved:
+            self.post_message(StoreMoved(ticket, change, lines, who, unread))
+
+    @on(StoreMoved)
+    def _moved(self, message: StoreMoved) -> None:
+        if message.ticket < self._answered:
+            return  # a later look answered already
+        self._answered = message.ticket
+        if message.change != self.change:
+            self._behind.update(PANES)
+            self.change = message.change
+        self.product_lines, self.actor, self.unread = message.product_lines, message.actor, message.unread
         self._show_badge()
+        self.query_one(AssignmentPane).set_product_lines(self.product_lines)
+        self.query_one(ActualsPane).set_product_lines(self.product_lines)
+        self._catch_up()
+
+    def _catch_up(self) -> None:
+        """Read the pane shown again if the store moved since it read — not under a dialog,
+        the inbox or a history (the pane catches up when they close)."""
+        shown = self.query_one(TabbedContent).active
+        if shown in self._behind and len(self.screen_stack) == 1:
+            self._behind.discard(shown)
+            self.query_one(f"#{shown}-pane").reload()
 
     def _show_badge(self) -> None:
         badge = _("✉ {n} (i) · ").format(n=self.unread) if self.unread is not None else ""
@@ -412,7 +461,7 @@ class MillplanApp(App):
         return True
 
     def action_inbox(self) -> None:
-        self.push_screen(InboxScreen(), lambda _result: self.count_unread())
+        self.push_screen(InboxScreen(), lambda _result: self.follow())
 
     def action_history(self) -> None:
         """The audit history of the highlighted object of the pane shown: a mill, a deal,
@@ -440,18 +489,15 @@ class MillplanApp(App):
         if tables:
             tables.first().focus()
 
-    @on(TabbedContent.TabActivated, pane="#approval")
-    def _approval_shown(self) -> None:
-        self.query_one(ApprovalPane).reload()  # the Assignment pane's month or line may have moved
+    @on(TabbedContent.TabActivated)
+    def _shown(self, event: TabbedContent.TabActivated) -> None:
+        if event.pane.id == "approval":  # the Assignment pane's month or line may have moved
+            self._behind.add("approval")
+        self._catch_up()
 
     @on(StoreChanged)
     def _store_changed(self) -> None:
-        self.query_one(LoadPane).reload()
-        self.query_one(DealsPane).reload()
-        self.query_one(ApprovalPane).reload()
-        self.query_one(ActualsPane).reload()
-        self.query_one(StalePane).reload()
-        self.count_unread()
+        self.follow()
 
     def notify(
         self,

@@ -71,13 +71,28 @@ class TableView:
 OVERLOAD = 1.005
 """Load above this share is over capacity (the margin absorbs rounding of hours)."""
 
+OVERLOAD_STYLE = "bold reverse"
+"""How a screen shows an over-full mill-month besides its ``!``: reverse video reads in 16
+colours and in monochrome alike."""
+
+
+def overloaded(load: float | None) -> bool:
+    """Whether a load share (booked / available hours) is over capacity."""
+    return load is not None and load > OVERLOAD
+
+
+def cell_style(value: Any) -> str:
+    """The style a screen (the workstation, the CLI on a terminal) gives a cell holding
+    ``value``: :data:`OVERLOAD_STYLE` for an over-full mill-month, else none."""
+    return OVERLOAD_STYLE if isinstance(value, MillLoad) and overloaded(value.load) else ""
+
 
 def load_bar(load: float | None, width: int = 2) -> str:
     """A load share as a bar of ``width`` cells (eighths); over-full ends in ``!``, so
     the state reads without colour (16-colour terminals, screen readers)."""
     if load is None:
         return "—".ljust(width)
-    if load > OVERLOAD:
+    if overloaded(load):
         return "█" * (width - 1) + "!"
     full, part = divmod(round(min(load, 1.0) * width * 8), 8)
     return ("█" * full + (" ▏▎▍▌▋▊▉"[part] if part else "")).ljust(width)
@@ -118,7 +133,8 @@ def cell_text(value: Any, column: Column) -> str:
 
 
 def load_cell(cell: MillLoad) -> str:
-    """``"█▋  91%"`` — bar and percentage of one mill-month (7 characters)."""
+    """``"█▋  91%"`` — bar and percentage of one mill-month (7 characters); over-full
+    ``"█! 140%"``."""
     if cell.load is None:
         return _("no hrs").rjust(7)
     percent = f"{cell.load:.0%}" if cell.load < 10 else ">999%"

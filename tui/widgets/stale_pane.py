@@ -250,8 +250,7 @@ class StalePane(Vertical):
         if done.stale:
             said.append(_("re-plan {keys}").format(keys=", ".join(done.stale)))
         self.notify(" · ".join(said))
-        self.post_message(StoreChanged())
-        self.reload()
+        self.post_message(StoreChanged())  # the app reads this pane again, and the others when shown
 
     def _with_reason(self, prompt: str, act: Callable[[str, str], Disposal]) -> None:
         row = self._target()
