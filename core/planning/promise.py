@@ -23,6 +23,7 @@ from decimal import Decimal
 
 from millplan.core.domain.errors import InvalidInput, NotFound, StateError
 from millplan.core.domain.months import Month
+from millplan.core.domain.numbers import size
 from millplan.core.domain.portfolio import DealStatus, Position
 from millplan.core.planning.displacement import Displaced
 from millplan.core.planning.inputs import line_inputs, plant_with_mills
@@ -129,7 +130,7 @@ def promise_position(
     and as :func:`promise_deal` does for time and cancelling."""
     if min(od_mm, wall_mm, tonnes) <= 0 or wall_mm * 2 >= od_mm:
         raise InvalidInput(
-            f"a pipe {od_mm:g}×{wall_mm:g} mm of {tonnes:g} t cannot be made: sizes and tonnes must be positive, wall under half the OD"
+            f"a pipe {od_mm:g}x{wall_mm:g} mm of {tonnes:g} t cannot be made: sizes and tonnes must be positive, wall under half the OD"
         )
     wanted = requested or month or Month.current() + 1
     typed = Position(
@@ -153,7 +154,7 @@ def promise_position(
         metal_cost=metal_cost,
         requested_month=wanted,
     )
-    subject = f"{od_mm:g}×{wall_mm:g} {steel_grade} {standard}, {tonnes:g} t"
+    subject = f"{size(od_mm, wall_mm)} {steel_grade} {standard}, {tonnes:g} t"
     return _promise(store, subject, [typed], month, wanted, horizon, _limited(deadline, time_limit))
 
 

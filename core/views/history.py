@@ -14,12 +14,14 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from millplan.core.domain import glyphs
 from millplan.core.domain.assignment import AssignmentState
 from millplan.core.domain.audit import AuditEntry
 from millplan.core.domain.errors import InvalidInput, NotFound
 from millplan.core.domain.field_text import value_text
 from millplan.core.domain.i18n import _
 from millplan.core.domain.months import plant_clock
+from millplan.core.domain.numbers import plain
 from millplan.core.domain.portfolio import parse_position_ref
 from millplan.core.domain.states import state_label
 from millplan.core.views.tables import Column, TableView
@@ -45,7 +47,7 @@ class FieldChange:
     def __str__(self) -> str:
         if self.before is None:
             return f"{self.field}: {self.after}"
-        return f"{self.field}: {self.before} → {self.after if self.after is not None else '—'}"
+        return f"{self.field}: {self.before} {glyphs.ARROW} {self.after if self.after is not None else glyphs.NONE}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,7 +211,12 @@ def _text(field: str, value: Any, names: dict[str, dict], fields: dict[str, tupl
             return value
     unit = fields.get(field, ("", ""))[1]
     if field == "norms":
-        return "; ".join(f"{a:g}–{b:g} × {c:g}–{d:g}: {tph:g}" for a, b, c, d, tph in value) + f" {unit}"
+        return (
+            "; ".join(
+                f"{plain(a)}–{plain(b)}{glyphs.SIZE}{plain(c)}–{plain(d)}: {plain(tph)}" for a, b, c, d, tph in value
+            )
+            + f" {unit}"
+        )
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     if unit:

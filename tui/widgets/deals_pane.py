@@ -11,7 +11,8 @@ from textual.widgets import DataTable, Static
 
 from millplan.core.access.permissions import Action
 from millplan.core.domain.i18n import _
-from millplan.core.domain.numbers import grouped
+from millplan.core.domain.months import month_text
+from millplan.core.domain.numbers import grouped, size
 from millplan.core.planning import promise
 from millplan.core.planning.promise import Promise
 from millplan.core.views.deals import deals_view
@@ -98,8 +99,8 @@ class DealsPane(Vertical):
         )
         for p in summary.positions:
             lines.append(
-                f"  #{p.position_no} {p.pipe_type} {p.od_mm:g}×{p.wall_mm:g} {p.steel_grade} {p.standard} · "
-                f"{grouped(p.remaining_tonnes)} t · {p.requested_month}"
+                f"  #{p.position_no} {p.pipe_type} {size(p.od_mm, p.wall_mm)} {p.steel_grade} {p.standard} · "
+                f"{grouped(p.remaining_tonnes)} t · {month_text(p.requested_month)}"
             )
         if summary.unplaceable:
             lines.append(_("No mill can make: {refs}").format(refs=", ".join(summary.unplaceable)))
