@@ -25,6 +25,7 @@ from millplan.core.domain.i18n import _, ngettext
 from millplan.core.domain.months import Month, plant_clock
 from millplan.core.views.errors import error_document
 from millplan.core.views.tables import TableView, cell_text
+from millplan.core.workflow import plant_zone
 from millplan.solver import control
 from millplan.solver.control import Deadline
 from millplan.storage.store import Store, open_store
@@ -66,6 +67,7 @@ def store_of(ctx: typer.Context, *, create: bool = False) -> Store:
     obj = ctx.find_root().obj
     if "store" not in obj:  # one store per command, whatever asks for it first
         obj["store"] = open_store(obj["db"], create=create or not obj["named"])
+        plant_zone.apply(obj["store"])  # times shown, and the plant's date, in the plant's zone
     return obj["store"]
 
 

@@ -70,6 +70,7 @@ class Action(str, enum.Enum):
     CLOSE_MONTH = "close a month"
     DISPOSE_STALE = "extend, re-prioritise, cancel, close or restore a stale position"
     SET_STALE_LIMITS = "set the stale-deal ledger's limits"
+    SET_TIME_ZONE = "set the plant's time zone"
 
 
 RULES: dict[Action, dict[Role, Scope]] = {
@@ -97,6 +98,7 @@ RULES: dict[Action, dict[Role, Scope]] = {
     Action.CLOSE_MONTH: {Role.LINE_MANAGER: Scope.OWN_LINE, Role.PLANNER: Scope.ANY},
     Action.DISPOSE_STALE: {Role.LINE_MANAGER: Scope.OWN_LINE},
     Action.SET_STALE_LIMITS: {Role.LINE_MANAGER: Scope.ANY, Role.ADMIN: Scope.ANY},
+    Action.SET_TIME_ZONE: {Role.ADMIN: Scope.ANY},
 }
 """The one table of actions → roles (and how far each reaches); README "Roles" shows it."""
 

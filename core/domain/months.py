@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from millplan.core.domain.errors import InvalidInput
-from millplan.core.domain.i18n import language
+from millplan.core.domain.i18n import _, language
 
 _YYYY_MM = re.compile(r"([0-9]{4})-([0-9]{2})")
 
@@ -29,7 +29,7 @@ _today_set: date | None = None
 """The plant's date set for one command (``--today``), over ``MILLPLAN_TODAY``."""
 
 
-TIME_ZONE_KEY = "plant_time_zone"
+TIME_ZONE_KEY = "plant.time_zone"
 """The plant-wide setting (``repo.settings``) naming the plant's time zone."""
 
 _zone_set: str | None = None
@@ -46,7 +46,11 @@ def zone_of(name: str, source: str = TIMEZONE_ENV) -> ZoneInfo:
             raise ValueError
         return ZoneInfo(name.strip())
     except (ZoneInfoNotFoundError, ValueError):
-        raise InvalidInput(f"{source}={name!r} is not a time zone (e.g. Asia/Yekaterinburg)") from None
+        raise InvalidInput(
+            _("{source}={name!r} is not a time zone (e.g. Europe/Moscow, Asia/Yekaterinburg)").format(
+                source=source, name=name
+            )
+        ) from None
 
 
 def use_zone(name: str | None) -> None:
@@ -55,9 +59,7 @@ def use_zone(name: str | None) -> None:
 
     Raises :class:`~millplan.core.domain.errors.InvalidInput` for a name that is no zone."""
     global _zone_set  # noqa: PLW0603 - one plant per process, read by every thread
-    if name is not None:
-        zone_of(name, TIME_ZONE_KEY)
-    _zone_set = name
+    _zone_set = None if name is None else zone_of(name, TIME_ZONE_KEY).key
 
 
 def plant_zone_name() -> str | None:

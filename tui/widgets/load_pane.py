@@ -8,6 +8,7 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
 from millplan.core.domain.i18n import _
+from millplan.core.domain.months import date_text, month_text
 from millplan.core.domain.numbers import grouped
 from millplan.core.planning import load
 from millplan.core.planning.load import LoadReport
@@ -56,11 +57,11 @@ class LoadPane(Vertical):
         mill = next(m for m in self.report.mills if m.code == code)
         horizon = self.report.horizons[code]
         months = "  ".join(
-            f"{month}: {grouped(cell.booked_hours)}/{grouped(cell.available_hours)} h"
+            f"{month_text(month)}: {grouped(cell.booked_hours)}/{grouped(cell.available_hours)} h"
             for month in self.report.months
             if (cell := self.report.cells[code, month])
         )
-        until = horizon.until.isoformat() if horizon.until else _("beyond the calendar")
+        until = date_text(horizon.until) if horizon.until else _("beyond the calendar")
         text = _(
             "{code} · {name} · line {line}\nload horizon {until}: its {hours} h of accepted, unproduced work, started today\n{months}"
         ).format(
