@@ -37,9 +37,9 @@ def _preference() -> str | None:
 def ascii_mode() -> bool:
     """True when symbols are drawn in ASCII: ``MILLPLAN_GLYPHS``, else the ``glyphs``
     preference, when either says ``unicode`` or ``ascii``; else on ``TERM=linux``."""
-    choice = os.environ.get(GLYPHS_ENV) or _preference()
-    if choice in ("unicode", "ascii"):
-        return choice == "ascii"
+    for choice in (os.environ.get(GLYPHS_ENV), _preference()):
+        if choice in ("unicode", "ascii"):
+            return choice == "ascii"
     return os.environ.get("TERM") == "linux"
 
 
