@@ -68,6 +68,8 @@ ARROW = Glyph("→", "->")
 """From one value to the next (``before → after``)."""
 ELLIPSIS = Glyph("…", "...")
 """Text left out; between the ends of a span of months."""
+RANGE = Glyph("–", "-")
+"""Between the ends of a range of days or sizes (``1–3``)."""
 NONE = Glyph("—", "-")
 """No value, in an aligned column."""
 FULL = Glyph("█", "#")

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from millplan.core.domain import glyphs
 from millplan.core.domain.errors import InvalidInput
 from millplan.core.domain.i18n import _, language
 
@@ -254,6 +255,6 @@ def day_ranges(days: Iterable[date]) -> str:
                 runs[-1].append(n)
             else:
                 runs.append([n])
-        spans = ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}–{r[-1]}" for r in runs)
+        spans = ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}{glyphs.RANGE}{r[-1]}" for r in runs)
         parts.append(f"{spans} {month_abbreviation(month.month)} {month.year}")
     return "; ".join(parts)

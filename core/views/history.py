@@ -213,7 +213,8 @@ def _text(field: str, value: Any, names: dict[str, dict], fields: dict[str, tupl
     if field == "norms":
         return (
             "; ".join(
-                f"{plain(a)}–{plain(b)}{glyphs.SIZE}{plain(c)}–{plain(d)}: {plain(tph)}" for a, b, c, d, tph in value
+                f"{plain(a)}{glyphs.RANGE}{plain(b)}{glyphs.SIZE}{plain(c)}{glyphs.RANGE}{plain(d)}: {plain(tph)}"
+                for a, b, c, d, tph in value
             )
             + f" {unit}"
         )

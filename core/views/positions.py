@@ -95,7 +95,7 @@ def attributes_view(described: list[PositionAttributes]) -> TableView:
                 "position": a.position.ref,
                 "key_account": a.position.is_key_account,
                 "tonnes": a.position.remaining_tonnes,
-                "mill": best.mill.code if best else "—",
+                "mill": best.mill.code if best else str(glyphs.NONE),
                 "tph": best.tonnes_per_hour if best else None,
                 "margin": best.unit_margin if best else None,
                 "margin_hour": best.margin_per_hour if best else None,

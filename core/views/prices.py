@@ -27,7 +27,7 @@ def prices_view(assignment: Assignment) -> TableView:
         row.update({str(m): price.get((code, m)) for m in months})
         rows.append(row)
     title = _("Shadow prices of mill hours — {month} {line}, revision {revision}").format(
-        month=assignment.month, line=assignment.product_line, revision=assignment.revision
+        month=month_text(assignment.month), line=assignment.product_line, revision=assignment.revision
     )
     return TableView(title, columns, tuple(rows))
 
