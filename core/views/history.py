@@ -210,6 +210,7 @@ def _text(field: str, value: Any, names: dict[str, dict], fields: dict[str, tupl
         except ValueError:
             return value
     unit = fields.get(field, ("", ""))[1]
+    unit = _(unit) if unit else ""  # a unit is its own message (t → т); _("") would be the catalogue's header
     if field == "norms":
         return (
             "; ".join(

@@ -34,7 +34,7 @@ class Column:
 
     ``key`` names the value in each row dict (and in a JSON document listing the rows);
     ``label`` is the header text, already through ``_`` (views are built at the point they
-    are shown), ``unit`` is shown after it (``Tonnes, t``). Number format: ``numeric``
+    are shown), ``unit`` is shown after it (``Tonnes, t``; translated by :attr:`header`). Number format: ``numeric``
     columns are right-aligned with ``places`` decimals; ``money`` marks a sum of money
     (its unit says RUB or k RUB). ``wrap``: free text, the only kind that may wrap.
     ``width`` is the width hint in characters: by default :data:`TEXT_WIDTH` for free text
@@ -59,8 +59,10 @@ class Column:
 
     @property
     def header(self) -> str:
-        """The header as shown: ``label, unit``."""
-        return f"{self.label}, {self.unit}" if self.unit else self.label
+        """The header as shown: ``label, unit``, the unit in the user's language (``Тонны, т``):
+        a unit is its own message (``t``, ``h``, ``RUB``, ``k RUB``, ``t/h``, ``RUB/t``, ``RUB/h``,
+        ``t·mo``, ``mm``, ``%``), translated here whether or not the view passed it through ``_``."""
+        return f"{self.label}, {_(self.unit)}" if self.unit else self.label
 
 
 @dataclass(frozen=True)

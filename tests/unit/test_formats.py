@@ -4,12 +4,13 @@ so every value below is worked out by hand for both."""
 
 from __future__ import annotations
 
+import gettext
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
 
-from millplan.core.domain import glyphs, preferences
+from millplan.core.domain import glyphs, i18n, preferences
 from millplan.core.domain.assignment import MillLoad
 from millplan.core.domain.errors import InvalidInput
 from millplan.core.domain.field_text import value_text
@@ -165,3 +166,15 @@ def test_the_environment_and_the_preference_choose_over_the_terminal(monkeypatch
     assert str(glyphs.ARROW) == "->"
     monkeypatch.setenv(glyphs.GLYPHS_ENV, "auto")  # auto: the preference still decides
     assert str(glyphs.ARROW) == "->"
+
+
+def test_a_columns_unit_is_translated_when_shown_however_the_view_wrote_it(monkeypatch):
+    class Units(gettext.NullTranslations):
+        def gettext(self, message: str) -> str:
+            return {"t": "т", "k RUB": "тыс. руб."}.get(message, message)
+
+    monkeypatch.setattr(i18n, "_current", Units())
+    assert Column("tonnes", "Тонны", "t", numeric=True).header == "Тонны, т"
+    assert Column("tonnes", "Тонны", "т", numeric=True).header == "Тонны, т"  # already through _: kept
+    assert Column("margin", "МД", "k RUB", numeric=True).header == "МД, тыс. руб."
+    assert Column("customer", "Клиент").header == "Клиент"
