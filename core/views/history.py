@@ -20,7 +20,7 @@ from millplan.core.domain.audit import AuditEntry
 from millplan.core.domain.errors import InvalidInput, NotFound
 from millplan.core.domain.field_text import value_text
 from millplan.core.domain.i18n import _
-from millplan.core.domain.months import plant_clock
+from millplan.core.domain.months import Month, month_text, plant_clock
 from millplan.core.domain.numbers import plain
 from millplan.core.domain.portfolio import parse_position_ref
 from millplan.core.domain.states import state_label
@@ -187,7 +187,7 @@ def _fields() -> dict[str, tuple[str, str]]:
         "metal_cost": (_("metal cost"), "RUB/t"),
         "conversion_cost": (_("conversion cost"), "RUB/t"),
         "margin_at_stake": (_("margin at stake"), "RUB"),
-        "norms": (_("norms, OD × wall mm"), "t/h"),
+        "norms": (_("norms, OD x wall mm"), "t/h"),
     }
 
 
@@ -207,6 +207,11 @@ def _text(field: str, value: Any, names: dict[str, dict], fields: dict[str, tupl
     if field.endswith("_at") and isinstance(value, str):
         try:
             return value_text(datetime.fromisoformat(value))
+        except ValueError:
+            return value
+    if field.endswith("month") and isinstance(value, str):  # stored YYYY-MM, read as the language says months
+        try:
+            return month_text(Month.parse(value))
         except ValueError:
             return value
     unit = fields.get(field, ("", ""))[1]

@@ -178,3 +178,12 @@ def test_a_columns_unit_is_translated_when_shown_however_the_view_wrote_it(monke
     assert Column("tonnes", "Тонны", "т", numeric=True).header == "Тонны, т"  # already through _: kept
     assert Column("margin", "МД", "k RUB", numeric=True).header == "МД, тыс. руб."
     assert Column("customer", "Клиент").header == "Клиент"
+
+
+def test_the_history_reads_stored_months_and_sizes_as_people_write_them(russian):
+    from millplan.core.views.history import _text
+
+    assert _text("requested_month", "2027-01", {}, {}, "position") == "янв 2027"
+    assert (
+        _text("norms", [[500, 600, 8, 12.5, 40]], {}, {"norms": ("нормы", "t/h")}, "mill") == "500–600x8–12,5: 40 t/h"
+    )
