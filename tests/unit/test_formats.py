@@ -187,3 +187,17 @@ def test_the_history_reads_stored_months_and_sizes_as_people_write_them(russian)
     assert (
         _text("norms", [[500, 600, 8, 12.5, 40]], {}, {"norms": ("нормы", "t/h")}, "mill") == "500–600x8–12,5: 40 t/h"
     )
+
+
+def test_the_views_marks_are_drawn_in_ascii_on_the_linux_console(monkeypatch):
+    from millplan.core.domain.assignment import Assignment, AssignmentState, Exclusion
+    from millplan.core.views.assignment import exclusions_view
+
+    by_hand = Exclusion(7, "D1#1", 50.0, "manual", "excluded by hand", manual=True)
+    assignment = Assignment(
+        1, Month(2027, 1), "L", 1, AssignmentState.DRAFT, datetime(2026, 12, 1, tzinfo=UTC), "plm", None, None,
+        None, None, None, (), (by_hand,), {}, carried_over=frozenset({7}),
+    )  # fmt: skip
+    assert exclusions_view(assignment).rows[0]["position"] == "D1#1 ✋ ↻"
+    monkeypatch.setenv("TERM", "linux")
+    assert exclusions_view(assignment).rows[0]["position"] == "D1#1 ! ~"
