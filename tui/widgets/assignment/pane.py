@@ -17,7 +17,7 @@ from millplan.core.access.permissions import Action
 from millplan.core.domain.assignment import Assignment
 from millplan.core.domain.errors import NotFound
 from millplan.core.domain.i18n import _
-from millplan.core.domain.months import Month
+from millplan.core.domain.months import Month, month_text
 from millplan.core.domain.numbers import grouped
 from millplan.core.planning import run as planning
 from millplan.core.planning.options import PlanOptions
@@ -117,7 +117,7 @@ class AssignmentPane(MonthAndLine, Planning, Editing, Lifecycle, Vertical):
         hidden = lines_table.hidden_rows + excluded_table.hidden_rows
         if hidden:  # a big month: say so rather than let the tables look complete
             loads += "  " + _("({n} more rows: millplan assignment show -m {month} -l {line})").format(
-                n=grouped(hidden), month=a.month, line=a.product_line
+                n=grouped(hidden), month=month_text(a.month), line=a.product_line
             )
         summary.update(
             _("Key accounts {key} t · total {tonnes} t · marginal income {income} RUB\n{loads}").format(

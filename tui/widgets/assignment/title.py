@@ -32,7 +32,9 @@ class AssignmentTitle(Static):
             self.update(
                 head
                 + " · "
-                + _("planning {month} {line}… (the screen stays live)").format(month=planning[0], line=planning[1])
+                + _("planning {month} {line}… (the screen stays live)").format(
+                    month=month_text(planning[0]), line=planning[1]
+                )
             )
         elif a is None:
             self.update(head)
