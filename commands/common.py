@@ -20,6 +20,7 @@ from rich.table import Table
 from rich.text import Text
 
 from millplan.core.access import identity
+from millplan.core.domain import glyphs
 from millplan.core.domain.errors import ExitCode, Interrupted, InvalidInput, MillplanError
 from millplan.core.domain.i18n import _, ngettext
 from millplan.core.domain.months import Month, plant_clock
@@ -139,13 +140,14 @@ def render(view: TableView, limit: int | None = None, every: str | None = None) 
     )
     for column in view.columns:
         # only free text wraps (a number or a load bar split over two lines misleads), so
-        # only other columns keep their width hint as a floor; clipped text is cut there with …
+        # only other columns keep their width hint as a floor; clipped text is cut there with … (ASCII: cut)
         table.add_column(
             column.header,
             justify="right" if column.numeric else "left",
             no_wrap=not column.wrap,
             min_width=None if column.wrap or column.clip else column.width,
             max_width=column.width if column.clip else None,
+            overflow="crop" if glyphs.ascii_mode() else "ellipsis",  # no … where it may be drawn two cells wide
         )
     rows = view.rows if limit is None else view.rows[:limit]
     for row in rows:
