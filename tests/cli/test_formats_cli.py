@@ -35,7 +35,9 @@ def test_the_load_table_in_russian_has_its_months_and_numbers_as_russians_write_
     assert month_text(PLAN_MONTH) in shown and str(PLAN_MONTH) not in shown  # «янв 2027», not 2027-01
     lines = run(planned, "assignment", "show", "--month", str(PLAN_MONTH), "--line", "L").stdout
     assert "600,0" in lines  # D2#1's 600 t with a decimal comma
-    assert f"tonnes 1{NBSP}200 t" in lines and "1 200" not in lines  # thousands apart by a space that never breaks
+    assert (
+        f"1{NBSP}200" in lines and "1 200" not in lines
+    )  # 1 200 t in all: thousands apart by a space that never breaks
 
 
 def test_the_linux_console_gets_ascii_bars(planned, monkeypatch):
