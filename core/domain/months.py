@@ -63,12 +63,6 @@ def use_zone(name: str | None) -> None:
     _zone_set = None if name is None else zone_of(name, TIME_ZONE_KEY).key
 
 
-def plant_zone_name() -> str | None:
-    """The plant's time zone in force: ``MILLPLAN_TIMEZONE``, else the store's setting;
-    ``None``: the machine's local zone."""
-    return os.environ.get(TIMEZONE_ENV) or _zone_set
-
-
 def plant_time(now: datetime | None = None) -> datetime:
     """``now`` (default: this instant) at the plant: in the ``MILLPLAN_TIMEZONE`` zone (an
     IANA name such as ``Asia/Yekaterinburg``) if set, else in the store's plant-wide zone
