@@ -117,7 +117,7 @@ def optional_month(text: str | None) -> Month | None:
 
 def plant_time(at) -> str:  # noqa: ANN001 - an aware datetime or None
     """A time as the history shows it (plant time), ``—`` for none."""
-    return plant_clock(at) if at else "—"
+    return plant_clock(at) if at else str(glyphs.NONE)
 
 
 def emit(document: Any) -> None:
