@@ -18,8 +18,8 @@ from tests.plants import tiny_plant
 
 CREATORS = {"import mills", "import portfolio", "db restore", "demo"}
 """Commands that make a store (``demo`` keeps its own file and refuses ``--db``)."""
-NO_STORE = {"import fields"}
-"""Commands that never open one."""
+NO_STORE = {"import fields", "config lang", "config glyphs", "config show"}
+"""Commands that never open one (a person's own preferences live in a file of theirs)."""
 
 VALUES = {
     "month": "2027-01",
