@@ -29,6 +29,7 @@ from millplan.commands import (
     open_items,
     plan,
     reports,
+    settings,
     stale,
     users,
     workflow,
@@ -83,6 +84,7 @@ for name, group in (
     ("month", month.app),
     ("stale", stale.app),
     ("config", config.app),
+    ("settings", settings.app),
 ):
     app.add_typer(group, name=name)
 

@@ -25,7 +25,7 @@ from millplan.commands.common import (
 from millplan.core.domain.assignment import Assignment
 from millplan.core.domain.errors import InvalidInput
 from millplan.core.domain.i18n import _
-from millplan.core.domain.months import Month
+from millplan.core.domain.months import Month, month_text
 from millplan.core.domain.numbers import grouped
 from millplan.core.domain.states import state_label
 from millplan.core.planning import run as planning
@@ -46,7 +46,7 @@ def show_assignment(assignment: Assignment, limit: int | None = None) -> None:
     forecast and totals (at most ``limit`` rows a table)."""
     out.rule(
         _("{month} {line} — revision {revision}, {state}").format(
-            month=assignment.month,
+            month=month_text(assignment.month),
             line=assignment.product_line,
             revision=assignment.revision,
             state=state_label(assignment.state),

@@ -20,11 +20,13 @@ from rich.table import Table
 from rich.text import Text
 
 from millplan.core.access import identity
+from millplan.core.domain import glyphs
 from millplan.core.domain.errors import ExitCode, Interrupted, InvalidInput, MillplanError
 from millplan.core.domain.i18n import _, ngettext
 from millplan.core.domain.months import Month, plant_clock
 from millplan.core.views.errors import error_document
 from millplan.core.views.tables import TableView, cell_style, cell_text
+from millplan.core.workflow import plant_zone
 from millplan.solver import control
 from millplan.solver.control import Deadline
 from millplan.storage.store import Store, open_store
@@ -66,6 +68,7 @@ def store_of(ctx: typer.Context, *, create: bool = False) -> Store:
     obj = ctx.find_root().obj
     if "store" not in obj:  # one store per command, whatever asks for it first
         obj["store"] = open_store(obj["db"], create=create or not obj["named"])
+        plant_zone.apply(obj["store"])  # times shown, and the plant's date, in the plant's zone
     return obj["store"]
 
 
@@ -114,7 +117,7 @@ def optional_month(text: str | None) -> Month | None:
 
 def plant_time(at) -> str:  # noqa: ANN001 - an aware datetime or None
     """A time as the history shows it (plant time), ``—`` for none."""
-    return plant_clock(at) if at else "—"
+    return plant_clock(at) if at else str(glyphs.NONE)
 
 
 def emit(document: Any) -> None:
@@ -137,13 +140,14 @@ def render(view: TableView, limit: int | None = None, every: str | None = None) 
     )
     for column in view.columns:
         # only free text wraps (a number or a load bar split over two lines misleads), so
-        # only other columns keep their width hint as a floor; clipped text is cut there with …
+        # only other columns keep their width hint as a floor; clipped text is cut there with … (ASCII: cut)
         table.add_column(
             column.header,
             justify="right" if column.numeric else "left",
             no_wrap=not column.wrap,
             min_width=None if column.wrap or column.clip else column.width,
             max_width=column.width if column.clip else None,
+            overflow="crop" if glyphs.ascii_mode() else "ellipsis",  # no … where it may be drawn two cells wide
         )
     rows = view.rows if limit is None else view.rows[:limit]
     for row in rows:

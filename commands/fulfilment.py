@@ -9,6 +9,7 @@ import typer
 
 from millplan.commands.common import JsonOption, MonthOption, emit, err, handled, month_of, out, render, store_of
 from millplan.core.domain.i18n import _
+from millplan.core.domain.months import month_text
 from millplan.core.planning.fulfilment import month_fulfilment
 from millplan.core.views.actuals import (
     carry_over_view,
@@ -53,7 +54,8 @@ def actuals_command(
         ]
         write_workbook(xlsx, views)
         err.print(
-            _("plan against actual of {month} written to {file}").format(month=report.month, file=xlsx), soft_wrap=True
+            _("plan against actual of {month} written to {file}").format(month=month_text(report.month), file=xlsx),
+            soft_wrap=True,
         )
     if as_json:
         emit(fulfilment_document(report))
@@ -63,7 +65,7 @@ def actuals_command(
         return
     for said in report_notes(report):
         out.print(said)
-    out.print(_("Plan against actual of {month}").format(month=report.month), style="bold")
+    out.print(_("Plan against actual of {month}").format(month=month_text(report.month)), style="bold")
     out.print(headline(report))
     render(mills_view(report))
     if report.in_progress:

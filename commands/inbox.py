@@ -8,6 +8,7 @@ import typer
 from rich.text import Text
 
 from millplan.commands.common import JsonOption, emit, err, handled, login_of, out, plant_time, store_of
+from millplan.core.domain import glyphs
 from millplan.core.domain.i18n import _
 from millplan.core.mail.inbox import inbox, mark_read, unread_count
 from millplan.core.views.inbox import inbox_document, marked_document
@@ -40,7 +41,7 @@ def inbox_list(
         )
         return
     for n in found:
-        mark = "●" if n.read_at is None else " "
+        mark = str(glyphs.UNREAD) if n.read_at is None else " "
         out.print(
             Text.assemble(
                 (f"{mark} #{n.id}  {plant_time(n.at)}  ", "dim"),

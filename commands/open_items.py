@@ -25,6 +25,7 @@ from millplan.commands.common import (
 )
 from millplan.core.access.permissions import actor
 from millplan.core.domain.i18n import _
+from millplan.core.domain.months import month_text
 from millplan.core.domain.numbers import grouped
 from millplan.core.domain.states import state_label
 from millplan.core.domain.workflow import RequestState
@@ -67,7 +68,7 @@ def _raised(raised: request_raising.Raised, as_json: bool) -> None:
         _("request {id}: {what} ({month} {line}) — {margin} RUB at stake; waits for the product-line manager").format(
             id=raised.request.id,
             what=requests.describe(raised.request),
-            month=raised.request.month,
+            month=month_text(raised.request.month),
             line=raised.request.product_line,
             margin=grouped(raised.request.margin_at_stake),
         )
@@ -259,7 +260,7 @@ def conflict_later(
     else:
         out.print(
             _("conflict {id} resolved: {ref} moves to {month}").format(
-                id=agreed.id, ref=agreed.position_ref, month=agreed.agreed_month
+                id=agreed.id, ref=agreed.position_ref, month=month_text(agreed.agreed_month)
             )
         )
 

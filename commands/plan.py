@@ -10,7 +10,7 @@ import typer
 from millplan.commands.assignment import show_assignment
 from millplan.commands.common import JsonOption, MonthOption, emit, err, handled, login_of, month_of, solving, store_of
 from millplan.core.domain.i18n import _, ngettext
-from millplan.core.domain.months import Month
+from millplan.core.domain.months import Month, month_text
 from millplan.core.planning import run as planning
 from millplan.core.planning.options import DEFAULT_TIME_LIMIT, FIRST_PLAN_HORIZON, typed_changes
 from millplan.core.views.assignment import plan_document
@@ -157,7 +157,7 @@ def _progress(month: Month, doing: dict[str, Any], deadline: Deadline) -> str:
         )
     )
     return said.format(
-        month=month,
+        month=month_text(month),
         line=doing["line"],
         number=doing["number"],
         count=doing["count"],

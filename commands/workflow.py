@@ -20,6 +20,7 @@ from millplan.commands.common import (
     store_of,
 )
 from millplan.core.domain.i18n import _
+from millplan.core.domain.months import month_text
 from millplan.core.views.assignment import assignment_document
 from millplan.core.views.reviews import review_document, reviews_view
 from millplan.core.workflow import assignments, reviews
@@ -36,7 +37,7 @@ def submit(ctx: typer.Context, month: str = MonthOption, line: str = LineOption,
     else:
         out.print(
             _("{month} {line} revision {revision} submitted for review").format(
-                month=submitted.month, line=submitted.product_line, revision=submitted.revision
+                month=month_text(submitted.month), line=submitted.product_line, revision=submitted.revision
             )
         )
 
@@ -58,7 +59,10 @@ def approve(
     else:
         out.print(
             _("{month} {line} revision {revision} approved by {who}").format(
-                month=approved.month, line=approved.product_line, revision=approved.revision, who=approved.approved_by
+                month=month_text(approved.month),
+                line=approved.product_line,
+                revision=approved.revision,
+                who=approved.approved_by,
             )
         )
 
@@ -75,7 +79,7 @@ def review_agree(
     else:
         out.print(
             _("{month} {line} revision {revision}: agreed by {login}").format(
-                month=review.month, line=review.product_line, revision=review.revision, login=review.login
+                month=month_text(review.month), line=review.product_line, revision=review.revision, login=review.login
             )
         )
 

@@ -7,6 +7,7 @@ import typer
 from millplan.commands.common import err, handled, login_of, out, store_of
 from millplan.core.demo import build_demo, demo_built, demo_paths, remove_demo
 from millplan.core.domain.i18n import _
+from millplan.core.workflow import plant_zone
 from millplan.storage.store import Store, open_store
 
 
@@ -36,6 +37,7 @@ def demo(
     if reset:
         remove_demo(database)
     store = ctx.find_root().obj["store"] = open_store(f"sqlite:///{database}")  # who acts is asked of the demo's store
+    plant_zone.apply(store)
     if not demo_built(store):
         err.print(_("Building the demo plant in {folder} …").format(folder=database.parent))
         files = build_demo(store, folder, login=login_of(ctx))

@@ -33,6 +33,7 @@ from textual.worker import Worker, WorkerState
 
 from millplan.core.access.permissions import Action, Actor, actor, require
 from millplan.core.database import change_count
+from millplan.core.domain import glyphs
 from millplan.core.domain.errors import MillplanError
 from millplan.core.domain.i18n import _
 from millplan.core.domain.months import Month
@@ -449,7 +450,7 @@ class MillplanApp(App):
             self.query_one(f"#{shown}-pane").reload()
 
     def _show_badge(self) -> None:
-        badge = _("✉ {n} (i) · ").format(n=self.unread) if self.unread is not None else ""
+        badge = _("{mail} {n} (i) · ").format(mail=glyphs.MAIL, n=self.unread) if self.unread is not None else ""
         read_only = " " + _("(read-only: not a millplan user)") if self.actor.read_only else ""
         self.sub_title = f"{badge}{self.login}{read_only} · {self.store.url}"
 

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from millplan.core.access.permissions import Action, actor, require
+from millplan.core.domain import glyphs
 from millplan.core.domain.actuals import Actual, ActualRecord, ActualsWrite
 from millplan.core.domain.i18n import _, ngettext
 from millplan.core.domain.months import Month, plant_today
@@ -500,7 +501,8 @@ def _outcome(figures: dict[str, Any], counts: UpsertCounts) -> list[str]:
     changed = figures["produced_changed"]
     if changed:
         which = ", ".join(
-            f"{c['position']} ({grouped(c['before'], 1)} → {grouped(c['after'], 1)})" for c in changed[:SHOWN]
+            f"{c['position']} ({grouped(c['before'], 1)} {glyphs.ARROW} {grouped(c['after'], 1)})"
+            for c in changed[:SHOWN]
         )
         if len(changed) > SHOWN:
             which += " " + _("and {count} more").format(count=len(changed) - SHOWN)

@@ -11,6 +11,7 @@ from typing import Any
 import openpyxl
 from openpyxl.styles import Font
 
+from millplan.core.domain import glyphs
 from millplan.core.domain.field_text import value_text
 from millplan.core.domain.i18n import _, ngettext
 from millplan.core.domain.upserts import StoredChange, UpsertCounts
@@ -223,7 +224,9 @@ def report_notes(columns: list[ColumnUse], missing: list[MissingField], changes:
     for change in changes:
         groups[change.label, change.direction, change.object_type].append(change)
     for (label, direction, object_type), items in groups.items():
-        which = ", ".join(f"{c.object} ({_shown(c.before)} → {_shown(c.after)})" for c in items[:SHOWN_CHANGES])
+        which = ", ".join(
+            f"{c.object} ({_shown(c.before)} {glyphs.ARROW} {_shown(c.after)})" for c in items[:SHOWN_CHANGES]
+        )
         more = len(items) - SHOWN_CHANGES
         if more > 0:
             which += " " + _("and {count} more").format(count=more)

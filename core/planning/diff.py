@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from millplan.core.domain.assignment import Assignment, AssignmentState
 from millplan.core.domain.errors import InvalidInput, NotFound
 from millplan.core.domain.i18n import _
-from millplan.core.domain.months import Month
+from millplan.core.domain.months import Month, month_text
 from millplan.solver.prioritiser import MIN_TONNES
 from millplan.storage.store import Store
 
@@ -56,7 +56,7 @@ class PositionChange:
 
     @property
     def text(self) -> str:
-        return CHANGES[self.change].format(month=self.month_to)
+        return CHANGES[self.change].format(month=month_text(self.month_to) if self.month_to else "")
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from decimal import Decimal
 from millplan.core.domain.errors import InvalidInput, NotFound, StateError
 from millplan.core.domain.i18n import _
 from millplan.core.domain.months import Month
+from millplan.core.domain.numbers import plain, size
 from millplan.core.domain.portfolio import DealStatus, Position
 from millplan.core.planning.displacement import Displaced
 from millplan.core.planning.inputs import line_inputs, plant_with_mills
@@ -140,8 +141,8 @@ def promise_position(
     if min(od_mm, wall_mm, tonnes) <= 0 or wall_mm * 2 >= od_mm:
         raise InvalidInput(
             _(
-                "a pipe {od}×{wall} mm of {tonnes} t cannot be made: sizes and tonnes must be positive, wall under half the OD"
-            ).format(od=f"{od_mm:g}", wall=f"{wall_mm:g}", tonnes=f"{tonnes:g}")
+                "a pipe {size} mm of {tonnes} t cannot be made: sizes and tonnes must be positive, wall under half the OD"
+            ).format(size=size(od_mm, wall_mm), tonnes=plain(tonnes))
         )
     wanted = requested or month or Month.current() + 1
     typed = Position(
@@ -165,8 +166,8 @@ def promise_position(
         metal_cost=metal_cost,
         requested_month=wanted,
     )
-    subject = _("{od}×{wall} {grade} {standard}, {tonnes} t").format(
-        od=f"{od_mm:g}", wall=f"{wall_mm:g}", grade=steel_grade, standard=standard, tonnes=f"{tonnes:g}"
+    subject = _("{size} {grade} {standard}, {tonnes} t").format(
+        size=size(od_mm, wall_mm), grade=steel_grade, standard=standard, tonnes=plain(tonnes)
     )
     return _promise(store, subject, [typed], month, wanted, horizon, _limited(deadline, time_limit))
 

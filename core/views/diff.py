@@ -6,8 +6,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from millplan.core.domain import glyphs
 from millplan.core.domain.assignment import MillLoad
 from millplan.core.domain.i18n import _
+from millplan.core.domain.months import month_text
 from millplan.core.planning.diff import RevisionDiff
 from millplan.core.views.tables import Column, TableView, json_rows
 
@@ -25,7 +27,7 @@ def diff_view(diff: RevisionDiff) -> TableView:
     )
 
     def mills(by_mill: dict[str, float]) -> str:
-        return "+".join(sorted(by_mill)) or "—"
+        return "+".join(sorted(by_mill)) or str(glyphs.NONE)
 
     rows = tuple(
         {
@@ -35,12 +37,12 @@ def diff_view(diff: RevisionDiff) -> TableView:
             "tonnes_from": c.tonnes_from,
             "tonnes_to": c.tonnes_to,
             "tonnes_made": c.tonnes_made,
-            "mills": f"{mills(c.mills_from)} → {mills(c.mills_to)}",
+            "mills": f"{mills(c.mills_from)} {glyphs.ARROW} {mills(c.mills_to)}",
         }
         for c in diff.positions
     )
     title = _("{month} {line}: revision {a} → {b}").format(
-        month=diff.month, line=diff.product_line, a=diff.revision_from, b=diff.revision_to
+        month=month_text(diff.month), line=diff.product_line, a=diff.revision_from, b=diff.revision_to
     )
     return TableView(title, columns, rows)
 

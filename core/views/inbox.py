@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from millplan.core.domain import glyphs
 from millplan.core.domain.i18n import _
 from millplan.core.domain.months import plant_clock
 from millplan.core.domain.notices import Notification
@@ -11,7 +12,7 @@ from millplan.core.views.tables import Column, TableView
 
 
 def inbox_view(found: list[Notification]) -> TableView:
-    """Notifications, newest first: ● while unread, when (plant time, as the history),
+    """Notifications, newest first: ● (:data:`~millplan.core.domain.glyphs.UNREAD`) while unread, when (plant time, as the history),
     subject, what it is about."""
     columns = (
         Column("unread", " "),
@@ -23,7 +24,7 @@ def inbox_view(found: list[Notification]) -> TableView:
         {
             "key": str(n.id),
             "id": n.id,
-            "unread": "●" if n.read_at is None else "",
+            "unread": str(glyphs.UNREAD) if n.read_at is None else "",
             "at": plant_clock(n.at),
             "subject": n.subject,
             "about": n.object_key,
