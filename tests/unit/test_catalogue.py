@@ -74,5 +74,14 @@ def test_the_catalogue_holds_no_stale_entries(catalogue, messages):
 def test_russian_counts_take_three_forms(russian):
     from millplan.core.domain.i18n import ngettext
 
-    forms = {n: ngettext("{count} position", "{count} positions", n).format(count=n) for n in (1, 3, 5, 21)}
-    assert forms == {1: "1 позиция", 3: "3 позиции", 5: "5 позиций", 21: "21 позиция"}
+    forms = {
+        n: ngettext("displaces {count} position", "displaces {count} positions", n).format(count=n)
+        for n in (1, 3, 5, 11, 21)
+    }
+    assert forms == {
+        1: "вытесняет 1 позицию",
+        3: "вытесняет 3 позиции",
+        5: "вытесняет 5 позиций",
+        11: "вытесняет 11 позиций",
+        21: "вытесняет 21 позицию",
+    }
