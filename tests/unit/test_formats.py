@@ -185,7 +185,7 @@ def test_the_history_reads_stored_months_and_sizes_as_people_write_them(russian)
 
     assert _text("requested_month", "2027-01", {}, {}, "position") == "янв 2027"
     assert (
-        _text("norms", [[500, 600, 8, 12.5, 40]], {}, {"norms": ("нормы", "t/h")}, "mill") == "500–600x8–12,5: 40 t/h"
+        _text("norms", [[500, 600, 8, 12.5, 40]], {}, {"norms": ("нормы", "t/h")}, "mill") == "500–600x8–12,5: 40 т/ч"
     )
 
 
