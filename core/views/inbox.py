@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from millplan.core.domain.i18n import _
-from millplan.core.domain.months import plant_clock
 from millplan.core.domain.notices import Notification
 from millplan.core.views.tables import Column, TableView
 
@@ -24,7 +23,7 @@ def inbox_view(found: list[Notification]) -> TableView:
             "key": str(n.id),
             "id": n.id,
             "unread": "●" if n.read_at is None else "",
-            "at": plant_clock(n.at),
+            "at": n.at,
             "subject": n.subject,
             "about": n.object_key,
             "object_key": n.object_key,

@@ -4,7 +4,7 @@ cell text. Each table's columns and rows live in the module of its subject
 
 The CLI renders a :class:`TableView` with Rich, the workstation with a DataTable, and an
 Excel export can write it with its headers and number formats — one definition behind all.
-Row values stay typed (float, Decimal, Month, date); :func:`cell_text` formats them.
+Row values stay typed (float, Decimal, Month, date, datetime); :func:`cell_text` formats them.
 JSON documents write money with :func:`money` (said once, in the domain's numbers).
 """
 
@@ -17,6 +17,7 @@ from typing import Any
 
 from millplan.core.domain.assignment import MillLoad
 from millplan.core.domain.i18n import _
+from millplan.core.domain.months import plant_clock
 from millplan.core.domain.numbers import grouped, money
 
 TEXT_WIDTH = 22
@@ -61,11 +62,14 @@ class Column:
 
 @dataclass(frozen=True)
 class TableView:
-    """A titled table: columns and rows (dicts keyed by column key; ``key`` identifies a row)."""
+    """A titled table: columns and rows (dicts keyed by column key; ``key`` identifies a row).
+    ``context``: what the table is about beyond its title (a revision and its state), under
+    the title of its Excel sheet."""
 
     title: str
     columns: tuple[Column, ...]
     rows: tuple[dict[str, Any], ...]
+    context: str = ""
 
 
 OVERLOAD = 1.005
@@ -114,6 +118,8 @@ def cell_text(value: Any, column: Column) -> str:
         return grouped(value, column.places)
     if isinstance(value, MillLoad):
         return load_cell(value)
+    if isinstance(value, datetime):
+        return plant_clock(value)
     return str(value)
 
 
