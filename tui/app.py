@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from functools import partial
+from pathlib import Path
 from typing import TypeVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
@@ -29,6 +30,7 @@ from millplan.core.domain.months import Month
 from millplan.core.mail.inbox import unread_count
 from millplan.core.views import approval
 from millplan.storage.store import Store
+from millplan.tui import export
 from millplan.tui.messages import InboxCounted, StoreChanged
 from millplan.tui.screens.records import HistoryScreen, InboxScreen
 from millplan.tui.widgets.actuals.pane import ActualsPane
@@ -118,6 +120,7 @@ class MillplanApp(App):
         Binding("i", "inbox", _("Inbox"), show=False, id="app.inbox"),  # the header's badge names it
         Binding("h", "history", _("History"), id="app.history"),
         Binding("ctrl+r", "reload", _("Reload"), show=False, id="app.reload"),
+        Binding("ctrl+e", "export", _("Excel"), show=False, id="app.export"),  # in every pane and screen
         Binding("q", "quit", _("Quit"), id="app.quit"),
     ]
 
@@ -132,6 +135,7 @@ class MillplanApp(App):
         opened_month, self.opening_line = approval.opening(store, login, self.product_lines)
         self.plan_month = month or opened_month
         self.unread: int | None = None
+        self.export_folder: Path | None = None  # where Excel exports go; None: the user's downloads folder
         self._show_badge()
 
     def compose(self) -> ComposeResult:
@@ -218,6 +222,12 @@ class MillplanApp(App):
             (_("Inbox"), _("Your notifications; mark them read (i)"), None, self.action_inbox),
             (_("History"), _("The audit history of the highlighted object (h)"), None, self.action_history),
             (_("Reload"), _("Read everything again from the store (Ctrl+R)"), None, self.action_reload),
+            (
+                _("Export to Excel"),
+                _("Write the tables shown, every row, to an .xlsx file in your downloads (Ctrl+E)"),
+                None,
+                self.action_export,
+            ),
         ):
             yield SystemCommand(title, help_text, partial(self._command, pane, action))
 
@@ -251,6 +261,31 @@ class MillplanApp(App):
         for pane in ("#load-pane", "#deals-pane", "#assignment-pane", "#approval-pane", "#actuals-pane", "#stale-pane"):
             self.query_one(pane).reload()
         self.count_unread()
+
+    def action_export(self) -> None:
+        """The tables of the pane or screen shown to Excel (:func:`millplan.tui.export.export`)."""
+        try:
+            written = export.export(self, self.export_folder)
+        except OSError as exc:
+            self.notify(str(exc), title=_("Export to Excel"), severity="error", timeout=15)
+            return
+        if written is None:
+            self.notify(_("No table shown to export."), severity="warning")
+        elif isinstance(written, Path):  # a terminal: written now (the browser's download says so itself)
+            self._saved(written)
+
+    @on(events.DeliveryComplete)
+    def _delivered(self, event: events.DeliveryComplete) -> None:
+        if event.name == export.DELIVERY:
+            self._saved(event.path or _("your browser's downloads"))
+
+    def _saved(self, file: Path | str) -> None:
+        self.notify(_("Excel file saved: {file}").format(file=file), title=_("Export to Excel"), timeout=10)
+
+    @on(events.DeliveryFailed)
+    def _not_delivered(self, event: events.DeliveryFailed) -> None:
+        if event.name == export.DELIVERY:
+            self.notify(str(event.exception), title=_("Export to Excel"), severity="error", timeout=15)
 
     def on_mount(self) -> None:
         self.count_unread()

@@ -2,8 +2,8 @@
 an .xlsx workbook, from the same column specification the workstation and the CLI render
 (XlsxWriter; openpyxl stays the reader).
 
-Each sheet: a title row (the table's title), a context row (what the book is about — month,
-product line, revision, state — and the table's own context), then the header (the column
+Each sheet: a title row (the table's title), a context row (what the table is about — month,
+product line, revision, state), then the header (the column
 headers in the user's language, units in them), bold, frozen, filtered and repeated on every
 printed page. Numbers stay numbers (the column's decimals, thousands grouped; roubles with
 ``₽``; a share in % as a percentage), dates are dates (``dd.mm.yyyy``, times at the plant's
@@ -63,7 +63,7 @@ def number_format(column: Column) -> str:
 def write_workbook(target: Path | BinaryIO, views: Sequence[TableView], context: str = "") -> None:
     """Write ``views`` to ``target`` (an .xlsx path or a binary file), one sheet each, named
     by its title (cut to 31 characters, made unique); ``context`` heads every sheet under its
-    title (e.g. ``2027-01 · ТБД``). Raises :class:`InvalidInput` naming the file when it
+    title (e.g. ``2027-01 · ТБД``) unless the table says its own. Raises :class:`InvalidInput` naming the file when it
     cannot be written (a folder that does not exist, a file open in Excel)."""
     book = xlsxwriter.Workbook(target if not isinstance(target, Path) else str(target), {"remove_timezone": True})
     styles = _Styles(book)
@@ -107,7 +107,7 @@ class _Styles:
 def _write_sheet(sheet: Any, view: TableView, context: str, styles: _Styles) -> None:
     """One table on ``sheet``: title, context, header, rows; frozen, filtered, print set up."""
     sheet.write_string(0, 0, view.title, styles.title)
-    said = " · ".join(part for part in (context, view.context) if part)
+    said = view.context or context  # the table's own is the more precise (a revision's line, month and state)
     head = 2 if said else 1
     if said:
         sheet.write_string(1, 0, said, styles.context)
