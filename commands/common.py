@@ -82,6 +82,9 @@ def _with_book(command: Callable, file: Path, *args: Any, **kwargs: Any) -> Any:
     Raises :class:`InvalidInput` with ``--json`` (nothing is shown as a table then) and when
     ``file`` cannot be written."""
     global _book
+    ctx = kwargs.get("ctx")
+    if ctx is not None and ctx.invoked_subcommand:  # a group's own listing (``stale``) is not run
+        return command(*args, **kwargs)
     if kwargs.get("as_json"):
         raise InvalidInput(_("--xlsx writes the tables a command shows: leave out --json"))
     _book = []

@@ -44,7 +44,7 @@ def shown(app: App) -> tuple[Widget, list[TableView]]:
 
 
 def export(app: App, folder: Path | None = None) -> Path | str | None:
-    """Write the tables shown (:func:`shown`) as ``millplan-<where>-<YYYYMMDD-HHMM>.xlsx``,
+    """Write the tables shown (:func:`shown`) as ``millplan-<where>-<YYYYMMDD-HHMMSS>.xlsx``,
     each sheet headed by the month and product line of the pane when it has them: in a
     terminal into ``folder`` (``None``: the user's downloads folder), returning its path;
     under textual-serve handed to the browser, returning its name (Textual posts
@@ -55,7 +55,7 @@ def export(app: App, folder: Path | None = None) -> Path | str | None:
         return None
     context = " · ".join(str(part) for part in (getattr(place, "month", None), getattr(place, "line", None)) if part)
     where = (place.id or type(place).__name__).removesuffix("-pane").lower()
-    name = f"millplan-{where}-{plant_time():%Y%m%d-%H%M}.xlsx"
+    name = f"millplan-{where}-{plant_time():%Y%m%d-%H%M%S}.xlsx"
     data = workbook_bytes(views, context)
     if app.is_web:
         app.deliver_binary(io.BytesIO(data), save_filename=name, mime_type=XLSX, name=DELIVERY)

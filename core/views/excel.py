@@ -48,14 +48,14 @@ PERCENT = "0%"
 _NOT_IN_SHEET_NAMES = re.compile(r"[\[\]:*?/\\]")
 
 _ROUBLE_UNITS = {"RUB", "руб.", "RUB/h", "руб./ч"}
-"""Units of money in whole roubles (not thousands), whose cells carry the ``₽`` sign."""
+"""Units of money in whole roubles (not thousands), in English and Russian, whose cells carry the ``₽`` sign."""
 
 
 def number_format(column: Column) -> str:
     """Excel's number format of a ``numeric`` column: thousands grouped, ``places``
     decimals (``#,##0.0`` — Russian Excel shows ``1 234,5``), ``₽`` after roubles."""
     code = "#,##0" + ("." + "0" * column.places if column.places else "")
-    if column.money and (column.unit in _ROUBLE_UNITS or column.unit in {_(u) for u in _ROUBLE_UNITS}):
+    if column.money and column.unit in _ROUBLE_UNITS:
         code += ' "₽"'
     return code
 
@@ -135,7 +135,7 @@ def _write_cell(sheet: Any, row: int, col: int, value: Any, column: Column, styl
             sheet.write_string(row, col, cell_text(value, column).strip())
         else:
             sheet.write_number(row, col, value.load, styles.percent)
-    elif isinstance(value, (int, float, Decimal)) and not isinstance(value, bool) and column.numeric:
+    elif isinstance(value, (int, float, Decimal)) and column.numeric:
         sheet.write_number(row, col, float(value), styles.number(column))
     elif isinstance(value, datetime):  # stored UTC; people read the plant's clock
         sheet.write_datetime(row, col, plant_time(value).replace(tzinfo=None) if value.tzinfo else value, styles.time)
