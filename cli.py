@@ -21,6 +21,7 @@ from millplan.commands import (
     config,
     database,
     deals,
+    export,
     fulfilment,
     imports,
     inbox,
@@ -70,6 +71,7 @@ for name, command in (
     app.command(name)(command)
 for name, group in (
     ("import", imports.app),
+    ("export", export.app),
     ("deal", deals.app),
     ("assignment", assignment.app),
     ("users", users.app),

@@ -4,6 +4,7 @@ positions, exclusions)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import typer
@@ -13,6 +14,7 @@ from millplan.commands.common import (
     LineOption,
     MonthOption,
     PositionArgument,
+    XlsxOption,
     emit,
     err,
     handled,
@@ -72,7 +74,11 @@ def show_assignment(assignment: Assignment, limit: int | None = None) -> None:
 @app.command("show")
 @handled
 def assignment_show(
-    ctx: typer.Context, month: str = MonthOption, line: str = LineOption, as_json: bool = JsonOption
+    ctx: typer.Context,
+    month: str = MonthOption,
+    line: str = LineOption,
+    xlsx: Path | None = XlsxOption,
+    as_json: bool = JsonOption,
 ) -> None:
     """Show the latest revision of a month's assignment for a product line."""
     found = planning.latest(store_of(ctx), month_of(month), line)

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
 
 from millplan.commands.common import (
@@ -12,6 +14,7 @@ from millplan.commands.common import (
     MonthOption,
     PositionArgument,
     WhyOption,
+    XlsxOption,
     emit,
     err,
     handled,
@@ -141,6 +144,7 @@ def request_list(
     ctx: typer.Context,
     mine: bool = typer.Option(False, "--mine", help="Only yours (a product-line manager: those on your lines)."),
     open_only: bool = typer.Option(False, "--open", help="Only those waiting for an answer."),
+    xlsx: Path | None = XlsxOption,
     as_json: bool = JsonOption,
 ) -> None:
     """Requests, newest first."""
@@ -209,6 +213,7 @@ def conflict_list(
     line: str | None = typer.Option(None, "--line", "-l", help="Only this product line."),
     open_only: bool = typer.Option(False, "--open", help="Only unresolved ones (open, escalated)."),
     mine: bool = typer.Option(False, "--mine", help="Only those on your deals (a sales manager)."),
+    xlsx: Path | None = XlsxOption,
     as_json: bool = JsonOption,
 ) -> None:
     """Conflicts: key-account positions left short of their requested month."""
@@ -283,6 +288,7 @@ def conflict_escalate(
 def escalation_list(
     ctx: typer.Context,
     open_only: bool = typer.Option(False, "--open", help="Only those waiting for the director."),
+    xlsx: Path | None = XlsxOption,
     as_json: bool = JsonOption,
 ) -> None:
     """Escalations, oldest first."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
 
 from millplan.commands.common import (
@@ -10,6 +12,7 @@ from millplan.commands.common import (
     LineOption,
     MonthOption,
     PositionArgument,
+    XlsxOption,
     emit,
     err,
     handled,
@@ -125,7 +128,11 @@ def review_answer(
 @review_app.command("list")
 @handled
 def review_list(
-    ctx: typer.Context, month: str = MonthOption, line: str = LineOption, as_json: bool = JsonOption
+    ctx: typer.Context,
+    month: str = MonthOption,
+    line: str = LineOption,
+    xlsx: Path | None = XlsxOption,
+    as_json: bool = JsonOption,
 ) -> None:
     """Verdicts on the latest revision of a month's assignment."""
     found = reviews.reviews(store_of(ctx), month_of(month), line)

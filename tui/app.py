@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from functools import partial
+from pathlib import Path
 from typing import TypeVar
 
 from textual import events, on, work
@@ -40,6 +41,7 @@ from millplan.core.domain.months import Month
 from millplan.core.mail.inbox import unread_count
 from millplan.core.views import approval
 from millplan.storage.store import Store
+from millplan.tui import export
 from millplan.tui.keys import BilingualCommands, key_rows, use_layout_twins
 from millplan.tui.messages import StoreChanged, StoreMoved
 from millplan.tui.screens.dialogs import ConfirmScreen
@@ -163,6 +165,7 @@ class MillplanApp(App):
         Binding("i", "inbox", _("Inbox"), show=False, id="app.inbox"),  # the header's badge names it
         Binding("h", "history", _("History"), id="app.history"),
         Binding("ctrl+r", "reload", _("Reload"), show=False, id="app.reload"),
+        Binding("ctrl+e", "export", _("Excel"), show=False, id="app.export"),  # in every pane and screen
         Binding("q", "quit", _("Quit"), id="app.quit"),
         # Textual's own Ctrl+P, so that the footer names it in the user's language
         Binding("ctrl+p", "command_palette", _("Palette"), show=False, priority=True, id="app.palette"),
@@ -190,6 +193,7 @@ class MillplanApp(App):
         self._looks = self._answered = 0  # tickets of the looks at the counter asked for, answered
         self._behind: set[str] = set()  # panes not read again since the store moved
         self._unreachable = False  # the last look failed (said once, not every poll)
+        self.export_folder: Path | None = None  # where Excel exports go; None: the user's downloads folder
         self._show_badge()
 
     def compose(self) -> ComposeResult:
@@ -332,6 +336,12 @@ class MillplanApp(App):
             (_("History"), _("The audit history of the highlighted object (h)"), None, self.action_history),
             (_("Reload"), _("Read everything again from the store (Ctrl+R)"), None, self.action_reload),
             (_("Keys"), _("The keys of the pane shown, in both keyboard layouts (F1)"), None, self.action_keys),
+            (
+                _("Export to Excel"),
+                _("Write the tables shown, every row, to an .xlsx file in your downloads (Ctrl+E)"),
+                None,
+                self.action_export,
+            ),
         ]
 
     def action_command_palette(self) -> None:
@@ -448,6 +458,31 @@ class MillplanApp(App):
         if shown in self._behind and len(self.screen_stack) == 1:
             self._behind.discard(shown)
             self.query_one(f"#{shown}-pane").reload()
+
+    def action_export(self) -> None:
+        """The tables of the pane or screen shown to Excel (:func:`millplan.tui.export.export`)."""
+        try:
+            written = export.export(self, self.export_folder)
+        except OSError as exc:
+            self.notify(str(exc), title=_("Export to Excel"), severity="error", timeout=15)
+            return
+        if written is None:
+            self.notify(_("No table shown to export."), severity="warning")
+        elif isinstance(written, Path):  # a terminal: written now (the browser's download says so itself)
+            self._saved(written)
+
+    @on(events.DeliveryComplete)
+    def _delivered(self, event: events.DeliveryComplete) -> None:
+        if event.name == export.DELIVERY:
+            self._saved(event.path or _("your browser's downloads"))
+
+    def _saved(self, file: Path | str) -> None:
+        self.notify(_("Excel file saved: {file}").format(file=file), title=_("Export to Excel"), timeout=10)
+
+    @on(events.DeliveryFailed)
+    def _not_delivered(self, event: events.DeliveryFailed) -> None:
+        if event.name == export.DELIVERY:
+            self.notify(str(event.exception), title=_("Export to Excel"), severity="error", timeout=15)
 
     def _show_badge(self) -> None:
         badge = _("{mail} {n} (i) · ").format(mail=glyphs.MAIL, n=self.unread) if self.unread is not None else ""

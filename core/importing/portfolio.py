@@ -53,6 +53,12 @@ _STATUS_WORDS = {
 _STATUS = {word: status for status, words in _STATUS_WORDS.items() for word in words}
 
 
+def status_word(status: DealStatus) -> str:
+    """How a portfolio file writes ``status`` (``Акцептована``): the first word
+    :func:`deal_status` reads for it."""
+    return _STATUS_WORDS[status][0].capitalize()
+
+
 def deal_status(value: Any) -> DealStatus | None:
     """A deal status as the file writes it (``Акцептована``, ``На акцепте``, …)."""
     label = cells.text(value)

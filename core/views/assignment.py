@@ -13,8 +13,19 @@ from typing import Any
 from millplan.core.domain import glyphs
 from millplan.core.domain.assignment import Assignment, Exclusion
 from millplan.core.domain.i18n import _
+from millplan.core.domain.states import state_label
 from millplan.core.planning.run import PlanOutcome
 from millplan.core.views.tables import Column, TableView, money
+
+
+def revision_context(assignment: Assignment) -> str:
+    """What a table of the revision is about: ``ТБД · 2027-01 · revision 3 · draft``."""
+    return _("{line} · {month} · revision {revision} · {state}").format(
+        line=assignment.product_line,
+        month=assignment.month,
+        revision=assignment.revision,
+        state=state_label(assignment.state),
+    )
 
 
 def lines_view(assignment: Assignment) -> TableView:
@@ -47,7 +58,7 @@ def lines_view(assignment: Assignment) -> TableView:
         }
         for line in sorted(assignment.lines, key=lambda l: (l.mill_code, not l.is_key_account, l.position_ref))
     )
-    return TableView(_("Lines"), columns, rows)
+    return TableView(_("Lines"), columns, rows, revision_context(assignment))
 
 
 def short_reason(exclusion: Exclusion) -> str:
@@ -101,7 +112,7 @@ def exclusions_view(assignment: Assignment, whole_reasons: bool = False) -> Tabl
         }
         for e in assignment.exclusions
     )
-    return TableView(_("Excluded"), columns, rows)
+    return TableView(_("Excluded"), columns, rows, revision_context(assignment))
 
 
 def mill_loads_view(assignment: Assignment) -> TableView:
@@ -122,7 +133,7 @@ def mill_loads_view(assignment: Assignment) -> TableView:
         }
         for load in assignment.mill_loads
     )
-    return TableView(_("Mill load"), columns, rows)
+    return TableView(_("Mill load"), columns, rows, revision_context(assignment))
 
 
 def assignment_document(assignment: Assignment) -> dict[str, Any]:

@@ -357,7 +357,7 @@ def history_view(rows: list[HistoryRow]) -> TableView:
     rows = tuple(
         {
             "key": str(n),
-            "at": r.when,
+            "at": r.entry.at,
             "login": r.who,
             "action": action_word(r.entry.action),
             "object": r.entry.object_key,

@@ -6,7 +6,6 @@ from typing import Any
 
 from millplan.core.domain import glyphs
 from millplan.core.domain.i18n import _
-from millplan.core.domain.months import plant_clock
 from millplan.core.domain.notices import Notification
 from millplan.core.views.tables import Column, TableView
 
@@ -25,7 +24,7 @@ def inbox_view(found: list[Notification]) -> TableView:
             "key": str(n.id),
             "id": n.id,
             "unread": str(glyphs.UNREAD) if n.read_at is None else "",
-            "at": plant_clock(n.at),
+            "at": n.at,
             "subject": n.subject,
             "about": n.object_key,
             "object_key": n.object_key,

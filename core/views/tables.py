@@ -67,11 +67,14 @@ class Column:
 
 @dataclass(frozen=True)
 class TableView:
-    """A titled table: columns and rows (dicts keyed by column key; ``key`` identifies a row)."""
+    """A titled table: columns and rows (dicts keyed by column key; ``key`` identifies a row).
+    ``context``: what the table is about beyond its title (a revision and its state), under
+    the title of its Excel sheet."""
 
     title: str
     columns: tuple[Column, ...]
     rows: tuple[dict[str, Any], ...]
+    context: str = ""
 
 
 OVERLOAD = 1.005
@@ -143,6 +146,8 @@ def cell_text(value: Any, column: Column) -> str:
         return date_text(value)
     if isinstance(value, MillLoad):
         return load_cell(value)
+    if isinstance(value, datetime):
+        return plant_clock(value)
     return str(value)
 
 

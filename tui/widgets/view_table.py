@@ -20,19 +20,22 @@ CLIP_FLOOR = 6
 
 
 class ViewTable(DataTable):
-    """Row-cursor table filled from a TableView; ``selected`` is the highlighted row's dict."""
+    """Row-cursor table filled from a TableView; ``selected`` is the highlighted row's dict,
+    ``view`` the table shown, every row (``None`` when blank), for an export."""
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
         self._rows: dict[str, dict[str, Any]] = {}
         self._columns: tuple = ()
         self.hidden_rows = 0
+        self.view: TableView | None = None
 
     def show(self, view: TableView) -> None:
         """Replace the content with ``view``, keeping the cursor on the same row key. When
         the rows are the same rows as shown (keys, order, columns), only the cells that
         changed are updated in place: the cursor and the scroll stay where they were."""
         previous = self.selected_key
+        self.view = view
         rows = view.rows[:ROW_CAP]
         widths = self._widths(view, rows)
         self.hidden_rows = len(view.rows) - len(rows)
@@ -86,7 +89,7 @@ class ViewTable(DataTable):
     def blank(self) -> None:
         """Show nothing: no columns, no rows (a view that does not apply)."""
         self.clear(columns=True)
-        self._rows, self._columns, self.hidden_rows = {}, (), 0
+        self._rows, self._columns, self.hidden_rows, self.view = {}, (), 0, None
 
     @property
     def selected_key(self) -> str | None:
