@@ -77,7 +77,8 @@ def test_headers_in_russian(db, tmp_path, russian):
     lines = book[_("Lines")]
     assert lines["A1"].value == _("Lines")
     assert [c.value for c in lines[3]][:2] == [_("Mill"), _("Position")]
-    assert lines.cell(3, 4).value == "{label}, {unit}".format(label=_("Tonnes"), unit="t")
+    assert lines.cell(3, 4).value == "{label}, {unit}".format(label=_("Tonnes"), unit=_("t"))
+    assert _("t") == "т" and lines.cell(3, 4).value != "Tonnes, t"  # the catalogue speaks Russian here
 
 
 def test_roubles_carry_their_sign():
