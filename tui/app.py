@@ -37,6 +37,7 @@ from millplan.tui.widgets.assignment.pane import AssignmentPane
 from millplan.tui.widgets.deals_pane import DealsPane
 from millplan.tui.widgets.load_pane import LoadPane
 from millplan.tui.widgets.stale_pane import StalePane
+from millplan.tui.widgets.table_filter import TableFilter
 from millplan.tui.widgets.view_table import ViewTable
 
 T = TypeVar("T")
@@ -132,6 +133,7 @@ class MillplanApp(App):
         opened_month, self.opening_line = approval.opening(store, login, self.product_lines)
         self.plan_month = month or opened_month
         self.unread: int | None = None
+        self.read_panes: set[str] = set()  # panes read since the start: each reads when first shown
         self._show_badge()
 
     def compose(self) -> ComposeResult:
@@ -149,6 +151,7 @@ class MillplanApp(App):
                 yield ActualsPane(Month.current(), self.product_lines, line=self.opening_line, id="actuals-pane")
             with TabPane(_("6 Stale"), id="stale"):
                 yield StalePane(id="stale-pane")
+        yield TableFilter(id="table-filter")
         yield Footer(compact=True)  # every pane's keys fit in 80 columns
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
@@ -248,11 +251,12 @@ class MillplanApp(App):
         self._show_badge()
         self.query_one(AssignmentPane).set_product_lines(self.product_lines)
         self.query_one(ActualsPane).set_product_lines(self.product_lines)
-        for pane in ("#load-pane", "#deals-pane", "#assignment-pane", "#approval-pane", "#actuals-pane", "#stale-pane"):
-            self.query_one(pane).reload()
+        for pane in self.read_panes:
+            self.query_one(f"#{pane}-pane").reload()
         self.count_unread()
 
     def on_mount(self) -> None:
+        self._read_pane(self.query_one(TabbedContent).active)
         self.count_unread()
         self.set_interval(BADGE_SECONDS, self.count_unread)
 
@@ -311,18 +315,29 @@ class MillplanApp(App):
         tables = event.pane.query("DataTable")
         if tables:
             tables.first().focus()
+        # the Approval pane reads each time: the Assignment pane's month or line may have moved
+        self._read_pane(event.pane.id, again=event.pane.id == "approval")
 
-    @on(TabbedContent.TabActivated, pane="#approval")
-    def _approval_shown(self) -> None:
-        self.query_one(ApprovalPane).reload()  # the Assignment pane's month or line may have moved
+    def _read_pane(self, pane: str, *, again: bool = False) -> None:
+        """Read ``pane`` (``load``, ``deals``, …) the first time it is shown (or ``again``):
+        a big book opens on one pane's read, not six."""
+        if again or pane not in self.read_panes:
+            self.read_panes.add(pane)
+            self.query_one(f"#{pane}-pane").reload()
+
+    @on(ViewTable.Counted)
+    def _table_counted(self, message: ViewTable.Counted) -> None:
+        self.screen_stack[0].query_one(TableFilter).counted(message.table)
+
+    @on(ViewTable.FilterAsked)
+    def _filter_asked(self, message: ViewTable.FilterAsked) -> None:
+        if message.table.screen is self.screen_stack[0]:  # the panes' tables; a dialog's are short
+            self.screen_stack[0].query_one(TableFilter).open(message.table)
 
     @on(StoreChanged)
     def _store_changed(self) -> None:
-        self.query_one(LoadPane).reload()
-        self.query_one(DealsPane).reload()
-        self.query_one(ApprovalPane).reload()
-        self.query_one(ActualsPane).reload()
-        self.query_one(StalePane).reload()
+        for pane in self.read_panes - {"assignment"}:  # a pane not read yet reads when shown
+            self.query_one(f"#{pane}-pane").reload()
         self.count_unread()
 
     def notify(

@@ -56,9 +56,6 @@ class DealsPane(Vertical):
         yield ViewTable(id="deals-table")
         yield Static(_("Reading deals…"), id="deal-detail", classes="detail", markup=False)
 
-    def on_mount(self) -> None:
-        self.reload()
-
     def reload(self) -> None:
         self._read()
 

@@ -90,11 +90,8 @@ class StalePane(Vertical):
     def compose(self) -> ComposeResult:
         yield Input(placeholder=_("/ filter: customer, manager, position — Enter"), id="stale-filter")
         yield Static("", id="stale-status", markup=False)
-        yield ViewTable(id="stale-table")
+        yield ViewTable(id="stale-table", filterable=False)  # its filter reads the store
         yield Static(_("Reading the ledger…"), id="stale-detail", classes="detail", markup=False)
-
-    def on_mount(self) -> None:
-        self.reload()
 
     def reload(self) -> None:
         self._read(self.text, self.reason)

@@ -78,9 +78,6 @@ class AssignmentPane(MonthAndLine, Planning, Editing, Lifecycle, Vertical):
         yield ViewTable(id="excluded-table")
         yield Static(id="excluded-reason", classes="detail", markup=False)
 
-    def on_mount(self) -> None:
-        self.reload()
-
     def reload(self) -> None:
         self._show_title()
         if self.line is not None:

@@ -1,0 +1,161 @@
+"""Time the workstation on a big book through Textual's pilot; print figures.
+
+    .venv/bin/python benchmarks/big_book.py /tmp/big.sqlite        # once: 50 000 positions, 5 years
+    .venv/bin/python benchmarks/workstation_bench.py /tmp/big.sqlite
+    .venv/bin/python benchmarks/workstation_bench.py /tmp/big.sqlite --profile /tmp/ws.prof
+    .venv/bin/python benchmarks/workstation_bench.py /tmp/big.sqlite --reads   # each pane's core read, CPU s
+
+Targets (issue 10 §3): open to the first pane painted < 2 s, a pane switch or a cursor move
+< 100 ms, a filter typed < 300 ms. Each figure is wall-clock seconds at 80×24 on a headless
+pilot, so it includes Textual's own work (layout, rendering to the virtual screen):
+
+- ``open``: from building the app to the first pane's table holding rows;
+- ``settled``: until every worker started by the opening has finished;
+- ``switch KEY``: the key pressed until the screen has answered (``answer``) and until
+  the pane's table holds its rows and its readers are done (``filled``);
+- ``down``/``page down``/``end``: one key on the deal table, slowest of several;
+- ``filter``: ``/``, a customer's word typed, until the table shows only the matches.
+
+``--profile FILE`` writes a cProfile of the whole run (``python -m pstats FILE``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import cProfile
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.big_book import LOGIN, TODAY  # noqa: E402
+from millplan.core.domain.months import Month  # noqa: E402
+from millplan.storage.store import open_store  # noqa: E402
+from millplan.tui.app import MillplanApp  # noqa: E402
+from millplan.tui.widgets.view_table import ViewTable  # noqa: E402
+
+SWITCHES = (
+    ("f3", "deals"),
+    ("f4", "assignment"),
+    ("f10", "approval"),
+    ("5", "actuals"),
+    ("6", "stale"),
+    ("f2", "load"),
+)
+
+
+async def _until(pilot, ready, limit: float = 120.0) -> None:
+    """Pause the pilot until ``ready()`` holds (at most ``limit`` s)."""
+    deadline = time.perf_counter() + limit
+    while not ready() and time.perf_counter() < deadline:
+        await pilot.pause(0.005)
+
+
+async def _settle(pilot) -> None:
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def measure(path: Path) -> dict[str, float | str]:
+    figures: dict[str, float | str] = {}
+    store = open_store(f"sqlite:///{path}")
+    started = time.perf_counter()
+    app = MillplanApp(store, LOGIN, Month.of(TODAY))
+    async with app.run_test(size=(80, 24)) as pilot:
+        load_table = app.query_one("#load-table", ViewTable)
+        await _until(pilot, lambda: load_table.row_count > 0)
+        figures["open"] = time.perf_counter() - started
+        await _settle(pilot)
+        figures["settled"] = time.perf_counter() - started
+        slowest = 0.0
+        for _ in range(5):  # what the pilot itself takes for a key that does nothing
+            began = time.perf_counter()
+            await pilot.press("z")
+            await pilot.pause()
+            slowest = max(slowest, time.perf_counter() - began)
+        figures["no-op key (pilot)"] = slowest
+        for key, pane in SWITCHES:
+            began = time.perf_counter()
+            await pilot.press(key)
+            await pilot.pause()
+            figures[f"switch {key} answer"] = time.perf_counter() - began
+            await _settle(pilot)
+            figures[f"switch {key} filled"] = time.perf_counter() - began
+        await pilot.press("f3")
+        await _settle(pilot)
+        deals = app.query_one("#deals-table", ViewTable)
+        deals.focus()
+        figures["deal rows"] = str(deals.row_count)
+        for key, times in (("down", 10), ("pagedown", 5), ("end", 1), ("home", 1)):
+            slowest = 0.0
+            for _ in range(times):
+                began = time.perf_counter()
+                await pilot.press(key)
+                await pilot.pause()
+                slowest = max(slowest, time.perf_counter() - began)
+            figures[key] = slowest
+        filtered = getattr(deals, "filter_text", None)
+        if filtered is not None:
+            word = "газ"
+            began = time.perf_counter()
+            await pilot.press("slash", *word, "enter")
+            await _until(pilot, lambda: deals.filter_text == word)
+            await pilot.pause()
+            figures["filter"] = time.perf_counter() - began
+            figures["filter rows"] = str(deals.row_count)
+    store.dispose()
+    return figures
+
+
+def reads(path: Path) -> dict[str, float]:
+    """CPU seconds of each pane's read through core, outside the workstation (what its
+    worker threads do; cProfile sees only the main thread)."""
+    from millplan.core.planning import load
+    from millplan.core.planning import run as planning
+    from millplan.core.planning.fulfilment import month_fulfilment
+    from millplan.core.views import approval
+    from millplan.core.workflow import deals, stale
+
+    store = open_store(f"sqlite:///{path}")
+    month = Month.of(TODAY)
+    with store.reading() as repo:
+        line = repo.plant.whole().product_lines[0]
+    calls = {
+        "read plant (app)": lambda: store.reading().__enter__().plant.whole(),
+        "read opening (app)": lambda: approval.opening(store, LOGIN, [line]),
+        "read load": lambda: load.mill_load(store),
+        "read deals": lambda: deals.summaries(store),
+        "read assignment": lambda: planning.latest(store, month, line),
+        "read approval": lambda: approval.board(store, month, line, login=LOGIN),
+        "read actuals": lambda: month_fulfilment(store, month, line),
+        "read stale": lambda: stale.ledger(store),
+    }
+    figures = {}
+    for name, call in calls.items():
+        began = time.process_time()
+        call()
+        figures[name] = time.process_time() - began
+    store.dispose()
+    return figures
+
+
+def main(argv: list[str]) -> None:
+    if not argv:
+        raise SystemExit(__doc__)
+    path = Path(argv[0])
+    profile = Path(argv[argv.index("--profile") + 1]) if "--profile" in argv else None
+    profiler = cProfile.Profile() if profile else None
+    if profiler:
+        profiler.enable()
+    figures = reads(path) if "--reads" in argv else asyncio.run(measure(path))
+    if profiler:
+        profiler.disable()
+        profiler.dump_stats(profile)
+    for name, value in figures.items():
+        print(f"{name:>22}  {value:.3f} s" if isinstance(value, float) else f"{name:>22}  {value}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
