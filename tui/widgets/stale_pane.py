@@ -86,6 +86,7 @@ class StalePane(Vertical):
         self.sort: str | None = None
         self.text = ""
         self._to_top = False
+        self._offered: tuple[bool | None, ...] = ()  # the actions the footer offers
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder=_("/ filter: customer, manager, position — Enter"), id="stale-filter")
@@ -144,7 +145,12 @@ class StalePane(Vertical):
 
     @on(DataTable.RowHighlighted)
     def _describe(self) -> None:
-        self.refresh_bindings()  # the actions depend on the highlighted position's line
+        # the actions depend on the highlighted position; the footer is redrawn only when
+        # they change (redrawing it is most of what a cursor move costs)
+        offered = tuple(self.check_action(action, ()) for action in _DISPOSITIONS)
+        if offered != self._offered:
+            self._offered = offered
+            self.refresh_bindings()
         row = self._selected()
         if row is None:
             return

@@ -193,7 +193,6 @@ class ViewTable(DataTable):
         self._columns: tuple = ()
         self._haystack: list[str] | None = None
         self.filter_text = ""
-        self.hidden_rows = 0  # none since every row is kept; read by panes that used to say so
         self._install([])
 
     # -- what DataTable reads -----------------------------------------------------------

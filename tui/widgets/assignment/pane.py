@@ -111,11 +111,6 @@ class AssignmentPane(MonthAndLine, Planning, Editing, Lifecycle, Vertical):
         lines_table.show(lines_view(a))
         excluded_table.show(exclusions_view(a))
         loads = "  ".join(f"{load.mill_code} {load_cell(load)}" for load in a.mill_loads)
-        hidden = lines_table.hidden_rows + excluded_table.hidden_rows
-        if hidden:  # a big month: say so rather than let the tables look complete
-            loads += "  " + _("({n} more rows: millplan assignment show -m {month} -l {line})").format(
-                n=grouped(hidden), month=a.month, line=a.product_line
-            )
         summary.update(
             _("Key accounts {key} t · total {tonnes} t · marginal income {income} RUB\n{loads}").format(
                 key=grouped(a.key_account_tonnes),
