@@ -272,7 +272,10 @@ class ViewTable(DataTable):
         terms = [term for term in self.filter_text.casefold().split() if term]
         if self._haystack is None:
             text = [c for c in self._view_columns if not c.numeric]
-            self._haystack = ["\x00".join(cell_text(row.get(c.key), c).casefold() for c in text) for row in self._all]
+            self._haystack = [  # text as it reads, one string per row (\x00: no match across cells)
+                "\x00".join(v if type(v := row.get(c.key)) is str else cell_text(v, c) for c in text).casefold()
+                for row in self._all
+            ]
         found = list(range(len(self._all)))
         for term in terms:
             name, colon, wanted = term.partition(":")
