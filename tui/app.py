@@ -53,6 +53,7 @@ from millplan.tui.widgets.assignment.pane import AssignmentPane
 from millplan.tui.widgets.deals_pane import DealsPane
 from millplan.tui.widgets.load_pane import LoadPane
 from millplan.tui.widgets.stale_pane import StalePane
+from millplan.tui.widgets.table_filter import TableFilter
 from millplan.tui.widgets.view_table import ViewTable
 
 T = TypeVar("T")
@@ -191,7 +192,7 @@ class MillplanApp(App):
         self.unread: int | None = None
         self.change = change_count(store)  # before the panes read: a change meanwhile is followed
         self._looks = self._answered = 0  # tickets of the looks at the counter asked for, answered
-        self._behind: set[str] = set()  # panes not read again since the store moved
+        self._behind: set[str] = set(PANES)  # panes not read since the store moved (or ever): each reads when shown
         self._unreachable = False  # the last look failed (said once, not every poll)
         self.export_folder: Path | None = None  # where Excel exports go; None: the user's downloads folder
         self._show_badge()
@@ -211,6 +212,7 @@ class MillplanApp(App):
                 yield ActualsPane(Month.current(), self.product_lines, line=self.opening_line, id="actuals-pane")
             with TabPane(_("6 Stale"), id="stale"):
                 yield StalePane(id="stale-pane")
+        yield TableFilter(id="table-filter")
         yield Footer(compact=True)  # every pane's keys fit in 80 columns
 
     def bilingual_commands(self, screen: Screen) -> Iterable[tuple[str, str, str, Callable[[], object]]]:
@@ -404,6 +406,7 @@ class MillplanApp(App):
         self.set_interval(FOLLOW_SECONDS, self._tick)
         # a dialog, the inbox or a history closed: the pane shown catches up at once
         self.screen_change_signal.subscribe(self, lambda _screen: self._catch_up())
+        self._catch_up()  # the first pane reads now; each other one when first shown (a big book opens on one read)
 
     # -- following the store --------------------------------------------------------------
 
@@ -530,6 +533,15 @@ class MillplanApp(App):
         if event.pane.id == "approval":  # the Assignment pane's month or line may have moved
             self._behind.add("approval")
         self._catch_up()
+
+    @on(ViewTable.Counted)
+    def _table_counted(self, message: ViewTable.Counted) -> None:
+        self.screen_stack[0].query_one(TableFilter).counted(message.table)
+
+    @on(ViewTable.FilterAsked)
+    def _filter_asked(self, message: ViewTable.FilterAsked) -> None:
+        if message.table.screen is self.screen_stack[0]:  # the panes' tables; a dialog's are short
+            self.screen_stack[0].query_one(TableFilter).open(message.table)
 
     @on(StoreChanged)
     def _store_changed(self) -> None:

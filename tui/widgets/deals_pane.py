@@ -52,13 +52,11 @@ class DealsPane(Vertical):
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.summaries: dict[str, DealSummary] = {}
+        self._offered: bool | None = None  # whether the footer offers Accept and Reject
 
     def compose(self) -> ComposeResult:
         yield ViewTable(id="deals-table")
         yield Static(_("Reading deals…"), id="deal-detail", classes="detail", markup=False)
-
-    def on_mount(self) -> None:
-        self.reload()
 
     def reload(self) -> None:
         self._read()
@@ -78,7 +76,12 @@ class DealsPane(Vertical):
 
     @on(DataTable.RowHighlighted)
     def _describe(self) -> None:
-        self.refresh_bindings()  # Accept and Reject depend on the highlighted deal's lines
+        # Accept and Reject depend on the highlighted deal's lines; the footer is redrawn
+        # only when that changes (redrawing it is most of what a cursor move costs)
+        offered = self.check_action("accept", ())
+        if offered != self._offered:
+            self._offered = offered
+            self.refresh_bindings()
         summary = self._selected()
         if summary is None:
             return

@@ -28,9 +28,6 @@ class LoadPane(Vertical):
         yield ViewTable(id="load-table")
         yield Static(_("Reading mill load…"), id="load-detail", classes="detail", markup=False)
 
-    def on_mount(self) -> None:
-        self.reload()
-
     def reload(self) -> None:
         self._read()
 

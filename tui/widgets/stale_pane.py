@@ -86,15 +86,13 @@ class StalePane(Vertical):
         self.sort: str | None = None
         self.text = ""
         self._to_top = False
+        self._offered: tuple[bool | None, ...] = ()  # the actions the footer offers
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder=_("/ filter: customer, manager, position — Enter"), id="stale-filter")
         yield Static("", id="stale-status", markup=False)
-        yield ViewTable(id="stale-table")
+        yield ViewTable(id="stale-table", filterable=False)  # its filter reads the store
         yield Static(_("Reading the ledger…"), id="stale-detail", classes="detail", markup=False)
-
-    def on_mount(self) -> None:
-        self.reload()
 
     def reload(self) -> None:
         self._read(self.text, self.reason)
@@ -155,7 +153,12 @@ class StalePane(Vertical):
 
     @on(DataTable.RowHighlighted)
     def _describe(self) -> None:
-        self.refresh_bindings()  # the actions depend on the highlighted position's line
+        # the actions depend on the highlighted position; the footer is redrawn only when
+        # they change (redrawing it is most of what a cursor move costs)
+        offered = tuple(self.check_action(action, ()) for action in _DISPOSITIONS)
+        if offered != self._offered:
+            self._offered = offered
+            self.refresh_bindings()
         row = self._selected()
         if row is None:
             return

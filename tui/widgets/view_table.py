@@ -1,16 +1,30 @@
-"""A DataTable that shows a :class:`millplan.core.views.tables.TableView` and keeps its cursor by row key."""
+"""A DataTable that shows a :class:`millplan.core.views.tables.TableView` whole — 50 000 rows
+as readily as 5 — keeps its cursor by row key and filters its rows as the user types.
+
+Textual's DataTable renders only the lines on screen, but it is fed row by row: each added
+row builds its cells and is measured, so a big book took seconds to show. This table holds
+the view's rows as they are and hands DataTable lazy stand-ins for its row bookkeeping
+(:class:`_Rows`, :class:`_Locations`, :class:`_Cells`): a row's cells are made only when
+its line is drawn, and columns get fixed widths worked out from the values (numbers from
+their extremes), so nothing walks every row but the width pass and a filter.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
+from decimal import Decimal
 from typing import Any
 
 from rich.text import Text
+from textual.binding import Binding
+from textual.coordinate import Coordinate
+from textual.geometry import Region
+from textual.message import Message
 from textual.widgets import DataTable
+from textual.widgets.data_table import Row, RowKey, StringKey
 
+from millplan.core.domain.i18n import _
 from millplan.core.views.tables import Column, TableView, cell_style, cell_text
-
-ROW_CAP = 500
-"""Rows shown at most; a big book is summarised, never poured into a widget whole."""
 
 SCROLLBAR = 2
 """Columns a vertical scrollbar takes: left free when clipped text gives way."""
@@ -18,66 +32,309 @@ SCROLLBAR = 2
 CLIP_FLOOR = 6
 """Fewest characters clipped text gives way to (``Ивано…``)."""
 
+NUMBERS = (int, float, Decimal)
+
+
+def _value(key: object) -> object:
+    return key.value if isinstance(key, StringKey) else key
+
+
+class _Locations:
+    """Row key ↔ index of the rows shown: the reading half of DataTable's ``TwoWayDict``."""
+
+    def __init__(self, keys: list[str]) -> None:
+        self.keys = keys
+        self.index = {key: i for i, key in enumerate(keys)}
+
+    def get(self, key: object) -> int | None:
+        return self.index.get(_value(key))
+
+    def get_key(self, index: int) -> RowKey | None:
+        return RowKey(self.keys[index]) if 0 <= index < len(self.keys) else None
+
+    def contains_value(self, index: int) -> bool:
+        return 0 <= index < len(self.keys)
+
+    def __contains__(self, key: object) -> bool:
+        return _value(key) in self.index
+
+    def __iter__(self) -> Iterator[RowKey]:
+        return (RowKey(key) for key in self.keys)
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+
+class _Rows(Mapping):
+    """DataTable's ``rows``: every row one line high, made when asked for."""
+
+    def __init__(self, locations: _Locations) -> None:
+        self.locations = locations
+
+    def __getitem__(self, key: object) -> Row:
+        if key not in self.locations:
+            raise KeyError(key)
+        return Row(RowKey(_value(key)), 1)
+
+    def __iter__(self) -> Iterator[RowKey]:
+        return iter(self.locations)
+
+    def __len__(self) -> int:
+        return len(self.locations)
+
+    def clear(self) -> None:
+        """DataTable clears its own; the table replaces the whole stand-in instead."""
+
+
+class _OrderedRows:
+    """DataTable's ``ordered_rows`` over a range of indices, without a list of all rows."""
+
+    def __init__(self, locations: _Locations, indices: range) -> None:
+        self.locations, self.indices = locations, indices
+
+    def __len__(self) -> int:
+        return len(self.indices)
+
+    def __getitem__(self, at: int | slice) -> Row | _OrderedRows:
+        if isinstance(at, slice):
+            return _OrderedRows(self.locations, self.indices[at])
+        return Row(RowKey(self.locations.keys[self.indices[at]]), 1)
+
+    def __iter__(self) -> Iterator[Row]:
+        return (Row(RowKey(self.locations.keys[i]), 1) for i in self.indices)
+
+
+class _Offsets:
+    """DataTable's ``_y_offsets``: line ``y`` is row ``y`` (every row one line high)."""
+
+    def __init__(self, locations: _Locations) -> None:
+        self.locations = locations
+
+    def __getitem__(self, y: int) -> tuple[RowKey, int]:
+        return RowKey(self.locations.keys[y]), 0
+
+    def __len__(self) -> int:
+        return len(self.locations)
+
+    def clear(self) -> None:
+        """Nothing is cached."""
+
+
+class _Cells(Mapping):
+    """DataTable's ``_data``: a row's cells (column key → Text), made when its line is drawn."""
+
+    def __init__(self, table: ViewTable) -> None:
+        self.table = table
+
+    def __getitem__(self, key: object) -> dict[str, Text]:
+        row = self.table._rows[_value(key)]
+        return {c.key: _cell(row.get(c.key), c) for c in self.table._view_columns}
+
+    def __iter__(self) -> Iterator[RowKey]:
+        return iter(self.table._locations)
+
+    def __len__(self) -> int:
+        return len(self.table._locations)
+
+    def clear(self) -> None:
+        """The table replaces its rows whole."""
+
+
+def _cell(value: Any, column: Column) -> Text:
+    """One cell as shown: its text, aligned, cut with an ellipsis, never wrapped (an over-full
+    mill-month in reverse video, :func:`~millplan.core.views.tables.cell_style`)."""
+    return Text(
+        cell_text(value, column),
+        style=cell_style(value),
+        justify="right" if column.numeric else "left",
+        no_wrap=True,
+        overflow="ellipsis",
+    )
+
 
 class ViewTable(DataTable):
     """Row-cursor table filled from a TableView; ``selected`` is the highlighted row's dict,
-    ``view`` the table shown, every row (``None`` when blank), for an export."""
+    ``view`` the table shown, every row (``None`` when blank), for an export.
 
-    def __init__(self, **kwargs: Any) -> None:
+    ``show(view)`` keeps every row of the view; ``filter_text`` narrows those shown to the
+    rows matching all its words (:meth:`set_filter`), and ``count`` says how many of how many.
+    """
+
+    BINDINGS = [
+        Binding("slash", "filter", _("Filter"), show=False, id="table.filter"),
+        # a row table: Home and End go to the first and last row (DataTable's go sideways)
+        Binding("home", "scroll_top", _("First row"), show=False, id="table.first"),
+        Binding("end", "scroll_bottom", _("Last row"), show=False, id="table.last"),
+    ]
+
+    class Counted(Message):
+        """The rows shown changed, or the table took the focus (sent to the app: a pane's
+        show() would stop a bubbling message at the pane)."""
+
+        def __init__(self, table: ViewTable) -> None:
+            super().__init__()
+            self.table = table
+
+        @property
+        def control(self) -> ViewTable:
+            return self.table
+
+    class FilterAsked(Message):
+        """The user pressed ``/`` on the table: the filter box should open for it (sent to the app)."""
+
+        def __init__(self, table: ViewTable) -> None:
+            super().__init__()
+            self.table = table
+
+        @property
+        def control(self) -> ViewTable:
+            return self.table
+
+    def __init__(self, *, filterable: bool = True, **kwargs: Any) -> None:
+        self.filterable = filterable  # False: the pane filters itself (``/`` is its own)
+        self._locations = _Locations([])  # DataTable's own set-up reads the rows already
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
         self._rows: dict[str, dict[str, Any]] = {}
+        self._all: tuple[dict[str, Any], ...] = ()
+        self._view_columns: tuple[Column, ...] = ()
         self._columns: tuple = ()
-        self.hidden_rows = 0
+        self._haystack: list[str] | None = None
+        self.filter_text = ""
         self.view: TableView | None = None
+        self._install([])
+
+    # -- what DataTable reads -----------------------------------------------------------
+
+    def _install(self, keys: list[str]) -> None:
+        """Show the rows ``keys`` (of ``_rows``), in that order."""
+        self._locations = _Locations(keys)
+        self._row_locations = self._locations
+        self.rows = _Rows(self._locations)
+        self._data = _Cells(self)
+        self._update_count += 1
+        self._clear_caches()
+        self._require_update_dimensions = True
+        self.check_idle()
+        self.refresh()
+
+    @property
+    def ordered_rows(self) -> _OrderedRows:  # type: ignore[override]
+        return _OrderedRows(self._locations, range(len(self._locations)))
+
+    @property
+    def _y_offsets(self) -> _Offsets:  # type: ignore[override]
+        return _Offsets(self._locations)
+
+    def _row_top(self, row_index: int) -> int:
+        return row_index + (self.header_height if self.show_header else 0)
+
+    def _get_row_region(self, row_index: int) -> Region:
+        if not self.is_valid_row_index(row_index):
+            return Region(0, 0, 0, 0)
+        width = sum(column.get_render_width(self) for column in self.columns.values()) + self._row_label_column_width
+        return Region(0, self._row_top(row_index), max(self.size.width, width), 1)
+
+    def _get_cell_region(self, coordinate: Coordinate) -> Region:
+        if not self.is_valid_coordinate(coordinate):
+            return Region(0, 0, 0, 0)
+        row_index, column_index = coordinate
+        columns = self.ordered_columns
+        x = sum(c.get_render_width(self) for c in columns[:column_index]) + self._row_label_column_width
+        return Region(x, self._row_top(row_index), columns[column_index].get_render_width(self), 1)
+
+    # -- showing a view -----------------------------------------------------------------
 
     def show(self, view: TableView) -> None:
-        """Replace the content with ``view``, keeping the cursor on the same row key. When
-        the rows are the same rows as shown (keys, order, columns), only the cells that
-        changed are updated in place: the cursor and the scroll stay where they were."""
-        previous = self.selected_key
+        """Show every row of ``view`` that the filter lets through. The cursor stays on the
+        same row key; with the same columns the rows are replaced in place (no scroll jump)."""
+        previous, at = self.selected_key, self.cursor_row
         self.view = view
-        rows = view.rows[:ROW_CAP]
-        widths = self._widths(view, rows)
-        self.hidden_rows = len(view.rows) - len(rows)
-        same_rows = [row["key"] for row in rows] == list(self._rows) and self.row_count == len(self._rows)
-        if (view.columns, widths) == self._columns and same_rows:
-            for row in rows:
-                old = self._rows[row["key"]]
-                for column in view.columns:
-                    if row.get(column.key) != old.get(column.key):
-                        self.update_cell(row["key"], column.key, _cell(row, column), update_width=True)
-                self._rows[row["key"]] = row
-            return
+        widths = self._widths(view, view.rows)
         if (view.columns, widths) != self._columns:
-            self.clear(columns=True)
+            super().clear(columns=True)
+            self._install([])  # add_column walks the rows: none
             for column, width in zip(view.columns, widths, strict=True):
                 self.add_column(
                     Text(column.header, justify="right" if column.numeric else "left"), key=column.key, width=width
                 )
             self._columns = (view.columns, widths)
-        else:
-            self.clear()
-        self._rows = {}
-        for row in rows:
-            self.add_row(*(_cell(row, c) for c in view.columns), key=row["key"])
-            self._rows[row["key"]] = row
-        if previous in self._rows:
-            self.move_cursor(row=self.get_row_index(previous))
+        self._view_columns = view.columns
+        self._all = view.rows
+        self._rows = {row["key"]: row for row in view.rows}
+        self._haystack = None
+        self._refilter(previous, at)
+
+    def _refilter(self, previous: str | None, at: int) -> None:
+        """Install the rows that match the filter; the cursor on ``previous`` if shown, else
+        on row ``at`` (or the last); say the count."""
+        rows = self._all if not self.filter_text else self._matching()
+        self._install([row["key"] for row in rows])
+        index = self._locations.get(previous) if previous is not None else None
+        row = index if index is not None else min(at, max(len(rows) - 1, 0))
+        old = self.cursor_coordinate
+        self.cursor_coordinate = Coordinate(row, 0)
+        if rows and self.cursor_coordinate == old:
+            self._highlight_cursor()  # another row may be under the cursor: the panes describe it
+        self.app.post_message(self.Counted(self))
+
+    def _matching(self) -> list[dict[str, Any]]:
+        terms = [term for term in self.filter_text.casefold().split() if term]
+        if self._haystack is None:
+            text = [c for c in self._view_columns if not c.numeric]
+            self._haystack = [  # text as it reads, one string per row (\x00: no match across cells)
+                "\x00".join(v if type(v := row.get(c.key)) is str else cell_text(v, c) for c in text).casefold()
+                for row in self._all
+            ]
+        found = list(range(len(self._all)))
+        for term in terms:
+            name, colon, wanted = term.partition(":")
+            column = _column_named(self._view_columns, name) if colon and wanted else None
+            if column is not None:
+                found = [i for i in found if wanted in cell_text(self._all[i].get(column.key), column).casefold()]
+            else:
+                found = [i for i in found if term in self._haystack[i]]
+        return [self._all[i] for i in found]
+
+    def set_filter(self, text: str) -> None:
+        """Show only the rows matching every word of ``text``, any case; ``""`` shows all. A
+        word is looked for in the row's text columns; ``name:value`` in one column only, the
+        one whose key or header starts with ``name`` (``customer:газ``, ``mill:тэсц``,
+        ``month:2027-01``, ``key:yes``)."""
+        if text.strip() == self.filter_text:
+            return
+        self.filter_text = text.strip()
+        self._refilter(self.selected_key, 0)  # a row filtered out: back to the first
+
+    @property
+    def count(self) -> tuple[int, int]:
+        """(rows shown, rows in the view)."""
+        return len(self._locations), len(self._all)
+
+    def on_focus(self) -> None:
+        self.app.post_message(self.Counted(self))  # the count line follows the focused table
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """``/`` is the pane's own where the table is not :attr:`filterable`."""
+        return self.filterable if action == "filter" else True
+
+    def action_filter(self) -> None:
+        self.app.post_message(self.FilterAsked(self))
 
     def _widths(self, view: TableView, rows: tuple[dict[str, Any], ...]) -> tuple[int | None, ...]:
         """Each column's width: free text is cut at its width hint (the detail line has it
-        all), other columns fit their content (``None``), never narrower than their header.
+        all), other columns fit their content, never narrower than their header.
         Clipped text gives way, down to :data:`CLIP_FLOOR` characters, so that the columns
         up to the last clipped one show whole within the table's width (less a scrollbar)."""
-        widths = [c.width if c.wrap or c.clip else None for c in view.columns]
+        natural = [_natural(column, rows) for column in view.columns]
+        widths = [c.width if c.wrap or c.clip else n for c, n in zip(view.columns, natural, strict=True)]
         clipped = [i for i, c in enumerate(view.columns) if c.clip]
         room = (self.size.width or self.app.size.width) - SCROLLBAR
         if not clipped or room <= 0:
             return tuple(widths)
-        used = 0
-        for column, width in zip(view.columns[: clipped[-1] + 1], widths, strict=False):
-            natural = max([len(column.header)] + [len(cell_text(row.get(column.key), column)) for row in rows])
-            used += (width if width is not None else natural) + 2 * self.cell_padding
+        used = sum(
+            (widths[i] if view.columns[i].clip or view.columns[i].wrap else natural[i]) + 2 * self.cell_padding
+            for i in range(clipped[-1] + 1)
+        )
         excess = used - room
         while excess > 0 and any(widths[i] > CLIP_FLOOR for i in clipped):
             for i in sorted(clipped, key=lambda i: -widths[i]):
@@ -86,17 +343,26 @@ class ViewTable(DataTable):
                     excess -= 1
         return tuple(widths)
 
+    def clear(self, columns: bool = False) -> ViewTable:
+        """No rows (and, with ``columns``, no columns); the filter stays."""
+        super().clear(columns=columns)
+        if columns:
+            self._columns, self._view_columns = (), ()
+        self._rows, self._all, self._haystack = {}, (), None
+        self._install([])
+        self.app.post_message(self.Counted(self))
+        return self
+
     def blank(self) -> None:
         """Show nothing: no columns, no rows (a view that does not apply)."""
         self.clear(columns=True)
-        self._rows, self._columns, self.hidden_rows, self.view = {}, (), 0, None
+        self.view = None
 
     @property
     def selected_key(self) -> str | None:
-        if not self._rows or self.cursor_row < 0 or self.cursor_row >= self.row_count:
+        if not self._locations.keys or self.cursor_row < 0 or self.cursor_row >= self.row_count:
             return None
-        key = self.coordinate_to_cell_key(self.cursor_coordinate).row_key
-        return key.value
+        return self._locations.keys[self.cursor_row]
 
     @property
     def selected(self) -> dict[str, Any] | None:
@@ -104,14 +370,33 @@ class ViewTable(DataTable):
         return self._rows.get(key) if key is not None else None
 
 
-def _cell(row: dict[str, Any], column: Column) -> Text:
-    """One cell of ``row`` as shown: its text, aligned, cut with an ellipsis, never wrapped
-    (an over-full mill-month in reverse video, :func:`~millplan.core.views.tables.cell_style`)."""
-    value = row.get(column.key)
-    return Text(
-        cell_text(value, column),
-        style=cell_style(value),
-        justify="right" if column.numeric else "left",
-        no_wrap=True,
-        overflow="ellipsis",
-    )
+def _natural(column: Column, rows: tuple[dict[str, Any], ...]) -> int:
+    """The widest cell of ``column`` over ``rows`` (at least its header), in characters.
+    Numbers are formatted at their extremes only (the widest of a column is its largest or
+    its most negative), text measured as it is: one pass, no formatting of every cell."""
+    width = len(column.header)
+    low = high = None
+    for row in rows:
+        value = row.get(column.key)
+        if isinstance(value, str):
+            width = max(width, len(value))
+        elif isinstance(value, NUMBERS) and not isinstance(value, bool) and column.numeric:
+            if low is None or value < low:
+                low = value
+            if high is None or value > high:
+                high = value
+        elif value is not None:
+            width = max(width, len(cell_text(value, column)))
+    for value in (low, high):
+        if value is not None:
+            width = max(width, len(cell_text(value, column)))
+    return width
+
+
+def _column_named(columns: tuple[Column, ...], name: str) -> Column | None:
+    """The column a filter word ``name:…`` means: its key or header starting with ``name``
+    (any case; ``cust:``, ``клиент:``, ``mill:``, ``key:``)."""
+    for column in columns:
+        if column.key.casefold().startswith(name) or column.label.casefold().startswith(name):
+            return column
+    return None

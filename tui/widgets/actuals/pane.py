@@ -76,9 +76,6 @@ class ActualsPane(MonthAndLine, Vertical):
             yield ViewTable(id="actuals-income")
             yield ViewTable(id="actuals-carry")
 
-    def on_mount(self) -> None:
-        self.reload()
-
     def reload(self) -> None:
         self._show_title()
         self._show_sections()

@@ -121,7 +121,6 @@ class ApprovalPane(RevisionActions, RequestActions, ConflictActions, Vertical):
 
     def on_mount(self) -> None:
         self.query_one(SectionBar).show(self.section, self.board)
-        self.reload()
 
     def reload(self) -> None:
         headline = self.query_one(Headline)

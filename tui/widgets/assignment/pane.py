@@ -17,7 +17,7 @@ from millplan.core.access.actions import available, offered
 from millplan.core.access.permissions import Action
 from millplan.core.domain.assignment import Assignment
 from millplan.core.domain.errors import NotFound
-from millplan.core.domain.i18n import _, ngettext
+from millplan.core.domain.i18n import _
 from millplan.core.domain.months import Month
 from millplan.core.domain.numbers import grouped
 from millplan.core.planning import run as planning
@@ -79,9 +79,6 @@ class AssignmentPane(MonthAndLine, Planning, Editing, Lifecycle, Vertical):
         yield ViewTable(id="excluded-table")
         yield Static(id="excluded-reason", classes="detail", markup=False)
 
-    def on_mount(self) -> None:
-        self.reload()
-
     def reload(self) -> None:
         self._show_title()
         if self.line is not None:
@@ -115,13 +112,6 @@ class AssignmentPane(MonthAndLine, Planning, Editing, Lifecycle, Vertical):
         lines_table.show(lines_view(a))
         excluded_table.show(exclusions_view(a))
         loads = "  ".join(f"{load.mill_code} {load_cell(load)}" for load in a.mill_loads)
-        hidden = lines_table.hidden_rows + excluded_table.hidden_rows
-        if hidden:  # a big month: say so rather than let the tables look complete
-            loads += "  " + ngettext(
-                "({n} more row: millplan assignment show -m {month} -l {line})",
-                "({n} more rows: millplan assignment show -m {month} -l {line})",
-                hidden,
-            ).format(n=grouped(hidden), month=a.month, line=a.product_line)
         text = Text(
             _("Key accounts {key} t · total {tonnes} t · marginal income {income} RUB\n{loads}").format(
                 key=grouped(a.key_account_tonnes),
