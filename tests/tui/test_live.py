@@ -72,10 +72,16 @@ async def test_a_change_elsewhere_updates_the_rows_in_place_with_the_cursor_kept
 async def test_a_hidden_pane_catches_up_when_shown(app, elsewhere):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
+        assert app.query_one("#deals-table", ViewTable).row_count == 0  # never shown: never read
+        await pilot.press("f3")
+        await settle(pilot)
+        assert app.query_one("#deals-table", ViewTable).row_count == 1  # D4 waits
+        await pilot.press("f2")
+        await settle(pilot)
         seen = app.change
         deals.accept(elsewhere, "D4", login="plm")
         await waited_until(pilot, lambda: app.change != seen)
-        assert app.query_one("#deals-table", ViewTable).row_count == 1  # hidden: not read yet
+        assert app.query_one("#deals-table", ViewTable).row_count == 1  # hidden: not read again yet
         await pilot.press("f3")
         await settle(pilot)
         assert app.query_one("#deals-table", ViewTable).row_count == 0  # D4 was the one waiting
