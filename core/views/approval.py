@@ -123,9 +123,7 @@ def at_stake(b: Board) -> str:
     """One line: the marginal income (RUB) and tonnes (t) the open conflicts put at stake."""
     if not b.open_conflicts:
         return _("Nothing at stake: no open conflict.")
-    return _("At stake: {m} RUB, {t} t short of key-account months").format(
-        m=grouped(b.margin_at_stake), t=grouped(b.tonnes_short, 1)
-    )
+    return _("At stake: {m} RUB, {t} t short").format(m=grouped(b.margin_at_stake), t=grouped(b.tonnes_short, 1))
 
 
 def blocking(b: Board) -> str | None:

@@ -44,7 +44,7 @@ async def test_the_headline_counts_and_the_conflicts_scroll_to_the_last(crowd):
         counts = text_of(app, "#approval-counts")
         assert counts.splitlines() == [
             COUNTS,
-            f"At stake: {grouped(MARGIN_AT_STAKE)} RUB, {grouped(10.0 * CONFLICTS, 1)} t short of key-account months",
+            f"At stake: {grouped(MARGIN_AT_STAKE)} RUB, {grouped(10.0 * CONFLICTS, 1)} t short",
         ]
         summary = text_of(app, "#approval-summary")
         assert summary == "Approval needs a reason: 300 conflicts, 1 escalation, 0 objections open."
@@ -80,7 +80,7 @@ async def test_the_directors_approval_dialog_leads_with_what_is_approved(crowd):
             f"{grouped(draft.tonnes)} t · marginal income {grouped(draft.marginal_income)} RUB"
             f" · key accounts {grouped(draft.key_account_tonnes)} t",
             COUNTS,
-            f"At stake: {grouped(MARGIN_AT_STAKE)} RUB, 3 000.0 t short of key-account months",
+            f"At stake: {grouped(MARGIN_AT_STAKE)} RUB, 3 000.0 t short",
         ]
         assert draft.tonnes == draft.key_account_tonnes == 100
         assert "K200#1" not in text_of(app, ".dialog-question")

@@ -15,16 +15,18 @@ from millplan.core.views.approval import Board
 
 class Headline(Vertical):
     """Title (``#approval-title``), the open counts and what is at stake
-    (``#approval-counts``, always two lines), and what the user is told
-    (``#approval-summary``: who he is, or why approval waits; at most two lines). Its
-    height is fixed, so however much is open the section's table stays on screen."""
+    (``#approval-counts``, two lines), and what the user is told (``#approval-summary``:
+    who he is, or why approval waits; at most two lines). What is open is counted, never
+    listed, so however much is open the headline keeps its few lines and the section's
+    table stays on screen."""
 
     DEFAULT_CSS = """
     Headline {
         height: auto;
     }
     Headline > #approval-counts {
-        height: 2;
+        height: auto;
+        max-height: 4;
         padding: 0 1;
     }
     Headline > #approval-summary {
