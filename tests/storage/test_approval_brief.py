@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from millplan.core.domain.errors import InvalidInput
+from millplan.core.domain.errors import InvalidInput, StateError
+from millplan.core.domain.workflow import ConflictState
 from millplan.core.views.approval import approval_brief, at_stake, blocking, board, open_counts
 from millplan.core.workflow import assignments, conflicts
+from tests.conflicted import conflicted_plant
 from tests.levers import MARGIN_AT_STAKE, conflict_plant
 from tests.plants import PLAN_MONTH, staff, tiny_plant
 
@@ -41,3 +43,13 @@ def test_nothing_open_nothing_blocks(sqlite_store):
         approval_brief(b)
     assert at_stake(b) == "Nothing at stake: no open conflict."
     assert blocking(b) is None
+
+
+def test_a_refusal_over_hundreds_of_conflicts_names_five_and_counts_the_rest(sqlite_store):
+    open_ = conflicted_plant(sqlite_store)
+    with pytest.raises(StateError) as refused:
+        assignments.approve(sqlite_store, PLAN_MONTH, "L", login="plm")
+    refs = sorted(c.position_ref for c in open_ if c.state is ConflictState.OPEN)  # the escalated one counts there
+    assert len(refs) == 299
+    assert f"open conflicts on {', '.join(refs[:5])} and 294 more positions; 1 open escalation(s)" in str(refused.value)
+    assert "K200#1" not in str(refused.value)
