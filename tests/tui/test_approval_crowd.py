@@ -10,15 +10,17 @@ import pytest
 from millplan.core.domain.numbers import grouped
 from millplan.core.mail.inbox import inbox
 from millplan.core.planning import run as planning
+from millplan.core.views.inbox import Target
 from millplan.tui.app import MillplanApp
+from millplan.tui.jump import go_to
 from millplan.tui.screens.dialogs import ReasonScreen
 from millplan.tui.screens.records import InboxScreen
 from millplan.tui.widgets.approval.pane import ApprovalPane
 from millplan.tui.widgets.assignment.pane import AssignmentPane
 from millplan.tui.widgets.view_table import ViewTable
 from tests.conflicted import CONFLICTS, MARGIN_AT_STAKE, conflicted_plant
-from tests.plants import PLAN_MONTH
-from tests.tui.pilot import SIZE, open_approval, settle, text_of
+from tests.plants import PLAN_MONTH, staff, tiny_plant
+from tests.tui.pilot import SIZE, messages, open_approval, settle, text_of
 
 COUNTS = "Open: 300 conflicts · 1 request · 1 escalation · 0 reviews"
 
@@ -143,7 +145,6 @@ async def test_from_a_plan_notification_to_its_first_position(crowd):
 
 
 async def test_from_a_mill_month_to_its_lines(sqlite_store):
-    from tests.plants import staff, tiny_plant
 
     tiny_plant(sqlite_store)
     staff(sqlite_store)
@@ -168,3 +169,20 @@ async def test_from_a_mill_month_to_its_lines(sqlite_store):
         await pilot.press("escape")
         await settle(pilot)
         assert pane.mill is None and lines.row_count == len(draft.lines)
+
+
+async def test_a_deal_is_highlighted_in_the_deals_pane_or_said_to_be_elsewhere(sqlite_store):
+
+    tiny_plant(sqlite_store)
+    staff(sqlite_store)
+    app = MillplanApp(sqlite_store, "plm", month=PLAN_MONTH)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        go_to(app, Target("deals", ref="D4"))  # pending acceptance: listed
+        await settle(pilot)
+        deals = app.query_one("#deals-table", ViewTable)
+        assert deals.has_focus and deals.selected_key == "D4"
+        go_to(app, Target("deals", ref="D1"))  # accepted: not listed
+        await settle(pilot)
+        assert deals.selected_key == "D4"
+        assert "Deal D1 is not waiting for acceptance: the deals pane does not list it." in messages(app)

@@ -62,7 +62,8 @@ class AssignmentPane(MonthAndLine, Planning, Editing, Lifecycle, Vertical):
         Binding("right_square_bracket", "month(1)", _("Next month"), show=False, id="assignment.next_month"),
         # the title marks the line "(l)": the footer's 80 columns are full
         Binding("l", "next_line", _("Line"), show=False, id="assignment.next_line"),
-        Binding("escape", "all_mills", _("All mills"), id="assignment.all_mills"),  # shown while one mill's lines are
+        # while one mill's lines are shown; the summary line says so (the footer is full)
+        Binding("escape", "all_mills", _("Every mill"), show=False, id="assignment.all_mills"),
     ]
 
     def __init__(self, month: Month, lines: list[str], line: str | None = None, **kwargs) -> None:
