@@ -7,6 +7,7 @@ Times are timezone-aware UTC. :mod:`millplan.core.mail.notify` writes notificati
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -37,6 +38,44 @@ class Item:
         )
 
 
+WORKFLOW_KINDS = ("conflict", "escalation", "request", "review")
+"""Workflow items a notification may be about, named in its object key as ``conflict 12``."""
+
+_REVISION = re.compile(r"^(?P<month>\d{4}-\d{2})/(?P<line>.+)/r(?P<revision>\d+)$")
+_MONTH_LINE = re.compile(r"^(?P<month>\d{4}-\d{2}) (?P<line>.+)$")
+_ITEM = re.compile(rf"^(?P<kind>{'|'.join(WORKFLOW_KINDS)}) (?P<id>\d+)$")
+
+
+@dataclass(frozen=True, slots=True)
+class About:
+    """What a notification's object key names, read back from the key.
+
+    ``kind`` is one of :data:`WORKFLOW_KINDS` (``id`` its number), ``revision``
+    (``month`` ``YYYY-MM``, ``line``, ``revision``), ``month`` (a month of a line, as a
+    month close names it: ``month``, ``line``), ``position`` (``ref`` ``D-1#2``) or ``deal``
+    (``ref`` its number)."""
+
+    kind: str
+    id: int | None = None
+    month: str | None = None
+    line: str | None = None
+    revision: int | None = None
+    ref: str | None = None
+
+    @classmethod
+    def parse(cls, object_key: str) -> About:
+        """Read ``object_key`` (as the audit log writes it); anything not a workflow item,
+        a revision or a month is a position (with ``#``) or a deal."""
+        key = object_key.strip()
+        if found := _ITEM.match(key):
+            return cls(found["kind"], id=int(found["id"]))
+        if found := _REVISION.match(key):
+            return cls("revision", month=found["month"], line=found["line"], revision=int(found["revision"]))
+        if found := _MONTH_LINE.match(key):
+            return cls("month", month=found["month"], line=found["line"])
+        return cls("position" if "#" in key else "deal", ref=key)
+
+
 @dataclass(frozen=True, slots=True)
 class Notification:
     """One message in a user's inbox.
@@ -57,6 +96,11 @@ class Notification:
     object_key: str
     read_at: datetime | None = None
     items: tuple[Item, ...] = ()
+
+    @property
+    def about(self) -> About:
+        """What the notification is about, read from ``object_key``."""
+        return About.parse(self.object_key)
 
     @property
     def details(self) -> list[str]:

@@ -16,15 +16,27 @@ from millplan.core.access.actions import available
 from millplan.core.access.permissions import Action, Actor, actor, role_word
 from millplan.core.domain.assignment import Assignment, AssignmentState
 from millplan.core.domain.errors import InvalidInput
-from millplan.core.domain.i18n import _
+from millplan.core.domain.i18n import _, ngettext
 from millplan.core.domain.months import Month
+from millplan.core.domain.numbers import grouped
 from millplan.core.domain.people import Role
+from millplan.core.domain.states import state_label
 from millplan.core.domain.workflow import Conflict, Escalation, EscalationState, Request, RequestState, Review
 from millplan.core.planning.diff import RevisionDiff, revision_diff
 from millplan.core.workflow.open_items import open_issues, open_objections
 from millplan.storage.store import Store
 
-__all__ = ["Board", "board", "opening", "parse_later", "role_name"]
+__all__ = [
+    "Board",
+    "approval_brief",
+    "at_stake",
+    "blocking",
+    "board",
+    "open_counts",
+    "opening",
+    "parse_later",
+    "role_name",
+]
 
 OPENING_MONTHS = 24
 """How many months ahead of today :func:`opening` looks through for revisions."""
@@ -79,6 +91,79 @@ class Board:
     @property
     def open_reviews(self) -> tuple[Review, ...]:
         return tuple(r for r in self.reviews if r.open)
+
+    @property
+    def tonnes_short(self) -> float:
+        """Tonnes (t) the unresolved conflicts leave short of their months."""
+        return sum(c.tonnes_short for c in self.open_conflicts)
+
+
+# The headline and the approval dialog say what is open in counts, never by listing it:
+# with hundreds of conflicts a list of position numbers would fill the screen (the
+# section's table lists them, one row each).
+
+
+def open_counts(b: Board) -> str:
+    """One line counting what is open on ``b``: conflicts, requests, escalations, reviews."""
+    return _("Open: {conflicts} · {requests} · {escalations} · {reviews}").format(
+        conflicts=_counted(ngettext("{n} conflict", "{n} conflicts", len(b.open_conflicts)), b.open_conflicts),
+        requests=_counted(ngettext("{n} request", "{n} requests", len(b.open_requests)), b.open_requests),
+        escalations=_counted(
+            ngettext("{n} escalation", "{n} escalations", len(b.open_escalations)), b.open_escalations
+        ),
+        reviews=_counted(ngettext("{n} review", "{n} reviews", len(b.open_reviews)), b.open_reviews),
+    )
+
+
+def _counted(phrase: str, items: tuple) -> str:
+    return phrase.format(n=grouped(len(items)))
+
+
+def at_stake(b: Board) -> str:
+    """One line: the marginal income (RUB) and tonnes (t) the open conflicts put at stake."""
+    if not b.open_conflicts:
+        return _("Nothing at stake: no open conflict.")
+    return _("At stake: {m} RUB, {t} t short").format(m=grouped(b.margin_at_stake), t=grouped(b.tonnes_short, 1))
+
+
+def blocking(b: Board) -> str | None:
+    """What a plain approval of ``b.latest`` is refused for, counted in one sentence
+    (``None``: nothing blocks it)."""
+    if not b.blockers:
+        return None
+    objections = len(b.open_reviews)  # an open review is an unanswered objection
+    return _("Approval needs a reason: {conflicts}, {escalations}, {objections} open.").format(
+        conflicts=_counted(ngettext("{n} conflict", "{n} conflicts", len(b.open_conflicts)), b.open_conflicts),
+        escalations=_counted(
+            ngettext("{n} escalation", "{n} escalations", len(b.open_escalations)), b.open_escalations
+        ),
+        objections=ngettext("{n} objection", "{n} objections", objections).format(n=grouped(objections)),
+    )
+
+
+def approval_brief(b: Board) -> list[str]:
+    """The lines an approval dialog leads with, before it asks: what is approved (month,
+    product line, revision, state), its tonnes (t), marginal income (RUB) and key-account
+    tonnes (t), what is open and at stake, and what a plain approval is refused for.
+
+    Raises :class:`InvalidInput` when ``b`` has no revision (nothing to approve)."""
+    a = b.latest
+    if a is None:
+        raise InvalidInput(
+            _("{month} {line} is not planned yet: nothing to approve.").format(month=b.month, line=b.product_line)
+        )
+    lines = [
+        _("Approve {month} · {line} · revision {n} ({state})").format(
+            month=a.month, line=a.product_line, n=a.revision, state=state_label(a.state)
+        ),
+        _("{tonnes} t · marginal income {income} RUB · key accounts {key} t").format(
+            tonnes=grouped(a.tonnes), income=grouped(a.marginal_income), key=grouped(a.key_account_tonnes)
+        ),
+        open_counts(b),
+        at_stake(b),
+    ]
+    said = blocking(b)
+    return [*lines, said] if said else lines
 
 
 def board(store: Store, month: Month, product_line: str, *, login: str) -> Board:

@@ -13,14 +13,27 @@ from millplan.core.mail.notify import notify_role
 from millplan.core.mail.recipients import person
 from millplan.storage.unit_of_work import UnitOfWork
 
+NAMED_REFS = 5
+"""Positions a refusal names; with hundreds of conflicts it counts the rest (the approval
+pane lists them all, one row each)."""
+
 
 def open_issues(repo: UnitOfWork, assignment: Assignment) -> list[str]:
     """Phrases naming what blocks approving ``assignment`` until it is resolved or the
-    director approves over it with a reason: the positions with an open conflict on it, and
-    how many escalations are open on it (empty when nothing blocks)."""
+    director approves over it with a reason: the positions with an open conflict on it (the
+    first :data:`NAMED_REFS`, the others counted), and how many escalations are open on it
+    (empty when nothing blocks)."""
     refs, escalations = repo.assignments.open_issues(assignment)
+    named, more = ", ".join(refs[:NAMED_REFS]), len(refs) - NAMED_REFS
+    conflicts = (
+        ngettext(
+            "open conflicts on {refs} and {n} more position", "open conflicts on {refs} and {n} more positions", more
+        ).format(refs=named, n=more)
+        if more > 0
+        else _("open conflicts on {refs}").format(refs=named)
+    )
     return [
-        *([_("open conflicts on {refs}").format(refs=", ".join(refs))] if refs else []),
+        *([conflicts] if refs else []),
         *(
             [ngettext("{n} open escalation", "{n} open escalations", escalations).format(n=escalations)]
             if escalations

@@ -172,7 +172,7 @@ async def test_sales_manager_raises_a_priority_and_the_line_manager_grants_it(sh
         pane._go("conflicts")
         await pilot.pause()
         assert pane.query_one(ViewTable).selected["position"] == "D6#1"
-        assert "1 400 000 RUB at stake" in text_of(app, "#approval-summary")
+        assert "At stake: 1 400 000 RUB, 100.0 t short" in text_of(app, "#approval-counts")
         await pilot.press("plus")
         await type_line(pilot, "the client's line stops")
         await settle(pilot)
@@ -221,7 +221,9 @@ async def test_full_cycle_conflict_escalation_director_approval_change_reapprova
         await settle(pilot)
         await pilot.press("u", "y")
         await settle(pilot)
-        assert "Approval needs a reason: 1 open escalation" in text_of(app, "#approval-summary")
+        assert "Approval needs a reason: 1 conflict, 1 escalation, 0 objections open." in text_of(
+            app, "#approval-summary"
+        )
         assert "Escal. 1" in text_of(app, "#approval-sections")
     [escalation] = escalations(short)
     assert (escalation.state, escalation.raised_by) == (EscalationState.OPEN, "plm")
@@ -345,7 +347,7 @@ async def test_at_80_by_24_the_essentials_fit(short):
     app = MillplanApp(short, "plm", month=PLAN_MONTH)
     async with app.run_test(size=SIZE) as pilot:
         pane = await open_approval(pilot, "conflicts")
-        for selector in ("#approval-title", "#approval-summary", "#approval-sections"):
+        for selector in ("#approval-title", "#approval-counts", "#approval-summary", "#approval-sections"):
             for line in text_of(app, selector).splitlines():
                 assert len(line) <= SIZE[0], (selector, line)
         table = pane.query_one(ViewTable)
@@ -384,9 +386,15 @@ async def test_the_director_approves_over_an_open_conflict_with_a_reason(short):
     app = MillplanApp(short, "director", month=PLAN_MONTH)
     async with app.run_test(size=SIZE) as pilot:
         await open_approval(pilot)
-        assert "Approval needs a reason: open conflicts on D6#1" in text_of(app, "#approval-summary")
+        assert "Approval needs a reason: 1 conflict, 0 escalations, 0 objections open." in text_of(
+            app, "#approval-summary"
+        )
         await pilot.press("a")
-        assert "Over open conflicts on D6#1: why?" in text_of(app, ".dialog-question")
+        question = text_of(app, ".dialog-question")
+        assert question.startswith(f"Approve {PLAN_MONTH} · L · revision 1 (in review)\n")
+        assert question.endswith(
+            "1 conflict, 0 escalations, 0 objections open.\nIt will be frozen. Approve over them: why?"
+        )
         await type_line(pilot, "margin first this month")
         await settle(pilot)
         assert "APPROVED" in text_of(app, "#approval-title")

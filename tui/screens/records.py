@@ -18,10 +18,12 @@ from textual.worker import Worker
 
 from millplan.core.domain.errors import NotFound
 from millplan.core.domain.i18n import _
+from millplan.core.domain.notices import About
 from millplan.core.mail.inbox import inbox, mark_read
 from millplan.core.views import history as audit
-from millplan.core.views.inbox import inbox_view
+from millplan.core.views.inbox import inbox_view, target
 from millplan.core.views.tables import TableView
+from millplan.tui.jump import go_to
 from millplan.tui.widgets.view_table import ViewTable
 
 HISTORY_LIMIT = 200
@@ -97,13 +99,15 @@ class HistoryScreen(Screen[None]):
 
 
 class InboxScreen(Screen[None]):
-    """The acting user's notifications, newest first; ``r`` (or Enter) marks the
-    highlighted one read, ``A`` all; ``h`` shows the history of what it is about. The
-    highlighted one is shown in full below the table — a message listing many positions
-    scrolls there (space: the next page, then back to the top)."""
+    """The acting user's notifications, newest first; Enter (or ``g``) goes to what the
+    highlighted one is about and marks it read, ``r`` marks it read, ``A`` all; ``h``
+    shows the history of what it is about. The highlighted one is shown in full below the
+    table — a message listing many positions scrolls there (space: the next page, then
+    back to the top)."""
 
     BINDINGS = [
         Binding("escape", "app.pop_screen", _("Back"), id="inbox.back"),
+        Binding("g", "go", _("Go to"), id="inbox.go"),
         Binding("r", "read", _("Mark read"), id="inbox.read"),
         Binding("A", "read_all", _("All read"), id="inbox.read_all"),
         Binding("h", "history", _("History"), id="inbox.history"),
@@ -165,7 +169,22 @@ class InboxScreen(Screen[None]):
 
     @on(DataTable.RowSelected)
     def _selected(self) -> None:  # Enter on a row
-        self.action_read()
+        self.action_go()
+
+    def action_go(self) -> None:
+        """Mark the highlighted notification read and show what it is about (its row in
+        the approval pane, its position in the assignment pane, its deal)."""
+        row = self.query_one(ViewTable).selected
+        if row is None:
+            return
+        about = About.parse(row["object_key"])
+        found = self.app.attempt(lambda: target(self.app.store, about, row["refs"]))
+        if found is None:
+            return
+        self.app.attempt(lambda: mark_read(self.app.store, self.app.login, [row["id"]]))
+        self.app.count_unread()
+        self.app.pop_screen()
+        go_to(self.app, found)
 
     def _mark(self, ids: list[int] | None) -> None:
         if self.app.attempt(lambda: mark_read(self.app.store, self.app.login, ids)) is not None:

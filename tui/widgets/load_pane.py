@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textual import on, work
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
@@ -14,11 +15,15 @@ from millplan.core.planning import load
 from millplan.core.planning.load import LoadReport
 from millplan.core.views.load import load_view
 from millplan.tui.messages import LoadRefreshed
+from millplan.tui.widgets.assignment.pane import AssignmentPane
 from millplan.tui.widgets.view_table import ViewTable
 
 
 class LoadPane(Vertical):
-    """Mills × months table; the highlighted mill's hours and horizon are spelled out below."""
+    """Mills × months table; the highlighted mill's hours and horizon are spelled out below.
+    Enter (or ``g``) shows the highlighted mill's lines in the Assignment pane's month."""
+
+    BINDINGS = [Binding("g", "go", _("Mill's lines"), id="load.go")]
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -44,6 +49,21 @@ class LoadPane(Vertical):
                 _("No mills yet: import the mill register (millplan import mills FILE), or try `millplan demo`.")
             )
         self._describe()
+
+    @on(DataTable.RowSelected)
+    def _selected(self) -> None:  # Enter on a mill
+        self.action_go()
+
+    def action_go(self) -> None:
+        """The highlighted mill-month's lines: the Assignment pane at its month, on the
+        mill's product line, showing that mill's lines only."""
+        row = self.query_one(ViewTable).selected
+        if self.report is None or row is None:
+            return
+        mill = next(m for m in self.report.mills if m.code == row["key"])
+        assignment = self.app.query_one(AssignmentPane)
+        assignment.go_to(assignment.month, mill.product_line, mill=mill.code)
+        self.app.action_show("assignment")
 
     @on(DataTable.RowHighlighted)
     def _describe(self) -> None:

@@ -5,7 +5,7 @@ escalation (force, later month, or a re-approval round)."""
 
 from __future__ import annotations
 
-from millplan.core.domain.i18n import _
+from millplan.core.domain.i18n import _, ngettext
 from millplan.core.domain.months import Month
 from millplan.core.domain.numbers import grouped
 from millplan.core.planning.whatif import WhatIf
@@ -14,6 +14,9 @@ from millplan.core.workflow import conflicts, escalations
 from millplan.tui.screens.dialogs import ConfirmScreen, FormScreen, ReasonScreen
 from millplan.tui.widgets.approval.acting import Acting
 from millplan.tui.widgets.approval.detail import outcome_text
+
+DISPLACED_NAMED = 5
+"""Displaced positions a force dialog names; it counts the others."""
 
 
 class ConflictActions(Acting):
@@ -49,10 +52,16 @@ class ConflictActions(Acting):
 
     def _force_effect(self, ref: str, month: Month, effect: WhatIf) -> str:
         """What forcing ``ref`` whole into ``month`` does, in one sentence."""
-        displaced = ", ".join(
+        named = ", ".join(
             _("{ref} {tonnes} t").format(ref=s.position_ref, tonnes=grouped(s.tonnes_change, 1))
-            for s in effect.displaced
-        ) or _("nothing")
+            for s in effect.displaced[:DISPLACED_NAMED]
+        )
+        more = len(effect.displaced) - DISPLACED_NAMED
+        if more > 0:  # most tonnes first; the rest counted, so the dialog stays on screen
+            named = ngettext("{named} and {n} more position", "{named} and {n} more positions", more).format(
+                named=named, n=more
+            )
+        displaced = named or _("nothing")
         return _("Forcing {ref} whole into {month} displaces {displaced}; marginal income {a} → {b} RUB ({m}).").format(
             ref=ref,
             month=month,

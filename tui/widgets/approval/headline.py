@@ -8,23 +8,37 @@ from textual.containers import Vertical
 from textual.widgets import Static
 
 from millplan.core.domain.i18n import _
-from millplan.core.domain.numbers import grouped
 from millplan.core.domain.states import state_label
 from millplan.core.views import approval
 from millplan.core.views.approval import Board
 
 
 class Headline(Vertical):
-    """Title (``#approval-title``) and two summary lines (``#approval-summary``)."""
+    """Title (``#approval-title``), the open counts and what is at stake
+    (``#approval-counts``, two lines), and what the user is told (``#approval-summary``:
+    who he is, or why approval waits; at most two lines). What is open is counted, never
+    listed, so however much is open the headline keeps its few lines and the section's
+    table stays on screen."""
 
     DEFAULT_CSS = """
     Headline {
         height: auto;
     }
+    Headline > #approval-counts {
+        height: auto;
+        max-height: 4;
+        padding: 0 1;
+    }
+    Headline > #approval-summary {
+        height: auto;
+        max-height: 2;
+        padding: 0 1;
+    }
     """
 
     def compose(self) -> ComposeResult:
         yield Static(id="approval-title", classes="title", markup=False)
+        yield Static(id="approval-counts", markup=False)
         yield Static(id="approval-summary", markup=False)
 
     def say(self, title: str) -> None:
@@ -32,7 +46,7 @@ class Headline(Vertical):
         self.query_one("#approval-title", Static).update(title)
 
     def show(self, b: Board) -> None:
-        """Show ``b``'s revision, state and stakes."""
+        """Show ``b``'s revision, state, open counts and stakes."""
         head = f"{b.month} · {b.product_line} · "
         if b.latest is None:
             head += _("not planned yet")
@@ -47,24 +61,13 @@ class Headline(Vertical):
             if b.latest.needs_director:
                 head += " · " + _("director approves")
         self.say(head)
-        # the section bar counts what is open; this line says what is at stake
-        counts = (
-            _("Open conflicts: {c}, {t} t short, {m} RUB at stake").format(
-                c=len(b.open_conflicts),
-                t=grouped(sum(c.tonnes_short for c in b.open_conflicts)),
-                m=grouped(b.margin_at_stake),
-            )
-            if b.open_conflicts
-            else _("No open conflict.")
-        )
+        self.query_one("#approval-counts", Static).update(f"{approval.open_counts(b)}\n{approval.at_stake(b)}")
         if b.who.notice:  # not a registered user: he may look, not act
-            second = b.who.notice
+            said = b.who.notice
         elif b.latest is not None and b.latest.stale:
-            second = _("Stale: {why} — re-plan (F4, F5).").format(why=b.latest.stale_reason)
-        elif b.blockers:
-            second = _("Approval needs a reason: {what}").format(what="; ".join(b.blockers))
+            said = _("Stale: {why} — re-plan (F4, F5).").format(why=b.latest.stale_reason)
         else:
-            second = _("{login} ({role}) · [ ] month · l line · s section · h history").format(
+            said = approval.blocking(b) or _("{login} ({role}) · [ ] month · l line · s section · h history").format(
                 login=b.who.login, role=approval.role_name(b.who)
             )
-        self.query_one("#approval-summary", Static).update(f"{counts}\n{second}")
+        self.query_one("#approval-summary", Static).update(said)

@@ -28,6 +28,7 @@ from millplan.core.domain.workflow import waiting
 from millplan.core.views import approval
 from millplan.core.views.approval import Board
 from millplan.tui.messages import ApprovalRefreshed
+from millplan.tui.table_cursor import highlight
 from millplan.tui.widgets.approval.conflict_actions import ConflictActions
 from millplan.tui.widgets.approval.detail import Detail
 from millplan.tui.widgets.approval.headline import Headline
@@ -93,6 +94,7 @@ class ApprovalPane(RevisionActions, RequestActions, ConflictActions, Vertical):
         self.section = "diff"
         self.board: Board | None = None
         self.busy: str | None = None  # what the running action is, while it runs
+        self.wanted: str | None = None  # the row to highlight once the board is read (go_to)
 
     def compose(self) -> ComposeResult:
         yield Headline()
@@ -143,6 +145,12 @@ class ApprovalPane(RevisionActions, RequestActions, ConflictActions, Vertical):
         self.board = board
         self.query_one(Headline).show(board)
         self._go(self.section)
+        if self.wanted is not None:
+            table = self.query_one(SectionTable)
+            if not highlight(table, self.wanted):
+                self.notify(_("It is no longer listed here."), severity="warning")
+            self.wanted = None
+            table.focus()
 
     def _show_table(self) -> None:
         self.query_one(SectionTable).show_section(self.board, self.section)
@@ -210,6 +218,13 @@ class ApprovalPane(RevisionActions, RequestActions, ConflictActions, Vertical):
         self.query_one(SectionBar).show(section, self.board)
         self._show_table()
         self.refresh_bindings()
+
+    def go_to(self, month: Month, line: str, section: str, key: str | None = None) -> None:
+        """Show ``section`` of (``month``, ``line``) with the row keyed ``key`` highlighted
+        once it is read (the Assignment pane moves there too)."""
+        self.section, self.wanted = section, key
+        self._assignment.go_to(month, line)
+        self.reload()
 
     def action_keep_focus(self) -> None:
         self.query_one(SectionTable).focus()

@@ -5,7 +5,7 @@ agrees to it or objects to a position's line."""
 from __future__ import annotations
 
 from millplan.core.domain.i18n import _
-from millplan.core.domain.numbers import grouped
+from millplan.core.views import approval
 from millplan.core.workflow import assignments, reviews
 from millplan.tui.screens.dialogs import ConfirmScreen, ReasonScreen
 from millplan.tui.widgets.approval.acting import Acting
@@ -45,16 +45,18 @@ class RevisionActions(Acting):
                 lambda a: _("{key} approved.").format(key=a.key),
             )
 
-        question = _("Approve {key}: {tonnes} t, {income} RUB? It will be frozen.").format(
-            key=latest.key, tonnes=grouped(latest.tonnes), income=grouped(latest.marginal_income)
-        )
-        if self.board and self.board.blockers:
+        # what is approved leads (month, line, revision, tonnes, income, open items), then the question
+        brief = "\n".join(approval.approval_brief(self.board))
+        if self.board.blockers:
             self.app.push_screen(
-                ReasonScreen(question + "\n" + _("Over {what}: why?").format(what="; ".join(self.board.blockers))),
+                ReasonScreen(brief + "\n" + _("It will be frozen. Approve over them: why?")),
                 lambda reason: approve(reason) if reason else None,
             )
         else:
-            self.app.push_screen(ConfirmScreen(question), lambda yes: approve(None) if yes else None)
+            self.app.push_screen(
+                ConfirmScreen(brief + "\n" + _("It will be frozen. Approve it?")),
+                lambda yes: approve(None) if yes else None,
+            )
 
     def action_agree(self) -> None:
         latest = self._latest_or_say()

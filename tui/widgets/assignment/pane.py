@@ -23,8 +23,9 @@ from millplan.core.domain.numbers import grouped
 from millplan.core.planning import run as planning
 from millplan.core.planning.options import PlanOptions
 from millplan.core.views.assignment import exclusions_view, lines_view
-from millplan.core.views.tables import cell_style, load_cell
+from millplan.core.views.tables import TableView, cell_style, load_cell
 from millplan.tui.messages import AssignmentRefreshed, PlanFinished
+from millplan.tui.table_cursor import highlight
 from millplan.tui.widgets.assignment.editing import Editing
 from millplan.tui.widgets.assignment.lifecycle import Lifecycle
 from millplan.tui.widgets.assignment.planning import Planning
@@ -62,6 +63,8 @@ class AssignmentPane(MonthAndLine, Planning, Editing, Lifecycle, Vertical):
         Binding("right_square_bracket", "month(1)", _("Next month"), show=False, id="assignment.next_month"),
         # the title marks the line "(l)": the footer's 80 columns are full
         Binding("l", "next_line", _("Line"), show=False, id="assignment.next_line"),
+        # while one mill's lines are shown; the summary line says so (the footer is full)
+        Binding("escape", "all_mills", _("Every mill"), show=False, id="assignment.all_mills"),
     ]
 
     def __init__(self, month: Month, lines: list[str], line: str | None = None, **kwargs) -> None:
@@ -71,6 +74,8 @@ class AssignmentPane(MonthAndLine, Planning, Editing, Lifecycle, Vertical):
         self.line = line if line in lines else lines[0] if lines else None
         self.assignment: Assignment | None = None
         self.planning: tuple[Month, str] | None = None  # what the running plan is for
+        self.mill: str | None = None  # the one mill whose lines are shown (None: every mill)
+        self.wanted: str | None = None  # a position to highlight once the month is read (go_to)
 
     def compose(self) -> ComposeResult:
         yield AssignmentTitle(id="assignment-title", classes="title", markup=False)
@@ -107,11 +112,19 @@ class AssignmentPane(MonthAndLine, Planning, Editing, Lifecycle, Vertical):
             lines_table.clear()
             excluded_table.clear()
             summary.update(_("Not planned yet: press F5 (or p) to run the prioritiser."))
+            self.wanted = None
             self.query_one("#excluded-reason", Static).update("")
             return
-        lines_table.show(lines_view(a))
-        excluded_table.show(exclusions_view(a))
+        view = lines_view(a)
+        if self.mill is not None:  # a mill-month from the load pane: that mill's lines
+            view = TableView(view.title, view.columns, tuple(r for r in view.rows if r["mill"] == self.mill))
+        lines_table.show(view)
+        excluded = exclusions_view(a)
+        excluded_table.show(excluded)
+        self._highlight_wanted((view, lines_table), (excluded, excluded_table))
         loads = "  ".join(f"{load.mill_code} {load_cell(load)}" for load in a.mill_loads)
+        if self.mill is not None:
+            loads = _("Mill {mill} only (Esc: every mill) · {loads}").format(mill=self.mill, loads=loads)
         text = Text(
             _("Key accounts {key} t · total {tonnes} t · marginal income {income} RUB\n{loads}").format(
                 key=grouped(a.key_account_tonnes),
@@ -130,7 +143,9 @@ class AssignmentPane(MonthAndLine, Planning, Editing, Lifecycle, Vertical):
         """A key shows only when core offers its action to the user here (his role, this
         line, the revision's state; core checks each call again). F12 is the revision's
         next step: Approve once it is in review, else Submit (which says why when there is
-        nothing to submit)."""
+        nothing to submit). Esc shows every mill again while one mill's lines are shown."""
+        if action == "all_mills":
+            return self.mill is not None
         needed = NEEDS.get(action)
         if needed is None:
             return True
@@ -151,6 +166,37 @@ class AssignmentPane(MonthAndLine, Planning, Editing, Lifecycle, Vertical):
                 options=PlanOptions.from_dict(self.assignment.options).describe()
             )
         self.query_one("#excluded-reason", Static).update(text)
+
+    # -- going to a position or a mill-month ---------------------------------------------
+
+    def go_to(self, month: Month, line: str, *, ref: str | None = None, mill: str | None = None) -> None:
+        """Show (``month``, ``line``): only ``mill``'s lines when given, every mill's
+        otherwise; highlight position ``ref`` (a line of it, else its exclusion) once read."""
+        self.mill, self.wanted = mill, ref
+        if (self.month, self.line) != (month, line) and line in self.lines:
+            self.month, self.line = month, line
+            self.assignment = None
+        self.reload()
+
+    def _highlight_wanted(self, *shown: tuple[TableView, ViewTable]) -> None:
+        """Put the cursor on the first row of the wanted position, in the first table that has it."""
+        wanted, self.wanted = self.wanted, None
+        if wanted is None:
+            return
+        for view, table in shown:
+            key = next((r["key"] for r in view.rows if r["position_ref"] == wanted), None)
+            if key is not None and highlight(table, key):
+                table.focus()
+                return
+        self.notify(_("{ref} is not in {month} {line}.").format(ref=wanted, month=self.month, line=self.line))
+
+    def action_next_line(self) -> None:
+        self.mill = None  # a mill belongs to one line
+        super().action_next_line()
+
+    def action_all_mills(self) -> None:
+        self.mill = None
+        self.reload()
 
     # -- actions ------------------------------------------------------------------------
 
