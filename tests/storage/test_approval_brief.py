@@ -51,5 +51,5 @@ def test_a_refusal_over_hundreds_of_conflicts_names_five_and_counts_the_rest(sql
         assignments.approve(sqlite_store, PLAN_MONTH, "L", login="plm")
     refs = sorted(c.position_ref for c in open_ if c.state is ConflictState.OPEN)  # the escalated one counts there
     assert len(refs) == 299
-    assert f"open conflicts on {', '.join(refs[:5])} and 294 more positions; 1 open escalation(s)" in str(refused.value)
+    assert f"open conflicts on {', '.join(refs[:5])} and 294 more positions; 1 open escalation" in str(refused.value)
     assert "K200#1" not in str(refused.value)

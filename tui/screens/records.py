@@ -182,7 +182,7 @@ class InboxScreen(Screen[None]):
         if found is None:
             return
         self.app.attempt(lambda: mark_read(self.app.store, self.app.login, [row["id"]]))
-        self.app.count_unread()
+        self.app.follow()
         self.app.pop_screen()
         go_to(self.app, found)
 
