@@ -73,6 +73,8 @@ class WorkstationServer(Server):
         trust: ProxyTrust | None = None,
         public_url: str | None = None,
     ) -> None:
+        address = f"[{host}]" if ":" in host else host  # an IPv6 address in a URL
+        public_url = public_url or f"http://{address}:{port}"
         super().__init__(session_command(), host=host, port=port, title="millplan", public_url=public_url)
         self.store = store
         self.trust = trust

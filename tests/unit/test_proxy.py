@@ -58,3 +58,10 @@ def test_a_request_without_the_login_is_refused():
     for headers in ({}, {"X-Remote-User": "  "}, {"X-Other": "alice"}):
         with pytest.raises(UnknownIdentity, match="no login in X-Remote-User"):
             vouched_login(trust, "127.0.0.1", headers)
+
+
+def test_the_refusal_speaks_russian(russian):
+    with pytest.raises(
+        InvalidInput, match="рабочее место не открыто на 0.0.0.0: у рабочего места в браузере нет своего"
+    ):
+        check_bind("0.0.0.0", None)
