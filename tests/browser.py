@@ -72,14 +72,16 @@ async def visit(
     profile: Path,
     *,
     ready: str,
+    shows: str,
     size: tuple[int, int] = (1024, 640),
-    settle: float = 3.0,
+    settle: float = 1.5,
     timeout: float = 90.0,
 ) -> Visit:
     """Open ``url`` in a headless Chromium (its profile in ``profile``), wait until the JavaScript
-    expression ``ready`` is true and ``settle`` s more for the page to paint, then screenshot it.
+    expression ``ready`` is true and the page has received the text ``shows``, then ``settle`` s
+    more for the page to paint it, and screenshot it.
 
-    Raises :class:`TimeoutError` when the page is not ready within ``timeout`` s."""
+    Raises :class:`TimeoutError` when that does not happen within ``timeout`` s."""
     profile.mkdir(parents=True, exist_ok=True)
     start_process(
         [
@@ -106,8 +108,9 @@ async def visit(
                 tools = _DevTools(socket)
                 await tools.call("Network.enable")
                 await tools.call("Page.navigate", url=url)
-                while not (await tools.call("Runtime.evaluate", expression=ready, returnByValue=True))["result"].get(
-                    "value"
+                while not (
+                    (await tools.call("Runtime.evaluate", expression=ready, returnByValue=True))["result"].get("value")
+                    and shows in Visit(b"", tools.frames).received_text
                 ):
                     await asyncio.sleep(0.25)
                 await asyncio.sleep(settle)

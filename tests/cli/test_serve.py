@@ -25,6 +25,7 @@ from millplan.core.domain.people import Role
 from millplan.storage.store import open_store
 from tests.browser import CHROMIUM, Visit, colours, visit
 from tests.identity import act_as
+from tests.plants import tiny_plant
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / ".pytest-artifacts"
 PROXY = ["--trusted-user-header", "X-Remote-User"]
@@ -175,18 +176,22 @@ def test_a_headless_chromium_shows_the_first_pane(start_process, tmp_path, plant
         if os.environ.get("CI") == "true":
             pytest.fail("chromium is not installed: .ci/run installs it (apt-get install chromium)")
         pytest.skip("chromium is not installed (apt-get install chromium)")
+    store = open_store(f"sqlite:///{plant_db}")
+    tiny_plant(store)  # mills M1 and M2
+    store.dispose()
     url = serve(start_process, tmp_path, plant_db)
     shown = asyncio.run(
         visit(
             start_process,
             url + "/",
             tmp_path / "chromium-profile",
-            ready="document.body.classList.contains('-first-byte')",  # the page hides its intro
+            ready="document.body.classList.contains('-first-byte')",  # the page hid its intro for the terminal
+            shows="M2",  # the load pane's rows came
         )
     )
     keep(shown, tmp_path, "serve-first-pane.png")
     text = shown.received_text
-    assert "F2 Mill load" in text and "Horizon" in text  # the load pane's tab and its table's last column
+    assert "F2 Mill load" in text and "Horizon" in text and "M1" in text  # the load pane: its tab, table, a mill
     pixels = colours(shown.png)
     commonest = pixels.most_common(1)[0][1]
     assert len(pixels) > 50 and commonest < 0.9 * sum(pixels.values())  # drawn text and panes, not a blank page
