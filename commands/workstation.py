@@ -12,6 +12,7 @@ from millplan.core.access import identity
 from millplan.core.access.proxy import check_bind, proxy_trust
 from millplan.core.demo import build_demo, demo_built, demo_paths, remove_demo
 from millplan.core.domain import i18n
+from millplan.core.domain.errors import MillplanError
 from millplan.core.domain.i18n import _
 from millplan.core.domain.months import TODAY_ENV, plant_today
 from millplan.storage.store import Store, open_store
@@ -95,4 +96,9 @@ def serve(
         os.environ[TODAY_ENV] = plant_today().isoformat()
     from millplan.tui.web import WorkstationServer  # imported here: other commands need no web server
 
-    WorkstationServer(store, host=host, port=port, trust=trust, public_url=public_url).serve()
+    try:
+        WorkstationServer(store, host=host, port=port, trust=trust, public_url=public_url).serve()
+    except OSError as exc:  # the port taken, or an address this machine does not have
+        raise MillplanError(
+            _("cannot listen on {host}:{port}: {reason}").format(host=host, port=port, reason=exc.strerror or exc)
+        ) from None

@@ -88,6 +88,21 @@ def test_a_network_bind_without_a_trusted_proxy_is_refused_with_how_to_configure
     assert "--trusted-user-header X-Remote-User" in result.output
 
 
+def test_a_port_already_taken_is_said_plainly(start_process, tmp_path, plant_db):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        process = start_process(
+            [sys.executable, "-m", "millplan", "--db", str(plant_db), "serve", "--port", str(port)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
+        output = process.communicate(timeout=60)[0].decode()
+    assert process.returncode == 1
+    assert f"cannot listen on 127.0.0.1:{port}" in output and "address already in use" in output
+
+
 def test_only_an_admin_account_may_vouch_for_a_proxys_logins(plant_db, monkeypatch):
     act_as(monkeypatch, "alice")
     result = CliRunner().invoke(app, ["--db", str(plant_db), "serve", *PROXY])
