@@ -20,6 +20,7 @@ import pytest
 from typer.testing import CliRunner
 
 from millplan.cli import app
+from millplan.core.access.proxy import PROXY_LOGIN_ENV
 from millplan.core.access.users import add_user
 from millplan.core.domain.people import Role
 from millplan.storage.store import open_store
@@ -106,6 +107,14 @@ def test_a_port_already_taken_is_said_plainly(start_process, tmp_path, plant_db)
 def test_only_an_admin_account_may_vouch_for_a_proxys_logins(plant_db, monkeypatch):
     act_as(monkeypatch, "alice")
     result = CliRunner().invoke(app, ["--db", str(plant_db), "serve", *PROXY])
+    assert result.exit_code == 5
+    assert "act as another user" in result.output
+
+
+def test_the_sessions_variable_is_no_way_around_the_rules_for_anyone_else(plant_db, monkeypatch):
+    act_as(monkeypatch, "alice")  # a planner who sets the variable herself, to act as the admin
+    monkeypatch.setenv(PROXY_LOGIN_ENV, SERVER_LOGIN)
+    result = CliRunner().invoke(app, ["--db", str(plant_db), "whoami"])
     assert result.exit_code == 5
     assert "act as another user" in result.output
 
