@@ -21,6 +21,7 @@ from millplan.commands import (
     config,
     database,
     deals,
+    export,
     fulfilment,
     imports,
     inbox,
@@ -29,6 +30,7 @@ from millplan.commands import (
     open_items,
     plan,
     reports,
+    settings,
     stale,
     users,
     workflow,
@@ -71,6 +73,7 @@ for name, command in (
     app.command(name)(command)
 for name, group in (
     ("import", imports.app),
+    ("export", export.app),
     ("deal", deals.app),
     ("assignment", assignment.app),
     ("users", users.app),
@@ -85,6 +88,7 @@ for name, group in (
     ("month", month.app),
     ("stale", stale.app),
     ("config", config.app),
+    ("settings", settings.app),
 ):
     app.add_typer(group, name=name)
 

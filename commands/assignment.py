@@ -4,6 +4,7 @@ positions, exclusions)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import typer
@@ -13,6 +14,7 @@ from millplan.commands.common import (
     LineOption,
     MonthOption,
     PositionArgument,
+    XlsxOption,
     emit,
     err,
     handled,
@@ -25,7 +27,7 @@ from millplan.commands.common import (
 from millplan.core.domain.assignment import Assignment
 from millplan.core.domain.errors import InvalidInput
 from millplan.core.domain.i18n import _
-from millplan.core.domain.months import Month
+from millplan.core.domain.months import Month, month_text
 from millplan.core.domain.numbers import grouped
 from millplan.core.domain.states import state_label
 from millplan.core.planning import run as planning
@@ -46,7 +48,7 @@ def show_assignment(assignment: Assignment, limit: int | None = None) -> None:
     forecast and totals (at most ``limit`` rows a table)."""
     out.rule(
         _("{month} {line} — revision {revision}, {state}").format(
-            month=assignment.month,
+            month=month_text(assignment.month),
             line=assignment.product_line,
             revision=assignment.revision,
             state=state_label(assignment.state),
@@ -72,7 +74,11 @@ def show_assignment(assignment: Assignment, limit: int | None = None) -> None:
 @app.command("show")
 @handled
 def assignment_show(
-    ctx: typer.Context, month: str = MonthOption, line: str = LineOption, as_json: bool = JsonOption
+    ctx: typer.Context,
+    month: str = MonthOption,
+    line: str = LineOption,
+    xlsx: Path | None = XlsxOption,
+    as_json: bool = JsonOption,
 ) -> None:
     """Show the latest revision of a month's assignment for a product line."""
     found = planning.latest(store_of(ctx), month_of(month), line)

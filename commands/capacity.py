@@ -6,6 +6,7 @@ import typer
 
 from millplan.commands.common import JsonOption, emit, err, handled, login_of, month_of, out, store_of
 from millplan.core.domain.i18n import _
+from millplan.core.domain.months import month_text
 from millplan.core.domain.numbers import grouped
 from millplan.core.planning import capacity
 from millplan.core.views.capacity import capacity_document
@@ -30,12 +31,15 @@ def capacity_set(
         return
     out.print(
         _("{mill} {month}: {before} h → {after} h").format(
-            mill=change.mill_code, month=change.month, before=grouped(change.before), after=grouped(change.after)
+            mill=change.mill_code,
+            month=month_text(change.month),
+            before=grouped(change.before),
+            after=grouped(change.after),
         )
     )
     for stale in change.stale:
         err.print(
             _("{month} {line} revision {revision} is stale: re-run the prioritiser before approval").format(
-                month=stale.month, line=stale.product_line, revision=stale.revision
+                month=month_text(stale.month), line=stale.product_line, revision=stale.revision
             )
         )

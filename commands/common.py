@@ -11,6 +11,7 @@ import sys
 import threading
 from collections.abc import Callable
 from enum import Enum
+from pathlib import Path
 from typing import Any, TypeVar
 
 import typer
@@ -20,11 +21,14 @@ from rich.table import Table
 from rich.text import Text
 
 from millplan.core.access import identity
+from millplan.core.domain import glyphs
 from millplan.core.domain.errors import ExitCode, Interrupted, InvalidInput, MillplanError
 from millplan.core.domain.i18n import _, ngettext
 from millplan.core.domain.months import Month, plant_clock
 from millplan.core.views.errors import error_document
-from millplan.core.views.tables import TableView, cell_text
+from millplan.core.views.excel import write_workbook
+from millplan.core.views.tables import TableView, cell_style, cell_text
+from millplan.core.workflow import plant_zone
 from millplan.solver import control
 from millplan.solver.control import Deadline
 from millplan.storage.store import Store, open_store
@@ -39,6 +43,19 @@ LineOption = typer.Option(..., "--line", "-l", help="Product line code, e.g. Т�
 PositionArgument = typer.Argument(..., help="Position as DEAL#NO, e.g. 'С-26/2601#3'.")
 IdArgument = typer.Argument(..., help="Its number (see the list command).", show_default=False)
 WhyOption = typer.Option(..., "--why", help="Justification, for the product-line manager or the director.")
+XlsxOption = typer.Option(
+    None,
+    "--xlsx",
+    help="Also write the tables shown, every row, to this Excel file (one sheet each).",
+    dir_okay=False,
+    show_default=False,
+)
+
+_book: list[TableView] | None = None
+"""The tables a command run with ``--xlsx`` has shown so far (``None``: no book asked for)."""
+
+BOOK_CONTEXT = ("month", "line")
+"""A command's options that say what its book is about, in the order its sheets name them."""
 
 
 def handled(command: Callable) -> Callable:
@@ -49,7 +66,9 @@ def handled(command: Callable) -> Callable:
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
-            return command(*args, **kwargs)
+            if kwargs.get("xlsx") is None:
+                return command(*args, **kwargs)
+            return _with_book(command, kwargs["xlsx"], *args, **kwargs)
         except MillplanError as exc:
             if kwargs.get("as_json"):
                 emit(error_document(exc))
@@ -59,6 +78,43 @@ def handled(command: Callable) -> Callable:
     return wrapper
 
 
+def _with_book(command: Callable, file: Path, *args: Any, **kwargs: Any) -> Any:
+    """Run ``command`` (given ``--xlsx FILE``) and write every table it showed, every row,
+    to ``file``: one sheet each, headed by the month and line the command was asked about.
+    Raises :class:`InvalidInput` with ``--json`` (nothing is shown as a table then) and when
+    ``file`` cannot be written."""
+    global _book
+    ctx = kwargs.get("ctx")
+    if ctx is not None and ctx.invoked_subcommand:  # a group's own listing (``stale``) is not run
+        return command(*args, **kwargs)
+    if kwargs.get("as_json"):
+        raise InvalidInput(_("--xlsx writes the tables a command shows: leave out --json"))
+    _book = []
+    try:
+        result = command(*args, **kwargs)
+        shown = _book
+    finally:
+        _book = None
+    if not shown:
+        err.print(_("no table to write to {file}").format(file=file), soft_wrap=True)
+        return result
+    context = " · ".join(str(kwargs[name]) for name in BOOK_CONTEXT if kwargs.get(name))
+    write_workbook(file, shown, context)
+    n = len(shown)
+    err.print(
+        ngettext("{n} table written to {file}", "{n} tables written to {file}", n).format(n=n, file=file),
+        soft_wrap=True,
+    )
+    return result
+
+
+def book(view: TableView) -> None:
+    """Put ``view`` in the ``--xlsx`` book of the command, if it was asked for one, without
+    printing it (a table the command prints in another form, or a fuller form of one)."""
+    if _book is not None:
+        _book.append(view)
+
+
 def store_of(ctx: typer.Context, *, create: bool = False) -> Store:
     """The command's store. A database named by ``--db``/``MILLPLAN_DB`` must exist unless
     the command ``create``s one (an import): a mistyped path is an error, not a new empty
@@ -66,6 +122,7 @@ def store_of(ctx: typer.Context, *, create: bool = False) -> Store:
     obj = ctx.find_root().obj
     if "store" not in obj:  # one store per command, whatever asks for it first
         obj["store"] = open_store(obj["db"], create=create or not obj["named"])
+        plant_zone.apply(obj["store"])  # times shown, and the plant's date, in the plant's zone
     return obj["store"]
 
 
@@ -115,7 +172,7 @@ def optional_month(text: str | None) -> Month | None:
 
 def plant_time(at) -> str:  # noqa: ANN001 - an aware datetime or None
     """A time as the history shows it (plant time), ``—`` for none."""
-    return plant_clock(at) if at else "—"
+    return plant_clock(at) if at else str(glyphs.NONE)
 
 
 def emit(document: Any) -> None:
@@ -123,11 +180,15 @@ def emit(document: Any) -> None:
     sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2, default=str) + "\n")
 
 
-def render(view: TableView, limit: int | None = None, every: str | None = None) -> None:
+def render(
+    view: TableView, limit: int | None = None, every: str | None = None, *, booked: TableView | None = None
+) -> None:
     """Print ``view`` as a table in the house style: a rule under the header, no frame, one
     space between columns — so six months of mill load fit in 80 columns; with ``limit``
     its first rows and how many more there are (``every``: the command's option that lists
-    them all, e.g. ``--all``, named there too)."""
+    them all, e.g. ``--all``, named there too). The ``--xlsx`` book, if asked for, gets
+    every row of ``view`` — or of ``booked``, a fuller form of it (more columns)."""
+    book(booked or view)
     table = Table(
         title=view.title,
         title_justify="left",
@@ -138,17 +199,18 @@ def render(view: TableView, limit: int | None = None, every: str | None = None) 
     )
     for column in view.columns:
         # only free text wraps (a number or a load bar split over two lines misleads), so
-        # only other columns keep their width hint as a floor; clipped text is cut there with …
+        # only other columns keep their width hint as a floor; clipped text is cut there with … (ASCII: cut)
         table.add_column(
             column.header,
             justify="right" if column.numeric else "left",
             no_wrap=not column.wrap,
             min_width=None if column.wrap or column.clip else column.width,
             max_width=column.width if column.clip else None,
+            overflow="crop" if glyphs.ascii_mode() else "ellipsis",  # no … where it may be drawn two cells wide
         )
     rows = view.rows if limit is None else view.rows[:limit]
     for row in rows:
-        table.add_row(*(cell_text(row.get(c.key), c) for c in view.columns))
+        table.add_row(*(Text(cell_text(row.get(c.key), c), style=cell_style(row.get(c.key))) for c in view.columns))
     out.print(table)
     if limit is not None and len(view.rows) > limit:
         more = len(view.rows) - limit

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
 
-from millplan.commands.common import JsonOption, emit, err, handled, login_of, out, render, store_of
+from millplan.commands.common import JsonOption, XlsxOption, emit, err, handled, login_of, out, render, store_of
 from millplan.core.domain.i18n import _
 from millplan.core.domain.portfolio import DealStatus
 from millplan.core.views.deals import deal_document, deal_state_document, deals_view
@@ -17,6 +19,7 @@ app = typer.Typer(help="Accept or reject deals waiting for acceptance.", no_args
 def deals_command(
     ctx: typer.Context,
     status: DealStatus = typer.Option(DealStatus.PENDING, "--status", help="Which deals to list."),
+    xlsx: Path | None = XlsxOption,
     as_json: bool = JsonOption,
 ) -> None:
     """Deals (default: waiting for acceptance) with tonnes, marginal income and the mills they load."""

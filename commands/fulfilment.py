@@ -7,8 +7,20 @@ from pathlib import Path
 
 import typer
 
-from millplan.commands.common import JsonOption, MonthOption, emit, err, handled, month_of, out, render, store_of
+from millplan.commands.common import (
+    JsonOption,
+    MonthOption,
+    XlsxOption,
+    emit,
+    err,
+    handled,
+    month_of,
+    out,
+    render,
+    store_of,
+)
 from millplan.core.domain.i18n import _
+from millplan.core.domain.months import month_text
 from millplan.core.planning.fulfilment import month_fulfilment
 from millplan.core.views.actuals import (
     carry_over_view,
@@ -20,7 +32,6 @@ from millplan.core.views.actuals import (
     report_notes,
     to_date_view,
 )
-from millplan.core.views.excel import write_workbook
 
 POSITION_ROWS = 60
 """Positions listed without ``--all`` (the largest shortfalls; ``--json`` gives them all)."""
@@ -32,29 +43,16 @@ def actuals_command(
     month: str = MonthOption,
     line: str | None = typer.Option(None, "--line", "-l", help="Only this product line (default: all)."),
     every: bool = typer.Option(False, "--all", help="List every position, not only the largest shortfalls."),
-    xlsx: Path | None = typer.Option(
-        None, "--xlsx", help="Also write every table, every position, to this Excel file.", dir_okay=False
-    ),
+    xlsx: Path | None = XlsxOption,
     as_json: bool = JsonOption,
 ) -> None:
     """Plan against actual of a month: against each line's approved revision in force, by
     mill and by position — planned, actual, credited (at most the plan per mill and
     position), off-plan t, fulfilment %, hours used against available, marginal income
     planned against earned; to date for the month in progress; the carry-over. A closed
-    month shows the figures frozen at its close. ``--xlsx`` writes the same tables to Excel."""
+    month shows the figures frozen at its close. ``--xlsx`` writes the same tables to Excel,
+    every position, the positions with the mills they were planned and made on."""
     report = month_fulfilment(store_of(ctx), month_of(month), line)
-    if xlsx is not None:
-        views = [
-            mills_view(report),
-            *([to_date_view(report)] if report.in_progress else []),
-            mill_income_view(report),
-            positions_view(report, detail=True),
-            carry_over_view(report),
-        ]
-        write_workbook(xlsx, views)
-        err.print(
-            _("plan against actual of {month} written to {file}").format(month=report.month, file=xlsx), soft_wrap=True
-        )
     if as_json:
         emit(fulfilment_document(report))
         return
@@ -63,7 +61,7 @@ def actuals_command(
         return
     for said in report_notes(report):
         out.print(said)
-    out.print(_("Plan against actual of {month}").format(month=report.month), style="bold")
+    out.print(_("Plan against actual of {month}").format(month=month_text(report.month)), style="bold")
     out.print(headline(report))
     render(mills_view(report))
     if report.in_progress:
@@ -71,7 +69,12 @@ def actuals_command(
     render(mill_income_view(report))
     positions = positions_view(report)
     if positions.rows:
-        render(positions, limit=None if every else POSITION_ROWS, every="--all")
+        render(
+            positions,
+            limit=None if every else POSITION_ROWS,
+            every="--all",
+            booked=positions_view(report, detail=True),
+        )
     carry = carry_over_view(report)
     if carry.rows:
         render(carry, limit=None if every else POSITION_ROWS, every="--all")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from millplan.commands.common import JsonOption, emit, err, handled, login_of, out, render, store_of
+from millplan.commands.common import JsonOption, XlsxOption, emit, err, handled, login_of, out, render, store_of
 from millplan.core import database
 from millplan.core.domain.i18n import _, ngettext
 from millplan.core.importing import actuals as actuals_import
@@ -159,7 +159,10 @@ def import_actuals(
 
 
 @app.command("fields")
-def import_fields(kind: str = typer.Argument("portfolio", help="portfolio, mills or actuals")) -> None:
+@handled
+def import_fields(
+    kind: str = typer.Argument("portfolio", help="portfolio, mills or actuals"), xlsx: Path | None = XlsxOption
+) -> None:
     """List the fields a file may hold, the header millplan expects, and the names it also accepts."""
     view = fields_view(kind)
     if view is None:

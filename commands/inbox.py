@@ -3,14 +3,27 @@
 from __future__ import annotations
 
 import textwrap
+from pathlib import Path
 
 import typer
 from rich.text import Text
 
-from millplan.commands.common import JsonOption, emit, err, handled, login_of, out, plant_time, store_of
+from millplan.commands.common import (
+    JsonOption,
+    XlsxOption,
+    book,
+    emit,
+    err,
+    handled,
+    login_of,
+    out,
+    plant_time,
+    store_of,
+)
+from millplan.core.domain import glyphs
 from millplan.core.domain.i18n import _
 from millplan.core.mail.inbox import inbox, mark_read, unread_count
-from millplan.core.views.inbox import inbox_document, marked_document
+from millplan.core.views.inbox import inbox_document, inbox_view, marked_document
 
 app = typer.Typer(help="Your notifications: positions left out, cut or moved later, answers, conflicts, approvals.")
 
@@ -21,6 +34,7 @@ def inbox_list(
     ctx: typer.Context,
     show_all: bool = typer.Option(False, "--all", help="Read notifications too (default: unread only)."),
     limit: int = typer.Option(50, "--limit", min=1, help="At most this many, newest first."),
+    xlsx: Path | None = XlsxOption,
     as_json: bool = JsonOption,
 ) -> None:
     """Your unread notifications, newest first (`inbox read ID…` marks them read)."""
@@ -39,8 +53,9 @@ def inbox_list(
             else _("No notifications for {login}.").format(login=login)
         )
         return
+    book(inbox_view(found))  # printed below as text, in full, written to --xlsx as a table
     for n in found:
-        mark = "●" if n.read_at is None else " "
+        mark = str(glyphs.UNREAD) if n.read_at is None else " "
         out.print(
             Text.assemble(
                 (f"{mark} #{n.id}  {plant_time(n.at)}  ", "dim"),

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import typer
 
 from millplan.commands.common import (
     ExitCode,
     JsonOption,
+    XlsxOption,
     emit,
     err,
     handled,
@@ -80,7 +82,7 @@ def mail_send(
 
 @app.command("status")
 @handled
-def mail_status(ctx: typer.Context, as_json: bool = JsonOption) -> None:
+def mail_status(ctx: typer.Context, xlsx: Path | None = XlsxOption, as_json: bool = JsonOption) -> None:
     """The outbox: messages by state, the next attempt, and messages with errors."""
     settings = outbox.SmtpSettings.from_env()
     found = outbox.status(store_of(ctx))

@@ -3,9 +3,11 @@ product line's month stands."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
 
-from millplan.commands.common import JsonOption, emit, handled, login_of, month_of, out, render, store_of
+from millplan.commands.common import JsonOption, XlsxOption, emit, handled, login_of, month_of, out, render, store_of
 from millplan.commands.fulfilment import POSITION_ROWS
 from millplan.core.domain.i18n import _
 from millplan.core.domain.months import Month, plant_today
@@ -24,6 +26,7 @@ def close(
     incomplete: bool = typer.Option(False, "--incomplete", help="Close though actuals are missing for some days."),
     reason: str | None = typer.Option(None, "--reason", help="Why it closes incomplete."),
     every: bool = typer.Option(False, "--all", help="List every position carried over, not only the largest."),
+    xlsx: Path | None = XlsxOption,
     as_json: bool = JsonOption,
 ) -> None:
     """Close a month: freeze its plan-vs-actual figures and carry what was planned and not
@@ -50,6 +53,7 @@ def close(
 def status(
     ctx: typer.Context,
     month: str | None = typer.Argument(None, help="YYYY-MM (default: last month, the one to close)."),
+    xlsx: Path | None = XlsxOption,
     as_json: bool = JsonOption,
 ) -> None:
     """Which product lines' month is closed and by whom, and the days without actuals."""

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
 
 from millplan.commands.common import (
@@ -12,6 +14,7 @@ from millplan.commands.common import (
     MonthOption,
     PositionArgument,
     WhyOption,
+    XlsxOption,
     emit,
     err,
     handled,
@@ -25,6 +28,7 @@ from millplan.commands.common import (
 )
 from millplan.core.access.permissions import actor
 from millplan.core.domain.i18n import _
+from millplan.core.domain.months import month_text
 from millplan.core.domain.numbers import grouped
 from millplan.core.domain.states import state_label
 from millplan.core.domain.workflow import RequestState
@@ -67,7 +71,7 @@ def _raised(raised: request_raising.Raised, as_json: bool) -> None:
         _("request {id}: {what} ({month} {line}) — {margin} RUB at stake; waits for the product-line manager").format(
             id=raised.request.id,
             what=requests.describe(raised.request),
-            month=raised.request.month,
+            month=month_text(raised.request.month),
             line=raised.request.product_line,
             margin=grouped(raised.request.margin_at_stake),
         )
@@ -140,6 +144,7 @@ def request_list(
     ctx: typer.Context,
     mine: bool = typer.Option(False, "--mine", help="Only yours (a product-line manager: those on your lines)."),
     open_only: bool = typer.Option(False, "--open", help="Only those waiting for an answer."),
+    xlsx: Path | None = XlsxOption,
     as_json: bool = JsonOption,
 ) -> None:
     """Requests, newest first."""
@@ -208,6 +213,7 @@ def conflict_list(
     line: str | None = typer.Option(None, "--line", "-l", help="Only this product line."),
     open_only: bool = typer.Option(False, "--open", help="Only unresolved ones (open, escalated)."),
     mine: bool = typer.Option(False, "--mine", help="Only those on your deals (a sales manager)."),
+    xlsx: Path | None = XlsxOption,
     as_json: bool = JsonOption,
 ) -> None:
     """Conflicts: key-account positions left short of their requested month."""
@@ -259,7 +265,7 @@ def conflict_later(
     else:
         out.print(
             _("conflict {id} resolved: {ref} moves to {month}").format(
-                id=agreed.id, ref=agreed.position_ref, month=agreed.agreed_month
+                id=agreed.id, ref=agreed.position_ref, month=month_text(agreed.agreed_month)
             )
         )
 
@@ -282,6 +288,7 @@ def conflict_escalate(
 def escalation_list(
     ctx: typer.Context,
     open_only: bool = typer.Option(False, "--open", help="Only those waiting for the director."),
+    xlsx: Path | None = XlsxOption,
     as_json: bool = JsonOption,
 ) -> None:
     """Escalations, oldest first."""

@@ -3,14 +3,26 @@
 from __future__ import annotations
 
 from enum import Enum
+from pathlib import Path
 from typing import Any
 
 import typer
 
 from millplan.commands.assignment import show_assignment
-from millplan.commands.common import JsonOption, MonthOption, emit, err, handled, login_of, month_of, solving, store_of
+from millplan.commands.common import (
+    JsonOption,
+    MonthOption,
+    XlsxOption,
+    emit,
+    err,
+    handled,
+    login_of,
+    month_of,
+    solving,
+    store_of,
+)
 from millplan.core.domain.i18n import _, ngettext
-from millplan.core.domain.months import Month
+from millplan.core.domain.months import Month, month_text
 from millplan.core.planning import run as planning
 from millplan.core.planning.options import DEFAULT_TIME_LIMIT, FIRST_PLAN_HORIZON, typed_changes
 from millplan.core.views.assignment import plan_document
@@ -77,6 +89,7 @@ def plan(
         "(calendar, the default) or the month's hours less those its actuals used (actuals).",
     ),
     clear: bool = typer.Option(False, "--clear-options", help="Forget the options the month was planned with first."),
+    xlsx: Path | None = XlsxOption,
     as_json: bool = JsonOption,
 ) -> None:
     """Run the prioritiser for a month and the months after it; save the month as a draft
@@ -157,7 +170,7 @@ def _progress(month: Month, doing: dict[str, Any], deadline: Deadline) -> str:
         )
     )
     return said.format(
-        month=month,
+        month=month_text(month),
         line=doing["line"],
         number=doing["number"],
         count=doing["count"],

@@ -4,6 +4,7 @@ revisions, and capable-to-promise."""
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 import typer
 
@@ -12,6 +13,7 @@ from millplan.commands.common import (
     JsonOption,
     LineOption,
     MonthOption,
+    XlsxOption,
     emit,
     err,
     handled,
@@ -40,6 +42,7 @@ def prices_command(
     ctx: typer.Context,
     month: str = MonthOption,
     line: str | None = typer.Option(None, "--line", "-l", help="Only this product line (default: all)."),
+    xlsx: Path | None = XlsxOption,
     as_json: bool = JsonOption,
 ) -> None:
     """Shadow prices of mill hours (RUB per mill-hour) by mill and month, from the month's last plan."""
@@ -72,6 +75,7 @@ def promise_command(
     time_limit: float = typer.Option(
         promise.TIME_LIMIT, "--time-limit", min=0.1, help="Seconds for the whole promise, all its solves together."
     ),
+    xlsx: Path | None = XlsxOption,
     as_json: bool = JsonOption,
 ) -> None:
     """Capable-to-promise: whether a deal (or a typed-in position) can be made in full by
@@ -131,6 +135,7 @@ def promise_command(
 def load_command(
     ctx: typer.Context,
     months: int = typer.Option(6, "--months", min=1, max=24, help="How many months from the current one."),
+    xlsx: Path | None = XlsxOption,
     as_json: bool = JsonOption,
 ) -> None:
     """Mill load by month from the current one, and each mill's load horizon."""
@@ -155,6 +160,7 @@ def positions(
     ctx: typer.Context,
     deal: str | None = typer.Option(None, "--deal", help="Only this deal."),
     line: str | None = typer.Option(None, "--line", "-l", help="Only this product line."),
+    xlsx: Path | None = XlsxOption,
     as_json: bool = JsonOption,
 ) -> None:
     """Positions with their attributes: key account, compatible mills, t/h, marginal income, high load."""
@@ -182,6 +188,7 @@ def history(
         help="Only this object: a deal number, DEAL#NO, a mill, MILL/YYYY-MM, YYYY-MM/LINE/rN, 'user LOGIN', 'request N', 'conflict N', 'escalation N'.",
     ),
     limit: int = typer.Option(50, "--limit"),
+    xlsx: Path | None = XlsxOption,
     as_json: bool = JsonOption,
 ) -> None:
     """The audit log, newest first: who changed what, when (plant time), and why."""
@@ -201,6 +208,7 @@ def diff_command(
         None, "--from", help="Earlier revision (default: the approved one before --to)."
     ),
     revision_to: int | None = typer.Option(None, "--to", help="Later revision (default: the latest)."),
+    xlsx: Path | None = XlsxOption,
     as_json: bool = JsonOption,
 ) -> None:
     """What changed between two revisions: by position (added, removed, moved, tonnes) and by mill."""

@@ -4,10 +4,22 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import typer
 
-from millplan.commands.common import JsonOption, emit, err, handled, login_of, month_of, out, render, store_of
+from millplan.commands.common import (
+    JsonOption,
+    XlsxOption,
+    emit,
+    err,
+    handled,
+    login_of,
+    month_of,
+    out,
+    render,
+    store_of,
+)
 from millplan.core.domain.i18n import _
 from millplan.core.domain.stale import StaleReason
 from millplan.core.views.stale import (
@@ -47,6 +59,7 @@ def stale_command(
     disposed: bool = typer.Option(
         False, "--disposed", help="Instead: the cancelled and closed positions (what restore brings back)."
     ),
+    xlsx: Path | None = XlsxOption,
     as_json: bool = JsonOption,
 ) -> None:
     """Stale positions: overdue, never planned, idle, or no mill can make them — with what they hold."""
@@ -149,6 +162,7 @@ def stale_settings(
     months: int | None = typer.Option(None, "--months", help="Overdue: more months than this past the requested one."),
     days: int | None = typer.Option(None, "--days", help="Unplanned: accepted more days ago than this."),
     idle: int | None = typer.Option(None, "--idle", help="Idle: this many days without production once started."),
+    xlsx: Path | None = XlsxOption,
     as_json: bool = JsonOption,
 ) -> None:
     """Show the ledger's limits, or change them (product-line manager or admin)."""

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
 
-from millplan.commands.common import JsonOption, emit, err, handled, login_of, out, render, store_of
+from millplan.commands.common import JsonOption, XlsxOption, emit, err, handled, login_of, out, render, store_of
 from millplan.core.access import users
 from millplan.core.domain.i18n import _
 from millplan.core.views.approval import role_name
@@ -19,7 +21,7 @@ LinesOption = typer.Option(
 
 @app.command("list")
 @handled
-def users_list(ctx: typer.Context, as_json: bool = JsonOption) -> None:
+def users_list(ctx: typer.Context, xlsx: Path | None = XlsxOption, as_json: bool = JsonOption) -> None:
     """Every registered user with role and product lines."""
     found = users.list_users(store_of(ctx))
     if as_json:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
 
 from millplan.commands.common import (
@@ -10,6 +12,7 @@ from millplan.commands.common import (
     LineOption,
     MonthOption,
     PositionArgument,
+    XlsxOption,
     emit,
     err,
     handled,
@@ -20,6 +23,7 @@ from millplan.commands.common import (
     store_of,
 )
 from millplan.core.domain.i18n import _
+from millplan.core.domain.months import month_text
 from millplan.core.views.assignment import assignment_document
 from millplan.core.views.reviews import review_document, reviews_view
 from millplan.core.workflow import assignments, reviews
@@ -36,7 +40,7 @@ def submit(ctx: typer.Context, month: str = MonthOption, line: str = LineOption,
     else:
         out.print(
             _("{month} {line} revision {revision} submitted for review").format(
-                month=submitted.month, line=submitted.product_line, revision=submitted.revision
+                month=month_text(submitted.month), line=submitted.product_line, revision=submitted.revision
             )
         )
 
@@ -58,7 +62,10 @@ def approve(
     else:
         out.print(
             _("{month} {line} revision {revision} approved by {who}").format(
-                month=approved.month, line=approved.product_line, revision=approved.revision, who=approved.approved_by
+                month=month_text(approved.month),
+                line=approved.product_line,
+                revision=approved.revision,
+                who=approved.approved_by,
             )
         )
 
@@ -75,7 +82,7 @@ def review_agree(
     else:
         out.print(
             _("{month} {line} revision {revision}: agreed by {login}").format(
-                month=review.month, line=review.product_line, revision=review.revision, login=review.login
+                month=month_text(review.month), line=review.product_line, revision=review.revision, login=review.login
             )
         )
 
@@ -121,7 +128,11 @@ def review_answer(
 @review_app.command("list")
 @handled
 def review_list(
-    ctx: typer.Context, month: str = MonthOption, line: str = LineOption, as_json: bool = JsonOption
+    ctx: typer.Context,
+    month: str = MonthOption,
+    line: str = LineOption,
+    xlsx: Path | None = XlsxOption,
+    as_json: bool = JsonOption,
 ) -> None:
     """Verdicts on the latest revision of a month's assignment."""
     found = reviews.reviews(store_of(ctx), month_of(month), line)

@@ -15,6 +15,7 @@ from millplan.core.domain import i18n
 from millplan.core.domain.errors import MillplanError
 from millplan.core.domain.i18n import _
 from millplan.core.domain.months import TODAY_ENV, plant_today
+from millplan.core.workflow import plant_zone
 from millplan.storage.store import Store, open_store
 
 
@@ -44,6 +45,7 @@ def demo(
     if reset:
         remove_demo(database)
     store = ctx.find_root().obj["store"] = open_store(f"sqlite:///{database}")  # who acts is asked of the demo's store
+    plant_zone.apply(store)
     if not demo_built(store):
         err.print(_("Building the demo plant in {folder} …").format(folder=database.parent))
         files = build_demo(store, folder, login=login_of(ctx))

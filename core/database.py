@@ -1,4 +1,5 @@
-"""Backing up and restoring the store while others work (``millplan db backup|restore``).
+"""Backing up and restoring the store while others work (``millplan db backup|restore``),
+and which change it is at (:func:`change_count`, which workstations poll to follow others).
 
 SQLite: a consistent copy through SQLite's online backup API (others go on writing), and
 a restore that checks the file is a millplan database at a known migration, puts it in
@@ -16,28 +17,37 @@ from pathlib import Path
 from millplan.core.access import identity
 from millplan.core.access.permissions import Action, actor, require
 from millplan.core.domain.errors import InvalidInput, MillplanError, NotFound
+from millplan.core.domain.i18n import _
 from millplan.storage import backup as store_backup
 from millplan.storage import migrate
 from millplan.storage.engine import masked, sqlite_file
-from millplan.storage.store import open_store
+from millplan.storage.store import Store, open_store
 
 NEEDED_TABLES = {"alembic_version", "users", "mills", "deals", "positions", "assignments", "audit_log"}
+
+
+def change_count(store: Store) -> int:
+    """Which change ``store`` is at: a counter that every committed change, by anyone
+    (a workstation, the CLI, an import), moves on by one, and nothing else moves. One
+    primary-key read of one row, cheap enough to poll every second or two."""
+    with store.reading() as repo:
+        return repo.changes.current()
 
 
 def _postgres_advice(url: str, verb: str, file: Path) -> str:
     """What to run instead, for a store on PostgreSQL: its own tool, as a command line
     that works as printed (password through ``PGPASSWORD`` or ``~/.pgpass``)."""
-    shown, password = masked(url), "the password from PGPASSWORD or ~/.pgpass"
+    shown = masked(url)
     if verb == "backup":
-        return (
-            f"{shown} is not an SQLite file: back PostgreSQL up with its own tool "
-            f"(consistent while others work; {password}):\n  {store_backup.pg_dump_command(url, file)}"
-        )
-    return (
-        f"{shown} is not an SQLite file: restore PostgreSQL with its own tool (it replaces the database's "
-        f"content in one transaction; {password}), then run any millplan command to upgrade it:\n"
-        f"  {store_backup.pg_restore_command(url, file)}"
-    )
+        return _(
+            "{database} is not an SQLite file: back PostgreSQL up with its own tool "
+            "(consistent while others work; the password from PGPASSWORD or ~/.pgpass):\n  {command}"
+        ).format(database=shown, command=store_backup.pg_dump_command(url, file))
+    return _(
+        "{database} is not an SQLite file: restore PostgreSQL with its own tool (it replaces the database's "
+        "content in one transaction; the password from PGPASSWORD or ~/.pgpass), then run any millplan command "
+        "to upgrade it:\n  {command}"
+    ).format(database=shown, command=store_backup.pg_restore_command(url, file))
 
 
 @contextlib.contextmanager
@@ -73,12 +83,12 @@ def backup(url: str, target: Path) -> Path:
     :class:`NotFound` when the store's file does not exist."""
     database = sqlite_store(url, "backup", target)
     if not database.exists():
-        raise NotFound(f"there is no database at {database} to back up")
+        raise NotFound(_("there is no database at {file} to back up").format(file=database))
     target = Path(target).expanduser()
     if target.exists():
-        raise MillplanError(f"{target} exists: back up to a new file")
+        raise MillplanError(_("{file} exists: back up to a new file").format(file=target))
     if not target.parent.is_dir():
-        raise NotFound(f"folder {target.parent} does not exist")
+        raise NotFound(_("folder {folder} does not exist").format(folder=target.parent))
     store_backup.copy_out(database, target)
     return target
 
@@ -88,19 +98,25 @@ def check_backup(file: Path) -> str:
     :class:`InvalidInput` when it is not an SQLite file, is damaged, is not a millplan
     database, or was written by a newer millplan (an unknown migration)."""
     if not file.is_file():
-        raise NotFound(f"{file} does not exist")
+        raise NotFound(_("{file} does not exist").format(file=file))
     try:
         revision, tables, check = store_backup.inspect(file)
     except sqlite3.DatabaseError as exc:
-        raise InvalidInput(f"{file} is not an SQLite database ({exc})") from None
+        raise InvalidInput(_("{file} is not an SQLite database ({error})").format(file=file, error=exc)) from None
     if check != "ok":
-        raise InvalidInput(f"{file} is damaged: {check}")
+        raise InvalidInput(_("{file} is damaged: {check}").format(file=file, check=check))
     missing = NEEDED_TABLES - tables
     if missing:
-        raise InvalidInput(f"{file} is not a millplan database (no table {', '.join(sorted(missing))})")
+        raise InvalidInput(
+            _("{file} is not a millplan database (no table {tables})").format(
+                file=file, tables=", ".join(sorted(missing))
+            )
+        )
     if revision not in migrate.known_revisions():
         raise InvalidInput(
-            f"{file} is at migration {revision!r}, which this millplan does not know: restore it with a newer millplan"
+            _(
+                "{file} is at migration {revision!r}, which this millplan does not know: restore it with a newer millplan"
+            ).format(file=file, revision=revision)
         )
     return revision
 

@@ -23,6 +23,7 @@ import platformdirs
 from openpyxl.styles import Font
 
 from millplan.core.domain.assignment import AssignmentLine
+from millplan.core.domain.i18n import _
 from millplan.core.domain.months import Month, plant_today
 from millplan.core.importing.actuals import import_actuals
 from millplan.core.importing.mills import import_mills
@@ -463,7 +464,7 @@ def _approve(store: Store, product_line: str, month: Month, login: str):
     """Submit and approve the month's draft of the line, over its open conflicts (the
     demo's login may: the store is open)."""
     assignments.submit(store, month, product_line, login=login)
-    return assignments.approve(store, month, product_line, login=login, reason="demo: the month in progress")
+    return assignments.approve(store, month, product_line, login=login, reason=_("demo: the month in progress"))
 
 
 SHOP_TITLE = "Суточный рапорт о производстве труб, {month}"
@@ -555,7 +556,7 @@ def _write_shop_actuals(path: Path, rows: list[tuple[date, str, str, float]], si
         if last_day is not None and day != last_day:
             sheet.append([None, None, "Итого за сутки", *([None] * 5), round(day_total, 1)])
             day_total = 0.0
-        deal, _, position_no = ref.rpartition("#")
+        deal, _sep, position_no = ref.rpartition("#")
         od, wall, grade = sizes.get(ref, (None, None, None))
         sheet.append(
             [

@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 
 from millplan.core.domain.assignment import Assignment, AssignmentState
 from millplan.core.domain.errors import ChangedMeanwhile
+from millplan.core.domain.i18n import _
 from millplan.core.domain.months import Month
 from millplan.core.domain.workflow import ConflictState, EscalationState
 from millplan.storage import assignment_rows
@@ -207,7 +208,9 @@ class AssignmentReads:
             return
         who = self.audit.last_change(f"{month}/{product_line}/r{row.revision}")
         raise ChangedMeanwhile(
-            f"{month} {product_line} revision {row.revision} was changed by {who} after it was read — reload and try again"
+            _(
+                "{month} {line} revision {revision} was changed by {who} after it was read — reload and try again"
+            ).format(month=month, line=product_line, revision=row.revision, who=who)
         )
 
     def open_issues(self, assignment: Assignment) -> tuple[list[str], int]:

@@ -15,8 +15,10 @@ from sqlmodel import select
 from millplan.core.domain import revision
 from millplan.core.domain.assignment import Assignment, AssignmentLine, AssignmentState, Exclusion, HorizonPlan
 from millplan.core.domain.errors import ChangedMeanwhile, NotFound
+from millplan.core.domain.i18n import _
 from millplan.core.domain.months import Month
 from millplan.core.domain.portfolio import Position
+from millplan.core.domain.workflow import key_label
 from millplan.storage import assignment_rows
 from millplan.storage.assignment_reads import AssignmentReads
 from millplan.storage.tables import AssignmentLineRow, AssignmentRow, ExclusionRow, MillRow, utcnow
@@ -113,7 +115,9 @@ class AssignmentRepository(AssignmentReads):
             self.session.flush()
         except sa.exc.IntegrityError:
             raise ChangedMeanwhile(
-                f"{row.month} {row.product_line} revision {row.revision} was opened by someone else meanwhile — reload and try again"
+                _(
+                    "{month} {line} revision {revision} was opened by someone else meanwhile — reload and try again"
+                ).format(month=row.month, line=row.product_line, revision=row.revision)
             ) from None
 
     def next_revision(self, approved: Assignment, login: str, reason: str | None = None) -> Assignment:
@@ -201,7 +205,11 @@ class AssignmentRepository(AssignmentReads):
             )
         ).all()
         if not lines:
-            raise NotFound(f"{position.ref} has no line in {assignment.key} to lock")
+            raise NotFound(
+                _("{position} has no line in {revision} to lock").format(
+                    position=position.ref, revision=key_label(assignment.key)
+                )
+            )
         for line in lines:
             line.locked = locked
         mills = select(MillRow.code).where(MillRow.id.in_({l.mill_id for l in lines})).order_by(MillRow.code)

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from millplan.core.domain.audit import AuditEntry
+from millplan.core.domain.i18n import _
 from millplan.storage import convert
 from millplan.storage.tables import AssignmentRow, AuditRow, CustomerRow, DealRow, MillRow, utcnow
 
@@ -112,4 +113,6 @@ class AuditRepository:
         """ "LOGIN at YYYY-MM-DD HH:MM UTC" of the newest audit entry of ``object_key``
         (``"someone"`` if it has none), for "changed by X at T — reload" messages."""
         last = self.audit_entries(object_key, 1)
-        return f"{last[0].login} at {last[0].at:%Y-%m-%d %H:%M} UTC" if last else "someone"
+        if not last:
+            return _("someone")
+        return _("{login} at {time} UTC").format(login=last[0].login, time=f"{last[0].at:%Y-%m-%d %H:%M}")

@@ -24,6 +24,8 @@ SQLITE_BUSY_TIMEOUT_MS = 30_000
 ENV_URL = "MILLPLAN_DB"
 READ_OPTION = "millplan_read"
 """Execution option of a read-only transaction (SQLite: deferred BEGIN, no write lock)."""
+WROTE = "millplan_wrote"
+"""Key in a connection's ``info``: the transaction under way has changed rows (:func:`wrote`)."""
 
 
 def store_url(text: str) -> str:
@@ -66,7 +68,7 @@ def make_engine(url: str) -> Engine:
     Raises ``sqlalchemy.exc.ArgumentError`` for a malformed URL (the caller words it).
     """
     if make_url(url).get_backend_name() != "sqlite":
-        return sa.create_engine(url, pool_pre_ping=True)
+        return _noting_writes(sa.create_engine(url, pool_pre_ping=True))
     file = sqlite_file(url)
     if file is not None:
         file.parent.mkdir(parents=True, exist_ok=True)
@@ -88,4 +90,26 @@ def make_engine(url: str) -> Engine:
         reading = connection.get_execution_options().get(READ_OPTION, False)
         connection.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
 
+    return _noting_writes(engine)
+
+
+def _noting_writes(engine: Engine) -> Engine:
+    """Have ``engine``'s connections note in their ``info`` whether the transaction under
+    way changed rows (an insert, or an update or delete that hit any), whatever issued
+    the statement — ORM flush, bulk insert or update; read by :func:`wrote`."""
+
+    @sa.event.listens_for(engine, "begin")
+    def _began(connection):  # noqa: ANN001 - SQLAlchemy connection
+        connection.info.pop(WROTE, None)  # info outlives the checkout: each transaction starts clean
+
+    @sa.event.listens_for(engine, "after_cursor_execute")
+    def _executed(connection, cursor, statement, parameters, context, executemany):  # noqa: ANN001
+        if context is not None and (context.isinsert or ((context.isupdate or context.isdelete) and cursor.rowcount)):
+            connection.info[WROTE] = True
+
     return engine
+
+
+def wrote(connection: sa.Connection) -> bool:
+    """Whether the transaction under way on ``connection`` has changed rows."""
+    return connection.info.get(WROTE, False)

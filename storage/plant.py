@@ -13,9 +13,10 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from millplan.core.domain.errors import NotFound
+from millplan.core.domain.i18n import _
 from millplan.core.domain.months import Month
 from millplan.core.domain.plant import Plant
-from millplan.core.domain.portfolio import Deal, DealStatus, Position
+from millplan.core.domain.portfolio import Deal, DealStatus, Position, position_ref
 from millplan.core.domain.upserts import StoredChange, UpsertCounts
 from millplan.storage import convert
 from millplan.storage.actuals import refresh_produced
@@ -250,7 +251,7 @@ class PlantRepository:
             select(DealRow, CustomerRow).join(CustomerRow).where(DealRow.number == number)
         ).first()
         if found is None:
-            raise NotFound(f"deal {number} is not in the store")
+            raise NotFound(_("deal {number} is not in the store").format(number=number))
         return found
 
     def set_deal_status(
@@ -333,5 +334,7 @@ class PlantRepository:
         """Position ``deal_number#position_no``; raises :class:`NotFound` if it is not stored."""
         found = [p for p in self.positions(deal_number=deal_number) if p.position_no == position_no]
         if not found:
-            raise NotFound(f"position {deal_number}#{position_no} is not in the store")
+            raise NotFound(
+                _("position {position} is not in the store").format(position=position_ref(deal_number, position_no))
+            )
         return found[0]

@@ -12,9 +12,18 @@ from sqlalchemy.exc import ArgumentError, OperationalError, ProgrammingError
 from sqlmodel import Session
 
 from millplan.core.domain.errors import Forbidden, StoreUnavailable
+from millplan.core.domain.i18n import _
 from millplan.storage import migrate
 from millplan.storage.audit import AuditRepository
-from millplan.storage.engine import READ_OPTION, SQLITE_BUSY_TIMEOUT_MS, default_url, make_engine, masked, sqlite_file
+from millplan.storage.engine import (
+    READ_OPTION,
+    SQLITE_BUSY_TIMEOUT_MS,
+    default_url,
+    make_engine,
+    masked,
+    sqlite_file,
+    wrote,
+)
 from millplan.storage.unit_of_work import UnitOfWork
 
 
@@ -23,8 +32,10 @@ class Store:
 
     ``unit_of_work()`` yields a :class:`UnitOfWork` bound to a fresh session; the session
     commits when the block ends and rolls back if it raises, so every user action (an
-    import, an approval) is written whole or not at all. ``reading()`` is the same for
-    a look that writes nothing (on SQLite it takes no write lock).
+    import, an approval) is written whole or not at all. A unit of work that changed rows
+    moves the store's change counter on as it commits (:mod:`millplan.storage.changes`),
+    which is how workstations follow each other. ``reading()`` is the same for a look that
+    writes nothing (on SQLite it takes no write lock).
 
     A :class:`~millplan.core.domain.errors.Forbidden` raised inside the outermost unit of work of a
     thread is written to the audit log after the rollback, in its own short transaction
@@ -46,7 +57,11 @@ class Store:
     @contextlib.contextmanager
     def unit_of_work(self) -> Iterator[UnitOfWork]:
         with self._session(self.engine) as session:
-            yield UnitOfWork(session)
+            repo = UnitOfWork(session)
+            yield repo
+            session.flush()
+            if session.in_transaction() and wrote(session.connection()):
+                repo.changes.advance()  # last: PostgreSQL holds the counter's row lock only while committing
             session.commit()
 
     @contextlib.contextmanager
@@ -75,7 +90,9 @@ class Store:
             if "database is locked" not in str(exc.orig):
                 raise
             raise StoreUnavailable(
-                f"{self.url} stayed busy with another user's change for {SQLITE_BUSY_TIMEOUT_MS // 1000} s: nothing was written — try again"
+                _(
+                    "{database} stayed busy with another user's change for {seconds} s: nothing was written — try again"
+                ).format(database=self.url, seconds=SQLITE_BUSY_TIMEOUT_MS // 1000)
             ) from None
         finally:
             self._depth.value -= 1
@@ -121,20 +138,32 @@ def open_store(url: str | None = None, *, create: bool = True) -> Store:
         file = sqlite_file(url)
         if not create and file is not None and not file.exists():
             raise StoreUnavailable(
-                f"there is no millplan database at {file}: check the path "
-                "(only `millplan import …`, `millplan db restore` and `millplan demo` create one)"
+                _(
+                    "there is no millplan database at {file}: check the path "
+                    "(only `millplan import …`, `millplan db restore` and `millplan demo` create one)"
+                ).format(file=file)
             )
         engine = make_engine(url)
         with engine.connect() as connection:
             connection.execute(sa.text("SELECT 1"))
         migrate.upgrade(engine)
     except ArgumentError as exc:
-        raise StoreUnavailable(f"{masked(url)} is not a database URL: {exc}") from None
+        raise StoreUnavailable(
+            _("{database} is not a database URL: {error}").format(database=masked(url), error=exc)
+        ) from None
     except (OperationalError, ProgrammingError) as exc:
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-        raise StoreUnavailable(f"cannot open the database {masked(url)}: {reason}") from None
+        raise StoreUnavailable(
+            _("cannot open the database {database}: {reason}").format(database=masked(url), reason=reason)
+        ) from None
     except ModuleNotFoundError as exc:
-        raise StoreUnavailable(f"no driver for {masked(url)}: {exc.name} is not installed") from None
+        raise StoreUnavailable(
+            _("no driver for {database}: {module} is not installed").format(database=masked(url), module=exc.name)
+        ) from None
     except OSError as exc:  # the SQLite file's folder cannot be made
-        raise StoreUnavailable(f"cannot open the database {masked(url)}: {exc.strerror}: {exc.filename}") from None
+        raise StoreUnavailable(
+            _("cannot open the database {database}: {reason}").format(
+                database=masked(url), reason=f"{exc.strerror}: {exc.filename}"
+            )
+        ) from None
     return Store(engine)

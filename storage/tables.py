@@ -513,3 +513,14 @@ class SettingRow(SQLModel, table=True):
     value: Any = Field(sa_column=sa.Column(sa.JSON, nullable=False))
     updated_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
     updated_by: str = Field(max_length=64)
+
+
+class ChangeCounterRow(SQLModel, table=True):
+    """The store's change counter: one row whose ``value`` every committed change moves
+    on by one (:meth:`millplan.storage.store.Store.unit_of_work`), so a workstation sees
+    anyone's change by reading one integer."""
+
+    __tablename__ = "change_counter"
+
+    id: int = Field(default=1, primary_key=True)
+    value: int = Field(default=0, sa_column=sa.Column(sa.BigInteger, nullable=False))

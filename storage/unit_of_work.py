@@ -13,6 +13,7 @@ from sqlmodel import Session
 from millplan.storage.actuals import ActualsRepository
 from millplan.storage.assignments import AssignmentRepository
 from millplan.storage.audit import AuditRepository
+from millplan.storage.changes import ChangeRepository
 from millplan.storage.closes import CloseRepository
 from millplan.storage.dispositions import DispositionRepository
 from millplan.storage.mailbox import MailboxRepository
@@ -28,7 +29,8 @@ class UnitOfWork:
     options), ``workflow`` (requests, conflicts, escalations, reviews), ``mailbox``
     (notifications, outbox, e-mail addresses), ``audit``, ``users``, ``actuals`` (daily
     actuals and the produced tonnes they give), ``closes`` (closed months, carry-over),
-    ``settings`` and ``dispositions`` (the stale-deal ledger's changes of positions)."""
+    ``settings``, ``dispositions`` (the stale-deal ledger's changes of positions) and
+    ``changes`` (the store's change counter)."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -42,3 +44,4 @@ class UnitOfWork:
         self.closes = CloseRepository(session, self.audit)
         self.settings = SettingsRepository(session, self.audit)
         self.dispositions = DispositionRepository(session, self.audit)
+        self.changes = ChangeRepository(session)

@@ -8,7 +8,9 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from millplan.core.domain.errors import ChangedMeanwhile, NotFound
+from millplan.core.domain.i18n import _
 from millplan.core.domain.people import Role, User
+from millplan.core.domain.workflow import key_label
 from millplan.storage import convert
 from millplan.storage.audit import AuditRepository
 from millplan.storage.tables import UserLineRow, UserRow
@@ -73,9 +75,9 @@ class UserRepository:
             before = None
         else:
             if row is None:
-                raise NotFound(f"{user.login} is not a millplan user")
+                raise NotFound(_("{login} is not a millplan user").format(login=user.login))
             if row.version != expected_version:
-                raise ChangedMeanwhile.by(f"user {user.login}", self.audit.last_change(key))
+                raise ChangedMeanwhile.by(key_label(key), self.audit.last_change(key))
             old = self.user(user.login)
             before = {"name": old.name, "role": old.role.value, "email": old.email, "lines": list(old.lines)}
             row.name, row.role, row.email = user.name, user.role.value, user.email
@@ -92,7 +94,7 @@ class UserRepository:
         Raises :class:`NotFound` for an unknown login."""
         old = self.user(login)
         if old is None:
-            raise NotFound(f"{login} is not a millplan user")
+            raise NotFound(_("{login} is not a millplan user").format(login=login))
         self.session.exec(sa.delete(UserRow).where(UserRow.login == login))
         self.audit.write(
             by,

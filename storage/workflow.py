@@ -26,6 +26,7 @@ from millplan.core.domain.workflow import (
     RequestKind,
     RequestState,
     Review,
+    key_label,
 )
 from millplan.storage.audit import AuditRepository
 from millplan.storage.convert import ref_of
@@ -65,7 +66,7 @@ class WorkflowRepository(WorkflowReads):
         """Set ``values`` on ``row`` (version + 1) and audit before → after; refuse a
         change made on an older version than the stored one."""
         if seen_version is not None and row.version != seen_version:
-            raise ChangedMeanwhile.by(key, self.audit.last_change(key))
+            raise ChangedMeanwhile.by(key_label(key), self.audit.last_change(key))
         before = {field: getattr(row, field) for field in values}
         for field, value in values.items():
             setattr(row, field, value)

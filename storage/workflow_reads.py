@@ -12,6 +12,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from millplan.core.domain.errors import NotFound
+from millplan.core.domain.i18n import _
 from millplan.core.domain.months import Month
 from millplan.core.domain.workflow import (
     Conflict,
@@ -23,6 +24,7 @@ from millplan.core.domain.workflow import (
     RequestState,
     Review,
     escalation_subject,
+    key_label,
 )
 from millplan.storage.convert import ref_of
 from millplan.storage.tables import (
@@ -48,14 +50,14 @@ class WorkflowReads:
         :class:`NotFound` (named ``key``) if there is none."""
         row = self.session.exec(select(model).where(model.id == row_id).with_for_update()).first()
         if row is None:
-            raise NotFound(f"{key} does not exist")
+            raise NotFound(_("{what} does not exist").format(what=key_label(key)))
         return row
 
     def request(self, request_id: int) -> Request:
         """One request by id; raises :class:`NotFound` for an unknown id."""
         found = self._requests(RequestRow.id == request_id)
         if not found:
-            raise NotFound(f"request {request_id} does not exist")
+            raise NotFound(_("request {id} does not exist").format(id=request_id))
         return found[0]
 
     def requests(
@@ -184,7 +186,7 @@ class WorkflowReads:
             self._locked(ConflictRow, conflict_id, f"conflict {conflict_id}")
         found = self.conflicts(conflict_id=conflict_id)
         if not found:
-            raise NotFound(f"conflict {conflict_id} does not exist")
+            raise NotFound(_("conflict {id} does not exist").format(id=conflict_id))
         return found[0]
 
     def key_accounts(self, position_ids: Iterable[int]) -> set[int]:
@@ -204,7 +206,7 @@ class WorkflowReads:
             self._locked(EscalationRow, escalation_id, f"escalation {escalation_id}")
         found = self.escalations(escalation_id=escalation_id)
         if not found:
-            raise NotFound(f"escalation {escalation_id} does not exist")
+            raise NotFound(_("escalation {id} does not exist").format(id=escalation_id))
         return found[0]
 
     def escalations(
@@ -266,7 +268,7 @@ class WorkflowReads:
             self._locked(ReviewRow, review_id, f"review {review_id}")
         found = self.reviews(review_id=review_id)
         if not found:
-            raise NotFound(f"review {review_id} does not exist")
+            raise NotFound(_("review {id} does not exist").format(id=review_id))
         return found[0]
 
     def reviews(

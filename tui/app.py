@@ -1,36 +1,51 @@
 """The workstation: one Textual app with five panes — mill load, deal acceptance,
 assignment, approval, plan against actual, the stale-deal ledger — and two screens: the inbox (``i``; its unread count is the header's
-badge ✉ N, counted every :data:`BADGE_SECONDS` and after each own action) and the audit
-history of the highlighted object (``h``).
+badge ✉ N) and the audit history of the highlighted object (``h``).
+
+The panes follow the store: every :data:`FOLLOW_SECONDS` (and at once after an own
+action) a thread reads the store's change counter; when anyone changed anything (another
+workstation, the CLI, an import), the pane shown reads again — rows updated in place, the
+cursor on its row — the others when next shown, and the badge, roles and lines are read
+again. Nothing is read again under a dialog: the pane catches up once it is closed.
 
 Every action has a key shown in the footer (F-keys work on any keyboard layout; letters
-are aliases) and is in the command palette (Ctrl+P). Reading and planning run in thread
-workers, so the screen stays live; a failure is shown as a notification, never a crash.
+are aliases, and answer in the Russian layout too: ``tui/keys.py``) and is in the command
+palette (Ctrl+P), found by its Russian or English title; F1 lists the keys of the pane
+shown. Reading and planning run in thread workers, so the screen stays live; a failure is
+shown as a notification, never a crash.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from functools import partial
+from pathlib import Path
 from typing import TypeVar
 
-from textual import on, work
-from textual.app import App, ComposeResult, SystemCommand
+from textual import events, on, work
+from textual.actions import SkipAction
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
-from textual.widgets import Footer, Header, TabbedContent, TabPane
+from textual.widgets import DataTable, Footer, Header, TabbedContent, TabPane, Tabs
 from textual.worker import Worker, WorkerState
 
 from millplan.core.access.permissions import Action, Actor, actor, require
+from millplan.core.database import change_count
+from millplan.core.domain import glyphs
 from millplan.core.domain.errors import MillplanError
 from millplan.core.domain.i18n import _
 from millplan.core.domain.months import Month
 from millplan.core.mail.inbox import unread_count
 from millplan.core.views import approval
 from millplan.storage.store import Store
-from millplan.tui.messages import InboxCounted, StoreChanged
+from millplan.tui import export
+from millplan.tui.keys import BilingualCommands, key_rows, use_layout_twins
+from millplan.tui.messages import StoreChanged, StoreMoved
+from millplan.tui.screens.dialogs import ConfirmScreen
+from millplan.tui.screens.keys_screen import KeysScreen
 from millplan.tui.screens.records import HistoryScreen, InboxScreen
 from millplan.tui.widgets.actuals.pane import ActualsPane
 from millplan.tui.widgets.approval.pane import ApprovalPane
@@ -42,13 +57,19 @@ from millplan.tui.widgets.view_table import ViewTable
 
 T = TypeVar("T")
 
-BADGE_SECONDS = 30
-"""How often the inbox badge counts unread notifications (one cheap query)."""
+FOLLOW_SECONDS = 2.0
+"""How often the workstation reads the store's change counter (one primary-key read), so
+a change by anyone shows within this and a pane's read."""
+
+PANES = ("load", "deals", "assignment", "approval", "actuals", "stale")
+"""The tabs' ids; each one's pane is ``#<id>-pane``."""
 
 
-def approval_commands() -> tuple[tuple[str, str, tuple], ...]:
+def approval_commands(_: Callable[[str], str]) -> tuple[tuple[str, str, tuple[object, ...]], ...]:
     """The Approval pane's actions in the command palette: (title, help, pane action and
-    its arguments), in the language spoken when the palette opens."""
+    its arguments). The texts are written inside ``_()`` for the catalogue and read through
+    the ``_`` given: the current language's, or ``str`` for the English the palette also
+    searches."""
     return (
         (_("Submit for review"), _("Approval: send the month's draft to review (u)"), ("submit",)),
         (
@@ -144,12 +165,20 @@ class MillplanApp(App):
         Binding("i", "inbox", _("Inbox"), show=False, id="app.inbox"),  # the header's badge names it
         Binding("h", "history", _("History"), id="app.history"),
         Binding("ctrl+r", "reload", _("Reload"), show=False, id="app.reload"),
+        Binding("ctrl+e", "export", _("Excel"), show=False, id="app.export"),  # in every pane and screen
         Binding("q", "quit", _("Quit"), id="app.quit"),
         # Textual's own Ctrl+P, so that the footer names it in the user's language
         Binding("ctrl+p", "command_palette", _("Palette"), show=False, priority=True, id="app.palette"),
+        Binding("f1", "keys", _("Keys"), show=False, id="app.keys"),
+        # Tab stays among the shown pane's tables: on the tab bar or a filter field every
+        # pane key would stop working (over a dialog or the inbox Tab is theirs)
+        Binding("tab", "cycle_focus(1)", show=False, priority=True, id="app.next_table"),
+        Binding("shift+tab", "cycle_focus(-1)", show=False, priority=True, id="app.previous_table"),
     ]
+    COMMANDS = {BilingualCommands}  # the palette finds an action by its Russian or its English title
 
     def __init__(self, store: Store, login: str, month: Month | None = None) -> None:
+        use_layout_twins()  # before any node copies its class's bindings, this app first
         super().__init__()
         self.store = store
         self.login = login
@@ -160,6 +189,11 @@ class MillplanApp(App):
         opened_month, self.opening_line = approval.opening(store, login, self.product_lines)
         self.plan_month = month or opened_month
         self.unread: int | None = None
+        self.change = change_count(store)  # before the panes read: a change meanwhile is followed
+        self._looks = self._answered = 0  # tickets of the looks at the counter asked for, answered
+        self._behind: set[str] = set()  # panes not read again since the store moved
+        self._unreachable = False  # the last look failed (said once, not every poll)
+        self.export_folder: Path | None = None  # where Excel exports go; None: the user's downloads folder
         self._show_badge()
 
     def compose(self) -> ComposeResult:
@@ -179,20 +213,27 @@ class MillplanApp(App):
                 yield StalePane(id="stale-pane")
         yield Footer(compact=True)  # every pane's keys fit in 80 columns
 
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        """Every action in the command palette (Ctrl+P), for keyboards whose layout sends
-        other letters and for anyone who forgot a key."""
+    def bilingual_commands(self, screen: Screen) -> Iterable[tuple[str, str, str, Callable[[], object]]]:
+        """Every action in the command palette (Ctrl+P), for anyone who forgot a key: each as
+        (title, English title, help, callback); Textual's own in the user's language too."""
         words = textual_words()
-        for command in super().get_system_commands(screen):
-            yield command._replace(
-                title=words.get(command.title, command.title), help=words.get(command.help, command.help)
-            )
-        assignment, deals_pane, board = (
+        for title, help_text, callback, _discover in super().get_system_commands(screen):
+            yield words.get(title, title), title, words.get(help_text, help_text), callback
+        english = self._palette(str)
+        for (title, help_text, pane, action), (english_title, *_rest) in zip(self._palette(_), english, strict=True):
+            yield title, english_title, help_text, partial(self._command, pane, action)
+
+    def _palette(self, _: Callable[[str], str]) -> list[tuple[str, str, str | None, Callable[[], None] | None]]:
+        """The workstation's commands as (title, help, pane to show, action), the texts read
+        through ``_`` (see :func:`approval_commands`)."""
+        assignment, deals_pane, board, actuals = (
             self.query_one(AssignmentPane),
             self.query_one(DealsPane),
             self.query_one(ApprovalPane),
+            self.query_one(ActualsPane),
         )
-        for title, help_text, pane, action in (
+        stale = self.query_one(StalePane)
+        return [
             (_("Mill load"), _("Show the mill load pane (F2)"), "load", None),
             (_("Deal acceptance"), _("Show the deals waiting for acceptance (F3)"), "deals", None),
             (_("Assignment"), _("Show the month's assignment (F4)"), "assignment", None),
@@ -245,13 +286,63 @@ class MillplanApp(App):
             ),
             *(
                 (title, help_text, "approval", partial(board.run_command, *action))
-                for title, help_text, action in approval_commands()
+                for title, help_text, action in approval_commands(_)
+            ),
+            (
+                _("Next plan/actual section"),
+                _("Plan vs actual: chart, to date, positions, hours, carry-over (s)"),
+                "actuals",
+                actuals.action_section,
+            ),
+            (
+                _("Cancel position"),
+                _("Stale deals: cancel the highlighted position, with a reason (x)"),
+                "stale",
+                stale.action_cancel,
+            ),
+            (
+                _("Extend position"),
+                _("Stale deals: extend the highlighted position's dates, with a reason (e)"),
+                "stale",
+                stale.action_extend,
+            ),
+            (
+                _("Change priority"),
+                _("Stale deals: re-prioritise the highlighted position, with a reason (p)"),
+                "stale",
+                stale.action_priority,
+            ),
+            (
+                _("Close as complete"),
+                _("Stale deals: close the highlighted position as complete, with a reason (c)"),
+                "stale",
+                stale.action_close,
+            ),
+            (
+                _("Restore position"),
+                _("Stale deals: restore a cancelled or closed position (u)"),
+                "stale",
+                stale.action_restore,
+            ),
+            (_("Sort stale deals"), _("Stale deals: the next sort order (o)"), "stale", stale.action_sort),
+            (_("Stale deals by reason"), _("Stale deals: the next reason filter (r)"), "stale", stale.action_reason),
+            (
+                _("Filter stale deals"),
+                _("Stale deals: filter by customer, manager or position (/)"),
+                "stale",
+                stale.action_filter,
             ),
             (_("Inbox"), _("Your notifications; mark them read (i)"), None, self.action_inbox),
             (_("History"), _("The audit history of the highlighted object (h)"), None, self.action_history),
             (_("Reload"), _("Read everything again from the store (Ctrl+R)"), None, self.action_reload),
-        ):
-            yield SystemCommand(title, help_text, partial(self._command, pane, action))
+            (_("Keys"), _("The keys of the pane shown, in both keyboard layouts (F1)"), None, self.action_keys),
+            (
+                _("Export to Excel"),
+                _("Write the tables shown, every row, to an .xlsx file in your downloads (Ctrl+E)"),
+                None,
+                self.action_export,
+            ),
+        ]
 
     def action_command_palette(self) -> None:
         """Textual's command palette, its prompt in the user's language."""
@@ -274,42 +365,127 @@ class MillplanApp(App):
         if action is not None:
             action()
 
+    def on_key(self, event: events.Key) -> None:
+        """A key typed ahead of a confirm dialog, still on its way through the pane it was
+        typed in, never reaches the dialog's bindings (its events come here before the
+        app's own handler looks for a binding on the screen shown)."""
+        screen = self.screen
+        if isinstance(screen, ConfirmScreen) and not screen.answers(event):
+            event.stop()
+            event.prevent_default()
+
+    def action_keys(self) -> None:
+        """F1: the keys of what is shown — the focused pane's, the screen's and the app's."""
+        self.push_screen(KeysScreen(key_rows(self.screen)))
+
+    def action_cycle_focus(self, step: int) -> None:
+        """Tab (``step`` 1) or Shift+Tab (-1) on the panes: focus the next or previous table
+        of the pane shown, where its keys work. Over another screen, that screen's Tab."""
+        if len(self.screen_stack) > 1:
+            raise SkipAction()
+        pane = self.query_one(f"#{self.query_one(TabbedContent).active}-pane")
+        tables = [w for w in self.screen.focus_chain if isinstance(w, DataTable) and pane in w.ancestors]
+        if tables:
+            at = tables.index(self.focused) + step if self.focused in tables else 0
+            tables[at % len(tables)].focus()
+
     def action_show(self, pane: str) -> None:
         self.query_one(TabbedContent).active = pane
         self.query_one(f"#{pane}-pane").query("DataTable").first().focus()
 
     def action_reload(self) -> None:
-        with self.store.reading() as repo:
-            self.product_lines = repo.plant.whole().product_lines
-        self.actor = actor(self.store, self.login)  # roles may have changed meanwhile
+        """Read everything again (Ctrl+R): the pane shown now, the others when shown."""
+        self._behind.update(PANES)
+        self.follow(always=True)
+
+    def on_mount(self) -> None:
+        self.query_one(Tabs).can_focus = False  # a click on a tab leaves focus on the pane, whose keys work
+        self.follow(always=True)  # the badge
+        self.set_interval(FOLLOW_SECONDS, self._tick)
+        # a dialog, the inbox or a history closed: the pane shown catches up at once
+        self.screen_change_signal.subscribe(self, lambda _screen: self._catch_up())
+
+    # -- following the store --------------------------------------------------------------
+
+    def follow(self, *, always: bool = False) -> None:
+        """Look at the store's change counter now, in a thread (after an own action, so
+        its effects show before the next poll); ``always``: read the lines, roles and
+        badge again even if it did not move."""
+        self._looks += 1
+        self._look(self._looks, None if always else self.change)
+
+    def _tick(self) -> None:
+        if not any(w.group == "follow" and not w.is_finished for w in self.workers):
+            self.follow()  # a slow store (a server far away) gets no pile of looks
+
+    @work(thread=True, exit_on_error=False, group="follow")
+    def _look(self, ticket: int, seen: int | None) -> None:
+        try:
+            change = change_count(self.store)
+            moved = change != seen
+            if moved:  # else nothing more is read, and no message
+                with self.store.reading() as repo:
+                    lines = repo.plant.whole().product_lines
+                who = actor(self.store, self.login)  # roles may have changed meanwhile
+                unread = unread_count(self.store, self.login)
+        except Exception:
+            if self._unreachable:
+                return  # said once (the panes keep what they read last); said again after a recovery
+            self._unreachable = True
+            raise  # shown by the app's handler of worker failures
+        self._unreachable = False
+        if moved:
+            self.post_message(StoreMoved(ticket, change, lines, who, unread))
+
+    @on(StoreMoved)
+    def _moved(self, message: StoreMoved) -> None:
+        if message.ticket < self._answered:
+            return  # a later look answered already
+        self._answered = message.ticket
+        if message.change != self.change:
+            self._behind.update(PANES)
+            self.change = message.change
+        self.product_lines, self.actor, self.unread = message.product_lines, message.actor, message.unread
         self._show_badge()
         self.query_one(AssignmentPane).set_product_lines(self.product_lines)
         self.query_one(ActualsPane).set_product_lines(self.product_lines)
-        for pane in ("#load-pane", "#deals-pane", "#assignment-pane", "#approval-pane", "#actuals-pane", "#stale-pane"):
-            self.query_one(pane).reload()
-        self.count_unread()
+        self._catch_up()
 
-    def on_mount(self) -> None:
-        self.count_unread()
-        self.set_interval(BADGE_SECONDS, self.count_unread)
+    def _catch_up(self) -> None:
+        """Read the pane shown again if the store moved since it read — not under a dialog,
+        the inbox or a history (the pane catches up when they close)."""
+        shown = self.query_one(TabbedContent).active
+        if shown in self._behind and len(self.screen_stack) == 1:
+            self._behind.discard(shown)
+            self.query_one(f"#{shown}-pane").reload()
 
-    # -- inbox badge, inbox and history ---------------------------------------------------
+    def action_export(self) -> None:
+        """The tables of the pane or screen shown to Excel (:func:`millplan.tui.export.export`)."""
+        try:
+            written = export.export(self, self.export_folder)
+        except OSError as exc:
+            self.notify(str(exc), title=_("Export to Excel"), severity="error", timeout=15)
+            return
+        if written is None:
+            self.notify(_("No table shown to export."), severity="warning")
+        elif isinstance(written, Path):  # a terminal: written now (the browser's download says so itself)
+            self._saved(written)
 
-    def count_unread(self) -> None:
-        """Count the unread notifications in the background; the header shows ✉ N."""
-        self._count_unread()
+    @on(events.DeliveryComplete)
+    def _delivered(self, event: events.DeliveryComplete) -> None:
+        if event.name == export.DELIVERY:
+            self._saved(event.path or _("your browser's downloads"))
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="badge")
-    def _count_unread(self) -> None:
-        self.post_message(InboxCounted(unread_count(self.store, self.login)))
+    def _saved(self, file: Path | str) -> None:
+        self.notify(_("Excel file saved: {file}").format(file=file), title=_("Export to Excel"), timeout=10)
 
-    @on(InboxCounted)
-    def _counted(self, message: InboxCounted) -> None:
-        self.unread = message.unread
-        self._show_badge()
+    @on(events.DeliveryFailed)
+    def _not_delivered(self, event: events.DeliveryFailed) -> None:
+        if event.name == export.DELIVERY:
+            self.notify(str(event.exception), title=_("Export to Excel"), severity="error", timeout=15)
 
     def _show_badge(self) -> None:
-        badge = _("✉ {n} (i) · ").format(n=self.unread) if self.unread is not None else ""
+        badge = _("{mail} {n} (i) · ").format(mail=glyphs.MAIL, n=self.unread) if self.unread is not None else ""
         read_only = " " + _("(read-only: not a millplan user)") if self.actor.read_only else ""
         self.sub_title = f"{badge}{self.login}{read_only} · {self.store.url}"
 
@@ -321,7 +497,7 @@ class MillplanApp(App):
         return True
 
     def action_inbox(self) -> None:
-        self.push_screen(InboxScreen(), lambda _result: self.count_unread())
+        self.push_screen(InboxScreen(), lambda _result: self.follow())
 
     def action_history(self) -> None:
         """The audit history of the highlighted object of the pane shown: a mill, a deal,
@@ -349,18 +525,15 @@ class MillplanApp(App):
         if tables:
             tables.first().focus()
 
-    @on(TabbedContent.TabActivated, pane="#approval")
-    def _approval_shown(self) -> None:
-        self.query_one(ApprovalPane).reload()  # the Assignment pane's month or line may have moved
+    @on(TabbedContent.TabActivated)
+    def _shown(self, event: TabbedContent.TabActivated) -> None:
+        if event.pane.id == "approval":  # the Assignment pane's month or line may have moved
+            self._behind.add("approval")
+        self._catch_up()
 
     @on(StoreChanged)
     def _store_changed(self) -> None:
-        self.query_one(LoadPane).reload()
-        self.query_one(DealsPane).reload()
-        self.query_one(ApprovalPane).reload()
-        self.query_one(ActualsPane).reload()
-        self.query_one(StalePane).reload()
-        self.count_unread()
+        self.follow()
 
     def notify(
         self,

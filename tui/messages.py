@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textual.message import Message
 
+from millplan.core.access.permissions import Actor
 from millplan.core.domain.assignment import Assignment
 from millplan.core.domain.fulfilment import MonthFulfilment
 from millplan.core.domain.months import Month
@@ -51,7 +52,8 @@ class PlanFinished(Message):
 
 
 class StoreChanged(Message):
-    """Something was written (a deal accepted, a plan saved): panes showing it reload."""
+    """Something was written here (a deal accepted, a plan saved): the app looks at the
+    store's change counter at once instead of at its next poll (:class:`StoreMoved`)."""
 
 
 class ApprovalRefreshed(Message):
@@ -62,11 +64,18 @@ class ApprovalRefreshed(Message):
         self.board = board
 
 
-class InboxCounted(Message):
-    """The acting user's unread notifications were counted (the header's badge)."""
+class StoreMoved(Message):
+    """The store's change counter was read and had moved (or was asked for anyway): with
+    it, what the whole workstation reads again — the product lines, the acting user's
+    roles, his unread notifications. ``ticket`` orders the looks: an older one's answer
+    that arrives late is ignored."""
 
-    def __init__(self, unread: int) -> None:
+    def __init__(self, ticket: int, change: int, product_lines: list[str], actor: Actor, unread: int) -> None:
         super().__init__()
+        self.ticket = ticket
+        self.change = change
+        self.product_lines = product_lines
+        self.actor = actor
         self.unread = unread
 
 

@@ -71,6 +71,7 @@ class Action(str, enum.Enum):
     CLOSE_MONTH = "close_month"
     DISPOSE_STALE = "dispose_stale"
     SET_STALE_LIMITS = "set_stale_limits"
+    SET_TIME_ZONE = "set_time_zone"
 
     @property
     def phrase(self) -> str:
@@ -101,6 +102,7 @@ class Action(str, enum.Enum):
             Action.CLOSE_MONTH: _("close a month"),
             Action.DISPOSE_STALE: _("extend, re-prioritise, cancel, close or restore a stale position"),
             Action.SET_STALE_LIMITS: _("set the stale-deal ledger's limits"),
+            Action.SET_TIME_ZONE: _("set the plant's time zone"),
         }[self]
 
 
@@ -129,6 +131,7 @@ RULES: dict[Action, dict[Role, Scope]] = {
     Action.CLOSE_MONTH: {Role.LINE_MANAGER: Scope.OWN_LINE, Role.PLANNER: Scope.ANY},
     Action.DISPOSE_STALE: {Role.LINE_MANAGER: Scope.OWN_LINE},
     Action.SET_STALE_LIMITS: {Role.LINE_MANAGER: Scope.ANY, Role.ADMIN: Scope.ANY},
+    Action.SET_TIME_ZONE: {Role.ADMIN: Scope.ANY},
 }
 """The one table of actions → roles (and how far each reaches); README "Roles" shows it."""
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from enum import IntEnum
 
+from millplan.core.domain.i18n import _
+
 
 class ExitCode(IntEnum):
     """How a command ends, as the README's "Exit codes" paragraph defines it."""
@@ -55,7 +57,7 @@ class ChangedMeanwhile(StateError):
     def by(cls, what: str, who: str) -> ChangedMeanwhile:
         """``"{what} was changed by {who} — reload and try again"``; ``who`` is "LOGIN at
         YYYY-MM-DD HH:MM UTC" of the newest audit entry (or "someone")."""
-        return cls(f"{what} was changed by {who} — reload and try again")
+        return cls(_("{what} was changed by {who} — reload and try again").format(what=what, who=who))
 
 
 class Forbidden(MillplanError):

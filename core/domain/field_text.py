@@ -8,19 +8,21 @@ from decimal import Decimal
 from typing import Any
 
 from millplan.core.domain.i18n import _
-from millplan.core.domain.months import plant_clock
-from millplan.core.domain.numbers import grouped
+from millplan.core.domain.months import date_text, plant_clock
+from millplan.core.domain.numbers import decimal_mark, grouped
 
 MAX_PLACES = 3
 """Decimals shown at most (t, h and RUB need no more)."""
 
 
 def value_text(value: Any) -> str:
-    """``None`` → ``—``; a flag → yes/no; a number with thousands grouped by spaces and
-    its own decimals, at most :data:`MAX_PLACES` (``50000.0`` → ``50 000``, ``12.5``);
-    a date ``YYYY-MM-DD``; a time (UTC; naive ones are UTC too) in plant time
-    ``YYYY-MM-DD HH:MM``, or as its date when it is midnight UTC, which is how imports
-    store a date; anything else as text."""
+    """``None`` → ``—``; a flag → yes/no; a number grouped as the user's language writes it
+    (:func:`~millplan.core.domain.numbers.grouped`) with its own decimals, at most
+    :data:`MAX_PLACES` (``50000.0`` → ``50 000``, ``12.5``; Russian ``12,5``); a date
+    (:func:`~millplan.core.domain.months.date_text`: ``2026-12-05``, ``05.12.2026``); a time
+    (UTC; naive ones are UTC too) on the plant's clock
+    (:func:`~millplan.core.domain.months.plant_clock`), or as its date when it is midnight
+    UTC, which is how imports store a date; anything else as text."""
     if value is None:
         return "—"
     if isinstance(value, bool):
@@ -30,10 +32,10 @@ def value_text(value: Any) -> str:
     if isinstance(value, datetime):
         value = value if value.tzinfo else value.replace(tzinfo=UTC)
         if value.astimezone(UTC).timetz() == time(tzinfo=UTC):
-            return value.date().isoformat()
+            return date_text(value.date())
         return plant_clock(value)
     if isinstance(value, date):
-        return value.isoformat()
+        return date_text(value)
     return str(value)
 
 
@@ -42,4 +44,5 @@ def _number(number: Decimal) -> str:
         return str(number)
     places = 0 if number == number.to_integral_value() else min(-number.normalize().as_tuple().exponent, MAX_PLACES)
     text = grouped(number, places)
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    mark = decimal_mark()
+    return text.rstrip("0").rstrip(mark) if mark in text else text

@@ -7,6 +7,7 @@ It is stored as the text ``YYYY-MM`` (sortable, readable in any SQL client).
 from __future__ import annotations
 
 import calendar
+import functools
 import os
 import re
 from collections.abc import Iterable, Iterator
@@ -15,8 +16,9 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from millplan.core.domain import glyphs
 from millplan.core.domain.errors import InvalidInput
-from millplan.core.domain.i18n import _
+from millplan.core.domain.i18n import _, language
 
 _YYYY_MM = re.compile(r"([0-9]{4})-([0-9]{2})")
 
@@ -28,27 +30,70 @@ _today_set: date | None = None
 """The plant's date set for one command (``--today``), over ``MILLPLAN_TODAY``."""
 
 
+TIME_ZONE_KEY = "plant.time_zone"
+"""The plant-wide setting (``repo.settings``) naming the plant's time zone."""
+
+_zone_set: str | None = None
+"""The plant's time zone as its store says (:func:`use_zone`), under ``MILLPLAN_TIMEZONE``."""
+
+
+def zone_of(name: str, source: str = TIMEZONE_ENV) -> ZoneInfo:
+    """The IANA time zone ``name`` (``Europe/Moscow``, ``Asia/Yekaterinburg``).
+
+    Raises :class:`~millplan.core.domain.errors.InvalidInput` naming ``source`` (where the
+    name came from) for a name that is no time zone."""
+    try:
+        if not name.strip():
+            raise ValueError
+        return ZoneInfo(name.strip())
+    except (ZoneInfoNotFoundError, ValueError):
+        raise InvalidInput(
+            _("{source}={name!r} is not a time zone (e.g. Europe/Moscow, Asia/Yekaterinburg)").format(
+                source=source, name=name
+            )
+        ) from None
+
+
+def use_zone(name: str | None) -> None:
+    """The plant's time zone from now on, as the store's setting names it (``None``: none
+    set, the machine's local zone). ``MILLPLAN_TIMEZONE`` still wins over it.
+
+    Raises :class:`~millplan.core.domain.errors.InvalidInput` for a name that is no zone."""
+    global _zone_set  # noqa: PLW0603 - one plant per process, read by every thread
+    _zone_set = None if name is None else zone_of(name, TIME_ZONE_KEY).key
+
+
 def plant_time(now: datetime | None = None) -> datetime:
     """``now`` (default: this instant) at the plant: in the ``MILLPLAN_TIMEZONE`` zone (an
-    IANA name such as ``Asia/Yekaterinburg``) if set, else the machine's local time — a
+    IANA name such as ``Asia/Yekaterinburg``) if set, else in the store's plant-wide zone
+    (:func:`use_zone`, ``millplan settings time-zone``), else the machine's local time — a
     Urals plant's month starts five hours before UTC's. Stored times stay UTC.
 
     Raises :class:`~millplan.core.domain.errors.InvalidInput` for an unknown zone name.
     """
     now = now or datetime.now(UTC)
     zone = os.environ.get(TIMEZONE_ENV)
-    if not zone:
-        return now.astimezone()
-    try:
-        return now.astimezone(ZoneInfo(zone))
-    except (ZoneInfoNotFoundError, ValueError):
-        raise InvalidInput(f"{TIMEZONE_ENV}={zone!r} is not a time zone (e.g. Asia/Yekaterinburg)") from None
+    if zone:
+        return now.astimezone(zone_of(zone))
+    if _zone_set:
+        return now.astimezone(ZoneInfo(_zone_set))
+    return now.astimezone()
 
 
 def plant_clock(at: datetime) -> str:
-    """A stored time (UTC; a naive one is UTC too) as the plant's clock showed it,
-    ``YYYY-MM-DD HH:MM`` (:func:`plant_time`): how history and the inbox show times."""
-    return f"{plant_time(at if at.tzinfo else at.replace(tzinfo=UTC)):%Y-%m-%d %H:%M}"
+    """A stored time (UTC; a naive one is UTC too) as the plant's clock showed it
+    (:func:`plant_time`), in the user's language: ``2026-12-05 14:30`` (English),
+    ``05.12.2026 14:30`` (Russian). How history, the inbox and every stamp show times."""
+    local = plant_time(at if at.tzinfo else at.replace(tzinfo=UTC))
+    return f"{date_text(local.date())} {local:%H:%M}"
+
+
+def date_text(day: date) -> str:
+    """A date as people read it in the user's language: ``2026-12-05`` (English, ISO as
+    ever), ``05.12.2026`` (Russian). JSON keeps ISO."""
+    if language() == "ru":  # not strftime: several times slower, and tables show thousands of dates
+        return f"{day.day:02d}.{day.month:02d}.{day.year:04d}"
+    return day.isoformat()
 
 
 def parse_day(text: str, source: str = TODAY_ENV) -> date:
@@ -59,7 +104,9 @@ def parse_day(text: str, source: str = TODAY_ENV) -> date:
             raise ValueError
         return date.fromisoformat(text.strip())
     except ValueError:
-        raise InvalidInput(f"{source}={text!r} is not a date in the form YYYY-MM-DD") from None
+        raise InvalidInput(
+            _("{source}={text!r} is not a date in the form YYYY-MM-DD").format(source=source, text=text)
+        ) from None
 
 
 def plant_today() -> date:
@@ -116,7 +163,7 @@ class Month:
                 raise ValueError
             return cls(int(match[1]), int(match[2]))
         except ValueError:
-            raise ValueError(f"{text!r} is not a month in the form YYYY-MM") from None
+            raise ValueError(_("{text!r} is not a month in the form YYYY-MM").format(text=text)) from None
 
     @classmethod
     def of(cls, day: date | datetime) -> Month:
@@ -163,37 +210,41 @@ class Month:
         return [self + i for i in range(count)]
 
 
+def month_text(month: Month) -> str:
+    """A month as people read it on screen in the user's language: ``2027-01`` (English, as
+    typed), ``янв 2027`` (Russian). Input, JSON and storage keep ``YYYY-MM``."""
+    if language() == "ru":
+        return f"{month_abbreviation(month.month)} {month.year}"
+    return str(month)
+
+
+@functools.cache
+def _abbreviations(lang: str) -> tuple[str, ...]:
+    # CLDR's stand-alone abbreviations (Babel), cut to three letters: Russian «янв.», «февр.»,
+    # «сент.» read «янв», «фев», «сен» on screen, as the plant writes them.
+    from babel.dates import get_month_names
+
+    names = get_month_names("abbreviated", context="stand-alone", locale=lang)
+    return tuple(names[n].rstrip(".")[:3] for n in range(1, 13))
+
+
+def month_abbreviation(number: int) -> str:
+    """Month ``number`` (1–12) in short in the user's language: ``Jan``, ``янв``."""
+    return _abbreviations(language())[number - 1]
+
+
 def month_over(month: Month) -> bool:
     """``month`` has ended: its last day is before :func:`plant_today` (the current month
     and months to come have not)."""
     return month.last_day < plant_today()
 
 
-def _month_abbreviations() -> tuple[str, ...]:
-    """January to December in short, in the user's language (read when shown)."""
-    return (
-        _("Jan"),
-        _("Feb"),
-        _("Mar"),
-        _("Apr"),
-        _("May"),
-        _("Jun"),
-        _("Jul"),
-        _("Aug"),
-        _("Sep"),
-        _("Oct"),
-        _("Nov"),
-        _("Dec"),
-    )
-
-
 def day_ranges(days: Iterable[date]) -> str:
     """Days said compactly, runs of consecutive days as ranges, month by month:
-    ``1–3, 17 Jan 2027; 2 Feb 2027`` (empty for no days)."""
+    ``1–3, 17 Jan 2027; 2 Feb 2027`` (Russian ``1–3, 17 янв 2027``; empty for no days)."""
     by_month: dict[Month, list[int]] = {}
     for day in sorted(set(days)):
         by_month.setdefault(Month.of(day), []).append(day.day)
-    names = _month_abbreviations()
     parts = []
     for month, numbers in by_month.items():
         runs: list[list[int]] = []
@@ -202,6 +253,6 @@ def day_ranges(days: Iterable[date]) -> str:
                 runs[-1].append(n)
             else:
                 runs.append([n])
-        spans = ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}–{r[-1]}" for r in runs)
-        parts.append(f"{spans} {names[month.month - 1]} {month.year}")
+        spans = ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}{glyphs.RANGE}{r[-1]}" for r in runs)
+        parts.append(f"{spans} {month_abbreviation(month.month)} {month.year}")
     return "; ".join(parts)

@@ -13,6 +13,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from millplan.core.domain.errors import InvalidInput
+from millplan.core.domain.i18n import _
 from millplan.core.domain.months import Month
 
 
@@ -103,5 +104,9 @@ def parse_position_ref(ref: str) -> tuple[str, int]:
     """Split ``С-26/2601#3`` into ``("С-26/2601", 3)``; raises :class:`InvalidInput` otherwise."""
     deal, sep, number = ref.rpartition("#")
     if not sep or not deal.strip() or not number.strip().isdigit():
-        raise InvalidInput(f"{ref!r} is not a position reference like 'С-26/2601#3' (deal number, #, position number)")
+        raise InvalidInput(
+            _("{ref!r} is not a position reference like 'С-26/2601#3' (deal number, #, position number)").format(
+                ref=ref
+            )
+        )
     return deal.strip(), int(number)

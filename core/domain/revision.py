@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from millplan.core.domain.assignment import AssignmentState
 from millplan.core.domain.errors import StateError
+from millplan.core.domain.i18n import _
 from millplan.core.domain.states import state_label
 
 
@@ -24,7 +25,7 @@ def opened(latest: AssignmentState | None) -> AssignmentState:
         return AssignmentState.DRAFT
     if latest is AssignmentState.APPROVED:
         return AssignmentState.RE_APPROVAL
-    raise StateError(f"a revision in {state_label(latest)} is changed, not followed by a new one")
+    raise StateError(_("a revision in {state} is changed, not followed by a new one").format(state=state_label(latest)))
 
 
 def changed(state: AssignmentState, *, approved_before: bool) -> AssignmentState:
@@ -33,7 +34,7 @@ def changed(state: AssignmentState, *, approved_before: bool) -> AssignmentState
     its month and line is approved); draft and re-approval stay. Raises
     :class:`StateError` for an approved revision: it is frozen."""
     if state is AssignmentState.APPROVED:
-        raise StateError("an approved revision is frozen: a change opens the next revision")
+        raise StateError(_("an approved revision is frozen: a change opens the next revision"))
     if state is AssignmentState.IN_REVIEW:
         return AssignmentState.RE_APPROVAL if approved_before else AssignmentState.DRAFT
     return state
@@ -43,7 +44,7 @@ def submitted(state: AssignmentState, where: str) -> AssignmentState:
     """In review, from draft or re-approval; ``where`` names the revision in the
     :class:`StateError` raised from any other state ("… is already in review")."""
     if state in (AssignmentState.IN_REVIEW, AssignmentState.APPROVED):
-        raise StateError(f"{where} is already {state_label(state)}")
+        raise StateError(_("{where} is already {state}").format(where=where, state=state_label(state)))
     return AssignmentState.IN_REVIEW
 
 
@@ -51,5 +52,5 @@ def approved(state: AssignmentState, where: str) -> AssignmentState:
     """Approved, from in review only; ``where`` names the revision in the
     :class:`StateError` raised from any other state."""
     if state is not AssignmentState.IN_REVIEW:
-        raise StateError(f"{where} is {state_label(state)}, not in review")
+        raise StateError(_("{where} is {state}, not in review").format(where=where, state=state_label(state)))
     return AssignmentState.APPROVED

@@ -46,6 +46,18 @@ class Disposition(str, enum.Enum):
     RESTORE = "restore"
 
 
+def disposition_verb(disposition: Disposition) -> str:
+    """What the line manager does, as a verb in the user's language (``extend``,
+    ``cancel`` …), for sentences such as "cannot {action} it"."""
+    return {
+        Disposition.EXTEND: _("extend"),
+        Disposition.PRIORITY: _("change the priority of"),
+        Disposition.CANCEL: _("cancel"),
+        Disposition.CLOSE: _("close"),
+        Disposition.RESTORE: _("restore"),
+    }[disposition]
+
+
 class DisposedState(str, enum.Enum):
     """Where a position the ledger took out of the book stands: its remainder cancelled, or
     closed as complete (words: :func:`millplan.core.domain.states.state_label`)."""

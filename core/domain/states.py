@@ -1,4 +1,4 @@
-"""How people name the state of a revision, a request, a conflict, an escalation or a
+"""How people name the state of a deal, a revision, a request, a conflict, an escalation or a
 position taken out of the book in the stale-deal ledger — one
 set of words for every table, title and message (translated with ``_`` when shown)."""
 
@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from millplan.core.domain.assignment import AssignmentState
 from millplan.core.domain.i18n import _
+from millplan.core.domain.portfolio import DealStatus
 from millplan.core.domain.stale import DisposedState
 from millplan.core.domain.workflow import ConflictState, EscalationState, RequestState
 
-State = AssignmentState | RequestState | ConflictState | EscalationState | DisposedState
+State = AssignmentState | RequestState | ConflictState | EscalationState | DisposedState | DealStatus
 
 
 def state_label(state: State) -> str:
@@ -19,6 +20,9 @@ def state_label(state: State) -> str:
     Raises :class:`KeyError` for a state not named here (a new enum member must be).
     """
     return {
+        "pending": _("waiting for acceptance"),
+        "accepted": _("accepted"),
+        "rejected": _("rejected"),
         "draft": _("draft"),
         "in_review": _("in review"),
         "approved": _("approved"),

@@ -11,10 +11,12 @@ stale read is refused ("changed by X at T — reload").
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from millplan.core.domain.i18n import _
 from millplan.core.domain.months import Month
 
 
@@ -169,10 +171,33 @@ def escalation_subject(revision: int, conflict: Conflict | None, request_id: int
     """What an escalation is about, for people: its conflict (``conflict 3: D1#2 40 t
     short``), else the re-approval round of its request, else its revision (number)."""
     if conflict is not None:
-        return f"conflict {conflict.id}: {conflict.position_ref} {conflict.tonnes_short:g} t short"
+        return _("conflict {id}: {position} {tonnes} t short").format(
+            id=conflict.id, position=conflict.position_ref, tonnes=f"{conflict.tonnes_short:g}"
+        )
     if request_id is not None:
-        return f"re-approval round, request {request_id}"
-    return f"revision {revision}"
+        return _("re-approval round, request {id}").format(id=request_id)
+    return _("revision {revision}").format(revision=revision)
+
+
+_REVISION_KEY = re.compile(r"(\d{4}-\d{2})/(.+)/r(\d+)")
+
+
+def key_label(key: str) -> str:
+    """An object key of the audit log as people read it, in the user's language:
+    ``request 3`` → ``запрос 3``, ``2027-01/ТБД/r2`` → ``2027-01 ТБД, редакция 2``; a key of
+    another form (a deal number) as it is."""
+    revision = _REVISION_KEY.fullmatch(key)
+    if revision:
+        return _("{month} {line} revision {revision}").format(month=revision[1], line=revision[2], revision=revision[3])
+    kind, sep, rest = key.partition(" ")
+    named = {
+        "request": _("request {id}"),
+        "conflict": _("conflict {id}"),
+        "escalation": _("escalation {id}"),
+        "review": _("review {id}"),
+        "user": _("user {id}"),
+    }
+    return named[kind].format(id=rest) if sep and kind in named else key
 
 
 @dataclass(frozen=True, slots=True)

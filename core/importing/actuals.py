@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from millplan.core.access.permissions import Action, actor, require
+from millplan.core.domain import glyphs
 from millplan.core.domain.actuals import Actual, ActualRecord, ActualsWrite
 from millplan.core.domain.i18n import _, ngettext
 from millplan.core.domain.months import Month, plant_today
@@ -31,7 +32,7 @@ from millplan.core.importing import cells
 from millplan.core.importing.delimited import open_book
 from millplan.core.importing.disposed import made_all_the_same
 from millplan.core.importing.headers import FieldSpec, look_alike_readings
-from millplan.core.importing.problems import ImportRejected, Problem, sheet_place
+from millplan.core.importing.problems import ImportRejected, Problem, sheet_place, table_place
 from millplan.core.importing.report import (
     ImportReport,
     column_uses,
@@ -165,7 +166,7 @@ def import_actuals(
                 rows.append((record, found))
         problems = [p for number in sorted(by_row) for p in by_row[number]]
         if problems and not skip_invalid:
-            raise ImportRejected(path, problems, hint="Fix the rows, or import the good ones with --skip-invalid.")
+            raise ImportRejected(path, problems, hint=_("Fix the rows, or import the good ones with --skip-invalid."))
         records = [r for _, r in rows]
         disposed_notes = made_all_the_same(repo, _by_position(records))
         stored = _stored(repo, records)
@@ -189,7 +190,7 @@ def import_actuals(
     notes += [str(w) for w in reading.warnings if not (w.sheet == table.sheet and w.row in by_row)]
     return ImportReport(
         file=str(path),
-        tables={"actuals": ", ".join([*sheet_place(table.file, table.sheet), f"header row {table.header_row}"])},
+        tables={"actuals": table_place(table.file, table.sheet, table.header_row)},
         rows_read=len(reading.records),
         counts={"actuals": counts},
         rejected=problems,
@@ -223,7 +224,7 @@ def _require_position_columns(path: Path, table: Table) -> None:
                 ).format(seen=seen),
             )
         ],
-        hint="Rename the column, or map it with --mapping FILE (see `millplan import fields actuals`).",
+        hint=_("Rename the column, or map it with --mapping FILE (see `millplan import fields actuals`)."),
     )
 
 
@@ -500,18 +501,29 @@ def _outcome(figures: dict[str, Any], counts: UpsertCounts) -> list[str]:
     changed = figures["produced_changed"]
     if changed:
         which = ", ".join(
-            f"{c['position']} ({grouped(c['before'], 1)} → {grouped(c['after'], 1)})" for c in changed[:SHOWN]
+            f"{c['position']} ({grouped(c['before'], 1)} {glyphs.ARROW} {grouped(c['after'], 1)})"
+            for c in changed[:SHOWN]
         )
         if len(changed) > SHOWN:
             which += " " + _("and {count} more").format(count=len(changed) - SHOWN)
-        said.append(_("produced tonnes changed on {count} positions: {which}").format(count=len(changed), which=which))
+        said.append(
+            ngettext(
+                "produced tonnes changed on {count} position: {which}",
+                "produced tonnes changed on {count} positions: {which}",
+                len(changed),
+            ).format(count=len(changed), which=which)
+        )
     complete = figures["now_complete"]
     if complete:
         which = ", ".join(complete[:SHOWN]) + (
             " " + _("and {count} more").format(count=len(complete) - SHOWN) if len(complete) > SHOWN else ""
         )
         said.append(
-            _("{count} positions now complete (produced ≥ ordered): {which}").format(count=len(complete), which=which)
+            ngettext(
+                "{count} position now complete (produced ≥ ordered): {which}",
+                "{count} positions now complete (produced ≥ ordered): {which}",
+                len(complete),
+            ).format(count=len(complete), which=which)
         )
     return said
 
@@ -521,7 +533,9 @@ def _removed_sentence(removed: list[dict[str, Any]]) -> str:
     their tonnes, and why they went."""
     by_pair: dict[tuple[str, str], list[str]] = {}
     for row in removed[:SHOWN]:
-        by_pair.setdefault((row["day"], row["mill"]), []).append(f"{row['position']} {grouped(row['tonnes'], 1)} t")
+        by_pair.setdefault((row["day"], row["mill"]), []).append(
+            _("{position} {tonnes} t").format(position=row["position"], tonnes=grouped(row["tonnes"], 1))
+        )
     which = "; ".join(f"{day} {mill}: {', '.join(rows)}" for (day, mill), rows in by_pair.items())
     if len(removed) > SHOWN:
         which += " " + _("and {count} more").format(count=len(removed) - SHOWN)

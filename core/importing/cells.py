@@ -173,7 +173,7 @@ def decimal(value: Any) -> Decimal | None:
     if is_blank(value):
         return None
     if isinstance(value, bool):
-        raise CellError(f"{value!r} is a yes/no value, not a number")
+        raise CellError(_("{value!r} is a yes/no value, not a number").format(value=value))
     if isinstance(value, int):
         return Decimal(value)
     if isinstance(value, float):
@@ -181,7 +181,7 @@ def decimal(value: Any) -> Decimal | None:
     if isinstance(value, Decimal):
         return value
     if isinstance(value, (datetime, date)):
-        raise CellError("is a date, not a number")
+        raise CellError(_("is a date, not a number"))
     raw = _number_text(str(value))
     mark = _mark(raw)
     if mark is None and _AMBIGUOUS.fullmatch(raw):
@@ -193,9 +193,9 @@ def decimal(value: Any) -> Decimal | None:
     try:
         number = Decimal(raw)
     except InvalidOperation:
-        raise CellError("is not a number") from None
+        raise CellError(_("is not a number")) from None
     if not number.is_finite():
-        raise CellError("is not a number")
+        raise CellError(_("is not a number"))
     return number
 
 
@@ -261,7 +261,7 @@ def integer(value: Any) -> int | None:
     if result is None:
         return None
     if result != result.to_integral_value():
-        raise CellError("is not a whole number")
+        raise CellError(_("is not a whole number"))
     return int(result)
 
 
@@ -314,7 +314,7 @@ def month(value: Any) -> Month | None:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         if _SERIAL_RANGE[0] <= value <= _SERIAL_RANGE[1]:
             return Month.of(_from_serial(value))
-        raise CellError("is a number, not a month")
+        raise CellError(_("is a number, not a month"))
     raw = text(value).lower().replace("ё", "е")
     raw = re.sub(r"\s*(г|гг|год|года)\.?$", "", raw).strip()
     try:
@@ -333,7 +333,7 @@ def month(value: Any) -> Month | None:
             return Month(year, RU_MONTHS[found[1]])
     except ValueError:
         pass
-    raise CellError("is not a month (expected e.g. 01.2027, январь 2027 or an Excel date)")
+    raise CellError(_("is not a month (expected e.g. 01.2027, январь 2027 or an Excel date)"))
 
 
 def timestamp(value: Any) -> datetime | None:
@@ -352,7 +352,7 @@ def timestamp(value: Any) -> datetime | None:
             return datetime.strptime(raw, pattern).replace(tzinfo=UTC)
         except ValueError:
             continue
-    raise CellError("is not a date (expected e.g. 18.09.2026 or an Excel date)")
+    raise CellError(_("is not a date (expected e.g. 18.09.2026 or an Excel date)"))
 
 
 def items(value: Any) -> tuple[str, ...]:

@@ -200,6 +200,12 @@ class Header:
         return rules
 
 
+def N_(message: str) -> str:
+    """``message`` as it is, marked for the catalogue: a text written where a module loads
+    (a field's ``absent``), translated with ``_`` where it is shown."""
+    return message
+
+
 # The header scan reads the same cell texts (codes, names, months) row after row.
 _read_header = lru_cache(maxsize=4096)(Header.read)
 

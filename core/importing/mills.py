@@ -14,10 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from millplan.core.access.permissions import Action, actor, require
+from millplan.core.domain.i18n import _
 from millplan.core.domain.months import Month
 from millplan.core.importing import cells
-from millplan.core.importing.headers import FieldSpec
-from millplan.core.importing.problems import ImportRejected, Problem
+from millplan.core.importing.headers import N_, FieldSpec
+from millplan.core.importing.problems import ImportRejected, Problem, table_place
 from millplan.core.importing.report import (
     ImportReport,
     ReimportChange,
@@ -99,7 +100,7 @@ NOMINAL_HOURS = FieldSpec(
     cells.number,
     required=False,
     units=frozenset({"ч/мес", "ч"}),
-    absent="0 h/month for new mills (only the calendar's months have hours); stored hours are kept",
+    absent=N_("0 h/month for new mills (only the calendar's months have hours); stored hours are kept"),
 )
 
 MILL_FIELDS: tuple[FieldSpec, ...] = (
@@ -165,7 +166,7 @@ NORM_FIELDS: tuple[FieldSpec, ...] = (
         cells.money,
         required=False,
         units=frozenset({"руб/т"}),
-        absent="the mill's conversion cost in every size band of the mills the sheet lists",
+        absent=N_("the mill's conversion cost in every size band of the mills the sheet lists"),
     ),
 )
 
@@ -176,9 +177,11 @@ ALL_FIELDS = tuple({f.key: f for f in MILL_FIELDS + NORM_FIELDS}.values())
 
 def _range_problems(table: Table, record: Record, low: str, high: str) -> list[Problem]:
     v = record.values
-    found = [problem_at(table, record.source, k, "must be more than 0") for k in (low, high) if v[k] <= 0]
+    found = [problem_at(table, record.source, k, _("must be more than 0")) for k in (low, high) if v[k] <= 0]
     if not found and v[low] > v[high]:
-        found.append(problem_at(table, record.source, high, f"is below the lower bound {v[low]:g}"))
+        found.append(
+            problem_at(table, record.source, high, _("is below the lower bound {low}").format(low=f"{v[low]:g}"))
+        )
     return found
 
 
@@ -188,21 +191,27 @@ def _mill_problems(table: Table, record: Record, first_row: dict[str, int]) -> l
         table, record, "wall_min_mm", "wall_max_mm"
     )
     if v["speed_m_per_h"] <= 0:
-        found.append(problem_at(table, row, "speed_m_per_h", "must be more than 0"))
+        found.append(problem_at(table, row, "speed_m_per_h", _("must be more than 0")))
     if v.get("nominal_hours") is not None and not 0 <= v["nominal_hours"] <= MAX_MONTH_HOURS:
-        found.append(problem_at(table, row, "nominal_hours", f"must be 0-{MAX_MONTH_HOURS} hours"))
+        found.append(problem_at(table, row, "nominal_hours", _hours_out_of_range()))
     if v["conversion_cost"] < 0:
-        found.append(problem_at(table, row, "conversion_cost", "is negative"))
+        found.append(problem_at(table, row, "conversion_cost", _("is negative")))
     if v["code"] in first_row:
-        found.append(problem_at(table, row, "code", f"repeats the mill of row {first_row[v['code']]}"))
+        found.append(
+            problem_at(table, row, "code", _("repeats the mill of row {row}").format(row=first_row[v["code"]]))
+        )
     return found
+
+
+def _hours_out_of_range() -> str:
+    return _("must be 0-{most} hours").format(most=MAX_MONTH_HOURS)
 
 
 def _unknown_mill(code: str, rejected_mills: dict[str, int]) -> str:
     """Why a calendar or norms row names no usable mill: a typo, or a register row refused."""
     if code in rejected_mills:
-        return f"is a mill whose register row {rejected_mills[code]} is rejected; fix that row first"
-    return "is an unknown mill (not in the register)"
+        return _("is a mill whose register row {row} is rejected; fix that row first").format(row=rejected_mills[code])
+    return _("is an unknown mill (not in the register)")
 
 
 def _norm_problems(table: Table, record: Record, mills: set[str], rejected_mills: dict[str, int]) -> list[Problem]:
@@ -212,10 +221,10 @@ def _norm_problems(table: Table, record: Record, mills: set[str], rejected_mills
     if record.values["code"] not in mills:
         found.append(problem_at(table, record.source, "code", _unknown_mill(record.values["code"], rejected_mills)))
     if record.values["tonnes_per_hour"] <= 0:
-        found.append(problem_at(table, record.source, "tonnes_per_hour", "must be more than 0 t/h"))
+        found.append(problem_at(table, record.source, "tonnes_per_hour", _("must be more than 0 t/h")))
     cost = record.values.get("band_conversion_cost")
     if cost is not None and cost < 0:
-        found.append(problem_at(table, record.source, "band_conversion_cost", "is negative"))
+        found.append(problem_at(table, record.source, "band_conversion_cost", _("is negative")))
     return found
 
 
@@ -240,9 +249,7 @@ def _capacity(
             if hours is None:
                 continue  # no entry: the mill's nominal fund applies
             if not 0 <= hours <= MAX_MONTH_HOURS:
-                by_row.setdefault(row.number, []).append(
-                    problem_in(table, row, column, f"must be 0-{MAX_MONTH_HOURS} hours")
-                )
+                by_row.setdefault(row.number, []).append(problem_in(table, row, column, _hours_out_of_range()))
                 continue
             entries.append((code, month, hours))
     return entries, by_row
@@ -269,7 +276,7 @@ def _keep_norms_whole(table: Table, records: list[Record], norms: dict[str, list
         code = record.values.get("code")
         if code in norms and code in bad_rows.values() and record.source.number not in bad_rows:
             first_bad = min(n for n, c in bad_rows.items() if c == code)
-            why = f"left out with row {first_bad} of the same mill: a mill's norms are imported whole"
+            why = _("left out with row {row} of the same mill: a mill's norms are imported whole").format(row=first_bad)
             reject(table, record, [problem_at(table, record.source, "code", why)])
     for code in set(bad_rows.values()):
         norms.pop(code, None)
@@ -375,7 +382,9 @@ def import_mills(
 
         all_problems = [p for key in sorted(rejected) for p in rejected[key][2]]
         if all_problems and not skip_invalid:
-            raise ImportRejected(path, all_problems, hint="Fix the rows, or import the good ones with --skip-invalid.")
+            raise ImportRejected(
+                path, all_problems, hint=_("Fix the rows, or import the good ones with --skip-invalid.")
+            )
         if norms_table:
             _keep_norms_whole(norms_table, norm_records, norms, rejected, reject)
             all_problems = [p for key in sorted(rejected) for p in rejected[key][2]]
@@ -410,19 +419,16 @@ def import_mills(
         rejects_file = str(
             write_rejects(rejects_path or default_rejects_path(path), [rejected[k] for k in sorted(rejected)])
         )
-    tables = {"mills": f"sheet '{register.sheet}', header row {register.header_row}"} if register else {}
-    notes = [] if register else ["no mill register sheet; the calendar and norms are of mills already stored"]
+    tables = {"mills": table_place(register.file, register.sheet, register.header_row)} if register else {}
+    notes = [] if register else [_("no mill register sheet; the calendar and norms are of mills already stored")]
     for kind, table in (("capacity", calendar), ("norms", norms_table)):
         if table:
-            tables[kind] = f"sheet '{table.sheet}', header row {table.header_row}"
+            tables[kind] = table_place(table.file, table.sheet, table.header_row)
         else:
             notes.append(
-                f"no {kind} sheet found; "
-                + (
-                    "nominal hours apply to every month"
-                    if kind == "capacity"
-                    else "productivity comes from speed × mass per metre"
-                )
+                _("no capacity sheet found; nominal hours apply to every month")
+                if kind == "capacity"
+                else _("no norms sheet found; productivity comes from speed × mass per metre")
             )
     found = [
         (kind, t, f, r)

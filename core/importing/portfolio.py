@@ -20,8 +20,8 @@ from millplan.core.domain.numbers import grouped
 from millplan.core.domain.portfolio import DealStatus
 from millplan.core.importing import cells
 from millplan.core.importing.disposed import kept_dispositions
-from millplan.core.importing.headers import FieldSpec
-from millplan.core.importing.problems import ImportRejected, Problem
+from millplan.core.importing.headers import N_, FieldSpec
+from millplan.core.importing.problems import ImportRejected, Problem, table_place
 from millplan.core.importing.report import (
     SHOWN_CHANGES,
     ImportReport,
@@ -53,6 +53,12 @@ _STATUS_WORDS = {
 _STATUS = {word: status for status, words in _STATUS_WORDS.items() for word in words}
 
 
+def status_word(status: DealStatus) -> str:
+    """How a portfolio file writes ``status`` (``Акцептована``): the first word
+    :func:`deal_status` reads for it."""
+    return _STATUS_WORDS[status][0].capitalize()
+
+
 def deal_status(value: Any) -> DealStatus | None:
     """A deal status as the file writes it (``Акцептована``, ``На акцепте``, …)."""
     label = cells.text(value)
@@ -61,7 +67,7 @@ def deal_status(value: Any) -> DealStatus | None:
     found = _STATUS.get(label.lower().replace("ё", "е"))
     if found is None:
         known = ", ".join(words[0] for words in _STATUS_WORDS.values())
-        raise cells.CellError(f"is not a deal status ({known})")
+        raise cells.CellError(_("is not a deal status ({known})").format(known=known))
     return found
 
 
@@ -93,7 +99,7 @@ FIELDS: tuple[FieldSpec, ...] = (
         ),
         cells.flag,
         required=False,
-        absent="no for new customers; stored key-account flags are kept",
+        absent=N_("no for new customers; stored key-account flags are kept"),
     ),
     FieldSpec(
         "sales_manager",
@@ -108,7 +114,7 @@ FIELDS: tuple[FieldSpec, ...] = (
         ("акцепт", "дата акцептования", "дата акцептации", "дата подтверждения", "accepted at", "acceptance date"),
         cells.timestamp,
         required=False,
-        absent="no date for deals accepted by this file; stored dates are kept",
+        absent=N_("no date for deals accepted by this file; stored dates are kept"),
     ),
     FieldSpec(
         "position_no",
@@ -158,7 +164,7 @@ FIELDS: tuple[FieldSpec, ...] = (
         cells.number,
         required=False,
         units=_T,
-        absent="0 t for new positions; stored produced tonnes are kept",
+        absent=N_("0 t for new positions; stored produced tonnes are kept"),
     ),
     FieldSpec("price", "Цена, руб/т", ("цена", "цена без ндс", "цена реализации", "price"), cells.money, units=_RUB_T),
     FieldSpec(
@@ -196,7 +202,7 @@ FIELDS: tuple[FieldSpec, ...] = (
         ("ручной приоритет", "приоритет ручной", "приоритетность", "очередность", "priority", "manual priority"),
         cells.integer,
         required=False,
-        absent="none for new positions; stored priorities are kept",
+        absent=N_("none for new positions; stored priorities are kept"),
     ),
     FieldSpec("note", "Примечание", ("комментарий", "прим", "note", "comment"), cells.text, required=False),
 )
@@ -215,26 +221,26 @@ def _row_problems(table, record: Record, product_lines: set[str]) -> list[Proble
     if v["tonnes_ordered"] <= 0:
         bad(
             "tonnes_ordered",
-            "is negative; tonnes must be more than 0"
+            _("is negative; tonnes must be more than 0")
             if v["tonnes_ordered"] < 0
-            else "is zero; tonnes must be more than 0",
+            else _("is zero; tonnes must be more than 0"),
         )
     if v.get("tonnes_produced") is not None and v["tonnes_produced"] < 0:
-        bad("tonnes_produced", "is negative; produced tonnes cannot be below 0")
+        bad("tonnes_produced", _("is negative; produced tonnes cannot be below 0"))
     for key in ("od_mm", "wall_mm", "price", "metal_cost", "length_m"):
         if v.get(key) is not None and v[key] <= 0 and key not in ("price", "metal_cost"):
-            bad(key, "must be more than 0")
+            bad(key, _("must be more than 0"))
         elif v.get(key) is not None and v[key] < 0:
-            bad(key, "is negative")
+            bad(key, _("is negative"))
     if v["od_mm"] > 0 and v["wall_mm"] > 0 and 2 * v["wall_mm"] >= v["od_mm"]:
-        bad("wall_mm", f"is half the diameter ({v['od_mm']:g} mm) or more: not a pipe")
+        bad("wall_mm", _("is half the diameter ({od} mm) or more: not a pipe").format(od=f"{v['od_mm']:g}"))
     if v.get("manual_priority") is not None and v["manual_priority"] not in (1, 2, 3):
-        bad("manual_priority", "is not a priority 1-3")
+        bad("manual_priority", _("is not a priority 1-3"))
     if v["position_no"] < 1:
-        bad("position_no", "is not a position number (1 or more)")
+        bad("position_no", _("is not a position number (1 or more)"))
     if v["product_line"] not in product_lines:
-        known = ", ".join(sorted(product_lines)) or "none: import the mill register first"
-        bad("product_line", f"is not a product line of any mill (known: {known})")
+        known = ", ".join(sorted(product_lines)) or _("none: import the mill register first")
+        bad("product_line", _("is not a product line of any mill (known: {known})").format(known=known))
     return found
 
 
@@ -270,7 +276,12 @@ def _cross_row_problems(table, records: list[Record]) -> dict[int, list[Problem]
         if key in seen_positions:
             found.setdefault(row.number, []).append(
                 problem_at(
-                    table, row, "position_no", f"repeats deal {key[0]} position {key[1]} of row {seen_positions[key]}"
+                    table,
+                    row,
+                    "position_no",
+                    _("repeats deal {deal} position {position} of row {row}").format(
+                        deal=key[0], position=key[1], row=seen_positions[key]
+                    ),
                 )
             )
             continue
@@ -283,14 +294,22 @@ def _cross_row_problems(table, records: list[Record]) -> dict[int, list[Problem]
                 )
                 found.setdefault(row.number, []).append(
                     problem_at(
-                        table, row, field, f"differs from row {first.source.number} of the same deal ({shown!r})"
+                        table,
+                        row,
+                        field,
+                        _("differs from row {row} of the same deal ({value!r})").format(
+                            row=first.source.number, value=shown
+                        ),
                     )
                 )
         client = customer_first.setdefault(v["customer"], record)
         if "is_key_account" in v and v["is_key_account"] != client.values.get("is_key_account", False):
             found.setdefault(row.number, []).append(
                 problem_at(
-                    table, row, "is_key_account", f"differs from row {client.source.number} for the same customer"
+                    table,
+                    row,
+                    "is_key_account",
+                    _("differs from row {row} for the same customer").format(row=client.source.number),
                 )
             )
     return found
@@ -365,7 +384,7 @@ def import_portfolio(
         by_row = _validate(table, records, reading.problems, product_lines)
         problems = [p for number in sorted(by_row) for p in by_row[number]]
         if problems and not skip_invalid:
-            raise ImportRejected(path, problems, hint="Fix the rows, or import the good ones with --skip-invalid.")
+            raise ImportRejected(path, problems, hint=_("Fix the rows, or import the good ones with --skip-invalid."))
         good = [r for r in records if r.source.number not in by_row]
         deal_states = repo.plant.deal_states()
         customers, deals, positions, notes = _store_records(good, deal_states)
@@ -394,7 +413,7 @@ def import_portfolio(
     ]
     return ImportReport(
         file=str(path),
-        tables={"portfolio": f"sheet '{table.sheet}', header row {table.header_row}"},
+        tables={"portfolio": table_place(table.file, table.sheet, table.header_row)},
         rows_read=len(records),
         counts=written.counts,
         rejected=problems,

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from millplan.core.domain.errors import MillplanError
 from millplan.core.domain.field_text import value_text
+from millplan.core.domain.i18n import _, ngettext
 
 DELIMITED_SUFFIXES = (".csv", ".txt")
 """Delimited text files (a CSV export): read as one table, they have no sheets."""
@@ -20,7 +21,25 @@ def sheet_place(file: str, sheet: str | None) -> list[str]:
     it was read into is named after the file only because a workbook needs one)."""
     if not sheet or Path(file).suffix.lower() in DELIMITED_SUFFIXES:
         return []
-    return [f"sheet '{sheet}'"]
+    return [_("sheet '{sheet}'").format(sheet=sheet)]
+
+
+def table_place(file: str, sheet: str | None, header_row: int) -> str:
+    """Where a table was found, for the report: ``sheet 'NAME', header row N`` (a CSV file
+    names no sheet: :func:`sheet_place`)."""
+    return ", ".join([*sheet_place(file, sheet), _("header row {row}").format(row=header_row)])
+
+
+def table_name(kind: str) -> str:
+    """A table kind (``portfolio``, ``mills``, ``capacity``, ``norms``, ``actuals``) as
+    people name it, in the user's language; another kind as it is."""
+    return {
+        "portfolio": _("portfolio"),
+        "mills": _("mill register"),
+        "capacity": _("capacity calendar"),
+        "norms": _("productivity norms"),
+        "actuals": _("daily actuals"),
+    }.get(kind, kind)
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,13 +61,15 @@ class Problem:
     def __str__(self) -> str:
         place = [self.file, *sheet_place(self.file, self.sheet)]
         if self.row is not None:
-            place.append(f"row {self.row}")
+            place.append(_("row {row}").format(row=self.row))
         if self.column:
-            place.append(f"column {self.column}" + (f" '{self.header}'" if self.header else ""))
+            column = _("column {column} '{header}'") if self.header else _("column {column}")
+            place.append(column.format(column=self.column, header=self.header))
         where = ", ".join(place)
         if self.value is not None and self.value != "" and not self.names_value:
-            return f"{where}: {shown(self.value)} {self.why}"
-        return f"{where}: {self.why}"  # an empty cell, a header, or a why naming the value: the why says it all
+            return _("{where}: {value} {why}").format(where=where, value=shown(self.value), why=self.why)
+        # an empty cell, a header, or a why naming the value: the why says it all
+        return _("{where}: {why}").format(where=where, why=self.why)
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -90,6 +111,11 @@ class ImportRejected(MillplanError):
     def _message(self) -> str:
         shown = "\n".join(f"  {p}" for p in self.problems[:50])
         more = len(self.problems) - 50
-        tail = f"\n  … and {more} more" if more > 0 else ""
-        hint = f"\n{self.hint}" if self.hint else ""
-        return f"{self.path}: nothing imported, {len(self.problems)} problem(s):\n{shown}{tail}{hint}"
+        if more > 0:
+            shown += "\n  " + _("… and {count} more").format(count=more)
+        head = ngettext(
+            "{file}: nothing imported, {count} problem:",
+            "{file}: nothing imported, {count} problems:",
+            len(self.problems),
+        ).format(file=self.path, count=len(self.problems))
+        return "\n".join([head, shown, *([self.hint] if self.hint else [])])

@@ -11,6 +11,7 @@ from typing import Any
 import openpyxl
 from openpyxl.styles import Font
 
+from millplan.core.domain import glyphs
 from millplan.core.domain.field_text import value_text
 from millplan.core.domain.i18n import _, ngettext
 from millplan.core.domain.upserts import StoredChange, UpsertCounts
@@ -101,7 +102,7 @@ class MissingField:
 
 def missing_fields(kind: str, table: Table, fields: tuple[FieldSpec, ...]) -> list[MissingField]:
     """The plan-driving optional fields (those with an ``absent`` text) ``table`` lacks."""
-    return [MissingField(kind, f.key, f.label, f.absent) for f in fields if f.absent and f.key not in table.columns]
+    return [MissingField(kind, f.key, f.label, _(f.absent)) for f in fields if f.absent and f.key not in table.columns]
 
 
 @dataclass(frozen=True)
@@ -171,15 +172,16 @@ def _shown(value: Any) -> str:
     return _("none") if value is None else value_text(value)
 
 
-def _direction(direction: str) -> str:
+def _changed(direction: str) -> str:
+    """The note of a field changed one way, whole (the direction is part of the sentence)."""
     return {
-        "turned off": _("turned off"),
-        "turned on": _("turned on"),
-        "lowered": _("lowered"),
-        "raised": _("raised"),
-        "set": _("set"),
-        "cleared": _("cleared"),
-        "changed": _("changed"),
+        "turned off": _("'{label}' turned off on {count} {objects}: {which}"),
+        "turned on": _("'{label}' turned on on {count} {objects}: {which}"),
+        "lowered": _("'{label}' lowered on {count} {objects}: {which}"),
+        "raised": _("'{label}' raised on {count} {objects}: {which}"),
+        "set": _("'{label}' set on {count} {objects}: {which}"),
+        "cleared": _("'{label}' cleared on {count} {objects}: {which}"),
+        "changed": _("'{label}' changed on {count} {objects}: {which}"),
     }[direction]
 
 
@@ -222,14 +224,15 @@ def report_notes(columns: list[ColumnUse], missing: list[MissingField], changes:
     for change in changes:
         groups[change.label, change.direction, change.object_type].append(change)
     for (label, direction, object_type), items in groups.items():
-        which = ", ".join(f"{c.object} ({_shown(c.before)} → {_shown(c.after)})" for c in items[:SHOWN_CHANGES])
+        which = ", ".join(
+            f"{c.object} ({_shown(c.before)} {glyphs.ARROW} {_shown(c.after)})" for c in items[:SHOWN_CHANGES]
+        )
         more = len(items) - SHOWN_CHANGES
         if more > 0:
             which += " " + _("and {count} more").format(count=more)
         notes.append(
-            _("'{label}' {direction} on {count} {objects}: {which}").format(
+            _changed(direction).format(
                 label=label,
-                direction=_direction(direction),
                 count=len(items),
                 objects=_objects(object_type, len(items)),
                 which=which,

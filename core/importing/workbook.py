@@ -26,7 +26,7 @@ from millplan.core.importing import cells
 from millplan.core.importing.damage import reading
 from millplan.core.importing.file_kind import why_not_xlsx
 from millplan.core.importing.headers import FieldSpec, normalise, recognise, split_unit
-from millplan.core.importing.problems import ImportRejected, Problem
+from millplan.core.importing.problems import ImportRejected, Problem, table_name
 from millplan.core.importing.sheet_xml import MergedRange, SheetFacts, sheet_facts
 from millplan.core.importing.values import far_off
 
@@ -60,7 +60,9 @@ def load_mapping(path: Path | None, fields: tuple[FieldSpec, ...]) -> Mapping:
     try:
         data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise ImportRejected(path, [Problem(str(path), None, None, None, None, None, f"cannot read: {exc}")]) from None
+        raise ImportRejected(
+            path, [Problem(str(path), None, None, None, None, None, _("cannot read: {error}").format(error=exc))]
+        ) from None
     known = {f.key for f in fields}
     problems = [
         Problem(
@@ -70,7 +72,7 @@ def load_mapping(path: Path | None, fields: tuple[FieldSpec, ...]) -> Mapping:
             None,
             header,
             key,
-            f"maps to unknown field {key!r}; known: {', '.join(sorted(known))}",
+            _("maps to unknown field {key!r}; known: {known}").format(key=key, known=", ".join(sorted(known))),
         )
         for header, key in data.get("columns", {}).items()
         if key not in known
@@ -119,9 +121,9 @@ def open_workbook(path: Path) -> Workbook:
     path = Path(path)
     # openpyxl judges the extension before looking for the file: check existence first.
     if not path.exists():
-        why = "file not found"
+        why = _("file not found")
     elif path.is_dir():
-        why = "is a folder, not an Excel .xlsx workbook"
+        why = _("is a folder, not an Excel .xlsx workbook")
     else:
         try:
             why = why_not_xlsx(path)
@@ -201,7 +203,9 @@ def _evaluate_row(
             continue
         letter = get_column_letter(c + 1)
         if found.problem:
-            problems.append(Problem(file, sheet, number, letter, header, None, f"column {found.problem}"))
+            problems.append(
+                Problem(file, sheet, number, letter, header, None, _("column {problem}").format(problem=found.problem))
+            )
         elif found.field.key in columns:
             first = get_column_letter(columns[found.field.key] + 1)
             problems.append(
@@ -212,8 +216,9 @@ def _evaluate_row(
                     letter,
                     header,
                     None,
-                    f"column also looks like '{found.field.label}' (as column {first}); "
-                    "name the right one in a mapping file",
+                    _(
+                        "column also looks like '{label}' (as column {first}); name the right one in a mapping file"
+                    ).format(label=found.field.label, first=first),
                 )
             )
         else:
@@ -249,7 +254,18 @@ def find_table(
     named = mapping.sheets.get(kind)
     if named is not None and named not in workbook.sheetnames:
         raise ImportRejected(
-            path, [Problem(file, named, None, None, None, None, f"no such sheet (mapping file names it for {kind})")]
+            path,
+            [
+                Problem(
+                    file,
+                    named,
+                    None,
+                    None,
+                    None,
+                    None,
+                    _("no such sheet (mapping file names it for the {table})").format(table=table_name(kind)),
+                )
+            ],
         )
     sheets = [workbook[named]] if named else [ws for ws in workbook.worksheets if ws.sheet_state == "visible"]
     complete: list[_Candidate] = []
@@ -262,7 +278,15 @@ def find_table(
                 above = tuple(row)
                 if need_extra and not candidate.table.extra and candidate.table.columns:
                     candidate.problems.append(
-                        Problem(file, ws.title, number, None, None, None, f"no {need_extra} columns in the header row")
+                        Problem(
+                            file,
+                            ws.title,
+                            number,
+                            None,
+                            None,
+                            None,
+                            _("no {what} columns in the header row").format(what=_extra_name(need_extra)),
+                        )
                     )
                 if candidate.complete:
                     complete.append(candidate)
@@ -286,14 +310,33 @@ def find_table(
     return _reject_header(path, kind, fields, best)
 
 
+def _extra_name(what: str) -> str:
+    """The extra columns a table needs (``month``), as people name them."""
+    return {"month": _("month")}.get(what, what)
+
+
 def _reject_header(path: Path, kind: str, fields: tuple[FieldSpec, ...], best: _Candidate | None) -> None:
     file = str(path)
     if best is None or not best.table.columns:
         labels = ", ".join(f"'{f.label}'" for f in fields if f.required)
         raise ImportRejected(
             path,
-            [Problem(file, None, None, None, None, None, f"no visible sheet has the {kind} header (columns {labels})")],
-            hint="If the headers are named differently, map them with --mapping FILE (see `millplan import fields`).",
+            [
+                Problem(
+                    file,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    _("no visible sheet has the {table} header (columns {labels})").format(
+                        table=table_name(kind), labels=labels
+                    ),
+                )
+            ],
+            hint=_(
+                "If the headers are named differently, map them with --mapping FILE (see `millplan import fields`)."
+            ),
         )
     table = best.table
     problems = list(best.problems)
@@ -307,11 +350,13 @@ def _reject_header(path: Path, kind: str, fields: tuple[FieldSpec, ...], best: _
                 None,
                 None,
                 None,
-                f"required column '{spec.label}' ({spec.key}) not found in the header row; headers seen: {seen}",
+                _("required column '{label}' ({key}) not found in the header row; headers seen: {seen}").format(
+                    label=spec.label, key=spec.key, seen=seen
+                ),
             )
         )
     raise ImportRejected(
-        path, problems, hint="Rename the column, or map it with --mapping FILE (see `millplan import fields`)."
+        path, problems, hint=_("Rename the column, or map it with --mapping FILE (see `millplan import fields`).")
     )
 
 
@@ -533,7 +578,7 @@ def read_records(
                     problems.append(problem_in(table, row, column, str(exc)))
                     continue
                 if spec and spec.required and (value is None or value == ()):
-                    problems.append(problem_in(table, row, column, "is empty; the column is required"))
+                    problems.append(problem_in(table, row, column, _("is empty; the column is required")))
                     continue
                 record.set(key, value)
             records.append(record)

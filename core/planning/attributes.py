@@ -28,6 +28,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from millplan.core.domain.i18n import _
 from millplan.core.domain.plant import Mill, Plant
 from millplan.core.domain.portfolio import Position
 
@@ -66,15 +67,19 @@ def standard_allowed(standard: str, allowed: Iterable[str]) -> bool:
 def incompatibility(position: Position, mill: Mill) -> str | None:
     """Why ``mill`` cannot make ``position`` (the first failing limit), or ``None`` if it can."""
     if position.product_line != mill.product_line:
-        return f"product line {mill.product_line}, not {position.product_line}"
+        return _("product line {line}, not {wanted}").format(line=mill.product_line, wanted=position.product_line)
     if not mill.od_min_mm <= position.od_mm <= mill.od_max_mm:
-        return f"OD {position.od_mm:g} mm outside {mill.od_min_mm:g}–{mill.od_max_mm:g} mm"
+        return _("OD {od} mm outside {low}–{high} mm").format(
+            od=f"{position.od_mm:g}", low=f"{mill.od_min_mm:g}", high=f"{mill.od_max_mm:g}"
+        )
     if not mill.wall_min_mm <= position.wall_mm <= mill.wall_max_mm:
-        return f"wall {position.wall_mm:g} mm outside {mill.wall_min_mm:g}–{mill.wall_max_mm:g} mm"
+        return _("wall {wall} mm outside {low}–{high} mm").format(
+            wall=f"{position.wall_mm:g}", low=f"{mill.wall_min_mm:g}", high=f"{mill.wall_max_mm:g}"
+        )
     if fold(position.steel_grade) not in {fold(g) for g in mill.steel_grades}:
-        return f"steel grade {position.steel_grade} not made"
+        return _("steel grade {grade} not made").format(grade=position.steel_grade)
     if not standard_allowed(position.standard, mill.standards):
-        return f"standard {position.standard} not certified"
+        return _("standard {standard} not certified").format(standard=position.standard)
     return None
 
 
@@ -144,8 +149,10 @@ class PositionAttributes:
     def no_mill_reason(self) -> str:
         """One sentence saying why no mill can make the position."""
         if not self.refusals:
-            return f"no mill of product line {self.position.product_line}"
-        return "no compatible mill: " + "; ".join(f"{code}: {why}" for code, why in sorted(self.refusals.items()))
+            return _("no mill of product line {line}").format(line=self.position.product_line)
+        return _("no compatible mill: {refusals}").format(
+            refusals="; ".join(f"{code}: {why}" for code, why in sorted(self.refusals.items()))
+        )
 
 
 def mill_option(plant: Plant, mill: Mill, position: Position) -> MillOption:
@@ -169,7 +176,7 @@ def mill_options(plant: Plant, position: Position) -> tuple[tuple[MillOption, ..
             continue
         option = mill_option(plant, mill, position)
         if option.tonnes_per_hour <= 0:
-            refusals[mill.code] = "productivity is zero for this size"
+            refusals[mill.code] = _("productivity is zero for this size")
             continue
         options.append(option)
     options.sort(key=lambda o: (-o.margin_per_hour, o.hours_per_tonne, o.mill.code))

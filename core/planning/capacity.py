@@ -13,6 +13,7 @@ from millplan.core.domain.months import Month
 from millplan.core.domain.numbers import grouped
 from millplan.core.domain.people import Role
 from millplan.core.domain.plant import Plant
+from millplan.core.domain.workflow import key_label
 from millplan.core.mail.notify import notify_role
 from millplan.core.mail.recipients import person
 from millplan.storage.store import Store
@@ -45,9 +46,17 @@ def set_hours(store: Store, mill_code: str, month: Month, hours: float, *, login
     for an unknown mill, :class:`Forbidden` unless ``login`` is a production planner.
     """
     if hours < 0:
-        raise InvalidInput(f"hours of {mill_code} in {month} cannot be negative ({hours})")
+        raise InvalidInput(
+            _("hours of {mill} in {month} cannot be negative ({hours})").format(
+                mill=mill_code, month=month, hours=hours
+            )
+        )
     if not (reason and reason.strip()):
-        raise InvalidInput(f"changing the hours of {mill_code} in {month} needs a reason (e.g. maintenance)")
+        raise InvalidInput(
+            _("changing the hours of {mill} in {month} needs a reason (e.g. maintenance)").format(
+                mill=mill_code, month=month
+            )
+        )
     with store.unit_of_work() as repo:
         require(actor_in(repo, login, store), Action.SET_CAPACITY, target=f"{mill_code}/{month}")
         plant = repo.plant.whole()
@@ -55,7 +64,9 @@ def set_hours(store: Store, mill_code: str, month: Month, hours: float, *, login
             mill = plant.mill(mill_code)
         except KeyError:
             raise NotFound(
-                f"mill {mill_code} is not in the register (known: {', '.join(m.code for m in plant.mills)})"
+                _("mill {mill} is not in the register (known: {known})").format(
+                    mill=mill_code, known=", ".join(m.code for m in plant.mills)
+                )
             ) from None
         before = plant.hours(mill, month)
         repo.plant.upsert_capacity([(mill_code, month, float(hours))], login, reason.strip())
@@ -79,7 +90,9 @@ def mark_stale(
         old = before.hours(mill, month)
         if abs(old - new) > 1e-9:
             reasons.setdefault((month, mill.product_line), []).append(
-                f"{code} hours in {month} changed from {grouped(old)} h to {grouped(new)} h"
+                _("{mill} hours in {month} changed from {old} h to {new} h").format(
+                    mill=code, month=month, old=grouped(old), new=grouped(new)
+                )
             )
     stale: list[Assignment] = []
     for (month, line), changes in sorted(reasons.items()):
@@ -107,10 +120,10 @@ def mark_and_tell(
             line=line,
             event=f"{revision.key} stale v{revision.version}",
             kind=STALE_KIND,
-            subject=_("{key} is stale: re-plan it").format(key=revision.key),
+            subject=_("{key} is stale: re-plan it").format(key=key_label(revision.key)),
             body=_(
                 "{changes} by {who} ({why}): the {key} revision cannot be submitted or approved until re-planned."
-            ).format(who=person(repo, login), changes=changed, why=why, key=revision.key),
+            ).format(who=person(repo, login), changes=changed, why=why, key=key_label(revision.key)),
             object_key=revision.key,
             by=login,
         )

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from millplan.core.domain.assignment import Assignment, AssignmentState
 from millplan.core.domain.errors import InvalidInput, NotFound
 from millplan.core.domain.i18n import _
-from millplan.core.domain.months import Month
+from millplan.core.domain.months import Month, month_text
 from millplan.solver.prioritiser import MIN_TONNES
 from millplan.storage.store import Store
 
@@ -56,7 +56,7 @@ class PositionChange:
 
     @property
     def text(self) -> str:
-        return CHANGES[self.change].format(month=self.month_to)
+        return CHANGES[self.change].format(month=month_text(self.month_to) if self.month_to else "")
 
 
 @dataclass(frozen=True)
@@ -150,10 +150,16 @@ def revision_diff(
     with store.reading() as repo:
         revisions = repo.assignments.revisions(month, product_line)
         if not revisions:
-            raise NotFound(f"{month} has no assignment for product line {product_line}")
+            raise NotFound(
+                _("{month} has no assignment for product line {line}").format(month=month, line=product_line)
+            )
         numbers = [number for number, _state in revisions]
         if len(numbers) == 1:
-            raise InvalidInput(f"{month} {product_line} has only revision {numbers[0]}: nothing to compare it with")
+            raise InvalidInput(
+                _("{month} {line} has only revision {revision}: nothing to compare it with").format(
+                    month=month, line=product_line, revision=numbers[0]
+                )
+            )
         to = revision_to or numbers[-1]
         if revision_from is None:
             approved = [r for r, state in revisions if r < to and state is AssignmentState.APPROVED]
@@ -161,11 +167,15 @@ def revision_diff(
         for number in (revision_from, to):
             if number not in numbers:
                 raise NotFound(
-                    f"{month} {product_line} has no revision {number} (revisions: {', '.join(map(str, numbers))})"
+                    _("{month} {line} has no revision {revision} (revisions: {known})").format(
+                        month=month, line=product_line, revision=number, known=", ".join(map(str, numbers))
+                    )
                 )
         if revision_from == to:
             raise InvalidInput(
-                f"{month} {product_line}: revision {to} compared with itself — give two revisions (--from, --to)"
+                _(
+                    "{month} {line}: revision {revision} compared with itself — give two revisions (--from, --to)"
+                ).format(month=month, line=product_line, revision=to)
             )
         a = repo.assignments.assignment(month, product_line, revision_from)
         b = repo.assignments.assignment(month, product_line, to)

@@ -18,10 +18,11 @@ from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 
 from millplan.core.domain.assignment import Exclusion, ForecastLine
+from millplan.core.domain.i18n import _
 from millplan.core.domain.months import Month
 from millplan.core.domain.numbers import grouped
 from millplan.core.domain.portfolio import Position
-from millplan.solver.problem import Conflict, Explanation, Solution, report_tonnes
+from millplan.solver.problem import ROUND_OFF, Booking, Conflict, Explanation, Solution, report_tonnes
 
 CODES = {
     "no_mill": "no_hours",
@@ -47,52 +48,89 @@ def rub(value: float | None) -> Decimal | None:
 def _worth(mill: str, month: Month, price: float | None, earns: float | None) -> str:
     """ "M1's hours in 2027-02 are worth 490 000 RUB/h at the margin (shadow price) against
     90 000 RUB/h this position earns there"."""
-    text = f"{mill}'s hours in {month} are worth {grouped(price or 0.0)} RUB/h at the margin (shadow price)"
+    values = {"mill": mill, "month": month, "price": grouped(price or 0.0)}
     if earns is not None and math.isfinite(earns):
-        text += f" against {grouped(earns)} RUB/h this position earns there"
-    return text
+        return _(
+            "{mill}'s hours in {month} are worth {price} RUB/h at the margin (shadow price) "
+            "against {earns} RUB/h this position earns there"
+        ).format(earns=grouped(earns), **values)
+    return _("{mill}'s hours in {month} are worth {price} RUB/h at the margin (shadow price)").format(**values)
+
+
+def booked_by(booking: Booking) -> str:
+    """What holds a mill-month's hours, in the user's language: "key-account positions
+    (620.0 h) and better-paying positions (40.0 h, 900 000 RUB/h on average)"."""
+    parts = [
+        said.format(hours=grouped(hours, 1), rate=grouped(booking.better_per_hour, 0))
+        for said, hours in (
+            (_("key-account positions ({hours} h)"), booking.key),
+            (_("locked or mandatory positions ({hours} h)"), booking.reserved),
+            (_("better-paying positions ({hours} h, {rate} RUB/h on average)"), booking.better),
+        )
+        if hours > ROUND_OFF
+    ]
+    if len(parts) > 1:
+        return _("{these} and {that}").format(these=", ".join(parts[:-1]), that=parts[-1])
+    return "".join(parts)
 
 
 def reason_text(e: Explanation, mill: str | None, month: Month | None, mills: Sequence[str]) -> str:
     """The sentence for one solver explanation, ``mill`` and ``month`` naming its binding
     mill-month (``None`` where none applies), ``mills`` the codes that can make it."""
-    short = f"{grouped(e.tonnes_short, 1)} t"
-    where = f"{mill} in {month}" if mill and month else ""
+    short = grouped(e.tonnes_short, 1)
+    where = _("{mill} in {month}").format(mill=mill, month=month) if mill and month else ""
     # a late position's earns_per_hour is the lateness it would save, not what it earns
     worth = _worth(mill, month, e.shadow_price, None if e.code == "late" else e.earns_per_hour) if where else ""
 
     def booked() -> str:
         # what holds the hours, by standing (key accounts, locks, better pay), then their price
-        by = f"{mill} is booked by {e.booked.said(grouped)}; " if e.booked and mill else ""
-        return f"capacity fully booked in {month}: {by}{worth}"
+        if e.booked and mill:
+            return _("capacity fully booked in {month}: {mill} is booked by {booked}; {worth}").format(
+                month=month, mill=mill, booked=booked_by(e.booked), worth=worth
+            )
+        return _("capacity fully booked in {month}: {worth}").format(month=month, worth=worth)
 
+    def no_mill() -> str:
+        on = ", ".join(mills) or _("any mill")
+        if month:
+            return _("no hours on {mills} in {month}").format(mills=on, month=month)
+        return _("no hours on {mills} in the months it may be made").format(mills=on)
+
+    earns = grouped(e.earns_per_hour or 0.0)
     texts: dict[str, Callable[[], str]] = {
-        "no_mill": lambda: f"no hours on {', '.join(mills) or 'any mill'} in {month or 'the months it may be made'}",
+        "no_mill": no_mill,
         "min_lot": lambda: (
-            f"{short} is below the minimum lot on {where}"
+            _("{tonnes} t is below the minimum lot on {where}").format(tonnes=short, where=where)
             if where
-            else f"{short} is below the minimum lot of every mill that can make it"
+            else _("{tonnes} t is below the minimum lot of every mill that can make it").format(tonnes=short)
         ),
-        "unprofitable": lambda: (
-            f"it earns {grouped(e.earns_per_hour or 0.0)} RUB/h on {where}: planning it loses money"
+        "unprofitable": lambda: _("it earns {earns} RUB/h on {where}: planning it loses money").format(
+            earns=earns, where=where
         ),
         "capacity": booked,
         "key_accounts": booked,
         "reserved": booked,
-        "whole": lambda: f"it does not fit whole into what is left of {where}: {worth}",
-        "stability": lambda: f"room on {where} would mean moving lines of the approved revision: {worth}",
-        "locked": lambda: "its locks cap it and no other mill or month is open to it",
+        "whole": lambda: _("it does not fit whole into what is left of {where}: {worth}").format(
+            where=where, worth=worth
+        ),
+        "stability": lambda: _("room on {where} would mean moving lines of the approved revision: {worth}").format(
+            where=where, worth=worth
+        ),
+        "locked": lambda: _("its locks cap it and no other mill or month is open to it"),
         "late": lambda: (
-            f"made late: {mill}'s hours in {month} are worth {grouped(e.shadow_price or 0.0)} RUB/h at the margin, "
-            f"making it on time would save {grouped(e.earns_per_hour or 0.0)} RUB/h of lateness, no more than that"
+            _(
+                "made late: {mill}'s hours in {month} are worth {price} RUB/h at the margin, "
+                "making it on time would save {saves} RUB/h of lateness, no more than that"
+            ).format(mill=mill, month=month, price=grouped(e.shadow_price or 0.0), saves=earns)
             if where
-            else "made late: no mill that can make it has hours in its month"
+            else _("made late: no mill that can make it has hours in its month")
         ),
     }
     if e.code == "late" and e.held in texts and e.held != "min_lot" and where:
         # its month's hours are held, whatever they are worth; the lateness saved for scale
-        saves = f", making it on time would save {grouped(e.earns_per_hour or 0.0)} RUB/h of lateness"
-        return "made late: " + texts[e.held]() + saves
+        return _("made late: {reason}, making it on time would save {saves} RUB/h of lateness").format(
+            reason=texts[e.held](), saves=earns
+        )
     return texts.get(e.code, lambda: e.text)()
 
 
@@ -116,15 +154,26 @@ def exclusion(
     left_out = report_tonnes(open_tonnes - planned_now)
     parts = []
     if planned_now:
-        parts.append(f"{grouped(planned_now, 1)} t of {grouped(open_tonnes, 1)} t planned")
+        parts.append(
+            _("{planned} t of {tonnes} t planned").format(
+                planned=grouped(planned_now, 1), tonnes=grouped(open_tonnes, 1)
+            )
+        )
     by_month: dict[Month, float] = {}
     for line in later:
         by_month[line.month] = by_month.get(line.month, 0.0) + line.tonnes
     if by_month:
-        parts.append(", ".join(f"{grouped(t, 1)} t planned for {m}" for m, t in sorted(by_month.items())))
+        parts.append(
+            ", ".join(
+                _("{tonnes} t planned for {month}").format(tonnes=grouped(t, 1), month=m)
+                for m, t in sorted(by_month.items())
+            )
+        )
     if explanation is None:
         code, mill, month, price, earns = "late", None, None, None, None
-        parts.append(f"not made in {plan_month}: an earlier month's work or other positions fill its mills")
+        parts.append(
+            _("not made in {month}: an earlier month's work or other positions fill its mills").format(month=plan_month)
+        )
     else:
         code = reason_code(explanation)
         mill = mill_codes.get(explanation.mill) if explanation.mill is not None else None
@@ -133,7 +182,9 @@ def exclusion(
         parts.append(reason_text(explanation, mill, month, mills))
         if explanation.code in ("capacity", "key_accounts"):
             parts += [
-                f"{code} full too: {grouped(price_there)} RUB/h against {grouped(earns_there)} RUB/h"
+                _("{mill} full too: {price} RUB/h against {earns} RUB/h").format(
+                    mill=code, price=grouped(price_there), earns=grouped(earns_there)
+                )
                 for code, price_there, earns_there in also_full
                 if code != mill
             ]
@@ -165,18 +216,97 @@ def listed(names: Sequence[str]) -> str:
     """``"A, B, C"``; beyond :data:`LISTED` names, the first of them and ``"… and K more"``."""
     if len(names) <= LISTED:
         return ", ".join(names)
-    return f"{', '.join(names[:LISTED])} … and {len(names) - LISTED} more"
+    return _("{names} … and {n} more").format(names=", ".join(names[:LISTED]), n=len(names) - LISTED)
+
+
+_IDS = r"\d+(?:, \d+)*"
+_RUN = r"mill \d+ in period -?\d+(?:, mill \d+ in period -?\d+)*"
+_NUMBER = r"-?[\d,.]+(?:e[+-]\d+)?"
+_SENTENCES = {
+    key: re.compile(pattern.format(ids=_IDS, cells=_RUN, number=_NUMBER))
+    for key, pattern in {
+        "unplaced": r"demands (?P<demands>{ids}) \(mandatory or locked\) cannot all be placed within the hours of (?P<cells>{cells})",
+        "unplaced_whole": r"demands (?P<demands>{ids}) \(mandatory or locked\) cannot all be placed whole within the hours of (?P<cells>{cells})",
+        "lock_unmade": r"demand (?P<demand>\d+) is locked on (?P<cells>{cells}), which cannot make it",
+        "lock_beyond": r"demand (?P<demand>\d+) is locked on (?P<cells>{cells}), outside the horizon of (?P<n>\d+) months",
+        "mandatory_later": r"demand (?P<demand>\d+) is mandatory this month but locked on (?P<cells>{cells})",
+        "over_locked": r"demand (?P<demand>\d+) has (?P<locked>{number}) t locked on (?P<cells>{cells}) but only (?P<tonnes>{number}) t to make",
+        "mandatory_no_mill": r"demand (?P<demand>\d+) is mandatory this month but there is no mill that can make it",
+        "mandatory_no_hours": r"demand (?P<demand>\d+) is mandatory this month but none of mills (?P<mills>{ids}) has hours in period (?P<period>-?\d+)",
+        "mandatory_below_lot": r"demand (?P<demand>\d+) is mandatory this month but its (?P<tonnes>{number}) t are below the minimum lot of mills (?P<mills>{ids})",
+        "whole_no_room": r"demand (?P<demand>\d+) is mandatory and whole but none of mills (?P<mills>{ids}) has the hours for all (?P<tonnes>{number}) t in period (?P<period>-?\d+)",
+        "whole_part_locked": r"demand (?P<demand>\d+) is mandatory and whole but only (?P<locked>{number}) of (?P<tonnes>{number}) t is locked, on (?P<cells>{cells})",
+        "hours_short": r"locked and mandatory lines of demands (?P<demands>{ids}) need at least (?P<need>{number}) h on (?P<cells>{cells}) but there are (?P<have>{number}) h",
+    }.items()
+}
+"""The sentences :mod:`millplan.solver.conflicts` writes, by key: what :func:`named` says
+in the user's language (:func:`_sentence`)."""
+
+
+def _sentence(key: str) -> str:
+    return {
+        "unplaced": _("{demands} (mandatory or locked) cannot all be placed within the hours of {cells}"),
+        "unplaced_whole": _("{demands} (mandatory or locked) cannot all be placed whole within the hours of {cells}"),
+        "lock_unmade": _("{demand} is locked on {cells}, which cannot make it"),
+        "lock_beyond": _("{demand} is locked on {cells}, outside the horizon of {n} months"),
+        "mandatory_later": _("{demand} is mandatory this month but locked on {cells}"),
+        "over_locked": _("{demand} has {locked} t locked on {cells} but only {tonnes} t to make"),
+        "mandatory_no_mill": _("{demand} is mandatory this month but there is no mill that can make it"),
+        "mandatory_no_hours": _("{demand} is mandatory this month but none of {mills} has hours in {period}"),
+        "mandatory_below_lot": _(
+            "{demand} is mandatory this month but its {tonnes} t are below the minimum lot of {mills}"
+        ),
+        "whole_no_room": _(
+            "{demand} is mandatory and whole but none of {mills} has the hours for all {tonnes} t in {period}"
+        ),
+        "whole_part_locked": _("{demand} is mandatory and whole but only {locked} of {tonnes} t is locked, on {cells}"),
+        "hours_short": _(
+            "locked and mandatory lines of {demands} need at least {need} h on {cells} but there are {have} h"
+        ),
+    }[key]
 
 
 def named(text: str, refs: Mapping[int, str], mill_codes: Mapping[int, str], plan_month: Month) -> str:
-    """A solver sentence in a planner's terms: demand ids as position refs, mill ids as
-    codes and periods as months (``mill 3 in period 1`` → ``M1 in 2027-02``), each list of
-    them capped by :func:`listed`, and numbers grouped as the plant writes them
-    (``1,702.0`` → ``1 702.0``, :func:`millplan.core.domain.numbers.grouped`)."""
-    text = _THOUSANDS.sub(lambda m: m[0].replace(",", " "), text)
+    """A solver sentence in a planner's terms and the user's language: demand ids as
+    position refs, mill ids as codes and periods as months (``mill 3 in period 1`` →
+    ``M1 in 2027-02``), each list of them capped by :func:`listed`, and numbers grouped as
+    the plant writes them (``1,702.0`` → ``1 702.0``, :func:`millplan.core.domain.numbers.grouped`).
+    A sentence of :mod:`millplan.solver.conflicts` is said whole in the user's language; any
+    other is named word by word."""
+    for key, pattern in _SENTENCES.items():
+        found = pattern.fullmatch(text)
+        if found:
+            said = {
+                part: value if part in ("demand", "demands", "cells", "mills", "period") else _grouped(value)
+                for part, value in found.groupdict().items()
+            }
+            named_parts = {part: named_words(value, refs, mill_codes, plan_month, part) for part, value in said.items()}
+            return _sentence(key).format(**named_parts)
+    return named_words(text, refs, mill_codes, plan_month)
+
+
+def _grouped(number: str) -> str:
+    return _THOUSANDS.sub(lambda m: m[0].replace(",", " "), number)
+
+
+def named_words(
+    text: str, refs: Mapping[int, str], mill_codes: Mapping[int, str], plan_month: Month, part: str = ""
+) -> str:
+    """``text`` with its solver ids named (see :func:`named`); ``part`` is what a bare
+    captured value is (``demand``/``demands``: ids, ``mills``: mill ids, ``period``: a period)."""
+    if part in ("demand", "demands"):
+        return listed([refs.get(int(i), i) for i in text.split(", ")])
+    if part == "mills":
+        return listed([mill_codes.get(int(i), i) for i in text.split(", ")])
+    if part == "period":
+        return str(plan_month + int(text))
+    text = _grouped(text)
     text = _CELLS.sub(
         lambda run: listed(
-            [f"{mill_codes.get(int(m[1]), m[1])} in {plan_month + int(m[2])}" for m in _CELL.finditer(run[0])]
+            [
+                _("{mill} in {month}").format(mill=mill_codes.get(int(m[1]), m[1]), month=plan_month + int(m[2]))
+                for m in _CELL.finditer(run[0])
+            ]
         ),
         text,
     )
@@ -190,8 +320,8 @@ def conflicts_message(
 ) -> str:
     """Why mandatory positions and locks cannot all be kept: the solver's account of each
     conflict, which names its positions and mill-months once (:func:`named`)."""
-    return "the mandatory and locked positions cannot all be kept — " + "; ".join(
-        named(c.text, refs, mill_codes, plan_month) for c in conflicts
+    return _("the mandatory and locked positions cannot all be kept — {conflicts}").format(
+        conflicts="; ".join(named(c.text, refs, mill_codes, plan_month) for c in conflicts)
     )
 
 

@@ -22,7 +22,7 @@ from typing import Any
 
 from millplan.core.domain.assignment import Assignment, AssignmentLine, AssignmentState
 from millplan.core.domain.errors import InvalidInput, MillplanError, NotFound, StateError
-from millplan.core.domain.i18n import _
+from millplan.core.domain.i18n import _, ngettext
 from millplan.core.domain.months import Month, plant_clock, plant_today
 from millplan.core.domain.numbers import grouped
 from millplan.core.domain.plant import Plant
@@ -67,9 +67,15 @@ def check_month(month: Month, solver: str, current: Month | None) -> Month:
     ``solver`` is known. Raises :class:`MillplanError` otherwise."""
     current = current or Month.current()
     if month < current:
-        raise MillplanError(f"{month} is past ({current} is the current month): plan the current month or a later one")
+        raise MillplanError(
+            _("{month} is past ({current} is the current month): plan the current month or a later one").format(
+                month=month, current=current
+            )
+        )
     if solver not in SOLVER_NAMES:
-        raise MillplanError(f"unknown solver {solver!r}: use {' or '.join(SOLVER_NAMES)}")
+        raise MillplanError(
+            _("unknown solver {solver!r}: use {known}").format(solver=solver, known=_(" or ").join(SOLVER_NAMES))
+        )
     return current
 
 
@@ -139,9 +145,13 @@ def plant_with_mills(repo: UnitOfWork, product_line: str | None) -> Plant:
     Raises :class:`NotFound` otherwise."""
     plant = repo.plant.whole()
     if not plant.mills:
-        raise NotFound("there are no mills yet: import the mill register first (millplan import mills FILE)")
+        raise NotFound(_("there are no mills yet: import the mill register first (millplan import mills FILE)"))
     if product_line and product_line not in plant.product_lines:
-        raise NotFound(f"product line {product_line} has no mills (known: {', '.join(plant.product_lines)})")
+        raise NotFound(
+            _("product line {line} has no mills (known: {known})").format(
+                line=product_line, known=", ".join(plant.product_lines)
+            )
+        )
     return plant
 
 
@@ -160,7 +170,11 @@ def _line_changes(repo: UnitOfWork, plant: Plant, line: str, changes: dict[str, 
         {l.mill for l in changes.get("locks", ())} - codes
     )
     if unknown:
-        raise InvalidInput(f"unknown mill(s) {', '.join(unknown)} (known: {', '.join(sorted(codes))})")
+        raise InvalidInput(
+            ngettext(
+                "unknown mill {mills} (known: {known})", "unknown mills {mills} (known: {known})", len(unknown)
+            ).format(mills=", ".join(unknown), known=", ".join(sorted(codes)))
+        )
 
     def own(ref: str) -> bool:
         return repo.plant.position(*parse_position_ref(ref)).product_line == line

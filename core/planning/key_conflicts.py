@@ -34,6 +34,7 @@ from millplan.core.domain.workflow import (
     Outcome,
     RequestKind,
     RequestState,
+    key_label,
 )
 from millplan.core.mail.plan_news import News
 from millplan.core.mail.recipients import managers
@@ -105,13 +106,13 @@ def sync_conflicts(repo: UnitOfWork, assignment: Assignment, *, login: str) -> l
                     changes,
                     action="updated",
                     login=login,
-                    reason=_("still short after the plan of {key}").format(key=where),
+                    reason=_("still short after the plan of {key}").format(key=key_label(where)),
                 )
             continue
         if last is not None and last.state is ConflictState.LATER_MONTH:
             continue  # the client agreed to wait; the re-plan changes nothing of that
         reason = _("{key} leaves {ref} {tonnes} t short of {month}: {why}").format(
-            key=where,
+            key=key_label(where),
             ref=position.ref,
             tonnes=grouped(tonnes, 1),
             month=min(position.requested_month, month),
@@ -121,7 +122,7 @@ def sync_conflicts(repo: UnitOfWork, assignment: Assignment, *, login: str) -> l
     opened = workflow.raise_conflicts(assignment.id, new, login=login) if new else []
     for pid, conflict in latest.items():
         if conflict.state.unresolved and pid not in short:
-            _close(repo, conflict, login, _("no longer short after the plan of {key}").format(key=where))
+            _close(repo, conflict, login, _("no longer short after the plan of {key}").format(key=key_label(where)))
     return opened
 
 

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from millplan.core.domain.assignment import AssignmentLine, Exclusion, ForecastLine, HorizonPlan, ShadowPrice
 from millplan.core.domain.errors import InfeasiblePlan, SolverError
+from millplan.core.domain.i18n import _
 from millplan.core.domain.months import Month
 from millplan.core.domain.plant import Mill, Plant
 from millplan.core.domain.portfolio import Position
@@ -90,19 +91,29 @@ def plan_line(
     refs = {pid: attrs.position.ref for pid, attrs in attributes.items()}
     codes = {m.id: m.code for m in mills}
     if solution.status == "infeasible" and solution.conflicts:
-        raise InfeasiblePlan(f"{month} {line}: " + explain.conflicts_message(solution.conflicts, refs, codes, month))
+        raise InfeasiblePlan(
+            _("{month} {line}: {why}").format(
+                month=month, line=line, why=explain.conflicts_message(solution.conflicts, refs, codes, month)
+            )
+        )
     if solution.status == "error":
+        values = {"month": month, "line": line, "solver": solution.solver, "said": solution.message}
+        if problem.settings.solver == DEFAULT_SOLVER:
+            raise SolverError(_("{month} {line}: the solver {solver} failed — {said}").format(**values))
         raise SolverError(
-            f"{month} {line}: the solver {solution.solver} failed — {solution.message}"
-            + (
-                ""
-                if problem.settings.solver == DEFAULT_SOLVER
-                else f"; plan with {DEFAULT_SOLVER}, the default, instead"
+            _("{month} {line}: the solver {solver} failed — {said}; plan with {default}, the default, instead").format(
+                default=DEFAULT_SOLVER, **values
             )
         )
     if not solution.ok:
         raise InfeasiblePlan(
-            f"{month} {line}: {explain.named(solution.message, refs, codes, month)} (solver {solution.solver}, status {solution.status})"
+            _("{month} {line}: {why} (solver {solver}, status {status})").format(
+                month=month,
+                line=line,
+                why=explain.named(solution.message, refs, codes, month),
+                solver=solution.solver,
+                status=solution.status,
+            )
         )
     plan_lines, forecast = _lines(solution, attributes, locks, mills, month)
     exclusions = list(posed.manual.values()) + _exclusions(

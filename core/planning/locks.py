@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from millplan.core.domain.assignment import Assignment, Exclusion
 from millplan.core.domain.errors import InfeasiblePlan, InvalidInput, StateError
+from millplan.core.domain.i18n import _
 from millplan.core.domain.months import Month
 from millplan.core.domain.numbers import grouped
 from millplan.core.domain.portfolio import Position
@@ -34,7 +35,11 @@ def carried_locks(
         if not line.locked:
             continue
         if line.position_id not in eligible:
-            notes.append(f"lock of {line.position_ref} on {line.mill_code} dropped: the position is no longer eligible")
+            notes.append(
+                _("lock of {ref} on {mill} dropped: the position is no longer eligible").format(
+                    ref=line.position_ref, mill=line.mill_code
+                )
+            )
             continue
         if line.tonnes - line.tonnes_made < prioritiser.MIN_TONNES:
             continue  # made already: a made line is kept as made, not locked again
@@ -46,7 +51,9 @@ def carried_locks(
             for code in by_mill:
                 by_mill[code] = report_tonnes(by_mill[code] * left / locked)
             notes.append(
-                f"lock of {refs[pid]} cut from {grouped(locked, 1)} t to {grouped(left, 1)} t: only that is left to make"
+                _("lock of {ref} cut from {locked} t to {left} t: only that is left to make").format(
+                    ref=refs[pid], locked=grouped(locked, 1), left=grouped(left, 1)
+                )
             )
     return locks, notes
 
@@ -67,7 +74,9 @@ def forced_lock(
     """
     p = attrs.position
     if not attrs.options:
-        raise InfeasiblePlan(f"{p.ref} cannot be forced into {month}: {attrs.no_mill_reason}")
+        raise InfeasiblePlan(
+            _("{ref} cannot be forced into {month}: {why}").format(ref=p.ref, month=month, why=attrs.no_mill_reason)
+        )
     used: dict[str, float] = {}
     for position_id, by_mill in locks.items():
         if position_id == p.id:
@@ -91,8 +100,16 @@ def forced_lock(
             return lock
     fits = grouped(tonnes - left, 1)
     raise InfeasiblePlan(
-        f"{p.ref} cannot be forced into {month}: the other locked lines leave room for {fits} t of its {grouped(tonnes, 1)} t "
-        f"on {', '.join(o.mill.code for o in attrs.options)} — unlock one of them first, or agree a later month"
+        _(
+            "{ref} cannot be forced into {month}: the other locked lines leave room for {fits} t of its {tonnes} t "
+            "on {mills} — unlock one of them first, or agree a later month"
+        ).format(
+            ref=p.ref,
+            month=month,
+            fits=fits,
+            tonnes=grouped(tonnes, 1),
+            mills=", ".join(o.mill.code for o in attrs.options),
+        )
     )
 
 
@@ -111,18 +128,30 @@ def check_locks(
         rates = {o.mill.code: o for o in attrs.options}
         for code, tonnes in by_mill.items():
             if code not in rates:
-                problems.append(f"{attrs.position.ref} is locked on {code}, which can no longer make it")
+                problems.append(
+                    _("{ref} is locked on {mill}, which can no longer make it").format(
+                        ref=attrs.position.ref, mill=code
+                    )
+                )
                 continue
             booked.setdefault(code, []).append((attrs.position.ref, tonnes, rates[code].hours_per_tonne))
     for code, items in sorted(booked.items()):
         total = sum(t * rate for _, t, rate in items)
         if total > hours_room(hours[code], ((t, rate) for _, t, rate in items)) + ROUND_OFF:
-            refs = ", ".join(f"{ref} ({grouped(t * rate, 1)} h)" for ref, t, rate in items)
+            refs = ", ".join(
+                _("{ref} ({hours} h)").format(ref=ref, hours=grouped(t * rate, 1)) for ref, t, rate in items
+            )
             problems.append(
-                f"locked lines on {code} need {grouped(total, 1)} h but {month} has {grouped(hours[code], 1)} h: {refs}"
+                _("locked lines on {mill} need {need} h but {month} has {hours} h: {refs}").format(
+                    mill=code, need=grouped(total, 1), month=month, hours=grouped(hours[code], 1), refs=refs
+                )
             )
     if problems:
-        raise InfeasiblePlan(f"{month} {line}: the locked lines cannot all be kept — " + "; ".join(problems))
+        raise InfeasiblePlan(
+            _("{month} {line}: the locked lines cannot all be kept — {problems}").format(
+                month=month, line=line, problems="; ".join(problems)
+            )
+        )
 
 
 @dataclass(frozen=True)
@@ -150,27 +179,45 @@ def held_positions(
     by_ref = {p.ref: p.id for p in by_id.values()}
     where = f"{months[0]} {line}"
 
-    def held(ref: str, how: str) -> int:
+    def held(ref: str, locked: bool) -> int:
+        values = {"ref": ref, "where": where}
         if ref not in by_ref:
-            raise StateError(
-                f"{ref} cannot be {how} in {where}: only positions of accepted deals with tonnes left, "
-                f"requested by {months[-1]}, can"
+            closed = (
+                _(
+                    "{ref} cannot be locked in {where}: only positions of accepted deals with tonnes left, "
+                    "requested by {month}, can"
+                )
+                if locked
+                else _(
+                    "{ref} cannot be mandatory in {where}: only positions of accepted deals with tonnes left, "
+                    "requested by {month}, can"
+                )
             )
+            raise StateError(closed.format(month=months[-1], **values))
         pid = by_ref[ref]
         if pid in manual:
             raise StateError(
-                f"{ref} is excluded by hand from {where}: let it back in first (millplan assignment include)"
+                _("{ref} is excluded by hand from {where}: let it back in first (millplan assignment include)").format(
+                    **values
+                )
             )
         if not attributes[pid].options:
-            raise InfeasiblePlan(f"{ref} cannot be {how} in {where}: {attributes[pid].no_mill_reason}")
+            unmade = (
+                _("{ref} cannot be locked in {where}: {why}")
+                if locked
+                else _("{ref} cannot be mandatory in {where}: {why}")
+            )
+            raise InfeasiblePlan(unmade.format(why=attributes[pid].no_mill_reason, **values))
         return pid
 
-    mandatory = frozenset(held(ref, "mandatory") for ref in options.mandatory)
+    mandatory = frozenset(held(ref, False) for ref in options.mandatory)
     locks: dict[int, list[MonthLock]] = {}
     for lock in options.locks:
         if lock.month not in months:
             raise InvalidInput(
-                f"lock of {lock.position} in {lock.month} is outside the horizon {months[0]}…{months[-1]}"
+                _("lock of {ref} in {month} is outside the horizon {first}…{last}").format(
+                    ref=lock.position, month=lock.month, first=months[0], last=months[-1]
+                )
             )
-        locks.setdefault(held(lock.position, "locked"), []).append(lock)
+        locks.setdefault(held(lock.position, True), []).append(lock)
     return Held(mandatory, {pid: tuple(items) for pid, items in locks.items()})

@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from millplan.core.domain.errors import InvalidInput
+from millplan.core.domain.i18n import _, ngettext
 from millplan.core.domain.months import Month
 from millplan.core.domain.portfolio import parse_position_ref
 from millplan.solver.problem import LATENESS_PENALTY, MAX_PERIODS, SOLVER_NAMES
@@ -97,21 +98,39 @@ class PlanOptions:
 
     def __post_init__(self) -> None:
         if not 1 <= self.horizon <= MAX_PERIODS:
-            raise InvalidInput(f"horizon must be 1 to {MAX_PERIODS} months, not {self.horizon}")
+            raise InvalidInput(horizon_refused(self.horizon))
         if self.solver not in SOLVER_NAMES:
-            raise InvalidInput(f"unknown solver {self.solver!r}: use {' or '.join(SOLVER_NAMES)}")
-        for name in ("lateness_penalty", "early_months", "stability", "gap"):
+            raise InvalidInput(
+                _("unknown solver {solver!r}: use {known}").format(
+                    solver=self.solver, known=_(" or ").join(SOLVER_NAMES)
+                )
+            )
+        named = {
+            "lateness_penalty": _("lateness penalty"),
+            "early_months": _("early months"),
+            "stability": _("stability"),
+            "gap": _("gap"),
+        }
+        for name, said in named.items():
             if getattr(self, name) < 0:
-                raise InvalidInput(f"{name.replace('_', ' ')} must not be negative, not {getattr(self, name)}")
+                raise InvalidInput(
+                    _("{option} must not be negative, not {value}").format(option=said, value=getattr(self, name))
+                )
         if self.progress_hours not in PROGRESS_HOURS:
-            raise InvalidInput(f"progress hours must be {' or '.join(PROGRESS_HOURS)}, not {self.progress_hours!r}")
+            raise InvalidInput(
+                _("progress hours must be {known}, not {value!r}").format(
+                    known=_(" or ").join(PROGRESS_HOURS), value=self.progress_hours
+                )
+            )
         if self.gap >= 100:
-            raise InvalidInput(f"gap is a percentage below 100, not {self.gap}")
+            raise InvalidInput(_("gap is a percentage below 100, not {gap}").format(gap=self.gap))
         if self.time_limit is not None and self.time_limit <= 0:
-            raise InvalidInput(f"time limit must be positive seconds, not {self.time_limit}")
+            raise InvalidInput(_("time limit must be positive seconds, not {seconds}").format(seconds=self.time_limit))
         for code, tonnes in self.min_lot.items():
             if tonnes < 0:
-                raise InvalidInput(f"minimum lot of {code} must not be negative, not {tonnes}")
+                raise InvalidInput(
+                    _("minimum lot of {mill} must not be negative, not {tonnes}").format(mill=code, tonnes=tonnes)
+                )
         for ref in (*self.mandatory, *(lock.position for lock in self.locks)):
             parse_position_ref(ref)
 
@@ -121,7 +140,11 @@ class PlanOptions:
         known = {f.name for f in fields(self)}
         unknown = set(changes) - known
         if unknown:
-            raise InvalidInput(f"unknown plan option(s): {', '.join(sorted(unknown))}")
+            raise InvalidInput(
+                ngettext("unknown plan option: {options}", "unknown plan options: {options}", len(unknown)).format(
+                    options=", ".join(sorted(unknown))
+                )
+            )
         return replace(self, **changes)
 
     def as_changes(self) -> dict[str, Any]:
@@ -168,30 +191,40 @@ class PlanOptions:
     def describe(self) -> str:
         """One line for people: only what differs from the defaults, e.g.
         ``horizon 3 months · whole positions · min lot M1 50 t``."""
-        parts = [f"horizon {self.horizon} month{'s' if self.horizon > 1 else ''}"]
+        parts = [ngettext("horizon {n} month", "horizon {n} months", self.horizon).format(n=self.horizon)]
         if self.whole:
-            parts.append("whole positions")
+            parts.append(_("whole positions"))
         if self.min_lot:
-            parts.append("min lot " + ", ".join(f"{code} {t:g} t" for code, t in sorted(self.min_lot.items())))
+            lots = ", ".join(f"{code} {t:g}" for code, t in sorted(self.min_lot.items()))
+            parts.append(_("min lot {lots} t").format(lots=lots))
         if self.mandatory:
-            parts.append("mandatory " + ", ".join(self.mandatory))
+            parts.append(_("mandatory {refs}").format(refs=", ".join(self.mandatory)))
         if self.locks:
-            parts.append("locked " + ", ".join(str(l) for l in self.locks))
+            parts.append(_("locked {locks}").format(locks=", ".join(str(l) for l in self.locks)))
         if self.lateness_penalty != Decimal(repr(LATENESS_PENALTY)):
-            parts.append(f"lateness {self.lateness_penalty:.0f} RUB/t·month")
+            parts.append(_("lateness {rub} RUB/t·month").format(rub=f"{self.lateness_penalty:.0f}"))
         if self.early_months:
-            parts.append(f"up to {self.early_months} month(s) early")
+            parts.append(
+                ngettext("up to {n} month early", "up to {n} months early", self.early_months).format(
+                    n=self.early_months
+                )
+            )
         if self.stability:
-            parts.append(f"stability {self.stability:.0f} RUB/t")
+            parts.append(_("stability {rub} RUB/t").format(rub=f"{self.stability:.0f}"))
         if self.solver != "highs":
-            parts.append(f"solver {self.solver}")
+            parts.append(_("solver {solver}").format(solver=self.solver))
         if self.time_limit is not None:
-            parts.append(f"time limit {self.time_limit:g} s")
+            parts.append(_("time limit {seconds} s").format(seconds=f"{self.time_limit:g}"))
         if self.gap:
-            parts.append(f"gap {self.gap:g} %")
+            parts.append(_("gap {gap} %").format(gap=f"{self.gap:g}"))
         if self.progress_hours != "calendar":
-            parts.append(f"hours left by {self.progress_hours}")
+            parts.append(_("hours left by {method}").format(method=self.progress_hours))
         return " · ".join(parts)
+
+
+def horizon_refused(horizon: int) -> str:
+    """Why ``horizon`` (months) is not a horizon millplan plans over, in the user's language."""
+    return _("horizon must be 1 to {most} months, not {horizon}").format(most=MAX_PERIODS, horizon=horizon)
 
 
 def parse_min_lot(items: list[str]) -> dict[str, float]:
@@ -205,7 +238,7 @@ def parse_min_lot(items: list[str]) -> dict[str, float]:
                 raise ValueError
             result[code.strip()] = float(tonnes)
         except ValueError:
-            raise InvalidInput(f"--min-lot {item!r}: write MILL=TONNES, e.g. M1=50") from None
+            raise InvalidInput(_("--min-lot {item!r}: write MILL=TONNES, e.g. M1=50").format(item=item)) from None
     return result
 
 
@@ -224,7 +257,9 @@ def parse_lock(item: str) -> MonthLock:
             raise ValueError
         return MonthLock(ref.strip(), mill.strip(), Month.parse(month.strip()), amount)
     except (ValueError, InvalidOperation, InvalidInput):
-        raise InvalidInput(f"--lock {item!r}: write POSITION=MILL@YYYY-MM[:TONNES], e.g. D1#1=M1@2027-02") from None
+        raise InvalidInput(
+            _("--lock {item!r}: write POSITION=MILL@YYYY-MM[:TONNES], e.g. D1#1=M1@2027-02").format(item=item)
+        ) from None
 
 
 def typed_changes(

@@ -22,10 +22,13 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from millplan.core.domain.errors import InvalidInput, NotFound, StateError
+from millplan.core.domain.i18n import _
 from millplan.core.domain.months import Month
+from millplan.core.domain.numbers import plain, size
 from millplan.core.domain.portfolio import DealStatus, Position
 from millplan.core.planning.displacement import Displaced
 from millplan.core.planning.inputs import line_inputs, plant_with_mills
+from millplan.core.planning.options import horizon_refused
 from millplan.core.planning.promise_search import line_promise
 from millplan.solver import control, prioritiser
 from millplan.solver.control import Deadline
@@ -99,9 +102,17 @@ def promise_deal(
         repo.plant.deal(number)
         positions = [p for p in repo.plant.positions(deal_number=number) if p.remaining_tonnes > prioritiser.MIN_TONNES]
     if not positions:
-        raise StateError(f"deal {number} has nothing left to make")
+        raise StateError(_("deal {number} has nothing left to make").format(number=number))
     requested = max(p.requested_month for p in positions)
-    return _promise(store, f"deal {number}", positions, month, requested, horizon, _limited(deadline, time_limit))
+    return _promise(
+        store,
+        _("deal {number}").format(number=number),
+        positions,
+        month,
+        requested,
+        horizon,
+        _limited(deadline, time_limit),
+    )
 
 
 def promise_position(
@@ -129,7 +140,9 @@ def promise_position(
     and as :func:`promise_deal` does for time and cancelling."""
     if min(od_mm, wall_mm, tonnes) <= 0 or wall_mm * 2 >= od_mm:
         raise InvalidInput(
-            f"a pipe {od_mm:g}×{wall_mm:g} mm of {tonnes:g} t cannot be made: sizes and tonnes must be positive, wall under half the OD"
+            _(
+                "a pipe {size} mm of {tonnes} t cannot be made: sizes and tonnes must be positive, wall under half the OD"
+            ).format(size=size(od_mm, wall_mm), tonnes=plain(tonnes))
         )
     wanted = requested or month or Month.current() + 1
     typed = Position(
@@ -153,7 +166,9 @@ def promise_position(
         metal_cost=metal_cost,
         requested_month=wanted,
     )
-    subject = f"{od_mm:g}×{wall_mm:g} {steel_grade} {standard}, {tonnes:g} t"
+    subject = _("{size} {grade} {standard}, {tonnes} t").format(
+        size=size(od_mm, wall_mm), grade=steel_grade, standard=standard, tonnes=plain(tonnes)
+    )
     return _promise(store, subject, [typed], month, wanted, horizon, _limited(deadline, time_limit))
 
 
@@ -175,15 +190,17 @@ def _promise(
     deadline: Deadline,
 ) -> Promise:
     if not 1 <= horizon <= MAX_PERIODS:
-        raise InvalidInput(f"horizon must be 1 to {MAX_PERIODS} months, not {horizon}")
+        raise InvalidInput(horizon_refused(horizon))
     current = Month.current()
     month = month or current + 1
     if month < current:
-        raise InvalidInput(f"{month} is past: promise from the current month or a later one")
+        raise InvalidInput(_("{month} is past: promise from the current month or a later one").format(month=month))
     requested = max(requested, month)  # overdue already: as soon as possible
     if requested - month >= MAX_PERIODS:
         raise InvalidInput(
-            f"{subject} is wanted in {requested}, beyond {MAX_PERIODS} months from {month}: promise from a later month"
+            _(
+                "{subject} is wanted in {requested}, beyond {most} months from {month}: promise from a later month"
+            ).format(subject=subject, requested=requested, most=MAX_PERIODS, month=month)
         )
     horizon = max(horizon, requested - month + 1)
     lines = sorted({p.product_line for p in new})
@@ -191,7 +208,11 @@ def _promise(
         plant = plant_with_mills(repo, None)
         missing = [l for l in lines if l not in plant.product_lines]
         if missing:
-            raise NotFound(f"product line {', '.join(missing)} has no mills (known: {', '.join(plant.product_lines)})")
+            raise NotFound(
+                _("product line {line} has no mills (known: {known})").format(
+                    line=", ".join(missing), known=", ".join(plant.product_lines)
+                )
+            )
         inputs, elsewhere = line_inputs(repo, plant, month, lines, current, {"horizon": horizon})
     # month locks beyond the promise's horizon do not bind within it
     inputs = [

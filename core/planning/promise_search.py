@@ -26,6 +26,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from millplan.core.domain.errors import MillplanError, StateError
+from millplan.core.domain.i18n import _
 from millplan.core.domain.months import Month
 from millplan.core.domain.plant import Plant
 from millplan.core.domain.portfolio import Position
@@ -57,7 +58,11 @@ def _solve(problem: Problem) -> Solution:
     solution = prioritiser.solve(problem, time_limit=deadline.left())
     unproven = solution.status == "feasible" and (solution.gap is None or solution.gap > problem.settings.gap)
     if solution.status == "no_solution" or unproven:  # only the time limit stops a solve so
-        raise MillplanError(f"no answer within {deadline.seconds:g} s: promise with a longer time limit (--time-limit)")
+        raise MillplanError(
+            _("no answer within {seconds} s: promise with a longer time limit (--time-limit)").format(
+                seconds=f"{deadline.seconds:g}"
+            )
+        )
     return solution
 
 
@@ -111,7 +116,11 @@ class _Line:
         solution = _solve(problem)
         if not solution.ok:
             why = explain.why_no_plan(solution, self.refs, self.codes, self.month)
-            raise StateError(f"{self.month} {self.product_line}: no plan with the new tonnes ({why})")
+            raise StateError(
+                _("{month} {line}: no plan with the new tonnes ({why})").format(
+                    month=self.month, line=self.product_line, why=why
+                )
+            )
         return solution
 
     def most_by(self, demands: tuple[Demand, ...], first: int, last: int) -> float:
@@ -140,7 +149,7 @@ class _Line:
     def by_month(self, solution: Solution) -> dict[Month, float]:
         """New tonnes (t) by month."""
         made: dict[Month, float] = {}
-        for (d, _, p), t in sorted(solution.tonnes.items()):
+        for (d, _mill, p), t in sorted(solution.tonnes.items()):
             if d in self.new:
                 made[self.month + p] = made.get(self.month + p, 0.0) + t
         return made
@@ -168,7 +177,11 @@ def line_promise(
     baseline = _solve(replace(problem, settings=replace(problem.settings, explain=False)))
     if not baseline.ok:
         why = explain.why_no_plan(baseline, refs, codes, month)
-        raise StateError(f"{month} {inp.product_line}: the current plan cannot be solved ({why}); re-plan it first")
+        raise StateError(
+            _("{month} {line}: the current plan cannot be solved ({why}); re-plan it first").format(
+                month=month, line=inp.product_line, why=why
+            )
+        )
     described = [PositionAttributes(p, *mill_options(plant, p)) for p in new]
     unplaceable = tuple(f"{_ref(a.position)} ({a.no_mill_reason})" for a in described if not a.options)
     placeable = [a for a in described if a.options]
@@ -185,7 +198,7 @@ def line_promise(
 
 
 def _ref(position: Position) -> str:
-    return "typed position" if position.deal_number == "typed" else position.ref
+    return _("typed position") if position.deal_number == "typed" else position.ref
 
 
 def _on_free_hours(line: _Line, due: int) -> LineAnswer:

@@ -34,6 +34,7 @@ from typing import Any
 from millplan.core.access.permissions import Action, actor_in, require
 from millplan.core.domain.assignment import Assignment, AssignmentLine, AssignmentState, Exclusion
 from millplan.core.domain.errors import NotFound
+from millplan.core.domain.i18n import _
 from millplan.core.domain.months import Month
 from millplan.core.domain.plant import Plant
 from millplan.core.mail.plan_news import notify_changes
@@ -158,12 +159,16 @@ def plan(
     empty = [p.product_line for p in planned if not p.considered]
     planned = [p for p in planned if p.considered]
     if not planned:
-        raise NotFound(
-            f"nothing to plan for {month}: no accepted position with tonnes left is due by then"
-            + (f" in product line {product_line}" if product_line else "")
+        nothing = (
+            _(
+                "nothing to plan for {month}: no accepted position with tonnes left is due by then in product line {line}"
+            )
+            if product_line
+            else _("nothing to plan for {month}: no accepted position with tonnes left is due by then")
         )
+        raise NotFound(nothing.format(month=month, line=product_line))
     if empty:
-        planned[0].notes.append(f"nothing to plan in {', '.join(empty)}: no draft saved there")
+        planned[0].notes.append(_("nothing to plan in {lines}: no draft saved there").format(lines=", ".join(empty)))
     deadline.check()
     with store.unit_of_work() as repo:
         for inp in inputs:  # a draft edited while the solver ran is not overwritten
@@ -183,7 +188,11 @@ def plan(
                 and previous.state is AssignmentState.APPROVED
                 and _same_month_plan(previous, p)
             ):
-                p.notes.append(f"nothing changed against approved revision {previous.revision}: no new revision opened")
+                p.notes.append(
+                    _("nothing changed against approved revision {revision}: no new revision opened").format(
+                        revision=previous.revision
+                    )
+                )
                 saved.append(previous)
             else:
                 saved.append(save_plan(repo, month, p, login, previous))
@@ -255,5 +264,9 @@ def latest(store: Store, month: Month, product_line: str) -> Assignment:
         found = repo.assignments.assignment(month, product_line)
         plant = repo.plant.whole()
     if found is None:
-        raise NotFound(f"{month} has no assignment for product line {product_line}; run the prioritiser first")
+        raise NotFound(
+            _("{month} has no assignment for product line {line}; run the prioritiser first").format(
+                month=month, line=product_line
+            )
+        )
     return with_hours(found, plant)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 
 from millplan.core.domain.assignment import Assignment
 from millplan.core.domain.errors import InfeasiblePlan, InvalidInput
+from millplan.core.domain.i18n import _
 from millplan.core.domain.months import Month
 from millplan.core.domain.plant import Mill
 from millplan.core.planning.attributes import PositionAttributes
@@ -71,7 +72,11 @@ class Solve:
         with self.deadline.watching():
             solution = prioritiser.solve(problem, time_limit=min(limits, default=None))
             if solution.status == "error" and not self.insisted and settings.solver != DEFAULT_SOLVER:
-                notes.append(f"{solution.message} ({solution.solver}): planned with {DEFAULT_SOLVER} instead")
+                notes.append(
+                    _("{said} ({solver}): planned with {default} instead").format(
+                        said=solution.message, solver=solution.solver, default=DEFAULT_SOLVER
+                    )
+                )
                 problem = replace(problem, settings=replace(settings, solver=DEFAULT_SOLVER))
                 left = None if end is None else max(0.0, end - time.monotonic())
                 solution = prioritiser.solve(problem, time_limit=left)
@@ -80,13 +85,19 @@ class Solve:
                 # endless one — a bounded retry, the plan's deadline moved on as far
                 more = NO_PLAN_RETRY * self.default_time_limit
                 notes.append(
-                    f"no plan within the default time limit of {self.default_time_limit:g} s: solved again for up to {more:g} s more"
+                    _(
+                        "no plan within the default time limit of {seconds} s: solved again for up to {more} s more"
+                    ).format(seconds=f"{self.default_time_limit:g}", more=f"{more:g}")
                 )
                 self.deadline.extend(more)
                 solution = prioritiser.solve(problem, time_limit=more)
         if solution.status == "no_solution":
             had = self.deadline.seconds if self.deadline.seconds is not None else min(limits, default=0.0)
-            raise InfeasiblePlan(f"{where}: no plan within {had:.3g} s — plan with a longer time limit (--time-limit)")
+            raise InfeasiblePlan(
+                _("{where}: no plan within {seconds} s — plan with a longer time limit (--time-limit)").format(
+                    where=where, seconds=f"{had:.3g}"
+                )
+            )
         return solution, notes
 
 
@@ -123,7 +134,9 @@ def line_problem(
         for lock in held.locks.get(position_id, ()):
             if lock.mill not in ids:
                 raise InvalidInput(
-                    f"{lock.position} is locked on {lock.mill}, which is not a mill of product line {p.product_line}"
+                    _("{ref} is locked on {mill}, which is not a mill of product line {line}").format(
+                        ref=lock.position, mill=lock.mill, line=p.product_line
+                    )
                 )
             cells[ids[lock.mill], lock.month - first] = open_tonnes[position_id] if lock.tonnes is None else lock.tonnes
         demands.append(

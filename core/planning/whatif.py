@@ -16,6 +16,7 @@ from typing import TypeVar
 
 from millplan.core.domain.assignment import Assignment, AssignmentLine, Exclusion
 from millplan.core.domain.errors import StateError
+from millplan.core.domain.i18n import _
 from millplan.core.domain.months import Month
 from millplan.core.domain.plant import Plant
 from millplan.core.planning.inputs import check_month, line_inputs, option_changes, plant_with_mills
@@ -120,8 +121,10 @@ def solve_draft(
         closed = [p.ref for p in repo.plant.positions(ids=change.force) if p.id not in eligible]
     if closed:
         raise StateError(
-            f"{', '.join(closed)} cannot be planned in {month} {product_line}: only positions of accepted deals "
-            "with tonnes left and requested by that month can"
+            _(
+                "{refs} cannot be planned in {month} {line}: only positions of accepted deals "
+                "with tonnes left and requested by that month can"
+            ).format(refs=", ".join(closed), month=month, line=product_line)
         )
     deadline.limit(inp.options.time_limit or DEFAULT_TIME_LIMIT)
     solve = Solve(deadline, deadline.left(), DEFAULT_TIME_LIMIT, "solver" in changes)

@@ -11,7 +11,7 @@ from typing import Any
 
 from millplan.core.domain.fulfilment import Figures, LineFulfilment, MonthFulfilment
 from millplan.core.domain.i18n import _
-from millplan.core.domain.months import Month, month_over, plant_clock
+from millplan.core.domain.months import Month, date_text, month_over, month_text, plant_clock
 from millplan.core.domain.numbers import grouped
 from millplan.core.planning.fulfilment_figures import line_figures, totals_figures
 from millplan.core.views.tables import Column, TableView, iso
@@ -178,7 +178,7 @@ def headline(report: MonthFulfilment) -> str:
         planned=grouped(t.planned_t),
         actual=grouped(t.actual_t),
         credited=grouped(t.credited_t),
-        pct="—" if t.fulfilment_pct is None else f"{t.fulfilment_pct:.1f} %",
+        pct="—" if t.fulfilment_pct is None else f"{grouped(t.fulfilment_pct, 1)} %",
         off=grouped(t.off_plan_t),
         earned=grouped(t.mi_earned / 1000),
         income=grouped(t.mi_planned / 1000),
@@ -209,7 +209,11 @@ def notes(line: LineFulfilment, *, progress: bool = True) -> list[str]:
                     "line {line} closed for {month} at {at} (plant time) by {who}: the figures are those frozen then"
                 )
             ).format(
-                line=line.product_line, month=line.month, at=plant_clock(c.closed_at), who=c.closed_by, reason=c.reason
+                line=line.product_line,
+                month=month_text(line.month),
+                at=plant_clock(c.closed_at),
+                who=c.closed_by,
+                reason=c.reason,
             )
         )
     if line.revision is None:
@@ -218,16 +222,16 @@ def notes(line: LineFulfilment, *, progress: bool = True) -> list[str]:
                 _("line {line} has no approved assignment for {month}: all it made is off-plan")
                 if line.totals.actual_t > 0
                 else _("line {line} has no approved assignment for {month}")
-            ).format(line=line.product_line, month=line.month)
+            ).format(line=line.product_line, month=month_text(line.month))
         )
     if line.today is not None and progress:
         said.append(
             _(
                 "{month} is in progress: to date counts {days} days, through {through} (today's report is not in)"
             ).format(
-                month=line.month,
+                month=month_text(line.month),
                 days=line.days_to_date,
-                through=line.through.isoformat() if line.through else "—",
+                through=date_text(line.through) if line.through else "—",
             )
         )
     return said

@@ -10,19 +10,28 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from millplan.core.domain import glyphs
 from millplan.core.domain.assignment import Assignment, Exclusion
 from millplan.core.domain.i18n import _
+from millplan.core.domain.states import state_label
 from millplan.core.planning.run import PlanOutcome
 from millplan.core.views.tables import Column, TableView, money
 
-CARRIED_MARK = " ↻"
-"""After a position's name: carried over from the closed month before, so overdue here."""
+
+def revision_context(assignment: Assignment) -> str:
+    """What a table of the revision is about: ``ТБД · 2027-01 · revision 3 · draft``."""
+    return _("{line} · {month} · revision {revision} · {state}").format(
+        line=assignment.product_line,
+        month=assignment.month,
+        revision=assignment.revision,
+        state=state_label(assignment.state),
+    )
 
 
 def lines_view(assignment: Assignment) -> TableView:
     """The assignment's lines, by mill; ``tonnes_made`` the part of a line's tonnes made in
     the month (a re-plan of the month in progress keeps it as made); a position carried over
-    from the closed month before is marked :data:`CARRIED_MARK` (``carried_over`` in every row)."""
+    from the closed month before is marked :func:`carried_mark` (``carried_over`` in every row)."""
     columns = (
         Column("mill", _("Mill")),
         Column("position", _("Position")),
@@ -38,7 +47,7 @@ def lines_view(assignment: Assignment) -> TableView:
             "key": f"{line.position_ref}@{line.mill_code}",
             "position_ref": line.position_ref,
             "mill": line.mill_code,
-            "position": line.position_ref + (CARRIED_MARK if line.position_id in assignment.carried_over else ""),
+            "position": line.position_ref + carried_mark(line.position_id in assignment.carried_over),
             "carried_over": line.position_id in assignment.carried_over,
             "key_account": line.is_key_account,
             "tonnes": line.tonnes,
@@ -49,7 +58,7 @@ def lines_view(assignment: Assignment) -> TableView:
         }
         for line in sorted(assignment.lines, key=lambda l: (l.mill_code, not l.is_key_account, l.position_ref))
     )
-    return TableView(_("Lines"), columns, rows)
+    return TableView(_("Lines"), columns, rows, revision_context(assignment))
 
 
 def short_reason(exclusion: Exclusion) -> str:
@@ -72,10 +81,17 @@ def short_reason(exclusion: Exclusion) -> str:
     }.get(exclusion.reason_code, exclusion.reason_code)
 
 
+def carried_mark(carried: bool) -> str:
+    """After a position's name: `` ↻`` (ASCII `` ~``) when ``carried`` over from the closed
+    month before, so overdue here; else nothing."""
+    return f" {glyphs.CARRIED}" if carried else ""
+
+
 def exclusions_view(assignment: Assignment, whole_reasons: bool = False) -> TableView:
     """Positions left out (wholly or partly), with the reason in short — or in full with
     ``whole_reasons`` (every row holds both, ``short_reason`` and ``reason``); hand
-    exclusions marked ✋, carried-over positions :data:`CARRIED_MARK`."""
+    exclusions marked :data:`~millplan.core.domain.glyphs.MANUAL` (✋), carried-over positions
+    :func:`carried_mark`."""
     columns = (
         Column("position", _("Position")),
         Column("tonnes", _("Left out"), _("t"), True, 1),
@@ -86,8 +102,8 @@ def exclusions_view(assignment: Assignment, whole_reasons: bool = False) -> Tabl
             "key": e.position_ref,
             "position_ref": e.position_ref,
             "position": e.position_ref
-            + (" ✋" if e.manual else "")
-            + (CARRIED_MARK if e.position_id in assignment.carried_over else ""),
+            + (f" {glyphs.MANUAL}" if e.manual else "")
+            + carried_mark(e.position_id in assignment.carried_over),
             "manual": e.manual,
             "carried_over": e.position_id in assignment.carried_over,
             "tonnes": e.tonnes_left_out,
@@ -96,7 +112,7 @@ def exclusions_view(assignment: Assignment, whole_reasons: bool = False) -> Tabl
         }
         for e in assignment.exclusions
     )
-    return TableView(_("Excluded"), columns, rows)
+    return TableView(_("Excluded"), columns, rows, revision_context(assignment))
 
 
 def mill_loads_view(assignment: Assignment) -> TableView:
@@ -117,7 +133,7 @@ def mill_loads_view(assignment: Assignment) -> TableView:
         }
         for load in assignment.mill_loads
     )
-    return TableView(_("Mill load"), columns, rows)
+    return TableView(_("Mill load"), columns, rows, revision_context(assignment))
 
 
 def assignment_document(assignment: Assignment) -> dict[str, Any]:

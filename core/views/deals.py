@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from millplan.core.domain import glyphs
 from millplan.core.domain.i18n import _, ngettext
+from millplan.core.domain.months import month_text
+from millplan.core.domain.numbers import grouped
 from millplan.core.domain.portfolio import Deal
 from millplan.core.views.tables import Column, TableView, money
 from millplan.core.workflow.deals import DealSummary
@@ -27,9 +30,13 @@ def deals_view(summaries: list[DealSummary]) -> TableView:
         months = (
             ""
             if s.months is None
-            else (str(s.months[0]) if s.months[0] == s.months[1] else f"{s.months[0]}…{s.months[1]}")
+            else (
+                month_text(s.months[0])
+                if s.months[0] == s.months[1]
+                else f"{month_text(s.months[0])}{glyphs.ELLIPSIS}{month_text(s.months[1])}"
+            )
         )
-        mills = ", ".join(f"{code} {hours:.0f}" for code, hours in sorted(s.mill_hours.items()))
+        mills = ", ".join(f"{code} {grouped(hours)}" for code, hours in sorted(s.mill_hours.items()))
         if s.unplaceable:
             mills = (mills + "; " if mills else "") + ngettext(
                 "{count} unplaceable", "{count} unplaceable", len(s.unplaceable)

@@ -3,9 +3,13 @@ as tables — by position, by mill — for ``millplan diff`` and the approval pa
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
+from millplan.core.domain import glyphs
+from millplan.core.domain.assignment import MillLoad
 from millplan.core.domain.i18n import _
+from millplan.core.domain.months import month_text
 from millplan.core.planning.diff import RevisionDiff
 from millplan.core.views.tables import Column, TableView, json_rows
 
@@ -23,7 +27,7 @@ def diff_view(diff: RevisionDiff) -> TableView:
     )
 
     def mills(by_mill: dict[str, float]) -> str:
-        return "+".join(sorted(by_mill)) or "—"
+        return "+".join(sorted(by_mill)) or str(glyphs.NONE)
 
     rows = tuple(
         {
@@ -33,25 +37,28 @@ def diff_view(diff: RevisionDiff) -> TableView:
             "tonnes_from": c.tonnes_from,
             "tonnes_to": c.tonnes_to,
             "tonnes_made": c.tonnes_made,
-            "mills": f"{mills(c.mills_from)} → {mills(c.mills_to)}",
+            "mills": f"{mills(c.mills_from)} {glyphs.ARROW} {mills(c.mills_to)}",
         }
         for c in diff.positions
     )
     title = _("{month} {line}: revision {a} → {b}").format(
-        month=diff.month, line=diff.product_line, a=diff.revision_from, b=diff.revision_to
+        month=month_text(diff.month), line=diff.product_line, a=diff.revision_from, b=diff.revision_to
     )
     return TableView(title, columns, rows)
 
 
-def mills_view(diff: RevisionDiff) -> TableView:
-    """One row per mill: tonnes and hours in each revision."""
+def mills_view(diff: RevisionDiff, loads: Sequence[MillLoad] = ()) -> TableView:
+    """One row per mill: tonnes and hours in each revision; given the later revision's
+    ``loads`` (:attr:`Assignment.mill_loads`), its load too (over-full marked ``!``)."""
     columns = (
         Column("mill", _("Mill")),
         Column("tonnes_from", _("t before"), numeric=True, places=1),
         Column("tonnes_to", _("t after"), numeric=True, places=1),
         Column("hours_from", _("h before"), numeric=True, places=1),
         Column("hours_to", _("h after"), numeric=True, places=1),
+        *((Column("load", _("Load")),) if loads else ()),
     )
+    load_of = {load.mill_code: load for load in loads}
     rows = tuple(
         {
             "key": m.mill_code,
@@ -60,6 +67,7 @@ def mills_view(diff: RevisionDiff) -> TableView:
             "tonnes_to": m.tonnes_to,
             "hours_from": m.hours_from,
             "hours_to": m.hours_to,
+            "load": load_of.get(m.mill_code),
         }
         for m in diff.mills
     )

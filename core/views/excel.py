@@ -2,71 +2,157 @@
 an .xlsx workbook, from the same column specification the workstation and the CLI render
 (XlsxWriter; openpyxl stays the reader).
 
-Numbers stay numbers (formatted with the column's decimals, thousands grouped), dates are
-dates, a yes/no column reads ``yes`` or blank; the header row is bold, frozen and filtered;
-each sheet prints landscape, one page wide, its header repeated on every page.
+Each sheet: a title row (the table's title), a context row (what the table is about — month,
+product line, revision, state), then the header (the column
+headers in the user's language, units in them), bold, frozen, filtered and repeated on every
+printed page. Numbers stay numbers (the column's decimals, thousands grouped; roubles with
+``₽``; a share in % as a percentage), dates are dates (``dd.mm.yyyy``, times at the plant's
+clock), a yes/no column reads ``yes`` or blank, a mill-month's load is its share. Each sheet
+prints A4 landscape, one page wide.
 """
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import xlsxwriter
 
+from millplan.core.domain.assignment import MillLoad
 from millplan.core.domain.errors import InvalidInput
 from millplan.core.domain.i18n import _
-from millplan.core.views.tables import TableView, cell_text
+from millplan.core.domain.months import plant_time
+from millplan.core.views.tables import Column, TableView, cell_text
 
 SHEET_NAME = 31
 """Excel's longest sheet name, in characters."""
 
+A4 = 9
+"""XlsxWriter's paper code for A4."""
+
+WIDEST = 60
+"""Widest column, in characters: longer text wraps in Excel rather than widening the sheet."""
+
+SAMPLE = 2000
+"""Rows read to size the columns (a 50 000-position book needs no more to judge widths)."""
+
+DATE = "dd.mm.yyyy"
+TIME = "dd.mm.yyyy hh:mm"
+PERCENT = "0%"
+
 _NOT_IN_SHEET_NAMES = re.compile(r"[\[\]:*?/\\]")
 
+_ROUBLE_UNITS = {"RUB", "руб.", "RUB/h", "руб./ч"}
+"""Units of money in whole roubles (not thousands), in English and Russian, whose cells carry the ``₽`` sign."""
 
-def write_workbook(path: Path, views: Sequence[TableView]) -> None:
-    """Write ``views`` to ``path`` (.xlsx), one sheet each, named by its title (cut to 31
-    characters, made unique). Raises :class:`InvalidInput` naming the file when it cannot
-    be written (a folder that does not exist, a file open in Excel)."""
-    book = xlsxwriter.Workbook(str(path), {"remove_timezone": True})
-    header = book.add_format({"bold": True, "bottom": 1, "text_wrap": True, "valign": "top"})
-    day = book.add_format({"num_format": "yyyy-mm-dd"})
-    numbers: dict[int, Any] = {}
+
+def number_format(column: Column) -> str:
+    """Excel's number format of a ``numeric`` column: thousands grouped, ``places``
+    decimals (``#,##0.0`` — Russian Excel shows ``1 234,5``), ``₽`` after roubles."""
+    code = "#,##0" + ("." + "0" * column.places if column.places else "")
+    if column.money and column.unit in _ROUBLE_UNITS:
+        code += ' "₽"'
+    return code
+
+
+def write_workbook(target: Path | BinaryIO, views: Sequence[TableView], context: str = "") -> None:
+    """Write ``views`` to ``target`` (an .xlsx path or a binary file), one sheet each, named
+    by its title (cut to 31 characters, made unique); ``context`` heads every sheet under its
+    title (e.g. ``2027-01 · ТБД``) unless the table says its own. Raises :class:`InvalidInput` naming the file when it
+    cannot be written (a folder that does not exist, a file open in Excel)."""
+    book = xlsxwriter.Workbook(target if not isinstance(target, Path) else str(target), {"remove_timezone": True})
+    styles = _Styles(book)
     names: set[str] = set()
     for view in views:
-        sheet = book.add_worksheet(_sheet_name(view.title, names))
-        for col, column in enumerate(view.columns):
-            sheet.write_string(0, col, column.header, header)
-            sheet.set_column(col, col, max(len(column.header), column.width or 0, 8) + 1)
-        for row_no, row in enumerate(view.rows, start=1):
-            for col, column in enumerate(view.columns):
-                value = row.get(column.key)
-                if value is None or value is False:
-                    continue
-                if isinstance(value, (int, float, Decimal)) and column.numeric:
-                    if column.places not in numbers:
-                        numbers[column.places] = book.add_format(
-                            {"num_format": "#,##0" + ("." + "0" * column.places if column.places else "")}
-                        )
-                    sheet.write_number(row_no, col, float(value), numbers[column.places])
-                elif isinstance(value, (date, datetime)):
-                    sheet.write_datetime(row_no, col, value, day)
-                else:
-                    sheet.write_string(row_no, col, cell_text(value, column))
-        sheet.freeze_panes(1, 0)
-        if view.columns:
-            sheet.autofilter(0, 0, max(len(view.rows), 1), len(view.columns) - 1)
-        sheet.set_landscape()
-        sheet.fit_to_pages(1, 0)
-        sheet.repeat_rows(0)
+        _write_sheet(book.add_worksheet(_sheet_name(view.title, names)), view, context, styles)
     try:
         book.close()
     except (OSError, xlsxwriter.exceptions.FileCreateError) as exc:
-        raise InvalidInput(_("cannot write {path}: {reason}").format(path=path, reason=exc)) from None
+        raise InvalidInput(_("cannot write {path}: {reason}").format(path=target, reason=exc)) from None
+
+
+def workbook_bytes(views: Sequence[TableView], context: str = "") -> bytes:
+    """:func:`write_workbook` into memory: the .xlsx file's bytes (for the workstation's download)."""
+    buffer = io.BytesIO()
+    write_workbook(buffer, views, context)
+    return buffer.getvalue()
+
+
+class _Styles:
+    """The book's cell formats, each made once (XlsxWriter keeps every format it is given)."""
+
+    def __init__(self, book: xlsxwriter.Workbook) -> None:
+        self.book = book
+        self.title = book.add_format({"bold": True, "font_size": 13})
+        self.context = book.add_format({"italic": True})
+        self.header = book.add_format({"bold": True, "bottom": 1, "text_wrap": True, "valign": "top"})
+        self.date = book.add_format({"num_format": DATE})
+        self.time = book.add_format({"num_format": TIME})
+        self.percent = book.add_format({"num_format": PERCENT})
+        self.wrap = book.add_format({"text_wrap": True, "valign": "top"})
+        self._numbers: dict[str, Any] = {}
+
+    def number(self, column: Column) -> Any:
+        code = number_format(column)
+        if code not in self._numbers:
+            self._numbers[code] = self.book.add_format({"num_format": code})
+        return self._numbers[code]
+
+
+def _write_sheet(sheet: Any, view: TableView, context: str, styles: _Styles) -> None:
+    """One table on ``sheet``: title, context, header, rows; frozen, filtered, print set up."""
+    sheet.write_string(0, 0, view.title, styles.title)
+    said = view.context or context  # the table's own is the more precise (a revision's line, month and state)
+    head = 2 if said else 1
+    if said:
+        sheet.write_string(1, 0, said, styles.context)
+    for col, column in enumerate(view.columns):
+        sheet.write_string(head, col, column.header, styles.header)
+        width = _width(view, column)
+        sheet.set_column(col, col, width, styles.wrap if column.wrap and width >= WIDEST else None)
+    for row_no, row in enumerate(view.rows, start=head + 1):
+        for col, column in enumerate(view.columns):
+            _write_cell(sheet, row_no, col, row.get(column.key), column, styles)
+    sheet.freeze_panes(head + 1, 0)
+    if view.columns:
+        sheet.autofilter(head, 0, head + max(len(view.rows), 1), len(view.columns) - 1)
+    sheet.set_landscape()
+    sheet.set_paper(A4)
+    sheet.fit_to_pages(1, 0)
+    sheet.repeat_rows(head)
+
+
+def _write_cell(sheet: Any, row: int, col: int, value: Any, column: Column, styles: _Styles) -> None:
+    if value is None or value is False:
+        return
+    if isinstance(value, MillLoad):
+        if value.load is None:
+            sheet.write_string(row, col, cell_text(value, column).strip())
+        else:
+            sheet.write_number(row, col, value.load, styles.percent)
+    elif isinstance(value, (int, float, Decimal)) and column.numeric:
+        sheet.write_number(row, col, float(value), styles.number(column))
+    elif isinstance(value, datetime):  # stored UTC; people read the plant's clock
+        sheet.write_datetime(row, col, plant_time(value).replace(tzinfo=None) if value.tzinfo else value, styles.time)
+    elif isinstance(value, date):
+        sheet.write_datetime(row, col, value, styles.date)
+    else:
+        sheet.write_string(row, col, cell_text(value, column))
+
+
+def _width(view: TableView, column: Column) -> int:
+    """A column's width in characters: its header's longest word, its longest cell among the
+    first :data:`SAMPLE` rows and its width hint, at most :data:`WIDEST`."""
+    longest = max((len(cell_text(row.get(column.key), column)) for row in view.rows[:SAMPLE]), default=0)
+    if column.numeric:
+        longest += 2  # the grouping spaces Excel adds
+    header = max((len(word) for word in column.header.split()), default=0)
+    return min(max(longest, header, min(len(column.header), 16), column.width or 0, 6) + 2, WIDEST)
 
 
 def _sheet_name(title: str, taken: set[str]) -> str:

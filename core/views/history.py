@@ -14,12 +14,14 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from millplan.core.domain import glyphs
 from millplan.core.domain.assignment import AssignmentState
 from millplan.core.domain.audit import AuditEntry
 from millplan.core.domain.errors import InvalidInput, NotFound
 from millplan.core.domain.field_text import value_text
 from millplan.core.domain.i18n import _
-from millplan.core.domain.months import plant_clock
+from millplan.core.domain.months import Month, month_text, plant_clock
+from millplan.core.domain.numbers import plain
 from millplan.core.domain.portfolio import parse_position_ref
 from millplan.core.domain.states import state_label
 from millplan.core.domain.workflow import ConflictState, EscalationState, RequestState
@@ -53,7 +55,7 @@ class FieldChange:
     def __str__(self) -> str:
         if self.before is None:
             return f"{self.field}: {self.after}"
-        return f"{self.field}: {self.before} → {self.after if self.after is not None else '—'}"
+        return f"{self.field}: {self.before} {glyphs.ARROW} {self.after if self.after is not None else glyphs.NONE}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,16 +230,16 @@ def _fields() -> dict[str, tuple[str, str]]:
         "tonnes": (_("tonnes"), _("t")),
         "tonnes_left_out": (_("left out"), _("t")),
         "as_login": (_("acted as"), ""),
-        "tonnes_ordered": (_("ordered"), _("t")),
-        "tonnes_produced": (_("produced"), _("t")),
-        "tonnes_opening": (_("produced (opening balance)"), _("t")),
-        "tonnes_cancelled": (_("cancelled"), _("t")),
-        "tonnes_short": (_("short"), _("t")),
-        "price": (_("price"), _("RUB/t")),
-        "metal_cost": (_("metal cost"), _("RUB/t")),
-        "conversion_cost": (_("conversion cost"), _("RUB/t")),
-        "margin_at_stake": (_("margin at stake"), _("RUB")),
-        "norms": (_("norms, OD × wall mm"), _("t/h")),
+        "tonnes_ordered": (_("ordered"), "t"),
+        "tonnes_produced": (_("produced"), "t"),
+        "tonnes_opening": (_("produced (opening balance)"), "t"),
+        "tonnes_cancelled": (_("cancelled"), "t"),
+        "tonnes_short": (_("short"), "t"),
+        "price": (_("price"), "RUB/t"),
+        "metal_cost": (_("metal cost"), "RUB/t"),
+        "conversion_cost": (_("conversion cost"), "RUB/t"),
+        "margin_at_stake": (_("margin at stake"), "RUB"),
+        "norms": (_("norms, OD x wall mm"), "t/h"),
     }
 
 
@@ -259,9 +261,21 @@ def _text(field: str, value: Any, names: dict[str, dict], fields: dict[str, tupl
             return value_text(datetime.fromisoformat(value))
         except ValueError:
             return value
+    if field.endswith("month") and isinstance(value, str):  # stored YYYY-MM, read as the language says months
+        try:
+            return month_text(Month.parse(value))
+        except ValueError:
+            return value
     unit = fields.get(field, ("", ""))[1]
+    unit = _(unit) if unit else ""  # a unit is its own message (t → т); _("") would be the catalogue's header
     if field == "norms":
-        return "; ".join(f"{a:g}–{b:g} × {c:g}–{d:g}: {tph:g}" for a, b, c, d, tph in value) + f" {unit}"
+        return (
+            "; ".join(
+                f"{plain(a)}{glyphs.RANGE}{plain(b)}{glyphs.SIZE}{plain(c)}{glyphs.RANGE}{plain(d)}: {plain(tph)}"
+                for a, b, c, d, tph in value
+            )
+            + f" {unit}"
+        )
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     if unit:
@@ -343,7 +357,7 @@ def history_view(rows: list[HistoryRow]) -> TableView:
     rows = tuple(
         {
             "key": str(n),
-            "at": r.when,
+            "at": r.entry.at,
             "login": r.who,
             "action": action_word(r.entry.action),
             "object": r.entry.object_key,

@@ -7,6 +7,7 @@ from millplan.core.domain.assignment import Assignment
 from millplan.core.domain.errors import NotFound
 from millplan.core.domain.i18n import _
 from millplan.core.domain.months import Month
+from millplan.core.views.assignment import revision_context
 from millplan.core.views.tables import Column, TableView
 from millplan.storage.store import Store
 
@@ -52,4 +53,4 @@ def forecast_view(assignment: Assignment) -> TableView:
         }
         for f in assignment.forecast
     )
-    return TableView(_("Forecast (later months of the horizon)"), columns, rows)
+    return TableView(_("Forecast (later months of the horizon)"), columns, rows, revision_context(assignment))

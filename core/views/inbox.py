@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from millplan.core.domain import glyphs
 from millplan.core.domain.i18n import _
-from millplan.core.domain.months import plant_clock
 from millplan.core.domain.notices import Notification
 from millplan.core.views.tables import Column, TableView
 
 
 def inbox_view(found: list[Notification]) -> TableView:
-    """Notifications, newest first: ● while unread, when (plant time, as the history),
+    """Notifications, newest first: ● (:data:`~millplan.core.domain.glyphs.UNREAD`) while unread, when (plant time, as the history),
     subject, what it is about."""
     columns = (
         Column("unread", " "),
@@ -23,8 +23,8 @@ def inbox_view(found: list[Notification]) -> TableView:
         {
             "key": str(n.id),
             "id": n.id,
-            "unread": "●" if n.read_at is None else "",
-            "at": plant_clock(n.at),
+            "unread": str(glyphs.UNREAD) if n.read_at is None else "",
+            "at": n.at,
             "subject": n.subject,
             "about": n.object_key,
             "object_key": n.object_key,

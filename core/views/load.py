@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from millplan.core.domain.i18n import _
+from millplan.core.domain.months import month_text
 from millplan.core.planning.load import LoadReport
 from millplan.core.views.tables import Column, TableView
 
@@ -14,7 +15,7 @@ def load_view(report: LoadReport) -> TableView:
     """Mills × months: load bar and %, then each mill's load horizon."""
     columns = (
         Column("mill", _("Mill")),
-        *(Column(str(m), str(m)) for m in report.months),
+        *(Column(str(m), month_text(m)) for m in report.months),
         Column("horizon", _("Horizon")),
     )
     rows = []

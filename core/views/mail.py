@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from millplan.core.domain import glyphs
 from millplan.core.domain.i18n import _
 from millplan.core.domain.months import plant_clock
 from millplan.core.domain.notices import MailState
@@ -55,7 +56,7 @@ def problems_view(status: MailStatus) -> TableView:
             "to": m.address,
             "state": mail_state_word(m.state),
             "tries": str(m.attempts),
-            "next_try": (plant_clock(m.next_attempt_at) if m.next_attempt_at else "—")
+            "next_try": (plant_clock(m.next_attempt_at) if m.next_attempt_at else str(glyphs.NONE))
             if m.state is MailState.PENDING
             else "",
             "last_error": m.last_error or "",

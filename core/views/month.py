@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from millplan.core.domain import glyphs
 from millplan.core.domain.actuals import MonthClose
 from millplan.core.domain.i18n import _
-from millplan.core.domain.months import Month, day_ranges, month_over, plant_clock
+from millplan.core.domain.months import Month, day_ranges, month_over, month_text, plant_clock
 from millplan.core.views.tables import Column, TableView
 from millplan.core.workflow.month_close import LineClosed, LineStatus
 
@@ -25,7 +26,7 @@ def closed_heading(closed: LineClosed) -> str:
         if close.incomplete
         else _("{month} {line} closed by {who} at {at}")
     ).format(
-        month=close.month,
+        month=month_text(close.month),
         line=close.product_line,
         who=close.closed_by,
         at=plant_clock(close.closed_at),
@@ -87,16 +88,16 @@ def status_view(month: Month, statuses: list[LineStatus]) -> TableView:
         {
             "key": s.product_line,
             "line": s.product_line,
-            "approved": f"r{s.approved_revision}" if s.approved_revision else "—",
+            "approved": f"r{s.approved_revision}" if s.approved_revision else str(glyphs.NONE),
             "closed": (_("open") if month_over(month) else _("in progress"))
             if s.close is None
             else _("by {who} at {at}").format(who=s.close.closed_by, at=plant_clock(s.close.closed_at)),
-            "incomplete": s.close.reason if s.close is not None and s.close.incomplete else "—",
-            "missing": day_ranges(s.missing) or "—",
+            "incomplete": s.close.reason if s.close is not None and s.close.incomplete else str(glyphs.NONE),
+            "missing": day_ranges(s.missing) or str(glyphs.NONE),
         }
         for s in statuses
     )
-    return TableView(_("Month {month}").format(month=month), columns, rows)
+    return TableView(_("Month {month}").format(month=month_text(month)), columns, rows)
 
 
 def status_document(month: Month, statuses: list[LineStatus]) -> dict[str, Any]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from millplan.core.domain import glyphs
 from millplan.core.domain.assignment import Assignment
 from millplan.core.domain.i18n import _
 from millplan.core.domain.numbers import grouped
@@ -94,7 +95,7 @@ def attributes_view(described: list[PositionAttributes]) -> TableView:
                 "position": a.position.ref,
                 "key_account": a.position.is_key_account,
                 "tonnes": a.position.remaining_tonnes,
-                "mill": best.mill.code if best else "—",
+                "mill": best.mill.code if best else str(glyphs.NONE),
                 "tph": best.tonnes_per_hour if best else None,
                 "margin": best.unit_margin if best else None,
                 "margin_hour": best.margin_per_hour if best else None,
@@ -123,7 +124,7 @@ def positions_view(assignment: Assignment, mine: frozenset[str] = frozenset()) -
     (t), marginal income planned (k RUB) and why tonnes were left out — the rows a
     reviewer objects to or a sales manager asks about. ``Key`` is known from the planned
     lines; a position wholly left out shows it blank. Refs in ``mine`` (a sales manager's
-    own) come first, marked ◆."""
+    own) come first, marked :data:`~millplan.core.domain.glyphs.KEY_ACCOUNT` (◆)."""
     columns = (
         Column("position", _("Position")),
         Column("key_account", _("Key")),
@@ -164,7 +165,7 @@ def positions_view(assignment: Assignment, mine: frozenset[str] = frozenset()) -
         row["left_out"] += e.tonnes_left_out
         row["why"] = short_reason(e)
     for ref in mine & rows.keys():
-        rows[ref]["position"] = f"{ref} ◆"
+        rows[ref]["position"] = f"{ref} {glyphs.KEY_ACCOUNT}"
     return TableView(
         _("Positions"), columns, tuple(rows[ref] for ref in sorted(rows, key=lambda r: (r not in mine, r)))
     )

@@ -7,6 +7,7 @@ from typing import Any
 
 from millplan.core.domain.assignment import Assignment
 from millplan.core.domain.i18n import _
+from millplan.core.domain.months import month_text
 from millplan.core.views.assignment import assignment_document
 from millplan.core.views.tables import Column, TableView
 
@@ -16,14 +17,17 @@ def prices_view(assignment: Assignment) -> TableView:
     months = sorted({p.month for p in assignment.shadow_prices})
     mills = sorted({p.mill_code for p in assignment.shadow_prices})
     price = {(p.mill_code, p.month): p.rub_per_hour for p in assignment.shadow_prices}
-    columns = (Column("mill", _("Mill")), *(Column(str(m), str(m), _("RUB/h"), True, money=True) for m in months))
+    columns = (
+        Column("mill", _("Mill")),
+        *(Column(str(m), month_text(m), _("RUB/h"), True, money=True) for m in months),
+    )
     rows = []
     for code in mills:
         row: dict[str, Any] = {"key": code, "mill": code}
         row.update({str(m): price.get((code, m)) for m in months})
         rows.append(row)
     title = _("Shadow prices of mill hours — {month} {line}, revision {revision}").format(
-        month=assignment.month, line=assignment.product_line, revision=assignment.revision
+        month=month_text(assignment.month), line=assignment.product_line, revision=assignment.revision
     )
     return TableView(title, columns, tuple(rows))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from millplan.core.domain.i18n import _, ngettext
+from millplan.core.domain.months import month_text
 from millplan.core.domain.numbers import grouped
 from millplan.core.planning.promise import Promise
 from millplan.core.views.tables import Column, TableView, money
@@ -24,31 +25,39 @@ def promise_text(answer: Promise) -> str:
         ).format(
             subject=answer.subject,
             tonnes=tonnes,
-            requested=answer.requested,
+            requested=month_text(answer.requested),
             months=answer.horizon,
-            month=answer.plan_month,
+            month=month_text(answer.plan_month),
             made=grouped(answer.made, 1),
         )
     elif answer.on_free_hours and answer.earliest < answer.requested:
         head = _(
             "{subject}: all {tonnes} t by {month}, earlier than the requested {requested}, on hours the plan leaves free; nothing displaced"
-        ).format(subject=answer.subject, tonnes=tonnes, month=answer.earliest, requested=answer.requested)
+        ).format(
+            subject=answer.subject,
+            tonnes=tonnes,
+            month=month_text(answer.earliest),
+            requested=month_text(answer.requested),
+        )
     elif answer.on_free_hours:
         head = _(
             "{subject}: the requested {requested} can be met: all {tonnes} t on hours the plan leaves free; nothing displaced"
-        ).format(subject=answer.subject, tonnes=tonnes, requested=answer.requested)
+        ).format(subject=answer.subject, tonnes=tonnes, requested=month_text(answer.requested))
     elif answer.meets_request:
         head = _("{subject}: the requested {requested} can be met: all {tonnes} t; {displacing}").format(
-            subject=answer.subject, tonnes=tonnes, requested=answer.requested, displacing=_displacing(answer)
+            subject=answer.subject,
+            tonnes=tonnes,
+            requested=month_text(answer.requested),
+            displacing=_displacing(answer),
         )
     else:
         head = _(
             "{subject}: the requested {requested} cannot be met; the earliest month for all {tonnes} t is {month}; {displacing}"
         ).format(
             subject=answer.subject,
-            requested=answer.requested,
+            requested=month_text(answer.requested),
             tonnes=tonnes,
-            month=answer.earliest,
+            month=month_text(answer.earliest),
             displacing=_displacing(answer),
         )
     lines = [head]
@@ -56,7 +65,8 @@ def promise_text(answer: Promise) -> str:
         lines.append(
             _("planned: {months}").format(
                 months=", ".join(
-                    _("{month} {tonnes} t").format(month=m, tonnes=grouped(t, 1)) for m, t in answer.by_month.items()
+                    _("{month} {tonnes} t").format(month=month_text(m), tonnes=grouped(t, 1))
+                    for m, t in answer.by_month.items()
                 )
             )
         )

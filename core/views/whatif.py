@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from millplan.core.domain.i18n import _
+from millplan.core.domain.months import month_text
 from millplan.core.domain.numbers import grouped
 from millplan.core.planning.whatif import Shift, WhatIf
 from millplan.core.views.tables import Column, TableView, money
@@ -59,7 +60,7 @@ def effect_view(effect: WhatIf) -> TableView:
     )
     return TableView(
         _("{month} {line}: marginal income {before} → {after} RUB").format(
-            month=effect.month,
+            month=month_text(effect.month),
             line=effect.product_line,
             before=grouped(effect.margin_before),
             after=grouped(effect.margin_after),

@@ -21,6 +21,7 @@ from millplan.core.domain.numbers import grouped
 from millplan.core.domain.people import Role
 from millplan.core.domain.portfolio import parse_position_ref
 from millplan.core.domain.states import state_label
+from millplan.core.domain.workflow import key_label
 from millplan.core.mail.notify import NewNotification, notify_all, notify_role
 from millplan.core.mail.plan_news import item_lines, notify_changes
 from millplan.core.mail.recipients import managers, person
@@ -39,7 +40,11 @@ SUBMITTED_KIND = "to_review"
 def _latest(repo: UnitOfWork, month: Month, product_line: str) -> Assignment:
     found = repo.assignments.assignment(month, product_line, for_update=True)
     if found is None:
-        raise NotFound(f"{month} has no assignment for product line {product_line}; run the prioritiser first")
+        raise NotFound(
+            _("{month} has no assignment for product line {line}; run the prioritiser first").format(
+                month=month, line=product_line
+            )
+        )
     return found
 
 
@@ -68,7 +73,7 @@ def submit(
             repo.assignments.check_unchanged(month, product_line, seen)
         if latest.state in (AssignmentState.IN_REVIEW, AssignmentState.APPROVED):
             raise StateError(
-                f"{month} {product_line} revision {latest.revision} is already {state_label(latest.state)}"
+                _("{where} is already {state}").format(where=key_label(latest.key), state=state_label(latest.state))
             )
         _refuse_unready(repo, latest)
         submitted = repo.assignments.submit(latest, login)
@@ -78,9 +83,9 @@ def submit(
             line=None,
             event=f"{submitted.key} submitted",
             kind=SUBMITTED_KIND,
-            subject=_("{key} to review").format(key=submitted.key),
+            subject=_("{key} to review").format(key=key_label(submitted.key)),
             body=_("{who} submitted {key} for review: agree, or object to a line with a reason").format(
-                who=person(repo, login), key=submitted.key
+                who=person(repo, login), key=key_label(submitted.key)
             ),
             object_key=submitted.key,
             by=login,
@@ -122,28 +127,36 @@ def approve(
             require(who, Action.APPROVE_DIRECTOR_CHAIN, line=product_line, target=latest.key)
         if seen is not None:
             repo.assignments.check_unchanged(month, product_line, seen)
-        where = f"{month} {product_line} revision {latest.revision}"
+        where = key_label(latest.key)
         if latest.state is not AssignmentState.IN_REVIEW:
             hint = (
-                "submit it for review first (millplan submit)"
+                _("{where} is {state}, not in review: submit it for review first (millplan submit)")
                 if latest.state.editable
-                else "run the prioritiser to open the next revision"
+                else _("{where} is {state}, not in review: run the prioritiser to open the next revision")
             )
-            raise StateError(f"{where} is {state_label(latest.state)}, not in review: {hint}")
+            raise StateError(hint.format(where=where, state=state_label(latest.state)))
         _refuse_unready(repo, latest)
         blocking = open_issues(repo, latest)
         if blocking:
             issues = "; ".join(blocking)
             if not who.may(Action.APPROVE_OVER_OPEN, line=product_line):
                 raise StateError(
-                    f"{where} has {issues}: resolve them first — only the director may approve over them, with a reason"
+                    _(
+                        "{where} has {issues}: resolve them first — only the director may approve over them, with a reason"
+                    ).format(where=where, issues=issues)
                 )
             if reason is None:
-                raise InvalidInput(f"{where} has {issues}: approving over them needs a reason (--reason)")
+                raise InvalidInput(
+                    _("{where} has {issues}: approving over them needs a reason (--reason)").format(
+                        where=where, issues=issues
+                    )
+                )
         objections = open_objections(repo, latest)
         if objections and reason is None:
             raise InvalidInput(
-                f"{where} has unanswered objections — {'; '.join(objections)}: answer them, or approve with a reason (--reason)"
+                _(
+                    "{where} has unanswered objections — {objections}: answer them, or approve with a reason (--reason)"
+                ).format(where=where, objections="; ".join(objections))
             )
         approved = repo.assignments.approve(latest, login, reason)
         if latest.needs_director:
@@ -188,8 +201,11 @@ def _announce(repo: UnitOfWork, approved: Assignment) -> None:
         by_manager.setdefault(login, []).append(item)
     where = f"{approved.month} {approved.product_line}"
     subject = _("The {where} assignment is approved (revision {n}): final").format(where=where, n=approved.revision)
-    by = _("Approved by {who}").format(who=person(repo, approved.approved_by)) + (
-        f": {approved.approval_reason}" if approved.approval_reason else ""
+    approver = person(repo, approved.approved_by)
+    by = (
+        _("Approved by {who}: {reason}").format(who=approver, reason=approved.approval_reason)
+        if approved.approval_reason
+        else _("Approved by {who}").format(who=approver)
     )
     event = f"{approved.key}:approved"
     notify_all(
@@ -225,13 +241,17 @@ def _announce(repo: UnitOfWork, approved: Assignment) -> None:
 def _refuse_unready(repo: UnitOfWork, revision: Assignment) -> None:
     """Raise :class:`StateError` for a revision that must be re-planned first: stale, with
     positions let back in since its last plan, or holding tonnes made twice."""
-    where = f"{revision.month} {revision.product_line} revision {revision.revision}"
+    where = key_label(revision.key)
     if revision.stale:
-        raise StateError(f"{where} is stale — {revision.stale_reason}: re-run the prioritiser first")
+        raise StateError(
+            _("{where} is stale — {why}: re-run the prioritiser first").format(where=where, why=revision.stale_reason)
+        )
     waiting = [e.position_ref for e in revision.exclusions if e.reason_code == "replan"]
     if waiting:
         raise StateError(
-            f"{', '.join(waiting)} let back in since the last plan: re-run the prioritiser for {revision.month} {revision.product_line} first"
+            _("{refs} let back in since the last plan: re-run the prioritiser for {month} {line} first").format(
+                refs=", ".join(waiting), month=revision.month, line=revision.product_line
+            )
         )
     _refuse_double_booking(repo, revision)
 
@@ -268,8 +288,10 @@ def _refuse_double_booking(repo: UnitOfWork, draft: Assignment) -> None:
     twice = [p.ref for p in over]
     if twice:
         raise StateError(
-            f"{', '.join(twice)} would be made twice: other months' assignments already hold their tonnes; "
-            f"re-run the prioritiser for {draft.month} {draft.product_line} first"
+            _(
+                "{refs} would be made twice: other months' assignments already hold their tonnes; "
+                "re-run the prioritiser for {month} {line} first"
+            ).format(refs=", ".join(twice), month=draft.month, line=draft.product_line)
         )
 
 
@@ -285,7 +307,11 @@ def set_locked(store: Store, month: Month, product_line: str, ref: str, locked: 
         require(who, Action.EDIT_ASSIGNMENT, line=product_line, target=latest.key)
         position = repo.plant.position(deal, number)
         if not any(line.position_id == position.id for line in latest.lines):
-            raise NotFound(f"{position.ref} has no line in {latest.key} to lock")
+            raise NotFound(
+                _("{position} has no line in {revision} to lock").format(
+                    position=position.ref, revision=key_label(latest.key)
+                )
+            )
         updated = repo.assignments.set_locked(_editable(repo, latest, login), position, locked, login)
         return with_hours(updated, repo.plant.whole())
 
@@ -305,7 +331,7 @@ def set_excluded(
     """
     deal, number = parse_position_ref(ref)
     if excluded and not (reason and reason.strip()):
-        raise InvalidInput(f"excluding {ref} needs a reason (the sales manager will read it)")
+        raise InvalidInput(_("excluding {ref} needs a reason (the sales manager will read it)").format(ref=ref))
     with store.unit_of_work() as repo:
         who = actor_in(repo, login, store)
         latest = _latest(repo, month, product_line)
@@ -313,18 +339,24 @@ def set_excluded(
         position = repo.plant.position(deal, number)
         planned = any(line.position_id == position.id for line in latest.lines)
         exclusion = next((e for e in latest.exclusions if e.position_id == position.id), None)
-        where = f"{month} {product_line} revision {latest.revision}"
+        where = key_label(latest.key)
         if not planned and exclusion is None:
-            raise NotFound(f"{ref} is not in {where}: only its planned or left-out positions can be excluded")
+            raise NotFound(
+                _("{ref} is not in {where}: only its planned or left-out positions can be excluded").format(
+                    ref=ref, where=where
+                )
+            )
         hand_excluded = exclusion is not None and exclusion.manual
         if excluded and hand_excluded:
-            raise StateError(f"{ref} is already excluded from {where}")
+            raise StateError(_("{ref} is already excluded from {where}").format(ref=ref, where=where))
         if not excluded and not hand_excluded:
-            raise StateError(f"{ref} was not excluded by hand from {where}; nothing to let back in")
+            raise StateError(
+                _("{ref} was not excluded by hand from {where}; nothing to let back in").format(ref=ref, where=where)
+            )
         reason = reason.strip() if reason else None
         name = person(repo, login)  # the sales manager reads who it was
         note = (
-            _("excluded by {who}").format(who=name) + (f": {reason}" if reason else "")
+            (_("excluded by {who}: {reason}") if reason else _("excluded by {who}")).format(who=name, reason=reason)
             if excluded
             else _("let back in by {who}; re-run the prioritiser to plan it").format(who=name)
         )

@@ -21,7 +21,8 @@ from millplan.core.domain.errors import ChangedMeanwhile, InvalidInput
 from millplan.core.domain.i18n import _
 from millplan.core.domain.months import Month
 from millplan.core.domain.numbers import grouped
-from millplan.core.domain.workflow import Conflict, ConflictState, Escalation
+from millplan.core.domain.states import state_label
+from millplan.core.domain.workflow import Conflict, ConflictState, Escalation, key_label
 from millplan.core.mail.notify import notify
 from millplan.core.mail.recipients import manager_login, person
 from millplan.core.planning.key_conflicts import CONFLICT_KIND
@@ -66,7 +67,10 @@ def _open(repo: UnitOfWork, conflict_id: int, *, lock: bool = False, seen_versio
         then = _(" (the director decides it now)") if conflict.state is ConflictState.ESCALATED else ""
         raise ChangedMeanwhile(
             _("{key} is {state}{then}: changed by {who} — reload").format(
-                key=conflict.key, state=conflict.state.value, then=then, who=repo.audit.last_change(conflict.key)
+                key=key_label(conflict.key),
+                state=state_label(conflict.state),
+                then=then,
+                who=repo.audit.last_change(conflict.key),
             )
         )
     return conflict
@@ -148,7 +152,7 @@ def check_later(conflict: Conflict, month: Month) -> None:
     if month <= conflict.month:
         raise InvalidInput(
             _("{month} is not later than {conflict_month}: agree a month after the one {key} is about").format(
-                month=month, conflict_month=conflict.month, key=conflict.key
+                month=month, conflict_month=conflict.month, key=key_label(conflict.key)
             )
         )
 

@@ -11,6 +11,7 @@ from millplan.core.domain.errors import MillplanError, StateError
 from millplan.core.domain.i18n import _
 from millplan.core.domain.months import Month
 from millplan.core.domain.portfolio import Deal, DealStatus, Position
+from millplan.core.domain.states import state_label
 from millplan.core.mail.notify import notify
 from millplan.core.mail.recipients import manager_login, person
 from millplan.core.planning.attributes import describe
@@ -83,7 +84,7 @@ def accept(store: Store, number: str, *, login: str) -> Deal:
         deal = repo.plant.deal(number)
         _require_decider(repo, store, deal, login)
         if deal.status is not DealStatus.PENDING:
-            raise StateError(f"deal {number} is {deal.status.value}, not waiting for acceptance")
+            raise StateError(_not_waiting(number, deal.status))
         accepted = repo.plant.set_deal_status(number, DealStatus.ACCEPTED, login)
         _tell(
             repo,
@@ -96,6 +97,11 @@ def accept(store: Store, number: str, *, login: str) -> Deal:
         return accepted
 
 
+def _not_waiting(number: str, status: DealStatus) -> str:
+    """Why deal ``number`` in ``status`` cannot be accepted or rejected, in the user's language."""
+    return _("deal {number} is {state}, not waiting for acceptance").format(number=number, state=state_label(status))
+
+
 def reject(store: Store, number: str, reason: str, *, login: str) -> Deal:
     """Reject a deal waiting for acceptance, with the reason the sales manager will read.
 
@@ -103,12 +109,12 @@ def reject(store: Store, number: str, reason: str, *, login: str) -> Deal:
     :func:`accept`, :class:`StateError` for a deal not waiting for acceptance.
     """
     if not reason or not reason.strip():
-        raise MillplanError(f"rejecting deal {number} needs a reason")
+        raise MillplanError(_("rejecting deal {number} needs a reason").format(number=number))
     with store.unit_of_work() as repo:
         deal = repo.plant.deal(number)
         _require_decider(repo, store, deal, login)
         if deal.status is not DealStatus.PENDING:
-            raise StateError(f"deal {number} is {deal.status.value}, not waiting for acceptance")
+            raise StateError(_not_waiting(number, deal.status))
         rejected = repo.plant.set_deal_status(number, DealStatus.REJECTED, login, reason=reason.strip())
         _tell(
             repo,
@@ -133,7 +139,7 @@ def _tell(repo: UnitOfWork, deal: Deal, login: str, body: str) -> None:
         by=login,
         event=f"deal {deal.number} {deal.status.value}",
         kind=f"deal_{deal.status.value}",
-        subject=_("Deal {number} {status}").format(number=deal.number, status=deal.status.value),
+        subject=_("Deal {number} {status}").format(number=deal.number, status=state_label(deal.status)),
         body=body,
         object_key=deal.number,
     )

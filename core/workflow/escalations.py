@@ -21,7 +21,8 @@ from millplan.core.domain.errors import ChangedMeanwhile, InvalidInput
 from millplan.core.domain.i18n import _
 from millplan.core.domain.months import Month
 from millplan.core.domain.people import Role
-from millplan.core.domain.workflow import Conflict, ConflictState, Escalation, EscalationState, Outcome
+from millplan.core.domain.states import state_label
+from millplan.core.domain.workflow import Conflict, ConflictState, Escalation, EscalationState, Outcome, key_label
 from millplan.core.mail.notify import notify_role
 from millplan.core.mail.recipients import person
 from millplan.core.planning.line_plan import Change
@@ -64,7 +65,9 @@ def _waiting(
     ):
         raise ChangedMeanwhile(
             _("{key} is {state}: changed by {who} — reload").format(
-                key=escalation.key, state=escalation.state.value, who=repo.audit.last_change(escalation.key)
+                key=key_label(escalation.key),
+                state=state_label(escalation.state),
+                who=repo.audit.last_change(escalation.key),
             )
         )
     return escalation
@@ -102,7 +105,7 @@ def decide(
     if conflict is None:
         if force or later is not None:
             raise InvalidInput(
-                _("{key} is a re-approval round: decide it with a reason only").format(key=escalation.key)
+                _("{key} is a re-approval round: decide it with a reason only").format(key=key_label(escalation.key))
             )
         with store.unit_of_work() as repo:
             _waiting(repo, escalation_id, lock=True, seen_version=escalation.version)
@@ -116,7 +119,7 @@ def decide(
     if force == (later is not None):
         raise InvalidInput(
             _("{key} is about {conflict}: decide it with --force or with --later YYYY-MM").format(
-                key=escalation.key, conflict=conflict.key
+                key=key_label(escalation.key), conflict=key_label(conflict.key)
             )
         )
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from millplan.core.access.permissions import Action, actor_in, require
 from millplan.core.domain.assignment import Assignment
 from millplan.core.domain.errors import StateError
+from millplan.core.domain.i18n import _
 from millplan.core.domain.months import Month
 from millplan.core.domain.portfolio import parse_position_ref
 from millplan.core.planning.inputs import saved_options
@@ -28,7 +29,11 @@ def _edit(store: Store, month: Month, product_line: str, ref: str, login: str, a
         require(who, Action.EDIT_ASSIGNMENT, line=product_line, target=latest.key)
         position = repo.plant.position(deal, number)
         if position.product_line != product_line:
-            raise StateError(f"{position.ref} belongs to product line {position.product_line}, not {product_line}")
+            raise StateError(
+                _("{ref} belongs to product line {line}, not {wanted}").format(
+                    ref=position.ref, line=position.product_line, wanted=product_line
+                )
+            )
         options, what = change(saved_options(latest), position)
         target = _editable(repo, latest, login)
         edit = {"position": position.ref, **what}
@@ -51,9 +56,12 @@ def set_mandatory(
     def change(options, position):
         ref = position.ref
         if (ref in options.mandatory) == mandatory:
-            raise StateError(
-                f"{ref} is already {'mandatory' if mandatory else 'not mandatory'} in {month} {product_line}"
+            said = (
+                _("{ref} is already mandatory in {month} {line}")
+                if mandatory
+                else _("{ref} is already not mandatory in {month} {line}")
             )
+            raise StateError(said.format(ref=ref, month=month, line=product_line))
         kept = tuple(r for r in options.mandatory if r != ref)
         what = {"month": str(month), "tonnes": position.remaining_tonnes} if mandatory else {}
         return options.changed(mandatory=kept + ((ref,) if mandatory else ())), what
@@ -94,9 +102,12 @@ def set_month_lock(
             return options.changed(locks=kept + (MonthLock(ref, mill, lock_month, tonnes),)), what
         released = [l for l in options.locks if l.position == ref and lock_month in (None, l.month)]
         if not released:
-            raise StateError(
-                f"{ref} has no month lock{' in ' + str(lock_month) if lock_month else ''} in {month} {product_line}"
+            said = (
+                _("{ref} has no month lock in {lock_month} in {month} {line}")
+                if lock_month
+                else _("{ref} has no month lock in {month} {line}")
             )
+            raise StateError(said.format(ref=ref, lock_month=lock_month, month=month, line=product_line))
         what = {"mill": sorted({l.mill for l in released}), "month": sorted({str(l.month) for l in released})}
         return options.changed(locks=tuple(l for l in options.locks if l not in released)), what
 

@@ -6,9 +6,9 @@ re-approval rounds ended by the director's approval; the director called to an e
 from __future__ import annotations
 
 from millplan.core.domain.assignment import Assignment
-from millplan.core.domain.i18n import _
+from millplan.core.domain.i18n import _, ngettext
 from millplan.core.domain.people import Role
-from millplan.core.domain.workflow import Escalation, EscalationState, Outcome
+from millplan.core.domain.workflow import Escalation, EscalationState, Outcome, key_label
 from millplan.core.mail.notify import notify_role
 from millplan.core.mail.recipients import person
 from millplan.storage.unit_of_work import UnitOfWork
@@ -21,7 +21,11 @@ def open_issues(repo: UnitOfWork, assignment: Assignment) -> list[str]:
     refs, escalations = repo.assignments.open_issues(assignment)
     return [
         *([_("open conflicts on {refs}").format(refs=", ".join(refs))] if refs else []),
-        *([_("{n} open escalation(s)").format(n=escalations)] if escalations else []),
+        *(
+            [ngettext("{n} open escalation", "{n} open escalations", escalations).format(n=escalations)]
+            if escalations
+            else []
+        ),
     ]
 
 
@@ -45,9 +49,10 @@ def end_rounds(repo: UnitOfWork, approved: Assignment, *, login: str) -> None:
         state=EscalationState.OPEN, month=approved.month, product_line=approved.product_line
     ):
         if escalation.request_id is not None and escalation.conflict_id is None:
-            why = _("{key} approved by {who}").format(key=approved.key, who=person(repo, login))
-            if approved.approval_reason:
-                why += f": {approved.approval_reason}"
+            values = {"key": key_label(approved.key), "who": person(repo, login), "reason": approved.approval_reason}
+            why = (
+                _("{key} approved by {who}: {reason}") if approved.approval_reason else _("{key} approved by {who}")
+            ).format(**values)
             repo.workflow.decide_escalation(escalation.id, Outcome.ROUND_DECIDED.value, login=login, reason=why)
 
 

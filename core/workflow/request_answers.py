@@ -18,7 +18,8 @@ from millplan.core.domain.errors import ChangedMeanwhile
 from millplan.core.domain.i18n import _
 from millplan.core.domain.numbers import grouped
 from millplan.core.domain.people import Role
-from millplan.core.domain.workflow import ConflictState, Escalation, Request, RequestKind, RequestState
+from millplan.core.domain.states import state_label
+from millplan.core.domain.workflow import ConflictState, Escalation, Request, RequestKind, RequestState, key_label
 from millplan.core.mail.notify import notify, notify_role
 from millplan.core.mail.recipients import person
 from millplan.core.planning.line_plan import Change
@@ -48,7 +49,7 @@ def _open(repo: UnitOfWork, request_id: int, *, lock: bool = False, seen_version
     if request.state is not RequestState.OPEN or (seen_version is not None and request.version != seen_version):
         raise ChangedMeanwhile(
             _("{key} is {state}: changed by {who} — reload").format(
-                key=request.key, state=request.state.value, who=repo.audit.last_change(request.key)
+                key=key_label(request.key), state=state_label(request.state), who=repo.audit.last_change(request.key)
             )
         )
     return request
@@ -89,7 +90,7 @@ def grant(store: Store, request_id: int, *, login: str, seen_version: int | None
                         conflict,
                         ConflictState.FORCED,
                         login=login,
-                        reason=_("{key} granted").format(key=request.key),
+                        reason=_("{key} granted").format(key=key_label(request.key)),
                     )
         elif request.kind is RequestKind.PRIORITY_LOWER:
             repo.workflow.set_priority(request.position_id, LOWEST, login=login, reason=why)
@@ -179,7 +180,7 @@ def _tell(repo: UnitOfWork, request: Request) -> None:
     names = repo.users.display_names([request.answered_by, request.requested_by])
     values = {
         "who": names[request.answered_by],
-        "state": request.state.value,
+        "state": state_label(request.state),
         "what": describe(request),
         "month": request.month,
         "line": request.product_line,

@@ -17,7 +17,7 @@ from millplan.core.domain.i18n import _
 from millplan.core.domain.months import Month
 from millplan.core.domain.people import Role
 from millplan.core.domain.portfolio import parse_position_ref
-from millplan.core.domain.workflow import Review
+from millplan.core.domain.workflow import Review, key_label
 from millplan.core.mail.notify import notify, notify_role
 from millplan.core.mail.recipients import person
 from millplan.storage.store import Store
@@ -39,7 +39,7 @@ def _reviewable(repo: UnitOfWork, month: Month, product_line: str) -> Assignment
             )
         )
     if found.state is AssignmentState.APPROVED:
-        raise StateError(_("{key} is approved and frozen: review the next revision").format(key=found.key))
+        raise StateError(_("{key} is approved and frozen: review the next revision").format(key=key_label(found.key)))
     return found
 
 
@@ -75,7 +75,7 @@ def object_to(store: Store, ref: str, month: Month, product_line: str, *, login:
         if not any(x.position_id == position.id for x in (*assignment.lines, *assignment.exclusions)):
             raise NotFound(
                 _("{ref} is not in {key}: object to a position it plans or leaves out").format(
-                    ref=ref, key=assignment.key
+                    ref=ref, key=key_label(assignment.key)
                 )
             )
         review = repo.workflow.add_review(
@@ -87,9 +87,9 @@ def object_to(store: Store, ref: str, month: Month, product_line: str, *, login:
             line=product_line,
             event=f"{review.key} raised",
             kind=OBJECTION_KIND,
-            subject=_("Objection to answer: {ref} in {key}").format(ref=ref, key=assignment.key),
+            subject=_("Objection to answer: {ref} in {key}").format(ref=ref, key=key_label(assignment.key)),
             body=_("{who} objects to {ref} in {key}: {reason}").format(
-                who=person(repo, login), ref=ref, key=assignment.key, reason=review.reason
+                who=person(repo, login), ref=ref, key=key_label(assignment.key), reason=review.reason
             ),
             object_key=review.key,
             by=login,
@@ -111,13 +111,13 @@ def answer(store: Store, review_id: int, *, login: str, reply: str, seen_version
         review = repo.workflow.review(review_id)
     require(actor(store, login), Action.EDIT_ASSIGNMENT, line=review.product_line, target=review.key)
     if review.verdict != OBJECT:
-        raise StateError(_("{key} is an agreement: there is nothing to answer").format(key=review.key))
+        raise StateError(_("{key} is an agreement: there is nothing to answer").format(key=key_label(review.key)))
     with store.unit_of_work() as repo:
         current = repo.workflow.review(review_id, lock=True)
         if not current.open or (seen_version is not None and current.version != seen_version):
             raise ChangedMeanwhile(
                 _("{key} was answered by {who} — reload").format(
-                    key=current.key, who=repo.audit.last_change(current.key)
+                    key=key_label(current.key), who=repo.audit.last_change(current.key)
                 )
             )
         answered = repo.workflow.answer_review(review_id, login=login, answer=reply.strip())

@@ -25,7 +25,7 @@ from millplan.core.domain.months import Month
 from millplan.core.domain.notices import Item
 from millplan.core.domain.numbers import grouped
 from millplan.core.domain.portfolio import Position, parse_position_ref
-from millplan.core.domain.stale import Disposition
+from millplan.core.domain.stale import Disposition, disposition_verb
 from millplan.core.mail.notify import NewNotification, notify_all
 from millplan.core.mail.recipients import managers, person
 from millplan.core.planning.capacity import mark_and_tell
@@ -128,7 +128,9 @@ def dispose(
     """
     reason = (reason or "").strip()
     if not reason:
-        raise InvalidInput(_("{action} needs a reason (--reason)").format(action=disposition.value))
+        raise InvalidInput(
+            _("a reason is needed to {action} a position (--reason)").format(action=disposition_verb(disposition))
+        )
     if not targets:
         raise InvalidInput(_("name at least one position (DEAL#NO) or deal"))
     with store.unit_of_work() as repo:
@@ -165,7 +167,9 @@ def _resolve(repo: UnitOfWork, disposition: Disposition, targets: Sequence[str])
         else:
             chosen = [p for p in of_deal if p.remaining_tonnes > 0]
         if not chosen:
-            raise NotFound(_("deal {deal} has no position to {action}").format(deal=text, action=disposition.value))
+            raise NotFound(
+                _("deal {deal} has no position to {action}").format(deal=text, action=disposition_verb(disposition))
+            )
         for p in chosen:
             found.setdefault(p.id, p)
     return list(found.values())
@@ -187,7 +191,7 @@ def _check_state(p: Position, disposition: Disposition) -> None:
     state = _("closed as complete") if p.completed else _("has nothing left to make")
     raise StateError(
         _("{ref} {state}: cannot {action} it (millplan stale restore brings a cancelled or closed one back)").format(
-            ref=p.ref, state=state, action=disposition.value
+            ref=p.ref, state=state, action=disposition_verb(disposition)
         )
     )
 

@@ -85,14 +85,15 @@ def test_xlsx_writes_each_table_as_a_sheet_of_real_numbers(tmp_path):
         "Carry-over",
     ]
     mills = book["Plan against actual by mill"]
-    assert (mills.freeze_panes, mills.auto_filter.ref) == ("A2", "A1:F3")
-    assert [c.value for c in mills[1]] == ["Mill", "Plan, t", "Actual, t", "Credited, t", "Off plan, t", "Fulf., %"]
-    assert [c.value for c in mills[2]][:5] == ["M1", 700, 480, 400, 80]  # numbers, not text
+    assert (mills["A1"].value, mills["A2"].value) == ("Plan against actual by mill", str(PLAN_MONTH))  # title, month
+    assert (mills.freeze_panes, mills.auto_filter.ref) == ("A4", "A3:F5")
+    assert [c.value for c in mills[3]] == ["Mill", "Plan, t", "Actual, t", "Credited, t", "Off plan, t", "Fulf., %"]
+    assert [c.value for c in mills[4]][:5] == ["M1", 700, 480, 400, 80]  # numbers, not text
     positions = book["Plan against actual by position"]
-    assert [c.value for c in positions[1]][-3:] == ["Carry, t", "Planned on", "Made on"]  # Excel has the detail
-    key = {row[0].value: row[1].value for row in positions.iter_rows(min_row=2)}
+    assert [c.value for c in positions[3]][-3:] == ["Carry, t", "Planned on", "Made on"]  # Excel has the detail
+    key = {row[0].value: row[1].value for row in positions.iter_rows(min_row=4)}
     assert key == {"D2#1": None, "D3#1": None, "D1#1": "yes"}
-    assert [[c.value for c in row] for row in book["Carry-over"].iter_rows(min_row=2)] == [["D2#1", 300], ["D3#1", 30]]
+    assert [[c.value for c in row] for row in book["Carry-over"].iter_rows(min_row=4)] == [["D2#1", 300], ["D3#1", 30]]
 
 
 def test_xlsx_to_a_folder_that_does_not_exist_is_a_user_error(tmp_path):

@@ -108,7 +108,7 @@ def test_lock_exclude_approve_cycle(tiny_db):
     approved = run(tiny_db, "approve", "--month", MONTH, "--line", "L", "--json")
     assert approved.exit_code == 0 and json.loads(approved.stdout)["state"] == "approved"
     refused = run(tiny_db, "assignment", "lock", "D3#1", "--month", MONTH, "--line", "L")
-    assert refused.exit_code == 1 and f"D3#1 has no line in {MONTH}/L/r1" in refused.stderr
+    assert refused.exit_code == 1 and f"D3#1 has no line in {MONTH} L revision 1" in refused.stderr
     reopened = run(tiny_db, "assignment", "unlock", "D1#1", "--month", MONTH, "--line", "L", "--json")
     assert reopened.exit_code == 0  # a change after approval opens revision 2; revision 1 stays frozen
     assert (json.loads(reopened.stdout)["revision"], json.loads(reopened.stdout)["state"]) == (2, "re_approval")

@@ -128,7 +128,7 @@ def test_a_lock_on_a_mill_that_cannot_make_the_size_is_named(db):
     [
         (["--lock", "K#1@M1"], 2, "POSITION=MILL@YYYY-MM"),
         (["--min-lot", "M1"], 2, "MILL=TONNES"),
-        (["--min-lot", "M9=5"], 2, "unknown mill(s) M9"),
+        (["--min-lot", "M9=5"], 2, "unknown mill M9"),
         (["--lock", f"K#1=M1@{PLAN_MONTH + 5}"], 2, "outside the horizon"),
         (["--mandatory", "P#1"], 1, "P#1 cannot be mandatory"),  # its deal is not accepted
         (["--mandatory", "Z#9"], 1, "position Z#9 is not in the store"),

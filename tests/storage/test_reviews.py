@@ -111,7 +111,7 @@ def test_the_whole_cycle_with_every_role(drafted):
     assert (final.revision, final.state, final.approved_by) == (2, AssignmentState.APPROVED, "director")
     [round_escalation] = [e for e in escalations.escalations(store) if e.request_id == round_.request.id]
     assert (round_escalation.state.value, round_escalation.outcome) == ("decided", "round_decided")
-    assert round_escalation.decision == f"{PLAN_MONTH}/L/r2 approved by Director: heard ivanov; the plan stands"
+    assert round_escalation.decision == f"{PLAN_MONTH} L revision 2 approved by Director: heard ivanov; the plan stands"
     with store.reading() as repo:
         actions = [e.action for e in reversed(repo.audit.audit_entries(f"{PLAN_MONTH}/L/r2"))]
     assert actions == ["reopened", "director_required", "submitted", "refused", "approved"]  # refused: plm's try

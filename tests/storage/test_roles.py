@@ -135,6 +135,7 @@ def test_sales_managers_act_on_their_own_deals_only(staffed):
                 Action.ACT_AS,
                 Action.RESTORE_DATABASE,
                 Action.SET_STALE_LIMITS,
+                Action.SET_TIME_ZONE,
             },
         ),
         ("ivanov", {Action.REQUEST, Action.WITHDRAW_REQUEST}),

@@ -140,7 +140,7 @@ def test_a_capacity_cut_tells_the_line_manager_his_draft_is_stale(store):
     conflict_plant(store)
     capacity.set_hours(store, "M1", PLAN_MONTH, 60, login="planner", reason="maintenance")
     [stale] = [n for n in _inbox(store, "plm") if n.kind == "stale"]
-    assert stale.subject == f"{PLAN_MONTH}/L/r1 is stale: re-plan it"
+    assert stale.subject == f"{PLAN_MONTH} L revision 1 is stale: re-plan it"
     assert stale.body.startswith(f"M1 hours in {PLAN_MONTH} changed from 100 h to 60 h by Planner (maintenance)")
     capacity.set_hours(store, "M1", PLAN_MONTH, 60, login="planner", reason="maintenance")  # no change: no news
     assert _kinds(store, "plm").count("stale") == 1

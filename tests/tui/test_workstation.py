@@ -161,6 +161,8 @@ async def test_an_edit_in_the_assignment_refreshes_the_mill_load(app, sqlite_sto
         lines.move_cursor(row=lines.get_row_index("D2#1@M1"))
         await pilot.press("f9", *"no steel", "enter")
         await settle(pilot)
+        await pilot.press("f2")  # a pane hidden when the store moved reads again when shown
+        await settle(pilot)
         load = app.query_one(LoadPane).report
         # D2#1's 500 t (50 h) left M1 in the plan month: 100 h booked before, 50 h now
         assert load.cells["M1", PLAN_MONTH].booked_hours == pytest.approx(50)

@@ -43,7 +43,7 @@ async def test_tabs_palette_and_sections_speak_russian(plant, russian):
         tabs = app.query_one(TabbedContent)
         titles = [tabs.get_tab(pane).label.plain for pane in ("load", "deals", "assignment", "approval")]
         assert titles == ["F2 Загрузка", "F3 Сделки", "F4 Задание", "F10 Согласование"]
-        commands = {command.title: command.help for command in app.get_system_commands(app.screen)}
+        commands = {title: help_text for title, _english, help_text, _call in app.bilingual_commands(app.screen)}
         assert commands["Акцептовать сделку"] == "Акцептовать выделенную сделку (F6)"
         assert commands["Утвердить редакцию"].startswith("Согласование: ")
         assert commands["Тема"] == "Сменить тему оформления"  # Textual's own entry

@@ -49,6 +49,7 @@ WHATEVER_THE_STATE = {
         A.ACT_AS,
         A.RESTORE_DATABASE,
         A.SET_STALE_LIMITS,
+        A.SET_TIME_ZONE,
     },
     "read-only": set(),
 }

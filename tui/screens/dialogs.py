@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -12,21 +15,41 @@ from millplan.core.domain.i18n import _
 
 
 class ConfirmScreen(ModalScreen[bool]):
-    """Ask a yes/no question; dismisses with ``True`` for yes."""
+    """Ask a yes/no question; dismisses with ``True`` for yes (Enter or ``y``; ``н`` in the
+    Russian layout), ``False`` for no (``n``/``т`` or Esc).
 
-    BINDINGS = [  # no Enter: an approval cannot be undone, so yes takes a deliberate key
-        Binding("y", "answer(True)", _("Yes"), id="confirm.yes"),
+    Only keys pressed after the dialog is on screen answer it: a key typed ahead — read
+    from the terminal while the action that opens the dialog still ran — is dropped, so
+    a quick ``a`` then Enter meant for the pane never approves by accident."""
+
+    BINDINGS = [
+        Binding("enter,y", "answer(True)", _("Yes"), key_display="Enter", id="confirm.yes"),
         Binding("n,escape", "answer(False)", _("No"), id="confirm.no"),
     ]
 
     def __init__(self, question: str) -> None:
         super().__init__()
         self.question = question
+        self.opened = math.inf  # monotonic time the dialog was mounted; no key counts before
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(self.question, classes="dialog-question", markup=False)
-            yield Label(_("[b]y[/b] yes · [b]n[/b]/Esc no"), classes="dialog-help")
+            yield Label(_("[b]Enter[/b]/[b]y[/b] yes · [b]n[/b]/Esc no"), classes="dialog-help")
+
+    def on_mount(self, event: events.Mount) -> None:
+        self.opened = event.time
+
+    def answers(self, key: events.Key) -> bool:
+        """Whether ``key`` may answer: it was read after the dialog was mounted. A key the
+        app still routes through the pane beneath (read before) is dropped by the app
+        (``MillplanApp.on_key``), one sent here by :meth:`on_key`."""
+        return key.time >= self.opened
+
+    def on_key(self, event: events.Key) -> None:
+        if not self.answers(event):
+            event.stop()
+            event.prevent_default()
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)

@@ -170,7 +170,7 @@ class InboxScreen(Screen[None]):
     def _mark(self, ids: list[int] | None) -> None:
         if self.app.attempt(lambda: mark_read(self.app.store, self.app.login, ids)) is not None:
             self._read()
-            self.app.count_unread()
+            self.app.follow()  # the badge counts again
 
     def action_read(self) -> None:
         row = self.query_one(ViewTable).selected

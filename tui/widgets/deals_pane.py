@@ -11,7 +11,8 @@ from textual.widgets import DataTable, Static
 
 from millplan.core.access.permissions import Action
 from millplan.core.domain.i18n import _
-from millplan.core.domain.numbers import grouped
+from millplan.core.domain.months import month_text
+from millplan.core.domain.numbers import grouped, size
 from millplan.core.planning import promise
 from millplan.core.planning.promise import Promise
 from millplan.core.views.deals import deals_view
@@ -105,11 +106,11 @@ class DealsPane(Vertical):
                 + _("#{no} {pipe} {size} {grade} {standard} · {tonnes} t · {month}").format(
                     no=p.position_no,
                     pipe=p.pipe_type,
-                    size=f"{p.od_mm:g}×{p.wall_mm:g}",
+                    size=size(p.od_mm, p.wall_mm),
                     grade=p.steel_grade,
                     standard=p.standard,
                     tonnes=grouped(p.remaining_tonnes),
-                    month=p.requested_month,
+                    month=month_text(p.requested_month),
                 )
             )
         if summary.unplaceable:

@@ -8,6 +8,7 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
 from millplan.core.domain.i18n import _
+from millplan.core.domain.months import date_text, month_text
 from millplan.core.domain.numbers import grouped
 from millplan.core.planning import load
 from millplan.core.planning.load import LoadReport
@@ -57,12 +58,12 @@ class LoadPane(Vertical):
         horizon = self.report.horizons[code]
         months = "  ".join(
             _("{month}: {booked}/{available} h").format(
-                month=month, booked=grouped(cell.booked_hours), available=grouped(cell.available_hours)
+                month=month_text(month), booked=grouped(cell.booked_hours), available=grouped(cell.available_hours)
             )
             for month in self.report.months
             if (cell := self.report.cells[code, month])
         )
-        until = horizon.until.isoformat() if horizon.until else _("beyond the calendar")
+        until = date_text(horizon.until) if horizon.until else _("beyond the calendar")
         text = _(
             "{code} · {name} · line {line}\nload horizon {until}: its {hours} h of accepted, unproduced work, started today\n{months}"
         ).format(

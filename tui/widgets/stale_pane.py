@@ -15,7 +15,7 @@ from textual.widgets import DataTable, Input, Static
 from millplan.core.access.permissions import Action
 from millplan.core.domain.errors import InvalidInput
 from millplan.core.domain.i18n import _, ngettext
-from millplan.core.domain.months import Month, plant_clock
+from millplan.core.domain.months import Month, date_text, month_text, plant_clock
 from millplan.core.domain.numbers import grouped
 from millplan.core.domain.stale import Disposition, StaleReason
 from millplan.core.domain.states import state_label
@@ -175,9 +175,9 @@ class StalePane(Vertical):
                 line=p.product_line,
             ),
             _("accepted {accepted} ({age} days) · requested {month} ({late} months late) · priority {priority}").format(
-                accepted=row.accepted_at.date().isoformat() if row.accepted_at else "—",
+                accepted=date_text(row.accepted_at.date()) if row.accepted_at else "—",
                 age=row.age_days if row.age_days is not None else "—",
-                month=p.requested_month,
+                month=month_text(p.requested_month),
                 late=row.months_overdue,
                 priority=p.manual_priority or "—",
             ),
@@ -250,8 +250,7 @@ class StalePane(Vertical):
         if done.stale:
             said.append(_("re-plan {keys}").format(keys=", ".join(done.stale)))
         self.notify(" · ".join(said))
-        self.post_message(StoreChanged())
-        self.reload()
+        self.post_message(StoreChanged())  # the app reads this pane again, and the others when shown
 
     def _with_reason(self, prompt: str, act: Callable[[str, str], Disposal]) -> None:
         row = self._target()

@@ -7,7 +7,7 @@ from typing import Any
 from rich.text import Text
 from textual.widgets import DataTable
 
-from millplan.core.views.tables import TableView, cell_text
+from millplan.core.views.tables import Column, TableView, cell_style, cell_text
 
 ROW_CAP = 500
 """Rows shown at most; a big book is summarised, never poured into a widget whole."""
@@ -20,19 +20,34 @@ CLIP_FLOOR = 6
 
 
 class ViewTable(DataTable):
-    """Row-cursor table filled from a TableView; ``selected`` is the highlighted row's dict."""
+    """Row-cursor table filled from a TableView; ``selected`` is the highlighted row's dict,
+    ``view`` the table shown, every row (``None`` when blank), for an export."""
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
         self._rows: dict[str, dict[str, Any]] = {}
         self._columns: tuple = ()
         self.hidden_rows = 0
+        self.view: TableView | None = None
 
     def show(self, view: TableView) -> None:
-        """Replace the content with ``view``, keeping the cursor on the same row key."""
+        """Replace the content with ``view``, keeping the cursor on the same row key. When
+        the rows are the same rows as shown (keys, order, columns), only the cells that
+        changed are updated in place: the cursor and the scroll stay where they were."""
         previous = self.selected_key
+        self.view = view
         rows = view.rows[:ROW_CAP]
         widths = self._widths(view, rows)
+        self.hidden_rows = len(view.rows) - len(rows)
+        same_rows = [row["key"] for row in rows] == list(self._rows) and self.row_count == len(self._rows)
+        if (view.columns, widths) == self._columns and same_rows:
+            for row in rows:
+                old = self._rows[row["key"]]
+                for column in view.columns:
+                    if row.get(column.key) != old.get(column.key):
+                        self.update_cell(row["key"], column.key, _cell(row, column), update_width=True)
+                self._rows[row["key"]] = row
+            return
         if (view.columns, widths) != self._columns:
             self.clear(columns=True)
             for column, width in zip(view.columns, widths, strict=True):
@@ -42,19 +57,9 @@ class ViewTable(DataTable):
             self._columns = (view.columns, widths)
         else:
             self.clear()
-        self.hidden_rows = len(view.rows) - len(rows)
         self._rows = {}
         for row in rows:
-            cells = [
-                Text(
-                    cell_text(row.get(c.key), c),
-                    justify="right" if c.numeric else "left",
-                    no_wrap=True,
-                    overflow="ellipsis",
-                )
-                for c in view.columns
-            ]
-            self.add_row(*cells, key=row["key"])
+            self.add_row(*(_cell(row, c) for c in view.columns), key=row["key"])
             self._rows[row["key"]] = row
         if previous in self._rows:
             self.move_cursor(row=self.get_row_index(previous))
@@ -84,7 +89,7 @@ class ViewTable(DataTable):
     def blank(self) -> None:
         """Show nothing: no columns, no rows (a view that does not apply)."""
         self.clear(columns=True)
-        self._rows, self._columns, self.hidden_rows = {}, (), 0
+        self._rows, self._columns, self.hidden_rows, self.view = {}, (), 0, None
 
     @property
     def selected_key(self) -> str | None:
@@ -97,3 +102,16 @@ class ViewTable(DataTable):
     def selected(self) -> dict[str, Any] | None:
         key = self.selected_key
         return self._rows.get(key) if key is not None else None
+
+
+def _cell(row: dict[str, Any], column: Column) -> Text:
+    """One cell of ``row`` as shown: its text, aligned, cut with an ellipsis, never wrapped
+    (an over-full mill-month in reverse video, :func:`~millplan.core.views.tables.cell_style`)."""
+    value = row.get(column.key)
+    return Text(
+        cell_text(value, column),
+        style=cell_style(value),
+        justify="right" if column.numeric else "left",
+        no_wrap=True,
+        overflow="ellipsis",
+    )

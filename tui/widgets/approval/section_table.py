@@ -25,7 +25,8 @@ def section_view(b: Board, section: str) -> TableView | None:
     if section in ("diff", "mills"):
         if b.diff is None:
             return None
-        return diff_view(b.diff) if section == "diff" else mills_view(b.diff)
+        # the mills with the latest revision's load, the one the diff leads to
+        return diff_view(b.diff) if section == "diff" else mills_view(b.diff, b.latest.mill_loads)
     if section == "positions":
         return positions_view(b.latest, b.mine) if b.latest else None
     view = {

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from millplan.core.domain.assignment import Assignment
 from millplan.core.domain.i18n import _
+from millplan.core.domain.months import month_text
 from millplan.core.workflow import assignments
 from millplan.tui.messages import AssignmentRefreshed, StoreChanged
 from millplan.tui.screens.dialogs import ReasonScreen
@@ -73,5 +74,6 @@ class Editing:
                 )
 
         self.app.push_screen(
-            ReasonScreen(_("Exclude {ref} from {month} by hand: why?").format(ref=ref, month=self.month)), excluded_with
+            ReasonScreen(_("Exclude {ref} from {month} by hand: why?").format(ref=ref, month=month_text(self.month))),
+            excluded_with,
         )

@@ -7,6 +7,7 @@ from millplan.core.access.actions import REVISION_STATES
 from millplan.core.access.permissions import Action
 from millplan.core.domain.assignment import Assignment, AssignmentState
 from millplan.core.domain.i18n import _
+from millplan.core.domain.months import month_text
 from millplan.core.domain.numbers import grouped
 from millplan.core.workflow import assignments
 from millplan.tui.messages import AssignmentRefreshed, StoreChanged
@@ -41,7 +42,7 @@ class Lifecycle:
                 if submitted is not None:
                     self.notify(
                         _("{month} {line} revision {n} submitted for review.").format(
-                            month=a.month, line=a.product_line, n=a.revision
+                            month=month_text(a.month), line=a.product_line, n=a.revision
                         )
                     )
                     self._edited(submitted)
@@ -49,7 +50,7 @@ class Lifecycle:
         self.app.push_screen(
             ConfirmScreen(
                 _("Submit {month} {line} revision {n} for review?").format(
-                    month=a.month, line=a.product_line, n=a.revision
+                    month=month_text(a.month), line=a.product_line, n=a.revision
                 )
             ),
             decided,
@@ -81,7 +82,7 @@ class Lifecycle:
                 if approved is not None:
                     self.notify(
                         _("{month} {line} revision {n} approved.").format(
-                            month=a.month, line=a.product_line, n=a.revision
+                            month=month_text(a.month), line=a.product_line, n=a.revision
                         )
                     )
                     self.post_message(AssignmentRefreshed(approved.month, approved.product_line, approved))
@@ -90,7 +91,7 @@ class Lifecycle:
         self.app.push_screen(
             ConfirmScreen(
                 _("Approve {month} {line} revision {n}: {tonnes} t, {income} RUB? It will be frozen.").format(
-                    month=a.month,
+                    month=month_text(a.month),
                     line=a.product_line,
                     n=a.revision,
                     tonnes=grouped(a.tonnes),

@@ -5,6 +5,7 @@ submit and approve (:mod:`.lifecycle`). Its keys show what core offers the user 
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -22,7 +23,7 @@ from millplan.core.domain.numbers import grouped
 from millplan.core.planning import run as planning
 from millplan.core.planning.options import PlanOptions
 from millplan.core.views.assignment import exclusions_view, lines_view
-from millplan.core.views.tables import load_cell
+from millplan.core.views.tables import cell_style, load_cell
 from millplan.tui.messages import AssignmentRefreshed, PlanFinished
 from millplan.tui.widgets.assignment.editing import Editing
 from millplan.tui.widgets.assignment.lifecycle import Lifecycle
@@ -121,7 +122,7 @@ class AssignmentPane(MonthAndLine, Planning, Editing, Lifecycle, Vertical):
                 "({n} more rows: millplan assignment show -m {month} -l {line})",
                 hidden,
             ).format(n=grouped(hidden), month=a.month, line=a.product_line)
-        summary.update(
+        text = Text(
             _("Key accounts {key} t · total {tonnes} t · marginal income {income} RUB\n{loads}").format(
                 key=grouped(a.key_account_tonnes),
                 tonnes=grouped(a.tonnes),
@@ -129,6 +130,10 @@ class AssignmentPane(MonthAndLine, Planning, Editing, Lifecycle, Vertical):
                 loads=loads,
             )
         )
+        for load in a.mill_loads:  # an over-full mill reads in monochrome too: its "!" and reverse video
+            if cell_style(load):
+                text.highlight_words([f"{load.mill_code} {load_cell(load)}"], style=cell_style(load))
+        summary.update(text)
         self._explain()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from textual import work
 
 from millplan.core.domain.i18n import _, ngettext
-from millplan.core.domain.months import Month
+from millplan.core.domain.months import Month, month_text
 from millplan.core.domain.numbers import grouped
 from millplan.core.planning import run as planning
 from millplan.tui.background import in_thread
@@ -26,7 +26,7 @@ class Planning:
         if self.planning:
             self.notify(
                 _("Already planning {month} {line}: wait for it to finish.").format(
-                    month=self.planning[0], line=self.planning[1]
+                    month=month_text(self.planning[0]), line=self.planning[1]
                 ),
                 severity="warning",
             )
@@ -62,7 +62,7 @@ class Planning:
                 "Planned {month} {line}: {n} lines, {x} left out ({status}, {seconds:.2f} s)",
                 len(outcome.assignment.lines),
             ).format(
-                month=outcome.assignment.month,
+                month=month_text(outcome.assignment.month),
                 line=outcome.assignment.product_line,
                 n=grouped(len(outcome.assignment.lines)),
                 x=grouped(len(outcome.assignment.exclusions)),

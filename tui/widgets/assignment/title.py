@@ -7,7 +7,7 @@ from textual.widgets import Static
 
 from millplan.core.domain.assignment import Assignment, AssignmentState
 from millplan.core.domain.i18n import _
-from millplan.core.domain.months import Month
+from millplan.core.domain.months import Month, month_text
 from millplan.core.domain.states import state_label
 
 
@@ -27,12 +27,14 @@ class AssignmentTitle(Static):
         if line is None:
             self.update(_("No mills yet: import the mill register (millplan import mills FILE)."))
             return
-        head = f"{month} · {line} (l)" if len(lines) > 1 else f"{month} · {line}"
+        head = f"{month_text(month)} · {line} (l)" if len(lines) > 1 else f"{month_text(month)} · {line}"
         if planning:
             self.update(
                 head
                 + " · "
-                + _("planning {month} {line}… (the screen stays live)").format(month=planning[0], line=planning[1])
+                + _("planning {month} {line}… (the screen stays live)").format(
+                    month=month_text(planning[0]), line=planning[1]
+                )
             )
         elif a is None:
             self.update(head)

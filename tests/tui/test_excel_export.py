@@ -1,0 +1,83 @@
+"""Ctrl+E in any pane or screen: the tables it shows, every row, to an .xlsx file, named in a notification."""
+
+from __future__ import annotations
+
+import openpyxl
+
+from millplan.core.planning import run as planning
+from millplan.tui.app import MillplanApp
+from tests.plants import PLAN_MONTH, staff, tiny_plant
+from tests.tui.pilot import SIZE, messages, settle
+
+
+def _book(folder):
+    files = list(folder.glob("*.xlsx"))
+    assert len(files) == 1, files
+    return files[0], openpyxl.load_workbook(files[0])
+
+
+async def _export(pilot, folder):
+    pilot.app.export_folder = folder
+    await pilot.press("ctrl+e")
+    await pilot.pause()
+
+
+async def test_ctrl_e_exports_the_load_pane_and_names_the_file(sqlite_store, tmp_path):
+    tiny_plant(sqlite_store)
+    app = MillplanApp(sqlite_store, "plm", month=PLAN_MONTH)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await _export(pilot, tmp_path)
+        file, book = _book(tmp_path)
+        assert file.name.startswith("millplan-load-") and f"Excel file saved: {file}" in messages(app)
+    sheet = book["Mill load"]
+    assert sheet["A1"].value == "Mill load"
+    header = [c.value for c in sheet[2]]
+    assert header[0] == "Mill"
+    assert {row[0].value for row in sheet.iter_rows(min_row=3)} == {"M1", "M2"}
+    assert sheet.freeze_panes == "A3"
+
+
+async def test_ctrl_e_in_the_assignment_pane_writes_lines_and_exclusions_with_the_revision(sqlite_store, tmp_path):
+    tiny_plant(sqlite_store)
+    planning.plan(sqlite_store, PLAN_MONTH, login="plm")
+    app = MillplanApp(sqlite_store, "plm", month=PLAN_MONTH)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f4")
+        await settle(pilot)
+        await _export(pilot, tmp_path)
+    _, book = _book(tmp_path)
+    assert book.sheetnames[:2] == ["Lines", "Excluded"]
+    lines = book["Lines"]
+    assert lines["A2"].value.endswith("revision 1 · draft") and str(PLAN_MONTH) in lines["A2"].value
+    tonnes = [c.value for c in lines[3]].index("Tonnes, t")
+    assert isinstance(lines.cell(4, tonnes + 1).value, (int, float))
+    assert lines.cell(4, tonnes + 1).number_format == "#,##0.0"
+
+
+async def test_ctrl_e_in_the_inbox_exports_its_table_with_times_as_dates(sqlite_store, tmp_path):
+    tiny_plant(sqlite_store)
+    staff(sqlite_store)
+    planning.plan(sqlite_store, PLAN_MONTH, login="plm")  # the sales manager hears of the plan
+    app = MillplanApp(sqlite_store, "ivanov", month=PLAN_MONTH)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("i")
+        await settle(pilot)
+        await _export(pilot, tmp_path)
+    file, book = _book(tmp_path)
+    assert file.name.startswith("millplan-inboxscreen-")
+    sheet = book["Inbox"]
+    when = [c.value for c in sheet[2]].index("When (plant time)") + 1
+    assert sheet.cell(3, when).is_date and sheet.cell(3, when).number_format == "dd.mm.yyyy hh:mm"
+
+
+async def test_nothing_shown_nothing_written(sqlite_store, tmp_path):
+    app = MillplanApp(sqlite_store, "plm", month=PLAN_MONTH)  # an empty plant: the deals pane lists none
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f3")
+        await settle(pilot)
+        app.query_one("#deals-table").blank()
+        await _export(pilot, tmp_path)
+        assert "No table shown to export." in messages(app)
+    assert not list(tmp_path.glob("*.xlsx"))
