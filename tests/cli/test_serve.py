@@ -5,6 +5,7 @@ Chromium shows the first pane (its screenshot kept in ``.pytest-artifacts/``).""
 from __future__ import annotations
 
 import asyncio
+import io
 import json
 import os
 import pwd
@@ -16,6 +17,7 @@ import time
 from pathlib import Path
 
 import aiohttp
+import openpyxl
 import pytest
 from typer.testing import CliRunner
 
@@ -36,11 +38,12 @@ SERVER_LOGIN = pwd.getpwuid(os.getuid()).pw_name
 
 @pytest.fixture
 def plant_db(tmp_path) -> Path:
-    """An empty plant whose users are the server's account (admin) and alice (planner)."""
+    """A tiny plant (mills M1 and M2) whose users are the server's account (admin) and alice (planner)."""
     path = tmp_path / "plant.sqlite"
     store = open_store(f"sqlite:///{path}")
     add_user(store, SERVER_LOGIN, "Server Account", Role.ADMIN, by=SERVER_LOGIN)
     add_user(store, "alice", "Alice Planner", Role.PLANNER, by=SERVER_LOGIN)
+    tiny_plant(store)
     store.dispose()
     return path
 
@@ -145,25 +148,25 @@ class Session:
 
 
 async def proxied_session(url: str) -> tuple[bytes, str, bytes]:
-    """As alice through the proxy: what the workstation's header showed, then a screenshot
-    delivered through the palette — its Content-Disposition and its bytes."""
+    """As alice through the proxy: what the workstation showed, then the load pane's Excel
+    export (Ctrl+E) downloaded as the page downloads it — its Content-Disposition and bytes."""
     headers = {"X-Remote-User": "alice"}
     async with aiohttp.ClientSession(headers=headers) as http:
         async with http.ws_connect(url.replace("http", "ws") + "/ws?width=100&height=30") as socket:
             session = Session(socket)
-            await session.until(lambda _message: b"Mill load" in session.screen and b"alice" in session.screen)
+            await session.until(lambda _message: b"M2" in session.screen and b"alice" in session.screen)
             shown = session.screen
-            await session.type("\x10")  # Ctrl+P: the command palette
-            await session.type("Screenshot")
-            await session.type("\r")
+            await session.type("\x05")  # Ctrl+E: the pane's tables to Excel
             key = await session.until(lambda m: m and m[0] == "deliver_file_start" and m[1])
             # as the page does, while the session lives: its process sends the file as it is read
             async with http.get(f"{url}/download/{key}") as response:
                 assert response.status == 200
-                return shown, response.headers["Content-Disposition"], await response.read()
+                delivered = response.headers["Content-Disposition"], await response.read()
+            await session.until(lambda _message: b"Excel file saved" in session.screen)  # the app heard it arrived
+            return shown, *delivered
 
 
-def test_behind_a_trusted_proxy_each_session_is_the_headers_user_and_downloads_reach_the_browser(
+def test_behind_a_trusted_proxy_each_session_is_the_headers_user_and_excel_downloads_to_the_browser(
     start_process, tmp_path, plant_db
 ):
     url = serve(start_process, tmp_path, plant_db, *PROXY)
@@ -177,8 +180,9 @@ def test_behind_a_trusted_proxy_each_session_is_the_headers_user_and_downloads_r
 
     shown, disposition, delivered = asyncio.run(proxied_session(url))
     assert f"· {SERVER_LOGIN} ·".encode() not in shown
-    assert "filename=millplan" in disposition and disposition.endswith(".svg")
-    assert delivered.startswith(b"<svg") and b"alice" in delivered  # the workstation's own screen, as alice
+    assert disposition.startswith("attachment; filename=millplan-load-") and disposition.endswith(".xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(delivered)).active
+    assert {"M1", "M2"} <= {cell.value for row in sheet.iter_rows() for cell in row}
     store = open_store(f"sqlite:///{plant_db}")
     with store.reading() as repo:
         acted = [(e.login, e.after) for e in repo.audit.audit_entries("user alice") if e.action == "acted_as"]
@@ -200,9 +204,6 @@ def test_a_headless_chromium_shows_the_first_pane(start_process, tmp_path, plant
         if os.environ.get("CI") == "true":
             pytest.fail("chromium is not installed: .ci/run installs it (apt-get install chromium)")
         pytest.skip("chromium is not installed (apt-get install chromium)")
-    store = open_store(f"sqlite:///{plant_db}")
-    tiny_plant(store)  # mills M1 and M2
-    store.dispose()
     url = serve(start_process, tmp_path, plant_db)
     shown = asyncio.run(
         visit(
