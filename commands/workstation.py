@@ -16,6 +16,7 @@ from millplan.core.domain.errors import MillplanError
 from millplan.core.domain.i18n import _
 from millplan.core.domain.months import TODAY_ENV, plant_today
 from millplan.core.workflow import plant_zone
+from millplan.storage.engine import ENV_URL
 from millplan.storage.store import Store, open_store
 
 
@@ -93,7 +94,7 @@ def serve(
         identity.may_vouch(store)
     root = ctx.find_root()
     # each session's `millplan tui` inherits this environment: the same store, plant date and language
-    os.environ.update({"MILLPLAN_DB": root.obj["db"], i18n.LANG_ENV: i18n.language()})
+    os.environ.update({ENV_URL: root.obj["db"], i18n.LANG_ENV: i18n.language()})
     if root.params.get("today"):
         os.environ[TODAY_ENV] = plant_today().isoformat()
     from millplan.tui.web import WorkstationServer  # imported here: other commands need no web server

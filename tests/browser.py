@@ -38,7 +38,12 @@ class Visit:
 
     @property
     def received_text(self) -> str:
-        return _ESCAPE.sub("", b"".join(self.frames).decode("utf-8", "replace"))
+        return terminal_text(self.frames)
+
+
+def terminal_text(frames: list[bytes]) -> str:
+    """What websocket ``frames`` of terminal output say: UTF-8, escape sequences removed."""
+    return _ESCAPE.sub("", b"".join(frames).decode("utf-8", "replace"))
 
 
 class _DevTools:
@@ -110,7 +115,7 @@ async def visit(
                 await tools.call("Page.navigate", url=url)
                 while not (
                     (await tools.call("Runtime.evaluate", expression=ready, returnByValue=True))["result"].get("value")
-                    and shows in Visit(b"", tools.frames).received_text
+                    and shows in terminal_text(tools.frames)
                 ):
                     await asyncio.sleep(0.25)
                 await asyncio.sleep(settle)
