@@ -37,6 +37,7 @@ from millplan.commands import (
     workstation,
 )
 from millplan.commands.catalogue import translate_help
+from millplan.core.access.proxy import PROXY_LOGIN_ENV
 from millplan.core.domain import i18n
 from millplan.core.domain.errors import ExitCode, InvalidInput
 from millplan.core.domain.months import TODAY_ENV, parse_day, today_set
@@ -55,6 +56,7 @@ app = typer.Typer(
 for name, command in (
     ("tui", workstation.tui),
     ("demo", workstation.demo),
+    ("serve", workstation.serve),
     ("plan", plan.plan),
     ("prices", reports.prices_command),
     ("approve", workflow.approve),
@@ -132,6 +134,8 @@ def root(
             ctx.with_resource(today_set(parse_day(today, source)))
         except InvalidInput as exc:
             raise typer.BadParameter(str(exc)) from None
+    # a browser session of `millplan serve` acts as the login its trusted proxy vouched for, as --as would
+    as_login = as_login or os.environ.get(PROXY_LOGIN_ENV) or None
     ctx.obj = {"db": store_url(db) if db else default_url(), "named": db is not None, "as": as_login}
     if ctx.invoked_subcommand is None:
         workstation.tui(ctx)

@@ -139,7 +139,8 @@ def _typed(ctx: typer.Context) -> str:
     """The command and what was typed after it, for the audit log (``plan --month 2026-12 --line L``)."""
     if ctx.parent is None:  # no command: the workstation (the global options, --db's URL among them, stay out)
         return "tui"
-    words = ctx.command_path.split()[1:]
+    program = ctx.find_root().info_name or "millplan"  # or `python -m millplan`
+    words = ctx.command_path.split()[len(program.split()) :]
     for param in ctx.command.params:
         source = ctx.get_parameter_source(param.name)
         if source is None or source.name != "COMMANDLINE":

@@ -1,13 +1,22 @@
-"""The workstation: ``millplan tui`` on the plant's database, ``millplan demo`` on a bundled demo plant."""
+"""The workstation: ``millplan tui`` on the plant's database, ``millplan demo`` on a bundled demo plant,
+``millplan serve`` in a browser."""
 
 from __future__ import annotations
+
+import os
 
 import typer
 
 from millplan.commands.common import err, handled, login_of, out, store_of
+from millplan.core.access import identity
+from millplan.core.access.proxy import check_bind, proxy_trust
 from millplan.core.demo import build_demo, demo_built, demo_paths, remove_demo
+from millplan.core.domain import i18n
+from millplan.core.domain.errors import MillplanError
 from millplan.core.domain.i18n import _
+from millplan.core.domain.months import TODAY_ENV, plant_today
 from millplan.core.workflow import plant_zone
+from millplan.storage.engine import ENV_URL
 from millplan.storage.store import Store, open_store
 
 
@@ -51,3 +60,48 @@ def demo(
         _workstation(store, login_of(ctx))
     else:
         out.print(_("Demo database: {path}").format(path=database))
+
+
+@handled
+def serve(
+    ctx: typer.Context,
+    host: str = typer.Option(
+        "127.0.0.1", "--host", help="Address to listen on; beyond this machine only with a trusted proxy's user header."
+    ),
+    port: int = typer.Option(8000, "--port", help="Port to listen on."),
+    trusted_user_header: str | None = typer.Option(
+        None,
+        "--trusted-user-header",
+        help="The header in which an authenticating reverse proxy names the login (e.g. X-Remote-User); "
+        "each browser session then acts as that user.",
+    ),
+    trusted_proxy: list[str] = typer.Option(
+        [],
+        "--trusted-proxy",
+        help="The proxy's address or network, the only one believed to send that header (default: this machine).",
+    ),
+    public_url: str | None = typer.Option(
+        None, "--public-url", help="The address browsers open, e.g. the proxy's https://plan.plant.local."
+    ),
+) -> None:
+    """Open the workstation in a browser (one workstation per browser tab)."""
+    trust = proxy_trust(trusted_user_header, trusted_proxy)
+    check_bind(host, trust)
+    store = store_of(ctx)
+    if trust is None:
+        login_of(ctx)  # who every session will be: refused here rather than in each browser tab
+    else:
+        identity.may_vouch(store)
+    root = ctx.find_root()
+    # each session's `millplan tui` inherits this environment: the same store, plant date and language
+    os.environ.update({ENV_URL: root.obj["db"], i18n.LANG_ENV: i18n.language()})
+    if root.params.get("today"):
+        os.environ[TODAY_ENV] = plant_today().isoformat()
+    from millplan.tui.web import WorkstationServer  # imported here: other commands need no web server
+
+    try:
+        WorkstationServer(store, host=host, port=port, trust=trust, public_url=public_url).serve()
+    except OSError as exc:  # the port taken, or an address this machine does not have
+        raise MillplanError(
+            _("cannot listen on {host}:{port}: {reason}").format(host=host, port=port, reason=exc.strerror or exc)
+        ) from None

@@ -63,3 +63,28 @@ def acting_login(store: Store, as_login: str | None = None, command: str | None 
                 real, "acted_as", "user", f"user {as_login}", after={"as_login": as_login, "command": command}
             )
     return as_login
+
+
+def may_vouch(store: Store) -> str:
+    """The login this process is on ``store`` (:func:`login_of`), checked to be one that may
+    act for others (an admin, or anyone while the store is open): ``millplan serve`` behind a
+    trusted proxy lets each browser session act as the proxy's login, as ``--as`` would.
+
+    Raises :class:`UnknownIdentity`, or :class:`Forbidden` for a non-admin (audited)."""
+    real = login_of(store)
+    with store.unit_of_work() as repo:
+        require(actor_in(repo, real, store), Action.ACT_AS, target="browser sessions")
+    return real
+
+
+def registered_login(store: Store, login: str) -> str:
+    """``login`` when it is a registered user of ``store`` — the login a trusted proxy names
+    for a browser session must be one.
+
+    Raises :class:`UnknownIdentity` naming it otherwise."""
+    with store.reading() as repo:
+        if repo.users.user(login) is None:
+            raise UnknownIdentity(
+                _("{login} is not a millplan user: an admin adds them with millplan users add").format(login=login)
+            )
+    return login
