@@ -1,6 +1,7 @@
 """Snapshots of the workstation at 80×24, in English and in Russian: each pane — mill load
 (F2), deals (F3), assignment (F4), approval (F10), plan vs actual (5), stale deals (6) — the
-inbox (i) and the keys screen (F1 over the assignment pane), over the fixed plant of tests/snapshot_plant.py.
+inbox (i) and the keys screen (F1 over the assignment pane), over the fixed plant of
+tests/snapshot_plant.py.
 
 A test fails when what a screen shows changed: the picture kept in
 ``tests/tui/__snapshots__/test_snapshots/`` (one SVG per screen and language) differs from
@@ -11,8 +12,8 @@ pane, take every picture again and look at the changed ones before committing th
 
 The pictures are the same on every machine and day: the plant is built in the test with
 fixed dates and stamps, the plant's date is fixed (``today_set``), the time zone is UTC, the
-store's file has the same name (the header shows it), the header has no clock, and the
-pilot runs no animations.
+store's file has the same name (the header shows it), the header has no clock, the pilot
+runs no animations, and nobody writes meanwhile, so the live poll changes nothing.
 """
 
 from __future__ import annotations
