@@ -23,6 +23,7 @@ from millplan.commands.common import (
 )
 from millplan.core.domain.i18n import _, ngettext
 from millplan.core.domain.months import Month, month_text
+from millplan.core.domain.states import solver_status_label
 from millplan.core.planning import run as planning
 from millplan.core.planning.options import DEFAULT_TIME_LIMIT, FIRST_PLAN_HORIZON, typed_changes
 from millplan.core.views.assignment import plan_document
@@ -143,7 +144,7 @@ def _show(outcomes: list[planning.PlanOutcome]) -> None:
             ).format(
                 considered=outcome.considered,
                 name=outcome.solver_name,
-                status=solver_status(outcome.solver_status, outcome.gap),
+                status=solver_status_label(outcome.solver_status, outcome.gap),
                 seconds=outcome.seconds,
             )
         )
@@ -177,13 +178,3 @@ def _progress(month: Month, doing: dict[str, Any], deadline: Deadline) -> str:
         elapsed=deadline.elapsed(),
         limit=deadline.seconds,
     )
-
-
-def solver_status(status: str, gap: float | None) -> str:
-    """``optimal``, or ``feasible, gap 1.2 %`` (``gap unknown`` when the solver gave none), in
-    the user's language; a status not named here (:class:`millplan.solver.problem.Solution`) as it is."""
-    if status == "feasible":
-        if gap is None:
-            return _("feasible, gap unknown")
-        return _("feasible, gap {gap} %").format(gap=f"{gap * 100:.2g}")
-    return {"optimal": _("optimal"), "infeasible": _("infeasible"), "no_solution": _("no solution")}.get(status, status)

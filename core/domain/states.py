@@ -38,3 +38,13 @@ def state_label(state: State) -> str:
         "cancelled": _("cancelled"),
         "decided": _("decided"),
     }[state.value]
+
+
+def solver_status_label(status: str, gap: float | None = None) -> str:
+    """``optimal``, or ``feasible, gap 1.2 %`` (``gap unknown`` when the solver gave none), in
+    the user's language; a status not named here (:class:`millplan.solver.problem.Solution`) as it is."""
+    if status == "feasible":
+        if gap is None:
+            return _("feasible, gap unknown")
+        return _("feasible, gap {gap} %").format(gap=f"{gap * 100:.2g}")
+    return {"optimal": _("optimal"), "infeasible": _("infeasible"), "no_solution": _("no solution")}.get(status, status)

@@ -49,17 +49,20 @@ RAISED_KIND = "request_raised"
 ANSWERED_KIND = "request_answered"
 """Notification kind of an answer to a request."""
 
-LABELS = {
-    RequestKind.PRIORITY_RAISE: _("raise the priority of {ref}"),
-    RequestKind.PRIORITY_LOWER: _("lower the priority of {ref}"),
-    RequestKind.REPLACE: _("replace {ref} by {by}"),
-    RequestKind.REAPPROVAL: _("start a re-approval round of {month} {line}"),
-}
+
+def _labels() -> dict[RequestKind, str]:
+    """Each kind of request as a phrase, in the language spoken when it is said."""
+    return {
+        RequestKind.PRIORITY_RAISE: _("raise the priority of {ref}"),
+        RequestKind.PRIORITY_LOWER: _("lower the priority of {ref}"),
+        RequestKind.REPLACE: _("replace {ref} by {by}"),
+        RequestKind.REAPPROVAL: _("start a re-approval round of {month} {line}"),
+    }
 
 
 def describe(request: Request) -> str:
     """What the request asks, in a few words (e.g. "replace D1#1 by D1#2")."""
-    return LABELS[request.kind].format(
+    return _labels()[request.kind].format(
         ref=request.position_ref, by=request.replacement_ref, month=request.month, line=request.product_line
     )
 

@@ -13,8 +13,9 @@ from millplan.cli import app
 from millplan.commands import catalogue
 from millplan.commands.catalogue import help_texts, translate_help
 from millplan.commands.catalogue.template import write_template
-from millplan.commands.plan import _progress, solver_status
+from millplan.commands.plan import _progress
 from millplan.core.domain.months import Month
+from millplan.core.domain.states import solver_status_label as solver_status
 from millplan.core.planning.options import FIRST_PLAN_HORIZON
 from millplan.solver.control import Deadline
 from millplan.storage.store import open_store

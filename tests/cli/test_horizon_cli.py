@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from millplan.cli import app
-from millplan.commands.plan import solver_status
+from millplan.core.domain.states import solver_status_label as solver_status
 from millplan.storage.store import open_store
 from tests.horizon_plant import horizon_plant
 from tests.identity import act_as

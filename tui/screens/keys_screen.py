@@ -29,7 +29,7 @@ class KeysScreen(ModalScreen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns(_("Key"), _("Russian layout"), _("Action"))
+        table.add_columns(_("Keys"), _("Russian layout"), _("Action"))
         for row in self.rows:
             table.add_row(row.keys, row.russian, row.description)
         table.focus()

@@ -18,6 +18,7 @@ from textual_plotext import PlotextPlot
 
 from millplan.core.domain.fulfilment import LineFulfilment
 from millplan.core.domain.i18n import _
+from millplan.core.domain.months import month_text
 from millplan.core.domain.numbers import grouped
 from millplan.core.views.actuals import cumulative
 
@@ -97,7 +98,7 @@ class FulfilmentChart(PlotextPlot):
                 mill=mill_code, plan=PLAN_MARKER * 2, actual=ACTUAL_MARKER
             )
             plt.title(self.heading)
-            plt.xlabel(_("day of {month} (today {day})").format(month=line.month, day=line.today.day))
+            plt.xlabel(_("day of {month} (today {day})").format(month=month_text(line.month), day=line.today.day))
             self.drawn = f"cumulative {mill_code}"
         else:
             codes = [m.mill_code for m in line.mills]

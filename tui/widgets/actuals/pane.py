@@ -15,7 +15,7 @@ from textual.widgets import ContentSwitcher, DataTable, Static
 
 from millplan.core.domain.fulfilment import LineFulfilment, MonthFulfilment
 from millplan.core.domain.i18n import _, ngettext
-from millplan.core.domain.months import Month
+from millplan.core.domain.months import Month, month_text
 from millplan.core.planning.fulfilment import month_fulfilment
 from millplan.core.views.actuals import (
     carry_over_name,
@@ -123,7 +123,7 @@ class ActualsPane(MonthAndLine, Vertical):
         if self.line is None:
             title.update(_("No mills yet: import the mill register (millplan import mills FILE)."))
             return
-        head = f"{self.month} · {self.line} (l)" if len(self.lines) > 1 else f"{self.month} · {self.line}"
+        head = f"{month_text(self.month)} · {self.line}" + (" (l)" if len(self.lines) > 1 else "")
         line = self.shown
         if line is None or (line.month, line.product_line) != (self.month, self.line):
             title.update(head)

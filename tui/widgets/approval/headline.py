@@ -8,6 +8,7 @@ from textual.containers import Vertical
 from textual.widgets import Static
 
 from millplan.core.domain.i18n import _
+from millplan.core.domain.months import month_text
 from millplan.core.domain.states import state_label
 from millplan.core.views import approval
 from millplan.core.views.approval import Board
@@ -47,7 +48,7 @@ class Headline(Vertical):
 
     def show(self, b: Board) -> None:
         """Show ``b``'s revision, state, open counts and stakes."""
-        head = f"{b.month} · {b.product_line} · "
+        head = f"{month_text(b.month)} · {b.product_line} · "
         if b.latest is None:
             head += _("not planned yet")
         else:

@@ -21,7 +21,7 @@ def section_labels() -> dict[str, str]:
         "conflicts": _("Conflicts"),
         "requests": _("Requests"),
         "escalations": _("Escal."),
-        "reviews": _("Reviews"),
+        "reviews": _("Review"),
         "positions": _("Positions"),
     }
 

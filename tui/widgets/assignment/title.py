@@ -8,7 +8,8 @@ from textual.widgets import Static
 from millplan.core.domain.assignment import Assignment, AssignmentState
 from millplan.core.domain.i18n import _
 from millplan.core.domain.months import Month, month_text
-from millplan.core.domain.states import state_label
+from millplan.core.domain.numbers import grouped
+from millplan.core.domain.states import solver_status_label, state_label
 
 
 class AssignmentTitle(Static):
@@ -43,8 +44,10 @@ class AssignmentTitle(Static):
                 " · " + _("STALE: re-plan") if a.stale else ""
             )
             solver = (
-                _("{solver} {status} {seconds:.2f} s").format(
-                    solver=a.solver_name, status=a.solver_status, seconds=a.solve_seconds or 0
+                _("{solver} {status} {seconds} s").format(
+                    solver=a.solver_name,
+                    status=solver_status_label(a.solver_status),
+                    seconds=grouped(a.solve_seconds or 0, 2),
                 )
                 if a.solver_status
                 else ""
