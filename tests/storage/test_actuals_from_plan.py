@@ -74,7 +74,7 @@ def test_a_position_made_to_its_ordered_tonnes_is_reported_complete(store, plann
 
     assert report.figures["now_complete"] == ["D3#1"]
     assert {c["position"]: (c["before"], c["after"]) for c in report.figures["produced_changed"]} == {"D3#1": (0, 100)}
-    assert "1 positions now complete (produced ≥ ordered): D3#1" in report.outcome
+    assert "1 position now complete (produced ≥ ordered): D3#1" in report.outcome
 
 
 def test_a_day_of_a_closed_month_is_refused_for_that_line_only(store, planned, today, tmp_path):
