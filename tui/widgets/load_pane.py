@@ -1,9 +1,11 @@
-"""Mill load pane: every mill's load by month as a bar, and its load horizon."""
+"""Mill load pane: every mill's load by month as a bar, and its load horizon; below, the
+highlighted mill's months as a chart (``c`` hides it and shows it again)."""
 
 from __future__ import annotations
 
 from textual import on, work
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
@@ -12,13 +14,17 @@ from millplan.core.domain.months import date_text, month_text
 from millplan.core.domain.numbers import grouped
 from millplan.core.planning import load
 from millplan.core.planning.load import LoadReport
-from millplan.core.views.load import load_view
+from millplan.core.views.load import load_bars, load_view
 from millplan.tui.messages import LoadRefreshed
+from millplan.tui.widgets.load_chart import LoadChart
 from millplan.tui.widgets.view_table import ViewTable
 
 
 class LoadPane(Vertical):
-    """Mills × months table; the highlighted mill's hours and horizon are spelled out below."""
+    """Mills × months table; the highlighted mill's hours and horizon are spelled out below,
+    and charted (``c``)."""
+
+    BINDINGS = [Binding("c", "chart", _("Chart"), id="load.chart")]
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -27,6 +33,7 @@ class LoadPane(Vertical):
     def compose(self) -> ComposeResult:
         yield ViewTable(id="load-table")
         yield Static(_("Reading mill load…"), id="load-detail", classes="detail", markup=False)
+        yield LoadChart(id="load-chart")
 
     def on_mount(self) -> None:
         self.reload()
@@ -54,6 +61,7 @@ class LoadPane(Vertical):
         if self.report is None or row is None:
             return
         code = row["key"]
+        self.query_one(LoadChart).show(load_bars(self.report, code))
         mill = next(m for m in self.report.mills if m.code == code)
         horizon = self.report.horizons[code]
         months = "  ".join(
@@ -84,3 +92,8 @@ class LoadPane(Vertical):
         if self.report.unplaceable_tonnes:
             text += "\n" + _("{tonnes} t accepted fit no mill").format(tonnes=grouped(self.report.unplaceable_tonnes))
         self.query_one("#load-detail", Static).update(text)
+
+    def action_chart(self) -> None:
+        """Show or hide the chart (the table gets its rows)."""
+        chart = self.query_one(LoadChart)
+        chart.display = not chart.display
