@@ -27,10 +27,12 @@ from millplan.core.domain.months import Month
 from millplan.core.domain.workflow import waiting
 from millplan.core.views import approval
 from millplan.core.views.approval import Board
+from millplan.core.views.diff import income_bars
 from millplan.tui.messages import ApprovalRefreshed
 from millplan.tui.widgets.approval.conflict_actions import ConflictActions
 from millplan.tui.widgets.approval.detail import Detail
 from millplan.tui.widgets.approval.headline import Headline
+from millplan.tui.widgets.approval.income_chart import IncomeChart
 from millplan.tui.widgets.approval.request_actions import RequestActions
 from millplan.tui.widgets.approval.revision_actions import RevisionActions
 from millplan.tui.widgets.approval.section_bar import SECTIONS, SectionBar
@@ -56,6 +58,9 @@ OFFERS: dict[str, dict[str, Action]] = {
 }
 """Each action key: the sections it works in and the core action it needs there. The key
 is shown only where core offers that action; core checks every call anyway."""
+
+CHART_SECTIONS = ("diff", "mills")
+"""Sections where ``c`` charts the marginal income the latest revision gains or loses."""
 
 
 class ApprovalPane(RevisionActions, RequestActions, ConflictActions, Vertical):
@@ -86,6 +91,7 @@ class ApprovalPane(RevisionActions, RequestActions, ConflictActions, Vertical):
         Binding("minus", "ask_priority(False)", _("Lower"), key_display="-", id="approval.lower"),
         Binding("p", "replace", _("Replace"), id="approval.replace"),
         Binding("n", "round", _("Round"), id="approval.round"),
+        Binding("c", "chart", _("Chart"), id="approval.chart"),
     ]
 
     def __init__(self, **kwargs: Any) -> None:
@@ -93,11 +99,13 @@ class ApprovalPane(RevisionActions, RequestActions, ConflictActions, Vertical):
         self.section = "diff"
         self.board: Board | None = None
         self.busy: str | None = None  # what the running action is, while it runs
+        self.charted = False  # the marginal income chart asked for (c), in the sections that have it
 
     def compose(self) -> ComposeResult:
         yield Headline()
         yield SectionBar(id="approval-sections", markup=False)
         yield SectionTable(id="approval-table")
+        yield IncomeChart(id="approval-chart")
         yield Detail(id="approval-detail", classes="detail", markup=False)
 
     # -- where: the Assignment pane's month and line ---------------------------------------
@@ -147,7 +155,15 @@ class ApprovalPane(RevisionActions, RequestActions, ConflictActions, Vertical):
 
     def _show_table(self) -> None:
         self.query_one(SectionTable).show_section(self.board, self.section)
+        self._show_chart()
         self._describe()
+
+    def _show_chart(self) -> None:
+        """Chart the diff's marginal income by mill when asked for and the section has it."""
+        chart = self.query_one(IncomeChart)
+        chart.display = self.charted and self.section in CHART_SECTIONS
+        if chart.display:
+            chart.show(income_bars(self.board.diff) if self.board and self.board.diff else None)
 
     @on(DataTable.RowHighlighted, "#approval-table")
     def _describe(self) -> None:
@@ -183,6 +199,8 @@ class ApprovalPane(RevisionActions, RequestActions, ConflictActions, Vertical):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Show an action key only where core offers it (role, line, the revision's state)
         and in a section it works in, on a row still waiting for it."""
+        if action == "chart":
+            return self.section in CHART_SECTIONS
         offers = OFFERS.get(action)
         if offers is None:
             return True
@@ -211,6 +229,10 @@ class ApprovalPane(RevisionActions, RequestActions, ConflictActions, Vertical):
         self.query_one(SectionBar).show(section, self.board)
         self._show_table()
         self.refresh_bindings()
+
+    def action_chart(self) -> None:
+        self.charted = not self.charted
+        self._show_chart()
 
     def action_keep_focus(self) -> None:
         self.query_one(SectionTable).focus()
