@@ -66,7 +66,8 @@ def load_document(report: LoadReport) -> dict[str, Any]:
 class LoadBars:
     """One mill's load by month, split for a chart: ``within`` the % of capacity up to
     100 % and ``over`` the % above it (0 unless over capacity by more than round-off), one
-    per month of ``months``; ``no_hours`` the months with nothing available (0 % drawn).
+    per month of ``months`` (a month with no hours available is drawn at 0 %: the table
+    and the detail say "no hrs").
     ``horizon`` the load horizon (``None``: beyond the calendar) and ``horizon_x`` where it
     falls on the months' axis — month *i* (1-based) spans *i* − ½ to *i* + ½ and a day
     stands at its middle, so the 16th of a 31-day second month is 2.0 — or ``None`` when it
@@ -76,7 +77,6 @@ class LoadBars:
     months: tuple[Month, ...]
     within: tuple[float, ...]
     over: tuple[float, ...]
-    no_hours: tuple[Month, ...]
     horizon: date | None
     horizon_x: float | None
 
@@ -89,12 +89,9 @@ class LoadBars:
 def load_bars(report: LoadReport, mill_code: str) -> LoadBars:
     """The months of mill ``mill_code`` in ``report`` as a chart's bars (:class:`LoadBars`).
     Raises ``KeyError`` for a mill not in the report."""
-    within, over, no_hours = [], [], []
+    within, over = [], []
     for month in report.months:
-        load = report.cells[mill_code, month].load
-        if load is None:
-            no_hours.append(month)
-            load = 0.0
+        load = report.cells[mill_code, month].load or 0.0
         within.append(min(load, 1.0) * 100)
         over.append((load - 1.0) * 100 if load > OVERLOAD else 0.0)
     until = report.horizons[mill_code].until
@@ -102,4 +99,4 @@ def load_bars(report: LoadReport, mill_code: str) -> LoadBars:
     if until is not None and Month.of(until) in report.months:
         month = Month.of(until)
         x = report.months.index(month) + 0.5 + (until.day - 0.5) / month.days
-    return LoadBars(mill_code, report.months, tuple(within), tuple(over), tuple(no_hours), until, x)
+    return LoadBars(mill_code, report.months, tuple(within), tuple(over), until, x)
