@@ -53,6 +53,8 @@ def test_added_removed_and_moved_to_another_mill(approved):
         assert (m.income_from, m.income_to) == tuple(held)
     assert mills["M2"].income_from > 0 and mills["M2"].income_change == -mills["M2"].income_from
     assert sum(m.income_change for m in mills.values()) == revisions[1].marginal_income - revisions[0].marginal_income
+    # for scripts in RUB as text: M2's 200 t of D1#1 at 18 000 RUB/t
+    assert diff_document(diff)["mills"][1]["income_change"] == "-3600000.00"
 
 
 def test_tonnes_changed_and_moved_to_another_month(approved):
