@@ -11,7 +11,7 @@ from typing import Any
 from millplan.core.domain.i18n import _
 from millplan.core.domain.months import Month, month_text
 from millplan.core.planning.load import LoadReport
-from millplan.core.views.tables import OVERLOAD, Column, TableView
+from millplan.core.views.tables import Column, TableView, overloaded
 
 
 def load_view(report: LoadReport) -> TableView:
@@ -93,7 +93,7 @@ def load_bars(report: LoadReport, mill_code: str) -> LoadBars:
     for month in report.months:
         load = report.cells[mill_code, month].load or 0.0
         within.append(min(load, 1.0) * 100)
-        over.append((load - 1.0) * 100 if load > OVERLOAD else 0.0)
+        over.append((load - 1.0) * 100 if overloaded(load) else 0.0)
     until = report.horizons[mill_code].until
     x = None
     if until is not None and Month.of(until) in report.months:

@@ -4,6 +4,8 @@ pane's chart of the marginal income each mill gains or loses (c)."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from millplan.core.planning import run as planning
@@ -88,3 +90,15 @@ async def test_c_charts_the_marginal_income_each_mill_loses(replanned):
         await pilot.press("c")
         await pilot.pause()
         assert not chart.display
+
+
+async def test_the_charts_speak_russian(replanned, russian):
+    app = MillplanApp(replanned, "plm", month=PLAN_MONTH)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        heading = app.query_one(LoadChart).heading
+        assert "загружен до" in heading and re.search(r"\d\d\.\d\d\.\d{4}", heading)  # the date as Russians write it
+        pane = await open_approval(pilot, "mills")
+        await pilot.press("c")
+        await pilot.pause()
+        assert "всего -23\u00a0400\u00a0000 руб." in pane.query_one(IncomeChart).heading

@@ -11,12 +11,17 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from millplan.core.domain import glyphs
 from millplan.core.domain.numbers import grouped
 
 STEPS = 3
 """Axis steps at most: seven rows hold four labels apart."""
 ROUND_STEPS = (1.0, 2.0, 2.5, 5.0, 10.0)
 """Step sizes, times a power of ten."""
+SOLID = glyphs.FULL
+HATCHED = glyphs.Glyph("▒", "%")
+"""Bars of two kinds (load within capacity and over it; a gain and a loss) differ by
+marker, so they read in monochrome; ``str()`` them when drawing (ASCII on the Linux console)."""
 
 
 @dataclass(frozen=True)

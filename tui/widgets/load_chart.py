@@ -8,12 +8,10 @@ from __future__ import annotations
 from textual_plotext import PlotextPlot
 
 from millplan.core.domain.i18n import _
+from millplan.core.domain.months import date_text, month_text
 from millplan.core.views.load import LoadBars
-from millplan.tui.widgets.charts import Axis, put_axis, round_scale
+from millplan.tui.widgets.charts import HATCHED, SOLID, Axis, put_axis, round_scale
 
-WITHIN_BAR = "█"
-OVER_BAR = "▒"
-"""Bars: load up to capacity solid, over it hatched."""
 HORIZON_MARK = "|"
 """The load horizon's vertical mark (ASCII: it is drawn over the bars)."""
 
@@ -35,9 +33,10 @@ class LoadChart(PlotextPlot):
         plt.clear_figure()
         self.series, self.capacity, self.horizon_x, self.axis, self.heading = {}, None, None, None, ""
         if bars is not None and bars.months:
-            labels = [str(m) for m in bars.months]
+            labels = [month_text(m) for m in bars.months]
+            within, over = str(SOLID), str(HATCHED)
             self.series = {"within": list(bars.within), "over": list(bars.over)}
-            plt.stacked_bar(labels, [self.series["within"], self.series["over"]], marker=[WITHIN_BAR, OVER_BAR])
+            plt.stacked_bar(labels, [self.series["within"], self.series["over"]], marker=[within, over])
             self.capacity = 100.0
             plt.hline(self.capacity, color="red")
             self.axis = round_scale(bars.top)
@@ -45,9 +44,9 @@ class LoadChart(PlotextPlot):
                 self.horizon_x = bars.horizon_x
                 plt.plot([bars.horizon_x] * 2, [0, self.axis.limit], marker=HORIZON_MARK, color="magenta")
             put_axis(plt, self.axis)
-            until = bars.horizon.isoformat() if bars.horizon else _("beyond the calendar")
+            until = date_text(bars.horizon) if bars.horizon else _("beyond the calendar")
             self.heading = _("{mill} load, %: {within} to capacity, {over} over · {mark} horizon {until}").format(
-                mill=bars.mill_code, within=WITHIN_BAR, over=OVER_BAR, mark=HORIZON_MARK, until=until
+                mill=bars.mill_code, within=within, over=over, mark=HORIZON_MARK, until=until
             )
             plt.title(self.heading)
         self.refresh()

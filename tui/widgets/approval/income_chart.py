@@ -10,11 +10,8 @@ from textual_plotext import PlotextPlot
 from millplan.core.domain.i18n import _
 from millplan.core.domain.numbers import grouped
 from millplan.core.views.diff import IncomeBars
-from millplan.tui.widgets.charts import Axis, put_axis, round_scale
+from millplan.tui.widgets.charts import HATCHED, SOLID, Axis, put_axis, round_scale
 
-GAIN_BAR = "█"
-LOSS_BAR = "▒"
-"""Bars: a gain solid, a loss hatched."""
 STEPS = 4
 """Axis steps: one more than a one-sided axis, as 0 sits inside."""
 
@@ -36,14 +33,15 @@ class IncomeChart(PlotextPlot):
             self.heading = _("No mill gains or loses marginal income.")
         elif bars is not None:
             self.series = {"gains": list(bars.gains), "losses": list(bars.losses)}
-            plt.bar(list(bars.mills), self.series["gains"], marker=GAIN_BAR, color="green")
-            plt.bar(list(bars.mills), self.series["losses"], marker=LOSS_BAR, color="red")
+            gain, loss = str(SOLID), str(HATCHED)
+            plt.bar(list(bars.mills), self.series["gains"], marker=gain, color="green")
+            plt.bar(list(bars.mills), self.series["losses"], marker=loss, color="red")
             plt.hline(0.0)
             self.axis = round_scale(max(bars.gains), min(bars.losses), STEPS)
             put_axis(plt, self.axis)
             sign = "+" if bars.total > 0 else ""
             self.heading = _("Marginal income by mill, k RUB: {gain} gain, {loss} loss · in all {total} RUB").format(
-                gain=GAIN_BAR, loss=LOSS_BAR, total=sign + grouped(bars.total)
+                gain=gain, loss=loss, total=sign + grouped(bars.total)
             )
         plt.title(self.heading)
         self.refresh()
