@@ -87,6 +87,12 @@ async def test_c_charts_the_marginal_income_each_mill_loses(replanned):
         await pilot.press("S", "S")  # back to the diff: charted again, as asked
         await pilot.pause()
         assert pane.section == "diff" and chart.display
+        await pilot.press("right_square_bracket")  # a month not planned: nothing to chart, no key
+        await settle(pilot)
+        assert pane.board.diff is None and not chart.display and "c" not in footer_keys(app)
+        await pilot.press("left_square_bracket")
+        await settle(pilot)
+        assert chart.display
         await pilot.press("c")
         await pilot.pause()
         assert not chart.display

@@ -17,7 +17,7 @@ STEPS = 4
 
 
 class IncomeChart(PlotextPlot):
-    """``show(bars)`` draws the mills' change (``None``: nothing to compare); ``series`` is
+    """``show(bars)`` draws the mills' change; ``series`` is
     what was handed to the plot (``gains``, ``losses``: k RUB by mill), ``axis`` the k RUB
     axis and ``heading`` the title."""
 
@@ -25,13 +25,13 @@ class IncomeChart(PlotextPlot):
     axis: Axis | None = None
     heading: str = ""
 
-    def show(self, bars: IncomeBars | None) -> None:
+    def show(self, bars: IncomeBars) -> None:
         plt = self.plt
         plt.clear_figure()
         self.series, self.axis, self.heading = {}, None, ""
-        if bars is not None and not bars.changed:
+        if not bars.changed:
             self.heading = _("No mill gains or loses marginal income.")
-        elif bars is not None:
+        else:
             self.series = {"gains": list(bars.gains), "losses": list(bars.losses)}
             gain, loss = str(SOLID), str(HATCHED)
             plt.bar(list(bars.mills), self.series["gains"], marker=gain, color="green")

@@ -161,9 +161,13 @@ class ApprovalPane(RevisionActions, RequestActions, ConflictActions, Vertical):
     def _show_chart(self) -> None:
         """Chart the diff's marginal income by mill when asked for and the section has it."""
         chart = self.query_one(IncomeChart)
-        chart.display = self.charted and self.section in CHART_SECTIONS
+        chart.display = self.charted and self._chartable()
         if chart.display:
-            chart.show(income_bars(self.board.diff) if self.board and self.board.diff else None)
+            chart.show(income_bars(self.board.diff))
+
+    def _chartable(self) -> bool:
+        """The section charts the diff and there is one (else the detail line says why not)."""
+        return self.section in CHART_SECTIONS and self.board is not None and self.board.diff is not None
 
     @on(DataTable.RowHighlighted, "#approval-table")
     def _describe(self) -> None:
@@ -200,7 +204,7 @@ class ApprovalPane(RevisionActions, RequestActions, ConflictActions, Vertical):
         """Show an action key only where core offers it (role, line, the revision's state)
         and in a section it works in, on a row still waiting for it."""
         if action == "chart":
-            return self.section in CHART_SECTIONS
+            return self._chartable()
         offers = OFFERS.get(action)
         if offers is None:
             return True
