@@ -5,7 +5,7 @@ By position: **added** (in the later revision only), **removed** (in the earlier
 **made** (the later revision, a re-plan of the month in progress, holds only tonnes its
 mills made, more of them than the earlier one knew: never "removed" or cut), **moved to
 another mill** (its mills differ; its tonnes may differ too) and **tonnes changed** (same
-mills, other tonnes). By mill: tonnes and hours in each revision. The
+mills, other tonnes). By mill: tonnes, hours and marginal income in each revision. The
 CLI (``millplan diff``) and the workstation show the same :class:`RevisionDiff` through
 :mod:`millplan.core.views.diff` (tables and JSON).
 """
@@ -13,6 +13,7 @@ CLI (``millplan diff``) and the workstation show the same :class:`RevisionDiff` 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from millplan.core.domain.assignment import Assignment, AssignmentState
 from millplan.core.domain.errors import InvalidInput, NotFound
@@ -61,13 +62,20 @@ class PositionChange:
 
 @dataclass(frozen=True)
 class MillChange:
-    """A mill's tonnes (t) and hours (h) in the earlier and the later revision."""
+    """A mill's tonnes (t), hours (h) and marginal income (RUB) in the earlier and the later
+    revision; ``income_change`` what the later gains (above 0) or loses (below), RUB."""
 
     mill_code: str
     tonnes_from: float
     tonnes_to: float
     hours_from: float
     hours_to: float
+    income_from: Decimal = Decimal(0)
+    income_to: Decimal = Decimal(0)
+
+    @property
+    def income_change(self) -> Decimal:
+        return self.income_to - self.income_from
 
 
 @dataclass(frozen=True)
@@ -134,7 +142,8 @@ def compare(a: Assignment, b: Assignment, elsewhere: dict[str, Month] | None = N
     for code in sorted({l.mill_code for l in a.lines} | {l.mill_code for l in b.lines}):
         tonnes = [sum(l.tonnes for l in r.lines if l.mill_code == code) for r in (a, b)]
         hours = [sum(l.hours for l in r.lines if l.mill_code == code) for r in (a, b)]
-        mills.append(MillChange(code, tonnes[0], tonnes[1], hours[0], hours[1]))
+        income = [sum((l.marginal_income for l in r.lines if l.mill_code == code), Decimal(0)) for r in (a, b)]
+        mills.append(MillChange(code, tonnes[0], tonnes[1], hours[0], hours[1], income[0], income[1]))
     return RevisionDiff(a.month, a.product_line, a.revision, b.revision, tuple(changes), tuple(mills))
 
 

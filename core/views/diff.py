@@ -1,9 +1,13 @@
 """What changed between two revisions (:func:`millplan.core.planning.diff.revision_diff`)
-as tables — by position, by mill — for ``millplan diff`` and the approval pane, and as JSON."""
+as tables — by position, by mill — for ``millplan diff`` and the approval pane, as JSON,
+and the marginal income each mill gains or loses as the approval pane's chart draws it
+(:func:`income_bars`)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from millplan.core.domain import glyphs
@@ -49,7 +53,8 @@ def diff_view(diff: RevisionDiff) -> TableView:
 
 def mills_view(diff: RevisionDiff, loads: Sequence[MillLoad] = ()) -> TableView:
     """One row per mill: tonnes and hours in each revision; given the later revision's
-    ``loads`` (:attr:`Assignment.mill_loads`), its load too (over-full marked ``!``)."""
+    ``loads`` (:attr:`Assignment.mill_loads`), its load too (over-full marked ``!``); and
+    the marginal income the later revision gains or loses on it (RUB)."""
     columns = (
         Column("mill", _("Mill")),
         Column("tonnes_from", _("t before"), numeric=True, places=1),
@@ -57,6 +62,7 @@ def mills_view(diff: RevisionDiff, loads: Sequence[MillLoad] = ()) -> TableView:
         Column("hours_from", _("h before"), numeric=True, places=1),
         Column("hours_to", _("h after"), numeric=True, places=1),
         *((Column("load", _("Load")),) if loads else ()),
+        Column("income_change", _("MI change"), _("RUB"), True, money=True),
     )
     load_of = {load.mill_code: load for load in loads}
     rows = tuple(
@@ -68,6 +74,7 @@ def mills_view(diff: RevisionDiff, loads: Sequence[MillLoad] = ()) -> TableView:
             "hours_from": m.hours_from,
             "hours_to": m.hours_to,
             "load": load_of.get(m.mill_code),
+            "income_change": m.income_change,
         }
         for m in diff.mills
     )
@@ -76,7 +83,8 @@ def mills_view(diff: RevisionDiff, loads: Sequence[MillLoad] = ()) -> TableView:
 
 def diff_document(diff: RevisionDiff) -> dict[str, Any]:
     """The diff as JSON: tonnes in t (``tonnes_made`` the part of ``tonnes_to`` made in the
-    month), by position and by mill (the rows of :func:`mills_view`)."""
+    month), by position and by mill (the rows of :func:`mills_view`, ``income_change`` in
+    RUB as text)."""
     return {
         "month": str(diff.month),
         "product_line": diff.product_line,
@@ -97,3 +105,31 @@ def diff_document(diff: RevisionDiff) -> dict[str, Any]:
         ],
         "mills": json_rows(mills_view(diff)),
     }
+
+
+@dataclass(frozen=True)
+class IncomeBars:
+    """The marginal income each mill of ``mills`` gains (``gains``, k RUB, ≥ 0) or loses
+    (``losses``, k RUB, ≤ 0) from the earlier revision to the later, one of the two 0 for
+    each mill; ``total`` the whole change, RUB."""
+
+    mills: tuple[str, ...]
+    gains: tuple[float, ...]
+    losses: tuple[float, ...]
+    total: Decimal
+
+    @property
+    def changed(self) -> bool:
+        """Some mill gains or loses marginal income."""
+        return any(self.gains) or any(self.losses)
+
+
+def income_bars(diff: RevisionDiff) -> IncomeBars:
+    """The mills' marginal income change in ``diff`` as a chart's bars (:class:`IncomeBars`)."""
+    change = [float(m.income_change) / 1000 for m in diff.mills]
+    return IncomeBars(
+        tuple(m.mill_code for m in diff.mills),
+        tuple(max(c, 0.0) for c in change),
+        tuple(min(c, 0.0) for c in change),
+        sum((m.income_change for m in diff.mills), Decimal(0)),
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from millplan.core.domain.errors import InvalidInput, NotFound
@@ -43,6 +45,16 @@ def test_added_removed_and_moved_to_another_mill(approved):
     assert (mills["M1"].tonnes_from, mills["M1"].tonnes_to) == pytest.approx((1000, 800))
     assert (mills["M2"].tonnes_from, mills["M2"].tonnes_to, mills["M2"].hours_to) == pytest.approx((200, 0, 0))
     assert (mills["M1"].hours_from, mills["M1"].hours_to) == pytest.approx((100, 80))
+    # marginal income by mill in RUB, as each revision's lines on it hold it: M2 loses all of its
+    with approved.reading() as repo:
+        revisions = [repo.assignments.assignment(PLAN_MONTH, "L", n) for n in (1, 2)]
+    for code, m in mills.items():
+        held = [sum((l.marginal_income for l in r.lines if l.mill_code == code), Decimal(0)) for r in revisions]
+        assert (m.income_from, m.income_to) == tuple(held)
+    assert mills["M2"].income_from > 0 and mills["M2"].income_change == -mills["M2"].income_from
+    assert sum(m.income_change for m in mills.values()) == revisions[1].marginal_income - revisions[0].marginal_income
+    # for scripts in RUB as text: M2's 200 t of D1#1 at 18 000 RUB/t
+    assert diff_document(diff)["mills"][1]["income_change"] == "-3600000.00"
 
 
 def test_tonnes_changed_and_moved_to_another_month(approved):

@@ -1,4 +1,4 @@
-"""The plan-vs-actual chart's tonnes axis (tui/widgets/actuals/chart.py): from 0 to a round
+"""The charts' value axis (tui/widgets/charts.py): from 0 to a round
 limit at or just above the largest value, in at most three round steps, labelled in grouped
 thousands — so bars and lines stand on rows proportional to their tonnes."""
 
@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from millplan.tui.widgets.actuals.chart import tonnes_scale
+from millplan.tui.widgets.charts import round_scale
 
 
 @pytest.mark.parametrize(
@@ -22,7 +22,7 @@ from millplan.tui.widgets.actuals.chart import tonnes_scale
     ],
 )
 def test_the_axis_starts_at_zero_and_ends_at_a_round_limit_above_the_top(top, limit, labels):
-    axis = tonnes_scale(top)
+    axis = round_scale(top)
     assert axis.ticks[0] == 0.0 and axis.limit == pytest.approx(limit) and axis.limit >= top
     assert axis.labels == labels
     assert len(axis.ticks) <= 4
@@ -31,5 +31,24 @@ def test_the_axis_starts_at_zero_and_ends_at_a_round_limit_above_the_top(top, li
 
 
 def test_a_top_of_zero_has_no_scale():
-    with pytest.raises(ValueError, match="above 0"):
-        tonnes_scale(0.0)
+    with pytest.raises(ValueError, match="top above 0"):
+        round_scale(0.0)
+
+
+@pytest.mark.parametrize(
+    ("top", "bottom", "ticks"),
+    [
+        (150, -80, (-100, 0, 100, 200)),
+        (0, -30, (-30, -20, -10, 0)),
+        (12, -1, (-5, 0, 5, 10, 15)),
+    ],
+)
+def test_a_signed_axis_labels_zero_and_reaches_both_ends_in_one_round_step(top, bottom, ticks):
+    axis = round_scale(top, bottom, steps=4)
+    assert axis.ticks == pytest.approx(ticks)
+    assert 0.0 in axis.ticks and axis.bottom <= bottom and axis.limit >= top
+
+
+def test_an_axis_must_span_zero():
+    with pytest.raises(ValueError, match="top above 0"):
+        round_scale(10.0, 5.0)

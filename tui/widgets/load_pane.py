@@ -1,4 +1,5 @@
-"""Mill load pane: every mill's load by month as a bar, and its load horizon."""
+"""Mill load pane: every mill's load by month as a bar, and its load horizon; below, the
+highlighted mill's months as a chart (``c`` hides it and shows it again)."""
 
 from __future__ import annotations
 
@@ -13,17 +14,22 @@ from millplan.core.domain.months import date_text, month_text
 from millplan.core.domain.numbers import grouped
 from millplan.core.planning import load
 from millplan.core.planning.load import LoadReport
-from millplan.core.views.load import load_view
+from millplan.core.views.load import load_bars, load_view
 from millplan.tui.messages import LoadRefreshed
 from millplan.tui.widgets.assignment.pane import AssignmentPane
+from millplan.tui.widgets.load_chart import LoadChart
 from millplan.tui.widgets.view_table import ViewTable
 
 
 class LoadPane(Vertical):
-    """Mills × months table; the highlighted mill's hours and horizon are spelled out below.
-    Enter (or ``g``) shows the highlighted mill's lines in the Assignment pane's month."""
+    """Mills × months table; the highlighted mill's hours and horizon are spelled out below,
+    and charted (``c``). Enter (or ``g``) shows the highlighted mill's lines in the Assignment
+    pane's month."""
 
-    BINDINGS = [Binding("g", "go", _("Mill's lines"), id="load.go")]
+    BINDINGS = [
+        Binding("g", "go", _("Mill's lines"), id="load.go"),
+        Binding("c", "chart", _("Chart"), id="load.chart"),
+    ]
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -32,6 +38,7 @@ class LoadPane(Vertical):
     def compose(self) -> ComposeResult:
         yield ViewTable(id="load-table")
         yield Static(_("Reading mill load…"), id="load-detail", classes="detail", markup=False)
+        yield LoadChart(id="load-chart")
 
     def reload(self) -> None:
         self._read()
@@ -71,6 +78,7 @@ class LoadPane(Vertical):
         if self.report is None or row is None:
             return
         code = row["key"]
+        self.query_one(LoadChart).show(load_bars(self.report, code))
         mill = next(m for m in self.report.mills if m.code == code)
         horizon = self.report.horizons[code]
         months = "  ".join(
@@ -101,3 +109,8 @@ class LoadPane(Vertical):
         if self.report.unplaceable_tonnes:
             text += "\n" + _("{tonnes} t accepted fit no mill").format(tonnes=grouped(self.report.unplaceable_tonnes))
         self.query_one("#load-detail", Static).update(text)
+
+    def action_chart(self) -> None:
+        """Show or hide the chart (the table gets its rows)."""
+        chart = self.query_one(LoadChart)
+        chart.display = not chart.display

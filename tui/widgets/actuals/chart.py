@@ -5,22 +5,19 @@ other month, plan against actual of every mill of the line as bars. The two seri
 by marker as well as colour, so the chart reads in 16 colours.
 
 Honest at 80×24, where the plot has about seven rows: the tonnes axis always starts at 0
-and ends at a round limit just above the largest value (:func:`tonnes_scale`), with at most
+and ends at a round limit just above the largest value (:func:`~millplan.tui.widgets.charts.round_scale`), with at most
 three steps of a round size labelled in grouped thousands, so a bar's height and a line's
 level are proportional to the tonnes, on the row the labels say."""
 
 from __future__ import annotations
-
-import math
-from dataclasses import dataclass
 
 from textual_plotext import PlotextPlot
 
 from millplan.core.domain.fulfilment import LineFulfilment
 from millplan.core.domain.i18n import _
 from millplan.core.domain.months import month_text
-from millplan.core.domain.numbers import grouped
 from millplan.core.views.actuals import cumulative
+from millplan.tui.widgets.charts import Axis, put_axis, round_scale
 
 PLAN_MARKER = "·"
 ACTUAL_MARKER = "█"
@@ -28,37 +25,6 @@ ACTUAL_MARKER = "█"
 PLAN_BAR = "█"
 ACTUAL_BAR = "░"
 """Bars: the plan solid, the actual shaded."""
-STEPS = 3
-"""Tonnes-axis steps at most: seven rows hold four labels apart."""
-ROUND_STEPS = (1.0, 2.0, 2.5, 5.0, 10.0)
-"""Step sizes, times a power of ten."""
-
-
-@dataclass(frozen=True)
-class TonnesAxis:
-    """The tonnes axis handed to the plot: from 0 to ``limit`` t, ``ticks`` (t) labelled
-    ``labels`` (grouped thousands, ``20 000``)."""
-
-    limit: float
-    ticks: tuple[float, ...]
-    labels: tuple[str, ...]
-
-
-def tonnes_scale(top: float, steps: int = STEPS) -> TonnesAxis:
-    """The axis from 0 to the lowest multiple of a round step (1, 2, 2.5 or 5 × 10ⁿ t) at or
-    above ``top`` (t, > 0) reached in at most ``steps`` steps (the smaller step on a tie):
-    ``tonnes_scale(38_994)`` runs to 40 000 by 20 000, ``tonnes_scale(4_127)`` to 5 000 by
-    2 500. Labels are whole tonnes (two decimals below a tonne's step). Raises
-    ``ValueError`` unless ``top`` > 0."""
-    if not top > 0:
-        raise ValueError(f"a tonnes axis needs a top above 0, not {top}")
-    power = 10 ** math.floor(math.log10(top / steps))
-    candidates = [f * p for p in (power, power * 10) for f in ROUND_STEPS]
-    fitting = [(math.ceil(top / step - 1e-9) * step, step) for step in candidates if top / step - 1e-9 <= steps]
-    limit, step = min(fitting)
-    ticks = tuple(i * step for i in range(round(limit / step) + 1))
-    places = 0 if step >= 1 else 2
-    return TonnesAxis(limit, ticks, tuple(grouped(t, places) for t in ticks))
 
 
 class FulfilmentChart(PlotextPlot):
@@ -71,7 +37,7 @@ class FulfilmentChart(PlotextPlot):
 
     drawn: str = ""
     heading: str = ""
-    axis: TonnesAxis | None = None
+    axis: Axis | None = None
     series: dict[str, list[float]]  # set by show()
 
     def show(self, line: LineFulfilment | None, mill_code: str | None) -> None:
@@ -112,8 +78,7 @@ class FulfilmentChart(PlotextPlot):
         self.refresh()
 
     def _tonnes_axis(self, top: float) -> None:
-        """Tonnes up the side from 0 (:func:`tonnes_scale`); nothing to scale when ``top`` is 0."""
+        """Tonnes up the side from 0 (:func:`round_scale`); nothing to scale when ``top`` is 0."""
         if top > 0:
-            self.axis = tonnes_scale(top)
-            self.plt.ylim(0, self.axis.limit)
-            self.plt.yticks(list(self.axis.ticks), list(self.axis.labels))
+            self.axis = round_scale(top)
+            put_axis(self.plt, self.axis)

@@ -27,11 +27,13 @@ from millplan.core.domain.months import Month
 from millplan.core.domain.workflow import waiting
 from millplan.core.views import approval
 from millplan.core.views.approval import Board
+from millplan.core.views.diff import income_bars
 from millplan.tui.messages import ApprovalRefreshed
 from millplan.tui.table_cursor import highlight
 from millplan.tui.widgets.approval.conflict_actions import ConflictActions
 from millplan.tui.widgets.approval.detail import Detail
 from millplan.tui.widgets.approval.headline import Headline
+from millplan.tui.widgets.approval.income_chart import IncomeChart
 from millplan.tui.widgets.approval.request_actions import RequestActions
 from millplan.tui.widgets.approval.revision_actions import RevisionActions
 from millplan.tui.widgets.approval.section_bar import SECTIONS, SectionBar
@@ -57,6 +59,9 @@ OFFERS: dict[str, dict[str, Action]] = {
 }
 """Each action key: the sections it works in and the core action it needs there. The key
 is shown only where core offers that action; core checks every call anyway."""
+
+CHART_SECTIONS = ("diff", "mills")
+"""Sections where ``c`` charts the marginal income the latest revision gains or loses."""
 
 
 class ApprovalPane(RevisionActions, RequestActions, ConflictActions, Vertical):
@@ -87,6 +92,7 @@ class ApprovalPane(RevisionActions, RequestActions, ConflictActions, Vertical):
         Binding("minus", "ask_priority(False)", _("Lower"), key_display="-", id="approval.lower"),
         Binding("p", "replace", _("Replace"), id="approval.replace"),
         Binding("n", "round", _("Round"), id="approval.round"),
+        Binding("c", "chart", _("Chart"), id="approval.chart"),
     ]
 
     def __init__(self, **kwargs: Any) -> None:
@@ -95,11 +101,13 @@ class ApprovalPane(RevisionActions, RequestActions, ConflictActions, Vertical):
         self.board: Board | None = None
         self.busy: str | None = None  # what the running action is, while it runs
         self.wanted: str | None = None  # the row to highlight once the board is read (go_to)
+        self.charted = False  # the marginal income chart asked for (c), in the sections that have it
 
     def compose(self) -> ComposeResult:
         yield Headline()
         yield SectionBar(id="approval-sections", markup=False)
         yield SectionTable(id="approval-table")
+        yield IncomeChart(id="approval-chart")
         yield Detail(id="approval-detail", classes="detail", markup=False)
 
     # -- where: the Assignment pane's month and line ---------------------------------------
@@ -154,7 +162,19 @@ class ApprovalPane(RevisionActions, RequestActions, ConflictActions, Vertical):
 
     def _show_table(self) -> None:
         self.query_one(SectionTable).show_section(self.board, self.section)
+        self._show_chart()
         self._describe()
+
+    def _show_chart(self) -> None:
+        """Chart the diff's marginal income by mill when asked for and the section has it."""
+        chart = self.query_one(IncomeChart)
+        chart.display = self.charted and self._chartable()
+        if chart.display:
+            chart.show(income_bars(self.board.diff))
+
+    def _chartable(self) -> bool:
+        """The section charts the diff and there is one (else the detail line says why not)."""
+        return self.section in CHART_SECTIONS and self.board is not None and self.board.diff is not None
 
     @on(DataTable.RowHighlighted, "#approval-table")
     def _describe(self) -> None:
@@ -190,6 +210,8 @@ class ApprovalPane(RevisionActions, RequestActions, ConflictActions, Vertical):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Show an action key only where core offers it (role, line, the revision's state)
         and in a section it works in, on a row still waiting for it."""
+        if action == "chart":
+            return self._chartable()
         offers = OFFERS.get(action)
         if offers is None:
             return True
@@ -225,6 +247,10 @@ class ApprovalPane(RevisionActions, RequestActions, ConflictActions, Vertical):
         self.section, self.wanted = section, key
         self._assignment.go_to(month, line)
         self.reload()
+
+    def action_chart(self) -> None:
+        self.charted = not self.charted
+        self._show_chart()
 
     def action_keep_focus(self) -> None:
         self.query_one(SectionTable).focus()
