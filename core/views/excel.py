@@ -52,7 +52,7 @@ _NOT_IN_SHEET_NAMES = re.compile(r"[\[\]:*?/\\]")
 _ROUBLE_UNITS = {"RUB", "руб.", "RUB/h", "руб./ч"}
 """Units of money in whole roubles (not thousands), in English and Russian, whose cells carry the ``₽`` sign."""
 
-_THOUSAND_ROUBLE_UNITS = {"k RUB", "тыс. руб."}
+_THOUSAND_ROUBLE_UNITS = {"k RUB", "тыс. руб.", "kRUB", "тыс.р"}
 """Units of money in thousands of roubles, whose cells carry ``k ₽`` (``тыс. ₽``)."""
 
 

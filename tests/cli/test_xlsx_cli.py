@@ -102,6 +102,7 @@ def test_roubles_carry_their_sign():
     assert number_format(Column("p", "Penalty", "RUB", True, money=True)) == '#,##0 "₽"'
     assert number_format(Column("p", "Price", "RUB/h", True, 2, money=True)) == '#,##0.00 "₽"'
     assert number_format(Column("m", "MI", "k RUB", True, money=True)) == '#,##0 "k ₽"'
+    assert number_format(Column("m", "MI", "kRUB", True, money=True)) == '#,##0 "k ₽"'  # the stale ledger's short unit
 
 
 def test_xlsx_with_json_is_refused_and_sheet_names_are_unique(db, tmp_path):
