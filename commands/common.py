@@ -24,7 +24,7 @@ from millplan.core.access import identity
 from millplan.core.domain import glyphs
 from millplan.core.domain.errors import ExitCode, Interrupted, InvalidInput, MillplanError
 from millplan.core.domain.i18n import _, ngettext
-from millplan.core.domain.months import Month, plant_clock
+from millplan.core.domain.months import Month, month_text, plant_clock
 from millplan.core.views.errors import error_document
 from millplan.core.views.excel import write_workbook
 from millplan.core.views.tables import TableView, cell_style, cell_text
@@ -54,8 +54,11 @@ XlsxOption = typer.Option(
 _book: list[TableView] | None = None
 """The tables a command run with ``--xlsx`` has shown so far (``None``: no book asked for)."""
 
-BOOK_CONTEXT = ("month", "line")
+BOOK_CONTEXT = ("line", "month")
 """A command's options that say what its book is about, in the order its sheets name them."""
+
+_NOT_FILTERS = {*BOOK_CONTEXT, "xlsx", "as_json"}
+"""Options a book's context does not list as filters (said apart, or about the output)."""
 
 
 def handled(command: Callable) -> Callable:
@@ -98,8 +101,7 @@ def _with_book(command: Callable, file: Path, *args: Any, **kwargs: Any) -> Any:
     if not shown:
         err.print(_("no table to write to {file}").format(file=file), soft_wrap=True)
         return result
-    context = " · ".join(str(kwargs[name]) for name in BOOK_CONTEXT if kwargs.get(name))
-    write_workbook(file, shown, context)
+    write_workbook(file, shown, _book_context(ctx, kwargs))
     n = len(shown)
     err.print(
         ngettext("{n} table written to {file}", "{n} tables written to {file}", n).format(n=n, file=file),
@@ -140,10 +142,29 @@ def _typed(ctx: typer.Context) -> str:
     if ctx.parent is None:  # no command: the workstation (the global options, --db's URL among them, stay out)
         return "tui"
     program = ctx.find_root().info_name or "millplan"  # or `python -m millplan`
-    words = ctx.command_path.split()[len(program.split()) :]
+    return " ".join(ctx.command_path.split()[len(program.split()) :] + _typed_params(ctx))
+
+
+def _book_context(ctx: typer.Context | None, kwargs: dict[str, Any]) -> str:
+    """What a command's ``--xlsx`` book is about, under each sheet's title: the product line
+    and month it was asked about, then any other option typed as a filter
+    (``ТБД · янв 2027 · filters: --manager petrov``)."""
+    parts = [str(kwargs["line"])] if kwargs.get("line") else []
+    if kwargs.get("month"):
+        month = kwargs["month"]
+        parts.append(month_text(month if isinstance(month, Month) else month_of(str(month))))
+    filters = " ".join(_typed_params(ctx, leave_out=_NOT_FILTERS)) if ctx is not None else ""
+    if filters:
+        parts.append(_("filters: {options}").format(options=filters))
+    return " · ".join(parts)
+
+
+def _typed_params(ctx: typer.Context, leave_out: set[str] | frozenset[str] = frozenset()) -> list[str]:
+    """The command's arguments and options as typed (``--month 2026-12 --line L``), but those named in ``leave_out``."""
+    words: list[str] = []
     for param in ctx.command.params:
         source = ctx.get_parameter_source(param.name)
-        if source is None or source.name != "COMMANDLINE":
+        if source is None or source.name != "COMMANDLINE" or param.name in leave_out:
             continue
         value = ctx.params[param.name]
         if param.param_type_name == "argument":
@@ -153,7 +174,7 @@ def _typed(ctx: typer.Context) -> str:
         else:  # an option given more than once holds them all
             for one in value if isinstance(value, (list, tuple)) else [value]:
                 words += [param.opts[0], str(one.value if isinstance(one, Enum) else one)]
-    return " ".join(words)
+    return words
 
 
 def month_of(text: str, option: str = "--month") -> Month:

@@ -10,6 +10,7 @@ cannot write a binary file at all."""
 from __future__ import annotations
 
 import io
+import os
 from pathlib import Path
 
 import platformdirs
@@ -17,7 +18,7 @@ from textual.app import App
 from textual.widget import Widget
 from textual.widgets import TabbedContent
 
-from millplan.core.domain.months import plant_time
+from millplan.core.domain.months import Month, month_text, plant_time
 from millplan.core.views.excel import workbook_bytes
 from millplan.core.views.tables import TableView
 from millplan.tui.widgets.view_table import ViewTable
@@ -43,24 +44,33 @@ def shown(app: App) -> tuple[Widget, list[TableView]]:
     return place, views
 
 
+def downloads_folder() -> Path:
+    """Where a terminal's exports go: ``XDG_DOWNLOAD_DIR`` when set (platformdirs reads it only
+    from ``user-dirs.dirs``, not from the environment), else platformdirs' downloads folder
+    (``user-dirs.dirs`` in ``XDG_CONFIG_HOME``, else ``~/Downloads``)."""
+    named = os.environ.get("XDG_DOWNLOAD_DIR", "").strip()
+    return Path(named).expanduser() if named else platformdirs.user_downloads_path()
+
+
 def export(app: App, folder: Path | None = None) -> Path | str | None:
     """Write the tables shown (:func:`shown`) as ``millplan-<where>-<YYYYMMDD-HHMMSS>.xlsx``,
-    each sheet headed by the month and product line of the pane when it has them: in a
-    terminal into ``folder`` (``None``: the user's downloads folder), returning its path;
+    each sheet headed by the product line and month of the pane when it has them and the
+    time of the report: in a terminal into ``folder`` (``None``: :func:`downloads_folder`), returning its path;
     under textual-serve handed to the browser, returning its name (Textual posts
     ``DeliveryComplete`` or ``DeliveryFailed`` named :data:`DELIVERY` then). ``None`` when
     no table is shown (nothing is written). Raises :class:`OSError` when the file cannot be written."""
     place, views = shown(app)
     if not views:
         return None
-    context = " · ".join(str(part) for part in (getattr(place, "month", None), getattr(place, "line", None)) if part)
+    month, line = getattr(place, "month", None), getattr(place, "line", None)
+    context = " · ".join(part for part in (line, month_text(month) if isinstance(month, Month) else None) if part)
     where = (place.id or type(place).__name__).removesuffix("-pane").lower()
     name = f"millplan-{where}-{plant_time():%Y%m%d-%H%M%S}.xlsx"
     data = workbook_bytes(views, context)
     if app.is_web:
         app.deliver_binary(io.BytesIO(data), save_filename=name, mime_type=XLSX, name=DELIVERY)
         return name
-    path = (folder or platformdirs.user_downloads_path()) / name
+    path = (folder or downloads_folder()) / name
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
     return path

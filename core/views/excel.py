@@ -3,12 +3,13 @@ an .xlsx workbook, from the same column specification the workstation and the CL
 (XlsxWriter; openpyxl stays the reader).
 
 Each sheet: a title row (the table's title), a context row (what the table is about — month,
-product line, revision, state), then the header (the column
-headers in the user's language, units in them), bold, frozen, filtered and repeated on every
-printed page. Numbers stay numbers (the column's decimals, thousands grouped; roubles with
-``₽``; a share in % as a percentage), dates are dates (``dd.mm.yyyy``, times at the plant's
-clock), a yes/no column reads ``yes`` or blank, a mill-month's load is its share. Each sheet
-prints A4 landscape, one page wide.
+product line, revision, state, the filters asked for — and when the report was made), then
+the header (the column headers in the user's language, units in them), bold, frozen, filtered
+and repeated on every printed page. Numbers stay numbers, rounded to the column's decimals
+(thousands grouped; roubles with ``₽``, thousands of roubles with ``тыс. ₽``; a share in % as
+a percentage), dates are dates (``dd.mm.yyyy``, times at the plant's clock, a month its first
+day shown ``mmm yyyy``), a yes/no column reads ``yes`` or blank, a mill-month's load is its
+share. Each sheet prints A4 landscape, one page wide.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -26,7 +27,7 @@ import xlsxwriter
 from millplan.core.domain.assignment import MillLoad
 from millplan.core.domain.errors import InvalidInput
 from millplan.core.domain.i18n import _
-from millplan.core.domain.months import plant_time
+from millplan.core.domain.months import Month, plant_clock, plant_time
 from millplan.core.views.tables import Column, TableView, cell_text
 
 SHEET_NAME = 31
@@ -43,6 +44,7 @@ SAMPLE = 2000
 
 DATE = "dd.mm.yyyy"
 TIME = "dd.mm.yyyy hh:mm"
+MONTH = "mmm yyyy"
 PERCENT = "0%"
 
 _NOT_IN_SHEET_NAMES = re.compile(r"[\[\]:*?/\\]")
@@ -50,36 +52,48 @@ _NOT_IN_SHEET_NAMES = re.compile(r"[\[\]:*?/\\]")
 _ROUBLE_UNITS = {"RUB", "руб.", "RUB/h", "руб./ч"}
 """Units of money in whole roubles (not thousands), in English and Russian, whose cells carry the ``₽`` sign."""
 
+_THOUSAND_ROUBLE_UNITS = {"k RUB", "тыс. руб.", "kRUB", "тыс.р"}
+"""Units of money in thousands of roubles, whose cells carry ``k ₽`` (``тыс. ₽``)."""
+
 
 def number_format(column: Column) -> str:
     """Excel's number format of a ``numeric`` column: thousands grouped, ``places``
-    decimals (``#,##0.0`` — Russian Excel shows ``1 234,5``), ``₽`` after roubles."""
+    decimals (``#,##0.0`` — Russian Excel shows ``1 234,5``), ``₽`` after roubles, ``k ₽``
+    (``тыс. ₽``) after thousands of roubles."""
     code = "#,##0" + ("." + "0" * column.places if column.places else "")
     if column.money and column.unit in _ROUBLE_UNITS:
         code += ' "₽"'
+    elif column.money and column.unit in _THOUSAND_ROUBLE_UNITS:
+        code += ' "{unit}"'.format(unit=_("k ₽"))
     return code
 
 
-def write_workbook(target: Path | BinaryIO, views: Sequence[TableView], context: str = "") -> None:
+def write_workbook(
+    target: Path | BinaryIO, views: Sequence[TableView], context: str = "", made: datetime | None = None
+) -> None:
     """Write ``views`` to ``target`` (an .xlsx path or a binary file), one sheet each, named
-    by its title (cut to 31 characters, made unique); ``context`` heads every sheet under its
-    title (e.g. ``2027-01 · ТБД``) unless the table says its own. Raises :class:`InvalidInput` naming the file when it
-    cannot be written (a folder that does not exist, a file open in Excel)."""
+    by its title (cut to 31 characters, made unique); every sheet is headed under its title by
+    what it is about — the table's own context if it has one, else ``context`` (e.g.
+    ``ТБД · янв 2027``) — and when the report was made (``made``, UTC; default now) at the
+    plant's clock. Raises :class:`InvalidInput` naming the file when it cannot be written (a
+    folder that does not exist, a file open in Excel)."""
     book = xlsxwriter.Workbook(target if not isinstance(target, Path) else str(target), {"remove_timezone": True})
     styles = _Styles(book)
     names: set[str] = set()
+    stamp = _("report of {time}").format(time=plant_clock(made or datetime.now(UTC)))
     for view in views:
-        _write_sheet(book.add_worksheet(_sheet_name(view.title, names)), view, context, styles)
+        said = " · ".join(part for part in (view.context or context, stamp) if part)  # the table's own is more precise
+        _write_sheet(book.add_worksheet(_sheet_name(view.title, names)), view, said, styles)
     try:
         book.close()
     except (OSError, xlsxwriter.exceptions.FileCreateError) as exc:
         raise InvalidInput(_("cannot write {path}: {reason}").format(path=target, reason=exc)) from None
 
 
-def workbook_bytes(views: Sequence[TableView], context: str = "") -> bytes:
+def workbook_bytes(views: Sequence[TableView], context: str = "", made: datetime | None = None) -> bytes:
     """:func:`write_workbook` into memory: the .xlsx file's bytes (for the workstation's download)."""
     buffer = io.BytesIO()
-    write_workbook(buffer, views, context)
+    write_workbook(buffer, views, context, made)
     return buffer.getvalue()
 
 
@@ -93,6 +107,7 @@ class _Styles:
         self.header = book.add_format({"bold": True, "bottom": 1, "text_wrap": True, "valign": "top"})
         self.date = book.add_format({"num_format": DATE})
         self.time = book.add_format({"num_format": TIME})
+        self.month = book.add_format({"num_format": MONTH, "align": "left"})
         self.percent = book.add_format({"num_format": PERCENT})
         self.wrap = book.add_format({"text_wrap": True, "valign": "top"})
         self._numbers: dict[str, Any] = {}
@@ -104,13 +119,11 @@ class _Styles:
         return self._numbers[code]
 
 
-def _write_sheet(sheet: Any, view: TableView, context: str, styles: _Styles) -> None:
-    """One table on ``sheet``: title, context, header, rows; frozen, filtered, print set up."""
+def _write_sheet(sheet: Any, view: TableView, said: str, styles: _Styles) -> None:
+    """One table on ``sheet``: title, what it is about (``said``), header, rows; frozen, filtered, print set up."""
     sheet.write_string(0, 0, view.title, styles.title)
-    said = view.context or context  # the table's own is the more precise (a revision's line, month and state)
-    head = 2 if said else 1
-    if said:
-        sheet.write_string(1, 0, said, styles.context)
+    sheet.write_string(1, 0, said, styles.context)
+    head = 2
     for col, column in enumerate(view.columns):
         sheet.write_string(head, col, column.header, styles.header)
         width = _width(view, column)
@@ -136,7 +149,10 @@ def _write_cell(sheet: Any, row: int, col: int, value: Any, column: Column, styl
         else:
             sheet.write_number(row, col, value.load, styles.percent)
     elif isinstance(value, (int, float, Decimal)) and column.numeric:
-        sheet.write_number(row, col, float(value), styles.number(column))
+        # as shown: a sum of floats (360.3000000000002) is the figure its column's decimals say
+        sheet.write_number(row, col, round(float(value), column.places), styles.number(column))
+    elif isinstance(value, Month):  # a date Excel sorts and filters by, read as the month
+        sheet.write_datetime(row, col, value.first_day, styles.month)
     elif isinstance(value, datetime):  # stored UTC; people read the plant's clock
         sheet.write_datetime(row, col, plant_time(value).replace(tzinfo=None) if value.tzinfo else value, styles.time)
     elif isinstance(value, date):

@@ -9,6 +9,7 @@ from typer.testing import CliRunner
 
 from millplan import cli
 from millplan.core.domain.i18n import _
+from millplan.core.domain.months import month_text
 from millplan.core.planning import run as planning
 from millplan.storage.store import open_store
 from tests.plants import PLAN_MONTH, tiny_plant
@@ -39,7 +40,9 @@ def test_assignment_show_writes_each_table_with_title_context_formats_and_print_
     book = openpyxl.load_workbook(file)
     assert book.sheetnames[:3] == ["Mill load", "Lines", "Excluded"]
     lines = book["Lines"]
-    assert lines["A1"].value == "Lines" and lines["A2"].value == f"L · {MONTH} · revision 1 · draft"
+    assert lines["A1"].value == "Lines" and lines["A2"].value.startswith(
+        f"L · {MONTH} · revision 1 · draft · report of "
+    )
     header = [c.value for c in lines[3]]
     assert header == ["Mill", "Position", "Key", "Tonnes, t", "Made, t", "Hours, h", "Marg. inc., k RUB", "Locked"]
     assert lines.freeze_panes == "A4"
@@ -65,9 +68,20 @@ def test_load_deals_and_history_write_their_tables(db, tmp_path):
         book = openpyxl.load_workbook(file)
         assert sheet in book.sheetnames, book.sheetnames
         if first:
-            assert book[sheet].cell(2, 1).value == first or book[sheet].cell(3, 1).value == first
+            assert book[sheet].cell(3, 1).value == first
+        assert book[sheet]["A2"].value.startswith("report of ")  # every sheet says when it was made
     history = openpyxl.load_workbook(tmp_path / "history.xlsx")["History"]
-    assert history.cell(3, 1).is_date and history.cell(3, 1).number_format == "dd.mm.yyyy hh:mm"
+    assert history.cell(4, 1).is_date and history.cell(4, 1).number_format == "dd.mm.yyyy hh:mm"
+
+
+def test_a_book_names_the_line_month_and_filters_asked_for(db, tmp_path, russian):
+    file = tmp_path / "history.xlsx"
+    _run(db, "history", "--limit", "5", "--xlsx", str(file))
+    assert openpyxl.load_workbook(file).active["A2"].value.startswith("отбор: --limit 5 · отчёт от ")
+    file = tmp_path / "actuals.xlsx"
+    _run(db, "actuals", "-m", MONTH, "-l", "L", "--all", "--xlsx", str(file))
+    said = f"L · {month_text(PLAN_MONTH)} · отбор: --all · отчёт от "
+    assert all(sheet["A2"].value.startswith(said) for sheet in openpyxl.load_workbook(file))
 
 
 def test_headers_in_russian(db, tmp_path, russian):
@@ -87,7 +101,8 @@ def test_roubles_carry_their_sign():
 
     assert number_format(Column("p", "Penalty", "RUB", True, money=True)) == '#,##0 "₽"'
     assert number_format(Column("p", "Price", "RUB/h", True, 2, money=True)) == '#,##0.00 "₽"'
-    assert number_format(Column("m", "MI", "k RUB", True, money=True)) == "#,##0"
+    assert number_format(Column("m", "MI", "k RUB", True, money=True)) == '#,##0 "k ₽"'
+    assert number_format(Column("m", "MI", "kRUB", True, money=True)) == '#,##0 "k ₽"'  # the stale ledger's short unit
 
 
 def test_xlsx_with_json_is_refused_and_sheet_names_are_unique(db, tmp_path):

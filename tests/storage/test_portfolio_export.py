@@ -71,7 +71,7 @@ def test_an_exported_portfolio_imports_into_a_fresh_store_as_it_was(tmp_path):
     book = tmp_path / "portfolio.xlsx"
     assert export_portfolio(source, book) == 4
     sheet = openpyxl.load_workbook(book).active
-    assert [c.value for c in sheet[2]] == [f.label for f in FIELDS]  # the import's own headers
+    assert [c.value for c in sheet[3]] == [f.label for f in FIELDS]  # the import's own headers
     fresh = open_store(f"sqlite:///{tmp_path / 'b.sqlite'}")
     build(fresh, mills=MILLS, norms=NORMS, customers={}, deals=[], positions=[])
     import_portfolio(fresh, book, login="plm")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import openpyxl
 
 from millplan.core.planning import run as planning
+from millplan.tui import export
 from millplan.tui.app import MillplanApp
 from tests.plants import PLAN_MONTH, staff, tiny_plant
 from tests.tui.pilot import SIZE, messages, settle
@@ -32,10 +33,11 @@ async def test_ctrl_e_exports_the_load_pane_and_names_the_file(sqlite_store, tmp
         assert file.name.startswith("millplan-load-") and f"Excel file saved: {file}" in messages(app)
     sheet = book["Mill load"]
     assert sheet["A1"].value == "Mill load"
-    header = [c.value for c in sheet[2]]
+    assert sheet["A2"].value.startswith("report of ")
+    header = [c.value for c in sheet[3]]
     assert header[0] == "Mill"
-    assert {row[0].value for row in sheet.iter_rows(min_row=3)} == {"M1", "M2"}
-    assert sheet.freeze_panes == "A3"
+    assert {row[0].value for row in sheet.iter_rows(min_row=4)} == {"M1", "M2"}
+    assert sheet.freeze_panes == "A4"
 
 
 async def test_ctrl_e_in_the_assignment_pane_writes_lines_and_exclusions_with_the_revision(sqlite_store, tmp_path):
@@ -49,7 +51,7 @@ async def test_ctrl_e_in_the_assignment_pane_writes_lines_and_exclusions_with_th
     _, book = _book(tmp_path)
     assert book.sheetnames[:2] == ["Lines", "Excluded"]
     lines = book["Lines"]
-    assert lines["A2"].value.endswith("revision 1 · draft") and str(PLAN_MONTH) in lines["A2"].value
+    assert "revision 1 · draft · report of " in lines["A2"].value and str(PLAN_MONTH) in lines["A2"].value
     tonnes = [c.value for c in lines[3]].index("Tonnes, t")
     assert isinstance(lines.cell(4, tonnes + 1).value, (int, float))
     assert lines.cell(4, tonnes + 1).number_format == "#,##0.0"
@@ -68,8 +70,8 @@ async def test_ctrl_e_in_the_inbox_exports_its_table_with_times_as_dates(sqlite_
     file, book = _book(tmp_path)
     assert file.name.startswith("millplan-inboxscreen-")
     sheet = book["Inbox"]
-    when = [c.value for c in sheet[2]].index("When (plant time)") + 1
-    assert sheet.cell(3, when).is_date and sheet.cell(3, when).number_format == "dd.mm.yyyy hh:mm"
+    when = [c.value for c in sheet[3]].index("When (plant time)") + 1
+    assert sheet.cell(4, when).is_date and sheet.cell(4, when).number_format == "dd.mm.yyyy hh:mm"
 
 
 async def test_nothing_shown_nothing_written(sqlite_store, tmp_path):
@@ -81,3 +83,12 @@ async def test_nothing_shown_nothing_written(sqlite_store, tmp_path):
         await _export(pilot, tmp_path)
         assert "No table shown to export." in messages(app)
     assert not list(tmp_path.glob("*.xlsx"))
+
+
+def test_a_terminal_export_goes_to_xdg_download_dir_when_set(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_DOWNLOAD_DIR", str(tmp_path / "dl"))
+    assert export.downloads_folder() == tmp_path / "dl"
+    monkeypatch.delenv("XDG_DOWNLOAD_DIR")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "cfg"))  # no user-dirs.dirs there
+    assert export.downloads_folder() == tmp_path / "Downloads"

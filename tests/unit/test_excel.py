@@ -35,9 +35,11 @@ ROW = {
 def test_cells_keep_their_types_and_formats(tmp_path, monkeypatch):
     monkeypatch.setenv("MILLPLAN_TIMEZONE", "Asia/Yekaterinburg")  # UTC+5: times read at the plant's clock
     file = tmp_path / "t.xlsx"
-    write_workbook(file, [TableView("Table", COLUMNS, (ROW,), "L · 2027-01 · revision 2 · approved")], "2027-01")
+    made = datetime(2026, 12, 5, 15, 4, tzinfo=UTC)
+    write_workbook(file, [TableView("Table", COLUMNS, (ROW,), "L · 2027-01 · revision 2 · approved")], "2027-01", made)
     sheet = openpyxl.load_workbook(file)["Table"]
-    assert sheet["A2"].value == "L · 2027-01 · revision 2 · approved"  # the table's own context wins
+    # the table's own context wins; the report's time at the plant's clock
+    assert sheet["A2"].value == "L · 2027-01 · revision 2 · approved · report of 2026-12-05 20:04"
     assert [c.value for c in sheet[3]] == ["Mill", "Tonnes, t", "Penalty, RUB", "Due", "When", "Load", "Key"]
     mill, tonnes, penalty, due, at, load, key = sheet[4]
     assert (tonnes.value, tonnes.number_format) == (1234.5, "#,##0.0")
@@ -59,9 +61,28 @@ def test_sheet_names_are_what_excel_accepts_and_unique(tmp_path):
     assert names[1].endswith(" 2")
 
 
-def test_no_context_puts_the_header_under_the_title(tmp_path):
+def test_a_table_without_context_still_says_when_the_report_was_made(tmp_path, monkeypatch):
+    monkeypatch.setenv("MILLPLAN_TIMEZONE", "UTC")
     file = tmp_path / "t.xlsx"
-    write_workbook(file, [TableView("Table", COLUMNS[:2], ({"mill": "M1", "tonnes": 5.0},))])
+    made = datetime(2026, 12, 5, 9, 30, tzinfo=UTC)
+    write_workbook(file, [TableView("Table", COLUMNS[:2], ({"mill": "M1", "tonnes": 5.0},))], "ТБД · stale 30", made)
     sheet = openpyxl.load_workbook(file)["Table"]
-    assert [c.value for c in sheet[2]] == ["Mill", "Tonnes, t"] and sheet.freeze_panes == "A3"
-    assert sheet.print_title_rows == "$2:$2"
+    assert sheet["A2"].value == "ТБД · stale 30 · report of 2026-12-05 09:30"
+    assert [c.value for c in sheet[3]] == ["Mill", "Tonnes, t"] and sheet.freeze_panes == "A4"
+    assert sheet.print_title_rows == "$3:$3"
+
+
+def test_thousand_roubles_months_and_rounding(tmp_path, russian):
+    columns = (
+        Column("month", "Month"),
+        Column("margin", "At stake", "k RUB", True, money=True),
+        Column("hours", "Hours", "h", True, 1),
+    )
+    file = tmp_path / "t.xlsx"
+    write_workbook(
+        file, [TableView("T", columns, ({"month": Month(2027, 2), "margin": 1234.6, "hours": 360.3000000000002},))]
+    )
+    month, margin, hours = openpyxl.load_workbook(file)["T"][4]
+    assert month.is_date and month.value == datetime(2027, 2, 1) and month.number_format == "mmm yyyy"
+    assert margin.number_format == '#,##0 "тыс. ₽"' and margin.value == 1235
+    assert (hours.value, hours.number_format) == (360.3, "#,##0.0")
