@@ -24,7 +24,7 @@ from __future__ import annotations
 import functools
 import re
 import statistics
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -193,7 +193,14 @@ def mill_option(plant: Plant, mill: Mill, position: Position) -> MillOption:
 
 def mill_options(plant: Plant, position: Position) -> tuple[tuple[MillOption, ...], dict[str, str]]:
     """Compatible mills of ``position`` (best first) and, per refusing mill of its line, why."""
-    line_mills = [m for m in plant.mills if m.product_line == position.product_line]
+    return _options_among(plant, [m for m in plant.mills if m.product_line == position.product_line], position)
+
+
+def _options_among(
+    plant: Plant, line_mills: Sequence[Mill], position: Position
+) -> tuple[tuple[MillOption, ...], dict[str, str]]:
+    """:func:`mill_options`, given the mills of the position's product line (``line_mills``,
+    in the plant's order)."""
     options: list[MillOption] = []
     for mill in line_mills:
         if _fits(position, mill):
@@ -215,9 +222,12 @@ def describe(plant: Plant, positions: Iterable[Position]) -> list[PositionAttrib
     The median for each mill is taken over the given positions that the mill can make, so
     pass the whole open book (not a page of it) for a meaningful flag.
     """
+    by_line: dict[str, list[Mill]] = {}
+    for mill in plant.mills:
+        by_line.setdefault(mill.product_line, []).append(mill)
     described = []
     for position in positions:
-        options, refusals = mill_options(plant, position)
+        options, refusals = _options_among(plant, by_line.get(position.product_line, ()), position)
         described.append(PositionAttributes(position, options, refusals))
     per_mill: dict[str, list[float]] = {}
     for attrs in described:
@@ -228,5 +238,5 @@ def describe(plant: Plant, positions: Iterable[Position]) -> list[PositionAttrib
     for attrs in described:
         best = attrs.best
         high = best is not None and best.hours_per_tonne > HIGH_LOAD_FACTOR * medians[best.mill.code]
-        result.append(PositionAttributes(attrs.position, attrs.options, attrs.refusals, high))
+        result.append(PositionAttributes(attrs.position, attrs.options, attrs.refusals, True) if high else attrs)
     return result
