@@ -76,15 +76,13 @@ def _grade_keys(grades: tuple[str, ...]) -> frozenset[str]:
     return frozenset(fold(g) for g in grades)
 
 
-def _fits(position: Position, mill: Mill) -> bool:
-    """True if ``mill`` of the position's product line passes every limit of
-    :func:`incompatibility` (its fast yes/no, without wording the reason)."""
-    return (
-        mill.od_min_mm <= position.od_mm <= mill.od_max_mm
-        and mill.wall_min_mm <= position.wall_mm <= mill.wall_max_mm
-        and fold(position.steel_grade) in _grade_keys(mill.steel_grades)
-        and _standard_on(position.standard, mill.standards)
-    )
+def _takers(line_mills: Sequence[Mill], position: Position) -> list[Mill]:
+    """The mills of ``line_mills`` whose grades and standards allow the position's (the
+    limits of :func:`incompatibility` that do not depend on its size)."""
+    grade = fold(position.steel_grade)
+    return [
+        m for m in line_mills if grade in _grade_keys(m.steel_grades) and _standard_on(position.standard, m.standards)
+    ]
 
 
 def incompatibility(position: Position, mill: Mill) -> str | None:
@@ -193,17 +191,20 @@ def mill_option(plant: Plant, mill: Mill, position: Position) -> MillOption:
 
 def mill_options(plant: Plant, position: Position) -> tuple[tuple[MillOption, ...], dict[str, str]]:
     """Compatible mills of ``position`` (best first) and, per refusing mill of its line, why."""
-    return _options_among(plant, [m for m in plant.mills if m.product_line == position.product_line], position)
+    line_mills = [m for m in plant.mills if m.product_line == position.product_line]
+    return _options_among(plant, line_mills, _takers(line_mills, position), position)
 
 
 def _options_among(
-    plant: Plant, line_mills: Sequence[Mill], position: Position
+    plant: Plant, line_mills: Sequence[Mill], takers: Sequence[Mill], position: Position
 ) -> tuple[tuple[MillOption, ...], dict[str, str]]:
     """:func:`mill_options`, given the mills of the position's product line (``line_mills``,
-    in the plant's order)."""
+    in the plant's order) and those of them that take its grade and standard (``takers``,
+    :func:`_takers`)."""
+    od, wall = position.od_mm, position.wall_mm
     options: list[MillOption] = []
-    for mill in line_mills:
-        if _fits(position, mill):
+    for mill in takers:
+        if mill.od_min_mm <= od <= mill.od_max_mm and mill.wall_min_mm <= wall <= mill.wall_max_mm:
             option = mill_option(plant, mill, position)
             if option.tonnes_per_hour > 0:
                 options.append(option)
@@ -225,9 +226,14 @@ def describe(plant: Plant, positions: Iterable[Position]) -> list[PositionAttrib
     by_line: dict[str, list[Mill]] = {}
     for mill in plant.mills:
         by_line.setdefault(mill.product_line, []).append(mill)
+    takers: dict[tuple[str, str, str], list[Mill]] = {}  # a book names few grade × standard pairs per line
     described = []
     for position in positions:
-        options, refusals = _options_among(plant, by_line.get(position.product_line, ()), position)
+        line_mills = by_line.get(position.product_line, [])
+        key = (position.product_line, position.steel_grade, position.standard)
+        if key not in takers:
+            takers[key] = _takers(line_mills, position)
+        options, refusals = _options_among(plant, line_mills, takers[key], position)
         described.append(PositionAttributes(position, options, refusals))
     per_mill: dict[str, list[float]] = {}
     for attrs in described:
