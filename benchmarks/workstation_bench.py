@@ -36,6 +36,22 @@ pending deals, 61 months × 4 lines approved; before (i10-base) → after:
 - a pane's first switch now reads it: deals 1.3 s, assignment 0.55, approval 0.48,
   plan/actual 0.16 s CPU; the stale-deal ledger 7.5 s (``stale.ledger``: ``describe`` of the
   whole open book again, 5.5 s CPU alone). Later switches: 0.12 s.
+
+Then (branch i10-perf, same day, load average 5–6, i10-int2 measured alongside with this
+script): ``describe`` judges a mill's grade and standard once per (line, grade, standard),
+words refusals only for a position no mill takes, reads a mill's norms in one pass; the
+described open book is kept per store change (:mod:`millplan.core.planning.open_book`) and
+shared by the load and the ledger; positions are read as one flat row; the ledger's
+"ever planned" set by an ``IN`` subquery. Wall / CPU s, i10-int2 → i10-perf:
+
+- open to the first pane painted: 6.2 / 4.6 → 3.0–3.3 / 2.4–3.0 (``--reads``: load 3.9 →
+  2.2 CPU, of it the positions read ~0.9, ``describe`` 0.85, bookings 0.55; Textual's own
+  start ~0.4 shares the GIL with the reader): still above the 2 s target here;
+- first switch to the stale-deal ledger: 16.5 / 5.9 → 1.3–2.0 / 0.9–1.2 (``--reads``: 5.6 →
+  0.75 CPU: the load's description reused); deals 1.8 / 0.83 → 0.55 / 0.53;
+- ``answer`` (the pane shown, its reader thread still running): 0.01–0.07 s wall for
+  every switch, before and after (the readers were already in threads; the old figure
+  waited for them because ``pilot.press`` waits for the process to idle).
 """
 
 from __future__ import annotations
