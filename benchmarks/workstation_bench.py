@@ -41,14 +41,16 @@ Then (branch i10-perf, same day, load average 5–6, i10-int2 measured alongside
 script): ``describe`` judges a mill's grade and standard once per (line, grade, standard),
 words refusals only for a position no mill takes, reads a mill's norms in one pass; the
 described open book is kept per store change (:mod:`millplan.core.planning.open_book`) and
-shared by the load and the ledger; positions are read as one flat row; the ledger's
+shared by the load and the ledger; positions are read as one flat row, converted from its
+values by position (SQLAlchemy's by-name access was half the conversion); the ledger's
 "ever planned" set by an ``IN`` subquery. Wall / CPU s, i10-int2 → i10-perf:
 
-- open to the first pane painted: 6.2 / 4.6 → 3.0–3.3 / 2.4–3.0 (``--reads``: load 3.9 →
-  2.2 CPU, of it the positions read ~0.9, ``describe`` 0.85, bookings 0.55; Textual's own
-  start ~0.4 shares the GIL with the reader): still above the 2 s target here;
-- first switch to the stale-deal ledger: 16.5 / 5.9 → 1.3–2.0 / 0.9–1.2 (``--reads``: 5.6 →
-  0.75 CPU: the load's description reused); deals 1.8 / 0.83 → 0.55 / 0.53;
+- open to the first pane painted: 6.2 / 4.6 → 3.3 / 2.3 (``--reads``: load 3.9 → 2.0 CPU,
+  of it the positions read 0.7, ``describe`` 0.8, bookings 0.55; Textual's own start ~0.4
+  shares the GIL with the reader): still above the 2 s target on this machine;
+- first switch to the stale-deal ledger: 16.5 / 5.9 → 1.0 / 0.9 (``--reads``: 5.6 → 0.6
+  CPU: the load's description reused); deals 1.8 / 0.83 → 0.95 / 0.57 (``--reads`` 0.63
+  → 0.45);
 - ``answer`` (the pane shown, its reader thread still running): 0.01–0.07 s wall for
   every switch, before and after (the readers were already in threads; the old figure
   waited for them because ``pilot.press`` waits for the process to idle).
