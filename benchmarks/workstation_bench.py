@@ -11,8 +11,9 @@ pilot, so it includes Textual's own work (layout, rendering to the virtual scree
 
 - ``open``: from building the app to the first pane's table holding rows;
 - ``settled``: until every worker started by the opening has finished;
-- ``switch KEY``: the key pressed until the screen has answered (``answer``) and until
-  the pane's table holds its rows and its readers are done (``filled``);
+- ``switch KEY``: the key pressed until the pane is the one shown (``answer``: the key
+  is posted and the app watched, while the pane's reader thread runs) and until the pane's
+  table holds its rows and its readers are done (``filled``);
 - ``down``/``page down``/``end``: one key on the deal table, slowest of several;
 - ``filter``: ``/``, a customer's word typed, until the table shows only the matches.
 
@@ -35,6 +36,24 @@ pending deals, 61 months × 4 lines approved; before (i10-base) → after:
 - a pane's first switch now reads it: deals 1.3 s, assignment 0.55, approval 0.48,
   plan/actual 0.16 s CPU; the stale-deal ledger 7.5 s (``stale.ledger``: ``describe`` of the
   whole open book again, 5.5 s CPU alone). Later switches: 0.12 s.
+
+Then (branch i10-perf, same day, load average 5–6, i10-int2 measured alongside with this
+script): ``describe`` judges a mill's grade and standard once per (line, grade, standard),
+words refusals only for a position no mill takes, reads a mill's norms in one pass; the
+described open book is kept per store change (:mod:`millplan.core.planning.open_book`) and
+shared by the load and the ledger; positions are read as one flat row, converted from its
+values by position (SQLAlchemy's by-name access was half the conversion); the ledger's
+"ever planned" set by an ``IN`` subquery. Wall / CPU s, i10-int2 → i10-perf:
+
+- open to the first pane painted: 6.2 / 4.6 → 3.3 / 2.3 (``--reads``: load 3.9 → 2.0 CPU,
+  of it the positions read 0.7, ``describe`` 0.8, bookings 0.55; Textual's own start ~0.4
+  shares the GIL with the reader): still above the 2 s target on this machine;
+- first switch to the stale-deal ledger: 16.5 / 5.9 → 1.0 / 0.9 (``--reads``: 5.6 → 0.6
+  CPU: the load's description reused); deals 1.8 / 0.83 → 0.95 / 0.57 (``--reads`` 0.63
+  → 0.45);
+- ``answer`` (the pane shown, its reader thread still running): 0.01–0.07 s wall for
+  every switch, before and after (the readers were already in threads; the old figure
+  waited for them because ``pilot.press`` waits for the process to idle).
 """
 
 from __future__ import annotations
@@ -47,6 +66,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from textual.widgets import TabbedContent  # noqa: E402
 
 from benchmarks.big_book import LOGIN, TODAY  # noqa: E402
 from millplan.core.domain.months import Month  # noqa: E402
@@ -100,10 +121,13 @@ async def measure(path: Path) -> dict[str, tuple[float, float] | str]:
         await _settle(pilot)
         figures["settled"] = _since(started)
         figures["no-op key (pilot)"] = await _slowest(pilot, "z", 5)  # what the pilot itself takes
+        tabs = app.query_one(TabbedContent)
         for key, pane in SWITCHES:
             began = _clock()
-            await pilot.press(key)
-            await pilot.pause()
+            # not pilot.press: it waits for the process to idle, so for the pane's reader thread
+            app.simulate_key(key)
+            while tabs.active != pane:
+                await asyncio.sleep(0.005)
             figures[f"switch {key} answer"] = _since(began)
             await _settle(pilot)
             figures[f"switch {key} filled"] = _since(began)

@@ -112,12 +112,12 @@ class AssignmentReads:
     def approved_positions(self) -> set[int]:
         """Ids of the positions any approved revision of any month has a line of (the
         stale-deal ledger's "never planned" asks it)."""
+        # the approved revisions first, then their lines by index: a join walked the lines
+        # of every revision (a million in five years) and was four times slower
+        approved = select(AssignmentRow.id).where(AssignmentRow.state == AssignmentState.APPROVED.value)
         return set(
             self.session.exec(
-                select(AssignmentLineRow.position_id)
-                .join(AssignmentRow, AssignmentLineRow.assignment_id == AssignmentRow.id)
-                .where(AssignmentRow.state == AssignmentState.APPROVED.value)
-                .distinct()
+                select(AssignmentLineRow.position_id).where(AssignmentLineRow.assignment_id.in_(approved)).distinct()
             )
         )
 

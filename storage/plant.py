@@ -294,11 +294,7 @@ class PlantRepository:
         tonnes left to make; ``due_by`` keeps those requested no later than that month;
         ``ids`` those ids (any number: a long list is picked from the rows read)."""
         query = (
-            sa.select(
-                convert.plain("p", PositionRow),
-                convert.plain("d", DealRow, "number", "sales_manager", "status"),
-                convert.plain("c", CustomerRow, "name", "is_key_account"),
-            )
+            sa.select(*convert.POSITION_COLUMNS)
             .join(DealRow, PositionRow.deal_id == DealRow.id)
             .join(CustomerRow, DealRow.customer_id == CustomerRow.id)
             .order_by(DealRow.number, PositionRow.position_no)
@@ -321,9 +317,9 @@ class PlantRepository:
             query = query.where(PositionRow.id.in_(list(wanted)))
         # many ids: read with the other filters and pick (a statement may not name tens of thousands)
         return [
-            convert.position(p, d, c)
-            for p, d, c in self.session.execute(query)
-            if wanted is None or len(wanted) <= _IN_LIST or p.id in wanted
+            convert.position(row)
+            for row in self.session.execute(query)
+            if wanted is None or len(wanted) <= _IN_LIST or row.id in wanted
         ]
 
     def position_lines(self) -> set[str]:

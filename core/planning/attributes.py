@@ -24,7 +24,7 @@ from __future__ import annotations
 import functools
 import re
 import statistics
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -64,6 +64,27 @@ def standard_allowed(standard: str, allowed: Iterable[str]) -> bool:
     return False
 
 
+@functools.lru_cache(maxsize=65536)  # a book names few standards; each mill's list is judged once per name
+def _standard_on(standard: str, allowed: tuple[str, ...]) -> bool:
+    """:func:`standard_allowed`, remembered per (standard, mill's list)."""
+    return standard_allowed(standard, allowed)
+
+
+@functools.lru_cache(maxsize=1024)
+def _grade_keys(grades: tuple[str, ...]) -> frozenset[str]:
+    """A mill's steel grades, folded (:func:`fold`), to test a grade by one look-up."""
+    return frozenset(fold(g) for g in grades)
+
+
+def _takers(line_mills: Sequence[Mill], position: Position) -> list[Mill]:
+    """The mills of ``line_mills`` whose grades and standards allow the position's (the
+    limits of :func:`incompatibility` that do not depend on its size)."""
+    grade = fold(position.steel_grade)
+    return [
+        m for m in line_mills if grade in _grade_keys(m.steel_grades) and _standard_on(position.standard, m.standards)
+    ]
+
+
 def incompatibility(position: Position, mill: Mill) -> str | None:
     """Why ``mill`` cannot make ``position`` (the first failing limit), or ``None`` if it can."""
     if position.product_line != mill.product_line:
@@ -76,33 +97,38 @@ def incompatibility(position: Position, mill: Mill) -> str | None:
         return _("wall {wall} mm outside {low}–{high} mm").format(
             wall=f"{position.wall_mm:g}", low=f"{mill.wall_min_mm:g}", high=f"{mill.wall_max_mm:g}"
         )
-    if fold(position.steel_grade) not in {fold(g) for g in mill.steel_grades}:
+    if fold(position.steel_grade) not in _grade_keys(mill.steel_grades):
         return _("steel grade {grade} not made").format(grade=position.steel_grade)
-    if not standard_allowed(position.standard, mill.standards):
+    if not _standard_on(position.standard, mill.standards):
         return _("standard {standard} not certified").format(standard=position.standard)
     return None
 
 
-def productivity(plant: Plant, mill: Mill, od_mm: float, wall_mm: float) -> float:
-    """Tonnes per hour of ``mill`` for a pipe of this size: the norm, else speed × mass/m."""
+def _norm_figures(plant: Plant, mill: Mill, od_mm: float, wall_mm: float) -> tuple[float, Decimal]:
+    """(t/h, RUB/t) of ``mill`` for a pipe of this size, from one pass over its norms:
+    :func:`productivity` and :func:`conversion_cost`."""
+    rate: float | None = None
+    cost: Decimal | None = None
     for norm in plant.norms.get(mill.code, ()):
         if norm.covers(od_mm, wall_mm):
-            return norm.tonnes_per_hour
-    return mill.speed_m_per_h * mass_per_metre_kg(od_mm, wall_mm) / 1000.0
+            if rate is None:
+                rate = norm.tonnes_per_hour
+            if norm.conversion_cost is not None:
+                cost = norm.conversion_cost
+                break
+    if rate is None:
+        rate = mill.speed_m_per_h * mass_per_metre_kg(od_mm, wall_mm) / 1000.0
+    return rate, mill.conversion_cost if cost is None else cost
+
+
+def productivity(plant: Plant, mill: Mill, od_mm: float, wall_mm: float) -> float:
+    """Tonnes per hour of ``mill`` for a pipe of this size: the norm, else speed × mass/m."""
+    return _norm_figures(plant, mill, od_mm, wall_mm)[0]
 
 
 def conversion_cost(plant: Plant, mill: Mill, od_mm: float, wall_mm: float) -> Decimal:
     """RUB/t to convert a pipe of this size on ``mill``: its norm band's cost, else the mill's."""
-    for norm in plant.norms.get(mill.code, ()):
-        if norm.covers(od_mm, wall_mm) and norm.conversion_cost is not None:
-            return norm.conversion_cost
-    return mill.conversion_cost
-
-
-def unit_margin_on(plant: Plant, mill: Mill, position: Position) -> Decimal:
-    """Unit marginal income (RUB/t) of ``position`` made on ``mill``: price − metal cost −
-    :func:`conversion_cost` of the mill for the position's size."""
-    return position.price - position.metal_cost - conversion_cost(plant, mill, position.od_mm, position.wall_mm)
+    return _norm_figures(plant, mill, od_mm, wall_mm)[1]
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,28 +185,36 @@ def mill_option(plant: Plant, mill: Mill, position: Position) -> MillOption:
     """How ``mill`` makes ``position`` — its t/h and unit marginal income (RUB/t) there —
     whether or not the mill is compatible (what a mill made is costed so, even off its
     register); the t/h is 0 where neither a norm nor the mill's speed gives one."""
-    rate = productivity(plant, mill, position.od_mm, position.wall_mm)
-    return MillOption(mill, rate, unit_margin_on(plant, mill, position))
+    rate, cost = _norm_figures(plant, mill, position.od_mm, position.wall_mm)
+    return MillOption(mill, rate, position.price - position.metal_cost - cost)
 
 
 def mill_options(plant: Plant, position: Position) -> tuple[tuple[MillOption, ...], dict[str, str]]:
     """Compatible mills of ``position`` (best first) and, per refusing mill of its line, why."""
+    line_mills = [m for m in plant.mills if m.product_line == position.product_line]
+    return _options_among(plant, line_mills, _takers(line_mills, position), position)
+
+
+def _options_among(
+    plant: Plant, line_mills: Sequence[Mill], takers: Sequence[Mill], position: Position
+) -> tuple[tuple[MillOption, ...], dict[str, str]]:
+    """:func:`mill_options`, given the mills of the position's product line (``line_mills``,
+    in the plant's order) and those of them that take its grade and standard (``takers``,
+    :func:`_takers`)."""
+    od, wall = position.od_mm, position.wall_mm
     options: list[MillOption] = []
-    refusals: dict[str, str] = {}
-    for mill in plant.mills:
-        if mill.product_line != position.product_line:
-            continue
-        why = incompatibility(position, mill)
-        if why is not None:
-            refusals[mill.code] = why
-            continue
-        option = mill_option(plant, mill, position)
-        if option.tonnes_per_hour <= 0:
-            refusals[mill.code] = _("productivity is zero for this size")
-            continue
-        options.append(option)
-    options.sort(key=lambda o: (-o.margin_per_hour, o.hours_per_tonne, o.mill.code))
-    return tuple(options), ({} if options else refusals)
+    for mill in takers:
+        if mill.od_min_mm <= od <= mill.od_max_mm and mill.wall_min_mm <= wall <= mill.wall_max_mm:
+            option = mill_option(plant, mill, position)
+            if option.tonnes_per_hour > 0:
+                options.append(option)
+    if options:
+        if len(options) > 1:
+            options.sort(key=lambda o: (-o.margin_per_hour, o.hours_per_tonne, o.mill.code))
+        return tuple(options), {}
+    # no mill: word each refusal (rare, so the common case above skips the wording)
+    zero = _("productivity is zero for this size")
+    return (), {mill.code: incompatibility(position, mill) or zero for mill in line_mills}
 
 
 def describe(plant: Plant, positions: Iterable[Position]) -> list[PositionAttributes]:
@@ -189,9 +223,17 @@ def describe(plant: Plant, positions: Iterable[Position]) -> list[PositionAttrib
     The median for each mill is taken over the given positions that the mill can make, so
     pass the whole open book (not a page of it) for a meaningful flag.
     """
+    by_line: dict[str, list[Mill]] = {}
+    for mill in plant.mills:
+        by_line.setdefault(mill.product_line, []).append(mill)
+    takers: dict[tuple[str, str, str], list[Mill]] = {}  # a book names few grade × standard pairs per line
     described = []
     for position in positions:
-        options, refusals = mill_options(plant, position)
+        line_mills = by_line.get(position.product_line, [])
+        key = (position.product_line, position.steel_grade, position.standard)
+        if key not in takers:
+            takers[key] = _takers(line_mills, position)
+        options, refusals = _options_among(plant, line_mills, takers[key], position)
         described.append(PositionAttributes(position, options, refusals))
     per_mill: dict[str, list[float]] = {}
     for attrs in described:
@@ -202,5 +244,5 @@ def describe(plant: Plant, positions: Iterable[Position]) -> list[PositionAttrib
     for attrs in described:
         best = attrs.best
         high = best is not None and best.hours_per_tonne > HIGH_LOAD_FACTOR * medians[best.mill.code]
-        result.append(PositionAttributes(attrs.position, attrs.options, attrs.refusals, high))
+        result.append(PositionAttributes(attrs.position, attrs.options, attrs.refusals, True) if high else attrs)
     return result

@@ -34,8 +34,8 @@ from datetime import date, timedelta
 from millplan.core.domain.assignment import Assignment, ForecastLine, MillLoad
 from millplan.core.domain.months import Month, plant_today
 from millplan.core.domain.plant import Mill, Plant
-from millplan.core.domain.portfolio import DealStatus
-from millplan.core.planning.attributes import PositionAttributes, describe
+from millplan.core.planning.attributes import PositionAttributes
+from millplan.core.planning.open_book import described_open_book
 from millplan.core.planning.progress import calendar_hours_left, month_actuals
 from millplan.storage.store import Store
 from millplan.storage.unit_of_work import UnitOfWork
@@ -174,8 +174,7 @@ def mill_load(store: Store, *, months: int = DEFAULT_MONTHS, today: date | None 
     window = tuple(start.range(months))
     with store.reading() as repo:
         plant = repo.plant.whole()
-        positions = repo.plant.positions(deal_status=DealStatus.ACCEPTED, open_only=True)
-        booked_by = read_bookings(repo, describe(plant, positions), today, months)
+        booked_by = read_bookings(repo, described_open_book(repo), today, months)
     booked: dict[tuple[str, Month], float] = {}
     for b in booked_by.items:
         booked[b.mill_code, b.month] = booked.get((b.mill_code, b.month), 0.0) + b.hours

@@ -42,8 +42,8 @@ from millplan.core.domain.stale import (
     StaleLimits,
     StaleReason,
 )
-from millplan.core.planning.attributes import describe
 from millplan.core.planning.load import read_bookings
+from millplan.core.planning.open_book import described_open_book
 from millplan.storage.store import Store
 from millplan.storage.unit_of_work import UnitOfWork
 
@@ -179,11 +179,10 @@ def ledger(
         stale_limits = limits_in(repo)
         plant = repo.plant.whole()
         _check_line(repo, plant, line)
-        positions = repo.plant.positions(deal_status=DealStatus.ACCEPTED, open_only=True, product_line=line)
         accepted = {number: at for number, (_status, at, _by) in repo.plant.deal_states().items()}
         planned = repo.assignments.approved_positions()
         spans = repo.actuals.made_span()
-        described = describe(plant, positions)
+        described = described_open_book(repo, line)
         booked = read_bookings(repo, described, today)
     hours: dict[int, dict[str, float]] = {}
     for b in booked.items:

@@ -1,0 +1,41 @@
+"""The accepted open book, described (:func:`~millplan.core.planning.attributes.describe`),
+read once per change of the store and shared by its readers (the load monitor, the
+stale-deal ledger).
+
+Describing 40 000-odd open positions takes seconds; the store's change counter
+(:mod:`millplan.storage.changes`) moves on with every committed change, by anyone, so the
+description read at one value of it holds until it moves. The counter is read in the same
+read transaction as the book, so the two always agree.
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+
+from millplan.core.domain.portfolio import DealStatus
+from millplan.core.planning.attributes import PositionAttributes, describe
+from millplan.storage.unit_of_work import UnitOfWork
+
+_lock = threading.Lock()
+# per connection pool, so per store (weak: a dropped store's entry goes with it): (change counter, described book)
+_cache: weakref.WeakKeyDictionary[object, tuple[int, list[PositionAttributes]]] = weakref.WeakKeyDictionary()
+
+
+def described_open_book(repo: UnitOfWork, product_line: str | None = None) -> list[PositionAttributes]:
+    """Attributes of every position of an accepted deal with tonnes left to make (by deal and
+    position number), read through ``repo`` (a read of the store) or taken from the last
+    read at the same change of the store; only ``product_line``'s when given (the
+    high-mill-load flag is the same: a mill's peers are all of its own line). The list is
+    shared: callers must not change it."""
+    pool = repo.session.get_bind().pool  # one per store: each read binds a fresh option engine on it
+    with _lock:  # one reader describes, the others wait for it rather than repeat it
+        change = repo.changes.current()
+        held = _cache.get(pool)
+        if held is None or held[0] != change:
+            plant = repo.plant.whole()
+            positions = repo.plant.positions(deal_status=DealStatus.ACCEPTED, open_only=True)
+            held = (change, describe(plant, positions))
+            _cache[pool] = held
+    book = held[1]
+    return book if product_line is None else [a for a in book if a.position.product_line == product_line]
