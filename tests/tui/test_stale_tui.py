@@ -10,6 +10,7 @@ from sqlalchemy import text
 from textual.widgets import Input
 
 from millplan.core.domain.months import today_set
+from millplan.core.views.stale import stale_view
 from millplan.core.workflow import stale
 from millplan.tui.app import MillplanApp
 from millplan.tui.widgets.stale_pane import StalePane
@@ -281,3 +282,4 @@ async def test_the_headline_count_is_grouped(plant, monkeypatch):
         await open_stale(pilot)
         assert text_of(app, "#stale-status").startswith("1 651 stale")
         assert text_of(app, "#table-count") == "1 651 of 1 651 rows"
+    assert stale_view(many(plant)).title.startswith("Stale deals: 1 651 (")  # the CLI's title too
