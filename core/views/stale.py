@@ -9,6 +9,7 @@ from millplan.core.domain.errors import InvalidInput
 from millplan.core.domain.i18n import _, ngettext
 from millplan.core.domain.months import plant_clock
 from millplan.core.domain.names import short_name
+from millplan.core.domain.numbers import grouped
 from millplan.core.domain.portfolio import Position
 from millplan.core.domain.stale import Disposition, StaleLimits
 from millplan.core.domain.states import state_label
@@ -117,7 +118,7 @@ def stale_view(ledger: Ledger, sort: str | None = None, descending: bool = False
     and every reason (the workstation scrolls; ``--json`` and its detail line have them all)."""
     rows = tuple(_row(s) for s in sorted_rows(ledger, sort, descending))
     title = _("Stale deals: {count} (late > {months} mo, unplanned > {days} d, idle ≥ {idle} d)").format(
-        count=len(rows),
+        count=grouped(len(rows)),
         months=ledger.limits.months_overdue,
         days=ledger.limits.accepted_days,
         idle=ledger.limits.idle_days,

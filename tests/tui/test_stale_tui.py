@@ -3,10 +3,15 @@ action with its reason dialog, and a refusal shown as a notification."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from sqlalchemy import text
+from textual.widgets import Input
 
 from millplan.core.domain.months import today_set
+from millplan.core.views.stale import stale_view
+from millplan.core.workflow import stale
 from millplan.tui.app import MillplanApp
 from millplan.tui.widgets.stale_pane import StalePane
 from millplan.tui.widgets.view_table import ViewTable
@@ -188,3 +193,93 @@ async def test_the_status_names_the_sort_by_its_header(plant):
         await pilot.pause()
         status = text_of(app, "#stale-status")
         assert "sort: MI, kRUB" in status and "margin_at_stake" not in status
+
+
+@pytest.fixture
+def reads(monkeypatch) -> list[dict]:
+    """Every read of the ledger from the store (its filters), the reads done all the same."""
+    done: list[dict] = []
+    real = stale.ledger
+
+    def counted(store, **filters):
+        done.append(filters)
+        return real(store, **filters)
+
+    monkeypatch.setattr(stale, "ledger", counted)
+    return done
+
+
+async def test_the_text_filter_is_the_tables_own_and_reads_nothing_from_the_store(plant, reads):
+    app = MillplanApp(plant, "plm")
+    async with app.run_test(size=SIZE) as pilot:
+        table = await open_stale(pilot)
+        assert not app.query_one(StalePane).query(Input)  # one filter box: the workstation's
+        assert reads == [{}]  # the whole ledger, once
+        await pilot.press("slash", *"петров")  # no Enter: the rows narrow as one types
+        await pilot.pause()
+        assert keys(table) == ["B#1"]
+        assert text_of(app, "#table-count") == "1 of 5 rows match “петров”"
+        await pilot.press("ctrl+u", *"unplanned", "enter")  # a reason's words
+        await pilot.pause()
+        assert keys(table) == ["B#1", "F#1"] and table.has_focus
+        await pilot.press("r")  # overdue: A#1 and F#1, of which F#1 is also unplanned
+        await pilot.pause()
+        assert keys(table) == ["F#1"]
+        assert text_of(app, "#table-count") == "1 of 2 rows match “unplanned”"
+        assert text_of(app, "#stale-status").startswith("2 stale · reason: overdue")
+        await pilot.press("o")
+        await pilot.pause()
+        assert keys(table) == ["F#1"]  # the sort keeps the filter
+        assert reads == [{}]  # neither the filter nor the reason nor the sort read again
+
+
+async def test_the_palettes_filter_command_types_into_the_tables_filter(plant):
+    app = MillplanApp(plant, "plm")
+    async with app.run_test(size=SIZE) as pilot:
+        table = await open_stale(pilot)
+        app.query_one(StalePane).action_filter()
+        await pilot.pause()
+        await pilot.press(*"key", "enter")
+        await pilot.pause()
+        assert table.filter_text == "key" and keys(table) == ["A#1", "F#1"]
+
+
+async def test_in_russian_the_reason_words_filter_and_the_count_says_of_how_many(plant, russian):
+    app = MillplanApp(plant, "plm")
+    async with app.run_test(size=SIZE) as pilot:
+        table = await open_stale(pilot)
+        await pilot.press("slash", *"просрочена", "enter")
+        await pilot.pause()
+        assert keys(table) == ["A#1", "F#1"]
+        assert text_of(app, "#table-count").startswith("2 из 5 строк")
+
+
+async def test_a_store_change_reads_again_and_keeps_the_filter(plant, reads):
+    app = MillplanApp(plant, "plm")
+    async with app.run_test(size=SIZE) as pilot:
+        table = await open_stale(pilot)
+        await pilot.press("slash", *"key co", "enter")
+        await pilot.pause()
+        assert keys(table) == ["A#1", "F#1"]
+        await pilot.press("x", *"client left", "enter")  # cancel A#1
+        await settle(pilot)
+        assert len(reads) == 2 and keys(table) == ["F#1"]
+        assert text_of(app, "#table-count") == "1 of 4 rows match “key co”"
+
+
+async def test_the_headline_count_is_grouped(plant, monkeypatch):
+    real = stale.ledger
+
+    def many(store, **filters):  # 1 651 stale positions: A#1 over and over
+        found = real(store, **filters)
+        first = found.rows[0]
+        rows = tuple(replace(first, position=replace(first.position, position_no=n)) for n in range(1, 1652))
+        return replace(found, rows=rows)
+
+    monkeypatch.setattr(stale, "ledger", many)
+    app = MillplanApp(plant, "plm")
+    async with app.run_test(size=SIZE) as pilot:
+        await open_stale(pilot)
+        assert text_of(app, "#stale-status").startswith("1 651 stale")
+        assert text_of(app, "#table-count") == "1 651 of 1 651 rows"
+    assert stale_view(many(plant)).title.startswith("Stale deals: 1 651 (")  # the CLI's title too

@@ -4,13 +4,14 @@ does with the highlighted position (extend, priority, cancel, close, restore).""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import DataTable, Static
 
 from millplan.core.access.permissions import Action
 from millplan.core.domain.errors import InvalidInput
@@ -50,8 +51,8 @@ _DISPOSITIONS = {
 
 
 class LedgerRead(Message):
-    """The ledger was read again (with the pane's filters); ``disposed``: instead, the
-    cancelled and closed positions were read (``ledger`` is then ``None``)."""
+    """The whole ledger was read again; ``disposed``: instead, the cancelled and closed
+    positions were read (``ledger`` is then ``None``)."""
 
     def __init__(self, ledger: Ledger | None, disposed: tuple[DisposedPosition, ...] = ()) -> None:
         super().__init__()
@@ -60,11 +61,15 @@ class LedgerRead(Message):
 
 
 class StalePane(Vertical):
-    """The ledger; a text filter (``/``, Enter applies), the reason filter (``r``, its last
-    step lists the cancelled and closed positions instead) and the sort (``o``); on the
-    highlighted position: cancel (``x``), extend (``e``), priority (``p``), close as
-    complete (``c``), restore (``u``), each with a reason. A new sort or filter puts the
-    cursor on the first row."""
+    """The ledger; the reason filter (``r``, its last step lists the cancelled and closed
+    positions instead) and the sort (``o``); on the highlighted position: cancel (``x``),
+    extend (``e``), priority (``p``), close as complete (``c``), restore (``u``), each with
+    a reason. A new sort or reason puts the cursor on the first row.
+
+    The ledger is read whole from the store once (seconds on a big book), and again only
+    when the store changes: the reason and the sort work on the rows read, and the text
+    filter (``/``: customer, manager, position, reason words) is the workstation's table
+    filter, the rows narrowing as one types, its count line true ("4 of 18 rows")."""
 
     BINDINGS = [
         Binding("x", "cancel", _("Cancel"), id="stale.cancel"),
@@ -74,7 +79,6 @@ class StalePane(Vertical):
         Binding("u", "restore", _("Restore"), id="stale.restore"),
         Binding("o", "sort", _("Sort"), show=False, id="stale.sort"),
         Binding("r", "reason", _("Reason"), show=False, id="stale.reason"),
-        Binding("slash", "filter", _("Filter"), show=False, id="stale.filter"),
     ]
 
     def __init__(self, **kwargs) -> None:
@@ -84,58 +88,64 @@ class StalePane(Vertical):
         self.rows: dict[str, StalePosition | DisposedPosition] = {}
         self.reason: StaleReason | str | None = None
         self.sort: str | None = None
-        self.text = ""
         self._to_top = False
         self._offered: tuple[bool | None, ...] = ()  # the actions the footer offers
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder=_("/ filter: customer, manager, position — Enter"), id="stale-filter")
         yield Static("", id="stale-status", markup=False)
-        yield ViewTable(id="stale-table", filterable=False)  # its filter reads the store
+        yield ViewTable(id="stale-table")
         yield Static(_("Reading the ledger…"), id="stale-detail", classes="detail", markup=False)
 
     def reload(self) -> None:
-        self._read(self.text, self.reason)
+        self._read(self.reason == DISPOSED)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="stale")
-    def _read(self, text: str, reason: StaleReason | str | None) -> None:
-        if reason == DISPOSED:
-            self.post_message(LedgerRead(None, stale.disposed(self.app.store, text=text or None)))
-            return
-        found = stale.ledger(self.app.store, text=text or None, reasons=[reason] if reason else ())
-        self.post_message(LedgerRead(found))
+    def _read(self, disposed: bool) -> None:
+        if disposed:
+            self.post_message(LedgerRead(None, stale.disposed(self.app.store)))
+        else:
+            self.post_message(LedgerRead(stale.ledger(self.app.store)))
 
     @on(LedgerRead)
     def _show(self, message: LedgerRead) -> None:
-        self.ledger = message.ledger
-        self.disposed = None if message.ledger is not None else message.disposed
-        rows = message.ledger.rows if message.ledger is not None else message.disposed
-        self.rows = {row.position.ref: row for row in rows}
+        if (message.ledger is None) != (self.reason == DISPOSED):
+            return  # read for the step of ``r`` before this one
+        if message.ledger is not None:
+            self.ledger = message.ledger
+        else:
+            self.disposed = message.disposed
         self._show_ledger()
 
     def _show_ledger(self) -> None:
         table = self.query_one(ViewTable)
         status = self.query_one("#stale-status", Static)
-        if self.disposed is not None:
+        if self.reason == DISPOSED:
+            if self.disposed is None:
+                return  # still being read
+            self.rows = {row.position.ref: row for row in self.disposed}
             table.show(disposed_view(self.disposed))
             status.update(
                 ngettext(
                     "{count} cancelled or closed · u restores · r: next filter",
                     "{count} cancelled or closed · u restores · r: next filter",
                     len(self.disposed),
-                ).format(count=len(self.disposed))
+                ).format(count=grouped(len(self.disposed)))
             )
             empty = _("No position is cancelled or closed.")
         elif self.ledger is not None:
-            view = stale_view(self.ledger, self.sort, self.sort in DESCENDING, wide=True)
+            ledger = self.ledger
+            if isinstance(self.reason, StaleReason):
+                ledger = replace(ledger, rows=tuple(row for row in ledger.rows if self.reason in row.reasons))
+            self.rows = {row.position.ref: row for row in ledger.rows}
+            view = stale_view(ledger, self.sort, self.sort in DESCENDING, wide=True)
             table.show(view)
             status.update(
                 ngettext(
                     "{count} stale · reason: {reason} · sort: {sort} (r, o)",
                     "{count} stale · reason: {reason} · sort: {sort} (r, o)",
-                    len(self.ledger.rows),
+                    len(ledger.rows),
                 ).format(
-                    count=len(self.ledger.rows),
+                    count=grouped(len(ledger.rows)),
                     reason=self.reason.words if isinstance(self.reason, StaleReason) else _("any"),
                     sort=next((c.header for c in view.columns if c.key == self.sort), _("deal")),
                 )
@@ -202,21 +212,24 @@ class StalePane(Vertical):
     # -- filters and sort -------------------------------------------------------------------
 
     def action_filter(self) -> None:
-        self.query_one("#stale-filter", Input).focus()
-
-    @on(Input.Submitted, "#stale-filter")
-    def _filtered(self, event: Input.Submitted) -> None:
-        self.text = event.value.strip()
-        self._to_top = True
-        self.query_one(ViewTable).focus()
-        self.reload()
+        """Type the ledger's text filter: the workstation's filter box, on this pane's table."""
+        table = self.query_one(ViewTable)
+        table.focus()
+        table.action_filter()
 
     def action_reason(self) -> None:
         """The next filter (:data:`FILTERS`): any, overdue, unplanned, idle, no mill,
-        cancelled/closed, any…"""
+        cancelled/closed, any… Only the step to or from the cancelled and closed reads the
+        store; the reasons pick from the ledger read."""
+        before = self.reason
         self.reason = FILTERS[(FILTERS.index(self.reason) + 1) % len(FILTERS)]
         self._to_top = True
-        self.reload()
+        if self.reason == DISPOSED:
+            self.disposed = None  # read afresh: a restore or a cancel may have come since
+        if DISPOSED in (before, self.reason) or self.ledger is None:
+            self.reload()
+        else:
+            self._show_ledger()
 
     def action_sort(self) -> None:
         """The next sort column (:data:`SORTS`)."""

@@ -190,8 +190,7 @@ class ViewTable(DataTable):
         def control(self) -> ViewTable:
             return self.table
 
-    def __init__(self, *, filterable: bool = True, **kwargs: Any) -> None:
-        self.filterable = filterable  # False: the pane filters itself (``/`` is its own)
+    def __init__(self, **kwargs: Any) -> None:
         self._locations = _Locations([])  # DataTable's own set-up reads the rows already
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
         self._rows: dict[str, dict[str, Any]] = {}
@@ -312,10 +311,6 @@ class ViewTable(DataTable):
 
     def on_focus(self) -> None:
         self.app.post_message(self.Counted(self))  # the count line follows the focused table
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """``/`` is the pane's own where the table is not :attr:`filterable`."""
-        return self.filterable if action == "filter" else True
 
     def action_filter(self) -> None:
         self.app.post_message(self.FilterAsked(self))
