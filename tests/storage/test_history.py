@@ -95,7 +95,7 @@ def test_ids_read_as_names_and_logins_as_users_names(edited):
     assert accepted.who == "Line Manager" and accepted.entry.login == "plm"
     changes = {c.field: (c.before, c.after) for c in accepted.changes}
     assert changes["accepted by"] == ("—", "Line Manager")
-    assert changes["status"] == ("pending", "accepted")
+    assert changes["status"] == ("waiting for acceptance", "accepted")  # state words, not the stored codes
     assert dict((c.field, c.after) for c in created.changes)["customer"] == "Key Co"
     assert "customer_id" not in created.change and "customer: Key Co" in created.change
     position = {c.field: c.after for c in audit.history(edited, "D1#1")[-1].changes}
@@ -128,6 +128,13 @@ def test_times_are_the_plants_and_documents_keep_utc(edited, monkeypatch):
     assert document["when"] == row.when and document["after"]["accepted_by"] == "plm"
     view = audit.history_view([row])
     assert cell_text(view.rows[0]["at"], view.columns[0]) == row.when
+
+
+def test_an_imports_reason_and_a_deals_status_read_as_russian_words(edited, russian):
+    with edited.unit_of_work() as repo:
+        repo.audit.write("plm", "updated", "deal", "D4", {"status": "accepted"}, {"status": "closed"}, "import p.xlsx")
+    row = audit.history(edited, "D4")[0]
+    assert row.change == "импортировано из p.xlsx · статус: акцептована → закрыто"
 
 
 def test_a_key_with_no_entry_is_refused_as_mistyped(edited):
