@@ -40,6 +40,7 @@ from millplan.core.domain.i18n import _
 from millplan.core.domain.months import Month
 from millplan.core.mail.inbox import unread_count
 from millplan.core.views import approval
+from millplan.core.views.wrapping import keep_numbers_whole
 from millplan.storage.store import Store
 from millplan.tui import export
 from millplan.tui.keys import BilingualCommands, key_rows, use_layout_twins
@@ -55,6 +56,8 @@ from millplan.tui.widgets.load_pane import LoadPane
 from millplan.tui.widgets.stale_pane import StalePane
 from millplan.tui.widgets.table_filter import TableFilter
 from millplan.tui.widgets.view_table import ViewTable
+
+keep_numbers_whole()  # a number grouped with no-break spaces never wraps inside
 
 T = TypeVar("T")
 
