@@ -24,7 +24,7 @@ from millplan.core.access import identity
 from millplan.core.domain import glyphs
 from millplan.core.domain.errors import ExitCode, Interrupted, InvalidInput, MillplanError
 from millplan.core.domain.i18n import _, ngettext
-from millplan.core.domain.months import Month, plant_clock
+from millplan.core.domain.months import Month, month_text, plant_clock
 from millplan.core.views.errors import error_document
 from millplan.core.views.excel import write_workbook
 from millplan.core.views.tables import TableView, cell_style, cell_text
@@ -101,7 +101,9 @@ def _with_book(command: Callable, file: Path, *args: Any, **kwargs: Any) -> Any:
     if not shown:
         err.print(_("no table to write to {file}").format(file=file), soft_wrap=True)
         return result
-    context = " · ".join(str(kwargs[name]) for name in BOOK_CONTEXT if kwargs.get(name))
+    # the month as the user's language writes it (янв 2027), the rest as typed
+    said = {**kwargs, "month": kwargs.get("month") and month_text(Month.parse(str(kwargs["month"])))}
+    context = " · ".join(str(said[name]) for name in BOOK_CONTEXT if said.get(name))
     write_workbook(file, shown, context)
     n = len(shown)
     err.print(

@@ -17,7 +17,7 @@ from textual.app import App
 from textual.widget import Widget
 from textual.widgets import TabbedContent
 
-from millplan.core.domain.months import plant_time
+from millplan.core.domain.months import month_text, plant_time
 from millplan.core.views.excel import workbook_bytes
 from millplan.core.views.tables import TableView
 from millplan.tui.widgets.view_table import ViewTable
@@ -53,7 +53,8 @@ def export(app: App, folder: Path | None = None) -> Path | str | None:
     place, views = shown(app)
     if not views:
         return None
-    context = " · ".join(str(part) for part in (getattr(place, "month", None), getattr(place, "line", None)) if part)
+    month, line = getattr(place, "month", None), getattr(place, "line", None)
+    context = " · ".join(part for part in (month and month_text(month), line) if part)
     where = (place.id or type(place).__name__).removesuffix("-pane").lower()
     name = f"millplan-{where}-{plant_time():%Y%m%d-%H%M%S}.xlsx"
     data = workbook_bytes(views, context)
