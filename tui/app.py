@@ -493,7 +493,7 @@ class MillplanApp(App):
     def _show_badge(self) -> None:
         badge = _("{mail} {n} (i) · ").format(mail=glyphs.MAIL, n=self.unread) if self.unread is not None else ""
         read_only = " " + _("(read-only: not a millplan user)") if self.actor.read_only else ""
-        self.sub_title = f"{badge}{self.login}{read_only} · {self.store.url}"
+        self.sub_title = f"{badge}{self.actor.name}{read_only} · {self.store.url}"  # the name; the login if unknown
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """``i`` and ``h`` work from the panes only: over a dialog, the inbox or a history
