@@ -4,6 +4,7 @@ does not allow, the message says who may, and nothing is written."""
 from __future__ import annotations
 
 from millplan.core.domain.assignment import AssignmentState
+from millplan.core.domain.months import month_text
 from millplan.core.domain.people import Role, User
 from millplan.core.planning import run as planning
 from millplan.core.workflow import assignments
@@ -116,3 +117,14 @@ async def test_the_header_and_the_approval_pane_name_the_user_not_the_login(sqli
         assert "Line Manager · " in app.sub_title and "plm" not in app.sub_title
         await open_approval(pilot)
         assert text_of(app, "#approval-summary").startswith("Line Manager (")
+
+
+async def test_the_approval_pane_writes_its_month_as_russian_does(sqlite_store, russian):
+    tiny_plant(sqlite_store)
+    staff(sqlite_store)
+    planning.plan(sqlite_store, PLAN_MONTH, login="plm")
+    app = MillplanApp(sqlite_store, "plm", month=PLAN_MONTH)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_approval(pilot, "conflicts")  # none: "Здесь ничего нет для янв 2027 L."
+        said = text_of(app, "#approval-detail")
+        assert f"{month_text(PLAN_MONTH)} L" in said and str(PLAN_MONTH) not in said

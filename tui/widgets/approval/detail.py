@@ -23,7 +23,7 @@ def _conflict(item: Any) -> str:
         customer=item.customer,
         manager=item.sales_manager,
         t=grouped(item.tonnes_short, 1),
-        month=item.month,
+        month=month_text(item.month),
         m=grouped(item.margin_at_stake),
         state=state_label(item.state),
         how=f": {item.resolution}" if item.resolution else "",
