@@ -23,7 +23,7 @@ from millplan.core.domain.i18n import _
 from millplan.core.domain.months import Month, month_text, plant_clock
 from millplan.core.domain.numbers import plain
 from millplan.core.domain.portfolio import DealStatus, parse_position_ref
-from millplan.core.domain.states import state_label
+from millplan.core.domain.states import solver_status_label, state_label
 from millplan.core.domain.workflow import ConflictState, EscalationState, RequestState
 from millplan.core.views.tables import Column, TableView
 from millplan.storage.store import Store
@@ -259,6 +259,8 @@ def _text(field: str, value: Any, names: dict[str, dict], fields: dict[str, tupl
         return "—"
     if (object_type, field) in STATES:
         return state_label(STATES[object_type, field](value))
+    if field == "solver_status":
+        return solver_status_label(value)
     if field in REFERENCES:
         return str(names[REFERENCES[field]].get(value, f"#{value}"))
     if field in OBJECTS:

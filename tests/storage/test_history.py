@@ -135,6 +135,8 @@ def test_an_imports_reason_and_a_deals_status_read_as_russian_words(edited, russ
         repo.audit.write("plm", "updated", "deal", "D4", {"status": "accepted"}, {"status": "closed"}, "import p.xlsx")
     row = audit.history(edited, "D4")[0]
     assert row.change == "импортировано из p.xlsx · статус: акцептована → закрыто"
+    drafted = audit.history(edited, REVISION)[-1]
+    assert "статус решателя: оптимально" in drafted.change and "optimal" not in drafted.change
 
 
 def test_a_key_with_no_entry_is_refused_as_mistyped(edited):
