@@ -198,6 +198,8 @@ def _fields() -> dict[str, tuple[str, str]]:
         "sales_manager": (_("sales manager"), ""),
         "steel_grade": (_("steel grade"), ""),
         "standard": (_("standard"), ""),
+        "steel_grades": (_("steel grades"), ""),
+        "standards": (_("standards"), ""),
         "pipe_type": (_("pipe type"), ""),
         "product_type": (_("product type"), ""),
         "shop": (_("shop"), ""),

@@ -137,6 +137,7 @@ def test_an_imports_reason_and_a_deals_status_read_as_russian_words(edited, russ
     assert row.change == "импортировано из p.xlsx · статус: акцептована → закрыто"
     drafted = audit.history(edited, REVISION)[-1]
     assert "статус решателя: оптимально" in drafted.change and "optimal" not in drafted.change
+    assert "марки стали: 20, 09Г2С, стандарты: ГОСТ 8732" in audit.history(edited, "M1")[-1].change
 
 
 def test_a_key_with_no_entry_is_refused_as_mistyped(edited):
