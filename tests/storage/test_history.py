@@ -8,7 +8,8 @@ from datetime import timedelta
 
 import pytest
 
-from millplan.core.domain.errors import NotFound
+from millplan.core.domain.errors import InvalidInput, NotFound
+from millplan.core.domain.months import month_text
 from millplan.core.mail.recipients import person
 from millplan.core.planning import capacity
 from millplan.core.planning import run as planning
@@ -143,3 +144,9 @@ def test_an_imports_reason_and_a_deals_status_read_as_russian_words(edited, russ
 def test_a_key_with_no_entry_is_refused_as_mistyped(edited):
     with pytest.raises(NotFound, match="nothing in the audit log under 'D9#1'"):
         audit.history(edited, "D9#1")
+
+
+def test_a_refused_change_of_hours_names_its_month_in_russian(edited, russian):
+    with pytest.raises(InvalidInput) as refused:
+        capacity.set_hours(edited, "M2", PLAN_MONTH, -1, login="planner", reason="repair")
+    assert month_text(PLAN_MONTH) in str(refused.value) and str(PLAN_MONTH) not in str(refused.value)
