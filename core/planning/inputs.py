@@ -27,6 +27,7 @@ from millplan.core.domain.months import Month, month_text, plant_clock, plant_to
 from millplan.core.domain.numbers import grouped
 from millplan.core.domain.plant import Plant
 from millplan.core.domain.portfolio import DealStatus, Position, parse_position_ref
+from millplan.core.mail.recipients import person
 from millplan.core.planning.options import PlanOptions
 from millplan.core.planning.progress import hours_left, hours_used, made_lines, made_so_far, month_actuals
 from millplan.solver.problem import MAX_PERIODS, SOLVER_NAMES
@@ -93,9 +94,9 @@ def refuse_closed(repo: UnitOfWork, month: Month, product_line: str | None) -> N
             ).format(
                 month=month_text(month),
                 line=close.product_line,
-                who=close.closed_by,
+                who=person(repo, close.closed_by),
                 at=plant_clock(close.closed_at),
-                next=month + 1,
+                next=month_text(month + 1),
             )
         )
 

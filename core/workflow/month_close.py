@@ -38,11 +38,13 @@ CARRIED_OVER_KIND = "carried_over"
 
 @dataclass(frozen=True)
 class LineClosed:
-    """One product line's month closed: the stored ``close`` (figures, carry-over) and the
-    sales managers told of their carried-over positions (logins, or the deal's text for one
-    not registered yet; the one who closed is never among them)."""
+    """One product line's month closed: the stored ``close`` (figures, carry-over), the name of
+    who closed it (``closer``: the user's name, his login when not registered) and the sales
+    managers told of their carried-over positions (logins, or the deal's text for one not
+    registered yet; the one who closed is never among them)."""
 
     close: MonthClose
+    closer: str
     told: tuple[str, ...] = ()
 
 
@@ -50,12 +52,14 @@ class LineClosed:
 class LineStatus:
     """Where one product line's month stands: its approved revision (``None``: none), its
     ``close`` (``None`` while open) and the days without actuals from any of its mills
-    (days of the month up to yesterday; none for a month not begun)."""
+    (days of the month up to yesterday; none for a month not begun); ``closer`` the name of who
+    closed it (the login when not registered; ``None`` while open)."""
 
     product_line: str
     approved_revision: int | None
     close: MonthClose | None
     missing: tuple[date, ...]
+    closer: str | None = None
 
 
 def close_month(
@@ -114,7 +118,7 @@ def close_month(
                 incomplete=bool(missing[line]),
                 reason=reason,
             )
-            closed.append(LineClosed(close, _tell(repo, close, by=login)))
+            closed.append(LineClosed(close, person(repo, login), _tell(repo, close, by=login)))
         return closed
 
 
@@ -160,7 +164,7 @@ def _lines_to_close(
             c = closes[line]
             refusals.append(
                 _("{month} {line} was closed by {who} at {at}").format(
-                    month=month_text(month), line=line, who=c.closed_by, at=plant_clock(c.closed_at)
+                    month=month_text(month), line=line, who=person(repo, c.closed_by), at=plant_clock(c.closed_at)
                 )
             )
             continue
@@ -253,6 +257,7 @@ def month_status(store: Store, month: Month) -> list[LineStatus]:
     with store.reading() as repo:
         mills = _mills_by_line(repo)
         closes = {c.product_line: c for c in repo.closes.closes(month)}
+        closers = repo.users.display_names(c.closed_by for c in closes.values())
         result = []
         for line in sorted(mills):
             result.append(
@@ -261,6 +266,7 @@ def month_status(store: Store, month: Month) -> list[LineStatus]:
                     _approved_number(repo, month, line),
                     closes.get(line),
                     _missing_days(repo, month, mills[line], yesterday),
+                    closers[closes[line].closed_by] if line in closes else None,
                 )
             )
         return result
