@@ -28,10 +28,13 @@ from millplan.core.domain.months import Month, month_text, plant_clock
 from millplan.core.views.errors import error_document
 from millplan.core.views.excel import write_workbook
 from millplan.core.views.tables import TableView, cell_style, cell_text
+from millplan.core.views.wrapping import keep_numbers_whole
 from millplan.core.workflow import plant_zone
 from millplan.solver import control
 from millplan.solver.control import Deadline
 from millplan.storage.store import Store, open_store
+
+keep_numbers_whole()  # a number grouped with no-break spaces never wraps inside
 
 # markup off: plant data (customer names, reasons) may hold brackets that Rich would eat
 out = Console(highlight=False, markup=False)

@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from millplan.commands.common import JsonOption, XlsxOption, emit, err, handled, login_of, out, render, store_of
+from millplan.core.access import users
 from millplan.core.domain.i18n import _
 from millplan.core.domain.portfolio import DealStatus
 from millplan.core.views.deals import deal_document, deal_state_document, deals_view
@@ -50,7 +51,11 @@ def deal_accept(
     if as_json:
         emit(deal_state_document(deal))
     else:
-        out.print(_("deal {number} accepted by {who}").format(number=deal.number, who=deal.accepted_by))
+        out.print(
+            _("deal {number} accepted by {who}").format(
+                number=deal.number, who=users.whoami(store_of(ctx), deal.accepted_by).name
+            )
+        )
 
 
 @app.command("reject")

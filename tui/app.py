@@ -40,6 +40,7 @@ from millplan.core.domain.i18n import _
 from millplan.core.domain.months import Month
 from millplan.core.mail.inbox import unread_count
 from millplan.core.views import approval
+from millplan.core.views.wrapping import keep_numbers_whole
 from millplan.storage.store import Store
 from millplan.tui import export
 from millplan.tui.keys import BilingualCommands, key_rows, use_layout_twins
@@ -55,6 +56,8 @@ from millplan.tui.widgets.load_pane import LoadPane
 from millplan.tui.widgets.stale_pane import StalePane
 from millplan.tui.widgets.table_filter import TableFilter
 from millplan.tui.widgets.view_table import ViewTable
+
+keep_numbers_whole()  # a number grouped with no-break spaces never wraps inside
 
 T = TypeVar("T")
 
@@ -490,7 +493,7 @@ class MillplanApp(App):
     def _show_badge(self) -> None:
         badge = _("{mail} {n} (i) · ").format(mail=glyphs.MAIL, n=self.unread) if self.unread is not None else ""
         read_only = " " + _("(read-only: not a millplan user)") if self.actor.read_only else ""
-        self.sub_title = f"{badge}{self.login}{read_only} · {self.store.url}"
+        self.sub_title = f"{badge}{self.actor.name}{read_only} · {self.store.url}"  # the name; the login if unknown
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """``i`` and ``h`` work from the panes only: over a dialog, the inbox or a history

@@ -5,6 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+IMPORT_REASON = "import "
+"""How an import words its entries' reason, before the file's name (``import portfolio.xlsx``):
+a stable code, stored as is and read as words by :func:`millplan.core.views.history.reason_text`."""
+
 
 @dataclass(frozen=True, slots=True)
 class AuditEntry:

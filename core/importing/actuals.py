@@ -22,6 +22,7 @@ from typing import Any
 from millplan.core.access.permissions import Action, actor, require
 from millplan.core.domain import glyphs
 from millplan.core.domain.actuals import Actual, ActualRecord, ActualsWrite
+from millplan.core.domain.audit import IMPORT_REASON
 from millplan.core.domain.i18n import _, ngettext
 from millplan.core.domain.months import Month, plant_today
 from millplan.core.domain.numbers import grouped
@@ -170,7 +171,7 @@ def import_actuals(
         records = [r for _, r in rows]
         disposed_notes = made_all_the_same(repo, _by_position(records))
         stored = _stored(repo, records)
-        written = repo.actuals.replace(records, login, f"import {path.name}")
+        written = repo.actuals.replace(records, login, f"{IMPORT_REASON}{path.name}")
         repo.audit.write(
             login,
             "imported",

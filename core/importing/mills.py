@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from millplan.core.access.permissions import Action, actor, require
+from millplan.core.domain.audit import IMPORT_REASON
 from millplan.core.domain.i18n import _
 from millplan.core.domain.months import Month
 from millplan.core.importing import cells
@@ -388,7 +389,7 @@ def import_mills(
         if norms_table:
             _keep_norms_whole(norms_table, norm_records, norms, rejected, reject)
             all_problems = [p for key in sorted(rejected) for p in rejected[key][2]]
-        source = f"import {path.name}"
+        source = f"{IMPORT_REASON}{path.name}"
         plant_before = repo.plant.whole()
         stored_hours = {m.code: m.nominal_hours for m in plant_before.mills}
         mill_values = [_mill_values(r.values, stored=r.values["code"] in stored_hours) for r in good_mills]

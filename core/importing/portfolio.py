@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from millplan.core.access.permissions import Action, actor, require
+from millplan.core.domain.audit import IMPORT_REASON
 from millplan.core.domain.field_text import value_text
 from millplan.core.domain.i18n import _
 from millplan.core.domain.numbers import grouped
@@ -395,7 +396,7 @@ def import_portfolio(
         ]  # rejected rows say enough
         notes += kept_dispositions(repo, positions)
         written = repo.plant.upsert_portfolio(
-            customers, deals, positions, login, f"import {path.name}", watch=_LABELS.keys()
+            customers, deals, positions, login, f"{IMPORT_REASON}{path.name}", watch=_LABELS.keys()
         )
         repo.audit.write(
             login, "imported", "file", path.name, after={"positions": len(positions), "rejected_rows": len(by_row)}

@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 from millplan.core.domain.assignment import Assignment
 from millplan.core.domain.i18n import _, ngettext
-from millplan.core.domain.months import Month
+from millplan.core.domain.months import Month, month_text
 from millplan.core.domain.notices import Item
 from millplan.core.domain.numbers import grouped
 from millplan.core.domain.portfolio import Position
@@ -163,7 +163,7 @@ def changes_for_managers(
             if t_after < MIN_TONNES and pid in later:
                 kind, suffix = MOVED_LATER, f":{later[pid]}"
                 text = _("{customer}: moved to {month}; {before} t were planned here").format(
-                    month=later[pid], **values
+                    month=month_text(later[pid]), **values
                 )
             elif t_after < MIN_TONNES:
                 kind, suffix = POSITION_REMOVED, ""
@@ -183,7 +183,7 @@ def changes_for_managers(
         elif t_after >= MIN_TONNES and pid not in was and position.requested_month < after.month:
             kind, suffix = MOVED_LATER, f":{after.month}"
             text = _("{customer}: planned in {month}, later than requested ({requested})").format(
-                month=after.month, requested=position.requested_month, **values
+                month=month_text(after.month), requested=month_text(position.requested_month), **values
             )
         else:
             continue
@@ -197,7 +197,7 @@ def compose_plan(repo: UnitOfWork, after: Assignment, *, by: str) -> Callable[[l
     by ``by``: one line per item with its reason. Anything short of approval is proposed;
     the approval (:func:`millplan.core.workflow.assignments.approve`) makes it final."""
     where = _("{month} {line} draft r{revision}").format(
-        month=after.month, line=after.product_line, revision=after.revision
+        month=month_text(after.month), line=after.product_line, revision=after.revision
     )
     acting = person(repo, by)
 
@@ -216,7 +216,10 @@ def compose_plan(repo: UnitOfWork, after: Assignment, *, by: str) -> Callable[[l
             _(
                 "Proposed in the draft (revision {revision}, {state}) of {month} {line}: final only once approved."
             ).format(
-                revision=after.revision, state=state_label(after.state), month=after.month, line=after.product_line
+                revision=after.revision,
+                state=state_label(after.state),
+                month=month_text(after.month),
+                line=after.product_line,
             ),
             *item_lines(items),
             _("Planned by {who}").format(who=acting),

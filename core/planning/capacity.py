@@ -9,7 +9,7 @@ from millplan.core.access.permissions import Action, actor_in, require
 from millplan.core.domain.assignment import Assignment
 from millplan.core.domain.errors import InvalidInput, NotFound
 from millplan.core.domain.i18n import _
-from millplan.core.domain.months import Month
+from millplan.core.domain.months import Month, month_text
 from millplan.core.domain.numbers import grouped
 from millplan.core.domain.people import Role
 from millplan.core.domain.plant import Plant
@@ -48,13 +48,13 @@ def set_hours(store: Store, mill_code: str, month: Month, hours: float, *, login
     if hours < 0:
         raise InvalidInput(
             _("hours of {mill} in {month} cannot be negative ({hours})").format(
-                mill=mill_code, month=month, hours=hours
+                mill=mill_code, month=month_text(month), hours=hours
             )
         )
     if not (reason and reason.strip()):
         raise InvalidInput(
             _("changing the hours of {mill} in {month} needs a reason (e.g. maintenance)").format(
-                mill=mill_code, month=month
+                mill=mill_code, month=month_text(month)
             )
         )
     with store.unit_of_work() as repo:
@@ -91,7 +91,7 @@ def mark_stale(
         if abs(old - new) > 1e-9:
             reasons.setdefault((month, mill.product_line), []).append(
                 _("{mill} hours in {month} changed from {old} h to {new} h").format(
-                    mill=code, month=month, old=grouped(old), new=grouped(new)
+                    mill=code, month=month_text(month), old=grouped(old), new=grouped(new)
                 )
             )
     stale: list[Assignment] = []

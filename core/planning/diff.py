@@ -160,13 +160,15 @@ def revision_diff(
         revisions = repo.assignments.revisions(month, product_line)
         if not revisions:
             raise NotFound(
-                _("{month} has no assignment for product line {line}").format(month=month, line=product_line)
+                _("{month} has no assignment for product line {line}").format(
+                    month=month_text(month), line=product_line
+                )
             )
         numbers = [number for number, _state in revisions]
         if len(numbers) == 1:
             raise InvalidInput(
                 _("{month} {line} has only revision {revision}: nothing to compare it with").format(
-                    month=month, line=product_line, revision=numbers[0]
+                    month=month_text(month), line=product_line, revision=numbers[0]
                 )
             )
         to = revision_to or numbers[-1]
@@ -177,14 +179,14 @@ def revision_diff(
             if number not in numbers:
                 raise NotFound(
                     _("{month} {line} has no revision {revision} (revisions: {known})").format(
-                        month=month, line=product_line, revision=number, known=", ".join(map(str, numbers))
+                        month=month_text(month), line=product_line, revision=number, known=", ".join(map(str, numbers))
                     )
                 )
         if revision_from == to:
             raise InvalidInput(
                 _(
                     "{month} {line}: revision {revision} compared with itself — give two revisions (--from, --to)"
-                ).format(month=month, line=product_line, revision=to)
+                ).format(month=month_text(month), line=product_line, revision=to)
             )
         a = repo.assignments.assignment(month, product_line, revision_from)
         b = repo.assignments.assignment(month, product_line, to)

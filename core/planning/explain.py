@@ -19,7 +19,7 @@ from decimal import Decimal
 
 from millplan.core.domain.assignment import Exclusion, ForecastLine
 from millplan.core.domain.i18n import _
-from millplan.core.domain.months import Month
+from millplan.core.domain.months import Month, month_text
 from millplan.core.domain.numbers import grouped
 from millplan.core.domain.portfolio import Position
 from millplan.solver.problem import ROUND_OFF, Booking, Conflict, Explanation, Solution, report_tonnes
@@ -48,7 +48,7 @@ def rub(value: float | None) -> Decimal | None:
 def _worth(mill: str, month: Month, price: float | None, earns: float | None) -> str:
     """ "M1's hours in 2027-02 are worth 490 000 RUB/h at the margin (shadow price) against
     90 000 RUB/h this position earns there"."""
-    values = {"mill": mill, "month": month, "price": grouped(price or 0.0)}
+    values = {"mill": mill, "month": month_text(month), "price": grouped(price or 0.0)}
     if earns is not None and math.isfinite(earns):
         return _(
             "{mill}'s hours in {month} are worth {price} RUB/h at the margin (shadow price) "
@@ -78,7 +78,8 @@ def reason_text(e: Explanation, mill: str | None, month: Month | None, mills: Se
     """The sentence for one solver explanation, ``mill`` and ``month`` naming its binding
     mill-month (``None`` where none applies), ``mills`` the codes that can make it."""
     short = grouped(e.tonnes_short, 1)
-    where = _("{mill} in {month}").format(mill=mill, month=month) if mill and month else ""
+    said = month_text(month) if month else ""  # the month as the user's language writes it
+    where = _("{mill} in {month}").format(mill=mill, month=said) if mill and month else ""
     # a late position's earns_per_hour is the lateness it would save, not what it earns
     worth = _worth(mill, month, e.shadow_price, None if e.code == "late" else e.earns_per_hour) if where else ""
 
@@ -86,14 +87,14 @@ def reason_text(e: Explanation, mill: str | None, month: Month | None, mills: Se
         # what holds the hours, by standing (key accounts, locks, better pay), then their price
         if e.booked and mill:
             return _("capacity fully booked in {month}: {mill} is booked by {booked}; {worth}").format(
-                month=month, mill=mill, booked=booked_by(e.booked), worth=worth
+                month=said, mill=mill, booked=booked_by(e.booked), worth=worth
             )
-        return _("capacity fully booked in {month}: {worth}").format(month=month, worth=worth)
+        return _("capacity fully booked in {month}: {worth}").format(month=said, worth=worth)
 
     def no_mill() -> str:
         on = ", ".join(mills) or _("any mill")
         if month:
-            return _("no hours on {mills} in {month}").format(mills=on, month=month)
+            return _("no hours on {mills} in {month}").format(mills=on, month=said)
         return _("no hours on {mills} in the months it may be made").format(mills=on)
 
     earns = grouped(e.earns_per_hour or 0.0)
@@ -121,7 +122,7 @@ def reason_text(e: Explanation, mill: str | None, month: Month | None, mills: Se
             _(
                 "made late: {mill}'s hours in {month} are worth {price} RUB/h at the margin, "
                 "making it on time would save {saves} RUB/h of lateness, no more than that"
-            ).format(mill=mill, month=month, price=grouped(e.shadow_price or 0.0), saves=earns)
+            ).format(mill=mill, month=said, price=grouped(e.shadow_price or 0.0), saves=earns)
             if where
             else _("made late: no mill that can make it has hours in its month")
         ),
@@ -165,14 +166,16 @@ def exclusion(
     if by_month:
         parts.append(
             ", ".join(
-                _("{tonnes} t planned for {month}").format(tonnes=grouped(t, 1), month=m)
+                _("{tonnes} t planned for {month}").format(tonnes=grouped(t, 1), month=month_text(m))
                 for m, t in sorted(by_month.items())
             )
         )
     if explanation is None:
         code, mill, month, price, earns = "late", None, None, None, None
         parts.append(
-            _("not made in {month}: an earlier month's work or other positions fill its mills").format(month=plan_month)
+            _("not made in {month}: an earlier month's work or other positions fill its mills").format(
+                month=month_text(plan_month)
+            )
         )
     else:
         code = reason_code(explanation)
@@ -299,12 +302,14 @@ def named_words(
     if part == "mills":
         return listed([mill_codes.get(int(i), i) for i in text.split(", ")])
     if part == "period":
-        return str(plan_month + int(text))
+        return month_text(plan_month + int(text))
     text = _grouped(text)
     text = _CELLS.sub(
         lambda run: listed(
             [
-                _("{mill} in {month}").format(mill=mill_codes.get(int(m[1]), m[1]), month=plan_month + int(m[2]))
+                _("{mill} in {month}").format(
+                    mill=mill_codes.get(int(m[1]), m[1]), month=month_text(plan_month + int(m[2]))
+                )
                 for m in _CELL.finditer(run[0])
             ]
         ),
@@ -312,7 +317,7 @@ def named_words(
     )
     text = _DEMANDS.sub(lambda m: listed([refs.get(int(i), i) for i in m[1].split(", ")]), text)
     text = _MILLS.sub(lambda m: listed([mill_codes.get(int(i), i) for i in m[1].split(", ")]), text)
-    return _PERIOD.sub(lambda m: str(plan_month + int(m[1])), text)
+    return _PERIOD.sub(lambda m: month_text(plan_month + int(m[1])), text)
 
 
 def conflicts_message(

@@ -23,10 +23,11 @@ from typing import Any
 from millplan.core.domain.assignment import Assignment, AssignmentLine, AssignmentState
 from millplan.core.domain.errors import InvalidInput, MillplanError, NotFound, StateError
 from millplan.core.domain.i18n import _, ngettext
-from millplan.core.domain.months import Month, plant_clock, plant_today
+from millplan.core.domain.months import Month, month_text, plant_clock, plant_today
 from millplan.core.domain.numbers import grouped
 from millplan.core.domain.plant import Plant
 from millplan.core.domain.portfolio import DealStatus, Position, parse_position_ref
+from millplan.core.mail.recipients import person
 from millplan.core.planning.options import PlanOptions
 from millplan.core.planning.progress import hours_left, hours_used, made_lines, made_so_far, month_actuals
 from millplan.solver.problem import MAX_PERIODS, SOLVER_NAMES
@@ -69,7 +70,7 @@ def check_month(month: Month, solver: str, current: Month | None) -> Month:
     if month < current:
         raise MillplanError(
             _("{month} is past ({current} is the current month): plan the current month or a later one").format(
-                month=month, current=current
+                month=month_text(month), current=current
             )
         )
     if solver not in SOLVER_NAMES:
@@ -91,11 +92,11 @@ def refuse_closed(repo: UnitOfWork, month: Month, product_line: str | None) -> N
                 "{month} is closed for {line} (by {who} at {at}): a closed month is not planned again — "
                 "plan {next} instead"
             ).format(
-                month=month,
+                month=month_text(month),
                 line=close.product_line,
-                who=close.closed_by,
+                who=person(repo, close.closed_by),
                 at=plant_clock(close.closed_at),
-                next=month + 1,
+                next=month_text(month + 1),
             )
         )
 
@@ -236,7 +237,7 @@ def line_inputs(
                         "{month} is in progress: only the hours left from {today} (by {basis}) and the tonnes not "
                         "yet made are planned; {made} t made on {lines} line(s) kept as made"
                     ).format(
-                        month=month,
+                        month=month_text(month),
                         today=today,
                         basis=options.progress_hours,
                         made=grouped(sum(l.tonnes_made for l in made), 1),

@@ -23,6 +23,7 @@ from decimal import Decimal
 
 from millplan.core.domain.assignment import Assignment
 from millplan.core.domain.i18n import _
+from millplan.core.domain.months import month_text
 from millplan.core.domain.notices import Item
 from millplan.core.domain.numbers import grouped
 from millplan.core.domain.plant import Plant
@@ -115,7 +116,7 @@ def sync_conflicts(repo: UnitOfWork, assignment: Assignment, *, login: str) -> l
             key=key_label(where),
             ref=position.ref,
             tonnes=grouped(tonnes, 1),
-            month=min(position.requested_month, month),
+            month=month_text(min(position.requested_month, month)),
             why=exclusion.reason,
         )
         new.append((pid, tonnes, margin, reason))
@@ -167,7 +168,7 @@ def conflict_news(repo: UnitOfWork, opened: list[Conflict]) -> list[News]:
                     customer=c.customer,
                     id=c.id,
                     tonnes=grouped(c.tonnes_short, 1),
-                    requested=min(requested[c.position_id], c.month),
+                    requested=month_text(min(requested[c.position_id], c.month)),
                     margin=grouped(c.margin_at_stake),
                 ),
                 _("the product-line manager will force it in, agree a later month or escalate it to the director"),

@@ -14,7 +14,7 @@ from decimal import Decimal
 from millplan.core.domain.assignment import AssignmentLine, Exclusion, ForecastLine, HorizonPlan, ShadowPrice
 from millplan.core.domain.errors import InfeasiblePlan, SolverError
 from millplan.core.domain.i18n import _
-from millplan.core.domain.months import Month
+from millplan.core.domain.months import Month, month_text
 from millplan.core.domain.plant import Mill, Plant
 from millplan.core.domain.portfolio import Position
 from millplan.core.planning import explain
@@ -93,7 +93,9 @@ def plan_line(
     if solution.status == "infeasible" and solution.conflicts:
         raise InfeasiblePlan(
             _("{month} {line}: {why}").format(
-                month=month, line=line, why=explain.conflicts_message(solution.conflicts, refs, codes, month)
+                month=month_text(month),
+                line=line,
+                why=explain.conflicts_message(solution.conflicts, refs, codes, month),
             )
         )
     if solution.status == "error":
@@ -108,7 +110,7 @@ def plan_line(
     if not solution.ok:
         raise InfeasiblePlan(
             _("{month} {line}: {why} (solver {solver}, status {status})").format(
-                month=month,
+                month=month_text(month),
                 line=line,
                 why=explain.named(solution.message, refs, codes, month),
                 solver=solution.solver,

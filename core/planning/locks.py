@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from millplan.core.domain.assignment import Assignment, Exclusion
 from millplan.core.domain.errors import InfeasiblePlan, InvalidInput, StateError
 from millplan.core.domain.i18n import _
-from millplan.core.domain.months import Month
+from millplan.core.domain.months import Month, month_text
 from millplan.core.domain.numbers import grouped
 from millplan.core.domain.portfolio import Position
 from millplan.core.planning.attributes import PositionAttributes
@@ -75,7 +75,9 @@ def forced_lock(
     p = attrs.position
     if not attrs.options:
         raise InfeasiblePlan(
-            _("{ref} cannot be forced into {month}: {why}").format(ref=p.ref, month=month, why=attrs.no_mill_reason)
+            _("{ref} cannot be forced into {month}: {why}").format(
+                ref=p.ref, month=month_text(month), why=attrs.no_mill_reason
+            )
         )
     used: dict[str, float] = {}
     for position_id, by_mill in locks.items():
@@ -105,7 +107,7 @@ def forced_lock(
             "on {mills} — unlock one of them first, or agree a later month"
         ).format(
             ref=p.ref,
-            month=month,
+            month=month_text(month),
             fits=fits,
             tonnes=grouped(tonnes, 1),
             mills=", ".join(o.mill.code for o in attrs.options),
@@ -143,13 +145,13 @@ def check_locks(
             )
             problems.append(
                 _("locked lines on {mill} need {need} h but {month} has {hours} h: {refs}").format(
-                    mill=code, need=grouped(total, 1), month=month, hours=grouped(hours[code], 1), refs=refs
+                    mill=code, need=grouped(total, 1), month=month_text(month), hours=grouped(hours[code], 1), refs=refs
                 )
             )
     if problems:
         raise InfeasiblePlan(
             _("{month} {line}: the locked lines cannot all be kept — {problems}").format(
-                month=month, line=line, problems="; ".join(problems)
+                month=month_text(month), line=line, problems="; ".join(problems)
             )
         )
 
@@ -216,7 +218,10 @@ def held_positions(
         if lock.month not in months:
             raise InvalidInput(
                 _("lock of {ref} in {month} is outside the horizon {first}…{last}").format(
-                    ref=lock.position, month=lock.month, first=months[0], last=months[-1]
+                    ref=lock.position,
+                    month=month_text(lock.month),
+                    first=month_text(months[0]),
+                    last=month_text(months[-1]),
                 )
             )
         locks.setdefault(held(lock.position, True), []).append(lock)

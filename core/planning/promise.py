@@ -23,7 +23,7 @@ from decimal import Decimal
 
 from millplan.core.domain.errors import InvalidInput, NotFound, StateError
 from millplan.core.domain.i18n import _
-from millplan.core.domain.months import Month
+from millplan.core.domain.months import Month, month_text
 from millplan.core.domain.numbers import plain, size
 from millplan.core.domain.portfolio import DealStatus, Position
 from millplan.core.planning.displacement import Displaced
@@ -194,13 +194,15 @@ def _promise(
     current = Month.current()
     month = month or current + 1
     if month < current:
-        raise InvalidInput(_("{month} is past: promise from the current month or a later one").format(month=month))
+        raise InvalidInput(
+            _("{month} is past: promise from the current month or a later one").format(month=month_text(month))
+        )
     requested = max(requested, month)  # overdue already: as soon as possible
     if requested - month >= MAX_PERIODS:
         raise InvalidInput(
             _(
                 "{subject} is wanted in {requested}, beyond {most} months from {month}: promise from a later month"
-            ).format(subject=subject, requested=requested, most=MAX_PERIODS, month=month)
+            ).format(subject=subject, requested=month_text(requested), most=MAX_PERIODS, month=month_text(month))
         )
     horizon = max(horizon, requested - month + 1)
     lines = sorted({p.product_line for p in new})

@@ -27,7 +27,7 @@ from decimal import Decimal
 
 from millplan.core.domain.errors import MillplanError, StateError
 from millplan.core.domain.i18n import _
-from millplan.core.domain.months import Month
+from millplan.core.domain.months import Month, month_text
 from millplan.core.domain.plant import Plant
 from millplan.core.domain.portfolio import Position
 from millplan.core.planning import explain
@@ -118,7 +118,7 @@ class _Line:
             why = explain.why_no_plan(solution, self.refs, self.codes, self.month)
             raise StateError(
                 _("{month} {line}: no plan with the new tonnes ({why})").format(
-                    month=self.month, line=self.product_line, why=why
+                    month=month_text(self.month), line=self.product_line, why=why
                 )
             )
         return solution
@@ -179,7 +179,7 @@ def line_promise(
         why = explain.why_no_plan(baseline, refs, codes, month)
         raise StateError(
             _("{month} {line}: the current plan cannot be solved ({why}); re-plan it first").format(
-                month=month, line=inp.product_line, why=why
+                month=month_text(month), line=inp.product_line, why=why
             )
         )
     described = [PositionAttributes(p, *mill_options(plant, p)) for p in new]

@@ -35,7 +35,7 @@ from millplan.core.access.permissions import Action, actor_in, require
 from millplan.core.domain.assignment import Assignment, AssignmentLine, AssignmentState, Exclusion
 from millplan.core.domain.errors import NotFound
 from millplan.core.domain.i18n import _
-from millplan.core.domain.months import Month
+from millplan.core.domain.months import Month, month_text
 from millplan.core.domain.plant import Plant
 from millplan.core.mail.plan_news import notify_changes
 from millplan.core.planning.inputs import (
@@ -266,7 +266,7 @@ def latest(store: Store, month: Month, product_line: str) -> Assignment:
     if found is None:
         raise NotFound(
             _("{month} has no assignment for product line {line}; run the prioritiser first").format(
-                month=month, line=product_line
+                month=month_text(month), line=product_line
             )
         )
     return with_hours(found, plant)

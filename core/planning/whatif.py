@@ -17,7 +17,7 @@ from typing import TypeVar
 from millplan.core.domain.assignment import Assignment, AssignmentLine, Exclusion
 from millplan.core.domain.errors import StateError
 from millplan.core.domain.i18n import _
-from millplan.core.domain.months import Month
+from millplan.core.domain.months import Month, month_text
 from millplan.core.domain.plant import Plant
 from millplan.core.planning.inputs import check_month, line_inputs, option_changes, plant_with_mills
 from millplan.core.planning.line_plan import NO_CHANGE, Change, LinePlan, plan_line
@@ -124,7 +124,7 @@ def solve_draft(
             _(
                 "{refs} cannot be planned in {month} {line}: only positions of accepted deals "
                 "with tonnes left and requested by that month can"
-            ).format(refs=", ".join(closed), month=month, line=product_line)
+            ).format(refs=", ".join(closed), month=month_text(month), line=product_line)
         )
     deadline.limit(inp.options.time_limit or DEFAULT_TIME_LIMIT)
     solve = Solve(deadline, deadline.left(), DEFAULT_TIME_LIMIT, "solver" in changes)

@@ -17,7 +17,7 @@ from millplan.core.access.permissions import Action, Actor, actor, role_word
 from millplan.core.domain.assignment import Assignment, AssignmentState
 from millplan.core.domain.errors import InvalidInput
 from millplan.core.domain.i18n import _, ngettext
-from millplan.core.domain.months import Month
+from millplan.core.domain.months import Month, month_text
 from millplan.core.domain.numbers import grouped
 from millplan.core.domain.people import Role
 from millplan.core.domain.states import state_label
@@ -150,11 +150,13 @@ def approval_brief(b: Board) -> list[str]:
     a = b.latest
     if a is None:
         raise InvalidInput(
-            _("{month} {line} is not planned yet: nothing to approve.").format(month=b.month, line=b.product_line)
+            _("{month} {line} is not planned yet: nothing to approve.").format(
+                month=month_text(b.month), line=b.product_line
+            )
         )
     lines = [
         _("Approve {month} · {line} · revision {n} ({state})").format(
-            month=a.month, line=a.product_line, n=a.revision, state=state_label(a.state)
+            month=month_text(a.month), line=a.product_line, n=a.revision, state=state_label(a.state)
         ),
         _("{tonnes} t · marginal income {income} RUB · key accounts {key} t").format(
             tonnes=grouped(a.tonnes), income=grouped(a.marginal_income), key=grouped(a.key_account_tonnes)

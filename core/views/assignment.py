@@ -13,6 +13,7 @@ from typing import Any
 from millplan.core.domain import glyphs
 from millplan.core.domain.assignment import Assignment, Exclusion
 from millplan.core.domain.i18n import _
+from millplan.core.domain.months import month_text
 from millplan.core.domain.states import state_label
 from millplan.core.planning.run import PlanOutcome
 from millplan.core.views.tables import Column, TableView, money
@@ -22,7 +23,7 @@ def revision_context(assignment: Assignment) -> str:
     """What a table of the revision is about: ``ТБД · 2027-01 · revision 3 · draft``."""
     return _("{line} · {month} · revision {revision} · {state}").format(
         line=assignment.product_line,
-        month=assignment.month,
+        month=month_text(assignment.month),
         revision=assignment.revision,
         state=state_label(assignment.state),
     )

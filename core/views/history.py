@@ -16,14 +16,14 @@ from typing import Any
 
 from millplan.core.domain import glyphs
 from millplan.core.domain.assignment import AssignmentState
-from millplan.core.domain.audit import AuditEntry
+from millplan.core.domain.audit import IMPORT_REASON, AuditEntry
 from millplan.core.domain.errors import InvalidInput, NotFound
 from millplan.core.domain.field_text import value_text
 from millplan.core.domain.i18n import _
 from millplan.core.domain.months import Month, month_text, plant_clock
 from millplan.core.domain.numbers import plain
-from millplan.core.domain.portfolio import parse_position_ref
-from millplan.core.domain.states import state_label
+from millplan.core.domain.portfolio import DealStatus, parse_position_ref
+from millplan.core.domain.states import solver_status_label, state_label
 from millplan.core.domain.workflow import ConflictState, EscalationState, RequestState
 from millplan.core.views.tables import Column, TableView
 from millplan.storage.store import Store
@@ -35,12 +35,13 @@ LOGINS = ("as_login",)
 OBJECTS = ("request", "conflict")
 """Fields holding the number of another audited object, shown as its key (``request 3``)."""
 STATES = {
-    "assignment": AssignmentState,
-    "request": RequestState,
-    "conflict": ConflictState,
-    "escalation": EscalationState,
+    ("assignment", "state"): AssignmentState,
+    ("request", "state"): RequestState,
+    ("conflict", "state"): ConflictState,
+    ("escalation", "state"): EscalationState,
+    ("deal", "status"): DealStatus,
 }
-"""The kinds of object whose ``state`` field reads as a state word (:func:`state_label`)."""
+"""(kind of object, field) whose stored value reads as a state word (:func:`state_label`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,8 +73,16 @@ class HistoryRow:
     def change(self) -> str:
         """Reason, then the changes, in one line: ``client waits · position: D1#1``."""
         text = ", ".join(str(c) for c in self.changes)
-        reason = self.entry.reason
+        reason = reason_text(self.entry.reason)
         return f"{reason} · {text}" if reason and text else reason or text
+
+
+def reason_text(reason: str | None) -> str | None:
+    """An entry's reason as people read it: an import's ``import FILE`` in words, in the user's
+    language (``imported from portfolio.xlsx``); a reason people typed as they typed it."""
+    if reason and reason.startswith(IMPORT_REASON):
+        return _("imported from {file}").format(file=reason.removeprefix(IMPORT_REASON))
+    return reason
 
 
 def history(store: Store, object_key: str | None = None, limit: int = 50) -> list[HistoryRow]:
@@ -189,6 +198,8 @@ def _fields() -> dict[str, tuple[str, str]]:
         "sales_manager": (_("sales manager"), ""),
         "steel_grade": (_("steel grade"), ""),
         "standard": (_("standard"), ""),
+        "steel_grades": (_("steel grades"), ""),
+        "standards": (_("standards"), ""),
         "pipe_type": (_("pipe type"), ""),
         "product_type": (_("product type"), ""),
         "shop": (_("shop"), ""),
@@ -248,8 +259,10 @@ def _text(field: str, value: Any, names: dict[str, dict], fields: dict[str, tupl
     people say it, plant time for times, numbers grouped with their unit."""
     if value is None or value == "" or value == []:
         return "—"
-    if field == "state" and object_type in STATES:
-        return state_label(STATES[object_type](value))
+    if (object_type, field) in STATES:
+        return state_label(STATES[object_type, field](value))
+    if field == "solver_status":
+        return solver_status_label(value)
     if field in REFERENCES:
         return str(names[REFERENCES[field]].get(value, f"#{value}"))
     if field in OBJECTS:
@@ -358,6 +371,7 @@ def history_view(rows: list[HistoryRow]) -> TableView:
         {
             "key": str(n),
             "at": r.entry.at,
+            "when": r.when,
             "login": r.who,
             "action": action_word(r.entry.action),
             "object": r.entry.object_key,

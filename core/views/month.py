@@ -28,7 +28,7 @@ def closed_heading(closed: LineClosed) -> str:
     ).format(
         month=month_text(close.month),
         line=close.product_line,
-        who=close.closed_by,
+        who=closed.closer,
         at=plant_clock(close.closed_at),
         reason=close.reason,
     )
@@ -91,7 +91,7 @@ def status_view(month: Month, statuses: list[LineStatus]) -> TableView:
             "approved": f"r{s.approved_revision}" if s.approved_revision else str(glyphs.NONE),
             "closed": (_("open") if month_over(month) else _("in progress"))
             if s.close is None
-            else _("by {who} at {at}").format(who=s.close.closed_by, at=plant_clock(s.close.closed_at)),
+            else _("by {who} at {at}").format(who=s.closer, at=plant_clock(s.close.closed_at)),
             "incomplete": s.close.reason if s.close is not None and s.close.incomplete else str(glyphs.NONE),
             "missing": day_ranges(s.missing) or str(glyphs.NONE),
         }

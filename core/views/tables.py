@@ -146,8 +146,6 @@ def cell_text(value: Any, column: Column) -> str:
         return date_text(value)
     if isinstance(value, MillLoad):
         return load_cell(value)
-    if isinstance(value, datetime):
-        return plant_clock(value)
     return str(value)
 
 

@@ -15,7 +15,7 @@ from millplan.core.access.permissions import Action, actor_in, require
 from millplan.core.domain.assignment import Assignment, AssignmentState
 from millplan.core.domain.errors import InvalidInput, NotFound, StateError
 from millplan.core.domain.i18n import _
-from millplan.core.domain.months import Month, plant_today
+from millplan.core.domain.months import Month, month_text, plant_today
 from millplan.core.domain.notices import Item
 from millplan.core.domain.numbers import grouped
 from millplan.core.domain.people import Role
@@ -42,7 +42,7 @@ def _latest(repo: UnitOfWork, month: Month, product_line: str) -> Assignment:
     if found is None:
         raise NotFound(
             _("{month} has no assignment for product line {line}; run the prioritiser first").format(
-                month=month, line=product_line
+                month=month_text(month), line=product_line
             )
         )
     return found
@@ -250,7 +250,7 @@ def _refuse_unready(repo: UnitOfWork, revision: Assignment) -> None:
     if waiting:
         raise StateError(
             _("{refs} let back in since the last plan: re-run the prioritiser for {month} {line} first").format(
-                refs=", ".join(waiting), month=revision.month, line=revision.product_line
+                refs=", ".join(waiting), month=month_text(revision.month), line=revision.product_line
             )
         )
     _refuse_double_booking(repo, revision)
@@ -282,7 +282,7 @@ def _refuse_double_booking(repo: UnitOfWork, draft: Assignment) -> None:
         )
         raise StateError(
             _("{said}: nothing of it is left to make — re-run the prioritiser for {month} {line} first").format(
-                said=said, month=draft.month, line=draft.product_line
+                said=said, month=month_text(draft.month), line=draft.product_line
             )
         )
     twice = [p.ref for p in over]
@@ -291,7 +291,7 @@ def _refuse_double_booking(repo: UnitOfWork, draft: Assignment) -> None:
             _(
                 "{refs} would be made twice: other months' assignments already hold their tonnes; "
                 "re-run the prioritiser for {month} {line} first"
-            ).format(refs=", ".join(twice), month=draft.month, line=draft.product_line)
+            ).format(refs=", ".join(twice), month=month_text(draft.month), line=draft.product_line)
         )
 
 

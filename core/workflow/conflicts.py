@@ -19,7 +19,7 @@ from millplan.core.access.permissions import Action, Actor, actor, require
 from millplan.core.domain.assignment import Assignment
 from millplan.core.domain.errors import ChangedMeanwhile, InvalidInput
 from millplan.core.domain.i18n import _
-from millplan.core.domain.months import Month
+from millplan.core.domain.months import Month, month_text
 from millplan.core.domain.numbers import grouped
 from millplan.core.domain.states import state_label
 from millplan.core.domain.workflow import Conflict, ConflictState, Escalation, key_label
@@ -108,7 +108,7 @@ def force_in(
 
     def record(repo: UnitOfWork) -> Conflict:
         _open(repo, conflict_id, lock=True, seen_version=conflict.version)
-        why = _("forced into {month} by {who}").format(month=conflict.month, who=person(repo, login))
+        why = _("forced into {month} by {who}").format(month=month_text(conflict.month), who=person(repo, login))
         return resolve(repo, conflict, ConflictState.FORCED, login=login, reason=why)
 
     saved_conflict, assignment, effect = replan(
@@ -142,7 +142,7 @@ def agree_later(
     with store.unit_of_work() as repo:
         _open(repo, conflict_id, lock=True, seen_version=seen_version)
         why = (reason or "").strip() or _("later month {month} agreed by {who}").format(
-            month=month, who=person(repo, login)
+            month=month_text(month), who=person(repo, login)
         )
         return resolve(repo, conflict, ConflictState.LATER_MONTH, login=login, reason=why, agreed_month=month)
 
@@ -152,7 +152,7 @@ def check_later(conflict: Conflict, month: Month) -> None:
     if month <= conflict.month:
         raise InvalidInput(
             _("{month} is not later than {conflict_month}: agree a month after the one {key} is about").format(
-                month=month, conflict_month=conflict.month, key=key_label(conflict.key)
+                month=month_text(month), conflict_month=month_text(conflict.month), key=key_label(conflict.key)
             )
         )
 
@@ -187,7 +187,7 @@ def escalate(store: Store, conflict_id: int, *, login: str, why: str, seen_versi
                 ref=conflict.position_ref,
                 customer=conflict.customer,
                 tonnes=grouped(conflict.tonnes_short, 1),
-                month=conflict.month,
+                month=month_text(conflict.month),
                 who=person(repo, login),
                 reason=why.strip(),
             ),
@@ -229,9 +229,9 @@ def resolve(
         values["agreed_month"] = str(agreed_month)
     saved = repo.workflow.update_conflict(conflict.id, values, action=state.value, login=login, reason=reason)
     outcome = (
-        _("forced into {month}").format(month=saved.month)
+        _("forced into {month}").format(month=month_text(saved.month))
         if state is ConflictState.FORCED
-        else _("moved to {month}, as agreed").format(month=agreed_month)
+        else _("moved to {month}, as agreed").format(month=month_text(agreed_month))
     )
     _tell_manager(
         repo,
@@ -244,7 +244,7 @@ def resolve(
             ref=saved.position_ref,
             customer=saved.customer,
             tonnes=grouped(saved.tonnes_short, 1),
-            month=saved.month,
+            month=month_text(saved.month),
             outcome=outcome,
             who=person(repo, login),
             reason=reason,

@@ -19,7 +19,7 @@ from millplan.core.access.permissions import Action, actor, require
 from millplan.core.domain.assignment import Assignment
 from millplan.core.domain.errors import ChangedMeanwhile, InvalidInput
 from millplan.core.domain.i18n import _
-from millplan.core.domain.months import Month
+from millplan.core.domain.months import Month, month_text
 from millplan.core.domain.people import Role
 from millplan.core.domain.states import state_label
 from millplan.core.domain.workflow import Conflict, ConflictState, Escalation, EscalationState, Outcome, key_label
@@ -131,10 +131,10 @@ def decide(
         resolved = resolve(repo, conflict, state, login=login, reason=reason, agreed_month=agreed)
         what = (
             _("forced {ref} into the draft of {month}, locked whole (the draft is re-planned)").format(
-                ref=conflict.position_ref, month=conflict.month
+                ref=conflict.position_ref, month=month_text(conflict.month)
             )
             if state is ConflictState.FORCED
-            else _("accepted {month} for {ref}").format(month=agreed, ref=conflict.position_ref)
+            else _("accepted {month} for {ref}").format(month=month_text(agreed), ref=conflict.position_ref)
         )
         _tell_line(repo, decided, login, what, reason)
         return decided, resolved
@@ -164,7 +164,7 @@ def _tell_line(repo: UnitOfWork, decided: Escalation, login: str, what: str, rea
         event=f"{decided.key} decided",
         kind=DECIDED_KIND,
         subject=_("Escalation {id} decided: {month} {line}").format(
-            id=decided.id, month=decided.month, line=decided.product_line
+            id=decided.id, month=month_text(decided.month), line=decided.product_line
         ),
         body=_("{who} {what} — {reason}").format(who=person(repo, login), what=what, reason=reason),
         object_key=decided.key,

@@ -22,7 +22,7 @@ from millplan.core.domain.actuals import MonthClose
 from millplan.core.domain.assignment import AssignmentState
 from millplan.core.domain.errors import InvalidInput, NotFound, StateError
 from millplan.core.domain.i18n import _
-from millplan.core.domain.months import Month, day_ranges, plant_clock, plant_today
+from millplan.core.domain.months import Month, day_ranges, month_text, plant_clock, plant_today
 from millplan.core.domain.notices import Item
 from millplan.core.domain.numbers import grouped
 from millplan.core.mail.plan_news import News, item_lines, tell
@@ -38,11 +38,13 @@ CARRIED_OVER_KIND = "carried_over"
 
 @dataclass(frozen=True)
 class LineClosed:
-    """One product line's month closed: the stored ``close`` (figures, carry-over) and the
-    sales managers told of their carried-over positions (logins, or the deal's text for one
-    not registered yet; the one who closed is never among them)."""
+    """One product line's month closed: the stored ``close`` (figures, carry-over), the name of
+    who closed it (``closer``: the user's name, his login when not registered) and the sales
+    managers told of their carried-over positions (logins, or the deal's text for one not
+    registered yet; the one who closed is never among them)."""
 
     close: MonthClose
+    closer: str
     told: tuple[str, ...] = ()
 
 
@@ -50,12 +52,14 @@ class LineClosed:
 class LineStatus:
     """Where one product line's month stands: its approved revision (``None``: none), its
     ``close`` (``None`` while open) and the days without actuals from any of its mills
-    (days of the month up to yesterday; none for a month not begun)."""
+    (days of the month up to yesterday; none for a month not begun); ``closer`` the name of who
+    closed it (the login when not registered; ``None`` while open)."""
 
     product_line: str
     approved_revision: int | None
     close: MonthClose | None
     missing: tuple[date, ...]
+    closer: str | None = None
 
 
 def close_month(
@@ -91,7 +95,7 @@ def close_month(
     if month >= current:
         raise StateError(
             _("{month} is not over yet ({current} is the current month): only a past month can be closed").format(
-                month=month, current=current
+                month=month_text(month), current=current
             )
         )
     with store.unit_of_work() as repo:
@@ -114,7 +118,7 @@ def close_month(
                 incomplete=bool(missing[line]),
                 reason=reason,
             )
-            closed.append(LineClosed(close, _tell(repo, close, by=login)))
+            closed.append(LineClosed(close, person(repo, login), _tell(repo, close, by=login)))
         return closed
 
 
@@ -126,7 +130,7 @@ def _missing_message(month: Month, lacking: dict[str, tuple[date, ...]], ready: 
         "{month} cannot be closed: actuals are missing — {days}. Import them (millplan import actuals "
         "FILE), or close it as incomplete with a reason (--incomplete --reason …)"
     ).format(
-        month=month,
+        month=month_text(month),
         days="; ".join(_("{line}: {days}").format(line=line, days=day_ranges(days)) for line, days in lacking.items()),
     )
     if not ready:
@@ -160,14 +164,14 @@ def _lines_to_close(
             c = closes[line]
             refusals.append(
                 _("{month} {line} was closed by {who} at {at}").format(
-                    month=month, line=line, who=c.closed_by, at=plant_clock(c.closed_at)
+                    month=month_text(month), line=line, who=person(repo, c.closed_by), at=plant_clock(c.closed_at)
                 )
             )
             continue
         if _approved_number(repo, month, line) is None:
             refusals.append(
                 _("{month} {line} has no approved assignment: there is nothing to compare its actuals with").format(
-                    month=month, line=line
+                    month=month_text(month), line=line
                 )
             )
             continue
@@ -210,7 +214,10 @@ def _tell(repo: UnitOfWork, close: MonthClose, *, by: str) -> tuple[str, ...]:
                 c.position_ref,
                 CARRIED_OVER_KIND,
                 _("{customer}: {tonnes} t planned in {month} not made, due in {next} at the latest").format(
-                    customer=positions[c.position_id].customer, tonnes=grouped(c.tonnes, 1), month=month, next=month + 1
+                    customer=positions[c.position_id].customer,
+                    tonnes=grouped(c.tonnes, 1),
+                    month=month_text(month),
+                    next=month + 1,
                 ),
                 key=f"{month}/{line}/close:{c.position_id}:{CARRIED_OVER_KIND}",
             ),
@@ -233,7 +240,7 @@ def _tell(repo: UnitOfWork, close: MonthClose, *, by: str) -> tuple[str, ...]:
             _(
                 "{month} is closed: what its approved assignment planned and the mills did not make is overdue "
                 "demand of the {next} plan."
-            ).format(month=month, next=month + 1),
+            ).format(month=month_text(month), next=month + 1),
             *item_lines(items),
             _("Closed by {who}").format(who=acting),
         ]
@@ -250,6 +257,7 @@ def month_status(store: Store, month: Month) -> list[LineStatus]:
     with store.reading() as repo:
         mills = _mills_by_line(repo)
         closes = {c.product_line: c for c in repo.closes.closes(month)}
+        closers = repo.users.display_names(c.closed_by for c in closes.values())
         result = []
         for line in sorted(mills):
             result.append(
@@ -258,6 +266,7 @@ def month_status(store: Store, month: Month) -> list[LineStatus]:
                     _approved_number(repo, month, line),
                     closes.get(line),
                     _missing_days(repo, month, mills[line], yesterday),
+                    closers[closes[line].closed_by] if line in closes else None,
                 )
             )
         return result

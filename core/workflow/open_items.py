@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from millplan.core.domain.assignment import Assignment
 from millplan.core.domain.i18n import _, ngettext
+from millplan.core.domain.months import month_text
 from millplan.core.domain.people import Role
 from millplan.core.domain.workflow import Escalation, EscalationState, Outcome, key_label
 from millplan.core.mail.notify import notify_role
@@ -82,11 +83,11 @@ def call_director(repo: UnitOfWork, escalation: Escalation) -> None:
         event=f"{escalation.key} raised",
         kind=ESCALATION_KIND,
         subject=_("Escalation {id} to decide: {month} {line}").format(
-            id=escalation.id, month=escalation.month, line=escalation.product_line
+            id=escalation.id, month=month_text(escalation.month), line=escalation.product_line
         ),
         body=_("{who} escalates {month} {line} to you: {reason}").format(
             who=person(repo, escalation.raised_by),
-            month=escalation.month,
+            month=month_text(escalation.month),
             line=escalation.product_line,
             reason=escalation.reason,
         ),

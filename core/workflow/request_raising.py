@@ -15,7 +15,7 @@ from millplan.core.access.permissions import Action, Actor, actor, require
 from millplan.core.domain.assignment import Assignment
 from millplan.core.domain.errors import InvalidInput, NotFound, StateError
 from millplan.core.domain.i18n import _
-from millplan.core.domain.months import Month
+from millplan.core.domain.months import Month, month_text
 from millplan.core.domain.numbers import grouped
 from millplan.core.domain.people import Role
 from millplan.core.domain.portfolio import Position, parse_position_ref
@@ -98,7 +98,7 @@ def request_priority(
     if current is None:
         raise NotFound(
             _("{month} has no assignment for product line {line} yet: a request is weighed against a plan").format(
-                month=month, line=position.product_line
+                month=month_text(month), line=position.product_line
             )
         )
     effect = None
@@ -112,7 +112,7 @@ def request_priority(
         if tonnes <= 0:
             raise StateError(
                 _("{ref} has no tonnes in {month} {line}: there is nothing to lower").format(
-                    ref=position.ref, month=month, line=position.product_line
+                    ref=position.ref, month=month_text(month), line=position.product_line
                 )
             )
     with store.unit_of_work() as repo:
@@ -159,7 +159,7 @@ def request_replacement(store: Store, ref: str, by: str, *, login: str, why: str
     if tonnes <= 0:
         raise StateError(
             _("{ref} has no tonnes in {month} {line}: there is nothing to replace").format(
-                ref=position.ref, month=month, line=position.product_line
+                ref=position.ref, month=month_text(month), line=position.product_line
             )
         )
     change = Change(force=frozenset({replacement.id}), exclude={position.id: _("what-if")})
@@ -193,7 +193,9 @@ def request_reapproval(store: Store, month: Month, product_line: str, *, login: 
         assignment = repo.assignments.assignment(month, product_line)
         if assignment is None:
             raise NotFound(
-                _("{month} has no assignment for product line {line}").format(month=month, line=product_line)
+                _("{month} has no assignment for product line {line}").format(
+                    month=month_text(month), line=product_line
+                )
             )
         ids = {x.position_id for x in (*assignment.lines, *assignment.exclusions)}
         positions = repo.plant.positions(ids=ids) if ids else []
@@ -241,7 +243,7 @@ def _ask(repo: UnitOfWork, request: Request) -> None:
         body=_("{who} asks to {what} ({month} {line}; {margin} RUB at stake): {why}").format(
             who=person(repo, request.requested_by),
             what=describe(request),
-            month=request.month,
+            month=month_text(request.month),
             line=request.product_line,
             margin=grouped(request.margin_at_stake),
             why=request.justification,

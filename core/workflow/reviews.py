@@ -14,7 +14,7 @@ from millplan.core.access.permissions import Action, actor, require
 from millplan.core.domain.assignment import Assignment, AssignmentState
 from millplan.core.domain.errors import ChangedMeanwhile, InvalidInput, NotFound, StateError
 from millplan.core.domain.i18n import _
-from millplan.core.domain.months import Month
+from millplan.core.domain.months import Month, month_text
 from millplan.core.domain.people import Role
 from millplan.core.domain.portfolio import parse_position_ref
 from millplan.core.domain.workflow import Review, key_label
@@ -35,7 +35,7 @@ def _reviewable(repo: UnitOfWork, month: Month, product_line: str) -> Assignment
     if found is None:
         raise NotFound(
             _("{month} has no assignment for product line {line}; nothing to review").format(
-                month=month, line=product_line
+                month=month_text(month), line=product_line
             )
         )
     if found.state is AssignmentState.APPROVED:
@@ -130,7 +130,7 @@ def answer(store: Store, review_id: int, *, login: str, reply: str, seen_version
             body=_("{who} answered your objection to {ref} in {month} {line} ({reason}): {reply}").format(
                 who=person(repo, login),
                 ref=answered.position_ref,
-                month=answered.month,
+                month=month_text(answered.month),
                 line=answered.product_line,
                 reason=answered.reason,
                 reply=answered.answer,
@@ -148,7 +148,9 @@ def reviews(store: Store, month: Month, product_line: str, *, all_revisions: boo
         latest = repo.assignments.assignment(month, product_line)
         if latest is None:
             raise NotFound(
-                _("{month} has no assignment for product line {line}").format(month=month, line=product_line)
+                _("{month} has no assignment for product line {line}").format(
+                    month=month_text(month), line=product_line
+                )
             )
         if all_revisions:
             return repo.workflow.reviews(month=month, product_line=product_line)

@@ -135,3 +135,9 @@ def test_the_workstation_opens_as_the_same_identity(db, monkeypatch):
         commands = [e.after["command"] for e in repo.audit.audit_entries("user director") if e.action == "acted_as"]
     store.dispose()
     assert commands == ["tui", "tui"]  # never the global options (--db may hold a password)
+
+
+def test_an_accepted_deal_names_who_accepted_it_by_name(db, monkeypatch):
+    act_as(monkeypatch, "plm")
+    accepted = run(db, "deal", "accept", "D4")
+    assert accepted.exit_code == 0 and "deal D4 accepted by Line Manager" in accepted.stdout  # not the login plm

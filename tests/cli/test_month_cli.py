@@ -43,11 +43,11 @@ def test_close_refuses_missing_days_then_closes_incomplete_and_prints_the_carry_
     assert "L: 4–6 " in refused.stderr and "--incomplete --reason" in refused.stderr
     done = run(db, "month", "close", str(PLAN_MONTH), "--incomplete", "--reason", "days 4-6 lost in MES")
     assert done.exit_code == 0, done.stderr
-    assert f"{PLAN_MONTH} L closed by plm" in done.stdout and "incomplete: days 4-6 lost in MES" in done.stdout
+    assert f"{PLAN_MONTH} L closed by Line Manager" in done.stdout and "incomplete: days 4-6 lost in MES" in done.stdout
     assert f"Carry-over to {NEXT_MONTH}" in done.stdout and "D1#1" in done.stdout
     assert "told: ivanov" in done.stdout
     again = run(db, "month", "close", str(PLAN_MONTH), "--line", "L")
-    assert again.exit_code == 1 and f"{PLAN_MONTH} L was closed by plm" in again.stderr
+    assert again.exit_code == 1 and f"{PLAN_MONTH} L was closed by Line Manager" in again.stderr
 
 
 def test_close_json_and_status_json(db, monkeypatch):
@@ -66,8 +66,8 @@ def test_close_json_and_status_json(db, monkeypatch):
     after = json.loads(run(db, "month", "status", str(PLAN_MONTH), "--json").stdout)
     assert after["lines"][0]["closed"]["closed_by"] == "planner"
     table = run(db, "month", "status", str(PLAN_MONTH))
-    assert "by planner" in table.stdout and "4–6 " in table.stdout
-    [row] = [line for line in table.stdout.splitlines() if "by planner" in line]
+    assert "by Planner" in table.stdout and "4–6 " in table.stdout
+    [row] = [line for line in table.stdout.splitlines() if "by Planner" in line]
     assert row.split()[-4:] == ["lost", "4–6", "Jan", "2027"]  # why it closed incomplete, then the days
 
 
@@ -100,7 +100,7 @@ def test_planning_after_an_unclosed_month_warns_on_stderr_and_in_json(db, monkey
     assert json.loads(again.stdout)["warnings"] == [] and "warning:" not in again.stderr
     assert [l["carried_over"] for l in json.loads(again.stdout)["lines"] if l["position"] == "D1#1"] == [True]
     closed = run(db, "plan", "--month", str(PLAN_MONTH))
-    assert closed.exit_code == 1 and f"{PLAN_MONTH} is closed for L (by plm at" in closed.stderr
+    assert closed.exit_code == 1 and f"{PLAN_MONTH} is closed for L (by Line Manager at" in closed.stderr
 
 
 def test_close_lists_the_largest_carry_overs_and_all_of_them_with_all(db, monkeypatch):

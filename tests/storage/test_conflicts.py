@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 
 from millplan.core.domain.errors import ChangedMeanwhile, Forbidden, InfeasiblePlan, InvalidInput
+from millplan.core.domain.months import month_text
 from millplan.core.domain.workflow import ConflictState, EscalationState
 from millplan.core.mail.inbox import inbox
 from millplan.core.planning import run as planning
@@ -229,3 +230,12 @@ def test_a_key_position_no_mill_can_make_opens_no_conflict(store):
         e.position_ref == "D7#1" and e.reason_code == "no_compatible_mill" for e in outcome.assignment.exclusions
     )
     assert {c.position_ref for c in conflicts.conflicts(store)} == {"D6#1"}
+
+
+def test_a_later_month_agreed_in_russian_names_the_month_as_russian_does(short, russian):
+    store, _, conflict = short
+    with pytest.raises(InvalidInput) as refused:
+        conflicts.agree_later(store, conflict.id, PLAN_MONTH, login="plm")
+    assert month_text(PLAN_MONTH) in str(refused.value) and str(PLAN_MONTH) not in str(refused.value)
+    agreed = conflicts.agree_later(store, conflict.id, PLAN_MONTH + 1, login="plm")
+    assert month_text(PLAN_MONTH + 1) in agreed.resolution and str(PLAN_MONTH + 1) not in agreed.resolution

@@ -8,7 +8,8 @@ from datetime import timedelta
 
 import pytest
 
-from millplan.core.domain.errors import NotFound
+from millplan.core.domain.errors import InvalidInput, NotFound
+from millplan.core.domain.months import month_text
 from millplan.core.mail.recipients import person
 from millplan.core.planning import capacity
 from millplan.core.planning import run as planning
@@ -95,7 +96,7 @@ def test_ids_read_as_names_and_logins_as_users_names(edited):
     assert accepted.who == "Line Manager" and accepted.entry.login == "plm"
     changes = {c.field: (c.before, c.after) for c in accepted.changes}
     assert changes["accepted by"] == ("—", "Line Manager")
-    assert changes["status"] == ("pending", "accepted")
+    assert changes["status"] == ("waiting for acceptance", "accepted")  # state words, not the stored codes
     assert dict((c.field, c.after) for c in created.changes)["customer"] == "Key Co"
     assert "customer_id" not in created.change and "customer: Key Co" in created.change
     position = {c.field: c.after for c in audit.history(edited, "D1#1")[-1].changes}
@@ -130,6 +131,22 @@ def test_times_are_the_plants_and_documents_keep_utc(edited, monkeypatch):
     assert cell_text(view.rows[0]["at"], view.columns[0]) == row.when
 
 
+def test_an_imports_reason_and_a_deals_status_read_as_russian_words(edited, russian):
+    with edited.unit_of_work() as repo:
+        repo.audit.write("plm", "updated", "deal", "D4", {"status": "accepted"}, {"status": "closed"}, "import p.xlsx")
+    row = audit.history(edited, "D4")[0]
+    assert row.change == "импортировано из p.xlsx · статус: акцептована → закрыто"
+    drafted = audit.history(edited, REVISION)[-1]
+    assert "статус решателя: оптимально" in drafted.change and "optimal" not in drafted.change
+    assert "марки стали: 20, 09Г2С, стандарты: ГОСТ 8732" in audit.history(edited, "M1")[-1].change
+
+
 def test_a_key_with_no_entry_is_refused_as_mistyped(edited):
     with pytest.raises(NotFound, match="nothing in the audit log under 'D9#1'"):
         audit.history(edited, "D9#1")
+
+
+def test_a_refused_change_of_hours_names_its_month_in_russian(edited, russian):
+    with pytest.raises(InvalidInput) as refused:
+        capacity.set_hours(edited, "M2", PLAN_MONTH, -1, login="planner", reason="repair")
+    assert month_text(PLAN_MONTH) in str(refused.value) and str(PLAN_MONTH) not in str(refused.value)

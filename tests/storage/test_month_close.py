@@ -133,7 +133,7 @@ def test_only_a_past_month_closes_once_with_an_approved_assignment(store, produc
         with pytest.raises(NotFound, match="product line X has no mills"):
             month_close.close_month(store, PLAN_MONTH, login="plm", product_line="X")
         month_close.close_month(store, PLAN_MONTH, login="plm")
-        with pytest.raises(StateError, match=f"{PLAN_MONTH} L was closed by plm at "):
+        with pytest.raises(StateError, match=f"{PLAN_MONTH} L was closed by Line Manager at "):
             month_close.close_month(store, PLAN_MONTH, login="planner")
 
 
@@ -238,7 +238,7 @@ def test_a_carried_over_key_position_short_of_the_next_month_gets_its_conflict(s
 def test_a_closed_month_is_not_planned_again(store, produced):
     with after_month():
         month_close.close_month(store, PLAN_MONTH, login="plm")
-        with pytest.raises(StateError, match=rf"{PLAN_MONTH} is closed for L \(by plm at .*\)"):
+        with pytest.raises(StateError, match=rf"{PLAN_MONTH} is closed for L \(by Line Manager at .*\)"):
             planning.plan(store, PLAN_MONTH, login="plm", product_line="L")
 
 

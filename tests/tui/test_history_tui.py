@@ -41,6 +41,7 @@ async def test_a_deals_history_is_the_rows_the_command_line_prints(sqlite_store,
         assert (
             shown_rows(app)[0][0] == f"{datetime.fromisoformat(printed[0]['at']) + timedelta(hours=5):%Y-%m-%d %H:%M}"
         )
+        assert text_of(app, "#history-detail").startswith(f"{shown_rows(app)[0][0]} ")  # the plant's clock, not UTC
         assert "customer: Key Co" in text_of(app, "#history-detail") and "customer_id" not in text_of(
             app, "#history-detail"
         )

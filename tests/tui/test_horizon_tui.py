@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from millplan.core.domain.months import month_text
 from millplan.core.planning import run as planning
 from millplan.core.planning.options import MonthLock
 from millplan.tui.app import MillplanApp
@@ -40,6 +41,20 @@ async def test_load_pane_books_later_months_from_the_forecast(store):
         table.move_cursor(row=table.get_row_index("M2"))
         await pilot.pause()
         assert f"from the horizon plan's forecast: {PLAN_MONTH + 1}" in str(app.query_one("#load-detail").render())
+
+
+async def test_the_forecast_months_read_as_russian_writes_them(store, russian):
+    planning.plan(
+        store, PLAN_MONTH, login="plm", options={"horizon": 2, "locks": (MonthLock("B#1", "M2", PLAN_MONTH + 1),)}
+    )
+    app = MillplanApp(store, "plm", month=PLAN_MONTH)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = app.query_one("#load-table", ViewTable)
+        table.move_cursor(row=table.get_row_index("M2"))
+        await pilot.pause()
+        detail = str(app.query_one("#load-detail").render())
+        assert f"горизонт: {month_text(PLAN_MONTH + 1)}" in detail and str(PLAN_MONTH + 1) not in detail
 
 
 async def test_promise_key_shows_the_answer_in_a_dialog_and_saves_nothing(store):

@@ -4,6 +4,7 @@ does not allow, the message says who may, and nothing is written."""
 from __future__ import annotations
 
 from millplan.core.domain.assignment import AssignmentState
+from millplan.core.domain.months import month_text
 from millplan.core.domain.people import Role, User
 from millplan.core.planning import run as planning
 from millplan.core.workflow import assignments
@@ -11,7 +12,7 @@ from millplan.tui.app import MillplanApp
 from millplan.tui.widgets.assignment.pane import AssignmentPane
 from millplan.tui.widgets.deals_pane import DealsPane
 from tests.plants import PLAN_MONTH, staff, tiny_plant
-from tests.tui.pilot import SIZE, footer_keys, messages, settle
+from tests.tui.pilot import SIZE, footer_keys, messages, open_approval, settle, text_of
 
 
 async def test_a_sales_manager_may_not_plan_or_approve_from_the_workstation(sqlite_store):
@@ -104,3 +105,26 @@ async def test_deal_keys_follow_the_deals_line(sqlite_store):
             await pilot.press("f4")
             await settle(pilot)
             assert (footer_keys(app).get("f5") == "Plan") is (login == "plm"), login
+
+
+async def test_the_header_and_the_approval_pane_name_the_user_not_the_login(sqlite_store):
+    tiny_plant(sqlite_store)
+    staff(sqlite_store)
+    planning.plan(sqlite_store, PLAN_MONTH, login="plm")
+    app = MillplanApp(sqlite_store, "plm", month=PLAN_MONTH)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "Line Manager · " in app.sub_title and "plm" not in app.sub_title
+        await open_approval(pilot)
+        assert text_of(app, "#approval-summary").startswith("Line Manager (")
+
+
+async def test_the_approval_pane_writes_its_month_as_russian_does(sqlite_store, russian):
+    tiny_plant(sqlite_store)
+    staff(sqlite_store)
+    planning.plan(sqlite_store, PLAN_MONTH, login="plm")
+    app = MillplanApp(sqlite_store, "plm", month=PLAN_MONTH)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_approval(pilot, "conflicts")  # none: "Здесь ничего нет для янв 2027 L."
+        said = text_of(app, "#approval-detail")
+        assert f"{month_text(PLAN_MONTH)} L" in said and str(PLAN_MONTH) not in said

@@ -179,6 +179,14 @@ def test_a_late_position_is_told_what_books_its_due_month(engine):
     )
 
 
+def test_a_reason_in_russian_writes_its_month_as_russian_does(engine, russian):
+    solution = plan(
+        engine, [d(1, 100, (1, 1.0, 100), key=True), d(2, 100, (1, 1.0, 5000))], {(1, 0): 100, (1, 1): 100}, periods=2
+    )
+    text = said(solution.explanations[2])
+    assert "янв 2027" in text and "2027-01" not in text
+
+
 def test_a_lock_that_caps_a_position_is_the_reason(engine):
     # d1 50 t, locked at 12.5 t on its only mill, whose hours are plenty: the lock caps it.
     solution = plan(engine, [d(1, 50, (1, 1.0, 5000), locked=(Lock(1, 0, 12.5),))], {(1, 0): 100})

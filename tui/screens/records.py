@@ -94,7 +94,7 @@ class HistoryScreen(Screen[None]):
         row = self.query_one(ViewTable).selected
         if row is not None:
             self.query_one("#history-detail", Static).update(
-                f"{row['at']} {row['login']} {row['action']} {row['object']}: {row['change']}"
+                f"{row['when']} {row['login']} {row['action']} {row['object']}: {row['change']}"
             )
 
 

@@ -104,7 +104,7 @@ class LoadPane(Vertical):
         )
         if planned_ahead:
             text += "\n" + _("from the horizon plan's forecast: {months}").format(
-                months=", ".join(str(m) for m in planned_ahead)
+                months=", ".join(month_text(m) for m in planned_ahead)
             )
         if self.report.unplaceable_tonnes:
             text += "\n" + _("{tonnes} t accepted fit no mill").format(tonnes=grouped(self.report.unplaceable_tonnes))

@@ -47,7 +47,7 @@ class FulfilmentChart(PlotextPlot):
         if line is None or not line.mills:
             self.drawn = ""
         elif line.totals.planned_t <= 0 and line.totals.actual_t <= 0:
-            self.heading = _("nothing planned or made in {month}").format(month=line.month)
+            self.heading = _("nothing planned or made in {month}").format(month=month_text(line.month))
             plt.title(self.heading)
             self.drawn = "nothing"
         elif line.today is not None and mill_code is not None:

@@ -10,6 +10,7 @@ from typing import Any
 from textual import work
 
 from millplan.core.domain.i18n import _
+from millplan.core.domain.months import month_text
 from millplan.core.views.approval import Board
 from millplan.tui.background import in_thread
 from millplan.tui.messages import StoreChanged
@@ -66,7 +67,7 @@ class Acting:
         if latest is None:
             self.notify(
                 _("{month} {line} is not planned yet: plan it in the Assignment pane (F4, F5).").format(
-                    month=self.month, line=self.line
+                    month=month_text(self.month), line=self.line
                 ),
                 severity="warning",
             )

@@ -6,7 +6,7 @@ escalation (force, later month, or a re-approval round)."""
 from __future__ import annotations
 
 from millplan.core.domain.i18n import _, ngettext
-from millplan.core.domain.months import Month
+from millplan.core.domain.months import Month, month_text
 from millplan.core.domain.numbers import grouped
 from millplan.core.planning.whatif import WhatIf
 from millplan.core.views import approval
@@ -64,7 +64,7 @@ class ConflictActions(Acting):
         displaced = named or _("nothing")
         return _("Forcing {ref} whole into {month} displaces {displaced}; marginal income {a} → {b} RUB ({m}).").format(
             ref=ref,
-            month=month,
+            month=month_text(month),
             displaced=displaced,
             a=grouped(effect.margin_before),
             b=grouped(effect.margin_after),
@@ -82,7 +82,7 @@ class ConflictActions(Acting):
                         self.app.store, conflict.id, login=self.app.login, seen_version=conflict.version
                     ),
                     lambda _forced: _("{ref} forced into {month}; the month re-planned.").format(
-                        ref=conflict.position_ref, month=conflict.month
+                        ref=conflict.position_ref, month=month_text(conflict.month)
                     ),
                 )
 
@@ -109,7 +109,7 @@ class ConflictActions(Acting):
                         seen_version=conflict.version,
                     ),
                     lambda saved: _("{ref} moved to {month}, as agreed.").format(
-                        ref=saved.position_ref, month=saved.agreed_month
+                        ref=saved.position_ref, month=month_text(saved.agreed_month)
                     ),
                 )
 
@@ -119,7 +119,7 @@ class ConflictActions(Acting):
                     ref=conflict.position_ref,
                     customer=conflict.customer,
                     t=grouped(conflict.tonnes_short, 1),
-                    month=conflict.month,
+                    month=month_text(conflict.month),
                 ),
                 [
                     ("month", _("later month YYYY-MM or +1"), str(conflict.month + 1), True),

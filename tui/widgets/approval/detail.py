@@ -9,6 +9,7 @@ from typing import Any
 from textual.widgets import Static
 
 from millplan.core.domain.i18n import _
+from millplan.core.domain.months import month_text
 from millplan.core.domain.numbers import grouped
 from millplan.core.domain.states import state_label
 from millplan.core.domain.workflow import Outcome
@@ -22,7 +23,7 @@ def _conflict(item: Any) -> str:
         customer=item.customer,
         manager=item.sales_manager,
         t=grouped(item.tonnes_short, 1),
-        month=item.month,
+        month=month_text(item.month),
         m=grouped(item.margin_at_stake),
         state=state_label(item.state),
         how=f": {item.resolution}" if item.resolution else "",
@@ -78,7 +79,7 @@ def describe(b: Board | None, section: str, row: dict[str, Any] | None, item: An
             return _("Not planned yet: plan the month in the Assignment pane (F4, then F5).")
         return _("Revision {n}: no approved revision before it to compare with.").format(n=b.latest.revision)
     if row is None:
-        return _("Nothing here for {month} {line}.").format(month=b.month, line=b.product_line)
+        return _("Nothing here for {month} {line}.").format(month=month_text(b.month), line=b.product_line)
     if section == "diff":
         said = _("{ref}: {change}, {a} → {b} t").format(
             ref=row["position"],

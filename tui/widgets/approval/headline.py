@@ -68,7 +68,7 @@ class Headline(Vertical):
         elif b.latest is not None and b.latest.stale:
             said = _("Stale: {why} — re-plan (F4, F5).").format(why=b.latest.stale_reason)
         else:
-            said = approval.blocking(b) or _("{login} ({role}) · [ ] month · l line · s section · h history").format(
-                login=b.who.login, role=approval.role_name(b.who)
+            said = approval.blocking(b) or _("{name} ({role}) · [ ] month · l line · s section · h history").format(
+                name=b.who.name, role=approval.role_name(b.who)
             )
         self.query_one("#approval-summary", Static).update(said)

@@ -23,7 +23,7 @@ from textual.worker import Worker
 
 from millplan.core.access.permissions import Action
 from millplan.core.domain.i18n import _
-from millplan.core.domain.months import Month
+from millplan.core.domain.months import Month, month_text
 from millplan.core.domain.workflow import waiting
 from millplan.core.views import approval
 from millplan.core.views.approval import Board
@@ -138,7 +138,7 @@ class ApprovalPane(RevisionActions, RequestActions, ConflictActions, Vertical):
             headline.say(_("No mills yet: import the mill register (millplan import mills FILE)."))
             return
         if self.board is None or (self.board.month, self.board.product_line) != (self.month, self.line):
-            headline.say(_("{month} · {line} · reading…").format(month=self.month, line=self.line))
+            headline.say(_("{month} · {line} · reading…").format(month=month_text(self.month), line=self.line))
         self._read(self.month, self.line)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="approval")

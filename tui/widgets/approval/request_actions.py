@@ -6,6 +6,7 @@ round. A grant or a raise request re-plans the month in the worker."""
 from __future__ import annotations
 
 from millplan.core.domain.i18n import _
+from millplan.core.domain.months import month_text
 from millplan.core.domain.numbers import grouped
 from millplan.core.workflow import request_answers, request_raising, requests, reviews
 from millplan.tui.screens.dialogs import ConfirmScreen, FormScreen, ReasonScreen
@@ -119,7 +120,7 @@ class RequestActions(Acting):
                     _("Ask to raise the priority of {ref} in {month}: why?")
                     if raise_
                     else _("Ask to lower the priority of {ref} in {month}: why?")
-                ).format(ref=ref, month=month)
+                ).format(ref=ref, month=month_text(month))
             ),
             decided,
         )
@@ -146,7 +147,7 @@ class RequestActions(Acting):
 
         self.app.push_screen(
             FormScreen(
-                _("Replace {ref} in {month} by another of your positions:").format(ref=ref, month=month),
+                _("Replace {ref} in {month} by another of your positions:").format(ref=ref, month=month_text(month)),
                 [("by", _("replacement position DEAL#NO"), "", True), ("why", _("justification"), "", True)],
             ),
             decided,
@@ -172,7 +173,7 @@ class RequestActions(Acting):
         self.app.push_screen(
             ReasonScreen(
                 _("Ask for a re-approval round of {month} {line} with the director: why?").format(
-                    month=month, line=line
+                    month=month_text(month), line=line
                 )
             ),
             decided,

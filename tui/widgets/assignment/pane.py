@@ -18,7 +18,7 @@ from millplan.core.access.permissions import Action
 from millplan.core.domain.assignment import Assignment
 from millplan.core.domain.errors import NotFound
 from millplan.core.domain.i18n import _
-from millplan.core.domain.months import Month
+from millplan.core.domain.months import Month, month_text
 from millplan.core.domain.numbers import grouped
 from millplan.core.planning import run as planning
 from millplan.core.planning.options import PlanOptions
@@ -188,7 +188,9 @@ class AssignmentPane(MonthAndLine, Planning, Editing, Lifecycle, Vertical):
             if key is not None and highlight(table, key):
                 table.focus()
                 return
-        self.notify(_("{ref} is not in {month} {line}.").format(ref=wanted, month=self.month, line=self.line))
+        self.notify(
+            _("{ref} is not in {month} {line}.").format(ref=wanted, month=month_text(self.month), line=self.line)
+        )
 
     def action_next_line(self) -> None:
         self.mill = None  # a mill belongs to one line
