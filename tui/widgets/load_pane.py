@@ -16,6 +16,7 @@ from millplan.core.domain.numbers import grouped
 from millplan.core.planning import load
 from millplan.core.planning.load import LoadReport
 from millplan.core.views.load import load_bars, load_view
+from millplan.core.views.tables import TableView
 from millplan.tui.messages import LoadRefreshed
 from millplan.tui.widgets.assignment.pane import AssignmentPane
 from millplan.tui.widgets.load_chart import LoadChart
@@ -53,7 +54,7 @@ class LoadPane(Vertical):
     @on(LoadRefreshed)
     def _show(self, message: LoadRefreshed) -> None:
         self.report = message.report
-        self._fit()
+        self.query_one(ViewTable).show(self._fitted())
         if not message.report.mills:
             self.query_one("#load-detail", Static).update(
                 _("No mills yet: import the mill register (millplan import mills FILE), or try `millplan demo`.")
@@ -61,21 +62,25 @@ class LoadPane(Vertical):
             self._chart(False)
         self._describe()
 
-    def _fit(self) -> None:
-        """Show as many months as fit the table's width, so the load horizon stays whole
-        (at 80 columns in Russian six months push it off the edge); at least one month."""
-        if self.report is None:
-            return
+    def _fitted(self) -> TableView:
+        """The load table with as many months as fit the table's width, so the load horizon
+        stays whole (at 80 columns in Russian six months push it off the edge); at least one."""
         table = self.query_one(ViewTable)
         months = len(self.report.months)
         view = load_view(self.report, months)
         while months > 1 and not table.fits(view):
             months -= 1
             view = load_view(self.report, months)
-        table.show(view)
+        return view
 
     def on_resize(self) -> None:
-        self._fit()
+        # only when the months that fit change: showing again would recount the rows on
+        # the count line, which may be another pane's (a hidden pane is resized too)
+        if self.report is None or not self.display or not self.size.width:
+            return
+        table, view = self.query_one(ViewTable), self._fitted()
+        if table.view is None or [c.key for c in view.columns] != [c.key for c in table.view.columns]:
+            table.show(view)
 
     @on(DataTable.RowSelected)
     def _selected(self) -> None:  # Enter on a mill
