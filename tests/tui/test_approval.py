@@ -416,7 +416,7 @@ async def test_the_planner_objects_and_the_line_manager_answers(planned):
         await pilot.press("o")
         await type_line(pilot, "M1 is down for repairs that week")
         await settle(pilot)
-        assert "Reviews 1" in text_of(app, "#approval-sections")
+        assert "Review 1" in text_of(app, "#approval-sections")
     [objection] = reviews.reviews(planned, PLAN_MONTH, "L")
     assert (objection.login, objection.verdict, objection.position_ref, objection.open) == (
         "planner",
