@@ -108,21 +108,25 @@ def key_rows(screen: Screen) -> list[KeyRow]:
     highlighted row, the user's role) is listed too, marked so. Only the keys millplan's
     classes bind themselves (with a description) are listed, each with its Russian-layout twin."""
     app = screen.app
+    chain = [  # what active_bindings walks, the actions not offered too
+        (node, key, binding, app._check_action_state(binding.action, node) is not False)
+        for node, bindings in screen._modal_binding_chain
+        for key, binding in bindings
+        if binding.description and (key, binding.action) in _declared(type(node))
+    ]  # a twin shows beside its Latin key; Textual's own keys (cursor, ^q) are not the pane's
+    offered = {key for _node, key, _binding, on in chain if on}
     rows: dict[tuple[int, str], tuple[list[str], list[str], str]] = {}
     taken: set[str] = set()
-    for node, bindings in screen._modal_binding_chain:  # what active_bindings walks, the actions not offered too
-        for key, binding in bindings:
-            if key in taken or not binding.description or (key, binding.action) not in _declared(type(node)):
-                continue  # a twin shows beside its Latin key; Textual's own keys (cursor, ^q) are not the pane's
-            taken.add(key)
-            description = binding.description
-            if app._check_action_state(binding.action, node) is False:
-                description = _("{action} (not offered here)").format(action=description)
-            keys, russian, _description = rows.setdefault((id(node), binding.action), ([], [], description))
-            keys.append(key_name(app.get_key_display(replace(binding, key_display=None))))  # "[", not "[ ]"
-            twin = twin_of(key)
-            if twin is not None:
-                russian.append(app.get_key_display(replace(binding, key=twin, key_display=None)))
+    for node, key, binding, on in chain:
+        if key in taken or (not on and key in offered):
+            continue  # a key runs the nearest action offered (F12: Submit or Approve)
+        taken.add(key)
+        description = binding.description if on else _("{action} (not offered here)").format(action=binding.description)
+        keys, russian, _description = rows.setdefault((id(node), binding.action), ([], [], description))
+        keys.append(key_name(app.get_key_display(replace(binding, key_display=None))))  # "[", not "[ ]"
+        twin = twin_of(key)
+        if twin is not None:
+            russian.append(app.get_key_display(replace(binding, key=twin, key_display=None)))
     return [KeyRow(", ".join(keys), ", ".join(russian), description) for keys, russian, description in rows.values()]
 
 
