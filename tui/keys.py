@@ -102,22 +102,44 @@ class KeyRow:
 
 
 def key_rows(screen: Screen) -> list[KeyRow]:
-    """The actions ``screen`` answers to now (of the focused widget, its pane, the screen
-    and the app, nearest first; those the pane does not offer here left out), one row per
-    action with every key that runs it. Only the keys millplan's classes bind themselves
-    (with a description) are listed, each with its Russian-layout twin."""
+    """The actions ``screen`` answers to (of the focused widget, its pane, the screen and the
+    app, nearest first), one row per action with every key that runs it, named as people
+    write them (:func:`key_name`). An action the pane binds but does not offer here (the
+    highlighted row, the user's role) is listed too, marked so. Only the keys millplan's
+    classes bind themselves (with a description) are listed, each with its Russian-layout twin."""
     app = screen.app
+    chain = [  # what active_bindings walks, the actions not offered too
+        (node, key, binding, app._check_action_state(binding.action, node) is not False)
+        for node, bindings in screen._modal_binding_chain
+        for key, binding in bindings
+        if binding.description and (key, binding.action) in _declared(type(node))
+    ]  # a twin shows beside its Latin key; Textual's own keys (cursor, ^q) are not the pane's
+    offered = {key for _node, key, _binding, on in chain if on}
     rows: dict[tuple[int, str], tuple[list[str], list[str], str]] = {}
-    for key, active in screen.active_bindings.items():
-        binding, node = active.binding, active.node
-        if not binding.description or (key, binding.action) not in _declared(type(node)):
-            continue  # a twin shows beside its Latin key; Textual's own keys (cursor, ^q) are not the pane's
-        keys, russian, _description = rows.setdefault((id(node), binding.action), ([], [], binding.description))
-        keys.append(app.get_key_display(replace(binding, key_display=None)))  # "[", not "[ ]"
+    taken: set[str] = set()
+    for node, key, binding, on in chain:
+        if key in taken or (not on and key in offered):
+            continue  # a key runs the nearest action offered (F12: Submit or Approve)
+        taken.add(key)
+        description = binding.description if on else _("{action} (not offered here)").format(action=binding.description)
+        keys, russian, _description = rows.setdefault((id(node), binding.action), ([], [], description))
+        keys.append(key_name(app.get_key_display(replace(binding, key_display=None))))  # "[", not "[ ]"
         twin = twin_of(key)
         if twin is not None:
             russian.append(app.get_key_display(replace(binding, key=twin, key_display=None)))
     return [KeyRow(", ".join(keys), ", ".join(russian), description) for keys, russian, description in rows.values()]
+
+
+def key_name(shown: str) -> str:
+    """A key as people write it, from Textual's display of it: ``^r`` → ``Ctrl+R``, ``home``
+    → ``Home``, ``f6`` → ``F6``, ``shift+tab`` → ``Shift+Tab``; one character stays as it is
+    (``a``, ``A``, ``[``)."""
+    if len(shown) == 1:
+        return shown
+    if shown.startswith("^"):
+        rest = shown[1:]
+        return "Ctrl+" + (rest.upper() if len(rest) == 1 else key_name(rest))
+    return "+".join(part[:1].upper() + part[1:] if len(part) > 1 else part.upper() for part in shown.split("+"))
 
 
 @cache

@@ -14,17 +14,19 @@ from millplan.core.planning.load import LoadReport
 from millplan.core.views.tables import Column, TableView, overloaded
 
 
-def load_view(report: LoadReport) -> TableView:
-    """Mills × months: load bar and %, then each mill's load horizon."""
+def load_view(report: LoadReport, months: int | None = None) -> TableView:
+    """Mills × months: load bar and %, then each mill's load horizon. ``months``: only the
+    first that many of the report's months (a narrow screen keeps the horizon whole); ``None``: all."""
+    shown = report.months if months is None else report.months[:months]
     columns = (
         Column("mill", _("Mill")),
-        *(Column(str(m), month_text(m)) for m in report.months),
+        *(Column(str(m), month_text(m)) for m in shown),
         Column("horizon", _("Horizon")),
     )
     rows = []
     for mill in report.mills:
         row: dict[str, Any] = {"key": mill.code, "mill": mill.code}
-        for month in report.months:
+        for month in shown:
             row[str(month)] = report.cells[mill.code, month]
         until = report.horizons[mill.code].until
         row["horizon"] = until if until else _("beyond calendar")

@@ -327,8 +327,10 @@ async def test_f1_lists_the_panes_keys_in_both_layouts(app):
         await settle(pilot)
         assert isinstance(app.screen, KeysScreen)
         rows = {row.description: (row.keys, row.russian) for row in app.screen.rows}
-        assert rows["Accept"] == ("f6, a", "ф")
-        assert rows["Promise typed"] == ("f9, t", "е")
+        assert rows["Accept"] == ("F6, a", "ф")
+        assert rows["Promise typed"] == ("F9, t", "е")
+        assert rows["First row"] == ("Home", "") and rows["Last row"] == ("End", "")  # as people write them
+        assert rows["Reload"][0] == "Ctrl+R"
         assert rows["History"] == ("h", "р")  # the app's keys too
         assert "Plan" not in rows  # another pane's
         table = app.screen.query_one(DataTable)

@@ -1,5 +1,6 @@
 """Mill load pane: every mill's load by month as a bar, and its load horizon; below, the
-highlighted mill's months as a chart (``c`` hides it and shows it again)."""
+highlighted mill's months as a chart, or (``c`` switches) its figures in words: at 80×24 both
+would leave the chart no rows."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from millplan.core.domain.numbers import grouped
 from millplan.core.planning import load
 from millplan.core.planning.load import LoadReport
 from millplan.core.views.load import load_bars, load_view
+from millplan.core.views.tables import TableView
 from millplan.tui.messages import LoadRefreshed
 from millplan.tui.widgets.assignment.pane import AssignmentPane
 from millplan.tui.widgets.load_chart import LoadChart
@@ -22,8 +24,8 @@ from millplan.tui.widgets.view_table import ViewTable
 
 
 class LoadPane(Vertical):
-    """Mills × months table; the highlighted mill's hours and horizon are spelled out below,
-    and charted (``c``). Enter (or ``g``) shows the highlighted mill's lines in the Assignment
+    """Mills × months table; the highlighted mill's months are charted below, or spelled out
+    (``c`` switches between the two). Enter (or ``g``) shows the highlighted mill's lines in the Assignment
     pane's month."""
 
     BINDINGS = [
@@ -37,7 +39,9 @@ class LoadPane(Vertical):
 
     def compose(self) -> ComposeResult:
         yield ViewTable(id="load-table")
-        yield Static(_("Reading mill load…"), id="load-detail", classes="detail", markup=False)
+        detail = Static(_("Reading mill load…"), id="load-detail", classes="detail", markup=False)
+        detail.display = False  # the chart is shown first
+        yield detail
         yield LoadChart(id="load-chart")
 
     def reload(self) -> None:
@@ -50,12 +54,33 @@ class LoadPane(Vertical):
     @on(LoadRefreshed)
     def _show(self, message: LoadRefreshed) -> None:
         self.report = message.report
-        self.query_one(ViewTable).show(load_view(message.report))
+        self.query_one(ViewTable).show(self._fitted())
         if not message.report.mills:
             self.query_one("#load-detail", Static).update(
                 _("No mills yet: import the mill register (millplan import mills FILE), or try `millplan demo`.")
             )
+            self._chart(False)
         self._describe()
+
+    def _fitted(self) -> TableView:
+        """The load table with as many months as fit the table's width, so the load horizon
+        stays whole (at 80 columns in Russian six months push it off the edge); at least one."""
+        table = self.query_one(ViewTable)
+        months = len(self.report.months)
+        view = load_view(self.report, months)
+        while months > 1 and not table.fits(view):
+            months -= 1
+            view = load_view(self.report, months)
+        return view
+
+    def on_resize(self) -> None:
+        # only when the months that fit change: showing again would recount the rows on
+        # the count line, which may be another pane's (a hidden pane is resized too)
+        if self.report is None or not self.display or not self.size.width:
+            return
+        table, view = self.query_one(ViewTable), self._fitted()
+        if table.view is None or [c.key for c in view.columns] != [c.key for c in table.view.columns]:
+            table.show(view)
 
     @on(DataTable.RowSelected)
     def _selected(self) -> None:  # Enter on a mill
@@ -111,6 +136,9 @@ class LoadPane(Vertical):
         self.query_one("#load-detail", Static).update(text)
 
     def action_chart(self) -> None:
-        """Show or hide the chart (the table gets its rows)."""
-        chart = self.query_one(LoadChart)
-        chart.display = not chart.display
+        """Switch between the chart and the figures in words below the table."""
+        self._chart(not self.query_one(LoadChart).display)
+
+    def _chart(self, charted: bool) -> None:
+        self.query_one(LoadChart).display = charted
+        self.query_one("#load-detail", Static).display = not charted

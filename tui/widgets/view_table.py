@@ -315,6 +315,12 @@ class ViewTable(DataTable):
     def action_filter(self) -> None:
         self.app.post_message(self.FilterAsked(self))
 
+    def fits(self, view: TableView) -> bool:
+        """Whether every column of ``view`` shows whole within the table's width (less a
+        scrollbar), as :meth:`show` would size them."""
+        room = (self.size.width or self.app.size.width) - SCROLLBAR
+        return sum(w + 2 * self.cell_padding for w in self._widths(view, view.rows)) <= room
+
     def _widths(self, view: TableView, rows: tuple[dict[str, Any], ...]) -> tuple[int | None, ...]:
         """Each column's width: free text is cut at its width hint (the detail line has it
         all), other columns fit their content, never narrower than their header.

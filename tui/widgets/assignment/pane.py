@@ -122,7 +122,10 @@ class AssignmentPane(MonthAndLine, Planning, Editing, Lifecycle, Vertical):
         excluded = exclusions_view(a)
         excluded_table.show(excluded)
         self._highlight_wanted((view, lines_table), (excluded, excluded_table))
-        loads = "  ".join(f"{load.mill_code} {load_cell(load)}" for load in a.mill_loads)
+        # one line however many mills the line has (30 would take four rows): the busiest
+        # first, the line cut where the pane ends
+        busiest = sorted(a.mill_loads, key=lambda load: -(load.load or 0.0))
+        loads = "  ".join(f"{load.mill_code} {load_cell(load)}" for load in busiest)
         if self.mill is not None:
             loads = _("Mill {mill} only (Esc: every mill) · {loads}").format(mill=self.mill, loads=loads)
         text = Text(
@@ -133,7 +136,7 @@ class AssignmentPane(MonthAndLine, Planning, Editing, Lifecycle, Vertical):
                 loads=loads,
             )
         )
-        for load in a.mill_loads:  # an over-full mill reads in monochrome too: its "!" and reverse video
+        for load in busiest:  # an over-full mill reads in monochrome too: its "!" and reverse video
             if cell_style(load):
                 text.highlight_words([f"{load.mill_code} {load_cell(load)}"], style=cell_style(load))
         summary.update(text)
