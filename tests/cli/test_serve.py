@@ -154,7 +154,7 @@ async def proxied_session(url: str) -> tuple[bytes, str, bytes]:
     async with aiohttp.ClientSession(headers=headers) as http:
         async with http.ws_connect(url.replace("http", "ws") + "/ws?width=100&height=30") as socket:
             session = Session(socket)
-            await session.until(lambda _message: b"M2" in session.screen and b"alice" in session.screen)
+            await session.until(lambda _message: b"M2" in session.screen and b"Alice Planner" in session.screen)
             shown = session.screen
             await session.type("\x05")  # Ctrl+E: the pane's tables to Excel
             key = await session.until(lambda m: m and m[0] == "deliver_file_start" and m[1])
