@@ -20,7 +20,7 @@ from millplan.core.domain.months import Month, date_text, month_text, plant_cloc
 from millplan.core.domain.numbers import grouped
 from millplan.core.domain.stale import Disposition, StaleReason
 from millplan.core.domain.states import state_label
-from millplan.core.views.stale import disposed_view, stale_view
+from millplan.core.views.stale import disposed_view, disposition_word, stale_view
 from millplan.core.workflow import stale, stale_actions
 from millplan.core.workflow.stale import DisposedPosition, Ledger, StalePosition
 from millplan.core.workflow.stale_actions import Disposal
@@ -260,7 +260,11 @@ class StalePane(Vertical):
         done = self.app.attempt(act)
         if done is None:
             return
-        said = [_done_words()[done.disposition].format(refs=", ".join(p.ref for p in done.positions))]
+        said = [
+            _("{done}: {refs}").format(
+                done=disposition_word(done.disposition), refs=", ".join(p.ref for p in done.positions)
+            )
+        ]
         if done.told:
             said.append(_("told {who}").format(who=", ".join(done.told)))
         if done.stale:
@@ -354,17 +358,6 @@ class StalePane(Vertical):
             ],
             act,
         )
-
-
-def _done_words() -> dict[Disposition, str]:
-    """What the notification says was done to positions ``{refs}``, by disposition."""
-    return {
-        Disposition.EXTEND: _("Extended: {refs}"),
-        Disposition.PRIORITY: _("Priority set: {refs}"),
-        Disposition.CANCEL: _("Cancelled: {refs}"),
-        Disposition.CLOSE: _("Closed as complete: {refs}"),
-        Disposition.RESTORE: _("Restored: {refs}"),
-    }
 
 
 def _describe_disposed(row: DisposedPosition) -> str:

@@ -152,6 +152,18 @@ def _cell(value: Any, column: Column) -> Text:
     )
 
 
+class _TableMessage(Message):
+    """A message about one :class:`ViewTable`, its ``table`` (and ``control``)."""
+
+    def __init__(self, table: ViewTable) -> None:
+        super().__init__()
+        self.table = table
+
+    @property
+    def control(self) -> ViewTable:
+        return self.table
+
+
 class ViewTable(DataTable):
     """Row-cursor table filled from a TableView; ``selected`` is the highlighted row's dict,
     ``view`` the table shown, every row (``None`` when blank), for an export.
@@ -167,28 +179,12 @@ class ViewTable(DataTable):
         Binding("end", "scroll_bottom", _("Last row"), show=False, id="table.last"),
     ]
 
-    class Counted(Message):
+    class Counted(_TableMessage):
         """The rows shown changed, or the table took the focus (sent to the app: a pane's
         show() would stop a bubbling message at the pane)."""
 
-        def __init__(self, table: ViewTable) -> None:
-            super().__init__()
-            self.table = table
-
-        @property
-        def control(self) -> ViewTable:
-            return self.table
-
-    class FilterAsked(Message):
+    class FilterAsked(_TableMessage):
         """The user pressed ``/`` on the table: the filter box should open for it (sent to the app)."""
-
-        def __init__(self, table: ViewTable) -> None:
-            super().__init__()
-            self.table = table
-
-        @property
-        def control(self) -> ViewTable:
-            return self.table
 
     def __init__(self, **kwargs: Any) -> None:
         self._locations = _Locations([])  # DataTable's own set-up reads the rows already
