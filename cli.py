@@ -37,12 +37,15 @@ from millplan.commands import (
     workstation,
 )
 from millplan.commands.catalogue import translate_help
+from millplan.commands.typer_words import speak
 from millplan.core.access.proxy import PROXY_LOGIN_ENV
 from millplan.core.domain import i18n
 from millplan.core.domain.errors import ExitCode, InvalidInput
 from millplan.core.domain.months import TODAY_ENV, parse_day, today_set
 from millplan.solver import control
 from millplan.storage.engine import default_url, store_url
+
+speak()  # typer's and click's own words in millplan's language, read as they are shown
 
 app = typer.Typer(
     name="millplan",

@@ -1,9 +1,9 @@
 """The whole message template (``.pot``) of millplan: what the code wraps in ``_()`` and
 ``ngettext()``, every help text of the command line (``--help``'s own among them), and
 typer's words that go through the standard library's gettext (``Options``, ``Commands``,
-``Error``, ``[default: {}]``, ``Missing command.`` …; :func:`millplan.__main__.speak_for_typer`
-sends them to millplan's catalogue). The copy of click typer carries has no gettext: its
-words (``Usage:``, ``Missing option``) cannot be translated."""
+``Error``, ``[default: {}]``, ``Missing command.`` …; :mod:`millplan.commands.typer_words`
+sends them, and the words of the click typer carries (``Usage:``, ``Missing option``), to
+millplan's catalogue)."""
 
 from __future__ import annotations
 

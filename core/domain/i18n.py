@@ -14,7 +14,8 @@ The template holds everything a user reads: what the code wraps (the same extrac
 benchmarks' .``), every help text of the command line (typer keeps them unwrapped;
 :mod:`millplan.commands.catalogue` walks the command tree and translates them as the
 command line runs), and typer's own words that go through the standard library's gettext
-(``Options``, ``Commands``, ``Error``; :func:`millplan.__main__.speak_for_typer` sends them here).
+(``Options``, ``Commands``, ``Error``; :mod:`millplan.commands.typer_words` sends them, and
+click's, here).
 
 The language is chosen once, before the commands and the workstation load (their help and
 key labels are read as they load): ``--lang``, else ``MILLPLAN_LANG``, else the ``lang``

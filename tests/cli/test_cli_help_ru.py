@@ -4,14 +4,12 @@ the catalogue lacks)."""
 
 from __future__ import annotations
 
-import gettext
 import os
 import subprocess
 import sys
 
 from typer.main import get_command
 
-from millplan import __main__ as entry
 from millplan.cli import app
 from millplan.commands.catalogue import help_texts, translate_help
 from millplan.core.domain.i18n import _
@@ -26,13 +24,6 @@ def test_every_help_text_has_a_russian_translation(russian):
     untranslated = [f"{where}: {text}" for text, where in english if translated[text] == text]
     assert untranslated == []
     assert command.commands["assignment"].help == _("Show and edit a month's draft assignment.")
-
-
-def test_typers_own_words_come_from_the_catalogue(russian, monkeypatch):
-    monkeypatch.setattr(gettext, "gettext", gettext.gettext)  # put back after the test
-    monkeypatch.setattr(gettext, "ngettext", gettext.ngettext)
-    entry.speak_for_typer()
-    assert gettext.gettext("Options") == _("Options") != "Options"
 
 
 def test_millplan_lang_ru_help_is_russian(russian):
