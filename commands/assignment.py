@@ -130,7 +130,9 @@ def assignment_lock(
             month,
             line,
             as_json,
-            _("{ref} locked on {mill} in {when}; re-run the prioritiser").format(ref=position, mill=mill, when=when),
+            _("{ref} locked on {mill} in {when}; re-run the prioritiser").format(
+                ref=position, mill=mill, when=month_text(when)
+            ),
         )
         return
     _edit(

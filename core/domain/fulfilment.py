@@ -89,7 +89,7 @@ class LineFulfilment:
     ``revision`` is the approved revision in force (``None``: the line has none, so all it
     made is off-plan); ``today`` is set while the month is in progress (to-date figures
     count the days before it); ``closed`` is the line's close (its figures are those frozen
-    then)."""
+    then) and ``closer`` who closed it, for people (the user's name, else the login)."""
 
     month: Month
     product_line: str
@@ -101,6 +101,7 @@ class LineFulfilment:
     carry_over: tuple[CarryOver, ...]
     today: date | None = None
     closed: MonthClose | None = None
+    closer: str | None = None
 
     @property
     def totals(self) -> Figures:

@@ -17,7 +17,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from millplan.core.domain.i18n import _
-from millplan.core.domain.months import Month
+from millplan.core.domain.months import Month, month_text
 
 
 class RequestKind(str, enum.Enum):
@@ -184,11 +184,13 @@ _REVISION_KEY = re.compile(r"(\d{4}-\d{2})/(.+)/r(\d+)")
 
 def key_label(key: str) -> str:
     """An object key of the audit log as people read it, in the user's language:
-    ``request 3`` → ``запрос 3``, ``2027-01/ТБД/r2`` → ``2027-01 ТБД, редакция 2``; a key of
+    ``request 3`` → ``запрос 3``, ``2027-01/ТБД/r2`` → ``янв 2027 ТБД, редакция 2``; a key of
     another form (a deal number) as it is."""
     revision = _REVISION_KEY.fullmatch(key)
     if revision:
-        return _("{month} {line} revision {revision}").format(month=revision[1], line=revision[2], revision=revision[3])
+        return _("{month} {line} revision {revision}").format(
+            month=month_text(Month.parse(revision[1])), line=revision[2], revision=revision[3]
+        )
     kind, sep, rest = key.partition(" ")
     named = {
         "request": _("request {id}"),

@@ -24,7 +24,7 @@ from millplan.core.domain import glyphs
 from millplan.core.domain.actuals import Actual, ActualRecord, ActualsWrite
 from millplan.core.domain.audit import IMPORT_REASON
 from millplan.core.domain.i18n import _, ngettext
-from millplan.core.domain.months import Month, plant_today
+from millplan.core.domain.months import Month, month_text, plant_today
 from millplan.core.domain.numbers import grouped
 from millplan.core.domain.plant import Mill, Plant
 from millplan.core.domain.portfolio import Position
@@ -278,7 +278,7 @@ class _Book:
                     "day",
                     _(
                         "falls in {month}, closed for product line {line}: a closed month's actuals cannot change"
-                    ).format(month=Month.of(v["day"]), line=position.product_line),
+                    ).format(month=month_text(Month.of(v["day"])), line=position.product_line),
                 )
             why = self._cannot_make(position, mill) if mill is not None else None
             if why is not None:

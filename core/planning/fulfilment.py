@@ -89,8 +89,9 @@ def read_lines(repo: UnitOfWork, month: Month, product_line: str | None = None) 
     today = plant_today()
     in_progress = today if month.first_day <= today <= month.last_day else None
     disposed = repo.dispositions.disposed_ids()
+    closers = repo.users.display_names(c.closed_by for c in closes.values())
     return [
-        from_figures(closes[name])
+        from_figures(closes[name], closers[closes[name].closed_by])
         if name in closes
         else line_fulfilment(
             plant, month, name, approved.get(name), made.get(name, []), positions, in_progress, disposed

@@ -81,9 +81,9 @@ def line_figures(line: LineFulfilment) -> dict[str, Any]:
     }
 
 
-def from_figures(closed: MonthClose) -> LineFulfilment:
+def from_figures(closed: MonthClose, closer: str | None = None) -> LineFulfilment:
     """The :class:`LineFulfilment` of a closed line: the :func:`line_figures` document frozen
-    at the close, with the close's carry-over. Raises ``KeyError`` or ``ValueError`` for
+    at the close, with the close's carry-over and ``closer`` (who closed it, for people). Raises ``KeyError`` or ``ValueError`` for
     figures of another shape."""
     document = closed.figures
     to_date = document["to_date"]
@@ -119,6 +119,7 @@ def from_figures(closed: MonthClose) -> LineFulfilment:
         closed.carry_over,
         date.fromisoformat(to_date["today"]) if to_date else None,
         closed,
+        closer,
     )
 
 

@@ -195,7 +195,7 @@ def held_positions(
                     "requested by {month}, can"
                 )
             )
-            raise StateError(closed.format(month=months[-1], **values))
+            raise StateError(closed.format(month=month_text(months[-1]), **values))
         pid = by_ref[ref]
         if pid in manual:
             raise StateError(

@@ -166,7 +166,7 @@ def plan(
             if product_line
             else _("nothing to plan for {month}: no accepted position with tonnes left is due by then")
         )
-        raise NotFound(nothing.format(month=month, line=product_line))
+        raise NotFound(nothing.format(month=month_text(month), line=product_line))
     if empty:
         planned[0].notes.append(_("nothing to plan in {lines}: no draft saved there").format(lines=", ".join(empty)))
     deadline.check()

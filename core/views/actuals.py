@@ -212,7 +212,7 @@ def notes(line: LineFulfilment, *, progress: bool = True) -> list[str]:
                 line=line.product_line,
                 month=month_text(line.month),
                 at=plant_clock(c.closed_at),
-                who=c.closed_by,
+                who=line.closer or c.closed_by,
                 reason=c.reason,
             )
         )

@@ -6,7 +6,7 @@ from __future__ import annotations
 from millplan.core.domain.assignment import Assignment
 from millplan.core.domain.errors import NotFound
 from millplan.core.domain.i18n import _
-from millplan.core.domain.months import Month
+from millplan.core.domain.months import Month, month_text
 from millplan.core.views.assignment import revision_context
 from millplan.core.views.tables import Column, TableView
 from millplan.storage.store import Store
@@ -26,7 +26,7 @@ def last_plans(store: Store, month: Month, product_line: str | None = None) -> l
                 _("{month} has no plan for product line {line}; run the prioritiser first")
                 if product_line
                 else _("{month} has no plan; run the prioritiser first")
-            ).format(month=month, line=product_line)
+            ).format(month=month_text(month), line=product_line)
         )
     return found
 

@@ -74,8 +74,8 @@ def _row(s: StalePosition) -> dict[str, Any]:
         "customer": p.customer,
         "key_account": p.is_key_account,
         "sales_manager": short_name(p.sales_manager),
-        "accepted_at": s.accepted_at.date().isoformat() if s.accepted_at else None,
-        "requested_month": str(p.requested_month),
+        "accepted_at": s.accepted_at.date() if s.accepted_at else None,
+        "requested_month": p.requested_month,
         "age_days": s.age_days,
         "months_overdue": s.months_overdue,
         "tonnes_ordered": p.tonnes_ordered,
@@ -173,7 +173,7 @@ def _disposed_row(d: DisposedPosition) -> dict[str, Any]:
         "tonnes_cancelled": done.tonnes_cancelled,
         "tonnes_made": p.tonnes_produced,
         "at": plant_clock(done.at) if done.at else None,
-        "by": done.by,
+        "by": short_name(d.who) if d.who else None,
         "customer": p.customer,
     }
 
@@ -310,7 +310,7 @@ def disposal_view(done: Disposal) -> TableView:
         Column("completed", _("Closed")),
         Column("tonnes_left", _("Left"), _("t"), True),
     )
-    rows = tuple({"key": p.ref, **_state(p)} for p in done.positions)
+    rows = tuple({"key": p.ref, **_state(p), "requested_month": p.requested_month} for p in done.positions)
     return TableView(
         ngettext("{action}: {count} position ({reason})", "{action}: {count} positions ({reason})", len(rows)).format(
             action=disposition_word(done.disposition), count=len(rows), reason=done.reason

@@ -10,7 +10,7 @@ from millplan.core.access.permissions import Action, actor_in, require
 from millplan.core.domain.assignment import Assignment
 from millplan.core.domain.errors import StateError
 from millplan.core.domain.i18n import _
-from millplan.core.domain.months import Month
+from millplan.core.domain.months import Month, month_text
 from millplan.core.domain.portfolio import parse_position_ref
 from millplan.core.planning.inputs import saved_options
 from millplan.core.planning.options import MonthLock
@@ -61,7 +61,7 @@ def set_mandatory(
                 if mandatory
                 else _("{ref} is already not mandatory in {month} {line}")
             )
-            raise StateError(said.format(ref=ref, month=month, line=product_line))
+            raise StateError(said.format(ref=ref, month=month_text(month), line=product_line))
         kept = tuple(r for r in options.mandatory if r != ref)
         what = {"month": str(month), "tonnes": position.remaining_tonnes} if mandatory else {}
         return options.changed(mandatory=kept + ((ref,) if mandatory else ())), what
@@ -107,7 +107,14 @@ def set_month_lock(
                 if lock_month
                 else _("{ref} has no month lock in {month} {line}")
             )
-            raise StateError(said.format(ref=ref, lock_month=lock_month, month=month, line=product_line))
+            raise StateError(
+                said.format(
+                    ref=ref,
+                    lock_month=month_text(lock_month) if lock_month else None,
+                    month=month_text(month),
+                    line=product_line,
+                )
+            )
         what = {"mill": sorted({l.mill for l in released}), "month": sorted({str(l.month) for l in released})}
         return options.changed(locks=tuple(l for l in options.locks if l not in released)), what
 

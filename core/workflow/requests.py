@@ -33,7 +33,7 @@ from __future__ import annotations
 from millplan.core.access.permissions import actor
 from millplan.core.domain.errors import InvalidInput
 from millplan.core.domain.i18n import _
-from millplan.core.domain.months import Month
+from millplan.core.domain.months import Month, month_text
 from millplan.core.domain.people import Role
 from millplan.core.domain.workflow import Request, RequestKind, RequestState
 from millplan.storage.store import Store
@@ -63,7 +63,7 @@ def _labels() -> dict[RequestKind, str]:
 def describe(request: Request) -> str:
     """What the request asks, in a few words (e.g. "replace D1#1 by D1#2")."""
     return _labels()[request.kind].format(
-        ref=request.position_ref, by=request.replacement_ref, month=request.month, line=request.product_line
+        ref=request.position_ref, by=request.replacement_ref, month=month_text(request.month), line=request.product_line
     )
 
 

@@ -227,10 +227,12 @@ def ledger(
 class DisposedPosition:
     """A position the ledger's actions took out of the book: its remainder cancelled or the
     position closed as complete (``disposed``: tonnes cancelled, when closed, and the last
-    ``stale_cancel``/``stale_close`` audit entry's time and login) — what ``restore`` undoes."""
+    ``stale_cancel``/``stale_close`` audit entry's time and login) — what ``restore`` undoes;
+    ``who`` is that login for people (the user's name, else the login; ``None``: no audit entry)."""
 
     position: Position
     disposed: Disposed
+    who: str | None = None
 
     @property
     def state(self) -> DisposedState:
@@ -253,8 +255,9 @@ def disposed(
         _check_line(repo, repo.plant.whole(), line)
         found = repo.dispositions.disposed()
         positions = repo.plant.positions(ids=list(found)) if found else []
+        names = repo.users.display_names(d.by for d in found.values() if d.by)
     return tuple(
-        DisposedPosition(p, found[p.id])
+        DisposedPosition(p, found[p.id], names.get(found[p.id].by or ""))
         for p in sorted(positions, key=lambda p: (p.deal_number, p.position_no))
         if _kept(p, (), customer, manager, line, key_account, (), text)
     )

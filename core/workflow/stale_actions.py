@@ -21,7 +21,7 @@ from typing import Any
 from millplan.core.access.permissions import Action, actor_in, require
 from millplan.core.domain.errors import InvalidInput, NotFound, StateError
 from millplan.core.domain.i18n import _
-from millplan.core.domain.months import Month
+from millplan.core.domain.months import Month, month_text
 from millplan.core.domain.notices import Item
 from millplan.core.domain.numbers import grouped
 from millplan.core.domain.portfolio import Position, parse_position_ref
@@ -71,7 +71,7 @@ def extend(
     if to < Month.current():
         raise InvalidInput(
             _("cannot extend to {month}: it is past (the current month is {current})").format(
-                month=to, current=Month.current()
+                month=month_text(to), current=month_text(Month.current())
             )
         )
     return dispose(
@@ -234,7 +234,7 @@ def _item(disposition: Disposition, before: Position, after: Position) -> str:
     """One line saying what happened to a position."""
     if disposition is Disposition.EXTEND:
         return _("{ref}: requested month {old} → {new}").format(
-            ref=after.ref, old=before.requested_month, new=after.requested_month
+            ref=after.ref, old=month_text(before.requested_month), new=month_text(after.requested_month)
         )
     if disposition is Disposition.PRIORITY:
         return _("{ref}: priority {old} → {new}").format(

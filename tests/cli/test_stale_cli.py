@@ -136,6 +136,7 @@ def test_disposed_lists_cancelled_and_closed_positions_whole_at_80_columns(db):
     for header in ("Position", "State", "Canc., t", "Made, t", "When", "By", "Customer"):
         assert header in shown.stdout
     assert "A#1" in shown.stdout and "cancelled" in shown.stdout and "restore" in shown.stdout
+    assert "Line M." in shown.stdout  # who did it by name (surname, initials), not the login "plm"
     assert max(len(line) for line in shown.stdout.splitlines()) <= 80
     assert run(db, "stale", "restore", "A#1", "--reason", "z").exit_code == 0
     assert [p["position"] for p in json.loads(run(db, "stale", "--disposed", "--json").stdout)["positions"]] == ["C#1"]
@@ -214,3 +215,11 @@ def test_the_batch_title_says_position_or_positions(db, targets, title):
     result = run(db, "stale", "cancel", *targets, "--reason", "x")
     assert result.exit_code == 0, result.stderr
     assert title in result.stdout
+
+
+def test_an_extension_shows_months_as_russians_write_them(db, russian):
+    extended = run(db, "stale", "extend", "A#1", "--to", "2027-08", "--reason", "x")
+    assert extended.exit_code == 0, extended.stderr
+    assert "авг 2027" in extended.stdout and "2027-08" not in extended.stdout
+    past = run(db, "stale", "extend", "A#1", "--to", "2027-01", "--reason", "x")
+    assert "янв 2027" in past.stderr and "июн 2027" in past.stderr and "2027-0" not in past.stderr

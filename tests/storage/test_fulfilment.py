@@ -18,6 +18,7 @@ from millplan.core.planning.fulfilment import month_fulfilment
 from millplan.core.planning.fulfilment_figures import from_figures, line_figures
 from millplan.core.views.actuals import cumulative, fulfilment_document, notes
 from tests.fulfilment_plant import ids, planned_month, store_actuals
+from tests.people import add_user
 from tests.plants import PLAN_MONTH
 
 
@@ -144,6 +145,12 @@ def test_a_closed_line_shows_the_figures_frozen_at_its_close(store):
     assert {k: v for k, v in document.items() if k not in ("closed", "notes")} == frozen
     assert document["closed"]["closed_by"] == "plm"
     assert "closed for" in document["notes"][0]
+    assert "by plm:" in document["notes"][0]  # no such user: the login
+    add_user(store, "plm", "Петрова Анна Сергеевна", role="line_manager")
+    with _after_the_month():
+        [named] = month_fulfilment(store, PLAN_MONTH, "L").lines
+    assert "by Петрова Анна Сергеевна:" in notes(named)[0]  # the person, not the login
+    assert fulfilment_document(month_fulfilment(store, PLAN_MONTH, "L"))["closed"]["closed_by"] == "plm"
 
 
 def test_the_figures_read_back_as_they_were_written(store):

@@ -12,11 +12,14 @@ import pytest
 import sqlalchemy as sa
 from alembic import command
 
+from millplan.core.domain.errors import NotFound
+from millplan.core.domain.months import Month
 from millplan.core.domain.people import Role, User
 from millplan.core.importing.mills import import_mills
 from millplan.core.mail.inbox import inbox
 from millplan.core.planning import run as planning
 from millplan.core.planning.attributes import mill_options
+from millplan.core.views.horizon import last_plans
 from millplan.core.workflow import assignments, deals
 from millplan.storage import migrate
 from millplan.storage.engine import make_engine
@@ -194,3 +197,8 @@ def test_an_overdue_key_account_is_planned_next_month_and_its_manager_told_why_n
     )
     [told] = [i for n in inbox(store, "ivanov") for i in n.items if i.ref == late.position_ref and i.kind != "conflict"]
     assert told.reason == late.reason
+
+
+def test_a_month_without_a_plan_is_named_as_russians_write_it(store, russian):
+    with pytest.raises(NotFound, match="мар 2031"):
+        last_plans(store, Month(2031, 3))

@@ -17,6 +17,8 @@ from millplan.core.domain.stale import StaleReason
 from millplan.core.mail.inbox import inbox
 from millplan.core.planning import load
 from millplan.core.planning.inputs import line_inputs
+from millplan.core.views.stale import stale_view
+from millplan.core.views.tables import cell_text
 from millplan.core.workflow import stale, stale_actions
 from tests.stale_plant import TODAY, stale_plant
 
@@ -257,3 +259,14 @@ def test_a_remainder_under_half_a_tonne_is_not_stale(plant, made, stale_still):
         a1 = repo.plant.position("A", 1)
         repo.actuals.replace([ActualRecord(date(2027, 4, 1), "M1", a1.id, made)], "setup", "test")
     assert ("A#1" in reasons(plant)) is stale_still
+
+
+def test_the_ledger_shows_months_and_dates_as_russians_write_them_and_tells_the_manager_so(plant, russian):
+    view = stale_view(stale.ledger(plant), wide=True)
+    columns = {c.key: c for c in view.columns}
+    a = next(row for row in view.rows if row["key"] == "A#1")
+    assert cell_text(a["requested_month"], columns["requested_month"]) == "мар 2027"
+    assert cell_text(a["accepted_at"], columns["accepted_at"]) == "01.05.2027"
+    stale_actions.extend(plant, ["A#1"], Month(2027, 9), login="plm", reason="client asked")
+    (note,) = inbox(plant, "ivanov")
+    assert "мар 2027 → сен 2027" in note.body

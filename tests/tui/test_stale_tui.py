@@ -131,7 +131,7 @@ async def test_r_steps_to_the_cancelled_and_closed_positions_where_u_restores(pl
         assert keys(table) == ["A#1"]
         assert "1 cancelled or closed" in text_of(app, "#stale-status")
         detail = text_of(app, "#stale-detail")
-        assert "cancelled on" in detail and "by plm" in detail and "100 t cancelled" in detail
+        assert "cancelled on" in detail and "by Line Manager" in detail and "100 t cancelled" in detail
         shown = set(footer_keys(app))
         assert "u" in shown and not {"x", "e", "p", "c"} & shown
         await pilot.press("u", *"client is back", "enter")

@@ -375,7 +375,7 @@ def _describe_disposed(row: DisposedPosition) -> str:
                 ref=p.ref, customer=p.customer, manager=p.sales_manager, line=p.product_line
             ),
             _("{state} on {at} by {who} · {cancelled} t cancelled, {made} t made of {ordered} t").format(
-                at=plant_clock(done.at), who=done.by, **tonnes
+                at=plant_clock(done.at), who=row.who, **tonnes
             )
             if done.at
             else _("{state} · {cancelled} t cancelled, {made} t made of {ordered} t").format(**tonnes),
