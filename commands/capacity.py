@@ -18,9 +18,9 @@ app = typer.Typer(help="Mill hours by month (production planner).", no_args_is_h
 @handled
 def capacity_set(
     ctx: typer.Context,
-    mill: str = typer.Argument(..., help="Mill code."),
-    month: str = typer.Argument(..., help="Month, YYYY-MM."),
-    hours: float = typer.Argument(..., help="Available hours in that month."),
+    mill: str = typer.Argument(..., metavar="MILL", help="Mill code."),
+    month: str = typer.Argument(..., metavar="MONTH", help="Month, YYYY-MM."),
+    hours: float = typer.Argument(..., metavar="HOURS", help="Available hours in that month."),
     reason: str = typer.Option(..., "--reason", help="Why (maintenance, extra shift …)."),
     as_json: bool = JsonOption,
 ) -> None:

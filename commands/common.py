@@ -43,8 +43,8 @@ err = Console(stderr=True, highlight=False, markup=False)
 JsonOption = typer.Option(False, "--json", help="Print one JSON document on stdout and nothing else.")
 MonthOption = typer.Option(..., "--month", "-m", help="Plan month, YYYY-MM.")
 LineOption = typer.Option(..., "--line", "-l", help="Product line code, e.g. ТБД.")
-PositionArgument = typer.Argument(..., help="Position as DEAL#NO, e.g. 'С-26/2601#3'.")
-IdArgument = typer.Argument(..., help="Its number (see the list command).", show_default=False)
+PositionArgument = typer.Argument(..., metavar="POSITION", help="Position as DEAL#NO, e.g. 'С-26/2601#3'.")
+IdArgument = typer.Argument(..., metavar="NUMBER", help="Its number (see the list command).", show_default=False)
 WhyOption = typer.Option(..., "--why", help="Justification, for the product-line manager or the director.")
 XlsxOption = typer.Option(
     None,

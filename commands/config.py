@@ -23,13 +23,15 @@ def _set(key: str, value: str) -> None:
 
 
 @app.command("lang")
-def lang(value: str = typer.Argument(..., help="ru, en, or auto (by the locale).")) -> None:
+def lang(value: str = typer.Argument(..., metavar="LANGUAGE", help="ru, en, or auto (by the locale).")) -> None:
     """Set the language millplan speaks to you (the next command or workstation uses it)."""
     _set("lang", value)
 
 
 @app.command("glyphs")
-def glyphs(value: str = typer.Argument(..., help="unicode, ascii, or auto (ascii on TERM=linux).")) -> None:
+def glyphs(
+    value: str = typer.Argument(..., metavar="SYMBOLS", help="unicode, ascii, or auto (ascii on TERM=linux)."),
+) -> None:
     """Draw with Unicode symbols or plain ASCII (for a terminal that draws some symbols double)."""
     _set("glyphs", value)
 

@@ -15,7 +15,9 @@ app = typer.Typer(help="Back up and restore the database.", no_args_is_help=True
 
 @app.command("backup")
 @handled
-def db_backup(ctx: typer.Context, file: Path = typer.Argument(..., help="A new file to write the copy to.")) -> None:
+def db_backup(
+    ctx: typer.Context, file: Path = typer.Argument(..., metavar="FILE", help="A new file to write the copy to.")
+) -> None:
     """Copy the SQLite database consistently while others work (PostgreSQL: says how with pg_dump)."""
     written = database.backup(ctx.find_root().obj["db"], file)
     out.print(_("database copied to {file}").format(file=written))
@@ -24,7 +26,7 @@ def db_backup(ctx: typer.Context, file: Path = typer.Argument(..., help="A new f
 @app.command("restore")
 @handled
 def db_restore(
-    ctx: typer.Context, file: Path = typer.Argument(..., help="A backup made by `millplan db backup`.")
+    ctx: typer.Context, file: Path = typer.Argument(..., metavar="FILE", help="A backup made by `millplan db backup`.")
 ) -> None:
     """Put a backup back in place of the SQLite database (admins), and upgrade it."""
     obj = ctx.find_root().obj

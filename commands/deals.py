@@ -44,7 +44,9 @@ def deals_command(
 @app.command("accept")
 @handled
 def deal_accept(
-    ctx: typer.Context, number: str = typer.Argument(..., help="Deal number."), as_json: bool = JsonOption
+    ctx: typer.Context,
+    number: str = typer.Argument(..., metavar="DEAL", help="Deal number."),
+    as_json: bool = JsonOption,
 ) -> None:
     """Accept a deal: the plant commits to it and the prioritiser will plan it."""
     deal = deals.accept(store_of(ctx), number, login=login_of(ctx))
@@ -62,7 +64,7 @@ def deal_accept(
 @handled
 def deal_reject(
     ctx: typer.Context,
-    number: str = typer.Argument(..., help="Deal number."),
+    number: str = typer.Argument(..., metavar="DEAL", help="Deal number."),
     reason: str = typer.Option(..., "--reason", help="Why, for the sales manager."),
     as_json: bool = JsonOption,
 ) -> None:

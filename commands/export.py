@@ -17,7 +17,9 @@ app = typer.Typer(help="Write the store's data to Excel, in the layout the impor
 @handled
 def portfolio(
     ctx: typer.Context,
-    file: Path = typer.Argument(..., help="The .xlsx workbook to write.", dir_okay=False, show_default=False),
+    file: Path = typer.Argument(
+        ..., metavar="FILE", help="The .xlsx workbook to write.", dir_okay=False, show_default=False
+    ),
     as_json: bool = JsonOption,
 ) -> None:
     """Write every deal's positions to FILE as `millplan import portfolio` reads it: the same

@@ -20,7 +20,7 @@ app = typer.Typer(
     help="Import the plant's Excel files (mill register, order portfolio, daily actuals).", no_args_is_help=True
 )
 
-FileArgument = typer.Argument(..., help="The .xlsx workbook.", show_default=False)
+FileArgument = typer.Argument(..., metavar="FILE", help="The .xlsx workbook.", show_default=False)
 MappingOption = typer.Option(
     None, "--mapping", help="TOML file mapping column headers to fields (see `millplan import fields`)."
 )
@@ -147,7 +147,9 @@ def import_portfolio(
 @handled
 def import_actuals(
     ctx: typer.Context,
-    file: Path = typer.Argument(..., help="The shop's .xlsx report, or the MES/1C .csv export.", show_default=False),
+    file: Path = typer.Argument(
+        ..., metavar="FILE", help="The shop's .xlsx report, or the MES/1C .csv export.", show_default=False
+    ),
     mapping: Path | None = MappingOption,
     skip_invalid: bool = SkipOption,
     rejects: Path | None = RejectsOption,
@@ -161,7 +163,8 @@ def import_actuals(
 @app.command("fields")
 @handled
 def import_fields(
-    kind: str = typer.Argument("portfolio", help="portfolio, mills or actuals"), xlsx: Path | None = XlsxOption
+    kind: str = typer.Argument("portfolio", metavar="KIND", help="portfolio, mills or actuals"),
+    xlsx: Path | None = XlsxOption,
 ) -> None:
     """List the fields a file may hold, the header millplan expects, and the names it also accepts."""
     view = fields_view(kind)

@@ -81,7 +81,9 @@ def inbox_list(
 @handled
 def inbox_read(
     ctx: typer.Context,
-    ids: list[int] | None = typer.Argument(None, help="Notification numbers (#ID in the list).", show_default=False),
+    ids: list[int] | None = typer.Argument(
+        None, metavar="NUMBERS", help="Notification numbers (#ID in the list).", show_default=False
+    ),
     every: bool = typer.Option(False, "--all", help="Mark all your notifications read."),
     as_json: bool = JsonOption,
 ) -> None:

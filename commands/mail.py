@@ -109,7 +109,7 @@ def mail_status(ctx: typer.Context, xlsx: Path | None = XlsxOption, as_json: boo
 def mail_retry(
     ctx: typer.Context,
     ids: list[int] | None = typer.Argument(
-        None, help="Numbers (#) of failed messages, as `mail status` lists them.", show_default=False
+        None, metavar="NUMBERS", help="Numbers (#) of failed messages, as `mail status` lists them.", show_default=False
     ),
     every: bool = typer.Option(False, "--all", help="Every failed message."),
     as_json: bool = JsonOption,

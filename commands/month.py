@@ -21,7 +21,7 @@ app = typer.Typer(help="Close a month; see which lines are closed.", no_args_is_
 @handled
 def close(
     ctx: typer.Context,
-    month: str = typer.Argument(..., help="The month to close, YYYY-MM (a past month)."),
+    month: str = typer.Argument(..., metavar="MONTH", help="The month to close, YYYY-MM (a past month)."),
     line: str | None = typer.Option(None, "--line", "-l", help="Only this product line (default: all yours)."),
     incomplete: bool = typer.Option(False, "--incomplete", help="Close though actuals are missing for some days."),
     reason: str | None = typer.Option(None, "--reason", help="Why it closes incomplete."),
@@ -52,7 +52,7 @@ def close(
 @handled
 def status(
     ctx: typer.Context,
-    month: str | None = typer.Argument(None, help="YYYY-MM (default: last month, the one to close)."),
+    month: str | None = typer.Argument(None, metavar="MONTH", help="YYYY-MM (default: last month, the one to close)."),
     xlsx: Path | None = XlsxOption,
     as_json: bool = JsonOption,
 ) -> None:

@@ -57,7 +57,9 @@ def prices_command(
 @handled
 def promise_command(
     ctx: typer.Context,
-    deal: str | None = typer.Argument(None, help="Deal number (or describe a position with --line, --od, …)."),
+    deal: str | None = typer.Argument(
+        None, metavar="DEAL", help="Deal number (or describe a position with --line, --od, …)."
+    ),
     month: str | None = typer.Option(None, "--month", "-m", help="Plan month to promise from (default: next month)."),
     horizon: int = typer.Option(promise.PROMISE_HORIZON, "--horizon", min=1, max=12, help="Months to look ahead."),
     line: str | None = typer.Option(None, "--line", "-l", help="Typed-in position: product line."),

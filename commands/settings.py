@@ -19,7 +19,7 @@ LOCAL = "local"
 def time_zone(
     ctx: typer.Context,
     name: str | None = typer.Argument(
-        None, help="An IANA zone such as Europe/Moscow or Asia/Yekaterinburg; local: the machine's own."
+        None, metavar="ZONE", help="An IANA zone such as Europe/Moscow or Asia/Yekaterinburg; local: the machine's own."
     ),
     as_json: bool = JsonOption,
 ) -> None:

@@ -41,7 +41,9 @@ app = typer.Typer(
     invoke_without_command=True,
 )
 
-TargetsArgument = typer.Argument(..., help="Positions as DEAL#NO, or deal numbers (all their open positions).")
+TargetsArgument = typer.Argument(
+    ..., metavar="POSITIONS", help="Positions as DEAL#NO, or deal numbers (all their open positions)."
+)
 ReasonOption = typer.Option(..., "--reason", help="Why, for the audit log and the sales manager.")
 
 

@@ -41,7 +41,7 @@ def users_list(ctx: typer.Context, xlsx: Path | None = XlsxOption, as_json: bool
 @handled
 def users_add(
     ctx: typer.Context,
-    login: str = typer.Argument(..., help="The person's operating-system login."),
+    login: str = typer.Argument(..., metavar="LOGIN", help="The person's operating-system login."),
     name: str = typer.Option(..., "--name", help="Full name; a sales manager's as the portfolio writes it."),
     role: str = typer.Option(..., "--role", help="sales_manager, line_manager, planner, director or admin."),
     lines: list[str] = LinesOption,
@@ -67,7 +67,7 @@ def users_add(
 @handled
 def users_set_role(
     ctx: typer.Context,
-    login: str = typer.Argument(..., help="A registered login."),
+    login: str = typer.Argument(..., metavar="LOGIN", help="A registered login."),
     role: str = typer.Option(..., "--role", help="The new role."),
     lines: list[str] = LinesOption,
     name: str | None = typer.Option(None, "--name", help="A new name."),
@@ -90,7 +90,9 @@ def users_set_role(
 @app.command("remove")
 @handled
 def users_remove(
-    ctx: typer.Context, login: str = typer.Argument(..., help="A registered login."), as_json: bool = JsonOption
+    ctx: typer.Context,
+    login: str = typer.Argument(..., metavar="LOGIN", help="A registered login."),
+    as_json: bool = JsonOption,
 ) -> None:
     """Remove a user (his actions stay in the history)."""
     user = users.remove_user(store_of(ctx), login, by=login_of(ctx))

@@ -1,9 +1,9 @@
 """The command line's help in the user's language, and the whole message template.
 
 typer keeps help texts (a command's docstring, ``help=`` of an option, an argument or a
-group) as plain English strings on the click command tree it builds from
-:data:`millplan.cli.app`; they are not wrapped in ``_()`` (that would be ``_()`` run at
-import, which the house avoids). :func:`translate_help` puts each through ``_()`` on a freshly built
+group, an argument's ``metavar=``: ``MONTH``, ``FILE``) as plain English strings on the
+click command tree it builds from :data:`millplan.cli.app`; they are not wrapped in ``_()``
+(that would be ``_()`` run at import, which the house avoids). :func:`translate_help` puts each through ``_()`` on a freshly built
 tree — :func:`millplan.cli.main` runs every command that way — and :func:`help_texts` lists
 them for the template (:mod:`millplan.commands.catalogue.template`,
 ``python -m millplan.commands.catalogue OUT.pot``), so both read the same walk.
@@ -33,7 +33,10 @@ def _texts(command: Command, path: str) -> Iterator[tuple[str, object, str]]:
         yield path, command, attribute
     helper = command.get_help_option(typer.Context(command))
     for param in [*command.params, *([helper] if helper else [])]:
-        yield f"{path} {param.opts[0] if param.param_type_name == 'option' else param.name.upper()}", param, "help"
+        where = f"{path} {param.opts[0] if param.param_type_name == 'option' else param.metavar or param.name.upper()}"
+        yield where, param, "help"
+        if param.param_type_name == "argument":
+            yield where, param, "metavar"  # how usage, help and errors name it: MONTH, FILE
     for name, sub in getattr(command, "commands", {}).items():  # a group's commands
         yield from _texts(sub, f"{path} {name}")
 

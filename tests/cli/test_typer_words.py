@@ -24,10 +24,20 @@ def said(*args: str) -> tuple[int, str]:
     return result.exit_code, " ".join((result.stdout + result.stderr).replace("│", " ").split())
 
 
+def as_run(*args: str, capsys) -> tuple[int | None, str]:
+    """``millplan ARGS`` as people run it (:func:`millplan.cli.main`: help texts and argument
+    names translated too): the exit code and what it printed, on one line."""
+    with pytest.raises(SystemExit) as stopped:
+        translate_help(get_command(app)).main(list(args), prog_name="millplan")
+    printed = capsys.readouterr()
+    return stopped.value.code, " ".join((printed.out + printed.err).replace("│", " ").split())
+
+
 def help_page(*args: str, capsys) -> str:
-    """``millplan ARGS --help`` as the command line shows it (help texts translated too), on one line."""
-    assert translate_help(get_command(app)).main([*args, "--help"], prog_name="millplan", standalone_mode=False) == 0
-    return " ".join(capsys.readouterr().out.replace("│", " ").split())
+    """``millplan ARGS --help`` as people see it, on one line."""
+    code, page = as_run(*args, "--help", capsys=capsys)
+    assert code == 0
+    return page
 
 
 def test_an_unknown_option_is_told_in_russian(russian):
@@ -40,9 +50,11 @@ def test_an_unknown_option_is_told_in_russian(russian):
     assert not {"Usage", "OPTIONS", "No such option", "Error", "Try"} & set(text.replace(":", " ").split())
 
 
-def test_a_missing_option_or_argument_is_told_in_russian(russian):
+def test_a_missing_option_or_argument_is_told_in_russian(russian, capsys):
     assert "Не задан параметр '--month' / '-m'." in said("plan")[1]
-    assert "Не задан аргумент 'mill'." in said("capacity", "set")[1]
+    code, text = as_run("capacity", "set", capsys=capsys)
+    assert code == 2 and "Не задан аргумент 'АГРЕГАТ'." in text
+    assert "Вызов: millplan capacity set [ПАРАМЕТРЫ] {АГРЕГАТ} {МЕСЯЦ} {ЧАСЫ}" in text
     assert "Лишние аргументы: a b" in said("plan", "-m", "2027-01", "a", "b")[1]
     assert "Параметру '--horizon' нужно значение." in said("plan", "-m", "2027-01", "--horizon")[1]
 
@@ -81,3 +93,4 @@ def test_the_same_words_are_english_in_english(capsys):
     page = help_page("plan", capsys=capsys)
     assert "--horizon <integer> [1<=x<=12]" in page and "--gap <decimal>" in page and "--month -m <text>" in page
     assert "─ Options ─" in page and "[required]" in page
+    assert "Missing argument 'MILL'." in as_run("capacity", "set", capsys=capsys)[1]
