@@ -152,10 +152,12 @@ def _hint(exc: exceptions.BadParameter) -> str | None:
 
 
 def _usage_message(self: exceptions.UsageError) -> str:
+    """``UsageError.format_message``: its sentence (``ctx.fail``'s, the parser's) translated."""
     return sentence(self.message)
 
 
 def _bad_parameter_message(self: exceptions.BadParameter) -> str:
+    """``BadParameter.format_message``: which parameter, and why its value is refused."""
     hint = _hint(self)
     if hint is None:
         return _("Invalid value: {reason}").format(reason=_reason(self))
@@ -163,6 +165,7 @@ def _bad_parameter_message(self: exceptions.BadParameter) -> str:
 
 
 def _missing_message(self: exceptions.MissingParameter) -> str:
+    """``MissingParameter.format_message``: which option or argument is missing (and its choices)."""
     kind = self.param_type or (self.param.param_type_name if self.param is not None else "parameter")
     headline = {"option": _("Missing option {name}."), "argument": _("Missing argument {name}.")}.get(
         kind, _("Missing parameter {name}.")
@@ -175,6 +178,7 @@ def _missing_message(self: exceptions.MissingParameter) -> str:
 
 
 def _no_such_option_message(self: exceptions.NoSuchOption) -> str:
+    """``NoSuchOption.format_message``: the unknown option, and the options it may have meant."""
     said = sentence(self.message)
     if not self.possibilities:
         return said
@@ -182,6 +186,7 @@ def _no_such_option_message(self: exceptions.NoSuchOption) -> str:
 
 
 def _file_error_message(self: exceptions.FileError) -> str:
+    """``FileError.format_message``: the file that could not be opened, and why."""
     return _("Could not open the file '{name}': {reason}").format(name=self.ui_filename, reason=sentence(self.message))
 
 
