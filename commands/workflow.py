@@ -22,6 +22,7 @@ from millplan.commands.common import (
     render,
     store_of,
 )
+from millplan.core.access.users import whoami
 from millplan.core.domain.i18n import _
 from millplan.core.domain.months import month_text
 from millplan.core.views.assignment import assignment_document
@@ -65,7 +66,7 @@ def approve(
                 month=month_text(approved.month),
                 line=approved.product_line,
                 revision=approved.revision,
-                who=approved.approved_by,
+                who=whoami(store_of(ctx), approved.approved_by).name,
             )
         )
 
@@ -82,7 +83,10 @@ def review_agree(
     else:
         out.print(
             _("{month} {line} revision {revision}: agreed by {login}").format(
-                month=month_text(review.month), line=review.product_line, revision=review.revision, login=review.login
+                month=month_text(review.month),
+                line=review.product_line,
+                revision=review.revision,
+                login=whoami(store_of(ctx), review.login).name,
             )
         )
 

@@ -112,7 +112,7 @@ def test_the_whole_cycle_with_roles(staffed):
         and "only the product-line manager of L or the director may approve" in document["message"]
     )
     approved = run(staffed, "approve", "--month", MONTH, "--line", "L", "--reason", "as agreed", login="plm")
-    assert approved.exit_code == 0 and "approved by plm" in approved.stdout
+    assert approved.exit_code == 0 and "approved by Line Manager" in approved.stdout  # his name, not "plm"
     changed = run(
         staffed,
         "assignment",
