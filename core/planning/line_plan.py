@@ -86,7 +86,7 @@ def plan_line(
             )
     check_locks(locks, attributes, month_hours, month, line)
     problem = posed.problem(inp)
-    solution, solved_notes = solve(problem, f"{month} {line}")
+    solution, solved_notes = solve(problem, f"{month_text(month)} {line}")
     notes = [*inp.notes, *posed.notes, *solved_notes]
     refs = {pid: attrs.position.ref for pid, attrs in attributes.items()}
     codes = {m.id: m.code for m in mills}

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from millplan.core.domain.i18n import _
+from millplan.core.domain.months import month_text
 from millplan.core.domain.states import state_label
 from millplan.core.domain.workflow import Conflict
 from millplan.core.views.assignment import assignment_document
@@ -55,12 +56,12 @@ def conflicts_view(found: list[Conflict]) -> TableView:
             "key": c.id,
             "id": c.id,
             "state": state_label(c.state),
-            "month": f"{c.month} {c.product_line}",
+            "month": f"{month_text(c.month)} {c.product_line}",
             "position": c.position_ref,
             "customer": c.customer,
             "short": c.tonnes_short,
             "margin": c.margin_at_stake / 1000,
-            "resolution": (f"{c.agreed_month}: " if c.agreed_month else "") + (c.resolution or ""),
+            "resolution": (f"{month_text(c.agreed_month)}: " if c.agreed_month else "") + (c.resolution or ""),
         }
         for c in found
     )

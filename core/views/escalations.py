@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from millplan.core.domain.i18n import _
+from millplan.core.domain.months import month_text
 from millplan.core.domain.states import state_label
 from millplan.core.domain.workflow import Escalation, Outcome
 from millplan.core.views.conflicts import conflict_document
@@ -61,7 +62,7 @@ def escalations_view(found: list[Escalation]) -> TableView:
             "key": e.id,
             "id": e.id,
             "state": state_label(e.state),
-            "month": f"{e.month} {e.product_line}",
+            "month": f"{month_text(e.month)} {e.product_line}",
             "subject": e.subject,
             "reason": f"{e.raised_by}: {e.reason}",
             "decision": f"{outcome_word(e.outcome)} — {e.decided_by}: {e.decision}" if e.decided_by else "",

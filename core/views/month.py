@@ -42,7 +42,7 @@ def carry_over_view(close: MonthClose) -> TableView:
         {"key": c.position_ref, "position": c.position_ref, "tonnes": c.tonnes}
         for c in sorted(close.carry_over, key=lambda c: -c.tonnes)
     )
-    return TableView(_("Carry-over to {next}").format(next=close.month + 1), columns, rows)
+    return TableView(_("Carry-over to {next}").format(next=month_text(close.month + 1)), columns, rows)
 
 
 def close_document(close: MonthClose, told: tuple[str, ...] = ()) -> dict[str, Any]:

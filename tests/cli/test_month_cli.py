@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 from millplan.cli import app
 from millplan.commands import month as month_commands
 from millplan.core.domain.actuals import CarryOver, MonthClose
+from millplan.core.domain.months import Month
 from millplan.core.views.month import carry_over_view
 from millplan.storage.store import open_store
 from tests.identity import act_as
@@ -123,6 +124,11 @@ def test_the_carry_over_table_lists_the_largest_first():
     carried = tuple(CarryOver(i, f"P#{i}", t) for i, t in enumerate((5.0, 120.0, 0.5, 40.0)))
     close = MonthClose(PLAN_MONTH, "L", datetime(2027, 1, 1, tzinfo=UTC), "plm", False, None, {}, carried)
     assert [r["position"] for r in carry_over_view(close).rows] == ["P#1", "P#3", "P#0", "P#2"]
+
+
+def test_the_carry_over_names_the_next_month_as_russians_write_it(russian):
+    close = MonthClose(Month(2026, 12), "L", datetime(2027, 1, 1, tzinfo=UTC), "plm", False, None, {}, ())
+    assert "янв 2027" in carry_over_view(close).title
 
 
 def test_status_says_in_progress_for_the_current_and_a_later_month_and_open_for_a_past_one(db, monkeypatch):

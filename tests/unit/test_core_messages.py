@@ -3,15 +3,20 @@ same English text as before they went through the catalogue."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from decimal import Decimal
+
 import pytest
 
+from millplan.core.domain.months import Month
 from millplan.core.domain.portfolio import DealStatus
 from millplan.core.domain.stale import Disposition, disposition_verb
 from millplan.core.domain.states import state_label
-from millplan.core.domain.workflow import key_label
+from millplan.core.domain.workflow import Conflict, ConflictState, key_label
 from millplan.core.importing.problems import ImportRejected, Problem, table_name, table_place
 from millplan.core.planning.explain import booked_by, listed
 from millplan.core.planning.options import PlanOptions
+from millplan.core.views.conflicts import conflicts_view
 from millplan.solver.problem import Booking
 
 
@@ -73,3 +78,13 @@ def test_what_books_a_mill_month_is_one_sentence():
 def test_plan_options_count_months():
     assert PlanOptions(horizon=1).describe() == "horizon 1 month"
     assert PlanOptions(horizon=3, early_months=1).describe() == "horizon 3 months · up to 1 month early"
+
+
+def test_a_conflict_row_names_its_months_as_russians_write_them(russian):
+    conflict = Conflict(
+        1, 1, Month(2027, 1), "L", 1, 1, "D1#1", "Key Co", "ivanov", Month(2027, 1), 40.0, Decimal(1000),
+        ConflictState.LATER_MONTH, datetime(2026, 12, 5, tzinfo=UTC), Month(2027, 2), "agreed", "plm",
+        datetime(2026, 12, 6, tzinfo=UTC), 1,
+    )  # fmt: skip
+    [row] = conflicts_view([conflict]).rows
+    assert row["month"] == "янв 2027 L" and row["resolution"] == "фев 2027: agreed"
