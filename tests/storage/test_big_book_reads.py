@@ -32,7 +32,7 @@ from millplan.core.domain.months import Month
 from millplan.core.domain.portfolio import DealStatus, Position
 from millplan.core.domain.stale import Disposition
 from millplan.core.planning.attributes import describe, incompatibility, mill_option
-from millplan.core.planning.open_book import collector_paused
+from millplan.core.planning.open_book import MANY_NEW_OBJECTS, collector_paused
 from millplan.storage.store import Store, open_store
 from millplan.storage.tables import AssignmentLineRow, CustomerRow, DealRow, MillRow, PositionRow
 
@@ -173,7 +173,7 @@ def test_each_position_has_the_mills_the_rules_name_in_their_order(book):
     assert sum(len(a.options) > 1 for a in described) > 200  # the order is put to the test
 
 
-def test_the_collector_is_held_off_until_the_last_reader_ends():
+def test_the_collector_is_held_off_until_the_last_reader_ends_then_collects():
     assert gc.isenabled()
     inside, other_started, other_may_end = [], threading.Event(), threading.Event()
 
@@ -191,6 +191,13 @@ def test_the_collector_is_held_off_until_the_last_reader_ends():
     other_may_end.set()
     thread.join(5)
     assert inside == [False, False] and gc.isenabled()
+    full = gc.get_stats()[2]["collections"]
+    with collector_paused():  # a big read: the whole heap collected once at its end, not at the next key press
+        kept = [[] for _ in range(MANY_NEW_OBJECTS + 1_000)]
+    assert gc.get_stats()[2]["collections"] == full + 1 and len(kept) > MANY_NEW_OBJECTS
+    with collector_paused():  # a small one: left to the collector's own pace
+        kept = [[] for _ in range(100)]
+    assert gc.get_stats()[2]["collections"] == full + 1
     gc.disable()  # held off by someone else before: left so
     try:
         with collector_paused():
