@@ -133,17 +133,6 @@ POSITION_COLUMNS = (
 flat row (a big read converts faster than from a row per table)."""
 
 _POSITION_KEYS = tuple(c.key for c in POSITION_COLUMNS)
-# the values :func:`position` reads, picked from a row by position in one call (a Row's
-# fields by name cost 20 × a tuple's): Position's fields in its order, then completed_at
-_PICK_POSITION = operator.itemgetter(
-    *(
-        _POSITION_KEYS.index(key)
-        for key in (
-            *(f.name for f in dataclasses.fields(Position) if f.name != "completed"),
-            "completed_at",
-        )
-    )
-)
 
 
 @functools.lru_cache(maxsize=64)  # a handful of states
@@ -151,61 +140,36 @@ def _deal_status(text: str) -> DealStatus:
     return DealStatus(text)
 
 
+def _is_set(value: Any) -> bool:
+    return value is not None
+
+
+_POSITION_FIELDS = [f.name for f in dataclasses.fields(Position)]
+# a row's values in Position's order (``completed_at`` for ``completed``), picked by position
+# in one call: a Row's fields by name cost 20 × a tuple's
+_PICK_POSITION = operator.itemgetter(
+    *(_POSITION_KEYS.index("completed_at" if name == "completed" else name) for name in _POSITION_FIELDS)
+)
+# the values stored otherwise than Position holds them, by their place in Position's order
+_POSITION_CONVERSIONS = tuple(
+    (_POSITION_FIELDS.index(name), conversion)
+    for name, conversion in (
+        ("deal_status", _deal_status),
+        ("price", Decimal),
+        ("metal_cost", Decimal),
+        ("requested_month", _month),
+        ("completed", _is_set),
+    )
+)
+
+
 def position(row: Any) -> Position:
     """A position from a row of :data:`POSITION_COLUMNS` (joined to its deal and customer):
     tonnes ordered and produced (t), price and metal cost (RUB/t)."""
-    (
-        id_,
-        deal_number,
-        position_no,
-        customer,
-        is_key_account,
-        sales_manager,
-        deal_status,
-        product_line,
-        pipe_type,
-        od_mm,
-        wall_mm,
-        steel_grade,
-        standard,
-        length_m,
-        tonnes_ordered,
-        tonnes_produced,
-        price,
-        metal_cost,
-        requested_month,
-        manual_priority,
-        note,
-        tonnes_opening,
-        tonnes_cancelled,
-        completed_at,
-    ) = _PICK_POSITION(row)
-    return Position(
-        id_,
-        deal_number,
-        position_no,
-        customer,
-        is_key_account,
-        sales_manager,
-        _deal_status(deal_status),
-        product_line,
-        pipe_type,
-        od_mm,
-        wall_mm,
-        steel_grade,
-        standard,
-        length_m,
-        tonnes_ordered,
-        tonnes_produced,
-        Decimal(price),
-        Decimal(metal_cost),
-        _month(requested_month),
-        manual_priority,
-        note,
-        tonnes_opening,
-        tonnes_cancelled,
-        completed_at is not None,
-    )
+    values = list(_PICK_POSITION(row))
+    for at, conversion in _POSITION_CONVERSIONS:
+        values[at] = conversion(values[at])
+    return Position(*values)
 
 
 def assignment(
