@@ -65,8 +65,9 @@ and forecast lines read as flat rows so; compatible mills ranked by one key func
 Wall / CPU s, base → i10-perf2:
 
 - open to the first pane painted, load average 0.7 → 2–2.7: 2.26–3.10 / 2.11–2.34 →
-  1.29–1.85 / 1.26–1.37 (typical 1.4 / 1.33); alternately at load average 5–7: 4.1–5.2 /
-  2.27–2.36 → 2.7–4.3 / 1.39–1.55 (wall there is the machine's: CPU is the figure);
+  1.29–1.85 / 1.26–1.37 (typical 1.4 / 1.33), at 4.4–5.2 1.39–1.79 / 1.37–1.40;
+  alternately at load average 5–7: 4.1–5.2 / 2.27–2.36 → 2.7–4.3 / 1.39–1.55 (wall
+  there is the machine's: CPU is the figure);
 - ``--reads``, CPU: load 1.9–2.6 → 0.88–1.04, of it the open positions read 0.51 → 0.33,
   ``describe`` 0.50 → 0.38, bookings 0.26 → 0.18 (assignments in force 0.16 → 0.08), the
   collector ~0.6 → one collection 0.18; deals 0.47–0.67 → 0.20–0.40 (same positions read);
