@@ -54,6 +54,28 @@ values by position (SQLAlchemy's by-name access was half the conversion); the le
 - ``answer`` (the pane shown, its reader thread still running): 0.01–0.07 s wall for
   every switch, before and after (the readers were already in threads; the old figure
   waited for them because ``pilot.press`` waits for the process to idle).
+
+Then (branch i10-perf2, same day, 2 cores shared with other engineers' test runs; base
+3c0c71d and i10-perf2 run alternately at the same load): the cyclic garbage collector is
+held off during the load monitor's read and collects once at its end
+(``open_book.collector_paused``: it walked the growing heap again and again, a third of the
+read; left to itself after the read it walked it at the next key press, page down 0.3 s);
+positions read on the session's connection and picked by position in one call; assignment
+and forecast lines read as flat rows so; compatible mills ranked by one key function.
+Wall / CPU s, base → i10-perf2:
+
+- open to the first pane painted, load average 0.7 → 2–2.7: 2.26–3.10 / 2.11–2.34 →
+  1.29–1.85 / 1.26–1.37 (typical 1.4 / 1.33), at 4.4–5.2 1.39–1.79 / 1.37–1.40;
+  alternately at load average 5–7: 4.1–5.2 / 2.27–2.36 → 2.7–4.3 / 1.39–1.55 (wall
+  there is the machine's: CPU is the figure);
+- ``--reads``, CPU: load 1.9–2.6 → 0.88–1.04, of it the open positions read 0.51 → 0.33,
+  ``describe`` 0.50 → 0.38, bookings 0.26 → 0.18 (assignments in force 0.16 → 0.08), the
+  collector ~0.6 → one collection 0.18; deals 0.47–0.67 → 0.20–0.40 (same positions read);
+- first switches, CPU: deals 0.58–0.64 → 0.26–0.34, assignment 0.46–0.54 → 0.32–0.47, the
+  rest as before (stale ~0.9); keys (down, page down, End, a filter letter) 0.03 as before;
+- not changed: Textual's own start (~0.3 s CPU, CSS and the first layout); the lines and
+  the acting user read twice at start (in ``__init__`` and by the first look at the
+  store, in a thread): 0.007 s together, not worth a second path.
 """
 
 from __future__ import annotations

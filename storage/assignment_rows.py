@@ -30,15 +30,10 @@ CONTENTS = (AssignmentLineRow, ExclusionRow, ForecastLineRow, ShadowPriceRow)
 
 
 def _with_position(table: type[AssignmentLineRow] | type[ForecastLineRow], assignment_id: int) -> sa.Select:
-    """Plain rows of ``table`` in revision ``assignment_id``, each with its position's number,
-    deal number and key-account flag (what a line's reference and flag need)."""
+    """Flat rows of ``table`` in revision ``assignment_id``, each with its position's number,
+    deal number and key-account flag (:func:`convert.with_position`)."""
     return (
-        sa.select(
-            convert.plain("l", table),
-            convert.plain("p", PositionRow, "position_no"),
-            convert.plain("d", DealRow, "number"),
-            convert.plain("c", CustomerRow, "is_key_account"),
-        )
+        sa.select(*convert.with_position(table))
         .join(PositionRow, table.position_id == PositionRow.id)
         .join(DealRow, PositionRow.deal_id == DealRow.id)
         .join(CustomerRow, DealRow.customer_id == CustomerRow.id)
@@ -49,7 +44,8 @@ def _with_position(table: type[AssignmentLineRow] | type[ForecastLineRow], assig
 def load(session: Session, row: AssignmentRow) -> Assignment:
     """The revision ``row`` with everything it holds, as a domain object."""
     codes = {m.id: m.code for m in session.exec(select(MillRow))}
-    lines = session.execute(
+    connection = session.connection()  # rows of plain columns need none of the ORM's work
+    lines = connection.execute(
         _with_position(AssignmentLineRow, row.id).order_by(
             AssignmentLineRow.mill_id, DealRow.number, PositionRow.position_no
         )
@@ -61,7 +57,7 @@ def load(session: Session, row: AssignmentRow) -> Assignment:
         .where(ExclusionRow.assignment_id == row.id)
         .order_by(DealRow.number, PositionRow.position_no)
     ).all()
-    forecast = session.execute(
+    forecast = connection.execute(
         _with_position(ForecastLineRow, row.id).order_by(
             ForecastLineRow.month, ForecastLineRow.mill_id, DealRow.number, PositionRow.position_no
         )
@@ -73,12 +69,9 @@ def load(session: Session, row: AssignmentRow) -> Assignment:
     ).all()
     return convert.assignment(
         row,
-        tuple(convert.line(l, convert.ref_of(p, d), codes[l.mill_id], c.is_key_account) for l, p, d, c in lines),
+        tuple(convert.line(l, codes) for l in lines),
         tuple(convert.exclusion(e, convert.ref_of(p, d), codes.get(e.mill_id)) for e, p, d in exclusions),
-        tuple(
-            convert.forecast_line(f, convert.ref_of(p, d), codes[f.mill_id], c.is_key_account)
-            for f, p, d, c in forecast
-        ),
+        tuple(convert.forecast_line(f, codes) for f in forecast),
         tuple(convert.shadow_price(r, codes[r.mill_id]) for r in prices),
         frozenset(carried_into(session, Month.parse(row.month), row.product_line)),
     )

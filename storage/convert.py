@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
+import operator
+from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from sqlalchemy.orm import Bundle
 from sqlmodel import SQLModel
 
 from millplan.core.domain.assignment import (
@@ -38,12 +40,23 @@ from millplan.storage.tables import (
 )
 
 
-def plain(name: str, table: type[SQLModel], *columns: str) -> Bundle:
-    """Columns of ``table`` (every one when none are named) selected as one plain row that
-    reads like the table's row (``p.od_mm``) without building an ORM object: a big read
-    converts twice as fast. Nothing read so is tracked by the session."""
-    chosen = [table.__table__.c[c] for c in columns] if columns else list(table.__table__.c)
-    return Bundle(name, *chosen)
+def with_position(table: type[AssignmentLineRow] | type[ForecastLineRow]) -> tuple[Any, ...]:
+    """The columns :func:`line` and :func:`forecast_line` read: every one of ``table``, then
+    its position's number, deal number and customer's key-account flag, as one flat row
+    (tables to join: positions, deals, customers)."""
+    return (
+        *table.__table__.c,
+        PositionRow.__table__.c.position_no,
+        DealRow.__table__.c.number.label("deal_number"),
+        CustomerRow.__table__.c.is_key_account,
+    )
+
+
+def _picker(table: type[SQLModel], *keys: str) -> operator.itemgetter:
+    """Picks ``keys`` from a row of :func:`with_position` ``(table)`` in one call, by position
+    (a Row's fields by name cost 20 × a tuple's)."""
+    flat = [c.key for c in with_position(table)]
+    return operator.itemgetter(*(flat.index(key) for key in keys))
 
 
 def mill(row: MillRow) -> Mill:
@@ -122,36 +135,41 @@ flat row (a big read converts faster than from a row per table)."""
 _POSITION_KEYS = tuple(c.key for c in POSITION_COLUMNS)
 
 
+@functools.lru_cache(maxsize=64)  # a handful of states
+def _deal_status(text: str) -> DealStatus:
+    return DealStatus(text)
+
+
+def _is_set(value: Any) -> bool:
+    return value is not None
+
+
+_POSITION_FIELDS = [f.name for f in dataclasses.fields(Position)]
+# a row's values in Position's order (``completed_at`` for ``completed``), picked by position
+# in one call: a Row's fields by name cost 20 × a tuple's
+_PICK_POSITION = operator.itemgetter(
+    *(_POSITION_KEYS.index("completed_at" if name == "completed" else name) for name in _POSITION_FIELDS)
+)
+# the values stored otherwise than Position holds them, by their place in Position's order
+_POSITION_CONVERSIONS = tuple(
+    (_POSITION_FIELDS.index(name), conversion)
+    for name, conversion in (
+        ("deal_status", _deal_status),
+        ("price", Decimal),
+        ("metal_cost", Decimal),
+        ("requested_month", _month),
+        ("completed", _is_set),
+    )
+)
+
+
 def position(row: Any) -> Position:
     """A position from a row of :data:`POSITION_COLUMNS` (joined to its deal and customer):
     tonnes ordered and produced (t), price and metal cost (RUB/t)."""
-    value = dict(zip(_POSITION_KEYS, row, strict=True))  # a Row's fields by name cost 20 × a dict's
-    return Position(
-        id=value["id"],
-        deal_number=value["deal_number"],
-        position_no=value["position_no"],
-        customer=value["customer"],
-        is_key_account=value["is_key_account"],
-        sales_manager=value["sales_manager"],
-        deal_status=DealStatus(value["deal_status"]),
-        product_line=value["product_line"],
-        pipe_type=value["pipe_type"],
-        od_mm=value["od_mm"],
-        wall_mm=value["wall_mm"],
-        steel_grade=value["steel_grade"],
-        standard=value["standard"],
-        length_m=value["length_m"],
-        tonnes_ordered=value["tonnes_ordered"],
-        tonnes_produced=value["tonnes_produced"],
-        price=Decimal(value["price"]),
-        metal_cost=Decimal(value["metal_cost"]),
-        requested_month=_month(value["requested_month"]),
-        manual_priority=value["manual_priority"],
-        note=value["note"],
-        tonnes_opening=value["tonnes_opening"],
-        tonnes_cancelled=value["tonnes_cancelled"],
-        completed=value["completed_at"] is not None,
-    )
+    values = list(_PICK_POSITION(row))
+    for at, conversion in _POSITION_CONVERSIONS:
+        values[at] = conversion(values[at])
+    return Position(*values)
 
 
 def assignment(
@@ -196,19 +214,28 @@ def assignment(
     )
 
 
-def line(row: AssignmentLineRow, ref: str, mill_code: str, key_account: bool) -> AssignmentLine:
-    """A revision's line: position ``ref`` on ``mill_code``, tonnes (t), hours (h) and marginal
-    income (RUB)."""
+_PICK_LINE = _picker(
+    AssignmentLineRow,
+    *("position_id", "position_no", "deal_number", "mill_id", "tonnes", "hours", "marginal_income", "locked"),
+    *("is_key_account", "tonnes_made"),
+)
+
+
+def line(row: Any, mill_codes: Mapping[int, str]) -> AssignmentLine:
+    """A revision's line from a row of :func:`with_position` ``(AssignmentLineRow)``: its
+    position's reference, its mill's code (``mill_codes`` by mill id), tonnes (t), hours (h)
+    and marginal income (RUB)."""
+    position_id, position_no, deal_number, mill_id, tonnes, hours, income, locked, key, made = _PICK_LINE(row)
     return AssignmentLine(
-        position_id=row.position_id,
-        position_ref=ref,
-        mill_code=mill_code,
-        tonnes=row.tonnes,
-        hours=row.hours,
-        marginal_income=Decimal(row.marginal_income),
-        locked=row.locked,
-        is_key_account=key_account,
-        tonnes_made=row.tonnes_made,
+        position_id,
+        position_ref(deal_number, position_no),
+        mill_codes[mill_id],
+        tonnes,
+        hours,
+        Decimal(income),
+        locked,
+        key,
+        made,
     )
 
 
@@ -229,17 +256,26 @@ def exclusion(row: ExclusionRow, ref: str, mill_code: str | None) -> Exclusion:
     )
 
 
-def forecast_line(row: ForecastLineRow, ref: str, mill_code: str, key_account: bool) -> ForecastLine:
-    """A revision's forecast line for a later month: tonnes (t), hours (h), marginal income (RUB)."""
+_PICK_FORECAST = _picker(
+    ForecastLineRow,
+    *("position_id", "position_no", "deal_number", "mill_id", "month", "tonnes", "hours", "marginal_income"),
+    "is_key_account",
+)
+
+
+def forecast_line(row: Any, mill_codes: Mapping[int, str]) -> ForecastLine:
+    """A revision's forecast line for a later month from a row of :func:`with_position`
+    ``(ForecastLineRow)``: tonnes (t), hours (h), marginal income (RUB)."""
+    position_id, position_no, deal_number, mill_id, month, tonnes, hours, income, key = _PICK_FORECAST(row)
     return ForecastLine(
-        position_id=row.position_id,
-        position_ref=ref,
-        mill_code=mill_code,
-        month=Month.parse(row.month),
-        tonnes=row.tonnes,
-        hours=row.hours,
-        marginal_income=Decimal(row.marginal_income),
-        is_key_account=key_account,
+        position_id,
+        position_ref(deal_number, position_no),
+        mill_codes[mill_id],
+        _month(month),
+        tonnes,
+        hours,
+        Decimal(income),
+        key,
     )
 
 

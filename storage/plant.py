@@ -315,10 +315,11 @@ class PlantRepository:
         wanted = None if ids is None else set(ids)
         if wanted is not None and len(wanted) <= _IN_LIST:
             query = query.where(PositionRow.id.in_(list(wanted)))
-        # many ids: read with the other filters and pick (a statement may not name tens of thousands)
+        # many ids: read with the other filters and pick (a statement may not name tens of thousands);
+        # on the session's connection: rows of plain columns need none of the ORM's work
         return [
             convert.position(row)
-            for row in self.session.execute(query)
+            for row in self.session.connection().execute(query)
             if wanted is None or len(wanted) <= _IN_LIST or row.id in wanted
         ]
 

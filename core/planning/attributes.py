@@ -202,19 +202,27 @@ def _options_among(
     in the plant's order) and those of them that take its grade and standard (``takers``,
     :func:`_takers`)."""
     od, wall = position.od_mm, position.wall_mm
+    gross = position.price - position.metal_cost  # RUB/t before conversion (mill_option's sum, inlined)
     options: list[MillOption] = []
     for mill in takers:
         if mill.od_min_mm <= od <= mill.od_max_mm and mill.wall_min_mm <= wall <= mill.wall_max_mm:
-            option = mill_option(plant, mill, position)
-            if option.tonnes_per_hour > 0:
-                options.append(option)
+            rate, cost = _norm_figures(plant, mill, od, wall)
+            if rate > 0:
+                options.append(MillOption(mill, rate, gross - cost))
     if options:
         if len(options) > 1:
-            options.sort(key=lambda o: (-o.margin_per_hour, o.hours_per_tonne, o.mill.code))
+            options.sort(key=_rank)
         return tuple(options), {}
     # no mill: word each refusal (rare, so the common case above skips the wording)
     zero = _("productivity is zero for this size")
     return (), {mill.code: incompatibility(position, mill) or zero for mill in line_mills}
+
+
+def _rank(option: MillOption) -> tuple[Decimal, float, str]:
+    """Sort key of compatible mills, best first: most marginal income per hour, then fewest
+    hours per tonne, then the code (``tonnes_per_hour`` > 0: the properties' figures, inlined)."""
+    rate = option.tonnes_per_hour
+    return -(option.unit_margin * Decimal(repr(rate))), 1.0 / rate, option.mill.code
 
 
 def describe(plant: Plant, positions: Iterable[Position]) -> list[PositionAttributes]:

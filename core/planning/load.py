@@ -35,7 +35,7 @@ from millplan.core.domain.assignment import Assignment, ForecastLine, MillLoad
 from millplan.core.domain.months import Month, plant_today
 from millplan.core.domain.plant import Mill, Plant
 from millplan.core.planning.attributes import PositionAttributes
-from millplan.core.planning.open_book import described_open_book
+from millplan.core.planning.open_book import collector_paused, described_open_book
 from millplan.core.planning.progress import calendar_hours_left, month_actuals
 from millplan.storage.store import Store
 from millplan.storage.unit_of_work import UnitOfWork
@@ -172,7 +172,7 @@ def mill_load(store: Store, *, months: int = DEFAULT_MONTHS, today: date | None 
     today = today or plant_today()
     start = Month.of(today)
     window = tuple(start.range(months))
-    with store.reading() as repo:
+    with store.reading() as repo, collector_paused():
         plant = repo.plant.whole()
         booked_by = read_bookings(repo, described_open_book(repo), today, months)
     booked: dict[tuple[str, Month], float] = {}
