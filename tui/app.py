@@ -17,7 +17,7 @@ shown as a notification, never a crash.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from functools import partial
 from pathlib import Path
 from typing import TypeVar
@@ -27,6 +27,7 @@ from textual.actions import SkipAction
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.command import CommandPalette
+from textual.filter import LineFilter
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, TabbedContent, TabPane, Tabs
@@ -43,6 +44,7 @@ from millplan.core.views import approval
 from millplan.core.views.wrapping import keep_numbers_whole
 from millplan.storage.store import Store
 from millplan.tui import export
+from millplan.tui.ascii_screen import AsciiFilter
 from millplan.tui.keys import BilingualCommands, key_rows, use_layout_twins
 from millplan.tui.messages import StoreChanged, StoreMoved
 from millplan.tui.screens.dialogs import ConfirmScreen
@@ -198,6 +200,9 @@ class MillplanApp(App):
         self._behind: set[str] = set(PANES)  # panes not read since the store moved (or ever): each reads when shown
         self._unreachable = False  # the last look failed (said once, not every poll)
         self.export_folder: Path | None = None  # where Excel exports go; None: the user's downloads folder
+        # the Linux console or the user's choice: every character drawn in ASCII, Textual's and Plotext's too
+        self._ascii = AsciiFilter() if glyphs.ascii_mode() else None
+        self.set_class(self._ascii is not None, "-ascii")
         self._show_badge()
 
     def compose(self) -> ComposeResult:
@@ -217,6 +222,12 @@ class MillplanApp(App):
                 yield StalePane(id="stale-pane")
         yield TableFilter(id="table-filter")
         yield Footer(compact=True)  # every pane's keys fit in 80 columns
+
+    def get_line_filters(self) -> Sequence[LineFilter]:
+        """Textual's filters, and in ASCII mode (:func:`glyphs.ascii_mode` as the app started)
+        :class:`AsciiFilter` last, over whatever drew the line."""
+        filters = super().get_line_filters()
+        return [*filters, self._ascii] if self._ascii is not None else filters
 
     def bilingual_commands(self, screen: Screen) -> Iterable[tuple[str, str, str, Callable[[], object]]]:
         """Every action in the command palette (Ctrl+P), for anyone who forgot a key: each as
