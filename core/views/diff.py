@@ -11,17 +11,16 @@ from decimal import Decimal
 from typing import Any
 
 from millplan.core.domain import glyphs
-from millplan.core.domain.assignment import MillLoad
+from millplan.core.domain.assignment import Assignment, MillLoad
 from millplan.core.domain.i18n import _
 from millplan.core.domain.months import month_text
 from millplan.core.planning.diff import RevisionDiff
 from millplan.core.views.tables import Column, TableView, json_rows
 
 
-def diff_view(diff: RevisionDiff) -> TableView:
-    """One row per changed position: change, tonnes before and after, the part of them
-    made in the month (a re-plan of the month in progress), mills before and after."""
-    columns = (
+def diff_columns() -> tuple[Column, ...]:
+    """The columns of :func:`diff_view` (also shown, with no rows, where there is nothing to compare)."""
+    return (
         Column("position", _("Position")),
         Column("change", _("Change"), wrap=True),
         Column("tonnes_from", _("From"), _("t"), True, 1),
@@ -29,6 +28,12 @@ def diff_view(diff: RevisionDiff) -> TableView:
         Column("tonnes_made", _("Made"), _("t"), True, 1),
         Column("mills", _("Mills"), wrap=True),
     )
+
+
+def diff_view(diff: RevisionDiff) -> TableView:
+    """One row per changed position: change, tonnes before and after, the part of them
+    made in the month (a re-plan of the month in progress), mills before and after."""
+    columns = diff_columns()
 
     def mills(by_mill: dict[str, float]) -> str:
         return "+".join(sorted(by_mill)) or str(glyphs.NONE)
@@ -79,6 +84,41 @@ def mills_view(diff: RevisionDiff, loads: Sequence[MillLoad] = ()) -> TableView:
         for m in diff.mills
     )
     return TableView(_("By mill"), columns, rows)
+
+
+def revision_mills_view(revision: Assignment | None) -> TableView:
+    """The mills of one ``revision`` that has nothing to compare with (no approved revision of
+    its month and line before it): per mill its tonnes, hours, load (over-full marked ``!``)
+    and marginal income (RUB). ``None`` (not planned): the columns and no rows."""
+    columns = (
+        Column("mill", _("Mill")),
+        Column("tonnes", _("Tonnes"), _("t"), True, 1),
+        Column("hours", _("Hours"), _("h"), True, 1),
+        Column("load", _("Load")),
+        Column("income", _("Marg. inc."), _("RUB"), True, money=True),
+    )
+    if revision is None:
+        return TableView(_("By mill"), columns, ())
+    tonnes: dict[str, float] = {}
+    income: dict[str, Decimal] = {}
+    for line in revision.lines:
+        tonnes[line.mill_code] = tonnes.get(line.mill_code, 0.0) + line.tonnes
+        income[line.mill_code] = income.get(line.mill_code, Decimal(0)) + line.marginal_income
+    rows = tuple(
+        {
+            "key": load.mill_code,
+            "mill": load.mill_code,
+            "tonnes": tonnes.get(load.mill_code, 0.0),
+            "hours": load.booked_hours,
+            "load": load,
+            "income": income.get(load.mill_code, Decimal(0)),
+        }
+        for load in revision.mill_loads
+    )
+    title = _("{month} {line}: revision {n}, nothing approved before it").format(
+        n=revision.revision, month=month_text(revision.month), line=revision.product_line
+    )
+    return TableView(title, columns, rows)
 
 
 def diff_document(diff: RevisionDiff) -> dict[str, Any]:
