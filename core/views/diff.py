@@ -149,27 +149,45 @@ def diff_document(diff: RevisionDiff) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class IncomeBars:
-    """The marginal income each mill of ``mills`` gains (``gains``, k RUB, ≥ 0) or loses
-    (``losses``, k RUB, ≤ 0) from the earlier revision to the later, one of the two 0 for
-    each mill; ``total`` the whole change, RUB."""
+    """The marginal income each of ``labels`` (mill codes, or position refs) gains
+    (``gains``, k RUB, ≥ 0) or loses (``losses``, k RUB, ≤ 0) from the earlier revision to
+    the later, one of the two 0 for each; ``total`` the whole change, RUB; ``of`` how many
+    there were to choose from (the positions charted are the biggest changes of ``of``)."""
 
-    mills: tuple[str, ...]
+    labels: tuple[str, ...]
     gains: tuple[float, ...]
     losses: tuple[float, ...]
     total: Decimal
+    of: int = 0
 
     @property
     def changed(self) -> bool:
-        """Some mill gains or loses marginal income."""
+        """Some bar gains or loses marginal income."""
         return any(self.gains) or any(self.losses)
+
+
+def _bars(changes: Sequence[tuple[str, Decimal]], total: Decimal, of: int) -> IncomeBars:
+    k_rub = [float(change) / 1000 for _label, change in changes]
+    return IncomeBars(
+        tuple(label for label, _change in changes),
+        tuple(max(c, 0.0) for c in k_rub),
+        tuple(min(c, 0.0) for c in k_rub),
+        total,
+        of,
+    )
 
 
 def income_bars(diff: RevisionDiff) -> IncomeBars:
     """The mills' marginal income change in ``diff`` as a chart's bars (:class:`IncomeBars`)."""
-    change = [float(m.income_change) / 1000 for m in diff.mills]
-    return IncomeBars(
-        tuple(m.mill_code for m in diff.mills),
-        tuple(max(c, 0.0) for c in change),
-        tuple(min(c, 0.0) for c in change),
-        sum((m.income_change for m in diff.mills), Decimal(0)),
-    )
+    total = sum((m.income_change for m in diff.mills), Decimal(0))
+    return _bars([(m.mill_code, m.income_change) for m in diff.mills], total, len(diff.mills))
+
+
+def position_income_bars(diff: RevisionDiff, top: int) -> IncomeBars:
+    """The ``top`` positions of ``diff`` whose marginal income changes most (either way) as a
+    chart's bars, the biggest gain first and the biggest loss last (:class:`IncomeBars`;
+    ``of`` counts the positions whose income changed, ``total`` is the whole change, RUB)."""
+    changed = [(c.position_ref, c.income_change) for c in diff.positions if c.income_change]
+    biggest = sorted(changed, key=lambda change: -abs(change[1]))[:top]
+    total = sum((m.income_change for m in diff.mills), Decimal(0))
+    return _bars(sorted(biggest, key=lambda change: -change[1]), total, len(changed))
