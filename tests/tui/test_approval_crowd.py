@@ -182,10 +182,10 @@ async def test_the_jump_goes_to_the_month_under_the_load_cursor(sqlite_store, ru
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         load, pane = app.query_one("#load-table", ViewTable), app.query_one(LoadPane)
-        assert load.has_focus and pane.month == PLAN_MONTH and load.selected_key == "M1"
+        assert load.has_focus and pane.cursor_month == PLAN_MONTH and load.selected_key == "M1"
         assert load.cursor_type == "cell" and load.view.columns[load.cursor_column].key == str(PLAN_MONTH)
         await pilot.press("down", "ъ")
-        assert pane.month == PLAN_MONTH + 1 and load.selected_key == "M2"
+        assert pane.cursor_month == PLAN_MONTH + 1 and load.selected_key == "M2"
         rows = {row.keys: row for row in key_rows(app.screen)}
         assert (rows["["].russian, rows["]"].russian) == ("х", "ъ")  # F1 names the month keys
         await pilot.press("п")  # g
@@ -196,7 +196,7 @@ async def test_the_jump_goes_to_the_month_under_the_load_cursor(sqlite_store, ru
         await pilot.press("1")
         await settle(pilot)
         await pilot.press("left", "left", "left")  # past the first month, onto the mill's code
-        assert load.cursor_column == 0 and pane.month == app.query_one(LoadPane).report.months[0]
+        assert load.cursor_column == 0 and pane.cursor_month == app.query_one(LoadPane).report.months[0]
         await pilot.press("х")  # [ stays among the months
         assert load.cursor_column == 1
         await pilot.press("right", "enter")

@@ -97,9 +97,10 @@ class LoadPane(Vertical):
         return [Month.parse(c.key) for c in view.columns[1:-1]] if view is not None else []
 
     @property
-    def month(self) -> Month | None:
+    def cursor_month(self) -> Month | None:
         """The month of the cursor's column; on the mill's code the first month shown, on
-        its horizon the last (``None``: no table yet)."""
+        its horizon the last (``None``: no table yet). Not ``month``: the pane is about six
+        (an Excel export names a pane's ``month`` in its title)."""
         months = self._shown_months()
         if not months:
             return None
@@ -115,7 +116,7 @@ class LoadPane(Vertical):
 
     def action_month(self, step: int) -> None:
         """``[`` ``]``: the cursor to the month before or after, among the months shown."""
-        months, month = self._shown_months(), self.month
+        months, month = self._shown_months(), self.cursor_month
         if month is not None:
             self._put_cursor(months[min(max(months.index(month) + step, 0), len(months) - 1)])
 
@@ -125,8 +126,8 @@ class LoadPane(Vertical):
 
     def action_go(self) -> None:
         """The highlighted mill-month's lines: the Assignment pane at the cursor's month
-        (:attr:`month`), on the mill's product line, showing that mill's lines only."""
-        row, month = self.query_one(ViewTable).selected, self.month
+        (:attr:`cursor_month`), on the mill's product line, showing that mill's lines only."""
+        row, month = self.query_one(ViewTable).selected, self.cursor_month
         if self.report is None or row is None or month is None:
             return
         mill = next(m for m in self.report.mills if m.code == row["key"])
