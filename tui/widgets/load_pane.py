@@ -60,8 +60,7 @@ class LoadPane(Vertical):
     def _show(self, message: LoadRefreshed) -> None:
         first = self.report is None
         self.report = message.report
-        table = self.query_one(ViewTable)
-        table.show(self._fitted())
+        self.query_one(ViewTable).show(self._fitted())
         if first:  # the cursor on the Assignment pane's month (the first shown if it is not)
             self._put_cursor(self.app.query_one(AssignmentPane).month)
         if not message.report.mills:
