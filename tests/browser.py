@@ -30,11 +30,13 @@ _ESCAPE = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[@-_
 
 @dataclass
 class Visit:
-    """What a page showed: its screenshot (PNG bytes) and the text it received over websockets
-    (binary frames decoded as UTF-8, terminal escape sequences removed)."""
+    """What a page showed: its screenshot (PNG bytes), the text it received over websockets
+    (binary frames decoded as UTF-8, terminal escape sequences removed) and the URL of every
+    request it made."""
 
     png: bytes
     frames: list[bytes] = field(default_factory=list)
+    requests: list[str] = field(default_factory=list)
 
     @property
     def received_text(self) -> str:
@@ -48,12 +50,13 @@ def terminal_text(frames: list[bytes]) -> str:
 
 class _DevTools:
     """One page's DevTools connection: ``call`` a method and get its result, while the
-    websocket frames the page receives are collected."""
+    websocket frames the page receives and the URLs it requests are collected."""
 
     def __init__(self, socket: aiohttp.ClientWebSocketResponse) -> None:
         self.socket = socket
         self.next_id = 0
         self.frames: list[bytes] = []
+        self.requests: list[str] = []
 
     async def call(self, method: str, **params: object) -> dict:
         self.next_id += 1
@@ -64,6 +67,8 @@ class _DevTools:
                 frame = reply["params"]["response"]
                 data = frame["payloadData"]
                 self.frames.append(base64.b64decode(data) if frame["opcode"] == 2 else data.encode())
+            elif reply.get("method") == "Network.requestWillBeSent":
+                self.requests.append(reply["params"]["request"]["url"])
             elif reply.get("id") == self.next_id:
                 if "error" in reply:
                     raise RuntimeError(f"{method}: {reply['error']}")
@@ -121,7 +126,7 @@ async def visit(
                 await asyncio.sleep(settle)
                 shot = await tools.call("Page.captureScreenshot", format="png")
                 await tools.call("Runtime.evaluate", expression="1")  # the frames that came meanwhile
-                return Visit(base64.b64decode(shot["data"]), tools.frames)
+                return Visit(base64.b64decode(shot["data"]), tools.frames, tools.requests)
 
 
 def colours(png: bytes) -> Counter[bytes]:

@@ -17,7 +17,8 @@ shown as a notification, never a crash.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
+from contextlib import AbstractContextManager
 from functools import partial
 from pathlib import Path
 from typing import TypeVar
@@ -27,6 +28,7 @@ from textual.actions import SkipAction
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.command import CommandPalette
+from textual.filter import LineFilter
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, TabbedContent, TabPane, Tabs
@@ -43,6 +45,7 @@ from millplan.core.views import approval
 from millplan.core.views.wrapping import keep_numbers_whole
 from millplan.storage.store import Store
 from millplan.tui import export
+from millplan.tui.ascii_screen import AsciiFilter
 from millplan.tui.keys import BilingualCommands, key_rows, use_layout_twins
 from millplan.tui.messages import StoreChanged, StoreMoved
 from millplan.tui.screens.dialogs import ConfirmScreen
@@ -198,6 +201,10 @@ class MillplanApp(App):
         self._behind: set[str] = set(PANES)  # panes not read since the store moved (or ever): each reads when shown
         self._unreachable = False  # the last look failed (said once, not every poll)
         self.export_folder: Path | None = None  # where Excel exports go; None: the user's downloads folder
+        self._held: AbstractContextManager[None] | None = None  # the screen held for the footer (_footer_with_pane)
+        # the Linux console or the user's choice: every character drawn in ASCII, Textual's and Plotext's too
+        self._ascii = AsciiFilter() if glyphs.ascii_mode() else None
+        self.set_class(self._ascii is not None, "-ascii")
         self._show_badge()
 
     def compose(self) -> ComposeResult:
@@ -217,6 +224,12 @@ class MillplanApp(App):
                 yield StalePane(id="stale-pane")
         yield TableFilter(id="table-filter")
         yield Footer(compact=True)  # every pane's keys fit in 80 columns
+
+    def get_line_filters(self) -> Sequence[LineFilter]:
+        """Textual's filters, and in ASCII mode (:func:`glyphs.ascii_mode` as the app started)
+        :class:`AsciiFilter` last, over whatever drew the line."""
+        filters = super().get_line_filters()
+        return [*filters, self._ascii] if self._ascii is not None else filters
 
     def bilingual_commands(self, screen: Screen) -> Iterable[tuple[str, str, str, Callable[[], object]]]:
         """Every action in the command palette (Ctrl+P), for anyone who forgot a key: each as
@@ -395,8 +408,41 @@ class MillplanApp(App):
             tables[at % len(tables)].focus()
 
     def action_show(self, pane: str) -> None:
-        self.query_one(TabbedContent).active = pane
+        tabs = self.query_one(TabbedContent)
+        if tabs.active != pane:
+            self._footer_with_pane()
+        tabs.active = pane
         self.query_one(f"#{pane}-pane").query("DataTable").first().focus()
+
+    def _footer_with_pane(self) -> None:
+        """Paint nothing until the footer shows the keys of the pane being shown. Textual's
+        footer follows the focus two refreshes late, so a pane switch painted the new pane
+        over the old pane's keys for two frames (for a moment, on a big book whose read
+        starts at once); the footer is composed again as soon as the focus moved (queued
+        after it), the screen held meanwhile."""
+        if self._held is not None:
+            return
+        self._held = self.batch_update()
+        self._held.__enter__()
+        self.call_later(self._footer_follows)
+
+    def _footer_follows(self) -> None:
+        footers = self.screen_stack[0].query(Footer)
+        if footers:  # composed by the footer itself (its bindings are its own)
+            footers.first().call_later(self._recompose_footer, footers.first())
+        else:
+            self._release()
+
+    async def _recompose_footer(self, footer: Footer) -> None:
+        try:
+            await footer.recompose()
+        finally:
+            self._release()
+
+    def _release(self) -> None:
+        held, self._held = self._held, None
+        if held is not None:
+            held.__exit__(None, None, None)
 
     def action_reload(self) -> None:
         """Read everything again (Ctrl+R): the pane shown now, the others when shown."""
@@ -533,6 +579,7 @@ class MillplanApp(App):
 
     @on(TabbedContent.TabActivated)
     def _shown(self, event: TabbedContent.TabActivated) -> None:
+        self._footer_with_pane()  # a tab clicked: held from here (a key held it already)
         if event.pane.id == "approval":  # the Assignment pane's month or line may have moved
             self._behind.add("approval")
         self._catch_up()

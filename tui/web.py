@@ -15,7 +15,9 @@ import shlex
 import sys
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
+from pathlib import Path
 
+import aiohttp_jinja2
 import textual_serve.server
 from aiohttp import web
 from textual_serve.app_service import AppService
@@ -23,6 +25,7 @@ from textual_serve.server import Server
 
 from millplan.core.access.identity import registered_login
 from millplan.core.access.proxy import PROXY_LOGIN_ENV, ProxyTrust, vouched_login
+from millplan.core.domain import i18n
 from millplan.core.domain.errors import UnknownIdentity
 from millplan.core.domain.i18n import _
 from millplan.storage.store import Store
@@ -31,6 +34,21 @@ _session_login: ContextVar[str | None] = ContextVar("millplan_session_login", de
 """The proxy's login for the request being handled (the websocket that starts a session)."""
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+PAGE = Path(__file__).parent / "web_page"
+"""The folder of the page's template (``app_index.html``): textual-serve's own, with its
+font served from textual-serve's static files instead of fonts.googleapis.com (a plant
+network may have no internet) and its words in the server's language."""
+
+
+def page_words() -> dict[str, str]:
+    """The words of the page around the terminal, in the current language."""
+    return {
+        "language": i18n.language(),
+        "start": _("Start"),
+        "ended": _("Session ended."),
+        "restart": _("Restart"),
+    }
 
 
 class _SessionService(AppService):
@@ -56,7 +74,8 @@ def session_command() -> str:
 
 
 class WorkstationServer(Server):
-    """textual-serve's server for the workstation.
+    """textual-serve's server for the workstation, its page asking nothing of other hosts
+    (:data:`PAGE`).
 
     ``trust`` ``None``: every session runs as the server's user. Otherwise each request must
     come from a trusted proxy naming a registered user of ``store`` (else HTTP 403 with the
@@ -75,12 +94,15 @@ class WorkstationServer(Server):
     ) -> None:
         address = f"[{host}]" if ":" in host else host  # an IPv6 address in a URL
         public_url = public_url or f"http://{address}:{port}"
-        super().__init__(session_command(), host=host, port=port, title="millplan", public_url=public_url)
+        super().__init__(
+            session_command(), host=host, port=port, title="millplan", public_url=public_url, templates_path=PAGE
+        )
         self.store = store
         self.trust = trust
 
     async def _make_app(self) -> web.Application:
         app = await super()._make_app()
+        aiohttp_jinja2.get_env(app).globals["words"] = page_words()
 
         @web.middleware  # a new-style middleware (aiohttp marks the function, so not the bound method)
         async def vouched(request: web.Request, handler: Handler) -> web.StreamResponse:

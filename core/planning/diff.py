@@ -12,7 +12,7 @@ CLI (``millplan diff``) and the workstation show the same :class:`RevisionDiff` 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from millplan.core.domain.assignment import Assignment, AssignmentState
@@ -38,7 +38,8 @@ class PositionChange:
     """One position's change: ``change`` a code of :data:`CHANGES`; tonnes (t) by mill
     code in the earlier (``mills_from``) and later (``mills_to``) revision; ``month_to``
     the month now holding it, for ``moved_month``; ``tonnes_made`` (t) the part of the
-    later revision's tonnes already made in the month."""
+    later revision's tonnes already made in the month; its marginal income (RUB) in the
+    earlier (``income_from``) and later (``income_to``) revision."""
 
     position_ref: str
     change: str
@@ -46,6 +47,13 @@ class PositionChange:
     mills_to: dict[str, float]
     month_to: Month | None = None
     tonnes_made: float = 0.0
+    income_from: Decimal = Decimal(0)
+    income_to: Decimal = Decimal(0)
+
+    @property
+    def income_change(self) -> Decimal:
+        """What the later revision gains (above 0) or loses (below) on the position, RUB."""
+        return self.income_to - self.income_from
 
     @property
     def tonnes_from(self) -> float:
@@ -106,6 +114,14 @@ def _made(assignment: Assignment) -> dict[str, float]:
     return made
 
 
+def _income(assignment: Assignment) -> dict[str, Decimal]:
+    """Marginal income (RUB) by position ref."""
+    income: dict[str, Decimal] = {}
+    for line in assignment.lines:
+        income[line.position_ref] = income.get(line.position_ref, Decimal(0)) + line.marginal_income
+    return income
+
+
 def _differ(a: float, b: float) -> bool:
     return abs(a - b) >= MIN_TONNES
 
@@ -116,7 +132,8 @@ def compare(a: Assignment, b: Assignment, elsewhere: dict[str, Month] | None = N
     elsewhere = elsewhere or {}
     before, after = _by_position(a), _by_position(b)
     made_before, made_after = _made(a), _made(b)
-    changes = []
+    income_before, income_after = _income(a), _income(b)
+    found = []
     for ref in sorted(before.keys() | after.keys()):
         old, new = before.get(ref, {}), after.get(ref, {})
         made = made_after.get(ref, 0.0)
@@ -128,16 +145,24 @@ def compare(a: Assignment, b: Assignment, elsewhere: dict[str, Month] | None = N
             and _differ(made, made_before.get(ref, 0.0))
             and sum(old.values()) - made < MIN_TONNES
         ):
-            changes.append(PositionChange(ref, "made", old, new, tonnes_made=made))
+            found.append(PositionChange(ref, "made", old, new, tonnes_made=made))
         elif not old:
-            changes.append(PositionChange(ref, "added", {}, new, tonnes_made=made))
+            found.append(PositionChange(ref, "added", {}, new, tonnes_made=made))
         elif not new:
             month = elsewhere.get(ref)
-            changes.append(PositionChange(ref, "moved_month" if month else "removed", old, {}, month))
+            found.append(PositionChange(ref, "moved_month" if month else "removed", old, {}, month))
         elif set(old) != set(new):
-            changes.append(PositionChange(ref, "moved_mill", old, new, tonnes_made=made))
+            found.append(PositionChange(ref, "moved_mill", old, new, tonnes_made=made))
         elif any(_differ(old[m], new[m]) for m in old):
-            changes.append(PositionChange(ref, "tonnes_changed", old, new, tonnes_made=made))
+            found.append(PositionChange(ref, "tonnes_changed", old, new, tonnes_made=made))
+    changes = [
+        replace(
+            c,
+            income_from=income_before.get(c.position_ref, Decimal(0)),
+            income_to=income_after.get(c.position_ref, Decimal(0)),
+        )
+        for c in found
+    ]
     mills = []
     for code in sorted({l.mill_code for l in a.lines} | {l.mill_code for l in b.lines}):
         tonnes = [sum(l.tonnes for l in r.lines if l.mill_code == code) for r in (a, b)]

@@ -23,6 +23,7 @@ from millplan.core.domain.people import Role
 from millplan.core.domain.states import state_label
 from millplan.core.domain.workflow import Conflict, Escalation, EscalationState, Request, RequestState, Review
 from millplan.core.planning.diff import RevisionDiff, revision_diff
+from millplan.core.planning.run import with_hours
 from millplan.core.workflow.open_items import open_issues, open_objections
 from millplan.storage.store import Store
 
@@ -176,6 +177,8 @@ def board(store: Store, month: Month, product_line: str, *, login: str) -> Board
     who = actor(store, login)
     with store.reading() as repo:
         latest = repo.assignments.assignment(month, product_line)
+        if latest is not None:  # with its mills' hours, so the Mills section shows their load
+            latest = with_hours(latest, repo.plant.whole())
         revisions = repo.assignments.revisions(month, product_line)
         approved = [number for number, state in revisions if state is AssignmentState.APPROVED]
         in_force = None

@@ -11,17 +11,16 @@ from decimal import Decimal
 from typing import Any
 
 from millplan.core.domain import glyphs
-from millplan.core.domain.assignment import MillLoad
+from millplan.core.domain.assignment import Assignment, MillLoad
 from millplan.core.domain.i18n import _
 from millplan.core.domain.months import month_text
 from millplan.core.planning.diff import RevisionDiff
 from millplan.core.views.tables import Column, TableView, json_rows
 
 
-def diff_view(diff: RevisionDiff) -> TableView:
-    """One row per changed position: change, tonnes before and after, the part of them
-    made in the month (a re-plan of the month in progress), mills before and after."""
-    columns = (
+def diff_columns() -> tuple[Column, ...]:
+    """The columns of :func:`diff_view` (also shown, with no rows, where there is nothing to compare)."""
+    return (
         Column("position", _("Position")),
         Column("change", _("Change"), wrap=True),
         Column("tonnes_from", _("From"), _("t"), True, 1),
@@ -29,6 +28,12 @@ def diff_view(diff: RevisionDiff) -> TableView:
         Column("tonnes_made", _("Made"), _("t"), True, 1),
         Column("mills", _("Mills"), wrap=True),
     )
+
+
+def diff_view(diff: RevisionDiff) -> TableView:
+    """One row per changed position: change, tonnes before and after, the part of them
+    made in the month (a re-plan of the month in progress), mills before and after."""
+    columns = diff_columns()
 
     def mills(by_mill: dict[str, float]) -> str:
         return "+".join(sorted(by_mill)) or str(glyphs.NONE)
@@ -81,6 +86,41 @@ def mills_view(diff: RevisionDiff, loads: Sequence[MillLoad] = ()) -> TableView:
     return TableView(_("By mill"), columns, rows)
 
 
+def revision_mills_view(revision: Assignment | None) -> TableView:
+    """The mills of one ``revision`` that has nothing to compare with (no approved revision of
+    its month and line before it): per mill its tonnes, hours, load (over-full marked ``!``)
+    and marginal income (RUB). ``None`` (not planned): the columns and no rows."""
+    columns = (
+        Column("mill", _("Mill")),
+        Column("tonnes", _("Tonnes"), _("t"), True, 1),
+        Column("hours", _("Hours"), _("h"), True, 1),
+        Column("load", _("Load")),
+        Column("income", _("Marg. inc."), _("RUB"), True, money=True),
+    )
+    if revision is None:
+        return TableView(_("By mill"), columns, ())
+    tonnes: dict[str, float] = {}
+    income: dict[str, Decimal] = {}
+    for line in revision.lines:
+        tonnes[line.mill_code] = tonnes.get(line.mill_code, 0.0) + line.tonnes
+        income[line.mill_code] = income.get(line.mill_code, Decimal(0)) + line.marginal_income
+    rows = tuple(
+        {
+            "key": load.mill_code,
+            "mill": load.mill_code,
+            "tonnes": tonnes.get(load.mill_code, 0.0),
+            "hours": load.booked_hours,
+            "load": load,
+            "income": income.get(load.mill_code, Decimal(0)),
+        }
+        for load in revision.mill_loads
+    )
+    title = _("{month} {line}: revision {n}, nothing approved before it").format(
+        n=revision.revision, month=month_text(revision.month), line=revision.product_line
+    )
+    return TableView(title, columns, rows)
+
+
 def diff_document(diff: RevisionDiff) -> dict[str, Any]:
     """The diff as JSON: tonnes in t (``tonnes_made`` the part of ``tonnes_to`` made in the
     month), by position and by mill (the rows of :func:`mills_view`, ``income_change`` in
@@ -109,27 +149,45 @@ def diff_document(diff: RevisionDiff) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class IncomeBars:
-    """The marginal income each mill of ``mills`` gains (``gains``, k RUB, ≥ 0) or loses
-    (``losses``, k RUB, ≤ 0) from the earlier revision to the later, one of the two 0 for
-    each mill; ``total`` the whole change, RUB."""
+    """The marginal income each of ``labels`` (mill codes, or position refs) gains
+    (``gains``, k RUB, ≥ 0) or loses (``losses``, k RUB, ≤ 0) from the earlier revision to
+    the later, one of the two 0 for each; ``total`` the whole change, RUB; ``of`` how many
+    there were to choose from (the positions charted are the biggest changes of ``of``)."""
 
-    mills: tuple[str, ...]
+    labels: tuple[str, ...]
     gains: tuple[float, ...]
     losses: tuple[float, ...]
     total: Decimal
+    of: int = 0
 
     @property
     def changed(self) -> bool:
-        """Some mill gains or loses marginal income."""
+        """Some bar gains or loses marginal income."""
         return any(self.gains) or any(self.losses)
+
+
+def _bars(changes: Sequence[tuple[str, Decimal]], total: Decimal, of: int) -> IncomeBars:
+    k_rub = [float(change) / 1000 for _label, change in changes]
+    return IncomeBars(
+        tuple(label for label, _change in changes),
+        tuple(max(c, 0.0) for c in k_rub),
+        tuple(min(c, 0.0) for c in k_rub),
+        total,
+        of,
+    )
 
 
 def income_bars(diff: RevisionDiff) -> IncomeBars:
     """The mills' marginal income change in ``diff`` as a chart's bars (:class:`IncomeBars`)."""
-    change = [float(m.income_change) / 1000 for m in diff.mills]
-    return IncomeBars(
-        tuple(m.mill_code for m in diff.mills),
-        tuple(max(c, 0.0) for c in change),
-        tuple(min(c, 0.0) for c in change),
-        sum((m.income_change for m in diff.mills), Decimal(0)),
-    )
+    total = sum((m.income_change for m in diff.mills), Decimal(0))
+    return _bars([(m.mill_code, m.income_change) for m in diff.mills], total, len(diff.mills))
+
+
+def position_income_bars(diff: RevisionDiff, top: int) -> IncomeBars:
+    """The ``top`` positions of ``diff`` whose marginal income changes most (either way) as a
+    chart's bars, the biggest gain first and the biggest loss last (:class:`IncomeBars`;
+    ``of`` counts the positions whose income changed, ``total`` is the whole change, RUB)."""
+    changed = [(c.position_ref, c.income_change) for c in diff.positions if c.income_change]
+    biggest = sorted(changed, key=lambda change: -abs(change[1]))[:top]
+    total = sum((m.income_change for m in diff.mills), Decimal(0))
+    return _bars(sorted(biggest, key=lambda change: -change[1]), total, len(changed))

@@ -9,11 +9,13 @@ import io
 import json
 import os
 import pwd
+import re
 import shutil
 import socket
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 
 import aiohttp
@@ -83,6 +85,22 @@ def test_the_server_answers_with_the_workstation_page(start_process, tmp_path, p
     assert status == 200
     assert 'class="textual-terminal"' in page
     assert f'data-session-websocket-url="{url.replace("http", "ws")}/ws"' in page
+
+
+def test_the_page_asks_nothing_of_other_hosts(start_process, tmp_path, plant_db):
+    """A plant network may have no internet: the page's styles, scripts and font all come from
+    the server itself (textual-serve's own page asks fonts.googleapis.com for its font)."""
+    url = serve(start_process, tmp_path, plant_db)
+    _status, page = asyncio.run(get(url + "/"))
+    addresses = re.findall(r'(?:href|src)="([^"]+)"|url\("?([^")]+)', page)
+    fetched = [href or css for href, css in addresses]
+    assert "googleapis" not in page
+    assert fetched and all(address.startswith(url + "/static/") for address in fetched), fetched
+    font = next(address for address in fetched if address.endswith(".ttf"))
+    assert f'<link\n      rel="preload"\n      href="{font}"' in page  # measured by the terminal as it opens
+    with urllib.request.urlopen(font) as response:  # served here
+        assert response.status == 200 and len(response.read()) > 10_000
+    assert '<html lang="en">' in page and "Session ended." in page
 
 
 def test_a_network_bind_without_a_trusted_proxy_is_refused_with_how_to_configure_one(plant_db):
@@ -215,6 +233,9 @@ def test_a_headless_chromium_shows_the_first_pane(start_process, tmp_path, plant
         )
     )
     keep(shown, tmp_path, "serve-first-pane.png")
+    assert shown.requests and all(request.startswith((url, "ws://127.0.0.1")) for request in shown.requests), (
+        shown.requests
+    )  # nothing from the internet: a plant network may have none
     text = shown.received_text
     assert "F2 Mill load" in text and "Horizon" in text and "M1" in text  # the load pane: its tab, table, a mill
     pixels = colours(shown.png)

@@ -3,6 +3,9 @@ reading what the screen shows (notifications, footer keys, a widget's text)."""
 
 from __future__ import annotations
 
+import io
+
+from rich.console import Console
 from rich.text import Text
 from textual.widgets._footer import FooterKey
 
@@ -52,3 +55,12 @@ def text_of(app, selector: str) -> str:
     """The plain text the widget ``selector`` of the current screen renders."""
     rendered = app.screen.query_one(selector).render()
     return rendered.plain if isinstance(rendered, Text) else str(rendered)
+
+
+def screen_text(app) -> str:
+    """The screen shown as plain text, line by line, as the terminal gets it (every widget,
+    border and scrollbar, through the app's line filters)."""
+    width, height = app.size
+    console = Console(width=width, height=height, file=io.StringIO(), force_terminal=True, record=True)
+    console.print(app.screen._compositor.render_update(full=True, screen_stack=app._background_screens))
+    return console.export_text()

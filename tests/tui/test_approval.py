@@ -534,3 +534,35 @@ async def test_the_inbox_shows_a_message_listing_many_positions_in_full(sqlite_s
             await pilot.pause()
         assert max(seen) >= scroll.virtual_size.height - 1
         assert "More" in footer_keys(app).values()
+
+
+async def test_a_revision_with_nothing_to_compare_shows_its_mills_and_says_why(planned):
+    # revision 1 approved, the month's first: M1 books 500 t D1#1 + 500 t D2#1 (100 of its
+    # 100 h, 34 000 000 RUB), M2 200 t D1#1 (40 of 40 h, 3 600 000 RUB)
+    assignments.submit(planned, PLAN_MONTH, "L", login="plm")
+    assignments.approve(planned, PLAN_MONTH, "L", login="plm")
+    app = MillplanApp(planned, "plm", month=PLAN_MONTH)
+    async with app.run_test(size=SIZE) as pilot:
+        pane = await open_approval(pilot, "mills")
+        table = pane.query_one("#approval-table", ViewTable)
+        assert [c.key for c in table.view.columns] == ["mill", "tonnes", "hours", "load", "income"]
+        assert table.row_count == 2 and table.region.height > 2  # headers and both mills, on screen
+        m1, m2 = (table.view.rows[i] for i in (0, 1))
+        assert (m1["mill"], m1["tonnes"], m1["hours"], m1["load"].load) == ("M1", 1000.0, 100.0, 1.0)
+        assert m1["income"] == 34_000_000 and (m2["tonnes"], m2["income"]) == (200.0, 3_600_000)
+        assert "no approved revision before it to compare with; the mills' load in it" in text_of(
+            app, "#approval-detail"
+        )
+        await pilot.press("S")  # the diff: its headers, no rows, and why in words
+        await pilot.pause()
+        assert table.view.columns and table.row_count == 0
+        assert "Revision 1: no approved revision before it" in text_of(app, "#approval-detail")
+
+    # revision 2 compared with 1: the mills' load of the latest beside the change
+    assignments.set_excluded(planned, PLAN_MONTH, "L", "D2#1", True, login="plm", reason="client waits")
+    planning.plan(planned, PLAN_MONTH, login="plm", first_horizon=1)
+    app = MillplanApp(planned, "plm", month=PLAN_MONTH)
+    async with app.run_test(size=SIZE) as pilot:
+        pane = await open_approval(pilot, "mills")
+        view = pane.query_one("#approval-table", ViewTable).view
+        assert "load" in [c.key for c in view.columns] and view.rows[0]["load"].mill_code == "M1"

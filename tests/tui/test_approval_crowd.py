@@ -13,10 +13,12 @@ from millplan.core.planning import run as planning
 from millplan.core.views.inbox import Target
 from millplan.tui.app import MillplanApp
 from millplan.tui.jump import go_to
+from millplan.tui.keys import key_rows
 from millplan.tui.screens.dialogs import ReasonScreen
 from millplan.tui.screens.records import InboxScreen
 from millplan.tui.widgets.approval.pane import ApprovalPane
 from millplan.tui.widgets.assignment.pane import AssignmentPane
+from millplan.tui.widgets.load_pane import LoadPane
 from millplan.tui.widgets.view_table import ViewTable
 from tests.conflicted import CONFLICTS, MARGIN_AT_STAKE, conflicted_plant
 from tests.plants import PLAN_MONTH, staff, tiny_plant
@@ -169,6 +171,37 @@ async def test_from_a_mill_month_to_its_lines(sqlite_store):
         await pilot.press("escape")
         await settle(pilot)
         assert pane.mill is None and lines.row_count == len(draft.lines)
+
+
+async def test_the_jump_goes_to_the_month_under_the_load_cursor(sqlite_store, russian):
+    # the cursor is a mill-month: it starts on the Assignment pane's month, ] (ъ in the
+    # Russian layout) or → moves it, and g goes to that month's lines of that mill
+    tiny_plant(sqlite_store)
+    staff(sqlite_store)
+    app = MillplanApp(sqlite_store, "plm", month=PLAN_MONTH)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        load, pane = app.query_one("#load-table", ViewTable), app.query_one(LoadPane)
+        assert load.has_focus and pane.cursor_month == PLAN_MONTH and load.selected_key == "M1"
+        assert load.cursor_type == "cell" and load.view.columns[load.cursor_column].key == str(PLAN_MONTH)
+        await pilot.press("down", "ъ")
+        assert pane.cursor_month == PLAN_MONTH + 1 and load.selected_key == "M2"
+        rows = {row.keys: row for row in key_rows(app.screen)}
+        assert (rows["["].russian, rows["]"].russian) == ("х", "ъ")  # F1 names the month keys
+        await pilot.press("п")  # g
+        await settle(pilot)
+        assignment = app.query_one(AssignmentPane)
+        assert (assignment.month, assignment.line, assignment.mill) == (PLAN_MONTH + 1, "L", "M2")
+
+        await pilot.press("1")
+        await settle(pilot)
+        await pilot.press("left", "left", "left")  # past the first month, onto the mill's code
+        assert load.cursor_column == 0 and pane.cursor_month == app.query_one(LoadPane).report.months[0]
+        await pilot.press("х")  # [ stays among the months
+        assert load.cursor_column == 1
+        await pilot.press("right", "enter")
+        await settle(pilot)
+        assert (assignment.month, assignment.mill) == (pane.report.months[1], "M2")
 
 
 async def test_a_deal_is_highlighted_in_the_deals_pane_or_said_to_be_elsewhere(sqlite_store):

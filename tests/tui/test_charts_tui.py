@@ -78,7 +78,11 @@ async def test_c_charts_the_marginal_income_each_mill_loses(replanned):
         await pilot.press("c")
         await pilot.pause()
         assert chart.display and chart.region.height >= 9
-        assert chart.series == {"gains": [0.0, 0.0], "losses": [pytest.approx(-19_800.0), pytest.approx(-3_600.0)]}
+        assert chart.series == {
+            "labels": ["M1", "M2"],
+            "gains": [0.0, 0.0],
+            "losses": [pytest.approx(-19_800.0), pytest.approx(-3_600.0)],
+        }
         assert chart.axis.bottom == -20_000 and 0.0 in chart.axis.ticks
         assert "-23 400 000 RUB" in chart.heading
         await pilot.press("s")  # conflicts: no chart, no key
@@ -93,7 +97,16 @@ async def test_c_charts_the_marginal_income_each_mill_loses(replanned):
         await pilot.press("left_square_bracket")
         await settle(pilot)
         assert chart.display
+        # c again: the positions that change most. D3#1 gains 100 t at 9 000 (+900 k RUB),
+        # D1#1 +200 k (700 t on M1 at 19 000 for 500 t on M1 and 200 t on M2 at 18 000),
+        # D2#1 loses its 500 t at 49 000 (-24 500 k): the biggest gain first
         await pilot.press("c")
+        await pilot.pause()
+        assert chart.display and chart.series["labels"] == ["D3#1", "D1#1", "D2#1"]
+        assert chart.series["gains"] == [pytest.approx(900.0), pytest.approx(200.0), 0.0]
+        assert chart.series["losses"] == [0.0, 0.0, pytest.approx(-24_500.0)]
+        assert "by position" in chart.heading and "3 of 3" in chart.heading
+        await pilot.press("c")  # a third time: hidden
         await pilot.pause()
         assert not chart.display
 

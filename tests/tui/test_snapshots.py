@@ -25,12 +25,12 @@ from pathlib import Path
 import pytest
 from pytest_textual_snapshot import SVGImageExtension
 
-from millplan.core.domain import i18n
+from millplan.core.domain import glyphs, i18n
 from millplan.core.domain.months import TIMEZONE_ENV, today_set
 from millplan.storage.store import open_store
 from millplan.tui.app import MillplanApp
 from tests.snapshot_plant import TODAY, snapshot_plant
-from tests.tui.pilot import SIZE, settle
+from tests.tui.pilot import SIZE, screen_text, settle
 
 # pytest-textual-snapshot 1.0 names its extension the syrupy 4 way (``_file_extension``);
 # syrupy 5 and later read ``file_extension``, else the pictures are kept as ``.raw``
@@ -107,5 +107,25 @@ def test_screen_looks_as_approved(screen: str, language: str, plant, snap_compar
             await settle(pilot)
 
         assert snap_compare(MillplanApp(plant, "plm"), terminal_size=SIZE, run_before=show)
+    finally:
+        i18n.use("en")
+
+
+async def test_every_screen_is_ascii_in_ascii_mode(language: str, plant, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With ASCII glyphs chosen (as on ``TERM=linux``), every screen — each pane, the approval
+    chart, the inbox, the keys, the command palette, the filter box — shows ASCII only, bar
+    the Russian words: Textual's header icon, tab underline, borders and scrollbars, Plotext's
+    frames and the punctuation of texts and data included."""
+    monkeypatch.setenv(glyphs.GLYPHS_ENV, "ascii")
+    i18n.use(language)
+    try:
+        async with MillplanApp(plant, "plm").run_test(size=SIZE) as pilot:
+            for keys in (*SCREENS.values(), ("escape", "f10", "c"), ("escape", "ctrl+p"), ("escape", "slash")):
+                await pilot.press("escape", *keys)
+                await settle(pilot)
+                shown = screen_text(pilot.app)
+                foreign = {c for c in shown if not (c.isascii() or "\u0400" <= c <= "\u04ff")}
+                assert not foreign, f"{keys}: {sorted(foreign)}\n{shown}"
+                assert len(shown.splitlines()) == SIZE[1]
     finally:
         i18n.use("en")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import threading
 
 import pytest
+from textual.widgets import TabbedContent
+from textual.widgets._footer import FooterKey
 
 from millplan.core.domain.assignment import AssignmentState
 from millplan.core.domain.portfolio import DealStatus
@@ -16,6 +18,11 @@ from millplan.tui.widgets.load_pane import LoadPane
 from millplan.tui.widgets.view_table import ViewTable
 from tests.plants import PLAN_MONTH, tiny_plant
 from tests.tui.pilot import SIZE, settle
+
+
+def footer_words(app) -> tuple[str, ...]:
+    """What the footer says now, key by key."""
+    return tuple(key.description for key in app.screen.query(FooterKey))
 
 
 @pytest.fixture
@@ -177,3 +184,31 @@ async def test_f8_locks_only_a_line_the_user_is_on(app, sqlite_store):
         await pilot.press("f8")
         await settle(pilot)
     assert not any(line.locked for line in planning.latest(sqlite_store, PLAN_MONTH, "L").lines)
+
+
+async def test_a_pane_switch_never_paints_the_new_pane_over_the_old_panes_keys(app):
+    """Textual's footer follows the focus two refreshes late: each frame sent to the terminal
+    after a switch (by key or a click on a tab) shows the new pane with its own keys."""
+    frames: list[tuple[str, tuple[str, ...]]] = []
+    display = app._display  # where a frame goes to the terminal
+
+    def painted(screen, renderable) -> None:
+        if renderable is not None and not app._batch_count:  # a frame the terminal gets
+            frames.append((app.query_one(TabbedContent).active, footer_words(app)))
+        display(screen, renderable)
+
+    app._display = painted
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for key, pane in (("f3", "deals"), ("f4", "assignment"), ("2", "deals"), ("1", "load"), ("click", "deals")):
+            before = footer_words(app)
+            frames.clear()
+            if key == "click":
+                await pilot.click("#--content-tab-deals")
+            else:
+                await pilot.press(key)
+            await settle(pilot)
+            await pilot.pause(0.1)
+            after = footer_words(app)
+            assert after != before and frames[-1] == (pane, after)
+            assert [f for f in frames if f[0] == pane and f[1] == before] == [], key

@@ -11,9 +11,9 @@ import pytest
 
 from millplan.core.domain.assignment import MillLoad
 from millplan.core.domain.months import Month
-from millplan.core.planning.diff import MillChange, RevisionDiff
+from millplan.core.planning.diff import MillChange, PositionChange, RevisionDiff
 from millplan.core.planning.load import LoadReport, MillHorizon
-from millplan.core.views.diff import income_bars
+from millplan.core.views.diff import income_bars, position_income_bars
 from millplan.core.views.load import load_bars
 
 JAN = Month(2027, 1)
@@ -63,7 +63,7 @@ def test_income_bars_split_gains_from_losses_in_k_rub():
         ),
     )
     bars = income_bars(diff)
-    assert bars.mills == ("M1", "M2", "M3")
+    assert bars.labels == ("M1", "M2", "M3")
     assert bars.gains == pytest.approx((0.0, 1500.0005, 0.0))
     assert bars.losses == pytest.approx((-19800.0, 0.0, 0.0))
     assert bars.total == Decimal("-18299999.50") and bars.changed
@@ -72,3 +72,29 @@ def test_income_bars_split_gains_from_losses_in_k_rub():
 def test_nothing_changed_draws_nothing():
     diff = RevisionDiff(JAN, "L", 1, 2, mills=(MillChange("M1", 10, 10, 1, 1, Decimal(5), Decimal(5)),))
     assert not income_bars(diff).changed
+
+
+def test_position_bars_are_the_biggest_changes_either_way_gains_first():
+    def moved(ref: str, before: str, after: str) -> PositionChange:
+        return PositionChange(
+            ref, "tonnes_changed", {"M1": 1.0}, {"M1": 2.0}, income_from=Decimal(before), income_to=Decimal(after)
+        )
+
+    diff = RevisionDiff(
+        JAN,
+        "L",
+        1,
+        2,
+        positions=(
+            moved("A#1", "0", "5000"),  # +5 k
+            moved("B#1", "90000", "0"),  # -90 k
+            moved("C#1", "0", "40000"),  # +40 k
+            moved("D#1", "1000", "1000"),  # no change: not counted
+            moved("E#1", "3000", "0"),  # -3 k: the smallest change, left out of the top 3
+        ),
+        mills=(MillChange("M1", 10, 10, 1, 1, Decimal(94000), Decimal(46000)),),
+    )
+    bars = position_income_bars(diff, 3)
+    assert bars.labels == ("C#1", "A#1", "B#1") and bars.of == 4
+    assert bars.gains == pytest.approx((40.0, 5.0, 0.0)) and bars.losses == pytest.approx((0.0, 0.0, -90.0))
+    assert bars.total == Decimal(-48000)

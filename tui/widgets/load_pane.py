@@ -11,7 +11,7 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
 from millplan.core.domain.i18n import _
-from millplan.core.domain.months import date_text, month_text
+from millplan.core.domain.months import Month, date_text, month_text
 from millplan.core.domain.numbers import grouped
 from millplan.core.planning import load
 from millplan.core.planning.load import LoadReport
@@ -24,12 +24,15 @@ from millplan.tui.widgets.view_table import ViewTable
 
 
 class LoadPane(Vertical):
-    """Mills × months table; the highlighted mill's months are charted below, or spelled out
-    (``c`` switches between the two). Enter (or ``g``) shows the highlighted mill's lines in the Assignment
-    pane's month."""
+    """Mills × months table whose cursor is a cell, a mill-month (``←`` ``→``, or ``[`` ``]``
+    among the months; it starts on the Assignment pane's month); the highlighted mill's
+    months are charted below, or spelled out (``c`` switches between the two). Enter (or
+    ``g``) shows the mill-month's lines in the Assignment pane."""
 
     BINDINGS = [
         Binding("g", "go", _("Mill's lines"), id="load.go"),
+        Binding("left_square_bracket", "month(-1)", _("Month"), key_display="[ ]", id="load.previous_month"),
+        Binding("right_square_bracket", "month(1)", _("Next month"), show=False, id="load.next_month"),
         Binding("c", "chart", _("Chart"), id="load.chart"),
     ]
 
@@ -38,7 +41,9 @@ class LoadPane(Vertical):
         self.report: LoadReport | None = None
 
     def compose(self) -> ComposeResult:
-        yield ViewTable(id="load-table")
+        table = ViewTable(id="load-table")
+        table.cursor_type = "cell"  # a mill-month: the month the jump (g) goes to
+        yield table
         detail = Static(_("Reading mill load…"), id="load-detail", classes="detail", markup=False)
         detail.display = False  # the chart is shown first
         yield detail
@@ -53,8 +58,11 @@ class LoadPane(Vertical):
 
     @on(LoadRefreshed)
     def _show(self, message: LoadRefreshed) -> None:
+        first = self.report is None
         self.report = message.report
         self.query_one(ViewTable).show(self._fitted())
+        if first:  # the cursor on the Assignment pane's month (the first shown if it is not)
+            self._put_cursor(self.app.query_one(AssignmentPane).month)
         if not message.report.mills:
             self.query_one("#load-detail", Static).update(
                 _("No mills yet: import the mill register (millplan import mills FILE), or try `millplan demo`.")
@@ -82,22 +90,50 @@ class LoadPane(Vertical):
         if table.view is None or [c.key for c in view.columns] != [c.key for c in table.view.columns]:
             table.show(view)
 
-    @on(DataTable.RowSelected)
-    def _selected(self) -> None:  # Enter on a mill
+    def _shown_months(self) -> list[Month]:
+        """The months of the table's columns, left to right."""
+        view = self.query_one(ViewTable).view
+        return [Month.parse(c.key) for c in view.columns[1:-1]] if view is not None else []
+
+    @property
+    def cursor_month(self) -> Month | None:
+        """The month of the cursor's column; on the mill's code the first month shown, on
+        its horizon the last (``None``: no table yet). Not ``month``: the pane is about six
+        (an Excel export names a pane's ``month`` in its title)."""
+        months = self._shown_months()
+        if not months:
+            return None
+        column = self.query_one(ViewTable).cursor_column
+        return months[min(max(column, 1), len(months)) - 1]
+
+    def _put_cursor(self, month: Month) -> None:
+        """The cursor on ``month``'s column (the first month's if it is not shown), same row."""
+        months = self._shown_months()
+        if months:
+            table = self.query_one(ViewTable)
+            table.move_cursor(column=1 + (months.index(month) if month in months else 0), animate=False)
+
+    def action_month(self, step: int) -> None:
+        """``[`` ``]``: the cursor to the month before or after, among the months shown."""
+        months, month = self._shown_months(), self.cursor_month
+        if month is not None:
+            self._put_cursor(months[min(max(months.index(month) + step, 0), len(months) - 1)])
+
+    @on(DataTable.CellSelected)
+    def _selected(self) -> None:  # Enter on a mill-month
         self.action_go()
 
     def action_go(self) -> None:
-        """The highlighted mill-month's lines: the Assignment pane at its month, on the
-        mill's product line, showing that mill's lines only."""
-        row = self.query_one(ViewTable).selected
-        if self.report is None or row is None:
+        """The highlighted mill-month's lines: the Assignment pane at the cursor's month
+        (:attr:`cursor_month`), on the mill's product line, showing that mill's lines only."""
+        row, month = self.query_one(ViewTable).selected, self.cursor_month
+        if self.report is None or row is None or month is None:
             return
         mill = next(m for m in self.report.mills if m.code == row["key"])
-        assignment = self.app.query_one(AssignmentPane)
-        assignment.go_to(assignment.month, mill.product_line, mill=mill.code)
+        self.app.query_one(AssignmentPane).go_to(month, mill.product_line, mill=mill.code)
         self.app.action_show("assignment")
 
-    @on(DataTable.RowHighlighted)
+    @on(DataTable.CellHighlighted)
     def _describe(self) -> None:
         row = self.query_one(ViewTable).selected
         if self.report is None or row is None:

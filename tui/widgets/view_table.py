@@ -267,7 +267,8 @@ class ViewTable(DataTable):
         index = self._locations.get(previous) if previous is not None else None
         row = index if index is not None else min(at, max(len(rows) - 1, 0))
         old = self.cursor_coordinate
-        self.cursor_coordinate = Coordinate(row, 0)
+        column = old.column if old.column < len(self.columns) else 0  # a cell cursor keeps its column
+        self.cursor_coordinate = Coordinate(row, column)
         if rows and self.cursor_coordinate == old:
             self._highlight_cursor()  # another row may be under the cursor: the panes describe it
         self.app.post_message(self.Counted(self))

@@ -13,17 +13,18 @@ from __future__ import annotations
 
 from textual_plotext import PlotextPlot
 
+from millplan.core.domain import glyphs
 from millplan.core.domain.fulfilment import LineFulfilment
 from millplan.core.domain.i18n import _
 from millplan.core.domain.months import month_text
 from millplan.core.views.actuals import cumulative
 from millplan.tui.widgets.charts import Axis, put_axis, round_scale
 
-PLAN_MARKER = "·"
-ACTUAL_MARKER = "█"
-"""Cumulative lines: the plan dotted, the actual solid."""
-PLAN_BAR = "█"
-ACTUAL_BAR = "░"
+PLAN_MARKER = glyphs.Glyph("·", ".")
+ACTUAL_MARKER = glyphs.FULL
+"""Cumulative lines: the plan dotted, the actual solid (``str()`` them when drawing)."""
+PLAN_BAR = glyphs.FULL
+ACTUAL_BAR = glyphs.Glyph("░", ":")
 """Bars: the plan solid, the actual shaded."""
 
 
@@ -53,15 +54,16 @@ class FulfilmentChart(PlotextPlot):
         elif line.today is not None and mill_code is not None:
             days, planned, made = cumulative(line, mill_code)
             self.series = {"plan": planned, "actual": made}
-            plt.plot(days, planned, marker=PLAN_MARKER, color="blue")
+            plan_marker, actual_marker = str(PLAN_MARKER), str(ACTUAL_MARKER)
+            plt.plot(days, planned, marker=plan_marker, color="blue")
             if made:
-                plt.plot(days[: len(made)], made, marker=ACTUAL_MARKER, color="green")
+                plt.plot(days[: len(made)], made, marker=actual_marker, color="green")
             plt.vline(line.today.day, color="red")
             plt.xlim(1, days[-1])
             plt.xticks([1, 8, 15, 22, days[-1]])
             self._tonnes_axis(max(planned[-1], made[-1] if made else 0.0))
             self.heading = _("{mill}: {plan} plan · {actual} actual, t (↑↓ in the mills: another mill)").format(
-                mill=mill_code, plan=PLAN_MARKER * 2, actual=ACTUAL_MARKER
+                mill=mill_code, plan=plan_marker * 2, actual=actual_marker
             )
             plt.title(self.heading)
             plt.xlabel(_("day of {month} (today {day})").format(month=month_text(line.month), day=line.today.day))
@@ -71,9 +73,10 @@ class FulfilmentChart(PlotextPlot):
             planned = [m.figures.planned_t for m in line.mills]
             made = [m.figures.actual_t for m in line.mills]
             self.series = {"plan": planned, "actual": made}
-            plt.multiple_bar(codes, [planned, made], color=["blue", "green"], marker=[PLAN_BAR, ACTUAL_BAR])
+            plan_bar, actual_bar = str(PLAN_BAR), str(ACTUAL_BAR)
+            plt.multiple_bar(codes, [planned, made], color=["blue", "green"], marker=[plan_bar, actual_bar])
             self._tonnes_axis(max(*planned, *made))
-            plt.xlabel(_("{plan} plan  {actual} actual, t").format(plan=PLAN_BAR * 2, actual=ACTUAL_BAR * 2))
+            plt.xlabel(_("{plan} plan  {actual} actual, t").format(plan=plan_bar * 2, actual=actual_bar * 2))
             self.drawn = "bars " + " ".join(codes)
         self.refresh()
 

@@ -77,6 +77,10 @@ def describe(b: Board | None, section: str, row: dict[str, Any] | None, item: An
     if section in ("diff", "mills") and b.diff is None:
         if b.latest is None:
             return _("Not planned yet: plan the month in the Assignment pane (F4, then F5).")
+        if section == "mills":
+            return _("Revision {n}: no approved revision before it to compare with; the mills' load in it.").format(
+                n=b.latest.revision
+            )
         return _("Revision {n}: no approved revision before it to compare with.").format(n=b.latest.revision)
     if row is None:
         return _("Nothing here for {month} {line}.").format(month=month_text(b.month), line=b.product_line)

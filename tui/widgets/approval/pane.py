@@ -27,13 +27,13 @@ from millplan.core.domain.months import Month, month_text
 from millplan.core.domain.workflow import waiting
 from millplan.core.views import approval
 from millplan.core.views.approval import Board
-from millplan.core.views.diff import income_bars
+from millplan.core.views.diff import income_bars, position_income_bars
 from millplan.tui.messages import ApprovalRefreshed
 from millplan.tui.table_cursor import highlight
 from millplan.tui.widgets.approval.conflict_actions import ConflictActions
 from millplan.tui.widgets.approval.detail import Detail
 from millplan.tui.widgets.approval.headline import Headline
-from millplan.tui.widgets.approval.income_chart import IncomeChart
+from millplan.tui.widgets.approval.income_chart import TOP_POSITIONS, IncomeChart
 from millplan.tui.widgets.approval.request_actions import RequestActions
 from millplan.tui.widgets.approval.revision_actions import RevisionActions
 from millplan.tui.widgets.approval.section_bar import SECTIONS, SectionBar
@@ -62,6 +62,8 @@ is shown only where core offers that action; core checks every call anyway."""
 
 CHART_SECTIONS = ("diff", "mills")
 """Sections where ``c`` charts the marginal income the latest revision gains or loses."""
+CHARTS = (None, "mill", "position")
+"""What ``c`` steps through: no chart, the change by mill, by position."""
 
 
 class ApprovalPane(RevisionActions, RequestActions, ConflictActions, Vertical):
@@ -101,7 +103,7 @@ class ApprovalPane(RevisionActions, RequestActions, ConflictActions, Vertical):
         self.board: Board | None = None
         self.busy: str | None = None  # what the running action is, while it runs
         self.wanted: str | None = None  # the row to highlight once the board is read (go_to)
-        self.charted = False  # the marginal income chart asked for (c), in the sections that have it
+        self.chart: str | None = None  # the marginal income chart asked for (c: by mill or position), where it applies
 
     def compose(self) -> ComposeResult:
         yield Headline()
@@ -166,11 +168,13 @@ class ApprovalPane(RevisionActions, RequestActions, ConflictActions, Vertical):
         self._describe()
 
     def _show_chart(self) -> None:
-        """Chart the diff's marginal income by mill when asked for and the section has it."""
+        """Chart the diff's marginal income by mill or by position when asked for and the section has it."""
         chart = self.query_one(IncomeChart)
-        chart.display = self.charted and self._chartable()
+        chart.display = self.chart is not None and self._chartable()
         if chart.display:
-            chart.show(income_bars(self.board.diff))
+            diff = self.board.diff
+            bars = income_bars(diff) if self.chart == "mill" else position_income_bars(diff, TOP_POSITIONS)
+            chart.show(bars, self.chart)
 
     def _chartable(self) -> bool:
         """The section charts the diff and there is one (else the detail line says why not)."""
@@ -249,7 +253,8 @@ class ApprovalPane(RevisionActions, RequestActions, ConflictActions, Vertical):
         self.reload()
 
     def action_chart(self) -> None:
-        self.charted = not self.charted
+        """``c``: the chart by mill, then by position, then none."""
+        self.chart = CHARTS[(CHARTS.index(self.chart) + 1) % len(CHARTS)]
         self._show_chart()
 
     def action_keep_focus(self) -> None:

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from millplan.core.domain.i18n import _
 from millplan.core.views.approval import Board
 from millplan.core.views.conflicts import conflicts_view
-from millplan.core.views.diff import diff_view, mills_view
+from millplan.core.views.diff import diff_columns, diff_view, mills_view, revision_mills_view
 from millplan.core.views.escalations import escalations_view
 from millplan.core.views.positions import positions_view
 from millplan.core.views.requests import requests_view
@@ -21,10 +22,14 @@ POSITION_SECTIONS = ("positions", "diff", "conflicts")
 
 
 def section_view(b: Board, section: str) -> TableView | None:
-    """The table of ``section`` of board ``b`` (``None``: nothing to compare, or not planned)."""
+    """The table of ``section`` of board ``b`` (``None``: not planned). With nothing to
+    compare (no approved revision before the latest, or no revision), the diff is its columns
+    with no rows and the mills are the latest revision's own (the detail line says why in words)."""
     if section in ("diff", "mills"):
+        if b.diff is None and section == "diff":
+            return TableView(_("Nothing to compare with"), diff_columns(), ())
         if b.diff is None:
-            return None
+            return revision_mills_view(b.latest)
         # the mills with the latest revision's load, the one the diff leads to
         return diff_view(b.diff) if section == "diff" else mills_view(b.diff, b.latest.mill_loads)
     if section == "positions":
