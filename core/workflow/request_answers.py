@@ -19,6 +19,7 @@ from millplan.core.domain.i18n import _
 from millplan.core.domain.numbers import grouped
 from millplan.core.domain.people import Role
 from millplan.core.domain.states import state_label
+from millplan.core.domain.stored_text import stored
 from millplan.core.domain.workflow import ConflictState, Escalation, Request, RequestKind, RequestState, key_label
 from millplan.core.mail.notify import notify, notify_role
 from millplan.core.mail.recipients import person
@@ -126,8 +127,11 @@ def _change(request: Request) -> Change:
         return Change(force=frozenset({pid}), priority={pid: HIGHEST})
     if request.kind is RequestKind.PRIORITY_LOWER:
         return Change(unlock=frozenset({pid}), priority={pid: LOWEST})
-    reason = _("replaced by {by} at the sales manager's request {id}: {why}").format(
-        by=request.replacement_ref, id=request.id, why=request.justification
+    reason = stored(
+        "replaced by {by} at the sales manager's request {id}: {why}",
+        by=request.replacement_ref,
+        id=request.id,
+        why=request.justification,
     )
     return Change(force=frozenset({request.replacement_id}), exclude={pid: reason})
 
