@@ -328,6 +328,9 @@ class RequestRow(SQLModel, table=True):
     answered_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
     answer: str | None = None
     version: int = 1
+    texts: dict | None = Field(default=None, sa_column=sa.Column(sa.JSON, nullable=True))
+    """The message of ``answer`` when millplan wrote it, to say it in the reader's language (migration 0009;
+    see :mod:`millplan.core.domain.stored_text`)."""
 
 
 class ConflictRow(SQLModel, table=True):

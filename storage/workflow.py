@@ -43,7 +43,7 @@ from millplan.storage.tables import (
 )
 from millplan.storage.workflow_reads import WorkflowReads
 
-TEXT_COLUMNS = {ConflictRow: ("resolution",), EscalationRow: ("decision",)}
+TEXT_COLUMNS = {ConflictRow: ("resolution",), EscalationRow: ("decision",), RequestRow: ("answer",)}
 """Columns a change may set to a message millplan wrote (their row's ``texts`` keeps it)."""
 
 
@@ -124,7 +124,13 @@ class WorkflowRepository(WorkflowReads):
         return self.request(row.id)
 
     def answer_request(
-        self, request_id: int, state: RequestState, *, login: str, answer: str | None, seen_version: int | None
+        self,
+        request_id: int,
+        state: RequestState,
+        *,
+        login: str,
+        answer: str | Text | None,
+        seen_version: int | None,
     ) -> Request:
         """Grant or refuse an open request (the caller checked it is open). Raises
         :class:`NotFound` for an unknown id, :class:`ChangedMeanwhile` if ``seen_version`` is stale."""

@@ -114,7 +114,7 @@ class WorkflowReads:
                 requested_at=r.requested_at,
                 answered_by=r.answered_by,
                 answered_at=r.answered_at,
-                answer=r.answer,
+                answer=shown(r.texts, "answer", r.answer),
                 version=r.version,
                 position_id=r.position_id,
                 replacement_id=r.replacement_position_id,

@@ -21,7 +21,7 @@ from millplan.core.domain.people import Role
 from millplan.core.domain.portfolio import parse_position_ref
 from millplan.core.domain.states import state_label
 from millplan.core.domain.stored_text import Figure, Joined, Text, lines, stored
-from millplan.core.domain.workflow import key_label
+from millplan.core.domain.workflow import key_label, key_said
 from millplan.core.mail.notify import NewNotification, notify_all, notify_role
 from millplan.core.mail.plan_news import item_lines, notify_changes
 from millplan.core.mail.recipients import managers, person
@@ -83,9 +83,11 @@ def submit(
             line=None,
             event=f"{submitted.key} submitted",
             kind=SUBMITTED_KIND,
-            subject=_("{key} to review").format(key=key_label(submitted.key)),
-            body=_("{who} submitted {key} for review: agree, or object to a line with a reason").format(
-                who=person(repo, login), key=key_label(submitted.key)
+            subject=stored("{key} to review", key=key_said(submitted.key)),
+            body=stored(
+                "{who} submitted {key} for review: agree, or object to a line with a reason",
+                who=person(repo, login),
+                key=key_said(submitted.key),
             ),
             object_key=submitted.key,
             by=login,

@@ -1,6 +1,6 @@
 """Texts millplan writes, kept as messages to say in each reader's language: a ``texts``
 JSON column (column name → message) beside the sentences of exclusions, revisions,
-conflicts, escalations, the audit log, notifications and the e-mail outbox. Existing rows keep their sentences and no
+conflicts, escalations, answers to requests, the audit log, notifications and the e-mail outbox. Existing rows keep their sentences and no
 message (shown as stored).
 
 Revision ID: 0009
@@ -19,7 +19,8 @@ branch_labels = None
 depends_on = None
 
 TABLES = (
-    'assignment_exclusions', 'assignments', 'conflicts', 'escalations', 'audit_log', 'notifications', 'mail_outbox'
+    'assignment_exclusions', 'assignments', 'conflicts', 'escalations', 'requests', 'audit_log', 'notifications',
+    'mail_outbox',
 )
 # plain ALTER TABLE, never a rebuild: SQLite's batch copy would cascade-delete rows referring
 # to assignments, and the audit log refuses the DELETE a rebuild does (see 0005)
