@@ -18,11 +18,13 @@ from millplan.core.domain.people import Role, User
 from millplan.core.mail.inbox import inbox
 from millplan.core.planning import run as planning
 from millplan.core.planning.capacity import mark_stale
+from millplan.core.workflow import conflicts, deals
 from millplan.storage import migrate
 from millplan.storage.engine import make_engine
 from millplan.storage.store import open_store
+from tests.levers import conflict_plant
 from tests.people import add_user
-from tests.plants import PLAN_MONTH, tiny_plant
+from tests.plants import PLAN_MONTH, staff, tiny_plant
 
 
 @contextmanager
@@ -141,3 +143,25 @@ def test_rows_written_before_the_texts_column_show_their_sentences(store_url):
     with store.engine.connect() as connection:
         assert connection.execute(sa.text("SELECT texts FROM notifications")).scalar() is None
     store.dispose()
+
+
+def test_the_workflows_words_read_in_russian_and_what_people_typed_stays_as_typed(store, russian):
+    with speaking("en"):
+        tiny_plant(store)  # D4 waits for acceptance; its sales manager is Иванов А. С.
+        staff(store)
+        deals.reject(store, "D4", "no mill free before spring", login="director")
+    [told] = inbox(store, "ivanov")
+    assert told.subject == "Сделка D4: отклонена"
+    assert told.body == "Director отклонил(а) сделку D4 (Key Co): no mill free before spring"
+
+
+def test_a_conflicts_resolution_reads_in_russian(store, russian):
+    with speaking("en"):
+        conflict_plant(store)
+        [conflict] = conflicts.conflicts(store)
+        conflicts.force_in(store, conflict.id, login="plm")
+    [resolved] = [c for c in conflicts.conflicts(store) if c.id == conflict.id]
+    month = month_text(PLAN_MONTH)
+    assert resolved.resolution == f"включена принудительно в {month}: Line Manager"
+    [told] = [n for n in inbox(store, "ivanov") if n.subject.startswith(f"Конфликт {conflict.id} решён")]
+    assert told.subject.endswith(f"включена принудительно в {month}")
