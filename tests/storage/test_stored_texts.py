@@ -5,14 +5,12 @@ show their sentence as stored."""
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
 from alembic import command
 
-from millplan.core.domain import i18n
 from millplan.core.domain.months import month_text
 from millplan.core.domain.people import Role, User
 from millplan.core.mail.inbox import inbox
@@ -22,20 +20,10 @@ from millplan.core.workflow import conflicts, deals
 from millplan.storage import migrate
 from millplan.storage.engine import make_engine
 from millplan.storage.store import open_store
+from tests.languages import speaking
 from tests.levers import conflict_plant
 from tests.people import add_user
 from tests.plants import PLAN_MONTH, staff, tiny_plant
-
-
-@contextmanager
-def speaking(lang: str):
-    """Write in ``lang`` (the session of whoever made the plan), then read as before."""
-    before = i18n.language()
-    i18n.use(lang)
-    try:
-        yield
-    finally:
-        i18n.use(before)
 
 
 @pytest.fixture
