@@ -11,6 +11,8 @@ import pytest
 import sqlalchemy as sa
 from alembic import command
 
+from millplan.core.access.permissions import Action, actor, require
+from millplan.core.domain.errors import Forbidden
 from millplan.core.domain.months import month_text
 from millplan.core.domain.people import Role, User
 from millplan.core.mail.inbox import inbox
@@ -153,3 +155,15 @@ def test_a_conflicts_resolution_reads_in_russian(store, russian):
     assert resolved.resolution == f"включена принудительно в {month}: Line Manager"
     [told] = [n for n in inbox(store, "ivanov") if n.subject.startswith(f"Конфликт {conflict.id} решён")]
     assert told.subject.endswith(f"включена принудительно в {month}")
+
+
+def test_a_refusal_in_the_audit_log_reads_in_the_readers_language(store, russian):
+    with speaking("en"):
+        tiny_plant(store)
+        staff(store)
+        with pytest.raises(Forbidden) as caught:
+            require(actor(store, "ivanov"), Action.PLAN, line="L", target="2027-01/L/r1")
+    assert str(caught.value).startswith("only the product-line manager of L may run the prioritiser")  # his words
+    with store.reading() as repo:
+        [entry] = repo.audit.audit_entries("2027-01/L/r1")
+    assert entry.reason.startswith("только менеджер товарной линии L может рассчитывать план (2027-01/L/r1); ivanov — ")
