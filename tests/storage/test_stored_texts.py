@@ -133,6 +133,12 @@ def test_rows_written_before_the_texts_column_show_their_sentences(store_url):
     with store.engine.connect() as connection:
         assert connection.execute(sa.text("SELECT texts FROM notifications")).scalar() is None
     store.dispose()
+    with engine.begin() as connection:  # and back: the columns go, the rows stay
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0008")
+        assert connection.execute(sa.text("SELECT subject FROM notifications")).scalar() == "D1#1 урезана"
+        assert "texts" not in {c["name"] for c in sa.inspect(connection).get_columns("audit_log")}
+    engine.dispose()
 
 
 def test_the_workflows_words_read_in_russian_and_what_people_typed_stays_as_typed(store, russian):
