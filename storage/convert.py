@@ -23,7 +23,7 @@ from millplan.core.domain.months import Month
 from millplan.core.domain.people import Role, User
 from millplan.core.domain.plant import Mill, ProductivityNorm
 from millplan.core.domain.portfolio import Deal, DealStatus, Position, position_ref
-from millplan.core.domain.stored_text import message_of, shown
+from millplan.core.domain.stored_text import read, shown
 from millplan.storage.tables import (
     AssignmentLineRow,
     AssignmentRow,
@@ -215,19 +215,20 @@ def line(row: AssignmentLineRow, ref: str, mill_code: str, key_account: bool) ->
 
 def exclusion(row: ExclusionRow, ref: str, mill_code: str | None) -> Exclusion:
     """Tonnes (t) of position ``ref`` a revision leaves out, with the reason; shadow price and
-    earnings in RUB/h where the solver gave them."""
+    earnings in RUB/h where the solver gave them; the reason in the reader's language."""
+    reason, said = read(row.texts, "reason", row.reason)
     return Exclusion(
         position_id=row.position_id,
         position_ref=ref,
         tonnes_left_out=row.tonnes_left_out,
         reason_code=row.reason_code,
-        reason=shown(row.texts, "reason", row.reason),
+        reason=reason,
         manual=row.manual,
         mill_code=mill_code,
         month=Month.parse(row.month) if row.month else None,
         shadow_price=None if row.shadow_price is None else Decimal(row.shadow_price),
         earns_per_hour=None if row.earns_per_hour is None else Decimal(row.earns_per_hour),
-        said=message_of(row.texts, "reason"),
+        said=said,
     )
 
 

@@ -183,28 +183,28 @@ _UNREADABLE = (KeyError, ValueError, TypeError, IndexError, AttributeError)
 another version wrote."""
 
 
-def message_of(texts: Mapping[str, Any] | None, column: str) -> Text | None:
-    """The stored message of ``column`` (to carry into a row written anew, e.g. a hand
-    exclusion kept by a re-plan); ``None`` when it has none or this millplan cannot say it."""
+def read(texts: Mapping[str, Any] | None, column: str, sentence: str | None) -> tuple[str | None, Text | None]:
+    """The text of ``column`` for the reader and its stored message: the message said in the
+    current language; else (no message: an old row, text a person typed; or a message this
+    millplan cannot say) the ``sentence`` as stored, and no message."""
     data = (texts or {}).get(column)
+    if data is None:
+        return sentence, None
     try:
-        message = None if data is None else from_json(data)
+        message = from_json(data)
         if isinstance(message, (Message, Joined)):
-            say(message)
-            return message
+            return say(message), message
     except _UNREADABLE:
         pass
-    return None
+    return sentence, None
 
 
 def shown(texts: Mapping[str, Any] | None, column: str, sentence: str | None) -> str | None:
-    """The text of ``column`` for the reader: its stored message said in the current
-    language, else (no message: an old row, text a person typed; or a message this millplan
-    cannot say) the ``sentence`` as stored."""
-    data = (texts or {}).get(column)
-    if data is None:
-        return sentence
-    try:
-        return say(from_json(data))
-    except _UNREADABLE:
-        return sentence
+    """The text of ``column`` for the reader (see :func:`read`)."""
+    return read(texts, column, sentence)[0]
+
+
+def message_of(texts: Mapping[str, Any] | None, column: str) -> Text | None:
+    """The stored message of ``column`` (to carry into a row written anew, e.g. a hand
+    exclusion kept by a re-plan); ``None`` when it has none or this millplan cannot say it."""
+    return read(texts, column, None)[1]
