@@ -23,8 +23,8 @@ import platformdirs
 from openpyxl.styles import Font
 
 from millplan.core.domain.assignment import AssignmentLine
-from millplan.core.domain.i18n import _
 from millplan.core.domain.months import Month, plant_today
+from millplan.core.domain.stored_text import stored
 from millplan.core.importing.actuals import import_actuals
 from millplan.core.importing.mills import import_mills
 from millplan.core.importing.portfolio import import_portfolio
@@ -464,7 +464,7 @@ def _approve(store: Store, product_line: str, month: Month, login: str):
     """Submit and approve the month's draft of the line, over its open conflicts (the
     demo's login may: the store is open)."""
     assignments.submit(store, month, product_line, login=login)
-    return assignments.approve(store, month, product_line, login=login, reason=_("demo: the month in progress"))
+    return assignments.approve(store, month, product_line, login=login, reason=stored("demo: the month in progress"))
 
 
 SHOP_TITLE = "Суточный рапорт о производстве труб, {month}"

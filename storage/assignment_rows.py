@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 
 from millplan.core.domain.assignment import Assignment, AssignmentLine, Exclusion, HorizonPlan
 from millplan.core.domain.months import Month
+from millplan.core.domain.stored_text import to_json
 from millplan.storage import convert
 from millplan.storage.closes import carried_into
 from millplan.storage.tables import (
@@ -119,6 +120,7 @@ def insert(
                     "month": str(e.month) if e.month else None,
                     "shadow_price": e.shadow_price,
                     "earns_per_hour": e.earns_per_hour,
+                    "texts": None if e.said is None else {"reason": to_json(e.said)},
                 }
                 for e in exclusions
             ],

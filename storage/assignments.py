@@ -18,6 +18,7 @@ from millplan.core.domain.errors import ChangedMeanwhile, NotFound
 from millplan.core.domain.i18n import _
 from millplan.core.domain.months import Month
 from millplan.core.domain.portfolio import Position
+from millplan.core.domain.stored_text import Text, replaced
 from millplan.core.domain.workflow import key_label
 from millplan.storage import assignment_rows
 from millplan.storage.assignment_reads import AssignmentReads
@@ -51,7 +52,8 @@ class AssignmentRepository(AssignmentReads):
             assignment_rows.clear(self.session, row.id)
             before = {"state": row.state, "stale": row.stale}
             self._back_to_editing(row)
-            row.stale, row.stale_reason = False, None
+            row.stale = False
+            row.stale_reason, row.texts = replaced(row.texts, "stale_reason", None)
             row.version += 1
             action = "replanned"
         else:
@@ -162,26 +164,30 @@ class AssignmentRepository(AssignmentReads):
         self.session.flush()
         return self._load(row)
 
-    def approve(self, assignment: Assignment, login: str, reason: str | None = None) -> Assignment:
+    def approve(self, assignment: Assignment, login: str, reason: str | Text | None = None) -> Assignment:
         """Freeze a revision in review as approved (state, when, who, and the reason given,
-        if any); :class:`StateError` from any other state (:func:`revision.approved`)."""
+        if any: typed, or a message millplan wrote); :class:`StateError` from any other state
+        (:func:`revision.approved`)."""
         row = self.session.get(AssignmentRow, assignment.id)
         before = {"state": row.state}
         row.state = revision.approved(AssignmentState(row.state), assignment.key).value
-        row.approved_at, row.approved_by, row.approval_reason = utcnow(), login, reason
+        row.approved_at, row.approved_by = utcnow(), login
+        row.approval_reason, row.texts = replaced(row.texts, "approval_reason", reason)
         row.version += 1
         self.audit.write(login, "approved", "assignment", assignment.key, before, {"state": row.state}, reason)
         self.session.flush()
         return self._load(row)
 
-    def mark_stale(self, month: Month, product_line: str, reason: str, login: str) -> list[Assignment]:
+    def mark_stale(self, month: Month, product_line: str, reason: str | Text, login: str) -> list[Assignment]:
         """Mark the editable or in-review latest revision of (month, line) stale — it must be
-        re-planned before approval — and return it (none when the latest is approved)."""
+        re-planned before approval — and return it (none when the latest is approved).
+        ``reason``: a message millplan wrote, said in each reader's language, or text as typed."""
         latest = self._latest_row(month, product_line)
         if latest is None or not AssignmentState(latest.state).editable:
             return []
         before = {"stale": latest.stale, "state": latest.state}
-        latest.stale, latest.stale_reason = True, reason
+        latest.stale = True
+        latest.stale_reason, latest.texts = replaced(latest.texts, "stale_reason", reason)
         self._back_to_editing(latest)
         latest.version += 1
         self.audit.write(
@@ -222,7 +228,13 @@ class AssignmentRepository(AssignmentReads):
         return self._load(self.session.get(AssignmentRow, assignment.id))
 
     def set_excluded(
-        self, assignment: Assignment, position: Position, excluded: bool, login: str, reason: str | None, note: str
+        self,
+        assignment: Assignment,
+        position: Position,
+        excluded: bool,
+        login: str,
+        reason: str | None,
+        note: str | Text,
     ) -> Assignment:
         """Take ``position`` out of a draft by hand (its lines go; a manual exclusion stays
         for every re-plan), or let it back in (the next re-plan decides its tonnes).
@@ -231,6 +243,7 @@ class AssignmentRepository(AssignmentReads):
         where_lines = (AssignmentLineRow.assignment_id == assignment.id, AssignmentLineRow.position_id == position.id)
         where_excl = (ExclusionRow.assignment_id == assignment.id, ExclusionRow.position_id == position.id)
         self.session.exec(sa.delete(ExclusionRow).where(*where_excl))
+        sentence, texts = replaced(None, "reason", note)
         if excluded:
             self.session.exec(sa.delete(AssignmentLineRow).where(*where_lines))
             self.session.add(
@@ -239,8 +252,9 @@ class AssignmentRepository(AssignmentReads):
                     position_id=position.id,
                     tonnes_left_out=position.remaining_tonnes,
                     reason_code="manual",
-                    reason=note,
+                    reason=sentence,
                     manual=True,
+                    texts=texts,
                 )
             )
         else:
@@ -250,7 +264,8 @@ class AssignmentRepository(AssignmentReads):
                     position_id=position.id,
                     tonnes_left_out=position.remaining_tonnes,
                     reason_code="replan",
-                    reason=note,
+                    reason=sentence,
+                    texts=texts,
                 )
             )
         edit = {"position": position.ref} | ({"tonnes_left_out": position.remaining_tonnes} if excluded else {})

@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 
 from millplan.core.domain.audit import AuditEntry
 from millplan.core.domain.i18n import _
+from millplan.core.domain.stored_text import Text, shown, texts_of
 from millplan.storage import convert
 from millplan.storage.tables import AssignmentRow, AuditRow, CustomerRow, DealRow, MillRow, utcnow
 
@@ -27,10 +28,12 @@ def audit_values(
     object_key: str,
     before: dict | None,
     after: dict | None,
-    reason: str | None,
+    reason: str | Text | None,
 ) -> dict[str, Any]:
     """One audit row's column values, ``before`` and ``after`` made JSON-safe (Decimal and
-    times as text), for a bulk insert or an :class:`AuditRow`."""
+    times as text), for a bulk insert or an :class:`AuditRow`; a ``reason`` millplan wrote
+    (a :data:`~millplan.core.domain.stored_text.Text`) is kept to say in the reader's language."""
+    sentences, texts = texts_of(reason=reason)
     return {
         "at": at,
         "login": login,
@@ -39,7 +42,8 @@ def audit_values(
         "object_key": object_key,
         "before": {k: convert.jsonable(v) for k, v in before.items()} if before else None,
         "after": {k: convert.jsonable(v) for k, v in after.items()} if after else None,
-        "reason": reason,
+        "reason": sentences["reason"],
+        "texts": texts,
     }
 
 
@@ -57,7 +61,7 @@ class AuditRepository:
         object_key: str,
         before: dict | None = None,
         after: dict | None = None,
-        reason: str | None = None,
+        reason: str | Text | None = None,
     ) -> None:
         """Append one audit entry (values made JSON-safe: Decimal and times as text)."""
         self.session.add(
@@ -79,7 +83,16 @@ class AuditRepository:
                 condition = sa.or_(condition, edit)
             query = query.where(condition)
         return [
-            AuditEntry(r.at, r.login, r.action, r.object_type, r.object_key, r.before, r.after, r.reason)
+            AuditEntry(
+                r.at,
+                r.login,
+                r.action,
+                r.object_type,
+                r.object_key,
+                r.before,
+                r.after,
+                shown(r.texts, "reason", r.reason),
+            )
             for r in self.session.exec(query)
         ]
 

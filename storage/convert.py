@@ -25,6 +25,7 @@ from millplan.core.domain.months import Month
 from millplan.core.domain.people import Role, User
 from millplan.core.domain.plant import Mill, ProductivityNorm
 from millplan.core.domain.portfolio import Deal, DealStatus, Position, position_ref
+from millplan.core.domain.stored_text import read, shown
 from millplan.storage.tables import (
     AssignmentLineRow,
     AssignmentRow,
@@ -202,9 +203,9 @@ def assignment(
         submitted_at=row.submitted_at,
         submitted_by=row.submitted_by,
         stale=row.stale,
-        stale_reason=row.stale_reason,
+        stale_reason=shown(row.texts, "stale_reason", row.stale_reason),
         needs_director=row.needs_director,
-        approval_reason=row.approval_reason,
+        approval_reason=shown(row.texts, "approval_reason", row.approval_reason),
         options=row.options,
         gap=row.gap,
         moved_lines=row.moved_lines,
@@ -241,18 +242,20 @@ def line(row: Any, mill_codes: Mapping[int, str]) -> AssignmentLine:
 
 def exclusion(row: ExclusionRow, ref: str, mill_code: str | None) -> Exclusion:
     """Tonnes (t) of position ``ref`` a revision leaves out, with the reason; shadow price and
-    earnings in RUB/h where the solver gave them."""
+    earnings in RUB/h where the solver gave them; the reason in the reader's language."""
+    reason, said = read(row.texts, "reason", row.reason)
     return Exclusion(
         position_id=row.position_id,
         position_ref=ref,
         tonnes_left_out=row.tonnes_left_out,
         reason_code=row.reason_code,
-        reason=row.reason,
+        reason=reason,
         manual=row.manual,
         mill_code=mill_code,
         month=Month.parse(row.month) if row.month else None,
         shadow_price=None if row.shadow_price is None else Decimal(row.shadow_price),
         earns_per_hour=None if row.earns_per_hour is None else Decimal(row.earns_per_hour),
+        said=said,
     )
 
 

@@ -17,6 +17,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, SQLModel, func, select
 
 from millplan.core.domain.notices import Item, MailState, Notification, OutboxMessage
+from millplan.core.domain.stored_text import Text, message_of, shown
 from millplan.storage.tables import NotificationNewsRow, NotificationRow, OutboxRow, UserRow
 
 _INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
@@ -29,8 +30,8 @@ def _notification(row: NotificationRow) -> Notification:
         row.id,
         row.at,
         row.kind,
-        row.subject,
-        row.body,
+        shown(row.texts, "subject", row.subject),
+        shown(row.texts, "body", row.body),
         row.object_key,
         row.read_at,
         tuple(Item.from_dict(item) for item in row.items or ()),
@@ -44,8 +45,8 @@ def _message(row: OutboxRow) -> OutboxMessage:
         event=row.event,
         login=row.login,
         address=row.address,
-        subject=row.subject,
-        body=row.body,
+        subject=shown(row.texts, "subject", row.subject),
+        body=shown(row.texts, "body", row.body),
         message_id=row.message_id,
         state=MailState(row.status),
         attempts=row.attempts,
@@ -120,13 +121,18 @@ class MailboxRepository:
             self.session.exec(select(NotificationRow.login).where(NotificationRow.login.not_in(registered)).distinct())
         )
 
-    def readdress(self, texts: Sequence[str], login: str) -> list[tuple[str, str, str]]:
+    def readdress(self, texts: Sequence[str], login: str) -> list[tuple[str, str | Text, str | Text]]:
         """Hand the notifications addressed to any of ``texts`` to ``login``, and the
         record of what they told; returns the (event, subject, body) of the notifications
-        handed over. An event ``login`` already has (or a second copy of one under another
-        text) stays where it is: he is told once."""
+        handed over (each the stored message, or the sentence of a row that has none). An
+        event ``login`` already has (or a second copy of one under another text) stays where
+        it is: he is told once."""
         self._hand_over(NotificationNewsRow, "key", texts, login)
-        return self._hand_over(NotificationRow, "event", texts, login, ("event", "subject", "body"))
+        moved = self._hand_over(NotificationRow, "event", texts, login, ("event", "subject", "body", "texts"))
+        return [
+            (event, message_of(said, "subject") or subject, message_of(said, "body") or body)
+            for event, subject, body, said in moved
+        ]
 
     def _hand_over(
         self, model: type[SQLModel], key: str, texts: Sequence[str], login: str, returned: Sequence[str] = ()

@@ -116,7 +116,7 @@ class Store:
                 "refusal",
                 refused.target,
                 after={"action": refused.action},
-                reason=str(refused),
+                reason=refused.said or str(refused),
             )
             session.commit()
         refused.recorded = True

@@ -218,6 +218,8 @@ class AssignmentRow(SQLModel, table=True):
     options: dict | None = Field(default=None, sa_column=sa.Column(sa.JSON, nullable=True))
     gap: float | None = None
     moved_lines: int | None = None
+    texts: dict | None = Field(default=None, sa_column=sa.Column(sa.JSON, nullable=True))
+    """The messages of ``stale_reason`` and ``approval_reason`` when millplan wrote them, to say them in the reader's language (migration 0009; see :mod:`millplan.core.domain.stored_text`)."""
 
 
 class AssignmentLineRow(SQLModel, table=True):
@@ -251,6 +253,8 @@ class ExclusionRow(SQLModel, table=True):
     month: str | None = Field(default=None, max_length=7)
     shadow_price: Decimal | None = Field(default=None, sa_column=sa.Column(MONEY, nullable=True))
     earns_per_hour: Decimal | None = Field(default=None, sa_column=sa.Column(MONEY, nullable=True))
+    texts: dict | None = Field(default=None, sa_column=sa.Column(sa.JSON, nullable=True))
+    """The message of ``reason`` when millplan wrote it, to say it in the reader's language (migration 0009; see :mod:`millplan.core.domain.stored_text`)."""
 
 
 class ForecastLineRow(SQLModel, table=True):
@@ -324,6 +328,9 @@ class RequestRow(SQLModel, table=True):
     answered_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
     answer: str | None = None
     version: int = 1
+    texts: dict | None = Field(default=None, sa_column=sa.Column(sa.JSON, nullable=True))
+    """The message of ``answer`` when millplan wrote it, to say it in the reader's language (migration 0009;
+    see :mod:`millplan.core.domain.stored_text`)."""
 
 
 class ConflictRow(SQLModel, table=True):
@@ -345,6 +352,8 @@ class ConflictRow(SQLModel, table=True):
     resolved_by: str | None = Field(default=None, max_length=64)
     resolved_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
     version: int = 1
+    texts: dict | None = Field(default=None, sa_column=sa.Column(sa.JSON, nullable=True))
+    """The message of ``resolution`` when millplan wrote it, to say it in the reader's language (migration 0009; see :mod:`millplan.core.domain.stored_text`)."""
 
 
 class EscalationRow(SQLModel, table=True):
@@ -366,6 +375,8 @@ class EscalationRow(SQLModel, table=True):
     decided_by: str | None = Field(default=None, max_length=64)
     decided_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
     version: int = 1
+    texts: dict | None = Field(default=None, sa_column=sa.Column(sa.JSON, nullable=True))
+    """The messages of ``reason`` and ``decision`` when millplan wrote them, to say them in the reader's language (migration 0009; see :mod:`millplan.core.domain.stored_text`)."""
 
 
 class AuditRow(SQLModel, table=True):
@@ -385,6 +396,8 @@ class AuditRow(SQLModel, table=True):
     before: dict | None = Field(default=None, sa_column=sa.Column(sa.JSON))
     after: dict | None = Field(default=None, sa_column=sa.Column(sa.JSON))
     reason: str | None = None
+    texts: dict | None = Field(default=None, sa_column=sa.Column(sa.JSON, nullable=True))
+    """The message of ``reason`` when millplan wrote it, to say it in the reader's language (migration 0009; see :mod:`millplan.core.domain.stored_text`)."""
 
 
 # -- notifications and the e-mail outbox (migration 0002) --------------------------------
@@ -412,6 +425,8 @@ class NotificationRow(SQLModel, table=True):
     items: list = Field(default_factory=list, sa_column=sa.Column(sa.JSON, nullable=False, server_default="[]"))
     """The positions (or open items) it lists, each ``{"ref", "kind", "text", "reason"}``
     (migration 0006; empty for a notification about one thing)."""
+    texts: dict | None = Field(default=None, sa_column=sa.Column(sa.JSON, nullable=True))
+    """The messages of ``subject`` and ``body`` (and items' ``texts``: of their ``text`` and ``reason``), to say them in the reader's language (migration 0009; see :mod:`millplan.core.domain.stored_text`)."""
 
 
 class NotificationNewsRow(SQLModel, table=True):
@@ -457,6 +472,8 @@ class OutboxRow(SQLModel, table=True):
     claimed_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
     sent_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
     last_error: str | None = None
+    texts: dict | None = Field(default=None, sa_column=sa.Column(sa.JSON, nullable=True))
+    """The messages of ``subject`` and ``body``, said in the sending process's language when the e-mail is sent (migration 0009; see :mod:`millplan.core.domain.stored_text`)."""
 
 
 class ActualRow(SQLModel, table=True):

@@ -17,6 +17,7 @@ from sqlmodel import Session, select
 
 from millplan.core.domain.errors import ChangedMeanwhile
 from millplan.core.domain.months import Month
+from millplan.core.domain.stored_text import Text, replaced
 from millplan.core.domain.workflow import (
     Conflict,
     ConflictState,
@@ -42,6 +43,9 @@ from millplan.storage.tables import (
 )
 from millplan.storage.workflow_reads import WorkflowReads
 
+TEXT_COLUMNS = {ConflictRow: ("resolution",), EscalationRow: ("decision",), RequestRow: ("answer",)}
+"""Columns a change may set to a message millplan wrote (their row's ``texts`` keeps it)."""
+
 
 class WorkflowRepository(WorkflowReads):
     """Requests, conflicts, escalations and reviews written on one unit of work's session;
@@ -61,17 +65,22 @@ class WorkflowRepository(WorkflowReads):
         *,
         login: str,
         seen_version: int | None,
-        reason: str | None,
+        reason: str | Text | None,
     ) -> None:
         """Set ``values`` on ``row`` (version + 1) and audit before → after; refuse a
-        change made on an older version than the stored one."""
+        change made on an older version than the stored one. A value of a text column
+        (:data:`TEXT_COLUMNS`) may be a message millplan wrote, kept to say in the reader's language."""
         if seen_version is not None and row.version != seen_version:
             raise ChangedMeanwhile.by(key_label(key), self.audit.last_change(key))
         before = {field: getattr(row, field) for field in values}
+        after = {}
         for field, value in values.items():
+            if field in TEXT_COLUMNS.get(type(row), ()):
+                value, row.texts = replaced(row.texts, field, value)
             setattr(row, field, value)
+            after[field] = value
         row.version += 1
-        self.audit.write(login, action, object_type, key, before, values, reason)
+        self.audit.write(login, action, object_type, key, before, after, reason)
         self.session.flush()
 
     def add_request(
@@ -115,7 +124,13 @@ class WorkflowRepository(WorkflowReads):
         return self.request(row.id)
 
     def answer_request(
-        self, request_id: int, state: RequestState, *, login: str, answer: str | None, seen_version: int | None
+        self,
+        request_id: int,
+        state: RequestState,
+        *,
+        login: str,
+        answer: str | Text | None,
+        seen_version: int | None,
     ) -> Request:
         """Grant or refuse an open request (the caller checked it is open). Raises
         :class:`NotFound` for an unknown id, :class:`ChangedMeanwhile` if ``seen_version`` is stale."""
@@ -155,7 +170,7 @@ class WorkflowRepository(WorkflowReads):
         action: str,
         login: str,
         seen_version: int | None = None,
-        reason: str | None = None,
+        reason: str | Text | None = None,
     ) -> Conflict:
         """Change a conflict's fields (state, agreed month, resolution, tonnes short t…),
         audited as ``action``. Raises :class:`NotFound` for an unknown id,
@@ -170,19 +185,21 @@ class WorkflowRepository(WorkflowReads):
         assignment_id: int,
         *,
         login: str,
-        reason: str,
+        reason: str | Text,
         conflict_id: int | None = None,
         request_id: int | None = None,
     ) -> Escalation:
         """Raise revision ``assignment_id`` to the director: about conflict ``conflict_id``,
         or the re-approval round of request ``request_id``; opened, audited as ``escalated``."""
+        sentence, texts = replaced(None, "reason", reason)
         row = EscalationRow(
             assignment_id=assignment_id,
             conflict_id=conflict_id,
             request_id=request_id,
             raised_by=login,
-            reason=reason,
+            reason=sentence,
             state=EscalationState.OPEN.value,
+            texts=texts,
         )
         self.session.add(row)
         self.session.flush()
@@ -191,7 +208,7 @@ class WorkflowRepository(WorkflowReads):
         return self.escalation(row.id)
 
     def decide_escalation(
-        self, escalation_id: int, outcome: str, *, login: str, reason: str, seen_version: int | None = None
+        self, escalation_id: int, outcome: str, *, login: str, reason: str | Text, seen_version: int | None = None
     ) -> Escalation:
         """Record the director's decision: ``outcome`` its stable code (an :class:`Outcome`
         value), ``reason`` his words. Raises :class:`NotFound` for an unknown id,
@@ -239,7 +256,7 @@ class WorkflowRepository(WorkflowReads):
         self._change(row, key, "review", "answered", values, login=login, seen_version=seen_version, reason=answer)
         return self.review(review_id)
 
-    def require_director(self, assignment_id: int, *, login: str, reason: str) -> None:
+    def require_director(self, assignment_id: int, *, login: str, reason: str | Text) -> None:
         """Mark a revision as needing the director's approval (a re-approval round)."""
         row = self.session.exec(select(AssignmentRow).where(AssignmentRow.id == assignment_id).with_for_update()).one()
         key = f"{row.month}/{row.product_line}/r{row.revision}"
@@ -256,7 +273,7 @@ class WorkflowRepository(WorkflowReads):
 
     # -- positions -----------------------------------------------------------------------
 
-    def set_priority(self, position_id: int, priority: int | None, *, login: str, reason: str) -> None:
+    def set_priority(self, position_id: int, priority: int | None, *, login: str, reason: str | Text) -> None:
         """Set a position's manual priority (1 highest … 3, or None), audited."""
         row, deal = self.session.exec(
             select(PositionRow, DealRow)

@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 from millplan.core.domain.errors import NotFound
 from millplan.core.domain.i18n import _
 from millplan.core.domain.months import Month
+from millplan.core.domain.stored_text import shown
 from millplan.core.domain.workflow import (
     Conflict,
     ConflictState,
@@ -113,7 +114,7 @@ class WorkflowReads:
                 requested_at=r.requested_at,
                 answered_by=r.answered_by,
                 answered_at=r.answered_at,
-                answer=r.answer,
+                answer=shown(r.texts, "answer", r.answer),
                 version=r.version,
                 position_id=r.position_id,
                 replacement_id=r.replacement_position_id,
@@ -172,7 +173,7 @@ class WorkflowReads:
                 state=ConflictState(c.state),
                 opened_at=c.opened_at,
                 agreed_month=Month.parse(c.agreed_month) if c.agreed_month else None,
-                resolution=c.resolution,
+                resolution=shown(c.texts, "resolution", c.resolution),
                 resolved_by=c.resolved_by,
                 resolved_at=c.resolved_at,
                 version=c.version,
@@ -250,10 +251,10 @@ class WorkflowReads:
                     request_id=e.request_id,
                     raised_by=e.raised_by,
                     raised_at=e.raised_at,
-                    reason=e.reason,
+                    reason=shown(e.texts, "reason", e.reason),
                     state=EscalationState(e.state),
                     outcome=e.outcome,
-                    decision=e.decision,
+                    decision=shown(e.texts, "decision", e.decision),
                     decided_by=e.decided_by,
                     decided_at=e.decided_at,
                     version=e.version,

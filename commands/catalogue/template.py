@@ -23,6 +23,9 @@ SOURCE = Path(__file__).resolve().parents[2]
 """The folder of the ``millplan`` package (the repository's root in a checkout)."""
 LEFT_OUT = frozenset({"tests", "benchmarks", "build"})
 """Folders under :data:`SOURCE` that hold no text a user reads (hidden ones are left out too)."""
+KEYWORDS = {**DEFAULT_KEYWORDS, "stored": None, "stored_n": (1, 2)}
+"""Babel's default keywords and the texts millplan stores to say later in the reader's language
+(:mod:`millplan.core.domain.stored_text`)."""
 
 
 def _wanted(path: str) -> bool:
@@ -30,11 +33,13 @@ def _wanted(path: str) -> bool:
     return not name.startswith((".", "_")) and name not in LEFT_OUT  # .venv, __pycache__, …
 
 
-def _extract(catalog: Catalog, folder: Path, directory_filter: Callable[[str], bool], comment: str | None) -> None:
-    """Add what the Python files under ``folder`` wrap in ``_``/``gettext``/``ngettext`` (Babel's
-    default keywords, as ``pybabel extract -k _ -k ngettext:1,2`` has them)."""
+def _extract(
+    catalog: Catalog, folder: Path, directory_filter: Callable[[str], bool], comment: str | None, keywords: dict
+) -> None:
+    """Add what the Python files under ``folder`` wrap in one of ``keywords`` (Babel's default
+    ones, as ``pybabel extract -k _ -k ngettext:1,2`` has them, or :data:`KEYWORDS`)."""
     for filename, lineno, message, comments, context in extract_from_dir(
-        str(folder), [("**.py", "python")], keywords=DEFAULT_KEYWORDS, directory_filter=directory_filter
+        str(folder), [("**.py", "python")], keywords=keywords, directory_filter=directory_filter
     ):
         notes = [*comments, comment] if comment else comments
         catalog.add(message, None, [(filename, lineno)], auto_comments=notes, context=context)
@@ -45,10 +50,10 @@ def template(root: Command) -> Catalog:
     (each with the place it is used, ``#. help: millplan plan --horizon``), then click's and
     typer's words (``#. typer``). Raises ``OSError`` if a source cannot be read."""
     catalog = Catalog(project="millplan", charset="utf-8", creation_date=datetime.now(UTC), fuzzy=False)
-    _extract(catalog, SOURCE, _wanted, None)
+    _extract(catalog, SOURCE, _wanted, None, KEYWORDS)
     for text, where in help_texts(root):
         catalog.add(text, None, auto_comments=[f"help: {where}"])
-    _extract(catalog, Path(typer.__file__).parent, lambda path: True, "typer")
+    _extract(catalog, Path(typer.__file__).parent, lambda path: True, "typer", DEFAULT_KEYWORDS)
     return catalog
 
 

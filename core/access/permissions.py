@@ -26,6 +26,7 @@ from millplan.core.domain.i18n import _
 from millplan.core.domain.names import name_key
 from millplan.core.domain.people import Role, User
 from millplan.core.domain.portfolio import Deal, Position
+from millplan.core.domain.stored_text import Message, say, stored
 
 if TYPE_CHECKING:  # only for annotations: permissions are checked without the store
     from millplan.storage.store import Store
@@ -77,32 +78,39 @@ class Action(str, enum.Enum):
     def phrase(self) -> str:
         """The action in the user's language, as the verb phrase of "only … may …"
         (``approve an assignment``)."""
+        return say(self.phrase_said)
+
+    @property
+    def phrase_said(self) -> Message:
+        """:attr:`phrase` as a message to store (said in each reader's language)."""
         return {
-            Action.IMPORT_MILLS: _("import the mill register"),
-            Action.IMPORT_PORTFOLIO: _("import the order portfolio"),
-            Action.IMPORT_ACTUALS: _("import the daily actuals"),
-            Action.DECIDE_DEAL: _("accept or reject a deal"),
-            Action.PLAN: _("run the prioritiser"),
-            Action.EDIT_ASSIGNMENT: _("edit an assignment (lock, exclude, include)"),
-            Action.SUBMIT: _("submit an assignment for review"),
-            Action.APPROVE: _("approve an assignment"),
-            Action.APPROVE_OVER_OPEN: _("approve an assignment with open conflicts or escalations"),
-            Action.APPROVE_DIRECTOR_CHAIN: _("approve an assignment whose re-approval round involves the director"),
-            Action.REVIEW: _("review an assignment (agree or object)"),
-            Action.SET_CAPACITY: _("set a mill's hours"),
-            Action.REQUEST: _("ask for a priority change, a replacement or a re-approval"),
-            Action.WITHDRAW_REQUEST: _("withdraw a request"),
-            Action.ANSWER_REQUEST: _("answer a sales manager's request"),
-            Action.RESOLVE_CONFLICT: _("resolve a conflict"),
-            Action.ESCALATE: _("escalate to the director"),
-            Action.DECIDE_ESCALATION: _("decide an escalation"),
-            Action.MANAGE_USERS: _("manage users and roles"),
-            Action.ACT_AS: _("act as another user (--as)"),
-            Action.RESTORE_DATABASE: _("restore the database from a backup"),
-            Action.CLOSE_MONTH: _("close a month"),
-            Action.DISPOSE_STALE: _("extend, re-prioritise, cancel, close or restore a stale position"),
-            Action.SET_STALE_LIMITS: _("set the stale-deal ledger's limits"),
-            Action.SET_TIME_ZONE: _("set the plant's time zone"),
+            Action.IMPORT_MILLS: stored("import the mill register"),
+            Action.IMPORT_PORTFOLIO: stored("import the order portfolio"),
+            Action.IMPORT_ACTUALS: stored("import the daily actuals"),
+            Action.DECIDE_DEAL: stored("accept or reject a deal"),
+            Action.PLAN: stored("run the prioritiser"),
+            Action.EDIT_ASSIGNMENT: stored("edit an assignment (lock, exclude, include)"),
+            Action.SUBMIT: stored("submit an assignment for review"),
+            Action.APPROVE: stored("approve an assignment"),
+            Action.APPROVE_OVER_OPEN: stored("approve an assignment with open conflicts or escalations"),
+            Action.APPROVE_DIRECTOR_CHAIN: stored(
+                "approve an assignment whose re-approval round involves the director"
+            ),
+            Action.REVIEW: stored("review an assignment (agree or object)"),
+            Action.SET_CAPACITY: stored("set a mill's hours"),
+            Action.REQUEST: stored("ask for a priority change, a replacement or a re-approval"),
+            Action.WITHDRAW_REQUEST: stored("withdraw a request"),
+            Action.ANSWER_REQUEST: stored("answer a sales manager's request"),
+            Action.RESOLVE_CONFLICT: stored("resolve a conflict"),
+            Action.ESCALATE: stored("escalate to the director"),
+            Action.DECIDE_ESCALATION: stored("decide an escalation"),
+            Action.MANAGE_USERS: stored("manage users and roles"),
+            Action.ACT_AS: stored("act as another user (--as)"),
+            Action.RESTORE_DATABASE: stored("restore the database from a backup"),
+            Action.CLOSE_MONTH: stored("close a month"),
+            Action.DISPOSE_STALE: stored("extend, re-prioritise, cancel, close or restore a stale position"),
+            Action.SET_STALE_LIMITS: stored("set the stale-deal ledger's limits"),
+            Action.SET_TIME_ZONE: stored("set the plant's time zone"),
         }[self]
 
 
@@ -139,12 +147,17 @@ RULES: dict[Action, dict[Role, Scope]] = {
 def role_phrase(role: Role) -> str:
     """``role`` as the subject or predicate of a sentence, in the user's language: "only
     {a sales manager} may …", "ivanov is {the director}"."""
+    return say(role_said(role))
+
+
+def role_said(role: Role) -> Message:
+    """:func:`role_phrase` as a message to store (said in each reader's language)."""
     return {
-        Role.SALES_MANAGER: _("a sales manager"),
-        Role.LINE_MANAGER: _("a product-line manager"),
-        Role.PLANNER: _("a production planner"),
-        Role.DIRECTOR: _("the director"),
-        Role.ADMIN: _("an admin"),
+        Role.SALES_MANAGER: stored("a sales manager"),
+        Role.LINE_MANAGER: stored("a product-line manager"),
+        Role.PLANNER: stored("a production planner"),
+        Role.DIRECTOR: stored("the director"),
+        Role.ADMIN: stored("an admin"),
     }[role]
 
 
@@ -228,27 +241,27 @@ def actor(store: Store, login: str) -> Actor:
         return actor_in(repo, login, store)
 
 
-def _who(action: Action, line: str | None, deal: Deal | Position | None) -> str:
+def _who(action: Action, line: str | None, deal: Deal | Position | None) -> Message:
     """Who may do ``action`` here, as one phrase: "the product-line manager of ТБД or the director"."""
     parts = []
     for role, scope in RULES[action].items():
         if scope is Scope.OWN_LINE:
             parts.append(
-                _("the product-line manager of {line}").format(line=line)
+                stored("the product-line manager of {line}", line=line)
                 if line
-                else _("a product-line manager of the line")
+                else stored("a product-line manager of the line")
             )
         elif scope is Scope.OWN_DEAL:
             parts.append(
-                _("the deal's sales manager ({name})").format(name=deal.sales_manager)
+                stored("the deal's sales manager ({name})", name=deal.sales_manager)
                 if deal
-                else _("the deal's sales manager")
+                else stored("the deal's sales manager")
             )
         else:
-            parts.append(role_phrase(role))
+            parts.append(role_said(role))
     who = parts[0]
     for other in parts[1:]:
-        who = _("{first} or {second}").format(first=who, second=other)
+        who = stored("{first} or {second}", first=who, second=other)
     return who
 
 
@@ -273,25 +286,23 @@ def require(
     deal_number = (deal.number if isinstance(deal, Deal) else deal.deal_number) if deal else None
     key = target or deal_number or line or action.name.lower()
     if actor.role is None:
-        who_is = _("{login} is not a millplan user (read-only): an admin adds users with millplan users add").format(
-            login=actor.login
+        who_is = stored(
+            "{login} is not a millplan user (read-only): an admin adds users with millplan users add", login=actor.login
         )
     elif actor.role is Role.LINE_MANAGER and actor.lines:
-        who_is = _("{login} is a product-line manager of {lines}").format(
-            login=actor.login, lines=", ".join(actor.lines)
-        )
+        who_is = stored("{login} is a product-line manager of {lines}", login=actor.login, lines=", ".join(actor.lines))
     elif actor.role is Role.LINE_MANAGER:
-        who_is = _("{login} is a product-line manager of no line").format(login=actor.login)
+        who_is = stored("{login} is a product-line manager of no line", login=actor.login)
     else:
-        who_is = _("{login} is {role}").format(login=actor.login, role=role_phrase(actor.role))
-    refused = Forbidden(
-        _("only {who} may {action} ({target}); {who_is}").format(
-            who=_who(action, line, deal), action=action.phrase, target=key, who_is=who_is
-        ),
-        login=actor.login,
-        action=action.name.lower(),
+        who_is = stored("{login} is {role}", login=actor.login, role=role_said(actor.role))
+    said = stored(
+        "only {who} may {action} ({target}); {who_is}",
+        who=_who(action, line, deal),
+        action=action.phrase_said,
         target=key,
+        who_is=who_is,
     )
+    refused = Forbidden(say(said), login=actor.login, action=action.name.lower(), target=key, said=said)
     if actor.store is not None and not actor.store.in_unit_of_work():
         actor.store.record_refusal(refused)
     raise refused

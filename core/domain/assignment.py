@@ -10,11 +10,12 @@ a revision from state to state are :mod:`millplan.core.domain.revision`.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
 from millplan.core.domain.months import Month
+from millplan.core.domain.stored_text import Text
 
 
 class AssignmentState(str, enum.Enum):
@@ -60,9 +61,12 @@ class Exclusion:
     ``reason_code`` is stable for scripts (``no_compatible_mill``, ``capacity_key_accounts``,
     ``capacity_better_paying``, ``negative_margin``, ``no_hours``, ``manual``, and from the
     horizon plan ``late``, ``min_lot``, ``whole``, ``reserved``, ``stability``, ``locked``);
-    ``reason`` is the sentence a planner reads. ``mill_code`` and ``month`` name the binding
-    mill-month, ``shadow_price`` what an hour of it is worth at the margin and
-    ``earns_per_hour`` what the position earns per hour there (RUB/h), where known.
+    ``reason`` is the sentence a planner reads; ``said`` the same reason as the message
+    the store keeps to say it in each reader's language (``None`` when it was typed; read from
+    the store, ``reason`` is already said in the reader's language and ``said`` is the stored
+    message, carried into the next revision by a re-plan). ``mill_code``
+    and ``month`` name the binding mill-month, ``shadow_price`` what an hour of it is worth at
+    the margin and ``earns_per_hour`` what the position earns per hour there (RUB/h), where known.
     """
 
     position_id: int
@@ -75,6 +79,7 @@ class Exclusion:
     month: Month | None = None
     shadow_price: Decimal | None = None
     earns_per_hour: Decimal | None = None
+    said: Text | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True, slots=True)

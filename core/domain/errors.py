@@ -66,13 +66,16 @@ class Forbidden(MillplanError):
     Exit code 5. ``login``, ``action`` and ``target`` (the object key, e.g.
     ``2027-01/ТБД/r2``, a deal number or ``request 3``) let the store write the refusal
     to the audit log after the refused action's transaction has been rolled back;
-    ``recorded`` is set once that entry is written, so it is written once."""
+    ``recorded`` is set once that entry is written, so it is written once. ``said`` is the
+    message as the audit log keeps it, to say it in each reader's language (a
+    :data:`millplan.core.domain.stored_text.Text`, typed loosely: that module imports months,
+    which import this one)."""
 
     exit_code = ExitCode.FORBIDDEN
 
-    def __init__(self, message: str, *, login: str, action: str, target: str) -> None:
+    def __init__(self, message: str, *, login: str, action: str, target: str, said: object = None) -> None:
         super().__init__(message)
-        self.login, self.action, self.target = login, action, target
+        self.login, self.action, self.target, self.said = login, action, target, said
         self.recorded = False
 
 

@@ -11,7 +11,7 @@ engineer's edit) is compiled in memory with Babel as it loads. Update it with::
 
 The template holds everything a user reads: what the code wraps (the same extraction as
 ``pybabel extract -F babel.cfg -k _ -k ngettext:1,2 --no-location --ignore-dirs='.venv tests
-benchmarks' .``), every help text of the command line (typer keeps them unwrapped;
+benchmarks' -k stored -k stored_n:1,2 .``), every help text of the command line (typer keeps them unwrapped;
 :mod:`millplan.commands.catalogue` walks the command tree and translates them as the
 command line runs), and typer's own words that go through the standard library's gettext
 (``Options``, ``Commands``, ``Error``; :mod:`millplan.commands.typer_words` sends them, and

@@ -12,29 +12,44 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from millplan.core.domain.stored_text import Text, say, shown, texts_of
+
 
 @dataclass(frozen=True, slots=True)
 class Item:
     """One thing a notification lists — usually a position: its ``ref`` (``D-1#2``),
     ``kind`` (``position_removed``, ``tonnes_cut``, ``moved_later``, ``conflict``,
     ``planned``, ``left_out``…), ``text`` (one line saying what happened to it) and
-    ``reason`` (why; empty when there is none). ``key`` names the piece of news for the
-    once-only check (``2027-01/L/r2:117:position_removed``); it is not stored."""
+    ``reason`` (why; empty when there is none) — as written, best messages to store
+    (:mod:`millplan.core.domain.stored_text`); as read, said in the reader's language.
+    ``key`` names the piece of news for the once-only check
+    (``2027-01/L/r2:117:position_removed``); it is not stored."""
 
     ref: str
     kind: str
-    text: str
-    reason: str = ""
+    text: str | Text
+    reason: str | Text = ""
     key: str = ""
 
     def as_dict(self) -> dict[str, str]:
-        """For storage and ``--json``: ref, kind, text, reason."""
-        return {"ref": self.ref, "kind": self.kind, "text": self.text, "reason": self.reason}
+        """For ``--json``: ref, kind, text, reason (in the current language)."""
+        return {"ref": self.ref, "kind": self.kind, "text": say(self.text), "reason": say(self.reason)}
+
+    def stored_dict(self) -> dict[str, Any]:
+        """For storage: :meth:`as_dict` and, for a text or reason millplan wrote, its
+        message under ``texts`` (said in the reader's language by :meth:`from_dict`)."""
+        sentences, texts = texts_of(text=self.text, reason=self.reason)
+        return {"ref": self.ref, "kind": self.kind, **sentences} | ({"texts": texts} if texts else {})
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Item:
+        """The item :meth:`stored_dict` (or an older millplan's :meth:`as_dict`) stored."""
+        texts = data.get("texts")
         return cls(
-            str(data.get("ref", "")), str(data.get("kind", "")), str(data.get("text", "")), str(data.get("reason", ""))
+            str(data.get("ref", "")),
+            str(data.get("kind", "")),
+            shown(texts, "text", str(data.get("text", ""))),
+            shown(texts, "reason", str(data.get("reason", ""))),
         )
 
 

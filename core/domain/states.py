@@ -8,6 +8,7 @@ from millplan.core.domain.assignment import AssignmentState
 from millplan.core.domain.i18n import _
 from millplan.core.domain.portfolio import DealStatus
 from millplan.core.domain.stale import DisposedState
+from millplan.core.domain.stored_text import Message, say, stored
 from millplan.core.domain.workflow import ConflictState, EscalationState, RequestState
 
 State = AssignmentState | RequestState | ConflictState | EscalationState | DisposedState | DealStatus
@@ -19,24 +20,31 @@ def state_label(state: State) -> str:
 
     Raises :class:`KeyError` for a state not named here (a new enum member must be).
     """
+    return say(state_said(state))
+
+
+def state_said(state: State) -> Message:
+    """:func:`state_label` as a message to store (said in each reader's language).
+
+    Raises :class:`KeyError` as :func:`state_label`."""
     return {
-        "pending": _("waiting for acceptance"),
-        "accepted": _("accepted"),
-        "rejected": _("rejected"),
-        "draft": _("draft"),
-        "in_review": _("in review"),
-        "approved": _("approved"),
-        "re_approval": _("re-approval"),
-        "open": _("open"),
-        "granted": _("granted"),
-        "refused": _("refused"),
-        "withdrawn": _("withdrawn"),
-        "escalated": _("escalated"),
-        "forced": _("forced"),
-        "later_month": _("later month"),
-        "closed": _("closed"),
-        "cancelled": _("cancelled"),
-        "decided": _("decided"),
+        "pending": stored("waiting for acceptance"),
+        "accepted": stored("accepted"),
+        "rejected": stored("rejected"),
+        "draft": stored("draft"),
+        "in_review": stored("in review"),
+        "approved": stored("approved"),
+        "re_approval": stored("re-approval"),
+        "open": stored("open"),
+        "granted": stored("granted"),
+        "refused": stored("refused"),
+        "withdrawn": stored("withdrawn"),
+        "escalated": stored("escalated"),
+        "forced": stored("forced"),
+        "later_month": stored("later month"),
+        "closed": stored("closed"),
+        "cancelled": stored("cancelled"),
+        "decided": stored("decided"),
     }[state.value]
 
 

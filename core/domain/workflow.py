@@ -17,7 +17,8 @@ from datetime import datetime
 from decimal import Decimal
 
 from millplan.core.domain.i18n import _
-from millplan.core.domain.months import Month, month_text
+from millplan.core.domain.months import Month
+from millplan.core.domain.stored_text import Param, say, stored
 
 
 class RequestKind(str, enum.Enum):
@@ -186,20 +187,25 @@ def key_label(key: str) -> str:
     """An object key of the audit log as people read it, in the user's language:
     ``request 3`` → ``запрос 3``, ``2027-01/ТБД/r2`` → ``янв 2027 ТБД, редакция 2``; a key of
     another form (a deal number) as it is."""
+    return say(key_said(key))
+
+
+def key_said(key: str) -> Param:
+    """:func:`key_label` as a message to store (said in each reader's language)."""
     revision = _REVISION_KEY.fullmatch(key)
     if revision:
-        return _("{month} {line} revision {revision}").format(
-            month=month_text(Month.parse(revision[1])), line=revision[2], revision=revision[3]
+        return stored(
+            "{month} {line} revision {revision}", month=Month.parse(revision[1]), line=revision[2], revision=revision[3]
         )
     kind, sep, rest = key.partition(" ")
     named = {
-        "request": _("request {id}"),
-        "conflict": _("conflict {id}"),
-        "escalation": _("escalation {id}"),
-        "review": _("review {id}"),
-        "user": _("user {id}"),
+        "request": lambda: stored("request {id}", id=rest),
+        "conflict": lambda: stored("conflict {id}", id=rest),
+        "escalation": lambda: stored("escalation {id}", id=rest),
+        "review": lambda: stored("review {id}", id=rest),
+        "user": lambda: stored("user {id}", id=rest),
     }
-    return named[kind].format(id=rest) if sep and kind in named else key
+    return named[kind]() if sep and kind in named else key
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,11 +18,11 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from datetime import UTC, datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from millplan.core.domain.i18n import _
 from millplan.core.domain.notices import Item, MailState
 from millplan.core.domain.people import Role
+from millplan.core.domain.stored_text import Joined, Text, stored, texts_of
 from millplan.storage.unit_of_work import UnitOfWork
 
 EVENT_MAX, KIND_MAX, OBJECT_KEY_MAX, SUBJECT_MAX = 300, 32, 200, 300
@@ -30,13 +30,15 @@ EVENT_MAX, KIND_MAX, OBJECT_KEY_MAX, SUBJECT_MAX = 300, 32, 200, 300
 
 class NewNotification(NamedTuple):
     """One notification for one login, ready for :func:`notify_all`; ``items`` are the
-    positions it lists (each also a line of ``body``)."""
+    positions it lists (each also a line of ``body``). ``subject`` and ``body`` are best
+    messages (:func:`millplan.core.domain.stored_text.stored`), kept to say in the reader's
+    language; plain text is stored and shown as it is."""
 
     login: str
     event: str
     kind: str
-    subject: str
-    body: str
+    subject: str | Text
+    body: str | Text
     object_key: str
     items: tuple[Item, ...] = ()
 
@@ -48,12 +50,21 @@ def message_id(event: str, address: str) -> str:
     return f"<{digest}@millplan>"
 
 
-def _mail_body(body: str) -> str:
-    return body + "\n\n-- \n" + _("millplan: `millplan inbox` lists this and your other notifications.")
+def _mail_body(body: str | Text) -> Joined:
+    footer = stored("millplan: `millplan inbox` lists this and your other notifications.")
+    return Joined("", (body, "\n\n-- \n", footer))
 
 
 def notify(
-    repo: UnitOfWork, *, login: str, event: str, kind: str, subject: str, body: str, object_key: str, by: str | None
+    repo: UnitOfWork,
+    *,
+    login: str,
+    event: str,
+    kind: str,
+    subject: str | Text,
+    body: str | Text,
+    object_key: str,
+    by: str | None,
 ) -> bool:
     """Write one inbox notification for ``login`` unless one for the same ``event`` exists
     or ``login`` is ``by``, the one who acts (``None``: nobody, e.g. a timer), and — when the
@@ -62,7 +73,9 @@ def notify(
 
     ``kind`` is a stable code (``position_removed``, ``tonnes_cut``, ``moved_later``,
     ``request_answered``, ``conflict``, ``approved``…); ``object_key`` names the object
-    as the audit log does. A subject longer than 300 characters is shortened.
+    as the audit log does; ``subject`` and ``body`` best messages, said in the reader's
+    language when read (the e-mail's when it is sent). A subject longer than 300 characters
+    is stored shortened.
     Returns True when the notification is new. Raises ``ValueError`` for an empty event,
     login or kind, or an event, kind or object key longer than its column (300, 32, 200
     characters) — a programming error.
@@ -80,9 +93,16 @@ def _checked(note: NewNotification) -> NewNotification:
     ):
         if len(value) > most:
             raise ValueError(f"{name} {value[:40]!r}… is longer than {most} characters")
-    if len(note.subject) > SUBJECT_MAX:
-        return note._replace(subject=note.subject[: SUBJECT_MAX - 1] + "…")
     return note
+
+
+def _columns(subject: str | Text, body: str | Text) -> dict[str, Any]:
+    """The subject, body and texts columns of a notification or e-mail (the subject's
+    sentence shortened to its column's 300 characters)."""
+    sentences, texts = texts_of(subject=subject, body=body)
+    if len(sentences["subject"]) > SUBJECT_MAX:
+        sentences["subject"] = sentences["subject"][: SUBJECT_MAX - 1] + "…"
+    return {**sentences, "texts": texts}
 
 
 def notify_all(repo: UnitOfWork, notes: Iterable[NewNotification], *, by: str | None) -> int:
@@ -103,10 +123,9 @@ def notify_all(repo: UnitOfWork, notes: Iterable[NewNotification], *, by: str | 
                 "login": c.login,
                 "event": c.event,
                 "kind": c.kind,
-                "subject": c.subject,
-                "body": c.body,
+                **_columns(c.subject, c.body),
                 "object_key": c.object_key,
-                "items": [item.as_dict() for item in c.items],
+                "items": [item.stored_dict() for item in c.items],
             }
             for c in checked.values()
         ]
@@ -122,16 +141,18 @@ def notify_all(repo: UnitOfWork, notes: Iterable[NewNotification], *, by: str | 
     return len(new)
 
 
-def mail_row(login: str, address: str, event: str, subject: str, body: str, now: datetime) -> dict:
+def mail_row(
+    login: str, address: str, event: str, subject: str | Text, body: str | Text, now: datetime
+) -> dict[str, Any]:
     """The outbox row of the e-mail copy of notification ``event`` to ``login`` (at
-    ``now``, UTC), as :meth:`millplan.storage.mailbox.MailboxRepository.enqueue_all` takes it."""
+    ``now``, UTC), as :meth:`millplan.storage.mailbox.MailboxRepository.enqueue_all` takes it;
+    its words are said in the language of the process that sends it."""
     return {
         "created_at": now,
         "event": event,
         "login": login,
         "address": address,
-        "subject": subject,
-        "body": _mail_body(body),
+        **_columns(subject, _mail_body(body)),
         "message_id": message_id(event, address),
         "status": MailState.PENDING.value,
         "attempts": 0,
@@ -146,8 +167,8 @@ def notify_role(
     line: str | None,
     event: str,
     kind: str,
-    subject: str,
-    body: str,
+    subject: str | Text,
+    body: str | Text,
     object_key: str,
     by: str | None,
 ) -> int:

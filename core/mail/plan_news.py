@@ -14,12 +14,11 @@ from datetime import UTC, datetime
 from typing import NamedTuple
 
 from millplan.core.domain.assignment import Assignment
-from millplan.core.domain.i18n import _, ngettext
-from millplan.core.domain.months import Month, month_text
+from millplan.core.domain.months import Month
 from millplan.core.domain.notices import Item
-from millplan.core.domain.numbers import grouped
 from millplan.core.domain.portfolio import Position
-from millplan.core.domain.states import state_label
+from millplan.core.domain.states import state_said
+from millplan.core.domain.stored_text import Figure, Joined, Message, Text, lines, stored, stored_n
 from millplan.core.mail.notify import EVENT_MAX, NewNotification, notify_all
 from millplan.core.mail.recipients import Managers, managers, person
 from millplan.solver.prioritiser import MIN_TONNES
@@ -49,7 +48,7 @@ def tell(
     *,
     event: str,
     object_key: str,
-    compose: Callable[[list[Item]], tuple[str, str]],
+    compose: Callable[[list[Item]], tuple[str | Text, str | Text]],
     by: str | None,
 ) -> int:
     """One notification per login listing its pieces of ``news`` not told to him before —
@@ -139,10 +138,10 @@ def changes_for_managers(
     made_before, made_after = _planned(before, made=True), _planned(after, made=True)
     was = {pid: max(0.0, t - made_after.get(pid, 0.0) + made_before.get(pid, 0.0)) for pid, t in was.items()}
     known = set(was) | {e.position_id for e in (before.exclusions if before else ())}
-    reasons: dict[int, list[str]] = {}
+    reasons: dict[int, list[str | Text]] = {}
     for e in after.exclusions:
         if e.reason_code != "replan":  # "let back in, re-plan" is not a reason for leaving out
-            reasons.setdefault(e.position_id, []).append(e.reason)
+            reasons.setdefault(e.position_id, []).append(e.said or e.reason)
     news = []
     for pid in sorted(set(was) | set(now) | set(reasons)):
         position = positions.get(pid)
@@ -153,88 +152,89 @@ def changes_for_managers(
         left = position.remaining_tonnes
         values = {
             "customer": position.customer,
-            "before": grouped(t_before, 1),
-            "after": grouped(t_after, 1),
-            "left": grouped(left, 1),
+            "before": Figure(t_before, 1),
+            "after": Figure(t_after, 1),
+            "left": Figure(left, 1),
         }
         if t_before >= MIN_TONNES and t_after < t_before - MIN_TONNES:
             if t_after < MIN_TONNES and left < MIN_TONNES:
                 continue  # made meanwhile: nothing left to plan
             if t_after < MIN_TONNES and pid in later:
                 kind, suffix = MOVED_LATER, f":{later[pid]}"
-                text = _("{customer}: moved to {month}; {before} t were planned here").format(
-                    month=month_text(later[pid]), **values
-                )
+                text = stored("{customer}: moved to {month}; {before} t were planned here", month=later[pid], **values)
             elif t_after < MIN_TONNES:
                 kind, suffix = POSITION_REMOVED, ""
-                text = _("{customer}: left out; {before} t were planned, {left} t left to make").format(**values)
+                text = stored("{customer}: left out; {before} t were planned, {left} t left to make", **values)
             elif t_after < left - MIN_TONNES:
                 kind, suffix = TONNES_CUT, f":{t_after:.3f}"
-                text = _("{customer}: {after} t of {before} t kept; {left} t left to make").format(**values)
+                text = stored("{customer}: {after} t of {before} t kept; {left} t left to make", **values)
             else:
                 continue  # production since then explains the smaller tonnes
         elif pid not in known and pid in reasons:
             kind, suffix = (POSITION_REMOVED, "") if t_after < MIN_TONNES else (TONNES_CUT, f":{t_after:.3f}")
             text = (
-                _("{customer}: left out; {left} t left to make")
+                stored("{customer}: left out; {left} t left to make", **values)
                 if kind == POSITION_REMOVED
-                else _("{customer}: {after} t of {left} t planned")
-            ).format(**values)
+                else stored("{customer}: {after} t of {left} t planned", **values)
+            )
         elif t_after >= MIN_TONNES and pid not in was and position.requested_month < after.month:
             kind, suffix = MOVED_LATER, f":{after.month}"
-            text = _("{customer}: planned in {month}, later than requested ({requested})").format(
-                month=month_text(after.month), requested=month_text(position.requested_month), **values
+            text = stored(
+                "{customer}: planned in {month}, later than requested ({requested})",
+                month=after.month,
+                requested=position.requested_month,
+                **values,
             )
         else:
             continue
-        reason = "; ".join(reasons.get(pid, ()))
+        reason = Joined("; ", tuple(reasons[pid])) if pid in reasons else ""
         news.append(News(login, Item(position.ref, kind, text, reason, f"{after.key}:{pid}:{kind}{suffix}")))
     return news
 
 
-def compose_plan(repo: UnitOfWork, after: Assignment, *, by: str) -> Callable[[list[Item]], tuple[str, str]]:
+def compose_plan(repo: UnitOfWork, after: Assignment, *, by: str) -> Callable[[list[Item]], tuple[Message, Joined]]:
     """(subject, body) of a sales manager's news from revision ``after`` planned or edited
-    by ``by``: one line per item with its reason. Anything short of approval is proposed;
-    the approval (:func:`millplan.core.workflow.assignments.approve`) makes it final."""
-    where = _("{month} {line} draft r{revision}").format(
-        month=month_text(after.month), line=after.product_line, revision=after.revision
+    by ``by``: one line per item with its reason, as messages said in his language. Anything
+    short of approval is proposed; the approval (:func:`millplan.core.workflow.assignments.approve`)
+    makes it final."""
+    where = stored(
+        "{month} {line} draft r{revision}", month=after.month, line=after.product_line, revision=after.revision
     )
     acting = person(repo, by)
 
-    def compose(items: list[Item]) -> tuple[str, str]:
+    def compose(items: list[Item]) -> tuple[Message, Joined]:
         if len(items) == 1:
-            subject = _("{ref} {text} — {where}, proposed").format(ref=items[0].ref, text=items[0].text, where=where)
+            subject = stored("{ref} {text} — {where}, proposed", ref=items[0].ref, text=items[0].text, where=where)
         else:
-            n = len({i.ref for i in items})
-            subject = ngettext(
+            subject = stored_n(
                 "{n} of your positions left out, cut or moved — {where}, proposed",
                 "{n} of your positions left out, cut or moved — {where}, proposed",
-                n,
-            ).format(n=n, where=where)
-        body = [
-            subject + ".",
-            _(
-                "Proposed in the draft (revision {revision}, {state}) of {month} {line}: final only once approved."
-            ).format(
+                len({i.ref for i in items}),
+                where=where,
+            )
+        body = lines(
+            Joined("", (subject, ".")),
+            stored(
+                "Proposed in the draft (revision {revision}, {state}) of {month} {line}: final only once approved.",
                 revision=after.revision,
-                state=state_label(after.state),
-                month=month_text(after.month),
+                state=state_said(after.state),
+                month=after.month,
                 line=after.product_line,
             ),
             *item_lines(items),
-            _("Planned by {who}").format(who=acting),
-        ]
-        return subject, "\n".join(body)
+            stored("Planned by {who}", who=acting),
+        )
+        return subject, body
 
     return compose
 
 
-def item_lines(items: Iterable[Item]) -> list[str]:
-    """The body's line for each item: ``• REF TEXT. Reason: …``."""
+def item_lines(items: Iterable[Item]) -> list[Message]:
+    """The body's line for each item: ``• REF TEXT. Reason: …`` (messages)."""
     return [
-        (_("• {ref} {text}. Reason: {reason}") if i.reason else _("• {ref} {text}.")).format(
-            ref=i.ref, text=i.text, reason=i.reason
-        )
+        stored("• {ref} {text}. Reason: {reason}", ref=i.ref, text=i.text, reason=i.reason)
+        if i.reason
+        else stored("• {ref} {text}.", ref=i.ref, text=i.text)
         for i in items
     ]
 

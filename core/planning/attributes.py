@@ -28,9 +28,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from millplan.core.domain.i18n import _
 from millplan.core.domain.plant import Mill, Plant
 from millplan.core.domain.portfolio import Position
+from millplan.core.domain.stored_text import Figure, Joined, Message, say, stored
 
 STEEL_KG_PER_M_FACTOR = 0.02466
 """kg/m per mm² of (OD − wall) × wall: π × 7.85 g/cm³ / 1000 (DESIGN.md)."""
@@ -86,21 +86,34 @@ def _takers(line_mills: Sequence[Mill], position: Position) -> list[Mill]:
 
 
 def incompatibility(position: Position, mill: Mill) -> str | None:
-    """Why ``mill`` cannot make ``position`` (the first failing limit), or ``None`` if it can."""
+    """Why ``mill`` cannot make ``position`` (the first failing limit) in the user's
+    language, or ``None`` if it can."""
+    why = refusal(position, mill)
+    return None if why is None else say(why)
+
+
+def refusal(position: Position, mill: Mill) -> Message | None:
+    """:func:`incompatibility` as a message to store (said in each reader's language)."""
     if position.product_line != mill.product_line:
-        return _("product line {line}, not {wanted}").format(line=mill.product_line, wanted=position.product_line)
+        return stored("product line {line}, not {wanted}", line=mill.product_line, wanted=position.product_line)
     if not mill.od_min_mm <= position.od_mm <= mill.od_max_mm:
-        return _("OD {od} mm outside {low}–{high} mm").format(
-            od=f"{position.od_mm:g}", low=f"{mill.od_min_mm:g}", high=f"{mill.od_max_mm:g}"
+        return stored(
+            "OD {od} mm outside {low}–{high} mm",
+            od=Figure(position.od_mm, None),
+            low=Figure(mill.od_min_mm, None),
+            high=Figure(mill.od_max_mm, None),
         )
     if not mill.wall_min_mm <= position.wall_mm <= mill.wall_max_mm:
-        return _("wall {wall} mm outside {low}–{high} mm").format(
-            wall=f"{position.wall_mm:g}", low=f"{mill.wall_min_mm:g}", high=f"{mill.wall_max_mm:g}"
+        return stored(
+            "wall {wall} mm outside {low}–{high} mm",
+            wall=Figure(position.wall_mm, None),
+            low=Figure(mill.wall_min_mm, None),
+            high=Figure(mill.wall_max_mm, None),
         )
     if fold(position.steel_grade) not in _grade_keys(mill.steel_grades):
-        return _("steel grade {grade} not made").format(grade=position.steel_grade)
+        return stored("steel grade {grade} not made", grade=position.steel_grade)
     if not _standard_on(position.standard, mill.standards):
-        return _("standard {standard} not certified").format(standard=position.standard)
+        return stored("standard {standard} not certified", standard=position.standard)
     return None
 
 
@@ -159,12 +172,12 @@ class PositionAttributes:
 
     ``options`` are the compatible mills, best first (most marginal income per hour);
     ``refusals`` maps each mill of the position's product line that cannot make it to the
-    failing limit (empty when there are options or no mill of that line exists).
+    failing limit, a message (empty when there are options or no mill of that line exists).
     """
 
     position: Position
     options: tuple[MillOption, ...]
-    refusals: dict[str, str]
+    refusals: dict[str, Message]
     high_mill_load: bool = False
 
     @property
@@ -173,11 +186,17 @@ class PositionAttributes:
 
     @property
     def no_mill_reason(self) -> str:
-        """One sentence saying why no mill can make the position."""
+        """One sentence saying why no mill can make the position, in the user's language."""
+        return say(self.no_mill_said)
+
+    @property
+    def no_mill_said(self) -> Message:
+        """:attr:`no_mill_reason` as a message to store (said in each reader's language)."""
         if not self.refusals:
-            return _("no mill of product line {line}").format(line=self.position.product_line)
-        return _("no compatible mill: {refusals}").format(
-            refusals="; ".join(f"{code}: {why}" for code, why in sorted(self.refusals.items()))
+            return stored("no mill of product line {line}", line=self.position.product_line)
+        return stored(
+            "no compatible mill: {refusals}",
+            refusals=Joined("; ", tuple(Joined(": ", (code, why)) for code, why in sorted(self.refusals.items()))),
         )
 
 
@@ -214,8 +233,8 @@ def _options_among(
             options.sort(key=_rank)
         return tuple(options), {}
     # no mill: word each refusal (rare, so the common case above skips the wording)
-    zero = _("productivity is zero for this size")
-    return (), {mill.code: incompatibility(position, mill) or zero for mill in line_mills}
+    zero = stored("productivity is zero for this size")
+    return (), {mill.code: refusal(position, mill) or zero for mill in line_mills}
 
 
 def _rank(option: MillOption) -> tuple[Decimal, float, str]:

@@ -10,10 +10,10 @@ from millplan.core.domain.assignment import Assignment
 from millplan.core.domain.errors import InvalidInput, NotFound
 from millplan.core.domain.i18n import _
 from millplan.core.domain.months import Month, month_text
-from millplan.core.domain.numbers import grouped
 from millplan.core.domain.people import Role
 from millplan.core.domain.plant import Plant
-from millplan.core.domain.workflow import key_label
+from millplan.core.domain.stored_text import Figure, Joined, Text, stored
+from millplan.core.domain.workflow import key_said
 from millplan.core.mail.notify import notify_role
 from millplan.core.mail.recipients import person
 from millplan.storage.store import Store
@@ -81,7 +81,7 @@ def mark_stale(
     change from ``before`` to the given ``(mill code, month, hours)``; mills new to the
     register are skipped. The product-line managers of each marked revision's line are
     told (not ``login`` himself). Returns the revisions marked (see ``AssignmentRepository.mark_stale``)."""
-    reasons: dict[tuple[Month, str], list[str]] = {}
+    reasons: dict[tuple[Month, str], list[Text]] = {}
     for code, month, new in hours:
         try:
             mill = before.mill(code)
@@ -90,8 +90,12 @@ def mark_stale(
         old = before.hours(mill, month)
         if abs(old - new) > 1e-9:
             reasons.setdefault((month, mill.product_line), []).append(
-                _("{mill} hours in {month} changed from {old} h to {new} h").format(
-                    mill=code, month=month_text(month), old=grouped(old), new=grouped(new)
+                stored(
+                    "{mill} hours in {month} changed from {old} h to {new} h",
+                    mill=code,
+                    month=month,
+                    old=Figure(old),
+                    new=Figure(new),
                 )
             )
     stale: list[Assignment] = []
@@ -101,16 +105,17 @@ def mark_stale(
 
 
 def mark_and_tell(
-    repo: UnitOfWork, month: Month, line: str, changes: Iterable[str], login: str, why: str
+    repo: UnitOfWork, month: Month, line: str, changes: Iterable[str | Text], login: str, why: str
 ) -> list[Assignment]:
     """Mark the unapproved latest revision of (``month``, ``line``) stale (if any) for the
-    ``changes`` (short sentences) ``login`` made and ``why``, and tell the line's product-line
-    managers (not ``login`` himself) it must be re-planned. Returns the revisions marked."""
-    changed = "; ".join(changes)
+    ``changes`` (short sentences, best messages to store) ``login`` made and ``why`` (as
+    typed, or a file's name), and tell the line's product-line managers (not ``login``
+    himself) it must be re-planned. Returns the revisions marked."""
+    changed = Joined("; ", tuple(changes))
     marked = repo.assignments.mark_stale(
         month,
         line,
-        _("{changes} by {person} ({why})").format(changes=changed, person=person(repo, login), why=why),
+        stored("{changes} by {person} ({why})", changes=changed, person=person(repo, login), why=why),
         login,
     )
     for revision in marked:
@@ -120,10 +125,14 @@ def mark_and_tell(
             line=line,
             event=f"{revision.key} stale v{revision.version}",
             kind=STALE_KIND,
-            subject=_("{key} is stale: re-plan it").format(key=key_label(revision.key)),
-            body=_(
-                "{changes} by {who} ({why}): the {key} revision cannot be submitted or approved until re-planned."
-            ).format(who=person(repo, login), changes=changed, why=why, key=key_label(revision.key)),
+            subject=stored("{key} is stale: re-plan it", key=key_said(revision.key)),
+            body=stored(
+                "{changes} by {who} ({why}): the {key} revision cannot be submitted or approved until re-planned.",
+                who=person(repo, login),
+                changes=changed,
+                why=why,
+                key=key_said(revision.key),
+            ),
             object_key=revision.key,
             by=login,
         )

@@ -20,8 +20,8 @@ from decimal import Decimal
 from millplan.core.domain.assignment import Exclusion, ForecastLine
 from millplan.core.domain.i18n import _
 from millplan.core.domain.months import Month, month_text
-from millplan.core.domain.numbers import grouped
 from millplan.core.domain.portfolio import Position
+from millplan.core.domain.stored_text import Figure, Joined, Message, Text, say, stored
 from millplan.solver.problem import ROUND_OFF, Booking, Conflict, Explanation, Solution, report_tonnes
 
 CODES = {
@@ -45,94 +45,114 @@ def rub(value: float | None) -> Decimal | None:
     return Decimal(repr(value)).quantize(Decimal("0.01"))
 
 
-def _worth(mill: str, month: Month, price: float | None, earns: float | None) -> str:
+def _worth(mill: str, month: Month, price: float | None, earns: float | None) -> Message:
     """ "M1's hours in 2027-02 are worth 490 000 RUB/h at the margin (shadow price) against
     90 000 RUB/h this position earns there"."""
-    values = {"mill": mill, "month": month_text(month), "price": grouped(price or 0.0)}
+    values = {"mill": mill, "month": month, "price": Figure(price or 0.0)}
     if earns is not None and math.isfinite(earns):
-        return _(
+        return stored(
             "{mill}'s hours in {month} are worth {price} RUB/h at the margin (shadow price) "
-            "against {earns} RUB/h this position earns there"
-        ).format(earns=grouped(earns), **values)
-    return _("{mill}'s hours in {month} are worth {price} RUB/h at the margin (shadow price)").format(**values)
-
-
-def booked_by(booking: Booking) -> str:
-    """What holds a mill-month's hours, in the user's language: "key-account positions
-    (620.0 h) and better-paying positions (40.0 h, 900 000 RUB/h on average)"."""
-    parts = [
-        said.format(hours=grouped(hours, 1), rate=grouped(booking.better_per_hour, 0))
-        for said, hours in (
-            (_("key-account positions ({hours} h)"), booking.key),
-            (_("locked or mandatory positions ({hours} h)"), booking.reserved),
-            (_("better-paying positions ({hours} h, {rate} RUB/h on average)"), booking.better),
+            "against {earns} RUB/h this position earns there",
+            earns=Figure(earns),
+            **values,
         )
-        if hours > ROUND_OFF
-    ]
+    return stored("{mill}'s hours in {month} are worth {price} RUB/h at the margin (shadow price)", **values)
+
+
+def booked_by(booking: Booking) -> Text:
+    """What holds a mill-month's hours, said in the reader's language: "key-account positions
+    (620.0 h) and better-paying positions (40.0 h, 900 000 RUB/h on average)"."""
+    hours = {
+        "key": Figure(booking.key, 1),
+        "reserved": Figure(booking.reserved, 1),
+        "better": Figure(booking.better, 1),
+    }
+    said = {
+        "key": lambda: stored("key-account positions ({hours} h)", hours=hours["key"]),
+        "reserved": lambda: stored("locked or mandatory positions ({hours} h)", hours=hours["reserved"]),
+        "better": lambda: stored(
+            "better-paying positions ({hours} h, {rate} RUB/h on average)",
+            hours=hours["better"],
+            rate=Figure(booking.better_per_hour, 0),
+        ),
+    }
+    parts = [said[kind]() for kind in ("key", "reserved", "better") if hours[kind].value > ROUND_OFF]
     if len(parts) > 1:
-        return _("{these} and {that}").format(these=", ".join(parts[:-1]), that=parts[-1])
-    return "".join(parts)
+        return stored("{these} and {that}", these=Joined(", ", tuple(parts[:-1])), that=parts[-1])
+    return Joined("", tuple(parts))
 
 
-def reason_text(e: Explanation, mill: str | None, month: Month | None, mills: Sequence[str]) -> str:
+def reason_text(e: Explanation, mill: str | None, month: Month | None, mills: Sequence[str]) -> Text:
     """The sentence for one solver explanation, ``mill`` and ``month`` naming its binding
-    mill-month (``None`` where none applies), ``mills`` the codes that can make it."""
-    short = grouped(e.tonnes_short, 1)
-    said = month_text(month) if month else ""  # the month as the user's language writes it
-    where = _("{mill} in {month}").format(mill=mill, month=said) if mill and month else ""
+    mill-month (``None`` where none applies), ``mills`` the codes that can make it; a
+    message, said in the reader's language."""
+    short = Figure(e.tonnes_short, 1)
+    where = stored("{mill} in {month}", mill=mill, month=month) if mill and month else None
     # a late position's earns_per_hour is the lateness it would save, not what it earns
     worth = _worth(mill, month, e.shadow_price, None if e.code == "late" else e.earns_per_hour) if where else ""
 
-    def booked() -> str:
+    def booked() -> Message:
         # what holds the hours, by standing (key accounts, locks, better pay), then their price
+        said = month or ""
         if e.booked and mill:
-            return _("capacity fully booked in {month}: {mill} is booked by {booked}; {worth}").format(
-                month=said, mill=mill, booked=booked_by(e.booked), worth=worth
+            return stored(
+                "capacity fully booked in {month}: {mill} is booked by {booked}; {worth}",
+                month=said,
+                mill=mill,
+                booked=booked_by(e.booked),
+                worth=worth,
             )
-        return _("capacity fully booked in {month}: {worth}").format(month=said, worth=worth)
+        return stored("capacity fully booked in {month}: {worth}", month=said, worth=worth)
 
-    def no_mill() -> str:
-        on = ", ".join(mills) or _("any mill")
+    def no_mill() -> Message:
+        on = Joined(", ", tuple(mills)) if mills else stored("any mill")
         if month:
-            return _("no hours on {mills} in {month}").format(mills=on, month=said)
-        return _("no hours on {mills} in the months it may be made").format(mills=on)
+            return stored("no hours on {mills} in {month}", mills=on, month=month)
+        return stored("no hours on {mills} in the months it may be made", mills=on)
 
-    earns = grouped(e.earns_per_hour or 0.0)
-    texts: dict[str, Callable[[], str]] = {
+    earns = Figure(e.earns_per_hour or 0.0)
+    texts: dict[str, Callable[[], Text | str]] = {
         "no_mill": no_mill,
         "min_lot": lambda: (
-            _("{tonnes} t is below the minimum lot on {where}").format(tonnes=short, where=where)
+            stored("{tonnes} t is below the minimum lot on {where}", tonnes=short, where=where)
             if where
-            else _("{tonnes} t is below the minimum lot of every mill that can make it").format(tonnes=short)
+            else stored("{tonnes} t is below the minimum lot of every mill that can make it", tonnes=short)
         ),
-        "unprofitable": lambda: _("it earns {earns} RUB/h on {where}: planning it loses money").format(
-            earns=earns, where=where
+        "unprofitable": lambda: stored(
+            "it earns {earns} RUB/h on {where}: planning it loses money", earns=earns, where=where or ""
         ),
         "capacity": booked,
         "key_accounts": booked,
         "reserved": booked,
-        "whole": lambda: _("it does not fit whole into what is left of {where}: {worth}").format(
-            where=where, worth=worth
+        "whole": lambda: stored(
+            "it does not fit whole into what is left of {where}: {worth}", where=where or "", worth=worth
         ),
-        "stability": lambda: _("room on {where} would mean moving lines of the approved revision: {worth}").format(
-            where=where, worth=worth
+        "stability": lambda: stored(
+            "room on {where} would mean moving lines of the approved revision: {worth}", where=where or "", worth=worth
         ),
-        "locked": lambda: _("its locks cap it and no other mill or month is open to it"),
+        "locked": lambda: stored("its locks cap it and no other mill or month is open to it"),
         "late": lambda: (
-            _(
+            stored(
                 "made late: {mill}'s hours in {month} are worth {price} RUB/h at the margin, "
-                "making it on time would save {saves} RUB/h of lateness, no more than that"
-            ).format(mill=mill, month=said, price=grouped(e.shadow_price or 0.0), saves=earns)
+                "making it on time would save {saves} RUB/h of lateness, no more than that",
+                mill=mill,
+                month=month,
+                price=Figure(e.shadow_price or 0.0),
+                saves=earns,
+            )
             if where
-            else _("made late: no mill that can make it has hours in its month")
+            else stored("made late: no mill that can make it has hours in its month")
         ),
     }
     if e.code == "late" and e.held in texts and e.held != "min_lot" and where:
         # its month's hours are held, whatever they are worth; the lateness saved for scale
-        return _("made late: {reason}, making it on time would save {saves} RUB/h of lateness").format(
-            reason=texts[e.held](), saves=earns
+        return stored(
+            "made late: {reason}, making it on time would save {saves} RUB/h of lateness",
+            reason=texts[e.held](),
+            saves=earns,
         )
-    return texts.get(e.code, lambda: e.text)()
+    # a code this module does not know: the solver's own (English) words
+    return texts.get(e.code, lambda: Joined("", (e.text,)))()
 
 
 def exclusion(
@@ -151,31 +171,31 @@ def exclusion(
     (``later``) are named first, then the solver's reason. A position made in full later
     without a reason of its own (overdue already) is said to be planned late.
     ``also_full`` — (mill code, shadow price, earns) RUB/h in the plan month of its other
-    mills whose hours are worth more than it earns there — are named after the reason."""
+    mills whose hours are worth more than it earns there — are named after the reason.
+    Its reason is a message (``said``) the store keeps to say in each reader's language."""
     left_out = report_tonnes(open_tonnes - planned_now)
-    parts = []
+    parts: list[Text] = []
     if planned_now:
         parts.append(
-            _("{planned} t of {tonnes} t planned").format(
-                planned=grouped(planned_now, 1), tonnes=grouped(open_tonnes, 1)
-            )
+            stored("{planned} t of {tonnes} t planned", planned=Figure(planned_now, 1), tonnes=Figure(open_tonnes, 1))
         )
     by_month: dict[Month, float] = {}
     for line in later:
         by_month[line.month] = by_month.get(line.month, 0.0) + line.tonnes
     if by_month:
         parts.append(
-            ", ".join(
-                _("{tonnes} t planned for {month}").format(tonnes=grouped(t, 1), month=month_text(m))
-                for m, t in sorted(by_month.items())
+            Joined(
+                ", ",
+                tuple(
+                    stored("{tonnes} t planned for {month}", tonnes=Figure(t, 1), month=m)
+                    for m, t in sorted(by_month.items())
+                ),
             )
         )
     if explanation is None:
         code, mill, month, price, earns = "late", None, None, None, None
         parts.append(
-            _("not made in {month}: an earlier month's work or other positions fill its mills").format(
-                month=month_text(plan_month)
-            )
+            stored("not made in {month}: an earlier month's work or other positions fill its mills", month=plan_month)
         )
     else:
         code = reason_code(explanation)
@@ -185,22 +205,27 @@ def exclusion(
         parts.append(reason_text(explanation, mill, month, mills))
         if explanation.code in ("capacity", "key_accounts"):
             parts += [
-                _("{mill} full too: {price} RUB/h against {earns} RUB/h").format(
-                    mill=code, price=grouped(price_there), earns=grouped(earns_there)
+                stored(
+                    "{mill} full too: {price} RUB/h against {earns} RUB/h",
+                    mill=code,
+                    price=Figure(price_there),
+                    earns=Figure(earns_there),
                 )
                 for code, price_there, earns_there in also_full
                 if code != mill
             ]
+    reason = Joined("; ", tuple(parts))
     return Exclusion(
         position.id,
         position.ref,
         left_out,
         code,
-        "; ".join(parts),
+        say(reason),
         mill_code=mill,
         month=month,
         shadow_price=price,
         earns_per_hour=earns,
+        said=reason,
     )
 
 

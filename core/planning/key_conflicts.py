@@ -22,12 +22,10 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 from millplan.core.domain.assignment import Assignment
-from millplan.core.domain.i18n import _
-from millplan.core.domain.months import month_text
 from millplan.core.domain.notices import Item
-from millplan.core.domain.numbers import grouped
 from millplan.core.domain.plant import Plant
 from millplan.core.domain.portfolio import Position
+from millplan.core.domain.stored_text import Figure, Text, stored
 from millplan.core.domain.workflow import (
     Conflict,
     ConflictState,
@@ -35,7 +33,7 @@ from millplan.core.domain.workflow import (
     Outcome,
     RequestKind,
     RequestState,
-    key_label,
+    key_said,
 )
 from millplan.core.mail.plan_news import News
 from millplan.core.mail.recipients import managers
@@ -107,27 +105,28 @@ def sync_conflicts(repo: UnitOfWork, assignment: Assignment, *, login: str) -> l
                     changes,
                     action="updated",
                     login=login,
-                    reason=_("still short after the plan of {key}").format(key=key_label(where)),
+                    reason=stored("still short after the plan of {key}", key=key_said(where)),
                 )
             continue
         if last is not None and last.state is ConflictState.LATER_MONTH:
             continue  # the client agreed to wait; the re-plan changes nothing of that
-        reason = _("{key} leaves {ref} {tonnes} t short of {month}: {why}").format(
-            key=key_label(where),
+        reason = stored(
+            "{key} leaves {ref} {tonnes} t short of {month}: {why}",
+            key=key_said(where),
             ref=position.ref,
-            tonnes=grouped(tonnes, 1),
-            month=month_text(min(position.requested_month, month)),
-            why=exclusion.reason,
+            tonnes=Figure(tonnes, 1),
+            month=min(position.requested_month, month),
+            why=exclusion.said or exclusion.reason,
         )
         new.append((pid, tonnes, margin, reason))
     opened = workflow.raise_conflicts(assignment.id, new, login=login) if new else []
     for pid, conflict in latest.items():
         if conflict.state.unresolved and pid not in short:
-            _close(repo, conflict, login, _("no longer short after the plan of {key}").format(key=key_label(where)))
+            _close(repo, conflict, login, stored("no longer short after the plan of {key}", key=key_said(where)))
     return opened
 
 
-def _close(repo: UnitOfWork, conflict: Conflict, login: str, why: str) -> None:
+def _close(repo: UnitOfWork, conflict: Conflict, login: str, why: Text) -> None:
     workflow = repo.workflow
     workflow.update_conflict(
         conflict.id,
@@ -162,16 +161,15 @@ def conflict_news(repo: UnitOfWork, opened: list[Conflict]) -> list[News]:
             Item(
                 c.position_ref,
                 CONFLICT_KIND,
-                _(
-                    "{customer}: conflict {id} opened, {tonnes} t short of its requested month {requested}; {margin} RUB at stake"
-                ).format(
+                stored(
+                    "{customer}: conflict {id} opened, {tonnes} t short of its requested month {requested}; {margin} RUB at stake",
                     customer=c.customer,
                     id=c.id,
-                    tonnes=grouped(c.tonnes_short, 1),
-                    requested=month_text(min(requested[c.position_id], c.month)),
-                    margin=grouped(c.margin_at_stake),
+                    tonnes=Figure(c.tonnes_short, 1),
+                    requested=min(requested[c.position_id], c.month),
+                    margin=Figure(c.margin_at_stake),
                 ),
-                _("the product-line manager will force it in, agree a later month or escalate it to the director"),
+                stored("the product-line manager will force it in, agree a later month or escalate it to the director"),
                 key=f"conflict {c.id} opened",
             ),
         )

@@ -17,6 +17,7 @@ from millplan.core.domain.i18n import _
 from millplan.core.domain.months import Month, month_text
 from millplan.core.domain.plant import Mill, Plant
 from millplan.core.domain.portfolio import Position
+from millplan.core.domain.stored_text import Text, say
 from millplan.core.planning import explain
 from millplan.core.planning.attributes import PositionAttributes, mill_options
 from millplan.core.planning.inputs import LineInput
@@ -33,13 +34,13 @@ class Change:
     resolution or a what-if.
 
     ``force``: positions locked in whole (their open tonnes, on their best mills with
-    hours left beside the other locks); ``exclude``: position id → reason, taken out by
+    hours left beside the other locks); ``exclude``: position id → reason (a message to store), taken out by
     hand; ``unlock``: positions whose locks are released; ``priority``: position id → the
     manual priority (1 highest … 3, or ``None``) to plan with.
     """
 
     force: frozenset[int] = frozenset()
-    exclude: Mapping[int, str] = field(default_factory=dict)
+    exclude: Mapping[int, str | Text] = field(default_factory=dict)
     unlock: frozenset[int] = frozenset()
     priority: Mapping[int, int | None] = field(default_factory=dict)
 
@@ -192,7 +193,8 @@ def _exclusions(
         if p.requested_month > month or left_out < prioritiser.MIN_TONNES:
             continue
         if not attrs.options:
-            result.append(Exclusion(position_id, p.ref, left_out, "no_compatible_mill", attrs.no_mill_reason))
+            said = attrs.no_mill_said
+            result.append(Exclusion(position_id, p.ref, left_out, "no_compatible_mill", say(said), said=said))
             continue
         result.append(
             explain.exclusion(
@@ -285,8 +287,9 @@ def _pose(plant: Plant, month: Month, inp: LineInput, elsewhere: dict[int, float
     }
     for position_id, reason in change.exclude.items():
         if position_id in by_id:
+            said = None if isinstance(reason, str) else reason
             manual[position_id] = Exclusion(
-                position_id, by_id[position_id].ref, open_tonnes[position_id], "manual", reason, manual=True
+                position_id, by_id[position_id].ref, open_tonnes[position_id], "manual", say(reason), True, said=said
             )
     locks, notes = carried_locks(previous, by_id, open_tonnes)
     for position_id in change.unlock | set(manual):

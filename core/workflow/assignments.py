@@ -17,11 +17,11 @@ from millplan.core.domain.errors import InvalidInput, NotFound, StateError
 from millplan.core.domain.i18n import _
 from millplan.core.domain.months import Month, month_text, plant_today
 from millplan.core.domain.notices import Item
-from millplan.core.domain.numbers import grouped
 from millplan.core.domain.people import Role
 from millplan.core.domain.portfolio import parse_position_ref
 from millplan.core.domain.states import state_label
-from millplan.core.domain.workflow import key_label
+from millplan.core.domain.stored_text import Figure, Joined, Text, lines, stored
+from millplan.core.domain.workflow import key_label, key_said
 from millplan.core.mail.notify import NewNotification, notify_all, notify_role
 from millplan.core.mail.plan_news import item_lines, notify_changes
 from millplan.core.mail.recipients import managers, person
@@ -83,9 +83,11 @@ def submit(
             line=None,
             event=f"{submitted.key} submitted",
             kind=SUBMITTED_KIND,
-            subject=_("{key} to review").format(key=key_label(submitted.key)),
-            body=_("{who} submitted {key} for review: agree, or object to a line with a reason").format(
-                who=person(repo, login), key=key_label(submitted.key)
+            subject=stored("{key} to review", key=key_said(submitted.key)),
+            body=stored(
+                "{who} submitted {key} for review: agree, or object to a line with a reason",
+                who=person(repo, login),
+                key=key_said(submitted.key),
             ),
             object_key=submitted.key,
             by=login,
@@ -100,14 +102,14 @@ def approve(
     *,
     login: str,
     seen: tuple[int, int] | None = None,
-    reason: str | None = None,
+    reason: str | Text | None = None,
 ) -> Assignment:
     """Approve the revision of (month, line) in review, freezing it.
 
     ``seen`` is the ``(id, version)`` of the revision the approver looked at; if it
     changed since (a re-plan, an edit, someone else's approval), :class:`ChangedMeanwhile`
-    ("changed by X at T — reload") is raised and nothing approved. ``reason`` is kept with
-    the approval; the director must give one to approve over open conflicts or escalations.
+    ("changed by X at T — reload") is raised and nothing approved. ``reason`` (typed, or a
+    message millplan writes, e.g. the demo's) is kept with the approval; the director must give one to approve over open conflicts or escalations.
 
     Raises :class:`NotFound` when the month has no assignment; :class:`Forbidden` unless
     ``login`` is the line's product-line manager or the director (only the director when
@@ -118,7 +120,8 @@ def approve(
     :class:`InvalidInput` for the director's override without a reason, or an approval
     over a reviewer's unanswered objection without one.
     """
-    reason = reason.strip() if reason and reason.strip() else None
+    if isinstance(reason, str):
+        reason = reason.strip() or None
     with store.unit_of_work() as repo:
         latest = _latest(repo, month, product_line)
         who = actor_in(repo, login, store)
@@ -161,11 +164,11 @@ def approve(
         approved = repo.assignments.approve(latest, login, reason)
         if latest.needs_director:
             end_rounds(repo, approved, login=login)
-        _announce(repo, approved)
+        _announce(repo, approved, reason)
         return with_hours(approved, repo.plant.whole())
 
 
-def _announce(repo: UnitOfWork, approved: Assignment) -> None:
+def _announce(repo: UnitOfWork, approved: Assignment, reason: str | Text | None) -> None:
     """Tell each sales manager with positions in ``approved`` that it is approved — final
     now — listing his positions planned and left out (with the reasons), once per revision
     and manager; and the line's other product-line managers (the director may approve his
@@ -184,28 +187,30 @@ def _announce(repo: UnitOfWork, approved: Assignment) -> None:
         out = left_out.get(p.id)
         values = {
             "customer": p.customer,
-            "tonnes": grouped(tonnes.get(p.id, 0.0), 1),
-            "out": grouped(out.tonnes_left_out if out else 0.0, 1),
+            "tonnes": Figure(tonnes.get(p.id, 0.0), 1),
+            "out": Figure(out.tonnes_left_out if out else 0.0, 1),
         }
         if out is None:
-            item = Item(p.ref, "planned", _("{customer}: {tonnes} t planned").format(**values))
+            item = Item(p.ref, "planned", stored("{customer}: {tonnes} t planned", **values))
         elif p.id in tonnes:
             item = Item(
                 p.ref,
                 "planned",
-                _("{customer}: {tonnes} t planned, {out} t left out (final)").format(**values),
-                out.reason,
+                stored("{customer}: {tonnes} t planned, {out} t left out (final)", **values),
+                out.said or out.reason,
             )
         else:
-            item = Item(p.ref, "left_out", _("{customer}: left out (final), {out} t").format(**values), out.reason)
+            item = Item(
+                p.ref, "left_out", stored("{customer}: left out (final), {out} t", **values), out.said or out.reason
+            )
         by_manager.setdefault(login, []).append(item)
     where = f"{approved.month} {approved.product_line}"
-    subject = _("The {where} assignment is approved (revision {n}): final").format(where=where, n=approved.revision)
+    subject = stored("The {where} assignment is approved (revision {n}): final", where=where, n=approved.revision)
     approver = person(repo, approved.approved_by)
     by = (
-        _("Approved by {who}: {reason}").format(who=approver, reason=approved.approval_reason)
-        if approved.approval_reason
-        else _("Approved by {who}").format(who=approver)
+        stored("Approved by {who}: {reason}", who=approver, reason=reason)
+        if reason
+        else stored("Approved by {who}", who=approver)
     )
     event = f"{approved.key}:approved"
     notify_all(
@@ -216,7 +221,7 @@ def _announce(repo: UnitOfWork, approved: Assignment) -> None:
                 event,
                 "approved",
                 subject,
-                "\n".join([subject + ".", _("Your positions in it:"), *item_lines(items), by]),
+                lines(Joined("", (subject, ".")), stored("Your positions in it:"), *item_lines(items), by),
                 approved.key,
                 tuple(items),
             )
@@ -232,7 +237,7 @@ def _announce(repo: UnitOfWork, approved: Assignment) -> None:
             event=event,
             kind="approved",
             subject=subject,
-            body="\n".join([subject + ".", by]),
+            body=lines(Joined("", (subject, ".")), by),
             object_key=approved.key,
             by=approved.approved_by,
         )
@@ -356,9 +361,13 @@ def set_excluded(
         reason = reason.strip() if reason else None
         name = person(repo, login)  # the sales manager reads who it was
         note = (
-            (_("excluded by {who}: {reason}") if reason else _("excluded by {who}")).format(who=name, reason=reason)
+            (
+                stored("excluded by {who}: {reason}", who=name, reason=reason)
+                if reason
+                else stored("excluded by {who}", who=name)
+            )
             if excluded
-            else _("let back in by {who}; re-run the prioritiser to plan it").format(who=name)
+            else stored("let back in by {who}; re-run the prioritiser to plan it", who=name)
         )
         updated = repo.assignments.set_excluded(_editable(repo, latest, login), position, excluded, login, reason, note)
         notify_changes(repo, latest, updated, by=login)  # a position left out by hand: its manager hears why

@@ -20,8 +20,8 @@ from millplan.core.domain.assignment import Assignment
 from millplan.core.domain.errors import ChangedMeanwhile, InvalidInput
 from millplan.core.domain.i18n import _
 from millplan.core.domain.months import Month, month_text
-from millplan.core.domain.numbers import grouped
 from millplan.core.domain.states import state_label
+from millplan.core.domain.stored_text import Figure, Text, stored
 from millplan.core.domain.workflow import Conflict, ConflictState, Escalation, key_label
 from millplan.core.mail.notify import notify
 from millplan.core.mail.recipients import manager_login, person
@@ -108,7 +108,7 @@ def force_in(
 
     def record(repo: UnitOfWork) -> Conflict:
         _open(repo, conflict_id, lock=True, seen_version=conflict.version)
-        why = _("forced into {month} by {who}").format(month=month_text(conflict.month), who=person(repo, login))
+        why = stored("forced into {month} by {who}", month=conflict.month, who=person(repo, login))
         return resolve(repo, conflict, ConflictState.FORCED, login=login, reason=why)
 
     saved_conflict, assignment, effect = replan(
@@ -141,8 +141,8 @@ def agree_later(
     check_later(conflict, month)
     with store.unit_of_work() as repo:
         _open(repo, conflict_id, lock=True, seen_version=seen_version)
-        why = (reason or "").strip() or _("later month {month} agreed by {who}").format(
-            month=month_text(month), who=person(repo, login)
+        why = (reason or "").strip() or stored(
+            "later month {month} agreed by {who}", month=month, who=person(repo, login)
         )
         return resolve(repo, conflict, ConflictState.LATER_MONTH, login=login, reason=why, agreed_month=month)
 
@@ -178,16 +178,13 @@ def escalate(store: Store, conflict_id: int, *, login: str, why: str, seen_versi
             repo,
             conflict,
             event=f"{conflict.key} escalated",
-            subject=_("Conflict {id} escalated to the director: {ref}").format(
-                id=conflict.id, ref=conflict.position_ref
-            ),
-            body=_(
-                "{ref} ({customer}), {tonnes} t short of {month}: {who} escalated it to the director, who decides — {reason}"
-            ).format(
+            subject=stored("Conflict {id} escalated to the director: {ref}", id=conflict.id, ref=conflict.position_ref),
+            body=stored(
+                "{ref} ({customer}), {tonnes} t short of {month}: {who} escalated it to the director, who decides — {reason}",
                 ref=conflict.position_ref,
                 customer=conflict.customer,
-                tonnes=grouped(conflict.tonnes_short, 1),
-                month=month_text(conflict.month),
+                tonnes=Figure(conflict.tonnes_short, 1),
+                month=conflict.month,
                 who=person(repo, login),
                 reason=why.strip(),
             ),
@@ -196,7 +193,9 @@ def escalate(store: Store, conflict_id: int, *, login: str, why: str, seen_versi
         return escalation
 
 
-def _tell_manager(repo: UnitOfWork, conflict: Conflict, *, event: str, subject: str, body: str, by: str) -> None:
+def _tell_manager(
+    repo: UnitOfWork, conflict: Conflict, *, event: str, subject: str | Text, body: str | Text, by: str
+) -> None:
     """Notify the sales manager of the conflict's position (once per ``event``), if it has
     one and is not ``by``, who acted."""
     manager = manager_login(repo, conflict.sales_manager)
@@ -219,32 +218,32 @@ def resolve(
     state: ConflictState,
     *,
     login: str,
-    reason: str,
+    reason: str | Text,
     agreed_month: Month | None = None,
 ) -> Conflict:
     """Write a conflict's resolution (forced in or a later month) and tell the sales
-    manager; used by the line manager here and by the director's decisions."""
+    manager; used by the line manager here and by the director's decisions. ``reason`` as
+    typed, or a message millplan wrote (said in each reader's language)."""
     values = {"state": state.value, "resolution": reason, "resolved_by": login, "resolved_at": datetime.now(UTC)}
     if agreed_month is not None:
         values["agreed_month"] = str(agreed_month)
     saved = repo.workflow.update_conflict(conflict.id, values, action=state.value, login=login, reason=reason)
     outcome = (
-        _("forced into {month}").format(month=month_text(saved.month))
+        stored("forced into {month}", month=saved.month)
         if state is ConflictState.FORCED
-        else _("moved to {month}, as agreed").format(month=month_text(agreed_month))
+        else stored("moved to {month}, as agreed", month=agreed_month)
     )
     _tell_manager(
         repo,
         saved,
         event=f"conflict {saved.id} {state.value}",
-        subject=_("Conflict {id} resolved: {ref} {outcome}").format(
-            id=saved.id, ref=saved.position_ref, outcome=outcome
-        ),
-        body=_("{ref} ({customer}), {tonnes} t short of {month}: {outcome} by {who} — {reason}").format(
+        subject=stored("Conflict {id} resolved: {ref} {outcome}", id=saved.id, ref=saved.position_ref, outcome=outcome),
+        body=stored(
+            "{ref} ({customer}), {tonnes} t short of {month}: {outcome} by {who} — {reason}",
             ref=saved.position_ref,
             customer=saved.customer,
-            tonnes=grouped(saved.tonnes_short, 1),
-            month=month_text(saved.month),
+            tonnes=Figure(saved.tonnes_short, 1),
+            month=saved.month,
             outcome=outcome,
             who=person(repo, login),
             reason=reason,

@@ -11,7 +11,8 @@ from millplan.core.domain.errors import MillplanError, StateError
 from millplan.core.domain.i18n import _
 from millplan.core.domain.months import Month
 from millplan.core.domain.portfolio import Deal, DealStatus, Position
-from millplan.core.domain.states import state_label
+from millplan.core.domain.states import state_label, state_said
+from millplan.core.domain.stored_text import Text, stored
 from millplan.core.mail.notify import notify
 from millplan.core.mail.recipients import manager_login, person
 from millplan.core.planning.attributes import describe
@@ -90,9 +91,12 @@ def accept(store: Store, number: str, *, login: str) -> Deal:
             repo,
             accepted,
             login,
-            _(
-                "{who} accepted deal {number} ({customer}): the plant commits to it, and its positions are planned from now on."
-            ).format(who=person(repo, login), number=number, customer=deal.customer),
+            stored(
+                "{who} accepted deal {number} ({customer}): the plant commits to it, and its positions are planned from now on.",
+                who=person(repo, login),
+                number=number,
+                customer=deal.customer,
+            ),
         )
         return accepted
 
@@ -120,14 +124,18 @@ def reject(store: Store, number: str, reason: str, *, login: str) -> Deal:
             repo,
             rejected,
             login,
-            _("{who} rejected deal {number} ({customer}): {reason}").format(
-                who=person(repo, login), number=number, customer=deal.customer, reason=reason.strip()
+            stored(
+                "{who} rejected deal {number} ({customer}): {reason}",
+                who=person(repo, login),
+                number=number,
+                customer=deal.customer,
+                reason=reason.strip(),
             ),
         )
         return rejected
 
 
-def _tell(repo: UnitOfWork, deal: Deal, login: str, body: str) -> None:
+def _tell(repo: UnitOfWork, deal: Deal, login: str, body: Text) -> None:
     """Notify the deal's sales manager of its acceptance or rejection by ``login`` (once
     per outcome; not when he decided it himself)."""
     manager = manager_login(repo, deal.sales_manager)
@@ -139,7 +147,7 @@ def _tell(repo: UnitOfWork, deal: Deal, login: str, body: str) -> None:
         by=login,
         event=f"deal {deal.number} {deal.status.value}",
         kind=f"deal_{deal.status.value}",
-        subject=_("Deal {number} {status}").format(number=deal.number, status=state_label(deal.status)),
+        subject=stored("Deal {number} {status}", number=deal.number, status=state_said(deal.status)),
         body=body,
         object_key=deal.number,
     )

@@ -19,9 +19,10 @@ from millplan.core.access.permissions import Action, actor, require
 from millplan.core.domain.assignment import Assignment
 from millplan.core.domain.errors import ChangedMeanwhile, InvalidInput
 from millplan.core.domain.i18n import _
-from millplan.core.domain.months import Month, month_text
+from millplan.core.domain.months import Month
 from millplan.core.domain.people import Role
 from millplan.core.domain.states import state_label
+from millplan.core.domain.stored_text import Text, stored
 from millplan.core.domain.workflow import Conflict, ConflictState, Escalation, EscalationState, Outcome, key_label
 from millplan.core.mail.notify import notify_role
 from millplan.core.mail.recipients import person
@@ -113,7 +114,7 @@ def decide(
                 escalation_id, Outcome.ROUND_DECIDED.value, login=login, reason=reason
             )
             _tell_line(
-                repo, decided, login, _("decided the re-approval round; the revision needs his approval"), reason
+                repo, decided, login, stored("decided the re-approval round; the revision needs his approval"), reason
             )
             return Decided(decided)
     if force == (later is not None):
@@ -130,11 +131,13 @@ def decide(
         decided = repo.workflow.decide_escalation(escalation_id, outcome.value, login=login, reason=reason)
         resolved = resolve(repo, conflict, state, login=login, reason=reason, agreed_month=agreed)
         what = (
-            _("forced {ref} into the draft of {month}, locked whole (the draft is re-planned)").format(
-                ref=conflict.position_ref, month=month_text(conflict.month)
+            stored(
+                "forced {ref} into the draft of {month}, locked whole (the draft is re-planned)",
+                ref=conflict.position_ref,
+                month=conflict.month,
             )
             if state is ConflictState.FORCED
-            else _("accepted {month} for {ref}").format(month=month_text(agreed), ref=conflict.position_ref)
+            else stored("accepted {month} for {ref}", month=agreed, ref=conflict.position_ref)
         )
         _tell_line(repo, decided, login, what, reason)
         return decided, resolved
@@ -155,7 +158,7 @@ def decide(
     return Decided(decided, resolved, assignment, effect)
 
 
-def _tell_line(repo: UnitOfWork, decided: Escalation, login: str, what: str, reason: str) -> None:
+def _tell_line(repo: UnitOfWork, decided: Escalation, login: str, what: Text, reason: str) -> None:
     """Tell the product-line managers of the escalation's line what the director decided."""
     notify_role(
         repo,
@@ -163,10 +166,10 @@ def _tell_line(repo: UnitOfWork, decided: Escalation, login: str, what: str, rea
         line=decided.product_line,
         event=f"{decided.key} decided",
         kind=DECIDED_KIND,
-        subject=_("Escalation {id} decided: {month} {line}").format(
-            id=decided.id, month=month_text(decided.month), line=decided.product_line
+        subject=stored(
+            "Escalation {id} decided: {month} {line}", id=decided.id, month=decided.month, line=decided.product_line
         ),
-        body=_("{who} {what} — {reason}").format(who=person(repo, login), what=what, reason=reason),
+        body=stored("{who} {what} — {reason}", who=person(repo, login), what=what, reason=reason),
         object_key=decided.key,
         by=login,
     )

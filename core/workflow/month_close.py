@@ -24,7 +24,7 @@ from millplan.core.domain.errors import InvalidInput, NotFound, StateError
 from millplan.core.domain.i18n import _
 from millplan.core.domain.months import Month, day_ranges, month_text, plant_clock, plant_today
 from millplan.core.domain.notices import Item
-from millplan.core.domain.numbers import grouped
+from millplan.core.domain.stored_text import Figure, Joined, Message, lines, stored
 from millplan.core.mail.plan_news import News, item_lines, tell
 from millplan.core.mail.recipients import managers, person
 from millplan.core.planning.fulfilment import read_lines
@@ -213,10 +213,11 @@ def _tell(repo: UnitOfWork, close: MonthClose, *, by: str) -> tuple[str, ...]:
             Item(
                 c.position_ref,
                 CARRIED_OVER_KIND,
-                _("{customer}: {tonnes} t planned in {month} not made, due in {next} at the latest").format(
+                stored(
+                    "{customer}: {tonnes} t planned in {month} not made, due in {next} at the latest",
                     customer=positions[c.position_id].customer,
-                    tonnes=grouped(c.tonnes, 1),
-                    month=month_text(month),
+                    tonnes=Figure(c.tonnes, 1),
+                    month=month,
                     next=month + 1,
                 ),
                 key=f"{month}/{line}/close:{c.position_id}:{CARRIED_OVER_KIND}",
@@ -227,24 +228,26 @@ def _tell(repo: UnitOfWork, close: MonthClose, *, by: str) -> tuple[str, ...]:
     ]
     acting = person(repo, by)
 
-    def compose(items: list[Item]) -> tuple[str, str]:
+    def compose(items: list[Item]) -> tuple[Message, Joined]:
         where = {"month": month, "line": line, "next": month + 1}
         if len(items) == 1:
-            subject = _("{ref} carried over from {month} {line} into {next}").format(ref=items[0].ref, **where)
+            subject = stored("{ref} carried over from {month} {line} into {next}", ref=items[0].ref, **where)
         else:
-            subject = _("{n} of your positions carried over from {month} {line} into {next}").format(
-                n=len(items), **where
+            subject = stored(
+                "{n} of your positions carried over from {month} {line} into {next}", n=len(items), **where
             )
-        body = [
-            subject + ".",
-            _(
+        body = lines(
+            Joined("", (subject, ".")),
+            stored(
                 "{month} is closed: what its approved assignment planned and the mills did not make is overdue "
-                "demand of the {next} plan."
-            ).format(month=month_text(month), next=month + 1),
+                "demand of the {next} plan.",
+                month=month,
+                next=month + 1,
+            ),
             *item_lines(items),
-            _("Closed by {who}").format(who=acting),
-        ]
-        return subject, "\n".join(body)
+            stored("Closed by {who}", who=acting),
+        )
+        return subject, body
 
     tell(repo, news, event=f"{month}/{line}/close", object_key=f"{month} {line}", compose=compose, by=by)
     return tuple(sorted({n.login for n in news} - {by}))

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from millplan.core.domain.assignment import Assignment
 from millplan.core.domain.i18n import _, ngettext
-from millplan.core.domain.months import month_text
 from millplan.core.domain.people import Role
-from millplan.core.domain.workflow import Escalation, EscalationState, Outcome, key_label
+from millplan.core.domain.stored_text import Text, stored
+from millplan.core.domain.workflow import Escalation, EscalationState, Outcome, key_said
 from millplan.core.mail.notify import notify_role
 from millplan.core.mail.recipients import person
 from millplan.storage.unit_of_work import UnitOfWork
@@ -63,10 +63,12 @@ def end_rounds(repo: UnitOfWork, approved: Assignment, *, login: str) -> None:
         state=EscalationState.OPEN, month=approved.month, product_line=approved.product_line
     ):
         if escalation.request_id is not None and escalation.conflict_id is None:
-            values = {"key": key_label(approved.key), "who": person(repo, login), "reason": approved.approval_reason}
+            values = {"key": key_said(approved.key), "who": person(repo, login)}
             why = (
-                _("{key} approved by {who}: {reason}") if approved.approval_reason else _("{key} approved by {who}")
-            ).format(**values)
+                stored("{key} approved by {who}: {reason}", reason=approved.approval_reason, **values)
+                if approved.approval_reason
+                else stored("{key} approved by {who}", **values)
+            )
             repo.workflow.decide_escalation(escalation.id, Outcome.ROUND_DECIDED.value, login=login, reason=why)
 
 
@@ -74,22 +76,28 @@ ESCALATION_KIND = "escalation"
 """Notification kind of an escalation waiting for the director."""
 
 
-def call_director(repo: UnitOfWork, escalation: Escalation) -> None:
-    """Tell every director that ``escalation`` waits for his decision (once per escalation)."""
+def call_director(repo: UnitOfWork, escalation: Escalation, reason: str | Text | None = None) -> None:
+    """Tell every director that ``escalation`` waits for his decision (once per escalation);
+    ``reason`` the escalation's as given (a message millplan wrote is said in his language),
+    else as read."""
     notify_role(
         repo,
         Role.DIRECTOR,
         line=None,
         event=f"{escalation.key} raised",
         kind=ESCALATION_KIND,
-        subject=_("Escalation {id} to decide: {month} {line}").format(
-            id=escalation.id, month=month_text(escalation.month), line=escalation.product_line
-        ),
-        body=_("{who} escalates {month} {line} to you: {reason}").format(
-            who=person(repo, escalation.raised_by),
-            month=month_text(escalation.month),
+        subject=stored(
+            "Escalation {id} to decide: {month} {line}",
+            id=escalation.id,
+            month=escalation.month,
             line=escalation.product_line,
-            reason=escalation.reason,
+        ),
+        body=stored(
+            "{who} escalates {month} {line} to you: {reason}",
+            who=person(repo, escalation.raised_by),
+            month=escalation.month,
+            line=escalation.product_line,
+            reason=reason or escalation.reason,
         ),
         object_key=escalation.key,
         by=escalation.raised_by,

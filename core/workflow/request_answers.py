@@ -16,17 +16,25 @@ from millplan.core.access.permissions import Action, actor, require
 from millplan.core.domain.assignment import Assignment, AssignmentState
 from millplan.core.domain.errors import ChangedMeanwhile
 from millplan.core.domain.i18n import _
-from millplan.core.domain.numbers import grouped
 from millplan.core.domain.people import Role
-from millplan.core.domain.states import state_label
-from millplan.core.domain.workflow import ConflictState, Escalation, Request, RequestKind, RequestState, key_label
+from millplan.core.domain.states import state_label, state_said
+from millplan.core.domain.stored_text import Figure, Text, stored
+from millplan.core.domain.workflow import (
+    ConflictState,
+    Escalation,
+    Request,
+    RequestKind,
+    RequestState,
+    key_label,
+    key_said,
+)
 from millplan.core.mail.notify import notify, notify_role
 from millplan.core.mail.recipients import person
 from millplan.core.planning.line_plan import Change
 from millplan.core.planning.whatif import WhatIf, replan
 from millplan.core.workflow.conflicts import resolve
 from millplan.core.workflow.open_items import call_director
-from millplan.core.workflow.requests import ANSWERED_KIND, HIGHEST, LOWEST, describe, stated
+from millplan.core.workflow.requests import ANSWERED_KIND, HIGHEST, LOWEST, describe_said, stated
 from millplan.storage.store import Store
 from millplan.storage.unit_of_work import UnitOfWork
 
@@ -77,7 +85,7 @@ def grant(store: Store, request_id: int, *, login: str, seen_version: int | None
 
     def record(repo: UnitOfWork) -> Request:
         _open(repo, request_id, lock=True, seen_version=request.version)
-        answer = _("granted by {who}").format(who=person(repo, login))
+        answer = stored("granted by {who}", who=person(repo, login))
         why = f"{request.key}: {request.justification}"
         if request.kind is RequestKind.PRIORITY_RAISE:
             repo.workflow.set_priority(request.position_id, HIGHEST, login=login, reason=why)
@@ -90,28 +98,30 @@ def grant(store: Store, request_id: int, *, login: str, seen_version: int | None
                         conflict,
                         ConflictState.FORCED,
                         login=login,
-                        reason=_("{key} granted").format(key=key_label(request.key)),
+                        reason=stored("{key} granted", key=key_said(request.key)),
                     )
         elif request.kind is RequestKind.PRIORITY_LOWER:
             repo.workflow.set_priority(request.position_id, LOWEST, login=login, reason=why)
         granted = repo.workflow.answer_request(
             request_id, RequestState.GRANTED, login=login, answer=answer, seen_version=None
         )
-        _tell(repo, granted)
+        _tell(repo, granted, answer)
         return granted
 
     if request.kind is RequestKind.REAPPROVAL:
         with store.unit_of_work() as repo:
             granted = record(repo)
             latest = repo.assignments.assignment(request.month, request.product_line, for_update=True)
-            reason = _("re-approval round asked by {who}: {why}").format(
-                who=person(repo, request.requested_by), why=request.justification
+            reason = stored(
+                "re-approval round asked by {who}: {why}",
+                who=person(repo, request.requested_by),
+                why=request.justification,
             )
             if latest.state is AssignmentState.APPROVED:  # frozen: the round is about its next revision
                 latest = repo.assignments.next_revision(latest, login, reason)
             repo.workflow.require_director(latest.id, login=login, reason=reason)
             escalation = repo.workflow.add_escalation(latest.id, login=login, reason=reason, request_id=request_id)
-            call_director(repo, escalation)
+            call_director(repo, escalation, reason)
         return Answered(granted, escalation=escalation)
     granted, assignment, effect = replan(
         store, request.month, request.product_line, _change(request), login=login, record=record
@@ -126,8 +136,11 @@ def _change(request: Request) -> Change:
         return Change(force=frozenset({pid}), priority={pid: HIGHEST})
     if request.kind is RequestKind.PRIORITY_LOWER:
         return Change(unlock=frozenset({pid}), priority={pid: LOWEST})
-    reason = _("replaced by {by} at the sales manager's request {id}: {why}").format(
-        by=request.replacement_ref, id=request.id, why=request.justification
+    reason = stored(
+        "replaced by {by} at the sales manager's request {id}: {why}",
+        by=request.replacement_ref,
+        id=request.id,
+        why=request.justification,
     )
     return Change(force=frozenset({request.replacement_id}), exclude={pid: reason})
 
@@ -148,7 +161,7 @@ def refuse(store: Store, request_id: int, *, login: str, reason: str, seen_versi
         refused = repo.workflow.answer_request(
             request_id, RequestState.REFUSED, login=login, answer=reason, seen_version=None
         )
-        _tell(repo, refused)
+        _tell(repo, refused, reason)
     return Answered(refused)
 
 
@@ -168,26 +181,26 @@ def withdraw(store: Store, request_id: int, *, login: str, seen_version: int | N
         )
     with store.unit_of_work() as repo:
         _open(repo, request_id, lock=True, seen_version=seen_version or request.version)
-        answer = _("withdrawn by {who}").format(who=person(repo, login))
+        answer = stored("withdrawn by {who}", who=person(repo, login))
         return repo.workflow.answer_request(
             request_id, RequestState.WITHDRAWN, login=login, answer=answer, seen_version=None
         )
 
 
-def _tell(repo: UnitOfWork, request: Request) -> None:
-    """Notify the sales manager who raised ``request`` of its answer, and the line's other
-    product-line managers — a grant re-plans their draft (once per answer)."""
+def _tell(repo: UnitOfWork, request: Request, answer: str | Text) -> None:
+    """Notify the sales manager who raised ``request`` of its ``answer`` (as given), and the
+    line's other product-line managers — a grant re-plans their draft (once per answer)."""
     names = repo.users.display_names([request.answered_by, request.requested_by])
     values = {
         "who": names[request.answered_by],
-        "state": state_label(request.state),
-        "what": describe(request),
+        "state": state_said(request.state),
+        "what": describe_said(request),
         "month": request.month,
         "line": request.product_line,
-        "margin": grouped(request.margin_at_stake),
-        "answer": request.answer,
+        "margin": Figure(request.margin_at_stake),
+        "answer": answer,
     }
-    subject = _("Request {id} {state}: {what}").format(id=request.id, **values)
+    subject = stored("Request {id} {state}: {what}", id=request.id, **values)
     event = f"{request.key} {request.state.value}"
     notify(
         repo,
@@ -195,9 +208,7 @@ def _tell(repo: UnitOfWork, request: Request) -> None:
         event=event,
         kind=ANSWERED_KIND,
         subject=subject,
-        body=_("{who} {state} your request to {what} ({month} {line}; {margin} RUB at stake): {answer}").format(
-            **values
-        ),
+        body=stored("{who} {state} your request to {what} ({month} {line}; {margin} RUB at stake): {answer}", **values),
         object_key=request.key,
         by=request.answered_by,
     )
@@ -208,8 +219,10 @@ def _tell(repo: UnitOfWork, request: Request) -> None:
         event=event,
         kind=ANSWERED_KIND,
         subject=subject,
-        body=_("{who} {state} {asker}'s request to {what} ({month} {line}; {margin} RUB at stake): {answer}").format(
-            asker=names[request.requested_by], **values
+        body=stored(
+            "{who} {state} {asker}'s request to {what} ({month} {line}; {margin} RUB at stake): {answer}",
+            asker=names[request.requested_by],
+            **values,
         ),
         object_key=request.key,
         by=request.answered_by,

@@ -16,15 +16,15 @@ from millplan.core.domain.assignment import Assignment
 from millplan.core.domain.errors import InvalidInput, NotFound, StateError
 from millplan.core.domain.i18n import _
 from millplan.core.domain.months import Month, month_text
-from millplan.core.domain.numbers import grouped
 from millplan.core.domain.people import Role
 from millplan.core.domain.portfolio import Position, parse_position_ref
+from millplan.core.domain.stored_text import Figure, stored
 from millplan.core.domain.workflow import Request, RequestKind, RequestState
 from millplan.core.mail.notify import notify_role
 from millplan.core.mail.recipients import person
 from millplan.core.planning.line_plan import Change
 from millplan.core.planning.whatif import WhatIf, what_if
-from millplan.core.workflow.requests import HIGHEST, LOWEST, NEEDS_WHY, RAISED_KIND, describe, stated
+from millplan.core.workflow.requests import HIGHEST, LOWEST, NEEDS_WHY, RAISED_KIND, describe, describe_said, stated
 from millplan.storage.store import Store
 from millplan.storage.unit_of_work import UnitOfWork
 
@@ -239,13 +239,14 @@ def _ask(repo: UnitOfWork, request: Request) -> None:
         line=request.product_line,
         event=f"{request.key} raised",
         kind=RAISED_KIND,
-        subject=_("Request {id} to answer: {what}").format(id=request.id, what=describe(request)),
-        body=_("{who} asks to {what} ({month} {line}; {margin} RUB at stake): {why}").format(
+        subject=stored("Request {id} to answer: {what}", id=request.id, what=describe_said(request)),
+        body=stored(
+            "{who} asks to {what} ({month} {line}; {margin} RUB at stake): {why}",
             who=person(repo, request.requested_by),
-            what=describe(request),
-            month=month_text(request.month),
+            what=describe_said(request),
+            month=request.month,
             line=request.product_line,
-            margin=grouped(request.margin_at_stake),
+            margin=Figure(request.margin_at_stake),
             why=request.justification,
         ),
         object_key=request.key,

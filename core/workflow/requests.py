@@ -33,8 +33,9 @@ from __future__ import annotations
 from millplan.core.access.permissions import actor
 from millplan.core.domain.errors import InvalidInput
 from millplan.core.domain.i18n import _
-from millplan.core.domain.months import Month, month_text
+from millplan.core.domain.months import Month
 from millplan.core.domain.people import Role
+from millplan.core.domain.stored_text import Message, say, stored
 from millplan.core.domain.workflow import Request, RequestKind, RequestState
 from millplan.storage.store import Store
 
@@ -50,21 +51,21 @@ ANSWERED_KIND = "request_answered"
 """Notification kind of an answer to a request."""
 
 
-def _labels() -> dict[RequestKind, str]:
-    """Each kind of request as a phrase, in the language spoken when it is said."""
-    return {
-        RequestKind.PRIORITY_RAISE: _("raise the priority of {ref}"),
-        RequestKind.PRIORITY_LOWER: _("lower the priority of {ref}"),
-        RequestKind.REPLACE: _("replace {ref} by {by}"),
-        RequestKind.REAPPROVAL: _("start a re-approval round of {month} {line}"),
-    }
-
-
 def describe(request: Request) -> str:
     """What the request asks, in a few words (e.g. "replace D1#1 by D1#2")."""
-    return _labels()[request.kind].format(
-        ref=request.position_ref, by=request.replacement_ref, month=month_text(request.month), line=request.product_line
-    )
+    return say(describe_said(request))
+
+
+def describe_said(request: Request) -> Message:
+    """:func:`describe` as a message to store (said in each reader's language)."""
+    kind, ref = request.kind, request.position_ref
+    if kind is RequestKind.PRIORITY_RAISE:
+        return stored("raise the priority of {ref}", ref=ref)
+    if kind is RequestKind.PRIORITY_LOWER:
+        return stored("lower the priority of {ref}", ref=ref)
+    if kind is RequestKind.REPLACE:
+        return stored("replace {ref} by {by}", ref=ref, by=request.replacement_ref)
+    return stored("start a re-approval round of {month} {line}", month=request.month, line=request.product_line)
 
 
 def stated(text: str | None, what: str) -> str:

@@ -17,7 +17,8 @@ from millplan.core.domain.i18n import _
 from millplan.core.domain.months import Month, month_text
 from millplan.core.domain.people import Role
 from millplan.core.domain.portfolio import parse_position_ref
-from millplan.core.domain.workflow import Review, key_label
+from millplan.core.domain.stored_text import stored
+from millplan.core.domain.workflow import Review, key_label, key_said
 from millplan.core.mail.notify import notify, notify_role
 from millplan.core.mail.recipients import person
 from millplan.storage.store import Store
@@ -87,9 +88,13 @@ def object_to(store: Store, ref: str, month: Month, product_line: str, *, login:
             line=product_line,
             event=f"{review.key} raised",
             kind=OBJECTION_KIND,
-            subject=_("Objection to answer: {ref} in {key}").format(ref=ref, key=key_label(assignment.key)),
-            body=_("{who} objects to {ref} in {key}: {reason}").format(
-                who=person(repo, login), ref=ref, key=key_label(assignment.key), reason=review.reason
+            subject=stored("Objection to answer: {ref} in {key}", ref=ref, key=key_said(assignment.key)),
+            body=stored(
+                "{who} objects to {ref} in {key}: {reason}",
+                who=person(repo, login),
+                ref=ref,
+                key=key_said(assignment.key),
+                reason=review.reason,
             ),
             object_key=review.key,
             by=login,
@@ -126,11 +131,12 @@ def answer(store: Store, review_id: int, *, login: str, reply: str, seen_version
             login=answered.login,
             event=f"{answered.key} answered",
             kind=ANSWERED_KIND,
-            subject=_("Your objection to {ref} answered").format(ref=answered.position_ref),
-            body=_("{who} answered your objection to {ref} in {month} {line} ({reason}): {reply}").format(
+            subject=stored("Your objection to {ref} answered", ref=answered.position_ref),
+            body=stored(
+                "{who} answered your objection to {ref} in {month} {line} ({reason}): {reply}",
                 who=person(repo, login),
                 ref=answered.position_ref,
-                month=month_text(answered.month),
+                month=answered.month,
                 line=answered.product_line,
                 reason=answered.reason,
                 reply=answered.answer,

@@ -19,6 +19,7 @@ from millplan.core.domain.names import name_key
 from millplan.core.domain.notices import Item
 from millplan.core.domain.people import Role, User
 from millplan.core.domain.portfolio import DealStatus, Position
+from millplan.core.domain.stored_text import say
 from millplan.core.mail.inbox import inbox, mark_read, unread_count
 from millplan.core.mail.notify import message_id, notify
 from millplan.core.mail.plan_news import News, changes_for_managers, notify_changes, tell
@@ -309,8 +310,8 @@ def test_removed_position_found_in_a_later_month_is_moved_later():
     after = _revision({}, {1: "M1 is full of better-paying positions"}, revision=2)
     [(login, change)] = changes_for_managers(before, after, positions, later={1: Month(2027, 3)})
     assert login == "ivanov" and change.kind == "moved_later" and change.key == "2027-01/L/r2:1:moved_later:2027-03"
-    assert change.text == "Co: moved to 2027-03; 100.0 t were planned here"
-    assert change.reason == "M1 is full of better-paying positions"
+    assert say(change.text) == "Co: moved to 2027-03; 100.0 t were planned here"
+    assert say(change.reason) == "M1 is full of better-paying positions"
     [(_, removed)] = changes_for_managers(before, after, positions)
     assert removed.kind == "position_removed" and removed.key == "2027-01/L/r2:1:position_removed"
 

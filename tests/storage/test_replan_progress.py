@@ -9,6 +9,7 @@ import pytest
 from millplan.core.domain.assignment import AssignmentState
 from millplan.core.domain.months import today_set
 from millplan.core.domain.numbers import grouped
+from millplan.core.domain.stored_text import say
 from millplan.core.mail.plan_news import changes_for_managers
 from millplan.core.planning import run as planning
 from millplan.core.planning.diff import revision_diff
@@ -88,8 +89,8 @@ def test_the_diff_and_the_sales_news_show_made_positions_as_made_never_removed(h
     # are left out, with the reason); D3#1, made in full, is no news
     assert {ref: item.kind for ref, item in news.items()} == {"D1#1": "tonnes_cut", "D2#1": "position_removed"}
     t = {x: grouped(x, 1) for x in (600, 700, 1800, 1900)}
-    assert news["D1#1"].text == f"Key Co: {t[1800]} t of {t[1900]} t kept; {t[1900]} t left to make"
-    assert news["D2#1"].text == f"Other Co: left out; {t[600]} t were planned, {t[700]} t left to make"
+    assert say(news["D1#1"].text) == f"Key Co: {t[1800]} t of {t[1900]} t kept; {t[1900]} t left to make"
+    assert say(news["D2#1"].text) == f"Other Co: left out; {t[600]} t were planned, {t[700]} t left to make"
 
 
 def test_a_plan_on_the_first_of_the_month_offers_the_whole_month(store):

@@ -12,6 +12,7 @@ from millplan.core.domain.months import Month
 from millplan.core.domain.portfolio import DealStatus
 from millplan.core.domain.stale import Disposition, disposition_verb
 from millplan.core.domain.states import state_label
+from millplan.core.domain.stored_text import say
 from millplan.core.domain.workflow import Conflict, ConflictState, key_label
 from millplan.core.importing.problems import ImportRejected, Problem, table_name, table_place
 from millplan.core.planning.explain import booked_by, listed
@@ -65,10 +66,10 @@ def test_a_long_list_is_capped():
 
 def test_what_books_a_mill_month_is_one_sentence():
     booking = Booking(key=620.0, reserved=0.0, better=40.0, better_per_hour=900000.0)
-    said = booked_by(booking)
+    said = say(booked_by(booking))
     assert said.startswith("key-account positions (620") and " and better-paying positions (40" in said
     assert "locked" not in said
-    assert booked_by(Booking(reserved=5.0)).startswith("locked or mandatory positions (5")
+    assert say(booked_by(Booking(reserved=5.0))).startswith("locked or mandatory positions (5")
 
 
 def test_plan_options_count_months():

@@ -15,6 +15,7 @@ import pulp
 import pytest
 
 from millplan.core.domain.months import Month
+from millplan.core.domain.stored_text import say
 from millplan.core.planning.explain import reason_code, reason_text
 from millplan.solver.explain import shadow_prices
 from millplan.solver.prioritiser import solve
@@ -108,7 +109,7 @@ MONTH = Month(2027, 1)
 
 def said(reason) -> str:
     """The planner's sentence for a reason on mill 1 (ТЭСА-1) in the plan month."""
-    return reason_text(reason, "ТЭСА-1", MONTH + reason.period, ["ТЭСА-1"])
+    return say(reason_text(reason, "ТЭСА-1", MONTH + reason.period, ["ТЭСА-1"]))
 
 
 def test_a_mill_month_of_key_accounts_is_the_reason_even_where_they_pay_less(engine):
