@@ -23,9 +23,9 @@ from millplan.core.domain.errors import InvalidInput, NotFound, StateError
 from millplan.core.domain.i18n import _
 from millplan.core.domain.months import Month, month_text
 from millplan.core.domain.notices import Item
-from millplan.core.domain.numbers import grouped
 from millplan.core.domain.portfolio import Position, parse_position_ref
 from millplan.core.domain.stale import Disposition, disposition_verb
+from millplan.core.domain.stored_text import Figure, Message, lines, stored
 from millplan.core.mail.notify import NewNotification, notify_all
 from millplan.core.mail.recipients import managers, person
 from millplan.core.planning.capacity import mark_and_tell
@@ -222,42 +222,47 @@ def _mark_plans(
     for (month, line), ids in sorted(repo.assignments.latest_holding(list(by_id), Month.current()).items()):
         refs = ", ".join(sorted(by_id[i].ref for i in ids))
         change = (
-            _("re-plan: {refs}'s remainder was cancelled")
+            stored("re-plan: {refs}'s remainder was cancelled", refs=refs)
             if disposition is Disposition.CANCEL
-            else _("re-plan: {refs} was closed as complete")
-        ).format(refs=refs)
+            else stored("re-plan: {refs} was closed as complete", refs=refs)
+        )
         marked += [a.key for a in mark_and_tell(repo, month, line, [change], login, reason)]
     return tuple(marked)
 
 
-def _item(disposition: Disposition, before: Position, after: Position) -> str:
-    """One line saying what happened to a position."""
+def _item(disposition: Disposition, before: Position, after: Position) -> Message:
+    """One line saying what happened to a position, to store (said in each reader's language)."""
     if disposition is Disposition.EXTEND:
-        return _("{ref}: requested month {old} → {new}").format(
-            ref=after.ref, old=month_text(before.requested_month), new=month_text(after.requested_month)
+        return stored(
+            "{ref}: requested month {old} → {new}", ref=after.ref, old=before.requested_month, new=after.requested_month
         )
     if disposition is Disposition.PRIORITY:
-        return _("{ref}: priority {old} → {new}").format(
-            ref=after.ref, old=before.manual_priority or "—", new=after.manual_priority or "—"
+        return stored(
+            "{ref}: priority {old} → {new}",
+            ref=after.ref,
+            old=before.manual_priority or "—",
+            new=after.manual_priority or "—",
         )
     if disposition is Disposition.CANCEL:
-        return _("{ref}: remainder of {tonnes} t cancelled").format(
-            ref=after.ref, tonnes=grouped(before.remaining_tonnes)
-        )
+        return stored("{ref}: remainder of {tonnes} t cancelled", ref=after.ref, tonnes=Figure(before.remaining_tonnes))
     if disposition is Disposition.CLOSE:
-        return _("{ref}: closed as complete ({tonnes} t were left)").format(
-            ref=after.ref, tonnes=grouped(before.remaining_tonnes)
+        return stored(
+            "{ref}: closed as complete ({tonnes} t were left)", ref=after.ref, tonnes=Figure(before.remaining_tonnes)
         )
-    return _("{ref}: restored, {tonnes} t to make again").format(ref=after.ref, tonnes=grouped(after.remaining_tonnes))
+    return stored("{ref}: restored, {tonnes} t to make again", ref=after.ref, tonnes=Figure(after.remaining_tonnes))
 
 
-SUBJECTS = {
-    Disposition.EXTEND: _("{who} extended {count} of your positions"),
-    Disposition.PRIORITY: _("{who} changed the priority of {count} of your positions"),
-    Disposition.CANCEL: _("{who} cancelled the remainder of {count} of your positions"),
-    Disposition.CLOSE: _("{who} closed {count} of your positions as complete"),
-    Disposition.RESTORE: _("{who} restored {count} of your positions"),
-}
+def _subject(disposition: Disposition, who: str, count: int) -> Message:
+    """A notification's subject: ``who`` did ``disposition`` to ``count`` of the reader's positions."""
+    if disposition is Disposition.EXTEND:
+        return stored("{who} extended {count} of your positions", who=who, count=count)
+    if disposition is Disposition.PRIORITY:
+        return stored("{who} changed the priority of {count} of your positions", who=who, count=count)
+    if disposition is Disposition.CANCEL:
+        return stored("{who} cancelled the remainder of {count} of your positions", who=who, count=count)
+    if disposition is Disposition.CLOSE:
+        return stored("{who} closed {count} of your positions as complete", who=who, count=count)
+    return stored("{who} restored {count} of your positions", who=who, count=count)
 
 
 def _tell(
@@ -284,16 +289,16 @@ def _tell(
     name = person(repo, login)
     notes = []
     for manager, items in sorted(by_login.items()):
-        lines = [i.text for i in items] + [_("Reason: {reason}").format(reason=reason)]
+        said = [i.text for i in items] + [stored("Reason: {reason}", reason=reason)]
         if noted:
-            lines.append(_("Client's confirmation: {text}").format(text=noted["confirmation"]))
+            said.append(stored("Client's confirmation: {text}", text=noted["confirmation"]))
         notes.append(
             NewNotification(
                 login=manager,
                 event=f"stale_{disposition.value}:{batch}",
                 kind=f"stale_{disposition.value}",
-                subject=SUBJECTS[disposition].format(who=name, count=len(items)),
-                body="\n".join(lines),
+                subject=_subject(disposition, name, len(items)),
+                body=lines(*said),
                 object_key=items[0].ref if len(items) == 1 else items[0].ref.rpartition("#")[0],
                 items=tuple(items),
             )

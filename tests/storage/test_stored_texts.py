@@ -69,7 +69,7 @@ def test_a_plan_made_in_english_reads_in_russian(planned, russian):
     changed = f"часы M1 в {month} изменены с 100 ч на 60 ч"
     assert draft.stale and draft.stale_reason == f"{changed}: setup (maintenance)"
     assert marked.reason == draft.stale_reason
-    assert stale.subject == f"{PLAN_MONTH} L, редакция 1: устарела — пересчитайте её"
+    assert stale.subject == f"{month} L, редакция 1: устарела — пересчитайте её"
     assert (
         news.subject == f"3 ваши позиции исключены, урезаны или перенесены — {month} L, черновик, ред. 1, предложение"
     )
