@@ -80,7 +80,7 @@ async def test_the_directors_approval_dialog_leads_with_what_is_approved(crowd):
         assert isinstance(app.screen, ReasonScreen)
         lines = text_of(app, ".dialog-question").splitlines()
         assert lines[:4] == [
-            f"Approve {PLAN_MONTH} · L · revision {draft.revision} (in review)",
+            f"Approve {PLAN_MONTH} L revision {draft.revision} (in review)",
             f"{grouped(draft.tonnes)} t · marginal income {grouped(draft.marginal_income)} RUB"
             f" · key accounts {grouped(draft.key_account_tonnes)} t",
             COUNTS,
