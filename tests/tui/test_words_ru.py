@@ -55,7 +55,7 @@ async def test_the_revision_is_named_as_people_name_it(planned, russian):
         assert {row["object"] for row in app.screen.query_one(ViewTable).view.rows} == {revision}
 
 
-async def test_the_inbox_says_what_each_notification_is_about(planned, russian):
+async def test_the_inbox_names_its_reader_and_what_each_notification_is_about(planned, russian):
     assignments.submit(planned, PLAN_MONTH, "L", login="plm")
     app = MillplanApp(planned, "planner", month=PLAN_MONTH)
     async with app.run_test(size=SIZE) as pilot:
@@ -63,6 +63,9 @@ async def test_the_inbox_says_what_each_notification_is_about(planned, russian):
         await pilot.press("i")
         await settle(pilot)
         assert isinstance(app.screen, InboxScreen)
+        assert text_of(app, "#inbox-title").startswith(
+            "Входящие: Planner — непрочитанных 1 из 1"
+        )  # a name, not a login
         about = app.screen.query_one(ViewTable).selected["about"]
         assert about == f"{month_text(PLAN_MONTH)} L, редакция 1"
 

@@ -122,7 +122,7 @@ class InboxScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(
-            _("Inbox of {login} · Esc back").format(login=self.app.login),
+            _("Inbox of {name} · Esc back").format(name=self.app.actor.name),
             id="inbox-title",
             classes="title",
             markup=False,
@@ -156,13 +156,13 @@ class InboxScreen(Screen[None]):
         table.focus()
         unread = sum(1 for row in message.view.rows if row["unread"])
         self.query_one("#inbox-title", Static).update(
-            _("Inbox of {login}: {unread} unread of {n} · Esc back").format(
-                login=self.app.login, unread=unread, n=len(message.view.rows)
+            _("Inbox of {name}: {unread} unread of {n} · Esc back").format(
+                name=self.app.actor.name, unread=unread, n=len(message.view.rows)
             )
         )
         if not message.view.rows:
             self.query_one("#inbox-detail", Static).update(
-                _("No notification for {login}.").format(login=self.app.login)
+                _("No notification for {name}.").format(name=self.app.actor.name)
             )
         self._describe()
 
