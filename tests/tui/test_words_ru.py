@@ -81,3 +81,16 @@ async def test_a_past_month_is_refused_with_the_current_month_in_words(plant, ru
         [refusal] = [m for m in messages(app) if "текущий месяц" in m]
         assert f"(текущий месяц — {month_text(Month.current())})" in refusal
         assert str(Month.current()) not in refusal
+
+
+async def test_the_plan_toast_says_the_solver_status_and_seconds_in_russian(plant, russian):
+    app = MillplanApp(plant, "plm", month=PLAN_MONTH)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f4")
+        await settle(pilot)
+        await pilot.press("f5")
+        await settle(pilot)
+        [planned] = [m for m in messages(app) if m.startswith("Спланировано ")]
+        assert "(оптимально, " in planned and "optimal" not in planned
+        seconds = planned.rsplit(", ", 1)[1]
+        assert seconds.endswith(" с)") and "," in seconds and "." not in seconds  # "0,05 с)"
