@@ -9,7 +9,8 @@ workstation starts, whatever language the classes were imported in. Twins stay o
 footer, which shows the Latin key; F1 (:func:`key_rows`) lists both.
 
 :class:`BilingualCommands` lets the command palette find an action by its title in the
-current language or in English.
+current language or in English, or by one of its words (:func:`palette_words`);
+:class:`Palette` is Textual's command palette saying its own words in the user's language.
 """
 
 from __future__ import annotations
@@ -17,15 +18,22 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from functools import cache
-from typing import Protocol
+from typing import Protocol, Self
 
+from rich.align import Align
+from rich.text import Text
+from textual.app import ComposeResult
 from textual.binding import Binding, BindingsMap
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.command import CommandList, CommandPalette, DiscoveryHit, Hit, Hits, Provider, SearchIcon
 from textual.content import Content
 from textual.dom import DOMNode
 from textual.keys import _character_to_key
 from textual.screen import Screen
+from textual.visual import VisualType
+from textual.widget import Widget
+from textual.widgets.option_list import Option
 
+from millplan.core.domain import glyphs
 from millplan.core.domain.i18n import _
 
 LATIN = "qwertyuiop[]asdfghjkl;'zxcvbnm,./`QWERTYUIOP{}ASDFGHJKL:\"ZXCVBNM<>?~"
@@ -142,6 +150,22 @@ def key_name(shown: str) -> str:
     return "+".join(part[:1].upper() + part[1:] if len(part) > 1 else part.upper() for part in shown.split("+"))
 
 
+def key_word(key: str) -> str | None:
+    """How the footer and F1 name the key ``key`` (a Textual key name) where Textual's own name
+    is English or a glyph (``space``, ``esc``, ``⏎``): ``пробел`` in Russian, ``Esc``,
+    ``Enter``; ``None`` for any other key (Textual's name stands)."""
+    words = {
+        "space": _("space"),
+        "escape": "Esc",
+        "enter": "Enter",
+        "backspace": "Backspace",
+        "delete": "Del",
+        "pageup": "PgUp",
+        "pagedown": "PgDn",
+    }
+    return words.get(key)
+
+
 @cache
 def _declared(cls: type) -> frozenset[tuple[str, str]]:
     """The (key, action) pairs millplan's own classes in ``cls``'s ancestry bind."""
@@ -164,10 +188,66 @@ class Bilingual(Protocol):
         ...
 
 
+def palette_words(_: Callable[[str], str]) -> dict[str, str]:
+    """Words the palette also finds a command by, beyond its title: the command's English
+    title → its words, space-separated (``"Plan"`` → ``"calculate calculation …"``). The
+    words are written inside ``_()`` for the catalogue, where a translator gives the words a
+    Russian planner would type (``рассчитать расчёт …``), and read through the ``_`` given:
+    the current language's, or ``str`` for the English the palette also searches."""
+    return {
+        "Mill load": _("load capacity mills utilisation horizon overload chart"),
+        "Deal acceptance": _("deals acceptance orders portfolio"),
+        "Assignment": _("assignment monthly plan lines"),
+        "Accept deal": _("accept take order"),
+        "Reject deal": _("reject refuse decline"),
+        "Promise deal": _("promise date deadline delivery when term"),
+        "Promise typed position": _("promise date deadline delivery typed new position what-if"),
+        "Plan": _("calculate calculation compute solve optimise prioritise re-plan run"),
+        "Lock or unlock": _("lock unlock fix pin keep"),
+        "Exclude or include": _("exclude include remove"),
+        "Submit or approve": _("submit approve send review"),
+        "Approval": _("approval review conflicts requests changes diff"),
+        "Approve revision": _("approve confirm sign"),
+        "Later month": _("deadline postpone later move"),
+        "Plan vs actual": _("actual progress production made"),
+        "Stale deals": _("stale overdue hanging old"),
+        "Cancel position": _("cancel annul remove"),
+        "Extend position": _("extend postpone deadline date"),
+        "Close as complete": _("close complete done finished"),
+        "Filter stale deals": _("filter search find"),
+        "Inbox": _("notifications messages mail news letters"),
+        "History": _("audit log changes who when"),
+        "Reload": _("refresh update reread"),
+        "Keys": _("help keys shortcuts hotkeys keyboard"),
+        "Export to Excel": _("excel xlsx export download spreadsheet table save"),
+        "Quit": _("exit close leave"),
+        "Theme": _("colours colors look dark light"),
+    }
+
+
+def _folded(text: str) -> str:
+    """``text`` as searched: case folded, ``ё`` as ``е`` (people type either)."""
+    return text.casefold().replace("ё", "е")
+
+
+def begun_words(query: str, words: Iterable[str]) -> list[str]:
+    """For each word of ``query``, the first of ``words`` it begins (``расч`` begins
+    ``расчёт``; case and ``ё``/``е`` aside) — or ``[]`` when one of them begins none."""
+    found = []
+    for typed in _folded(query).split():
+        word = next((w for w in words if _folded(w).startswith(typed)), None)
+        if word is None:
+            return []
+        found.append(word)
+    return found
+
+
 class BilingualCommands(Provider):
     """The command palette's source of the app's commands: a query matches the title in
     the current language or in English (``утвердить`` and ``approve`` both find
-    "Approve revision"); the hit shows the title in the current language."""
+    "Approve revision"), or begins the command's words (:func:`palette_words`, in both
+    languages: ``рассчитать`` and ``calculate`` find "Plan"); the hit shows the title in the
+    current language, and the word found after it."""
 
     def _commands(self) -> Iterable[tuple[str, str, str, Callable[[], object]]]:
         app: Bilingual = self.app  # type: ignore[assignment]
@@ -179,14 +259,53 @@ class BilingualCommands(Provider):
             yield DiscoveryHit(title, callback, help=help_text)
 
     async def search(self, query: str) -> Hits:
-        """The commands whose title in either language matches ``query`` (fuzzy)."""
+        """The commands whose title in either language matches ``query`` (fuzzy), or whose
+        words ``query`` begins."""
         matcher = self.matcher(query)
+        said, english_words = palette_words(_), palette_words(str)
         for title, english, help_text, callback in self._commands():
             shown, in_english = matcher.match(title), matcher.match(english) if english != title else 0
-            if shown > 0 or in_english > 0:
-                display = (
-                    matcher.highlight(title)
-                    if shown >= in_english
-                    else Content(f"{title} · ") + matcher.highlight(english)
-                )
-                yield Hit(max(shown, in_english), display, callback, text=title, help=help_text)
+            words = f"{said.get(english, '')} {english_words.get(english, '')}".split()
+            begun = " ".join(begun_words(query, [*title.split(), *words]))
+            by_word = max(matcher.match(begun), 1.0) if begun else 0
+            best = max(shown, in_english, by_word)
+            if best <= 0:
+                continue
+            if shown == best:
+                display = matcher.highlight(title)
+            elif in_english == best:
+                display = Content(f"{title} · ") + matcher.highlight(english)
+            else:
+                display = Content(f"{title} · ") + matcher.highlight(begun)
+            yield Hit(best, display, callback, text=title, help=help_text)
+
+
+class Palette(CommandPalette):
+    """Textual's command palette with its words in the user's language: the prompt
+    (``placeholder``, "Search for commands…" unless given) and "No matches found"; in ASCII
+    mode (:func:`glyphs.ascii_mode`) its magnifier icon, an emoji two cells wide that a Linux
+    console cannot draw, is ``>``."""
+
+    def __init__(self, placeholder: str | None = None, **kwargs) -> None:
+        super().__init__(placeholder=placeholder or _("Search for commands…"), **kwargs)
+
+    def compose(self) -> ComposeResult:
+        """Textual's palette, its list of commands saying "no matches" in the user's language."""
+        for widget in super().compose():
+            yield _SaidCommandList() if type(widget) is CommandList else _icon(widget)
+
+
+def _icon(widget: Widget) -> Widget:
+    if isinstance(widget, SearchIcon) and glyphs.ascii_mode():
+        widget.set_reactive(SearchIcon.icon, ">")
+    return widget
+
+
+class _SaidCommandList(CommandList):
+    """The palette's list of commands; its "No matches found" line in the user's language."""
+
+    def add_option(self, option: Option | VisualType | None = None) -> Self:
+        """Add ``option``; the palette's "no matches" line said in the user's language."""
+        if isinstance(option, Option) and option.id == CommandPalette._NO_MATCHES:
+            option = Option(Align.center(Text(_("No matches found"), style="not bold")), disabled=True, id=option.id)
+        return super().add_option(option)

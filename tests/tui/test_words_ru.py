@@ -12,10 +12,11 @@ from millplan.core.planning import run as planning
 from millplan.core.workflow import assignments
 from millplan.tui.app import MillplanApp
 from millplan.tui.screens.dialogs import ConfirmScreen
+from millplan.tui.screens.keys_screen import KeysScreen
 from millplan.tui.screens.records import HistoryScreen, InboxScreen
 from millplan.tui.widgets.view_table import ViewTable
 from tests.plants import PLAN_MONTH, staff, tiny_plant
-from tests.tui.pilot import SIZE, messages, open_approval, settle, text_of
+from tests.tui.pilot import SIZE, footer_keys, messages, open_approval, settle, text_of
 
 
 @pytest.fixture
@@ -94,3 +95,92 @@ async def test_the_plan_toast_says_the_solver_status_and_seconds_in_russian(plan
         assert "(оптимально, " in planned and "optimal" not in planned
         seconds = planned.rsplit(", ", 1)[1]
         assert seconds.endswith(" с)") and "," in seconds and "." not in seconds  # "0,05 с)"
+
+
+# -- the command palette, the footer and Textual's own words -------------------------------
+
+
+async def palette(pilot, query: str = "") -> list[str]:
+    """The palette's titles for ``query`` (every command with none), then closed again."""
+    await pilot.press("ctrl+p")
+    await pilot.press(*query)
+    await pilot.pause(0.7)  # the palette searches in the background, and says "no matches" after 0.5 s
+    await settle(pilot)
+    options = pilot.app.screen.query_one("CommandList")._options
+    # each line's first: the title (the help below it); "no matches" is aligned
+    lines = [str(getattr(option.prompt, "renderable", option.prompt)).split("\n")[0] for option in options]
+    await pilot.press("escape")
+    await pilot.pause()
+    return lines
+
+
+@pytest.mark.parametrize(
+    ("query", "command"),
+    [
+        ("рассчитать", "План"),
+        ("расчёт", "План"),
+        ("расчет", "План"),
+        ("calculate", "План"),
+        ("уведомления", "Входящие"),
+        ("помощь", "Клавиши"),
+        ("эксель", "Выгрузить в Excel"),
+        ("excel", "Выгрузить в Excel"),
+        ("срок", "Срок по сделке"),
+    ],
+)
+async def test_the_palette_finds_a_command_by_the_words_people_type(plant, russian, query, command):
+    app = MillplanApp(plant, "plm", month=PLAN_MONTH)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        hits = await palette(pilot, query)
+        assert any(hit == command or hit.startswith(f"{command} · ") for hit in hits), hits
+
+
+async def test_the_palette_says_no_match_in_russian_and_has_one_keys_command(plant, russian):
+    app = MillplanApp(plant, "plm", month=PLAN_MONTH)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "Ничего не найдено" in await palette(pilot, "жжжж")
+        every = await palette(pilot)
+        assert every.count("Клавиши") == 1
+        assert not {"Keys", "Theme", "Quit", "Screenshot", "Maximize"} & set(every)  # Textual's own, in Russian
+        await pilot.press("ctrl+p", *"клавиши")
+        await pilot.pause(0.7)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, KeysScreen)  # millplan's keys, not Textual's panel in English
+        assert not app.screen_stack[0].query("HelpPanel")
+
+
+async def test_the_theme_list_asks_in_russian(plant, russian):
+    app = MillplanApp(plant, "plm", month=PLAN_MONTH)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.search_themes()
+        await pilot.pause()
+        assert app.screen.query_one("CommandInput").placeholder == "Поиск темы…"
+
+
+async def test_the_footer_and_f1_name_keys_in_russian(planned, russian):
+    assignments.submit(planned, PLAN_MONTH, "L", login="plm")
+    app = MillplanApp(planned, "planner", month=PLAN_MONTH)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("i")
+        await settle(pilot)
+        shown = footer_keys(app)
+        assert shown.get("пробел") == "Далее" and shown.get("Esc") == "Назад"
+        assert not {"space", "esc"} & set(shown)
+        await pilot.press("f1")
+        await settle(pilot)
+        rows = {row.description: row.keys for row in app.screen.rows}
+        assert rows["Далее"] == "Пробел" and rows["Назад"] == "Esc"
+
+
+async def test_ctrl_c_says_which_key_quits_in_russian(plant, russian):
+    app = MillplanApp(plant, "plm", month=PLAN_MONTH)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+c")
+        await pilot.pause()
+        assert messages(app)[-1].startswith("Чтобы выйти из рабочего места, нажмите q")
