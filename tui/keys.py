@@ -114,7 +114,9 @@ def key_rows(screen: Screen) -> list[KeyRow]:
     app, nearest first), one row per action with every key that runs it, named as people
     write them (:func:`key_name`). An action the pane binds but does not offer here (the
     highlighted row, the user's role) is listed too, marked so. Only the keys millplan's
-    classes bind themselves (with a description) are listed, each with its Russian-layout twin."""
+    classes bind themselves (with a description) are listed, each with its Russian-layout twin,
+    said by the binding's tooltip where it has one (the footer's ``[ ] Month`` is ``[``
+    "Previous month" here)."""
     app = screen.app
     chain = [  # what active_bindings walks, the actions not offered too
         (node, key, binding, app._check_action_state(binding.action, node) is not False)
@@ -129,7 +131,8 @@ def key_rows(screen: Screen) -> list[KeyRow]:
         if key in taken or (not on and key in offered):
             continue  # a key runs the nearest action offered (F12: Submit or Approve)
         taken.add(key)
-        description = binding.description if on else _("{action} (not offered here)").format(action=binding.description)
+        said = binding.tooltip or binding.description  # "[": "Month" in the footer, "Previous month" here
+        description = said if on else _("{action} (not offered here)").format(action=said)
         keys, russian, _description = rows.setdefault((id(node), binding.action), ([], [], description))
         keys.append(key_name(app.get_key_display(replace(binding, key_display=None))))  # "[", not "[ ]"
         twin = twin_of(key)

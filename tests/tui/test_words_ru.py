@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from millplan.core.domain.i18n import _
 from millplan.core.domain.months import Month, month_text
 from millplan.core.planning import run as planning
 from millplan.core.workflow import assignments
@@ -184,3 +185,16 @@ async def test_ctrl_c_says_which_key_quits_in_russian(plant, russian):
         await pilot.press("ctrl+c")
         await pilot.pause()
         assert messages(app)[-1].startswith("Чтобы выйти из рабочего места, нажмите q")
+
+
+async def test_f1_on_the_load_pane_names_the_month_keys_the_arrows_and_enter(plant, russian):
+    app = MillplanApp(plant, "plm", month=PLAN_MONTH)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f1")
+        await settle(pilot)
+        rows = {row.description: (row.keys, row.russian) for row in app.screen.rows}
+        assert rows["Предыдущий месяц"] == ("[, ←", "х")
+        assert rows["Следующий месяц"] == ("], →", "ъ")
+        assert rows[_("Mill's lines")] == ("g, Enter", "п")
+        assert "Месяц" not in rows

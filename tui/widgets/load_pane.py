@@ -31,9 +31,20 @@ class LoadPane(Vertical):
 
     BINDINGS = [
         Binding("g", "go", _("Mill's lines"), id="load.go"),
-        Binding("left_square_bracket", "month(-1)", _("Month"), key_display="[ ]", id="load.previous_month"),
+        Binding(
+            "left_square_bracket",
+            "month(-1)",
+            _("Month"),
+            tooltip=_("Previous month"),
+            key_display="[ ]",
+            id="load.previous_month",
+        ),
         Binding("right_square_bracket", "month(1)", _("Next month"), show=False, id="load.next_month"),
         Binding("c", "chart", _("Chart"), id="load.chart"),
+        # the table's own keys, named for F1: its cursor moves among the months, Enter goes
+        Binding("left", "month(-1)", _("Previous month"), show=False, id="load.left"),
+        Binding("right", "month(1)", _("Next month"), show=False, id="load.right"),
+        Binding("enter", "go", _("Mill's lines"), show=False, id="load.enter"),
     ]
 
     def __init__(self, **kwargs) -> None:

@@ -50,7 +50,14 @@ class ActualsPane(MonthAndLine, Vertical):
     """Plan against actual of ``month`` for one product line at a time."""
 
     BINDINGS = [
-        Binding("left_square_bracket", "month(-1)", _("Month"), key_display="[ ]", id="actuals.previous_month"),
+        Binding(
+            "left_square_bracket",
+            "month(-1)",
+            _("Month"),
+            tooltip=_("Previous month"),
+            key_display="[ ]",
+            id="actuals.previous_month",
+        ),
         Binding("right_square_bracket", "month(1)", _("Next month"), show=False, id="actuals.next_month"),
         Binding("l", "next_line", _("Line"), id="actuals.next_line"),
         Binding("s", "section", _("Section"), id="actuals.section"),

@@ -73,7 +73,14 @@ class ApprovalPane(RevisionActions, RequestActions, ConflictActions, Vertical):
     BINDINGS = [
         Binding("s", "section(1)", _("Section"), show=False, id="approval.section"),  # the section bar shows it
         Binding("S", "section(-1)", _("Previous section"), show=False, id="approval.previous_section"),
-        Binding("left_square_bracket", "month(-1)", _("Month"), show=False, id="approval.previous_month"),
+        Binding(
+            "left_square_bracket",
+            "month(-1)",
+            _("Month"),
+            tooltip=_("Previous month"),
+            show=False,
+            id="approval.previous_month",
+        ),
         Binding("right_square_bracket", "month(1)", _("Next month"), show=False, id="approval.next_month"),
         Binding("l", "next_line", _("Line"), show=False, id="approval.next_line"),
         # the keys below live on this pane and work while focus is inside it: Tab must not

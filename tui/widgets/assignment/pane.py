@@ -59,7 +59,14 @@ class AssignmentPane(MonthAndLine, Planning, Editing, Lifecycle, Vertical):
         Binding("f12", "approve", _("Approve"), id="assignment.approve"),
         Binding("A", "submit", _("Submit"), show=False, id="assignment.submit_letter"),
         Binding("A", "approve", _("Approve"), show=False, id="assignment.approve_letter"),
-        Binding("left_square_bracket", "month(-1)", _("Month"), key_display="[ ]", id="assignment.previous_month"),
+        Binding(
+            "left_square_bracket",
+            "month(-1)",
+            _("Month"),
+            tooltip=_("Previous month"),
+            key_display="[ ]",
+            id="assignment.previous_month",
+        ),
         Binding("right_square_bracket", "month(1)", _("Next month"), show=False, id="assignment.next_month"),
         # the title marks the line "(l)": the footer's 80 columns are full
         Binding("l", "next_line", _("Line"), show=False, id="assignment.next_line"),
