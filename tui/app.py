@@ -47,7 +47,7 @@ from millplan.core.views.wrapping import keep_numbers_whole
 from millplan.storage.store import Store
 from millplan.tui import export
 from millplan.tui.ascii_screen import AsciiFilter
-from millplan.tui.keys import BilingualCommands, Palette, key_rows, key_word, use_layout_twins
+from millplan.tui.keys import BilingualCommands, Palette, idle_key_reason, key_rows, key_word, use_layout_twins
 from millplan.tui.messages import StoreChanged, StoreMoved
 from millplan.tui.screens.dialogs import ConfirmScreen
 from millplan.tui.screens.keys_screen import KeysScreen
@@ -413,11 +413,16 @@ class MillplanApp(App):
     def on_key(self, event: events.Key) -> None:
         """A key typed ahead of a confirm dialog, still on its way through the pane it was
         typed in, never reaches the dialog's bindings (its events come here before the
-        app's own handler looks for a binding on the screen shown)."""
+        app's own handler looks for a binding on the screen shown); a key bound here but
+        not offered now says why (:func:`idle_key_reason`), where its pane can tell."""
         screen = self.screen
         if isinstance(screen, ConfirmScreen) and not screen.answers(event):
             event.stop()
             event.prevent_default()
+            return
+        said = idle_key_reason(screen, event.key)  # a key that does nothing here says why
+        if said:
+            self.notify(said, severity="warning")
 
     def action_keys(self) -> None:
         """F1: the keys of what is shown — the focused pane's, the screen's and the app's."""

@@ -180,6 +180,23 @@ def _declared(cls: type) -> frozenset[tuple[str, str]]:
     )
 
 
+def idle_key_reason(screen: Screen, key: str) -> str | None:
+    """Why ``key`` (a Textual key name) does nothing on ``screen`` now, for a notice: when
+    every binding of the key in what is shown is not offered here (``check_action``), the
+    first reason a node binding it gives by its ``why_not(action)`` (``None`` from a node
+    with nothing to say); ``None`` when a binding runs, or no one says why."""
+    app, reasons = screen.app, []
+    for node, bindings in screen._modal_binding_chain:
+        for binding in bindings.key_to_bindings.get(key, ()):
+            if app._check_action_state(binding.action, node):
+                return None  # it runs
+            why_not = getattr(node, "why_not", None)
+            said = why_not(binding.action) if why_not is not None else None
+            if said:
+                reasons.append(said)
+    return reasons[0] if reasons else None
+
+
 # -- the command palette in two languages -------------------------------------------------
 
 

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import pytest
 
+from millplan.core.access.permissions import Action, require
+from millplan.core.domain.errors import Forbidden
 from millplan.core.domain.i18n import _
-from millplan.core.domain.months import Month, month_text
+from millplan.core.domain.months import Month, month_text, today_set
 from millplan.core.planning import run as planning
 from millplan.core.workflow import assignments
 from millplan.tui.app import MillplanApp
@@ -17,6 +19,7 @@ from millplan.tui.screens.keys_screen import KeysScreen
 from millplan.tui.screens.records import HistoryScreen, InboxScreen
 from millplan.tui.widgets.view_table import ViewTable
 from tests.plants import PLAN_MONTH, staff, tiny_plant
+from tests.stale_plant import TODAY, stale_plant
 from tests.tui.pilot import SIZE, footer_keys, messages, open_approval, settle, text_of
 
 
@@ -198,3 +201,43 @@ async def test_f1_on_the_load_pane_names_the_month_keys_the_arrows_and_enter(pla
         assert rows["Следующий месяц"] == ("], →", "ъ")
         assert rows[_("Mill's lines")] == ("g, Enter", "п")
         assert "Месяц" not in rows
+
+
+# -- keys that do nothing here say why -----------------------------------------------------
+
+
+async def test_the_chart_key_says_why_there_is_no_chart(planned, russian):
+    app = MillplanApp(planned, "plm", month=PLAN_MONTH)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_approval(pilot)  # revision 1, nothing approved before it
+        await pilot.press("с")  # "c" in the Russian layout
+        await settle(pilot)
+        assert messages(app)[-1] == "Графика нет: до редакции 1 ничего не утверждено, сравнивать не с чем."
+        await pilot.press("s", "s")  # the conflicts section
+        await pilot.press("c")
+        await settle(pilot)
+        assert messages(app)[-1] == "График есть в разделах «Изменения» и «Агрегаты» (s)."
+
+
+async def test_a_stale_action_on_another_lines_position_says_who_may(sqlite_store, russian):
+    with today_set(TODAY):
+        stale_plant(sqlite_store)
+        app = MillplanApp(sqlite_store, "klm")  # the manager of line K; the ledger's positions are L's
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("6")
+            await settle(pilot)
+            before = len(messages(app))
+            await pilot.press("у")  # "e": extend
+            await settle(pilot)
+            assert len(app.screen_stack) == 1  # no dialog
+            [said] = messages(app)[before:]
+            assert "L" in said and said == refusal(app, sqlite_store)
+
+
+def refusal(app, store) -> str:
+    """What core says when ``klm`` would dispose of A#1, a stale position of line L."""
+    try:
+        require(app.actor, Action.DISPOSE_STALE, line="L", target="A#1")
+    except Forbidden as refused:
+        return str(refused)
+    raise AssertionError("klm may dispose of line L's positions")

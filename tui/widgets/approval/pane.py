@@ -36,7 +36,7 @@ from millplan.tui.widgets.approval.headline import Headline
 from millplan.tui.widgets.approval.income_chart import TOP_POSITIONS, IncomeChart
 from millplan.tui.widgets.approval.request_actions import RequestActions
 from millplan.tui.widgets.approval.revision_actions import RevisionActions
-from millplan.tui.widgets.approval.section_bar import SECTIONS, SectionBar
+from millplan.tui.widgets.approval.section_bar import SECTIONS, SectionBar, section_labels
 from millplan.tui.widgets.approval.section_table import SectionTable
 from millplan.tui.widgets.assignment.pane import AssignmentPane
 
@@ -182,6 +182,21 @@ class ApprovalPane(RevisionActions, RequestActions, ConflictActions, Vertical):
             diff = self.board.diff
             bars = income_bars(diff) if self.chart == "mill" else position_income_bars(diff, TOP_POSITIONS)
             chart.show(bars, self.chart)
+
+    def why_not(self, action: str) -> str | None:
+        """Why the key of ``action`` does nothing here now (the app says it when pressed)."""
+        if action != "chart":
+            return None
+        if self.section not in CHART_SECTIONS:
+            labels = section_labels()
+            return _("The chart is in the {diff} and {mills} sections (s).").format(
+                diff=labels["diff"], mills=labels["mills"]
+            )
+        if self.board is not None and self.board.latest is not None and self.board.diff is None:
+            return _("No chart: nothing approved before revision {n} to compare it with.").format(
+                n=self.board.latest.revision
+            )
+        return None
 
     def _chartable(self) -> bool:
         """The section charts the diff and there is one (else the detail line says why not)."""
