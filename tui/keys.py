@@ -96,6 +96,24 @@ def use_layout_twins() -> None:
             cls._merged_bindings = with_twins(cls._merge_bindings())
 
 
+def month_bindings(owner: str, *, show: bool = True) -> list[Binding]:
+    """``[`` and ``]`` of a pane that steps through months (``owner``, the ids' prefix):
+    ``month(-1)`` and ``month(1)``; the footer shows ``[ ] Month`` (unless ``show`` is
+    false), F1 "Previous month" and "Next month"."""
+    return [
+        Binding(
+            "left_square_bracket",
+            "month(-1)",
+            _("Month"),
+            tooltip=_("Previous month"),
+            key_display="[ ]",
+            show=show,
+            id=f"{owner}.previous_month",
+        ),
+        Binding("right_square_bracket", "month(1)", _("Next month"), show=False, id=f"{owner}.next_month"),
+    ]
+
+
 # -- F1: the keys of what is shown ------------------------------------------------------
 
 

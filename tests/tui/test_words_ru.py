@@ -60,14 +60,24 @@ async def test_the_revision_is_named_as_people_name_it(planned, russian):
         assert {row["object"] for row in app.screen.query_one(ViewTable).view.rows} == {revision}
 
 
-async def test_the_inbox_names_its_reader_and_what_each_notification_is_about(planned, russian):
+@pytest.fixture
+def in_review(planned):
+    """Revision 1 submitted: the planner has it to review in his inbox."""
     assignments.submit(planned, PLAN_MONTH, "L", login="plm")
-    app = MillplanApp(planned, "planner", month=PLAN_MONTH)
+    return planned
+
+
+async def open_inbox(pilot) -> None:
+    await settle(pilot)
+    await pilot.press("i")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, InboxScreen)
+
+
+async def test_the_inbox_names_its_reader_and_what_each_notification_is_about(in_review, russian):
+    app = MillplanApp(in_review, "planner", month=PLAN_MONTH)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("i")
-        await settle(pilot)
-        assert isinstance(app.screen, InboxScreen)
+        await open_inbox(pilot)
         assert text_of(app, "#inbox-title").startswith(
             "Входящие: Planner — непрочитанных 1 из 1"
         )  # a name, not a login
@@ -165,13 +175,10 @@ async def test_the_theme_list_asks_in_russian(plant, russian):
         assert app.screen.query_one("CommandInput").placeholder == "Поиск темы…"
 
 
-async def test_the_footer_and_f1_name_keys_in_russian(planned, russian):
-    assignments.submit(planned, PLAN_MONTH, "L", login="plm")
-    app = MillplanApp(planned, "planner", month=PLAN_MONTH)
+async def test_the_footer_and_f1_name_keys_in_russian(in_review, russian):
+    app = MillplanApp(in_review, "planner", month=PLAN_MONTH)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("i")
-        await settle(pilot)
+        await open_inbox(pilot)
         shown = footer_keys(app)
         assert shown.get("пробел") == "Далее" and shown.get("Esc") == "Назад"
         assert not {"space", "esc"} & set(shown)

@@ -28,6 +28,7 @@ from millplan.core.domain.workflow import waiting
 from millplan.core.views import approval
 from millplan.core.views.approval import Board
 from millplan.core.views.diff import income_bars, position_income_bars
+from millplan.tui.keys import month_bindings
 from millplan.tui.messages import ApprovalRefreshed
 from millplan.tui.table_cursor import highlight
 from millplan.tui.widgets.approval.conflict_actions import ConflictActions
@@ -73,15 +74,7 @@ class ApprovalPane(RevisionActions, RequestActions, ConflictActions, Vertical):
     BINDINGS = [
         Binding("s", "section(1)", _("Section"), show=False, id="approval.section"),  # the section bar shows it
         Binding("S", "section(-1)", _("Previous section"), show=False, id="approval.previous_section"),
-        Binding(
-            "left_square_bracket",
-            "month(-1)",
-            _("Month"),
-            tooltip=_("Previous month"),
-            show=False,
-            id="approval.previous_month",
-        ),
-        Binding("right_square_bracket", "month(1)", _("Next month"), show=False, id="approval.next_month"),
+        *month_bindings("approval", show=False),
         Binding("l", "next_line", _("Line"), show=False, id="approval.next_line"),
         # the keys below live on this pane and work while focus is inside it: Tab must not
         # carry focus out to the tab bar, where every action key would vanish
