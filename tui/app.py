@@ -25,12 +25,13 @@ from typing import TypeVar
 
 from textual import events, on, work
 from textual.actions import SkipAction
-from textual.app import App, ComposeResult
+from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.filter import LineFilter
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
+from textual.theme import ThemeProvider
 from textual.widgets import DataTable, Footer, Header, TabbedContent, TabPane, Tabs
 from textual.worker import Worker, WorkerState
 
@@ -46,7 +47,7 @@ from millplan.core.views.wrapping import keep_numbers_whole
 from millplan.storage.store import Store
 from millplan.tui import export
 from millplan.tui.ascii_screen import AsciiFilter
-from millplan.tui.keys import BilingualCommands, key_rows, use_layout_twins
+from millplan.tui.keys import BilingualCommands, Palette, idle_key_reason, key_rows, key_word, use_layout_twins
 from millplan.tui.messages import StoreChanged, StoreMoved
 from millplan.tui.screens.dialogs import ConfirmScreen
 from millplan.tui.screens.keys_screen import KeysScreen
@@ -137,11 +138,6 @@ def textual_words() -> dict[str, str]:
         "Change the current theme": _("Change the current theme"),
         "Quit": _("Quit"),
         "Quit the application as soon as possible": _("Quit the application as soon as possible"),
-        "Keys": _("Keys"),
-        "Hide the keys and widget help panel": _("Hide the keys and widget help panel"),
-        "Show help for the focused widget and a summary of available keys": _(
-            "Show help for the focused widget and a summary of available keys"
-        ),
         "Minimize": _("Minimize"),
         "Minimize the widget and restore to normal size": _("Minimize the widget and restore to normal size"),
         "Maximize": _("Maximize"),
@@ -235,7 +231,7 @@ class MillplanApp(App):
         """Every action in the command palette (Ctrl+P), for anyone who forgot a key: each as
         (title, English title, help, callback); Textual's own in the user's language too."""
         words = textual_words()
-        for title, help_text, callback, _discover in super().get_system_commands(screen):
+        for title, help_text, callback, _discover in self.get_system_commands(screen):
             yield words.get(title, title), title, words.get(help_text, help_text), callback
         english = self._palette(str)
         for (title, help_text, pane, action), (english_title, *_rest) in zip(self._palette(_), english, strict=True):
@@ -257,6 +253,18 @@ class MillplanApp(App):
             (_("Assignment"), _("Show the month's assignment (F4)"), "assignment", None),
             (_("Accept deal"), _("Accept the highlighted deal (F6)"), "deals", deals_pane.action_accept),
             (_("Reject deal"), _("Reject the highlighted deal, with a reason (F7)"), "deals", deals_pane.action_reject),
+            (
+                _("Promise deal"),
+                _("By when the highlighted deal can be made: a what-if plan (F5)"),
+                "deals",
+                deals_pane.action_promise,
+            ),
+            (
+                _("Promise typed position"),
+                _("By when a position typed in by hand can be made (F9)"),
+                "deals",
+                deals_pane.action_promise_typed,
+            ),
             (
                 _("Plan"),
                 _("Run the prioritiser for the shown month and line (F5)"),
@@ -362,10 +370,29 @@ class MillplanApp(App):
             ),
         ]
 
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Textual's own commands but its keys panel (in English, squeezing the tab bar):
+        F1 and the palette's "Keys" show millplan's keys of the pane shown."""
+        help_panel = (self.action_show_help_panel, self.action_hide_help_panel)
+        return [command for command in super().get_system_commands(screen) if command.callback not in help_panel]
+
     def action_command_palette(self) -> None:
-        """Textual's command palette, its prompt in the user's language."""
+        """Textual's command palette in the user's language (:class:`Palette`)."""
         if self.use_command_palette and not CommandPalette.is_open(self):
-            self.push_screen(CommandPalette(id="--command-palette", placeholder=_("Search for commands…")))
+            self.push_screen(Palette(id="--command-palette"))
+
+    def search_themes(self) -> None:
+        """The palette's "Theme": Textual's list of themes, its prompt in the user's language."""
+        self.push_screen(Palette(_("Search for themes…"), providers=[ThemeProvider]))
+
+    def action_help_quit(self) -> None:
+        """Ctrl+C, which quits many programs: say which key quits this one."""
+        self.notify(_("Press q to quit the workstation."), title=_("Quit?"))
+
+    def get_key_display(self, binding: Binding) -> str:
+        """A key as the footer and F1 name it: Textual's names, some in the user's language
+        (:func:`key_word`: ``пробел``, ``Esc``, ``Enter``)."""
+        return binding.key_display or key_word(binding.key) or super().get_key_display(binding)
 
     def _move(self, step: int | None) -> None:
         """Month ``step`` (or the next line for ``None``) in the Assignment pane, which the
@@ -386,11 +413,16 @@ class MillplanApp(App):
     def on_key(self, event: events.Key) -> None:
         """A key typed ahead of a confirm dialog, still on its way through the pane it was
         typed in, never reaches the dialog's bindings (its events come here before the
-        app's own handler looks for a binding on the screen shown)."""
+        app's own handler looks for a binding on the screen shown); a key bound here but
+        not offered now says why (:func:`idle_key_reason`), where its pane can tell."""
         screen = self.screen
         if isinstance(screen, ConfirmScreen) and not screen.answers(event):
             event.stop()
             event.prevent_default()
+            return
+        said = idle_key_reason(screen, event.key)  # a key that does nothing here says why
+        if said:
+            self.notify(said, severity="warning")
 
     def action_keys(self) -> None:
         """F1: the keys of what is shown — the focused pane's, the screen's and the app's."""

@@ -9,6 +9,9 @@ them is off. :class:`AsciiFilter` is a Textual line filter that the app adds in 
 it replaces, as each line is drawn, every character that is neither ASCII nor Cyrillic by
 ASCII of the same width in cells (``─``/``━`` → ``-``, ``│`` → ``|``, corners ``+``,
 ``█`` → ``#``, ``·`` → ``.``, ``…`` → ``.``), so nothing moves and Russian stays Russian.
+The Russian quotes ``«»`` stay too (:data:`KEPT`): they are one cell wide in every terminal
+(East Asian width "neutral", unlike ``·``, ``—``, ``…`` and ``№``, which are "ambiguous"),
+and the console fonts that draw Cyrillic have them; a customer's name keeps its quotes.
 """
 
 from __future__ import annotations
@@ -24,6 +27,9 @@ from textual.filter import LineFilter
 CYRILLIC = range(0x0400, 0x0530)
 """Cyrillic letters (with the supplement): Russian words stay as they are."""
 
+KEPT = frozenset("«»")
+"""Characters beyond ASCII and Cyrillic that stay as they are: one cell wide everywhere."""
+
 PUNCTUATION = {
     "·": ".",
     "•": "*",
@@ -32,8 +38,6 @@ PUNCTUATION = {
     "–": "-",
     "−": "-",
     "…": ".",
-    "«": '"',
-    "»": '"',
     "„": '"',
     "“": '"',
     "”": '"',
@@ -64,11 +68,11 @@ PUNCTUATION = {
 
 @cache
 def ascii_of(character: str) -> str:
-    """``character`` as ASCII of the same width in cells: itself if ASCII or Cyrillic; a
-    box-drawing line as ``-``, ``|`` or ``+``; a block as ``#``; a look-alike from
+    """``character`` as ASCII of the same width in cells: itself if ASCII, Cyrillic or
+    :data:`KEPT`; a box-drawing line as ``-``, ``|`` or ``+``; a block as ``#``; a look-alike from
     :data:`PUNCTUATION`; a letter with an accent without it (``é`` → ``e``); else ``?``
     (``??`` for a character two cells wide, such as an emoji)."""
-    if character.isascii() or ord(character) in CYRILLIC:
+    if character.isascii() or ord(character) in CYRILLIC or character in KEPT:
         return character
     width = cell_len(character)
     if character in PUNCTUATION:

@@ -70,7 +70,7 @@ def check_month(month: Month, solver: str, current: Month | None) -> Month:
     if month < current:
         raise MillplanError(
             _("{month} is past ({current} is the current month): plan the current month or a later one").format(
-                month=month_text(month), current=current
+                month=month_text(month), current=month_text(current)
             )
         )
     if solver not in SOLVER_NAMES:

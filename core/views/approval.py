@@ -21,7 +21,15 @@ from millplan.core.domain.months import Month, month_text
 from millplan.core.domain.numbers import grouped
 from millplan.core.domain.people import Role
 from millplan.core.domain.states import state_label
-from millplan.core.domain.workflow import Conflict, Escalation, EscalationState, Request, RequestState, Review
+from millplan.core.domain.workflow import (
+    Conflict,
+    Escalation,
+    EscalationState,
+    Request,
+    RequestState,
+    Review,
+    key_label,
+)
 from millplan.core.planning.diff import RevisionDiff, revision_diff
 from millplan.core.planning.run import with_hours
 from millplan.core.workflow.open_items import open_issues, open_objections
@@ -156,9 +164,7 @@ def approval_brief(b: Board) -> list[str]:
             )
         )
     lines = [
-        _("Approve {month} · {line} · revision {n} ({state})").format(
-            month=month_text(a.month), line=a.product_line, n=a.revision, state=state_label(a.state)
-        ),
+        _("Approve {key} ({state})").format(key=key_label(a.key), state=state_label(a.state)),
         _("{tonnes} t · marginal income {income} RUB · key accounts {key} t").format(
             tonnes=grouped(a.tonnes), income=grouped(a.marginal_income), key=grouped(a.key_account_tonnes)
         ),

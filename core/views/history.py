@@ -24,7 +24,7 @@ from millplan.core.domain.months import Month, month_text, plant_clock
 from millplan.core.domain.numbers import plain
 from millplan.core.domain.portfolio import DealStatus, parse_position_ref
 from millplan.core.domain.states import solver_status_label, state_label
-from millplan.core.domain.workflow import ConflictState, EscalationState, RequestState
+from millplan.core.domain.workflow import ConflictState, EscalationState, RequestState, key_label
 from millplan.core.views.tables import Column, TableView
 from millplan.storage.store import Store
 
@@ -374,7 +374,7 @@ def history_view(rows: list[HistoryRow]) -> TableView:
             "when": r.when,
             "login": r.who,
             "action": action_word(r.entry.action),
-            "object": r.entry.object_key,
+            "object": key_label(r.entry.object_key),
             "object_key": r.entry.object_key,
             "change": r.change,
         }

@@ -95,7 +95,7 @@ def close_month(
     if month >= current:
         raise StateError(
             _("{month} is not over yet ({current} is the current month): only a past month can be closed").format(
-                month=month_text(month), current=current
+                month=month_text(month), current=month_text(current)
             )
         )
     with store.unit_of_work() as repo:

@@ -25,7 +25,7 @@ def test_what_is_open_is_counted_and_the_dialog_leads_with_what_is_approved(sqli
     assert at_stake(b) == "At stake: 1 400 000 RUB, 100.0 t short"
     assert blocking(b) == "Approval needs a reason: 1 conflict, 1 escalation, 0 objections open."
     assert approval_brief(b) == [
-        f"Approve {PLAN_MONTH} · L · revision {draft.revision} (in review)",
+        f"Approve {PLAN_MONTH} L revision {draft.revision} (in review)",
         "1 200 t · marginal income {m} RUB · key accounts 1 200 t".format(
             m=f"{draft.marginal_income:,.0f}".replace(",", " ")
         ),

@@ -391,7 +391,7 @@ async def test_the_director_approves_over_an_open_conflict_with_a_reason(short):
         )
         await pilot.press("a")
         question = text_of(app, ".dialog-question")
-        assert question.startswith(f"Approve {PLAN_MONTH} · L · revision 1 (in review)\n")
+        assert question.startswith(f"Approve {PLAN_MONTH} L revision 1 (in review)\n")
         assert question.endswith(
             "1 conflict, 0 escalations, 0 objections open.\nIt will be frozen. Approve over them: why?"
         )
@@ -461,7 +461,7 @@ async def test_a_positions_history_holds_the_edits_of_revisions_made_to_it(plann
         await settle(pilot)
         rows = app.screen.query_one(ViewTable)
         actions = [(rows.get_row_at(i)[2].plain, rows.get_row_at(i)[3].plain) for i in range(rows.row_count)]
-        assert actions[0] == ("excluded", f"{PLAN_MONTH}/L/r1") and actions[-1] == ("created", "D2#1")
+        assert actions[0] == ("excluded", f"{PLAN_MONTH} L revision 1") and actions[-1] == ("created", "D2#1")
         assert "the client postponed" in text_of(app, "#history-detail")
 
 

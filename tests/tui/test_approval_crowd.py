@@ -80,7 +80,7 @@ async def test_the_directors_approval_dialog_leads_with_what_is_approved(crowd):
         assert isinstance(app.screen, ReasonScreen)
         lines = text_of(app, ".dialog-question").splitlines()
         assert lines[:4] == [
-            f"Approve {PLAN_MONTH} · L · revision {draft.revision} (in review)",
+            f"Approve {PLAN_MONTH} L revision {draft.revision} (in review)",
             f"{grouped(draft.tonnes)} t · marginal income {grouped(draft.marginal_income)} RUB"
             f" · key accounts {grouped(draft.key_account_tonnes)} t",
             COUNTS,
@@ -187,7 +187,7 @@ async def test_the_jump_goes_to_the_month_under_the_load_cursor(sqlite_store, ru
         await pilot.press("down", "ъ")
         assert pane.cursor_month == PLAN_MONTH + 1 and load.selected_key == "M2"
         rows = {row.keys: row for row in key_rows(app.screen)}
-        assert (rows["["].russian, rows["]"].russian) == ("х", "ъ")  # F1 names the month keys
+        assert (rows["[, ←"].russian, rows["], →"].russian) == ("х", "ъ")  # F1 names the month keys, the arrows too
         await pilot.press("п")  # g
         await settle(pilot)
         assignment = app.query_one(AssignmentPane)

@@ -348,7 +348,7 @@ async def test_f1_on_the_approval_pane(sqlite_store):
         await settle(pilot)
         rows = {row.description: (row.keys, row.russian) for row in app.screen.rows}
         assert rows["Force"] == ("f", "а") and rows["Escalate"] == ("e", "у")
-        assert rows["Month"] == ("[", "х") and rows["Next month"] == ("]", "ъ")
+        assert rows["Previous month"] == ("[", "х") and rows["Next month"] == ("]", "ъ")
 
 
 async def test_a_click_on_a_tab_shows_its_pane_with_focus_on_its_table(app):

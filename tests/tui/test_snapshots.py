@@ -29,6 +29,7 @@ from millplan.core.domain import glyphs, i18n
 from millplan.core.domain.months import TIMEZONE_ENV, today_set
 from millplan.storage.store import open_store
 from millplan.tui.app import MillplanApp
+from millplan.tui.ascii_screen import KEPT
 from tests.snapshot_plant import TODAY, snapshot_plant
 from tests.tui.pilot import SIZE, screen_text, settle
 
@@ -114,7 +115,7 @@ def test_screen_looks_as_approved(screen: str, language: str, plant, snap_compar
 async def test_every_screen_is_ascii_in_ascii_mode(language: str, plant, monkeypatch: pytest.MonkeyPatch) -> None:
     """With ASCII glyphs chosen (as on ``TERM=linux``), every screen — each pane, the approval
     chart, the inbox, the keys, the command palette, the filter box — shows ASCII only, bar
-    the Russian words: Textual's header icon, tab underline, borders and scrollbars, Plotext's
+    the Russian words and quotes («»): Textual's header icon, tab underline, borders and scrollbars, Plotext's
     frames and the punctuation of texts and data included."""
     monkeypatch.setenv(glyphs.GLYPHS_ENV, "ascii")
     i18n.use(language)
@@ -124,8 +125,11 @@ async def test_every_screen_is_ascii_in_ascii_mode(language: str, plant, monkeyp
                 await pilot.press("escape", *keys)
                 await settle(pilot)
                 shown = screen_text(pilot.app)
-                foreign = {c for c in shown if not (c.isascii() or "\u0400" <= c <= "\u04ff")}
+                foreign = {c for c in shown if not (c.isascii() or "\u0400" <= c <= "\u04ff" or c in KEPT)}
                 assert not foreign, f"{keys}: {sorted(foreign)}\n{shown}"
+                assert "??" not in shown, (
+                    f"{keys}: a symbol with no ASCII form of its own\n{shown}"
+                )  # the palette's icon
                 assert len(shown.splitlines()) == SIZE[1]
     finally:
         i18n.use("en")

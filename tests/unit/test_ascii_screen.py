@@ -15,7 +15,8 @@ def test_box_drawing_blocks_and_punctuation_have_ascii_look_alikes() -> None:
     assert ascii_text("┃━╸╺│") == "|---|"
     assert ascii_text("█▉▒▏") == "##%|"
     assert ascii_text("a · b — c…") == "a . b - c."
-    assert ascii_text("АО «Газстрой»") == 'АО "Газстрой"'  # Russian stays Russian
+    assert ascii_text("АО «Газстрой»") == "АО «Газстрой»"  # Russian stays Russian, its quotes too (one cell wide)
+    assert ascii_text("„Газстрой“ №1") == '"Газстрой" N1'
     assert ascii_of("é") == "e"
 
 

@@ -25,6 +25,7 @@ def test_audit_keys_read_as_people_name_the_objects():
     assert key_label("request 3") == "request 3"
     assert key_label("2027-01/ТБД/r2") == "2027-01 ТБД revision 2"
     assert key_label("user ivanov") == "user ivanov"
+    assert key_label("2027-01 ТБД") == "2027-01 ТБД"
     assert key_label("С-26/2601") == "С-26/2601"  # a deal number stays as it is
 
 

@@ -13,6 +13,7 @@ from millplan.core.planning.options import PlanOptions
 def test_keys_and_states_in_russian(russian):
     assert key_label("request 3") == "запрос 3"
     assert key_label("2027-01/ТБД/r2") == "янв 2027 ТБД, редакция 2"  # the month as Russians write it
+    assert key_label("2027-01 ТБД") == "янв 2027 ТБД"  # a month of a line (a month close's)
     assert state_label(DealStatus.PENDING) == "ожидает акцепта"
 
 

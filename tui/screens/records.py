@@ -19,6 +19,7 @@ from textual.worker import Worker
 from millplan.core.domain.errors import NotFound
 from millplan.core.domain.i18n import _
 from millplan.core.domain.notices import About
+from millplan.core.domain.workflow import key_label
 from millplan.core.mail.inbox import inbox, mark_read
 from millplan.core.views import history as audit
 from millplan.core.views.inbox import inbox_view, target
@@ -54,9 +55,14 @@ class HistoryScreen(Screen[None]):
         super().__init__()
         self.object_key = object_key
 
+    def _what(self) -> str:
+        """The object as people read it (``янв 2027 ТБД, редакция 2``), or every object."""
+        return key_label(self.object_key) if self.object_key else _("every object")
+
     def compose(self) -> ComposeResult:
-        what = self.object_key or _("every object")
-        yield Static(_("History of {what} (newest first) · Esc back").format(what=what), classes="title", markup=False)
+        yield Static(
+            _("History of {what} (newest first) · Esc back").format(what=self._what()), classes="title", markup=False
+        )
         yield ViewTable(id="history-table")
         yield Static(_("Reading…"), id="history-detail", classes="detail", markup=False)
         yield Footer(compact=True)
@@ -85,7 +91,7 @@ class HistoryScreen(Screen[None]):
         table.focus()
         if not message.view.rows:
             self.query_one("#history-detail", Static).update(
-                _("No entry in the audit log for {what}.").format(what=self.object_key)
+                _("No entry in the audit log for {what}.").format(what=self._what())
             )
         self._describe()
 
@@ -116,7 +122,7 @@ class InboxScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(
-            _("Inbox of {login} · Esc back").format(login=self.app.login),
+            _("Inbox of {name} · Esc back").format(name=self.app.actor.name),
             id="inbox-title",
             classes="title",
             markup=False,
@@ -150,13 +156,13 @@ class InboxScreen(Screen[None]):
         table.focus()
         unread = sum(1 for row in message.view.rows if row["unread"])
         self.query_one("#inbox-title", Static).update(
-            _("Inbox of {login}: {unread} unread of {n} · Esc back").format(
-                login=self.app.login, unread=unread, n=len(message.view.rows)
+            _("Inbox of {name}: {unread} unread of {n} · Esc back").format(
+                name=self.app.actor.name, unread=unread, n=len(message.view.rows)
             )
         )
         if not message.view.rows:
             self.query_one("#inbox-detail", Static).update(
-                _("No notification for {login}.").format(login=self.app.login)
+                _("No notification for {name}.").format(name=self.app.actor.name)
             )
         self._describe()
 

@@ -17,6 +17,7 @@ from millplan.core.planning import load
 from millplan.core.planning.load import LoadReport
 from millplan.core.views.load import load_bars, load_view
 from millplan.core.views.tables import TableView
+from millplan.tui.keys import month_bindings
 from millplan.tui.messages import LoadRefreshed
 from millplan.tui.widgets.assignment.pane import AssignmentPane
 from millplan.tui.widgets.load_chart import LoadChart
@@ -31,9 +32,12 @@ class LoadPane(Vertical):
 
     BINDINGS = [
         Binding("g", "go", _("Mill's lines"), id="load.go"),
-        Binding("left_square_bracket", "month(-1)", _("Month"), key_display="[ ]", id="load.previous_month"),
-        Binding("right_square_bracket", "month(1)", _("Next month"), show=False, id="load.next_month"),
+        *month_bindings("load"),
         Binding("c", "chart", _("Chart"), id="load.chart"),
+        # the table's own keys, named for F1: its cursor moves among the months, Enter goes
+        Binding("left", "month(-1)", _("Previous month"), show=False, id="load.left"),
+        Binding("right", "month(1)", _("Next month"), show=False, id="load.right"),
+        Binding("enter", "go", _("Mill's lines"), show=False, id="load.enter"),
     ]
 
     def __init__(self, **kwargs) -> None:

@@ -13,8 +13,8 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Static
 
-from millplan.core.access.permissions import Action
-from millplan.core.domain.errors import InvalidInput
+from millplan.core.access.permissions import Action, require
+from millplan.core.domain.errors import Forbidden, InvalidInput
 from millplan.core.domain.i18n import _, ngettext
 from millplan.core.domain.months import Month, date_text, month_text, plant_clock
 from millplan.core.domain.numbers import grouped
@@ -247,6 +247,22 @@ class StalePane(Vertical):
                 return False
             return self.app.actor.may(Action.DISPOSE_STALE, line=row.position.product_line)
         return True
+
+    def why_not(self, action: str) -> str | None:
+        """Why the key of ``action`` does nothing on the highlighted position (the app says
+        it when pressed): core's refusal for a line the user does not manage, else what the
+        position lacks."""
+        row = self._selected()
+        if action not in _DISPOSITIONS or row is None:
+            return None
+        p = row.position
+        try:
+            require(self.app.actor, Action.DISPOSE_STALE, line=p.product_line, target=p.ref)
+        except Forbidden as refused:
+            return str(refused)
+        if _DISPOSITIONS[action] is Disposition.RESTORE:
+            return _("{ref} is neither cancelled nor closed: nothing to restore").format(ref=p.ref)
+        return _("{ref} has nothing left to make.").format(ref=p.ref)
 
     def _target(self) -> StalePosition | DisposedPosition | None:
         """The highlighted position if the user may act on it; else core's refusal is shown."""

@@ -27,6 +27,7 @@ from millplan.core.views.actuals import (
     report_notes,
     to_date_view,
 )
+from millplan.tui.keys import month_bindings
 from millplan.tui.messages import ActualsRefreshed
 from millplan.tui.widgets.actuals.chart import FulfilmentChart
 from millplan.tui.widgets.month_line import MonthAndLine
@@ -50,8 +51,7 @@ class ActualsPane(MonthAndLine, Vertical):
     """Plan against actual of ``month`` for one product line at a time."""
 
     BINDINGS = [
-        Binding("left_square_bracket", "month(-1)", _("Month"), key_display="[ ]", id="actuals.previous_month"),
-        Binding("right_square_bracket", "month(1)", _("Next month"), show=False, id="actuals.next_month"),
+        *month_bindings("actuals"),
         Binding("l", "next_line", _("Line"), id="actuals.next_line"),
         Binding("s", "section", _("Section"), id="actuals.section"),
     ]

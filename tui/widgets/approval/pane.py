@@ -28,6 +28,7 @@ from millplan.core.domain.workflow import waiting
 from millplan.core.views import approval
 from millplan.core.views.approval import Board
 from millplan.core.views.diff import income_bars, position_income_bars
+from millplan.tui.keys import month_bindings
 from millplan.tui.messages import ApprovalRefreshed
 from millplan.tui.table_cursor import highlight
 from millplan.tui.widgets.approval.conflict_actions import ConflictActions
@@ -36,7 +37,7 @@ from millplan.tui.widgets.approval.headline import Headline
 from millplan.tui.widgets.approval.income_chart import TOP_POSITIONS, IncomeChart
 from millplan.tui.widgets.approval.request_actions import RequestActions
 from millplan.tui.widgets.approval.revision_actions import RevisionActions
-from millplan.tui.widgets.approval.section_bar import SECTIONS, SectionBar
+from millplan.tui.widgets.approval.section_bar import SECTIONS, SectionBar, section_labels
 from millplan.tui.widgets.approval.section_table import SectionTable
 from millplan.tui.widgets.assignment.pane import AssignmentPane
 
@@ -73,8 +74,7 @@ class ApprovalPane(RevisionActions, RequestActions, ConflictActions, Vertical):
     BINDINGS = [
         Binding("s", "section(1)", _("Section"), show=False, id="approval.section"),  # the section bar shows it
         Binding("S", "section(-1)", _("Previous section"), show=False, id="approval.previous_section"),
-        Binding("left_square_bracket", "month(-1)", _("Month"), show=False, id="approval.previous_month"),
-        Binding("right_square_bracket", "month(1)", _("Next month"), show=False, id="approval.next_month"),
+        *month_bindings("approval", show=False),
         Binding("l", "next_line", _("Line"), show=False, id="approval.next_line"),
         # the keys below live on this pane and work while focus is inside it: Tab must not
         # carry focus out to the tab bar, where every action key would vanish
@@ -175,6 +175,21 @@ class ApprovalPane(RevisionActions, RequestActions, ConflictActions, Vertical):
             diff = self.board.diff
             bars = income_bars(diff) if self.chart == "mill" else position_income_bars(diff, TOP_POSITIONS)
             chart.show(bars, self.chart)
+
+    def why_not(self, action: str) -> str | None:
+        """Why the key of ``action`` does nothing here now (the app says it when pressed)."""
+        if action != "chart":
+            return None
+        if self.section not in CHART_SECTIONS:
+            labels = section_labels()
+            return _("The chart is in the {diff} and {mills} sections (s).").format(
+                diff=labels["diff"], mills=labels["mills"]
+            )
+        if self.board is not None and self.board.latest is not None and self.board.diff is None:
+            return _("No chart: nothing approved before revision {n} to compare it with.").format(
+                n=self.board.latest.revision
+            )
+        return None
 
     def _chartable(self) -> bool:
         """The section charts the diff and there is one (else the detail line says why not)."""

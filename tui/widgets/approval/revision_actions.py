@@ -5,6 +5,7 @@ agrees to it or objects to a position's line."""
 from __future__ import annotations
 
 from millplan.core.domain.i18n import _
+from millplan.core.domain.workflow import key_label
 from millplan.core.views import approval
 from millplan.core.workflow import assignments, reviews
 from millplan.tui.screens.dialogs import ConfirmScreen, ReasonScreen
@@ -25,10 +26,10 @@ class RevisionActions(Acting):
                 self._act(
                     _("Submitting"),
                     lambda: assignments.submit(self.app.store, month, line, login=self.app.login, seen=seen),
-                    lambda a: _("{key} submitted for review.").format(key=a.key),
+                    lambda a: _("{key} submitted for review.").format(key=key_label(a.key)),
                 )
 
-        self.app.push_screen(ConfirmScreen(_("Submit {key} for review?").format(key=latest.key)), decided)
+        self.app.push_screen(ConfirmScreen(_("Submit {key} for review?").format(key=key_label(latest.key))), decided)
 
     def action_approve(self) -> None:
         latest = self._latest_or_say()
@@ -42,7 +43,7 @@ class RevisionActions(Acting):
                 lambda: assignments.approve(
                     self.app.store, month, line, login=self.app.login, seen=seen, reason=reason
                 ),
-                lambda a: _("{key} approved.").format(key=a.key),
+                lambda a: _("{key} approved.").format(key=key_label(a.key)),
             )
 
         # what is approved leads (month, line, revision, tonnes, income, open items), then the question
@@ -68,10 +69,10 @@ class RevisionActions(Acting):
                 self._act(
                     _("Recording agreement"),
                     lambda: reviews.agree(self.app.store, latest.month, latest.product_line, login=self.app.login),
-                    lambda _review: _("You agreed to {key}.").format(key=latest.key),
+                    lambda _review: _("You agreed to {key}.").format(key=key_label(latest.key)),
                 )
 
-        self.app.push_screen(ConfirmScreen(_("Agree to {key}?").format(key=latest.key)), decided)
+        self.app.push_screen(ConfirmScreen(_("Agree to {key}?").format(key=key_label(latest.key))), decided)
 
     def action_object(self) -> None:
         latest = self._latest_or_say()
@@ -90,5 +91,5 @@ class RevisionActions(Acting):
                 )
 
         self.app.push_screen(
-            ReasonScreen(_("Object to {ref}'s line in {key}: why?").format(ref=ref, key=latest.key)), decided
+            ReasonScreen(_("Object to {ref}'s line in {key}: why?").format(ref=ref, key=key_label(latest.key))), decided
         )

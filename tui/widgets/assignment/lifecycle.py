@@ -7,8 +7,8 @@ from millplan.core.access.actions import REVISION_STATES
 from millplan.core.access.permissions import Action
 from millplan.core.domain.assignment import Assignment, AssignmentState
 from millplan.core.domain.i18n import _
-from millplan.core.domain.months import month_text
 from millplan.core.domain.numbers import grouped
+from millplan.core.domain.workflow import key_label
 from millplan.core.workflow import assignments
 from millplan.tui.messages import AssignmentRefreshed, StoreChanged
 from millplan.tui.screens.dialogs import ConfirmScreen
@@ -40,19 +40,11 @@ class Lifecycle:
                     )
                 )
                 if submitted is not None:
-                    self.notify(
-                        _("{month} {line} revision {n} submitted for review.").format(
-                            month=month_text(a.month), line=a.product_line, n=a.revision
-                        )
-                    )
+                    self.notify(_("{key} submitted for review.").format(key=key_label(a.key)))
                     self._edited(submitted)
 
         self.app.push_screen(
-            ConfirmScreen(
-                _("Submit {month} {line} revision {n} for review?").format(
-                    month=month_text(a.month), line=a.product_line, n=a.revision
-                )
-            ),
+            ConfirmScreen(_("Submit {key} for review?").format(key=key_label(a.key))),
             decided,
         )
 
@@ -80,20 +72,14 @@ class Lifecycle:
                     )
                 )
                 if approved is not None:
-                    self.notify(
-                        _("{month} {line} revision {n} approved.").format(
-                            month=month_text(a.month), line=a.product_line, n=a.revision
-                        )
-                    )
+                    self.notify(_("{key} approved.").format(key=key_label(a.key)))
                     self.post_message(AssignmentRefreshed(approved.month, approved.product_line, approved))
                     self.post_message(StoreChanged())
 
         self.app.push_screen(
             ConfirmScreen(
-                _("Approve {month} {line} revision {n}: {tonnes} t, {income} RUB? It will be frozen.").format(
-                    month=month_text(a.month),
-                    line=a.product_line,
-                    n=a.revision,
+                _("Approve {key}: {tonnes} t, {income} RUB? It will be frozen.").format(
+                    key=key_label(a.key),
                     tonnes=grouped(a.tonnes),
                     income=grouped(a.marginal_income),
                 )

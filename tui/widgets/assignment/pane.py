@@ -24,6 +24,7 @@ from millplan.core.planning import run as planning
 from millplan.core.planning.options import PlanOptions
 from millplan.core.views.assignment import exclusions_view, lines_view
 from millplan.core.views.tables import TableView, cell_style, load_cell
+from millplan.tui.keys import month_bindings
 from millplan.tui.messages import AssignmentRefreshed, PlanFinished
 from millplan.tui.table_cursor import highlight
 from millplan.tui.widgets.assignment.editing import Editing
@@ -59,8 +60,7 @@ class AssignmentPane(MonthAndLine, Planning, Editing, Lifecycle, Vertical):
         Binding("f12", "approve", _("Approve"), id="assignment.approve"),
         Binding("A", "submit", _("Submit"), show=False, id="assignment.submit_letter"),
         Binding("A", "approve", _("Approve"), show=False, id="assignment.approve_letter"),
-        Binding("left_square_bracket", "month(-1)", _("Month"), key_display="[ ]", id="assignment.previous_month"),
-        Binding("right_square_bracket", "month(1)", _("Next month"), show=False, id="assignment.next_month"),
+        *month_bindings("assignment"),
         # the title marks the line "(l)": the footer's 80 columns are full
         Binding("l", "next_line", _("Line"), show=False, id="assignment.next_line"),
         # while one mill's lines are shown; the summary line says so (the footer is full)

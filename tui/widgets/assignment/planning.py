@@ -9,6 +9,7 @@ from textual import work
 from millplan.core.domain.i18n import _, ngettext
 from millplan.core.domain.months import Month, month_text
 from millplan.core.domain.numbers import grouped
+from millplan.core.domain.states import solver_status_label
 from millplan.core.planning import run as planning
 from millplan.tui.background import in_thread
 from millplan.tui.messages import AssignmentRefreshed, PlanFinished, StoreChanged
@@ -58,16 +59,16 @@ class Planning:
         outcome = message.outcome
         self.notify(
             ngettext(
-                "Planned {month} {line}: {n} line, {x} left out ({status}, {seconds:.2f} s)",
-                "Planned {month} {line}: {n} lines, {x} left out ({status}, {seconds:.2f} s)",
+                "Planned {month} {line}: {n} line, {x} left out ({status}, {seconds} s)",
+                "Planned {month} {line}: {n} lines, {x} left out ({status}, {seconds} s)",
                 len(outcome.assignment.lines),
             ).format(
                 month=month_text(outcome.assignment.month),
                 line=outcome.assignment.product_line,
                 n=grouped(len(outcome.assignment.lines)),
                 x=grouped(len(outcome.assignment.exclusions)),
-                status=outcome.solver_status,
-                seconds=outcome.seconds,
+                status=solver_status_label(outcome.solver_status, outcome.gap),
+                seconds=grouped(outcome.seconds, 2),
             )
         )
         for note in outcome.notes:
