@@ -204,7 +204,7 @@ def _announce(repo: UnitOfWork, approved: Assignment, reason: str | Text | None)
                 p.ref, "left_out", stored("{customer}: left out (final), {out} t", **values), out.said or out.reason
             )
         by_manager.setdefault(login, []).append(item)
-    where = f"{approved.month} {approved.product_line}"
+    where = Joined(" ", (approved.month, approved.product_line))
     subject = stored("The {where} assignment is approved (revision {n}): final", where=where, n=approved.revision)
     approver = person(repo, approved.approved_by)
     by = (

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from sqlmodel import select
 
 from millplan.core.access import users
+from millplan.core.domain.months import month_text
 from millplan.core.domain.notices import Item
 from millplan.core.domain.people import Role, User
 from millplan.core.mail.inbox import inbox, mark_read, unread_count
@@ -26,6 +27,7 @@ from millplan.core.workflow import assignments, conflicts, deals, escalations, r
 from millplan.storage.store import open_store
 from millplan.storage.tables import DealRow, NotificationRow
 from tests.crowded import crowded_plant
+from tests.languages import speaking
 from tests.levers import conflict_plant
 from tests.people import add_user
 from tests.plants import PLAN_MONTH, deal, position, staff, tiny_plant
@@ -127,6 +129,9 @@ def test_draft_news_is_proposed_and_the_approval_final_naming_the_director(store
     assignments.approve(store, PLAN_MONTH, "L", login="director", reason="D6#1 waits for the next month")
     [approval] = [n for n in _inbox(store, "ivanov") if n.kind == "approved"]
     assert approval.subject == f"The {PLAN_MONTH} L assignment is approved (revision 1): final"
+    with speaking("ru"):  # the month is kept raw and said as the reader reads it
+        [said] = [n for n in _inbox(store, "ivanov") if n.kind == "approved"]
+        assert said.subject.startswith(f"Задание {month_text(PLAN_MONTH)} L утверждено")
     assert "proposed" not in approval.body
     assert approval.body.endswith("Approved by Director: D6#1 waits for the next month")
     d6 = next(i for i in approval.items if i.ref == "D6#1")
