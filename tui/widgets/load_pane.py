@@ -60,7 +60,7 @@ class LoadPane(Vertical):
     def _show(self, message: LoadRefreshed) -> None:
         first = self.report is None
         self.report = message.report
-        self.query_one(ViewTable).show(self._fitted())
+        self.query_one(ViewTable).show(self._fitted(), whole=load_view(self.report))
         if first:  # the cursor on the Assignment pane's month (the first shown if it is not)
             self._put_cursor(self.app.query_one(AssignmentPane).month)
         if not message.report.mills:
@@ -88,7 +88,7 @@ class LoadPane(Vertical):
             return
         table, view = self.query_one(ViewTable), self._fitted()
         if table.view is None or [c.key for c in view.columns] != [c.key for c in table.view.columns]:
-            table.show(view)
+            table.show(view, whole=load_view(self.report))
 
     def _shown_months(self) -> list[Month]:
         """The months of the table's columns, left to right."""

@@ -166,7 +166,9 @@ class _TableMessage(Message):
 
 class ViewTable(DataTable):
     """Row-cursor table filled from a TableView; ``selected`` is the highlighted row's dict,
-    ``view`` the table shown, every row (``None`` when blank), for an export.
+    ``view`` the table shown, every row (``None`` when blank), and ``whole`` what an export
+    writes: the view with every column and the full texts the screen shortens (the months a
+    narrow screen leaves out, a reason's whole sentence), else ``view`` itself.
 
     ``show(view)`` keeps every row of the view; ``filter_text`` narrows those shown to the
     rows matching all its words (:meth:`set_filter`), and ``count`` says how many of how many.
@@ -196,6 +198,7 @@ class ViewTable(DataTable):
         self._haystack: list[str] | None = None
         self.filter_text = ""
         self.view: TableView | None = None
+        self.whole: TableView | None = None
         self._install([])
 
     # -- what DataTable reads -----------------------------------------------------------
@@ -239,11 +242,13 @@ class ViewTable(DataTable):
 
     # -- showing a view -----------------------------------------------------------------
 
-    def show(self, view: TableView) -> None:
+    def show(self, view: TableView, whole: TableView | None = None) -> None:
         """Show every row of ``view`` that the filter lets through. The cursor stays on the
-        same row key; with the same columns the rows are replaced in place (no scroll jump)."""
+        same row key; with the same columns the rows are replaced in place (no scroll jump).
+        ``whole``: the table an export writes, when the screen shows less of it (``None``: ``view``)."""
         previous, at = self.selected_key, self.cursor_row
         self.view = view
+        self.whole = whole if whole is not None else view
         widths = self._widths(view, view.rows)
         if (view.columns, widths) != self._columns:
             super().clear(columns=True)
@@ -354,7 +359,7 @@ class ViewTable(DataTable):
     def blank(self) -> None:
         """Show nothing: no columns, no rows (a view that does not apply)."""
         self.clear(columns=True)
-        self.view = None
+        self.view = self.whole = None
 
     @property
     def selected_key(self) -> str | None:

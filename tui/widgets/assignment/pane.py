@@ -120,7 +120,7 @@ class AssignmentPane(MonthAndLine, Planning, Editing, Lifecycle, Vertical):
             view = TableView(view.title, view.columns, tuple(r for r in view.rows if r["mill"] == self.mill))
         lines_table.show(view)
         excluded = exclusions_view(a)
-        excluded_table.show(excluded)
+        excluded_table.show(excluded, whole=exclusions_view(a, whole_reasons=True))  # the file: whole sentences
         self._highlight_wanted((view, lines_table), (excluded, excluded_table))
         # one line however many mills the line has (30 would take four rows): the busiest
         # first, the line cut where the pane ends
