@@ -13,6 +13,7 @@ from millplan.core.domain.months import today_set
 from millplan.core.views.stale import stale_view
 from millplan.core.workflow import stale
 from millplan.tui.app import MillplanApp
+from millplan.tui.screens.dialogs import FormScreen
 from millplan.tui.widgets.stale_pane import StalePane
 from millplan.tui.widgets.view_table import ViewTable
 from tests.stale_plant import TODAY, stale_plant
@@ -89,6 +90,25 @@ async def test_extend_through_the_form(plant):
         await pilot.press("e")
         await pilot.press(*"2027-09", "enter", *"letter 1", "enter", *"client asked", "enter")
         await settle(pilot)
+    with plant.reading() as repo:
+        assert str(repo.plant.position("A", 1).requested_month) == "2027-09"
+
+
+async def test_extend_reads_the_month_as_typed_and_keeps_the_dialog_open_on_a_wrong_one(plant, russian):
+    app = MillplanApp(plant, "plm")
+    async with app.run_test(size=SIZE) as pilot:
+        await open_stale(pilot)
+        await pilot.press("у")  # e in the Russian layout
+        await pilot.press(*"сентябрь 20277", "enter")
+        await settle(pilot)
+        field = app.screen.query_one("#field-month", Input)
+        # the dialog stays, the text kept, the error at the field, the cursor in it
+        assert isinstance(app.screen, FormScreen) and field.has_focus and field.value == "сентябрь 20277"
+        error = app.screen.query_one("#error-month")
+        assert error.display and "не месяц: введите, например, мар 2027" in str(error.render())
+        await pilot.press("backspace", "enter", *"письмо 1", "enter", *"просьба клиента", "enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, FormScreen)
     with plant.reading() as repo:
         assert str(repo.plant.position("A", 1).requested_month) == "2027-09"
 
