@@ -28,6 +28,7 @@ async def test_the_load_chart_bars_the_highlighted_mills_months_with_capacity_an
         await settle(pilot)
         table = app.query_one("#load-table", ViewTable)
         table.move_cursor(row=table.get_row_index("M1"))
+        await pilot.press("c")  # the chart on asking: the table comes first
         await pilot.pause()
         chart = app.query_one(LoadChart)
         assert chart.display and chart.region.height >= 9 and chart.region.bottom <= SIZE[1] - 1  # above the footer

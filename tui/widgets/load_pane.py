@@ -1,6 +1,6 @@
 """Mill load pane: every mill's load by month as a bar, and its load horizon; below, the
-highlighted mill's months as a chart, or (``c`` switches) its figures in words: at 80×24 both
-would leave the chart no rows."""
+highlighted mill's figures in words, or (``c`` switches) its months as a chart: at 80×24 both
+would leave the chart no rows, and the chart first would leave the table three."""
 
 from __future__ import annotations
 
@@ -26,7 +26,8 @@ from millplan.tui.widgets.view_table import ViewTable
 class LoadPane(Vertical):
     """Mills × months table whose cursor is a cell, a mill-month (``←`` ``→``, or ``[`` ``]``
     among the months; it starts on the Assignment pane's month); the highlighted mill's
-    months are charted below, or spelled out (``c`` switches between the two). Enter (or
+    months are spelled out below, or charted (``c`` switches between the two; the words
+    first, so that the table has the rows). Enter (or
     ``g``) shows the mill-month's lines in the Assignment pane."""
 
     BINDINGS = [
@@ -44,10 +45,10 @@ class LoadPane(Vertical):
         table = ViewTable(id="load-table")
         table.cursor_type = "cell"  # a mill-month: the month the jump (g) goes to
         yield table
-        detail = Static(_("Reading mill load…"), id="load-detail", classes="detail", markup=False)
-        detail.display = False  # the chart is shown first
-        yield detail
-        yield LoadChart(id="load-chart")
+        yield Static(_("Reading mill load…"), id="load-detail", classes="detail", markup=False)
+        chart = LoadChart(id="load-chart")
+        chart.display = False  # on c: at 80×24 it would leave the table three rows
+        yield chart
 
     def reload(self) -> None:
         self._read()
