@@ -7,6 +7,7 @@ from dataclasses import replace
 
 import pytest
 from sqlalchemy import text
+from textual import events
 from textual.widgets import Input
 
 from millplan.core.domain.months import today_set
@@ -253,6 +254,27 @@ async def test_the_text_filter_is_the_tables_own_and_reads_nothing_from_the_stor
         await pilot.pause()
         assert keys(table) == ["F#1"]  # the sort keeps the filter
         assert reads == [{}]  # neither the filter nor the reason nor the sort read again
+
+
+async def test_keys_sent_in_one_burst_after_ctrl_u_or_backspace_are_all_typed(plant, russian):
+    """``tmux send-keys C-u 'clie'`` left the filter empty: every key is queued before the
+    first is handled, as a paste or a fast typist's keys come."""
+    app = MillplanApp(plant, "plm")
+    async with app.run_test(size=SIZE) as pilot:
+        table = await open_stale(pilot)
+        await pilot.press("slash", *"арктика")
+        await settle(pilot)
+        box = app.query_one("#table-filter-input", Input)
+
+        async def burst(*keys: str) -> None:
+            for key in keys:  # posted at once, none handled before the last is sent
+                app.post_message(events.Key(key, key if len(key) == 1 else None))
+            await settle(pilot)
+
+        await burst("ctrl+u", *"петр")
+        assert box.value == "петр" and keys(table) == ["B#1"]
+        await burst(*["backspace"] * 6, *"клиент-27")
+        assert box.value == "клиент-27"
 
 
 async def test_the_palettes_filter_command_types_into_the_tables_filter(plant):
