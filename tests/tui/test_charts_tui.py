@@ -11,12 +11,13 @@ import pytest
 from millplan.core.planning import run as planning
 from millplan.core.workflow import assignments
 from millplan.tui.app import MillplanApp
+from millplan.tui.widgets.approval.headline import Headline
 from millplan.tui.widgets.approval.income_chart import IncomeChart
 from millplan.tui.widgets.load_chart import LoadChart
 from millplan.tui.widgets.load_pane import LoadPane
 from millplan.tui.widgets.view_table import ViewTable
 from tests.plants import PLAN_MONTH, tiny_plant
-from tests.tui.pilot import SIZE, footer_keys, open_approval, settle
+from tests.tui.pilot import SIZE, footer_keys, open_approval, settle, text_of
 
 
 async def test_the_load_chart_bars_the_highlighted_mills_months_with_capacity_and_horizon(sqlite_store):
@@ -122,3 +123,18 @@ async def test_the_charts_speak_russian(replanned, russian):
         await pilot.press("c")
         await pilot.pause()
         assert "всего -23\u00a0400\u00a0000 руб." in pane.query_one(IncomeChart).heading
+
+
+async def test_the_diff_detail_says_from_which_mills_to_which_and_the_headline_keeps_one_line(replanned, russian):
+    app = MillplanApp(replanned, "plm", month=PLAN_MONTH)
+    async with app.run_test(size=SIZE) as pilot:
+        pane = await open_approval(pilot, "diff")
+        table = pane.query_one("#approval-table", ViewTable)
+        table.move_cursor(row=table.get_row_index("D1#1"))
+        await pilot.pause()
+        detail = " ".join(text_of(app, "#approval-detail").split())
+        assert detail.endswith("· Агрегаты: M1+M2 → M1"), detail  # 500 t on M1 + 200 t on M2 → 700 t on M1
+        assert pane.query_one("#approval-summary").region.height == 1
+        # a long name: the keys that do not fit are left out (they are in the footer and F1), no second line
+        said = "Line Manager (менеджер товарной линии) · [ ] месяц · l линия · s раздел · h история"
+        assert pane.query_one(Headline)._fitted(said) == said.removesuffix(" · h история")
