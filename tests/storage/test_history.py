@@ -17,7 +17,7 @@ from millplan.core.views import history as audit
 from millplan.core.views.tables import cell_text
 from millplan.core.workflow import assignments, deals
 from millplan.core.workflow import month_options as plan_options
-from tests.plants import PLAN_MONTH, staff, tiny_plant
+from tests.plants import PLAN_MONTH, replanned_plant, staff, tiny_plant
 
 REVISION = f"{PLAN_MONTH}/L/r1"
 
@@ -157,12 +157,7 @@ def test_a_positions_history_holds_the_replan_that_moved_it(store, russian):
     """Revision 1 approved (D1#1 500 t on M1 + 200 t on M2); D2#1 excluded and the month
     re-planned: revision 2 makes all 700 t of D1#1 on M1 — a plan's change, audited under
     the revision, not the position, yet the position's history says it."""
-    tiny_plant(store)
-    planning.plan(store, PLAN_MONTH, login="plm", first_horizon=1)
-    assignments.submit(store, PLAN_MONTH, "L", login="plm")
-    assignments.approve(store, PLAN_MONTH, "L", login="plm")
-    assignments.set_excluded(store, PLAN_MONTH, "L", "D2#1", True, login="plm", reason="client waits")
-    planning.plan(store, PLAN_MONTH, login="plm", first_horizon=1)
+    replanned_plant(store)
     rows = audit.history(store, "D1#1")
     plan = next(r for r in rows if r.entry.object_key == f"{PLAN_MONTH}/L/r2")
     assert plan.entry.action == "replanned" and plan.change.startswith("D1#1: ")

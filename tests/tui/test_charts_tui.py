@@ -8,15 +8,13 @@ import re
 
 import pytest
 
-from millplan.core.planning import run as planning
-from millplan.core.workflow import assignments
 from millplan.tui.app import MillplanApp
 from millplan.tui.widgets.approval.headline import Headline
 from millplan.tui.widgets.approval.income_chart import IncomeChart
 from millplan.tui.widgets.load_chart import LoadChart
 from millplan.tui.widgets.load_pane import LoadPane
 from millplan.tui.widgets.view_table import ViewTable
-from tests.plants import PLAN_MONTH, tiny_plant
+from tests.plants import PLAN_MONTH, replanned_plant, tiny_plant
 from tests.tui.pilot import SIZE, footer_keys, open_approval, settle, text_of
 
 
@@ -60,12 +58,7 @@ async def test_the_load_chart_bars_the_highlighted_mills_months_with_capacity_an
 def replanned(sqlite_store):
     """Revision 1 approved (D1#1 500 t + D2#1 500 t on M1, D1#1 200 t on M2), then D2#1
     excluded and re-planned: revision 2 holds D1#1 700 t + D3#1 100 t on M1."""
-    tiny_plant(sqlite_store)
-    planning.plan(sqlite_store, PLAN_MONTH, login="plm", first_horizon=1)
-    assignments.submit(sqlite_store, PLAN_MONTH, "L", login="plm")
-    assignments.approve(sqlite_store, PLAN_MONTH, "L", login="plm")
-    assignments.set_excluded(sqlite_store, PLAN_MONTH, "L", "D2#1", True, login="plm", reason="client waits")
-    planning.plan(sqlite_store, PLAN_MONTH, login="plm", first_horizon=1)
+    replanned_plant(sqlite_store)
     return sqlite_store
 
 

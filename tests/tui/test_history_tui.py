@@ -10,12 +10,11 @@ from typer.testing import CliRunner
 
 from millplan import cli
 from millplan.core.planning import run as planning
-from millplan.core.workflow import assignments
 from millplan.core.workflow import month_options as plan_options
 from millplan.tui.app import MillplanApp
 from millplan.tui.screens.records import HistoryScreen
 from millplan.tui.widgets.view_table import ViewTable
-from tests.plants import PLAN_MONTH, staff, tiny_plant
+from tests.plants import PLAN_MONTH, replanned_plant, staff, tiny_plant
 from tests.tui.pilot import SIZE, open_approval, settle, text_of
 
 
@@ -79,13 +78,8 @@ async def test_a_positions_history_shows_it_made_mandatory_in_a_revision(sqlite_
 async def test_a_positions_history_shows_the_replan_that_moved_it(sqlite_store):
     """Revision 2 re-planned after D2#1 was left out moves D1#1 from M1+M2 to M1 alone:
     the diff says so, and so does D1#1's history (r on the approval pane's positions)."""
-    tiny_plant(sqlite_store)
+    replanned_plant(sqlite_store)
     staff(sqlite_store)
-    planning.plan(sqlite_store, PLAN_MONTH, login="plm", first_horizon=1)
-    assignments.submit(sqlite_store, PLAN_MONTH, "L", login="plm")
-    assignments.approve(sqlite_store, PLAN_MONTH, "L", login="plm")
-    assignments.set_excluded(sqlite_store, PLAN_MONTH, "L", "D2#1", True, login="plm", reason="client waits")
-    planning.plan(sqlite_store, PLAN_MONTH, login="plm", first_horizon=1)
     app = MillplanApp(sqlite_store, "plm", month=PLAN_MONTH)
     async with app.run_test(size=SIZE) as pilot:
         pane = await open_approval(pilot, "positions")
