@@ -22,6 +22,7 @@ from millplan.storage.tables import (
     ConflictRow,
     DealRow,
     EscalationRow,
+    ExclusionRow,
     PositionRow,
     RequestRow,
 )
@@ -167,6 +168,20 @@ class AssignmentReads:
         for row in rows:
             latest.setdefault((row.month, row.product_line), row)
         return [self._load(row) for row in latest.values()]
+
+    def revisions_holding(self, position_id: int) -> list[tuple[Month, str, int]]:
+        """(month, product line, revision) of every revision that plans or excludes the
+        position ``position_id``, oldest first."""
+        holding = sa.union(
+            select(AssignmentLineRow.assignment_id).where(AssignmentLineRow.position_id == position_id),
+            select(ExclusionRow.assignment_id).where(ExclusionRow.position_id == position_id),
+        ).subquery()
+        rows = self.session.exec(
+            select(AssignmentRow.month, AssignmentRow.product_line, AssignmentRow.revision)
+            .where(AssignmentRow.id.in_(select(holding.c.assignment_id)))
+            .order_by(AssignmentRow.month, AssignmentRow.product_line, AssignmentRow.revision)
+        ).all()
+        return [(Month.parse(month), line, revision) for month, line, revision in rows]
 
     def latest_holding(self, position_ids: Sequence[int], since: Month) -> dict[tuple[Month, str], set[int]]:
         """For each (month, line) of ``since`` or later whose latest revision is not approved

@@ -159,6 +159,21 @@ STAFF = (
 tiny_plant's deals, ``petrov`` of none of them."""
 
 
+def replanned_plant(store: Store) -> None:
+    """The tiny plant, its revision 1 approved (D1#1 500 t on M1 + 200 t on M2, D2#1 500 t on
+    M1), then D2#1 left out and the month re-planned: revision 2 makes all 700 t of D1#1 on
+    M1 (+ D3#1 100 t) — a plan's change, audited under the revision."""
+    from millplan.core.planning import run as planning
+    from millplan.core.workflow import assignments
+
+    tiny_plant(store)
+    planning.plan(store, PLAN_MONTH, login="plm", first_horizon=1)
+    assignments.submit(store, PLAN_MONTH, "L", login="plm")
+    assignments.approve(store, PLAN_MONTH, "L", login="plm")
+    assignments.set_excluded(store, PLAN_MONTH, "L", "D2#1", True, login="plm", reason="client waits")
+    planning.plan(store, PLAN_MONTH, login="plm", first_horizon=1)
+
+
 def staff(store: Store) -> None:
     """Register :data:`STAFF` (once users exist, unknown logins are read-only)."""
     with store.unit_of_work() as repo:

@@ -32,14 +32,15 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def shown(app: App) -> tuple[Widget, list[TableView]]:
     """Where the user is — the screen over the panes (inbox, history, a dialog), else the
     pane of the tab shown — and the tables it shows: every :class:`ViewTable` on display
-    with a table in it (a hidden section's is left out), in screen order, every row."""
+    with a table in it (a hidden section's is left out), in screen order, every row, whole
+    (:attr:`ViewTable.whole`: every column and full texts, whatever the screen's width cut)."""
     place: Widget = (
         app.screen if len(app.screen_stack) > 1 else app.query_one(f"#{app.query_one(TabbedContent).active}-pane")
     )
     views = [
-        table.view
+        table.whole
         for table in place.query(ViewTable)
-        if table.view is not None and all(node.display for node in table.ancestors_with_self if node is not app)
+        if table.whole is not None and all(node.display for node in table.ancestors_with_self if node is not app)
     ]
     return place, views
 

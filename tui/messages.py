@@ -31,16 +31,20 @@ class DealsRefreshed(Message):
 
 
 class AssignmentRefreshed(Message):
-    """A month's assignment for a product line was read again (``None``: not planned yet).
+    """A month's assignment for a product line was read again (``None``: not planned yet;
+    ``forecast_by`` then the revision whose horizon plan forecasts the month, if one does).
 
     It names its month and line: a result that arrives after the pane moved on is
     ignored, never shown under another month."""
 
-    def __init__(self, month: Month, product_line: str, assignment: Assignment | None) -> None:
+    def __init__(
+        self, month: Month, product_line: str, assignment: Assignment | None, forecast_by: Assignment | None = None
+    ) -> None:
         super().__init__()
         self.month = month
         self.product_line = product_line
         self.assignment = assignment
+        self.forecast_by = forecast_by
 
 
 class PlanFinished(Message):

@@ -233,6 +233,65 @@ def month_abbreviation(number: int) -> str:
     return _abbreviations(language())[number - 1]
 
 
+_NUMBERED = re.compile(r"(0?[1-9]|1[0-2])\s*[./]\s*([0-9]{4})")
+_NAMED = re.compile(r"([^\W\d_]+)\.?\s+([0-9]{4})|([0-9]{4})\s+([^\W\d_]+)\.?")
+
+
+@functools.cache
+def _month_names() -> tuple[tuple[str, ...], ...]:
+    """Per month (1–12), its full names in Russian and English, lower case, ``ё`` as ``е``:
+    ``("январь", "января", "january")``."""
+    from babel.dates import get_month_names
+
+    names = [set() for _month in range(12)]
+    for lang in ("ru", "en"):
+        for context in ("format", "stand-alone"):
+            for number, name in get_month_names("wide", context=context, locale=lang).items():
+                names[number - 1].add(name.lower().replace("ё", "е"))
+    return tuple(tuple(sorted(n)) for n in names)
+
+
+def _month_named(word: str) -> int | None:
+    """The month (1–12) ``word`` names — its name or the start of it, three letters at
+    least, in Russian or English, any case (``мар``, ``март``, ``марта``, ``Mar``,
+    ``March``) — else ``None``."""
+    word = word.lower().replace("ё", "е")
+    if len(word) < 3:
+        return None
+    found = {n for n, names in enumerate(_month_names(), start=1) if any(name.startswith(word) for name in names)}
+    return found.pop() if len(found) == 1 else None
+
+
+def month_from_text(text: str) -> Month:
+    """A month as a person types it: ``YYYY-MM`` (``2027-03``), ``MM.YYYY`` or ``MM/YYYY``
+    (``03.2027``), or the month's name or its start with the year, in Russian or English
+    (``мар 2027``, ``март 2027``, ``марта 2027``, ``Mar 2027``, ``March 2027``). Raises
+    ``ValueError`` saying what is accepted otherwise. (:meth:`Month.parse` stays strict
+    ISO, for options and files.)"""
+    said = text.strip()
+    try:
+        return Month.parse(said)
+    except ValueError:
+        pass
+    numbered, named = _NUMBERED.fullmatch(said), _NAMED.fullmatch(said)
+    number = year = None
+    if numbered:
+        number, year = int(numbered[1]), int(numbered[2])
+    elif named:
+        number = _month_named(named[1] or named[4])
+        year = int(named[2] or named[3])
+    try:
+        if number is None or year is None:
+            raise ValueError
+        return Month(year, number)
+    except ValueError:
+        raise ValueError(
+            _("{text!r} is not a month: type it as {example}, {numbers} or {iso}").format(
+                text=text, example=f"{month_abbreviation(3)} 2027", numbers="03.2027", iso="2027-03"
+            )
+        ) from None
+
+
 def month_over(month: Month) -> bool:
     """``month`` has ended: its last day is before :func:`plant_today` (the current month
     and months to come have not)."""

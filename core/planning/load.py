@@ -209,6 +209,16 @@ def forecast_lines(assignments: list[Assignment]) -> list[tuple[str, ForecastLin
     return [(line, f) for (line, month), a in sorted(source.items()) for f in a.forecast if f.month == month]
 
 
+def forecast_source(store: Store, month: Month, product_line: str) -> Assignment | None:
+    """The revision whose horizon plan forecasts ``month`` for ``product_line`` — as the load
+    monitor books it (:func:`forecast_lines`): that in force of the latest earlier month
+    whose forecast reaches ``month``, within :data:`LOOK_AHEAD_MONTHS` — or ``None``."""
+    with store.reading() as repo:
+        earlier = repo.assignments.assignments_in_force((month - LOOK_AHEAD_MONTHS).range(LOOK_AHEAD_MONTHS))
+    reaching = [a for a in earlier if a.product_line == product_line and any(f.month == month for f in a.forecast)]
+    return max(reaching, key=lambda a: a.month, default=None)
+
+
 def _planned_blocks(planned: set[tuple[Month, str]], start: Month) -> dict[str, tuple[Month, Month]]:
     """Per product line, the run of consecutive planned months from its first planned
     month on or after ``start``: (first, last)."""

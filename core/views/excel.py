@@ -5,9 +5,11 @@ an .xlsx workbook, from the same column specification the workstation and the CL
 Each sheet: a title row (the table's title), a context row (what the table is about — month,
 product line, revision, state, the filters asked for — and when the report was made), then
 the header (the column headers in the user's language, units in them), bold, frozen, filtered
-and repeated on every printed page. Numbers stay numbers, rounded to the column's decimals
-(thousands grouped; roubles with ``₽``, thousands of roubles with ``тыс. ₽``; a share in % as
-a percentage), dates are dates (``dd.mm.yyyy``, times at the plant's clock, a month its first
+and repeated on every printed page. The screen may shorten, the file holds the whole figure:
+numbers stay numbers at their full value (a float's binary noise dropped), shown with the
+column's decimals (thousands grouped; hours with at least one decimal), money in roubles with
+``₽`` — a column the screen shows in thousands of roubles is written in roubles, exact, its
+header saying ``RUB`` —; a share in % as a percentage), dates are dates (``dd.mm.yyyy``, times at the plant's clock, a month its first
 day shown ``mmm yyyy``), a yes/no column reads ``yes`` or blank, a mill-month's load is its
 share. Each sheet prints A4 landscape, one page wide.
 """
@@ -17,6 +19,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -53,18 +56,38 @@ _ROUBLE_UNITS = {"RUB", "руб.", "RUB/h", "руб./ч"}
 """Units of money in whole roubles (not thousands), in English and Russian, whose cells carry the ``₽`` sign."""
 
 _THOUSAND_ROUBLE_UNITS = {"k RUB", "тыс. руб.", "kRUB", "тыс.р"}
-"""Units of money in thousands of roubles, whose cells carry ``k ₽`` (``тыс. ₽``)."""
+"""Units of money in thousands of roubles, in English and Russian: written in roubles (:func:`in_roubles`)."""
+
+NOISE = 9
+"""Decimals a float is rounded to in a cell: a sum of floats (360.3000000000002) is 360.3,
+and no figure people enter or a plan makes is finer."""
+
+
+def in_roubles(column: Column) -> Column:
+    """``column`` as the file holds it: a money column in thousands of roubles becomes one
+    in roubles (``RUB``: :func:`cell_value` multiplies its figures by 1 000); any other as it is."""
+    if column.money and column.unit in _THOUSAND_ROUBLE_UNITS:
+        return replace(column, unit=_("RUB"))
+    return column
+
+
+def cell_value(value: int | float | Decimal, column: Column) -> float:
+    """The figure a numeric cell holds — the whole value, not the screen's rounding: a figure
+    in thousands of roubles ×1 000 (the exact roubles of a Decimal), a float without its
+    binary noise (:data:`NOISE`)."""
+    if column.money and column.unit in _THOUSAND_ROUBLE_UNITS:
+        value = value * 1000
+    return round(float(value), NOISE)
 
 
 def number_format(column: Column) -> str:
-    """Excel's number format of a ``numeric`` column: thousands grouped, ``places``
-    decimals (``#,##0.0`` — Russian Excel shows ``1 234,5``), ``₽`` after roubles, ``k ₽``
-    (``тыс. ₽``) after thousands of roubles."""
-    code = "#,##0" + ("." + "0" * column.places if column.places else "")
+    """Excel's number format of a ``numeric`` column (as :func:`in_roubles` makes it):
+    thousands grouped, ``places`` decimals (``#,##0.0`` — Russian Excel shows ``1 234,5``),
+    hours at least one, ``₽`` after roubles."""
+    places = max(column.places, 1) if column.unit and _(column.unit) == _("h") else column.places
+    code = "#,##0" + ("." + "0" * places if places else "")
     if column.money and column.unit in _ROUBLE_UNITS:
         code += ' "₽"'
-    elif column.money and column.unit in _THOUSAND_ROUBLE_UNITS:
-        code += ' "{unit}"'.format(unit=_("k ₽"))
     return code
 
 
@@ -125,12 +148,13 @@ def _write_sheet(sheet: Any, view: TableView, said: str, styles: _Styles) -> Non
     sheet.write_string(1, 0, said, styles.context)
     head = 2
     for col, column in enumerate(view.columns):
-        sheet.write_string(head, col, column.header, styles.header)
+        sheet.write_string(head, col, in_roubles(column).header, styles.header)
         width = _width(view, column)
         sheet.set_column(col, col, width, styles.wrap if column.wrap and width >= WIDEST else None)
+    filed = [in_roubles(column) for column in view.columns]
     for row_no, row in enumerate(view.rows, start=head + 1):
-        for col, column in enumerate(view.columns):
-            _write_cell(sheet, row_no, col, row.get(column.key), column, styles)
+        for col, (column, as_filed) in enumerate(zip(view.columns, filed, strict=True)):
+            _write_cell(sheet, row_no, col, row.get(column.key), column, as_filed, styles)
     sheet.freeze_panes(head + 1, 0)
     if view.columns:
         sheet.autofilter(head, 0, head + max(len(view.rows), 1), len(view.columns) - 1)
@@ -140,7 +164,8 @@ def _write_sheet(sheet: Any, view: TableView, said: str, styles: _Styles) -> Non
     sheet.repeat_rows(head)
 
 
-def _write_cell(sheet: Any, row: int, col: int, value: Any, column: Column, styles: _Styles) -> None:
+def _write_cell(sheet: Any, row: int, col: int, value: Any, column: Column, filed: Column, styles: _Styles) -> None:
+    """One cell: ``column`` as the view says it, ``filed`` as the file holds it (:func:`in_roubles`)."""
     if value is None or value is False:
         return
     if isinstance(value, MillLoad):
@@ -149,8 +174,7 @@ def _write_cell(sheet: Any, row: int, col: int, value: Any, column: Column, styl
         else:
             sheet.write_number(row, col, value.load, styles.percent)
     elif isinstance(value, (int, float, Decimal)) and column.numeric:
-        # as shown: a sum of floats (360.3000000000002) is the figure its column's decimals say
-        sheet.write_number(row, col, round(float(value), column.places), styles.number(column))
+        sheet.write_number(row, col, cell_value(value, column), styles.number(filed))
     elif isinstance(value, Month):  # a date Excel sorts and filters by, read as the month
         sheet.write_datetime(row, col, value.first_day, styles.month)
     elif isinstance(value, datetime):  # stored UTC; people read the plant's clock
@@ -166,7 +190,7 @@ def _width(view: TableView, column: Column) -> int:
     first :data:`SAMPLE` rows and its width hint, at most :data:`WIDEST`."""
     longest = max((len(cell_text(row.get(column.key), column)) for row in view.rows[:SAMPLE]), default=0)
     if column.numeric:
-        longest += 2  # the grouping spaces Excel adds
+        longest += 6 if column.money and column.unit in _THOUSAND_ROUBLE_UNITS else 2  # Excel's grouping, ₽, roubles
     header = max((len(word) for word in column.header.split()), default=0)
     return min(max(longest, header, min(len(column.header), 16), column.width or 0, 6) + 2, WIDEST)
 

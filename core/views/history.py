@@ -21,10 +21,11 @@ from millplan.core.domain.errors import InvalidInput, NotFound
 from millplan.core.domain.field_text import value_text
 from millplan.core.domain.i18n import _
 from millplan.core.domain.months import Month, month_text, plant_clock
-from millplan.core.domain.numbers import plain
+from millplan.core.domain.numbers import grouped, plain
 from millplan.core.domain.portfolio import DealStatus, parse_position_ref
 from millplan.core.domain.states import solver_status_label, state_label
 from millplan.core.domain.workflow import ConflictState, EscalationState, RequestState, key_label
+from millplan.core.planning.diff import revision_diff
 from millplan.core.views.tables import Column, TableView
 from millplan.storage.store import Store
 
@@ -90,14 +91,18 @@ def history(store: Store, object_key: str | None = None, limit: int = 50) -> lis
     (a deal number, ``DEAL#NO``, a mill code, ``MILL/YYYY-MM`` for a mill's hours,
     ``YYYY-MM/LINE/rN`` for a revision, ``user LOGIN``, ``request N``, ``conflict N``,
     ``escalation N``, ``database``). A position's history holds the revisions' edits of
-    it too (locked, excluded, made mandatory — audited under the revision). Refused
+    it too (locked, excluded, made mandatory — audited under the revision), and each plan
+    run that changed it from the revision before (another mill, fewer tonnes, left out:
+    read from the two revisions, the plan's entry under the revision). Refused
     actions are kept under the key of what was refused, with action ``refused``.
 
     Raises :class:`NotFound` when ``object_key`` has no entry at all: every object is
     logged from its creation, so the key is mistyped.
     """
+    position = _is_position(object_key)
     with store.reading() as repo:
-        entries = repo.audit.audit_entries(object_key, limit, position_edits=_is_position(object_key))
+        entries = repo.audit.audit_entries(object_key, limit, position_edits=position)
+        plans = _plans_of(repo, object_key) if position else []
         if object_key is not None and not entries:
             raise NotFound(
                 _(
@@ -105,11 +110,59 @@ def history(store: Store, object_key: str | None = None, limit: int = 50) -> lis
                     "MILL/YYYY-MM, YYYY-MM/LINE/rN, 'user LOGIN', 'request N', 'conflict N' or 'escalation N'"
                 ).format(key=object_key)
             )
-        referenced = _referenced(entries)
+        referenced = _referenced([*entries, *(entry for entry, _revision in plans)])
         people = referenced.pop("user")
         names = {**repo.audit.audit_names(referenced), "user": repo.users.display_names(people)}
     fields = _fields()
-    return [_row(e, names, fields) for e in entries]
+    rows = [_row(e, names, fields) for e in entries]
+    rows += _plan_rows(store, object_key, plans, names) if plans else []
+    return sorted(rows, key=lambda row: row.entry.at, reverse=True)[:limit]
+
+
+def _plans_of(repo: Any, ref: str) -> list[tuple[AuditEntry, tuple[Month, str, int]]]:
+    """The plan runs that may have changed position ``ref`` (a re-plan moves it to another
+    mill, cuts or drops it: not audited under the position) — the last plan entry of each
+    later revision of a (month, line) holding it → (month, line, revision)."""
+    deal, number = parse_position_ref(ref)
+    try:
+        held = repo.assignments.revisions_holding(repo.plant.position(deal, number).id)
+    except NotFound:
+        return []
+    candidates = {(m, line, r) for m, line, r in held if r > 1} | {(m, line, r + 1) for m, line, r in held}
+    plans = []
+    for month, line, revision in sorted(candidates):
+        made = [
+            e
+            for e in repo.audit.audit_entries(f"{month}/{line}/r{revision}", 1000)
+            if e.action in ("drafted", "replanned")
+        ]
+        if made:  # newest first: the plan the revision holds
+            plans.append((made[0], (month, line, revision)))
+    return plans
+
+
+def _plan_rows(
+    store: Store, ref: str, plans: list[tuple[AuditEntry, tuple[Month, str, int]]], names: dict[str, dict]
+) -> list[HistoryRow]:
+    """A history row per plan run in ``plans`` that changed position ``ref`` from the
+    revision before: the change and its mills (``mill changed: M1 → M2, 179.0 → 179.0 t``)."""
+    rows = []
+    for entry, (month, line, revision) in plans:
+        diff = revision_diff(store, month, line, revision - 1, revision)
+        change = next((c for c in diff.positions if c.position_ref == ref), None)
+        if change is None:
+            continue
+        said = _("{change}: {mills_from} → {mills_to}, {a} → {b} t").format(
+            change=change.text,
+            mills_from="+".join(sorted(change.mills_from)) or glyphs.NONE,
+            mills_to="+".join(sorted(change.mills_to)) or glyphs.NONE,
+            a=grouped(change.tonnes_from, 1),
+            b=grouped(change.tonnes_to, 1),
+        )
+        rows.append(
+            HistoryRow(entry, plant_clock(entry.at), names["user"][entry.login], (FieldChange(ref, None, said),))
+        )
+    return rows
 
 
 def history_document(row: HistoryRow) -> dict[str, Any]:

@@ -44,7 +44,7 @@ def test_assignment_show_writes_each_table_with_title_context_formats_and_print_
         f"L · {MONTH} · revision 1 · draft · report of "
     )
     header = [c.value for c in lines[3]]
-    assert header == ["Mill", "Position", "Key", "Tonnes, t", "Made, t", "Hours, h", "Marg. inc., k RUB", "Locked"]
+    assert header == ["Mill", "Position", "Key", "Tonnes, t", "Made, t", "Hours, h", "Marg. inc., RUB", "Locked"]
     assert lines.freeze_panes == "A4"
     assert lines.auto_filter.ref == f"A3:H{3 + sum(1 for _ in lines.iter_rows(min_row=4))}"
     tonnes = lines.cell(4, 4)
@@ -104,13 +104,14 @@ def test_a_books_month_option_heads_its_sheets_as_russian_writes_months(db, tmp_
 
 
 def test_roubles_carry_their_sign():
-    from millplan.core.views.excel import number_format
+    from millplan.core.views.excel import in_roubles, number_format
     from millplan.core.views.tables import Column
 
     assert number_format(Column("p", "Penalty", "RUB", True, money=True)) == '#,##0 "₽"'
     assert number_format(Column("p", "Price", "RUB/h", True, 2, money=True)) == '#,##0.00 "₽"'
-    assert number_format(Column("m", "MI", "k RUB", True, money=True)) == '#,##0 "k ₽"'
-    assert number_format(Column("m", "MI", "kRUB", True, money=True)) == '#,##0 "k ₽"'  # the stale ledger's short unit
+    # thousands of roubles on screen are roubles in the file
+    assert number_format(in_roubles(Column("m", "MI", "k RUB", True, money=True))) == '#,##0 "₽"'
+    assert number_format(in_roubles(Column("m", "MI", "kRUB", True, money=True))) == '#,##0 "₽"'  # the stale ledger's
 
 
 def test_xlsx_with_json_is_refused_and_sheet_names_are_unique(db, tmp_path):

@@ -17,7 +17,7 @@ from millplan.core.views import history as audit
 from millplan.core.views.tables import cell_text
 from millplan.core.workflow import assignments, deals
 from millplan.core.workflow import month_options as plan_options
-from tests.plants import PLAN_MONTH, staff, tiny_plant
+from tests.plants import PLAN_MONTH, replanned_plant, staff, tiny_plant
 
 REVISION = f"{PLAN_MONTH}/L/r1"
 
@@ -150,3 +150,16 @@ def test_a_refused_change_of_hours_names_its_month_in_russian(edited, russian):
     with pytest.raises(InvalidInput) as refused:
         capacity.set_hours(edited, "M2", PLAN_MONTH, -1, login="planner", reason="repair")
     assert month_text(PLAN_MONTH) in str(refused.value) and str(PLAN_MONTH) not in str(refused.value)
+
+
+@pytest.mark.both_backends
+def test_a_positions_history_holds_the_replan_that_moved_it(store, russian):
+    """Revision 1 approved (D1#1 500 t on M1 + 200 t on M2); D2#1 excluded and the month
+    re-planned: revision 2 makes all 700 t of D1#1 on M1 — a plan's change, audited under
+    the revision, not the position, yet the position's history says it."""
+    replanned_plant(store)
+    rows = audit.history(store, "D1#1")
+    plan = next(r for r in rows if r.entry.object_key == f"{PLAN_MONTH}/L/r2")
+    assert plan.entry.action == "replanned" and plan.change.startswith("D1#1: ")
+    assert plan.change.endswith(": M1+M2 → M1, 700,0 → 700,0 т"), plan.change
+    assert rows.index(plan) < [r.entry.action for r in rows].index("created")  # newest first

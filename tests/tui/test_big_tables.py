@@ -3,6 +3,8 @@ the filter box (``/``) by words and by column; the ViewTable keeping its cursor 
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from textual.app import App, ComposeResult
 
@@ -143,3 +145,43 @@ async def test_show_keeps_the_cursor_on_its_key_and_updates_in_place():
         table.show(view(10))  # the row is gone: the cursor stays within the rows
         await pilot.pause()
         assert table.cursor_row == 9 and table.selected_key == "R9"
+
+
+def _spans(table: ViewTable) -> dict[str, tuple[int, int]]:
+    """Column key → (first, last + 1) character of its figures' room (padding left out)."""
+    spans, x = {}, 0
+    for key, column in table.columns.items():
+        width = column.get_render_width(table)
+        spans[key.value] = (x + table.cell_padding, x + width - table.cell_padding)
+        x += width
+    return spans
+
+
+async def test_a_figure_at_the_edge_is_shown_whole_or_not_at_all():
+    """The promise dialog's displaced table at 80 columns cut "2 121 000" to "2 121 0": the
+    figure crossing the edge is made whole by the free text before it giving way, or else
+    starts past the edge."""
+    columns = (
+        Column("position", "Position"),
+        Column("manager", "Sales manager", wrap=True),
+        Column("late", "Late", "t·mo", True, 1),
+        Column("penalty", "Penalty", "RUB", True, money=True),
+        Column("lost", "Income lost", "RUB", True, money=True),
+    )
+    row = {"key": "D-26/0140#1", "position": "D-26/0140#1", "manager": "Petrova A. V.", "late": 995.0}
+    rows = ({**row, "penalty": Decimal("2121000"), "lost": Decimal("12121000")},)
+    app = OneTable()
+    async with app.run_test(size=(60, 10)) as pilot:
+        table = app.query_one(ViewTable)
+        table.show(TableView("displaced", columns, rows))
+        await pilot.pause()
+        spans = _spans(table)
+        # 13 + 24 + 12 + 14 = 63 > 60: the manager gives way, the penalty ends on screen
+        assert spans["penalty"][1] <= 60 and spans["manager"][1] - spans["manager"][0] < 22
+        assert spans["lost"][0] >= 60  # the next figure starts off screen, whole when scrolled to
+        assert table.get_row_at(0)[3].plain == "2 121 000"
+        await pilot.resize_terminal(44, 10)  # no text can give that much: the penalty starts off screen
+        table.show(TableView("displaced", columns, rows))
+        await pilot.pause()
+        spans = _spans(table)
+        assert spans["late"][1] <= 44 and spans["penalty"][0] >= 44

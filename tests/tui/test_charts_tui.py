@@ -8,15 +8,14 @@ import re
 
 import pytest
 
-from millplan.core.planning import run as planning
-from millplan.core.workflow import assignments
 from millplan.tui.app import MillplanApp
+from millplan.tui.widgets.approval.headline import Headline
 from millplan.tui.widgets.approval.income_chart import IncomeChart
 from millplan.tui.widgets.load_chart import LoadChart
 from millplan.tui.widgets.load_pane import LoadPane
 from millplan.tui.widgets.view_table import ViewTable
-from tests.plants import PLAN_MONTH, tiny_plant
-from tests.tui.pilot import SIZE, footer_keys, open_approval, settle
+from tests.plants import PLAN_MONTH, replanned_plant, tiny_plant
+from tests.tui.pilot import SIZE, footer_keys, open_approval, settle, text_of
 
 
 async def test_the_load_chart_bars_the_highlighted_mills_months_with_capacity_and_horizon(sqlite_store):
@@ -28,6 +27,7 @@ async def test_the_load_chart_bars_the_highlighted_mills_months_with_capacity_an
         await settle(pilot)
         table = app.query_one("#load-table", ViewTable)
         table.move_cursor(row=table.get_row_index("M1"))
+        await pilot.press("c")  # the chart on asking: the table comes first
         await pilot.pause()
         chart = app.query_one(LoadChart)
         assert chart.display and chart.region.height >= 9 and chart.region.bottom <= SIZE[1] - 1  # above the footer
@@ -58,12 +58,7 @@ async def test_the_load_chart_bars_the_highlighted_mills_months_with_capacity_an
 def replanned(sqlite_store):
     """Revision 1 approved (D1#1 500 t + D2#1 500 t on M1, D1#1 200 t on M2), then D2#1
     excluded and re-planned: revision 2 holds D1#1 700 t + D3#1 100 t on M1."""
-    tiny_plant(sqlite_store)
-    planning.plan(sqlite_store, PLAN_MONTH, login="plm", first_horizon=1)
-    assignments.submit(sqlite_store, PLAN_MONTH, "L", login="plm")
-    assignments.approve(sqlite_store, PLAN_MONTH, "L", login="plm")
-    assignments.set_excluded(sqlite_store, PLAN_MONTH, "L", "D2#1", True, login="plm", reason="client waits")
-    planning.plan(sqlite_store, PLAN_MONTH, login="plm", first_horizon=1)
+    replanned_plant(sqlite_store)
     return sqlite_store
 
 
@@ -121,3 +116,18 @@ async def test_the_charts_speak_russian(replanned, russian):
         await pilot.press("c")
         await pilot.pause()
         assert "всего -23\u00a0400\u00a0000 руб." in pane.query_one(IncomeChart).heading
+
+
+async def test_the_diff_detail_says_from_which_mills_to_which_and_the_headline_keeps_one_line(replanned, russian):
+    app = MillplanApp(replanned, "plm", month=PLAN_MONTH)
+    async with app.run_test(size=SIZE) as pilot:
+        pane = await open_approval(pilot, "diff")
+        table = pane.query_one("#approval-table", ViewTable)
+        table.move_cursor(row=table.get_row_index("D1#1"))
+        await pilot.pause()
+        detail = " ".join(text_of(app, "#approval-detail").split())
+        assert detail.endswith("· Агрегаты: M1+M2 → M1"), detail  # 500 t on M1 + 200 t on M2 → 700 t on M1
+        assert pane.query_one("#approval-summary").region.height == 1
+        # a long name: the keys that do not fit are left out (they are in the footer and F1), no second line
+        said = "Line Manager (менеджер товарной линии) · [ ] месяц · l линия · s раздел · h история"
+        assert pane.query_one(Headline)._fitted(said) == said.removesuffix(" · h история")

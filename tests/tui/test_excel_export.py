@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import openpyxl
 
 from millplan.core.planning import run as planning
 from millplan.tui import export
 from millplan.tui.app import MillplanApp
+from millplan.tui.widgets.assignment.pane import AssignmentPane
+from millplan.tui.widgets.load_pane import LoadPane
+from millplan.tui.widgets.view_table import ViewTable
 from tests.plants import PLAN_MONTH, staff, tiny_plant
 from tests.tui.pilot import SIZE, messages, settle
 
@@ -92,3 +97,52 @@ def test_a_terminal_export_goes_to_xdg_download_dir_when_set(tmp_path, monkeypat
     monkeypatch.setenv("HOME", str(tmp_path))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "cfg"))  # no user-dirs.dirs there
     assert export.downloads_folder() == tmp_path / "Downloads"
+
+
+def _contents(book) -> dict[str, list[tuple]]:
+    """Every sheet's cells from the header down (the title rows carry the report's time)."""
+    return {name: [tuple(c.value for c in row) for row in book[name].iter_rows(min_row=3)] for name in book.sheetnames}
+
+
+async def test_the_export_is_the_same_at_any_width_every_month_whole(sqlite_store, tmp_path, russian):
+    """The screen may leave months out; the file holds the pane's every column."""
+    tiny_plant(sqlite_store)
+    books = []
+    for width, folder in ((56, tmp_path / "narrow"), (140, tmp_path / "wide")):
+        app = MillplanApp(sqlite_store, "plm", month=PLAN_MONTH)
+        async with app.run_test(size=(width, 24)) as pilot:
+            await settle(pilot)
+            await _export(pilot, folder)
+            months = [str(m) for m in app.query_one(LoadPane).report.months]
+            shown = [c.key for c in app.query_one("#load-table", ViewTable).view.columns][1:-1]
+        books.append(_contents(_book(folder)[1]))
+        if width == 56:
+            assert len(shown) < len(months)  # the screen shortened
+    assert books[0] == books[1]
+    header = books[0]["Загрузка агрегатов"][0]
+    assert len(header) == len(months) + 2  # the mill, every month, the horizon
+
+
+async def test_the_assignment_export_holds_whole_reasons_and_exact_roubles(sqlite_store, tmp_path):
+    tiny_plant(sqlite_store)
+    outcome = planning.plan(sqlite_store, PLAN_MONTH, login="plm")
+    app = MillplanApp(sqlite_store, "plm", month=PLAN_MONTH)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f4")
+        await settle(pilot)
+        assignment = app.query_one(AssignmentPane).assignment
+        await _export(pilot, tmp_path)
+    _, book = _book(tmp_path)
+    excluded = book["Excluded"]
+    assert [c.value for c in excluded[3]] == ["Position", "Left out, t", "Reason"]
+    reasons = {row[0].value: row[2].value for row in excluded.iter_rows(min_row=4)}
+    assert assignment.exclusions and outcome
+    assert reasons == {e.position_ref: e.reason for e in assignment.exclusions}  # the sentence, not its short form
+    lines = book["Lines"]
+    header = [c.value for c in lines[3]]
+    income = header.index("Marg. inc., RUB")
+    mill, position = header.index("Mill"), header.index("Position")
+    cells = {(row[mill].value, row[position].value): row[income] for row in lines.iter_rows(min_row=4)}
+    for line in assignment.lines:
+        cell = cells[line.mill_code, line.position_ref]
+        assert Decimal(str(cell.value)) == line.marginal_income and cell.number_format == '#,##0 "₽"'

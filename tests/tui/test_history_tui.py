@@ -14,7 +14,7 @@ from millplan.core.workflow import month_options as plan_options
 from millplan.tui.app import MillplanApp
 from millplan.tui.screens.records import HistoryScreen
 from millplan.tui.widgets.view_table import ViewTable
-from tests.plants import PLAN_MONTH, staff, tiny_plant
+from tests.plants import PLAN_MONTH, replanned_plant, staff, tiny_plant
 from tests.tui.pilot import SIZE, open_approval, settle, text_of
 
 
@@ -73,3 +73,24 @@ async def test_a_positions_history_shows_it_made_mandatory_in_a_revision(sqlite_
         assert text_of(app, "#history-detail").endswith(
             f"made mandatory {PLAN_MONTH} L revision 1: {made}"
         )  # as the command line reads it
+
+
+async def test_a_positions_history_shows_the_replan_that_moved_it(sqlite_store):
+    """Revision 2 re-planned after D2#1 was left out moves D1#1 from M1+M2 to M1 alone:
+    the diff says so, and so does D1#1's history (r on the approval pane's positions)."""
+    replanned_plant(sqlite_store)
+    staff(sqlite_store)
+    app = MillplanApp(sqlite_store, "plm", month=PLAN_MONTH)
+    async with app.run_test(size=SIZE) as pilot:
+        pane = await open_approval(pilot, "positions")
+        table = pane.query_one(ViewTable)
+        table.move_cursor(row=table.get_row_index("D1#1"))
+        await pilot.pause()
+        await pilot.press("h")
+        await settle(pilot)
+        rows = shown_rows(app)
+        assert ("Line Manager", "re-planned", f"{PLAN_MONTH}/L/r2") in [(r[1], r[2], r[3]) for r in rows]
+        history = app.screen.query_one(ViewTable)
+        history.move_cursor(row=[r[3] for r in rows].index(f"{PLAN_MONTH}/L/r2"))
+        await pilot.pause()
+        assert text_of(app, "#history-detail").endswith("D1#1: moved mill: M1+M2 → M1, 700.0 → 700.0 t")

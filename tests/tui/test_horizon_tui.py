@@ -11,6 +11,7 @@ from millplan.core.planning import run as planning
 from millplan.core.planning.options import MonthLock
 from millplan.tui.app import MillplanApp
 from millplan.tui.screens.promise_dialog import PromiseScreen
+from millplan.tui.widgets.assignment.pane import AssignmentPane
 from millplan.tui.widgets.load_pane import LoadPane
 from millplan.tui.widgets.view_table import ViewTable
 from tests.horizon_plant import horizon_plant
@@ -41,6 +42,35 @@ async def test_load_pane_books_later_months_from_the_forecast(store):
         table.move_cursor(row=table.get_row_index("M2"))
         await pilot.pause()
         assert f"from the horizon plan's forecast: {PLAN_MONTH + 1}" in str(app.query_one("#load-detail").render())
+
+
+async def test_g_on_a_forecast_month_says_whose_forecast_its_load_is(store, russian):
+    planning.plan(store, PLAN_MONTH, login="plm", options={"horizon": 2})
+    app = MillplanApp(store, "plm", month=PLAN_MONTH)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        pane = app.query_one(LoadPane)
+        assert ("L", PLAN_MONTH + 1) in pane.report.forecast_months
+        table = app.query_one("#load-table", ViewTable)
+        table.move_cursor(row=table.get_row_index("M1"), column=1 + pane.report.months.index(PLAN_MONTH + 1))
+        await pilot.press("enter")
+        await settle(pilot)
+        summary = " ".join(str(app.query_one("#assignment-summary").render()).split())
+        assert (
+            f"{month_text(PLAN_MONTH + 1)} по линии L ещё не спланирован: его загрузка — прогноз горизонтного "
+            f"плана ({month_text(PLAN_MONTH)} L, редакция 1). F5 (или p) спланирует сам {month_text(PLAN_MONTH + 1)}."
+        ) == summary
+
+
+async def test_a_month_over_offers_no_plan(store, russian):
+    past = PLAN_MONTH - 3  # two months before the current one
+    app = MillplanApp(store, "plm", month=past)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f4")
+        await settle(pilot)
+        summary = " ".join(str(app.query_one("#assignment-summary").render()).split())
+        assert summary == f"{month_text(past)} прошёл, и по линии L он не планировался: прошедший месяц не планируют."
+        assert app.query_one(AssignmentPane).check_action("plan", ()) is None  # F5 greyed, not offered
 
 
 async def test_the_forecast_months_read_as_russian_writes_them(store, russian):

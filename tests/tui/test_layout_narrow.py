@@ -36,20 +36,22 @@ async def test_the_load_horizon_stays_whole_and_the_months_adapt_to_the_width(sq
         assert _shown_width(table) <= table.size.width
 
 
-async def test_c_switches_between_the_chart_and_the_detail_lines(sqlite_store):
+async def test_the_table_opens_with_the_words_and_c_switches_to_the_chart(sqlite_store):
     tiny_plant(sqlite_store)
     app = MillplanApp(sqlite_store, "plm", month=PLAN_MONTH)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         chart, detail = app.query_one(LoadChart), app.query_one("#load-detail", Static)
-        assert chart.display and not detail.display and chart.region.height >= 9
+        table = app.query_one("#load-table", ViewTable)
+        assert not chart.display and detail.display and "load horizon" in str(detail.render())
+        assert table.region.height >= 10  # most of the screen: 8 mills of the demo in sight
         assert footer_keys(app)["c"] == "Chart"
         await pilot.press("c")
         await pilot.pause()
-        assert not chart.display and detail.display and "load horizon" in str(detail.render())
+        assert chart.display and not detail.display and chart.region.height >= 9
         await pilot.press("c")
         await pilot.pause()
-        assert chart.display and not detail.display
+        assert not chart.display and detail.display
 
 
 async def test_the_assignment_title_totals_and_mill_loads_take_one_line_each(sqlite_store, russian):

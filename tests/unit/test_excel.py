@@ -72,17 +72,26 @@ def test_a_table_without_context_still_says_when_the_report_was_made(tmp_path, m
     assert sheet.print_title_rows == "$3:$3"
 
 
-def test_thousand_roubles_months_and_rounding(tmp_path, russian):
+def test_the_file_holds_whole_figures_money_in_exact_roubles(tmp_path, russian):
     columns = (
         Column("month", "Month"),
         Column("margin", "At stake", "k RUB", True, money=True),
         Column("hours", "Hours", "h", True, 1),
+        Column("available", "Available", "h", True),
     )
     file = tmp_path / "t.xlsx"
-    write_workbook(
-        file, [TableView("T", columns, ({"month": Month(2027, 2), "margin": 1234.6, "hours": 360.3000000000002},))]
-    )
-    month, margin, hours = openpyxl.load_workbook(file)["T"][4]
+    row = {
+        "month": Month(2027, 2),
+        "margin": Decimal("2121000.37") / 1000,
+        "hours": 360.3000000000002,
+        "available": 0.46,
+    }
+    write_workbook(file, [TableView("T", columns, (row,))])
+    sheet = openpyxl.load_workbook(file)["T"]
+    month, margin, hours, available = sheet[4]
     assert month.is_date and month.value == datetime(2027, 2, 1) and month.number_format == "mmm yyyy"
-    assert margin.number_format == '#,##0 "тыс. ₽"' and margin.value == 1235
-    assert (hours.value, hours.number_format) == (360.3, "#,##0.0")
+    # the screen's thousands of roubles are roubles in the file, to the kopeck
+    assert sheet["B3"].value == "At stake, руб."
+    assert Decimal(str(margin.value)) == Decimal("2121000.37") and margin.number_format == '#,##0 "₽"'
+    assert (hours.value, hours.number_format) == (360.3, "#,##0.0")  # a float's noise dropped, not its decimals
+    assert (available.value, available.number_format) == (0.46, "#,##0.0")  # hours: one decimal at least

@@ -10,7 +10,15 @@ from datetime import UTC, date, datetime
 import pytest
 
 from millplan.core.domain.errors import InvalidInput
-from millplan.core.domain.months import TODAY_ENV, Month, day_ranges, plant_time, plant_today, today_set
+from millplan.core.domain.months import (
+    TODAY_ENV,
+    Month,
+    day_ranges,
+    month_from_text,
+    plant_time,
+    plant_today,
+    today_set,
+)
 
 # -- parsing -----------------------------------------------------------------------------
 
@@ -216,3 +224,43 @@ def test_day_ranges_say_runs_of_days_compactly_month_by_month():
     assert day_ranges(days) == "1–3, 17, 19–20 Jan 2027; 2 Feb 2027"
     assert day_ranges([date(2026, 12, 31), date(2027, 1, 1)]) == "31 Dec 2026; 1 Jan 2027"
     assert day_ranges([]) == ""
+
+
+# -- a month as a person types it ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2027-03",
+        "03.2027",
+        "3.2027",
+        "3/2027",
+        "мар 2027",
+        "март 2027",
+        "марта 2027",
+        "МАРТ 2027",
+        "Mar 2027",
+        "march 2027",
+        "Mar. 2027",
+        "2027 март",
+    ],
+)
+def test_month_from_text_reads_names_numbers_and_iso(text):
+    assert month_from_text(text) == Month(2027, 3)
+
+
+def test_month_from_text_tells_may_from_march_and_june_from_july():
+    assert [month_from_text(t).month for t in ("май 2027", "мая 2027", "июн 2027", "июл 2027", "сент. 2027")] == [
+        5,
+        5,
+        6,
+        7,
+        9,
+    ]
+
+
+@pytest.mark.parametrize("text", ["ма 2027", "13.2027", "2027-13", "март", "мартобря 2027", "июн 1800", ""])
+def test_month_from_text_refuses_what_is_no_month_saying_what_is(text, russian):
+    with pytest.raises(ValueError, match="не месяц: введите, например, мар 2027, 03.2027 или 2027-03"):
+        month_from_text(text)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Mapping
 
 from textual import events
 from textual.app import ComposeResult
@@ -11,6 +12,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
+from millplan.core.domain.errors import MillplanError
 from millplan.core.domain.i18n import _
 
 
@@ -84,27 +86,61 @@ class ReasonScreen(ModalScreen[str | None]):
 class FormScreen(ModalScreen[dict[str, str] | None]):
     """Ask for a few one-line fields (e.g. a later month and a reason); dismisses with
     ``{name: text}``, or ``None`` if cancelled. ``fields`` are ``(name, placeholder,
-    initial value, required)``; Enter moves to the next field and confirms on the last."""
+    initial value, required)``; Enter moves to the next field and confirms on the last.
+    ``checks``: field name → a function that reads its text and raises ``ValueError`` or a
+    :class:`MillplanError` when it is wrong; the dialog then stays open, everything typed
+    kept, the error said under that field and the cursor in it."""
 
     BINDINGS = [Binding("escape", "cancel", _("Cancel"), id="form.cancel")]
 
-    def __init__(self, prompt: str, fields: list[tuple[str, str, str, bool]]) -> None:
+    def __init__(
+        self,
+        prompt: str,
+        fields: list[tuple[str, str, str, bool]],
+        checks: Mapping[str, Callable[[str], object]] | None = None,
+    ) -> None:
         super().__init__()
         self.prompt = prompt
         self.fields = fields
+        self.checks = dict(checks or {})
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(self.prompt, classes="dialog-question", markup=False)
             for name, placeholder, value, _required in self.fields:
                 yield Input(value=value, placeholder=placeholder, id=f"field-{name}")
+                if name in self.checks:
+                    error = Label("", id=f"error-{name}", classes="field-error", markup=False)
+                    error.display = False
+                    yield error
             yield Label(_("Enter: next field / confirm · Esc to cancel"), classes="dialog-help")
+
+    def _checked(self, name: str) -> bool:
+        """Whether field ``name`` reads (a field without a check, or left empty, always does);
+        else its error shown under it and the cursor put in it."""
+        field = self.query_one(f"#field-{name}", Input)
+        if name not in self.checks or not field.value.strip():
+            return True
+        error = self.query_one(f"#error-{name}", Label)
+        try:
+            self.checks[name](field.value.strip())
+        except (ValueError, MillplanError) as exc:
+            error.update(str(exc))
+            error.display = True
+            field.focus()
+            return False
+        error.display = False
+        return True
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         inputs = list(self.query(Input))
         index = inputs.index(event.input)
+        if not self._checked(event.input.id.removeprefix("field-")):
+            return
         if index + 1 < len(inputs):
             inputs[index + 1].focus()
+            return
+        if not all(self._checked(name) for name, *_rest in self.fields):
             return
         values = {name: self.query_one(f"#field-{name}", Input).value.strip() for name, *_rest in self.fields}
         missing = [placeholder for name, placeholder, _value, required in self.fields if required and not values[name]]

@@ -35,8 +35,8 @@ class PromiseScreen(ModalScreen[None]):
             yield Label(_("Esc/Enter to close"), classes="dialog-help")
 
     def on_mount(self) -> None:
-        if self.answer.displaced:
-            self.query_one(ViewTable).show(displaced_view(self.answer))
+        if self.answer.displaced:  # once laid out: the columns are fitted to the dialog's width
+            self.call_after_refresh(self.query_one(ViewTable).show, displaced_view(self.answer))
 
     @on(DataTable.RowSelected)
     def _selected(self) -> None:  # Enter on the focused table

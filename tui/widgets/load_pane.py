@@ -1,6 +1,6 @@
 """Mill load pane: every mill's load by month as a bar, and its load horizon; below, the
-highlighted mill's months as a chart, or (``c`` switches) its figures in words: at 80×24 both
-would leave the chart no rows."""
+highlighted mill's figures in words, or (``c`` switches) its months as a chart: at 80×24 both
+would leave the chart no rows, and the chart first would leave the table three."""
 
 from __future__ import annotations
 
@@ -27,7 +27,8 @@ from millplan.tui.widgets.view_table import ViewTable
 class LoadPane(Vertical):
     """Mills × months table whose cursor is a cell, a mill-month (``←`` ``→``, or ``[`` ``]``
     among the months; it starts on the Assignment pane's month); the highlighted mill's
-    months are charted below, or spelled out (``c`` switches between the two). Enter (or
+    months are spelled out below, or charted (``c`` switches between the two; the words
+    first, so that the table has the rows). Enter (or
     ``g``) shows the mill-month's lines in the Assignment pane."""
 
     BINDINGS = [
@@ -48,10 +49,10 @@ class LoadPane(Vertical):
         table = ViewTable(id="load-table")
         table.cursor_type = "cell"  # a mill-month: the month the jump (g) goes to
         yield table
-        detail = Static(_("Reading mill load…"), id="load-detail", classes="detail", markup=False)
-        detail.display = False  # the chart is shown first
-        yield detail
-        yield LoadChart(id="load-chart")
+        yield Static(_("Reading mill load…"), id="load-detail", classes="detail", markup=False)
+        chart = LoadChart(id="load-chart")
+        chart.display = False  # on c: at 80×24 it would leave the table three rows
+        yield chart
 
     def reload(self) -> None:
         self._read()
@@ -64,7 +65,7 @@ class LoadPane(Vertical):
     def _show(self, message: LoadRefreshed) -> None:
         first = self.report is None
         self.report = message.report
-        self.query_one(ViewTable).show(self._fitted())
+        self.query_one(ViewTable).show(self._fitted(), whole=load_view(self.report))
         if first:  # the cursor on the Assignment pane's month (the first shown if it is not)
             self._put_cursor(self.app.query_one(AssignmentPane).month)
         if not message.report.mills:
@@ -92,7 +93,7 @@ class LoadPane(Vertical):
             return
         table, view = self.query_one(ViewTable), self._fitted()
         if table.view is None or [c.key for c in view.columns] != [c.key for c in table.view.columns]:
-            table.show(view)
+            table.show(view, whole=load_view(self.report))
 
     def _shown_months(self) -> list[Month]:
         """The months of the table's columns, left to right."""

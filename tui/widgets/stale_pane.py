@@ -14,9 +14,9 @@ from textual.message import Message
 from textual.widgets import DataTable, Static
 
 from millplan.core.access.permissions import Action, require
-from millplan.core.domain.errors import Forbidden, InvalidInput
+from millplan.core.domain.errors import Forbidden
 from millplan.core.domain.i18n import _, ngettext
-from millplan.core.domain.months import Month, date_text, month_text, plant_clock
+from millplan.core.domain.months import date_text, month_from_text, month_text, plant_clock
 from millplan.core.domain.numbers import grouped
 from millplan.core.domain.stale import Disposition, StaleReason
 from millplan.core.domain.states import state_label
@@ -319,7 +319,11 @@ class StalePane(Vertical):
         )
 
     def _with_form(
-        self, prompt: str, fields: list[tuple[str, str, str, bool]], act: Callable[[str, dict], Disposal]
+        self,
+        prompt: str,
+        fields: list[tuple[str, str, str, bool]],
+        act: Callable[[str, dict], Disposal],
+        checks: dict[str, Callable[[str], object]] | None = None,
     ) -> None:
         row = self._target()
         if row is None:
@@ -330,18 +334,14 @@ class StalePane(Vertical):
             if values:
                 self._done(lambda: act(ref, values))
 
-        self.app.push_screen(FormScreen(prompt.format(ref=ref), fields), answered)
+        self.app.push_screen(FormScreen(prompt.format(ref=ref), fields, checks), answered)
 
     def action_extend(self) -> None:
         def act(ref: str, values: dict[str, str]) -> Disposal:
-            try:
-                month = Month.parse(values["month"])
-            except ValueError as exc:
-                raise InvalidInput(str(exc)) from None
             return stale_actions.extend(
                 self.app.store,
                 [ref],
-                month,
+                month_from_text(values["month"]),  # read already: the dialog checked it
                 login=self.app.login,
                 reason=values["reason"],
                 confirmation=values["confirmation"] or None,
@@ -355,6 +355,7 @@ class StalePane(Vertical):
                 ("reason", _("reason"), "", True),
             ],
             act,
+            {"month": month_from_text},
         )
 
     def action_priority(self) -> None:

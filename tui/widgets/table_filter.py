@@ -4,7 +4,7 @@ back to the table, the filter kept)."""
 
 from __future__ import annotations
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -13,6 +13,22 @@ from textual.widgets import Input, Static
 from millplan.core.domain.i18n import _, ngettext
 from millplan.core.domain.numbers import grouped
 from millplan.tui.widgets.view_table import ViewTable
+
+
+class FilterInput(Input):
+    """Textual's Input, its own keys (Backspace, Ctrl+U, Delete, the arrows…) run in the order
+    typed. Textual runs them as bindings, found only once the key has bubbled up to the app,
+    while a letter is inserted at once: in a burst (a paste, ``tmux send-keys C-u 'clie'``) the
+    letters typed after Ctrl+U or Backspace landed before it and were wiped out."""
+
+    async def _on_key(self, event: events.Key) -> None:
+        bindings = self._bindings.key_to_bindings.get(event.key)
+        if bindings:  # run here, in turn, not after the keys behind it
+            event.stop()
+            event.prevent_default()
+            await self.run_action(bindings[0].action)
+            return
+        await super()._on_key(event)
 
 
 class TableFilter(Horizontal):
@@ -25,7 +41,7 @@ class TableFilter(Horizontal):
         self.target: ViewTable | None = None
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder=_("/ filter: words, or column:word"), id="table-filter-input", compact=True)
+        yield FilterInput(placeholder=_("/ filter: words, or column:word"), id="table-filter-input", compact=True)
         yield Static("", id="table-count", markup=False)
 
     def counted(self, table: ViewTable) -> None:

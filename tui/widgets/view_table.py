@@ -166,7 +166,9 @@ class _TableMessage(Message):
 
 class ViewTable(DataTable):
     """Row-cursor table filled from a TableView; ``selected`` is the highlighted row's dict,
-    ``view`` the table shown, every row (``None`` when blank), for an export.
+    ``view`` the table shown, every row (``None`` when blank), and ``whole`` what an export
+    writes: the view with every column and the full texts the screen shortens (the months a
+    narrow screen leaves out, a reason's whole sentence), else ``view`` itself.
 
     ``show(view)`` keeps every row of the view; ``filter_text`` narrows those shown to the
     rows matching all its words (:meth:`set_filter`), and ``count`` says how many of how many.
@@ -196,6 +198,7 @@ class ViewTable(DataTable):
         self._haystack: list[str] | None = None
         self.filter_text = ""
         self.view: TableView | None = None
+        self.whole: TableView | None = None
         self._install([])
 
     # -- what DataTable reads -----------------------------------------------------------
@@ -239,11 +242,13 @@ class ViewTable(DataTable):
 
     # -- showing a view -----------------------------------------------------------------
 
-    def show(self, view: TableView) -> None:
+    def show(self, view: TableView, whole: TableView | None = None) -> None:
         """Show every row of ``view`` that the filter lets through. The cursor stays on the
-        same row key; with the same columns the rows are replaced in place (no scroll jump)."""
+        same row key; with the same columns the rows are replaced in place (no scroll jump).
+        ``whole``: the table an export writes, when the screen shows less of it (``None``: ``view``)."""
         previous, at = self.selected_key, self.cursor_row
         self.view = view
+        self.whole = whole if whole is not None else view
         widths = self._widths(view, view.rows)
         if (view.columns, widths) != self._columns:
             super().clear(columns=True)
@@ -322,24 +327,51 @@ class ViewTable(DataTable):
         """Each column's width: free text is cut at its width hint (the detail line has it
         all), other columns fit their content, never narrower than their header.
         Clipped text gives way, down to :data:`CLIP_FLOOR` characters, so that the columns
-        up to the last clipped one show whole within the table's width (less a scrollbar)."""
+        up to the last clipped one show whole within the table's width (less a scrollbar).
+
+        A figure is never cut by the table's edge either: when the column that crosses the
+        edge holds figures, free text before it (not clipped text, fitted already) gives way
+        to :data:`CLIP_FLOOR` if that shows it whole; else a text column before it widens, so
+        that it starts off screen, to scroll to (a header is never cut: its unit
+        would go)."""
         natural = [_natural(column, rows) for column in view.columns]
         widths = [c.width if c.wrap or c.clip else n for c, n in zip(view.columns, natural, strict=True)]
         clipped = [i for i, c in enumerate(view.columns) if c.clip]
         room = (self.size.width or self.app.size.width) - SCROLLBAR
-        if not clipped or room <= 0:
+        if room <= 0:
             return tuple(widths)
-        used = sum(
-            (widths[i] if view.columns[i].clip or view.columns[i].wrap else natural[i]) + 2 * self.cell_padding
-            for i in range(clipped[-1] + 1)
-        )
-        excess = used - room
-        while excess > 0 and any(widths[i] > CLIP_FLOOR for i in clipped):
-            for i in sorted(clipped, key=lambda i: -widths[i]):
-                if excess > 0 and widths[i] > CLIP_FLOOR:
-                    widths[i] -= 1
-                    excess -= 1
+        if clipped:
+            used = sum(
+                (widths[i] if view.columns[i].clip or view.columns[i].wrap else natural[i]) + 2 * self.cell_padding
+                for i in range(clipped[-1] + 1)
+            )
+            _give_way(widths, clipped, used - room, {i: CLIP_FLOOR for i in clipped})
+        # more rows than lines: a vertical scrollbar (a table not laid out yet is taken to have none)
+        scrolled = self.size.height > 1 and len(rows) > self.size.height - 1
+        self._keep_figures_whole(view, widths, room + (0 if scrolled else SCROLLBAR))
         return tuple(widths)
+
+    def _keep_figures_whole(self, view: TableView, widths: list[int], room: int) -> None:
+        """The figure column crossing the table's edge made whole, or pushed past it
+        (:meth:`_widths`); ``widths`` changed in place. ``room``: the characters shown."""
+        padding = 2 * self.cell_padding
+        right = 0
+        for edge, width in enumerate(widths):
+            if right + width + padding > room:
+                break
+            right += width + padding
+        else:
+            return  # the whole table fits
+        if not view.columns[edge].numeric or edge == 0:
+            return
+        excess = right + widths[edge] + padding - room
+        text = [i for i, c in enumerate(view.columns[:edge]) if c.wrap]
+        floors = {i: min(CLIP_FLOOR, widths[i]) for i in text}
+        if sum(widths[i] - floors[i] for i in text) >= excess:
+            _give_way(widths, text, excess, floors)  # it ends at the edge
+        else:  # it starts off screen, scrollbar or none: the text column before it (left-aligned) widens
+            wider = max((i for i in range(edge) if not view.columns[i].numeric), default=0)
+            widths[wider] += (self.size.width or self.app.size.width) - right
 
     def clear(self, columns: bool = False) -> ViewTable:
         """No rows (and, with ``columns``, no columns); the filter stays."""
@@ -354,7 +386,7 @@ class ViewTable(DataTable):
     def blank(self) -> None:
         """Show nothing: no columns, no rows (a view that does not apply)."""
         self.clear(columns=True)
-        self.view = None
+        self.view = self.whole = None
 
     @property
     def selected_key(self) -> str | None:
@@ -366,6 +398,17 @@ class ViewTable(DataTable):
     def selected(self) -> dict[str, Any] | None:
         key = self.selected_key
         return self._rows.get(key) if key is not None else None
+
+
+def _give_way(widths: list[int], which: list[int], excess: int, floor: dict[int, int]) -> int:
+    """Narrow the columns ``which`` by ``excess`` characters in all, the widest first, none
+    below its ``floor``; returns the excess left (changes ``widths`` in place)."""
+    while excess > 0 and any(widths[i] > floor[i] for i in which):
+        for i in sorted(which, key=lambda i: -widths[i]):
+            if excess > 0 and widths[i] > floor[i]:
+                widths[i] -= 1
+                excess -= 1
+    return excess
 
 
 def _natural(column: Column, rows: tuple[dict[str, Any], ...]) -> int:

@@ -93,7 +93,7 @@ def describe(b: Board | None, section: str, row: dict[str, Any] | None, item: An
         )
         if row["tonnes_made"]:
             said += " " + _("({made} t of them made)").format(made=grouped(row["tonnes_made"], 1))
-        return said
+        return f"{said} · {_('Mills')}: {row['mills']}"  # from which mills to which: the column is cut
     if section in ITEMS and item is not None:
         return ITEMS[section](item)
     if section == "positions":

@@ -68,7 +68,18 @@ class Headline(Vertical):
         elif b.latest is not None and b.latest.stale:
             said = _("Stale: {why} — re-plan (F4, F5).").format(why=b.latest.stale_reason)
         else:
-            said = approval.blocking(b) or _("{name} ({role}) · [ ] month · l line · s section · h history").format(
-                name=b.who.name, role=approval.role_name(b.who)
+            said = approval.blocking(b) or self._fitted(
+                _("{name} ({role}) · [ ] month · l line · s section · h history").format(
+                    name=b.who.name, role=approval.role_name(b.who)
+                )
             )
         self.query_one("#approval-summary", Static).update(said)
+
+    def _fitted(self, line: str) -> str:
+        """``line``'s ``·``-separated parts, as many as fit one line of the headline (the
+        keys left out are in the footer and F1)."""
+        room = (self.size.width or self.app.size.width) - 2  # the padding
+        parts = line.split(" · ")
+        while len(parts) > 1 and len(" · ".join(parts)) > room:
+            parts.pop()
+        return " · ".join(parts)

@@ -18,9 +18,11 @@ from millplan.core.access.permissions import Action
 from millplan.core.domain.assignment import Assignment
 from millplan.core.domain.errors import NotFound
 from millplan.core.domain.i18n import _
-from millplan.core.domain.months import Month, month_text
+from millplan.core.domain.months import Month, month_over, month_text
 from millplan.core.domain.numbers import grouped
+from millplan.core.domain.workflow import key_label
 from millplan.core.planning import run as planning
+from millplan.core.planning.load import forecast_source
 from millplan.core.planning.options import PlanOptions
 from millplan.core.views.assignment import exclusions_view, lines_view
 from millplan.core.views.tables import TableView, cell_style, load_cell
@@ -92,10 +94,10 @@ class AssignmentPane(MonthAndLine, Planning, Editing, Lifecycle, Vertical):
     @work(thread=True, exclusive=True, exit_on_error=False, group="assignment")
     def _read(self, month: Month, line: str) -> None:
         try:
-            found = planning.latest(self.app.store, month, line)
+            found, forecast_by = planning.latest(self.app.store, month, line), None
         except NotFound:
-            found = None
-        self.post_message(AssignmentRefreshed(month, line, found))
+            found, forecast_by = None, forecast_source(self.app.store, month, line)
+        self.post_message(AssignmentRefreshed(month, line, found, forecast_by))
 
     @on(AssignmentRefreshed)
     def _show(self, message: AssignmentRefreshed) -> None:
@@ -111,7 +113,7 @@ class AssignmentPane(MonthAndLine, Planning, Editing, Lifecycle, Vertical):
         if a is None:
             lines_table.clear()
             excluded_table.clear()
-            summary.update(_("Not planned yet: press F5 (or p) to run the prioritiser."))
+            summary.update(self._unplanned(message.forecast_by))
             self.wanted = None
             self.query_one("#excluded-reason", Static).update("")
             return
@@ -120,7 +122,7 @@ class AssignmentPane(MonthAndLine, Planning, Editing, Lifecycle, Vertical):
             view = TableView(view.title, view.columns, tuple(r for r in view.rows if r["mill"] == self.mill))
         lines_table.show(view)
         excluded = exclusions_view(a)
-        excluded_table.show(excluded)
+        excluded_table.show(excluded, whole=exclusions_view(a, whole_reasons=True))  # the file: whole sentences
         self._highlight_wanted((view, lines_table), (excluded, excluded_table))
         # one line however many mills the line has (30 would take four rows): the busiest
         # first, the line cut where the pane ends
@@ -146,9 +148,12 @@ class AssignmentPane(MonthAndLine, Planning, Editing, Lifecycle, Vertical):
         """A key shows only when core offers its action to the user here (his role, this
         line, the revision's state; core checks each call again). F12 is the revision's
         next step: Approve once it is in review, else Submit (which says why when there is
-        nothing to submit). Esc shows every mill again while one mill's lines are shown."""
+        nothing to submit). Esc shows every mill again while one mill's lines are shown. A
+        month over is not planned: F5 shows greyed there (the summary says why)."""
         if action == "all_mills":
             return self.mill is not None
+        if action == "plan" and month_over(self.month):
+            return None
         needed = NEEDS.get(action)
         if needed is None:
             return True
@@ -171,6 +176,21 @@ class AssignmentPane(MonthAndLine, Planning, Editing, Lifecycle, Vertical):
         self.query_one("#excluded-reason", Static).update(text)
 
     # -- going to a position or a mill-month ---------------------------------------------
+
+    def _unplanned(self, forecast_by: Assignment | None) -> str:
+        """What the pane says of a month not planned: a month over cannot be (no F5 offered);
+        a month a horizon plan forecasts (its load on the load pane) says whose forecast it is."""
+        month = month_text(self.month)
+        if month_over(self.month):
+            return _("{month} is over and was not planned for line {line}: a past month is not planned.").format(
+                month=month, line=self.line
+            )
+        if forecast_by is not None:
+            return _(
+                "{month} is not planned for line {line} yet: its load is the forecast of the horizon "
+                "plan of {revision}. F5 (or p) plans {month} itself."
+            ).format(month=month, line=self.line, revision=key_label(forecast_by.key))
+        return _("Not planned yet: press F5 (or p) to run the prioritiser.")
 
     def go_to(self, month: Month, line: str, *, ref: str | None = None, mill: str | None = None) -> None:
         """Show (``month``, ``line``): only ``mill``'s lines when given, every mill's
