@@ -292,8 +292,8 @@ def fitted_widths(columns: tuple[Column, ...], fits: list[Fit], cells: list[list
     """Each column's width in a table of ``cells`` (rows of texts; ``fits``: how each column
     may give) given ``room`` characters (the terminal less the spaces between columns).
 
-    Each column starts as wide as its longest value and its header (free text: its header's
-    longest word; a ``clip`` column no wider than its hint). When that is wider than ``room``,
+    Each column starts as wide as its longest value and its header (a ``clip`` column no wider
+    than its hint, or its header's longest word). When that is wider than ``room``,
     columns give in this order, each step in proportion to what each can give: free text down
     to :data:`TEXT_FLOOR`; headers down to their longest word (wrapping between words); plain
     words down to their longest word; headers down to their values (folded, at least
@@ -309,7 +309,7 @@ def fitted_widths(columns: tuple[Column, ...], fits: list[Fit], cells: list[list
         longest = max((cell_len(text) for text in texts), default=0)
         header_word = max((cell_len(word) for word in column.header.split()), default=1)
         if fit is Fit.FREE:
-            width = max(longest, header_word, 1)
+            width = max(longest, cell_len(column.header), 1)
             if column.clip and column.width:
                 grown[index] = width
                 width = min(width, max(column.width, header_word))

@@ -9,6 +9,7 @@ from millplan.core.domain import glyphs
 from millplan.core.domain.i18n import _
 from millplan.core.domain.months import Month
 from millplan.core.domain.notices import About, Notification
+from millplan.core.domain.workflow import key_label
 from millplan.core.views.tables import Column, TableView
 from millplan.storage.store import Store
 
@@ -29,7 +30,7 @@ def inbox_view(found: list[Notification]) -> TableView:
             "unread": str(glyphs.UNREAD) if n.read_at is None else "",
             "at": n.at,
             "subject": n.subject,
-            "about": n.object_key,
+            "about": key_label(n.object_key),
             "object_key": n.object_key,
             "refs": tuple(item.ref for item in n.items),
             "body": "\n".join(n.details),

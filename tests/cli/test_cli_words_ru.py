@@ -1,0 +1,63 @@
+"""What the command line says in Russian names things as people read them: months and
+lines in words, people by name, no event codes, logins or ISO months (critic's #4-#6)."""
+
+from __future__ import annotations
+
+import pytest
+from typer.testing import CliRunner
+
+from millplan import cli
+from millplan.core.domain.months import Month, month_text
+from millplan.core.domain.workflow import key_label
+from millplan.storage.store import open_store
+from tests.identity import act_as
+from tests.plants import PLAN_MONTH, staff, tiny_plant
+
+
+@pytest.fixture
+def db(tmp_path) -> str:
+    url = f"sqlite:///{tmp_path / 'words.sqlite'}"
+    store = open_store(url)
+    tiny_plant(store)
+    staff(store)
+    store.dispose()
+    return url
+
+
+def run(db: str, *args: str):
+    return CliRunner().invoke(cli.app, ["--db", db, *args])
+
+
+def test_a_role_refusal_names_the_month_and_line_in_words_and_the_person_by_name(db, monkeypatch, russian):
+    act_as(monkeypatch, "ivanov")
+    refused = run(db, "plan", "-m", str(PLAN_MONTH), "-l", "L")
+    assert refused.exit_code == 5
+    assert f"({month_text(PLAN_MONTH)} L)" in refused.stderr and str(PLAN_MONTH) not in refused.stderr
+    assert "Иванов А. С." in refused.stderr and "ivanov" not in refused.stderr
+
+
+def test_an_as_refusal_and_its_history_name_the_user_not_the_login(db, monkeypatch, russian):
+    act_as(monkeypatch, "plm")
+    refused = run(db, "--as", "admin", "inbox")
+    assert refused.exit_code == 5
+    assert "(пользователь Admin)" in refused.stderr and "Line Manager" in refused.stderr
+    assert "user admin" not in refused.stderr and "plm" not in refused.stderr
+    act_as(monkeypatch, "admin")
+    history = run(db, "history", "--object", "user admin")
+    assert "пользователь Admin" in history.stdout and "user admin" not in history.stdout
+
+
+def test_an_admin_acting_as_another_reads_as_words_in_the_history(db, monkeypatch, russian):
+    act_as(monkeypatch, "admin")
+    assert run(db, "--as", "petrov", "inbox", "--all").exit_code == 0
+    history = " ".join(run(db, "history", "--object", "user petrov").stdout.split())
+    assert "команда: inbox --all" in history and "пользователь Петров" in history
+    assert "роль: менеджер по продажам" in history
+    assert "command:" not in history and "user petrov" not in history and "sales_manager" not in history
+
+
+def test_keys_of_a_month_and_line_or_a_mill_and_month_read_in_words(russian):
+    assert key_label("2027-01/ЭСТ") == "янв 2027 ЭСТ"
+    assert key_label("ТПЦ-PQF/2027-01") == f"ТПЦ-PQF {month_text(Month(2027, 1))}"
+    assert key_label("time zone") == "часовой пояс завода"
+    assert key_label("Д-26/0009") == "Д-26/0009"  # a deal number as it is
