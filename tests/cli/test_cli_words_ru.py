@@ -61,3 +61,21 @@ def test_keys_of_a_month_and_line_or_a_mill_and_month_read_in_words(russian):
     assert key_label("ТПЦ-PQF/2027-01") == f"ТПЦ-PQF {month_text(Month(2027, 1))}"
     assert key_label("time zone") == "часовой пояс завода"
     assert key_label("Д-26/0009") == "Д-26/0009"  # a deal number as it is
+
+
+def test_an_unknown_deal_is_said_as_such_not_as_an_empty_portfolio(db, russian):
+    result = run(db, "positions", "--deal", "abc")
+    assert "Сделки abc в портфеле нет" in result.stderr and "импортируйте" not in result.stderr
+
+
+def test_an_unknown_line_is_said_with_the_plants_lines_not_as_unplanned(db, russian):
+    result = run(db, "assignment", "show", "-m", str(PLAN_MONTH), "-l", "XYZ")
+    assert result.exit_code != 0
+    assert "товарной линии XYZ нет; линии завода: L" in result.stderr
+    assert "запустите расчёт" not in result.stderr
+
+
+def test_an_unknown_language_is_named_with_the_languages_there_are(db, russian):
+    result = run(db, "--lang", "de", "load")
+    assert result.exit_code == 2
+    assert "«de» — не язык millplan: укажите ru, en" in " ".join(result.output.replace("│", " ").split())

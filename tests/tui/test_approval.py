@@ -152,7 +152,7 @@ async def test_sales_managers_approve_is_refused_naming_who_may(planned):
         await settle(pilot)
         [refusal] = [m for m in messages(app) if "only" in m]
         assert "only the product-line manager of L or the director may approve an assignment" in refusal
-        assert "ivanov is a sales manager" in refusal
+        assert "Иванов А. С. is a sales manager" in refusal
     latest = planning.latest(planned, PLAN_MONTH, "L")
     assert latest.state is AssignmentState.IN_REVIEW
     with planned.reading() as repo:
@@ -461,7 +461,7 @@ async def test_a_positions_history_holds_the_edits_of_revisions_made_to_it(plann
         await settle(pilot)
         rows = app.screen.query_one(ViewTable)
         actions = [(rows.get_row_at(i)[2].plain, rows.get_row_at(i)[3].plain) for i in range(rows.row_count)]
-        assert actions[0] == ("excluded", f"{PLAN_MONTH}/L/r1") and actions[-1] == ("created", "D2#1")
+        assert actions[0] == ("excluded", f"{PLAN_MONTH} L revision 1") and actions[-1] == ("created", "D2#1")
         assert "the client postponed" in text_of(app, "#history-detail")
 
 

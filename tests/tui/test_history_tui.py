@@ -67,9 +67,9 @@ async def test_a_positions_history_shows_it_made_mandatory_in_a_revision(sqlite_
         await settle(pilot)
         rows = shown_rows(app)
         assert [(r[1], r[2], r[3]) for r in rows] == [
-            ("Line Manager", "made mandatory", f"{PLAN_MONTH}/L/r1"),
+            ("Line Manager", "made mandatory", f"{PLAN_MONTH} L revision 1"),
             ("test", "created", "D3#1"),  # test: no user
         ]
         assert text_of(app, "#history-detail").endswith(
-            f"made mandatory {PLAN_MONTH}/L/r1: {made}"
+            f"made mandatory {PLAN_MONTH} L revision 1: {made}"
         )  # as the command line reads it
