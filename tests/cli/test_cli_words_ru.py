@@ -3,6 +3,10 @@ lines in words, people by name, no event codes, logins or ISO months (critic's #
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
 from typer.testing import CliRunner
 
@@ -79,3 +83,25 @@ def test_an_unknown_language_is_named_with_the_languages_there_are(db, russian):
     result = run(db, "--lang", "de", "load")
     assert result.exit_code == 2
     assert "«de» — не язык millplan: укажите ru, en" in " ".join(result.output.replace("│", " ").split())
+
+
+@pytest.mark.parametrize(
+    ("command", "said", "gone"),
+    [
+        (["plan", "--help"], "ГГГГ-ММ", "YYYY-MM"),
+        (["assignment", "lock", "--help"], "СДЕЛКА#НОМ", "DEAL#NO"),
+        (["import", "portfolio", "--help"], "ФАЙЛ", " FILE"),
+    ],
+)
+def test_help_writes_the_formats_as_the_errors_do(command, said, gone):
+    # a fresh process, as people run it: help texts are translated as the commands load
+    env = {**os.environ, "COLUMNS": "250"}
+    done = subprocess.run(
+        [sys.executable, "-m", "millplan", "--lang", "ru", *command],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
+    assert done.returncode == 0, done.stderr
+    assert said in done.stdout and gone not in done.stdout
