@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 
+import openpyxl
 import pytest
 from typer.testing import CliRunner
 
@@ -105,3 +106,18 @@ def test_help_writes_the_formats_as_the_errors_do(command, said, gone):
     )
     assert done.returncode == 0, done.stderr
     assert said in done.stdout and gone not in done.stdout
+
+
+def test_a_missing_column_is_named_by_its_header_and_the_field_only_as_a_mapping_files_word(
+    db, tmp_path, monkeypatch, russian
+):
+    book = openpyxl.Workbook()
+    book.active.append(["Клиент", "Тонны"])
+    book.active.append(["ООО «А»", 5])
+    book.save(tmp_path / "portfolio.xlsx")
+    act_as(monkeypatch, "admin")
+    result = run(db, "import", "portfolio", str(tmp_path / "portfolio.xlsx"))
+    said = " ".join(result.output.split())
+    assert result.exit_code != 0
+    assert "обязательный столбец '№ сделки' не найден в строке заголовка" in said
+    assert "(в файле сопоставления он называется deal_number)" in said and "'№ сделки' (deal_number)" not in said
