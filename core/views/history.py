@@ -22,7 +22,7 @@ from millplan.core.domain.errors import InvalidInput, NotFound
 from millplan.core.domain.field_text import value_text
 from millplan.core.domain.i18n import _
 from millplan.core.domain.months import Month, month_text, plant_clock
-from millplan.core.domain.numbers import plain
+from millplan.core.domain.numbers import listed, plain
 from millplan.core.domain.people import Role
 from millplan.core.domain.portfolio import DealStatus, parse_position_ref
 from millplan.core.domain.states import solver_status_label, state_label
@@ -78,8 +78,8 @@ class HistoryRow:
 
     @property
     def change(self) -> str:
-        """Reason, then the changes, in one line: ``client waits · position: D1#1``."""
-        text = ", ".join(str(c) for c in self.changes)
+        """Reason, then the changes (``; `` between them), in one line: ``client waits · position: D1#1; mill: M1``."""
+        text = listed(str(c) for c in self.changes)
         reason = reason_text(self.entry.reason)
         return f"{reason} · {text}" if reason and text else reason or text
 

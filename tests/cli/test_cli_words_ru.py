@@ -121,3 +121,10 @@ def test_a_missing_column_is_named_by_its_header_and_the_field_only_as_a_mapping
     assert result.exit_code != 0
     assert "обязательный столбец '№ сделки' не найден в строке заголовка" in said
     assert "(в файле сопоставления он называется deal_number)" in said and "'№ сделки' (deal_number)" not in said
+
+
+def test_a_revisions_history_separates_its_figures_with_semicolons(db, monkeypatch, russian):
+    act_as(monkeypatch, "plm")
+    assert run(db, "plan", "-m", str(PLAN_MONTH), "-l", "L").exit_code == 0
+    history = " ".join(run(db, "history", "--object", f"{PLAN_MONTH}/L/r1").stdout.split())
+    assert "строки задания: " in history and "; исключено: " in history  # "70, исключено" reads as 70,… in Russian
