@@ -217,8 +217,6 @@ def render(
     rows = view.rows if limit is None else view.rows[:limit]
     cells = [[cell_text(row.get(c.key), c) for c in view.columns] for row in rows]
     table = Table(
-        title=view.title,
-        title_justify="left",
         header_style="bold",
         box=box.SIMPLE_HEAD,
         padding=(0, 0),
@@ -239,6 +237,7 @@ def render(
         )
     for row, texts in zip(rows, cells):
         table.add_row(*(Text(text, style=cell_style(row.get(c.key))) for c, text in zip(view.columns, texts)))
+    out.print(Text(view.title, style="table.title"))  # the terminal's width, not the table's: never cut
     shown = out.width
     out.width = max(shown, sum(widths) + spaces)  # a table that cannot fit runs past the edge, never cutting a figure
     try:

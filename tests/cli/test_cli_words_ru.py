@@ -92,6 +92,8 @@ def test_an_unknown_language_is_named_with_the_languages_there_are(db, russian):
         (["plan", "--help"], "ГГГГ-ММ", "YYYY-MM"),
         (["assignment", "lock", "--help"], "СДЕЛКА#НОМ", "DEAL#NO"),
         (["import", "portfolio", "--help"], "ФАЙЛ", " FILE"),
+        (["deals", "--help"], "--status СОСТОЯНИЕ", "<pending|"),
+        (["actuals", "--help"], "--xlsx записывает", "``"),
     ],
 )
 def test_help_writes_the_formats_as_the_errors_do(command, said, gone):
@@ -105,7 +107,8 @@ def test_help_writes_the_formats_as_the_errors_do(command, said, gone):
         env=env,
     )
     assert done.returncode == 0, done.stderr
-    assert said in done.stdout and gone not in done.stdout
+    shown = " ".join(done.stdout.replace("│", " ").split())
+    assert said in shown and gone not in shown
 
 
 def test_a_missing_column_is_named_by_its_header_and_the_field_only_as_a_mapping_files_word(
@@ -128,3 +131,10 @@ def test_a_revisions_history_separates_its_figures_with_semicolons(db, monkeypat
     assert run(db, "plan", "-m", str(PLAN_MONTH), "-l", "L").exit_code == 0
     history = " ".join(run(db, "history", "--object", f"{PLAN_MONTH}/L/r1").stdout.split())
     assert "строки задания: " in history and "; исключено: " in history  # "70, исключено" reads as 70,… in Russian
+
+
+def test_shadow_prices_are_of_a_mills_hour_as_everywhere_else(russian):
+    from millplan.core.domain.i18n import _
+
+    title = _("Shadow prices of mill hours — {month} {line}, revision {revision}")
+    assert "часа агрегата" in title and "стан" not in title

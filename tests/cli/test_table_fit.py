@@ -86,3 +86,9 @@ def test_a_clipped_column_shows_more_when_there_is_room(monkeypatch, capsys, rus
     assert "ПАО «Клиент-12»" in text and "…" not in text
     narrow = "\n".join(shown(TableView("Зависшие", columns, rows), monkeypatch, capsys, width=24))
     assert "Д-26/0023#1" in narrow and "…" in narrow  # the customer gives, the reference does not
+
+
+def test_a_title_wider_than_its_table_is_said_whole(monkeypatch, capsys, russian):
+    title = "Зависшие сделки: 4 (опоздание > 2 мес., без плана > 90 дн., простой ≥ 60 дн.)"
+    view = TableView(title, (Column("position", "Позиция"),), ({"position": "Д-26/0023#1"},))
+    assert title in shown(view, monkeypatch, capsys)
