@@ -55,6 +55,15 @@ XlsxOption = typer.Option(
     show_default=False,
 )
 
+ASCII_HEAD = box.Box("    \n    \n -- \n    \n    \n    \n    \n    \n", ascii=True)
+"""Rich's ``SIMPLE_HEAD`` (a rule under the header, no frame) drawn with ``-``, for ASCII glyphs."""
+
+
+def rule(title: str) -> None:
+    """A heading across the terminal (``── title ──``; ``-- title --`` in ASCII glyphs)."""
+    out.rule(title, characters="-" if glyphs.ascii_mode() else "─")
+
+
 _book: list[TableView] | None = None
 """The tables a command run with ``--xlsx`` has shown so far (``None``: no book asked for)."""
 
@@ -218,7 +227,7 @@ def render(
     cells = [[cell_text(row.get(c.key), c) for c in view.columns] for row in rows]
     table = Table(
         header_style="bold",
-        box=box.SIMPLE_HEAD,
+        box=ASCII_HEAD if glyphs.ascii_mode() else box.SIMPLE_HEAD,
         padding=(0, 0),
         pad_edge=False,
     )

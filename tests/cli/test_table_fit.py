@@ -3,6 +3,9 @@ wraps or is cut (``commands.common.render``, ``fitted_widths``)."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from datetime import date
 from decimal import Decimal
 
@@ -92,3 +95,14 @@ def test_a_title_wider_than_its_table_is_said_whole(monkeypatch, capsys, russian
     title = "Зависшие сделки: 4 (опоздание > 2 мес., без плана > 90 дн., простой ≥ 60 дн.)"
     view = TableView(title, (Column("position", "Позиция"),), ({"position": "Д-26/0023#1"},))
     assert title in shown(view, monkeypatch, capsys)
+
+
+def test_in_ascii_glyphs_a_table_and_a_help_panel_draw_no_box_characters(monkeypatch, capsys):
+    monkeypatch.setenv("MILLPLAN_GLYPHS", "ascii")
+    text = "\n".join(shown(displaced(), monkeypatch, capsys))
+    assert " ----" in text and "─" not in text
+    env = {**os.environ, "COLUMNS": "80", "MILLPLAN_GLYPHS": "ascii"}
+    done = subprocess.run(
+        [sys.executable, "-m", "millplan", "deals", "--help"], capture_output=True, text=True, env=env
+    )
+    assert "+-" in done.stdout and not set("╭─╮│╰╯") & set(done.stdout)
