@@ -138,3 +138,10 @@ def test_shadow_prices_are_of_a_mills_hour_as_everywhere_else(russian):
 
     title = _("Shadow prices of mill hours — {month} {line}, revision {revision}")
     assert "часа агрегата" in title and "стан" not in title
+
+
+def test_a_user_added_is_said_by_name_with_the_role_in_words(db, monkeypatch, russian):
+    act_as(monkeypatch, "admin")
+    added = run(db, "users", "add", "kuzn", "--name", "Кузнецов К. К.", "--role", "sales_manager")
+    assert "Кузнецов К. К. (kuzn) добавлен с ролью менеджер по продажам" in added.stdout
+    assert "sales_manager" not in added.stdout
