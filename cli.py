@@ -41,6 +41,7 @@ from millplan.commands.typer_words import speak
 from millplan.core.access.proxy import PROXY_LOGIN_ENV
 from millplan.core.domain import i18n
 from millplan.core.domain.errors import ExitCode, InvalidInput
+from millplan.core.domain.i18n import _
 from millplan.core.domain.months import TODAY_ENV, parse_day, today_set
 from millplan.solver import control
 from millplan.storage.engine import default_url, store_url
@@ -130,7 +131,12 @@ def root(
         try:
             i18n.use(lang)
         except ValueError:
-            raise typer.BadParameter(", ".join(i18n.LANGUAGES), param_hint="--lang") from None
+            raise typer.BadParameter(
+                _("'{value}' is not a language millplan speaks: use {languages}").format(
+                    value=lang, languages=", ".join(i18n.LANGUAGES)
+                ),
+                param_hint="--lang",
+            ) from None
     if today:
         source = TODAY_ENV if ctx.get_parameter_source("today").name == "ENVIRONMENT" else "--today"
         try:

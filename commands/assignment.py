@@ -22,6 +22,7 @@ from millplan.commands.common import (
     month_of,
     out,
     render,
+    rule,
     store_of,
 )
 from millplan.core.domain.assignment import Assignment
@@ -46,7 +47,7 @@ InOption = typer.Option(None, "--in", help="With --mill: the month (YYYY-MM) of 
 def show_assignment(assignment: Assignment, limit: int | None = None) -> None:
     """A revision for people: its heading, mill loads, lines, exclusions, options,
     forecast and totals (at most ``limit`` rows a table)."""
-    out.rule(
+    rule(
         _("{month} {line} — revision {revision}, {state}").format(
             month=month_text(assignment.month),
             line=assignment.product_line,

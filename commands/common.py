@@ -16,7 +16,8 @@ from typing import Any, TypeVar
 
 import typer
 from rich import box
-from rich.console import Console
+from rich.cells import cell_len
+from rich.console import Console, OverflowMethod
 from rich.table import Table
 from rich.text import Text
 
@@ -27,7 +28,7 @@ from millplan.core.domain.i18n import _, ngettext
 from millplan.core.domain.months import Month, month_text, plant_clock
 from millplan.core.views.errors import error_document
 from millplan.core.views.excel import write_workbook
-from millplan.core.views.tables import TableView, cell_style, cell_text
+from millplan.core.views.tables import Column, TableView, cell_style, cell_text
 from millplan.core.views.wrapping import keep_numbers_whole
 from millplan.core.workflow import plant_zone
 from millplan.solver import control
@@ -53,6 +54,15 @@ XlsxOption = typer.Option(
     dir_okay=False,
     show_default=False,
 )
+
+ASCII_HEAD = box.Box("    \n    \n -- \n    \n    \n    \n    \n    \n", ascii=True)
+"""Rich's ``SIMPLE_HEAD`` (a rule under the header, no frame) drawn with ``-``, for ASCII glyphs."""
+
+
+def rule(title: str) -> None:
+    """A heading across the terminal (``── title ──``; ``-- title --`` in ASCII glyphs)."""
+    out.rule(title, characters="-" if glyphs.ascii_mode() else "─")
+
 
 _book: list[TableView] | None = None
 """The tables a command run with ``--xlsx`` has shown so far (``None``: no book asked for)."""
@@ -213,29 +223,36 @@ def render(
     them all, e.g. ``--all``, named there too). The ``--xlsx`` book, if asked for, gets
     every row of ``view`` — or of ``booked``, a fuller form of it (more columns)."""
     book(booked or view)
+    rows = view.rows if limit is None else view.rows[:limit]
+    cells = [[cell_text(row.get(c.key), c) for c in view.columns] for row in rows]
     table = Table(
-        title=view.title,
-        title_justify="left",
         header_style="bold",
-        box=box.SIMPLE_HEAD,
+        box=ASCII_HEAD if glyphs.ascii_mode() else box.SIMPLE_HEAD,
         padding=(0, 0),
         pad_edge=False,
     )
-    for column in view.columns:
-        # only free text wraps (a number or a load bar split over two lines misleads), so
-        # only other columns keep their width hint as a floor; clipped text is cut there with … (ASCII: cut)
+    cut: OverflowMethod = "crop" if glyphs.ascii_mode() else "ellipsis"  # no … where it may be drawn two cells wide
+    spaces = len(view.columns) + 1  # the table's edges and the space between columns
+    fits = [fit_of(column, [row.get(column.key) for row in rows]) for column in view.columns]
+    widths = fitted_widths(view.columns, fits, cells, out.width - spaces)
+    for column, fit, width in zip(view.columns, fits, widths):
+        # a header wraps between its words (folds inside one only when room is short)
         table.add_column(
-            column.header,
+            Text(column.header, no_wrap=width < LAST_FLOOR, overflow="fold" if width >= LAST_FLOOR else cut),
             justify="right" if column.numeric else "left",
-            no_wrap=not column.wrap,
-            min_width=None if column.wrap or column.clip else column.width,
-            max_width=column.width if column.clip else None,
-            overflow="crop" if glyphs.ascii_mode() else "ellipsis",  # no … where it may be drawn two cells wide
+            no_wrap=fit is Fit.WHOLE or column.clip or width < LAST_FLOOR,  # too narrow to wrap: cut
+            width=width,
+            overflow="fold" if fit is Fit.WORDS or (column.wrap and width >= LAST_FLOOR) else cut,
         )
-    rows = view.rows if limit is None else view.rows[:limit]
-    for row in rows:
-        table.add_row(*(Text(cell_text(row.get(c.key), c), style=cell_style(row.get(c.key))) for c in view.columns))
-    out.print(table)
+    for row, texts in zip(rows, cells):
+        table.add_row(*(Text(text, style=cell_style(row.get(c.key))) for c, text in zip(view.columns, texts)))
+    out.print(Text(view.title, style="table.title"))  # the terminal's width, not the table's: never cut
+    shown = out.width
+    out.width = max(shown, sum(widths) + spaces)  # a table that cannot fit runs past the edge, never cutting a figure
+    try:
+        out.print(table)
+    finally:
+        out.width = shown
     if limit is not None and len(view.rows) > limit:
         more = len(view.rows) - limit
         if every:
@@ -249,6 +266,86 @@ def render(
                 "… {more} more row (--json gives them all)", "… {more} more rows (--json gives them all)", more
             )
         out.print(said.format(more=more, every=every))
+
+
+TEXT_FLOOR = 16
+"""The narrowest a free-text column (customer, reason) is squeezed to while anything else can give."""
+
+LAST_FLOOR = 6
+"""The narrowest a header is folded to (never below its values), and free text before the very last step."""
+
+
+class Fit(Enum):
+    """How a column of a CLI table may give when the table is wider than the terminal."""
+
+    WHOLE = "whole"
+    """A figure, a month, a date, a time: never cut, never wrapped (only its header wraps)."""
+    WORDS = "words"
+    """Plain text that is not free text (a reference, an action, an object): wraps between
+    words, never cutting one (a reference is one word)."""
+    FREE = "free"
+    """Free text (a customer, a reason; ``wrap`` or ``clip`` in its view): wraps or is cut with …."""
+
+
+def fit_of(column: Column, values: list[Any]) -> Fit:
+    """How ``column`` (holding ``values``) may give: see :class:`Fit`."""
+    if column.wrap or column.clip:
+        return Fit.FREE
+    if column.numeric or any(value is not None and not isinstance(value, str) for value in values):
+        return Fit.WHOLE
+    return Fit.WORDS
+
+
+def fitted_widths(columns: tuple[Column, ...], fits: list[Fit], cells: list[list[str]], room: int) -> list[int]:
+    """Each column's width in a table of ``cells`` (rows of texts; ``fits``: how each column
+    may give) given ``room`` characters (the terminal less the spaces between columns).
+
+    Each column starts as wide as its longest value and its header (a ``clip`` column no wider
+    than its hint, or its header's longest word). When that is wider than ``room``,
+    columns give in this order, each step in proportion to what each can give: free text down
+    to :data:`TEXT_FLOOR`; headers down to their longest word (wrapping between words); plain
+    words down to their longest word; headers down to their values (folded, at least
+    :data:`LAST_FLOOR`); free text down to :data:`LAST_FLOOR`,
+    then to 3 (cut with …, no longer wrapped: see :func:`render`). A figure or a word is never
+    cut: what still does not fit makes the table wider than ``room``. Room to spare widens a
+    ``clip`` column beyond its hint, up to its longest value."""
+    widths: list[int] = []
+    grown: dict[int, int] = {}  # a clipped column's index -> its longest value's width
+    steps: list[list[int]] = [[] for _ in range(6)]  # each step's floor per column
+    for index, (column, fit) in enumerate(zip(columns, fits)):
+        texts = [row[index] for row in cells]
+        longest = max((cell_len(text) for text in texts), default=0)
+        header_word = max((cell_len(word) for word in column.header.split()), default=1)
+        if fit is Fit.FREE:
+            width = max(longest, cell_len(column.header), 1)
+            if column.clip and column.width:
+                grown[index] = width
+                width = min(width, max(column.width, header_word))
+            floors = [max(TEXT_FLOOR, header_word), *[TEXT_FLOOR] * 3, LAST_FLOOR, 3]
+        else:
+            width = max(longest, cell_len(column.header), 1)
+            word = longest if fit is Fit.WHOLE else max((cell_len(w) for t in texts for w in t.split()), default=0)
+            headed = max(longest, header_word)
+            folded = max(word, LAST_FLOOR)
+            floors = [width, headed, max(word, header_word), folded, folded, folded]
+        widths.append(width)
+        for step, floor in zip(steps, floors):
+            width = min(width, floor)  # a later step never widens what an earlier one narrowed
+            step.append(width)
+    for floors in steps:
+        excess = sum(widths) - room
+        if excess <= 0:
+            break
+        slack = [width - floor for width, floor in zip(widths, floors)]
+        spare = sum(slack)
+        taken = min(excess, spare)
+        cuts = [taken * give // spare if spare else 0 for give in slack]
+        for index in sorted(range(len(cuts)), key=lambda i: -slack[i])[: taken - sum(cuts)]:
+            cuts[index] += 1  # the rounding's remainder, from the columns with the most to give
+        widths = [width - cut for width, cut in zip(widths, cuts)]
+    for index, natural in grown.items():  # room to spare: a clipped column shows more of its values
+        widths[index] += max(0, min(natural - widths[index], room - sum(widths)))
+    return widths
 
 
 T = TypeVar("T")

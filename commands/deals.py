@@ -19,7 +19,12 @@ app = typer.Typer(help="Accept or reject deals waiting for acceptance.", no_args
 @handled
 def deals_command(
     ctx: typer.Context,
-    status: DealStatus = typer.Option(DealStatus.PENDING, "--status", help="Which deals to list."),
+    status: DealStatus = typer.Option(
+        DealStatus.PENDING,
+        "--status",
+        metavar="STATUS",
+        help="Which deals to list: pending (waiting for acceptance), accepted, rejected, cancelled or closed.",
+    ),
     xlsx: Path | None = XlsxOption,
     as_json: bool = JsonOption,
 ) -> None:

@@ -50,7 +50,7 @@ def actuals_command(
     mill and by position — planned, actual, credited (at most the plan per mill and
     position), off-plan t, fulfilment %, hours used against available, marginal income
     planned against earned; to date for the month in progress; the carry-over. A closed
-    month shows the figures frozen at its close. ``--xlsx`` writes the same tables to Excel,
+    month shows the figures frozen at its close. --xlsx writes the same tables to Excel,
     every position, the positions with the mills they were planned and made on."""
     report = month_fulfilment(store_of(ctx), month_of(month), line)
     if as_json:

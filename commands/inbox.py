@@ -22,6 +22,7 @@ from millplan.commands.common import (
 )
 from millplan.core.domain import glyphs
 from millplan.core.domain.i18n import _
+from millplan.core.domain.workflow import key_label
 from millplan.core.mail.inbox import inbox, mark_read, unread_count
 from millplan.core.views.inbox import inbox_document, inbox_view, marked_document
 
@@ -60,7 +61,7 @@ def inbox_list(
             Text.assemble(
                 (f"{mark} #{n.id}  {plant_time(n.at)}  ", "dim"),
                 (n.subject, "bold"),
-                (f"  [{n.kind}, {n.object_key}]", "dim"),
+                (f"  [{key_label(n.object_key)}]", "dim"),
             )
         )
         for line in n.details:

@@ -31,7 +31,7 @@ def close(
 ) -> None:
     """Close a month: freeze its plan-vs-actual figures and carry what was planned and not
     made into the next month's plan as overdue demand; the sales managers concerned are told.
-    Lists the largest carry-overs (``--all`` or ``--json``: every one)."""
+    Lists the largest carry-overs (--all or --json: every one)."""
     closed = month_close.close_month(
         store_of(ctx), month_of(month), login=login_of(ctx), product_line=line, incomplete=incomplete, reason=reason
     )

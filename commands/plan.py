@@ -23,6 +23,7 @@ from millplan.commands.common import (
 )
 from millplan.core.domain.i18n import _, ngettext
 from millplan.core.domain.months import Month, month_text
+from millplan.core.domain.numbers import grouped
 from millplan.core.domain.states import solver_status_label
 from millplan.core.planning import run as planning
 from millplan.core.planning.options import DEFAULT_TIME_LIMIT, FIRST_PLAN_HORIZON, typed_changes
@@ -138,14 +139,14 @@ def _show(outcomes: list[planning.PlanOutcome]) -> None:
         show_assignment(outcome.assignment, limit=15)
         err.print(
             ngettext(
-                "{considered} position considered; solver {name}: {status} in {seconds:.2f} s",
-                "{considered} positions considered; solver {name}: {status} in {seconds:.2f} s",
+                "{considered} position considered; solver {name}: {status} in {seconds} s",
+                "{considered} positions considered; solver {name}: {status} in {seconds} s",
                 outcome.considered,
             ).format(
                 considered=outcome.considered,
                 name=outcome.solver_name,
                 status=solver_status_label(outcome.solver_status, outcome.gap),
-                seconds=outcome.seconds,
+                seconds=grouped(outcome.seconds, 2),
             )
         )
         if outcome.moved_lines:

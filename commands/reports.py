@@ -171,7 +171,12 @@ def positions(
         emit([attributes_document(a) for a in described])
         return
     if not described:
-        err.print(_("No positions: import a portfolio (millplan import portfolio FILE)."))
+        if deal:
+            err.print(_("No deal {deal} in the portfolio (millplan deals lists them).").format(deal=deal))
+        elif line:
+            err.print(_("No positions of product line {line}.").format(line=line))
+        else:
+            err.print(_("No positions: import a portfolio (millplan import portfolio FILE)."))
         return
     view = attributes_view(described)
     render(view, limit=None if deal else 60)

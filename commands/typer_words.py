@@ -31,10 +31,13 @@ from typing import Any
 
 import typer.core
 from pydantic import ValidationError
+from rich import box
+from rich.panel import Panel
 from typer import rich_utils
 from typer._click import Context, exceptions, formatting
 from typer._click.exceptions import _join_param_hints
 
+from millplan.core.domain import glyphs
 from millplan.core.domain.i18n import _
 from millplan.core.domain.numbers import plain
 
@@ -220,6 +223,11 @@ def _write_usage(original: Callable[..., None]) -> Callable[..., None]:
     return write_usage
 
 
+def _panel(*args: Any, **kwargs: Any) -> Panel:
+    """typer's help and error panels: framed in ASCII (``+--+``) when glyphs are ASCII, else rounded."""
+    return Panel(*args, box=box.ASCII if glyphs.ascii_mode() else box.ROUNDED, **kwargs)
+
+
 def _refresh_rich_words() -> None:
     """Set typer's Rich words, and the pattern that colours the usage prefix, in the current language."""
     for name, english in _RICH_WORDS.items():
@@ -250,6 +258,7 @@ def speak() -> None:
         return
     _spoken = True
     typer.core._ = _  # typer's gettext words said by the commands ("Missing command.", "required")
+    rich_utils.Panel = _panel  # its panels in the glyphs in force
     for name in ("rich_format_help", "rich_format_error", "rich_abort_error"):
         setattr(rich_utils, name, _speaking(getattr(rich_utils, name)))
     exceptions.UsageError.format_message = _usage_message  # ctx.fail(), BadOptionUsage, BadArgumentUsage

@@ -8,6 +8,7 @@ import typer
 
 from millplan.commands.common import JsonOption, XlsxOption, emit, err, handled, login_of, out, render, store_of
 from millplan.core.access import users
+from millplan.core.access.permissions import role_word
 from millplan.core.domain.i18n import _
 from millplan.core.views.approval import role_name
 from millplan.core.views.users import user_document, users_view, whoami_document
@@ -54,7 +55,7 @@ def users_add(
     if as_json:
         emit(user_document(user))
     else:
-        out.print(_("{login} added as {role}").format(login=user.login, role=user.role.value))
+        out.print(_("{login} added as {role}").format(login=f"{user.name} ({user.login})", role=role_word(user.role)))
     if users.whoami(store_of(ctx), acting).read_only:
         err.print(
             _(
@@ -82,7 +83,7 @@ def users_set_role(
         emit(user_document(user))
     else:
         out.print(
-            _("{login} is now {role}").format(login=user.login, role=user.role.value)
+            _("{login} is now {role}").format(login=f"{user.name} ({user.login})", role=role_word(user.role))
             + (f" ({', '.join(user.lines)})" if user.lines else "")
         )
 

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import socket
 
 import typer
 
@@ -12,7 +14,7 @@ from millplan.core.access import identity
 from millplan.core.access.proxy import check_bind, proxy_trust
 from millplan.core.demo import build_demo, demo_built, demo_paths, remove_demo
 from millplan.core.domain import i18n
-from millplan.core.domain.errors import MillplanError
+from millplan.core.domain.errors import InvalidInput
 from millplan.core.domain.i18n import _
 from millplan.core.domain.months import TODAY_ENV, plant_today
 from millplan.core.workflow import plant_zone
@@ -68,7 +70,7 @@ def serve(
     host: str = typer.Option(
         "127.0.0.1", "--host", help="Address to listen on; beyond this machine only with a trusted proxy's user header."
     ),
-    port: int = typer.Option(8000, "--port", help="Port to listen on."),
+    port: int = typer.Option(8000, "--port", min=1, max=65535, help="Port to listen on (1 to 65535)."),
     trusted_user_header: str | None = typer.Option(
         None,
         "--trusted-user-header",
@@ -101,7 +103,20 @@ def serve(
 
     try:
         WorkstationServer(store, host=host, port=port, trust=trust, public_url=public_url).serve()
-    except OSError as exc:  # the port taken, or an address this machine does not have
-        raise MillplanError(
-            _("cannot listen on {host}:{port}: {reason}").format(host=host, port=port, reason=exc.strerror or exc)
-        ) from None
+    except OSError as exc:  # raised while binding, before the workstation is announced
+        raise InvalidInput(_listen_refusal(exc, host, port)) from None
+
+
+def _listen_refusal(exc: OSError, host: str, port: int) -> str:
+    """Why ``serve`` cannot listen on ``host:port`` (``exc`` from binding), in the user's words."""
+    if isinstance(exc, socket.gaierror) or exc.errno == errno.EADDRNOTAVAIL:
+        return _("this machine has no address {host}; give one of its own with --host").format(host=host)
+    if exc.errno == errno.EADDRINUSE:
+        return _("port {port} is taken on {host}: another program listens on it; choose another with --port").format(
+            port=port, host=host
+        )
+    if exc.errno == errno.EACCES:
+        return _("port {port} may only be opened by the administrator; choose one above 1023 with --port").format(
+            port=port
+        )
+    return _("cannot listen on {host}:{port} (system error {code})").format(host=host, port=port, code=exc.errno)

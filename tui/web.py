@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import asyncio
 import shlex
+import signal
+import socket
 import sys
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
@@ -73,6 +75,24 @@ def session_command() -> str:
     return shlex.join([sys.executable, "-m", "millplan", "tui"])
 
 
+def listening_socket(host: str, port: int) -> socket.socket:
+    """A TCP socket bound to ``host:port`` (the first address ``host`` resolves to), ready for
+    the server to listen on. Raises :class:`OSError`: ``errno.EADDRINUSE`` when the port is
+    taken, ``errno.EADDRNOTAVAIL`` for an address this machine does not have, ``EACCES`` for a
+    privileged port; ``socket.gaierror`` when ``host`` does not resolve."""
+    family, kind, protocol, _name, address = socket.getaddrinfo(
+        host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+    )[0]
+    listening = socket.socket(family, kind, protocol)
+    try:
+        listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as aiohttp's own sites do
+        listening.bind(address)
+    except OSError:
+        listening.close()
+        raise
+    return listening
+
+
 class WorkstationServer(Server):
     """textual-serve's server for the workstation, its page asking nothing of other hosts
     (:data:`PAGE`).
@@ -99,6 +119,21 @@ class WorkstationServer(Server):
         )
         self.store = store
         self.trust = trust
+
+    def serve(self, debug: bool = False) -> None:
+        """Listen on ``host:port``, then announce and serve until Ctrl+C or SIGTERM.
+
+        The socket is bound before anything is said, so a port that is taken (or an address
+        this machine lacks) raises :class:`OSError` (``socket.gaierror`` for a name that does
+        not resolve) with nothing announced. textual-serve's own ``serve`` binds only after its
+        start-up signal, which is where the announcement is printed."""
+        listening = listening_socket(self.host, self.port)
+        self.debug = debug
+        self.initialize_logging()
+        loop = asyncio.new_event_loop()
+        for stop in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(stop, self.request_exit)
+        web.run_app(self._make_app(), sock=listening, handle_signals=False, loop=loop, print=lambda *args: None)
 
     async def _make_app(self) -> web.Application:
         app = await super()._make_app()

@@ -1,7 +1,7 @@
 """The command line's help in the user's language, and the whole message template.
 
 typer keeps help texts (a command's docstring, ``help=`` of an option, an argument or a
-group, an argument's ``metavar=``: ``MONTH``, ``FILE``) as plain English strings on the
+group, an argument's or option's ``metavar=``: ``MONTH``, ``FILE``) as plain English strings on the
 click command tree it builds from :data:`millplan.cli.app`; they are not wrapped in ``_()``
 (that would be ``_()`` run at import, which the house avoids). :func:`translate_help` puts each through ``_()`` on a freshly built
 tree — :func:`millplan.cli.main` runs every command that way — and :func:`help_texts` lists
@@ -35,7 +35,7 @@ def _texts(command: Command, path: str) -> Iterator[tuple[str, object, str]]:
     for param in [*command.params, *([helper] if helper else [])]:
         where = f"{path} {param.opts[0] if param.param_type_name == 'option' else param.metavar or param.name.upper()}"
         yield where, param, "help"
-        if param.param_type_name == "argument":
+        if param.param_type_name == "argument" or param.metavar:  # an option's own metavar: STATUS
             yield where, param, "metavar"  # how usage, help and errors name it: MONTH, FILE
     for name, sub in getattr(command, "commands", {}).items():  # a group's commands
         yield from _texts(sub, f"{path} {name}")

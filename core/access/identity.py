@@ -18,6 +18,7 @@ import pwd
 from millplan.core.access.permissions import Action, actor_in, require
 from millplan.core.domain.errors import UnknownIdentity
 from millplan.core.domain.i18n import _
+from millplan.core.domain.stored_text import stored
 from millplan.storage.store import Store
 
 
@@ -57,7 +58,8 @@ def acting_login(store: Store, as_login: str | None = None, command: str | None 
         return real
     with store.unit_of_work() as repo:
         who = actor_in(repo, real, store)
-        require(who, Action.ACT_AS, target=f"user {as_login}")
+        name = repo.users.display_names([as_login])[as_login]
+        require(who, Action.ACT_AS, target=f"user {as_login}", subject=stored("user {id}", id=name))
         if not who.open_store:
             repo.audit.write(
                 real, "acted_as", "user", f"user {as_login}", after={"as_login": as_login, "command": command}

@@ -26,7 +26,8 @@ from millplan.core.domain.i18n import _
 from millplan.core.domain.names import name_key
 from millplan.core.domain.people import Role, User
 from millplan.core.domain.portfolio import Deal, Position
-from millplan.core.domain.stored_text import Message, say, stored
+from millplan.core.domain.stored_text import Message, Param, say, stored
+from millplan.core.domain.workflow import key_said
 
 if TYPE_CHECKING:  # only for annotations: permissions are checked without the store
     from millplan.storage.store import Store
@@ -272,13 +273,15 @@ def require(
     line: str | None = None,
     deal: Deal | Position | None = None,
     target: str | None = None,
+    subject: Param | None = None,
 ) -> None:
     """Return if ``actor`` may do ``action`` on ``line`` / ``deal``; else raise
     :class:`Forbidden`: "only the product-line manager of ТБД or the director may approve
     an assignment (2027-01/ТБД/r1); ivanov is a sales manager".
 
     ``target`` is the object's key in the audit log (default: the deal number, else the
-    line, else the action). The refusal is written to the audit log: by the store when
+    line, else the action); the refusal names it as people read it (:func:`key_said`), or
+    as ``subject`` when given; the actor by his name. The refusal is written to the audit log: by the store when
     raised inside a unit of work (after its rollback), else here at once.
     """
     if actor.may(action, line=line, deal=deal):
@@ -287,19 +290,19 @@ def require(
     key = target or deal_number or line or action.name.lower()
     if actor.role is None:
         who_is = stored(
-            "{login} is not a millplan user (read-only): an admin adds users with millplan users add", login=actor.login
+            "{login} is not a millplan user (read-only): an admin adds users with millplan users add", login=actor.name
         )
     elif actor.role is Role.LINE_MANAGER and actor.lines:
-        who_is = stored("{login} is a product-line manager of {lines}", login=actor.login, lines=", ".join(actor.lines))
+        who_is = stored("{login} is a product-line manager of {lines}", login=actor.name, lines=", ".join(actor.lines))
     elif actor.role is Role.LINE_MANAGER:
-        who_is = stored("{login} is a product-line manager of no line", login=actor.login)
+        who_is = stored("{login} is a product-line manager of no line", login=actor.name)
     else:
-        who_is = stored("{login} is {role}", login=actor.login, role=role_said(actor.role))
+        who_is = stored("{login} is {role}", login=actor.name, role=role_said(actor.role))
     said = stored(
         "only {who} may {action} ({target}); {who_is}",
         who=_who(action, line, deal),
         action=action.phrase_said,
-        target=key,
+        target=subject if subject is not None else key_said(key),
         who_is=who_is,
     )
     refused = Forbidden(say(said), login=actor.login, action=action.name.lower(), target=key, said=said)

@@ -14,6 +14,7 @@ tens of thousands of cells, and this is about eight times faster for the same te
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 
 from millplan.core.domain.i18n import language
@@ -22,6 +23,15 @@ NBSP = "\u00a0"
 """The Russian thousands separator: a space a line never breaks at."""
 
 _DECIMAL_MARK = {"en": ".", "ru": ","}
+
+LIST_SEPARATOR = "; "
+"""Between the items of a list whose items may end in a figure (``ЛДП-1420 29; ТЭСЦ6-1020 8``):
+a comma there reads as a Russian decimal comma (``29, 8``)."""
+
+
+def listed(items: Iterable[str]) -> str:
+    """``items`` as one list, :data:`LIST_SEPARATOR` between them (``"ЛДП-1420 29; ТЭСЦ6-530 13"``)."""
+    return LIST_SEPARATOR.join(items)
 
 
 def grouped(value: float | Decimal, places: int = 0) -> str:

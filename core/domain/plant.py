@@ -9,6 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from millplan.core.domain import glyphs
+from millplan.core.domain.errors import NotFound
+from millplan.core.domain.i18n import _
 from millplan.core.domain.months import Month
 
 
@@ -77,3 +80,13 @@ class Plant:
     @property
     def product_lines(self) -> list[str]:
         return sorted({m.product_line for m in self.mills})
+
+    def check_line(self, line: str) -> None:
+        """Return if some mill makes product line ``line``; else raise :class:`NotFound`
+        naming the plant's lines (a mistyped line is not "not planned yet")."""
+        if line not in self.product_lines:
+            raise NotFound(
+                _("there is no product line {line}: the lines are {lines}").format(
+                    line=line, lines=", ".join(self.product_lines) or glyphs.NONE
+                )
+            )

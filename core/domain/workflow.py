@@ -181,13 +181,16 @@ def escalation_subject(revision: int, conflict: Conflict | None, request_id: int
 
 
 _REVISION_KEY = re.compile(r"(\d{4}-\d{2})/(.+)/r(\d+)")
-_MONTH_LINE_KEY = re.compile(r"(\d{4}-\d{2}) (.+)")
+_MONTH_LINE_KEY = re.compile(r"(\d{4}-\d{2})[ /]([^/]+)")
+_MILL_MONTH_KEY = re.compile(r"([^/]+)/(\d{4}-\d{2})")
 
 
 def key_label(key: str) -> str:
     """An object key of the audit log as people read it, in the user's language:
     ``request 3`` → ``запрос 3``, ``2027-01/ТБД/r2`` → ``янв 2027 ТБД, редакция 2``, a month
-    of a line ``2027-01 ТБД`` → ``янв 2027 ТБД``; a key of another form (a deal number) as it is."""
+    of a line ``2027-01/ТБД`` or ``2027-01 ТБД`` (a month close) → ``янв 2027 ТБД``,
+    ``ТПЦ-PQF/2027-01`` → ``ТПЦ-PQF янв 2027``, the settings a refusal names (``time zone``)
+    in words; a key of another form (a deal number) as it is."""
     return say(key_said(key))
 
 
@@ -201,6 +204,17 @@ def key_said(key: str) -> Param:
     month_line = _MONTH_LINE_KEY.fullmatch(key)
     if month_line:
         return stored("{month} {line}", month=Month.parse(month_line[1]), line=month_line[2])
+    mill_month = _MILL_MONTH_KEY.fullmatch(key)
+    if mill_month:
+        return stored("{mill} {month}", mill=mill_month[1], month=Month.parse(mill_month[2]))
+    settings = {
+        "browser sessions": lambda: stored("browser sessions"),
+        "database": lambda: stored("the database"),
+        "stale limits": lambda: stored("the stale limits"),
+        "time zone": lambda: stored("the plant's time zone"),
+    }
+    if key in settings:
+        return settings[key]()
     kind, sep, rest = key.partition(" ")
     named = {
         "request": lambda: stored("request {id}", id=rest),

@@ -215,10 +215,7 @@ def report_notes(columns: list[ColumnUse], missing: list[MissingField], changes:
     before → after."""
     notes = [_ignored(c) for c in columns if c.field is None]
     notes += [
-        _("'{label}' ({field}): not found, taken as {taken_as}").format(
-            label=m.label, field=m.field, taken_as=m.taken_as
-        )
-        for m in missing
+        _("'{label}': not found, taken as {taken_as}").format(label=m.label, taken_as=m.taken_as) for m in missing
     ]
     groups: dict[tuple[str, str, str], list[ReimportChange]] = defaultdict(list)
     for change in changes:

@@ -350,9 +350,10 @@ def _reject_header(path: Path, kind: str, fields: tuple[FieldSpec, ...], best: _
                 None,
                 None,
                 None,
-                _("required column '{label}' ({key}) not found in the header row; headers seen: {seen}").format(
-                    label=spec.label, key=spec.key, seen=seen
-                ),
+                _(
+                    "required column '{label}' not found in the header row (a mapping file names it {key}); "
+                    "headers seen: {seen}"
+                ).format(label=spec.label, key=spec.key, seen=seen),
             )
         )
     raise ImportRejected(

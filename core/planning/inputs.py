@@ -23,12 +23,12 @@ from typing import Any
 from millplan.core.domain.assignment import Assignment, AssignmentLine, AssignmentState
 from millplan.core.domain.errors import InvalidInput, MillplanError, NotFound, StateError
 from millplan.core.domain.i18n import _, ngettext
-from millplan.core.domain.months import Month, month_text, plant_clock, plant_today
+from millplan.core.domain.months import Month, date_text, month_text, plant_clock, plant_today
 from millplan.core.domain.numbers import grouped
 from millplan.core.domain.plant import Plant
 from millplan.core.domain.portfolio import DealStatus, Position, parse_position_ref
 from millplan.core.mail.recipients import person
-from millplan.core.planning.options import PlanOptions
+from millplan.core.planning.options import PlanOptions, progress_basis
 from millplan.core.planning.progress import hours_left, hours_used, made_lines, made_so_far, month_actuals
 from millplan.solver.problem import MAX_PERIODS, SOLVER_NAMES
 from millplan.storage.unit_of_work import UnitOfWork
@@ -238,8 +238,8 @@ def line_inputs(
                         "yet made are planned; {made} t made on {lines} line(s) kept as made"
                     ).format(
                         month=month_text(month),
-                        today=today,
-                        basis=options.progress_hours,
+                        today=date_text(today),
+                        basis=progress_basis(options.progress_hours),
                         made=grouped(sum(l.tonnes_made for l in made), 1),
                         lines=len(made),
                     ),

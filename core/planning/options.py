@@ -33,6 +33,14 @@ PROGRESS_HOURS = ("calendar", "actuals")
 ``progress_hours`` option): ``calendar`` — the month's hours pro rata to the days left,
 today included; ``actuals`` — the month's hours less those the month's actuals used."""
 
+
+def progress_basis(basis: str) -> str:
+    """One of :data:`PROGRESS_HOURS` in words, after "by" in a plan's note ("by the calendar"),
+    in the user's language; an unknown basis as it is."""
+    words = {"calendar": _("the calendar"), "actuals": _("the actuals")}
+    return words.get(basis, basis)
+
+
 NO_PLAN_RETRY = 3
 """A line that finds no plan at all within :data:`DEFAULT_TIME_LIMIT` is solved again for
 up to this many times that limit more (said in a note); then the plan fails, asking for a

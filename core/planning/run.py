@@ -264,6 +264,7 @@ def latest(store: Store, month: Month, product_line: str) -> Assignment:
         found = repo.assignments.assignment(month, product_line)
         plant = repo.plant.whole()
     if found is None:
+        plant.check_line(product_line)
         raise NotFound(
             _("{month} has no assignment for product line {line}; run the prioritiser first").format(
                 month=month_text(month), line=product_line

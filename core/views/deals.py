@@ -8,7 +8,7 @@ from typing import Any
 from millplan.core.domain import glyphs
 from millplan.core.domain.i18n import _, ngettext
 from millplan.core.domain.months import month_text
-from millplan.core.domain.numbers import grouped
+from millplan.core.domain.numbers import grouped, listed
 from millplan.core.domain.portfolio import Deal
 from millplan.core.views.tables import Column, TableView, money
 from millplan.core.workflow.deals import DealSummary
@@ -36,7 +36,7 @@ def deals_view(summaries: list[DealSummary]) -> TableView:
                 else f"{month_text(s.months[0])}{glyphs.ELLIPSIS}{month_text(s.months[1])}"
             )
         )
-        mills = ", ".join(f"{code} {grouped(hours)}" for code, hours in sorted(s.mill_hours.items()))
+        mills = listed(f"{code} {grouped(hours)}" for code, hours in sorted(s.mill_hours.items()))
         if s.unplaceable:
             mills = (mills + "; " if mills else "") + ngettext(
                 "{count} unplaceable", "{count} unplaceable", len(s.unplaceable)

@@ -14,6 +14,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from millplan.core.access.permissions import role_word
 from millplan.core.domain import glyphs
 from millplan.core.domain.assignment import AssignmentState
 from millplan.core.domain.audit import IMPORT_REASON, AuditEntry
@@ -21,9 +22,11 @@ from millplan.core.domain.errors import InvalidInput, NotFound
 from millplan.core.domain.field_text import value_text
 from millplan.core.domain.i18n import _
 from millplan.core.domain.months import Month, month_text, plant_clock
-from millplan.core.domain.numbers import grouped, plain
+from millplan.core.domain.numbers import grouped, listed, plain
+from millplan.core.domain.people import Role
 from millplan.core.domain.portfolio import DealStatus, parse_position_ref
 from millplan.core.domain.states import solver_status_label, state_label
+from millplan.core.domain.stored_text import say, stored
 from millplan.core.domain.workflow import ConflictState, EscalationState, RequestState, key_label
 from millplan.core.planning.diff import revision_diff
 from millplan.core.views.tables import Column, TableView
@@ -31,6 +34,8 @@ from millplan.storage.store import Store
 
 REFERENCES = {"customer_id": "customer", "mill_id": "mill", "deal_id": "deal", "assignment": "assignment"}
 """Fields holding a row id, and the kind of row (see ``AuditRepository.audit_names``)."""
+USER_KEY = "user "
+"""How a user's key in the audit log begins (``user petrova``)."""
 LOGINS = ("as_login",)
 """Fields holding a login besides the ``…_by`` ones, shown as the user's name."""
 OBJECTS = ("request", "conflict")
@@ -69,11 +74,13 @@ class HistoryRow:
     when: str
     who: str
     changes: tuple[FieldChange, ...]
+    subject: str = ""
+    """The object as people read it (:func:`~millplan.core.domain.workflow.key_label`; a user by name)."""
 
     @property
     def change(self) -> str:
-        """Reason, then the changes, in one line: ``client waits · position: D1#1``."""
-        text = ", ".join(str(c) for c in self.changes)
+        """Reason, then the changes (``; `` between them), in one line: ``client waits · position: D1#1; mill: M1``."""
+        text = listed(str(c) for c in self.changes)
         reason = reason_text(self.entry.reason)
         return f"{reason} · {text}" if reason and text else reason or text
 
@@ -200,6 +207,8 @@ def _referenced(entries: list[AuditEntry]) -> dict[str, set]:
     ids: dict[str, set] = {kind: set() for kind in (*REFERENCES.values(), "user")}
     for e in entries:
         ids["user"].add(e.login)
+        if e.object_key.startswith(USER_KEY):
+            ids["user"].add(e.object_key.removeprefix(USER_KEY))
         for values in (e.before or {}, e.after or {}):
             for field, value in values.items():
                 if field in REFERENCES and value is not None:
@@ -225,7 +234,11 @@ def _row(e: AuditEntry, names: dict[str, dict], fields: dict[str, tuple[str, str
             continue
         name = fields.get(f"{e.object_type}.{field}") or fields.get(field, (field.replace("_", " "),))
         changes.append(FieldChange(name[0], old, new))
-    return HistoryRow(e, plant_clock(e.at), names["user"][e.login], tuple(changes))
+    if e.object_key.startswith(USER_KEY):
+        subject = say(stored("user {id}", id=names["user"][e.object_key.removeprefix(USER_KEY)]))
+    else:
+        subject = key_label(e.object_key)
+    return HistoryRow(e, plant_clock(e.at), names["user"][e.login], tuple(changes), subject)
 
 
 def _fields() -> dict[str, tuple[str, str]]:
@@ -294,6 +307,7 @@ def _fields() -> dict[str, tuple[str, str]]:
         "tonnes": (_("tonnes"), _("t")),
         "tonnes_left_out": (_("left out"), _("t")),
         "as_login": (_("acted as"), ""),
+        "command": (_("command"), ""),
         "tonnes_ordered": (_("ordered"), "t"),
         "tonnes_produced": (_("produced"), "t"),
         "tonnes_opening": (_("produced (opening balance)"), "t"),
@@ -316,6 +330,8 @@ def _text(field: str, value: Any, names: dict[str, dict], fields: dict[str, tupl
         return state_label(STATES[object_type, field](value))
     if field == "solver_status":
         return solver_status_label(value)
+    if (object_type, field) == ("user", "role") and value in Role._value2member_map_:
+        return role_word(Role(value))
     if field in REFERENCES:
         return str(names[REFERENCES[field]].get(value, f"#{value}"))
     if field in OBJECTS:
@@ -427,7 +443,7 @@ def history_view(rows: list[HistoryRow]) -> TableView:
             "when": r.when,
             "login": r.who,
             "action": action_word(r.entry.action),
-            "object": key_label(r.entry.object_key),
+            "object": r.subject,
             "object_key": r.entry.object_key,
             "change": r.change,
         }

@@ -88,7 +88,9 @@ def status_view(month: Month, statuses: list[LineStatus]) -> TableView:
         {
             "key": s.product_line,
             "line": s.product_line,
-            "approved": f"r{s.approved_revision}" if s.approved_revision else str(glyphs.NONE),
+            "approved": _("revision {revision}").format(revision=s.approved_revision)
+            if s.approved_revision
+            else str(glyphs.NONE),
             "closed": (_("open") if month_over(month) else _("in progress"))
             if s.close is None
             else _("by {who} at {at}").format(who=s.closer, at=plant_clock(s.close.closed_at)),

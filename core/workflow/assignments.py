@@ -40,6 +40,7 @@ SUBMITTED_KIND = "to_review"
 def _latest(repo: UnitOfWork, month: Month, product_line: str) -> Assignment:
     found = repo.assignments.assignment(month, product_line, for_update=True)
     if found is None:
+        repo.plant.whole().check_line(product_line)
         raise NotFound(
             _("{month} has no assignment for product line {line}; run the prioritiser first").format(
                 month=month_text(month), line=product_line

@@ -33,8 +33,8 @@ def test_the_table_reads_names_and_a_positions_edits(tmp_path, monkeypatch):
     [edit] = [line for line in position.splitlines() if "excluded" in line]
     assert (
         "Line Manager" in edit
-        and f"{PLAN_MONTH} L revision 1" in edit
-        and "client waits · position: D2#1, left out: 600 t" in edit
+        and f"{PLAN_MONTH} L revision 1" in edit  # the key as people read it
+        and "client waits · position: D2#1; left out: 600 t" in edit
     )
     [lock] = [line for line in position.splitlines() if " locked " in line]
-    assert f"position: D2#1, mill: M1, month: {PLAN_MONTH}, tonnes: 500 t" in lock  # where, when and how much
+    assert f"position: D2#1; mill: M1; month: {PLAN_MONTH}; tonnes: 500 t" in lock  # where, when and how much

@@ -63,7 +63,7 @@ def test_as_by_a_non_admin_is_refused_and_audited(db, monkeypatch, env):
     refused = run(db, "--as", "admin", "users", "add", "mole", "--name", "Mole", "--role", "admin", env=env)
     assert refused.exit_code == 5
     assert (
-        "only an admin may act as another user (--as) (user admin); plm is a product-line manager of L"
+        "only an admin may act as another user (--as) (user Admin); Line Manager is a product-line manager of L"
         in refused.stderr
     )
     assert audit(db, "user admin") == [("plm", "refused"), ("setup", "created")]

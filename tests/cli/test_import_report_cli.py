@@ -31,7 +31,7 @@ def test_text_report_names_how_columns_were_read_and_what_changed(db, tmp_path):
     assert "column H 'Д нар., мм' read as 'Диаметр, мм'" in text
     assert "column A '№ сделки' read as" not in text  # a header that is the label goes without saying
     assert "note: sheet 'Заказы', column Q 'Вагоны': ignored" in text
-    assert "note: 'Приоритет' (manual_priority): not found, taken as none for new positions" in text
+    assert "note: 'Приоритет': not found, taken as none for new positions" in text
 
     demoted = [{**p, "is_key_account": "нет"} if p["customer"] == "ООО А" else p for p in POSITIONS]
     second = run(db, "import", "portfolio", str(write_portfolio(tmp_path / "b.xlsx", SPELLED, demoted)))

@@ -65,7 +65,7 @@ def test_someone_elses_position_is_refused_with_exit_5_and_a_json_error(db):
     assert result.exit_code == 5
     error = document(result)
     assert error["exit_code"] == 5 and "only the deal's sales manager (Иванов А. С.)" in error["message"]
-    assert "petrov is a sales manager" in result.stderr
+    assert "Петров П. П. is a sales manager" in result.stderr  # by name, not login
 
 
 def test_usage_errors_exit_2(db):

@@ -140,7 +140,7 @@ def test_status_says_in_progress_for_the_current_and_a_later_month_and_open_for_
         [line] = [line for line in shown.stdout.splitlines() if line.strip().startswith("L ")]
         return " ".join(line.split())
 
-    assert row(PLAN_MONTH).startswith("L r1 open ")  # over and not closed: it waits for its close
+    assert row(PLAN_MONTH).startswith("L revision 1 open ")  # over and not closed: it waits for its close
     assert row(NEXT_MONTH).startswith("L — in progress ")  # today's month: not one to close yet
     assert row(NEXT_MONTH + 1).startswith("L — in progress ")
     assert "open" not in row(NEXT_MONTH)

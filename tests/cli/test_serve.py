@@ -26,7 +26,9 @@ from typer.testing import CliRunner
 from millplan.cli import app
 from millplan.core.access.proxy import PROXY_LOGIN_ENV
 from millplan.core.access.users import add_user
+from millplan.core.domain import i18n
 from millplan.core.domain.people import Role
+from millplan.storage.engine import ENV_URL
 from millplan.storage.store import open_store
 from tests.browser import CHROMIUM, Visit, colours, visit
 from tests.identity import act_as
@@ -110,7 +112,7 @@ def test_a_network_bind_without_a_trusted_proxy_is_refused_with_how_to_configure
     assert "--trusted-user-header X-Remote-User" in result.output
 
 
-def test_a_port_already_taken_is_said_plainly(start_process, tmp_path, plant_db):
+def test_a_port_already_taken_is_said_plainly_and_nothing_is_announced(start_process, tmp_path, plant_db):
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
@@ -121,8 +123,30 @@ def test_a_port_already_taken_is_said_plainly(start_process, tmp_path, plant_db)
             stderr=subprocess.STDOUT,
         )
         output = process.communicate(timeout=60)[0].decode()
-    assert process.returncode == 1
-    assert f"cannot listen on 127.0.0.1:{port}" in output and "address already in use" in output
+    assert process.returncode == 2
+    assert f"port {port} is taken on 127.0.0.1" in output and "--port" in output
+    assert "Serving" not in output and "address already in use" not in output
+
+
+def test_a_port_taken_is_said_in_russian(plant_db, russian, monkeypatch):
+    for name in (ENV_URL, i18n.LANG_ENV):  # serve passes them on to its sessions: restored after the test
+        monkeypatch.setenv(name, os.environ.get(name, ""))
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(app, ["--db", str(plant_db), "serve", "--port", str(port)])
+    assert result.exit_code == 2
+    assert f"порт {port} на 127.0.0.1 занят" in result.output
+    assert "открыт" not in result.output and "taken" not in result.output
+
+
+@pytest.mark.parametrize(("port", "reason"), [("99999", "не больше 65535"), ("0", "не меньше 1")])
+def test_a_port_out_of_range_is_a_usage_error_before_anything_starts(plant_db, russian, port, reason):
+    result = CliRunner().invoke(app, ["--db", str(plant_db), "serve", "--port", port])
+    assert result.exit_code == 2
+    assert "--port" in result.output and reason in result.output
+    assert "открыт" not in result.output and "Traceback" not in result.output
 
 
 def test_only_an_admin_account_may_vouch_for_a_proxys_logins(plant_db, monkeypatch):

@@ -47,9 +47,9 @@ def test_a_positions_history_holds_each_revisions_edits_of_it_newest_first(edite
         ("created", "D1#1"),
     ]
     # what each edit held the position to (all 700 t of D1#1, on M1 and M2); the unchanged state is not repeated
-    assert rows[0].change == f"position: D1#1, month: {PLAN_MONTH}, tonnes: 700 t"
-    assert rows[1].change == "client waits · position: D1#1, left out: 700 t"
-    assert rows[2].change == f"position: D1#1, mill: M1, M2, month: {PLAN_MONTH}, tonnes: 700 t"
+    assert rows[0].change == f"position: D1#1; month: {PLAN_MONTH}; tonnes: 700 t"
+    assert rows[1].change == "client waits · position: D1#1; left out: 700 t"
+    assert rows[2].change == f"position: D1#1; mill: M1, M2; month: {PLAN_MONTH}; tonnes: 700 t"
     assert [r.entry.action for r in audit.history(edited, "D2#1")] == ["locked", "created"]
     assert audit.history(edited, REVISION, limit=2)[0].entry.action == "locked"  # D2#1's, the newest
 
@@ -60,10 +60,10 @@ def test_a_month_lock_names_its_mill_month_and_tonnes_and_its_release_what_it_re
     plan_options.set_month_lock(edited, PLAN_MONTH, "L", "D2#1", login="plm", mill="M1", lock_month=PLAN_MONTH)
     plan_options.set_month_lock(edited, PLAN_MONTH, "L", "D2#1", login="plm")
     released, whole, part = audit.history(edited, "D2#1", limit=3)
-    assert part.change == f"position: D2#1, mill: M2, month: {later}, tonnes: 40 t"
-    assert whole.change == f"position: D2#1, mill: M1, month: {PLAN_MONTH}, tonnes: 600 t"  # all it has left
+    assert part.change == f"position: D2#1; mill: M2; month: {later}; tonnes: 40 t"
+    assert whole.change == f"position: D2#1; mill: M1; month: {PLAN_MONTH}; tonnes: 600 t"  # all it has left
     assert released.entry.action == "month lock released"
-    assert released.change == f"position: D2#1, mill: M1, M2, month: {PLAN_MONTH}, {later}"
+    assert released.change == f"position: D2#1; mill: M1, M2; month: {PLAN_MONTH}, {later}"
 
 
 def test_states_read_as_people_say_them_and_a_flag_changes_only_when_it_does(store):
@@ -76,14 +76,14 @@ def test_states_read_as_people_say_them_and_a_flag_changes_only_when_it_does(sto
     assignments.submit(store, PLAN_MONTH, "L", login="plm")
     assignments.approve(store, PLAN_MONTH, "L", login="plm")
     approved, submitted, unchanged, cleared, marked, drafted = audit.history(store, REVISION)
-    assert drafted.change.startswith("state: draft, lines: 3")
+    assert drafted.change.startswith("state: draft; lines: 3")
     assert marked.change.endswith("stale: no → yes") and "state" not in marked.change  # a draft stays one
-    assert cleared.change.startswith("stale: yes → no, lines: ")
+    assert cleared.change.startswith("stale: yes → no; lines: ")
     assert "stale" not in unchanged.change and "state" not in unchanged.change  # a re-plan of a fresh draft
     assert submitted.change == "state: draft → in review" and approved.change == "state: in review → approved"
     capacity.set_hours(store, "M1", PLAN_MONTH, 90, login="planner", reason="repair")  # the approved stays in force
     planning.plan(store, PLAN_MONTH, login="plm", first_horizon=1)
-    assert audit.history(store, f"{PLAN_MONTH}/L/r2")[0].change.startswith("state: re-approval, lines:")
+    assert audit.history(store, f"{PLAN_MONTH}/L/r2")[0].change.startswith("state: re-approval; lines:")
     with store.unit_of_work() as repo:  # as re-plans were audited before they wrote the flag
         repo.audit.write(
             "plm", "replanned", "assignment", REVISION, {"state": "draft", "stale": False}, {"state": "draft"}
@@ -108,7 +108,7 @@ def test_a_mills_hours_name_the_mill_by_its_code(edited):
     capacity.set_hours(edited, "M2", PLAN_MONTH, 30.5, login="planner", reason="repair")
     changed, created = audit.history(edited, f"M2/{PLAN_MONTH}")
     assert created.who == "Planner"
-    assert created.change == f"roll change · mill: M2, month: {PLAN_MONTH}, hours: 35 h"  # not mill_id: 2
+    assert created.change == f"roll change · mill: M2; month: {PLAN_MONTH}; hours: 35 h"  # not mill_id: 2
     assert changed.change == "repair · hours: 35 h → 30.5 h"
     with edited.reading() as repo:
         ids = repo.audit.audit_names({"mill": {1, 2, 99}})
@@ -138,7 +138,7 @@ def test_an_imports_reason_and_a_deals_status_read_as_russian_words(edited, russ
     assert row.change == "импортировано из p.xlsx · статус: акцептована → закрыто"
     drafted = audit.history(edited, REVISION)[-1]
     assert "статус решателя: оптимально" in drafted.change and "optimal" not in drafted.change
-    assert "марки стали: 20, 09Г2С, стандарты: ГОСТ 8732" in audit.history(edited, "M1")[-1].change
+    assert "марки стали: 20, 09Г2С; стандарты: ГОСТ 8732" in audit.history(edited, "M1")[-1].change
 
 
 def test_a_key_with_no_entry_is_refused_as_mistyped(edited):

@@ -116,7 +116,7 @@ def test_the_identity_is_the_role_postgresql_logged_in_not_the_os_nor_set_role(s
     refused = run(url("petrova"), "--as", sidorov, "users", "add", "mole", "--name", "Mole", "--role", "admin")
     assert (
         refused.exit_code == 5
-        and f"only an admin may act as another user (--as) (user {sidorov}); {petrova} is" in refused.stderr
+        and "only an admin may act as another user (--as) (user Сидоров П. П.); Петрова Е. В. is" in refused.stderr
     )
     assert audit(url("sidorov"), f"user {sidorov}")[0] == (petrova, "refused")
 

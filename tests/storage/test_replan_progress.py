@@ -51,7 +51,7 @@ def test_calendar_basis_plans_the_hours_left_pro_rata_and_keeps_made_lines(half_
     assert made_d3.marginal_income == 100 * (40_000 - 30_000 - 2_000)  # made on M2: M2's conversion cost
     assert PlanOptions.from_dict(a.options).progress_hours == "calendar"
     assert a.mill_hours == {"M1": 300, "M2": 120}  # the month's hours: its lines hold the made part too
-    assert outcome.notes[0].startswith(f"{APRIL} is in progress: only the hours left from {TODAY} (by calendar)")
+    assert outcome.notes[0].startswith(f"{APRIL} is in progress: only the hours left from {TODAY} (by the calendar)")
     assert outcome.notes[0].endswith(f"{grouped(1200, 1)} t made on 3 line(s) kept as made")
 
 

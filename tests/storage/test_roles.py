@@ -44,9 +44,9 @@ def test_refusal_names_who_may_and_is_audited_once(staffed):
         require(actor(staffed, "ivanov"), Action.APPROVE, line="L", target="2027-01/L/r1")
     message = str(caught.value)
     assert message.startswith(
-        "only the product-line manager of L or the director may approve an assignment (2027-01/L/r1)"
+        "only the product-line manager of L or the director may approve an assignment (2027-01 L revision 1)"
     )
-    assert "ivanov is a sales manager" in message
+    assert "Иванов А. С. is a sales manager" in message
     assert caught.value.exit_code == 5
     with staffed.unit_of_work() as repo:
         [entry] = repo.audit.audit_entries("2027-01/L/r1")

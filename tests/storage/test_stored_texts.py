@@ -172,4 +172,6 @@ def test_a_refusal_in_the_audit_log_reads_in_the_readers_language(store, russian
     assert str(caught.value).startswith("only the product-line manager of L may run the prioritiser")  # his words
     with store.reading() as repo:
         [entry] = repo.audit.audit_entries("2027-01/L/r1")
-    assert entry.reason.startswith("только менеджер товарной линии L может рассчитывать план (2027-01/L/r1); ivanov — ")
+    assert entry.reason.startswith(
+        "только менеджер товарной линии L может рассчитывать план (янв 2027 L, редакция 1); Иванов А. С. — "
+    )

@@ -152,7 +152,7 @@ async def test_sales_managers_approve_is_refused_naming_who_may(planned):
         await settle(pilot)
         [refusal] = [m for m in messages(app) if "only" in m]
         assert "only the product-line manager of L or the director may approve an assignment" in refusal
-        assert "ivanov is a sales manager" in refusal
+        assert "Иванов А. С. is a sales manager" in refusal
     latest = planning.latest(planned, PLAN_MONTH, "L")
     assert latest.state is AssignmentState.IN_REVIEW
     with planned.reading() as repo:

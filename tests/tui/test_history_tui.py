@@ -55,8 +55,8 @@ async def test_a_positions_history_shows_it_made_mandatory_in_a_revision(sqlite_
     plan_options.set_mandatory(sqlite_store, PLAN_MONTH, "L", "D3#1", True, login="plm")
     url = str(sqlite_store.engine.url)
     printed = json.loads(CliRunner().invoke(cli.app, ["--db", url, "history", "--object", "D3#1", "--json"]).stdout)
-    made = ", ".join(f"{c['field']}: {c['after']}" for c in printed[0]["changes"])
-    assert made == f"position: D3#1, month: {PLAN_MONTH}, tonnes: 100 t"  # all D3#1 has left, in the plan month
+    made = "; ".join(f"{c['field']}: {c['after']}" for c in printed[0]["changes"])
+    assert made == f"position: D3#1; month: {PLAN_MONTH}; tonnes: 100 t"  # all D3#1 has left, in the plan month
     app = MillplanApp(sqlite_store, "plm", month=PLAN_MONTH)
     async with app.run_test(size=SIZE) as pilot:
         pane = await open_approval(pilot, "positions")

@@ -26,7 +26,7 @@ async def test_a_sales_manager_may_not_plan_or_approve_from_the_workstation(sqli
         app.query_one(AssignmentPane).action_plan()  # the command palette's Plan: refused at once
         await settle(pilot)
         assert any(
-            "only the product-line manager of L may run the prioritiser" in m and "ivanov is a sales manager" in m
+            "only the product-line manager of L may run the prioritiser" in m and "Иванов А. С. is a sales manager" in m
             for m in messages(app)
         )
     with sqlite_store.unit_of_work() as repo:

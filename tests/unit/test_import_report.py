@@ -76,11 +76,8 @@ def test_plan_driving_fields_not_found_are_named_with_what_they_are_taken_as(pla
         "manual_priority",
         "accepted_at",
     }  # note, pipe type, length: not plan-driving
-    assert (
-        "'Приоритет' (manual_priority): not found, taken as none for new positions; stored priorities are kept"
-        in report.notes
-    )
-    assert any(n.startswith("'Дата акцепта' (accepted_at): not found, taken as no date") for n in report.notes)
+    assert "'Приоритет': not found, taken as none for new positions; stored priorities are kept" in report.notes
+    assert any(n.startswith("'Дата акцепта': not found, taken as no date") for n in report.notes)
     assert report.as_dict()["missing"][0]["taken_as"]
 
 
@@ -306,8 +303,7 @@ def test_mill_re_import_reports_lowered_hours_and_keeps_them_without_the_column(
     assert "'Фонд времени (номинал), ч/мес' lowered on 1 mill: ЭСТ-1 (620 → 500)" in lowered.notes
     assert slim.changes == []
     assert any(
-        n.startswith("'Фонд времени (номинал), ч/мес' (nominal_hours): not found, taken as 0 h/month for new mills")
-        for n in slim.notes
+        n.startswith("'Фонд времени (номинал), ч/мес': not found, taken as 0 h/month for new mills") for n in slim.notes
     )
     with import_store.unit_of_work() as repo:
         [mill] = repo.plant.whole().mills
