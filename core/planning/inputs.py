@@ -63,16 +63,24 @@ def option_changes(options: Mapping[str, Any] | None, solver: str | None, time_l
     return changes
 
 
+def past_month(month: Month, current: Month | None = None) -> str | None:
+    """Why ``month`` cannot be planned when it is before ``current`` (else today's month),
+    naming the current month; ``None`` when it can be."""
+    current = current or Month.current()
+    if month >= current:
+        return None
+    return _("{month} is past ({current} is the current month): plan the current month or a later one").format(
+        month=month_text(month), current=month_text(current)
+    )
+
+
 def check_month(month: Month, solver: str, current: Month | None) -> Month:
     """The current month (``current``, else today's), once ``month`` is not past and
     ``solver`` is known. Raises :class:`MillplanError` otherwise."""
     current = current or Month.current()
-    if month < current:
-        raise MillplanError(
-            _("{month} is past ({current} is the current month): plan the current month or a later one").format(
-                month=month_text(month), current=month_text(current)
-            )
-        )
+    refusal = past_month(month, current)
+    if refusal:
+        raise MillplanError(refusal)
     if solver not in SOLVER_NAMES:
         raise MillplanError(
             _("unknown solver {solver!r}: use {known}").format(solver=solver, known=_(" or ").join(SOLVER_NAMES))

@@ -22,6 +22,7 @@ from millplan.core.domain.months import Month, month_over, month_text
 from millplan.core.domain.numbers import grouped
 from millplan.core.domain.workflow import key_label
 from millplan.core.planning import run as planning
+from millplan.core.planning.inputs import past_month
 from millplan.core.planning.load import forecast_source
 from millplan.core.planning.options import PlanOptions
 from millplan.core.views.assignment import exclusions_view, lines_view
@@ -161,6 +162,11 @@ class AssignmentPane(MonthAndLine, Planning, Editing, Lifecycle, Vertical):
         if action == "submit":
             return Action.APPROVE not in actions and Action.SUBMIT in offered(self.app.actor, self.line)
         return needed in actions
+
+    def why_not(self, action: str) -> str | None:
+        """Why F5 does nothing here (:func:`millplan.tui.keys.idle_key_reason`): on a month
+        over, the refusal core would give, naming the current month."""
+        return past_month(self.month) if action == "plan" and month_over(self.month) else None
 
     def _show_title(self) -> None:
         self.query_one(AssignmentTitle).show(self.month, self.line, self.lines, self.planning, self.assignment)
