@@ -111,6 +111,7 @@ class AssignmentPane(MonthAndLine, Planning, Editing, Lifecycle, Vertical):
         lines_table = self.query_one("#lines-table", ViewTable)
         excluded_table = self.query_one("#excluded-table", ViewTable)
         summary = self.query_one("#assignment-summary", Static)
+        summary.set_class(a is None, "sentence")  # why nothing is planned: read whole, wrapped
         if a is None:
             lines_table.clear()
             excluded_table.clear()
