@@ -167,7 +167,13 @@ def _plan_rows(
             b=grouped(change.tonnes_to, 1),
         )
         rows.append(
-            HistoryRow(entry, plant_clock(entry.at), names["user"][entry.login], (FieldChange(ref, None, said),))
+            HistoryRow(
+                entry,
+                plant_clock(entry.at),
+                names["user"][entry.login],
+                (FieldChange(ref, None, said),),
+                key_label(entry.object_key),
+            )
         )
     return rows
 

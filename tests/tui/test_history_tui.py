@@ -89,8 +89,8 @@ async def test_a_positions_history_shows_the_replan_that_moved_it(sqlite_store):
         await pilot.press("h")
         await settle(pilot)
         rows = shown_rows(app)
-        assert ("Line Manager", "re-planned", f"{PLAN_MONTH}/L/r2") in [(r[1], r[2], r[3]) for r in rows]
+        assert ("Line Manager", "re-planned", f"{PLAN_MONTH} L revision 2") in [(r[1], r[2], r[3]) for r in rows]
         history = app.screen.query_one(ViewTable)
-        history.move_cursor(row=[r[3] for r in rows].index(f"{PLAN_MONTH}/L/r2"))
+        history.move_cursor(row=[r[3] for r in rows].index(f"{PLAN_MONTH} L revision 2"))
         await pilot.pause()
         assert text_of(app, "#history-detail").endswith("D1#1: moved mill: M1+M2 → M1, 700.0 → 700.0 t")

@@ -43,16 +43,16 @@ def test_a_refusal_names_every_role_that_may_in_one_sentence():
         require(seller, Action.IMPORT_MILLS)
     assert str(refused.value) == (
         "only a product-line manager or a production planner or an admin may import the mill register "
-        "(import_mills); ivanov is a sales manager"
+        "(import_mills); Иванов is a sales manager"  # the person by name
     )
 
 
 def test_a_refusal_says_when_a_product_line_manager_owns_no_line():
     lineless = Actor("plm", "PLM", Role.LINE_MANAGER)
-    with pytest.raises(Forbidden, match=r"; plm is a product-line manager of no line$"):
+    with pytest.raises(Forbidden, match=r"; PLM is a product-line manager of no line$"):
         require(lineless, Action.APPROVE, line="L")
     owner = Actor("klm", "KLM", Role.LINE_MANAGER, ("K", "T"))
-    with pytest.raises(Forbidden, match=r"; klm is a product-line manager of K, T$"):
+    with pytest.raises(Forbidden, match=r"; KLM is a product-line manager of K, T$"):
         require(owner, Action.APPROVE, line="L")
 
 

@@ -25,8 +25,8 @@ def test_a_refusal_is_one_russian_sentence(russian):
     with pytest.raises(Forbidden) as refused:
         require(seller, Action.APPROVE, line="L", target="2027-01/L/r1")
     assert str(refused.value) == (
-        "только менеджер товарной линии L или директор может утверждать задание (2027-01/L/r1); "
-        "ivanov — менеджер по продажам"
+        "только менеджер товарной линии L или директор может утверждать задание (янв 2027 L, редакция 1); "
+        "Иванов — менеджер по продажам"  # the revision and the person as people read them
     )
 
 
