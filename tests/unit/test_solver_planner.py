@@ -14,7 +14,7 @@ from millplan.solver.prioritiser import Planner, solve
 from tests.unit.random_problems import random_horizon_problem
 
 
-def same_worth(mine, fresh) -> None:
+def assert_same_worth(mine, fresh) -> None:
     assert mine.status == fresh.status, (mine.message, fresh.message)
     if fresh.ok:
         assert mine.key_account_tonnes == pytest.approx(fresh.key_account_tonnes, abs=1e-4)
@@ -31,7 +31,7 @@ def test_each_replan_is_worth_a_fresh_solve(seed, whole):
         problem, settings=replace(problem.settings, whole=whole, stability_penalty=rng.choice([0.0, 300.0]))
     )
     planner = Planner(problem)
-    same_worth(planner.solve(), solve(problem))
+    assert_same_worth(planner.solve(), solve(problem))
     for _ in range(4):
         cell = rng.choice(sorted(problem.hours))
         if rng.random() < 0.5:
@@ -40,7 +40,7 @@ def test_each_replan_is_worth_a_fresh_solve(seed, whole):
             d = rng.choice(planner.problem.demands)
             o = rng.choice(d.options)
             planner.lock(d.id, o.mill, cell[1], d.tonnes if whole else round(rng.uniform(0, d.tonnes), 1))
-        same_worth(planner.solve(), solve(planner.problem))
+        assert_same_worth(planner.solve(), solve(planner.problem))
 
 
 def test_a_change_in_place_skips_the_build(monkeypatch):
@@ -59,7 +59,7 @@ def test_a_change_in_place_skips_the_build(monkeypatch):
     planner.lock(key[0], key[1], key[2], 1.0)
     mine = planner.solve()
     assert len(builds) == 1
-    same_worth(mine, solve(planner.problem))
+    assert_same_worth(mine, solve(planner.problem))
 
 
 def test_a_bad_change_is_refused_and_leaves_the_problem():

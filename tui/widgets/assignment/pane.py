@@ -18,7 +18,7 @@ from millplan.core.access.permissions import Action
 from millplan.core.domain.assignment import Assignment
 from millplan.core.domain.errors import NotFound
 from millplan.core.domain.i18n import _
-from millplan.core.domain.months import Month, month_over, month_text
+from millplan.core.domain.months import Month, month_text
 from millplan.core.domain.numbers import grouped
 from millplan.core.domain.workflow import key_label
 from millplan.core.planning import run as planning
@@ -151,10 +151,11 @@ class AssignmentPane(MonthAndLine, Planning, Editing, Lifecycle, Vertical):
         line, the revision's state; core checks each call again). F12 is the revision's
         next step: Approve once it is in review, else Submit (which says why when there is
         nothing to submit). Esc shows every mill again while one mill's lines are shown. A
-        month over is not planned: F5 shows greyed there (the summary says why)."""
+        month over is not planned (core's rule, :func:`past_month`): F5 shows greyed there (the
+        summary says why; F5 pressed, :meth:`why_not`)."""
         if action == "all_mills":
             return self.mill is not None
-        if action == "plan" and month_over(self.month):
+        if action == "plan" and past_month(self.month):
             return None
         needed = NEEDS.get(action)
         if needed is None:
@@ -166,8 +167,8 @@ class AssignmentPane(MonthAndLine, Planning, Editing, Lifecycle, Vertical):
 
     def why_not(self, action: str) -> str | None:
         """Why F5 does nothing here (:func:`millplan.tui.keys.idle_key_reason`): on a month
-        over, the refusal core would give, naming the current month."""
-        return past_month(self.month) if action == "plan" and month_over(self.month) else None
+        over, the refusal core gives, naming the current month."""
+        return past_month(self.month) if action == "plan" else None
 
     def _show_title(self) -> None:
         self.query_one(AssignmentTitle).show(self.month, self.line, self.lines, self.planning, self.assignment)
@@ -188,7 +189,7 @@ class AssignmentPane(MonthAndLine, Planning, Editing, Lifecycle, Vertical):
         """What the pane says of a month not planned: a month over cannot be (no F5 offered);
         a month a horizon plan forecasts (its load on the load pane) says whose forecast it is."""
         month = month_text(self.month)
-        if month_over(self.month):
+        if past_month(self.month):
             return _("{month} is over and was not planned for line {line}: a past month is not planned.").format(
                 month=month, line=self.line
             )
