@@ -7,6 +7,7 @@ and its record are kept or lost together.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -82,19 +83,23 @@ class AuditRepository:
                 )
                 condition = sa.or_(condition, edit)
             query = query.where(condition)
-        return [
-            AuditEntry(
-                r.at,
-                r.login,
-                r.action,
-                r.object_type,
-                r.object_key,
-                r.before,
-                r.after,
-                shown(r.texts, "reason", r.reason),
-            )
-            for r in self.session.exec(query)
-        ]
+        return [_entry(r) for r in self.session.exec(query)]
+
+    def latest_of(self, object_keys: Sequence[str], actions: Sequence[str]) -> dict[str, AuditEntry]:
+        """The newest entry of each of ``object_keys`` whose action is one of ``actions`` (a
+        revision's last plan run: ``drafted``/``replanned``), by key; a key with none is absent.
+        One query however many keys."""
+        if not object_keys:
+            return {}
+        query = (
+            select(AuditRow)
+            .where(AuditRow.object_key.in_(object_keys), AuditRow.action.in_(actions))
+            .order_by(AuditRow.id.desc())
+        )
+        latest: dict[str, AuditEntry] = {}
+        for r in self.session.exec(query):
+            latest.setdefault(r.object_key, _entry(r))
+        return latest
 
     def audit_names(self, ids: dict[str, set]) -> dict[str, dict]:
         """What people call the rows an audit entry refers to by id. ``ids`` maps any of
@@ -129,3 +134,10 @@ class AuditRepository:
         if not last:
             return _("someone")
         return _("{login} at {time} UTC").format(login=last[0].login, time=f"{last[0].at:%Y-%m-%d %H:%M}")
+
+
+def _entry(r: AuditRow) -> AuditEntry:
+    """An audit row as the core reads it, its reason in the reader's language."""
+    return AuditEntry(
+        r.at, r.login, r.action, r.object_type, r.object_key, r.before, r.after, shown(r.texts, "reason", r.reason)
+    )

@@ -136,16 +136,9 @@ def _plans_of(repo: Any, ref: str) -> list[tuple[AuditEntry, tuple[Month, str, i
     except NotFound:
         return []
     candidates = {(m, line, r) for m, line, r in held if r > 1} | {(m, line, r + 1) for m, line, r in held}
-    plans = []
-    for month, line, revision in sorted(candidates):
-        made = [
-            e
-            for e in repo.audit.audit_entries(f"{month}/{line}/r{revision}", 1000)
-            if e.action in ("drafted", "replanned")
-        ]
-        if made:  # newest first: the plan the revision holds
-            plans.append((made[0], (month, line, revision)))
-    return plans
+    keys = {f"{month}/{line}/r{revision}": (month, line, revision) for month, line, revision in sorted(candidates)}
+    runs = repo.audit.latest_of(list(keys), ("drafted", "replanned"))  # the plan each revision holds
+    return [(runs[key], revision) for key, revision in keys.items() if key in runs]
 
 
 def _plan_rows(
